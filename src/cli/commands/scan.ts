@@ -1,0 +1,210 @@
+/**
+ * `diskblame scan [PATH]`: scan (or read an export with -f), print a summary or JSON, or export
+ * in ncdu's format with -o. Only wiring: the work is in scan/, import/, tree/, export/, report/.
+ */
+import type { Argv } from 'yargs';
+import { TeeSink, Sink } from '../../model/entry.js';
+import { Scanner, ScanResult } from '../../scan/scanner.js';
+import { estimateEntries } from '../../scan/estimate.js';
+import { importExport } from '../../import/ncdu-reader.js';
+import { NcduWriter } from '../../export/ncdu-writer.js';
+import { Tree, TreeTotals } from '../../tree/tree.js';
+import { summarize, Summary, TopItem } from '../../report/summary.js';
+import { TotalsSink } from '../../report/totals.js';
+import { escapeName, jsonName } from '../../util/escape.js';
+import { count, duration, pct, size } from '../../util/format.js';
+import { UserError } from '../../util/errors.js';
+import { Progress } from '../progress.js';
+import { out } from '../output.js';
+
+export interface ScanArgs {
+  path?: string;
+  file?: string;
+  output?: string;
+  json?: boolean;
+  top: number;
+  bytes?: boolean;
+  apparent?: boolean;
+  exclude?: string[];
+  'cross-mounts'?: boolean;
+  threads?: number;
+  progress?: boolean;
+}
+
+export function scanOptions<T>(y: Argv<T>) {
+  return y
+    .positional('path', { type: 'string', describe: 'directory to scan (default: the current directory)' })
+    .option('file', { alias: 'f', type: 'string', describe: 'read an export (ncdu 1.x/2.x JSON, gdu JSON, ours; - for stdin; .gz ok) instead of scanning' })
+    .option('output', { alias: 'o', type: 'string', describe: 'write an ncdu-format export (- for stdout; a .gz name writes gzip)' })
+    .option('json', { type: 'boolean', describe: 'print the summary as JSON' })
+    .option('top', { type: 'number', default: 10, describe: 'how many of the largest directories and files to list' })
+    .option('bytes', { alias: 'b', type: 'boolean', describe: 'exact byte counts instead of KiB/MiB/GiB' })
+    .option('apparent', { alias: 'a', type: 'boolean', describe: 'rank by apparent size instead of disk usage' })
+    .option('exclude', { type: 'string', array: true, describe: 'skip names or paths matching GLOB (repeatable)' })
+    .option('cross-mounts', { type: 'boolean', default: false, describe: 'cross into other filesystems (default: stay on the one of PATH, like du -x)' })
+    .option('threads', { type: 'number', describe: 'scanning threads (default: cores, at most 4)' })
+    .option('progress', { type: 'boolean', default: true, describe: 'show progress on stderr when it is a terminal (--no-progress: never)' });
+}
+
+function validate(a: ScanArgs): void {
+  if (a.file !== undefined && a.path !== undefined) throw new UserError('give either PATH or --file, not both', 2);
+  if (!Number.isInteger(a.top) || a.top < 0) throw new UserError(`--top wants a whole number >= 0, not ${a.top}`, 2);
+  if (a.threads !== undefined && (!Number.isInteger(a.threads) || a.threads < 1 || a.threads > 16))
+    throw new UserError(`--threads wants a whole number from 1 to 16, not ${a.threads}`, 2);
+  if (a.file !== undefined && (a.exclude?.length || a['cross-mounts']))
+    throw new UserError('--exclude and --cross-mounts apply to scans, not to --file', 2);
+}
+
+/** Run a scan into `sink`, with progress on a terminal and Ctrl-C ending it early (partial result). */
+async function runScan(a: ScanArgs, sink: Sink | Tree): Promise<ScanResult> {
+  const scanner = new Scanner(a.path ?? '.', sink, {
+    exclude: a.exclude,
+    crossMounts: a['cross-mounts'],
+    threads: a.threads,
+  });
+  const progress = new Progress('scanning', scanner, a.progress !== false && process.stderr.isTTY === true);
+  const onInt = () => scanner.abort();
+  process.once('SIGINT', onInt);
+  try {
+    return await scanner.run();
+  } finally {
+    process.removeListener('SIGINT', onInt);
+    progress.stop();
+  }
+}
+
+export async function scanCommand(a: ScanArgs): Promise<number> {
+  validate(a);
+  const started = performance.now();
+  if (a.output !== undefined) return exportCommand(a, started);
+
+  // build the tree, then summarize it
+  let tree: Tree;
+  let root: string;
+  let incomplete = false;
+  if (a.file !== undefined) {
+    tree = new Tree();
+    const totals = new TotalsSink();
+    const progress = new Progress('reading', totals, a.progress !== false && process.stderr.isTTY === true);
+    try {
+      await importExport(a.file, new TeeSink([tree, totals]), { label: a.file });
+    } finally {
+      progress.stop();
+    }
+    root = Buffer.from(tree.nameOf(0)).toString('utf8');
+    incomplete = tree.info?.incomplete ?? false;
+  } else {
+    tree = new Tree(estimateEntries(a.path ?? '.'));
+    const r = await runScan(a, tree);
+    root = r.root;
+    incomplete = r.incomplete;
+  }
+  const s = summarize(tree, a.top, a.apparent);
+  const elapsedMs = performance.now() - started;
+  if (a.json) out(JSON.stringify(summaryJson(tree, root, s, incomplete, elapsedMs, a.file), null, 2) + '\n');
+  else out(summaryText(tree, root, s, incomplete, elapsedMs, a));
+  return incomplete ? 130 : 0;
+}
+
+/** -o: stream the export (no tree in memory), print only totals. */
+async function exportCommand(a: ScanArgs, started: number): Promise<number> {
+  const writer = new NcduWriter(a.output!, {});
+  const totals = new TotalsSink();
+  const sink = new TeeSink([writer, totals]);
+  let incomplete = false;
+  let root: string;
+  try {
+    if (a.file !== undefined) {
+      const progress = new Progress('converting', totals, a.progress !== false && process.stderr.isTTY === true);
+      try {
+        await importExport(a.file, sink, { label: a.file });
+      } finally {
+        progress.stop();
+      }
+      root = totals.root;
+    } else {
+      const r = await runScan(a, sink);
+      root = r.root;
+      incomplete = r.incomplete;
+    }
+  } catch (e) {
+    writer.abort();
+    throw e;
+  }
+  const t = totals.t;
+  const elapsedMs = performance.now() - started;
+  if (a.json) {
+    const j = { ...totalsJson(root, t, incomplete, elapsedMs), output: a.output };
+    if (a.output === '-') process.stderr.write(JSON.stringify(j) + '\n');
+    else out(JSON.stringify(j, null, 2) + '\n');
+  } else if (a.output !== '-' && process.stderr.isTTY) {
+    process.stderr.write(
+      `wrote ${a.output}: ${count(t.entries)} entries, ${size(t.diskBytes, a.bytes)} on disk${incomplete ? ' (incomplete: interrupted)' : ''}\n`,
+    );
+  }
+  return incomplete ? 130 : 0;
+}
+
+function totalsJson(root: string, t: TreeTotals, incomplete: boolean, elapsedMs: number) {
+  return {
+    root,
+    entries: t.entries,
+    files: t.files,
+    dirs: t.dirs,
+    symlinks: t.symlinks,
+    others: t.others,
+    hardlinks: t.hardlinks,
+    apparentBytes: t.apparentBytes,
+    diskBytes: t.diskBytes,
+    errors: t.errors,
+    excluded: t.excluded,
+    incomplete,
+    elapsedMs: Math.round(elapsedMs),
+  };
+}
+
+function summaryJson(tree: Tree, root: string, s: Summary, incomplete: boolean, elapsedMs: number, file?: string) {
+  const item = (x: TopItem) => ({
+    ...jsonName(tree.pathOf(x.index)),
+    diskBytes: x.diskBytes,
+    apparentBytes: x.apparentBytes,
+    ...(tree.isDir(x.index) ? { items: x.items } : {}),
+  });
+  return {
+    ...totalsJson(root, s, incomplete, elapsedMs),
+    ...(file !== undefined ? { source: file, producer: tree.info?.producer } : {}),
+    topDirs: s.topDirs.map(item),
+    topFiles: s.topFiles.map(item),
+  };
+}
+
+function summaryText(tree: Tree, root: string, s: Summary, incomplete: boolean, elapsedMs: number, a: ScanArgs): string {
+  const L: string[] = [];
+  const exact = !!a.bytes;
+  const from = a.file !== undefined ? `read from ${escapeName(a.file)}${tree.info?.producer ? ` (${tree.info.producer})` : ''}` : `scanned in ${duration(elapsedMs)}`;
+  L.push(`${escapeName(root)}  (${from})${incomplete ? '  INCOMPLETE: interrupted' : ''}`);
+  L.push('');
+  L.push(`  Disk usage     ${size(s.diskBytes, exact)}${exact ? '' : `  (${count(s.diskBytes)} bytes)`}`);
+  L.push(`  Apparent size  ${size(s.apparentBytes, exact)}${exact ? '' : `  (${count(s.apparentBytes)} bytes)`}`);
+  const kinds = [`${count(s.files)} files`, `${count(s.dirs)} directories`];
+  if (s.symlinks) kinds.push(`${count(s.symlinks)} symlinks`);
+  if (s.others) kinds.push(`${count(s.others)} other`);
+  L.push(`  Entries        ${count(s.entries)}  (${kinds.join(', ')})`);
+  if (s.hardlinks) L.push(`  Hard links     ${count(s.hardlinks)} (each inode counted once)`);
+  L.push(`  Errors         ${count(s.errors)}${s.errors ? ' (unreadable directories or entries that vanished)' : ''}`);
+  if (s.excluded) L.push(`  Excluded       ${count(s.excluded)} (other filesystems, kernel filesystems or --exclude)`);
+  const total = a.apparent ? s.apparentBytes : s.diskBytes;
+  const by = a.apparent ? 'apparent size' : 'disk usage';
+  const list = (title: string, items: TopItem[]) => {
+    if (!items.length) return;
+    L.push('');
+    L.push(`${title} (by ${by})`);
+    for (const x of items) {
+      const v = a.apparent ? x.apparentBytes : x.diskBytes;
+      L.push(`  ${size(v, exact).padStart(exact ? 14 : 10)}  ${pct(v, total)}  ${escapeName(tree.pathOf(x.index))}`);
+    }
+  };
+  list('Largest directories', s.topDirs);
+  list('Largest files', s.topFiles);
+  return L.join('\n') + '\n';
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env -S node --max-semi-space-size=1
+/**
+ * The command line: yargs wiring only. Each command lives in commands/ and returns an exit code.
+ * Every error the user can cause ends as one line on stderr and a non-zero exit, never a stack
+ * trace (set DISKBLAME_DEBUG=1 to see one).
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { scanCommand, ScanArgs, scanOptions } from './commands/scan.js';
+import { UserError } from '../util/errors.js';
+import { ScanError } from '../scan/scanner.js';
+import { ImportError } from '../import/ncdu-reader.js';
+import { ExportError } from '../export/ncdu-writer.js';
+import { VERSION } from '../version.js';
+
+function fail(msg: string, code: number): never {
+  process.stderr.write(`diskblame: ${msg.replace(/\s*\n\s*/g, ' ')}\n`);
+  process.exit(code);
+}
+
+function errorExit(e: unknown): never {
+  if (e instanceof UserError) fail(e.message, e.exitCode);
+  if (e instanceof ScanError || e instanceof ImportError || e instanceof ExportError) fail(e.message, 1);
+  if (process.env.DISKBLAME_DEBUG) console.error(e);
+  const err = e as NodeJS.ErrnoException;
+  fail(`${err?.message ?? String(e)}${process.env.DISKBLAME_DEBUG ? '' : ' (DISKBLAME_DEBUG=1 for details)'}`, 1);
+}
+
+async function main(): Promise<void> {
+  const run = (f: (a: never) => Promise<number>) => async (a: unknown) => {
+    try {
+      process.exitCode = await f(a as never);
+    } catch (e) {
+      errorExit(e);
+    }
+  };
+  await yargs(hideBin(process.argv))
+    .scriptName('diskblame')
+    .usage('diskblame: where the disk space went, who owns it, what changed, when it fills.\n\nUsage: $0 <command> [options]')
+    .command(
+      '$0 [path]',
+      'scan PATH and summarize it (same as scan)',
+      (y) => scanOptions(y),
+      run((a: ScanArgs) => scanCommand(a)),
+    )
+    .command(
+      'scan [path]',
+      'scan PATH (or read an export): totals, largest directories and files; -o exports in ncdu format',
+      (y) => scanOptions(y),
+      run((a: ScanArgs) => scanCommand(a)),
+    )
+    .example('$0 scan /var', 'summary: totals, largest directories and files')
+    .example('$0 scan /var --json', 'the same as JSON')
+    .example('$0 scan /var -o var.json.gz', 'export for ncdu -f / gdu -f (gzip: zcat var.json.gz | ncdu -f -)')
+    .example('$0 scan -f var.json', 'summarize an export instead of scanning')
+    .strict()
+    .version(VERSION)
+    .alias('h', 'help')
+    .wrap(Math.min(100, process.stdout.columns || 80))
+    .fail((msg, err) => {
+      if (err) errorExit(err);
+      fail(`${msg} (see diskblame --help)`, 2);
+    })
+    .parseAsync();
+}
+
+main().catch(errorExit);

@@ -1,0 +1,50 @@
+/**
+ * Progress on stderr while a long job runs: only when stderr is a terminal, redrawn in place on
+ * one line, at most 10 times a second; silent when piped. Call stop() before printing results.
+ */
+import { escapeName } from '../util/escape.js';
+import { count, duration, size } from '../util/format.js';
+
+export interface ProgressSource {
+  progress(): { entries: number; bytes: number; current: string | Uint8Array };
+}
+
+export class Progress {
+  private timer: NodeJS.Timeout | null = null;
+  private readonly started = performance.now();
+  private readonly enabled: boolean;
+
+  constructor(
+    private readonly label: string,
+    private readonly src: ProgressSource,
+    enabled = process.stderr.isTTY === true,
+  ) {
+    this.enabled = enabled;
+    if (enabled) {
+      this.timer = setInterval(() => this.draw(), 100);
+      this.timer.unref();
+    }
+  }
+
+  private draw(): void {
+    const { entries, bytes, current } = this.src.progress();
+    const secs = (performance.now() - this.started) / 1000;
+    const rate = secs > 0 ? Math.round(entries / secs) : 0;
+    const head = `${this.label}: ${count(entries)} entries, ${size(bytes)}, ${count(rate)}/s, ${duration(secs * 1000)}`;
+    const width = process.stderr.columns || 80;
+    let line = head;
+    const room = width - head.length - 3;
+    if (room > 10) {
+      let cur = escapeName(current);
+      if (cur.length > room) cur = '…' + cur.slice(cur.length - room + 1);
+      line += '  ' + cur;
+    }
+    process.stderr.write('\r\x1b[K' + line.slice(0, width - 1));
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.enabled) process.stderr.write('\r\x1b[K');
+  }
+}

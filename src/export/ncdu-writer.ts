@@ -1,0 +1,237 @@
+/**
+ * The export writer: a sink that streams the ncdu JSON format (1.2, with ncdu -e's extended fields)
+ * to a file or stdout as the events come, holding no tree. Names are written as their raw bytes
+ * (ncdu's convention), so names that are not UTF-8 survive a round trip through ncdu.
+ *
+ * Files are written to a temporary name in the same directory and renamed at the end, so an
+ * interrupted or failed export (disk full) never leaves a half-written file under the real name.
+ * A name ending in .gz is gzip-compressed (as independent members: any gunzip reads them).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { Entry, EntryType, EXCLUDED_NAMES, Excluded, Sink, SourceInfo } from '../model/entry.js';
+import { VERSION } from '../version.js';
+
+const FLUSH_AT = 1 << 20;
+const HEX = '0123456789abcdef';
+
+export class ExportError extends Error {}
+
+/** Bytes that must be escaped inside a JSON string: control bytes, '"', '\\' and 0x7f. */
+function needsEscape(b: number): boolean {
+  return b < 0x20 || b === 0x22 || b === 0x5c || b === 0x7f;
+}
+
+export interface ExportOptions {
+  /** write uid, gid, mode, mtime (ncdu -e); default true */
+  extended?: boolean;
+  /** extra metadata (keys are prefixed with x_ unless they already are) */
+  meta?: Record<string, unknown>;
+  /** gzip the output; default: when the file name ends in .gz */
+  gzip?: boolean;
+}
+
+export class NcduWriter implements Sink {
+  private buf = Buffer.allocUnsafe(FLUSH_AT + 65536);
+  private len = 0;
+  private fd: number;
+  private readonly tmp: string | null;
+  private readonly dest: string;
+  private readonly gzip: boolean;
+  private readonly extended: boolean;
+  private devStack: number[] = [];
+  private depth = 0;
+  private first = true;
+  private closed = false;
+  private written = 0;
+
+  /** @param dest a file name, or '-' for standard output */
+  constructor(dest: string, opts: ExportOptions = {}) {
+    this.dest = dest;
+    this.extended = opts.extended ?? true;
+    this.gzip = opts.gzip ?? /\.gz$/i.test(dest);
+    if (dest === '-') {
+      this.fd = 1;
+      this.tmp = null;
+    } else {
+      const dir = path.dirname(path.resolve(dest));
+      this.tmp = path.join(dir, `.${path.basename(dest)}.${process.pid}.tmp`);
+      try {
+        this.fd = fs.openSync(this.tmp, 'w', 0o644);
+      } catch (e) {
+        throw new ExportError(`cannot write ${dest}: ${(e as Error).message.replace(/^[A-Z]+: /, '')}`);
+      }
+    }
+    const meta: Record<string, unknown> = {
+      progname: 'diskblame',
+      progver: VERSION,
+      timestamp: Math.floor(Date.now() / 1000),
+    };
+    for (const [k, v] of Object.entries(opts.meta ?? {})) meta[k.startsWith('x_') ? k : `x_${k}`] = v;
+    this.str(`[1,2,${JSON.stringify(meta)}`);
+  }
+
+  // ------------------------------------------------------------------ low-level output
+
+  private str(s: string): void {
+    if (this.len + s.length * 3 > this.buf.length) this.flush(false);
+    if (s.length * 3 > this.buf.length) this.buf = Buffer.allocUnsafe(s.length * 3 + 65536);
+    this.len += this.buf.write(s, this.len, 'utf8');
+  }
+
+  private rawString(b: Uint8Array): void {
+    if (this.len + b.length * 6 + 2 > this.buf.length) this.flush(false);
+    if (b.length * 6 + 2 > this.buf.length) this.buf = Buffer.allocUnsafe(b.length * 6 + 65536);
+    const out = this.buf;
+    let o = this.len;
+    out[o++] = 0x22;
+    for (let k = 0; k < b.length; k++) {
+      const c = b[k];
+      if (!needsEscape(c)) out[o++] = c;
+      else if (c === 0x22 || c === 0x5c) {
+        out[o++] = 0x5c;
+        out[o++] = c;
+      } else if (c === 0x0a) {
+        out[o++] = 0x5c;
+        out[o++] = 0x6e;
+      } else if (c === 0x09) {
+        out[o++] = 0x5c;
+        out[o++] = 0x74;
+      } else {
+        // \u00XX
+        out[o++] = 0x5c;
+        out[o++] = 0x75;
+        out[o++] = 0x30;
+        out[o++] = 0x30;
+        out[o++] = HEX.charCodeAt(c >> 4);
+        out[o++] = HEX.charCodeAt(c & 15);
+      }
+    }
+    out[o++] = 0x22;
+    this.len = o;
+  }
+
+  private flush(final: boolean): void {
+    if (this.len === 0 && !final) return;
+    let data: Buffer = this.buf.subarray(0, this.len);
+    if (this.gzip && this.len > 0) data = zlib.gzipSync(data, { level: 6 });
+    this.writeAll(data);
+    this.len = 0;
+  }
+
+  private writeAll(data: Buffer): void {
+    let off = 0;
+    while (off < data.length) {
+      try {
+        off += fs.writeSync(this.fd, data, off, data.length - off);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') {
+          // stdout is a non-blocking pipe: wait a little for the reader
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+          continue;
+        }
+        this.abort();
+        if (code === 'EPIPE') throw new ExportError('output closed (broken pipe)');
+        if (code === 'ENOSPC') throw new ExportError(`cannot write ${this.dest}: no space left on device`);
+        if (code === 'EDQUOT') throw new ExportError(`cannot write ${this.dest}: disk quota exceeded`);
+        throw new ExportError(`cannot write ${this.dest}: ${(e as Error).message}`);
+      }
+    }
+    this.written += data.length;
+  }
+
+  // ------------------------------------------------------------------ the sink
+
+  private info(e: Entry, isDir: boolean): void {
+    this.str('{"name":');
+    this.rawString(e.name);
+    const counted = e.excluded === Excluded.None;
+    if (counted && e.asize > 0) this.str(`,"asize":${Math.floor(e.asize)}`);
+    if (counted && e.dsize > 0) this.str(`,"dsize":${Math.floor(e.dsize)}`);
+    const parentDev = this.devStack.length ? this.devStack[this.devStack.length - 1] : -1;
+    if (isDir && e.dev !== parentDev) this.str(`,"dev":${e.dev}`);
+    if (!isDir && e.nlink > 1 && counted) this.str(`,"ino":${e.ino},"hlnkc":true,"nlink":${e.nlink}`);
+    if (e.readError) this.str(',"read_error":true');
+    if (e.excluded !== Excluded.None) this.str(`,"excluded":"${EXCLUDED_NAMES[e.excluded]}"`);
+    if (e.type === EntryType.Symlink || e.type === EntryType.Other) this.str(',"notreg":true');
+    if (this.extended) {
+      // ncdu 1.x cannot read ids above 2^31-1
+      if (e.uid >= 0 && e.uid < 0x80000000) this.str(`,"uid":${e.uid}`);
+      if (e.gid >= 0 && e.gid < 0x80000000) this.str(`,"gid":${e.gid}`);
+      if (e.mode >= 0) this.str(`,"mode":${e.mode}`);
+      if (e.mtime >= 0) this.str(`,"mtime":${e.mtime}`);
+    }
+    this.str('}');
+  }
+
+  enterDir(dir: Entry): void {
+    this.str(this.first ? ',\n[' : ',\n[');
+    this.first = false;
+    this.info(dir, true);
+    this.devStack.push(dir.dev);
+    this.depth++;
+  }
+
+  addEntry(e: Entry): void {
+    this.str(',\n');
+    if (e.type === EntryType.Dir) {
+      // a directory not descended into (excluded, unreadable): still an array, as ncdu writes it
+      this.str('[');
+      this.info(e, true);
+      this.str(']');
+    } else this.info(e, false);
+    if (this.len >= FLUSH_AT) this.flush(false);
+  }
+
+  leaveDir(): void {
+    this.str(']');
+    this.devStack.pop();
+    this.depth--;
+    if (this.len >= FLUSH_AT) this.flush(false);
+  }
+
+  finish(_info: SourceInfo): void {
+    if (this.closed) return;
+    while (this.depth > 0) this.leaveDir();
+    this.str(']\n');
+    this.flush(true);
+    this.closed = true;
+    if (this.fd !== 1) {
+      try {
+        fs.fsyncSync(this.fd);
+      } catch {
+        /* not all files can be synced (pipes); the rename still applies */
+      }
+      try {
+        fs.closeSync(this.fd);
+        fs.renameSync(this.tmp!, this.dest);
+      } catch (e) {
+        this.abort();
+        throw new ExportError(`cannot write ${this.dest}: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  /** Give up: remove the temporary file, leave any previous export under the real name untouched. */
+  abort(): void {
+    this.closed = true;
+    if (this.tmp) {
+      try {
+        fs.closeSync(this.fd);
+      } catch {
+        /* already closed */
+      }
+      try {
+        fs.unlinkSync(this.tmp);
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+
+  get bytesWritten(): number {
+    return this.written;
+  }
+}

@@ -1,0 +1,1150 @@
+/**
+ * Streaming importer for ncdu JSON exports (ncdu 1.x, ncdu 2.x, gdu, diskblame).
+ *
+ * Layout: `[1, minor, {metadata}, [rootinfo, child...]]`, where a directory is an array whose first
+ * element is its info object and every other entry is an info object. See
+ * /work/shared/notes/ncdu-format.md for the format as real readers accept it.
+ *
+ * The parser works on bytes, chunk by chunk, with an explicit stack (no recursion per directory
+ * level, so arbitrarily deep trees are fine) and never decodes the file to a JS string: ncdu writes
+ * names as raw bytes (only control bytes, `"`, `\` and 0x7f are escaped), so a name may not be
+ * valid UTF-8. A string's value is its raw bytes with the JSON escapes decoded (`\uXXXX`, including
+ * surrogate pairs, becomes UTF-8; a lone surrogate becomes U+FFFD).
+ *
+ * Tokens (strings, numbers, literals) are lexed in one go from the current buffer; a token cut by
+ * a chunk boundary is carried over and lexed again once more data arrived. To keep that linear even
+ * for a pathological multi-megabyte token, the carry is only re-lexed once at least as many new
+ * bytes as it holds have arrived.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import { Readable, pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { EntryType, Excluded, emptyEntry, type Entry, type Sink, type SourceInfo } from '../model/entry.js';
+
+export class ImportError extends Error {
+  constructor(
+    message: string,
+    /** byte offset of the problem (in the decompressed stream for gzip input) */
+    public readonly offset: number,
+  ) {
+    super(message);
+    this.name = 'ImportError';
+  }
+}
+
+/**
+ * Reads an export from a file path ('-' = stdin) or a Readable; transparently gunzips (detects the
+ * 1f 8b magic, also multi-member gzip). Feeds sink events, then calls sink.finish(info).
+ *
+ * Errors in the input (unreadable file, invalid gzip, truncated or corrupt export, not an export)
+ * are thrown as ImportError with a one-line message that includes the byte offset. Errors thrown by
+ * the sink propagate unchanged.
+ *
+ * @param opts.label how to name the input in error messages about opening/reading it (default: the
+ *   path, 'stdin' or 'input')
+ */
+export async function importExport(
+  source: string | NodeJS.ReadableStream,
+  sink: Sink,
+  opts: { label?: string } = {},
+): Promise<SourceInfo> {
+  const label = opts.label ?? (typeof source === 'string' ? (source === '-' ? 'stdin' : source) : 'input');
+  let stream: NodeJS.ReadableStream;
+  let fh: FileHandle | undefined;
+  if (typeof source === 'string' && source !== '-') {
+    try {
+      fh = await open(source, 'r');
+    } catch (err) {
+      throw new ImportError(`cannot open ${label}: ${describeFsError(err)}`, 0);
+    }
+    stream = fh.createReadStream({ highWaterMark: 1 << 20 });
+  } else {
+    stream = typeof source === 'string' ? process.stdin : source;
+  }
+
+  const raw = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  let rawBytes = 0;
+  /** next raw chunk; read errors become ImportError */
+  const nextRaw = async (): Promise<Uint8Array | null> => {
+    for (;;) {
+      let r: IteratorResult<Buffer | string>;
+      try {
+        r = await raw.next();
+      } catch (err) {
+        throw new ImportError(`cannot read ${label}: ${describeFsError(err)} (after ${rawBytes} bytes)`, rawBytes);
+      }
+      if (r.done) return null;
+      const chunk = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+      if (chunk.length === 0) continue;
+      rawBytes += chunk.length;
+      return chunk;
+    }
+  };
+
+  let gunzip: ReturnType<typeof createGunzip> | undefined;
+  let src: Readable | undefined;
+  try {
+    // Sniff the first bytes for the gzip magic (the first chunk of a stream may be tiny).
+    const head: Uint8Array[] = [];
+    let headLen = 0;
+    let ended = false;
+    while (headLen < 2) {
+      const c = await nextRaw();
+      if (c === null) {
+        ended = true;
+        break;
+      }
+      head.push(c);
+      headLen += c.length;
+    }
+    const first = head.length === 0 ? new Uint8Array(0) : head.length === 1 ? head[0] : Buffer.concat(head);
+    const isGzip = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
+    const parser = new Parser(sink, isGzip);
+
+    if (!isGzip) {
+      if (first.length > 0) parser.feed(first);
+      if (!ended) {
+        for (let c = await nextRaw(); c !== null; c = await nextRaw()) parser.feed(c);
+      }
+    } else {
+      async function* compressed(): AsyncGenerator<Uint8Array> {
+        yield first;
+        if (ended) return;
+        for (let c = await nextRaw(); c !== null; c = await nextRaw()) yield c;
+      }
+      src = Readable.from(compressed(), { objectMode: false });
+      gunzip = createGunzip();
+      // Errors of either stream surface through the gunzip iterator below.
+      pipeline(src, gunzip, () => {});
+      const it = gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+      for (;;) {
+        let r: IteratorResult<Buffer>;
+        try {
+          r = await it.next();
+        } catch (err) {
+          if (err instanceof ImportError) throw err;
+          throw gzipError(err, parser.total);
+        }
+        if (r.done) break;
+        parser.feed(r.value);
+      }
+    }
+    parser.end();
+    const info = parser.sourceInfo();
+    await sink.finish(info);
+    return info;
+  } finally {
+    gunzip?.destroy();
+    src?.destroy();
+    // Stop reading a stream we opened (which closes its file handle). A caller's stream is released
+    // through its iterator (which destroys it: it cannot be read further anyway); stdin is left be.
+    if (fh) {
+      (stream as Readable).destroy();
+    } else if (stream !== process.stdin) {
+      await raw.return?.().catch(() => undefined);
+    }
+  }
+}
+
+function gzipError(err: unknown, total: number): ImportError {
+  const e = err as { code?: string; message?: string };
+  if (e && e.code === 'Z_BUF_ERROR') {
+    return new ImportError(
+      `unexpected end of gzip data after byte ${total} of the decompressed stream: the export is truncated`,
+      total,
+    );
+  }
+  const msg = e && typeof e.message === 'string' ? e.message : String(err);
+  return new ImportError(`invalid gzip data after byte ${total} of the decompressed stream: ${msg}`, total);
+}
+
+function describeFsError(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  switch (e?.code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOTDIR':
+      return 'a path component is not a directory';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    case 'EIO':
+      return 'input/output error';
+  }
+  return e && typeof e.message === 'string' ? e.message : String(err);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parser
+
+/** What the parser expects next. */
+const enum S {
+  // info objects (hot)
+  ObjFirst, // after '{': '"' or '}'
+  ObjKey, // after ',': '"'
+  ObjNext, // ',' or '}'
+  // tree
+  DirInfo, // after '[' of a directory: '{'
+  DirAfterInfo, // after a directory's info object: ',' or ']'
+  DirItem, // '[' or '{'
+  DirNext, // ',' or ']'
+  // generic JSON values (metadata, unknown keys, extra top-level elements)
+  GValue,
+  GArrFirst, // after '[': value or ']'
+  GObjFirst, // after '{': '"' or '}'
+  GObjKey, // after ',' in an object: '"'
+  GColon,
+  GNext, // ',' or the closing bracket of the innermost container
+  // top level
+  TopOpen,
+  Major,
+  AfterMajor,
+  Minor,
+  AfterMinor,
+  Meta,
+  AfterMeta,
+  Root,
+  TopNext, // after the root directory: ',' (extra element, skipped) or ']'
+  Eof,
+}
+
+/** Known keys of an info object. Numeric keys are >= K.Asize. */
+const enum K {
+  Unknown,
+  Name,
+  Excluded,
+  ReadError,
+  Hlnkc,
+  Notreg,
+  Items, // gdu 5.37+: item count of a directory (number); ignored unless the producer is gdu
+  Asize,
+  Dsize,
+  Dev,
+  Ino,
+  Nlink,
+  Uid,
+  Gid,
+  Mode,
+  Mtime,
+}
+
+const KEY_NAMES = [
+  '?', 'name', 'excluded', 'read_error', 'hlnkc', 'notreg', 'items',
+  'asize', 'dsize', 'dev', 'ino', 'nlink', 'uid', 'gid', 'mode', 'mtime',
+];
+
+const S_IFMT = 0o170000;
+const S_IFDIR = 0o040000;
+const S_IFREG = 0o100000;
+const S_IFLNK = 0o120000;
+
+/** (the input buffer is always a Buffer, which keeps the hot byte loads monomorphic) */
+const EMPTY = Buffer.alloc(0);
+/** "\xbfncduEX1": ncdu 2.6+ binary export */
+const BINARY_SIG = [0xbf, 0x6e, 0x63, 0x64, 0x75, 0x45, 0x58, 0x31];
+
+class Parser {
+  /** bytes fed so far */
+  total = 0;
+
+  private buf: Buffer = EMPTY;
+  /** absolute offset of buf[0] */
+  private base = 0;
+  /** incomplete token carried over to the next chunk */
+  private carry: Buffer | null = null;
+  private pend: Uint8Array[] = [];
+  private pendLen = 0;
+
+  private state = S.TopOpen;
+
+  // scratch for decoded strings
+  private sbuf = new Uint8Array(256);
+  private slen = 0;
+  // number / literal results
+  private num = 0;
+  private numNeg = false;
+  private lit = 0; // 0 false, 1 true, 2 null
+
+  // tree
+  private depth = 0;
+  private devStack: number[] = [];
+  private readonly entry: Entry = emptyEntry();
+  private nameBuf = new Uint8Array(256);
+  private nameViews: Uint8Array[] = [];
+  private key = K.Unknown;
+  private objIsDir = false;
+  private objStart = 0;
+  private hasName = false;
+  private hasMode = false;
+  private hlnkc = false;
+  private notreg = false;
+  private hasItems = false;
+  private items = 0;
+
+  // generic values
+  private gStack: number[] = []; // 0 array, 1 object
+  private gReturn = S.Eof;
+  private gBuild = false;
+  private gVals: unknown[] = [];
+  private gKeys: string[] = [];
+  private gKey = '';
+
+  // metadata
+  private meta: Record<string, unknown> = {};
+  private isGdu = false;
+  private gduCumulative = false;
+  private readonly td = new TextDecoder('utf-8');
+
+  constructor(
+    private readonly sink: Sink,
+    private readonly gz: boolean,
+  ) {}
+
+  feed(data: Uint8Array): void {
+    const chunk = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.length);
+    this.total += chunk.length;
+    if (this.carry !== null) {
+      this.pend.push(chunk);
+      this.pendLen += chunk.length;
+      if (this.pendLen < this.carry.length) return;
+      this.joinCarry();
+    } else {
+      this.base = this.total - chunk.length;
+      this.buf = chunk;
+    }
+    this.run(0);
+  }
+
+  end(): void {
+    if (this.carry !== null && this.pend.length > 0) {
+      this.joinCarry();
+      this.run(0);
+    }
+    if (this.state === S.Eof && this.carry === null) return;
+    const off = this.total;
+    if (off === 0) throw new ImportError('empty input: not an ncdu JSON export (at byte 0)', 0);
+    if (this.state === S.TopOpen) {
+      // only whitespace or the start of a signature/BOM
+      this.notExport(this.carry !== null ? this.base : off, 'expected \'[\'');
+    }
+    throw new ImportError(`unexpected end of input ${this.at(off)}: the export is truncated`, off);
+  }
+
+  sourceInfo(): SourceInfo {
+    const m = this.meta;
+    const progname = m.progname;
+    const progver = m.progver;
+    let producer = 'unknown';
+    if (progname !== undefined && progname !== null && progname !== '') {
+      producer = progver !== undefined && progver !== null && progver !== '' ? `${String(progname)} ${String(progver)}` : String(progname);
+    }
+    const ts = m.timestamp;
+    const meta: Record<string, unknown> = { ...m };
+    if (this.gduCumulative) meta.x_gduCumulative = true;
+    return {
+      timestamp: typeof ts === 'number' && Number.isFinite(ts) ? Math.trunc(ts) : 0,
+      producer,
+      incomplete: m.x_incomplete === true,
+      meta,
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private joinCarry(): void {
+    const parts = [this.carry as Uint8Array, ...this.pend];
+    let len = 0;
+    for (const p of parts) len += p.length;
+    const b = Buffer.allocUnsafe(len);
+    let o = 0;
+    for (const p of parts) {
+      b.set(p, o);
+      o += p.length;
+    }
+    this.base = this.total - len;
+    this.buf = b;
+    this.carry = null;
+    this.pend = [];
+    this.pendLen = 0;
+  }
+
+  /** The token starting at i is incomplete: keep it for the next chunk. */
+  private saveCarry(i: number): void {
+    this.carry = Buffer.from(this.buf.subarray(i)); // a copy: the source may reuse its buffers
+    this.base += i;
+    this.buf = EMPTY;
+  }
+
+  private at(off: number): string {
+    return this.gz ? `at byte ${off} of the decompressed stream` : `at byte ${off}`;
+  }
+
+  private syntax(i: number, expected: string): never {
+    const off = this.base + i;
+    throw new ImportError(`corrupt export: unexpected ${describeByte(this.buf[i])} ${this.at(off)}, expected ${expected}`, off);
+  }
+
+  private notExport(off: number, detail: string): never {
+    throw new ImportError(`not an ncdu JSON export: ${detail} ${this.at(off)}`, off);
+  }
+
+  private badValue(i: number, k: K, expected: string): never {
+    const off = this.base + i;
+    throw new ImportError(`corrupt export: invalid value for "${KEY_NAMES[k]}" ${this.at(off)}, expected ${expected}`, off);
+  }
+
+  private run(start: number): void {
+    const buf = this.buf;
+    const n = buf.length;
+    let i = start;
+    for (;;) {
+      let c = 0;
+      while (i < n) {
+        c = buf[i];
+        if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+        else break;
+      }
+      if (i >= n) {
+        this.buf = EMPTY;
+        return;
+      }
+      switch (this.state) {
+        case S.ObjFirst:
+        case S.ObjKey: {
+          if (c === 0x7d && this.state === S.ObjFirst) {
+            i++;
+            this.endInfo();
+            break;
+          }
+          if (c !== 0x22) this.syntax(i, this.state === S.ObjFirst ? 'a key or \'}\'' : 'a key');
+          const r = this.objPairs(buf, i, n);
+          if (r < 0) return;
+          i = r;
+          break;
+        }
+        case S.ObjNext:
+          if (c === 0x2c) this.state = S.ObjKey;
+          else if (c === 0x7d) this.endInfo();
+          else this.syntax(i, '\',\' or \'}\'');
+          i++;
+          break;
+        case S.DirNext:
+          if (c === 0x2c) this.state = S.DirItem;
+          else if (c === 0x5d) {
+            this.sink.leaveDir();
+            this.pop();
+          } else this.syntax(i, '\',\' or \']\'');
+          i++;
+          break;
+        case S.DirItem:
+          if (c === 0x7b) this.startInfo(false, i);
+          else if (c === 0x5b) {
+            this.depth++;
+            this.state = S.DirInfo;
+          } else this.syntax(i, 'an entry (\'{\' or \'[\')');
+          i++;
+          break;
+        case S.DirInfo:
+          if (c === 0x7b) this.startInfo(true, i);
+          else if (c === 0x5d) {
+            const off = this.base + i;
+            throw new ImportError(`corrupt export: directory without an info object ${this.at(off)}`, off);
+          } else this.syntax(i, 'a directory info object (\'{\')');
+          i++;
+          break;
+        case S.DirAfterInfo:
+          if (c === 0x2c) {
+            this.emitEnter();
+            this.state = S.DirItem;
+          } else if (c === 0x5d) {
+            this.emitChildless();
+            this.pop();
+          } else this.syntax(i, '\',\' or \']\'');
+          i++;
+          break;
+
+        // ---- generic values
+        case S.GArrFirst:
+        case S.GValue: {
+          if (c === 0x5d && this.state === S.GArrFirst) {
+            i++;
+            this.gClose();
+            break;
+          }
+          if (c === 0x5b || c === 0x7b) {
+            const obj = c === 0x7b;
+            this.gStack.push(obj ? 1 : 0);
+            if (this.gBuild) this.gVals.push(obj ? {} : []), this.gKeys.push(this.gKey);
+            this.state = obj ? S.GObjFirst : S.GArrFirst;
+            i++;
+            break;
+          }
+          let e: number;
+          let v: unknown = undefined;
+          if (c === 0x22) {
+            e = this.lexString(buf, i, n, this.gBuild);
+            if (e >= 0 && this.gBuild) v = this.td.decode(this.sbuf.subarray(0, this.slen));
+          } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+            e = this.lexNumber(buf, i, n);
+            v = this.num;
+          } else if (c === 0x74 || c === 0x66 || c === 0x6e) {
+            e = this.lexLiteral(buf, i, n);
+            v = this.lit === 2 ? null : this.lit === 1;
+          } else this.syntax(i, 'a value');
+          if (e < 0) return this.saveCarry(i);
+          i = e;
+          this.gDone(v);
+          break;
+        }
+        case S.GObjFirst:
+        case S.GObjKey: {
+          if (c === 0x7d && this.state === S.GObjFirst) {
+            i++;
+            this.gClose();
+            break;
+          }
+          if (c !== 0x22) this.syntax(i, this.state === S.GObjFirst ? 'a key or \'}\'' : 'a key');
+          const e = this.lexString(buf, i, n, this.gBuild);
+          if (e < 0) return this.saveCarry(i);
+          if (this.gBuild) this.gKey = this.td.decode(this.sbuf.subarray(0, this.slen));
+          i = e;
+          this.state = S.GColon;
+          break;
+        }
+        case S.GColon:
+          if (c !== 0x3a) this.syntax(i, '\':\'');
+          i++;
+          this.state = S.GValue;
+          break;
+        case S.GNext: {
+          const obj = this.gStack[this.gStack.length - 1] === 1;
+          if (c === 0x2c) this.state = obj ? S.GObjKey : S.GValue;
+          else if (c === (obj ? 0x7d : 0x5d)) {
+            i++;
+            this.gClose();
+            break;
+          } else this.syntax(i, obj ? '\',\' or \'}\'' : '\',\' or \']\'');
+          i++;
+          break;
+        }
+
+        // ---- top level
+        case S.TopOpen: {
+          const off = this.base + i;
+          if (c === 0x5b) {
+            this.state = S.Major;
+            i++;
+            break;
+          }
+          if (c === 0xef && off === 0) {
+            // UTF-8 byte order mark
+            if (n - i < 3) return this.saveCarry(i);
+            if (buf[i + 1] === 0xbb && buf[i + 2] === 0xbf) {
+              i += 3;
+              break;
+            }
+          }
+          // need the whole signature to tell
+          if ((c === 0xbf && n - i < BINARY_SIG.length) || (c === 0x28 && n - i < 4)) return this.saveCarry(i);
+          if (c === 0xbf) {
+            let sig = true;
+            for (let j = 1; j < BINARY_SIG.length; j++) if (buf[i + j] !== BINARY_SIG[j]) sig = false;
+            if (sig) {
+              throw new ImportError(
+                `ncdu binary export format is not supported, export with ncdu -o in JSON (binary signature ${this.at(off)})`,
+                off,
+              );
+            }
+          }
+          if (c === 0x28 && buf[i + 1] === 0xb5 && buf[i + 2] === 0x2f && buf[i + 3] === 0xfd) {
+            throw new ImportError(
+              `zstd-compressed exports are not supported, decompress with zstd -d first (zstd signature ${this.at(off)})`,
+              off,
+            );
+          }
+          this.notExport(off, `expected '[', found ${describeByte(c)}`);
+        }
+        case S.Major: {
+          if (!(c === 0x2d || (c >= 0x30 && c <= 0x39))) this.notExport(this.base + i, 'expected the format major version number');
+          const e = this.lexNumber(buf, i, n);
+          if (e < 0) return this.saveCarry(i);
+          if (this.num !== 1) {
+            const off = this.base + i;
+            throw new ImportError(
+              `unsupported export format major version ${this.num} ${this.at(off)} (only major version 1 is supported)`,
+              off,
+            );
+          }
+          i = e;
+          this.state = S.AfterMajor;
+          break;
+        }
+        case S.AfterMajor:
+        case S.AfterMinor:
+          if (c !== 0x2c) this.notExport(this.base + i, `expected ',' after the format ${this.state === S.AfterMajor ? 'major' : 'minor'} version, found ${describeByte(c)}`);
+          i++;
+          this.state = this.state === S.AfterMajor ? S.Minor : S.Meta;
+          break;
+        case S.Minor: {
+          if (!(c >= 0x30 && c <= 0x39)) this.notExport(this.base + i, 'expected the format minor version number');
+          const e = this.lexNumber(buf, i, n);
+          if (e < 0) return this.saveCarry(i);
+          i = e;
+          this.state = S.AfterMinor;
+          break;
+        }
+        case S.Meta:
+          if (c !== 0x7b) this.notExport(this.base + i, `expected the metadata object, found ${describeByte(c)}`);
+          this.gBuild = true;
+          this.gKey = '';
+          this.gReturn = S.AfterMeta;
+          this.state = S.GValue;
+          break;
+        case S.AfterMeta:
+          if (c === 0x5d) this.notExport(this.base + i, 'no directory tree after the metadata');
+          if (c !== 0x2c) this.syntax(i, '\',\'');
+          i++;
+          this.state = S.Root;
+          break;
+        case S.Root:
+          if (c === 0x5b) {
+            this.depth = 1;
+            this.state = S.DirInfo;
+            i++;
+          } else if (c === 0x7b) {
+            const off = this.base + i;
+            throw new ImportError(`corrupt export: the root entry must be a directory (an array) ${this.at(off)}`, off);
+          } else this.notExport(this.base + i, `expected the root directory, found ${describeByte(c)}`);
+          break;
+        case S.TopNext:
+          if (c === 0x5d) {
+            this.state = S.Eof;
+          } else if (c === 0x2c) {
+            // extra top-level elements: ncdu 2.x skips them, so do we
+            this.gBuild = false;
+            this.gReturn = S.TopNext;
+            this.state = S.GValue;
+          } else this.syntax(i, '\',\' or \']\'');
+          i++;
+          break;
+        case S.Eof: {
+          const off = this.base + i;
+          throw new ImportError(`corrupt export: trailing data after the export ${this.at(off)}`, off);
+        }
+      }
+    }
+  }
+
+  // ---- tree events
+
+  private startInfo(isDir: boolean, i: number): void {
+    const e = this.entry;
+    const d = this.depth;
+    e.name = EMPTY;
+    e.type = EntryType.File;
+    e.asize = 0;
+    e.dsize = 0;
+    // dev is inherited from the parent directory when absent
+    e.dev = isDir ? (d >= 2 ? this.devStack[d - 2] : 0) : this.devStack[d - 1];
+    e.ino = 0;
+    e.nlink = 1;
+    e.mtime = -1;
+    e.uid = -1;
+    e.gid = -1;
+    e.mode = -1;
+    e.readError = false;
+    e.excluded = Excluded.None;
+    this.objIsDir = isDir;
+    this.objStart = this.base + i;
+    this.hasName = false;
+    this.hasMode = false;
+    this.hlnkc = false;
+    this.notreg = false;
+    this.hasItems = false;
+    this.items = 0;
+    this.state = S.ObjFirst;
+  }
+
+  /** The closing '}' of an info object was consumed. */
+  private endInfo(): void {
+    if (!this.hasName) {
+      throw new ImportError(`corrupt export: entry without a "name" ${this.at(this.objStart)}`, this.objStart);
+    }
+    const e = this.entry;
+    if (this.objIsDir) {
+      e.type = EntryType.Dir;
+      this.devStack[this.depth - 1] = e.dev;
+      // emitted when we know whether the directory has children (enterDir vs addEntry)
+      this.state = S.DirAfterInfo;
+      return;
+    }
+    if (this.hlnkc && e.nlink < 2) e.nlink = 2; // hlnkc:true without nlink: hard-linked all the same
+    if (this.hasMode && (e.mode & S_IFMT) !== 0) {
+      const fmt = e.mode & S_IFMT;
+      e.type = fmt === S_IFREG ? EntryType.File : fmt === S_IFLNK ? EntryType.Symlink : fmt === S_IFDIR ? EntryType.Dir : EntryType.Other;
+    } else if (e.excluded === Excluded.OtherFs || e.excluded === Excluded.KernFs || e.excluded === Excluded.FrmLnk) {
+      // mount points and firmlinks are directories that were not descended into
+      e.type = EntryType.Dir;
+    } else {
+      e.type = this.notreg ? EntryType.Other : EntryType.File;
+    }
+    this.sink.addEntry(e);
+    this.state = S.DirNext;
+  }
+
+  /*
+   * gdu 5.37+ writes CUMULATIVE asize/dsize (plus an `items` count) on directories. We detect it per
+   * directory (producer "gdu" and the directory's info carries a numeric `items`) and convert to
+   * ncdu's semantics (a directory's own size), which is cumulative minus its direct children's
+   * contributions. Checked against gdu's source (pkg/analyze/file.go Dir.updateStats,
+   * report/import.go): gdu never counts an own size for a directory: a directory with children is
+   * the plain sum of its children (hard links counted once), an empty one is apparent 512,
+   * usage 0, items 1, and its importer only keeps the exported totals of a directory that has NO
+   * children in the file (a depth-truncated or summarized subtree). Hence, without buffering:
+   *  - a directory with children: own size 0 at enterDir (exact for gdu, never "fixed" later);
+   *  - a childless directory with items <= 1 (gdu's empty-directory marker 512/0/1): own size 0;
+   *  - a childless directory with items > 1: a summarized subtree, whose totals are the only data
+   *    left about it: kept as the directory's size.
+   * Tree totals then equal gdu's own numbers, except the fake 512 bytes gdu shows per empty
+   * directory. SourceInfo.meta.x_gduCumulative is set when this conversion happened.
+   */
+  private gduCumulativeDir(hasChildren: boolean): void {
+    if (!this.isGdu || !this.hasItems) return;
+    this.gduCumulative = true;
+    if (hasChildren || this.items <= 1) {
+      this.entry.asize = 0;
+      this.entry.dsize = 0;
+    }
+  }
+
+  private emitEnter(): void {
+    this.gduCumulativeDir(true);
+    this.sink.enterDir(this.entry);
+  }
+
+  private emitChildless(): void {
+    this.gduCumulativeDir(false);
+    const e = this.entry;
+    if (this.depth > 1 && (e.excluded !== Excluded.None || e.readError)) {
+      // excluded or unreadable-and-empty directory: not descended into
+      this.sink.addEntry(e);
+    } else {
+      this.sink.enterDir(e);
+      this.sink.leaveDir();
+    }
+  }
+
+  private pop(): void {
+    this.depth--;
+    this.state = this.depth === 0 ? S.TopNext : S.DirNext;
+  }
+
+  /**
+   * The `"key": value` pairs of an info object, from the '"' of a key at i, in one go (the hot path).
+   * Returns the index to continue at (this.state says what is expected there), or -1 when the input
+   * ran out within a pair: the pair is then carried over whole (nothing was applied yet) and lexed
+   * again with the next chunk.
+   */
+  private objPairs(buf: Buffer, i: number, n: number): number {
+    for (;;) {
+      const keyStart = i;
+      let j = this.lexString(buf, i, n, true);
+      if (j < 0) return this.carryPair(keyStart);
+      this.key = matchKey(this.sbuf, this.slen);
+      let c = 0;
+      while (j < n && ((c = buf[j]) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) j++;
+      if (j >= n) return this.carryPair(keyStart);
+      if (c !== 0x3a) this.syntax(j, '\':\'');
+      j++;
+      while (j < n && ((c = buf[j]) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) j++;
+      if (j >= n) return this.carryPair(keyStart);
+      const e = this.infoValue(buf, j, n, c);
+      if (e === -1) return this.carryPair(keyStart);
+      if (e === -2) return j; // a container for an unknown key: the generic parser takes over
+      // after the value: ',' and the next key, or '}'
+      i = e;
+      while (i < n && ((c = buf[i]) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) i++;
+      if (i >= n) {
+        this.state = S.ObjNext;
+        return i;
+      }
+      if (c === 0x7d) {
+        this.endInfo();
+        return i + 1;
+      }
+      if (c !== 0x2c) this.syntax(i, '\',\' or \'}\'');
+      i++;
+      while (i < n && ((c = buf[i]) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) i++;
+      if (i >= n || c !== 0x22) {
+        this.state = S.ObjKey;
+        return i;
+      }
+    }
+  }
+
+  private carryPair(keyStart: number): number {
+    this.state = S.ObjKey;
+    this.saveCarry(keyStart);
+    return -1;
+  }
+
+  /**
+   * Parses the value of the current key of an info object at buf[i] (first byte c).
+   * Returns the end index, -1 when the token is incomplete, -2 when the generic parser took over.
+   */
+  private infoValue(buf: Uint8Array, i: number, n: number, c: number): number {
+    const k = this.key;
+    const e = this.entry;
+    if (c === 0x22) {
+      if (k === K.Name || k === K.Excluded) {
+        if (k === K.Excluded) {
+          const end = this.lexString(buf, i, n, true);
+          if (end >= 0) e.excluded = matchExcluded(this.sbuf, this.slen);
+          return end;
+        }
+        // decode straight into nameBuf (lexString decodes into sbuf and may grow it)
+        const scratch = this.sbuf;
+        this.sbuf = this.nameBuf;
+        const end = this.lexString(buf, i, n, true);
+        const nb = this.sbuf;
+        this.sbuf = scratch;
+        if (nb !== this.nameBuf) {
+          this.nameBuf = nb;
+          this.nameViews = [];
+        }
+        if (end < 0) return end;
+        // one view per length, reused: sinks copy names, and the bytes under a view are rewritten in place
+        const len = this.slen;
+        e.name = this.nameViews[len] ??= nb.subarray(0, len);
+        this.hasName = true;
+        return end;
+      }
+      if (k === K.Unknown || k === K.Items) return this.lexString(buf, i, n, false);
+      this.badValue(i, k, k >= K.Asize ? 'a non-negative number' : 'true or false');
+    }
+    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      const end = this.lexNumber(buf, i, n);
+      if (end < 0) return end;
+      if (k >= K.Asize) {
+        if (this.numNeg) this.badValue(i, k, 'a non-negative number');
+        if (!Number.isFinite(this.num)) this.badValue(i, k, 'a number in range');
+        const v = Math.trunc(this.num); // lenient: 100.0 or 1e3 are accepted
+        switch (k) {
+          case K.Asize: e.asize = v; break;
+          case K.Dsize: e.dsize = v; break;
+          case K.Dev: e.dev = v; break;
+          case K.Ino: e.ino = v; break;
+          case K.Nlink: e.nlink = v; break;
+          case K.Uid: e.uid = v; break;
+          case K.Gid: e.gid = v; break;
+          case K.Mode: e.mode = v; this.hasMode = true; break;
+          case K.Mtime: e.mtime = v; break;
+        }
+      } else if (k === K.Items) {
+        this.hasItems = true;
+        this.items = this.num;
+      } else if (k !== K.Unknown) {
+        this.badValue(i, k, k === K.Name ? 'a string' : k === K.Excluded ? 'a string' : 'true or false');
+      }
+      return end;
+    }
+    if (c === 0x74 || c === 0x66 || c === 0x6e) {
+      const end = this.lexLiteral(buf, i, n);
+      if (end < 0) return end;
+      const lit = this.lit;
+      switch (k) {
+        case K.Unknown:
+        case K.Items:
+          break;
+        case K.ReadError:
+        case K.Hlnkc:
+        case K.Notreg: {
+          if (lit === 2) this.badValue(i, k, 'true or false');
+          const b = lit === 1;
+          if (k === K.ReadError) e.readError = b;
+          else if (k === K.Hlnkc) this.hlnkc = b;
+          else this.notreg = b;
+          break;
+        }
+        case K.Excluded:
+          // lenient: a boolean or null instead of the reason
+          e.excluded = lit === 1 ? Excluded.Pattern : Excluded.None;
+          break;
+        default:
+          this.badValue(i, k, k === K.Name ? 'a string' : 'a non-negative number');
+      }
+      return end;
+    }
+    if (c === 0x7b || c === 0x5b) {
+      if (k !== K.Unknown && k !== K.Items) {
+        this.badValue(i, k, k === K.Name || k === K.Excluded ? 'a string' : k >= K.Asize ? 'a non-negative number' : 'true or false');
+      }
+      this.gBuild = false;
+      this.gReturn = S.ObjNext;
+      this.state = S.GValue;
+      return -2;
+    }
+    this.syntax(i, 'a value');
+  }
+
+  // ---- generic values
+
+  private gDone(v: unknown): void {
+    if (this.gStack.length === 0) {
+      if (this.gBuild) {
+        this.meta = v as Record<string, unknown>;
+        this.isGdu = this.meta.progname === 'gdu';
+        this.gBuild = false;
+      }
+      this.state = this.gReturn;
+      return;
+    }
+    if (this.gBuild) {
+      const top = this.gVals[this.gVals.length - 1];
+      if (Array.isArray(top)) top.push(v);
+      else if (this.gKey !== '__proto__') (top as Record<string, unknown>)[this.gKey] = v;
+      else Object.defineProperty(top, '__proto__', { value: v, enumerable: true, writable: true, configurable: true });
+    }
+    this.state = S.GNext;
+  }
+
+  private gClose(): void {
+    this.gStack.pop();
+    let v: unknown = undefined;
+    if (this.gBuild) {
+      v = this.gVals.pop();
+      this.gKey = this.gKeys.pop() as string;
+    }
+    this.gDone(v);
+  }
+
+  // ---- lexers: return the end index (after the token), or -1 when the token is incomplete
+
+  /** A string starting at the '"' at i; when decode, its value goes to sbuf[0..slen). */
+  private lexString(buf: Uint8Array, i: number, n: number, decode: boolean): number {
+    let j = i + 1;
+    if (!decode) {
+      for (;;) {
+        if (j >= n) return -1;
+        const c = buf[j];
+        if (c === 0x22) return j + 1;
+        if (c === 0x5c) {
+          if (j + 1 >= n) return -1;
+          const x = buf[j + 1];
+          if (x === 0x75) {
+            if (j + 6 > n) return -1;
+            if (hex4(buf, j + 2) < 0) this.badEscape(j);
+            j += 6;
+          } else if (x === 0x22 || x === 0x5c || x === 0x2f || x === 0x62 || x === 0x66 || x === 0x6e || x === 0x72 || x === 0x74) {
+            j += 2;
+          } else this.badEscape(j);
+        } else if (c < 0x20) {
+          this.syntax(j, 'a string (raw control character)');
+        } else j++;
+      }
+    }
+    let sb = this.sbuf;
+    let o = 0;
+    for (;;) {
+      if (j >= n) return -1;
+      const c = buf[j];
+      if (o + 4 > sb.length) {
+        const nb = new Uint8Array(sb.length * 2);
+        nb.set(sb);
+        this.sbuf = sb = nb;
+      }
+      if (c === 0x22) {
+        this.slen = o;
+        return j + 1;
+      }
+      if (c !== 0x5c) {
+        if (c < 0x20) this.syntax(j, 'a string (raw control character)');
+        sb[o++] = c;
+        j++;
+        continue;
+      }
+      if (j + 1 >= n) return -1;
+      const x = buf[j + 1];
+      switch (x) {
+        case 0x22: sb[o++] = 0x22; j += 2; continue;
+        case 0x5c: sb[o++] = 0x5c; j += 2; continue;
+        case 0x2f: sb[o++] = 0x2f; j += 2; continue;
+        case 0x62: sb[o++] = 0x08; j += 2; continue;
+        case 0x66: sb[o++] = 0x0c; j += 2; continue;
+        case 0x6e: sb[o++] = 0x0a; j += 2; continue;
+        case 0x72: sb[o++] = 0x0d; j += 2; continue;
+        case 0x74: sb[o++] = 0x09; j += 2; continue;
+        case 0x75: break;
+        default: this.badEscape(j);
+      }
+      if (j + 6 > n) return -1;
+      let cp = hex4(buf, j + 2);
+      if (cp < 0) this.badEscape(j);
+      j += 6;
+      if (cp >= 0xd800 && cp <= 0xdbff) {
+        // a high surrogate: combine with a following \uDC00-\uDFFF
+        if (j >= n || (buf[j] === 0x5c && (j + 1 >= n || (buf[j + 1] === 0x75 && j + 6 > n)))) return -1;
+        if (buf[j] === 0x5c && buf[j + 1] === 0x75) {
+          const lo = hex4(buf, j + 2);
+          if (lo >= 0xdc00 && lo <= 0xdfff) {
+            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+            j += 6;
+          } else cp = 0xfffd;
+        } else cp = 0xfffd;
+      } else if (cp >= 0xdc00 && cp <= 0xdfff) {
+        cp = 0xfffd;
+      }
+      if (cp < 0x80) sb[o++] = cp;
+      else if (cp < 0x800) {
+        sb[o++] = 0xc0 | (cp >> 6);
+        sb[o++] = 0x80 | (cp & 0x3f);
+      } else if (cp < 0x10000) {
+        sb[o++] = 0xe0 | (cp >> 12);
+        sb[o++] = 0x80 | ((cp >> 6) & 0x3f);
+        sb[o++] = 0x80 | (cp & 0x3f);
+      } else {
+        sb[o++] = 0xf0 | (cp >> 18);
+        sb[o++] = 0x80 | ((cp >> 12) & 0x3f);
+        sb[o++] = 0x80 | ((cp >> 6) & 0x3f);
+        sb[o++] = 0x80 | (cp & 0x3f);
+      }
+    }
+  }
+
+  private badEscape(j: number): never {
+    const off = this.base + j;
+    throw new ImportError(`corrupt export: invalid escape sequence in a string ${this.at(off)}`, off);
+  }
+
+  /** A JSON number at i; sets num (exact JS value) and numNeg. */
+  private lexNumber(buf: Uint8Array, i: number, n: number): number {
+    let j = i;
+    const neg = buf[j] === 0x2d;
+    if (neg) j++;
+    if (j >= n) return -1;
+    let c = buf[j];
+    if (c < 0x30 || c > 0x39) this.syntax(j, 'a digit');
+    let v = 0;
+    const intStart = j;
+    if (c === 0x30) j++;
+    else {
+      while (j < n && (c = buf[j]) >= 0x30 && c <= 0x39) {
+        v = v * 10 + (c - 0x30);
+        j++;
+      }
+    }
+    if (j >= n) return -1;
+    c = buf[j];
+    let simple = j - intStart <= 15;
+    if (c === 0x2e) {
+      simple = false;
+      j++;
+      if (j >= n) return -1;
+      c = buf[j];
+      if (c < 0x30 || c > 0x39) this.syntax(j, 'a digit');
+      while (j < n && (c = buf[j]) >= 0x30 && c <= 0x39) j++;
+      if (j >= n) return -1;
+    }
+    if (c === 0x65 || c === 0x45) {
+      simple = false;
+      j++;
+      if (j >= n) return -1;
+      c = buf[j];
+      if (c === 0x2b || c === 0x2d) {
+        j++;
+        if (j >= n) return -1;
+        c = buf[j];
+      }
+      if (c < 0x30 || c > 0x39) this.syntax(j, 'a digit');
+      while (j < n && (c = buf[j]) >= 0x30 && c <= 0x39) j++;
+      if (j >= n) return -1;
+    }
+    if (simple) this.num = neg ? -v : v;
+    else {
+      let s = '';
+      for (let q = i; q < j; q++) s += String.fromCharCode(buf[q]);
+      this.num = Number(s);
+    }
+    this.numNeg = neg;
+    return j;
+  }
+
+  /** true / false / null at i; sets lit. */
+  private lexLiteral(buf: Uint8Array, i: number, n: number): number {
+    const c = buf[i];
+    const word = c === 0x74 ? TRUE : c === 0x66 ? FALSE : NULL;
+    for (let q = 1; q < word.length; q++) {
+      if (i + q >= n) return -1;
+      if (buf[i + q] !== word[q]) this.syntax(i + q, 'true, false or null');
+    }
+    this.lit = c === 0x74 ? 1 : c === 0x66 ? 0 : 2;
+    return i + word.length;
+  }
+}
+
+const TRUE = [0x74, 0x72, 0x75, 0x65];
+const FALSE = [0x66, 0x61, 0x6c, 0x73, 0x65];
+const NULL = [0x6e, 0x75, 0x6c, 0x6c];
+
+function hex4(buf: Uint8Array, p: number): number {
+  let v = 0;
+  for (let q = p; q < p + 4; q++) {
+    const c = buf[q];
+    let d: number;
+    if (c >= 0x30 && c <= 0x39) d = c - 0x30;
+    else if (c >= 0x61 && c <= 0x66) d = c - 0x57;
+    else if (c >= 0x41 && c <= 0x46) d = c - 0x37;
+    else return -1;
+    v = (v << 4) | d;
+  }
+  return v;
+}
+
+function eq(b: Uint8Array, s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (b[i] !== s.charCodeAt(i)) return false;
+  return true;
+}
+
+/** KEY_TABLE[len] = [bytes, key, bytes, key, ...] of the known keys of that length */
+const KEY_TABLE: (Uint8Array | K)[][] = [];
+for (let k = K.Name; k <= K.Mtime; k++) {
+  const name = KEY_NAMES[k];
+  (KEY_TABLE[name.length] ??= []).push(Uint8Array.from(name, (ch) => ch.charCodeAt(0)), k);
+}
+
+function matchKey(b: Uint8Array, len: number): K {
+  const cands = KEY_TABLE[len];
+  if (cands === undefined) return K.Unknown;
+  outer: for (let c = 0; c < cands.length; c += 2) {
+    const kb = cands[c] as Uint8Array;
+    for (let i = 0; i < len; i++) if (b[i] !== kb[i]) continue outer;
+    return cands[c + 1] as K;
+  }
+  return K.Unknown;
+}
+
+function matchExcluded(b: Uint8Array, len: number): Excluded {
+  switch (len) {
+    case 5:
+      if (eq(b, 'othfs')) return Excluded.OtherFs; // ncdu 1.18's spelling
+      break;
+    case 6:
+      if (eq(b, 'kernfs')) return Excluded.KernFs;
+      if (eq(b, 'frmlnk')) return Excluded.FrmLnk;
+      break;
+    case 7:
+      if (eq(b, 'otherfs')) return Excluded.OtherFs;
+      break;
+  }
+  return Excluded.Pattern; // "pattern" and anything else
+}
+
+function describeByte(c: number | undefined): string {
+  if (c === undefined) return 'end of input';
+  if (c >= 0x21 && c < 0x7f) return `'${String.fromCharCode(c)}'`;
+  return `byte 0x${c.toString(16).padStart(2, '0')}`;
+}

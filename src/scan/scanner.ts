@@ -1,0 +1,564 @@
+/**
+ * The scanner: a source. Worker threads list directories and stat their entries; this main-side
+ * scheduler hands them directories in (nearly) depth-first order and turns their results into sink
+ * events in exact depth-first order, so that streaming sinks (the export writer) need no tree.
+ *
+ * Memory stays bounded: results that arrive ahead of the depth-first emission are held only up to
+ * a limit; past it, only the directory the emission waits for is dispatched.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import picomatch from 'picomatch';
+import { emptyEntry, Entry, EntryType, Excluded, isUnorderedSink, Sink, UnorderedSink } from '../model/entry.js';
+import { createRequire } from 'node:module';
+import { NF, Piece, scanEngine, ScanEngine, Task, WorkerConfig, WorkerMessage, workerMain } from './worker.js';
+import { KERNFS_MAGICS } from './kernfs.js';
+import { childKey, DfsQueue } from './dfsqueue.js';
+
+export interface ScanOptions {
+  /** cross filesystem boundaries (default false: stay on the root's filesystem, like du -x) */
+  crossMounts?: boolean;
+  /** glob patterns (picomatch syntax) to exclude; matched against names and trailing parts of paths */
+  exclude?: string[];
+  /** number of worker threads (default: available cores, at most 4) */
+  threads?: number;
+}
+
+export interface ScanResult {
+  root: string;
+  incomplete: boolean;
+  elapsedMs: number;
+}
+
+/** A user-facing error: printed as one line, exit code 1. */
+export class ScanError extends Error {}
+
+const CHUNK = 4096; // records per worker message at most
+const LONG_PATH = 2048; // bytes of path above which a directory is addressed through an open fd
+const PENDING_LIMIT = 64 * 1024; // records held ahead of the emission before throttling
+const BATCH = Number(process.env.DISKBLAME_BATCH ?? 8); // directories per task message
+const MAX_OUT = 2; // task messages in flight per worker
+const WORKER_YOUNG_MB = Number(process.env.DISKBLAME_WORKER_YOUNG_MB ?? 4);
+
+/** a worker message, with what is needed to give its buffers back once all its pieces are used */
+type Msg = WorkerMessage & { left: number; from: Slot; _no?: number; _ni?: number };
+
+/** Somewhere to scan: a worker thread, or the main thread itself between events. */
+interface Slot {
+  out: number;
+  max: number;
+  send(tasks: Task[]): void;
+  giveBack(nums: ArrayBuffer, names: ArrayBuffer): void;
+  stop(): Promise<unknown>;
+}
+
+interface TaskState {
+  path: string | Uint8Array;
+  rel: string | null;
+  dev: number;
+  /** the anchor fd this task's path goes through (-1: none) */
+  anchorRef: number;
+  /** the anchor opened by the worker for this directory itself */
+  ownAnchor: number;
+  dispatched: boolean;
+  /** depth-first order key (dropped once dispatched) */
+  key: string;
+  /** subdirectories seen so far */
+  kidN: number;
+  /** unordered mode: the directory's handle in the sink */
+  handle: number;
+  pieces: { msg: Msg; piece: Piece }[];
+  done: boolean;
+  err: string | null;
+}
+
+interface Frame {
+  id: number;
+  entry: Entry;
+  entered: boolean;
+  pieceIdx: number;
+  subs: { entry: Entry; id: number }[];
+  subPos: number;
+}
+
+function errText(code: string | undefined): string {
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOTDIR':
+      return 'not a directory';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    default:
+      return code ?? 'unknown error';
+  }
+}
+
+function statToEntry(st: fs.Stats, name: Uint8Array): Entry {
+  const fmt = st.mode & fs.constants.S_IFMT;
+  return {
+    name,
+    type:
+      fmt === fs.constants.S_IFDIR
+        ? EntryType.Dir
+        : fmt === fs.constants.S_IFREG
+          ? EntryType.File
+          : fmt === fs.constants.S_IFLNK
+            ? EntryType.Symlink
+            : EntryType.Other,
+    asize: st.size,
+    dsize: st.blocks * 512,
+    dev: st.dev,
+    ino: st.ino,
+    nlink: st.nlink,
+    mtime: Math.floor(st.mtimeMs / 1000),
+    uid: st.uid,
+    gid: st.gid,
+    mode: st.mode,
+    readError: false,
+    excluded: Excluded.None,
+  };
+}
+
+/** Compile --exclude globs for the workers (RegExp sources cross the thread boundary). */
+export function compilePatterns(globs: string[]): WorkerConfig['patterns'] {
+  return globs.map((g) => {
+    const re = picomatch.makeRe(g, { dot: true });
+    return { source: re.source, flags: re.flags, slash: g.includes('/') };
+  });
+}
+
+export class Scanner {
+  readonly root: string;
+  private readonly sink: Sink | UnorderedSink;
+  /** the sink takes entries as they come (the tree): no depth-first emission, nothing held back */
+  private readonly unordered: boolean;
+  private entries = 0;
+  private bytes = 0;
+  private current: string | Uint8Array = '';
+  private readonly opts: ScanOptions;
+  private workers: Slot[] = [];
+  private tasks = new Map<number, TaskState>();
+  private queue = new DfsQueue();
+  private nextId = 1;
+  private frames: Frame[] = [];
+  private pending = 0;
+  private anchors = new Map<number, number>();
+  private aborted = false;
+  private settled = false;
+  private resolve!: (r: ScanResult) => void;
+  private reject!: (e: unknown) => void;
+  private started = 0;
+  private readonly e: Entry = emptyEntry();
+
+  constructor(root: string, sink: Sink | UnorderedSink, opts: ScanOptions = {}) {
+    this.root = path.resolve(root);
+    this.sink = sink;
+    this.unordered = isUnorderedSink(sink);
+    this.opts = opts;
+  }
+
+  /** Stop as soon as possible; the sink gets what was emitted so far, marked incomplete. */
+  abort(): void {
+    if (this.settled || this.aborted) return;
+    this.aborted = true;
+    queueMicrotask(() => this.finish(true));
+  }
+
+  run(): Promise<ScanResult> {
+    this.started = performance.now();
+    let rootPath: string;
+    let st: fs.Stats;
+    try {
+      rootPath = fs.realpathSync(this.root);
+      st = fs.lstatSync(rootPath);
+    } catch (e) {
+      return Promise.reject(new ScanError(`cannot scan ${this.root}: ${errText((e as NodeJS.ErrnoException).code)}`));
+    }
+    if (!st.isDirectory()) return Promise.reject(new ScanError(`cannot scan ${this.root}: not a directory`));
+    try {
+      fs.accessSync(rootPath, fs.constants.R_OK | fs.constants.X_OK);
+    } catch (e) {
+      return Promise.reject(new ScanError(`cannot read ${rootPath}: ${errText((e as NodeJS.ErrnoException).code)}`));
+    }
+    (this as { root: string }).root = rootPath;
+    const patterns = compilePatterns(this.opts.exclude ?? []);
+    const cfg: WorkerConfig = {
+      patterns,
+      crossMounts: !!this.opts.crossMounts,
+      rootDev: st.dev,
+      chunk: CHUNK,
+      longPath: LONG_PATH,
+      kernfs: KERNFS_MAGICS,
+    };
+    // scanning threads: the main thread is one (it also builds the tree), the rest are workers
+    const n = Math.max(1, Math.min(this.opts.threads ?? Math.min(4, os.availableParallelism()), 16));
+    this.workers.push(this.localSlot(cfg));
+    const src = `(${workerMain.toString()})(${JSON.stringify(scanEngine.toString())})`;
+    for (let k = 1; k < n; k++) {
+      const w = new Worker(src, {
+        eval: true,
+        workerData: cfg,
+        // a worker holds little: a small young generation keeps its resident memory low
+        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
+      });
+      const slot: Slot = {
+        out: 0,
+        max: MAX_OUT,
+        send: (tasks) => w.postMessage({ tasks }),
+        giveBack: (a, b) => w.postMessage({ recycle: [a, b] }, [a, b]),
+        stop: () => w.terminate(),
+      };
+      w.on('message', (m: Msg) => this.deliver(slot, m));
+      w.on('error', (err) => this.fail(err));
+      this.workers.push(slot);
+    }
+    const rootEntry = statToEntry(st, Buffer.from(rootPath));
+    const rootTask = this.newTask(rootPath, patterns.length ? '' : null, st.dev, -1);
+    this.tasks.set(0, rootTask);
+    this.queue.push('', 0);
+    if (this.unordered) rootTask.handle = (this.sink as UnorderedSink).addRoot(rootEntry);
+    else this.frames.push({ id: 0, entry: rootEntry, entered: false, pieceIdx: 0, subs: [], subPos: 0 });
+    this.entries = 1;
+    this.bytes = rootEntry.dsize;
+    return new Promise<ScanResult>((res, rej) => {
+      this.resolve = res;
+      this.reject = rej;
+      this.schedule();
+    });
+  }
+
+  /** The main thread's own share of the scanning: one batch per turn of the event loop. */
+  private localSlot(cfg: WorkerConfig): Slot {
+    const out: WorkerMessage[] = [];
+    const engine: ScanEngine = scanEngine(cfg, (m) => out.push(m), createRequire(import.meta.url));
+    let next: Task[] | null = null;
+    let stopped = false;
+    const slot: Slot = {
+      out: 0,
+      max: 1,
+      send: (tasks) => {
+        next = tasks;
+        setImmediate(() => {
+          if (stopped || !next) return;
+          const batch = next;
+          next = null;
+          engine.scanBatch(batch);
+          const msgs = out.splice(0);
+          for (const m of msgs) this.deliver(slot, m as Msg);
+        });
+      },
+      giveBack: (a, b) => engine.recycle(a, b),
+      stop: () => {
+        stopped = true;
+        return Promise.resolve();
+      },
+    };
+    return slot;
+  }
+
+  private deliver(slot: Slot, m: Msg): void {
+    if (m.end) slot.out--;
+    m.left = m.pieces.length;
+    m.from = slot;
+    this.onMessage(m);
+  }
+
+  private newTask(p: string | Uint8Array, rel: string | null, dev: number, anchorRef: number): TaskState {
+    return { path: p, rel, dev, anchorRef, ownAnchor: -1, dispatched: false, key: '', kidN: 0, handle: -1, pieces: [], done: false, err: null };
+  }
+
+  private schedule(): void {
+    if (this.aborted || this.settled) return;
+    // the directory the emission waits for goes first, whatever the throttle says
+    const f = this.frames[this.frames.length - 1];
+    const awaited = f ? this.tasks.get(f.id) : undefined;
+    for (const slot of this.workers) {
+      while (slot.out < slot.max) {
+        const batch: Task[] = [];
+        if (awaited && !awaited.dispatched) {
+          awaited.dispatched = true;
+          batch.push({ id: f.id, path: awaited.path, rel: awaited.rel, dev: awaited.dev });
+        }
+        if (this.pending <= PENDING_LIMIT) {
+          while (batch.length < BATCH && this.queue.size) {
+            const id = this.queue.pop();
+            const t = this.tasks.get(id);
+            if (!t || t.dispatched) continue;
+            t.dispatched = true;
+            batch.push({ id, path: t.path, rel: t.rel, dev: t.dev });
+          }
+        }
+        if (!batch.length) break;
+        slot.out++;
+        slot.send(batch);
+      }
+    }
+  }
+
+  /** Progress counters: entries and disk bytes seen, and the directory last listed. */
+  progress(): { entries: number; bytes: number; current: string | Uint8Array } {
+    return { entries: this.entries, bytes: this.bytes, current: this.current };
+  }
+
+  private onMessage(m: Msg): void {
+    if (this.settled) return;
+    if (this.unordered) {
+      try {
+        this.takeUnordered(m);
+      } catch (err) {
+        this.fail(err);
+        return;
+      }
+      this.schedule();
+      return;
+    }
+    for (const piece of m.pieces) {
+      const t = this.tasks.get(piece.id);
+      if (!t) continue;
+      if (piece.anchor >= 0) {
+        t.ownAnchor = piece.anchor;
+        this.anchors.set(piece.anchor, 1);
+      }
+      const via = t.ownAnchor >= 0 ? t.ownAnchor : t.anchorRef;
+      for (const sub of piece.subs) {
+        const id = this.nextId++;
+        if (via >= 0) this.anchors.set(via, (this.anchors.get(via) ?? 0) + 1);
+        const kid = this.newTask(sub[1], sub[2], m.nums[sub[0] * NF + 2], via);
+        kid.key = childKey(t.key, t.kidN++);
+        this.tasks.set(id, kid);
+        (sub as unknown as unknown[])[3] = id;
+        this.queue.push(kid.key, id);
+      }
+      t.pieces.push({ msg: m, piece });
+      this.pending += piece.count;
+      if (piece.err) t.err = piece.err;
+      if (piece.last) {
+        t.done = true;
+        t.key = ''; // its children have theirs
+        if (t.ownAnchor >= 0) this.release(t.ownAnchor);
+        if (t.anchorRef >= 0) this.release(t.anchorRef);
+      }
+    }
+    try {
+      this.pump();
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    this.schedule();
+  }
+
+  /** Unordered mode: hand every record to the sink now, queue the subdirectories, recycle the buffers. */
+  private takeUnordered(m: Msg): void {
+    const sink = this.sink as UnorderedSink;
+    const e = this.e;
+    const nums = m.nums;
+    const names = m.names;
+    let no = 0;
+    for (const piece of m.pieces) {
+      const t = this.tasks.get(piece.id);
+      if (!t) continue;
+      if (piece.err) {
+        if (piece.id === 0) throw new ScanError(`cannot read ${this.root}: ${errText(piece.err)}`);
+        sink.markReadError(t.handle);
+      }
+      if (piece.anchor >= 0) {
+        t.ownAnchor = piece.anchor;
+        this.anchors.set(piece.anchor, 1);
+      }
+      const via = t.ownAnchor >= 0 ? t.ownAnchor : t.anchorRef;
+      let sub = 0;
+      for (let r = piece.start; r < piece.start + piece.count; r++) {
+        const len = names[no] | (names[no + 1] << 8);
+        e.name = names.subarray(no + 2, no + 2 + len);
+        no += 2 + len;
+        const o = r * NF;
+        const flags = readRecord(nums, o, e);
+        const h = sink.addUnder(t.handle, e);
+        this.bytes += e.dsize;
+        if (flags & 64) {
+          const s = piece.subs[sub++];
+          const kid = this.newTask(s[1], s[2], e.dev, via);
+          if (via >= 0) this.anchors.set(via, (this.anchors.get(via) ?? 0) + 1);
+          kid.key = childKey(t.key, t.kidN++);
+          kid.handle = h;
+          const id = this.nextId++;
+          this.tasks.set(id, kid);
+          this.queue.push(kid.key, id);
+        }
+      }
+      this.entries += piece.count;
+      if (piece.last) {
+        this.current = t.path;
+        if (t.ownAnchor >= 0) this.release(t.ownAnchor);
+        if (t.anchorRef >= 0) this.release(t.anchorRef);
+        this.tasks.delete(piece.id);
+      }
+    }
+    this.recycle(m);
+    if (this.queue.size === 0 && this.workers.every((w) => w.out === 0)) this.finish(false);
+  }
+
+  private recycle(msg: Msg): void {
+    const a = msg.nums.buffer as ArrayBuffer;
+    const b = msg.names.buffer as ArrayBuffer;
+    msg.from.giveBack(a, b);
+  }
+
+  private release(fd: number): void {
+    const r = (this.anchors.get(fd) ?? 1) - 1;
+    if (r > 0) this.anchors.set(fd, r);
+    else {
+      this.anchors.delete(fd);
+      try {
+        fs.closeSync(fd);
+      } catch {
+        /* already closed */
+      }
+    }
+  }
+
+  /** Emit sink events as far as the results that arrived allow. */
+  private pump(): void {
+    const sink = this.sink as Sink;
+    const e = this.e;
+    while (this.frames.length) {
+      const f = this.frames[this.frames.length - 1];
+      const t = this.tasks.get(f.id)!;
+      if (!f.entered) {
+        if (!t.pieces.length && !t.done) return;
+        if (t.err && f.id === 0) throw new ScanError(`cannot read ${this.root}: ${errText(t.err)}`);
+        f.entry.readError = t.err !== null;
+        sink.enterDir(f.entry);
+        f.entered = true;
+        this.current = t.path;
+      }
+      while (f.pieceIdx < t.pieces.length) {
+        const { msg, piece } = t.pieces[f.pieceIdx];
+        t.pieces[f.pieceIdx++] = undefined as never;
+        const nums = msg.nums;
+        const names = msg.names;
+        // name offsets: walk the names buffer from the message start up to this piece
+        let no = nameOffset(msg, piece.start);
+        let sub = 0;
+        for (let r = piece.start; r < piece.start + piece.count; r++) {
+          const len = names[no] | (names[no + 1] << 8);
+          const name = names.subarray(no + 2, no + 2 + len);
+          no += 2 + len;
+          const o = r * NF;
+          e.name = name;
+          const flags = readRecord(nums, o, e);
+          this.entries++;
+          this.bytes += e.dsize;
+          if (flags & 64) {
+            const s = piece.subs[sub++] as unknown as [number, unknown, unknown, number];
+            f.subs.push({ entry: { ...e, name: name.slice() }, id: s[3] });
+          } else sink.addEntry(e);
+        }
+        this.pending -= piece.count;
+        if (--msg.left === 0) this.recycle(msg);
+      }
+      if (!t.done) return;
+      if (f.subPos < f.subs.length) {
+        const s = f.subs[f.subPos];
+        f.subs[f.subPos++] = undefined as never;
+        this.frames.push({ id: s.id, entry: s.entry, entered: false, pieceIdx: 0, subs: [], subPos: 0 });
+        continue;
+      }
+      sink.leaveDir();
+      this.frames.pop();
+      this.tasks.delete(f.id);
+    }
+    this.finish(false);
+  }
+
+  private finish(incomplete: boolean): void {
+    if (this.settled) return;
+    this.settled = true;
+    // let the workers go first: their memory is free before the sink builds its indexes
+    const stopped = Promise.all(this.workers.map((w) => w.stop()));
+    this.closeAnchors();
+    try {
+      if (incomplete && !this.unordered)
+        for (let k = this.frames.length - 1; k >= 0; k--) if (this.frames[k].entered) (this.sink as Sink).leaveDir();
+    } catch (err) {
+      this.reject(err);
+      return;
+    }
+    this.frames = [];
+    this.tasks.clear();
+    stopped
+      .then(() => this.sink.finish({ timestamp: Math.floor(Date.now() / 1000), producer: 'scan', incomplete }))
+      .then(
+        () => this.resolve({ root: this.root, incomplete, elapsedMs: performance.now() - this.started }),
+        (err) => this.reject(err),
+      );
+  }
+
+  private closeAnchors(): void {
+    for (const fd of this.anchors.keys()) {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        /* ignore */
+      }
+    }
+    this.anchors.clear();
+  }
+
+  private fail(err: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    for (const w of this.workers) void w.stop();
+    this.closeAnchors();
+    this.reject(err);
+  }
+}
+
+/** Fill `e` (all but the name) from the record at `o`; returns the record's flags. */
+function readRecord(nums: Float64Array, o: number, e: Entry): number {
+  const flags = nums[o + 9];
+  e.type = (flags & 3) as EntryType;
+  e.asize = nums[o];
+  e.dsize = nums[o + 1];
+  e.dev = nums[o + 2];
+  e.ino = nums[o + 3];
+  e.nlink = nums[o + 4];
+  e.mtime = nums[o + 5];
+  e.uid = nums[o + 6];
+  e.gid = nums[o + 7];
+  e.mode = nums[o + 8];
+  e.readError = (flags & 4) !== 0;
+  e.excluded = ((flags >> 3) & 7) as Excluded;
+  return flags;
+}
+
+/** Offset in msg.names of record `index` (records before it are walked once per piece). */
+function nameOffset(msg: Msg, index: number): number {
+  let no = 0;
+  let ni = 0;
+  if (msg._ni !== undefined && msg._ni <= index) {
+    no = msg._no!;
+    ni = msg._ni;
+  }
+  const names = msg.names;
+  while (ni < index) {
+    no += 2 + (names[no] | (names[no + 1] << 8));
+    ni++;
+  }
+  msg._ni = ni;
+  msg._no = no;
+  return no;
+}
+
+/** Scan `root` into `sink`. Convenience wrapper. */
+export function scan(root: string, sink: Sink | UnorderedSink, opts: ScanOptions = {}): { scanner: Scanner; done: Promise<ScanResult> } {
+  const scanner = new Scanner(root, sink, opts);
+  return { scanner, done: scanner.run() };
+}

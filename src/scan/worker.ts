@@ -1,0 +1,360 @@
+/**
+ * The scan worker: lists directories and lstat()s their entries, packing the results into
+ * transferable typed arrays. It runs in a worker thread created with `eval: true` from
+ * `scanWorkerMain.toString()`, so it must be self-contained: no imports, no outer variables
+ * (that keeps the single-file bundle working with no separate worker file).
+ *
+ * Protocol (main -> worker): { tasks: Task[] }  Task = { id, path, rel, dev }
+ *   path: string (all of it valid UTF-8) or Uint8Array (raw bytes); rel: path below the root
+ *   for --exclude matching (or null when there are no patterns); dev: the directory's st_dev.
+ * (worker -> main): { nums: Float64Array, names: Uint8Array, pieces: Piece[] }
+ *   nums: NF numbers per record; names: u16 length + bytes per record;
+ *   Piece = { id, start, count, subs: [recordIndex, path, rel][], last, err, anchor }
+ */
+
+/** numbers per record in `nums` */
+export const NF = 10;
+// record field offsets
+export const R_ASIZE = 0,
+  R_DSIZE = 1,
+  R_DEV = 2,
+  R_INO = 3,
+  R_NLINK = 4,
+  R_MTIME = 5,
+  R_UID = 6,
+  R_GID = 7,
+  R_MODE = 8,
+  R_FLAGS = 9;
+// R_FLAGS bits: type (2 bits) | readError << 2 | excluded (3 bits) << 3 | descend << 6
+export const RF_READERR = 4,
+  RF_EXCL_SHIFT = 3,
+  RF_DESCEND = 64;
+
+export interface WorkerConfig {
+  patterns: { source: string; flags: string; slash: boolean }[];
+  crossMounts: boolean;
+  rootDev: number;
+  chunk: number;
+  longPath: number;
+  kernfs: number[];
+}
+
+export interface Task {
+  id: number;
+  path: string | Uint8Array;
+  rel: string | null;
+  dev: number;
+}
+
+export interface Piece {
+  id: number;
+  start: number;
+  count: number;
+  subs: [number, string | Uint8Array, string | null][];
+  last: boolean;
+  err: string | null;
+  anchor: number;
+}
+
+export interface WorkerMessage {
+  nums: Float64Array;
+  names: Uint8Array;
+  pieces: Piece[];
+  /** the last message of a task batch */
+  end: boolean;
+}
+
+/** What the engine hands back: a message (and the buffers to transfer, when crossing threads). */
+export type Post = (msg: WorkerMessage, transfer: ArrayBuffer[]) => void;
+
+export interface ScanEngine {
+  /** list and stat these directories, posting results as buffers fill and once at the end */
+  scanBatch(tasks: Task[]): void;
+  /** give back the buffers of a message that has been used */
+  recycle(nums: ArrayBuffer, names: ArrayBuffer): void;
+}
+
+/**
+ * The scan engine. Self-contained (see above): `req` is `require`, passed in so that the same
+ * function runs in a worker (eval'd from its source) and on the main thread.
+ */
+export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => any): ScanEngine {
+  /* eslint-disable */
+  const fs = req('node:fs');
+  const isUtf8: (b: Uint8Array) => boolean = req('node:buffer').isUtf8;
+  const NFIELDS = 10;
+  const CHUNK: number = cfg.chunk;
+  const LONG: number = cfg.longPath;
+  const res: RegExp[] = cfg.patterns.map((p: { source: string; flags: string }) => new RegExp(p.source, p.flags));
+  const slash: boolean[] = cfg.patterns.map((p: { slash: boolean }) => p.slash);
+  const kern = new Set(cfg.kernfs);
+  const S_IFMT = 0o170000,
+    S_IFDIR = 0o040000,
+    S_IFREG = 0o100000,
+    S_IFLNK = 0o120000;
+  const OPEN_DIR = fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW;
+  const SL = Buffer.from('/');
+  const haveProcFd = (() => {
+    try {
+      fs.statSync('/proc/self/fd');
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+
+  // lstat without building a Stats object (4 Dates each): Node's internal binding fills a shared
+  // Float64Array [dev, mode, nlink, uid, gid, rdev, blksize, ino, size, blocks, atime s, ns, mtime s, ns].
+  // Used only if it answers exactly like fs.lstatSync on a known file; otherwise fs.lstatSync.
+  type StatArr = ArrayLike<number>;
+  const slowLstat = (p: string | Uint8Array): StatArr | undefined => {
+    const st = fs.lstatSync(p, { throwIfNoEntry: false });
+    if (!st) return undefined;
+    return [st.dev, st.mode, st.nlink, st.uid, st.gid, 0, 0, st.ino, st.size, st.blocks, 0, 0, Math.floor(st.mtimeMs / 1000), 0];
+  };
+  let lstat: (p: string | Uint8Array) => StatArr | undefined = slowLstat;
+  try {
+    const b = (process as any).binding('fs');
+    const fast = (p: string | Uint8Array): StatArr | undefined => b.lstat(p, false, undefined, false);
+    const probe = (p: string) => {
+      const a = fast(p);
+      const r = slowLstat(p)!;
+      if (!a || a.length < 14) return false;
+      for (const k of [0, 1, 2, 3, 4, 7, 8, 9, 12]) if (a[k] !== r[k]) return false;
+      return true;
+    };
+    const dir = req('node:path').dirname(process.execPath);
+    if (probe(dir) && probe(process.execPath) && fast(dir + '/.diskblame-probe-' + process.pid + '-missing') === undefined)
+      lstat = fast;
+  } catch {
+    lstat = slowLstat;
+  }
+
+  let nums: Float64Array = new Float64Array(0);
+  let names: Buffer = Buffer.alloc(0);
+  let namesLen = 0;
+  let count = 0;
+  let pieces: any[] = [];
+  let piece: any = null;
+
+  // buffers come back from the main thread once it has used them: no garbage per message
+  const poolNums: Float64Array[] = [];
+  const poolNames: Buffer[] = [];
+  function fresh(expect: number) {
+    const n = Math.max(64, Math.min(CHUNK, expect));
+    const pn = poolNums.pop();
+    nums = pn && pn.length >= n * NFIELDS ? pn : new Float64Array(Math.max(n, CHUNK / 4) * NFIELDS);
+    const pm = poolNames.pop();
+    names = pm ?? Buffer.allocUnsafeSlow(Math.max(n, CHUNK / 4) * 16 + 512);
+    namesLen = 0;
+    count = 0;
+    pieces = [];
+  }
+  /** make room for `n` more records (about): grow the buffers up to CHUNK records, else send them */
+  function reserve(n: number, id: number | null) {
+    const cap = nums.length / NFIELDS;
+    if (count + n <= cap) return;
+    if (count + n <= CHUNK || count === 0) {
+      const m = new Float64Array(Math.min(Math.max(CHUNK, n), Math.max(cap * 2, count + n)) * NFIELDS);
+      m.set(nums.subarray(0, count * NFIELDS));
+      nums = m;
+      return;
+    }
+    flush();
+    fresh(n);
+    if (id !== null) beginPiece(id, -1);
+  }
+  function reserveNames(bytes: number, id: number) {
+    if (namesLen + bytes <= names.length) return;
+    const b = Buffer.allocUnsafeSlow(Math.max(names.length * 2, namesLen + bytes + 256));
+    names.copy(b, 0, 0, namesLen);
+    names = b;
+  }
+  function flush(end = false) {
+    if (piece) pieces.push(piece);
+    post({ nums: nums.subarray(0, count * NFIELDS), names: names.subarray(0, namesLen), pieces, end }, [
+      nums.buffer as ArrayBuffer,
+      names.buffer as ArrayBuffer,
+    ]);
+    piece = null;
+  }
+  function beginPiece(id: number, anchor: number) {
+    piece = { id, start: count, count: 0, subs: [], last: false, err: null, anchor };
+  }
+  function putName(nm: string | Uint8Array) {
+    let len: number;
+    if (typeof nm === 'string') len = names.write(nm, namesLen + 2, 'utf8');
+    else {
+      names.set(nm, namesLen + 2);
+      len = nm.length;
+    }
+    names[namesLen] = len & 0xff;
+    names[namesLen + 1] = len >>> 8;
+    namesLen += len + 2;
+  }
+  function byteLen(p: string | Uint8Array): number {
+    return typeof p === 'string' ? Buffer.byteLength(p) : p.length;
+  }
+  function excludedByPattern(name: string, rel: string): boolean {
+    for (let k = 0; k < res.length; k++) {
+      const re = res[k];
+      if (re.test(name)) return true;
+      if (slash[k]) {
+        // like ncdu: the pattern may match any trailing part of the path
+        if (re.test(rel)) return true;
+        for (let s = rel.indexOf('/'); s >= 0; s = rel.indexOf('/', s + 1)) if (re.test(rel.slice(s + 1))) return true;
+      }
+    }
+    return false;
+  }
+
+  function scanDir(t: { id: number; path: string | Uint8Array; rel: string | null; dev: number }) {
+    let base: string | Uint8Array = t.path;
+    let anchor = -1;
+    if (haveProcFd && byteLen(base) > LONG) {
+      // too deep for a plain path: hold the directory open and address its entries through /proc/self/fd
+      try {
+        anchor = fs.openSync(base, OPEN_DIR);
+        base = '/proc/self/fd/' + anchor;
+      } catch (e: any) {
+        beginPiece(t.id, -1);
+        piece.err = e.code || 'EIO';
+        piece.last = true;
+        pieces.push(piece);
+        piece = null;
+        return;
+      }
+    }
+    let list: (string | Buffer)[];
+    try {
+      list = fs.readdirSync(base);
+      for (let k = 0; k < list.length; k++)
+        if ((list[k] as string).includes('\ufffd')) {
+          // a name that is not valid UTF-8: list again as raw bytes
+          list = fs.readdirSync(base, { encoding: 'buffer' });
+          break;
+        }
+    } catch (e: any) {
+      beginPiece(t.id, anchor);
+      piece.err = e.code || 'EIO';
+      piece.last = true;
+      pieces.push(piece);
+      piece = null;
+      return;
+    }
+    reserve(Math.min(list.length, CHUNK), null);
+    beginPiece(t.id, anchor);
+    const baseStr = typeof base === 'string' ? base + '/' : null;
+    const baseBuf = typeof base === 'string' ? null : Buffer.concat([base, SL]);
+    const relPre = t.rel === null ? null : t.rel === '' ? '' : t.rel + '/';
+    for (let k = 0; k < list.length; k++) {
+      let nm: string | Uint8Array = list[k];
+      if (typeof nm !== 'string' && isUtf8(nm)) nm = (nm as Buffer).toString('utf8');
+      const nlen = typeof nm === 'string' ? nm.length * 3 : nm.length;
+      if (count * NFIELDS >= nums.length) reserve(Math.min(list.length - k, CHUNK), t.id);
+      reserveNames(nlen + 2, t.id);
+      const p: string | Buffer =
+        baseStr !== null && typeof nm === 'string'
+          ? baseStr + nm
+          : Buffer.concat([baseBuf ?? Buffer.from(baseStr as string), typeof nm === 'string' ? Buffer.from(nm) : nm]);
+      const o = count * NFIELDS;
+      putName(nm);
+      count++;
+      piece.count++;
+      let rel: string | null = null;
+      if (relPre !== null) {
+        const s = typeof nm === 'string' ? nm : Buffer.from(nm).toString('utf8');
+        rel = relPre + s;
+        if (excludedByPattern(s, rel)) {
+          nums.fill(0, o, o + NFIELDS);
+          nums[o + 4] = 1;
+          nums[o + 5] = -1;
+          nums[o + 6] = -1;
+          nums[o + 7] = -1;
+          nums[o + 8] = -1;
+          nums[o + 9] = 1 << 3; // type File (unknown), excluded pattern
+          continue;
+        }
+      }
+      let st: StatArr | undefined;
+      try {
+        st = lstat(p);
+      } catch {
+        st = undefined;
+      }
+      if (!st) {
+        // vanished between readdir and lstat, or not permitted: recorded as an error
+        nums.fill(0, o, o + NFIELDS);
+        nums[o + 4] = 1;
+        nums[o + 5] = -1;
+        nums[o + 6] = -1;
+        nums[o + 7] = -1;
+        nums[o + 8] = -1;
+        nums[o + 9] = 4;
+        continue;
+      }
+      const mode = st[1];
+      const fmt = mode & S_IFMT;
+      const type = fmt === S_IFREG ? 0 : fmt === S_IFDIR ? 1 : fmt === S_IFLNK ? 2 : 3;
+      let flags = type;
+      const dev = st[0];
+      nums[o] = st[8];
+      nums[o + 1] = st[9] * 512;
+      nums[o + 2] = dev;
+      nums[o + 3] = st[7];
+      nums[o + 4] = st[2];
+      nums[o + 5] = st[12];
+      nums[o + 6] = st[3];
+      nums[o + 7] = st[4];
+      nums[o + 8] = mode;
+      if (type === 1) {
+        let excl = 0;
+        if (dev !== t.dev) {
+          if (!cfg.crossMounts && dev !== cfg.rootDev) excl = 2;
+          else {
+            try {
+              if (kern.has(fs.statfsSync(p).type)) excl = 3;
+            } catch {
+              /* not fatal: scan it */
+            }
+          }
+        }
+        if (excl) {
+          flags |= excl << 3;
+          nums[o] = 0;
+          nums[o + 1] = 0;
+        } else {
+          flags |= 64;
+          piece.subs.push([count - 1, p, rel]);
+        }
+      }
+      nums[o + 9] = flags;
+    }
+    piece.last = true;
+    pieces.push(piece);
+    piece = null;
+  }
+
+  return {
+    scanBatch(tasks: Task[]) {
+      fresh(256);
+      for (const t of tasks) scanDir(t);
+      flush(true);
+    },
+    recycle(a: ArrayBuffer, b: ArrayBuffer) {
+      poolNums.push(new Float64Array(a));
+      poolNames.push(Buffer.from(b));
+    },
+  };
+}
+
+/** The worker thread's body: wires the engine to the message port. Self-contained too. */
+export function workerMain(engineSource: string): void {
+  const wt = require('node:worker_threads');
+  const make = (0, eval)('(' + engineSource + ')');
+  const engine = make(wt.workerData, (m: unknown, tr: ArrayBuffer[]) => wt.parentPort.postMessage(m, tr), require);
+  wt.parentPort.on('message', (msg: { tasks?: Task[]; recycle?: [ArrayBuffer, ArrayBuffer] }) => {
+    if (msg.recycle) engine.recycle(msg.recycle[0], msg.recycle[1]);
+    else if (msg.tasks) engine.scanBatch(msg.tasks);
+  });
+}

@@ -1,0 +1,590 @@
+/**
+ * The compact in-memory tree: a sink that stores entries in typed arrays (struct of arrays),
+ * names in one shared byte buffer (an offset kept for every 16th entry only), sizes in 32-bit
+ * slots with a spill map for the rare huge values, owners as a 16-bit index into a (uid, gid)
+ * table. About 25 bytes per entry plus the name (with the child index); no JS object per entry.
+ * Directories (few) and hard links (fewer) keep their extra data in side tables: a directory's
+ * asize slot holds its index in the directory table, hard links are found by binary search.
+ *
+ * Entries are numbered in the order they arrive (depth first from an ordered source, as results come
+ * in from a parallel scan); either way a parent always has a smaller index than its children.
+ * finish() builds the child index (`kids`) and the directory totals once.
+ */
+import { Entry, EntryType, Excluded, Sink, SourceInfo, UnorderedSink } from '../model/entry.js';
+
+export const NONE = 0xffffffff;
+const BIG = 0xffffffff; // marker in asize/dsize32: value lives in the spill map
+const NO_MTIME = 0xffffffff;
+const NO_MODE = 0xffff;
+
+// flags byte
+const F_TYPE = 0x03;
+const F_HARDLINK = 0x04;
+const F_READERR = 0x08;
+const F_EXCL_SHIFT = 4; // 3 bits
+const F_EXCL = 0x70;
+const F_SUBERR = 0x80; // directory: an error somewhere below
+
+function growU32(a: Uint32Array<ArrayBuffer>, need: number): Uint32Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const b = new Uint32Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+function growU16(a: Uint16Array<ArrayBuffer>, need: number): Uint16Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const b = new Uint16Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+function growU8(a: Uint8Array<ArrayBuffer>, need: number): Uint8Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const b = new Uint8Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+function growF64(a: Float64Array<ArrayBuffer>, need: number): Float64Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const b = new Float64Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+export interface TreeTotals {
+  apparentBytes: number;
+  diskBytes: number;
+  entries: number;
+  files: number;
+  dirs: number;
+  symlinks: number;
+  others: number;
+  hardlinks: number;
+  errors: number;
+  excluded: number;
+}
+
+export class Tree implements Sink, UnorderedSink {
+  count = 0;
+  parent = new Uint32Array(1024);
+  /** name offset of every 16th entry */
+  nameCk = new Uint32Array(64);
+  names = new Uint8Array(16384);
+  namesLen = 0;
+  asize32 = new Uint32Array(1024);
+  dsize32 = new Uint32Array(1024);
+  spillA = new Map<number, number>();
+  spillD = new Map<number, number>();
+  mtime = new Uint32Array(1024);
+  mode = new Uint16Array(1024);
+  owner: Uint16Array<ArrayBuffer> | Uint32Array<ArrayBuffer> = new Uint16Array(1024);
+  flags = new Uint8Array(1024);
+
+  // owners table: index 0 = unknown
+  ownerUid: number[] = [-1];
+  ownerGid: number[] = [-1];
+  private ownerMap = new Map<number, number>();
+
+  // directory table (indexed by dir number)
+  dirCount = 0;
+  dirEntry = new Uint32Array(64);
+  dirDev = new Float64Array(64);
+  dirOwnA = new Float64Array(64);
+  dirOwnD = new Float64Array(64);
+  kidStart = new Uint32Array(64);
+  kidCount = new Uint32Array(64);
+  totA = new Float64Array(64);
+  totD = new Float64Array(64);
+  totItems = new Float64Array(64);
+  /** child entry indexes, grouped by parent (valid after finish) */
+  kids = new Uint32Array(0);
+
+  // hard-link table
+  linkCount = 0;
+  /** entry index of each hard link, ascending (entries are only ever appended) */
+  linkEntry = new Uint32Array(16);
+  linkDev = new Float64Array(16);
+  linkIno = new Float64Array(16);
+  linkNlink = new Uint32Array(16);
+
+  info: SourceInfo | null = null;
+  finished = false;
+  private stack: number[] = [];
+
+  /**
+   * @param capacityHint expected number of entries: arrays are allocated for it up front. Over-estimating
+   * costs address space, not memory (untouched zero pages are never made resident), and it avoids the
+   * copies and garbage of growing by doubling.
+   */
+  constructor(capacityHint = 0) {
+    if (capacityHint > 1024) this.reserve(capacityHint);
+  }
+
+  private reserve(cap: number): void {
+    try {
+      this.parent = growU32(this.parent, cap);
+      this.nameCk = growU32(this.nameCk, (cap >>> 4) + 1);
+      this.asize32 = growU32(this.asize32, cap);
+      this.dsize32 = growU32(this.dsize32, cap);
+      this.mtime = growU32(this.mtime, cap);
+      this.mode = growU16(this.mode, cap);
+      this.flags = growU8(this.flags, cap);
+      this.owner = this.owner instanceof Uint16Array ? growU16(this.owner, cap) : growU32(this.owner, cap);
+      this.names = growU8(this.names, cap * 12);
+    } catch {
+      // no address space for the hint (overcommit disabled?): grow on demand instead
+    }
+  }
+
+  get root(): number {
+    return 0;
+  }
+
+  // ---------------------------------------------------------------- building (Sink)
+
+  private add(e: Entry, p: number): number {
+    const i = this.count;
+    const n = i + 1;
+    if (n > this.parent.length) this.reserve(Math.max(n, this.parent.length * 2));
+    this.count = n;
+    this.parent[i] = p;
+
+    // name: varint length + bytes
+    const name = e.name;
+    const len = name.length;
+    const need = this.namesLen + len + 3;
+    if (need > this.names.length) this.names = growU8(this.names, need);
+    if ((i & 15) === 0) this.nameCk[i >>> 4] = this.namesLen;
+    let o = this.namesLen;
+    if (len < 0x80) this.names[o++] = len;
+    else if (len < 0x4000) {
+      this.names[o++] = 0x80 | (len & 0x7f);
+      this.names[o++] = len >>> 7;
+    } else {
+      this.names[o++] = 0x80 | (len & 0x7f);
+      this.names[o++] = 0x80 | ((len >>> 7) & 0x7f);
+      this.names[o++] = len >>> 14;
+    }
+    this.names.set(name, o);
+    this.namesLen = o + len;
+
+    const counted = e.excluded === Excluded.None;
+    const a = counted ? e.asize : 0;
+    const d = counted ? e.dsize : 0;
+    this.mtime[i] = e.mtime < 0 ? NO_MTIME : Math.min(e.mtime, NO_MTIME - 1);
+    this.mode[i] = e.mode < 0 ? NO_MODE : e.mode & 0xffff;
+    const oi = this.ownerIndex(e.uid, e.gid); // may widen this.owner: index it afterwards
+    this.owner[i] = oi;
+    let f = e.type & F_TYPE;
+    if (e.readError) f |= F_READERR;
+    f |= (e.excluded & 7) << F_EXCL_SHIFT;
+    if (e.type === EntryType.Dir) {
+      const di = this.dirCount++;
+      if (di >= this.dirEntry.length) {
+        const cap = this.dirEntry.length * 2;
+        this.dirEntry = growU32(this.dirEntry, cap);
+        this.dirDev = growF64(this.dirDev, cap);
+        this.dirOwnA = growF64(this.dirOwnA, cap);
+        this.dirOwnD = growF64(this.dirOwnD, cap);
+      }
+      this.dirEntry[di] = i;
+      this.dirDev[di] = e.dev;
+      this.dirOwnA[di] = a;
+      this.dirOwnD[di] = d;
+      this.asize32[i] = di;
+      this.dsize32[i] = 0;
+    } else {
+      if (a >= BIG || a < 0 || !Number.isInteger(a)) {
+        this.asize32[i] = BIG;
+        this.spillA.set(i, a);
+      } else this.asize32[i] = a;
+      // disk sizes are almost always multiples of 512: store blocks, spill the rest
+      if (d % 512 === 0 && d / 512 < BIG) this.dsize32[i] = d / 512;
+      else {
+        this.dsize32[i] = BIG;
+        this.spillD.set(i, d);
+      }
+      if (e.nlink > 1 && counted) {
+        f |= F_HARDLINK;
+        const li = this.linkCount++;
+        if (li >= this.linkDev.length) {
+          const cap = this.linkDev.length * 2;
+          this.linkEntry = growU32(this.linkEntry, cap);
+          this.linkDev = growF64(this.linkDev, cap);
+          this.linkIno = growF64(this.linkIno, cap);
+          this.linkNlink = growU32(this.linkNlink, cap);
+        }
+        this.linkEntry[li] = i;
+        this.linkDev[li] = e.dev;
+        this.linkIno[li] = e.ino;
+        this.linkNlink[li] = Math.min(e.nlink, 0xffffffff);
+      }
+    }
+    this.flags[i] = f;
+    return i;
+  }
+
+  private ownerIndex(uid: number, gid: number): number {
+    if (uid < 0 && gid < 0) return 0;
+    // uid and gid are < 2^32; pack into one number key (exact below 2^53)
+    const key = (uid < 0 ? 0xffffffff : uid) * 0x100000000 + (gid < 0 ? 0xffffffff : gid);
+    let idx = this.ownerMap.get(key);
+    if (idx === undefined) {
+      idx = this.ownerUid.length;
+      this.ownerUid.push(uid);
+      this.ownerGid.push(gid);
+      this.ownerMap.set(key, idx);
+      if (idx === 0x10000 && this.owner instanceof Uint16Array) {
+        const wide = new Uint32Array(this.owner.length);
+        wide.set(this.owner);
+        this.owner = wide;
+      }
+    }
+    return idx;
+  }
+
+  private top(): number {
+    return this.stack.length ? this.stack[this.stack.length - 1] : NONE;
+  }
+  enterDir(dir: Entry): void {
+    const i = this.add(dir, this.top());
+    this.stack.push(i);
+  }
+  addEntry(e: Entry): void {
+    this.add(e, this.top());
+  }
+  addRoot(dir: Entry): number {
+    return this.add(dir, NONE);
+  }
+  addUnder(parent: number, e: Entry): number {
+    return this.add(e, parent);
+  }
+  markReadError(handle: number): void {
+    this.flags[handle] |= F_READERR;
+  }
+  leaveDir(): void {
+    this.stack.pop();
+  }
+  finish(info: SourceInfo): void {
+    while (this.stack.length) this.stack.pop();
+    this.info = info;
+    this.buildKids();
+    this.computeTotals();
+    this.finished = true;
+  }
+
+  // ---------------------------------------------------------------- derived data
+
+  private buildKids(): void {
+    const n = this.count;
+    const dc = this.dirCount;
+    this.kidStart = new Uint32Array(dc);
+    this.kidCount = new Uint32Array(dc);
+    const kc = this.kidCount;
+    for (let i = 1; i < n; i++) kc[this.asize32[this.parent[i]]]++;
+    let s = 0;
+    for (let d = 0; d < dc; d++) {
+      this.kidStart[d] = s;
+      s += kc[d];
+    }
+    const kids = new Uint32Array(Math.max(0, n - 1));
+    const fill = new Uint32Array(dc);
+    for (let i = 1; i < n; i++) {
+      const d = this.asize32[this.parent[i]];
+      kids[this.kidStart[d] + fill[d]++] = i;
+    }
+    this.kids = kids;
+  }
+
+  /** Directory totals: own size plus everything below; a hard-linked inode counts once per subtree. */
+  computeTotals(): void {
+    const n = this.count;
+    const dc = this.dirCount;
+    const totA = (this.totA = new Float64Array(dc));
+    const totD = (this.totD = new Float64Array(dc));
+    const items = (this.totItems = new Float64Array(dc));
+    const flags = this.flags;
+    for (let i = n - 1; i >= 0; i--) {
+      const f = flags[i];
+      const isDir = (f & F_TYPE) === EntryType.Dir;
+      let a: number, d: number, it: number, err: boolean;
+      if (isDir) {
+        const di = this.asize32[i];
+        totA[di] += this.ownA(i);
+        totD[di] += this.ownD(i);
+        a = totA[di];
+        d = totD[di];
+        it = items[di] + 1;
+        err = (f & (F_READERR | F_SUBERR)) !== 0;
+      } else {
+        const hl = (f & F_HARDLINK) !== 0;
+        a = hl ? 0 : this.ownA(i);
+        d = hl ? 0 : this.ownD(i);
+        it = 1;
+        err = (f & F_READERR) !== 0;
+      }
+      const p = this.parent[i];
+      if (p !== NONE) {
+        const pd = this.asize32[p];
+        totA[pd] += a;
+        totD[pd] += d;
+        items[pd] += it;
+        if (err) flags[p] |= F_SUBERR;
+      }
+    }
+    if (this.linkCount === 0) return;
+    // hard links: add each inode's size once to every directory that holds at least one of its links
+    const groups = new Map<string, number[]>();
+    for (let li = 0; li < this.linkCount; li++) {
+      const i = this.linkEntry[li];
+      const key = this.linkDev[li] + ':' + this.linkIno[li];
+      const g = groups.get(key);
+      if (g) g.push(i);
+      else groups.set(key, [i]);
+    }
+    for (const g of groups.values()) {
+      const a = this.ownA(g[0]);
+      const d = this.ownD(g[0]);
+      const seen = new Set<number>();
+      for (const i of g) {
+        let p = this.parent[i];
+        while (p !== NONE && !seen.has(p)) {
+          seen.add(p);
+          const pd = this.asize32[p];
+          totA[pd] += a;
+          totD[pd] += d;
+          p = this.parent[p];
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  ownA(i: number): number {
+    if (this.isDir(i)) return this.dirOwnA[this.asize32[i]];
+    const v = this.asize32[i];
+    return v === BIG ? this.spillA.get(i) ?? 0 : v;
+  }
+  ownD(i: number): number {
+    if (this.isDir(i)) return this.dirOwnD[this.asize32[i]];
+    const v = this.dsize32[i];
+    return v === BIG ? this.spillD.get(i) ?? 0 : v * 512;
+  }
+  type(i: number): EntryType {
+    return (this.flags[i] & F_TYPE) as EntryType;
+  }
+  isDir(i: number): boolean {
+    return (this.flags[i] & F_TYPE) === EntryType.Dir;
+  }
+  isHardlink(i: number): boolean {
+    return (this.flags[i] & F_HARDLINK) !== 0;
+  }
+  readError(i: number): boolean {
+    return (this.flags[i] & F_READERR) !== 0;
+  }
+  subtreeError(i: number): boolean {
+    return (this.flags[i] & F_SUBERR) !== 0;
+  }
+  excluded(i: number): Excluded {
+    return ((this.flags[i] & F_EXCL) >> F_EXCL_SHIFT) as Excluded;
+  }
+  /** apparent size including everything below (directories), else own */
+  sizeA(i: number): number {
+    return this.isDir(i) ? this.totA[this.asize32[i]] : this.ownA(i);
+  }
+  /** disk usage including everything below (directories), else own */
+  sizeD(i: number): number {
+    return this.isDir(i) ? this.totD[this.asize32[i]] : this.ownD(i);
+  }
+  /** number of entries below a directory (0 for others) */
+  items(i: number): number {
+    return this.isDir(i) ? this.totItems[this.asize32[i]] : 0;
+  }
+  mtimeOf(i: number): number {
+    const m = this.mtime[i];
+    return m === NO_MTIME ? -1 : m;
+  }
+  modeOf(i: number): number {
+    const m = this.mode[i];
+    return m === NO_MODE ? -1 : m;
+  }
+  uidOf(i: number): number {
+    return this.ownerUid[this.owner[i]];
+  }
+  gidOf(i: number): number {
+    return this.ownerGid[this.owner[i]];
+  }
+  /** device of a directory, or of a non-directory's parent */
+  devOf(i: number): number {
+    if (!this.isDir(i)) {
+      if (this.isHardlink(i)) return this.linkDev[this.linkIndex(i)];
+      i = this.parent[i];
+      if (i === NONE) return 0;
+    }
+    return this.dirDev[this.asize32[i]];
+  }
+  inoOf(i: number): number {
+    return this.isHardlink(i) ? this.linkIno[this.linkIndex(i)] : 0;
+  }
+  nlinkOf(i: number): number {
+    return this.isHardlink(i) ? this.linkNlink[this.linkIndex(i)] : 1;
+  }
+  nameOf(i: number): Uint8Array {
+    const nm = this.names;
+    let o = this.nameCk[i >>> 4];
+    // skip the names before i in its group of 16
+    for (let k = i & ~15; k <= i; k++) {
+      let len = nm[o++];
+      if (len & 0x80) {
+        const b = nm[o++];
+        if (b & 0x80) len = (len & 0x7f) | ((b & 0x7f) << 7) | (nm[o++] << 14);
+        else len = (len & 0x7f) | (b << 7);
+      }
+      if (k === i) return nm.subarray(o, o + len);
+      o += len;
+    }
+    return nm.subarray(0, 0);
+  }
+  /** index of hard-linked entry i in the link table */
+  private linkIndex(i: number): number {
+    let lo = 0;
+    let hi = this.linkCount - 1;
+    const le = this.linkEntry;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = le[mid];
+      if (v === i) return mid;
+      if (v < i) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+  /** the children of directory i, as a view (valid after finish) */
+  children(i: number): Uint32Array {
+    if (!this.isDir(i)) return new Uint32Array(0);
+    const d = this.asize32[i];
+    const s = this.kidStart[d];
+    return this.kids.subarray(s, s + this.kidCount[d]);
+  }
+  /** full path as bytes (the root's name is its absolute path) */
+  pathOf(i: number): Buffer {
+    const parts: Uint8Array[] = [];
+    for (let p = i; p !== NONE; p = this.parent[p]) parts.push(this.nameOf(p));
+    parts.reverse();
+    const out: Uint8Array[] = [];
+    for (let k = 0; k < parts.length; k++) {
+      if (k > 0 && !(out.length && endsWithSlash(out[out.length - 1]))) out.push(SLASH);
+      out.push(parts[k]);
+    }
+    return Buffer.concat(out);
+  }
+  depthOf(i: number): number {
+    let d = 0;
+    for (let p = this.parent[i]; p !== NONE; p = this.parent[p]) d++;
+    return d;
+  }
+
+  totals(): TreeTotals {
+    const t: TreeTotals = {
+      apparentBytes: this.count ? this.sizeA(0) : 0,
+      diskBytes: this.count ? this.sizeD(0) : 0,
+      entries: this.count,
+      files: 0,
+      dirs: 0,
+      symlinks: 0,
+      others: 0,
+      hardlinks: this.linkCount,
+      errors: 0,
+      excluded: 0,
+    };
+    const fl = this.flags;
+    for (let i = 0; i < this.count; i++) {
+      const f = fl[i];
+      switch (f & F_TYPE) {
+        case EntryType.File:
+          t.files++;
+          break;
+        case EntryType.Dir:
+          t.dirs++;
+          break;
+        case EntryType.Symlink:
+          t.symlinks++;
+          break;
+        default:
+          t.others++;
+      }
+      if (f & F_READERR) t.errors++;
+      if (f & F_EXCL) t.excluded++;
+    }
+    return t;
+  }
+
+  /** Fill an Entry with what the tree knows of i (for re-export and diffing). */
+  entryOf(i: number, e: Entry): Entry {
+    e.name = this.nameOf(i);
+    e.type = this.type(i);
+    e.asize = this.ownA(i);
+    e.dsize = this.ownD(i);
+    e.dev = this.devOf(i);
+    e.ino = this.inoOf(i);
+    e.nlink = this.nlinkOf(i);
+    e.mtime = this.mtimeOf(i);
+    e.uid = this.uidOf(i);
+    e.gid = this.gidOf(i);
+    e.mode = this.modeOf(i);
+    e.readError = this.readError(i);
+    e.excluded = this.excluded(i);
+    return e;
+  }
+}
+
+const SLASH = new Uint8Array([0x2f]);
+function endsWithSlash(b: Uint8Array): boolean {
+  return b.length > 0 && b[b.length - 1] === 0x2f;
+}
+
+/** Replays a finished tree into a sink, depth first, without recursion. */
+export async function replayTree(tree: Tree, sink: Sink, from = 0): Promise<void> {
+  const e: Entry = {
+    name: new Uint8Array(0),
+    type: EntryType.File,
+    asize: 0,
+    dsize: 0,
+    dev: 0,
+    ino: 0,
+    nlink: 1,
+    mtime: -1,
+    uid: -1,
+    gid: -1,
+    mode: -1,
+    readError: false,
+    excluded: Excluded.None,
+  };
+  if (tree.count === 0) return;
+  const stackDir: number[] = [];
+  const stackPos: number[] = [];
+  sink.enterDir(tree.entryOf(from, e));
+  stackDir.push(from);
+  stackPos.push(0);
+  while (stackDir.length) {
+    const top = stackDir.length - 1;
+    const kids = tree.children(stackDir[top]);
+    const pos = stackPos[top];
+    if (pos >= kids.length) {
+      sink.leaveDir();
+      stackDir.pop();
+      stackPos.pop();
+      continue;
+    }
+    stackPos[top] = pos + 1;
+    const k = kids[pos];
+    if (tree.isDir(k) && tree.excluded(k) === Excluded.None) {
+      sink.enterDir(tree.entryOf(k, e));
+      stackDir.push(k);
+      stackPos.push(0);
+    } else {
+      sink.addEntry(tree.entryOf(k, e));
+    }
+  }
+  await sink.finish(tree.info ?? { timestamp: 0, producer: 'diskblame', incomplete: false });
+}

@@ -1,0 +1,9 @@
+/** An error meant for the user: printed as one line, no stack trace. */
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
