@@ -199,7 +199,7 @@ export class Scanner {
     // scanning threads: the main thread is one (it also builds the tree), the rest are workers
     const n = Math.max(1, Math.min(this.opts.threads ?? Math.min(4, os.availableParallelism()), 16));
     this.workers.push(this.localSlot(cfg));
-    const src = `(${workerMain.toString()})(${JSON.stringify(scanEngine.toString())})`;
+    const src = `(${workerMain.toString()})(${JSON.stringify(scanEngine.toString())}, require)`;
     for (let k = 1; k < n; k++) {
       const w = new Worker(src, {
         eval: true,

@@ -348,11 +348,14 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
   };
 }
 
-/** The worker thread's body: wires the engine to the message port. Self-contained too. */
-export function workerMain(engineSource: string): void {
-  const wt = require('node:worker_threads');
+/**
+ * The worker thread's body: wires the engine to the message port. Self-contained too; `req` is the
+ * worker's own `require`, passed from the eval'd source text (a bundler would rewrite a literal one).
+ */
+export function workerMain(engineSource: string, req: (id: string) => any): void {
+  const wt = req('node:worker_threads');
   const make = (0, eval)('(' + engineSource + ')');
-  const engine = make(wt.workerData, (m: unknown, tr: ArrayBuffer[]) => wt.parentPort.postMessage(m, tr), require);
+  const engine = make(wt.workerData, (m: unknown, tr: ArrayBuffer[]) => wt.parentPort.postMessage(m, tr), req);
   wt.parentPort.on('message', (msg: { tasks?: Task[]; recycle?: [ArrayBuffer, ArrayBuffer] }) => {
     if (msg.recycle) engine.recycle(msg.recycle[0], msg.recycle[1]);
     else if (msg.tasks) engine.scanBatch(msg.tasks);

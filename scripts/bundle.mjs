@@ -1,0 +1,20 @@
+// npm run bundle: one file, diskblame.mjs, that runs with a bare `node` (copy it to a server).
+import { build } from 'esbuild';
+import { chmodSync } from 'node:fs';
+
+const outfile = 'dist/diskblame.mjs';
+await build({
+  entryPoints: ['src/cli/main.ts'],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  minify: false,
+  legalComments: 'none',
+  // some dependencies still call require(): give the ES module one
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  logLevel: 'warning',
+});
+chmodSync(outfile, 0o755);
+console.log(`wrote ${outfile}`);
