@@ -10,7 +10,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  minify: false,
+  minify: true, // less source text for V8 to hold: faster start-up
   legalComments: 'none',
   // some dependencies still call require(): give the ES module one
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },

@@ -147,23 +147,25 @@ export class NcduWriter implements Sink {
   private info(e: Entry, isDir: boolean): void {
     this.str('{"name":');
     this.rawString(e.name);
+    // everything after the name as one string: one buffer write per entry
+    let s = '';
     const counted = e.excluded === Excluded.None;
-    if (counted && e.asize > 0) this.str(`,"asize":${Math.floor(e.asize)}`);
-    if (counted && e.dsize > 0) this.str(`,"dsize":${Math.floor(e.dsize)}`);
+    if (counted && e.asize > 0) s += `,"asize":${Math.floor(e.asize)}`;
+    if (counted && e.dsize > 0) s += `,"dsize":${Math.floor(e.dsize)}`;
     const parentDev = this.devStack.length ? this.devStack[this.devStack.length - 1] : -1;
-    if (isDir && e.dev !== parentDev) this.str(`,"dev":${e.dev}`);
-    if (!isDir && e.nlink > 1 && counted) this.str(`,"ino":${e.ino},"hlnkc":true,"nlink":${e.nlink}`);
-    if (e.readError) this.str(',"read_error":true');
-    if (e.excluded !== Excluded.None) this.str(`,"excluded":"${EXCLUDED_NAMES[e.excluded]}"`);
-    if (e.type === EntryType.Symlink || e.type === EntryType.Other) this.str(',"notreg":true');
+    if (isDir && e.dev !== parentDev) s += `,"dev":${e.dev}`;
+    if (!isDir && e.nlink > 1 && counted) s += `,"ino":${e.ino},"hlnkc":true,"nlink":${e.nlink}`;
+    if (e.readError) s += ',"read_error":true';
+    if (e.excluded !== Excluded.None) s += `,"excluded":"${EXCLUDED_NAMES[e.excluded]}"`;
+    if (e.type === EntryType.Symlink || e.type === EntryType.Other) s += ',"notreg":true';
     if (this.extended) {
       // ncdu 1.x cannot read ids above 2^31-1
-      if (e.uid >= 0 && e.uid < 0x80000000) this.str(`,"uid":${e.uid}`);
-      if (e.gid >= 0 && e.gid < 0x80000000) this.str(`,"gid":${e.gid}`);
-      if (e.mode >= 0) this.str(`,"mode":${e.mode}`);
-      if (e.mtime >= 0) this.str(`,"mtime":${e.mtime}`);
+      if (e.uid >= 0 && e.uid < 0x80000000) s += `,"uid":${e.uid}`;
+      if (e.gid >= 0 && e.gid < 0x80000000) s += `,"gid":${e.gid}`;
+      if (e.mode >= 0) s += `,"mode":${e.mode}`;
+      if (e.mtime >= 0) s += `,"mtime":${e.mtime}`;
     }
-    this.str('}');
+    this.str(s + '}');
   }
 
   enterDir(dir: Entry): void {

@@ -196,16 +196,21 @@ export class Scanner {
       longPath: LONG_PATH,
       kernfs: KERNFS_MAGICS,
     };
-    // scanning threads: the main thread is one (it also builds the tree), the rest are workers
+    // scanning threads. Building the tree is light: the main thread scans too, beside n-1 workers.
+    // Streaming sinks (the export writer) keep the main thread busy: then n workers, unless n is 1.
     const n = Math.max(1, Math.min(this.opts.threads ?? Math.min(4, os.availableParallelism()), 16));
-    this.workers.push(this.localSlot(cfg));
-    const src = `(${workerMain.toString()})(${JSON.stringify(scanEngine.toString())}, require)`;
-    for (let k = 1; k < n; k++) {
+    const local = this.unordered || n === 1;
+    if (local) this.workers.push(this.localSlot(cfg));
+    // the functions' own source; __name covers transpilers that wrap functions in a naming helper
+    const src = `var __name = (f) => f; (${workerMain.toString()})(${JSON.stringify(scanEngine.toString())}, require)`;
+    for (let k = local ? 1 : 0; k < n; k++) {
       const w = new Worker(src, {
         eval: true,
         workerData: cfg,
         // a worker holds little: a small young generation keeps its resident memory low
         resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
+        // the fds a worker opens for deep paths are closed by the main thread, when no task needs them
+        trackUnmanagedFds: false,
       });
       const slot: Slot = {
         out: 0,
@@ -458,7 +463,7 @@ export class Scanner {
           this.bytes += e.dsize;
           if (flags & 64) {
             const s = piece.subs[sub++] as unknown as [number, unknown, unknown, number];
-            f.subs.push({ entry: { ...e, name: name.slice() }, id: s[3] });
+            f.subs.push({ entry: { ...e, name: new Uint8Array(name) }, id: s[3] }); // a copy: the buffer is recycled
           } else sink.addEntry(e);
         }
         this.pending -= piece.count;

@@ -354,7 +354,7 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
  */
 export function workerMain(engineSource: string, req: (id: string) => any): void {
   const wt = req('node:worker_threads');
-  const make = (0, eval)('(' + engineSource + ')');
+  const make = (0, eval)('var __name = (f) => f; (' + engineSource + ')');
   const engine = make(wt.workerData, (m: unknown, tr: ArrayBuffer[]) => wt.parentPort.postMessage(m, tr), req);
   wt.parentPort.on('message', (msg: { tasks?: Task[]; recycle?: [ArrayBuffer, ArrayBuffer] }) => {
     if (msg.recycle) engine.recycle(msg.recycle[0], msg.recycle[1]);

@@ -1,0 +1,753 @@
+/**
+ * diskblame's benchmark: `npm run bench [-- --runs N --skip-usr --tree DIR]`.
+ *
+ * Times diskblame against du / ncdu / gdu on the same tree (warm cache), records wall time and
+ * peak RSS (GNU time), and writes bench/out/latest.json + bench/out/latest.md (the table for the
+ * README's Performance section).
+ *
+ * Structure: each section is one async function `(ctx) => SectionResult` listed in SECTIONS at
+ * the bottom. To add a section (import speed, UI latency, ...) write such a function and add it
+ * to that list: it gets the shared helpers (measure(), tool lookup, output paths) through `ctx`,
+ * prints its own table, and returns its JSON data and Markdown.
+ *
+ * Only Node built-ins. Missing tools are skipped with a note; a failing section is reported and
+ * the others still run.
+ */
+import { spawnSync, SpawnSyncReturns } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+// ---------------------------------------------------------------------------------------------
+// options
+
+interface Options {
+  runs: number;
+  skipUsr: boolean;
+  tree: string;
+  /** hidden, for testing the tree builder: dirs per level and files per leaf (default 100) */
+  fanout: number;
+}
+
+const USAGE = `usage: npm run bench -- [--runs N] [--skip-usr] [--tree DIR]
+  --runs N     timed runs per command (default 3; median wall time, max peak RSS)
+  --skip-usr   skip the /usr section
+  --tree DIR   reference tree location (default $DISKBLAME_BENCH_DIR or /tmp/diskblame-bench/tree);
+               built there if missing (about 4 GB on disk, 1,010,101 entries)`;
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = {
+    runs: 3,
+    skipUsr: false,
+    tree: process.env.DISKBLAME_BENCH_DIR || '/tmp/diskblame-bench/tree',
+    fanout: 100,
+  };
+  const bad = (msg: string): never => {
+    process.stderr.write(`bench: ${msg}\n${USAGE}\n`);
+    process.exit(2);
+  };
+  const int = (name: string, v: string | undefined, min: number, max: number): number => {
+    const n = Number(v);
+    if (v === undefined || !Number.isInteger(n) || n < min || n > max) bad(`${name} wants a whole number from ${min} to ${max}, not ${v}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i]!;
+    let v: string | undefined;
+    const eq = a.indexOf('=');
+    if (a.startsWith('--') && eq > 0) [a, v] = [a.slice(0, eq), a.slice(eq + 1)];
+    const val = () => (v !== undefined ? v : argv[++i]);
+    switch (a) {
+      case '--runs': o.runs = int('--runs', val(), 1, 100); break;
+      case '--skip-usr': o.skipUsr = true; break;
+      case '--tree': { const t = val(); if (!t) bad('--tree wants a directory'); o.tree = t!; break; }
+      case '--fanout': o.fanout = int('--fanout', val(), 1, 100); break;
+      case '-h': case '--help': process.stdout.write(USAGE + '\n'); process.exit(0);
+      default: bad(`unknown argument ${a}`);
+    }
+  }
+  o.tree = path.resolve(o.tree);
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------------
+// context shared by the sections
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const OUT_DIR = path.join(REPO, 'bench', 'out');
+const CLI = path.join(REPO, 'dist', 'cli', 'main.js');
+
+interface Ctx {
+  opts: Options;
+  repo: string;
+  cli: string;
+  /** GNU time, or null (then no RSS) */
+  timeBin: string | null;
+  /** scratch dir, deleted at the end */
+  tmp: string;
+  /** the node the CLI's shebang (`/usr/bin/env -S node ...`) resolves to */
+  nodeOnPath: string | null;
+  notes: string[];
+}
+
+interface SectionResult {
+  title: string;
+  /** anything JSON-able, written to latest.json under the section's id */
+  data: unknown;
+  /** Markdown for latest.md */
+  markdown: string;
+}
+
+type Section = { id: string; title: string; run: (ctx: Ctx) => Promise<SectionResult | null> };
+
+// ---------------------------------------------------------------------------------------------
+// small helpers
+
+function findExe(name: string): string | null {
+  if (name.includes('/')) {
+    try {
+      fs.accessSync(name, fs.constants.X_OK);
+      return name;
+    } catch {
+      return null;
+    }
+  }
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    if (!dir) continue;
+    const p = path.join(dir, name);
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      if (fs.statSync(p).isFile()) return p;
+    } catch {
+      /* next */
+    }
+  }
+  return null;
+}
+
+/** First line of `cmd args` (stdout or stderr), or null if it does not run. */
+function firstLine(cmd: string, args: string[]): string | null {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.error) return null;
+  const s = `${r.stdout ?? ''}\n${r.stderr ?? ''}`.split('\n').map((l) => l.trim()).find((l) => l);
+  return s ?? null;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const fmt = (x: number | null | undefined, digits = 2): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
+const thousands = (n: number): string => n.toLocaleString('en-US');
+const log = (s = ''): void => void process.stdout.write(s + '\n');
+const info = (s: string): void => void process.stderr.write(`  · ${s}\n`);
+
+/** Busy CPU time of the whole machine so far, in seconds (from /proc/stat), or null. */
+function machineBusyS(): number | null {
+  try {
+    const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal ...
+    const busy = f[0]! + f[1]! + f[2]! + (f[5] ?? 0) + (f[6] ?? 0) + (f[7] ?? 0);
+    return busy / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+const loadavg1 = (): number => os.loadavg()[0]!;
+
+// ---------------------------------------------------------------------------------------------
+// measuring commands
+
+interface Cmd {
+  id: string;
+  /** shown in tables: the command as a user would type it */
+  label: string;
+  argv: string[];
+  /** 'capture': keep stdout (for parsing); 'null': stdout goes to /dev/null */
+  stdout: 'capture' | 'null';
+}
+
+interface RunSample {
+  wallS: number;
+  rssKB: number | null;
+  cpuS: number | null;
+  /** CPU seconds the rest of the machine used during this run (other processes): noise */
+  otherCpuS: number | null;
+  exit: number | null;
+}
+
+interface Measured {
+  id: string;
+  label: string;
+  argv: string[];
+  samples: RunSample[];
+  medianWallS: number | null;
+  maxRssKB: number | null;
+  /** (max - min) / median of wall times */
+  spread: number | null;
+  /** stdout of the last run when captured */
+  stdout?: string;
+  /** set when skipped or failed */
+  note?: string;
+  ok: boolean;
+}
+
+let devNullFd = -1;
+
+function runOnce(ctx: Ctx, c: Cmd): { sample: RunSample; r: SpawnSyncReturns<string> } {
+  if (devNullFd < 0) devNullFd = fs.openSync('/dev/null', 'w');
+  const timeOut = path.join(ctx.tmp, 'time.out');
+  const argv = ctx.timeBin ? [ctx.timeBin, '-f', '%e %M %U %S', '-o', timeOut, ...c.argv] : c.argv;
+  const busy0 = machineBusyS();
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(argv[0]!, argv.slice(1), {
+    encoding: 'utf8',
+    stdio: ['ignore', c.stdout === 'null' ? devNullFd : 'pipe', 'pipe'],
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: 600_000,
+    cwd: ctx.tmp,
+  });
+  const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+  const busy1 = machineBusyS();
+  let rssKB: number | null = null;
+  let cpuS: number | null = null;
+  if (ctx.timeBin) {
+    try {
+      // GNU time writes "Command exited with non-zero status N" before the format line
+      const last = fs.readFileSync(timeOut, 'utf8').trim().split('\n').pop()!.trim().split(/\s+/).map(Number);
+      if (last.length >= 4 && last.every(Number.isFinite)) {
+        rssKB = last[1]!;
+        cpuS = last[2]! + last[3]!;
+      }
+    } catch {
+      /* no time output: the command did not start */
+    }
+  }
+  const otherCpuS = busy0 !== null && busy1 !== null && cpuS !== null ? Math.max(0, busy1 - busy0 - cpuS) : null;
+  return { sample: { wallS, rssKB, cpuS, otherCpuS, exit: r.status }, r };
+}
+
+/**
+ * Time each command `runs` times, interleaved (run 1 of every command, then run 2, ...) so that
+ * background load drifting over time hits every tool alike. Commands whose program is missing
+ * are skipped with a note; a command that fails is reported, not thrown.
+ */
+function measure(ctx: Ctx, cmds: Cmd[], runs: number, okExits: number[] = [0]): Map<string, Measured> {
+  const res = new Map<string, Measured>();
+  for (const c of cmds) {
+    const m: Measured = { id: c.id, label: c.label, argv: c.argv, samples: [], medianWallS: null, maxRssKB: null, spread: null, ok: true };
+    if (!findExe(c.argv[0]!)) {
+      m.ok = false;
+      m.note = `skipped: ${c.argv[0]} not installed`;
+    }
+    res.set(c.id, m);
+  }
+  for (let run = 1; run <= runs; run++) {
+    for (const c of cmds) {
+      const m = res.get(c.id)!;
+      if (!m.ok) continue;
+      process.stderr.write(`  run ${run}/${runs}: ${c.label} ... `);
+      const { sample, r } = runOnce(ctx, c);
+      process.stderr.write(`${fmt(sample.wallS)} s, ${sample.rssKB === null ? '?' : fmt(sample.rssKB / 1024, 1)} MiB\n`);
+      if (r.error || sample.exit === null || !okExits.includes(sample.exit)) {
+        const why = r.error ? r.error.message : sample.exit === null ? `killed by ${r.signal}` : `exit ${sample.exit}`;
+        const err = (r.stderr ?? '').trim().split('\n').filter((l) => l && !/exited with non-zero status/.test(l))[0];
+        m.ok = false;
+        m.note = `failed: ${why}${err ? `: ${err.slice(0, 200)}` : ''}`;
+        continue;
+      }
+      m.samples.push(sample);
+      if (c.stdout === 'capture') m.stdout = r.stdout;
+    }
+  }
+  for (const m of res.values()) {
+    if (!m.samples.length) continue;
+    const walls = m.samples.map((s) => s.wallS);
+    m.medianWallS = median(walls);
+    const rss = m.samples.map((s) => s.rssKB).filter((x): x is number => x !== null);
+    m.maxRssKB = rss.length ? Math.max(...rss) : null;
+    m.spread = (Math.max(...walls) - Math.min(...walls)) / m.medianWallS;
+  }
+  return res;
+}
+
+// ---------------------------------------------------------------------------------------------
+// the reference tree: root / dNN (fanout) / dNN (fanout) / fNN (fanout files of 0..63 bytes)
+
+const expectedEntries = (f: number): number => 1 + f + f * f + f * f * f;
+const markerPath = (tree: string): string => path.join(path.dirname(tree), `${path.basename(tree)}.diskblame-bench.json`);
+const nm = (p: string, i: number): string => p + String(i).padStart(2, '0');
+
+/** Builder run in worker threads (plain JS: workers do not get tsx's loader). Idempotent. */
+const BUILDER = `
+const fs = require('node:fs');
+const { workerData, parentPort } = require('node:worker_threads');
+const { root, dirs, fan } = workerData;
+const buf = Buffer.alloc(64, 120);
+const nm = (p, i) => p + String(i).padStart(2, '0');
+for (const i of dirs) {
+  const d1 = root + '/' + nm('d', i);
+  fs.mkdirSync(d1, { recursive: true });
+  for (let j = 0; j < fan; j++) {
+    const d2 = d1 + '/' + nm('d', j);
+    fs.mkdirSync(d2, { recursive: true });
+    for (let k = 0; k < fan; k++) {
+      const fd = fs.openSync(d2 + '/' + nm('f', k), 'w');
+      const size = (i + j + k) % 64; // deterministic, 0..63 bytes
+      if (size) fs.writeSync(fd, buf, 0, size);
+      fs.closeSync(fd);
+    }
+  }
+  parentPort.postMessage(i);
+}
+`;
+
+/** Entries under and including `dir`, not following symlinks: GNU du --inodes, else a walk. */
+function countEntries(dir: string): number {
+  if (findExe('du')) {
+    const r = spawnSync('du', ['-s', '--inodes', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const n = Number((r.stdout ?? '').split(/\s/)[0]);
+    if (r.status === 0 && Number.isInteger(n)) return n;
+  }
+  let n = 1;
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      n++;
+      if (e.isDirectory()) walk(path.join(d, e.name));
+    }
+  };
+  walk(dir);
+  return n;
+}
+
+async function buildTree(tree: string, fan: number): Promise<void> {
+  fs.mkdirSync(tree, { recursive: true });
+  const nWorkers = Math.min(fan, 4); // creating files is kernel-bound; a few threads hide I/O waits
+  const started = performance.now();
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: nWorkers }, (_, w) => {
+      const dirs = Array.from({ length: fan }, (_, i) => i).filter((i) => i % nWorkers === w);
+      return new Promise<void>((resolve, reject) => {
+        const wk = new Worker(BUILDER, { eval: true, workerData: { root: tree, dirs, fan } });
+        wk.on('message', () => {
+          done++;
+          if (done % 10 === 0 || done === fan) info(`building ${tree}: ${done}/${fan} top-level dirs, ${fmt((performance.now() - started) / 1000, 0)} s`);
+        });
+        wk.on('error', reject);
+        wk.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`builder worker exited with ${code}`))));
+      });
+    }),
+  );
+}
+
+/** Make sure the reference tree exists and is complete; returns how it was obtained. */
+async function ensureTree(ctx: Ctx): Promise<string> {
+  const { tree, fanout } = ctx.opts;
+  const want = expectedEntries(fanout);
+  const rel = path.relative(ctx.repo, tree);
+  if (!rel.startsWith('..') && !path.isAbsolute(rel)) throw new Error(`the bench tree must not be inside the repository (${tree})`);
+  const marker = markerPath(tree);
+  const last = path.join(tree, nm('d', fanout - 1), nm('d', fanout - 1), nm('f', fanout - 1));
+  const lastSize = (3 * (fanout - 1)) % 64;
+  try {
+    const m = JSON.parse(fs.readFileSync(marker, 'utf8')) as { entries?: number; fanout?: number };
+    if (m.entries === want && m.fanout === fanout && fs.lstatSync(last).size === lastSize) return `reused (marker ${marker})`;
+  } catch {
+    /* no marker or stale: check below */
+  }
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(tree);
+  } catch {
+    /* missing: build */
+  }
+  if (names.length) {
+    const have = countEntries(tree);
+    if (have === want && fs.existsSync(last)) return `reused (no marker; counted ${thousands(have)} entries)`;
+    const foreign = names.filter((n) => !/^d\d\d$/.test(n));
+    if (foreign.length) throw new Error(`${tree} has ${thousands(have)} entries, not ${thousands(want)}, and is not a bench tree (${foreign[0]}): use another --tree`);
+    info(`${tree} has ${thousands(have)} entries, want ${thousands(want)}: completing it`);
+  }
+  try {
+    fs.unlinkSync(marker);
+  } catch {
+    /* none */
+  }
+  const t0 = performance.now();
+  await buildTree(tree, fanout);
+  const secs = (performance.now() - t0) / 1000;
+  info('flushing the new tree to disk (sync), so that writeback does not disturb the timings');
+  spawnSync('sync', [], { stdio: 'ignore' });
+  const have = countEntries(tree);
+  if (have !== want) throw new Error(`built ${tree} but it has ${thousands(have)} entries, not ${thousands(want)} (stray files? remove the directory)`);
+  fs.writeFileSync(marker, JSON.stringify({ entries: want, fanout, built: new Date().toISOString(), buildSeconds: Math.round(secs) }) + '\n');
+  return `built in ${fmt(secs, 1)} s`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// scan comparison: the same tools on one tree (used by the reference-tree and /usr sections)
+
+interface ScanCompareOpts {
+  title: string;
+  tree: string;
+  runs: number;
+  /** compare to the targets (reference tree only) */
+  targets: boolean;
+  describe: string;
+}
+
+interface Targets {
+  wallRatio: { max: number; goal: number };
+  bytesPerEntry: { max: number; goal: number };
+}
+const TARGETS: Targets = { wallRatio: { max: 1.5, goal: 1.0 }, bytesPerEntry: { max: 64, goal: 40 } };
+
+const verdict = (v: number | null, t: { max: number; goal: number }): string =>
+  v === null ? '?' : v <= t.goal ? 'meets goal' : v <= t.max ? 'within target' : 'OVER target';
+
+function emptyDir(ctx: Ctx): string {
+  const d = path.join(ctx.tmp, 'empty');
+  fs.mkdirSync(d, { recursive: true });
+  return d;
+}
+
+function scanCommands(ctx: Ctx, tree: string): Cmd[] {
+  return [
+    { id: 'du', label: 'du -sx', argv: ['du', '-sx', tree], stdout: 'capture' },
+    { id: 'du-b', label: 'du -sbx', argv: ['du', '-sbx', tree], stdout: 'capture' },
+    { id: 'ncdu', label: 'ncdu -0 -x -o /dev/null', argv: ['ncdu', '-0', '-x', '-o', '/dev/null', tree], stdout: 'null' },
+    { id: 'gdu', label: 'gdu -n -p -x', argv: ['gdu', '-n', '-p', '-x', tree], stdout: 'null' },
+    { id: 'ours', label: 'diskblame scan --json --top 10', argv: [ctx.cli, 'scan', tree, '--json', '--top', '10', '--no-progress'], stdout: 'capture' },
+    { id: 'ours-o', label: 'diskblame scan -o - (> /dev/null)', argv: [ctx.cli, 'scan', tree, '-o', '-', '--no-progress'], stdout: 'null' },
+    { id: 'node', label: 'node -e 0 (baseline)', argv: ['node', '-e', '0'], stdout: 'null' },
+    // our fixed cost (startup, worker threads), to tell it from the per-entry cost
+    { id: 'ours-empty', label: 'diskblame scan --json (empty dir)', argv: [ctx.cli, 'scan', emptyDir(ctx), '--json', '--top', '10', '--no-progress'], stdout: 'null' },
+  ];
+}
+
+interface OurJson {
+  entries: number;
+  apparentBytes: number;
+  diskBytes: number;
+  errors: number;
+  incomplete: boolean;
+}
+
+async function scanCompare(ctx: Ctx, o: ScanCompareOpts): Promise<SectionResult> {
+  log(`\n== ${o.title}: ${o.tree} (${o.describe})`);
+  const notes: string[] = [];
+  const hasDu = !!findExe('du');
+  if (hasDu) {
+    info('warming the cache: du -s');
+    spawnSync('du', ['-sx', o.tree], { stdio: 'ignore' });
+  } else notes.push('du not installed: no warm-up pass, no ratios to du, no size check');
+
+  const load0 = loadavg1();
+  const cmds = scanCommands(ctx, o.tree);
+  if (!findExe(ctx.cli)) notes.push(`${ctx.cli} is missing or not executable: run npm run build`);
+  const m = measure(ctx, cmds, o.runs, [0]);
+  const load1 = loadavg1();
+
+  const get = (id: string): Measured => m.get(id)!;
+  let ours: OurJson | null = null;
+  const oursM = get('ours');
+  if (oursM.ok && oursM.stdout) {
+    try {
+      ours = JSON.parse(oursM.stdout) as OurJson;
+    } catch (e) {
+      notes.push(`could not parse diskblame's JSON: ${(e as Error).message}`);
+    }
+  }
+  const entries = ours?.entries ?? null;
+
+  // sizes check against du
+  let check: { ok: boolean; text: string } | null = null;
+  if (hasDu && ours) {
+    const duB = Number((get('du-b').stdout ?? '').split(/\s/)[0]);
+    const r = spawnSync('du', ['-sx', '-B1', o.tree], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const duB1 = Number((r.stdout ?? '').split(/\s/)[0]);
+    const okA = ours.apparentBytes === duB;
+    const okD = ours.diskBytes === duB1;
+    check = {
+      ok: okA && okD,
+      text:
+        `${okA && okD ? 'OK' : 'MISMATCH'}: apparent ${thousands(ours.apparentBytes)} vs du -sb ${Number.isFinite(duB) ? thousands(duB) : '?'}` +
+        `${okA ? '' : ' (differs)'}, disk ${thousands(ours.diskBytes)} vs du -sB1 ${Number.isFinite(duB1) ? thousands(duB1) : '?'}${okD ? '' : ' (differs)'}` +
+        `${ours.errors ? `, ${ours.errors} errors` : ''}${ours.incomplete ? ', INCOMPLETE' : ''}`,
+    };
+  }
+
+  const du = get('du').medianWallS;
+  const node = get('node').maxRssKB;
+  const ratio = (x: number | null, base: number | null): number | null => (x !== null && base ? x / base : null);
+  const bpe = (id: string): number | null => {
+    const r = get(id).maxRssKB;
+    return r !== null && node !== null && entries ? ((r - node) * 1024) / entries : null;
+  };
+
+  interface Row {
+    id: string;
+    tool: string;
+    medianWallS: number | null;
+    minWallS: number | null;
+    vsDu: number | null;
+    peakRssMiB: number | null;
+    bytesPerEntry: number | null;
+    spread: number | null;
+    note?: string;
+  }
+  const rows: Row[] = cmds.map((c) => {
+    const x = get(c.id);
+    return {
+      id: c.id,
+      tool: c.label,
+      medianWallS: x.medianWallS,
+      minWallS: x.samples.length ? Math.min(...x.samples.map((s) => s.wallS)) : null,
+      vsDu: c.id === 'node' || c.id === 'ours-empty' ? null : ratio(x.medianWallS, du),
+      peakRssMiB: x.maxRssKB === null ? null : x.maxRssKB / 1024,
+      bytesPerEntry: c.id === 'ours' || c.id === 'ours-o' ? bpe(c.id) : null,
+      spread: x.spread,
+      ...(x.note ? { note: x.note } : {}),
+    };
+  });
+
+  const scanRatio = ratio(get('ours').medianWallS, du);
+  const exportRatio = ratio(get('ours-o').medianWallS, du);
+  const vsNcdu = ratio(get('ours').medianWallS, get('ncdu').medianWallS);
+  const vsGdu = ratio(get('ours').medianWallS, get('gdu').medianWallS);
+  const exportVsNcdu = ratio(get('ours-o').medianWallS, get('ncdu').medianWallS);
+  const targetFor = (r: Row): string => {
+    if (!o.targets) return '';
+    if (r.id === 'ours')
+      return `wall ≤ ${TARGETS.wallRatio.max}× du (goal ${TARGETS.wallRatio.goal}×): ${verdict(r.vsDu, TARGETS.wallRatio)}; ≤ ${TARGETS.bytesPerEntry.max} B/entry (goal ${TARGETS.bytesPerEntry.goal}): ${verdict(r.bytesPerEntry, TARGETS.bytesPerEntry)}`;
+    if (r.id === 'ours-o') return `≤ ${TARGETS.bytesPerEntry.max} B/entry (goal ${TARGETS.bytesPerEntry.goal}): ${verdict(r.bytesPerEntry, TARGETS.bytesPerEntry)}`;
+    return '';
+  };
+
+  // noise: CPU used by other processes during our runs, and the spread of the wall times
+  const all = [...m.values()].flatMap((x) => x.samples).filter((s) => s.otherCpuS !== null);
+  const otherCores = all.length ? all.reduce((a, s) => a + s.otherCpuS!, 0) / all.reduce((a, s) => a + s.wallS, 0) : null;
+  // (short commands excluded: a few ms of scheduling jitter is a large share of 0.1 s)
+  const maxSpread = Math.max(0, ...rows.filter((r) => (r.medianWallS ?? 0) >= 0.3).map((r) => r.spread ?? 0));
+  const noisy = (otherCores !== null && otherCores > 0.25) || maxSpread > 0.2;
+  const noise =
+    `other processes used ${fmt(otherCores)} cores on average during the runs; largest wall-time spread ${fmt(maxSpread * 100, 0)}%; ` +
+    `load avg ${fmt(load0)} → ${fmt(load1)}`;
+
+  // print
+  const head = ['tool', 'median s', 'min s', '× du', 'peak RSS MiB', 'B/entry', 'spread', 'target'];
+  const body = rows.map((r) =>
+    r.note
+      ? [r.tool, '', '', '', '', '', '', r.note]
+      : [
+          r.tool,
+          fmt(r.medianWallS),
+          fmt(r.minWallS),
+          fmt(r.vsDu),
+          fmt(r.peakRssMiB, 1),
+          r.bytesPerEntry === null ? '' : fmt(r.bytesPerEntry, 1),
+          r.spread === null ? '' : `${fmt(r.spread * 100, 0)}%`,
+          targetFor(r),
+        ],
+  );
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  log(line(head));
+  for (const b of body) log(line(b));
+  const empty = get('ours-empty').maxRssKB;
+  const marginal = (id: string): number | null => {
+    const r = get(id).maxRssKB;
+    return r !== null && empty !== null && entries ? ((r - empty) * 1024) / entries : null;
+  };
+  log(
+    `entries (from diskblame's JSON): ${entries === null ? '?' : thousands(entries)}; bare node ${node === null ? '?' : fmt(node / 1024, 1)} MiB; ` +
+      `diskblame on an empty dir ${empty === null ? '?' : fmt(empty / 1024, 1)} MiB, so per entry beyond that: ${fmt(marginal('ours'), 1)} B (--json), ${fmt(marginal('ours-o'), 1)} B (-o)`,
+  );
+  log(`ours vs du ${fmt(scanRatio)}×, vs ncdu ${fmt(vsNcdu)}×, vs gdu ${fmt(vsGdu)}× (scan --json); export -o vs du ${fmt(exportRatio)}×, vs ncdu -o ${fmt(exportVsNcdu)}×`);
+  if (check) log(`sizes: ${check.text}`);
+  log(`noise: ${noise}${noisy ? ' — NOISY: timings disturbed by other work (multi-threaded tools, ours and gdu, suffer most; see min s and the per-run samples in latest.json)' : ''}`);
+  for (const n of notes) log(`note: ${n}`);
+
+  // markdown
+  const md: string[] = [];
+  md.push(`**${o.title}**: \`${o.tree}\`, ${o.describe}${entries !== null ? `, ${thousands(entries)} entries` : ''}. Median of ${o.runs} run${o.runs > 1 ? 's' : ''}, warm cache.`);
+  md.push('');
+  md.push('| tool | wall (s) | × du | peak RSS (MiB) | bytes/entry over bare node |');
+  md.push('|---|---:|---:|---:|---:|');
+  for (const r of rows) {
+    if (r.note) md.push(`| \`${r.tool}\` | ${r.note} | | | |`);
+    else md.push(`| \`${r.tool}\` | ${fmt(r.medianWallS)} | ${fmt(r.vsDu)} | ${fmt(r.peakRssMiB, 1)} | ${r.bytesPerEntry === null ? '' : fmt(r.bytesPerEntry, 0)} |`);
+  }
+  md.push('');
+  if (o.targets)
+    md.push(
+      `Targets: scan wall ≤ ${TARGETS.wallRatio.max}× du (goal ${TARGETS.wallRatio.goal}×): **${fmt(scanRatio)}×** (${verdict(scanRatio, TARGETS.wallRatio)}); ` +
+        `memory ≤ ${TARGETS.bytesPerEntry.max} B/entry (goal ${TARGETS.bytesPerEntry.goal}): **${fmt(bpe('ours'), 0)}** with \`--json\` (${verdict(bpe('ours'), TARGETS.bytesPerEntry)}), ` +
+        `**${fmt(bpe('ours-o'), 0)}** with \`-o\` (${verdict(bpe('ours-o'), TARGETS.bytesPerEntry)}).`,
+    );
+  else md.push(`diskblame \`scan --json\`: ${fmt(scanRatio)}× du, ${fmt(vsNcdu)}× ncdu, ${fmt(vsGdu)}× gdu.`);
+  if (empty !== null && node !== null)
+    md.push(
+      '',
+      `Fixed cost: diskblame on an empty directory peaks at ${fmt(empty / 1024, 1)} MiB (bare node ${fmt(node / 1024, 1)} MiB); ` +
+        `beyond that, ${fmt(marginal('ours'), 0)} bytes/entry with \`--json\`, ${fmt(marginal('ours-o'), 0)} with \`-o\`.`,
+    );
+  if (check) md.push('', `Totals vs du: ${check.ok ? 'identical' : check.text}.`);
+  if (noisy) md.push('', `_Timings were disturbed by other work on the machine (${noise})._`);
+
+  return {
+    title: o.title,
+    data: {
+      tree: o.tree,
+      runs: o.runs,
+      entries,
+      bareNodeRssKB: node,
+      emptyScanRssKB: empty,
+      bytesPerEntryBeyondEmptyScan: { scan: marginal('ours'), export: marginal('ours-o') },
+      rows,
+      ratios: { scanVsDu: scanRatio, scanVsNcdu: vsNcdu, scanVsGdu: vsGdu, exportVsDu: exportRatio, exportVsNcdu },
+      targets: o.targets
+        ? {
+            ...TARGETS,
+            scanWallRatio: verdict(scanRatio, TARGETS.wallRatio),
+            scanBytesPerEntry: verdict(bpe('ours'), TARGETS.bytesPerEntry),
+            exportBytesPerEntry: verdict(bpe('ours-o'), TARGETS.bytesPerEntry),
+          }
+        : undefined,
+      sizeCheck: check,
+      noise: { otherCores, maxSpread, loadavg: [load0, load1], noisy },
+      notes,
+      samples: Object.fromEntries([...m.values()].map((x) => [x.id, { argv: x.argv, samples: x.samples }])),
+    },
+    markdown: md.join('\n'),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// sections
+
+async function referenceTreeSection(ctx: Ctx): Promise<SectionResult> {
+  const f = ctx.opts.fanout;
+  const how = await ensureTree(ctx);
+  info(`reference tree ${ctx.opts.tree}: ${how}`);
+  const desc = `${f} × ${f} dirs × ${f} files of 0–63 bytes`;
+  const r = await scanCompare(ctx, { title: 'Reference tree', tree: ctx.opts.tree, runs: ctx.opts.runs, targets: true, describe: desc });
+  const data = r.data as { entries: number | null; treeStatus?: string };
+  data.treeStatus = how;
+  if (data.entries !== null && data.entries !== expectedEntries(f))
+    log(`WARNING: diskblame found ${thousands(data.entries)} entries, the tree should have ${thousands(expectedEntries(f))}: remove ${markerPath(ctx.opts.tree)} to recheck it`);
+  return r;
+}
+
+async function usrSection(ctx: Ctx): Promise<SectionResult | null> {
+  if (ctx.opts.skipUsr) {
+    log('\n== /usr: skipped (--skip-usr)');
+    return null;
+  }
+  if (!fs.existsSync('/usr')) {
+    log('\n== /usr: skipped (no /usr)');
+    return null;
+  }
+  return scanCompare(ctx, { title: 'Real tree (/usr)', tree: '/usr', runs: ctx.opts.runs, targets: false, describe: 'a real system tree' });
+}
+
+/** Add a section here: `{ id, title, run }`; run returns null when it skips itself. */
+const SECTIONS: Section[] = [
+  { id: 'referenceTree', title: 'Reference tree', run: referenceTreeSection },
+  { id: 'usr', title: '/usr', run: usrSection },
+];
+
+// ---------------------------------------------------------------------------------------------
+// main
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-bench-'));
+  const timeBin = findExe('/usr/bin/time') && /GNU/.test(firstLine('/usr/bin/time', ['--version']) ?? '') ? '/usr/bin/time' : null;
+  const ctx: Ctx = { opts, repo: REPO, cli: CLI, timeBin, tmp, nodeOnPath: findExe('node'), notes: [] };
+  if (!timeBin) ctx.notes.push('GNU time (/usr/bin/time) not found: no peak RSS');
+
+  const date = new Date().toISOString();
+  const cpus = os.cpus();
+  const nodeVersion = ctx.nodeOnPath ? firstLine(ctx.nodeOnPath, ['--version']) ?? process.version : process.version;
+  if (nodeVersion !== process.version) ctx.notes.push(`the CLI runs ${nodeVersion} (PATH), this script runs ${process.version}`);
+  const tools = {
+    du: findExe('du') ? firstLine('du', ['--version']) : null,
+    ncdu: findExe('ncdu') ? firstLine('ncdu', ['-v']) : null,
+    gdu: findExe('gdu') ? firstLine('gdu', ['--version'])?.replace(/^Version:\s*/, 'gdu ') ?? null : null,
+    time: timeBin ? firstLine(timeBin, ['--version']) : null,
+  };
+  let diskblameVersion: string | null = null;
+  try {
+    diskblameVersion = (JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version?: string }).version ?? null;
+  } catch {
+    /* none */
+  }
+  const commit = firstLine('git', ['-C', REPO, 'rev-parse', '--short', 'HEAD']);
+  const dirty = spawnSync('git', ['-C', REPO, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).stdout?.trim() ? '+dirty' : '';
+
+  log(`bench: ${date} node ${nodeVersion} ${cpus.length} cores`);
+  log(`  ${cpus[0]?.model ?? '?'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB RAM, ${os.type()} ${os.release()}, diskblame ${diskblameVersion ?? '?'} (${commit ?? '?'}${dirty})`);
+  log(`  ${Object.entries(tools).map(([k, v]) => v ?? `${k}: not installed`).join('; ')}`);
+  for (const n of ctx.notes) log(`note: ${n}`);
+
+  const results: Record<string, unknown> = {};
+  const md: string[] = [];
+  const started = performance.now();
+  try {
+    for (const s of SECTIONS) {
+      try {
+        const r = await s.run(ctx);
+        if (!r) {
+          results[s.id] = { skipped: true };
+          continue;
+        }
+        results[s.id] = r.data;
+        md.push(r.markdown, '');
+      } catch (e) {
+        const msg = (e as Error).message ?? String(e);
+        log(`\n== ${s.title}: FAILED: ${msg}`);
+        results[s.id] = { error: msg };
+        md.push(`**${s.title}**: failed: ${msg}`, '');
+      }
+    }
+  } finally {
+    if (devNullFd >= 0) fs.closeSync(devNullFd);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  const totalS = (performance.now() - started) / 1000;
+
+  const meta = {
+    date,
+    node: nodeVersion,
+    cores: cpus.length,
+    cpu: cpus[0]?.model ?? null,
+    memGiB: os.totalmem() / 2 ** 30,
+    os: `${os.type()} ${os.release()}`,
+    diskblame: diskblameVersion,
+    commit: commit ? commit + dirty : null,
+    tools,
+    options: opts,
+    seconds: totalS,
+    notes: ctx.notes,
+  };
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  fs.writeFileSync(path.join(OUT_DIR, 'latest.json'), JSON.stringify({ meta, sections: results }, null, 2) + '\n');
+  const header =
+    `<!-- npm run bench, ${date.slice(0, 10)} -->\n` +
+    `Measured ${date.slice(0, 10)} on ${cpus.length} cores (${cpus[0]?.model?.trim() ?? '?'}), Node ${nodeVersion}, ` +
+    `${[tools.du, tools.ncdu, tools.gdu].filter(Boolean).join(', ')}; diskblame ${diskblameVersion ?? '?'} (${commit ?? '?'}${dirty}). ` +
+    `Wall time is the median, peak RSS the maximum (GNU time) over the runs; bytes/entry = (peak RSS − bare \`node -e 0\` RSS) / entries.\n`;
+  fs.writeFileSync(path.join(OUT_DIR, 'latest.md'), header + '\n' + md.join('\n').trimEnd() + '\n');
+  log(`\nwrote ${path.relative(process.cwd(), path.join(OUT_DIR, 'latest.json'))} and latest.md (${fmt(totalS, 0)} s)`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench: ${(e as Error)?.stack ?? String(e)}\n`);
+  process.exit(1);
+});
