@@ -48,15 +48,16 @@ export class NcduWriter implements Sink {
 
   /** @param dest a file name, or '-' for standard output */
   constructor(dest: string, opts: ExportOptions = {}) {
-    this.dest = dest;
+    // absolute: the scanner may change the working directory while we write
+    this.dest = dest === '-' ? dest : path.resolve(dest);
     this.extended = opts.extended ?? true;
     this.gzip = opts.gzip ?? /\.gz$/i.test(dest);
     if (dest === '-') {
       this.fd = 1;
       this.tmp = null;
     } else {
-      const dir = path.dirname(path.resolve(dest));
-      this.tmp = path.join(dir, `.${path.basename(dest)}.${process.pid}.tmp`);
+      const dir = path.dirname(this.dest);
+      this.tmp = path.join(dir, `.${path.basename(this.dest)}.${process.pid}.tmp`);
       try {
         this.fd = fs.openSync(this.tmp, 'w', 0o644);
       } catch (e) {

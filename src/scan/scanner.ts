@@ -40,6 +40,8 @@ const LONG_PATH = 2048; // bytes of path above which a directory is addressed th
 const PENDING_LIMIT = 64 * 1024; // records held ahead of the emission before throttling
 const BATCH = Number(process.env.DISKBLAME_BATCH ?? 8); // directories per task message
 const MAX_OUT = 2; // task messages in flight per worker
+const SPAWN_QUEUE = 64; // directories waiting, or
+const SPAWN_ENTRIES = 20_000; // entries seen, before worker threads are started
 const WORKER_YOUNG_MB = Number(process.env.DISKBLAME_WORKER_YOUNG_MB ?? 4);
 
 /** a worker message, with what is needed to give its buffers back once all its pieces are used */
@@ -154,6 +156,10 @@ export class Scanner {
   private resolve!: (r: ScanResult) => void;
   private reject!: (e: unknown) => void;
   private started = 0;
+  /** starts the worker threads; null once done (they start when the scan proves big enough) */
+  private spawn: (() => void) | null = null;
+  /** the working directory to restore after a scan that changed it (null: relative lookups off) */
+  private cwd: string | null = null;
   private readonly e: Entry = emptyEntry();
 
   constructor(root: string, sink: Sink | UnorderedSink, opts: ScanOptions = {}) {
@@ -187,6 +193,13 @@ export class Scanner {
       return Promise.reject(new ScanError(`cannot read ${rootPath}: ${errText((e as NodeJS.ErrnoException).code)}`));
     }
     (this as { root: string }).root = rootPath;
+    if (process.env.DISKBLAME_NO_CHDIR === undefined) {
+      try {
+        this.cwd = process.cwd();
+      } catch {
+        this.cwd = null; // the current directory is gone: no relative lookups, nothing to restore
+      }
+    }
     const patterns = compilePatterns(this.opts.exclude ?? []);
     const cfg: WorkerConfig = {
       patterns,
@@ -202,27 +215,32 @@ export class Scanner {
     const local = this.unordered || n === 1;
     if (local) this.workers.push(this.localSlot(cfg));
     // the functions' own source; __name covers transpilers that wrap functions in a naming helper
-    const src = `var __name = (f) => f; (${workerMain.toString()})(${JSON.stringify(scanEngine.toString())}, require)`;
-    for (let k = local ? 1 : 0; k < n; k++) {
-      const w = new Worker(src, {
-        eval: true,
-        workerData: cfg,
-        // a worker holds little: a small young generation keeps its resident memory low
-        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
-        // the fds a worker opens for deep paths are closed by the main thread, when no task needs them
-        trackUnmanagedFds: false,
-      });
-      const slot: Slot = {
-        out: 0,
-        max: MAX_OUT,
-        send: (tasks) => w.postMessage({ tasks }),
-        giveBack: (a, b) => w.postMessage({ recycle: [a, b] }, [a, b]),
-        stop: () => w.terminate(),
-      };
-      w.on('message', (m: Msg) => this.deliver(slot, m));
-      w.on('error', (err) => this.fail(err));
-      this.workers.push(slot);
-    }
+    this.spawn = () => {
+      this.spawn = null;
+      const src = `var __name = (f) => f; (${workerMain.toString()})(${JSON.stringify(scanEngine.toString())}, require)`;
+      for (let k = local ? 1 : 0; k < n; k++) {
+        const w = new Worker(src, {
+          eval: true,
+          workerData: cfg,
+          // a worker holds little: a small young generation keeps its resident memory low
+          resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
+          // the fds a worker opens for deep paths are closed by the main thread, when no task needs them
+          trackUnmanagedFds: false,
+        });
+        const slot: Slot = {
+          out: 0,
+          max: MAX_OUT,
+          send: (tasks) => w.postMessage({ tasks }),
+          giveBack: (a, b) => w.postMessage({ recycle: [a, b] }, [a, b]),
+          stop: () => w.terminate(),
+        };
+        w.on('message', (m: Msg) => this.deliver(slot, m));
+        w.on('error', (err) => this.fail(err));
+        this.workers.push(slot);
+      }
+    };
+    // a worker costs ~40 ms and ~12 MB to start: only when the main thread alone would be slower
+    if (!local) this.spawn();
     const rootEntry = statToEntry(st, Buffer.from(rootPath));
     const rootTask = this.newTask(rootPath, patterns.length ? '' : null, st.dev, -1);
     this.tasks.set(0, rootTask);
@@ -241,7 +259,13 @@ export class Scanner {
   /** The main thread's own share of the scanning: one batch per turn of the event loop. */
   private localSlot(cfg: WorkerConfig): Slot {
     const out: WorkerMessage[] = [];
-    const engine: ScanEngine = scanEngine(cfg, (m) => out.push(m), createRequire(import.meta.url));
+    // the main thread may stand in each directory it lists (relative lookups, like du's fstatat);
+    // the working directory is put back when the scan ends (restoreCwd)
+    const engine: ScanEngine = scanEngine(
+      { ...cfg, chdir: this.cwd !== null },
+      (m) => out.push(m),
+      createRequire(import.meta.url),
+    );
     let next: Task[] | null = null;
     let stopped = false;
     const slot: Slot = {
@@ -280,6 +304,7 @@ export class Scanner {
 
   private schedule(): void {
     if (this.aborted || this.settled) return;
+    if (this.spawn && (this.queue.size >= SPAWN_QUEUE || this.entries >= SPAWN_ENTRIES)) this.spawn();
     // the directory the emission waits for goes first, whatever the throttle says
     const f = this.frames[this.frames.length - 1];
     const awaited = f ? this.tasks.get(f.id) : undefined;
@@ -489,6 +514,7 @@ export class Scanner {
     // let the workers go first: their memory is free before the sink builds its indexes
     const stopped = Promise.all(this.workers.map((w) => w.stop()));
     this.closeAnchors();
+    this.restoreCwd();
     try {
       if (incomplete && !this.unordered)
         for (let k = this.frames.length - 1; k >= 0; k--) if (this.frames[k].entered) (this.sink as Sink).leaveDir();
@@ -504,6 +530,15 @@ export class Scanner {
         () => this.resolve({ root: this.root, incomplete, elapsedMs: performance.now() - this.started }),
         (err) => this.reject(err),
       );
+  }
+
+  private restoreCwd(): void {
+    if (this.cwd === null) return;
+    try {
+      process.chdir(this.cwd);
+    } catch {
+      process.chdir('/'); // it vanished during the scan
+    }
   }
 
   private closeAnchors(): void {
@@ -522,6 +557,7 @@ export class Scanner {
     this.settled = true;
     for (const w of this.workers) void w.stop();
     this.closeAnchors();
+    this.restoreCwd();
     this.reject(err);
   }
 }

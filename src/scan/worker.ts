@@ -37,6 +37,12 @@ export interface WorkerConfig {
   chunk: number;
   longPath: number;
   kernfs: number[];
+  /**
+   * Look entries up relative to the current directory (chdir into each directory first), as du's
+   * fstatat does: the kernel resolves one name instead of the whole path. Only for the main thread:
+   * workers cannot chdir, and the caller restores the working directory afterwards.
+   */
+  chdir?: boolean;
 }
 
 export interface Task {
@@ -208,6 +214,11 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
     return false;
   }
 
+  function join(baseStr: string | null, baseBuf: Buffer | null, nm: string | Uint8Array): string | Uint8Array {
+    if (baseStr !== null && typeof nm === 'string') return baseStr + nm;
+    return Buffer.concat([baseBuf ?? Buffer.from(baseStr as string), typeof nm === 'string' ? Buffer.from(nm) : nm]);
+  }
+
   function scanDir(t: { id: number; path: string | Uint8Array; rel: string | null; dev: number }) {
     let base: string | Uint8Array = t.path;
     let anchor = -1;
@@ -225,13 +236,23 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
         return;
       }
     }
+    // relative lookups when we can stand in the directory (string paths only: chdir takes no bytes)
+    let here = cfg.chdir === true && typeof base === 'string';
+    if (here) {
+      try {
+        process.chdir(base as string);
+      } catch {
+        here = false; // listable but not searchable (r without x), say: whole paths, like du
+      }
+    }
     let list: (string | Buffer)[];
     try {
-      list = fs.readdirSync(base);
+      const at = here ? '.' : base;
+      list = fs.readdirSync(at);
       for (let k = 0; k < list.length; k++)
         if ((list[k] as string).includes('\ufffd')) {
           // a name that is not valid UTF-8: list again as raw bytes
-          list = fs.readdirSync(base, { encoding: 'buffer' });
+          list = fs.readdirSync(at, { encoding: 'buffer' });
           break;
         }
     } catch (e: any) {
@@ -253,10 +274,8 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
       const nlen = typeof nm === 'string' ? nm.length * 3 : nm.length;
       if (count * NFIELDS >= nums.length) reserve(Math.min(list.length - k, CHUNK), t.id);
       reserveNames(nlen + 2, t.id);
-      const p: string | Buffer =
-        baseStr !== null && typeof nm === 'string'
-          ? baseStr + nm
-          : Buffer.concat([baseBuf ?? Buffer.from(baseStr as string), typeof nm === 'string' ? Buffer.from(nm) : nm]);
+      // what the fs calls get: the bare name when standing in the directory, else the whole path
+      const p: string | Uint8Array = here ? nm : join(baseStr, baseBuf, nm);
       const o = count * NFIELDS;
       putName(nm);
       count++;
@@ -325,7 +344,7 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
           nums[o + 1] = 0;
         } else {
           flags |= 64;
-          piece.subs.push([count - 1, p, rel]);
+          piece.subs.push([count - 1, here ? join(baseStr, baseBuf, nm) : p, rel]);
         }
       }
       nums[o + 9] = flags;
