@@ -231,6 +231,40 @@ describe('requirement 4: one filesystem (tmpfs mounted inside the tree)', () => 
 });
 
 // ------------------------------------------------------------------------------------------------
+describe('kernel filesystems are never scanned (kernfs)', () => {
+  it('a procfs mounted inside the tree is excluded as kernfs, even with --cross-mounts', async (t) => {
+    if (!isRoot()) return t.skip('needs root to mount a procfs');
+    const root = makeTmp('kernfs');
+    const out = makeTmp('kernfs-out');
+    t.after(() => {
+      rmrf(root);
+      rmrf(out);
+    });
+    const p = path.join(root, 'proc');
+    fs.mkdirSync(p);
+    writeSized(path.join(root, 'f'), 1234);
+    const m = run('mount', ['-t', 'proc', 'proc', p]);
+    if (m.code !== 0) return t.skip(`mount failed: ${m.stderr.trim()}`);
+    try {
+      assert.ok(fs.existsSync(path.join(p, 'self')), 'procfs is not mounted');
+      const c = scanJson(root, ['--cross-mounts']);
+      assert.equal(c.excluded, 1);
+      // du -x counts neither the mount point nor what is below it: that is our total with kernfs left out
+      assert.equal(c.apparentBytes, duOk(['-x', '-sb'], root));
+      assert.equal(c.diskBytes, duOk(['-x', '-sB1'], root));
+      const tree = indexTree(await scanTree(root, { crossMounts: true }));
+      assert.equal(get(tree, 'proc').excluded, Excluded.KernFs);
+      assert.ok(!tree.has('proc/self'), 'descended into procfs');
+      const exp = path.join(out, 'k.json');
+      runCliOk(['scan', root, '--cross-mounts', '-o', exp]);
+      assert.match(fs.readFileSync(exp, 'latin1'), /\[\{"name":"proc"[^}]*"excluded":"kernfs"/);
+    } finally {
+      const u = run('umount', [p]);
+      if (u.code !== 0) run('umount', ['-l', p]);
+    }
+  });
+});
+
 describe('requirement 5: --exclude', () => {
   let root: string;
   before(() => {
