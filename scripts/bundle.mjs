@@ -14,6 +14,8 @@ await build({
   legalComments: 'none',
   // some dependencies still call require(): give the ES module one
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  // Ink loads React's devtools only when DEV=true: a no-op stands in for it
+  alias: { 'react-devtools-core': './scripts/devtools-stub.mjs' },
   logLevel: 'warning',
 });
 chmodSync(outfile, 0o755);

@@ -6,7 +6,7 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { scanCommand, ScanArgs, scanOptions } from './commands/scan.js';
+import { browseCommand, browseOptions, scanCommand, ScanArgs, scanOptions } from './commands/scan.js';
 import { UserError } from '../util/errors.js';
 import { ScanError } from '../scan/scanner.js';
 import { ImportError } from '../import/ncdu-reader.js';
@@ -39,9 +39,9 @@ async function main(): Promise<void> {
     .usage('diskblame: where the disk space went, who owns it, what changed, when it fills.\n\nUsage: $0 <command> [options]')
     .command(
       '$0 [path]',
-      'scan PATH and summarize it (same as scan)',
-      (y) => scanOptions(y),
-      run((a: ScanArgs) => scanCommand(a)),
+      'scan PATH and browse it (ncdu keys); -f FILE browses an export; piped: the summary',
+      (y) => browseOptions(y),
+      run((a: ScanArgs) => browseCommand(a)),
     )
     .command(
       'scan [path]',
@@ -49,6 +49,8 @@ async function main(): Promise<void> {
       (y) => scanOptions(y),
       run((a: ScanArgs) => scanCommand(a)),
     )
+    .example('$0 /var', 'scan /var and browse it (on a terminal)')
+    .example('$0 -f var.json', 'browse an export (ncdu, gdu or ours)')
     .example('$0 scan /var', 'summary: totals, largest directories and files')
     .example('$0 scan /var --json', 'the same as JSON')
     .example('$0 scan /var -o var.json.gz', 'export for ncdu -f / gdu -f (gzip: zcat var.json.gz | ncdu -f -)')

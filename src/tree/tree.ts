@@ -24,6 +24,8 @@ const F_READERR = 0x08;
 const F_EXCL_SHIFT = 4; // 3 bits
 const F_EXCL = 0x70;
 const F_SUBERR = 0x80; // directory: an error somewhere below
+/** excluded-field value of an entry deleted or replaced after the scan (never exported, never counted) */
+const REMOVED = 7;
 
 function growU32(a: Uint32Array<ArrayBuffer>, need: number): Uint32Array<ArrayBuffer> {
   if (need <= a.length) return a;
@@ -108,6 +110,8 @@ export class Tree implements Sink, UnorderedSink {
 
   info: SourceInfo | null = null;
   finished = false;
+  /** bumped by every change after finish(): caches keyed on it (sorted views) stay right */
+  version = 0;
   private stack: number[] = [];
 
   /**
@@ -280,15 +284,16 @@ export class Tree implements Sink, UnorderedSink {
     this.kidStart = new Uint32Array(dc);
     this.kidCount = new Uint32Array(dc);
     const kc = this.kidCount;
-    for (let i = 1; i < n; i++) kc[this.asize32[this.parent[i]]]++;
+    for (let i = 1; i < n; i++) if (!this.removed(i)) kc[this.asize32[this.parent[i]]]++;
     let s = 0;
     for (let d = 0; d < dc; d++) {
       this.kidStart[d] = s;
       s += kc[d];
     }
-    const kids = new Uint32Array(Math.max(0, n - 1));
+    const kids = new Uint32Array(s);
     const fill = new Uint32Array(dc);
     for (let i = 1; i < n; i++) {
+      if (this.removed(i)) continue;
       const d = this.asize32[this.parent[i]];
       kids[this.kidStart[d] + fill[d]++] = i;
     }
@@ -305,6 +310,7 @@ export class Tree implements Sink, UnorderedSink {
     const flags = this.flags;
     for (let i = n - 1; i >= 0; i--) {
       const f = flags[i];
+      if (((f & F_EXCL) >> F_EXCL_SHIFT) === REMOVED) continue;
       const isDir = (f & F_TYPE) === EntryType.Dir;
       let a: number, d: number, it: number, err: boolean;
       if (isDir) {
@@ -336,6 +342,7 @@ export class Tree implements Sink, UnorderedSink {
     const groups = new Map<string, number[]>();
     for (let li = 0; li < this.linkCount; li++) {
       const i = this.linkEntry[li];
+      if (this.removed(i)) continue;
       const key = this.linkDev[li] + ':' + this.linkIno[li];
       const g = groups.get(key);
       if (g) g.push(i);
@@ -356,6 +363,52 @@ export class Tree implements Sink, UnorderedSink {
         }
       }
     }
+  }
+
+  // ---------------------------------------------------------------- changes after the scan
+
+  /** Entry i and everything below it are gone (deleted from disk, or about to be rescanned). */
+  removeSubtree(i: number): void {
+    const stack = [i];
+    while (stack.length) {
+      const k = stack.pop()!;
+      this.flags[k] = (this.flags[k] & ~F_EXCL) | (REMOVED << F_EXCL_SHIFT);
+      if (this.isDir(k)) for (const c of this.children(k)) stack.push(c);
+    }
+    this.reindex();
+  }
+
+  /** Replace the children of directory `dir` with those of `sub` (a fresh scan of the same directory). */
+  replaceChildren(dir: number, sub: Tree): void {
+    const stack = Array.from(this.children(dir));
+    while (stack.length) {
+      const k = stack.pop()!;
+      this.flags[k] = (this.flags[k] & ~F_EXCL) | (REMOVED << F_EXCL_SHIFT);
+      if (this.isDir(k)) for (const c of this.children(k)) stack.push(c);
+    }
+    const map = new Uint32Array(sub.count);
+    map[0] = dir;
+    const e = {} as Entry;
+    // sub's parents come before their children: one pass maps them all
+    for (let j = 1; j < sub.count; j++) {
+      if (sub.removed(j)) continue;
+      map[j] = this.add(sub.entryOf(j, e), map[sub.parent[j]]);
+    }
+    // the directory's own state comes from the new scan too
+    this.flags[dir] = (this.flags[dir] & ~F_READERR) | (sub.readError(0) ? F_READERR : 0);
+    this.reindex();
+  }
+
+  /** Rebuild the child index and the totals after a change. */
+  private reindex(): void {
+    for (let d = 0; d < this.dirCount; d++) this.flags[this.dirEntry[d]] &= ~F_SUBERR;
+    this.buildKids();
+    this.computeTotals();
+    this.version++;
+  }
+
+  removed(i: number): boolean {
+    return ((this.flags[i] & F_EXCL) >> F_EXCL_SHIFT) === REMOVED;
   }
 
   // ---------------------------------------------------------------- queries
@@ -498,8 +551,13 @@ export class Tree implements Sink, UnorderedSink {
       excluded: 0,
     };
     const fl = this.flags;
+    t.entries = 0;
+    t.hardlinks = 0;
     for (let i = 0; i < this.count; i++) {
       const f = fl[i];
+      if (((f & F_EXCL) >> F_EXCL_SHIFT) === REMOVED) continue;
+      t.entries++;
+      if (f & F_HARDLINK) t.hardlinks++;
       switch (f & F_TYPE) {
         case EntryType.File:
           t.files++;

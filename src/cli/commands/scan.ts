@@ -2,6 +2,7 @@
  * `diskblame scan [PATH]`: scan (or read an export with -f), print a summary or JSON, or export
  * in ncdu's format with -o. Only wiring: the work is in scan/, import/, tree/, export/, report/.
  */
+import fs from 'node:fs';
 import type { Argv } from 'yargs';
 import { TeeSink, Sink } from '../../model/entry.js';
 import { Scanner, ScanResult } from '../../scan/scanner.js';
@@ -18,6 +19,8 @@ import { Progress } from '../progress.js';
 import { out } from '../output.js';
 
 export interface ScanArgs {
+  'read-only'?: boolean;
+  ui?: boolean;
   path?: string;
   file?: string;
   output?: string;
@@ -44,6 +47,49 @@ export function scanOptions<T>(y: Argv<T>) {
     .option('cross-mounts', { type: 'boolean', default: false, describe: 'cross into other filesystems (default: stay on the one of PATH, like du -x)' })
     .option('threads', { type: 'number', describe: 'scanning threads (default: cores, at most 4)' })
     .option('progress', { type: 'boolean', default: true, describe: 'show progress on stderr when it is a terminal (--no-progress: never)' });
+}
+
+/** The default command's extra options: the interactive browser. */
+export function browseOptions<T>(y: Argv<T>) {
+  return scanOptions(y)
+    .option('read-only', { alias: 'r', type: 'boolean', describe: 'browser: disable deleting' })
+    .option('ui', { type: 'boolean', default: true, describe: 'open the interactive browser on a terminal (--no-ui: print the summary)' });
+}
+
+/** `diskblame [PATH]` / `diskblame -f FILE`: the browser on a terminal, else the summary. */
+export async function browseCommand(a: ScanArgs): Promise<number> {
+  validate(a);
+  const tty = process.stdout.isTTY === true && process.stdin.isTTY === true;
+  if (!tty || a.ui === false || a.json || a.output !== undefined) return scanCommand(a);
+  const { runUI } = await import('../../ui/run.js');
+  const scanOptions = { exclude: a.exclude, crossMounts: a['cross-mounts'], threads: a.threads };
+  if (a.file !== undefined) {
+    const tree = new Tree();
+    const totals = new TotalsSink();
+    const progress = new Progress('reading', totals, a.progress !== false && process.stderr.isTTY === true);
+    try {
+      await importExport(a.file, new TeeSink([tree, totals]), { label: a.file });
+    } finally {
+      progress.stop();
+    }
+    return runUI({ tree, root: Buffer.from(tree.nameOf(0)).toString('utf8'), scanOptions, readOnly: true });
+  }
+  const root = a.path ?? '.';
+  checkRoot(root); // a bad root is one line on the normal screen, before the browser takes it over
+  return runUI({ tree: null, root, scanOptions, readOnly: !!a['read-only'] });
+}
+
+function checkRoot(root: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(root);
+    fs.accessSync(root, fs.constants.R_OK | fs.constants.X_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : String(code);
+    throw new UserError(`cannot scan ${root}: ${why}`);
+  }
+  if (!st.isDirectory()) throw new UserError(`cannot scan ${root}: not a directory`);
 }
 
 function validate(a: ScanArgs): void {

@@ -1,0 +1,148 @@
+/**
+ * The interactive program: a scanning screen, then the views. Views are registered in VIEWS:
+ * adding one (owners, changes, forecast) is adding a component and a line there.
+ */
+import fs from 'node:fs';
+import React, { useEffect, useState } from 'react';
+import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { Tree } from '../tree/tree.js';
+import { Scanner, ScanOptions } from '../scan/scanner.js';
+import { estimateEntries } from '../scan/estimate.js';
+import { count, duration, size } from '../util/format.js';
+import { escapeName } from '../util/escape.js';
+import { Browser } from './Browser.js';
+import { fit, truncate } from './text.js';
+
+export interface AppProps {
+  /** a tree already loaded (an export, or a test), or null to scan `root` */
+  tree: Tree | null;
+  root: string;
+  scanOptions: ScanOptions;
+  readOnly: boolean;
+  /** for tests: fixed size instead of the terminal's */
+  size?: { width: number; height: number };
+  onExit?: (code: number) => void;
+}
+
+interface ViewDef {
+  key: string;
+  name: string;
+}
+/** The views, by key. Only what exists is listed. */
+export const VIEWS: ViewDef[] = [{ key: '1', name: 'Browse' }];
+
+function useTerminalSize(fixed?: { width: number; height: number }): { width: number; height: number } {
+  const { stdout } = useStdout();
+  const read = () => ({ width: stdout.columns || 80, height: stdout.rows || 24 });
+  const [sz, setSz] = useState(read);
+  useEffect(() => {
+    if (fixed) return;
+    const on = () => setSz(read());
+    stdout.on('resize', on);
+    return () => {
+      stdout.off('resize', on);
+    };
+  }, [stdout]);
+  return fixed ?? sz;
+}
+
+export function volumeText(p: string): string {
+  try {
+    const s = fs.statfsSync(p);
+    const total = s.blocks * s.bsize;
+    const free = s.bavail * s.bsize;
+    const used = (s.blocks - s.bfree) * s.bsize;
+    return `volume ${size(total)}, used ${size(used)}, free ${size(free)}`;
+  } catch {
+    return '';
+  }
+}
+
+function Scanning({ scanner, width, started }: { scanner: Scanner; width: number; started: number }): React.ReactElement {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const t = setInterval(() => setTick((x) => x + 1), 100);
+    return () => clearInterval(t);
+  }, []);
+  const p = scanner.progress();
+  const secs = (performance.now() - started) / 1000;
+  return (
+    <Box flexDirection="column" borderStyle="single" width={Math.min(width, 78)} paddingX={1}>
+      <Text>{truncate(`Scanning ${escapeName(scanner.root)}`, Math.min(width, 78) - 4)}</Text>
+      <Text>
+        {`Entries: ${count(p.entries)}   Size: ${size(p.bytes)}   Rate: ${count(secs > 0 ? Math.round(p.entries / secs) : 0)}/s   Elapsed: ${duration(secs * 1000)}`}
+      </Text>
+      <Text>{truncate(`Reading: ${escapeName(p.current)}`, Math.min(width, 78) - 4, true)}</Text>
+      <Text dimColor>Ctrl-C: stop and browse what was found so far</Text>
+    </Box>
+  );
+}
+
+export function App(props: AppProps): React.ReactElement {
+  const { exit } = useApp();
+  const { width, height } = useTerminalSize(props.size);
+  const [tree, setTree] = useState<Tree | null>(props.tree);
+  const [incomplete, setIncomplete] = useState(props.tree?.info?.incomplete ?? false);
+  const [error, setError] = useState<string | null>(null);
+  const [job] = useState(() => {
+    if (props.tree) return null;
+    const t = new Tree(estimateEntries(props.root));
+    return { tree: t, scanner: new Scanner(props.root, t, props.scanOptions) };
+  });
+  const scanner = job?.scanner ?? null;
+  const [started] = useState(() => performance.now());
+  const color = !process.env.NO_COLOR;
+
+  const quit = (code = 0) => {
+    props.onExit?.(code);
+    exit();
+  };
+
+  useEffect(() => {
+    if (!job) return;
+    job.scanner.run().then(
+      (r) => {
+        setIncomplete(r.incomplete);
+        setTree(job.tree);
+      },
+      (e: Error) => {
+        setError(e.message);
+        props.onExit?.(1);
+        exit();
+      },
+    );
+  }, [job]);
+
+  useInput(
+    (input, key) => {
+      if (key.ctrl && input === 'c') scanner?.abort();
+      else if (input === 'q') {
+        scanner?.abort();
+        quit(0);
+      }
+    },
+    { isActive: tree === null },
+  );
+
+  if (error) return <Text>{`diskblame: ${error}`}</Text>;
+  if (!tree) return scanner ? <Scanning scanner={scanner} width={width} started={started} /> : <Text>loading…</Text>;
+  const tabs = VIEWS.map((v) => `[${v.key} ${v.name}]`).join(' ');
+  return (
+    <Browser
+      tree={tree}
+      width={width}
+      height={height}
+      readOnly={props.readOnly}
+      incomplete={incomplete}
+      color={color}
+      volume={fit(volumeText(Buffer.from(tree.pathOf(0)).toString()), 48).trimEnd()}
+      tabs={tabs}
+      quit={() => quit(0)}
+      rescan={async (dir) => {
+        const sub = new Tree();
+        await new Scanner(tree.pathOf(dir).toString(), sub, props.scanOptions).run();
+        tree.replaceChildren(dir, sub);
+      }}
+    />
+  );
+}

@@ -1,0 +1,215 @@
+/**
+ * The tree browser: ncdu's screen and keys. Renders only the visible rows; sorted orders come
+ * from a per-directory cache, so a keypress never walks the tree.
+ */
+import fs from 'node:fs';
+import React, { useMemo, useRef, useState } from 'react';
+import { Box, Text, useInput } from 'ink';
+import { Tree } from '../tree/tree.js';
+import { count, size } from '../util/format.js';
+import { escapeName } from '../util/escape.js';
+import { DEFAULT_PREFS, GRAPH_CYCLE, pathText, pressSort, rowText, SortCache, ViewPrefs } from './model.js';
+import { fit } from './text.js';
+import { Help, Info, Confirm } from './overlays.js';
+
+export interface BrowserProps {
+  tree: Tree;
+  width: number;
+  height: number;
+  readOnly: boolean;
+  /** the scan was interrupted: the tree is partial */
+  incomplete: boolean;
+  color: boolean;
+  volume: string;
+  /** rescan directory `dir`; resolves when the tree has been updated */
+  rescan: (dir: number) => Promise<void>;
+  /** leave the program */
+  quit: () => void;
+  /** tabs of the other views, drawn in the header */
+  tabs: string;
+}
+
+const INV = '\x1b[7m';
+const INV_OFF = '\x1b[27m';
+
+type Overlay = null | 'help' | 'info' | 'confirm' | 'busy';
+
+export function Browser(props: BrowserProps): React.ReactElement {
+  const { tree, width, height } = props;
+  const cache = useRef(new SortCache(tree)).current;
+  const [dir, setDir] = useState(0);
+  const [prefs, setPrefs] = useState<ViewPrefs>(DEFAULT_PREFS);
+  const [sel, setSel] = useState(0);
+  const [top, setTop] = useState(0);
+  const [overlay, setOverlay] = useState<Overlay>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [, setTick] = useState(0); // re-render after the tree changes (delete, rescan)
+  // where the cursor was in each directory, to come back to it (ncdu does)
+  const remembered = useRef(new Map<number, number>()).current;
+
+  const order = cache.get(dir, prefs);
+  const listH = Math.max(1, height - 4);
+  const n = order.length;
+  const cur = Math.min(sel, Math.max(0, n - 1));
+  const selected = n ? order[cur] : -1;
+  const parentTotal = prefs.apparent ? tree.sizeA(dir) : tree.sizeD(dir);
+  const maxSibling = useMemo(() => {
+    let m = 0;
+    for (let k = 0; k < order.length; k++) m = Math.max(m, prefs.apparent ? tree.sizeA(order[k]) : tree.sizeD(order[k]));
+    return m;
+  }, [order, prefs.apparent, tree]);
+
+  const moveTo = (k: number) => {
+    const c = Math.max(0, Math.min(n - 1, k));
+    setSel(c);
+    if (c < top) setTop(c);
+    else if (c >= top + listH) setTop(c - listH + 1);
+  };
+  const enter = (d: number, cursorEntry?: number) => {
+    remembered.set(dir, selected);
+    setDir(d);
+    const o = cache.get(d, prefs);
+    const want = cursorEntry ?? remembered.get(d);
+    let c = want === undefined ? 0 : o.indexOf(want);
+    if (c < 0) c = 0;
+    setSel(c);
+    setTop(Math.max(0, Math.min(c - Math.floor(listH / 2), o.length - listH)));
+  };
+  const up = () => {
+    const p = tree.parent[dir];
+    if (dir === 0 || p === 0xffffffff) return;
+    enter(p, dir);
+  };
+  const flash = (m: string) => setMessage(m);
+
+  const doDelete = () => {
+    const i = selected;
+    setOverlay(null);
+    if (i <= 0) return;
+    const p = tree.pathOf(i);
+    const root = tree.pathOf(0);
+    // never outside the scanned root, never the root itself
+    const rootSlash = root[root.length - 1] === 0x2f ? root : Buffer.concat([root, Buffer.from('/')]);
+    if (p.length <= rootSlash.length || !p.subarray(0, rootSlash.length).equals(rootSlash)) {
+      flash('refused: not inside the scanned directory');
+      return;
+    }
+    try {
+      // rmSync removes a symlink itself, never what it points to
+      fs.rmSync(p, { recursive: true, force: false });
+      tree.removeSubtree(i);
+      flash(`deleted ${escapeName(p)}`);
+    } catch (e) {
+      flash(`delete failed: ${(e as Error).message}`);
+      setOverlay('busy');
+      void props.rescan(dir).finally(() => setOverlay(null));
+    }
+    setTick((x) => x + 1);
+  };
+
+  useInput((input, key) => {
+    if (overlay === 'busy') return;
+    if (key.ctrl && input === 'c') return props.quit();
+    if (overlay === 'help') {
+      if (input === 'q' || input === '?' || key.escape || key.return) setOverlay(null);
+      return;
+    }
+    if (overlay === 'info') {
+      if (input === 'i' || input === 'q' || key.escape || key.return) setOverlay(null);
+      return;
+    }
+    if (overlay === 'confirm') {
+      if (input === 'y' || input === 'Y') doDelete();
+      else setOverlay(null);
+      return;
+    }
+    setMessage(null);
+    if (key.upArrow || input === 'k') moveTo(cur - 1);
+    else if (key.downArrow || input === 'j') moveTo(cur + 1);
+    else if (key.pageUp) moveTo(cur - listH);
+    else if (key.pageDown) moveTo(cur + listH);
+    else if (key.home) moveTo(0);
+    else if (key.end) moveTo(n - 1);
+    else if (key.return || key.rightArrow || input === 'l') {
+      if (selected >= 0 && tree.isDir(selected) && tree.excluded(selected) === 0) enter(selected);
+    } else if (key.leftArrow || input === 'h' || key.backspace || key.delete || input === '<') up();
+    else if (input === 's') setPrefs((p) => pressSort(p, 'size'));
+    else if (input === 'n') setPrefs((p) => pressSort(p, 'name'));
+    else if (input === 'C') setPrefs((p) => pressSort(p, 'items'));
+    else if (input === 'M') setPrefs((p) => pressSort(p, 'mtime'));
+    else if (input === 'a') setPrefs((p) => ({ ...p, apparent: !p.apparent }));
+    else if (input === 'c') setPrefs((p) => ({ ...p, showItems: !p.showItems }));
+    else if (input === 'g')
+      setPrefs((p) => ({ ...p, graph: GRAPH_CYCLE[(GRAPH_CYCLE.indexOf(p.graph) + 1) % GRAPH_CYCLE.length] }));
+    else if (input === 'i') {
+      if (selected >= 0) setOverlay('info');
+    } else if (input === '?') setOverlay('help');
+    else if (input === 'q') props.quit();
+    else if (input === 'r') {
+      setOverlay('busy');
+      void props.rescan(dir).then(
+        () => {
+          setOverlay(null);
+          flash('rescanned');
+          setTick((x) => x + 1);
+        },
+        (e: Error) => {
+          setOverlay(null);
+          flash(`rescan failed: ${e.message}`);
+        },
+      );
+    } else if (input === 'd') {
+      if (props.readOnly) flash('read-only mode (--read-only): deleting is disabled');
+      else if (selected > 0) setOverlay('confirm');
+    }
+  });
+
+  // ------------------------------------------------------------------ drawing
+  const title = `diskblame ${props.tabs}`;
+  const hint = '? help  q quit';
+  const header1 = fit(title, Math.max(0, width - hint.length)) + hint;
+  // the path first; the volume's figures only where they fit beside it
+  const inc = props.incomplete ? ' (INCOMPLETE: scan interrupted)' : '';
+  const fullPath = pathText(tree, dir, 100_000);
+  const room = width - 5 - inc.length;
+  const showVol = props.volume && fullPath.length + props.volume.length + 2 <= room;
+  const header2 = showVol
+    ? fit(`--- ${fullPath}${inc} `, width - props.volume.length - 1) + ' ' + props.volume
+    : fit(`--- ${pathText(tree, dir, Math.max(10, room))}${inc} `, width);
+  const rows: React.ReactElement[] = [];
+  for (let r = 0; r < listH; r++) {
+    const k = top + r;
+    if (k >= n) {
+      rows.push(<Text key={r}>{n === 0 && r === 0 ? fit('   (empty directory)', width) : ' '}</Text>);
+      continue;
+    }
+    const line = rowText(tree, order[k], parentTotal, maxSibling, prefs, width);
+    // the cursor is reverse video, written directly: it is not a colour, so it stays with NO_COLOR
+    // and on terminals chalk thinks colourless
+    rows.push(<Text key={r}>{k === cur ? INV + line + INV_OFF : line}</Text>);
+  }
+  const totalLine = INV + fit(
+    ` Disk: ${size(tree.sizeD(dir))}  Apparent: ${size(tree.sizeA(dir))}  Items: ${count(tree.items(dir))}  Sort: ${prefs.sort} ${prefs.desc ? 'desc' : 'asc'}${prefs.apparent ? '  [apparent sizes]' : ''}`,
+    width,
+  ) + INV_OFF;
+  const footer2 = fit(message ?? ' Enter open  Left up  s/n/C/M sort  a apparent  i info  d delete  r rescan', width);
+
+  let body: React.ReactElement;
+  if (overlay === 'help') body = <Help width={width} height={listH} />;
+  else if (overlay === 'info' && selected >= 0) body = <Info tree={tree} i={selected} width={width} height={listH} />;
+  else if (overlay === 'confirm' && selected >= 0) body = <Confirm tree={tree} i={selected} width={width} height={listH} />;
+  else if (overlay === 'busy') body = <Text>{fit(' rescanning…', width)}</Text>;
+  else body = <Box flexDirection="column">{rows}</Box>;
+
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text>{INV + header1 + INV_OFF}</Text>
+      <Text>{header2}</Text>
+      <Box flexDirection="column" height={listH}>
+        {body}
+      </Box>
+      <Text>{totalLine}</Text>
+      <Text color={props.color && message ? 'yellow' : undefined}>{footer2}</Text>
+    </Box>
+  );
+}

@@ -1,0 +1,119 @@
+/** The browser's panels: help, the selected entry's details, the delete confirmation. */
+import fs from 'node:fs';
+import React from 'react';
+import { Box, Text } from 'ink';
+import { EntryType, EXCLUDED_NAMES } from '../model/entry.js';
+import { Tree } from '../tree/tree.js';
+import { count, size } from '../util/format.js';
+import { escapeName } from '../util/escape.js';
+import { fit, truncate } from './text.js';
+
+function lines(text: string[], width: number, height: number): React.ReactElement {
+  const shown = text.slice(0, height);
+  return (
+    <Box flexDirection="column">
+      {shown.map((l, k) => (
+        <Text key={k}>{fit(l, width)}</Text>
+      ))}
+    </Box>
+  );
+}
+
+export const HELP_LINES = [
+  ' Keys (as in ncdu)',
+  '   Up/Down, j/k        move          PgUp/PgDn, Home/End  page, first, last',
+  '   Enter, Right, l     open dir      Left, h, Backspace   parent directory',
+  '   s  sort by size     n  by name    C  by item count     M  by modification time',
+  '                       (pressing the same sort key again reverses it)',
+  '   a  apparent size / disk usage     c  item count column  g  percentage / graph',
+  '   i  information on the selection   r  rescan this directory',
+  '   d  delete the selection (asks first; off with --read-only)',
+  '   ?  this help        q  quit',
+  '',
+  ' Flags',
+  '   !  could not be read              .  an error somewhere below',
+  '   <  excluded (--exclude)           >  another filesystem (mount point)',
+  '   ^  kernel filesystem              @  symlink, FIFO, socket or device',
+  '   H  hard link (counted once)       e  empty directory',
+  '',
+  ' Press ? or q to close.',
+];
+
+export function Help({ width, height }: { width: number; height: number }): React.ReactElement {
+  return lines(HELP_LINES, width, height);
+}
+
+let users: Map<number, string> | null = null;
+let groups: Map<number, string> | null = null;
+function idNames(file: string): Map<number, string> {
+  const m = new Map<number, string>();
+  try {
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+      const f = line.split(':');
+      if (f.length > 2 && /^\d+$/.test(f[2])) m.set(Number(f[2]), f[0]);
+    }
+  } catch {
+    /* no names: numbers only */
+  }
+  return m;
+}
+export function userName(uid: number): string {
+  users ??= idNames('/etc/passwd');
+  return users.get(uid) ?? String(uid);
+}
+export function groupName(gid: number): string {
+  groups ??= idNames('/etc/group');
+  return groups.get(gid) ?? String(gid);
+}
+
+export function modeString(mode: number): string {
+  if (mode < 0) return '?';
+  const types: Record<number, string> = { 0o040000: 'd', 0o120000: 'l', 0o010000: 'p', 0o140000: 's', 0o060000: 'b', 0o020000: 'c' };
+  let s = types[mode & 0o170000] ?? '-';
+  const rwx = 'rwxrwxrwx';
+  for (let k = 0; k < 9; k++) s += mode & (1 << (8 - k)) ? rwx[k] : '-';
+  return s;
+}
+
+const TYPE_NAMES = ['file', 'directory', 'symlink', 'FIFO, socket or device'];
+
+export function infoLines(tree: Tree, i: number, width: number): string[] {
+  const L = [
+    ` Name:     ${escapeName(tree.nameOf(i))}`,
+    ` Path:     ${truncate(escapeName(tree.pathOf(i)), width - 12, true)}`,
+    ` Type:     ${TYPE_NAMES[tree.type(i)]}`,
+    ` Disk usage:    ${size(tree.sizeD(i))} (${count(tree.sizeD(i))} bytes)`,
+    ` Apparent size: ${size(tree.sizeA(i))} (${count(tree.sizeA(i))} bytes)`,
+  ];
+  if (tree.type(i) === EntryType.Dir) L.push(` Items below:   ${count(tree.items(i))}`);
+  const uid = tree.uidOf(i);
+  if (uid >= 0) L.push(` Owner:    ${userName(uid)}:${groupName(tree.gidOf(i))} (${uid}:${tree.gidOf(i)})`);
+  if (tree.modeOf(i) >= 0) L.push(` Mode:     ${modeString(tree.modeOf(i))}`);
+  const mt = tree.mtimeOf(i);
+  if (mt >= 0) L.push(` Modified: ${new Date(mt * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`);
+  if (tree.isHardlink(i)) L.push(` Hard link: inode ${tree.inoOf(i)}, ${tree.nlinkOf(i)} links (counted once)`);
+  if (tree.readError(i)) L.push(' Error:    could not be read');
+  if (tree.excluded(i)) L.push(` Excluded: ${EXCLUDED_NAMES[tree.excluded(i)]}`);
+  L.push('', ' Press i or q to close.');
+  return L;
+}
+
+export function Info({ tree, i, width, height }: { tree: Tree; i: number; width: number; height: number }): React.ReactElement {
+  return lines(infoLines(tree, i, width), width, height);
+}
+
+export function Confirm({ tree, i, width, height }: { tree: Tree; i: number; width: number; height: number }): React.ReactElement {
+  const what = tree.isDir(i) ? `directory with ${count(tree.items(i))} items` : TYPE_NAMES[tree.type(i)];
+  return lines(
+    [
+      ' Delete this from the disk? This cannot be undone.',
+      '',
+      `   ${truncate(escapeName(tree.pathOf(i)), width - 4, true)}`,
+      `   ${size(tree.sizeD(i))} on disk, ${what}`,
+      '',
+      ' y: delete   any other key: keep it',
+    ],
+    width,
+    height,
+  );
+}

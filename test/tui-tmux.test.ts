@@ -1,0 +1,117 @@
+/**
+ * End to end in a real terminal: tmux runs `diskblame DIR` at 100x30 (and 80x24), we type keys
+ * with send-keys and read the screen with capture-pane.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const BIN = path.join(ROOT, 'dist/diskblame.mjs');
+const haveTmux = spawnSync('tmux', ['-V']).status === 0;
+
+function tmux(...args: string[]): string {
+  const r = spawnSync('tmux', ['-L', 'diskblame-test', ...args], { encoding: 'utf8' });
+  return r.stdout;
+}
+const screen = () => tmux('capture-pane', '-p', '-t', 'ui');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(re: RegExp, ms = 8000): Promise<string> {
+  const end = Date.now() + ms;
+  let s = '';
+  while (Date.now() < end) {
+    s = screen();
+    if (re.test(s)) return s;
+    await sleep(100);
+  }
+  throw new Error(`screen never matched ${re}:\n${s}`);
+}
+
+async function keys(...k: string[]): Promise<void> {
+  tmux('send-keys', '-t', 'ui', ...k);
+  await sleep(250);
+}
+
+function buildTree(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-tui-'));
+  fs.mkdirSync(path.join(d, 'alpha/inner'), { recursive: true });
+  fs.writeFileSync(path.join(d, 'alpha/inner/deep.bin'), Buffer.alloc(300_000, 1));
+  fs.mkdirSync(path.join(d, 'beta'));
+  fs.writeFileSync(path.join(d, 'beta/b.txt'), Buffer.alloc(20_000, 1));
+  fs.writeFileSync(path.join(d, 'top.log'), Buffer.alloc(5_000, 1));
+  fs.writeFileSync(path.join(d, 'evil\x1b[2Jname'), 'x');
+  return d;
+}
+
+for (const [w, h] of [
+  [100, 30],
+  [80, 24],
+]) {
+  test(`tmux ${w}x${h}: scan, browse, open, go back, help, info, quit with 0`, { skip: !haveTmux && 'tmux not installed' }, async () => {
+    const dir = buildTree();
+    const done = path.join(dir, '..', path.basename(dir) + '.exit');
+    try {
+      tmux('kill-server');
+      tmux('new-session', '-d', '-s', 'ui', '-x', String(w), '-y', String(h), `${BIN} ${dir}; echo $? > ${done}; sleep 5`);
+      let s = await waitFor(/alpha\//);
+      assert.match(s, /diskblame \[1 Browse\]/);
+      assert.ok(s.includes(`--- ${dir}`), s);
+      // largest first: alpha (300 KB) above beta (20 KB) above top.log
+      assert.ok(s.indexOf('alpha/') < s.indexOf('beta/') && s.indexOf('beta/') < s.indexOf('top.log'), s);
+      assert.ok(s.includes('evil\\x1b[2Jname'), 'hostile name escaped on the real screen');
+      for (const line of s.split('\n')) assert.ok(line.length <= w, `line over ${w} columns`);
+
+      await keys('Enter'); // open alpha
+      s = await waitFor(/inner\//);
+      assert.ok(s.includes(`--- ${path.join(dir, 'alpha')}`), s);
+      await keys('Enter'); // open inner
+      s = await waitFor(/deep\.bin/);
+      await keys('Left'); // back to alpha
+      s = await waitFor(new RegExp(`--- ${path.join(dir, 'alpha')}( |$)`, 'm'));
+      await keys('h'); // back to the root
+      s = await waitFor(/top\.log/);
+      await keys('j'); // beta
+      await keys('i');
+      s = await waitFor(/Path: +.*beta/);
+      await keys('i');
+      await keys('?');
+      s = await waitFor(/sort by size/);
+      await keys('q'); // closes help
+      s = await waitFor(/top\.log/);
+      await keys('q'); // quits
+      const end = Date.now() + 5000;
+      while (!fs.existsSync(done) && Date.now() < end) await sleep(100);
+      assert.equal(fs.readFileSync(done, 'utf8').trim(), '0', 'exit code');
+    } finally {
+      tmux('kill-server');
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(done, { force: true });
+    }
+  });
+}
+
+test('tmux: NO_COLOR, and a missing directory is one line, no browser', { skip: !haveTmux && 'tmux not installed' }, async () => {
+  const dir = buildTree();
+  try {
+    tmux('kill-server');
+    tmux('new-session', '-d', '-s', 'ui', '-x', '80', '-y', '24', `NO_COLOR=1 ${BIN} ${dir}/nope; echo EXIT=$?; sleep 5`);
+    const s = await waitFor(/EXIT=/);
+    assert.match(s, /diskblame: cannot scan .*nope: no such file or directory\nEXIT=1/);
+    tmux('kill-server');
+    tmux('new-session', '-d', '-s', 'ui', '-x', '80', '-y', '24', `NO_COLOR=1 ${BIN} ${dir}; echo EXIT=$?; sleep 5`);
+    await waitFor(/alpha\//);
+    const raw = tmux('capture-pane', '-p', '-e', '-t', 'ui');
+    // 39/49 are "default colour" resets; any other foreground/background code is a colour
+    assert.ok(!/\x1b\[(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m/.test(raw), 'colours despite NO_COLOR');
+    assert.ok(raw.includes('\x1b[7m'), 'the cursor (reverse video) is still there');
+    await keys('q');
+    await waitFor(/EXIT=0/);
+  } finally {
+    tmux('kill-server');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

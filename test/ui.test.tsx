@@ -1,0 +1,263 @@
+/**
+ * The browser as a component (ink-testing-library): navigation, sorting, info, help, delete
+ * confirmation, read-only, escaping of hostile names, layout at 80 columns.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import React from 'react';
+import { render } from 'ink-testing-library';
+import { Entry, EntryType, Excluded, emptyEntry } from '../src/model/entry.js';
+import { Tree } from '../src/tree/tree.js';
+import { Scanner } from '../src/scan/scanner.js';
+import { Browser } from '../src/ui/Browser.js';
+import { sortChildren, DEFAULT_PREFS, pressSort } from '../src/ui/model.js';
+import { width } from '../src/ui/text.js';
+
+function ent(name: string | Uint8Array, type: EntryType, dsize: number, mtime = 1_700_000_000): Entry {
+  return { ...emptyEntry(), name: typeof name === 'string' ? Buffer.from(name) : name, type, asize: dsize, dsize, mtime, uid: 0, gid: 0, mode: type === EntryType.Dir ? 0o40755 : 0o100644 };
+}
+
+/** /root with big/ (3 files), small/ (1 file), and some files, one with a hostile name */
+function sampleTree(): Tree {
+  const t = new Tree();
+  t.enterDir(ent('/root', EntryType.Dir, 4096));
+  t.enterDir(ent('big', EntryType.Dir, 4096));
+  t.addEntry(ent('a.bin', EntryType.File, 1_000_000));
+  t.addEntry(ent('b.bin', EntryType.File, 2_000_000, 1_600_000_000));
+  t.addEntry(ent('c.bin', EntryType.File, 3_000_000));
+  t.leaveDir();
+  t.enterDir(ent('small', EntryType.Dir, 4096));
+  t.addEntry(ent('tiny', EntryType.File, 4096));
+  t.leaveDir();
+  t.addEntry(ent('zzz.log', EntryType.File, 500_000, 1_800_000_000));
+  t.addEntry(ent('evil\x1b[31mred\nline', EntryType.File, 8192));
+  t.addEntry(ent(Buffer.from([0x62, 0x61, 0x64, 0xff]), EntryType.File, 8192));
+  t.addEntry({ ...ent('mnt', EntryType.Dir, 0), excluded: Excluded.OtherFs });
+  t.leaveDir();
+  t.finish({ timestamp: 0, producer: 'test', incomplete: false });
+  return t;
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 60));
+
+function mount(tree: Tree, extra: Partial<React.ComponentProps<typeof Browser>> = {}) {
+  let quit = 0;
+  const r = render(
+    <Browser
+      tree={tree}
+      width={80}
+      height={24}
+      readOnly={false}
+      incomplete={false}
+      color={false}
+      volume="volume 1 GiB"
+      tabs="[1 Browse]"
+      rescan={async () => {}}
+      quit={() => quit++}
+      {...extra}
+    />,
+  );
+  return { ...r, quits: () => quit };
+}
+
+/** the row the cursor is on: Ink marks it inverse; ink-testing-library keeps the escapes */
+function selectedRow(frame: string): string {
+  const line = frame.split('\n').find((l) => l.includes('\x1b[7m') && !l.includes('diskblame [') && !l.includes('Disk:'));
+  return line ?? '';
+}
+
+test('lists the directory sorted by size, largest first, with bars and percentages', async () => {
+  const r = mount(sampleTree());
+  await tick();
+  const f = r.lastFrame()!;
+  const lines = f.split('\n');
+  assert.match(lines[0], /diskblame \[1 Browse\]/);
+  assert.match(lines[1], /--- \/root/);
+  const big = lines.findIndex((l) => l.includes('big/'));
+  const zzz = lines.findIndex((l) => l.includes('zzz.log'));
+  assert.ok(big > 1 && zzz > big, 'big/ above zzz.log');
+  assert.match(lines[big], /\[##########\]/);
+  assert.match(lines[big], /%/);
+  assert.match(f, />.*mnt\//, 'otherfs flag');
+  for (const l of lines) assert.ok(width(l.replace(/\x1b\[[0-9;]*m/g, '')) <= 80, `line wider than 80: ${l}`);
+  r.unmount();
+});
+
+test('hostile names are escaped, never raw escape sequences', async () => {
+  const r = mount(sampleTree());
+  await tick();
+  const f = r.lastFrame()!;
+  assert.ok(f.includes('evil\\x1b[31mred\\nline'), 'ESC and newline shown escaped');
+  assert.ok(f.includes('bad\\xff'), 'invalid UTF-8 byte shown as \\xff');
+  assert.ok(!f.includes('\x1b[31m'), 'the name reached the terminal as an escape sequence');
+  r.unmount();
+});
+
+test('navigation: down, open, up returns to the same entry; j/k and arrows', async () => {
+  const r = mount(sampleTree());
+  await tick();
+  assert.match(selectedRow(r.lastFrame()!), /big\//);
+  r.stdin.write('\r'); // Enter opens big/
+  await tick();
+  assert.match(r.lastFrame()!.split('\n')[1], /--- \/root\/big/);
+  assert.match(selectedRow(r.lastFrame()!), /c\.bin/);
+  r.stdin.write('j');
+  await tick();
+  assert.match(selectedRow(r.lastFrame()!), /b\.bin/);
+  r.stdin.write('h'); // up
+  await tick();
+  assert.match(r.lastFrame()!.split('\n')[1], /--- \/root /);
+  assert.match(selectedRow(r.lastFrame()!), /big\//, 'cursor back on the directory we came from');
+  // down arrow until small/ (entries of equal size are in name order)
+  for (let k = 0; k < 8 && !/small\//.test(selectedRow(r.lastFrame()!)); k++) {
+    r.stdin.write('\x1b[B');
+    await tick();
+  }
+  assert.match(selectedRow(r.lastFrame()!), /small\//);
+  r.stdin.write('k'); // and back up one
+  await tick();
+  assert.doesNotMatch(selectedRow(r.lastFrame()!), /small\//);
+  r.stdin.write('j');
+  await tick();
+  r.stdin.write('l');
+  await tick();
+  assert.match(r.lastFrame()!, /tiny/);
+  r.stdin.write('\x7f'); // backspace: up
+  await tick();
+  assert.match(selectedRow(r.lastFrame()!), /small\//);
+  r.unmount();
+});
+
+test('sorting: n by name, again reverses; M by mtime; s back to size; a apparent', async () => {
+  const t = sampleTree();
+  const r = mount(t);
+  await tick();
+  r.stdin.write('n');
+  await tick();
+  let rows = r.lastFrame()!.split('\n').slice(2, 10).join('\n');
+  assert.ok(rows.indexOf('bad') < rows.indexOf('big/') && rows.indexOf('big/') < rows.indexOf('zzz.log'), rows);
+  r.stdin.write('n');
+  await tick();
+  rows = r.lastFrame()!.split('\n').slice(2, 10).join('\n');
+  assert.ok(rows.indexOf('zzz.log') < rows.indexOf('big/'), 'reversed');
+  r.stdin.write('M');
+  await tick();
+  assert.match(selectedRow(r.lastFrame()!), /zzz\.log/, 'newest first');
+  r.stdin.write('s');
+  await tick();
+  assert.match(selectedRow(r.lastFrame()!), /zzz\.log|big\//);
+  assert.match(r.lastFrame()!, /Sort: size desc/);
+  r.stdin.write('a');
+  await tick();
+  assert.match(r.lastFrame()!, /\[apparent sizes\]/);
+  r.stdin.write('c');
+  await tick();
+  assert.match(r.lastFrame()!.split('\n').find((l) => l.includes('big/'))!, / 3 +big\//, 'item count column');
+  r.stdin.write('g');
+  await tick();
+  assert.doesNotMatch(r.lastFrame()!.split('\n').find((l) => l.includes('big/'))!, /%/, 'g: graph only');
+  r.unmount();
+});
+
+test('sorted orders are pure and stable', () => {
+  const t = sampleTree();
+  const bySize = Array.from(sortChildren(t, 0, DEFAULT_PREFS)).map((i) => Buffer.from(t.nameOf(i)).toString('latin1'));
+  assert.deepEqual(bySize.slice(0, 2), ['big', 'zzz.log']);
+  // equal sizes: by name
+  assert.ok(bySize.indexOf('small') > bySize.indexOf('bad\xff'));
+  const byName = Array.from(sortChildren(t, 0, pressSort(DEFAULT_PREFS, 'name'))).map((i) => Buffer.from(t.nameOf(i)).toString('latin1'));
+  assert.deepEqual(byName, [...byName].sort());
+});
+
+test('i shows the details panel; ? shows help; q quits', async () => {
+  const r = mount(sampleTree());
+  await tick();
+  r.stdin.write('i');
+  await tick();
+  assert.match(r.lastFrame()!, /Path: +\/root\/big/);
+  assert.match(r.lastFrame()!, /Items below: +3\n/);
+  assert.match(r.lastFrame()!, /Owner: +root:root|Owner: +\d+/);
+  r.stdin.write('i');
+  await tick();
+  r.stdin.write('?');
+  await tick();
+  assert.match(r.lastFrame()!, /sort by size/);
+  r.stdin.write('q');
+  await tick();
+  assert.equal(r.quits(), 0, 'q closes the help first');
+  r.stdin.write('q');
+  await tick();
+  assert.equal(r.quits(), 1);
+  r.unmount();
+});
+
+test('d asks first, names the entry and its size; only y deletes; totals update', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-ui-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'keep'));
+    fs.writeFileSync(path.join(dir, 'keep', 'k'), 'x'.repeat(10000));
+    fs.mkdirSync(path.join(dir, 'victim'));
+    fs.writeFileSync(path.join(dir, 'victim', 'v'), 'x'.repeat(50000));
+    fs.symlinkSync(path.join(dir, 'keep'), path.join(dir, 'victim', 'link-to-keep'));
+    const t = new Tree();
+    await new Scanner(dir, t, { threads: 1 }).run();
+    const before = t.sizeD(0);
+    const r = mount(t);
+    await tick();
+    assert.match(selectedRow(r.lastFrame()!), /victim\//);
+    r.stdin.write('d');
+    await tick();
+    assert.match(r.lastFrame()!, /Delete this from the disk\?/);
+    assert.ok(r.lastFrame()!.includes(path.join(dir, 'victim')));
+    assert.match(r.lastFrame()!, /on disk, directory with 2 items/);
+    r.stdin.write('n');
+    await tick();
+    assert.ok(fs.existsSync(path.join(dir, 'victim')), 'n kept it');
+    r.stdin.write('d');
+    await tick();
+    r.stdin.write('y');
+    await tick();
+    assert.ok(!fs.existsSync(path.join(dir, 'victim')), 'y deleted it');
+    assert.ok(fs.existsSync(path.join(dir, 'keep', 'k')), 'the symlink target survived');
+    assert.match(r.lastFrame()!, /deleted /);
+    assert.ok(t.sizeD(0) < before, 'totals updated');
+    assert.doesNotMatch(r.lastFrame()!, /victim\//);
+    r.unmount();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--read-only: d says so and deletes nothing', async () => {
+  const r = mount(sampleTree(), { readOnly: true });
+  await tick();
+  r.stdin.write('d');
+  await tick();
+  assert.match(r.lastFrame()!, /read-only mode/);
+  assert.doesNotMatch(r.lastFrame()!, /Delete this/);
+  r.unmount();
+});
+
+test('a directory of 100,000 entries: keypresses do not re-sort, PgDn/End reach the end', async () => {
+  const t = new Tree();
+  t.enterDir(ent('/big', EntryType.Dir, 4096));
+  for (let k = 0; k < 100_000; k++) t.addEntry(ent(`f${k}`, EntryType.File, ((k * 7919) % 100_000) * 512));
+  t.leaveDir();
+  t.finish({ timestamp: 0, producer: 'test', incomplete: false });
+  const r = mount(t);
+  await tick();
+  r.stdin.write('\x1b[F'); // End
+  await tick();
+  assert.match(selectedRow(r.lastFrame()!), /0 B/, 'the smallest last');
+  r.stdin.write('\x1b[H'); // Home
+  await tick();
+  assert.match(selectedRow(r.lastFrame()!), /48\.8 MiB/);
+  r.stdin.write('\x1b[6~'); // PgDn
+  await tick();
+  const rows = r.lastFrame()!.split('\n').slice(2, 22);
+  assert.equal(rows.length, 20);
+  r.unmount();
+});
