@@ -29,9 +29,12 @@ interface Options {
   tree: string;
   /** hidden, for testing the tree builder: dirs per level and files per leaf (default 100) */
   fanout: number;
+  /** run only these sections (ids), all when empty */
+  only: string[];
 }
 
-const USAGE = `usage: npm run bench -- [--runs N] [--skip-usr] [--tree DIR]
+const USAGE = `usage: npm run bench -- [--runs N] [--skip-usr] [--tree DIR] [--only ID]
+  --only ID    run only this section (referenceTree, usr, ui); repeatable
   --runs N     timed runs per command (default 3; median wall time, max peak RSS)
   --skip-usr   skip the /usr section
   --tree DIR   reference tree location (default $DISKBLAME_BENCH_DIR or /tmp/diskblame-bench/tree);
@@ -43,6 +46,7 @@ function parseArgs(argv: string[]): Options {
     skipUsr: false,
     tree: process.env.DISKBLAME_BENCH_DIR || '/tmp/diskblame-bench/tree',
     fanout: 100,
+    only: [],
   };
   const bad = (msg: string): never => {
     process.stderr.write(`bench: ${msg}\n${USAGE}\n`);
@@ -62,6 +66,7 @@ function parseArgs(argv: string[]): Options {
     switch (a) {
       case '--runs': o.runs = int('--runs', val(), 1, 100); break;
       case '--skip-usr': o.skipUsr = true; break;
+      case '--only': { const t = val(); if (!t) bad('--only wants a section id'); o.only.push(t!); break; }
       case '--tree': { const t = val(); if (!t) bad('--tree wants a directory'); o.tree = t!; break; }
       case '--fanout': o.fanout = int('--fanout', val(), 1, 100); break;
       case '-h': case '--help': process.stdout.write(USAGE + '\n'); process.exit(0);
@@ -657,10 +662,28 @@ async function usrSection(ctx: Ctx): Promise<SectionResult | null> {
   return scanCompare(ctx, { title: 'Real tree (/usr)', tree: '/usr', runs: ctx.opts.runs, targets: false, describe: 'a real system tree' });
 }
 
+async function uiSection(_ctx: Ctx): Promise<SectionResult> {
+  log('\n== Browser: keypress to frame (1M-entry tree, a directory of 100,000 entries, 80x24)');
+  const { measureUiLatency } = await import('./ui-latency.js');
+  const r = await measureUiLatency();
+  const lines = ['| action | runs | median (ms) | max (ms) |', '|---|---:|---:|---:|'];
+  log(`${'action'.padEnd(56)} runs  median ms  max ms`);
+  for (const x of r.rows) {
+    log(`${x.action.padEnd(56)} ${String(x.runs).padStart(4)}  ${fmt(x.medianMs, 1).padStart(9)}  ${fmt(x.maxMs, 1).padStart(6)}`);
+    lines.push(`| ${x.action} | ${x.runs} | ${fmt(x.medianMs, 1)} | ${fmt(x.maxMs, 1)} |`);
+  }
+  return {
+    title: 'Browser latency',
+    data: r,
+    markdown: [`**Browser: keypress to frame**, ${thousands(r.entries)} entries in memory, a directory of 100,000 entries, 80x24 (ink-testing-library).`, '', ...lines].join('\n'),
+  };
+}
+
 /** Add a section here: `{ id, title, run }`; run returns null when it skips itself. */
 const SECTIONS: Section[] = [
   { id: 'referenceTree', title: 'Reference tree', run: referenceTreeSection },
   { id: 'usr', title: '/usr', run: usrSection },
+  { id: 'ui', title: 'Browser latency', run: uiSection },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -702,6 +725,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   try {
     for (const s of SECTIONS) {
+      if (opts.only.length && !opts.only.includes(s.id)) continue;
       try {
         const r = await s.run(ctx);
         if (!r) {

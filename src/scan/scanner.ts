@@ -22,8 +22,14 @@ export interface ScanOptions {
   crossMounts?: boolean;
   /** glob patterns (picomatch syntax) to exclude; matched against names and trailing parts of paths */
   exclude?: string[];
-  /** number of worker threads (default: available cores, at most 4) */
+  /** number of scanning threads (default: available cores, at most 4) */
   threads?: number;
+  /**
+   * Let the main thread scan too (default true). An interactive screen sets false: then only
+   * workers scan and the main thread stays free to draw (a directory listed on the main thread
+   * blocks it until done, seconds on a cold cache).
+   */
+  mainThreadScans?: boolean;
 }
 
 export interface ScanResult {
@@ -212,7 +218,7 @@ export class Scanner {
     // scanning threads. Building the tree is light: the main thread scans too, beside n-1 workers.
     // Streaming sinks (the export writer) keep the main thread busy: then n workers, unless n is 1.
     const n = Math.max(1, Math.min(this.opts.threads ?? Math.min(4, os.availableParallelism()), 16));
-    const local = this.unordered || n === 1;
+    const local = (this.unordered && this.opts.mainThreadScans !== false) || (n === 1 && this.opts.mainThreadScans !== false);
     if (local) this.workers.push(this.localSlot(cfg));
     // the functions' own source; __name covers transpilers that wrap functions in a naming helper
     this.spawn = () => {

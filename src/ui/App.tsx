@@ -87,7 +87,8 @@ export function App(props: AppProps): React.ReactElement {
   const [job] = useState(() => {
     if (props.tree) return null;
     const t = new Tree(estimateEntries(props.root));
-    return { tree: t, scanner: new Scanner(props.root, t, props.scanOptions) };
+    // workers scan, the main thread draws the progress screen
+    return { tree: t, scanner: new Scanner(props.root, t, { ...props.scanOptions, mainThreadScans: false }) };
   });
   const scanner = job?.scanner ?? null;
   const [started] = useState(() => performance.now());
