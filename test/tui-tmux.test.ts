@@ -115,3 +115,53 @@ test('tmux: NO_COLOR, and a missing directory is one line, no browser', { skip: 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('tmux: -f browses an export; the layout follows a resize', { skip: !haveTmux && 'tmux not installed' }, async () => {
+  const dir = buildTree();
+  const exp = path.join(os.tmpdir(), `diskblame-tui-${process.pid}.json.gz`);
+  try {
+    assert.equal(spawnSync(BIN, ['scan', dir, '-o', exp]).status, 0);
+    tmux('kill-server');
+    tmux('new-session', '-d', '-s', 'ui', '-x', '100', '-y', '30', `${BIN} -f ${exp}; echo EXIT=$?; sleep 5`);
+    let s = await waitFor(/alpha\//);
+    assert.ok(s.includes(`--- ${dir}`), s);
+    await keys('d'); // an export is browsed read-only
+    s = await waitFor(/read-only mode/);
+    tmux('resize-window', '-t', 'ui', '-x', '60', '-y', '20');
+    await sleep(400);
+    s = screen();
+    const lines = s.split('\n');
+    for (const line of lines) assert.ok(line.length <= 60, `line over 60 columns after resize: ${line}`);
+    assert.match(s, /alpha\//);
+    await keys('q');
+    await waitFor(/EXIT=0/);
+  } finally {
+    tmux('kill-server');
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(exp, { force: true });
+  }
+});
+
+test('tmux: Ctrl-C while scanning opens the partial tree, marked incomplete', { skip: !haveTmux && 'tmux not installed' }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-tui-int-'));
+  try {
+    const py = `import os\nfor a in range(40):\n  d='${dir}/d%d'%a; os.mkdir(d)\n  for b in range(1500):\n    os.close(os.open(d+'/f%d'%b, os.O_CREAT|os.O_WRONLY))\n`;
+    assert.equal(spawnSync('python3', ['-c', py]).status, 0);
+    spawnSync('sh', ['-c', 'sync; echo 2 > /proc/sys/vm/drop_caches'], { stdio: 'ignore' });
+    tmux('kill-server');
+    tmux('new-session', '-d', '-s', 'ui', '-x', '80', '-y', '24', `${BIN} ${dir}; echo EXIT=$?; sleep 5`);
+    // interrupt once something has been found, while the scan is still going
+    const s0 = await waitFor(/Entries: [1-9]|--- /);
+    if (!/Scanning/.test(s0)) return t.skip('the scan finished before it could be interrupted');
+    await keys('C-c');
+    const s = await waitFor(/--- /);
+    if (!/INCOMPLETE/.test(s)) return t.skip('the scan finished before the Ctrl-C arrived');
+    assert.match(s, /INCOMPLETE: scan interrupted/);
+    assert.match(s, /d\d+\//, 'the partial tree is browsable');
+    await keys('q');
+    await waitFor(/EXIT=0/);
+  } finally {
+    tmux('kill-server');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { Entry, EntryType, Excluded, emptyEntry } from '../src/model/entry.js';
@@ -259,5 +260,54 @@ test('a directory of 100,000 entries: keypresses do not re-sort, PgDn/End reach 
   await tick();
   const rows = r.lastFrame()!.split('\n').slice(2, 22);
   assert.equal(rows.length, 20);
+  r.unmount();
+});
+
+test('r rescans the current directory: new files appear, totals follow', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-rescan-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'sub'));
+    fs.writeFileSync(path.join(dir, 'sub', 'old'), 'x'.repeat(5000));
+    fs.writeFileSync(path.join(dir, 'gone'), 'x'.repeat(7000));
+    const t = new Tree();
+    await new Scanner(dir, t, { threads: 1 }).run();
+    const r = mount(t, {
+      rescan: async (d: number) => {
+        const sub = new Tree();
+        await new Scanner(t.pathOf(d).toString(), sub, { threads: 1 }).run();
+        t.replaceChildren(d, sub);
+      },
+    });
+    await tick();
+    fs.writeFileSync(path.join(dir, 'sub', 'new-file'), 'x'.repeat(300_000));
+    fs.rmSync(path.join(dir, 'gone'));
+    assert.doesNotMatch(r.lastFrame()!, /new-file/);
+    r.stdin.write('r'); // at the root: rescans everything below it
+    for (let k = 0; k < 50 && !/rescanned/.test(r.lastFrame()!); k++) await tick();
+    assert.match(r.lastFrame()!, /rescanned/);
+    assert.doesNotMatch(r.lastFrame()!, /gone/);
+    const du = Number(spawnSync('du', ['-sB1', dir], { encoding: 'utf8' }).stdout.split('\t')[0]);
+    assert.equal(t.sizeD(0), du, 'totals after the rescan equal du');
+    // Enter opens sub/; wait for the frame rather than a fixed time
+    r.stdin.write('\r');
+    for (let k = 0; k < 50 && !/new-file/.test(r.lastFrame()!); k++) await tick();
+    assert.match(r.lastFrame()!, /new-file/);
+    r.unmount();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('keys typed faster than frames all count (held-down j)', async () => {
+  const t = new Tree();
+  t.enterDir(ent('/r', EntryType.Dir, 4096));
+  for (let k = 0; k < 100; k++) t.addEntry(ent('f' + String(k).padStart(3, '0'), EntryType.File, (1000 - k) * 512));
+  t.leaveDir();
+  t.finish({ timestamp: 0, producer: 'test', incomplete: false });
+  const r = mount(t);
+  await tick();
+  for (let k = 0; k < 25; k++) r.stdin.write('j');
+  for (let k = 0; k < 20 && !/f025/.test(selectedRow(r.lastFrame()!)); k++) await tick();
+  assert.match(selectedRow(r.lastFrame()!), /f025/);
   r.unmount();
 });

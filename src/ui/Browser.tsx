@@ -37,20 +37,33 @@ type Overlay = null | 'help' | 'info' | 'confirm' | 'busy';
 export function Browser(props: BrowserProps): React.ReactElement {
   const { tree, width, height } = props;
   const cache = useRef(new SortCache(tree)).current;
-  const [dir, setDir] = useState(0);
-  const [prefs, setPrefs] = useState<ViewPrefs>(DEFAULT_PREFS);
-  const [sel, setSel] = useState(0);
-  const [top, setTop] = useState(0);
-  const [overlay, setOverlay] = useState<Overlay>(null);
+  // where we are: updated functionally, so that keys arriving faster than frames all count
+  const [nav, setNav] = useState({ dir: 0, sel: 0, top: 0 });
+  const [prefs, setPrefsState] = useState<ViewPrefs>(DEFAULT_PREFS);
+  const prefsRef = useRef(prefs);
+  const setPrefs = (f: (p: ViewPrefs) => ViewPrefs) => {
+    prefsRef.current = f(prefsRef.current);
+    setPrefsState(prefsRef.current);
+  };
+  const [overlay, setOverlayState] = useState<Overlay>(null);
+  // the input handler reads the overlay from here: a key arriving before the re-render that a
+  // state change asked for must already see the new state (no key is lost after a rescan)
+  const overlayRef = useRef<Overlay>(null);
+  const setOverlay = (o: Overlay) => {
+    overlayRef.current = o;
+    setOverlayState(o);
+  };
   const [message, setMessage] = useState<string | null>(null);
   const [, setTick] = useState(0); // re-render after the tree changes (delete, rescan)
   // where the cursor was in each directory, to come back to it (ncdu does)
   const remembered = useRef(new Map<number, number>()).current;
 
+  const { dir } = nav;
   const order = cache.get(dir, prefs);
   const listH = Math.max(1, height - 4);
   const n = order.length;
-  const cur = Math.min(sel, Math.max(0, n - 1));
+  const cur = Math.min(nav.sel, Math.max(0, n - 1));
+  const top = nav.top;
   const selected = n ? order[cur] : -1;
   const parentTotal = prefs.apparent ? tree.sizeA(dir) : tree.sizeD(dir);
   const maxSibling = useMemo(() => {
@@ -59,27 +72,39 @@ export function Browser(props: BrowserProps): React.ReactElement {
     return m;
   }, [order, prefs.apparent, tree]);
 
-  const moveTo = (k: number) => {
-    const c = Math.max(0, Math.min(n - 1, k));
-    setSel(c);
-    if (c < top) setTop(c);
-    else if (c >= top + listH) setTop(c - listH + 1);
-  };
-  const enter = (d: number, cursorEntry?: number) => {
-    remembered.set(dir, selected);
-    setDir(d);
-    const o = cache.get(d, prefs);
+  /** move the cursor: `f` gets the current position and the list length */
+  const moveTo = (f: (sel: number, n: number) => number) =>
+    setNav((p) => {
+      const len = cache.get(p.dir, prefsRef.current).length;
+      const c = Math.max(0, Math.min(len - 1, f(p.sel, len)));
+      let t = p.top;
+      if (c < t) t = c;
+      else if (c >= t + listH) t = c - listH + 1;
+      return { ...p, sel: c, top: Math.max(0, t) };
+    });
+  /** open directory `d` (or the selection, when d is undefined), with the cursor on `cursorEntry` */
+  const enterFrom = (p: typeof nav, d: number, cursorEntry?: number) => {
+    const from = cache.get(p.dir, prefsRef.current);
+    if (from.length) remembered.set(p.dir, from[Math.min(p.sel, from.length - 1)]);
+    const o = cache.get(d, prefsRef.current);
     const want = cursorEntry ?? remembered.get(d);
     let c = want === undefined ? 0 : o.indexOf(want);
     if (c < 0) c = 0;
-    setSel(c);
-    setTop(Math.max(0, Math.min(c - Math.floor(listH / 2), o.length - listH)));
+    return { dir: d, sel: c, top: Math.max(0, Math.min(c - Math.floor(listH / 2), o.length - listH)) };
   };
-  const up = () => {
-    const p = tree.parent[dir];
-    if (dir === 0 || p === 0xffffffff) return;
-    enter(p, dir);
-  };
+  const openSelected = () =>
+    setNav((p) => {
+      const o = cache.get(p.dir, prefsRef.current);
+      const i = o.length ? o[Math.min(p.sel, o.length - 1)] : -1;
+      if (i < 0 || !tree.isDir(i) || tree.excluded(i) !== 0) return p;
+      return enterFrom(p, i);
+    });
+  const up = () =>
+    setNav((p) => {
+      const par = tree.parent[p.dir];
+      if (p.dir === 0 || par === 0xffffffff) return p;
+      return enterFrom(p, par, p.dir);
+    });
   const flash = (m: string) => setMessage(m);
 
   const doDelete = () => {
@@ -108,6 +133,7 @@ export function Browser(props: BrowserProps): React.ReactElement {
   };
 
   useInput((input, key) => {
+    const overlay = overlayRef.current;
     if (overlay === 'busy') return;
     if (key.ctrl && input === 'c') return props.quit();
     if (overlay === 'help') {
@@ -124,15 +150,14 @@ export function Browser(props: BrowserProps): React.ReactElement {
       return;
     }
     setMessage(null);
-    if (key.upArrow || input === 'k') moveTo(cur - 1);
-    else if (key.downArrow || input === 'j') moveTo(cur + 1);
-    else if (key.pageUp) moveTo(cur - listH);
-    else if (key.pageDown) moveTo(cur + listH);
-    else if (key.home) moveTo(0);
-    else if (key.end) moveTo(n - 1);
-    else if (key.return || key.rightArrow || input === 'l') {
-      if (selected >= 0 && tree.isDir(selected) && tree.excluded(selected) === 0) enter(selected);
-    } else if (key.leftArrow || input === 'h' || key.backspace || key.delete || input === '<') up();
+    if (key.upArrow || input === 'k') moveTo((c) => c - 1);
+    else if (key.downArrow || input === 'j') moveTo((c) => c + 1);
+    else if (key.pageUp) moveTo((c) => c - listH);
+    else if (key.pageDown) moveTo((c) => c + listH);
+    else if (key.home) moveTo(() => 0);
+    else if (key.end) moveTo((_c, len) => len - 1);
+    else if (key.return || key.rightArrow || input === 'l') openSelected();
+    else if (key.leftArrow || input === 'h' || key.backspace || key.delete || input === '<') up();
     else if (input === 's') setPrefs((p) => pressSort(p, 'size'));
     else if (input === 'n') setPrefs((p) => pressSort(p, 'name'));
     else if (input === 'C') setPrefs((p) => pressSort(p, 'items'));
