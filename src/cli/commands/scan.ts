@@ -64,19 +64,25 @@ export async function browseCommand(a: ScanArgs): Promise<number> {
   const { runUI } = await import('../../ui/run.js');
   const scanOptions = { exclude: a.exclude, crossMounts: a['cross-mounts'], threads: a.threads };
   if (a.file !== undefined) {
-    const tree = new Tree();
-    const totals = new TotalsSink();
-    const progress = new Progress('reading', totals, a.progress !== false && process.stderr.isTTY === true);
-    try {
-      await importExport(a.file, new TeeSink([tree, totals]), { label: a.file });
-    } finally {
-      progress.stop();
-    }
+    const tree = await readExport(a);
     return runUI({ tree, root: Buffer.from(tree.nameOf(0)).toString('utf8'), scanOptions, readOnly: true });
   }
   const root = a.path ?? '.';
   checkRoot(root); // a bad root is one line on the normal screen, before the browser takes it over
   return runUI({ tree: null, root, scanOptions, readOnly: !!a['read-only'] });
+}
+
+/** Read the export named by --file into a tree, with progress on a terminal. */
+async function readExport(a: ScanArgs): Promise<Tree> {
+  const tree = new Tree();
+  const totals = new TotalsSink();
+  const progress = new Progress('reading', totals, a.progress !== false && process.stderr.isTTY === true);
+  try {
+    await importExport(a.file!, new TeeSink([tree, totals]), { label: a.file });
+  } finally {
+    progress.stop();
+  }
+  return tree;
 }
 
 function checkRoot(root: string): void {
@@ -129,14 +135,7 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
   let root: string;
   let incomplete = false;
   if (a.file !== undefined) {
-    tree = new Tree();
-    const totals = new TotalsSink();
-    const progress = new Progress('reading', totals, a.progress !== false && process.stderr.isTTY === true);
-    try {
-      await importExport(a.file, new TeeSink([tree, totals]), { label: a.file });
-    } finally {
-      progress.stop();
-    }
+    tree = await readExport(a);
     root = Buffer.from(tree.nameOf(0)).toString('utf8');
     incomplete = tree.info?.incomplete ?? false;
   } else {
