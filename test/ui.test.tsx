@@ -15,7 +15,7 @@ import { Tree } from '../src/tree/tree.js';
 import { Scanner } from '../src/scan/scanner.js';
 import { Browser } from '../src/ui/Browser.js';
 import { sortChildren, DEFAULT_PREFS, pressSort } from '../src/ui/model.js';
-import { width } from '../src/ui/text.js';
+import { fit, truncate, width } from '../src/ui/text.js';
 
 function ent(name: string | Uint8Array, type: EntryType, dsize: number, mtime = 1_700_000_000): Entry {
   return { ...emptyEntry(), name: typeof name === 'string' ? Buffer.from(name) : name, type, asize: dsize, dsize, mtime, uid: 0, gid: 0, mode: type === EntryType.Dir ? 0o40755 : 0o100644 };
@@ -154,9 +154,10 @@ test('sorting: n by name, again reverses; M by mtime; s back to size; a apparent
   r.stdin.write('a');
   await tick();
   assert.match(r.lastFrame()!, /\[apparent sizes\]/);
+  assert.match(r.lastFrame()!.split('\n').find((l) => l.includes('big/'))!, / 3 +big\//, 'item count column, on by default');
   r.stdin.write('c');
   await tick();
-  assert.match(r.lastFrame()!.split('\n').find((l) => l.includes('big/'))!, / 3 +big\//, 'item count column');
+  assert.doesNotMatch(r.lastFrame()!.split('\n').find((l) => l.includes('big/'))!, / 3 +big\//, 'c hides it');
   r.stdin.write('g');
   await tick();
   assert.doesNotMatch(r.lastFrame()!.split('\n').find((l) => l.includes('big/'))!, /%/, 'g: graph only');
@@ -310,4 +311,15 @@ test('keys typed faster than frames all count (held-down j)', async () => {
   for (let k = 0; k < 20 && !/f025/.test(selectedRow(r.lastFrame()!)); k++) await tick();
   assert.match(selectedRow(r.lastFrame()!), /f025/);
   r.unmount();
+});
+
+test('wide characters: measured as two columns, cut without breaking the layout', () => {
+  assert.equal(width('日本語'), 6);
+  assert.equal(width('abc'), 3);
+  const t = truncate('日本語のファイル名.txt', 9);
+  assert.ok(width(t) <= 9, t);
+  assert.ok(t.endsWith('…'));
+  assert.equal(width(fit('日本語', 8)), 8);
+  const p = truncate('/very/long/path/日本語/file', 12, true);
+  assert.ok(p.startsWith('…') && p.endsWith('file') && width(p) <= 12, p);
 });

@@ -21,7 +21,7 @@ export interface ViewPrefs {
   graph: GraphMode;
 }
 
-export const DEFAULT_PREFS: ViewPrefs = { sort: 'size', desc: true, apparent: false, showItems: false, graph: 'both' };
+export const DEFAULT_PREFS: ViewPrefs = { sort: 'size', desc: true, apparent: false, showItems: true, graph: 'both' };
 
 /** The natural direction of each sort: sizes, counts and times largest first, names A first. */
 export function defaultDesc(k: SortKey): boolean {

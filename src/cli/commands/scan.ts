@@ -61,7 +61,7 @@ export async function browseCommand(a: ScanArgs): Promise<number> {
   validate(a);
   const tty = process.stdout.isTTY === true && process.stdin.isTTY === true;
   if (!tty || a.ui === false || a.json || a.output !== undefined) return scanCommand(a);
-  const { runUI } = await import('../../ui/run.js');
+  const { runUI } = await importUI();
   const scanOptions = { exclude: a.exclude, crossMounts: a['cross-mounts'], threads: a.threads };
   if (a.file !== undefined) {
     const tree = await readExport(a);
@@ -70,6 +70,25 @@ export async function browseCommand(a: ScanArgs): Promise<number> {
   const root = a.path ?? '.';
   checkRoot(root); // a bad root is one line on the normal screen, before the browser takes it over
   return runUI({ tree: null, root, scanOptions, readOnly: !!a['read-only'] });
+}
+
+/**
+ * Load the UI. Ink decides once, when it is loaded, whether it runs "in CI" (the CI or
+ * CONTINUOUS_INTEGRATION variables) and then draws nothing until the end, to keep CI logs short.
+ * We only get here with a terminal on stdin and stdout, where that guess is wrong: hide the
+ * variables while Ink loads, then put them back.
+ */
+async function importUI(): Promise<typeof import('../../ui/run.js')> {
+  const saved: Record<string, string | undefined> = {};
+  for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) {
+    saved[k] = process.env[k];
+    delete process.env[k];
+  }
+  try {
+    return await import('../../ui/run.js');
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+  }
 }
 
 /** Read the export named by --file into a tree, with progress on a terminal. */
