@@ -7,6 +7,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { browseCommand, browseOptions, scanCommand, ScanArgs, scanOptions } from './commands/scan.js';
+import { ownersCommand, OwnersArgs, ownersOptions } from './commands/owners.js';
 import { UserError } from '../util/errors.js';
 import { ScanError } from '../scan/scanner.js';
 import { ImportError } from '../import/ncdu-reader.js';
@@ -48,6 +49,12 @@ async function main(): Promise<void> {
       'scan PATH (or read an export): totals, largest directories and files; -o exports in ncdu format',
       (y) => scanOptions(y),
       run((a: ScanArgs) => scanCommand(a)),
+    )
+    .command(
+      'owners [path]',
+      'who owns the space on the volume holding PATH: df vs du, deleted-but-open files, processes, packages, services, kinds of data, users',
+      (y) => ownersOptions(y),
+      run((a: OwnersArgs) => ownersCommand(a)),
     )
     .example('$0 /var', 'scan /var and browse it (on a terminal)')
     .example('$0 -f var.json', 'browse an export (ncdu, gdu or ours)')

@@ -11,6 +11,7 @@ import { estimateEntries } from '../scan/estimate.js';
 import { count, duration, size } from '../util/format.js';
 import { escapeName } from '../util/escape.js';
 import { Browser } from './Browser.js';
+import { OwnersView } from './OwnersView.js';
 import { fit, truncate } from './text.js';
 
 export interface AppProps {
@@ -29,7 +30,14 @@ interface ViewDef {
   name: string;
 }
 /** The views, by key. Only what exists is listed. */
-export const VIEWS: ViewDef[] = [{ key: '1', name: 'Browse' }];
+export const VIEWS: ViewDef[] = [
+  { key: '1', name: 'Browse' },
+  { key: '2', name: 'Owners' },
+];
+
+function tabsText(current: string): string {
+  return VIEWS.map((v) => (v.key === current ? `[${v.key} ${v.name}]` : ` ${v.key} ${v.name} `)).join('');
+}
 
 function useTerminalSize(fixed?: { width: number; height: number }): { width: number; height: number } {
   const { stdout } = useStdout();
@@ -93,6 +101,7 @@ export function App(props: AppProps): React.ReactElement {
   const scanner = job?.scanner ?? null;
   const [started] = useState(() => performance.now());
   const color = !process.env.NO_COLOR;
+  const [view, setView] = useState('1');
 
   const quit = (code = 0) => {
     props.onExit?.(code);
@@ -125,11 +134,30 @@ export function App(props: AppProps): React.ReactElement {
     { isActive: tree === null },
   );
 
+  // view keys: a digit switches views (the browser keeps its place)
+  useInput(
+    (input, key) => {
+      if (VIEWS.some((v) => v.key === input)) setView(input);
+      else if (view !== '1' && (input === 'q' || (key.ctrl && input === 'c'))) quit(0);
+    },
+    { isActive: tree !== null },
+  );
+
   if (error) return <Text>{`diskblame: ${error}`}</Text>;
   if (!tree) return scanner ? <Scanning scanner={scanner} width={width} started={started} /> : <Text>loading…</Text>;
-  const tabs = VIEWS.map((v) => `[${v.key} ${v.name}]`).join(' ');
+  const tabs = tabsText(view);
+  const rootPath = Buffer.from(tree.pathOf(0)).toString();
   return (
-    <Browser
+    <Box flexDirection="column">
+      {view === '2' ? (
+        <Box flexDirection="column" width={width} height={height}>
+          <Text>{'\x1b[7m' + fit(`diskblame ${tabs}`, Math.max(0, width - 18)) + '  1-2 view  q quit' + '\x1b[27m'}</Text>
+          <OwnersView tree={tree} root={rootPath} width={width} height={height} active />
+          <Text>{fit(' Up/Down move  Enter show paths  1 back to the browser', width)}</Text>
+        </Box>
+      ) : null}
+      <Browser
+      active={view === '1'}
       tree={tree}
       width={width}
       height={height}
@@ -145,5 +173,6 @@ export function App(props: AppProps): React.ReactElement {
         tree.replaceChildren(dir, sub);
       }}
     />
+    </Box>
   );
 }

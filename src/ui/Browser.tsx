@@ -27,6 +27,8 @@ export interface BrowserProps {
   quit: () => void;
   /** tabs of the other views, drawn in the header */
   tabs: string;
+  /** false while another view is shown: keeps its place, takes no keys, draws nothing */
+  active?: boolean;
 }
 
 const INV = '\x1b[7m';
@@ -34,7 +36,7 @@ const INV_OFF = '\x1b[27m';
 
 type Overlay = null | 'help' | 'info' | 'confirm' | 'busy';
 
-export function Browser(props: BrowserProps): React.ReactElement {
+export function Browser(props: BrowserProps): React.ReactElement | null {
   const { tree, width, height } = props;
   const cache = useRef(new SortCache(tree)).current;
   // where we are: updated functionally, so that keys arriving faster than frames all count
@@ -132,7 +134,8 @@ export function Browser(props: BrowserProps): React.ReactElement {
     setTick((x) => x + 1);
   };
 
-  useInput((input, key) => {
+  useInput(
+    (input, key) => {
     const overlay = overlayRef.current;
     if (overlay === 'busy') return;
     if (key.ctrl && input === 'c') return props.quit();
@@ -187,7 +190,10 @@ export function Browser(props: BrowserProps): React.ReactElement {
       if (props.readOnly) flash('read-only mode (--read-only): deleting is disabled');
       else if (selected > 0) setOverlay('confirm');
     }
-  });
+    },
+    { isActive: props.active !== false },
+  );
+  if (props.active === false) return null;
 
   // ------------------------------------------------------------------ drawing
   const title = `diskblame ${props.tabs}`;

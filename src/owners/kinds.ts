@@ -1,0 +1,697 @@
+/**
+ * Kinds of data: backups, logs, caches, core dumps, trash, temp files. Each category is a list of
+ * globs (picomatch, dot: true): a glob without a `/` is matched against the file's name, one with a
+ * `/` against its path from the filesystem root (a leading `/` is optional). Plus directory
+ * recognisers (restic and borg repositories). The first category that matches a file wins.
+ *
+ * Matching is one depth-first pass with no per-file regular expression in the common case:
+ *  - name globs are split into exact names (a map), `*suffix` globs (a map by the last character)
+ *    and the rest (regular expressions behind a required-substring check);
+ *  - path globs `D/**`, `D/B` and `D/** /B` are evaluated once per directory (is this directory D, or
+ *    below it?) and leave a per-directory context: a category forced on everything below, or name
+ *    globs B active in it. Directory globs are only tried on directories whose name can match D's last
+ *    part (a map of literal last parts).
+ * Globs that cannot be split that way (a `/` inside braces) fall back to matching the whole path.
+ *
+ * Paths are latin1 strings of their raw bytes while matching (globs are converted to the same form),
+ * and decoded as UTF-8 (lossy) for the items reported.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import picomatch from 'picomatch';
+import type { Tree } from '../tree/tree.js';
+import { EntryType } from '../model/entry.js';
+import type { Category, CategoryItem } from './types.js';
+import { UserError } from '../util/errors.js';
+import { EF_EXCL, EF_TYPE, entryFlags, treeNames, treeRootPath, type TreeNames } from './packages.js';
+
+/** directory recognisers: every file below a matching directory belongs to the category */
+export type Marker = 'restic' | 'borg';
+
+export interface CategoryRule {
+  name: string;
+  /** without a `/`: matched against the name; with one: against the path from `/` */
+  patterns: string[];
+  /** more patterns that count only outside the directories `notUnder` matches (and below them) */
+  guarded?: { patterns: string[]; notUnder: string[] };
+  markers?: Marker[];
+}
+
+/** categories in the order they are tried */
+export interface Rules {
+  categories: CategoryRule[];
+}
+
+/** directories whose archives are logs or caches, not backups */
+const LOG_CACHE_DIRS = ['log', 'logs', 'cache', 'caches', '.cache', '_cacache'];
+
+export const BUILTIN_RULES: Rules = deepFreeze({
+  categories: [
+    { name: 'core dumps', patterns: ['core', 'core.[0-9]*', '*.core', '/var/lib/systemd/coredump/**', '/var/crash/**'] },
+    { name: 'trash', patterns: ['**/.Trash-*/**', '**/.local/share/Trash/**'] },
+    {
+      name: 'backups',
+      patterns: ['*.bak', '*.old', '*~', '*.orig', '*.dump', '*.sql', '*.sql.gz', '/var/backups/**'],
+      guarded: { patterns: ['*.tar', '*.tar.gz', '*.tgz', '*.tar.zst', '*.zip'], notUnder: LOG_CACHE_DIRS },
+      markers: ['restic', 'borg'],
+    },
+    {
+      name: 'rotated logs',
+      patterns: [
+        '*.log.[0-9]*',
+        '*.log.*.gz',
+        '*.log-[0-9]*',
+        '**/log/**/*.[0-9].gz',
+        '**/logs/**/*.[0-9].gz',
+        '/var/log/**/*.gz',
+        '/var/log/**/*.[0-9]',
+        // logrotate's dateext (messages-20240101)
+        '/var/log/**/*-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]',
+      ],
+    },
+    { name: 'live logs', patterns: ['*.log', '/var/log/**'] },
+    {
+      name: 'caches',
+      patterns: [
+        '**/.cache/**',
+        '/var/cache/**',
+        '**/.npm/_cacache/**',
+        '**/.cache/pip/**',
+        '**/node_modules/.cache/**',
+        '**/.gradle/caches/**',
+        '**/.m2/repository/**',
+        '**/.cargo/registry/**',
+      ],
+    },
+    { name: 'temp', patterns: ['/tmp/**', '/var/tmp/**', '*.tmp', '*.temp', '*.swp'] },
+  ],
+});
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+// ------------------------------------------------------------------------------------------------ config
+
+/** the rules file used when none is named: $XDG_CONFIG_HOME/diskblame/rules.json or ~/.config/... */
+export function defaultRulesPath(): string {
+  const xdg = process.env.XDG_CONFIG_HOME;
+  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.config');
+  return path.join(base, 'diskblame', 'rules.json');
+}
+
+/**
+ * The built-in rules, changed by a user's rules file:
+ *   { "categories": [{ "name": "...", "patterns": ["glob", ...], "replace"?: boolean }] }
+ * A category with a built-in's name adds its patterns to it (with `replace: true`, they replace the
+ * built-in's patterns, guarded patterns and directory recognisers); a new name adds a category,
+ * tried before the built-ins (in the file's order). With no path, a missing default file means the
+ * built-ins; a named file must exist. Any problem throws a one-line UserError naming the file.
+ */
+export function loadRules(configPath?: string): Rules {
+  const file = configPath ?? defaultRulesPath();
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (configPath === undefined && (code === 'ENOENT' || code === 'ENOTDIR')) return cloneRules(BUILTIN_RULES);
+    throw new UserError(`rules file ${file}: cannot read it (${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'a directory' : code ?? String(e)})`);
+  }
+  const bad = (what: string): never => {
+    throw new UserError(`rules file ${file}: ${what}`);
+  };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    bad(`not valid JSON (${oneLine((e as Error).message)})`);
+  }
+  if (!json || typeof json !== 'object' || Array.isArray(json)) bad('expected an object like {"categories": [...]}');
+  const top = json as Record<string, unknown>;
+  for (const k of Object.keys(top)) if (k !== 'categories') bad(`unknown key "${oneLine(k)}" (expected "categories")`);
+  const cats = top.categories;
+  if (!Array.isArray(cats)) bad('"categories" must be an array');
+  const rules = cloneRules(BUILTIN_RULES);
+  const added: CategoryRule[] = [];
+  (cats as unknown[]).forEach((c, i) => {
+    const at = `categories[${i}]`;
+    if (!c || typeof c !== 'object' || Array.isArray(c)) bad(`${at} must be an object with "name" and "patterns"`);
+    const o = c as Record<string, unknown>;
+    for (const k of Object.keys(o))
+      if (k !== 'name' && k !== 'patterns' && k !== 'replace') bad(`${at}: unknown key "${oneLine(k)}" (expected name, patterns, replace)`);
+    if (typeof o.name !== 'string' || !o.name.trim()) bad(`${at}: "name" must be a non-empty string`);
+    if (!Array.isArray(o.patterns) || !o.patterns.every((p) => typeof p === 'string' && p !== ''))
+      bad(`${at} (${oneLine(String(o.name))}): "patterns" must be an array of non-empty strings`);
+    if (o.replace !== undefined && typeof o.replace !== 'boolean') bad(`${at} (${oneLine(String(o.name))}): "replace" must be true or false`);
+    const name = (o.name as string).trim();
+    const patterns = o.patterns as string[];
+    for (const p of patterns) {
+      try {
+        picomatch.makeRe(p, { dot: true });
+      } catch (e) {
+        bad(`${at} (${oneLine(name)}): bad pattern ${JSON.stringify(p)}: ${oneLine((e as Error).message)}`);
+      }
+    }
+    const old = rules.categories.find((r) => r.name === name) ?? added.find((r) => r.name === name);
+    if (old) {
+      if (o.replace) {
+        old.patterns = [...patterns];
+        delete old.guarded;
+        delete old.markers;
+      } else old.patterns.push(...patterns);
+    } else added.push({ name, patterns: [...patterns] });
+  });
+  rules.categories.unshift(...added);
+  return rules;
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+function cloneRules(r: Rules): Rules {
+  return {
+    categories: r.categories.map((c) => ({
+      name: c.name,
+      patterns: [...c.patterns],
+      ...(c.guarded ? { guarded: { patterns: [...c.guarded.patterns], notUnder: [...c.guarded.notUnder] } } : {}),
+      ...(c.markers ? { markers: [...c.markers] } : {}),
+    })),
+  };
+}
+
+// ------------------------------------------------------------------------------------------------ compiling
+
+const NO_CAT = 0x7fffffff;
+const GLOB_CHARS = /[*?[\]{}()!+@\\|]/;
+
+/** a test on a name (no `/`) */
+interface NameTest {
+  cat: number;
+  /** index of the guard that can switch it off, -1: none */
+  guard: number;
+  test: (name: string) => boolean;
+}
+
+interface Effect {
+  kind: 'force' | 'names' | 'suppress';
+  cat: number;
+  guard: number;
+  /** for 'names' */
+  test: NameTest | null;
+  /** applies to the matched directory and everything below (else to its own files only) */
+  deep: boolean;
+}
+
+/** "is this directory D": tried on directories whose name passes `last` */
+interface DirRule {
+  /** the whole directory path (relative to `/`, no leading slash); null: the name test decides */
+  full: ((rel: string) => boolean) | null;
+  effect: Effect;
+}
+
+interface Compiled {
+  names: string[];
+  /** exact names, by length (sorted by category) */
+  exact: ({ name: string; cat: number; guard: number }[] | undefined)[];
+  /** `*suffix` globs, by the suffix's last char code (0-255: latin1) */
+  suffix: ({ suffix: string; cat: number; guard: number }[] | null)[];
+  /** other name globs, grouped by a literal every match starts with (`prefix`) or contains (`lit`) */
+  other: OtherGroup[];
+  /** directory rules by the literal last part of D */
+  dirByName: Map<string, DirRule[]>;
+  /** directory rules whose last part is a glob */
+  dirByGlob: { re: RegExp; prefix: string | null; lit: string | null; rule: DirRule }[];
+  /** rules for `/` itself */
+  rootRules: DirRule[];
+  /** globs matched against whole paths (those that could not be split) */
+  pathTests: { cat: number; guard: number; test: (rel: string) => boolean }[];
+  /** category index of each marker, NO_CAT when unused */
+  restic: number;
+  borg: number;
+}
+
+interface OtherGroup {
+  prefix: string | null;
+  lit: string | null;
+
+  items: { cat: number; guard: number; re: RegExp }[];
+  /** the smallest cat of the items */
+  cat: number;
+}
+
+/** a glob's text in the latin1-of-UTF-8 form the paths are matched in */
+function toBytesForm(s: string): string {
+  return Buffer.from(s, 'utf8').toString('latin1');
+}
+
+function makeRe(glob: string): RegExp {
+  return picomatch.makeRe(glob, { dot: true });
+}
+
+/** the longest run of literal characters every match must contain, or null */
+function requiredLiteral(glob: string): string | null {
+  if (glob.startsWith('!')) return null;
+  let best = '';
+  let cur = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '[' || c === '{' || c === '(') {
+      const close = c === '[' ? ']' : c === '{' ? '}' : ')';
+      let depth = 1;
+      let j = i + 1;
+      for (; j < glob.length && depth > 0; j++) {
+        if (glob[j] === '\\') j++;
+        else if (glob[j] === c) depth++;
+        else if (glob[j] === close) depth--;
+      }
+      i = j - 1;
+      if (cur.length > best.length) best = cur;
+      cur = '';
+      // an extglob's leading ?, *, +, @, ! was already cut
+    } else if (c === '\\' || GLOB_CHARS.test(c)) {
+      if (c === '\\') i++;
+      if (cur.length > best.length) best = cur;
+      cur = '';
+    } else cur += c;
+  }
+  if (cur.length > best.length) best = cur;
+  return best || null;
+}
+
+/** what every match of a glob starts with (2 chars or more), else a run of chars it contains */
+function literals(glob: string): [prefix: string | null, lit: string | null] {
+  const lead = glob.startsWith('!') ? '' : /^[^*?[\]{}()!+@\\|]*/.exec(glob)![0];
+  if (lead.length >= 2) return [lead, null];
+  return [null, requiredLiteral(glob)];
+}
+
+/** the index of the last `/` outside brackets, braces and parentheses; -2 when a `/` is inside one */
+function lastTopSlash(glob: string): number {
+  let depth = 0;
+  let last = -1;
+  let inner = false;
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '\\') i++;
+    else if (c === '[' || c === '{' || c === '(') depth++;
+    else if ((c === ']' || c === '}' || c === ')') && depth > 0) depth--;
+    else if (c === '/') {
+      if (depth === 0) last = i;
+      else inner = true;
+    }
+  }
+  return inner ? -2 : last;
+}
+
+function nameTest(glob: string, cat: number, guard: number): NameTest {
+  if (!GLOB_CHARS.test(glob)) return { cat, guard, test: (n) => n === glob };
+  if (glob[0] === '*' && glob.length > 1 && !GLOB_CHARS.test(glob.slice(1))) {
+    const suf = glob.slice(1);
+    return { cat, guard, test: (n) => n.endsWith(suf) };
+  }
+  const re = makeRe(glob);
+  const lit = requiredLiteral(glob);
+  return { cat, guard, test: lit ? (n) => n.includes(lit) && re.test(n) : (n) => re.test(n) };
+}
+
+function compile(rules: Rules): Compiled {
+  const c: Compiled = {
+    names: rules.categories.map((r) => r.name),
+    exact: [],
+    suffix: new Array<null>(256).fill(null),
+    other: [],
+    dirByName: new Map(),
+    dirByGlob: [],
+    rootRules: [],
+    pathTests: [],
+    restic: NO_CAT,
+    borg: NO_CAT,
+  };
+  let guards = 0;
+  const addName = (glob: string, cat: number, guard: number) => {
+    if (!GLOB_CHARS.test(glob)) {
+      while (c.exact.length <= glob.length) c.exact.push(undefined);
+      (c.exact[glob.length] ??= []).push({ name: glob, cat, guard });
+    } else if (glob[0] === '*' && glob.length > 1 && !GLOB_CHARS.test(glob.slice(1))) {
+      const suffix = glob.slice(1);
+      (c.suffix[suffix.charCodeAt(suffix.length - 1) & 0xff] ??= []).push({ suffix, cat, guard });
+    } else {
+      const [prefix, lit] = literals(glob);
+      let g = c.other.find((o) => o.prefix === prefix && o.lit === lit);
+      if (!g) c.other.push((g = { prefix, lit, items: [], cat }));
+      g.items.push({ cat, guard, re: makeRe(glob) });
+      g.cat = Math.min(g.cat, cat);
+    }
+  };
+  /** a rule "directory D (and, deep, below)" → effect; D relative to `/`, no leading slash */
+  const addDir = (dir: string, effect: Effect) => {
+    if (dir === '' || dir === '**') {
+      // `/` itself; `**` = every directory, the same as `/` and below when deep
+      if (dir === '**' && !effect.deep) effect = { ...effect, deep: true };
+      c.rootRules.push({ full: null, effect });
+      return;
+    }
+    const cut = lastTopSlash(dir);
+    const last = cut >= 0 ? dir.slice(cut + 1) : dir;
+    let full: ((rel: string) => boolean) | null;
+    if (!GLOB_CHARS.test(dir)) full = (rel) => rel === dir;
+    else if (cut >= 0 && dir.slice(0, cut) === '**' && !last.includes('**')) full = null;
+    else {
+      const re = makeRe(dir);
+      full = (rel) => re.test(rel);
+    }
+    const rule: DirRule = { full, effect };
+    if (cut === -2 || last.includes('**')) {
+      // odd shapes: try the whole path on every directory
+      c.dirByGlob.push({ re: /(?:)/, prefix: null, lit: null, rule: { full: full ?? ((rel) => makeRe(dir).test(rel)), effect } });
+    } else if (!GLOB_CHARS.test(last)) {
+      let l = c.dirByName.get(last);
+      if (!l) c.dirByName.set(last, (l = []));
+      l.push(rule);
+    } else {
+      const [prefix, lit] = literals(last);
+      c.dirByGlob.push({ re: makeRe(last), prefix, lit, rule });
+    }
+  };
+  /** a glob with a `/` */
+  const addPath = (glob: string, cat: number, guard: number) => {
+    const g = glob.replace(/^\/+/, '');
+    const cut = lastTopSlash(g);
+    if (cut === -2) {
+      const re = makeRe(g);
+      c.pathTests.push({ cat, guard, test: (rel) => re.test(rel) });
+      return;
+    }
+    let d = cut >= 0 ? g.slice(0, cut) : '';
+    const b = cut >= 0 ? g.slice(cut + 1) : g;
+    if (b === '**' || b === '') {
+      // everything below D
+      while (d.endsWith('/**')) d = d.slice(0, -3);
+      addDir(d, { kind: 'force', cat, guard, test: null, deep: true });
+      return;
+    }
+    if (b.includes('**')) {
+      const re = makeRe(g);
+      c.pathTests.push({ cat, guard, test: (rel) => re.test(rel) });
+      return;
+    }
+    let deep = false;
+    while (d === '**' || d.endsWith('/**')) {
+      deep = true;
+      if (d === '**') {
+        d = '';
+        break;
+      }
+      d = d.slice(0, -3);
+    }
+    if (deep && d === '') {
+      addName(b, cat, guard); // `**/B`: B anywhere
+      return;
+    }
+    addDir(d, { kind: 'names', cat, guard, test: nameTest(b, cat, guard), deep });
+  };
+  const addGlob = (raw: string, cat: number, guard: number) => {
+    const glob = toBytesForm(raw);
+    if (glob.includes('/')) addPath(glob, cat, guard);
+    else addName(glob, cat, guard);
+  };
+  rules.categories.forEach((r, cat) => {
+    for (const p of r.patterns) addGlob(p, cat, -1);
+    if (r.guarded && r.guarded.patterns.length) {
+      const g = guards++;
+      if (g >= 31) throw new UserError('too many guarded pattern groups in the rules');
+      for (const p of r.guarded.patterns) addGlob(p, cat, g);
+      for (const u of r.guarded.notUnder) {
+        const ug = toBytesForm(u);
+        const eff: Effect = { kind: 'suppress', cat, guard: g, test: null, deep: true };
+        if (ug.includes('/')) {
+          let d = ug.replace(/^\/+/, '');
+          while (d.endsWith('/**')) d = d.slice(0, -3);
+          addDir(d, eff);
+        } else addDir('**/' + ug, eff);
+      }
+    }
+    for (const m of r.markers ?? []) {
+      if (m === 'restic' && c.restic === NO_CAT) c.restic = cat;
+      if (m === 'borg' && c.borg === NO_CAT) c.borg = cat;
+    }
+  });
+  for (const l of c.exact) l?.sort((x, y) => x.cat - y.cat);
+  return c;
+}
+
+/** what holds in a directory: inherited from its parent, plus what its own rules add */
+interface Ctx {
+  forced: number;
+  /** guards switched off (bit per guard) */
+  mask: number;
+  /** name tests active here and below */
+  deep: NameTest[];
+  /** name tests for the files of this directory: deep plus this directory's own */
+  here: NameTest[];
+}
+
+const EMPTY: NameTest[] = [];
+const START: Ctx = { forced: NO_CAT, mask: 0, deep: EMPTY, here: EMPTY };
+
+function dirCtx(c: Compiled, parent: Ctx, name: string, dirPath: string, isRoot: boolean, marker: number): Ctx {
+  let rules: DirRule[] | undefined = c.dirByName.get(name);
+  if (c.dirByGlob.length) {
+    for (const g of c.dirByGlob)
+      if ((g.prefix === null || name.startsWith(g.prefix)) && (g.lit === null || name.includes(g.lit)) && g.re.test(name))
+        (rules = rules ? [...rules] : []).push(g.rule);
+  }
+  if (isRoot && c.rootRules.length) rules = rules ? [...rules, ...c.rootRules] : c.rootRules;
+  if (!rules && marker === NO_CAT) return parent.here === parent.deep ? parent : { ...parent, here: parent.deep };
+  let forced = Math.min(parent.forced, marker);
+  let mask = parent.mask;
+  let deep = parent.deep;
+  let own: NameTest[] | null = null;
+  if (rules) {
+    const rel = dirPath.length && dirPath.charCodeAt(0) === 0x2f ? dirPath.slice(1) : dirPath;
+    for (const r of rules) {
+      if (r.full && !r.full(rel)) continue;
+      const e = r.effect;
+      if (e.kind === 'force') forced = Math.min(forced, e.cat);
+      else if (e.kind === 'suppress') mask |= 1 << e.guard;
+      else if (e.deep) deep = deep === parent.deep ? [...deep, e.test!] : (deep.push(e.test!), deep);
+      else (own ??= []).push(e.test!);
+    }
+  }
+  return { forced, mask, deep, here: own ? [...deep, ...own] : deep };
+}
+
+/** the category of a file named `name` in a directory with context x (NO_CAT: none) */
+/** the category of a file named `name` in a directory with context x (NO_CAT: none) */
+function classify(c: Compiled, x: Ctx, name: string): number {
+  let best = x.forced;
+  if (best === 0) return 0;
+  const mask = x.mask;
+  const len = name.length;
+  const ex = len < c.exact.length ? c.exact[len] : undefined;
+  if (ex !== undefined)
+    for (const e of ex)
+      if (e.cat < best && e.name === name && (e.guard < 0 || (mask & (1 << e.guard)) === 0)) {
+        best = e.cat;
+        break;
+      }
+  if (len) {
+    const sl = c.suffix[name.charCodeAt(len - 1) & 0xff];
+    if (sl !== null)
+      for (const e of sl)
+        if (e.cat < best && name.endsWith(e.suffix) && (e.guard < 0 || (mask & (1 << e.guard)) === 0)) best = e.cat;
+  }
+  const ot = c.other;
+  for (let k = 0; k < ot.length; k++) {
+    const g = ot[k];
+    if (g.cat >= best) continue;
+    if (g.prefix !== null ? !name.startsWith(g.prefix) : g.lit !== null && !name.includes(g.lit)) continue;
+    for (const e of g.items)
+      if (e.cat < best && (e.guard < 0 || (mask & (1 << e.guard)) === 0) && e.re.test(name)) best = e.cat;
+  }
+  const h = x.here;
+  for (let k = 0; k < h.length; k++) {
+    const t = h[k];
+    if (t.cat < best && (t.guard < 0 || (mask & (1 << t.guard)) === 0) && t.test(name)) best = t.cat;
+  }
+  return best;
+}
+
+// ------------------------------------------------------------------------------------------------ the pass
+
+export interface CategorizeOptions {
+  /** biggest items kept per category (default 5) */
+  top?: number;
+  /** a directory standing for `/`: the tree's paths are taken relative to it (fixture trees) */
+  prefix?: string;
+}
+
+interface Top {
+  bytes: number;
+  mtime: number;
+  dir: string;
+  name: string;
+}
+
+/**
+ * Regular files by kind of data: disk bytes, count, oldest and newest mtime, the biggest items.
+ * Categories in rule order; those with no files are left out. A hard-linked inode counts once per
+ * category. Directories, symlinks and excluded entries are not counted.
+ */
+export function categorize(tree: Tree, rules: Rules, opts: CategorizeOptions = {}): Category[] {
+  const top = Math.max(0, Math.floor(opts.top ?? 5));
+  if (tree.count === 0) return [];
+  const c = compile(rules);
+  const nc = c.names.length;
+  const bytes = new Float64Array(nc);
+  const count = new Float64Array(nc);
+  const oldest = new Float64Array(nc).fill(Infinity);
+  const newest = new Float64Array(nc).fill(-1);
+  const tops: Top[][] = c.names.map(() => []);
+  const links: (Set<string> | null)[] = c.names.map(() => null);
+  const names = treeNames(tree);
+
+  const take = (i: number, cat: number, dir: string, name: string) => {
+    if (tree.isHardlink(i)) {
+      const key = tree.devOf(i) + ':' + tree.inoOf(i);
+      const s = (links[cat] ??= new Set());
+      if (s.has(key)) return;
+      s.add(key);
+    }
+    const b = tree.ownD(i);
+    bytes[cat] += b;
+    count[cat]++;
+    const m = tree.mtimeOf(i);
+    if (m >= 0) {
+      if (m < oldest[cat]) oldest[cat] = m;
+      if (m > newest[cat]) newest[cat] = m;
+    }
+    if (top > 0) {
+      const t = tops[cat];
+      if (t.length < top) t.push({ bytes: b, mtime: m, dir, name });
+      else if (b > t[top - 1].bytes) t[top - 1] = { bytes: b, mtime: m, dir, name };
+      else return;
+      // keep it sorted, biggest first (ties: first seen first)
+      for (let k = t.length - 1; k > 0 && t[k - 1].bytes < t[k].bytes; k--) {
+        const tmp = t[k - 1];
+        t[k - 1] = t[k];
+        t[k] = tmp;
+      }
+    }
+  };
+  const { path: rootPath, outPrefix } = treeRootPath(tree, opts.prefix);
+  // the root's ancestors first: /var/log/** holds for a scan of /var/log/nginx
+  let ctx = START;
+  if (rootPath !== '') {
+    ctx = dirCtx(c, ctx, '', '', true, NO_CAT);
+    const parts = rootPath.split('/');
+    let p = '';
+    for (let k = 1; k < parts.length - 1; k++) {
+      p += '/' + parts[k];
+      ctx = dirCtx(c, ctx, parts[k], p, false, NO_CAT);
+    }
+  }
+
+  if (!tree.isDir(0)) {
+    if (tree.type(0) === EntryType.File && !tree.excluded(0)) {
+      const cut = rootPath.lastIndexOf('/');
+      const cat = pathCat(c, ctx, classify(c, ctx, rootPath.slice(cut + 1)), rootPath.slice(0, cut), rootPath.slice(cut + 1));
+      if (cat !== NO_CAT) take(0, cat, rootPath.slice(0, cut), rootPath.slice(cut + 1));
+    }
+  } else {
+    const { len } = names;
+    const fl = entryFlags(tree);
+    const stI: number[] = [0];
+    const stP: string[] = [rootPath];
+    const stN: string[] = [rootPath.slice(rootPath.lastIndexOf('/') + 1)];
+    const stX: Ctx[] = [ctx];
+    const markersOn = c.restic !== NO_CAT || c.borg !== NO_CAT;
+    const pathTests = c.pathTests.length > 0;
+    while (stI.length) {
+      const d = stI.pop()!;
+      const dp = stP.pop()!;
+      const dn = stN.pop()!;
+      const px = stX.pop()!;
+      const kids = tree.children(d);
+      const marker = markersOn ? markerOf(c, kids, fl, len, names) : NO_CAT;
+      const x = dirCtx(c, px, dn, dp, d === 0 && dp === '', marker);
+      for (let j = 0; j < kids.length; j++) {
+        const k = kids[j];
+        const f = fl[k];
+        if (f & EF_EXCL) continue;
+        const t = f & EF_TYPE;
+        if (t === EntryType.Dir) {
+          const name = names.name(k);
+          stI.push(k);
+          stP.push(dp + '/' + name);
+          stN.push(name);
+          stX.push(x);
+        } else if (t === EntryType.File) {
+          const name = names.name(k);
+          let cat = classify(c, x, name);
+          if (pathTests) cat = pathCat(c, x, cat, dp, name);
+          if (cat !== NO_CAT) take(k, cat, dp, name);
+        }
+      }
+    }
+  }
+
+  const out: Category[] = [];
+  for (let k = 0; k < nc; k++) {
+    if (count[k] === 0) continue;
+    out.push({
+      name: c.names[k],
+      bytes: bytes[k],
+      count: count[k],
+      oldest: oldest[k] === Infinity ? -1 : oldest[k],
+      newest: newest[k],
+      biggest: tops[k].map(
+        (t): CategoryItem => ({ path: Buffer.from(outPrefix + t.dir + '/' + t.name, 'latin1').toString('utf8'), bytes: t.bytes, mtime: t.mtime }),
+      ),
+    });
+  }
+  return out;
+}
+
+/** the category after the globs matched against whole paths (those that could not be split) */
+function pathCat(c: Compiled, x: Ctx, cat: number, dir: string, name: string): number {
+  if (!c.pathTests.length) return cat;
+  const full = dir + '/' + name;
+  const rel = full.charCodeAt(0) === 0x2f ? full.slice(1) : full;
+  for (const t of c.pathTests) if (t.cat < cat && (t.guard < 0 || (x.mask & (1 << t.guard)) === 0) && t.test(rel)) cat = t.cat;
+  return cat;
+}
+
+/** restic: config + data/ index/ keys/ snapshots/; borg: README + config + data/ */
+function markerOf(c: Compiled, kids: Uint32Array, fl: Uint8Array, len: Uint32Array, names: TreeNames): number {
+  let has = 0;
+  for (let j = 0; j < kids.length; j++) {
+    const k = kids[j];
+    const l = len[k];
+    if (l !== 4 && l !== 5 && l !== 6 && l !== 9) continue;
+    const t = fl[k] & (EF_TYPE | EF_EXCL);
+    if (t === EntryType.Dir) {
+      const n = names.name(k);
+      if (n === 'data') has |= 1;
+      else if (n === 'index') has |= 2;
+      else if (n === 'keys') has |= 4;
+      else if (n === 'snapshots') has |= 8;
+    } else if (t === EntryType.File) {
+      const n = names.name(k);
+      if (n === 'config') has |= 16;
+      else if (n === 'README') has |= 32;
+    }
+  }
+  if (has < 17) return NO_CAT;
+  let m = NO_CAT;
+  if ((has & 31) === 31) m = c.restic;
+  if ((has & 49) === 49) m = Math.min(m, c.borg);
+  return m;
+}

@@ -1,0 +1,302 @@
+/**
+ * Which service keeps the space: systemd units by their data directories (/var/lib/X, /var/cache/X,
+ * /var/log/X, /var/spool/X for X.service, and the directories units declare), the journal, docker
+ * and podman containers and their storage, databases by their data directories.
+ *
+ * The hints (unit names, container names) are read by `loadServiceHints`; `attributeServices` is one
+ * depth-first pass over the tree: each directory either starts a new owner (the innermost match wins)
+ * or inherits its parent's, and every entry adds its own disk bytes to its owner.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Tree } from '../tree/tree.js';
+import { EntryType } from '../model/entry.js';
+import type { ServiceBytes } from './types.js';
+import { EF_EXCL, EF_TYPE, entryFlags, treeNames, treeRootPath } from './packages.js';
+
+export interface ServiceHints {
+  /** unit file names (`nginx.service`, `getty@.service`) */
+  units: Set<string>;
+  /** directories units declare (StateDirectory=, CacheDirectory=, LogsDirectory=): absolute path → unit */
+  unitDirs: Map<string, string>;
+  /** docker container id → name */
+  docker: Map<string, string>;
+  /** podman container id → name */
+  podman: Map<string, string>;
+}
+
+export interface ServiceHintsOptions {
+  /** the filesystem root to read below (default `/`): fixture trees */
+  root?: string;
+}
+
+const UNIT_DIRS = ['lib/systemd/system', 'usr/lib/systemd/system', 'etc/systemd/system'];
+const DIR_KEYS: Record<string, string> = { StateDirectory: '/var/lib/', CacheDirectory: '/var/cache/', LogsDirectory: '/var/log/' };
+
+/** Unit names and the directories they declare, docker and podman container names. Unreadable parts are skipped. */
+export function loadServiceHints(opts: ServiceHintsOptions = {}): ServiceHints {
+  const root = opts.root ?? '/';
+  const h: ServiceHints = { units: new Set(), unitDirs: new Map(), docker: new Map(), podman: new Map() };
+  const read = new Set<string>();
+  for (const d of UNIT_DIRS) {
+    const dir = path.join(root, d);
+    let real: string;
+    let names: string[];
+    try {
+      real = fs.realpathSync(dir);
+      if (read.has(real)) continue; // /lib -> usr/lib
+      read.add(real);
+      names = fs.readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const n of names) {
+      if (!n.endsWith('.service')) continue;
+      h.units.add(n);
+      let text: string;
+      try {
+        text = fs.readFileSync(path.join(dir, n), 'utf8');
+      } catch {
+        continue; // a dangling link, or a directory
+      }
+      if (!text.includes('Directory=')) continue;
+      for (const m of text.matchAll(/^[ \t]*(StateDirectory|CacheDirectory|LogsDirectory)[ \t]*=[ \t]*(.*)$/gm)) {
+        for (const v of m[2].trim().split(/\s+/)) {
+          const rel = v.split(':')[0].replace(/^\/+|\/+$/g, '');
+          if (!rel || rel.includes('%') || rel.split('/').includes('..')) continue;
+          const p = DIR_KEYS[m[1]] + rel;
+          if (!h.unitDirs.has(p)) h.unitDirs.set(p, n);
+          // DynamicUser= units keep it in /var/lib/private (and the like)
+          const priv = DIR_KEYS[m[1]] + 'private/' + rel;
+          if (!h.unitDirs.has(priv)) h.unitDirs.set(priv, n);
+        }
+      }
+    }
+  }
+  const dockerDir = path.join(root, 'var/lib/docker/containers');
+  let ids: string[] = [];
+  try {
+    ids = fs.readdirSync(dockerDir);
+  } catch {
+    // no docker, or not readable
+  }
+  for (const id of ids) {
+    try {
+      const cfg = JSON.parse(fs.readFileSync(path.join(dockerDir, id, 'config.v2.json'), 'utf8')) as { Name?: unknown };
+      if (typeof cfg.Name === 'string' && cfg.Name.replace(/^\//, '')) h.docker.set(id, cfg.Name.replace(/^\//, ''));
+    } catch {
+      // unreadable: named by its id
+    }
+  }
+  try {
+    const list = JSON.parse(
+      fs.readFileSync(path.join(root, 'var/lib/containers/storage/overlay-containers/containers.json'), 'utf8'),
+    ) as unknown;
+    if (Array.isArray(list))
+      for (const c of list as { id?: unknown; names?: unknown }[]) {
+        if (c && typeof c.id === 'string' && Array.isArray(c.names) && typeof c.names[0] === 'string') h.podman.set(c.id, c.names[0]);
+      }
+  } catch {
+    // no podman, or not readable
+  }
+  return h;
+}
+
+export interface ServiceAttributionOptions {
+  /** a directory standing for `/`: the tree's paths are taken relative to it (fixture trees) */
+  prefix?: string;
+}
+
+type Kind = ServiceBytes['kind'];
+
+const DATABASES = new Map([
+  ['/var/lib/postgresql', 'postgresql'],
+  ['/var/lib/pgsql', 'postgresql'],
+  ['/var/lib/mysql', 'mysql'],
+  ['/var/lib/mariadb', 'mariadb'],
+  ['/var/lib/mongodb', 'mongodb'],
+  ['/var/lib/redis', 'redis'],
+  ['/var/lib/influxdb', 'influxdb'],
+  ['/var/lib/elasticsearch', 'elasticsearch'],
+  ['/var/lib/clickhouse', 'clickhouse'],
+]);
+/** the deepest directory the path rules look at: /var/lib/containers/storage/overlay-containers/ID */
+const RULE_DEPTH = 6;
+const UNIT_PARENTS = new Set(['/var/lib', '/var/cache', '/var/log', '/var/spool', '/var/lib/private', '/var/cache/private', '/var/log/private']);
+const DOCKER_STORAGE = new Set(['overlay2', 'overlay', 'image', 'vfs', 'fuse-overlayfs', 'btrfs', 'zfs', 'aufs']);
+
+interface Acc {
+  kind: Kind;
+  name: string;
+  bytes: number;
+  files: number;
+  paths: string[];
+  links: Set<string> | null;
+}
+
+/** marker bits from a directory's children */
+const M_PGVERSION = 1;
+const M_BASE = 2;
+const M_IBDATA = 4;
+const M_MYSQLDIR = 8;
+const M_IBD = 16;
+
+/**
+ * Disk bytes and entry counts (files: non-directories) per service, container and database,
+ * biggest first; `paths` are the directories counted for each. Every entry below a matched
+ * directory counts its own disk bytes (the directory's own too), a hard-linked inode once per owner.
+ */
+export function attributeServices(tree: Tree, hints: ServiceHints, opts: ServiceAttributionOptions = {}): ServiceBytes[] {
+  if (tree.count === 0 || !tree.isDir(0)) return [];
+  const names = treeNames(tree);
+  const { off, len: lens, bytes: nb } = names;
+  const fl = entryFlags(tree);
+  const accs = new Map<string, Acc>();
+  const { path: rootPath, outPrefix } = treeRootPath(tree, opts.prefix);
+
+  const ownerFor = (kind: Kind, name: string, dirPath: string): Acc => {
+    const key = kind + '\0' + name;
+    let a = accs.get(key);
+    if (!a) accs.set(key, (a = { kind, name, bytes: 0, files: 0, paths: [], links: null }));
+    a.paths.push(Buffer.from(outPrefix + dirPath, 'latin1').toString('utf8') || '/');
+    return a;
+  };
+  const add = (a: Acc, i: number, dir: boolean) => {
+    if (!dir && tree.isHardlink(i)) {
+      const key = tree.devOf(i) + ':' + tree.inoOf(i);
+      if (!a.links) a.links = new Set();
+      if (a.links.has(key)) return;
+      a.links.add(key);
+    }
+    a.bytes += tree.ownD(i);
+    if (!dir) a.files++;
+  };
+
+  /** the rules for paths below /var and /run (the data-directory recognisers come first) */
+  const match = (dp: string, parent: string, name: string): [Kind, string] | null => {
+    if (dp === '/var/log/journal' || dp === '/run/log/journal') return ['journal', 'systemd-journald.service'];
+    if (parent === '/var/lib/docker/containers') return ['container', hints.docker.get(name) ?? name.slice(0, 12)];
+    if (parent === '/var/lib/docker') {
+      if (DOCKER_STORAGE.has(name)) return ['container', 'docker images/layers'];
+      if (name === 'volumes') return ['container', 'docker volumes'];
+    }
+    if (dp === '/var/lib/containers/storage') return ['container', 'podman storage'];
+    if (parent === '/var/lib/containers/storage/overlay-containers') {
+      const n = hints.podman.get(name);
+      if (n !== undefined) return ['container', n];
+    }
+    const db = DATABASES.get(dp);
+    if (db !== undefined) return ['database', db];
+    const declared = hints.unitDirs.get(dp);
+    if (declared !== undefined) return ['unit', declared];
+    if (UNIT_PARENTS.has(parent)) {
+      const u = unitFor(hints.units, name);
+      if (u !== null) return ['unit', u];
+    }
+    return null;
+  };
+
+  let ruleDepth = RULE_DEPTH;
+  for (const p of hints.unitDirs.keys()) ruleDepth = Math.max(ruleDepth, p.split('/').length - 1);
+
+  // the root's ancestors: a scan of /var/lib/foo still belongs to foo.service
+  let owner: Acc | null = null;
+  const parts = rootPath.split('/');
+  {
+    let found: [Kind, string] | null = null;
+    let p = '';
+    for (let k = 1; k < parts.length - 1; k++) {
+      const parent = p;
+      p += '/' + parts[k];
+      found = match(p, parent, parts[k]) ?? found;
+    }
+    if (found) owner = ownerFor(found[0], found[1], rootPath); // counted from the root down
+  }
+
+  // depth first, an explicit stack: directory, its path, name, depth below `/` (times 2, +1 below
+  // /var or /run: only there do the path rules apply), owner
+  const stI: number[] = [0];
+  const stP: string[] = [rootPath];
+  const stN: string[] = [parts[parts.length - 1]];
+  const stD: number[] = [((parts.length - 1) << 1) | (parts[1] === 'var' || parts[1] === 'run' ? 1 : 0)];
+  const stO: (Acc | null)[] = [owner];
+  while (stI.length) {
+    const d = stI.pop()!;
+    const dp = stP.pop()!;
+    const dn = stN.pop()!;
+    const dd = stD.pop()!;
+    let o = stO.pop()!;
+    const kids = tree.children(d);
+    const depth = dd >> 1;
+    let m: [Kind, string] | null = null;
+    if (dd & 1 && depth <= ruleDepth) m = match(dp, dp.slice(0, dp.length - dn.length - 1), dn);
+    // one look at the children: subdirectories pushed, and what the directory holds for the
+    // data-directory recognisers
+    const first = stI.length;
+    let marks = 0;
+    for (let j = 0; j < kids.length; j++) {
+      const k = kids[j];
+      const len = lens[k];
+      const o = off[k];
+      const dir = (fl[k] & EF_TYPE) === EntryType.Dir;
+      if (len === 10) {
+        if (!dir && eq(nb, o, PG_VERSION)) marks |= M_PGVERSION;
+      } else if (len === 4) {
+        if (dir && eq(nb, o, BASE)) marks |= M_BASE;
+      } else if (len === 7) {
+        if (!dir && eq(nb, o, IBDATA1)) marks |= M_IBDATA;
+      } else if (len === 5) {
+        if (dir && eq(nb, o, MYSQL)) marks |= M_MYSQLDIR;
+      }
+      // x.ibd
+      if (len > 4 && nb[o + len - 1] === 0x64 && nb[o + len - 2] === 0x62 && nb[o + len - 3] === 0x69 && nb[o + len - 4] === 0x2e) marks |= M_IBD;
+      if (dir) {
+        const name = names.name(k);
+        stI.push(k);
+        stP.push(dp + '/' + name);
+        stN.push(name);
+        stD.push(depth === 0 ? 2 | (name === 'var' || name === 'run' ? 1 : 0) : dd + 2);
+        stO.push(null);
+      }
+    }
+    if (marks) m = marked(marks) ?? m;
+    if (m && !(o && o.kind === m[0] && o.name === m[1])) o = ownerFor(m[0], m[1], dp);
+    if (o) {
+      for (let q = first; q < stO.length; q++) stO[q] = o;
+      if (!(fl[d] & EF_EXCL)) add(o, d, true);
+      for (let j = 0; j < kids.length; j++) {
+        const k = kids[j];
+        const f = fl[k];
+        if ((f & EF_TYPE) !== EntryType.Dir && !(f & EF_EXCL)) add(o, k, false);
+      }
+    }
+  }
+  return [...accs.values()]
+    .filter((a) => a.bytes > 0 || a.files > 0)
+    .map((a) => ({ name: a.name, kind: a.kind, bytes: a.bytes, files: a.files, paths: a.paths }))
+    .sort((x, y) => y.bytes - x.bytes || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+}
+
+/** a database data directory, by what it holds */
+function marked(marks: number): [Kind, string] | null {
+  if ((marks & (M_PGVERSION | M_BASE)) === (M_PGVERSION | M_BASE)) return ['database', 'postgresql'];
+  if (marks & M_IBDATA || (marks & (M_MYSQLDIR | M_IBD)) === (M_MYSQLDIR | M_IBD)) return ['database', 'mysql'];
+  return null;
+}
+
+/** the unit X.service, Xd.service or X@.service for a directory named X, or null */
+function unitFor(units: Set<string>, name: string): string | null {
+  for (const u of [name + '.service', name + 'd.service', name + '@.service']) if (units.has(u)) return u;
+  return null;
+}
+
+const PG_VERSION = Buffer.from('PG_VERSION');
+const BASE = Buffer.from('base');
+const IBDATA1 = Buffer.from('ibdata1');
+const MYSQL = Buffer.from('mysql');
+
+/** the bytes of `b` at `o` in `a` */
+function eq(a: Uint8Array, o: number, b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) if (a[o + i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,131 @@
+/**
+ * Who owns the space: the data the attribution cores produce. Plain data, JSON as it is
+ * (the `owners --json` output is built from these).
+ */
+
+/** One open file of a process, as seen through /proc/PID/fd/N and /proc/PID/fdinfo/N. */
+export interface OpenFile {
+  pid: number;
+  fd: number;
+  /** the link target, without the " (deleted)" suffix */
+  path: string;
+  deleted: boolean;
+  /** st_size through the fd */
+  bytes: number;
+  /** st_blocks * 512 through the fd */
+  diskBytes: number;
+  dev: number;
+  ino: number;
+  /** open flags from fdinfo (octal in the file), -1 when unreadable */
+  flags: number;
+  /** opened O_WRONLY or O_RDWR */
+  writing: boolean;
+  append: boolean;
+  /** file position from fdinfo, -1 when unreadable */
+  pos: number;
+  /** bytes it grew between two looks, when sampled (writers only), else 0 */
+  grewBytes: number;
+}
+
+export interface ProcessInfo {
+  pid: number;
+  /** command line, NUL separators as spaces; [comm] when empty (kernel threads) */
+  command: string;
+  uid: number;
+  user: string;
+  /** systemd unit from /proc/PID/cgroup (the last .service / .scope part), or null */
+  unit: string | null;
+  /** container id (docker, podman, containerd, cri-o) from the cgroup path, or null */
+  container: string | null;
+}
+
+/** What was read from /proc: processes and their open regular files. */
+export interface ProcSnapshot {
+  processes: ProcessInfo[];
+  files: OpenFile[];
+  /** false when some processes' fds could not be read (not root): other users' files are missing */
+  complete: boolean;
+  /** pids whose fds could not be read */
+  unreadable: number;
+  /** processes and fds looked at */
+  scannedProcesses: number;
+  scannedFds: number;
+  elapsedMs: number;
+}
+
+export interface DeletedOpen {
+  pid: number;
+  command: string;
+  user: string;
+  unit: string | null;
+  container: string | null;
+  fd: number;
+  path: string;
+  bytes: number;
+  diskBytes: number;
+  /** how to get the space back, printed for the user (never done by us) */
+  fix: string;
+}
+
+export interface Writer {
+  pid: number;
+  command: string;
+  user: string;
+  unit: string | null;
+  container: string | null;
+  fd: number;
+  path: string;
+  bytes: number;
+  append: boolean;
+  grewBytes: number;
+}
+
+export interface OwnerBytes {
+  name: string;
+  bytes: number;
+  files: number;
+}
+
+export interface ServiceBytes extends OwnerBytes {
+  kind: 'unit' | 'journal' | 'container' | 'database';
+  /** the directories counted for it */
+  paths: string[];
+}
+
+export interface CategoryItem {
+  path: string;
+  bytes: number;
+  mtime: number;
+}
+
+export interface Category {
+  name: string;
+  bytes: number;
+  count: number;
+  /** unix seconds of the oldest and newest file, -1 when none */
+  oldest: number;
+  newest: number;
+  biggest: CategoryItem[];
+}
+
+export interface UserBytes {
+  uid: number;
+  user: string;
+  bytes: number;
+  files: number;
+}
+
+export interface Reconciliation {
+  /** the volume holding PATH: statfs used bytes ((blocks - bfree) * bsize) */
+  volumeUsedBytes: number;
+  /** disk bytes the scan found on that volume */
+  scannedBytes: number;
+  /** disk bytes held by deleted-but-open files on that volume */
+  deletedOpenBytes: number;
+  /** volumeUsed - scanned - deletedOpen (may be negative: see notes) */
+  unexplainedBytes: number;
+  /** PATH is the volume's root (else scanned covers only part of it) */
+  scannedWholeVolume: boolean;
+  mountPoint: string;
+  notes: string[];
+}
