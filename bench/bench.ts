@@ -34,7 +34,7 @@ interface Options {
 }
 
 const USAGE = `usage: npm run bench -- [--runs N] [--skip-usr] [--tree DIR] [--only ID]
-  --only ID    run only this section (referenceTree, usr, ui); repeatable
+  --only ID    run only this section (referenceTree, usr, ui, owners); repeatable
   --runs N     timed runs per command (default 3; median wall time, max peak RSS)
   --skip-usr   skip the /usr section
   --tree DIR   reference tree location (default $DISKBLAME_BENCH_DIR or /tmp/diskblame-bench/tree);
@@ -679,11 +679,24 @@ async function uiSection(_ctx: Ctx): Promise<SectionResult> {
   };
 }
 
+async function ownersSection(ctx: Ctx): Promise<SectionResult> {
+  log('\n== Owners: attribution cost on /usr, reading /proc');
+  const { measureOwnersCost } = await import('./owners-cost.js');
+  const r = await measureOwnersCost('/usr', ctx.opts.runs);
+  const lines = [
+    `scan of /usr (${thousands(r.entries)} entries): ${fmt(r.scanMs, 0)} ms; loading package/unit/rule data ${fmt(r.loadMs, 0)} ms; attribution ${fmt(r.attributeMs, 0)} ms: +${fmt(r.overheadPct, 1)}% (target: at most 20%)`,
+    ...r.procs.map((p) => `reading /proc: ${thousands(p.processes)} processes, ${thousands(p.fds)} fds in ${fmt(p.ms, 0)} ms (target: 100,000 fds under 1 s)`),
+  ];
+  for (const l of lines) log(l);
+  return { title: 'Owners', data: r, markdown: ['**Owners**', '', ...lines.map((l) => `- ${l}`)].join('\n') };
+}
+
 /** Add a section here: `{ id, title, run }`; run returns null when it skips itself. */
 const SECTIONS: Section[] = [
   { id: 'referenceTree', title: 'Reference tree', run: referenceTreeSection },
   { id: 'usr', title: '/usr', run: usrSection },
   { id: 'ui', title: 'Browser latency', run: uiSection },
+  { id: 'owners', title: 'Owners', run: ownersSection },
 ];
 
 // ---------------------------------------------------------------------------------------------
