@@ -57,7 +57,8 @@ for (const [w, h] of [
     try {
       tmux('kill-server');
       tmux('new-session', '-d', '-s', 'ui', '-x', String(w), '-y', String(h), `${BIN} ${dir}; echo $? > ${done}; sleep 5`);
-      let s = await waitFor(/alpha\//);
+      // the browser, not the scanning screen (whose "Reading:" line may show alpha/ too)
+      let s = await waitFor(/\[1 Browse\][\s\S]*alpha\//);
       assert.match(s, /diskblame \[1 Browse\]/);
       assert.ok(s.includes(`--- ${dir}`), s);
       // largest first: alpha (300 KB) above beta (20 KB) above top.log
@@ -103,7 +104,7 @@ test('tmux: NO_COLOR, and a missing directory is one line, no browser', { skip: 
     assert.match(s, /diskblame: cannot scan .*nope: no such file or directory\nEXIT=1/);
     tmux('kill-server');
     tmux('new-session', '-d', '-s', 'ui', '-x', '80', '-y', '24', `NO_COLOR=1 ${BIN} ${dir}; echo EXIT=$?; sleep 5`);
-    await waitFor(/alpha\//);
+    await waitFor(/\[1 Browse\][\s\S]*alpha\//);
     const raw = tmux('capture-pane', '-p', '-e', '-t', 'ui');
     // 39/49 are "default colour" resets; any other foreground/background code is a colour
     assert.ok(!/\x1b\[(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m/.test(raw), 'colours despite NO_COLOR');
@@ -123,7 +124,7 @@ test('tmux: -f browses an export; the layout follows a resize', { skip: !haveTmu
     assert.equal(spawnSync(BIN, ['scan', dir, '-o', exp]).status, 0);
     tmux('kill-server');
     tmux('new-session', '-d', '-s', 'ui', '-x', '100', '-y', '30', `${BIN} -f ${exp}; echo EXIT=$?; sleep 5`);
-    let s = await waitFor(/alpha\//);
+    let s = await waitFor(/\[1 Browse\][\s\S]*alpha\//);
     assert.ok(s.includes(`--- ${dir}`), s);
     await keys('d'); // an export is browsed read-only
     s = await waitFor(/read-only mode/);

@@ -5,7 +5,7 @@
  * recognisers (restic and borg repositories). The first category that matches a file wins.
  *
  * Matching is one depth-first pass with no per-file regular expression in the common case:
- *  - name globs are split into exact names (a map), `*suffix` globs (a map by the last character)
+ *  - name globs are split into exact names (by length), `*suffix` globs (by the last character)
  *    and the rest (regular expressions behind a required-substring check);
  *  - path globs `D/**`, `D/B` and `D/** /B` are evaluated once per directory (is this directory D, or
  *    below it?) and leave a per-directory context: a category forced on everything below, or name
@@ -48,7 +48,8 @@ const LOG_CACHE_DIRS = ['log', 'logs', 'cache', 'caches', '.cache', '_cacache'];
 
 export const BUILTIN_RULES: Rules = deepFreeze({
   categories: [
-    { name: 'core dumps', patterns: ['core', 'core.[0-9]*', '*.core', '/var/lib/systemd/coredump/**', '/var/crash/**'] },
+    // core.PID: digits only (core.5.gz is core(5), a man page)
+    { name: 'core dumps', patterns: ['core', 'core.+([0-9])', '*.core', '/var/lib/systemd/coredump/**', '/var/crash/**'] },
     { name: 'trash', patterns: ['**/.Trash-*/**', '**/.local/share/Trash/**'] },
     {
       name: 'backups',
@@ -447,19 +448,21 @@ function compile(rules: Rules): Compiled {
   return c;
 }
 
-/** what holds in a directory: inherited from its parent, plus what its own rules add */
-interface Ctx {
-  forced: number;
-  /** guards switched off (bit per guard) */
-  mask: number;
-  /** name tests active here and below */
-  deep: NameTest[];
-  /** name tests for the files of this directory: deep plus this directory's own */
-  here: NameTest[];
+/** what holds in a directory: inherited from its parent, plus what its own rules add (one shape) */
+class Ctx {
+  constructor(
+    readonly forced: number,
+    /** guards switched off (bit per guard) */
+    readonly mask: number,
+    /** name tests active here and below */
+    readonly deep: NameTest[],
+    /** name tests for the files of this directory: deep plus this directory's own */
+    readonly here: NameTest[],
+  ) {}
 }
 
 const EMPTY: NameTest[] = [];
-const START: Ctx = { forced: NO_CAT, mask: 0, deep: EMPTY, here: EMPTY };
+const START = new Ctx(NO_CAT, 0, EMPTY, EMPTY);
 
 function dirCtx(c: Compiled, parent: Ctx, name: string, dirPath: string, isRoot: boolean, marker: number): Ctx {
   let rules: DirRule[] | undefined = c.dirByName.get(name);
@@ -469,7 +472,7 @@ function dirCtx(c: Compiled, parent: Ctx, name: string, dirPath: string, isRoot:
         (rules = rules ? [...rules] : []).push(g.rule);
   }
   if (isRoot && c.rootRules.length) rules = rules ? [...rules, ...c.rootRules] : c.rootRules;
-  if (!rules && marker === NO_CAT) return parent.here === parent.deep ? parent : { ...parent, here: parent.deep };
+  if (!rules && marker === NO_CAT) return parent.here === parent.deep ? parent : new Ctx(parent.forced, parent.mask, parent.deep, parent.deep);
   let forced = Math.min(parent.forced, marker);
   let mask = parent.mask;
   let deep = parent.deep;
@@ -485,7 +488,7 @@ function dirCtx(c: Compiled, parent: Ctx, name: string, dirPath: string, isRoot:
       else (own ??= []).push(e.test!);
     }
   }
-  return { forced, mask, deep, here: own ? [...deep, ...own] : deep };
+  return new Ctx(forced, mask, deep, own ? [...deep, ...own] : deep);
 }
 
 /** the category of a file named `name` in a directory with context x (NO_CAT: none) */
@@ -549,43 +552,8 @@ export function categorize(tree: Tree, rules: Rules, opts: CategorizeOptions = {
   const top = Math.max(0, Math.floor(opts.top ?? 5));
   if (tree.count === 0) return [];
   const c = compile(rules);
-  const nc = c.names.length;
-  const bytes = new Float64Array(nc);
-  const count = new Float64Array(nc);
-  const oldest = new Float64Array(nc).fill(Infinity);
-  const newest = new Float64Array(nc).fill(-1);
-  const tops: Top[][] = c.names.map(() => []);
-  const links: (Set<string> | null)[] = c.names.map(() => null);
+  const acc = new Totals(tree, c.names.length, top);
   const names = treeNames(tree);
-
-  const take = (i: number, cat: number, dir: string, name: string) => {
-    if (tree.isHardlink(i)) {
-      const key = tree.devOf(i) + ':' + tree.inoOf(i);
-      const s = (links[cat] ??= new Set());
-      if (s.has(key)) return;
-      s.add(key);
-    }
-    const b = tree.ownD(i);
-    bytes[cat] += b;
-    count[cat]++;
-    const m = tree.mtimeOf(i);
-    if (m >= 0) {
-      if (m < oldest[cat]) oldest[cat] = m;
-      if (m > newest[cat]) newest[cat] = m;
-    }
-    if (top > 0) {
-      const t = tops[cat];
-      if (t.length < top) t.push({ bytes: b, mtime: m, dir, name });
-      else if (b > t[top - 1].bytes) t[top - 1] = { bytes: b, mtime: m, dir, name };
-      else return;
-      // keep it sorted, biggest first (ties: first seen first)
-      for (let k = t.length - 1; k > 0 && t[k - 1].bytes < t[k].bytes; k--) {
-        const tmp = t[k - 1];
-        t[k - 1] = t[k];
-        t[k] = tmp;
-      }
-    }
-  };
   const { path: rootPath, outPrefix } = treeRootPath(tree, opts.prefix);
   // the root's ancestors first: /var/log/** holds for a scan of /var/log/nginx
   let ctx = START;
@@ -598,66 +566,120 @@ export function categorize(tree: Tree, rules: Rules, opts: CategorizeOptions = {
       ctx = dirCtx(c, ctx, parts[k], p, false, NO_CAT);
     }
   }
-
   if (!tree.isDir(0)) {
     if (tree.type(0) === EntryType.File && !tree.excluded(0)) {
       const cut = rootPath.lastIndexOf('/');
       const cat = pathCat(c, ctx, classify(c, ctx, rootPath.slice(cut + 1)), rootPath.slice(0, cut), rootPath.slice(cut + 1));
-      if (cat !== NO_CAT) take(0, cat, rootPath.slice(0, cut), rootPath.slice(cut + 1));
+      if (cat !== NO_CAT) acc.take(0, cat, rootPath.slice(0, cut), rootPath.slice(cut + 1));
     }
-  } else {
-    const { len } = names;
-    const fl = entryFlags(tree);
-    const stI: number[] = [0];
-    const stP: string[] = [rootPath];
-    const stN: string[] = [rootPath.slice(rootPath.lastIndexOf('/') + 1)];
-    const stX: Ctx[] = [ctx];
-    const markersOn = c.restic !== NO_CAT || c.borg !== NO_CAT;
-    const pathTests = c.pathTests.length > 0;
-    while (stI.length) {
-      const d = stI.pop()!;
-      const dp = stP.pop()!;
-      const dn = stN.pop()!;
-      const px = stX.pop()!;
-      const kids = tree.children(d);
-      const marker = markersOn ? markerOf(c, kids, fl, len, names) : NO_CAT;
-      const x = dirCtx(c, px, dn, dp, d === 0 && dp === '', marker);
-      for (let j = 0; j < kids.length; j++) {
-        const k = kids[j];
-        const f = fl[k];
-        if (f & EF_EXCL) continue;
-        const t = f & EF_TYPE;
-        if (t === EntryType.Dir) {
-          const name = names.name(k);
-          stI.push(k);
-          stP.push(dp + '/' + name);
-          stN.push(name);
-          stX.push(x);
-        } else if (t === EntryType.File) {
-          const name = names.name(k);
-          let cat = classify(c, x, name);
-          if (pathTests) cat = pathCat(c, x, cat, dp, name);
-          if (cat !== NO_CAT) take(k, cat, dp, name);
-        }
+  } else walk(tree, c, names, entryFlags(tree), acc, rootPath, ctx);
+  return acc.result(c.names, outPrefix);
+}
+
+/** the depth-first pass: an explicit stack of directories with their paths, names and contexts */
+function walk(tree: Tree, c: Compiled, names: TreeNames, fl: Uint8Array, acc: Totals, rootPath: string, ctx: Ctx): void {
+  const stI: number[] = [0];
+  const stP: string[] = [rootPath];
+  const stN: string[] = [rootPath.slice(rootPath.lastIndexOf('/') + 1)];
+  const stX: Ctx[] = [ctx];
+  // repositories hold a file named config: only its directories need a closer look
+  const candidates = c.restic !== NO_CAT || c.borg !== NO_CAT ? parentsNamed(tree, names, fl, CONFIG) : null;
+
+  while (stI.length) {
+    const d = stI.pop()!;
+    const dp = stP.pop()!;
+    const dn = stN.pop()!;
+    const kids = tree.children(d);
+    const x = dirCtx(c, stX.pop()!, dn, dp, d === 0 && dp === '', candidates !== null && candidates.has(d) ? markerOf(c, kids, fl, names) : NO_CAT);
+    for (let j = 0; j < kids.length; j++) {
+      const k = kids[j];
+      const t = fl[k] & (EF_TYPE | EF_EXCL);
+      if (t === EntryType.Dir) {
+        const name = names.name(k);
+        stI.push(k);
+        stP.push(dp + '/' + name);
+        stN.push(name);
+        stX.push(x);
+      } else if (t === EntryType.File) fileIn(c, acc, x, k, dp, names.name(k));
+    }
+  }
+}
+
+function fileIn(c: Compiled, acc: Totals, x: Ctx, k: number, dir: string, name: string): void {
+  let cat = classify(c, x, name);
+  if (c.pathTests.length) cat = pathCat(c, x, cat, dir, name);
+  if (cat !== NO_CAT) acc.take(k, cat, dir, name);
+}
+
+/** what is counted per category */
+class Totals {
+  bytes: Float64Array;
+  count: Float64Array;
+  oldest: Float64Array;
+  newest: Float64Array;
+  tops: Top[][];
+  links: (Set<string> | null)[];
+  constructor(
+    readonly tree: Tree,
+    n: number,
+    readonly top: number,
+  ) {
+    this.bytes = new Float64Array(n);
+    this.count = new Float64Array(n);
+    this.oldest = new Float64Array(n).fill(Infinity);
+    this.newest = new Float64Array(n).fill(-1);
+    this.tops = Array.from({ length: n }, () => []);
+    this.links = Array.from({ length: n }, () => null);
+  }
+
+  take(i: number, cat: number, dir: string, name: string): void {
+    const tree = this.tree;
+    if (tree.isHardlink(i)) {
+      const key = tree.devOf(i) + ':' + tree.inoOf(i);
+      const s = (this.links[cat] ??= new Set());
+      if (s.has(key)) return;
+      s.add(key);
+    }
+    const b = tree.ownD(i);
+    this.bytes[cat] += b;
+    this.count[cat]++;
+    const m = tree.mtimeOf(i);
+    if (m >= 0) {
+      if (m < this.oldest[cat]) this.oldest[cat] = m;
+      if (m > this.newest[cat]) this.newest[cat] = m;
+    }
+    const top = this.top;
+    if (top > 0) {
+      const t = this.tops[cat];
+      if (t.length < top) t.push({ bytes: b, mtime: m, dir, name });
+      else if (b > t[top - 1].bytes) t[top - 1] = { bytes: b, mtime: m, dir, name };
+      else return;
+      // keep it sorted, biggest first (ties: first seen first)
+      for (let k = t.length - 1; k > 0 && t[k - 1].bytes < t[k].bytes; k--) {
+        const tmp = t[k - 1];
+        t[k - 1] = t[k];
+        t[k] = tmp;
       }
     }
   }
 
-  const out: Category[] = [];
-  for (let k = 0; k < nc; k++) {
-    if (count[k] === 0) continue;
-    out.push({
-      name: c.names[k],
-      bytes: bytes[k],
-      count: count[k],
-      oldest: oldest[k] === Infinity ? -1 : oldest[k],
-      newest: newest[k],
-      biggest: tops[k].map(
-        (t): CategoryItem => ({ path: Buffer.from(outPrefix + t.dir + '/' + t.name, 'latin1').toString('utf8'), bytes: t.bytes, mtime: t.mtime }),
-      ),
-    });
+  result(names: string[], outPrefix: string): Category[] {
+    const out: Category[] = [];
+    for (let k = 0; k < names.length; k++) {
+      if (this.count[k] === 0) continue;
+      out.push({
+        name: names[k],
+        bytes: this.bytes[k],
+        count: this.count[k],
+        oldest: this.oldest[k] === Infinity ? -1 : this.oldest[k],
+        newest: this.newest[k],
+        biggest: this.tops[k].map(
+          (t): CategoryItem => ({ path: Buffer.from(outPrefix + t.dir + '/' + t.name, 'latin1').toString('utf8'), bytes: t.bytes, mtime: t.mtime }),
+        ),
+      });
+    }
+    return out;
   }
-  return out;
 }
 
 /** the category after the globs matched against whole paths (those that could not be split) */
@@ -669,8 +691,30 @@ function pathCat(c: Compiled, x: Ctx, cat: number, dir: string, name: string): n
   return cat;
 }
 
+const CONFIG = Uint8Array.from(Buffer.from('config'));
+
+/**
+ * The directories holding a regular file of this name: one flat pass over the names (cheaper than
+ * looking at every directory's children, above all before V8 has optimized the pass).
+ */
+function parentsNamed(tree: Tree, names: TreeNames, fl: Uint8Array, name: Uint8Array): Set<number> {
+  const out = new Set<number>();
+  const { bytes, off, len } = names;
+  const n = name.length;
+  const first = name[0];
+  const parent = tree.parent;
+  for (let i = 1; i < tree.count; i++) {
+    if (len[i] !== n || bytes[off[i]] !== first) continue;
+    let k = 1;
+    while (k < n && bytes[off[i] + k] === name[k]) k++;
+    if (k === n && (fl[i] & (EF_TYPE | EF_EXCL)) === EntryType.File) out.add(parent[i]);
+  }
+  return out;
+}
+
 /** restic: config + data/ index/ keys/ snapshots/; borg: README + config + data/ */
-function markerOf(c: Compiled, kids: Uint32Array, fl: Uint8Array, len: Uint32Array, names: TreeNames): number {
+function markerOf(c: Compiled, kids: Uint32Array, fl: Uint8Array, names: TreeNames): number {
+  const len = names.len;
   let has = 0;
   for (let j = 0; j < kids.length; j++) {
     const k = kids[j];

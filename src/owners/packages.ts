@@ -1,9 +1,13 @@
 /**
  * Which package installed the space: dpkg's file lists (and rpm's database when there is no dpkg),
- * read once into a map from absolute path to package, then one depth-first pass over the tree.
+ * read once into a map from absolute path to package and a hash table of (directory, name), then
+ * one depth-first pass over the tree that looks each entry up by its name's bytes.
  *
- * Paths are compared as latin1 strings of their raw bytes (one char per byte): lossless for names
- * that are not UTF-8, and cheap to build from the tree's name buffer. The lists are read the same way.
+ * Map keys are latin1 strings of the paths' raw bytes (one char per byte): lossless for names that
+ * are not UTF-8. The lists are read the same way.
+ *
+ * Also here, shared by the other attribution passes (kinds, services, users): the tree's names read
+ * in one go, its entries' flags, its root's path.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,38 +38,196 @@ export interface PackageMapOptions {
  * Read the package file lists. Directories (any listed path that is the parent of another listed path)
  * are left out: they are shared by many packages. A path listed under a top-level directory that is a
  * symlink into /usr (`/bin/ls` with /bin -> usr/bin) is also stored under its /usr form (`/usr/bin/ls`).
+ * When two lists name a path, the first (in the directory's order) keeps it.
+ *
+ * What attribution needs (a hash table of directory and name, see PathTable) is built here, from the
+ * lists' bytes; the map of strings itself is filled on its first use (100,000 strings in a Map cost
+ * more than the rest of the loading, and attribution does not need them).
  */
 export function loadPackageMap(opts: PackageMapOptions = {}): PackageMap {
   const root = opts.root ?? '/';
   const infoDir = opts.infoDir ?? path.join(root, 'var/lib/dpkg/info');
-  const map: PackageMap = new Map();
-  const dirs = new Set<string>();
-  let files: string[] = [];
+  let names: string[] = [];
   try {
-    files = fs.readdirSync(infoDir);
+    names = fs.readdirSync(infoDir).filter((f) => f.endsWith('.list'));
   } catch {
     // no dpkg
   }
-  for (const f of files) {
-    if (!f.endsWith('.list')) continue;
-    let text: string;
+  const lists: { pkg: string; text: Buffer }[] = [];
+  let bytes = 0;
+  for (const f of names) {
     try {
-      text = fs.readFileSync(path.join(infoDir, f), 'latin1');
+      const text = fs.readFileSync(path.join(infoDir, f));
+      lists.push({ pkg: f.slice(0, -5), text });
+      bytes += text.length;
     } catch {
-      continue;
+      // unreadable: skipped
     }
-    addLines(map, dirs, text, f.slice(0, -5));
   }
-  if (map.size === 0 && opts.rpm !== false && opts.infoDir === undefined) readRpm(map, dirs);
+  if (!lists.length && opts.rpm !== false && opts.infoDir === undefined) lists.push(...readRpm());
+  const aliases = mergedUsrAliases(root);
+  const b = new TableBuilder(bytes / 64);
+  /** the /usr forms of /bin/x and the like: [path, package number] pairs */
+  const aliased: (string | number)[] = [];
+  // backwards, a later list over an earlier one: the first list keeps a path
+  for (let k = lists.length - 1; k >= 0; k--) tableLines(b, lists[k].text, b.pkgNo(lists[k].pkg), aliases, aliased);
+  // then the aliases, over nothing: explicit /usr paths (and directories) win
+  for (let k = aliased.length - 2; k >= 0; k -= 2) {
+    const p = aliased[k] as string;
+    const cut = p.lastIndexOf('/');
+    b.add(b.dirOf(p.slice(0, cut)), p, cut + 1, aliased[k + 1] as number, NEVER);
+  }
+  return new ListedPaths(b.t, () => mapOf(lists, aliases));
+}
+
+/** the lists' paths into the table (directories become directories when a path below them comes) */
+function tableLines(b: TableBuilder, buf: Buffer, pkgNo: number, aliases: [string, string][], aliased: (string | number)[]): void {
+  const n = buf.length;
+  let dirStart = -1; // the previous line's directory: buf[dirStart, dirStart + dirLen)
+  let dirLen = -1;
+  let dirNo = -1;
+  for (let s = 0; s < n; ) {
+    let e = buf.indexOf(0x0a, s);
+    if (e < 0) e = n;
+    let end = e;
+    const start = s;
+    s = e + 1;
+    if (end > start && buf[end - 1] === 0x0d) end--;
+    while (end - start > 1 && buf[end - 1] === 0x2f) end--;
+    if (end - start < 2 || buf[start] !== 0x2f || (end - start === 2 && buf[start + 1] === 0x2e)) continue;
+    let slash = end - 1;
+    while (buf[slash] !== 0x2f) slash--;
+    const len = slash - start;
+    // lists are sorted: consecutive lines mostly share their directory
+    let same = len === dirLen;
+    for (let i = 0; same && i < len; i++) same = buf[start + i] === buf[dirStart + i];
+    if (!same) {
+      dirNo = b.dirOf(buf.toString('latin1', start, slash));
+      dirStart = start;
+      dirLen = len;
+    }
+    // the name's two hashes (as hashStr)
+    let h = 0x811c9dc5 | 0;
+    let g = 0x9747b28c | 0;
+    for (let i = slash + 1; i < end; i++) {
+      const c = buf[i];
+      h = Math.imul(h ^ c, 0x01000193);
+      g = Math.imul(g ^ c, 0x5bd1e995);
+      g ^= g >>> 15;
+    }
+    b.t.put(dirNo, h, g, pkgNo, NOT_DIR);
+    if (aliases.length) {
+      const c = buf[start + 1];
+      if (c === 0x62 || c === 0x73 || c === 0x6c) {
+        // b, s, l
+        const line = buf.toString('latin1', start, end);
+        for (const [from, to] of aliases)
+          if (line.startsWith(from)) {
+            aliased.push(to + line.slice(from.length), pkgNo);
+            break;
+          }
+      }
+    }
+  }
+}
+
+/**
+ * A PackageMap whose strings are read from the lists on first use; `table` is what attribution uses
+ * (valid while the map is not changed).
+ */
+class ListedPaths extends Map<string, string> {
+  private fill: (() => Map<string, string>) | null;
+  constructor(
+    readonly table: PathTable,
+    fill: () => Map<string, string>,
+  ) {
+    super();
+    this.fill = fill;
+  }
+  /** not filled yet: the table is all there is, and it is right */
+  get pending(): boolean {
+    return this.fill !== null;
+  }
+  private ready(): void {
+    const f = this.fill;
+    if (!f) return;
+    this.fill = null;
+    for (const [k, v] of f()) super.set(k, v);
+    tables.set(this, { size: super.size, table: this.table });
+  }
+  override get size(): number {
+    this.ready();
+    return super.size;
+  }
+  override get(k: string): string | undefined {
+    this.ready();
+    return super.get(k);
+  }
+  override has(k: string): boolean {
+    this.ready();
+    return super.has(k);
+  }
+  override set(k: string, v: string): this {
+    this.ready();
+    return super.set(k, v);
+  }
+  override delete(k: string): boolean {
+    this.ready();
+    return super.delete(k);
+  }
+  override clear(): void {
+    this.ready();
+    super.clear();
+  }
+  override forEach(f: (v: string, k: string, m: Map<string, string>) => void, self?: unknown): void {
+    this.ready();
+    super.forEach(f, self);
+  }
+  override keys(): MapIterator<string> {
+    this.ready();
+    return super.keys();
+  }
+  override values(): MapIterator<string> {
+    this.ready();
+    return super.values();
+  }
+  override entries(): MapIterator<[string, string]> {
+    this.ready();
+    return super.entries();
+  }
+  override [Symbol.iterator](): MapIterator<[string, string]> {
+    this.ready();
+    return super[Symbol.iterator]();
+  }
+}
+
+/** the lists as a map of strings: the same choices as the table */
+function mapOf(lists: { pkg: string; text: Buffer }[], aliases: [string, string][]): Map<string, string> {
+  const r: Reading = { map: new Map(), dirs: new Set(), aliases, aliased: [] };
+  for (let k = lists.length - 1; k >= 0; k--) addLines(r, lists[k].text.toString('latin1'), lists[k].pkg);
+  const { map, dirs } = r;
   for (const d of dirs) map.delete(d);
-  addMergedUsrAliases(map, root);
-  pathTable(map); // built now, with the loading: attribution only looks up
+  for (let k = r.aliased.length - 2; k >= 0; k -= 2) {
+    const p = r.aliased[k];
+    if (!map.has(p) && !dirs.has(p)) map.set(p, r.aliased[k + 1]);
+  }
   return map;
 }
 
-/** one path a line; `/.` and blank lines skipped; the first package listing a path keeps it */
-function addLines(map: PackageMap, dirs: Set<string>, text: string, pkg: string): void {
-  let lastDir = '';
+interface Reading {
+  map: Map<string, string>;
+  /** every listed path that is the parent of a listed path */
+  dirs: Set<string>;
+  /** [/bin/, /usr/bin/] and the like */
+  aliases: [string, string][];
+  /** the /usr forms of listed paths, and their packages, in pairs */
+  aliased: string[];
+}
+
+/** one path a line; `/.` and blank lines skipped; a later list wins */
+function addLines(r: Reading, text: string, pkg: string): void {
+  const { map, dirs, aliases } = r;
+  let lastDir: string | null = null;
   let s = 0;
   const n = text.length;
   while (s < n) {
@@ -74,45 +236,59 @@ function addLines(map: PackageMap, dirs: Set<string>, text: string, pkg: string)
     let line = text.slice(s, e);
     s = e + 1;
     if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (line.length > 1 && line.endsWith('/')) line = line.replace(/\/+$/, '') || '/';
     if (line.length < 2 || line.charCodeAt(0) !== 0x2f || line === '/.') continue;
-    if (line.length > 1 && line.endsWith('/')) line = line.replace(/\/+$/, '');
     const slash = line.lastIndexOf('/');
-    if (slash > 0) {
-      const dir = line.slice(0, slash);
-      // lists are sorted: consecutive lines mostly share their directory
-      if (dir !== lastDir) {
+    // lists are sorted: consecutive lines mostly share their directory
+    const dir = line.slice(0, slash);
+    if (dir !== lastDir) {
+      lastDir = dir;
+      if (slash > 0) {
         dirs.add(dir);
-        lastDir = dir;
+        for (const [from, to] of aliases) {
+          // /bin → /usr/bin, /bin/sub → /usr/bin/sub
+          if (slash === from.length - 1 && line.startsWith(from)) dirs.add(to.slice(0, -1));
+          else if (dir.startsWith(from)) dirs.add(to + dir.slice(from.length));
+        }
       }
     }
-    if (!map.has(line)) map.set(line, pkg);
+    map.set(line, pkg);
+    if (aliases.length) {
+      const c = line.charCodeAt(1);
+      if (c === 0x62 || c === 0x73 || c === 0x6c) {
+        // b, s, l
+        for (const [from, to] of aliases)
+          if (line.startsWith(from)) {
+            r.aliased.push(to + line.slice(from.length), pkg);
+            break;
+          }
+      }
+    }
   }
 }
 
-/** rpm's file lists (slow: seconds); only when dpkg has none and rpm is installed */
-function readRpm(map: PackageMap, dirs: Set<string>): void {
-  const r = spawnSync('rpm', ['-qa', '--queryformat', '[%{FILENAMES}\t%{NAME}\n]'], {
-    encoding: 'latin1',
+/** rpm's file lists as dpkg-like lists (slow: seconds); only when dpkg has none and rpm is installed */
+function readRpm(): { pkg: string; text: Buffer }[] {
+  const out = spawnSync('rpm', ['-qa', '--queryformat', '[%{FILENAMES}\t%{NAME}\n]'], {
     maxBuffer: 1 << 30,
     timeout: 60_000,
     stdio: ['ignore', 'pipe', 'ignore'],
   });
-  if (r.error || r.status !== 0 || !r.stdout) return;
+  if (out.error || out.status !== 0 || !out.stdout) return [];
   const byPkg = new Map<string, string[]>();
-  for (const line of r.stdout.split('\n')) {
+  for (const line of out.stdout.toString('latin1').split('\n')) {
     const tab = line.lastIndexOf('\t');
     if (tab <= 0) continue;
-    const p = line.slice(0, tab);
     const pkg = line.slice(tab + 1);
     let l = byPkg.get(pkg);
     if (!l) byPkg.set(pkg, (l = []));
-    l.push(p);
+    l.push(line.slice(0, tab));
   }
-  for (const [pkg, paths] of byPkg) addLines(map, dirs, paths.join('\n'), pkg);
+  return [...byPkg].map(([pkg, paths]) => ({ pkg, text: Buffer.from(paths.sort().join('\n'), 'latin1') }));
 }
 
-/** /bin/x → /usr/bin/x (and the like) when ROOT/bin is a symlink into /usr */
-function addMergedUsrAliases(map: PackageMap, root: string): void {
+/** [/bin/, /usr/bin/] and the like, for ROOT's top-level directories that are symlinks into /usr */
+function mergedUsrAliases(root: string): [string, string][] {
   const aliases: [string, string][] = [];
   for (const d of MERGED_DIRS) {
     let target: string;
@@ -125,19 +301,7 @@ function addMergedUsrAliases(map: PackageMap, root: string): void {
     const resolved = path.posix.resolve('/', target);
     if (resolved.startsWith('/usr/')) aliases.push([d + '/', resolved + '/']);
   }
-  if (!aliases.length) return;
-  const add: [string, string][] = [];
-  for (const [p, pkg] of map) {
-    const c = p.charCodeAt(1);
-    if (c !== 0x62 && c !== 0x73 && c !== 0x6c) continue; // b, s, l
-    for (const [from, to] of aliases) {
-      if (p.startsWith(from)) {
-        add.push([to + p.slice(from.length), pkg]);
-        break;
-      }
-    }
-  }
-  for (const [p, pkg] of add) if (!map.has(p)) map.set(p, pkg);
+  return aliases;
 }
 
 export interface PackageAttributionOptions {
@@ -156,19 +320,21 @@ interface Acc {
  * The map as one hash table of (directory, name) pairs, so that the pass needs no path strings and
  * touches little memory: a directory of the lists is a number, its entries are found by the hash of
  * their names computed from the tree's bytes. Two independent 32-bit hashes (and the directory)
- * identify a name. Built once per map (by the loader).
+ * identify a name (a false match would take two 32-bit collisions in one directory). Built by the
+ * loader, or once per map handed in (cached while its size stays the same).
  */
 class PathTable {
   mask: number;
   /** 4 ints a slot, together so that a probe touches one cache line: dir (-1: empty), h1, h2, value */
   slots: Int32Array;
+  used = 0;
   /** values: >= 0 a file, its package's index in `pkgs`; < 0 a directory, -(its number) - 1 */
   pkgs: string[] = [];
   dirs = 1; // 0 is `/`
 
   constructor(entries: number) {
     let size = 1024;
-    while (size < entries * 2) size *= 2;
+    while (size * 0.5 < entries) size *= 2;
     this.mask = size - 1;
     this.slots = new Int32Array(size * 4);
     for (let i = 0; i < this.slots.length; i += 4) this.slots[i] = -1;
@@ -184,45 +350,100 @@ class PathTable {
       if (d === dir && s[o + 1] === h1 && s[o + 2] === h2) return s[o + 3];
     }
   }
-  /** store unless present; returns the value now stored */
-  put(dir: number, h1: number, h2: number, val: number): number {
+  /**
+   * Store val for (dir, name): a new entry always; over an old one when `over` says so (called with
+   * the old value). Returns the value now stored.
+   */
+  put(dir: number, h1: number, h2: number, val: number, over: (old: number) => boolean): number {
+    if (this.used * 10 >= this.mask * 7) this.grow();
     const s = this.slots;
     const mask = this.mask;
     for (let i = (Math.imul(dir, 0x9e3779b1) ^ h1) & mask; ; i = (i + 1) & mask) {
       const o = i << 2;
       const d = s[o];
-      if (d === dir && s[o + 1] === h1 && s[o + 2] === h2) return s[o + 3];
+      if (d === dir && s[o + 1] === h1 && s[o + 2] === h2) {
+        if (over(s[o + 3])) s[o + 3] = val;
+        return s[o + 3];
+      }
       if (d === -1) {
         s[o] = dir;
         s[o + 1] = h1;
         s[o + 2] = h2;
         s[o + 3] = val;
+        this.used++;
         return val;
       }
+    }
+  }
+  private grow(): void {
+    const old = this.slots;
+    const size = (this.mask + 1) * 2;
+    this.mask = size - 1;
+    this.slots = new Int32Array(size * 4);
+    for (let i = 0; i < this.slots.length; i += 4) this.slots[i] = -1;
+    const s = this.slots;
+    for (let o = 0; o < old.length; o += 4) {
+      const dir = old[o];
+      if (dir === -1) continue;
+      let i = (Math.imul(dir, 0x9e3779b1) ^ old[o + 1]) & this.mask;
+      while (s[i << 2] !== -1) i = (i + 1) & this.mask;
+      s.set(old.subarray(o, o + 4), i << 2);
     }
   }
 }
 
 const NOT_FOUND = 0x7fffffff;
+const NEVER = () => false;
+/** a directory replaces a file entry of the same path (listed before its contents), never a directory */
+const NOT_DIR = (old: number) => old >= 0;
 
-/** two independent 32-bit hashes of bytes (or of a latin1 string's chars): the first returned, the second in H2 */
-let H2 = 0;
-function hashBytes(b: Uint8Array, o: number, len: number): number {
-  let h = 0x811c9dc5 | 0;
-  let g = 0x9747b28c | 0;
-  for (const e = o + len; o < e; o++) {
-    const c = b[o];
-    h = Math.imul(h ^ c, 0x01000193);
-    g = Math.imul(g ^ c, 0x5bd1e995);
-    g ^= g >>> 15;
+/** builds a PathTable path by path */
+class TableBuilder {
+  t: PathTable;
+  private dirNos = new Map<string, number>([['', 0]]);
+  private pkgNos = new Map<string, number>();
+
+  constructor(entries: number) {
+    this.t = new PathTable(entries);
   }
-  H2 = g;
-  return h;
+  /** the number of a directory ('' is `/`), made when new */
+  dirOf(dir: string): number {
+    let n = this.dirNos.get(dir);
+    if (n !== undefined) return n;
+    const cut = dir.lastIndexOf('/');
+    const parent = this.dirOf(cut > 0 ? dir.slice(0, cut) : '');
+    const t = this.t;
+    const h1 = hashStr(dir, cut + 1);
+    const v = t.put(parent, h1, H2, -t.dirs - 1, NOT_DIR);
+    if (v === -t.dirs - 1) t.dirs++;
+    n = -v - 1;
+    this.dirNos.set(dir, n);
+    return n;
+  }
+  pkgNo(pkg: string): number {
+    let k = this.pkgNos.get(pkg);
+    if (k === undefined) {
+      this.pkgNos.set(pkg, (k = this.t.pkgs.length));
+      this.t.pkgs.push(pkg);
+    }
+    return k;
+  }
+  /** the file named path.slice(from) in directory dirNo belongs to pkgNo; over an entry there when `over` says */
+  add(dirNo: number, path: string, from: number, pkgNo: number, over: (old: number) => boolean): void {
+    const h1 = hashStr(path, from);
+    this.t.put(dirNo, h1, H2, pkgNo, over);
+  }
 }
-function hashStr(s: string): number {
+
+/**
+ * Two independent 32-bit hashes of a latin1 string's chars (= the bytes it stands for): the first
+ * returned, the second left in H2. attributePackages computes the same from the tree's bytes.
+ */
+let H2 = 0;
+function hashStr(s: string, from = 0): number {
   let h = 0x811c9dc5 | 0;
   let g = 0x9747b28c | 0;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = from; i < s.length; i++) {
     const c = s.charCodeAt(i);
     h = Math.imul(h ^ c, 0x01000193);
     g = Math.imul(g ^ c, 0x5bd1e995);
@@ -235,49 +456,24 @@ function hashStr(s: string): number {
 const tables = new WeakMap<PackageMap, { size: number; table: PathTable }>();
 
 function pathTable(map: PackageMap): PathTable {
+  if (map instanceof ListedPaths && map.pending) return map.table;
   const c = tables.get(map);
   if (c && c.size === map.size) return c.table;
-  const t = new PathTable(map.size * 1.2 + 1024);
-  const dirNo = new Map<string, number>([['', 0]]);
-  const pkgNo = new Map<string, number>();
-  const dirOf = (dir: string): number => {
-    let n = dirNo.get(dir);
-    if (n !== undefined) return n;
-    const cut = dir.lastIndexOf('/');
-    const parent = dirOf(cut > 0 ? dir.slice(0, cut) : '');
-    const h1 = hashStr(dir.slice(cut + 1));
-    const v = t.put(parent, h1, H2, -t.dirs - 1);
-    if (v === -t.dirs - 1) t.dirs++;
-    n = v < 0 ? -v - 1 : t.dirs++; // (a file of that name cannot be: directories are not in the map)
-    dirNo.set(dir, n);
-    return n;
-  };
+  const b = new TableBuilder(map.size);
   let lastDir: string | null = null;
-  let last = 0;
-  let lastPkg = '';
-  let lastPkgNo = -1;
+  let lastDirNo = 0;
   for (const [p, pkg] of map) {
     const cut = p.lastIndexOf('/');
     if (cut < 0) continue;
     const dir = p.slice(0, cut);
     if (dir !== lastDir) {
-      last = dirOf(dir);
+      lastDirNo = b.dirOf(dir);
       lastDir = dir;
     }
-    if (pkg !== lastPkg || lastPkgNo < 0) {
-      let k = pkgNo.get(pkg);
-      if (k === undefined) {
-        pkgNo.set(pkg, (k = t.pkgs.length));
-        t.pkgs.push(pkg);
-      }
-      lastPkg = pkg;
-      lastPkgNo = k;
-    }
-    const h1 = hashStr(p.slice(cut + 1));
-    t.put(last, h1, H2, lastPkgNo);
+    b.add(lastDirNo, p, cut + 1, b.pkgNo(pkg), NOT_DIR);
   }
-  tables.set(map, { size: map.size, table: t });
-  return t;
+  tables.set(map, { size: map.size, table: b.t });
+  return b.t;
 }
 
 /**
@@ -324,6 +520,22 @@ export function attributePackages(tree: Tree, map: PackageMap, opts: PackageAttr
     }
     const { bytes: nb, off, len } = treeNames(tree);
     const fl = entryFlags(tree);
+    // every name's two hashes, in one flat pass (cheaper than a call per name while V8 warms up)
+    const n = tree.count;
+    const h1s = new Int32Array(n);
+    const h2s = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      let h = 0x811c9dc5 | 0;
+      let g = 0x9747b28c | 0;
+      for (let o = off[i], e = o + len[i]; o < e; o++) {
+        const ch = nb[o];
+        h = Math.imul(h ^ ch, 0x01000193);
+        g = Math.imul(g ^ ch, 0x5bd1e995);
+        g ^= g >>> 15;
+      }
+      h1s[i] = h;
+      h2s[i] = g;
+    }
     // depth first, an explicit stack of directories with their numbers in the table
     const stI: number[] = [0];
     const stN: number[] = [node];
@@ -335,8 +547,7 @@ export function attributePackages(tree: Tree, map: PackageMap, opts: PackageAttr
         const k = kids[j];
         const f = fl[k];
         if (f & EF_EXCL) continue;
-        let v = NOT_FOUND;
-        if (nd >= 0) v = t.find(nd, hashBytes(nb, off[k], len[k]), H2);
+        const v = nd >= 0 ? t.find(nd, h1s[k], h2s[k]) : NOT_FOUND;
         if ((f & EF_TYPE) === EntryType.Dir) {
           stI.push(k);
           stN.push(v < 0 ? -v - 1 : -1);
@@ -371,6 +582,19 @@ const MAX_ONE_STRING = 256 * 1024 * 1024;
  * used). One latin1 string of the whole buffer, cut with substring: no native call per name.
  */
 export function treeNames(tree: Tree): TreeNames {
+  // the attributions run one after the other on the same tree: the first one's table is kept for
+  // the others until the current task ends (and checked against changes to the tree)
+  const c = lastNames;
+  if (c && c.tree === tree && c.count === tree.count && c.version === tree.version && c.buf === tree.names) return c.names;
+  const names = readNames(tree);
+  if (!lastNames) queueMicrotask(() => (lastNames = null));
+  lastNames = { tree, count: tree.count, version: tree.version, buf: tree.names, names };
+  return names;
+}
+
+let lastNames: { tree: Tree; count: number; version: number; buf: Uint8Array; names: TreeNames } | null = null;
+
+function readNames(tree: Tree): TreeNames {
   const n = tree.count;
   const nm = tree.names;
   const off = new Uint32Array(n);

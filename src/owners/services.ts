@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Tree } from '../tree/tree.js';
 import { EntryType } from '../model/entry.js';
 import type { ServiceBytes } from './types.js';
-import { EF_EXCL, EF_TYPE, entryFlags, treeNames, treeRootPath } from './packages.js';
+import { EF_EXCL, EF_TYPE, entryFlags, treeNames, treeRootPath, type TreeNames } from './packages.js';
 
 export interface ServiceHints {
   /** unit file names (`nginx.service`, `getty@.service`) */
@@ -215,6 +215,7 @@ export function attributeServices(tree: Tree, hints: ServiceHints, opts: Service
 
   // depth first, an explicit stack: directory, its path, name, depth below `/` (times 2, +1 below
   // /var or /run: only there do the path rules apply), owner
+  const candidates = dataDirCandidates(tree, names, fl);
   const stI: number[] = [0];
   const stP: string[] = [rootPath];
   const stN: string[] = [parts[parts.length - 1]];
@@ -230,33 +231,26 @@ export function attributeServices(tree: Tree, hints: ServiceHints, opts: Service
     const depth = dd >> 1;
     let m: [Kind, string] | null = null;
     if (dd & 1 && depth <= ruleDepth) m = match(dp, dp.slice(0, dp.length - dn.length - 1), dn);
-    // one look at the children: subdirectories pushed, and what the directory holds for the
-    // data-directory recognisers
+    // the subdirectories, pushed (their owner is set below, once this directory's is known)
     const first = stI.length;
-    let marks = 0;
     for (let j = 0; j < kids.length; j++) {
       const k = kids[j];
-      const len = lens[k];
-      const o = off[k];
-      const dir = (fl[k] & EF_TYPE) === EntryType.Dir;
-      if (len === 10) {
-        if (!dir && eq(nb, o, PG_VERSION)) marks |= M_PGVERSION;
-      } else if (len === 4) {
-        if (dir && eq(nb, o, BASE)) marks |= M_BASE;
-      } else if (len === 7) {
-        if (!dir && eq(nb, o, IBDATA1)) marks |= M_IBDATA;
-      } else if (len === 5) {
-        if (dir && eq(nb, o, MYSQL)) marks |= M_MYSQLDIR;
-      }
-      // x.ibd
-      if (len > 4 && nb[o + len - 1] === 0x64 && nb[o + len - 2] === 0x62 && nb[o + len - 3] === 0x69 && nb[o + len - 4] === 0x2e) marks |= M_IBD;
-      if (dir) {
-        const name = names.name(k);
-        stI.push(k);
-        stP.push(dp + '/' + name);
-        stN.push(name);
-        stD.push(depth === 0 ? 2 | (name === 'var' || name === 'run' ? 1 : 0) : dd + 2);
-        stO.push(null);
+      if ((fl[k] & EF_TYPE) !== EntryType.Dir) continue;
+      const name = names.name(k);
+      stI.push(k);
+      stP.push(dp + '/' + name);
+      stN.push(name);
+      stD.push(depth === 0 ? 2 | (name === 'var' || name === 'run' ? 1 : 0) : dd + 2);
+      stO.push(null);
+    }
+    // what the directory holds, for the data-directory recognisers
+    let marks = candidates.get(d) ?? 0;
+    if (marks) {
+      for (let j = 0; j < kids.length; j++) {
+        const k = kids[j];
+        if ((fl[k] & EF_TYPE) !== EntryType.Dir) continue;
+        if (lens[k] === 4 && eq(nb, off[k], BASE)) marks |= M_BASE;
+        else if (lens[k] === 5 && eq(nb, off[k], MYSQL)) marks |= M_MYSQLDIR;
       }
     }
     if (marks) m = marked(marks) ?? m;
@@ -275,6 +269,31 @@ export function attributeServices(tree: Tree, hints: ServiceHints, opts: Service
     .filter((a) => a.bytes > 0 || a.files > 0)
     .map((a) => ({ name: a.name, kind: a.kind, bytes: a.bytes, files: a.files, paths: a.paths }))
     .sort((x, y) => y.bytes - x.bytes || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+}
+
+/**
+ * The directories holding a file named PG_VERSION or ibdata1, or a file *.ibd, with those marks:
+ * one flat pass over the names (cheaper than looking at every directory's children).
+ */
+function dataDirCandidates(tree: Tree, names: TreeNames, fl: Uint8Array): Map<number, number> {
+  const out = new Map<number, number>();
+  const { bytes: nb, off, len: lens } = names;
+  const parent = tree.parent;
+  for (let i = 1; i < tree.count; i++) {
+    const len = lens[i];
+    if (len < 5) continue;
+    const o = off[i];
+    let m = 0;
+    // x.ibd
+    if (nb[o + len - 1] === 0x64 && nb[o + len - 2] === 0x62 && nb[o + len - 3] === 0x69 && nb[o + len - 4] === 0x2e) m = M_IBD;
+    else if (len === 10 && eq(nb, o, PG_VERSION)) m = M_PGVERSION;
+    else if (len === 7 && eq(nb, o, IBDATA1)) m = M_IBDATA;
+    else continue;
+    if ((fl[i] & (EF_TYPE | EF_EXCL)) !== EntryType.File) continue;
+    const p = parent[i];
+    out.set(p, (out.get(p) ?? 0) | m);
+  }
+  return out;
 }
 
 /** a database data directory, by what it holds */
