@@ -53,7 +53,8 @@ export interface ProcSnapshot {
   elapsedMs: number;
 }
 
-export interface DeletedOpen {
+/** An open file and the process holding it. */
+export interface HeldFile {
   pid: number;
   command: string;
   user: string;
@@ -62,20 +63,15 @@ export interface DeletedOpen {
   fd: number;
   path: string;
   bytes: number;
+}
+
+export interface DeletedOpen extends HeldFile {
   diskBytes: number;
   /** how to get the space back, printed for the user (never done by us) */
   fix: string;
 }
 
-export interface Writer {
-  pid: number;
-  command: string;
-  user: string;
-  unit: string | null;
-  container: string | null;
-  fd: number;
-  path: string;
-  bytes: number;
+export interface Writer extends HeldFile {
   append: boolean;
   grewBytes: number;
 }
