@@ -98,6 +98,23 @@ export function parseCmdline(raw: string): string {
   return raw.slice(0, end).replace(/\0/g, ' ');
 }
 
+/** Where fdinfoNumber stopped (a variable, not a returned pair: the per-fd path allocates nothing). */
+let fdinfoEnd = 0;
+
+/** The number after an fdinfo key: skip blanks, read digits in `radix` (10 or 8); -1 when none. */
+function fdinfoNumber(buf: Uint8Array, i: number, len: number, radix: number): number {
+  while (i < len && (buf[i] === 0x09 || buf[i] === 0x20)) i++;
+  let v = 0;
+  let any = false;
+  while (i < len && buf[i]! >= 0x30 && buf[i]! < 0x30 + radix) {
+    v = v * radix + (buf[i]! - 0x30);
+    i++;
+    any = true;
+  }
+  fdinfoEnd = i;
+  return any ? v : -1;
+}
+
 /**
  * fdinfo bytes ("pos:\t<decimal>\nflags:\t<octal>\n...") → pos and flags; -1 for what is missing.
  * Works on a byte buffer so the per-fd path allocates nothing.
@@ -110,31 +127,17 @@ export function parseFdinfo(buf: Uint8Array, len: number): { pos: number; flags:
     // line starts at i
     if (buf[i] === 0x70 && buf[i + 1] === 0x6f && buf[i + 2] === 0x73 && buf[i + 3] === 0x3a) {
       // "pos:"
-      i += 4;
-      while (i < len && (buf[i] === 0x09 || buf[i] === 0x20)) i++;
-      let v = 0;
-      let any = false;
-      while (i < len && buf[i]! >= 0x30 && buf[i]! <= 0x39) {
-        v = v * 10 + (buf[i]! - 0x30);
-        i++;
-        any = true;
-      }
-      if (any) pos = v;
+      const v = fdinfoNumber(buf, i + 4, len, 10);
+      i = fdinfoEnd;
+      if (v >= 0) pos = v;
     } else if (
       buf[i] === 0x66 && buf[i + 1] === 0x6c && buf[i + 2] === 0x61 && buf[i + 3] === 0x67 &&
       buf[i + 4] === 0x73 && buf[i + 5] === 0x3a
     ) {
       // "flags:"
-      i += 6;
-      while (i < len && (buf[i] === 0x09 || buf[i] === 0x20)) i++;
-      let v = 0;
-      let any = false;
-      while (i < len && buf[i]! >= 0x30 && buf[i]! <= 0x37) {
-        v = v * 8 + (buf[i]! - 0x30);
-        i++;
-        any = true;
-      }
-      if (any) flags = v;
+      const v = fdinfoNumber(buf, i + 6, len, 8);
+      i = fdinfoEnd;
+      if (v >= 0) flags = v;
     }
     while (i < len && buf[i] !== 0x0a) i++;
     i++;

@@ -15,6 +15,7 @@ import { emptyEntry, Entry, EntryType, Excluded, isUnorderedSink, Sink, Unordere
 import { createRequire } from 'node:module';
 import { NF, Piece, scanEngine, ScanEngine, Task, WorkerConfig, WorkerMessage, workerMain } from './worker.js';
 import { KERNFS_MAGICS } from './kernfs.js';
+import { errnoText } from '../util/errors.js';
 import { childKey, DfsQueue } from './dfsqueue.js';
 
 export interface ScanOptions {
@@ -89,22 +90,6 @@ interface Frame {
   pieceIdx: number;
   subs: { entry: Entry; id: number }[];
   subPos: number;
-}
-
-function errText(code: string | undefined): string {
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOTDIR':
-      return 'not a directory';
-    case 'ELOOP':
-      return 'too many levels of symbolic links';
-    default:
-      return code ?? 'unknown error';
-  }
 }
 
 function statToEntry(st: fs.Stats, name: Uint8Array): Entry {
@@ -190,13 +175,13 @@ export class Scanner {
       rootPath = fs.realpathSync(this.root);
       st = fs.lstatSync(rootPath);
     } catch (e) {
-      return Promise.reject(new ScanError(`cannot scan ${this.root}: ${errText((e as NodeJS.ErrnoException).code)}`));
+      return Promise.reject(new ScanError(`cannot scan ${this.root}: ${errnoText((e as NodeJS.ErrnoException).code)}`));
     }
     if (!st.isDirectory()) return Promise.reject(new ScanError(`cannot scan ${this.root}: not a directory`));
     try {
       fs.accessSync(rootPath, fs.constants.R_OK | fs.constants.X_OK);
     } catch (e) {
-      return Promise.reject(new ScanError(`cannot read ${rootPath}: ${errText((e as NodeJS.ErrnoException).code)}`));
+      return Promise.reject(new ScanError(`cannot read ${rootPath}: ${errnoText((e as NodeJS.ErrnoException).code)}`));
     }
     (this as { root: string }).root = rootPath;
     if (process.env.DISKBLAME_NO_CHDIR === undefined) {
@@ -357,20 +342,8 @@ export class Scanner {
     for (const piece of m.pieces) {
       const t = this.tasks.get(piece.id);
       if (!t) continue;
-      if (piece.anchor >= 0) {
-        t.ownAnchor = piece.anchor;
-        this.anchors.set(piece.anchor, 1);
-      }
-      const via = t.ownAnchor >= 0 ? t.ownAnchor : t.anchorRef;
-      for (const sub of piece.subs) {
-        const id = this.nextId++;
-        if (via >= 0) this.anchors.set(via, (this.anchors.get(via) ?? 0) + 1);
-        const kid = this.newTask(sub[1], sub[2], m.nums[sub[0] * NF + 2], via);
-        kid.key = childKey(t.key, t.kidN++);
-        this.tasks.set(id, kid);
-        (sub as unknown as unknown[])[3] = id;
-        this.queue.push(kid.key, id);
-      }
+      const via = this.takeAnchor(t, piece);
+      for (const sub of piece.subs) (sub as unknown as unknown[])[3] = this.queueChild(t, sub, m.nums[sub[0] * NF + 2], via, -1);
       t.pieces.push({ msg: m, piece });
       this.pending += piece.count;
       if (piece.err) t.err = piece.err;
@@ -401,14 +374,10 @@ export class Scanner {
       const t = this.tasks.get(piece.id);
       if (!t) continue;
       if (piece.err) {
-        if (piece.id === 0) throw new ScanError(`cannot read ${this.root}: ${errText(piece.err)}`);
+        if (piece.id === 0) throw new ScanError(`cannot read ${this.root}: ${errnoText(piece.err)}`);
         sink.markReadError(t.handle);
       }
-      if (piece.anchor >= 0) {
-        t.ownAnchor = piece.anchor;
-        this.anchors.set(piece.anchor, 1);
-      }
-      const via = t.ownAnchor >= 0 ? t.ownAnchor : t.anchorRef;
+      const via = this.takeAnchor(t, piece);
       let sub = 0;
       for (let r = piece.start; r < piece.start + piece.count; r++) {
         const len = names[no] | (names[no + 1] << 8);
@@ -418,16 +387,7 @@ export class Scanner {
         const flags = readRecord(nums, o, e);
         const h = sink.addUnder(t.handle, e);
         this.bytes += e.dsize;
-        if (flags & 64) {
-          const s = piece.subs[sub++];
-          const kid = this.newTask(s[1], s[2], e.dev, via);
-          if (via >= 0) this.anchors.set(via, (this.anchors.get(via) ?? 0) + 1);
-          kid.key = childKey(t.key, t.kidN++);
-          kid.handle = h;
-          const id = this.nextId++;
-          this.tasks.set(id, kid);
-          this.queue.push(kid.key, id);
-        }
+        if (flags & 64) this.queueChild(t, piece.subs[sub++], e.dev, via, h);
       }
       this.entries += piece.count;
       if (piece.last) {
@@ -439,6 +399,27 @@ export class Scanner {
     }
     this.recycle(m);
     if (this.queue.size === 0 && this.workers.every((w) => w.out === 0)) this.finish(false);
+  }
+
+  /** Note the fd a worker opened for this directory; returns the anchor its children's paths go through. */
+  private takeAnchor(t: TaskState, piece: Piece): number {
+    if (piece.anchor >= 0) {
+      t.ownAnchor = piece.anchor;
+      this.anchors.set(piece.anchor, 1);
+    }
+    return t.ownAnchor >= 0 ? t.ownAnchor : t.anchorRef;
+  }
+
+  /** Queue subdirectory `sub` of `t` for scanning, in depth-first order; returns its task id. */
+  private queueChild(t: TaskState, sub: Piece['subs'][number], dev: number, via: number, handle: number): number {
+    const kid = this.newTask(sub[1], sub[2], dev, via);
+    if (via >= 0) this.anchors.set(via, (this.anchors.get(via) ?? 0) + 1);
+    kid.key = childKey(t.key, t.kidN++);
+    kid.handle = handle;
+    const id = this.nextId++;
+    this.tasks.set(id, kid);
+    this.queue.push(kid.key, id);
+    return id;
   }
 
   private recycle(msg: Msg): void {
@@ -469,7 +450,7 @@ export class Scanner {
       const t = this.tasks.get(f.id)!;
       if (!f.entered) {
         if (!t.pieces.length && !t.done) return;
-        if (t.err && f.id === 0) throw new ScanError(`cannot read ${this.root}: ${errText(t.err)}`);
+        if (t.err && f.id === 0) throw new ScanError(`cannot read ${this.root}: ${errnoText(t.err)}`);
         f.entry.readError = t.err !== null;
         sink.enterDir(f.entry);
         f.entered = true;

@@ -214,6 +214,15 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
     return false;
   }
 
+  /** the directory could not be listed: one final piece that says why */
+  function errorPiece(id: number, anchor: number, code: string | undefined) {
+    beginPiece(id, anchor);
+    piece.err = code || 'EIO';
+    piece.last = true;
+    pieces.push(piece);
+    piece = null;
+  }
+
   function join(baseStr: string | null, baseBuf: Buffer | null, nm: string | Uint8Array): string | Uint8Array {
     if (baseStr !== null && typeof nm === 'string') return baseStr + nm;
     return Buffer.concat([baseBuf ?? Buffer.from(baseStr as string), typeof nm === 'string' ? Buffer.from(nm) : nm]);
@@ -228,11 +237,7 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
         anchor = fs.openSync(base, OPEN_DIR);
         base = '/proc/self/fd/' + anchor;
       } catch (e: any) {
-        beginPiece(t.id, -1);
-        piece.err = e.code || 'EIO';
-        piece.last = true;
-        pieces.push(piece);
-        piece = null;
+        errorPiece(t.id, -1, e.code);
         return;
       }
     }
@@ -256,11 +261,7 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
           break;
         }
     } catch (e: any) {
-      beginPiece(t.id, anchor);
-      piece.err = e.code || 'EIO';
-      piece.last = true;
-      pieces.push(piece);
-      piece = null;
+      errorPiece(t.id, anchor, e.code);
       return;
     }
     reserve(Math.min(list.length, CHUNK), null);

@@ -10,7 +10,7 @@
  * in from a parallel scan); either way a parent always has a smaller index than its children.
  * finish() builds the child index (`kids`) and the directory totals once.
  */
-import { Entry, EntryType, Excluded, Sink, SourceInfo, UnorderedSink } from '../model/entry.js';
+import { emptyEntry, Entry, EntryType, Excluded, Sink, SourceInfo, UnorderedSink } from '../model/entry.js';
 
 export const NONE = 0xffffffff;
 const BIG = 0xffffffff; // marker in asize/dsize32: value lives in the spill map
@@ -603,21 +603,7 @@ function endsWithSlash(b: Uint8Array): boolean {
 
 /** Replays a finished tree into a sink, depth first, without recursion. */
 export async function replayTree(tree: Tree, sink: Sink, from = 0): Promise<void> {
-  const e: Entry = {
-    name: new Uint8Array(0),
-    type: EntryType.File,
-    asize: 0,
-    dsize: 0,
-    dev: 0,
-    ino: 0,
-    nlink: 1,
-    mtime: -1,
-    uid: -1,
-    gid: -1,
-    mode: -1,
-    readError: false,
-    excluded: Excluded.None,
-  };
+  const e = emptyEntry();
   if (tree.count === 0) return;
   const stackDir: number[] = [];
   const stackPos: number[] = [];

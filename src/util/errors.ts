@@ -7,3 +7,20 @@ export class UserError extends Error {
     super(message);
   }
 }
+
+/** What an errno code means, in the words du and ls use. */
+export function errnoText(code: string | undefined): string {
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOTDIR':
+      return 'not a directory';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    default:
+      return code ?? 'unknown error';
+  }
+}

@@ -13,7 +13,7 @@ import { attributeAll, loadOwnerData } from '../../owners/attribute.js';
 import type { Category, DeletedOpen, OwnerBytes, Reconciliation, ServiceBytes, UserBytes, Writer } from '../../owners/types.js';
 import { escapeName } from '../../util/escape.js';
 import { count, duration, size } from '../../util/format.js';
-import { UserError } from '../../util/errors.js';
+import { errnoText, UserError } from '../../util/errors.js';
 import { Progress } from '../progress.js';
 import { out } from '../output.js';
 
@@ -69,7 +69,7 @@ export async function ownersCommand(a: OwnersArgs): Promise<number> {
     vol = volumeOf(root);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot scan ${root}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : String(code)}`);
+    throw new UserError(`cannot scan ${root}: ${errnoText(code)}`);
   }
   let data: ReturnType<typeof loadOwnerData>;
   try {

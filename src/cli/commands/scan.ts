@@ -14,7 +14,7 @@ import { summarize, Summary, TopItem } from '../../report/summary.js';
 import { TotalsSink } from '../../report/totals.js';
 import { escapeName, jsonName } from '../../util/escape.js';
 import { count, duration, pct, size } from '../../util/format.js';
-import { UserError } from '../../util/errors.js';
+import { errnoText, UserError } from '../../util/errors.js';
 import { Progress } from '../progress.js';
 import { out } from '../output.js';
 
@@ -111,8 +111,7 @@ function checkRoot(root: string): void {
     fs.accessSync(root, fs.constants.R_OK | fs.constants.X_OK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : String(code);
-    throw new UserError(`cannot scan ${root}: ${why}`);
+    throw new UserError(`cannot scan ${root}: ${errnoText(code)}`);
   }
   if (!st.isDirectory()) throw new UserError(`cannot scan ${root}: not a directory`);
 }
