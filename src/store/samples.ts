@@ -1,0 +1,88 @@
+/**
+ * Usage samples: one line of JSON per sample in <store>/samples.jsonl, appended. A torn or
+ * corrupt line (a crash, a full disk mid-append) is skipped by the reader, never fatal.
+ * These are the forecast's history.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../util/errors.js';
+import { ensureDir, writeErrorText } from './store.js';
+
+export interface UsageSample {
+  /** ISO 8601 UTC */
+  time: string;
+  mount: string;
+  device: string;
+  fsType: string;
+  sizeBytes: number;
+  usedBytes: number;
+  /** available to unprivileged users (df's Avail) */
+  freeBytes: number;
+  inodes: number;
+  inodesFree: number;
+}
+
+export const SAMPLES_FILE = 'samples.jsonl';
+
+/** statfs of a mount point as a sample (used = blocks - bfree, as df). */
+export function sampleOf(mount: string, device: string, fsType: string, when = new Date()): UsageSample {
+  const s = fs.statfsSync(mount);
+  return {
+    time: when.toISOString(),
+    mount,
+    device,
+    fsType,
+    sizeBytes: s.blocks * s.bsize,
+    usedBytes: (s.blocks - s.bfree) * s.bsize,
+    freeBytes: s.bavail * s.bsize,
+    inodes: s.files,
+    inodesFree: s.ffree,
+  };
+}
+
+/** Append samples with one write (O_APPEND: concurrent writers never interleave lines). */
+export function appendSamples(store: string, samples: UsageSample[]): void {
+  if (samples.length === 0) return;
+  ensureDir(store);
+  const file = path.join(store, SAMPLES_FILE);
+  const text = samples.map((s) => JSON.stringify(s)).join('\n') + '\n';
+  try {
+    fs.appendFileSync(file, text, { mode: 0o600 });
+  } catch (e) {
+    throw new UserError(`cannot record a usage sample in ${file}: ${writeErrorText(e)}`);
+  }
+}
+
+function isSample(o: unknown): o is UsageSample {
+  const s = o as UsageSample;
+  return (
+    !!s && typeof s.time === 'string' && !Number.isNaN(Date.parse(s.time)) && typeof s.mount === 'string' &&
+    Number.isFinite(s.sizeBytes) && Number.isFinite(s.usedBytes)
+  );
+}
+
+/** All samples in the store (optionally of one mount point), oldest first; bad lines skipped. */
+export function readSamples(store: string, mount?: string): { samples: UsageSample[]; skipped: number } {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(store, SAMPLES_FILE), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { samples: [], skipped: 0 };
+    throw new UserError(`cannot read ${path.join(store, SAMPLES_FILE)}: ${writeErrorText(e)}`);
+  }
+  const samples: UsageSample[] = [];
+  let skipped = 0;
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const o = JSON.parse(line);
+      if (isSample(o)) {
+        if (mount === undefined || o.mount === mount) samples.push(o);
+      } else skipped++;
+    } catch {
+      skipped++;
+    }
+  }
+  samples.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+  return { samples, skipped };
+}
