@@ -3,7 +3,20 @@ import { build } from 'esbuild';
 import { chmodSync } from 'node:fs';
 
 const outfile = 'dist/diskblame.mjs';
+// the package-list worker (src/owners/package-worker.ts) as one script, carried inside the bundle
+const worker = await build({
+  entryPoints: ['src/owners/package-worker.ts'],
+  bundle: true,
+  write: false,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
 await build({
+  define: { __DISKBLAME_PACKAGE_WORKER__: JSON.stringify(worker.outputFiles[0].text) },
   entryPoints: ['src/cli/main.ts'],
   outfile,
   bundle: true,

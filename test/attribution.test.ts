@@ -10,7 +10,8 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { Tree } from '../src/tree/tree.js';
 import { emptyEntry, EntryType, type Entry } from '../src/model/entry.js';
-import { attributePackages, loadPackageMap, NO_PACKAGE, type PackageMap } from '../src/owners/packages.js';
+import { attributePackages, buildPackageTable, loadPackageMap, NO_PACKAGE, packageMapFromTable, type PackageMap } from '../src/owners/packages.js';
+import { loadPackageMapInWorker } from '../src/owners/load-async.js';
 import { BUILTIN_RULES, categorize, loadRules, type Rules } from '../src/owners/kinds.js';
 import { attributeUsers, loadUserNames } from '../src/owners/users.js';
 import { attributeServices, loadServiceHints } from '../src/owners/services.js';
@@ -247,6 +248,39 @@ describe('packages: fixture lists, merged-/usr aliases, hard links', () => {
     // without the root's symlinks: no aliases
     const plain = loadPackageMap({ infoDir: info, root: tree });
     assert.equal(plain.get('/usr/bin/foo'), undefined);
+  });
+
+  it('the table built in a worker and kept in a cache gives the same attribution; a stale or corrupt cache is rebuilt', async () => {
+    const t = await scanTree(tree);
+    const want = attributePackages(t, loadPackageMap({ infoDir: info, root }), { prefix: tree });
+    const cacheFile = path.join(root, 'cache', 'packages.bin');
+    const viaWorker = await loadPackageMapInWorker({ infoDir: info, root, cacheFile });
+    assert.deepEqual(attributePackages(t, viaWorker, { prefix: tree }), want, 'worker-built table differs');
+    assert.ok(fs.existsSync(cacheFile), 'no cache written');
+    assert.equal(viaWorker.get('/usr/bin/foo'), 'foo', 'the strings of a worker-built map are read on demand');
+    const hit = buildPackageTable({ infoDir: info, root, cacheFile });
+    assert.equal(hit.cached, true, 'cache not used');
+    assert.deepEqual(attributePackages(t, packageMapFromTable(hit, { infoDir: info, root }), { prefix: tree }), want);
+    // a package installed since: the info directory changed, the cache is stale
+    const extra = path.join(info, 'other.list');
+    fs.writeFileSync(extra, '/usr/bin/other\n');
+    try {
+      const fresh = buildPackageTable({ infoDir: info, root, cacheFile });
+      assert.equal(fresh.cached, false, 'a stale cache was used');
+      const rows = attributePackages(t, packageMapFromTable(fresh, { infoDir: info, root }), { prefix: tree });
+      assert.equal(rows.find((r) => r.name === 'other')?.files, 1);
+    } finally {
+      fs.unlinkSync(extra);
+    }
+    // corrupt and truncated caches: rebuilt, same answer
+    for (const bad of [Buffer.from('garbage'), fs.readFileSync(cacheFile).subarray(0, 100)]) {
+      buildPackageTable({ infoDir: info, root, cacheFile }); // (re)written for the current lists
+      fs.writeFileSync(cacheFile, bad);
+      const again = buildPackageTable({ infoDir: info, root, cacheFile });
+      assert.equal(again.cached, false);
+      assert.deepEqual(attributePackages(t, packageMapFromTable(again, { infoDir: info, root }), { prefix: tree }), want);
+    }
+    assert.deepEqual(fs.readdirSync(path.dirname(cacheFile)), ['packages.bin'], 'temp files left behind');
   });
 
   it('a fixture tree (prefix standing for /): bytes per package from du, a hard-linked file once per package', async () => {

@@ -13,8 +13,12 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const CLI = path.join(ROOT, 'dist/cli/main.js');
 const isRoot = process.getuid?.() === 0;
 
-function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+// the package table cache goes to a temporary directory, not the home of whoever runs the tests
+const CACHE = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-cache-'));
+process.on('exit', () => fs.rmSync(CACHE, { recursive: true, force: true }));
+
+function cli(args: string[], cli = CLI, env: NodeJS.ProcessEnv = {}): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, XDG_CACHE_HOME: CACHE, ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -71,6 +75,26 @@ test('owners on /usr/bin: ls belongs to coreutils; kinds and users are listed', 
   assert.ok(j.users.length >= 1 && j.users[0].user === 'root');
   assert.equal(j.reconciliation.scannedWholeVolume, false);
   assert.match(j.reconciliation.notes.join(' '), /not the volume's root/);
+});
+
+test('the bundle builds the package table in a worker, caches it, and the cached table gives the same packages', { skip: !fs.existsSync('/var/lib/dpkg/info/coreutils.list') && 'no dpkg' }, () => {
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-cache-'));
+  try {
+    const bundle = path.join(ROOT, 'dist/diskblame.mjs');
+    const args = ['owners', '/usr/bin', '--json', '--sample-ms', '0', '--top', '1000'];
+    // DISKBLAME_DEBUG: a worker that fails (and falls back to the main thread) says so on stderr
+    const first = cli(args, bundle, { XDG_CACHE_HOME: cache, DISKBLAME_DEBUG: '1' });
+    assert.equal(first.code, 0, first.stderr);
+    assert.doesNotMatch(first.stderr, /package worker failed/);
+    assert.ok(fs.existsSync(path.join(cache, 'diskblame', 'packages.bin')), 'the worker wrote no cache');
+    const second = cli(args, bundle, { XDG_CACHE_HOME: cache });
+    assert.equal(second.code, 0, second.stderr);
+    const pk = (o: string) => JSON.parse(o).packages;
+    assert.deepEqual(pk(second.stdout), pk(first.stdout));
+    assert.ok(pk(first.stdout).some((p: { name: string }) => p.name.startsWith('coreutils')));
+  } finally {
+    fs.rmSync(cache, { recursive: true, force: true });
+  }
 });
 
 test('owners: bad input is one line and a non-zero exit', () => {

@@ -4,6 +4,7 @@
  */
 import { Tree } from '../tree/tree.js';
 import { attributePackages, loadPackageMap, PackageMap } from './packages.js';
+import { loadPackageMapInWorker, packageCacheFile } from './load-async.js';
 import { attributeServices, loadServiceHints, ServiceHints } from './services.js';
 import { categorize, loadRules, Rules } from './kinds.js';
 import { attributeUsers, loadUserNames } from './users.js';
@@ -35,6 +36,25 @@ export function loadOwnerData(opts: { rules?: string } = {}): OwnerData & { load
     users: loadUserNames(),
   };
   return { ...d, loadMs: performance.now() - t0 };
+}
+
+/**
+ * Start loading the owner data: the small parts now (a broken rules file throws here, before any
+ * scan), the package table in a worker thread. `ready()` resolves once the table is there; its
+ * loadMs is the main thread's own time: the synchronous part plus the wait in ready().
+ */
+export function startOwnerData(opts: { rules?: string; cache?: boolean } = {}): { ready(): Promise<OwnerData & { loadMs: number }> } {
+  const t0 = performance.now();
+  const packages = loadPackageMapInWorker(opts.cache === false ? {} : { cacheFile: packageCacheFile() });
+  const rest = { services: loadServiceHints(), rules: loadRules(opts.rules), users: loadUserNames() };
+  const syncMs = performance.now() - t0;
+  return {
+    async ready() {
+      const t1 = performance.now();
+      const p = await packages;
+      return { ...rest, packages: p, loadMs: syncMs + performance.now() - t1 };
+    },
+  };
 }
 
 export function attributeAll(tree: Tree, data: OwnerData, top = 10): Omit<Attribution, 'loadMs'> {

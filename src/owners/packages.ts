@@ -45,6 +45,13 @@ export interface PackageMapOptions {
  * more than the rest of the loading, and attribution does not need them).
  */
 export function loadPackageMap(opts: PackageMapOptions = {}): PackageMap {
+  const lists = readLists(opts);
+  const aliases = mergedUsrAliases(opts.root ?? '/');
+  return new ListedPaths(buildTable(lists, aliases), () => mapOf(lists, aliases));
+}
+
+/** The package lists' bytes: dpkg's, else rpm's (see loadPackageMap). */
+function readLists(opts: PackageMapOptions): { pkg: string; text: Buffer }[] {
   const root = opts.root ?? '/';
   const infoDir = opts.infoDir ?? path.join(root, 'var/lib/dpkg/info');
   let names: string[] = [];
@@ -54,18 +61,20 @@ export function loadPackageMap(opts: PackageMapOptions = {}): PackageMap {
     // no dpkg
   }
   const lists: { pkg: string; text: Buffer }[] = [];
-  let bytes = 0;
   for (const f of names) {
     try {
-      const text = fs.readFileSync(path.join(infoDir, f));
-      lists.push({ pkg: f.slice(0, -5), text });
-      bytes += text.length;
+      lists.push({ pkg: f.slice(0, -5), text: fs.readFileSync(path.join(infoDir, f)) });
     } catch {
       // unreadable: skipped
     }
   }
   if (!lists.length && opts.rpm !== false && opts.infoDir === undefined) lists.push(...readRpm());
-  const aliases = mergedUsrAliases(root);
+  return lists;
+}
+
+function buildTable(lists: { pkg: string; text: Buffer }[], aliases: [string, string][]): PathTable {
+  let bytes = 0;
+  for (const l of lists) bytes += l.text.length;
   const b = new TableBuilder(bytes / 64);
   /** the /usr forms of /bin/x and the like: [path, package number] pairs */
   const aliased: (string | number)[] = [];
@@ -77,7 +86,100 @@ export function loadPackageMap(opts: PackageMapOptions = {}): PackageMap {
     const cut = p.lastIndexOf('/');
     b.add(b.dirOf(p.slice(0, cut)), p, cut + 1, aliased[k + 1] as number, NEVER);
   }
-  return new ListedPaths(b.t, () => mapOf(lists, aliases));
+  return b.t;
+}
+
+/** A built table as plain data, to cross from a worker thread (slots' buffer transferable). */
+export interface PackageTableData {
+  slots: Int32Array;
+  mask: number;
+  used: number;
+  dirs: number;
+  pkgs: string[];
+}
+
+/**
+ * Read the lists and build the table: what a worker thread does while the scan runs. With
+ * `cacheFile`, a table saved there is used when it was built from the same lists (dpkg's info
+ * directory unchanged since: installing, upgrading or removing a package renames a file in it,
+ * which changes its mtime), else the table is built and saved there (best effort, atomically).
+ */
+export function buildPackageTable(opts: PackageMapOptions & { cacheFile?: string } = {}): PackageTableData & { cached: boolean } {
+  const root = opts.root ?? '/';
+  const aliases = mergedUsrAliases(root);
+  const infoDir = opts.infoDir ?? path.join(root, 'var/lib/dpkg/info');
+  let key: string | null = null;
+  if (opts.cacheFile) {
+    try {
+      const st = fs.statSync(infoDir);
+      key = JSON.stringify(['diskblame-packages-1', infoDir, st.ino, st.mtimeMs, st.ctimeMs, aliases]);
+      const hit = readTableCache(opts.cacheFile, key);
+      if (hit) return { ...hit, cached: true };
+    } catch {
+      key = null; // no dpkg: rpm or nothing, not cached
+    }
+  }
+  const t = buildTable(readLists(opts), aliases);
+  const d = { slots: t.slots, mask: t.mask, used: t.used, dirs: t.dirs, pkgs: t.pkgs };
+  if (opts.cacheFile && key) writeTableCache(opts.cacheFile, key, d);
+  return { ...d, cached: false };
+}
+
+/** the cache file: a length, a JSON header (key, sizes, package names), padding to 4, the slots */
+function readTableCache(file: string, key: string): PackageTableData | null {
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(file);
+  } catch {
+    return null;
+  }
+  try {
+    if (buf.length < 4) return null;
+    const hlen = buf.readUInt32LE(0);
+    if (4 + hlen > buf.length) return null;
+    const h = JSON.parse(buf.toString('utf8', 4, 4 + hlen)) as { key: string; mask: number; used: number; dirs: number; pkgs: string[] };
+    if (h.key !== key || !Array.isArray(h.pkgs)) return null;
+    const off = (4 + hlen + 3) & ~3;
+    const n = (h.mask + 1) * 4;
+    if (!Number.isInteger(h.mask) || buf.length !== off + n * 4) return null;
+    const slots = new Int32Array(n);
+    new Uint8Array(slots.buffer).set(buf.subarray(off));
+    return { slots, mask: h.mask, used: h.used, dirs: h.dirs, pkgs: h.pkgs };
+  } catch {
+    return null; // corrupt: rebuilt and rewritten
+  }
+}
+
+function writeTableCache(file: string, key: string, d: PackageTableData): void {
+  const head = Buffer.from(JSON.stringify({ key, mask: d.mask, used: d.used, dirs: d.dirs, pkgs: d.pkgs }));
+  const off = (4 + head.length + 3) & ~3;
+  const buf = Buffer.alloc(off + d.slots.byteLength);
+  buf.writeUInt32LE(head.length, 0);
+  head.copy(buf, 4);
+  Buffer.from(d.slots.buffer, d.slots.byteOffset, d.slots.byteLength).copy(buf, off);
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(tmp, buf, { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  } catch {
+    try {
+      fs.unlinkSync(tmp); // a full disk or a read-only home: no cache, nothing left behind
+    } catch {
+      /* never written */
+    }
+  }
+}
+
+/** The map for a table built elsewhere; its strings are read from the lists on first use. */
+export function packageMapFromTable(d: PackageTableData, opts: PackageMapOptions = {}): PackageMap {
+  const t = new PathTable(0);
+  t.slots = d.slots;
+  t.mask = d.mask;
+  t.used = d.used;
+  t.dirs = d.dirs;
+  t.pkgs = d.pkgs;
+  return new ListedPaths(t, () => mapOf(readLists(opts), mergedUsrAliases(opts.root ?? '/')));
 }
 
 /** the lists' paths into the table (directories become directories when a path below them comes) */

@@ -325,6 +325,26 @@ export interface ReadProcessesOptions {
   allFiles?: boolean;
 }
 
+/** Look again at the files open for writing: how much each grew since the snapshot was read. */
+export function measureGrowth(snap: ProcSnapshot, procRoot = '/proc'): void {
+  growth(snap.files, procRoot);
+}
+
+function growth(files: OpenFile[], root: string): void {
+  for (const f of files) {
+    if (!f.writing) continue;
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(`${root}/${f.pid}/fd/${f.fd}`, { throwIfNoEntry: false });
+    } catch {
+      continue;
+    }
+    // the fd may have been closed and reused for another file: same inode only
+    if (st === undefined || st.ino !== f.ino || st.dev !== f.dev) continue;
+    f.grewBytes = Math.max(0, st.size - f.bytes);
+  }
+}
+
 const GONE = -1;
 const DENIED = -2;
 
@@ -500,18 +520,7 @@ export async function readProcesses(opts: ReadProcessesOptions = {}): Promise<Pr
 
   if (sampleMs > 0) {
     await new Promise((r) => setTimeout(r, sampleMs));
-    for (const f of files) {
-      if (!f.writing) continue;
-      let st: fs.Stats | undefined;
-      try {
-        st = fs.statSync(`${root}/${f.pid}/fd/${f.fd}`, { throwIfNoEntry: false });
-      } catch {
-        continue;
-      }
-      // the fd may have been closed and reused for another file: same inode only
-      if (st === undefined || st.ino !== f.ino || st.dev !== f.dev) continue;
-      f.grewBytes = Math.max(0, st.size - f.bytes);
-    }
+    growth(files, root);
   }
 
   // not root: other users' fds are unreadable (counted above); hidepid may hide their processes

@@ -8,8 +8,8 @@ import { Tree } from '../../tree/tree.js';
 import { Scanner } from '../../scan/scanner.js';
 import { estimateEntries } from '../../scan/estimate.js';
 import { volumeOf, reconcile, VolumeInfo } from '../../owners/reconcile.js';
-import { readProcesses, deletedOpen, deletedOpenBytes, writers } from '../../owners/procs.js';
-import { attributeAll, loadOwnerData } from '../../owners/attribute.js';
+import { readProcesses, deletedOpen, deletedOpenBytes, measureGrowth, writers } from '../../owners/procs.js';
+import { attributeAll, startOwnerData } from '../../owners/attribute.js';
 import type { Category, DeletedOpen, OwnerBytes, Reconciliation, ServiceBytes, UserBytes, Writer } from '../../owners/types.js';
 import { escapeName } from '../../util/escape.js';
 import { count, duration, size } from '../../util/format.js';
@@ -71,15 +71,17 @@ export async function ownersCommand(a: OwnersArgs): Promise<number> {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(`cannot scan ${root}: ${errnoText(code)}`);
   }
-  let data: ReturnType<typeof loadOwnerData>;
+  let loading: ReturnType<typeof startOwnerData>;
   try {
-    data = loadOwnerData({ rules: a.rules }); // a broken rules file fails before the scan
+    loading = startOwnerData({ rules: a.rules }); // a broken rules file fails before the scan
   } catch (e) {
     throw new UserError((e as Error).message);
   }
 
-  // the processes first: the scan takes a while, and what is open now is what matters
-  const snap = await readProcesses({ sampleMs: a['sample-ms'] });
+  // the processes first: the scan takes a while, and what is open now is what matters; the writers
+  // are looked at again after the scan (at least --sample-ms later) to see which grew
+  const snap = await readProcesses();
+  const snapAt = performance.now();
   const tree = new Tree(estimateEntries(root));
   const scanner = new Scanner(root, tree, { exclude: a.exclude, threads: a.threads });
   const progress = new Progress('scanning', scanner, a.progress !== false && process.stderr.isTTY === true);
@@ -94,11 +96,15 @@ export async function ownersCommand(a: OwnersArgs): Promise<number> {
     progress.stop();
   }
   const scanMs = performance.now() - scanStarted;
+  const data = await loading.ready();
+  const att = attributeAll(tree, data, a.top);
+  const left = a['sample-ms'] - (performance.now() - snapAt);
+  if (left > 0) await new Promise((r) => setTimeout(r, left));
+  if (a['sample-ms'] > 0) measureGrowth(snap);
   const deleted = deletedOpen(snap, vol.dev);
   const heldBytes = deletedOpenBytes(deleted);
   const rec = reconcile(vol, scanner.root, tree.sizeD(0), heldBytes, snap.complete);
   const wr = writers(snap, vol.dev);
-  const att = attributeAll(tree, data, a.top);
   const result: OwnersResult = {
     root: scanner.root,
     volume: vol,
