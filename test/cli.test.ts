@@ -104,8 +104,24 @@ test('Ctrl-C during a scan prints the partial result, marked incomplete, exit 13
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
-    // after start-up (modules loaded, the scan under way), before the scan can end on a cold cache
-    await new Promise((r) => setTimeout(r, 700));
+    // once the scan is under way (the process has a directory of the tree open or as its working
+    // directory: its SIGINT handler is installed by then), before it can end on a cold cache
+    const inTree = () => {
+      const links = [`/proc/${child.pid}/cwd`];
+      try {
+        for (const fd of fs.readdirSync(`/proc/${child.pid}/fd`)) links.push(`/proc/${child.pid}/fd/${fd}`);
+      } catch {
+        return false;
+      }
+      return links.some((l) => {
+        try {
+          return fs.readlinkSync(l).startsWith(tree);
+        } catch {
+          return false;
+        }
+      });
+    };
+    for (let waited = 0; !inTree() && child.exitCode === null && waited < 30_000; waited += 5) await new Promise((r) => setTimeout(r, 5));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((r) => child.on('close', r));
     if (code === 0) {

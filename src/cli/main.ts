@@ -27,6 +27,20 @@ function errorExit(e: unknown): never {
   fail(`${err?.message ?? String(e)}${process.env.DISKBLAME_DEBUG ? '' : ' (DISKBLAME_DEBUG=1 for details)'}`, 1);
 }
 
+/**
+ * yargs renders the whole help text whenever a named command runs, in case it is needed later
+ * (`cacheHelpMessage`): 70-100 ms of string-width work on every `scan`, `owners`... before the
+ * command's first await. The help is rendered on demand anyway when it is shown, so skip the cache.
+ */
+function noHelpCache(y: unknown): void {
+  try {
+    const usage = (y as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }).getInternalMethods?.().getUsageInstance?.();
+    if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+  } catch {
+    /* another yargs: keep its behaviour */
+  }
+}
+
 async function main(): Promise<void> {
   const run = (f: (a: never) => Promise<number>) => async (a: unknown) => {
     try {
@@ -35,7 +49,9 @@ async function main(): Promise<void> {
       errorExit(e);
     }
   };
-  await yargs(hideBin(process.argv))
+  const y = yargs(hideBin(process.argv));
+  noHelpCache(y);
+  await y
     .scriptName('diskblame')
     .usage('diskblame: where the disk space went, who owns it, what changed, when it fills.\n\nUsage: $0 <command> [options]')
     .command(
