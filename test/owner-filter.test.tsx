@@ -252,6 +252,12 @@ test('Owners view: Enter shows the owner\'s paths, largest first; f filters the 
     assert.match(fr, /app\//);
     assert.match(fr, /data\//);
     assert.match(fr, new RegExp(`Filtered disk: ${size(bytes).replace('.', '\\.')}`), 'the root sums the owner\'s bytes');
+    r.stdin.write('\r'); // into app/: old/ only
+    fr = await until(r, /--- .*\/app\n/, 'app/ opened');
+    assert.match(fr, /old\//);
+    assert.doesNotMatch(fr, /logs\//);
+    r.stdin.write('h');
+    await until(r, /data\//, 'back');
     // d on app/ deletes db.bak only: notes.txt and the logs are not shown and stay
     await toRow(r, /app\//);
     r.stdin.write('d');
