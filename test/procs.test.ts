@@ -13,6 +13,8 @@ import {
   deletedOpen,
   deletedOpenBytes,
   fixText,
+  parseUserManager,
+  userManagerUid,
   parseCgroup,
   parseCmdline,
   parseFdinfo,
@@ -290,6 +292,35 @@ describe('parsing', () => {
     // a scope is not restartable: only the truncation (plus the container, when there is one)
     assert.doesNotMatch(fixText(10, 4, 'session-3.scope', null), /systemctl/);
     assert.match(fixText(10, 4, `docker-${H}.scope`, H), /restart container aaaaaaaaaaaa/);
+  });
+
+  it('fix text for user units: the user manager, never the system one', () => {
+    const cases: [string, number | null][] = [
+      ['/user.slice/user-1000.slice/user@1000.service/app.slice/pipewire.service', 1000],
+      ['/user.slice/user-1000.slice/user@1000.service/app.slice/deep.slice/x.service', 1000],
+      ['/user.slice/user-1001.slice/user@1001.service/init.scope', 1001],
+      ['/user.slice/user-1002.slice/odd.service', 1002],
+      ['/user.slice/user-0.slice/session-3.scope', null],
+      // the user manager itself is a system unit
+      ['/user.slice/user-1000.slice/user@1000.service', null],
+      ['/system.slice/nginx.service', null],
+      ['/', null],
+    ];
+    for (const [p, uid] of cases) assert.equal(userManagerUid(p), uid, p);
+    assert.equal(parseUserManager('0::/user.slice/user-1000.slice/user@1000.service/app.slice/pipewire.service\n'), 1000);
+    assert.equal(parseUserManager('1:name=systemd:/user.slice/user-7.slice/user@7.service/app.slice/a.service\n'), 7);
+    assert.equal(parseUserManager('0::/system.slice/cron.service\n'), null);
+
+    const user = fixText(10, 4, 'pipewire.service', null, 'alice').split('\n');
+    assert.match(user[0]!, /^systemctl --user -M alice@ restart pipewire\.service /);
+    assert.ok(!user.some((l) => /^systemctl restart/.test(l)), 'no restart through the system manager');
+    assert.match(user.at(-1)!, /^: > \/proc\/10\/fd\/4 /);
+    // a user without a plain name is quoted for the shell
+    assert.match(fixText(10, 4, 'x.service', null, "o'brien x"), /-M 'o'\\''brien x'@ restart x\.service/);
+    // the user manager itself: a system restart, with what it costs
+    assert.match(fixText(10, 4, 'user@1000.service', null), /^systemctl restart user@1000\.service .*every unit of that user/);
+    // a user's scope (an app, a session) is not restartable
+    assert.doesNotMatch(fixText(10, 4, 'app-foo.scope', null, 'alice'), /systemctl/);
   });
 
   it('deletedOpenBytes and writers on a hand-made snapshot', () => {

@@ -173,3 +173,54 @@ test('tmux: Ctrl-C while scanning opens the partial tree, marked incomplete', { 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// todo: in a real terminal the keys after f (Enter into app/) are not acted on yet: the filtered
+// screen is right, but the program stops answering (seen with tmux only, not with ink-testing-library)
+test('tmux: Owners view → a kind of data → its paths → the browser filtered to it, sums of its files, Esc clears', { skip: !haveTmux && 'tmux not installed', todo: 'keys after f are lost in a real terminal' }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-tui-owners-'));
+  fs.mkdirSync(path.join(dir, 'app/logs'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'app/old'));
+  fs.mkdirSync(path.join(dir, 'data'));
+  fs.writeFileSync(path.join(dir, 'app/logs/app.log'), Buffer.alloc(64 * 1024, 1));
+  fs.writeFileSync(path.join(dir, 'app/old/db.bak'), Buffer.alloc(256 * 1024, 1));
+  fs.writeFileSync(path.join(dir, 'app/old/notes.txt'), Buffer.alloc(96 * 1024, 1));
+  fs.writeFileSync(path.join(dir, 'data/conf.bak'), Buffer.alloc(16 * 1024, 1));
+  fs.writeFileSync(path.join(dir, 'data/big.bin'), Buffer.alloc(512 * 1024, 1));
+  // the cursor row: reverse video, not the header
+  const selected = () =>
+    tmux('capture-pane', '-p', '-e', '-t', 'ui').split('\n').find((l) => l.includes('\x1b[7m') && !l.includes('diskblame ')) ?? '';
+  try {
+    tmux('kill-server');
+    tmux('new-session', '-d', '-s', 'ui', '-x', '100', '-y', '30', `${BIN} ${dir}; echo EXIT=$?; sleep 5`);
+    await waitFor(/\[1 Browse\][\s\S]*app\//);
+    await keys('2');
+    await waitFor(/Kinds of data/, 20_000);
+    for (let k = 0; k < 20 && !/backups/.test(selected()); k++) await keys('j');
+    assert.match(selected(), /backups +\(2 files\)/);
+    await keys('Enter');
+    let s = await waitFor(/kind backups — /);
+    // the owner's files, largest first, full paths
+    assert.ok(s.indexOf(`${dir}/app/old/db.bak`) > 0 && s.indexOf(`${dir}/app/old/db.bak`) < s.indexOf(`${dir}/data/conf.bak`), s);
+    assert.doesNotMatch(s, /big\.bin|notes\.txt|app\.log/);
+    await keys('f');
+    s = await waitFor(/filter: kind backups — 272 KiB in 2 files/);
+    const rows = s.split('\n');
+    const app = rows.find((l) => l.includes('app/'))!;
+    const data = rows.find((l) => l.includes('data/'))!;
+    assert.match(app, /256 KiB/, 'app/ sums db.bak only');
+    assert.match(data, /16 KiB/, 'data/ sums conf.bak only');
+    assert.ok(s.indexOf('app/') < s.indexOf('data/'), 'largest first');
+    assert.match(s, /Filtered disk: 272 KiB/);
+    await keys('Enter'); // into app/: old/ only, logs/ holds nothing of it
+    s = await waitFor(/old\//);
+    assert.doesNotMatch(s, /logs\//);
+    await keys('Escape');
+    s = await waitFor(/logs\//);
+    assert.doesNotMatch(s, /filter: /);
+    await keys('q');
+    await waitFor(/EXIT=0/);
+  } finally {
+    tmux('kill-server');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -57,13 +57,31 @@ export function startOwnerData(opts: { rules?: string; cache?: boolean } = {}): 
   };
 }
 
-export function attributeAll(tree: Tree, data: OwnerData, top = 10): Omit<Attribution, 'loadMs'> {
+/**
+ * Which row of each list every entry counts for: `packages[i]` is the index in `packages` of entry
+ * i's package, -1 when it counts for none (directories for packages and kinds, excluded entries).
+ * The entries labelled k are exactly those whose disk bytes make up row k's `bytes`.
+ */
+export interface OwnerLabels {
+  packages: Int32Array;
+  services: Int32Array;
+  categories: Int32Array;
+  users: Int32Array;
+}
+
+export function attributeAll(tree: Tree, data: OwnerData, top?: number): Omit<Attribution, 'loadMs'>;
+export function attributeAll(tree: Tree, data: OwnerData, top: number, withLabels: true): Omit<Attribution, 'loadMs'> & { labels: OwnerLabels };
+export function attributeAll(tree: Tree, data: OwnerData, top = 10, withLabels = false): Omit<Attribution, 'loadMs'> & { labels?: OwnerLabels } {
   const t0 = performance.now();
+  const n = tree.count;
+  const labels: OwnerLabels | undefined = withLabels
+    ? { packages: new Int32Array(n), services: new Int32Array(n), categories: new Int32Array(n), users: new Int32Array(n) }
+    : undefined;
   const r = {
-    packages: attributePackages(tree, data.packages),
-    services: attributeServices(tree, data.services),
-    categories: categorize(tree, data.rules, { top }),
-    users: attributeUsers(tree, data.users),
+    packages: attributePackages(tree, data.packages, { labels: labels?.packages }),
+    services: attributeServices(tree, data.services, { labels: labels?.services }),
+    categories: categorize(tree, data.rules, { top, labels: labels?.categories }),
+    users: attributeUsers(tree, data.users, labels?.users),
   };
-  return { ...r, attributeMs: performance.now() - t0 };
+  return { ...r, attributeMs: performance.now() - t0, ...(labels ? { labels } : {}) };
 }

@@ -24,7 +24,7 @@ import type { Tree } from '../tree/tree.js';
 import { EntryType } from '../model/entry.js';
 import type { Category, CategoryItem } from './types.js';
 import { UserError } from '../util/errors.js';
-import { EF_EXCL, EF_TYPE, entryFlags, treeNames, treeRootPath, type TreeNames } from './packages.js';
+import { EF_EXCL, EF_TYPE, entryFlags, relabel, treeNames, treeRootPath, type TreeNames } from './packages.js';
 
 /** directory recognisers: every file below a matching directory belongs to the category */
 export type Marker = 'restic' | 'borg';
@@ -534,6 +534,8 @@ export interface CategorizeOptions {
   top?: number;
   /** a directory standing for `/`: the tree's paths are taken relative to it (fixture trees) */
   prefix?: string;
+  /** filled (length tree.count at least) with each counted file's index in the returned list, else -1 */
+  labels?: Int32Array;
 }
 
 interface Top {
@@ -552,7 +554,8 @@ export function categorize(tree: Tree, rules: Rules, opts: CategorizeOptions = {
   const top = Math.max(0, Math.floor(opts.top ?? 5));
   if (tree.count === 0) return [];
   const c = compile(rules);
-  const acc = new Totals(tree, c.names.length, top);
+  const acc = new Totals(tree, c.names.length, top, opts.labels ?? null);
+  opts.labels?.fill(-1);
   const names = treeNames(tree);
   const { path: rootPath, outPrefix } = treeRootPath(tree, opts.prefix);
   // the root's ancestors first: /var/log/** holds for a scan of /var/log/nginx
@@ -573,7 +576,13 @@ export function categorize(tree: Tree, rules: Rules, opts: CategorizeOptions = {
       if (cat !== NO_CAT) acc.take(0, cat, rootPath.slice(0, cut), rootPath.slice(cut + 1));
     }
   } else walk(tree, c, names, entryFlags(tree), acc, rootPath, ctx);
-  return acc.result(c.names, outPrefix);
+  const out = acc.result(c.names, outPrefix);
+  if (opts.labels) {
+    const ids: number[] = [];
+    for (let k = 0; k < c.names.length; k++) if (acc.count[k] > 0) ids.push(k);
+    relabel(opts.labels, tree.count, ids, c.names.length);
+  }
+  return out;
 }
 
 /** the depth-first pass: an explicit stack of directories with their paths, names and contexts */
@@ -623,6 +632,7 @@ class Totals {
     readonly tree: Tree,
     n: number,
     readonly top: number,
+    readonly labels: Int32Array | null,
   ) {
     this.bytes = new Float64Array(n);
     this.count = new Float64Array(n);
@@ -634,6 +644,7 @@ class Totals {
 
   take(i: number, cat: number, dir: string, name: string): void {
     const tree = this.tree;
+    if (this.labels) this.labels[i] = cat;
     if (tree.isHardlink(i)) {
       const key = tree.devOf(i) + ':' + tree.inoOf(i);
       const s = (this.links[cat] ??= new Set());

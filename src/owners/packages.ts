@@ -409,9 +409,16 @@ function mergedUsrAliases(root: string): [string, string][] {
 export interface PackageAttributionOptions {
   /** a directory standing for `/`: the tree's paths are taken relative to it (fixture trees) */
   prefix?: string;
+  /**
+   * filled (length tree.count at least) with the index in the returned list of the package each
+   * counted entry belongs to, -1 for the others (directories, excluded entries): see ownerLabels
+   */
+  labels?: Int32Array;
 }
 
 interface Acc {
+  /** creation order, for the labels */
+  id: number;
   name: string;
   bytes: number;
   files: number;
@@ -586,17 +593,20 @@ function pathTable(map: PackageMap): PathTable {
 export function attributePackages(tree: Tree, map: PackageMap, opts: PackageAttributionOptions = {}): OwnerBytes[] {
   if (tree.count === 0) return [];
   const accs = new Map<string, Acc>();
-  const none: Acc = { name: NO_PACKAGE, bytes: 0, files: 0, links: null };
+  const none: Acc = { id: 0, name: NO_PACKAGE, bytes: 0, files: 0, links: null };
   let lastAcc = none;
+  const labels = opts.labels;
+  labels?.fill(-1);
   const count = (i: number, f: number, pkg: string | undefined) => {
     let a: Acc | undefined;
     if (pkg === undefined) a = none;
     else if (pkg === lastAcc.name) a = lastAcc;
     else {
       a = accs.get(pkg);
-      if (!a) accs.set(pkg, (a = { name: pkg, bytes: 0, files: 0, links: null }));
+      if (!a) accs.set(pkg, (a = { id: accs.size + 1, name: pkg, bytes: 0, files: 0, links: null }));
       lastAcc = a;
     }
+    if (labels) labels[i] = a.id;
     if (f & EF_HARDLINK) {
       const key = tree.devOf(i) + ':' + tree.inoOf(i);
       if (!a.links) a.links = new Set();
@@ -659,9 +669,22 @@ export function attributePackages(tree: Tree, map: PackageMap, opts: PackageAttr
   }
   const rows = [...accs.values()];
   if (none.files) rows.push(none);
-  return rows
-    .map((a) => ({ name: a.name, bytes: a.bytes, files: a.files }))
-    .sort((x, y) => y.bytes - x.bytes || y.files - x.files || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  rows.sort((x, y) => y.bytes - x.bytes || y.files - x.files || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  if (labels) relabel(labels, tree.count, rows.map((a) => a.id), accs.size + 1);
+  return rows.map((a) => ({ name: a.name, bytes: a.bytes, files: a.files }));
+}
+
+/**
+ * Labels written with creation ids, rewritten to positions in the returned list: `ids[k]` is the id
+ * of the row at position k; ids (below `idCount`) with no row become -1.
+ */
+export function relabel(labels: Int32Array, n: number, ids: number[], idCount: number): void {
+  const pos = new Int32Array(idCount).fill(-1);
+  ids.forEach((id, k) => (pos[id] = k));
+  for (let i = 0; i < n; i++) {
+    const v = labels[i];
+    if (v >= 0) labels[i] = pos[v];
+  }
 }
 
 // ------------------------------------------------------------------------------------------------

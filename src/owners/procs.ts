@@ -160,10 +160,58 @@ export function flagsAppend(flags: number): boolean {
   return flags >= 0 && (flags & O_APPEND) !== 0;
 }
 
-/** How to get the space of a deleted-but-open file back (printed, never done by us). */
-export function fixText(pid: number, fd: number, unit: string | null, container: string | null): string {
+/**
+ * The user whose systemd user manager runs the unit of a cgroup path: the uid N of the
+ * `user@N.service` the last unit sits below (`/user.slice/user-N.slice/user@N.service/app.slice/x.service`),
+ * or of the `user-N.slice` when there is no user@N.service part above the unit; null for system units
+ * (including user@N.service itself, which the system manager runs).
+ */
+export function userManagerUid(cgroupPath: string): number | null {
+  const parts = cgroupPath.split('/');
+  let last = -1;
+  for (let i = 0; i < parts.length; i++) if (UNIT_RE.test(parts[i]!)) last = i;
+  if (last < 0) return null;
+  let slice: number | null = null;
+  for (let i = 0; i < last; i++) {
+    const m = /^user@(\d+)\.service$/.exec(parts[i]!);
+    if (m) return Number(m[1]);
+    const s = /^user-(\d+)\.slice$/.exec(parts[i]!);
+    if (s) slice = Number(s[1]);
+  }
+  // a service directly in user-N.slice (not a session scope) belongs to N's manager too
+  return slice !== null && parts[last]!.endsWith('.service') && !/^user@\d+\.service$/.test(parts[last]!) ? slice : null;
+}
+
+/** userManagerUid over /proc/PID/cgroup: the same lines parseCgroup takes the unit from, in its order */
+export function parseUserManager(text: string): number | null {
+  const v2: string[] = [];
+  const named: string[] = [];
+  for (const line of text.split('\n')) {
+    const a = line.indexOf(':');
+    const b = a < 0 ? -1 : line.indexOf(':', a + 1);
+    if (b < 0) continue;
+    const ctl = line.slice(a + 1, b);
+    if (line.slice(0, a) === '0' && ctl === '') v2.push(line.slice(b + 1));
+    else if (ctl === 'name=systemd') named.push(line.slice(b + 1));
+  }
+  for (const p of [...v2, ...named]) if (parseCgroupPath(p).unit !== null) return userManagerUid(p);
+  return null;
+}
+
+/**
+ * How to get the space of a deleted-but-open file back (printed, never done by us). `unitUser`: the
+ * unit runs in this user's systemd user manager (name, or uid when it has none): the restart goes
+ * there (`systemctl --user -M USER@`, systemd 248 and later; runnable by root), never to the system manager.
+ */
+export function fixText(pid: number, fd: number, unit: string | null, container: string | null, unitUser: string | null = null): string {
   const lines: string[] = [];
-  if (unit !== null && unit.endsWith('.service'))
+  if (unit !== null && unit.endsWith('.service') && unitUser !== null) {
+    const u = shellWord(unitUser);
+    lines.push(`systemctl --user -M ${u}@ restart ${unit}   # a unit of ${u}'s user manager: restarting it closes the file and releases the space`);
+    lines.push(`  (systemd before 248: runuser -u ${u} -- env XDG_RUNTIME_DIR=/run/user/$(id -u ${u}) systemctl --user restart ${unit})`);
+  } else if (unit !== null && /^user@\d+\.service$/.test(unit))
+    lines.push(`systemctl restart ${unit}   # the user manager itself: this stops and restarts every unit of that user`);
+  else if (unit !== null && unit.endsWith('.service'))
     lines.push(`systemctl restart ${unit}   # restarting the service closes the file and releases the space`);
   else if (container !== null)
     lines.push(`restart container ${container.slice(0, 12)} (docker/podman restart)   # releases the space`);
@@ -203,7 +251,7 @@ export function deletedOpen(snap: ProcSnapshot, dev?: number): DeletedOpenFile[]
       path: f.path,
       bytes: f.bytes,
       diskBytes: f.diskBytes,
-      fix: fixText(f.pid, f.fd, unit, container),
+      fix: fixText(f.pid, f.fd, unit, container, p?.unitUser ?? null),
       dev: f.dev,
       ino: f.ino,
     });
@@ -304,6 +352,11 @@ function readFdinfo(path: string): { pos: number; flags: number } {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** a user name as one shell word (names are [a-z0-9_.-] almost always; quoted otherwise) */
+function shellWord(s: string): string {
+  return /^[A-Za-z0-9_.%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 function errCode(e: unknown): string | undefined {
@@ -489,6 +542,8 @@ export async function readProcesses(opts: ReadProcessesOptions = {}): Promise<Pr
       const uid = parseStatusUid(status);
       const cg = readProcText(`${base}/cgroup`);
       const { unit, container } = cg === null ? { unit: null, container: null } : parseCgroup(cg);
+      const managerUid = cg === null ? null : parseUserManager(cg);
+      const unitUser = managerUid === null ? null : users.get(managerUid) ?? String(managerUid);
 
       // a process that vanishes now is dropped with whatever was read of it
       const mark = files.length;
@@ -512,7 +567,7 @@ export async function readProcesses(opts: ReadProcessesOptions = {}): Promise<Pr
       else scannedFds += n;
       if (pid === 1) sawInit = true;
       if (uid !== myUid) othersSeen = true;
-      processes.push({ pid, command, uid, user: users.get(uid) ?? String(uid), unit, container });
+      processes.push({ pid, command, uid, user: users.get(uid) ?? String(uid), unit, container, unitUser });
     }
   } finally {
     if (savedCwd !== null) process.chdir(savedCwd);

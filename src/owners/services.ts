@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Tree } from '../tree/tree.js';
 import { EntryType } from '../model/entry.js';
 import type { ServiceBytes } from './types.js';
-import { EF_EXCL, EF_TYPE, entryFlags, treeNames, treeRootPath, type TreeNames } from './packages.js';
+import { EF_EXCL, EF_TYPE, entryFlags, relabel, treeNames, treeRootPath, type TreeNames } from './packages.js';
 
 export interface ServiceHints {
   /** unit file names (`nginx.service`, `getty@.service`) */
@@ -105,6 +105,8 @@ export function loadServiceHints(opts: ServiceHintsOptions = {}): ServiceHints {
 export interface ServiceAttributionOptions {
   /** a directory standing for `/`: the tree's paths are taken relative to it (fixture trees) */
   prefix?: string;
+  /** filled (length tree.count at least) with each counted entry's index in the returned list, else -1 */
+  labels?: Int32Array;
 }
 
 type Kind = ServiceBytes['kind'];
@@ -126,6 +128,7 @@ const UNIT_PARENTS = new Set(['/var/lib', '/var/cache', '/var/log', '/var/spool'
 const DOCKER_STORAGE = new Set(['overlay2', 'overlay', 'image', 'vfs', 'fuse-overlayfs', 'btrfs', 'zfs', 'aufs']);
 
 interface Acc {
+  id: number;
   kind: Kind;
   name: string;
   bytes: number;
@@ -157,11 +160,14 @@ export function attributeServices(tree: Tree, hints: ServiceHints, opts: Service
   const ownerFor = (kind: Kind, name: string, dirPath: string): Acc => {
     const key = kind + '\0' + name;
     let a = accs.get(key);
-    if (!a) accs.set(key, (a = { kind, name, bytes: 0, files: 0, paths: [], links: null }));
+    if (!a) accs.set(key, (a = { id: accs.size, kind, name, bytes: 0, files: 0, paths: [], links: null }));
     a.paths.push(Buffer.from(outPrefix + dirPath, 'latin1').toString('utf8') || '/');
     return a;
   };
+  const labels = opts.labels;
+  labels?.fill(-1);
   const add = (a: Acc, i: number, dir: boolean) => {
+    if (labels) labels[i] = a.id;
     if (!dir && tree.isHardlink(i)) {
       const key = tree.devOf(i) + ':' + tree.inoOf(i);
       if (!a.links) a.links = new Set();
@@ -265,10 +271,11 @@ export function attributeServices(tree: Tree, hints: ServiceHints, opts: Service
       }
     }
   }
-  return [...accs.values()]
+  const rows = [...accs.values()]
     .filter((a) => a.bytes > 0 || a.files > 0)
-    .map((a) => ({ name: a.name, kind: a.kind, bytes: a.bytes, files: a.files, paths: a.paths }))
     .sort((x, y) => y.bytes - x.bytes || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  if (labels) relabel(labels, tree.count, rows.map((a) => a.id), accs.size);
+  return rows.map((a) => ({ name: a.name, kind: a.kind, bytes: a.bytes, files: a.files, paths: a.paths }));
 }
 
 /**

@@ -37,6 +37,8 @@ export interface ProcessInfo {
   unit: string | null;
   /** container id (docker, podman, containerd, cri-o) from the cgroup path, or null */
   container: string | null;
+  /** the unit runs in this user's systemd user manager (user@UID.service): the user's name (uid when unnamed) */
+  unitUser?: string | null;
 }
 
 /** What was read from /proc: processes and their open regular files. */

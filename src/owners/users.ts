@@ -32,7 +32,7 @@ export function loadUserNames(passwd = '/etc/passwd'): Map<number, string> {
  * a hard-linked inode once; `files` counts the non-directory entries. Excluded entries are left out.
  * Users missing from `names` are shown by number; entries without an owner (imports) as `(unknown)`.
  */
-export function attributeUsers(tree: Tree, names: Map<number, string>): UserBytes[] {
+export function attributeUsers(tree: Tree, names: Map<number, string>, labels?: Int32Array): UserBytes[] {
   // sums per (uid, gid) slot of the tree's owner table, folded into uids at the end
   const slots = tree.ownerUid.length;
   const bytesOf = new Float64Array(slots);
@@ -69,5 +69,14 @@ export function attributeUsers(tree: Tree, names: Map<number, string>): UserByte
   const out: UserBytes[] = [];
   for (const [uid, b] of bytes)
     out.push({ uid, user: uid < 0 ? '(unknown)' : names.get(uid) ?? String(uid), bytes: b, files: files.get(uid) ?? 0 });
-  return out.sort((x, y) => y.bytes - x.bytes || x.uid - y.uid);
+  out.sort((x, y) => y.bytes - x.bytes || x.uid - y.uid);
+  if (labels) {
+    // every counted entry (directories too) is its owner's, by its slot in the owner table
+    const row = new Map<number, number>();
+    out.forEach((u, k) => row.set(u.uid, k));
+    const bySlot = new Int32Array(slots);
+    for (let o = 0; o < slots; o++) bySlot[o] = row.get(tree.ownerUid[o]) ?? -1;
+    for (let i = 0; i < n; i++) labels[i] = fl[i] & EF_EXCL ? -1 : bySlot[owner[i]];
+  }
+  return out;
 }

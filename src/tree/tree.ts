@@ -13,16 +13,16 @@
 import { emptyEntry, Entry, EntryType, Excluded, Sink, SourceInfo, UnorderedSink } from '../model/entry.js';
 
 export const NONE = 0xffffffff;
-const BIG = 0xffffffff; // marker in asize/dsize32: value lives in the spill map
+export const BIG = 0xffffffff; // marker in asize/dsize32: value lives in the spill map
 const NO_MTIME = 0xffffffff;
 const NO_MODE = 0xffff;
 
 // flags byte
-const F_TYPE = 0x03;
-const F_HARDLINK = 0x04;
+export const F_TYPE = 0x03;
+export const F_HARDLINK = 0x04;
 const F_READERR = 0x08;
 const F_EXCL_SHIFT = 4; // 3 bits
-const F_EXCL = 0x70;
+export const F_EXCL = 0x70;
 const F_SUBERR = 0x80; // directory: an error somewhere below
 /** excluded-field value of an entry deleted or replaced after the scan (never exported, never counted) */
 const REMOVED = 7;
@@ -369,7 +369,12 @@ export class Tree implements Sink, UnorderedSink {
 
   /** Entry i and everything below it are gone (deleted from disk, or about to be rescanned). */
   removeSubtree(i: number): void {
-    const stack = [i];
+    this.removeSubtrees([i]);
+  }
+
+  /** Several entries (and everything below each) are gone: one reindex for all of them. */
+  removeSubtrees(list: ArrayLike<number>): void {
+    const stack = Array.from(list);
     while (stack.length) {
       const k = stack.pop()!;
       this.flags[k] = (this.flags[k] & ~F_EXCL) | (REMOVED << F_EXCL_SHIFT);

@@ -11,7 +11,8 @@ import { estimateEntries } from '../scan/estimate.js';
 import { count, duration, size } from '../util/format.js';
 import { escapeName } from '../util/escape.js';
 import { Browser } from './Browser.js';
-import { OwnersView } from './OwnersView.js';
+import { OwnersView, type Gathered } from './OwnersView.js';
+import type { FilteredTree } from '../tree/filter.js';
 import { fit, truncate } from './text.js';
 
 export interface AppProps {
@@ -23,6 +24,8 @@ export interface AppProps {
   /** for tests: fixed size instead of the terminal's */
   size?: { width: number; height: number };
   onExit?: (code: number) => void;
+  /** for tests: the Owners view's data instead of /proc and the package lists */
+  gatherOwners?: (tree: Tree, root: string) => Promise<Gathered>;
 }
 
 interface ViewDef {
@@ -102,6 +105,9 @@ export function App(props: AppProps): React.ReactElement {
   const [started] = useState(() => performance.now());
   const color = !process.env.NO_COLOR;
   const [view, setView] = useState('1');
+  // the browser shows only one owner's files while this is set (f in the Owners view)
+  const [filter, setFilter] = useState<FilteredTree | null>(null);
+  const [focus, setFocus] = useState<{ entry: number; seq: number } | null>(null);
 
   const quit = (code = 0) => {
     props.onExit?.(code);
@@ -149,13 +155,22 @@ export function App(props: AppProps): React.ReactElement {
   const rootPath = Buffer.from(tree.pathOf(0)).toString();
   return (
     <Box flexDirection="column">
-      {view === '2' ? (
-        <Box flexDirection="column" width={width} height={height}>
-          <Text>{'\x1b[7m' + fit(`diskblame ${tabs}`, Math.max(0, width - 18)) + '  1-2 view  q quit' + '\x1b[27m'}</Text>
-          <OwnersView tree={tree} root={rootPath} width={width} height={height} active />
-          <Text>{fit(' Up/Down move  Enter show paths  1 back to the browser', width)}</Text>
-        </Box>
-      ) : null}
+      {view === '2' ? <Text>{'\x1b[7m' + fit(`diskblame ${tabs}`, Math.max(0, width - 18)) + '  1-2 view  q quit' + '\x1b[27m'}</Text> : null}
+      {/* mounted while hidden: it keeps what it gathered and where it was */}
+      <OwnersView
+        tree={tree}
+        root={rootPath}
+        width={width}
+        height={height}
+        active={view === '2'}
+        gather={props.gatherOwners}
+        onFilter={(f, entry) => {
+          setFilter(f);
+          setFocus(entry === undefined ? null : { entry, seq: (focus?.seq ?? 0) + 1 });
+          setView('1');
+        }}
+      />
+      {view === '2' ? <Text>{fit(' Up/Down move  Enter its paths  f filter the browser to it  Esc/Left back  1 browser', width)}</Text> : null}
       <Browser
       active={view === '1'}
       tree={tree}
@@ -166,6 +181,9 @@ export function App(props: AppProps): React.ReactElement {
       color={color}
       volume={fit(volumeText(Buffer.from(tree.pathOf(0)).toString()), 48).trimEnd()}
       tabs={tabs}
+      filter={filter}
+      clearFilter={() => setFilter(null)}
+      focus={focus}
       quit={() => quit(0)}
       rescan={async (dir) => {
         const sub = new Tree();

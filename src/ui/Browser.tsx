@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import React, { useMemo, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { Tree } from '../tree/tree.js';
+import { deletionPlan, FilteredTree, TreeView } from '../tree/filter.js';
 import { count, size } from '../util/format.js';
 import { escapeName } from '../util/escape.js';
 import { DEFAULT_PREFS, GRAPH_CYCLE, pathText, pressSort, rowText, SortCache, ViewPrefs } from './model.js';
@@ -29,6 +30,12 @@ export interface BrowserProps {
   tabs: string;
   /** false while another view is shown: keeps its place, takes no keys, draws nothing */
   active?: boolean;
+  /** show only one owner's entries (set from the Owners view) */
+  filter?: FilteredTree | null;
+  /** f or Esc with a filter on */
+  clearFilter?: () => void;
+  /** put the cursor on this entry (in its directory) when `seq` changes: "show in the browser" */
+  focus?: { entry: number; seq: number } | null;
 }
 
 const INV = '\x1b[7m';
@@ -38,7 +45,13 @@ type Overlay = null | 'help' | 'info' | 'confirm' | 'busy';
 
 export function Browser(props: BrowserProps): React.ReactElement | null {
   const { tree, width, height } = props;
-  const cache = useRef(new SortCache(tree)).current;
+  const filter = props.filter ?? null;
+  filter?.refresh(); // after a deletion or a rescan
+  /** what the screen shows: the tree, or the owner's part of it */
+  const view: TreeView = filter ?? tree;
+  const caches = useRef(new WeakMap<TreeView, SortCache>()).current;
+  let cache = caches.get(view);
+  if (!cache) caches.set(view, (cache = new SortCache(view)));
   // where we are: updated functionally, so that keys arriving faster than frames all count
   const [nav, setNav] = useState({ dir: 0, sel: 0, top: 0 });
   const [prefs, setPrefsState] = useState<ViewPrefs>(DEFAULT_PREFS);
@@ -60,19 +73,31 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
   // where the cursor was in each directory, to come back to it (ncdu does)
   const remembered = useRef(new Map<number, number>()).current;
 
+  const listH = Math.max(1, height - (filter ? 5 : 4));
+  // a new filter starts at the top (or at the entry to show); clearing one keeps the place
+  const [seen, setSeen] = useState<{ filter: FilteredTree | null; focus: number }>({ filter, focus: props.focus?.seq ?? -1 });
+  if (seen.filter !== filter || (props.focus && props.focus.seq !== seen.focus)) {
+    setSeen({ filter, focus: props.focus?.seq ?? seen.focus });
+    const fe = props.focus && props.focus.seq !== seen.focus ? props.focus.entry : -1;
+    if (fe > 0 && tree.parent[fe] !== 0xffffffff && view.children(tree.parent[fe]).includes(fe)) {
+      const d = tree.parent[fe];
+      const c = Math.max(0, cache.get(d, prefs).indexOf(fe));
+      setNav({ dir: d, sel: c, top: Math.max(0, c - Math.floor(listH / 2)) });
+    } else if (filter && seen.filter !== filter) setNav({ dir: 0, sel: 0, top: 0 });
+  }
+
   const { dir } = nav;
   const order = cache.get(dir, prefs);
-  const listH = Math.max(1, height - 4);
   const n = order.length;
   const cur = Math.min(nav.sel, Math.max(0, n - 1));
   const top = nav.top;
   const selected = n ? order[cur] : -1;
-  const parentTotal = prefs.apparent ? tree.sizeA(dir) : tree.sizeD(dir);
+  const parentTotal = prefs.apparent ? view.sizeA(dir) : view.sizeD(dir);
   const maxSibling = useMemo(() => {
     let m = 0;
-    for (let k = 0; k < order.length; k++) m = Math.max(m, prefs.apparent ? tree.sizeA(order[k]) : tree.sizeD(order[k]));
+    for (let k = 0; k < order.length; k++) m = Math.max(m, prefs.apparent ? view.sizeA(order[k]) : view.sizeD(order[k]));
     return m;
-  }, [order, prefs.apparent, tree]);
+  }, [order, prefs.apparent, view]);
 
   /** move the cursor: `f` gets the current position and the list length */
   const moveTo = (f: (sel: number, n: number) => number) =>
@@ -109,15 +134,55 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
     });
   const flash = (m: string) => setMessage(m);
 
+  const root = tree.pathOf(0);
+  const rootSlash = root[root.length - 1] === 0x2f ? root : Buffer.concat([root, Buffer.from('/')]);
+  /** never outside the scanned root, never the root itself */
+  const insideRoot = (p: Buffer) => p.length > rootSlash.length && p.subarray(0, rootSlash.length).equals(rootSlash);
+
+  /** under a filter: only the owner's entries at or below i (the hidden ones stay) */
+  const deleteFiltered = (f: FilteredTree, i: number) => {
+    const plan = deletionPlan(f, i);
+    const gone: number[] = [];
+    let failed = 0;
+    let firstError = '';
+    let freed = 0;
+    let files = 0;
+    for (const k of plan.files) {
+      const p = tree.pathOf(k);
+      try {
+        if (!insideRoot(p)) throw new Error('not inside the scanned directory');
+        fs.unlinkSync(p); // a symlink itself, never what it points to
+        gone.push(k);
+        files++;
+        freed += tree.ownD(k);
+      } catch (e) {
+        failed++;
+        firstError ||= `${escapeName(p)}: ${(e as Error).message}`;
+      }
+    }
+    for (const d of plan.dirs) {
+      const p = tree.pathOf(d);
+      try {
+        if (insideRoot(p)) {
+          fs.rmdirSync(p); // only when empty: another owner's files may be in it
+          gone.push(d);
+        }
+      } catch {
+        // not empty: it stays
+      }
+    }
+    if (gone.length) tree.removeSubtrees(gone);
+    flash(`deleted ${count(files)} files of ${f.title} (${size(freed)})` + (failed ? `; ${count(failed)} failed, first: ${firstError}` : ''));
+    setTick((x) => x + 1);
+  };
+
   const doDelete = () => {
     const i = selected;
     setOverlay(null);
     if (i <= 0) return;
+    if (filter) return deleteFiltered(filter, i);
     const p = tree.pathOf(i);
-    const root = tree.pathOf(0);
-    // never outside the scanned root, never the root itself
-    const rootSlash = root[root.length - 1] === 0x2f ? root : Buffer.concat([root, Buffer.from('/')]);
-    if (p.length <= rootSlash.length || !p.subarray(0, rootSlash.length).equals(rootSlash)) {
+    if (!insideRoot(p)) {
       flash('refused: not inside the scanned directory');
       return;
     }
@@ -173,12 +238,14 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
       if (selected >= 0) setOverlay('info');
     } else if (input === '?') setOverlay('help');
     else if (input === 'q') props.quit();
+    else if (filter && (input === 'f' || key.escape)) props.clearFilter?.();
+    else if (input === 'f') flash('no filter on: in the Owners view (2), press f on an owner to show only its files');
     else if (input === 'r') {
       setOverlay('busy');
       void props.rescan(dir).then(
         () => {
           setOverlay(null);
-          flash('rescanned');
+          flash(filter ? 'rescanned (entries new since the Owners view was gathered are outside the filter)' : 'rescanned');
           setTick((x) => x + 1);
         },
         (e: Error) => {
@@ -199,6 +266,9 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
   const title = `diskblame ${props.tabs}`;
   const hint = '? help  q quit';
   const header1 = fit(title, Math.max(0, width - hint.length)) + hint;
+  const filterLine = filter
+    ? fit(` filter: ${filter.title} — ${size(filter.bytes)} in ${count(filter.files)} files   (f or Esc: show everything)`, width)
+    : null;
   // the path first; the volume's figures only where they fit beside it
   const inc = props.incomplete ? ' (INCOMPLETE: scan interrupted)' : '';
   const fullPath = pathText(tree, dir, 100_000);
@@ -211,24 +281,36 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
   for (let r = 0; r < listH; r++) {
     const k = top + r;
     if (k >= n) {
-      rows.push(<Text key={r}>{n === 0 && r === 0 ? fit('   (empty directory)', width) : ' '}</Text>);
+      const empty = filter ? `   (nothing of ${filter.title} here)` : '   (empty directory)';
+      rows.push(<Text key={r}>{n === 0 && r === 0 ? fit(empty, width) : ' '}</Text>);
       continue;
     }
-    const line = rowText(tree, order[k], parentTotal, maxSibling, prefs, width);
+    const line = rowText(view, order[k], parentTotal, maxSibling, prefs, width);
     // the cursor is reverse video, written directly: it is not a colour, so it stays with NO_COLOR
     // and on terminals chalk thinks colourless
     rows.push(<Text key={r}>{k === cur ? INV + line + INV_OFF : line}</Text>);
   }
   const totalLine = INV + fit(
-    ` Disk: ${size(tree.sizeD(dir))}  Apparent: ${size(tree.sizeA(dir))}  Items: ${count(tree.items(dir))}  Sort: ${prefs.sort} ${prefs.desc ? 'desc' : 'asc'}${prefs.apparent ? '  [apparent sizes]' : ''}`,
+    ` ${filter ? 'Filtered disk' : 'Disk'}: ${size(view.sizeD(dir))}  Apparent: ${size(view.sizeA(dir))}  Items: ${count(view.items(dir))}  Sort: ${prefs.sort} ${prefs.desc ? 'desc' : 'asc'}${prefs.apparent ? '  [apparent sizes]' : ''}`,
     width,
   ) + INV_OFF;
-  const footer2 = fit(message ?? ' Enter open  Left up  s/n/C/M sort  a apparent  i info  d delete  r rescan', width);
+  const footer2 = fit(message ?? (filter ? ' Enter open  Left up  s/n/C/M sort  i info  d delete shown  f/Esc unfilter' : ' Enter open  Left up  s/n/C/M sort  a apparent  i info  d delete  r rescan'), width);
 
   let body: React.ReactElement;
   if (overlay === 'help') body = <Help width={width} height={listH} />;
-  else if (overlay === 'info' && selected >= 0) body = <Info tree={tree} i={selected} width={width} height={listH} />;
-  else if (overlay === 'confirm' && selected >= 0) body = <Confirm tree={tree} i={selected} width={width} height={listH} />;
+  else if (overlay === 'info' && selected >= 0) body = <Info tree={view} i={selected} width={width} height={listH} />;
+  else if (overlay === 'confirm' && selected >= 0) {
+    const plan = filter && tree.isDir(selected) ? deletionPlan(filter, selected) : null;
+    body = (
+      <Confirm
+        tree={view}
+        i={selected}
+        width={width}
+        height={listH}
+        filtered={plan && filter ? { title: filter.title, files: plan.files.length, dirs: plan.dirs.length, bytes: plan.bytes } : undefined}
+      />
+    );
+  }
   else if (overlay === 'busy') body = <Text>{fit(' rescanning…', width)}</Text>;
   else body = <Box flexDirection="column">{rows}</Box>;
 
@@ -236,6 +318,7 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
     <Box flexDirection="column" width={width} height={height}>
       <Text>{INV + header1 + INV_OFF}</Text>
       <Text>{header2}</Text>
+      {filterLine !== null ? <Text color={props.color ? 'yellow' : undefined}>{filterLine}</Text> : null}
       <Box flexDirection="column" height={listH}>
         {body}
       </Box>

@@ -3,7 +3,7 @@
  * row text, ncdu's flags. No React, no I/O: tested directly.
  */
 import { EntryType, Excluded } from '../model/entry.js';
-import { Tree } from '../tree/tree.js';
+import type { TreeView } from '../tree/filter.js';
 import { escapeName } from '../util/escape.js';
 import { count, size } from '../util/format.js';
 import { fit, padLeft, truncate } from './text.js';
@@ -39,7 +39,7 @@ const decoder = new TextDecoder('utf-8');
 export class SortCache {
   private cache = new Map<string, Uint32Array>();
   private version = -1;
-  constructor(private readonly tree: Tree, private readonly max = 32) {}
+  constructor(private readonly tree: TreeView, private readonly max = 32) {}
 
   get(dir: number, p: ViewPrefs): Uint32Array {
     const t = this.tree;
@@ -62,7 +62,7 @@ export class SortCache {
   }
 }
 
-export function sortChildren(t: Tree, dir: number, p: ViewPrefs): Uint32Array {
+export function sortChildren(t: TreeView, dir: number, p: ViewPrefs): Uint32Array {
   const kids = t.children(dir);
   const n = kids.length;
   const order = new Uint32Array(n);
@@ -97,7 +97,7 @@ export function sortChildren(t: Tree, dir: number, p: ViewPrefs): Uint32Array {
 }
 
 /** ncdu's one-character flag for an entry. */
-export function flagOf(t: Tree, i: number): string {
+export function flagOf(t: TreeView, i: number): string {
   if (t.readError(i)) return '!';
   const ex = t.excluded(i);
   if (ex === Excluded.OtherFs) return '>';
@@ -113,13 +113,13 @@ export function flagOf(t: Tree, i: number): string {
   return ' ';
 }
 
-export function nameText(t: Tree, i: number): string {
+export function nameText(t: TreeView, i: number): string {
   const n = escapeName(t.nameOf(i));
   return t.isDir(i) ? n + '/' : n;
 }
 
 /** One list row, exactly `w` columns. */
-export function rowText(t: Tree, i: number, parentTotal: number, maxSibling: number, p: ViewPrefs, w: number): string {
+export function rowText(t: TreeView, i: number, parentTotal: number, maxSibling: number, p: ViewPrefs, w: number): string {
   const v = p.apparent ? t.sizeA(i) : t.sizeD(i);
   let s = `${flagOf(t, i)} ${padLeft(size(v), 10)} `;
   if (p.graph === 'both' || p.graph === 'percent') {
@@ -134,6 +134,6 @@ export function rowText(t: Tree, i: number, parentTotal: number, maxSibling: num
   return fit(s + ' ' + nameText(t, i), w);
 }
 
-export function pathText(t: Tree, i: number, w: number): string {
+export function pathText(t: TreeView, i: number, w: number): string {
   return truncate(escapeName(t.pathOf(i)), w, true);
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import React from 'react';
 import { Box, Text } from 'ink';
 import { EntryType, EXCLUDED_NAMES } from '../model/entry.js';
-import { Tree } from '../tree/tree.js';
+import type { TreeView } from '../tree/filter.js';
 import { count, size } from '../util/format.js';
 import { escapeName } from '../util/escape.js';
 import { fit, truncate } from './text.js';
@@ -28,6 +28,9 @@ export const HELP_LINES = [
   '   a  apparent size / disk usage     c  item count column  g  percentage / graph',
   '   i  information on the selection   r  rescan this directory',
   '   d  delete the selection (asks first; off with --read-only)',
+  '   f, Esc  clear the owner filter (set it in the Owners view, 2: f on an owner)',
+  '        filtered: only that owner\'s files and the directories leading to them,',
+  '        sizes count its files only, d deletes only the files shown',
   '   ?  this help        q  quit',
   '',
   ' Flags',
@@ -77,7 +80,7 @@ export function modeString(mode: number): string {
 
 const TYPE_NAMES = ['file', 'directory', 'symlink', 'FIFO, socket or device'];
 
-export function infoLines(tree: Tree, i: number, width: number): string[] {
+export function infoLines(tree: TreeView, i: number, width: number): string[] {
   const L = [
     ` Name:     ${escapeName(tree.nameOf(i))}`,
     ` Path:     ${truncate(escapeName(tree.pathOf(i)), width - 12, true)}`,
@@ -98,11 +101,35 @@ export function infoLines(tree: Tree, i: number, width: number): string[] {
   return L;
 }
 
-export function Info({ tree, i, width, height }: { tree: Tree; i: number; width: number; height: number }): React.ReactElement {
+export function Info({ tree, i, width, height }: { tree: TreeView; i: number; width: number; height: number }): React.ReactElement {
   return lines(infoLines(tree, i, width), width, height);
 }
 
-export function Confirm({ tree, i, width, height }: { tree: Tree; i: number; width: number; height: number }): React.ReactElement {
+/** what a deletion under an owner filter removes (see deletionPlan) */
+export interface FilteredDeletion {
+  title: string;
+  files: number;
+  dirs: number;
+  bytes: number;
+}
+
+export function Confirm(props: { tree: TreeView; i: number; width: number; height: number; filtered?: FilteredDeletion }): React.ReactElement {
+  const { tree, i, width, height, filtered } = props;
+  if (filtered && tree.isDir(i))
+    return lines(
+      [
+        ` Delete the files of ${filtered.title} shown below this directory? This cannot be undone.`,
+        '',
+        `   ${truncate(escapeName(tree.pathOf(i)), width - 4, true)}`,
+        `   ${count(filtered.files)} files, ${size(filtered.bytes)} on disk` +
+          (filtered.dirs ? `; ${count(filtered.dirs)} of its directories, removed only if left empty` : ''),
+        '   Files the filter hides stay where they are.',
+        '',
+        ' y: delete   any other key: keep it',
+      ],
+      width,
+      height,
+    );
   const what = tree.isDir(i) ? `directory with ${count(tree.items(i))} items` : TYPE_NAMES[tree.type(i)];
   return lines(
     [

@@ -152,7 +152,8 @@ function ownersText(r: OwnersResult, exact: boolean): string {
     for (const d of r.deletedOpen.slice(0, 20)) {
       L.push(`  ${sz(d.diskBytes)}  pid ${d.pid} ${escapeName(d.command).slice(0, 40)} (${d.user}${d.unit ? ', ' + d.unit : ''}${d.container ? ', container ' + d.container.slice(0, 12) : ''}) fd ${d.fd}`);
       L.push(`  ${' '.repeat(exact ? 14 : 10)}  ${escapeName(d.path)}`);
-      L.push(`  ${' '.repeat(exact ? 14 : 10)}  fix: ${d.fix}`);
+      const pad = `  ${' '.repeat(exact ? 14 : 10)}  `;
+      L.push(`${pad}fix: ${d.fix.split('\n').join('\n' + pad + '     ')}`);
     }
   }
   if (r.writers.length) {
