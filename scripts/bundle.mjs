@@ -16,7 +16,12 @@ const worker = await build({
   logLevel: 'warning',
 });
 await build({
-  define: { __DISKBLAME_PACKAGE_WORKER__: JSON.stringify(worker.outputFiles[0].text) },
+  define: {
+    __DISKBLAME_PACKAGE_WORKER__: JSON.stringify(worker.outputFiles[0].text),
+    // React's production build: its development build diffs every render's props (slow, and the
+    // heap grows with the tree)
+    'process.env.NODE_ENV': '"production"',
+  },
   entryPoints: ['src/cli/main.ts'],
   outfile,
   bundle: true,
