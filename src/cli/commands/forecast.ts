@@ -1,0 +1,188 @@
+/**
+ * `diskblame forecast`, `check` and `metrics`: a volume's history (the store's usage samples, or a
+ * CSV with --history) through the model (forecast/), printed for a person, Nagios or Prometheus.
+ * Only wiring: the model is forecast/model.ts, the words and formats are report/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Argv } from 'yargs';
+import { forecast } from '../../forecast/model.js';
+import { parseHistory } from '../../forecast/history.js';
+import type { Point } from '../../forecast/types.js';
+import { readSamples, SAMPLES_FILE, UsageSample } from '../../store/samples.js';
+import { storeDir, writeErrorText, writeFileAtomic } from '../../store/store.js';
+import { volumeOf } from '../../owners/reconcile.js';
+import { checkAll, forecastJson, forecastText, parseDuration, Thresholds, unknownLine, VolumeForecast } from '../../report/forecast.js';
+import { renderMetrics } from '../../report/metrics.js';
+import { escapeName } from '../../util/escape.js';
+import { UserError } from '../../util/errors.js';
+import { out } from '../output.js';
+
+export interface SourceArgs {
+  volume?: string;
+  history?: string;
+  store?: string;
+  json?: boolean;
+}
+
+export function sourceOptions<T>(y: Argv<T>) {
+  return y
+    .option('volume', { type: 'string', describe: 'the volume: its mount point or any path on it (default: every volume with samples in the store); with --history, the name to show' })
+    .option('history', { type: 'string', describe: 'read the history from a CSV (timestamp,used_bytes,size_bytes; ISO 8601 or unix seconds; - for stdin) instead of the store' })
+    .option('store', { type: 'string', describe: 'the store directory (default: $DISKBLAME_STORE, else $XDG_STATE_HOME/diskblame, else ~/.local/state/diskblame)' })
+    .option('json', { type: 'boolean', describe: 'print JSON' });
+}
+
+/**
+ * Store samples as the model's points, as df counts them: size = used + available, so "full" is
+ * where a writer that is not root meets ENOSPC (ext4's reserved blocks are neither), and the
+ * percentage is df's Use%.
+ */
+function pointsOf(samples: UsageSample[]): Point[] {
+  return samples.map((s) => ({ t: Date.parse(s.time), used: s.usedBytes, size: s.usedBytes + s.freeBytes }));
+}
+
+function readHistory(file: string): Point[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (e) {
+    throw new UserError(`cannot read ${escapeName(file)}: ${writeErrorText(e)}`);
+  }
+  try {
+    return parseHistory(text);
+  } catch (e) {
+    throw new UserError(`${escapeName(file)}: ${(e as Error).message}`);
+  }
+}
+
+/** Which mount --volume names: a mount point with samples, else the mount holding that path. */
+function resolveVolume(name: string, mounts: Set<string>): string {
+  const abs = path.resolve(name);
+  if (mounts.has(abs) || mounts.has(name)) return mounts.has(abs) ? abs : name;
+  try {
+    return volumeOf(abs).mountPoint;
+  } catch {
+    return abs;
+  }
+}
+
+/** The histories asked for, each forecast. `single`: one volume was named (JSON: an object, not a list). */
+export function loadForecasts(a: SourceArgs): { volumes: VolumeForecast[]; single: boolean } {
+  if (a.history !== undefined) {
+    const points = readHistory(a.history);
+    const f = forecast(points);
+    const name = a.volume ?? a.history;
+    const now = points.length ? points[points.length - 1].t : Date.now();
+    return { volumes: [{ mount: name, source: 'history', from: a.history, forecast: f, now }], single: true };
+  }
+  const store = storeDir(a.store);
+  const file = path.join(store, SAMPLES_FILE);
+  const { samples } = readSamples(store);
+  const byMount = new Map<string, UsageSample[]>();
+  for (const s of samples) {
+    let list = byMount.get(s.mount);
+    if (!list) byMount.set(s.mount, (list = []));
+    list.push(s);
+  }
+  const hint = 'record some with `diskblame sample` (cron, or contrib/diskblame-sample.timer), or give --history FILE';
+  let mounts = [...byMount.keys()];
+  if (a.volume !== undefined) {
+    const m = resolveVolume(a.volume, new Set(mounts));
+    if (!byMount.has(m)) throw new UserError(`no usage samples of ${escapeName(m)} in ${escapeName(file)}: ${hint}`);
+    mounts = [m];
+  } else if (mounts.length === 0) throw new UserError(`no usage samples in ${escapeName(file)}: ${hint}`);
+  const now = Date.now();
+  const volumes = mounts.map((m): VolumeForecast => {
+    const list = byMount.get(m)!;
+    const last = list[list.length - 1];
+    return { mount: m, device: last.device, fsType: last.fsType, source: 'store', from: file, forecast: forecast(pointsOf(list)), now };
+  });
+  return { volumes, single: a.volume !== undefined };
+}
+
+// ---- forecast --------------------------------------------------------------------------------
+
+export async function forecastCommand(a: SourceArgs): Promise<number> {
+  const { volumes, single } = loadForecasts(a);
+  if (a.json) {
+    const j = volumes.map(forecastJson);
+    out(JSON.stringify(single ? j[0] : j, null, 2) + '\n');
+  } else out(volumes.map(forecastText).join('\n'));
+  return 0;
+}
+
+// ---- check -----------------------------------------------------------------------------------
+
+export interface CheckArgs extends SourceArgs {
+  warn: string;
+  crit: string;
+  'warn-pct'?: number;
+  'crit-pct'?: number;
+}
+
+export function checkOptions<T>(y: Argv<T>) {
+  return sourceOptions(y)
+    .option('warn', { type: 'string', default: '14d', describe: 'WARNING when the volume fills (or a peak will not fit) within this time: 30m, 12h, 3d, 2w' })
+    .option('crit', { type: 'string', default: '3d', describe: 'CRITICAL when it fills within this time' })
+    .option('warn-pct', { type: 'number', describe: 'also WARNING when used >= this percentage' })
+    .option('crit-pct', { type: 'number', describe: 'also CRITICAL when used >= this percentage' });
+}
+
+function thresholds(a: CheckArgs): Thresholds {
+  const warnMs = parseDuration(a.warn);
+  const critMs = parseDuration(a.crit);
+  if (warnMs === null) throw new UserError(`--warn wants a duration like 30m, 12h, 3d or 2w, not ${JSON.stringify(a.warn)}`, 3);
+  if (critMs === null) throw new UserError(`--crit wants a duration like 30m, 12h, 3d or 2w, not ${JSON.stringify(a.crit)}`, 3);
+  if (critMs > warnMs) throw new UserError(`--crit (${a.crit}) must not be longer than --warn (${a.warn})`, 3);
+  for (const k of ['warn-pct', 'crit-pct'] as const) {
+    const v = a[k];
+    if (v !== undefined && !(Number.isFinite(v) && v > 0 && v <= 100)) throw new UserError(`--${k} wants a percentage from 0 to 100, not ${v}`, 3);
+  }
+  if (a['warn-pct'] !== undefined && a['crit-pct'] !== undefined && a['warn-pct'] > a['crit-pct'])
+    throw new UserError(`--warn-pct (${a['warn-pct']}) must not be above --crit-pct (${a['crit-pct']})`, 3);
+  return { warnMs, critMs, warnPct: a['warn-pct'], critPct: a['crit-pct'] };
+}
+
+/** A check that cannot run: the UNKNOWN line on stdout (what Nagios reads), the error on stderr, exit 3. */
+export function checkUnknown(msg: string, json: boolean): never {
+  if (json) out(JSON.stringify({ state: 'UNKNOWN', code: 3, line: unknownLine(msg), volumes: [] }, null, 2) + '\n');
+  else out(unknownLine(msg) + '\n');
+  throw new UserError(msg, 3);
+}
+
+export async function checkCommand(a: CheckArgs): Promise<number> {
+  let r;
+  try {
+    const t = thresholds(a);
+    r = checkAll(loadForecasts(a).volumes, t);
+  } catch (e) {
+    checkUnknown((e as Error).message ?? String(e), !!a.json);
+  }
+  if (a.json) out(JSON.stringify(r, null, 2) + '\n');
+  else out(r.line + '\n');
+  return r.code;
+}
+
+// ---- metrics ---------------------------------------------------------------------------------
+
+export interface MetricsArgs extends SourceArgs {
+  output?: string;
+}
+
+export function metricsOptions<T>(y: Argv<T>) {
+  return sourceOptions(y).option('output', {
+    alias: 'o',
+    type: 'string',
+    describe: "write to FILE atomically (for node_exporter's --collector.textfile.directory: name it *.prom)",
+  });
+}
+
+export async function metricsCommand(a: MetricsArgs): Promise<number> {
+  if (a.json) throw new UserError('metrics prints the Prometheus text format; for JSON use diskblame forecast --json', 2);
+  const { volumes } = loadForecasts(a);
+  const text = renderMetrics({ volumes: volumes.map((v) => ({ mount: v.mount, device: v.device, forecast: v.forecast, now: v.now })) });
+  if (a.output !== undefined && a.output !== '-') writeFileAtomic(a.output, text, 0o644);
+  else out(text);
+  return 0;
+}
