@@ -12,6 +12,7 @@ import { count, duration, size } from '../util/format.js';
 import { escapeName } from '../util/escape.js';
 import { Browser } from './Browser.js';
 import { OwnersView } from './OwnersView.js';
+import { ForecastPane } from './ForecastView.js';
 import { fit, truncate } from './text.js';
 
 export interface AppProps {
@@ -22,6 +23,8 @@ export interface AppProps {
   readOnly: boolean;
   /** for tests: fixed size instead of the terminal's */
   size?: { width: number; height: number };
+  /** the Forecast view reads this CSV instead of the store's samples */
+  history?: string;
   onExit?: (code: number) => void;
 }
 
@@ -33,6 +36,7 @@ interface ViewDef {
 export const VIEWS: ViewDef[] = [
   { key: '1', name: 'Browse' },
   { key: '2', name: 'Owners' },
+  { key: '4', name: 'Forecast' },
 ];
 
 function tabsText(current: string): string {
@@ -154,6 +158,13 @@ export function App(props: AppProps): React.ReactElement {
           <Text>{'\x1b[7m' + fit(`diskblame ${tabs}`, Math.max(0, width - 18)) + '  1-2 view  q quit' + '\x1b[27m'}</Text>
           <OwnersView tree={tree} root={rootPath} width={width} height={height} active />
           <Text>{fit(' Up/Down move  Enter show paths  1 back to the browser', width)}</Text>
+        </Box>
+      ) : null}
+      {view === '4' ? (
+        <Box flexDirection="column" width={width} height={height}>
+          <Text>{'\x1b[7m' + fit(`diskblame ${tabs}`, Math.max(0, width - 18)) + '  1-4 view  q quit' + '\x1b[27m'}</Text>
+          <ForecastPane root={rootPath} history={props.history} width={width} height={height - 2} active />
+          <Text>{fit(' 1 back to the browser', width)}</Text>
         </Box>
       ) : null}
       <Browser

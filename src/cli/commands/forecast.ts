@@ -3,27 +3,15 @@
  * CSV with --history) through the model (forecast/), printed for a person, Nagios or Prometheus.
  * Only wiring: the model is forecast/model.ts, the words and formats are report/.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Argv } from 'yargs';
-import { forecast } from '../../forecast/model.js';
-import { parseHistory } from '../../forecast/history.js';
-import type { Point } from '../../forecast/types.js';
-import { readSamples, SAMPLES_FILE, UsageSample } from '../../store/samples.js';
-import { storeDir, writeErrorText, writeFileAtomic } from '../../store/store.js';
-import { volumeOf } from '../../owners/reconcile.js';
-import { checkAll, forecastJson, forecastText, parseDuration, Thresholds, unknownLine, VolumeForecast } from '../../report/forecast.js';
+import { loadForecasts, SourceArgs } from '../../store/forecasts.js';
+import { writeFileAtomic } from '../../store/store.js';
+import { checkAll, forecastJson, forecastText, parseDuration, Thresholds, unknownLine } from '../../report/forecast.js';
 import { renderMetrics } from '../../report/metrics.js';
-import { escapeName } from '../../util/escape.js';
 import { UserError } from '../../util/errors.js';
 import { out } from '../output.js';
 
-export interface SourceArgs {
-  volume?: string;
-  history?: string;
-  store?: string;
-  json?: boolean;
-}
+export type { SourceArgs };
 
 export function sourceOptions<T>(y: Argv<T>) {
   return y
@@ -31,74 +19,6 @@ export function sourceOptions<T>(y: Argv<T>) {
     .option('history', { type: 'string', describe: 'read the history from a CSV (timestamp,used_bytes,size_bytes; ISO 8601 or unix seconds; - for stdin) instead of the store' })
     .option('store', { type: 'string', describe: 'the store directory (default: $DISKBLAME_STORE, else $XDG_STATE_HOME/diskblame, else ~/.local/state/diskblame)' })
     .option('json', { type: 'boolean', describe: 'print JSON' });
-}
-
-/**
- * Store samples as the model's points, as df counts them: size = used + available, so "full" is
- * where a writer that is not root meets ENOSPC (ext4's reserved blocks are neither), and the
- * percentage is df's Use%.
- */
-function pointsOf(samples: UsageSample[]): Point[] {
-  return samples.map((s) => ({ t: Date.parse(s.time), used: s.usedBytes, size: s.usedBytes + s.freeBytes }));
-}
-
-function readHistory(file: string): Point[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(file === '-' ? 0 : file, 'utf8');
-  } catch (e) {
-    throw new UserError(`cannot read ${escapeName(file)}: ${writeErrorText(e)}`);
-  }
-  try {
-    return parseHistory(text);
-  } catch (e) {
-    throw new UserError(`${escapeName(file)}: ${(e as Error).message}`);
-  }
-}
-
-/** Which mount --volume names: a mount point with samples, else the mount holding that path. */
-function resolveVolume(name: string, mounts: Set<string>): string {
-  const abs = path.resolve(name);
-  if (mounts.has(abs) || mounts.has(name)) return mounts.has(abs) ? abs : name;
-  try {
-    return volumeOf(abs).mountPoint;
-  } catch {
-    return abs;
-  }
-}
-
-/** The histories asked for, each forecast. `single`: one volume was named (JSON: an object, not a list). */
-export function loadForecasts(a: SourceArgs): { volumes: VolumeForecast[]; single: boolean } {
-  if (a.history !== undefined) {
-    const points = readHistory(a.history);
-    const f = forecast(points);
-    const name = a.volume ?? a.history;
-    const now = points.length ? points[points.length - 1].t : Date.now();
-    return { volumes: [{ mount: name, source: 'history', from: a.history, forecast: f, now }], single: true };
-  }
-  const store = storeDir(a.store);
-  const file = path.join(store, SAMPLES_FILE);
-  const { samples } = readSamples(store);
-  const byMount = new Map<string, UsageSample[]>();
-  for (const s of samples) {
-    let list = byMount.get(s.mount);
-    if (!list) byMount.set(s.mount, (list = []));
-    list.push(s);
-  }
-  const hint = 'record some with `diskblame sample` (cron, or contrib/diskblame-sample.timer), or give --history FILE';
-  let mounts = [...byMount.keys()];
-  if (a.volume !== undefined) {
-    const m = resolveVolume(a.volume, new Set(mounts));
-    if (!byMount.has(m)) throw new UserError(`no usage samples of ${escapeName(m)} in ${escapeName(file)}: ${hint}`);
-    mounts = [m];
-  } else if (mounts.length === 0) throw new UserError(`no usage samples in ${escapeName(file)}: ${hint}`);
-  const now = Date.now();
-  const volumes = mounts.map((m): VolumeForecast => {
-    const list = byMount.get(m)!;
-    const last = list[list.length - 1];
-    return { mount: m, device: last.device, fsType: last.fsType, source: 'store', from: file, forecast: forecast(pointsOf(list)), now };
-  });
-  return { volumes, single: a.volume !== undefined };
 }
 
 // ---- forecast --------------------------------------------------------------------------------
