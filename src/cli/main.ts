@@ -73,15 +73,18 @@ async function main(): Promise<void> {
     .alias('h', 'help')
     .wrap(Math.min(100, process.stdout.columns || 80))
     .fail((msg, err) => {
-      if (err) errorExit(err);
+      // yargs' own usage errors (YError: a missing option value, ...) are bad arguments too
+      const usage = !err || err.name === 'YError';
+      msg = msg ?? err?.message;
       // a Nagios plugin's bad arguments are UNKNOWN (3): exit 2 would read as CRITICAL
       if (hideBin(process.argv)[0] === 'check') {
         try {
-          fc.checkUnknown(msg, false);
+          fc.checkUnknown(usage ? msg : String(err?.message ?? msg), false);
         } catch (e) {
           errorExit(e);
         }
       }
+      if (!usage) errorExit(err);
       fail(`${msg} (see diskblame --help)`, 2);
     })
     .parseAsync();

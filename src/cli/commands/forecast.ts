@@ -15,9 +15,9 @@ export type { SourceArgs };
 
 export function sourceOptions<T>(y: Argv<T>) {
   return y
-    .option('volume', { type: 'string', describe: 'the volume: its mount point or any path on it (default: every volume with samples in the store); with --history, the name to show' })
-    .option('history', { type: 'string', describe: 'read the history from a CSV (timestamp,used_bytes,size_bytes; ISO 8601 or unix seconds; - for stdin) instead of the store' })
-    .option('store', { type: 'string', describe: 'the store directory (default: $DISKBLAME_STORE, else $XDG_STATE_HOME/diskblame, else ~/.local/state/diskblame)' })
+    .option('volume', { requiresArg: true, type: 'string', describe: 'the volume: its mount point or any path on it (default: every volume with samples in the store); with --history, the name to show' })
+    .option('history', { type: 'string', requiresArg: true, describe: 'read the history from a CSV (timestamp,used_bytes,size_bytes; ISO 8601 or unix seconds; - for stdin) instead of the store' })
+    .option('store', { requiresArg: true, type: 'string', describe: 'the store directory (default: $DISKBLAME_STORE, else $XDG_STATE_HOME/diskblame, else ~/.local/state/diskblame)' })
     .option('json', { type: 'boolean', describe: 'print JSON' });
 }
 
@@ -43,10 +43,10 @@ export interface CheckArgs extends SourceArgs {
 
 export function checkOptions<T>(y: Argv<T>) {
   return sourceOptions(y)
-    .option('warn', { type: 'string', default: '14d', describe: 'WARNING when the volume fills (or a peak will not fit) within this time: 30m, 12h, 3d, 2w' })
-    .option('crit', { type: 'string', default: '3d', describe: 'CRITICAL when it fills within this time' })
-    .option('warn-pct', { type: 'number', describe: 'also WARNING when used >= this percentage' })
-    .option('crit-pct', { type: 'number', describe: 'also CRITICAL when used >= this percentage' });
+    .option('warn', { requiresArg: true, type: 'string', default: '14d', describe: 'WARNING when the volume fills (or a peak will not fit) within this time: 30m, 12h, 3d, 2w' })
+    .option('crit', { requiresArg: true, type: 'string', default: '3d', describe: 'CRITICAL when it fills within this time' })
+    .option('warn-pct', { requiresArg: true, type: 'number', describe: 'also WARNING when used >= this percentage' })
+    .option('crit-pct', { requiresArg: true, type: 'number', describe: 'also CRITICAL when used >= this percentage' });
 }
 
 function thresholds(a: CheckArgs): Thresholds {
@@ -91,7 +91,7 @@ export interface MetricsArgs extends SourceArgs {
 }
 
 export function metricsOptions<T>(y: Argv<T>) {
-  return sourceOptions(y).option('output', {
+  return sourceOptions(y).option('output', { requiresArg: true,
     alias: 'o',
     type: 'string',
     describe: "write to FILE atomically (for node_exporter's --collector.textfile.directory: name it *.prom)",

@@ -24,8 +24,8 @@ export interface SampleArgs {
 
 export function sampleOptions<T>(y: Argv<T>) {
   return y
-    .option('store', { type: 'string', describe: 'the store directory (default: $DISKBLAME_STORE, else $XDG_STATE_HOME/diskblame, else ~/.local/state/diskblame)' })
-    .option('mount', { type: 'string', array: true, describe: 'also sample the filesystem holding PATH, even one skipped by default (tmpfs, NFS, ...) (repeatable)' })
+    .option('store', { requiresArg: true, type: 'string', describe: 'the store directory (default: $DISKBLAME_STORE, else $XDG_STATE_HOME/diskblame, else ~/.local/state/diskblame)' })
+    .option('mount', { requiresArg: true, type: 'string', array: true, describe: 'also sample the filesystem holding PATH, even one skipped by default (tmpfs, NFS, ...) (repeatable)' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing on success (cron)' })
     .option('json', { type: 'boolean', describe: 'print the recorded samples as JSON' });
 }
