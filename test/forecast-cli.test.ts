@@ -436,6 +436,11 @@ test('metrics: promtool accepts it; -o writes atomically a file the collector ca
   assert.equal(promtool(n.stdout).code, 0, n.stdout);
   assert.match(n.stdout, /^diskblame_time_to_full_seconds\{mountpoint="\/flat"\} \+Inf$/m);
   assert.doesNotMatch(n.stdout, /diskblame_fill_timestamp_seconds\{/);
+  // --json: the same families; +Inf is null
+  const nj = json<{ name: string; type: string; samples: { labels: Record<string, string>; value: number | null }[] }[]>(cli(['metrics', '--history', file, '--volume', '/flat', '--json']));
+  const names = n.stdout.split('\n').filter((l) => l.startsWith('# TYPE ')).map((l) => l.split(' ')[2]);
+  assert.deepEqual(nj.map((f) => f.name), names);
+  assert.deepEqual(nj.find((f) => f.name === 'diskblame_time_to_full_seconds')!.samples, [{ labels: { mountpoint: '/flat' }, value: null }]);
 });
 
 test('renderMetrics: snapshot kinds and deleted-open bytes, hostile labels escaped; promtool accepts', { skip: !have('promtool') && 'promtool not installed' }, () => {

@@ -32,10 +32,16 @@ export interface MetricsInput {
   volumes: MetricsVolume[];
 }
 
-interface Family {
+export interface MetricSample {
+  labels: Record<string, string>;
+  value: number;
+}
+
+export interface MetricFamily {
   name: string;
   help: string;
-  samples: string[];
+  type: 'gauge';
+  samples: MetricSample[];
 }
 
 /** A label value: backslash, double quote and newline escaped, as the format requires. */
@@ -52,13 +58,13 @@ function value(n: number): string {
 
 const sec = (ms: number) => Math.round(ms / 1000);
 
-export function renderMetrics(input: MetricsInput): string {
-  const families = new Map<string, Family>();
+/** The metric families, each with its samples (in the order they are exposed). */
+export function metricFamilies(input: MetricsInput): MetricFamily[] {
+  const families = new Map<string, MetricFamily>();
   const add = (name: string, help: string, labels: Record<string, string>, v: number) => {
     let f = families.get(name);
-    if (!f) families.set(name, (f = { name, help, samples: [] }));
-    const ls = Object.entries(labels).map(([k, x]) => `${k}="${lv(x)}"`).join(',');
-    f.samples.push(`${name}{${ls}} ${value(v)}`);
+    if (!f) families.set(name, (f = { name, help, type: 'gauge', samples: [] }));
+    f.samples.push({ labels, value: v });
   };
   for (const v of input.volumes) {
     const f = v.forecast;
@@ -101,9 +107,15 @@ export function renderMetrics(input: MetricsInput): string {
     const t = Date.parse(s.time);
     if (Number.isFinite(t)) add('diskblame_snapshot_timestamp_seconds', 'Unix time of the latest snapshot of the volume', { mountpoint: v.mount }, sec(t));
   }
+  return [...families.values()];
+}
+
+/** The text exposition of metricFamilies(input). */
+export function renderMetrics(input: MetricsInput): string {
   const L: string[] = [];
-  for (const f of families.values()) {
-    L.push(`# HELP ${f.name} ${f.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${f.name} gauge`, ...f.samples);
+  for (const f of metricFamilies(input)) {
+    L.push(`# HELP ${f.name} ${f.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${f.name} ${f.type}`);
+    for (const x of f.samples) L.push(`${f.name}{${Object.entries(x.labels).map(([k, v]) => `${k}="${lv(v)}"`).join(',')}} ${value(x.value)}`);
   }
   return L.length ? L.join('\n') + '\n' : '';
 }

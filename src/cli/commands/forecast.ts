@@ -7,7 +7,7 @@ import type { Argv } from 'yargs';
 import { loadForecasts, SourceArgs } from '../../store/forecasts.js';
 import { writeFileAtomic } from '../../store/store.js';
 import { checkAll, forecastJson, forecastText, parseDuration, Thresholds, unknownLine } from '../../report/forecast.js';
-import { renderMetrics } from '../../report/metrics.js';
+import { metricFamilies, renderMetrics } from '../../report/metrics.js';
 import { UserError } from '../../util/errors.js';
 import { out } from '../output.js';
 
@@ -99,9 +99,12 @@ export function metricsOptions<T>(y: Argv<T>) {
 }
 
 export async function metricsCommand(a: MetricsArgs): Promise<number> {
-  if (a.json) throw new UserError('metrics prints the Prometheus text format; for JSON use diskblame forecast --json', 2);
   const { volumes } = loadForecasts(a);
-  const text = renderMetrics({ volumes: volumes.map((v) => ({ mount: v.mount, device: v.device, forecast: v.forecast, now: v.now })) });
+  const input = { volumes: volumes.map((v) => ({ mount: v.mount, device: v.device, forecast: v.forecast, now: v.now })) };
+  // JSON: the same families and samples (+Inf as null: JSON has no infinity)
+  const text = a.json
+    ? JSON.stringify(metricFamilies(input), (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n'
+    : renderMetrics(input);
   if (a.output !== undefined && a.output !== '-') writeFileAtomic(a.output, text, 0o644);
   else out(text);
   return 0;
