@@ -34,7 +34,7 @@ interface Options {
 }
 
 const USAGE = `usage: npm run bench -- [--runs N] [--skip-usr] [--tree DIR] [--only ID]
-  --only ID    run only this section (referenceTree, usr, ui, owners); repeatable
+  --only ID    run only this section (referenceTree, usr, ui, owners, sample); repeatable
   --runs N     timed runs per command (default 3; median wall time, max peak RSS)
   --skip-usr   skip the /usr section
   --tree DIR   reference tree location (default $DISKBLAME_BENCH_DIR or /tmp/diskblame-bench/tree);
@@ -692,12 +692,45 @@ async function ownersSection(ctx: Ctx): Promise<SectionResult> {
   return { title: 'Owners', data: r, markdown: ['**Owners**', '', ...lines.map((l) => `- ${l}`)].join('\n') };
 }
 
+/** `diskblame sample` (run every 15 min by a timer): wall time beside node's and the CLI's start-up. */
+async function sampleSection(ctx: Ctx): Promise<SectionResult> {
+  log('\n== sample: one usage sample of every real mount (target: well under 100 ms of its own)');
+  const store = path.join(ctx.tmp, 'sample-store');
+  const node = ctx.nodeOnPath ?? process.execPath;
+  const bundle = path.join(ctx.repo, 'dist', 'diskblame.mjs');
+  const cmds: Cmd[] = [
+    { id: 'node', label: 'node -e 0', argv: [node, '-e', '0'], stdout: 'null' },
+    { id: 'version', label: 'diskblame --version', argv: [node, ctx.cli, '--version'], stdout: 'null' },
+    { id: 'sample', label: 'diskblame sample', argv: [node, ctx.cli, 'sample', '-q', '--store', store], stdout: 'null' },
+  ];
+  if (fs.existsSync(bundle)) cmds.push({ id: 'bundle', label: 'diskblame.mjs sample (bundle)', argv: [node, bundle, 'sample', '-q', '--store', store], stdout: 'null' });
+  const res = measure(ctx, cmds, Math.max(5, ctx.opts.runs));
+  const own: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    const r = spawnSync(node, [ctx.cli, 'sample', '--json', '--store', store], { encoding: 'utf8' });
+    try {
+      own.push((JSON.parse(r.stdout) as { elapsedMs: number }).elapsedMs);
+    } catch {
+      /* reported below as missing */
+    }
+  }
+  const ms = (id: string) => (res.get(id)?.medianWallS ?? NaN) * 1000;
+  const lines = [
+    ...[...res.values()].map((m) => `${m.label}: ${m.medianWallS === null ? m.note ?? 'failed' : `${fmt(m.medianWallS * 1000, 0)} ms`} (median wall)`),
+    `sample's own work (statfs of each mount, one append), in process: ${own.length ? `${fmt(median(own), 1)} ms median` : 'not measured'}`,
+    `sample beyond the CLI's start-up: ${fmt(ms('sample') - ms('version'), 0)} ms`,
+  ];
+  for (const l of lines) log(l);
+  return { title: 'sample', data: { wall: Object.fromEntries([...res].map(([k, m]) => [k, m.medianWallS])), inProcessMs: own }, markdown: ['**sample**', '', ...lines.map((l) => `- ${l}`)].join('\n') };
+}
+
 /** Add a section here: `{ id, title, run }`; run returns null when it skips itself. */
 const SECTIONS: Section[] = [
   { id: 'referenceTree', title: 'Reference tree', run: referenceTreeSection },
   { id: 'usr', title: '/usr', run: usrSection },
   { id: 'ui', title: 'Browser latency', run: uiSection },
   { id: 'owners', title: 'Owners', run: ownersSection },
+  { id: 'sample', title: 'sample', run: sampleSection },
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { browseCommand, browseOptions, scanCommand, ScanArgs, scanOptions } from './commands/scan.js';
 import { ownersCommand, OwnersArgs, ownersOptions } from './commands/owners.js';
+import { sampleCommand, SampleArgs, sampleOptions } from './commands/sample.js';
+import * as fc from './commands/forecast.js';
 import { UserError } from '../util/errors.js';
 import { ScanError } from '../scan/scanner.js';
 import { ImportError } from '../import/ncdu-reader.js';
@@ -72,6 +74,10 @@ async function main(): Promise<void> {
       (y) => ownersOptions(y),
       run((a: OwnersArgs) => ownersCommand(a)),
     )
+    .command('sample', 'record a usage sample of every real mounted filesystem in the store (for cron or a systemd timer)', (y) => sampleOptions(y), run((a: SampleArgs) => sampleCommand(a)))
+    .command('forecast', 'when will it fill: fill time and range, pattern, next risky peak, growth, from the samples (or --history CSV)', (y) => fc.sourceOptions(y), run((a: fc.SourceArgs) => fc.forecastCommand(a)))
+    .command('check', 'Nagios/Icinga plugin: OK/WARNING/CRITICAL/UNKNOWN (exit 0-3) from the fill forecast and usage thresholds', (y) => fc.checkOptions(y), run((a: fc.CheckArgs) => fc.checkCommand(a)))
+    .command('metrics', "Prometheus text for node_exporter's textfile collector: fill time, time to full, growth, usage", (y) => fc.metricsOptions(y), run((a: fc.MetricsArgs) => fc.metricsCommand(a)))
     .example('$0 /var', 'scan /var and browse it (on a terminal)')
     .example('$0 -f var.json', 'browse an export (ncdu, gdu or ours)')
     .example('$0 scan /var', 'summary: totals, largest directories and files')
@@ -83,7 +89,18 @@ async function main(): Promise<void> {
     .alias('h', 'help')
     .wrap(Math.min(100, process.stdout.columns || 80))
     .fail((msg, err) => {
-      if (err) errorExit(err);
+      // yargs' own usage errors (YError: a missing option value, ...) are bad arguments too
+      const usage = !err || err.name === 'YError';
+      msg = msg ?? err?.message;
+      // a Nagios plugin's bad arguments are UNKNOWN (3): exit 2 would read as CRITICAL
+      if (hideBin(process.argv)[0] === 'check') {
+        try {
+          fc.checkUnknown(usage ? msg : String(err?.message ?? msg), false);
+        } catch (e) {
+          errorExit(e);
+        }
+      }
+      if (!usage) errorExit(err);
       fail(`${msg} (see diskblame --help)`, 2);
     })
     .parseAsync();

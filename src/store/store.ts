@@ -51,11 +51,11 @@ export function ensureDir(dir: string, sub = ''): string {
 }
 
 /** Write `data` to `file` atomically: temp file, fsync, rename. Throws UserError on failure. */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   let fd = -1;
   try {
-    fd = fs.openSync(tmp, 'w', 0o600);
+    fd = fs.openSync(tmp, 'w', mode);
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
     let off = 0;
     while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);

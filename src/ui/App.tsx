@@ -13,6 +13,7 @@ import { escapeName } from '../util/escape.js';
 import { Browser } from './Browser.js';
 import { OwnersView, type Gathered } from './OwnersView.js';
 import type { FilteredTree } from '../tree/filter.js';
+import { ForecastPane } from './ForecastView.js';
 import { fit, truncate } from './text.js';
 
 export interface AppProps {
@@ -23,6 +24,8 @@ export interface AppProps {
   readOnly: boolean;
   /** for tests: fixed size instead of the terminal's */
   size?: { width: number; height: number };
+  /** the Forecast view reads this CSV instead of the store's samples */
+  history?: string;
   onExit?: (code: number) => void;
   /** for tests: the Owners view's data instead of /proc and the package lists */
   gatherOwners?: (tree: Tree, root: string) => Promise<Gathered>;
@@ -36,6 +39,7 @@ interface ViewDef {
 export const VIEWS: ViewDef[] = [
   { key: '1', name: 'Browse' },
   { key: '2', name: 'Owners' },
+  { key: '4', name: 'Forecast' },
 ];
 
 function tabsText(current: string): string {
@@ -155,7 +159,7 @@ export function App(props: AppProps): React.ReactElement {
   const rootPath = Buffer.from(tree.pathOf(0)).toString();
   return (
     <Box flexDirection="column">
-      {view === '2' ? <Text>{'\x1b[7m' + fit(`diskblame ${tabs}`, Math.max(0, width - 18)) + '  1-2 view  q quit' + '\x1b[27m'}</Text> : null}
+      {view === '2' ? <Text>{'\x1b[7m' + fit(`diskblame ${tabs}`, Math.max(0, width - 18)) + '  1-4 view  q quit' + '\x1b[27m'}</Text> : null}
       {/* mounted while hidden: it keeps what it gathered and where it was */}
       <OwnersView
         tree={tree}
@@ -171,6 +175,13 @@ export function App(props: AppProps): React.ReactElement {
         }}
       />
       {view === '2' ? <Text>{fit(' Up/Down move  Enter its paths  f filter the browser to it  Esc/Left back  1 browser', width)}</Text> : null}
+      {view === '4' ? (
+        <Box flexDirection="column" width={width} height={height}>
+          <Text>{'\x1b[7m' + fit(`diskblame ${tabs}`, Math.max(0, width - 18)) + '  1-4 view  q quit' + '\x1b[27m'}</Text>
+          <ForecastPane root={rootPath} history={props.history} width={width} height={height - 2} active />
+          <Text>{fit(' 1 back to the browser', width)}</Text>
+        </Box>
+      ) : null}
       <Browser
       active={view === '1'}
       tree={tree}

@@ -5,11 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// scans record usage samples in the store: a test must never write them to ~ (children inherit this)
+process.env.DISKBLAME_STORE ??= mkdtempSync(join(tmpdir(), 'diskblame-test-store-'));
 /** the CLI under test: the build, or another one (e.g. the bundle) named by DISKBLAME_TEST_CLI */
 export const CLI = process.env.DISKBLAME_TEST_CLI || join(REPO, 'dist', 'cli', 'main.js');
 

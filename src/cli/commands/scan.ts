@@ -17,6 +17,7 @@ import { count, duration, pct, size } from '../../util/format.js';
 import { errnoText, UserError } from '../../util/errors.js';
 import { Progress } from '../progress.js';
 import { out } from '../output.js';
+import { recordScanSample } from './sample.js';
 
 export interface ScanArgs {
   'read-only'?: boolean;
@@ -32,6 +33,7 @@ export interface ScanArgs {
   'cross-mounts'?: boolean;
   threads?: number;
   progress?: boolean;
+  sample?: boolean;
 }
 
 export function scanOptions<T>(y: Argv<T>) {
@@ -46,7 +48,8 @@ export function scanOptions<T>(y: Argv<T>) {
     .option('exclude', { type: 'string', array: true, describe: 'skip names or paths matching GLOB (repeatable)' })
     .option('cross-mounts', { type: 'boolean', default: false, describe: 'cross into other filesystems (default: stay on the one of PATH, like du -x)' })
     .option('threads', { type: 'number', describe: 'scanning threads (default: cores, at most 4)' })
-    .option('progress', { type: 'boolean', default: true, describe: 'show progress on stderr when it is a terminal (--no-progress: never)' });
+    .option('progress', { type: 'boolean', default: true, describe: 'show progress on stderr when it is a terminal (--no-progress: never)' })
+    .option('sample', { type: 'boolean', default: true, describe: "record a usage sample of the scanned volume in the store, for `diskblame forecast` (--no-sample: don't)" });
 }
 
 /** The default command's extra options: the interactive browser. */
@@ -69,6 +72,7 @@ export async function browseCommand(a: ScanArgs): Promise<number> {
   }
   const root = a.path ?? '.';
   checkRoot(root); // a bad root is one line on the normal screen, before the browser takes it over
+  if (a.sample !== false) recordScanSample(root);
   return runUI({ tree: null, root, scanOptions, readOnly: !!a['read-only'] });
 }
 
@@ -164,6 +168,7 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
     const r = await runScan(a, tree);
     root = r.root;
     incomplete = r.incomplete;
+    if (a.sample !== false) recordScanSample(a.path ?? '.');
   }
   const s = summarize(tree, a.top, a.apparent);
   const elapsedMs = performance.now() - started;
@@ -192,6 +197,7 @@ async function exportCommand(a: ScanArgs, started: number): Promise<number> {
       const r = await runScan(a, sink);
       root = r.root;
       incomplete = r.incomplete;
+      if (a.sample !== false) recordScanSample(a.path ?? '.');
     }
   } catch (e) {
     writer.abort();

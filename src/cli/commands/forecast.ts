@@ -1,0 +1,111 @@
+/**
+ * `diskblame forecast`, `check` and `metrics`: a volume's history (the store's usage samples, or a
+ * CSV with --history) through the model (forecast/), printed for a person, Nagios or Prometheus.
+ * Only wiring: the model is forecast/model.ts, the words and formats are report/.
+ */
+import type { Argv } from 'yargs';
+import { loadForecasts, SourceArgs } from '../../store/forecasts.js';
+import { writeFileAtomic } from '../../store/store.js';
+import { checkAll, forecastJson, forecastText, parseDuration, Thresholds, unknownLine } from '../../report/forecast.js';
+import { metricFamilies, renderMetrics } from '../../report/metrics.js';
+import { UserError } from '../../util/errors.js';
+import { out } from '../output.js';
+
+export type { SourceArgs };
+
+export function sourceOptions<T>(y: Argv<T>) {
+  return y
+    .option('volume', { requiresArg: true, type: 'string', describe: 'the volume: its mount point or any path on it (default: every volume with samples in the store); with --history, the name to show' })
+    .option('history', { type: 'string', requiresArg: true, describe: 'read the history from a CSV (timestamp,used_bytes,size_bytes; ISO 8601 or unix seconds; - for stdin) instead of the store' })
+    .option('store', { requiresArg: true, type: 'string', describe: 'the store directory (default: $DISKBLAME_STORE, else $XDG_STATE_HOME/diskblame, else ~/.local/state/diskblame)' })
+    .option('json', { type: 'boolean', describe: 'print JSON' });
+}
+
+// ---- forecast --------------------------------------------------------------------------------
+
+export async function forecastCommand(a: SourceArgs): Promise<number> {
+  const { volumes, single } = loadForecasts(a);
+  if (a.json) {
+    const j = volumes.map(forecastJson);
+    out(JSON.stringify(single ? j[0] : j, null, 2) + '\n');
+  } else out(volumes.map(forecastText).join('\n'));
+  return 0;
+}
+
+// ---- check -----------------------------------------------------------------------------------
+
+export interface CheckArgs extends SourceArgs {
+  warn: string;
+  crit: string;
+  'warn-pct'?: number;
+  'crit-pct'?: number;
+}
+
+export function checkOptions<T>(y: Argv<T>) {
+  return sourceOptions(y)
+    .option('warn', { requiresArg: true, type: 'string', default: '14d', describe: 'WARNING when the volume fills (or a peak will not fit) within this time: 30m, 12h, 3d, 2w' })
+    .option('crit', { requiresArg: true, type: 'string', default: '3d', describe: 'CRITICAL when it fills within this time' })
+    .option('warn-pct', { requiresArg: true, type: 'number', describe: 'also WARNING when used >= this percentage' })
+    .option('crit-pct', { requiresArg: true, type: 'number', describe: 'also CRITICAL when used >= this percentage' });
+}
+
+function thresholds(a: CheckArgs): Thresholds {
+  const warnMs = parseDuration(a.warn);
+  const critMs = parseDuration(a.crit);
+  if (warnMs === null) throw new UserError(`--warn wants a duration like 30m, 12h, 3d or 2w, not ${JSON.stringify(a.warn)}`, 3);
+  if (critMs === null) throw new UserError(`--crit wants a duration like 30m, 12h, 3d or 2w, not ${JSON.stringify(a.crit)}`, 3);
+  if (critMs > warnMs) throw new UserError(`--crit (${a.crit}) must not be longer than --warn (${a.warn})`, 3);
+  for (const k of ['warn-pct', 'crit-pct'] as const) {
+    const v = a[k];
+    if (v !== undefined && !(Number.isFinite(v) && v > 0 && v <= 100)) throw new UserError(`--${k} wants a percentage from 0 to 100, not ${v}`, 3);
+  }
+  if (a['warn-pct'] !== undefined && a['crit-pct'] !== undefined && a['warn-pct'] > a['crit-pct'])
+    throw new UserError(`--warn-pct (${a['warn-pct']}) must not be above --crit-pct (${a['crit-pct']})`, 3);
+  return { warnMs, critMs, warnPct: a['warn-pct'], critPct: a['crit-pct'] };
+}
+
+/** A check that cannot run: the UNKNOWN line on stdout (what Nagios reads), the error on stderr, exit 3. */
+export function checkUnknown(msg: string, json: boolean): never {
+  if (json) out(JSON.stringify({ state: 'UNKNOWN', code: 3, line: unknownLine(msg), volumes: [] }, null, 2) + '\n');
+  else out(unknownLine(msg) + '\n');
+  throw new UserError(msg, 3);
+}
+
+export async function checkCommand(a: CheckArgs): Promise<number> {
+  let r;
+  try {
+    const t = thresholds(a);
+    r = checkAll(loadForecasts(a).volumes, t);
+  } catch (e) {
+    checkUnknown((e as Error).message ?? String(e), !!a.json);
+  }
+  if (a.json) out(JSON.stringify(r, null, 2) + '\n');
+  else out(r.line + '\n');
+  return r.code;
+}
+
+// ---- metrics ---------------------------------------------------------------------------------
+
+export interface MetricsArgs extends SourceArgs {
+  output?: string;
+}
+
+export function metricsOptions<T>(y: Argv<T>) {
+  return sourceOptions(y).option('output', { requiresArg: true,
+    alias: 'o',
+    type: 'string',
+    describe: "write to FILE atomically (for node_exporter's --collector.textfile.directory: name it *.prom)",
+  });
+}
+
+export async function metricsCommand(a: MetricsArgs): Promise<number> {
+  const { volumes } = loadForecasts(a);
+  const input = { volumes: volumes.map((v) => ({ mount: v.mount, device: v.device, forecast: v.forecast, now: v.now })) };
+  // JSON: the same families and samples (+Inf as null: JSON has no infinity)
+  const text = a.json
+    ? JSON.stringify(metricFamilies(input), (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n'
+    : renderMetrics(input);
+  if (a.output !== undefined && a.output !== '-') writeFileAtomic(a.output, text, 0o644);
+  else out(text);
+  return 0;
+}

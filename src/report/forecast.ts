@@ -1,0 +1,263 @@
+/**
+ * What `forecast` and `check` print, from a Forecast: text for a person, JSON for a script, one
+ * Nagios line for a monitoring system. Pure: plain data in, strings out (time zone aside).
+ */
+import type { Forecast } from '../forecast/types.js';
+import { escapeName } from '../util/escape.js';
+import { count, size } from '../util/format.js';
+
+const MIN = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+/** One volume's forecast with where it came from. */
+export interface VolumeForecast {
+  /** the mount point (or, for --history FILE, --volume's name or the file) */
+  mount: string;
+  device?: string;
+  fsType?: string;
+  source: 'store' | 'history';
+  /** the store's samples file or the CSV, for the text */
+  from: string;
+  forecast: Forecast;
+  /** "now" for relative times: the wall clock for the store, the last sample for a CSV */
+  now: number;
+}
+
+// ---- time and size words ----------------------------------------------------------------------
+
+/** "2026-02-20 09:40 +01:00" (local time, "UTC" when the zone is UTC), no ICU needed. */
+export function clock(ms: number): string {
+  const off = -new Date(ms).getTimezoneOffset();
+  const iso = new Date(ms + off * MIN).toISOString();
+  const a = Math.abs(off);
+  const zone = off === 0 ? 'UTC' : `${off < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} ${zone}`;
+}
+
+/** A span as a person says it: "3 days 4 h", "5 h 12 min", "40 min", "now". */
+export function span(ms: number): string {
+  if (ms < MIN) return 'less than a minute';
+  const d = Math.floor(ms / DAY);
+  const h = Math.floor((ms % DAY) / HOUR);
+  const m = Math.floor((ms % HOUR) / MIN);
+  if (d >= 60) return `${d} days`;
+  if (d >= 1) return `${d} day${d === 1 ? '' : 's'}${h ? ` ${h} h` : ''}`;
+  if (h >= 1) return `${h} h${m ? ` ${m} min` : ''}`;
+  return `${m} min`;
+}
+
+/** "in 3 days 4 h" or "2 h ago" from `now`. */
+export function relative(at: number, now: number): string {
+  return at >= now ? `in ${span(at - now)}` : `${span(now - at)} ago`;
+}
+
+export function rate(bytesPerDay: number): string {
+  const sign = bytesPerDay > 0 ? '+' : bytesPerDay < 0 ? '-' : '';
+  return `${sign}${size(Math.round(Math.abs(bytesPerDay)))}/day`;
+}
+
+function usedPct(f: Forecast): number {
+  return f.sizeBytes > 0 ? (100 * f.usedBytes) / f.sizeBytes : 0;
+}
+
+const PATTERN_WORDS: Record<Forecast['pattern'], string> = {
+  steady: 'steady growth',
+  sawtooth: 'sawtooth (growth with regular cleanups, e.g. log rotation)',
+  'periodic-peaks': 'periodic peaks (a recurring job needs transient space)',
+  steps: 'steps (growth in jumps)',
+  accelerating: 'accelerating growth',
+  flat: 'flat',
+  shrinking: 'shrinking',
+  irregular: 'irregular',
+};
+
+export function patternText(p: Forecast['pattern']): string {
+  return PATTERN_WORDS[p] ?? p;
+}
+
+/**
+ * The moment that counts for alerting: the predicted fill, or the next risky peak when it will
+ * not fit and comes first. null: nothing within the horizon.
+ */
+export function effectiveFill(f: Forecast): { at: number; why: 'fill' | 'peak' } | null {
+  if (f.status !== 'ok') return null;
+  const peak = f.nextRisk && !f.nextRisk.fits ? f.nextRisk.at : null;
+  if (peak !== null && (f.fillsAt === null || peak < f.fillsAt)) return { at: peak, why: 'peak' };
+  return f.fillsAt === null ? null : { at: f.fillsAt, why: 'fill' };
+}
+
+// ---- JSON ------------------------------------------------------------------------------------
+
+const iso = (ms: number | null): string | null => (ms === null || !Number.isFinite(ms) ? null : new Date(ms).toISOString());
+
+/** The Forecast with its times as ISO 8601 strings (null stays null), plus where it is from. */
+export function forecastJson(v: VolumeForecast) {
+  const f = v.forecast;
+  return {
+    mount: v.mount,
+    ...(v.device !== undefined ? { device: v.device } : {}),
+    ...(v.fsType !== undefined ? { fsType: v.fsType } : {}),
+    source: v.source,
+    from: v.from,
+    status: f.status,
+    fillsAt: iso(f.fillsAt),
+    earliest: iso(f.earliest),
+    latest: iso(f.latest),
+    pattern: f.pattern,
+    growthBytesPerDay: f.growthBytesPerDay,
+    nextRisk: f.nextRisk ? { ...f.nextRisk, at: iso(f.nextRisk.at) } : null,
+    backtestError: f.backtestError,
+    notes: f.notes,
+    asOf: iso(f.asOf),
+    regimeStart: iso(f.regimeStart),
+    samplesUsed: f.samplesUsed,
+    sizeBytes: f.sizeBytes,
+    usedBytes: f.usedBytes,
+  };
+}
+
+// ---- text ------------------------------------------------------------------------------------
+
+export function forecastText(v: VolumeForecast): string {
+  const f = v.forecast;
+  const L: string[] = [];
+  const head = [v.device, v.fsType].filter(Boolean).map((s) => escapeName(s!)).join(', ');
+  L.push(`${escapeName(v.mount)}${head ? `  (${head})` : ''}  from ${escapeName(v.from)}`);
+  const row = (k: string, s: string) => L.push(`  ${k.padEnd(12)} ${s}`);
+  if (f.samplesUsed > 0 || f.sizeBytes > 0) {
+    row('Now', `${size(f.usedBytes)} used of ${size(f.sizeBytes)} (${usedPct(f).toFixed(1)}%), ${size(Math.max(0, f.sizeBytes - f.usedBytes))} free, as of ${clock(f.asOf)}`);
+  }
+  const stale = v.source === 'store' && v.now - f.asOf > DAY;
+  if (stale) row('Warning', `the last sample is ${span(v.now - f.asOf)} old: is the sampler (diskblame sample) running?`);
+  if (f.status !== 'ok') {
+    row('Forecast', 'not enough data');
+    for (const n of f.notes) row('', n);
+    if (v.source === 'store') row('', 'keep sampling (diskblame sample every 15 min, see contrib/) and ask again');
+    return L.join('\n') + '\n';
+  }
+  if (f.fillsAt === null) row('Fills', 'not within the forecast horizon');
+  else if (f.fillsAt <= v.now) row('Fills', `FULL NOW (reached ${clock(f.fillsAt)})`);
+  else row('Fills', `${clock(f.fillsAt)}  (${v.source === 'history' ? `${span(f.fillsAt - v.now)} after the last sample` : relative(f.fillsAt, v.now)})`);
+  if (f.earliest !== null || f.latest !== null) {
+    row('Range', `${f.earliest !== null ? clock(f.earliest) : 'now'}  to  ${f.latest !== null ? clock(f.latest) : 'beyond the horizon'}`);
+  }
+  row('Pattern', patternText(f.pattern));
+  row('Growth', `${rate(f.growthBytesPerDay)} (the trend, without transient peaks)`);
+  if (f.nextRisk) {
+    const r = f.nextRisk;
+    const fit = r.fits
+      ? `fits (${size(r.expectedUsed)} of ${size(f.sizeBytes)})`
+      : `will NOT fit: needs ${size(r.expectedUsed)} of ${size(f.sizeBytes)}`;
+    row('Next risk', `${clock(r.at)} (${relative(r.at, v.now)}): ${r.what}; ${fit}`);
+  } else row('Next risk', 'none expected before the fill');
+  row('Backtest', f.backtestError === null ? 'history too short to score the model on it' : `median relative error ${f.backtestError.toFixed(2)} on this history's own past`);
+  row('History', `${count(f.samplesUsed)} samples since ${clock(f.regimeStart)}`);
+  for (const n of f.notes) row('Note', n);
+  return L.join('\n') + '\n';
+}
+
+// ---- check (Nagios) --------------------------------------------------------------------------
+
+export type NagiosState = 'OK' | 'WARNING' | 'CRITICAL' | 'UNKNOWN';
+export const EXIT: Record<NagiosState, number> = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 };
+/** worst first, as check_disk's max_state_alt: CRITICAL > WARNING > UNKNOWN > OK */
+const SEVERITY: Record<NagiosState, number> = { OK: 0, UNKNOWN: 1, WARNING: 2, CRITICAL: 3 };
+
+export interface Thresholds {
+  warnMs: number;
+  critMs: number;
+  warnPct?: number;
+  critPct?: number;
+}
+
+/** "30m", "12h", "3d", "2w", "90s" -> ms; null when not a duration. */
+export function parseDuration(s: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d|w)\s*$/i.exec(s);
+  if (!m) return null;
+  const unit: Record<string, number> = { s: 1000, m: MIN, min: MIN, h: HOUR, d: DAY, w: 7 * DAY };
+  return Number(m[1]) * unit[m[2].toLowerCase()];
+}
+
+export interface VolumeCheck {
+  mount: string;
+  state: NagiosState;
+  /** why, in a few words */
+  text: string;
+  usedBytes: number;
+  sizeBytes: number;
+  /** hours until the effective fill (0 when full), null when none within the horizon or no forecast */
+  hoursToFull: number | null;
+}
+
+function worse(a: NagiosState, b: NagiosState): NagiosState {
+  return SEVERITY[b] > SEVERITY[a] ? b : a;
+}
+
+export function checkVolume(v: VolumeForecast, t: Thresholds): VolumeCheck {
+  const f = v.forecast;
+  const pctUsed = usedPct(f);
+  const mount = escapeName(v.mount);
+  let state: NagiosState = 'OK';
+  const why: string[] = [];
+  const eff = effectiveFill(f);
+  let hoursToFull: number | null = null;
+  if (f.status !== 'ok') {
+    state = 'UNKNOWN';
+    why.push(`not enough history to forecast${f.notes.length ? ` (${f.notes[0]})` : ''}`);
+  } else if (eff === null) {
+    why.push(`not filling within the horizon (trend ${rate(f.growthBytesPerDay)})`);
+  } else {
+    const left = Math.max(0, eff.at - v.now);
+    hoursToFull = left / HOUR;
+    state = left <= t.critMs ? 'CRITICAL' : left <= t.warnMs ? 'WARNING' : 'OK';
+    const when = left === 0 ? 'now' : `in ${span(left)} (${clock(eff.at)})`;
+    why.push(eff.why === 'peak' ? `${f.nextRisk!.what} will not fit ${when}` : `fills ${when}`);
+  }
+  let pctState: NagiosState = 'OK';
+  if (t.critPct !== undefined && pctUsed >= t.critPct) pctState = 'CRITICAL';
+  else if (t.warnPct !== undefined && pctUsed >= t.warnPct) pctState = 'WARNING';
+  const limit = pctState === 'CRITICAL' ? ` >= ${t.critPct}%` : pctState === 'WARNING' ? ` >= ${t.warnPct}%` : '';
+  if (f.sizeBytes > 0) why.push(`used ${pctUsed.toFixed(1)}%${limit}`);
+  if (pctState !== 'OK') state = worse(state, pctState);
+  return { mount: v.mount, state, text: `${mount}: ${why.join(', ')}`, usedBytes: f.usedBytes, sizeBytes: f.sizeBytes, hoursToFull };
+}
+
+/** A perfdata label: quoted, ' doubled, = not allowed (Nagios plugin guidelines). */
+function label(s: string): string {
+  return `'${escapeName(s).replace(/=/g, '_').replace(/'/g, "''")}'`;
+}
+
+const num = (n: number) => String(Math.round(n * 100) / 100);
+
+export function perfdata(c: VolumeCheck, t: Thresholds, prefix: string): string {
+  const p = prefix ? `${prefix} ` : '';
+  const pctBytes = (pct?: number) => (pct === undefined ? '' : String(Math.floor((pct / 100) * c.sizeBytes)));
+  const parts = [`${label(p + 'used')}=${c.usedBytes}B;${pctBytes(t.warnPct)};${pctBytes(t.critPct)};0;${c.sizeBytes}`];
+  // time thresholds alert when the value is BELOW them: the range "N:" (outside N..inf)
+  parts.push(`${label(p + 'hours_to_full')}=${c.hoursToFull === null ? 'U' : num(c.hoursToFull)};${num(t.warnMs / HOUR)}:;${num(t.critMs / HOUR)}:;0;`);
+  return parts.join(' ');
+}
+
+export interface CheckResult {
+  state: NagiosState;
+  code: number;
+  /** the one line for Nagios */
+  line: string;
+  volumes: VolumeCheck[];
+}
+
+/** All volumes into one Nagios line: the worst state, the worst volumes first. */
+export function checkAll(vols: VolumeForecast[], t: Thresholds): CheckResult {
+  const checks = vols.map((v) => checkVolume(v, t));
+  const state = checks.reduce<NagiosState>((s, c) => worse(s, c.state), 'OK');
+  const order = [...checks].sort((a, b) => SEVERITY[b.state] - SEVERITY[a.state]);
+  const text = order.map((c) => (checks.length > 1 && c.state !== 'OK' ? `${c.state} ${c.text}` : c.text)).join('; ');
+  const perf = checks.map((c) => perfdata(c, t, checks.length > 1 ? c.mount : '')).join(' ');
+  return { state, code: EXIT[state], line: `DISKBLAME ${state} - ${text.replace(/\|/g, '/')} | ${perf}`, volumes: checks };
+}
+
+/** The line for a check that could not run. */
+export function unknownLine(msg: string): string {
+  return `DISKBLAME UNKNOWN - ${msg.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '/')}`;
+}
