@@ -8,6 +8,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { browseCommand, browseOptions, scanCommand, ScanArgs, scanOptions } from './commands/scan.js';
 import { ownersCommand, OwnersArgs, ownersOptions } from './commands/owners.js';
+import { diffCommand, DiffArgs, diffOptions } from './commands/diff.js';
 import { UserError } from '../util/errors.js';
 import { ScanError } from '../scan/scanner.js';
 import { ImportError } from '../import/ncdu-reader.js';
@@ -56,12 +57,19 @@ async function main(): Promise<void> {
       (y) => ownersOptions(y),
       run((a: OwnersArgs) => ownersCommand(a)),
     )
+    .command(
+      'diff [before] [after]',
+      'what changed between two snapshots (files: ours, ncdu or gdu exports) or a snapshot and `live`: net change, directories that grew, files added/removed/grown/shrunk, by kind, package, user',
+      (y) => diffOptions(y),
+      run((a: DiffArgs) => diffCommand(a)),
+    )
     .example('$0 /var', 'scan /var and browse it (on a terminal)')
     .example('$0 -f var.json', 'browse an export (ncdu, gdu or ours)')
     .example('$0 scan /var', 'summary: totals, largest directories and files')
     .example('$0 scan /var --json', 'the same as JSON')
     .example('$0 scan /var -o var.json.gz', 'export for ncdu -f / gdu -f (gzip: zcat var.json.gz | ncdu -f -)')
     .example('$0 scan -f var.json', 'summarize an export instead of scanning')
+    .example('$0 diff monday.json.gz live', 'what changed under that export\'s root since it was taken')
     .strict()
     .version(VERSION)
     .alias('h', 'help')

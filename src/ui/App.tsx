@@ -12,6 +12,8 @@ import { count, duration, size } from '../util/format.js';
 import { escapeName } from '../util/escape.js';
 import { Browser } from './Browser.js';
 import { OwnersView } from './OwnersView.js';
+import { ChangesView } from './ChangesView.js';
+import { ChangesData, ChangesModel } from './changes.js';
 import { fit, truncate } from './text.js';
 
 export interface AppProps {
@@ -23,20 +25,29 @@ export interface AppProps {
   /** for tests: fixed size instead of the terminal's */
   size?: { width: number; height: number };
   onExit?: (code: number) => void;
+  /** a comparison (diskblame diff --browse): adds the Changes view and opens it; `tree` is the after side */
+  changes?: ChangesData;
 }
 
 interface ViewDef {
   key: string;
   name: string;
+  /** listed only with a comparison */
+  needsChanges?: boolean;
 }
 /** The views, by key. Only what exists is listed. */
 export const VIEWS: ViewDef[] = [
   { key: '1', name: 'Browse' },
   { key: '2', name: 'Owners' },
+  { key: '3', name: 'Changes', needsChanges: true },
 ];
 
-function tabsText(current: string): string {
-  return VIEWS.map((v) => (v.key === current ? `[${v.key} ${v.name}]` : ` ${v.key} ${v.name} `)).join('');
+function viewsFor(changes: boolean): ViewDef[] {
+  return VIEWS.filter((v) => changes || !v.needsChanges);
+}
+
+function tabsText(current: string, changes: boolean): string {
+  return viewsFor(changes).map((v) => (v.key === current ? `[${v.key} ${v.name}]` : ` ${v.key} ${v.name} `)).join('');
 }
 
 function useTerminalSize(fixed?: { width: number; height: number }): { width: number; height: number } {
@@ -101,7 +112,8 @@ export function App(props: AppProps): React.ReactElement {
   const scanner = job?.scanner ?? null;
   const [started] = useState(() => performance.now());
   const color = !process.env.NO_COLOR;
-  const [view, setView] = useState('1');
+  const [view, setView] = useState(props.changes ? '3' : '1');
+  const [changes] = useState(() => (props.changes ? new ChangesModel(props.changes) : null));
 
   const quit = (code = 0) => {
     props.onExit?.(code);
@@ -137,15 +149,15 @@ export function App(props: AppProps): React.ReactElement {
   // view keys: a digit switches views (the browser keeps its place)
   useInput(
     (input, key) => {
-      if (VIEWS.some((v) => v.key === input)) setView(input);
-      else if (view !== '1' && (input === 'q' || (key.ctrl && input === 'c'))) quit(0);
+      if (viewsFor(!!changes).some((v) => v.key === input)) setView(input);
+      else if (view === '2' && (input === 'q' || (key.ctrl && input === 'c'))) quit(0);
     },
     { isActive: tree !== null },
   );
 
   if (error) return <Text>{`diskblame: ${error}`}</Text>;
   if (!tree) return scanner ? <Scanning scanner={scanner} width={width} started={started} /> : <Text>loading…</Text>;
-  const tabs = tabsText(view);
+  const tabs = tabsText(view, !!changes);
   const rootPath = Buffer.from(tree.pathOf(0)).toString();
   return (
     <Box flexDirection="column">
@@ -156,6 +168,7 @@ export function App(props: AppProps): React.ReactElement {
           <Text>{fit(' Up/Down move  Enter show paths  1 back to the browser', width)}</Text>
         </Box>
       ) : null}
+      {changes ? <ChangesView model={changes} width={width} height={height} active={view === '3'} tabs={tabs} quit={() => quit(0)} /> : null}
       <Browser
       active={view === '1'}
       tree={tree}
