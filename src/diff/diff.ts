@@ -124,6 +124,21 @@ export interface DeltaArrays {
   matchedA: Uint8Array;
 }
 
+interface PendingLink {
+  bIndex: number;
+  matched: boolean;
+  d: number;
+  ap: number;
+  bd: number;
+  ba: number;
+  type: EntryType;
+  name: Uint8Array;
+  uid: number;
+  path: Buffer;
+  dir: string;
+  ctx: KindCtx | null;
+}
+
 interface Frame {
   name: Uint8Array;
   serial: number;
@@ -194,6 +209,7 @@ export class DiffSink implements Sink {
   /** A entries that are not the first link of their inode (in A's order): they count 0 */
   private readonly aLinkRepeat = new Set<number>();
   private readonly seenB = new Map<string, number[]>();
+  private readonly pendingLinks = new Map<string, PendingLink[]>();
   private frames: Frame[] = [];
   private serial = 0;
   private bCount = 0;
@@ -268,6 +284,10 @@ export class DiffSink implements Sink {
     if (aDir !== NONE) this.matchedA[aDir] = 1;
     this.record(bIndex, 0, aDir);
     const counted = dir.excluded === Excluded.None;
+    if (counted) {
+      this.bDisk += dir.dsize;
+      this.bApparent += dir.asize;
+    }
     this.frames.push({
       name: dir.name.slice(),
       serial: this.serial++,
@@ -291,10 +311,11 @@ export class DiffSink implements Sink {
     const bIndex = this.bCount++;
     const f = this.frames[this.frames.length - 1];
     const counted = e.excluded === Excluded.None;
-    let d = counted ? e.dsize : 0;
-    let ap = counted ? e.asize : 0;
+    const d = counted ? e.dsize : 0;
+    const ap = counted ? e.asize : 0;
+    const link = counted && e.type !== EntryType.Dir && e.nlink > 1;
     // B's totals and the directories' sizes: a hard-linked inode once per subtree
-    if (counted && e.type !== EntryType.Dir && e.nlink > 1) {
+    if (link) {
       const key = e.dev + ':' + e.ino;
       const prev = this.seenB.get(key);
       let from = 0;
@@ -309,11 +330,6 @@ export class DiffSink implements Sink {
         this.frames[k].hlA += ap;
       }
       this.seenB.set(key, this.frames.map((x) => x.serial));
-      if (prev) {
-        // charged to the inode's first link
-        d = 0;
-        ap = 0;
-      }
     } else {
       this.bDisk += d;
       this.bApparent += ap;
@@ -325,35 +341,89 @@ export class DiffSink implements Sink {
     const a = this.a;
     // a match of the same class: both not descended into (files, symlinks, excluded or unreadable dirs)
     const aLeaf = m !== NONE && (!a.isDir(m) || (a.excluded(m) !== Excluded.None && e.type === EntryType.Dir));
-    if (m !== NONE && aLeaf && (a.type(m) === EntryType.Dir) === (e.type === EntryType.Dir)) {
+    const matched = m !== NONE && aLeaf && (a.type(m) === EntryType.Dir) === (e.type === EntryType.Dir);
+    let bd = 0;
+    let ba = 0;
+    if (matched) {
       this.matchedA[m] = 1;
-      const bd = a.isDir(m) ? 0 : this.aFileD(m);
-      const ba = a.isDir(m) ? 0 : this.aFileA(m);
-      this.record(bIndex, d - bd, m);
-      if (e.type === EntryType.Dir) return;
-      if (d === bd && ap === ba) {
-        this.counts.unchanged++;
-        return;
+      if (!a.isDir(m)) {
+        bd = this.aFileD(m);
+        ba = this.aFileA(m);
       }
-      const grew = d > bd || (d === bd && ap > ba);
-      if (grew) this.counts.grown++;
-      else this.counts.shrunk++;
-      const delta = d - bd;
-      this.attribute(e.type, e.name, delta, e.uid);
-      const heap = grew ? this.tops.grown : this.tops.shrunk;
-      // by disk delta; equal disk sizes by apparent delta
-      const key = (grew ? delta : -delta) + (d === bd ? Math.abs(ap - ba) * 1e-9 : 0);
-      if (heap.wants(key))
-        heap.offer(key, { path: this.bPath(e.name), before: bd, after: d, delta, apparentBefore: ba, apparentAfter: ap, apparentDelta: ap - ba, ...this.kindField(e.type, e.name) });
+    }
+    this.record(bIndex, d - bd, matched ? m : NONE);
+    if (e.type === EntryType.Dir) return; // an excluded or unreadable directory: nothing to list
+    const depth = this.frames.length - 1;
+    const needPath = !!this.kinds || !!this.packageOf;
+    const dir = needPath ? this.pathStrAt(depth) : '';
+    const ctx = this.kinds ? this.ctxAt(depth) : null;
+    if (link) {
+      // which link the inode is charged to is decided when all links are known (finish)
+      const key = e.dev + ':' + e.ino;
+      let g = this.pendingLinks.get(key);
+      if (!g) this.pendingLinks.set(key, (g = []));
+      g.push({ bIndex, matched, d, ap, bd, ba, type: e.type, name: e.name.slice(), uid: e.uid, path: this.bPath(e.name), dir, ctx });
       return;
     }
-    // new in B
-    this.record(bIndex, d, NONE);
-    if (e.type === EntryType.Dir) return; // an excluded or unreadable directory: nothing to list
-    this.counts.added++;
-    this.attribute(e.type, e.name, d, e.uid);
-    if (this.tops.added.wants(d + ap * 1e-9))
-      this.tops.added.offer(d + ap * 1e-9, { path: this.bPath(e.name), before: 0, after: d, delta: d, apparentBefore: 0, apparentAfter: ap, apparentDelta: ap, ...this.kindField(e.type, e.name) });
+    this.fileChange(matched, d, ap, bd, ba, e.type, e.name, e.uid, () => this.bPath(e.name), dir, ctx);
+  }
+
+  /** a non-directory of B: added, or compared with its match in A (sizes as charged) */
+  private fileChange(
+    matched: boolean,
+    d: number,
+    ap: number,
+    bd: number,
+    ba: number,
+    type: EntryType,
+    name: Uint8Array,
+    uid: number,
+    path: () => Buffer,
+    dir: string,
+    ctx: KindCtx | null,
+  ): void {
+    if (!matched) {
+      this.counts.added++;
+      const kind = this.attributeAt(type, name, d, uid, dir, ctx);
+      const key = d + ap * 1e-9;
+      if (this.tops.added.wants(key))
+        this.tops.added.offer(key, { path: path(), before: 0, after: d, delta: d, apparentBefore: 0, apparentAfter: ap, apparentDelta: ap, ...(kind !== undefined ? { kind } : {}) });
+      return;
+    }
+    if (d === bd && ap === ba) {
+      this.counts.unchanged++;
+      return;
+    }
+    const grew = d > bd || (d === bd && ap > ba);
+    if (grew) this.counts.grown++;
+    else this.counts.shrunk++;
+    const delta = d - bd;
+    const kind = this.attributeAt(type, name, delta, uid, dir, ctx);
+    const heap = grew ? this.tops.grown : this.tops.shrunk;
+    // by disk delta; equal disk sizes by apparent delta
+    const key = (grew ? delta : -delta) + (d === bd ? Math.abs(ap - ba) * 1e-9 : 0);
+    if (heap.wants(key))
+      heap.offer(key, { path: path(), before: bd, after: d, delta, apparentBefore: ba, apparentAfter: ap, apparentDelta: ap - ba, ...(kind !== undefined ? { kind } : {}) });
+  }
+
+  /**
+   * Hard-linked files of B: each inode is charged to one of its links, the one whose size before
+   * (its match in A) is closest to the inode's (first in B's order on ties); its other links count 0.
+   * So a file replaced by a link to another shows as shrunk, whatever the order of the export.
+   */
+  private settleLinks(): void {
+    for (const g of this.pendingLinks.values()) {
+      let best = 0;
+      for (let k = 1; k < g.length; k++) if (Math.abs(g[k].d - g[k].bd) < Math.abs(g[best].d - g[best].bd)) best = k;
+      for (let k = 0; k < g.length; k++) {
+        const x = g[k];
+        const d = k === best ? x.d : 0;
+        const ap = k === best ? x.ap : 0;
+        this.record(x.bIndex, d - x.bd, this.deltas ? this.deltas.match[x.bIndex] : NONE);
+        this.fileChange(x.matched, d, ap, x.bd, x.ba, x.type, x.name, x.uid, () => x.path, x.dir, x.ctx);
+      }
+    }
+    this.pendingLinks.clear();
   }
 
   leaveDir(): void {
@@ -389,6 +459,7 @@ export class DiffSink implements Sink {
 
   finish(info: SourceInfo): void {
     this.info = info;
+    this.settleLinks();
   }
 
   // ---------------------------------------------------------------- matching
@@ -533,21 +604,6 @@ export class DiffSink implements Sink {
     const f = this.frames[depth];
     if (f.ctx === null) f.ctx = depth === 0 ? kinds.rootCtx(this.pathStrAt(0)) : kinds.enter(this.ctxAt(depth - 1)!, latin1(f.name), this.pathStrAt(depth));
     return f.ctx;
-  }
-
-  private kindField(type: EntryType, name: Uint8Array): { kind?: string } {
-    if (!this.kinds || type !== EntryType.File) return {};
-    const depth = this.frames.length - 1;
-    const cat = this.kinds.file(this.ctxAt(depth)!, this.pathStrAt(depth), latin1(name));
-    return cat >= 0 ? { kind: this.kinds.names[cat] } : {};
-  }
-
-  /** a changed file in the innermost B directory: kinds, packages, users */
-  private attribute(type: EntryType, name: Uint8Array, delta: number, uid: number): void {
-    if (delta === 0) return;
-    const depth = this.frames.length - 1;
-    const needPath = !!this.kinds || !!this.packageOf;
-    this.attributeAt(type, name, delta, uid, needPath ? this.pathStrAt(depth) : '', this.kinds ? this.ctxAt(depth) : null);
   }
 
   private attributeAt(type: EntryType, name: Uint8Array, delta: number, uid: number, dir: string, ctx: KindCtx | null): string | undefined {
