@@ -148,6 +148,10 @@ test('a real tree changed between two of our exports: net bytes equal du at the 
   assert.ok(txt.includes('g\\xc3('), 'the invalid UTF-8 byte shown escaped');
   assert.ok(!/[\x00-\x08\x0b-\x1f]/.test(txt), 'no raw control characters');
 
+  // B read in a second thread (the default) or on the main thread: the same result
+  const one = runCliOk(['diff', m.a + '.gz', m.b + '.gz', '--json'], { env: { ...process.env, DISKBLAME_DEBUG: '', DISKBLAME_DIFF_THREADS: '1' } }).stdout;
+  assert.equal(one, runCliOk(['diff', m.a + '.gz', m.b + '.gz', '--json']).stdout);
+
   // and against a live scan: the same net change (nothing moved since the second export)
   const live = diffJson(m.a + '.gz', 'live');
   assert.equal(live.netDiskBytes, m.duB.B1 - m.duA.B1);

@@ -4,6 +4,7 @@
  * Every error the user can cause ends as one line on stderr and a non-zero exit, never a stack
  * trace (set DISKBLAME_DEBUG=1 to see one).
  */
+import { isMainThread, workerData } from 'node:worker_threads';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { browseCommand, browseOptions, scanCommand, ScanArgs, scanOptions } from './commands/scan.js';
@@ -81,4 +82,6 @@ async function main(): Promise<void> {
     .parseAsync();
 }
 
-main().catch(errorExit);
+// `diff` reads its second snapshot in a worker thread that runs this same script
+if (isMainThread || workerData?.role !== 'diff-parse') main().catch(errorExit);
+else void import('../diff/parse-worker.js').then((m) => m.workerMain(workerData));

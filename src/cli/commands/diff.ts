@@ -12,6 +12,7 @@ import { Scanner } from '../../scan/scanner.js';
 import { Tree } from '../../tree/tree.js';
 import { DiffResult, DiffSink } from '../../diff/diff.js';
 import { diffJson, diffText } from '../../diff/report.js';
+import { readInWorker } from '../../diff/parse-worker.js';
 import { KindMatcher, loadRules } from '../../owners/kinds.js';
 import { loadPackageMap, PackageMap } from '../../owners/packages.js';
 import { loadUserNames } from '../../owners/users.js';
@@ -111,8 +112,19 @@ export async function diffCommand(a: DiffArgs): Promise<number> {
   if (sa.kind === 'file' && sb.kind === 'file' && sa.path === '-' && sb.path === '-') throw new UserError('only one side can be stdin', 2);
   const showProgress = a.progress !== false && process.stderr.isTTY === true;
 
-  const treeA = await reading(sa, () => loadExport(sa.path, showProgress, label(sa)));
-  if (treeA.count === 0 || !treeA.isDir(0)) throw new UserError(`${label(sa)}: the export holds no directory tree`);
+  // B is read in a worker thread while A loads here (two cores for the two parses), except from
+  // stdin, for the Changes view (it needs B's whole tree) and with DISKBLAME_DIFF_THREADS=1
+  const script = process.argv[1];
+  const parallel = sb.kind === 'file' && sb.path !== '-' && !a.browse && !!script && process.env.DISKBLAME_DIFF_THREADS !== '1';
+  const early = parallel && sb.kind === 'file' ? readInWorker(script, sb.path, label(sb)) : null;
+  let treeA: Tree;
+  try {
+    treeA = await reading(sa, () => loadExport(sa.path, showProgress, label(sa)));
+    if (treeA.count === 0 || !treeA.isDir(0)) throw new UserError(`${label(sa)}: the export holds no directory tree`);
+  } catch (e) {
+    early?.stop();
+    throw e;
+  }
   const rootA = Buffer.from(treeA.nameOf(0));
 
   const kinds = new KindMatcher(loadRules(a.rules));
@@ -150,7 +162,7 @@ export async function diffCommand(a: DiffArgs): Promise<number> {
   } else {
     const progress = new Progress('comparing', sink, showProgress);
     try {
-      infoB = await reading(sb, () => importExport(sb.path, target, { label: label(sb) }));
+      infoB = await reading(sb, () => (early ? early.start(target) : importExport(sb.path, target, { label: label(sb) })));
     } finally {
       progress.stop();
     }
