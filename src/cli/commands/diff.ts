@@ -5,6 +5,7 @@
  * so only one tree is ever in memory (two with --browse, which needs both for the Changes view).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import type { Argv } from 'yargs';
 import { Sink, SourceInfo, TeeSink } from '../../model/entry.js';
 import { importExport, ImportError } from '../../import/ncdu-reader.js';
@@ -113,9 +114,13 @@ export async function diffCommand(a: DiffArgs): Promise<number> {
   const showProgress = a.progress !== false && process.stderr.isTTY === true;
 
   // B is read in a worker thread while A loads here (two cores for the two parses), except from
-  // stdin, for the Changes view (it needs B's whole tree) and with DISKBLAME_DIFF_THREADS=1
+  // stdin and for the Changes view (it needs B's whole tree); only when a core is free: on a busy
+  // machine the second thread only adds its own cost. DISKBLAME_DIFF_THREADS=1 or 2 forces either.
   const script = process.argv[1];
-  const parallel = sb.kind === 'file' && sb.path !== '-' && !a.browse && !!script && process.env.DISKBLAME_DIFF_THREADS !== '1';
+  const threads = process.env.DISKBLAME_DIFF_THREADS;
+  const cores = os.availableParallelism();
+  const spare = threads === '2' || (threads !== '1' && cores >= 2 && os.loadavg()[0] <= cores - 1);
+  const parallel = sb.kind === 'file' && sb.path !== '-' && !a.browse && !!script && spare;
   const early = parallel && sb.kind === 'file' ? readInWorker(script, sb.path, label(sb)) : null;
   let treeA: Tree;
   try {
