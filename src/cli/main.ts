@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     )
     .command(
       'diff [before] [after]',
-      'what changed between two snapshots (files: ours, ncdu or gdu exports) or a snapshot and `live`: net change, directories that grew, files added/removed/grown/shrunk, by kind, package, user',
+      'what changed between two snapshots (ours, ncdu or gdu exports) or a snapshot and `live`: what grew, shrank, appeared, vanished',
       (y) => diffOptions(y),
       run((a: DiffArgs) => diffCommand(a)),
     )
