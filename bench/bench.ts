@@ -34,7 +34,7 @@ interface Options {
 }
 
 const USAGE = `usage: npm run bench -- [--runs N] [--skip-usr] [--tree DIR] [--only ID]
-  --only ID    run only this section (referenceTree, usr, ui, owners, sample); repeatable
+  --only ID    run only this section (referenceTree, usr, ui, owners, sample, diff); repeatable
   --runs N     timed runs per command (default 3; median wall time, max peak RSS)
   --skip-usr   skip the /usr section
   --tree DIR   reference tree location (default $DISKBLAME_BENCH_DIR or /tmp/diskblame-bench/tree);
@@ -724,6 +724,48 @@ async function sampleSection(ctx: Ctx): Promise<SectionResult> {
   return { title: 'sample', data: { wall: Object.fromEntries([...res].map(([k, m]) => [k, m.medianWallS])), inProcessMs: own }, markdown: ['**sample**', '', ...lines.map((l) => `- ${l}`)].join('\n') };
 }
 
+async function diffSection(ctx: Ctx): Promise<SectionResult> {
+  log('\n== Diff: two snapshots of the reference tree');
+  const how = await ensureTree(ctx);
+  info(`reference tree ${ctx.opts.tree}: ${how}`);
+  const a = path.join(ctx.tmp, 'a.json.gz');
+  const b = path.join(ctx.tmp, 'b.json.gz');
+  const r0 = spawnSync(ctx.cli, ['scan', ctx.opts.tree, '-o', a, '--no-progress'], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (r0.status !== 0) throw new Error(`exporting the reference tree failed: ${r0.stderr.trim()}`);
+  const { makeChangedExport } = await import('./diff-inputs.js');
+  const ch = await makeChangedExport(a, b);
+  const changes = `${ch.removedDir}/ removed, ${thousands(ch.grown)} files grown, ${thousands(ch.emptied)} emptied, ${thousands(ch.added)} added`;
+  log(`B = A with ${changes}; A ${fmt(fs.statSync(a).size / 2 ** 20, 1)} MiB, B ${fmt(fs.statSync(b).size / 2 ** 20, 1)} MiB gzip`);
+  const m = measure(ctx, [
+    { id: 'load', label: 'diskblame scan -f A --json (one tree loaded)', argv: [ctx.cli, 'scan', '-f', a, '--json', '--no-progress'], stdout: 'null' },
+    { id: 'diff', label: 'DISKBLAME_DIFF_THREADS=2 diskblame diff A B --json (B read in a second thread)', argv: ['env', 'DISKBLAME_DIFF_THREADS=2', ctx.cli, 'diff', a, b, '--json', '--no-progress'], stdout: 'capture' },
+    { id: 'diff-seq', label: 'DISKBLAME_DIFF_THREADS=1 diskblame diff A B --json (one thread)', argv: ['env', 'DISKBLAME_DIFF_THREADS=1', ctx.cli, 'diff', a, b, '--json', '--no-progress'], stdout: 'null' },
+  ], ctx.opts.runs);
+  const load0 = loadavg1();
+  const load = m.get('load')!;
+  const diff = m.get('diff')!;
+  if (!diff.ok) throw new Error(`diff ${diff.note ?? 'failed'}`);
+  const j = JSON.parse(diff.stdout ?? '{}') as { netDiskBytes?: number; counts?: Record<string, number>; entriesBefore?: number; entriesAfter?: number };
+  const seq = m.get('diff-seq')!;
+  const ratioOf = (x: Measured) => (x.maxRssKB !== null && load.maxRssKB ? x.maxRssKB / load.maxRssKB : null);
+  const ratio = ratioOf(diff);
+  const within = (x: Measured) => x.medianWallS !== null && x.medianWallS < 5 && ratioOf(x) !== null && ratioOf(x)! < 2;
+  const ok = within(diff) || within(seq);
+  const lines = [
+    `${thousands(j.entriesBefore ?? 0)} -> ${thousands(j.entriesAfter ?? 0)} entries; ${changes}; counted: ${JSON.stringify(j.counts)}`,
+    `loading one tree (scan -f A --json): wall ${fmt(load.medianWallS)} s, peak RSS ${fmt((load.maxRssKB ?? 0) / 1024, 1)} MiB`,
+    `diff (two threads, the default when a core is free): wall ${fmt(diff.medianWallS)} s (target < 5 s), peak RSS ${fmt((diff.maxRssKB ?? 0) / 1024, 1)} MiB = ${fmt(ratio)}x one tree (target < 2): ${within(diff) ? 'within targets' : 'OVER target'}`,
+    `diff (one thread, the default on a busy machine): wall ${fmt(seq.medianWallS)} s, peak RSS ${fmt((seq.maxRssKB ?? 0) / 1024, 1)} MiB = ${fmt(ratioOf(seq))}x one tree: ${within(seq) ? 'within targets' : 'OVER target'}`,
+    `load average ${fmt(load0, 1)} on ${os.cpus().length} cores while measuring`,
+  ];
+  for (const l of lines) log(l);
+  return {
+    title: 'Diff',
+    data: { changes: ch, result: { netDiskBytes: j.netDiskBytes, counts: j.counts }, load, diff, diffOneThread: seq, rssRatio: ratio, rssRatioOneThread: ratioOf(seq), loadavg: load0, withinTargets: ok },
+    markdown: ['**Diff**: two snapshots of the reference tree (B = A changed on the way through its export), median of runs, warm cache.', '', ...lines.map((l) => `- ${l}`)].join('\n'),
+  };
+}
+
 /** Add a section here: `{ id, title, run }`; run returns null when it skips itself. */
 const SECTIONS: Section[] = [
   { id: 'referenceTree', title: 'Reference tree', run: referenceTreeSection },
@@ -731,6 +773,7 @@ const SECTIONS: Section[] = [
   { id: 'ui', title: 'Browser latency', run: uiSection },
   { id: 'owners', title: 'Owners', run: ownersSection },
   { id: 'sample', title: 'sample', run: sampleSection },
+  { id: 'diff', title: 'Diff', run: diffSection },
 ];
 
 // ---------------------------------------------------------------------------------------------

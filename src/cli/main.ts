@@ -4,12 +4,14 @@
  * Every error the user can cause ends as one line on stderr and a non-zero exit, never a stack
  * trace (set DISKBLAME_DEBUG=1 to see one).
  */
+import { isMainThread, workerData } from 'node:worker_threads';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { browseCommand, browseOptions, scanCommand, ScanArgs, scanOptions } from './commands/scan.js';
 import { ownersCommand, OwnersArgs, ownersOptions } from './commands/owners.js';
 import { sampleCommand, SampleArgs, sampleOptions } from './commands/sample.js';
 import * as fc from './commands/forecast.js';
+import { diffCommand, DiffArgs, diffOptions } from './commands/diff.js';
 import { UserError } from '../util/errors.js';
 import { ScanError } from '../scan/scanner.js';
 import { ImportError } from '../import/ncdu-reader.js';
@@ -78,12 +80,19 @@ async function main(): Promise<void> {
     .command('forecast', 'when will it fill: fill time and range, pattern, next risky peak, growth, from the samples (or --history CSV)', (y) => fc.sourceOptions(y), run((a: fc.SourceArgs) => fc.forecastCommand(a)))
     .command('check', 'Nagios/Icinga plugin: OK/WARNING/CRITICAL/UNKNOWN (exit 0-3) from the fill forecast and usage thresholds', (y) => fc.checkOptions(y), run((a: fc.CheckArgs) => fc.checkCommand(a)))
     .command('metrics', "Prometheus text for node_exporter's textfile collector: fill time, time to full, growth, usage", (y) => fc.metricsOptions(y), run((a: fc.MetricsArgs) => fc.metricsCommand(a)))
+    .command(
+      'diff [before] [after]',
+      'what changed between two snapshots (ours, ncdu or gdu exports) or a snapshot and `live`: what grew, shrank, appeared, vanished',
+      (y) => diffOptions(y),
+      run((a: DiffArgs) => diffCommand(a)),
+    )
     .example('$0 /var', 'scan /var and browse it (on a terminal)')
     .example('$0 -f var.json', 'browse an export (ncdu, gdu or ours)')
     .example('$0 scan /var', 'summary: totals, largest directories and files')
     .example('$0 scan /var --json', 'the same as JSON')
     .example('$0 scan /var -o var.json.gz', 'export for ncdu -f / gdu -f (gzip: zcat var.json.gz | ncdu -f -)')
     .example('$0 scan -f var.json', 'summarize an export instead of scanning')
+    .example('$0 diff monday.json.gz live', 'what changed under that export\'s root since it was taken')
     .strict()
     .version(VERSION)
     .alias('h', 'help')
@@ -106,4 +115,6 @@ async function main(): Promise<void> {
     .parseAsync();
 }
 
-main().catch(errorExit);
+// `diff` reads its second snapshot in a worker thread that runs this same script
+if (isMainThread || workerData?.role !== 'diff-parse') main().catch(errorExit);
+else void import('../diff/parse-worker.js').then((m) => m.workerMain(workerData));

@@ -750,3 +750,46 @@ function markerOf(c: Compiled, kids: Uint32Array, fl: Uint8Array, names: TreeNam
   if ((has & 49) === 49) m = Math.min(m, c.borg);
   return m;
 }
+
+// ------------------------------------------------------------------------------------------------ one file at a time
+
+/** a directory's context for KindMatcher (opaque) */
+export type KindCtx = Ctx;
+
+/**
+ * The same rules, one file at a time, for a caller that walks a tree its own way (the diff streams
+ * one side): it asks for a directory's context as it descends (only for directories that hold
+ * something to classify) and classifies files in it. Paths are latin1 strings of the raw bytes,
+ * absolute, without a trailing slash ('' for `/`). Directory recognisers (restic, borg) need a
+ * directory's children before its files and are not applied here.
+ */
+export class KindMatcher {
+  readonly names: string[];
+  private readonly c: Compiled;
+  constructor(rules: Rules) {
+    this.c = compile(rules);
+    this.names = this.c.names;
+  }
+  /** the context of the root directory of a walk, `rootPath` as above */
+  rootCtx(rootPath: string): KindCtx {
+    let ctx = dirCtx(this.c, START, '', '', true, NO_CAT);
+    if (rootPath === '') return ctx;
+    const parts = rootPath.split('/');
+    let p = '';
+    for (let k = 1; k < parts.length; k++) {
+      p += '/' + parts[k];
+      ctx = dirCtx(this.c, ctx, parts[k], p, false, NO_CAT);
+    }
+    return ctx;
+  }
+  /** the context of directory `name` (path `dirPath`) inside a directory with context `parent` */
+  enter(parent: KindCtx, name: string, dirPath: string): KindCtx {
+    return dirCtx(this.c, parent, name, dirPath, false, NO_CAT);
+  }
+  /** the category index (into `names`) of a regular file, -1 when none */
+  file(ctx: KindCtx, dirPath: string, name: string): number {
+    let cat = classify(this.c, ctx, name);
+    if (this.c.pathTests.length) cat = pathCat(this.c, ctx, cat, dirPath, name);
+    return cat === NO_CAT ? -1 : cat;
+  }
+}

@@ -14,6 +14,8 @@ import { Browser } from './Browser.js';
 import { OwnersView, type Gathered } from './OwnersView.js';
 import type { FilteredTree } from '../tree/filter.js';
 import { ForecastPane } from './ForecastView.js';
+import { ChangesView } from './ChangesView.js';
+import { ChangesData, ChangesModel } from './changes.js';
 import { fit, truncate } from './text.js';
 
 export interface AppProps {
@@ -29,21 +31,30 @@ export interface AppProps {
   onExit?: (code: number) => void;
   /** for tests: the Owners view's data instead of /proc and the package lists */
   gatherOwners?: (tree: Tree, root: string) => Promise<Gathered>;
+  /** a comparison (diskblame diff --browse): adds the Changes view and opens it; `tree` is the after side */
+  changes?: ChangesData;
 }
 
 interface ViewDef {
   key: string;
   name: string;
+  /** listed only with a comparison */
+  needsChanges?: boolean;
 }
 /** The views, by key. Only what exists is listed. */
 export const VIEWS: ViewDef[] = [
   { key: '1', name: 'Browse' },
   { key: '2', name: 'Owners' },
+  { key: '3', name: 'Changes', needsChanges: true },
   { key: '4', name: 'Forecast' },
 ];
 
-function tabsText(current: string): string {
-  return VIEWS.map((v) => (v.key === current ? `[${v.key} ${v.name}]` : ` ${v.key} ${v.name} `)).join('');
+function viewsFor(changes: boolean): ViewDef[] {
+  return VIEWS.filter((v) => changes || !v.needsChanges);
+}
+
+function tabsText(current: string, changes: boolean): string {
+  return viewsFor(changes).map((v) => (v.key === current ? `[${v.key} ${v.name}]` : ` ${v.key} ${v.name} `)).join('');
 }
 
 function useTerminalSize(fixed?: { width: number; height: number }): { width: number; height: number } {
@@ -108,10 +119,11 @@ export function App(props: AppProps): React.ReactElement {
   const scanner = job?.scanner ?? null;
   const [started] = useState(() => performance.now());
   const color = !process.env.NO_COLOR;
-  const [view, setView] = useState('1');
+  const [view, setView] = useState(props.changes ? '3' : '1');
   // the browser shows only one owner's files while this is set (f in the Owners view)
   const [filter, setFilter] = useState<FilteredTree | null>(null);
   const [focus, setFocus] = useState<{ entry: number; seq: number } | null>(null);
+  const [changes] = useState(() => (props.changes ? new ChangesModel(props.changes) : null));
 
   const quit = (code = 0) => {
     props.onExit?.(code);
@@ -147,15 +159,15 @@ export function App(props: AppProps): React.ReactElement {
   // view keys: a digit switches views (the browser keeps its place)
   useInput(
     (input, key) => {
-      if (VIEWS.some((v) => v.key === input)) setView(input);
-      else if (view !== '1' && (input === 'q' || (key.ctrl && input === 'c'))) quit(0);
+      if (viewsFor(!!changes).some((v) => v.key === input)) setView(input);
+      else if (view === '2' && (input === 'q' || (key.ctrl && input === 'c'))) quit(0);
     },
     { isActive: tree !== null },
   );
 
   if (error) return <Text>{`diskblame: ${error}`}</Text>;
   if (!tree) return scanner ? <Scanning scanner={scanner} width={width} started={started} /> : <Text>loading…</Text>;
-  const tabs = tabsText(view);
+  const tabs = tabsText(view, !!changes);
   const rootPath = Buffer.from(tree.pathOf(0)).toString();
   return (
     <Box flexDirection="column">
@@ -182,6 +194,7 @@ export function App(props: AppProps): React.ReactElement {
           <Text>{fit(' 1 back to the browser', width)}</Text>
         </Box>
       ) : null}
+      {changes ? <ChangesView model={changes} width={width} height={height} active={view === '3'} tabs={tabs} quit={() => quit(0)} /> : null}
       <Browser
       active={view === '1'}
       tree={tree}

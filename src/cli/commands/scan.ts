@@ -82,7 +82,7 @@ export async function browseCommand(a: ScanArgs): Promise<number> {
  * We only get here with a terminal on stdin and stdout, where that guess is wrong: hide the
  * variables while Ink loads, then put them back.
  */
-async function importUI(): Promise<typeof import('../../ui/run.js')> {
+export async function importUI(): Promise<typeof import('../../ui/run.js')> {
   // React's development build logs every render with a deep diff of its props (the whole tree
   // here): seconds per frame and a growing heap on a real terminal. Production unless asked.
   process.env.NODE_ENV ??= 'production';
@@ -100,18 +100,23 @@ async function importUI(): Promise<typeof import('../../ui/run.js')> {
 
 /** Read the export named by --file into a tree, with progress on a terminal. */
 async function readExport(a: ScanArgs): Promise<Tree> {
+  return loadExport(a.file!, a.progress !== false && process.stderr.isTTY === true);
+}
+
+/** Read an export (a file, '-' for stdin) into a tree, with progress on stderr when `progress`. */
+export async function loadExport(file: string, progress: boolean, label = file): Promise<Tree> {
   const tree = new Tree();
   const totals = new TotalsSink();
-  const progress = new Progress('reading', totals, a.progress !== false && process.stderr.isTTY === true);
+  const p = new Progress('reading', totals, progress);
   try {
-    await importExport(a.file!, new TeeSink([tree, totals]), { label: a.file });
+    await importExport(file, new TeeSink([tree, totals]), { label });
   } finally {
-    progress.stop();
+    p.stop();
   }
   return tree;
 }
 
-function checkRoot(root: string): void {
+export function checkRoot(root: string): void {
   let st: fs.Stats;
   try {
     st = fs.statSync(root);

@@ -1,0 +1,196 @@
+/**
+ * `diskblame diff [A] [B]`: what changed between two snapshots (files: ours, ncdu or gdu exports,
+ * snapshot ids once the store is connected) or a snapshot and `live` (a new scan of its root).
+ * Only wiring: A is read into the compact tree, B is streamed through the diff sink (src/diff/),
+ * so only one tree is ever in memory (two with --browse, which needs both for the Changes view).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import type { Argv } from 'yargs';
+import { Sink, SourceInfo, TeeSink } from '../../model/entry.js';
+import { importExport, ImportError } from '../../import/ncdu-reader.js';
+import { Scanner } from '../../scan/scanner.js';
+import { Tree } from '../../tree/tree.js';
+import { DiffResult, DiffSink } from '../../diff/diff.js';
+import { diffJson, diffText } from '../../diff/report.js';
+import { readInWorker } from '../../diff/parse-worker.js';
+import { KindMatcher, loadRules } from '../../owners/kinds.js';
+import { loadPackageMap, PackageMap } from '../../owners/packages.js';
+import { loadUserNames } from '../../owners/users.js';
+import { UserError } from '../../util/errors.js';
+import { escapeName } from '../../util/escape.js';
+import { Progress } from '../progress.js';
+import { out } from '../output.js';
+import { checkRoot, importUI, loadExport } from './scan.js';
+
+export interface DiffArgs {
+  before?: string;
+  after?: string;
+  store?: string;
+  json?: boolean;
+  top: number;
+  bytes?: boolean;
+  browse?: boolean;
+  rules?: string;
+  progress?: boolean;
+}
+
+export function diffOptions<T>(y: Argv<T>) {
+  return y
+    .positional('before', { type: 'string', describe: 'before: a snapshot file (ours, ncdu or gdu export; .gz ok)' })
+    .positional('after', { type: 'string', describe: 'after: a snapshot file, or `live` (scan A\'s root now)' })
+    .option('store', { type: 'string', describe: 'snapshot store directory (default $DISKBLAME_STORE, else $XDG_STATE_HOME/diskblame)' })
+    .option('json', { type: 'boolean', describe: 'print the comparison as JSON' })
+    .option('top', { type: 'number', default: 10, describe: 'how many directories and files to list in each group' })
+    .option('bytes', { alias: 'b', type: 'boolean', describe: 'exact byte counts instead of KiB/MiB/GiB' })
+    .option('browse', { type: 'boolean', describe: 'open the Changes view (the tree sorted by growth) instead of printing' })
+    .option('rules', { type: 'string', describe: 'kinds-of-data rules file (default ~/.config/diskblame/rules.json when present)' })
+    .option('progress', { type: 'boolean', default: true, describe: 'show progress on stderr when it is a terminal (--no-progress: never)' });
+}
+
+/** One side of a comparison, as named on the command line. */
+export type Side = { kind: 'file'; path: string } | { kind: 'live' };
+
+/** a snapshot id: YYYYMMDDTHHMMSSZ-<host>-<8 hex> (src/store/snapshots.ts) */
+const SNAPSHOT_ID = /^\d{8}T\d{6}Z-.+-[0-9a-f]{8}$/;
+
+/**
+ * What a command-line argument names: `live`, or a file. `store` is the --store option.
+ * TODO(snapshot store): resolve snapshot ids here, through resolveSnapshot(store, arg) from
+ * src/store/snapshots.ts (its `file` is the side's path); and the defaults when A/B are omitted
+ * (see defaultSides below).
+ */
+export function resolveSide(arg: string, store: string | undefined): Side {
+  void store; // for the id hook
+  if (arg === 'live') return { kind: 'live' };
+  if (fs.existsSync(arg) || arg === '-') return { kind: 'file', path: arg };
+  if (SNAPSHOT_ID.test(arg)) throw new UserError(`snapshot ${arg}: snapshot ids are not connected to the store yet: give the snapshot's file`);
+  throw new UserError(`${arg}: no such file (give a snapshot file, ncdu or gdu export, or live)`, 1);
+}
+
+/**
+ * The sides when A or B are omitted: the two newest snapshots of the same root, or the newest and
+ * `live` when there is only one. TODO(snapshot store): listSnapshots(store) goes here.
+ */
+function defaultSides(a: DiffArgs): [Side, Side] {
+  void a.store;
+  throw new UserError('give the two snapshots to compare: diskblame diff A B (files, or B = live)', 2);
+}
+
+/** a side's time: the snapshot's (x_snapshot.time), else the export's timestamp (unix seconds, 0: unknown) */
+export function sideTime(info: SourceInfo | null | undefined): number {
+  const snap = info?.meta?.x_snapshot as { time?: unknown } | undefined;
+  if (snap && typeof snap.time === 'string') {
+    const t = Date.parse(snap.time);
+    if (Number.isFinite(t)) return Math.floor(t / 1000);
+  }
+  return info?.timestamp ?? 0;
+}
+
+function label(s: Side): string {
+  return s.kind === 'live' ? 'live' : s.path === '-' ? 'stdin' : s.path;
+}
+
+/** an ImportError names the file it is about */
+async function reading<T>(s: Side, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof ImportError && !e.message.includes(label(s))) throw new UserError(`${label(s)}: ${e.message}`);
+    throw e;
+  }
+}
+
+export async function diffCommand(a: DiffArgs): Promise<number> {
+  if (!Number.isInteger(a.top) || a.top < 0) throw new UserError(`--top wants a whole number >= 0, not ${a.top}`, 2);
+  if (a.browse && a.json) throw new UserError('give either --browse or --json, not both', 2);
+  if (a.browse && !(process.stdout.isTTY && process.stdin.isTTY)) throw new UserError('--browse needs a terminal', 2);
+  let sides: [Side, Side];
+  if (a.before !== undefined && a.after !== undefined) sides = [resolveSide(a.before, a.store), resolveSide(a.after, a.store)];
+  else sides = defaultSides(a);
+  const [sa, sb] = sides;
+  if (sa.kind === 'live') throw new UserError('live can only be the second (after) side: diskblame diff SNAPSHOT live', 2);
+  if (sa.kind === 'file' && sb.kind === 'file' && sa.path === '-' && sb.path === '-') throw new UserError('only one side can be stdin', 2);
+  const showProgress = a.progress !== false && process.stderr.isTTY === true;
+
+  // B is read in a worker thread while A loads here (two cores for the two parses), except from
+  // stdin and for the Changes view (it needs B's whole tree); only when a core is free: on a busy
+  // machine the second thread only adds its own cost. DISKBLAME_DIFF_THREADS=1 or 2 forces either.
+  const script = process.argv[1];
+  const threads = process.env.DISKBLAME_DIFF_THREADS;
+  const cores = os.availableParallelism();
+  const spare = threads === '2' || (threads !== '1' && cores >= 2 && os.loadavg()[0] <= cores - 1);
+  const parallel = sb.kind === 'file' && sb.path !== '-' && !a.browse && !!script && spare;
+  const early = parallel && sb.kind === 'file' ? readInWorker(script, sb.path, label(sb)) : null;
+  let treeA: Tree;
+  try {
+    treeA = await reading(sa, () => loadExport(sa.path, showProgress, label(sa)));
+    if (treeA.count === 0 || !treeA.isDir(0)) throw new UserError(`${label(sa)}: the export holds no directory tree`);
+  } catch (e) {
+    early?.stop();
+    throw e;
+  }
+  const rootA = Buffer.from(treeA.nameOf(0));
+
+  const kinds = new KindMatcher(loadRules(a.rules));
+  let packages: PackageMap | null | undefined;
+  const packageOf = (p: string): string | undefined => {
+    // only paths where packages install files: loading the lists costs ~100 ms
+    if (!/^\/(usr|opt|etc|bin|sbin|lib|lib32|lib64|libx32|var\/lib)\//.test(p)) return undefined;
+    if (packages === undefined) packages = loadPackageMap();
+    return packages?.get(p);
+  };
+  const sink = new DiffSink(treeA, { top: a.top, kinds, packageOf, keepDeltas: !!a.browse });
+  const treeB = a.browse ? new Tree() : null;
+  const target: Sink = treeB ? new TeeSink([sink, treeB]) : sink;
+
+  let infoB: SourceInfo;
+  let incomplete = false;
+  if (sb.kind === 'live') {
+    const root = rootA.toString('utf8');
+    if (!Buffer.from(root, 'utf8').equals(rootA)) throw new UserError(`cannot scan ${escapeName(rootA)} live: the path is not valid UTF-8`);
+    checkRoot(root);
+    const scanner = new Scanner(root, target, {});
+    let finished: SourceInfo | null = null;
+    const progress = new Progress('scanning', sink, showProgress);
+    const onInt = () => scanner.abort();
+    process.once('SIGINT', onInt);
+    try {
+      const r = await scanner.run();
+      incomplete = r.incomplete;
+    } finally {
+      process.removeListener('SIGINT', onInt);
+      progress.stop();
+    }
+    finished = { timestamp: Math.floor(Date.now() / 1000), producer: 'scan', incomplete };
+    infoB = finished;
+  } else {
+    const progress = new Progress('comparing', sink, showProgress);
+    try {
+      infoB = await reading(sb, () => (early ? early.start(target) : importExport(sb.path, target, { label: label(sb) })));
+    } finally {
+      progress.stop();
+    }
+    incomplete = infoB.incomplete;
+  }
+  const r = sink.result({ time: sideTime(treeA.info) }, { time: sideTime(infoB) });
+  const labels = { before: label(sa), after: sb.kind === 'live' ? 'live scan' : label(sb) };
+  const users = loadUserNames();
+
+  if (a.browse && treeB) {
+    const arrays = sink.deltaArrays()!;
+    const { runUI } = await importUI();
+    return runUI({
+      tree: treeB,
+      root: Buffer.from(treeB.nameOf(0)).toString('utf8'),
+      scanOptions: {},
+      readOnly: true,
+      changes: { before: treeA, after: treeB, ...arrays, labels },
+    });
+  }
+  if (a.json) out(JSON.stringify(diffJson(r, labels, users), null, 2) + '\n');
+  else out(diffText(r, labels, { exact: !!a.bytes, users, width: 80 }));
+  return incomplete ? 130 : 0;
+}
+
+export type { DiffResult };
