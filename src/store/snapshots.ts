@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { NcduWriter } from '../export/ncdu-writer.js';
+import type { Sink } from '../model/entry.js';
 import { importExport } from '../import/ncdu-reader.js';
 import { replayTree, Tree } from '../tree/tree.js';
 import { UserError } from '../util/errors.js';
@@ -95,6 +96,8 @@ export interface SaveInput {
   deletedOpenPartial?: boolean;
   /** gzip level (default 6) */
   gzipLevel?: number;
+  /** counts entries as they are written, calling tick() every 16,384 (for a progress display: the write is synchronous) */
+  counter?: { entries: number; tick(): void };
 }
 
 export interface SaveResult {
@@ -153,8 +156,23 @@ export async function saveSnapshot(store: string, tree: Tree, input: SaveInput):
   } catch (e) {
     throw new UserError(`cannot save the snapshot: ${(e as Error).message}`);
   }
+  const c = input.counter;
+  const sink: Sink = c
+    ? {
+        enterDir: (d) => {
+          if ((++c.entries & 16383) === 0) c.tick();
+          writer.enterDir(d);
+        },
+        addEntry: (e) => {
+          if ((++c.entries & 16383) === 0) c.tick();
+          writer.addEntry(e);
+        },
+        leaveDir: () => writer.leaveDir(),
+        finish: (i) => writer.finish(i),
+      }
+    : writer;
   try {
-    await replayTree(tree, writer);
+    await replayTree(tree, sink);
   } catch (e) {
     writer.abort();
     throw new UserError(`cannot save the snapshot: ${(e as Error).message}`);

@@ -173,7 +173,7 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
     root = r.root;
     incomplete = r.incomplete;
     if (a.save && incomplete) process.stderr.write('diskblame: interrupted: no snapshot saved\n');
-    else if (a.save) saved = await saveScanned(tree, root, when, storeDir(a.store));
+    else if (a.save) saved = await saveScanned(tree, root, when, storeDir(a.store), a.progress !== false && process.stderr.isTTY === true);
   }
   const s = summarize(tree, a.top, a.apparent);
   const elapsedMs = performance.now() - started;

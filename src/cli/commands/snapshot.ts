@@ -25,6 +25,7 @@ import { count, duration, size } from '../../util/format.js';
 import { errnoText, UserError } from '../../util/errors.js';
 import { checkRoot, runScan } from './scan.js';
 import { out } from '../output.js';
+import { Progress } from '../progress.js';
 
 // ------------------------------------------------------------------------------------------ saving
 
@@ -42,7 +43,7 @@ export interface Saved {
  * the deleted-but-open bytes, and record a usage sample of the volume. Kinds and /proc are
  * optional extras: when they fail, they are left out with a note.
  */
-export async function saveScanned(tree: Tree, root: string, started: Date, store: string): Promise<Saved> {
+export async function saveScanned(tree: Tree, root: string, started: Date, store: string, progress = false): Promise<Saved> {
   const notes: string[] = [];
   let t = performance.now();
   const lap = () => {
@@ -89,7 +90,15 @@ export async function saveScanned(tree: Tree, root: string, started: Date, store
     notes.push(`deleted-but-open bytes left out: cannot read /proc (${(e as Error).message})`);
   }
   const procsMs = lap();
-  const saved = await saveSnapshot(store, tree, input);
+  const disk = tree.count ? tree.sizeD(0) : 0;
+  const counter = { entries: 0, tick: () => shown.tick() };
+  const shown = new Progress('saving', { progress: () => ({ entries: counter.entries, bytes: disk, current: root }) }, progress);
+  let saved: Awaited<ReturnType<typeof saveSnapshot>>;
+  try {
+    saved = await saveSnapshot(store, tree, { ...input, counter: progress ? counter : undefined });
+  } finally {
+    shown.stop();
+  }
   const writeMs = lap();
   try {
     appendSamples(store, [sampleOf(vol.mountPoint, vol.device, vol.fsType)]);
@@ -176,7 +185,7 @@ export async function snapshotCommand(a: SnapshotArgs): Promise<number> {
   const r = await runScan(a, tree);
   if (r.incomplete) throw new UserError('interrupted: no snapshot saved', 130);
   const scanMs = performance.now() - t0;
-  const s = await saveScanned(tree, r.root, started, store);
+  const s = await saveScanned(tree, r.root, started, store, a.progress !== false && process.stderr.isTTY === true);
   const elapsedMs = performance.now() - t0;
   if (a.json) {
     out(JSON.stringify({ ...snapshotJson(s.meta), fileBytes: s.fileBytes, notes: s.notes, scanMs: Math.round(scanMs), costMs: s.costMs, elapsedMs: Math.round(elapsedMs) }, null, 2) + '\n');
