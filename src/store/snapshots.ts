@@ -189,7 +189,7 @@ export async function loadSnapshot(file: string): Promise<Tree> {
 
 // ------------------------------------------------------------------------------------------ reading heads
 
-const HEAD_FIRST = 16 * 1024;
+const HEAD_FIRST = 4096;
 const HEAD_MAX = 4 * 1024 * 1024;
 const TAIL = 512;
 
