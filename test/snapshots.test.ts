@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { assertOneLineError, duOk, have, isRoot, lines, run, runCli, type RunResult } from './helpers/run.js';
+import { assertOneLineError, CLI, duOk, have, isRoot, lines, run, runCli, type RunResult } from './helpers/run.js';
 import { BAD_UTF8, BAD_UTF8_DIR, bpath, makeTmp, rmrf, writeSized } from './helpers/fs.js';
 import { comparableTotals, indexTree, key, loadExport, scanTree } from './helpers/tree.js';
 import {
@@ -370,6 +370,33 @@ describe('snapshots', () => {
     } finally {
       run('umount', [mnt]);
       rmrf(mnt);
+    }
+  });
+
+  it('on a terminal: progress while scanning and saving, cleared before the result; hostile root names escaped in the listing', (t) => {
+    if (!fs.existsSync('/usr/bin/script')) return t.skip('no script(1)');
+    const s6 = makeTmp('snap-store6');
+    try {
+      const big = path.join(s6, 'tree\nwith\x1b[31m');
+      fs.mkdirSync(big);
+      for (let d = 0; d < 20; d++) {
+        fs.mkdirSync(path.join(big, `d${d}`));
+        for (let f = 0; f < 1000; f++) fs.writeFileSync(path.join(big, `d${d}`, `f${f}`), '');
+      }
+      const st = path.join(s6, 'store');
+      // script gives the command a pseudo-terminal; the path goes through the environment, not the shell
+      const r2 = run('script', ['-qec', `"$NODE" "$CLI" snapshot "$TREE" --store "$STORE"`, '/dev/null'], {
+        env: { ...process.env, NODE: process.execPath, CLI, TREE: big, STORE: st },
+      });
+      assert.equal(r2.code, 0, r2.stdout);
+      assert.match(r2.stdout, /scanning: /);
+      assert.match(r2.stdout, /saving: [\d,]+ entries/);
+      assert.match(r2.stdout, /\r\x1b\[K(\r\n)?snapshot \d{8}T/, 'the progress line is cleared before the result');
+      const list = ok(['snapshots', '--store', st]).stdout;
+      assert.equal(lines(list).length, 2, 'one row: the newline in the root is escaped');
+      assert.ok(!list.includes('\x1b'), 'no raw escape byte');
+    } finally {
+      rmrf(s6);
     }
   });
 
