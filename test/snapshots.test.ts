@@ -332,6 +332,24 @@ describe('snapshots', () => {
     }
   });
 
+  it('two snapshots of one root in the same second: the second gets -2, neither is replaced', async () => {
+    const s7 = makeTmp('snap-store7');
+    try {
+      const tree = await scanTree(root);
+      const vol = { mount: '/', device: 'd', fsType: 't', sizeBytes: 1, usedBytes: 1, freeBytes: 0 };
+      const when = new Date('2026-01-02T03:04:05.600Z');
+      const a = await saveSnapshot(s7, tree, { root: '/srv/x', host: 'h', started: when, volume: vol });
+      const b = await saveSnapshot(s7, tree, { root: '/srv/x', host: 'h', started: when, volume: vol });
+      assert.equal(a.meta.id, snapshotId(when, 'h', '/srv/x'));
+      assert.match(a.meta.id, /^20260102T030405Z-h-[0-9a-f]{8}$/);
+      assert.equal(b.meta.id, `${a.meta.id}-2`);
+      assert.deepEqual(listSnapshots(s7).snapshots.map((s) => s.id), [a.meta.id, b.meta.id]);
+      assert.deepEqual(fs.readdirSync(snapshotsDir(s7)).sort(), [`${a.meta.id}.json.gz`, `${b.meta.id}.json.gz`].sort());
+    } finally {
+      rmrf(s7);
+    }
+  });
+
   it('parseAge', () => {
     assert.equal(parseAge('30d'), 30 * 86400e3);
     assert.equal(parseAge('12h'), 12 * 3600e3);

@@ -35,6 +35,11 @@ export interface ExportOptions {
   gzip?: boolean;
   /** gzip level, 1-9 (default 6) */
   gzipLevel?: number;
+  /**
+   * Move the finished temp file into place and return its final name (default: rename it to the
+   * destination, replacing what was there). Throw to fail the export (the temp file is removed).
+   */
+  claim?: (tmp: string) => string;
 }
 
 export class NcduWriter implements Sink {
@@ -43,6 +48,9 @@ export class NcduWriter implements Sink {
   private fd: number;
   private readonly tmp: string | null;
   private readonly dest: string;
+  private readonly claim: ((tmp: string) => string) | undefined;
+  /** where the export ended up (set by finish) */
+  finalPath: string | null = null;
   private readonly gzip: boolean;
   private readonly gzipLevel: number;
   private readonly extended: boolean;
@@ -60,6 +68,7 @@ export class NcduWriter implements Sink {
     this.extended = opts.extended ?? true;
     this.gzip = opts.gzip ?? /\.gz$/i.test(dest);
     this.gzipLevel = opts.gzipLevel ?? 6;
+    this.claim = opts.claim;
     if (dest === '-') {
       this.fd = 1;
       this.tmp = null;
@@ -222,14 +231,18 @@ export class NcduWriter implements Sink {
       try {
         this.fdOpen = false;
         fs.closeSync(this.fd);
-        fs.renameSync(this.tmp!, this.dest);
+        if (this.claim) this.finalPath = this.claim(this.tmp!);
+        else {
+          fs.renameSync(this.tmp!, this.dest);
+          this.finalPath = this.dest;
+        }
       } catch (e) {
         this.abort();
         throw new ExportError(`cannot write ${this.dest}: ${writeErrorText(e)}`);
       }
       // the rename itself survives a crash only once the directory is synced
       try {
-        const dfd = fs.openSync(path.dirname(this.dest), 'r');
+        const dfd = fs.openSync(path.dirname(this.finalPath!), 'r');
         try {
           fs.fsyncSync(dfd);
         } finally {

@@ -129,12 +129,34 @@ export function metaOf(tree: Tree, input: SaveInput, id: string, file: string): 
   return m;
 }
 
-/** A file name in the snapshots directory that is free (ids collide within one second). */
-function freeId(dir: string, base: string): string {
-  for (let n = 1; ; n++) {
-    const id = n === 1 ? base : `${base}-${n}`;
-    if (!fs.existsSync(path.join(dir, id + SNAPSHOT_EXT))) return id;
-  }
+/** `<id>.json.gz`, then `<id>-2.json.gz`, ... (ids collide within one second) */
+function candidate(dir: string, base: string, n: number): string {
+  return path.join(dir, (n === 1 ? base : `${base}-${n}`) + SNAPSHOT_EXT);
+}
+
+/**
+ * Move a finished temp file to the first free name, never replacing a snapshot (a concurrent
+ * `snapshot` of the same root in the same second): link(2) fails when the name exists, rename(2)
+ * would not. On a filesystem without hard links, a rename to a name that was free just before.
+ */
+function claimFreeName(dir: string, base: string): (tmp: string) => string {
+  return (tmp) => {
+    for (let n = 1; ; n++) {
+      const dest = candidate(dir, base, n);
+      try {
+        fs.linkSync(tmp, dest);
+        fs.unlinkSync(tmp);
+        return dest;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') continue;
+        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV') throw e;
+        if (fs.existsSync(dest)) continue;
+        fs.renameSync(tmp, dest);
+        return dest;
+      }
+    }
+  };
 }
 
 /**
@@ -145,14 +167,17 @@ function freeId(dir: string, base: string): string {
 export async function saveSnapshot(store: string, tree: Tree, input: SaveInput): Promise<SaveResult> {
   if (tree.count === 0) throw new UserError('nothing to save: the scan found no entries');
   const dir = ensureDir(store, SNAPSHOTS_SUBDIR);
-  const id = freeId(dir, snapshotId(input.started, input.host ?? os.hostname(), input.root));
-  const file = path.join(dir, id + SNAPSHOT_EXT);
-  const meta = metaOf(tree, input, id, file);
-  const { id: _id, file: _file, ...stored } = meta;
+  const base = snapshotId(input.started, input.host ?? os.hostname(), input.root);
+  const { id: _id, file: _file, ...stored } = metaOf(tree, input, base, '');
   const t0 = performance.now();
   let writer: NcduWriter;
   try {
-    writer = new NcduWriter(file, { gzip: true, gzipLevel: input.gzipLevel, meta: { [META_KEY]: stored } });
+    writer = new NcduWriter(candidate(dir, base, 1), {
+      gzip: true,
+      gzipLevel: input.gzipLevel,
+      meta: { [META_KEY]: stored },
+      claim: claimFreeName(dir, base),
+    });
   } catch (e) {
     throw new UserError(`cannot save the snapshot: ${(e as Error).message}`);
   }
@@ -177,6 +202,8 @@ export async function saveSnapshot(store: string, tree: Tree, input: SaveInput):
     writer.abort();
     throw new UserError(`cannot save the snapshot: ${(e as Error).message}`);
   }
+  const file = writer.finalPath!;
+  const meta = metaOf(tree, input, path.basename(file, SNAPSHOT_EXT), file);
   return { meta, fileBytes: writer.bytesWritten, writeMs: performance.now() - t0 };
 }
 

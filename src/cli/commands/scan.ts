@@ -17,7 +17,8 @@ import { count, duration, pct, size } from '../../util/format.js';
 import { errnoText, UserError } from '../../util/errors.js';
 import { Progress } from '../progress.js';
 import { Saved, saveScanned, savedText, snapshotJson } from './snapshot.js';
-import { storeDir } from '../../store/store.js';
+import { ensureDir, storeDir } from '../../store/store.js';
+import { SNAPSHOTS_SUBDIR } from '../../store/snapshots.js';
 import { out } from '../output.js';
 
 export interface ScanArgs {
@@ -167,6 +168,7 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
     root = Buffer.from(tree.nameOf(0)).toString('utf8');
     incomplete = tree.info?.incomplete ?? false;
   } else {
+    if (a.save) ensureDir(storeDir(a.store), SNAPSHOTS_SUBDIR); // fail before a long scan, not after
     const when = new Date();
     tree = new Tree(estimateEntries(a.path ?? '.'));
     const r = await runScan(a, tree);

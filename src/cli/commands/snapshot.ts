@@ -10,7 +10,7 @@ import { volumeOf, VolumeInfo } from '../../owners/reconcile.js';
 import { categorize, loadRules } from '../../owners/kinds.js';
 import { deletedOpen, deletedOpenBytes, readProcesses } from '../../owners/procs.js';
 import { appendSamples, sampleOf } from '../../store/samples.js';
-import { storeDir } from '../../store/store.js';
+import { ensureDir, storeDir } from '../../store/store.js';
 import {
   listSnapshots,
   parseAge,
@@ -19,6 +19,7 @@ import {
   SaveInput,
   SnapshotMeta,
   snapshotsDir,
+  SNAPSHOTS_SUBDIR,
 } from '../../store/snapshots.js';
 import { escapeName } from '../../util/escape.js';
 import { count, duration, size } from '../../util/format.js';
@@ -179,6 +180,7 @@ export async function snapshotCommand(a: SnapshotArgs): Promise<number> {
   const root = a.path ?? '.';
   checkRoot(root);
   const store = storeDir(a.store);
+  ensureDir(store, SNAPSHOTS_SUBDIR); // a store that cannot be created fails now, not after a long scan
   const t0 = performance.now();
   const started = new Date();
   const tree = new Tree(estimateEntries(root));
