@@ -350,6 +350,28 @@ describe('snapshots', () => {
     }
   });
 
+  it('the default store: $XDG_STATE_HOME/diskblame, else ~/.local/state/diskblame; DISKBLAME_STORE and --store override', () => {
+    const home = makeTmp('snap-home');
+    try {
+      const base = { ...process.env, DISKBLAME_DEBUG: '' };
+      delete base.DISKBLAME_STORE;
+      delete base.XDG_STATE_HOME;
+      const at = (env: NodeJS.ProcessEnv, extra: string[] = []) => {
+        const r = runCli(['snapshot', root, '--json', ...extra], { env });
+        assert.equal(r.code, 0, r.stderr);
+        return path.dirname(path.dirname((JSON.parse(r.stdout) as SnapJson).path));
+      };
+      assert.equal(at({ ...base, HOME: home }), path.join(home, '.local', 'state', 'diskblame'));
+      assert.equal(at({ ...base, HOME: home, XDG_STATE_HOME: path.join(home, 'xdg') }), path.join(home, 'xdg', 'diskblame'));
+      assert.equal(at({ ...base, HOME: home, XDG_STATE_HOME: path.join(home, 'xdg'), DISKBLAME_STORE: path.join(home, 'env') }), path.join(home, 'env'));
+      assert.equal(at({ ...base, HOME: home, DISKBLAME_STORE: path.join(home, 'env') }, ['--store', path.join(home, 'opt')]), path.join(home, 'opt'));
+      const listed = runCli(['snapshots', '--json'], { env: { ...base, HOME: home } });
+      assert.equal(JSON.parse(listed.stdout).snapshots.length, 1);
+    } finally {
+      rmrf(home);
+    }
+  });
+
   it('parseAge', () => {
     assert.equal(parseAge('30d'), 30 * 86400e3);
     assert.equal(parseAge('12h'), 12 * 3600e3);
