@@ -31,6 +31,9 @@ interface SnapJson extends Omit<SnapshotMeta, 'file'> {
   notes: string[];
 }
 
+/** a volume for snapshots saved through the library (the listing and pruning do not look at it) */
+const FAKE_VOL = { mount: '/', device: 'd', fsType: 't', sizeBytes: 1, usedBytes: 1, freeBytes: 0 };
+
 /** A CLI run that must succeed; stderr may only hold notes (e.g. "not root: a lower bound"). */
 function ok(args: string[], env: NodeJS.ProcessEnv = {}): RunResult {
   const r = runCli(args, { env: { ...process.env, DISKBLAME_DEBUG: '', ...env } });
@@ -273,7 +276,7 @@ describe('snapshots', () => {
         for (let f = 0; f < 250; f++) fs.writeFileSync(path.join(big, `d${d}`, `file-with-a-longish-name-${f}`), '');
       }
       const tree = await scanTree(big);
-      const saved = await saveSnapshot(s4, tree, { root: big, started: new Date(), volume: { mount: '/', device: 'd', fsType: 't', sizeBytes: 1, usedBytes: 1, freeBytes: 0 } });
+      const saved = await saveSnapshot(s4, tree, { root: big, started: new Date(), volume: FAKE_VOL });
       const buf = fs.readFileSync(saved.meta.file);
       assert.ok(gunzipSync(buf).length > 1.2 * (1 << 20), 'several gzip members (one per MiB of text)');
       for (let i = Math.floor(buf.length / 2); i < Math.floor(buf.length / 2) + 64; i++) buf[i] ^= 0xff;
@@ -289,13 +292,12 @@ describe('snapshots', () => {
     const s5 = makeTmp('snap-store5');
     try {
       const tree = await scanTree(root);
-      const vol = { mount: '/', device: 'd', fsType: 't', sizeBytes: 1, usedBytes: 1, freeBytes: 0 };
       const day = 86400e3;
       const now = Date.now();
       const ids: Record<string, string[]> = { r1: [], r2: [] };
       for (const r of ['r1', 'r2'])
         for (const age of [40, 20, 10, 1]) {
-          const s = await saveSnapshot(s5, tree, { root: `/srv/${r}`, started: new Date(now - age * day), volume: vol });
+          const s = await saveSnapshot(s5, tree, { root: `/srv/${r}`, started: new Date(now - age * day), volume: FAKE_VOL });
           ids[r].push(s.meta.id);
         }
       fs.writeFileSync(path.join(s5, 'samples.jsonl'), '');
@@ -336,10 +338,9 @@ describe('snapshots', () => {
     const s7 = makeTmp('snap-store7');
     try {
       const tree = await scanTree(root);
-      const vol = { mount: '/', device: 'd', fsType: 't', sizeBytes: 1, usedBytes: 1, freeBytes: 0 };
       const when = new Date('2026-01-02T03:04:05.600Z');
-      const a = await saveSnapshot(s7, tree, { root: '/srv/x', host: 'h', started: when, volume: vol });
-      const b = await saveSnapshot(s7, tree, { root: '/srv/x', host: 'h', started: when, volume: vol });
+      const a = await saveSnapshot(s7, tree, { root: '/srv/x', host: 'h', started: when, volume: FAKE_VOL });
+      const b = await saveSnapshot(s7, tree, { root: '/srv/x', host: 'h', started: when, volume: FAKE_VOL });
       assert.equal(a.meta.id, snapshotId(when, 'h', '/srv/x'));
       assert.match(a.meta.id, /^20260102T030405Z-h-[0-9a-f]{8}$/);
       assert.equal(b.meta.id, `${a.meta.id}-2`);
