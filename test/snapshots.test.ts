@@ -408,6 +408,19 @@ describe('snapshots', () => {
       // scan --save on the full store: the same one line
       assertOneLineError(runCli(['scan', root, '--save', '--store', st]), 1);
       assert.deepEqual(fs.readdirSync(snapshotsDir(st)), [path.basename(before.path)]);
+      // a tree whose export is written in several pieces: the failure comes mid-stream, not at the end
+      const big = makeTmp('snap-big');
+      try {
+        for (let d = 0; d < 15; d++) {
+          fs.mkdirSync(path.join(big, `d${d}`));
+          for (let f = 0; f < 1000; f++) fs.writeFileSync(path.join(big, `d${d}`, `a-rather-long-file-name-${f}`), '');
+        }
+        const rb = runCli(['snapshot', big, '--store', st]);
+        assert.match(assertOneLineError(rb, 1), /no space left on the device/);
+        assert.deepEqual(fs.readdirSync(snapshotsDir(st)), [path.basename(before.path)], 'no temp file left');
+      } finally {
+        rmrf(big);
+      }
     } finally {
       run('umount', [mnt]);
       rmrf(mnt);
