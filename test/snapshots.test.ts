@@ -170,6 +170,8 @@ describe('snapshots', () => {
     assert.match(txt, /^ID +TIME \(UTC\) +ROOT +HOST +USED +ENTRIES +FILE\n/);
     assert.equal(lines(txt).length, 3);
     assert.ok(txt.includes(first.path));
+    const verified = JSON.parse(ok(['snapshots', '--verify', '--json'], env()).stdout) as { snapshots: SnapJson[] };
+    assert.equal(verified.snapshots.length, 2, '--verify: both read whole, totals as their metadata says');
   });
 
   it('resolveSnapshot: an id, a unique prefix, a file; an ambiguous or unknown prefix is one clear error', () => {
@@ -283,6 +285,11 @@ describe('snapshots', () => {
       fs.writeFileSync(saved.meta.file, buf);
       assert.equal(listSnapshots(s4).snapshots.length, 1);
       await assert.rejects(loadSnapshot(saved.meta.file), (e: Error) => e.name === 'ImportError' && !e.message.includes('\n'));
+      // snapshots --verify reads it whole and reports it
+      const v = runCli(['snapshots', '--store', s4, '--verify', '--json']);
+      assert.equal(v.code, 1, 'only a bad snapshot: exit 1');
+      assert.deepEqual(JSON.parse(v.stdout).snapshots, []);
+      assert.match(assertOneLineError(v, 1), /^diskblame: skipped \S+\.json\.gz: \S/);
     } finally {
       rmrf(s4);
     }

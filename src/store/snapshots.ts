@@ -21,6 +21,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { NcduWriter } from '../export/ncdu-writer.js';
 import type { Sink } from '../model/entry.js';
+import { TotalsSink } from '../report/totals.js';
 import { importExport } from '../import/ncdu-reader.js';
 import { replayTree, Tree } from '../tree/tree.js';
 import { UserError } from '../util/errors.js';
@@ -212,6 +213,23 @@ export async function loadSnapshot(file: string): Promise<Tree> {
   const tree = new Tree();
   await importExport(file, tree, { label: file });
   return tree;
+}
+
+/**
+ * Read a whole snapshot (gzip CRCs, the JSON) and check its totals against its metadata: what the
+ * listing, which reads only heads and tails, cannot see. Returns the problem, or null.
+ */
+export async function verifySnapshot(m: SnapshotMeta): Promise<string | null> {
+  const totals = new TotalsSink();
+  try {
+    await importExport(m.file, totals, { label: m.file });
+  } catch (e) {
+    return (e as Error).message.replace(`${m.file}: `, '');
+  }
+  const t = totals.t;
+  if (t.entries !== m.entries || t.diskBytes !== m.diskBytes || t.apparentBytes !== m.apparentBytes)
+    return `its entries/disk/apparent totals (${t.entries}/${t.diskBytes}/${t.apparentBytes}) differ from its metadata (${m.entries}/${m.diskBytes}/${m.apparentBytes})`;
+  return null;
 }
 
 // ------------------------------------------------------------------------------------------ reading heads

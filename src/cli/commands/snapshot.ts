@@ -20,6 +20,7 @@ import {
   SnapshotMeta,
   snapshotsDir,
   SNAPSHOTS_SUBDIR,
+  verifySnapshot,
 } from '../../store/snapshots.js';
 import { escapeName } from '../../util/escape.js';
 import { count, duration, size } from '../../util/format.js';
@@ -204,13 +205,15 @@ export interface SnapshotsArgs {
   store?: string;
   json?: boolean;
   bytes?: boolean;
+  verify?: boolean;
 }
 
 export function snapshotsOptions<T>(y: Argv<T>) {
   return y
     .option('store', storeOption)
     .option('json', { type: 'boolean', describe: 'JSON: {store, snapshots: [...], bad: [...]}' })
-    .option('bytes', { alias: 'b', type: 'boolean', describe: 'exact byte counts' });
+    .option('bytes', { alias: 'b', type: 'boolean', describe: 'exact byte counts' })
+    .option('verify', { type: 'boolean', describe: 'read every snapshot whole (gzip checksums, JSON, totals), not only its head and tail' });
 }
 
 function shortTime(iso: string): string {
@@ -226,7 +229,18 @@ function table(rows: string[][], rightAligned: Set<number>): string {
 
 export async function snapshotsCommand(a: SnapshotsArgs): Promise<number> {
   const store = storeDir(a.store);
-  const { snapshots, bad } = listSnapshots(store);
+  const listed = listSnapshots(store);
+  const bad = listed.bad;
+  let snapshots = listed.snapshots;
+  if (a.verify) {
+    const good: SnapshotMeta[] = [];
+    for (const s of snapshots) {
+      const problem = await verifySnapshot(s);
+      if (problem) bad.push({ file: s.file, error: problem });
+      else good.push(s);
+    }
+    snapshots = good;
+  }
   for (const b of bad) process.stderr.write(`diskblame: skipped ${escapeName(b.file)}: ${b.error}\n`);
   if (a.json) {
     out(JSON.stringify({ store, snapshots: snapshots.map(snapshotJson), bad }, null, 2) + '\n');
