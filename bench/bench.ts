@@ -34,7 +34,7 @@ interface Options {
 }
 
 const USAGE = `usage: npm run bench -- [--runs N] [--skip-usr] [--tree DIR] [--only ID]
-  --only ID    run only this section (referenceTree, usr, ui, owners, sample, diff); repeatable
+  --only ID    run only this section (referenceTree, usr, ui, owners, sample, diff, snapshot); repeatable
   --runs N     timed runs per command (default 3; median wall time, max peak RSS)
   --skip-usr   skip the /usr section
   --tree DIR   reference tree location (default $DISKBLAME_BENCH_DIR or /tmp/diskblame-bench/tree);
@@ -766,6 +766,44 @@ async function diffSection(ctx: Ctx): Promise<SectionResult> {
   };
 }
 
+async function snapshotSection(ctx: Ctx): Promise<SectionResult> {
+  const how = await ensureTree(ctx);
+  const tree = ctx.opts.tree;
+  log(`\n== Snapshots: the reference tree (${how})`);
+  if (findExe('du')) spawnSync('du', ['-sx', tree], { stdio: 'ignore' });
+  const store = path.join(ctx.tmp, 'cli-store');
+  const first = spawnSync(ctx.cli, ['snapshot', tree, '--store', store, '--json', '--no-progress'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (first.status !== 0) throw new Error(`diskblame snapshot failed: ${first.stderr.trim()}`);
+  const snapFile = (JSON.parse(first.stdout) as { path: string }).path;
+  const cmds: Cmd[] = [
+    { id: 'scan', label: 'diskblame scan --json', argv: [ctx.cli, 'scan', tree, '--json', '--no-progress'], stdout: 'null' },
+    { id: 'snapshot', label: 'diskblame snapshot --json', argv: [ctx.cli, 'snapshot', tree, '--store', store, '--json', '--no-progress'], stdout: 'null' },
+    { id: 'load', label: 'diskblame scan -f SNAPSHOT --json (load)', argv: [ctx.cli, 'scan', '-f', snapFile, '--json', '--no-progress'], stdout: 'null' },
+    { id: 'list', label: 'diskblame snapshots --json', argv: [ctx.cli, 'snapshots', '--store', store, '--json'], stdout: 'null' },
+  ];
+  const m = measure(ctx, cmds, ctx.opts.runs);
+  const { measureSnapshotCost } = await import('./snapshot-cost.js');
+  info('in-process breakdown (one run)');
+  const c = await measureSnapshotCost(tree, ctx.tmp);
+  const w = (id: string) => m.get(id)?.medianWallS ?? null;
+  const rss = (id: string) => { const r = m.get(id)?.maxRssKB; return r == null ? null : r / 1024; };
+  const MB = 2 ** 20;
+  const lines = [
+    `CLI, median of ${ctx.opts.runs}: scan ${fmt(w('scan'))} s (${fmt(rss('scan'), 0)} MiB), snapshot ${fmt(w('snapshot'))} s (${fmt(rss('snapshot'), 0)} MiB): ×${fmt(w('snapshot') && w('scan') ? w('snapshot')! / w('scan')! : null)} a scan; ` +
+      `loading the snapshot ${fmt(w('load'))} s (${fmt(rss('load'), 0)} MiB) vs rescanning ${fmt(w('scan'))} s: ${w('load') !== null && w('scan') !== null ? (w('load')! < w('scan')! ? 'faster' : 'NOT faster') : '?'}`,
+    `snapshot file: ${fmt(c.fileBytes / MB, 1)} MiB for ${thousands(c.entries)} entries (${fmt(c.bytesPerEntry, 1)} B/entry; target < 20 MB: ${c.fileBytes < 20e6 ? 'met' : 'NOT met'})`,
+    `in-process: scan ${fmt(c.scanMs, 0)} ms; then volume ${fmt(c.costMs.volume, 0)} ms, kinds ${fmt(c.costMs.kinds, 0)} ms, deleted-open (/proc) ${fmt(c.costMs.deletedOpen, 0)} ms, write (JSON + gzip + fsync) ${fmt(c.costMs.write, 0)} ms, usage sample ${fmt(c.costMs.sample, 0)} ms; load into a tree ${fmt(c.loadMs, 0)} ms`,
+    `gzip trade-off: ${c.variants.map((v) => `${v.label} ${fmt(v.bytes / MB, 1)} MiB in ${fmt(v.ms, 0)} ms`).join('; ')}`,
+    `listing ${c.listCount} snapshots of ${thousands(c.entries)} entries (head and tail of each file): ${fmt(c.listMs, 0)} ms${c.listBad ? `, ${c.listBad} BAD` : ''}`,
+  ];
+  for (const l of lines) log(l);
+  return {
+    title: 'Snapshots',
+    data: { cli: Object.fromEntries([...m.values()].map((x) => [x.id, { label: x.label, medianWallS: x.medianWallS, maxRssKB: x.maxRssKB, note: x.note }])), inProcess: c },
+    markdown: ['**Snapshots** (reference tree)', '', ...lines.map((l) => `- ${l}`)].join('\n'),
+  };
+}
+
 /** Add a section here: `{ id, title, run }`; run returns null when it skips itself. */
 const SECTIONS: Section[] = [
   { id: 'referenceTree', title: 'Reference tree', run: referenceTreeSection },
@@ -774,6 +812,7 @@ const SECTIONS: Section[] = [
   { id: 'owners', title: 'Owners', run: ownersSection },
   { id: 'sample', title: 'sample', run: sampleSection },
   { id: 'diff', title: 'Diff', run: diffSection },
+  { id: 'snapshot', title: 'Snapshots', run: snapshotSection },
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import { ownersCommand, OwnersArgs, ownersOptions } from './commands/owners.js';
 import { sampleCommand, SampleArgs, sampleOptions } from './commands/sample.js';
 import * as fc from './commands/forecast.js';
 import { diffCommand, DiffArgs, diffOptions } from './commands/diff.js';
+import * as snap from './commands/snapshot.js';
 import { UserError } from '../util/errors.js';
 import { ScanError } from '../scan/scanner.js';
 import { ImportError } from '../import/ncdu-reader.js';
@@ -67,9 +68,12 @@ async function main(): Promise<void> {
     .command(
       'scan [path]',
       'scan PATH (or read an export): totals, largest directories and files; -o exports in ncdu format',
-      (y) => scanOptions(y),
+      (y) => snap.saveOptions(scanOptions(y)),
       run((a: ScanArgs) => scanCommand(a)),
     )
+    .command('snapshot [path]', 'scan PATH and save a snapshot in the store (ncdu format, gzip)', (y) => snap.snapshotOptions(y), run((a: snap.SnapshotArgs) => snap.snapshotCommand(a)))
+    .command('snapshots', 'list the snapshots in the store', (y) => snap.snapshotsOptions(y), run((a: snap.SnapshotsArgs) => snap.snapshotsCommand(a)))
+    .command('prune', 'remove old snapshots: --keep N newest per root, or --older-than AGE', (y) => snap.pruneOptions(y), run((a: snap.PruneArgs) => snap.pruneCommand(a)))
     .command(
       'owners [path]',
       'who owns the space on the volume holding PATH: df vs du, deleted-but-open files, processes, packages, services, kinds of data, users',
@@ -93,6 +97,7 @@ async function main(): Promise<void> {
     .example('$0 scan /var -o var.json.gz', 'export for ncdu -f / gdu -f (gzip: zcat var.json.gz | ncdu -f -)')
     .example('$0 scan -f var.json', 'summarize an export instead of scanning')
     .example('$0 diff monday.json.gz live', 'what changed under that export\'s root since it was taken')
+    .example('$0 snapshot /var', 'save a snapshot of /var in the store; `$0 snapshots` lists them')
     .strict()
     .version(VERSION)
     .alias('h', 'help')

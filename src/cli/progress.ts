@@ -26,7 +26,10 @@ export class Progress {
     }
   }
 
+  private lastDraw = 0;
+
   private draw(): void {
+    this.lastDraw = performance.now();
     const { entries, bytes, current } = this.src.progress();
     const secs = (performance.now() - this.started) / 1000;
     const rate = secs > 0 ? Math.round(entries / secs) : 0;
@@ -40,6 +43,12 @@ export class Progress {
       line += '  ' + cur;
     }
     process.stderr.write('\r\x1b[K' + line.slice(0, width - 1));
+  }
+
+  /** Draw now if a redraw is due: for synchronous loops, during which the timer cannot fire. */
+  tick(): void {
+    if (!this.enabled || performance.now() - this.lastDraw < 100) return;
+    this.draw();
   }
 
   stop(): void {

@@ -5,13 +5,16 @@
  *
  * Files are written to a temporary name in the same directory and renamed at the end, so an
  * interrupted or failed export (disk full) never leaves a half-written file under the real name.
- * A name ending in .gz is gzip-compressed (as independent members: any gunzip reads them).
+ * A name ending in .gz is gzip-compressed (as independent members: any gunzip reads them). The
+ * closing `]\n` is a member of its own, so a reader can check that a file is complete by
+ * decompressing only its last few bytes (see store/snapshots.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { Entry, EntryType, EXCLUDED_NAMES, Excluded, Sink, SourceInfo } from '../model/entry.js';
 import { VERSION } from '../version.js';
+import { writeErrorText } from '../store/store.js';
 
 const FLUSH_AT = 1 << 20;
 const HEX = '0123456789abcdef';
@@ -30,6 +33,13 @@ export interface ExportOptions {
   meta?: Record<string, unknown>;
   /** gzip the output; default: when the file name ends in .gz */
   gzip?: boolean;
+  /** gzip level, 1-9 (default 6) */
+  gzipLevel?: number;
+  /**
+   * Move the finished temp file into place and return its final name (default: rename it to the
+   * destination, replacing what was there). Throw to fail the export (the temp file is removed).
+   */
+  claim?: (tmp: string) => string;
 }
 
 export class NcduWriter implements Sink {
@@ -38,12 +48,17 @@ export class NcduWriter implements Sink {
   private fd: number;
   private readonly tmp: string | null;
   private readonly dest: string;
+  private readonly claim: ((tmp: string) => string) | undefined;
+  /** where the export ended up (set by finish) */
+  finalPath: string | null = null;
   private readonly gzip: boolean;
+  private readonly gzipLevel: number;
   private readonly extended: boolean;
   private devStack: number[] = [];
   private depth = 0;
   private first = true;
   private closed = false;
+  private fdOpen = false;
   private written = 0;
 
   /** @param dest a file name, or '-' for standard output */
@@ -52,6 +67,8 @@ export class NcduWriter implements Sink {
     this.dest = dest === '-' ? dest : path.resolve(dest);
     this.extended = opts.extended ?? true;
     this.gzip = opts.gzip ?? /\.gz$/i.test(dest);
+    this.gzipLevel = opts.gzipLevel ?? 6;
+    this.claim = opts.claim;
     if (dest === '-') {
       this.fd = 1;
       this.tmp = null;
@@ -60,8 +77,9 @@ export class NcduWriter implements Sink {
       this.tmp = path.join(dir, `.${path.basename(this.dest)}.${process.pid}.tmp`);
       try {
         this.fd = fs.openSync(this.tmp, 'w', 0o644);
+        this.fdOpen = true;
       } catch (e) {
-        throw new ExportError(`cannot write ${dest}: ${(e as Error).message.replace(/^[A-Z]+: /, '')}`);
+        throw new ExportError(`cannot write ${dest}: ${writeErrorText(e)}`);
       }
     }
     const meta: Record<string, unknown> = {
@@ -116,7 +134,7 @@ export class NcduWriter implements Sink {
   private flush(final: boolean): void {
     if (this.len === 0 && !final) return;
     let data: Buffer = this.buf.subarray(0, this.len);
-    if (this.gzip && this.len > 0) data = zlib.gzipSync(data, { level: 6 });
+    if (this.gzip && this.len > 0) data = zlib.gzipSync(data, { level: this.gzipLevel });
     this.writeAll(data);
     this.len = 0;
   }
@@ -135,9 +153,7 @@ export class NcduWriter implements Sink {
         }
         this.abort();
         if (code === 'EPIPE') throw new ExportError('output closed (broken pipe)');
-        if (code === 'ENOSPC') throw new ExportError(`cannot write ${this.dest}: no space left on device`);
-        if (code === 'EDQUOT') throw new ExportError(`cannot write ${this.dest}: disk quota exceeded`);
-        throw new ExportError(`cannot write ${this.dest}: ${(e as Error).message}`);
+        throw new ExportError(`cannot write ${this.dest}: ${writeErrorText(e)}`);
       }
     }
     this.written += data.length;
@@ -198,33 +214,58 @@ export class NcduWriter implements Sink {
   finish(_info: SourceInfo): void {
     if (this.closed) return;
     while (this.depth > 0) this.leaveDir();
+    this.flush(false); // the closing bracket alone in the last gzip member
     this.str(']\n');
     this.flush(true);
-    this.closed = true;
     if (this.fd !== 1) {
       try {
         fs.fsyncSync(this.fd);
-      } catch {
-        /* not all files can be synced (pipes); the rename still applies */
+      } catch (e) {
+        // a pipe or character device named as the output cannot be synced; a file that cannot is a failed write
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== 'EINVAL' && code !== 'ENOTSUP') {
+          this.abort();
+          throw new ExportError(`cannot write ${this.dest}: ${writeErrorText(e)}`);
+        }
       }
       try {
+        this.fdOpen = false;
         fs.closeSync(this.fd);
-        fs.renameSync(this.tmp!, this.dest);
+        if (this.claim) this.finalPath = this.claim(this.tmp!);
+        else {
+          fs.renameSync(this.tmp!, this.dest);
+          this.finalPath = this.dest;
+        }
       } catch (e) {
         this.abort();
-        throw new ExportError(`cannot write ${this.dest}: ${(e as Error).message}`);
+        throw new ExportError(`cannot write ${this.dest}: ${writeErrorText(e)}`);
+      }
+      // the rename itself survives a crash only once the directory is synced
+      try {
+        const dfd = fs.openSync(path.dirname(this.finalPath!), 'r');
+        try {
+          fs.fsyncSync(dfd);
+        } finally {
+          fs.closeSync(dfd);
+        }
+      } catch {
+        /* some filesystems cannot sync a directory: the file is complete either way */
       }
     }
+    this.closed = true;
   }
 
   /** Give up: remove the temporary file, leave any previous export under the real name untouched. */
   abort(): void {
     this.closed = true;
     if (this.tmp) {
-      try {
-        fs.closeSync(this.fd);
-      } catch {
-        /* already closed */
+      if (this.fdOpen) {
+        this.fdOpen = false;
+        try {
+          fs.closeSync(this.fd);
+        } catch {
+          /* nothing more to lose */
+        }
       }
       try {
         fs.unlinkSync(this.tmp);

@@ -16,6 +16,9 @@ import { escapeName, jsonName } from '../../util/escape.js';
 import { count, duration, pct, size } from '../../util/format.js';
 import { errnoText, UserError } from '../../util/errors.js';
 import { Progress } from '../progress.js';
+import { Saved, saveScanned, savedText, snapshotJson } from './snapshot.js';
+import { ensureDir, storeDir } from '../../store/store.js';
+import { SNAPSHOTS_SUBDIR } from '../../store/snapshots.js';
 import { out } from '../output.js';
 import { recordScanSample } from './sample.js';
 
@@ -34,6 +37,9 @@ export interface ScanArgs {
   threads?: number;
   progress?: boolean;
   sample?: boolean;
+  /** scan only: save the scan as a snapshot in the store */
+  save?: boolean;
+  store?: string;
 }
 
 export function scanOptions<T>(y: Argv<T>) {
@@ -135,10 +141,14 @@ function validate(a: ScanArgs): void {
     throw new UserError(`--threads wants a whole number from 1 to 16, not ${a.threads}`, 2);
   if (a.file !== undefined && (a.exclude?.length || a['cross-mounts']))
     throw new UserError('--exclude and --cross-mounts apply to scans, not to --file', 2);
+  if (a.save && (a.file !== undefined || a.output !== undefined)) throw new UserError('--save applies to scans, not to --file or -o', 2);
+  if (a.store !== undefined && !a.save) throw new UserError('--store goes with --save', 2);
 }
 
+export type ScanRunArgs = Pick<ScanArgs, 'path' | 'exclude' | 'cross-mounts' | 'threads' | 'progress'>;
+
 /** Run a scan into `sink`, with progress on a terminal and Ctrl-C ending it early (partial result). */
-async function runScan(a: ScanArgs, sink: Sink | Tree): Promise<ScanResult> {
+export async function runScan(a: ScanRunArgs, sink: Sink | Tree): Promise<ScanResult> {
   const scanner = new Scanner(a.path ?? '.', sink, {
     exclude: a.exclude,
     crossMounts: a['cross-mounts'],
@@ -164,21 +174,31 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
   let tree: Tree;
   let root: string;
   let incomplete = false;
+  let saved: Saved | undefined;
   if (a.file !== undefined) {
     tree = await readExport(a);
     root = Buffer.from(tree.nameOf(0)).toString('utf8');
     incomplete = tree.info?.incomplete ?? false;
   } else {
+    if (a.save) ensureDir(storeDir(a.store), SNAPSHOTS_SUBDIR); // fail before a long scan, not after
+    const when = new Date();
     tree = new Tree(estimateEntries(a.path ?? '.'));
     const r = await runScan(a, tree);
     root = r.root;
     incomplete = r.incomplete;
-    if (a.sample !== false) recordScanSample(a.path ?? '.');
+    if (a.save && incomplete) process.stderr.write('diskblame: interrupted: no snapshot saved\n');
+    else if (a.save) saved = await saveScanned(tree, root, when, storeDir(a.store), a.progress !== false && process.stderr.isTTY === true);
+    if (a.sample !== false && !saved) recordScanSample(a.path ?? '.'); // a snapshot records its own
   }
   const s = summarize(tree, a.top, a.apparent);
   const elapsedMs = performance.now() - started;
-  if (a.json) out(JSON.stringify(summaryJson(tree, root, s, incomplete, elapsedMs, a.file), null, 2) + '\n');
-  else out(summaryText(tree, root, s, incomplete, elapsedMs, a));
+  if (a.json) {
+    const j = summaryJson(tree, root, s, incomplete, elapsedMs, a.file);
+    out(JSON.stringify(saved ? { ...j, snapshot: { ...snapshotJson(saved.meta), fileBytes: saved.fileBytes, notes: saved.notes } } : j, null, 2) + '\n');
+  } else {
+    for (const n of saved?.notes ?? []) process.stderr.write(`diskblame: note: ${n}\n`);
+    out(summaryText(tree, root, s, incomplete, elapsedMs, a) + (saved ? '\n' + savedText(saved, !!a.bytes) : ''));
+  }
   return incomplete ? 130 : 0;
 }
 

@@ -1,0 +1,307 @@
+/**
+ * `diskblame snapshot PATH`, `snapshots`, `prune` (and `scan PATH --save`, through saveScanned):
+ * only wiring. The store is in store/; a snapshot gathers the volume (statfs), the kinds of data
+ * (owners/kinds rules over the scanned tree) and the bytes of deleted-but-open files (/proc).
+ */
+import type { Argv } from 'yargs';
+import { Tree } from '../../tree/tree.js';
+import { estimateEntries } from '../../scan/estimate.js';
+import { volumeOf, VolumeInfo } from '../../owners/reconcile.js';
+import { categorize, loadRules } from '../../owners/kinds.js';
+import { deletedOpen, deletedOpenBytes, readProcesses } from '../../owners/procs.js';
+import { appendSamples, sampleOf } from '../../store/samples.js';
+import { ensureDir, storeDir } from '../../store/store.js';
+import {
+  listSnapshots,
+  parseAge,
+  pruneSnapshots,
+  saveSnapshot,
+  SaveInput,
+  SnapshotMeta,
+  snapshotsDir,
+  SNAPSHOTS_SUBDIR,
+  verifySnapshot,
+} from '../../store/snapshots.js';
+import { escapeName } from '../../util/escape.js';
+import { count, duration, size } from '../../util/format.js';
+import { errnoText, UserError } from '../../util/errors.js';
+import { checkRoot, runScan } from './scan.js';
+import { out } from '../output.js';
+import { Progress } from '../progress.js';
+
+// ------------------------------------------------------------------------------------------ saving
+
+export interface Saved {
+  meta: SnapshotMeta;
+  fileBytes: number;
+  /** what was left out of the metadata, and why */
+  notes: string[];
+  /** milliseconds spent on each extra step after the scan */
+  costMs: { volume: number; kinds: number; deletedOpen: number; write: number; sample: number };
+}
+
+/**
+ * Save a scanned tree as a snapshot in `store`, with the volume's statfs, the kinds of data and
+ * the deleted-but-open bytes, and record a usage sample of the volume. Kinds and /proc are
+ * optional extras: when they fail, they are left out with a note.
+ */
+export async function saveScanned(tree: Tree, root: string, started: Date, store: string, progress = false): Promise<Saved> {
+  const notes: string[] = [];
+  let t = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    const d = now - t;
+    t = now;
+    return Math.round(d * 10) / 10;
+  };
+  let vol: VolumeInfo;
+  try {
+    vol = volumeOf(root);
+  } catch (e) {
+    throw new UserError(`cannot read the volume of ${root}: ${errnoText((e as NodeJS.ErrnoException).code)}`);
+  }
+  const input: SaveInput = {
+    root,
+    started,
+    volume: {
+      mount: vol.mountPoint,
+      device: vol.device,
+      fsType: vol.fsType,
+      sizeBytes: vol.sizeBytes,
+      usedBytes: vol.usedBytes,
+      freeBytes: vol.freeBytes,
+    },
+  };
+  const volumeMs = lap();
+  try {
+    const kinds: Record<string, number> = {};
+    for (const c of categorize(tree, loadRules(), { top: 0 })) kinds[c.name] = c.bytes;
+    input.kinds = kinds;
+  } catch (e) {
+    notes.push(`kinds of data left out: ${(e as Error).message}`);
+  }
+  const kindsMs = lap();
+  try {
+    const snap = await readProcesses();
+    input.deletedOpenBytes = deletedOpenBytes(deletedOpen(snap, vol.dev));
+    if (!snap.complete) {
+      input.deletedOpenPartial = true;
+      notes.push("deleted-but-open bytes: other users' processes were not visible (not root), the figure is a lower bound");
+    }
+  } catch (e) {
+    notes.push(`deleted-but-open bytes left out: cannot read /proc (${(e as Error).message})`);
+  }
+  const procsMs = lap();
+  const disk = tree.count ? tree.sizeD(0) : 0;
+  const counter = { entries: 0, tick: () => shown.tick() };
+  const shown = new Progress('saving', { progress: () => ({ entries: counter.entries, bytes: disk, current: root }) }, progress);
+  let saved: Awaited<ReturnType<typeof saveSnapshot>>;
+  try {
+    saved = await saveSnapshot(store, tree, { ...input, counter: progress ? counter : undefined });
+  } finally {
+    shown.stop();
+  }
+  const writeMs = lap();
+  try {
+    appendSamples(store, [sampleOf(vol.mountPoint, vol.device, vol.fsType)]);
+  } catch (e) {
+    notes.push(`usage sample not recorded: ${(e as Error).message}`);
+  }
+  const sampleMs = lap();
+  return {
+    meta: saved.meta,
+    fileBytes: saved.fileBytes,
+    notes,
+    costMs: { volume: volumeMs, kinds: kindsMs, deletedOpen: procsMs, write: writeMs, sample: sampleMs },
+  };
+}
+
+/** JSON of a snapshot's metadata, with the file as `path` (as `snapshots --json` lists it). */
+export function snapshotJson(m: SnapshotMeta) {
+  const { file, ...rest } = m;
+  return { ...rest, path: file };
+}
+
+/** The lines `snapshot` and `scan --save` print about a saved snapshot. */
+export function savedText(s: Saved, exact: boolean): string {
+  const m = s.meta;
+  const v = m.volume;
+  const L = [
+    `snapshot ${escapeName(m.id)}`,
+    `  file      ${escapeName(m.file)} (${size(s.fileBytes, exact)})`,
+    `  root      ${escapeName(m.root)}`,
+    `  entries   ${count(m.entries)}${m.errors ? ` (${count(m.errors)} unreadable)` : ''}`,
+    `  disk      ${size(m.diskBytes, exact)}   apparent ${size(m.apparentBytes, exact)}`,
+    `  volume    ${escapeName(v.mount)} (${escapeName(v.fsType)}): ${size(v.usedBytes, exact)} used of ${size(v.sizeBytes, exact)}, ${size(v.freeBytes, exact)} free`,
+  ];
+  return L.join('\n') + '\n';
+}
+
+function printNotes(notes: string[]): void {
+  for (const n of notes) process.stderr.write(`diskblame: note: ${n.replace(/\s*\n\s*/g, ' ')}\n`);
+}
+
+// ------------------------------------------------------------------------------------------ snapshot
+
+export interface SnapshotArgs {
+  path?: string;
+  store?: string;
+  json?: boolean;
+  bytes?: boolean;
+  exclude?: string[];
+  'cross-mounts'?: boolean;
+  threads?: number;
+  progress?: boolean;
+}
+
+/** `scan`'s --save and --store */
+export function saveOptions<T>(y: Argv<T>) {
+  return y
+    .option('save', { type: 'boolean', describe: 'also save the scan as a snapshot in the store (as `diskblame snapshot`)' })
+    .option('store', storeOption);
+}
+
+const storeOption = { type: 'string', describe: 'the store directory (default: $DISKBLAME_STORE, else $XDG_STATE_HOME/diskblame or ~/.local/state/diskblame)' } as const;
+
+export function snapshotOptions<T>(y: Argv<T>) {
+  return y
+    .positional('path', { type: 'string', describe: 'directory to scan (default: the current directory)' })
+    .option('store', storeOption)
+    .option('json', { type: 'boolean', describe: 'print the snapshot metadata as JSON' })
+    .option('bytes', { alias: 'b', type: 'boolean', describe: 'exact byte counts' })
+    .option('exclude', { type: 'string', array: true, describe: 'skip names or paths matching GLOB (repeatable)' })
+    .option('cross-mounts', { type: 'boolean', default: false, describe: 'cross into other filesystems (default: stay on the one of PATH, like du -x)' })
+    .option('threads', { type: 'number', describe: 'scanning threads (default: cores, at most 4)' })
+    .option('progress', { type: 'boolean', default: true, describe: 'show progress on stderr when it is a terminal (--no-progress: never)' });
+}
+
+export async function snapshotCommand(a: SnapshotArgs): Promise<number> {
+  if (a.threads !== undefined && (!Number.isInteger(a.threads) || a.threads < 1 || a.threads > 16))
+    throw new UserError(`--threads wants a whole number from 1 to 16, not ${a.threads}`, 2);
+  const root = a.path ?? '.';
+  checkRoot(root);
+  const store = storeDir(a.store);
+  ensureDir(store, SNAPSHOTS_SUBDIR); // a store that cannot be created fails now, not after a long scan
+  const t0 = performance.now();
+  const started = new Date();
+  const tree = new Tree(estimateEntries(root));
+  const r = await runScan(a, tree);
+  if (r.incomplete) throw new UserError('interrupted: no snapshot saved', 130);
+  const scanMs = performance.now() - t0;
+  const s = await saveScanned(tree, r.root, started, store, a.progress !== false && process.stderr.isTTY === true);
+  const elapsedMs = performance.now() - t0;
+  if (a.json) {
+    out(JSON.stringify({ ...snapshotJson(s.meta), fileBytes: s.fileBytes, notes: s.notes, scanMs: Math.round(scanMs), costMs: s.costMs, elapsedMs: Math.round(elapsedMs) }, null, 2) + '\n');
+  } else {
+    printNotes(s.notes);
+    out(savedText(s, !!a.bytes) + `  took      ${duration(elapsedMs)} (scan ${duration(scanMs)})\n`);
+  }
+  return 0;
+}
+
+// ------------------------------------------------------------------------------------------ snapshots
+
+export interface SnapshotsArgs {
+  store?: string;
+  json?: boolean;
+  bytes?: boolean;
+  verify?: boolean;
+}
+
+export function snapshotsOptions<T>(y: Argv<T>) {
+  return y
+    .option('store', storeOption)
+    .option('json', { type: 'boolean', describe: 'JSON: {store, snapshots: [...], bad: [...]}' })
+    .option('bytes', { alias: 'b', type: 'boolean', describe: 'exact byte counts' })
+    .option('verify', { type: 'boolean', describe: 'read every snapshot whole (gzip checksums, JSON, totals), not only its head and tail' });
+}
+
+function shortTime(iso: string): string {
+  return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+}
+
+function table(rows: string[][], rightAligned: Set<number>): string {
+  const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows
+    .map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : rightAligned.has(c) ? cell.padStart(w[c]) : cell.padEnd(w[c]))).join('  '))
+    .join('\n') + '\n';
+}
+
+export async function snapshotsCommand(a: SnapshotsArgs): Promise<number> {
+  const store = storeDir(a.store);
+  const listed = listSnapshots(store);
+  const bad = listed.bad;
+  let snapshots = listed.snapshots;
+  if (a.verify) {
+    const good: SnapshotMeta[] = [];
+    for (const s of snapshots) {
+      const problem = await verifySnapshot(s);
+      if (problem) bad.push({ file: s.file, error: problem });
+      else good.push(s);
+    }
+    snapshots = good;
+  }
+  for (const b of bad) process.stderr.write(`diskblame: skipped ${escapeName(b.file)}: ${b.error}\n`);
+  if (a.json) {
+    out(JSON.stringify({ store, snapshots: snapshots.map(snapshotJson), bad }, null, 2) + '\n');
+  } else if (snapshots.length === 0) {
+    out(`no snapshots in ${escapeName(snapshotsDir(store))}\n`);
+  } else {
+    const rows = [['ID', 'TIME (UTC)', 'ROOT', 'HOST', 'USED', 'ENTRIES', 'FILE']];
+    for (const s of snapshots)
+      rows.push([
+        escapeName(s.id),
+        shortTime(s.time),
+        escapeName(s.root),
+        escapeName(s.host),
+        size(s.volume.usedBytes, !!a.bytes),
+        count(s.entries),
+        escapeName(s.file),
+      ]);
+    out(table(rows, new Set([4, 5])));
+  }
+  return snapshots.length === 0 && bad.length > 0 ? 1 : 0;
+}
+
+// ------------------------------------------------------------------------------------------ prune
+
+export interface PruneArgs {
+  store?: string;
+  keep?: number;
+  'older-than'?: string;
+  'dry-run'?: boolean;
+  json?: boolean;
+}
+
+export function pruneOptions<T>(y: Argv<T>) {
+  return y
+    .option('store', storeOption)
+    .option('keep', { type: 'number', describe: 'keep the N newest snapshots of each root (per host)' })
+    .option('older-than', { type: 'string', describe: 'remove snapshots older than AGE (30d, 12h, 2w, 90m)' })
+    .option('dry-run', { type: 'boolean', describe: 'only print what would be removed' })
+    .option('json', { type: 'boolean', describe: 'JSON: {removed: [...], kept: [...], failed: [...], bad: [...]}' });
+}
+
+export async function pruneCommand(a: PruneArgs): Promise<number> {
+  if (a.keep === undefined && a['older-than'] === undefined) throw new UserError('prune needs --keep N or --older-than AGE (e.g. 30d)', 2);
+  if (a.keep !== undefined && (!Number.isInteger(a.keep) || a.keep < 0))
+    throw new UserError(`--keep wants a whole number >= 0, not ${a.keep}`, 2);
+  let olderThanMs: number | undefined;
+  if (a['older-than'] !== undefined) {
+    const ms = parseAge(a['older-than']);
+    if (ms === null) throw new UserError(`--older-than wants an age such as 30d, 12h, 2w or 90m, not ${JSON.stringify(a['older-than'])}`, 2);
+    olderThanMs = ms;
+  }
+  const store = storeDir(a.store);
+  const r = pruneSnapshots(store, { keep: a.keep, olderThanMs, dryRun: !!a['dry-run'] });
+  for (const b of r.bad) process.stderr.write(`diskblame: skipped ${escapeName(b.file)}: ${b.error} (not removed)\n`);
+  for (const f of r.failed) process.stderr.write(`diskblame: cannot remove ${escapeName(f.file)}: ${f.error}\n`);
+  if (a.json) {
+    out(JSON.stringify({ store, dryRun: !!a['dry-run'], removed: r.removed.map(snapshotJson), kept: r.kept.map(snapshotJson), failed: r.failed, bad: r.bad }, null, 2) + '\n');
+  } else {
+    const verb = a['dry-run'] ? 'would remove' : 'removed';
+    for (const s of r.removed) out(`${verb} ${escapeName(s.id)}  ${shortTime(s.time)}  ${escapeName(s.root)}  ${escapeName(s.file)}\n`);
+    out(`${verb} ${r.removed.length} snapshot${r.removed.length === 1 ? '' : 's'}, kept ${r.kept.length}\n`);
+  }
+  return r.failed.length ? 1 : 0;
+}
