@@ -353,3 +353,29 @@ test('Changes view: sorted by growth, new and gone entries marked, navigable', a
   assert.equal(quits, 1);
   r.unmount();
 });
+
+test('snapshots in the store: diff with no sides takes the two newest of one root; ids and prefixes; one snapshot against live', () => {
+  const store = makeTmp('diffstore');
+  tmps.push(store);
+  const snap = (root: string) => void runCliOk(['snapshot', root, '--store', store, '--json', '--no-progress']);
+  const m = twoMoments('diffsnap', (root) => snap(root));
+  const ids = (JSON.parse(runCliOk(['snapshots', '--store', store, '--json']).stdout) as { snapshots: { id: string; time: string }[] }).snapshots
+    .sort((x, y) => (x.id < y.id ? -1 : 1))
+    .map((s) => s.id);
+  assert.equal(ids.length, 2);
+  const byDefault = JSON.parse(runCliOk(['diff', '--store', store, '--json']).stdout) as DiffJson;
+  assert.equal(byDefault.netDiskBytes, m.duB.B1 - m.duA.B1, 'diff of the two newest snapshots vs du');
+  assert.equal(byDefault.netApparentBytes, m.duB.b - m.duA.b);
+  const byId = diffJson(ids[0], ids[1], ['--store', store]);
+  assert.equal(byId.netDiskBytes, byDefault.netDiskBytes);
+  // the newest snapshot against a live scan after one more change
+  writeSized(path.join(m.root, 'keep/later.bin'), 64_000);
+  sync();
+  const live = JSON.parse(runCliOk(['diff', ids[1], '--store', store, '--json']).stdout) as DiffJson;
+  assert.equal(live.netDiskBytes, duOk(['-sB1'], m.root) - m.duB.B1);
+  assert.deepEqual(live.added.map((x) => path.basename(x.path)), ['later.bin']);
+  // an unknown id: one line, exit 1
+  const bad = runCli(['diff', 'nosuchid', ids[1], '--store', store]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /^diskblame: no snapshot nosuchid in .*\n$/);
+});

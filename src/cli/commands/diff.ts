@@ -22,6 +22,8 @@ import { escapeName } from '../../util/escape.js';
 import { Progress } from '../progress.js';
 import { out } from '../output.js';
 import { checkRoot, importUI, loadExport } from './scan.js';
+import { storeDir } from '../../store/store.js';
+import { listSnapshots, resolveSnapshot, snapshotsDir } from '../../store/snapshots.js';
 
 export interface DiffArgs {
   before?: string;
@@ -37,8 +39,8 @@ export interface DiffArgs {
 
 export function diffOptions<T>(y: Argv<T>) {
   return y
-    .positional('before', { type: 'string', describe: 'before: a snapshot file (ours, ncdu or gdu export; .gz ok)' })
-    .positional('after', { type: 'string', describe: 'after: a snapshot file, or `live` (scan A\'s root now)' })
+    .positional('before', { type: 'string', describe: 'before: a snapshot id (or prefix) or file (ours, ncdu or gdu export; .gz ok); default: the older of the two newest snapshots of one root' })
+    .positional('after', { type: 'string', describe: 'after: a snapshot id or file, or live (scan the before side\'s root now); default: the newest snapshot, or live' })
     .option('store', { type: 'string', describe: 'snapshot store directory (default $DISKBLAME_STORE, else $XDG_STATE_HOME/diskblame)' })
     .option('json', { type: 'boolean', describe: 'print the comparison as JSON' })
     .option('top', { type: 'number', default: 10, describe: 'how many directories and files to list in each group' })
@@ -51,30 +53,40 @@ export function diffOptions<T>(y: Argv<T>) {
 /** One side of a comparison, as named on the command line. */
 export type Side = { kind: 'file'; path: string } | { kind: 'live' };
 
-/** a snapshot id: YYYYMMDDTHHMMSSZ-<host>-<8 hex> (src/store/snapshots.ts) */
-const SNAPSHOT_ID = /^\d{8}T\d{6}Z-.+-[0-9a-f]{8}$/;
 
 /**
- * What a command-line argument names: `live`, or a file. `store` is the --store option.
- * TODO(snapshot store): resolve snapshot ids here, through resolveSnapshot(store, arg) from
- * src/store/snapshots.ts (its `file` is the side's path); and the defaults when A/B are omitted
- * (see defaultSides below).
+ * What a command-line argument names: `live`, `-` (stdin), a file (ours, ncdu's or gdu's export),
+ * or a snapshot in the store by id or unambiguous id prefix.
  */
 export function resolveSide(arg: string, store: string | undefined): Side {
-  void store; // for the id hook
   if (arg === 'live') return { kind: 'live' };
-  if (fs.existsSync(arg) || arg === '-') return { kind: 'file', path: arg };
-  if (SNAPSHOT_ID.test(arg)) throw new UserError(`snapshot ${arg}: snapshot ids are not connected to the store yet: give the snapshot's file`);
-  throw new UserError(`${arg}: no such file (give a snapshot file, ncdu or gdu export, or live)`, 1);
+  if (arg === '-') return { kind: 'file', path: arg };
+  try {
+    if (fs.statSync(arg).isFile()) return { kind: 'file', path: arg };
+  } catch {
+    /* not a file: an id */
+  }
+  if (arg.includes('/')) throw new UserError(`${arg}: no such file (give a snapshot id or file, an ncdu or gdu export, or live)`, 1);
+  return { kind: 'file', path: resolveSnapshot(storeDir(store), arg).file };
 }
 
 /**
- * The sides when A or B are omitted: the two newest snapshots of the same root, or the newest and
- * `live` when there is only one. TODO(snapshot store): listSnapshots(store) goes here.
+ * The sides when A or B are omitted. `diff A`: A against a live scan of its root. `diff`: the two
+ * newest snapshots of one root taken on this host (the newest snapshot's root), or that newest
+ * snapshot and `live` when it is the only one of its root.
  */
 function defaultSides(a: DiffArgs): [Side, Side] {
-  void a.store;
-  throw new UserError('give the two snapshots to compare: diskblame diff A B (files, or B = live)', 2);
+  if (a.before !== undefined) return [resolveSide(a.before, a.store), { kind: 'live' }];
+  const store = storeDir(a.store);
+  const { snapshots, bad } = listSnapshots(store);
+  for (const x of bad) process.stderr.write(`diskblame: skipped ${x.file}: ${x.error}\n`);
+  const host = os.hostname();
+  const mine = snapshots.filter((x) => x.host === host).sort((x, y) => Date.parse(y.time) - Date.parse(x.time) || (y.id < x.id ? -1 : 1));
+  if (!mine.length) throw new UserError(`no snapshots of this host in ${snapshotsDir(store)}: give the two sides (diskblame diff A B), or take one with diskblame snapshot PATH`, 1);
+  const newest = mine[0];
+  const older = mine.find((x) => x !== newest && x.root === newest.root);
+  if (!older) return [{ kind: 'file', path: newest.file }, { kind: 'live' }];
+  return [{ kind: 'file', path: older.file }, { kind: 'file', path: newest.file }];
 }
 
 /** a side's time: the snapshot's (x_snapshot.time), else the export's timestamp (unix seconds, 0: unknown) */
@@ -106,6 +118,7 @@ export async function diffCommand(a: DiffArgs): Promise<number> {
   if (a.browse && a.json) throw new UserError('give either --browse or --json, not both', 2);
   if (a.browse && !(process.stdout.isTTY && process.stdin.isTTY)) throw new UserError('--browse needs a terminal', 2);
   let sides: [Side, Side];
+  if (a.before === undefined && a.after !== undefined) throw new UserError('give the before side too: diskblame diff A B', 2);
   if (a.before !== undefined && a.after !== undefined) sides = [resolveSide(a.before, a.store), resolveSide(a.after, a.store)];
   else sides = defaultSides(a);
   const [sa, sb] = sides;
