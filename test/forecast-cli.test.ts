@@ -155,6 +155,45 @@ test('sample --mount: a tmpfs the test mounts is sampled when named, not otherwi
   }
 });
 
+test('forecast names what grew between the two newest snapshots; metrics carry the latest snapshot\'s kinds', { skip: !isRoot() && 'needs root to mount a tmpfs' }, (t) => {
+  const mnt = path.join(tmp, 'tmpfs-drivers');
+  fs.mkdirSync(mnt);
+  const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=32m', 'tmpfs', mnt], { encoding: 'utf8' });
+  if (m.status !== 0) return t.skip(`mount failed: ${m.stderr}`);
+  try {
+    const own = path.join(tmp, 'store-drivers');
+    fs.mkdirSync(path.join(mnt, 'var/log'), { recursive: true });
+    fs.mkdirSync(path.join(mnt, 'srv'));
+    fs.writeFileSync(path.join(mnt, 'var/log/app.log'), Buffer.alloc(1 << 20, 1));
+    fs.writeFileSync(path.join(mnt, 'srv/keep.bin'), Buffer.alloc(2 << 20, 1));
+    const snap = () => {
+      const r = runCli(['snapshot', mnt, '--store', own, '--json', '--no-progress'], { env });
+      assert.equal(r.code, 0, r.stderr);
+    };
+    snap();
+    fs.appendFileSync(path.join(mnt, 'var/log/app.log'), Buffer.alloc(5 << 20, 2));
+    fs.writeFileSync(path.join(mnt, 'srv/db.bak'), Buffer.alloc(3 << 20, 3));
+    snap();
+    const f = runCli(['forecast', '--store', own, '--volume', mnt, '--json'], { env });
+    assert.equal(f.code, 0, f.stderr);
+    const d = json(f).drivers;
+    assert.ok(d, 'no drivers with two snapshots');
+    assert.equal(d.netDiskBytes, 8 << 20);
+    assert.deepEqual(d.dirs.map((x: { path: string }) => x.path), [`${mnt}/var/log`, `${mnt}/srv`], 'the directories that grew, largest first, not their ancestors');
+    assert.deepEqual(d.dirs.map((x: { delta: number }) => x.delta), [5 << 20, 3 << 20]);
+    const kinds = Object.fromEntries(d.kinds.map((k: { name: string; delta: number }) => [k.name, k.delta]));
+    assert.equal(kinds['live logs'], 5 << 20);
+    assert.equal(kinds.backups, 3 << 20);
+    const met = runCli(['metrics', '--store', own, '--volume', mnt], { env });
+    assert.equal(met.code, 0, met.stderr);
+    const esc = mnt.replace(/[\\"]/g, '\\$&');
+    assert.match(met.stdout, new RegExp(`^diskblame_kind_bytes\\{mountpoint="${esc}",kind="backups"\\} ${3 << 20}$`, 'm'));
+    assert.match(met.stdout, new RegExp(`^diskblame_deleted_open_bytes\\{mountpoint="${esc}"\\} 0$`, 'm'));
+  } finally {
+    spawnSync('umount', [mnt]);
+  }
+});
+
 // ---- scan records a sample --------------------------------------------------------------------
 
 test('scan records a sample of the scanned volume; --no-sample and -f do not; an unwritable store only warns', () => {

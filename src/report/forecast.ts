@@ -3,6 +3,7 @@
  * Nagios line for a monitoring system. Pure: plain data in, strings out (time zone aside).
  */
 import type { Forecast } from '../forecast/types.js';
+import type { GrowthDrivers } from '../store/drivers.js';
 import { escapeName } from '../util/escape.js';
 import { count, size } from '../util/format.js';
 
@@ -22,6 +23,8 @@ export interface VolumeForecast {
   forecast: Forecast;
   /** "now" for relative times: the wall clock for the store, the last sample for a CSV */
   now: number;
+  /** what grew between the two newest snapshots on the volume (forecast only; null: fewer than two) */
+  drivers?: GrowthDrivers | null;
 }
 
 // ---- time and size words ----------------------------------------------------------------------
@@ -114,6 +117,7 @@ export function forecastJson(v: VolumeForecast) {
     samplesUsed: f.samplesUsed,
     sizeBytes: f.sizeBytes,
     usedBytes: f.usedBytes,
+    ...(v.drivers !== undefined ? { drivers: v.drivers } : {}),
   };
 }
 
@@ -154,6 +158,14 @@ export function forecastText(v: VolumeForecast): string {
   row('Backtest', f.backtestError === null ? 'history too short to score the model on it' : `median relative error ${f.backtestError.toFixed(2)} on this history's own past`);
   row('History', `${count(f.samplesUsed)} samples since ${clock(f.regimeStart)}`);
   for (const n of f.notes) row('Note', n);
+  const d = v.drivers;
+  if (d) {
+    const per = (x: number | null) => (x === null ? '' : ` (${rate(x)})`);
+    row('Driving it', `snapshots of ${escapeName(d.root)} from ${clock(Date.parse(d.from))} to ${clock(Date.parse(d.to))}: ${d.netDiskBytes >= 0 ? '+' : ''}${size(d.netDiskBytes)}${per(d.perDay)}`);
+    for (const x of d.dirs) row('', `${('+' + size(x.delta)).padStart(11)}  ${escapeName(x.path)}${per(x.perDay)}`);
+    if (d.kinds.length) row('', `by kind: ${d.kinds.map((k) => `${k.name} +${size(k.delta)}`).join(', ')}`);
+    if (d.users.length) row('', `by user: ${d.users.map((u) => `${escapeName(u.user)} +${size(u.delta)}`).join(', ')}`);
+  } else if (v.source === 'store' && d === null) row('Driving it', 'take snapshots (diskblame snapshot PATH) to see which directories and owners grow');
   return L.join('\n') + '\n';
 }
 

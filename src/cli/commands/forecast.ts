@@ -5,7 +5,9 @@
  */
 import type { Argv } from 'yargs';
 import { loadForecasts, SourceArgs } from '../../store/forecasts.js';
-import { writeFileAtomic } from '../../store/store.js';
+import { storeDir, writeFileAtomic } from '../../store/store.js';
+import { growthDrivers, latestSnapshot } from '../../store/drivers.js';
+import { escapeName } from '../../util/escape.js';
 import { checkAll, forecastJson, forecastText, parseDuration, Thresholds, unknownLine } from '../../report/forecast.js';
 import { metricFamilies, renderMetrics } from '../../report/metrics.js';
 import { UserError } from '../../util/errors.js';
@@ -25,6 +27,16 @@ export function sourceOptions<T>(y: Argv<T>) {
 
 export async function forecastCommand(a: SourceArgs): Promise<number> {
   const { volumes, single } = loadForecasts(a);
+  // what grew between the two newest snapshots on each volume (store histories only)
+  for (const v of volumes) {
+    if (v.source !== 'store') continue;
+    try {
+      v.drivers = await growthDrivers(storeDir(a.store), v.mount);
+    } catch (e) {
+      v.drivers = null;
+      process.stderr.write(`diskblame: note: comparing the snapshots of ${escapeName(v.mount)} failed: ${(e as Error).message}\n`);
+    }
+  }
   if (a.json) {
     const j = volumes.map(forecastJson);
     out(JSON.stringify(single ? j[0] : j, null, 2) + '\n');
@@ -100,7 +112,13 @@ export function metricsOptions<T>(y: Argv<T>) {
 
 export async function metricsCommand(a: MetricsArgs): Promise<number> {
   const { volumes } = loadForecasts(a);
-  const input = { volumes: volumes.map((v) => ({ mount: v.mount, device: v.device, forecast: v.forecast, now: v.now })) };
+  // bytes per kind and deleted-but-open bytes from the volume's latest snapshot (store histories)
+  const snapOf = (v: (typeof volumes)[number]) => {
+    if (v.source !== 'store') return undefined;
+    const s = latestSnapshot(storeDir(a.store), v.mount);
+    return s && s.kinds ? { kinds: s.kinds, deletedOpenBytes: s.deletedOpenBytes, time: s.time } : undefined;
+  };
+  const input = { volumes: volumes.map((v) => ({ mount: v.mount, device: v.device, forecast: v.forecast, now: v.now, snapshot: snapOf(v) })) };
   // JSON: the same families and samples (+Inf as null: JSON has no infinity)
   const text = a.json
     ? JSON.stringify(metricFamilies(input), (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n'

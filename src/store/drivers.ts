@@ -1,0 +1,64 @@
+/**
+ * What drives a volume's growth, from the store: the two newest snapshots of one root on that
+ * volume (taken on this host), compared (diff/), reduced to the directories, kinds of data and
+ * users that grew most. And the latest snapshot's figures for the metrics. I/O shell; the
+ * comparison is diff/'s DiffSink.
+ */
+import os from 'node:os';
+import { importExport } from '../import/ncdu-reader.js';
+import { DiffSink } from '../diff/diff.js';
+import { KindMatcher, loadRules } from '../owners/kinds.js';
+import { loadUserNames } from '../owners/users.js';
+import { listSnapshots, loadSnapshot } from './snapshots.js';
+import type { SnapshotMeta } from './snapshots.js';
+
+export interface GrowthDrivers {
+  root: string;
+  from: string;
+  to: string;
+  /** net disk bytes between the two snapshots, and per day */
+  netDiskBytes: number;
+  perDay: number | null;
+  dirs: { path: string; delta: number; perDay: number | null }[];
+  kinds: { name: string; delta: number }[];
+  users: { user: string; delta: number }[];
+}
+
+/** this host's readable snapshots on the volume mounted at `mount`, newest first */
+function snapshotsOn(store: string, mount: string): SnapshotMeta[] {
+  const host = os.hostname();
+  return listSnapshots(store)
+    .snapshots.filter((s) => s.host === host && s.volume?.mount === mount)
+    .sort((a, b) => Date.parse(b.time) - Date.parse(a.time) || (b.id < a.id ? -1 : 1));
+}
+
+/** The newest snapshot on the volume, preferring one of the whole volume (its root the mount point). */
+export function latestSnapshot(store: string, mount: string): SnapshotMeta | null {
+  const all = snapshotsOn(store, mount);
+  return all.find((s) => s.root === mount) ?? all[0] ?? null;
+}
+
+/** The growth between the two newest snapshots of one root on the volume; null with fewer than two. */
+export async function growthDrivers(store: string, mount: string, top = 5): Promise<GrowthDrivers | null> {
+  const all = snapshotsOn(store, mount);
+  const newest = all[0];
+  const older = newest && all.find((s) => s !== newest && s.root === newest.root);
+  if (!newest || !older) return null;
+  const treeA = await loadSnapshot(older.file);
+  const sink = new DiffSink(treeA, { top, kinds: new KindMatcher(loadRules()) });
+  await importExport(newest.file, sink, { label: newest.file });
+  const r = sink.result({ time: Math.floor(Date.parse(older.time) / 1000) }, { time: Math.floor(Date.parse(newest.time) / 1000) });
+  const days = r.intervalSeconds ? r.intervalSeconds / 86400 : null;
+  const names = loadUserNames();
+  const text = (p: Uint8Array) => Buffer.from(p).toString('utf8');
+  return {
+    root: newest.root,
+    from: older.time,
+    to: newest.time,
+    netDiskBytes: r.netDiskBytes,
+    perDay: days ? r.netDiskBytes / days : null,
+    dirs: r.grewDirs.slice(0, top).map((d) => ({ path: text(d.path), delta: d.delta, perDay: d.perDay })),
+    kinds: r.kinds.filter((k) => k.delta > 0).slice(0, top).map((k) => ({ name: k.name, delta: k.delta })),
+    users: r.users.filter((u) => u.delta > 0).slice(0, top).map((u) => ({ user: names.get(u.uid) ?? String(u.uid), delta: u.delta })),
+  };
+}
