@@ -1,0 +1,494 @@
+/**
+ * When will it fill: a forecast that sees what a straight line misses. Pure (no I/O).
+ *
+ * 1. Regime: only the samples since the last size change (a resize starts a new regime).
+ * 2. Buckets of 24 h aligned back from the last sample (1 h when the regime is shorter than 3 days):
+ *    every bucket holds one full period of a daily cycle (log rotation, nightly backups), so the
+ *    bucket median ("level") follows the trend of the envelope, not of the raw saw.
+ * 3. Clean the level series: isolated spikes (temp bursts, a weekly batch day) are left out of the
+ *    trend; drops far below the usual day-to-day change are cleanups, removed as level shifts so a
+ *    cleanup never reads as space growing back.
+ * 4. Trend: a straight line, then change points (a hinge where the rate jumps: broken retention, a
+ *    new workload) keep only the latest regime, then a quadratic term when growth accelerates
+ *    significantly.
+ * 5. Peaks above the trend: the excess of each bucket's maximum over the trend. A weekly phase whose
+ *    excess stands out in every week is a periodic job: the fill time is the first future peak that
+ *    reaches the size. The other buckets give the everyday excess (the top of the saw, routine
+ *    bursts; a one-off spike is never the quantile used).
+ * 6. Fill time = min(first time trend + everyday excess >= size, first periodic peak >= size).
+ */
+import { DAY, HOUR } from './linear.js';
+import { evalFit, medianOf, polyFit, quantileSorted, robustSigma, slopeAt, slopeStdErr, sortedCopy, type Fit } from './stats.js';
+import type { Forecast, ForecastOptions, Pattern, Point, RiskyMoment } from './types.js';
+
+export const DEFAULT_HORIZON_MS = 365 * DAY;
+/** The least history a forecast is made from (since the last resize). */
+export const MIN_SPAN_MS = DAY;
+export const MIN_SAMPLES = 12;
+
+interface Bucket {
+  /** mean sample time */
+  t: number;
+  /** end of the bucket window */
+  end: number;
+  count: number;
+  level: number;
+  max: number;
+  tMax: number;
+  min: number;
+  /** index from the end (0 = the bucket ending at the last sample) */
+  age: number;
+}
+
+/** The fitted model of one history (internal; forecast() turns it into the contract). */
+export interface Model {
+  asOf: number;
+  size: number;
+  used: number;
+  regimeStart: number;
+  samplesUsed: number;
+  notes: string[];
+  bucketMs: number;
+  /** trend level at time t (after the last sample: extrapolated) */
+  levelAt(t: number): number;
+  /** bytes per ms now */
+  slope: number;
+  slopeErr: number;
+  /** bytes per ms^2 (0 when growth is not accelerating) */
+  curvature: number;
+  /** the everyday excess of the maximum above the trend (bytes): typical and high */
+  excess: number;
+  excessHigh: number;
+  dailyAmplitude: number;
+  periodic: null | { nextPeak: number; excess: number; excessHigh: number; periodMs: number; occurrences: number };
+  changePoint: number | null;
+  cleanups: Array<{ at: number; bytes: number }>;
+  stepShare: number;
+}
+
+// ------------------------------------------------------------------------------------------------
+// preparation
+
+function cleanPoints(points: readonly Point[]): Point[] {
+  const out = points.filter((p) => Number.isFinite(p.t) && Number.isFinite(p.used) && Number.isFinite(p.size) && p.size > 0);
+  for (let i = 1; i < out.length; i++) {
+    if (out[i]!.t < out[i - 1]!.t) {
+      out.sort((a, b) => a.t - b.t);
+      break;
+    }
+  }
+  return out;
+}
+
+/** Index of the first point of the current size regime. */
+function regimeStartIndex(pts: readonly Point[]): number {
+  const size = pts[pts.length - 1]!.size;
+  let i = pts.length - 1;
+  while (i > 0 && Math.abs(pts[i - 1]!.size - size) <= size * 0.002) i--;
+  return i;
+}
+
+function makeBuckets(pts: readonly Point[], from: number, width: number): Bucket[] {
+  const asOf = pts[pts.length - 1]!.t;
+  const out: Bucket[] = [];
+  let i = pts.length - 1;
+  let vals: number[] = [];
+  while (i >= from) {
+    const age = Math.floor((asOf - pts[i]!.t) / width);
+    const end = asOf - age * width;
+    vals = [];
+    let st = 0, mx = -Infinity, tMax = 0, mn = Infinity;
+    while (i >= from && Math.floor((asOf - pts[i]!.t) / width) === age) {
+      const p = pts[i]!;
+      vals.push(p.used);
+      st += p.t;
+      if (p.used > mx) { mx = p.used; tMax = p.t; }
+      if (p.used < mn) mn = p.used;
+      i--;
+    }
+    const s = sortedCopy(vals);
+    out.push({ t: st / vals.length, end, count: vals.length, level: quantileSorted(s, 0.5), max: mx, tMax, min: mn, age });
+  }
+  out.reverse();
+  // Partial buckets (the oldest, the edges of gaps) would bias the level: keep those with at least
+  // a third of the usual count, and always the latest.
+  const typical = medianOf(out.map((b) => b.count));
+  return out.filter((b, k) => k === out.length - 1 || b.count >= typical / 3);
+}
+
+// ------------------------------------------------------------------------------------------------
+// trend
+
+interface TrendFit {
+  fit: Fit;
+  /** index into the cleaned series where the current segment starts */
+  start: number;
+  changePoint: number | null;
+  quadratic: boolean;
+  slopeErr: number;
+}
+
+/** Search the best continuous hinge; returns the break index or -1 when not significant. */
+function bestHinge(xs: number[], ys: number[], minAfter: number): { k: number; f: number } {
+  const n = xs.length;
+  const line = polyFit(xs, ys, 1);
+  if (!line || n < 6) return { k: -1, f: 0 };
+  let best = { k: -1, sse: Infinity };
+  for (let k = 2; k <= n - minAfter - 1; k++) {
+    const tb = xs[k]!;
+    // y = a + s1*min(x - tb, 0) + s2*max(x - tb, 0): solve 3x3 normal equations
+    const m = [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]];
+    for (let i = 0; i < n; i++) {
+      const u = (xs[i]! - tb) / DAY;
+      const r = [1, Math.min(u, 0), Math.max(u, 0)];
+      for (let a = 0; a < 3; a++) {
+        for (let b = 0; b < 3; b++) m[a]![b]! += r[a]! * r[b]!;
+        m[a]![3]! += r[a]! * ys[i]!;
+      }
+    }
+    const sol = solve3(m);
+    if (!sol) continue;
+    let sse = 0;
+    for (let i = 0; i < n; i++) {
+      const u = (xs[i]! - tb) / DAY;
+      const r = ys[i]! - (sol[0]! + sol[1]! * Math.min(u, 0) + sol[2]! * Math.max(u, 0));
+      sse += r * r;
+    }
+    if (sse < best.sse) best = { k, sse };
+  }
+  if (best.k < 0) return { k: -1, f: 0 };
+  const f = (line.sse - best.sse) / Math.max(best.sse / (n - 3), 1e-9 * line.sse + 1);
+  return { k: best.k, f };
+}
+
+function solve3(m: number[][]): number[] | null {
+  const a = m.map((r) => r.slice());
+  for (let c = 0; c < 3; c++) {
+    let p = c;
+    for (let r = c + 1; r < 3; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[p]![c]!)) p = r;
+    if (Math.abs(a[p]![c]!) < 1e-12) return null;
+    [a[c], a[p]] = [a[p]!, a[c]!];
+    for (let r = 0; r < 3; r++) {
+      if (r === c) continue;
+      const f = a[r]![c]! / a[c]![c]!;
+      for (let j = c; j < 4; j++) a[r]![j]! -= f * a[c]![j]!;
+    }
+  }
+  return a.map((row, i) => row[3]! / row[i]!);
+}
+
+const F_CHANGE = 25;
+const F_QUAD = 25;
+
+function fitTrend(xs: number[], ys: number[], noiseFloor: number): TrendFit | null {
+  let start = 0;
+  let changePoint: number | null = null;
+  // Change points: repeat on the latest segment while a hinge is clearly better than a line.
+  for (let round = 0; round < 3; round++) {
+    const sx = xs.slice(start), sy = ys.slice(start);
+    if (sx.length < 6) break;
+    const h = bestHinge(sx, sy, 1);
+    if (h.k < 0 || h.f < F_CHANGE) break;
+    // the rate must really differ (not a wiggle on a flat volume)
+    const before = polyFit(sx.slice(0, h.k + 1), sy.slice(0, h.k + 1), 1);
+    const after = polyFit(sx.slice(h.k), sy.slice(h.k), 1);
+    if (!before || !after) break;
+    const s1 = before.coef[1]! * DAY, s2 = after.coef[1]! * DAY;
+    if (Math.abs(s2 - s1) < Math.max(noiseFloor, 0.25 * Math.max(Math.abs(s1), Math.abs(s2)))) break;
+    start += h.k;
+    changePoint = xs[start]!;
+  }
+  const sx = xs.slice(start), sy = ys.slice(start);
+  const line = polyFit(sx, sy, 1, sx[sx.length - 1]);
+  if (!line) return null;
+  let fit = line;
+  let quadratic = false;
+  if (sx.length >= 8) {
+    const q = polyFit(sx, sy, 2, sx[sx.length - 1]);
+    if (q && q.coef[2]! > 0 && slopeAt(q, sx[sx.length - 1]!) > 0) {
+      const f = (line.sse - q.sse) / Math.max(q.sse / (sx.length - 3), 1e-12);
+      if (f > F_QUAD) {
+        fit = q;
+        quadratic = true;
+      }
+    }
+  }
+  return { fit, start, changePoint, quadratic, slopeErr: slopeStdErr(sx, line) };
+}
+
+// ------------------------------------------------------------------------------------------------
+// the model
+
+export function fitModel(points: readonly Point[]): Model | { notEnough: string[]; asOf: number; size: number; used: number; regimeStart: number; samplesUsed: number } {
+  const pts = cleanPoints(points);
+  if (pts.length === 0) {
+    return { notEnough: ['no samples: record some with `diskblame sample` (from cron or a systemd timer)'], asOf: 0, size: 0, used: 0, regimeStart: 0, samplesUsed: 0 };
+  }
+  const last = pts[pts.length - 1]!;
+  const asOf = last.t, size = last.size, used = last.used;
+  const notes: string[] = [];
+  const r = regimeStartIndex(pts);
+  const regimeStart = pts[r]!.t;
+  if (r > 0) {
+    const before = pts[r - 1]!.size;
+    notes.push(`volume resized from ${gib(before)} to ${gib(size)} on ${iso(regimeStart)}: forecasting from the new size only`);
+  }
+  const n = pts.length - r;
+  const span = asOf - regimeStart;
+  if (span < MIN_SPAN_MS || n < MIN_SAMPLES) {
+    return {
+      notEnough: [
+        ...notes,
+        `not enough data: ${n} sample${n === 1 ? '' : 's'} over ${(span / HOUR).toFixed(1)} h${r > 0 ? ' since the resize' : ''}; ` +
+          `need at least ${MIN_SAMPLES} samples over ${MIN_SPAN_MS / HOUR} h (a week or more sees weekly jobs)`,
+      ],
+      asOf, size, used, regimeStart, samplesUsed: n,
+    };
+  }
+  const bucketMs = span >= 3 * DAY ? DAY : HOUR;
+  if (bucketMs !== DAY) notes.push('less than 3 days of history: daily cycles cannot be told from growth yet');
+  const buckets = makeBuckets(pts, r, bucketMs);
+  // gaps
+  let maxGap = 0;
+  for (let i = r + 1; i < pts.length; i++) maxGap = Math.max(maxGap, pts[i]!.t - pts[i - 1]!.t);
+  if (maxGap > 6 * HOUR) notes.push(`sampling gaps (longest ${(maxGap / HOUR).toFixed(0)} h) are bridged`);
+
+  // --- clean the level series: spikes out, cleanups as level shifts
+  const m = buckets.length;
+  const lv = buckets.map((b) => b.level);
+  const keep = new Array<boolean>(m).fill(true);
+  const incs: number[] = [];
+  for (let k = 1; k < m; k++) incs.push((lv[k]! - lv[k - 1]!) / Math.max((buckets[k]!.t - buckets[k - 1]!.t) / bucketMs, 1));
+  const incMed = incs.length ? medianOf(incs) : 0;
+  const incSig = incs.length >= 3 ? robustSigma(incs) : 0;
+  const tol = 5 * incSig + 0.002 * size;
+  // spike: far above both neighbours (slope-corrected); never the latest two buckets (they carry the news)
+  for (let k = 1; k < m - 2; k++) {
+    const prev = lv[k - 1]! + incMed * ((buckets[k]!.t - buckets[k - 1]!.t) / bucketMs);
+    const next = lv[k + 1]! - incMed * ((buckets[k + 1]!.t - buckets[k]!.t) / bucketMs);
+    if (lv[k]! - prev > tol && lv[k]! - next > tol) keep[k] = false;
+  }
+  const cleanups: Array<{ at: number; bytes: number }> = [];
+  const xs: number[] = [], ys: number[] = [], idx: number[] = [];
+  let shift = 0, prevK = -1;
+  for (let k = 0; k < m; k++) {
+    if (!keep[k]) continue;
+    if (prevK >= 0) {
+      const steps = Math.max((buckets[k]!.t - buckets[prevK]!.t) / bucketMs, 1);
+      const d = lv[k]! - lv[prevK]!;
+      if (d < 0 && d < incMed * steps - tol && -d > 0.005 * size) {
+        // a cleanup: the level drops once; the growth before and after is the same process
+        const freed = incMed * steps - d;
+        shift += freed;
+        cleanups.push({ at: buckets[k]!.t, bytes: -d });
+      }
+    }
+    xs.push(buckets[k]!.t);
+    ys.push(lv[k]! + shift);
+    idx.push(k);
+    prevK = k;
+  }
+  if (cleanups.length) {
+    notes.push(`${cleanups.length} cleanup${cleanups.length > 1 ? 's' : ''} seen (largest ${gib(Math.max(...cleanups.map((c) => c.bytes)))}): counted as one-off drops, not as a trend`);
+  }
+  const trend = fitTrend(xs, ys, 0.0005 * size) ?? { fit: { x0: asOf, coef: [used, 0], sse: 0, n: 1 }, start: 0, changePoint: null, quadratic: false, slopeErr: Infinity };
+  const fit = trend.fit;
+  // level at t on the real (not cleanup-adjusted) scale
+  const levelAt = (t: number): number => evalFit(fit, t) - shift;
+  const slope = slopeAt(fit, asOf);
+  const curvature = trend.quadratic ? fit.coef[2]! : 0;
+  if (trend.changePoint !== null) {
+    notes.push(`growth rate changed around ${iso(trend.changePoint)}: forecasting from the latest rate`);
+  }
+
+  // --- peaks above the trend (recent buckets only)
+  const recent = buckets.filter((b) => b.age < 35);
+  // in-sample reference for a bucket: the fitted trend (on the real scale) where the current
+  // segment covers it, else the bucket's own level
+  const posOf = new Map<Bucket, number>();
+  idx.forEach((k, j) => posOf.set(buckets[k]!, j));
+  const trendAtBucket = (b: Bucket): number => {
+    const j = posOf.get(b);
+    if (j !== undefined && j >= trend.start) return evalFit(fit, b.tMax) - (ys[j]! - lv[idx[j]!]!);
+    return b.level;
+  };
+  const ex = recent.map((b) => Math.max(0, b.max - Math.min(trendAtBucket(b), b.max)));
+  const amp = recent.map((b) => b.max - b.min);
+  const dailyAmplitude = amp.length ? medianOf(amp) : 0;
+
+  let periodic: Model['periodic'] = null;
+  const isPeak = new Array<boolean>(recent.length).fill(false);
+  if (bucketMs === DAY && recent.length >= 9) {
+    // weekly phases: bucket age mod 7
+    let best: { ph: number; lo: number; vals: number[]; ts: number[] } | null = null;
+    for (let ph = 0; ph < 7; ph++) {
+      const vals: number[] = [], ts: number[] = [];
+      recent.forEach((b, i) => {
+        if (b.age % 7 === ph) { vals.push(ex[i]!); ts.push(b.tMax); }
+      });
+      if (vals.length < 2) continue;
+      const lo = Math.min(...vals);
+      if (!best || lo > best.lo) best = { ph, lo, vals, ts };
+    }
+    if (best) {
+      const others = sortedCopy(recent.map((b, i) => (b.age % 7 === best!.ph ? NaN : ex[i]!)).filter((v) => !Number.isNaN(v)));
+      const hiOther = quantileSorted(others, 0.9);
+      if (best.lo > 1.5 * hiOther && best.lo - hiOther > 0.005 * size) {
+        const lastPeak = Math.max(...best.ts);
+        let next = lastPeak + 7 * DAY;
+        while (next <= asOf) next += 7 * DAY;
+        const sv = sortedCopy(best.vals.slice(-4));
+        periodic = { nextPeak: next, excess: quantileSorted(sv, 0.5), excessHigh: sv[sv.length - 1]!, periodMs: 7 * DAY, occurrences: best.vals.length };
+        recent.forEach((b, i) => { if (b.age % 7 === best!.ph) isPeak[i] = true; });
+      }
+    }
+  }
+  const everyday = sortedCopy(ex.filter((_, i) => !isPeak[i]).slice(-28));
+  // never the single largest (a one-off spike), and a high quantile: the fill comes with the first big enough peak
+  const capIdx = (q: number): number => (everyday.length >= 3 ? Math.min(quantileSorted(everyday, q), everyday[everyday.length - 2]!) : everyday[everyday.length - 1] ?? 0);
+  const excess = capIdx(0.75);
+  const excessHigh = capIdx(0.95);
+
+  // staircase: how much of the growth comes in single large steps
+  let stepShare = 0;
+  {
+    let up = 0, big = 0;
+    const thr = Math.max(0.003 * size, 4 * robustSigma(pts.slice(Math.max(r, pts.length - 2000)).map((p, i, a) => (i ? p.used - a[i - 1]!.used : 0))));
+    for (let i = Math.max(r + 1, pts.length - 4000); i < pts.length; i++) {
+      const d = pts[i]!.used - pts[i - 1]!.used;
+      if (d > 0) { up += d; if (d > thr) big += d; }
+    }
+    stepShare = up > 0 ? big / up : 0;
+  }
+
+  return {
+    asOf, size, used, regimeStart, samplesUsed: n, notes, bucketMs,
+    levelAt, slope, slopeErr: trend.slopeErr, curvature, excess, excessHigh, dailyAmplitude, periodic,
+    changePoint: trend.changePoint, cleanups, stepShare,
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// from the model to a fill time
+
+/** First dt >= 0 where level0 + s·dt + c·dt² >= target (Infinity when never). */
+function crossing(level0: number, s: number, c: number, target: number): number {
+  const gap = target - level0;
+  if (gap <= 0) return 0;
+  if (c > 0) return (-s + Math.sqrt(Math.max(s * s + 4 * c * gap, 0))) / (2 * c);
+  return s > 0 ? gap / s : Infinity;
+}
+
+function fillTime(mo: Model, s: number, c: number, excess: number, peakExcess: number | null): number {
+  const level0 = mo.levelAt(mo.asOf);
+  let best = mo.asOf + crossing(level0 + excess, s, c, mo.size);
+  if (mo.periodic && peakExcess !== null) {
+    const p = mo.periodic;
+    for (let t = p.nextPeak; t < best && t - mo.asOf <= DEFAULT_HORIZON_MS * 3; t += p.periodMs) {
+      const dt = t - mo.asOf;
+      if (level0 + s * dt + c * dt * dt + peakExcess >= mo.size) {
+        best = Math.min(best, t);
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+export function forecast(points: Point[], opts: ForecastOptions = {}): Forecast {
+  const horizon = opts.horizonMs ?? DEFAULT_HORIZON_MS;
+  const mo = fitModel(points);
+  if ('notEnough' in mo) {
+    return {
+      status: 'not-enough-data', notes: mo.notEnough, fillsAt: null, earliest: null, latest: null, pattern: 'irregular',
+      growthBytesPerDay: 0, nextRisk: null, backtestError: null, asOf: mo.asOf, samplesUsed: mo.samplesUsed,
+      regimeStart: mo.regimeStart, sizeBytes: mo.size, usedBytes: mo.used,
+    };
+  }
+  const within = (t: number): number | null => (Number.isFinite(t) && t - mo.asOf <= horizon ? t : null);
+  const s = mo.slope, c = mo.curvature;
+  let fill = fillTime(mo, s, c, mo.excess, mo.periodic?.excess ?? null);
+  if (mo.used >= mo.size) fill = mo.asOf;
+  const uncert = Math.min(Math.abs(2 * mo.slopeErr), Math.abs(s)) + 0.1 * Math.abs(s);
+  const early = Math.min(fill, fillTime(mo, s + uncert, c, mo.excessHigh, mo.periodic?.excessHigh ?? null));
+  const late = Math.max(fill, fillTime(mo, Math.max(s - uncert, 0), c * 0.5, mo.excess * 0.5, mo.periodic ? mo.periodic.excess * 0.8 : null));
+
+  const growthBytesPerDay = s * DAY;
+  const pattern = classify(mo, within(fill) !== null);
+  const notes = [...mo.notes];
+  const nextRisk = riskOf(mo);
+  let backtestError: number | null = null;
+  if (!opts.noSelfBacktest) backtestError = selfBacktest(points, mo);
+  return {
+    status: 'ok', notes, fillsAt: within(fill), earliest: within(early), latest: within(late), pattern,
+    growthBytesPerDay, nextRisk, backtestError, asOf: mo.asOf, samplesUsed: mo.samplesUsed, regimeStart: mo.regimeStart,
+    sizeBytes: mo.size, usedBytes: mo.used,
+  };
+}
+
+function classify(mo: Model, fillsWithinHorizon: boolean): Pattern {
+  const perDay = mo.slope * DAY;
+  if (mo.periodic) return 'periodic-peaks';
+  if (perDay < -0.001 * mo.size) return 'shrinking';
+  if (mo.curvature > 0) return 'accelerating';
+  if (mo.bucketMs === DAY && mo.dailyAmplitude > Math.max(1.5 * Math.abs(perDay), 0.005 * mo.size)) return 'sawtooth';
+  if (mo.stepShare > 0.6 && perDay > 0) return 'steps';
+  if (!fillsWithinHorizon && Math.abs(perDay) < 0.0005 * mo.size) return 'flat';
+  return mo.cleanups.length ? 'irregular' : 'steady';
+}
+
+function riskOf(mo: Model): RiskyMoment | null {
+  const level = (t: number): number => mo.levelAt(mo.asOf) + mo.slope * (t - mo.asOf) + mo.curvature * (t - mo.asOf) ** 2;
+  if (mo.periodic) {
+    const at = mo.periodic.nextPeak;
+    const expectedUsed = level(at) + mo.periodic.excess;
+    const d = new Date(at);
+    const wd = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()];
+    return {
+      at, expectedUsed, fits: expectedUsed < mo.size,
+      what: `weekly peak (${wd} ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')} UTC), +${gib(mo.periodic.excess)} transient`,
+    };
+  }
+  if (mo.bucketMs === DAY && mo.excess > 0.005 * mo.size) {
+    const at = mo.asOf + DAY;
+    const expectedUsed = level(at) + mo.excess;
+    return { at, expectedUsed, fits: expectedUsed < mo.size, what: `daily peak within 24 h, +${gib(mo.excess)} above the trend` };
+  }
+  return null;
+}
+
+/**
+ * The model's own backtest on this history: cut it 28, 14, 7 and 3 days before the last sample
+ * (cuts with at least 3 days of the regime before them), predict the trend level at the last sample
+ * and compare with the level seen there (the median of the last bucket). Median relative error;
+ * null when the history is too short for any cut.
+ */
+function selfBacktest(points: readonly Point[], mo: Model): number | null {
+  const pts = cleanPoints(points);
+  const end = mo.asOf;
+  const lastBucket = pts.filter((p) => p.t > end - mo.bucketMs).map((p) => p.used);
+  const actual = medianOf(lastBucket);
+  if (!(actual > 0)) return null;
+  const errs: number[] = [];
+  for (const d of [28, 14, 7, 3]) {
+    const cut = end - d * DAY;
+    if (cut - mo.regimeStart < 3 * DAY) continue;
+    let n = 0;
+    while (n < pts.length && pts[n]!.t <= cut) n++;
+    const m = fitModel(pts.slice(0, n));
+    if ('notEnough' in m) continue;
+    const dt = end - m.asOf;
+    const pred = m.levelAt(m.asOf) + m.slope * dt + m.curvature * dt * dt;
+    errs.push(Math.abs(pred - actual) / actual);
+  }
+  return errs.length ? medianOf(errs) : null;
+}
+
+function gib(bytes: number): string {
+  const g = bytes / 2 ** 30;
+  return g >= 100 ? `${g.toFixed(0)} GiB` : g >= 1 ? `${g.toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+}
+
+function iso(t: number): string {
+  return new Date(t).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+}
