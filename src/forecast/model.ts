@@ -129,10 +129,10 @@ interface TrendFit {
 }
 
 /** Search the best continuous hinge; returns the break index or -1 when not significant. */
-function bestHinge(xs: number[], ys: number[], minAfter: number): { k: number; f: number } {
+function bestHinge(xs: number[], ys: number[], minAfter: number): { k: number; f: number; sse: number } {
   const n = xs.length;
   const line = polyFit(xs, ys, 1);
-  if (!line || n < 6) return { k: -1, f: 0 };
+  if (!line || n < 6) return { k: -1, f: 0, sse: Infinity };
   let best = { k: -1, sse: Infinity };
   for (let k = 2; k <= n - minAfter - 1; k++) {
     const tb = xs[k]!;
@@ -156,9 +156,9 @@ function bestHinge(xs: number[], ys: number[], minAfter: number): { k: number; f
     }
     if (sse < best.sse) best = { k, sse };
   }
-  if (best.k < 0) return { k: -1, f: 0 };
+  if (best.k < 0) return { k: -1, f: 0, sse: Infinity };
   const f = (line.sse - best.sse) / Math.max(best.sse / (n - 3), 1e-9 * line.sse + 1);
-  return { k: best.k, f };
+  return { k: best.k, f, sse: best.sse };
 }
 
 function solve3(m: number[][]): number[] | null {
@@ -179,6 +179,7 @@ function solve3(m: number[][]): number[] | null {
 
 const F_CHANGE = 25;
 const F_QUAD = 25;
+const QUAD_WINDOW = 21;
 
 function fitTrend(xs: number[], ys: number[], noiseFloor: number): TrendFit | null {
   let start = 0;
@@ -189,6 +190,9 @@ function fitTrend(xs: number[], ys: number[], noiseFloor: number): TrendFit | nu
     if (sx.length < 6) break;
     const h = bestHinge(sx, sy, 1);
     if (h.k < 0 || h.f < F_CHANGE) break;
+    // growth that bends smoothly (acceleration) fits a parabola as well as a hinge: not a change point
+    const q = polyFit(sx, sy, 2, sx[sx.length - 1]);
+    if (q && q.coef[2]! > 0 && q.sse <= h.sse * 1.25) break;
     // the rate must really differ (not a wiggle on a flat volume)
     const before = polyFit(sx.slice(0, h.k + 1), sy.slice(0, h.k + 1), 1);
     const after = polyFit(sx.slice(h.k), sy.slice(h.k), 1);
@@ -200,13 +204,16 @@ function fitTrend(xs: number[], ys: number[], noiseFloor: number): TrendFit | nu
   }
   const sx = xs.slice(start), sy = ys.slice(start);
   const line = polyFit(sx, sy, 1, sx[sx.length - 1]);
+  // acceleration is judged on the last three weeks: growth that speeds up keeps speeding up
+  const qx = sx.slice(-QUAD_WINDOW), qy = sy.slice(-QUAD_WINDOW);
+  const qline = polyFit(qx, qy, 1, qx[qx.length - 1]);
   if (!line) return null;
   let fit = line;
   let quadratic = false;
-  if (sx.length >= 8) {
-    const q = polyFit(sx, sy, 2, sx[sx.length - 1]);
-    if (q && q.coef[2]! > 0 && slopeAt(q, sx[sx.length - 1]!) > 0) {
-      const f = (line.sse - q.sse) / Math.max(q.sse / (sx.length - 3), 1e-12);
+  if (qx.length >= 8 && qline) {
+    const q = polyFit(qx, qy, 2, qx[qx.length - 1]);
+    if (q && q.coef[2]! > 0 && slopeAt(q, qx[qx.length - 1]!) > 0) {
+      const f = (qline.sse - q.sse) / Math.max(q.sse / (qx.length - 3), 1e-12);
       if (f > F_QUAD) {
         fit = q;
         quadratic = true;
