@@ -18,7 +18,7 @@
  * 6. Fill time = min(first time trend + everyday excess >= size, first periodic peak >= size).
  */
 import { DAY, HOUR } from './linear.js';
-import { evalFit, medianOf, polyFit, quantileSorted, robustSigma, slopeAt, slopeStdErr, sortedCopy, type Fit } from './stats.js';
+import { curveOfFit, expFit, medianOf, polyFit, quantileSorted, robustSigma, slopeStdErr, sortedCopy, type Curve } from './stats.js';
 import type { Forecast, ForecastOptions, Pattern, Point, RiskyMoment } from './types.js';
 
 export const DEFAULT_HORIZON_MS = 365 * DAY;
@@ -54,8 +54,8 @@ export interface Model {
   /** bytes per ms now */
   slope: number;
   slopeErr: number;
-  /** bytes per ms^2 (0 when growth is not accelerating) */
-  curvature: number;
+  /** growth speeds up (the trend is an exponential curve, not a line) */
+  accelerating: boolean;
   /** the everyday excess of the maximum above the trend (bytes): typical and high */
   excess: number;
   excessHigh: number;
@@ -120,7 +120,7 @@ function makeBuckets(pts: readonly Point[], from: number, width: number): Bucket
 // trend
 
 interface TrendFit {
-  fit: Fit;
+  curve: Curve;
   /** index into the cleaned series where the current segment starts */
   start: number;
   changePoint: number | null;
@@ -180,26 +180,35 @@ function solve3(m: number[][]): number[] | null {
 const F_CHANGE = 25;
 const F_QUAD = 25;
 const QUAD_WINDOW = 21;
+const RECENT_CP_WINDOW = 10;
 
 function fitTrend(xs: number[], ys: number[], noiseFloor: number): TrendFit | null {
   let start = 0;
   let changePoint: number | null = null;
   // Change points: repeat on the latest segment while a hinge is clearly better than a line.
-  for (let round = 0; round < 3; round++) {
-    const sx = xs.slice(start), sy = ys.slice(start);
+  for (let round = 0; round < 4; round++) {
+    let off = start;
+    let sx = xs.slice(off), sy = ys.slice(off);
     if (sx.length < 6) break;
-    const h = bestHinge(sx, sy, 1);
+    let h = bestHinge(sx, sy, 1);
+    if ((h.k < 0 || h.f < F_CHANGE) && sx.length > RECENT_CP_WINDOW) {
+      // an older change can hide a recent one from a single hinge: look at the latest days alone
+      off = xs.length - RECENT_CP_WINDOW;
+      sx = xs.slice(off);
+      sy = ys.slice(off);
+      h = bestHinge(sx, sy, 1);
+    }
     if (h.k < 0 || h.f < F_CHANGE) break;
     // growth that bends smoothly (acceleration) fits a parabola as well as a hinge: not a change point
-    const q = polyFit(sx, sy, 2, sx[sx.length - 1]);
-    if (q && q.coef[2]! > 0 && q.sse <= h.sse * 1.25) break;
+    const q = expFit(sx, sy, sx[sx.length - 1]!);
+    if (q && q.b > 0 && q.sse <= h.sse * 1.25) break;
     // the rate must really differ (not a wiggle on a flat volume)
     const before = polyFit(sx.slice(0, h.k + 1), sy.slice(0, h.k + 1), 1);
     const after = polyFit(sx.slice(h.k), sy.slice(h.k), 1);
     if (!before || !after) break;
     const s1 = before.coef[1]! * DAY, s2 = after.coef[1]! * DAY;
     if (Math.abs(s2 - s1) < Math.max(noiseFloor, 0.25 * Math.max(Math.abs(s1), Math.abs(s2)))) break;
-    start += h.k;
+    start = off + h.k;
     changePoint = xs[start]!;
   }
   const sx = xs.slice(start), sy = ys.slice(start);
@@ -208,19 +217,19 @@ function fitTrend(xs: number[], ys: number[], noiseFloor: number): TrendFit | nu
   const qx = sx.slice(-QUAD_WINDOW), qy = sy.slice(-QUAD_WINDOW);
   const qline = polyFit(qx, qy, 1, qx[qx.length - 1]);
   if (!line) return null;
-  let fit = line;
+  let curve = curveOfFit(line);
   let quadratic = false;
   if (qx.length >= 8 && qline) {
-    const q = polyFit(qx, qy, 2, qx[qx.length - 1]);
-    if (q && q.coef[2]! > 0 && slopeAt(q, qx[qx.length - 1]!) > 0) {
+    const q = expFit(qx, qy, qx[qx.length - 1]!);
+    if (q && q.b > 0) {
       const f = (qline.sse - q.sse) / Math.max(q.sse / (qx.length - 3), 1e-12);
       if (f > F_QUAD) {
-        fit = q;
+        curve = q;
         quadratic = true;
       }
     }
   }
-  return { fit, start, changePoint, quadratic, slopeErr: slopeStdErr(sx, line) };
+  return { curve, start, changePoint, quadratic, slopeErr: slopeStdErr(sx, line) };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -298,12 +307,13 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
   if (cleanups.length) {
     notes.push(`${cleanups.length} cleanup${cleanups.length > 1 ? 's' : ''} seen (largest ${gib(Math.max(...cleanups.map((c) => c.bytes)))}): counted as one-off drops, not as a trend`);
   }
-  const trend = fitTrend(xs, ys, 0.0005 * size) ?? { fit: { x0: asOf, coef: [used, 0], sse: 0, n: 1 }, start: 0, changePoint: null, quadratic: false, slopeErr: Infinity };
-  const fit = trend.fit;
+  const flat: Curve = { kind: 'line', at: () => used + shift, slopeAt: () => 0, sse: 0 };
+  const trend = fitTrend(xs, ys, 0.0005 * size) ?? { curve: flat, start: 0, changePoint: null, quadratic: false, slopeErr: Infinity };
+  const fit = trend.curve;
   // level at t on the real (not cleanup-adjusted) scale
-  const levelAt = (t: number): number => evalFit(fit, t) - shift;
-  const slope = slopeAt(fit, asOf);
-  const curvature = trend.quadratic ? fit.coef[2]! : 0;
+  const levelAt = (t: number): number => fit.at(t) - shift;
+  const slope = fit.slopeAt(asOf);
+  const accelerating = trend.quadratic;
   if (trend.changePoint !== null) {
     notes.push(`growth rate changed around ${iso(trend.changePoint)}: forecasting from the latest rate`);
   }
@@ -316,7 +326,7 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
   idx.forEach((k, j) => posOf.set(buckets[k]!, j));
   const trendAtBucket = (b: Bucket): number => {
     const j = posOf.get(b);
-    if (j !== undefined && j >= trend.start) return evalFit(fit, b.tMax) - (ys[j]! - lv[idx[j]!]!);
+    if (j !== undefined && j >= trend.start) return fit.at(b.tMax) - (ys[j]! - lv[idx[j]!]!);
     return b.level;
   };
   const ex = recent.map((b) => Math.max(0, b.max - Math.min(trendAtBucket(b), b.max)));
@@ -370,7 +380,7 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
 
   return {
     asOf, size, used, regimeStart, samplesUsed: n, notes, bucketMs,
-    levelAt, slope, slopeErr: trend.slopeErr, curvature, excess, excessHigh, dailyAmplitude, periodic,
+    levelAt, slope, slopeErr: trend.slopeErr, accelerating, excess, excessHigh, dailyAmplitude, periodic,
     changePoint: trend.changePoint, cleanups, stepShare,
   };
 }
@@ -378,22 +388,37 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
 // ------------------------------------------------------------------------------------------------
 // from the model to a fill time
 
-/** First dt >= 0 where level0 + s·dt + c·dt² >= target (Infinity when never). */
-function crossing(level0: number, s: number, c: number, target: number): number {
-  const gap = target - level0;
-  if (gap <= 0) return 0;
-  if (c > 0) return (-s + Math.sqrt(Math.max(s * s + 4 * c * gap, 0))) / (2 * c);
-  return s > 0 ? gap / s : Infinity;
+/**
+ * First time after asOf where the projected level (growth scaled by k: the range) plus `excess`
+ * reaches the size; Infinity when not within 3 horizons. The projection is monotone when growing.
+ */
+function crossing(mo: Model, k: number, excess: number): number {
+  const level0 = mo.levelAt(mo.asOf);
+  const proj = (dt: number): number => level0 + k * (mo.levelAt(mo.asOf + dt) - level0) + excess;
+  if (proj(0) >= mo.size) return mo.asOf;
+  if (!(mo.slope > 0) || !(k > 0)) return Infinity;
+  let hi = HOUR;
+  const limit = 3 * DEFAULT_HORIZON_MS * 10;
+  while (proj(hi) < mo.size) {
+    hi *= 2;
+    if (hi > limit) return Infinity;
+  }
+  let lo = hi / 2 < HOUR ? 0 : hi / 2;
+  for (let i = 0; i < 40 && hi - lo > 60_000; i++) {
+    const mid = (lo + hi) / 2;
+    if (proj(mid) >= mo.size) hi = mid;
+    else lo = mid;
+  }
+  return mo.asOf + hi;
 }
 
-function fillTime(mo: Model, s: number, c: number, excess: number, peakExcess: number | null): number {
+function fillTime(mo: Model, k: number, excess: number, peakExcess: number | null): number {
   const level0 = mo.levelAt(mo.asOf);
-  let best = mo.asOf + crossing(level0 + excess, s, c, mo.size);
+  let best = crossing(mo, k, excess);
   if (mo.periodic && peakExcess !== null) {
     const p = mo.periodic;
-    for (let t = p.nextPeak; t < best && t - mo.asOf <= DEFAULT_HORIZON_MS * 3; t += p.periodMs) {
-      const dt = t - mo.asOf;
-      if (level0 + s * dt + c * dt * dt + peakExcess >= mo.size) {
+    for (let t = p.nextPeak; t < best; t += p.periodMs) {
+      if (level0 + k * (mo.levelAt(t) - level0) + peakExcess >= mo.size) {
         best = Math.min(best, t);
         break;
       }
@@ -413,12 +438,13 @@ export function forecast(points: Point[], opts: ForecastOptions = {}): Forecast 
     };
   }
   const within = (t: number): number | null => (Number.isFinite(t) && t - mo.asOf <= horizon ? t : null);
-  const s = mo.slope, c = mo.curvature;
-  let fill = fillTime(mo, s, c, mo.excess, mo.periodic?.excess ?? null);
+  const s = mo.slope;
+  let fill = fillTime(mo, 1, mo.excess, mo.periodic?.excess ?? null);
   if (mo.used >= mo.size) fill = mo.asOf;
-  const uncert = Math.min(Math.abs(2 * mo.slopeErr), Math.abs(s)) + 0.1 * Math.abs(s);
-  const early = Math.min(fill, fillTime(mo, s + uncert, c, mo.excessHigh, mo.periodic?.excessHigh ?? null));
-  const late = Math.max(fill, fillTime(mo, Math.max(s - uncert, 0), c * 0.5, mo.excess * 0.5, mo.periodic ? mo.periodic.excess * 0.8 : null));
+  // the range: the growth ± its uncertainty (two standard errors of the rate, at least 10%)
+  const u = Math.min(s > 0 ? (2 * mo.slopeErr) / s : 1, 0.9) + 0.1;
+  const early = Math.min(fill, fillTime(mo, 1 + u, mo.excessHigh, mo.periodic?.excessHigh ?? null));
+  const late = Math.max(fill, fillTime(mo, Math.max(1 - u, 0), mo.excess * 0.5, mo.periodic ? mo.periodic.excess * 0.8 : null));
 
   const growthBytesPerDay = s * DAY;
   const pattern = classify(mo, within(fill) !== null);
@@ -437,7 +463,7 @@ function classify(mo: Model, fillsWithinHorizon: boolean): Pattern {
   const perDay = mo.slope * DAY;
   if (mo.periodic) return 'periodic-peaks';
   if (perDay < -0.001 * mo.size) return 'shrinking';
-  if (mo.curvature > 0) return 'accelerating';
+  if (mo.accelerating) return 'accelerating';
   if (mo.bucketMs === DAY && mo.dailyAmplitude > Math.max(1.5 * Math.abs(perDay), 0.005 * mo.size)) return 'sawtooth';
   if (mo.stepShare > 0.6 && perDay > 0) return 'steps';
   if (!fillsWithinHorizon && Math.abs(perDay) < 0.0005 * mo.size) return 'flat';
@@ -445,7 +471,7 @@ function classify(mo: Model, fillsWithinHorizon: boolean): Pattern {
 }
 
 function riskOf(mo: Model): RiskyMoment | null {
-  const level = (t: number): number => mo.levelAt(mo.asOf) + mo.slope * (t - mo.asOf) + mo.curvature * (t - mo.asOf) ** 2;
+  const level = (t: number): number => mo.levelAt(t);
   if (mo.periodic) {
     const at = mo.periodic.nextPeak;
     const expectedUsed = level(at) + mo.periodic.excess;
@@ -484,8 +510,7 @@ function selfBacktest(points: readonly Point[], mo: Model): number | null {
     while (n < pts.length && pts[n]!.t <= cut) n++;
     const m = fitModel(pts.slice(0, n));
     if ('notEnough' in m) continue;
-    const dt = end - m.asOf;
-    const pred = m.levelAt(m.asOf) + m.slope * dt + m.curvature * dt * dt;
+    const pred = m.levelAt(end);
     errs.push(Math.abs(pred - actual) / actual);
   }
   return errs.length ? medianOf(errs) : null;

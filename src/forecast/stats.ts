@@ -123,3 +123,51 @@ export function theilSen(xs: readonly number[], ys: readonly number[], maxPairs 
   }
   return slopes.length ? medianOf(slopes) : 0;
 }
+
+/** A fitted curve of level over time. */
+export interface Curve {
+  kind: 'line' | 'quadratic' | 'exponential';
+  at(t: number): number;
+  slopeAt(t: number): number;
+  sse: number;
+}
+
+export function curveOfFit(f: Fit): Curve {
+  return { kind: f.coef.length > 2 ? 'quadratic' : 'line', at: (t) => evalFit(f, t), slopeAt: (t) => slopeAt(f, t), sse: f.sse };
+}
+
+/**
+ * y = a + b·exp(g·(x - x0)) with g > 0 (growth whose rate keeps rising): for each g of a log-spaced
+ * grid (per day) the best a, b are linear least squares; the g with the least error wins.
+ */
+export function expFit(xs: readonly number[], ys: readonly number[], x0: number, gMin = 0.004, gMax = 0.4, steps = 40): (Curve & { a: number; b: number; g: number }) | null {
+  const n = xs.length;
+  if (n < 4) return null;
+  let best: { a: number; b: number; g: number; sse: number } | null = null;
+  for (let s = 0; s < steps; s++) {
+    const gDay = gMin * Math.pow(gMax / gMin, s / (steps - 1));
+    const g = gDay / 86_400_000;
+    let se = 0, sy = 0, see = 0, sey = 0;
+    for (let i = 0; i < n; i++) {
+      const e = Math.exp(g * (xs[i]! - x0));
+      se += e; sy += ys[i]!; see += e * e; sey += e * ys[i]!;
+    }
+    const det = n * see - se * se;
+    if (Math.abs(det) < 1e-12) continue;
+    const b = (n * sey - se * sy) / det;
+    const a = (sy - b * se) / n;
+    let sse = 0;
+    for (let i = 0; i < n; i++) {
+      const r = ys[i]! - (a + b * Math.exp(g * (xs[i]! - x0)));
+      sse += r * r;
+    }
+    if (!best || sse < best.sse) best = { a, b, g, sse };
+  }
+  if (!best) return null;
+  const { a, b, g, sse } = best;
+  return {
+    kind: 'exponential', a, b, g, sse,
+    at: (t) => a + b * Math.exp(g * (t - x0)),
+    slopeAt: (t) => b * g * Math.exp(g * (t - x0)),
+  };
+}
