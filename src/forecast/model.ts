@@ -59,6 +59,8 @@ export interface Model {
   /** the everyday excess of the maximum above the trend (bytes): typical and high */
   excess: number;
   excessHigh: number;
+  /** the everyday excesses (bucket maximum above the trend, weekly peaks left out), ascending */
+  everyday: number[];
   dailyAmplitude: number;
   periodic: null | { nextPeak: number; excess: number; excessHigh: number; periodMs: number; occurrences: number };
   changePoint: number | null;
@@ -361,10 +363,11 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
     }
   }
   const everyday = sortedCopy(ex.filter((_, i) => !isPeak[i]).slice(-28));
-  // never the single largest (a one-off spike), and a high quantile: the fill comes with the first big enough peak
-  const capIdx = (q: number): number => (everyday.length >= 3 ? Math.min(quantileSorted(everyday, q), everyday[everyday.length - 2]!) : everyday[everyday.length - 1] ?? 0);
-  const excess = capIdx(0.75);
-  const excessHigh = capIdx(0.95);
+  // The fill comes with the first peak that does not fit: the height the maximum reached above the
+  // trend at least twice in the last four weeks (the second largest: a one-off spike never counts).
+  // The median excess is the typical day (the late end of the range).
+  const excessHigh = everyday.length >= 3 ? everyday[everyday.length - 2]! : everyday.length ? everyday[0]! : 0;
+  const excess = everyday.length ? quantileSorted(everyday, 0.5) : 0;
 
   // staircase: how much of the growth comes in single large steps
   let stepShare = 0;
@@ -380,7 +383,7 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
 
   return {
     asOf, size, used, regimeStart, samplesUsed: n, notes, bucketMs,
-    levelAt, slope, slopeErr: trend.slopeErr, accelerating, excess, excessHigh, dailyAmplitude, periodic,
+    levelAt, slope, slopeErr: trend.slopeErr, accelerating, excess, excessHigh, everyday, dailyAmplitude, periodic,
     changePoint: trend.changePoint, cleanups, stepShare,
   };
 }
@@ -389,22 +392,22 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
 // from the model to a fill time
 
 /**
- * First time after asOf where the projected level (growth scaled by k: the range) plus `excess`
- * reaches the size; Infinity when not within 3 horizons. The projection is monotone when growing.
+ * First time after asOf where the projected trend (its growth scaled by k, for the range) plus
+ * `excess` (the height the peaks reach above the trend) meets the size; Infinity when not within
+ * SEARCH_LIMIT_MS. The projection grows monotonically (line or exponential), so: doubling, then bisection.
  */
 function crossing(mo: Model, k: number, excess: number): number {
   const level0 = mo.levelAt(mo.asOf);
   const proj = (dt: number): number => level0 + k * (mo.levelAt(mo.asOf + dt) - level0) + excess;
   if (proj(0) >= mo.size) return mo.asOf;
-  if (!(mo.slope > 0) || !(k > 0)) return Infinity;
+  if (!(k * mo.slope > 0)) return Infinity;
   let hi = HOUR;
-  const limit = 3 * DEFAULT_HORIZON_MS * 10;
   while (proj(hi) < mo.size) {
     hi *= 2;
-    if (hi > limit) return Infinity;
+    if (hi > SEARCH_LIMIT_MS * 2) return Infinity;
   }
-  let lo = hi / 2 < HOUR ? 0 : hi / 2;
-  for (let i = 0; i < 40 && hi - lo > 60_000; i++) {
+  let lo = hi === HOUR ? 0 : hi / 2;
+  while (hi - lo > 60_000) {
     const mid = (lo + hi) / 2;
     if (proj(mid) >= mo.size) hi = mid;
     else lo = mid;
@@ -412,12 +415,14 @@ function crossing(mo: Model, k: number, excess: number): number {
   return mo.asOf + hi;
 }
 
+const SEARCH_LIMIT_MS = 3 * DEFAULT_HORIZON_MS;
+
 function fillTime(mo: Model, k: number, excess: number, peakExcess: number | null): number {
   const level0 = mo.levelAt(mo.asOf);
   let best = crossing(mo, k, excess);
   if (mo.periodic && peakExcess !== null) {
     const p = mo.periodic;
-    for (let t = p.nextPeak; t < best; t += p.periodMs) {
+    for (let t = p.nextPeak; t < best && t - mo.asOf < SEARCH_LIMIT_MS; t += p.periodMs) {
       if (level0 + k * (mo.levelAt(t) - level0) + peakExcess >= mo.size) {
         best = Math.min(best, t);
         break;
@@ -439,12 +444,12 @@ export function forecast(points: Point[], opts: ForecastOptions = {}): Forecast 
   }
   const within = (t: number): number | null => (Number.isFinite(t) && t - mo.asOf <= horizon ? t : null);
   const s = mo.slope;
-  let fill = fillTime(mo, 1, mo.excess, mo.periodic?.excess ?? null);
+  let fill = fillTime(mo, 1, mo.excessHigh, mo.periodic?.excess ?? null);
   if (mo.used >= mo.size) fill = mo.asOf;
   // the range: the growth ± its uncertainty (two standard errors of the rate, at least 10%)
   const u = Math.min(s > 0 ? (2 * mo.slopeErr) / s : 1, 0.9) + 0.1;
   const early = Math.min(fill, fillTime(mo, 1 + u, mo.excessHigh, mo.periodic?.excessHigh ?? null));
-  const late = Math.max(fill, fillTime(mo, Math.max(1 - u, 0), mo.excess * 0.5, mo.periodic ? mo.periodic.excess * 0.8 : null));
+  const late = Math.max(fill, fillTime(mo, Math.max(1 - u, 0), mo.excess, mo.periodic ? mo.periodic.excess * 0.8 : null));
 
   const growthBytesPerDay = s * DAY;
   const pattern = classify(mo, within(fill) !== null);
