@@ -311,7 +311,16 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
   }
   const flat: Curve = { kind: 'line', at: () => used + shift, slopeAt: () => 0, sse: 0 };
   const trend = fitTrend(xs, ys, 0.0005 * size) ?? { curve: flat, start: 0, changePoint: null, quadratic: false, slopeErr: Infinity };
-  const fit = trend.curve;
+  let fit = trend.curve;
+  if (trend.changePoint !== null && asOf - trend.changePoint < 3 * DAY) {
+    // A fresh change: the daily buckets after it are too few (and the one spanning it is a mix).
+    // Where the samples are smooth within a day, place the break and the new rate on them directly.
+    const refined = refineRecentChange(pts, r, trend.changePoint, buckets);
+    if (refined && refined.slope > fit.slopeAt(asOf)) {
+      const at0 = refined.levelNow + shift;
+      fit = { kind: 'line', at: (t) => at0 + refined.slope * (t - asOf), slopeAt: () => refined.slope, sse: 0 };
+    }
+  }
   // level at t on the real (not cleanup-adjusted) scale
   const levelAt = (t: number): number => fit.at(t) - shift;
   const slope = fit.slopeAt(asOf);
@@ -386,6 +395,37 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
     levelAt, slope, slopeErr: trend.slopeErr, accelerating, excess, excessHigh, everyday, dailyAmplitude, periodic,
     changePoint: trend.changePoint, cleanups, stepShare,
   };
+}
+
+/**
+ * Hinge fit on the raw samples around a recent change point (from a day before it): the new rate
+ * and the level now. Only when the samples vary little within a day before the change (no saw to
+ * mistake for growth): null otherwise.
+ */
+function refineRecentChange(pts: readonly Point[], from: number, changePoint: number, buckets: readonly Bucket[]): { slope: number; levelNow: number } | null {
+  const asOf = pts[pts.length - 1]!.t;
+  const older = buckets.filter((b) => b.end <= changePoint - DAY / 2);
+  if (older.length < 3) return null;
+  const amplitude = medianOf(older.map((b) => b.max - b.min));
+  const xs: number[] = [], ys: number[] = [];
+  for (let i = pts.length - 1; i >= from && pts[i]!.t >= changePoint - DAY; i--) {
+    xs.push(pts[i]!.t);
+    ys.push(pts[i]!.used);
+  }
+  xs.reverse();
+  ys.reverse();
+  if (xs.length < 12) return null;
+  // thin to at most ~300 samples (the hinge search is quadratic)
+  const stride = Math.ceil(xs.length / 300);
+  const tx = xs.filter((_, i) => i % stride === 0), ty = ys.filter((_, i) => i % stride === 0);
+  const h = bestHinge(tx, ty, 3);
+  if (h.k < 0) return null;
+  const after = polyFit(tx.slice(h.k), ty.slice(h.k), 1, asOf);
+  const before = polyFit(tx.slice(0, h.k + 1), ty.slice(0, h.k + 1), 1, asOf);
+  if (!after || !before) return null;
+  const s2 = after.coef[1]!, s1 = before.coef[1]!;
+  if (!(amplitude < 0.5 * (s2 - s1) * DAY)) return null;
+  return { slope: s2, levelNow: after.coef[0]! };
 }
 
 // ------------------------------------------------------------------------------------------------
