@@ -35,6 +35,8 @@ interface Bucket {
   level: number;
   max: number;
   tMax: number;
+  /** first sample at or above halfway between the level and the maximum (a peak's onset) */
+  tRise: number;
   min: number;
   /** index from the end (0 = the bucket ending at the last sample) */
   age: number;
@@ -62,7 +64,7 @@ export interface Model {
   /** the everyday excesses (bucket maximum above the trend, weekly peaks left out), ascending */
   everyday: number[];
   dailyAmplitude: number;
-  periodic: null | { nextPeak: number; excess: number; excessHigh: number; periodMs: number; occurrences: number };
+  periodic: null | { nextPeak: number; excess: number; excessLow: number; periodMs: number; occurrences: number };
   changePoint: number | null;
   cleanups: Array<{ at: number; bytes: number }>;
   stepShare: number;
@@ -99,17 +101,23 @@ function makeBuckets(pts: readonly Point[], from: number, width: number): Bucket
     const age = Math.floor((asOf - pts[i]!.t) / width);
     const end = asOf - age * width;
     vals = [];
+    const ts: number[] = [];
     let st = 0, mx = -Infinity, tMax = 0, mn = Infinity;
     while (i >= from && Math.floor((asOf - pts[i]!.t) / width) === age) {
       const p = pts[i]!;
       vals.push(p.used);
+      ts.push(p.t);
       st += p.t;
       if (p.used > mx) { mx = p.used; tMax = p.t; }
       if (p.used < mn) mn = p.used;
       i--;
     }
     const s = sortedCopy(vals);
-    out.push({ t: st / vals.length, end, count: vals.length, level: quantileSorted(s, 0.5), max: mx, tMax, min: mn, age });
+    const level = quantileSorted(s, 0.5);
+    // vals and ts run backwards in time: the onset is the last one found going back
+    let tRise = tMax;
+    for (let j = 0; j < vals.length; j++) if (vals[j]! >= (level + mx) / 2 && ts[j]! <= tMax) tRise = ts[j]!;
+    out.push({ t: st / vals.length, end, count: vals.length, level, max: mx, tMax, tRise, min: mn, age });
   }
   out.reverse();
   // Partial buckets (the oldest, the edges of gaps) would bias the level: keep those with at least
@@ -182,6 +190,7 @@ function solve3(m: number[][]): number[] | null {
 const F_CHANGE = 25;
 const F_QUAD = 25;
 const QUAD_WINDOW = 21;
+const LINE_WINDOW = 28;
 const RECENT_CP_WINDOW = 10;
 
 function fitTrend(xs: number[], ys: number[], noiseFloor: number): TrendFit | null {
@@ -213,7 +222,9 @@ function fitTrend(xs: number[], ys: number[], noiseFloor: number): TrendFit | nu
     start = off + h.k;
     changePoint = xs[start]!;
   }
-  const sx = xs.slice(start), sy = ys.slice(start);
+  // the rate: the latest segment, at most the last LINE_WINDOW buckets (recent data weighs; an
+  // older small cleanup or wobble no longer drags the rate)
+  const sx = xs.slice(Math.max(start, xs.length - LINE_WINDOW)), sy = ys.slice(Math.max(start, xs.length - LINE_WINDOW));
   const line = polyFit(sx, sy, 1, sx[sx.length - 1]);
   // acceleration is judged on the last three weeks: growth that speeds up keeps speeding up
   const qx = sx.slice(-QUAD_WINDOW), qy = sy.slice(-QUAD_WINDOW);
@@ -223,7 +234,12 @@ function fitTrend(xs: number[], ys: number[], noiseFloor: number): TrendFit | nu
   let quadratic = false;
   if (qx.length >= 8 && qline) {
     const q = expFit(qx, qy, qx[qx.length - 1]!);
-    if (q && q.b > 0) {
+    // and the speed-up must show plainly: the latest third grows clearly faster than the first
+    const third = Math.max(3, Math.floor(qx.length / 3));
+    const early = polyFit(qx.slice(0, third), qy.slice(0, third), 1);
+    const late = polyFit(qx.slice(-third), qy.slice(-third), 1);
+    const speedsUp = !!early && !!late && late.coef[1]! > 0 && late.coef[1]! > 1.2 * Math.max(early.coef[1]!, 0) + 0.0002 * Math.abs(qy[qy.length - 1]!) / DAY;
+    if (q && q.b > 0 && speedsUp) {
       const f = (qline.sse - q.sse) / Math.max(q.sse / (qx.length - 3), 1e-12);
       if (f > F_QUAD) {
         curve = q;
@@ -344,30 +360,49 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
   const amp = recent.map((b) => b.max - b.min);
   const dailyAmplitude = amp.length ? medianOf(amp) : 0;
 
+  // the noise of one sample (from sample-to-sample differences, robust to the rare jump)
+  const diffs: number[] = [];
+  for (let i = Math.max(r + 1, pts.length - 2000); i < pts.length; i++) diffs.push(pts[i]!.used - pts[i - 1]!.used);
+  const sampleNoise = diffs.length >= 3 ? robustSigma(diffs) / Math.SQRT2 : 0;
+
   let periodic: Model['periodic'] = null;
   const isPeak = new Array<boolean>(recent.length).fill(false);
   if (bucketMs === DAY && recent.length >= 9) {
-    // weekly phases: bucket age mod 7
+    // weekly phases: bucket age mod 7 (buckets are 24 h back from the last sample, so a weekly job
+    // falls in the same phase every week; a long run may spill into the neighbouring phase)
+    const byAge = new Map<number, number>();
+    recent.forEach((b, i) => byAge.set(b.age, i));
     let best: { ph: number; lo: number; vals: number[]; ts: number[] } | null = null;
     for (let ph = 0; ph < 7; ph++) {
       const vals: number[] = [], ts: number[] = [];
       recent.forEach((b, i) => {
-        if (b.age % 7 === ph) { vals.push(ex[i]!); ts.push(b.tMax); }
+        if (b.age % 7 !== ph) return;
+        vals.push(ex[i]!);
+        // the onset: in the day before when the run started there
+        const j = byAge.get(b.age + 1);
+        ts.push(j !== undefined && ex[j]! >= 0.5 * ex[i]! ? recent[j]!.tRise : b.tRise);
       });
       if (vals.length < 2) continue;
       const lo = Math.min(...vals);
       if (!best || lo > best.lo) best = { ph, lo, vals, ts };
     }
     if (best) {
-      const others = sortedCopy(recent.map((b, i) => (b.age % 7 === best!.ph ? NaN : ex[i]!)).filter((v) => !Number.isNaN(v)));
+      const ph = best.ph;
+      const near = (age: number): boolean => [6, 0, 1].includes((((age - ph) % 7) + 7) % 7);
+      const others = sortedCopy(recent.map((b, i) => (near(b.age) ? NaN : ex[i]!)).filter((v) => !Number.isNaN(v)));
       const hiOther = quantileSorted(others, 0.9);
-      if (best.lo > 1.5 * hiOther && best.lo - hiOther > 0.005 * size) {
+      if (others.length >= 3 && best.lo > 1.5 * hiOther && best.lo - hiOther > 0.005 * size) {
         const lastPeak = Math.max(...best.ts);
         let next = lastPeak + 7 * DAY;
         while (next <= asOf) next += 7 * DAY;
         const sv = sortedCopy(best.vals.slice(-4));
-        periodic = { nextPeak: next, excess: quantileSorted(sv, 0.5), excessHigh: sv[sv.length - 1]!, periodMs: 7 * DAY, occurrences: best.vals.length };
-        recent.forEach((b, i) => { if (b.age % 7 === best!.ph) isPeak[i] = true; });
+        // a periodic job needs again what it needed in the recent weeks: the highest of its last runs,
+        // plus the noise of a sample (that maximum was one draw), decides the fill; the median run
+        // is the late end of the range
+        periodic = { nextPeak: next, excess: sv[sv.length - 1]! + 2 * sampleNoise, excessLow: quantileSorted(sv, 0.5), periodMs: 7 * DAY, occurrences: best.vals.length };
+        recent.forEach((b, i) => {
+          if (b.age % 7 === ph || (near(b.age) && ex[i]! > 0.5 * best!.lo)) isPeak[i] = true;
+        });
       }
     }
   }
@@ -382,7 +417,7 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
   let stepShare = 0;
   {
     let up = 0, big = 0;
-    const thr = Math.max(0.003 * size, 4 * robustSigma(pts.slice(Math.max(r, pts.length - 2000)).map((p, i, a) => (i ? p.used - a[i - 1]!.used : 0))));
+    const thr = Math.max(0.003 * size, 4 * sampleNoise * Math.SQRT2);
     for (let i = Math.max(r + 1, pts.length - 4000); i < pts.length; i++) {
       const d = pts[i]!.used - pts[i - 1]!.used;
       if (d > 0) { up += d; if (d > thr) big += d; }
@@ -488,8 +523,8 @@ export function forecast(points: Point[], opts: ForecastOptions = {}): Forecast 
   if (mo.used >= mo.size) fill = mo.asOf;
   // the range: the growth ± its uncertainty (two standard errors of the rate, at least 10%)
   const u = Math.min(s > 0 ? (2 * mo.slopeErr) / s : 1, 0.9) + 0.1;
-  const early = Math.min(fill, fillTime(mo, 1 + u, mo.excessHigh, mo.periodic?.excessHigh ?? null));
-  const late = Math.max(fill, fillTime(mo, Math.max(1 - u, 0), mo.excess, mo.periodic ? mo.periodic.excess * 0.8 : null));
+  const early = Math.min(fill, fillTime(mo, 1 + u, mo.excessHigh, mo.periodic?.excess ?? null));
+  const late = Math.max(fill, fillTime(mo, Math.max(1 - u, 0), mo.excess, mo.periodic?.excessLow ?? null));
 
   const growthBytesPerDay = s * DAY;
   const pattern = classify(mo, within(fill) !== null);

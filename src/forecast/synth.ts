@@ -28,7 +28,7 @@ const GIB = 2 ** 30;
 const T0 = Date.UTC(2026, 0, 31);
 
 export interface SynthOptions {
-  /** days the trace may run at most (default 110) */
+  /** days the trace may run at most (default 110 for never/resize, else 200: until it fills) */
   maxDays?: number;
 }
 
@@ -38,7 +38,8 @@ export function synthTrace(pattern: SynthPattern, seed: number, opts: SynthOptio
   const uni = (a: number, b: number): number => a + (b - a) * r();
   const gauss = (): number => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
-  const maxDays = opts.maxDays ?? 110;
+  // never and resize traces run their window; the others run until they fill (well within 200 days)
+  const maxDays = opts.maxDays ?? (pattern === 'never' || pattern === 'resize' ? 110 : 200);
   let size = pick([50, 100, 200, 500, 1000, 2000]) * GIB;
   const u0 = uni(0.35, 0.6) * size;
   const daysToFill = uni(20, 80);
