@@ -191,6 +191,8 @@ const F_CHANGE = 25;
 const F_QUAD = 25;
 const QUAD_WINDOW = 21;
 const LINE_WINDOW = 28;
+/** a change point this recent is placed on the raw samples (daily buckets after it are too few) */
+const FRESH_CHANGE_MS = 5 * DAY;
 const RECENT_CP_WINDOW = 10;
 
 function fitTrend(xs: number[], ys: number[], noiseFloor: number): TrendFit | null {
@@ -328,7 +330,7 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
   const flat: Curve = { kind: 'line', at: () => used + shift, slopeAt: () => 0, sse: 0 };
   const trend = fitTrend(xs, ys, 0.0005 * size) ?? { curve: flat, start: 0, changePoint: null, quadratic: false, slopeErr: Infinity };
   let fit = trend.curve;
-  if (trend.changePoint !== null && asOf - trend.changePoint < 3 * DAY) {
+  if (trend.changePoint !== null && asOf - trend.changePoint < FRESH_CHANGE_MS) {
     // A fresh change: the daily buckets after it are too few (and the one spanning it is a mix).
     // Where the samples are smooth within a day, place the break and the new rate on them directly.
     const refined = refineRecentChange(pts, r, trend.changePoint, buckets);
