@@ -67,6 +67,9 @@ describe('forecast model on synthetic patterns', () => {
     const f = assertFillNear(pts, 56, 1.5, 'sawtooth');
     assert.equal(f.pattern, 'sawtooth');
     assert.ok(Math.abs(f.growthBytesPerDay / SIZE - 0.01) < 0.001, `growth ${f.growthBytesPerDay / SIZE}/day`);
+    // the next risky moment: the top of the saw, just before the rotation at midnight
+    assert.ok(f.nextRisk && /daily peak/.test(f.nextRisk.what), f.nextRisk?.what);
+    assert.ok(Math.abs(inDays(f.nextRisk.at)! - 21) < 0.05, `next daily peak on day ${inDays(f.nextRisk.at)}`);
     // a 6 h straight line sees the saw's slope (4%/day) or its drop: far off
     const base = predictLinear(pts.slice(0, pts.length - 30), 6 * HOUR);
     assert.ok(base.fillsAt === null || Math.abs(inDays(base.fillsAt)! - 56) > 5, 'the 6h baseline is fooled by the saw');
@@ -156,6 +159,15 @@ describe('forecast model on synthetic patterns', () => {
     // the same burst every day is no longer one-off: the volume fills with the next one
     const g = forecast(series(20, (d) => 0.4 + 0.002 * d + ((d % 1) < 1 / 24 ? 0.62 : 0)));
     assert.ok(g.fillsAt !== null && inDays(g.fillsAt)! < 21.5, `daily bursts: fill ${inDays(g.fillsAt)}`);
+    // bursts at random times of day, most days: irregular, and the fill comes with a burst, before the trend
+    const r = rng(5);
+    const bursts = Array.from({ length: 40 }, (_, i) => ({ at: i * 0.5 + r() * 0.5, h: 0.05 + 0.05 * r() }));
+    const burst = (d: number): number => bursts.find((b) => d >= b.at && d < b.at + 1 / 24)?.h ?? 0;
+    const b = forecast(series(20, (d) => 0.5 + 0.01 * d + burst(d)));
+    assert.equal(b.pattern, 'irregular');
+    assert.ok(b.nextRisk && /bursts/.test(b.nextRisk.what), b.nextRisk?.what);
+    // the trend alone meets the size on day 50; bursts of 5-10% make it fill days earlier
+    assert.ok(b.fillsAt !== null && inDays(b.fillsAt)! < 47 && inDays(b.fillsAt)! > 38, `bursts: fill ${inDays(b.fillsAt)}`);
   });
 
   it('not enough data: says so, and what is needed', () => {

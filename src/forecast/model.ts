@@ -64,6 +64,12 @@ export interface Model {
   /** the everyday excesses (bucket maximum above the trend, weekly peaks left out), ascending */
   everyday: number[];
   dailyAmplitude: number;
+  /** the everyday peaks are regular (a daily cycle), not scattered bursts */
+  regularPeaks: boolean;
+  /** the noise of one sample (bytes) */
+  sampleNoise: number;
+  /** time of the maximum in the latest bucket (the daily cycle's phase) */
+  lastMaxAt: number;
   periodic: null | { nextPeak: number; excess: number; excessLow: number; periodMs: number; occurrences: number };
   changePoint: number | null;
   cleanups: Array<{ at: number; bytes: number }>;
@@ -414,6 +420,16 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
   // The median excess is the typical day (the late end of the range).
   const excessHigh = everyday.length >= 3 ? everyday[everyday.length - 2]! : everyday.length ? everyday[0]! : 0;
   const excess = everyday.length ? quantileSorted(everyday, 0.5) : 0;
+  // regular peaks (a daily cycle) have similar heights and come at the same time of day
+  let cs = 0, sn = 0;
+  for (const b of recent) {
+    const a = (2 * Math.PI * (b.tMax % DAY)) / DAY;
+    cs += Math.cos(a);
+    sn += Math.sin(a);
+  }
+  const sameTimeOfDay = recent.length ? Math.hypot(cs, sn) / recent.length : 0;
+  const regularPeaks = everyday.length >= 5 && sameTimeOfDay > 0.7 && quantileSorted(everyday, 0.25) >= 0.6 * quantileSorted(everyday, 0.75);
+  const lastMaxAt = buckets[buckets.length - 1]!.tMax;
 
   // staircase: how much of the growth comes in single large steps
   let stepShare = 0;
@@ -429,7 +445,7 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
 
   return {
     asOf, size, used, regimeStart, samplesUsed: n, notes, bucketMs,
-    levelAt, slope, slopeErr: trend.slopeErr, accelerating, excess, excessHigh, everyday, dailyAmplitude, periodic,
+    levelAt, slope, slopeErr: trend.slopeErr, accelerating, excess, excessHigh, everyday, dailyAmplitude, regularPeaks, sampleNoise, lastMaxAt, periodic,
     changePoint: trend.changePoint, cleanups, stepShare,
   };
 }
@@ -546,7 +562,7 @@ function classify(mo: Model, fillsWithinHorizon: boolean): Pattern {
   if (mo.periodic) return 'periodic-peaks';
   if (perDay < -0.001 * mo.size) return 'shrinking';
   if (mo.accelerating) return 'accelerating';
-  if (mo.bucketMs === DAY && mo.dailyAmplitude > Math.max(1.5 * Math.abs(perDay), 0.005 * mo.size)) return 'sawtooth';
+  if (mo.bucketMs === DAY && mo.dailyAmplitude > Math.max(1.5 * Math.abs(perDay), 0.005 * mo.size)) return mo.regularPeaks ? 'sawtooth' : 'irregular';
   if (mo.stepShare > 0.6 && perDay > 0) return 'steps';
   if (!fillsWithinHorizon && Math.abs(perDay) < 0.0005 * mo.size) return 'flat';
   return mo.cleanups.length ? 'irregular' : 'steady';
@@ -561,13 +577,22 @@ function riskOf(mo: Model): RiskyMoment | null {
     const wd = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()];
     return {
       at, expectedUsed, fits: expectedUsed < mo.size,
-      what: `weekly peak (${wd} ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')} UTC), +${gib(mo.periodic.excess)} transient`,
+      what: `weekly peak (${wd} ${hhmm(at)} UTC), +${gib(mo.periodic.excess)} transient`,
     };
   }
-  if (mo.bucketMs === DAY && mo.excess > 0.005 * mo.size) {
+  if (mo.bucketMs === DAY && mo.excessHigh > Math.max((mo.regularPeaks ? 0.005 : 0.01) * mo.size, 4 * mo.sampleNoise)) {
+    if (mo.regularPeaks) {
+      let at = mo.lastMaxAt + DAY;
+      while (at <= mo.asOf) at += DAY;
+      const expectedUsed = level(at) + mo.excessHigh;
+      return { at, expectedUsed, fits: expectedUsed < mo.size, what: `daily peak (~${hhmm(at)} UTC), +${gib(mo.excessHigh)} above the trend` };
+    }
     const at = mo.asOf + DAY;
-    const expectedUsed = level(at) + mo.excess;
-    return { at, expectedUsed, fits: expectedUsed < mo.size, what: `daily peak within 24 h, +${gib(mo.excess)} above the trend` };
+    const expectedUsed = level(at) + mo.excessHigh;
+    return {
+      at, expectedUsed, fits: expectedUsed < mo.size,
+      what: `short bursts reach +${gib(mo.excessHigh)} above the trend (seen at least twice in 4 weeks), at any time: within the next 24 h`,
+    };
   }
   return null;
 }
@@ -596,6 +621,11 @@ function selfBacktest(points: readonly Point[], mo: Model): number | null {
     errs.push(Math.abs(pred - actual) / actual);
   }
   return errs.length ? medianOf(errs) : null;
+}
+
+function hhmm(t: number): string {
+  const d = new Date(t);
+  return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
 }
 
 function gib(bytes: number): string {

@@ -1,7 +1,8 @@
 /** The small statistics the forecast needs (no dependency): quantiles, robust spread, least squares. */
 
+/** Ascending copy (a typed-array sort: numeric, and several times faster than a comparator). */
 export function sortedCopy(values: ArrayLike<number>): number[] {
-  return Array.from(values).sort((a, b) => a - b);
+  return Array.from(Float64Array.from(values).sort());
 }
 
 /** Linear-interpolated quantile of an ascending array (q in [0, 1]); NaN when empty. */
