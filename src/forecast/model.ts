@@ -205,7 +205,7 @@ const QUAD_WINDOW = 21;
 const LINE_WINDOW = 28;
 /** a change point this recent is placed on the raw samples (daily buckets after it are too few) */
 const FRESH_CHANGE_MS = 5 * DAY;
-const RECENT_CP_WINDOW = 10;
+const RECENT_CP_WINDOWS = [21, 14, 10];
 
 function fitTrend(xs: number[], ys: number[], noiseFloor: number): TrendFit | null {
   let start = 0;
@@ -219,12 +219,19 @@ function fitTrend(xs: number[], ys: number[], noiseFloor: number): TrendFit | nu
     let sx = xs.slice(off), sy = ys.slice(off);
     if (sx.length < 6) break;
     let h = bestHinge(sx, sy, 1);
-    if ((h.k < 0 || h.f < F_CHANGE) && sx.length > RECENT_CP_WINDOW) {
-      // an older change can hide a recent one from a single hinge: look at the latest days alone
-      off = xs.length - RECENT_CP_WINDOW;
+    if (h.k < 0 || h.f < F_CHANGE) {
+      // an older change can hide a recent one from a single hinge: look at the latest weeks alone
+      for (const w of RECENT_CP_WINDOWS) {
+        if (xs.length - w <= off) continue;
+        const o = xs.length - w;
+        const hw = bestHinge(xs.slice(o), ys.slice(o), 1);
+        if (hw.k >= 0 && hw.f >= F_CHANGE && (h.k < 0 || h.f < F_CHANGE || hw.f > h.f)) {
+          h = hw;
+          off = o;
+        }
+      }
       sx = xs.slice(off);
       sy = ys.slice(off);
-      h = bestHinge(sx, sy, 1);
     }
     if (h.k < 0 || h.f < F_CHANGE) break;
     // growth that bends smoothly (acceleration) fits a parabola as well as a hinge: not a change point
@@ -352,6 +359,8 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
     if (lv[k]! - prev > tol && lv[k]! - next > tol) keep[k] = false;
   }
   const cleanups: Array<{ at: number; bytes: number }> = [];
+  // the cumulative cleanup shift from each cleanup on
+  const shiftSteps: Array<{ at: number; shift: number }> = [];
   const xs: number[] = [], ys: number[] = [], idx: number[] = [];
   let shift = 0, prevK = -1;
   for (let k = 0; k < m; k++) {
@@ -364,6 +373,7 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
         const freed = incMed * steps - d;
         shift += freed;
         cleanups.push({ at: buckets[k]!.t, bytes: -d });
+        shiftSteps.push({ at: buckets[k]!.t, shift });
       }
     }
     xs.push(buckets[k]!.t);
@@ -398,13 +408,14 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
   const recent = buckets.filter((b) => b.age < 35);
   // in-sample reference for a bucket: the fitted trend (on the real scale) where the current
   // segment covers it, else the bucket's own level
-  const posOf = new Map<Bucket, number>();
-  idx.forEach((k, j) => posOf.set(buckets[k]!, j));
-  const trendAtBucket = (b: Bucket): number => {
-    const j = posOf.get(b);
-    if (j !== undefined && j >= trend.start) return fit.at(b.tMax) - (ys[j]! - lv[idx[j]!]!);
-    return b.level;
+  // (spike buckets left out of the fit included: their own level is raised by the spike)
+  const segStart = xs[trend.start] ?? Infinity;
+  const shiftAt = (t: number): number => {
+    let v = 0;
+    for (const c of shiftSteps) if (c.at <= t) v = c.shift;
+    return v;
   };
+  const trendAtBucket = (b: Bucket): number => (b.t >= segStart - bucketMs / 2 ? fit.at(b.tMax) - shiftAt(b.tMax) : b.level);
   const ex = recent.map((b) => Math.max(0, b.max - Math.min(trendAtBucket(b), b.max)));
   const amp = recent.map((b) => b.max - b.min);
   const dailyAmplitude = amp.length ? medianOf(amp) : 0;
