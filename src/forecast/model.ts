@@ -486,13 +486,16 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
   // staircase: how much of the growth comes in single large steps
   let stepShare = 0;
   {
-    let up = 0, big = 0;
+    // of the net growth over the last (up to) 4000 samples, the part made of jumps far above noise
+    let big = 0;
+    const from = Math.max(r + 1, pts.length - 4000);
     const thr = Math.max(0.003 * size, 4 * sampleNoise * Math.SQRT2);
-    for (let i = Math.max(r + 1, pts.length - 4000); i < pts.length; i++) {
+    for (let i = from; i < pts.length; i++) {
       const d = pts[i]!.used - pts[i - 1]!.used;
-      if (d > 0) { up += d; if (d > thr) big += d; }
+      if (d > thr) big += d;
     }
-    stepShare = up > 0 ? big / up : 0;
+    const net = pts[pts.length - 1]!.used - pts[from - 1]!.used;
+    stepShare = net > 0 ? Math.min(big / net, 1) : 0;
   }
 
   return {
