@@ -181,6 +181,10 @@ describe('forecast model on synthetic patterns', () => {
     assert.equal(f.status, 'not-enough-data');
     assert.equal(f.fillsAt, null);
     assert.ok(f.notes.some((n) => /need at least/.test(n)), f.notes.join('; '));
+    // a day or two of a log rotation saw cannot be told from growth: no forecast (no false alarm)
+    const saw = forecast(series(2, (d) => 0.5 + 0.04 * (d % 1)));
+    assert.equal(saw.status, 'not-enough-data');
+    assert.ok(saw.notes.some((n) => /3 days/.test(n)), saw.notes.join('; '));
     const e = forecast([]);
     assert.equal(e.status, 'not-enough-data');
     assert.ok(e.notes.length > 0);
@@ -200,7 +204,9 @@ describe('forecast model on synthetic patterns', () => {
   });
 
   it('self backtest: null on a short history, small on a clean one, skipped on request', () => {
-    assert.equal(forecast(series(2, (d) => 0.5 + 0.01 * d)).backtestError, null);
+    const short = forecast(series(4, (d) => 0.5 + 0.01 * d));
+    assert.equal(short.status, 'ok');
+    assert.equal(short.backtestError, null);
     assert.equal(forecast(series(20, (d) => 0.5 + 0.01 * d), { noSelfBacktest: true }).backtestError, null);
   });
 

@@ -2,7 +2,7 @@
  * When will it fill: a forecast that sees what a straight line misses. Pure (no I/O).
  *
  * 1. Regime: only the samples since the last size change (a resize starts a new regime).
- * 2. Buckets of 24 h aligned back from the last sample (1 h when the regime is shorter than 3 days):
+ * 2. Buckets of 24 h aligned back from the last sample (at least three days are needed):
  *    every bucket holds one full period of a daily cycle (log rotation, nightly backups), so the
  *    bucket median ("level") follows the trend of the envelope, not of the raw saw.
  * 3. Clean the level series: isolated spikes (temp bursts, a weekly batch day) are left out of the
@@ -28,8 +28,11 @@ import { curveOfFit, evalFit, expFit, medianOf, polyFit, quantileSorted, robustS
 import type { Forecast, ForecastOptions, Pattern, Point, RiskyMoment } from './types.js';
 
 export const DEFAULT_HORIZON_MS = 365 * DAY;
-/** The least history a forecast is made from (since the last resize). */
-export const MIN_SPAN_MS = DAY;
+/**
+ * The least history a forecast is made from (since the last resize): with less than three daily
+ * cycles, a log rotation's ramp cannot be told from growth (a day of saw reads as weeks to full).
+ */
+export const MIN_SPAN_MS = 3 * DAY;
 export const MIN_SAMPLES = 12;
 
 interface Bucket {
@@ -132,10 +135,10 @@ function makeBuckets(pts: readonly Point[], from: number, width: number): Bucket
     out.push({ t: st / vals.length, end, count: vals.length, level, max: mx, tMax, tRise, min: mn, age });
   }
   out.reverse();
-  // Partial buckets (the oldest, the edges of gaps) would bias the level: keep those with at least
-  // a third of the usual count, and always the latest.
+  // Partial buckets (the oldest, the edges of gaps) would bias the level (part of a daily cycle):
+  // keep those with at least two thirds of the usual count, and always the latest.
   const typical = medianOf(out.map((b) => b.count));
-  return out.filter((b, k) => k === out.length - 1 || b.count >= typical / 3);
+  return out.filter((b, k) => k === out.length - 1 || b.count >= (2 * typical) / 3);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -330,13 +333,12 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
       notEnough: [
         ...notes,
         `not enough data: ${n} sample${n === 1 ? '' : 's'} over ${(span / HOUR).toFixed(1)} h${r > 0 ? ' since the resize' : ''}; ` +
-          `need at least ${MIN_SAMPLES} samples over ${MIN_SPAN_MS / HOUR} h (a week or more sees weekly jobs)`,
+          `need at least ${MIN_SAMPLES} samples over ${MIN_SPAN_MS / DAY} days (three daily cycles; a week or more sees weekly jobs)`,
       ],
       asOf, size, used, regimeStart, samplesUsed: n,
     };
   }
-  const bucketMs = span >= 3 * DAY ? DAY : HOUR;
-  if (bucketMs !== DAY) notes.push('less than 3 days of history: daily cycles cannot be told from growth yet');
+  const bucketMs = DAY;
   const buckets = makeBuckets(pts, r, bucketMs);
   // gaps
   let maxGap = 0;
@@ -427,7 +429,7 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
 
   let periodic: Model['periodic'] = null;
   const isPeak = new Array<boolean>(recent.length).fill(false);
-  if (bucketMs === DAY && recent.length >= 9) {
+  if (recent.length >= 9) {
     // weekly phases: bucket age mod 7 (buckets are 24 h back from the last sample, so a weekly job
     // falls in the same phase every week; a long run may spill into the neighbouring phase)
     const byAge = new Map<number, number>();
@@ -617,7 +619,7 @@ function classify(mo: Model, fillsWithinHorizon: boolean): Pattern {
   if (mo.periodic) return 'periodic-peaks';
   if (perDay < -0.001 * mo.size) return 'shrinking';
   if (mo.accelerating) return 'accelerating';
-  if (mo.bucketMs === DAY && mo.dailyAmplitude > Math.max(1.5 * Math.abs(perDay), 0.005 * mo.size)) return mo.regularPeaks ? 'sawtooth' : 'irregular';
+  if (mo.dailyAmplitude > Math.max(1.5 * Math.abs(perDay), 0.005 * mo.size)) return mo.regularPeaks ? 'sawtooth' : 'irregular';
   if (mo.stepShare > 0.6 && perDay > 0) return 'steps';
   if (!fillsWithinHorizon && Math.abs(perDay) < 0.0005 * mo.size) return 'flat';
   return mo.cleanups.length ? 'irregular' : 'steady';
@@ -635,7 +637,7 @@ function riskOf(mo: Model): RiskyMoment | null {
       what: `weekly peak (${wd} ${hhmm(at)} UTC), +${gib(mo.periodic.excess)} transient`,
     };
   }
-  if (mo.bucketMs === DAY && mo.excessHigh > Math.max((mo.regularPeaks ? 0.005 : 0.01) * mo.size, 4 * mo.sampleNoise)) {
+  if (mo.excessHigh > Math.max((mo.regularPeaks ? 0.005 : 0.01) * mo.size, 4 * mo.sampleNoise)) {
     if (mo.regularPeaks) {
       let at = mo.lastMaxAt + DAY;
       while (at <= mo.asOf) at += DAY;
