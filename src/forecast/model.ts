@@ -111,11 +111,10 @@ function makeBuckets(pts: readonly Point[], from: number, width: number): Bucket
   const asOf = pts[pts.length - 1]!.t;
   const out: Bucket[] = [];
   let i = pts.length - 1;
-  let vals: number[] = [];
   while (i >= from) {
     const age = Math.floor((asOf - pts[i]!.t) / width);
     const end = asOf - age * width;
-    vals = [];
+    const vals: number[] = [];
     const ts: number[] = [];
     let st = 0, mx = -Infinity, tMax = 0, mn = Infinity;
     while (i >= from && Math.floor((asOf - pts[i]!.t) / width) === age) {
