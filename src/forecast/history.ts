@@ -1,24 +1,92 @@
-// TEMPORARY placeholder: replaced by the real model at merge
+/**
+ * A volume's usage history as CSV text: `timestamp,used_bytes,size_bytes`, one sample a line.
+ * Timestamps are ISO 8601 (`2026-01-31T00:00:24Z`) or unix seconds (`1769817624`, fractions allowed;
+ * a number of 1e12 or more is taken as unix milliseconds). A header line is optional, blank lines
+ * and CRLF line ends are accepted. Pure: text in, points out.
+ */
 import type { Point } from './types.js';
 
-/** CSV `timestamp,used_bytes,size_bytes` (header optional; ISO 8601 or unix seconds) -> points, oldest first. */
-export function parseHistory(text: string): Point[] {
+/** A line that is not a sample; `line` is 1-based. */
+export class HistoryParseError extends Error {
+  constructor(
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    super(`line ${line}: ${reason}`);
+    this.name = 'HistoryParseError';
+  }
+}
+
+const ISO_RE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+const NUM_RE = /^[+]?(\d+(\.\d*)?|\.\d+)([eE][+]?\d+)?$/;
+
+function unquote(s: string): string {
+  const t = s.trim();
+  return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).trim() : t;
+}
+
+/** unix ms of a timestamp field, or null. */
+export function parseTimestamp(field: string): number | null {
+  const s = unquote(field);
+  if (NUM_RE.test(s)) {
+    const n = Number(s);
+    if (!Number.isFinite(n)) return null;
+    return n >= 1e12 ? n : n * 1000;
+  }
+  if (!ISO_RE.test(s)) return null;
+  // A date-time without a zone is taken as UTC (the traces and `date -u -Iseconds` are UTC).
+  const withZone = /[T ]/.test(s) && !/(Z|[+-]\d{2}:?\d{2})$/i.test(s) ? s + 'Z' : s;
+  const ms = Date.parse(withZone.replace(' ', 'T'));
+  return Number.isNaN(ms) ? null : ms;
+}
+
+function parseBytes(field: string): number | null {
+  const s = unquote(field);
+  if (!NUM_RE.test(s)) return null;
+  const n = Number(s);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** Parse the whole text; throws HistoryParseError on the first bad line. Points come out sorted by time. */
+export function parseHistoryCsv(text: string): Point[] {
   const points: Point[] = [];
-  const lines = text.split(/\r?\n/);
+  const lines = text.split('\n');
+  let seenContent = false;
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (!line || line.startsWith('#')) continue;
-    const f = line.split(',').map((s) => s.trim());
-    if (i === 0 && /^[a-z_]/i.test(f[0]) && !/^\d/.test(f[0])) continue; // header
-    if (f.length < 3) throw new Error(`line ${i + 1}: want timestamp,used_bytes,size_bytes`);
-    const t = /^\d+(\.\d+)?$/.test(f[0]) ? Number(f[0]) * 1000 : Date.parse(f[0]);
-    const used = Number(f[1]);
-    const size = Number(f[2]);
-    if (!Number.isFinite(t)) throw new Error(`line ${i + 1}: bad timestamp ${JSON.stringify(f[0].slice(0, 40))}`);
-    if (!(f[1] !== '' && Number.isFinite(used) && used >= 0)) throw new Error(`line ${i + 1}: bad used_bytes`);
-    if (!(f[2] !== '' && Number.isFinite(size) && size > 0)) throw new Error(`line ${i + 1}: bad size_bytes`);
+    const raw = lines[i]!.replace(/\r$/, '');
+    const line = raw.trim();
+    const no = i + 1;
+    if (line === '' || line.startsWith('#')) continue;
+    const first = !seenContent;
+    seenContent = true;
+    const cols = line.split(',');
+    if (first && /^[\s"]*[a-z_]/i.test(cols[0]!) && parseTimestamp(cols[0]!) === null) {
+      // a header line (e.g. timestamp,used_bytes,size_bytes)
+      continue;
+    }
+    if (cols.length !== 3) {
+      throw new HistoryParseError(no, `expected 3 fields (timestamp,used_bytes,size_bytes), found ${cols.length}`);
+    }
+    const t = parseTimestamp(cols[0]!);
+    if (t === null) throw new HistoryParseError(no, `bad timestamp ${JSON.stringify(unquote(cols[0]!).slice(0, 40))} (ISO 8601 or unix seconds)`);
+    const used = parseBytes(cols[1]!);
+    if (used === null) throw new HistoryParseError(no, `bad used_bytes ${JSON.stringify(unquote(cols[1]!).slice(0, 40))} (a non-negative number)`);
+    const size = parseBytes(cols[2]!);
+    if (size === null || size <= 0) {
+      throw new HistoryParseError(no, `bad size_bytes ${JSON.stringify(unquote(cols[2]!).slice(0, 40))} (a positive number)`);
+    }
     points.push({ t, used, size });
   }
-  points.sort((a, b) => a.t - b.t);
+  // Stable sort: out-of-order lines (merged files) are tolerated.
+  let sorted = true;
+  for (let i = 1; i < points.length; i++) if (points[i]!.t < points[i - 1]!.t) sorted = false;
+  if (!sorted) points.sort((a, b) => a.t - b.t);
   return points;
+}
+
+/** Points as CSV text with a header (ISO 8601 UTC, seconds). */
+export function formatHistoryCsv(points: readonly Point[]): string {
+  const out = ['timestamp,used_bytes,size_bytes'];
+  for (const p of points) out.push(`${new Date(p.t).toISOString().replace(/\.\d{3}Z$/, 'Z')},${Math.round(p.used)},${Math.round(p.size)}`);
+  return out.join('\n') + '\n';
 }

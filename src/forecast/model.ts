@@ -1,52 +1,694 @@
-// TEMPORARY placeholder: replaced by the real model at merge
-import type { Forecast, ForecastOptions, Point } from './types.js';
+/**
+ * When will it fill: a forecast that sees what a straight line misses. Pure (no I/O).
+ *
+ * 1. Regime: only the samples since the last size change (a resize starts a new regime).
+ * 2. Buckets of 24 h aligned back from the last sample (at least three days are needed):
+ *    every bucket holds one full period of a daily cycle (log rotation, nightly backups), so the
+ *    bucket median ("level") follows the trend of the envelope, not of the raw saw.
+ * 3. Clean the level series: isolated spikes (temp bursts, a weekly batch day) are left out of the
+ *    trend; drops far below the usual day-to-day change are cleanups, removed as level shifts so a
+ *    cleanup never reads as space growing back.
+ * 4. Trend: change points first (a continuous hinge clearly better than a line, and not a smooth
+ *    bend: broken retention, a new workload, the end of a backup ramp) keep only the latest regime;
+ *    a change of the last days is placed on the raw samples when they are smooth within a day. The
+ *    rate is a line over the latest segment (at most four weeks); growth that plainly speeds up
+ *    over the last three weeks (an exponential fits far better, the last third faster than the
+ *    first) is extrapolated as an exponential.
+ * 5. Peaks above the trend: the excess of each bucket's maximum over the trend. A weekly phase whose
+ *    excess stands out in every week is a periodic job: the fill time is the first future run whose
+ *    peak (the highest recent run plus sample noise) reaches the size. The other buckets give the
+ *    everyday excess: the height reached at least twice in four weeks (the top of the saw, routine
+ *    bursts; a one-off spike never counts).
+ * 6. Fill time = min(first time trend + everyday excess >= size, first weekly run >= size); the
+ *    range scales the growth by ± two standard errors of the rate (at least 10%).
+ * 7. Self backtest: the same model cut 28/14/7/3 days back, predicting today's level.
+ */
+import { DAY, HOUR } from './linear.js';
+import { curveOfFit, evalFit, expFit, medianOf, polyFit, quantileSorted, robustSigma, slopeStdErr, sortedCopy, type Curve } from './stats.js';
+import type { Forecast, ForecastOptions, Pattern, Point, RiskyMoment } from './types.js';
 
-const DAY = 86_400_000;
+export const DEFAULT_HORIZON_MS = 365 * DAY;
+/**
+ * The least history a forecast is made from (since the last resize): with less than three daily
+ * cycles, a log rotation's ramp cannot be told from growth (a day of saw reads as weeks to full).
+ */
+export const MIN_SPAN_MS = 3 * DAY;
+export const MIN_SAMPLES = 12;
 
-/** Plain least squares of used over time, extrapolated to the last size. */
-export function forecast(points: Point[], opts: ForecastOptions = {}): Forecast {
-  const horizon = opts.horizonMs ?? 365 * DAY;
-  const last = points[points.length - 1];
-  const base: Forecast = {
-    status: 'not-enough-data',
-    notes: [],
-    fillsAt: null,
-    earliest: null,
-    latest: null,
-    pattern: 'flat',
-    growthBytesPerDay: 0,
-    nextRisk: null,
-    backtestError: null,
-    asOf: last?.t ?? 0,
-    samplesUsed: points.length,
-    regimeStart: points[0]?.t ?? 0,
-    sizeBytes: last?.size ?? 0,
-    usedBytes: last?.used ?? 0,
-  };
-  if (points.length < 3 || last.t - points[0].t < DAY) {
-    base.notes.push(`need at least 3 samples over 1 day, have ${points.length} over ${((last ? last.t - points[0].t : 0) / 3_600_000).toFixed(1)} h`);
-    return base;
-  }
-  const n = points.length;
-  const t0 = points[0].t;
-  let sx = 0, sy = 0, sxx = 0, sxy = 0;
-  for (const p of points) {
-    const x = p.t - t0;
-    sx += x; sy += p.used; sxx += x * x; sxy += x * p.used;
-  }
-  const slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
-  const icept = (sy - slope * sx) / n;
-  base.status = 'ok';
-  base.growthBytesPerDay = slope * DAY;
-  base.pattern = Math.abs(slope * DAY) < last.size * 1e-5 ? 'flat' : slope > 0 ? 'steady' : 'shrinking';
-  if (slope > 0) {
-    const at = t0 + (last.size - icept) / slope;
-    const fill = Math.max(at, last.t);
-    if (fill - last.t <= horizon) {
-      base.fillsAt = fill;
-      base.earliest = last.t + (fill - last.t) * 0.8;
-      base.latest = Math.min(last.t + horizon, last.t + (fill - last.t) * 1.25);
+interface Bucket {
+  /** mean sample time */
+  t: number;
+  /** end of the bucket window */
+  end: number;
+  count: number;
+  level: number;
+  max: number;
+  tMax: number;
+  /** first sample at or above halfway between the level and the maximum (a peak's onset) */
+  tRise: number;
+  min: number;
+  /** index from the end (0 = the bucket ending at the last sample) */
+  age: number;
+}
+
+/** The fitted model of one history (internal; forecast() turns it into the contract). */
+export interface Model {
+  asOf: number;
+  size: number;
+  used: number;
+  regimeStart: number;
+  samplesUsed: number;
+  notes: string[];
+  bucketMs: number;
+  /** trend level at time t (after the last sample: extrapolated) */
+  levelAt(t: number): number;
+  /** bytes per ms now */
+  slope: number;
+  slopeErr: number;
+  /** growth speeds up (the trend is an exponential curve, not a line) */
+  accelerating: boolean;
+  /** the everyday excess of the maximum above the trend (bytes): typical and high */
+  excess: number;
+  excessHigh: number;
+  /** the everyday excesses (bucket maximum above the trend, weekly peaks left out), ascending */
+  everyday: number[];
+  dailyAmplitude: number;
+  /** the everyday peaks are regular (a daily cycle), not scattered bursts */
+  regularPeaks: boolean;
+  /** the noise of one sample (bytes) */
+  sampleNoise: number;
+  /** time of the maximum in the latest bucket (the daily cycle's phase) */
+  lastMaxAt: number;
+  periodic: null | { nextPeak: number; excess: number; excessLow: number; periodMs: number; occurrences: number };
+  changePoint: number | null;
+  cleanups: Array<{ at: number; bytes: number }>;
+  stepShare: number;
+}
+
+// ------------------------------------------------------------------------------------------------
+// preparation
+
+function cleanPoints(points: readonly Point[]): Point[] {
+  const out = points.filter((p) => Number.isFinite(p.t) && Number.isFinite(p.used) && Number.isFinite(p.size) && p.size > 0);
+  for (let i = 1; i < out.length; i++) {
+    if (out[i]!.t < out[i - 1]!.t) {
+      out.sort((a, b) => a.t - b.t);
+      break;
     }
   }
-  return base;
+  return out;
+}
+
+/** Index of the first point of the current size regime. */
+function regimeStartIndex(pts: readonly Point[]): number {
+  const size = pts[pts.length - 1]!.size;
+  let i = pts.length - 1;
+  while (i > 0 && Math.abs(pts[i - 1]!.size - size) <= size * 0.002) i--;
+  return i;
+}
+
+function makeBuckets(pts: readonly Point[], from: number, width: number): Bucket[] {
+  const asOf = pts[pts.length - 1]!.t;
+  const out: Bucket[] = [];
+  let i = pts.length - 1;
+  while (i >= from) {
+    const age = Math.floor((asOf - pts[i]!.t) / width);
+    const end = asOf - age * width;
+    const vals: number[] = [];
+    const ts: number[] = [];
+    let st = 0, mx = -Infinity, tMax = 0, mn = Infinity;
+    while (i >= from && Math.floor((asOf - pts[i]!.t) / width) === age) {
+      const p = pts[i]!;
+      vals.push(p.used);
+      ts.push(p.t);
+      st += p.t;
+      if (p.used > mx) { mx = p.used; tMax = p.t; }
+      if (p.used < mn) mn = p.used;
+      i--;
+    }
+    const s = sortedCopy(vals);
+    const level = quantileSorted(s, 0.5);
+    // vals and ts run backwards in time: the onset is the last one found going back
+    let tRise = tMax;
+    for (let j = 0; j < vals.length; j++) if (vals[j]! >= (level + mx) / 2 && ts[j]! <= tMax) tRise = ts[j]!;
+    out.push({ t: st / vals.length, end, count: vals.length, level, max: mx, tMax, tRise, min: mn, age });
+  }
+  out.reverse();
+  // Partial buckets (the oldest, the edges of gaps) would bias the level (part of a daily cycle):
+  // keep those with at least two thirds of the usual count, and always the latest.
+  const typical = medianOf(out.map((b) => b.count));
+  return out.filter((b, k) => k === out.length - 1 || b.count >= (2 * typical) / 3);
+}
+
+// ------------------------------------------------------------------------------------------------
+// trend
+
+interface TrendFit {
+  curve: Curve;
+  /** index into the cleaned series where the current segment starts */
+  start: number;
+  changePoint: number | null;
+  quadratic: boolean;
+  slopeErr: number;
+}
+
+/** Search the best continuous hinge; returns the break index or -1 when not significant. */
+function bestHinge(xs: number[], ys: number[], minAfter: number): { k: number; f: number; sse: number } {
+  const n = xs.length;
+  const line = polyFit(xs, ys, 1);
+  if (!line || n < 6) return { k: -1, f: 0, sse: Infinity };
+  let best = { k: -1, sse: Infinity };
+  for (let k = 2; k <= n - minAfter - 1; k++) {
+    const tb = xs[k]!;
+    // y = a + s1*min(x - tb, 0) + s2*max(x - tb, 0): solve 3x3 normal equations
+    const m = [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]];
+    for (let i = 0; i < n; i++) {
+      const u = (xs[i]! - tb) / DAY;
+      const r = [1, Math.min(u, 0), Math.max(u, 0)];
+      for (let a = 0; a < 3; a++) {
+        for (let b = 0; b < 3; b++) m[a]![b]! += r[a]! * r[b]!;
+        m[a]![3]! += r[a]! * ys[i]!;
+      }
+    }
+    const sol = solve3(m);
+    if (!sol) continue;
+    let sse = 0;
+    for (let i = 0; i < n; i++) {
+      const u = (xs[i]! - tb) / DAY;
+      const r = ys[i]! - (sol[0]! + sol[1]! * Math.min(u, 0) + sol[2]! * Math.max(u, 0));
+      sse += r * r;
+    }
+    if (sse < best.sse) best = { k, sse };
+  }
+  if (best.k < 0) return { k: -1, f: 0, sse: Infinity };
+  const f = (line.sse - best.sse) / Math.max(best.sse / (n - 3), 1e-9 * line.sse + 1);
+  return { k: best.k, f, sse: best.sse };
+}
+
+function solve3(m: number[][]): number[] | null {
+  const a = m.map((r) => r.slice());
+  for (let c = 0; c < 3; c++) {
+    let p = c;
+    for (let r = c + 1; r < 3; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[p]![c]!)) p = r;
+    if (Math.abs(a[p]![c]!) < 1e-12) return null;
+    [a[c], a[p]] = [a[p]!, a[c]!];
+    for (let r = 0; r < 3; r++) {
+      if (r === c) continue;
+      const f = a[r]![c]! / a[c]![c]!;
+      for (let j = c; j < 4; j++) a[r]![j]! -= f * a[c]![j]!;
+    }
+  }
+  return a.map((row, i) => row[3]! / row[i]!);
+}
+
+const F_CHANGE = 25;
+const F_QUAD = 25;
+const QUAD_WINDOW = 21;
+const LINE_WINDOW = 28;
+/** a change point this recent is placed on the raw samples (daily buckets after it are too few) */
+const FRESH_CHANGE_MS = 5 * DAY;
+const RECENT_CP_WINDOWS = [21, 14, 10];
+
+function fitTrend(xs: number[], ys: number[], noiseFloor: number): TrendFit | null {
+  let start = 0;
+  let changePoint: number | null = null;
+  // a significant change that an exponential fits as well: acceleration if the acceleration test
+  // below agrees, else taken as a change point after all
+  let bend: number | null = null;
+  // Change points: repeat on the latest segment while a hinge is clearly better than a line.
+  for (let round = 0; round < 4; round++) {
+    let off = start;
+    let sx = xs.slice(off), sy = ys.slice(off);
+    if (sx.length < 6) break;
+    let h = bestHinge(sx, sy, 1);
+    if (h.k < 0 || h.f < F_CHANGE) {
+      // an older change can hide a recent one from a single hinge: look at the latest weeks alone
+      for (const w of RECENT_CP_WINDOWS) {
+        if (xs.length - w <= off) continue;
+        const o = xs.length - w;
+        const hw = bestHinge(xs.slice(o), ys.slice(o), 1);
+        if (hw.k >= 0 && hw.f >= F_CHANGE && (h.k < 0 || h.f < F_CHANGE || hw.f > h.f)) {
+          h = hw;
+          off = o;
+        }
+      }
+      sx = xs.slice(off);
+      sy = ys.slice(off);
+    }
+    if (h.k < 0 || h.f < F_CHANGE) break;
+    // growth that bends smoothly (acceleration) fits a parabola as well as a hinge: not a change point
+    const q = expFit(sx, sy, sx[sx.length - 1]!);
+    const smooth = !!q && q.b > 0 && q.sse <= h.sse * 1.25;
+    // the rate must really differ (not a wiggle on a flat volume)
+    const before = polyFit(sx.slice(0, h.k + 1), sy.slice(0, h.k + 1), 1);
+    const after = polyFit(sx.slice(h.k), sy.slice(h.k), 1);
+    if (!before || !after) break;
+    const s1 = before.coef[1]! * DAY, s2 = after.coef[1]! * DAY;
+    if (Math.abs(s2 - s1) < Math.max(noiseFloor, 0.25 * Math.max(Math.abs(s1), Math.abs(s2)))) break;
+    if (smooth) {
+      bend = off + h.k;
+      break;
+    }
+    start = off + h.k;
+    changePoint = xs[start]!;
+  }
+  const fitted = fitLatest(xs, ys, start);
+  if (!fitted) return null;
+  if (bend !== null && !fitted.quadratic) {
+    const again = fitLatest(xs, ys, bend);
+    if (again) return { ...again, changePoint: xs[bend]! };
+  }
+  return { ...fitted, changePoint };
+}
+
+/** The rate over the series from `start`: a line, or an exponential when growth plainly speeds up. */
+function fitLatest(xs: number[], ys: number[], start: number): Omit<TrendFit, 'changePoint'> | null {
+  // the rate: the latest segment, at most the last LINE_WINDOW buckets (recent data weighs; an
+  // older small cleanup or wobble no longer drags the rate)
+  const sx = xs.slice(Math.max(start, xs.length - LINE_WINDOW)), sy = ys.slice(Math.max(start, xs.length - LINE_WINDOW));
+  const line = polyFit(sx, sy, 1, sx[sx.length - 1]);
+  // acceleration is judged on the last three weeks: growth that speeds up keeps speeding up
+  const qx = sx.slice(-QUAD_WINDOW), qy = sy.slice(-QUAD_WINDOW);
+  const qline = polyFit(qx, qy, 1, qx[qx.length - 1]);
+  if (!line) return null;
+  let curve = curveOfFit(line);
+  let quadratic = false;
+  if (qx.length >= 8 && qline) {
+    const q = expFit(qx, qy, qx[qx.length - 1]!);
+    // and the speed-up must show plainly: the latest third grows clearly faster than the first
+    const third = Math.max(3, Math.floor(qx.length / 3));
+    const early = polyFit(qx.slice(0, third), qy.slice(0, third), 1);
+    const late = polyFit(qx.slice(-third), qy.slice(-third), 1);
+    const speedsUp = !!early && !!late && late.coef[1]! > 0 && late.coef[1]! > 1.2 * Math.max(early.coef[1]!, 0) + 0.0002 * Math.abs(qy[qy.length - 1]!) / DAY;
+    // and out of sample: fitted on the first two thirds, the exponential must foresee the last
+    // third better than a line does (a wiggle of a random walk fits in sample, not ahead)
+    let foresees = false;
+    if (q && q.b > 0 && speedsUp) {
+      const cut = qx.length - third;
+      const tx = qx.slice(0, cut), ty = qy.slice(0, cut);
+      const eTrain = expFit(tx, ty, tx[tx.length - 1]!);
+      const lTrain = polyFit(tx, ty, 1, tx[tx.length - 1]);
+      if (eTrain && lTrain && eTrain.b > 0) {
+        let se = 0, sl = 0;
+        for (let i = cut; i < qx.length; i++) {
+          se += (qy[i]! - eTrain.at(qx[i]!)) ** 2;
+          sl += (qy[i]! - evalFit(lTrain, qx[i]!)) ** 2;
+        }
+        foresees = se < 0.5 * sl;
+      }
+    }
+    if (q && q.b > 0 && speedsUp && foresees) {
+      const f = (qline.sse - q.sse) / Math.max(q.sse / (qx.length - 3), 1e-12);
+      if (f > F_QUAD) {
+        curve = q;
+        quadratic = true;
+      }
+    }
+  }
+  return { curve, start, quadratic, slopeErr: slopeStdErr(sx, line) };
+}
+
+// ------------------------------------------------------------------------------------------------
+// the model
+
+export function fitModel(points: readonly Point[]): Model | { notEnough: string[]; asOf: number; size: number; used: number; regimeStart: number; samplesUsed: number } {
+  const pts = cleanPoints(points);
+  if (pts.length === 0) {
+    return { notEnough: ['no samples: record some with `diskblame sample` (from cron or a systemd timer)'], asOf: 0, size: 0, used: 0, regimeStart: 0, samplesUsed: 0 };
+  }
+  const last = pts[pts.length - 1]!;
+  const asOf = last.t, size = last.size, used = last.used;
+  const notes: string[] = [];
+  const r = regimeStartIndex(pts);
+  const regimeStart = pts[r]!.t;
+  if (r > 0) {
+    const before = pts[r - 1]!.size;
+    notes.push(`volume resized from ${gib(before)} to ${gib(size)} on ${iso(regimeStart)}: forecasting from the new size only`);
+  }
+  const n = pts.length - r;
+  const span = asOf - regimeStart;
+  if (span < MIN_SPAN_MS || n < MIN_SAMPLES) {
+    return {
+      notEnough: [
+        ...notes,
+        `not enough data: ${n} sample${n === 1 ? '' : 's'} over ${(span / HOUR).toFixed(1)} h${r > 0 ? ' since the resize' : ''}; ` +
+          `need at least ${MIN_SAMPLES} samples over ${MIN_SPAN_MS / DAY} days (three daily cycles; a week or more sees weekly jobs)`,
+      ],
+      asOf, size, used, regimeStart, samplesUsed: n,
+    };
+  }
+  const bucketMs = DAY;
+  const buckets = makeBuckets(pts, r, bucketMs);
+  // gaps
+  let maxGap = 0;
+  for (let i = r + 1; i < pts.length; i++) maxGap = Math.max(maxGap, pts[i]!.t - pts[i - 1]!.t);
+  if (maxGap > 6 * HOUR) notes.push(`sampling gaps (longest ${(maxGap / HOUR).toFixed(0)} h) are bridged`);
+
+  // --- clean the level series: spikes out, cleanups as level shifts
+  const m = buckets.length;
+  const lv = buckets.map((b) => b.level);
+  const keep = new Array<boolean>(m).fill(true);
+  const incs: number[] = [];
+  for (let k = 1; k < m; k++) incs.push((lv[k]! - lv[k - 1]!) / Math.max((buckets[k]!.t - buckets[k - 1]!.t) / bucketMs, 1));
+  const incMed = incs.length ? medianOf(incs) : 0;
+  const incSig = incs.length >= 3 ? robustSigma(incs) : 0;
+  const tol = 5 * incSig + 0.002 * size;
+  // spike: far above both neighbours (slope-corrected); never the latest two buckets (they carry the news)
+  for (let k = 1; k < m - 2; k++) {
+    const prev = lv[k - 1]! + incMed * ((buckets[k]!.t - buckets[k - 1]!.t) / bucketMs);
+    const next = lv[k + 1]! - incMed * ((buckets[k + 1]!.t - buckets[k]!.t) / bucketMs);
+    if (lv[k]! - prev > tol && lv[k]! - next > tol) keep[k] = false;
+  }
+  const cleanups: Array<{ at: number; bytes: number }> = [];
+  // the cumulative cleanup shift from each cleanup on
+  const shiftSteps: Array<{ at: number; shift: number }> = [];
+  const xs: number[] = [], ys: number[] = [], idx: number[] = [];
+  let shift = 0, prevK = -1;
+  for (let k = 0; k < m; k++) {
+    if (!keep[k]) continue;
+    if (prevK >= 0) {
+      const steps = Math.max((buckets[k]!.t - buckets[prevK]!.t) / bucketMs, 1);
+      const d = lv[k]! - lv[prevK]!;
+      if (d < 0 && d < incMed * steps - tol && -d > 0.005 * size) {
+        // a cleanup: the level drops once; the growth before and after is the same process
+        const freed = incMed * steps - d;
+        shift += freed;
+        cleanups.push({ at: buckets[k]!.t, bytes: -d });
+        shiftSteps.push({ at: buckets[k]!.t, shift });
+      }
+    }
+    xs.push(buckets[k]!.t);
+    ys.push(lv[k]! + shift);
+    idx.push(k);
+    prevK = k;
+  }
+  if (cleanups.length) {
+    notes.push(`${cleanups.length} cleanup${cleanups.length > 1 ? 's' : ''} seen (largest ${gib(Math.max(...cleanups.map((c) => c.bytes)))}): counted as one-off drops, not as a trend`);
+  }
+  const flat: Curve = { kind: 'line', at: () => used + shift, slopeAt: () => 0, sse: 0 };
+  const trend = fitTrend(xs, ys, 0.0005 * size) ?? { curve: flat, start: 0, changePoint: null, quadratic: false, slopeErr: Infinity };
+  let fit = trend.curve;
+  if (trend.changePoint !== null && asOf - trend.changePoint < FRESH_CHANGE_MS) {
+    // A fresh change: the daily buckets after it are too few (and the one spanning it is a mix).
+    // Where the samples are smooth within a day, place the break and the new rate on them directly.
+    const refined = refineRecentChange(pts, r, trend.changePoint, buckets);
+    if (refined && refined.slope > fit.slopeAt(asOf)) {
+      const at0 = refined.levelNow + shift;
+      fit = { kind: 'line', at: (t) => at0 + refined.slope * (t - asOf), slopeAt: () => refined.slope, sse: 0 };
+    }
+  }
+  // level at t on the real (not cleanup-adjusted) scale
+  const levelAt = (t: number): number => fit.at(t) - shift;
+  const slope = fit.slopeAt(asOf);
+  const accelerating = trend.quadratic;
+  if (trend.changePoint !== null) {
+    notes.push(`growth rate changed around ${iso(trend.changePoint)}: forecasting from the latest rate`);
+  }
+
+  // --- peaks above the trend (recent buckets only)
+  const recent = buckets.filter((b) => b.age < 35);
+  // in-sample reference for a bucket: the fitted trend (on the real scale) where the current
+  // segment covers it, else the bucket's own level
+  // (spike buckets left out of the fit included: their own level is raised by the spike)
+  const segStart = xs[trend.start] ?? Infinity;
+  const shiftAt = (t: number): number => {
+    let v = 0;
+    for (const c of shiftSteps) if (c.at <= t) v = c.shift;
+    return v;
+  };
+  const trendAtBucket = (b: Bucket): number => (b.t >= segStart - bucketMs / 2 ? fit.at(b.tMax) - shiftAt(b.tMax) : b.level);
+  const ex = recent.map((b) => Math.max(0, b.max - Math.min(trendAtBucket(b), b.max)));
+  const amp = recent.map((b) => b.max - b.min);
+  const dailyAmplitude = amp.length ? medianOf(amp) : 0;
+
+  // the noise of one sample (from sample-to-sample differences, robust to the rare jump)
+  const diffs: number[] = [];
+  for (let i = Math.max(r + 1, pts.length - 2000); i < pts.length; i++) diffs.push(pts[i]!.used - pts[i - 1]!.used);
+  const sampleNoise = diffs.length >= 3 ? robustSigma(diffs) / Math.SQRT2 : 0;
+
+  let periodic: Model['periodic'] = null;
+  const isPeak = new Array<boolean>(recent.length).fill(false);
+  if (recent.length >= 9) {
+    // weekly phases: bucket age mod 7 (buckets are 24 h back from the last sample, so a weekly job
+    // falls in the same phase every week; a long run may spill into the neighbouring phase)
+    const byAge = new Map<number, number>();
+    recent.forEach((b, i) => byAge.set(b.age, i));
+    let best: { ph: number; lo: number; vals: number[]; ts: number[] } | null = null;
+    for (let ph = 0; ph < 7; ph++) {
+      const vals: number[] = [], ts: number[] = [];
+      recent.forEach((b, i) => {
+        if (b.age % 7 !== ph) return;
+        vals.push(ex[i]!);
+        // the onset: in the day before when the run started there
+        const j = byAge.get(b.age + 1);
+        ts.push(j !== undefined && ex[j]! >= 0.5 * ex[i]! ? recent[j]!.tRise : b.tRise);
+      });
+      if (vals.length < 2) continue;
+      const lo = Math.min(...vals);
+      if (!best || lo > best.lo) best = { ph, lo, vals, ts };
+    }
+    if (best) {
+      const ph = best.ph;
+      const near = (age: number): boolean => [6, 0, 1].includes((((age - ph) % 7) + 7) % 7);
+      const others = sortedCopy(recent.map((b, i) => (near(b.age) ? NaN : ex[i]!)).filter((v) => !Number.isNaN(v)));
+      const hiOther = quantileSorted(others, 0.9);
+      if (others.length >= 3 && best.lo > 1.5 * hiOther && best.lo - hiOther > 0.005 * size) {
+        const lastPeak = Math.max(...best.ts);
+        let next = lastPeak + 7 * DAY;
+        while (next <= asOf) next += 7 * DAY;
+        const sv = sortedCopy(best.vals.slice(-4));
+        // a periodic job needs again what it needed in the recent weeks: the highest of its last runs,
+        // plus the noise of a sample (that maximum was one draw), decides the fill; the median run
+        // is the late end of the range
+        periodic = { nextPeak: next, excess: sv[sv.length - 1]! + 2 * sampleNoise, excessLow: quantileSorted(sv, 0.5), periodMs: 7 * DAY, occurrences: best.vals.length };
+        recent.forEach((b, i) => {
+          if (b.age % 7 === ph || (near(b.age) && ex[i]! > 0.5 * best!.lo)) isPeak[i] = true;
+        });
+      }
+    }
+  }
+  const everyday = sortedCopy(ex.filter((_, i) => !isPeak[i]).slice(-28));
+  // The fill comes with the first peak that does not fit: the height the maximum reached above the
+  // trend at least twice in the last four weeks (the second largest: a one-off spike never counts).
+  // The median excess is the typical day (the late end of the range).
+  const excessHigh = everyday.length >= 3 ? everyday[everyday.length - 2]! : everyday.length ? everyday[0]! : 0;
+  const excess = everyday.length ? quantileSorted(everyday, 0.5) : 0;
+  // regular peaks (a daily cycle) have similar heights and come at the same time of day
+  let cs = 0, sn = 0;
+  for (const b of recent) {
+    const a = (2 * Math.PI * (b.tMax % DAY)) / DAY;
+    cs += Math.cos(a);
+    sn += Math.sin(a);
+  }
+  const sameTimeOfDay = recent.length ? Math.hypot(cs, sn) / recent.length : 0;
+  const regularPeaks = everyday.length >= 5 && sameTimeOfDay > 0.7 && quantileSorted(everyday, 0.25) >= 0.6 * quantileSorted(everyday, 0.75);
+  const lastMaxAt = buckets[buckets.length - 1]!.tMax;
+
+  // staircase: how much of the growth comes in single large steps
+  let stepShare = 0;
+  {
+    // of the net growth over the last (up to) 4000 samples, the part made of jumps far above noise
+    let big = 0;
+    const from = Math.max(r + 1, pts.length - 4000);
+    const thr = Math.max(0.003 * size, 4 * sampleNoise * Math.SQRT2);
+    for (let i = from; i < pts.length; i++) {
+      const d = pts[i]!.used - pts[i - 1]!.used;
+      if (d > thr) big += d;
+    }
+    const net = pts[pts.length - 1]!.used - pts[from - 1]!.used;
+    stepShare = net > 0 ? Math.min(big / net, 1) : 0;
+  }
+
+  return {
+    asOf, size, used, regimeStart, samplesUsed: n, notes, bucketMs,
+    levelAt, slope, slopeErr: trend.slopeErr, accelerating, excess, excessHigh, everyday, dailyAmplitude, regularPeaks, sampleNoise, lastMaxAt, periodic,
+    changePoint: trend.changePoint, cleanups, stepShare,
+  };
+}
+
+/**
+ * Hinge fit on the raw samples around a recent change point (from a day before it): the new rate
+ * and the level now. Only when the samples vary little within a day before the change (no saw to
+ * mistake for growth): null otherwise.
+ */
+function refineRecentChange(pts: readonly Point[], from: number, changePoint: number, buckets: readonly Bucket[]): { slope: number; levelNow: number } | null {
+  const asOf = pts[pts.length - 1]!.t;
+  const older = buckets.filter((b) => b.end <= changePoint - DAY / 2);
+  if (older.length < 3) return null;
+  const amplitude = medianOf(older.map((b) => b.max - b.min));
+  const xs: number[] = [], ys: number[] = [];
+  for (let i = pts.length - 1; i >= from && pts[i]!.t >= changePoint - DAY; i--) {
+    xs.push(pts[i]!.t);
+    ys.push(pts[i]!.used);
+  }
+  xs.reverse();
+  ys.reverse();
+  if (xs.length < 12) return null;
+  // thin to at most ~300 samples (the hinge search is quadratic)
+  const stride = Math.ceil(xs.length / 300);
+  const tx = xs.filter((_, i) => i % stride === 0), ty = ys.filter((_, i) => i % stride === 0);
+  const h = bestHinge(tx, ty, 3);
+  if (h.k < 0) return null;
+  const after = polyFit(tx.slice(h.k), ty.slice(h.k), 1, asOf);
+  const before = polyFit(tx.slice(0, h.k + 1), ty.slice(0, h.k + 1), 1, asOf);
+  if (!after || !before) return null;
+  const s2 = after.coef[1]!, s1 = before.coef[1]!;
+  if (!(amplitude < 0.5 * (s2 - s1) * DAY)) return null;
+  return { slope: s2, levelNow: after.coef[0]! };
+}
+
+// ------------------------------------------------------------------------------------------------
+// from the model to a fill time
+
+/**
+ * First time after asOf where the projected trend (its growth scaled by k, for the range) plus
+ * `excess` (the height the peaks reach above the trend) meets the size; Infinity when not within
+ * SEARCH_LIMIT_MS. The projection grows monotonically (line or exponential), so: doubling, then bisection.
+ */
+function crossing(mo: Model, k: number, excess: number): number {
+  const level0 = mo.levelAt(mo.asOf);
+  const proj = (dt: number): number => level0 + k * (mo.levelAt(mo.asOf + dt) - level0) + excess;
+  if (proj(0) >= mo.size) return mo.asOf;
+  if (!(k * mo.slope > 0)) return Infinity;
+  let hi = HOUR;
+  while (proj(hi) < mo.size) {
+    hi *= 2;
+    if (hi > SEARCH_LIMIT_MS * 2) return Infinity;
+  }
+  let lo = hi === HOUR ? 0 : hi / 2;
+  while (hi - lo > 60_000) {
+    const mid = (lo + hi) / 2;
+    if (proj(mid) >= mo.size) hi = mid;
+    else lo = mid;
+  }
+  return mo.asOf + hi;
+}
+
+const SEARCH_LIMIT_MS = 3 * DEFAULT_HORIZON_MS;
+
+function fillTime(mo: Model, k: number, excess: number, peakExcess: number | null): number {
+  const level0 = mo.levelAt(mo.asOf);
+  let best = crossing(mo, k, excess);
+  if (mo.periodic && peakExcess !== null) {
+    const p = mo.periodic;
+    for (let t = p.nextPeak; t < best && t - mo.asOf < SEARCH_LIMIT_MS; t += p.periodMs) {
+      if (level0 + k * (mo.levelAt(t) - level0) + peakExcess >= mo.size) {
+        best = Math.min(best, t);
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+export function forecast(points: Point[], opts: ForecastOptions = {}): Forecast {
+  const horizon = opts.horizonMs ?? DEFAULT_HORIZON_MS;
+  const mo = fitModel(points);
+  if ('notEnough' in mo) {
+    return {
+      status: 'not-enough-data', notes: mo.notEnough, fillsAt: null, earliest: null, latest: null, pattern: 'irregular',
+      growthBytesPerDay: 0, nextRisk: null, backtestError: null, asOf: mo.asOf, samplesUsed: mo.samplesUsed,
+      regimeStart: mo.regimeStart, sizeBytes: mo.size, usedBytes: mo.used,
+    };
+  }
+  const within = (t: number): number | null => (Number.isFinite(t) && t - mo.asOf <= horizon ? t : null);
+  const s = mo.slope;
+  let fill = fillTime(mo, 1, mo.excessHigh, mo.periodic?.excess ?? null);
+  if (mo.used >= mo.size) fill = mo.asOf;
+  // the range: the growth ± its uncertainty (two standard errors of the rate, at least 10%)
+  const u = Math.min(s > 0 ? (2 * mo.slopeErr) / s : 1, 0.9) + 0.1;
+  const early = Math.min(fill, fillTime(mo, 1 + u, mo.excessHigh, mo.periodic?.excess ?? null));
+  const late = Math.max(fill, fillTime(mo, Math.max(1 - u, 0), mo.excess, mo.periodic?.excessLow ?? null));
+
+  const growthBytesPerDay = s * DAY;
+  const pattern = classify(mo, within(fill) !== null);
+  const notes = [...mo.notes];
+  const nextRisk = riskOf(mo);
+  let backtestError: number | null = null;
+  if (!opts.noSelfBacktest) backtestError = selfBacktest(points, mo);
+  return {
+    status: 'ok', notes, fillsAt: within(fill), earliest: within(early), latest: within(late), pattern,
+    growthBytesPerDay, nextRisk, backtestError, asOf: mo.asOf, samplesUsed: mo.samplesUsed, regimeStart: mo.regimeStart,
+    sizeBytes: mo.size, usedBytes: mo.used,
+  };
+}
+
+function classify(mo: Model, fillsWithinHorizon: boolean): Pattern {
+  const perDay = mo.slope * DAY;
+  if (mo.periodic) return 'periodic-peaks';
+  if (perDay < -0.001 * mo.size) return 'shrinking';
+  if (mo.accelerating) return 'accelerating';
+  if (mo.dailyAmplitude > Math.max(1.5 * Math.abs(perDay), 0.005 * mo.size)) return mo.regularPeaks ? 'sawtooth' : 'irregular';
+  if (mo.stepShare > 0.6 && perDay > 0) return 'steps';
+  if (!fillsWithinHorizon && Math.abs(perDay) < 0.0005 * mo.size) return 'flat';
+  return mo.cleanups.length ? 'irregular' : 'steady';
+}
+
+function riskOf(mo: Model): RiskyMoment | null {
+  const level = (t: number): number => mo.levelAt(t);
+  if (mo.periodic) {
+    const at = mo.periodic.nextPeak;
+    const expectedUsed = level(at) + mo.periodic.excess;
+    const d = new Date(at);
+    const wd = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()];
+    return {
+      at, expectedUsed, fits: expectedUsed < mo.size,
+      what: `weekly peak (${wd} ${hhmm(at)} UTC), +${gib(mo.periodic.excess)} transient`,
+    };
+  }
+  if (mo.excessHigh > Math.max((mo.regularPeaks ? 0.005 : 0.01) * mo.size, 4 * mo.sampleNoise)) {
+    if (mo.regularPeaks) {
+      let at = mo.lastMaxAt + DAY;
+      while (at <= mo.asOf) at += DAY;
+      const expectedUsed = level(at) + mo.excessHigh;
+      return { at, expectedUsed, fits: expectedUsed < mo.size, what: `daily peak (~${hhmm(at)} UTC), +${gib(mo.excessHigh)} above the trend` };
+    }
+    const at = mo.asOf + DAY;
+    const expectedUsed = level(at) + mo.excessHigh;
+    return {
+      at, expectedUsed, fits: expectedUsed < mo.size,
+      what: `short bursts reach +${gib(mo.excessHigh)} above the trend (seen at least twice in 4 weeks), at any time: within the next 24 h`,
+    };
+  }
+  return null;
+}
+
+/**
+ * The model's own backtest on this history: cut it 28, 14, 7 and 3 days before the last sample
+ * (cuts with at least 3 days of the regime before them), predict the trend level at the last sample
+ * and compare with the level seen there (the median of the last bucket). Median relative error;
+ * null when the history is too short for any cut.
+ */
+function selfBacktest(points: readonly Point[], mo: Model): number | null {
+  const pts = cleanPoints(points);
+  const end = mo.asOf;
+  const lastBucket = pts.filter((p) => p.t > end - mo.bucketMs).map((p) => p.used);
+  const actual = medianOf(lastBucket);
+  if (!(actual > 0)) return null;
+  const errs: number[] = [];
+  for (const d of [28, 14, 7, 3]) {
+    const cut = end - d * DAY;
+    if (cut - mo.regimeStart < 3 * DAY) continue;
+    let n = 0;
+    while (n < pts.length && pts[n]!.t <= cut) n++;
+    const m = fitModel(pts.slice(0, n));
+    if ('notEnough' in m) continue;
+    const pred = m.levelAt(end);
+    errs.push(Math.abs(pred - actual) / actual);
+  }
+  return errs.length ? medianOf(errs) : null;
+}
+
+function hhmm(t: number): string {
+  const d = new Date(t);
+  return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+}
+
+function gib(bytes: number): string {
+  const g = bytes / 2 ** 30;
+  return g >= 100 ? `${g.toFixed(0)} GiB` : g >= 1 ? `${g.toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+}
+
+function iso(t: number): string {
+  return new Date(t).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
 }

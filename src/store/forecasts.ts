@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { forecast } from '../forecast/model.js';
-import { parseHistory } from '../forecast/history.js';
+import { parseHistoryCsv } from '../forecast/history.js';
 import type { Point } from '../forecast/types.js';
 import { readSamples, SAMPLES_FILE, UsageSample } from './samples.js';
 import { storeDir, writeErrorText } from './store.js';
@@ -38,7 +38,7 @@ function readHistory(file: string): Point[] {
     throw new UserError(`cannot read ${escapeName(file)}: ${writeErrorText(e)}`);
   }
   try {
-    return parseHistory(text);
+    return parseHistoryCsv(text);
   } catch (e) {
     throw new UserError(`${escapeName(file)}: ${(e as Error).message}`);
   }
