@@ -91,7 +91,8 @@ export async function browseCommand(a: ScanArgs): Promise<number> {
 export async function importUI(): Promise<typeof import('../../ui/run.js')> {
   // React's development build logs every render with a deep diff of its props (the whole tree
   // here): seconds per frame and a growing heap on a real terminal. Production unless asked.
-  process.env.NODE_ENV ??= 'production';
+  const env = process.env; // (not process.env.NODE_ENV: the bundle defines that one as a constant)
+  env.NODE_ENV ??= 'production';
   const saved: Record<string, string | undefined> = {};
   for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) {
     saved[k] = process.env[k];
