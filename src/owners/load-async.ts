@@ -6,7 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { loadPackageMap, packageMapFromTable, type PackageMap, type PackageMapOptions, type PackageTableData } from './packages.js';
+import { cachedPackageTable, loadPackageMap, packageMapFromTable, type PackageMap, type PackageMapOptions, type PackageTableData } from './packages.js';
 
 /** the worker's code as one script, put here by the bundler (scripts/bundle.mjs); absent in the tsc build */
 declare const __DISKBLAME_PACKAGE_WORKER__: string | undefined;
@@ -27,8 +27,11 @@ function startWorker(opts: PackageMapOptions & { cacheFile?: string }): Worker {
   return new Worker(src, { eval: true, workerData: opts });
 }
 
-/** Start loading the package map in a worker; await the promise when the map is needed. */
+/** Start loading the package map (from the cache, else in a worker); await the promise when the map is needed. */
 export function loadPackageMapInWorker(opts: PackageMapOptions & { cacheFile?: string } = {}): Promise<PackageMap> {
+  // a valid cache is one file read: cheaper here than starting a thread
+  const cached = opts.cacheFile ? cachedPackageTable({ ...opts, cacheFile: opts.cacheFile }) : null;
+  if (cached) return Promise.resolve(packageMapFromTable(cached, opts));
   return new Promise<PackageMap>((resolve) => {
     let w: Worker;
     let done = false;

@@ -108,21 +108,33 @@ export function buildPackageTable(opts: PackageMapOptions & { cacheFile?: string
   const root = opts.root ?? '/';
   const aliases = mergedUsrAliases(root);
   const infoDir = opts.infoDir ?? path.join(root, 'var/lib/dpkg/info');
-  let key: string | null = null;
-  if (opts.cacheFile) {
-    try {
-      const st = fs.statSync(infoDir);
-      key = JSON.stringify(['diskblame-packages-1', infoDir, st.ino, st.mtimeMs, st.ctimeMs, aliases]);
-      const hit = readTableCache(opts.cacheFile, key);
-      if (hit) return { ...hit, cached: true };
-    } catch {
-      key = null; // no dpkg: rpm or nothing, not cached
-    }
+  const key = opts.cacheFile ? cacheKey(infoDir, aliases) : null;
+  if (opts.cacheFile && key) {
+    const hit = readTableCache(opts.cacheFile, key);
+    if (hit) return { ...hit, cached: true };
   }
   const t = buildTable(readLists(opts), aliases);
   const d = { slots: t.slots, mask: t.mask, used: t.used, dirs: t.dirs, pkgs: t.pkgs };
   if (opts.cacheFile && key) writeTableCache(opts.cacheFile, key, d);
   return { ...d, cached: false };
+}
+
+/** what a cached table was built from (null: no dpkg info directory, rpm or nothing: not cached) */
+function cacheKey(infoDir: string, aliases: [string, string][]): string | null {
+  try {
+    const st = fs.statSync(infoDir);
+    return JSON.stringify(['diskblame-packages-1', infoDir, st.ino, st.mtimeMs, st.ctimeMs, aliases]);
+  } catch {
+    return null;
+  }
+}
+
+/** The table from the cache when it is still valid (a few ms: one file read), else null. */
+export function cachedPackageTable(opts: PackageMapOptions & { cacheFile: string }): PackageTableData | null {
+  const root = opts.root ?? '/';
+  const aliases = mergedUsrAliases(root);
+  const key = cacheKey(opts.infoDir ?? path.join(root, 'var/lib/dpkg/info'), aliases);
+  return key ? readTableCache(opts.cacheFile, key) : null;
 }
 
 /** the cache file: a length, a JSON header (key, sizes, package names), padding to 4, the slots */
