@@ -4,7 +4,7 @@
  */
 import { Tree } from '../tree/tree.js';
 import { attributePackages, loadPackageMap, PackageMap } from './packages.js';
-import { loadPackageMapInWorker, packageCacheFile } from './load-async.js';
+import { inWorker, loadPackageMapInWorker, packageCacheFile, startAttributionWorker } from './load-async.js';
 import { attributeServices, loadServiceHints, ServiceHints } from './services.js';
 import { categorize, loadRules, Rules } from './kinds.js';
 import { attributeUsers, loadUserNames } from './users.js';
@@ -55,6 +55,38 @@ export function startOwnerData(opts: { rules?: string; cache?: boolean } = {}): 
       return { ...rest, packages: p, loadMs: syncMs + performance.now() - t1 };
     },
   };
+}
+
+/**
+ * For the owners command: the small data now (a broken rules file throws here, before any scan),
+ * and, when the package-table cache is missing or stale, its rebuilding in a worker thread during
+ * the scan. Then `attributeParallel`.
+ */
+export function prepareOwnerData(opts: { rules?: string } = {}): {
+  services: ServiceHints;
+  rules: Rules;
+  users: Map<number, string>;
+  worker: ReturnType<typeof startAttributionWorker>;
+  loadMs: number;
+} {
+  const t0 = performance.now();
+  const rest = { services: loadServiceHints(), rules: loadRules(opts.rules), users: loadUserNames() };
+  // the worker reads the cached package table (or builds and caches it) while the scan runs
+  const worker = startAttributionWorker(packageCacheFile());
+  return { ...rest, worker, loadMs: performance.now() - t0 };
+}
+
+/**
+ * attributeAll on two threads: packages and services in a worker (on a copy of the tree) while
+ * this thread does kinds of data and users. The same rows as attributeAll.
+ */
+export async function attributeParallel(tree: Tree, d: ReturnType<typeof prepareOwnerData>, top = 10): Promise<Omit<Attribution, 'loadMs'>> {
+  const t0 = performance.now();
+  const other = d.worker.run(tree, d.services);
+  const categories = categorize(tree, d.rules, { top });
+  const users = attributeUsers(tree, d.users);
+  const { packages, services } = await other;
+  return { packages, services, categories, users, attributeMs: performance.now() - t0 };
 }
 
 /**

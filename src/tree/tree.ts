@@ -637,3 +637,43 @@ export async function replayTree(tree: Tree, sink: Sink, from = 0): Promise<void
   }
   await sink.finish(tree.info ?? { timestamp: 0, producer: 'diskblame', incomplete: false });
 }
+
+/** A finished tree as plain data for another thread: fresh copies of its arrays (transferable). */
+export interface TreeData {
+  fields: Record<string, unknown>;
+  transfer: ArrayBuffer[];
+}
+
+const PER_ENTRY = ['parent', 'asize32', 'dsize32', 'mtime', 'mode', 'owner', 'flags'] as const;
+const PER_DIR = ['dirEntry', 'dirDev', 'dirOwnA', 'dirOwnD', 'kidStart', 'kidCount', 'totA', 'totD', 'totItems'] as const;
+const PER_LINK = ['linkEntry', 'linkDev', 'linkIno', 'linkNlink'] as const;
+
+export function treeData(t: Tree): TreeData {
+  const f: Record<string, unknown> = {
+    count: t.count,
+    namesLen: t.namesLen,
+    dirCount: t.dirCount,
+    linkCount: t.linkCount,
+    finished: t.finished,
+    version: t.version,
+    info: t.info,
+    spillA: t.spillA,
+    spillD: t.spillD,
+    ownerUid: t.ownerUid,
+    ownerGid: t.ownerGid,
+    names: t.names.slice(0, t.namesLen),
+    nameCk: t.nameCk.slice(0, (t.count >>> 4) + 1),
+    kids: t.kids.slice(),
+  };
+  for (const k of PER_ENTRY) f[k] = t[k].slice(0, t.count);
+  for (const k of PER_DIR) f[k] = t[k].slice(0, t.dirCount);
+  for (const k of PER_LINK) f[k] = t[k].slice(0, t.linkCount);
+  const transfer: ArrayBuffer[] = [];
+  for (const v of Object.values(f)) if (ArrayBuffer.isView(v)) transfer.push(v.buffer as ArrayBuffer);
+  return { fields: f, transfer };
+}
+
+/** The tree sent by treeData, for reading (attribution); not for adding to. */
+export function treeFromData(fields: Record<string, unknown>): Tree {
+  return Object.assign(new Tree(), fields);
+}

@@ -9,7 +9,7 @@ import { Scanner } from '../../scan/scanner.js';
 import { estimateEntries } from '../../scan/estimate.js';
 import { volumeOf, reconcile, VolumeInfo } from '../../owners/reconcile.js';
 import { readProcesses, deletedOpen, deletedOpenBytes, measureGrowth, writers } from '../../owners/procs.js';
-import { attributeAll, startOwnerData } from '../../owners/attribute.js';
+import { attributeParallel, prepareOwnerData } from '../../owners/attribute.js';
 import type { Category, DeletedOpen, OwnerBytes, Reconciliation, ServiceBytes, UserBytes, Writer } from '../../owners/types.js';
 import { escapeName } from '../../util/escape.js';
 import { count, duration, size } from '../../util/format.js';
@@ -71,9 +71,9 @@ export async function ownersCommand(a: OwnersArgs): Promise<number> {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(`cannot scan ${root}: ${errnoText(code)}`);
   }
-  let loading: ReturnType<typeof startOwnerData>;
+  let data: ReturnType<typeof prepareOwnerData>;
   try {
-    loading = startOwnerData({ rules: a.rules }); // a broken rules file fails before the scan
+    data = prepareOwnerData({ rules: a.rules }); // a broken rules file fails before the scan
   } catch (e) {
     throw new UserError((e as Error).message);
   }
@@ -96,8 +96,7 @@ export async function ownersCommand(a: OwnersArgs): Promise<number> {
     progress.stop();
   }
   const scanMs = performance.now() - scanStarted;
-  const data = await loading.ready();
-  const att = attributeAll(tree, data, a.top);
+  const att = await attributeParallel(tree, data, a.top);
   const left = a['sample-ms'] - (performance.now() - snapAt);
   if (left > 0) await new Promise((r) => setTimeout(r, left));
   if (a['sample-ms'] > 0) measureGrowth(snap);
