@@ -11,7 +11,7 @@ import picomatch from 'picomatch';
 import { Tree } from '../src/tree/tree.js';
 import { emptyEntry, EntryType, type Entry } from '../src/model/entry.js';
 import { attributePackages, buildPackageTable, loadPackageMap, NO_PACKAGE, packageMapFromTable, type PackageMap } from '../src/owners/packages.js';
-import { loadPackageMapInWorker } from '../src/owners/load-async.js';
+import { startAttributionWorker } from '../src/owners/load-async.js';
 import { BUILTIN_RULES, categorize, loadRules, type Rules } from '../src/owners/kinds.js';
 import { attributeUsers, loadUserNames } from '../src/owners/users.js';
 import { attributeServices, loadServiceHints } from '../src/owners/services.js';
@@ -250,16 +250,17 @@ describe('packages: fixture lists, merged-/usr aliases, hard links', () => {
     assert.equal(plain.get('/usr/bin/foo'), undefined);
   });
 
-  it('the table built in a worker and kept in a cache gives the same attribution; a stale or corrupt cache is rebuilt', async () => {
+  it('the attribution worker (table built there and cached) gives the same rows; a stale or corrupt cache is rebuilt', async () => {
     const t = await scanTree(tree);
     const want = attributePackages(t, loadPackageMap({ infoDir: info, root }), { prefix: tree });
     const cacheFile = path.join(root, 'cache', 'packages.bin');
-    const viaWorker = await loadPackageMapInWorker({ infoDir: info, root, cacheFile });
-    assert.deepEqual(attributePackages(t, viaWorker, { prefix: tree }), want, 'worker-built table differs');
+    const noHints = { units: new Set<string>(), unitDirs: new Map<string, string>(), docker: new Map<string, string>(), podman: new Map<string, string>() };
+    const viaWorker = await startAttributionWorker({ infoDir: info, root, cacheFile, prefix: tree }).run(t, noHints);
+    assert.deepEqual(viaWorker.packages, want, 'worker-built table differs');
     assert.ok(fs.existsSync(cacheFile), 'no cache written');
-    assert.equal(viaWorker.get('/usr/bin/foo'), 'foo', 'the strings of a worker-built map are read on demand');
     const hit = buildPackageTable({ infoDir: info, root, cacheFile });
     assert.equal(hit.cached, true, 'cache not used');
+    assert.equal(packageMapFromTable(hit, { infoDir: info, root }).get('/usr/bin/foo'), 'foo', 'the strings of a table-built map are read on demand');
     assert.deepEqual(attributePackages(t, packageMapFromTable(hit, { infoDir: info, root }), { prefix: tree }), want);
     // a package installed since: the info directory changed, the cache is stale
     const extra = path.join(info, 'other.list');

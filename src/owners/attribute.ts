@@ -4,7 +4,7 @@
  */
 import { Tree } from '../tree/tree.js';
 import { attributePackages, loadPackageMap, PackageMap } from './packages.js';
-import { inWorker, loadPackageMapInWorker, packageCacheFile, startAttributionWorker } from './load-async.js';
+import { packageCacheFile, startAttributionWorker } from './load-async.js';
 import { attributeServices, loadServiceHints, ServiceHints } from './services.js';
 import { categorize, loadRules, Rules } from './kinds.js';
 import { attributeUsers, loadUserNames } from './users.js';
@@ -39,25 +39,6 @@ export function loadOwnerData(opts: { rules?: string } = {}): OwnerData & { load
 }
 
 /**
- * Start loading the owner data: the small parts now (a broken rules file throws here, before any
- * scan), the package table in a worker thread. `ready()` resolves once the table is there; its
- * loadMs is the main thread's own time: the synchronous part plus the wait in ready().
- */
-export function startOwnerData(opts: { rules?: string; cache?: boolean } = {}): { ready(): Promise<OwnerData & { loadMs: number }> } {
-  const t0 = performance.now();
-  const packages = loadPackageMapInWorker(opts.cache === false ? {} : { cacheFile: packageCacheFile() });
-  const rest = { services: loadServiceHints(), rules: loadRules(opts.rules), users: loadUserNames() };
-  const syncMs = performance.now() - t0;
-  return {
-    async ready() {
-      const t1 = performance.now();
-      const p = await packages;
-      return { ...rest, packages: p, loadMs: syncMs + performance.now() - t1 };
-    },
-  };
-}
-
-/**
  * For the owners command: the small data now (a broken rules file throws here, before any scan),
  * and, when the package-table cache is missing or stale, its rebuilding in a worker thread during
  * the scan. Then `attributeParallel`.
@@ -72,7 +53,7 @@ export function prepareOwnerData(opts: { rules?: string } = {}): {
   const t0 = performance.now();
   const rest = { services: loadServiceHints(), rules: loadRules(opts.rules), users: loadUserNames() };
   // the worker reads the cached package table (or builds and caches it) while the scan runs
-  const worker = startAttributionWorker(packageCacheFile());
+  const worker = startAttributionWorker({ cacheFile: packageCacheFile() });
   return { ...rest, worker, loadMs: performance.now() - t0 };
 }
 

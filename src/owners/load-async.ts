@@ -1,17 +1,16 @@
 /**
- * Owner data and attribution off the main thread: the package table (the costly part: hundreds of
- * list files, megabytes of paths) is built in a worker thread while the scan runs, and after the
- * scan the package and service passes run in a worker while the main thread does the others. Any
- * failure of a worker falls back to the main thread, so the result never depends on it.
+ * Attribution off the main thread: a worker thread started with the scan loads the package table
+ * (from the cache, or built from hundreds of list files and cached), then, once the tree is sent,
+ * runs the package and service passes while the main thread does the others. Any failure of the
+ * worker falls back to the main thread, so the result never depends on it.
  */
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Tree, treeData } from '../tree/tree.js';
 import { attributeServices, type ServiceHints } from './services.js';
-import { attributePackages } from './packages.js';
+import { attributePackages, loadPackageMap, type PackageMapOptions } from './packages.js';
 import type { OwnerBytes, ServiceBytes } from './types.js';
-import { cachedPackageTable, loadPackageMap, packageMapFromTable, type PackageMap, type PackageMapOptions, type PackageTableData } from './packages.js';
 
 /** the worker's code as one script, put here by the bundler (scripts/bundle.mjs); absent in the tsc build */
 declare const __DISKBLAME_PACKAGE_WORKER__: string | undefined;
@@ -23,69 +22,41 @@ export function packageCacheFile(): string {
   return path.join(dir, 'packages.bin');
 }
 
-function startWorker(workerData: unknown, transferList: ArrayBuffer[] = []): Worker {
+function startWorker(workerData: unknown): Worker {
   if (typeof __DISKBLAME_PACKAGE_WORKER__ === 'string')
-    return new Worker(__DISKBLAME_PACKAGE_WORKER__, { eval: true, workerData, transferList });
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./package-worker.js', import.meta.url), { workerData, transferList });
+    return new Worker(__DISKBLAME_PACKAGE_WORKER__, { eval: true, workerData });
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./package-worker.js', import.meta.url), { workerData });
   // under tsx (tests, bench): workers do not inherit its loader on Node 20, so register it first
   const src = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(new URL('./package-worker.ts', import.meta.url).href)}); })`;
-  return new Worker(src, { eval: true, workerData, transferList });
+  return new Worker(src, { eval: true, workerData });
 }
 
-/**
- * Run `job` in a worker thread; resolves with its one message, or with `fallback()` (on this
- * thread) when the worker cannot start, fails or exits without answering.
- */
-export function inWorker<T>(job: unknown, transfer: ArrayBuffer[], fallback: () => T): Promise<T> {
-  return new Promise<T>((resolve) => {
-    let done = false;
-    let w: Worker | null = null;
-    const fail = (e?: unknown) => {
-      if (done) return;
-      done = true;
-      if (process.env.DISKBLAME_DEBUG) console.error('worker failed, working on the main thread:', e);
-      resolve(fallback());
-    };
-    try {
-      w = startWorker(job, transfer);
-    } catch (e) {
-      fail(e);
-      return;
-    }
-    w.once('message', (m: T) => {
-      if (done) return;
-      done = true;
-      resolve(m);
-      void w!.terminate();
-    });
-    w.once('error', fail);
-    w.once('exit', fail);
-  });
-}
-
-/** Start loading the package map (from the cache, else in a worker); await the promise when the map is needed. */
-export function loadPackageMapInWorker(opts: PackageMapOptions & { cacheFile?: string } = {}): Promise<PackageMap> {
-  // a valid cache is one file read: cheaper here than starting a thread
-  const cached = opts.cacheFile ? cachedPackageTable({ ...opts, cacheFile: opts.cacheFile }) : null;
-  if (cached) return Promise.resolve(packageMapFromTable(cached, opts));
-  return inWorker<PackageTableData | null>(opts, [], () => null).then((d) => (d ? packageMapFromTable(d, opts) : loadPackageMap(opts)));
+/** What the worker is asked: where the lists and the cache are, and the tree's prefix (fixture trees). */
+export interface AttributionWorkerOptions extends PackageMapOptions {
+  cacheFile?: string;
+  /** a directory standing for `/` (see attributePackages) */
+  prefix?: string;
 }
 
 /**
  * A worker thread for the package and service passes, started early (while the scan runs) so that
- * its start-up and the package table (from the cache, built there when missing) are ready when the
- * tree is: `run(tree, services)` sends it a copy of the tree and resolves with its rows.
+ * its start-up and the package table are ready when the tree is: `run(tree, services)` sends it a
+ * copy of the tree and resolves with its rows (computed here if the worker fails).
  */
-export function startAttributionWorker(cacheFile?: string): { run(tree: Tree, services: ServiceHints): Promise<{ packages: OwnerBytes[]; services: ServiceBytes[] }>; stop(): void } {
+export function startAttributionWorker(opts: AttributionWorkerOptions = {}): { run(tree: Tree, services: ServiceHints): Promise<{ packages: OwnerBytes[]; services: ServiceBytes[] }> } {
   let w: Worker | null = null;
   try {
-    w = startWorker({ role: 'attribute', cacheFile });
+    w = startWorker(opts);
     w.on('error', () => {}); // reported through run()'s fallback
     w.unref(); // never what keeps the process alive, until run() waits for it
   } catch (e) {
     if (process.env.DISKBLAME_DEBUG) console.error('attribution worker failed to start:', e);
   }
-  const here = (tree: Tree, services: ServiceHints) => ({ packages: attributePackages(tree, loadPackageMap()), services: attributeServices(tree, services) });
+  const { prefix, cacheFile: _cache, ...lists } = opts;
+  const here = (tree: Tree, services: ServiceHints) => ({
+    packages: attributePackages(tree, loadPackageMap(lists), { prefix }),
+    services: attributeServices(tree, services, { prefix }),
+  });
   return {
     run(tree, services) {
       const worker = w;
@@ -114,9 +85,6 @@ export function startAttributionWorker(cacheFile?: string): { run(tree: Tree, se
           fail(e);
         }
       });
-    },
-    stop() {
-      void w?.terminate();
     },
   };
 }

@@ -1,29 +1,18 @@
 /**
- * Worker thread entry, two roles:
- * - `table`: read the package lists and build the lookup table while the main thread scans (and
- *   keep it in the cache), then hand it over (its buffer transferred, not copied);
- * - `attribute`: with a copy of the scanned tree, attribute it to packages and services while the
- *   main thread does kinds of data and users (two cores for the passes).
+ * Worker thread entry: started while the main thread scans, it loads the package table (from the
+ * cache, else built from the lists and cached), then waits for a copy of the scanned tree and
+ * attributes it to packages and services while the main thread does kinds of data and users.
  * Started by load-async.ts; the single-file bundle carries this file's own bundle as a string.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { attributePackages, buildPackageTable, packageMapFromTable, type PackageMapOptions } from './packages.js';
+import { attributePackages, buildPackageTable, packageMapFromTable } from './packages.js';
 import { attributeServices, type ServiceHints } from './services.js';
 import { treeFromData } from '../tree/tree.js';
+import type { AttributionWorkerOptions } from './load-async.js';
 
-type Job =
-  | ({ role?: 'table' } & PackageMapOptions & { cacheFile?: string })
-  | { role: 'attribute'; cacheFile?: string };
-
-const job = (workerData ?? {}) as Job;
-if (job.role === 'attribute') {
-  // started while the scan runs: the table now, the tree when it is sent
-  const map = packageMapFromTable(buildPackageTable({ cacheFile: job.cacheFile }));
-  parentPort!.once('message', (m: { tree: Record<string, unknown>; services: ServiceHints }) => {
-    const tree = treeFromData(m.tree);
-    parentPort!.postMessage({ packages: attributePackages(tree, map), services: attributeServices(tree, m.services) });
-  });
-} else {
-  const d = buildPackageTable(job);
-  parentPort!.postMessage(d, [d.slots.buffer as ArrayBuffer]);
-}
+const { prefix, ...lists } = (workerData ?? {}) as AttributionWorkerOptions;
+const map = packageMapFromTable(buildPackageTable(lists), lists);
+parentPort!.once('message', (m: { tree: Record<string, unknown>; services: ServiceHints }) => {
+  const tree = treeFromData(m.tree);
+  parentPort!.postMessage({ packages: attributePackages(tree, map, { prefix }), services: attributeServices(tree, m.services, { prefix }) });
+});

@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import type { Tree } from '../tree/tree.js';
 import { EntryType } from '../model/entry.js';
 import type { OwnerBytes } from './types.js';
+import { ensureDir, writeFileAtomic } from '../store/store.js';
 
 /** absolute path (latin1 string of its bytes) → package (dpkg: the .list file name, e.g. `libc6:amd64`) */
 export type PackageMap = Map<string, string>;
@@ -129,14 +130,6 @@ function cacheKey(infoDir: string, aliases: [string, string][]): string | null {
   }
 }
 
-/** The table from the cache when it is still valid (a few ms: one file read), else null. */
-export function cachedPackageTable(opts: PackageMapOptions & { cacheFile: string }): PackageTableData | null {
-  const root = opts.root ?? '/';
-  const aliases = mergedUsrAliases(root);
-  const key = cacheKey(opts.infoDir ?? path.join(root, 'var/lib/dpkg/info'), aliases);
-  return key ? readTableCache(opts.cacheFile, key) : null;
-}
-
 /** the cache file: a length, a JSON header (key, sizes, package names), padding to 4, the slots */
 function readTableCache(file: string, key: string): PackageTableData | null {
   let buf: Buffer;
@@ -169,17 +162,11 @@ function writeTableCache(file: string, key: string, d: PackageTableData): void {
   buf.writeUInt32LE(head.length, 0);
   head.copy(buf, 4);
   Buffer.from(d.slots.buffer, d.slots.byteOffset, d.slots.byteLength).copy(buf, off);
-  const tmp = `${file}.${process.pid}.tmp`;
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    fs.writeFileSync(tmp, buf, { mode: 0o600 });
-    fs.renameSync(tmp, file);
+    ensureDir(path.dirname(file));
+    writeFileAtomic(file, buf); // temp file + rename; removes the temp file when it fails
   } catch {
-    try {
-      fs.unlinkSync(tmp); // a full disk or a read-only home: no cache, nothing left behind
-    } catch {
-      /* never written */
-    }
+    // a full disk or a read-only home: no cache, nothing left behind
   }
 }
 

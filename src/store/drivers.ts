@@ -4,12 +4,11 @@
  * users that grew most. And the latest snapshot's figures for the metrics. I/O shell; the
  * comparison is diff/'s DiffSink.
  */
-import os from 'node:os';
 import { importExport } from '../import/ncdu-reader.js';
 import { DiffSink } from '../diff/diff.js';
 import { KindMatcher, loadRules } from '../owners/kinds.js';
 import { loadUserNames } from '../owners/users.js';
-import { listSnapshots, loadSnapshot } from './snapshots.js';
+import { hostSnapshots, loadSnapshot } from './snapshots.js';
 import type { SnapshotMeta } from './snapshots.js';
 
 export interface GrowthDrivers {
@@ -26,10 +25,7 @@ export interface GrowthDrivers {
 
 /** this host's readable snapshots on the volume mounted at `mount`, newest first */
 function snapshotsOn(store: string, mount: string): SnapshotMeta[] {
-  const host = os.hostname();
-  return listSnapshots(store)
-    .snapshots.filter((s) => s.host === host && s.volume?.mount === mount)
-    .sort((a, b) => Date.parse(b.time) - Date.parse(a.time) || (b.id < a.id ? -1 : 1));
+  return hostSnapshots(store).snapshots.filter((s) => s.volume?.mount === mount);
 }
 
 /** The newest snapshot on the volume, preferring one of the whole volume (its root the mount point). */

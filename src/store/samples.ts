@@ -8,9 +8,8 @@ import path from 'node:path';
 import { UserError } from '../util/errors.js';
 import { ensureDir, writeErrorText } from './store.js';
 
-export interface UsageSample {
-  /** ISO 8601 UTC */
-  time: string;
+/** A volume and its statfs figures (what a snapshot records of its volume too). */
+export interface VolumeUsage {
   mount: string;
   device: string;
   fsType: string;
@@ -18,6 +17,11 @@ export interface UsageSample {
   usedBytes: number;
   /** available to unprivileged users (df's Avail) */
   freeBytes: number;
+}
+
+export interface UsageSample extends VolumeUsage {
+  /** ISO 8601 UTC */
+  time: string;
   inodes: number;
   inodesFree: number;
 }

@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import type { VolumeUsage } from './samples.js';
 import { NcduWriter } from '../export/ncdu-writer.js';
 import type { Sink } from '../model/entry.js';
 import { TotalsSink } from '../report/totals.js';
@@ -27,14 +28,7 @@ import { replayTree, Tree } from '../tree/tree.js';
 import { UserError } from '../util/errors.js';
 import { ensureDir, writeErrorText } from './store.js';
 
-export interface SnapshotVolume {
-  mount: string;
-  device: string;
-  fsType: string;
-  sizeBytes: number;
-  usedBytes: number;
-  freeBytes: number;
-}
+export type SnapshotVolume = VolumeUsage;
 
 export interface SnapshotMeta {
   id: string;
@@ -434,6 +428,12 @@ export function listSnapshots(store: string): { snapshots: SnapshotMeta[]; bad: 
   }
   snapshots.sort(byTime);
   return { snapshots, bad };
+}
+
+/** This host's snapshots in the store, newest first (listSnapshots's order reversed), and the bad files. */
+export function hostSnapshots(store: string, host = os.hostname()): { snapshots: SnapshotMeta[]; bad: BadSnapshot[] } {
+  const { snapshots, bad } = listSnapshots(store);
+  return { snapshots: snapshots.filter((s) => s.host === host).reverse(), bad };
 }
 
 /**

@@ -23,7 +23,7 @@ import { Progress } from '../progress.js';
 import { out } from '../output.js';
 import { checkRoot, importUI, loadExport } from './scan.js';
 import { storeDir } from '../../store/store.js';
-import { listSnapshots, resolveSnapshot, snapshotsDir } from '../../store/snapshots.js';
+import { hostSnapshots, resolveSnapshot, snapshotsDir } from '../../store/snapshots.js';
 
 export interface DiffArgs {
   before?: string;
@@ -78,10 +78,8 @@ export function resolveSide(arg: string, store: string | undefined): Side {
 function defaultSides(a: DiffArgs): [Side, Side] {
   if (a.before !== undefined) return [resolveSide(a.before, a.store), { kind: 'live' }];
   const store = storeDir(a.store);
-  const { snapshots, bad } = listSnapshots(store);
+  const { snapshots: mine, bad } = hostSnapshots(store);
   for (const x of bad) process.stderr.write(`diskblame: skipped ${x.file}: ${x.error}\n`);
-  const host = os.hostname();
-  const mine = snapshots.filter((x) => x.host === host).sort((x, y) => Date.parse(y.time) - Date.parse(x.time) || (y.id < x.id ? -1 : 1));
   if (!mine.length) throw new UserError(`no snapshots of this host in ${snapshotsDir(store)}: give the two sides (diskblame diff A B), or take one with diskblame snapshot PATH`, 1);
   const newest = mine[0];
   const older = mine.find((x) => x !== newest && x.root === newest.root);
