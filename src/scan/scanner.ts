@@ -31,6 +31,11 @@ export interface ScanOptions {
    * blocks it until done, seconds on a cold cache).
    */
   mainThreadScans?: boolean;
+  /**
+   * A rescan: the root must still be this directory (dev, inode), reached by exactly the path given
+   * (no symbolic link in it); else the scan fails with a ScanError and reads nothing.
+   */
+  expectRoot?: { dev: number; ino: number };
 }
 
 export interface ScanResult {
@@ -153,8 +158,13 @@ export class Scanner {
   private cwd: string | null = null;
   private readonly e: Entry = emptyEntry();
 
-  constructor(root: string, sink: Sink | UnorderedSink, opts: ScanOptions = {}) {
-    this.root = path.resolve(root);
+  /** the root as given: bytes address a directory exactly (names that are not UTF-8) */
+  private readonly rootArg: string | Buffer;
+
+  /** @param root a path, or its exact bytes (absolute) */
+  constructor(root: string | Uint8Array, sink: Sink | UnorderedSink, opts: ScanOptions = {}) {
+    this.rootArg = typeof root === 'string' ? path.resolve(root) : Buffer.from(root);
+    this.root = typeof root === 'string' ? (this.rootArg as string) : this.rootArg.toString();
     this.sink = sink;
     this.unordered = isUnorderedSink(sink);
     this.opts = opts;
@@ -169,21 +179,31 @@ export class Scanner {
 
   run(): Promise<ScanResult> {
     this.started = performance.now();
-    let rootPath: string;
+    let rootPath: string | Buffer;
     let st: fs.Stats;
     try {
-      rootPath = fs.realpathSync(this.root);
+      const arg = this.rootArg;
+      // bytes: the native realpath (the JS one decodes them lossily)
+      rootPath = typeof arg === 'string' ? fs.realpathSync(arg) : fs.realpathSync.native(arg, { encoding: 'buffer' });
       st = fs.lstatSync(rootPath);
     } catch (e) {
       return Promise.reject(new ScanError(`cannot scan ${this.root}: ${errnoText((e as NodeJS.ErrnoException).code)}`));
     }
     if (!st.isDirectory()) return Promise.reject(new ScanError(`cannot scan ${this.root}: not a directory`));
+    const want = this.opts.expectRoot;
+    if (want && (st.dev !== want.dev || st.ino !== want.ino || !Buffer.from(rootPath).equals(Buffer.from(this.rootArg))))
+      return Promise.reject(new ScanError(`cannot rescan ${this.root}: moved or replaced since the scan`));
+    if (typeof rootPath !== 'string') {
+      // bytes stay bytes unless they are plain UTF-8 (string paths allow relative lookups)
+      const s = rootPath.toString();
+      if (Buffer.from(s).equals(rootPath)) rootPath = s;
+    }
     try {
       fs.accessSync(rootPath, fs.constants.R_OK | fs.constants.X_OK);
     } catch (e) {
       return Promise.reject(new ScanError(`cannot read ${rootPath}: ${errnoText((e as NodeJS.ErrnoException).code)}`));
     }
-    (this as { root: string }).root = rootPath;
+    if (typeof rootPath === 'string') (this as { root: string }).root = rootPath;
     if (process.env.DISKBLAME_NO_CHDIR === undefined) {
       try {
         this.cwd = process.cwd();

@@ -90,6 +90,8 @@ export class Tree implements Sink, UnorderedSink {
   dirCount = 0;
   dirEntry = new Uint32Array(64);
   dirDev = new Float64Array(64);
+  /** inode number of each directory (0: unknown, e.g. an import without inode numbers) */
+  dirIno = new Float64Array(64);
   dirOwnA = new Float64Array(64);
   dirOwnD = new Float64Array(64);
   kidStart = new Uint32Array(64);
@@ -187,11 +189,13 @@ export class Tree implements Sink, UnorderedSink {
         const cap = this.dirEntry.length * 2;
         this.dirEntry = growU32(this.dirEntry, cap);
         this.dirDev = growF64(this.dirDev, cap);
+        this.dirIno = growF64(this.dirIno, cap);
         this.dirOwnA = growF64(this.dirOwnA, cap);
         this.dirOwnD = growF64(this.dirOwnD, cap);
       }
       this.dirEntry[di] = i;
       this.dirDev[di] = e.dev;
+      this.dirIno[di] = e.ino;
       this.dirOwnA[di] = a;
       this.dirOwnD[di] = d;
       this.asize32[i] = di;
@@ -481,8 +485,13 @@ export class Tree implements Sink, UnorderedSink {
     }
     return this.dirDev[this.asize32[i]];
   }
+  /** inode of a hard link (0 for other non-directories: not kept) */
   inoOf(i: number): number {
     return this.isHardlink(i) ? this.linkIno[this.linkIndex(i)] : 0;
+  }
+  /** inode of directory i as scanned (0: unknown) */
+  dirInoOf(i: number): number {
+    return this.isDir(i) ? this.dirIno[this.asize32[i]] : 0;
   }
   nlinkOf(i: number): number {
     return this.isHardlink(i) ? this.linkNlink[this.linkIndex(i)] : 1;
@@ -589,7 +598,7 @@ export class Tree implements Sink, UnorderedSink {
     e.asize = this.ownA(i);
     e.dsize = this.ownD(i);
     e.dev = this.devOf(i);
-    e.ino = this.inoOf(i);
+    e.ino = this.isDir(i) ? this.dirInoOf(i) : this.inoOf(i);
     e.nlink = this.nlinkOf(i);
     e.mtime = this.mtimeOf(i);
     e.uid = this.uidOf(i);
@@ -645,7 +654,7 @@ export interface TreeData {
 }
 
 const PER_ENTRY = ['parent', 'asize32', 'dsize32', 'mtime', 'mode', 'owner', 'flags'] as const;
-const PER_DIR = ['dirEntry', 'dirDev', 'dirOwnA', 'dirOwnD', 'kidStart', 'kidCount', 'totA', 'totD', 'totItems'] as const;
+const PER_DIR = ['dirEntry', 'dirDev', 'dirIno', 'dirOwnA', 'dirOwnD', 'kidStart', 'kidCount', 'totA', 'totD', 'totItems'] as const;
 const PER_LINK = ['linkEntry', 'linkDev', 'linkIno', 'linkNlink'] as const;
 
 export function treeData(t: Tree): TreeData {

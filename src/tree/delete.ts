@@ -1,0 +1,109 @@
+/**
+ * Deleting what the browser shows: entries of a scanned Tree, through util/delete's RootedDeleter
+ * (held directory fds, every step checked against the scan's (dev, inode), never leaving the root,
+ * never crossing a mount, never following a symbolic link). The tree is updated to match: what
+ * is gone from the disk is removed from it. No UI here: the caller shows the result.
+ */
+import { EntryType } from '../model/entry.js';
+import { DeleteRefused, DeleteResult, Leaf, LeafKind, RootedDeleter, Step } from '../util/delete.js';
+import { deletionPlan, FilteredTree } from './filter.js';
+import { NONE, Tree } from './tree.js';
+
+export interface TreeDeleteResult extends DeleteResult {
+  /** the whole deletion was refused before anything was touched: why (else null) */
+  refused: string | null;
+  /** entries removed from the tree (they are gone from the disk) */
+  removed: number;
+  /**
+   * part of a directory went and part stayed: the tree no longer says what is below the entry's
+   * directory (the caller should rescan it)
+   */
+  stale: boolean;
+}
+
+function kindOf(tree: Tree, i: number): LeafKind {
+  switch (tree.type(i)) {
+    case EntryType.Dir:
+      return 'dir';
+    case EntryType.File:
+      return 'file';
+    case EntryType.Symlink:
+      return 'symlink';
+    default:
+      return 'other';
+  }
+}
+
+/** The directories from below the root down to entry i's parent, with their identities as scanned. */
+function stepsTo(tree: Tree, i: number): Step[] {
+  const steps: Step[] = [];
+  for (let p = tree.parent[i]; p !== 0 && p !== NONE; p = tree.parent[p])
+    steps.push({ name: tree.nameOf(p), dev: tree.devOf(p), ino: tree.dirInoOf(p) });
+  return steps.reverse();
+}
+
+function leafOf(tree: Tree, i: number, recursive: boolean): Leaf {
+  const kind = kindOf(tree, i);
+  return { name: tree.nameOf(i), kind, ino: kind === 'dir' ? tree.dirInoOf(i) : tree.inoOf(i), recursive };
+}
+
+function empty(refused: string | null): TreeDeleteResult {
+  return { deleted: 0, freed: 0, failed: 0, failures: [], refused, removed: 0, stale: false };
+}
+
+function withDeleter(tree: Tree, body: (d: RootedDeleter, out: TreeDeleteResult) => void): TreeDeleteResult {
+  if (tree.count === 0 || !tree.finished) return empty('nothing scanned');
+  let d: RootedDeleter;
+  try {
+    d = RootedDeleter.open(tree.pathOf(0), { dev: tree.devOf(0), ino: tree.dirInoOf(0) });
+  } catch (e) {
+    if (e instanceof DeleteRefused) return empty(e.message);
+    throw e;
+  }
+  const out = empty(null);
+  try {
+    body(d, out);
+  } finally {
+    d.close();
+  }
+  const r = d.result;
+  out.deleted = r.deleted;
+  out.freed = r.freed;
+  out.failed = r.failed;
+  out.failures = r.failures;
+  return out;
+}
+
+/**
+ * Delete entry i (a directory with everything in it) from the disk, then from the tree.
+ * Never the root (refused). Returns the counts and the failures with their reasons; throws only on
+ * a bug (every fs error is a failure in the result).
+ */
+export function deleteEntry(tree: Tree, i: number): TreeDeleteResult {
+  if (i <= 0 || i >= tree.count || tree.removed(i)) return empty('not an entry below the scanned directory');
+  return withDeleter(tree, (d, out) => {
+    const deletedBefore = d.result.deleted;
+    if (d.remove(stepsTo(tree, i), leafOf(tree, i, true))) {
+      out.removed = tree.isDir(i) ? tree.items(i) + 1 : 1;
+      tree.removeSubtree(i);
+    } else out.stale = tree.isDir(i) && d.result.deleted > deletedBefore;
+  });
+}
+
+/**
+ * Under an owner filter: delete only the owner's entries at or below i (deletionPlan): its files,
+ * then its directories that are empty by then (another owner's files keep theirs). Each goes
+ * through the same checks as deleteEntry; the tree loses exactly what the disk lost.
+ */
+export function deleteOwnerEntries(f: FilteredTree, i: number): TreeDeleteResult {
+  const tree = f.tree;
+  if (i <= 0 || i >= tree.count || tree.removed(i)) return empty('not an entry below the scanned directory');
+  const plan = deletionPlan(f, i);
+  return withDeleter(tree, (d, out) => {
+    const gone: number[] = [];
+    for (const k of plan.files) if (d.remove(stepsTo(tree, k), leafOf(tree, k, false))) gone.push(k);
+    for (const k of plan.dirs) if (k > 0 && d.remove(stepsTo(tree, k), leafOf(tree, k, false))) gone.push(k);
+    if (gone.length) tree.removeSubtrees(gone);
+    out.removed = gone.length;
+  });
+}
