@@ -264,7 +264,7 @@ test('Owners view: Enter shows the owner\'s paths, largest first; f filters the 
     fr = await until(r, /Delete the files of kind backups shown below this directory/, 'filtered confirm');
     assert.match(fr, /1 files, /);
     r.stdin.write('y');
-    fr = await until(r, /deleted 1 files of kind backups/, 'deleted');
+    fr = await until(r, /deleted 1 entry of kind backups/, 'deleted');
     assert.ok(!fs.existsSync(path.join(dir, 'app', 'old', 'db.bak')));
     for (const keep of ['app/old/notes.txt', 'app/logs/app.log', 'data/conf.bak', 'data/big.bin']) assert.ok(fs.existsSync(path.join(dir, keep)), keep);
     assert.doesNotMatch(fr, /app\//, 'nothing of the owner left in app/');

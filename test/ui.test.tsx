@@ -13,7 +13,8 @@ import { render } from 'ink-testing-library';
 import { Entry, EntryType, Excluded, emptyEntry } from '../src/model/entry.js';
 import { Tree } from '../src/tree/tree.js';
 import { Scanner } from '../src/scan/scanner.js';
-import { Browser } from '../src/ui/Browser.js';
+import { Browser, deleteMessage } from '../src/ui/Browser.js';
+import { assertTerminalSafe, HOSTILE } from './helpers/hostile.js';
 import { sortChildren, DEFAULT_PREFS, pressSort } from '../src/ui/model.js';
 import { fit, truncate, width } from '../src/ui/text.js';
 
@@ -322,4 +323,60 @@ test('wide characters: measured as two columns, cut without breaking the layout'
   assert.equal(width(fit('日本語', 8)), 8);
   const p = truncate('/very/long/path/日本語/file', 12, true);
   assert.ok(p.startsWith('…') && p.endsWith('file') && width(p) <= 12, p);
+});
+
+test('r: without a rescan (an import) says it is disabled; a failing rescan is a status message, never a rejection', async () => {
+  let r = mount(sampleTree(), { rescan: undefined });
+  await tick();
+  r.stdin.write('r');
+  await tick();
+  assert.match(r.lastFrame()!, /rescan is disabled: this tree was read from an export/);
+  r.unmount();
+  const rejections: unknown[] = [];
+  const on = (e: unknown) => rejections.push(e);
+  process.on('unhandledRejection', on);
+  try {
+    r = mount(sampleTree(), { rescan: () => Promise.reject(new Error('cannot scan /root: no such file or directory')) });
+    await tick();
+    r.stdin.write('r');
+    for (let k = 0; k < 50 && !/rescan failed/.test(r.lastFrame()!); k++) await tick();
+    assert.match(r.lastFrame()!, /rescan failed: cannot scan \/root: no such file or directory/);
+    assert.doesNotMatch(r.lastFrame()!, /rescanning/, 'not left busy');
+    r.stdin.write('j'); // still answers keys
+    await tick();
+    assert.match(selectedRow(r.lastFrame()!), /zzz\.log/);
+    // a rescan that throws instead of rejecting
+    r.unmount();
+    r = mount(sampleTree(), {
+      rescan: () => {
+        throw new Error('boom');
+      },
+    });
+    await tick();
+    r.stdin.write('r');
+    for (let k = 0; k < 50 && !/rescan failed/.test(r.lastFrame()!); k++) await tick();
+    assert.match(r.lastFrame()!, /rescan failed: boom/);
+    r.unmount();
+    await tick();
+    assert.deepEqual(rejections, []);
+  } finally {
+    process.off('unhandledRejection', on);
+  }
+});
+
+test('the delete status line: counts and bytes, the first failure with its path escaped, refusals', () => {
+  const base = { refused: null, removed: 0, stale: false };
+  // what escapeName covers today: C0, ESC sequences, C1, DEL, bidi overrides, bytes that are not UTF-8
+  const kinds = /CSI|OSC|clear|newline|carriage|backspace|DEL|bidi|invalid UTF-8/;
+  const hostile = Buffer.concat([Buffer.from('/srv/'), ...HOSTILE.filter((h) => kinds.test(h.label)).map((h) => h.bytes)]);
+  let m = deleteMessage({ ...base, deleted: 3, freed: 8192, failed: 1, failures: [{ path: hostile, reason: 'permission denied' }] }, '/srv/x');
+  assert.match(m, /^deleted \/srv\/x \(3 entries, 8 KiB freed\); 1 not deleted, first: \/srv\/esc\\x1b\[31mred.*: permission denied$/);
+  assertTerminalSafe(m, 'status line');
+  m = deleteMessage({ ...base, deleted: 0, freed: 0, failed: 1, failures: [{ path: hostile, reason: 'is a symbolic link now: not followed' }] }, '/srv/x');
+  assert.match(m, /^not deleted: \/srv\/esc.*: is a symbolic link now: not followed$/);
+  assertTerminalSafe(m, 'status line');
+  m = deleteMessage({ ...base, refused: 'the scanned directory was replaced since the scan', deleted: 0, freed: 0, failed: 0, failures: [] }, '/srv/x');
+  assert.equal(m, 'not deleted: the scanned directory was replaced since the scan');
+  m = deleteMessage({ ...base, deleted: 1, freed: 4096, failed: 0, failures: [] }, '/srv/x', 'kind backups');
+  assert.equal(m, 'deleted 1 entry of kind backups below /srv/x (4 KiB freed)');
 });

@@ -8,6 +8,7 @@ import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { Tree } from '../tree/tree.js';
 import { Scanner, ScanOptions } from '../scan/scanner.js';
 import { estimateEntries } from '../scan/estimate.js';
+import { canRescan, rescanDir } from '../scan/rescan.js';
 import { count, duration, size } from '../util/format.js';
 import { escapeName } from '../util/escape.js';
 import { Browser } from './Browser.js';
@@ -209,11 +210,7 @@ export function App(props: AppProps): React.ReactElement {
       clearFilter={() => setFilter(null)}
       focus={focus}
       quit={() => quit(0)}
-      rescan={async (dir) => {
-        const sub = new Tree();
-        await new Scanner(tree.pathOf(dir).toString(), sub, props.scanOptions).run();
-        tree.replaceChildren(dir, sub);
-      }}
+      rescan={canRescan(tree) ? (dir) => rescanDir(tree, dir, props.scanOptions) : undefined}
     />
     </Box>
   );

@@ -2,11 +2,11 @@
  * The tree browser: ncdu's screen and keys. Renders only the visible rows; sorted orders come
  * from a per-directory cache, so a keypress never walks the tree.
  */
-import fs from 'node:fs';
 import React, { useMemo, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { Tree } from '../tree/tree.js';
 import { deletionPlan, FilteredTree, TreeView } from '../tree/filter.js';
+import { deleteEntry, deleteOwnerEntries, TreeDeleteResult } from '../tree/delete.js';
 import { count, size } from '../util/format.js';
 import { escapeName } from '../util/escape.js';
 import { DEFAULT_PREFS, GRAPH_CYCLE, pathText, pressSort, rowText, SortCache, ViewPrefs } from './model.js';
@@ -22,8 +22,11 @@ export interface BrowserProps {
   incomplete: boolean;
   color: boolean;
   volume: string;
-  /** rescan directory `dir`; resolves when the tree has been updated */
-  rescan: (dir: number) => Promise<void>;
+  /**
+   * rescan directory `dir`; resolves when the tree has been updated, rejects (tree untouched) with
+   * the reason. Absent: the tree cannot be rescanned (read from an export), r says so.
+   */
+  rescan?: (dir: number) => Promise<void>;
   /** leave the program */
   quit: () => void;
   /** tabs of the other views, drawn in the header */
@@ -134,69 +137,47 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
     });
   const flash = (m: string) => setMessage(m);
 
-  const root = tree.pathOf(0);
-  const rootSlash = root[root.length - 1] === 0x2f ? root : Buffer.concat([root, Buffer.from('/')]);
-  /** never outside the scanned root, never the root itself */
-  const insideRoot = (p: Buffer) => p.length > rootSlash.length && p.subarray(0, rootSlash.length).equals(rootSlash);
-
-  /** under a filter: only the owner's entries at or below i (the hidden ones stay) */
-  const deleteFiltered = (f: FilteredTree, i: number) => {
-    const plan = deletionPlan(f, i);
-    const gone: number[] = [];
-    let failed = 0;
-    let firstError = '';
-    let freed = 0;
-    let files = 0;
-    for (const k of plan.files) {
-      const p = tree.pathOf(k);
-      try {
-        if (!insideRoot(p)) throw new Error('not inside the scanned directory');
-        fs.unlinkSync(p); // a symlink itself, never what it points to
-        gone.push(k);
-        files++;
-        freed += tree.ownD(k);
-      } catch (e) {
-        failed++;
-        firstError ||= `${escapeName(p)}: ${(e as Error).message}`;
-      }
+  /** rescan `d`, busy meanwhile; `done` gets the error text, or null; never throws, never rejects */
+  const rescanThen = (d: number, done: (err: string | null) => void) => {
+    const rescan = props.rescan;
+    if (!rescan) return done('rescan is disabled: this tree was read from an export, not scanned here');
+    setOverlay('busy');
+    let p: Promise<void>;
+    try {
+      p = rescan(d);
+    } catch (e) {
+      p = Promise.reject(e);
     }
-    for (const d of plan.dirs) {
-      const p = tree.pathOf(d);
-      try {
-        if (insideRoot(p)) {
-          fs.rmdirSync(p); // only when empty: another owner's files may be in it
-          gone.push(d);
-        }
-      } catch {
-        // not empty: it stays
-      }
-    }
-    if (gone.length) tree.removeSubtrees(gone);
-    flash(`deleted ${count(files)} files of ${f.title} (${size(freed)})` + (failed ? `; ${count(failed)} failed, first: ${firstError}` : ''));
-    setTick((x) => x + 1);
+    p.then(
+      () => null,
+      (e: unknown) => (e instanceof Error ? e.message : String(e)),
+    )
+      .then((err) => {
+        setOverlay(null);
+        done(err);
+        setTick((x) => x + 1);
+      })
+      .catch(() => setOverlay(null));
   };
 
   const doDelete = () => {
     const i = selected;
     setOverlay(null);
     if (i <= 0) return;
-    if (filter) return deleteFiltered(filter, i);
-    const p = tree.pathOf(i);
-    if (!insideRoot(p)) {
-      flash('refused: not inside the scanned directory');
-      return;
-    }
+    let r: TreeDeleteResult;
+    const name = escapeName(tree.pathOf(i));
     try {
-      // rmSync removes a symlink itself, never what it points to
-      fs.rmSync(p, { recursive: true, force: false });
-      tree.removeSubtree(i);
-      flash(`deleted ${escapeName(p)}`);
+      r = filter ? deleteOwnerEntries(filter, i) : deleteEntry(tree, i);
     } catch (e) {
       flash(`delete failed: ${(e as Error).message}`);
-      setOverlay('busy');
-      void props.rescan(dir).finally(() => setOverlay(null));
+      setTick((x) => x + 1);
+      return;
     }
+    const msg = deleteMessage(r, name, filter?.title);
+    flash(msg);
     setTick((x) => x + 1);
+    // part of a directory went: show what is left of it
+    if (r.stale) rescanThen(i, (err) => flash(err ? `${msg}; rescan failed: ${err}` : msg));
   };
 
   useInput(
@@ -241,17 +222,14 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
     else if (filter && (input === 'f' || key.escape)) props.clearFilter?.();
     else if (input === 'f') flash('no filter on: in the Owners view (2), press f on an owner to show only its files');
     else if (input === 'r') {
-      setOverlay('busy');
-      void props.rescan(dir).then(
-        () => {
-          setOverlay(null);
-          flash(filter ? 'rescanned (entries new since the Owners view was gathered are outside the filter)' : 'rescanned');
-          setTick((x) => x + 1);
-        },
-        (e: Error) => {
-          setOverlay(null);
-          flash(`rescan failed: ${e.message}`);
-        },
+      rescanThen(dir, (err) =>
+        flash(
+          err !== null
+            ? `rescan failed: ${err}`
+            : filter
+              ? 'rescanned (entries new since the Owners view was gathered are outside the filter)'
+              : 'rescanned',
+        ),
       );
     } else if (input === 'd') {
       if (props.readOnly) flash('read-only mode (--read-only): deleting is disabled');
@@ -326,4 +304,19 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
       <Text color={props.color && message ? 'yellow' : undefined}>{footer2}</Text>
     </Box>
   );
+}
+
+/**
+ * The status line after a deletion: what went (entries, bytes freed), or why not; the first failure
+ * with its reason. `name` (the selection's path) is already escaped; `owner`: the filter's title.
+ */
+export function deleteMessage(r: TreeDeleteResult, name: string, owner?: string): string {
+  if (r.refused !== null) return `not deleted: ${r.refused}`;
+  const first = r.failures[0];
+  const why = first ? `${escapeName(first.path)}: ${first.reason}` : '';
+  if (r.deleted === 0) return first ? `not deleted: ${why}` : owner ? `nothing of ${owner} deleted below ${name}` : 'nothing deleted';
+  const n = `${count(r.deleted)} ${r.deleted === 1 ? 'entry' : 'entries'}`;
+  let m = owner ? `deleted ${n} of ${owner} below ${name} (${size(r.freed)} freed)` : `deleted ${name} (${n}, ${size(r.freed)} freed)`;
+  if (r.failed) m += `; ${count(r.failed)} not deleted, first: ${why}`;
+  return m;
 }

@@ -8,6 +8,7 @@ import { App } from './App.js';
 import { Tree } from '../tree/tree.js';
 import { ScanOptions } from '../scan/scanner.js';
 import type { ChangesData } from './changes.js';
+import { escapeName } from '../util/escape.js';
 
 export async function runUI(opts: { tree: Tree | null; root: string; scanOptions: ScanOptions; readOnly: boolean; changes?: ChangesData }): Promise<number> {
   let code = 0;
@@ -16,11 +17,34 @@ export async function runUI(opts: { tree: Tree | null; root: string; scanOptions
     exitOnCtrlC: false,
     patchConsole: false,
   });
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    try {
+      inst.unmount();
+      inst.cleanup();
+    } catch {
+      // the terminal comes back all the same
+    }
+    process.stdout.write('\x1b[?25h\x1b[?1049l'); // cursor shown, the shell's screen back
+  };
+  // a bug anywhere (an error nothing caught) must not leave the terminal on the alternate screen
+  // with a stack trace: the screen comes back, one line says what happened, exit 1
+  const fatal = (e: unknown) => {
+    restore();
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`diskblame: internal error: ${escapeName(msg)}\n`);
+    process.exit(1);
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
   try {
     await inst.waitUntilExit();
   } finally {
-    inst.cleanup();
-    process.stdout.write('\x1b[?1049l');
+    restore();
+    process.off('uncaughtException', fatal);
+    process.off('unhandledRejection', fatal);
   }
   return code;
 }
