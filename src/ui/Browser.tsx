@@ -150,7 +150,8 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
     }
     p.then(
       () => null,
-      (e: unknown) => (e instanceof Error ? e.message : String(e)),
+      // the scanner's messages hold raw paths: escaped here, once
+      (e: unknown) => escapeName(e instanceof Error ? e.message : String(e)),
     )
       .then((err) => {
         setOverlay(null);
@@ -169,7 +170,7 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
     try {
       r = filter ? deleteOwnerEntries(filter, i) : deleteEntry(tree, i);
     } catch (e) {
-      flash(`delete failed: ${(e as Error).message}`);
+      flash(`delete failed: ${escapeName(e instanceof Error ? e.message : String(e))}`);
       setTick((x) => x + 1);
       return;
     }
