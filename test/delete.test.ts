@@ -315,38 +315,53 @@ test('rescan addresses the directory by its exact bytes (\\xff beside \\uFFFD), 
   }
 });
 
-test('iterative and fd-bounded: a chain 12,000 deep is removed whole with at most 256 open files', async () => {
+test('iterative and fd-bounded: a file 12,000 levels down is reached, then the chain is removed whole, with at most 256 open files', async () => {
   const base = makeTmp('del-deep');
   // on tmpfs when we may mount: removing 12,000 nested directories on a busy disk's journal takes
   // half a minute (rm -rf as long), on tmpfs a second
   const mounted = isRoot() && run('mount', ['-t', 'tmpfs', '-o', 'size=256m', 'none', base]).code === 0;
+  const depth = 12_000;
   try {
     const root = path.join(base, 'root');
     fs.mkdirSync(root);
-    makeChain(root, 12_000, 'd', 1000);
+    makeChain(root, depth, 'd', 1000);
     fs.mkdirSync(path.join(root, 'other'));
-    // the tree: root, top and other (below top: never read, the disk is walked)
+    // the tree, built by walking down with chdir (no path longer than a name): root 0, top 1,
+    // the levels 2.., bottom, other
     const script = `
       import fs from 'node:fs';
       import { Tree } from './src/tree/tree.ts';
       import { emptyEntry } from './src/model/entry.ts';
       import { deleteEntry } from './src/tree/delete.ts';
-      const root = process.argv[1];
+      const [root, depth] = [process.argv[1], Number(process.argv[2])];
       const t = new Tree();
       const e = (name, p) => { const st = fs.lstatSync(p); return { ...emptyEntry(), name: Buffer.from(name), type: 1, dev: st.dev, ino: st.ino }; };
-      t.enterDir(e(root, root)); t.enterDir(e('top', root + '/top')); t.leaveDir(); t.enterDir(e('other', root + '/other')); t.leaveDir(); t.leaveDir();
+      const cwd = process.cwd();
+      t.enterDir(e(root, root));
+      process.chdir(root);
+      t.enterDir(e('top', 'top'));
+      process.chdir('top');
+      for (let k = 0; k < depth; k++) { t.enterDir(e('d', 'd')); process.chdir('d'); }
+      const bottom = t.count;
+      t.addEntry({ ...emptyEntry(), name: Buffer.from('bottom'), type: 0 });
+      for (let k = 0; k <= depth; k++) t.leaveDir();
+      process.chdir(cwd);
+      t.enterDir(e('other', root + '/other')); t.leaveDir(); t.leaveDir();
       t.finish({ timestamp: 0, producer: 'scan', incomplete: false });
-      const r = deleteEntry(t, 1);
-      console.log(JSON.stringify({ deleted: r.deleted, failed: r.failed, failures: r.failures.map((f) => f.reason), refused: r.refused }));
+      const show = (r) => ({ deleted: r.deleted, failed: r.failed, failures: r.failures.map((f) => f.reason), refused: r.refused });
+      const one = show(deleteEntry(t, bottom));
+      const all = show(deleteEntry(t, 1));
+      console.log(JSON.stringify({ one, all }));
     `;
-    const r = spawnSync('sh', ['-c', 'ulimit -n 256 && exec "$0" --import tsx --input-type=module -e "$1" "$2"', process.execPath, script, root], {
+    const r = spawnSync('sh', ['-c', 'ulimit -n 256 && exec "$0" --import tsx --input-type=module -e "$1" "$2" "$3"', process.execPath, script, root, String(depth)], {
       cwd: REPO,
       encoding: 'utf8',
       timeout: 300_000,
     });
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
-    assert.deepEqual(out, { deleted: 12_002, failed: 0, failures: [], refused: null }, 'top, 12,000 levels and the file');
+    const ok = (deleted: number) => ({ deleted, failed: 0, failures: [], refused: null });
+    assert.deepEqual(out, { one: ok(1), all: ok(depth + 1) }, 'the bottom file; then top and its 12,000 levels');
     assert.ok(!fs.existsSync(path.join(root, 'top')));
     assert.ok(fs.existsSync(path.join(root, 'other')));
   } finally {
