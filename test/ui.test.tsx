@@ -13,6 +13,8 @@ import { render } from 'ink-testing-library';
 import { Entry, EntryType, Excluded, emptyEntry } from '../src/model/entry.js';
 import { Tree } from '../src/tree/tree.js';
 import { Scanner } from '../src/scan/scanner.js';
+import { rescanDir } from '../src/scan/rescan.js';
+import { entryAt } from '../src/tree/filter.js';
 import { Browser, deleteMessage } from '../src/ui/Browser.js';
 import { assertTerminalSafe, HOSTILE } from './helpers/hostile.js';
 import { sortChildren, DEFAULT_PREFS, pressSort } from '../src/ui/model.js';
@@ -379,4 +381,47 @@ test('the delete status line: counts and bytes, the first failure with its path 
   assert.equal(m, 'not deleted: the scanned directory was replaced since the scan');
   m = deleteMessage({ ...base, deleted: 1, freed: 4096, failed: 0, failures: [] }, '/srv/x', 'kind backups');
   assert.equal(m, 'deleted 1 entry of kind backups below /srv/x (4 KiB freed)');
+});
+
+test('d on a directory that can only partly go (a mount below): the status line says what stayed and why; it is rescanned', { skip: process.getuid?.() !== 0 && 'needs root (mount)' }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-ui-part-'));
+  const mnt = path.join(dir, 'victim', 'mnt');
+  let mounted = false;
+  try {
+    fs.mkdirSync(mnt, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'victim', 'v'), 'x'.repeat(50_000));
+    mounted = spawnSync('mount', ['-t', 'tmpfs', 'none', mnt]).status === 0;
+    assert.ok(mounted, 'mount tmpfs');
+    fs.writeFileSync(path.join(mnt, 'on-tmpfs'), 'x');
+    const t = new Tree();
+    await new Scanner(dir, t, { threads: 1 }).run();
+    const rescanned: number[] = [];
+    const r = mount(t, {
+      width: 200, // the whole status line
+      rescan: async (d: number) => {
+        rescanned.push(d);
+        await rescanDir(t, d, { threads: 1 });
+      },
+    });
+    await tick();
+    assert.match(selectedRow(r.lastFrame()!), /victim\//);
+    const victim = entryAt(t, path.join(dir, 'victim'));
+    r.stdin.write('d');
+    for (let k = 0; k < 50 && !/Delete this/.test(r.lastFrame()!); k++) await tick();
+    await tick();
+    r.stdin.write('y');
+    for (let k = 0; k < 50 && !/rescanned|not deleted/.test(r.lastFrame()!); k++) await tick();
+    for (let k = 0; k < 50 && /rescanning/.test(r.lastFrame()!); k++) await tick();
+    const frame = r.lastFrame()!;
+    assert.ok(frame.includes(`deleted ${dir}/victim (1 entry, `), frame);
+    assert.match(frame, /1 not deleted, first: .*victim\/mnt: on another filesystem/);
+    assert.deepEqual(rescanned, [victim], 'the directory is rescanned');
+    assert.ok(!fs.existsSync(path.join(dir, 'victim', 'v')));
+    assert.ok(fs.existsSync(path.join(mnt, 'on-tmpfs')));
+    assert.deepEqual(Array.from(t.children(victim), (k) => Buffer.from(t.nameOf(k)).toString()), ['mnt'], 'the tree says what stayed');
+    r.unmount();
+  } finally {
+    if (mounted) spawnSync('umount', ['-l', mnt]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
