@@ -310,6 +310,13 @@ test('rescan addresses the directory by its exact bytes (\\xff beside \\uFFFD), 
     await assert.rejects(rescanDir(t, d, { threads: 1 }), /moved or replaced since the scan/);
     fs.rmdirSync(ff);
     await assert.rejects(rescanDir(t, d, { threads: 1 }), /no such file or directory/);
+    // what a rescan found carries its identity: a directory new since the scan can be deleted
+    fs.mkdirSync(path.join(repl, 'newdir'));
+    await rescanDir(t, 0, { threads: 1 });
+    const nd = at(t, base, '\uFFFD/newdir');
+    assert.ok(t.dirInoOf(nd) > 0);
+    assert.equal(deleteEntry(t, nd).deleted, 1);
+    assert.ok(!fs.existsSync(path.join(repl, 'newdir')));
   } finally {
     rmrf(base);
   }
