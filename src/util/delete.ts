@@ -336,7 +336,6 @@ export class RootedDeleter {
    */
   remove(steps: readonly Step[], leaf: Leaf): boolean {
     const name = Buffer.from(leaf.name);
-    let where: Buffer;
     try {
       this.goTo(steps);
     } catch (e) {
@@ -345,7 +344,7 @@ export class RootedDeleter {
       this.fail(k < steps.length ? this.held.pathOf(steps[k].name) : this.held.pathOf(name), errText(e));
       return false;
     }
-    where = this.held.pathOf(name);
+    const where = this.held.pathOf(name);
     let st: fs.Stats;
     try {
       checkName(name);
