@@ -26,7 +26,8 @@ import { TotalsSink } from '../report/totals.js';
 import { importExport } from '../import/ncdu-reader.js';
 import { replayTree, Tree } from '../tree/tree.js';
 import { UserError } from '../util/errors.js';
-import { ensureDir, writeErrorText } from './store.js';
+import { openNoFollow } from '../util/write.js';
+import { checkStore, ensureDir, writeErrorText } from './store.js';
 
 export type SnapshotVolume = VolumeUsage;
 
@@ -129,6 +130,16 @@ function candidate(dir: string, base: string, n: number): string {
   return path.join(dir, (n === 1 ? base : `${base}-${n}`) + SNAPSHOT_EXT);
 }
 
+/** Is there anything (a dangling link too) under `p`? */
+function lexists(p: string): boolean {
+  try {
+    fs.lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Move a finished temp file to the first free name, never replacing a snapshot (a concurrent
  * `snapshot` of the same root in the same second): link(2) fails when the name exists, rename(2)
@@ -146,7 +157,7 @@ function claimFreeName(dir: string, base: string): (tmp: string) => string {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'EEXIST') continue;
         if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV') throw e;
-        if (fs.existsSync(dest)) continue;
+        if (lexists(dest)) continue;
         fs.renameSync(tmp, dest);
         return dest;
       }
@@ -156,8 +167,9 @@ function claimFreeName(dir: string, base: string): (tmp: string) => string {
 
 /**
  * Write a scanned tree as a snapshot: the ncdu export stream, gzip, to a temp file in
- * <store>/snapshots (fsync, rename). On failure nothing is left behind and earlier snapshots are
- * untouched; the error is a UserError of one line ("... no space left on the device").
+ * <store>/snapshots (fsync, rename, fsync of the directory). On failure nothing is left behind and
+ * earlier snapshots are untouched; the error is a UserError of one line ("... no space left on the
+ * device"). Temp files of writers that died (kill -9) are removed first, a live writer's never.
  */
 export async function saveSnapshot(store: string, tree: Tree, input: SaveInput): Promise<SaveResult> {
   if (tree.count === 0) throw new UserError('nothing to save: the scan found no entries');
@@ -336,12 +348,13 @@ function metaProblem(m: Record<string, unknown>): string | null {
 /**
  * The metadata of the export `file`: its x_snapshot object (null when the file is a valid export
  * head without one: another tool's export). Reads the head and, for our snapshots, the tail.
+ * `inStore`: a file in the store, never read through a symbolic link nor when not a regular file.
  * Throws an Error with a short reason when the file is unreadable, corrupt or truncated.
  */
-export function readSnapshotMeta(file: string): SnapshotMeta | null {
+export function readSnapshotMeta(file: string, inStore = false): SnapshotMeta | null {
   let fd: number;
   try {
-    fd = fs.openSync(file, 'r');
+    fd = inStore ? openNoFollow(file) : fs.openSync(file, 'r');
   } catch (e) {
     throw new Error(writeErrorText(e));
   }
@@ -399,11 +412,13 @@ function byTime(a: SnapshotMeta, b: SnapshotMeta): number {
 }
 
 /**
- * Every snapshot in the store, oldest first. Never throws on a bad file (reported in `bad`); a
- * store or snapshots directory that does not exist is an empty list. Temp files (dot files) and
- * files of other names are ignored.
+ * Every snapshot in the store, oldest first. Never throws on a bad file (reported in `bad`, a
+ * symbolic link too: never followed); a store or snapshots directory that does not exist is an
+ * empty list. Temp files (dot files) and files of other names are ignored. Throws a UserError of
+ * one line when the store is not private (checkStore).
  */
 export function listSnapshots(store: string): { snapshots: SnapshotMeta[]; bad: BadSnapshot[] } {
+  checkStore(store, SNAPSHOTS_SUBDIR);
   const dir = snapshotsDir(store);
   let names: string[];
   try {
@@ -419,7 +434,7 @@ export function listSnapshots(store: string): { snapshots: SnapshotMeta[]; bad: 
     if (name.startsWith('.') || !name.endsWith(SNAPSHOT_EXT)) continue;
     const file = path.join(dir, name);
     try {
-      const m = readSnapshotMeta(file);
+      const m = readSnapshotMeta(file, true);
       if (m) snapshots.push(m);
       else bad.push({ file, error: 'not a diskblame snapshot (no x_snapshot metadata)' });
     } catch (e) {
