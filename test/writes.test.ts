@@ -159,6 +159,32 @@ describe('-o into what is not a regular file', () => {
     assert.ok(fs.lstatSync(path.join(dir, 'null')).isCharacterDevice());
   });
 
+  it("in a directory others can write (/tmp), nobody's planted link or FIFO is refused; root's own link is followed", (t) => {
+    if (!root) return t.skip('needs root to act as nobody');
+    const dir = path.join(tmp, 'sticky');
+    fs.mkdirSync(dir);
+    fs.chmodSync(dir, 0o1777);
+    const victim = path.join(tmp, 'sticky-victim');
+    fs.writeFileSync(victim, 'precious\n');
+    for (const [cmd, ...args] of [['ln', '-s', victim, path.join(dir, 'out.json')], ['ln', '-s', 'nowhere', path.join(dir, 'dangling.json')], ['mkfifo', path.join(dir, 'fifo')]]) {
+      const r = run('setpriv', [...AS_NOBODY, cmd, ...args]);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    for (const name of ['out.json', 'dangling.json']) {
+      const line = assertOneLineError(cli(['scan', tree, '-o', path.join(dir, name)]), 1);
+      assert.match(line, /is a symbolic link of uid 65534 in a directory others can write: refusing/);
+      assertOneLineError(cli(['metrics', '--history', historyCsv(), '--volume', '/x', '-o', path.join(dir, name)]), 1);
+    }
+    // (a refused FIFO is never opened: no reader needed, no hang)
+    assert.match(assertOneLineError(cli(['scan', tree, '-o', path.join(dir, 'fifo')]), 1), /is a FIFO of uid 65534/);
+    assert.equal(fs.readFileSync(victim, 'utf8'), 'precious\n', 'the planted link was followed');
+    assert.ok(!fs.existsSync(path.join(dir, 'nowhere')));
+    assert.ok(fs.lstatSync(path.join(dir, 'out.json')).isSymbolicLink());
+    fs.symlinkSync('mine.json', path.join(dir, 'own-link'));
+    ok(cli(['scan', tree, '-o', path.join(dir, 'own-link')]));
+    assertExport(fs.readFileSync(path.join(dir, 'mine.json')), "root's own link");
+  });
+
   it('-o - and -o /dev/stdout write to standard output (the --json summary to stderr); metrics too', () => {
     for (const o of ['-', '/dev/stdout', '/proc/self/fd/1']) {
       const r = ok(cli(['scan', tree, '-o', o, '--json']));

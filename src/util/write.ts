@@ -7,6 +7,8 @@
  *   fsync'd, renamed over the name and the directory fsync'd. A character or block device, a FIFO
  *   is written into in place (open, write, close: /dev/null stays /dev/null). A symbolic link stays
  *   a link: what it points to is written (atomically when that is a regular file or missing).
+ *   A link or FIFO that another user planted in a directory others can write (/tmp) is refused,
+ *   as the kernel's protected_symlinks and protected_fifos would.
  *   `-`, /dev/stdout, /dev/fd/1 and /proc/self/fd/1 are standard output. A socket is refused with
  *   one line (open(2) cannot open one; connecting to it is not what -o means).
  * - appendLine: an append that a crash, a full disk or a concurrent writer cannot turn into a
@@ -164,17 +166,43 @@ export interface OutputOptions {
 /** Where an output goes: standard output, a device or FIFO written in place, or a temp file renamed at commit. */
 export type OutputKind = 'stdout' | 'direct' | 'atomic';
 
-/** The last target of a chain of symbolic links, which may not exist (a dangling link names the file to create). */
-function linkTarget(p: string): string {
+/**
+ * Was `p` (lstat `st`) planted by someone else? The kernel's protected_symlinks/protected_fifos
+ * rule: in a directory others can write, an object that belongs neither to us nor to the
+ * directory's owner. (We resolve links ourselves, so the kernel's own check never sees them.)
+ */
+function planted(p: string, st: fs.Stats): boolean {
+  const euid = process.geteuid?.() ?? -1;
+  if (st.uid === euid) return false;
+  let d: fs.Stats;
+  try {
+    d = fs.statSync(path.dirname(p));
+  } catch {
+    return false;
+  }
+  return (d.mode & 0o002) !== 0 && st.uid !== d.uid;
+}
+
+function plantedRefused(name: string, what: string, st: fs.Stats): UserError {
+  return new UserError(`cannot write ${escapeName(name)}: it is a ${what} of uid ${st.uid} in a directory others can write: refusing`);
+}
+
+/**
+ * Follow the chain of symbolic links from `p` to the first name that is not a link (which may not
+ * exist: a dangling link names the file to create). Refuses a link planted by another user
+ * (planted). Returns that name and its lstat (null: missing).
+ */
+function followLinks(name: string, p: string): { target: string; st: fs.Stats | null } {
   for (let hops = 0; hops < 40; hops++) {
     let st: fs.Stats;
     try {
       st = fs.lstatSync(p);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return p;
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { target: p, st: null };
       throw e;
     }
-    if (!st.isSymbolicLink()) return p;
+    if (!st.isSymbolicLink()) return { target: p, st };
+    if (planted(p, st)) throw plantedRefused(name, 'symbolic link', st);
     p = path.resolve(path.dirname(p), fs.readlinkSync(p));
   }
   throw Object.assign(new Error('too many levels of symbolic links'), { code: 'ELOOP' });
@@ -343,27 +371,29 @@ export function openOutput(dest: string, opts: OutputOptions = {}): Output {
   if (!st) return openAtomic(dest, abs, mode, null);
   if (st.isSymbolicLink()) {
     if (opts.noFollow) throw new UserError(`cannot write ${escapeName(dest)}: it is a symbolic link (refusing to follow it)`);
+    let end: { target: string; st: fs.Stats | null };
     let to: fs.Stats | null = null;
     try {
+      end = followLinks(dest, abs);
       to = fs.statSync(abs);
     } catch (e) {
+      if (e instanceof UserError) throw e;
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw writeError(dest, e);
+      end ??= { target: abs, st: null };
     }
     if (to && to.isDirectory()) throw writeError(dest, { code: 'EISDIR' });
     if (to && to.isSocket()) throw socketRefused(dest);
-    // a device or FIFO (also /dev/stderr, /proc/self/fd/N of a pipe): open through the link
-    if (to && !to.isFile()) return openDirect(dest, abs, true);
-    let target: string;
-    try {
-      target = to ? fs.realpathSync(abs) : linkTarget(abs);
-    } catch (e) {
-      throw writeError(dest, e);
+    if (to && !to.isFile()) {
+      if (to.isFIFO() && end.st && planted(end.target, end.st)) throw plantedRefused(dest, 'FIFO', end.st);
+      // a device or FIFO (also /dev/stderr, /proc/self/fd/N of a pipe): opened through the link
+      return openDirect(dest, abs, true);
     }
-    return openAtomic(dest, target, mode, to ? to.mode & 0o7777 : null);
+    return openAtomic(dest, end.target, mode, to ? to.mode & 0o7777 : null);
   }
   if (st.isFile()) return openAtomic(dest, abs, mode, st.mode & 0o7777);
   if (st.isDirectory()) throw writeError(dest, { code: 'EISDIR' });
   if (st.isSocket()) throw socketRefused(dest);
+  if (st.isFIFO() && planted(abs, st)) throw plantedRefused(dest, 'FIFO', st);
   return openDirect(dest, abs, false); // character or block device, FIFO
 }
 
