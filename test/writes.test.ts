@@ -436,12 +436,17 @@ describe('temp files of dead writers', () => {
         reused: `.x.${pid}.${Number(start) + 1}.0123abcd.tmp`,
         self: mine,
         gone: `.x.999999999.1.0123abcd.tmp`,
-        foreign: `.x.999999999.tmp`,
+        oldGone: `.x.999999999.tmp`, // an earlier version's name: by the pid alone
+        oldLive: `.x.${pid}.tmp`,
+        foreign: `.x.notours.tmp`,
+        digits: `.x.${pid}.${start}.12345678.tmp`, // all-digit random part: still the live writer's
       };
       for (const n of Object.values(names)) fs.writeFileSync(path.join(dir, n), '');
       fs.symlinkSync('/nonexistent', path.join(dir, '.y.999999999.1.0123abcd.tmp'));
-      assert.equal(cleanStaleTemps(dir), 2);
-      assert.deepEqual(fs.readdirSync(dir).sort(), [names.live, names.self, names.foreign, '.y.999999999.1.0123abcd.tmp'].sort());
+      assert.equal(cleanStaleTemps(path.join(dir), 'y'), 0, 'a link is never removed');
+      assert.equal(cleanStaleTemps(dir, 'z'), 0, 'only temps of the named destination');
+      assert.equal(cleanStaleTemps(dir), 3);
+      assert.deepEqual(fs.readdirSync(dir).sort(), [names.live, names.self, names.foreign, names.oldLive, names.digits, '.y.999999999.1.0123abcd.tmp'].sort());
     } finally {
       sleeper.kill('SIGKILL');
     }

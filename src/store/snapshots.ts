@@ -26,6 +26,7 @@ import { TotalsSink } from '../report/totals.js';
 import { importExport } from '../import/ncdu-reader.js';
 import { replayTree, Tree } from '../tree/tree.js';
 import { UserError } from '../util/errors.js';
+import { escapeName } from '../util/escape.js';
 import { openNoFollow } from '../util/write.js';
 import { checkStore, ensureDir, writeErrorText } from './store.js';
 
@@ -426,7 +427,7 @@ export function listSnapshots(store: string): { snapshots: SnapshotMeta[]; bad: 
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { snapshots: [], bad: [] };
-    throw new UserError(`cannot read the store ${dir}: ${writeErrorText(e)}`);
+    throw new UserError(`cannot read the store ${escapeName(dir)}: ${writeErrorText(e)}`);
   }
   const snapshots: SnapshotMeta[] = [];
   const bad: BadSnapshot[] = [];

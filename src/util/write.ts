@@ -94,6 +94,8 @@ function tempStem(base: string): string {
 }
 
 const TEMP_RE = /^\.(.+)\.(\d+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+/** the names of earlier versions, `.<name>.<pid>.tmp`: judged by the pid alone */
+const OLD_TEMP_RE = /^\.(.+)\.(\d+)\.tmp$/;
 
 /** `<dir>/.<name>.<pid>.<start time>.<8 hex>.tmp`: a fresh temp name for `file`. */
 export function tempPath(file: string): string {
@@ -101,19 +103,27 @@ export function tempPath(file: string): string {
   return path.join(path.dirname(file), `.${tempStem(path.basename(file))}.${selfTag()}.${rand}.tmp`);
 }
 
+/** A temp name's parts: the destination's stem, the writer's pid and start time ('0': unknown); null when not a temp name. */
+function parseTemp(name: string): { stem: string; pid: number; start: string } | null {
+  const m = TEMP_RE.exec(name);
+  if (m) return { stem: m[1], pid: Number(m[2]), start: m[3] };
+  const o = OLD_TEMP_RE.exec(name);
+  return o ? { stem: o[1], pid: Number(o[2]), start: '0' } : null;
+}
+
 /** Is the writer of temp file `name` (a base name) gone? null: `name` is not one of our temp names. */
 export function tempWriterDead(name: string): boolean | null {
-  const m = TEMP_RE.exec(name);
-  if (!m) return null;
-  const pid = Number(m[2]);
-  const start = processStartTime(pid);
+  const t = parseTemp(name);
+  if (!t) return null;
+  const start = processStartTime(t.pid);
   if (start === null) return true; // no such process
-  return m[3] !== '0' && start !== m[3]; // the pid was reused by another process
+  return t.start !== '0' && start !== t.start; // the pid was reused by another process
 }
 
 /**
  * Remove the temp files in `dir` (of destination `base` only, when given) whose writer is dead:
- * its pid is gone or now names a process that started at another time. Only regular files owned by
+ * its pid is gone or now names a process that started at another time (earlier versions' names,
+ * `.<name>.<pid>.tmp`, by the pid alone). Only regular files owned by
  * this effective user; a live writer's temp file is never touched. Returns how many were removed;
  * never throws. (Writers in another pid namespace sharing the directory are not seen: their temp
  * files look dead.)
@@ -129,8 +139,8 @@ export function cleanStaleTemps(dir: string, base?: string): number {
   const euid = process.geteuid?.() ?? -1;
   let removed = 0;
   for (const name of names) {
-    const m = TEMP_RE.exec(name);
-    if (!m || (stem !== undefined && m[1] !== stem) || !tempWriterDead(name)) continue;
+    const t = parseTemp(name);
+    if (!t || (stem !== undefined && t.stem !== stem) || !tempWriterDead(name)) continue;
     const p = path.join(dir, name);
     try {
       const st = fs.lstatSync(p);
