@@ -15,7 +15,9 @@ import { AS_NOBODY, assertOneLineError, CLI, isRoot, run, runCli, type RunResult
 import { makeTmp, rmrf } from './helpers/fs.js';
 import { assertTerminalSafe, HOSTILE } from './helpers/hostile.js';
 import { readSamples } from '../src/store/samples.js';
-import { cleanStaleTemps, processStartTime, tempPath } from '../src/util/write.js';
+import crypto from 'node:crypto';
+import { cleanStaleTemps, processStartTime, tempPath, writeFileAtomic } from '../src/util/write.js';
+import { UserError } from '../src/util/errors.js';
 
 const root = isRoot();
 let tmp: string;
@@ -450,5 +452,28 @@ describe('temp files of dead writers', () => {
     } finally {
       sleeper.kill('SIGKILL');
     }
+  });
+
+  it('a link planted at the very temp name a write will use is neither followed nor replaced (O_EXCL|O_NOFOLLOW)', () => {
+    const dir = path.join(tmp, 'planted-temp');
+    fs.mkdirSync(dir);
+    const victim = path.join(tmp, 'temp-victim');
+    fs.writeFileSync(victim, 'precious\n');
+    const dest = path.join(dir, 'cache.bin');
+    const fixed = Buffer.from('0badf00d', 'hex');
+    const real = crypto.randomBytes;
+    (crypto as { randomBytes: unknown }).randomBytes = () => fixed; // the attacker guessed the random part
+    try {
+      const name = tempPath(dest);
+      fs.symlinkSync(victim, name);
+      assert.throws(() => writeFileAtomic(dest, 'gzip data'), (e: unknown) => e instanceof UserError && /cannot write .*cache\.bin: file exists/.test(e.message));
+      assert.equal(fs.readFileSync(victim, 'utf8'), 'precious\n');
+      assert.ok(fs.lstatSync(name).isSymbolicLink(), 'the planted link is left alone');
+      assert.ok(!fs.existsSync(dest));
+    } finally {
+      (crypto as { randomBytes: unknown }).randomBytes = real;
+    }
+    writeFileAtomic(dest, 'data'); // another random name: fine
+    assert.equal(fs.readFileSync(dest, 'utf8'), 'data');
   });
 });
