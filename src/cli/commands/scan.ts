@@ -238,7 +238,7 @@ async function exportCommand(a: ScanArgs, started: number): Promise<number> {
     else out(JSON.stringify(j, null, 2) + '\n');
   } else if (!isStdoutName(a.output!) && process.stderr.isTTY) {
     process.stderr.write(
-      `wrote ${a.output}: ${count(t.entries)} entries, ${size(t.diskBytes, a.bytes)} on disk${incomplete ? ' (incomplete: interrupted)' : ''}\n`,
+      `wrote ${escapeName(a.output!)}: ${count(t.entries)} entries, ${size(t.diskBytes, a.bytes)} on disk${incomplete ? ' (incomplete: interrupted)' : ''}\n`,
     );
   }
   return incomplete ? 130 : 0;
