@@ -15,6 +15,7 @@ import { AS_NOBODY, assertOneLineError, CLI, isRoot, run, runCli, type RunResult
 import { makeTmp, rmrf } from './helpers/fs.js';
 import { assertTerminalSafe, HOSTILE } from './helpers/hostile.js';
 import { readSamples } from '../src/store/samples.js';
+import { loadSnapshot } from '../src/store/snapshots.js';
 import crypto from 'node:crypto';
 import { cleanStaleTemps, processStartTime, tempPath, writeFileAtomic } from '../src/util/write.js';
 import { UserError } from '../src/util/errors.js';
@@ -269,7 +270,7 @@ describe('the store refuses what others can write', () => {
     assert.equal(fs.readFileSync(victim(), 'utf8'), 'precious\n');
   });
 
-  it('links in a private store are never followed: samples.jsonl refused, a snapshot link listed as bad', (t) => {
+  it('links in a private store are never followed: samples.jsonl refused, a snapshot link listed as bad and not loaded', async (t) => {
     if (!root) return t.skip('needs root to act as nobody');
     const st = path.join(tmp, 'private-store');
     fs.mkdirSync(path.join(st, 'snapshots'), { recursive: true, mode: 0o700 });
@@ -289,6 +290,7 @@ describe('the store refuses what others can write', () => {
     assert.equal(list.snapshots.length, 0);
     assert.equal(list.bad.length, 1);
     assert.match(list.bad[0].error, /symbolic link/);
+    await assert.rejects(loadSnapshot(path.join(st, 'snapshots', real)), (e: Error) => e.name === 'ImportError' && /symbolic link/.test(e.message));
   });
 
   it('a package cache directory others can write is neither read nor written', (t) => {

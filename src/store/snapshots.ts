@@ -23,7 +23,7 @@ import type { VolumeUsage } from './samples.js';
 import { NcduWriter } from '../export/ncdu-writer.js';
 import type { Sink } from '../model/entry.js';
 import { TotalsSink } from '../report/totals.js';
-import { importExport } from '../import/ncdu-reader.js';
+import { ImportError, importExport } from '../import/ncdu-reader.js';
 import { replayTree, Tree } from '../tree/tree.js';
 import { UserError } from '../util/errors.js';
 import { escapeName } from '../util/escape.js';
@@ -215,21 +215,36 @@ export async function saveSnapshot(store: string, tree: Tree, input: SaveInput):
   return { meta, fileBytes: writer.bytesWritten, writeMs: performance.now() - t0 };
 }
 
-/** Load a snapshot (or any export) into a tree; errors are ImportErrors of one line. */
+/**
+ * A snapshot in the store as a stream, never through a symbolic link (util/write.ts
+ * openNoFollow). Throws an ImportError of one line ("cannot open F: is a symbolic link ...").
+ */
+function storeFileStream(file: string): NodeJS.ReadableStream {
+  let fd: number;
+  try {
+    fd = openNoFollow(file);
+  } catch (e) {
+    throw new ImportError(`cannot open ${escapeName(file)}: ${writeErrorText(e)}`, 0);
+  }
+  return fs.createReadStream('', { fd, highWaterMark: 1 << 20 });
+}
+
+/** Load a snapshot of the store into a tree (not through a link); errors are ImportErrors of one line. */
 export async function loadSnapshot(file: string): Promise<Tree> {
   const tree = new Tree();
-  await importExport(file, tree, { label: file });
+  await importExport(storeFileStream(file), tree, { label: file });
   return tree;
 }
 
 /**
- * Read a whole snapshot (gzip CRCs, the JSON) and check its totals against its metadata: what the
- * listing, which reads only heads and tails, cannot see. Returns the problem, or null.
+ * Read a whole snapshot of the store (gzip CRCs, the JSON; not through a link) and check its
+ * totals against its metadata: what the listing, which reads only heads and tails, cannot see.
+ * Returns the problem, or null.
  */
 export async function verifySnapshot(m: SnapshotMeta): Promise<string | null> {
   const totals = new TotalsSink();
   try {
-    await importExport(m.file, totals, { label: m.file });
+    await importExport(storeFileStream(m.file), totals, { label: m.file });
   } catch (e) {
     return (e as Error).message.replace(`${m.file}: `, '');
   }
