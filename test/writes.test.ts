@@ -141,6 +141,9 @@ describe('-o into what is not a regular file', () => {
     assert.ok(fs.lstatSync(path.join(dir, 'link')).isSymbolicLink() && fs.lstatSync(path.join(dir, 'chain')).isSymbolicLink(), 'a link was replaced');
     assertExport(fs.readFileSync(real), 'the link target');
     assert.equal(fs.statSync(real).mode & 0o777, 0o640, 'the target keeps its mode');
+    fs.chmodSync(real, 0o6750);
+    ok(cli(['scan', tree, '-o', real]));
+    assert.equal(fs.statSync(real).mode & 0o7777, 0o750, 'its permissions kept, never its set-id bits');
     // dangling: the file it names is created; a .gz target is gzip'd
     fs.symlinkSync('new.json.gz', path.join(dir, 'dangling'));
     ok(cli(['scan', tree, '-o', path.join(dir, 'dangling')]));

@@ -124,8 +124,8 @@ export function tempWriterDead(name: string): boolean | null {
  * Remove the temp files in `dir` (of destination `base` only, when given) whose writer is dead:
  * its pid is gone or now names a process that started at another time (earlier versions' names,
  * `.<name>.<pid>.tmp`, by the pid alone). Only regular files owned by
- * this effective user; a live writer's temp file is never touched. Returns how many were removed;
- * never throws. (Writers in another pid namespace sharing the directory are not seen: their temp
+ * this effective user; a live writer's temp file is never touched (without /proc nothing is
+ * removed). Returns how many were removed; never throws. (Writers in another pid namespace sharing the directory are not seen: their temp
  * files look dead.)
  */
 export function cleanStaleTemps(dir: string, base?: string): number {
@@ -135,6 +135,7 @@ export function cleanStaleTemps(dir: string, base?: string): number {
   } catch {
     return 0;
   }
+  if (processStartTime(process.pid) === null) return 0; // no /proc: no way to tell the living from the dead
   const stem = base === undefined ? undefined : tempStem(base);
   const euid = process.geteuid?.() ?? -1;
   let removed = 0;
@@ -398,9 +399,9 @@ export function openOutput(dest: string, opts: OutputOptions = {}): Output {
       // a device or FIFO (also /dev/stderr, /proc/self/fd/N of a pipe): opened through the link
       return openDirect(dest, abs, true);
     }
-    return openAtomic(dest, end.target, mode, to ? to.mode & 0o7777 : null);
+    return openAtomic(dest, end.target, mode, to ? to.mode & 0o777 : null);
   }
-  if (st.isFile()) return openAtomic(dest, abs, mode, st.mode & 0o7777);
+  if (st.isFile()) return openAtomic(dest, abs, mode, st.mode & 0o777); // its permissions, never set-id bits
   if (st.isDirectory()) throw writeError(dest, { code: 'EISDIR' });
   if (st.isSocket()) throw socketRefused(dest);
   if (st.isFIFO() && planted(abs, st)) throw plantedRefused(dest, 'FIFO', st);
