@@ -3,18 +3,19 @@
  * to a file or stdout as the events come, holding no tree. Names are written as their raw bytes
  * (ncdu's convention), so names that are not UTF-8 survive a round trip through ncdu.
  *
- * Files are written to a temporary name in the same directory and renamed at the end, so an
- * interrupted or failed export (disk full) never leaves a half-written file under the real name.
+ * The output is opened by util/write.ts openOutput: a regular file is written to a temporary name
+ * in the same directory and renamed at the end, so an interrupted or failed export (disk full)
+ * never leaves a half-written file under the real name; a device or FIFO is written in place, a
+ * symbolic link is written through, `-` and /dev/stdout are standard output.
  * A name ending in .gz is gzip-compressed (as independent members: any gunzip reads them). The
  * closing `]\n` is a member of its own, so a reader can check that a file is complete by
  * decompressing only its last few bytes (see store/snapshots.ts).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import zlib from 'node:zlib';
 import { Entry, EntryType, EXCLUDED_NAMES, Excluded, Sink, SourceInfo } from '../model/entry.js';
 import { VERSION } from '../version.js';
-import { writeErrorText } from '../store/store.js';
+import { escapeName } from '../util/escape.js';
+import { openOutput, Output, writeErrorText } from '../util/write.js';
 
 const FLUSH_AT = 1 << 20;
 const HEX = '0123456789abcdef';
@@ -31,7 +32,7 @@ export interface ExportOptions {
   extended?: boolean;
   /** extra metadata (keys are prefixed with x_ unless they already are) */
   meta?: Record<string, unknown>;
-  /** gzip the output; default: when the file name ends in .gz */
+  /** gzip the output; default: when the file name (a link's target for a link) ends in .gz */
   gzip?: boolean;
   /** gzip level, 1-9 (default 6) */
   gzipLevel?: number;
@@ -45,10 +46,8 @@ export interface ExportOptions {
 export class NcduWriter implements Sink {
   private buf = Buffer.allocUnsafe(FLUSH_AT + 65536);
   private len = 0;
-  private fd: number;
-  private readonly tmp: string | null;
+  private readonly out: Output;
   private readonly dest: string;
-  private readonly claim: ((tmp: string) => string) | undefined;
   /** where the export ended up (set by finish) */
   finalPath: string | null = null;
   private readonly gzip: boolean;
@@ -58,30 +57,24 @@ export class NcduWriter implements Sink {
   private depth = 0;
   private first = true;
   private closed = false;
-  private fdOpen = false;
   private written = 0;
 
-  /** @param dest a file name, or '-' for standard output */
+  /**
+   * @param dest a file name (a device, FIFO or link too: see util/write.ts openOutput), or '-'
+   * (/dev/stdout) for standard output. Throws ExportError of one line when it cannot be opened.
+   */
   constructor(dest: string, opts: ExportOptions = {}) {
-    // absolute: the scanner may change the working directory while we write
-    this.dest = dest === '-' ? dest : path.resolve(dest);
+    this.dest = escapeName(dest);
     this.extended = opts.extended ?? true;
-    this.gzip = opts.gzip ?? /\.gz$/i.test(dest);
     this.gzipLevel = opts.gzipLevel ?? 6;
-    this.claim = opts.claim;
-    if (dest === '-') {
-      this.fd = 1;
-      this.tmp = null;
-    } else {
-      const dir = path.dirname(this.dest);
-      this.tmp = path.join(dir, `.${path.basename(this.dest)}.${process.pid}.tmp`);
-      try {
-        this.fd = fs.openSync(this.tmp, 'w', 0o644);
-        this.fdOpen = true;
-      } catch (e) {
-        throw new ExportError(`cannot write ${dest}: ${writeErrorText(e)}`);
-      }
+    try {
+      // resolved now: the scanner may change the working directory while we write
+      this.out = openOutput(dest, { mode: 0o644, claim: opts.claim });
+    } catch (e) {
+      throw new ExportError((e as Error).message);
     }
+    // a link is named by the file it writes (latest -> x.json.gz is gzip'd)
+    this.gzip = opts.gzip ?? /\.gz$/i.test(this.out.kind === 'atomic' ? this.out.target : dest);
     const meta: Record<string, unknown> = {
       progname: 'diskblame',
       progver: VERSION,
@@ -140,21 +133,12 @@ export class NcduWriter implements Sink {
   }
 
   private writeAll(data: Buffer): void {
-    let off = 0;
-    while (off < data.length) {
-      try {
-        off += fs.writeSync(this.fd, data, off, data.length - off);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN') {
-          // stdout is a non-blocking pipe: wait a little for the reader
-          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
-          continue;
-        }
-        this.abort();
-        if (code === 'EPIPE') throw new ExportError('output closed (broken pipe)');
-        throw new ExportError(`cannot write ${this.dest}: ${writeErrorText(e)}`);
-      }
+    try {
+      this.out.write(data);
+    } catch (e) {
+      this.abort();
+      if ((e as NodeJS.ErrnoException).code === 'EPIPE') throw new ExportError('output closed (broken pipe)');
+      throw new ExportError(`cannot write ${this.dest}: ${writeErrorText(e)}`);
     }
     this.written += data.length;
   }
@@ -217,40 +201,11 @@ export class NcduWriter implements Sink {
     this.flush(false); // the closing bracket alone in the last gzip member
     this.str(']\n');
     this.flush(true);
-    if (this.fd !== 1) {
-      try {
-        fs.fsyncSync(this.fd);
-      } catch (e) {
-        // a pipe or character device named as the output cannot be synced; a file that cannot is a failed write
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code !== 'EINVAL' && code !== 'ENOTSUP') {
-          this.abort();
-          throw new ExportError(`cannot write ${this.dest}: ${writeErrorText(e)}`);
-        }
-      }
-      try {
-        this.fdOpen = false;
-        fs.closeSync(this.fd);
-        if (this.claim) this.finalPath = this.claim(this.tmp!);
-        else {
-          fs.renameSync(this.tmp!, this.dest);
-          this.finalPath = this.dest;
-        }
-      } catch (e) {
-        this.abort();
-        throw new ExportError(`cannot write ${this.dest}: ${writeErrorText(e)}`);
-      }
-      // the rename itself survives a crash only once the directory is synced
-      try {
-        const dfd = fs.openSync(path.dirname(this.finalPath!), 'r');
-        try {
-          fs.fsyncSync(dfd);
-        } finally {
-          fs.closeSync(dfd);
-        }
-      } catch {
-        /* some filesystems cannot sync a directory: the file is complete either way */
-      }
+    try {
+      this.finalPath = this.out.commit();
+    } catch (e) {
+      this.closed = true;
+      throw new ExportError((e as Error).message);
     }
     this.closed = true;
   }
@@ -258,21 +213,7 @@ export class NcduWriter implements Sink {
   /** Give up: remove the temporary file, leave any previous export under the real name untouched. */
   abort(): void {
     this.closed = true;
-    if (this.tmp) {
-      if (this.fdOpen) {
-        this.fdOpen = false;
-        try {
-          fs.closeSync(this.fd);
-        } catch {
-          /* nothing more to lose */
-        }
-      }
-      try {
-        fs.unlinkSync(this.tmp);
-      } catch {
-        /* already gone */
-      }
-    }
+    this.out.abort();
   }
 
   get bytesWritten(): number {

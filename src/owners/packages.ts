@@ -15,7 +15,8 @@ import { spawnSync } from 'node:child_process';
 import type { Tree } from '../tree/tree.js';
 import { EntryType } from '../model/entry.js';
 import type { OwnerBytes } from './types.js';
-import { ensureDir, writeFileAtomic } from '../store/store.js';
+import { checkPrivateDir, ensureDir } from '../store/store.js';
+import { readFileNoFollow, writeFileAtomic } from '../util/write.js';
 
 /** absolute path (latin1 string of its bytes) → package (dpkg: the .list file name, e.g. `libc6:amd64`) */
 export type PackageMap = Map<string, string>;
@@ -134,7 +135,8 @@ function cacheKey(infoDir: string, aliases: [string, string][]): string | null {
 function readTableCache(file: string, key: string): PackageTableData | null {
   let buf: Buffer;
   try {
-    buf = fs.readFileSync(file);
+    checkPrivateDir(path.dirname(file), 'cache'); // a cache others can write is not believed
+    buf = readFileNoFollow(file);
   } catch {
     return null;
   }
@@ -163,8 +165,8 @@ function writeTableCache(file: string, key: string, d: PackageTableData): void {
   head.copy(buf, 4);
   Buffer.from(d.slots.buffer, d.slots.byteOffset, d.slots.byteLength).copy(buf, off);
   try {
-    ensureDir(path.dirname(file));
-    writeFileAtomic(file, buf); // temp file + rename; removes the temp file when it fails
+    ensureDir(path.dirname(file), '', 'cache'); // refuses a directory others can write
+    writeFileAtomic(file, buf, { mode: 0o600, noFollow: true }); // temp file + rename; removes the temp file when it fails
   } catch {
     // a full disk or a read-only home: no cache, nothing left behind
   }

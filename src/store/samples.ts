@@ -6,7 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../util/errors.js';
-import { ensureDir, writeErrorText } from './store.js';
+import { escapeName } from '../util/escape.js';
+import { appendLines, readFileNoFollow } from '../util/write.js';
+import { checkStore, ensureDir, writeErrorText } from './store.js';
 
 /** A volume and its statfs figures (what a snapshot records of its volume too). */
 export interface VolumeUsage {
@@ -44,16 +46,20 @@ export function sampleOf(mount: string, device: string, fsType: string, when = n
   };
 }
 
-/** Append samples with one write (O_APPEND: concurrent writers never interleave lines). */
+/**
+ * Append samples with one write (util/write.ts appendLines: O_APPEND|O_NOFOLLOW, concurrent
+ * writers never interleave lines, a torn append is cut off or kept on a line of its own).
+ * Throws a UserError of one line (an unsafe store, a full disk, samples.jsonl a link).
+ */
 export function appendSamples(store: string, samples: UsageSample[]): void {
   if (samples.length === 0) return;
   ensureDir(store);
   const file = path.join(store, SAMPLES_FILE);
   const text = samples.map((s) => JSON.stringify(s)).join('\n') + '\n';
   try {
-    fs.appendFileSync(file, text, { mode: 0o600 });
+    appendLines(file, text, 0o600);
   } catch (e) {
-    throw new UserError(`cannot record a usage sample in ${file}: ${writeErrorText(e)}`);
+    throw new UserError(`cannot record a usage sample in ${escapeName(file)}: ${writeErrorText(e)}`);
   }
 }
 
@@ -65,14 +71,19 @@ function isSample(o: unknown): o is UsageSample {
   );
 }
 
-/** All samples in the store (optionally of one mount point), oldest first; bad lines skipped. */
+/**
+ * All samples in the store (optionally of one mount point), oldest first; unparseable lines (a torn
+ * append) skipped and counted. Throws a UserError of one line: an unsafe store (checkStore),
+ * samples.jsonl a link or not a regular file, unreadable.
+ */
 export function readSamples(store: string, mount?: string): { samples: UsageSample[]; skipped: number } {
+  checkStore(store);
   let text: string;
   try {
-    text = fs.readFileSync(path.join(store, SAMPLES_FILE), 'utf8');
+    text = readFileNoFollow(path.join(store, SAMPLES_FILE)).toString('utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { samples: [], skipped: 0 };
-    throw new UserError(`cannot read ${path.join(store, SAMPLES_FILE)}: ${writeErrorText(e)}`);
+    throw new UserError(`cannot read ${escapeName(path.join(store, SAMPLES_FILE))}: ${writeErrorText(e)}`);
   }
   const samples: UsageSample[] = [];
   let skipped = 0;

@@ -23,10 +23,12 @@ import type { VolumeUsage } from './samples.js';
 import { NcduWriter } from '../export/ncdu-writer.js';
 import type { Sink } from '../model/entry.js';
 import { TotalsSink } from '../report/totals.js';
-import { importExport } from '../import/ncdu-reader.js';
+import { ImportError, importExport } from '../import/ncdu-reader.js';
 import { replayTree, Tree } from '../tree/tree.js';
 import { UserError } from '../util/errors.js';
-import { ensureDir, writeErrorText } from './store.js';
+import { escapeName } from '../util/escape.js';
+import { openNoFollow } from '../util/write.js';
+import { checkStore, ensureDir, writeErrorText } from './store.js';
 
 export type SnapshotVolume = VolumeUsage;
 
@@ -129,6 +131,16 @@ function candidate(dir: string, base: string, n: number): string {
   return path.join(dir, (n === 1 ? base : `${base}-${n}`) + SNAPSHOT_EXT);
 }
 
+/** Is there anything (a dangling link too) under `p`? */
+function lexists(p: string): boolean {
+  try {
+    fs.lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Move a finished temp file to the first free name, never replacing a snapshot (a concurrent
  * `snapshot` of the same root in the same second): link(2) fails when the name exists, rename(2)
@@ -146,7 +158,7 @@ function claimFreeName(dir: string, base: string): (tmp: string) => string {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'EEXIST') continue;
         if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV') throw e;
-        if (fs.existsSync(dest)) continue;
+        if (lexists(dest)) continue;
         fs.renameSync(tmp, dest);
         return dest;
       }
@@ -156,8 +168,9 @@ function claimFreeName(dir: string, base: string): (tmp: string) => string {
 
 /**
  * Write a scanned tree as a snapshot: the ncdu export stream, gzip, to a temp file in
- * <store>/snapshots (fsync, rename). On failure nothing is left behind and earlier snapshots are
- * untouched; the error is a UserError of one line ("... no space left on the device").
+ * <store>/snapshots (fsync, rename, fsync of the directory). On failure nothing is left behind and
+ * earlier snapshots are untouched; the error is a UserError of one line ("... no space left on the
+ * device"). Temp files of writers that died (kill -9) are removed first, a live writer's never.
  */
 export async function saveSnapshot(store: string, tree: Tree, input: SaveInput): Promise<SaveResult> {
   if (tree.count === 0) throw new UserError('nothing to save: the scan found no entries');
@@ -202,21 +215,36 @@ export async function saveSnapshot(store: string, tree: Tree, input: SaveInput):
   return { meta, fileBytes: writer.bytesWritten, writeMs: performance.now() - t0 };
 }
 
-/** Load a snapshot (or any export) into a tree; errors are ImportErrors of one line. */
+/**
+ * A snapshot in the store as a stream, never through a symbolic link (util/write.ts
+ * openNoFollow). Throws an ImportError of one line ("cannot open F: is a symbolic link ...").
+ */
+function storeFileStream(file: string): NodeJS.ReadableStream {
+  let fd: number;
+  try {
+    fd = openNoFollow(file);
+  } catch (e) {
+    throw new ImportError(`cannot open ${escapeName(file)}: ${writeErrorText(e)}`, 0);
+  }
+  return fs.createReadStream('', { fd, highWaterMark: 1 << 20 });
+}
+
+/** Load a snapshot of the store into a tree (not through a link); errors are ImportErrors of one line. */
 export async function loadSnapshot(file: string): Promise<Tree> {
   const tree = new Tree();
-  await importExport(file, tree, { label: file });
+  await importExport(storeFileStream(file), tree, { label: file });
   return tree;
 }
 
 /**
- * Read a whole snapshot (gzip CRCs, the JSON) and check its totals against its metadata: what the
- * listing, which reads only heads and tails, cannot see. Returns the problem, or null.
+ * Read a whole snapshot of the store (gzip CRCs, the JSON; not through a link) and check its
+ * totals against its metadata: what the listing, which reads only heads and tails, cannot see.
+ * Returns the problem, or null.
  */
 export async function verifySnapshot(m: SnapshotMeta): Promise<string | null> {
   const totals = new TotalsSink();
   try {
-    await importExport(m.file, totals, { label: m.file });
+    await importExport(storeFileStream(m.file), totals, { label: m.file });
   } catch (e) {
     return (e as Error).message.replace(`${m.file}: `, '');
   }
@@ -336,12 +364,13 @@ function metaProblem(m: Record<string, unknown>): string | null {
 /**
  * The metadata of the export `file`: its x_snapshot object (null when the file is a valid export
  * head without one: another tool's export). Reads the head and, for our snapshots, the tail.
+ * `inStore`: a file in the store, never read through a symbolic link nor when not a regular file.
  * Throws an Error with a short reason when the file is unreadable, corrupt or truncated.
  */
-export function readSnapshotMeta(file: string): SnapshotMeta | null {
+export function readSnapshotMeta(file: string, inStore = false): SnapshotMeta | null {
   let fd: number;
   try {
-    fd = fs.openSync(file, 'r');
+    fd = inStore ? openNoFollow(file) : fs.openSync(file, 'r');
   } catch (e) {
     throw new Error(writeErrorText(e));
   }
@@ -399,11 +428,13 @@ function byTime(a: SnapshotMeta, b: SnapshotMeta): number {
 }
 
 /**
- * Every snapshot in the store, oldest first. Never throws on a bad file (reported in `bad`); a
- * store or snapshots directory that does not exist is an empty list. Temp files (dot files) and
- * files of other names are ignored.
+ * Every snapshot in the store, oldest first. Never throws on a bad file (reported in `bad`, a
+ * symbolic link too: never followed); a store or snapshots directory that does not exist is an
+ * empty list. Temp files (dot files) and files of other names are ignored. Throws a UserError of
+ * one line when the store is not private (checkStore).
  */
 export function listSnapshots(store: string): { snapshots: SnapshotMeta[]; bad: BadSnapshot[] } {
+  checkStore(store, SNAPSHOTS_SUBDIR);
   const dir = snapshotsDir(store);
   let names: string[];
   try {
@@ -411,7 +442,7 @@ export function listSnapshots(store: string): { snapshots: SnapshotMeta[]; bad: 
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { snapshots: [], bad: [] };
-    throw new UserError(`cannot read the store ${dir}: ${writeErrorText(e)}`);
+    throw new UserError(`cannot read the store ${escapeName(dir)}: ${writeErrorText(e)}`);
   }
   const snapshots: SnapshotMeta[] = [];
   const bad: BadSnapshot[] = [];
@@ -419,7 +450,7 @@ export function listSnapshots(store: string): { snapshots: SnapshotMeta[]; bad: 
     if (name.startsWith('.') || !name.endsWith(SNAPSHOT_EXT)) continue;
     const file = path.join(dir, name);
     try {
-      const m = readSnapshotMeta(file);
+      const m = readSnapshotMeta(file, true);
       if (m) snapshots.push(m);
       else bad.push({ file, error: 'not a diskblame snapshot (no x_snapshot metadata)' });
     } catch (e) {

@@ -2,12 +2,21 @@
  * The store: where snapshots and usage samples live. A plain directory, no server.
  * Resolution: --store DIR > $DISKBLAME_STORE > $XDG_STATE_HOME/diskblame > ~/.local/state/diskblame.
  * Every write is atomic (temp file in the same directory, fsync, rename); a failed write removes
- * its temp file and leaves what was saved before untouched.
+ * its temp file and leaves what was saved before untouched (util/write.ts).
+ *
+ * The store is trusted only when nobody else can plant files in it (as ssh's StrictModes): the
+ * store directory and its subdirectories must belong to the effective user (or root) and not be
+ * writable by group or others; files in it are opened without following links.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../util/errors.js';
+import { escapeName } from '../util/escape.js';
+import { writeErrorText } from '../util/write.js';
+
+// the writing itself is in util/write.ts (kept importable from here)
+export { writeErrorText, writeFileAtomic } from '../util/write.js';
 
 export function storeDir(opt?: string): string {
   if (opt) return path.resolve(opt);
@@ -17,55 +26,56 @@ export function storeDir(opt?: string): string {
   return path.join(os.homedir(), '.local', 'state', 'diskblame');
 }
 
-/** One line for a failed write: "disk full" rather than ENOSPC. */
-export function writeErrorText(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  switch (err?.code) {
-    case 'ENOSPC':
-      return 'no space left on the device';
-    case 'EDQUOT':
-      return 'disk quota exceeded';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EROFS':
-      return 'read-only file system';
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'ENOTDIR':
-      return 'not a directory';
-    default:
-      return (err?.message ?? String(e)).replace(/^[A-Z]+: /, '');
+/**
+ * Check that directory `p` (a link to one is followed) is private enough to trust: owned by the
+ * effective user or root, not writable by group or others. A missing directory passes (nothing
+ * to read in it). Throws a UserError of one line:
+ * "store DIR is writable by others (mode 0777): refusing; chmod go-w DIR".
+ */
+export function checkPrivateDir(p: string, what = 'store'): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(p);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new UserError(`cannot read ${what} ${escapeName(p)}: ${writeErrorText(e)}`);
+  }
+  const name = escapeName(p);
+  if (!st.isDirectory()) throw new UserError(`${what} ${name} is not a directory`);
+  const euid = process.geteuid?.() ?? st.uid;
+  if (st.uid !== euid && st.uid !== 0)
+    throw new UserError(`${what} ${name} belongs to uid ${st.uid}, not to you (uid ${euid}) or root: refusing; use a ${what} of your own`);
+  if (st.mode & 0o022) {
+    const mode = (st.mode & 0o7777).toString(8).padStart(4, '0');
+    throw new UserError(`${what} ${name} is writable by others (mode ${mode}): refusing; chmod go-w ${name}`);
   }
 }
 
-/** Create the store directory (and `sub`) if needed; returns the full path. */
-export function ensureDir(dir: string, sub = ''): string {
-  const p = sub ? path.join(dir, sub) : dir;
-  try {
-    fs.mkdirSync(p, { recursive: true, mode: 0o700 });
-  } catch (e) {
-    throw new UserError(`cannot create store ${p}: ${writeErrorText(e)}`);
-  }
+/** checkPrivateDir of the store `dir` and of its subdirectory `sub` (when given). */
+export function checkStore(dir: string, sub = ''): void {
+  checkPrivateDir(dir);
+  if (sub) checkPrivateDir(path.join(dir, sub));
+}
+
+/**
+ * Create the store directory (and `sub`) if needed, mode 0700, and check both (checkPrivateDir);
+ * returns the full path. Throws a UserError of one line.
+ */
+export function ensureDir(dir: string, sub = '', what = 'store'): string {
+  const mk = (p: string, recursive: boolean) => {
+    try {
+      fs.mkdirSync(p, { recursive, mode: 0o700 });
+    } catch (e) {
+      if (!recursive && (e as NodeJS.ErrnoException).code === 'EEXIST') return;
+      throw new UserError(`cannot create ${what} ${escapeName(p)}: ${writeErrorText(e)}`);
+    }
+  };
+  mk(dir, true);
+  checkPrivateDir(dir, what); // before anything is made in it
+  if (!sub) return dir;
+  const p = path.join(dir, sub);
+  mk(p, false);
+  checkPrivateDir(p, what);
   return p;
 }
 
-/** Write `data` to `file` atomically: temp file, fsync, rename. Throws UserError on failure. */
-export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  let fd = -1;
-  try {
-    fd = fs.openSync(tmp, 'w', mode);
-    const buf = typeof data === 'string' ? Buffer.from(data) : data;
-    let off = 0;
-    while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fd = -1;
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    if (fd >= 0) try { fs.closeSync(fd); } catch { /* already failing */ }
-    try { fs.unlinkSync(tmp); } catch { /* never created */ }
-    throw new UserError(`cannot write ${file}: ${writeErrorText(e)}`);
-  }
-}

@@ -5,7 +5,8 @@
  */
 import type { Argv } from 'yargs';
 import { loadForecasts, SourceArgs } from '../../store/forecasts.js';
-import { storeDir, writeFileAtomic } from '../../store/store.js';
+import { storeDir } from '../../store/store.js';
+import { isStdoutName, writeFileAtomic } from '../../util/write.js';
 import { growthDrivers, latestSnapshot } from '../../store/drivers.js';
 import { escapeName } from '../../util/escape.js';
 import { checkAll, forecastJson, forecastText, parseDuration, Thresholds, unknownLine } from '../../report/forecast.js';
@@ -106,7 +107,7 @@ export function metricsOptions<T>(y: Argv<T>) {
   return sourceOptions(y).option('output', { requiresArg: true,
     alias: 'o',
     type: 'string',
-    describe: "write to FILE atomically (for node_exporter's --collector.textfile.directory: name it *.prom)",
+    describe: "write to FILE atomically (for node_exporter's --collector.textfile.directory: name it *.prom); a device or FIFO is written in place, a link through, - is stdout",
   });
 }
 
@@ -123,7 +124,7 @@ export async function metricsCommand(a: MetricsArgs): Promise<number> {
   const text = a.json
     ? JSON.stringify(metricFamilies(input), (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n'
     : renderMetrics(input);
-  if (a.output !== undefined && a.output !== '-') writeFileAtomic(a.output, text, 0o644);
+  if (a.output !== undefined && !isStdoutName(a.output)) writeFileAtomic(a.output, text, 0o644);
   else out(text);
   return 0;
 }

@@ -9,6 +9,7 @@ import { Scanner, ScanResult } from '../../scan/scanner.js';
 import { estimateEntries } from '../../scan/estimate.js';
 import { importExport } from '../../import/ncdu-reader.js';
 import { NcduWriter } from '../../export/ncdu-writer.js';
+import { isStdoutName } from '../../util/write.js';
 import { Tree, TreeTotals } from '../../tree/tree.js';
 import { summarize, Summary, TopItem } from '../../report/summary.js';
 import { TotalsSink } from '../../report/totals.js';
@@ -46,7 +47,7 @@ export function scanOptions<T>(y: Argv<T>) {
   return y
     .positional('path', { type: 'string', describe: 'directory to scan (default: the current directory)' })
     .option('file', { alias: 'f', type: 'string', describe: 'read an export (ncdu 1.x/2.x JSON, gdu JSON, ours; - for stdin; .gz ok) instead of scanning' })
-    .option('output', { alias: 'o', type: 'string', describe: 'write an ncdu-format export (- for stdout; a .gz name writes gzip)' })
+    .option('output', { alias: 'o', type: 'string', describe: 'write an ncdu-format export (- or /dev/stdout for stdout; a .gz name writes gzip; a device or FIFO is written in place, a link through)' })
     .option('json', { type: 'boolean', describe: 'print the summary as JSON' })
     .option('top', { type: 'number', default: 10, describe: 'how many of the largest directories and files to list' })
     .option('bytes', { alias: 'b', type: 'boolean', describe: 'exact byte counts instead of KiB/MiB/GiB' })
@@ -233,11 +234,11 @@ async function exportCommand(a: ScanArgs, started: number): Promise<number> {
   const elapsedMs = performance.now() - started;
   if (a.json) {
     const j = { ...totalsJson(root, t, incomplete, elapsedMs), output: a.output };
-    if (a.output === '-') process.stderr.write(JSON.stringify(j) + '\n');
+    if (isStdoutName(a.output!)) process.stderr.write(JSON.stringify(j) + '\n');
     else out(JSON.stringify(j, null, 2) + '\n');
-  } else if (a.output !== '-' && process.stderr.isTTY) {
+  } else if (!isStdoutName(a.output!) && process.stderr.isTTY) {
     process.stderr.write(
-      `wrote ${a.output}: ${count(t.entries)} entries, ${size(t.diskBytes, a.bytes)} on disk${incomplete ? ' (incomplete: interrupted)' : ''}\n`,
+      `wrote ${escapeName(a.output!)}: ${count(t.entries)} entries, ${size(t.diskBytes, a.bytes)} on disk${incomplete ? ' (incomplete: interrupted)' : ''}\n`,
     );
   }
   return incomplete ? 130 : 0;

@@ -1,0 +1,497 @@
+/**
+ * All file writing of the program, in one place, because it runs as root among files that others
+ * may have planted:
+ *
+ * - writeFileAtomic / openOutput: a named output. A regular file (or a new name) is written to a
+ *   temp file in its directory (created O_EXCL|O_NOFOLLOW, so a planted name cannot redirect it),
+ *   fsync'd, renamed over the name and the directory fsync'd. A character or block device, a FIFO
+ *   is written into in place (open, write, close: /dev/null stays /dev/null). A symbolic link stays
+ *   a link: what it points to is written (atomically when that is a regular file or missing).
+ *   A link or FIFO that another user planted in a directory others can write (/tmp) is refused,
+ *   as the kernel's protected_symlinks and protected_fifos would.
+ *   `-`, /dev/stdout, /dev/fd/1 and /proc/self/fd/1 are standard output. A socket is refused with
+ *   one line (open(2) cannot open one; connecting to it is not what -o means).
+ * - appendLine: an append that a crash, a full disk or a concurrent writer cannot turn into a
+ *   line glued onto the next one.
+ * - readFileNoFollow / openNoFollow: reads inside a private directory that never follow a link.
+ * - temp names that say who wrote them (pid, the process's start time, random), so that a later
+ *   writer removes the temp files of writers that died (kill -9) and never those of live ones.
+ *
+ * Errors are UserErrors of one line: "cannot write NAME: no space left on the device".
+ * (Every descriptor is close-on-exec: libuv's open adds O_CLOEXEC, Node has no constant for it.)
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { UserError } from './errors.js';
+import { escapeName } from './escape.js';
+
+const C = fs.constants;
+
+/** One line for a failed write or read: "no space left on the device" rather than ENOSPC. */
+export function writeErrorText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err?.code) {
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'ENOTDIR':
+      return 'not a directory';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ELOOP':
+      return 'is a symbolic link (not followed)';
+    case 'ENAMETOOLONG':
+      return 'file name too long';
+    case 'ENXIO':
+      return 'no such device or address';
+    case 'EEXIST':
+      return 'file exists';
+    default:
+      return (err?.message ?? String(e)).replace(/^[A-Z]+: /, '');
+  }
+}
+
+/** "cannot write NAME: reason" as a UserError (NAME escaped for the terminal). */
+function writeError(name: string, e: unknown): UserError {
+  return new UserError(`cannot write ${escapeName(name)}: ${writeErrorText(e)}`);
+}
+
+// ------------------------------------------------------------------------------------------ temp names
+
+/** Field 22 of /proc/PID/stat (clock ticks after boot): with the pid, names a process for good. */
+export function processStartTime(pid: number): string | null {
+  let s: string;
+  try {
+    s = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return null;
+  }
+  // "pid (comm) state ppid ...": comm may hold spaces and parentheses, the last ')' ends it
+  const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  const v = rest[22 - 3];
+  return v !== undefined && /^\d+$/.test(v) ? v : null;
+}
+
+let ownTag: string | null = null;
+/** `<pid>.<start time>` of this process ("0" when /proc is not there: never judged dead by start time). */
+function selfTag(): string {
+  ownTag ??= `${process.pid}.${processStartTime(process.pid) ?? '0'}`;
+  return ownTag;
+}
+
+/** The part of a temp name that comes from the destination's name (long names are hashed: NAME_MAX). */
+function tempStem(base: string): string {
+  return Buffer.byteLength(base) > 150 ? 'h' + crypto.createHash('sha1').update(base).digest('hex').slice(0, 16) : base;
+}
+
+const TEMP_RE = /^\.(.+)\.(\d+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+/** the names of earlier versions, `.<name>.<pid>.tmp`: judged by the pid alone */
+const OLD_TEMP_RE = /^\.(.+)\.(\d+)\.tmp$/;
+
+/** `<dir>/.<name>.<pid>.<start time>.<8 hex>.tmp`: a fresh temp name for `file`. */
+export function tempPath(file: string): string {
+  const rand = crypto.randomBytes(4).toString('hex');
+  return path.join(path.dirname(file), `.${tempStem(path.basename(file))}.${selfTag()}.${rand}.tmp`);
+}
+
+/** A temp name's parts: the destination's stem, the writer's pid and start time ('0': unknown); null when not a temp name. */
+function parseTemp(name: string): { stem: string; pid: number; start: string } | null {
+  const m = TEMP_RE.exec(name);
+  if (m) return { stem: m[1], pid: Number(m[2]), start: m[3] };
+  const o = OLD_TEMP_RE.exec(name);
+  return o ? { stem: o[1], pid: Number(o[2]), start: '0' } : null;
+}
+
+/** Is the writer of temp file `name` (a base name) gone? null: `name` is not one of our temp names. */
+export function tempWriterDead(name: string): boolean | null {
+  const t = parseTemp(name);
+  if (!t) return null;
+  const start = processStartTime(t.pid);
+  if (start === null) return true; // no such process
+  return t.start !== '0' && start !== t.start; // the pid was reused by another process
+}
+
+/**
+ * Remove the temp files in `dir` (of destination `base` only, when given) whose writer is dead:
+ * its pid is gone or now names a process that started at another time (earlier versions' names,
+ * `.<name>.<pid>.tmp`, by the pid alone). Only regular files owned by
+ * this effective user; a live writer's temp file is never touched (without /proc nothing is
+ * removed). Returns how many were removed; never throws. (Writers in another pid namespace sharing the directory are not seen: their temp
+ * files look dead.)
+ */
+export function cleanStaleTemps(dir: string, base?: string): number {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  if (processStartTime(process.pid) === null) return 0; // no /proc: no way to tell the living from the dead
+  const stem = base === undefined ? undefined : tempStem(base);
+  const euid = process.geteuid?.() ?? -1;
+  let removed = 0;
+  for (const name of names) {
+    const t = parseTemp(name);
+    if (!t || (stem !== undefined && t.stem !== stem) || !tempWriterDead(name)) continue;
+    const p = path.join(dir, name);
+    try {
+      const st = fs.lstatSync(p);
+      if (!st.isFile() || st.uid !== euid) continue;
+      fs.unlinkSync(p);
+      removed++;
+    } catch {
+      /* gone already, or not ours to remove */
+    }
+  }
+  return removed;
+}
+
+// ------------------------------------------------------------------------------------------ outputs
+
+/** Names that mean standard output. */
+export function isStdoutName(name: string): boolean {
+  return name === '-' || name === '/dev/stdout' || name === '/dev/fd/1' || name === '/proc/self/fd/1' || name === `/proc/${process.pid}/fd/1`;
+}
+
+export interface OutputOptions {
+  /** permissions of a new file (default 0o644; umask applies); a replaced file keeps its own */
+  mode?: number;
+  /** a symbolic link at the name is refused instead of followed (files in a private directory) */
+  noFollow?: boolean;
+  /**
+   * Always a temp file in the directory of `dest`; at commit, instead of the rename, claim(tmp)
+   * moves it into place and returns the final name (the store: never replace a snapshot).
+   */
+  claim?: (tmp: string) => string;
+}
+
+/** Where an output goes: standard output, a device or FIFO written in place, or a temp file renamed at commit. */
+export type OutputKind = 'stdout' | 'direct' | 'atomic';
+
+/**
+ * Was `p` (lstat `st`) planted by someone else? The kernel's protected_symlinks/protected_fifos
+ * rule: in a directory others can write, an object that belongs neither to us nor to the
+ * directory's owner. (We resolve links ourselves, so the kernel's own check never sees them.)
+ */
+function planted(p: string, st: fs.Stats): boolean {
+  const euid = process.geteuid?.() ?? -1;
+  if (st.uid === euid) return false;
+  let d: fs.Stats;
+  try {
+    d = fs.statSync(path.dirname(p));
+  } catch {
+    return false;
+  }
+  return (d.mode & 0o002) !== 0 && st.uid !== d.uid;
+}
+
+function plantedRefused(name: string, what: string, st: fs.Stats): UserError {
+  return new UserError(`cannot write ${escapeName(name)}: it is a ${what} of uid ${st.uid} in a directory others can write: refusing`);
+}
+
+/**
+ * Follow the chain of symbolic links from `p` to the first name that is not a link (which may not
+ * exist: a dangling link names the file to create). Refuses a link planted by another user
+ * (planted). Returns that name and its lstat (null: missing).
+ */
+function followLinks(name: string, p: string): { target: string; st: fs.Stats | null } {
+  for (let hops = 0; hops < 40; hops++) {
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(p);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { target: p, st: null };
+      throw e;
+    }
+    if (!st.isSymbolicLink()) return { target: p, st };
+    if (planted(p, st)) throw plantedRefused(name, 'symbolic link', st);
+    p = path.resolve(path.dirname(p), fs.readlinkSync(p));
+  }
+  throw Object.assign(new Error('too many levels of symbolic links'), { code: 'ELOOP' });
+}
+
+function socketRefused(name: string): UserError {
+  return new UserError(`cannot write ${escapeName(name)}: it is a socket (name a file, a device, a FIFO, or - for standard output)`);
+}
+
+/** A named output, open for writing. See openOutput. */
+export class Output {
+  private open = true;
+  private done = false;
+
+  /** @internal use openOutput */
+  constructor(
+    readonly name: string,
+    readonly fd: number,
+    readonly kind: OutputKind,
+    /** the file that receives the data (a link resolved), or '-' */
+    readonly target: string,
+    private readonly tmp: string | null,
+    private readonly claim?: (tmp: string) => string,
+  ) {}
+
+  /** Write all of `data` (waits on a full non-blocking pipe). Throws the errno error (EPIPE, ENOSPC...). */
+  write(data: Uint8Array): void {
+    let off = 0;
+    while (off < data.length) {
+      try {
+        off += fs.writeSync(this.fd, data, off, data.length - off);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Finish: fsync, close, and for a temp file the rename (or claim) and an fsync of the directory.
+   * Returns the final file name ('-' for standard output). On failure the temp file is removed and
+   * a UserError of one line thrown.
+   */
+  commit(): string {
+    if (this.done) throw new Error('output already finished');
+    this.done = true;
+    if (this.kind === 'stdout') return '-';
+    try {
+      fs.fsyncSync(this.fd);
+    } catch (e) {
+      // a FIFO or character device cannot be synced; a file that cannot is a failed write
+      const code = (e as NodeJS.ErrnoException).code;
+      if (this.kind === 'atomic' || (code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EROFS')) {
+        this.abort();
+        throw writeError(this.name, e);
+      }
+    }
+    let final = this.target;
+    try {
+      this.open = false;
+      fs.closeSync(this.fd);
+      if (this.tmp) {
+        if (this.claim) final = this.claim(this.tmp);
+        else fs.renameSync(this.tmp, this.target);
+      }
+    } catch (e) {
+      this.abort();
+      if (e instanceof UserError) throw e;
+      throw writeError(this.name, e);
+    }
+    if (this.tmp) syncDir(path.dirname(final));
+    return final;
+  }
+
+  /** Give up: close, remove the temp file; whatever was under the name before is untouched. Never throws. */
+  abort(): void {
+    this.done = true;
+    if (this.open && this.kind !== 'stdout') {
+      this.open = false;
+      try {
+        fs.closeSync(this.fd);
+      } catch {
+        /* nothing more to lose */
+      }
+    }
+    this.open = false;
+    if (this.tmp) {
+      try {
+        fs.unlinkSync(this.tmp);
+      } catch {
+        /* already renamed or gone */
+      }
+    }
+  }
+}
+
+/** fsync a directory (a rename survives a crash only then); some filesystems cannot: ignored. */
+export function syncDir(dir: string): void {
+  try {
+    const dfd = fs.openSync(dir, C.O_RDONLY | C.O_DIRECTORY);
+    try {
+      fs.fsyncSync(dfd);
+    } finally {
+      fs.closeSync(dfd);
+    }
+  } catch {
+    /* the file is complete either way */
+  }
+}
+
+function openDirect(name: string, p: string, follow: boolean): Output {
+  let fd: number;
+  try {
+    // blocks on a FIFO until a reader opens it, as the shell's > does
+    fd = fs.openSync(p, C.O_WRONLY | C.O_NOCTTY | (follow ? 0 : C.O_NOFOLLOW));
+  } catch (e) {
+    throw writeError(name, e);
+  }
+  const st = fs.fstatSync(fd);
+  if (st.isFile() || st.isDirectory()) {
+    // replaced by a file between the look and the open: never write into a file in place
+    fs.closeSync(fd);
+    throw new UserError(`cannot write ${escapeName(name)}: it changed while being opened`);
+  }
+  return new Output(name, fd, 'direct', p, null);
+}
+
+function openAtomic(name: string, target: string, mode: number, keepMode: number | null, claim?: (tmp: string) => string): Output {
+  cleanStaleTemps(path.dirname(target), claim ? undefined : path.basename(target));
+  const tmp = tempPath(target);
+  let fd: number;
+  try {
+    fd = fs.openSync(tmp, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, mode);
+  } catch (e) {
+    throw writeError(name, e);
+  }
+  if (keepMode !== null) {
+    try {
+      fs.fchmodSync(fd, keepMode);
+    } catch {
+      /* the new file keeps the default mode */
+    }
+  }
+  return new Output(name, fd, 'atomic', target, tmp, claim);
+}
+
+/**
+ * Open `dest` for writing (see the module comment for what each kind of name gets). `dest` is
+ * resolved against the current directory now. Throws a UserError of one line: a directory, a
+ * socket, a link with noFollow, a directory that cannot be written.
+ */
+export function openOutput(dest: string, opts: OutputOptions = {}): Output {
+  const mode = opts.mode ?? 0o644;
+  if (isStdoutName(dest)) return new Output(dest, 1, 'stdout', '-', null);
+  const abs = path.resolve(dest);
+  if (opts.claim) return openAtomic(dest, abs, mode, null, opts.claim);
+  let st: fs.Stats | null = null;
+  try {
+    st = fs.lstatSync(abs);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw writeError(dest, e);
+  }
+  if (!st) return openAtomic(dest, abs, mode, null);
+  if (st.isSymbolicLink()) {
+    if (opts.noFollow) throw new UserError(`cannot write ${escapeName(dest)}: it is a symbolic link (refusing to follow it)`);
+    let end: { target: string; st: fs.Stats | null };
+    let to: fs.Stats | null = null;
+    try {
+      end = followLinks(dest, abs);
+      to = fs.statSync(abs);
+    } catch (e) {
+      if (e instanceof UserError) throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw writeError(dest, e);
+      end ??= { target: abs, st: null };
+    }
+    if (to && to.isDirectory()) throw writeError(dest, { code: 'EISDIR' });
+    if (to && to.isSocket()) throw socketRefused(dest);
+    if (to && !to.isFile()) {
+      if (to.isFIFO() && end.st && planted(end.target, end.st)) throw plantedRefused(dest, 'FIFO', end.st);
+      // a device or FIFO (also /dev/stderr, /proc/self/fd/N of a pipe): opened through the link
+      return openDirect(dest, abs, true);
+    }
+    return openAtomic(dest, end.target, mode, to ? to.mode & 0o777 : null);
+  }
+  if (st.isFile()) return openAtomic(dest, abs, mode, st.mode & 0o777); // its permissions, never set-id bits
+  if (st.isDirectory()) throw writeError(dest, { code: 'EISDIR' });
+  if (st.isSocket()) throw socketRefused(dest);
+  if (st.isFIFO() && planted(abs, st)) throw plantedRefused(dest, 'FIFO', st);
+  return openDirect(dest, abs, false); // character or block device, FIFO
+}
+
+/**
+ * Write `data` to `file` as openOutput does (atomically for a regular file; in place for a device
+ * or FIFO; through a link; stdout for '-'). Throws a UserError of one line; a failed write leaves
+ * what was under the name before untouched and no temp file behind.
+ */
+export function writeFileAtomic(file: string, data: string | Uint8Array, opts: OutputOptions | number = {}): void {
+  const o = openOutput(file, typeof opts === 'number' ? { mode: opts } : opts);
+  try {
+    o.write(typeof data === 'string' ? Buffer.from(data) : data);
+  } catch (e) {
+    o.abort();
+    if ((e as NodeJS.ErrnoException).code === 'EPIPE') throw new UserError('output closed (broken pipe)');
+    throw writeError(file, e);
+  }
+  o.commit();
+}
+
+// ------------------------------------------------------------------------------------------ reads
+
+/**
+ * Open `file` for reading without following a symbolic link at its last component and without
+ * blocking on a FIFO; it must be a regular file. Throws the errno error (ELOOP for a link) or an
+ * Error with code EINVAL "not a regular file".
+ */
+export function openNoFollow(file: string): number {
+  const fd = fs.openSync(file, C.O_RDONLY | C.O_NOFOLLOW | C.O_NONBLOCK);
+  let ok = false;
+  try {
+    ok = fs.fstatSync(fd).isFile();
+  } finally {
+    if (!ok) fs.closeSync(fd);
+  }
+  if (!ok) throw Object.assign(new Error('not a regular file'), { code: 'EINVAL' });
+  return fd;
+}
+
+/** The contents of a regular file, never through a symbolic link (see openNoFollow). */
+export function readFileNoFollow(file: string): Buffer {
+  const fd = openNoFollow(file);
+  try {
+    return fs.readFileSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+// ------------------------------------------------------------------------------------------ appends
+
+/**
+ * Append `text` (whole lines, ending in '\n') to `file` in a private directory: opened
+ * O_APPEND|O_NOFOLLOW (a link is refused), created with `mode`, written with ONE write(2) so
+ * concurrent appenders never interleave. When the file does not end in '\n' (an earlier append
+ * torn by a crash), a '\n' goes first, so the torn line stays alone and never glues onto this one.
+ * A short or failed write is cut off again (ftruncate to the size before, unless another writer
+ * appended meanwhile), so the file stays whole lines. Throws the errno error (ELOOP: a link).
+ */
+export function appendLines(file: string, text: string, mode = 0o600): void {
+  const fd = fs.openSync(file, C.O_RDWR | C.O_APPEND | C.O_CREAT | C.O_NOFOLLOW | C.O_NONBLOCK, mode);
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EINVAL' });
+    const before = st.size;
+    let prefix = '';
+    if (before > 0) {
+      const last = Buffer.alloc(1);
+      if (fs.readSync(fd, last, 0, 1, before - 1) === 1 && last[0] !== 0x0a) prefix = '\n';
+    }
+    const buf = Buffer.from(prefix + text);
+    let n = 0;
+    let err: unknown = null;
+    try {
+      n = fs.writeSync(fd, buf);
+    } catch (e) {
+      err = e;
+    }
+    if (n === buf.length) return;
+    // torn: take our part back out when it is the last thing in the file
+    try {
+      if (fs.fstatSync(fd).size === before + n) fs.ftruncateSync(fd, before);
+    } catch {
+      /* the reader skips a torn line */
+    }
+    throw err ?? Object.assign(new Error('no space left on the device'), { code: 'ENOSPC' });
+  } finally {
+    fs.closeSync(fd);
+  }
+}
