@@ -23,6 +23,9 @@ import { importExport, ImportError, LIMITS } from '../src/import/ncdu-reader.js'
 import { Tree } from '../src/tree/tree.js';
 import { HISTORY_LIMITS } from '../src/forecast/history.js';
 import { rng } from '../src/forecast/synth.js';
+import { RULES_MAX } from '../src/owners/kinds.js';
+import { loadUserNames, PASSWD_MAX } from '../src/owners/users.js';
+import { FileTooLargeError, readFileCapped, readLinesSync } from '../src/util/read.js';
 import { makeTmp, rmrf, writeSized } from './helpers/fs.js';
 import { makeHostileTree } from './helpers/hostile.js';
 import { CLI, assertOneLineError, have, isRoot, run, runCliOk, type RunResult } from './helpers/run.js';
@@ -404,5 +407,41 @@ describe('--history: bounded lines, a slow pipe', { skip: !have('/usr/bin/time')
     const j = JSON.parse(r.stdout) as { samplesUsed: number; usedBytes: number };
     assert.deepEqual([j.samplesUsed, j.usedBytes], [3, 300], 'the samples around the long line were read');
     assert.ok(r.rssKiB < RSS_BOUND_KIB, `peak RSS ${r.rssKiB} KiB`);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// other files read whole: capped
+
+describe('files read whole are capped', () => {
+  it('readFileCapped: max bytes read, one more is FileTooLargeError; readLinesSync skips a long line unkept', () => {
+    const f = path.join(tmp, 'capped');
+    fs.writeFileSync(f, 'x'.repeat(100_000));
+    assert.equal(readFileCapped(f, 100_000, 'utf8').length, 100_000);
+    assert.throws(() => readFileCapped(f, 99_999), (e: unknown) => e instanceof FileTooLargeError && e.code === 'EFBIG');
+    fs.writeFileSync(f, `a\n${'y'.repeat(70_000)}\nb`);
+    const got: (string | null)[] = [];
+    readLinesSync(f, { maxLine: 65_536, tooLong: 'skip', chunk: 4096 }, (l) => got.push(l));
+    assert.deepEqual(got, ['a', null, 'b']);
+    assert.throws(() => readLinesSync(f, { maxLine: 65_536 }, () => {}), /line 2 is longer than 65536 bytes \(at byte 2\)/);
+  });
+
+  it('a passwd file over its limit is not read (a sparse 100 MiB file)', () => {
+    const f = path.join(tmp, 'passwd');
+    fs.writeFileSync(f, 'root:x:0:0::/root:/bin/sh\n');
+    assert.equal(loadUserNames(f).get(0), 'root');
+    fs.truncateSync(f, PASSWD_MAX + 1);
+    assert.equal(loadUserNames(f).size, 0);
+  });
+
+  it('owners --rules on a zero device: one line, flat memory', { skip: (!isRoot() || !have('/usr/bin/time')) && 'needs root (mknod) and /usr/bin/time' }, () => {
+    const dev = path.join(tmp, 'zero-rules');
+    fs.rmSync(dev, { force: true });
+    assert.equal(run('mknod', [dev, 'c', '1', '5']).code, 0);
+    const dir = path.join(tmp, 'tree', 'sub');
+    const r = measured(`${q(process.execPath)} ${q(CLI)} owners ${q(dir)} --rules ${q(dev)} --sample-ms 0`);
+    assert.match(assertOneLineError(r, 1), new RegExp(`rules file .*: larger than ${RULES_MAX} bytes`));
+    assert.ok(r.rssKiB < RSS_BOUND_KIB, `peak RSS ${r.rssKiB} KiB`);
+    fs.rmSync(dev);
   });
 });

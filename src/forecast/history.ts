@@ -5,7 +5,7 @@
  * and CRLF line ends are accepted. Pure: text (or lines) in, points out.
  *
  * Limits (HISTORY_LIMITS), so that a file or pipe that never ends stops with one line: a line is
- * at most 4 KiB (a sample line is under 100 bytes; the reader enforces it, see util/lines.ts), and a
+ * at most 4 KiB (a sample line is under 100 bytes; the reader enforces it, see util/read.ts), and a
  * history at most 1,000,000 samples (a sample a minute for two years; thin a longer one).
  */
 import type { Point } from './types.js';

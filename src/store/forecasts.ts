@@ -12,7 +12,7 @@ import { volumeOf } from '../owners/reconcile.js';
 import type { VolumeForecast } from '../report/forecast.js';
 import { escapeName } from '../util/escape.js';
 import { UserError } from '../util/errors.js';
-import { LineTooLongError, readLinesSync } from '../util/lines.js';
+import { LineTooLongError, readLinesSync } from '../util/read.js';
 
 export interface SourceArgs {
   volume?: string;

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../util/errors.js';
-import { readLinesSync } from '../util/lines.js';
+import { readLinesSync } from '../util/read.js';
 import { ensureDir, writeErrorText } from './store.js';
 
 /** A volume and its statfs figures (what a snapshot records of its volume too). */

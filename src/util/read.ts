@@ -1,10 +1,16 @@
 /**
- * Reading a text file, or stdin, a line at a time with bounded memory: a line may be at most
- * `maxLine` bytes (without its '\n'), so /dev/zero, a file of one 10 GB line or a pipe that never
- * sends a newline cannot grow memory; only the current line is held. Synchronous (callers are
- * synchronous), and a non-blocking stdin (O_NONBLOCK set by whoever shares the pipe, where a plain
- * readFileSync(0) fails with EAGAIN, "resource temporarily unavailable") is waited on: a slow pipe
- * is read as it comes.
+ * Reading files with bounded memory.
+ *
+ * readLinesSync: a text file, or stdin, a line at a time: a line may be at most `maxLine` bytes
+ * (without its '\n'), so /dev/zero, a file of one 10 GB line or a pipe that never sends a newline
+ * cannot grow memory; only the current line is held. Synchronous (callers are synchronous), and a
+ * non-blocking stdin (O_NONBLOCK set by whoever shares the pipe, where a plain readFileSync(0)
+ * fails with EAGAIN, "resource temporarily unavailable") is waited on: a slow pipe is read as it
+ * comes.
+ *
+ * readFileCapped: a whole small file (a config, a unit file, a JSON state file) that may be at most
+ * `max` bytes: a bigger one (or a device that never ends) fails with FileTooLargeError after
+ * reading max + 1 bytes, never more.
  */
 import fs from 'node:fs';
 
@@ -115,5 +121,46 @@ export function readLinesSync(
     if (over || partLen > 0) emit(Buffer.alloc(0), 0, 0);
   } finally {
     if (fd !== 0) fs.closeSync(fd);
+  }
+}
+
+/** A file over readFileCapped's limit. */
+export class FileTooLargeError extends Error {
+  readonly code = 'EFBIG';
+  constructor(
+    readonly file: string,
+    readonly max: number,
+  ) {
+    super(`larger than ${max} bytes`);
+    this.name = 'FileTooLargeError';
+  }
+}
+
+/**
+ * The contents of `file` (UTF-8 text with `encoding` 'utf8', else the bytes), which must be at most
+ * `max` bytes. Errors: the fs errors of open/read, FileTooLargeError.
+ */
+export function readFileCapped(file: string, max: number): Buffer;
+export function readFileCapped(file: string, max: number, encoding: 'utf8'): string;
+export function readFileCapped(file: string, max: number, encoding?: 'utf8'): Buffer | string {
+  const fd = fs.openSync(file, 'r');
+  try {
+    let buf = Buffer.allocUnsafe(Math.min(max + 1, 64 * 1024));
+    let len = 0;
+    for (;;) {
+      if (len === buf.length) {
+        if (len > max) throw new FileTooLargeError(file, max);
+        const nb = Buffer.allocUnsafe(Math.min(max + 1, buf.length * 2));
+        buf.copy(nb, 0, 0, len);
+        buf = nb;
+      }
+      const n = readWaiting(fd, buf.subarray(len));
+      if (n === 0) break;
+      len += n;
+    }
+    if (len > max) throw new FileTooLargeError(file, max);
+    return encoding ? buf.toString('utf8', 0, len) : buf.subarray(0, len);
+  } finally {
+    fs.closeSync(fd);
   }
 }
