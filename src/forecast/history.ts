@@ -2,7 +2,11 @@
  * A volume's usage history as CSV text: `timestamp,used_bytes,size_bytes`, one sample a line.
  * Timestamps are ISO 8601 (`2026-01-31T00:00:24Z`) or unix seconds (`1769817624`, fractions allowed;
  * a number of 1e12 or more is taken as unix milliseconds). A header line is optional, blank lines
- * and CRLF line ends are accepted. Pure: text in, points out.
+ * and CRLF line ends are accepted. Pure: text (or lines) in, points out.
+ *
+ * Limits (HISTORY_LIMITS), so that a file or pipe that never ends stops with one line: a line is
+ * at most 4 KiB (a sample line is under 100 bytes; the reader enforces it, see util/read.ts), and a
+ * history at most 1,000,000 samples (a sample a minute for two years; thin a longer one).
  */
 import type { Point } from './types.js';
 
@@ -47,22 +51,30 @@ function parseBytes(field: string): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-/** Parse the whole text; throws HistoryParseError on the first bad line. Points come out sorted by time. */
-export function parseHistoryCsv(text: string): Point[] {
-  const points: Point[] = [];
-  const lines = text.split('\n');
-  let seenContent = false;
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!.replace(/\r$/, '');
-    const line = raw.trim();
-    const no = i + 1;
-    if (line === '' || line.startsWith('#')) continue;
-    const first = !seenContent;
-    seenContent = true;
+export const HISTORY_LIMITS = {
+  /** the longest line, in bytes */
+  line: 4096,
+  /** the most samples */
+  samples: 1_000_000,
+} as const;
+
+/**
+ * A history read a line at a time: line(text, no) for each line (1-based numbers), then points().
+ * line() throws HistoryParseError on a bad line, or on more than HISTORY_LIMITS.samples samples.
+ */
+export class HistoryCsvParser {
+  private readonly pts: Point[] = [];
+  private seenContent = false;
+
+  line(text: string, no: number): void {
+    const line = text.replace(/\r$/, '').trim();
+    if (line === '' || line.startsWith('#')) return;
+    const first = !this.seenContent;
+    this.seenContent = true;
     const cols = line.split(',');
     if (first && /^[\s"]*[a-z_]/i.test(cols[0]!) && parseTimestamp(cols[0]!) === null) {
       // a header line (e.g. timestamp,used_bytes,size_bytes)
-      continue;
+      return;
     }
     if (cols.length !== 3) {
       throw new HistoryParseError(no, `expected 3 fields (timestamp,used_bytes,size_bytes), found ${cols.length}`);
@@ -75,8 +87,27 @@ export function parseHistoryCsv(text: string): Point[] {
     if (size === null || size <= 0) {
       throw new HistoryParseError(no, `bad size_bytes ${JSON.stringify(unquote(cols[2]!).slice(0, 40))} (a positive number)`);
     }
-    points.push({ t, used, size });
+    if (this.pts.length >= HISTORY_LIMITS.samples) {
+      throw new HistoryParseError(no, `more than ${HISTORY_LIMITS.samples} samples (thin the history, e.g. one a minute)`);
+    }
+    this.pts.push({ t, used, size });
   }
+
+  /** The samples so far, sorted by time. */
+  points(): Point[] {
+    return sortedByTime(this.pts);
+  }
+}
+
+/** Parse the whole text; throws HistoryParseError on the first bad line. Points come out sorted by time. */
+export function parseHistoryCsv(text: string): Point[] {
+  const p = new HistoryCsvParser();
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) p.line(lines[i]!, i + 1);
+  return p.points();
+}
+
+function sortedByTime(points: Point[]): Point[] {
   // Stable sort: out-of-order lines (merged files) are tolerated.
   let sorted = true;
   for (let i = 1; i < points.length; i++) if (points[i]!.t < points[i - 1]!.t) sorted = false;

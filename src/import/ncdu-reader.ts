@@ -15,11 +15,58 @@
  * a chunk boundary is carried over and lexed again once more data arrived. To keep that linear even
  * for a pathological multi-megabyte token, the carry is only re-lexed once at least as many new
  * bytes as it holds have arrived.
+ *
+ * Bounded memory (LIMITS): an input may be hostile, truncated, a gzip bomb or a stream that never
+ * ends, so no single token may grow without bound. Each limit is checked by the lexer as the token
+ * is read (exactly, whatever the chunking: a token over its limit fails the same way from a file,
+ * a pipe or a gzip), and a token over its limit is an ImportError naming it and the byte offset
+ * where it starts:
+ *  - an entry's name: 4 KiB decoded (a file name is at most 255 bytes on Linux, the root's name is a
+ *    path, at most PATH_MAX = 4096);
+ *  - an object key: 4 KiB decoded;
+ *  - any other string (metadata values, values of unknown keys): 1 MiB decoded;
+ *  - a string that is skipped rather than decoded: 6 times its limit in raw bytes (the longest
+ *    encoding of an acceptable value: every byte as a \u00XX escape);
+ *  - a number: 1 KiB of characters (2^64 has 20 digits);
+ *  - a run of whitespace between two tokens: 1 MiB (so endless whitespace ends too);
+ *  - nesting of arrays and objects in the metadata: 256 levels (no recursion here, but consumers
+ *    of the metadata recurse); in a skipped value (of an unknown key, an extra top-level element):
+ *    65536 levels (8 bytes each);
+ *  - the metadata object as a whole: 4 MiB of input (as the snapshot head reader, store/snapshots).
+ * The carried-over token then holds at most about twice its limit (plus one chunk). The directory
+ * tree itself is data, not a token: an export of many entries, or of very deep directories, takes
+ * memory in proportion (in the sink), as any export of that size would; it is not capped here.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { Readable, pipeline } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { EntryType, Excluded, emptyEntry, type Entry, type Sink, type SourceInfo } from '../model/entry.js';
+
+/**
+ * The limits on one token of the input, in bytes (see the module header). Exceeding one is an
+ * ImportError ("... longer than N bytes at byte OFFSET").
+ */
+export const LIMITS = {
+  /** an entry's name, decoded */
+  name: 4096,
+  /** an object key, decoded */
+  key: 4096,
+  /** any other string, decoded */
+  string: 1 << 20,
+  /** a number, in characters */
+  number: 1024,
+  /** a run of whitespace between tokens */
+  whitespace: 1 << 20,
+  /** nesting depth of arrays and objects in the metadata (which is kept, and its consumers recurse) */
+  nesting: 256,
+  /** nesting depth of arrays and objects in a value that is skipped (unknown keys, extra elements) */
+  skippedNesting: 1 << 16,
+  /** the metadata object, in input bytes */
+  metadata: 4 << 20,
+} as const;
+
+/** a skipped (not decoded) string may take this many raw bytes per decoded byte of its limit */
+const RAW_PER_BYTE = 6;
 
 export class ImportError extends Error {
   constructor(
@@ -81,8 +128,7 @@ export async function importExport(
     }
   };
 
-  let gunzip: ReturnType<typeof createGunzip> | undefined;
-  let src: Readable | undefined;
+  let inflated: AsyncGenerator<Buffer> | undefined;
   try {
     // Sniff the first bytes for the gzip magic (the first chunk of a stream may be tiny).
     const head: Uint8Array[] = [];
@@ -112,15 +158,11 @@ export async function importExport(
         if (ended) return;
         for (let c = await nextRaw(); c !== null; c = await nextRaw()) yield c;
       }
-      src = Readable.from(compressed(), { objectMode: false });
-      gunzip = createGunzip();
-      // Errors of either stream surface through the gunzip iterator below.
-      pipeline(src, gunzip, () => {});
-      const it = gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+      inflated = gunzipStream(compressed());
       for (;;) {
         let r: IteratorResult<Buffer>;
         try {
-          r = await it.next();
+          r = await inflated.next();
         } catch (err) {
           if (err instanceof ImportError) throw err;
           throw gzipError(err, parser.total);
@@ -134,8 +176,7 @@ export async function importExport(
     await sink.finish(info);
     return info;
   } finally {
-    gunzip?.destroy();
-    src?.destroy();
+    await inflated?.return(undefined);
     // Stop reading a stream we opened (which closes its file handle). A caller's stream is released
     // through its iterator (which destroys it: it cannot be read further anyway); stdin is left be.
     if (fh) {
@@ -143,6 +184,82 @@ export async function importExport(
     } else if (stream !== process.stdin) {
       await raw.return?.().catch(() => undefined);
     }
+  }
+}
+
+/** compressed bytes per zlib call */
+const GZ_PIECE = 16 * 1024;
+
+/**
+ * Gunzips `compressed` (also multi-member) with bounded memory and deterministic error offsets.
+ * The compressed bytes are re-cut into GZ_PIECE-byte pieces at fixed offsets, so zlib makes the same
+ * calls whatever the source's chunking, and every output of the calls before a failing one is
+ * yielded before the error is thrown: a corrupt or truncated gzip fails after the same decompressed
+ * byte from a file, a pipe or a caller's stream. A piece is written only when the previous one's
+ * output has been taken, so at most one piece's output (GZ_PIECE times deflate's 1032:1, 16.5 MiB)
+ * waits: a gzip bomb inflates only as fast as it is parsed. Throws zlib's errors.
+ */
+async function* gunzipStream(compressed: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
+  const gz = createGunzip();
+  const out: Buffer[] = [];
+  let failed: unknown = null;
+  let ended = false;
+  let wake: (() => void) | null = null;
+  const poke = (): void => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const sleep = (): Promise<void> => new Promise<void>((r) => (wake = r));
+  gz.on('data', (b: Buffer) => {
+    out.push(b);
+    poke();
+  });
+  gz.on('error', (e) => {
+    failed ??= e;
+    poke();
+  });
+  gz.on('end', () => {
+    ended = true;
+    poke();
+  });
+  /** write one piece (null: the end), yielding its output until it is all out, or the error */
+  async function* put(piece: Buffer | null): AsyncGenerator<Buffer> {
+    let done = false;
+    if (piece === null) gz.end();
+    else {
+      gz.write(piece, () => {
+        done = true;
+        poke();
+      });
+    }
+    for (;;) {
+      while (out.length > 0) yield out.shift()!;
+      if (failed !== null) throw failed;
+      // (output pushed before the write's callback may still sit in the readable buffer)
+      if (piece === null ? ended : done && gz.readableLength === 0) return;
+      await sleep();
+    }
+  }
+  try {
+    const piece = Buffer.allocUnsafe(GZ_PIECE);
+    let fill = 0;
+    for await (const c of compressed) {
+      for (let p = 0; p < c.length; ) {
+        const n = Math.min(GZ_PIECE - fill, c.length - p);
+        piece.set(c.subarray(p, p + n), fill);
+        fill += n;
+        p += n;
+        if (fill === GZ_PIECE) {
+          yield* put(Buffer.from(piece)); // a copy: zlib holds on to what it is given
+          fill = 0;
+        }
+      }
+    }
+    if (fill > 0) yield* put(Buffer.from(piece.subarray(0, fill)));
+    yield* put(null);
+  } finally {
+    gz.destroy();
   }
 }
 
@@ -258,6 +375,8 @@ class Parser {
   private carry: Buffer | null = null;
   private pend: Uint8Array[] = [];
   private pendLen = 0;
+  /** length of the whitespace the input so far ends with (it may go on in the next chunk) */
+  private wsRun = 0;
 
   private state = S.TopOpen;
 
@@ -292,6 +411,8 @@ class Parser {
   private gVals: unknown[] = [];
   private gKeys: string[] = [];
   private gKey = '';
+  /** offset of the metadata object's '{' */
+  private metaStart = 0;
 
   // metadata
   private meta: Record<string, unknown> = {};
@@ -372,8 +493,18 @@ class Parser {
     this.pendLen = 0;
   }
 
+  private metaTooLarge(): never {
+    const off = this.metaStart;
+    throw new ImportError(`corrupt export: the metadata object ${this.at(off)} is longer than ${LIMITS.metadata} bytes`, off);
+  }
+
+  private tooMuchWhitespace(off: number): never {
+    throw new ImportError(`corrupt export: more than ${LIMITS.whitespace} bytes of whitespace ${this.at(off)}`, off);
+  }
+
   /** The token starting at i is incomplete: keep it for the next chunk. */
   private saveCarry(i: number): void {
+    this.wsRun = 0;
     this.carry = Buffer.from(this.buf.subarray(i)); // a copy: the source may reuse its buffers
     this.base += i;
     this.buf = EMPTY;
@@ -403,14 +534,21 @@ class Parser {
     let i = start;
     for (;;) {
       let c = 0;
+      const ws = i;
       while (i < n) {
         c = buf[i];
         if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
         else break;
       }
-      if (i >= n) {
-        this.buf = EMPTY;
-        return;
+      if (i > ws || i >= n) {
+        // a run of whitespace: with what an earlier chunk ended with when it starts this one
+        const runLen = i - ws + (ws === 0 ? this.wsRun : 0);
+        if (runLen > LIMITS.whitespace) this.tooMuchWhitespace(this.base + i - runLen);
+        if (i >= n) {
+          this.wsRun = runLen;
+          this.buf = EMPTY;
+          return;
+        }
       }
       switch (this.state) {
         case S.ObjFirst:
@@ -470,6 +608,7 @@ class Parser {
         // ---- generic values
         case S.GArrFirst:
         case S.GValue: {
+          if (this.gBuild && this.base + i - this.metaStart > LIMITS.metadata) this.metaTooLarge();
           if (c === 0x5d && this.state === S.GArrFirst) {
             i++;
             this.gClose();
@@ -477,6 +616,11 @@ class Parser {
           }
           if (c === 0x5b || c === 0x7b) {
             const obj = c === 0x7b;
+            const maxDepth = this.gBuild ? LIMITS.nesting : LIMITS.skippedNesting;
+            if (this.gStack.length >= maxDepth) {
+              const off = this.base + i;
+              throw new ImportError(`corrupt export: arrays and objects nested deeper than ${maxDepth} levels ${this.at(off)}`, off);
+            }
             this.gStack.push(obj ? 1 : 0);
             if (this.gBuild) this.gVals.push(obj ? {} : []), this.gKeys.push(this.gKey);
             this.state = obj ? S.GObjFirst : S.GArrFirst;
@@ -486,7 +630,7 @@ class Parser {
           let e: number;
           let v: unknown = undefined;
           if (c === 0x22) {
-            e = this.lexString(buf, i, n, this.gBuild);
+            e = this.lexString(buf, i, n, this.gBuild, LIMITS.string, 'a string');
             if (e >= 0 && this.gBuild) v = this.td.decode(this.sbuf.subarray(0, this.slen));
           } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
             e = this.lexNumber(buf, i, n);
@@ -502,13 +646,14 @@ class Parser {
         }
         case S.GObjFirst:
         case S.GObjKey: {
+          if (this.gBuild && this.base + i - this.metaStart > LIMITS.metadata) this.metaTooLarge();
           if (c === 0x7d && this.state === S.GObjFirst) {
             i++;
             this.gClose();
             break;
           }
           if (c !== 0x22) this.syntax(i, this.state === S.GObjFirst ? 'a key or \'}\'' : 'a key');
-          const e = this.lexString(buf, i, n, this.gBuild);
+          const e = this.lexString(buf, i, n, this.gBuild, LIMITS.key, 'a key');
           if (e < 0) return this.saveCarry(i);
           if (this.gBuild) this.gKey = this.td.decode(this.sbuf.subarray(0, this.slen));
           i = e;
@@ -600,6 +745,7 @@ class Parser {
         case S.Meta:
           if (c !== 0x7b) this.notExport(this.base + i, `expected the metadata object, found ${describeByte(c)}`);
           this.gBuild = true;
+          this.metaStart = this.base + i;
           this.gKey = '';
           this.gReturn = S.AfterMeta;
           this.state = S.GValue;
@@ -752,37 +898,43 @@ class Parser {
   private objPairs(buf: Buffer, i: number, n: number): number {
     for (;;) {
       const keyStart = i;
-      let j = this.lexString(buf, i, n, true);
+      let j = this.lexString(buf, i, n, true, LIMITS.key, 'a key');
       if (j < 0) return this.carryPair(keyStart);
       this.key = matchKey(this.sbuf, this.slen);
       let c = 0;
+      let ws = j;
       while (j < n && ((c = buf[j]) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) j++;
+      if (j - ws > LIMITS.whitespace) this.tooMuchWhitespace(this.base + ws);
       if (j >= n) return this.carryPair(keyStart);
       if (c !== 0x3a) this.syntax(j, '\':\'');
-      j++;
+      ws = ++j;
       while (j < n && ((c = buf[j]) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) j++;
+      if (j - ws > LIMITS.whitespace) this.tooMuchWhitespace(this.base + ws);
       if (j >= n) return this.carryPair(keyStart);
       const e = this.infoValue(buf, j, n, c);
       if (e === -1) return this.carryPair(keyStart);
       if (e === -2) return j; // a container for an unknown key: the generic parser takes over
-      // after the value: ',' and the next key, or '}'
+      // after the value: ',' and the next key, or '}' (whitespace that ends the chunk is left to
+      // run(), which keeps count of a run across chunks)
       i = e;
       while (i < n && ((c = buf[i]) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) i++;
       if (i >= n) {
         this.state = S.ObjNext;
-        return i;
+        return e;
       }
+      if (i - e > LIMITS.whitespace) this.tooMuchWhitespace(this.base + e);
       if (c === 0x7d) {
         this.endInfo();
         return i + 1;
       }
       if (c !== 0x2c) this.syntax(i, '\',\' or \'}\'');
-      i++;
+      const afterComma = ++i;
       while (i < n && ((c = buf[i]) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) i++;
       if (i >= n || c !== 0x22) {
         this.state = S.ObjKey;
-        return i;
+        return afterComma;
       }
+      if (i - afterComma > LIMITS.whitespace) this.tooMuchWhitespace(this.base + afterComma);
     }
   }
 
@@ -802,14 +954,14 @@ class Parser {
     if (c === 0x22) {
       if (k === K.Name || k === K.Excluded) {
         if (k === K.Excluded) {
-          const end = this.lexString(buf, i, n, true);
+          const end = this.lexString(buf, i, n, true, LIMITS.string, 'a string');
           if (end >= 0) e.excluded = matchExcluded(this.sbuf, this.slen);
           return end;
         }
         // decode straight into nameBuf (lexString decodes into sbuf and may grow it)
         const scratch = this.sbuf;
         this.sbuf = this.nameBuf;
-        const end = this.lexString(buf, i, n, true);
+        const end = this.lexString(buf, i, n, true, LIMITS.name, 'a name');
         const nb = this.sbuf;
         this.sbuf = scratch;
         if (nb !== this.nameBuf) {
@@ -823,7 +975,7 @@ class Parser {
         this.hasName = true;
         return end;
       }
-      if (k === K.Unknown || k === K.Items) return this.lexString(buf, i, n, false);
+      if (k === K.Unknown || k === K.Items) return this.lexString(buf, i, n, false, LIMITS.string, 'a string');
       this.badValue(i, k, k >= K.Asize ? 'a non-negative number' : 'true or false');
     }
     if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
@@ -924,12 +1076,22 @@ class Parser {
 
   // ---- lexers: return the end index (after the token), or -1 when the token is incomplete
 
-  /** A string starting at the '"' at i; when decode, its value goes to sbuf[0..slen). */
-  private lexString(buf: Uint8Array, i: number, n: number, decode: boolean): number {
+  /**
+   * A string starting at the '"' at i; when decode, its value goes to sbuf[0..slen). `cap`: the
+   * longest value in bytes (decoded; a skipped string: RAW_PER_BYTE times that between the quotes);
+   * `what` names the token in the error when it is longer.
+   */
+  private lexString(buf: Uint8Array, i: number, n: number, decode: boolean, cap: number, what: string): number {
     let j = i + 1;
     if (!decode) {
+      // the closing quote may be at i + 1 + rawCap at the latest
+      const lim = i + 2 + cap * RAW_PER_BYTE;
+      const stop = lim < n ? lim : n;
       for (;;) {
-        if (j >= n) return -1;
+        if (j >= stop) {
+          if (stop === n) return -1;
+          this.tooLong(i, what, cap);
+        }
         const c = buf[j];
         if (c === 0x22) return j + 1;
         if (c === 0x5c) {
@@ -949,13 +1111,18 @@ class Parser {
     }
     let sb = this.sbuf;
     let o = 0;
+    // a decoded character takes at most 4 bytes: o may be up to `room` before one is written
+    let room = (sb.length < cap + 4 ? sb.length : cap + 4) - 4;
     for (;;) {
       if (j >= n) return -1;
       const c = buf[j];
-      if (o + 4 > sb.length) {
-        const nb = new Uint8Array(sb.length * 2);
+      if (o > room) {
+        // the buffer grows (checked here, not per byte), or the value is over its limit
+        if (o > cap) this.tooLong(i, what, cap);
+        const nb = new Uint8Array(Math.min(sb.length * 2, cap + 4));
         nb.set(sb);
         this.sbuf = sb = nb;
+        room = nb.length - 4;
       }
       if (c === 0x22) {
         this.slen = o;
@@ -1015,6 +1182,12 @@ class Parser {
     }
   }
 
+  /** The token starting at buf[i] is longer than its limit. */
+  private tooLong(i: number, what: string, cap: number): never {
+    const off = this.base + i;
+    throw new ImportError(`corrupt export: ${what} longer than ${cap} bytes ${this.at(off)}`, off);
+  }
+
   private badEscape(j: number): never {
     const off = this.base + j;
     throw new ImportError(`corrupt export: invalid escape sequence in a string ${this.at(off)}`, off);
@@ -1037,6 +1210,9 @@ class Parser {
         j++;
       }
     }
+    // the length limit, once per run of digits (a token cut at the end of the input is carried
+    // over and lexed again, so an endless one fails here too)
+    if (j - i > LIMITS.number) this.tooLong(i, 'a number', LIMITS.number);
     if (j >= n) return -1;
     c = buf[j];
     let simple = j - intStart <= 15;
@@ -1047,6 +1223,7 @@ class Parser {
       c = buf[j];
       if (c < 0x30 || c > 0x39) this.syntax(j, 'a digit');
       while (j < n && (c = buf[j]) >= 0x30 && c <= 0x39) j++;
+      if (j - i > LIMITS.number) this.tooLong(i, 'a number', LIMITS.number);
       if (j >= n) return -1;
     }
     if (c === 0x65 || c === 0x45) {
@@ -1061,6 +1238,7 @@ class Parser {
       }
       if (c < 0x30 || c > 0x39) this.syntax(j, 'a digit');
       while (j < n && (c = buf[j]) >= 0x30 && c <= 0x39) j++;
+      if (j - i > LIMITS.number) this.tooLong(i, 'a number', LIMITS.number);
       if (j >= n) return -1;
     }
     if (simple) this.num = neg ? -v : v;

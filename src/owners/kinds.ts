@@ -18,6 +18,7 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import { readFileCapped } from '../util/read.js';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Tree } from '../tree/tree.js';
@@ -114,13 +115,17 @@ export function defaultRulesPath(): string {
  * tried before the built-ins (in the file's order). With no path, a missing default file means the
  * built-ins; a named file must exist. Any problem throws a one-line UserError naming the file.
  */
+/** the largest rules file read (a rules file is a few KiB; /dev/zero must not fill memory) */
+export const RULES_MAX = 1 << 20;
+
 export function loadRules(configPath?: string): Rules {
   const file = configPath ?? defaultRulesPath();
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readFileCapped(file, RULES_MAX, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EFBIG') throw new UserError(`rules file ${file}: larger than ${RULES_MAX} bytes`);
     if (configPath === undefined && (code === 'ENOENT' || code === 'ENOTDIR')) return cloneRules(BUILTIN_RULES);
     throw new UserError(`rules file ${file}: cannot read it (${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'a directory' : code ?? String(e)})`);
   }

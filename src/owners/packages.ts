@@ -11,6 +11,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { readFileCapped } from '../util/read.js';
 import { spawnSync } from 'node:child_process';
 import type { Tree } from '../tree/tree.js';
 import { EntryType } from '../model/entry.js';
@@ -53,6 +54,9 @@ export function loadPackageMap(opts: PackageMapOptions = {}): PackageMap {
 }
 
 /** The package lists' bytes: dpkg's, else rpm's (see loadPackageMap). */
+/** the largest dpkg .list read (the biggest packages list a few MiB of paths); a bigger one is skipped */
+const LIST_MAX = 256 << 20;
+
 function readLists(opts: PackageMapOptions): { pkg: string; text: Buffer }[] {
   const root = opts.root ?? '/';
   const infoDir = opts.infoDir ?? path.join(root, 'var/lib/dpkg/info');
@@ -65,9 +69,9 @@ function readLists(opts: PackageMapOptions): { pkg: string; text: Buffer }[] {
   const lists: { pkg: string; text: Buffer }[] = [];
   for (const f of names) {
     try {
-      lists.push({ pkg: f.slice(0, -5), text: fs.readFileSync(path.join(infoDir, f)) });
+      lists.push({ pkg: f.slice(0, -5), text: readFileCapped(path.join(infoDir, f), LIST_MAX) });
     } catch {
-      // unreadable: skipped
+      // unreadable, or over LIST_MAX: skipped
     }
   }
   if (!lists.length && opts.rpm !== false && opts.infoDir === undefined) lists.push(...readRpm());

@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { readFileCapped } from '../util/read.js';
 import type { Tree } from '../tree/tree.js';
 import { EntryType } from '../model/entry.js';
 import type { ServiceBytes } from './types.js';
@@ -33,7 +34,15 @@ export interface ServiceHintsOptions {
 const UNIT_DIRS = ['lib/systemd/system', 'usr/lib/systemd/system', 'etc/systemd/system'];
 const DIR_KEYS: Record<string, string> = { StateDirectory: '/var/lib/', CacheDirectory: '/var/cache/', LogsDirectory: '/var/log/' };
 
-/** Unit names and the directories they declare, docker and podman container names. Unreadable parts are skipped. */
+/** the largest unit file or docker container config read (bigger ones are skipped: they are a few KiB) */
+const STATE_FILE_MAX = 1 << 20;
+/** the largest podman containers.json read (one entry per container, under 1 KiB each) */
+const CONTAINERS_MAX = 64 << 20;
+
+/**
+ * Unit names and the directories they declare, docker and podman container names. Unreadable
+ * parts, and files over STATE_FILE_MAX (CONTAINERS_MAX for podman's list), are skipped.
+ */
 export function loadServiceHints(opts: ServiceHintsOptions = {}): ServiceHints {
   const root = opts.root ?? '/';
   const h: ServiceHints = { units: new Set(), unitDirs: new Map(), docker: new Map(), podman: new Map() };
@@ -55,9 +64,9 @@ export function loadServiceHints(opts: ServiceHintsOptions = {}): ServiceHints {
       h.units.add(n);
       let text: string;
       try {
-        text = fs.readFileSync(path.join(dir, n), 'utf8');
+        text = readFileCapped(path.join(dir, n), STATE_FILE_MAX, 'utf8');
       } catch {
-        continue; // a dangling link, or a directory
+        continue; // a dangling link, a directory, or far too big for a unit file
       }
       if (!text.includes('Directory=')) continue;
       for (const m of text.matchAll(/^[ \t]*(StateDirectory|CacheDirectory|LogsDirectory)[ \t]*=[ \t]*(.*)$/gm)) {
@@ -82,7 +91,7 @@ export function loadServiceHints(opts: ServiceHintsOptions = {}): ServiceHints {
   }
   for (const id of ids) {
     try {
-      const cfg = JSON.parse(fs.readFileSync(path.join(dockerDir, id, 'config.v2.json'), 'utf8')) as { Name?: unknown };
+      const cfg = JSON.parse(readFileCapped(path.join(dockerDir, id, 'config.v2.json'), STATE_FILE_MAX, 'utf8')) as { Name?: unknown };
       if (typeof cfg.Name === 'string' && cfg.Name.replace(/^\//, '')) h.docker.set(id, cfg.Name.replace(/^\//, ''));
     } catch {
       // unreadable: named by its id
@@ -90,7 +99,7 @@ export function loadServiceHints(opts: ServiceHintsOptions = {}): ServiceHints {
   }
   try {
     const list = JSON.parse(
-      fs.readFileSync(path.join(root, 'var/lib/containers/storage/overlay-containers/containers.json'), 'utf8'),
+      readFileCapped(path.join(root, 'var/lib/containers/storage/overlay-containers/containers.json'), CONTAINERS_MAX, 'utf8'),
     ) as unknown;
     if (Array.isArray(list))
       for (const c of list as { id?: unknown; names?: unknown }[]) {

@@ -1,18 +1,21 @@
 /**
  * Who owns the space by uid: one pass over the tree's entries, no paths needed.
  */
-import fs from 'node:fs';
+import { readFileCapped } from '../util/read.js';
 import type { Tree } from '../tree/tree.js';
 import type { UserBytes } from './types.js';
 import { EntryType } from '../model/entry.js';
 import { EF_EXCL, EF_HARDLINK, EF_TYPE, entryFlags } from './packages.js';
 
-/** uid → user name from a passwd file (default /etc/passwd); unreadable or odd lines are skipped */
+/** the largest passwd (or group) file read: 64 MiB, some 500,000 users; a bigger one is not read */
+export const PASSWD_MAX = 64 << 20;
+
+/** uid → user name from a passwd file (default /etc/passwd); unreadable or odd lines are skipped (so is a file over PASSWD_MAX) */
 export function loadUserNames(passwd = '/etc/passwd'): Map<number, string> {
   const m = new Map<number, string>();
   let text: string;
   try {
-    text = fs.readFileSync(passwd, 'utf8');
+    text = readFileCapped(passwd, PASSWD_MAX, 'utf8');
   } catch {
     return m;
   }

@@ -2,10 +2,9 @@
  * The histories the forecast commands and the Forecast view read: the store's usage samples of
  * one or every volume, or a CSV (--history), each through the model.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { forecast } from '../forecast/model.js';
-import { parseHistoryCsv } from '../forecast/history.js';
+import { HISTORY_LIMITS, HistoryCsvParser, HistoryParseError } from '../forecast/history.js';
 import type { Point } from '../forecast/types.js';
 import { readSamples, SAMPLES_FILE, UsageSample } from './samples.js';
 import { storeDir, writeErrorText } from './store.js';
@@ -13,6 +12,7 @@ import { volumeOf } from '../owners/reconcile.js';
 import type { VolumeForecast } from '../report/forecast.js';
 import { escapeName } from '../util/escape.js';
 import { UserError } from '../util/errors.js';
+import { LineTooLongError, readLinesSync } from '../util/read.js';
 
 export interface SourceArgs {
   volume?: string;
@@ -30,18 +30,19 @@ function pointsOf(samples: UsageSample[]): Point[] {
   return samples.map((s) => ({ t: Date.parse(s.time), used: s.usedBytes, size: s.usedBytes + s.freeBytes }));
 }
 
+/**
+ * A --history CSV ('-': stdin), read a line at a time (a slow pipe is read as it comes; a line over
+ * HISTORY_LIMITS.line, e.g. /dev/zero, stops the read). Any problem is a one-line UserError.
+ */
 function readHistory(file: string): Point[] {
-  let text: string;
+  const p = new HistoryCsvParser();
   try {
-    text = fs.readFileSync(file === '-' ? 0 : file, 'utf8');
+    readLinesSync(file, { maxLine: HISTORY_LIMITS.line }, (line, no) => p.line(line!, no));
   } catch (e) {
+    if (e instanceof LineTooLongError || e instanceof HistoryParseError) throw new UserError(`${escapeName(file)}: ${e.message}`);
     throw new UserError(`cannot read ${escapeName(file)}: ${writeErrorText(e)}`);
   }
-  try {
-    return parseHistoryCsv(text);
-  } catch (e) {
-    throw new UserError(`${escapeName(file)}: ${(e as Error).message}`);
-  }
+  return p.points();
 }
 
 /** Which mount --volume names: a mount point with samples, else the mount holding that path. */

@@ -2,12 +2,17 @@
  * Usage samples: one line of JSON per sample in <store>/samples.jsonl, appended. A torn or
  * corrupt line (a crash, a full disk mid-append) is skipped by the reader, never fatal.
  * These are the forecast's history.
+ *
+ * Limit: the reader holds one line at a time, and a line longer than SAMPLE_LINE_MAX (64 KiB; a
+ * sample is a few hundred bytes) is skipped as corrupt without being kept, so a damaged file of one
+ * 10 GB line costs no memory. The samples themselves are data: one per volume per `sample` run.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../util/errors.js';
 import { escapeName } from '../util/escape.js';
-import { appendLines, readFileNoFollow } from '../util/write.js';
+import { readLinesSync } from '../util/read.js';
+import { appendLines, openNoFollow } from '../util/write.js';
 import { checkStore, ensureDir, writeErrorText } from './store.js';
 
 /** A volume and its statfs figures (what a snapshot records of its volume too). */
@@ -29,6 +34,8 @@ export interface UsageSample extends VolumeUsage {
 }
 
 export const SAMPLES_FILE = 'samples.jsonl';
+/** the longest line of samples.jsonl read; a longer one is skipped as corrupt */
+export const SAMPLE_LINE_MAX = 64 * 1024;
 
 /** statfs of a mount point as a sample (used = blocks - bfree, as df). */
 export function sampleOf(mount: string, device: string, fsType: string, when = new Date()): UsageSample {
@@ -78,17 +85,14 @@ function isSample(o: unknown): o is UsageSample {
  */
 export function readSamples(store: string, mount?: string): { samples: UsageSample[]; skipped: number } {
   checkStore(store);
-  let text: string;
-  try {
-    text = readFileNoFollow(path.join(store, SAMPLES_FILE)).toString('utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { samples: [], skipped: 0 };
-    throw new UserError(`cannot read ${escapeName(path.join(store, SAMPLES_FILE))}: ${writeErrorText(e)}`);
-  }
   const samples: UsageSample[] = [];
   let skipped = 0;
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
+  const onLine = (line: string | null): void => {
+    if (line === null) {
+      skipped++;
+      return;
+    }
+    if (!line.trim()) return;
     try {
       const o = JSON.parse(line);
       if (isSample(o)) {
@@ -97,6 +101,16 @@ export function readSamples(store: string, mount?: string): { samples: UsageSamp
     } catch {
       skipped++;
     }
+  };
+  let fd = -1;
+  try {
+    fd = openNoFollow(path.join(store, SAMPLES_FILE));
+    readLinesSync(fd, { maxLine: SAMPLE_LINE_MAX, tooLong: 'skip' }, onLine);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { samples: [], skipped: 0 };
+    throw new UserError(`cannot read ${escapeName(path.join(store, SAMPLES_FILE))}: ${writeErrorText(e)}`);
+  } finally {
+    if (fd >= 0) fs.closeSync(fd);
   }
   samples.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
   return { samples, skipped };

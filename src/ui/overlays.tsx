@@ -1,5 +1,6 @@
 /** The browser's panels: help, the selected entry's details, the delete confirmation. */
-import fs from 'node:fs';
+import { PASSWD_MAX } from '../owners/users.js';
+import { readFileCapped } from '../util/read.js';
 import React from 'react';
 import { Box, Text } from 'ink';
 import { EntryType, EXCLUDED_NAMES } from '../model/entry.js';
@@ -51,7 +52,7 @@ let groups: Map<number, string> | null = null;
 function idNames(file: string): Map<number, string> {
   const m = new Map<number, string>();
   try {
-    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    for (const line of readFileCapped(file, PASSWD_MAX, 'utf8').split('\n')) {
       const f = line.split(':');
       if (f.length > 2 && /^\d+$/.test(f[2])) m.set(Number(f[2]), f[0]);
     }
