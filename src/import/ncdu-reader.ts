@@ -20,6 +20,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { EntryType, Excluded, emptyEntry, type Entry, type Sink, type SourceInfo } from '../model/entry.js';
+import { type Bytes, normBytes } from '../util/exact.js';
 
 export class ImportError extends Error {
   constructor(
@@ -267,6 +268,10 @@ class Parser {
   // number / literal results
   private num = 0;
   private numNeg = false;
+  /** the number was an integer (no fraction, no exponent) */
+  private numInt = true;
+  /** an integer of 16 or more digits: its exact value (num is then rounded) */
+  private numBig: bigint | null = null;
   private lit = 0; // 0 false, 1 true, 2 null
 
   // tree
@@ -830,12 +835,19 @@ class Parser {
       const end = this.lexNumber(buf, i, n);
       if (end < 0) return end;
       if (k >= K.Asize) {
-        if (this.numNeg) this.badValue(i, k, 'a non-negative number');
-        if (!Number.isFinite(this.num)) this.badValue(i, k, 'a number in range');
-        const v = Math.trunc(this.num); // lenient: 100.0 or 1e3 are accepted
+        // ncdu writes and reads these as unsigned 64-bit integers: anything else cannot be meant
+        // exactly (a fraction, an exponent, a sign, 2^64 or more) and is refused, not rounded
+        if (this.numNeg || !this.numInt) this.badValue(i, k, 'a non-negative integer');
+        const v = this.num;
+        let exact: Bytes = v;
+        const big = this.numBig;
+        if (big !== null) {
+          if (big > U64_MAX) this.badValue(i, k, 'an integer below 2^64');
+          exact = normBytes(big);
+        }
         switch (k) {
-          case K.Asize: e.asize = v; break;
-          case K.Dsize: e.dsize = v; break;
+          case K.Asize: e.asize = exact; break;
+          case K.Dsize: e.dsize = exact; break;
           case K.Dev: e.dev = v; break;
           case K.Ino: e.ino = v; break;
           case K.Nlink: e.nlink = v; break;
@@ -1020,7 +1032,10 @@ class Parser {
     throw new ImportError(`corrupt export: invalid escape sequence in a string ${this.at(off)}`, off);
   }
 
-  /** A JSON number at i; sets num (exact JS value) and numNeg. */
+  /**
+   * A JSON number at i; sets num (the nearest double), numNeg, numInt (no fraction or exponent) and,
+   * for an integer of 16 digits or more, numBig (its exact value).
+   */
   private lexNumber(buf: Uint8Array, i: number, n: number): number {
     let j = i;
     const neg = buf[j] === 0x2d;
@@ -1040,8 +1055,10 @@ class Parser {
     if (j >= n) return -1;
     c = buf[j];
     let simple = j - intStart <= 15;
+    let intOnly = true;
     if (c === 0x2e) {
       simple = false;
+      intOnly = false;
       j++;
       if (j >= n) return -1;
       c = buf[j];
@@ -1051,6 +1068,7 @@ class Parser {
     }
     if (c === 0x65 || c === 0x45) {
       simple = false;
+      intOnly = false;
       j++;
       if (j >= n) return -1;
       c = buf[j];
@@ -1063,11 +1081,14 @@ class Parser {
       while (j < n && (c = buf[j]) >= 0x30 && c <= 0x39) j++;
       if (j >= n) return -1;
     }
+    this.numInt = intOnly;
+    this.numBig = null;
     if (simple) this.num = neg ? -v : v;
     else {
       let s = '';
       for (let q = i; q < j; q++) s += String.fromCharCode(buf[q]);
       this.num = Number(s);
+      if (this.numInt) this.numBig = BigInt(s);
     }
     this.numNeg = neg;
     return j;
@@ -1085,6 +1106,8 @@ class Parser {
     return i + word.length;
   }
 }
+
+const U64_MAX = 2n ** 64n - 1n;
 
 const TRUE = [0x74, 0x72, 0x75, 0x65];
 const FALSE = [0x66, 0x61, 0x6c, 0x73, 0x65];

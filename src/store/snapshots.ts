@@ -27,6 +27,7 @@ import { importExport } from '../import/ncdu-reader.js';
 import { replayTree, Tree } from '../tree/tree.js';
 import { UserError } from '../util/errors.js';
 import { ensureDir, writeErrorText } from './store.js';
+import { Bytes, parseExact } from '../util/exact.js';
 
 export type SnapshotVolume = VolumeUsage;
 
@@ -39,8 +40,10 @@ export interface SnapshotMeta {
   root: string;
   volume: SnapshotVolume;
   entries: number;
-  diskBytes: number;
-  apparentBytes: number;
+  /** disk usage in bytes (du -sB1), exact: a bigint from 2^53 up (written as exact JSON digits) */
+  diskBytes: Bytes;
+  /** apparent size in bytes (du -sb), exact */
+  apparentBytes: Bytes;
   /** bytes per kind of data (owners/kinds rules), when computed */
   kinds?: Record<string, number>;
   /** bytes held by deleted-but-open files on the volume, when /proc was read */
@@ -317,8 +320,8 @@ function tailComplete(fd: number, size: number, gz: boolean): boolean {
   return false;
 }
 
-function num(v: unknown): v is number {
-  return typeof v === 'number' && Number.isFinite(v) && v >= 0;
+function num(v: unknown): v is Bytes {
+  return (typeof v === 'number' && Number.isFinite(v) && v >= 0) || (typeof v === 'bigint' && v >= 0n);
 }
 
 /** Check a parsed x_snapshot object; returns what is wrong, or null. */
@@ -368,7 +371,7 @@ export function readSnapshotMeta(file: string): SnapshotMeta | null {
       }
       let all: Record<string, unknown>;
       try {
-        all = JSON.parse(text.subarray(at.start, at.end).toString('utf8'));
+        all = parseExact(text.subarray(at.start, at.end).toString('utf8')) as Record<string, unknown>;
       } catch {
         throw new Error('corrupt metadata object');
       }

@@ -85,8 +85,8 @@ export function infoLines(tree: TreeView, i: number, width: number): string[] {
     ` Name:     ${escapeName(tree.nameOf(i))}`,
     ` Path:     ${truncate(escapeName(tree.pathOf(i)), width - 12, true)}`,
     ` Type:     ${TYPE_NAMES[tree.type(i)]}`,
-    ` Disk usage:    ${size(tree.sizeD(i))} (${count(tree.sizeD(i))} bytes)`,
-    ` Apparent size: ${size(tree.sizeA(i))} (${count(tree.sizeA(i))} bytes)`,
+    ` Disk usage:    ${size(tree.sizeD(i))} (${count(tree.exactSizeD(i))} bytes)`,
+    ` Apparent size: ${size(tree.sizeA(i))} (${count(tree.exactSizeA(i))} bytes)`,
   ];
   if (tree.type(i) === EntryType.Dir) L.push(` Items below:   ${count(tree.items(i))}`);
   const uid = tree.uidOf(i);
