@@ -829,7 +829,7 @@ class Parser {
         return end;
       }
       if (k === K.Unknown || k === K.Items) return this.lexString(buf, i, n, false);
-      this.badValue(i, k, k >= K.Asize ? 'a non-negative number' : 'true or false');
+      this.badValue(i, k, k >= K.Asize ? 'a non-negative integer' : 'true or false');
     }
     if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
       const end = this.lexNumber(buf, i, n);
@@ -887,13 +887,13 @@ class Parser {
           e.excluded = lit === 1 ? Excluded.Pattern : Excluded.None;
           break;
         default:
-          this.badValue(i, k, k === K.Name ? 'a string' : 'a non-negative number');
+          this.badValue(i, k, k === K.Name ? 'a string' : 'a non-negative integer');
       }
       return end;
     }
     if (c === 0x7b || c === 0x5b) {
       if (k !== K.Unknown && k !== K.Items) {
-        this.badValue(i, k, k === K.Name || k === K.Excluded ? 'a string' : k >= K.Asize ? 'a non-negative number' : 'true or false');
+        this.badValue(i, k, k === K.Name || k === K.Excluded ? 'a string' : k >= K.Asize ? 'a non-negative integer' : 'true or false');
       }
       this.gBuild = false;
       this.gReturn = S.ObjNext;

@@ -58,8 +58,8 @@ export function absBytes(b: Bytes): Bytes {
 }
 
 /**
- * round(b * mul / div) for rates such as bytes per day: exact for integers `mul` and `div` > 0
- * (halves rounded up in magnitude beyond 2^53; as Math.round below), else as doubles.
+ * round(b * mul / div) for rates such as bytes per day: exact for integers `mul` and `div` > 0,
+ * halves rounded up as Math.round does; else as doubles.
  */
 export function mulDivRound(b: Bytes, mul: number, div: number): Bytes {
   if (typeof b === 'number') {
@@ -67,12 +67,12 @@ export function mulDivRound(b: Bytes, mul: number, div: number): Bytes {
     if (Math.abs(p) <= SAFE) return Math.round(p / div) + 0;
   }
   if (!Number.isInteger(mul) || !Number.isInteger(div)) return Math.round((Number(b) * mul) / div) + 0; // a rate: no exact digits to keep
-  const n = BigInt(b) * BigInt(mul);
-  const d = BigInt(div);
-  const neg = n < 0n;
-  const m = neg ? -n : n;
-  const q = (2n * m + d) / (2n * d);
-  return normBytes(neg ? -q : q);
+  // floor((2n + d) / 2d): halves up, as Math.round (BigInt division truncates toward zero)
+  const num = 2n * BigInt(b) * BigInt(mul) + BigInt(div);
+  const den = 2n * BigInt(div);
+  let q = num / den;
+  if (num % den !== 0n && num < 0n) q -= 1n;
+  return normBytes(q);
 }
 
 /** Parse a decimal integer string (optional '-') into Bytes; null when it is not one. */
