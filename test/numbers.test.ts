@@ -120,6 +120,16 @@ describe('the tree: exact totals past 2^53, hard links once per subtree', () => 
     assert.equal(t.bigTotA.has(t.asize32[small]), false, 'no side-table entry for a small directory');
     // the doubles agree to within their precision (for sorting)
     assert.equal(t.sizeA(d), Number(t.exactSizeA(d)));
+    // two inodes whose numbers are one double apart stay two inodes
+    const t2 = new Tree();
+    t2.enterDir(entry('/r', EntryType.Dir, 0));
+    t2.addEntry(entry('x', EntryType.File, 5, 0, { nlink: 2, dev: 1, ino: 2n ** 60n }));
+    t2.addEntry(entry('y', EntryType.File, 7, 0, { nlink: 2, dev: 1, ino: 2n ** 60n + 1n }));
+    t2.addEntry(entry('x2', EntryType.File, 5, 0, { nlink: 2, dev: 1, ino: 2n ** 60n }));
+    t2.leaveDir();
+    t2.finish({ timestamp: 0, producer: 't', incomplete: false });
+    assert.equal(t2.totals().apparentBytes, 12);
+    assert.equal(t2.inoOf(2), 2n ** 60n + 1n);
     // re-export: entryOf gives the exact own sizes back
     const a = t.children(0).find((i) => Buffer.from(t.nameOf(i)).toString() === 'a')!;
     assert.equal(t.entryOf(a, emptyEntry()).asize, P53 + 1n);
@@ -194,7 +204,8 @@ describe('sparse files past 2^53 on a tmpfs', { skip: !isRoot() && 'needs root (
 
   it('the export (-o) writes exact digits; we and ncdu read it back exactly', () => {
     const out = path.join(tmp, 'export.json');
-    const r = runCliOk(['scan', m, '-o', out, '--json'], { env: env() });
+    // streamed: the records come from worker threads (their exact sizes cross in the messages)
+    const r = runCliOk(['scan', m, '-o', out, '--json', '--threads', '2'], { env: env() });
     assert.equal(jsonInt(r.stdout, 'apparentBytes'), duExact(['-sb'], m), 'the -o totals');
     const text = fs.readFileSync(out, 'latin1');
     assert.match(text, /\{"name":"a","asize":9007199254740993[,}]/);
@@ -238,7 +249,9 @@ describe('sparse files past 2^53 on a tmpfs', { skip: !isRoot() && 'needs root (
     const listed = jsonInts(list.stdout, 'apparentBytes');
     assert.ok(listed.includes(before) && listed.includes(after), `listing: ${listed}`);
 
-    const d = runCliOk(['diff', '--json'], { env: env() });
+    const d = runCliOk(['diff', '--json'], { env: { ...env(), DISKBLAME_DIFF_THREADS: '2' } });
+    // the after side parsed in a worker thread or here: the same exact result
+    assert.equal(runCliOk(['diff', '--json'], { env: { ...env(), DISKBLAME_DIFF_THREADS: '1' } }).stdout, d.stdout);
     assert.equal(jsonInt(d.stdout, 'netApparentBytes'), after - before);
     assert.equal(jsonInt(d.stdout, 'netDiskBytes'), 0n, 'a sparse file takes no blocks on tmpfs');
     const added = d.stdout.indexOf(`"path": "${path.join(m, 'd', 'new')}"`);
@@ -286,6 +299,34 @@ describe('the importer refuses numbers it cannot hold exactly, naming the byte o
       });
     }
   }
+
+  for (const key of ['dev', 'nlink', 'uid', 'gid', 'mode', 'mtime']) {
+    it(`${key}: 9007199254740993 (kept as a plain number, which cannot hold it) -> refused with the offset`, () => {
+      const { file, offset } = exportWith(key, '9007199254740993');
+      const line = assertOneLineError(runCli(['scan', '-f', file, '--json']), 1);
+      assert.equal(line, `diskblame: corrupt export: invalid value for "${key}" at byte ${offset}, expected an integer below 2^53`);
+    });
+  }
+
+  it('hard links with inode numbers past 2^53 (overlayfs xino) stay distinct inodes: counted once each, exactly', () => {
+    const ino = 2n ** 60n;
+    // two inodes one apart (one double), two links each; du counts each inode once
+    const links = (n: string, i: bigint, size: number) => `{"name":"${n}","asize":${size},"dsize":4096,"ino":${i},"hlnkc":true,"nlink":2}`;
+    const text = `${head}${links('x1', ino, 1000)},${links('x2', ino, 1000)},${links('y1', ino + 1n, 7)},${links('y2', ino + 1n, 7)}]]`;
+    const file = path.join(tmp, 'xino.json');
+    fs.writeFileSync(file, text);
+    for (const extra of [[], ['-o', path.join(tmp, 'xino-out.json')]]) {
+      const r = runCliOk(['scan', '-f', file, '--json', ...extra]);
+      assert.equal(jsonInt(r.stdout, 'apparentBytes'), 100n + 1000n + 7n, `scan -f ${extra.join(' ')}`);
+      assert.equal(jsonInt(r.stdout, 'diskBytes'), 8192n);
+    }
+    const out = fs.readFileSync(path.join(tmp, 'xino-out.json'), 'utf8');
+    assert.match(out, /"name":"y2".*"ino":1152921504606846977[,}]/);
+    // diff of the export with itself: nothing changed (the links pair up by exact inode)
+    const d = runCliOk(['diff', file, path.join(tmp, 'xino-out.json'), '--json']);
+    assert.equal(jsonInt(d.stdout, 'netApparentBytes'), 0n);
+    assert.equal(JSON.parse(d.stdout).counts.unchanged, 4);
+  });
 
   it('18446744073709551615 (2^64 - 1, ncdu 2 writes u64) is accepted exactly, and written back exactly', () => {
     const { file } = exportWith('asize', '18446744073709551615');

@@ -265,7 +265,7 @@ export class DiffSink implements Sink {
     for (let li = 0; li < a.linkCount; li++) {
       const i = a.linkEntry[li];
       if (a.removed(i)) continue;
-      const key = a.linkDev[li] + ':' + a.linkIno[li];
+      const key = a.linkKey(li);
       if (firstLink.has(key)) this.aLinkRepeat.add(i);
       else firstLink.add(key);
     }

@@ -51,7 +51,7 @@ class Encoder implements Sink {
     b[p++] = v;
     this.pos = p;
   }
-  /** a byte count, exact: the same varint, continued in BigInt from 2^53 up */
+  /** an exact integer (a byte count, an inode number): the same varint, continued in BigInt from 2^53 up */
   private bytesVarint(v: Bytes): void {
     if (typeof v === 'number') return this.varint(v);
     const b = this.buf;
@@ -78,7 +78,7 @@ class Encoder implements Sink {
     this.varint(e.uid + 1);
     if (e.nlink > 1) {
       this.varint(e.dev);
-      this.varint(e.ino);
+      this.bytesVarint(e.ino);
     }
     this.entries++;
     if (e.excluded === Excluded.None) this.bytes += Number(e.dsize);
@@ -165,7 +165,7 @@ function replay(chunk: Uint8Array, sink: Sink, e: Entry): void {
     e.uid = varint() - 1;
     if (e.nlink > 1) {
       e.dev = varint();
-      e.ino = varint();
+      e.ino = bytes();
     } else {
       e.dev = 0;
       e.ino = 0;

@@ -844,12 +844,14 @@ class Parser {
         if (big !== null) {
           if (big > U64_MAX) this.badValue(i, k, 'an integer below 2^64');
           exact = normBytes(big);
+          // sizes and inode numbers are kept exact as bigints; the others are plain numbers
+          if (typeof exact === 'bigint' && k !== K.Asize && k !== K.Dsize && k !== K.Ino) this.badValue(i, k, 'an integer below 2^53');
         }
         switch (k) {
           case K.Asize: e.asize = exact; break;
           case K.Dsize: e.dsize = exact; break;
           case K.Dev: e.dev = v; break;
-          case K.Ino: e.ino = v; break;
+          case K.Ino: e.ino = exact; break;
           case K.Nlink: e.nlink = v; break;
           case K.Uid: e.uid = v; break;
           case K.Gid: e.gid = v; break;

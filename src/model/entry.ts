@@ -9,7 +9,7 @@
  *
  * Entry objects passed to sinks are reused by the source: a sink must copy what it keeps.
  */
-import type { Bytes } from '../util/exact.js';
+import type { Bytes, ExactInt } from '../util/exact.js';
 
 export const enum EntryType {
   File = 0,
@@ -44,7 +44,8 @@ export interface Entry {
   /** disk usage in bytes (st_blocks * 512); exact: a bigint from 2^53 up */
   dsize: Bytes;
   dev: number;
-  ino: number;
+  /** inode number; exact: a bigint from 2^53 up (only hard links need it: their identity is (dev, ino)) */
+  ino: ExactInt;
   nlink: number;
   /** seconds since the epoch, or -1 when unknown */
   mtime: number;

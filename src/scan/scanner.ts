@@ -576,6 +576,7 @@ function readRecord(msg: WorkerMessage, r: number, e: Entry): number {
     if (b) {
       e.asize = normBytes(b[1]);
       e.dsize = normBytes(b[2]);
+      e.ino = normBytes(b[3]);
     }
   }
   return flags;

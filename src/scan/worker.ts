@@ -9,8 +9,9 @@
  *   for --exclude matching (or null when there are no patterns); dev: the directory's st_dev.
  * (worker -> main): { nums: Float64Array, names: Uint8Array, pieces: Piece[], big }
  *   nums: NF numbers per record; names: u16 length + bytes per record;
- *   big: [recordIndex, asize, dsize][] (bigints) for the rare records flagged RF_BIG, whose sizes
- *   are 2^53 bytes or more and so rounded in nums (sparse files; ncdu and du count them exactly);
+ *   big: [recordIndex, asize, dsize, ino][] (bigints) for the rare records flagged RF_BIG, whose
+ *   sizes (sparse files) or hard-link inode numbers (overlayfs xino) are 2^53 or more and so
+ *   rounded in nums (ncdu and du count them exactly);
  *   Piece = { id, start, count, subs: [recordIndex, path, rel][], last, err, anchor }
  */
 
@@ -31,7 +32,7 @@ export const R_ASIZE = 0,
 export const RF_READERR = 4,
   RF_EXCL_SHIFT = 3,
   RF_DESCEND = 64,
-  /** the record's sizes are 2^53 or more: the exact values are in the message's `big` list */
+  /** the record's sizes or inode number are 2^53 or more: the exact values are in the message's `big` list */
   RF_BIG = 128;
 
 export interface WorkerConfig {
@@ -70,8 +71,8 @@ export interface WorkerMessage {
   nums: Float64Array;
   names: Uint8Array;
   pieces: Piece[];
-  /** exact sizes of the records flagged RF_BIG: [record index in this message, asize, dsize] */
-  big: [number, bigint, bigint][] | null;
+  /** exact values of the records flagged RF_BIG: [record index in this message, asize, dsize, ino] */
+  big: [number, bigint, bigint, bigint][] | null;
   /** the last message of a task batch */
   end: boolean;
 }
@@ -148,7 +149,7 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
   let count = 0;
   let pieces: any[] = [];
   let piece: any = null;
-  let big: [number, bigint, bigint][] | null = null;
+  let big: [number, bigint, bigint, bigint][] | null = null;
 
   // buffers come back from the main thread once it has used them: no garbage per message
   const poolNums: Float64Array[] = [];
@@ -356,16 +357,16 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
           piece.subs.push([count - 1, here ? join(baseStr, baseBuf, nm) : p, rel]);
         }
       }
-      // 2^53 bytes or more (2^44 blocks): the doubles above are rounded; the rare exact path
-      if (st[8] >= 9007199254740992 || st[9] >= 17592186044416) {
-        if (nums[o] !== 0 || nums[o + 1] !== 0) {
-          try {
-            const bs = fs.lstatSync(p, { bigint: true });
-            (big ??= []).push([count - 1, bs.size, bs.blocks * 512n]);
-            flags |= 128;
-          } catch {
-            /* vanished since: keep the rounded sizes */
-          }
+      // 2^53 bytes or more (2^44 blocks), or the inode number of a hard link from 2^53 up: the
+      // doubles above are rounded; the rare exact path
+      const bigSize = (st[8] >= 9007199254740992 || st[9] >= 17592186044416) && (nums[o] !== 0 || nums[o + 1] !== 0);
+      if (bigSize || (st[7] >= 9007199254740992 && st[2] > 1 && type !== 1)) {
+        try {
+          const bs = fs.lstatSync(p, { bigint: true });
+          (big ??= []).push([count - 1, bigSize ? bs.size : BigInt(nums[o]), bigSize ? bs.blocks * 512n : BigInt(nums[o + 1]), bs.ino]);
+          flags |= 128;
+        } catch {
+          /* vanished since: keep the rounded values */
         }
       }
       nums[o + 9] = flags;

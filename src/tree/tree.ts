@@ -25,7 +25,7 @@
  *    totals, --json, exports, snapshots and diffs.
  */
 import { emptyEntry, Entry, EntryType, Excluded, Sink, SourceInfo, UnorderedSink } from '../model/entry.js';
-import { Bytes } from '../util/exact.js';
+import { Bytes, ExactInt } from '../util/exact.js';
 
 export const NONE = 0xffffffff;
 export const BIG = 0xffffffff; // marker in asize/dsize32: value lives in the spill map
@@ -127,6 +127,8 @@ export class Tree implements Sink, UnorderedSink {
   linkEntry = new Uint32Array(16);
   linkDev = new Float64Array(16);
   linkIno = new Float64Array(16);
+  /** exact inode numbers of the links whose linkIno is 2^53 or more (rounded there), by link index */
+  linkInoBig = new Map<number, bigint>();
   linkNlink = new Uint32Array(16);
 
   info: SourceInfo | null = null;
@@ -242,7 +244,8 @@ export class Tree implements Sink, UnorderedSink {
         }
         this.linkEntry[li] = i;
         this.linkDev[li] = e.dev;
-        this.linkIno[li] = e.ino;
+        this.linkIno[li] = Number(e.ino);
+        if (typeof e.ino === 'bigint') this.linkInoBig.set(li, e.ino);
         this.linkNlink[li] = Math.min(e.nlink, 0xffffffff);
       }
     }
@@ -394,7 +397,7 @@ export class Tree implements Sink, UnorderedSink {
     for (let li = 0; li < this.linkCount; li++) {
       const i = this.linkEntry[li];
       if (this.removed(i)) continue;
-      const key = this.linkDev[li] + ':' + this.linkIno[li];
+      const key = this.linkKey(li);
       const g = groups.get(key);
       if (g) g.push(i);
       else groups.set(key, [i]);
@@ -608,8 +611,15 @@ export class Tree implements Sink, UnorderedSink {
     }
     return this.dirDev[this.asize32[i]];
   }
-  inoOf(i: number): number {
-    return this.isHardlink(i) ? this.linkIno[this.linkIndex(i)] : 0;
+  /** inode number of a hard link (exact), 0 for other entries */
+  inoOf(i: number): ExactInt {
+    if (!this.isHardlink(i)) return 0;
+    const li = this.linkIndex(i);
+    return this.linkInoBig.get(li) ?? this.linkIno[li];
+  }
+  /** "dev:ino" of link li (exact digits): equal for the links of one inode */
+  linkKey(li: number): string {
+    return this.linkDev[li] + ':' + (this.linkInoBig.get(li) ?? this.linkIno[li]);
   }
   nlinkOf(i: number): number {
     return this.isHardlink(i) ? this.linkNlink[this.linkIndex(i)] : 1;
@@ -788,6 +798,7 @@ export function treeData(t: Tree): TreeData {
     spillD: t.spillD,
     bigTotA: t.bigTotA,
     bigTotD: t.bigTotD,
+    linkInoBig: t.linkInoBig,
     ownerUid: t.ownerUid,
     ownerGid: t.ownerGid,
     names: t.names.slice(0, t.namesLen),

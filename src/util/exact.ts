@@ -12,6 +12,8 @@
  */
 
 export type Bytes = number | bigint;
+/** Any exact integer in the same canonical form (inode numbers: overlayfs and some network filesystems pass 2^53). */
+export type ExactInt = Bytes;
 
 const SAFE = Number.MAX_SAFE_INTEGER;
 const BIG_SAFE = BigInt(SAFE);
