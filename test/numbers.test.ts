@@ -16,6 +16,7 @@ import { addBytes, mulDivRound, normBytes, parseExact, stringifyExact, subBytes 
 import { Tree } from '../src/tree/tree.js';
 import { emptyEntry, EntryType, type Entry } from '../src/model/entry.js';
 import { size, count } from '../src/util/format.js';
+import { readSnapshotMeta } from '../src/store/snapshots.js';
 
 const P53 = 2n ** 53n;
 
@@ -326,6 +327,32 @@ describe('the importer refuses numbers it cannot hold exactly, naming the byte o
     const d = runCliOk(['diff', file, path.join(tmp, 'xino-out.json'), '--json']);
     assert.equal(jsonInt(d.stdout, 'netApparentBytes'), 0n);
     assert.equal(JSON.parse(d.stdout).counts.unchanged, 4);
+  });
+
+  it('snapshot metadata: totals read back exact, the figures that feed doubles (volume, kinds) as numbers', () => {
+    const meta = {
+      x_snapshot: {
+        time: '2026-01-01T00:00:00.000Z',
+        host: 'h',
+        root: '/r',
+        volume: { mount: '/', device: 'd', fsType: 't', sizeBytes: 2n ** 60n + 1n, usedBytes: 1, freeBytes: 0 },
+        entries: 2,
+        diskBytes: 4096,
+        apparentBytes: P53 + 101n,
+        kinds: { sparse: P53 * 4n + 1n, ['__proto__']: { polluted: 1 } },
+      },
+    };
+    const file = path.join(tmp, 'meta.json');
+    fs.writeFileSync(file, `[1,2,${stringifyExact(meta)},\n[{"name":"/r","asize":100},{"name":"a","asize":${P53 + 1n}}]]\n`);
+    assert.match(fs.readFileSync(file, 'utf8'), /"apparentBytes":9007199254741093,/);
+    const m = readSnapshotMeta(file)!;
+    assert.equal(m.apparentBytes, P53 + 101n);
+    assert.equal(m.diskBytes, 4096);
+    assert.equal(typeof m.volume.sizeBytes, 'number');
+    assert.equal(m.kinds!.sparse, Number(P53 * 4n));
+    assert.match(fs.readFileSync(file, 'utf8'), /"__proto__":\{"polluted":1\}/);
+    assert.equal(Object.getPrototypeOf(m.kinds), Object.prototype, 'a "__proto__" key is data, not a prototype');
+    assert.equal((m.kinds as Record<string, unknown>).polluted, undefined);
   });
 
   it('18446744073709551615 (2^64 - 1, ncdu 2 writes u64) is accepted exactly, and written back exactly', () => {

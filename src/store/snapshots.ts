@@ -324,6 +324,23 @@ function num(v: unknown): v is Bytes {
   return (typeof v === 'number' && Number.isFinite(v) && v >= 0) || (typeof v === 'bigint' && v >= 0n);
 }
 
+/**
+ * The parsed metadata with every bigint (an integer past 2^53, from parseExact) turned into a double,
+ * except the totals, which are kept exact: the volume's figures and the per-kind bytes feed
+ * arithmetic (forecasts, metrics) that takes doubles.
+ */
+function plainNumbers(m: Record<string, unknown>): Record<string, unknown> {
+  const keep = new Set(['diskBytes', 'apparentBytes']);
+  const walk = (v: unknown, key: string, top: boolean): unknown => {
+    if (typeof v === 'bigint') return top && keep.has(key) ? v : Number(v);
+    if (Array.isArray(v)) return v.map((x) => walk(x, '', false));
+    // (fromEntries defines keys such as "__proto__" as plain properties)
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k, false)]));
+    return v;
+  };
+  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, walk(v, k, true)]));
+}
+
 /** Check a parsed x_snapshot object; returns what is wrong, or null. */
 function metaProblem(m: Record<string, unknown>): string | null {
   if (typeof m.root !== 'string' || !m.root) return 'no root';
@@ -382,7 +399,7 @@ export function readSnapshotMeta(file: string): SnapshotMeta | null {
       if (problem) throw new Error(`corrupt ${META_KEY}: ${problem}`);
       if (!tailComplete(fd, size, gz)) throw new Error('truncated (the end of the export is missing)');
       const id = path.basename(file).replace(/\.json(\.gz)?$/i, '');
-      return { ...(m as unknown as SnapshotMeta), id, file: path.resolve(file) };
+      return { ...(plainNumbers(m) as unknown as SnapshotMeta), id, file: path.resolve(file) };
     }
   } finally {
     fs.closeSync(fd);
