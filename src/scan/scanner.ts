@@ -98,10 +98,12 @@ function statToEntry(st: fs.Stats, name: Uint8Array): Entry {
   let asize: Bytes = st.size;
   let dsize: Bytes = st.blocks * 512;
   if (asize > Number.MAX_SAFE_INTEGER || dsize > Number.MAX_SAFE_INTEGER) {
-    // rounded: the exact sizes from a bigint lstat of the same path
-    const bs = fs.lstatSync(Buffer.from(name), { bigint: true });
-    asize = normBytes(bs.size);
-    dsize = normBytes(bs.blocks * 512n);
+    // rounded: the exact sizes from a bigint lstat of the same path (gone since: the rounded ones)
+    const bs = fs.lstatSync(Buffer.from(name), { bigint: true, throwIfNoEntry: false });
+    if (bs) {
+      asize = normBytes(bs.size);
+      dsize = normBytes(bs.blocks * 512n);
+    }
   }
   return {
     name,
