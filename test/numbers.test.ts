@@ -263,7 +263,23 @@ describe('sparse files past 2^53 on a tmpfs', { skip: !isRoot() && 'needs root (
     assert.match(text.stdout, new RegExp(`Apparent size  \\+${after - before}  \\(${before} -> ${after}\\)`));
     assert.match(text.stdout, /\+9007199254740993  .*\/d\/new\n/);
     assertTerminalSafe(text.stdout, 'diff --bytes');
+
+    // a file that grows by 2^53 + 1 (its directory unchanged): the net growth is exactly that
+    fs.writeFileSync(path.join(m, 'grow'), '');
+    const s3 = runCliOk(['snapshot', m, '--json'], { env: env() });
+    run('sleep', ['1.1']);
+    assert.equal(run('truncate', ['-s', String(P53 + 1n), path.join(m, 'grow')]).code, 0);
+    const s4 = runCliOk(['snapshot', m, '--json'], { env: env() });
+    const ids = [s3, s4].map((x) => JSON.parse(x.stdout).id as string);
+    const g = runCliOk(['diff', ids[0], ids[1], '--json'], { env: env() });
+    assert.equal(jsonInt(g.stdout, 'netApparentBytes'), P53 + 1n);
+    assert.equal(jsonInt(s4.stdout, 'apparentBytes') - jsonInt(s3.stdout, 'apparentBytes'), P53 + 1n);
+    const grown = g.stdout.indexOf(`"path": "${path.join(m, 'grow')}"`);
+    assert.ok(grown > 0, 'listed as grown');
+    assert.equal(jsonInt(g.stdout.slice(grown), 'apparentBefore'), 0n);
+    assert.equal(jsonInt(g.stdout.slice(grown), 'apparentDelta'), P53 + 1n);
     fs.rmSync(path.join(m, 'd', 'new'));
+    fs.rmSync(path.join(m, 'grow'));
   });
 });
 
