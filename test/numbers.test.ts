@@ -131,6 +131,23 @@ describe('the tree: exact totals past 2^53, hard links once per subtree', () => 
     t2.finish({ timestamp: 0, producer: 't', incomplete: false });
     assert.equal(t2.totals().apparentBytes, 12);
     assert.equal(t2.inoOf(2), 2n ** 60n + 1n);
+    // a huge directory over small ones holding hard links (one inode linked from two of them, one
+    // twice in the same one): each inode once per subtree, the small subtrees' sums exact
+    const t3 = new Tree();
+    t3.enterDir(entry('/r', EntryType.Dir, 1));
+    t3.addEntry(entry('huge', EntryType.File, P53 + 1n));
+    for (const name of ['s1', 's2']) {
+      t3.enterDir(entry(name, EntryType.Dir, 10));
+      t3.addEntry(entry('l', EntryType.File, 1000, 4096, { nlink: 3, dev: 1, ino: 5 }));
+      t3.addEntry(entry('m', EntryType.File, 30, 0, { nlink: 2, dev: 1, ino: 6 + (name === 's1' ? 0 : 1) }));
+      t3.addEntry(entry('m2', EntryType.File, 30, 0, { nlink: 2, dev: 1, ino: 6 + (name === 's1' ? 0 : 1) }));
+      t3.leaveDir();
+    }
+    t3.leaveDir();
+    t3.finish({ timestamp: 0, producer: 't', incomplete: false });
+    assert.equal(t3.totals().apparentBytes, 1n + P53 + 1n + 10n + 10n + 1000n + 30n + 30n, 'inode 5 once, 6 once, 7 once');
+    assert.equal(t3.totals().diskBytes, 4096);
+    assert.equal(t3.exactSizeA(t3.children(0)[1]), 10 + 1000 + 30);
     // re-export: entryOf gives the exact own sizes back
     const a = t.children(0).find((i) => Buffer.from(t.nameOf(i)).toString() === 'a')!;
     assert.equal(t.entryOf(a, emptyEntry()).asize, P53 + 1n);

@@ -366,6 +366,22 @@ export class Tree implements Sink, UnorderedSink {
       }
     }
     const groups = this.linkGroups();
+    // the exact pass (below) sums the totals without the hard links: keep a copy of them when some
+    // total may reach 2^53 (at most the largest one plus every linked inode)
+    let free: { a: Float64Array; d: Float64Array } | null = null;
+    if (groups.length) {
+      let maxA = 0;
+      let maxD = 0;
+      for (let di = 0; di < dc; di++) {
+        if (totA[di] > maxA) maxA = totA[di];
+        if (totD[di] > maxD) maxD = totD[di];
+      }
+      for (const g of groups) {
+        maxA += this.ownA(g[0]);
+        maxD += this.ownD(g[0]);
+      }
+      if (maxA >= 2 ** 53 || maxD >= 2 ** 53) free = { a: totA.slice(), d: totD.slice() };
+    }
     for (const g of groups) {
       const a = this.ownA(g[0]);
       const d = this.ownD(g[0]);
@@ -374,7 +390,7 @@ export class Tree implements Sink, UnorderedSink {
         totD[pd] += d;
       });
     }
-    this.exactTotals(groups);
+    this.exactTotals(groups, free ?? { a: totA, d: totD });
   }
 
   /** Calls visit(directory number) once for each directory holding at least one of the links `g` (an inode counts once per subtree). */
@@ -408,8 +424,9 @@ export class Tree implements Sink, UnorderedSink {
   /**
    * The exact totals of the directories whose double totals reached 2^53 (rounded, maybe): the same
    * sums as computeTotals, in BigInt, into bigTotA / bigTotD. Nothing to do in the common case.
+   * `free`: every directory's totals before the hard links were added (exact where below 2^53).
    */
-  private exactTotals(groups: number[][]): void {
+  private exactTotals(groups: number[][], free: { a: Float64Array; d: Float64Array }): void {
     const dc = this.dirCount;
     const totA = this.totA;
     const totD = this.totD;
@@ -443,11 +460,11 @@ export class Tree implements Sink, UnorderedSink {
       if (!pm) continue;
       const hl = (f & F_HARDLINK) !== 0;
       if (pm & 1) {
-        const a = isDir ? (mark[di] & 1 ? bA.get(di)! : BigInt(totA[di])) : hl ? 0n : BigInt(this.exactOwnA(i));
+        const a = isDir ? (mark[di] & 1 ? bA.get(di)! : BigInt(free.a[di])) : hl ? 0n : BigInt(this.exactOwnA(i));
         bA.set(pd, bA.get(pd)! + a);
       }
       if (pm & 2) {
-        const d = isDir ? (mark[di] & 2 ? bD.get(di)! : BigInt(totD[di])) : hl ? 0n : BigInt(this.exactOwnD(i));
+        const d = isDir ? (mark[di] & 2 ? bD.get(di)! : BigInt(free.d[di])) : hl ? 0n : BigInt(this.exactOwnD(i));
         bD.set(pd, bD.get(pd)! + d);
       }
     }
