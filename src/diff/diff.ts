@@ -20,11 +20,15 @@
  * below it; a directory is listed when no single subdirectory accounts for more than half of its
  * delta (DOMINANT). A growing file makes its own directory the one listed, not every ancestor; growth
  * spread over several subdirectories lists their common parent as well (as its own row).
+ *
+ * Byte counts in the result are exact (util/exact.ts's Bytes: a bigint from 2^53 up), so the net
+ * change of a sparse file of 2^53 + 1 bytes is exactly that; the rankings use doubles.
  */
 import { Entry, EntryType, Excluded, Sink, SourceInfo } from '../model/entry.js';
 import { NONE, Tree } from '../tree/tree.js';
 import type { KindCtx, KindMatcher } from '../owners/kinds.js';
 import { TopN } from './topn.js';
+import { addBytes, absBytes, Bytes, mulDivRound, subBytes } from '../util/exact.js';
 
 /** a subdirectory explaining more than this share of its parent's delta hides the parent */
 export const DOMINANT = 0.5;
@@ -46,49 +50,54 @@ export interface SideInfo {
   producer: string;
   root: Uint8Array;
   entries: number;
-  diskBytes: number;
-  apparentBytes: number;
+  /** bytes, exact */
+  diskBytes: Bytes;
+  /** bytes, exact */
+  apparentBytes: Bytes;
   incomplete: boolean;
 }
 
+/** byte counts exact */
 export interface FileChange {
   path: Uint8Array;
-  before: number;
-  after: number;
-  delta: number;
-  apparentBefore: number;
-  apparentAfter: number;
-  apparentDelta: number;
+  before: Bytes;
+  after: Bytes;
+  delta: Bytes;
+  apparentBefore: Bytes;
+  apparentAfter: Bytes;
+  apparentDelta: Bytes;
   /** kind of data (rules' name), when it matched */
   kind?: string;
 }
 
+/** byte counts exact */
 export interface DirChange {
   path: Uint8Array;
-  before: number;
-  after: number;
-  delta: number;
-  apparentDelta: number;
+  before: Bytes;
+  after: Bytes;
+  delta: Bytes;
+  apparentDelta: Bytes;
   status: 'changed' | 'added' | 'removed';
   /** share of the delta of its largest subdirectory change in the same direction (0..0.5) */
   largestChildShare: number;
-  /** bytes per day over the interval, null when the interval is unknown */
-  perDay: number | null;
+  /** bytes per day over the interval (rounded to a byte), null when the interval is unknown */
+  perDay: Bytes | null;
 }
 
 export interface GroupDelta {
   name: string;
-  /** net disk bytes */
-  delta: number;
-  grew: number;
-  shrank: number;
+  /** net disk bytes, exact */
+  delta: Bytes;
+  grew: Bytes;
+  shrank: Bytes;
   /** changed files counted */
   files: number;
 }
 
 export interface UserDelta {
   uid: number;
-  delta: number;
+  /** net disk bytes, exact */
+  delta: Bytes;
   files: number;
 }
 
@@ -97,8 +106,10 @@ export interface DiffResult {
   after: SideInfo;
   /** B's time - A's time, null when either is unknown */
   intervalSeconds: number | null;
-  netDiskBytes: number;
-  netApparentBytes: number;
+  /** bytes, exact: du -sB1 after minus before */
+  netDiskBytes: Bytes;
+  /** bytes, exact: du -sb after minus before */
+  netApparentBytes: Bytes;
   entriesBefore: number;
   entriesAfter: number;
   /** non-directory entries */
@@ -127,10 +138,10 @@ export interface DeltaArrays {
 interface PendingLink {
   bIndex: number;
   matched: boolean;
-  d: number;
-  ap: number;
-  bd: number;
-  ba: number;
+  d: Bytes;
+  ap: Bytes;
+  bd: Bytes;
+  ba: Bytes;
   type: EntryType;
   name: Uint8Array;
   uid: number;
@@ -144,12 +155,12 @@ interface Frame {
   serial: number;
   bIndex: number;
   aDir: number;
-  totD: number;
-  totA: number;
+  totD: Bytes;
+  totA: Bytes;
   /** hard-linked inodes, added straight to every frame they count in (not propagated) */
-  hlD: number;
-  hlA: number;
-  /** largest growth / shrink of a subdirectory (as positive numbers) */
+  hlD: Bytes;
+  hlA: Bytes;
+  /** largest growth / shrink of a subdirectory (as positive doubles: only for the roll-up share) */
   maxGrow: number;
   maxShrink: number;
   cursor: number;
@@ -183,22 +194,29 @@ function rootPathStr(name: Uint8Array): string {
 }
 
 class Group {
-  delta = 0;
-  grew = 0;
-  shrank = 0;
+  delta: Bytes = 0;
+  grew: Bytes = 0;
+  shrank: Bytes = 0;
   files = 0;
-  add(d: number): void {
-    this.delta += d;
-    if (d > 0) this.grew += d;
-    else this.shrank -= d;
+  add(d: Bytes): void {
+    this.delta = addBytes(this.delta, d);
+    if (d > 0) this.grew = addBytes(this.grew, d);
+    else this.shrank = subBytes(this.shrank, d);
     this.files++;
   }
+}
+
+/** descending by magnitude, for sorting exact deltas */
+function byMagnitude(x: Bytes, y: Bytes): number {
+  const ax = absBytes(x);
+  const ay = absBytes(y);
+  return ay > ax ? 1 : ay < ax ? -1 : 0;
 }
 
 function groupRows(m: Map<string, Group>): GroupDelta[] {
   return [...m.entries()]
     .map(([name, g]) => ({ name, delta: g.delta, grew: g.grew, shrank: g.shrank, files: g.files }))
-    .sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || y.grew + y.shrank - (x.grew + x.shrank) || (x.name < y.name ? -1 : 1));
+    .sort((x, y) => byMagnitude(x.delta, y.delta) || byMagnitude(addBytes(x.grew, x.shrank), addBytes(y.grew, y.shrank)) || (x.name < y.name ? -1 : 1));
 }
 
 export class DiffSink implements Sink {
@@ -213,8 +231,8 @@ export class DiffSink implements Sink {
   private frames: Frame[] = [];
   private serial = 0;
   private bCount = 0;
-  private bDisk = 0;
-  private bApparent = 0;
+  private bDisk: Bytes = 0;
+  private bApparent: Bytes = 0;
   private bRoot: Uint8Array = new Uint8Array(0);
   private current: Uint8Array = new Uint8Array(0);
   private readonly counts = { added: 0, removed: 0, grown: 0, shrunk: 0, unchanged: 0 };
@@ -228,7 +246,7 @@ export class DiffSink implements Sink {
   };
   private readonly kindGroups = new Map<string, Group>();
   private readonly pkgGroups = new Map<string, Group>();
-  private readonly users = new Map<number, { delta: number; files: number }>();
+  private readonly users = new Map<number, { delta: Bytes; files: number }>();
   private info: SourceInfo | null = null;
   private deltas: DeltaArrays | null = null;
 
@@ -247,7 +265,7 @@ export class DiffSink implements Sink {
     for (let li = 0; li < a.linkCount; li++) {
       const i = a.linkEntry[li];
       if (a.removed(i)) continue;
-      const key = a.linkDev[li] + ':' + a.linkIno[li];
+      const key = a.linkKey(li);
       if (firstLink.has(key)) this.aLinkRepeat.add(i);
       else firstLink.add(key);
     }
@@ -255,16 +273,16 @@ export class DiffSink implements Sink {
 
   /** for the progress display */
   progress(): { entries: number; bytes: number; current: Uint8Array } {
-    return { entries: this.bCount, bytes: this.bDisk, current: this.current };
+    return { entries: this.bCount, bytes: Number(this.bDisk), current: this.current };
   }
 
   // ---------------------------------------------------------------- sizes as charged to files
 
-  private aFileD(i: number): number {
-    return this.aLinkRepeat.has(i) ? 0 : this.a.ownD(i);
+  private aFileD(i: number): Bytes {
+    return this.aLinkRepeat.has(i) ? 0 : this.a.exactOwnD(i);
   }
-  private aFileA(i: number): number {
-    return this.aLinkRepeat.has(i) ? 0 : this.a.ownA(i);
+  private aFileA(i: number): Bytes {
+    return this.aLinkRepeat.has(i) ? 0 : this.a.exactOwnA(i);
   }
 
   // ---------------------------------------------------------------- the Sink
@@ -285,8 +303,8 @@ export class DiffSink implements Sink {
     this.record(bIndex, 0, aDir);
     const counted = dir.excluded === Excluded.None;
     if (counted) {
-      this.bDisk += dir.dsize;
-      this.bApparent += dir.asize;
+      this.bDisk = addBytes(this.bDisk, dir.dsize);
+      this.bApparent = addBytes(this.bApparent, dir.asize);
     }
     this.frames.push({
       name: dir.name.slice(),
@@ -322,19 +340,20 @@ export class DiffSink implements Sink {
       if (prev) {
         while (from < prev.length && from < this.frames.length && prev[from] === this.frames[from].serial) from++;
       } else {
-        this.bDisk += d;
-        this.bApparent += ap;
+        this.bDisk = addBytes(this.bDisk, d);
+        this.bApparent = addBytes(this.bApparent, ap);
       }
       for (let k = from; k < this.frames.length; k++) {
-        this.frames[k].hlD += d;
-        this.frames[k].hlA += ap;
+        const fk = this.frames[k];
+        fk.hlD = addBytes(fk.hlD, d);
+        fk.hlA = addBytes(fk.hlA, ap);
       }
       this.seenB.set(key, this.frames.map((x) => x.serial));
     } else {
-      this.bDisk += d;
-      this.bApparent += ap;
-      f.totD += d;
-      f.totA += ap;
+      this.bDisk = addBytes(this.bDisk, d);
+      this.bApparent = addBytes(this.bApparent, ap);
+      f.totD = addBytes(f.totD, d);
+      f.totA = addBytes(f.totA, ap);
     }
 
     const m = this.findInA(f, e.name);
@@ -342,8 +361,8 @@ export class DiffSink implements Sink {
     // a match of the same class: both not descended into (files, symlinks, excluded or unreadable dirs)
     const aLeaf = m !== NONE && (!a.isDir(m) || (a.excluded(m) !== Excluded.None && e.type === EntryType.Dir));
     const matched = m !== NONE && aLeaf && (a.type(m) === EntryType.Dir) === (e.type === EntryType.Dir);
-    let bd = 0;
-    let ba = 0;
+    let bd: Bytes = 0;
+    let ba: Bytes = 0;
     if (matched) {
       this.matchedA[m] = 1;
       if (!a.isDir(m)) {
@@ -351,7 +370,7 @@ export class DiffSink implements Sink {
         ba = this.aFileA(m);
       }
     }
-    this.record(bIndex, d - bd, matched ? m : NONE);
+    this.record(bIndex, Number(subBytes(d, bd)), matched ? m : NONE);
     if (e.type === EntryType.Dir) return; // an excluded or unreadable directory: nothing to list
     const depth = this.frames.length - 1;
     const needPath = !!this.kinds || !!this.packageOf;
@@ -371,10 +390,10 @@ export class DiffSink implements Sink {
   /** a non-directory of B: added, or compared with its match in A (sizes as charged) */
   private fileChange(
     matched: boolean,
-    d: number,
-    ap: number,
-    bd: number,
-    ba: number,
+    d: Bytes,
+    ap: Bytes,
+    bd: Bytes,
+    ba: Bytes,
     type: EntryType,
     name: Uint8Array,
     uid: number,
@@ -385,7 +404,7 @@ export class DiffSink implements Sink {
     if (!matched) {
       this.counts.added++;
       const kind = this.attributeAt(type, name, d, uid, dir, ctx);
-      const key = d + ap * 1e-9;
+      const key = Number(d) + Number(ap) * 1e-9;
       if (this.tops.added.wants(key))
         this.tops.added.offer(key, { path: path(), before: 0, after: d, delta: d, apparentBefore: 0, apparentAfter: ap, apparentDelta: ap, ...(kind !== undefined ? { kind } : {}) });
       return;
@@ -397,13 +416,14 @@ export class DiffSink implements Sink {
     const grew = d > bd || (d === bd && ap > ba);
     if (grew) this.counts.grown++;
     else this.counts.shrunk++;
-    const delta = d - bd;
+    const delta = subBytes(d, bd);
+    const apparentDelta = subBytes(ap, ba);
     const kind = this.attributeAt(type, name, delta, uid, dir, ctx);
     const heap = grew ? this.tops.grown : this.tops.shrunk;
     // by disk delta; equal disk sizes by apparent delta
-    const key = (grew ? delta : -delta) + (d === bd ? Math.abs(ap - ba) * 1e-9 : 0);
+    const key = Math.abs(Number(delta)) + (d === bd ? Math.abs(Number(apparentDelta)) * 1e-9 : 0);
     if (heap.wants(key))
-      heap.offer(key, { path: path(), before: bd, after: d, delta, apparentBefore: ba, apparentAfter: ap, apparentDelta: ap - ba, ...(kind !== undefined ? { kind } : {}) });
+      heap.offer(key, { path: path(), before: bd, after: d, delta, apparentBefore: ba, apparentAfter: ap, apparentDelta, ...(kind !== undefined ? { kind } : {}) });
   }
 
   /**
@@ -414,12 +434,12 @@ export class DiffSink implements Sink {
   private settleLinks(): void {
     for (const g of this.pendingLinks.values()) {
       let best = 0;
-      for (let k = 1; k < g.length; k++) if (Math.abs(g[k].d - g[k].bd) < Math.abs(g[best].d - g[best].bd)) best = k;
+      for (let k = 1; k < g.length; k++) if (absBytes(subBytes(g[k].d, g[k].bd)) < absBytes(subBytes(g[best].d, g[best].bd))) best = k;
       for (let k = 0; k < g.length; k++) {
         const x = g[k];
         const d = k === best ? x.d : 0;
         const ap = k === best ? x.ap : 0;
-        this.record(x.bIndex, d - x.bd, this.deltas ? this.deltas.match[x.bIndex] : NONE);
+        this.record(x.bIndex, Number(subBytes(d, x.bd)), this.deltas ? this.deltas.match[x.bIndex] : NONE);
         this.fileChange(x.matched, d, ap, x.bd, x.ba, x.type, x.name, x.uid, () => x.path, x.dir, x.ctx);
       }
     }
@@ -440,20 +460,21 @@ export class DiffSink implements Sink {
         } else this.removedFile(k, this.frames.length - 1);
       }
     }
-    const after = f.totD + f.hlD;
-    const afterA = f.totA + f.hlA;
-    const before = f.aDir !== NONE ? this.a.sizeD(f.aDir) : 0;
-    const beforeA = f.aDir !== NONE ? this.a.sizeA(f.aDir) : 0;
-    const delta = after - before;
-    this.record(f.bIndex, delta, f.aDir);
-    this.offerDir(delta, afterA - beforeA, before, after, f.maxGrow, f.maxShrink, f.aDir === NONE ? 'added' : 'changed', () => this.bPath(null));
+    const after = addBytes(f.totD, f.hlD);
+    const afterA = addBytes(f.totA, f.hlA);
+    const before = f.aDir !== NONE ? this.a.exactSizeD(f.aDir) : 0;
+    const beforeA = f.aDir !== NONE ? this.a.exactSizeA(f.aDir) : 0;
+    const delta = subBytes(after, before);
+    const dn = Number(delta);
+    this.record(f.bIndex, dn, f.aDir);
+    this.offerDir(delta, subBytes(afterA, beforeA), before, after, f.maxGrow, f.maxShrink, f.aDir === NONE ? 'added' : 'changed', () => this.bPath(null));
     this.frames.pop();
     const p = this.frames[this.frames.length - 1];
     if (p) {
-      p.totD += f.totD;
-      p.totA += f.totA;
-      if (delta > p.maxGrow) p.maxGrow = delta;
-      if (-delta > p.maxShrink) p.maxShrink = -delta;
+      p.totD = addBytes(p.totD, f.totD);
+      p.totA = addBytes(p.totA, f.totA);
+      if (dn > p.maxGrow) p.maxGrow = dn;
+      if (-dn > p.maxShrink) p.maxShrink = -dn;
     }
   }
 
@@ -499,17 +520,18 @@ export class DiffSink implements Sink {
     const type = a.type(k);
     const needPath = !!this.kinds || !!this.packageOf;
     const at = ctx ?? { dir: needPath ? this.pathStrAt(depth) : '', ctx: this.ctxAt(depth) };
-    const kind = this.attributeAt(type, name, -d, a.uidOf(k), at.dir, at.ctx);
+    const kind = this.attributeAt(type, name, subBytes(0, d), a.uidOf(k), at.dir, at.ctx);
     const h = this.tops.removed;
-    if (h.wants(d + ap * 1e-9))
-      h.offer(d + ap * 1e-9, {
+    const key = Number(d) + Number(ap) * 1e-9;
+    if (h.wants(key))
+      h.offer(key, {
         path: dirPath ? joinPath(dirPath, name) : this.bPath(name, depth),
         before: d,
         after: 0,
-        delta: -d,
+        delta: subBytes(0, d),
         apparentBefore: ap,
         apparentAfter: 0,
-        apparentDelta: -ap,
+        apparentDelta: subBytes(0, ap),
         ...(kind !== undefined ? { kind } : {}),
       });
   }
@@ -542,8 +564,8 @@ export class DiffSink implements Sink {
           }
         } else this.removedFile(c, depth, t.path, { dir: t.str, ctx: t.ctx });
       }
-      const before = a.sizeD(t.i);
-      this.offerDir(-before, -a.sizeA(t.i), before, 0, 0, maxChild, 'removed', () => t.path);
+      const before = a.exactSizeD(t.i);
+      this.offerDir(subBytes(0, before), subBytes(0, a.exactSizeA(t.i)), before, 0, 0, maxChild, 'removed', () => t.path);
     }
     return a.sizeD(k);
   }
@@ -551,10 +573,10 @@ export class DiffSink implements Sink {
   // ---------------------------------------------------------------- results
 
   private offerDir(
-    delta: number,
-    apparentDelta: number,
-    before: number,
-    after: number,
+    delta: Bytes,
+    apparentDelta: Bytes,
+    before: Bytes,
+    after: Bytes,
     maxGrow: number,
     maxShrink: number,
     status: DirChange['status'],
@@ -562,7 +584,7 @@ export class DiffSink implements Sink {
   ): void {
     if (delta === 0) return;
     const grew = delta > 0;
-    const mag = grew ? delta : -delta;
+    const mag = Math.abs(Number(delta));
     const child = grew ? maxGrow : maxShrink;
     if (child > DOMINANT * mag) return;
     const heap = grew ? this.tops.grewDirs : this.tops.shrankDirs;
@@ -606,7 +628,7 @@ export class DiffSink implements Sink {
     return f.ctx;
   }
 
-  private attributeAt(type: EntryType, name: Uint8Array, delta: number, uid: number, dir: string, ctx: KindCtx | null): string | undefined {
+  private attributeAt(type: EntryType, name: Uint8Array, delta: Bytes, uid: number, dir: string, ctx: KindCtx | null): string | undefined {
     if (delta === 0 && type !== EntryType.File) return undefined;
     let kind: string | undefined;
     if (type === EntryType.File && this.kinds && ctx) {
@@ -623,7 +645,7 @@ export class DiffSink implements Sink {
     }
     let u = this.users.get(uid);
     if (!u) this.users.set(uid, (u = { delta: 0, files: 0 }));
-    u.delta += delta;
+    u.delta = addBytes(u.delta, delta);
     u.files++;
     return kind;
   }
@@ -640,7 +662,7 @@ export class DiffSink implements Sink {
     const tA = before.time;
     const tB = after.time ?? 0;
     const interval = tA > 0 && tB > 0 ? tB - tA : null;
-    const perDay = (d: number) => (interval !== null && interval > 0 ? Math.round((d * 86400) / interval) : null);
+    const perDay = (d: Bytes) => (interval !== null && interval > 0 ? mulDivRound(d, 86400, interval) : null);
     const dirs = (l: DirChange[]) => l.map((x) => ({ ...x, perDay: perDay(x.delta) }));
     const aTot = a.totals();
     const beforeInfo: SideInfo = {
@@ -665,8 +687,8 @@ export class DiffSink implements Sink {
       before: beforeInfo,
       after: afterInfo,
       intervalSeconds: interval,
-      netDiskBytes: afterInfo.diskBytes - beforeInfo.diskBytes,
-      netApparentBytes: afterInfo.apparentBytes - beforeInfo.apparentBytes,
+      netDiskBytes: subBytes(afterInfo.diskBytes, beforeInfo.diskBytes),
+      netApparentBytes: subBytes(afterInfo.apparentBytes, beforeInfo.apparentBytes),
       entriesBefore: beforeInfo.entries,
       entriesAfter: afterInfo.entries,
       counts: { ...this.counts },
@@ -680,7 +702,7 @@ export class DiffSink implements Sink {
       packages: groupRows(this.pkgGroups),
       users: [...this.users.entries()]
         .map(([uid, u]) => ({ uid, delta: u.delta, files: u.files }))
-        .sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || x.uid - y.uid),
+        .sort((x, y) => byMagnitude(x.delta, y.delta) || x.uid - y.uid),
     };
   }
 }

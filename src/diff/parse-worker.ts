@@ -11,6 +11,7 @@
 import { parentPort, Worker } from 'node:worker_threads';
 import { emptyEntry, Entry, Excluded, Sink, SourceInfo } from '../model/entry.js';
 import { importExport, ImportError } from '../import/ncdu-reader.js';
+import { Bytes, normBytes } from '../util/exact.js';
 
 export const PARSE_ROLE = 'diff-parse';
 const CHUNK = 4 << 20;
@@ -50,6 +51,18 @@ class Encoder implements Sink {
     b[p++] = v;
     this.pos = p;
   }
+  /** an exact integer (a byte count, an inode number): the same varint, continued in BigInt from 2^53 up */
+  private bytesVarint(v: Bytes): void {
+    if (typeof v === 'number') return this.varint(v);
+    const b = this.buf;
+    let p = this.pos;
+    while (v >= 128n) {
+      b[p++] = Number(v & 127n) | 128;
+      v >>= 7n;
+    }
+    b[p++] = Number(v);
+    this.pos = p;
+  }
   private entry(tag: number, e: Entry): void {
     const name = e.name;
     this.ensure(name.length + 80);
@@ -59,16 +72,16 @@ class Encoder implements Sink {
     this.varint(name.length);
     b.set(name, this.pos);
     this.pos += name.length;
-    this.varint(e.asize);
-    this.varint(e.dsize);
+    this.bytesVarint(e.asize);
+    this.bytesVarint(e.dsize);
     this.varint(e.nlink);
     this.varint(e.uid + 1);
     if (e.nlink > 1) {
       this.varint(e.dev);
-      this.varint(e.ino);
+      this.bytesVarint(e.ino);
     }
     this.entries++;
-    if (e.excluded === Excluded.None) this.bytes += e.dsize;
+    if (e.excluded === Excluded.None) this.bytes += Number(e.dsize);
   }
   enterDir(e: Entry): void {
     this.entry(ENTER, e);
@@ -112,6 +125,27 @@ function replay(chunk: Uint8Array, sink: Sink, e: Entry): void {
       mul *= 128;
     }
   };
+  /** bytesVarint's value: numbers below 2^49 (7 groups), BigInt beyond */
+  const bytes = (): Bytes => {
+    const start = p;
+    let v = 0;
+    let mul = 1;
+    for (let k = 0; k < 7; k++) {
+      const c = chunk[p++];
+      v += (c & 127) * mul;
+      if (c < 128) return v;
+      mul *= 128;
+    }
+    p = start;
+    let big = 0n;
+    let shift = 0n;
+    for (;;) {
+      const c = chunk[p++];
+      big |= BigInt(c & 127) << shift;
+      if (c < 128) return normBytes(big);
+      shift += 7n;
+    }
+  };
   while (p < n) {
     const tag = chunk[p++];
     if (tag === LEAVE) {
@@ -125,13 +159,13 @@ function replay(chunk: Uint8Array, sink: Sink, e: Entry): void {
     e.type = f & 3;
     e.readError = (f & 4) !== 0;
     e.excluded = (f >> 3) & 7;
-    e.asize = varint();
-    e.dsize = varint();
+    e.asize = bytes();
+    e.dsize = bytes();
     e.nlink = varint();
     e.uid = varint() - 1;
     if (e.nlink > 1) {
       e.dev = varint();
-      e.ino = varint();
+      e.ino = bytes();
     } else {
       e.dev = 0;
       e.ino = 0;

@@ -3,16 +3,17 @@ import { escapeName, jsonName } from '../util/escape.js';
 import { count, size } from '../util/format.js';
 import { truncate, padLeft } from '../ui/text.js';
 import type { DiffResult, DirChange, FileChange, GroupDelta } from './diff.js';
+import { absBytes, Bytes, mulDivRound } from '../util/exact.js';
 
 export interface Labels {
   before: string;
   after: string;
 }
 
-/** +1.5 GiB / -200 KiB / 0 B (exact: +123456) */
-export function signedSize(n: number, exact = false): string {
+/** A signed byte count: +1.5 GiB / -200 KiB / 0 B (exact: +123456, exact digits for bigints too) */
+export function signedSize(n: Bytes, exact = false): string {
   if (n === 0) return exact ? '0' : '0 B';
-  return (n > 0 ? '+' : '-') + size(Math.abs(n), exact);
+  return (n > 0 ? '+' : '-') + size(absBytes(n), exact);
 }
 
 function when(t: number): string {
@@ -37,7 +38,7 @@ export function diffText(r: DiffResult, labels: Labels, o: { exact: boolean; use
   const ex = o.exact;
   const L: string[] = [];
   const line = (s: string) => L.push(truncate(s, W));
-  const sz = (n: number) => signedSize(n, ex);
+  const sz = (n: Bytes) => signedSize(n, ex);
   const col = ex ? 15 : 10;
   line(`diskblame diff: ${escapeName(r.after.root)}${sameRoot(r) ? '' : `  (before: ${escapeName(r.before.root)})`}`);
   const side = (tag: string, lab: string, s: DiffResult['before']) =>
@@ -48,8 +49,8 @@ export function diffText(r: DiffResult, labels: Labels, o: { exact: boolean; use
   L.push('');
   // rates over less than an hour say nothing about days
   const rated = r.intervalSeconds !== null && r.intervalSeconds >= 3600;
-  const perDay = rated ? (r.netDiskBytes * 86400) / r.intervalSeconds! : null;
-  line(`  Disk usage     ${sz(r.netDiskBytes)}  (${size(r.before.diskBytes, ex)} -> ${size(r.after.diskBytes, ex)})${perDay !== null ? `  ${sz(Math.round(perDay))}/day` : ''}`);
+  const perDay = rated ? mulDivRound(r.netDiskBytes, 86400, r.intervalSeconds!) : null;
+  line(`  Disk usage     ${sz(r.netDiskBytes)}  (${size(r.before.diskBytes, ex)} -> ${size(r.after.diskBytes, ex)})${perDay !== null ? `  ${sz(perDay)}/day` : ''}`);
   line(`  Apparent size  ${sz(r.netApparentBytes)}  (${size(r.before.apparentBytes, ex)} -> ${size(r.after.apparentBytes, ex)})`);
   const de = r.entriesAfter - r.entriesBefore;
   line(`  Entries        ${de >= 0 ? '+' : ''}${count(de)}  (${count(r.entriesBefore)} -> ${count(r.entriesAfter)})`);
@@ -142,7 +143,7 @@ export function diffJson(r: DiffResult, labels: Labels, users: Map<number, strin
     intervalSeconds: r.intervalSeconds,
     netDiskBytes: r.netDiskBytes,
     netApparentBytes: r.netApparentBytes,
-    netDiskBytesPerDay: r.intervalSeconds !== null && r.intervalSeconds > 0 ? Math.round((r.netDiskBytes * 86400) / r.intervalSeconds) : null,
+    netDiskBytesPerDay: r.intervalSeconds !== null && r.intervalSeconds > 0 ? mulDivRound(r.netDiskBytes, 86400, r.intervalSeconds) : null,
     entriesBefore: r.entriesBefore,
     entriesAfter: r.entriesAfter,
     counts: r.counts,

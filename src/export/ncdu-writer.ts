@@ -15,6 +15,7 @@ import zlib from 'node:zlib';
 import { Entry, EntryType, EXCLUDED_NAMES, Excluded, Sink, SourceInfo } from '../model/entry.js';
 import { VERSION } from '../version.js';
 import { escapeName } from '../util/escape.js';
+import { stringifyExact } from '../util/exact.js';
 import { openOutput, Output, writeErrorText } from '../util/write.js';
 
 const FLUSH_AT = 1 << 20;
@@ -81,7 +82,7 @@ export class NcduWriter implements Sink {
       timestamp: Math.floor(Date.now() / 1000),
     };
     for (const [k, v] of Object.entries(opts.meta ?? {})) meta[k.startsWith('x_') ? k : `x_${k}`] = v;
-    this.str(`[1,2,${JSON.stringify(meta)}`);
+    this.str(`[1,2,${stringifyExact(meta)}`);
   }
 
   // ------------------------------------------------------------------ low-level output
@@ -151,8 +152,9 @@ export class NcduWriter implements Sink {
     // everything after the name as one string: one buffer write per entry
     let s = '';
     const counted = e.excluded === Excluded.None;
-    if (counted && e.asize > 0) s += `,"asize":${Math.floor(e.asize)}`;
-    if (counted && e.dsize > 0) s += `,"dsize":${Math.floor(e.dsize)}`;
+    // exact digits: a bigint from 2^53 up (ncdu reads u64)
+    if (counted && e.asize > 0) s += `,"asize":${typeof e.asize === 'number' ? Math.floor(e.asize) : e.asize}`;
+    if (counted && e.dsize > 0) s += `,"dsize":${typeof e.dsize === 'number' ? Math.floor(e.dsize) : e.dsize}`;
     const parentDev = this.devStack.length ? this.devStack[this.devStack.length - 1] : -1;
     if (isDir && e.dev !== parentDev) s += `,"dev":${e.dev}`;
     if (!isDir && e.nlink > 1 && counted) s += `,"ino":${e.ino},"hlnkc":true,"nlink":${e.nlink}`;

@@ -41,6 +41,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { EntryType, Excluded, emptyEntry, type Entry, type Sink, type SourceInfo } from '../model/entry.js';
+import { type Bytes, normBytes } from '../util/exact.js';
 
 /**
  * The limits on one token of the input, in bytes (see the module header). Exceeding one is an
@@ -386,6 +387,10 @@ class Parser {
   // number / literal results
   private num = 0;
   private numNeg = false;
+  /** the number was an integer (no fraction, no exponent) */
+  private numInt = true;
+  /** an integer of 16 or more digits: its exact value (num is then rounded) */
+  private numBig: bigint | null = null;
   private lit = 0; // 0 false, 1 true, 2 null
 
   // tree
@@ -976,20 +981,29 @@ class Parser {
         return end;
       }
       if (k === K.Unknown || k === K.Items) return this.lexString(buf, i, n, false, LIMITS.string, 'a string');
-      this.badValue(i, k, k >= K.Asize ? 'a non-negative number' : 'true or false');
+      this.badValue(i, k, k >= K.Asize ? 'a non-negative integer' : 'true or false');
     }
     if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
       const end = this.lexNumber(buf, i, n);
       if (end < 0) return end;
       if (k >= K.Asize) {
-        if (this.numNeg) this.badValue(i, k, 'a non-negative number');
-        if (!Number.isFinite(this.num)) this.badValue(i, k, 'a number in range');
-        const v = Math.trunc(this.num); // lenient: 100.0 or 1e3 are accepted
+        // ncdu writes and reads these as unsigned 64-bit integers: anything else cannot be meant
+        // exactly (a fraction, an exponent, a sign, 2^64 or more) and is refused, not rounded
+        if (this.numNeg || !this.numInt) this.badValue(i, k, 'a non-negative integer');
+        const v = this.num;
+        let exact: Bytes = v;
+        const big = this.numBig;
+        if (big !== null) {
+          if (big > U64_MAX) this.badValue(i, k, 'an integer below 2^64');
+          exact = normBytes(big);
+          // sizes and inode numbers are kept exact as bigints; the others are plain numbers
+          if (typeof exact === 'bigint' && k !== K.Asize && k !== K.Dsize && k !== K.Ino) this.badValue(i, k, 'an integer below 2^53');
+        }
         switch (k) {
-          case K.Asize: e.asize = v; break;
-          case K.Dsize: e.dsize = v; break;
+          case K.Asize: e.asize = exact; break;
+          case K.Dsize: e.dsize = exact; break;
           case K.Dev: e.dev = v; break;
-          case K.Ino: e.ino = v; break;
+          case K.Ino: e.ino = exact; break;
           case K.Nlink: e.nlink = v; break;
           case K.Uid: e.uid = v; break;
           case K.Gid: e.gid = v; break;
@@ -1027,13 +1041,13 @@ class Parser {
           e.excluded = lit === 1 ? Excluded.Pattern : Excluded.None;
           break;
         default:
-          this.badValue(i, k, k === K.Name ? 'a string' : 'a non-negative number');
+          this.badValue(i, k, k === K.Name ? 'a string' : 'a non-negative integer');
       }
       return end;
     }
     if (c === 0x7b || c === 0x5b) {
       if (k !== K.Unknown && k !== K.Items) {
-        this.badValue(i, k, k === K.Name || k === K.Excluded ? 'a string' : k >= K.Asize ? 'a non-negative number' : 'true or false');
+        this.badValue(i, k, k === K.Name || k === K.Excluded ? 'a string' : k >= K.Asize ? 'a non-negative integer' : 'true or false');
       }
       this.gBuild = false;
       this.gReturn = S.ObjNext;
@@ -1193,7 +1207,10 @@ class Parser {
     throw new ImportError(`corrupt export: invalid escape sequence in a string ${this.at(off)}`, off);
   }
 
-  /** A JSON number at i; sets num (exact JS value) and numNeg. */
+  /**
+   * A JSON number at i; sets num (the nearest double), numNeg, numInt (no fraction or exponent) and,
+   * for an integer of 16 digits or more, numBig (its exact value).
+   */
   private lexNumber(buf: Uint8Array, i: number, n: number): number {
     let j = i;
     const neg = buf[j] === 0x2d;
@@ -1216,8 +1233,10 @@ class Parser {
     if (j >= n) return -1;
     c = buf[j];
     let simple = j - intStart <= 15;
+    let intOnly = true;
     if (c === 0x2e) {
       simple = false;
+      intOnly = false;
       j++;
       if (j >= n) return -1;
       c = buf[j];
@@ -1228,6 +1247,7 @@ class Parser {
     }
     if (c === 0x65 || c === 0x45) {
       simple = false;
+      intOnly = false;
       j++;
       if (j >= n) return -1;
       c = buf[j];
@@ -1241,11 +1261,14 @@ class Parser {
       if (j - i > LIMITS.number) this.tooLong(i, 'a number', LIMITS.number);
       if (j >= n) return -1;
     }
+    this.numInt = intOnly;
+    this.numBig = null;
     if (simple) this.num = neg ? -v : v;
     else {
       let s = '';
       for (let q = i; q < j; q++) s += String.fromCharCode(buf[q]);
       this.num = Number(s);
+      if (this.numInt) this.numBig = BigInt(s);
     }
     this.numNeg = neg;
     return j;
@@ -1263,6 +1286,8 @@ class Parser {
     return i + word.length;
   }
 }
+
+const U64_MAX = 2n ** 64n - 1n;
 
 const TRUE = [0x74, 0x72, 0x75, 0x65];
 const FALSE = [0x66, 0x61, 0x6c, 0x73, 0x65];

@@ -9,6 +9,7 @@
  *
  * Entry objects passed to sinks are reused by the source: a sink must copy what it keeps.
  */
+import type { Bytes, ExactInt } from '../util/exact.js';
 
 export const enum EntryType {
   File = 0,
@@ -38,12 +39,13 @@ export interface Entry {
   /** the name's raw bytes (the root's: its absolute path). May be a view into a shared buffer: copy it. */
   name: Uint8Array;
   type: EntryType;
-  /** apparent size (st_size) */
-  asize: number;
-  /** disk usage in bytes (st_blocks * 512) */
-  dsize: number;
+  /** apparent size in bytes (st_size); exact: a bigint from 2^53 up (see util/exact.ts) */
+  asize: Bytes;
+  /** disk usage in bytes (st_blocks * 512); exact: a bigint from 2^53 up */
+  dsize: Bytes;
   dev: number;
-  ino: number;
+  /** inode number; exact: a bigint from 2^53 up (only hard links need it: their identity is (dev, ino)) */
+  ino: ExactInt;
   nlink: number;
   /** seconds since the epoch, or -1 when unknown */
   mtime: number;

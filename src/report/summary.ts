@@ -4,11 +4,14 @@
  */
 import { EntryType } from '../model/entry.js';
 import { Tree, TreeTotals } from '../tree/tree.js';
+import type { Bytes } from '../util/exact.js';
 
 export interface TopItem {
   index: number;
-  diskBytes: number;
-  apparentBytes: number;
+  /** exact, bytes */
+  diskBytes: Bytes;
+  /** exact, bytes */
+  apparentBytes: Bytes;
   items: number;
 }
 
@@ -55,8 +58,8 @@ export function summarize(t: Tree, top = 10, apparent = false): Summary {
   const size = apparent ? (i: number) => t.sizeA(i) : (i: number) => t.sizeD(i);
   const item = (i: number): TopItem => ({
     index: i,
-    diskBytes: t.sizeD(i),
-    apparentBytes: t.sizeA(i),
+    diskBytes: t.exactSizeD(i),
+    apparentBytes: t.exactSizeA(i),
     items: t.items(i),
   });
   return {

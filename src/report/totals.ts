@@ -1,9 +1,10 @@
 /**
  * A streaming sink that only counts: totals without a tree (used beside the export writer).
- * Hard links are counted once per (dev, ino), as du does.
+ * Hard links are counted once per (dev, ino), as du does. Byte totals are exact (util/exact.ts).
  */
 import { Entry, EntryType, Excluded, Sink, SourceInfo } from '../model/entry.js';
 import { TreeTotals } from '../tree/tree.js';
+import { addBytes } from '../util/exact.js';
 
 export class TotalsSink implements Sink {
   t: TreeTotals = {
@@ -25,7 +26,7 @@ export class TotalsSink implements Sink {
 
   /** for the progress display */
   progress(): { entries: number; bytes: number; current: Uint8Array } {
-    return { entries: this.t.entries, bytes: this.t.diskBytes, current: this.current };
+    return { entries: this.t.entries, bytes: Number(this.t.diskBytes), current: this.current };
   }
 
   private count(e: Entry): void {
@@ -46,8 +47,8 @@ export class TotalsSink implements Sink {
       if (this.seen.has(key)) return;
       this.seen.add(key);
     }
-    t.apparentBytes += e.asize;
-    t.diskBytes += e.dsize;
+    t.apparentBytes = addBytes(t.apparentBytes, e.asize);
+    t.diskBytes = addBytes(t.diskBytes, e.dsize);
   }
   enterDir(dir: Entry): void {
     if (!this.root) this.root = Buffer.from(dir.name).toString('utf8');

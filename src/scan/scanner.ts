@@ -13,10 +13,11 @@ import { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
 import { emptyEntry, Entry, EntryType, Excluded, isUnorderedSink, Sink, UnorderedSink } from '../model/entry.js';
 import { createRequire } from 'node:module';
-import { NF, Piece, scanEngine, ScanEngine, Task, WorkerConfig, WorkerMessage, workerMain } from './worker.js';
+import { NF, Piece, RF_BIG, scanEngine, ScanEngine, Task, WorkerConfig, WorkerMessage, workerMain } from './worker.js';
 import { KERNFS_MAGICS } from './kernfs.js';
 import { errnoText } from '../util/errors.js';
 import { childKey, DfsQueue } from './dfsqueue.js';
+import { Bytes, normBytes } from '../util/exact.js';
 
 export interface ScanOptions {
   /** cross filesystem boundaries (default false: stay on the root's filesystem, like du -x) */
@@ -99,6 +100,16 @@ interface Frame {
 
 function statToEntry(st: fs.Stats, name: Uint8Array): Entry {
   const fmt = st.mode & fs.constants.S_IFMT;
+  let asize: Bytes = st.size;
+  let dsize: Bytes = st.blocks * 512;
+  if (asize > Number.MAX_SAFE_INTEGER || dsize > Number.MAX_SAFE_INTEGER) {
+    // rounded: the exact sizes from a bigint lstat of the same path (gone since: the rounded ones)
+    const bs = fs.lstatSync(Buffer.from(name), { bigint: true, throwIfNoEntry: false });
+    if (bs) {
+      asize = normBytes(bs.size);
+      dsize = normBytes(bs.blocks * 512n);
+    }
+  }
   return {
     name,
     type:
@@ -109,8 +120,8 @@ function statToEntry(st: fs.Stats, name: Uint8Array): Entry {
           : fmt === fs.constants.S_IFLNK
             ? EntryType.Symlink
             : EntryType.Other,
-    asize: st.size,
-    dsize: st.blocks * 512,
+    asize,
+    dsize,
     dev: st.dev,
     ino: st.ino,
     nlink: st.nlink,
@@ -259,7 +270,7 @@ export class Scanner {
     if (this.unordered) rootTask.handle = (this.sink as UnorderedSink).addRoot(rootEntry);
     else this.frames.push({ id: 0, entry: rootEntry, entered: false, pieceIdx: 0, subs: [], subPos: 0 });
     this.entries = 1;
-    this.bytes = rootEntry.dsize;
+    this.bytes = Number(rootEntry.dsize);
     return new Promise<ScanResult>((res, rej) => {
       this.resolve = res;
       this.reject = rej;
@@ -387,7 +398,6 @@ export class Scanner {
   private takeUnordered(m: Msg): void {
     const sink = this.sink as UnorderedSink;
     const e = this.e;
-    const nums = m.nums;
     const names = m.names;
     let no = 0;
     for (const piece of m.pieces) {
@@ -403,10 +413,9 @@ export class Scanner {
         const len = names[no] | (names[no + 1] << 8);
         e.name = names.subarray(no + 2, no + 2 + len);
         no += 2 + len;
-        const o = r * NF;
-        const flags = readRecord(nums, o, e);
+        const flags = readRecord(m, r, e);
         const h = sink.addUnder(t.handle, e);
-        this.bytes += e.dsize;
+        this.bytes += Number(e.dsize);
         if (flags & 64) this.queueChild(t, piece.subs[sub++], e.dev, via, h);
       }
       this.entries += piece.count;
@@ -479,7 +488,6 @@ export class Scanner {
       while (f.pieceIdx < t.pieces.length) {
         const { msg, piece } = t.pieces[f.pieceIdx];
         t.pieces[f.pieceIdx++] = undefined as never;
-        const nums = msg.nums;
         const names = msg.names;
         // name offsets: walk the names buffer from the message start up to this piece
         let no = nameOffset(msg, piece.start);
@@ -488,11 +496,10 @@ export class Scanner {
           const len = names[no] | (names[no + 1] << 8);
           const name = names.subarray(no + 2, no + 2 + len);
           no += 2 + len;
-          const o = r * NF;
           e.name = name;
-          const flags = readRecord(nums, o, e);
+          const flags = readRecord(msg, r, e);
           this.entries++;
-          this.bytes += e.dsize;
+          this.bytes += Number(e.dsize);
           if (flags & 64) {
             const s = piece.subs[sub++] as unknown as [number, unknown, unknown, number];
             f.subs.push({ entry: { ...e, name: new Uint8Array(name) }, id: s[3] }); // a copy: the buffer is recycled
@@ -569,8 +576,10 @@ export class Scanner {
   }
 }
 
-/** Fill `e` (all but the name) from the record at `o`; returns the record's flags. */
-function readRecord(nums: Float64Array, o: number, e: Entry): number {
+/** Fill `e` (all but the name) from record `r` of `msg`; returns the record's flags. */
+function readRecord(msg: WorkerMessage, r: number, e: Entry): number {
+  const nums = msg.nums;
+  const o = r * NF;
   const flags = nums[o + 9];
   e.type = (flags & 3) as EntryType;
   e.asize = nums[o];
@@ -584,6 +593,14 @@ function readRecord(nums: Float64Array, o: number, e: Entry): number {
   e.mode = nums[o + 8];
   e.readError = (flags & 4) !== 0;
   e.excluded = ((flags >> 3) & 7) as Excluded;
+  if (flags & RF_BIG) {
+    const b = msg.big?.find((x) => x[0] === r);
+    if (b) {
+      e.asize = normBytes(b[1]);
+      e.dsize = normBytes(b[2]);
+      e.ino = normBytes(b[3]);
+    }
+  }
   return flags;
 }
 

@@ -7,8 +7,11 @@
  * Protocol (main -> worker): { tasks: Task[] }  Task = { id, path, rel, dev }
  *   path: string (all of it valid UTF-8) or Uint8Array (raw bytes); rel: path below the root
  *   for --exclude matching (or null when there are no patterns); dev: the directory's st_dev.
- * (worker -> main): { nums: Float64Array, names: Uint8Array, pieces: Piece[] }
+ * (worker -> main): { nums: Float64Array, names: Uint8Array, pieces: Piece[], big }
  *   nums: NF numbers per record; names: u16 length + bytes per record;
+ *   big: [recordIndex, asize, dsize, ino][] (bigints) for the rare records flagged RF_BIG, whose
+ *   sizes (sparse files) or hard-link inode numbers (overlayfs xino) are 2^53 or more and so
+ *   rounded in nums (ncdu and du count them exactly);
  *   Piece = { id, start, count, subs: [recordIndex, path, rel][], last, err, anchor }
  */
 
@@ -28,7 +31,9 @@ export const R_ASIZE = 0,
 // R_FLAGS bits: type (2 bits) | readError << 2 | excluded (3 bits) << 3 | descend << 6
 export const RF_READERR = 4,
   RF_EXCL_SHIFT = 3,
-  RF_DESCEND = 64;
+  RF_DESCEND = 64,
+  /** the record's sizes or inode number are 2^53 or more: the exact values are in the message's `big` list */
+  RF_BIG = 128;
 
 export interface WorkerConfig {
   patterns: { source: string; flags: string; slash: boolean }[];
@@ -66,6 +71,8 @@ export interface WorkerMessage {
   nums: Float64Array;
   names: Uint8Array;
   pieces: Piece[];
+  /** exact values of the records flagged RF_BIG: [record index in this message, asize, dsize, ino] */
+  big: [number, bigint, bigint, bigint][] | null;
   /** the last message of a task batch */
   end: boolean;
 }
@@ -142,6 +149,7 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
   let count = 0;
   let pieces: any[] = [];
   let piece: any = null;
+  let big: [number, bigint, bigint, bigint][] | null = null;
 
   // buffers come back from the main thread once it has used them: no garbage per message
   const poolNums: Float64Array[] = [];
@@ -155,6 +163,7 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
     namesLen = 0;
     count = 0;
     pieces = [];
+    big = null;
   }
   /** make room for `n` more records (about): grow the buffers up to CHUNK records, else send them */
   function reserve(n: number, id: number | null) {
@@ -178,7 +187,7 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
   }
   function flush(end = false) {
     if (piece) pieces.push(piece);
-    post({ nums: nums.subarray(0, count * NFIELDS), names: names.subarray(0, namesLen), pieces, end }, [
+    post({ nums: nums.subarray(0, count * NFIELDS), names: names.subarray(0, namesLen), pieces, big, end }, [
       nums.buffer as ArrayBuffer,
       names.buffer as ArrayBuffer,
     ]);
@@ -346,6 +355,18 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
         } else {
           flags |= 64;
           piece.subs.push([count - 1, here ? join(baseStr, baseBuf, nm) : p, rel]);
+        }
+      }
+      // 2^53 bytes or more (2^44 blocks), or the inode number of a hard link from 2^53 up: the
+      // doubles above are rounded; the rare exact path
+      const bigSize = (st[8] >= 9007199254740992 || st[9] >= 17592186044416) && (nums[o] !== 0 || nums[o + 1] !== 0);
+      if (bigSize || (st[7] >= 9007199254740992 && st[2] > 1 && type !== 1)) {
+        try {
+          const bs = fs.lstatSync(p, { bigint: true });
+          (big ??= []).push([count - 1, bigSize ? bs.size : BigInt(nums[o]), bigSize ? bs.blocks * 512n : BigInt(nums[o + 1]), bs.ino]);
+          flags |= 128;
+        } catch {
+          /* vanished since: keep the rounded values */
         }
       }
       nums[o + 9] = flags;

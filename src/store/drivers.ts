@@ -15,7 +15,7 @@ export interface GrowthDrivers {
   root: string;
   from: string;
   to: string;
-  /** net disk bytes between the two snapshots, and per day */
+  /** net disk bytes between the two snapshots, and per day (doubles: figures for the forecast and metrics) */
   netDiskBytes: number;
   perDay: number | null;
   dirs: { path: string; delta: number; perDay: number | null }[];
@@ -51,10 +51,10 @@ export async function growthDrivers(store: string, mount: string, top = 5): Prom
     root: newest.root,
     from: older.time,
     to: newest.time,
-    netDiskBytes: r.netDiskBytes,
-    perDay: days ? r.netDiskBytes / days : null,
-    dirs: r.grewDirs.slice(0, top).map((d) => ({ path: text(d.path), delta: d.delta, perDay: d.perDay })),
-    kinds: r.kinds.filter((k) => k.delta > 0).slice(0, top).map((k) => ({ name: k.name, delta: k.delta })),
-    users: r.users.filter((u) => u.delta > 0).slice(0, top).map((u) => ({ user: names.get(u.uid) ?? String(u.uid), delta: u.delta })),
+    netDiskBytes: Number(r.netDiskBytes),
+    perDay: days ? Number(r.netDiskBytes) / days : null,
+    dirs: r.grewDirs.slice(0, top).map((d) => ({ path: text(d.path), delta: Number(d.delta), perDay: d.perDay === null ? null : Number(d.perDay) })),
+    kinds: r.kinds.filter((k) => k.delta > 0).slice(0, top).map((k) => ({ name: k.name, delta: Number(k.delta) })),
+    users: r.users.filter((u) => u.delta > 0).slice(0, top).map((u) => ({ user: names.get(u.uid) ?? String(u.uid), delta: Number(u.delta) })),
   };
 }

@@ -27,6 +27,7 @@ import { ImportError, importExport } from '../import/ncdu-reader.js';
 import { replayTree, Tree } from '../tree/tree.js';
 import { UserError } from '../util/errors.js';
 import { escapeName } from '../util/escape.js';
+import { Bytes, parseExact } from '../util/exact.js';
 import { openNoFollow } from '../util/write.js';
 import { checkStore, ensureDir, writeErrorText } from './store.js';
 
@@ -41,8 +42,10 @@ export interface SnapshotMeta {
   root: string;
   volume: SnapshotVolume;
   entries: number;
-  diskBytes: number;
-  apparentBytes: number;
+  /** disk usage in bytes (du -sB1), exact: a bigint from 2^53 up (written as exact JSON digits) */
+  diskBytes: Bytes;
+  /** apparent size in bytes (du -sb), exact */
+  apparentBytes: Bytes;
   /** bytes per kind of data (owners/kinds rules), when computed */
   kinds?: Record<string, number>;
   /** bytes held by deleted-but-open files on the volume, when /proc was read */
@@ -345,8 +348,25 @@ function tailComplete(fd: number, size: number, gz: boolean): boolean {
   return false;
 }
 
-function num(v: unknown): v is number {
-  return typeof v === 'number' && Number.isFinite(v) && v >= 0;
+function num(v: unknown): v is Bytes {
+  return (typeof v === 'number' && Number.isFinite(v) && v >= 0) || (typeof v === 'bigint' && v >= 0n);
+}
+
+/**
+ * The parsed metadata with every bigint (an integer past 2^53, from parseExact) turned into a double,
+ * except the totals, which are kept exact: the volume's figures and the per-kind bytes feed
+ * arithmetic (forecasts, metrics) that takes doubles.
+ */
+function plainNumbers(m: Record<string, unknown>): Record<string, unknown> {
+  const keep = new Set(['diskBytes', 'apparentBytes']);
+  const walk = (v: unknown, key: string, top: boolean): unknown => {
+    if (typeof v === 'bigint') return top && keep.has(key) ? v : Number(v);
+    if (Array.isArray(v)) return v.map((x) => walk(x, '', false));
+    // (fromEntries defines keys such as "__proto__" as plain properties)
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k, false)]));
+    return v;
+  };
+  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, walk(v, k, true)]));
 }
 
 /** Check a parsed x_snapshot object; returns what is wrong, or null. */
@@ -397,7 +417,7 @@ export function readSnapshotMeta(file: string, inStore = false): SnapshotMeta | 
       }
       let all: Record<string, unknown>;
       try {
-        all = JSON.parse(text.subarray(at.start, at.end).toString('utf8'));
+        all = parseExact(text.subarray(at.start, at.end).toString('utf8')) as Record<string, unknown>;
       } catch {
         throw new Error('corrupt metadata object');
       }
@@ -408,7 +428,7 @@ export function readSnapshotMeta(file: string, inStore = false): SnapshotMeta | 
       if (problem) throw new Error(`corrupt ${META_KEY}: ${problem}`);
       if (!tailComplete(fd, size, gz)) throw new Error('truncated (the end of the export is missing)');
       const id = path.basename(file).replace(/\.json(\.gz)?$/i, '');
-      return { ...(m as unknown as SnapshotMeta), id, file: path.resolve(file) };
+      return { ...(plainNumbers(m) as unknown as SnapshotMeta), id, file: path.resolve(file) };
     }
   } finally {
     fs.closeSync(fd);

@@ -255,7 +255,7 @@ export class FilteredTree implements TreeView {
   gidOf(i: number): number {
     return this.tree.gidOf(i);
   }
-  inoOf(i: number): number {
+  inoOf(i: number): ReturnType<Tree['inoOf']> {
     return this.tree.inoOf(i);
   }
   nlinkOf(i: number): number {

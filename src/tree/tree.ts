@@ -9,8 +9,23 @@
  * Entries are numbered in the order they arrive (depth first from an ordered source, as results come
  * in from a parallel scan); either way a parent always has a smaller index than its children.
  * finish() builds the child index (`kids`) and the directory totals once.
+ *
+ * Sizes are exact (du -sb / du -sB1 agree to the byte, up to 2^64 and beyond). One representation,
+ * util/exact.ts's `Bytes`: a number while at most 2^53 - 1, a bigint above.
+ *  - An entry's own size lives in its 32-bit slot; above that it spills to spillA / spillD, which
+ *    hold the exact value (a number, or a bigint from 2^53 up). Directories keep their own sizes in
+ *    dirOwnA / dirOwnD (doubles) and, only when one is 2^53 or more, the exact value in the spill maps.
+ *  - Directory totals are doubles (totA / totD): exact as long as a total stays below 2^53, since
+ *    every partial sum is then an exact integer too. A total of 2^53 or more (the double says so:
+ *    rounding cannot bring a sum at or above 2^53 below it) is recomputed with BigInt after the fast
+ *    pass, for those directories only, into the side tables bigTotA / bigTotD. The common case pays
+ *    one comparison per directory; the per-entry memory is unchanged.
+ *  - ownA / ownD / sizeA / sizeD answer doubles (rounded above 2^53): for sorting, shares and drawing.
+ *    exactOwnA / exactOwnD / exactSizeA / exactSizeD and totals() answer exact Bytes: for the
+ *    totals, --json, exports, snapshots and diffs.
  */
 import { emptyEntry, Entry, EntryType, Excluded, Sink, SourceInfo, UnorderedSink } from '../model/entry.js';
+import { Bytes, ExactInt } from '../util/exact.js';
 
 export const NONE = 0xffffffff;
 export const BIG = 0xffffffff; // marker in asize/dsize32: value lives in the spill map
@@ -53,8 +68,10 @@ function growF64(a: Float64Array<ArrayBuffer>, need: number): Float64Array<Array
 }
 
 export interface TreeTotals {
-  apparentBytes: number;
-  diskBytes: number;
+  /** apparent size in bytes (du -sb), exact */
+  apparentBytes: Bytes;
+  /** disk usage in bytes (du -sB1), exact */
+  diskBytes: Bytes;
   entries: number;
   files: number;
   dirs: number;
@@ -74,8 +91,9 @@ export class Tree implements Sink, UnorderedSink {
   namesLen = 0;
   asize32 = new Uint32Array(1024);
   dsize32 = new Uint32Array(1024);
-  spillA = new Map<number, number>();
-  spillD = new Map<number, number>();
+  /** exact own sizes that do not fit the 32-bit slots (and directories' own sizes from 2^53 up), by entry */
+  spillA = new Map<number, Bytes>();
+  spillD = new Map<number, Bytes>();
   mtime = new Uint32Array(1024);
   mode = new Uint16Array(1024);
   owner: Uint16Array<ArrayBuffer> | Uint32Array<ArrayBuffer> = new Uint16Array(1024);
@@ -99,6 +117,9 @@ export class Tree implements Sink, UnorderedSink {
   totA = new Float64Array(64);
   totD = new Float64Array(64);
   totItems = new Float64Array(64);
+  /** exact totals of the directories whose totA / totD are 2^53 or more (bigints), by directory number */
+  bigTotA = new Map<number, bigint>();
+  bigTotD = new Map<number, bigint>();
   /** child entry indexes, grouped by parent (valid after finish) */
   kids = new Uint32Array(0);
 
@@ -108,6 +129,8 @@ export class Tree implements Sink, UnorderedSink {
   linkEntry = new Uint32Array(16);
   linkDev = new Float64Array(16);
   linkIno = new Float64Array(16);
+  /** exact inode numbers of the links whose linkIno is 2^53 or more (rounded there), by link index */
+  linkInoBig = new Map<number, bigint>();
   linkNlink = new Uint32Array(16);
 
   info: SourceInfo | null = null;
@@ -195,18 +218,20 @@ export class Tree implements Sink, UnorderedSink {
       }
       this.dirEntry[di] = i;
       this.dirDev[di] = e.dev;
-      this.dirIno[di] = e.ino;
-      this.dirOwnA[di] = a;
-      this.dirOwnD[di] = d;
+      this.dirIno[di] = Number(e.ino);
+      this.dirOwnA[di] = Number(a);
+      this.dirOwnD[di] = Number(d);
+      if (typeof a === 'bigint') this.spillA.set(i, a);
+      if (typeof d === 'bigint') this.spillD.set(i, d);
       this.asize32[i] = di;
       this.dsize32[i] = 0;
     } else {
-      if (a >= BIG || a < 0 || !Number.isInteger(a)) {
+      if (typeof a !== 'number' || a >= BIG || a < 0 || !Number.isInteger(a)) {
         this.asize32[i] = BIG;
         this.spillA.set(i, a);
       } else this.asize32[i] = a;
       // disk sizes are almost always multiples of 512: store blocks, spill the rest
-      if (d % 512 === 0 && d / 512 < BIG) this.dsize32[i] = d / 512;
+      if (typeof d === 'number' && d % 512 === 0 && d / 512 < BIG) this.dsize32[i] = d / 512;
       else {
         this.dsize32[i] = BIG;
         this.spillD.set(i, d);
@@ -223,7 +248,8 @@ export class Tree implements Sink, UnorderedSink {
         }
         this.linkEntry[li] = i;
         this.linkDev[li] = e.dev;
-        this.linkIno[li] = e.ino;
+        this.linkIno[li] = Number(e.ino);
+        if (typeof e.ino === 'bigint') this.linkInoBig.set(li, e.ino);
         this.linkNlink[li] = Math.min(e.nlink, 0xffffffff);
       }
     }
@@ -312,6 +338,8 @@ export class Tree implements Sink, UnorderedSink {
     const totD = (this.totD = new Float64Array(dc));
     const items = (this.totItems = new Float64Array(dc));
     const flags = this.flags;
+    this.bigTotA.clear();
+    this.bigTotD.clear();
     for (let i = n - 1; i >= 0; i--) {
       const f = flags[i];
       if (((f & F_EXCL) >> F_EXCL_SHIFT) === REMOVED) continue;
@@ -341,31 +369,124 @@ export class Tree implements Sink, UnorderedSink {
         if (err) flags[p] |= F_SUBERR;
       }
     }
-    if (this.linkCount === 0) return;
-    // hard links: add each inode's size once to every directory that holds at least one of its links
+    const groups = this.linkGroups();
+    // the exact pass (below) sums the totals without the hard links: keep a copy of them when some
+    // total may reach 2^53 (at most the largest one plus every linked inode)
+    let free: { a: Float64Array; d: Float64Array } | null = null;
+    if (groups.length) {
+      let maxA = 0;
+      let maxD = 0;
+      for (let di = 0; di < dc; di++) {
+        if (totA[di] > maxA) maxA = totA[di];
+        if (totD[di] > maxD) maxD = totD[di];
+      }
+      for (const g of groups) {
+        maxA += this.ownA(g[0]);
+        maxD += this.ownD(g[0]);
+      }
+      if (maxA >= 2 ** 53 || maxD >= 2 ** 53) free = { a: totA.slice(), d: totD.slice() };
+    }
+    for (const g of groups) {
+      const a = this.ownA(g[0]);
+      const d = this.ownD(g[0]);
+      this.forLinkDirs(g, (pd) => {
+        totA[pd] += a;
+        totD[pd] += d;
+      });
+    }
+    this.exactTotals(groups, free ?? { a: totA, d: totD });
+  }
+
+  /** Calls visit(directory number) once for each directory holding at least one of the links `g` (an inode counts once per subtree). */
+  private forLinkDirs(g: number[], visit: (dirNo: number) => void): void {
+    const seen = new Set<number>();
+    for (const i of g) {
+      let p = this.parent[i];
+      while (p !== NONE && !seen.has(p)) {
+        seen.add(p);
+        visit(this.asize32[p]);
+        p = this.parent[p];
+      }
+    }
+  }
+
+  /** The hard-linked entries (not removed) grouped by inode. */
+  private linkGroups(): number[][] {
+    if (this.linkCount === 0) return [];
     const groups = new Map<string, number[]>();
     for (let li = 0; li < this.linkCount; li++) {
       const i = this.linkEntry[li];
       if (this.removed(i)) continue;
-      const key = this.linkDev[li] + ':' + this.linkIno[li];
+      const key = this.linkKey(li);
       const g = groups.get(key);
       if (g) g.push(i);
       else groups.set(key, [i]);
     }
-    for (const g of groups.values()) {
-      const a = this.ownA(g[0]);
-      const d = this.ownD(g[0]);
-      const seen = new Set<number>();
-      for (const i of g) {
-        let p = this.parent[i];
-        while (p !== NONE && !seen.has(p)) {
-          seen.add(p);
-          const pd = this.asize32[p];
-          totA[pd] += a;
-          totD[pd] += d;
-          p = this.parent[p];
-        }
+    return [...groups.values()];
+  }
+
+  /**
+   * The exact totals of the directories whose double totals reached 2^53 (rounded, maybe): the same
+   * sums as computeTotals, in BigInt, into bigTotA / bigTotD. Nothing to do in the common case.
+   * `free`: every directory's totals before the hard links were added (exact where below 2^53).
+   */
+  private exactTotals(groups: number[][], free: { a: Float64Array; d: Float64Array }): void {
+    const dc = this.dirCount;
+    const totA = this.totA;
+    const totD = this.totD;
+    const LIMIT = 2 ** 53;
+    // bit 1: the apparent total needs BigInt, bit 2: the disk total
+    let mark: Uint8Array | null = null;
+    for (let d = 0; d < dc; d++) {
+      const m = (totA[d] >= LIMIT ? 1 : 0) | (totD[d] >= LIMIT ? 2 : 0);
+      if (m) (mark ??= new Uint8Array(dc))[d] = m;
+    }
+    if (!mark) return;
+    const bA = new Map<number, bigint>();
+    const bD = new Map<number, bigint>();
+    for (let d = 0; d < dc; d++) {
+      if (mark[d] & 1) bA.set(d, 0n);
+      if (mark[d] & 2) bD.set(d, 0n);
+    }
+    const flags = this.flags;
+    // children have larger indexes than their parent: a directory's sum is complete when reached
+    for (let i = this.count - 1; i >= 0; i--) {
+      const f = flags[i];
+      if (((f & F_EXCL) >> F_EXCL_SHIFT) === REMOVED) continue;
+      const isDir = (f & F_TYPE) === EntryType.Dir;
+      const di = isDir ? this.asize32[i] : -1;
+      if (isDir && mark[di] & 1) bA.set(di, bA.get(di)! + BigInt(this.exactOwnA(i)));
+      if (isDir && mark[di] & 2) bD.set(di, bD.get(di)! + BigInt(this.exactOwnD(i)));
+      const p = this.parent[i];
+      if (p === NONE) continue;
+      const pd = this.asize32[p];
+      const pm = mark[pd];
+      if (!pm) continue;
+      const hl = (f & F_HARDLINK) !== 0;
+      if (pm & 1) {
+        const a = isDir ? (mark[di] & 1 ? bA.get(di)! : BigInt(free.a[di])) : hl ? 0n : BigInt(this.exactOwnA(i));
+        bA.set(pd, bA.get(pd)! + a);
       }
+      if (pm & 2) {
+        const d = isDir ? (mark[di] & 2 ? bD.get(di)! : BigInt(free.d[di])) : hl ? 0n : BigInt(this.exactOwnD(i));
+        bD.set(pd, bD.get(pd)! + d);
+      }
+    }
+    for (const g of groups) {
+      const a = BigInt(this.exactOwnA(g[0]));
+      const d = BigInt(this.exactOwnD(g[0]));
+      this.forLinkDirs(g, (pd) => {
+        if (mark[pd] & 1) bA.set(pd, bA.get(pd)! + a);
+        if (mark[pd] & 2) bD.set(pd, bD.get(pd)! + d);
+      });
+    }
+    for (const [d, v] of bA) {
+      totA[d] = Number(v);
+      this.bigTotA.set(d, v);
+    }
+    for (const [d, v] of bD) {
+      totD[d] = Number(v);
+      this.bigTotD.set(d, v);
     }
   }
 
@@ -422,15 +543,41 @@ export class Tree implements Sink, UnorderedSink {
 
   // ---------------------------------------------------------------- queries
 
+  /** own apparent size in bytes, as a double (rounded from 2^53 up; exactOwnA is exact) */
   ownA(i: number): number {
     if (this.isDir(i)) return this.dirOwnA[this.asize32[i]];
     const v = this.asize32[i];
-    return v === BIG ? this.spillA.get(i) ?? 0 : v;
+    return v === BIG ? Number(this.spillA.get(i) ?? 0) : v;
   }
+  /** own disk usage in bytes, as a double (rounded from 2^53 up; exactOwnD is exact) */
   ownD(i: number): number {
     if (this.isDir(i)) return this.dirOwnD[this.asize32[i]];
     const v = this.dsize32[i];
+    return v === BIG ? Number(this.spillD.get(i) ?? 0) : v * 512;
+  }
+  /** own apparent size in bytes, exact */
+  exactOwnA(i: number): Bytes {
+    if (this.isDir(i)) return this.spillA.get(i) ?? this.dirOwnA[this.asize32[i]];
+    const v = this.asize32[i];
+    return v === BIG ? this.spillA.get(i) ?? 0 : v;
+  }
+  /** own disk usage in bytes, exact */
+  exactOwnD(i: number): Bytes {
+    if (this.isDir(i)) return this.spillD.get(i) ?? this.dirOwnD[this.asize32[i]];
+    const v = this.dsize32[i];
     return v === BIG ? this.spillD.get(i) ?? 0 : v * 512;
+  }
+  /** apparent size in bytes including everything below (directories), else own; exact */
+  exactSizeA(i: number): Bytes {
+    if (!this.isDir(i)) return this.exactOwnA(i);
+    const d = this.asize32[i];
+    return this.bigTotA.get(d) ?? this.totA[d];
+  }
+  /** disk usage in bytes including everything below (directories), else own; exact */
+  exactSizeD(i: number): Bytes {
+    if (!this.isDir(i)) return this.exactOwnD(i);
+    const d = this.asize32[i];
+    return this.bigTotD.get(d) ?? this.totD[d];
   }
   type(i: number): EntryType {
     return (this.flags[i] & F_TYPE) as EntryType;
@@ -450,11 +597,11 @@ export class Tree implements Sink, UnorderedSink {
   excluded(i: number): Excluded {
     return ((this.flags[i] & F_EXCL) >> F_EXCL_SHIFT) as Excluded;
   }
-  /** apparent size including everything below (directories), else own */
+  /** apparent size in bytes including everything below (directories), else own; a double (exactSizeA: exact) */
   sizeA(i: number): number {
     return this.isDir(i) ? this.totA[this.asize32[i]] : this.ownA(i);
   }
-  /** disk usage including everything below (directories), else own */
+  /** disk usage in bytes including everything below (directories), else own; a double (exactSizeD: exact) */
   sizeD(i: number): number {
     return this.isDir(i) ? this.totD[this.asize32[i]] : this.ownD(i);
   }
@@ -485,9 +632,15 @@ export class Tree implements Sink, UnorderedSink {
     }
     return this.dirDev[this.asize32[i]];
   }
-  /** inode of a hard link (0 for other non-directories: not kept) */
-  inoOf(i: number): number {
-    return this.isHardlink(i) ? this.linkIno[this.linkIndex(i)] : 0;
+  /** inode number of a hard link (exact), 0 for other entries */
+  inoOf(i: number): ExactInt {
+    if (!this.isHardlink(i)) return 0;
+    const li = this.linkIndex(i);
+    return this.linkInoBig.get(li) ?? this.linkIno[li];
+  }
+  /** "dev:ino" of link li (exact digits): equal for the links of one inode */
+  linkKey(li: number): string {
+    return this.linkDev[li] + ':' + (this.linkInoBig.get(li) ?? this.linkIno[li]);
   }
   /** inode of directory i as scanned (0: unknown) */
   dirInoOf(i: number): number {
@@ -553,8 +706,8 @@ export class Tree implements Sink, UnorderedSink {
 
   totals(): TreeTotals {
     const t: TreeTotals = {
-      apparentBytes: this.count ? this.sizeA(0) : 0,
-      diskBytes: this.count ? this.sizeD(0) : 0,
+      apparentBytes: this.count ? this.exactSizeA(0) : 0,
+      diskBytes: this.count ? this.exactSizeD(0) : 0,
       entries: this.count,
       files: 0,
       dirs: 0,
@@ -595,8 +748,8 @@ export class Tree implements Sink, UnorderedSink {
   entryOf(i: number, e: Entry): Entry {
     e.name = this.nameOf(i);
     e.type = this.type(i);
-    e.asize = this.ownA(i);
-    e.dsize = this.ownD(i);
+    e.asize = this.exactOwnA(i);
+    e.dsize = this.exactOwnD(i);
     e.dev = this.devOf(i);
     e.ino = this.isDir(i) ? this.dirInoOf(i) : this.inoOf(i);
     e.nlink = this.nlinkOf(i);
@@ -668,6 +821,9 @@ export function treeData(t: Tree): TreeData {
     info: t.info,
     spillA: t.spillA,
     spillD: t.spillD,
+    bigTotA: t.bigTotA,
+    bigTotD: t.bigTotD,
+    linkInoBig: t.linkInoBig,
     ownerUid: t.ownerUid,
     ownerGid: t.ownerGid,
     names: t.names.slice(0, t.namesLen),

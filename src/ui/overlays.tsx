@@ -5,6 +5,7 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import { EntryType, EXCLUDED_NAMES } from '../model/entry.js';
 import type { TreeView } from '../tree/filter.js';
+import { Tree } from '../tree/tree.js';
 import { count, size } from '../util/format.js';
 import { escapeName } from '../util/escape.js';
 import { fit, truncate } from './text.js';
@@ -86,8 +87,9 @@ export function infoLines(tree: TreeView, i: number, width: number): string[] {
     ` Name:     ${escapeName(tree.nameOf(i))}`,
     ` Path:     ${truncate(escapeName(tree.pathOf(i)), width - 12, true)}`,
     ` Type:     ${TYPE_NAMES[tree.type(i)]}`,
-    ` Disk usage:    ${size(tree.sizeD(i))} (${count(tree.sizeD(i))} bytes)`,
-    ` Apparent size: ${size(tree.sizeA(i))} (${count(tree.sizeA(i))} bytes)`,
+    // the exact byte counts of the whole tree (past 2^53 too); a filtered view's sums are doubles
+    ` Disk usage:    ${size(tree.sizeD(i))} (${count(tree instanceof Tree ? tree.exactSizeD(i) : tree.sizeD(i))} bytes)`,
+    ` Apparent size: ${size(tree.sizeA(i))} (${count(tree instanceof Tree ? tree.exactSizeA(i) : tree.sizeA(i))} bytes)`,
   ];
   if (tree.type(i) === EntryType.Dir) L.push(` Items below:   ${count(tree.items(i))}`);
   const uid = tree.uidOf(i);

@@ -1,14 +1,18 @@
 import prettyBytes from 'pretty-bytes';
+import type { Bytes } from './exact.js';
 
-/** Sizes the way du -h users read them (binary units: KiB, MiB, GiB), or exact bytes. */
-export function size(n: number, exact = false): string {
+/**
+ * A byte count the way du -h users read it (binary units: KiB, MiB, GiB, ... EiB, then ZiB and YiB
+ * for the absurd), or with exact = true its exact decimal digits (du -b style, also for bigints).
+ */
+export function size(n: Bytes, exact = false): string {
   if (exact) return String(n);
-  return prettyBytes(n, { binary: true, maximumFractionDigits: 1 });
+  return prettyBytes(Number(n), { binary: true, maximumFractionDigits: 1 });
 }
 
-/** 1234567 -> "1,234,567" (not toLocaleString: loading ICU costs ~8 MB and tens of ms at start-up) */
-export function count(n: number): string {
-  const s = String(Math.trunc(n));
+/** 1234567 -> "1,234,567", exact for bigints too (not toLocaleString: loading ICU costs ~8 MB and tens of ms at start-up) */
+export function count(n: Bytes): string {
+  const s = typeof n === 'bigint' ? n.toString() : String(Math.trunc(n));
   return s.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
@@ -19,7 +23,8 @@ export function duration(ms: number): string {
   return `${Math.floor(s / 60)} min ${s % 60} s`;
 }
 
-export function pct(part: number, whole: number): string {
+/** part / whole as a percentage, `" 12.3%"` (counts as doubles: a share needs no exact digits) */
+export function pct(part: Bytes, whole: Bytes): string {
   if (whole <= 0) return '  0.0%';
-  return `${((100 * part) / whole).toFixed(1).padStart(5)}%`;
+  return `${((100 * Number(part)) / Number(whole)).toFixed(1).padStart(5)}%`;
 }

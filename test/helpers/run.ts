@@ -117,6 +117,8 @@ export function scanJson(dir: string, extra: string[] = [], opts: RunOptions = {
 
 export interface DuResult {
   bytes: number;
+  /** the total's exact digits (bytes rounds past 2^53) */
+  exact: bigint;
   code: number | null;
   stderr: string;
 }
@@ -128,7 +130,7 @@ export function du(args: string[], path: string, opts: RunOptions = {}): DuResul
   const lines = r.stdout.trimEnd().split('\n');
   const m = /^(\d+)\t/.exec(lines[lines.length - 1] ?? '');
   assert.ok(m, `${r.cmd}: no total in ${JSON.stringify(r.stdout)} (stderr ${r.stderr})`);
-  return { bytes: Number(m[1]), code: r.code, stderr: r.stderr };
+  return { bytes: Number(m[1]), exact: BigInt(m[1]), code: r.code, stderr: r.stderr };
 }
 
 /** du that must succeed (exit 0, no stderr). */

@@ -24,6 +24,7 @@ import { out } from '../output.js';
 import { checkRoot, importUI, loadExport } from './scan.js';
 import { storeDir } from '../../store/store.js';
 import { hostSnapshots, resolveSnapshot, snapshotsDir } from '../../store/snapshots.js';
+import { stringifyExact } from '../../util/exact.js';
 
 export interface DiffArgs {
   before?: string;
@@ -199,7 +200,7 @@ export async function diffCommand(a: DiffArgs): Promise<number> {
       changes: { before: treeA, after: treeB, ...arrays, labels },
     });
   }
-  if (a.json) out(JSON.stringify(diffJson(r, labels, users), null, 2) + '\n');
+  if (a.json) out(stringifyExact(diffJson(r, labels, users), 2) + '\n');
   else out(diffText(r, labels, { exact: !!a.bytes, users, width: 80 }));
   return incomplete ? 130 : 0;
 }

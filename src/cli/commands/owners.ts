@@ -16,6 +16,7 @@ import { count, duration, size } from '../../util/format.js';
 import { errnoText, UserError } from '../../util/errors.js';
 import { Progress } from '../progress.js';
 import { out } from '../output.js';
+import { stringifyExact } from '../../util/exact.js';
 
 /** What `owners --json` prints. */
 export interface OwnersResult {
@@ -129,7 +130,7 @@ export async function ownersCommand(a: OwnersArgs): Promise<number> {
     },
     incomplete,
   };
-  if (a.json) out(JSON.stringify(result, null, 2) + '\n');
+  if (a.json) out(stringifyExact(result, 2) + '\n');
   else out(ownersText(result, !!a.bytes));
   return incomplete ? 130 : 0;
 }

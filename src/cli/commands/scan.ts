@@ -22,6 +22,7 @@ import { ensureDir, storeDir } from '../../store/store.js';
 import { SNAPSHOTS_SUBDIR } from '../../store/snapshots.js';
 import { out } from '../output.js';
 import { recordScanSample } from './sample.js';
+import { stringifyExact } from '../../util/exact.js';
 
 export interface ScanArgs {
   'read-only'?: boolean;
@@ -196,7 +197,7 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
   const elapsedMs = performance.now() - started;
   if (a.json) {
     const j = summaryJson(tree, root, s, incomplete, elapsedMs, a.file);
-    out(JSON.stringify(saved ? { ...j, snapshot: { ...snapshotJson(saved.meta), fileBytes: saved.fileBytes, notes: saved.notes } } : j, null, 2) + '\n');
+    out(stringifyExact(saved ? { ...j, snapshot: { ...snapshotJson(saved.meta), fileBytes: saved.fileBytes, notes: saved.notes } } : j, 2) + '\n');
   } else {
     for (const n of saved?.notes ?? []) process.stderr.write(`diskblame: note: ${n}\n`);
     out(summaryText(tree, root, s, incomplete, elapsedMs, a) + (saved ? '\n' + savedText(saved, !!a.bytes) : ''));
@@ -234,8 +235,8 @@ async function exportCommand(a: ScanArgs, started: number): Promise<number> {
   const elapsedMs = performance.now() - started;
   if (a.json) {
     const j = { ...totalsJson(root, t, incomplete, elapsedMs), output: a.output };
-    if (isStdoutName(a.output!)) process.stderr.write(JSON.stringify(j) + '\n');
-    else out(JSON.stringify(j, null, 2) + '\n');
+    if (isStdoutName(a.output!)) process.stderr.write(stringifyExact(j) + '\n');
+    else out(stringifyExact(j, 2) + '\n');
   } else if (!isStdoutName(a.output!) && process.stderr.isTTY) {
     process.stderr.write(
       `wrote ${escapeName(a.output!)}: ${count(t.entries)} entries, ${size(t.diskBytes, a.bytes)} on disk${incomplete ? ' (incomplete: interrupted)' : ''}\n`,

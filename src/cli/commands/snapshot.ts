@@ -28,6 +28,7 @@ import { errnoText, UserError } from '../../util/errors.js';
 import { checkRoot, runScan } from './scan.js';
 import { out } from '../output.js';
 import { Progress } from '../progress.js';
+import { stringifyExact } from '../../util/exact.js';
 
 // ------------------------------------------------------------------------------------------ saving
 
@@ -191,7 +192,7 @@ export async function snapshotCommand(a: SnapshotArgs): Promise<number> {
   const s = await saveScanned(tree, r.root, started, store, a.progress !== false && process.stderr.isTTY === true);
   const elapsedMs = performance.now() - t0;
   if (a.json) {
-    out(JSON.stringify({ ...snapshotJson(s.meta), fileBytes: s.fileBytes, notes: s.notes, scanMs: Math.round(scanMs), costMs: s.costMs, elapsedMs: Math.round(elapsedMs) }, null, 2) + '\n');
+    out(stringifyExact({ ...snapshotJson(s.meta), fileBytes: s.fileBytes, notes: s.notes, scanMs: Math.round(scanMs), costMs: s.costMs, elapsedMs: Math.round(elapsedMs) }, 2) + '\n');
   } else {
     printNotes(s.notes);
     out(savedText(s, !!a.bytes) + `  took      ${duration(elapsedMs)} (scan ${duration(scanMs)})\n`);
@@ -243,7 +244,7 @@ export async function snapshotsCommand(a: SnapshotsArgs): Promise<number> {
   }
   for (const b of bad) process.stderr.write(`diskblame: skipped ${escapeName(b.file)}: ${b.error}\n`);
   if (a.json) {
-    out(JSON.stringify({ store, snapshots: snapshots.map(snapshotJson), bad }, null, 2) + '\n');
+    out(stringifyExact({ store, snapshots: snapshots.map(snapshotJson), bad }, 2) + '\n');
   } else if (snapshots.length === 0) {
     out(`no snapshots in ${escapeName(snapshotsDir(store))}\n`);
   } else {
@@ -297,7 +298,7 @@ export async function pruneCommand(a: PruneArgs): Promise<number> {
   for (const b of r.bad) process.stderr.write(`diskblame: skipped ${escapeName(b.file)}: ${b.error} (not removed)\n`);
   for (const f of r.failed) process.stderr.write(`diskblame: cannot remove ${escapeName(f.file)}: ${f.error}\n`);
   if (a.json) {
-    out(JSON.stringify({ store, dryRun: !!a['dry-run'], removed: r.removed.map(snapshotJson), kept: r.kept.map(snapshotJson), failed: r.failed, bad: r.bad }, null, 2) + '\n');
+    out(stringifyExact({ store, dryRun: !!a['dry-run'], removed: r.removed.map(snapshotJson), kept: r.kept.map(snapshotJson), failed: r.failed, bad: r.bad }, 2) + '\n');
   } else {
     const verb = a['dry-run'] ? 'would remove' : 'removed';
     for (const s of r.removed) out(`${verb} ${escapeName(s.id)}  ${shortTime(s.time)}  ${escapeName(s.root)}  ${escapeName(s.file)}\n`);
