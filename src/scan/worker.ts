@@ -43,6 +43,15 @@ export interface WorkerConfig {
    * workers cannot chdir, and the caller restores the working directory afterwards.
    */
   chdir?: boolean;
+  /**
+   * The mount points strictly below the root, from /proc/self/mountinfo (exact bytes). A directory
+   * found at one of them is another mount even on the same st_dev (a bind mount): otherfs unless
+   * crossMounts. Paths through an anchor (/proc/self/fd/N/...) do not say where they are: for them,
+   * when some mount point is that deep (`deepMountIds` non-empty), the directory's mnt_id (from
+   * /proc/self/fdinfo) is compared with these mount IDs instead.
+   */
+  mountPoints?: Uint8Array[];
+  deepMountIds?: number[];
 }
 
 export interface Task {
@@ -94,6 +103,41 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
   const res: RegExp[] = cfg.patterns.map((p: { source: string; flags: string }) => new RegExp(p.source, p.flags));
   const slash: boolean[] = cfg.patterns.map((p: { slash: boolean }) => p.slash);
   const kern = new Set(cfg.kernfs);
+  // a path's key: the text when it is valid UTF-8 (as the scan's string paths are), else NUL (in no
+  // path) and the bytes as latin1 (the scan's Buffer paths)
+  const keyOf = (p: string | Uint8Array): string => {
+    if (typeof p === 'string') return p;
+    return isUtf8(p) ? Buffer.from(p).toString('utf8') : '\0' + Buffer.from(p).toString('latin1');
+  };
+  const mounts: Set<string> | null = cfg.mountPoints && cfg.mountPoints.length ? new Set(cfg.mountPoints.map(keyOf)) : null;
+  const deepIds: Set<number> | null = cfg.deepMountIds && cfg.deepMountIds.length ? new Set(cfg.deepMountIds) : null;
+  const fdinfoBuf = Buffer.alloc(1024);
+  /** the mount ID of the directory at p (its fd's mnt_id), -1 when it cannot be told */
+  const mntIdOf = (p: string | Uint8Array): number => {
+    let fd = -1;
+    try {
+      fd = fs.openSync(p, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW);
+      const info = fs.openSync('/proc/self/fdinfo/' + fd, 'r');
+      let n = 0;
+      try {
+        n = fs.readSync(info, fdinfoBuf, 0, fdinfoBuf.length, null);
+      } finally {
+        fs.closeSync(info);
+      }
+      const m = /(?:^|\n)mnt_id:\s*(\d+)/.exec(fdinfoBuf.toString('latin1', 0, n));
+      return m ? Number(m[1]) : -1;
+    } catch {
+      return -1;
+    } finally {
+      if (fd >= 0) fs.closeSync(fd);
+    }
+  };
+  /** `full` (the directory's path, possibly through an anchor) is a mount point below the root */
+  const isMountPoint = (full: string | Uint8Array): boolean => {
+    if (mounts === null) return false;
+    if (mounts.has(keyOf(full))) return true;
+    return deepIds !== null && typeof full === 'string' && full.startsWith('/proc/self/fd/') && deepIds.has(mntIdOf(full));
+  };
   const S_IFMT = 0o170000,
     S_IFDIR = 0o040000,
     S_IFREG = 0o100000,
@@ -329,8 +373,10 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
       nums[o + 8] = mode;
       if (type === 1) {
         let excl = 0;
-        if (dev !== t.dev) {
-          if (!cfg.crossMounts && dev !== cfg.rootDev) excl = 2;
+        // another mount: another st_dev, or a mount point of mountinfo (a bind mount of this filesystem)
+        const mnt = mounts !== null && isMountPoint(here ? join(baseStr, baseBuf, nm) : p);
+        if (dev !== t.dev || mnt) {
+          if (!cfg.crossMounts && (dev !== cfg.rootDev || mnt)) excl = 2;
           else {
             try {
               if (kern.has(fs.statfsSync(p).type)) excl = 3;

@@ -37,9 +37,9 @@ interface Target {
 }
 
 function targets(extra: string[]): Target[] {
-  let text = '';
+  let text: string | Buffer = '';
   try {
-    text = fs.readFileSync('/proc/self/mountinfo', 'utf8');
+    text = fs.readFileSync('/proc/self/mountinfo');
   } catch (e) {
     if (!extra.length) throw new UserError(`cannot read /proc/self/mountinfo: ${writeErrorText(e)} (name filesystems with --mount)`);
   }
