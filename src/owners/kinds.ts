@@ -24,6 +24,7 @@ import type { Tree } from '../tree/tree.js';
 import { EntryType } from '../model/entry.js';
 import type { Category, CategoryItem } from './types.js';
 import { UserError } from '../util/errors.js';
+import { jsonName } from '../util/escape.js';
 import { EF_EXCL, EF_TYPE, entryFlags, relabel, treeNames, treeRootPath, type TreeNames } from './packages.js';
 
 /** directory recognisers: every file below a matching directory belongs to the category */
@@ -685,7 +686,7 @@ class Totals {
         oldest: this.oldest[k] === Infinity ? -1 : this.oldest[k],
         newest: this.newest[k],
         biggest: this.tops[k].map(
-          (t): CategoryItem => ({ path: Buffer.from(outPrefix + t.dir + '/' + t.name, 'latin1').toString('utf8'), bytes: t.bytes, mtime: t.mtime }),
+          (t): CategoryItem => ({ ...jsonName(Buffer.from(outPrefix + t.dir + '/' + t.name, 'latin1')), bytes: t.bytes, mtime: t.mtime }),
         ),
       });
     }

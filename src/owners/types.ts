@@ -103,12 +103,16 @@ export interface OwnerBytes {
 
 export interface ServiceBytes extends OwnerBytes {
   kind: 'unit' | 'journal' | 'container' | 'database';
-  /** the directories counted for it */
+  /** the directories counted for it (UTF-8 text; invalid bytes as U+FFFD) */
   paths: string[];
+  /** the exact bytes of each of `paths`, base64, when any of them is lossy */
+  pathsBase64?: string[];
 }
 
 export interface CategoryItem {
   path: string;
+  /** the exact bytes of the path, base64, when `path` is lossy */
+  pathBase64?: string;
   bytes: number;
   mtime: number;
 }

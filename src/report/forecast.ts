@@ -4,7 +4,7 @@
  */
 import type { Forecast } from '../forecast/types.js';
 import type { GrowthDrivers } from '../store/drivers.js';
-import { escapeName } from '../util/escape.js';
+import { escapeName, exactName } from '../util/escape.js';
 import { count, size } from '../util/format.js';
 
 const MIN = 60_000;
@@ -162,7 +162,7 @@ export function forecastText(v: VolumeForecast): string {
   if (d) {
     const per = (x: number | null) => (x === null ? '' : ` (${rate(x)})`);
     row('Driving it', `snapshots of ${escapeName(d.root)} from ${clock(Date.parse(d.from))} to ${clock(Date.parse(d.to))}: ${d.netDiskBytes >= 0 ? '+' : ''}${size(d.netDiskBytes)}${per(d.perDay)}`);
-    for (const x of d.dirs) row('', `${('+' + size(x.delta)).padStart(11)}  ${escapeName(x.path)}${per(x.perDay)}`);
+    for (const x of d.dirs) row('', `${('+' + size(x.delta)).padStart(11)}  ${escapeName(exactName(x.path, x.pathBase64))}${per(x.perDay)}`);
     if (d.kinds.length) row('', `by kind: ${d.kinds.map((k) => `${k.name} +${size(k.delta)}`).join(', ')}`);
     if (d.users.length) row('', `by user: ${d.users.map((u) => `${escapeName(u.user)} +${size(u.delta)}`).join(', ')}`);
   } else if (v.source === 'store' && d === null) row('Driving it', 'take snapshots (diskblame snapshot PATH) to see which directories and owners grow');

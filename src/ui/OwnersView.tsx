@@ -95,7 +95,7 @@ export async function gather(tree: Tree, root: string): Promise<Gathered> {
       bytes: s.bytes,
       label: `${escapeName(s.name)} [${s.kind}]`,
       owner: label(labels.services, k, `${s.kind} ${escapeName(s.name)}`),
-      notes: s.paths.map((x) => `directory ${escapeName(x)}`),
+      notes: s.paths.map((x, k) => `directory ${escapeName(exactName(x, s.pathsBase64?.[k]))}`),
     })),
   );
   section(

@@ -173,7 +173,7 @@ function ownersText(r: OwnersResult, exact: boolean): string {
     for (const c of r.categories) {
       const age = c.oldest >= 0 ? `  ${new Date(c.oldest * 1000).toISOString().slice(0, 10)} .. ${new Date(c.newest * 1000).toISOString().slice(0, 10)}` : '';
       L.push(`  ${sz(c.bytes)}  ${count(c.count).padStart(9)} files  ${c.name}${age}`);
-      for (const b of c.biggest.slice(0, 3)) L.push(`  ${' '.repeat(exact ? 14 : 10)}    ${size(b.bytes, exact).padStart(10)}  ${escapeName(b.path)}`);
+      for (const b of c.biggest.slice(0, 3)) L.push(`  ${' '.repeat(exact ? 14 : 10)}    ${size(b.bytes, exact).padStart(10)}  ${escapeName(exactName(b.path, b.pathBase64))}`);
     }
   }
   table('Users', r.users.map((u) => ({ name: `${u.user} (${u.uid})`, bytes: u.bytes, files: u.files })));
