@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { mountsBelow, parseMountinfo, readMountinfo, unescapeOctal } from '../src/util/mountinfo.js';
 import { parseMountinfo as parseMountRows } from '../src/store/mounts.js';
-import { duOk, isRoot, run, runCliOk, scanJson } from './helpers/run.js';
+import { duOk, have, isRoot, run, runCliOk, scanJson } from './helpers/run.js';
+import { assertTerminalSafe } from './helpers/hostile.js';
 import { makeTmp, rmrf, writeSized } from './helpers/fs.js';
 import { Excluded, get, indexTree, key, scanTree } from './helpers/tree.js';
 
@@ -157,5 +158,38 @@ describe('a bind mount of the same filesystem inside the tree is another mount',
     const tree = indexTree(await scanTree(root));
     assert.equal(get(tree, [...parts, 'm'].join('/')).excluded, Excluded.OtherFs);
     assert.equal(get(tree, [...parts, 'f'].join('/')).ownA, 5000);
+  });
+});
+
+describe('sample: a mount point that is not UTF-8 keeps its exact bytes', () => {
+  it('sample --json: mountBase64; text: escaped, terminal-safe', (t) => {
+    if (!isRoot() || !have('mkfs.ext4')) return t.skip('needs root and mkfs.ext4 (a loop-mounted ext4: sample skips tmpfs)');
+    const tmp = makeTmp('sample-mnt');
+    const store = path.join(tmp, 'store');
+    const img = path.join(tmp, 'img');
+    const mp = Buffer.concat([Buffer.from(tmp + '/m\x1b[31m '), Buffer.from([0xff, 0xfe]), Buffer.from('\ttab')]);
+    fs.mkdirSync(mp);
+    let mounted = false;
+    t.after(() => {
+      if (mounted) unmount(mp);
+      rmrf(tmp);
+    });
+    fs.writeFileSync(img, Buffer.alloc(0));
+    fs.truncateSync(img, 16 << 20);
+    if (run('mkfs.ext4', ['-q', img]).code !== 0) return t.skip('mkfs.ext4 failed');
+    const r = run('bash', ['-c', 'mount -o loop -- "$1" "$(printf "%b" "$2")"', 'mount', img, escapeForPrintf(mp)]);
+    if (r.code !== 0) return t.skip(`loop mount failed: ${r.stderr.trim()}`);
+    mounted = true;
+
+    const j = JSON.parse(runCliOk(['sample', '--json', '--store', store]).stdout) as {
+      samples: { mount: string; mountBase64?: string; fsType: string; sizeBytes: number }[];
+    };
+    const mine = j.samples.filter((s) => s.mountBase64 !== undefined && Buffer.from(s.mountBase64, 'base64').equals(mp));
+    assert.equal(mine.length, 1, `no sample with the exact bytes of the mount point: ${JSON.stringify(j.samples.map((s) => s.mount))}`);
+    assert.equal(mine[0].fsType, 'ext4');
+    assert.ok(mine[0].sizeBytes > 0);
+    const txt = runCliOk(['sample', '--store', store]);
+    assertTerminalSafe(txt.stdoutBuf, 'sample text');
+    assert.ok(txt.stdout.includes('m\\x1b[31m \\xff\\xfe\\ttab'), txt.stdout);
   });
 });

@@ -12,7 +12,10 @@ export interface MountRow {
   devId: string;
   /** the directory of the filesystem mounted here (not "/" for a bind mount of a subdirectory) */
   root: string;
+  /** the mount point as UTF-8 text (invalid bytes as U+FFFD) */
   mountPoint: string;
+  /** its exact bytes */
+  mountPointBytes: Buffer;
   fsType: string;
   /** mount source: /dev/sda1, server:/export, tmpfs, ... */
   device: string;
@@ -27,6 +30,7 @@ export function parseMountinfo(data: string | Uint8Array): MountRow[] {
     devId: m.devId,
     root: m.root.toString('utf8'),
     mountPoint: m.mountPoint.toString('utf8'),
+    mountPointBytes: m.mountPoint,
     fsType: m.fsType,
     device: m.source.toString('utf8'),
   }));
