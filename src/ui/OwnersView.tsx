@@ -33,7 +33,7 @@ export interface Gathered {
 }
 
 /** one filter over the tree for entries found by path (a process's open files) */
-function pathsFilter(tree: Tree, title: string, paths: string[]): OwnerFilter | null {
+function pathsFilter(tree: Tree, title: string, paths: (string | Uint8Array)[]): OwnerFilter | null {
   const labels = new Int32Array(tree.count).fill(-1);
   let any = false;
   for (const p of paths) {
@@ -65,7 +65,7 @@ export async function gather(tree: Tree, root: string): Promise<Gathered> {
     del.map((d) => {
       const who = `process ${d.pid} ${escapeName(exactName(d.command, d.commandBase64))}`;
       const mine = del.filter((x) => x.pid === d.pid);
-      const written = snap.files.filter((f) => f.pid === d.pid && !f.deleted).map((f) => f.path);
+      const written = snap.files.filter((f) => f.pid === d.pid && !f.deleted).map((f) => exactName(f.path, f.pathBase64));
       return {
         bytes: d.diskBytes,
         label: `pid ${d.pid} ${escapeName(exactName(d.command, d.commandBase64))} (${escapeName(d.user)}${d.unit ? ', ' + escapeName(d.unit) : ''})`,
