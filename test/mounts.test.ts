@@ -132,6 +132,45 @@ describe('a bind mount of the same filesystem inside the tree is another mount',
     assert.equal(get(ct, 'b/sub/big').ownA, 200_000);
   });
 
+  it('a file mounted over a file (from another filesystem, or this one): otherfs, as du -x; --cross-mounts counts it', async (t) => {
+    if (!isRoot()) return t.skip('needs root to mount');
+    const tmp = makeTmp('bind-file');
+    const root = path.join(tmp, 'root');
+    const tfs = path.join(tmp, 'tmpfs');
+    fs.mkdirSync(root);
+    fs.mkdirSync(tfs);
+    const mounted: Buffer[] = [];
+    t.after(() => {
+      for (const m of mounted.reverse()) unmount(m);
+      rmrf(tmp);
+    });
+    if (run('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', tfs]).code !== 0) return t.skip('mount tmpfs failed');
+    mounted.push(Buffer.from(tfs));
+    writeSized(path.join(tfs, 'big'), 100_000);
+    writeSized(path.join(root, 'src'), 50_000);
+    writeSized(path.join(root, 'other'), 0);
+    writeSized(path.join(root, 'same'), 0);
+    for (const [src, dst] of [
+      [path.join(tfs, 'big'), path.join(root, 'other')],
+      [path.join(root, 'src'), path.join(root, 'same')],
+    ]) {
+      if (!bindMount(src, Buffer.from(dst))) return t.skip('mount --bind failed');
+      mounted.push(Buffer.from(dst));
+    }
+    const j = scanJson(root);
+    assert.equal(j.excluded, 2);
+    // du -x leaves out the file of the other filesystem, and counts the same-filesystem one
+    assert.equal(j.apparentBytes, duOk(['-x', `--exclude=${path.join(root, 'same')}`, '-sb'], root));
+    assert.equal(j.apparentBytes, duOk(['-x', '-sb'], root) - 50_000);
+    const tree = indexTree(await scanTree(root));
+    assert.equal(get(tree, 'other').excluded, Excluded.OtherFs);
+    assert.equal(get(tree, 'same').excluded, Excluded.OtherFs);
+    assert.equal(get(tree, 'other').ownA, 0);
+    const c = scanJson(root, ['--cross-mounts']);
+    assert.equal(c.excluded, 0);
+    assert.equal(c.apparentBytes, duOk(['-sb'], root));
+  });
+
   it('a bind mount deeper than the anchored-path limit (2048 bytes) is found through its mnt_id', async (t) => {
     if (!isRoot()) return t.skip('needs root to mount');
     const tmp = makeTmp('bind-deep');

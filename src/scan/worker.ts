@@ -103,13 +103,29 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
   const res: RegExp[] = cfg.patterns.map((p: { source: string; flags: string }) => new RegExp(p.source, p.flags));
   const slash: boolean[] = cfg.patterns.map((p: { slash: boolean }) => p.slash);
   const kern = new Set(cfg.kernfs);
-  // a path's key: the text when it is valid UTF-8 (as the scan's string paths are), else NUL (in no
-  // path) and the bytes as latin1 (the scan's Buffer paths)
+  // a name's or path's key: the text when it is valid UTF-8 (as the scan's string names and paths
+  // are), else NUL (in no name) and the bytes as latin1 (the scan's Buffer names and paths)
   const keyOf = (p: string | Uint8Array): string => {
     if (typeof p === 'string') return p;
     return isUtf8(p) ? Buffer.from(p).toString('utf8') : '\0' + Buffer.from(p).toString('latin1');
   };
-  const mounts: Set<string> | null = cfg.mountPoints && cfg.mountPoints.length ? new Set(cfg.mountPoints.map(keyOf)) : null;
+  // a directory path's key: the scan joins "/" + "/" + name below the root "/"
+  const dirKey = (p: string | Uint8Array): string => {
+    const k = keyOf(p);
+    return k.startsWith('//') ? k.slice(1) : k.startsWith('\0//') ? '\0' + k.slice(2) : k;
+  };
+  // mount points by directory: parent path key -> name keys
+  let mountsIn: Map<string, Set<string>> | null = null;
+  for (const mp of cfg.mountPoints ?? []) {
+    const b = Buffer.from(mp);
+    const cut = b.lastIndexOf(0x2f);
+    if (cut < 0 || cut === b.length - 1) continue;
+    const parent = dirKey(cut === 0 ? b.subarray(0, 1) : b.subarray(0, cut));
+    mountsIn ??= new Map();
+    let names = mountsIn.get(parent);
+    if (!names) mountsIn.set(parent, (names = new Set()));
+    names.add(keyOf(b.subarray(cut + 1)));
+  }
   const deepIds: Set<number> | null = cfg.deepMountIds && cfg.deepMountIds.length ? new Set(cfg.deepMountIds) : null;
   const fdinfoBuf = Buffer.alloc(1024);
   /** the mount ID of the directory at p (its fd's mnt_id), -1 when it cannot be told */
@@ -131,12 +147,6 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
     } finally {
       if (fd >= 0) fs.closeSync(fd);
     }
-  };
-  /** `full` (the directory's path, possibly through an anchor) is a mount point below the root */
-  const isMountPoint = (full: string | Uint8Array): boolean => {
-    if (mounts === null) return false;
-    if (mounts.has(keyOf(full))) return true;
-    return deepIds !== null && typeof full === 'string' && full.startsWith('/proc/self/fd/') && deepIds.has(mntIdOf(full));
   };
   const S_IFMT = 0o170000,
     S_IFDIR = 0o040000,
@@ -313,6 +323,10 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
     const baseStr = typeof base === 'string' ? base + '/' : null;
     const baseBuf = typeof base === 'string' ? null : Buffer.concat([base, SL]);
     const relPre = t.rel === null ? null : t.rel === '' ? '' : t.rel + '/';
+    // the names of mount points in this directory (from mountinfo, by its real path); a directory
+    // reached through an anchor fd has no real path here: its subdirectories' mnt_id tell instead
+    const mountNames = mountsIn === null ? undefined : mountsIn.get(dirKey(t.path));
+    const viaAnchor = deepIds !== null && (anchor >= 0 || (typeof t.path === 'string' && t.path.startsWith('/proc/self/fd/')));
     for (let k = 0; k < list.length; k++) {
       let nm: string | Uint8Array = list[k];
       if (typeof nm !== 'string' && isUtf8(nm)) nm = (nm as Buffer).toString('utf8');
@@ -371,10 +385,20 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
       nums[o + 6] = st[3];
       nums[o + 7] = st[4];
       nums[o + 8] = mode;
-      if (type === 1) {
+      // a mount point (mountinfo): another mount even on this st_dev (a bind mount of this filesystem)
+      const mnt =
+        (mountNames !== undefined && mountNames.has(keyOf(nm))) ||
+        (type === 1 && viaAnchor && deepIds!.has(mntIdOf(here ? join(baseStr, baseBuf, nm) : p)));
+      if (type !== 1) {
+        // a file, link or device mounted here from another filesystem (a file bind mount): not
+        // counted while staying on one filesystem, as du -x
+        if (!cfg.crossMounts && (mnt || dev !== cfg.rootDev)) {
+          flags |= 2 << 3;
+          nums[o] = 0;
+          nums[o + 1] = 0;
+        }
+      } else {
         let excl = 0;
-        // another mount: another st_dev, or a mount point of mountinfo (a bind mount of this filesystem)
-        const mnt = mounts !== null && isMountPoint(here ? join(baseStr, baseBuf, nm) : p);
         if (dev !== t.dev || mnt) {
           if (!cfg.crossMounts && (dev !== cfg.rootDev || mnt)) excl = 2;
           else {
