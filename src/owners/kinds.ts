@@ -20,11 +20,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import picomatch from 'picomatch';
+import { jsonName } from '../util/escape.js';
 import type { Tree } from '../tree/tree.js';
 import { EntryType } from '../model/entry.js';
 import type { Category, CategoryItem } from './types.js';
 import { UserError } from '../util/errors.js';
-import { jsonName } from '../util/escape.js';
 import { EF_EXCL, EF_TYPE, entryFlags, relabel, treeNames, treeRootPath, type TreeNames } from './packages.js';
 
 /** directory recognisers: every file below a matching directory belongs to the category */

@@ -127,6 +127,20 @@ export function compilePatterns(globs: string[]): WorkerConfig['patterns'] {
   });
 }
 
+/**
+ * The mount points strictly below `root`, read once from /proc/self/mountinfo, for the workers: a
+ * directory there is another mount (otherfs) even when st_dev says the same filesystem (a bind
+ * mount), as gdu does. The IDs of those deeper than LONG_PATH bytes, whose paths the workers see
+ * only through an anchor fd. Nothing when mountinfo cannot be read (then st_dev alone decides).
+ */
+function mountsInside(root: string): Pick<WorkerConfig, 'mountPoints' | 'deepMountIds'> {
+  const below = mountsBelow(readMountinfo() ?? [], root);
+  return {
+    mountPoints: below.map((m) => new Uint8Array(m.mountPoint)),
+    deepMountIds: below.filter((m) => m.mountPoint.length > LONG_PATH).map((m) => m.mountId),
+  };
+}
+
 export class Scanner {
   readonly root: string;
   private readonly sink: Sink | UnorderedSink;
@@ -549,20 +563,6 @@ export class Scanner {
     this.restoreCwd();
     this.reject(err);
   }
-}
-
-/**
- * The mount points strictly below `root`, read once from /proc/self/mountinfo, for the workers: a
- * directory there is another mount (otherfs) even when st_dev says the same filesystem (a bind
- * mount), as gdu does. The IDs of those deeper than LONG_PATH bytes, whose paths the workers see
- * only through an anchor fd. Nothing when mountinfo cannot be read (then st_dev alone decides).
- */
-function mountsInside(root: string): Pick<WorkerConfig, 'mountPoints' | 'deepMountIds'> {
-  const below = mountsBelow(readMountinfo() ?? [], root);
-  return {
-    mountPoints: below.map((m) => new Uint8Array(m.mountPoint)),
-    deepMountIds: below.filter((m) => m.mountPoint.length > LONG_PATH).map((m) => m.mountId),
-  };
 }
 
 /** Fill `e` (all but the name) from the record at `o`; returns the record's flags. */

@@ -4,9 +4,9 @@
  * These are the forecast's history.
  */
 import fs from 'node:fs';
+import { jsonName } from '../util/escape.js';
 import path from 'node:path';
 import { UserError } from '../util/errors.js';
-import { jsonName } from '../util/escape.js';
 import { ensureDir, writeErrorText } from './store.js';
 
 /** A volume and its statfs figures (what a snapshot records of its volume too). */
