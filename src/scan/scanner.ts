@@ -133,7 +133,7 @@ export function compilePatterns(globs: string[]): WorkerConfig['patterns'] {
  * mount), as gdu does. The IDs of those deeper than LONG_PATH bytes, whose paths the workers see
  * only through an anchor fd. Nothing when mountinfo cannot be read (then st_dev alone decides).
  */
-function mountsInside(root: string): Pick<WorkerConfig, 'mountPoints' | 'deepMountIds'> {
+function mountsInside(root: string | Uint8Array): Pick<WorkerConfig, 'mountPoints' | 'deepMountIds'> {
   const below = mountsBelow(readMountinfo() ?? [], root);
   return {
     mountPoints: below.map((m) => new Uint8Array(m.mountPoint)),
