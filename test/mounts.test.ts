@@ -85,17 +85,20 @@ describe('a bind mount of the same filesystem inside the tree is another mount',
     fs.mkdirSync(path.join(src, 'sub'), { recursive: true });
     writeSized(path.join(src, 'sub', 'big'), 200_000);
     writeSized(path.join(root, 'c', 'g'), 30_000);
-    // one plain mount point, one whose name needs every mountinfo escape and is not UTF-8
+    // one plain mount point, one whose name needs every mountinfo escape and is not UTF-8, one
+    // inside a directory whose name is not UTF-8
     const plain = Buffer.from(path.join(root, 'b'));
     const odd = Buffer.concat([Buffer.from(root + '/sp ace\ttab\nnl\\bs'), Buffer.from([0xff])]);
+    const inBad = Buffer.concat([Buffer.from(root + '/d'), Buffer.from([0xfe]), Buffer.from('/in ner')]);
     fs.mkdirSync(plain);
     fs.mkdirSync(odd);
+    fs.mkdirSync(inBad, { recursive: true });
     const mounted: Buffer[] = [];
     t.after(() => {
       for (const m of mounted.reverse()) unmount(m);
       rmrf(tmp); // only once nothing is mounted: rm -rf would empty the bind source through the mount
     });
-    for (const m of [plain, odd]) {
+    for (const m of [plain, odd, inBad]) {
       if (!bindMount(src, m)) return t.skip('mount --bind failed');
       mounted.push(m);
     }
@@ -103,16 +106,17 @@ describe('a bind mount of the same filesystem inside the tree is another mount',
     assert.ok(fs.existsSync(path.join(root, 'b', 'sub', 'big')), 'the bind mount is not there');
 
     const j = scanJson(root);
-    assert.equal(j.excluded, 2, 'both mount points excluded');
+    assert.equal(j.excluded, 3, 'every mount point excluded');
     // du -x does not see a same-filesystem bind mount (same st_dev): it counts it. Leaving the mount
     // points out of du gives what a scan that stays on one mount finds.
-    const duArgs = ['-x', `--exclude=${plain}`, `--exclude=${odd.toString('latin1').replace(/[^\x21-\x5b\x5d-\x7e]/g, '?')}`];
+    const glob = (b: Buffer) => b.toString('latin1').replace(/[^\x21-\x5b\x5d-\x7e]/g, '?');
+    const duArgs = ['-x', ...[plain, odd, inBad].map((b) => `--exclude=${glob(b)}`)];
     assert.equal(j.apparentBytes, duOk([...duArgs, '-sb'], root), 'apparent vs du -x without the mounts');
     assert.equal(j.diskBytes, duOk([...duArgs, '-sB1'], root), 'disk vs du -x without the mounts');
-    assert.ok(duOk(['-x', '-sb'], root) > j.apparentBytes + 2 * 200_000 - 1, 'du -x counts the same-fs bind mounts');
+    assert.ok(duOk(['-x', '-sb'], root) > j.apparentBytes + 3 * 200_000 - 1, 'du -x counts the same-fs bind mounts');
 
     const tree = indexTree(await scanTree(root));
-    for (const m of ['b', key(odd.subarray(root.length + 1))]) {
+    for (const m of ['b', key(odd.subarray(root.length + 1)), key(inBad.subarray(root.length + 1))]) {
       assert.equal(get(tree, m).excluded, Excluded.OtherFs);
       assert.equal(get(tree, m).sizeA, 0);
     }
@@ -122,7 +126,7 @@ describe('a bind mount of the same filesystem inside the tree is another mount',
     runCliOk(['scan', root, '-o', exp]);
     assert.match(fs.readFileSync(exp, 'latin1'), /\{"name":"b"[^}]*"excluded":"otherfs"/, 'export: b as excluded otherfs');
 
-    // --cross-mounts: into both, like du without -x (which counts the bind source twice too:
+    // --cross-mounts: into all, like du without -x (which counts the bind source twice too:
     // its files have one link each, and neither du nor we deduplicate those)
     const c = scanJson(root, ['--cross-mounts']);
     assert.equal(c.excluded, 0);
