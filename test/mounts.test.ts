@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { mountsBelow, parseMountinfo, readMountinfo, unescapeOctal } from '../src/util/mountinfo.js';
 import { parseMountinfo as parseMountRows } from '../src/store/mounts.js';
-import { duOk, have, isRoot, run, runCliOk, scanJson } from './helpers/run.js';
+import { CLI, duOk, have, isRoot, run, runCliOk, scanJson } from './helpers/run.js';
 import { assertTerminalSafe } from './helpers/hostile.js';
 import { makeTmp, rmrf, writeSized } from './helpers/fs.js';
 import { Excluded, get, indexTree, key, scanTree } from './helpers/tree.js';
@@ -234,5 +234,14 @@ describe('sample: a mount point that is not UTF-8 keeps its exact bytes', () => 
     const txt = runCliOk(['sample', '--store', store]);
     assertTerminalSafe(txt.stdoutBuf, 'sample text');
     assert.ok(txt.stdout.includes('m\\x1b[31m \\xff\\xfe\\ttab'), txt.stdout);
+
+    // the forecast of those samples names the volume by the same bytes
+    const fc = run(process.execPath, [CLI, 'forecast', '--json', '--store', store]);
+    assert.equal(fc.signal, null);
+    const vols = [JSON.parse(fc.stdout)].flat() as { mount: string; mountBase64?: string }[];
+    assert.equal(vols.filter((v) => v.mountBase64 !== undefined && Buffer.from(v.mountBase64, 'base64').equals(mp)).length, 1, fc.stdout.slice(0, 300));
+    const ft = run(process.execPath, [CLI, 'forecast', '--store', store]);
+    assertTerminalSafe(ft.stdoutBuf, 'forecast text');
+    assert.ok(ft.stdout.includes('m\\x1b[31m \\xff\\xfe\\ttab'), ft.stdout);
   });
 });

@@ -15,6 +15,8 @@ const DAY = 86_400_000;
 export interface VolumeForecast {
   /** the mount point (or, for --history FILE, --volume's name or the file) */
   mount: string;
+  /** the exact bytes of the mount point, base64, when `mount` (UTF-8 text) is lossy */
+  mountBase64?: string;
   device?: string;
   fsType?: string;
   source: 'store' | 'history';
@@ -99,6 +101,7 @@ export function forecastJson(v: VolumeForecast) {
   const f = v.forecast;
   return {
     mount: v.mount,
+    ...(v.mountBase64 !== undefined ? { mountBase64: v.mountBase64 } : {}),
     ...(v.device !== undefined ? { device: v.device } : {}),
     ...(v.fsType !== undefined ? { fsType: v.fsType } : {}),
     source: v.source,
@@ -127,7 +130,7 @@ export function forecastText(v: VolumeForecast): string {
   const f = v.forecast;
   const L: string[] = [];
   const head = [v.device, v.fsType].filter(Boolean).map((s) => escapeName(s!)).join(', ');
-  L.push(`${escapeName(v.mount)}${head ? `  (${head})` : ''}  from ${escapeName(v.from)}`);
+  L.push(`${escapeName(exactName(v.mount, v.mountBase64))}${head ? `  (${head})` : ''}  from ${escapeName(v.from)}`);
   const row = (k: string, s: string) => L.push(`  ${k.padEnd(12)} ${s}`);
   if (f.samplesUsed > 0 || f.sizeBytes > 0) {
     row('Now', `${size(f.usedBytes)} used of ${size(f.sizeBytes)} (${usedPct(f).toFixed(1)}%), ${size(Math.max(0, f.sizeBytes - f.usedBytes))} free, as of ${clock(f.asOf)}`);
@@ -209,7 +212,7 @@ function worse(a: NagiosState, b: NagiosState): NagiosState {
 export function checkVolume(v: VolumeForecast, t: Thresholds): VolumeCheck {
   const f = v.forecast;
   const pctUsed = usedPct(f);
-  const mount = escapeName(v.mount);
+  const mount = escapeName(exactName(v.mount, v.mountBase64));
   let state: NagiosState = 'OK';
   const why: string[] = [];
   const eff = effectiveFill(f);
