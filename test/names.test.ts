@@ -98,7 +98,8 @@ describe('exact bytes of names in JSON, safe text, in every command', () => {
       rmrf(top);
       rmrf(store);
     });
-    // a root whose own name attacks the terminal (valid UTF-8: it has to pass through argv)
+    // a root whose own name attacks the terminal (valid UTF-8: it has to pass through argv); its
+    // zero-width space, like the fixture's format characters, is escaped by the escape module
     const root = path.join(top, 'root\x1b]0;t\x07\u202e\u200b');
     fs.mkdirSync(root);
     const h = makeHostileTree(root);
