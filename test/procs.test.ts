@@ -17,6 +17,7 @@ import {
   userManagerUid,
   parseCgroup,
   parseCmdline,
+  parseDeletedMaps,
   parseFdinfo,
   parsePasswd,
   parseStatusUid,
@@ -237,6 +238,132 @@ describe('deleted-but-open files on a tmpfs, against lsof +L1 and df - du', { sk
 });
 
 // ------------------------------------------------------------------------------------------------
+/**
+ * python3: write N bytes to PATH, mmap them (MAP_SHARED, through libc: Python's mmap module keeps a
+ * dup of the fd), close the fd unless KEEP is 1, unlink PATH when UNLINK is 1, print "ready", sleep.
+ */
+const MAPPER = `
+import ctypes, os, sys, time
+p, n, keep, unlink = os.fsencode(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == '1', sys.argv[4] == '1'
+libc = ctypes.CDLL(None, use_errno=True)
+libc.mmap.restype = ctypes.c_void_p
+libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+fd = os.open(p, os.O_RDWR | os.O_CREAT, 0o644)
+os.write(fd, b'm' * n)
+addr = libc.mmap(None, n, 1, 1, fd, 0)
+if addr is None or addr == ctypes.c_void_p(-1).value: sys.exit('mmap failed')
+if not keep: os.close(fd)
+if unlink: os.unlink(p)
+print('ready', flush=True)
+time.sleep(120)
+`;
+
+async function mapper(file: string, n: number, keepFd: boolean, unlink: boolean, kids: ChildProcess[]): Promise<ChildProcess> {
+  const c = spawn('python3', ['-c', MAPPER, file, String(n), keepFd ? '1' : '0', unlink ? '1' : '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  kids.push(c);
+  await waitReady(c);
+  return c;
+}
+
+/** `lsof -nP -a -p PIDS MNT`... DEL rows (deleted files mapped into memory): "pid ino name" */
+function lsofMapped(pids: number[]): string[] {
+  const r = run('lsof', ['-nP', '-p', pids.join(',')]);
+  assert.equal(r.signal, null, 'lsof killed');
+  const lines = r.stdout.split('\n').filter((l) => l.trim() !== '');
+  assert.deepEqual(lines[0]!.trim().split(/\s+/), ['COMMAND', 'PID', 'USER', 'FD', 'TYPE', 'DEVICE', 'SIZE/OFF', 'NODE', 'NAME']);
+  const out: string[] = [];
+  for (const l of lines.slice(1)) {
+    const f = l.trim().split(/\s+/);
+    if (f[3] !== 'DEL') continue;
+    // DEL rows have no SIZE/OFF: COMMAND PID USER DEL TYPE DEVICE NODE NAME...
+    out.push(`${f[1]} ${f[6]} ${f.slice(7).join(' ')}`);
+  }
+  return out;
+}
+
+describe('deleted files kept alive by a memory mapping (lsof: DEL)', { skip: !root && 'needs root (mount, map_files)' }, () => {
+  it('counted once per inode, sized, matched with lsof and df - du; the fix restarts, never truncates', async (t) => {
+    if (!have('python3') || !have('lsof')) return t.skip('needs python3 and lsof');
+    await withTmpfs(async (mnt, kids) => {
+      const A = path.join(mnt, 'mapped only.bin');
+      const B = path.join(mnt, 'mapped-and-open.bin');
+      const C = path.join(mnt, 'same-process.bin');
+      const NA = 5 * MiB;
+      const NB = 2 * MiB + 7;
+      const NC = MiB + 3;
+      const mA = await mapper(A, NA, false, true, kids); // no fd left, only the mapping
+      const mB = await mapper(B, NB, false, false, kids); // mapped here, held by an fd in another process
+      const hB = await holder('exec 3<"$1"; echo ready; exec sleep 60', [B], kids);
+      fs.unlinkSync(B);
+      const mC = await mapper(C, NC, true, true, kids); // fd and mapping in one process
+      const dev = fs.statSync(mnt).dev;
+
+      const snap = await readProcesses();
+      const list = deletedOpen(snap, dev);
+      const rows = list.map((d) => `${d.pid} ${d.fd >= 0 ? 'fd' : 'map'} ${d.path} ${d.bytes} ${d.mapped}`).sort();
+      const fdC = list.find((d) => d.pid === mC.pid)?.fd ?? -2;
+      assert.deepEqual(
+        rows,
+        [
+          `${mA.pid} map ${A} ${NA} true`,
+          `${mB.pid} map ${B} ${NB} true`,
+          `${hB.pid} fd ${B} ${NB} true`,
+          `${mC.pid} fd ${C} ${NC} true`,
+        ].sort(),
+      );
+      assert.ok(fdC >= 0, 'the fd of the same-process holder');
+      const a = list.find((d) => d.pid === mA.pid)!;
+      assert.equal(a.fd, -1);
+      assert.equal(a.diskBytes, pageUp(NA));
+      // the fix: a restart; truncating a mapped file kills its process with SIGBUS
+      for (const d of list) {
+        assert.doesNotMatch(d.fix, /: >|truncate -s/, `pid ${d.pid} fd ${d.fd}: ${d.fix}`);
+        assert.match(d.fix, /do not truncate/);
+      }
+      assert.match(a.fix, new RegExp(`^restart process ${mA.pid} `, 'm'));
+
+      // each inode once: B is held by two processes
+      const held = deletedOpenBytes(list);
+      assert.equal(held, pageUp(NA) + pageUp(NB) + pageUp(NC));
+
+      // lsof shows a mapping of a deleted file as FD "DEL" (no size, no link count; `lsof +L1`
+      // lists only fds): the same (pid, inode, name) as our mapped rows of those processes
+      const ours = snap.files
+        .filter((f) => f.deleted && f.mapped && f.dev === dev)
+        .map((f) => `${f.pid} ${f.ino} ${f.path}`)
+        .filter((k) => k.startsWith(`${mA.pid} `) || k.startsWith(`${mB.pid} `) || k.startsWith(`${mC.pid} `))
+        .sort();
+      const lsof = lsofMapped([mA.pid!, mB.pid!, mC.pid!]).filter((k) => k.split(' ').slice(2).join(' ').startsWith(mnt + '/')).sort();
+      t.diagnostic(`lsof DEL: ${JSON.stringify(lsof)}`);
+      assert.deepEqual(lsof, ours);
+      // and `lsof +L1` (fds only) lists the two fds
+      assert.deepEqual(
+        lsofDeleted(mnt).sort(),
+        [key(hB.pid!, 3, B, NB), key(mC.pid!, fdC, C, NC)].sort(),
+      );
+
+      // df - du on the mount is what they hold
+      const used = Number(run('df', ['-B1', '--output=used', mnt]).stdout.trim().split('\n')[1]);
+      const seen = Number(run('du', ['-sB1', mnt]).stdout.split('\t')[0]);
+      assert.ok(Math.abs(used - seen - held) <= Math.max(used * 0.01, 64 * 1024), `df - du = ${used - seen}, ours ${held}`);
+
+      // owners --json and text, end to end
+      const o = run(process.execPath, [path.join(REPO, 'dist', 'cli', 'main.js'), 'owners', mnt, '--json', '--sample-ms', '0']);
+      assert.equal(o.code, 0, o.stderr);
+      const j = JSON.parse(o.stdout) as { deletedOpen: { pid: number; fd: number; bytes: number; mapped: boolean; fix: string }[]; reconciliation: { deletedOpenBytes: number } };
+      const ja = j.deletedOpen.find((d) => d.pid === mA.pid);
+      assert.ok(ja && ja.fd === -1 && ja.bytes === NA && ja.mapped, JSON.stringify(j.deletedOpen));
+      assert.equal(j.reconciliation.deletedOpenBytes, held);
+      const txt = run(process.execPath, [path.join(REPO, 'dist', 'cli', 'main.js'), 'owners', mnt, '--sample-ms', '0']);
+      assert.equal(txt.code, 0, txt.stderr);
+      assert.match(txt.stdout, new RegExp(`pid ${mA.pid} .*memory-mapped, no fd`));
+      assert.match(txt.stdout, new RegExp(`pid ${hB.pid} .*fd 3, also memory-mapped`));
+      assert.doesNotMatch(txt.stdout, /: > \/proc\//, 'no truncation offered for a mapped file');
+    });
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
 describe('parsing', () => {
   const H = 'a'.repeat(64);
   const H2 = '0123456789abcdef'.repeat(4);
@@ -292,6 +419,36 @@ describe('parsing', () => {
     // a scope is not restartable: only the truncation (plus the container, when there is one)
     assert.doesNotMatch(fixText(10, 4, 'session-3.scope', null), /systemctl/);
     assert.match(fixText(10, 4, `docker-${H}.scope`, H), /restart container aaaaaaaaaaaa/);
+    // memory-mapped: a restart only, never a truncation (SIGBUS)
+    const m = fixText(10, -1, null, null, null, true);
+    assert.match(m, /^restart process 10 /);
+    assert.doesNotMatch(m, /: >/);
+    const ms = fixText(10, 4, 'nginx.service', null, null, true);
+    assert.match(ms, /^systemctl restart nginx\.service /);
+    assert.doesNotMatch(ms, /: >/);
+    assert.match(ms, /do not truncate/);
+  });
+
+  it('maps: the mappings of deleted files, exact bytes of their names, map_files names', () => {
+    const text = Buffer.concat([
+      Buffer.from('00400000-00452000 r-xp 00000000 08:02 173521      /usr/bin/dbus-daemon\n'),
+      Buffer.from('7f77f7b1d000-7f77f801d000 r--s 00000000 00:27 2                          /tmp/x/mapped file.bin (deleted)\n'),
+      Buffer.from('0804a000-0804b000 rw-p 00001000 fe:01 99 /srv/a\\012b'),
+      Buffer.from([0xff]),
+      Buffer.from(' (deleted)\n'),
+      Buffer.from('7f0000000000-7f0000001000 rw-s 00000000 00:01 1024 /memfd:x (deleted)\n'),
+      Buffer.from('7f0000002000-7f0000003000 rw-p 00000000 00:00 0 [heap] (deleted)\n'),
+      Buffer.from('7fff24c6f000-7fff24c90000 rw-p 00000000 00:00 0                          [stack]'),
+    ]).toString('latin1');
+    const m = parseDeletedMaps(text);
+    assert.deepEqual(
+      m.map((x) => [x.range, x.dev, x.ino, x.path.toString('latin1')]),
+      [
+        ['7f77f7b1d000-7f77f801d000', '00:27', 2, '/tmp/x/mapped file.bin'],
+        ['804a000-804b000', 'fe:01', 99, '/srv/a\\012b\xff'],
+        ['7f0000000000-7f0000001000', '00:01', 1024, '/memfd:x'],
+      ],
+    );
   });
 
   it('fix text for user units: the user manager, never the system one', () => {
@@ -325,7 +482,7 @@ describe('parsing', () => {
 
   it('deletedOpenBytes and writers on a hand-made snapshot', () => {
     const f = (pid: number, fd: number, o: Partial<OpenFile>): OpenFile => ({
-      pid, fd, path: `/x/${pid}-${fd}`, deleted: false, bytes: 100, diskBytes: 4096, dev: 1, ino: pid * 100 + fd,
+      pid, fd, path: `/x/${pid}-${fd}`, mapped: false, deleted: false, bytes: 100, diskBytes: 4096, dev: 1, ino: pid * 100 + fd,
       flags: 0, writing: false, append: false, pos: 0, grewBytes: 0, ...o,
     });
     const snap: ProcSnapshot = {

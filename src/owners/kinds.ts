@@ -21,6 +21,7 @@ import os from 'node:os';
 import { readFileCapped } from '../util/read.js';
 import path from 'node:path';
 import picomatch from 'picomatch';
+import { jsonName } from '../util/escape.js';
 import type { Tree } from '../tree/tree.js';
 import { EntryType } from '../model/entry.js';
 import type { Category, CategoryItem } from './types.js';
@@ -690,7 +691,7 @@ class Totals {
         oldest: this.oldest[k] === Infinity ? -1 : this.oldest[k],
         newest: this.newest[k],
         biggest: this.tops[k].map(
-          (t): CategoryItem => ({ path: Buffer.from(outPrefix + t.dir + '/' + t.name, 'latin1').toString('utf8'), bytes: t.bytes, mtime: t.mtime }),
+          (t): CategoryItem => ({ ...jsonName(Buffer.from(outPrefix + t.dir + '/' + t.name, 'latin1')), bytes: t.bytes, mtime: t.mtime }),
         ),
       });
     }

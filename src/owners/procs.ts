@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 import type { DeletedOpen, OpenFile, ProcSnapshot, ProcessInfo, Writer } from './types.js';
+import { jsonName } from '../util/escape.js';
 
 // ------------------------------------------------------------------------------------------------
 // pure cores
@@ -202,8 +203,17 @@ export function parseUserManager(text: string): number | null {
  * How to get the space of a deleted-but-open file back (printed, never done by us). `unitUser`: the
  * unit runs in this user's systemd user manager (name, or uid when it has none): the restart goes
  * there (`systemctl --user -M USER@`, systemd 248 and later; runnable by root), never to the system manager.
+ * `mapped`: some process maps the file into memory (fd may be -1: no fd at all). Then the only fix
+ * is a restart: truncating a mapped file kills whoever touches the lost pages with SIGBUS.
  */
-export function fixText(pid: number, fd: number, unit: string | null, container: string | null, unitUser: string | null = null): string {
+export function fixText(
+  pid: number,
+  fd: number,
+  unit: string | null,
+  container: string | null,
+  unitUser: string | null = null,
+  mapped = false,
+): string {
   const lines: string[] = [];
   if (unit !== null && unit.endsWith('.service') && unitUser !== null) {
     const u = shellWord(unitUser);
@@ -215,11 +225,55 @@ export function fixText(pid: number, fd: number, unit: string | null, container:
     lines.push(`systemctl restart ${unit}   # restarting the service closes the file and releases the space`);
   else if (container !== null)
     lines.push(`restart container ${container.slice(0, 12)} (docker/podman restart)   # releases the space`);
+  else if (mapped) lines.push(`restart process ${pid}   # the space is freed when it exits`);
+  if (mapped) {
+    lines.push('(it is memory-mapped: do not truncate it, the process would die of SIGBUS)');
+    return lines.join('\n');
+  }
   lines.push(
     `: > /proc/${pid}/fd/${fd}   # truncates the deleted file through the process's fd: ` +
       'the space is freed, the process keeps running, the data in that file is lost',
   );
   return lines.join('\n');
+}
+
+/** One mapping of a deleted file in /proc/PID/maps. */
+export interface DeletedMapping {
+  /** its /proc/PID/map_files/ entry name: "start-end", hex without leading zeros */
+  range: string;
+  /** the device as maps prints it ("fe:01", hex major:minor) and the inode */
+  dev: string;
+  ino: number;
+  /** the name as maps prints it (newline as \012), " (deleted)" stripped: exact bytes otherwise */
+  path: Buffer;
+}
+
+/**
+ * /proc/PID/maps (read as latin1, so each char is one byte) → its mappings of deleted files (the
+ * name ends in " (deleted)", inode not 0), one per line. Pure.
+ */
+export function parseDeletedMaps(text: string): DeletedMapping[] {
+  const out: DeletedMapping[] = [];
+  let from = 0;
+  while (from < text.length) {
+    let end = text.indexOf('\n', from);
+    if (end < 0) end = text.length;
+    const line = text.slice(from, end);
+    from = end + 1;
+    if (!line.endsWith(DELETED)) continue;
+    // address perms offset dev inode, then blanks, then the name
+    const m = /^([0-9a-f]+)-([0-9a-f]+) \S+ [0-9a-f]+ ([0-9a-f]+:[0-9a-f]+) (\d+) +/.exec(line);
+    if (!m || m[4] === '0') continue;
+    const name = line.slice(m[0].length, line.length - DELETED.length);
+    if (!name.startsWith('/')) continue;
+    out.push({
+      range: `${m[1].replace(/^0+(?=.)/, '')}-${m[2].replace(/^0+(?=.)/, '')}`,
+      dev: m[3],
+      ino: Number(m[4]),
+      path: Buffer.from(name, 'latin1'),
+    });
+  }
+  return out;
 }
 
 function byPid(snap: ProcSnapshot): Map<number, ProcessInfo> {
@@ -228,30 +282,40 @@ function byPid(snap: ProcSnapshot): Map<number, ProcessInfo> {
   return m;
 }
 
-/** Deleted files still open, one per (pid, fd), on `dev` when given; biggest (disk bytes) first. */
+/**
+ * Deleted files still held, on `dev` when given; biggest (disk bytes) first. One row per (pid, fd),
+ * and one per (pid, inode) a process holds only through a memory mapping (fd -1). An inode that
+ * any process maps is `mapped` in every row: its fix is a restart, never a truncation.
+ */
 export function deletedOpen(snap: ProcSnapshot, dev?: number): DeletedOpenFile[] {
   const procs = byPid(snap);
   const seen = new Set<string>();
+  const mappedInodes = new Set<string>();
+  for (const f of snap.files) if (f.deleted && f.mapped) mappedInodes.add(`${f.dev}:${f.ino}`);
   const out: DeletedOpenFile[] = [];
   for (const f of snap.files) {
     if (!f.deleted || (dev !== undefined && f.dev !== dev)) continue;
-    const k = `${f.pid}:${f.fd}`;
+    const k = f.fd >= 0 ? `${f.pid}:${f.fd}` : `${f.pid}:map:${f.dev}:${f.ino}`;
     if (seen.has(k)) continue;
     seen.add(k);
     const p = procs.get(f.pid);
     const unit = p?.unit ?? null;
     const container = p?.container ?? null;
+    const mapped = mappedInodes.has(`${f.dev}:${f.ino}`);
     out.push({
       pid: f.pid,
       command: p?.command ?? '',
+      ...(p?.commandBase64 !== undefined ? { commandBase64: p.commandBase64 } : {}),
       user: p?.user ?? '',
       unit,
       container,
       fd: f.fd,
       path: f.path,
+      ...(f.pathBase64 !== undefined ? { pathBase64: f.pathBase64 } : {}),
       bytes: f.bytes,
       diskBytes: f.diskBytes,
-      fix: fixText(f.pid, f.fd, unit, container, p?.unitUser ?? null),
+      mapped,
+      fix: fixText(f.pid, f.fd, unit, container, p?.unitUser ?? null, mapped),
       dev: f.dev,
       ino: f.ino,
     });
@@ -283,11 +347,13 @@ export function writers(snap: ProcSnapshot, dev?: number): Writer[] {
     out.push({
       pid: f.pid,
       command: p?.command ?? '',
+      ...(p?.commandBase64 !== undefined ? { commandBase64: p.commandBase64 } : {}),
       user: p?.user ?? '',
       unit: p?.unit ?? null,
       container: p?.container ?? null,
       fd: f.fd,
       path: f.path,
+      ...(f.pathBase64 !== undefined ? { pathBase64: f.pathBase64 } : {}),
       bytes: f.bytes,
       append: f.append,
       grewBytes: f.grewBytes,
@@ -398,6 +464,67 @@ function growth(files: OpenFile[], root: string): void {
   }
 }
 
+/** A link target (exact bytes, " (deleted)" stripped) as OpenFile's path and pathBase64. */
+function pathOf(link: Buffer): { path: string; pathBase64?: string } {
+  const del = DELETED.length;
+  const stripped = link.length >= del && link.toString('latin1', link.length - del) === DELETED ? link.subarray(0, link.length - del) : link;
+  return jsonName(stripped);
+}
+
+/**
+ * The deleted files process `pid` holds only through memory mappings (no fd left: what `lsof`
+ * shows as DEL) into `out`. Each inode once per process; one the process also holds through an fd
+ * (a row of it from `mark` on) marks that row `mapped` instead. Size and inode from a stat through
+ * /proc/PID/map_files (root only: CAP_SYS_ADMIN; otherwise nothing is added).
+ */
+function readMaps(pid: number, base: string, mark: number, out: OpenFile[]): void {
+  const text = readProcText(`${base}/maps`, 'latin1');
+  if (text === null || !text.includes(DELETED)) return;
+  const seen = new Set<string>();
+  for (const m of parseDeletedMaps(text)) {
+    const k = `${m.dev}:${m.ino}`;
+    if (seen.has(k)) continue; // the same file mapped again (text, data, ...)
+    seen.add(k);
+    const link = `${base}/map_files/${m.range}`;
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(link, { throwIfNoEntry: false });
+    } catch {
+      continue; // not permitted (not root), or unmapped meanwhile
+    }
+    if (st === undefined || (st.mode & S_IFMT) !== S_IFREG || st.nlink !== 0) continue;
+    let held = false;
+    for (let i = mark; i < out.length; i++)
+      if (out[i]!.dev === st.dev && out[i]!.ino === st.ino) {
+        out[i]!.mapped = true;
+        held = true;
+      }
+    if (held) continue;
+    let name: Buffer;
+    try {
+      name = fs.readlinkSync(link, { encoding: 'buffer' });
+    } catch {
+      name = m.path;
+    }
+    out.push({
+      pid,
+      fd: -1,
+      ...pathOf(name),
+      mapped: true,
+      deleted: true,
+      bytes: st.size,
+      diskBytes: st.blocks * 512,
+      dev: st.dev,
+      ino: st.ino,
+      flags: -1,
+      writing: false,
+      append: false,
+      pos: -1,
+      grewBytes: 0,
+    });
+  }
+}
+
 const GONE = -1;
 const DENIED = -2;
 
@@ -449,21 +576,21 @@ function readFds(
       linkWrite = (lst.mode & 0o200) !== 0;
       if (!linkWrite && !allFiles) continue;
     }
-    let link: string;
+    let link: Buffer;
     try {
-      link = fs.readlinkSync(fdPath);
+      link = fs.readlinkSync(fdPath, { encoding: 'buffer' });
     } catch {
       continue;
     }
     // nlink 0 is what holds space (and what `lsof +L1` lists). The kernel also says " (deleted)"
     // for a name that was removed while another hard link keeps the inode reachable (du counts
     // it there): stripped, but not deleted.
-    if (link.endsWith(DELETED)) link = link.slice(0, -DELETED.length);
     const { pos, flags } = readFdinfo(infoPrefix + fdName);
     out.push({
       pid,
       fd: Number(fdName),
-      path: link,
+      ...pathOf(link),
+      mapped: false,
       deleted,
       bytes: st.size,
       diskBytes: st.blocks * 512,
@@ -531,14 +658,16 @@ export async function readProcesses(opts: ReadProcessesOptions = {}): Promise<Pr
 
       const status = readProcText(`${base}/status`);
       if (status === null) continue; // gone
-      const cmdRaw = readProcText(`${base}/cmdline`);
+      // latin1: one char per byte, so the exact bytes of the command survive (argv is any bytes)
+      const cmdRaw = readProcText(`${base}/cmdline`, 'latin1');
       if (cmdRaw === null) continue;
-      let command = parseCmdline(cmdRaw);
-      if (command === '') {
-        const comm = readProcText(`${base}/comm`);
+      let cmdBytes = parseCmdline(cmdRaw);
+      if (cmdBytes === '') {
+        const comm = readProcText(`${base}/comm`, 'latin1');
         if (comm === null) continue;
-        command = `[${comm.replace(/\n$/, '')}]`;
+        cmdBytes = `[${comm.replace(/\n$/, '')}]`;
       }
+      const cmd = jsonName(Buffer.from(cmdBytes, 'latin1'));
       const uid = parseStatusUid(status);
       const cg = readProcText(`${base}/cgroup`);
       const { unit, container } = cg === null ? { unit: null, container: null } : parseCgroup(cg);
@@ -563,11 +692,21 @@ export async function readProcesses(opts: ReadProcessesOptions = {}): Promise<Pr
         files.length = mark;
         continue;
       }
+      if (n !== DENIED) readMaps(pid, base, mark, files);
       if (n === DENIED) unreadable++;
       else scannedFds += n;
       if (pid === 1) sawInit = true;
       if (uid !== myUid) othersSeen = true;
-      processes.push({ pid, command, uid, user: users.get(uid) ?? String(uid), unit, container, unitUser });
+      processes.push({
+        pid,
+        command: cmd.path,
+        ...(cmd.pathBase64 !== undefined ? { commandBase64: cmd.pathBase64 } : {}),
+        uid,
+        user: users.get(uid) ?? String(uid),
+        unit,
+        container,
+        unitUser,
+      });
     }
   } finally {
     if (savedCwd !== null) process.chdir(savedCwd);

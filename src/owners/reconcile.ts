@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Reconciliation } from './types.js';
+import { readMountinfo } from '../util/mountinfo.js';
 
 export interface VolumeInfo {
   mountPoint: string;
@@ -18,30 +19,20 @@ export interface VolumeInfo {
   reservedBytes: number;
 }
 
-/** Unescape mountinfo's octal escapes (\040 for space, ...). */
-function unoctal(s: string): string {
-  return s.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
-}
-
 /** The mount holding `p` (the longest mount point that is a prefix of its real path, on its device). */
 export function volumeOf(p: string): VolumeInfo {
   const real = fs.realpathSync(p);
   const st = fs.statSync(real);
+  const realBytes = Buffer.from(real);
   let best: { mp: string; dev: string; type: string } | null = null;
-  try {
-    for (const line of fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
-      const f = line.split(' ');
-      if (f.length < 10) continue;
-      const mp = unoctal(f[4]);
-      const sep = f.indexOf('-');
-      const type = f[sep + 1] ?? '?';
-      const dev = unoctal(f[sep + 2] ?? '?');
-      const inside = mp === '/' || real === mp || real.startsWith(mp.endsWith('/') ? mp : mp + '/');
-      if (!inside) continue;
-      if (!best || mp.length >= best.mp.length) best = { mp, dev, type };
-    }
-  } catch {
-    /* no mountinfo: walk up to where the device changes */
+  let bestLen = -1;
+  // no mountinfo: walk up to where the device changes (below)
+  for (const m of readMountinfo() ?? []) {
+    const mp = m.mountPoint;
+    const inside = mp.length === 1 || realBytes.equals(mp) || (realBytes.length > mp.length && realBytes[mp.length] === 0x2f && realBytes.subarray(0, mp.length).equals(mp));
+    if (!inside || mp.length < bestLen) continue;
+    bestLen = mp.length;
+    best = { mp: mp.toString('utf8'), dev: m.source.toString('utf8'), type: m.fsType };
   }
   if (!best) {
     let cur = real;

@@ -170,7 +170,7 @@ export function attributeServices(tree: Tree, hints: ServiceHints, opts: Service
     const key = kind + '\0' + name;
     let a = accs.get(key);
     if (!a) accs.set(key, (a = { id: accs.size, kind, name, bytes: 0, files: 0, paths: [], links: null }));
-    a.paths.push(Buffer.from(outPrefix + dirPath, 'latin1').toString('utf8') || '/');
+    a.paths.push(outPrefix + dirPath || '/'); // bytes as latin1 until the rows are made
     return a;
   };
   const labels = opts.labels;
@@ -284,7 +284,13 @@ export function attributeServices(tree: Tree, hints: ServiceHints, opts: Service
     .filter((a) => a.bytes > 0 || a.files > 0)
     .sort((x, y) => y.bytes - x.bytes || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
   if (labels) relabel(labels, tree.count, rows.map((a) => a.id), accs.size);
-  return rows.map((a) => ({ name: a.name, kind: a.kind, bytes: a.bytes, files: a.files, paths: a.paths }));
+  return rows.map((a) => {
+    const raw = a.paths.map((p) => Buffer.from(p, 'latin1'));
+    const paths = raw.map((b) => b.toString('utf8'));
+    // the exact bytes of every path when any of them is not valid UTF-8
+    const lossy = raw.some((b, k) => !Buffer.from(paths[k]!).equals(b));
+    return { name: a.name, kind: a.kind, bytes: a.bytes, files: a.files, paths, ...(lossy ? { pathsBase64: raw.map((b) => b.toString('base64')) } : {}) };
+  });
 }
 
 /**

@@ -3,12 +3,20 @@
  * (the `owners --json` output is built from these).
  */
 
-/** One open file of a process, as seen through /proc/PID/fd/N and /proc/PID/fdinfo/N. */
+/**
+ * One open file of a process, as seen through /proc/PID/fd/N and /proc/PID/fdinfo/N, or one
+ * deleted file it only maps (/proc/PID/maps and map_files: no fd left, `fd` -1, `mapped`).
+ */
 export interface OpenFile {
   pid: number;
+  /** the fd number; -1 for a file the process holds only through a memory mapping */
   fd: number;
-  /** the link target, without the " (deleted)" suffix */
+  /** the link target, without the " (deleted)" suffix (UTF-8 text; invalid bytes as U+FFFD) */
   path: string;
+  /** the exact bytes of the path, base64, when `path` is lossy (not valid UTF-8) */
+  pathBase64?: string;
+  /** the process also (or only) maps this file into memory: truncating it would kill it with SIGBUS */
+  mapped: boolean;
   deleted: boolean;
   /** st_size through the fd */
   bytes: number;
@@ -31,6 +39,8 @@ export interface ProcessInfo {
   pid: number;
   /** command line, NUL separators as spaces; [comm] when empty (kernel threads) */
   command: string;
+  /** the exact bytes of the command, base64, when `command` is lossy (not valid UTF-8) */
+  commandBase64?: string;
   uid: number;
   user: string;
   /** systemd unit from /proc/PID/cgroup (the last .service / .scope part), or null */
@@ -59,16 +69,23 @@ export interface ProcSnapshot {
 export interface HeldFile {
   pid: number;
   command: string;
+  /** exact bytes of the command, base64, when `command` is lossy */
+  commandBase64?: string;
   user: string;
   unit: string | null;
   container: string | null;
+  /** -1: held only through a memory mapping (`mapped`) */
   fd: number;
   path: string;
+  /** exact bytes of the path, base64, when `path` is lossy */
+  pathBase64?: string;
   bytes: number;
 }
 
 export interface DeletedOpen extends HeldFile {
   diskBytes: number;
+  /** some process maps this inode: the fix restarts, never truncates (SIGBUS) */
+  mapped: boolean;
   /** how to get the space back, printed for the user (never done by us) */
   fix: string;
 }
@@ -86,12 +103,16 @@ export interface OwnerBytes {
 
 export interface ServiceBytes extends OwnerBytes {
   kind: 'unit' | 'journal' | 'container' | 'database';
-  /** the directories counted for it */
+  /** the directories counted for it (UTF-8 text; invalid bytes as U+FFFD) */
   paths: string[];
+  /** the exact bytes of each of `paths`, base64, when any of them is lossy */
+  pathsBase64?: string[];
 }
 
 export interface CategoryItem {
   path: string;
+  /** the exact bytes of the path, base64, when `path` is lossy */
+  pathBase64?: string;
   bytes: number;
   mtime: number;
 }

@@ -4,7 +4,7 @@
  */
 import type { Forecast } from '../forecast/types.js';
 import type { GrowthDrivers } from '../store/drivers.js';
-import { escapeName } from '../util/escape.js';
+import { escapeName, exactName } from '../util/escape.js';
 import { count, size } from '../util/format.js';
 
 const MIN = 60_000;
@@ -15,6 +15,8 @@ const DAY = 86_400_000;
 export interface VolumeForecast {
   /** the mount point (or, for --history FILE, --volume's name or the file) */
   mount: string;
+  /** the exact bytes of the mount point, base64, when `mount` (UTF-8 text) is lossy */
+  mountBase64?: string;
   device?: string;
   fsType?: string;
   source: 'store' | 'history';
@@ -99,6 +101,7 @@ export function forecastJson(v: VolumeForecast) {
   const f = v.forecast;
   return {
     mount: v.mount,
+    ...(v.mountBase64 !== undefined ? { mountBase64: v.mountBase64 } : {}),
     ...(v.device !== undefined ? { device: v.device } : {}),
     ...(v.fsType !== undefined ? { fsType: v.fsType } : {}),
     source: v.source,
@@ -127,7 +130,7 @@ export function forecastText(v: VolumeForecast): string {
   const f = v.forecast;
   const L: string[] = [];
   const head = [v.device, v.fsType].filter(Boolean).map((s) => escapeName(s!)).join(', ');
-  L.push(`${escapeName(v.mount)}${head ? `  (${head})` : ''}  from ${escapeName(v.from)}`);
+  L.push(`${escapeName(exactName(v.mount, v.mountBase64))}${head ? `  (${head})` : ''}  from ${escapeName(v.from)}`);
   const row = (k: string, s: string) => L.push(`  ${k.padEnd(12)} ${s}`);
   if (f.samplesUsed > 0 || f.sizeBytes > 0) {
     row('Now', `${size(f.usedBytes)} used of ${size(f.sizeBytes)} (${usedPct(f).toFixed(1)}%), ${size(Math.max(0, f.sizeBytes - f.usedBytes))} free, as of ${clock(f.asOf)}`);
@@ -162,7 +165,7 @@ export function forecastText(v: VolumeForecast): string {
   if (d) {
     const per = (x: number | null) => (x === null ? '' : ` (${rate(x)})`);
     row('Driving it', `snapshots of ${escapeName(d.root)} from ${clock(Date.parse(d.from))} to ${clock(Date.parse(d.to))}: ${d.netDiskBytes >= 0 ? '+' : ''}${size(d.netDiskBytes)}${per(d.perDay)}`);
-    for (const x of d.dirs) row('', `${('+' + size(x.delta)).padStart(11)}  ${escapeName(x.path)}${per(x.perDay)}`);
+    for (const x of d.dirs) row('', `${('+' + size(x.delta)).padStart(11)}  ${escapeName(exactName(x.path, x.pathBase64))}${per(x.perDay)}`);
     if (d.kinds.length) row('', `by kind: ${d.kinds.map((k) => `${k.name} +${size(k.delta)}`).join(', ')}`);
     if (d.users.length) row('', `by user: ${d.users.map((u) => `${escapeName(u.user)} +${size(u.delta)}`).join(', ')}`);
   } else if (v.source === 'store' && d === null) row('Driving it', 'take snapshots (diskblame snapshot PATH) to see which directories and owners grow');
@@ -209,7 +212,7 @@ function worse(a: NagiosState, b: NagiosState): NagiosState {
 export function checkVolume(v: VolumeForecast, t: Thresholds): VolumeCheck {
   const f = v.forecast;
   const pctUsed = usedPct(f);
-  const mount = escapeName(v.mount);
+  const mount = escapeName(exactName(v.mount, v.mountBase64));
   let state: NagiosState = 'OK';
   const why: string[] = [];
   const eff = effectiveFill(f);

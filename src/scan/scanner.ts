@@ -15,6 +15,7 @@ import { emptyEntry, Entry, EntryType, Excluded, isUnorderedSink, Sink, Unordere
 import { createRequire } from 'node:module';
 import { NF, Piece, RF_BIG, scanEngine, ScanEngine, Task, WorkerConfig, WorkerMessage, workerMain } from './worker.js';
 import { KERNFS_MAGICS } from './kernfs.js';
+import { mountsBelow, readMountinfo } from '../util/mountinfo.js';
 import { errnoText } from '../util/errors.js';
 import { childKey, DfsQueue } from './dfsqueue.js';
 import { Bytes, normBytes } from '../util/exact.js';
@@ -142,6 +143,20 @@ export function compilePatterns(globs: string[]): WorkerConfig['patterns'] {
   });
 }
 
+/**
+ * The mount points strictly below `root`, read once from /proc/self/mountinfo, for the workers: a
+ * directory there is another mount (otherfs) even when st_dev says the same filesystem (a bind
+ * mount), as gdu does. The IDs of those deeper than LONG_PATH bytes, whose paths the workers see
+ * only through an anchor fd. Nothing when mountinfo cannot be read (then st_dev alone decides).
+ */
+function mountsInside(root: string | Uint8Array): Pick<WorkerConfig, 'mountPoints' | 'deepMountIds'> {
+  const below = mountsBelow(readMountinfo() ?? [], root);
+  return {
+    mountPoints: below.map((m) => new Uint8Array(m.mountPoint)),
+    deepMountIds: below.filter((m) => m.mountPoint.length > LONG_PATH).map((m) => m.mountId),
+  };
+}
+
 export class Scanner {
   readonly root: string;
   private readonly sink: Sink | UnorderedSink;
@@ -230,6 +245,7 @@ export class Scanner {
       chunk: CHUNK,
       longPath: LONG_PATH,
       kernfs: KERNFS_MAGICS,
+      ...(this.opts.crossMounts ? {} : mountsInside(rootPath)),
     };
     // scanning threads. Building the tree is light: the main thread scans too, beside n-1 workers.
     // Streaming sinks (the export writer) keep the main thread busy: then n workers, unless n is 1.

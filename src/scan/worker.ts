@@ -48,6 +48,15 @@ export interface WorkerConfig {
    * workers cannot chdir, and the caller restores the working directory afterwards.
    */
   chdir?: boolean;
+  /**
+   * The mount points strictly below the root, from /proc/self/mountinfo (exact bytes). A directory
+   * found at one of them is another mount even on the same st_dev (a bind mount): otherfs unless
+   * crossMounts. Paths through an anchor (/proc/self/fd/N/...) do not say where they are: for them,
+   * when some mount point is that deep (`deepMountIds` non-empty), the directory's mnt_id (from
+   * /proc/self/fdinfo) is compared with these mount IDs instead.
+   */
+  mountPoints?: Uint8Array[];
+  deepMountIds?: number[];
 }
 
 export interface Task {
@@ -101,6 +110,51 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
   const res: RegExp[] = cfg.patterns.map((p: { source: string; flags: string }) => new RegExp(p.source, p.flags));
   const slash: boolean[] = cfg.patterns.map((p: { slash: boolean }) => p.slash);
   const kern = new Set(cfg.kernfs);
+  // a name's or path's key: the text when it is valid UTF-8 (as the scan's string names and paths
+  // are), else NUL (in no name) and the bytes as latin1 (the scan's Buffer names and paths)
+  const keyOf = (p: string | Uint8Array): string => {
+    if (typeof p === 'string') return p;
+    return isUtf8(p) ? Buffer.from(p).toString('utf8') : '\0' + Buffer.from(p).toString('latin1');
+  };
+  // a directory path's key: the scan joins "/" + "/" + name below the root "/"
+  const dirKey = (p: string | Uint8Array): string => {
+    const k = keyOf(p);
+    return k.startsWith('//') ? k.slice(1) : k.startsWith('\0//') ? '\0' + k.slice(2) : k;
+  };
+  // mount points by directory: parent path key -> name keys
+  let mountsIn: Map<string, Set<string>> | null = null;
+  for (const mp of cfg.mountPoints ?? []) {
+    const b = Buffer.from(mp);
+    const cut = b.lastIndexOf(0x2f);
+    if (cut < 0 || cut === b.length - 1) continue;
+    const parent = dirKey(cut === 0 ? b.subarray(0, 1) : b.subarray(0, cut));
+    mountsIn ??= new Map();
+    let names = mountsIn.get(parent);
+    if (!names) mountsIn.set(parent, (names = new Set()));
+    names.add(keyOf(b.subarray(cut + 1)));
+  }
+  const deepIds: Set<number> | null = cfg.deepMountIds && cfg.deepMountIds.length ? new Set(cfg.deepMountIds) : null;
+  const fdinfoBuf = Buffer.alloc(1024);
+  /** the mount ID of the directory at p (its fd's mnt_id), -1 when it cannot be told */
+  const mntIdOf = (p: string | Uint8Array): number => {
+    let fd = -1;
+    try {
+      fd = fs.openSync(p, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW);
+      const info = fs.openSync('/proc/self/fdinfo/' + fd, 'r');
+      let n = 0;
+      try {
+        n = fs.readSync(info, fdinfoBuf, 0, fdinfoBuf.length, null);
+      } finally {
+        fs.closeSync(info);
+      }
+      const m = /(?:^|\n)mnt_id:\s*(\d+)/.exec(fdinfoBuf.toString('latin1', 0, n));
+      return m ? Number(m[1]) : -1;
+    } catch {
+      return -1;
+    } finally {
+      if (fd >= 0) fs.closeSync(fd);
+    }
+  };
   const S_IFMT = 0o170000,
     S_IFDIR = 0o040000,
     S_IFREG = 0o100000,
@@ -278,6 +332,10 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
     const baseStr = typeof base === 'string' ? base + '/' : null;
     const baseBuf = typeof base === 'string' ? null : Buffer.concat([base, SL]);
     const relPre = t.rel === null ? null : t.rel === '' ? '' : t.rel + '/';
+    // the names of mount points in this directory (from mountinfo, by its real path); a directory
+    // reached through an anchor fd has no real path here: its subdirectories' mnt_id tell instead
+    const mountNames = mountsIn === null ? undefined : mountsIn.get(dirKey(t.path));
+    const viaAnchor = deepIds !== null && (anchor >= 0 || (typeof t.path === 'string' && t.path.startsWith('/proc/self/fd/')));
     for (let k = 0; k < list.length; k++) {
       let nm: string | Uint8Array = list[k];
       if (typeof nm !== 'string' && isUtf8(nm)) nm = (nm as Buffer).toString('utf8');
@@ -336,10 +394,22 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
       nums[o + 6] = st[3];
       nums[o + 7] = st[4];
       nums[o + 8] = mode;
-      if (type === 1) {
+      // a mount point (mountinfo): another mount even on this st_dev (a bind mount of this filesystem)
+      const mnt =
+        (mountNames !== undefined && mountNames.has(keyOf(nm))) ||
+        (type === 1 && viaAnchor && deepIds!.has(mntIdOf(here ? join(baseStr, baseBuf, nm) : p)));
+      if (type !== 1) {
+        // a file, link or device mounted here from another filesystem (a file bind mount): not
+        // counted while staying on one filesystem, as du -x
+        if (!cfg.crossMounts && (mnt || dev !== cfg.rootDev)) {
+          flags |= 2 << 3;
+          nums[o] = 0;
+          nums[o + 1] = 0;
+        }
+      } else {
         let excl = 0;
-        if (dev !== t.dev) {
-          if (!cfg.crossMounts && dev !== cfg.rootDev) excl = 2;
+        if (dev !== t.dev || mnt) {
+          if (!cfg.crossMounts && (dev !== cfg.rootDev || mnt)) excl = 2;
           else {
             try {
               if (kern.has(fs.statfsSync(p).type)) excl = 3;

@@ -10,6 +10,7 @@ import { KindMatcher, loadRules } from '../owners/kinds.js';
 import { loadUserNames } from '../owners/users.js';
 import { hostSnapshots, loadSnapshot } from './snapshots.js';
 import type { SnapshotMeta } from './snapshots.js';
+import { jsonName } from '../util/escape.js';
 
 export interface GrowthDrivers {
   root: string;
@@ -18,7 +19,8 @@ export interface GrowthDrivers {
   /** net disk bytes between the two snapshots, and per day (doubles: figures for the forecast and metrics) */
   netDiskBytes: number;
   perDay: number | null;
-  dirs: { path: string; delta: number; perDay: number | null }[];
+  /** `pathBase64`: the exact bytes of the path when `path` (UTF-8 text) is lossy */
+  dirs: { path: string; pathBase64?: string; delta: number; perDay: number | null }[];
   kinds: { name: string; delta: number }[];
   users: { user: string; delta: number }[];
 }
@@ -46,14 +48,13 @@ export async function growthDrivers(store: string, mount: string, top = 5): Prom
   const r = sink.result({ time: Math.floor(Date.parse(older.time) / 1000) }, { time: Math.floor(Date.parse(newest.time) / 1000) });
   const days = r.intervalSeconds ? r.intervalSeconds / 86400 : null;
   const names = loadUserNames();
-  const text = (p: Uint8Array) => Buffer.from(p).toString('utf8');
   return {
     root: newest.root,
     from: older.time,
     to: newest.time,
     netDiskBytes: Number(r.netDiskBytes),
     perDay: days ? Number(r.netDiskBytes) / days : null,
-    dirs: r.grewDirs.slice(0, top).map((d) => ({ path: text(d.path), delta: Number(d.delta), perDay: d.perDay === null ? null : Number(d.perDay) })),
+    dirs: r.grewDirs.slice(0, top).map((d) => ({ ...jsonName(d.path), delta: Number(d.delta), perDay: d.perDay === null ? null : Number(d.perDay) })),
     kinds: r.kinds.filter((k) => k.delta > 0).slice(0, top).map((k) => ({ name: k.name, delta: Number(k.delta) })),
     users: r.users.filter((u) => u.delta > 0).slice(0, top).map((u) => ({ user: names.get(u.uid) ?? String(u.uid), delta: Number(u.delta) })),
   };

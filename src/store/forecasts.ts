@@ -85,7 +85,8 @@ export function loadForecasts(a: SourceArgs): { volumes: VolumeForecast[]; singl
   const points = mounts.map((m) => pointsOf(byMount.get(m)!));
   const volumes = mounts.map((m, k): VolumeForecast => {
     const last = byMount.get(m)!.at(-1)!;
-    return { mount: m, device: last.device, fsType: last.fsType, source: 'store', from: file, forecast: forecast(points[k]), now };
+    const exact = last.mountBase64 !== undefined ? { mountBase64: last.mountBase64 } : {};
+    return { mount: m, ...exact, device: last.device, fsType: last.fsType, source: 'store', from: file, forecast: forecast(points[k]), now };
   });
   return { volumes, single: a.volume !== undefined, points };
 }

@@ -5,33 +5,35 @@
  * filesystem share its usage). `parseMountinfo` and `realMounts` are pure.
  * Deliberately light: the `sample` command loads this and store/, nothing else.
  */
+import { parseMountinfo as parseMountinfoBytes } from '../util/mountinfo.js';
 
 export interface MountRow {
   /** major:minor of the filesystem (bind mounts of one filesystem share it) */
   devId: string;
   /** the directory of the filesystem mounted here (not "/" for a bind mount of a subdirectory) */
   root: string;
+  /** the mount point as UTF-8 text (invalid bytes as U+FFFD) */
   mountPoint: string;
+  /** its exact bytes */
+  mountPointBytes: Buffer;
   fsType: string;
   /** mount source: /dev/sda1, server:/export, tmpfs, ... */
   device: string;
 }
 
-/** Unescape mountinfo's octal escapes (\040 for space, \012 for a newline, ...). */
-function unoctal(s: string): string {
-  return s.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
-}
-
-/** Lines of /proc/PID/mountinfo -> rows; malformed lines are skipped. */
-export function parseMountinfo(text: string): MountRow[] {
-  const rows: MountRow[] = [];
-  for (const line of text.split('\n')) {
-    const f = line.split(' ');
-    const sep = f.indexOf('-', 6);
-    if (f.length < 10 || sep < 0 || sep + 2 >= f.length) continue;
-    rows.push({ devId: f[2], root: unoctal(f[3]), mountPoint: unoctal(f[4]), fsType: f[sep + 1], device: unoctal(f[sep + 2]) });
-  }
-  return rows;
+/**
+ * Lines of /proc/PID/mountinfo -> rows (util/mountinfo's parser; names as UTF-8 text, invalid
+ * bytes as U+FFFD); malformed lines are skipped.
+ */
+export function parseMountinfo(data: string | Uint8Array): MountRow[] {
+  return parseMountinfoBytes(data).map((m) => ({
+    devId: m.devId,
+    root: m.root.toString('utf8'),
+    mountPoint: m.mountPoint.toString('utf8'),
+    mountPointBytes: m.mountPoint,
+    fsType: m.fsType,
+    device: m.source.toString('utf8'),
+  }));
 }
 
 /** Kernel and memory filesystems: no storage to fill (or not ours to forecast). */

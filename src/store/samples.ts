@@ -8,6 +8,7 @@
  * 10 GB line costs no memory. The samples themselves are data: one per volume per `sample` run.
  */
 import fs from 'node:fs';
+import { jsonName } from '../util/escape.js';
 import path from 'node:path';
 import { UserError } from '../util/errors.js';
 import { escapeName } from '../util/escape.js';
@@ -31,18 +32,25 @@ export interface UsageSample extends VolumeUsage {
   time: string;
   inodes: number;
   inodesFree: number;
+  /** the exact bytes of the mount point, base64, when `mount` (UTF-8 text) is lossy */
+  mountBase64?: string;
 }
 
 export const SAMPLES_FILE = 'samples.jsonl';
 /** the longest line of samples.jsonl read; a longer one is skipped as corrupt */
 export const SAMPLE_LINE_MAX = 64 * 1024;
 
-/** statfs of a mount point as a sample (used = blocks - bfree, as df). */
-export function sampleOf(mount: string, device: string, fsType: string, when = new Date()): UsageSample {
-  const s = fs.statfsSync(mount);
+/**
+ * statfs of a mount point as a sample (used = blocks - bfree, as df). `mount`: the path as text, or
+ * its exact bytes (a mount point that is not valid UTF-8: then `mountBase64` keeps them).
+ */
+export function sampleOf(mount: string | Uint8Array, device: string, fsType: string, when = new Date()): UsageSample {
+  const s = fs.statfsSync(typeof mount === 'string' ? mount : Buffer.from(mount));
+  const m: { path: string; pathBase64?: string } = typeof mount === 'string' ? { path: mount } : jsonName(mount);
   return {
     time: when.toISOString(),
-    mount,
+    mount: m.path,
+    ...(m.pathBase64 !== undefined ? { mountBase64: m.pathBase64 } : {}),
     device,
     fsType,
     sizeBytes: s.blocks * s.bsize,

@@ -9,7 +9,7 @@ import { Box, Text } from 'ink';
 import type { Point } from '../forecast/types.js';
 import { clock, patternText, rate, relative, span, VolumeForecast } from '../report/forecast.js';
 import { loadForecasts } from '../store/forecasts.js';
-import { escapeName } from '../util/escape.js';
+import { escapeName, exactName } from '../util/escape.js';
 import { size } from '../util/format.js';
 import { plot } from './plot.js';
 import { fit } from './text.js';
@@ -51,7 +51,7 @@ export function ForecastView(props: ForecastViewProps): React.ReactElement {
   else if (!data) lines.push(' reading the usage samples…');
   else {
     const v = data.volume;
-    lines.push(` ${escapeName(v.mount)}${v.device ? `  (${escapeName(v.device)})` : ''}  from ${escapeName(v.from)}`);
+    lines.push(` ${escapeName(exactName(v.mount, v.mountBase64))}${v.device ? `  (${escapeName(v.device)})` : ''}  from ${escapeName(v.from)}`);
     for (const s of summary(v)) lines.push(` ${s}`);
     const room = height - lines.length - 1;
     if (room >= 6) lines.push(...plot({ points: data.points, forecast: v.forecast, width: width - 1, height: room }).map((l) => ' ' + l));

@@ -12,7 +12,7 @@ import { readProcesses, deletedOpen, deletedOpenBytes } from '../owners/procs.js
 import { attributeAll, loadOwnerData } from '../owners/attribute.js';
 import type { Reconciliation } from '../owners/types.js';
 import { entryAt, FilteredTree, memberFiles, OwnerFilter } from '../tree/filter.js';
-import { escapeName } from '../util/escape.js';
+import { escapeName, exactName } from '../util/escape.js';
 import { count, size } from '../util/format.js';
 import { fit, padLeft, truncate } from './text.js';
 
@@ -33,7 +33,7 @@ export interface Gathered {
 }
 
 /** one filter over the tree for entries found by path (a process's open files) */
-function pathsFilter(tree: Tree, title: string, paths: string[]): OwnerFilter | null {
+function pathsFilter(tree: Tree, title: string, paths: (string | Uint8Array)[]): OwnerFilter | null {
   const labels = new Int32Array(tree.count).fill(-1);
   let any = false;
   for (const p of paths) {
@@ -63,17 +63,17 @@ export async function gather(tree: Tree, root: string): Promise<Gathered> {
   section(
     'Deleted but still open',
     del.map((d) => {
-      const who = `process ${d.pid} ${escapeName(d.command)}`;
+      const who = `process ${d.pid} ${escapeName(exactName(d.command, d.commandBase64))}`;
       const mine = del.filter((x) => x.pid === d.pid);
-      const written = snap.files.filter((f) => f.pid === d.pid && !f.deleted).map((f) => f.path);
+      const written = snap.files.filter((f) => f.pid === d.pid && !f.deleted).map((f) => exactName(f.path, f.pathBase64));
       return {
         bytes: d.diskBytes,
-        label: `pid ${d.pid} ${escapeName(d.command)} (${escapeName(d.user)}${d.unit ? ', ' + escapeName(d.unit) : ''})`,
+        label: `pid ${d.pid} ${escapeName(exactName(d.command, d.commandBase64))} (${escapeName(d.user)}${d.unit ? ', ' + escapeName(d.unit) : ''})`,
         owner: () => pathsFilter(tree, `${who} (its files open for writing)`, written),
         notes: [
           `${who}, user ${escapeName(d.user)}${d.unit ? ', unit ' + escapeName(d.unit) : ''}: deleted files it holds open`,
           ...mine.flatMap((x) => [
-            `  ${padLeft(size(x.diskBytes), 10)}  fd ${x.fd}  ${escapeName(x.path)} (deleted)`,
+            `  ${padLeft(size(x.diskBytes), 10)}  ${x.fd >= 0 ? `fd ${x.fd}` : 'mmap'}  ${escapeName(exactName(x.path, x.pathBase64))} (deleted)`,
             ...x.fix.split('\n').map((l) => `              ${escapeName(l)}`),
           ]),
           written.length ? 'its files open for writing, in the scanned tree:' : 'no file it has open for writing is in the scanned tree',
@@ -95,7 +95,7 @@ export async function gather(tree: Tree, root: string): Promise<Gathered> {
       bytes: s.bytes,
       label: `${escapeName(s.name)} [${s.kind}]`,
       owner: label(labels.services, k, `${s.kind} ${escapeName(s.name)}`),
-      notes: s.paths.map((x) => `directory ${escapeName(x)}`),
+      notes: s.paths.map((x, k) => `directory ${escapeName(exactName(x, s.pathsBase64?.[k]))}`),
     })),
   );
   section(

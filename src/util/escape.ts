@@ -99,3 +99,11 @@ export function jsonName(b: Uint8Array): { path: string; pathBase64?: string } {
   if (Buffer.byteLength(text) === b.length && Buffer.from(text).equals(buf)) return { path: text };
   return { path: text, pathBase64: buf.toString('base64') };
 }
+
+/**
+ * The exact bytes behind a `jsonName`-style pair: `base64` decoded when present (the text was
+ * lossy), else the text itself. For printing such a name with escapeName.
+ */
+export function exactName(text: string, base64?: string): Uint8Array | string {
+  return base64 === undefined ? text : Buffer.from(base64, 'base64');
+}

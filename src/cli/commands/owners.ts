@@ -11,7 +11,7 @@ import { volumeOf, reconcile, VolumeInfo } from '../../owners/reconcile.js';
 import { readProcesses, deletedOpen, deletedOpenBytes, measureGrowth, writers } from '../../owners/procs.js';
 import { attributeParallel, prepareOwnerData } from '../../owners/attribute.js';
 import type { Category, DeletedOpen, OwnerBytes, Reconciliation, ServiceBytes, UserBytes, Writer } from '../../owners/types.js';
-import { escapeName } from '../../util/escape.js';
+import { escapeName, exactName } from '../../util/escape.js';
 import { count, duration, size } from '../../util/format.js';
 import { errnoText, UserError } from '../../util/errors.js';
 import { Progress } from '../progress.js';
@@ -150,8 +150,9 @@ function ownersText(r: OwnersResult, exact: boolean): string {
   if (r.deletedOpen.length) {
     L.push('', 'Deleted but still open (df counts them, du cannot see them)');
     for (const d of r.deletedOpen.slice(0, 20)) {
-      L.push(`  ${sz(d.diskBytes)}  pid ${d.pid} ${escapeName(d.command).slice(0, 40)} (${d.user}${d.unit ? ', ' + d.unit : ''}${d.container ? ', container ' + d.container.slice(0, 12) : ''}) fd ${d.fd}`);
-      L.push(`  ${' '.repeat(exact ? 14 : 10)}  ${escapeName(d.path)}`);
+      const held = d.fd >= 0 ? `fd ${d.fd}${d.mapped ? ', also memory-mapped' : ''}` : 'memory-mapped, no fd';
+      L.push(`  ${sz(d.diskBytes)}  pid ${d.pid} ${escapeName(exactName(d.command, d.commandBase64)).slice(0, 40)} (${escapeName(d.user)}${d.unit ? ', ' + escapeName(d.unit) : ''}${d.container ? ', container ' + d.container.slice(0, 12) : ''}) ${held}`);
+      L.push(`  ${' '.repeat(exact ? 14 : 10)}  ${escapeName(exactName(d.path, d.pathBase64))}`);
       const pad = `  ${' '.repeat(exact ? 14 : 10)}  `;
       L.push(`${pad}fix: ${d.fix.split('\n').join('\n' + pad + '     ')}`);
     }
@@ -159,7 +160,7 @@ function ownersText(r: OwnersResult, exact: boolean): string {
   if (r.writers.length) {
     L.push('', 'Open for writing on this volume (growth while watched)');
     for (const w of r.writers.slice(0, 10))
-      L.push(`  ${sz(w.bytes)}  ${w.grewBytes > 0 ? `+${size(w.grewBytes)}` : '      '}  pid ${w.pid} ${escapeName(w.command).slice(0, 30)}${w.unit ? ' (' + w.unit + ')' : ''}  ${escapeName(w.path)}`);
+      L.push(`  ${sz(w.bytes)}  ${w.grewBytes > 0 ? `+${size(w.grewBytes)}` : '      '}  pid ${w.pid} ${escapeName(exactName(w.command, w.commandBase64)).slice(0, 30)}${w.unit ? ' (' + escapeName(w.unit) + ')' : ''}  ${escapeName(exactName(w.path, w.pathBase64))}`);
   }
   const table = (title: string, rows: { name: string; bytes: number; files?: number; count?: number }[]) => {
     if (!rows.length) return;
@@ -173,7 +174,7 @@ function ownersText(r: OwnersResult, exact: boolean): string {
     for (const c of r.categories) {
       const age = c.oldest >= 0 ? `  ${new Date(c.oldest * 1000).toISOString().slice(0, 10)} .. ${new Date(c.newest * 1000).toISOString().slice(0, 10)}` : '';
       L.push(`  ${sz(c.bytes)}  ${count(c.count).padStart(9)} files  ${c.name}${age}`);
-      for (const b of c.biggest.slice(0, 3)) L.push(`  ${' '.repeat(exact ? 14 : 10)}    ${size(b.bytes, exact).padStart(10)}  ${escapeName(b.path)}`);
+      for (const b of c.biggest.slice(0, 3)) L.push(`  ${' '.repeat(exact ? 14 : 10)}    ${size(b.bytes, exact).padStart(10)}  ${escapeName(exactName(b.path, b.pathBase64))}`);
     }
   }
   table('Users', r.users.map((u) => ({ name: `${u.user} (${u.uid})`, bytes: u.bytes, files: u.files })));

@@ -10,7 +10,7 @@ import { parseMountinfo, realMounts } from '../../store/mounts.js';
 import { appendSamples, sampleOf, SAMPLES_FILE, UsageSample } from '../../store/samples.js';
 import { storeDir, writeErrorText } from '../../store/store.js';
 import { volumeOf } from '../../owners/reconcile.js';
-import { escapeName } from '../../util/escape.js';
+import { escapeName, exactName } from '../../util/escape.js';
 import { errnoText, UserError } from '../../util/errors.js';
 import { duration, pct, size } from '../../util/format.js';
 import { out } from '../output.js';
@@ -32,18 +32,25 @@ export function sampleOptions<T>(y: Argv<T>) {
 
 interface Target {
   mount: string;
+  /** the mount point's exact bytes, when they are not what `mount` says (not valid UTF-8) */
+  mountBytes?: Buffer;
   device: string;
   fsType: string;
 }
 
 function targets(extra: string[]): Target[] {
-  let text = '';
+  let text: string | Buffer = '';
   try {
-    text = fs.readFileSync('/proc/self/mountinfo', 'utf8');
+    text = fs.readFileSync('/proc/self/mountinfo');
   } catch (e) {
     if (!extra.length) throw new UserError(`cannot read /proc/self/mountinfo: ${writeErrorText(e)} (name filesystems with --mount)`);
   }
-  const list: Target[] = realMounts(parseMountinfo(text)).map((r) => ({ mount: r.mountPoint, device: r.device, fsType: r.fsType }));
+  const list: Target[] = realMounts(parseMountinfo(text)).map((r) => ({
+    mount: r.mountPoint,
+    ...(Buffer.from(r.mountPoint).equals(r.mountPointBytes) ? {} : { mountBytes: r.mountPointBytes }),
+    device: r.device,
+    fsType: r.fsType,
+  }));
   for (const p of extra) {
     let v;
     try {
@@ -61,26 +68,26 @@ export async function sampleCommand(a: SampleArgs): Promise<number> {
   const store = storeDir(a.store);
   const when = new Date();
   const samples: UsageSample[] = [];
-  const failed: { mount: string; error: string }[] = [];
+  const failed: { mount: string; mountBase64?: string; error: string }[] = [];
   for (const t of targets(a.mount ?? [])) {
     try {
-      const s = sampleOf(t.mount, t.device, t.fsType, when);
+      const s = sampleOf(t.mountBytes ?? t.mount, t.device, t.fsType, when);
       if (s.sizeBytes > 0) samples.push(s);
     } catch (e) {
-      failed.push({ mount: t.mount, error: writeErrorText(e) });
+      failed.push({ mount: t.mount, ...(t.mountBytes ? { mountBase64: t.mountBytes.toString('base64') } : {}), error: writeErrorText(e) });
     }
   }
   appendSamples(store, samples);
   const elapsedMs = performance.now() - started;
-  for (const f of failed) process.stderr.write(`diskblame: cannot sample ${escapeName(f.mount)}: ${f.error}\n`);
+  for (const f of failed) process.stderr.write(`diskblame: cannot sample ${escapeName(exactName(f.mount, f.mountBase64))}: ${f.error}\n`);
   if (a.json) {
     out(JSON.stringify({ store, time: when.toISOString(), samples, failed, elapsedMs: Math.round(elapsedMs * 10) / 10 }, null, 2) + '\n');
   } else if (!a.quiet) {
     const L = [`recorded ${samples.length} sample${samples.length === 1 ? '' : 's'} in ${escapeName(store)}/${SAMPLES_FILE} (${duration(elapsedMs)})`];
-    const w = Math.min(30, Math.max(...samples.map((s) => escapeName(s.mount).length), 5));
+    const w = Math.min(30, Math.max(...samples.map((s) => escapeName(exactName(s.mount, s.mountBase64)).length), 5));
     for (const s of samples) {
       const usable = s.usedBytes + s.freeBytes;
-      L.push(`  ${escapeName(s.mount).padEnd(w)}  ${s.fsType.padEnd(6)}  ${size(s.usedBytes).padStart(10)} used of ${size(usable).padStart(10)} ${pct(s.usedBytes, usable)}  ${escapeName(s.device)}`);
+      L.push(`  ${escapeName(exactName(s.mount, s.mountBase64)).padEnd(w)}  ${s.fsType.padEnd(6)}  ${size(s.usedBytes).padStart(10)} used of ${size(usable).padStart(10)} ${pct(s.usedBytes, usable)}  ${escapeName(s.device)}`);
     }
     out(L.join('\n') + '\n');
   }
