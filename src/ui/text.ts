@@ -13,6 +13,7 @@
  */
 import { stripVTControlCharacters } from 'node:util';
 import stringWidth from 'string-width';
+import { terminalText } from '../util/escape.js';
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 const clusterWidths = new Map<string, number>();
@@ -64,10 +65,13 @@ export function width(s: string): number {
 /**
  * Cut `s` to at most `w` columns, keeping its end if `keepEnd` (paths), marking the cut with '…'.
  * Cuts only between grapheme clusters: an emoji sequence, keycap or accented letter is kept whole
- * or dropped whole.
+ * or dropped whole. The result is terminal-safe: `s` goes through terminalText first, so every line
+ * a view draws with truncate or fit (rows, headers, status messages quoting an error) is safe
+ * whatever it embeds. `s` must not hold escape sequences of our own (add SGR around the result).
  */
 export function truncate(s: string, w: number, keepEnd = false): string {
   if (w <= 0) return '';
+  s = terminalText(s);
   if (width(s) <= w) return s;
   if (w === 1) return '…';
   const parts = clusters(s);
@@ -91,7 +95,7 @@ export function truncate(s: string, w: number, keepEnd = false): string {
   return out + '…';
 }
 
-/** Exactly `w` columns: truncated or padded with spaces. */
+/** Exactly `w` columns of terminal-safe text (see truncate): truncated or padded with spaces. */
 export function fit(s: string, w: number, keepEnd = false): string {
   const t = truncate(s, w, keepEnd);
   const pad = w - width(t);

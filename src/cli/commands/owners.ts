@@ -15,7 +15,7 @@ import { escapeName } from '../../util/escape.js';
 import { count, duration, size } from '../../util/format.js';
 import { errnoText, UserError } from '../../util/errors.js';
 import { Progress } from '../progress.js';
-import { out } from '../output.js';
+import { out, outText } from '../output.js';
 
 /** What `owners --json` prints. */
 export interface OwnersResult {
@@ -69,7 +69,7 @@ export async function ownersCommand(a: OwnersArgs): Promise<number> {
     vol = volumeOf(root);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot scan ${root}: ${errnoText(code)}`);
+    throw new UserError(`cannot scan ${escapeName(root)}: ${errnoText(code)}`);
   }
   let data: ReturnType<typeof prepareOwnerData>;
   try {
@@ -130,7 +130,7 @@ export async function ownersCommand(a: OwnersArgs): Promise<number> {
     incomplete,
   };
   if (a.json) out(JSON.stringify(result, null, 2) + '\n');
-  else out(ownersText(result, !!a.bytes));
+  else outText(ownersText(result, !!a.bytes));
   return incomplete ? 130 : 0;
 }
 

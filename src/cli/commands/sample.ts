@@ -13,7 +13,7 @@ import { volumeOf } from '../../owners/reconcile.js';
 import { escapeName } from '../../util/escape.js';
 import { errnoText, UserError } from '../../util/errors.js';
 import { duration, pct, size } from '../../util/format.js';
-import { out } from '../output.js';
+import { errLine, out, outText } from '../output.js';
 
 export interface SampleArgs {
   store?: string;
@@ -72,7 +72,7 @@ export async function sampleCommand(a: SampleArgs): Promise<number> {
   }
   appendSamples(store, samples);
   const elapsedMs = performance.now() - started;
-  for (const f of failed) process.stderr.write(`diskblame: cannot sample ${escapeName(f.mount)}: ${f.error}\n`);
+  for (const f of failed) errLine(`cannot sample ${escapeName(f.mount)}: ${f.error}`);
   if (a.json) {
     out(JSON.stringify({ store, time: when.toISOString(), samples, failed, elapsedMs: Math.round(elapsedMs * 10) / 10 }, null, 2) + '\n');
   } else if (!a.quiet) {
@@ -82,7 +82,7 @@ export async function sampleCommand(a: SampleArgs): Promise<number> {
       const usable = s.usedBytes + s.freeBytes;
       L.push(`  ${escapeName(s.mount).padEnd(w)}  ${s.fsType.padEnd(6)}  ${size(s.usedBytes).padStart(10)} used of ${size(usable).padStart(10)} ${pct(s.usedBytes, usable)}  ${escapeName(s.device)}`);
     }
-    out(L.join('\n') + '\n');
+    outText(L.join('\n') + '\n');
   }
   return samples.length === 0 && failed.length > 0 ? 1 : 0;
 }
@@ -102,6 +102,6 @@ export function recordScanSample(root: string, store?: string): void {
   try {
     appendSamples(storeDir(store), [s]);
   } catch (e) {
-    process.stderr.write(`diskblame: warning: ${(e as Error).message}\n`);
+    errLine(`warning: ${(e as Error).message}`);
   }
 }

@@ -26,7 +26,7 @@ import { escapeName } from '../../util/escape.js';
 import { count, duration, size } from '../../util/format.js';
 import { errnoText, UserError } from '../../util/errors.js';
 import { checkRoot, runScan } from './scan.js';
-import { out } from '../output.js';
+import { errLine, out, outText } from '../output.js';
 import { Progress } from '../progress.js';
 
 // ------------------------------------------------------------------------------------------ saving
@@ -138,7 +138,7 @@ export function savedText(s: Saved, exact: boolean): string {
 }
 
 function printNotes(notes: string[]): void {
-  for (const n of notes) process.stderr.write(`diskblame: note: ${n.replace(/\s*\n\s*/g, ' ')}\n`);
+  for (const n of notes) errLine(`note: ${n}`);
 }
 
 // ------------------------------------------------------------------------------------------ snapshot
@@ -194,7 +194,7 @@ export async function snapshotCommand(a: SnapshotArgs): Promise<number> {
     out(JSON.stringify({ ...snapshotJson(s.meta), fileBytes: s.fileBytes, notes: s.notes, scanMs: Math.round(scanMs), costMs: s.costMs, elapsedMs: Math.round(elapsedMs) }, null, 2) + '\n');
   } else {
     printNotes(s.notes);
-    out(savedText(s, !!a.bytes) + `  took      ${duration(elapsedMs)} (scan ${duration(scanMs)})\n`);
+    outText(savedText(s, !!a.bytes) + `  took      ${duration(elapsedMs)} (scan ${duration(scanMs)})\n`);
   }
   return 0;
 }
@@ -241,11 +241,11 @@ export async function snapshotsCommand(a: SnapshotsArgs): Promise<number> {
     }
     snapshots = good;
   }
-  for (const b of bad) process.stderr.write(`diskblame: skipped ${escapeName(b.file)}: ${b.error}\n`);
+  for (const b of bad) errLine(`skipped ${escapeName(b.file)}: ${b.error}`);
   if (a.json) {
     out(JSON.stringify({ store, snapshots: snapshots.map(snapshotJson), bad }, null, 2) + '\n');
   } else if (snapshots.length === 0) {
-    out(`no snapshots in ${escapeName(snapshotsDir(store))}\n`);
+    outText(`no snapshots in ${escapeName(snapshotsDir(store))}\n`);
   } else {
     const rows = [['ID', 'TIME (UTC)', 'ROOT', 'HOST', 'USED', 'ENTRIES', 'FILE']];
     for (const s of snapshots)
@@ -258,7 +258,7 @@ export async function snapshotsCommand(a: SnapshotsArgs): Promise<number> {
         count(s.entries),
         escapeName(s.file),
       ]);
-    out(table(rows, new Set([4, 5])));
+    outText(table(rows, new Set([4, 5])));
   }
   return snapshots.length === 0 && bad.length > 0 ? 1 : 0;
 }
@@ -294,14 +294,14 @@ export async function pruneCommand(a: PruneArgs): Promise<number> {
   }
   const store = storeDir(a.store);
   const r = pruneSnapshots(store, { keep: a.keep, olderThanMs, dryRun: !!a['dry-run'] });
-  for (const b of r.bad) process.stderr.write(`diskblame: skipped ${escapeName(b.file)}: ${b.error} (not removed)\n`);
-  for (const f of r.failed) process.stderr.write(`diskblame: cannot remove ${escapeName(f.file)}: ${f.error}\n`);
+  for (const b of r.bad) errLine(`skipped ${escapeName(b.file)}: ${b.error} (not removed)`);
+  for (const f of r.failed) errLine(`cannot remove ${escapeName(f.file)}: ${f.error}`);
   if (a.json) {
     out(JSON.stringify({ store, dryRun: !!a['dry-run'], removed: r.removed.map(snapshotJson), kept: r.kept.map(snapshotJson), failed: r.failed, bad: r.bad }, null, 2) + '\n');
   } else {
     const verb = a['dry-run'] ? 'would remove' : 'removed';
-    for (const s of r.removed) out(`${verb} ${escapeName(s.id)}  ${shortTime(s.time)}  ${escapeName(s.root)}  ${escapeName(s.file)}\n`);
-    out(`${verb} ${r.removed.length} snapshot${r.removed.length === 1 ? '' : 's'}, kept ${r.kept.length}\n`);
+    for (const s of r.removed) outText(`${verb} ${escapeName(s.id)}  ${shortTime(s.time)}  ${escapeName(s.root)}  ${escapeName(s.file)}\n`);
+    outText(`${verb} ${r.removed.length} snapshot${r.removed.length === 1 ? '' : 's'}, kept ${r.kept.length}\n`);
   }
   return r.failed.length ? 1 : 0;
 }
