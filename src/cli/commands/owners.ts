@@ -12,6 +12,7 @@ import { readProcesses, deletedOpen, deletedOpenBytes, measureGrowth, writers } 
 import { attributeParallel, prepareOwnerData } from '../../owners/attribute.js';
 import type { Category, DeletedOpen, OwnerBytes, Reconciliation, ServiceBytes, UserBytes, Writer } from '../../owners/types.js';
 import { escapeName } from '../../util/escape.js';
+import { truncate } from '../../ui/text.js';
 import { count, duration, size } from '../../util/format.js';
 import { errnoText, UserError } from '../../util/errors.js';
 import { Progress } from '../progress.js';
@@ -149,7 +150,7 @@ function ownersText(r: OwnersResult, exact: boolean): string {
   if (r.deletedOpen.length) {
     L.push('', 'Deleted but still open (df counts them, du cannot see them)');
     for (const d of r.deletedOpen.slice(0, 20)) {
-      L.push(`  ${sz(d.diskBytes)}  pid ${d.pid} ${escapeName(d.command).slice(0, 40)} (${d.user}${d.unit ? ', ' + d.unit : ''}${d.container ? ', container ' + d.container.slice(0, 12) : ''}) fd ${d.fd}`);
+      L.push(`  ${sz(d.diskBytes)}  pid ${d.pid} ${truncate(escapeName(d.command), 40)} (${escapeName(d.user)}${d.unit ? ', ' + escapeName(d.unit) : ''}${d.container ? ', container ' + d.container.slice(0, 12) : ''}) fd ${d.fd}`);
       L.push(`  ${' '.repeat(exact ? 14 : 10)}  ${escapeName(d.path)}`);
       const pad = `  ${' '.repeat(exact ? 14 : 10)}  `;
       L.push(`${pad}fix: ${d.fix.split('\n').join('\n' + pad + '     ')}`);
@@ -158,7 +159,7 @@ function ownersText(r: OwnersResult, exact: boolean): string {
   if (r.writers.length) {
     L.push('', 'Open for writing on this volume (growth while watched)');
     for (const w of r.writers.slice(0, 10))
-      L.push(`  ${sz(w.bytes)}  ${w.grewBytes > 0 ? `+${size(w.grewBytes)}` : '      '}  pid ${w.pid} ${escapeName(w.command).slice(0, 30)}${w.unit ? ' (' + w.unit + ')' : ''}  ${escapeName(w.path)}`);
+      L.push(`  ${sz(w.bytes)}  ${w.grewBytes > 0 ? `+${size(w.grewBytes)}` : '      '}  pid ${w.pid} ${truncate(escapeName(w.command), 30)}${w.unit ? ' (' + escapeName(w.unit) + ')' : ''}  ${escapeName(w.path)}`);
   }
   const table = (title: string, rows: { name: string; bytes: number; files?: number; count?: number }[]) => {
     if (!rows.length) return;
