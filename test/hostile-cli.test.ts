@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { makeTmp, rmrf } from './helpers/fs.js';
 import { storeWith } from './helpers/samples.js';
@@ -90,9 +91,18 @@ test('snapshot and snapshots: a hostile root is one escaped row', () => {
   try {
     const s = safe(['snapshot', hostileRoot, '--store', st]);
     assert.match(s, /^snapshot /m);
+    // and a root of wide characters and emoji: the columns after ROOT stay aligned
+    const wide = path.join(tmp, '宽字符\u{1f44d}\u{1f3fd}');
+    fs.mkdirSync(wide);
+    safe(['snapshot', wide, '--store', st]);
     const list = safe(['snapshots', '--store', st]);
-    assert.equal(list.trimEnd().split('\n').length, 2, `header and one row:\n${list}`);
+    const rows = list.trimEnd().split('\n');
+    assert.equal(rows.length, 3, `header and two rows:\n${list}`);
     assert.ok(list.includes('snap\\x1b]0;t\\x07\\u{202e}\\u{200b}\\nx'), list);
+    const host = escapeName(os.hostname());
+    const at = rows.map((r) => width(r.slice(0, r.indexOf(r === rows[0] ? 'HOST' : `  ${host}  `) + (r === rows[0] ? 0 : 2))));
+    assert.ok(at.every((x) => x === at[0]), `HOST at columns ${at}:\n${list}`);
+    rmrf(wide);
   } finally {
     rmrf(hostileRoot);
   }

@@ -102,7 +102,14 @@ export function fit(s: string, w: number, keepEnd = false): string {
   return pad > 0 ? t + ' '.repeat(pad) : t;
 }
 
+/** `s` right-aligned in `w` columns (never cut). */
 export function padLeft(s: string, w: number): string {
   const pad = w - width(s);
   return pad > 0 ? ' '.repeat(pad) + s : s;
+}
+
+/** `s` left-aligned in `w` columns (never cut). */
+export function padRight(s: string, w: number): string {
+  const pad = w - width(s);
+  return pad > 0 ? s + ' '.repeat(pad) : s;
 }

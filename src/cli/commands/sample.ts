@@ -11,6 +11,7 @@ import { appendSamples, sampleOf, SAMPLES_FILE, UsageSample } from '../../store/
 import { storeDir, writeErrorText } from '../../store/store.js';
 import { volumeOf } from '../../owners/reconcile.js';
 import { escapeName } from '../../util/escape.js';
+import { padRight, width } from '../../ui/text.js';
 import { errnoText, UserError } from '../../util/errors.js';
 import { duration, pct, size } from '../../util/format.js';
 import { errLine, out, outText } from '../output.js';
@@ -77,10 +78,10 @@ export async function sampleCommand(a: SampleArgs): Promise<number> {
     out(JSON.stringify({ store, time: when.toISOString(), samples, failed, elapsedMs: Math.round(elapsedMs * 10) / 10 }, null, 2) + '\n');
   } else if (!a.quiet) {
     const L = [`recorded ${samples.length} sample${samples.length === 1 ? '' : 's'} in ${escapeName(store)}/${SAMPLES_FILE} (${duration(elapsedMs)})`];
-    const w = Math.min(30, Math.max(...samples.map((s) => escapeName(s.mount).length), 5));
+    const w = Math.min(30, Math.max(...samples.map((s) => width(escapeName(s.mount))), 5));
     for (const s of samples) {
       const usable = s.usedBytes + s.freeBytes;
-      L.push(`  ${escapeName(s.mount).padEnd(w)}  ${s.fsType.padEnd(6)}  ${size(s.usedBytes).padStart(10)} used of ${size(usable).padStart(10)} ${pct(s.usedBytes, usable)}  ${escapeName(s.device)}`);
+      L.push(`  ${padRight(escapeName(s.mount), w)}  ${s.fsType.padEnd(6)}  ${size(s.usedBytes).padStart(10)} used of ${size(usable).padStart(10)} ${pct(s.usedBytes, usable)}  ${escapeName(s.device)}`);
     }
     outText(L.join('\n') + '\n');
   }

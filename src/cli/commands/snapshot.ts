@@ -23,6 +23,7 @@ import {
   verifySnapshot,
 } from '../../store/snapshots.js';
 import { escapeName } from '../../util/escape.js';
+import { padLeft, padRight, width } from '../../ui/text.js';
 import { count, duration, size } from '../../util/format.js';
 import { errnoText, UserError } from '../../util/errors.js';
 import { checkRoot, runScan } from './scan.js';
@@ -221,9 +222,10 @@ function shortTime(iso: string): string {
 }
 
 function table(rows: string[][], rightAligned: Set<number>): string {
-  const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  // in columns, not code units: a root of wide characters or emoji keeps the columns after it aligned
+  const w = rows[0].map((_, c) => Math.max(...rows.map((r) => width(r[c]))));
   return rows
-    .map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : rightAligned.has(c) ? cell.padStart(w[c]) : cell.padEnd(w[c]))).join('  '))
+    .map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : rightAligned.has(c) ? padLeft(cell, w[c]) : padRight(cell, w[c]))).join('  '))
     .join('\n') + '\n';
 }
 
