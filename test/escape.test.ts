@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { escapeName, isDangerous, terminalLines, terminalText } from '../src/util/escape.js';
+import { escapeName, isDangerous, jsonTerminalSafe, terminalLines, terminalText } from '../src/util/escape.js';
 import { HOSTILE, HOSTILE_DIR, assertTerminalSafe } from './helpers/hostile.js';
 
 test('every hostile name escapes to terminal-safe text, and distinct names stay distinct', () => {
@@ -96,4 +96,16 @@ test('names double their backslashes; whole messages do not (the names in them a
   assert.equal(terminalText(terminalText(msg)), terminalText(msg), 'idempotent');
   assert.equal(terminalLines('one\x1b\ntwo\u202e\n'), 'one\\x1b\ntwo\\u{202e}\n');
   assertTerminalSafe(terminalText(msg));
+});
+
+test('jsonTerminalSafe: hidden characters in JSON strings become \\u escapes (surrogate pairs above U+FFFF), the value unchanged', () => {
+  const v = { a: 'x\u202ey\u200b\x7f\u0085\u{e0041}\u2028\ue000', emoji: '\u2764\ufe0f\u200d\u{1f525} \u{1f468}\u200d\u{1f469}', b: ['\x1b[31m', 'q"\\'] };
+  const text = JSON.stringify(v, null, 2);
+  const safe = jsonTerminalSafe(text);
+  assertTerminalSafe(safe);
+  assert.deepEqual(JSON.parse(safe), v);
+  assert.ok(safe.includes('"x\\u202ey\\u200b\\u007f\\u0085\\udb40\\udc41\\u2028\\ue000"'), safe);
+  assert.ok(safe.includes(v.emoji), 'emoji sequences kept');
+  assert.equal(safe.split('\n').length, text.split('\n').length, 'the layout kept');
+  assert.equal(jsonTerminalSafe('{"plain": 1}'), '{"plain": 1}');
 });

@@ -159,3 +159,18 @@ test('Prometheus: label values with newline, ESC, quote, backslash, C1 and bidi 
   assertTerminalSafe(m.stdoutBuf, 'metrics command');
   assert.equal(run('promtool', ['check', 'metrics'], { input: m.stdout }).code, 0, m.stdout);
 });
+
+test('JSON on a terminal: the hidden characters as \\u escapes, the same values', () => {
+  for (const args of [['scan', root, '--json', '--top', '100'], ['diff', before, 'live', '--json', '--top', '100']]) {
+    const r = cli(args);
+    assert.equal(r.code, 0, r.stderr);
+    assertTerminalSafe(r.stdoutBuf, r.cmd);
+    const text = r.stdout;
+    const values = JSON.stringify(JSON.parse(text));
+    for (const x of tree.names) {
+      const s = x.bytes.toString('utf8');
+      if (!Buffer.from(s).equals(x.bytes)) continue; // not UTF-8: pathBase64 carries it
+      assert.ok(values.includes(JSON.stringify(s).slice(1, -1)), `${r.cmd}: ${x.label} not among the values`);
+    }
+  }
+});

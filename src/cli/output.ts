@@ -3,7 +3,7 @@
  * a terminal goes through the escaping of util/escape.ts here, whatever built it.
  */
 import fs from 'node:fs';
-import { terminalLines, terminalText } from '../util/escape.js';
+import { jsonTerminalSafe, terminalLines, terminalText } from '../util/escape.js';
 
 /** Write a text report to stdout, every line terminal-safe (see terminalLines); JSON goes through out. */
 export function outText(s: string): void {
@@ -18,9 +18,14 @@ export function errLine(msg: string): void {
   process.stderr.write(`diskblame: ${terminalText(msg.replace(/\s*\n\s*/g, ' '))}\n`);
 }
 
-/** Write to stdout; a closed pipe (`| head`) ends the program quietly instead of crashing it. */
+/**
+ * Write to stdout; a closed pipe (`| head`) ends the program quietly instead of crashing it.
+ * What it writes is terminal-safe: text reports come through outText already, and in JSON the
+ * dangerous characters (which can only stand inside its strings) become \uXXXX escapes, the same
+ * JSON value (jsonTerminalSafe).
+ */
 export function out(s: string): void {
-  const buf = Buffer.from(s);
+  const buf = Buffer.from(jsonTerminalSafe(s));
   let off = 0;
   while (off < buf.length) {
     try {

@@ -61,8 +61,19 @@ function escapeChar(cp: number): string {
   return `\\u{${cp.toString(16)}}`;
 }
 
-/** `s` with every dangerous character escaped (and every backslash doubled when `backslashes`). */
-function escapeText(s: string, backslashes: boolean): string {
+/** A dangerous character as a JSON string escape (\uXXXX, a surrogate pair above U+FFFF). */
+function jsonEscape(cp: number): string {
+  const u = (n: number) => '\\u' + n.toString(16).padStart(4, '0');
+  if (cp < 0x10000) return u(cp);
+  const v = cp - 0x10000;
+  return u(0xd800 + (v >> 10)) + u(0xdc00 + (v & 0x3ff));
+}
+
+/**
+ * `s` with every dangerous character escaped (and every backslash doubled when `backslashes`); in
+ * `json` mode as JSON escapes, newlines (the layout of pretty JSON) kept.
+ */
+function escapeText(s: string, backslashes: boolean, json = false): string {
   if (!(backslashes ? SUSPECT_OR_BACKSLASH : SUSPECT).test(s)) return s;
   const chars = Array.from(s);
   let out = '';
@@ -99,7 +110,7 @@ function escapeText(s: string, backslashes: boolean): string {
       joinable = cp === CANCEL_TAG;
     } else joinable = false;
     emojiBase = false;
-    out += keep ? ch : escapeChar(cp);
+    out += keep || (json && cp === 0x0a) ? ch : json ? jsonEscape(cp) : escapeChar(cp);
   }
   return out;
 }
@@ -129,6 +140,15 @@ export function terminalText(s: string): string {
 export function terminalLines(s: string): string {
   if (!SUSPECT.test(s)) return s;
   return s.split('\n').map(terminalText).join('\n');
+}
+
+/**
+ * JSON text (as JSON.stringify writes it) made terminal-safe without changing its value: every
+ * dangerous character, which in JSON can only stand inside a string, becomes its \uXXXX escape;
+ * emoji sequences and the newlines of the layout stay as they are.
+ */
+export function jsonTerminalSafe(json: string): string {
+  return escapeText(json, false, true);
 }
 
 /** A name or path (raw bytes, or text) as safe text for a terminal; backslashes doubled. */
