@@ -17,7 +17,7 @@
  *   the tag characters of a complete emoji tag sequence (the flag of Scotland: U+1F3F4, tags,
  *   U+E007F cancel tag). Anywhere else they are escaped like the rest.
  *
- * Two functions, one convention:
+ * Three functions, one convention:
  * - escapeName(name) for a name or path: the above, plus every backslash doubled, so the escaped
  *   form is unambiguous (a name holding the text "\x1b" shows as "\\x1b"). Names are escaped where
  *   they enter a message or a row.
@@ -26,6 +26,8 @@
  *   into the message are not escaped twice. Every sink (stderr lines, status lines, text reports)
  *   passes its text through terminalText (or terminalLines for many lines), so a raw name that
  *   slipped into a message (a Node error quoting a path) still cannot reach the terminal raw.
+ * - jsonTerminalSafe(json) for JSON text: the same characters as JSON \uXXXX escapes, so the JSON
+ *   value is unchanged (stdout's writer applies it to everything it writes).
  */
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
