@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { assertOneLineError, have, isRoot, lines, run, runCli, RunOptions } from './helpers/run.js';
+import { storeWith } from './helpers/samples.js';
 import { makeTmp, rmrf } from './helpers/fs.js';
 import { checkAll, effectiveFill, parseDuration, VolumeForecast } from '../src/report/forecast.js';
 import { renderMetrics } from '../src/report/metrics.js';
@@ -278,19 +279,6 @@ test('forecast: unix-second timestamps without a header; stdin; bad CSV is one l
   assert.equal(sj.fillsAt, null);
   assert.ok(sj.notes.length > 0);
 });
-
-/** samples.jsonl for mount `m`: 20 days every 15 min, filling `fillDays` after now */
-function storeWith(dir: string, m: string, fillDays: number): void {
-  const size = 50 * GIB;
-  const now = Date.now();
-  const L: string[] = [];
-  for (let t = now - 20 * DAY; t <= now; t += 15 * 60_000) {
-    const used = Math.round(size * 0.5 + ((size * 0.5) / (20 + fillDays)) * ((t - (now - 20 * DAY)) / DAY));
-    L.push(JSON.stringify({ time: new Date(t).toISOString(), mount: m, device: '/dev/test', fsType: 'ext4', sizeBytes: size + GIB, usedBytes: used, freeBytes: size - used, inodes: 1000, inodesFree: 500 }));
-  }
-  fs.mkdirSync(dir, { recursive: true });
-  fs.appendFileSync(path.join(dir, 'samples.jsonl'), L.join('\n') + '\n' + '{"torn line\n');
-}
 
 test('forecast from the store: one volume (object), every volume (list); no samples is one line', () => {
   const own = path.join(tmp, 'store-fc');

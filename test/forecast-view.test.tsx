@@ -19,6 +19,7 @@ import type { VolumeForecast } from '../src/report/forecast.js';
 import { Tree } from '../src/tree/tree.js';
 import { EntryType, emptyEntry } from '../src/model/entry.js';
 import { width as colWidth } from '../src/ui/text.js';
+import { assertTerminalSafe } from './helpers/hostile.js';
 
 process.env.TZ = 'UTC';
 const DAY = 86_400_000;
@@ -98,6 +99,19 @@ test('forecast view: not enough data and errors are said plainly', () => {
   const l = render(<ForecastView data={null} width={80} height={20} />);
   assert.match(l.lastFrame()!, /reading the usage samples/);
   l.unmount();
+});
+
+test('forecast view: a hostile mount, device, source and error are drawn terminal-safe, within 80 columns', () => {
+  const points = steady();
+  const v = { ...vol(points), mount: '/mnt/osc\x1b]0;pwned\x07\u202e\u200b', device: '/dev/x\x1b[2J\u{1f44d}\u{1f3fd}', from: 'f\x9b31m.csv' };
+  for (const el of [<ForecastView data={{ volume: v, points }} width={80} height={22} />, <ForecastView error={"cannot read '/tmp/a\x1b]0;x\x07': EACCES"} width={80} height={22} />]) {
+    const r = render(el);
+    const frame = r.lastFrame()!;
+    assertTerminalSafe(frame.replace(/\x1b\[(7|27|2|22|39|49)m/g, ''), 'forecast view');
+    for (const l of frame.split('\n')) assert.ok(colWidth(l) <= 80, `too wide: ${l}`);
+    assert.match(frame, /osc\\x1b\]0;pwned\\x07\\u\{202e\}\\u\{200b\}|a\\x1b\]0;x\\x07/);
+    r.unmount();
+  }
 });
 
 test("App: '4' opens the Forecast view of the browsed root's volume (from the store)", async () => {

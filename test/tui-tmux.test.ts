@@ -8,6 +8,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { HOSTILE } from './helpers/hostile.js';
+import { escapeName } from '../src/util/escape.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(ROOT, 'dist/diskblame.mjs');
@@ -104,6 +106,51 @@ for (const [w, h] of [
   });
 }
 
+test('tmux 80x24: emoji names (variation selectors, ZWJ, keycaps, skin tone, flags, a long emoji run) keep each size beside its name, the screen never scrolls', { skip: !haveTmux && 'tmux not installed' }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-tui-emoji-'));
+  // the fixture's emoji and wide names, each a file of its own size: 100 KiB, 200 KiB, ...
+  const names = HOSTILE.filter((x) => /emoji|ZWJ|keycap|flag|skin|wide|combining/.test(x.label));
+  assert.ok(names.length >= 7);
+  names.forEach((x, k) => fs.writeFileSync(Buffer.concat([Buffer.from(dir + '/'), x.bytes]), Buffer.alloc((k + 1) * 100 * 1024, 1)));
+  // what a name starts with: its letters, or its first character (宽, 😀)
+  const label = (x: (typeof names)[number]) => escapeName(x.bytes).match(/^[a-z0-9]+/i)?.[0] ?? Array.from(escapeName(x.bytes))[0];
+  // every row: its size, then the start of its own name
+  const check = (s: string, what: string) => {
+    const lines = s.split('\n');
+    assert.match(lines[0], /^diskblame \[1 Browse\]/, `${what}: the screen scrolled:\n${s}`);
+    assert.match(lines[23], /Enter open/, `${what}: the footer is not on the last line:\n${s}`);
+    names.forEach((x, k) => {
+      const sz = `${(k + 1) * 100} KiB`;
+      const row = lines.find((l) => l.includes(` ${sz} `));
+      assert.ok(row, `${what}: no row of ${sz}:\n${s}`);
+      const start = label(x);
+      const name = row.slice(row.lastIndexOf(']') + 1).trim();
+      assert.ok(name.startsWith(start), `${what}: ${sz} is beside ${JSON.stringify(name)}, not ${x.label}:\n${s}`);
+    });
+  };
+  try {
+    tmux('kill-server');
+    tmux('new-session', '-d', '-s', 'ui', '-x', '80', '-y', '24', `${BIN} ${dir}; echo EXIT=$?; sleep 5`);
+    let s = await waitFor(/\[1 Browse\][\s\S]*KiB/);
+    check(s, 'first screen');
+    // the cursor (reverse video) on each row in turn, and the info panel of the long one
+    for (let k = 0; k < names.length; k++) {
+      await keys('j');
+      check(screen(), `cursor on row ${k + 2}`);
+    }
+    await keys('i');
+    s = screen();
+    assert.match(s.split('\n')[0], /^diskblame \[1 Browse\]/, `info panel scrolled the screen:\n${s}`);
+    await keys('i');
+    check(screen(), 'after the info panel');
+    await keys('q');
+    await waitFor(/EXIT=0/);
+  } finally {
+    tmux('kill-server');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('tmux: NO_COLOR, and a missing directory is one line, no browser', { skip: !haveTmux && 'tmux not installed' }, async () => {
   const dir = buildTree();
   try {
@@ -141,8 +188,8 @@ test('tmux: -f browses an export; the layout follows a resize', { skip: !haveTmu
     await keys('r'); // and cannot be rescanned: it was not scanned here
     s = await waitFor(/rescan is disabled: this tree was read from an export/);
     tmux('resize-window', '-t', 'ui', '-x', '60', '-y', '20');
-    await sleep(400);
-    s = screen();
+    // the redraw after the resize: its footer (the last line drawn), however loaded the machine
+    s = await waitFor(/\[1 Browse\][\s\S]*alpha\/[\s\S]*Disk: /);
     const lines = s.split('\n');
     for (const line of lines) assert.ok(line.length <= 60, `line over 60 columns after resize: ${line}`);
     assert.match(s, /alpha\//);

@@ -18,7 +18,11 @@ import { entryAt } from '../src/tree/filter.js';
 import { Browser, deleteMessage } from '../src/ui/Browser.js';
 import { assertTerminalSafe, HOSTILE } from './helpers/hostile.js';
 import { sortChildren, DEFAULT_PREFS, pressSort } from '../src/ui/model.js';
-import { fit, truncate, width } from '../src/ui/text.js';
+import { clusters, fit, padLeft, truncate, width } from '../src/ui/text.js';
+import { escapeName } from '../src/util/escape.js';
+import stringWidth from 'string-width';
+import { HOSTILE, HOSTILE_DIR, assertTerminalSafe, makeHostileTree } from './helpers/hostile.js';
+import { size } from '../src/util/format.js';
 
 function ent(name: string | Uint8Array, type: EntryType, dsize: number, mtime = 1_700_000_000): Entry {
   return { ...emptyEntry(), name: typeof name === 'string' ? Buffer.from(name) : name, type, asize: dsize, dsize, mtime, uid: 0, gid: 0, mode: type === EntryType.Dir ? 0o40755 : 0o100644 };
@@ -98,6 +102,127 @@ test('hostile names are escaped, never raw escape sequences', async () => {
   assert.ok(f.includes('bad\\xff'), 'invalid UTF-8 byte shown as \\xff');
   assert.ok(!f.includes('\x1b[31m'), 'the name reached the terminal as an escape sequence');
   r.unmount();
+});
+
+/** The SGR sequences Ink and the browser emit themselves (reverse video, dim, default colours): everything else is the names' */
+const OWN_SGR = /\x1b\[(7|27|2|22|39|49)m/g;
+
+/** Every frame terminal-safe, exactly `h` lines, none wider than `w` columns (as Ink measures, and as a terminal adding up code points draws) */
+function assertFrame(frame: string, w: number, h: number, what: string): void {
+  const plain = frame.replace(OWN_SGR, '');
+  assertTerminalSafe(plain, what);
+  const lines = plain.split('\n');
+  assert.equal(lines.length, h, `${what}: ${lines.length} lines, not ${h}`);
+  for (const l of lines) {
+    const perCodePoint = Array.from(l).reduce((n, c) => n + stringWidth(c), 0);
+    assert.ok(stringWidth(l) <= w && perCodePoint <= w, `${what}: line wider than ${w}: ${JSON.stringify(l)}`);
+  }
+}
+
+/** the hostile fixture scanned into a tree: root/hostile/ */
+async function hostileTree(): Promise<{ dir: string; t: Tree }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-ui-hostile-'));
+  makeHostileTree(dir);
+  const t = new Tree();
+  await new Scanner(path.join(dir, 'hostile'), t, { threads: 1 }).run();
+  return { dir, t };
+}
+
+/** /hostile with one file for every name of the fixture, sizes (k+1) * 10,000 bytes: each row's size tells whose it is */
+function hostileNamesTree(): Tree {
+  const t = new Tree();
+  t.enterDir(ent('/hostile', EntryType.Dir, 4096));
+  HOSTILE.forEach((x, k) => t.addEntry(ent(x.bytes, EntryType.File, (k + 1) * 10_000)));
+  t.addEntry(ent(HOSTILE_DIR, EntryType.Dir, 4096));
+  t.leaveDir();
+  t.finish({ timestamp: 0, producer: 'test', incomplete: false });
+  return t;
+}
+
+for (const [w, h] of [
+  [80, 24],
+  [60, 16],
+]) {
+  test(`hostile fixture at ${w}x${h}: every frame terminal-safe, ${h} lines, none wider than ${w}; each name beside its own size`, async () => {
+    const r = mount(hostileNamesTree(), { width: w, height: h });
+    await tick();
+    const rows = new Map<string, string>();
+    // walk down every row (the list scrolls), with the info panel of some
+    for (let k = 0; k < HOSTILE.length + 2; k++) {
+      const f = r.lastFrame()!;
+      assertFrame(f, w, h, `frame ${k}`);
+      for (const l of f.replace(OWN_SGR, '').split('\n').slice(2, h - 2)) rows.set(l.slice(0, 12), l);
+      if (k % 4 === 0) {
+        r.stdin.write('i');
+        await tick();
+        assertFrame(r.lastFrame()!, w, h, `info ${k}`);
+        r.stdin.write('i');
+        await tick();
+      }
+      r.stdin.write('j');
+      await tick();
+    }
+    HOSTILE.forEach((x, k) => {
+      const row = rows.get(`  ${padLeft(size((k + 1) * 10_000), 10)}`);
+      assert.ok(row, `no row with the size of ${x.label}`);
+      const start = truncate(escapeName(x.bytes), 6).replace(/…$/, '');
+      assert.ok(row.includes(start), `${x.label}: its size beside ${JSON.stringify(row)}, not ${start}`);
+    });
+    r.unmount();
+  });
+}
+
+test('truncation keeps emoji sequences, keycaps and flags whole', () => {
+  for (const x of HOSTILE) {
+    const shown = escapeName(x.bytes);
+    const parts = clusters(shown);
+    for (let w = 2; w <= width(shown) + 1; w++) {
+      for (const keepEnd of [false, true]) {
+        const t = truncate(shown, w, keepEnd);
+        assert.ok(width(t) <= w, `${x.label} at ${w}: ${t}`);
+        if (t === shown) continue;
+        const kept = clusters(keepEnd ? t.slice(1) : t.slice(0, -1));
+        const expect = keepEnd ? parts.slice(parts.length - kept.length) : parts.slice(0, kept.length);
+        assert.deepEqual(kept, expect, `${x.label} at ${w}${keepEnd ? ' (end)' : ''}: cut inside a cluster`);
+      }
+    }
+  }
+  // the family is one cluster: kept whole or dropped whole
+  assert.equal(truncate('fam\u{1f468}\u200d\u{1f469}\u200d\u{1f467}\u200d\u{1f466}', 10), 'fam…');
+  // never narrower than Ink (string-width) nor than a terminal adding up code points (tmux: 👍🏽 is 4)
+  assert.equal(width('\u{1f44d}\u{1f3fd}'), 4);
+  assert.equal(width('1\ufe0f\u20e3'), 2);
+  assert.equal(width('\u2764\ufe0f'), 2);
+});
+
+test('a failed delete of a name with an OSC title sequence: the status line shows it escaped', async () => {
+  const { dir, t } = await hostileTree();
+  try {
+    const r = mount(t, { width: 200, height: 60 });
+    await tick();
+    const victim = HOSTILE.find((x) => x.label === 'OSC title (BEL)')!;
+    const shown = escapeName(victim.bytes);
+    for (let k = 0; k < HOSTILE.length + 2 && !selectedRow(r.lastFrame()!).includes(shown); k++) {
+      r.stdin.write('j');
+      await tick();
+    }
+    assert.ok(selectedRow(r.lastFrame()!).includes(shown), 'the cursor on the OSC name');
+    // gone from the disk since the scan: the delete fails, and its error quotes the path
+    fs.rmSync(Buffer.concat([Buffer.from(path.join(dir, 'hostile') + '/'), victim.bytes]));
+    r.stdin.write('d');
+    await tick();
+    assertFrame(r.lastFrame()!, 200, 60, 'confirm');
+    r.stdin.write('y');
+    for (let k = 0; k < 20 && !/fail|refus|gone|changed/i.test(r.lastFrame()!.split('\n').at(-1)!); k++) await tick();
+    const f = r.lastFrame()!;
+    assertFrame(f, 200, 60, 'after the failed delete');
+    const footer = f.split('\n').at(-1)!;
+    assert.match(footer, /fail|refus|gone|changed/i, footer);
+    assert.ok(footer.includes('osc\\x1b]0;pwned\\x07'), `the name escaped in the status line: ${footer}`);
+    r.unmount();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('navigation: down, open, up returns to the same entry; j/k and arrows', async () => {

@@ -4,6 +4,7 @@
  * Every error the user can cause ends as one line on stderr and a non-zero exit, never a stack
  * trace (set DISKBLAME_DEBUG=1 to see one).
  */
+import { inspect } from 'node:util';
 import { isMainThread, workerData } from 'node:worker_threads';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -14,20 +15,22 @@ import * as fc from './commands/forecast.js';
 import { diffCommand, DiffArgs, diffOptions } from './commands/diff.js';
 import * as snap from './commands/snapshot.js';
 import { UserError } from '../util/errors.js';
+import { errLine } from './output.js';
+import { terminalLines } from '../util/escape.js';
 import { ScanError } from '../scan/scanner.js';
 import { ImportError } from '../import/ncdu-reader.js';
 import { ExportError } from '../export/ncdu-writer.js';
 import { VERSION } from '../version.js';
 
 function fail(msg: string, code: number): never {
-  process.stderr.write(`diskblame: ${msg.replace(/\s*\n\s*/g, ' ')}\n`);
+  errLine(msg);
   process.exit(code);
 }
 
 function errorExit(e: unknown): never {
   if (e instanceof UserError) fail(e.message, e.exitCode);
   if (e instanceof ScanError || e instanceof ImportError || e instanceof ExportError) fail(e.message, 1);
-  if (process.env.DISKBLAME_DEBUG) console.error(e);
+  if (process.env.DISKBLAME_DEBUG) process.stderr.write(terminalLines(inspect(e)) + '\n');
   const err = e as NodeJS.ErrnoException;
   fail(`${err?.message ?? String(e)}${process.env.DISKBLAME_DEBUG ? '' : ' (DISKBLAME_DEBUG=1 for details)'}`, 1);
 }

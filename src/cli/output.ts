@@ -1,8 +1,31 @@
-/** Write to stdout; a closed pipe (`| head`) ends the program quietly instead of crashing it. */
+/**
+ * The program's two sinks: stdout (out, outText) and the lines on stderr (errLine). Text bound for
+ * a terminal goes through the escaping of util/escape.ts here, whatever built it.
+ */
 import fs from 'node:fs';
+import { jsonTerminalSafe, terminalLines, terminalText } from '../util/escape.js';
 
+/** Write a text report to stdout, every line terminal-safe (see terminalLines); JSON goes through out. */
+export function outText(s: string): void {
+  out(terminalLines(s));
+}
+
+/**
+ * One line on stderr, `diskblame: MSG`: a message spanning lines is joined into one, and anything
+ * a terminal would act on is escaped (terminalText), whatever path or error text the message embeds.
+ */
+export function errLine(msg: string): void {
+  process.stderr.write(`diskblame: ${terminalText(msg.replace(/\s*\n\s*/g, ' '))}\n`);
+}
+
+/**
+ * Write to stdout; a closed pipe (`| head`) ends the program quietly instead of crashing it.
+ * What it writes is terminal-safe: text reports come through outText already, and in JSON the
+ * dangerous characters (which can only stand inside its strings) become \uXXXX escapes, the same
+ * JSON value (jsonTerminalSafe).
+ */
 export function out(s: string): void {
-  const buf = Buffer.from(s);
+  const buf = Buffer.from(jsonTerminalSafe(s));
   let off = 0;
   while (off < buf.length) {
     try {

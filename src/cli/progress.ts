@@ -2,7 +2,8 @@
  * Progress on stderr while a long job runs: only when stderr is a terminal, redrawn in place on
  * one line, at most 10 times a second; silent when piped. Call stop() before printing results.
  */
-import { escapeName } from '../util/escape.js';
+import { escapeName, terminalText } from '../util/escape.js';
+import { truncate } from '../ui/text.js';
 import { count, duration, size } from '../util/format.js';
 
 export interface ProgressSource {
@@ -35,14 +36,12 @@ export class Progress {
     const rate = secs > 0 ? Math.round(entries / secs) : 0;
     const head = `${this.label}: ${count(entries)} entries, ${size(bytes)}, ${count(rate)}/s, ${duration(secs * 1000)}`;
     const width = process.stderr.columns || 80;
+    // one line narrower than the terminal (a wrapped line could not be redrawn in place); the
+    // current path keeps its end, cut between grapheme clusters, measured in columns
     let line = head;
     const room = width - head.length - 3;
-    if (room > 10) {
-      let cur = escapeName(current);
-      if (cur.length > room) cur = '…' + cur.slice(cur.length - room + 1);
-      line += '  ' + cur;
-    }
-    process.stderr.write('\r\x1b[K' + line.slice(0, width - 1));
+    if (room > 10) line += '  ' + truncate(escapeName(current), room, true);
+    process.stderr.write('\r\x1b[K' + truncate(terminalText(line), width - 1));
   }
 
   /** Draw now if a redraw is due: for synchronous loops, during which the timer cannot fire. */

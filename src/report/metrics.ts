@@ -11,6 +11,7 @@
  */
 import type { Forecast } from '../forecast/types.js';
 import { effectiveFill } from './forecast.js';
+import { terminalLines } from '../util/escape.js';
 
 export interface MetricsSnapshot {
   kinds: Record<string, number>;
@@ -44,9 +45,14 @@ export interface MetricFamily {
   samples: MetricSample[];
 }
 
-/** A label value: backslash, double quote and newline escaped, as the format requires. */
+/**
+ * A label value as exposition text. The format escapes only backslash, double quote and newline;
+ * every other control, format or invisible character is first written as text (\xNN, \u{NNNN}:
+ * terminalLines, which keeps the newlines), so no raw control byte leaves in a label. The value
+ * Prometheus stores is the mount point itself, but for those characters.
+ */
 function lv(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+  return terminalLines(s).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
 function value(n: number): string {

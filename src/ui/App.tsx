@@ -10,7 +10,7 @@ import { Scanner, ScanOptions } from '../scan/scanner.js';
 import { estimateEntries } from '../scan/estimate.js';
 import { canRescan, rescanDir } from '../scan/rescan.js';
 import { count, duration, size } from '../util/format.js';
-import { escapeName } from '../util/escape.js';
+import { escapeName, terminalText } from '../util/escape.js';
 import { Browser } from './Browser.js';
 import { OwnersView, type Gathered } from './OwnersView.js';
 import type { FilteredTree } from '../tree/filter.js';
@@ -166,7 +166,7 @@ export function App(props: AppProps): React.ReactElement {
     { isActive: tree !== null },
   );
 
-  if (error) return <Text>{`diskblame: ${error}`}</Text>;
+  if (error) return <Text>{terminalText(`diskblame: ${error}`)}</Text>;
   if (!tree) return scanner ? <Scanning scanner={scanner} width={width} started={started} /> : <Text>loading…</Text>;
   const tabs = tabsText(view, !!changes);
   const rootPath = Buffer.from(tree.pathOf(0)).toString();

@@ -1,67 +1,180 @@
 /**
- * File names are hostile input. Before a name reaches a terminal: bytes that are not valid UTF-8
- * and control characters (C0, DEL, C1) become \xNN, and bidirectional overrides become \u{NNNN},
- * so no name can move the cursor, change colours or reorder what is shown around it.
+ * The one module that makes text safe for a terminal. File names, paths, error messages and
+ * anything else from outside are hostile input: before they reach a terminal, every character a
+ * terminal would act on or hide is written as visible text instead:
+ *
+ * - bytes that are not valid UTF-8, C0 controls, DEL and C1 controls become \xNN (\n and \t as
+ *   \n and \t), so nothing can move the cursor, set the title (OSC), change colours or clear;
+ * - invisible and format characters become \u{NNNN}: general categories Cf (zero-width space,
+ *   bidi marks, overrides and isolates, word joiner, BOM, soft hyphen, U+061C, interlinear
+ *   annotations, tag characters...), Zl and Zp (U+2028/2029), every Default_Ignorable_Code_Point
+ *   (Hangul fillers, combining grapheme joiner, variation selectors, U+180B-180F...), lone
+ *   surrogates (Cs), private use (Co: font-dependent glyphs of unknown width) and unassigned code
+ *   points (Cn: no terminal knows their width; this follows the Unicode version of the running
+ *   Node);
+ * - except where they are part of an emoji: a zero-width joiner between two emoji (a ZWJ
+ *   sequence), VS15/VS16 right after a character that can be an emoji (❤️, the keycap 1️⃣), and
+ *   the tag characters of a complete emoji tag sequence (the flag of Scotland: U+1F3F4, tags,
+ *   U+E007F cancel tag). Anywhere else they are escaped like the rest.
+ *
+ * Three functions, one convention:
+ * - escapeName(name) for a name or path: the above, plus every backslash doubled, so the escaped
+ *   form is unambiguous (a name holding the text "\x1b" shows as "\\x1b"). Names are escaped where
+ *   they enter a message or a row.
+ * - terminalText(message) for a whole message (a status line, a line on stderr, an error that may
+ *   embed a path): the same escapes, but backslashes are left alone, so the names escapeName put
+ *   into the message are not escaped twice. Every sink (stderr lines, status lines, text reports)
+ *   passes its text through terminalText (or terminalLines for many lines), so a raw name that
+ *   slipped into a message (a Node error quoting a path) still cannot reach the terminal raw.
+ * - jsonTerminalSafe(json) for JSON text: the same characters as JSON \uXXXX escapes, so the JSON
+ *   value is unchanged (stdout's writer applies it to everything it writes).
  */
-const decoder = new TextDecoder('utf-8', { fatal: true });
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-function isDangerous(cp: number): boolean {
-  return (
-    cp < 0x20 ||
-    (cp >= 0x7f && cp <= 0x9f) ||
-    (cp >= 0x202a && cp <= 0x202e) ||
-    (cp >= 0x2066 && cp <= 0x2069) ||
-    cp === 0x200e ||
-    cp === 0x200f ||
-    cp === 0x061c ||
-    cp === 0xfeff
-  );
+/** Candidates: anything escapeText may have to touch (the emoji exceptions are decided after). */
+const SUSPECT = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}\p{Default_Ignorable_Code_Point}]/u;
+const SUSPECT_OR_BACKSLASH = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}\p{Default_Ignorable_Code_Point}\\]/u;
+const PICTOGRAPH = /^\p{Extended_Pictographic}$/u;
+const EMOJI = /^\p{Emoji}$/u;
+const MODIFIER = /^\p{Emoji_Modifier}$/u;
+
+const ZWJ = 0x200d;
+const BLACK_FLAG = 0x1f3f4;
+const CANCEL_TAG = 0xe007f;
+
+/**
+ * True for a code point that must never reach a terminal as itself (see the module comment);
+ * the emoji exceptions depend on the neighbours and are decided by escapeText.
+ */
+export function isDangerous(cp: number): boolean {
+  if (cp >= 0x20 && cp < 0x7f) return false;
+  if (cp < 0xa0) return true; // C0, DEL, C1
+  return SUSPECT.test(String.fromCodePoint(cp));
 }
 
 function hex2(b: number): string {
   return '\\x' + b.toString(16).padStart(2, '0');
 }
 
-function escapeString(s: string): string {
-  let out = '';
-  let plainFrom = 0;
-  let k = 0;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    if (isDangerous(cp) || ch === '\\') {
-      out += s.slice(plainFrom, k);
-      if (ch === '\\') out += '\\\\';
-      else if (cp === 0x0a) out += '\\n';
-      else if (cp === 0x09) out += '\\t';
-      else if (cp < 0x100) out += hex2(cp);
-      else out += `\\u{${cp.toString(16)}}`;
-      plainFrom = k + ch.length;
-    }
-    k += ch.length;
-  }
-  return out + s.slice(plainFrom);
+function escapeChar(cp: number): string {
+  if (cp === 0x0a) return '\\n';
+  if (cp === 0x09) return '\\t';
+  if (cp < 0xa0) return hex2(cp);
+  return `\\u{${cp.toString(16)}}`;
 }
 
-/** A name or path (raw bytes) as safe text for a terminal. */
+/** A dangerous character as a JSON string escape (\uXXXX, a surrogate pair above U+FFFF). */
+function jsonEscape(cp: number): string {
+  const u = (n: number) => '\\u' + n.toString(16).padStart(4, '0');
+  if (cp < 0x10000) return u(cp);
+  const v = cp - 0x10000;
+  return u(0xd800 + (v >> 10)) + u(0xdc00 + (v & 0x3ff));
+}
+
+/**
+ * `s` with every dangerous character escaped (and every backslash doubled when `backslashes`); in
+ * `json` mode as JSON escapes, newlines (the layout of pretty JSON) kept.
+ */
+function escapeText(s: string, backslashes: boolean, json = false): string {
+  if (!(backslashes ? SUSPECT_OR_BACKSLASH : SUSPECT).test(s)) return s;
+  const chars = Array.from(s);
+  let out = '';
+  // whether the previous character was kept and is part of an emoji that a ZWJ may continue
+  let joinable = false;
+  // whether the previous character was kept and can take a variation selector
+  let emojiBase = false;
+  // the index of the cancel tag ending the tag sequence we are in, or -1
+  let tagsEnd = -1;
+  for (let k = 0; k < chars.length; k++) {
+    const ch = chars[k];
+    const cp = ch.codePointAt(0)!;
+    if (ch === '\\') {
+      out += backslashes ? '\\\\' : '\\';
+      joinable = emojiBase = false;
+      continue;
+    }
+    if (!isDangerous(cp)) {
+      out += ch;
+      joinable = PICTOGRAPH.test(ch) || MODIFIER.test(ch);
+      emojiBase = cp >= 0x80 ? EMOJI.test(ch) : cp === 0x23 || cp === 0x2a || (cp >= 0x30 && cp <= 0x39);
+      if (cp === BLACK_FLAG) tagsEnd = tagSequenceEnd(chars, k + 1);
+      continue;
+    }
+    let keep = false;
+    if (cp === 0xfe0f || cp === 0xfe0e) {
+      keep = emojiBase;
+      joinable = keep && cp === 0xfe0f;
+    } else if (cp === ZWJ) {
+      keep = joinable && k + 1 < chars.length && PICTOGRAPH.test(chars[k + 1]);
+      joinable = false;
+    } else if (cp >= 0xe0020 && cp <= CANCEL_TAG && k <= tagsEnd) {
+      keep = true;
+      joinable = cp === CANCEL_TAG;
+    } else joinable = false;
+    emojiBase = false;
+    out += keep || (json && cp === 0x0a) ? ch : json ? jsonEscape(cp) : escapeChar(cp);
+  }
+  return out;
+}
+
+/** The index of the cancel tag ending a tag sequence that starts at `from`, or -1 when there is none. */
+function tagSequenceEnd(chars: string[], from: number): number {
+  let k = from;
+  while (k < chars.length) {
+    const cp = chars[k].codePointAt(0)!;
+    if (cp === CANCEL_TAG) return k > from ? k : -1;
+    if (cp < 0xe0020 || cp > 0xe007e) return -1;
+    k++;
+  }
+  return -1;
+}
+
+/**
+ * A whole message (one line) as safe text for a terminal: dangerous characters escaped as in
+ * escapeName (a newline as \n, so the result is always one line), backslashes left as they are
+ * (the names in the message were escaped by escapeName where they entered it).
+ */
+export function terminalText(s: string): string {
+  return escapeText(s, false);
+}
+
+/** Many lines (a text report) as safe text: terminalText on each line, the newlines kept. */
+export function terminalLines(s: string): string {
+  if (!SUSPECT.test(s)) return s;
+  return s.split('\n').map(terminalText).join('\n');
+}
+
+/**
+ * JSON text (as JSON.stringify writes it) made terminal-safe without changing its value: every
+ * dangerous character, which in JSON can only stand inside a string, becomes its \uXXXX escape;
+ * emoji sequences and the newlines of the layout stay as they are.
+ */
+export function jsonTerminalSafe(json: string): string {
+  return escapeText(json, false, true);
+}
+
+/** A name or path (raw bytes, or text) as safe text for a terminal; backslashes doubled. */
 export function escapeName(b: Uint8Array | string): string {
-  if (typeof b === 'string') return escapeString(b);
+  if (typeof b === 'string') return escapeText(b, true);
   try {
-    return escapeString(decoder.decode(b));
+    return escapeText(decoder.decode(b), true);
   } catch {
     // not valid UTF-8: decode the valid runs, escape every byte of the invalid ones
     let out = '';
     let i = 0;
+    let run = '';
     while (i < b.length) {
       const n = utf8SeqLen(b, i);
       if (n === 0) {
-        out += hex2(b[i]);
+        out += escapeText(run, true) + hex2(b[i]);
+        run = '';
         i++;
       } else {
-        out += escapeString(Buffer.from(b.subarray(i, i + n)).toString('utf8'));
+        run += Buffer.from(b.subarray(i, i + n)).toString('utf8');
         i += n;
       }
     }
-    return out;
+    return out + escapeText(run, true);
   }
 }
 

@@ -59,6 +59,11 @@ export const HOSTILE: { label: string; bytes: Buffer }[] = [
   { label: 'spaces', bytes: u('  two  spaces  ') },
   { label: '255 bytes', bytes: Buffer.alloc(255, 0x6c) },
   { label: '255 bytes of emoji', bytes: Buffer.concat([Buffer.from(Array(63).fill('\u{1f600}').join('')), u('abc')]) },
+  { label: 'line separator', bytes: u('ls\u2028ps\u2029x') },
+  { label: 'invisible fillers', bytes: u('fill\u3164\u115f\u034f\u180ex') },
+  { label: 'private use and unassigned', bytes: u('pua\ue000\u{10fffd}\u0378x') },
+  { label: 'tags outside a flag, annotation', bytes: u('tag\u{e0041}\u{e007f}\ufff9x') },
+  { label: 'emoji ZWJ after VS16 (heart on fire)', bytes: u('fire\u2764\ufe0f\u200d\u{1f525}') },
 ];
 
 /** A directory of the same kind (its child is a plain file). */
@@ -94,32 +99,32 @@ export function makeHostileTree(root: string): HostileTree {
 /**
  * Throws when `out` (text bound for a terminal) holds anything a terminal would act on or hide:
  * ESC, C0 other than \n (and \t when allowed), DEL, C1, bidi controls, zero-width and other format
- * characters, or bytes that are not UTF-8.
+ * characters (Cf), line and paragraph separators, default-ignorable characters (fillers, variation
+ * selectors, tags), private-use and unassigned code points, lone surrogates, or bytes that are not
+ * UTF-8. Only inside an emoji sequence are a ZWJ (between emoji), VS15/VS16 (after an emoji base)
+ * and tag characters (a 🏴 tag flag) allowed.
  */
 export function assertTerminalSafe(out: string | Buffer, what = 'output', allowTab = false): void {
   const buf = Buffer.isBuffer(out) ? out : Buffer.from(out, 'utf8');
   const text = buf.toString('utf8');
   if (!Buffer.from(text, 'utf8').equals(buf)) throw new Error(`${what}: not valid UTF-8`);
   const chars = Array.from(text);
-  const pict = /\p{Extended_Pictographic}/u;
+  const pict = /^\p{Extended_Pictographic}$/u;
+  const joinsAfter = /^[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f]$/u;
+  const emojiBase = /^\p{Emoji}$/u;
+  const hidden = /^[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}\p{Default_Ignorable_Code_Point}]$/u;
+  let inFlag = false;
   for (let k = 0; k < chars.length; k++) {
     const ch = chars[k];
     const cp = ch.codePointAt(0)!;
-    // a zero-width joiner between two pictographs is part of an emoji sequence, not a hidden character
-    if (cp === 0x200d && k > 0 && k + 1 < chars.length && pict.test(chars[k - 1]) && pict.test(chars[k + 1])) continue;
-    const bad =
-      (cp < 0x20 && cp !== 0x0a && !(allowTab && cp === 0x09)) ||
-      (cp >= 0x7f && cp <= 0x9f) ||
-      (cp >= 0x202a && cp <= 0x202e) ||
-      (cp >= 0x2066 && cp <= 0x2069) ||
-      (cp >= 0x200b && cp <= 0x200f) ||
-      cp === 0x061c ||
-      cp === 0x00ad ||
-      cp === 0x2060 ||
-      cp === 0xfeff;
-    if (bad) {
-      const at = text.indexOf(ch);
-      throw new Error(`${what}: raw U+${cp.toString(16).padStart(4, '0')} near ${JSON.stringify(text.slice(Math.max(0, at - 30), at + 30))}`);
-    }
+    if (cp === 0x1f3f4) inFlag = true;
+    else if (!(cp >= 0xe0020 && cp <= 0xe007f)) inFlag = false;
+    if (cp === 0x0a || (allowTab && cp === 0x09) || !hidden.test(ch)) continue;
+    // a zero-width joiner between two emoji is part of an emoji sequence, not a hidden character
+    if (cp === 0x200d && k > 0 && k + 1 < chars.length && joinsAfter.test(chars[k - 1]) && pict.test(chars[k + 1])) continue;
+    if ((cp === 0xfe0f || cp === 0xfe0e) && k > 0 && emojiBase.test(chars[k - 1])) continue;
+    if (inFlag && cp >= 0xe0020 && cp <= 0xe007f) continue;
+    const at = text.indexOf(ch);
+    throw new Error(`${what}: raw U+${cp.toString(16).padStart(4, '0')} near ${JSON.stringify(text.slice(Math.max(0, at - 30), at + 30))}`);
   }
 }

@@ -20,7 +20,7 @@ import { loadUserNames } from '../../owners/users.js';
 import { UserError } from '../../util/errors.js';
 import { escapeName } from '../../util/escape.js';
 import { Progress } from '../progress.js';
-import { out } from '../output.js';
+import { errLine, out, outText } from '../output.js';
 import { checkRoot, importUI, loadExport } from './scan.js';
 import { storeDir } from '../../store/store.js';
 import { hostSnapshots, resolveSnapshot, snapshotsDir } from '../../store/snapshots.js';
@@ -80,7 +80,7 @@ function defaultSides(a: DiffArgs): [Side, Side] {
   if (a.before !== undefined) return [resolveSide(a.before, a.store), { kind: 'live' }];
   const store = storeDir(a.store);
   const { snapshots: mine, bad } = hostSnapshots(store);
-  for (const x of bad) process.stderr.write(`diskblame: skipped ${x.file}: ${x.error}\n`);
+  for (const x of bad) errLine(`skipped ${escapeName(x.file)}: ${x.error}`);
   if (!mine.length) throw new UserError(`no snapshots of this host in ${snapshotsDir(store)}: give the two sides (diskblame diff A B), or take one with diskblame snapshot PATH`, 1);
   const newest = mine[0];
   const older = mine.find((x) => x !== newest && x.root === newest.root);
@@ -201,7 +201,7 @@ export async function diffCommand(a: DiffArgs): Promise<number> {
     });
   }
   if (a.json) out(stringifyExact(diffJson(r, labels, users), 2) + '\n');
-  else out(diffText(r, labels, { exact: !!a.bytes, users, width: 80 }));
+  else outText(diffText(r, labels, { exact: !!a.bytes, users, width: 80 }));
   return incomplete ? 130 : 0;
 }
 

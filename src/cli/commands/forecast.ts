@@ -12,7 +12,7 @@ import { escapeName } from '../../util/escape.js';
 import { checkAll, forecastJson, forecastText, parseDuration, Thresholds, unknownLine } from '../../report/forecast.js';
 import { metricFamilies, renderMetrics } from '../../report/metrics.js';
 import { UserError } from '../../util/errors.js';
-import { out } from '../output.js';
+import { errLine, out, outText } from '../output.js';
 
 export type { SourceArgs };
 
@@ -35,13 +35,13 @@ export async function forecastCommand(a: SourceArgs): Promise<number> {
       v.drivers = await growthDrivers(storeDir(a.store), v.mount);
     } catch (e) {
       v.drivers = null;
-      process.stderr.write(`diskblame: note: comparing the snapshots of ${escapeName(v.mount)} failed: ${(e as Error).message}\n`);
+      errLine(`note: comparing the snapshots of ${escapeName(v.mount)} failed: ${(e as Error).message}`);
     }
   }
   if (a.json) {
     const j = volumes.map(forecastJson);
     out(JSON.stringify(single ? j[0] : j, null, 2) + '\n');
-  } else out(volumes.map(forecastText).join('\n'));
+  } else outText(volumes.map(forecastText).join('\n'));
   return 0;
 }
 
@@ -80,7 +80,7 @@ function thresholds(a: CheckArgs): Thresholds {
 /** A check that cannot run: the UNKNOWN line on stdout (what Nagios reads), the error on stderr, exit 3. */
 export function checkUnknown(msg: string, json: boolean): never {
   if (json) out(JSON.stringify({ state: 'UNKNOWN', code: 3, line: unknownLine(msg), volumes: [] }, null, 2) + '\n');
-  else out(unknownLine(msg) + '\n');
+  else outText(unknownLine(msg) + '\n');
   throw new UserError(msg, 3);
 }
 
@@ -93,7 +93,7 @@ export async function checkCommand(a: CheckArgs): Promise<number> {
     checkUnknown((e as Error).message ?? String(e), !!a.json);
   }
   if (a.json) out(JSON.stringify(r, null, 2) + '\n');
-  else out(r.line + '\n');
+  else outText(r.line + '\n');
   return r.code;
 }
 
@@ -125,6 +125,6 @@ export async function metricsCommand(a: MetricsArgs): Promise<number> {
     ? JSON.stringify(metricFamilies(input), (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n'
     : renderMetrics(input);
   if (a.output !== undefined && !isStdoutName(a.output)) writeFileAtomic(a.output, text, 0o644);
-  else out(text);
+  else outText(text);
   return 0;
 }

@@ -12,10 +12,11 @@ import { readProcesses, deletedOpen, deletedOpenBytes, measureGrowth, writers } 
 import { attributeParallel, prepareOwnerData } from '../../owners/attribute.js';
 import type { Category, DeletedOpen, OwnerBytes, Reconciliation, ServiceBytes, UserBytes, Writer } from '../../owners/types.js';
 import { escapeName, exactName } from '../../util/escape.js';
+import { truncate } from '../../ui/text.js';
 import { count, duration, size } from '../../util/format.js';
 import { errnoText, UserError } from '../../util/errors.js';
 import { Progress } from '../progress.js';
-import { out } from '../output.js';
+import { out, outText } from '../output.js';
 import { stringifyExact } from '../../util/exact.js';
 
 /** What `owners --json` prints. */
@@ -70,7 +71,7 @@ export async function ownersCommand(a: OwnersArgs): Promise<number> {
     vol = volumeOf(root);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot scan ${root}: ${errnoText(code)}`);
+    throw new UserError(`cannot scan ${escapeName(root)}: ${errnoText(code)}`);
   }
   let data: ReturnType<typeof prepareOwnerData>;
   try {
@@ -131,7 +132,7 @@ export async function ownersCommand(a: OwnersArgs): Promise<number> {
     incomplete,
   };
   if (a.json) out(stringifyExact(result, 2) + '\n');
-  else out(ownersText(result, !!a.bytes));
+  else outText(ownersText(result, !!a.bytes));
   return incomplete ? 130 : 0;
 }
 
@@ -151,7 +152,7 @@ function ownersText(r: OwnersResult, exact: boolean): string {
     L.push('', 'Deleted but still open (df counts them, du cannot see them)');
     for (const d of r.deletedOpen.slice(0, 20)) {
       const held = d.fd >= 0 ? `fd ${d.fd}${d.mapped ? ', also memory-mapped' : ''}` : 'memory-mapped, no fd';
-      L.push(`  ${sz(d.diskBytes)}  pid ${d.pid} ${escapeName(exactName(d.command, d.commandBase64)).slice(0, 40)} (${escapeName(d.user)}${d.unit ? ', ' + escapeName(d.unit) : ''}${d.container ? ', container ' + d.container.slice(0, 12) : ''}) ${held}`);
+      L.push(`  ${sz(d.diskBytes)}  pid ${d.pid} ${truncate(escapeName(exactName(d.command, d.commandBase64)), 40)} (${escapeName(d.user)}${d.unit ? ', ' + escapeName(d.unit) : ''}${d.container ? ', container ' + d.container.slice(0, 12) : ''}) ${held}`);
       L.push(`  ${' '.repeat(exact ? 14 : 10)}  ${escapeName(exactName(d.path, d.pathBase64))}`);
       const pad = `  ${' '.repeat(exact ? 14 : 10)}  `;
       L.push(`${pad}fix: ${d.fix.split('\n').join('\n' + pad + '     ')}`);
@@ -160,7 +161,7 @@ function ownersText(r: OwnersResult, exact: boolean): string {
   if (r.writers.length) {
     L.push('', 'Open for writing on this volume (growth while watched)');
     for (const w of r.writers.slice(0, 10))
-      L.push(`  ${sz(w.bytes)}  ${w.grewBytes > 0 ? `+${size(w.grewBytes)}` : '      '}  pid ${w.pid} ${escapeName(exactName(w.command, w.commandBase64)).slice(0, 30)}${w.unit ? ' (' + escapeName(w.unit) + ')' : ''}  ${escapeName(exactName(w.path, w.pathBase64))}`);
+      L.push(`  ${sz(w.bytes)}  ${w.grewBytes > 0 ? `+${size(w.grewBytes)}` : '      '}  pid ${w.pid} ${truncate(escapeName(exactName(w.command, w.commandBase64)), 30)}${w.unit ? ' (' + escapeName(w.unit) + ')' : ''}  ${escapeName(exactName(w.path, w.pathBase64))}`);
   }
   const table = (title: string, rows: { name: string; bytes: number; files?: number; count?: number }[]) => {
     if (!rows.length) return;

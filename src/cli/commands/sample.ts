@@ -11,9 +11,10 @@ import { appendSamples, sampleOf, SAMPLES_FILE, UsageSample } from '../../store/
 import { storeDir, writeErrorText } from '../../store/store.js';
 import { volumeOf } from '../../owners/reconcile.js';
 import { escapeName, exactName } from '../../util/escape.js';
+import { padRight, width } from '../../ui/text.js';
 import { errnoText, UserError } from '../../util/errors.js';
 import { duration, pct, size } from '../../util/format.js';
-import { out } from '../output.js';
+import { errLine, out, outText } from '../output.js';
 
 export interface SampleArgs {
   store?: string;
@@ -79,17 +80,17 @@ export async function sampleCommand(a: SampleArgs): Promise<number> {
   }
   appendSamples(store, samples);
   const elapsedMs = performance.now() - started;
-  for (const f of failed) process.stderr.write(`diskblame: cannot sample ${escapeName(exactName(f.mount, f.mountBase64))}: ${f.error}\n`);
+  for (const f of failed) errLine(`cannot sample ${escapeName(exactName(f.mount, f.mountBase64))}: ${f.error}`);
   if (a.json) {
     out(JSON.stringify({ store, time: when.toISOString(), samples, failed, elapsedMs: Math.round(elapsedMs * 10) / 10 }, null, 2) + '\n');
   } else if (!a.quiet) {
     const L = [`recorded ${samples.length} sample${samples.length === 1 ? '' : 's'} in ${escapeName(store)}/${SAMPLES_FILE} (${duration(elapsedMs)})`];
-    const w = Math.min(30, Math.max(...samples.map((s) => escapeName(exactName(s.mount, s.mountBase64)).length), 5));
+    const w = Math.min(30, Math.max(...samples.map((s) => width(escapeName(exactName(s.mount, s.mountBase64)))), 5));
     for (const s of samples) {
       const usable = s.usedBytes + s.freeBytes;
-      L.push(`  ${escapeName(exactName(s.mount, s.mountBase64)).padEnd(w)}  ${s.fsType.padEnd(6)}  ${size(s.usedBytes).padStart(10)} used of ${size(usable).padStart(10)} ${pct(s.usedBytes, usable)}  ${escapeName(s.device)}`);
+      L.push(`  ${padRight(escapeName(exactName(s.mount, s.mountBase64)), w)}  ${s.fsType.padEnd(6)}  ${size(s.usedBytes).padStart(10)} used of ${size(usable).padStart(10)} ${pct(s.usedBytes, usable)}  ${escapeName(s.device)}`);
     }
-    out(L.join('\n') + '\n');
+    outText(L.join('\n') + '\n');
   }
   return samples.length === 0 && failed.length > 0 ? 1 : 0;
 }
@@ -109,6 +110,6 @@ export function recordScanSample(root: string, store?: string): void {
   try {
     appendSamples(storeDir(store), [s]);
   } catch (e) {
-    process.stderr.write(`diskblame: warning: ${(e as Error).message}\n`);
+    errLine(`warning: ${(e as Error).message}`);
   }
 }

@@ -13,14 +13,14 @@ import { isStdoutName } from '../../util/write.js';
 import { Tree, TreeTotals } from '../../tree/tree.js';
 import { summarize, Summary, TopItem } from '../../report/summary.js';
 import { TotalsSink } from '../../report/totals.js';
-import { escapeName, jsonName } from '../../util/escape.js';
+import { escapeName, jsonName, terminalText } from '../../util/escape.js';
 import { count, duration, pct, size } from '../../util/format.js';
 import { errnoText, UserError } from '../../util/errors.js';
 import { Progress } from '../progress.js';
 import { Saved, saveScanned, savedText, snapshotJson } from './snapshot.js';
 import { ensureDir, storeDir } from '../../store/store.js';
 import { SNAPSHOTS_SUBDIR } from '../../store/snapshots.js';
-import { out } from '../output.js';
+import { errLine, out, outText } from '../output.js';
 import { recordScanSample } from './sample.js';
 import { stringifyExact } from '../../util/exact.js';
 
@@ -132,9 +132,9 @@ export function checkRoot(root: string): void {
     fs.accessSync(root, fs.constants.R_OK | fs.constants.X_OK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot scan ${root}: ${errnoText(code)}`);
+    throw new UserError(`cannot scan ${escapeName(root)}: ${errnoText(code)}`);
   }
-  if (!st.isDirectory()) throw new UserError(`cannot scan ${root}: not a directory`);
+  if (!st.isDirectory()) throw new UserError(`cannot scan ${escapeName(root)}: not a directory`);
 }
 
 function validate(a: ScanArgs): void {
@@ -189,7 +189,7 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
     const r = await runScan(a, tree);
     root = r.root;
     incomplete = r.incomplete;
-    if (a.save && incomplete) process.stderr.write('diskblame: interrupted: no snapshot saved\n');
+    if (a.save && incomplete) errLine('interrupted: no snapshot saved');
     else if (a.save) saved = await saveScanned(tree, root, when, storeDir(a.store), a.progress !== false && process.stderr.isTTY === true);
     if (a.sample !== false && !saved) recordScanSample(a.path ?? '.'); // a snapshot records its own
   }
@@ -199,8 +199,8 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
     const j = summaryJson(tree, root, s, incomplete, elapsedMs, a.file);
     out(stringifyExact(saved ? { ...j, snapshot: { ...snapshotJson(saved.meta), fileBytes: saved.fileBytes, notes: saved.notes } } : j, 2) + '\n');
   } else {
-    for (const n of saved?.notes ?? []) process.stderr.write(`diskblame: note: ${n}\n`);
-    out(summaryText(tree, root, s, incomplete, elapsedMs, a) + (saved ? '\n' + savedText(saved, !!a.bytes) : ''));
+    for (const n of saved?.notes ?? []) errLine(`note: ${n}`);
+    outText(summaryText(tree, root, s, incomplete, elapsedMs, a) + (saved ? '\n' + savedText(saved, !!a.bytes) : ''));
   }
   return incomplete ? 130 : 0;
 }
@@ -239,7 +239,7 @@ async function exportCommand(a: ScanArgs, started: number): Promise<number> {
     else out(stringifyExact(j, 2) + '\n');
   } else if (!isStdoutName(a.output!) && process.stderr.isTTY) {
     process.stderr.write(
-      `wrote ${escapeName(a.output!)}: ${count(t.entries)} entries, ${size(t.diskBytes, a.bytes)} on disk${incomplete ? ' (incomplete: interrupted)' : ''}\n`,
+      terminalText(`wrote ${escapeName(a.output!)}: ${count(t.entries)} entries, ${size(t.diskBytes, a.bytes)} on disk${incomplete ? ' (incomplete: interrupted)' : ''}`) + '\n',
     );
   }
   return incomplete ? 130 : 0;

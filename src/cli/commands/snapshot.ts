@@ -23,10 +23,11 @@ import {
   verifySnapshot,
 } from '../../store/snapshots.js';
 import { escapeName } from '../../util/escape.js';
+import { padLeft, padRight, width } from '../../ui/text.js';
 import { count, duration, size } from '../../util/format.js';
 import { errnoText, UserError } from '../../util/errors.js';
 import { checkRoot, runScan } from './scan.js';
-import { out } from '../output.js';
+import { errLine, out, outText } from '../output.js';
 import { Progress } from '../progress.js';
 import { stringifyExact } from '../../util/exact.js';
 
@@ -139,7 +140,7 @@ export function savedText(s: Saved, exact: boolean): string {
 }
 
 function printNotes(notes: string[]): void {
-  for (const n of notes) process.stderr.write(`diskblame: note: ${n.replace(/\s*\n\s*/g, ' ')}\n`);
+  for (const n of notes) errLine(`note: ${n}`);
 }
 
 // ------------------------------------------------------------------------------------------ snapshot
@@ -195,7 +196,7 @@ export async function snapshotCommand(a: SnapshotArgs): Promise<number> {
     out(stringifyExact({ ...snapshotJson(s.meta), fileBytes: s.fileBytes, notes: s.notes, scanMs: Math.round(scanMs), costMs: s.costMs, elapsedMs: Math.round(elapsedMs) }, 2) + '\n');
   } else {
     printNotes(s.notes);
-    out(savedText(s, !!a.bytes) + `  took      ${duration(elapsedMs)} (scan ${duration(scanMs)})\n`);
+    outText(savedText(s, !!a.bytes) + `  took      ${duration(elapsedMs)} (scan ${duration(scanMs)})\n`);
   }
   return 0;
 }
@@ -222,9 +223,10 @@ function shortTime(iso: string): string {
 }
 
 function table(rows: string[][], rightAligned: Set<number>): string {
-  const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  // in columns, not code units: a root of wide characters or emoji keeps the columns after it aligned
+  const w = rows[0].map((_, c) => Math.max(...rows.map((r) => width(r[c]))));
   return rows
-    .map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : rightAligned.has(c) ? cell.padStart(w[c]) : cell.padEnd(w[c]))).join('  '))
+    .map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : rightAligned.has(c) ? padLeft(cell, w[c]) : padRight(cell, w[c]))).join('  '))
     .join('\n') + '\n';
 }
 
@@ -242,11 +244,11 @@ export async function snapshotsCommand(a: SnapshotsArgs): Promise<number> {
     }
     snapshots = good;
   }
-  for (const b of bad) process.stderr.write(`diskblame: skipped ${escapeName(b.file)}: ${b.error}\n`);
+  for (const b of bad) errLine(`skipped ${escapeName(b.file)}: ${b.error}`);
   if (a.json) {
     out(stringifyExact({ store, snapshots: snapshots.map(snapshotJson), bad }, 2) + '\n');
   } else if (snapshots.length === 0) {
-    out(`no snapshots in ${escapeName(snapshotsDir(store))}\n`);
+    outText(`no snapshots in ${escapeName(snapshotsDir(store))}\n`);
   } else {
     const rows = [['ID', 'TIME (UTC)', 'ROOT', 'HOST', 'USED', 'ENTRIES', 'FILE']];
     for (const s of snapshots)
@@ -259,7 +261,7 @@ export async function snapshotsCommand(a: SnapshotsArgs): Promise<number> {
         count(s.entries),
         escapeName(s.file),
       ]);
-    out(table(rows, new Set([4, 5])));
+    outText(table(rows, new Set([4, 5])));
   }
   return snapshots.length === 0 && bad.length > 0 ? 1 : 0;
 }
@@ -295,14 +297,14 @@ export async function pruneCommand(a: PruneArgs): Promise<number> {
   }
   const store = storeDir(a.store);
   const r = pruneSnapshots(store, { keep: a.keep, olderThanMs, dryRun: !!a['dry-run'] });
-  for (const b of r.bad) process.stderr.write(`diskblame: skipped ${escapeName(b.file)}: ${b.error} (not removed)\n`);
-  for (const f of r.failed) process.stderr.write(`diskblame: cannot remove ${escapeName(f.file)}: ${f.error}\n`);
+  for (const b of r.bad) errLine(`skipped ${escapeName(b.file)}: ${b.error} (not removed)`);
+  for (const f of r.failed) errLine(`cannot remove ${escapeName(f.file)}: ${f.error}`);
   if (a.json) {
     out(stringifyExact({ store, dryRun: !!a['dry-run'], removed: r.removed.map(snapshotJson), kept: r.kept.map(snapshotJson), failed: r.failed, bad: r.bad }, 2) + '\n');
   } else {
     const verb = a['dry-run'] ? 'would remove' : 'removed';
-    for (const s of r.removed) out(`${verb} ${escapeName(s.id)}  ${shortTime(s.time)}  ${escapeName(s.root)}  ${escapeName(s.file)}\n`);
-    out(`${verb} ${r.removed.length} snapshot${r.removed.length === 1 ? '' : 's'}, kept ${r.kept.length}\n`);
+    for (const s of r.removed) outText(`${verb} ${escapeName(s.id)}  ${shortTime(s.time)}  ${escapeName(s.root)}  ${escapeName(s.file)}\n`);
+    outText(`${verb} ${r.removed.length} snapshot${r.removed.length === 1 ? '' : 's'}, kept ${r.kept.length}\n`);
   }
   return r.failed.length ? 1 : 0;
 }
