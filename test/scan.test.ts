@@ -373,6 +373,20 @@ describe('requirement 6: deep nesting', () => {
     assert.equal(t.depthOf(t.count - 1), 10_001, 'the file is at depth 10,001');
     assert.equal(r.stderr, '', 'the export run printed to stderr');
   });
+
+  it('a 30,000-level chain with the default threads: workers start while the main thread is deep (no uv_cwd ERANGE), totals = du', () => {
+    // 30,000 entries pass the point where worker threads start (20,000) while the main thread is
+    // scanning below PATH_MAX: a working directory getcwd() cannot name made their start throw
+    const dir = path.join(base, 'p30k');
+    fs.mkdirSync(dir);
+    const top = makeChain(dir, 30_000, 'a', 1000);
+    const j = scanJson(top, [], { timeoutMs: 240_000 }); // exit 0, or the error on stderr
+    assert.equal(j.dirs, 30_001);
+    assert.equal(j.files, 1);
+    assert.equal(j.errors, 0);
+    assert.equal(j.apparentBytes, duOk(['-sb'], top), 'apparent vs du -sb');
+    assert.equal(j.diskBytes, duOk(['-sB1'], top), 'disk vs du -sB1');
+  });
 });
 
 // ------------------------------------------------------------------------------------------------
