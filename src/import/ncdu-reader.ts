@@ -16,7 +16,8 @@
  * for a pathological multi-megabyte token, the carry is only re-lexed once at least as many new
  * bytes as it holds have arrived.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { notRegularText, readableInput } from '../util/input.js';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { EntryType, Excluded, emptyEntry, type Entry, type Sink, type SourceInfo } from '../model/entry.js';
@@ -52,6 +53,9 @@ export async function importExport(
   let stream: NodeJS.ReadableStream;
   let fh: FileHandle | undefined;
   if (typeof source === 'string' && source !== '-') {
+    // a directory or a device (/dev/null, /dev/zero, a disk) is refused by its type, unopened
+    const st = await stat(source).catch(() => null);
+    if (st && !readableInput(st)) throw new ImportError(`cannot read ${label}: ${notRegularText(st)}`, 0);
     try {
       fh = await open(source, 'r');
     } catch (err) {

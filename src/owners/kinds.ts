@@ -24,6 +24,8 @@ import type { Tree } from '../tree/tree.js';
 import { EntryType } from '../model/entry.js';
 import type { Category, CategoryItem } from './types.js';
 import { UserError } from '../util/errors.js';
+import { checkInputFile } from '../util/input.js';
+import { escapeName } from '../util/escape.js';
 import { EF_EXCL, EF_TYPE, entryFlags, relabel, treeNames, treeRootPath, type TreeNames } from './packages.js';
 
 /** directory recognisers: every file below a matching directory belongs to the category */
@@ -116,6 +118,7 @@ export function defaultRulesPath(): string {
  */
 export function loadRules(configPath?: string): Rules {
   const file = configPath ?? defaultRulesPath();
+  checkInputFile(file, `rules file ${escapeName(file)}`); // a directory, /dev/null, /dev/zero: not read
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');

@@ -15,6 +15,7 @@ import { TotalsSink } from '../../report/totals.js';
 import { escapeName, jsonName } from '../../util/escape.js';
 import { count, duration, pct, size } from '../../util/format.js';
 import { errnoText, UserError } from '../../util/errors.js';
+import { checkInputFile } from '../../util/input.js';
 import { Progress } from '../progress.js';
 import { Saved, saveScanned, savedText, snapshotJson } from './snapshot.js';
 import { ensureDir, storeDir } from '../../store/store.js';
@@ -144,6 +145,7 @@ function validate(a: ScanArgs): void {
     throw new UserError('--exclude and --cross-mounts apply to scans, not to --file', 2);
   if (a.save && (a.file !== undefined || a.output !== undefined)) throw new UserError('--save applies to scans, not to --file or -o', 2);
   if (a.store !== undefined && !a.save) throw new UserError('--store goes with --save', 2);
+  if (a.file !== undefined) checkInputFile(a.file);
 }
 
 export type ScanRunArgs = Pick<ScanArgs, 'path' | 'exclude' | 'cross-mounts' | 'threads' | 'progress'>;
