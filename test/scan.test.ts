@@ -18,6 +18,7 @@ import {
   runCli,
   runCliOk,
   scanJson,
+  type ScanJson,
 } from './helpers/run.js';
 import {
   BAD_UTF8,
@@ -299,6 +300,28 @@ describe('requirement 5: --exclude', () => {
     assert.equal(all.apparentBytes, duOk(['-sb'], root));
     // the contents of excluded directories are not listed: h.txt, c.txt, deeper, d.txt, e.txt
     assert.equal(j.entries, all.entries - 5);
+  });
+
+  it('excluded entries are listed, not counted as files or directories: the same counts in --json, -o totals, the export read back and the text', () => {
+    const args = GLOBS.flatMap((g) => ['--exclude', g]);
+    const j = scanJson(root, args);
+    // counted: sub/keep.txt, x/sub/dirx/f.txt, x/g.log.txt; root, sub, other, other/sub, x, x/sub, x/sub/dirx
+    assert.equal(j.files, 3, 'files');
+    assert.equal(j.dirs, 7, 'directories');
+    assert.equal(j.excluded, 5);
+    assert.equal(j.files + j.dirs + j.symlinks + j.others + j.excluded, j.entries, 'entries = the kinds + excluded');
+    const pick = (x: ScanJson) => [x.entries, x.files, x.dirs, x.symlinks, x.others, x.excluded, x.apparentBytes, x.diskBytes];
+    const tmp = makeTmp('excl-out');
+    try {
+      const exp = path.join(tmp, 'e.json');
+      const o = JSON.parse(runCliOk(['scan', root, ...args, '-o', exp, '--json']).stdout) as ScanJson;
+      assert.deepEqual(pick(o), pick(j), 'the -o totals');
+      assert.deepEqual(pick(JSON.parse(runCliOk(['scan', '-f', exp, '--json']).stdout) as ScanJson), pick(j), 'the export read back');
+      const text = runCliOk(['scan', root, ...args]).stdout;
+      assert.match(text, new RegExp(`Entries +${j.entries} +\\(3 files, 7 directories, 5 excluded\\)`));
+    } finally {
+      rmrf(tmp);
+    }
   });
 
   it('library: which entries are excluded (by name anywhere, by path suffix)', async () => {

@@ -289,6 +289,7 @@ function summaryText(tree: Tree, root: string, s: Summary, incomplete: boolean, 
   const kinds = [`${count(s.files)} files`, `${count(s.dirs)} directories`];
   if (s.symlinks) kinds.push(`${count(s.symlinks)} symlinks`);
   if (s.others) kinds.push(`${count(s.others)} other`);
+  if (s.excluded) kinds.push(`${count(s.excluded)} excluded`);
   L.push(`  Entries        ${count(s.entries)}  (${kinds.join(', ')})`);
   if (s.hardlinks) L.push(`  Hard links     ${count(s.hardlinks)} (each inode counted once)`);
   L.push(`  Errors         ${count(s.errors)}${s.errors ? ' (unreadable directories or entries that vanished)' : ''}`);
