@@ -88,6 +88,14 @@ describe('options that take a value', () => {
       assert.equal(j.root, tree, 'the PATH after --exclude GLOB was taken as a second glob');
       assert.equal(j.excluded, 1);
       assert.equal(j.apparentBytes, 300 + fs.statSync(tree).size);
+      // after --, words are the positionals: a directory whose name starts with -
+      fs.mkdirSync(path.join(empty, '-o'));
+      fs.writeFileSync(path.join(empty, '-o', 'f'), 'x'.repeat(700));
+      const dash = JSON.parse(runCliOk(['scan', '--json', '--', '-o'], { cwd: empty }).stdout);
+      assert.equal(dash.root, path.join(empty, '-o'));
+      const extra = assertOneLineError(runCli(['scan', '--', '-o', 'more'], { cwd: empty }), 2);
+      assert.match(extra, /unexpected argument more/);
+      assert.deepEqual(fs.readdirSync(empty), ['-o']);
       // values that look like options' neighbours still work: -o - and -f -
       const exp = runCliOk(['scan', tree, '-o', '-']).stdoutBuf;
       const back = JSON.parse(runCliOk(['scan', '-f', '-', '--json'], { input: exp }).stdout);

@@ -63,6 +63,8 @@ async function main(): Promise<void> {
   const args = hideBin(process.argv);
   const y = yargs(args);
   noHelpCache(y);
+  // the words after `--` come as argv['--']: options.ts makes them the positionals (a PATH that starts with -)
+  y.parserConfiguration({ 'populate--': true });
   y.scriptName('diskblame').usage('diskblame: where the disk space went, who owns it, what changed, when it fills.\n\nUsage: $0 <command> [options]');
   /** a command whose options that take a value all require one (exit 2 before any work) */
   const command = <A>(cmd: string, desc: string, builder: (y: Argv) => Argv<unknown>, handler: (a: A) => Promise<number>) =>

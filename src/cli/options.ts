@@ -5,6 +5,7 @@
  * a default, `true`, an empty string that names the current directory, or 0.
  */
 import type { Argv } from 'yargs';
+import { escapeName } from '../util/escape.js';
 
 /** How an option was spelled on the command line: `-o` for one letter, else `--name`. */
 export function flag(name: string): string {
@@ -48,11 +49,24 @@ export function emptyValueOption(args: readonly string[], takesValue: (name: str
 }
 
 /**
+ * The words after `--` (yargs' `populate--`: argv['--']) are the command's positionals, in order,
+ * for the ones not given before it: `diskblame scan -- -odd-name`. Sets them on `argv`; returns the
+ * first word left over (the command takes no more), or null.
+ */
+export function positionalsAfterDashes(argv: Record<string, unknown>, positionals: readonly string[]): string | null {
+  const rest = Array.isArray(argv['--']) ? (argv['--'] as unknown[]).map(String) : [];
+  delete argv['--'];
+  for (const p of positionals) if (argv[p] === undefined && rest.length) argv[p] = rest.shift();
+  return rest.length ? rest[0] : null;
+}
+
+/**
  * Make every option of the command built on `y` that takes a value require one: yargs' requiresArg
  * for all string and number options, exactly one value per use of an array option (not the
  * positionals named in `positionals`), and a
  * check, before the handler, that no value is empty or blank and no number option is NaN. Call it
- * after the command's options are declared. The failures reach `.fail()` as usage errors (exit 2).
+ * after the command's options are declared. The words after `--` fill the positionals (see
+ * positionalsAfterDashes). The failures reach `.fail()` as usage errors (exit 2).
  *
  * @param args the raw command-line words (to see `--top ''`, which yargs turns into 0)
  */
@@ -67,7 +81,6 @@ export function valuesRequired<T>(y: Argv<T>, positionals: readonly string[], ar
   };
   const skip = new Set([...positionals, ...o.boolean]);
   const keys = [...new Set([...o.string, ...o.number, ...o.array])].filter((k) => !skip.has(k));
-  if (!keys.length) return y;
   const spellings = new Set<string>();
   for (const k of keys) {
     spellings.add(k);
@@ -81,6 +94,8 @@ export function valuesRequired<T>(y: Argv<T>, positionals: readonly string[], ar
   if (single.length) y.requiresArg(single);
   for (const k of keys) if (arrays.has(k)) y.nargs(k, 1);
   return y.check((argv) => {
+    const extra = positionalsAfterDashes(argv as Record<string, unknown>, positionals);
+    if (extra !== null) throw new UsageError(`unexpected argument ${escapeName(extra)}`);
     const empty = emptyValueOption(args, (n) => spellings.has(n));
     if (empty) throw new UsageError(`${empty} wants a value`);
     for (const k of keys) {
