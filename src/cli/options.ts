@@ -62,11 +62,11 @@ export function positionalsAfterDashes(argv: Record<string, unknown>, positional
 
 /**
  * Make every option of the command built on `y` that takes a value require one: yargs' requiresArg
- * for all string and number options, exactly one value per use of an array option (not the
- * positionals named in `positionals`), and a
- * check, before the handler, that no value is empty or blank and no number option is NaN. Call it
- * after the command's options are declared. The words after `--` fill the positionals (see
- * positionalsAfterDashes). The failures reach `.fail()` as usage errors (exit 2).
+ * for all string and number options, exactly one value per use of an array option (the
+ * `positionals` are not options), and a check, before the handler, that no value is empty or blank
+ * and no number option is NaN. Call it after the command's options are declared. The words after
+ * `--` fill the positionals (see positionalsAfterDashes). The failures reach `.fail()` as usage
+ * errors (exit 2).
  *
  * @param args the raw command-line words (to see `--top ''`, which yargs turns into 0)
  */
