@@ -18,6 +18,7 @@ import {
   runCli,
   runCliOk,
   scanJson,
+  type ScanJson,
 } from './helpers/run.js';
 import {
   BAD_UTF8,
@@ -301,6 +302,28 @@ describe('requirement 5: --exclude', () => {
     assert.equal(j.entries, all.entries - 5);
   });
 
+  it('excluded entries are listed, not counted as files or directories: the same counts in --json, -o totals, the export read back and the text', () => {
+    const args = GLOBS.flatMap((g) => ['--exclude', g]);
+    const j = scanJson(root, args);
+    // counted: sub/keep.txt, x/sub/dirx/f.txt, x/g.log.txt; root, sub, other, other/sub, x, x/sub, x/sub/dirx
+    assert.equal(j.files, 3, 'files');
+    assert.equal(j.dirs, 7, 'directories');
+    assert.equal(j.excluded, 5);
+    assert.equal(j.files + j.dirs + j.symlinks + j.others + j.excluded, j.entries, 'entries = the kinds + excluded');
+    const pick = (x: ScanJson) => [x.entries, x.files, x.dirs, x.symlinks, x.others, x.excluded, x.apparentBytes, x.diskBytes];
+    const tmp = makeTmp('excl-out');
+    try {
+      const exp = path.join(tmp, 'e.json');
+      const o = JSON.parse(runCliOk(['scan', root, ...args, '-o', exp, '--json']).stdout) as ScanJson;
+      assert.deepEqual(pick(o), pick(j), 'the -o totals');
+      assert.deepEqual(pick(JSON.parse(runCliOk(['scan', '-f', exp, '--json']).stdout) as ScanJson), pick(j), 'the export read back');
+      const text = runCliOk(['scan', root, ...args]).stdout;
+      assert.match(text, new RegExp(`Entries +${j.entries} +\\(3 files, 7 directories, 5 excluded\\)`));
+    } finally {
+      rmrf(tmp);
+    }
+  });
+
   it('library: which entries are excluded (by name anywhere, by path suffix)', async () => {
     const m = indexTree(await scanTree(root, { exclude: GLOBS }));
     for (const k of ['a.log', 'sub/b.log', 'logs.log', 'sub/dir', 'other/sub/dir']) {
@@ -372,6 +395,20 @@ describe('requirement 6: deep nesting', () => {
     assert.equal(t.sizeD(0), j.diskBytes);
     assert.equal(t.depthOf(t.count - 1), 10_001, 'the file is at depth 10,001');
     assert.equal(r.stderr, '', 'the export run printed to stderr');
+  });
+
+  it('a 30,000-level chain with the default threads: workers start while the main thread is deep (no uv_cwd ERANGE), totals = du', () => {
+    // 30,000 entries pass the point where worker threads start (20,000) while the main thread is
+    // scanning below PATH_MAX: a working directory getcwd() cannot name made their start throw
+    const dir = path.join(base, 'p30k');
+    fs.mkdirSync(dir);
+    const top = makeChain(dir, 30_000, 'a', 1000);
+    const j = scanJson(top, [], { timeoutMs: 240_000 }); // exit 0, or the error on stderr
+    assert.equal(j.dirs, 30_001);
+    assert.equal(j.files, 1);
+    assert.equal(j.errors, 0);
+    assert.equal(j.apparentBytes, duOk(['-sb'], top), 'apparent vs du -sb');
+    assert.equal(j.diskBytes, duOk(['-sB1'], top), 'disk vs du -sB1');
   });
 });
 

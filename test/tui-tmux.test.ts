@@ -374,3 +374,47 @@ test('tmux: an error nothing caught restores the terminal, one line, exit 1 (no 
     fs.rmSync(trigger, { force: true });
   }
 });
+
+test('tmux: keys pasted in one write all count (jj moves two rows); the Forecast view takes ? and q', { skip: !haveTmux && 'tmux not installed' }, async () => {
+  const dir = buildTree();
+  const done = path.join(dir, '..', path.basename(dir) + '.exit');
+  const store = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-tui-store-'));
+  /** the line drawn in reverse video below the header: the cursor */
+  const cursor = () =>
+    tmux('capture-pane', '-p', '-e', '-t', 'ui')
+      .split('\n')
+      .slice(1)
+      .find((l) => l.includes('\x1b[7m') && !l.includes('Disk:')) ?? '';
+  const paste = async (text: string) => {
+    // one write to the terminal: what a paste, or keys typed ahead over a slow link, look like
+    tmux('set-buffer', '--', text);
+    tmux('paste-buffer', '-d', '-t', 'ui');
+    await sleep(250);
+  };
+  try {
+    tmux('kill-server');
+    tmux('new-session', '-d', '-s', 'ui', '-x', '100', '-y', '30', `DISKBLAME_STORE=${store} ${BIN} --no-sample ${dir}; echo $? > ${done}; sleep 5`);
+    await waitFor(/\[1 Browse\][\s\S]*alpha\//);
+    assert.match(cursor(), /alpha\//);
+    await paste('jj');
+    for (let k = 0; k < 50 && !/top\.log/.test(cursor()); k++) await sleep(100);
+    assert.match(cursor(), /top\.log/, 'jj in one write moved two rows (alpha/ -> beta/ -> top.log)');
+    await paste('k4');
+    const s = await waitFor(/\[4 Forecast\]/);
+    const head = s.split('\n')[0];
+    for (const v of ['1 Browse', '2 Owners', '4 Forecast', '? help', 'q quit']) assert.ok(head.includes(v), head);
+    await paste('?');
+    await waitFor(/Press \? or q to close/);
+    await paste('q');
+    await waitFor(/\[4 Forecast\][\s\S]*1 back to the browser/);
+    await paste('q');
+    const end = Date.now() + 5000;
+    while (!fs.existsSync(done) && Date.now() < end) await sleep(100);
+    assert.equal(fs.readFileSync(done, 'utf8').trim(), '0', 'q quit the Forecast view with 0');
+  } finally {
+    tmux('kill-server');
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(done, { force: true });
+    fs.rmSync(store, { recursive: true, force: true });
+  }
+});

@@ -550,3 +550,99 @@ test('d on a directory that can only partly go (a mount below): the status line 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// ------------------------------------------------------------------ keys arriving together, every view
+
+/** wait (a tick at a time, up to ~10 s on a busy machine) until the last frame satisfies `ok` */
+async function until(r: { lastFrame: () => string | undefined }, ok: (frame: string) => boolean): Promise<string> {
+  for (let k = 0; k < 160 && !ok(r.lastFrame() ?? ''); k++) await tick();
+  return r.lastFrame() ?? '';
+}
+
+test('keys that arrive in one read all count, in order: jjj moves three rows, with arrows and Enter between', async () => {
+  const { App } = await import('../src/ui/App.js');
+  // by size, then name: big/, zzz.log, bad\xff, evil..., small/, mnt/
+  // alone (Ink's input, split into keys)
+  const alone = mount(sampleTree());
+  await tick();
+  alone.stdin.write('jjj');
+  assert.match(selectedRow(await until(alone, (f) => /evil/.test(selectedRow(f)))), /evil/, 'three rows down from big/');
+  alone.unmount();
+  // in the App (one key per render)
+  const r = render(<App tree={sampleTree()} root="/root" scanOptions={{}} readOnly size={{ width: 80, height: 24 }} />);
+  await until(r, (f) => /big\//.test(selectedRow(f)));
+  r.stdin.write('jjj');
+  assert.match(selectedRow(await until(r, (f) => /evil/.test(selectedRow(f)))), /evil/, 'the App moved three rows too');
+  r.stdin.write('kkk\x1b[B\x1b[Ak'); // up 3, down, up, up: big/
+  assert.match(selectedRow(await until(r, (f) => /big\//.test(selectedRow(f)))), /big\//);
+  r.stdin.write('jjjj\rjj'); // small/, open it, and move in it (one entry: stays)
+  let f = await until(r, (x) => /--- \/root\/small/.test(x.split('\n')[1]) && /tiny/.test(selectedRow(x)));
+  assert.match(f.split('\n')[1], /--- \/root\/small/);
+  assert.match(selectedRow(f), /tiny/);
+  r.stdin.write('hki'); // back (cursor on small/), up one, details of that row: each key sees the state the others made
+  f = await until(r, (x) => /Name: /.test(x));
+  assert.match(f, /Name: +evil/);
+  assert.match(f, /Type: +file/);
+  r.unmount();
+});
+
+test('every view: the header names the same views, ? shows help, q quits; keys typed ahead switch views and move there', async () => {
+  const { App } = await import('../src/ui/App.js');
+  const { DiffSink } = await import('../src/diff/diff.js');
+  const { KindMatcher, BUILTIN_RULES } = await import('../src/owners/kinds.js');
+  const { replayTree } = await import('../src/tree/tree.js');
+  const before = sampleTree();
+  const after = sampleTree();
+  const sink = new DiffSink(before, { top: 10, kinds: new KindMatcher(BUILTIN_RULES), keepDeltas: true });
+  await replayTree(after, sink);
+  sink.result({ time: 0 }, { time: 0 });
+  const changes = { before, after, ...sink.deltaArrays()!, labels: { before: 'a', after: 'b' } };
+  const gatherOwners = async () => ({
+    rec: { volumeUsedBytes: 0, scannedBytes: 0, deletedOpenBytes: 0, unexplainedBytes: 0, scannedWholeVolume: true, mountPoint: '/', notes: [] },
+    rows: [{ title: 'Users' }, { bytes: 1000, label: 'alice' }, { bytes: 500, label: 'bob' }],
+  });
+  const store = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-views-'));
+  const saved = process.env.DISKBLAME_STORE;
+  process.env.DISKBLAME_STORE = store;
+  const HELP = /Press \? or q to close/;
+  try {
+    for (const view of ['1', '2', '3', '4']) {
+      let code = -1;
+      const r = render(
+        <App tree={after} root="/root" scanOptions={{}} readOnly size={{ width: 80, height: 24 }} changes={changes} gatherOwners={gatherOwners} onExit={(c) => (code = c)} />,
+      );
+      await tick();
+      r.stdin.write(view);
+      const head = (await until(r, (f) => f.split('\n')[0].includes(`[${view} `))).split('\n')[0];
+      assert.ok(head.includes(`[${view} `), `view ${view} is not shown: ${head}`);
+      for (const v of ['1 Browse', '2 Owners', '3 Changes', '4 Forecast']) assert.ok(head.includes(v), `view ${view}: the header lacks ${v}: ${head}`);
+      assert.match(head, /\? help {2}q quit/, `view ${view}: ${head}`);
+      r.stdin.write('?');
+      assert.match(await until(r, (f) => HELP.test(f)), HELP, `view ${view}: ? shows help`);
+      r.stdin.write('q');
+      assert.doesNotMatch(await until(r, (f) => !HELP.test(f)), HELP, `view ${view}: q closes the help`);
+      assert.equal(code, -1, `view ${view}: q closed the help and quit`);
+      r.stdin.write('q');
+      for (let k = 0; k < 160 && code === -1; k++) await tick();
+      assert.equal(code, 0, `view ${view}: q quits`);
+      r.unmount();
+    }
+    // typed ahead: to the Owners view and down one row in one read; back to the browser and down
+    const r = render(<App tree={after} root="/root" scanOptions={{}} readOnly size={{ width: 80, height: 24 }} gatherOwners={gatherOwners} />);
+    await tick();
+    r.stdin.write('2');
+    const sel = (f: string) => f.split('\n').find((l) => l.includes('\x1b[7m') && !l.includes('diskblame ') && !l.includes('Disk:')) ?? '';
+    await until(r, (f) => /alice/.test(sel(f)));
+    r.stdin.write('1');
+    await until(r, (f) => /big\//.test(selectedRow(f)));
+    r.stdin.write('2j');
+    assert.match(sel(await until(r, (f) => /bob/.test(sel(f)))), /bob/, 'the j after 2 moved the Owners view');
+    r.stdin.write('1j');
+    assert.match(selectedRow(await until(r, (f) => /zzz\.log/.test(selectedRow(f)))), /zzz\.log/, 'the j after 1 moved the browser');
+    r.unmount();
+  } finally {
+    if (saved === undefined) delete process.env.DISKBLAME_STORE;
+    else process.env.DISKBLAME_STORE = saved;
+    fs.rmSync(store, { recursive: true, force: true });
+  }
+});

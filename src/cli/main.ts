@@ -6,17 +6,18 @@
  */
 import { inspect } from 'node:util';
 import { isMainThread, workerData } from 'node:worker_threads';
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { browseCommand, browseOptions, scanCommand, ScanArgs, scanOptions } from './commands/scan.js';
-import { ownersCommand, OwnersArgs, ownersOptions } from './commands/owners.js';
-import { sampleCommand, SampleArgs, sampleOptions } from './commands/sample.js';
+import { browseCommand, browseOptions, scanCommand, scanOptions } from './commands/scan.js';
+import { ownersCommand, ownersOptions } from './commands/owners.js';
+import { sampleCommand, sampleOptions } from './commands/sample.js';
 import * as fc from './commands/forecast.js';
-import { diffCommand, DiffArgs, diffOptions } from './commands/diff.js';
+import { diffCommand, diffOptions } from './commands/diff.js';
 import * as snap from './commands/snapshot.js';
 import { UserError } from '../util/errors.js';
 import { errLine } from './output.js';
 import { terminalLines } from '../util/escape.js';
+import { UsageError, usageMessage, valuesRequired } from './options.js';
 import { ScanError } from '../scan/scanner.js';
 import { ImportError } from '../import/ncdu-reader.js';
 import { ExportError } from '../export/ncdu-writer.js';
@@ -49,6 +50,11 @@ function noHelpCache(y: unknown): void {
   }
 }
 
+/** the positional arguments a yargs command string declares: 'diff [before] [after]' -> before, after */
+function positionalsOf(cmd: string): string[] {
+  return [...cmd.matchAll(/[<[]([^\]>.|]+)/g)].map((m) => m[1]);
+}
+
 async function main(): Promise<void> {
   const run = (f: (a: never) => Promise<number>) => async (a: unknown) => {
     try {
@@ -57,42 +63,37 @@ async function main(): Promise<void> {
       errorExit(e);
     }
   };
-  const y = yargs(hideBin(process.argv));
+  const args = hideBin(process.argv);
+  const y = yargs(args);
   noHelpCache(y);
+  // the words after `--` come as argv['--']: options.ts makes them the positionals (a PATH that starts with -)
+  y.parserConfiguration({ 'populate--': true });
+  y.scriptName('diskblame').usage('diskblame: where the disk space went, who owns it, what changed, when it fills.\n\nUsage: $0 <command> [options]');
+  /** a command whose options that take a value all require one (exit 2 before any work) */
+  const command = <A>(cmd: string, desc: string, builder: (y: Argv) => Argv<unknown>, handler: (a: A) => Promise<number>) =>
+    y.command(cmd, desc, (b) => valuesRequired(builder(b), positionalsOf(cmd), args), run(handler as (a: never) => Promise<number>));
+  command('$0 [path]', 'scan PATH and browse it (ncdu keys); -f FILE browses an export; piped: the summary', browseOptions, browseCommand);
+  command('scan [path]', 'scan PATH (or read an export): totals, largest directories and files; -o exports in ncdu format', (b) => snap.saveOptions(scanOptions(b)), scanCommand);
+  command('snapshot [path]', 'scan PATH and save a snapshot in the store (ncdu format, gzip)', snap.snapshotOptions, snap.snapshotCommand);
+  command('snapshots', 'list the snapshots in the store', snap.snapshotsOptions, snap.snapshotsCommand);
+  command('prune', 'remove old snapshots: --keep N newest per root, or --older-than AGE', snap.pruneOptions, snap.pruneCommand);
+  command(
+    'owners [path]',
+    'who owns the space on the volume holding PATH: df vs du, deleted-but-open files, processes, packages, services, kinds of data, users',
+    ownersOptions,
+    ownersCommand,
+  );
+  command('sample', 'record a usage sample of every real mounted filesystem in the store (for cron or a systemd timer)', sampleOptions, sampleCommand);
+  command('forecast', 'when will it fill: fill time and range, pattern, next risky peak, growth, from the samples (or --history CSV)', fc.sourceOptions, fc.forecastCommand);
+  command('check', 'Nagios/Icinga plugin: OK/WARNING/CRITICAL/UNKNOWN (exit 0-3) from the fill forecast and usage thresholds', fc.checkOptions, fc.checkCommand);
+  command('metrics', "Prometheus text for node_exporter's textfile collector: fill time, time to full, growth, usage", fc.metricsOptions, fc.metricsCommand);
+  command(
+    'diff [before] [after]',
+    'what changed between two snapshots (ours, ncdu or gdu exports) or a snapshot and `live`: what grew, shrank, appeared, vanished',
+    diffOptions,
+    diffCommand,
+  );
   await y
-    .scriptName('diskblame')
-    .usage('diskblame: where the disk space went, who owns it, what changed, when it fills.\n\nUsage: $0 <command> [options]')
-    .command(
-      '$0 [path]',
-      'scan PATH and browse it (ncdu keys); -f FILE browses an export; piped: the summary',
-      (y) => browseOptions(y),
-      run((a: ScanArgs) => browseCommand(a)),
-    )
-    .command(
-      'scan [path]',
-      'scan PATH (or read an export): totals, largest directories and files; -o exports in ncdu format',
-      (y) => snap.saveOptions(scanOptions(y)),
-      run((a: ScanArgs) => scanCommand(a)),
-    )
-    .command('snapshot [path]', 'scan PATH and save a snapshot in the store (ncdu format, gzip)', (y) => snap.snapshotOptions(y), run((a: snap.SnapshotArgs) => snap.snapshotCommand(a)))
-    .command('snapshots', 'list the snapshots in the store', (y) => snap.snapshotsOptions(y), run((a: snap.SnapshotsArgs) => snap.snapshotsCommand(a)))
-    .command('prune', 'remove old snapshots: --keep N newest per root, or --older-than AGE', (y) => snap.pruneOptions(y), run((a: snap.PruneArgs) => snap.pruneCommand(a)))
-    .command(
-      'owners [path]',
-      'who owns the space on the volume holding PATH: df vs du, deleted-but-open files, processes, packages, services, kinds of data, users',
-      (y) => ownersOptions(y),
-      run((a: OwnersArgs) => ownersCommand(a)),
-    )
-    .command('sample', 'record a usage sample of every real mounted filesystem in the store (for cron or a systemd timer)', (y) => sampleOptions(y), run((a: SampleArgs) => sampleCommand(a)))
-    .command('forecast', 'when will it fill: fill time and range, pattern, next risky peak, growth, from the samples (or --history CSV)', (y) => fc.sourceOptions(y), run((a: fc.SourceArgs) => fc.forecastCommand(a)))
-    .command('check', 'Nagios/Icinga plugin: OK/WARNING/CRITICAL/UNKNOWN (exit 0-3) from the fill forecast and usage thresholds', (y) => fc.checkOptions(y), run((a: fc.CheckArgs) => fc.checkCommand(a)))
-    .command('metrics', "Prometheus text for node_exporter's textfile collector: fill time, time to full, growth, usage", (y) => fc.metricsOptions(y), run((a: fc.MetricsArgs) => fc.metricsCommand(a)))
-    .command(
-      'diff [before] [after]',
-      'what changed between two snapshots (ours, ncdu or gdu exports) or a snapshot and `live`: what grew, shrank, appeared, vanished',
-      (y) => diffOptions(y),
-      run((a: DiffArgs) => diffCommand(a)),
-    )
     .example('$0 /var', 'scan /var and browse it (on a terminal)')
     .example('$0 -f var.json', 'browse an export (ncdu, gdu or ours)')
     .example('$0 scan /var', 'summary: totals, largest directories and files')
@@ -107,8 +108,8 @@ async function main(): Promise<void> {
     .wrap(Math.min(100, process.stdout.columns || 80))
     .fail((msg, err) => {
       // yargs' own usage errors (YError: a missing option value, ...) are bad arguments too
-      const usage = !err || err.name === 'YError';
-      msg = msg ?? err?.message;
+      const usage = !err || err.name === 'YError' || err instanceof UsageError;
+      msg = usageMessage(msg ?? err?.message);
       // a Nagios plugin's bad arguments are UNKNOWN (3): exit 2 would read as CRITICAL
       if (hideBin(process.argv)[0] === 'check') {
         try {

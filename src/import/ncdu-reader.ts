@@ -37,8 +37,9 @@
  * tree itself is data, not a token: an export of many entries, or of very deep directories, takes
  * memory in proportion (in the sink), as any export of that size would; it is not capped here.
  */
-import { open, type FileHandle } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { notRegularText, readableInput } from '../util/input.js';
+import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { EntryType, Excluded, emptyEntry, type Entry, type Sink, type SourceInfo } from '../model/entry.js';
 import { type Bytes, normBytes } from '../util/exact.js';
@@ -100,6 +101,9 @@ export async function importExport(
   let stream: NodeJS.ReadableStream;
   let fh: FileHandle | undefined;
   if (typeof source === 'string' && source !== '-') {
+    // a directory or a device (/dev/null, /dev/zero, a disk) is refused by its type, unopened
+    const st = await stat(source).catch(() => null);
+    if (st && !readableInput(st)) throw new ImportError(`cannot read ${label}: ${notRegularText(st)}`, 0);
     try {
       fh = await open(source, 'r');
     } catch (err) {

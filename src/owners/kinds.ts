@@ -26,6 +26,8 @@ import type { Tree } from '../tree/tree.js';
 import { EntryType } from '../model/entry.js';
 import type { Category, CategoryItem } from './types.js';
 import { UserError } from '../util/errors.js';
+import { checkInputFile } from '../util/input.js';
+import { escapeName } from '../util/escape.js';
 import { EF_EXCL, EF_TYPE, entryFlags, relabel, treeNames, treeRootPath, type TreeNames } from './packages.js';
 
 /** directory recognisers: every file below a matching directory belongs to the category */
@@ -121,6 +123,7 @@ export const RULES_MAX = 1 << 20;
 
 export function loadRules(configPath?: string): Rules {
   const file = configPath ?? defaultRulesPath();
+  checkInputFile(file, `rules file ${escapeName(file)}`); // a directory, /dev/null, /dev/zero: not read
   let text: string;
   try {
     text = readFileCapped(file, RULES_MAX, 'utf8');

@@ -32,15 +32,16 @@ export class TotalsSink implements Sink {
   private count(e: Entry): void {
     const t = this.t;
     t.entries++;
-    if (e.type === EntryType.File) t.files++;
-    else if (e.type === EntryType.Dir) t.dirs++;
-    else if (e.type === EntryType.Symlink) t.symlinks++;
-    else t.others++;
     if (e.readError) t.errors++;
+    // an excluded entry is listed, not counted: neither a file nor a directory (see TreeTotals)
     if (e.excluded !== Excluded.None) {
       t.excluded++;
       return;
     }
+    if (e.type === EntryType.File) t.files++;
+    else if (e.type === EntryType.Dir) t.dirs++;
+    else if (e.type === EntryType.Symlink) t.symlinks++;
+    else t.others++;
     if (e.type !== EntryType.Dir && e.nlink > 1) {
       t.hardlinks++;
       const key = `${e.dev}:${e.ino}`;

@@ -161,6 +161,7 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
     S_IFLNK = 0o120000;
   const OPEN_DIR = fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW;
   const SL = Buffer.from('/');
+  const PROC_FD = '/proc/self/fd/';
   const haveProcFd = (() => {
     try {
       fs.statSync('/proc/self/fd');
@@ -298,14 +299,17 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
       // too deep for a plain path: hold the directory open and address its entries through /proc/self/fd
       try {
         anchor = fs.openSync(base, OPEN_DIR);
-        base = '/proc/self/fd/' + anchor;
+        base = PROC_FD + anchor;
       } catch (e: any) {
         errorPiece(t.id, -1, e.code);
         return;
       }
     }
-    // relative lookups when we can stand in the directory (string paths only: chdir takes no bytes)
-    let here = cfg.chdir === true && typeof base === 'string';
+    // relative lookups when we can stand in the directory (string paths only: chdir takes no bytes).
+    // Never in a directory reached through /proc/self/fd (its own or an ancestor's anchor): its real
+    // path is longer than PATH_MAX, and a working directory that getcwd() cannot name (ERANGE) makes
+    // every process.cwd() throw, including the one Node runs when a worker thread starts.
+    let here = cfg.chdir === true && typeof base === 'string' && anchor < 0 && !base.startsWith(PROC_FD);
     if (here) {
       try {
         process.chdir(base as string);

@@ -67,6 +67,13 @@ function growF64(a: Float64Array<ArrayBuffer>, need: number): Float64Array<Array
   return b;
 }
 
+/**
+ * What a tree (or a stream of entries) holds. `entries` counts every entry listed, excluded ones
+ * too (an --exclude match, another filesystem's or a kernel filesystem's mount point: listed,
+ * neither sized nor descended into); `files`, `dirs`, `symlinks` and `others` count only the entries
+ * that are not excluded, like du --exclude, and `excluded` the rest: entries = files + dirs +
+ * symlinks + others + excluded. `hardlinks`: entries (not excluded) with more than one link.
+ */
 export interface TreeTotals {
   /** apparent size in bytes (du -sb), exact */
   apparentBytes: Bytes;
@@ -724,6 +731,11 @@ export class Tree implements Sink, UnorderedSink {
       const f = fl[i];
       if (((f & F_EXCL) >> F_EXCL_SHIFT) === REMOVED) continue;
       t.entries++;
+      if (f & F_READERR) t.errors++;
+      if (f & F_EXCL) {
+        t.excluded++; // listed, not counted: neither a file nor a directory (see TreeTotals)
+        continue;
+      }
       if (f & F_HARDLINK) t.hardlinks++;
       switch (f & F_TYPE) {
         case EntryType.File:
@@ -738,8 +750,6 @@ export class Tree implements Sink, UnorderedSink {
         default:
           t.others++;
       }
-      if (f & F_READERR) t.errors++;
-      if (f & F_EXCL) t.excluded++;
     }
     return t;
   }

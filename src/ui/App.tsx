@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import React, { useEffect, useState } from 'react';
-import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { Box, Text, useApp, useStdout } from 'ink';
 import { Tree } from '../tree/tree.js';
 import { Scanner, ScanOptions } from '../scan/scanner.js';
 import { estimateEntries } from '../scan/estimate.js';
@@ -18,6 +18,9 @@ import { ForecastPane } from './ForecastView.js';
 import { ChangesView } from './ChangesView.js';
 import { ChangesData, ChangesModel } from './changes.js';
 import { fit, truncate } from './text.js';
+import { KeysProvider, useKeys } from './keys.js';
+import { viewHeader } from './header.js';
+import { KeyHelp, VIEW_HELP } from './overlays.js';
 
 export interface AppProps {
   /** a tree already loaded (an export, or a test), or null to scan `root` */
@@ -105,7 +108,16 @@ function Scanning({ scanner, width, started }: { scanner: Scanner; width: number
   );
 }
 
+/** The program: its views take keys one at a time, however many arrive in one read (keys.tsx). */
 export function App(props: AppProps): React.ReactElement {
+  return (
+    <KeysProvider>
+      <Views {...props} />
+    </KeysProvider>
+  );
+}
+
+function Views(props: AppProps): React.ReactElement {
   const { exit } = useApp();
   const { width, height } = useTerminalSize(props.size);
   const [tree, setTree] = useState<Tree | null>(props.tree);
@@ -125,6 +137,8 @@ export function App(props: AppProps): React.ReactElement {
   const [filter, setFilter] = useState<FilteredTree | null>(null);
   const [focus, setFocus] = useState<{ entry: number; seq: number } | null>(null);
   const [changes] = useState(() => (props.changes ? new ChangesModel(props.changes) : null));
+  // the help of the Owners, Changes or Forecast view (the browser has its own)
+  const [help, setHelp] = useState(false);
 
   const quit = (code = 0) => {
     props.onExit?.(code);
@@ -146,7 +160,7 @@ export function App(props: AppProps): React.ReactElement {
     );
   }, [job]);
 
-  useInput(
+  useKeys(
     (input, key) => {
       if (key.ctrl && input === 'c') scanner?.abort();
       else if (input === 'q') {
@@ -157,11 +171,18 @@ export function App(props: AppProps): React.ReactElement {
     { isActive: tree === null },
   );
 
-  // view keys: a digit switches views (the browser keeps its place)
-  useInput(
+  // view keys: a digit switches views (the browser keeps its place); ? and q in the views that
+  // have no handling of their own (the browser has; the Changes view quits itself)
+  useKeys(
     (input, key) => {
+      if (help) {
+        if (input === 'q' || input === '?' || key.escape || key.return) setHelp(false);
+        else if (key.ctrl && input === 'c') quit(0);
+        return;
+      }
       if (viewsFor(!!changes).some((v) => v.key === input)) setView(input);
-      else if (view === '2' && (input === 'q' || (key.ctrl && input === 'c'))) quit(0);
+      else if (view !== '1' && input === '?') setHelp(true);
+      else if ((view === '2' || view === '4') && (input === 'q' || (key.ctrl && input === 'c'))) quit(0);
     },
     { isActive: tree !== null },
   );
@@ -170,16 +191,24 @@ export function App(props: AppProps): React.ReactElement {
   if (!tree) return scanner ? <Scanning scanner={scanner} width={width} started={started} /> : <Text>loading…</Text>;
   const tabs = tabsText(view, !!changes);
   const rootPath = Buffer.from(tree.pathOf(0)).toString();
+  const views = viewsFor(!!changes);
+  const viewHelp = help && view !== '1' ? VIEW_HELP[view as keyof typeof VIEW_HELP] : null;
   return (
     <Box flexDirection="column">
-      {view === '2' ? <Text>{'\x1b[7m' + fit(`diskblame ${tabs}`, Math.max(0, width - 18)) + '  1-4 view  q quit' + '\x1b[27m'}</Text> : null}
+      {viewHelp ? (
+        <Box flexDirection="column" width={width} height={height}>
+          <Text>{viewHeader(tabs, width)}</Text>
+          <KeyHelp lines={viewHelp} views={views.map((v) => `${v.key} ${v.name}`)} width={width} height={height - 1} />
+        </Box>
+      ) : null}
+      {view === '2' && !help ? <Text>{viewHeader(tabs, width)}</Text> : null}
       {/* mounted while hidden: it keeps what it gathered and where it was */}
       <OwnersView
         tree={tree}
         root={rootPath}
         width={width}
         height={height}
-        active={view === '2'}
+        active={view === '2' && !help}
         gather={props.gatherOwners}
         onFilter={(f, entry) => {
           setFilter(f);
@@ -187,15 +216,15 @@ export function App(props: AppProps): React.ReactElement {
           setView('1');
         }}
       />
-      {view === '2' ? <Text>{fit(' Up/Down move  Enter its paths  f filter the browser to it  Esc/Left back  1 browser', width)}</Text> : null}
-      {view === '4' ? (
+      {view === '2' && !help ? <Text>{fit(' Up/Down move  Enter its paths  f filter the browser to it  Esc/Left back  1 browser', width)}</Text> : null}
+      {view === '4' && !help ? (
         <Box flexDirection="column" width={width} height={height}>
-          <Text>{'\x1b[7m' + fit(`diskblame ${tabs}`, Math.max(0, width - 18)) + '  1-4 view  q quit' + '\x1b[27m'}</Text>
+          <Text>{viewHeader(tabs, width)}</Text>
           <ForecastPane root={rootPath} history={props.history} width={width} height={height - 2} active />
           <Text>{fit(' 1 back to the browser', width)}</Text>
         </Box>
       ) : null}
-      {changes ? <ChangesView model={changes} width={width} height={height} active={view === '3'} tabs={tabs} quit={() => quit(0)} /> : null}
+      {changes ? <ChangesView model={changes} width={width} height={height} active={view === '3' && !help} tabs={tabs} quit={() => quit(0)} /> : null}
       <Browser
       active={view === '1'}
       tree={tree}

@@ -3,7 +3,9 @@
  * from a per-directory cache, so a keypress never walks the tree.
  */
 import React, { useMemo, useRef, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from './keys.js';
+import { viewHeader } from './header.js';
 import { Tree } from '../tree/tree.js';
 import { deletionPlan, FilteredTree, TreeView } from '../tree/filter.js';
 import { deleteEntry, deleteOwnerEntries, TreeDeleteResult } from '../tree/delete.js';
@@ -181,7 +183,7 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
     if (r.stale) rescanThen(i, (err) => flash(err ? `${msg}; rescan failed: ${err}` : msg));
   };
 
-  useInput(
+  useKeys(
     (input, key) => {
     const overlay = overlayRef.current;
     if (overlay === 'busy') return;
@@ -242,9 +244,6 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
   if (props.active === false) return null;
 
   // ------------------------------------------------------------------ drawing
-  const title = `diskblame ${props.tabs}`;
-  const hint = '? help  q quit';
-  const header1 = fit(title, Math.max(0, width - hint.length)) + hint;
   const filterLine = filter
     ? fit(` filter: ${filter.title} — ${size(filter.bytes)} in ${count(filter.files)} files   (f or Esc: show everything)`, width)
     : null;
@@ -295,7 +294,7 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
 
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text>{INV + header1 + INV_OFF}</Text>
+      <Text>{viewHeader(props.tabs, width)}</Text>
       <Text>{header2}</Text>
       {filterLine !== null ? <Text color={props.color ? 'yellow' : undefined}>{filterLine}</Text> : null}
       <Box flexDirection="column" height={listH}>

@@ -4,7 +4,9 @@
  * keys. Opened by `diskblame diff A B --browse`.
  */
 import React, { useRef, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from './keys.js';
+import { viewHeader } from './header.js';
 import { escapeName } from '../util/escape.js';
 import { size } from '../util/format.js';
 import { signedSize } from '../diff/report.js';
@@ -43,7 +45,7 @@ export function ChangesView(props: { model: ChangesModel; width: number; height:
       return [...st.slice(0, -1), { dir: cur.dir, sel, top: Math.max(0, top) }];
     });
 
-  useInput(
+  useKeys(
     (input, key) => {
       if (key.ctrl && input === 'c') return props.quit();
       if (key.upArrow || input === 'k') move((c) => c - 1);
@@ -75,8 +77,6 @@ export function ChangesView(props: { model: ChangesModel; width: number; height:
   const order = model.sorted(cur.dir, prefs);
   const n = order.length;
   const sel = Math.min(cur.sel, Math.max(0, n - 1));
-  const hint = '1-3 view  q quit';
-  const header1 = fit(`diskblame ${props.tabs}`, Math.max(0, width - hint.length)) + hint;
   const d = cur.dir;
   const gone = model.gone(d) ? '  (gone)' : model.isNew(d) ? '  (new)' : '';
   const header2 = fit(`--- ${truncate(escapeName(model.path(d)), Math.max(10, width - 30), true)}${gone}  ${signedSize(model.delta(d))}`, width);
@@ -98,7 +98,7 @@ export function ChangesView(props: { model: ChangesModel; width: number; height:
   const footer = fit(' Enter open  Left up  s growth/shrink  S size  n name  u changed only  N new D gone', width);
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text>{INV + header1 + INV_OFF}</Text>
+      <Text>{viewHeader(props.tabs, width)}</Text>
       <Text>{header2}</Text>
       <Box flexDirection="column" height={listH}>
         {rows}

@@ -5,7 +5,8 @@
  * and attributing takes a moment).
  */
 import React, { useEffect, useRef, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from './keys.js';
 import { Tree } from '../tree/tree.js';
 import { volumeOf, reconcile } from '../owners/reconcile.js';
 import { readProcesses, deletedOpen, deletedOpenBytes } from '../owners/procs.js';
@@ -184,7 +185,7 @@ export function OwnersView(props: OwnersViewProps): React.ReactElement | null {
   };
 
   const selectable = data ? data.rows.map((r, k) => (r.title ? -1 : k)).filter((k) => k >= 0) : [];
-  useInput(
+  useKeys(
     (input, key) => {
       if (!data) return;
       setMessage(null);

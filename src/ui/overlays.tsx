@@ -48,6 +48,35 @@ export function Help({ width, height }: { width: number; height: number }): Reac
   return lines(HELP_LINES, width, height);
 }
 
+/** The keys of the other views (by view key), shown by ? in them; the view and quit keys follow. */
+export const VIEW_HELP = {
+  '2': [
+    ' Keys (Owners view)',
+    '   Up/Down, j/k        move          PgUp/PgDn, Home/End  page, first, last',
+    '   Enter, Right, l     the paths of the selected owner (its files, largest first)',
+    '   Esc, Left, h        back from the paths',
+    '   f  show the browser filtered to the selected owner (its files only)',
+  ],
+  '3': [
+    ' Keys (Changes view: the tree by growth between the two sides)',
+    '   Up/Down, j/k        move          PgUp/PgDn, Home/End  page, first, last',
+    '   Enter, Right, l     open dir      Left, h, Backspace   parent directory',
+    '   s  by growth (again: by shrink)   S  by size           n  by name',
+    '   u  changed entries only           N  new  D  gone (flags in the list)',
+  ],
+  '4': [
+    ' Forecast view',
+    '   the volume\'s usage history and its projection, the fill date and range, the pattern,',
+    '   the growth and the next risky peak (from the store\'s samples: diskblame sample)',
+  ],
+};
+
+/** A view's help: its lines, then the keys every view takes (`views`: "1 Browse", ...). */
+export function KeyHelp({ lines: own, views, width, height }: { lines: string[]; views: string[]; width: number; height: number }): React.ReactElement {
+  const text = [...own, '', ` Views: ${views.join(', ')} (press the digit)`, '   ?  this help        q  quit', '', ' Press ? or q to close.'];
+  return lines(text, width, height);
+}
+
 let users: Map<number, string> | null = null;
 let groups: Map<number, string> | null = null;
 function idNames(file: string): Map<number, string> {

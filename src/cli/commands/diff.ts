@@ -19,6 +19,7 @@ import { loadPackageMap, PackageMap } from '../../owners/packages.js';
 import { loadUserNames } from '../../owners/users.js';
 import { UserError } from '../../util/errors.js';
 import { escapeName } from '../../util/escape.js';
+import { notRegularText, readableInput } from '../../util/input.js';
 import { Progress } from '../progress.js';
 import { errLine, out, outText } from '../output.js';
 import { checkRoot, importUI, loadExport } from './scan.js';
@@ -56,18 +57,24 @@ export type Side = { kind: 'file'; path: string } | { kind: 'live' };
 
 
 /**
- * What a command-line argument names: `live`, `-` (stdin), a file (ours, ncdu's or gdu's export),
- * or a snapshot in the store by id or unambiguous id prefix.
+ * What a command-line argument names: `live`, `-` (stdin), a file (ours, ncdu's or gdu's export;
+ * a pipe such as `<(zcat x.gz)` too), or a snapshot in the store by id or unambiguous id prefix.
+ * A path that exists is a path: a directory or a device (/dev/null) is "not a regular file".
  */
 export function resolveSide(arg: string, store: string | undefined): Side {
   if (arg === 'live') return { kind: 'live' };
   if (arg === '-') return { kind: 'file', path: arg };
+  let st: fs.Stats | undefined;
   try {
-    if (fs.statSync(arg).isFile()) return { kind: 'file', path: arg };
+    st = fs.statSync(arg);
   } catch {
     /* not a file: an id */
   }
-  if (arg.includes('/')) throw new UserError(`${arg}: no such file (give a snapshot id or file, an ncdu or gdu export, or live)`, 1);
+  if (st) {
+    if (!readableInput(st)) throw new UserError(`${escapeName(arg)}: ${notRegularText(st)}`);
+    return { kind: 'file', path: arg };
+  }
+  if (arg.includes('/')) throw new UserError(`${escapeName(arg)}: no such file (give a snapshot id or file, an ncdu or gdu export, or live)`, 1);
   return { kind: 'file', path: resolveSnapshot(storeDir(store), arg).file };
 }
 

@@ -12,6 +12,7 @@ import { escapeName } from '../../util/escape.js';
 import { checkAll, forecastJson, forecastText, parseDuration, Thresholds, unknownLine } from '../../report/forecast.js';
 import { metricFamilies, renderMetrics } from '../../report/metrics.js';
 import { UserError } from '../../util/errors.js';
+import { checkInputFile } from '../../util/input.js';
 import { errLine, out, outText } from '../output.js';
 
 export type { SourceArgs };
@@ -26,7 +27,13 @@ export function sourceOptions<T>(y: Argv<T>) {
 
 // ---- forecast --------------------------------------------------------------------------------
 
+/** A --history file must be one that can be read (see util/input.ts): not a directory or device. */
+function checkHistory(a: SourceArgs): void {
+  if (a.history !== undefined) checkInputFile(a.history);
+}
+
 export async function forecastCommand(a: SourceArgs): Promise<number> {
+  checkHistory(a);
   const { volumes, single } = loadForecasts(a);
   // what grew between the two newest snapshots on each volume (store histories only)
   for (const v of volumes) {
@@ -88,6 +95,7 @@ export async function checkCommand(a: CheckArgs): Promise<number> {
   let r;
   try {
     const t = thresholds(a);
+    checkHistory(a);
     r = checkAll(loadForecasts(a).volumes, t);
   } catch (e) {
     checkUnknown((e as Error).message ?? String(e), !!a.json);
@@ -112,6 +120,7 @@ export function metricsOptions<T>(y: Argv<T>) {
 }
 
 export async function metricsCommand(a: MetricsArgs): Promise<number> {
+  checkHistory(a);
   const { volumes } = loadForecasts(a);
   // bytes per kind and deleted-but-open bytes from the volume's latest snapshot (store histories)
   const snapOf = (v: (typeof volumes)[number]) => {

@@ -16,6 +16,7 @@ import { TotalsSink } from '../../report/totals.js';
 import { escapeName, jsonName, terminalText } from '../../util/escape.js';
 import { count, duration, pct, size } from '../../util/format.js';
 import { errnoText, UserError } from '../../util/errors.js';
+import { checkInputFile } from '../../util/input.js';
 import { Progress } from '../progress.js';
 import { Saved, saveScanned, savedText, snapshotJson } from './snapshot.js';
 import { ensureDir, storeDir } from '../../store/store.js';
@@ -146,6 +147,7 @@ function validate(a: ScanArgs): void {
     throw new UserError('--exclude and --cross-mounts apply to scans, not to --file', 2);
   if (a.save && (a.file !== undefined || a.output !== undefined)) throw new UserError('--save applies to scans, not to --file or -o', 2);
   if (a.store !== undefined && !a.save) throw new UserError('--store goes with --save', 2);
+  if (a.file !== undefined) checkInputFile(a.file);
 }
 
 export type ScanRunArgs = Pick<ScanArgs, 'path' | 'exclude' | 'cross-mounts' | 'threads' | 'progress'>;
@@ -289,6 +291,7 @@ function summaryText(tree: Tree, root: string, s: Summary, incomplete: boolean, 
   const kinds = [`${count(s.files)} files`, `${count(s.dirs)} directories`];
   if (s.symlinks) kinds.push(`${count(s.symlinks)} symlinks`);
   if (s.others) kinds.push(`${count(s.others)} other`);
+  if (s.excluded) kinds.push(`${count(s.excluded)} excluded`);
   L.push(`  Entries        ${count(s.entries)}  (${kinds.join(', ')})`);
   if (s.hardlinks) L.push(`  Hard links     ${count(s.hardlinks)} (each inode counted once)`);
   L.push(`  Errors         ${count(s.errors)}${s.errors ? ' (unreadable directories or entries that vanished)' : ''}`);

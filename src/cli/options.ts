@@ -1,0 +1,107 @@
+/**
+ * Option values: every option of every command that takes a value (string, number or array
+ * options) must be given one. `-o` alone, `--top` at the end of the line or followed by another
+ * option, `--exclude=` or `--top ''` are usage errors (exit 2, one line) before any work, instead of
+ * a default, `true`, an empty string that names the current directory, or 0.
+ */
+import type { Argv } from 'yargs';
+import { escapeName } from '../util/escape.js';
+
+/** How an option was spelled on the command line: `-o` for one letter, else `--name`. */
+export function flag(name: string): string {
+  return name.length === 1 ? `-${name}` : `--${name}`;
+}
+
+/**
+ * yargs' message for an option that takes a value and has none ("Not enough arguments following:
+ * o") in our words ("-o wants a value"); other messages unchanged.
+ */
+export function usageMessage(msg: string): string {
+  const m = /^Not enough arguments following: (\S+)$/.exec(msg);
+  return m ? `${flag(m[1])} wants a value` : msg;
+}
+
+/** A bad command line found by our checks: main's `.fail()` treats it as yargs' own usage errors (exit 2). */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/**
+ * The first option in `args` (raw command-line words) that is given an empty or blank value: `--x=`,
+ * `--x ''`, `-x ''`. `takesValue` says which spellings (without dashes: `output`, `o`) take a value.
+ * Words after `--` are not options. Returns the option as spelled (`--top`, `-o`) or null.
+ */
+export function emptyValueOption(args: readonly string[], takesValue: (name: string) => boolean): string | null {
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i];
+    if (w === '--') break;
+    const m = /^(--?)([^=-][^=]*)(=(.*))?$/s.exec(w);
+    if (!m || !takesValue(m[2])) continue;
+    const spelled = m[1] + m[2];
+    if (m[3] !== undefined) {
+      if (m[4].trim() === '') return spelled;
+    } else if (i + 1 < args.length) {
+      if (args[i + 1].trim() === '') return spelled;
+      i++; // the value, whatever it looks like, is not an option
+    }
+  }
+  return null;
+}
+
+/**
+ * The words after `--` (yargs' `populate--`: argv['--']) are the command's positionals, in order,
+ * for the ones not given before it: `diskblame scan -- -odd-name`. Sets them on `argv`; returns the
+ * first word left over (the command takes no more), or null.
+ */
+export function positionalsAfterDashes(argv: Record<string, unknown>, positionals: readonly string[]): string | null {
+  const rest = Array.isArray(argv['--']) ? (argv['--'] as unknown[]).map(String) : [];
+  delete argv['--'];
+  for (const p of positionals) if (argv[p] === undefined && rest.length) argv[p] = rest.shift();
+  return rest.length ? rest[0] : null;
+}
+
+/**
+ * Make every option of the command built on `y` that takes a value require one: yargs' requiresArg
+ * for all string and number options, exactly one value per use of an array option (the
+ * `positionals` are not options), and a check, before the handler, that no value is empty or blank
+ * and no number option is NaN. Call it after the command's options are declared. The words after
+ * `--` fill the positionals (see positionalsAfterDashes). The failures reach `.fail()` as usage
+ * errors (exit 2).
+ *
+ * @param args the raw command-line words (to see `--top ''`, which yargs turns into 0)
+ */
+export function valuesRequired<T>(y: Argv<T>, positionals: readonly string[], args: readonly string[]): Argv<T> {
+  // yargs' declared options (getOptions() is public in yargs 17, missing from its types)
+  const o = (y as unknown as { getOptions(): unknown }).getOptions() as {
+    string: string[];
+    number: string[];
+    array: string[];
+    boolean: string[];
+    alias: Record<string, string[]>;
+  };
+  const skip = new Set([...positionals, ...o.boolean]);
+  const keys = [...new Set([...o.string, ...o.number, ...o.array])].filter((k) => !skip.has(k));
+  const spellings = new Set<string>();
+  for (const k of keys) {
+    spellings.add(k);
+    for (const a of o.alias[k] ?? []) spellings.add(a);
+  }
+  const numbers = new Set(o.number);
+  // an array option takes one value per use (`--exclude A --exclude B`), like ncdu's and du's:
+  // yargs' arrays would also eat the words after it, the PATH of `scan --exclude '*.log' /var` too
+  const arrays = new Set(o.array);
+  const single = keys.filter((k) => !arrays.has(k));
+  if (single.length) y.requiresArg(single);
+  for (const k of keys) if (arrays.has(k)) y.nargs(k, 1);
+  return y.check((argv) => {
+    const extra = positionalsAfterDashes(argv as Record<string, unknown>, positionals);
+    if (extra !== null) throw new UsageError(`unexpected argument ${escapeName(extra)}`);
+    const empty = emptyValueOption(args, (n) => spellings.has(n));
+    if (empty) throw new UsageError(`${empty} wants a value`);
+    for (const k of keys) {
+      const v = (argv as Record<string, unknown>)[k];
+      if (typeof v === 'number' && numbers.has(k) && Number.isNaN(v)) throw new UsageError(`${flag(k)} wants a number`);
+    }
+    return true;
+  });
+}
