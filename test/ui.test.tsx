@@ -213,11 +213,11 @@ test('a failed delete of a name with an OSC title sequence: the status line show
     await tick();
     assertFrame(r.lastFrame()!, 200, 60, 'confirm');
     r.stdin.write('y');
-    for (let k = 0; k < 20 && !/fail|refus|gone|changed/i.test(r.lastFrame()!.split('\n').at(-1)!); k++) await tick();
+    for (let k = 0; k < 20 && !/not deleted|fail|refus|gone|changed/i.test(r.lastFrame()!.split('\n').at(-1)!); k++) await tick();
     const f = r.lastFrame()!;
     assertFrame(f, 200, 60, 'after the failed delete');
     const footer = f.split('\n').at(-1)!;
-    assert.match(footer, /fail|refus|gone|changed/i, footer);
+    assert.match(footer, /not deleted|fail|refus|gone|changed/i, footer);
     assert.ok(footer.includes('osc\\x1b]0;pwned\\x07'), `the name escaped in the status line: ${footer}`);
     r.unmount();
   } finally {
@@ -645,4 +645,40 @@ test('every view: the header names the same views, ? shows help, q quits; keys t
     else process.env.DISKBLAME_STORE = saved;
     fs.rmSync(store, { recursive: true, force: true });
   }
+});
+
+test('a sort keeps the cursor on its entry (as ncdu does): d after n, s, M, a still names that entry', async () => {
+  const r = mount(sampleTree());
+  await tick();
+  // by size: big/, zzz.log, bad\xff, evil..., small/, mnt/
+  r.stdin.write('j');
+  await tick();
+  assert.match(selectedRow(r.lastFrame()!), /zzz\.log/);
+  for (const k of ['n', 'n', 's', 'M', 'a', 's', 'C']) {
+    r.stdin.write(k);
+    await tick();
+    assert.match(selectedRow(r.lastFrame()!), /zzz\.log/, `after ${k} the cursor left zzz.log: ${selectedRow(r.lastFrame()!)}`);
+  }
+  r.stdin.write('d');
+  await tick();
+  assert.match(r.lastFrame()!, /Delete this from the disk\?[\s\S]*zzz\.log/);
+  r.stdin.write('n');
+  await tick();
+  r.unmount();
+});
+
+test('an imported tree: d and r say why they are off, the footer offers neither', async () => {
+  const r = mount(sampleTree(), { rescan: undefined, readOnly: true });
+  await tick();
+  assert.doesNotMatch(r.lastFrame()!, /d delete|r rescan/);
+  assert.match(r.lastFrame()!, /an export: read-only/);
+  r.stdin.write('d');
+  await tick();
+  assert.match(r.lastFrame()!, /deleting is disabled \(this tree was read from an export\)/);
+  assert.doesNotMatch(r.lastFrame()!, /--read-only/);
+  r.stdin.write('r');
+  await tick();
+  assert.match(r.lastFrame()!, /rescan is disabled: this tree was read from an export/);
+  assert.doesNotMatch(r.lastFrame()!, /rescan failed/);
+  r.unmount();
 });

@@ -137,7 +137,27 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
       if (p.dir === 0 || par === 0xffffffff) return p;
       return enterFrom(p, par, p.dir);
     });
+  /**
+   * change the order of the list keeping the cursor on the entry it was on (as ncdu does): a sort
+   * never leaves another entry selected under the cursor, where d would then delete it
+   */
+  const resort = (f: (p: ViewPrefs) => ViewPrefs) => {
+    const old = prefsRef.current;
+    setPrefs(f);
+    const now = prefsRef.current;
+    setNav((p) => {
+      const before = cache.get(p.dir, old);
+      if (!before.length) return p;
+      const c = Math.max(0, cache.get(p.dir, now).indexOf(before[Math.min(p.sel, before.length - 1)]));
+      let t = p.top;
+      if (c < t) t = c;
+      else if (c >= t + listH) t = c - listH + 1;
+      return { ...p, sel: c, top: Math.max(0, t) };
+    });
+  };
   const flash = (m: string) => setMessage(m);
+  /** the tree was read from an export: nothing here is on this machine's disk to delete or rescan */
+  const imported = !props.rescan;
 
   /** rescan `d`, busy meanwhile; `done` gets the error text, or null; never throws, never rejects */
   const rescanThen = (d: number, done: (err: string | null) => void) => {
@@ -210,11 +230,11 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
     else if (key.end) moveTo((_c, len) => len - 1);
     else if (key.return || key.rightArrow || input === 'l') openSelected();
     else if (key.leftArrow || input === 'h' || key.backspace || key.delete || input === '<') up();
-    else if (input === 's') setPrefs((p) => pressSort(p, 'size'));
-    else if (input === 'n') setPrefs((p) => pressSort(p, 'name'));
-    else if (input === 'C') setPrefs((p) => pressSort(p, 'items'));
-    else if (input === 'M') setPrefs((p) => pressSort(p, 'mtime'));
-    else if (input === 'a') setPrefs((p) => ({ ...p, apparent: !p.apparent }));
+    else if (input === 's') resort((p) => pressSort(p, 'size'));
+    else if (input === 'n') resort((p) => pressSort(p, 'name'));
+    else if (input === 'C') resort((p) => pressSort(p, 'items'));
+    else if (input === 'M') resort((p) => pressSort(p, 'mtime'));
+    else if (input === 'a') resort((p) => ({ ...p, apparent: !p.apparent }));
     else if (input === 'c') setPrefs((p) => ({ ...p, showItems: !p.showItems }));
     else if (input === 'g')
       setPrefs((p) => ({ ...p, graph: GRAPH_CYCLE[(GRAPH_CYCLE.indexOf(p.graph) + 1) % GRAPH_CYCLE.length] }));
@@ -224,6 +244,7 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
     else if (input === 'q') props.quit();
     else if (filter && (input === 'f' || key.escape)) props.clearFilter?.();
     else if (input === 'f') flash('no filter on: in the Owners view (2), press f on an owner to show only its files');
+    else if (input === 'r' && imported) flash('rescan is disabled: this tree was read from an export, not scanned here');
     else if (input === 'r') {
       rescanThen(dir, (err) =>
         flash(
@@ -235,7 +256,8 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
         ),
       );
     } else if (input === 'd') {
-      if (props.readOnly) flash('read-only mode (--read-only): deleting is disabled');
+      if (imported) flash('read-only mode: deleting is disabled (this tree was read from an export)');
+      else if (props.readOnly) flash('read-only mode (--read-only): deleting is disabled');
       else if (selected > 0) setOverlay('confirm');
     }
     },
@@ -272,7 +294,7 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
     ` ${filter ? 'Filtered disk' : 'Disk'}: ${size(view.sizeD(dir))}  Apparent: ${size(view.sizeA(dir))}  Items: ${count(view.items(dir))}  Sort: ${prefs.sort} ${prefs.desc ? 'desc' : 'asc'}${prefs.apparent ? '  [apparent sizes]' : ''}`,
     width,
   ) + INV_OFF;
-  const footer2 = fit(message ?? (filter ? ' Enter open  Left up  s/n/C/M sort  i info  d delete shown  f/Esc unfilter' : ' Enter open  Left up  s/n/C/M sort  a apparent  i info  d delete  r rescan'), width);
+  const footer2 = fit(message ?? (filter ? ' Enter open  Left up  s/n/C/M sort  i info  d delete shown  f/Esc unfilter' : ' Enter open  Left up  s/n/C/M sort  a apparent  i info  ' + (imported ? '(an export: read-only)' : props.readOnly ? 'r rescan  (read-only)' : 'd delete  r rescan')), width);
 
   let body: React.ReactElement;
   if (overlay === 'help') body = <Help width={width} height={listH} />;
