@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { spawnSync } from 'node:child_process';
-import { makeTmp, rmrf, bpath, writeSized, BAD_UTF8, BAD_UTF8_DIR } from './helpers/fs.js';
+import { makeTmp, rmrf, bpath, writeSized, makeChain, BAD_UTF8, BAD_UTF8_DIR } from './helpers/fs.js';
 import { runCli, runCliOk, duOk, have, run, lines } from './helpers/run.js';
 import { Tree, replayTree } from '../src/tree/tree.js';
 import { DiffSink, DOMINANT } from '../src/diff/diff.js';
@@ -382,4 +382,30 @@ test('snapshots in the store: diff with no sides takes the two newest of one roo
   const bad = runCli(['diff', 'nosuchid', ids[1], '--store', store]);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /^diskblame: no snapshot nosuchid in .*\n$/);
+});
+
+test('a 30,000-level chain: diff of two exports, in one thread and two, and of the export against live (no recursion over depth)', () => {
+  const dir = makeTmp('diff-deep');
+  tmps.push(dir);
+  const top = makeChain(dir, 30_000, 'd', 1000);
+  const a = path.join(dir, 'a.json');
+  runCliOk(['scan', top, '-o', a, '--no-progress'], { timeoutMs: 240_000 });
+  // the bottom file grows between the two moments
+  const bottom = Buffer.concat([Buffer.from(top), ...Array.from({ length: 30_000 }, () => Buffer.from('/d')), Buffer.from('/bottom')]);
+  assert.ok(bottom.length > 4096, 'the chain is deeper than PATH_MAX');
+  const b = path.join(dir, 'b.json');
+  run('python3', ['-c', 'import os,sys\nos.chdir(sys.argv[1])\nfor _ in range(30000): os.chdir("d")\nopen("bottom","ab").write(b"x"*5000)', top]);
+  sync();
+  runCliOk(['scan', top, '-o', b, '--no-progress'], { timeoutMs: 240_000 });
+  for (const threads of ['1', '2']) {
+    const r = runCli(['diff', a, b, '--json', '--top', '5'], { env: { DISKBLAME_DIFF_THREADS: threads }, timeoutMs: 240_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as DiffJson;
+    assert.equal(j.netApparentBytes, 5000, `threads ${threads}`);
+    assert.equal(j.counts.grown, 1);
+    assert.ok(bytesOf(j.grown[0]).equals(bottom), 'the grown file by its exact path');
+  }
+  const r = runCli(['diff', b, 'live', '--json'], { timeoutMs: 240_000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((JSON.parse(r.stdout) as DiffJson).netApparentBytes, 0);
 });

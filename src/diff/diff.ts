@@ -614,18 +614,26 @@ export class DiffSink implements Sink {
     return name ? joinPath(p, name) : p;
   }
 
+  /** the path of B's frame at `depth` as a latin1 string, cached per frame; iterative (trees 30,000 deep) */
   private pathStrAt(depth: number): string {
-    const f = this.frames[depth];
-    if (f.pathStr === null) f.pathStr = depth === 0 ? rootPathStr(f.name) : this.pathStrAt(depth - 1) + '/' + latin1(f.name);
-    return f.pathStr;
+    let k = depth;
+    while (k > 0 && this.frames[k].pathStr === null) k--;
+    const root = this.frames[0];
+    if (root.pathStr === null) root.pathStr = rootPathStr(root.name);
+    for (let j = k + 1; j <= depth; j++) this.frames[j].pathStr = this.frames[j - 1].pathStr + '/' + latin1(this.frames[j].name);
+    return this.frames[depth].pathStr!;
   }
 
+  /** the kinds context of B's frame at `depth`, cached per frame; iterative as pathStrAt */
   private ctxAt(depth: number): KindCtx | null {
     const kinds = this.kinds;
     if (!kinds) return null;
-    const f = this.frames[depth];
-    if (f.ctx === null) f.ctx = depth === 0 ? kinds.rootCtx(this.pathStrAt(0)) : kinds.enter(this.ctxAt(depth - 1)!, latin1(f.name), this.pathStrAt(depth));
-    return f.ctx;
+    let k = depth;
+    while (k > 0 && this.frames[k].ctx === null) k--;
+    const root = this.frames[0];
+    if (root.ctx === null) root.ctx = kinds.rootCtx(this.pathStrAt(0));
+    for (let j = k + 1; j <= depth; j++) this.frames[j].ctx = kinds.enter(this.frames[j - 1].ctx!, latin1(this.frames[j].name), this.pathStrAt(j));
+    return this.frames[depth].ctx;
   }
 
   private attributeAt(type: EntryType, name: Uint8Array, delta: Bytes, uid: number, dir: string, ctx: KindCtx | null): string | undefined {
