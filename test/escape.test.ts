@@ -45,8 +45,8 @@ test('format, invisible, separator, private-use, unassigned and surrogate code p
     ['\ud800', '\\u{d800}'], // lone surrogate
     ['\x1b', '\\x1b'],
     ['\x7f', '\\x7f'],
-    ['\u0085', '\\x85'], // NEL (C1)
-    ['\u009b', '\\x9b'], // CSI (C1)
+    ['\u0085', '\\u{85}'], // NEL (C1)
+    ['\u009b', '\\u{9b}'], // CSI (C1)
   ];
   for (const [ch, esc] of cases) {
     assert.equal(escapeName(`a${ch}b`), `a${esc}b`, `U+${ch.codePointAt(0)!.toString(16)}`);
@@ -108,4 +108,12 @@ test('jsonTerminalSafe: hidden characters in JSON strings become \\u escapes (su
   assert.ok(safe.includes(v.emoji), 'emoji sequences kept');
   assert.equal(safe.split('\n').length, text.split('\n').length, 'the layout kept');
   assert.equal(jsonTerminalSafe('{"plain": 1}'), '{"plain": 1}');
+});
+
+test('\\xNN is always one raw byte: a byte 0x9b and the character U+009B are told apart', () => {
+  const raw = escapeName(Buffer.from([0x78, 0x9b]));
+  const c1 = escapeName(Buffer.from('x\u009b', 'utf8'));
+  assert.equal(raw, 'x\\x9b');
+  assert.equal(c1, 'x\\u{9b}');
+  assert.notEqual(raw, c1);
 });

@@ -3,8 +3,10 @@
  * anything else from outside are hostile input: before they reach a terminal, every character a
  * terminal would act on or hide is written as visible text instead:
  *
- * - bytes that are not valid UTF-8, C0 controls, DEL and C1 controls become \xNN (\n and \t as
- *   \n and \t), so nothing can move the cursor, set the title (OSC), change colours or clear;
+ * - bytes that are not valid UTF-8, C0 controls and DEL become \xNN (\n and \t as \n and \t),
+ *   C1 controls (U+0080-U+009F) \u{NN}, so nothing can move the cursor, set the title (OSC),
+ *   change colours or clear, and \xNN always means one raw byte (a byte 0x9b and the character
+ *   U+009B never look alike);
  * - invisible and format characters become \u{NNNN}: general categories Cf (zero-width space,
  *   bidi marks, overrides and isolates, word joiner, BOM, soft hyphen, U+061C, interlinear
  *   annotations, tag characters...), Zl and Zp (U+2028/2029), every Default_Ignorable_Code_Point
@@ -59,7 +61,9 @@ function hex2(b: number): string {
 function escapeChar(cp: number): string {
   if (cp === 0x0a) return '\\n';
   if (cp === 0x09) return '\\t';
-  if (cp < 0xa0) return hex2(cp);
+  // \xNN only for what is one byte: C0 and DEL; a C1 control is the code point U+0080-U+009F (two
+  // bytes in UTF-8), written \u{NN} so that it never looks like a raw byte 0x80-0x9f of a name
+  if (cp < 0x80) return hex2(cp);
   return `\\u{${cp.toString(16)}}`;
 }
 
