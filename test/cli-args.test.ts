@@ -14,16 +14,17 @@ import { assertTerminalSafe } from './helpers/hostile.js';
 /** a directory name hostile to terminals (valid UTF-8: it travels as an argument) */
 const EVIL = 'dir\x1b]0;owned\x07\u202e\x9b2J';
 
-/** The options of a command that take a value, from its --help: [long name, short alias or null]. */
-function valueOptions(cmd: string[]): [string, string | null][] {
+/** The options of a command that take a value, from its --help: [long name, short alias or null, type]. */
+function valueOptions(cmd: string[]): [string, string | null, string][] {
   const h = runCliOk([...cmd, '--help']).stdout;
   const opts = h.slice(h.indexOf('\nOptions:'));
   // one block per option: its first line names it, the type tag may be on a wrapped line below
   const blocks = opts.split(/\n(?= {2}(?:-\w, | {4})--[\w-]+)/).slice(1);
-  const found: [string, string | null][] = [];
+  const found: [string, string | null, string][] = [];
   for (const b of blocks) {
     const m = /^ {2}(?:-(\w), | {4})--([\w-]+)/.exec(b)!;
-    if (/\[(string|number|array)\]/.test(b)) found.push([m[2], m[1] ?? null]);
+    const t = /\[(string|number|array)\]/.exec(b);
+    if (t) found.push([m[2], m[1] ?? null, t[1]]);
   }
   return found;
 }
@@ -66,6 +67,24 @@ describe('options that take a value', () => {
       });
     }
     assert.ok(tried >= 40, `only ${tried} cases`);
+    assert.deepEqual(fs.readdirSync(cwd), [], 'a run wrote into the working directory');
+    assert.deepEqual(fs.readdirSync(store), [], 'a run did work (a usage sample, a snapshot)');
+  });
+
+  it('every single-valued option of every command given twice: exit 2 (check: 3), one line, nothing done', () => {
+    const env = { ...process.env, DISKBLAME_STORE: store, DISKBLAME_DEBUG: '' };
+    let tried = 0;
+    for (const cmd of COMMANDS) {
+      for (const [long, , type] of valueOptions(cmd)) {
+        if (type === 'array') continue; // one value per use, as often as wanted (--exclude, --mount)
+        const args = [...cmd, `--${long}`, '1', `--${long}`, '2'];
+        const r = run(process.execPath, [CLI, ...args], { cwd, env, timeoutMs: 30_000 });
+        const line = assertOneLineError(r, cmd[0] === 'check' ? 3 : 2);
+        assert.match(line, new RegExp(`--${long} was given 2 times; it takes one value`), JSON.stringify(args));
+        tried++;
+      }
+    }
+    assert.ok(tried >= 20, `only ${tried} cases`);
     assert.deepEqual(fs.readdirSync(cwd), [], 'a run wrote into the working directory');
     assert.deepEqual(fs.readdirSync(store), [], 'a run did work (a usage sample, a snapshot)');
   });

@@ -63,8 +63,8 @@ export function positionalsAfterDashes(argv: Record<string, unknown>, positional
 /**
  * Make every option of the command built on `y` that takes a value require one: yargs' requiresArg
  * for all string and number options, exactly one value per use of an array option (the
- * `positionals` are not options), and a check, before the handler, that no value is empty or blank
- * and no number option is NaN. Call it after the command's options are declared. The words after
+ * `positionals` are not options), and a check, before the handler, that no value is empty or blank,
+ * no number option is NaN and no single-valued option is given twice. Call it after the command's options are declared. The words after
  * `--` fill the positionals (see positionalsAfterDashes). The failures reach `.fail()` as usage
  * errors (exit 2).
  *
@@ -101,6 +101,8 @@ export function valuesRequired<T>(y: Argv<T>, positionals: readonly string[], ar
     for (const k of keys) {
       const v = (argv as Record<string, unknown>)[k];
       if (typeof v === 'number' && numbers.has(k) && Number.isNaN(v)) throw new UsageError(`${flag(k)} wants a number`);
+      // an option that takes one value given twice (`-o a -o b`): yargs makes an array of it
+      if (Array.isArray(v) && !arrays.has(k)) throw new UsageError(`${flag(k)} was given ${v.length} times; it takes one value`);
     }
     return true;
   });
