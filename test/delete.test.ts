@@ -272,6 +272,35 @@ test('owner filter: only the owner\'s files go, through the same checks (the swa
   }
 });
 
+test('a file replaced since the scan by another user\'s file of the same name: refused by its owner (plain files keep no inode)', { skip: !isRoot() && 'needs root (chown)' }, async () => {
+  const base = makeTmp('del-owner');
+  try {
+    fs.mkdirSync(path.join(base, 'd'));
+    writeSized(path.join(base, 'd', 'n1'), 20_000);
+    fs.chownSync(path.join(base, 'd', 'n1'), 65534, 65534);
+    writeSized(path.join(base, 'd', 'r1'), 10_000);
+    const t = await scanTree(base);
+    // "user nobody's files" in the Owners view: n1
+    const labels = new Int32Array(t.count).fill(-1);
+    for (let k = 0; k < t.count; k++) if (t.type(k) !== 1 && t.uidOf(k) === 65534) labels[k] = 0;
+    const f = new FilteredTree(t, { title: 'user nobody', labels, k: 0 });
+    // meanwhile n1 is moved away and root's file takes its name
+    fs.renameSync(path.join(base, 'd', 'n1'), path.join(base, 'n1.saved'));
+    writeSized(path.join(base, 'd', 'n1'), 30_000);
+    const r = deleteOwnerEntries(f, at(t, base, 'd'));
+    assert.equal(r.deleted, 0);
+    assert.match(r.failures[0].reason, /owner changed since the scan \(now 0:0, was 65534:65534\)/);
+    assert.equal(fs.statSync(path.join(base, 'd', 'n1')).size, 30_000, 'root\'s file stays');
+    // the same through a plain delete of the entry
+    const r2 = deleteEntry(t, at(t, base, 'd/n1'));
+    assert.equal(r2.deleted, 0);
+    assert.match(r2.failures[0].reason, /owner changed/);
+    assert.ok(fs.existsSync(path.join(base, 'd', 'r1')));
+  } finally {
+    rmrf(base);
+  }
+});
+
 test('an imported tree: no deletion (no inodes), no rescan', async () => {
   const { base, root } = fixture();
   try {

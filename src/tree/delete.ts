@@ -44,7 +44,7 @@ function stepsTo(tree: Tree, i: number): Step[] {
 
 function leafOf(tree: Tree, i: number, recursive: boolean): Leaf {
   const kind = kindOf(tree, i);
-  return { name: tree.nameOf(i), kind, ino: kind === 'dir' ? tree.dirInoOf(i) : Number(tree.inoOf(i)), recursive };
+  return { name: tree.nameOf(i), kind, ino: kind === 'dir' ? tree.dirInoOf(i) : Number(tree.inoOf(i)), recursive, uid: tree.uidOf(i), gid: tree.gidOf(i) };
 }
 
 function empty(refused: string | null): TreeDeleteResult {

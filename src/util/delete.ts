@@ -40,6 +40,13 @@ export interface Leaf {
   ino: number;
   /** directories only: remove everything in it (false: only when empty; not empty is then no failure) */
   recursive?: boolean;
+  /**
+   * owner as scanned (uid, gid), checked when given (>= 0): the tree keeps no inode for a file with
+   * one link, so a file replaced since the scan by another user's (an owner-filtered delete of
+   * "user X's files") is told by its owner
+   */
+  uid?: number;
+  gid?: number;
 }
 
 export interface DeleteFailure {
@@ -360,6 +367,10 @@ export class RootedDeleter {
     }
     if (leaf.ino && st.ino !== leaf.ino) {
       this.fail(where, 'replaced since the scan (another inode by that name): not deleted');
+      return false;
+    }
+    if ((leaf.uid !== undefined && leaf.uid >= 0 && st.uid !== leaf.uid) || (leaf.gid !== undefined && leaf.gid >= 0 && st.gid !== leaf.gid)) {
+      this.fail(where, `owner changed since the scan (now ${st.uid}:${st.gid}, was ${leaf.uid ?? '?'}:${leaf.gid ?? '?'}): not deleted`);
       return false;
     }
     if (st.dev !== this.held.rootDev) {
