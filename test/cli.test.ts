@@ -137,3 +137,23 @@ test('Ctrl-C during a scan prints the partial result, marked incomplete, exit 13
     fs.rmSync(tree, { recursive: true, force: true });
   }
 });
+
+test('stdout on a full device (a mknod\'d /dev/full in a temp dir): one line, exit 1', { skip: process.getuid?.() !== 0 && 'mknod needs root' }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-full-'));
+  try {
+    const full = path.join(dir, 'full');
+    assert.equal(spawnSync('mknod', [full, 'c', '1', '7']).status, 0);
+    const fd = fs.openSync(full, 'w');
+    try {
+      for (const args of [['scan', dir, '--json'], ['scan', dir]]) {
+        const r = spawnSync(process.execPath, [CLI, ...args, '--no-progress'], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+        assert.equal(r.status, 1, r.stderr);
+        assert.equal(r.stderr, 'diskblame: cannot write to standard output: no space left on the device\n');
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

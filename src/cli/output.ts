@@ -4,6 +4,8 @@
  */
 import fs from 'node:fs';
 import { jsonTerminalSafe, terminalLines, terminalText } from '../util/escape.js';
+import { UserError } from '../util/errors.js';
+import { writeErrorText } from '../util/write.js';
 
 /** Write a text report to stdout, every line terminal-safe (see terminalLines); JSON goes through out. */
 export function outText(s: string): void {
@@ -19,7 +21,8 @@ export function errLine(msg: string): void {
 }
 
 /**
- * Write to stdout; a closed pipe (`| head`) ends the program quietly instead of crashing it.
+ * Write to stdout; a closed pipe (`| head`) ends the program quietly instead of crashing it, any
+ * other failure (a full disk: `> /dev/full`) is a UserError of one line.
  * What it writes is terminal-safe: text reports come through outText already, and in JSON the
  * dangerous characters (which can only stand inside its strings) become \uXXXX escapes, the same
  * JSON value (jsonTerminalSafe).
@@ -37,7 +40,7 @@ export function out(s: string): void {
         continue;
       }
       if (code === 'EPIPE') process.exit(0);
-      throw e;
+      throw new UserError(`cannot write to standard output: ${writeErrorText(e)}`);
     }
   }
 }
