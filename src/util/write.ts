@@ -13,7 +13,8 @@
  *   line naming it, as protected_symlinks would (a link is followed there only when it is ours or
  *   the directory owner's; stricter than the kernel, the directory need not be sticky); a FIFO
  *   planted so is refused as protected_fifos would. The store and cache directories get the same
- *   check (store.ts checkPrivateDir, ensureDir).
+ *   check (store.ts checkPrivateDir, ensureDir). A directory swapped for a link by its owner after
+ *   that walk is caught when the file is opened: /proc/self/fd names where it really is (landedAt).
  *   A regular file that is replaced keeps its permissions (never set-id bits) and, when we are
  *   root, its owner and group: the temp file gets them (fchown, fchmod) before the rename.
  *   A file with several hard links is replaced too (rename), not written in place: the name given
@@ -416,6 +417,26 @@ export function syncDir(dir: string): void {
   }
 }
 
+/**
+ * Did descriptor `fd`, opened by the name `p` (resolved by resolvePath: no link in it), land where
+ * the walk said? A directory on the way that its owner swapped for a link after the walk (the
+ * kernel, protected_symlinks off, follows it) shows in /proc/self/fd as another name. true when
+ * /proc cannot tell.
+ */
+function landedAt(fd: number, p: string): boolean {
+  let real: string;
+  try {
+    real = fs.readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return true;
+  }
+  return real === p;
+}
+
+function changedRefused(name: string): UserError {
+  return new UserError(`cannot write ${escapeName(name)}: it changed while being opened`);
+}
+
 function openDirect(name: string, p: string, follow: boolean): Output {
   let fd: number;
   try {
@@ -425,10 +446,10 @@ function openDirect(name: string, p: string, follow: boolean): Output {
     throw writeError(name, e);
   }
   const st = fs.fstatSync(fd);
-  if (st.isFile() || st.isDirectory()) {
-    // replaced by a file between the look and the open: never write into a file in place
+  if (st.isFile() || st.isDirectory() || (!follow && !landedAt(fd, p))) {
+    // replaced by a file between the look and the open (never write into a file in place), or reached through a swapped directory
     fs.closeSync(fd);
-    throw new UserError(`cannot write ${escapeName(name)}: it changed while being opened`);
+    throw changedRefused(name);
   }
   return new Output(name, fd, 'direct', p, null);
 }
@@ -447,6 +468,19 @@ function openAtomic(name: string, target: string, mode: number, keep: fs.Stats |
   } catch (e) {
     throw writeError(name, e);
   }
+  if (!landedAt(fd, tmp)) {
+    // a directory swapped for a link after resolvePath checked it: take our temp file back out of
+    // wherever it went (by the name the kernel gives it, a file we just made) and write nothing
+    try {
+      fs.unlinkSync(fs.readlinkSync(`/proc/self/fd/${fd}`));
+    } catch {
+      /* gone */
+    }
+    fs.closeSync(fd);
+    throw changedRefused(name);
+  }
+  // (the rename at commit goes by name again: a directory swapped after this check makes the temp
+  // name, random, missing where it now points, and the rename fails)
   if (keep !== null) {
     try {
       const own = fs.fstatSync(fd);
