@@ -482,3 +482,179 @@ describe('temp files of dead writers', () => {
     assert.equal(fs.readFileSync(dest, 'utf8'), 'data');
   });
 });
+
+describe('holes an adversarial tester found (-o and the store)', () => {
+  const nobody = (cmd: string, args: string[]) => {
+    const r = run('setpriv', [...AS_NOBODY, cmd, ...args]);
+    assert.equal(r.code, 0, `as nobody: ${cmd} ${args.join(' ')}: ${r.stderr}`);
+  };
+  const metrics = (o: string) => ['metrics', '--history', historyCsv(), '--volume', '/x', '-o', o];
+  /** a sticky world-writable dir `pub`, and a private dir with a secret */
+  function sticky(tag: string): { pub: string; victim: string; secret: string } {
+    const base = path.join(tmp, tag);
+    const pub = path.join(base, 'pub');
+    const victim = path.join(base, 'victim');
+    fs.mkdirSync(pub, { recursive: true });
+    fs.chmodSync(base, 0o755);
+    fs.chmodSync(pub, 0o1777);
+    fs.mkdirSync(victim, { mode: 0o700 });
+    fs.writeFileSync(path.join(victim, 'secret'), 'precious\n');
+    return { pub, victim, secret: path.join(victim, 'secret') };
+  }
+
+  it('-o through a directory link that nobody planted in a sticky directory is refused, naming the link; our own is followed', (t) => {
+    if (!root) return t.skip('needs root to act as nobody');
+    const { pub, victim, secret } = sticky('dirlink');
+    nobody('ln', ['-s', victim, path.join(pub, 'dirlink')]);
+    // and a link of ours to it: the planted one is met on the way, in the target of ours
+    fs.symlinkSync(path.join(pub, 'dirlink', 'secret'), path.join(tmp, 'dirlink', 'ours'));
+    for (const o of [path.join(pub, 'dirlink', 'secret'), path.join(pub, 'dirlink', 'new.prom'), path.join(tmp, 'dirlink', 'ours')]) {
+      const line = assertOneLineError(cli(metrics(o)), 1);
+      assert.ok(line.includes(`${path.join(pub, 'dirlink')} is a symbolic link of uid 65534 in a directory others can write: refusing`), line);
+      assertOneLineError(cli(['scan', tree, '-o', o]), 1);
+    }
+    assert.equal(fs.readFileSync(secret, 'utf8'), 'precious\n', 'the secret was replaced');
+    assert.deepEqual(fs.readdirSync(victim), ['secret'], 'something was written into the victim directory');
+    // a hostile name for the link: escaped in the line
+    const hostile = `evil\x1b[2J\nlink`;
+    nobody('ln', ['-s', victim, path.join(pub, hostile)]);
+    assertTerminalSafe(assertOneLineError(cli(metrics(path.join(pub, hostile, 'secret'))), 1), 'a hostile link name');
+    // root's own directory link in the same directory is followed
+    fs.symlinkSync(victim, path.join(pub, 'mine'));
+    ok(cli(metrics(path.join(pub, 'mine', 'secret'))));
+    assert.match(fs.readFileSync(secret, 'utf8'), /^# HELP diskblame_/m);
+  });
+
+  it('a store or cache path through a link nobody planted is refused (--store, DISKBLAME_STORE, XDG_STATE_HOME, a component of it)', (t) => {
+    if (!root) return t.skip('needs root to act as nobody');
+    const { pub, victim } = sticky('storelink');
+    nobody('ln', ['-s', victim, path.join(pub, 'store')]);
+    const link = `${path.join(pub, 'store')} is a symbolic link of uid 65534 in a directory others can write: refusing`;
+    const noStore = { DISKBLAME_STORE: '' };
+    for (const [args, extra] of [
+      [['snapshot', tree, '--store', path.join(pub, 'store')], {}],
+      [['snapshot', tree, '--store', path.join(pub, 'store', 'sub')], {}],
+      [['sample', '--mount', '/', '--store', path.join(pub, 'store')], {}],
+      [['snapshot', tree], { DISKBLAME_STORE: path.join(pub, 'store') }],
+      [['snapshot', tree], { ...noStore, XDG_STATE_HOME: path.join(pub, 'store') }],
+      [['snapshots'], { DISKBLAME_STORE: path.join(pub, 'store') }],
+      [['forecast'], { DISKBLAME_STORE: path.join(pub, 'store') }],
+    ] as [string[], NodeJS.ProcessEnv][]) {
+      const line = assertOneLineError(cli(args, extra), 1);
+      assert.ok(line.includes(link), `${args.join(' ')} ${JSON.stringify(extra)}: ${line}`);
+    }
+    assert.deepEqual(fs.readdirSync(victim), ['secret'], 'the store was made in the victim directory');
+    // the package cache: $XDG_CACHE_HOME/diskblame through a planted link is neither read nor written
+    if (!fs.existsSync('/var/lib/dpkg/info')) return t.skip('no dpkg: no package cache');
+    const cacheDir = path.join(tmp, 'storelink', 'cache');
+    fs.mkdirSync(path.join(cacheDir, 'diskblame'), { recursive: true, mode: 0o700 });
+    nobody('ln', ['-s', cacheDir, path.join(pub, 'cache')]);
+    ok(cli(['owners', tree, '--json'], { XDG_CACHE_HOME: path.join(pub, 'cache') }));
+    assert.deepEqual(fs.readdirSync(path.join(cacheDir, 'diskblame')), [], 'the cache was written through the planted link');
+    fs.symlinkSync(cacheDir, path.join(pub, 'my-cache')); // our own link: used
+    ok(cli(['owners', tree, '--json'], { XDG_CACHE_HOME: path.join(pub, 'my-cache') }));
+    assert.ok(fs.readdirSync(path.join(cacheDir, 'diskblame')).some((n) => n.startsWith('packages')), 'the cache behind our own link was not written');
+  });
+
+  it('-o /dev/stderr, /dev/fd/N, /proc/self/fd/N write into descriptor N as it is: a regular file behind it is not replaced', () => {
+    const dir = path.join(tmp, 'fdnames');
+    fs.mkdirSync(dir);
+    const f = path.join(dir, 'out');
+    for (const [o, n] of [['/dev/stderr', 2], ['/dev/fd/3', 3], ['/proc/self/fd/3', 3], [`/dev/fd/../fd/3`, 3]] as [string, number][]) {
+      fs.writeFileSync(f, 'before\n');
+      const fd = fs.openSync(f, 'a');
+      const ino = fs.fstatSync(fd).ino;
+      let r;
+      try {
+        const stdio: ('ignore' | 'pipe' | number)[] = ['ignore', 'pipe', 'pipe', 'pipe'];
+        stdio[n] = fd;
+        r = spawnSync(process.execPath, [CLI, ...metrics(o)], { env, stdio, timeout: 60_000 });
+      } finally {
+        fs.closeSync(fd);
+      }
+      assert.equal(r.status, 0, `-o ${o}: ${r.stderr}`);
+      assert.equal(fs.statSync(f).ino, ino, `-o ${o}: the file behind descriptor ${n} was replaced`);
+      const text = fs.readFileSync(f, 'utf8');
+      assert.ok(text.startsWith('before\n'), `-o ${o}: the file was truncated or replaced`);
+      assert.match(text, /^# HELP diskblame_/m, `-o ${o}: nothing written into descriptor ${n}`);
+      assert.deepEqual(fs.readdirSync(dir), ['out'], `-o ${o}: a file was created (a temp, or "N (deleted)")`);
+    }
+    // the export too, into a descriptor
+    const fd = fs.openSync(f, 'w');
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'scan', tree, '-o', '/dev/fd/3'], { env, stdio: ['ignore', 'pipe', 'pipe', fd] });
+      assert.equal(r.status, 0, String(r.stderr));
+    } finally {
+      fs.closeSync(fd);
+    }
+    assertExport(fs.readFileSync(f), 'scan -o /dev/fd/3');
+    // a descriptor that is not open, or open for reading: one line
+    for (const o of ['/dev/fd/9', '/proc/self/fd/9', '/proc/self/fd/57']) {
+      assert.match(assertOneLineError(cli(metrics(o)), 1), /descriptor (9|57) is not open/);
+    }
+    const rfd = fs.openSync(f, 'r');
+    try {
+      const r = spawnSync(process.execPath, [CLI, ...metrics('/dev/fd/3')], { env, stdio: ['ignore', 'pipe', 'pipe', rfd] });
+      assert.equal(r.status, 1);
+      assert.match(String(r.stderr), /^diskblame: cannot write \/dev\/fd\/3: descriptor 3 is open for reading only\n$/);
+    } finally {
+      fs.closeSync(rfd);
+    }
+    assert.deepEqual(fs.readdirSync(dir), ['out']);
+  });
+
+  it('a name ending in / is a directory name: never a file (newdir/, target/ of a file), exit 1, nothing written', () => {
+    const dir = path.join(tmp, 'slash');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'target'), 'keep\n');
+    assert.match(assertOneLineError(cli(metrics(path.join(dir, 'newdir') + '/')), 1), /newdir\/: is a directory name/);
+    assert.match(assertOneLineError(cli(['scan', tree, '-o', path.join(dir, 'newdir') + '/']), 1), /is a directory name/);
+    assert.match(assertOneLineError(cli(metrics(path.join(dir, 'target') + '/')), 1), /target\/: not a directory/);
+    assert.match(assertOneLineError(cli(['scan', tree, '-o', path.join(dir, 'target') + '/']), 1), /not a directory/);
+    assert.match(assertOneLineError(cli(metrics(path.join(dir, 'target') + '/.')), 1), /not a directory/);
+    assert.match(assertOneLineError(cli(metrics(dir + '/')), 1), /is a directory/);
+    assert.equal(fs.readFileSync(path.join(dir, 'target'), 'utf8'), 'keep\n');
+    assert.deepEqual(fs.readdirSync(dir), ['target'], 'something was created');
+  });
+
+  it("a replaced file keeps its owner, group and mode (root); a hard-linked one is replaced under its name, the other names keep the old contents", (t) => {
+    if (!root) return t.skip('needs root to give a file to nobody');
+    const dir = path.join(tmp, 'owner');
+    fs.mkdirSync(dir);
+    const f = path.join(dir, 'f.prom');
+    fs.writeFileSync(f, '');
+    fs.chownSync(f, 65534, 65534);
+    fs.chmodSync(f, 0o600);
+    const ino = fs.statSync(f).ino;
+    ok(cli(metrics(f)));
+    let st = fs.statSync(f);
+    assert.notEqual(st.ino, ino, 'written atomically (a new file renamed in)');
+    assert.deepEqual([st.uid, st.gid, st.mode & 0o7777], [65534, 65534, 0o600], 'owner, group or mode not kept');
+    // nobody (node_exporter's user) can still read it
+    const r = run('setpriv', [...AS_NOBODY, 'cat', f]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^# HELP diskblame_/m);
+    // the export, through a link of ours, too
+    const e = path.join(dir, 'e.json');
+    fs.writeFileSync(e, 'old');
+    fs.chownSync(e, 65534, 0);
+    fs.chmodSync(e, 0o640);
+    fs.symlinkSync('e.json', path.join(dir, 'elink'));
+    ok(cli(['scan', tree, '-o', path.join(dir, 'elink')]));
+    st = fs.statSync(e);
+    assert.deepEqual([st.uid, st.gid, st.mode & 0o7777], [65534, 0, 0o640]);
+    // hard links: the name given is replaced atomically (keeping owner and mode), the other name keeps the old contents
+    const h = path.join(dir, 'h.prom');
+    const other = path.join(dir, 'other-name');
+    fs.writeFileSync(h, 'old\n');
+    fs.chownSync(h, 65534, 65534);
+    fs.chmodSync(h, 0o640);
+    fs.linkSync(h, other);
+    ok(cli(metrics(h)));
+    assert.equal(fs.readFileSync(other, 'utf8'), 'old\n', 'written in place into the other name');
+    assert.match(fs.readFileSync(h, 'utf8'), /^# HELP diskblame_/m);
+    st = fs.statSync(h);
+    assert.deepEqual([st.nlink, st.uid, st.gid, st.mode & 0o7777], [1, 65534, 65534, 0o640]);
+    assert.deepEqual(temps(dir), []);
+  });
+});

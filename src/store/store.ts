@@ -6,14 +6,17 @@
  *
  * The store is trusted only when nobody else can plant files in it (as ssh's StrictModes): the
  * store directory and its subdirectories must belong to the effective user (or root) and not be
- * writable by group or others; files in it are opened without following links.
+ * writable by group or others; files in it are opened without following links. A symbolic link on
+ * the way to it (any component, as StrictModes checks the path's directories, not only the end)
+ * is followed only as the kernel's protected_symlinks would: not when another user planted it in
+ * a directory others can write (`--store /tmp/store` that nobody made a link to your files).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../util/errors.js';
 import { escapeName } from '../util/escape.js';
-import { writeErrorText } from '../util/write.js';
+import { plantedLinkOn, plantedLinkText, writeErrorText } from '../util/write.js';
 
 // the writing itself is in util/write.ts (kept importable from here)
 export { writeErrorText, writeFileAtomic } from '../util/write.js';
@@ -26,13 +29,20 @@ export function storeDir(opt?: string): string {
   return path.join(os.homedir(), '.local', 'state', 'diskblame');
 }
 
+/** Refuse `p` when a link on its way was planted by another user (util/write.ts resolvePath). */
+function checkLinks(p: string, what: string): void {
+  const link = plantedLinkOn(path.resolve(p));
+  if (link) throw new UserError(`${what} ${escapeName(p)}: ${plantedLinkText(link)}`);
+}
+
 /**
- * Check that directory `p` (a link to one is followed) is private enough to trust: owned by the
+ * Check that directory `p` (a link to one is followed, unless planted: checkLinks) is private enough to trust: owned by the
  * effective user or root, not writable by group or others. A missing directory passes (nothing
  * to read in it). Throws a UserError of one line:
  * "store DIR is writable by others (mode 0777): refusing; chmod go-w DIR".
  */
 export function checkPrivateDir(p: string, what = 'store'): void {
+  checkLinks(p, what);
   let st: fs.Stats;
   try {
     st = fs.statSync(p);
@@ -70,6 +80,7 @@ export function ensureDir(dir: string, sub = '', what = 'store'): string {
       throw new UserError(`cannot create ${what} ${escapeName(p)}: ${writeErrorText(e)}`);
     }
   };
+  checkLinks(dir, what); // before mkdir -p makes anything at the end of a planted link
   mk(dir, true);
   checkPrivateDir(dir, what); // before anything is made in it
   if (!sub) return dir;

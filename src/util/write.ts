@@ -7,10 +7,27 @@
  *   fsync'd, renamed over the name and the directory fsync'd. A character or block device, a FIFO
  *   is written into in place (open, write, close: /dev/null stays /dev/null). A symbolic link stays
  *   a link: what it points to is written (atomically when that is a regular file or missing).
- *   A link or FIFO that another user planted in a directory others can write (/tmp) is refused,
- *   as the kernel's protected_symlinks and protected_fifos would.
- *   `-`, /dev/stdout, /dev/fd/1 and /proc/self/fd/1 are standard output. A socket is refused with
- *   one line (open(2) cannot open one; connecting to it is not what -o means).
+ *   We resolve every name ourselves (resolvePath), so the kernel's protected_symlinks never sees
+ *   our links: EVERY symbolic link met on the way (a directory component, a link's target, the
+ *   end) that another user planted in a directory others can write (/tmp) is refused with one
+ *   line naming it, as protected_symlinks would (a link is followed there only when it is ours or
+ *   the directory owner's; stricter than the kernel, the directory need not be sticky); a FIFO
+ *   planted so is refused as protected_fifos would. The store and cache directories get the same
+ *   check (store.ts checkPrivateDir, ensureDir). A directory swapped for a link by its owner after
+ *   that walk is caught when the file is opened: /proc/self/fd names where it really is (landedAt).
+ *   A regular file that is replaced keeps its permissions (never set-id bits) and, when we are
+ *   root, its owner and group: the temp file gets them (fchown, fchmod) before the rename.
+ *   A file with several hard links is replaced too (rename), not written in place: the name given
+ *   gets the new file, its other names keep the old contents. In place would keep the link but is
+ *   not atomic (a failed write leaves half a file), and a hard link that another user made in /tmp
+ *   to a file of ours (protected_hardlinks off) would direct our write into that file.
+ *   A name ending in / (or /., /..) names a directory: refused ("is a directory", "not a
+ *   directory", "is a directory name"), never a file of that name.
+ *   `-`, /dev/stdout, /dev/fd/1 and /proc/self/fd/1 are standard output; /dev/stderr, /dev/fd/N,
+ *   /proc/self/fd/N (also reached through links) are the open descriptor N, written as it is,
+ *   never reopened or renamed over (the shell's >&N); a descriptor that is not open, or is one of
+ *   the runtime's own, is one line. A socket is refused with one line (open(2) cannot open one;
+ *   connecting to it is not what -o means).
  * - appendLine: an append that a crash, a full disk or a concurrent writer cannot turn into a
  *   line glued onto the next one.
  * - readFileNoFollow / openNoFollow: reads inside a private directory that never follow a link.
@@ -174,8 +191,8 @@ export interface OutputOptions {
   claim?: (tmp: string) => string;
 }
 
-/** Where an output goes: standard output, a device or FIFO written in place, or a temp file renamed at commit. */
-export type OutputKind = 'stdout' | 'direct' | 'atomic';
+/** Where an output goes: standard output, another open descriptor (/dev/stderr, /dev/fd/N), a device or FIFO written in place, or a temp file renamed at commit. */
+export type OutputKind = 'stdout' | 'fd' | 'direct' | 'atomic';
 
 /**
  * Was `p` (lstat `st`) planted by someone else? The kernel's protected_symlinks/protected_fifos
@@ -198,25 +215,97 @@ function plantedRefused(name: string, what: string, st: fs.Stats): UserError {
   return new UserError(`cannot write ${escapeName(name)}: it is a ${what} of uid ${st.uid} in a directory others can write: refusing`);
 }
 
+/** A symbolic link met on a path that the protected_symlinks rule would not follow. */
+export interface PlantedLink {
+  /** the link's own name (its directories resolved) */
+  link: string;
+  uid: number;
+}
+
+/** "LINK is a symbolic link of uid N in a directory others can write: refusing" (LINK escaped). */
+export function plantedLinkText(p: PlantedLink): string {
+  return `${escapeName(p.link)} is a symbolic link of uid ${p.uid} in a directory others can write: refusing`;
+}
+
+/** What resolvePath found: a name with no link in it (which may not exist), or an open descriptor of ours. */
+export type Resolved = { path: string; fd?: undefined } | { fd: number; path?: undefined };
+
+/** /proc/PID/fd or /proc/PID/task/TID/fd of this process: its entries are our open descriptors */
+function isOwnFdDir(dir: string): boolean {
+  const m = /^\/proc\/(\d+)(?:\/task\/\d+)?\/fd$/.exec(dir);
+  return m !== null && Number(m[1]) === process.pid;
+}
+
 /**
- * Follow the chain of symbolic links from `p` to the first name that is not a link (which may not
- * exist: a dangling link names the file to create). Refuses a link planted by another user
- * (planted). Returns that name and its lstat (null: missing).
+ * Resolve absolute `abs` as the kernel would, one component at a time, checking EVERY symbolic
+ * link met (in a directory, in a link's target, at the end) with the protected_symlinks rule
+ * (planted): a link that another user planted in a directory others can write is never followed,
+ * and `onPlanted` is called (it throws). The last component is followed only with `followLast`.
+ * Returns the name with no link left in its directories (nor at its end with followLast); a
+ * missing component ends the walk, the rest appended as it is. A link to /proc/PID/fd/N of this
+ * process (/dev/fd/N, /dev/stderr, /proc/self/fd/N) is descriptor N: {fd: N}.
+ * Throws the errno error (ENOTDIR, ELOOP, EACCES).
  */
-function followLinks(name: string, p: string): { target: string; st: fs.Stats | null } {
-  for (let hops = 0; hops < 40; hops++) {
+export function resolvePath(abs: string, followLast: boolean, onPlanted: (p: PlantedLink) => never): Resolved {
+  let cur = '/';
+  const parts = abs.split('/').filter((c) => c !== '' && c !== '.');
+  let hops = 0;
+  while (parts.length) {
+    const c = parts.shift()!;
+    if (c === '..') {
+      cur = path.dirname(cur); // cur has no link in it: lexical is right
+      continue;
+    }
+    const next = path.join(cur, c);
     let st: fs.Stats;
     try {
-      st = fs.lstatSync(p);
+      st = fs.lstatSync(next);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { target: p, st: null };
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { path: path.join(next, ...parts) };
       throw e;
     }
-    if (!st.isSymbolicLink()) return { target: p, st };
-    if (planted(p, st)) throw plantedRefused(name, 'symbolic link', st);
-    p = path.resolve(path.dirname(p), fs.readlinkSync(p));
+    if (!st.isSymbolicLink()) {
+      cur = next;
+      continue;
+    }
+    if (parts.length === 0 && isOwnFdDir(cur) && /^\d+$/.test(c)) return { fd: Number(c) };
+    if (parts.length === 0 && !followLast) return { path: next };
+    if (planted(next, st)) onPlanted({ link: next, uid: st.uid });
+    if (++hops > 40) throw Object.assign(new Error('too many levels of symbolic links'), { code: 'ELOOP' });
+    const to = fs.readlinkSync(next);
+    if (to.startsWith('/')) cur = '/';
+    parts.unshift(...to.split('/').filter((x) => x !== '' && x !== '.'));
   }
-  throw Object.assign(new Error('too many levels of symbolic links'), { code: 'ELOOP' });
+  return { path: cur };
+}
+
+/**
+ * The first symbolic link on `abs` (directories, links' targets, the end) that the
+ * protected_symlinks rule would not follow, or null (also when a component is missing or cannot
+ * be looked at: the caller's own check reports that).
+ */
+export function plantedLinkOn(abs: string): PlantedLink | null {
+  let found: PlantedLink | null = null;
+  try {
+    resolvePath(abs, true, (p) => {
+      found = p;
+      throw p;
+    });
+  } catch {
+    /* found, or an errno error left to the caller */
+  }
+  return found;
+}
+
+/**
+ * Names that mean an open descriptor N as it is: /dev/stderr (2), /dev/fd/N, /proc/self/fd/N,
+ * /proc/PID/fd/N of this process (1 is standard output: isStdoutName). null: another name.
+ */
+export function fdOfName(name: string): number | null {
+  if (name === '/dev/stderr') return 2;
+  const m = /^\/(?:dev\/fd|proc\/(?:self|thread-self|(\d+))\/fd)\/(\d+)$/.exec(name);
+  if (!m || (m[1] !== undefined && Number(m[1]) !== process.pid)) return null;
+  return Number(m[2]);
 }
 
 function socketRefused(name: string): UserError {
@@ -264,6 +353,7 @@ export class Output {
     if (this.done) throw new Error('output already finished');
     this.done = true;
     if (this.kind === 'stdout') return '-';
+    if (this.kind === 'fd') return this.target; // written as it is, left open: the shell's >&N
     try {
       fs.fsyncSync(this.fd);
     } catch (e) {
@@ -294,7 +384,7 @@ export class Output {
   /** Give up: close, remove the temp file; whatever was under the name before is untouched. Never throws. */
   abort(): void {
     this.done = true;
-    if (this.open && this.kind !== 'stdout') {
+    if (this.open && this.kind !== 'stdout' && this.kind !== 'fd') {
       this.open = false;
       try {
         fs.closeSync(this.fd);
@@ -327,6 +417,26 @@ export function syncDir(dir: string): void {
   }
 }
 
+/**
+ * Did descriptor `fd`, opened by the name `p` (resolved by resolvePath: no link in it), land where
+ * the walk said? A directory on the way that its owner swapped for a link after the walk (the
+ * kernel, protected_symlinks off, follows it) shows in /proc/self/fd as another name. true when
+ * /proc cannot tell.
+ */
+function landedAt(fd: number, p: string): boolean {
+  let real: string;
+  try {
+    real = fs.readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return true;
+  }
+  return real === p;
+}
+
+function changedRefused(name: string): UserError {
+  return new UserError(`cannot write ${escapeName(name)}: it changed while being opened`);
+}
+
 function openDirect(name: string, p: string, follow: boolean): Output {
   let fd: number;
   try {
@@ -336,15 +446,20 @@ function openDirect(name: string, p: string, follow: boolean): Output {
     throw writeError(name, e);
   }
   const st = fs.fstatSync(fd);
-  if (st.isFile() || st.isDirectory()) {
-    // replaced by a file between the look and the open: never write into a file in place
+  if (st.isFile() || st.isDirectory() || (!follow && !landedAt(fd, p))) {
+    // replaced by a file between the look and the open (never write into a file in place), or reached through a swapped directory
     fs.closeSync(fd);
-    throw new UserError(`cannot write ${escapeName(name)}: it changed while being opened`);
+    throw changedRefused(name);
   }
   return new Output(name, fd, 'direct', p, null);
 }
 
-function openAtomic(name: string, target: string, mode: number, keepMode: number | null, claim?: (tmp: string) => string): Output {
+/**
+ * A temp file next to `target`, renamed over it at commit. `keep`: the file it replaces, whose
+ * permissions (never its set-id bits) and, when we are root, owner and group the temp file takes
+ * before the rename (a node_exporter reading a file it owns still can after the rewrite).
+ */
+function openAtomic(name: string, target: string, mode: number, keep: fs.Stats | null, claim?: (tmp: string) => string): Output {
   cleanStaleTemps(path.dirname(target), claim ? undefined : path.basename(target));
   const tmp = tempPath(target);
   let fd: number;
@@ -353,9 +468,28 @@ function openAtomic(name: string, target: string, mode: number, keepMode: number
   } catch (e) {
     throw writeError(name, e);
   }
-  if (keepMode !== null) {
+  if (!landedAt(fd, tmp)) {
+    // a directory swapped for a link after resolvePath checked it: take our temp file back out of
+    // wherever it went (by the name the kernel gives it, a file we just made) and write nothing
     try {
-      fs.fchmodSync(fd, keepMode);
+      fs.unlinkSync(fs.readlinkSync(`/proc/self/fd/${fd}`));
+    } catch {
+      /* gone */
+    }
+    fs.closeSync(fd);
+    throw changedRefused(name);
+  }
+  // (the rename at commit goes by name again: a directory swapped after this check makes the temp
+  // name, random, missing where it now points, and the rename fails)
+  if (keep !== null) {
+    try {
+      const own = fs.fstatSync(fd);
+      if (process.geteuid?.() === 0 && (own.uid !== keep.uid || own.gid !== keep.gid)) fs.fchownSync(fd, keep.uid, keep.gid);
+    } catch {
+      /* a filesystem without owners (vfat): the new file is ours */
+    }
+    try {
+      fs.fchmodSync(fd, keep.mode & 0o777); // after the chown, which may clear bits; never set-id bits
     } catch {
       /* the new file keeps the default mode */
     }
@@ -363,15 +497,78 @@ function openAtomic(name: string, target: string, mode: number, keepMode: number
   return new Output(name, fd, 'atomic', target, tmp, claim);
 }
 
+/** The open flags of our descriptor `fd` (/proc/self/fdinfo), null when they cannot be read. */
+function fdFlags(fd: number): number | null {
+  try {
+    const m = /^flags:\s*([0-7]+)$/m.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'latin1'));
+    return m ? parseInt(m[1], 8) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Descriptor N as it is (not reopened, never renamed over): `-o /dev/stderr`, `-o /dev/fd/3`,
+ * `-o >(gzip >x)`. Only what a shell can hand over: a file, a device, a pipe or a socket open for
+ * writing. The runtime's own descriptors (its event loop's eventfd and epoll, its non-blocking
+ * wake-up pipes) are refused as not open: writing into them would crash it.
+ */
+function openFd(name: string, fd: number): Output {
+  const notOpen = () => new UserError(`cannot write ${escapeName(name)}: descriptor ${fd} is not open`);
+  let st: fs.Stats;
+  try {
+    st = fs.fstatSync(fd);
+  } catch {
+    throw notOpen();
+  }
+  if (st.isDirectory()) throw writeError(name, { code: 'EISDIR' });
+  if (!(st.isFile() || st.isFIFO() || st.isCharacterDevice() || st.isBlockDevice() || st.isSocket())) throw notOpen();
+  const flags = fdFlags(fd);
+  if (flags !== null && (flags & 3) === C.O_RDONLY) throw new UserError(`cannot write ${escapeName(name)}: descriptor ${fd} is open for reading only`);
+  if (flags !== null && fd > 2 && st.isFIFO() && flags & C.O_NONBLOCK) throw notOpen();
+  return fd === 1 ? new Output(name, 1, 'stdout', '-', null) : new Output(name, fd, 'fd', name, null);
+}
+
+/** A name that can only be a directory's: ends in /, /. or /.. (or is . or ..). */
+function namesDirectory(name: string): boolean {
+  return /(^|\/)(\.\.?)?$/.test(name);
+}
+
 /**
  * Open `dest` for writing (see the module comment for what each kind of name gets). `dest` is
- * resolved against the current directory now. Throws a UserError of one line: a directory, a
- * socket, a link with noFollow, a directory that cannot be written.
+ * resolved against the current directory now, every symbolic link on the way checked
+ * (resolvePath). Throws a UserError of one line: a directory, a socket, a link with noFollow, a
+ * planted link, a directory that cannot be written.
  */
 export function openOutput(dest: string, opts: OutputOptions = {}): Output {
   const mode = opts.mode ?? 0o644;
   if (isStdoutName(dest)) return new Output(dest, 1, 'stdout', '-', null);
-  const abs = path.resolve(dest);
+  const fdn = fdOfName(path.resolve(dest));
+  if (fdn !== null) return openFd(dest, fdn);
+  const refuse = (p: PlantedLink): never => {
+    throw new UserError(`cannot write ${escapeName(dest)}: ${plantedLinkText(p)}`);
+  };
+  if (namesDirectory(dest)) {
+    // "newdir/" is never a file named newdir, "target/" never replaces the file target
+    let st: fs.Stats | null = null;
+    try {
+      st = fs.statSync(path.resolve(dest)); // without the slash: "target/" of a file is ENOTDIR, not missing
+    } catch {
+      /* missing */
+    }
+    if (st?.isDirectory()) throw writeError(dest, { code: 'EISDIR' });
+    if (st) throw writeError(dest, { code: 'ENOTDIR' });
+    throw new UserError(`cannot write ${escapeName(dest)}: is a directory name (ends in /); name a file`);
+  }
+  let r: Resolved;
+  try {
+    r = resolvePath(path.resolve(dest), false, refuse); // its directories: every link on the way checked
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw writeError(dest, e);
+  }
+  if (r.fd !== undefined) return openFd(dest, r.fd);
+  const abs = r.path;
   if (opts.claim) return openAtomic(dest, abs, mode, null, opts.claim);
   let st: fs.Stats | null = null;
   try {
@@ -382,26 +579,26 @@ export function openOutput(dest: string, opts: OutputOptions = {}): Output {
   if (!st) return openAtomic(dest, abs, mode, null);
   if (st.isSymbolicLink()) {
     if (opts.noFollow) throw new UserError(`cannot write ${escapeName(dest)}: it is a symbolic link (refusing to follow it)`);
-    let end: { target: string; st: fs.Stats | null };
+    let end: Resolved;
     let to: fs.Stats | null = null;
     try {
-      end = followLinks(dest, abs);
-      to = fs.statSync(abs);
+      end = resolvePath(abs, true, refuse);
+      if (end.path !== undefined) to = fs.lstatSync(end.path);
     } catch (e) {
       if (e instanceof UserError) throw e;
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw writeError(dest, e);
-      end ??= { target: abs, st: null };
+      end ??= { path: abs };
     }
+    if (end.fd !== undefined) return openFd(dest, end.fd);
     if (to && to.isDirectory()) throw writeError(dest, { code: 'EISDIR' });
     if (to && to.isSocket()) throw socketRefused(dest);
     if (to && !to.isFile()) {
-      if (to.isFIFO() && end.st && planted(end.target, end.st)) throw plantedRefused(dest, 'FIFO', end.st);
-      // a device or FIFO (also /dev/stderr, /proc/self/fd/N of a pipe): opened through the link
-      return openDirect(dest, abs, true);
+      if (to.isFIFO() && planted(end.path, to)) throw plantedRefused(dest, 'FIFO', to);
+      return openDirect(dest, end.path, false); // a device or FIFO, by its own name (no link left)
     }
-    return openAtomic(dest, end.target, mode, to ? to.mode & 0o777 : null);
+    return openAtomic(dest, end.path, mode, to);
   }
-  if (st.isFile()) return openAtomic(dest, abs, mode, st.mode & 0o777); // its permissions, never set-id bits
+  if (st.isFile()) return openAtomic(dest, abs, mode, st); // its permissions, never set-id bits
   if (st.isDirectory()) throw writeError(dest, { code: 'EISDIR' });
   if (st.isSocket()) throw socketRefused(dest);
   if (st.isFIFO() && planted(abs, st)) throw plantedRefused(dest, 'FIFO', st);
