@@ -239,6 +239,11 @@ describe('history CSV', () => {
       ['2026-01-31T00:00:00Z,1\n', 1, /3 fields/],
       ['2026-01-31T00:00:00Z,1,10,4\n', 1, /3 fields/],
       ['2026-01-31T00:00:00Z,1,10\r\n2026-13-45T00:00:00Z,1,10\r\n', 2, /timestamp/],
+      // days and times that do not exist, instants past the year 9999 (no Date can show them)
+      ['2026-02-30T00:00:00Z,1,10\n', 1, /timestamp/],
+      ['2026-01-31T00:00:00Z,1,10\n2026-01-31T24:30:00,1,10\n', 2, /timestamp/],
+      ['9999999999999999,1,10\n', 1, /timestamp/],
+      ['2026-01-31T00:00:00Z,50,10\n', 1, /used_bytes 50 is more than size_bytes 10/],
     ];
     for (const [text, line, re] of cases) {
       assert.throws(() => parseHistoryCsv(text), (e: unknown) => {

@@ -29,19 +29,35 @@ function unquote(s: string): string {
   return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).trim() : t;
 }
 
-/** unix ms of a timestamp field, or null. */
+/** the latest instant a sample may have: 9999-12-31T23:59:59.999Z (ms), as far as ISO 8601's 4-digit years go */
+const MAX_MS = 253402300799999;
+
+/** Do the calendar fields of an ISO date-time name a real day and time (no 2026-02-30, no 25:00)? */
+function realCalendar(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/i.exec(s)!;
+  const [y, mo, d, h = 0, mi = 0, sec = 0] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x)));
+  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, sec));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === sec;
+}
+
+/**
+ * Unix ms of a timestamp field, or null: unix seconds (or ms from 1e12 up), or ISO 8601 (a
+ * date-time without a zone is UTC); a day or time that does not exist, or an instant before 1970 or
+ * after the year 9999, is null.
+ */
 export function parseTimestamp(field: string): number | null {
   const s = unquote(field);
   if (NUM_RE.test(s)) {
     const n = Number(s);
     if (!Number.isFinite(n)) return null;
-    return n >= 1e12 ? n : n * 1000;
+    const ms = n >= 1e12 ? n : n * 1000;
+    return ms <= MAX_MS ? ms : null;
   }
-  if (!ISO_RE.test(s)) return null;
+  if (!ISO_RE.test(s) || !realCalendar(s)) return null;
   // A date-time without a zone is taken as UTC (the traces and `date -u -Iseconds` are UTC).
   const withZone = /[T ]/.test(s) && !/(Z|[+-]\d{2}:?\d{2})$/i.test(s) ? s + 'Z' : s;
   const ms = Date.parse(withZone.replace(' ', 'T'));
-  return Number.isNaN(ms) ? null : ms;
+  return Number.isNaN(ms) || ms < 0 || ms > MAX_MS ? null : ms;
 }
 
 function parseBytes(field: string): number | null {
@@ -87,6 +103,7 @@ export class HistoryCsvParser {
     if (size === null || size <= 0) {
       throw new HistoryParseError(no, `bad size_bytes ${JSON.stringify(unquote(cols[2]!).slice(0, 40))} (a positive number)`);
     }
+    if (used > size) throw new HistoryParseError(no, `used_bytes ${used} is more than size_bytes ${size}`);
     if (this.pts.length >= HISTORY_LIMITS.samples) {
       throw new HistoryParseError(no, `more than ${HISTORY_LIMITS.samples} samples (thin the history, e.g. one a minute)`);
     }
