@@ -361,7 +361,8 @@ test('tmux: an error nothing caught restores the terminal, one line, exit 1 (no 
   );
   try {
     tmux('kill-server');
-    tmux('new-session', '-d', '-s', 'ui', '-x', '100', '-y', '30', '-c', ROOT, `echo BEFORE; node --import tsx ${script}; echo EXIT=$?; sleep 5`);
+    // runUI without the CLI: do what the browse command does first (Ink draws nothing under CI=true)
+    tmux('new-session', '-d', '-s', 'ui', '-x', '100', '-y', '30', '-c', ROOT, `echo BEFORE; env -u CI -u CONTINUOUS_INTEGRATION node --import tsx ${script}; echo EXIT=$?; sleep 5`);
     await waitFor(/\[1 Browse\][\s\S]*alpha\//, 60_000);
     fs.writeFileSync(trigger, '');
     const s = await waitFor(/EXIT=/, 60_000);
