@@ -2,10 +2,9 @@
  * The program's two sinks: stdout (out, outText) and the lines on stderr (errLine). Text bound for
  * a terminal goes through the escaping of util/escape.ts here, whatever built it.
  */
-import fs from 'node:fs';
 import { jsonTerminalSafe, terminalLines, terminalText } from '../util/escape.js';
 import { UserError } from '../util/errors.js';
-import { writeErrorText } from '../util/write.js';
+import { writeAllSync, writeErrorText } from '../util/write.js';
 
 /** Write a text report to stdout, every line terminal-safe (see terminalLines); JSON goes through out. */
 export function outText(s: string): void {
@@ -28,19 +27,10 @@ export function errLine(msg: string): void {
  * JSON value (jsonTerminalSafe).
  */
 export function out(s: string): void {
-  const buf = Buffer.from(jsonTerminalSafe(s));
-  let off = 0;
-  while (off < buf.length) {
-    try {
-      off += fs.writeSync(1, buf, off);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') {
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
-        continue;
-      }
-      if (code === 'EPIPE') process.exit(0);
-      throw new UserError(`cannot write to standard output: ${writeErrorText(e)}`);
-    }
+  try {
+    writeAllSync(1, Buffer.from(jsonTerminalSafe(s)));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0);
+    throw new UserError(`cannot write to standard output: ${writeErrorText(e)}`);
   }
 }

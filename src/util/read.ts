@@ -38,7 +38,8 @@ export interface ReadLinesOptions {
 const EAGAIN_WAIT_MS = 10;
 let sleeper: Int32Array | undefined;
 
-function sleepSync(ms: number): void {
+/** Block the thread for `ms` milliseconds (waiting out EAGAIN on a descriptor shared with another process). */
+export function sleepSync(ms: number): void {
   sleeper ??= new Int32Array(new SharedArrayBuffer(4));
   Atomics.wait(sleeper, 0, 0, ms);
 }

@@ -42,8 +42,26 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from './errors.js';
 import { escapeName } from './escape.js';
+import { sleepSync } from './read.js';
 
 const C = fs.constants;
+
+/**
+ * Write all of `data` to descriptor `fd`, waiting out EAGAIN (a non-blocking pipe or terminal that
+ * is full, shared with another process). Throws the errno error of a failed write (EPIPE, ENOSPC...).
+ */
+export function writeAllSync(fd: number, data: Uint8Array): void {
+  let off = 0;
+  while (off < data.length) {
+    try {
+      off += fs.writeSync(fd, data, off, data.length - off);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK') throw e;
+      sleepSync(5);
+    }
+  }
+}
 
 /** One line for a failed write or read: "no space left on the device" rather than ENOSPC. */
 export function writeErrorText(e: unknown): string {
@@ -330,18 +348,7 @@ export class Output {
 
   /** Write all of `data` (waits on a full non-blocking pipe). Throws the errno error (EPIPE, ENOSPC...). */
   write(data: Uint8Array): void {
-    let off = 0;
-    while (off < data.length) {
-      try {
-        off += fs.writeSync(this.fd, data, off, data.length - off);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
-          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
-          continue;
-        }
-        throw e;
-      }
-    }
+    writeAllSync(this.fd, data);
   }
 
   /**
