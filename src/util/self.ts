@@ -1,0 +1,59 @@
+/**
+ * The program's own code, for the places that run it again: worker threads (the diff reader), and
+ * another host's Node (`--remote`). Three ways to be running:
+ * - the bundle, `dist/diskblame-core.mjs` (loaded by the small version check `dist/diskblame.mjs`);
+ * - the standalone binary, which carries that bundle as an asset and imports it as a `data:` URL
+ *   (its entry sets `globalThis.__DISKBLAME_SEA__` first);
+ * - the tsc build or tsx (tests, bench), where the bundle is the one `npm run build` wrote beside it.
+ */
+import fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
+
+/** set by scripts/bundle.mjs in the bundle; absent from the tsc build */
+declare const __DISKBLAME_BUNDLED__: boolean | undefined;
+
+/** the bundle's file name in dist/ */
+export const CORE_BUNDLE = 'diskblame-core.mjs';
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __DISKBLAME_SEA__: { source: string } | undefined;
+}
+
+/** true inside the bundle (a file or the standalone binary's asset), false in the tsc build and under tsx */
+export function bundled(): boolean {
+  return typeof __DISKBLAME_BUNDLED__ === 'boolean' && __DISKBLAME_BUNDLED__;
+}
+
+/** true inside the standalone binary (dist/diskblame-linux-ARCH) */
+export function standalone(): boolean {
+  return globalThis.__DISKBLAME_SEA__ !== undefined;
+}
+
+/**
+ * A URL that runs this program again in a worker thread: in the bundle, the bundle itself (a
+ * `file:` URL, or in the standalone binary its `data:` URL); elsewhere the script the process was
+ * started with (the tsc build's dist/cli/main.js).
+ */
+export function selfURL(): URL {
+  if (bundled()) return new URL(import.meta.url);
+  return pathToFileURL(process.argv[1]);
+}
+
+/** the bundle's location when it is a file, else null (the standalone binary) */
+export function bundleFileURL(): URL | null {
+  if (standalone()) return null;
+  if (bundled()) return new URL(import.meta.url);
+  // dist/util/self.js -> dist/diskblame-core.mjs; src/util/self.ts (tsx) -> dist/diskblame-core.mjs
+  return new URL(import.meta.url.endsWith('.ts') ? `../../dist/${CORE_BUNDLE}` : `../${CORE_BUNDLE}`, import.meta.url);
+}
+
+/**
+ * The bundle's text (UTF-8), to run on another host's Node. Throws the fs error (ENOENT: the
+ * bundle was not built: `npm run build`) when it is a file that cannot be read.
+ */
+export function bundleText(): Buffer {
+  const sea = globalThis.__DISKBLAME_SEA__;
+  if (sea) return Buffer.from(sea.source, 'utf8');
+  return fs.readFileSync(bundleFileURL()!);
+}
