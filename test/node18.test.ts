@@ -89,6 +89,13 @@ test('Debian 12 node 18: the bundle runs, and its scan totals equal du -sb and d
   assert.equal(ver.stdout.trim(), VERSION);
   const d = tree();
   try {
+    // through a link without the .mjs, as npm links the bin into node_modules/.bin
+    const bin = path.join(d, 'diskblame');
+    fs.symlinkSync(LOADER, bin);
+    const linked = node18([bin, '--version']);
+    assert.equal(linked.status, 0, linked.stderr);
+    assert.equal(linked.stdout.trim(), VERSION);
+    fs.rmSync(bin);
     const r = node18([LOADER, 'scan', d, '--json']);
     assert.equal(r.status, 0, r.stderr);
     const j = JSON.parse(r.stdout);
@@ -189,7 +196,7 @@ test('Debian 12 node 18: the browser in tmux draws, opens a directory, goes back
     throw new Error(`screen never matched ${re}:\n${s}`);
   };
   try {
-    tmux('new-session', '-d', '-s', 'ui', '-x', '100', '-y', '30', `${SCRIPT} run ${LOADER} ${d}; echo $? > ${done}; sleep 5`);
+    tmux('new-session', '-d', '-s', 'ui', '-x', '100', '-y', '30', `'${SCRIPT}' run '${LOADER}' '${d}'; echo $? > '${done}'; sleep 5`);
     let s = await waitFor(/\[1 Browse\][\s\S]*alpha\//);
     assert.ok(s.includes(`--- ${d}`), s);
     assert.ok(s.indexOf('alpha/') < s.indexOf('beta/'), `largest first:\n${s}`);
