@@ -19,8 +19,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import zlib from 'node:zlib';
-import { launchAgent } from '../src/remote/launch.js';
-import { NODE_BOOTSTRAP } from '../src/remote/script.js';
+import { launchAgent, nodeSuitable, sshArgs } from '../src/remote/launch.js';
+import { NODE_BOOTSTRAP, remoteCommand } from '../src/remote/script.js';
 import type { AgentProcess, RemoteTarget } from '../src/remote/types.js';
 import { UserError } from '../src/util/errors.js';
 import { bundleText } from '../src/util/self.js';
@@ -262,6 +262,29 @@ describe('launchAgent over a real sshd', { skip: skip ?? false, timeout: 900_000
     }
   });
 
+  test('the one-line remote command works whatever the login shell: sh, bash, zsh, csh, fish', async (t) => {
+    const shells = ['/bin/sh', '/bin/bash', '/bin/zsh', '/bin/tcsh', '/bin/csh', '/usr/bin/fish'];
+    const args = ["it's", '$HOME', '!1', '`id`', 'a\\b', '*'];
+    const tried: string[] = [];
+    try {
+      for (const shell of shells) {
+        if (!fs.existsSync(shell)) {
+          t.diagnostic(`${shell} is not installed here: not tried`);
+          continue;
+        }
+        assert.equal(spawnSync('usermod', ['-s', shell, sshd.user.name]).status, 0);
+        const probe = sshd.ssh(sshd.user.name, 'echo $0');
+        assert.equal(probe.code, 0, `${shell}: ${probe.stderr}`);
+        const a = await launchAgent(sshd.target(sshd.user.name), { args, bundle: ECHO_MODULE });
+        await echoRoundTrip(a, args);
+        tried.push(shell);
+      }
+    } finally {
+      spawnSync('usermod', ['-s', '/bin/bash', sshd.user.name]);
+    }
+    assert.ok(tried.length >= 2, `tried ${tried.join(' ')}`);
+  });
+
   test('a Node older than 18.17 on the remote is passed over for the binary', async () => {
     const fake = path.join(sshd.user.bin, 'node');
     fs.writeFileSync(fake, '#!/bin/sh\necho v16.20.2\n', { mode: 0o755 });
@@ -338,6 +361,16 @@ describe('launchAgent over a real sshd', { skip: skip ?? false, timeout: 900_000
     assert.match(await launchFails(dead), /^root@127\.0\.0\.1:1: ssh: connect to host 127\.0\.0\.1 port 1: Connection refused$/);
   });
 
+  test('no ssh client here: one line', async () => {
+    const saved = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      assert.match(await launchFails(sshd.target('root')), /^no ssh client here: --remote runs the system ssh/);
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+
   test('kill() ends the transport; closed says how', async () => {
     const a = await launchAgent(sshd.target('root'), { args: ['k'], bundle: ECHO_MODULE });
     assert.deepEqual(JSON.parse(await readLine(a.stdout)).argv, ['k']);
@@ -395,5 +428,28 @@ describe('launchAgent over a real sshd', { skip: skip ?? false, timeout: 900_000
     } finally {
       fs.rmSync(tree, { recursive: true, force: true });
     }
+  });
+});
+
+describe('launch pieces without a server', () => {
+  test('the Node versions the bundle is streamed to: 18.17 and newer', () => {
+    for (const v of ['v18.17.0', 'v18.20.4', 'v19.0.0', 'v20.20.2', 'v22.1.0', 'v100.0.0']) assert.equal(nodeSuitable(v), true, v);
+    for (const v of ['v18.16.1', 'v16.20.2', 'v10.0.0', '-', '', 'v18', '18.17.0', 'vx.y.z']) assert.equal(nodeSuitable(v), false, v);
+  });
+
+  test("ssh's command line: the user's options first (ssh keeps the first value), BatchMode only without a terminal and unless given", () => {
+    const t: RemoteTarget = { spec: 'u@h:2222', user: 'u', host: 'h', port: 2222, sshOptions: ['-F/x/cfg', '-oBatchMode=no'] };
+    const cmd = remoteCommand(123);
+    const a = sshArgs(t, cmd, false);
+    assert.deepEqual(a.slice(0, 2), ['-F/x/cfg', '-oBatchMode=no']);
+    assert.ok(!a.includes('BatchMode=yes'));
+    assert.deepEqual(a.slice(-7), ['-p', '2222', '-l', 'u', '--', 'h', cmd]);
+    assert.ok(sshArgs({ ...t, sshOptions: [] }, cmd, false).includes('BatchMode=yes'));
+    assert.ok(!sshArgs({ ...t, sshOptions: [] }, cmd, true).includes('BatchMode=yes'));
+    const bare = sshArgs({ spec: 'h', host: 'h', sshOptions: [] }, cmd, true);
+    assert.ok(!bare.includes('-p') && !bare.includes('-l'));
+    // one line, nothing csh or fish would read differently from sh
+    assert.doesNotMatch(cmd, /[\n!\\]/);
+    assert.equal(cmd, `exec /bin/sh -c 'eval "$(dd bs=1 count=123 2>/dev/null)"'`);
   });
 });

@@ -96,9 +96,14 @@ class MarkerReader {
   };
 
   private onStreamEnd = (): void => {
-    this.ended = this.onEnd();
+    this.ended ??= this.onEnd();
     this.pump();
   };
+
+  /** the transport is gone (ssh exited or never started: its stdout may never say 'end') */
+  abort(): void {
+    this.onStreamEnd();
+  }
 
   private pump(): void {
     if (!this.waiting) return;
@@ -208,6 +213,7 @@ export async function launchAgent(target: RemoteTarget, opts: LaunchOptions = {}
 
   const endedError = (): Error => new Error('ended');
   const reader = new MarkerReader(child.stdout, marker, endedError);
+  void closed.then(() => reader.abort());
   const fail = async (e: unknown): Promise<never> => {
     child.kill('SIGTERM');
     if (e instanceof UserError) throw e;
