@@ -228,6 +228,11 @@ describe('launchAgent over a real sshd', { skip: skip ?? false, timeout: 900_000
 
   test('the xz copy beside the binary is sent when the remote has xz', async () => {
     fs.rmSync(cacheDir(), { recursive: true, force: true });
+    // the temp file of an upload cut off earlier (its shell is gone): removed by the next upload
+    fs.mkdirSync(cacheDir(), { recursive: true, mode: 0o700 });
+    const stale = path.join(cacheDir(), `.${'0'.repeat(64)}.${2 ** 22 + 7}`);
+    fs.writeFileSync(stale, 'partial');
+    spawnSync('chown', ['-R', String(sshd.user.uid), path.join(sshd.user.home, '.cache')]);
     const r = spawnSync('sh', ['-c', `xz -0 -T2 -k -c "${sea}" > "${sea}.xz"`]);
     assert.equal(r.status, 0);
     try {
@@ -236,7 +241,7 @@ describe('launchAgent over a real sshd', { skip: skip ?? false, timeout: 900_000
       assert.equal(a.how, 'binary (uploaded)');
       assert.ok(status.some((s) => /^uploading .* \(xz\) to /.test(s)), status.join('|'));
       await echoRoundTrip(a, ['xz']);
-      assert.deepEqual(fs.readdirSync(cacheDir()), [seaHash()]);
+      assert.deepEqual(fs.readdirSync(cacheDir()), [seaHash()], 'the stale temp file is gone');
     } finally {
       fs.rmSync(`${sea}.xz`, { force: true });
     }

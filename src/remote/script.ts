@@ -96,6 +96,13 @@ while IFS=' ' read -r w h n z; do
     umask 077
     mkdir -p "$d" 2>/dev/null </dev/null || die "cannot create $d"
     safe
+    # temp files of uploads that were cut off (their shell is gone) go first
+    for o in "$d"/.*.*; do
+      [ -f "$o" ] || continue
+      p=\${o##*.}
+      case $p in '' | *[!0-9]*) continue ;; esac
+      kill -0 "$p" 2>/dev/null || rm -f "$o"
+    done
     f=$d/$h
     t=$d/.$h.$$
     trap 'rm -f "$t"' EXIT
