@@ -359,6 +359,29 @@ describe('launchAgent over a real sshd', { skip: skip ?? false, timeout: 900_000
     }
   });
 
+  test('a connection lost during the upload is one line, not a hang', async () => {
+    fs.rmSync(cacheDir(), { recursive: true, force: true });
+    let killed = 0;
+    const m = await launchFails(sshd.target(sshd.user.name), {
+      onStatus: (s) => {
+        if (killed || !/^uploading .* of /.test(s)) return;
+        // the remote side of this connection goes away: every process of the test user, by pid
+        for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+          try {
+            if (fs.statSync(`/proc/${pid}`).uid === sshd.user.uid) {
+              process.kill(+pid, 'SIGKILL');
+              killed++;
+            }
+          } catch {
+            // gone
+          }
+        }
+      },
+    });
+    assert.ok(killed > 0, 'the upload was under way');
+    assert.match(m, /^dbl\w+@127\.0\.0\.1:\d+: /);
+  });
+
   test("ssh's own failures are one line: wrong key, host key mismatch, nothing listening", async () => {
     assert.match(await launchFails(sshd.target(sshd.user.name, sshd.wrongKeyConfig)), /^dbl\w+@127\.0\.0\.1:\d+: .*Permission denied \(publickey\)/);
     assert.match(await launchFails(sshd.target('root', sshd.wrongHostConfig)), /Host key verification failed/);

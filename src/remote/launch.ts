@@ -160,11 +160,16 @@ class MarkerReader {
   }
 }
 
-/** Write DATA to STREAM in steps, waiting for each to drain; onStep gets the bytes written so far */
-async function writeInSteps(stream: NodeJS.WritableStream, data: Buffer, onStep: (done: number) => void): Promise<void> {
-  for (let off = 0; off < data.length; off += UPLOAD_STEP) {
+/**
+ * Write DATA to STREAM in steps, waiting for each to drain (or for GONE: ssh ended, nothing will
+ * drain); onStep gets the bytes written so far.
+ */
+async function writeInSteps(stream: NodeJS.WritableStream, data: Buffer, gone: Promise<unknown>, onStep: (done: number) => void): Promise<void> {
+  let ended = false;
+  void gone.then(() => (ended = true));
+  for (let off = 0; off < data.length && !ended; off += UPLOAD_STEP) {
     const piece = data.subarray(off, Math.min(off + UPLOAD_STEP, data.length));
-    if (!stream.write(piece)) await new Promise<void>((r) => stream.once('drain', r));
+    if (!stream.write(piece)) await Promise.race([new Promise<void>((r) => stream.once('drain', r)), gone]);
     onStep(off + piece.length);
   }
 }
@@ -225,8 +230,8 @@ export async function launchAgent(target: RemoteTarget, opts: LaunchOptions = {}
       const code = (spawnError as NodeJS.ErrnoException).code;
       throw new UserError(code === 'ENOENT' ? 'no ssh client here: --remote runs the system ssh (install openssh-client)' : `ssh: ${terminalText(String(spawnError.message))}`);
     }
-    if ((e as Error).message === 'ended') throw new UserError(transportErrorText(target, ended ?? { code: null, signal: null, stderr }));
-    throw new UserError(`${escapeName(target.spec)}: ${terminalText((e as Error).message)}`);
+    if (e instanceof Error && e.message === 'ended') throw new UserError(transportErrorText(target, ended ?? { code: null, signal: null, stderr }));
+    throw new UserError(`${escapeName(target.spec)}: ${terminalText(e instanceof Error ? e.message : String(e))}`);
   };
 
   try {
@@ -266,7 +271,7 @@ export async function launchAgent(target: RemoteTarget, opts: LaunchOptions = {}
         const total = mib(packed.data.length);
         status(`uploading ${total} (${packed.format}) to ${host}`);
         child.stdin.write(`put ${bin.sha256} ${packed.data.length} ${packed.format}\n`);
-        await writeInSteps(child.stdin, packed.data, (done) => {
+        await writeInSteps(child.stdin, packed.data, closed, (done) => {
           if (done < packed.data.length) status(`uploading ${mib(done)} of ${total} (${packed.format}) to ${host}`);
         });
         status(`starting diskblame on ${host}`);
