@@ -36,4 +36,11 @@ export interface AgentProcess {
 export interface LaunchOptions {
   /** one line of status for progress on a terminal ('connecting to HOST', 'uploading 38.2 MiB') */
   onStatus?: (text: string) => void;
+  /** the agent's command line on the remote host (default `['__agent']`) */
+  args?: string[];
+  /**
+   * the ES module text a remote Node runs (default: this program's bundle, bundleText()); for the
+   * bench and tests, which stream other programs through the same launcher
+   */
+  bundle?: Buffer;
 }
