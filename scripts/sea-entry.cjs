@@ -9,7 +9,8 @@
 
 const { getAsset } = require('node:sea');
 
-const url = getAsset('diskblame.url', 'latin1');
+// (Buffer's latin1 decoding: getAsset(key, 'latin1') goes through TextDecoder, ~10 ms more)
+const url = Buffer.from(getAsset('diskblame.url')).toString('latin1');
 const PREFIX = 'data:text/javascript;base64,';
 let source;
 globalThis.__DISKBLAME_SEA__ = {
