@@ -4,6 +4,7 @@
 // load the core.
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { banner, builtinsPlugin, fileURLPlugin } from './bundle-plugins.mjs';
 
 const core = 'dist/diskblame-core.mjs';
 const loader = 'dist/diskblame.mjs';
@@ -37,11 +38,10 @@ await build({
   target,
   minify: true, // less source text for V8 to hold: faster start-up
   legalComments: 'none',
-  // some dependencies still call require(): give the ES module one. The standalone binary imports
-  // the bundle as a data: URL, which createRequire refuses: resolve from the node binary there.
-  banner: {
-    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url.startsWith('file:') ? import.meta.url : process.execPath);",
-  },
+  // some dependencies still call require(); dependencies' import.meta.url must be a file: URL (the
+  // standalone binary imports the bundle as a data: URL)
+  banner: { js: banner },
+  plugins: [fileURLPlugin, builtinsPlugin],
   // Ink loads React's devtools only when DEV=true: a no-op stands in for it
   alias: { 'react-devtools-core': './scripts/devtools-stub.mjs' },
   logLevel: 'warning',

@@ -176,11 +176,11 @@ function replay(chunk: Uint8Array, sink: Sink, e: Entry): void {
 }
 
 /**
- * Start reading `file` in a worker running `script` (the CLI's own entry). `start(sink)` replays
+ * Start reading `file` in a worker running `script` (the CLI's own code: see selfURL in util/self.ts). `start(sink)` replays
  * what was read (and the rest as it arrives) into the sink and resolves with B's SourceInfo after
  * sink.finish; call it when the sink is ready. `progress` counts what the worker has read so far.
  */
-export function readInWorker(script: string, file: string, label: string) {
+export function readInWorker(script: string | URL, file: string, label: string) {
   // a small young generation keeps the worker's resident memory low (as the scanner's workers)
   const w = new Worker(script, { workerData: { role: PARSE_ROLE, file, label }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
   const queue: Msg[] = [];

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
 import { emptyEntry, Entry, EntryType, Excluded, isUnorderedSink, Sink, UnorderedSink } from '../model/entry.js';
-import { createRequire } from 'node:module';
+import { builtinRequire } from '../util/self.js';
 import { NF, Piece, RF_BIG, scanEngine, ScanEngine, Task, WorkerConfig, WorkerMessage, workerMain } from './worker.js';
 import { KERNFS_MAGICS } from './kernfs.js';
 import { mountsBelow, readMountinfo } from '../util/mountinfo.js';
@@ -302,7 +302,7 @@ export class Scanner {
     const engine: ScanEngine = scanEngine(
       { ...cfg, chdir: this.cwd !== null },
       (m) => out.push(m),
-      createRequire(import.meta.url),
+      builtinRequire(),
     );
     let next: Task[] | null = null;
     let stopped = false;

@@ -7,6 +7,7 @@
  * - the tsc build or tsx (tests, bench), where the bundle is the one `npm run build` wrote beside it.
  */
 import fs from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
 /** set by scripts/bundle.mjs in the bundle; absent from the tsc build */
@@ -56,4 +57,21 @@ export function bundleText(): Buffer {
   const sea = globalThis.__DISKBLAME_SEA__;
   if (sea) return Buffer.from(sea.source, 'utf8');
   return fs.readFileSync(bundleFileURL()!);
+}
+
+/**
+ * A `require` for Node's built-in modules (`node:fs`...), for code that is handed one (the scan
+ * engine). From a file it is that file's own `require`; in the standalone binary the code is a
+ * `data:` URL, which `createRequire` refuses: there it loads built-in modules only and throws for
+ * anything else (nothing is loaded from the disk beside the binary).
+ */
+export function builtinRequire(): NodeJS.Require {
+  const url = import.meta.url;
+  if (url.startsWith('file:')) return createRequire(url);
+  const req = createRequire(process.execPath);
+  const only = ((id: string) => {
+    if (!isBuiltin(id)) throw new Error(`not a built-in module: ${id}`);
+    return req(id);
+  }) as NodeJS.Require;
+  return Object.assign(only, { resolve: req.resolve, cache: req.cache, main: req.main, extensions: req.extensions });
 }

@@ -26,6 +26,7 @@ import { checkRoot, importUI, loadExport } from './scan.js';
 import { storeDir } from '../../store/store.js';
 import { hostSnapshots, resolveSnapshot, snapshotsDir } from '../../store/snapshots.js';
 import { stringifyExact } from '../../util/exact.js';
+import { bundled, selfURL } from '../../util/self.js';
 
 export interface DiffArgs {
   before?: string;
@@ -135,7 +136,7 @@ export async function diffCommand(a: DiffArgs): Promise<number> {
   // B is read in a worker thread while A loads here (two cores for the two parses), except from
   // stdin and for the Changes view (it needs B's whole tree); only when a core is free: on a busy
   // machine the second thread only adds its own cost. DISKBLAME_DIFF_THREADS=1 or 2 forces either.
-  const script = process.argv[1];
+  const script = bundled() || process.argv[1] ? selfURL() : null; // the bundle, the binary's data: URL, or main.js
   const threads = process.env.DISKBLAME_DIFF_THREADS;
   const cores = os.availableParallelism();
   const spare = threads === '2' || (threads !== '1' && cores >= 2 && os.loadavg()[0] <= cores - 1);

@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// npm run binary: the standalone executable dist/diskblame-linux-ARCH (ARCH from process.arch: x64,
+// arm64), one file that runs on a Linux server with no Node installed, and dist/diskblame-linux-ARCH.xz
+// beside it. Built with Node's single executable application support from the `node` running this
+// script (>= 20.12: SEA assets) and postject (a devDependency):
+// - scripts/sea-entry.cjs is the CommonJS main; the bundle rides along as an asset, already in the
+//   form the entry imports it (a data: URL), so nothing is decoded or written at run time;
+// - the copy of node is stripped (symbols and debug info: not needed to run) before the injection.
+// Options: --no-xz skips the compressed copy (and removes a stale one): the tests use it. XZ_OPT
+// (xz's own variable) sets the compression level, -6 by default.
+// Prints one line per step with its time, and the sizes.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+const out = path.join(dist, `diskblame-linux-${process.arch}`);
+const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+const xz = !process.argv.includes('--no-xz');
+
+function fail(msg) {
+  process.stderr.write(`binary: ${msg}\n`);
+  process.exit(1);
+}
+
+/** run a program; its output is shown only when it fails */
+function run(file, args, what) {
+  const r = spawnSync(file, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.error) fail(`${what}: ${r.error.message}`);
+  if (r.status !== 0) fail(`${what} failed (exit ${r.status ?? r.signal}):\n${(r.stderr || r.stdout).trim()}`);
+  return r.stdout;
+}
+
+const t0 = Date.now();
+let last = t0;
+function step(msg) {
+  const now = Date.now();
+  console.log(`${msg} (${((now - last) / 1000).toFixed(1)} s)`);
+  last = now;
+}
+const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
+
+if (process.platform !== 'linux') fail('the standalone binary is built on Linux, for Linux');
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 12)) fail(`needs Node.js 20.12 or newer to build (assets in the SEA config); this is ${process.version}`);
+// the bundle: dist/diskblame-core.mjs, or dist/diskblame.mjs before the version-check loader existed
+const bundle = ['diskblame-core.mjs', 'diskblame.mjs'].map((f) => path.join(dist, f)).find((f) => fs.existsSync(f));
+if (!bundle) fail('no bundle in dist/: run npm run build first');
+let postject;
+try {
+  postject = createRequire(path.join(root, 'package.json')).resolve('postject/dist/cli.js');
+} catch {
+  fail('postject is missing: npm install (a devDependency)');
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-binary-'));
+try {
+  // the asset: the data: URL the entry imports (base64: the bundle's text is ASCII, a URL is not)
+  const source = fs.readFileSync(bundle);
+  const asset = path.join(tmp, 'diskblame.url');
+  fs.writeFileSync(asset, Buffer.concat([Buffer.from('data:text/javascript;base64,'), Buffer.from(source.toString('base64'))]));
+  const config = path.join(tmp, 'sea-config.json');
+  const blob = path.join(tmp, 'sea.blob');
+  fs.writeFileSync(
+    config,
+    JSON.stringify({
+      main: path.join(root, 'scripts', 'sea-entry.cjs'),
+      output: blob,
+      disableExperimentalSEAWarning: true,
+      assets: { 'diskblame.url': asset },
+    }),
+  );
+  run(process.execPath, ['--experimental-sea-config', config], 'node --experimental-sea-config');
+  step(`blob from ${path.relative(root, bundle)} (${mb(source.length)})`);
+
+  const exe = path.join(tmp, 'diskblame');
+  fs.copyFileSync(process.execPath, exe);
+  fs.chmodSync(exe, 0o755);
+  const full = fs.statSync(exe).size;
+  // symbols and debug info only (the dynamic symbols native addons link against stay)
+  run('strip', ['--strip-all', exe], 'strip');
+  const stripped = fs.statSync(exe).size;
+  step(`node ${process.version} copied and stripped: ${mb(full)} -> ${mb(stripped)}`);
+
+  run(process.execPath, [postject, exe, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', FUSE], 'postject');
+  step('blob injected');
+
+  // it runs, and is this program
+  const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+  const said = run(exe, ['--version'], 'the new binary').trim();
+  if (said !== version) fail(`the new binary says ${JSON.stringify(said)} to --version, not ${version}`);
+
+  // into dist/ atomically: a temporary name beside it, then rename
+  const part = `${out}.part`;
+  fs.copyFileSync(exe, part);
+  fs.chmodSync(part, 0o755);
+  fs.renameSync(part, out);
+  const size = fs.statSync(out).size;
+  step(`wrote ${path.relative(root, out)}: ${mb(size)}`);
+
+  const xzFile = `${out}.xz`;
+  if (xz) {
+    const fd = fs.openSync(`${xzFile}.part`, 'w', 0o644);
+    // -6 (xz's default): 22 MB, ~90 s on two cores; XZ_OPT chooses another (XZ_OPT=-2: 25 MB, half the time)
+    const level = process.env.XZ_OPT ? [] : ['-6'];
+    const r = spawnSync('xz', ['-T0', ...level, '-c', out], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+    fs.closeSync(fd);
+    if (r.error || r.status !== 0) {
+      fs.rmSync(`${xzFile}.part`, { force: true });
+      fail(`xz: ${r.error?.message ?? r.stderr.trim()}`);
+    }
+    fs.renameSync(`${xzFile}.part`, xzFile);
+    step(`wrote ${path.relative(root, xzFile)}: ${mb(fs.statSync(xzFile).size)}`);
+  } else fs.rmSync(xzFile, { force: true }); // never a compressed copy of another build
+
+  // the newest glibc symbol version it links against: the oldest glibc it runs on
+  const objdump = spawnSync('objdump', ['-T', out], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const glibc = (objdump.stdout ?? '').match(/GLIBC_[0-9.]+/g) ?? [];
+  const newest = [...new Set(glibc)].sort((a, b) => a.slice(6).localeCompare(b.slice(6), 'en', { numeric: true })).pop();
+  if (newest) console.log(`needs ${newest.replace('_', ' ')} or newer`);
+  console.log(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+} finally {
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
