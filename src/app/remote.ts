@@ -123,11 +123,18 @@ export class RemotePlace implements Place {
     let given = typeof root === 'string' ? root : Buffer.from(root).toString('utf8');
     const request = client.request('scan', args, {
       onData: (chunk) => {
+        if (broken) return; // the parse failed: the rest is not read
         if (!pass.write(chunk)) client.pause();
       },
     });
+    let broken = false;
     const parsed = importExport(pass, arrivals, { label: `the export from ${this.label}` });
-    parsed.catch(() => undefined); // awaited below
+    // damaged data: stop the scan there and keep reading the channel to its answer (awaited below)
+    parsed.catch(() => {
+      broken = true;
+      client.resume();
+      client.abort();
+    });
     const done = (async (): Promise<RemoteScanResult> => {
       let r: { root: string; incomplete: boolean; elapsedMs: number };
       try {

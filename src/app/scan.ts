@@ -10,6 +10,7 @@ import { importExport } from '../import/ncdu-reader.js';
 import { Tree } from '../tree/tree.js';
 import { TotalsSink } from '../report/totals.js';
 import { Progress } from '../cli/progress.js';
+import { errLine } from '../cli/output.js';
 import type { Place } from './place.js';
 
 /** What a scan is asked: the root and the scanner's options as the command line spells them. */
@@ -37,12 +38,15 @@ export async function runScan(place: Place, a: ScanRequest, sink: Sink | Tree, l
   const progress = new Progress(label, job, showProgress(a));
   const onInt = () => job.abort();
   process.once('SIGINT', onInt);
+  let r: ScanResult & { lost?: string };
   try {
-    return await job.done;
+    r = await job.done;
   } finally {
     process.removeListener('SIGINT', onInt);
     progress.stop();
   }
+  if (r.lost) errLine(`${r.lost}; what arrived is kept, marked incomplete`);
+  return r;
 }
 
 /** A new tree for a scan of `root` at `place`, sized from the filesystem's inode count when it is here. */

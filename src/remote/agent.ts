@@ -82,6 +82,8 @@ export async function runAgent(): Promise<number> {
 
   const queue: { id: number; op: string; args: Args }[] = [];
   let current: { id: number; abort: () => void } | null = null;
+  /** stop asked before the request started (a Ctrl-C right away): it starts stopped */
+  const stopEarly = new Set<number>();
   let ended = false;
   let wake: (() => void) | null = null;
   const poke = () => {
@@ -95,6 +97,7 @@ export async function runAgent(): Promise<number> {
     const id = optNum(j.id, 'id') ?? 0;
     if (f.type === 'X') {
       if (current && current.id === id) current.abort();
+      else if (stopEarly.size < 1024) stopEarly.add(id);
       return;
     }
     queue.push({ id, op: str(j.op, 'op'), args: (j.args && typeof j.args === 'object' ? j.args : {}) as Args });
@@ -129,7 +132,10 @@ export async function runAgent(): Promise<number> {
     const q = queue.shift()!;
     let reply: unknown;
     try {
-      const value = await handle(q.id, q.op, q.args, (abort) => (current = { id: q.id, abort }));
+      const value = await handle(q.id, q.op, q.args, (abort) => {
+        current = { id: q.id, abort };
+        if (stopEarly.delete(q.id)) abort();
+      });
       reply = { id: q.id, ok: true, value: value ?? null };
     } catch (e) {
       const err = e as Error;
