@@ -312,3 +312,72 @@ test('the CLI over a broken launcher: one line, exit 1', () => {
   assertOneLineError(r, 1);
   void REPO;
 });
+
+// ------------------------------------------------------------------------------- the browser in tmux
+
+const haveTmux = spawnSync('tmux', ['-V']).status === 0;
+const SOCKET = `diskblame-remote-test-${process.pid}`;
+function tmux(...args: string[]): string {
+  return spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' }).stdout;
+}
+const screen = () => tmux('capture-pane', '-p', '-t', 'ui');
+async function waitFor(re: RegExp, ms = 30_000): Promise<string> {
+  const end = Date.now() + ms;
+  let s = '';
+  while (Date.now() < end) {
+    s = screen();
+    if (re.test(s)) return s;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`screen never matched ${re}:\n${s}`);
+}
+async function keys(...k: string[]): Promise<void> {
+  tmux('send-keys', '-t', 'ui', ...k);
+  await new Promise((r) => setTimeout(r, 300));
+}
+
+test('the browser over --remote in tmux: browse, delete an entry there after the confirmation, rescan, quit 0; --read-only refuses', { skip: !haveTmux && 'tmux not installed' }, async () => {
+  const d = buildTree();
+  const done = d + '.exit';
+  const bin = path.join(REPO, 'dist/diskblame.mjs');
+  try {
+    const start = (extra: string) =>
+      tmux('new-session', '-d', '-s', 'ui', '-x', '100', '-y', '30', `env -u CI -u CONTINUOUS_INTEGRATION DISKBLAME_REMOTE_LOOPBACK=1 ${process.execPath} ${bin} --remote testhost ${extra} ${d}; echo $? > ${done}; sleep 5`);
+    start('');
+    let s = await waitFor(/\[1 Browse\][\s\S]*a\//);
+    assert.ok(s.includes(`--- ${d}`), s);
+    await waitFor(/volume .* used .* free/); // asked of the remote side once the tree is in
+    await keys('Enter'); // into a/ (352 KiB, above keep/)
+    s = await waitFor(/--- .*\/a\s/);
+    // the cursor on big.bin (the largest in a/); go down to b/ and delete it there
+    await keys('Down');
+    s = screen();
+    assert.match(s, /b\//);
+    await keys('d');
+    s = await waitFor(/Delete|delete/);
+    await keys('y');
+    s = await waitFor(/deleted .*b/);
+    assert.ok(!fs.existsSync(path.join(d, 'a/b')), 'deleted on the other side');
+    assert.ok(fs.existsSync(path.join(d, 'a/big.bin')));
+    writeSized(path.join(d, 'a/new.bin'), 500_000); // appears on the other side after the scan
+    await keys('r');
+    s = await waitFor(/rescanned/);
+    assert.match(s, /new\.bin/);
+    await keys('q');
+    const end = Date.now() + 20_000;
+    while (!fs.existsSync(done) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(fs.readFileSync(done, 'utf8').trim(), '0');
+    tmux('kill-server');
+    fs.rmSync(done);
+    // --read-only: d is refused, nothing goes
+    start('--read-only');
+    await waitFor(/\[1 Browse\][\s\S]*a\//);
+    await keys('d');
+    s = await waitFor(/read-only/);
+    await keys('q');
+  } finally {
+    tmux('kill-server');
+    rmrf(d);
+    fs.rmSync(done, { force: true });
+  }
+});
