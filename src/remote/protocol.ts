@@ -84,7 +84,11 @@ function shown(b: Buffer): string {
  * `allowed`: the frame types this side may receive.
  */
 export class FrameReader {
-  private buf: Buffer = Buffer.alloc(0);
+  /** what arrived and is not a whole frame yet, in pieces (joined once the frame is whole) */
+  private parts: Buffer[] = [];
+  private have = 0;
+  /** bytes the frame begun in `parts` needs in all (0: its header is not in yet) */
+  private need = 0;
   private magicSeen: boolean;
   /** bytes taken in so far (the channel's byte counter) */
   bytes = 0;
@@ -98,33 +102,51 @@ export class FrameReader {
 
   push(chunk: Buffer): Frame[] {
     this.bytes += chunk.length;
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    this.parts.push(chunk);
+    this.have += chunk.length;
     const out: Frame[] = [];
+    if (this.need > 0 && this.have < this.need) return out; // a long frame still coming: no copying meanwhile
+    let buf = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
+    this.parts = [];
+    this.have = 0;
+    this.need = 0;
     if (!this.magicSeen) {
-      const n = Math.min(this.buf.length, MAGIC.length);
-      if (!this.buf.subarray(0, n).equals(MAGIC.subarray(0, n))) throw new ProtocolError(`the other side does not speak diskblame's protocol; it said ${shown(this.buf)}`);
-      if (this.buf.length < MAGIC.length) return out;
+      const n = Math.min(buf.length, MAGIC.length);
+      if (!buf.subarray(0, n).equals(MAGIC.subarray(0, n))) throw new ProtocolError(`the other side does not speak diskblame's protocol; it said ${shown(buf)}`);
+      if (buf.length < MAGIC.length) {
+        this.keep(buf);
+        return out;
+      }
       this.magicSeen = true;
-      this.buf = this.buf.subarray(MAGIC.length);
+      buf = buf.subarray(MAGIC.length);
     }
     for (;;) {
-      if (this.buf.length < 5) break;
-      const t = String.fromCharCode(this.buf[0]) as FrameType;
+      if (buf.length < 5) break;
+      const t = String.fromCharCode(buf[0]) as FrameType;
       const limit = this.allowed.includes(t) ? LIMITS[t] : -1;
-      if (limit < 0) throw new ProtocolError(`an unknown message (type byte 0x${this.buf[0].toString(16).padStart(2, '0')})`);
-      const len = this.buf.readUInt32BE(1);
+      if (limit < 0) throw new ProtocolError(`an unknown message (type byte 0x${buf[0].toString(16).padStart(2, '0')})`);
+      const len = buf.readUInt32BE(1);
       if (len > limit) throw new ProtocolError(`a ${t} message of ${len} bytes (at most ${limit})`);
-      if (this.buf.length < 5 + len) break;
-      out.push({ type: t, payload: Buffer.from(this.buf.subarray(5, 5 + len)) });
-      this.buf = this.buf.subarray(5 + len);
+      if (buf.length < 5 + len) {
+        this.need = 5 + len;
+        break;
+      }
+      out.push({ type: t, payload: Buffer.from(buf.subarray(5, 5 + len)) });
+      buf = buf.subarray(5 + len);
     }
-    if (this.buf.length === 0) this.buf = Buffer.alloc(0);
+    this.keep(buf);
     return out;
+  }
+
+  private keep(rest: Buffer): void {
+    if (!rest.length) return;
+    this.parts = [Buffer.from(rest)]; // a copy: the source may reuse its buffer
+    this.have = rest.length;
   }
 
   /** bytes of an unfinished frame (or magic) held: the stream ended in the middle of one when > 0 */
   get pending(): number {
-    return this.buf.length;
+    return this.have;
   }
 }
 
