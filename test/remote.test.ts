@@ -9,8 +9,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CLI, REPO, assertOneLineError, duOk, runCli, runCliOk } from './helpers/run.js';
-import { makeManyFiles, makeTmp, rmrf, writeSized } from './helpers/fs.js';
+import { CLI, REPO, assertOneLineError, duOk, py, runCli, runCliOk } from './helpers/run.js';
+import { makeTmp, rmrf, writeSized } from './helpers/fs.js';
+import { assertTerminalSafe, makeHostileTree } from './helpers/hostile.js';
 import { RemotePlace } from '../src/app/remote.js';
 import { deleteInTree } from '../src/app/delete.js';
 import { launchLocal } from '../src/remote/local.js';
@@ -42,12 +43,12 @@ function buildTree(): string {
 }
 
 type Item = { path: string; diskBytes: number };
-/** scan --json without its timing; entries of equal size in the order of their names (a scan's order among ties is its own) */
+/** scan --json listing every entry, without its timing; entries of equal size in the order of their names (a scan's order among ties is its own) */
 function scanJsonOf(args: string[], env = LOOP): Record<string, unknown> {
-  const r = runCliOk(['scan', ...args, '--json', '--no-sample'], { env });
+  const r = runCliOk(['scan', ...args, '--json', '--no-sample', '--top', '1000'], { env });
   const j = JSON.parse(r.stdout) as Record<string, unknown>;
   delete j.elapsedMs;
-  for (const k of ['topDirs', 'topFiles']) (j[k] as Item[] | undefined)?.sort((a, b) => b.diskBytes - a.diskBytes || (a.path < b.path ? -1 : 1));
+  for (const k of ['topDirs', 'topFiles']) (j[k] as Item[] | undefined)?.sort((a, b) => b.diskBytes - a.diskBytes || (a.path + JSON.stringify(a) < b.path + JSON.stringify(b) ? -1 : 1));
   return j;
 }
 
@@ -71,8 +72,9 @@ test('protocol: garbage instead of the magic, an unknown frame, a frame over its
   assert.equal(r4.pending, 0);
 });
 
-test('scan --remote: the same summary as a local scan, totals equal du -sB1 and du -sb', () => {
+test('scan --remote: the same summary as a local scan (hostile names too), totals equal du -sB1 and du -sb', () => {
   const d = buildTree();
+  makeHostileTree(d);
   try {
     const local = scanJsonOf([d], { ...process.env, DISKBLAME_DEBUG: '' });
     const remote = scanJsonOf([d, '--remote', 'testhost']);
@@ -80,7 +82,9 @@ test('scan --remote: the same summary as a local scan, totals equal du -sB1 and 
     assert.equal(remote.diskBytes, duOk(['-sB1'], d));
     assert.equal(remote.apparentBytes, duOk(['-sb'], d));
     assert.equal(remote.hardlinks, 2);
+    assert.ok((remote.topFiles as Item[]).some((f) => 'pathBase64' in f), 'a name that is not UTF-8 came through exactly');
     assert.equal(remote.incomplete, false);
+    assertTerminalSafe(runCliOk(['scan', d, '--remote', 'testhost', '--no-sample', '--top', '100'], { env: LOOP }).stdout, 'scan --remote');
     // -o over the channel: the export written here
     const out = path.join(d, '..', path.basename(d) + '.json');
     runCliOk(['scan', d, '--remote', 'testhost', '-o', out, '--no-sample'], { env: LOOP });
@@ -192,13 +196,27 @@ test('delete over the channel: the right entry goes, the tree follows; outside t
   }
 });
 
-/** a tree big enough that its scan is still running when we act: `n` files in 100 directories */
+/**
+ * A tree big enough that its scan is still running when we act: `n` empty files in 100
+ * directories. Made once for the tests that read it (removed at exit).
+ */
+let big: string | null = null;
 function bigTree(n: number): string {
-  const d = makeTmp('remote-big');
-  for (let k = 0; k < 100; k++) {
-    fs.mkdirSync(path.join(d, `d${k}`));
-    makeManyFiles(path.join(d, `d${k}`), n / 100);
-  }
+  if (big) return big;
+  const d = (big = makeTmp('remote-big'));
+  process.on('exit', () => rmrf(d));
+  py(
+    [
+      'import os, sys',
+      'd, n = sys.argv[1], int(sys.argv[2])',
+      'for k in range(100):',
+      '    s = os.path.join(d, "d%d" % k)',
+      '    os.mkdir(s)',
+      '    for i in range(n // 100):',
+      '        os.close(os.open(os.path.join(s, "f%07d" % i), os.O_CREAT | os.O_WRONLY, 0o644))',
+    ].join('\n'),
+    [d, String(n)],
+  );
   return d;
 }
 
@@ -219,7 +237,7 @@ function agentPid(parent: number): number | null {
 }
 
 test('a killed agent mid-scan: what arrived is kept, the tree is whole and marked incomplete', async () => {
-  const d = bigTree(200_000);
+  const d = bigTree(100_000);
   try {
     let proc: AgentProcess | null = null;
     const place = await RemotePlace.open(target(), async (t) => (proc = await launchLocal({ script: CLI, label: t.spec })));
@@ -237,18 +255,18 @@ test('a killed agent mid-scan: what arrived is kept, the tree is whole and marke
     assert.match(r.lost ?? '', /testhost: the connection ended \(ended by SIGKILL\)/);
     assert.ok(tree.finished);
     assert.equal(tree.info?.incomplete, true);
-    assert.ok(tree.count > 1 && tree.count < 200_101, `${tree.count} entries arrived`);
+    assert.ok(tree.count > 1 && tree.count < 100_101, `${tree.count} entries arrived`);
     assert.equal(Buffer.from(tree.pathOf(0)).toString(), d);
     assert.ok(place.bytesReceived > 0);
     void proc;
     await place.close();
   } finally {
-    rmrf(d);
+    void d; // shared: removed at exit
   }
 });
 
 test('Ctrl-C on scan --remote: the agent stops, what arrived is summarized, INCOMPLETE, exit 130', async () => {
-  const d = bigTree(200_000);
+  const d = bigTree(100_000);
   try {
     const child = spawn(process.execPath, [CLI, 'scan', d, '--remote', 'testhost', '--no-sample', '--threads', '1'], { env: LOOP, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -274,7 +292,7 @@ test('Ctrl-C on scan --remote: the agent stops, what arrived is summarized, INCO
     assert.match(out, /INCOMPLETE: interrupted/);
     assert.equal(err, '');
   } finally {
-    rmrf(d);
+    void d; // shared: removed at exit
   }
 });
 
@@ -321,7 +339,7 @@ function tmux(...args: string[]): string {
   return spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' }).stdout;
 }
 const screen = () => tmux('capture-pane', '-p', '-t', 'ui');
-async function waitFor(re: RegExp, ms = 30_000): Promise<string> {
+async function waitFor(re: RegExp, ms = 60_000): Promise<string> {
   const end = Date.now() + ms;
   let s = '';
   while (Date.now() < end) {
@@ -354,7 +372,7 @@ test('the browser over --remote in tmux: browse, delete an entry there after the
     s = screen();
     assert.match(s, /b\//);
     await keys('d');
-    s = await waitFor(/Delete|delete/);
+    s = await waitFor(/y: delete   any other key: keep it/);
     await keys('y');
     s = await waitFor(/deleted .*b/);
     assert.ok(!fs.existsSync(path.join(d, 'a/b')), 'deleted on the other side');
@@ -373,11 +391,43 @@ test('the browser over --remote in tmux: browse, delete an entry there after the
     start('--read-only');
     await waitFor(/\[1 Browse\][\s\S]*a\//);
     await keys('d');
-    s = await waitFor(/read-only/);
+    s = await waitFor(/read-only mode \(--read-only\): deleting is disabled/);
+    assert.doesNotMatch(s, /keep it/);
+    assert.ok(fs.existsSync(path.join(d, 'a/big.bin')));
     await keys('q');
   } finally {
     tmux('kill-server');
     rmrf(d);
     fs.rmSync(done, { force: true });
+  }
+});
+
+test('Ctrl-C on the scanning screen over --remote: the agent stops, what arrived is browsed, marked incomplete', { skip: !haveTmux && 'tmux not installed' }, async () => {
+  const d = bigTree(100_000);
+  const bin = path.join(REPO, 'dist/diskblame.mjs');
+  try {
+    tmux('new-session', '-d', '-s', 'ui', '-x', '100', '-y', '30', `env -u CI -u CONTINUOUS_INTEGRATION DISKBLAME_REMOTE_LOOPBACK=1 ${process.execPath} ${bin} --remote testhost --threads 1 ${d}; sleep 5`);
+    await waitFor(/Scanning .* on testhost/);
+    // the agent: a child of the CLI, a child of the pane's shell
+    const pane = Number(tmux('display-message', '-p', '-t', 'ui', '#{pane_pid}').trim());
+    let agent: number | null = null;
+    const end = Date.now() + 30_000;
+    while (!agent && Date.now() < end) {
+      const cli = spawnSync('pgrep', ['-P', String(pane)], { encoding: 'utf8' }).stdout.trim().split('\n').map(Number);
+      for (const c of cli) agent ??= c > 0 ? agentPid(c) : null;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.ok(agent, 'no agent');
+    // held still while the stop goes in, once it has sent data: the scan cannot end first
+    while (Date.now() < end && wrote(agent) < 1000) await new Promise((r) => setTimeout(r, 5));
+    process.kill(agent, 'SIGSTOP');
+    await keys('C-c');
+    process.kill(agent, 'SIGCONT');
+    const s = await waitFor(/\[1 Browse\][\s\S]*INCOMPLETE/);
+    assert.ok(s.includes(`--- ${d}`), s);
+    await keys('q');
+  } finally {
+    tmux('kill-server');
+    void d; // shared: removed at exit
   }
 });

@@ -6,6 +6,8 @@ import { parseRemoteSpec } from '../remote/target.js';
 import type { AgentProcess, LaunchOptions, RemoteTarget } from '../remote/types.js';
 import { launchLocal } from '../remote/local.js';
 import { UserError } from '../util/errors.js';
+import { terminalText } from '../util/escape.js';
+import { truncate } from '../ui/text.js';
 import { LocalPlace, Place } from './place.js';
 import { RemotePlace } from './remote.js';
 
@@ -40,7 +42,21 @@ export async function openPlace(a: RemoteArgs, launcher: Launcher = defaultLaunc
     return new LocalPlace();
   }
   const target = parseRemoteSpec(a.remote, a['ssh-option'] ?? []);
-  return RemotePlace.open(target, launcher, { onStatus });
+  // the launcher's status (connecting, uploading) on one line of a terminal, gone once connected
+  const tty = process.stderr.isTTY === true;
+  let shown = false;
+  const status =
+    onStatus ??
+    ((text: string) => {
+      if (!tty) return;
+      shown = true;
+      process.stderr.write('\r\x1b[K' + truncate(terminalText(text), (process.stderr.columns || 80) - 1));
+    });
+  try {
+    return await RemotePlace.open(target, launcher, { onStatus: status });
+  } finally {
+    if (shown) process.stderr.write('\r\x1b[K');
+  }
 }
 
 /** Run `f` at the place of `a`, closing the channel after (whatever happens). */

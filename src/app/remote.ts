@@ -145,6 +145,8 @@ export class RemotePlace implements Place {
         if (!(e instanceof ConnectionLost) || !arrivals.rootSeen) throw e;
         // the connection dropped mid-scan: keep what arrived, marked incomplete
         if (!arrivals.finished) {
+          // the directories the stream left open are closed, as the end of a scan would
+          while (arrivals.depth > 0) arrivals.leaveDir();
           arrivals.override = { incomplete: true, meta: { x_lost: e.message } };
           await arrivals.finish({ timestamp: Math.floor(Date.now() / 1000), producer: 'scan', incomplete: true });
         }

@@ -249,7 +249,13 @@ function Views(props: AppProps): React.ReactElement {
       {view === '4' && !help ? (
         <Box flexDirection="column" width={width} height={height}>
           <Text>{viewHeader(tabs, width)}</Text>
-          <ForecastPane root={rootPath} history={props.history} width={width} height={height - 2} active />
+          {place.remote && !props.history ? (
+            <Box height={height - 2}>
+              <Text>{fit(` not available over --remote: the forecast reads this host's samples (diskblame forecast on ${escapeName(place.label)})`, width)}</Text>
+            </Box>
+          ) : (
+            <ForecastPane root={rootPath} history={props.history} width={width} height={height - 2} active />
+          )}
           <Text>{fit(' 1 back to the browser', width)}</Text>
         </Box>
       ) : null}
