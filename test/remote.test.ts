@@ -133,6 +133,13 @@ test('snapshot and sample --remote land in the local store under the remote host
     for (const s of lines) assert.equal(s.host, 'far-away');
     assert.equal(readSamples(store).samples.length, 0, 'another host\'s samples are not this host\'s history');
     assert.equal(readSamples(store, undefined, 'far-away').samples.length, lines.length);
+    // diff's defaults: this host has none; --host far-away compares its two newest of one root
+    assertOneLineError(runCli(['diff', '--json'], { env }), 1);
+    assertOneLineError(runCli(['diff', '--host', 'far-away'], { env }), 1); // one snapshot: nothing to compare here
+    writeSized(path.join(d, 'a/grown.bin'), 200_000);
+    runCliOk(['snapshot', d, '--remote', 'far-away', '--json'], { env });
+    const diff = JSON.parse(runCliOk(['diff', '--host', 'far-away', '--json'], { env }).stdout);
+    assert.ok(JSON.stringify(diff).includes('grown.bin'), 'the new file is in the comparison');
   } finally {
     rmrf(d);
     rmrf(store);

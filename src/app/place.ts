@@ -5,11 +5,10 @@
  * samples, the owners report, deletions) come back as the same data.
  */
 import os from 'node:os';
-import type { Sink } from '../model/entry.js';
+import type { Sink, UnorderedSink } from '../model/entry.js';
 import { Scanner, ScanOptions, ScanResult } from '../scan/scanner.js';
 import { rescanDir, canRescan } from '../scan/rescan.js';
 import type { Tree } from '../tree/tree.js';
-import type { UnorderedSink } from '../model/entry.js';
 import { volumeOf, VolumeInfo } from '../owners/reconcile.js';
 import { deletedOpen, deletedOpenBytes, readProcesses } from '../owners/procs.js';
 import { sampleOf, UsageSample } from '../store/samples.js';

@@ -132,7 +132,7 @@ export async function runAgent(): Promise<number> {
     const q = queue.shift()!;
     let reply: unknown;
     try {
-      const value = await handle(q.id, q.op, q.args, (abort) => {
+      const value = await handle(q.op, q.args, (abort) => {
         current = { id: q.id, abort };
         if (stopEarly.delete(q.id)) abort();
       });
@@ -151,7 +151,8 @@ export async function runAgent(): Promise<number> {
     }
   }
 
-  async function handle(id: number, op: string, a: Args, started: (abort: () => void) => void): Promise<unknown> {
+  /** run one request; `started` gets the way to stop it once it runs (a scan, owners) */
+  async function handle(op: string, a: Args, started: (abort: () => void) => void): Promise<unknown> {
     switch (op) {
       case 'scan':
         return scan(a, started);
@@ -172,7 +173,6 @@ export async function runAgent(): Promise<number> {
       default:
         throw new UserError(`the agent (diskblame ${VERSION}) does not know the request ${JSON.stringify(op).slice(0, 40)}`);
     }
-    void id;
   }
 
   async function scan(a: Args, started: (abort: () => void) => void): Promise<unknown> {
