@@ -236,11 +236,25 @@ function wrote(pid: number): number {
   }
 }
 
+/** pids of the children of `parent` (/proc/PID/stat's ppid) and their command lines */
+function childrenOf(parent: number): { pid: number; cmd: string }[] {
+  const out: { pid: number; cmd: string }[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent) out.push({ pid: Number(name), cmd: fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ') });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return out;
+}
+
 /** pid of the agent the loopback started for `parent` */
 function agentPid(parent: number): number | null {
-  const r = spawnSync('pgrep', ['-P', String(parent), '-f', '__agent'], { encoding: 'utf8' });
-  const pid = Number(r.stdout.trim().split('\n')[0]);
-  return pid > 0 ? pid : null;
+  return childrenOf(parent).find((c) => / __agent\b/.test(c.cmd))?.pid ?? null;
 }
 
 test('a killed agent mid-scan: what arrived is kept, the tree is whole and marked incomplete', async () => {
@@ -420,8 +434,7 @@ test('Ctrl-C on the scanning screen over --remote: the agent stops, what arrived
     let agent: number | null = null;
     const end = Date.now() + 30_000;
     while (!agent && Date.now() < end) {
-      const cli = spawnSync('pgrep', ['-P', String(pane)], { encoding: 'utf8' }).stdout.trim().split('\n').map(Number);
-      for (const c of cli) agent ??= c > 0 ? agentPid(c) : null;
+      for (const c of childrenOf(pane)) agent ??= agentPid(c.pid);
       await new Promise((r) => setTimeout(r, 10));
     }
     assert.ok(agent, 'no agent');
