@@ -9,7 +9,8 @@ import { Tree, replayTree } from '../src/tree/tree.js';
 import { Scanner } from '../src/scan/scanner.js';
 import { estimateEntries } from '../src/scan/estimate.js';
 import { NcduWriter } from '../src/export/ncdu-writer.js';
-import { saveScanned } from '../src/cli/commands/snapshot.js';
+import { saveScanned } from '../src/app/snapshot.js';
+import { LocalPlace } from '../src/app/place.js';
 import { listSnapshots, loadSnapshot, snapshotsDir } from '../src/store/snapshots.js';
 
 export interface SnapshotCost {
@@ -37,7 +38,7 @@ export async function measureSnapshotCost(root: string, tmp: string): Promise<Sn
   const t0 = performance.now();
   await new Scanner(root, tree, {}).run();
   const scanMs = performance.now() - t0;
-  const saved = await saveScanned(tree, root, started, store);
+  const saved = await saveScanned(new LocalPlace(), tree, root, started, store);
 
   const variants: SnapshotCost['variants'] = [];
   for (const v of [

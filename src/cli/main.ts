@@ -93,6 +93,8 @@ async function main(): Promise<void> {
     diffOptions,
     diffCommand,
   );
+  // the agent that --remote starts on the other host (remote/agent.ts): not for people, not in --help
+  y.command('__agent', false, (b) => b, run(async () => (await import('../remote/agent.js')).runAgent()));
   await y
     .example('$0 /var', 'scan /var and browse it (on a terminal)')
     .example('$0 -f var.json', 'browse an export (ncdu, gdu or ours)')

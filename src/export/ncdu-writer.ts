@@ -42,12 +42,30 @@ export interface ExportOptions {
    * destination, replacing what was there). Throw to fail the export (the temp file is removed).
    */
   claim?: (tmp: string) => string;
+  /**
+   * Write to this instead of opening `dest` (the remote agent's channel): `dest` then only names
+   * it in messages. Data is handed over at each flush (every FLUSH_AT bytes, and flushNow()).
+   */
+  target?: ExportTarget;
+  /** also write the inode of every directory (the remote side deletes and rescans by (dev, inode)) */
+  dirInodes?: boolean;
+}
+
+/** Where an export goes when it is not a named output (see ExportOptions.target). */
+export interface ExportTarget {
+  /** take these bytes (throws the errno error of a failed write) */
+  write(data: Uint8Array): void;
+  /** the export is complete: return its name */
+  commit(): string;
+  /** the export was given up */
+  abort(): void;
 }
 
 export class NcduWriter implements Sink {
   private buf = Buffer.allocUnsafe(FLUSH_AT + 65536);
   private len = 0;
-  private readonly out: Output;
+  private readonly out: Output | ExportTarget;
+  private readonly dirInodes: boolean;
   private readonly dest: string;
   /** where the export ended up (set by finish) */
   finalPath: string | null = null;
@@ -68,14 +86,19 @@ export class NcduWriter implements Sink {
     this.dest = escapeName(dest);
     this.extended = opts.extended ?? true;
     this.gzipLevel = opts.gzipLevel ?? 6;
-    try {
-      // resolved now: the scanner may change the working directory while we write
-      this.out = openOutput(dest, { mode: 0o644, claim: opts.claim });
-    } catch (e) {
-      throw new ExportError((e as Error).message);
+    this.dirInodes = opts.dirInodes ?? false;
+    if (opts.target) this.out = opts.target;
+    else {
+      try {
+        // resolved now: the scanner may change the working directory while we write
+        this.out = openOutput(dest, { mode: 0o644, claim: opts.claim });
+      } catch (e) {
+        throw new ExportError((e as Error).message);
+      }
     }
     // a link is named by the file it writes (latest -> x.json.gz is gzip'd)
-    this.gzip = opts.gzip ?? /\.gz$/i.test(this.out.kind === 'atomic' ? this.out.target : dest);
+    const out = this.out;
+    this.gzip = opts.gzip ?? /\.gz$/i.test(out instanceof Output && out.kind === 'atomic' ? out.target : dest);
     const meta: Record<string, unknown> = {
       progname: 'diskblame',
       progver: VERSION,
@@ -144,6 +167,11 @@ export class NcduWriter implements Sink {
     this.written += data.length;
   }
 
+  /** Hand what is buffered over now (a gzip member of its own when gzip'd): for a live stream. */
+  flushNow(): void {
+    if (!this.closed) this.flush(false);
+  }
+
   // ------------------------------------------------------------------ the sink
 
   private info(e: Entry, isDir: boolean): void {
@@ -157,6 +185,7 @@ export class NcduWriter implements Sink {
     if (counted && e.dsize > 0) s += `,"dsize":${typeof e.dsize === 'number' ? Math.floor(e.dsize) : e.dsize}`;
     const parentDev = this.devStack.length ? this.devStack[this.devStack.length - 1] : -1;
     if (isDir && e.dev !== parentDev) s += `,"dev":${e.dev}`;
+    if (isDir && this.dirInodes && e.ino) s += `,"ino":${e.ino}`;
     if (!isDir && e.nlink > 1 && counted) s += `,"ino":${e.ino},"hlnkc":true,"nlink":${e.nlink}`;
     if (e.readError) s += ',"read_error":true';
     if (e.excluded !== Excluded.None) s += `,"excluded":"${EXCLUDED_NAMES[e.excluded]}"`;

@@ -8,6 +8,7 @@
  * 10 GB line costs no memory. The samples themselves are data: one per volume per `sample` run.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import { jsonName } from '../util/escape.js';
 import path from 'node:path';
 import { UserError } from '../util/errors.js';
@@ -34,6 +35,8 @@ export interface UsageSample extends VolumeUsage {
   inodesFree: number;
   /** the exact bytes of the mount point, base64, when `mount` (UTF-8 text) is lossy */
   mountBase64?: string;
+  /** the host sampled (`sample --remote`, a scan --remote); absent: the host of the store */
+  host?: string;
 }
 
 export const SAMPLES_FILE = 'samples.jsonl';
@@ -87,11 +90,12 @@ function isSample(o: unknown): o is UsageSample {
 }
 
 /**
- * All samples in the store (optionally of one mount point), oldest first; unparseable lines (a torn
+ * All samples in the store of `host` (default this one: samples without a host are this host's),
+ * optionally of one mount point, oldest first; unparseable lines (a torn
  * append) skipped and counted. Throws a UserError of one line: an unsafe store (checkStore),
  * samples.jsonl a link or not a regular file, unreadable.
  */
-export function readSamples(store: string, mount?: string): { samples: UsageSample[]; skipped: number } {
+export function readSamples(store: string, mount?: string, host = os.hostname()): { samples: UsageSample[]; skipped: number } {
   checkStore(store);
   const samples: UsageSample[] = [];
   let skipped = 0;
@@ -104,7 +108,8 @@ export function readSamples(store: string, mount?: string): { samples: UsageSamp
     try {
       const o = JSON.parse(line);
       if (isSample(o)) {
-        if (mount === undefined || o.mount === mount) samples.push(o);
+        // another host's samples (taken with --remote) are not this host's history
+        if ((mount === undefined || o.mount === mount) && (o.host === undefined || o.host === host)) samples.push(o);
       } else skipped++;
     } catch {
       skipped++;

@@ -34,15 +34,15 @@ function kindOf(tree: Tree, i: number): LeafKind {
   }
 }
 
-/** The directories from below the root down to entry i's parent, with their identities as scanned. */
-function stepsTo(tree: Tree, i: number): Step[] {
+/** The directories from below the root down to entry i's parent, with their identities as scanned (also for app/delete.ts: a deletion on a remote host). */
+export function stepsTo(tree: Tree, i: number): Step[] {
   const steps: Step[] = [];
   for (let p = tree.parent[i]; p !== 0 && p !== NONE; p = tree.parent[p])
     steps.push({ name: tree.nameOf(p), dev: tree.devOf(p), ino: tree.dirInoOf(p) });
   return steps.reverse();
 }
 
-function leafOf(tree: Tree, i: number, recursive: boolean): Leaf {
+export function leafOf(tree: Tree, i: number, recursive: boolean): Leaf {
   const kind = kindOf(tree, i);
   return { name: tree.nameOf(i), kind, ino: kind === 'dir' ? tree.dirInoOf(i) : Number(tree.inoOf(i)), recursive, uid: tree.uidOf(i), gid: tree.gidOf(i) };
 }

@@ -6,9 +6,11 @@ import fs from 'node:fs';
 import React, { useEffect, useState } from 'react';
 import { Box, Text, useApp, useStdout } from 'ink';
 import { Tree } from '../tree/tree.js';
-import { Scanner, ScanOptions } from '../scan/scanner.js';
+import { ScanOptions } from '../scan/scanner.js';
 import { estimateEntries } from '../scan/estimate.js';
-import { canRescan, rescanDir } from '../scan/rescan.js';
+import { LocalPlace, type Place, type ScanJob } from '../app/place.js';
+import { deleteInTree } from '../app/delete.js';
+import type { RemoteScanResult } from '../app/remote.js';
 import { count, duration, size } from '../util/format.js';
 import { escapeName, terminalText } from '../util/escape.js';
 import { Browser } from './Browser.js';
@@ -37,6 +39,8 @@ export interface AppProps {
   gatherOwners?: (tree: Tree, root: string) => Promise<Gathered>;
   /** a comparison (diskblame diff --browse): adds the Changes view and opens it; `tree` is the after side */
   changes?: ChangesData;
+  /** where `root` is scanned, deleted in and rescanned (default: here); another host with --remote */
+  place?: Place;
 }
 
 interface ViewDef {
@@ -88,7 +92,7 @@ export function volumeText(p: string): string {
   }
 }
 
-function Scanning({ scanner, width, started }: { scanner: Scanner; width: number; started: number }): React.ReactElement {
+function Scanning({ scanner, width, started, where }: { scanner: ScanJob; width: number; started: number; where: string }): React.ReactElement {
   const [, setTick] = useState(0);
   useEffect(() => {
     const t = setInterval(() => setTick((x) => x + 1), 100);
@@ -98,7 +102,7 @@ function Scanning({ scanner, width, started }: { scanner: Scanner; width: number
   const secs = (performance.now() - started) / 1000;
   return (
     <Box flexDirection="column" borderStyle="single" width={Math.min(width, 78)} paddingX={1}>
-      <Text>{truncate(`Scanning ${escapeName(scanner.root)}`, Math.min(width, 78) - 4)}</Text>
+      <Text>{truncate(`Scanning ${escapeName(scanner.root)}${where}`, Math.min(width, 78) - 4)}</Text>
       <Text>
         {`Entries: ${count(p.entries)}   Size: ${size(p.bytes)}   Rate: ${count(secs > 0 ? Math.round(p.entries / secs) : 0)}/s   Elapsed: ${duration(secs * 1000)}`}
       </Text>
@@ -106,6 +110,13 @@ function Scanning({ scanner, width, started }: { scanner: Scanner; width: number
       <Text dimColor>Ctrl-C: stop and browse what was found so far</Text>
     </Box>
   );
+}
+
+/** The Owners view over --remote: processes and packages are there, not here */
+function remoteOwners(place: Place): (tree: Tree, root: string) => Promise<Gathered> {
+  return async () => {
+    throw new Error(`not available over --remote: run diskblame owners --remote ${place.label}`);
+  };
 }
 
 /** The program: its views take keys one at a time, however many arrive in one read (keys.tsx). */
@@ -123,12 +134,16 @@ function Views(props: AppProps): React.ReactElement {
   const [tree, setTree] = useState<Tree | null>(props.tree);
   const [incomplete, setIncomplete] = useState(props.tree?.info?.incomplete ?? false);
   const [error, setError] = useState<string | null>(null);
+  const [place] = useState<Place>(() => props.place ?? new LocalPlace());
   const [job] = useState(() => {
     if (props.tree) return null;
-    const t = new Tree(estimateEntries(props.root));
+    const t = place.remote ? new Tree() : new Tree(estimateEntries(props.root));
     // workers scan, the main thread draws the progress screen
-    return { tree: t, scanner: new Scanner(props.root, t, { ...props.scanOptions, mainThreadScans: false }) };
+    return { tree: t, scanner: place.scan(props.root, t, { ...props.scanOptions, mainThreadScans: false }) };
   });
+  // the volume's figures: statfs here, or asked of the remote host once its tree is in
+  const [volume, setVolume] = useState<string | null>(null);
+  const [lost, setLost] = useState<string | null>(null);
   const scanner = job?.scanner ?? null;
   const [started] = useState(() => performance.now());
   const color = !process.env.NO_COLOR;
@@ -147,9 +162,11 @@ function Views(props: AppProps): React.ReactElement {
 
   useEffect(() => {
     if (!job) return;
-    job.scanner.run().then(
+    job.scanner.done.then(
       (r) => {
         setIncomplete(r.incomplete);
+        const why = (r as RemoteScanResult).lost;
+        if (why) setLost(why);
         setTree(job.tree);
       },
       (e: Error) => {
@@ -187,8 +204,20 @@ function Views(props: AppProps): React.ReactElement {
     { isActive: tree !== null },
   );
 
+  useEffect(() => {
+    if (!tree || !place.remote) return;
+    let live = true;
+    place.volume(Buffer.from(tree.pathOf(0)).toString()).then(
+      (v) => live && setVolume(`volume ${size(v.sizeBytes)}, used ${size(v.usedBytes)}, free ${size(v.freeBytes)}`),
+      () => live && setVolume(''),
+    );
+    return () => {
+      live = false;
+    };
+  }, [tree]);
+
   if (error) return <Text>{terminalText(`diskblame: ${error}`)}</Text>;
-  if (!tree) return scanner ? <Scanning scanner={scanner} width={width} started={started} /> : <Text>loading…</Text>;
+  if (!tree) return scanner ? <Scanning scanner={scanner} width={width} started={started} where={place.remote ? ` on ${escapeName(place.label)}` : ''} /> : <Text>loading…</Text>;
   const tabs = tabsText(view, !!changes);
   const rootPath = Buffer.from(tree.pathOf(0)).toString();
   const views = viewsFor(!!changes);
@@ -209,7 +238,7 @@ function Views(props: AppProps): React.ReactElement {
         width={width}
         height={height}
         active={view === '2' && !help}
-        gather={props.gatherOwners}
+        gather={props.gatherOwners ?? (place.remote ? remoteOwners(place) : undefined)}
         onFilter={(f, entry) => {
           setFilter(f);
           setFocus(entry === undefined ? null : { entry, seq: (focus?.seq ?? 0) + 1 });
@@ -220,7 +249,13 @@ function Views(props: AppProps): React.ReactElement {
       {view === '4' && !help ? (
         <Box flexDirection="column" width={width} height={height}>
           <Text>{viewHeader(tabs, width)}</Text>
-          <ForecastPane root={rootPath} history={props.history} width={width} height={height - 2} active />
+          {place.remote && !props.history ? (
+            <Box height={height - 2}>
+              <Text>{fit(` not available over --remote: the forecast reads this host's samples (diskblame forecast on ${escapeName(place.label)})`, width)}</Text>
+            </Box>
+          ) : (
+            <ForecastPane root={rootPath} history={props.history} width={width} height={height - 2} active />
+          )}
           <Text>{fit(' 1 back to the browser', width)}</Text>
         </Box>
       ) : null}
@@ -233,13 +268,15 @@ function Views(props: AppProps): React.ReactElement {
       readOnly={props.readOnly}
       incomplete={incomplete}
       color={color}
-      volume={fit(volumeText(Buffer.from(tree.pathOf(0)).toString()), 48).trimEnd()}
+      volume={fit(place.remote ? volume ?? '' : volumeText(Buffer.from(tree.pathOf(0)).toString()), 48).trimEnd()}
+      notice={lost ? `connection lost: ${escapeName(lost)}` : null}
       tabs={tabs}
       filter={filter}
       clearFilter={() => setFilter(null)}
       focus={focus}
       quit={() => quit(0)}
-      rescan={canRescan(tree) ? (dir) => rescanDir(tree, dir, props.scanOptions) : undefined}
+      rescan={place.rescanner(tree, props.scanOptions) ?? undefined}
+      remove={place.remote ? (i, f) => deleteInTree(place, tree, i, f) : undefined}
     />
     </Box>
   );

@@ -41,12 +41,20 @@ export interface BrowserProps {
   clearFilter?: () => void;
   /** put the cursor on this entry (in its directory) when `seq` changes: "show in the browser" */
   focus?: { entry: number; seq: number } | null;
+  /**
+   * delete entry i (under `filter`: only the owner's entries at or below it) where the tree was
+   * scanned, and update the tree; default: here (tree/delete.ts). Rejects only on a bug or a
+   * broken channel (shown as "delete failed: ...").
+   */
+  remove?: (i: number, filter: FilteredTree | null) => Promise<TreeDeleteResult>;
+  /** a line shown until the first key (a remote scan whose connection dropped) */
+  notice?: string | null;
 }
 
 const INV = '\x1b[7m';
 const INV_OFF = '\x1b[27m';
 
-type Overlay = null | 'help' | 'info' | 'confirm' | 'busy';
+type Overlay = null | 'help' | 'info' | 'confirm' | 'busy' | 'deleting';
 
 export function Browser(props: BrowserProps): React.ReactElement | null {
   const { tree, width, height } = props;
@@ -73,7 +81,7 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
     overlayRef.current = o;
     setOverlayState(o);
   };
-  const [message, setMessage] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(props.notice ?? null);
   const [, setTick] = useState(0); // re-render after the tree changes (delete, rescan)
   // where the cursor was in each directory, to come back to it (ncdu does)
   const remembered = useRef(new Map<number, number>()).current;
@@ -187,26 +195,35 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
     const i = selected;
     setOverlay(null);
     if (i <= 0) return;
-    let r: TreeDeleteResult;
     const name = escapeName(tree.pathOf(i));
+    let p: Promise<TreeDeleteResult>;
     try {
-      r = filter ? deleteOwnerEntries(filter, i) : deleteEntry(tree, i);
+      p = props.remove ? props.remove(i, filter) : Promise.resolve(filter ? deleteOwnerEntries(filter, i) : deleteEntry(tree, i));
     } catch (e) {
-      flash(`delete failed: ${escapeName(e instanceof Error ? e.message : String(e))}`);
-      setTick((x) => x + 1);
-      return;
+      p = Promise.reject(e);
     }
-    const msg = deleteMessage(r, name, filter?.title);
-    flash(msg);
-    setTick((x) => x + 1);
-    // part of a directory went: show what is left of it
-    if (r.stale) rescanThen(i, (err) => flash(err ? `${msg}; rescan failed: ${err}` : msg));
+    setOverlay('deleting');
+    p.then(
+      (r) => {
+        setOverlay(null);
+        const msg = deleteMessage(r, name, filter?.title);
+        flash(msg);
+        setTick((x) => x + 1);
+        // part of a directory went: show what is left of it
+        if (r.stale) rescanThen(i, (err) => flash(err ? `${msg}; rescan failed: ${err}` : msg));
+      },
+      (e: unknown) => {
+        setOverlay(null);
+        flash(`delete failed: ${escapeName(e instanceof Error ? e.message : String(e))}`);
+        setTick((x) => x + 1);
+      },
+    );
   };
 
   useKeys(
     (input, key) => {
     const overlay = overlayRef.current;
-    if (overlay === 'busy') return;
+    if (overlay === 'busy' || overlay === 'deleting') return;
     if (key.ctrl && input === 'c') return props.quit();
     if (overlay === 'help') {
       if (input === 'q' || input === '?' || key.escape || key.return) setOverlay(null);
@@ -312,6 +329,7 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
     );
   }
   else if (overlay === 'busy') body = <Text>{fit(' rescanning…', width)}</Text>;
+  else if (overlay === 'deleting') body = <Text>{fit(' deleting…', width)}</Text>;
   else body = <Box flexDirection="column">{rows}</Box>;
 
   return (

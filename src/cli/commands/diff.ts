@@ -22,7 +22,9 @@ import { escapeName } from '../../util/escape.js';
 import { notRegularText, readableInput } from '../../util/input.js';
 import { Progress } from '../progress.js';
 import { errLine, out, outText } from '../output.js';
-import { checkRoot, importUI, loadExport } from './scan.js';
+import { checkRoot } from '../../app/check.js';
+import { importUI } from '../../app/ui.js';
+import { loadExport } from '../../app/scan.js';
 import { storeDir } from '../../store/store.js';
 import { hostSnapshots, resolveSnapshot, snapshotsDir } from '../../store/snapshots.js';
 import { stringifyExact } from '../../util/exact.js';
@@ -38,6 +40,7 @@ export interface DiffArgs {
   browse?: boolean;
   rules?: string;
   progress?: boolean;
+  host?: string;
 }
 
 export function diffOptions<T>(y: Argv<T>) {
@@ -50,6 +53,7 @@ export function diffOptions<T>(y: Argv<T>) {
     .option('bytes', { alias: 'b', type: 'boolean', describe: 'exact byte counts instead of KiB/MiB/GiB' })
     .option('browse', { type: 'boolean', describe: 'open the Changes view (the tree sorted by growth) instead of printing' })
     .option('rules', { type: 'string', describe: 'kinds-of-data rules file (default ~/.config/diskblame/rules.json when present)' })
+    .option('host', { type: 'string', describe: "without A and B: compare the snapshots of host NAME (taken with snapshot --remote; default: this host's)" })
     .option('progress', { type: 'boolean', default: true, describe: 'show progress on stderr when it is a terminal (--no-progress: never)' });
 }
 
@@ -87,11 +91,15 @@ export function resolveSide(arg: string, store: string | undefined): Side {
 function defaultSides(a: DiffArgs): [Side, Side] {
   if (a.before !== undefined) return [resolveSide(a.before, a.store), { kind: 'live' }];
   const store = storeDir(a.store);
-  const { snapshots: mine, bad } = hostSnapshots(store);
+  const other = a.host !== undefined && a.host !== os.hostname();
+  const { snapshots: mine, bad } = other ? hostSnapshots(store, a.host) : hostSnapshots(store);
   for (const x of bad) errLine(`skipped ${escapeName(x.file)}: ${x.error}`);
-  if (!mine.length) throw new UserError(`no snapshots of this host in ${snapshotsDir(store)}: give the two sides (diskblame diff A B), or take one with diskblame snapshot PATH`, 1);
+  const whose = other ? `of host ${escapeName(a.host!)}` : 'of this host';
+  if (!mine.length) throw new UserError(`no snapshots ${whose} in ${snapshotsDir(store)}: give the two sides (diskblame diff A B), or take one with diskblame snapshot PATH`, 1);
   const newest = mine[0];
   const older = mine.find((x) => x !== newest && x.root === newest.root);
+  // a live scan is of this host: another host's single snapshot has nothing to compare with here
+  if (!older && other) throw new UserError(`one snapshot of ${escapeName(newest.root)} ${whose}: take another (diskblame snapshot --remote ${escapeName(a.host!)} ${escapeName(newest.root)}) or give the two sides`, 1);
   if (!older) return [{ kind: 'file', path: newest.file }, { kind: 'live' }];
   return [{ kind: 'file', path: older.file }, { kind: 'file', path: newest.file }];
 }
@@ -126,6 +134,7 @@ export async function diffCommand(a: DiffArgs): Promise<number> {
   if (a.browse && !(process.stdout.isTTY && process.stdin.isTTY)) throw new UserError('--browse needs a terminal', 2);
   let sides: [Side, Side];
   if (a.before === undefined && a.after !== undefined) throw new UserError('give the before side too: diskblame diff A B', 2);
+  if (a.host !== undefined && a.before !== undefined) throw new UserError('--host picks the two sides: give it without A and B', 2);
   if (a.before !== undefined && a.after !== undefined) sides = [resolveSide(a.before, a.store), resolveSide(a.after, a.store)];
   else sides = defaultSides(a);
   const [sa, sb] = sides;

@@ -1,41 +1,25 @@
 /**
  * `diskblame owners [PATH]`: who owns the space on the volume holding PATH. Reconciliation of
  * df and du first, then deleted-but-open files and writers (from /proc), packages, services,
- * kinds of data and users (from the scan). Wiring only: the work is in owners/.
+ * kinds of data and users (from the scan). Wiring only: the use case is app/owners.ts, run where
+ * the volume is (here, or on the --remote host); the report is printed here the same way.
  */
 import type { Argv } from 'yargs';
-import { Tree } from '../../tree/tree.js';
-import { Scanner } from '../../scan/scanner.js';
-import { estimateEntries } from '../../scan/estimate.js';
-import { volumeOf, reconcile, VolumeInfo } from '../../owners/reconcile.js';
-import { readProcesses, deletedOpen, deletedOpenBytes, measureGrowth, writers } from '../../owners/procs.js';
-import { attributeParallel, prepareOwnerData } from '../../owners/attribute.js';
-import type { Category, DeletedOpen, OwnerBytes, Reconciliation, ServiceBytes, UserBytes, Writer } from '../../owners/types.js';
 import { escapeName, exactName } from '../../util/escape.js';
 import { truncate } from '../../ui/text.js';
 import { count, duration, size } from '../../util/format.js';
-import { errnoText, UserError } from '../../util/errors.js';
+import { UserError } from '../../util/errors.js';
 import { Progress } from '../progress.js';
 import { out, outText } from '../output.js';
 import { stringifyExact } from '../../util/exact.js';
+import type { OwnersResult } from '../../app/owners.js';
+import { showProgress } from '../../app/scan.js';
+import { RemoteArgs, withPlace } from '../../app/places.js';
+import { notWithRemote, remoteOptions } from './remote-options.js';
 
-/** What `owners --json` prints. */
-export interface OwnersResult {
-  root: string;
-  volume: VolumeInfo;
-  reconciliation: Reconciliation;
-  deletedOpen: DeletedOpen[];
-  writers: Writer[];
-  packages: OwnerBytes[];
-  services: ServiceBytes[];
-  categories: Category[];
-  users: UserBytes[];
-  processes: { complete: boolean; unreadable: number; scanned: number; fds: number; readMs: number };
-  timing: { scanMs: number; attributeMs: number; loadMs: number; totalMs: number };
-  incomplete: boolean;
-}
+export type { OwnersResult };
 
-export interface OwnersArgs {
+export interface OwnersArgs extends RemoteArgs {
   path?: string;
   json?: boolean;
   top: number;
@@ -48,12 +32,12 @@ export interface OwnersArgs {
 }
 
 export function ownersOptions<T>(y: Argv<T>) {
-  return y
+  return remoteOptions(y)
     .positional('path', { type: 'string', describe: 'a directory on the volume to explain (default: the current directory)' })
     .option('json', { type: 'boolean', describe: 'print everything as one JSON object' })
     .option('top', { type: 'number', default: 10, describe: 'rows per section' })
     .option('bytes', { alias: 'b', type: 'boolean', describe: 'exact byte counts' })
-    .option('rules', { type: 'string', describe: 'kinds-of-data rules file (default ~/.config/diskblame/rules.json)' })
+    .option('rules', { type: 'string', describe: 'kinds-of-data rules file (default ~/.config/diskblame/rules.json; with --remote, the one on that host)' })
     .option('sample-ms', { type: 'number', default: 300, describe: 'watch files open for writing this long to see which grow (0: do not wait)' })
     .option('exclude', { type: 'string', array: true, describe: 'skip names or paths matching GLOB (repeatable)' })
     .option('threads', { type: 'number', describe: 'scanning threads' })
@@ -64,76 +48,32 @@ export async function ownersCommand(a: OwnersArgs): Promise<number> {
   if (!Number.isInteger(a.top) || a.top < 0) throw new UserError(`--top wants a whole number >= 0, not ${a.top}`, 2);
   if (!Number.isInteger(a['sample-ms']) || a['sample-ms'] < 0 || a['sample-ms'] > 60_000)
     throw new UserError(`--sample-ms wants a whole number from 0 to 60000, not ${a['sample-ms']}`, 2);
-  const started = performance.now();
+  notWithRemote(a, a.rules !== undefined, '--rules (a file here)');
   const root = a.path ?? '.';
-  let vol: VolumeInfo;
-  try {
-    vol = volumeOf(root);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot scan ${escapeName(root)}: ${errnoText(code)}`);
-  }
-  let data: ReturnType<typeof prepareOwnerData>;
-  try {
-    data = prepareOwnerData({ rules: a.rules }); // a broken rules file fails before the scan
-  } catch (e) {
-    throw new UserError((e as Error).message);
-  }
-
-  // the processes first: the scan takes a while, and what is open now is what matters; the writers
-  // are looked at again after the scan (at least --sample-ms later) to see which grew
-  const snap = await readProcesses();
-  const snapAt = performance.now();
-  const tree = new Tree(estimateEntries(root));
-  const scanner = new Scanner(root, tree, { exclude: a.exclude, threads: a.threads });
-  const progress = new Progress('scanning', scanner, a.progress !== false && process.stderr.isTTY === true);
-  const onInt = () => scanner.abort();
-  process.once('SIGINT', onInt);
-  let incomplete: boolean;
-  const scanStarted = performance.now();
-  try {
-    incomplete = (await scanner.run()).incomplete;
-  } finally {
-    process.removeListener('SIGINT', onInt);
-    progress.stop();
-  }
-  const scanMs = performance.now() - scanStarted;
-  const att = await attributeParallel(tree, data, a.top);
-  const left = a['sample-ms'] - (performance.now() - snapAt);
-  if (left > 0) await new Promise((r) => setTimeout(r, left));
-  if (a['sample-ms'] > 0) measureGrowth(snap);
-  const deleted = deletedOpen(snap, vol.dev);
-  const heldBytes = deletedOpenBytes(deleted);
-  const rec = reconcile(vol, scanner.root, tree.sizeD(0), heldBytes, snap.complete);
-  const wr = writers(snap, vol.dev);
-  const result: OwnersResult = {
-    root: scanner.root,
-    volume: vol,
-    reconciliation: rec,
-    deletedOpen: deleted,
-    writers: wr,
-    packages: att.packages.slice(0, a.top),
-    services: att.services.slice(0, a.top),
-    categories: att.categories,
-    users: att.users.slice(0, a.top),
-    processes: {
-      complete: snap.complete,
-      unreadable: snap.unreadable,
-      scanned: snap.scannedProcesses,
-      fds: snap.scannedFds,
-      readMs: Math.round(snap.elapsedMs),
-    },
-    timing: {
-      scanMs: Math.round(scanMs),
-      attributeMs: Math.round(att.attributeMs),
-      loadMs: Math.round(data.loadMs),
-      totalMs: Math.round(performance.now() - started),
-    },
-    incomplete,
-  };
+  const result = await withPlace(a, async (place) => {
+    let progress: Progress | null = null;
+    const onInt = () => abort?.();
+    let abort: (() => void) | null = null;
+    process.once('SIGINT', onInt);
+    try {
+      return await place.owners(
+        root,
+        { top: a.top, rules: a.rules, sampleMs: a['sample-ms'], exclude: a.exclude, threads: a.threads },
+        {
+          onScan: (job) => {
+            abort = () => job.abort();
+            progress = new Progress('scanning', job, showProgress(a));
+          },
+        },
+      );
+    } finally {
+      process.removeListener('SIGINT', onInt);
+      (progress as Progress | null)?.stop();
+    }
+  });
   if (a.json) out(stringifyExact(result, 2) + '\n');
   else outText(ownersText(result, !!a.bytes));
-  return incomplete ? 130 : 0;
+  return result.incomplete ? 130 : 0;
 }
 
 function ownersText(r: OwnersResult, exact: boolean): string {

@@ -1,22 +1,21 @@
 /**
  * `diskblame sample`: one usage sample of every real mounted filesystem into the store, for cron
  * or a systemd timer (contrib/diskblame-sample.{service,timer}). Fast and light: statfs per mount,
- * one append; this module loads no UI and no scanner.
- * Also `recordScanSample`: the sample every scan of a real path records (best effort).
+ * one append; this module loads no UI and no scanner. With --remote the samples are of that host's
+ * filesystems, recorded in the store here under its name. The work is app/sample.ts.
  */
-import fs from 'node:fs';
 import type { Argv } from 'yargs';
-import { parseMountinfo, realMounts } from '../../store/mounts.js';
-import { appendSamples, sampleOf, SAMPLES_FILE, UsageSample } from '../../store/samples.js';
-import { storeDir, writeErrorText } from '../../store/store.js';
-import { volumeOf } from '../../owners/reconcile.js';
+import { appendSamples, SAMPLES_FILE } from '../../store/samples.js';
+import { storeDir } from '../../store/store.js';
 import { escapeName, exactName } from '../../util/escape.js';
 import { padRight, width } from '../../ui/text.js';
-import { errnoText, UserError } from '../../util/errors.js';
 import { duration, pct, size } from '../../util/format.js';
 import { errLine, out, outText } from '../output.js';
+import { keyedByHost } from '../../app/sample.js';
+import { RemoteArgs, withPlace } from '../../app/places.js';
+import { remoteOptions } from './remote-options.js';
 
-export interface SampleArgs {
+export interface SampleArgs extends RemoteArgs {
   store?: string;
   json?: boolean;
   mount?: string[];
@@ -24,60 +23,21 @@ export interface SampleArgs {
 }
 
 export function sampleOptions<T>(y: Argv<T>) {
-  return y
+  return remoteOptions(y)
     .option('store', { requiresArg: true, type: 'string', describe: 'the store directory (default: $DISKBLAME_STORE, else $XDG_STATE_HOME/diskblame, else ~/.local/state/diskblame)' })
     .option('mount', { requiresArg: true, type: 'string', array: true, describe: 'also sample the filesystem holding PATH, even one skipped by default (tmpfs, NFS, ...) (repeatable)' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing on success (cron)' })
     .option('json', { type: 'boolean', describe: 'print the recorded samples as JSON' });
 }
 
-interface Target {
-  mount: string;
-  /** the mount point's exact bytes, when they are not what `mount` says (not valid UTF-8) */
-  mountBytes?: Buffer;
-  device: string;
-  fsType: string;
-}
-
-function targets(extra: string[]): Target[] {
-  let text: string | Buffer = '';
-  try {
-    text = fs.readFileSync('/proc/self/mountinfo');
-  } catch (e) {
-    if (!extra.length) throw new UserError(`cannot read /proc/self/mountinfo: ${writeErrorText(e)} (name filesystems with --mount)`);
-  }
-  const list: Target[] = realMounts(parseMountinfo(text)).map((r) => ({
-    mount: r.mountPoint,
-    ...(Buffer.from(r.mountPoint).equals(r.mountPointBytes) ? {} : { mountBytes: r.mountPointBytes }),
-    device: r.device,
-    fsType: r.fsType,
-  }));
-  for (const p of extra) {
-    let v;
-    try {
-      v = volumeOf(p);
-    } catch (e) {
-      throw new UserError(`--mount ${p}: ${errnoText((e as NodeJS.ErrnoException).code)}`);
-    }
-    if (!list.some((t) => t.mount === v.mountPoint)) list.push({ mount: v.mountPoint, device: v.device, fsType: v.fsType });
-  }
-  return list;
-}
-
 export async function sampleCommand(a: SampleArgs): Promise<number> {
   const started = performance.now();
   const store = storeDir(a.store);
   const when = new Date();
-  const samples: UsageSample[] = [];
-  const failed: { mount: string; mountBase64?: string; error: string }[] = [];
-  for (const t of targets(a.mount ?? [])) {
-    try {
-      const s = sampleOf(t.mountBytes ?? t.mount, t.device, t.fsType, when);
-      if (s.sizeBytes > 0) samples.push(s);
-    } catch (e) {
-      failed.push({ mount: t.mount, ...(t.mountBytes ? { mountBase64: t.mountBytes.toString('base64') } : {}), error: writeErrorText(e) });
-    }
-  }
+  const { samples, failed } = await withPlace(a, async (place) => {
+    const r = await place.sampleMounts(a.mount ?? [], when);
+    return { samples: keyedByHost(place, r.samples), failed: r.failed };
+  });
   appendSamples(store, samples);
   const elapsedMs = performance.now() - started;
   for (const f of failed) errLine(`cannot sample ${escapeName(exactName(f.mount, f.mountBase64))}: ${f.error}`);
@@ -93,23 +53,4 @@ export async function sampleCommand(a: SampleArgs): Promise<number> {
     outText(L.join('\n') + '\n');
   }
   return samples.length === 0 && failed.length > 0 ? 1 : 0;
-}
-
-/**
- * The sample a scan of `root` records: its volume, now. Never fails the scan: a store that cannot
- * be written is one warning line on stderr.
- */
-export function recordScanSample(root: string, store?: string): void {
-  let s: UsageSample;
-  try {
-    const v = volumeOf(root);
-    s = sampleOf(v.mountPoint, v.device, v.fsType);
-  } catch {
-    return; // the root vanished: the scan reports what matters
-  }
-  try {
-    appendSamples(storeDir(store), [s]);
-  } catch (e) {
-    errLine(`warning: ${(e as Error).message}`);
-  }
 }

@@ -2,11 +2,8 @@
  * `diskblame scan [PATH]`: scan (or read an export with -f), print a summary or JSON, or export
  * in ncdu's format with -o. Only wiring: the work is in scan/, import/, tree/, export/, report/.
  */
-import fs from 'node:fs';
 import type { Argv } from 'yargs';
-import { TeeSink, Sink } from '../../model/entry.js';
-import { Scanner, ScanResult } from '../../scan/scanner.js';
-import { estimateEntries } from '../../scan/estimate.js';
+import { TeeSink } from '../../model/entry.js';
 import { importExport } from '../../import/ncdu-reader.js';
 import { NcduWriter } from '../../export/ncdu-writer.js';
 import { isStdoutName } from '../../util/write.js';
@@ -15,17 +12,23 @@ import { summarize, Summary, TopItem } from '../../report/summary.js';
 import { TotalsSink } from '../../report/totals.js';
 import { escapeName, jsonName, terminalText } from '../../util/escape.js';
 import { count, duration, pct, size } from '../../util/format.js';
-import { errnoText, UserError } from '../../util/errors.js';
+import { UserError } from '../../util/errors.js';
 import { checkInputFile } from '../../util/input.js';
 import { Progress } from '../progress.js';
-import { Saved, saveScanned, savedText, snapshotJson } from './snapshot.js';
+import { Saved, saveScanned, savedText, snapshotJson } from '../../app/snapshot.js';
+import { loadExport, runScan, showProgress, treeFor } from '../../app/scan.js';
+import { checkThreads } from '../../app/check.js';
+import { importUI } from '../../app/ui.js';
+import { openPlace, RemoteArgs, withPlace } from '../../app/places.js';
+import type { Place } from '../../app/place.js';
 import { ensureDir, storeDir } from '../../store/store.js';
 import { SNAPSHOTS_SUBDIR } from '../../store/snapshots.js';
 import { errLine, out, outText } from '../output.js';
-import { recordScanSample } from './sample.js';
+import { recordScanSample } from '../../app/sample.js';
 import { stringifyExact } from '../../util/exact.js';
+import { remoteOptions } from './remote-options.js';
 
-export interface ScanArgs {
+export interface ScanArgs extends RemoteArgs {
   'read-only'?: boolean;
   ui?: boolean;
   path?: string;
@@ -46,7 +49,7 @@ export interface ScanArgs {
 }
 
 export function scanOptions<T>(y: Argv<T>) {
-  return y
+  return remoteOptions(y)
     .positional('path', { type: 'string', describe: 'directory to scan (default: the current directory)' })
     .option('file', { alias: 'f', type: 'string', describe: 'read an export (ncdu 1.x/2.x JSON, gdu JSON, ours; - for stdin; .gz ok) instead of scanning' })
     .option('output', { alias: 'o', type: 'string', describe: 'write an ncdu-format export (- or /dev/stdout for stdout; a .gz name writes gzip; a device or FIFO is written in place, a link through)' })
@@ -73,76 +76,34 @@ export async function browseCommand(a: ScanArgs): Promise<number> {
   validate(a);
   const tty = process.stdout.isTTY === true && process.stdin.isTTY === true;
   if (!tty || a.ui === false || a.json || a.output !== undefined) return scanCommand(a);
-  const { runUI } = await importUI();
   const scanOptions = { exclude: a.exclude, crossMounts: a['cross-mounts'], threads: a.threads };
   if (a.file !== undefined) {
     const tree = await readExport(a);
+    const { runUI } = await importUI();
     return runUI({ tree, root: Buffer.from(tree.nameOf(0)).toString('utf8'), scanOptions, readOnly: true });
   }
   const root = a.path ?? '.';
-  checkRoot(root); // a bad root is one line on the normal screen, before the browser takes it over
-  if (a.sample !== false) recordScanSample(root);
-  return runUI({ tree: null, root, scanOptions, readOnly: !!a['read-only'] });
-}
-
-/**
- * Load the UI. Ink decides once, when it is loaded, whether it runs "in CI" (the CI or
- * CONTINUOUS_INTEGRATION variables) and then draws nothing until the end, to keep CI logs short.
- * We only get here with a terminal on stdin and stdout, where that guess is wrong: hide the
- * variables while Ink loads, then put them back.
- */
-export async function importUI(): Promise<typeof import('../../ui/run.js')> {
-  // React's development build logs every render with a deep diff of its props (the whole tree
-  // here): seconds per frame and a growing heap on a real terminal. Production unless asked.
-  const env = process.env; // (not process.env.NODE_ENV: the bundle defines that one as a constant)
-  env.NODE_ENV ??= 'production';
-  const saved: Record<string, string | undefined> = {};
-  for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) {
-    saved[k] = process.env[k];
-    delete process.env[k];
-  }
+  const place = await openPlace(a);
   try {
-    return await import('../../ui/run.js');
+    await place.checkRoot(root); // a bad root is one line on the normal screen, before the browser takes it over
+    if (a.sample !== false) await recordScanSample(place, root, errLine);
+    const { runUI } = await importUI();
+    return await runUI({ tree: null, root, scanOptions, readOnly: !!a['read-only'], place });
   } finally {
-    for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+    await place.close().catch(() => undefined);
   }
 }
 
 /** Read the export named by --file into a tree, with progress on a terminal. */
 async function readExport(a: ScanArgs): Promise<Tree> {
-  return loadExport(a.file!, a.progress !== false && process.stderr.isTTY === true);
-}
-
-/** Read an export (a file, '-' for stdin) into a tree, with progress on stderr when `progress`. */
-export async function loadExport(file: string, progress: boolean, label = file): Promise<Tree> {
-  const tree = new Tree();
-  const totals = new TotalsSink();
-  const p = new Progress('reading', totals, progress);
-  try {
-    await importExport(file, new TeeSink([tree, totals]), { label });
-  } finally {
-    p.stop();
-  }
-  return tree;
-}
-
-export function checkRoot(root: string): void {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(root);
-    fs.accessSync(root, fs.constants.R_OK | fs.constants.X_OK);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot scan ${escapeName(root)}: ${errnoText(code)}`);
-  }
-  if (!st.isDirectory()) throw new UserError(`cannot scan ${escapeName(root)}: not a directory`);
+  return loadExport(a.file!, showProgress(a));
 }
 
 function validate(a: ScanArgs): void {
   if (a.file !== undefined && a.path !== undefined) throw new UserError('give either PATH or --file, not both', 2);
   if (!Number.isInteger(a.top) || a.top < 0) throw new UserError(`--top wants a whole number >= 0, not ${a.top}`, 2);
-  if (a.threads !== undefined && (!Number.isInteger(a.threads) || a.threads < 1 || a.threads > 16))
-    throw new UserError(`--threads wants a whole number from 1 to 16, not ${a.threads}`, 2);
+  checkThreads(a.threads);
+  if (a.file !== undefined && a.remote !== undefined) throw new UserError('--file reads an export here: it does not go with --remote', 2);
   if (a.file !== undefined && (a.exclude?.length || a['cross-mounts']))
     throw new UserError('--exclude and --cross-mounts apply to scans, not to --file', 2);
   if (a.save && (a.file !== undefined || a.output !== undefined)) throw new UserError('--save applies to scans, not to --file or -o', 2);
@@ -150,51 +111,30 @@ function validate(a: ScanArgs): void {
   if (a.file !== undefined) checkInputFile(a.file);
 }
 
-export type ScanRunArgs = Pick<ScanArgs, 'path' | 'exclude' | 'cross-mounts' | 'threads' | 'progress'>;
-
-/** Run a scan into `sink`, with progress on a terminal and Ctrl-C ending it early (partial result). */
-export async function runScan(a: ScanRunArgs, sink: Sink | Tree): Promise<ScanResult> {
-  const scanner = new Scanner(a.path ?? '.', sink, {
-    exclude: a.exclude,
-    crossMounts: a['cross-mounts'],
-    threads: a.threads,
-  });
-  const progress = new Progress('scanning', scanner, a.progress !== false && process.stderr.isTTY === true);
-  const onInt = () => scanner.abort();
-  process.once('SIGINT', onInt);
-  try {
-    return await scanner.run();
-  } finally {
-    process.removeListener('SIGINT', onInt);
-    progress.stop();
-  }
-}
-
 export async function scanCommand(a: ScanArgs): Promise<number> {
   validate(a);
   const started = performance.now();
-  if (a.output !== undefined) return exportCommand(a, started);
-
-  // build the tree, then summarize it
-  let tree: Tree;
-  let root: string;
-  let incomplete = false;
-  let saved: Saved | undefined;
   if (a.file !== undefined) {
-    tree = await readExport(a);
-    root = Buffer.from(tree.nameOf(0)).toString('utf8');
-    incomplete = tree.info?.incomplete ?? false;
-  } else {
+    if (a.output !== undefined) return exportCommand(a, null, started);
+    const tree = await readExport(a);
+    return printSummary(a, tree, Buffer.from(tree.nameOf(0)).toString('utf8'), tree.info?.incomplete ?? false, started);
+  }
+  return withPlace(a, async (place) => {
+    if (a.output !== undefined) return exportCommand(a, place, started);
+    // build the tree, then summarize it
     if (a.save) ensureDir(storeDir(a.store), SNAPSHOTS_SUBDIR); // fail before a long scan, not after
     const when = new Date();
-    tree = new Tree(estimateEntries(a.path ?? '.'));
-    const r = await runScan(a, tree);
-    root = r.root;
-    incomplete = r.incomplete;
-    if (a.save && incomplete) errLine('interrupted: no snapshot saved');
-    else if (a.save) saved = await saveScanned(tree, root, when, storeDir(a.store), a.progress !== false && process.stderr.isTTY === true);
-    if (a.sample !== false && !saved) recordScanSample(a.path ?? '.'); // a snapshot records its own
-  }
+    const tree = treeFor(place, a.path ?? '.');
+    const r = await runScan(place, a, tree);
+    let saved: Saved | undefined;
+    if (a.save && r.incomplete) errLine('interrupted: no snapshot saved');
+    else if (a.save) saved = await saveScanned(place, tree, r.root, when, storeDir(a.store), showProgress(a));
+    if (a.sample !== false && !saved) await recordScanSample(place, a.path ?? '.', errLine); // a snapshot records its own
+    return printSummary(a, tree, r.root, r.incomplete, started, saved);
+  });
+}
+
+function printSummary(a: ScanArgs, tree: Tree, root: string, incomplete: boolean, started: number, saved?: Saved): number {
   const s = summarize(tree, a.top, a.apparent);
   const elapsedMs = performance.now() - started;
   if (a.json) {
@@ -208,26 +148,26 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
 }
 
 /** -o: stream the export (no tree in memory), print only totals. */
-async function exportCommand(a: ScanArgs, started: number): Promise<number> {
+async function exportCommand(a: ScanArgs, place: Place | null, started: number): Promise<number> {
   const writer = new NcduWriter(a.output!, {});
   const totals = new TotalsSink();
   const sink = new TeeSink([writer, totals]);
   let incomplete = false;
   let root: string;
   try {
-    if (a.file !== undefined) {
-      const progress = new Progress('converting', totals, a.progress !== false && process.stderr.isTTY === true);
+    if (place === null) {
+      const progress = new Progress('converting', totals, showProgress(a));
       try {
-        await importExport(a.file, sink, { label: a.file });
+        await importExport(a.file!, sink, { label: a.file });
       } finally {
         progress.stop();
       }
       root = totals.root;
     } else {
-      const r = await runScan(a, sink);
+      const r = await runScan(place, a, sink);
       root = r.root;
       incomplete = r.incomplete;
-      if (a.sample !== false) recordScanSample(a.path ?? '.');
+      if (a.sample !== false) await recordScanSample(place, a.path ?? '.', errLine);
     }
   } catch (e) {
     writer.abort();

@@ -1,143 +1,30 @@
 /**
- * `diskblame snapshot PATH`, `snapshots`, `prune` (and `scan PATH --save`, through saveScanned):
- * only wiring. The store is in store/; a snapshot gathers the volume (statfs), the kinds of data
- * (owners/kinds rules over the scanned tree) and the bytes of deleted-but-open files (/proc).
+ * `diskblame snapshot PATH`, `snapshots`, `prune`: only wiring. The store is in store/; saving a
+ * scanned tree (volume, kinds of data, deleted-but-open bytes) is app/snapshot.ts, shared with
+ * `scan --save`.
  */
 import type { Argv } from 'yargs';
-import { Tree } from '../../tree/tree.js';
-import { estimateEntries } from '../../scan/estimate.js';
-import { volumeOf, VolumeInfo } from '../../owners/reconcile.js';
-import { categorize, loadRules } from '../../owners/kinds.js';
-import { deletedOpen, deletedOpenBytes, readProcesses } from '../../owners/procs.js';
-import { appendSamples, sampleOf } from '../../store/samples.js';
-import { ensureDir, storeDir } from '../../store/store.js';
 import {
   listSnapshots,
   parseAge,
   pruneSnapshots,
-  saveSnapshot,
-  SaveInput,
   SnapshotMeta,
   snapshotsDir,
   SNAPSHOTS_SUBDIR,
   verifySnapshot,
 } from '../../store/snapshots.js';
+import { ensureDir, storeDir } from '../../store/store.js';
 import { escapeName } from '../../util/escape.js';
 import { padLeft, padRight, width } from '../../ui/text.js';
 import { count, duration, size } from '../../util/format.js';
-import { errnoText, UserError } from '../../util/errors.js';
-import { checkRoot, runScan } from './scan.js';
+import { UserError } from '../../util/errors.js';
 import { errLine, out, outText } from '../output.js';
-import { Progress } from '../progress.js';
 import { stringifyExact } from '../../util/exact.js';
-
-// ------------------------------------------------------------------------------------------ saving
-
-export interface Saved {
-  meta: SnapshotMeta;
-  fileBytes: number;
-  /** what was left out of the metadata, and why */
-  notes: string[];
-  /** milliseconds spent on each extra step after the scan */
-  costMs: { volume: number; kinds: number; deletedOpen: number; write: number; sample: number };
-}
-
-/**
- * Save a scanned tree as a snapshot in `store`, with the volume's statfs, the kinds of data and
- * the deleted-but-open bytes, and record a usage sample of the volume. Kinds and /proc are
- * optional extras: when they fail, they are left out with a note.
- */
-export async function saveScanned(tree: Tree, root: string, started: Date, store: string, progress = false): Promise<Saved> {
-  const notes: string[] = [];
-  let t = performance.now();
-  const lap = () => {
-    const now = performance.now();
-    const d = now - t;
-    t = now;
-    return Math.round(d * 10) / 10;
-  };
-  let vol: VolumeInfo;
-  try {
-    vol = volumeOf(root);
-  } catch (e) {
-    throw new UserError(`cannot read the volume of ${root}: ${errnoText((e as NodeJS.ErrnoException).code)}`);
-  }
-  const input: SaveInput = {
-    root,
-    started,
-    volume: {
-      mount: vol.mountPoint,
-      device: vol.device,
-      fsType: vol.fsType,
-      sizeBytes: vol.sizeBytes,
-      usedBytes: vol.usedBytes,
-      freeBytes: vol.freeBytes,
-    },
-  };
-  const volumeMs = lap();
-  try {
-    const kinds: Record<string, number> = {};
-    for (const c of categorize(tree, loadRules(), { top: 0 })) kinds[c.name] = c.bytes;
-    input.kinds = kinds;
-  } catch (e) {
-    notes.push(`kinds of data left out: ${(e as Error).message}`);
-  }
-  const kindsMs = lap();
-  try {
-    const snap = await readProcesses();
-    input.deletedOpenBytes = deletedOpenBytes(deletedOpen(snap, vol.dev));
-    if (!snap.complete) {
-      input.deletedOpenPartial = true;
-      notes.push("deleted-but-open bytes: other users' processes were not visible (not root), the figure is a lower bound");
-    }
-  } catch (e) {
-    notes.push(`deleted-but-open bytes left out: cannot read /proc (${(e as Error).message})`);
-  }
-  const procsMs = lap();
-  const disk = tree.count ? tree.sizeD(0) : 0;
-  const counter = { entries: 0, tick: () => shown.tick() };
-  const shown = new Progress('saving', { progress: () => ({ entries: counter.entries, bytes: disk, current: root }) }, progress);
-  let saved: Awaited<ReturnType<typeof saveSnapshot>>;
-  try {
-    saved = await saveSnapshot(store, tree, { ...input, counter: progress ? counter : undefined });
-  } finally {
-    shown.stop();
-  }
-  const writeMs = lap();
-  try {
-    appendSamples(store, [sampleOf(vol.mountPoint, vol.device, vol.fsType)]);
-  } catch (e) {
-    notes.push(`usage sample not recorded: ${(e as Error).message}`);
-  }
-  const sampleMs = lap();
-  return {
-    meta: saved.meta,
-    fileBytes: saved.fileBytes,
-    notes,
-    costMs: { volume: volumeMs, kinds: kindsMs, deletedOpen: procsMs, write: writeMs, sample: sampleMs },
-  };
-}
-
-/** JSON of a snapshot's metadata, with the file as `path` (as `snapshots --json` lists it). */
-export function snapshotJson(m: SnapshotMeta) {
-  const { file, ...rest } = m;
-  return { ...rest, path: file };
-}
-
-/** The lines `snapshot` and `scan --save` print about a saved snapshot. */
-export function savedText(s: Saved, exact: boolean): string {
-  const m = s.meta;
-  const v = m.volume;
-  const L = [
-    `snapshot ${escapeName(m.id)}`,
-    `  file      ${escapeName(m.file)} (${size(s.fileBytes, exact)})`,
-    `  root      ${escapeName(m.root)}`,
-    `  entries   ${count(m.entries)}${m.errors ? ` (${count(m.errors)} unreadable)` : ''}`,
-    `  disk      ${size(m.diskBytes, exact)}   apparent ${size(m.apparentBytes, exact)}`,
-    `  volume    ${escapeName(v.mount)} (${escapeName(v.fsType)}): ${size(v.usedBytes, exact)} used of ${size(v.sizeBytes, exact)}, ${size(v.freeBytes, exact)} free`,
-  ];
-  return L.join('\n') + '\n';
-}
+import { saveScanned, savedText, snapshotJson } from '../../app/snapshot.js';
+import { runScan, showProgress, treeFor } from '../../app/scan.js';
+import { checkThreads } from '../../app/check.js';
+import { RemoteArgs, withPlace } from '../../app/places.js';
+import { remoteOptions } from './remote-options.js';
 
 function printNotes(notes: string[]): void {
   for (const n of notes) errLine(`note: ${n}`);
@@ -145,7 +32,7 @@ function printNotes(notes: string[]): void {
 
 // ------------------------------------------------------------------------------------------ snapshot
 
-export interface SnapshotArgs {
+export interface SnapshotArgs extends RemoteArgs {
   path?: string;
   store?: string;
   json?: boolean;
@@ -166,7 +53,7 @@ export function saveOptions<T>(y: Argv<T>) {
 const storeOption = { type: 'string', describe: 'the store directory (default: $DISKBLAME_STORE, else $XDG_STATE_HOME/diskblame or ~/.local/state/diskblame)' } as const;
 
 export function snapshotOptions<T>(y: Argv<T>) {
-  return y
+  return remoteOptions(y)
     .positional('path', { type: 'string', describe: 'directory to scan (default: the current directory)' })
     .option('store', storeOption)
     .option('json', { type: 'boolean', describe: 'print the snapshot metadata as JSON' })
@@ -178,27 +65,28 @@ export function snapshotOptions<T>(y: Argv<T>) {
 }
 
 export async function snapshotCommand(a: SnapshotArgs): Promise<number> {
-  if (a.threads !== undefined && (!Number.isInteger(a.threads) || a.threads < 1 || a.threads > 16))
-    throw new UserError(`--threads wants a whole number from 1 to 16, not ${a.threads}`, 2);
+  checkThreads(a.threads);
   const root = a.path ?? '.';
-  checkRoot(root);
   const store = storeDir(a.store);
-  ensureDir(store, SNAPSHOTS_SUBDIR); // a store that cannot be created fails now, not after a long scan
-  const t0 = performance.now();
-  const started = new Date();
-  const tree = new Tree(estimateEntries(root));
-  const r = await runScan(a, tree);
-  if (r.incomplete) throw new UserError('interrupted: no snapshot saved', 130);
-  const scanMs = performance.now() - t0;
-  const s = await saveScanned(tree, r.root, started, store, a.progress !== false && process.stderr.isTTY === true);
-  const elapsedMs = performance.now() - t0;
-  if (a.json) {
-    out(stringifyExact({ ...snapshotJson(s.meta), fileBytes: s.fileBytes, notes: s.notes, scanMs: Math.round(scanMs), costMs: s.costMs, elapsedMs: Math.round(elapsedMs) }, 2) + '\n');
-  } else {
-    printNotes(s.notes);
-    outText(savedText(s, !!a.bytes) + `  took      ${duration(elapsedMs)} (scan ${duration(scanMs)})\n`);
-  }
-  return 0;
+  return withPlace(a, async (place) => {
+    await place.checkRoot(root);
+    ensureDir(store, SNAPSHOTS_SUBDIR); // a store that cannot be created fails now, not after a long scan
+    const t0 = performance.now();
+    const started = new Date();
+    const tree = treeFor(place, root);
+    const r = await runScan(place, a, tree);
+    if (r.incomplete) throw new UserError('interrupted: no snapshot saved', 130);
+    const scanMs = performance.now() - t0;
+    const s = await saveScanned(place, tree, r.root, started, store, showProgress(a));
+    const elapsedMs = performance.now() - t0;
+    if (a.json) {
+      out(stringifyExact({ ...snapshotJson(s.meta), fileBytes: s.fileBytes, notes: s.notes, scanMs: Math.round(scanMs), costMs: s.costMs, elapsedMs: Math.round(elapsedMs) }, 2) + '\n');
+    } else {
+      printNotes(s.notes);
+      outText(savedText(s, !!a.bytes) + `  took      ${duration(elapsedMs)} (scan ${duration(scanMs)})\n`);
+    }
+    return 0;
+  });
 }
 
 // ------------------------------------------------------------------------------------------ snapshots

@@ -1,0 +1,26 @@
+/** Checks made before a long job, so that a bad argument is one line before any work. */
+import fs from 'node:fs';
+import { errnoText, UserError } from '../util/errors.js';
+import { escapeName } from '../util/escape.js';
+
+/**
+ * `root` is a directory that can be read and entered; else a UserError of one line
+ * ("cannot scan ROOT: no such file or directory", "... not a directory"), exit 1.
+ */
+export function checkRoot(root: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(root);
+    fs.accessSync(root, fs.constants.R_OK | fs.constants.X_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(`cannot scan ${escapeName(root)}: ${errnoText(code)}`);
+  }
+  if (!st.isDirectory()) throw new UserError(`cannot scan ${escapeName(root)}: not a directory`);
+}
+
+/** --threads: a whole number from 1 to 16 (UserError, exit 2) */
+export function checkThreads(threads: number | undefined): void {
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 16))
+    throw new UserError(`--threads wants a whole number from 1 to 16, not ${threads}`, 2);
+}

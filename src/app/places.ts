@@ -1,0 +1,70 @@
+/**
+ * Choosing the Place a command works at: here, or `--remote [USER@]HOST[:PORT]` (with
+ * `--ssh-option`s) over an agent launched on that host.
+ */
+import { parseRemoteSpec } from '../remote/target.js';
+import type { AgentProcess, LaunchOptions, RemoteTarget } from '../remote/types.js';
+import { launchLocal } from '../remote/local.js';
+import { UserError } from '../util/errors.js';
+import { terminalText } from '../util/escape.js';
+import { truncate } from '../ui/text.js';
+import { LocalPlace, Place } from './place.js';
+import { RemotePlace } from './remote.js';
+
+/** Starts `diskblame __agent` on a target; its stdio then speaks the protocol (remote/protocol.ts). */
+export type Launcher = (target: RemoteTarget, opts?: LaunchOptions) => Promise<AgentProcess>;
+
+/** what --remote and --ssh-option look like in a command's arguments */
+export interface RemoteArgs {
+  remote?: string;
+  'ssh-option'?: string[];
+}
+
+/**
+ * The launcher of remote agents. Over ssh: src/remote/launch.ts (launchAgent) once it is in;
+ * DISKBLAME_REMOTE_LOOPBACK=1 runs the agent on this machine instead (tests, benchmarks of the
+ * channel without ssh).
+ */
+export function defaultLauncher(): Launcher {
+  if (process.env.DISKBLAME_REMOTE_LOOPBACK === '1') return (t, o) => launchLocal({ ...o, label: t.spec });
+  return async (t) => {
+    throw new UserError(`cannot reach ${t.spec}: launching over ssh is not part of this build (set DISKBLAME_REMOTE_LOOPBACK=1 for a local agent)`);
+  };
+}
+
+/**
+ * The place of a command: here, or the --remote host (the agent launched and its hello read).
+ * Throws a UserError of one line: a bad spec (exit 2), an unreachable host, a failed launch.
+ */
+export async function openPlace(a: RemoteArgs, launcher: Launcher = defaultLauncher(), onStatus?: (text: string) => void): Promise<Place> {
+  if (a.remote === undefined) {
+    if (a['ssh-option']?.length) throw new UserError('--ssh-option goes with --remote', 2);
+    return new LocalPlace();
+  }
+  const target = parseRemoteSpec(a.remote, a['ssh-option'] ?? []);
+  // the launcher's status (connecting, uploading) on one line of a terminal, gone once connected
+  const tty = process.stderr.isTTY === true;
+  let shown = false;
+  const status =
+    onStatus ??
+    ((text: string) => {
+      if (!tty) return;
+      shown = true;
+      process.stderr.write('\r\x1b[K' + truncate(terminalText(text), (process.stderr.columns || 80) - 1));
+    });
+  try {
+    return await RemotePlace.open(target, launcher, { onStatus: status });
+  } finally {
+    if (shown) process.stderr.write('\r\x1b[K');
+  }
+}
+
+/** Run `f` at the place of `a`, closing the channel after (whatever happens). */
+export async function withPlace<T>(a: RemoteArgs, f: (p: Place) => Promise<T>): Promise<T> {
+  const place = await openPlace(a);
+  try {
+    return await f(place);
+  } finally {
+    await place.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Scanning and loading trees, for every command and the browser: a scan (here or there: a Place)
+ * into a sink with progress on a terminal and Ctrl-C ending it early, and reading an export.
+ */
+import type { Sink } from '../model/entry.js';
+import { TeeSink } from '../model/entry.js';
+import type { ScanResult } from '../scan/scanner.js';
+import { estimateEntries } from '../scan/estimate.js';
+import { importExport } from '../import/ncdu-reader.js';
+import { Tree } from '../tree/tree.js';
+import { TotalsSink } from '../report/totals.js';
+import { Progress } from '../cli/progress.js';
+import { errLine } from '../cli/output.js';
+import type { Place } from './place.js';
+
+/** What a scan is asked: the root and the scanner's options as the command line spells them. */
+export interface ScanRequest {
+  path?: string;
+  exclude?: string[];
+  'cross-mounts'?: boolean;
+  threads?: number;
+  /** false: never show progress (--no-progress); else on stderr when it is a terminal */
+  progress?: boolean;
+}
+
+/** progress on stderr: asked for (not --no-progress) and stderr is a terminal */
+export function showProgress(a: { progress?: boolean }): boolean {
+  return a.progress !== false && process.stderr.isTTY === true;
+}
+
+/**
+ * Scan `a.path` (default '.') at `place` into `sink`, with progress on a terminal and Ctrl-C
+ * ending it early (the result is then incomplete: what was found so far). Rejects with the
+ * scanner's (or the channel's) one-line error.
+ */
+export async function runScan(place: Place, a: ScanRequest, sink: Sink | Tree, label = 'scanning'): Promise<ScanResult> {
+  const job = place.scan(a.path ?? '.', sink, { exclude: a.exclude, crossMounts: a['cross-mounts'], threads: a.threads });
+  const progress = new Progress(label, job, showProgress(a));
+  const onInt = () => job.abort();
+  process.once('SIGINT', onInt);
+  let r: ScanResult & { lost?: string };
+  try {
+    r = await job.done;
+  } finally {
+    process.removeListener('SIGINT', onInt);
+    progress.stop();
+  }
+  if (r.lost) errLine(`${r.lost}; what arrived is kept, marked incomplete`);
+  return r;
+}
+
+/** A new tree for a scan of `root` at `place`, sized from the filesystem's inode count when it is here. */
+export function treeFor(place: Place, root: string): Tree {
+  return place.remote ? new Tree() : new Tree(estimateEntries(root));
+}
+
+/** Read an export (a file, '-' for stdin) into a tree, with progress on stderr when `progress`. */
+export async function loadExport(file: string, progress: boolean, label = file): Promise<Tree> {
+  const tree = new Tree();
+  const totals = new TotalsSink();
+  const p = new Progress('reading', totals, progress);
+  try {
+    await importExport(file, new TeeSink([tree, totals]), { label });
+  } finally {
+    p.stop();
+  }
+  return tree;
+}

@@ -1,0 +1,128 @@
+/**
+ * Saving a scanned tree as a snapshot in the store here (`snapshot`, `scan --save`), whichever
+ * host was scanned: the volume's statfs and the deleted-but-open bytes come from where the scan
+ * ran (the Place), the kinds of data are computed over the tree here, and the snapshot is keyed
+ * by the scanned host's name.
+ */
+import { Tree } from '../tree/tree.js';
+import type { VolumeInfo } from '../owners/reconcile.js';
+import { categorize, loadRules } from '../owners/kinds.js';
+import { appendSamples } from '../store/samples.js';
+import { saveSnapshot, SaveInput, SnapshotMeta } from '../store/snapshots.js';
+import { escapeName } from '../util/escape.js';
+import { count, size } from '../util/format.js';
+import { errnoText, UserError } from '../util/errors.js';
+import { Progress } from '../cli/progress.js';
+import type { Place } from './place.js';
+import { keyedByHost } from './sample.js';
+
+export interface Saved {
+  meta: SnapshotMeta;
+  fileBytes: number;
+  /** what was left out of the metadata, and why */
+  notes: string[];
+  /** milliseconds spent on each extra step after the scan */
+  costMs: { volume: number; kinds: number; deletedOpen: number; write: number; sample: number };
+}
+
+/**
+ * Save a tree scanned at `place` as a snapshot in `store`, with the volume's statfs, the kinds of
+ * data and the deleted-but-open bytes, and record a usage sample of the volume. Kinds and /proc
+ * are optional extras: when they fail, they are left out with a note. Throws a UserError of one
+ * line when the volume cannot be read or the snapshot cannot be written.
+ */
+export async function saveScanned(place: Place, tree: Tree, root: string, started: Date, store: string, progress = false): Promise<Saved> {
+  const notes: string[] = [];
+  let t = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    const d = now - t;
+    t = now;
+    return Math.round(d * 10) / 10;
+  };
+  let vol: VolumeInfo;
+  try {
+    vol = await place.volume(root);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`cannot read the volume of ${escapeName(root)}: ${errnoText((e as NodeJS.ErrnoException).code)}`);
+  }
+  const input: SaveInput = {
+    root,
+    started,
+    host: place.hostname,
+    volume: {
+      mount: vol.mountPoint,
+      device: vol.device,
+      fsType: vol.fsType,
+      sizeBytes: vol.sizeBytes,
+      usedBytes: vol.usedBytes,
+      freeBytes: vol.freeBytes,
+    },
+  };
+  const volumeMs = lap();
+  try {
+    const kinds: Record<string, number> = {};
+    for (const c of categorize(tree, loadRules(), { top: 0 })) kinds[c.name] = c.bytes;
+    input.kinds = kinds;
+  } catch (e) {
+    notes.push(`kinds of data left out: ${(e as Error).message}`);
+  }
+  const kindsMs = lap();
+  try {
+    const held = await place.deletedOpen(vol.dev);
+    input.deletedOpenBytes = held.bytes;
+    if (held.partial) {
+      input.deletedOpenPartial = true;
+      notes.push("deleted-but-open bytes: other users' processes were not visible (not root), the figure is a lower bound");
+    }
+  } catch (e) {
+    notes.push(`deleted-but-open bytes left out: cannot read /proc (${(e as Error).message})`);
+  }
+  const procsMs = lap();
+  const disk = tree.count ? tree.sizeD(0) : 0;
+  const counter = { entries: 0, tick: () => shown.tick() };
+  const shown = new Progress('saving', { progress: () => ({ entries: counter.entries, bytes: disk, current: root }) }, progress);
+  let saved: Awaited<ReturnType<typeof saveSnapshot>>;
+  try {
+    saved = await saveSnapshot(store, tree, { ...input, counter: progress ? counter : undefined });
+  } finally {
+    shown.stop();
+  }
+  const writeMs = lap();
+  try {
+    const s = await place.volumeSample(root);
+    if (!s) throw new Error('the volume cannot be read');
+    appendSamples(store, keyedByHost(place, [s]));
+  } catch (e) {
+    notes.push(`usage sample not recorded: ${(e as Error).message}`);
+  }
+  const sampleMs = lap();
+  return {
+    meta: saved.meta,
+    fileBytes: saved.fileBytes,
+    notes,
+    costMs: { volume: volumeMs, kinds: kindsMs, deletedOpen: procsMs, write: writeMs, sample: sampleMs },
+  };
+}
+
+/** JSON of a snapshot's metadata, with the file as `path` (as `snapshots --json` lists it). */
+export function snapshotJson(m: SnapshotMeta) {
+  const { file, ...rest } = m;
+  return { ...rest, path: file };
+}
+
+/** The lines `snapshot` and `scan --save` print about a saved snapshot. */
+export function savedText(s: Saved, exact: boolean): string {
+  const m = s.meta;
+  const v = m.volume;
+  const L = [
+    `snapshot ${escapeName(m.id)}`,
+    `  file      ${escapeName(m.file)} (${size(s.fileBytes, exact)})`,
+    `  root      ${escapeName(m.root)}`,
+    `  entries   ${count(m.entries)}${m.errors ? ` (${count(m.errors)} unreadable)` : ''}`,
+    `  disk      ${size(m.diskBytes, exact)}   apparent ${size(m.apparentBytes, exact)}`,
+    `  volume    ${escapeName(v.mount)} (${escapeName(v.fsType)}): ${size(v.usedBytes, exact)} used of ${size(v.sizeBytes, exact)}, ${size(v.freeBytes, exact)} free`,
+  ];
+  return L.join('\n') + '\n';
+}

@@ -1,0 +1,453 @@
+/**
+ * `--remote` over the loopback launcher (src/remote/local.ts: the agent is `node dist/cli/main.js
+ * __agent` on this machine, DISKBLAME_REMOTE_LOOPBACK=1 for the CLI): the protocol, the agent and
+ * the client end to end on real trees. Real ssh is the launcher's part (src/remote/launch.ts).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CLI, REPO, assertOneLineError, duOk, py, runCli, runCliOk } from './helpers/run.js';
+import { makeTmp, rmrf, writeSized } from './helpers/fs.js';
+import { assertTerminalSafe, makeHostileTree } from './helpers/hostile.js';
+import { RemotePlace } from '../src/app/remote.js';
+import { deleteInTree } from '../src/app/delete.js';
+import { launchLocal } from '../src/remote/local.js';
+import { FrameReader, MAGIC, encodeFrame, jsonFrame, ProtocolError, MAX_DATA } from '../src/remote/protocol.js';
+import type { AgentProcess, RemoteTarget } from '../src/remote/types.js';
+import { Tree } from '../src/tree/tree.js';
+import { TotalsSink } from '../src/report/totals.js';
+import { readSamples } from '../src/store/samples.js';
+
+const LOOP = { ...process.env, DISKBLAME_REMOTE_LOOPBACK: '1', DISKBLAME_DEBUG: '' };
+const target = (spec = 'testhost'): RemoteTarget => ({ spec, host: spec, sshOptions: [] });
+const loopback = (env: Record<string, string> = {}) => (t: RemoteTarget) => launchLocal({ script: CLI, env, label: t.spec });
+
+/** A tree with hard links, a symlink, a sparse file, names with control bytes, nested directories. */
+function buildTree(): string {
+  const d = makeTmp('remote');
+  fs.mkdirSync(path.join(d, 'a/b/c'), { recursive: true });
+  fs.mkdirSync(path.join(d, 'keep'));
+  writeSized(path.join(d, 'a/big.bin'), 300_000);
+  writeSized(path.join(d, 'a/b/mid.bin'), 40_000);
+  writeSized(path.join(d, 'a/b/c/small.txt'), 123);
+  fs.linkSync(path.join(d, 'a/big.bin'), path.join(d, 'keep/big-link'));
+  fs.symlinkSync('../a', path.join(d, 'keep/to-a'));
+  writeSized(path.join(d, 'keep/evil\x1b[2Jname'), 10);
+  const fd = fs.openSync(path.join(d, 'sparse'), 'w');
+  fs.writeSync(fd, 'x', 10_000_000);
+  fs.closeSync(fd);
+  return d;
+}
+
+type Item = { path: string; diskBytes: number };
+/** scan --json listing every entry, without its timing; entries of equal size in the order of their names (a scan's order among ties is its own) */
+function scanJsonOf(args: string[], env = LOOP): Record<string, unknown> {
+  const r = runCliOk(['scan', ...args, '--json', '--no-sample', '--top', '1000'], { env });
+  const j = JSON.parse(r.stdout) as Record<string, unknown>;
+  delete j.elapsedMs;
+  for (const k of ['topDirs', 'topFiles']) (j[k] as Item[] | undefined)?.sort((a, b) => b.diskBytes - a.diskBytes || (a.path + JSON.stringify(a) < b.path + JSON.stringify(b) ? -1 : 1));
+  return j;
+}
+
+test('protocol: garbage instead of the magic, an unknown frame, a frame over its limit: one line each, nothing buffered', () => {
+  const r1 = new FrameReader(['H', 'D', 'P', 'R'], true);
+  assert.throws(() => r1.push(Buffer.from('bash: diskblame: command not found\n')), (e: Error) => e instanceof ProtocolError && /does not speak diskblame's protocol; it said "bash: diskblame: command not found"/.test(e.message) && !e.message.includes('\n'));
+  const r2 = new FrameReader(['H', 'D', 'P', 'R'], true);
+  assert.throws(() => r2.push(Buffer.concat([MAGIC, Buffer.from([0x5a, 0, 0, 0, 1, 0])])), /an unknown message \(type byte 0x5a\)/);
+  // a data frame that says 4 GiB: refused from its header, before any of it is held
+  const r3 = new FrameReader(['H', 'D', 'P', 'R'], true);
+  const huge = Buffer.alloc(5);
+  huge[0] = 0x44;
+  huge.writeUInt32BE(0xffffffff, 1);
+  assert.throws(() => r3.push(Buffer.concat([MAGIC, huge])), new RegExp(`a D message of 4294967295 bytes \\(at most ${MAX_DATA}\\)`));
+  // frames cut anywhere come out whole, in order
+  const r4 = new FrameReader(['H', 'D', 'P', 'R'], true);
+  const all = Buffer.concat([MAGIC, jsonFrame('H', { proto: 1 }), encodeFrame('D', Buffer.alloc(70_000, 7)), jsonFrame('R', { id: 1, ok: true })]);
+  const got: string[] = [];
+  for (let o = 0; o < all.length; o += 999) for (const f of r4.push(all.subarray(o, o + 999))) got.push(`${f.type}${f.payload.length}`);
+  assert.deepEqual(got, ['H11', 'D70000', `R${Buffer.byteLength('{"id":1,"ok":true}')}`]);
+  assert.equal(r4.pending, 0);
+});
+
+test('scan --remote: the same summary as a local scan (hostile names too), totals equal du -sB1 and du -sb', () => {
+  const d = buildTree();
+  makeHostileTree(d);
+  try {
+    const local = scanJsonOf([d], { ...process.env, DISKBLAME_DEBUG: '' });
+    const remote = scanJsonOf([d, '--remote', 'testhost']);
+    assert.deepEqual(remote, local);
+    assert.equal(remote.diskBytes, duOk(['-sB1'], d));
+    assert.equal(remote.apparentBytes, duOk(['-sb'], d));
+    assert.equal(remote.hardlinks, 2);
+    assert.ok((remote.topFiles as Item[]).some((f) => 'pathBase64' in f), 'a name that is not UTF-8 came through exactly');
+    assert.equal(remote.incomplete, false);
+    assertTerminalSafe(runCliOk(['scan', d, '--remote', 'testhost', '--no-sample', '--top', '100'], { env: LOOP }).stdout, 'scan --remote');
+    // -o over the channel: the export written here
+    const out = path.join(d, '..', path.basename(d) + '.json');
+    runCliOk(['scan', d, '--remote', 'testhost', '-o', out, '--no-sample'], { env: LOOP });
+    const back = scanJsonOf(['-f', out], { ...process.env, DISKBLAME_DEBUG: '' });
+    assert.equal(back.diskBytes, local.diskBytes);
+    assert.equal(back.entries, local.entries);
+    fs.rmSync(out);
+  } finally {
+    rmrf(d);
+  }
+});
+
+test('owners --remote --json: the report of the agent, as the local one', () => {
+  const d = buildTree();
+  try {
+    const args = ['owners', d, '--json', '--sample-ms', '0', '--threads', '1'];
+    const local = JSON.parse(runCliOk(args).stdout);
+    const remote = JSON.parse(runCliOk([...args, '--remote', 'testhost'], { env: LOOP }).stdout);
+    // what the scan and the attribution found is the same; the volume's figures move between runs
+    for (const k of ['root', 'packages', 'services', 'categories', 'users', 'incomplete'])
+      assert.deepEqual(remote[k], local[k], k);
+    assert.equal(remote.reconciliation.scannedBytes, local.reconciliation.scannedBytes);
+    assert.equal(remote.volume.mountPoint, local.volume.mountPoint);
+    // and the text report prints it here
+    const text = runCliOk(['owners', d, '--sample-ms', '0', '--remote', 'testhost'], { env: LOOP }).stdout;
+    assert.match(text, /Reconciliation: what df counts as used/);
+  } finally {
+    rmrf(d);
+  }
+});
+
+test('snapshot and sample --remote land in the local store under the remote host; this host\'s history stays its own', () => {
+  const d = buildTree();
+  const store = makeTmp('remote-store');
+  const env = { ...LOOP, DISKBLAME_STORE: store, DISKBLAME_AGENT_HOSTNAME: 'far-away' };
+  try {
+    const snap = JSON.parse(runCliOk(['snapshot', d, '--remote', 'far-away', '--json'], { env }).stdout);
+    assert.equal(snap.host, 'far-away');
+    assert.match(snap.id, /-far-away-/);
+    assert.equal(snap.diskBytes, duOk(['-sB1'], d));
+    const list = JSON.parse(runCliOk(['snapshots', '--json'], { env }).stdout);
+    assert.deepEqual(list.snapshots.map((s: { host: string }) => s.host), ['far-away']);
+    runCliOk(['sample', '--remote', 'far-away', '--quiet'], { env });
+    const lines = fs.readFileSync(path.join(store, 'samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.ok(lines.length >= 2);
+    for (const s of lines) assert.equal(s.host, 'far-away');
+    assert.equal(readSamples(store).samples.length, 0, 'another host\'s samples are not this host\'s history');
+    assert.equal(readSamples(store, undefined, 'far-away').samples.length, lines.length);
+    // diff's defaults: this host has none; --host far-away compares its two newest of one root
+    assertOneLineError(runCli(['diff', '--json'], { env }), 1);
+    assertOneLineError(runCli(['diff', '--host', 'far-away'], { env }), 1); // one snapshot: nothing to compare here
+    writeSized(path.join(d, 'a/grown.bin'), 200_000);
+    runCliOk(['snapshot', d, '--remote', 'far-away', '--json'], { env });
+    const diff = JSON.parse(runCliOk(['diff', '--host', 'far-away', '--json'], { env }).stdout);
+    assert.ok(JSON.stringify(diff).includes('grown.bin'), 'the new file is in the comparison');
+  } finally {
+    rmrf(d);
+    rmrf(store);
+  }
+});
+
+test('a missing path over --remote: the remote\'s message in one line, exit 1, as locally', () => {
+  const missing = path.join(os.tmpdir(), 'diskblame-no-such-dir\x1b[31m');
+  const local = assertOneLineError(runCli(['scan', missing, '--no-sample']), 1);
+  const remote = assertOneLineError(runCli(['scan', missing, '--remote', 'testhost', '--no-sample'], { env: LOOP }), 1);
+  assert.equal(remote, local);
+  assert.ok(!remote.includes('\x1b'), 'escaped');
+  assertOneLineError(runCli(['snapshot', missing, '--remote', 'testhost'], { env: LOOP }), 1);
+  assertOneLineError(runCli(['owners', missing, '--remote', 'testhost'], { env: LOOP }), 1);
+  assertOneLineError(runCli(['scan', '.', '--ssh-option', '-v']), 2);
+});
+
+test('delete over the channel: the right entry goes, the tree follows; outside the scanned root is refused', async () => {
+  const d = buildTree();
+  const place = await RemotePlace.open(target(), loopback());
+  try {
+    const tree = new Tree();
+    const r = await place.scan(d, tree, {}).done;
+    assert.equal(r.incomplete, false);
+    const find = (rel: string) => {
+      for (let i = 0; i < tree.count; i++) if (!tree.removed(i) && Buffer.from(tree.pathOf(i)).toString() === path.join(d, rel)) return i;
+      return -1;
+    };
+    const b = find('a/b');
+    assert.ok(b > 0);
+    const before = tree.sizeD(0);
+    const res = await deleteInTree(place, tree, b);
+    assert.equal(res.refused, null);
+    assert.equal(res.deleted, 4); // b/, its mid.bin, b/c/ and its small.txt
+    assert.ok(!fs.existsSync(path.join(d, 'a/b')));
+    assert.ok(fs.existsSync(path.join(d, 'a/big.bin')));
+    assert.equal(find('a/b'), -1);
+    assert.ok(tree.sizeD(0) < before);
+    // a root this session never scanned: refused by the agent, nothing touched
+    await assert.rejects(
+      place.delete({ root: Buffer.from(path.dirname(d)).toString('base64'), rootId: { dev: tree.devOf(0), ino: tree.dirInoOf(0) }, items: [] }),
+      /is not a directory this session scanned/,
+    );
+    // a step out of the root ("..") is not a plain name: not deleted
+    const up = await place.delete({
+      root: Buffer.from(d).toString('base64'),
+      rootId: { dev: tree.devOf(0), ino: tree.dirInoOf(0) },
+      items: [{ steps: [{ name: Buffer.from('..').toString('base64'), dev: tree.devOf(0), ino: 1 }], leaf: { name: Buffer.from('x').toString('base64'), kind: 'file', ino: 0, recursive: false } }],
+    });
+    assert.deepEqual(up.gone, [false]);
+    assert.equal(up.failed, 1);
+    // a symlink is removed as a link, never followed
+    const link = find('keep/to-a');
+    const rl = await deleteInTree(place, tree, link);
+    assert.equal(rl.deleted, 1);
+    assert.ok(fs.existsSync(path.join(d, 'a/big.bin')));
+    assert.ok(!fs.existsSync(path.join(d, 'keep/to-a')));
+  } finally {
+    await place.close();
+    rmrf(d);
+  }
+});
+
+/**
+ * A tree big enough that its scan is still running when we act: `n` empty files in 100
+ * directories. Made once for the tests that read it (removed at exit).
+ */
+let big: string | null = null;
+function bigTree(n: number): string {
+  if (big) return big;
+  const d = (big = makeTmp('remote-big'));
+  process.on('exit', () => rmrf(d));
+  py(
+    [
+      'import os, sys',
+      'd, n = sys.argv[1], int(sys.argv[2])',
+      'for k in range(100):',
+      '    s = os.path.join(d, "d%d" % k)',
+      '    os.mkdir(s)',
+      '    for i in range(n // 100):',
+      '        os.close(os.open(os.path.join(s, "f%07d" % i), os.O_CREAT | os.O_WRONLY, 0o644))',
+    ].join('\n'),
+    [d, String(n)],
+  );
+  return d;
+}
+
+/** bytes process `pid` has written (/proc/PID/io wchar) */
+function wrote(pid: number): number {
+  try {
+    return Number(/^wchar: (\d+)/m.exec(fs.readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** pids of the children of `parent` (/proc/PID/stat's ppid) and their command lines */
+function childrenOf(parent: number): { pid: number; cmd: string }[] {
+  const out: { pid: number; cmd: string }[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent) out.push({ pid: Number(name), cmd: fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ') });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return out;
+}
+
+/** pid of the agent the loopback started for `parent` */
+function agentPid(parent: number): number | null {
+  return childrenOf(parent).find((c) => / __agent\b/.test(c.cmd))?.pid ?? null;
+}
+
+test('a killed agent mid-scan: what arrived is kept, the tree is whole and marked incomplete', async () => {
+  const d = bigTree(100_000);
+  try {
+    let proc: AgentProcess | null = null;
+    const place = await RemotePlace.open(target(), async (t) => (proc = await launchLocal({ script: CLI, label: t.spec })));
+    const tree = new Tree();
+    const totals = new TotalsSink();
+    const { TeeSink } = await import('../src/model/entry.js');
+    const job = place.scan(d, new TeeSink([tree, totals]), { threads: 1 });
+    // stop the agent as soon as data arrived, then kill it: the rest never comes
+    while (job.progress().entries === 0) await new Promise((r) => setTimeout(r, 5));
+    const pid = agentPid(process.pid);
+    assert.ok(pid);
+    process.kill(pid, 'SIGKILL');
+    const r = (await job.done) as { incomplete: boolean; lost?: string };
+    assert.equal(r.incomplete, true);
+    assert.match(r.lost ?? '', /testhost: the connection ended \(ended by SIGKILL\)/);
+    assert.ok(tree.finished);
+    assert.equal(tree.info?.incomplete, true);
+    assert.ok(tree.count > 1 && tree.count < 100_101, `${tree.count} entries arrived`);
+    assert.equal(Buffer.from(tree.pathOf(0)).toString(), d);
+    assert.ok(place.bytesReceived > 0);
+    void proc;
+    await place.close();
+  } finally {
+    void d; // shared: removed at exit
+  }
+});
+
+test('Ctrl-C on scan --remote: the agent stops, what arrived is summarized, INCOMPLETE, exit 130', async () => {
+  const d = bigTree(100_000);
+  try {
+    const child = spawn(process.execPath, [CLI, 'scan', d, '--remote', 'testhost', '--no-sample', '--threads', '1'], { env: LOOP, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b) => (out += b));
+    child.stderr.on('data', (b) => (err += b));
+    const exited = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    // hold the agent still while the Ctrl-C goes in, so that the scan cannot finish first
+    let pid: number | null = null;
+    const end = Date.now() + 30_000;
+    while (!pid && Date.now() < end) {
+      pid = agentPid(child.pid!);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.ok(pid, 'no agent started');
+    // once the agent has sent data (its hello is 70 bytes), the scan runs and the CLI takes Ctrl-C as a stop
+    while (Date.now() < end && wrote(pid) < 1000) await new Promise((r) => setTimeout(r, 5));
+    process.kill(pid, 'SIGSTOP');
+    child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 300)); // and its stop
+    process.kill(pid, 'SIGCONT');
+    assert.equal(await exited, 130, err);
+    assert.match(out, /INCOMPLETE: interrupted/);
+    assert.equal(err, '');
+  } finally {
+    void d; // shared: removed at exit
+  }
+});
+
+test('garbage or silence from the other side: one line, no hang', async () => {
+  const fake = (script: string) => async (): Promise<AgentProcess> => {
+    const c = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    c.stderr.on('data', (b) => (stderr += b));
+    return {
+      stdin: c.stdin,
+      stdout: c.stdout,
+      how: 'fake',
+      kill: () => c.kill('SIGKILL'),
+      closed: new Promise((r) => c.on('close', (code, signal) => r({ code, signal, stderr }))),
+    };
+  };
+  await assert.rejects(RemotePlace.open(target(), fake("process.stdout.write('Welcome to host!\\n\\x1b[31mmotd\\n')")), (e: Error) => {
+    assert.match(e.message, /^testhost: the other side does not speak diskblame's protocol; it said "Welcome to host! \[31mmotd"$/);
+    return true;
+  });
+  await assert.rejects(RemotePlace.open(target(), fake("process.stderr.write('Permission denied (publickey).\\n'); process.exit(255)")), (e: Error) => {
+    assert.equal(e.message, 'testhost: the connection ended (exit status 255): Permission denied (publickey).');
+    return true;
+  });
+  // a good hello, then a frame claiming 2 GiB in the middle of a scan
+  const helloThenJunk = `const m=Buffer.from(${JSON.stringify(MAGIC.toString('latin1'))},'latin1');const h=Buffer.from(JSON.stringify({proto:1,version:'x',host:'h'}));const f=Buffer.alloc(5);f[0]=0x48;f.writeUInt32BE(h.length,1);process.stdout.write(Buffer.concat([m,f,h]));process.stdin.once('data',()=>{const j=Buffer.alloc(5);j[0]=0x44;j.writeUInt32BE(0x7fffffff,1);process.stdout.write(j)});setTimeout(()=>{},60000)`;
+  const place = await RemotePlace.open(target(), fake(helloThenJunk));
+  const tree = new Tree();
+  await assert.rejects(place.scan('/x', tree, {}).done, (e: Error) => e.message === 'testhost: a D message of 2147483647 bytes (at most 1048576)');
+  await place.close();
+});
+
+test('the CLI over a broken launcher: one line, exit 1', () => {
+  const r = runCli(['scan', '.', '--remote', 'nohost.invalid', '--no-sample'], { env: { ...process.env, DISKBLAME_REMOTE_LOOPBACK: '', DISKBLAME_DEBUG: '' } });
+  assertOneLineError(r, 1);
+  void REPO;
+});
+
+// ------------------------------------------------------------------------------- the browser in tmux
+
+const haveTmux = spawnSync('tmux', ['-V']).status === 0;
+const SOCKET = `diskblame-remote-test-${process.pid}`;
+function tmux(...args: string[]): string {
+  return spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' }).stdout;
+}
+const screen = () => tmux('capture-pane', '-p', '-t', 'ui');
+async function waitFor(re: RegExp, ms = 60_000): Promise<string> {
+  const end = Date.now() + ms;
+  let s = '';
+  while (Date.now() < end) {
+    s = screen();
+    if (re.test(s)) return s;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`screen never matched ${re}:\n${s}`);
+}
+async function keys(...k: string[]): Promise<void> {
+  tmux('send-keys', '-t', 'ui', ...k);
+  await new Promise((r) => setTimeout(r, 300));
+}
+
+test('the browser over --remote in tmux: browse, delete an entry there after the confirmation, rescan, quit 0; --read-only refuses', { skip: !haveTmux && 'tmux not installed' }, async () => {
+  const d = buildTree();
+  const done = d + '.exit';
+  const bin = path.join(REPO, 'dist/diskblame.mjs');
+  try {
+    const start = (extra: string) =>
+      tmux('new-session', '-d', '-s', 'ui', '-x', '100', '-y', '30', `env -u CI -u CONTINUOUS_INTEGRATION DISKBLAME_REMOTE_LOOPBACK=1 ${process.execPath} ${bin} --remote testhost ${extra} ${d}; echo $? > ${done}; sleep 5`);
+    start('');
+    let s = await waitFor(/\[1 Browse\][\s\S]*a\//);
+    assert.ok(s.includes(`--- ${d}`), s);
+    await waitFor(/volume .* used .* free/); // asked of the remote side once the tree is in
+    await keys('Enter'); // into a/ (352 KiB, above keep/)
+    s = await waitFor(/--- .*\/a\s/);
+    // the cursor on big.bin (the largest in a/); go down to b/ and delete it there
+    await keys('Down');
+    s = screen();
+    assert.match(s, /b\//);
+    await keys('d');
+    s = await waitFor(/y: delete   any other key: keep it/);
+    await keys('y');
+    s = await waitFor(/deleted .*b/);
+    assert.ok(!fs.existsSync(path.join(d, 'a/b')), 'deleted on the other side');
+    assert.ok(fs.existsSync(path.join(d, 'a/big.bin')));
+    writeSized(path.join(d, 'a/new.bin'), 500_000); // appears on the other side after the scan
+    await keys('r');
+    s = await waitFor(/rescanned/);
+    assert.match(s, /new\.bin/);
+    await keys('q');
+    const end = Date.now() + 20_000;
+    while (!fs.existsSync(done) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(fs.readFileSync(done, 'utf8').trim(), '0');
+    tmux('kill-server');
+    fs.rmSync(done);
+    // --read-only: d is refused, nothing goes
+    start('--read-only');
+    await waitFor(/\[1 Browse\][\s\S]*a\//);
+    await keys('d');
+    s = await waitFor(/read-only mode \(--read-only\): deleting is disabled/);
+    assert.doesNotMatch(s, /keep it/);
+    assert.ok(fs.existsSync(path.join(d, 'a/big.bin')));
+    await keys('q');
+  } finally {
+    tmux('kill-server');
+    rmrf(d);
+    fs.rmSync(done, { force: true });
+  }
+});
+
+test('Ctrl-C on the scanning screen over --remote: the agent stops, what arrived is browsed, marked incomplete', { skip: !haveTmux && 'tmux not installed' }, async () => {
+  const d = bigTree(100_000);
+  const bin = path.join(REPO, 'dist/diskblame.mjs');
+  try {
+    tmux('new-session', '-d', '-s', 'ui', '-x', '100', '-y', '30', `env -u CI -u CONTINUOUS_INTEGRATION DISKBLAME_REMOTE_LOOPBACK=1 ${process.execPath} ${bin} --remote testhost --threads 1 ${d}; sleep 5`);
+    await waitFor(/Scanning .* on testhost/);
+    // the agent: a child of the CLI, a child of the pane's shell
+    const pane = Number(tmux('display-message', '-p', '-t', 'ui', '#{pane_pid}').trim());
+    let agent: number | null = null;
+    const end = Date.now() + 30_000;
+    while (!agent && Date.now() < end) {
+      for (const c of childrenOf(pane)) agent ??= agentPid(c.pid);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.ok(agent, 'no agent');
+    // held still while the stop goes in, once it has sent data: the scan cannot end first
+    while (Date.now() < end && wrote(agent) < 1000) await new Promise((r) => setTimeout(r, 5));
+    process.kill(agent, 'SIGSTOP');
+    await keys('C-c');
+    process.kill(agent, 'SIGCONT');
+    const s = await waitFor(/\[1 Browse\][\s\S]*INCOMPLETE/);
+    assert.ok(s.includes(`--- ${d}`), s);
+    await keys('q');
+  } finally {
+    tmux('kill-server');
+    void d; // shared: removed at exit
+  }
+});
