@@ -5,6 +5,7 @@
 import { parseRemoteSpec } from '../remote/target.js';
 import type { AgentProcess, LaunchOptions, RemoteTarget } from '../remote/types.js';
 import { launchLocal } from '../remote/local.js';
+import { launchAgent } from '../remote/launch.js';
 import { UserError } from '../util/errors.js';
 import { terminalText } from '../util/escape.js';
 import { truncate } from '../ui/text.js';
@@ -21,15 +22,13 @@ export interface RemoteArgs {
 }
 
 /**
- * The launcher of remote agents. Over ssh: src/remote/launch.ts (launchAgent) once it is in;
+ * The launcher of remote agents: over the system ssh, src/remote/launch.ts (launchAgent);
  * DISKBLAME_REMOTE_LOOPBACK=1 runs the agent on this machine instead (tests, benchmarks of the
  * channel without ssh).
  */
 export function defaultLauncher(): Launcher {
   if (process.env.DISKBLAME_REMOTE_LOOPBACK === '1') return (t, o) => launchLocal({ ...o, label: t.spec });
-  return async (t) => {
-    throw new UserError(`cannot reach ${t.spec}: launching over ssh is not part of this build (set DISKBLAME_REMOTE_LOOPBACK=1 for a local agent)`);
-  };
+  return launchAgent;
 }
 
 /**

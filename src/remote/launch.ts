@@ -7,6 +7,8 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
@@ -174,6 +176,21 @@ async function writeInSteps(stream: NodeJS.WritableStream, data: Buffer, gone: P
   }
 }
 
+/** the first executable NAME in $PATH's directories, or null */
+function findOnPath(name: string): string | null {
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    if (!dir) continue;
+    const f = path.join(dir, name);
+    try {
+      fs.accessSync(f, fs.constants.X_OK);
+      if (fs.statSync(f).isFile()) return f;
+    } catch {
+      /* not here */
+    }
+  }
+  return null;
+}
+
 function mib(n: number): string {
   return `${(n / 1048576).toFixed(1)} MiB`;
 }
@@ -197,9 +214,17 @@ export async function launchAgent(target: RemoteTarget, opts: LaunchOptions = {}
   const interactive = process.stdin.isTTY === true || process.stderr.isTTY === true;
 
   status(`connecting to ${host}`);
-  const child: ChildProcessWithoutNullStreams = spawn('ssh', sshArgs(target, remoteCommand(script.length), interactive), {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  // ssh starts with SIGINT and SIGQUIT ignored (it keeps them so: OpenSSH installs its handlers
+  // only for signals that were not ignored): a Ctrl-C on the terminal reaches us, and we ask the
+  // agent to stop over the channel, while ssh keeps the terminal for password and host-key prompts
+  // (a new session, `detached`, would take those away)
+  const ssh = findOnPath('ssh');
+  if (!ssh) throw new UserError('no ssh client here: --remote runs the system ssh (install openssh-client)');
+  const child: ChildProcessWithoutNullStreams = spawn(
+    '/bin/sh',
+    ['-c', 'trap "" INT QUIT; exec "$0" "$@"', ssh, ...sshArgs(target, remoteCommand(script.length), interactive)],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (s: string) => {
