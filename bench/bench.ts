@@ -34,7 +34,7 @@ interface Options {
 }
 
 const USAGE = `usage: npm run bench -- [--runs N] [--skip-usr] [--tree DIR] [--only ID]
-  --only ID    run only this section (referenceTree, usr, ui, owners, sample, diff, snapshot); repeatable
+  --only ID    run only this section (referenceTree, usr, ui, owners, sample, diff, snapshot, binary, remote); repeatable
   --runs N     timed runs per command (default 3; median wall time, max peak RSS)
   --skip-usr   skip the /usr section
   --tree DIR   reference tree location (default $DISKBLAME_BENCH_DIR or /tmp/diskblame-bench/tree);
@@ -805,6 +805,66 @@ async function snapshotSection(ctx: Ctx): Promise<SectionResult> {
 }
 
 /** Add a section here: `{ id, title, run }`; run returns null when it skips itself. */
+/** The standalone binary: start-up against the bundle, sizes (binary, .xz, bundle). */
+async function binarySection(ctx: Ctx): Promise<SectionResult> {
+  log('\n== Standalone binary: start-up of --version against the bundle (alternated runs)');
+  const { measureBinaryStartup } = await import('./binary-startup.js');
+  const r = await measureBinaryStartup({ runs: Math.max(15, ctx.opts.runs * 5) });
+  for (const l of r.lines) log(l);
+  return { title: 'Standalone binary', data: r, markdown: ['**Standalone binary**', '', ...r.lines.map((l) => `- ${l}`)].join('\n') };
+}
+
+/**
+ * `--remote` to this machine over a real sshd on 127.0.0.1 (started here, as the tests start it,
+ * root's login: the bundle streamed to its node) against a local scan of the same tree, whole
+ * commands alternated; and the bytes the channel carried per entry (in process).
+ */
+async function remoteSection(ctx: Ctx): Promise<SectionResult | null> {
+  log('\n== --remote over ssh to 127.0.0.1 against a local scan (the channel\'s overhead)');
+  const { sshdAvailable, startSshd } = await import('../test/helpers/sshd.js');
+  const why = sshdAvailable();
+  if (why) {
+    log(`skipped: ${why}`);
+    return null;
+  }
+  const { measureRemoteCost } = await import('./remote-cost.js');
+  const { launchAgent } = await import('../src/remote/launch.js');
+  const sshd = await startSshd();
+  const rows: string[] = [];
+  const data: Record<string, unknown> = {};
+  try {
+    const spec = `root@127.0.0.1:${sshd.port}`;
+    const trees = [ctx.opts.tree, ...(ctx.opts.skipUsr ? [] : ['/usr'])];
+    for (const tree of trees) {
+      if (!fs.existsSync(tree)) continue;
+      const cmds: Cmd[] = [
+        { id: 'local', label: 'scan --json', argv: [ctx.cli, 'scan', tree, '--json', '--no-progress', '--no-sample'], stdout: 'capture' },
+        {
+          id: 'remote',
+          label: 'scan --remote root@127.0.0.1 --json',
+          argv: [ctx.cli, 'scan', tree, '--remote', spec, `--ssh-option=-F${sshd.config}`, '--json', '--no-progress', '--no-sample'],
+          stdout: 'capture',
+        },
+      ];
+      const m = measure(ctx, cmds, ctx.opts.runs);
+      const l = m.get('local')!;
+      const rm = m.get('remote')!;
+      const same = l.stdout && rm.stdout ? (JSON.parse(l.stdout) as OurJson).diskBytes === (JSON.parse(rm.stdout) as OurJson).diskBytes : false;
+      const cost = await measureRemoteCost(tree, (_t, o) => launchAgent(sshd.target('root'), o));
+      const line =
+        `${tree} (${thousands(cost.entries)} entries): local ${fmt(l.medianWallS)} s, --remote ${fmt(rm.medianWallS)} s ` +
+        `(${l.medianWallS && rm.medianWallS ? fmt(rm.medianWallS / l.medianWallS, 2) : '?'}×, median of ${ctx.opts.runs} alternated runs); ` +
+        `${thousands(cost.bytesReceived)} bytes over the channel = ${fmt(cost.bytesPerEntry, 2)} B/entry; totals ${same && cost.same ? 'equal' : 'DIFFER'}`;
+      log(line);
+      rows.push(line);
+      data[tree] = { local: l, remote: rm, cost, same };
+    }
+  } finally {
+    sshd.stop();
+  }
+  return { title: '--remote', data, markdown: ['**--remote over ssh to 127.0.0.1**', '', ...rows.map((r) => `- ${r}`)].join('\n') };
+}
+
 const SECTIONS: Section[] = [
   { id: 'referenceTree', title: 'Reference tree', run: referenceTreeSection },
   { id: 'usr', title: '/usr', run: usrSection },
@@ -813,6 +873,8 @@ const SECTIONS: Section[] = [
   { id: 'sample', title: 'sample', run: sampleSection },
   { id: 'diff', title: 'Diff', run: diffSection },
   { id: 'snapshot', title: 'Snapshots', run: snapshotSection },
+  { id: 'binary', title: 'Standalone binary', run: binarySection },
+  { id: 'remote', title: '--remote', run: remoteSection },
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@
 import { importExport } from '../src/import/ncdu-reader.js';
 import { NcduWriter } from '../src/export/ncdu-writer.js';
 import { Entry, EntryType, Sink, SourceInfo, emptyEntry } from '../src/model/entry.js';
+import { addBytes } from '../src/util/exact.js';
 
 export interface Changes {
   removedDir: string;
@@ -40,8 +41,8 @@ class Mutate implements Sink {
     if (e.type === EntryType.File) {
       this.files++;
       if (this.files % 300 === 0) {
-        e.asize += 100_000;
-        e.dsize += 102_400;
+        e.asize = addBytes(e.asize, 100_000);
+        e.dsize = addBytes(e.dsize, 102_400);
         this.c.grown++;
       } else if (this.files % 1000 === 1 && e.dsize > 0) {
         e.asize = 0;
