@@ -217,7 +217,11 @@ test('binary, no node: the browser in tmux (server started in the namespace, CI=
 test('binary, no node: read-only root, /tmp and /dev/shm full (bytes and inodes) and noexec: scan equals du, owners runs, it executes nothing but itself, no file left', { skip: skip || (work.startsWith('/tmp/') && 'the test directory is under /tmp') }, () => {
   assert.ok(!work.startsWith('/tmp/'), 'the test tree must not be under /tmp');
   // fresh tmpfs on /tmp and /dev/shm, filled with files until no inode is left, then with bytes
+  // the binary stays reachable when the checkout itself is under /tmp (CI clones there): held open
+  // on fd 9 before /tmp is covered, and run as /proc/self/fd/9
   const setup = [
+    'exec 9<"$0"',
+    'case "$0" in /tmp/*|/dev/shm/*) BIN=/proc/self/fd/9 ;; *) BIN="$0" ;; esac',
     'for d in /tmp /dev/shm; do',
     '  mount -t tmpfs -o size=256k,nr_inodes=16,mode=1777,noexec,nosuid,nodev diskblame-full "$d"',
     '  i=0; while [ $i -lt 100 ] && touch "$d/fill$i" 2>/dev/null; do i=$((i+1)); done',
@@ -230,7 +234,7 @@ test('binary, no node: read-only root, /tmp and /dev/shm full (bytes and inodes)
   ].join('\n');
   const leftCheck = 'after=$(ls -A /tmp /dev/shm | tr "\\n" " "); [ "$before" = "$after" ] || { echo "left behind: $after" >&2; exit 97; }';
   const inFull = (cmd: string, args: string[]) => {
-    const r = inNamespace(`${setup}\nset +e\n${cmd}\nrc=$?\nset -e\n${leftCheck}\nexit $rc`, args);
+    const r = inNamespace(`${setup}\nset +e\n${cmd.replaceAll('"$0"', '"$BIN"')}\nrc=$?\nset -e\n${leftCheck}\nexit $rc`, args);
     assert.notEqual(r.code, 98, 'the root was not read-only');
     assert.notEqual(r.code, 97, r.stderr);
     return r;
@@ -252,6 +256,7 @@ test('binary, no node: read-only root, /tmp and /dev/shm full (bytes and inodes)
     assert.equal(traced.code, 0, traced.stderr);
     const calls = traced.stderr.split('\n').filter((l) => /\b(execve|execveat|memfd_create)\(/.test(l));
     assert.equal(calls.length, 1, calls.join('\n'));
-    assert.ok(calls[0].includes(`execve("${BIN}"`), calls[0]);
+    const execd = BIN.startsWith('/tmp/') || BIN.startsWith('/dev/shm/') ? '/proc/self/fd/9' : BIN;
+    assert.ok(calls[0].includes(`execve("${execd}"`), calls[0]);
   }
 });
