@@ -3,8 +3,13 @@
 // arm64), one file that runs on a Linux server with no Node installed, and dist/diskblame-linux-ARCH.xz
 // beside it. Built with Node's single executable application support from the `node` running this
 // script (>= 20.12: SEA assets) and postject (a devDependency):
-// - scripts/sea-entry.cjs is the CommonJS main; the bundle rides along as an asset, already in the
-//   form the entry imports it (a data: URL), so nothing is decoded or written at run time;
+// - the main is scripts/sea-entry.cjs's few lines followed by the whole program built as one
+//   CommonJS script (esbuild, from src/ as scripts/bundle.mjs builds the ES module bundle; the three
+//   top-level awaits of ink and yoga-layout made synchronous: noTopLevelAwaitPlugin), with its V8
+//   code cache in the blob (useCodeCache): the binary starts without parsing or compiling the
+//   program, faster than `node dist/diskblame.mjs` (bench/binary-startup.ts). The ES module bundle
+//   dist/diskblame-core.mjs rides along as an asset for --remote, and the main's text for the
+//   diff reader thread; both are read only when needed;
 // - the copy of node is stripped (symbols and debug info: not needed to run) before the injection.
 // Options: --no-xz skips the compressed copy (and removes a stale one): the tests use it. XZ_OPT
 // (xz's own variable) sets the compression level, -6 by default.
@@ -15,6 +20,8 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { fileURLPlugin, noTopLevelAwaitPlugin, programOptions } from './bundle-plugins.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -59,23 +66,44 @@ try {
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-binary-'));
 try {
-  // the asset: the data: URL the entry imports (base64: the bundle's text is ASCII, a URL is not)
-  const source = fs.readFileSync(bundle);
-  const asset = path.join(tmp, 'diskblame.url');
-  fs.writeFileSync(asset, Buffer.concat([Buffer.from('data:text/javascript;base64,'), Buffer.from(source.toString('base64'))]));
+  // the program as one CommonJS script after the entry's lines (scripts/sea-entry.cjs): the SEA main,
+  // compiled when the blob is made (useCodeCache)
+  const options = await programOptions(`node${process.versions.node}`);
+  const cjs = await build({
+    ...options,
+    absWorkingDir: root,
+    write: false,
+    format: 'cjs',
+    define: {
+      ...options.define,
+      // our own code (src/util/self.ts): not a file, no URL; dependencies: the binary's file URL
+      'import.meta.url': '"diskblame:standalone"',
+      // (only under tsx: src/owners/load-async.ts)
+      'import.meta.resolve': 'undefined',
+    },
+    banner: { js: "const __diskblame_file_url = require('node:url').pathToFileURL(process.execPath).href;" },
+    plugins: [noTopLevelAwaitPlugin, fileURLPlugin],
+  });
+  // (main.ts's shebang line is not for a script that comes second)
+  const programText = cjs.outputFiles[0].text.replace(/^#!.*\n/, '');
+  const main = path.join(tmp, 'diskblame.cjs');
+  fs.writeFileSync(main, `${fs.readFileSync(path.join(root, 'scripts', 'sea-entry.cjs'), 'utf8')}\n${programText}`);
+  step(`CommonJS program built (${mb(fs.statSync(main).size)})`);
   const config = path.join(tmp, 'sea-config.json');
   const blob = path.join(tmp, 'sea.blob');
   fs.writeFileSync(
     config,
     JSON.stringify({
-      main: path.join(root, 'scripts', 'sea-entry.cjs'),
+      main,
       output: blob,
       disableExperimentalSEAWarning: true,
-      assets: { 'diskblame.url': asset },
+      useCodeCache: true,
+      // the ES module bundle (for --remote) and the main's own text (for worker threads)
+      assets: { 'diskblame-core.mjs': bundle, 'diskblame.cjs': main },
     }),
   );
   run(process.execPath, ['--experimental-sea-config', config], 'node --experimental-sea-config');
-  step(`blob from ${path.relative(root, bundle)} (${mb(source.length)})`);
+  step(`blob with the code cache, and ${path.relative(root, bundle)} (${mb(fs.statSync(bundle).size)})`);
 
   const exe = path.join(tmp, 'diskblame');
   fs.copyFileSync(process.execPath, exe);

@@ -1,8 +1,10 @@
-// Plugins for scripts/bundle.mjs. The bundle also runs from a data: URL (the standalone binary imports it
-// from memory, scripts/sea-entry.cjs), where import.meta.url is that URL. Dependencies turn it into
-// a file path (yargs: fileURLToPath, createRequire) and throw on anything else. Their
-// import.meta.url becomes __diskblame_file_url: the bundle's own file URL, or in the binary the
-// binary's. Our own code (src/util/self.ts) keeps the real one: worker threads run the bundle again.
+// Plugins and shared options for scripts/bundle.mjs (the ES module bundle) and scripts/binary.mjs (the
+// standalone binary's CommonJS program). The bundle also runs from a data: URL (a remote host's Node
+// imports it from memory, src/remote/script.ts), where import.meta.url is that URL. Dependencies
+// turn it into a file path (yargs: fileURLToPath, createRequire) and throw on anything else. Their
+// import.meta.url becomes __diskblame_file_url: the bundle's own file URL, or else the node
+// executable's. Our own code (src/util/self.ts) keeps the real one.
+import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
@@ -48,3 +50,105 @@ export const builtinsPlugin = {
     }));
   },
 };
+
+/**
+ * Replace `from` by `to` in `text`, exactly once: a dependency's source changed under us is a build
+ * error, never a silently different program.
+ */
+function replaceOnce(text, from, to, file) {
+  const n = text.split(from).length - 1;
+  if (n !== 1) throw new Error(`${file}: expected ${JSON.stringify(from)} once, found it ${n} times (has the dependency changed?)`);
+  return text.replace(from, () => to);
+}
+
+/**
+ * esbuild plugin for the standalone binary's CommonJS build (scripts/binary.mjs): CommonJS has no
+ * top-level await, and three stand in its way.
+ * - ink's reconciler awaits two imports when DEV=true (React devtools, its own package.json): not
+ *   in the binary (as in the bundle, where devtools is a stub).
+ * - yoga-layout awaits the instantiation of its WebAssembly: here it is instantiated synchronously
+ *   (`new WebAssembly.Module` / `Instance`, through emscripten's `instantiateWasm` hook) from the same
+ *   embedded bytes, so yoga is ready when its module has run, as before.
+ */
+export const noTopLevelAwaitPlugin = {
+  name: 'diskblame-no-top-level-await',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, async (args) => {
+      let text = await readFile(args.path, 'utf8');
+      text = replaceOnce(text, "await import('./devtools.js');", '/* no devtools in the binary */', args.path);
+      text = replaceOnce(text, 'await loadPackageJson()', '{ name: undefined, version: undefined }', args.path);
+      return { contents: text.replaceAll('import.meta.url', '__diskblame_file_url'), loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+    // the emscripten module: its wasm (a data: URL) becomes a module-level export too
+    build.onLoad({ filter: /[\\/]node_modules[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      const m = text.match(/H="(data:application\/octet-stream;base64,[A-Za-z0-9+/=]+)"/g);
+      if (m?.length !== 1) throw new Error(`${args.path}: the embedded wasm was not found once (has yoga-layout changed?)`);
+      const url = m[0].slice(3, -1);
+      let out = replaceOnce(text, m[0], 'H=__yoga_wasm_url', args.path);
+      out = `const __yoga_wasm_url = ${JSON.stringify(url)};\nexport { __yoga_wasm_url };\n${out.replaceAll('import.meta.url', '__diskblame_file_url')}`;
+      return { contents: out, loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+    build.onLoad({ filter: /[\\/]node_modules[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      replaceOnce(text, 'const Yoga = wrapAssembly(await loadYoga());', '', args.path); // the shape we replace
+      const contents = `import loadYoga, { __yoga_wasm_url } from '../binaries/yoga-wasm-base64-esm.js';
+import wrapAssembly from './wrapAssembly.js';
+const bytes = Buffer.from(__yoga_wasm_url.slice(__yoga_wasm_url.indexOf(',') + 1), 'base64');
+const lib = {
+  instantiateWasm(imports, receive) {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports);
+    receive(instance);
+    return instance.exports;
+  },
+};
+loadYoga(lib);
+if (!lib.calledRun) throw new Error('yoga-layout did not start synchronously');
+const Yoga = wrapAssembly(lib);
+export default Yoga;
+export * from './generated/YGEnums.js';
+`;
+      return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
+/**
+ * The esbuild options the program's builds share (scripts/bundle.mjs: the ES module bundle;
+ * scripts/binary.mjs: the standalone binary's CommonJS program), for Node `target` (esbuild's
+ * `node18.17`...): the entry, the defines (with the package-list worker built as one script), the
+ * aliases. The caller adds the output, format, banner and plugins.
+ */
+export async function programOptions(target) {
+  // the package-list worker (src/owners/package-worker.ts) as one script, carried inside the program
+  const worker = await build({
+    entryPoints: ['src/owners/package-worker.ts'],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'cjs',
+    target,
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  return {
+    define: {
+      __DISKBLAME_PACKAGE_WORKER__: JSON.stringify(worker.outputFiles[0].text),
+      // src/util/self.ts: this is the bundle (worker threads and remote hosts run it again)
+      __DISKBLAME_BUNDLED__: 'true',
+      // React's production build: its development build diffs every render's props (slow, and the
+      // heap grows with the tree)
+      'process.env.NODE_ENV': '"production"',
+    },
+    entryPoints: ['src/cli/main.ts'],
+    bundle: true,
+    platform: 'node',
+    target,
+    minify: true, // less source text for V8 to hold: faster start-up
+    legalComments: 'none',
+    // Ink loads React's devtools only when DEV=true: a no-op stands in for it
+    alias: { 'react-devtools-core': './scripts/devtools-stub.mjs' },
+    logLevel: 'warning',
+  };
+}

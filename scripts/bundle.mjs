@@ -4,47 +4,19 @@
 // load the core.
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
-import { banner, builtinsPlugin, fileURLPlugin } from './bundle-plugins.mjs';
+import { banner, builtinsPlugin, fileURLPlugin, programOptions } from './bundle-plugins.mjs';
 
 const core = 'dist/diskblame-core.mjs';
 const loader = 'dist/diskblame.mjs';
 const target = 'node18.17';
-// the package-list worker (src/owners/package-worker.ts) as one script, carried inside the bundle
-const worker = await build({
-  entryPoints: ['src/owners/package-worker.ts'],
-  bundle: true,
-  write: false,
-  platform: 'node',
-  format: 'cjs',
-  target,
-  minify: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-});
 await build({
-  define: {
-    __DISKBLAME_PACKAGE_WORKER__: JSON.stringify(worker.outputFiles[0].text),
-    // src/util/self.ts: this is the bundle (worker threads and remote hosts run it again)
-    __DISKBLAME_BUNDLED__: 'true',
-    // React's production build: its development build diffs every render's props (slow, and the
-    // heap grows with the tree)
-    'process.env.NODE_ENV': '"production"',
-  },
-  entryPoints: ['src/cli/main.ts'],
+  ...(await programOptions(target)),
   outfile: core,
-  bundle: true,
-  platform: 'node',
   format: 'esm',
-  target,
-  minify: true, // less source text for V8 to hold: faster start-up
-  legalComments: 'none',
   // some dependencies still call require(); dependencies' import.meta.url must be a file: URL (the
-  // standalone binary imports the bundle as a data: URL)
+  // program also runs from a data: URL or a standalone binary)
   banner: { js: banner },
   plugins: [fileURLPlugin, builtinsPlugin],
-  // Ink loads React's devtools only when DEV=true: a no-op stands in for it
-  alias: { 'react-devtools-core': './scripts/devtools-stub.mjs' },
-  logLevel: 'warning',
 });
 chmodSync(core, 0o755);
 

@@ -182,7 +182,10 @@ function replay(chunk: Uint8Array, sink: Sink, e: Entry): void {
  */
 export function readInWorker(script: string | URL, file: string, label: string) {
   // a small young generation keeps the worker's resident memory low (as the scanner's workers)
-  const w = new Worker(script, { workerData: { role: PARSE_ROLE, file, label }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+  const options = { workerData: { role: PARSE_ROLE, file, label }, resourceLimits: { maxYoungGenerationSizeMb: 4 } };
+  // the standalone binary is a CommonJS script, not a module at a URL: its text runs in the worker
+  const program = globalThis.__DISKBLAME_SEA__?.program;
+  const w = program ? new Worker(program, { ...options, eval: true }) : new Worker(script, options);
   const queue: Msg[] = [];
   let wake: (() => void) | null = null;
   let failed: Error | null = null;

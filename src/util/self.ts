@@ -2,7 +2,8 @@
  * The program's own code, for the places that run it again: worker threads (the diff reader), and
  * another host's Node (`--remote`). Three ways to be running:
  * - the bundle, `dist/diskblame-core.mjs` (loaded by the small version check `dist/diskblame.mjs`);
- * - the standalone binary, which carries that bundle as an asset and imports it as a `data:` URL
+ * - the standalone binary: the program built as one CommonJS script (scripts/binary.mjs), where
+ *   `import.meta.url` is `diskblame:standalone`; it carries the bundle as an asset, for --remote
  *   (its entry sets `globalThis.__DISKBLAME_SEA__` first);
  * - the tsc build or tsx (tests, bench), where the bundle is the one `npm run build` wrote beside it.
  */
@@ -18,7 +19,11 @@ export const CORE_BUNDLE = 'diskblame-core.mjs';
 
 declare global {
   // eslint-disable-next-line no-var
-  var __DISKBLAME_SEA__: { source: string } | undefined;
+  /**
+   * set by the standalone binary's entry (scripts/sea-entry.cjs): `source`, the ES module bundle's
+   * text (for --remote); `program`, the binary's own CommonJS program text (for worker threads)
+   */
+  var __DISKBLAME_SEA__: { source: string; program?: string } | undefined;
 }
 
 /** true inside the bundle (a file or the standalone binary's asset), false in the tsc build and under tsx */
@@ -33,8 +38,9 @@ export function standalone(): boolean {
 
 /**
  * A URL that runs this program again in a worker thread: in the bundle, the bundle itself (a
- * `file:` URL, or in the standalone binary its `data:` URL); elsewhere the script the process was
- * started with (the tsc build's dist/cli/main.js).
+ * `file:` URL, or a `data:` URL on a remote host); elsewhere the script the process was started
+ * with (the tsc build's dist/cli/main.js). Not in the standalone binary, whose program is no
+ * module at a URL: a worker runs its text (`__DISKBLAME_SEA__.program`, with `eval: true`).
  */
 export function selfURL(): URL {
   if (bundled()) return new URL(import.meta.url);
@@ -61,9 +67,9 @@ export function bundleText(): Buffer {
 
 /**
  * A `require` for Node's built-in modules (`node:fs`...), for code that is handed one (the scan
- * engine). From a file it is that file's own `require`; in the standalone binary the code is a
- * `data:` URL, which `createRequire` refuses: there it loads built-in modules only and throws for
- * anything else (nothing is loaded from the disk beside the binary).
+ * engine). From a file it is that file's own `require`; in the standalone binary and from a
+ * `data:` URL there is no file: there it loads built-in modules only and throws for anything else
+ * (nothing is loaded from the disk beside the binary).
  */
 export function builtinRequire(): NodeJS.Require {
   const url = import.meta.url;
