@@ -17,6 +17,8 @@ import { after, before, describe, test } from 'node:test';
 import { CLI, REPO, assertOneLineError, duOk, lines, run, runCli, runCliOk, type ScanJson } from './helpers/run.js';
 import { bpath, makeTmp, rmrf, writeSized } from './helpers/fs.js';
 import { sshdAvailable, startSshd, type TestSshd } from './helpers/sshd.js';
+import { haveTmux, tmuxUi } from './helpers/tmux.js';
+import { processes, wrote } from './helpers/procs.js';
 
 const REMOTE_HOST = 'far-away';
 const BIN = path.join(REPO, 'dist', 'diskblame-linux-x64');
@@ -31,22 +33,6 @@ function ensureBinary(): void {
   if (fs.existsSync(BIN) && fs.statSync(BIN).mtimeMs >= fs.statSync(src).mtimeMs) return;
   const r = run(process.execPath, [path.join(REPO, 'scripts', 'binary.mjs'), '--no-xz'], { cwd: REPO, timeoutMs: 600_000 });
   assert.equal(r.code, 0, `scripts/binary.mjs failed: ${r.stdout}${r.stderr}`);
-}
-
-/** ppid and argv of every process */
-function processes(): Map<number, { ppid: number; argv: string[] }> {
-  const out = new Map<number, { ppid: number; argv: string[] }>();
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      out.set(Number(name), { ppid, argv: fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0') });
-    } catch {
-      /* gone meanwhile */
-    }
-  }
-  return out;
 }
 
 /**
@@ -66,15 +52,6 @@ function findAgent(listener: number, not: Set<number> = new Set()): { agent: num
     if (up === listener) return { agent: pid, sessionSshd: chain.filter((c) => /^sshd/.test(ps.get(c)?.argv[0] ?? '')) };
   }
   return null;
-}
-
-/** bytes process `pid` has written (/proc/PID/io wchar) */
-function wrote(pid: number): number {
-  try {
-    return Number(/^wchar: (\d+)/m.exec(fs.readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -276,24 +253,7 @@ describe('--remote end to end over a real sshd', { skip: skip ?? false, timeout:
 
   // ----------------------------------------------------------------------------- the browser in tmux
 
-  const haveTmux = spawnSync('tmux', ['-V']).status === 0;
-  const SOCKET = `diskblame-remote-ssh-test-${process.pid}`;
-  const tmux = (...args: string[]) => spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' }).stdout;
-  const screen = () => tmux('capture-pane', '-p', '-t', 'ui');
-  async function waitFor(re: RegExp, ms = 60_000): Promise<string> {
-    const end = Date.now() + ms;
-    let s = '';
-    while (Date.now() < end) {
-      s = screen();
-      if (re.test(s)) return s;
-      await sleep(100);
-    }
-    throw new Error(`screen never matched ${re}:\n${s}`);
-  }
-  async function keys(...k: string[]): Promise<void> {
-    tmux('send-keys', '-t', 'ui', ...k);
-    await sleep(300);
-  }
+  const { tmux, screen, waitFor, keys } = tmuxUi(`diskblame-remote-ssh-test-${process.pid}`, 300, 60_000);
 
   test('the browser over --remote in tmux: the remote tree, navigate, delete after the confirmation, quit 0', { skip: !haveTmux && 'tmux not installed' }, async () => {
     const d = path.join(sshd.dir, 'browse');
