@@ -12,6 +12,8 @@ import path from 'node:path';
 import { CLI, REPO, assertOneLineError, duOk, py, runCli, runCliOk } from './helpers/run.js';
 import { makeTmp, rmrf, writeSized } from './helpers/fs.js';
 import { assertTerminalSafe, makeHostileTree } from './helpers/hostile.js';
+import { haveTmux, tmuxUi } from './helpers/tmux.js';
+import { childrenOf, wrote } from './helpers/procs.js';
 import { RemotePlace } from '../src/app/remote.js';
 import { deleteInTree } from '../src/app/delete.js';
 import { launchLocal } from '../src/remote/local.js';
@@ -227,31 +229,6 @@ function bigTree(n: number): string {
   return d;
 }
 
-/** bytes process `pid` has written (/proc/PID/io wchar) */
-function wrote(pid: number): number {
-  try {
-    return Number(/^wchar: (\d+)/m.exec(fs.readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-}
-
-/** pids of the children of `parent` (/proc/PID/stat's ppid) and their command lines */
-function childrenOf(parent: number): { pid: number; cmd: string }[] {
-  const out: { pid: number; cmd: string }[] = [];
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === parent) out.push({ pid: Number(name), cmd: fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ') });
-    } catch {
-      /* gone meanwhile */
-    }
-  }
-  return out;
-}
-
 /** pid of the agent the loopback started for `parent` */
 function agentPid(parent: number): number | null {
   return childrenOf(parent).find((c) => / __agent\b/.test(c.cmd))?.pid ?? null;
@@ -354,26 +331,7 @@ test('the CLI over a broken launcher: one line, exit 1', () => {
 
 // ------------------------------------------------------------------------------- the browser in tmux
 
-const haveTmux = spawnSync('tmux', ['-V']).status === 0;
-const SOCKET = `diskblame-remote-test-${process.pid}`;
-function tmux(...args: string[]): string {
-  return spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' }).stdout;
-}
-const screen = () => tmux('capture-pane', '-p', '-t', 'ui');
-async function waitFor(re: RegExp, ms = 60_000): Promise<string> {
-  const end = Date.now() + ms;
-  let s = '';
-  while (Date.now() < end) {
-    s = screen();
-    if (re.test(s)) return s;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`screen never matched ${re}:\n${s}`);
-}
-async function keys(...k: string[]): Promise<void> {
-  tmux('send-keys', '-t', 'ui', ...k);
-  await new Promise((r) => setTimeout(r, 300));
-}
+const { tmux, screen, waitFor, keys } = tmuxUi(`diskblame-remote-test-${process.pid}`, 300, 60_000);
 
 test('the browser over --remote in tmux: browse, delete an entry there after the confirmation, rescan, quit 0; --read-only refuses', { skip: !haveTmux && 'tmux not installed' }, async () => {
   const d = buildTree();

@@ -9,43 +9,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HOSTILE } from './helpers/hostile.js';
+import { haveTmux, tmuxUi } from './helpers/tmux.js';
 import { escapeName } from '../src/util/escape.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(ROOT, 'dist/diskblame.mjs');
-const haveTmux = spawnSync('tmux', ['-V']).status === 0;
 
 // a server of this process's own: test runs side by side (other checkouts) must not kill each other's
 const SOCKET = `diskblame-test-${process.pid}`;
-function tmux(...args: string[]): string {
-  const r = spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-  if (args[0] === 'kill-server') {
-    // kill-server returns before the server is gone: a session started now could land on the
-    // dying server and vanish with it
-    const end = Date.now() + 3000;
-    while (Date.now() < end && spawnSync('tmux', ['-L', SOCKET, 'ls'], { stdio: 'ignore' }).status === 0)
-      spawnSync('sleep', ['0.05']);
-  }
-  return r.stdout;
-}
-const screen = () => tmux('capture-pane', '-p', '-t', 'ui');
+const { tmux, screen, waitFor, keys } = tmuxUi(SOCKET);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(re: RegExp, ms = 20_000): Promise<string> {
-  const end = Date.now() + ms;
-  let s = '';
-  while (Date.now() < end) {
-    s = screen();
-    if (re.test(s)) return s;
-    await sleep(100);
-  }
-  throw new Error(`screen never matched ${re}:\n${s}`);
-}
-
-async function keys(...k: string[]): Promise<void> {
-  tmux('send-keys', '-t', 'ui', ...k);
-  await sleep(250);
-}
 
 function buildTree(): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-tui-'));

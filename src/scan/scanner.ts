@@ -546,8 +546,16 @@ export class Scanner {
     this.closeAnchors();
     this.restoreCwd();
     try {
-      if (incomplete && !this.unordered)
+      if (incomplete && !this.unordered) {
+        // stopped before the root's first listing arrived: the result is still a tree, the root alone
+        // (else the sink gets no directory at all: an export without a tree, which its readers refuse)
+        const root = this.frames[0];
+        if (root && root.id === 0 && !root.entered) {
+          (this.sink as Sink).enterDir(root.entry);
+          root.entered = true;
+        }
         for (let k = this.frames.length - 1; k >= 0; k--) if (this.frames[k].entered) (this.sink as Sink).leaveDir();
+      }
     } catch (err) {
       this.reject(err);
       return;

@@ -99,8 +99,13 @@ async function waitForBanner(port: number, child: ChildProcess, log: () => strin
   throw new Error(`sshd did not answer on port ${port}: ${log()}`);
 }
 
+export interface SshdOptions {
+  /** the remote's host name: sshd runs in its own UTS namespace with this name (default: this machine's) */
+  hostname?: string;
+}
+
 /** Start sshd and create the test user; call stop() in after(). */
-export async function startSshd(): Promise<TestSshd> {
+export async function startSshd(opts: SshdOptions = {}): Promise<TestSshd> {
   const dir = fs.mkdtempSync(path.join(tmpdir(), 'diskblame-sshd-'));
   // the test user's home is inside: it must be able to walk there
   fs.chmodSync(dir, 0o755);
@@ -189,8 +194,12 @@ export async function startSshd(): Promise<TestSshd> {
   const wrongHostConfig = clientConfig(path.join(dir, 'ssh_config_wrong_host'), 'id_good', 'other_known_hosts');
 
   const mounts = ['mount -t tmpfs tmpfs /run', 'mkdir -m 755 /run/sshd'];
+  if (opts.hostname !== undefined) {
+    assert.match(opts.hostname, /^[a-z0-9-]+$/);
+    mounts.unshift(`hostname ${opts.hostname}`);
+  }
   for (const f of ['wtmp', 'btmp', 'lastlog']) if (fs.existsSync(`/var/log/${f}`)) mounts.push(`mount --bind ${dir}/${f} /var/log/${f}`);
-  const child = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `${mounts.join(' && ')} && exec /usr/sbin/sshd -D -e -f ${sshdConfig}`], {
+  const child = spawn('unshare', ['-m', ...(opts.hostname !== undefined ? ['-u'] : []), '--propagation', 'private', 'sh', '-c', `${mounts.join(' && ')} && exec /usr/sbin/sshd -D -e -f ${sshdConfig}`], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';
