@@ -30,10 +30,11 @@ export function showProgress(a: { progress?: boolean }): boolean {
 
 /**
  * Scan `a.path` (default '.') at `place` into `sink`, with progress on a terminal and Ctrl-C
- * ending it early (the result is then incomplete: what was found so far). Rejects with the
- * scanner's (or the channel's) one-line error.
+ * ending it early (the result is then incomplete: what was found so far). A remote scan whose
+ * connection dropped midway resolves too, incomplete, with `lost` (the line already printed).
+ * Rejects with the scanner's (or the channel's) one-line error.
  */
-export async function runScan(place: Place, a: ScanRequest, sink: Sink | Tree, label = 'scanning'): Promise<ScanResult> {
+export async function runScan(place: Place, a: ScanRequest, sink: Sink | Tree, label = 'scanning'): Promise<ScanResult & { lost?: string }> {
   const job = place.scan(a.path ?? '.', sink, { exclude: a.exclude, crossMounts: a['cross-mounts'], threads: a.threads });
   const progress = new Progress(label, job, showProgress(a));
   const onInt = () => job.abort();

@@ -130,7 +130,9 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
     if (a.save && r.incomplete) errLine('interrupted: no snapshot saved');
     else if (a.save) saved = await saveScanned(place, tree, r.root, when, storeDir(a.store), showProgress(a));
     if (a.sample !== false && !saved) await recordScanSample(place, a.path ?? '.', errLine); // a snapshot records its own
-    return printSummary(a, tree, r.root, r.incomplete, started, saved);
+    const code = printSummary(a, tree, r.root, r.incomplete, started, saved);
+    // a dropped connection is a failure (1), not an interruption asked for (130)
+    return r.lost ? 1 : code;
   });
 }
 
@@ -153,6 +155,7 @@ async function exportCommand(a: ScanArgs, place: Place | null, started: number):
   const totals = new TotalsSink();
   const sink = new TeeSink([writer, totals]);
   let incomplete = false;
+  let lost = false;
   let root: string;
   try {
     if (place === null) {
@@ -167,6 +170,7 @@ async function exportCommand(a: ScanArgs, place: Place | null, started: number):
       const r = await runScan(place, a, sink);
       root = r.root;
       incomplete = r.incomplete;
+      lost = r.lost !== undefined;
       if (a.sample !== false) await recordScanSample(place, a.path ?? '.', errLine);
     }
   } catch (e) {
@@ -184,7 +188,7 @@ async function exportCommand(a: ScanArgs, place: Place | null, started: number):
       terminalText(`wrote ${escapeName(a.output!)}: ${count(t.entries)} entries, ${size(t.diskBytes, a.bytes)} on disk${incomplete ? ' (incomplete: interrupted)' : ''}`) + '\n',
     );
   }
-  return incomplete ? 130 : 0;
+  return lost ? 1 : incomplete ? 130 : 0;
 }
 
 function totalsJson(root: string, t: TreeTotals, incomplete: boolean, elapsedMs: number) {
