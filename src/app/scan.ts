@@ -31,10 +31,18 @@ export function showProgress(a: { progress?: boolean }): boolean {
 /**
  * Scan `a.path` (default '.') at `place` into `sink`, with progress on a terminal and Ctrl-C
  * ending it early (the result is then incomplete: what was found so far). A remote scan whose
- * connection dropped midway resolves too, incomplete, with `lost` (the line already printed).
+ * connection dropped midway resolves too, incomplete, with `lost`; its one line (`lost; kept`) is
+ * already printed then.
  * Rejects with the scanner's (or the channel's) one-line error.
  */
-export async function runScan(place: Place, a: ScanRequest, sink: Sink | Tree, label = 'scanning'): Promise<ScanResult & { lost?: string }> {
+export async function runScan(
+  place: Place,
+  a: ScanRequest,
+  sink: Sink | Tree,
+  label = 'scanning',
+  /** what is done with what arrived before a dropped connection, for its one line */
+  kept = 'what arrived is kept, marked incomplete',
+): Promise<ScanResult & { lost?: string }> {
   const job = place.scan(a.path ?? '.', sink, { exclude: a.exclude, crossMounts: a['cross-mounts'], threads: a.threads });
   const progress = new Progress(label, job, showProgress(a));
   const onInt = () => job.abort();
@@ -46,7 +54,7 @@ export async function runScan(place: Place, a: ScanRequest, sink: Sink | Tree, l
     process.removeListener('SIGINT', onInt);
     progress.stop();
   }
-  if (r.lost) errLine(`${r.lost}; what arrived is kept, marked incomplete`);
+  if (r.lost) errLine(`${r.lost.replace(/\.$/, '')}; ${kept}`);
   return r;
 }
 

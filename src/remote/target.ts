@@ -38,13 +38,18 @@ export function parseRemoteSpec(spec: string, sshOptions: string[] = []): Remote
     }
   } else {
     const colon = rest.indexOf(':');
-    if (colon >= 0 && rest.indexOf(':', colon + 1) >= 0) bad('an IPv6 address goes in brackets: [::1]:22');
+    const second = colon >= 0 ? rest.indexOf(':', colon + 1) : -1;
+    if (second >= 0 && /[/~]/.test(rest.slice(second + 1)))
+      bad(`the path goes as an argument of its own: --remote ${escapeName(spec.slice(0, spec.length - (rest.length - second)))} ${escapeName(rest.slice(second + 1))}`);
+    if (second >= 0) bad('an IPv6 address goes in brackets: [::1]:22');
     host = colon >= 0 ? rest.slice(0, colon) : rest;
     if (colon >= 0) portText = rest.slice(colon + 1);
   }
   if (!host) bad('empty host');
   if (host.startsWith('-')) bad('a host cannot start with -');
   let port: number | undefined;
+  // scp's habit, HOST:/path: the path is an argument of its own here
+  if (portText !== undefined && /[/~]/.test(portText)) bad(`the path goes as an argument of its own: --remote ${escapeName(spec.slice(0, spec.length - portText.length - 1))} ${escapeName(portText)}`);
   if (portText !== undefined) {
     if (!/^[0-9]{1,5}$/.test(portText) || +portText < 1 || +portText > 65535) bad('the port is a number from 1 to 65535');
     port = +portText;

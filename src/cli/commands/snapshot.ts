@@ -74,8 +74,8 @@ export async function snapshotCommand(a: SnapshotArgs): Promise<number> {
     const t0 = performance.now();
     const started = new Date();
     const tree = treeFor(place, root);
-    const r = await runScan(place, a, tree);
-    if (r.lost) throw new UserError('the connection dropped: no snapshot saved', 1);
+    const r = await runScan(place, a, tree, 'scanning', 'no snapshot saved');
+    if (r.lost) return 1; // its one line is printed
     if (r.incomplete) throw new UserError('interrupted: no snapshot saved', 130);
     const scanMs = performance.now() - t0;
     const s = await saveScanned(place, tree, r.root, started, store, showProgress(a));
