@@ -347,6 +347,29 @@ describe('launchAgent over a real sshd', { skip: skip ?? false, timeout: 900_000
     }
   });
 
+  test('a cache reached through a directory other users can change (a ~/.cache linked into a shared, non-sticky dir) is refused: it could be swapped between the check and the exec', async () => {
+    const target = sshd.target(sshd.user.name);
+    const a = await launchAgent(target, { args: ['x'], bundle: ECHO_MODULE });
+    await echoRoundTrip(a, ['x']);
+    const cache = path.dirname(path.dirname(cacheDir())); // ~/.cache
+    const shared = fs.mkdtempSync(path.join('/var/tmp', 'diskblame-shared-'));
+    fs.chmodSync(shared, 0o777);
+    const moved = path.join(shared, '.cache');
+    fs.renameSync(cache, moved);
+    fs.symlinkSync(moved, cache);
+    try {
+      assert.match(await launchFails(target), /diskblame-shared-[^ ]* can be changed by other users: not running a program kept under it/);
+      // sticky, as /tmp: nobody else can rename what is ours in it
+      fs.chmodSync(shared, 0o1777);
+      const b = await launchAgent(target, { args: ['x'], bundle: ECHO_MODULE });
+      await echoRoundTrip(b, ['x']);
+    } finally {
+      fs.rmSync(cache);
+      fs.renameSync(moved, cache);
+      fs.rmSync(shared, { recursive: true, force: true });
+    }
+  });
+
   test('a damaged upload is refused and leaves nothing behind', async () => {
     fs.rmSync(cacheDir(), { recursive: true, force: true });
     // an .xz beside the binary that holds another file: the sha256 the remote checks differs

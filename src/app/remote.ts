@@ -21,6 +21,9 @@ import type { OwnersOptions, OwnersResult } from './owners.js';
 import type { SampleMountsResult } from './sample.js';
 import type { DeleteReply, DeleteRequest } from './delete.js';
 
+/** how long an agent may go on sending after a stop (Ctrl-C) before the channel is cut, ms */
+const STOP_GRACE_MS = 10_000;
+
 /** A scan's result over the channel: `lost` says why it is incomplete when the connection dropped. */
 export interface RemoteScanResult extends ScanResult {
   lost?: string;
@@ -120,6 +123,7 @@ export class RemotePlace implements Place {
       ...(opts.expectRoot ? { expectRoot: opts.expectRoot } : {}),
     };
     const started = performance.now();
+    let cutTimer: NodeJS.Timeout | undefined;
     let given = typeof root === 'string' ? root : Buffer.from(root).toString('utf8');
     const request = client.request('scan', args, {
       onData: (chunk) => {
@@ -139,7 +143,9 @@ export class RemotePlace implements Place {
       let r: { root: string; incomplete: boolean; elapsedMs: number };
       try {
         r = (await request) as typeof r;
+        clearTimeout(cutTimer); // the answer came: the channel stays (the browser deletes over it)
       } catch (e) {
+        clearTimeout(cutTimer);
         pass.end();
         await parsed.catch(() => undefined);
         if (!(e instanceof ConnectionLost) || !arrivals.rootSeen) throw e;
@@ -152,6 +158,7 @@ export class RemotePlace implements Place {
         }
         return { root: given, incomplete: true, elapsedMs: performance.now() - started, lost: e.message };
       }
+      if (!r || typeof r.root !== 'string') throw new UserError(`${this.label}: the agent's answer to the scan is damaged`);
       given = r.root;
       arrivals.override = { incomplete: r.incomplete === true, meta: { x_remote: this.hostname } };
       pass.end();
@@ -167,14 +174,23 @@ export class RemotePlace implements Place {
       get root() {
         return given;
       },
-      abort: () => client.abort(),
+      abort: () => {
+        client.abort();
+        // an agent that goes on sending after the stop (a broken or hostile one) is cut off, so
+        // that what is read here stays bounded; what arrived is kept, as for a dropped connection
+        if (!cutTimer) cutTimer = setTimeout(() => client.kill(), STOP_GRACE_MS).unref();
+      },
       progress: (): ScanProgress => ({ entries: arrivals.entries, bytes: arrivals.bytes, current: arrivals.current }),
       done,
     };
   }
 
   async volume(root: string): Promise<VolumeInfo> {
-    return (await this.client.request('volume', { root })) as VolumeInfo;
+    const v = (await this.client.request('volume', { root })) as VolumeInfo;
+    const sizes = v && [v.dev, v.sizeBytes, v.usedBytes, v.freeBytes, v.reservedBytes];
+    if (!sizes || !sizes.every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0) || typeof v.mountPoint !== 'string' || typeof v.device !== 'string' || typeof v.fsType !== 'string')
+      throw new UserError(`${this.label}: the agent's answer about the volume is damaged`);
+    return v;
   }
   async deletedOpen(dev: number): Promise<{ bytes: number; partial: boolean }> {
     return (await this.client.request('deletedOpen', { dev })) as { bytes: number; partial: boolean };

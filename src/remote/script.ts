@@ -78,9 +78,23 @@ if [ -d "$d" ]; then
 fi
 say hello "$a" "$x" "$v$l"
 own() { [ -n "$(find "$1" -prune -type "$2" -user "$u" ! -perm -020 ! -perm -002 -print 2>/dev/null </dev/null)" ]; }
+# every directory from the physical $1 up to / is root's or ours and writable by nobody else
+# (sticky ones excepted, as /tmp): nobody else can swap what we are about to run
+chain() {
+  p=$1
+  while :; do
+    [ -n "$(find "$p" -prune -type d \\( -user 0 -o -user "$u" \\) \\( \\( ! -perm -020 ! -perm -002 \\) -o -perm -1000 \\) -print 2>/dev/null </dev/null)" ] ||
+      die "$p can be changed by other users: not running a program kept under it"
+    [ "$p" = / ] && break
+    p=\${p%/*}
+    [ -n "$p" ] || p=/
+  done
+}
 safe() {
   own "$c" d || die "$c is not a directory of user $u that only it can write"
   own "$d" d || die "$d is not a directory of user $u that only it can write"
+  D=$(cd -P "$d" 2>/dev/null </dev/null && pwd -P) || die "cannot enter $d"
+  chain "$D"
 }
 while IFS=' ' read -r w h n z; do
   case $w in
@@ -118,6 +132,7 @@ while IFS=' ' read -r w h n z; do
   *) exit 1 ;;
   esac
   safe
+  f=$D/$h
   own "$f" f || die "$f is not a file of user $u that only it can write: not running it"
   [ -x "$f" ] || die "cannot execute $f (is $d on a noexec mount?)"
   say go
