@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CLI, REPO, assertOneLineError, duOk, lines, run, runCli, runCliOk, type ScanJson } from './helpers/run.js';
-import { bpath, makeTmp, rmrf, writeSized } from './helpers/fs.js';
+import { bpath, makeRemoteTree, makeTmp, rmrf, writeSized } from './helpers/fs.js';
 import { sshdAvailable, startSshd, type TestSshd } from './helpers/sshd.js';
 import { haveTmux, tmuxUi } from './helpers/tmux.js';
 import { processes, wrote } from './helpers/procs.js';
@@ -79,17 +79,9 @@ describe('--remote end to end over a real sshd', { skip: skip ?? false, timeout:
     listener = Number(fs.readFileSync(path.join(sshd.dir, 'sshd.pid'), 'utf8'));
     store = makeTmp('remote-ssh-store');
     tree = path.join(sshd.dir, 'tree');
-    fs.mkdirSync(path.join(tree, 'a/b/c'), { recursive: true, mode: 0o755 });
-    fs.mkdirSync(path.join(tree, 'keep'));
-    writeSized(path.join(tree, 'a/big.bin'), 300_000);
-    writeSized(path.join(tree, 'a/b/mid.bin'), 40_000);
-    writeSized(path.join(tree, 'a/b/c/small.txt'), 123);
-    fs.linkSync(path.join(tree, 'a/big.bin'), path.join(tree, 'keep/big-link'));
-    fs.symlinkSync('../a', path.join(tree, 'keep/to-a'));
+    fs.mkdirSync(tree);
+    makeRemoteTree(tree);
     writeSized(bpath(path.join(tree, 'keep'), [0x6c, 0x61, 0x74, 0x69, 0x6e, 0xe9, 0xff]), 5000);
-    const fd = fs.openSync(path.join(tree, 'sparse'), 'w');
-    fs.writeSync(fd, 'x', 10_000_000);
-    fs.closeSync(fd);
     // the remote-only tree: a tmpfs with BIG_DIRS x BIG_PER_DIR empty files, mounted over ssh
     big = path.join(sshd.dir, 'big');
     fs.mkdirSync(big);

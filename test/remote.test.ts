@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CLI, REPO, assertOneLineError, duOk, py, runCli, runCliOk } from './helpers/run.js';
-import { makeTmp, rmrf, writeSized } from './helpers/fs.js';
+import { makeRemoteTree, makeTmp, rmrf, writeSized } from './helpers/fs.js';
 import { assertTerminalSafe, makeHostileTree } from './helpers/hostile.js';
 import { haveTmux, tmuxUi } from './helpers/tmux.js';
 import { childrenOf, wrote } from './helpers/procs.js';
@@ -30,17 +30,8 @@ const loopback = (env: Record<string, string> = {}) => (t: RemoteTarget) => laun
 /** A tree with hard links, a symlink, a sparse file, names with control bytes, nested directories. */
 function buildTree(): string {
   const d = makeTmp('remote');
-  fs.mkdirSync(path.join(d, 'a/b/c'), { recursive: true });
-  fs.mkdirSync(path.join(d, 'keep'));
-  writeSized(path.join(d, 'a/big.bin'), 300_000);
-  writeSized(path.join(d, 'a/b/mid.bin'), 40_000);
-  writeSized(path.join(d, 'a/b/c/small.txt'), 123);
-  fs.linkSync(path.join(d, 'a/big.bin'), path.join(d, 'keep/big-link'));
-  fs.symlinkSync('../a', path.join(d, 'keep/to-a'));
+  makeRemoteTree(d);
   writeSized(path.join(d, 'keep/evil\x1b[2Jname'), 10);
-  const fd = fs.openSync(path.join(d, 'sparse'), 'w');
-  fs.writeSync(fd, 'x', 10_000_000);
-  fs.closeSync(fd);
   return d;
 }
 

@@ -36,6 +36,25 @@ export function writeSized(p: fs.PathLike, n: number, fill = 0x61): void {
 }
 
 /** A sparse file of `size` apparent bytes with 4 KiB written at each offset. */
+/**
+ * The small tree of the remote tests, built in `d` (an existing directory): nested directories
+ * (mode 0755: another user scans it over ssh), files of 300,000, 40,000 and 123 bytes, a hard
+ * link to the largest, a symlink to a directory and a 10 MB sparse file. Each test adds its own
+ * odd names under `d/keep`.
+ */
+export function makeRemoteTree(d: string): void {
+  fs.mkdirSync(path.join(d, 'a/b/c'), { recursive: true, mode: 0o755 });
+  fs.mkdirSync(path.join(d, 'keep'));
+  writeSized(path.join(d, 'a/big.bin'), 300_000);
+  writeSized(path.join(d, 'a/b/mid.bin'), 40_000);
+  writeSized(path.join(d, 'a/b/c/small.txt'), 123);
+  fs.linkSync(path.join(d, 'a/big.bin'), path.join(d, 'keep/big-link'));
+  fs.symlinkSync('../a', path.join(d, 'keep/to-a'));
+  const fd = fs.openSync(path.join(d, 'sparse'), 'w');
+  fs.writeSync(fd, 'x', 10_000_000);
+  fs.closeSync(fd);
+}
+
 export function makeSparse(p: string, size: number, offsets: number[]): void {
   const fd = fs.openSync(p, 'w');
   try {
