@@ -11,6 +11,52 @@ export interface Point {
 
 export type Pattern = 'steady' | 'sawtooth' | 'periodic-peaks' | 'steps' | 'accelerating' | 'flat' | 'shrinking' | 'irregular';
 
+/**
+ * How a volume's transient peaks recur, as found from the data (the model fills this; the report
+ * words it in local time; jobs/ matches it against the host's timers and crontabs).
+ * 'daily' / 'weekly': a fixed period; 'monthly-day': the same calendar day each month (dayOfMonth,
+ * 1-31); 'monthly-last': the last day of each month; 'period': another fixed period (periodMs);
+ * 'aperiodic': peaks with no period (bursts).
+ */
+export type PeakRecurrence = 'daily' | 'weekly' | 'monthly-day' | 'monthly-last' | 'period' | 'aperiodic';
+
+export interface PeakPattern {
+  recurrence: PeakRecurrence;
+  /** the period in ms for daily/weekly/period (null for the monthly kinds and aperiodic) */
+  periodMs: number | null;
+  /** monthly-day: the calendar day (1-31, UTC) the peaks start on */
+  dayOfMonth?: number;
+  /** onsets (unix ms) of the peaks seen in the history, oldest first: when used first rose above the trend */
+  onsets: number[];
+  /** how long a peak typically lasts, onset to back at the trend (ms) */
+  durationMs: number;
+  /** transient bytes of the latest peak above the trend */
+  height: number;
+  /** the heights' own trend: bytes more per occurrence (0 or negative: not growing) */
+  growthPerOccurrence: number;
+  /** the next expected onset (unix ms) */
+  nextAt: number;
+  /** transient bytes the next peak is expected to need */
+  nextHeight: number;
+}
+
+/** A scheduled job whose runs line up with a peak's onsets (filled by the app layer from jobs/). */
+export interface JobMatch {
+  /** the unit or crontab entry's name, e.g. "backup-weekly.timer", "/etc/cron.d/dbdump" */
+  name: string;
+  kind: 'systemd-timer' | 'cron' | 'anacron';
+  /** the schedule as written (OnCalendar=..., "0 2 * * 0", "@weekly", "cron.weekly") */
+  schedule: string;
+  /** the file it was read from */
+  source: string;
+  /** the command or unit it runs, when known */
+  runs: string | null;
+  /** the job's next scheduled run (unix ms), null when not computable */
+  nextRun: number | null;
+  /** share of the seen onsets that fell just after one of the job's runs (0..1) */
+  agreement: number;
+}
+
 export interface RiskyMoment {
   /** unix ms of the next expected peak */
   at: number;
@@ -18,8 +64,12 @@ export interface RiskyMoment {
   expectedUsed: number;
   /** does it fit in the current size? */
   fits: boolean;
-  /** e.g. "weekly peak (Sun 02:00), +40 GiB transient" */
+  /** e.g. "weekly peak (Sun 02:00), +40 GiB transient" (model's own wording, UTC; reports re-word from `peak`) */
   what: string;
+  /** the recurrence behind this risk, when it is a peak */
+  peak?: PeakPattern | null;
+  /** the scheduled job that starts the peak, when one matched (app layer; null: none matched; absent: not looked) */
+  job?: JobMatch | null;
 }
 
 export interface Forecast {
