@@ -6,6 +6,7 @@ import type { Forecast } from '../forecast/types.js';
 import type { GrowthDrivers } from '../store/drivers.js';
 import { escapeName, exactName } from '../util/escape.js';
 import { count, size } from '../util/format.js';
+import { jobTag, peakParts, riskJson, wrap } from './peak.js';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
@@ -20,6 +21,8 @@ export interface VolumeForecast {
   device?: string;
   fsType?: string;
   source: 'store' | 'history';
+  /** store samples: the host they were recorded from (`sample --remote`); absent: this host */
+  host?: string;
   /** the store's samples file or the CSV, for the text */
   from: string;
   forecast: Forecast;
@@ -112,7 +115,7 @@ export function forecastJson(v: VolumeForecast) {
     latest: iso(f.latest),
     pattern: f.pattern,
     growthBytesPerDay: f.growthBytesPerDay,
-    nextRisk: f.nextRisk ? { ...f.nextRisk, at: iso(f.nextRisk.at) } : null,
+    nextRisk: f.nextRisk ? riskJson(f.nextRisk) : null,
     backtestError: f.backtestError,
     notes: f.notes,
     asOf: iso(f.asOf),
@@ -156,7 +159,12 @@ export function forecastText(v: VolumeForecast): string {
     const fit = r.fits
       ? `fits (${size(r.expectedUsed)} of ${size(f.sizeBytes)})`
       : `will NOT fit: needs ${size(r.expectedUsed)} of ${size(f.sizeBytes)}`;
-    row('Next risk', `${clock(r.at)} (${relative(r.at, v.now)}): ${r.what}; ${fit}`);
+    const words = peakParts(r, f);
+    if (words) {
+      // the peak in local time and the job behind it, wrapped to 80 columns
+      row('Next risk', `${clock(r.at)} (${relative(r.at, v.now)}): ${r.fits ? 'fits' : 'will NOT fit'}`);
+      wrap(words.join('; '), 80 - 15).forEach((l, k) => row(k ? '' : 'Peak', l));
+    } else row('Next risk', `${clock(r.at)} (${relative(r.at, v.now)}): ${r.what}; ${fit}`);
   } else row('Next risk', 'none expected before the fill');
   row('Backtest', f.backtestError === null ? 'history too short to score the model on it' : `median relative error ${f.backtestError.toFixed(2)} on this history's own past`);
   row('History', `${count(f.samplesUsed)} samples since ${clock(f.regimeStart)}`);
@@ -227,7 +235,7 @@ export function checkVolume(v: VolumeForecast, t: Thresholds): VolumeCheck {
     hoursToFull = left / HOUR;
     state = left <= t.critMs ? 'CRITICAL' : left <= t.warnMs ? 'WARNING' : 'OK';
     const when = left === 0 ? 'now' : `in ${span(left)} (${clock(eff.at)})`;
-    why.push(eff.why === 'peak' ? `${f.nextRisk!.what} will not fit ${when}` : `fills ${when}`);
+    why.push(eff.why === 'peak' ? `${f.nextRisk!.what}${jobTag(f.nextRisk)} will not fit ${when}` : `fills ${when}`);
   }
   let pctState: NagiosState = 'OK';
   if (t.critPct !== undefined && pctUsed >= t.critPct) pctState = 'CRITICAL';

@@ -8,7 +8,8 @@ import React, { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { Point } from '../forecast/types.js';
 import { clock, patternText, rate, relative, span, VolumeForecast } from '../report/forecast.js';
-import { loadForecasts } from '../store/forecasts.js';
+import { loadForecastsWithJobs } from '../app/forecast.js';
+import { peakParts } from '../report/peak.js';
 import { escapeName, exactName } from '../util/escape.js';
 import { size } from '../util/format.js';
 import { plot } from './plot.js';
@@ -41,6 +42,9 @@ function summary(v: VolumeForecast): string[] {
   L.push(`${patternText(f.pattern)}, trend ${rate(f.growthBytesPerDay)}; now ${now}`);
   const r = f.nextRisk;
   L.push(r ? `next risk: ${r.fits ? 'fits' : 'will NOT fit'}, ${clock(r.at)} (${when(r.at)}): ${r.what}` : 'next risk: none expected before the fill');
+  // the peak in local time and the job that starts it, a line each
+  const words = r ? peakParts(r, f) : null;
+  if (words) L.splice(L.length - 1, 1, `next risk: ${r!.fits ? 'fits' : 'will NOT fit'}, ${clock(r!.at)} (${when(r!.at)})`, ...words.map((w) => `  ${w}`));
   return L;
 }
 
@@ -76,7 +80,7 @@ export function ForecastPane(props: { root: string; history?: string; width: num
     // after the first paint: the model may take a moment on a long history
     const t = setTimeout(() => {
       try {
-        const r = loadForecasts(props.history !== undefined ? { history: props.history } : { volume: props.root });
+        const r = loadForecastsWithJobs(props.history !== undefined ? { history: props.history } : { volume: props.root });
         setData({ volume: r.volumes[0], points: r.points[0] });
       } catch (e) {
         setError((e as Error).message);

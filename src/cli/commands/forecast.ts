@@ -4,11 +4,12 @@
  * Only wiring: the model is forecast/model.ts, the words and formats are report/.
  */
 import type { Argv } from 'yargs';
-import { loadForecasts, SourceArgs } from '../../store/forecasts.js';
+import type { SourceArgs } from '../../store/forecasts.js';
+import { forecastVolumes, ForecastRequest, loadForecastsWithJobs } from '../../app/forecast.js';
 import { storeDir } from '../../store/store.js';
 import { isStdoutName, writeFileAtomic } from '../../util/write.js';
-import { growthDrivers, latestSnapshot } from '../../store/drivers.js';
-import { escapeName } from '../../util/escape.js';
+import { latestSnapshot } from '../../store/drivers.js';
+import { terminalText } from '../../util/escape.js';
 import { checkAll, forecastJson, forecastText, parseDuration, Thresholds, unknownLine } from '../../report/forecast.js';
 import { metricFamilies, renderMetrics } from '../../report/metrics.js';
 import { UserError } from '../../util/errors.js';
@@ -22,7 +23,14 @@ export function sourceOptions<T>(y: Argv<T>) {
     .option('volume', { requiresArg: true, type: 'string', describe: 'the volume: its mount point or any path on it (default: every volume with samples in the store); with --history, the name to show' })
     .option('history', { type: 'string', requiresArg: true, describe: 'read the history from a CSV (timestamp,used_bytes,size_bytes; ISO 8601 or unix seconds; - for stdin) instead of the store' })
     .option('store', { requiresArg: true, type: 'string', describe: 'the store directory (default: $DISKBLAME_STORE, else $XDG_STATE_HOME/diskblame, else ~/.local/state/diskblame)' })
+    .option('jobs-root', { requiresArg: true, type: 'string', describe: "where to read the host's timers and crontabs to name the job behind a peak (default /; e.g. a copied /etc's parent)" })
     .option('json', { type: 'boolean', describe: 'print JSON' });
+}
+
+/** the notes of a load (files skipped while reading the jobs...), one line each on stderr */
+function printNotes(notes: string[]): void {
+  for (const n of notes.slice(0, 5)) errLine(`note: ${terminalText(n)}`);
+  if (notes.length > 5) errLine(`note: and ${notes.length - 5} more`);
 }
 
 // ---- forecast --------------------------------------------------------------------------------
@@ -32,19 +40,10 @@ function checkHistory(a: SourceArgs): void {
   if (a.history !== undefined) checkInputFile(a.history);
 }
 
-export async function forecastCommand(a: SourceArgs): Promise<number> {
+export async function forecastCommand(a: ForecastRequest): Promise<number> {
   checkHistory(a);
-  const { volumes, single } = loadForecasts(a);
-  // what grew between the two newest snapshots on each volume (store histories only)
-  for (const v of volumes) {
-    if (v.source !== 'store') continue;
-    try {
-      v.drivers = await growthDrivers(storeDir(a.store), v.mount);
-    } catch (e) {
-      v.drivers = null;
-      errLine(`note: comparing the snapshots of ${escapeName(v.mount)} failed: ${(e as Error).message}`);
-    }
-  }
+  const { volumes, single, notes } = await forecastVolumes(a);
+  printNotes(notes);
   if (a.json) {
     const j = volumes.map(forecastJson);
     out(JSON.stringify(single ? j[0] : j, null, 2) + '\n');
@@ -54,7 +53,7 @@ export async function forecastCommand(a: SourceArgs): Promise<number> {
 
 // ---- check -----------------------------------------------------------------------------------
 
-export interface CheckArgs extends SourceArgs {
+export interface CheckArgs extends ForecastRequest {
   warn: string;
   crit: string;
   'warn-pct'?: number;
@@ -96,7 +95,7 @@ export async function checkCommand(a: CheckArgs): Promise<number> {
   try {
     const t = thresholds(a);
     checkHistory(a);
-    r = checkAll(loadForecasts(a).volumes, t);
+    r = checkAll(loadForecastsWithJobs(a).volumes, t);
   } catch (e) {
     checkUnknown((e as Error).message ?? String(e), !!a.json);
   }
@@ -107,7 +106,7 @@ export async function checkCommand(a: CheckArgs): Promise<number> {
 
 // ---- metrics ---------------------------------------------------------------------------------
 
-export interface MetricsArgs extends SourceArgs {
+export interface MetricsArgs extends ForecastRequest {
   output?: string;
 }
 
@@ -121,7 +120,8 @@ export function metricsOptions<T>(y: Argv<T>) {
 
 export async function metricsCommand(a: MetricsArgs): Promise<number> {
   checkHistory(a);
-  const { volumes } = loadForecasts(a);
+  // no notes on stderr here: metrics runs from cron, whose mail is for failures
+  const { volumes } = loadForecastsWithJobs(a);
   // bytes per kind and deleted-but-open bytes from the volume's latest snapshot (store histories)
   const snapOf = (v: (typeof volumes)[number]) => {
     if (v.source !== 'store') return undefined;

@@ -1,0 +1,136 @@
+/**
+ * The words for a periodic peak and the job behind it, in the host's LOCAL time (the process TZ),
+ * e.g. "peak every Sun 02:00-05:40, +38 GiB, grows 1.2 GiB a week; starts with backup-weekly.timer
+ * (Sun 02:00); the run on 2026-12-06 needs 41 GiB, 33 GiB free: will fail". Pure (time zone aside):
+ * a RiskyMoment with its `peak` (the model's) and `job` (jobs/match.ts) in, text out. Names read
+ * from the host's files are escaped here.
+ */
+import type { Forecast, JobMatch, PeakPattern, RiskyMoment } from '../forecast/types.js';
+import { escapeName } from '../util/escape.js';
+import { size } from '../util/format.js';
+
+const MIN = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const WD = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+const two = (n: number) => String(n).padStart(2, '0');
+/** "02:00" local */
+function hhmm(ms: number): string {
+  const d = new Date(ms);
+  return `${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+/** "2026-12-06" local */
+function day(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+}
+function ordinal(n: number): string {
+  const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th';
+  return `${n}${s}`;
+}
+/** "1 day 4 h", "5 h 40 min", "36 h" */
+function lasting(ms: number): string {
+  if (ms >= DAY) return `${Math.floor(ms / DAY)} day${ms >= 2 * DAY ? 's' : ''}${Math.round((ms % DAY) / HOUR) ? ` ${Math.round((ms % DAY) / HOUR)} h` : ''}`;
+  const h = Math.floor(ms / HOUR);
+  const m = Math.round((ms % HOUR) / MIN);
+  return h ? `${h} h${m ? ` ${m} min` : ''}` : `${m} min`;
+}
+
+/** where in the calendar a time falls, as the recurrence says it: "Sun 02:00", "02:00", "the 1st 04:00" */
+function when(p: PeakPattern, ms: number): string {
+  const d = new Date(ms);
+  switch (p.recurrence) {
+    case 'daily':
+      return hhmm(ms);
+    case 'weekly':
+      return `${WD[d.getDay()]} ${hhmm(ms)}`;
+    case 'monthly-day':
+      return `the ${ordinal(d.getDate())} ${hhmm(ms)}`;
+    case 'monthly-last':
+      return `the last day ${hhmm(ms)}`;
+    default:
+      return `${day(ms)} ${hhmm(ms)}`;
+  }
+}
+
+/** "peak every Sun 02:00-05:40" etc., from the latest onset (local time) and the duration */
+function recurrenceText(p: PeakPattern): string {
+  const start = p.onsets.length ? p.onsets[p.onsets.length - 1]! : p.nextAt;
+  const d = new Date(start);
+  const hours = p.durationMs > 0 && p.durationMs < DAY ? ` ${hhmm(start)}-${hhmm(start + p.durationMs)}` : ` ${hhmm(start)}, lasting ${lasting(p.durationMs)}`;
+  switch (p.recurrence) {
+    case 'daily':
+      return `peak every day${hours}`;
+    case 'weekly':
+      return `peak every ${WD[d.getDay()]}${hours}`;
+    case 'monthly-day':
+      return `peak on the ${ordinal(d.getDate())} of each month${hours}`;
+    case 'monthly-last':
+      return `peak on the last day of each month${hours}`;
+    case 'period':
+      return `peak every ${lasting(p.periodMs ?? 0)} (last ${day(start)}${hours})`;
+    default:
+      return `peaks at no fixed time (last ${day(start)}${hours})`;
+  }
+}
+
+const PER: Partial<Record<PeakPattern['recurrence'], string>> = { daily: 'a day', weekly: 'a week', 'monthly-day': 'a month', 'monthly-last': 'a month' };
+
+/** "starts with backup-weekly.timer (Sun 02:00)", or that no job matched */
+export function jobText(p: PeakPattern, job: JobMatch | null | undefined): string | null {
+  if (job === undefined) return null;
+  if (job === null) return 'no timer or cron job on this host starts at that time';
+  const at = job.nextRun !== null ? when(p, job.nextRun) : escapeName(job.schedule);
+  const share = job.agreement < 0.95 ? `, ${Math.round(job.agreement * 100)}% of the peaks` : '';
+  return `starts with ${escapeName(job.name)} (${at}${share})`;
+}
+
+/**
+ * The peak of a risky moment in words, as parts to join with "; " (the CLI) or to show a line each
+ * (the Forecast view): the recurrence, the job (when looked for), the next run's need. null: the
+ * risk is not a peak the model described.
+ */
+export function peakParts(r: RiskyMoment, f: Pick<Forecast, 'sizeBytes'>): string[] | null {
+  const p = r.peak;
+  if (!p) return null;
+  const grows = p.growthPerOccurrence > 0 && PER[p.recurrence] ? `, grows ${size(p.growthPerOccurrence)} ${PER[p.recurrence]}` : p.growthPerOccurrence > 0 ? `, grows ${size(p.growthPerOccurrence)} each time` : '';
+  const parts = [`${recurrenceText(p)}, +${size(p.height)}${grows}`];
+  const j = jobText(p, r.job);
+  if (j) parts.push(j);
+  const free = Math.max(0, f.sizeBytes - (r.expectedUsed - p.nextHeight));
+  parts.push(`the ${r.job ? 'run' : 'next'} on ${day(r.at)} needs ${size(p.nextHeight)}, ${size(free)} free: ${r.fits ? 'fits' : 'will fail'}`);
+  return parts;
+}
+
+/** " (backup-weekly.timer)" for check's line when the next peak is the risk and a job matched */
+export function jobTag(r: RiskyMoment | null): string {
+  return r?.job ? ` (${escapeName(r.job.name)})` : '';
+}
+
+/** Words wrapped to `width` columns at spaces (a word longer than the width stays whole). */
+export function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (const w of text.split(' ')) {
+    if (cur && cur.length + 1 + w.length > width) {
+      out.push(cur);
+      cur = w;
+    } else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
+const iso = (ms: number | null): string | null => (ms === null || !Number.isFinite(ms) ? null : new Date(ms).toISOString());
+
+/** A RiskyMoment for --json: its times (at, peak's onsets and nextAt, job's nextRun) as ISO 8601 UTC. */
+export function riskJson(r: RiskyMoment) {
+  const { peak, job, ...rest } = r;
+  return {
+    ...rest,
+    at: iso(r.at),
+    ...(peak !== undefined ? { peak: peak && { ...peak, onsets: peak.onsets.map(iso), nextAt: iso(peak.nextAt) } } : {}),
+    ...(job !== undefined ? { job: job && { ...job, nextRun: iso(job.nextRun) } } : {}),
+  };
+}
