@@ -19,6 +19,7 @@ import { jobTag, peakParts, riskJson, wrap } from '../src/report/peak.js';
 import { forecastText, checkAll } from '../src/report/forecast.js';
 import type { Forecast, PeakPattern, RiskyMoment } from '../src/forecast/types.js';
 import { makeTmp, rmrf } from './helpers/fs.js';
+import { inTZ } from './helpers/tz.js';
 import { REPO } from './helpers/run.js';
 
 const MIN = 60_000;
@@ -30,16 +31,6 @@ const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe'
 const tmp = makeTmp('jobs');
 test.after(() => rmrf(tmp));
 
-function inTZ<T>(tz: string, f: () => T): T {
-  const savedTZ = process.env.TZ;
-  process.env.TZ = tz;
-  try {
-    return f();
-  } finally {
-    if (savedTZ === undefined) delete process.env.TZ;
-    else process.env.TZ = savedTZ;
-  }
-}
 
 /** the wall clock of `ms` in `tz`, through Intl: "Sun 2026-03-29 03:30:00" */
 function wallIn(tz: string, ms: number): string {

@@ -37,9 +37,10 @@ function sampleInterval(points: Point[]): number {
 }
 
 /**
- * Sets `nextRisk.job` on every forecast whose next risk is a peak with onsets and whose history is
- * this host's (a --history CSV counts as this host's; store samples recorded from another host do
- * not): the matched job, or null when none agrees. Without a peak, `job` stays absent.
+ * Sets `nextRisk.job` on every forecast whose next risk is a peak with onsets: the matched job, or
+ * null when none agrees; without a peak, `job` stays absent. The histories are this host's: the
+ * store's samples are read for this host only (store/samples.ts: another host's, taken with
+ * --remote, are left out), and a --history CSV is taken as this host's (--jobs-root names another).
  * The jobs are read once, only when some peak needs them. Returns the read's notes.
  */
 export function attachJobs(volumes: VolumeForecast[], points: Point[][], jobsRoot = '/'): string[] {
@@ -47,7 +48,6 @@ export function attachJobs(volumes: VolumeForecast[], points: Point[][], jobsRoo
   volumes.forEach((v, k) => {
     const r = v.forecast.nextRisk;
     if (!r?.peak || !r.peak.onsets.length) return;
-    if (v.source === 'store' && v.host !== undefined) return;
     jobs ??= gatherJobs(jobsRoot);
     r.job = matchJob(r.peak, jobs.jobs, { sampleMs: sampleInterval(points[k] ?? []), now: v.now });
   });

@@ -21,8 +21,6 @@ export interface VolumeForecast {
   device?: string;
   fsType?: string;
   source: 'store' | 'history';
-  /** store samples: the host they were recorded from (`sample --remote`); absent: this host */
-  host?: string;
   /** the store's samples file or the CSV, for the text */
   from: string;
   forecast: Forecast;

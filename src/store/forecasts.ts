@@ -86,8 +86,7 @@ export function loadForecasts(a: SourceArgs): { volumes: VolumeForecast[]; singl
   const volumes = mounts.map((m, k): VolumeForecast => {
     const last = byMount.get(m)!.at(-1)!;
     const exact = last.mountBase64 !== undefined ? { mountBase64: last.mountBase64 } : {};
-    const host = last.host !== undefined ? { host: last.host } : {};
-    return { mount: m, ...exact, ...host, device: last.device, fsType: last.fsType, source: 'store', from: file, forecast: forecast(points[k]), now };
+    return { mount: m, ...exact, device: last.device, fsType: last.fsType, source: 'store', from: file, forecast: forecast(points[k]), now };
   });
   return { volumes, single: a.volume !== undefined, points };
 }

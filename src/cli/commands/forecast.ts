@@ -3,13 +3,14 @@
  * CSV with --history) through the model (forecast/), printed for a person, Nagios or Prometheus.
  * Only wiring: the model is forecast/model.ts, the words and formats are report/.
  */
+import fs from 'node:fs';
 import type { Argv } from 'yargs';
 import type { SourceArgs } from '../../store/forecasts.js';
 import { forecastVolumes, ForecastRequest, loadForecastsWithJobs } from '../../app/forecast.js';
 import { storeDir } from '../../store/store.js';
 import { isStdoutName, writeFileAtomic } from '../../util/write.js';
 import { latestSnapshot } from '../../store/drivers.js';
-import { terminalText } from '../../util/escape.js';
+import { escapeName, terminalText } from '../../util/escape.js';
 import { checkAll, forecastJson, forecastText, parseDuration, Thresholds, unknownLine } from '../../report/forecast.js';
 import { metricFamilies, renderMetrics } from '../../report/metrics.js';
 import { UserError } from '../../util/errors.js';
@@ -35,9 +36,15 @@ function printNotes(notes: string[]): void {
 
 // ---- forecast --------------------------------------------------------------------------------
 
-/** A --history file must be one that can be read (see util/input.ts): not a directory or device. */
-function checkHistory(a: SourceArgs): void {
+/**
+ * A --history file must be one that can be read (see util/input.ts): not a directory or device;
+ * --jobs-root a directory.
+ */
+function checkHistory(a: ForecastRequest): void {
   if (a.history !== undefined) checkInputFile(a.history);
+  const root = a['jobs-root'];
+  if (root !== undefined && fs.statSync(root, { throwIfNoEntry: false })?.isDirectory() !== true)
+    throw new UserError(`--jobs-root ${escapeName(root)}: not a directory`, 2);
 }
 
 export async function forecastCommand(a: ForecastRequest): Promise<number> {
