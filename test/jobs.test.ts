@@ -358,9 +358,14 @@ test('gather with anacron installed: cron.daily scripts run by anacron after ana
   assert.match(lr.schedule, /^anacron 1 5 cron\.daily \(after anacron\.timer/);
   assert.equal(m.get('cron.weekly/man-db')!.everyDays, 7);
   inTZ('UTC', () => {
-    const runs = runsBetween(lr, U('2026-11-29T00:00Z'), U('2026-11-30T00:00Z'));
-    assert.equal(runs.length, 17);
-    assert.equal(new Date(runs[0]!).toISOString(), '2026-11-29T07:35:00.000Z');
+    // anacron's first start of the day (07:30) + 5 min: once a day
+    const runs = runsBetween(lr, U('2026-11-29T00:00Z'), U('2026-12-01T00:00Z'));
+    assert.deepEqual(isoList(runs), ['2026-11-29T07:35:00', '2026-11-30T07:35:00']);
+    // a weekly peak at 07:40 on Tuesdays is cron.weekly's (anacron's weekly run, 10 min after its start)
+    const tue = peakOf('weekly', [3, 10, 17, 24].map((d) => U(`2026-11-${String(d).padStart(2, '0')}T07:48Z`)), HOUR);
+    const jobs = gatherJobs(root).jobs;
+    assert.equal(matchJob(tue, jobs, { sampleMs: 15 * MIN })?.name, 'cron.weekly/man-db');
+    assert.equal(matchJob(tue, jobs, { sampleMs: 15 * MIN })?.kind, 'anacron');
   });
 });
 

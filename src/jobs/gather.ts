@@ -314,9 +314,10 @@ function cronJobs(r: Reader, anacron: { trigger: Job | null; present: boolean })
 }
 
 /**
- * anacron's jobs: each runs `delay` minutes after anacron is started (by anacron.timer, else
- * /etc/cron.d/anacron, else at 07:30 as Debian's) on a day its period is due, within
- * START_HOURS_RANGE, plus up to RANDOM_DELAY minutes.
+ * anacron's jobs: each runs `delay` minutes after anacron's first start of a day its period is due
+ * (anacron.timer's, else /etc/cron.d/anacron's first time within START_HOURS_RANGE; Debian: 07:30),
+ * plus up to RANDOM_DELAY minutes. Its candidate times are that first start each day; it runs on
+ * one of them every `everyDays` (which one depends on when it last ran: not known here).
  */
 function anacronJobs(r: Reader, trigger: Job | null, partsJobs: (dir: string, base: Omit<Job, 'name' | 'source' | 'runs'>) => Job[], dirs: Set<string>): Job[] {
   const text = r.read('etc/anacrontab');
@@ -324,10 +325,14 @@ function anacronJobs(r: Reader, trigger: Job | null, partsJobs: (dir: string, ba
   const tab = parseAnacrontab(text);
   for (const n of tab.notes) r.note('etc/anacrontab', n);
   const cals: Calendar[] = trigger?.calendars ?? [];
+  // anacron runs a due job at its first start of the day within START_HOURS_RANGE: that one time
+  const first = (xs: boolean[]) => {
+    const k = xs.indexOf(true);
+    return xs.map((_, i) => i === k);
+  };
   const hours = (c: Calendar): Calendar => {
-    if (!tab.startHours) return c;
-    const [a, b] = tab.startHours;
-    return { ...c, hours: c.hours.map((on, h) => on && h >= a && h < b) };
+    const [a, b] = tab.startHours ?? [0, 24];
+    return { ...c, hours: first(c.hours.map((on, h) => on && h >= a && h < b)), minutes: first(c.minutes), seconds: first(c.seconds) };
   };
   const out: Job[] = [];
   for (const e of tab.entries) {
