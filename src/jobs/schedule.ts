@@ -8,10 +8,10 @@
  * may have several OnCalendar= lines), plus how late after a nominal run it may really start
  * (RandomizedDelaySec=, AccuracySec=, anacron's delays).
  *
- * Daylight saving: a wall time that does not exist (the hour skipped in spring) runs at the same
- * wall time after the change, one hour later in the skipped interval (as Debian's cron runs the
- * skipped jobs right after the change); a wall time that happens twice (autumn) runs once, the
- * first time.
+ * Daylight saving: a wall time that does not exist (skipped in spring) runs as Date reads it, moved
+ * on by the change (02:30 -> 03:30 where an hour is skipped; near what Debian's cron does, running
+ * skipped jobs right after the change); a wall time that happens twice (autumn) runs once, the first
+ * time. Fractions of a second in OnCalendar= are dropped.
  */
 
 const DAY = 86_400_000;
