@@ -8,6 +8,7 @@ import React, { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { Point } from '../forecast/types.js';
 import { clock, patternText, rate, relative, span, VolumeForecast } from '../report/forecast.js';
+import { localTimes } from '../report/time.js';
 import { loadForecasts } from '../store/forecasts.js';
 import { escapeName, exactName } from '../util/escape.js';
 import { size } from '../util/format.js';
@@ -40,7 +41,7 @@ function summary(v: VolumeForecast): string[] {
   if (f.earliest !== null || f.latest !== null) L.push(`range ${f.earliest !== null ? clock(f.earliest) : 'now'} .. ${f.latest !== null ? clock(f.latest) : 'later'}`);
   L.push(`${patternText(f.pattern)}, trend ${rate(f.growthBytesPerDay)}; now ${now}`);
   const r = f.nextRisk;
-  L.push(r ? `next risk: ${r.fits ? 'fits' : 'will NOT fit'}, ${clock(r.at)} (${when(r.at)}): ${r.what}` : 'next risk: none expected before the fill');
+  L.push(r ? `next risk: ${r.fits ? 'fits' : 'will NOT fit'}, ${clock(r.at)} (${when(r.at)}): ${localTimes(r.what, r.at)}` : 'next risk: none expected before the fill');
   return L;
 }
 
@@ -75,12 +76,10 @@ export function ForecastPane(props: { root: string; history?: string; width: num
     if (!props.active || data || error) return;
     // after the first paint: the model may take a moment on a long history
     const t = setTimeout(() => {
-      try {
-        const r = loadForecasts(props.history !== undefined ? { history: props.history } : { volume: props.root });
-        setData({ volume: r.volumes[0], points: r.points[0] });
-      } catch (e) {
-        setError((e as Error).message);
-      }
+      loadForecasts(props.history !== undefined ? { history: props.history } : { volume: props.root }).then(
+        (r) => setData({ volume: r.volumes[0], points: r.points[0] }),
+        (e) => setError((e as Error).message),
+      );
     }, 0);
     return () => clearTimeout(t);
   }, [props.active]);

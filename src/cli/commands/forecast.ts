@@ -4,7 +4,7 @@
  * Only wiring: the model is forecast/model.ts, the words and formats are report/.
  */
 import type { Argv } from 'yargs';
-import { loadForecasts, SourceArgs } from '../../store/forecasts.js';
+import { loadForecasts, NoSamplesError, SourceArgs } from '../../store/forecasts.js';
 import { storeDir } from '../../store/store.js';
 import { isStdoutName, writeFileAtomic } from '../../util/write.js';
 import { growthDrivers, latestSnapshot } from '../../store/drivers.js';
@@ -34,7 +34,7 @@ function checkHistory(a: SourceArgs): void {
 
 export async function forecastCommand(a: SourceArgs): Promise<number> {
   checkHistory(a);
-  const { volumes, single } = loadForecasts(a);
+  const { volumes, single } = await loadForecasts(a);
   // what grew between the two newest snapshots on each volume (store histories only)
   for (const v of volumes) {
     if (v.source !== 'store') continue;
@@ -96,7 +96,7 @@ export async function checkCommand(a: CheckArgs): Promise<number> {
   try {
     const t = thresholds(a);
     checkHistory(a);
-    r = checkAll(loadForecasts(a).volumes, t);
+    r = checkAll((await loadForecasts(a)).volumes, t);
   } catch (e) {
     checkUnknown((e as Error).message ?? String(e), !!a.json);
   }
@@ -121,14 +121,23 @@ export function metricsOptions<T>(y: Argv<T>) {
 
 export async function metricsCommand(a: MetricsArgs): Promise<number> {
   checkHistory(a);
-  const { volumes } = loadForecasts(a);
+  const runAt = Date.now();
+  // no samples (of the volume named): still the gauges (forecast_available 0) and the run's time
+  const { volumes, missing } = await loadForecasts(a).then(
+    (r) => ({ ...r, missing: [] as string[] }),
+    (e) => {
+      if (!(e instanceof NoSamplesError)) throw e;
+      errLine(`note: ${e.message}`);
+      return { volumes: [], missing: e.mount !== undefined ? [e.mount] : [] };
+    },
+  );
   // bytes per kind and deleted-but-open bytes from the volume's latest snapshot (store histories)
   const snapOf = (v: (typeof volumes)[number]) => {
     if (v.source !== 'store') return undefined;
     const s = latestSnapshot(storeDir(a.store), v.mount);
     return s && s.kinds ? { kinds: s.kinds, deletedOpenBytes: s.deletedOpenBytes, time: s.time } : undefined;
   };
-  const input = { volumes: volumes.map((v) => ({ mount: v.mount, device: v.device, forecast: v.forecast, now: v.now, snapshot: snapOf(v) })) };
+  const input = { runAt, missing, volumes: volumes.map((v) => ({ mount: v.mount, device: v.device, forecast: v.forecast, now: v.now, snapshot: snapOf(v) })) };
   // JSON: the same families and samples (+Inf as null: JSON has no infinity)
   const text = a.json
     ? JSON.stringify(metricFamilies(input), (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n'
