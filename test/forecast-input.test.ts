@@ -88,7 +88,7 @@ test('a malformed CSV names its file and line, with the line escaped and cut; ch
     const shown = name === '-' ? 'stdin' : file;
     const e = assertOneLineError(cli(['forecast', '--history', file], { input }), 1);
     // the control character is escaped, the line cut at 60 characters with an ellipsis
-    assert.equal(e, `diskblame: ${shown}: line 1234: bad used_bytes "12\\u001b[31mred" (a non-negative number) (2026-02-28T00:00:00Z,12\\x1b[31mred,107374182400${'x'.repeat(16)}…)`);
+    assert.equal(e, `diskblame: ${shown}: line 1234: bad used_bytes "12\\u001b[31mred" (a number of bytes, 0 to 2^64) (2026-02-28T00:00:00Z,12\\x1b[31mred,107374182400${'x'.repeat(16)}…)`);
     const c = cli(['check', '--history', file], { input });
     assert.equal(c.code, 3, c.stdout);
     assert.equal(c.stdout, `DISKBLAME UNKNOWN - ${e.slice('diskblame: '.length)}\n`);
@@ -138,9 +138,12 @@ test('odd histories: one clear line and a non-zero exit, or a sensible forecast;
     assert.equal(cli(['check', '--history', file]).code, 3);
     assert.match(cli(['metrics', '--history', file, '--volume', '/v']).stdout, /^diskblame_forecast_available\{mountpoint="\/v"\} 0$/m);
   }
-  // a huge but finite number of bytes: read, and said as it is (no exponent soup, no crash)
-  const big = json(cli(['forecast', '--history', write('big.csv', STEADY.replace(/,107374182400$/gm, ',1e21')), '--json']));
-  assert.equal(big.sizeBytes, 1e21);
+  // bytes up to 2^64 (df's limit) are read; more is refused (1e308 made the model's sums Infinity)
+  const big = json(cli(['forecast', '--history', write('big.csv', STEADY.replace(/,107374182400$/gm, ',18446744073709551616')), '--json']));
+  assert.equal(big.status, 'ok');
+  assert.equal(big.sizeBytes, 2 ** 64);
+  const over = write('over.csv', STEADY.replace(/,107374182400$/gm, ',1e308').replace(/,(\d+),1e308$/gm, ',1.1e307,1e308'));
+  assert.match(assertOneLineError(cli(['forecast', '--history', over]), 1), /over\.csv: line 2: bad used_bytes "1\.1e307" \(a number of bytes, 0 to 2\^64\)/);
 });
 
 /**

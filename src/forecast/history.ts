@@ -26,7 +26,7 @@ export function lineExcerpt(text: string): string {
 
 /**
  * A line that is not a sample; `line` is 1-based, `text` the line as read. The message is one
- * line: "line 12: bad used_bytes "x" (a non-negative number) (<the line, escaped, cut>)".
+ * line: "line 12: bad used_bytes "x" (a number of bytes, 0 to 2^64) (<the line, escaped, cut>)".
  */
 export class HistoryParseError extends Error {
   constructor(
@@ -78,11 +78,15 @@ export function parseTimestamp(field: string): number | null {
   return Number.isNaN(ms) || ms < 0 || ms > MAX_MS ? null : ms;
 }
 
+/** the most bytes a field may count: 2^64, df's own limit (statvfs counts in 64 bits) */
+const MAX_BYTES = 2 ** 64;
+
+/** A byte count from 0 to MAX_BYTES, or null (a larger one made the model's sums overflow to Infinity). */
 function parseBytes(field: string): number | null {
   const s = unquote(field);
   if (!NUM_RE.test(s)) return null;
   const n = Number(s);
-  return Number.isFinite(n) ? n : null;
+  return Number.isFinite(n) && n <= MAX_BYTES ? n : null;
 }
 
 export const HISTORY_LIMITS = {
@@ -121,10 +125,10 @@ export class HistoryCsvParser {
     const t = parseTimestamp(cols[0]!);
     if (t === null) throw new HistoryParseError(no, `bad timestamp ${JSON.stringify(unquote(cols[0]!).slice(0, 40))} (ISO 8601 or unix seconds)`, text);
     const used = parseBytes(cols[1]!);
-    if (used === null) throw new HistoryParseError(no, `bad used_bytes ${JSON.stringify(unquote(cols[1]!).slice(0, 40))} (a non-negative number)`, text);
+    if (used === null) throw new HistoryParseError(no, `bad used_bytes ${JSON.stringify(unquote(cols[1]!).slice(0, 40))} (a number of bytes, 0 to 2^64)`, text);
     const size = parseBytes(cols[2]!);
     if (size === null || size <= 0) {
-      throw new HistoryParseError(no, `bad size_bytes ${JSON.stringify(unquote(cols[2]!).slice(0, 40))} (a positive number)`, text);
+      throw new HistoryParseError(no, `bad size_bytes ${JSON.stringify(unquote(cols[2]!).slice(0, 40))} (a number of bytes, above 0, at most 2^64)`, text);
     }
     if (used > size) throw new HistoryParseError(no, `used_bytes ${used} is more than size_bytes ${size}`, text);
     if (this.pts.length >= HISTORY_LIMITS.samples) {
