@@ -278,7 +278,11 @@ test('forecast, check and the snapshot list speak local time with the offset; JS
   fs.writeFileSync(path.join(snapRoot, 'f'), 'x'.repeat(10000));
   const snapStore = path.join(tmp, 'snapstore');
   assert.equal(cli(['snapshot', snapRoot, '--store', snapStore]).code, 0);
-  const snapTime = json(cli(['snapshots', '--store', snapStore, '--json'])).snapshots[0].time as string;
+  fs.writeFileSync(path.join(snapRoot, 'g'), 'y'.repeat(50000));
+  assert.equal(cli(['snapshot', snapRoot, '--store', snapStore]).code, 0);
+  const snaps0 = json(cli(['snapshots', '--store', snapStore, '--json'])).snapshots as { id: string; time: string }[];
+  assert.equal(snaps0.length, 2);
+  const snapTime = snaps0[0].time;
   for (const [tz, offset] of ZONES) {
     const local = (ms: number) => inZone(tz, `console.log(t.clock(${ms}))`);
     const t = cli(['forecast', '--history', steady], { tz });
@@ -292,8 +296,11 @@ test('forecast, check and the snapshot list speak local time with the offset; JS
     const snaps = cli(['snapshots', '--store', snapStore], { tz });
     assert.match(snaps.stdout, /^ID +TIME +ROOT/);
     assert.ok(snaps.stdout.includes(inZone(tz, `console.log(t.clock(${Date.parse(snapTime)}, { seconds: true }))`)), `${tz}: ${snaps.stdout}`);
+    const d = cli(['diff', snaps0[0].id, snaps0[1].id, '--store', snapStore], { tz });
+    assert.equal(d.code, 0, d.stderr);
+    assert.ok(d.stdout.includes(inZone(tz, `console.log(t.clock(${Math.floor(Date.parse(snapTime) / 1000) * 1000}))`)), `${tz}: diff: ${d.stdout}`);
     if (tz !== 'UTC') {
-      for (const [what, text] of [['forecast', t.stdout], ['weekly', w.stdout], ['check', c.stdout], ['snapshots', snaps.stdout]]) {
+      for (const [what, text] of [['forecast', t.stdout], ['weekly', w.stdout], ['check', c.stdout], ['snapshots', snaps.stdout], ['diff', d.stdout]]) {
         assert.doesNotMatch(text, /\bUTC\b|\d\d:\d\d(:\d\d)?(\.\d+)?Z\b/, `${tz}: ${what} names a time in UTC:\n${text}`);
         assert.match(text, offset, `${tz}: ${what}`);
       }
