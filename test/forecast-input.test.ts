@@ -67,6 +67,10 @@ test('--history reads gzip (by its magic, any name; multi-member) from a file an
     const j = json(r);
     for (const k of ['fillsAt', 'asOf', 'samplesUsed', 'growthBytesPerDay', 'usedBytes'] as const) assert.deepEqual(j[k], plain[k], `${what}: ${k}`);
   }
+  // a pipe that hands over the magic's first byte alone, the rest later: still gzip
+  const split = run('sh', ['-c', '{ head -c 1 "$1"; sleep 0.3; tail -c +2 "$1"; } | "$2" "$3" forecast --history - --json', 'sh', path.join(tmp, 's.csv.gz'), process.execPath, CLI], { env: baseEnv });
+  assert.equal(split.code, 0, split.stderr);
+  assert.equal(json(split).fillsAt, plain.fillsAt, 'magic split across reads');
   // check and metrics read it too
   const c = cli(['check', '--history', path.join(tmp, 's.csv.gz')]);
   assert.equal(c.code, 1, c.stdout);
