@@ -124,7 +124,8 @@ test('odd histories: one clear line and a non-zero exit, or a sensible forecast;
     ['garbage-after.gz', Buffer.concat([gzipSync(STEADY), Buffer.from('garbage')]), /garbage-after\.gz: invalid gzip data after line \d+: incorrect header check$/],
     ['corrupt.gz', (() => { const b = gzipSync(STEADY); b[100] ^= 0xff; return b; })(), /corrupt\.gz: (invalid|truncated) gzip data/],
     ['magic-only.gz', Buffer.from([0x1f, 0x8b]), /magic-only\.gz: truncated gzip data/],
-    ['binary.csv', Buffer.from([0x00, 0x01, 0xff, 0xfe, 0x0a]), /line 1: expected 3 fields .*\(\\x00\\x01/],
+    ['binary.csv', Buffer.from([0x00, 0x01, 0xff, 0xfe, 0x0a]), /line 1: a NUL byte: .*\(\\x00\\x01/],
+    ['utf16.csv', Buffer.from('\ufefftimestamp,used_bytes,size_bytes\r\n2026-03-01T00:00:00Z,1,10\r\n', 'utf16le'), /utf16\.csv: line 1: a NUL byte: binary, or UTF-16 text \(save the CSV as UTF-8\) \(\uFFFD\uFFFDt\\x00i\\x00/],
   ];
   for (const [name, data, re] of oneLine) {
     const file = write(name, data);

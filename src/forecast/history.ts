@@ -112,6 +112,7 @@ export class HistoryCsvParser {
     if (no > HISTORY_LIMITS.lines) throw new HistoryParseError(no, `more than ${HISTORY_LIMITS.lines} lines (a history CSV has one sample a line)`);
     const line = text.replace(/\r$/, '').trim();
     if (line === '' || line.startsWith('#')) return;
+    if (line.includes('\0')) throw new HistoryParseError(no, 'a NUL byte: binary, or UTF-16 text (save the CSV as UTF-8)', text);
     const first = !this.seenContent;
     this.seenContent = true;
     const cols = line.split(',');
