@@ -2,7 +2,8 @@
  * The forecast commands' inputs and outputs at their edges (issue 12, "Also"): --history from a
  * gzip (file or stdin) with the import's bounds, a malformed CSV named by its line, odd inputs that
  * must give one clear line or a sensible result; `metrics` that writes a valid exposition (checked
- * by the real promtool) even with no samples; times in text output in the host's zone (the CLI is
+ * by the real promtool) even with no samples; times in text output (forecast, check, snapshots,
+ * diff, owners) in the host's zone (the CLI is
  * run with TZ=America/New_York, Asia/Kolkata and UTC), JSON in UTC.
  */
 import { test } from 'node:test';
@@ -288,7 +289,19 @@ test('forecast, check and the snapshot list speak local time with the offset; JS
   const snaps0 = json(cli(['snapshots', '--store', snapStore, '--json'])).snapshots as { id: string; time: string }[];
   assert.equal(snaps0.length, 2);
   const snapTime = snaps0[0].time;
+  // two logs written at known instants: owners names the days they span, in the zone
+  const logs = path.join(tmp, 'owned', 'log');
+  fs.mkdirSync(logs, { recursive: true });
+  const days: [string, number][] = [['a.log', Date.parse('2026-03-01T02:00:00Z')], ['b.log', Date.parse('2026-03-05T20:00:00Z')]];
+  for (const [n, at] of days) {
+    fs.writeFileSync(path.join(logs, n), 'log line\n');
+    fs.utimesSync(path.join(logs, n), at / 1000, at / 1000);
+  }
+  const span: Record<string, string> = { 'America/New_York': '2026-02-28 .. 2026-03-05', 'Asia/Kolkata': '2026-03-01 .. 2026-03-06', UTC: '2026-03-01 .. 2026-03-05' };
   for (const [tz, offset] of ZONES) {
+    const o = cli(['owners', path.dirname(logs)], { tz });
+    assert.equal(o.code, 0, o.stderr);
+    assert.match(o.stdout, new RegExp(`^ +\\S+ KiB +2 files +live logs +${span[tz]}$`, 'm'), `${tz}: owners:\n${o.stdout}`);
     const local = (ms: number) => inZone(tz, `console.log(t.clock(${ms}))`);
     const t = cli(['forecast', '--history', steady], { tz });
     assert.equal(t.code, 0, t.stderr);
