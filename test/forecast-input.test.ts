@@ -3,8 +3,8 @@
  * gzip (file or stdin) with the import's bounds, a malformed CSV named by its line, odd inputs that
  * must give one clear line or a sensible result; `metrics` that writes a valid exposition (checked
  * by the real promtool) even with no samples; times in text output (forecast, check, snapshots,
- * diff, owners) in the host's zone (the CLI is
- * run with TZ=America/New_York, Asia/Kolkata and UTC), JSON in UTC.
+ * diff, owners) in the host's zone (the CLI is run with TZ=America/New_York, Asia/Kolkata and
+ * UTC), JSON in UTC.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
