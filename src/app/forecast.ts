@@ -55,8 +55,8 @@ export function attachJobs(volumes: VolumeForecast[], points: Point[][], jobsRoo
 }
 
 /** The forecasts asked for, with their jobs (see attachJobs). UserError: no samples, a bad CSV. */
-export function loadForecastsWithJobs(a: ForecastRequest): LoadedForecasts {
-  const { volumes, single, points } = loadForecasts(a);
+export async function loadForecastsWithJobs(a: ForecastRequest): Promise<LoadedForecasts> {
+  const { volumes, single, points } = await loadForecasts(a);
   const notes = attachJobs(volumes, points, a['jobs-root']);
   return { volumes, single, points, notes };
 }
@@ -66,7 +66,7 @@ export function loadForecastsWithJobs(a: ForecastRequest): LoadedForecasts {
  * each volume (`drivers`; null when fewer than two; a failure is a note and leaves it null).
  */
 export async function forecastVolumes(a: ForecastRequest): Promise<LoadedForecasts> {
-  const r = loadForecastsWithJobs(a);
+  const r = await loadForecastsWithJobs(a);
   for (const v of r.volumes) {
     if (v.source !== 'store') continue;
     try {

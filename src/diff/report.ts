@@ -1,6 +1,7 @@
 /** The diff as text (80 columns, names escaped) and as JSON. Pure: strings from a DiffResult. */
 import { escapeName, jsonName } from '../util/escape.js';
 import { count, size } from '../util/format.js';
+import { clock } from '../report/time.js';
 import { truncate, padLeft } from '../ui/text.js';
 import type { DiffResult, DirChange, FileChange, GroupDelta } from './diff.js';
 import { absBytes, Bytes, mulDivRound } from '../util/exact.js';
@@ -18,7 +19,7 @@ export function signedSize(n: Bytes, exact = false): string {
 
 function when(t: number): string {
   if (t <= 0) return 'time unknown';
-  return new Date(t * 1000).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  return clock(t * 1000);
 }
 
 function days(s: number): string {

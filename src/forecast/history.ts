@@ -5,18 +5,36 @@
  * and CRLF line ends are accepted. Pure: text (or lines) in, points out.
  *
  * Limits (HISTORY_LIMITS), so that a file or pipe that never ends stops with one line: a line is
- * at most 4 KiB (a sample line is under 100 bytes; the reader enforces it, see util/read.ts), and a
- * history at most 1,000,000 samples (a sample a minute for two years; thin a longer one).
+ * at most 4 KiB (a sample line is under 100 bytes; the reader enforces it, see util/read.ts), a
+ * history at most 1,000,000 samples (a sample a minute for two years; thin a longer one), 2,000,000
+ * lines and 128 MiB (after gunzip: a gzip bomb, or a pipe of endless blank lines, stops there too).
  */
 import type { Point } from './types.js';
+import { escapeName } from '../util/escape.js';
 
-/** A line that is not a sample; `line` is 1-based. */
+/** how much of a bad line a message quotes, in characters */
+const EXCERPT = 60;
+
+/**
+ * A line as a message quotes it: its first EXCERPT characters (whole code points, an ellipsis when
+ * cut), escaped for a terminal (escapeName: control characters as \xNN, never a raw byte).
+ */
+export function lineExcerpt(text: string): string {
+  const cps = Array.from(text.replace(/\r$/, ''));
+  return escapeName(cps.length > EXCERPT ? cps.slice(0, EXCERPT).join('') + '…' : cps.join(''));
+}
+
+/**
+ * A line that is not a sample; `line` is 1-based, `text` the line as read. The message is one
+ * line: "line 12: bad used_bytes "x" (a number of bytes, 0 to 2^64) (<the line, escaped, cut>)".
+ */
 export class HistoryParseError extends Error {
   constructor(
     readonly line: number,
     readonly reason: string,
+    readonly text?: string,
   ) {
-    super(`line ${line}: ${reason}`);
+    super(`line ${line}: ${reason}${text !== undefined ? ` (${lineExcerpt(text)})` : ''}`);
     this.name = 'HistoryParseError';
   }
 }
@@ -60,18 +78,26 @@ export function parseTimestamp(field: string): number | null {
   return Number.isNaN(ms) || ms < 0 || ms > MAX_MS ? null : ms;
 }
 
+/** the most bytes a field may count: 2^64, df's own limit (statvfs counts in 64 bits) */
+const MAX_BYTES = 2 ** 64;
+
+/** A byte count from 0 to MAX_BYTES, or null (a larger one made the model's sums overflow to Infinity). */
 function parseBytes(field: string): number | null {
   const s = unquote(field);
   if (!NUM_RE.test(s)) return null;
   const n = Number(s);
-  return Number.isFinite(n) ? n : null;
+  return Number.isFinite(n) && n <= MAX_BYTES ? n : null;
 }
 
 export const HISTORY_LIMITS = {
   /** the longest line, in bytes */
   line: 4096,
+  /** the most bytes in all (after gunzip for a .gz): a million samples of up to 128 bytes */
+  bytes: 128 << 20,
   /** the most samples */
   samples: 1_000_000,
+  /** the most lines, samples or not (blank lines and comments are cheap, but not free) */
+  lines: 2_000_000,
 } as const;
 
 /**
@@ -83,8 +109,10 @@ export class HistoryCsvParser {
   private seenContent = false;
 
   line(text: string, no: number): void {
+    if (no > HISTORY_LIMITS.lines) throw new HistoryParseError(no, `more than ${HISTORY_LIMITS.lines} lines (a history CSV has one sample a line)`);
     const line = text.replace(/\r$/, '').trim();
     if (line === '' || line.startsWith('#')) return;
+    if (line.includes('\0')) throw new HistoryParseError(no, 'a NUL byte: binary, or UTF-16 text (save the CSV as UTF-8)', text);
     const first = !this.seenContent;
     this.seenContent = true;
     const cols = line.split(',');
@@ -93,17 +121,17 @@ export class HistoryCsvParser {
       return;
     }
     if (cols.length !== 3) {
-      throw new HistoryParseError(no, `expected 3 fields (timestamp,used_bytes,size_bytes), found ${cols.length}`);
+      throw new HistoryParseError(no, `expected 3 fields (timestamp,used_bytes,size_bytes), found ${cols.length}`, text);
     }
     const t = parseTimestamp(cols[0]!);
-    if (t === null) throw new HistoryParseError(no, `bad timestamp ${JSON.stringify(unquote(cols[0]!).slice(0, 40))} (ISO 8601 or unix seconds)`);
+    if (t === null) throw new HistoryParseError(no, `bad timestamp ${JSON.stringify(unquote(cols[0]!).slice(0, 40))} (ISO 8601 or unix seconds)`, text);
     const used = parseBytes(cols[1]!);
-    if (used === null) throw new HistoryParseError(no, `bad used_bytes ${JSON.stringify(unquote(cols[1]!).slice(0, 40))} (a non-negative number)`);
+    if (used === null) throw new HistoryParseError(no, `bad used_bytes ${JSON.stringify(unquote(cols[1]!).slice(0, 40))} (a number of bytes, 0 to 2^64)`, text);
     const size = parseBytes(cols[2]!);
     if (size === null || size <= 0) {
-      throw new HistoryParseError(no, `bad size_bytes ${JSON.stringify(unquote(cols[2]!).slice(0, 40))} (a positive number)`);
+      throw new HistoryParseError(no, `bad size_bytes ${JSON.stringify(unquote(cols[2]!).slice(0, 40))} (a number of bytes, above 0, at most 2^64)`, text);
     }
-    if (used > size) throw new HistoryParseError(no, `used_bytes ${used} is more than size_bytes ${size}`);
+    if (used > size) throw new HistoryParseError(no, `used_bytes ${used} is more than size_bytes ${size}`, text);
     if (this.pts.length >= HISTORY_LIMITS.samples) {
       throw new HistoryParseError(no, `more than ${HISTORY_LIMITS.samples} samples (thin the history, e.g. one a minute)`);
     }

@@ -7,6 +7,7 @@ import type { GrowthDrivers } from '../store/drivers.js';
 import { escapeName, exactName } from '../util/escape.js';
 import { count, size } from '../util/format.js';
 import { jobTag, peakParts, riskJson, wrap } from './peak.js';
+import { clock, localTimes } from './time.js';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
@@ -32,14 +33,8 @@ export interface VolumeForecast {
 
 // ---- time and size words ----------------------------------------------------------------------
 
-/** "2026-02-20 09:40 +01:00" (local time, "UTC" when the zone is UTC), no ICU needed. */
-export function clock(ms: number): string {
-  const off = -new Date(ms).getTimezoneOffset();
-  const iso = new Date(ms + off * MIN).toISOString();
-  const a = Math.abs(off);
-  const zone = off === 0 ? 'UTC' : `${off < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} ${zone}`;
-}
+// clock: "2026-02-20 09:40 +01:00" (report/time.ts, re-exported here for the callers of old)
+export { clock };
 
 /** A span as a person says it: "3 days 4 h", "5 h 12 min", "40 min", "now". */
 export function span(ms: number): string {
@@ -140,7 +135,7 @@ export function forecastText(v: VolumeForecast): string {
   if (stale) row('Warning', `the last sample is ${span(v.now - f.asOf)} old: is the sampler (diskblame sample) running?`);
   if (f.status !== 'ok') {
     row('Forecast', 'not enough data');
-    for (const n of f.notes) row('', n);
+    for (const n of f.notes) row('', localTimes(n, f.asOf));
     if (v.source === 'store') row('', 'keep sampling (diskblame sample every 15 min, see contrib/) and ask again');
     return L.join('\n') + '\n';
   }
@@ -162,11 +157,11 @@ export function forecastText(v: VolumeForecast): string {
       // the peak in local time and the job behind it, wrapped to 80 columns
       row('Next risk', `${clock(r.at)} (${relative(r.at, v.now)}): ${r.fits ? 'fits' : 'will NOT fit'}`);
       wrap(words.join('; '), 80 - 15).forEach((l, k) => row(k ? '' : 'Peak', l));
-    } else row('Next risk', `${clock(r.at)} (${relative(r.at, v.now)}): ${r.what}; ${fit}`);
+    } else row('Next risk', `${clock(r.at)} (${relative(r.at, v.now)}): ${localTimes(r.what, r.at)}; ${fit}`);
   } else row('Next risk', 'none expected before the fill');
   row('Backtest', f.backtestError === null ? 'history too short to score the model on it' : `median relative error ${f.backtestError.toFixed(2)} on this history's own past`);
   row('History', `${count(f.samplesUsed)} samples since ${clock(f.regimeStart)}`);
-  for (const n of f.notes) row('Note', n);
+  for (const n of f.notes) row('Note', localTimes(n, f.asOf));
   const d = v.drivers;
   if (d) {
     const per = (x: number | null) => (x === null ? '' : ` (${rate(x)})`);
@@ -225,7 +220,7 @@ export function checkVolume(v: VolumeForecast, t: Thresholds): VolumeCheck {
   let hoursToFull: number | null = null;
   if (f.status !== 'ok') {
     state = 'UNKNOWN';
-    why.push(`not enough history to forecast${f.notes.length ? ` (${f.notes[0]})` : ''}`);
+    why.push(`not enough history to forecast${f.notes.length ? ` (${localTimes(f.notes[0], f.asOf)})` : ''}`);
   } else if (eff === null) {
     why.push(`not filling within the horizon (trend ${rate(f.growthBytesPerDay)})`);
   } else {
@@ -233,7 +228,7 @@ export function checkVolume(v: VolumeForecast, t: Thresholds): VolumeCheck {
     hoursToFull = left / HOUR;
     state = left <= t.critMs ? 'CRITICAL' : left <= t.warnMs ? 'WARNING' : 'OK';
     const when = left === 0 ? 'now' : `in ${span(left)} (${clock(eff.at)})`;
-    why.push(eff.why === 'peak' ? `${f.nextRisk!.what}${jobTag(f.nextRisk)} will not fit ${when}` : `fills ${when}`);
+    why.push(eff.why === 'peak' ? `${localTimes(f.nextRisk!.what, f.nextRisk!.at)}${jobTag(f.nextRisk)} will not fit ${when}` : `fills ${when}`);
   }
   let pctState: NagiosState = 'OK';
   if (t.critPct !== undefined && pctUsed >= t.critPct) pctState = 'CRITICAL';

@@ -8,6 +8,10 @@
  *   fit as the fill, as `check` does. Seconds, not hours: promtool's lint wants base units.
  * - diskblame_fill_timestamp_seconds (and earliest/latest) are absent when no fill is predicted.
  * - The snapshot part (bytes per kind, deleted-but-open bytes) is present only when given.
+ * - Never empty, so a textfile never goes silently stale: diskblame_forecast_available is there for
+ *   every volume, 0 for one without samples or with too few, and with no labels at all (value 0)
+ *   when there is no volume (an empty store); diskblame_last_run_timestamp_seconds says when the
+ *   file was written (`time() - diskblame_last_run_timestamp_seconds > 3600` finds a stopped timer).
  */
 import type { Forecast } from '../forecast/types.js';
 import { effectiveFill } from './forecast.js';
@@ -31,6 +35,13 @@ export interface MetricsVolume {
 
 export interface MetricsInput {
   volumes: MetricsVolume[];
+  /**
+   * Volumes asked for that have no samples at all: each still gets diskblame_forecast_available 0
+   * (so an alert on it fires instead of the series vanishing).
+   */
+  missing?: string[];
+  /** unix ms of this run: diskblame_last_run_timestamp_seconds (always given by the command) */
+  runAt?: number;
 }
 
 export interface MetricSample {
@@ -72,11 +83,14 @@ export function metricFamilies(input: MetricsInput): MetricFamily[] {
     if (!f) families.set(name, (f = { name, help, type: 'gauge', samples: [] }));
     f.samples.push({ labels, value: v });
   };
+  const AVAILABLE = '1 when a fill forecast could be made for the volume, 0 when there is not enough history (or none)';
+  if (input.volumes.length === 0 && !input.missing?.length) add('diskblame_forecast_available', AVAILABLE, {}, 0);
+  for (const mount of input.missing ?? []) add('diskblame_forecast_available', AVAILABLE, { mountpoint: mount }, 0);
   for (const v of input.volumes) {
     const f = v.forecast;
     const l: Record<string, string> = { mountpoint: v.mount, ...(v.device !== undefined ? { device: v.device } : {}) };
     const ok = f.status === 'ok';
-    add('diskblame_forecast_available', '1 when a fill forecast could be made for the volume, 0 when there is not enough history', l, ok ? 1 : 0);
+    add('diskblame_forecast_available', AVAILABLE, l, ok ? 1 : 0);
     if (f.samplesUsed > 0) {
       add('diskblame_used_bytes', 'Bytes used on the volume at the last sample (as df)', l, f.usedBytes);
       add('diskblame_size_bytes', 'Usable size of the volume at the last sample (used + available, as df)', l, f.sizeBytes);
@@ -113,6 +127,7 @@ export function metricFamilies(input: MetricsInput): MetricFamily[] {
     const t = Date.parse(s.time);
     if (Number.isFinite(t)) add('diskblame_snapshot_timestamp_seconds', 'Unix time of the latest snapshot of the volume', { mountpoint: v.mount }, sec(t));
   }
+  if (input.runAt !== undefined) add('diskblame_last_run_timestamp_seconds', 'Unix time diskblame metrics last ran (and wrote this)', {}, sec(input.runAt));
   return [...families.values()];
 }
 
@@ -121,7 +136,10 @@ export function renderMetrics(input: MetricsInput): string {
   const L: string[] = [];
   for (const f of metricFamilies(input)) {
     L.push(`# HELP ${f.name} ${f.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${f.name} ${f.type}`);
-    for (const x of f.samples) L.push(`${f.name}{${Object.entries(x.labels).map(([k, v]) => `${k}="${lv(v)}"`).join(',')}} ${value(x.value)}`);
+    for (const x of f.samples) {
+      const labels = Object.entries(x.labels).map(([k, v]) => `${k}="${lv(v)}"`);
+      L.push(`${f.name}${labels.length ? `{${labels.join(',')}}` : ''} ${value(x.value)}`);
+    }
   }
   return L.length ? L.join('\n') + '\n' : '';
 }

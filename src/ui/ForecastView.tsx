@@ -10,6 +10,7 @@ import type { Point } from '../forecast/types.js';
 import { clock, patternText, rate, relative, span, VolumeForecast } from '../report/forecast.js';
 import { loadForecastsWithJobs } from '../app/forecast.js';
 import { peakParts } from '../report/peak.js';
+import { localTimes } from '../report/time.js';
 import { escapeName, exactName } from '../util/escape.js';
 import { size } from '../util/format.js';
 import { plot } from './plot.js';
@@ -41,7 +42,7 @@ function summary(v: VolumeForecast): string[] {
   if (f.earliest !== null || f.latest !== null) L.push(`range ${f.earliest !== null ? clock(f.earliest) : 'now'} .. ${f.latest !== null ? clock(f.latest) : 'later'}`);
   L.push(`${patternText(f.pattern)}, trend ${rate(f.growthBytesPerDay)}; now ${now}`);
   const r = f.nextRisk;
-  L.push(r ? `next risk: ${r.fits ? 'fits' : 'will NOT fit'}, ${clock(r.at)} (${when(r.at)}): ${r.what}` : 'next risk: none expected before the fill');
+  L.push(r ? `next risk: ${r.fits ? 'fits' : 'will NOT fit'}, ${clock(r.at)} (${when(r.at)}): ${localTimes(r.what, r.at)}` : 'next risk: none expected before the fill');
   // the peak in local time and the job that starts it, a line each
   const words = r ? peakParts(r, f) : null;
   if (words) L.splice(L.length - 1, 1, `next risk: ${r!.fits ? 'fits' : 'will NOT fit'}, ${clock(r!.at)} (${when(r!.at)})`, ...words.map((w) => `  ${w}`));
@@ -79,12 +80,10 @@ export function ForecastPane(props: { root: string; history?: string; width: num
     if (!props.active || data || error) return;
     // after the first paint: the model may take a moment on a long history
     const t = setTimeout(() => {
-      try {
-        const r = loadForecastsWithJobs(props.history !== undefined ? { history: props.history } : { volume: props.root });
-        setData({ volume: r.volumes[0], points: r.points[0] });
-      } catch (e) {
-        setError((e as Error).message);
-      }
+      loadForecastsWithJobs(props.history !== undefined ? { history: props.history } : { volume: props.root }).then(
+        (r) => setData({ volume: r.volumes[0], points: r.points[0] }),
+        (e) => setError((e as Error).message),
+      );
     }, 0);
     return () => clearTimeout(t);
   }, [props.active]);

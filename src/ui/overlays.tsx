@@ -7,6 +7,7 @@ import { EntryType, EXCLUDED_NAMES } from '../model/entry.js';
 import type { TreeView } from '../tree/filter.js';
 import { Tree } from '../tree/tree.js';
 import { count, size } from '../util/format.js';
+import { clock } from '../report/time.js';
 import { escapeName } from '../util/escape.js';
 import { fit, truncate } from './text.js';
 
@@ -125,7 +126,7 @@ export function infoLines(tree: TreeView, i: number, width: number): string[] {
   if (uid >= 0) L.push(` Owner:    ${userName(uid)}:${groupName(tree.gidOf(i))} (${uid}:${tree.gidOf(i)})`);
   if (tree.modeOf(i) >= 0) L.push(` Mode:     ${modeString(tree.modeOf(i))}`);
   const mt = tree.mtimeOf(i);
-  if (mt >= 0) L.push(` Modified: ${new Date(mt * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`);
+  if (mt >= 0) L.push(` Modified: ${clock(mt * 1000, { seconds: true })}`);
   if (tree.isHardlink(i)) L.push(` Hard link: inode ${tree.inoOf(i)}, ${tree.nlinkOf(i)} links (counted once)`);
   if (tree.readError(i)) L.push(' Error:    could not be read');
   if (tree.excluded(i)) L.push(` Excluded: ${EXCLUDED_NAMES[tree.excluded(i)]}`);

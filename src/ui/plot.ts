@@ -6,7 +6,7 @@
  * in, exactly `height` lines of exactly `width` columns out (plain text, no colours).
  */
 import type { Forecast, Point } from '../forecast/types.js';
-import { clock } from '../report/forecast.js';
+import { clock } from '../report/time.js';
 import { size } from '../util/format.js';
 
 const DAY = 86_400_000;

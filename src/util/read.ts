@@ -33,6 +33,8 @@ export interface ReadLinesOptions {
   tooLong?: 'throw' | 'skip';
   /** bytes per read (default 64 KiB) */
   chunk?: number;
+  /** the most bytes in all (decompressed, for a gzip): more throws InputTooLargeError; default: no limit */
+  maxBytes?: number;
 }
 
 const EAGAIN_WAIT_MS = 10;
@@ -57,12 +59,87 @@ function readWaiting(fd: number, buf: Buffer): number {
   }
 }
 
+/** An input over ReadLinesOptions.maxBytes (a text that never ends: `yes ''`, a gzip bomb of newlines). */
+export class InputTooLargeError extends Error {
+  readonly code = 'EFBIG';
+  constructor(readonly max: number) {
+    super(`longer than ${max} bytes`);
+    this.name = 'InputTooLargeError';
+  }
+}
+
+/**
+ * Bytes in, lines out, holding only the current line: push(chunk) as they come, then end(). Calls
+ * onLine(text, lineNo) per line (see readLinesSync for the options and errors).
+ */
+export class LineSplitter {
+  private parts: Buffer[] = [];
+  private partLen = 0;
+  private over = false; // the current line is over the limit (skip mode)
+  private lineStart = 0;
+  private pos = 0;
+  private no = 0;
+
+  constructor(
+    private readonly opts: ReadLinesOptions,
+    private readonly onLine: (line: string | null, no: number) => void,
+  ) {}
+
+  private emit(head: Buffer, s: number, e: number): void {
+    this.no++;
+    if (this.over) this.onLine(null, this.no);
+    else if (this.partLen === 0) this.onLine(head.toString('utf8', s, e), this.no);
+    else {
+      this.parts.push(head.subarray(s, e));
+      this.onLine(Buffer.concat(this.parts).toString('utf8'), this.no);
+    }
+    this.parts = [];
+    this.partLen = 0;
+    this.over = false;
+  }
+
+  /** The next n bytes of the input (buf[0..n)); buf may be reused by the caller afterwards. */
+  push(buf: Buffer, n = buf.length): void {
+    const max = this.opts.maxLine;
+    if (this.opts.maxBytes !== undefined && this.pos + n > this.opts.maxBytes) throw new InputTooLargeError(this.opts.maxBytes);
+    let s = 0;
+    for (;;) {
+      let nl = buf.indexOf(0x0a, s);
+      if (nl >= n) nl = -1;
+      const e = nl < 0 ? n : nl;
+      if (!this.over && this.partLen + (e - s) > max) {
+        if (this.opts.tooLong !== 'skip') throw new LineTooLongError(this.no + 1, this.lineStart, max);
+        this.over = true;
+        this.parts = [];
+        this.partLen = 0;
+      }
+      if (nl < 0) {
+        // the line goes on in the next push: keep a copy (the buffer may be reused)
+        if (!this.over && e > s) {
+          this.parts.push(Buffer.from(buf.subarray(s, e)));
+          this.partLen += e - s;
+        }
+        break;
+      }
+      this.emit(buf, s, e);
+      s = nl + 1;
+      this.lineStart = this.pos + s;
+    }
+    this.pos += n;
+  }
+
+  /** The input ended: the last line (which needs no '\n'). */
+  end(): void {
+    if (this.over || this.partLen > 0) this.emit(Buffer.alloc(0), 0, 0);
+  }
+}
+
 /**
  * Calls onLine(text, lineNo) for every line of `source` (a path, '-' for stdin, or an open fd that
  * stays open: the caller closes it), decoded as
  * UTF-8 (a trailing '\r' is kept: the caller trims); the last line needs no '\n'. With
  * tooLong 'skip', a line over maxLine is reported as null. onLine may throw to stop.
- * Errors: the fs errors of open/read (ENOENT, EACCES, EISDIR, ...) and LineTooLongError.
+ * Errors: the fs errors of open/read (ENOENT, EACCES, EISDIR, ...), LineTooLongError, InputTooLargeError.
  */
 export function readLinesSync(
   source: string | number,
@@ -72,58 +149,30 @@ export function readLinesSync(
   const fd = typeof source === 'number' ? source : source === '-' ? 0 : fs.openSync(source, 'r');
   try {
     const buf = Buffer.allocUnsafe(opts.chunk ?? 64 * 1024);
-    const max = opts.maxLine;
-    const skip = opts.tooLong === 'skip';
-    let parts: Buffer[] = [];
-    let partLen = 0;
-    let over = false; // the current line is over the limit (skip mode)
-    let lineStart = 0;
-    let pos = 0;
-    let no = 0;
-    const emit = (head: Buffer, s: number, e: number): void => {
-      no++;
-      if (over) onLine(null, no);
-      else if (partLen === 0) onLine(head.toString('utf8', s, e), no);
-      else {
-        parts.push(head.subarray(s, e));
-        onLine(Buffer.concat(parts).toString('utf8'), no);
-      }
-      parts = [];
-      partLen = 0;
-      over = false;
-    };
+    const split = new LineSplitter(opts, onLine);
     for (;;) {
       const n = readWaiting(fd, buf);
       if (n === 0) break;
-      let s = 0;
-      for (;;) {
-        let nl = buf.indexOf(0x0a, s);
-        if (nl >= n) nl = -1;
-        const e = nl < 0 ? n : nl;
-        if (!over && partLen + (e - s) > max) {
-          if (!skip) throw new LineTooLongError(no + 1, lineStart, max);
-          over = true;
-          parts = [];
-          partLen = 0;
-        }
-        if (nl < 0) {
-          // the line goes on in the next read: keep a copy (the buffer is reused)
-          if (!over && e > s) {
-            parts.push(Buffer.from(buf.subarray(s, e)));
-            partLen += e - s;
-          }
-          break;
-        }
-        emit(buf, s, e);
-        s = nl + 1;
-        lineStart = pos + s;
-      }
-      pos += n;
+      split.push(buf, n);
     }
-    if (over || partLen > 0) emit(Buffer.alloc(0), 0, 0);
+    split.end();
   } finally {
     if (fd !== 0 && typeof source !== 'number') fs.closeSync(fd);
   }
+}
+
+/**
+ * readLinesSync over a stream of bytes (e.g. a gunzipped file): the same lines, limits and errors;
+ * the stream's own errors propagate.
+ */
+export async function readLines(
+  source: AsyncIterable<Uint8Array>,
+  opts: ReadLinesOptions,
+  onLine: (line: string | null, no: number) => void,
+): Promise<void> {
+  const split = new LineSplitter(opts, onLine);
+  for await (const c of source) split.push(Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+  split.end();
 }
 
 /** A file over readFileCapped's limit. */

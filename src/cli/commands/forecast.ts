@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import type { Argv } from 'yargs';
-import type { SourceArgs } from '../../store/forecasts.js';
+import { NoSamplesError, SourceArgs } from '../../store/forecasts.js';
 import { forecastVolumes, ForecastRequest, loadForecastsWithJobs } from '../../app/forecast.js';
 import { storeDir } from '../../store/store.js';
 import { isStdoutName, writeFileAtomic } from '../../util/write.js';
@@ -102,7 +102,7 @@ export async function checkCommand(a: CheckArgs): Promise<number> {
   try {
     const t = thresholds(a);
     checkHistory(a);
-    r = checkAll(loadForecastsWithJobs(a).volumes, t);
+    r = checkAll((await loadForecastsWithJobs(a)).volumes, t);
   } catch (e) {
     checkUnknown((e as Error).message ?? String(e), !!a.json);
   }
@@ -127,15 +127,24 @@ export function metricsOptions<T>(y: Argv<T>) {
 
 export async function metricsCommand(a: MetricsArgs): Promise<number> {
   checkHistory(a);
-  // no notes on stderr here: metrics runs from cron, whose mail is for failures
-  const { volumes } = loadForecastsWithJobs(a);
+  // no notes on stderr but this one: metrics runs from cron, whose mail is for failures
+  const runAt = Date.now();
+  // no samples (of the volume named): still the gauges (forecast_available 0) and the run's time
+  const { volumes, missing } = await loadForecastsWithJobs(a).then(
+    (r) => ({ ...r, missing: [] as string[] }),
+    (e) => {
+      if (!(e instanceof NoSamplesError)) throw e;
+      errLine(`note: ${e.message}`);
+      return { volumes: [], missing: e.mount !== undefined ? [e.mount] : [] };
+    },
+  );
   // bytes per kind and deleted-but-open bytes from the volume's latest snapshot (store histories)
   const snapOf = (v: (typeof volumes)[number]) => {
     if (v.source !== 'store') return undefined;
     const s = latestSnapshot(storeDir(a.store), v.mount);
     return s && s.kinds ? { kinds: s.kinds, deletedOpenBytes: s.deletedOpenBytes, time: s.time } : undefined;
   };
-  const input = { volumes: volumes.map((v) => ({ mount: v.mount, device: v.device, forecast: v.forecast, now: v.now, snapshot: snapOf(v) })) };
+  const input = { runAt, missing, volumes: volumes.map((v) => ({ mount: v.mount, device: v.device, forecast: v.forecast, now: v.now, snapshot: snapOf(v) })) };
   // JSON: the same families and samples (+Inf as null: JSON has no infinity)
   const text = a.json
     ? JSON.stringify(metricFamilies(input), (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n'

@@ -8,6 +8,7 @@ import type { Argv } from 'yargs';
 import { escapeName, exactName } from '../../util/escape.js';
 import { truncate } from '../../ui/text.js';
 import { count, duration, size } from '../../util/format.js';
+import { localDate } from '../../report/time.js';
 import { UserError } from '../../util/errors.js';
 import { Progress } from '../progress.js';
 import { out, outText } from '../output.js';
@@ -113,7 +114,7 @@ function ownersText(r: OwnersResult, exact: boolean): string {
   if (r.categories.length) {
     L.push('', 'Kinds of data');
     for (const c of r.categories) {
-      const age = c.oldest >= 0 ? `  ${new Date(c.oldest * 1000).toISOString().slice(0, 10)} .. ${new Date(c.newest * 1000).toISOString().slice(0, 10)}` : '';
+      const age = c.oldest >= 0 ? `  ${localDate(c.oldest * 1000)} .. ${localDate(c.newest * 1000)}` : '';
       L.push(`  ${sz(c.bytes)}  ${count(c.count).padStart(9)} files  ${c.name}${age}`);
       for (const b of c.biggest.slice(0, 3)) L.push(`  ${' '.repeat(exact ? 14 : 10)}    ${size(b.bytes, exact).padStart(10)}  ${escapeName(exactName(b.path, b.pathBase64))}`);
     }

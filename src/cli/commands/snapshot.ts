@@ -17,6 +17,7 @@ import { ensureDir, storeDir } from '../../store/store.js';
 import { escapeName } from '../../util/escape.js';
 import { padLeft, padRight, width } from '../../ui/text.js';
 import { count, duration, size } from '../../util/format.js';
+import { clock } from '../../report/time.js';
 import { UserError } from '../../util/errors.js';
 import { errLine, out, outText } from '../output.js';
 import { stringifyExact } from '../../util/exact.js';
@@ -107,8 +108,10 @@ export function snapshotsOptions<T>(y: Argv<T>) {
     .option('verify', { type: 'boolean', describe: 'read every snapshot whole (gzip checksums, JSON, totals), not only its head and tail' });
 }
 
+/** a snapshot's time (ISO 8601 UTC in the store) in local time: "2026-02-20 09:40:12 +01:00" */
 function shortTime(iso: string): string {
-  return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? iso : clock(t, { seconds: true });
 }
 
 function table(rows: string[][], rightAligned: Set<number>): string {
@@ -139,7 +142,7 @@ export async function snapshotsCommand(a: SnapshotsArgs): Promise<number> {
   } else if (snapshots.length === 0) {
     outText(`no snapshots in ${escapeName(snapshotsDir(store))}\n`);
   } else {
-    const rows = [['ID', 'TIME (UTC)', 'ROOT', 'HOST', 'USED', 'ENTRIES', 'FILE']];
+    const rows = [['ID', 'TIME', 'ROOT', 'HOST', 'USED', 'ENTRIES', 'FILE']];
     for (const s of snapshots)
       rows.push([
         escapeName(s.id),
