@@ -14,6 +14,7 @@ import { metricFamilies, renderMetrics } from '../../report/metrics.js';
 import { UserError } from '../../util/errors.js';
 import { checkInputFile } from '../../util/input.js';
 import { errLine, out, outText } from '../output.js';
+import { firstContactChecks, firstContactForecast, printCheck, type FirstContactArgs } from './firstcontact.js';
 
 export type { SourceArgs };
 
@@ -34,6 +35,9 @@ function checkHistory(a: SourceArgs): void {
 
 export async function forecastCommand(a: SourceArgs): Promise<number> {
   checkHistory(a);
+  // no usage samples of the volume (or none at all): a first-contact forecast (firstcontact.ts)
+  const first = await firstContactForecast(a as FirstContactArgs);
+  if (first !== null) return first;
   const { volumes, single } = loadForecasts(a);
   // what grew between the two newest snapshots on each volume (store histories only)
   for (const v of volumes) {
@@ -96,6 +100,12 @@ export async function checkCommand(a: CheckArgs): Promise<number> {
   try {
     const t = thresholds(a);
     checkHistory(a);
+    // no usage samples: sysstat, or a first contact that never scans (firstcontact.ts)
+    const first = await firstContactChecks(a as FirstContactArgs, t);
+    if (first !== null) {
+      printCheck(first, !!a.json);
+      return first.code;
+    }
     r = checkAll(loadForecasts(a).volumes, t);
   } catch (e) {
     checkUnknown((e as Error).message ?? String(e), !!a.json);
