@@ -6,24 +6,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DirChild, findBackupSets, FirstContactBuilder, LOWER_BOUND_LABEL, twoPointRate } from '../src/forecast/firstcontact.js';
+import { copiesOf, fcPattern, nightOf, ymd } from './helpers/firstcontact.js';
 
-const MIN = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const MIB = 1 << 20;
 const NOW = Date.UTC(2026, 10, 29, 12, 0);
-/** 02:00 UTC of the night `k` days before NOW (k = 0: this morning) */
-const night = (k: number) => Date.UTC(2026, 10, 29 - k, 2, 0) + ((k * 7) % 11) * MIN;
-const ymd = (t: number) => new Date(t).toISOString().slice(0, 10);
-/** a size near `b`: +-4%, fixed by k */
-const near = (b: number, k: number) => Math.round(b * (1 + (((k * 37) % 9) - 4) / 100));
-
-function copies(n: number, name: (k: number, i: number) => string, bytes: number, every = 1): DirChild[] {
-  return Array.from({ length: n }, (_x, i) => {
-    const k = i * every;
-    return { name: name(k, i), bytes: near(bytes, k), mtime: night(k), dir: false, kind: 'backups' };
-  });
-}
+const night = nightOf(NOW);
+const copies = (n: number, name: (k: number, i: number) => string, bytes: number, every = 1) => copiesOf(NOW, n, name, bytes, every);
+const pattern = (named: 'identifiable' | 'dated', size: number) => fcPattern(NOW, named, size);
 
 test('backup sets: the retention read from the numbering', () => {
   const rot = findBackupSets('/b', copies(7, (_k, i) => `db.sql.${i + 1}.gz`, 4 * MIB));
@@ -73,34 +64,6 @@ test('backup sets: not when sizes differ, the cadence is irregular, or too few',
   ];
   assert.deepEqual(findBackupSets('/b', mixed), []);
 });
-
-/**
- * The pattern of the tests: an old system (static files 400 days old), a set kept 7 nights, a set
- * that never deletes (started `sinceB` days ago), a log appended `logPerDay` bytes a day for 60
- * days. Its true fill: step the continued pattern hour by hour (the set adds its copy at 02:00).
- */
-function pattern(named: 'identifiable' | 'dated', size: number) {
-  const logPerDay = 200 * 1024;
-  const sinceB = 20;
-  const dirs = new Map<string, DirChild[]>();
-  dirs.set('/v/usr', [{ name: 'static.bin', bytes: 8 * MIB, mtime: NOW - 400 * DAY, dir: false, kind: null }]);
-  const a = named === 'identifiable' ? copies(7, (_k, i) => `db.sql.${i + 1}.gz`, MIB) : copies(7, (k) => `db-${ymd(night(k))}.sql.gz`, MIB);
-  const b = named === 'identifiable' ? copies(sinceB, (_k, i) => `site-${sinceB - i}.tar`, MIB / 2) : copies(sinceB, (k) => `site-${ymd(night(k))}.tar`, MIB / 2);
-  dirs.set('/v/backups', [...a, ...b]);
-  dirs.set('/v/log', [{ name: 'app.log', bytes: 60 * logPerDay, mtime: NOW - 5 * MIN, dir: false, kind: 'live logs' }]);
-  let used = 0;
-  for (const kids of dirs.values()) for (const c of kids) used += c.bytes;
-  // the truth: +logPerDay continuously, +one copy of b (its median) each night at 02:00
-  const copy = MIB / 2;
-  let t = NOW;
-  let u = used;
-  while (u < size && t < NOW + 400 * DAY) {
-    t += HOUR;
-    u += logPerDay / 24;
-    if (new Date(t).getUTCHours() === 2) u += copy;
-  }
-  return { dirs, used, trueFill: t };
-}
 
 for (const named of ['identifiable', 'dated'] as const) {
   test(`first contact: the range contains the true fill of the continued pattern (${named} names)`, () => {

@@ -95,9 +95,10 @@ export interface SysstatHistory {
  * in `dir` (default: the first of SYSSTAT_DIRS that exists) read with `sadf -d -U FILE -- -F MOUNT`
  * (the files are binary and versioned: sysstat's own tool reads them). sysstat counts MiB: used =
  * MBfsused MiB (blocks - bfree), size = (MBfsfree + MBfsused) MiB less `reservedBytes` (the root
- * reserve now, so that "full" is df's), each to +-1 MiB. Never throws: problems are notes.
+ * reserve now, so that "full" is df's; within 2 MiB of `sizeNow`, `sizeNow`), each to +-1 MiB.
+ * Never throws: problems are notes.
  */
-export function readSysstat(mount: string, reservedBytes: number, dir?: string): SysstatHistory {
+export function readSysstat(mount: string, reservedBytes: number, dir?: string, sizeNow?: number): SysstatHistory {
   const h: SysstatHistory = { dir: null, files: [], points: [], notes: [] };
   const dirs = dir !== undefined ? [dir] : SYSSTAT_DIRS;
   let names: string[] = [];
@@ -161,7 +162,9 @@ export function readSysstat(mount: string, reservedBytes: number, dir?: string):
       const free = Number(f[4]);
       const used = Number(f[5]);
       if (![t, free, used].every((x) => Number.isFinite(x) && x >= 0) || !/^[0-9]+$/.test(f[4]) || !/^[0-9]+$/.test(f[5])) continue;
-      const size = (free + used) * MIB - reservedBytes;
+      let size = (free + used) * MIB - reservedBytes;
+      // MBfsfree and MBfsused are each rounded down: a size within 2 MiB of now's is now's (not a resize)
+      if (sizeNow !== undefined && Math.abs(size - sizeNow) <= 2 * MIB) size = sizeNow;
       if (size <= 0) continue;
       byT.set(t, { t, used: used * MIB, size });
       rows++;
@@ -350,7 +353,7 @@ export async function firstContact(req: FirstContactRequest): Promise<FirstConta
   }
 
   // sysstat through the model, with the volume now as the last point
-  const sy = readSysstat(v.mountPoint, reserved, req.sysstatDir);
+  const sy = readSysstat(v.mountPoint, reserved, req.sysstatDir, size);
   const pts = [...sy.points];
   if (pts.length && pts[pts.length - 1].t < now) pts.push({ t: now, used: sample.usedBytes, size });
   const syF = sy.points.length >= 3 ? forecast(pts) : null;

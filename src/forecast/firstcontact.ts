@@ -381,7 +381,7 @@ export class FirstContactBuilder {
     const base = this.root === '/' ? '' : this.root;
     if (!dir.startsWith(base)) return dir;
     const parts = dir.slice(base.length).split('/').filter(Boolean);
-    return (base || '') + '/' + parts.slice(0, this.dirDepth).join('/');
+    return parts.length ? base + '/' + parts.slice(0, this.dirDepth).join('/') : base || '/';
   }
 
   /** The forecast. `horizonMs`: beyond it the latest fill is null ("not within a year"). */

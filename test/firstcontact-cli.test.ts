@@ -1,0 +1,256 @@
+/**
+ * `forecast` and `check` on first contact, end to end on real file systems mounted here: a tmpfs
+ * holding the pattern of helpers/firstcontact.ts as files with past modification times (the range
+ * must contain the true fill of the continued pattern, from df's figures), a loop-mounted ext4
+ * filled while sysstat's own sadc records it (read back through sadf), a textfile written by our
+ * `metrics -o`, and the offer to start sampling in tmux (a private mount namespace: the machine's
+ * crontabs are never touched). Stores are temporary directories.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { assertOneLineError, CLI, have, isRoot, run, runCli, RunOptions } from './helpers/run.js';
+import { makeTmp, rmrf } from './helpers/fs.js';
+import { fcPattern, trueFill } from './helpers/firstcontact.js';
+import { haveTmux, tmuxUi } from './helpers/tmux.js';
+
+const DAY = 86_400_000;
+const MIB = 1 << 20;
+const tmp = makeTmp('fcc');
+const emptyStore = path.join(tmp, 'empty-store');
+const env = { ...process.env, DISKBLAME_DEBUG: '', DISKBLAME_STORE: emptyStore, TZ: 'UTC' };
+const cli = (args: string[], o: RunOptions = {}) => runCli(args, { env, ...o });
+const noSysstat = path.join(tmp, 'no-sysstat');
+const noTextfiles = path.join(tmp, 'no-textfiles');
+fs.mkdirSync(noSysstat);
+fs.mkdirSync(noTextfiles);
+/** the host's own histories are not read unless a test names them */
+const quiet = ['--sysstat-dir', noSysstat, '--textfile-dir', noTextfiles];
+test.after(() => rmrf(tmp));
+
+function mountTmpfs(name: string, size: string): string {
+  const mnt = path.join(tmp, name);
+  fs.mkdirSync(mnt, { recursive: true });
+  const m = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', mnt], { encoding: 'utf8' });
+  if (m.status !== 0) throw new Error(`mount failed: ${m.stderr}`);
+  return mnt;
+}
+
+/** the pattern's files under `mnt`, with their modification times */
+function materialize(mnt: string, now: number): void {
+  const p = fcPattern(now, 'identifiable', 64 * MIB);
+  for (const [d, kids] of p.dirs) {
+    const dir = path.join(mnt, d.replace(/^\/v/, ''));
+    fs.mkdirSync(dir, { recursive: true });
+    for (const c of kids) {
+      const f = path.join(dir, c.name);
+      fs.writeFileSync(f, Buffer.alloc(c.bytes, 7));
+      fs.utimesSync(f, new Date(c.mtime!), new Date(c.mtime!));
+    }
+  }
+}
+
+const json = (r: { stdout: string }) => JSON.parse(r.stdout);
+
+test('forecast --volume with no samples: a first contact whose range contains the true fill', { skip: !isRoot() && 'needs root to mount a tmpfs' }, () => {
+  const mnt = mountTmpfs('pattern', '64m');
+  try {
+    const now = Date.now();
+    materialize(mnt, now);
+    const r = cli(['forecast', '--volume', mnt, '--json', ...quiet]);
+    assert.equal(r.code, 0, r.stderr);
+    const j = json(r);
+    assert.equal(j.source, 'first-contact');
+    assert.equal(j.mount, mnt);
+    assert.equal(j.tree.source, 'scan');
+    const f = j.tree.forecast;
+    assert.equal(f.label, 'lower bound: deleted files are not seen');
+    // the truth from df's figures now: the pattern continued
+    const truth = trueFill(Date.parse(j.now), j.usedBytes, j.sizeBytes);
+    const earliest = Date.parse(f.earliest);
+    const latest = f.latest === null ? Infinity : Date.parse(f.latest);
+    console.log(`# tmpfs: true fill in ${((truth - now) / DAY).toFixed(1)} days; first contact ${((earliest - now) / DAY).toFixed(1)} to ${((latest - now) / DAY).toFixed(1)} days`);
+    assert.ok(earliest <= truth && truth <= latest, `range ${f.earliest}..${f.latest} misses ${new Date(truth).toISOString()}`);
+    assert.ok(latest - now <= 2 * (truth - now), 'the slow end is within twice the truth');
+    const sets = f.backupSets as { pattern: string; retention: string; keptDays: number | null; copies: number }[];
+    assert.deepEqual(sets.map((s) => [s.pattern, s.retention, s.copies]).sort(), [
+      ['db.sql.#.gz', 'kept', 7],
+      ['site-#.tar', 'growing', 20],
+    ]);
+    assert.equal(f.kinds[0].name, 'live logs');
+    assert.equal(f.dirs[0].name, path.join(mnt, 'log'));
+    assert.match(j.now, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.match(j.history.needs, /sample every 5 min; .*a weekly pattern needs 2 weeks/);
+
+    const t = cli(['forecast', '--volume', mnt, ...quiet]);
+    assert.equal(t.code, 0, t.stderr);
+    assert.match(t.stdout, /first contact: no usage samples in the store/);
+    assert.match(t.stdout, /Fills +between \d{4}-\d\d-\d\d \d\d:\d\d UTC .* \[lower bound: deleted files are not seen\]/);
+    assert.match(t.stdout, /db\.sql\.#\.gz: 7 copies .* one a night .* kept 7 days/);
+    assert.match(t.stdout, /site-#\.tar: 20 copies .* growing without bound/);
+    assert.match(t.stdout, /a weekly pattern by \d{4}-\d\d-\d\d/);
+    assert.doesNotMatch(t.stderr, /Install it now/, 'no question when not on a terminal');
+
+    // check never scans: no snapshot, no history: UNKNOWN
+    const c = cli(['check', '--volume', mnt, ...quiet]);
+    assert.equal(c.code, 3, c.stdout + c.stderr);
+    assert.match(c.stdout, /^DISKBLAME UNKNOWN - .*no usage samples/);
+  } finally {
+    spawnSync('umount', [mnt]);
+  }
+});
+
+test('check on first contact: WARNING only when even the slow case fills within --warn, from a recent snapshot', { skip: !isRoot() && 'needs root to mount a tmpfs' }, () => {
+  const mnt = mountTmpfs('filling', '16m');
+  const store = path.join(tmp, 'store-filling');
+  try {
+    // 14 MiB written over the last three days on a 16 MiB volume
+    for (let i = 0; i < 14; i++) {
+      const f = path.join(mnt, `chunk${i}.dat`);
+      fs.writeFileSync(f, Buffer.alloc(MIB, 1));
+      const t = new Date(Date.now() - (i % 3) * DAY);
+      fs.utimesSync(f, t, t);
+    }
+    const s = runCli(['snapshot', mnt, '--store', store], { env });
+    assert.equal(s.code, 0, s.stderr);
+    // the snapshot recorded a usage sample: move it away, the store then has snapshots and no samples
+    fs.rmSync(path.join(store, 'samples.jsonl'), { force: true });
+    const c = runCli(['check', '--volume', mnt, '--store', store, ...quiet], { env });
+    assert.equal(c.code, 1, c.stdout + c.stderr);
+    assert.match(c.stdout, /^DISKBLAME WARNING - .*first contact \(lower bound: deleted files are not seen\): fills between/);
+    const w = runCli(['check', '--volume', mnt, '--store', store, '--warn', '1h', '--crit', '1h', ...quiet], { env });
+    assert.equal(w.code, 3, 'not clearly short: UNKNOWN, never OK or CRITICAL without a history');
+    const f = json(runCli(['forecast', '--volume', mnt, '--store', store, '--json', ...quiet], { env }));
+    assert.equal(f.tree.source, 'snapshot', 'the recent snapshot is used instead of a scan');
+    assert.match(f.sources[0], /snapshot/);
+  } finally {
+    spawnSync('umount', [mnt]);
+  }
+});
+
+test('forecast with no samples reads sysstat (sadc records a loop-mounted ext4 while it fills, sadf reads it back)', { skip: (!isRoot() && 'needs root to mount') || (!have('sadf') && 'sysstat is not installed') }, (t) => {
+  const sadc = ['/usr/lib/sysstat/sadc', '/usr/lib64/sa/sadc', '/usr/libexec/sysstat/sadc'].find((f) => fs.existsSync(f));
+  if (!sadc) return t.skip('no sadc');
+  const img = path.join(tmp, 'ext4.img');
+  const mnt = path.join(tmp, 'ext4');
+  const sa = path.join(tmp, 'sa');
+  fs.mkdirSync(mnt);
+  fs.mkdirSync(sa);
+  assert.equal(run('truncate', ['-s', '64M', img]).code, 0);
+  assert.equal(run('mkfs.ext4', ['-q', img]).code, 0);
+  const m = run('mount', ['-o', 'loop', img, mnt]);
+  if (m.code !== 0) return t.skip(`loop mount failed: ${m.stderr}`);
+  try {
+    // sadc every second for 6 s while 4 MiB are written each second
+    const script = `${sadc} -S XDISK 1 6 ${sa}/sa01 & for i in 1 2 3 4 5; do sleep 1; head -c 4194304 /dev/zero > ${mnt}/f$i; sync; done; wait`;
+    assert.equal(run('sh', ['-c', script], { timeoutMs: 60_000 }).code, 0);
+    const r = cli(['forecast', '--volume', mnt, '--json', '--no-scan', '--sysstat-dir', sa, '--textfile-dir', noTextfiles]);
+    assert.equal(r.code, 0, r.stderr);
+    const j = json(r);
+    assert.deepEqual(j.sysstat.files, [path.join(sa, 'sa01')]);
+    assert.ok(j.sysstat.points >= 5, `${j.sysstat.points} points`);
+    assert.equal(j.sysstat.precisionBytes, MIB);
+    assert.ok(j.sysstat.forecast, 'the points went through the model');
+    assert.ok(!j.sysstat.forecast.notes.some((n: string) => /resized/.test(n)), 'sysstat\'s MiB rounding is not a resize');
+    assert.ok(j.sources.some((s: string) => /^sysstat \(1 file/.test(s)), j.sources.join('; '));
+    assert.equal(j.tree.source, 'none');
+    const tx = cli(['forecast', '--volume', mnt, '--no-scan', '--sysstat-dir', sa, '--textfile-dir', noTextfiles]);
+    assert.match(tx.stdout, /sysstat +\d+ points from .* \(sar -F, to 1 MiB\)/);
+    // a file that is not sysstat's: one note, no crash
+    fs.writeFileSync(path.join(sa, 'sa02'), 'not a sysstat file\n');
+    const bad = json(cli(['forecast', '--volume', mnt, '--json', '--no-scan', '--sysstat-dir', sa, '--textfile-dir', noTextfiles]));
+    assert.ok(bad.sysstat.notes.some((n: string) => n.includes('sa02')), bad.sysstat.notes.join('; '));
+    assert.equal(bad.sysstat.files.length, 1);
+  } finally {
+    spawnSync('umount', [mnt]);
+  }
+});
+
+test('forecast with no samples reads the textfile of an earlier metrics -o as a two-point rate', { skip: !isRoot() && 'needs root to mount a tmpfs' }, () => {
+  const mnt = mountTmpfs('textfile', '32m');
+  const store = path.join(tmp, 'store-metrics');
+  const dir = path.join(tmp, 'textfiles');
+  fs.mkdirSync(dir);
+  try {
+    fs.writeFileSync(path.join(mnt, 'a'), Buffer.alloc(2 * MIB, 1));
+    assert.equal(runCli(['sample', '--store', store, '--mount', mnt, '-q'], { env }).code, 0);
+    const w = runCli(['metrics', '--store', store, '--volume', mnt, '-o', path.join(dir, 'diskblame.prom')], { env });
+    assert.equal(w.code, 0, w.stderr);
+    fs.writeFileSync(path.join(mnt, 'b'), Buffer.alloc(4 * MIB, 1));
+    fs.writeFileSync(path.join(dir, 'other.prom'), 'diskblame_used_bytes{mountpoint="/elsewhere"} 1\nnot exposition at all {{{\n');
+    const r = cli(['forecast', '--volume', mnt, '--json', '--no-scan', '--sysstat-dir', noSysstat, '--textfile-dir', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    const j = json(r);
+    assert.equal(j.textfiles.points.length, 1);
+    const p = j.textfiles.points[0];
+    assert.equal(p.file, path.join(dir, 'diskblame.prom'));
+    assert.equal(j.usedBytes - p.usedBytes, 4 * MIB);
+    assert.ok(p.bytesPerDay > 0);
+    assert.ok(j.sources.some((s: string) => s.includes('textfile')));
+    const tx = cli(['forecast', '--volume', mnt, '--no-scan', '--sysstat-dir', noSysstat, '--textfile-dir', dir]);
+    assert.match(tx.stdout, /Textfile +.*diskblame\.prom: 2 MiB used at .*, now 6 MiB: \+[\d.]+ [KMG]?i?B\/day; .*\(two points\)/);
+  } finally {
+    spawnSync('umount', [mnt]);
+  }
+});
+
+test('first contact: bad input is one line and a non-zero exit', () => {
+  assertOneLineError(cli(['forecast', '--volume', path.join(tmp, 'nope'), ...quiet]), 1);
+  assertOneLineError(cli(['forecast', '--volume', tmp, '--sysstat-dir']), 2);
+  // a textfile or sysstat dir that is a file: a note, not a failure
+  const file = path.join(tmp, 'a-file');
+  fs.writeFileSync(file, 'x');
+  const r = cli(['forecast', '--volume', tmp, '--json', '--no-scan', '--sysstat-dir', file, '--textfile-dir', file]);
+  assert.equal(r.code, 0, r.stderr);
+  const j = json(r);
+  assert.match(j.textfiles.notes[0], /cannot read .*a-file/);
+  assert.match(j.sysstat.notes[0], /cannot read .*a-file/);
+});
+
+test('forecast on a terminal offers the sampler; y installs a crontab line (no systemd here), n installs nothing', { skip: (!isRoot() && 'needs root for a mount namespace') || (!haveTmux && 'no tmux') || (!have('crontab') && 'no crontab (package cron)') }, async (t) => {
+  const mnt = mountTmpfs('offer', '8m');
+  const home = path.join(tmp, 'home');
+  fs.mkdirSync(home);
+  const socket = `dbfc${process.pid}`;
+  const ui = tmuxUi(socket);
+  try {
+    for (const [answer, expect] of [['n', 'Nothing installed'], ['y', 'Sampling every 5 min']] as const) {
+      const out = path.join(tmp, `crontab-${answer}.txt`);
+      // a private mount namespace: the crontabs are a tmpfs of this test's own
+      const inner = [
+        'mount -t tmpfs tmpfs /var/spool/cron',
+        'mkdir -m 1730 /var/spool/cron/crontabs',
+        'chgrp crontab /var/spool/cron/crontabs 2>/dev/null || true',
+        `env -u CI -u CONTINUOUS_INTEGRATION HOME=${home} DISKBLAME_STORE=${emptyStore} TZ=UTC ${process.execPath} ${CLI} forecast --volume ${mnt} --sysstat-dir ${noSysstat} --textfile-dir ${noTextfiles}`,
+        `(crontab -l > ${out} 2>&1; echo "rc=$?" >> ${out})`,
+        'sleep 30',
+      ].join('; ');
+      ui.tmux('new-session', '-d', '-s', 'ui', '-x', '200', '-y', '50', 'unshare', '-m', '--propagation', 'private', 'sh', '-c', inner);
+      await ui.waitFor(/Install it now\? \[y\/N\]/, 30_000);
+      const s = ui.screen();
+      assert.match(s, /a crontab line instead/);
+      assert.match(s, /\*\/5 \* \* \* \* DISKBLAME_STORE=/);
+      await ui.keys(answer, 'Enter');
+      await ui.waitFor(new RegExp(expect), 20_000);
+      const end = Date.now() + 20_000;
+      while (!fs.existsSync(out) || !fs.readFileSync(out, 'utf8').includes('rc=')) {
+        if (Date.now() > end) throw new Error('crontab -l never ran');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const tab = fs.readFileSync(out, 'utf8');
+      if (answer === 'n') assert.match(tab, /no crontab/);
+      else {
+        assert.match(tab, new RegExp(`^\\*/5 \\* \\* \\* \\* DISKBLAME_STORE=${emptyStore.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} .*sample --quiet`, 'm'));
+        assert.match(tab, /rc=0/);
+      }
+      ui.tmux('kill-server');
+    }
+    // the machine's own crontab directory was never written
+    assert.ok(!fs.readdirSync('/var/spool/cron/crontabs').some((f) => fs.readFileSync(path.join('/var/spool/cron/crontabs', f), 'utf8').includes(emptyStore)));
+  } finally {
+    ui.tmux('kill-server');
+    spawnSync('umount', [mnt]);
+  }
+});
