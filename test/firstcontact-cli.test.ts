@@ -254,3 +254,22 @@ test('forecast on a terminal offers the sampler; y installs a crontab line (no s
     spawnSync('umount', [mnt]);
   }
 });
+
+test('forecast with no samples at all: every real mount, none scanned; check says UNKNOWN with one line on stderr', () => {
+  const store = path.join(tmp, 'store-none');
+  const r = cli(['forecast', '--store', store, '--json', ...quiet]);
+  assert.equal(r.code, 0, r.stderr);
+  const list = json(r) as { mount: string; source: string; tree: { source: string; why: string } }[];
+  assert.ok(Array.isArray(list) && list.some((v) => v.mount === '/'), JSON.stringify(list.map((v) => v.mount)));
+  for (const v of list) {
+    assert.equal(v.source, 'first-contact');
+    assert.equal(v.tree.source, 'none', `${v.mount} was not to be scanned`);
+    assert.match(v.tree.why, /not scanned/);
+  }
+  const c = cli(['check', '--store', store, ...quiet]);
+  assert.equal(c.code, 3, c.stdout);
+  assert.match(c.stdout, /^DISKBLAME UNKNOWN - /);
+  assert.equal(c.stderr.trim().split('\n').length, 1, c.stderr);
+  const cj = cli(['check', '--store', store, '--json', ...quiet]);
+  assert.equal(json(cj).state, 'UNKNOWN');
+});

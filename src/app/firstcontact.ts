@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, SpawnSyncReturns } from 'node:child_process';
 import { forecast } from '../forecast/model.js';
 import type { Forecast, Point } from '../forecast/types.js';
 import { DirChild, FirstContactBuilder, FirstContactForecast, historyReadyAt, twoPointRate } from '../forecast/firstcontact.js';
@@ -79,6 +79,32 @@ const SYSSTAT_MAX_FILES = 31;
 const SADF_MAX_OUTPUT = 32 * MIB;
 const SADF_TIMEOUT_MS = 20_000;
 
+/** sadf's answers by file, size and mtime: one run per file however many volumes are read */
+const sadfCache = new Map<string, SpawnSyncReturns<string>>();
+
+function sadf(file: string): SpawnSyncReturns<string> {
+  let key = file;
+  try {
+    const st = fs.statSync(file);
+    key = `${file}\0${st.size}\0${st.mtimeMs}`;
+  } catch {
+    // read by sadf, which says why
+  }
+  let r = sadfCache.get(key);
+  if (!r) {
+    r = spawnSync('sadf', ['-d', '-U', file, '--', '-F', 'MOUNT'], {
+      encoding: 'utf8',
+      timeout: SADF_TIMEOUT_MS,
+      maxBuffer: SADF_MAX_OUTPUT,
+      killSignal: 'SIGKILL',
+      env: { ...process.env, LC_ALL: 'C', S_TIME_FORMAT: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    sadfCache.set(key, r);
+  }
+  return r;
+}
+
 export interface SysstatHistory {
   /** the directory read, null when none exists */
   dir: string | null;
@@ -130,14 +156,7 @@ export function readSysstat(mount: string, reservedBytes: number, dir?: string, 
   files.sort((a, b) => a.mtime - b.mtime);
   const byT = new Map<number, Point>();
   for (const { file } of files.slice(-SYSSTAT_MAX_FILES)) {
-    const r = spawnSync('sadf', ['-d', '-U', file, '--', '-F', 'MOUNT'], {
-      encoding: 'utf8',
-      timeout: SADF_TIMEOUT_MS,
-      maxBuffer: SADF_MAX_OUTPUT,
-      killSignal: 'SIGKILL',
-      env: { ...process.env, LC_ALL: 'C', S_TIME_FORMAT: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const r = sadf(file);
     if (r.error) {
       const code = (r.error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') {

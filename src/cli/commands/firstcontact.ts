@@ -23,7 +23,8 @@ import { firstContact, FirstContactReport } from '../../app/firstcontact.js';
 import { firstContactCheck, firstContactJson, firstContactText } from '../../report/firstcontact.js';
 import { checkVolume, EXIT, NagiosState, Thresholds, VolumeForecast } from '../../report/forecast.js';
 import { offerSampling } from './offer.js';
-import { out, outText } from '../output.js';
+import { errLine, out, outText } from '../output.js';
+import { escapeName } from '../../util/escape.js';
 
 export interface FirstContactArgs extends SourceArgs {
   'sysstat-dir'?: string;
@@ -123,8 +124,9 @@ export async function firstContactChecks(a: FirstContactArgs, t: Thresholds): Pr
   return { state, code: EXIT[state], line: `DISKBLAME ${state} - ${text.replace(/\|/g, '/').replace(/\s*\n\s*/g, ' ')}`, volumes: checks };
 }
 
-/** check's output of firstContactChecks */
-export function printCheck(r: { line: string }, json: boolean): void {
+/** check's output of firstContactChecks; an UNKNOWN also says on stderr how to get a history */
+export function printCheck(r: { state: NagiosState; line: string }, json: boolean, store: string): void {
   if (json) out(JSON.stringify(r, null, 2) + '\n');
   else outText(r.line + '\n');
+  if (r.state === 'UNKNOWN') errLine(`no usage samples in ${escapeName(store)}: record some with \`diskblame sample\` (cron, or contrib/diskblame-sample.timer)`);
 }

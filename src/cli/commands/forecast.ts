@@ -103,7 +103,7 @@ export async function checkCommand(a: CheckArgs): Promise<number> {
     // no usage samples: sysstat, or a first contact that never scans (firstcontact.ts)
     const first = await firstContactChecks(a as FirstContactArgs, t);
     if (first !== null) {
-      printCheck(first, !!a.json);
+      printCheck(first, !!a.json, storeDir(a.store));
       return first.code;
     }
     r = checkAll(loadForecasts(a).volumes, t);
