@@ -88,7 +88,7 @@ test('forecast --volume with no samples: a first contact whose range contains th
     assert.equal(t.code, 0, t.stderr);
     assert.match(t.stdout, /first contact: no usage samples in the store/);
     assert.match(t.stdout, /Fills +between \d{4}-\d\d-\d\d \d\d:\d\d UTC .* \[lower bound: deleted files are not seen\]/);
-    assert.match(t.stdout, /db\.sql\.#\.gz: 7 copies .* one a night .* kept 7 days/);
+    assert.match(t.stdout, /db\.sql\.#\.gz: 7 copies .* one a night, kept 7 days/);
     assert.match(t.stdout, /site-#\.tar: 20 copies .* growing without bound/);
     assert.match(t.stdout, /a weekly pattern by \d{4}-\d\d-\d\d/);
     assert.doesNotMatch(t.stderr, /Install it now/, 'no question when not on a terminal');
@@ -209,46 +209,89 @@ test('first contact: bad input is one line and a non-zero exit', () => {
   assert.match(j.sysstat.notes[0], /cannot read .*a-file/);
 });
 
-test('forecast on a terminal offers the sampler; y installs a crontab line (no systemd here), n installs nothing', { skip: (!isRoot() && 'needs root for a mount namespace') || (!haveTmux && 'no tmux') || (!have('crontab') && 'no crontab (package cron)') }, async (t) => {
+/** a private mount namespace whose crontabs are a tmpfs of its own: `cmd`, then `crontab -l` into `out` */
+function inNamespace(cmd: string, out: string, home: string): string[] {
+  const inner = [
+    'mount -t tmpfs tmpfs /var/spool/cron',
+    'mkdir -m 1730 /var/spool/cron/crontabs',
+    'chgrp crontab /var/spool/cron/crontabs 2>/dev/null || true',
+    `env -u CI -u CONTINUOUS_INTEGRATION HOME=${home} DISKBLAME_STORE=${emptyStore} TZ=UTC ${cmd}`,
+    `(crontab -l > ${out} 2>&1; echo "rc=$?" >> ${out})`,
+    'sleep 30',
+  ].join('; ');
+  return ['unshare', '-m', '--propagation', 'private', 'sh', '-c', inner];
+}
+
+/** the crontab -l of the namespace, once written */
+async function crontabOf(out: string): Promise<string> {
+  const end = Date.now() + 20_000;
+  while (!fs.existsSync(out) || !fs.readFileSync(out, 'utf8').includes('rc=')) {
+    if (Date.now() > end) throw new Error('crontab -l never ran');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return fs.readFileSync(out, 'utf8');
+}
+
+const reEsc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const offerSkip = (!isRoot() && 'needs root for a mount namespace') || (!haveTmux && 'no tmux') || (!have('crontab') && 'no crontab (package cron)');
+
+test('forecast on a terminal offers the sampler; y installs a crontab line (no systemd here), n installs nothing', { skip: offerSkip }, async () => {
   const mnt = mountTmpfs('offer', '8m');
   const home = path.join(tmp, 'home');
-  fs.mkdirSync(home);
-  const socket = `dbfc${process.pid}`;
-  const ui = tmuxUi(socket);
+  fs.mkdirSync(home, { recursive: true });
+  const ui = tmuxUi(`dbfc${process.pid}`);
   try {
     for (const [answer, expect] of [['n', 'Nothing installed'], ['y', 'Sampling every 5 min']] as const) {
       const out = path.join(tmp, `crontab-${answer}.txt`);
-      // a private mount namespace: the crontabs are a tmpfs of this test's own
-      const inner = [
-        'mount -t tmpfs tmpfs /var/spool/cron',
-        'mkdir -m 1730 /var/spool/cron/crontabs',
-        'chgrp crontab /var/spool/cron/crontabs 2>/dev/null || true',
-        `env -u CI -u CONTINUOUS_INTEGRATION HOME=${home} DISKBLAME_STORE=${emptyStore} TZ=UTC ${process.execPath} ${CLI} forecast --volume ${mnt} --sysstat-dir ${noSysstat} --textfile-dir ${noTextfiles}`,
-        `(crontab -l > ${out} 2>&1; echo "rc=$?" >> ${out})`,
-        'sleep 30',
-      ].join('; ');
-      ui.tmux('new-session', '-d', '-s', 'ui', '-x', '200', '-y', '50', 'unshare', '-m', '--propagation', 'private', 'sh', '-c', inner);
+      const cmd = `${process.execPath} ${CLI} forecast --volume ${mnt} --sysstat-dir ${noSysstat} --textfile-dir ${noTextfiles}`;
+      ui.tmux('new-session', '-d', '-s', 'ui', '-x', '200', '-y', '50', ...inNamespace(cmd, out, home));
       await ui.waitFor(/Install it now\? \[y\/N\]/, 30_000);
       const s = ui.screen();
       assert.match(s, /a crontab line instead/);
       assert.match(s, /\*\/5 \* \* \* \* DISKBLAME_STORE=/);
       await ui.keys(answer, 'Enter');
       await ui.waitFor(new RegExp(expect), 20_000);
-      const end = Date.now() + 20_000;
-      while (!fs.existsSync(out) || !fs.readFileSync(out, 'utf8').includes('rc=')) {
-        if (Date.now() > end) throw new Error('crontab -l never ran');
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      const tab = fs.readFileSync(out, 'utf8');
+      const tab = await crontabOf(out);
       if (answer === 'n') assert.match(tab, /no crontab/);
       else {
-        assert.match(tab, new RegExp(`^\\*/5 \\* \\* \\* \\* DISKBLAME_STORE=${emptyStore.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} .*sample --quiet`, 'm'));
+        assert.match(tab, new RegExp(`^\\*/5 \\* \\* \\* \\* DISKBLAME_STORE=${reEsc(emptyStore)} .*sample --quiet`, 'm'));
         assert.match(tab, /rc=0/);
       }
       ui.tmux('kill-server');
     }
     // the machine's own crontab directory was never written
     assert.ok(!fs.readdirSync('/var/spool/cron/crontabs').some((f) => fs.readFileSync(path.join('/var/spool/cron/crontabs', f), 'utf8').includes(emptyStore)));
+  } finally {
+    ui.tmux('kill-server');
+    spawnSync('umount', [mnt]);
+  }
+});
+
+test('the browser: 4 shows the first contact of the browsed tree and offers the sampler; i, then y installs it', { skip: offerSkip }, async () => {
+  const mnt = mountTmpfs('browse', '64m');
+  const home = path.join(tmp, 'home-b');
+  fs.mkdirSync(home, { recursive: true });
+  const ui = tmuxUi(`dbfb${process.pid}`);
+  try {
+    materialize(mnt, Date.now());
+    const out = path.join(tmp, 'crontab-browser.txt');
+    ui.tmux('new-session', '-d', '-s', 'ui', '-x', '160', '-y', '45', ...inNamespace(`${process.execPath} ${CLI} ${mnt}`, out, home));
+    await ui.waitFor(/4 Forecast/, 30_000);
+    await ui.keys('4');
+    const s = await ui.waitFor(/Fills +between [^]*i: record a usage sample every 5 min/, 20_000);
+    // the browser's scan recorded one sample: not enough for the model
+    assert.match(s, /not enough usage samples yet: .*1 sample/);
+    assert.match(s, /first contact: 1 usage sample in the store since .*, not enough for the model yet/);
+    assert.match(s, /Fills +between .*\[lower bound: deleted files are not seen\]/);
+    assert.match(s, /site-#\.tar: 20 copies of ~\d+ KiB, one a night, growing without bound/);
+    await ui.keys('i');
+    await ui.waitFor(/Install it now\? y: yes, any other key: no/);
+    assert.match(ui.screen(), /a crontab line instead/);
+    await ui.keys('y');
+    await ui.waitFor(/Sampling every 5 min \(cron\)/);
+    await ui.keys('q');
+    const tab = await crontabOf(out);
+    assert.match(tab, new RegExp(`^\\*/5 \\* \\* \\* \\* DISKBLAME_STORE=${reEsc(emptyStore)} .*sample --quiet`, 'm'));
   } finally {
     ui.tmux('kill-server');
     spawnSync('umount', [mnt]);

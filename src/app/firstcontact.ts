@@ -15,7 +15,9 @@ import { KindMatcher, KindCtx, loadRules } from '../owners/kinds.js';
 import { EntryType, Excluded } from '../model/entry.js';
 import { Tree } from '../tree/tree.js';
 import { volumeOf } from '../owners/reconcile.js';
-import { sampleOf, UsageSample } from '../store/samples.js';
+import { readSamples, sampleOf, UsageSample } from '../store/samples.js';
+import { parseMountinfo, realMounts } from '../store/mounts.js';
+import type { SourceArgs } from '../store/forecasts.js';
 import { hostSnapshots, loadSnapshot } from '../store/snapshots.js';
 import { storeDir } from '../store/store.js';
 import { LocalPlace } from './place.js';
@@ -26,6 +28,7 @@ import { escapeName } from '../util/escape.js';
 
 const MIB = 1024 * 1024;
 const HOUR = 3_600_000;
+const DAY = 86_400_000;
 
 // ---- the tree ----------------------------------------------------------------------------------
 
@@ -272,6 +275,61 @@ export function readTextfiles(mount: string, dir = TEXTFILE_DIR): { dir: string;
 
 // ---- the use case ----------------------------------------------------------------------------------
 
+/** A volume a first contact covers, with the store's (too short) history of it. */
+export interface FirstContactVolume {
+  mount: string;
+  /** usage samples of it in the store, and the time of the first (unix ms; null: none) */
+  samples: number;
+  since: number | null;
+}
+
+/** a store history the model cannot forecast from yet: none, or a short one it says is not enough */
+function tooShort(samples: UsageSample[]): boolean {
+  if (!samples.length) return true;
+  if (Date.parse(samples[samples.length - 1].time) - Date.parse(samples[0].time) > 7 * DAY) return false;
+  return forecast(samples.map((x) => ({ t: Date.parse(x.time), used: x.usedBytes, size: x.usedBytes + x.freeBytes }))).status !== 'ok';
+}
+
+/**
+ * The volumes a first contact covers, or null when the store's samples answer (the normal path):
+ * `--volume`'s volume when the store has no samples of it or too few for the model (a scan
+ * records one); with no --volume, every real mount when no volume's history is long enough yet.
+ * `--history` is always the normal path; a --volume that does not exist is left to it (its error).
+ */
+export function firstContactVolumes(a: Pick<SourceArgs, 'volume' | 'history' | 'store'>): FirstContactVolume[] | null {
+  if (a.history !== undefined) return null;
+  const { samples } = readSamples(storeDir(a.store));
+  const byMount = new Map<string, UsageSample[]>();
+  for (const x of samples) {
+    const l = byMount.get(x.mount);
+    if (l) l.push(x);
+    else byMount.set(x.mount, [x]);
+  }
+  const vol = (mount: string): FirstContactVolume => {
+    const l = byMount.get(mount) ?? [];
+    return { mount, samples: l.length, since: l.length ? Date.parse(l[0].time) : null };
+  };
+  if (a.volume !== undefined) {
+    let m = byMount.has(a.volume) ? a.volume : path.resolve(a.volume);
+    if (!byMount.has(m)) {
+      try {
+        m = volumeOf(m).mountPoint;
+      } catch {
+        return null;
+      }
+    }
+    return tooShort(byMount.get(m) ?? []) ? [vol(m)] : null;
+  }
+  for (const l of byMount.values()) if (!tooShort(l)) return null;
+  let text: Buffer;
+  try {
+    text = fs.readFileSync('/proc/self/mountinfo');
+  } catch {
+    return null;
+  }
+  return [...new Set(realMounts(parseMountinfo(text)).map((r) => r.mountPoint))].map(vol);
+}
+
 export interface FirstContactRequest {
   /** the volume: its mount point or any path on it */
   volume: string;
@@ -285,8 +343,10 @@ export interface FirstContactRequest {
   textfileDir?: string;
   /** progress of the scan on stderr (a terminal) */
   progress?: boolean;
+  /** the store's samples of the volume (too few for the model) and the first one's time (unix ms) */
+  samples?: number;
+  since?: number | null;
 }
-
 export interface FirstContactReport {
   mount: string;
   device: string;
@@ -310,8 +370,44 @@ export interface FirstContactReport {
   textfiles: { dir: string; points: (TextfilePoint & { perDay: number | null; fillsAt: number | null })[]; notes: string[] };
   /** the sources that said something, in words: "a scan of /srv", "sysstat (3 files)", ... */
   sources: string[];
-  /** when a history sampled from now will be good enough (unix ms) */
+  /** the store's samples of the volume (too few for the model) and the first one's time (unix ms) */
+  store: { samples: number; since: number | null };
+  /** when the history sampled since `store.since` (or from now) will be good enough (unix ms) */
   ready: { trend: number; weekly: number };
+}
+
+/** the report's volume part */
+function head(v: { mountPoint: string; device: string; fsType: string }, now: number, sample: UsageSample) {
+  return { mount: v.mountPoint, device: v.device, fsType: v.fsType, now, sample };
+}
+
+/** the first-contact forecast of a finished tree, the volume then being `size` and `used` bytes at `asOf` (unix ms) */
+function treeForecast(t: Tree, asOf: number, size: number, used: number, root: string): FirstContactForecast {
+  const b = new FirstContactBuilder({ asOf, sizeBytes: size, usedBytes: used }, root);
+  summarizeTree(t, b, new KindMatcher(loadRules()));
+  return b.result();
+}
+
+/**
+ * The first contact from a tree already in memory (the browser's scan of `root`, which may be
+ * part of its volume): the volume holding `root` now, no other source (nothing is spawned).
+ * `store`: the store's samples of the volume (too few for the model) and the first one's time.
+ * Throws the errno error when `root` is gone.
+ */
+export function firstContactOfTree(t: Tree, root: string, store: { samples: number; since: number | null } = { samples: 0, since: null }): FirstContactReport {
+  const v = volumeOf(root);
+  const now = Date.now();
+  const sample = sampleOf(v.mountPoint, v.device, v.fsType, new Date(now));
+  const part = root === v.mountPoint ? '' : ` (part of ${escapeName(v.mountPoint)})`;
+  return {
+    ...head(v, now, sample),
+    tree: { source: 'scan', root, time: now, forecast: treeForecast(t, now, sample.usedBytes + sample.freeBytes, sample.usedBytes, root) },
+    sysstat: { dir: null, files: [], points: 0, from: null, to: null, forecast: null, notes: [] },
+    textfiles: { dir: TEXTFILE_DIR, points: [], notes: [] },
+    sources: [`the browsed tree of ${escapeName(root)}${part}`],
+    store,
+    ready: historyReadyAt(store.since, now),
+  };
 }
 
 /** a snapshot of the volume's whole tree taken at most `maxAge` ms ago, newest first, else null */
@@ -360,15 +456,9 @@ export async function firstContact(req: FirstContactRequest): Promise<FirstConta
     sources.push(`a scan of ${escapeName(v.mountPoint)}${r.incomplete ? ' (stopped early: incomplete)' : ''}`);
   } else if (!t) tree.why ??= 'no recent snapshot of the volume; not scanned (name it: forecast --volume MOUNT)';
   if (t) {
-    const asOf = tree.time!;
     // the volume as the tree saw it: the snapshot's statfs, else now's
     const sv = snap && tree.source === 'snapshot' ? snap.volume : null;
-    const b = new FirstContactBuilder(
-      { asOf, sizeBytes: sv ? sv.usedBytes + sv.freeBytes : size, usedBytes: sv ? sv.usedBytes : sample.usedBytes },
-      v.mountPoint,
-    );
-    summarizeTree(t, b, new KindMatcher(loadRules()));
-    tree.forecast = b.result();
+    tree.forecast = treeForecast(t, tree.time!, sv ? sv.usedBytes + sv.freeBytes : size, sv ? sv.usedBytes : sample.usedBytes, v.mountPoint);
   }
 
   // sysstat through the model, with the volume now as the last point
@@ -384,15 +474,12 @@ export async function firstContact(req: FirstContactRequest): Promise<FirstConta
   if (tpts.length) sources.push(`node_exporter textfile${tpts.length === 1 ? '' : 's'} of diskblame metrics in ${escapeName(tx.dir)}`);
 
   return {
-    mount: v.mountPoint,
-    device: v.device,
-    fsType: v.fsType,
-    now,
-    sample,
+    ...head(v, now, sample),
     tree,
     sysstat: { dir: sy.dir, files: sy.files, points: sy.points.length, from: sy.points[0]?.t ?? null, to: sy.points.at(-1)?.t ?? null, forecast: syF, notes: sy.notes },
     textfiles: { dir: tx.dir, points: tpts, notes: tx.notes },
     sources,
-    ready: historyReadyAt(null, now),
+    store: { samples: req.samples ?? 0, since: req.since ?? null },
+    ready: historyReadyAt(req.since ?? null, now),
   };
 }

@@ -5,7 +5,8 @@
 import type { FirstContactReport } from '../app/firstcontact.js';
 import type { BackupSet, FirstContactForecast } from '../forecast/firstcontact.js';
 import { clock, effectiveFill, patternText, rate, relative, span, type NagiosState } from './forecast.js';
-import { escapeName } from '../util/escape.js';
+import { escapeName, exactName } from '../util/escape.js';
+import type { GrowthDrivers } from '../store/drivers.js';
 import { size } from '../util/format.js';
 
 const DAY = 86_400_000;
@@ -36,6 +37,10 @@ export function firstContactJson(r: FirstContactReport) {
     device: r.device,
     fsType: r.fsType,
     source: 'first-contact',
+    // the model's own status: the store has not enough history of the volume
+    status: 'not-enough-data',
+    storeSamples: r.store.samples,
+    storeSince: iso(r.store.since),
     now: iso(r.now),
     sizeBytes: r.sample.usedBytes + r.sample.freeBytes,
     usedBytes: r.sample.usedBytes,
@@ -97,12 +102,13 @@ export function firstContactJson(r: FirstContactReport) {
 }
 
 /** The report as text: local times, names escaped. */
-export function firstContactText(r: FirstContactReport): string {
+export function firstContactText(r: FirstContactReport, drivers: GrowthDrivers | null = null): string {
   const L: string[] = [];
   const row = (k: string, s: string) => L.push(`  ${k.padEnd(12)} ${s}`);
   const free = r.sample.freeBytes;
   const sz = r.sample.usedBytes + free;
-  L.push(`${escapeName(r.mount)}  (${escapeName(r.device)}, ${escapeName(r.fsType)})  first contact: no usage samples in the store`);
+  const why = r.store.samples ? `${r.store.samples} usage sample${r.store.samples === 1 ? '' : 's'} in the store since ${clock(r.store.since!)}, not enough for the model yet` : 'no usage samples in the store';
+  L.push(`${escapeName(r.mount)}  (${escapeName(r.device)}, ${escapeName(r.fsType)})  first contact: ${why}`);
   row('Now', `${size(r.sample.usedBytes)} used of ${size(sz)} (${sz > 0 ? ((100 * r.sample.usedBytes) / sz).toFixed(1) : '0.0'}%), ${size(free)} free, at ${clock(r.now)}`);
   row('Sources', r.sources.length ? r.sources.join('; ') : 'none (no tree, no sysstat, no textfile)');
   const f = r.tree.forecast;
@@ -119,7 +125,7 @@ export function firstContactText(r: FirstContactReport): string {
     for (const s of f.sets) {
       row(
         'Backup set',
-        `${escapeName(s.dir)}/${escapeName(s.pattern)}: ${s.copies} ${s.dirs ? 'directories' : 'copies'} of ~${size(s.copyBytes)}, ${cadenceText(s)} (${rate(s.costPerDay)} if none were removed); ${retentionText(s)}: ${escapeName(s.evidence)}`,
+        `${escapeName(s.dir)}/${escapeName(s.pattern)}: ${s.copies} ${s.dirs ? 'directories' : 'copies'} of ~${size(s.copyBytes)}, ${cadenceText(s)}, ${retentionText(s)} (${rate(s.costPerDay)} if none were removed): ${escapeName(s.evidence)}`,
       );
     }
     for (const n of f.notes) row('Note', n);
@@ -130,12 +136,17 @@ export function firstContactText(r: FirstContactReport): string {
     const what = sf.status !== 'ok' ? `not enough data (${sf.notes[0] ?? 'too short'})` : eff === null ? `not filling within the horizon (${rate(sf.growthBytesPerDay)})` : `fills ${clock(eff.at)} (${relative(eff.at, r.now)}), ${patternText(sf.pattern)}, ${rate(sf.growthBytesPerDay)}`;
     row('sysstat', `${r.sysstat.points} points from ${clock(r.sysstat.from!)} to ${clock(r.sysstat.to!)} (sar -F, to 1 MiB): ${what}`);
   } else if (r.sysstat.dir !== null) row('sysstat', r.sysstat.notes[0] ?? 'too few points');
+  if (drivers) {
+    const per = drivers.perDay === null ? '' : ` (${rate(drivers.perDay)})`;
+    row('Snapshots', `of ${escapeName(drivers.root)} from ${clock(Date.parse(drivers.from))} to ${clock(Date.parse(drivers.to))}: ${drivers.netDiskBytes >= 0 ? '+' : ''}${size(drivers.netDiskBytes)}${per}`);
+    for (const x of drivers.dirs) row('', `${('+' + size(x.delta)).padStart(11)}  ${escapeName(exactName(x.path, x.pathBase64))}`);
+  }
   for (const p of r.textfiles.points) {
     const at = p.fillsAt === null ? 'no fill within a year at that rate' : `fills ${clock(p.fillsAt)} at that rate`;
     row('Textfile', `${escapeName(p.file)}: ${size(p.used)} used at ${clock(p.t)}, now ${size(r.sample.usedBytes)}: ${p.perDay === null ? 'no rate (same time)' : rate(p.perDay)}; ${at} (two points)`);
   }
   for (const n of [...r.sysstat.notes.slice(sf ? 0 : 1), ...r.textfiles.notes]) row('Note', escapeName(n));
-  row('History', `${f?.needs ?? 'sample every 5 min; a weekly pattern needs 2 weeks'}: sampling from now gives a trend by ${clock(r.ready.trend)}, a weekly pattern by ${clock(r.ready.weekly)}`);
+  row('History', `${f?.needs ?? 'sample every 5 min; a weekly pattern needs 2 weeks'}: sampling ${r.store.since !== null ? `since ${clock(r.store.since)}` : 'from now'} gives a trend by ${clock(r.ready.trend)}, a weekly pattern by ${clock(r.ready.weekly)}`);
   row('', 'diskblame sample every 5 min: contrib/diskblame-sample.timer, or a crontab line (diskblame forecast on a terminal offers to install it)');
   return L.join('\n') + '\n';
 }
@@ -148,9 +159,10 @@ export function firstContactText(r: FirstContactReport): string {
 export function firstContactCheck(r: FirstContactReport, warnMs: number): { state: NagiosState; text: string } {
   const f = r.tree.forecast;
   const m = escapeName(r.mount);
-  if (!f) return { state: 'UNKNOWN', text: `${m}: no usage samples (record them with diskblame sample)` };
+  if (!f) return { state: 'UNKNOWN', text: `${m}: ${r.store.samples ? 'too few usage samples' : 'no usage samples'} (record them with diskblame sample)` };
   const range = f.earliest === null ? 'not filling within a year' : f.latest === null ? `fills from ${clock(f.earliest)} to beyond a year` : `fills between ${clock(f.earliest)} and ${clock(f.latest)}`;
-  if (f.latest !== null && f.latest - r.now <= warnMs) return { state: 'WARNING', text: `${m}: no usage samples; first contact (${f.label}): ${range}` };
-  return { state: 'UNKNOWN', text: `${m}: no usage samples; first contact: ${range}` };
+  const none = r.store.samples ? 'too few usage samples' : 'no usage samples';
+  if (f.latest !== null && f.latest - r.now <= warnMs) return { state: 'WARNING', text: `${m}: ${none}; first contact (${f.label}): ${range}` };
+  return { state: 'UNKNOWN', text: `${m}: ${none}; first contact: ${range}` };
 }
 

@@ -11,20 +11,16 @@
  *    snapshot, sysstat and textfiles, and the text says to name a volume to scan it;
  *  - `check` never scans (a plugin must answer within its timeout): snapshot, sysstat, textfiles.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Argv } from 'yargs';
 import type { SourceArgs } from '../../store/forecasts.js';
-import { readSamples } from '../../store/samples.js';
 import { storeDir } from '../../store/store.js';
-import { parseMountinfo, realMounts } from '../../store/mounts.js';
-import { volumeOf } from '../../owners/reconcile.js';
-import { firstContact, FirstContactReport } from '../../app/firstcontact.js';
+import { firstContact, FirstContactReport, FirstContactVolume, firstContactVolumes } from '../../app/firstcontact.js';
 import { firstContactCheck, firstContactJson, firstContactText } from '../../report/firstcontact.js';
 import { checkVolume, EXIT, NagiosState, Thresholds, VolumeForecast } from '../../report/forecast.js';
 import { offerSampling } from './offer.js';
 import { errLine, out, outText } from '../output.js';
 import { escapeName } from '../../util/escape.js';
+import { growthDrivers, type GrowthDrivers } from '../../store/drivers.js';
 
 export interface FirstContactArgs extends SourceArgs {
   'sysstat-dir'?: string;
@@ -44,38 +40,12 @@ export function firstContactOptions<T>(y: Argv<T>) {
     .option('progress', { type: 'boolean', describe: 'progress of a first-contact scan on stderr when a terminal (--no-progress: none)' });
 }
 
-/**
- * The volumes a first contact covers, or null when the store's samples answer (the normal path).
- * `--history` is always the normal path; a --volume that does not exist is left to it (its error).
- */
-export function firstContactVolumes(a: SourceArgs): string[] | null {
-  if (a.history !== undefined) return null;
-  const { samples } = readSamples(storeDir(a.store));
-  const mounts = new Set(samples.map((s) => s.mount));
-  if (a.volume !== undefined) {
-    if (mounts.has(a.volume) || mounts.has(path.resolve(a.volume))) return null;
-    let m: string;
-    try {
-      m = volumeOf(path.resolve(a.volume)).mountPoint;
-    } catch {
-      return null;
-    }
-    return mounts.has(m) ? null : [m];
-  }
-  if (mounts.size) return null;
-  let text: Buffer;
-  try {
-    text = fs.readFileSync('/proc/self/mountinfo');
-  } catch {
-    return null;
-  }
-  return [...new Set(realMounts(parseMountinfo(text)).map((r) => r.mountPoint))];
-}
-
-async function reports(a: FirstContactArgs, vols: string[], scan: boolean): Promise<FirstContactReport[]> {
+async function reports(a: FirstContactArgs, vols: FirstContactVolume[], scan: boolean): Promise<FirstContactReport[]> {
   const out: FirstContactReport[] = [];
   for (const v of vols) {
-    out.push(await firstContact({ volume: v, store: a.store, scan, sysstatDir: a['sysstat-dir'], textfileDir: a['textfile-dir'], progress: a.progress }));
+    out.push(
+      await firstContact({ volume: v.mount, store: a.store, scan, sysstatDir: a['sysstat-dir'], textfileDir: a['textfile-dir'], progress: a.progress, samples: v.samples, since: v.since }),
+    );
   }
   return out;
 }
@@ -86,13 +56,22 @@ export async function firstContactForecast(a: FirstContactArgs): Promise<number 
   if (vols === null) return null;
   const single = a.volume !== undefined;
   const rs = await reports(a, vols, single && a.scan !== false);
+  // two snapshots of the volume are a history too: what grew between them (store/drivers.ts)
+  const drivers = new Map<string, GrowthDrivers | null>();
+  for (const r of rs) {
+    try {
+      drivers.set(r.mount, await growthDrivers(storeDir(a.store), r.mount));
+    } catch (e) {
+      errLine(`note: comparing the snapshots of ${escapeName(r.mount)} failed: ${(e as Error).message}`);
+    }
+  }
   if (a.json) {
-    const j = rs.map(firstContactJson);
+    const j = rs.map((r) => ({ ...firstContactJson(r), drivers: drivers.get(r.mount) ?? null }));
     out(JSON.stringify(single ? j[0] : j, null, 2) + '\n');
     return 0;
   }
-  let text = rs.map(firstContactText).join('\n');
-  if (!single) text += `\nNo usage samples in the store: these volumes were not scanned (it can take long); for a first-contact forecast from the tree, name one: diskblame forecast --volume MOUNT\n`;
+  let text = rs.map((r) => firstContactText(r, drivers.get(r.mount) ?? null)).join('\n');
+  if (!single) text += `\nNo usage history in the store yet: these volumes were not scanned (it can take long); for a first-contact forecast from the tree, name one: diskblame forecast --volume MOUNT\n`;
   outText(text);
   if (a.offer !== false) await offerSampling(storeDir(a.store));
   return 0;
