@@ -15,6 +15,7 @@ import { assertOneLineError, CLI, have, isRoot, run, runCli, RunOptions } from '
 import { makeTmp, rmrf } from './helpers/fs.js';
 import { fcPattern, trueFill } from './helpers/firstcontact.js';
 import { haveTmux, tmuxUi } from './helpers/tmux.js';
+import { assertTerminalSafe } from './helpers/hostile.js';
 
 const DAY = 86_400_000;
 const MIB = 1 << 20;
@@ -315,4 +316,31 @@ test('forecast with no samples at all: every real mount, none scanned; check say
   assert.equal(c.stderr.trim().split('\n').length, 1, c.stderr);
   const cj = cli(['check', '--store', store, '--json', ...quiet]);
   assert.equal(json(cj).state, 'UNKNOWN');
+});
+
+test('first contact: hostile names in a backup set and a directory are escaped in the text, exact in the JSON', { skip: !isRoot() && 'needs root to mount a tmpfs' }, () => {
+  const mnt = mountTmpfs('hostile', '16m');
+  try {
+    const dir = path.join(mnt, 'bk\x1b]0;pwned\x07\u202e');
+    fs.mkdirSync(dir);
+    const night = Date.now() - 3 * 3_600_000;
+    for (let i = 0; i < 5; i++) {
+      const f = path.join(dir, `dump\x1b[2J-${i + 1}\n.sql`);
+      fs.writeFileSync(f, Buffer.alloc(256 * 1024, 1));
+      const t = new Date(night - (4 - i) * DAY);
+      fs.utimesSync(f, t, t);
+    }
+    const r = cli(['forecast', '--volume', mnt, ...quiet]);
+    assert.equal(r.code, 0, r.stderr);
+    assertTerminalSafe(r.stdoutBuf, 'first contact text');
+    assert.ok(r.stdout.includes('bk\\x1b]0;pwned\\x07\\u{202e}/dump\\x1b[#J-#\\n.sql: 5 copies'), r.stdout);
+    assert.match(r.stdout, /Fills +about \d{4}-/);
+    const j = json(cli(['forecast', '--volume', mnt, '--json', ...quiet]));
+    const set = j.tree.forecast.backupSets[0];
+    assert.equal(set.dir, dir);
+    assert.equal(set.pattern, 'dump\x1b[#J-#\n.sql');
+    assert.equal(set.retention, 'growing');
+  } finally {
+    spawnSync('umount', [mnt]);
+  }
 });

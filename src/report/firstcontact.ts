@@ -25,6 +25,7 @@ function cadenceText(s: BackupSet): string {
 export function rangeText(f: FirstContactForecast, now: number): string {
   if (f.earliest === null) return 'not within a year (nothing recent grows)';
   const e = `${clock(f.earliest)} (${relative(f.earliest, now)})`;
+  if (f.latest !== null && f.latest - f.earliest < 3_600_000) return `about ${e} (the fast and the slow case agree)`;
   return f.latest === null ? `from ${e} to not within a year` : `between ${e} and ${clock(f.latest)} (${relative(f.latest, now)})`;
 }
 
