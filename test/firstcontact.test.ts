@@ -120,3 +120,24 @@ test('two points: the rate between them and the fill at that rate', () => {
   assert.equal(twoPointRate({ t: NOW, used: 1 }, { t: NOW, used: 2, size: 3 }).perDay, null);
   assert.equal(twoPointRate({ t: NOW - DAY, used: 12 }, { t: NOW, used: 10, size: 30 }).fillsAt, null);
 });
+
+test('the sampler plan: a system timer as root with systemd, a user timer without root, else a crontab line', async () => {
+  const { samplingPlan } = await import('../src/app/timer.js');
+  const self = ['/usr/bin/node', '/opt/dis kblame/main.js'];
+  const sys = samplingPlan('/var/lib/db store', { root: true, systemd: true, userSystemd: false, home: '/root' }, self);
+  assert.equal(sys.how, 'systemd-system');
+  assert.deepEqual(sys.files.map((f) => f.path), ['/etc/systemd/system/diskblame-sample.service', '/etc/systemd/system/diskblame-sample.timer']);
+  assert.match(sys.files[0].text, /^ExecStart=\/usr\/bin\/node "\/opt\/dis kblame\/main.js" sample --quiet$/m);
+  assert.match(sys.files[0].text, /^Environment="DISKBLAME_STORE=\/var\/lib\/db store"$/m);
+  assert.match(sys.files[1].text, /^OnCalendar=\*:0\/5$/m);
+  assert.deepEqual(sys.commands.at(-1), ['systemctl', 'enable', '--now', 'diskblame-sample.timer']);
+  const user = samplingPlan('/home/u/.local/state/diskblame', { root: false, systemd: true, userSystemd: true, home: '/home/u' }, self);
+  assert.equal(user.how, 'systemd-user');
+  assert.equal(user.files[1].path, '/home/u/.config/systemd/user/diskblame-sample.timer');
+  assert.deepEqual(user.commands[0], ['systemctl', '--user', 'daemon-reload']);
+  const cron = samplingPlan("/st'ore", { root: true, systemd: false, userSystemd: false, home: '/root' }, self);
+  assert.equal(cron.how, 'cron');
+  assert.match(cron.why, /systemd is not running/);
+  assert.equal(cron.cronLine, `*/5 * * * * DISKBLAME_STORE='/st'\\''ore' /usr/bin/node '/opt/dis kblame/main.js' sample --quiet >/dev/null 2>&1`);
+  assert.deepEqual(cron.files, []);
+});
