@@ -141,3 +141,16 @@ test('the sampler plan: a system timer as root with systemd, a user timer withou
   assert.equal(cron.cronLine, `*/5 * * * * DISKBLAME_STORE='/st'\\''ore' /usr/bin/node '/opt/dis kblame/main.js' sample --quiet >/dev/null 2>&1`);
   assert.deepEqual(cron.files, []);
 });
+
+test('first contact: placeholder modification times (zip 1980, npm 1985) do not start the observable life', () => {
+  const b = new FirstContactBuilder({ asOf: NOW, sizeBytes: 100 * MIB, usedBytes: 20 * MIB });
+  b.directory('/', [
+    { name: 'pkg.js', bytes: 10 * MIB, mtime: Date.UTC(1985, 9, 26), dir: false },
+    { name: 'data', bytes: 10 * MIB, mtime: NOW - 100 * DAY, dir: false },
+    { name: 'new', bytes: MIB, mtime: NOW - DAY / 2, dir: false },
+  ]);
+  const f = b.result();
+  assert.equal(f.oldestMtime, NOW - 100 * DAY);
+  assert.equal(f.fastPerDay, MIB);
+  assert.ok(Math.abs(f.slowPerDay - (21 * MIB) / 100) < 1, String(f.slowPerDay));
+});

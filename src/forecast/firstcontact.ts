@@ -141,7 +141,7 @@ export interface FirstContactForecast {
   slowPerDay: number;
   /** which window gave the fast case */
   fastFrom: WindowName | null;
-  /** the oldest modification time seen (unix ms), the start of the observable life; null: none */
+  /** the oldest modification time seen (unix ms) from PLAUSIBLE_MTIME on, the start of the observable life; null: none */
   oldestMtime: number | null;
   /** unix ms; earliest null: nothing grows; latest null: not within the horizon (a year) */
   earliest: number | null;
@@ -181,6 +181,12 @@ function cadenceOf(ms: number): BackupSet['cadence'] {
   if (ms >= 6 * DAY && ms <= 8 * DAY) return 'weekly';
   return 'other';
 }
+
+/**
+ * Modification times before this (unix ms, 1990-01-01) do not start the observable life: archives
+ * and packages set placeholder times (zip's 1980, npm's 1985, the epoch).
+ */
+export const PLAUSIBLE_MTIME = Date.UTC(1990, 0, 1);
 
 /** the smallest number of copies that makes a set */
 export const SET_MIN_COPIES = 3;
@@ -360,7 +366,7 @@ export class FirstContactBuilder {
       this.future++;
       m = this.input.asOf;
     }
-    if (m < this.oldest) this.oldest = m;
+    if (m < this.oldest && m >= PLAUSIBLE_MTIME) this.oldest = m;
     if (!inSet) this.otherBytes += c.bytes;
     const age = this.input.asOf - m;
     if (age > WINDOWS[3].ms) return;
