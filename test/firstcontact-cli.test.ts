@@ -120,7 +120,7 @@ test('check on first contact: WARNING only when even the slow case fills within 
     fs.rmSync(path.join(store, 'samples.jsonl'), { force: true });
     const c = runCli(['check', '--volume', mnt, '--store', store, ...quiet], { env });
     assert.equal(c.code, 1, c.stdout + c.stderr);
-    assert.match(c.stdout, /^DISKBLAME WARNING - .*first contact \(lower bound: deleted files are not seen\): fills between/);
+    assert.match(c.stdout, /^DISKBLAME WARNING - .*first contact \(lower bound: deleted files are not seen\): fills between .* \| 'used'=\d+B;;;0;\d+ 'hours_to_full'=U;336:;72:;0;$/m);
     const w = runCli(['check', '--volume', mnt, '--store', store, '--warn', '1h', '--crit', '1h', ...quiet], { env });
     assert.equal(w.code, 3, 'not clearly short: UNKNOWN, never OK or CRITICAL without a history');
     const f = json(runCli(['forecast', '--volume', mnt, '--store', store, '--json', ...quiet], { env }));

@@ -16,7 +16,7 @@ import type { SourceArgs } from '../../store/forecasts.js';
 import { storeDir } from '../../store/store.js';
 import { firstContact, FirstContactReport, FirstContactVolume, firstContactVolumes } from '../../app/firstcontact.js';
 import { firstContactCheck, firstContactJson, firstContactText } from '../../report/firstcontact.js';
-import { checkVolume, EXIT, NagiosState, Thresholds, VolumeForecast } from '../../report/forecast.js';
+import { checkVolume, EXIT, NagiosState, perfdata, Thresholds, VolumeCheck, VolumeForecast } from '../../report/forecast.js';
 import { offerSampling } from './offer.js';
 import { errLine, out, outText } from '../output.js';
 import { escapeName } from '../../util/escape.js';
@@ -87,20 +87,22 @@ export async function firstContactChecks(a: FirstContactArgs, t: Thresholds): Pr
   if (vols === null) return null;
   const rs = await reports(a, vols, false);
   const SEV: Record<NagiosState, number> = { OK: 0, UNKNOWN: 1, WARNING: 2, CRITICAL: 3 };
-  const checks = rs.map((r) => {
+  const checks = rs.map((r): VolumeCheck & { source: 'sysstat' | 'first-contact' } => {
     const sf = r.sysstat.forecast;
     if (sf && sf.status === 'ok') {
       const v: VolumeForecast = { mount: r.mount, device: r.device, fsType: r.fsType, source: 'history', from: 'sysstat', forecast: sf, now: r.now };
       const c = checkVolume(v, t);
-      return { mount: r.mount, state: c.state, text: `${c.text} (from sysstat)`, source: 'sysstat' };
+      return { ...c, text: `${c.text} (from sysstat)`, source: 'sysstat' };
     }
     const c = firstContactCheck(r, t.warnMs);
-    return { mount: r.mount, state: c.state, text: c.text, source: 'first-contact' };
+    const sizeBytes = r.sample.usedBytes + r.sample.freeBytes;
+    return { mount: r.mount, state: c.state, text: c.text, usedBytes: r.sample.usedBytes, sizeBytes, hoursToFull: null, source: 'first-contact' };
   });
   const state = checks.reduce<NagiosState>((s, c) => (SEV[c.state] > SEV[s] ? c.state : s), checks.length ? 'OK' : 'UNKNOWN');
   const order = [...checks].sort((x, y) => SEV[y.state] - SEV[x.state]);
   const text = order.map((c) => (checks.length > 1 ? `${c.state} ${c.text}` : c.text)).join('; ') || 'no volumes';
-  return { state, code: EXIT[state], line: `DISKBLAME ${state} - ${text.replace(/\|/g, '/').replace(/\s*\n\s*/g, ' ')}`, volumes: checks };
+  const perf = checks.map((c) => perfdata(c, t, checks.length > 1 ? c.mount : '')).join(' ');
+  return { state, code: EXIT[state], line: `DISKBLAME ${state} - ${text.replace(/\|/g, '/').replace(/\s*\n\s*/g, ' ')} | ${perf}`, volumes: checks };
 }
 
 /** check's output of firstContactChecks; an UNKNOWN also says on stderr how to get a history */
