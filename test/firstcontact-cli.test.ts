@@ -344,3 +344,45 @@ test('first contact: hostile names in a backup set and a directory are escaped i
     spawnSync('umount', [mnt]);
   }
 });
+
+test('forecast: a second look (the store keeps the sets seen) tells a dated set kept N from one growing', { skip: !isRoot() && 'needs root to mount a tmpfs' }, () => {
+  const mnt = mountTmpfs('second', '32m');
+  const store = path.join(tmp, 'store-second');
+  try {
+    const dir = path.join(mnt, 'dumps');
+    fs.mkdirSync(dir);
+    const now = Date.now();
+    const stamp = (k: number) => new Date(now - k * DAY).toISOString().slice(0, 10);
+    for (let k = 0; k < 7; k++) {
+      for (const name of [`kept-${stamp(k)}.sql`, `all-${stamp(k)}.sql`]) {
+        const f = path.join(dir, name);
+        fs.writeFileSync(f, Buffer.alloc(256 * 1024, 1));
+        fs.utimesSync(f, new Date(now - k * DAY - 3_600_000), new Date(now - k * DAY - 3_600_000));
+      }
+    }
+    const args = ['forecast', '--volume', mnt, '--store', store, '--json', ...quiet];
+    const first = json(runCli(args, { env }));
+    const ret = (j: any) => Object.fromEntries(j.tree.forecast.backupSets.map((x: { pattern: string; retention: string }) => [x.pattern, x.retention]));
+    assert.deepEqual(ret(first), { 'kept-#-#-#.sql': 'unknown', 'all-#-#-#.sql': 'unknown' });
+    // the look was yesterday's: then "kept" had one older copy (since removed), "all" one copy fewer
+    const file = path.join(store, 'firstcontact-sets.json');
+    const seen = JSON.parse(fs.readFileSync(file, 'utf8'));
+    for (const list of Object.values(seen.looks) as { pattern: string; at: number; oldest: number; copies: number }[][]) {
+      for (const x of list) {
+        x.at -= DAY;
+        if (x.pattern.startsWith('kept')) x.oldest -= DAY;
+        else x.copies -= 1;
+      }
+    }
+    fs.writeFileSync(file, JSON.stringify(seen));
+    const second = json(runCli(args, { env }));
+    assert.deepEqual(ret(second), { 'kept-#-#-#.sql': 'kept', 'all-#-#-#.sql': 'growing' });
+    const kept = second.tree.forecast.backupSets.find((x: { pattern: string }) => x.pattern.startsWith('kept'));
+    assert.equal(kept.keptDays, 7);
+    // a damaged file is a first look again, not an error
+    fs.writeFileSync(file, '{"v":1,"looks":{"x":[{"dir":1}]}} trailing');
+    assert.deepEqual(ret(json(runCli(args, { env }))), { 'kept-#-#-#.sql': 'unknown', 'all-#-#-#.sql': 'unknown' });
+  } finally {
+    spawnSync('umount', [mnt]);
+  }
+});

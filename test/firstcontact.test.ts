@@ -154,3 +154,21 @@ test('first contact: placeholder modification times (zip 1980, npm 1985) do not 
   assert.equal(f.fastPerDay, MIB);
   assert.ok(Math.abs(f.slowPerDay - (21 * MIB) / 100) < 1, String(f.slowPerDay));
 });
+
+test('a second look tells the retention of a dated set: its oldest copy gone (kept), or more copies and none gone (growing)', async () => {
+  const { secondLook } = await import('../src/forecast/firstcontact.js');
+  const set = findBackupSets('/b', copies(9, (k) => `site-${ymd(night(k))}.tar.gz`, MIB))[0];
+  assert.equal(set.retention, 'unknown');
+  const dayBefore = { dir: '/b', pattern: set.pattern, at: NOW - DAY, copies: 9, oldest: set.oldest - DAY };
+  const kept = secondLook(set, [dayBefore], NOW);
+  assert.equal(kept.retention, 'kept');
+  assert.equal(kept.keptDays, 9);
+  assert.equal(kept.slowPerDay < set.costPerDay / 10, true);
+  assert.match(kept.evidence, /oldest copy seen at .* is gone/);
+  const grew = secondLook(set, [{ ...dayBefore, copies: 8, oldest: set.oldest }], NOW);
+  assert.equal(grew.retention, 'growing');
+  assert.equal(grew.slowPerDay, set.costPerDay);
+  // too soon (no new copy due yet), another set, or a retention the names already told: unchanged
+  assert.equal(secondLook(set, [{ ...dayBefore, at: NOW - 3 * HOUR }], NOW).retention, 'unknown');
+  assert.equal(secondLook(set, [{ ...dayBefore, pattern: 'other-#' }], NOW).retention, 'unknown');
+});

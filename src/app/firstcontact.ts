@@ -6,11 +6,12 @@
  * point each, a rate against the volume now). I/O shell; the words are report/firstcontact.ts.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { spawnSync, SpawnSyncReturns } from 'node:child_process';
 import { forecast } from '../forecast/model.js';
 import type { Forecast, Point } from '../forecast/types.js';
-import { DirChild, FirstContactBuilder, FirstContactForecast, historyReadyAt, twoPointRate } from '../forecast/firstcontact.js';
+import { BackupSet, DirChild, FirstContactBuilder, FirstContactForecast, historyReadyAt, SeenSet, twoPointRate } from '../forecast/firstcontact.js';
 import { KindMatcher, KindCtx, loadRules } from '../owners/kinds.js';
 import { EntryType, Excluded } from '../model/entry.js';
 import { Tree } from '../tree/tree.js';
@@ -19,7 +20,8 @@ import { readSamples, sampleOf, UsageSample } from '../store/samples.js';
 import { parseMountinfo, realMounts } from '../store/mounts.js';
 import type { SourceArgs } from '../store/forecasts.js';
 import { hostSnapshots, loadSnapshot } from '../store/snapshots.js';
-import { storeDir } from '../store/store.js';
+import { ensureDir, storeDir } from '../store/store.js';
+import { writeFileAtomic } from '../util/write.js';
 import { LocalPlace } from './place.js';
 import { runScan, treeFor } from './scan.js';
 import { readFileCapped } from '../util/read.js';
@@ -376,16 +378,68 @@ export interface FirstContactReport {
   ready: { trend: number; weekly: number };
 }
 
+// ---- the sets an earlier look saw ----------------------------------------------------------------
+
+/** the store's file of the backup sets first contacts saw: { "v": 1, "looks": { "HOST\u0000MOUNT": SeenSet[] } } */
+export const SEEN_FILE = 'firstcontact-sets.json';
+const SEEN_MAX = 1 << 20;
+/** a set's earlier look is kept this long (ms; a weekly set needs one more copy), then replaced */
+const SEEN_KEEP_MS = 8 * DAY;
+
+function readSeenAll(store: string): Record<string, SeenSet[]> {
+  try {
+    const j = JSON.parse(readFileCapped(path.join(store, SEEN_FILE), SEEN_MAX, 'utf8')) as { v?: unknown; looks?: unknown };
+    if (j?.v !== 1 || !j.looks || typeof j.looks !== 'object') return {};
+    const out: Record<string, SeenSet[]> = {};
+    for (const [k, list] of Object.entries(j.looks as Record<string, unknown>)) {
+      if (!Array.isArray(list)) continue;
+      out[k] = list.filter(
+        (x): x is SeenSet =>
+          !!x && typeof x.dir === 'string' && typeof x.pattern === 'string' && [x.copies, x.oldest, x.at].every((n) => typeof n === 'number' && Number.isFinite(n)),
+      );
+    }
+    return out;
+  } catch {
+    return {}; // none yet, or not ours: a first look
+  }
+}
+
+/**
+ * The sets an earlier first contact of `mount` saw (none when the file is missing or damaged),
+ * and the function that records this look's `sets` at `at` (an earlier look of a set is kept for
+ * SEEN_KEEP_MS, so that a look tomorrow compares with today's). Recording is best effort: it
+ * returns the one-line reason it failed, else null.
+ */
+export function seenSets(store: string, mount: string): { before: SeenSet[]; record: (sets: readonly BackupSet[], at: number) => string | null } {
+  const key = `${os.hostname()}\u0000${mount}`;
+  const before = readSeenAll(store)[key] ?? [];
+  const record = (sets: readonly BackupSet[], at: number): string | null => {
+    const all = readSeenAll(store);
+    const kept = (all[key] ?? []).filter((x) => at - x.at < SEEN_KEEP_MS && x.at <= at);
+    const next = [...kept];
+    for (const s of sets) if (!kept.some((x) => x.dir === s.dir && x.pattern === s.pattern)) next.push({ dir: s.dir, pattern: s.pattern, copies: s.copies, oldest: s.oldest, at });
+    all[key] = next.slice(0, 200);
+    try {
+      ensureDir(store);
+      writeFileAtomic(path.join(store, SEEN_FILE), JSON.stringify({ v: 1, looks: all }) + '\n', 0o600);
+      return null;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  return { before, record };
+}
+
 /** the report's volume part */
 function head(v: { mountPoint: string; device: string; fsType: string }, now: number, sample: UsageSample) {
   return { mount: v.mountPoint, device: v.device, fsType: v.fsType, now, sample };
 }
 
 /** the first-contact forecast of a finished tree, the volume then being `size` and `used` bytes at `asOf` (unix ms) */
-function treeForecast(t: Tree, asOf: number, size: number, used: number, root: string): FirstContactForecast {
+function treeForecast(t: Tree, asOf: number, size: number, used: number, root: string, before: readonly SeenSet[] = []): FirstContactForecast {
   const b = new FirstContactBuilder({ asOf, sizeBytes: size, usedBytes: used }, root);
   summarizeTree(t, b, new KindMatcher(loadRules()));
-  return b.result();
+  return b.result(undefined, before);
 }
 
 /**
@@ -458,7 +512,11 @@ export async function firstContact(req: FirstContactRequest): Promise<FirstConta
   if (t) {
     // the volume as the tree saw it: the snapshot's statfs, else now's
     const sv = snap && tree.source === 'snapshot' ? snap.volume : null;
-    tree.forecast = treeForecast(t, tree.time!, sv ? sv.usedBytes + sv.freeBytes : size, sv ? sv.usedBytes : sample.usedBytes, v.mountPoint);
+    // a second look at the backup sets tells their retention where the names could not
+    const seen = seenSets(store, v.mountPoint);
+    tree.forecast = treeForecast(t, tree.time!, sv ? sv.usedBytes + sv.freeBytes : size, sv ? sv.usedBytes : sample.usedBytes, v.mountPoint, seen.before);
+    const failed = tree.forecast.sets.length ? seen.record(tree.forecast.sets, tree.time!) : null;
+    if (failed) tree.forecast.notes.push(`the backup sets seen could not be kept for a second look: ${failed}`);
   }
 
   // sysstat through the model, with the volume now as the last point

@@ -281,10 +281,7 @@ function setOf(dir: string, pattern: string, g: DirChild[]): BackupSet | null {
     } else evidence = `numbers ${first} to ${last} with gaps: some copies were removed, not the oldest`;
   } else evidence = `date stamps from ${new Date(oldest.key).toISOString().slice(0, 10)}: whether old copies are removed needs a second look`;
   // the sizes' trend adds, for a kept set, `copies` times the growth of one copy per cadence
-  const trendPerDay = Math.max(0, (growthPerCopy * DAY) / cadenceMs);
-  const keptTrend = trendPerDay * n;
-  const fastPerDay = retention === 'kept' ? keptTrend : costPerDay + trendPerDay * n;
-  const slowPerDay = retention === 'growing' ? costPerDay : retention === 'kept' ? keptTrend : 0;
+  const { fastPerDay, slowPerDay } = setRates(retention, costPerDay, growthPerCopy, cadenceMs, n);
   return {
     dir,
     pattern,
@@ -307,6 +304,46 @@ function setOf(dir: string, pattern: string, g: DirChild[]): BackupSet | null {
     newestName: newest.name,
     oldestName: oldest.name,
   };
+}
+
+/** what a set adds per day (bytes/day) in the fast and the slow case, by its retention */
+function setRates(retention: BackupSet['retention'], costPerDay: number, growthPerCopy: number, cadenceMs: number, copies: number): { fastPerDay: number; slowPerDay: number } {
+  // the sizes' trend adds, for a kept set, `copies` times the growth of one copy per cadence
+  const keptTrend = Math.max(0, (growthPerCopy * DAY) / cadenceMs) * copies;
+  return {
+    fastPerDay: retention === 'kept' ? keptTrend : costPerDay + keptTrend,
+    slowPerDay: retention === 'growing' ? costPerDay : retention === 'kept' ? keptTrend : 0,
+  };
+}
+
+/** A set as an earlier look saw it (kept in the store between two first contacts). */
+export interface SeenSet {
+  dir: string;
+  pattern: string;
+  copies: number;
+  /** the oldest copy's modification time then (unix ms) */
+  oldest: number;
+  /** when that look was made (unix ms) */
+  at: number;
+}
+
+/**
+ * A set of unknown retention judged again with an earlier look at it (the same directory and
+ * pattern), once at least one new copy was due since (0.8 cadence): the oldest copy then is gone
+ * and copies came → "kept" (about as many days as the copies span); more copies, the oldest still
+ * there → "growing". Else, or for a set whose numbering already told, the set unchanged.
+ */
+export function secondLook(s: BackupSet, before: readonly SeenSet[], asOf: number): BackupSet {
+  const p = before.find((b) => b.dir === s.dir && b.pattern === s.pattern);
+  if (s.retention !== 'unknown' || !p || asOf - p.at < 0.8 * s.cadenceMs) return s;
+  const seen = new Date(p.at).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  let r: Pick<BackupSet, 'retention' | 'keptDays' | 'evidence'> | null = null;
+  if (s.oldest > p.oldest + 0.5 * s.cadenceMs) {
+    r = { retention: 'kept', keptDays: Math.round((s.newest - s.oldest + s.cadenceMs) / DAY), evidence: `the oldest copy seen at ${seen} is gone (${p.copies} copies then, ${s.copies} now)` };
+  } else if (s.copies > p.copies) {
+    r = { retention: 'growing', keptDays: null, evidence: `${s.copies - p.copies} copies more than at ${seen}, none removed` };
+  }
+  return r ? { ...s, ...r, ...setRates(r.retention, s.costPerDay, s.growthPerCopy, s.cadenceMs, s.copies) } : s;
 }
 
 // ---- the summary -------------------------------------------------------------------------------
@@ -390,13 +427,16 @@ export class FirstContactBuilder {
     return parts.length ? base + '/' + parts.slice(0, this.dirDepth).join('/') : base || '/';
   }
 
-  /** The forecast. `horizonMs`: beyond it the latest fill is null ("not within a year"). */
-  result(horizonMs = FIRST_CONTACT_HORIZON_MS): FirstContactForecast {
+  /**
+   * The forecast. `horizonMs`: beyond it the latest fill is null ("not within a year"); `before`:
+   * the sets an earlier look saw (secondLook).
+   */
+  result(horizonMs = FIRST_CONTACT_HORIZON_MS, before: readonly SeenSet[] = []): FirstContactForecast {
     const { asOf, sizeBytes, usedBytes } = this.input;
     const free = Math.max(0, sizeBytes - usedBytes);
     const notes: string[] = [];
     const windows: WindowFigure[] = this.win.map((w) => ({ name: w.name, ms: w.ms, bytes: w.bytes, files: w.files, bytesPerDay: (w.bytes * DAY) / w.ms, otherPerDay: (w.other * DAY) / w.ms }));
-    const sets = [...this.sets].sort((a, b) => b.costPerDay - a.costPerDay);
+    const sets = this.sets.map((x) => secondLook(x, before, asOf)).sort((a, b) => b.costPerDay - a.costPerDay);
     // fast: the largest window rate over day, week, month (the hour is too short to say a day's worth)
     let fastWin: WindowFigure | null = null;
     for (const w of windows) if (w.name !== 'hour' && w.otherPerDay > 0 && (!fastWin || w.otherPerDay > fastWin.otherPerDay)) fastWin = w;
