@@ -299,8 +299,11 @@ test('forecast from the store: one volume (object), every volume (list); no samp
   assert.match(text.stdout, /^\/data {2}\(\/dev\/test, ext4\)/m);
   assert.match(text.stdout, /^\/srv\/db/m);
   assert.match(text.stdout, /Fills .*\(in (1 day|2 days)/);
-  const empty = assertOneLineError(cli(['forecast', '--store', path.join(tmp, 'empty-store')]), 1);
-  assert.match(empty, /no usage samples in .*diskblame sample/);
+  // no samples at all: a first contact of every real mount, none scanned (firstcontact-cli.test.ts tests it further)
+  const empty = cli(['forecast', '--store', path.join(tmp, 'empty-store'), '--sysstat-dir', tmp, '--textfile-dir', tmp]);
+  assert.equal(empty.code, 0, empty.stderr);
+  assert.match(empty.stdout, /^\/ .*first contact: no usage samples in the store$/m);
+  assert.match(empty.stdout, /these volumes were not scanned .*diskblame forecast --volume MOUNT/);
   assertOneLineError(cli(['forecast', '--store', own, '--volume', '/nowhere-mounted']), 1);
   // check on the store: the worst volume decides, both in the perfdata
   const c = cli(['check', '--store', own, '--warn', '14d', '--crit', '3d']);

@@ -12,6 +12,7 @@ import { browseCommand, browseOptions, scanCommand, scanOptions } from './comman
 import { ownersCommand, ownersOptions } from './commands/owners.js';
 import { sampleCommand, sampleOptions } from './commands/sample.js';
 import * as fc from './commands/forecast.js';
+import { firstContactOptions } from './commands/firstcontact.js';
 import { diffCommand, diffOptions } from './commands/diff.js';
 import * as snap from './commands/snapshot.js';
 import { UserError } from '../util/errors.js';
@@ -84,8 +85,8 @@ async function main(): Promise<void> {
     ownersCommand,
   );
   command('sample', 'record a usage sample of every real mounted filesystem in the store (for cron or a systemd timer)', sampleOptions, sampleCommand);
-  command('forecast', 'when will it fill: fill time and range, pattern, next risky peak, growth, from the samples (or --history CSV)', fc.sourceOptions, fc.forecastCommand);
-  command('check', 'Nagios/Icinga plugin: OK/WARNING/CRITICAL/UNKNOWN (exit 0-3) from the fill forecast and usage thresholds', fc.checkOptions, fc.checkCommand);
+  command('forecast', 'when will it fill: fill time and range, pattern, next risky peak, growth, from the samples (or --history CSV)', (b) => firstContactOptions(fc.sourceOptions(b)), fc.forecastCommand);
+  command('check', 'Nagios/Icinga plugin: OK/WARNING/CRITICAL/UNKNOWN (exit 0-3) from the fill forecast and usage thresholds', (b) => firstContactOptions(fc.checkOptions(b)), fc.checkCommand);
   command('metrics', "Prometheus text for node_exporter's textfile collector: fill time, time to full, growth, usage", fc.metricsOptions, fc.metricsCommand);
   command(
     'diff [before] [after]',

@@ -254,7 +254,7 @@ function Views(props: AppProps): React.ReactElement {
               <Text>{fit(` not available over --remote: the forecast reads this host's samples (diskblame forecast on ${escapeName(place.label)})`, width)}</Text>
             </Box>
           ) : (
-            <ForecastPane root={rootPath} history={props.history} width={width} height={height - 2} active />
+            <ForecastPane root={rootPath} history={props.history} tree={tree} width={width} height={height - 2} active />
           )}
           <Text>{fit(' 1 back to the browser', width)}</Text>
         </Box>

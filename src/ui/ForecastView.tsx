@@ -15,6 +15,9 @@ import { escapeName, exactName } from '../util/escape.js';
 import { size } from '../util/format.js';
 import { plot } from './plot.js';
 import { fit } from './text.js';
+import type { Tree } from '../tree/tree.js';
+import { firstContactVolumes } from '../app/firstcontact.js';
+import { FirstContactPane } from './FirstContactView.js';
 
 export interface ForecastData {
   volume: VolumeForecast;
@@ -72,21 +75,36 @@ export function ForecastView(props: ForecastViewProps): React.ReactElement {
   );
 }
 
-/** Loads the forecast of the volume holding `root` (or of the CSV `history`) when first shown. */
-export function ForecastPane(props: { root: string; history?: string; width: number; height: number; active: boolean }): React.ReactElement | null {
+/**
+ * Loads the forecast of the volume holding `root` (or of the CSV `history`) when first shown; with no
+ * samples of that volume and the browsed `tree`, its first contact (FirstContactView.tsx).
+ */
+export function ForecastPane(props: { root: string; history?: string; tree?: Tree; width: number; height: number; active: boolean }): React.ReactElement | null {
   const [data, setData] = useState<ForecastData | null>(null);
   const [error, setError] = useState<string | undefined>(undefined);
+  const [first, setFirst] = useState(false);
   useEffect(() => {
     if (!props.active || data || error) return;
     // after the first paint: the model may take a moment on a long history
     const t = setTimeout(() => {
       loadForecastsWithJobs(props.history !== undefined ? { history: props.history } : { volume: props.root }).then(
-        (r) => setData({ volume: r.volumes[0], points: r.points[0] }),
-        (e) => setError((e as Error).message),
+        (r) => {
+          setData({ volume: r.volumes[0], points: r.points[0] });
+          const f = r.volumes[0].forecast;
+          if (props.tree && props.history === undefined && f.status !== 'ok') {
+            setError(`not enough usage samples yet: ${f.notes[f.notes.length - 1] ?? 'too few'}`);
+            setFirst(true);
+          }
+        },
+        (e) => {
+          setError((e as Error).message);
+          if (props.tree && props.history === undefined) setFirst(firstContactVolumes({ volume: props.root }) !== null);
+        },
       );
     }, 0);
     return () => clearTimeout(t);
   }, [props.active]);
   if (!props.active) return null;
+  if (first && props.tree) return <FirstContactPane tree={props.tree} root={props.root} why={error} width={props.width} height={props.height} active />;
   return <ForecastView data={data} error={error} width={props.width} height={props.height} />;
 }

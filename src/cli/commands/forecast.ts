@@ -16,6 +16,7 @@ import { metricFamilies, renderMetrics } from '../../report/metrics.js';
 import { UserError } from '../../util/errors.js';
 import { checkInputFile } from '../../util/input.js';
 import { errLine, out, outText } from '../output.js';
+import { firstContactChecks, firstContactForecast, printCheck, type FirstContactArgs } from './firstcontact.js';
 
 export type { SourceArgs };
 
@@ -49,6 +50,9 @@ function checkHistory(a: ForecastRequest): void {
 
 export async function forecastCommand(a: ForecastRequest): Promise<number> {
   checkHistory(a);
+  // no usage samples of the volume (or none at all): a first-contact forecast (firstcontact.ts)
+  const first = await firstContactForecast(a as FirstContactArgs);
+  if (first !== null) return first;
   const { volumes, single, notes } = await forecastVolumes(a);
   printNotes(notes);
   if (a.json) {
@@ -102,6 +106,12 @@ export async function checkCommand(a: CheckArgs): Promise<number> {
   try {
     const t = thresholds(a);
     checkHistory(a);
+    // no usage samples: sysstat, or a first contact that never scans (firstcontact.ts)
+    const first = await firstContactChecks(a as FirstContactArgs, t);
+    if (first !== null) {
+      printCheck(first, !!a.json, storeDir(a.store));
+      return first.code;
+    }
     r = checkAll((await loadForecastsWithJobs(a)).volumes, t);
   } catch (e) {
     checkUnknown((e as Error).message ?? String(e), !!a.json);
