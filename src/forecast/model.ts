@@ -25,6 +25,7 @@
  */
 import { DAY, HOUR } from './linear.js';
 import { curveOfFit, evalFit, expFit, medianOf, polyFit, quantileSorted, robustSigma, slopeStdErr, sortedCopy, type Curve } from './stats.js';
+import { analysePeaks, peakPattern, type PeakEvent, type Periodic } from './peaks.js';
 import type { Forecast, ForecastOptions, Pattern, Point, RiskyMoment } from './types.js';
 
 export const DEFAULT_HORIZON_MS = 365 * DAY;
@@ -49,6 +50,9 @@ interface Bucket {
   min: number;
   /** index from the end (0 = the bucket ending at the last sample) */
   age: number;
+  /** the samples' index range [i0, i1] */
+  i0: number;
+  i1: number;
 }
 
 /** The fitted model of one history (internal; forecast() turns it into the contract). */
@@ -79,7 +83,10 @@ export interface Model {
   sampleNoise: number;
   /** time of the maximum in the latest bucket (the daily cycle's phase) */
   lastMaxAt: number;
-  periodic: null | { nextPeak: number; excess: number; excessLow: number; periodMs: number; occurrences: number };
+  /** the recurring transient peaks, when the peaks recur */
+  periodic: Periodic | null;
+  /** the transient peaks seen (periodic or not), oldest first */
+  events: PeakEvent[];
   changePoint: number | null;
   cleanups: Array<{ at: number; bytes: number }>;
   stepShare: number;
@@ -114,6 +121,7 @@ function makeBuckets(pts: readonly Point[], from: number, width: number): Bucket
   while (i >= from) {
     const age = Math.floor((asOf - pts[i]!.t) / width);
     const end = asOf - age * width;
+    const i1 = i;
     const vals: number[] = [];
     const ts: number[] = [];
     let st = 0, mx = -Infinity, tMax = 0, mn = Infinity;
@@ -131,7 +139,7 @@ function makeBuckets(pts: readonly Point[], from: number, width: number): Bucket
     // vals and ts run backwards in time: the onset is the last one found going back
     let tRise = tMax;
     for (let j = 0; j < vals.length; j++) if (vals[j]! >= (level + mx) / 2 && ts[j]! <= tMax) tRise = ts[j]!;
-    out.push({ t: st / vals.length, end, count: vals.length, level, max: mx, tMax, tRise, min: mn, age });
+    out.push({ t: st / vals.length, end, count: vals.length, level, max: mx, tMax, tRise, min: mn, age, i0: i + 1, i1 });
   }
   out.reverse();
   // Partial buckets (the oldest, the edges of gaps) would bias the level (part of a daily cycle):
@@ -311,7 +319,7 @@ function fitLatest(xs: number[], ys: number[], start: number): Omit<TrendFit, 'c
 // ------------------------------------------------------------------------------------------------
 // the model
 
-export function fitModel(points: readonly Point[]): Model | { notEnough: string[]; asOf: number; size: number; used: number; regimeStart: number; samplesUsed: number } {
+export function fitModel(points: readonly Point[], trendOnly = false): Model | { notEnough: string[]; asOf: number; size: number; used: number; regimeStart: number; samplesUsed: number } {
   const pts = cleanPoints(points);
   if (pts.length === 0) {
     return { notEnough: ['no samples: record some with `diskblame sample` (from cron or a systemd timer)'], asOf: 0, size: 0, used: 0, regimeStart: 0, samplesUsed: 0 };
@@ -426,48 +434,23 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
   for (let i = Math.max(r + 1, pts.length - 2000); i < pts.length; i++) diffs.push(pts[i]!.used - pts[i - 1]!.used);
   const sampleNoise = diffs.length >= 3 ? robustSigma(diffs) / Math.SQRT2 : 0;
 
-  let periodic: Model['periodic'] = null;
-  const isPeak = new Array<boolean>(recent.length).fill(false);
-  if (recent.length >= 9) {
-    // weekly phases: bucket age mod 7 (buckets are 24 h back from the last sample, so a weekly job
-    // falls in the same phase every week; a long run may spill into the neighbouring phase)
-    const byAge = new Map<number, number>();
-    recent.forEach((b, i) => byAge.set(b.age, i));
-    let best: { ph: number; lo: number; vals: number[]; ts: number[] } | null = null;
-    for (let ph = 0; ph < 7; ph++) {
-      const vals: number[] = [], ts: number[] = [];
-      recent.forEach((b, i) => {
-        if (b.age % 7 !== ph) return;
-        vals.push(ex[i]!);
-        // the onset: in the day before when the run started there
-        const j = byAge.get(b.age + 1);
-        ts.push(j !== undefined && ex[j]! >= 0.5 * ex[i]! ? recent[j]!.tRise : b.tRise);
-      });
-      if (vals.length < 2) continue;
-      const lo = Math.min(...vals);
-      if (!best || lo > best.lo) best = { ph, lo, vals, ts };
-    }
-    if (best) {
-      const ph = best.ph;
-      const near = (age: number): boolean => [6, 0, 1].includes((((age - ph) % 7) + 7) % 7);
-      const others = sortedCopy(recent.map((b, i) => (near(b.age) ? NaN : ex[i]!)).filter((v) => !Number.isNaN(v)));
-      const hiOther = quantileSorted(others, 0.9);
-      if (others.length >= 3 && best.lo > 1.5 * hiOther && best.lo - hiOther > 0.005 * size) {
-        const lastPeak = Math.max(...best.ts);
-        let next = lastPeak + 7 * DAY;
-        while (next <= asOf) next += 7 * DAY;
-        const sv = sortedCopy(best.vals.slice(-4));
-        // a periodic job needs again what it needed in the recent weeks: the highest of its last runs,
-        // plus the noise of a sample (that maximum was one draw), decides the fill; the median run
-        // is the late end of the range
-        periodic = { nextPeak: next, excess: sv[sv.length - 1]! + 2 * sampleNoise, excessLow: quantileSorted(sv, 0.5), periodMs: 7 * DAY, occurrences: best.vals.length };
-        recent.forEach((b, i) => {
-          if (b.age % 7 === ph || (near(b.age) && ex[i]! > 0.5 * best!.lo)) isPeak[i] = true;
-        });
-      }
-    }
-  }
-  const everyday = sortedCopy(ex.filter((_, i) => !isPeak[i]).slice(-28));
+  const peaks = trendOnly ? null : analysePeaks(pts, r, size, sampleNoise);
+  const periodic = peaks?.periodic ?? null;
+  // the everyday excess leaves the recurring peaks out: the maximum of each bucket over the samples
+  // outside them (a bucket all peak: its level)
+  const masked = new Uint8Array(pts.length);
+  if (periodic) for (const e of periodic.matched) for (let i = e.iOnset; i <= e.iEnd; i++) masked[i] = 1;
+  const isPeak = recent.map((b) => {
+    for (let i = b.i0; i <= b.i1; i++) if (masked[i]) return true;
+    return false;
+  });
+  recent.forEach((b, k) => {
+    if (!isPeak[k]) return;
+    let mx = -Infinity, tm = b.tMax;
+    for (let i = b.i0; i <= b.i1; i++) if (!masked[i] && pts[i]!.used > mx) { mx = pts[i]!.used; tm = pts[i]!.t; }
+    ex[k] = Number.isFinite(mx) ? Math.max(0, mx - Math.min(fit.at(tm) - shiftAt(tm), mx)) : 0;
+  });
+  const everyday = sortedCopy(ex.slice(-28));
   // The fill comes with the first peak that does not fit: the height the maximum reached above the
   // trend at least twice in the last four weeks (the second largest: a one-off spike never counts).
   // The median excess is the typical day (the late end of the range).
@@ -502,6 +485,7 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
   return {
     asOf, size, used, regimeStart, samplesUsed: n, notes, bucketMs,
     levelAt, slope, slopeErr: trend.slopeErr, accelerating, excess, excessHigh, everyday, dailyAmplitude, regularPeaks, sampleNoise, lastMaxAt, periodic,
+    events: peaks?.events ?? [],
     changePoint: trend.changePoint, cleanups, stepShare,
   };
 }
@@ -566,14 +550,25 @@ function crossing(mo: Model, k: number, excess: number): number {
 
 const SEARCH_LIMIT_MS = 3 * DEFAULT_HORIZON_MS;
 
-function fillTime(mo: Model, k: number, excess: number, peakExcess: number | null): number {
-  const level0 = mo.levelAt(mo.asOf);
+/**
+ * The fill time: the first of the trend (growth scaled by k) plus the everyday excess meeting the
+ * size, and the first recurring peak (its own height trend, `high` or low end) that does not fit.
+ */
+function fillTime(mo: Model, k: number, excess: number, high: boolean): number {
   let best = crossing(mo, k, excess);
-  if (mo.periodic && peakExcess !== null) {
-    const p = mo.periodic;
-    for (let t = p.nextPeak; t < best && t - mo.asOf < SEARCH_LIMIT_MS; t += p.periodMs) {
-      if (level0 + k * (mo.levelAt(t) - level0) + peakExcess >= mo.size) {
-        best = Math.min(best, t);
+  const p = mo.periodic;
+  if (p) {
+    const level0 = mo.levelAt(mo.asOf);
+    const until = Math.min(best, mo.asOf + SEARCH_LIMIT_MS);
+    // an occurrence that started up to a peak's length ago may still be rising
+    for (const t of p.occurrences(mo.asOf - p.durationMs, until)) {
+      const top = Math.max(t + p.riseMs, mo.asOf);
+      const h = high ? p.heightAt(t) : p.heightLowAt(t);
+      const base = level0 + k * (mo.levelAt(top) - level0);
+      if (base + h >= mo.size) {
+        // the peak rises from its onset to its top: it meets the size part of the way up
+        const part = h > 0 ? Math.min(Math.max((mo.size - base) / h, 0), 1) : 1;
+        best = Math.min(best, Math.max(t + part * p.riseMs, mo.asOf));
         break;
       }
     }
@@ -593,17 +588,17 @@ export function forecast(points: Point[], opts: ForecastOptions = {}): Forecast 
   }
   const within = (t: number): number | null => (Number.isFinite(t) && t - mo.asOf <= horizon ? t : null);
   const s = mo.slope;
-  let fill = fillTime(mo, 1, mo.excessHigh, mo.periodic?.excess ?? null);
+  let fill = fillTime(mo, 1, mo.excessHigh, true);
   if (mo.used >= mo.size) fill = mo.asOf;
   // the range: the growth ± its uncertainty (two standard errors of the rate, at least 10%)
   const u = Math.min(s > 0 ? (2 * mo.slopeErr) / s : 1, 0.9) + 0.1;
-  const early = Math.min(fill, fillTime(mo, 1 + u, mo.excessHigh, mo.periodic?.excess ?? null));
-  const late = Math.max(fill, fillTime(mo, Math.max(1 - u, 0), mo.excess, mo.periodic?.excessLow ?? null));
+  const early = Math.min(fill, fillTime(mo, 1 + u, mo.excessHigh, true));
+  const late = Math.max(fill, fillTime(mo, Math.max(1 - u, 0), mo.excess, false));
 
   const growthBytesPerDay = s * DAY;
   const pattern = classify(mo, within(fill) !== null);
   const notes = [...mo.notes];
-  const nextRisk = riskOf(mo);
+  const nextRisk = riskOf(mo, horizon);
   let backtestError: number | null = null;
   if (!opts.noSelfBacktest) backtestError = selfBacktest(points, mo);
   return {
@@ -624,17 +619,27 @@ function classify(mo: Model, fillsWithinHorizon: boolean): Pattern {
   return mo.cleanups.length ? 'irregular' : 'steady';
 }
 
-function riskOf(mo: Model): RiskyMoment | null {
+function riskOf(mo: Model, horizon: number): RiskyMoment | null {
   const level = (t: number): number => mo.levelAt(t);
-  if (mo.periodic) {
-    const at = mo.periodic.nextPeak;
-    const expectedUsed = level(at) + mo.periodic.excess;
-    const d = new Date(at);
-    const wd = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()];
-    return {
-      at, expectedUsed, fits: expectedUsed < mo.size,
-      what: `weekly peak (${wd} ${hhmm(at)} UTC), +${gib(mo.periodic.excess)} transient`,
-    };
+  const p = mo.periodic;
+  if (p) {
+    // the first occurrence within the horizon that will not fit, else the next one
+    const occ = p.occurrences(mo.asOf - p.durationMs, mo.asOf + horizon);
+    let pick: { at: number; used: number; h: number } | null = null;
+    for (const t of occ) {
+      const top = Math.max(t + p.riseMs, mo.asOf);
+      const h = p.heightAt(t);
+      const u = level(top) + h;
+      if (!pick) pick = { at: t, used: u, h };
+      if (u >= mo.size) {
+        pick = { at: t, used: u, h };
+        break;
+      }
+    }
+    if (pick) {
+      const peak = peakPattern(p, mo.events, pick.at, pick.h);
+      return { at: pick.at, expectedUsed: pick.used, fits: pick.used < mo.size, what: peakWords(peak), peak };
+    }
   }
   if (mo.excessHigh > Math.max((mo.regularPeaks ? 0.005 : 0.01) * mo.size, 4 * mo.sampleNoise)) {
     if (mo.regularPeaks) {
@@ -645,8 +650,10 @@ function riskOf(mo: Model): RiskyMoment | null {
     }
     const at = mo.asOf + DAY;
     const expectedUsed = level(at) + mo.excessHigh;
+    const bursts = mo.events.filter((e) => !e.open);
     return {
       at, expectedUsed, fits: expectedUsed < mo.size,
+      peak: bursts.length >= 2 ? peakPattern(null, bursts, at, mo.excessHigh) : null,
       what: `short bursts reach +${gib(mo.excessHigh)} above the trend (seen at least twice in 4 weeks), at any time: within the next 24 h`,
     };
   }
@@ -671,12 +678,29 @@ function selfBacktest(points: readonly Point[], mo: Model): number | null {
     if (cut - mo.regimeStart < 3 * DAY) continue;
     let n = 0;
     while (n < pts.length && pts[n]!.t <= cut) n++;
-    const m = fitModel(pts.slice(0, n));
+    const m = fitModel(pts.slice(0, n), true);
     if ('notEnough' in m) continue;
     const pred = m.levelAt(end);
     errs.push(Math.abs(pred - actual) / actual);
   }
   return errs.length ? medianOf(errs) : null;
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/** The model's own (UTC) words for a recurring peak; the reports re-word from the PeakPattern. */
+function peakWords(p: import('./types.js').PeakPattern): string {
+  const at = p.nextAt;
+  const grow = p.growthPerOccurrence > 0 ? `, growing ${gib(p.growthPerOccurrence)} a time` : '';
+  const tail = `, +${gib(p.nextHeight)} transient${grow}`;
+  switch (p.recurrence) {
+    case 'daily': return `daily peak (~${hhmm(at)} UTC)${tail}`;
+    case 'weekly': return `weekly peak (${WEEKDAYS[new Date(at).getUTCDay()]} ${hhmm(at)} UTC)${tail}`;
+    case 'monthly-day': return `monthly peak (day ${p.dayOfMonth} ${hhmm(at)} UTC)${tail}`;
+    case 'monthly-last': return `monthly peak (last day ${hhmm(at)} UTC)${tail}`;
+    case 'period': return `peak every ${((p.periodMs ?? 0) / HOUR).toFixed(1)} h (next ${iso(at)})${tail}`;
+    default: return `peaks at no fixed time${tail}`;
+  }
 }
 
 function hhmm(t: number): string {
