@@ -184,7 +184,8 @@ function localHeight(pts: readonly Point[], from: number, e: PeakEvent): number 
   const tops: number[] = [];
   for (let i = e.iOnset; i <= e.iEnd; i++) tops.push(pts[i]!.used - (a + ((b - a) * (pts[i]!.t - e.onset)) / span));
   const sorted = tops.slice().sort((x, y) => y - x);
-  const k = Math.min(3, sorted.length);
+  // the mean of the three highest samples when the peak has many, else its highest
+  const k = sorted.length >= 9 ? 3 : 1;
   let sum = 0;
   for (let i = 0; i < k; i++) sum += sorted[i]!;
   const h = sum / k;
@@ -337,38 +338,56 @@ function buildPeriodic(s: Schedule, matched: PeakEvent[], asOf: number, size: nu
   // the heights' trend over the recent occurrences (at least 8, or five weeks' worth)
   const recentN = Math.max(8, Math.ceil((35 * DAY) / step));
   const hs = use.slice(-recentN);
-  // the heights are means of the three highest samples (the noise of a top sample is in them)
-  const margin = 0;
-  const recentMax = Math.max(...hs.slice(-4).map((e) => e.height));
-  const recentMed = median(hs.slice(-4).map((e) => e.height));
-  let line: ((t: number) => number) | null = null;
-  let resSd = 0;
-  let growth = 0;
-  if (hs.length >= 3) {
-    const data = hs.map((e) => [(e.onset - asOf) / DAY, e.height]);
-    const l = linearRegression(data);
-    const f = linearRegressionLine(l);
-    let sse = 0, sxx = 0;
-    const mx = data.reduce((a, d) => a + d[0]!, 0) / data.length;
-    for (const d of data) {
-      sse += (d[1]! - f(d[0]!)) ** 2;
-      sxx += (d[0]! - mx) ** 2;
-    }
-    resSd = Math.sqrt(sse / Math.max(data.length - 2, 1));
-    const se = sxx > 0 ? resSd / Math.sqrt(sxx) : Infinity;
-    const perOcc = (l.m * step) / DAY;
-    if (l.m > 0 && l.m > 2.5 * se && perOcc > 0.001 * size) {
-      growth = perOcc;
-      line = (t: number) => f((t - asOf) / DAY);
-    }
-  }
-  const heightAt = (t: number): number => (line ? Math.max(line(t) + Math.max(margin, resSd), recentMax) : recentMax + margin);
-  const heightLowAt = (t: number): number => (line ? Math.max(line(t) - resSd, recentMed) : recentMed);
+  // the latest heights (a week's worth, at least 4): sampling misses the top of a short peak by
+  // varying amounts, the highest of them is what the next run may reach
+  const last = hs.slice(-Math.min(8, Math.max(4, Math.ceil((7 * DAY) / step))));
+  const recentMax = Math.max(...last.map((e) => e.height));
+  const recentMed = median(last.map((e) => e.height));
+  const trend = hs.length >= 3 ? heightTrend(hs, asOf, step, size) : null;
+  const heightAt = (t: number): number => (trend ? Math.max(trend.at(t) + trend.sd, recentMax) : recentMax);
+  const heightLowAt = (t: number): number => (trend ? Math.max(trend.at(t) - trend.sd, recentMed) : recentMed);
+  const growth = trend ? trend.at(asOf + step) - trend.at(asOf) : 0;
   return {
     recurrence: s.recurrence, periodMs: s.periodMs, dayOfMonth: s.dayOfMonth, matched, riseMs, durationMs,
     occurrences: (after, until) => s.between(after, until),
     heightAt, heightLowAt, growthPerOccurrence: growth,
   };
+}
+
+/**
+ * The heights' own trend: a line, or (compounding growth) an exponential fitted as a line of the
+ * log heights, whichever leaves the smaller squared error in bytes; kept only when the growth is
+ * clearly above its standard error (2.5x) and worth 0.1% of the size an occurrence. sd: the
+ * residual standard deviation (bytes).
+ */
+function heightTrend(hs: readonly PeakEvent[], asOf: number, step: number, size: number): { at(t: number): number; sd: number } | null {
+  const x = hs.map((e) => (e.onset - asOf) / DAY);
+  const fitOf = (ys: number[]): { f: (v: number) => number; m: number; se: number } => {
+    const l = linearRegression(x.map((v, i) => [v, ys[i]!]));
+    const f = linearRegressionLine(l);
+    const mx = x.reduce((a, v) => a + v, 0) / x.length;
+    let sse = 0, sxx = 0;
+    x.forEach((v, i) => {
+      sse += (ys[i]! - f(v)) ** 2;
+      sxx += (v - mx) ** 2;
+    });
+    const sd = Math.sqrt(sse / Math.max(x.length - 2, 1));
+    return { f, m: l.m, se: sxx > 0 ? sd / Math.sqrt(sxx) : Infinity };
+  };
+  const h = hs.map((e) => e.height);
+  const lin = fitOf(h);
+  const sseOf = (g: (v: number) => number): number => x.reduce((a, v, i) => a + (h[i]! - g(v)) ** 2, 0);
+  let best: ((v: number) => number) | null = null;
+  if (lin.m > 0 && lin.m > 2.5 * lin.se && (lin.m * step) / DAY > 0.001 * size) best = lin.f;
+  if (h.every((v) => v > 0)) {
+    const lg = fitOf(h.map((v) => Math.log(v)));
+    const ex = (v: number): number => Math.exp(lg.f(v));
+    if (lg.m > 0 && lg.m > 2.5 * lg.se && (!best || sseOf(ex) < sseOf(best))) best = ex;
+  }
+  if (!best) return null;
+  const g = best;
+  const sd = Math.sqrt(sseOf(g) / Math.max(x.length - 2, 1));
+  return { at: (t) => g((t - asOf) / DAY), sd };
 }
 
 /** The contract's PeakPattern of a recurrence (or of aperiodic events), for RiskyMoment.peak. */
