@@ -371,6 +371,7 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   // the cumulative cleanup shift from each cleanup on
   const shiftSteps: Array<{ at: number; shift: number }> = [];
   const xs: number[] = [], ys: number[] = [], idx: number[] = [];
+  const bursts: Array<{ at: number; bytes: number }> = [];
   let shift = 0, prevK = -1;
   for (let k = 0; k < m; k++) {
     if (!keep[k]) continue;
@@ -378,6 +379,33 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
       const steps = Math.max((buckets[k]!.t - buckets[prevK]!.t) / bucketMs, 1);
       const d = lv[k]! - lv[prevK]!;
       if (d < 0 && d < incMed * steps - tol && -d > 0.005 * size) {
+        // a burst that went away: the drop returns to where the level was before a jump up of
+        // the same size (within two weeks, no cleanup between): neither growth nor a cleanup,
+        // the days it stood are left out
+        let j = xs.length - 2;
+        const lastShiftAt = shiftSteps.length ? shiftSteps[shiftSteps.length - 1]!.at : -Infinity;
+        let burstFrom = -1;
+        for (; j >= 0 && buckets[k]!.t - xs[j]! <= 14 * DAY && xs[j]! > lastShiftAt; j--) {
+          const back = lv[idx[j]!]!, up = lv[idx[j + 1]!]! - back;
+          const grown = incMed * Math.max((buckets[k]!.t - xs[j]!) / bucketMs, 1);
+          if (up > 0.5 * -d && Math.abs(lv[k]! - back - grown) <= tol + 0.25 * -d) {
+            burstFrom = j;
+            break;
+          }
+        }
+        if (burstFrom >= 0) {
+          while (xs.length > burstFrom + 1) {
+            keep[idx.pop()!] = false;
+            xs.pop();
+            ys.pop();
+          }
+          bursts.push({ at: xs[burstFrom]!, bytes: -d });
+          xs.push(buckets[k]!.t);
+          ys.push(lv[k]! + shift);
+          idx.push(k);
+          prevK = k;
+          continue;
+        }
         // a cleanup: the level drops once; the growth before and after is the same process
         const freed = incMed * steps - d;
         shift += freed;
@@ -390,7 +418,18 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
     idx.push(k);
     prevK = k;
   }
-  if (cleanups.length) {
+  if (bursts.length) {
+    notes.push(`${bursts.length} burst${bursts.length > 1 ? 's' : ''} that went away again seen (largest ${gib(Math.max(...bursts.map((c) => c.bytes)))}): not a trend`);
+  }
+  // drops that keep coming (a compaction, a rotation every few days) are a sawtooth, not cleanups:
+  // the trend is that of the raw levels, the teeth are the everyday excess above it
+  if (cleanups.filter((c) => c.at >= asOf - 35 * DAY).length >= 4) {
+    for (let q = 0; q < xs.length; q++) ys[q] = lv[idx[q]!]!;
+    shift = 0;
+    shiftSteps.length = 0;
+    notes.push(`${cleanups.length} drops seen, recurring: a sawtooth (compaction, rotation), its trend is that of the levels`);
+    cleanups.length = 0;
+  } else if (cleanups.length) {
     notes.push(`${cleanups.length} cleanup${cleanups.length > 1 ? 's' : ''} seen (largest ${gib(Math.max(...cleanups.map((c) => c.bytes)))}): counted as one-off drops, not as a trend`);
   }
   const flat: Curve = { kind: 'line', at: () => used + shift, slopeAt: () => 0, sse: 0 };

@@ -344,7 +344,12 @@ function buildPeriodic(s: Schedule, matched: PeakEvent[], asOf: number, size: nu
   const recentMax = Math.max(...last.map((e) => e.height));
   const recentMed = median(last.map((e) => e.height));
   const trend = hs.length >= 3 ? heightTrend(hs, asOf, step, size) : null;
-  const heightAt = (t: number): number => (trend ? Math.max(trend.at(t) + trend.sd, recentMax) : recentMax);
+  // no trend: heights that scatter (a short peak sampled at random points of its top) may reach
+  // their median plus two spreads
+  const spread = hs.length >= 4 ? 1.4826 * medianAbsoluteDeviation(hs.map((e) => e.height)) : 0;
+  const flatHigh = Math.max(recentMax, hs.length >= 4 ? median(hs.map((e) => e.height)) + 2 * spread : 0);
+  // a trend: its prediction plus 1.5 standard errors of a new value
+  const heightAt = (t: number): number => (trend ? Math.max(trend.at(t) + 1.5 * trend.sePred(t), recentMax) : flatHigh);
   const heightLowAt = (t: number): number => (trend ? Math.max(trend.at(t) - trend.sd, recentMed) : recentMed);
   const growth = trend ? trend.at(asOf + step) - trend.at(asOf) : 0;
   return {
@@ -360,7 +365,7 @@ function buildPeriodic(s: Schedule, matched: PeakEvent[], asOf: number, size: nu
  * clearly above its standard error (2.5x) and worth 0.1% of the size an occurrence. sd: the
  * residual standard deviation (bytes).
  */
-function heightTrend(hs: readonly PeakEvent[], asOf: number, step: number, size: number): { at(t: number): number; sd: number } | null {
+function heightTrend(hs: readonly PeakEvent[], asOf: number, step: number, size: number): { at(t: number): number; sd: number; sePred(t: number): number } | null {
   const x = hs.map((e) => (e.onset - asOf) / DAY);
   const fitOf = (ys: number[]): { f: (v: number) => number; m: number; se: number } => {
     const l = linearRegression(x.map((v, i) => [v, ys[i]!]));
@@ -387,7 +392,13 @@ function heightTrend(hs: readonly PeakEvent[], asOf: number, step: number, size:
   if (!best) return null;
   const g = best;
   const sd = Math.sqrt(sseOf(g) / Math.max(x.length - 2, 1));
-  return { at: (t) => g((t - asOf) / DAY), sd };
+  const n = x.length;
+  const mx = x.reduce((a, v) => a + v, 0) / n;
+  const sxx = x.reduce((a, v) => a + (v - mx) ** 2, 0);
+  return {
+    at: (t) => g((t - asOf) / DAY), sd,
+    sePred: (t) => sd * Math.sqrt(1 + 1 / n + ((t - asOf) / DAY - mx) ** 2 / Math.max(sxx, 1e-9)),
+  };
 }
 
 /** The contract's PeakPattern of a recurrence (or of aperiodic events), for RiskyMoment.peak. */
