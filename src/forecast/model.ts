@@ -473,7 +473,7 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   for (let i = Math.max(r + 1, pts.length - 2000); i < pts.length; i++) diffs.push(pts[i]!.used - pts[i - 1]!.used);
   const sampleNoise = diffs.length >= 3 ? robustSigma(diffs) / Math.SQRT2 : 0;
 
-  const peaks = trendOnly ? null : analysePeaks(pts, r, size, sampleNoise);
+  const peaks = trendOnly ? null : analysePeaks(pts, r, size, sampleNoise, (t) => (t >= segStart - bucketMs / 2 ? fit.at(t) - shiftAt(t) : NaN));
   const periodic = peaks?.periodic ?? null;
   // the everyday excess leaves the recurring peaks out: the maximum of each bucket over the samples
   // outside them (a bucket all peak: its level)

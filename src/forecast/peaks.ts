@@ -125,7 +125,7 @@ function interp(xs: readonly number[], ys: readonly number[], x: number): number
  * Find the transient peaks of pts[from..] and their recurrence. size: the volume's size (bytes);
  * sampleNoise: the noise of one sample (bytes).
  */
-export function analysePeaks(pts: readonly Point[], from: number, size: number, sampleNoise: number): PeakAnalysis {
+export function analysePeaks(pts: readonly Point[], from: number, size: number, sampleNoise: number, trendAt?: (t: number) => number): PeakAnalysis {
   const n = pts.length - from;
   const inEvent = new Uint8Array(n);
   if (n < 12) return { events: [], inEvent, sigma: 0, periodic: null };
@@ -163,17 +163,19 @@ export function analysePeaks(pts: readonly Point[], from: number, size: number, 
     for (let k = a; k <= b; k++) inEvent[k] = 1;
     i = b + 1;
   }
-  for (const e of events) e.height = localHeight(pts, from, e);
+  for (const e of events) e.height = localHeight(pts, from, e, trendAt);
   const periodic = events.length >= 2 ? findRecurrence(pts, from, events, size, sampleNoise) : null;
   return { events, inEvent, sigma, periodic };
 }
 
 /**
- * An event's height against its own surroundings: the median of the samples in the 3 h before its
- * onset and after its end (a line between the two), and the mean of the three highest samples
- * above it (one sample's noise is not the peak).
+ * An event's height: above the model's trend (trendAt, real scale; NaN where it does not cover the
+ * event), else above its own surroundings (the median of the samples in the 3 h before its onset
+ * and after its end, a line between the two); the mean of the three highest samples of a long
+ * peak, the highest of a short one.
  */
-function localHeight(pts: readonly Point[], from: number, e: PeakEvent): number {
+function localHeight(pts: readonly Point[], from: number, e: PeakEvent, trendAt?: (t: number) => number): number {
+  if (trendAt && Number.isFinite(trendAt(e.onset))) return topAbove(pts, e, trendAt);
   const pre: number[] = [], post: number[] = [];
   for (let i = e.iOnset - 1; i >= from && pts[i]!.t >= e.onset - 3 * HOUR && pre.length < 24; i--) pre.push(pts[i]!.used);
   for (let i = e.iEnd + 1; i < pts.length && pts[i]!.t <= e.end + 3 * HOUR && post.length < 24; i++) post.push(pts[i]!.used);
@@ -181,8 +183,13 @@ function localHeight(pts: readonly Point[], from: number, e: PeakEvent): number 
   const a = pre.length >= 2 ? median(pre) : median(post);
   const b = post.length >= 2 && !e.open ? median(post) : a;
   const span = Math.max(e.end - e.onset, 1);
+  return topAbove(pts, e, (t) => a + ((b - a) * (t - e.onset)) / span);
+}
+
+/** The top of an event above a reference curve (see localHeight); sets e.peakAt. */
+function topAbove(pts: readonly Point[], e: PeakEvent, ref: (t: number) => number): number {
   const tops: number[] = [];
-  for (let i = e.iOnset; i <= e.iEnd; i++) tops.push(pts[i]!.used - (a + ((b - a) * (pts[i]!.t - e.onset)) / span));
+  for (let i = e.iOnset; i <= e.iEnd; i++) tops.push(pts[i]!.used - ref(pts[i]!.t));
   const sorted = tops.slice().sort((x, y) => y - x);
   // the mean of the three highest samples when the peak has many, else its highest
   const k = sorted.length >= 9 ? 3 : 1;
