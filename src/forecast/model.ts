@@ -24,7 +24,7 @@
  * 7. Self backtest: the same model cut 28/14/7/3 days back, predicting today's level.
  */
 import { DAY, HOUR } from './linear.js';
-import { curveOfFit, evalFit, expFit, medianOf, polyFit, quantileSorted, robustSigma, slopeStdErr, sortedCopy, type Curve } from './stats.js';
+import { curveOfFit, evalFit, expFit, expLineFit, medianOf, polyFit, quantileSorted, robustSigma, slopeStdErr, sortedCopy, type Curve } from './stats.js';
 import { analysePeaks, peakPattern, type PeakEvent, type Periodic } from './peaks.js';
 import type { Forecast, ForecastOptions, Pattern, Point, RiskyMoment } from './types.js';
 
@@ -444,10 +444,22 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
       fit = { kind: 'line', at: (t) => at0 + refined.slope * (t - asOf), slopeAt: () => refined.slope, sse: 0 };
     }
   }
+  // the noise of one sample (from sample-to-sample differences, robust to the rare jump)
+  const diffs: number[] = [];
+  for (let i = Math.max(r + 1, pts.length - 2000); i < pts.length; i++) diffs.push(pts[i]!.used - pts[i - 1]!.used);
+  const sampleNoise = diffs.length >= 3 ? robustSigma(diffs) / Math.SQRT2 : 0;
+  // growth that bends upward, seen on the samples themselves (days after a turn, before the daily
+  // levels can show it; and anchored on the latest samples, not on a day's median)
+  let accelerating = trend.quadratic;
+  const raw = rawAcceleration(pts, r, Math.max(trend.changePoint ?? regimeStart, asOf - 21 * DAY), sampleNoise, size);
+  if (raw) {
+    const s0 = shift;
+    fit = { kind: 'exponential', at: (t) => raw.at(t) + s0, slopeAt: (t) => raw.slopeAt(t), sse: raw.sse };
+    accelerating = true;
+  }
   // level at t on the real (not cleanup-adjusted) scale
   const levelAt = (t: number): number => fit.at(t) - shift;
   const slope = fit.slopeAt(asOf);
-  const accelerating = trend.quadratic;
   if (trend.changePoint !== null) {
     notes.push(`growth rate changed around ${iso(trend.changePoint)}: forecasting from the latest rate`);
   }
@@ -468,10 +480,6 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   const amp = recent.map((b) => b.max - b.min);
   const dailyAmplitude = amp.length ? medianOf(amp) : 0;
 
-  // the noise of one sample (from sample-to-sample differences, robust to the rare jump)
-  const diffs: number[] = [];
-  for (let i = Math.max(r + 1, pts.length - 2000); i < pts.length; i++) diffs.push(pts[i]!.used - pts[i - 1]!.used);
-  const sampleNoise = diffs.length >= 3 ? robustSigma(diffs) / Math.SQRT2 : 0;
 
   const peaks = trendOnly ? null : analysePeaks(pts, r, size, sampleNoise, (t) => (t >= segStart - bucketMs / 2 ? fit.at(t) - shiftAt(t) : NaN));
   const periodic = peaks?.periodic ?? null;
@@ -527,6 +535,46 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
     events: peaks?.events ?? [],
     changePoint: trend.changePoint, cleanups, stepShare,
   };
+}
+
+/**
+ * An exponential y = a + b·exp(g·t) (g of 1-50% a day) fitted to the raw samples since `fromT`
+ * (at least 3 days, thinned to ~400), kept only when the samples are smooth around it (residual
+ * within 4 sample noises: no saw, no peaks), it explains them far better than a line, and, fitted
+ * on the first two thirds, it foresees the last third far better than a line does. Null otherwise.
+ */
+function rawAcceleration(pts: readonly Point[], from: number, fromT: number, sampleNoise: number, size: number): Curve | null {
+  const asOf = pts[pts.length - 1]!.t;
+  if (asOf - fromT < 3 * DAY) return null;
+  let i0 = pts.length - 1;
+  while (i0 > from && pts[i0 - 1]!.t >= fromT) i0--;
+  const stride = Math.max(1, Math.ceil((pts.length - i0) / 400));
+  const xs: number[] = [], ys: number[] = [];
+  for (let i = pts.length - 1; i >= i0; i -= stride) {
+    xs.push(pts[i]!.t);
+    ys.push(pts[i]!.used);
+  }
+  xs.reverse();
+  ys.reverse();
+  if (xs.length < 30) return null;
+  const q = expLineFit(xs, ys, asOf);
+  const line = polyFit(xs, ys, 1, asOf);
+  if (!q || !line || !(q.b > 0)) return null;
+  const rms = Math.sqrt(q.sse / xs.length);
+  if (rms > Math.max(4 * sampleNoise, 0.0005 * size) || q.sse > 0.36 * line.sse) return null;
+  // the growth must speed up plainly over the window: the rate now 1.5 times the rate at its start
+  if (!(q.slopeAt(asOf) > 0) || q.slopeAt(asOf) < 1.5 * Math.max(q.slopeAt(xs[0]!), 0)) return null;
+  const cut = Math.floor((xs.length * 2) / 3);
+  const tx = xs.slice(0, cut), ty = ys.slice(0, cut);
+  const eTrain = expLineFit(tx, ty, tx[tx.length - 1]!);
+  const lTrain = polyFit(tx, ty, 1, tx[tx.length - 1]);
+  if (!eTrain || !lTrain || !(eTrain.b > 0)) return null;
+  let se = 0, sl = 0;
+  for (let i = cut; i < xs.length; i++) {
+    se += (ys[i]! - eTrain.at(xs[i]!)) ** 2;
+    sl += (ys[i]! - evalFit(lTrain, xs[i]!)) ** 2;
+  }
+  return se < 0.5 * sl ? q : null;
 }
 
 /**

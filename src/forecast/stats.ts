@@ -8,7 +8,8 @@
  *   the straight line itself is simple-statistics' linearRegression on centred x (centring keeps
  *   the precision of unix-ms times) with its sum of squared errors, which it does not return;
  * - `slopeStdErr` (the standard error of a fitted slope: no such function there);
- * - `expFit` (y = a + b·exp(g·x), a grid over g with least squares for a, b: no non-linear fits);
+ * - `expFit` (y = a + b·exp(g·x), a grid over g with least squares for a, b: no non-linear fits) and
+ *   `expLineFit` (the same with a straight line beside it: y = a + c·x + b·exp(g·x));
  * - `theilSen` (a robust slope from pairwise slopes: not provided);
  * - `sortedCopy` (a typed-array sort, several times faster than a comparator sort).
  */
@@ -202,5 +203,42 @@ export function expFit(xs: readonly number[], ys: readonly number[], x0: number,
     kind: 'exponential', a, b, g, sse,
     at: (t) => a + b * Math.exp(g * (t - x0)),
     slopeAt: (t) => b * g * Math.exp(g * (t - x0)),
+  };
+}
+
+/**
+ * y = a + c·(x - x0) + b·exp(g·(x - x0)) with g > 0 (steady growth plus a part that compounds, a
+ * log left at debug level): for each g of a log-spaced grid (per day) a, c, b are linear least
+ * squares (normal equations, x in days); the g with the least error wins. null when too few points.
+ */
+export function expLineFit(xs: readonly number[], ys: readonly number[], x0: number, gMin = 0.01, gMax = 0.5, steps = 60): (Curve & { a: number; b: number; c: number; g: number }) | null {
+  const n = xs.length;
+  if (n < 6) return null;
+  let best: { a: number; b: number; c: number; g: number; sse: number } | null = null;
+  const u = xs.map((x) => (x - x0) / 86_400_000);
+  for (let s = 0; s < steps; s++) {
+    const g = gMin * Math.pow(gMax / gMin, s / (steps - 1));
+    const m: number[][] = [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]];
+    for (let i = 0; i < n; i++) {
+      const r = [1, u[i]!, Math.exp(g * u[i]!)];
+      for (let p = 0; p < 3; p++) {
+        for (let q = 0; q < 3; q++) m[p]![q]! += r[p]! * r[q]!;
+        m[p]![3]! += r[p]! * ys[i]!;
+      }
+    }
+    const sol = solve(m, 3);
+    if (!sol) continue;
+    const [a, c, b] = sol as [number, number, number];
+    let sse = 0;
+    for (let i = 0; i < n; i++) sse += (ys[i]! - (a + c * u[i]! + b * Math.exp(g * u[i]!))) ** 2;
+    if (!best || sse < best.sse) best = { a, b, c, g, sse };
+  }
+  if (!best) return null;
+  const { a, b, c, g, sse } = best;
+  const D = 86_400_000;
+  return {
+    kind: 'exponential', a, b, c, g: g / D, sse,
+    at: (t) => a + (c * (t - x0)) / D + b * Math.exp((g * (t - x0)) / D),
+    slopeAt: (t) => (c + b * g * Math.exp((g * (t - x0)) / D)) / D,
   };
 }
