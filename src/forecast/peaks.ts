@@ -274,8 +274,8 @@ function monthlySchedule(kind: 'monthly-day' | 'monthly-last', dom: number, time
   };
 }
 
-function candidates(events: readonly PeakEvent[]): Schedule[] {
-  const onsets = events.map((e) => e.onset);
+function candidates(events: readonly PeakEvent[], key: (e: PeakEvent) => number): Schedule[] {
+  const onsets = events.map(key);
   const out: Schedule[] = [
     fixedSchedule('daily', DAY, phaseOf(onsets, DAY), 3),
     fixedSchedule('weekly', 7 * DAY, phaseOf(onsets, 7 * DAY), 2),
@@ -315,31 +315,41 @@ function seen(pts: readonly Point[], from: number, t: number): boolean {
   return lo < pts.length && pts[lo]!.t - t < 2 * HOUR && lo > from && t - pts[lo - 1]!.t < 2 * HOUR;
 }
 
+/**
+ * The recurrence of the events: by their onsets, else by the times they reach their tops (a job
+ * that rises out of a sawtooth, a compaction at the end of a garbage ramp, has a vague onset and a
+ * sharp top).
+ */
 function findRecurrence(pts: readonly Point[], from: number, events: readonly PeakEvent[], size: number, sampleNoise: number): Periodic | null {
+  return recurrenceBy(pts, from, events, size, (e) => e.onset) ?? recurrenceBy(pts, from, events, size, (e) => e.peakAt);
+}
+
+function recurrenceBy(pts: readonly Point[], from: number, events: readonly PeakEvent[], size: number, key: (e: PeakEvent) => number): Periodic | null {
   const asOf = pts[pts.length - 1]!.t;
   let best: { s: Schedule; matched: PeakEvent[]; score: number } | null = null;
-  for (const s of candidates(events)) {
-    const matched = events.filter((e) => Math.abs(e.onset - s.nearest(e.onset)) <= s.tolMs);
+  for (const s of candidates(events, key)) {
+    const matched = events.filter((e) => Math.abs(key(e) - s.nearest(key(e))) <= s.tolMs);
     if (matched.length < s.minMatched) continue;
     // one event per occurrence
-    const occ = new Set(matched.map((e) => s.nearest(e.onset)));
+    const occ = new Set(matched.map((e) => s.nearest(key(e))));
     if (occ.size < s.minMatched) continue;
     const precision = occ.size / events.length;
     // every expected occurrence since the first match, where samples were taken, should show
-    const expected = s.between(matched[0]!.onset - s.tolMs, asOf - s.tolMs).filter((t) => seen(pts, from, t + s.tolMs / 2));
+    const expected = s.between(key(matched[0]!) - s.tolMs, asOf - s.tolMs).filter((t) => seen(pts, from, t + s.tolMs / 2));
     const recall = expected.length ? occ.size / Math.max(expected.length, occ.size) : 0;
     if (precision < 0.6 || recall < 0.75) continue;
     const score = precision + recall;
     if (!best || score > best.score + 0.05) best = { s, matched, score };
   }
   if (!best) return null;
-  return buildPeriodic(best.s, best.matched, asOf, size, sampleNoise);
+  return buildPeriodic(best.s, best.matched, asOf, size, key);
 }
 
-function buildPeriodic(s: Schedule, matched: PeakEvent[], asOf: number, size: number, sampleNoise: number): Periodic {
+function buildPeriodic(s: Schedule, matched: PeakEvent[], asOf: number, size: number, key: (e: PeakEvent) => number): Periodic {
   const closed = matched.filter((e) => !e.open);
   const use = closed.length ? closed : matched;
-  const riseMs = median(use.map((e) => e.peakAt - e.onset));
+  // the schedule's times are the onsets (or the tops): the rise is from there to the top
+  const riseMs = Math.max(0, median(use.map((e) => e.peakAt - key(e))));
   const durationMs = median(use.map((e) => e.end - e.onset));
   const step = s.periodMs ?? MONTH_MS;
   // the heights' trend over the recent occurrences (at least 8, or five weeks' worth)
