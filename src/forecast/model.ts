@@ -418,6 +418,29 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
     idx.push(k);
     prevK = k;
   }
+  // a one-off bulk copy: a single jump up, far above the usual daily change, that stays: a level
+  // shift, not a rate (the growth before and after is the same process); never when jumps recur
+  if (!cleanups.length && xs.length >= 6) {
+    const jumps: number[] = [];
+    for (let q = 1; q < xs.length; q++) {
+      const steps = Math.max((xs[q]! - xs[q - 1]!) / bucketMs, 1);
+      const up = lv[idx[q]!]! - lv[idx[q - 1]!]! - incMed * steps;
+      if (up > Math.max(tol, 0.01 * size)) jumps.push(q);
+    }
+    const q = jumps[0];
+    if (jumps.length === 1 && q! <= xs.length - 3) {
+      const steps = Math.max((xs[q!]! - xs[q! - 1]!) / bucketMs, 1);
+      const up = lv[idx[q!]!]! - lv[idx[q! - 1]!]! - incMed * steps;
+      let stays = true;
+      for (let j = q! + 1; j < xs.length; j++) if (lv[idx[j]!]! < lv[idx[q!]!]! - tol - 0.5 * up) stays = false;
+      if (stays && up > 0.03 * size) {
+        for (let j = q!; j < ys.length; j++) ys[j]! -= up;
+        shift -= up;
+        shiftSteps.push({ at: xs[q!]!, shift });
+        notes.push(`a one-off jump of ${gib(up)} around ${iso(xs[q!]!)} (a bulk copy?): counted once, not as a rate`);
+      }
+    }
+  }
   if (bursts.length) {
     notes.push(`${bursts.length} burst${bursts.length > 1 ? 's' : ''} that went away again seen (largest ${gib(Math.max(...bursts.map((c) => c.bytes)))}): not a trend`);
   }
