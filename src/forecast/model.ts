@@ -524,7 +524,14 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   // The fill comes with the first peak that does not fit: the height the maximum reached above the
   // trend at least twice in the last four weeks (the second largest: a one-off spike never counts).
   // The median excess is the typical day (the late end of the range).
-  const excessHigh = everyday.length >= 3 ? everyday[everyday.length - 2]! : everyday.length ? everyday[0]! : 0;
+  let excessHigh = everyday.length >= 3 ? everyday[everyday.length - 2]! : everyday.length ? everyday[0]! : 0;
+  // bursts that keep coming at no fixed time (three or more in eight weeks): the next one may be as
+  // high as the highest of them
+  if (peaks) {
+    const matched = new Set(periodic?.matched ?? []);
+    const bursts8w = peaks.events.filter((e) => !e.open && !matched.has(e) && e.onset >= asOf - 56 * DAY);
+    if (bursts8w.length >= 3) excessHigh = Math.max(excessHigh, ...bursts8w.map((e) => e.height));
+  }
   const excess = everyday.length ? quantileSorted(everyday, 0.5) : 0;
   // regular peaks (a daily cycle) have similar heights and come at the same time of day
   let cs = 0, sn = 0;
