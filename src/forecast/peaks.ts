@@ -192,7 +192,8 @@ function topAbove(pts: readonly Point[], e: PeakEvent, ref: (t: number) => numbe
   for (let i = e.iOnset; i <= e.iEnd; i++) tops.push(pts[i]!.used - ref(pts[i]!.t));
   const sorted = tops.slice().sort((x, y) => y - x);
   // the mean of the three highest samples when the peak has many, else its highest
-  const k = sorted.length >= 9 ? 3 : 1;
+  // (a plateau: its three highest are close; a spike: its highest)
+  const k = sorted.length >= 9 && sorted[0]! - sorted[2]! <= 0.03 * Math.abs(sorted[0]!) ? 3 : 1;
   let sum = 0;
   for (let i = 0; i < k; i++) sum += sorted[i]!;
   const h = sum / k;
