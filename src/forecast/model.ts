@@ -25,7 +25,7 @@
  */
 import { DAY, HOUR } from './linear.js';
 import { curveOfFit, evalFit, expFit, expLineFit, medianOf, polyFit, quantileSorted, robustSigma, slopeStdErr, sortedCopy, type Curve } from './stats.js';
-import { analysePeaks, peakPattern, type PeakEvent, type Periodic } from './peaks.js';
+import { findEvents, finishPeaks, peakPattern, type PeakEvent, type Periodic } from './peaks.js';
 import type { Forecast, ForecastOptions, Pattern, Point, RiskyMoment } from './types.js';
 
 export const DEFAULT_HORIZON_MS = 365 * DAY;
@@ -114,7 +114,11 @@ function regimeStartIndex(pts: readonly Point[]): number {
   return i;
 }
 
-function makeBuckets(pts: readonly Point[], from: number, width: number): Bucket[] {
+/**
+ * Buckets of `width` ms back from the last sample. skip (indexed from `from`): samples of transient
+ * peaks, left out of the level (the median) when a third of the bucket remains.
+ */
+function makeBuckets(pts: readonly Point[], from: number, width: number, skip?: Uint8Array): Bucket[] {
   const asOf = pts[pts.length - 1]!.t;
   const out: Bucket[] = [];
   let i = pts.length - 1;
@@ -134,7 +138,12 @@ function makeBuckets(pts: readonly Point[], from: number, width: number): Bucket
       if (p.used < mn) mn = p.used;
       i--;
     }
-    const s = sortedCopy(vals);
+    let s = sortedCopy(vals);
+    if (skip) {
+      const calm: number[] = [];
+      for (let j = i + 1; j <= i + vals.length; j++) if (!skip[j - from]) calm.push(pts[j]!.used);
+      if (calm.length >= vals.length / 3 && calm.length < vals.length) s = sortedCopy(calm);
+    }
     const level = quantileSorted(s, 0.5);
     // vals and ts run backwards in time: the onset is the last one found going back
     let tRise = tMax;
@@ -260,17 +269,17 @@ function fitTrend(xs: number[], ys: number[], noiseFloor: number): TrendFit | nu
     start = off + h.k;
     changePoint = xs[start]!;
   }
-  const fitted = fitLatest(xs, ys, start);
+  const fitted = fitLatest(xs, ys, start, noiseFloor);
   if (!fitted) return null;
   if (bend !== null && !fitted.quadratic) {
-    const again = fitLatest(xs, ys, bend);
+    const again = fitLatest(xs, ys, bend, noiseFloor);
     if (again) return { ...again, changePoint: xs[bend]! };
   }
   return { ...fitted, changePoint };
 }
 
 /** The rate over the series from `start`: a line, or an exponential when growth plainly speeds up. */
-function fitLatest(xs: number[], ys: number[], start: number): Omit<TrendFit, 'changePoint'> | null {
+function fitLatest(xs: number[], ys: number[], start: number, noiseFloor: number): Omit<TrendFit, 'changePoint'> | null {
   // the rate: the latest segment, at most the last LINE_WINDOW buckets (recent data weighs; an
   // older small cleanup or wobble no longer drags the rate)
   const sx = xs.slice(Math.max(start, xs.length - LINE_WINDOW)), sy = ys.slice(Math.max(start, xs.length - LINE_WINDOW));
@@ -305,7 +314,8 @@ function fitLatest(xs: number[], ys: number[], start: number): Omit<TrendFit, 'c
         foresees = se < 0.5 * sl;
       }
     }
-    if (q && q.b > 0 && speedsUp && foresees) {
+    // and matter: the rate now at least twice the noise floor (a wandering flat volume bends both ways)
+    if (q && q.b > 0 && speedsUp && foresees && q.slopeAt(qx[qx.length - 1]!) * DAY > 2 * noiseFloor) {
       const f = (qline.sse - q.sse) / Math.max(q.sse / (qx.length - 3), 1e-12);
       if (f > F_QUAD) {
         curve = q;
@@ -346,7 +356,19 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
     };
   }
   const bucketMs = DAY;
-  const buckets = makeBuckets(pts, r, bucketMs);
+  // the noise of one sample (from sample-to-sample differences, robust to the rare jump)
+  const diffs: number[] = [];
+  for (let i = Math.max(r + 1, pts.length - 2000); i < pts.length; i++) diffs.push(pts[i]!.used - pts[i - 1]!.used);
+  const sampleNoise = diffs.length >= 3 ? robustSigma(diffs) / Math.SQRT2 : 0;
+  // transient peaks first: the trend is that of the samples outside them (a peak that ended in the
+  // last days must not read as a change of rate)
+  const found = trendOnly ? null : findEvents(pts, r, size, sampleNoise);
+  let skip: Uint8Array | undefined;
+  if (found) {
+    skip = new Uint8Array(pts.length - r);
+    for (const e of found.events) if (!e.open) for (let i = e.iOnset; i <= e.iEnd; i++) skip[i - r] = 1;
+  }
+  const buckets = makeBuckets(pts, r, bucketMs, skip);
   // gaps
   let maxGap = 0;
   for (let i = r + 1; i < pts.length; i++) maxGap = Math.max(maxGap, pts[i]!.t - pts[i - 1]!.t);
@@ -467,10 +489,6 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
       fit = { kind: 'line', at: (t) => at0 + refined.slope * (t - asOf), slopeAt: () => refined.slope, sse: 0 };
     }
   }
-  // the noise of one sample (from sample-to-sample differences, robust to the rare jump)
-  const diffs: number[] = [];
-  for (let i = Math.max(r + 1, pts.length - 2000); i < pts.length; i++) diffs.push(pts[i]!.used - pts[i - 1]!.used);
-  const sampleNoise = diffs.length >= 3 ? robustSigma(diffs) / Math.SQRT2 : 0;
   // growth that bends upward, seen on the samples themselves (days after a turn, before the daily
   // levels can show it; and anchored on the latest samples, not on a day's median)
   let accelerating = trend.quadratic;
@@ -504,7 +522,7 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   const dailyAmplitude = amp.length ? medianOf(amp) : 0;
 
 
-  const peaks = trendOnly ? null : analysePeaks(pts, r, size, sampleNoise, (t) => (t >= segStart - bucketMs / 2 ? fit.at(t) - shiftAt(t) : NaN));
+  const peaks = !found ? null : finishPeaks(pts, r, size, found, (t) => (t >= segStart - bucketMs / 2 ? fit.at(t) - shiftAt(t) : NaN));
   const periodic = peaks?.periodic ?? null;
   // the everyday excess leaves the recurring peaks out: the maximum of each bucket over the samples
   // outside them (a bucket all peak: its level)
@@ -593,7 +611,8 @@ function rawAcceleration(pts: readonly Point[], from: number, fromT: number, sam
   const rms = Math.sqrt(q.sse / xs.length);
   if (rms > Math.max(4 * sampleNoise, 0.0005 * size) || q.sse > 0.36 * line.sse) return null;
   // the growth must speed up plainly over the window: the rate now 1.5 times the rate at its start
-  if (!(q.slopeAt(asOf) > 0) || q.slopeAt(asOf) < 1.5 * Math.max(q.slopeAt(xs[0]!), 0)) return null;
+  // and matter: at least 0.1% of the size a day now (a wandering flat volume bends both ways)
+  if (!(q.slopeAt(asOf) > 0.001 * size / DAY) || q.slopeAt(asOf) < 1.5 * Math.max(q.slopeAt(xs[0]!), 0)) return null;
   const cut = Math.floor((xs.length * 2) / 3);
   const tx = xs.slice(0, cut), ty = ys.slice(0, cut);
   const eTrain = expLineFit(tx, ty, tx[tx.length - 1]!);

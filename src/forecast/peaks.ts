@@ -126,9 +126,25 @@ function interp(xs: readonly number[], ys: readonly number[], x: number): number
  * sampleNoise: the noise of one sample (bytes).
  */
 export function analysePeaks(pts: readonly Point[], from: number, size: number, sampleNoise: number, trendAt?: (t: number) => number): PeakAnalysis {
+  return finishPeaks(pts, from, size, findEvents(pts, from, size, sampleNoise), trendAt);
+}
+
+/**
+ * Steps 2-4 on events found by findEvents: their heights (above trendAt where it is finite, else
+ * above their surroundings) and their recurrence.
+ */
+export function finishPeaks(pts: readonly Point[], from: number, size: number, found: Omit<PeakAnalysis, 'periodic'>, trendAt?: (t: number) => number): PeakAnalysis {
+  const { events } = found;
+  for (const e of events) e.height = localHeight(pts, from, e, trendAt);
+  const periodic = events.length >= 2 ? findRecurrence(pts, from, events, size) : null;
+  return { ...found, periodic };
+}
+
+/** Step 1-2: the events above the rolling baseline (heights above the baseline, refined by finishPeaks). */
+export function findEvents(pts: readonly Point[], from: number, size: number, sampleNoise: number): Omit<PeakAnalysis, 'periodic'> {
   const n = pts.length - from;
   const inEvent = new Uint8Array(n);
-  if (n < 12) return { events: [], inEvent, sigma: 0, periodic: null };
+  if (n < 12) return { events: [], inEvent, sigma: 0 };
   const base = baseline(pts, from);
   const res = new Float64Array(n);
   for (let i = 0; i < n; i++) res[i] = pts[from + i]!.used - base[i]!;
@@ -163,9 +179,7 @@ export function analysePeaks(pts: readonly Point[], from: number, size: number, 
     for (let k = a; k <= b; k++) inEvent[k] = 1;
     i = b + 1;
   }
-  for (const e of events) e.height = localHeight(pts, from, e, trendAt);
-  const periodic = events.length >= 2 ? findRecurrence(pts, from, events, size, sampleNoise) : null;
-  return { events, inEvent, sigma, periodic };
+  return { events, inEvent, sigma };
 }
 
 /**
@@ -321,7 +335,7 @@ function seen(pts: readonly Point[], from: number, t: number): boolean {
  * that rises out of a sawtooth, a compaction at the end of a garbage ramp, has a vague onset and a
  * sharp top).
  */
-function findRecurrence(pts: readonly Point[], from: number, events: readonly PeakEvent[], size: number, sampleNoise: number): Periodic | null {
+function findRecurrence(pts: readonly Point[], from: number, events: readonly PeakEvent[], size: number): Periodic | null {
   return recurrenceBy(pts, from, events, size, (e) => e.onset) ?? recurrenceBy(pts, from, events, size, (e) => e.peakAt);
 }
 
