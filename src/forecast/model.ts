@@ -458,7 +458,8 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
       if (stays && up > 0.03 * size) {
         for (let j = q!; j < ys.length; j++) ys[j]! -= up;
         shift -= up;
-        shiftSteps.push({ at: xs[q!]!, shift });
+        // from the end of the bucket before (the jump is somewhere in this one)
+        shiftSteps.push({ at: buckets[idx[q! - 1]!]!.end, shift });
         notes.push(`a one-off jump of ${gib(up)} around ${iso(xs[q!]!)} (a bulk copy?): counted once, not as a rate`);
       }
     }
@@ -483,7 +484,7 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   if (trend.changePoint !== null && asOf - trend.changePoint < FRESH_CHANGE_MS) {
     // A fresh change: the daily buckets after it are too few (and the one spanning it is a mix).
     // Where the samples are smooth within a day, place the break and the new rate on them directly.
-    const refined = refineRecentChange(pts, r, trend.changePoint, buckets);
+    const refined = refineRecentChange(pts, r, trend.changePoint, buckets, (found?.events ?? []).filter((e) => !e.open || asOf - e.onset < DAY / 2));
     if (refined && refined.slope > fit.slopeAt(asOf)) {
       const at0 = refined.levelNow + shift;
       fit = { kind: 'line', at: (t) => at0 + refined.slope * (t - asOf), slopeAt: () => refined.slope, sse: 0 };
@@ -631,13 +632,18 @@ function rawAcceleration(pts: readonly Point[], from: number, fromT: number, sam
  * and the level now. Only when the samples vary little within a day before the change (no saw to
  * mistake for growth): null otherwise.
  */
-function refineRecentChange(pts: readonly Point[], from: number, changePoint: number, buckets: readonly Bucket[]): { slope: number; levelNow: number } | null {
+function refineRecentChange(pts: readonly Point[], from: number, changePoint: number, buckets: readonly Bucket[], events: readonly PeakEvent[]): { slope: number; levelNow: number } | null {
   const asOf = pts[pts.length - 1]!.t;
   const older = buckets.filter((b) => b.end <= changePoint - DAY / 2);
   if (older.length < 3) return null;
   const amplitude = medianOf(older.map((b) => b.max - b.min));
   const xs: number[] = [], ys: number[] = [];
+  // the samples outside transient peaks (a peak's ramp is not a rate; the caller keeps a rise at
+  // the end older than half a day: it may be the new rate itself)
+  let ev = events.length - 1;
   for (let i = pts.length - 1; i >= from && pts[i]!.t >= changePoint - DAY; i--) {
+    while (ev >= 0 && events[ev]!.iOnset > i) ev--;
+    if (ev >= 0 && i <= events[ev]!.iEnd) continue;
     xs.push(pts[i]!.t);
     ys.push(pts[i]!.used);
   }
