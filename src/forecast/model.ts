@@ -2,26 +2,33 @@
  * When will it fill: a forecast that sees what a straight line misses. Pure (no I/O).
  *
  * 1. Regime: only the samples since the last size change (a resize starts a new regime).
- * 2. Buckets of 24 h aligned back from the last sample (at least three days are needed):
- *    every bucket holds one full period of a daily cycle (log rotation, nightly backups), so the
- *    bucket median ("level") follows the trend of the envelope, not of the raw saw.
- * 3. Clean the level series: isolated spikes (temp bursts, a weekly batch day) are left out of the
- *    trend; drops far below the usual day-to-day change are cleanups, removed as level shifts so a
- *    cleanup never reads as space growing back.
- * 4. Trend: change points first (a continuous hinge clearly better than a line, and not a smooth
- *    bend: broken retention, a new workload, the end of a backup ramp) keep only the latest regime;
- *    a change of the last days is placed on the raw samples when they are smooth within a day. The
- *    rate is a line over the latest segment (at most four weeks); growth that plainly speeds up
- *    over the last three weeks (an exponential fits far better, the last third faster than the
- *    first) is extrapolated as an exponential.
- * 5. Peaks above the trend: the excess of each bucket's maximum over the trend. A weekly phase whose
- *    excess stands out in every week is a periodic job: the fill time is the first future run whose
- *    peak (the highest recent run plus sample noise) reaches the size. The other buckets give the
- *    everyday excess: the height reached at least twice in four weeks (the top of the saw, routine
- *    bursts; a one-off spike never counts).
- * 6. Fill time = min(first time trend + everyday excess >= size, first weekly run >= size); the
- *    range scales the growth by ± two standard errors of the rate (at least 10%).
- * 7. Self backtest: the same model cut 28/14/7/3 days back, predicting today's level.
+ * 2. Transient peaks first (peaks.ts): runs of samples far above a rolling median; their samples
+ *    are left out of the daily levels, so a peak never reads as growth or as a change of rate.
+ * 3. Buckets of 24 h aligned back from the last sample (at least three days are needed): the
+ *    bucket median ("level") follows the trend of the envelope, not of a daily saw.
+ * 4. Clean the level series: isolated spikes are left out; a drop far below the usual change is a
+ *    cleanup (a level shift, not a trend), unless it undoes a recent jump of the same size (a burst
+ *    that went away: neither) or drops keep coming (4 in 5 weeks: a sawtooth, whose trend is that of
+ *    the raw levels); a single jump up that stays (a bulk copy) is a level shift counted once.
+ * 5. Trend: change points (a continuous hinge clearly better than a line, not a smooth bend) keep
+ *    the latest regime; a fresh change is placed on the raw samples outside peaks. The rate is a
+ *    line over the latest segment (at most four weeks), or an exponential when growth plainly
+ *    speeds up: on the daily levels, or on the raw samples (a line plus a compounding part, caught
+ *    days after the turn when the samples lie close to it and it foresees held-out samples).
+ * 6. Peaks' recurrence (peaks.ts): daily, weekly, monthly by calendar day or last day, another
+ *    fixed period, or none; a periodic peak's heights (above the trend) have their own trend
+ *    (line or compounding). Bursts at no fixed time: the height reached at least twice in four
+ *    weeks, or the highest of three or more in eight weeks (a single burst never counts).
+ * 7. Fill time = min(first time trend + everyday excess >= size, first periodic peak whose
+ *    envelope does not fit); the range scales the growth by ± two standard errors of the rate
+ *    (at least 10%) and takes the low end of the peaks' heights.
+ * 8. nextRisk: the first peak within the horizon that does not fit, else the next one, with its
+ *    PeakPattern. Self backtest: the trend cut 28/14/7/3 days back, predicting today's level.
+ *
+ * Statistics from simple-statistics (via stats.ts): quantiles, medians, MAD, straight lines.
+ * Hand-written here, as simple-statistics has nothing of the kind: the continuous hinge search and
+ * its 3x3 solve (change points), the level-series cleaning, the fill-time search (doubling, then
+ * bisection), and the exponential-with-a-line acceptance tests.
  */
 import { DAY, HOUR } from './linear.js';
 import { curveOfFit, evalFit, expFit, expLineFit, medianOf, polyFit, quantileSorted, robustSigma, slopeStdErr, sortedCopy, type Curve } from './stats.js';
@@ -366,7 +373,9 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   let skip: Uint8Array | undefined;
   if (found) {
     skip = new Uint8Array(pts.length - r);
-    for (const e of found.events) if (!e.open) for (let i = e.iOnset; i <= e.iEnd; i++) skip[i - r] = 1;
+    // (a rise still going at the last sample is left out only in its first half day: older, it
+    // may be the new rate itself)
+    for (const e of found.events) if (!e.open || asOf - e.onset < DAY / 2) for (let i = e.iOnset; i <= e.iEnd; i++) skip[i - r] = 1;
   }
   const buckets = makeBuckets(pts, r, bucketMs, skip);
   // gaps
