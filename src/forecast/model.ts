@@ -497,6 +497,14 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
     if (refined && refined.slope > fit.slopeAt(asOf)) {
       const at0 = refined.levelNow + shift;
       fit = { kind: 'line', at: (t) => at0 + refined.slope * (t - asOf), slopeAt: () => refined.slope, sse: 0 };
+    } else if (!refined && asOf - trend.changePoint < 2 * DAY) {
+      // a change of the last two days that the samples do not confirm (the rising part of a weekly
+      // cycle, a backup chain being written): not yet a new rate
+      const plain = fitLatest(xs, ys, 0, 0.0005 * size);
+      if (plain) {
+        fit = plain.curve;
+        trend.changePoint = null;
+      }
     }
   }
   // growth that bends upward, seen on the samples themselves (days after a turn, before the daily
