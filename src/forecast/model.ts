@@ -32,7 +32,7 @@
  */
 import { DAY, HOUR } from './linear.js';
 import { curveOfFit, evalFit, expFit, expLineFit, medianOf, polyFit, quantileSorted, robustSigma, slopeStdErr, sortedCopy, type Curve } from './stats.js';
-import { findEvents, finishPeaks, peakPattern, type PeakEvent, type Periodic } from './peaks.js';
+import { findEvents, findRecurrence, finishPeaks, peakPattern, type PeakEvent, type Periodic } from './peaks.js';
 import type { Forecast, ForecastOptions, Pattern, Point, RiskyMoment } from './types.js';
 
 export const DEFAULT_HORIZON_MS = 365 * DAY;
@@ -371,11 +371,19 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   // last days must not read as a change of rate)
   const found = trendOnly ? null : findEvents(pts, r, size, sampleNoise);
   let skip: Uint8Array | undefined;
+  let calmEvents: PeakEvent[] = [];
   if (found) {
     skip = new Uint8Array(pts.length - r);
     // (a rise still going at the last sample is left out only in its first half day: older, it
     // may be the new rate itself)
-    for (const e of found.events) if (!e.open || asOf - e.onset < DAY / 2) for (let i = e.iOnset; i <= e.iEnd; i++) skip[i - r] = 1;
+    // (or any age when it is the latest run of a recurring peak)
+    const recurring = found.events.length >= 3 ? findRecurrence(pts, r, found.events, size) : null;
+    const running = recurring?.matched.find((e) => e.open);
+    for (const e of found.events) {
+      if (e.open && asOf - e.onset >= DAY / 2 && e !== running) continue;
+      for (let i = e.iOnset; i <= e.iEnd; i++) skip[i - r] = 1;
+    }
+    calmEvents = found.events.filter((e) => !e.open || asOf - e.onset < DAY / 2 || e === running);
   }
   const buckets = makeBuckets(pts, r, bucketMs, skip);
   // gaps
@@ -493,7 +501,7 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   if (trend.changePoint !== null && asOf - trend.changePoint < FRESH_CHANGE_MS) {
     // A fresh change: the daily buckets after it are too few (and the one spanning it is a mix).
     // Where the samples are smooth within a day, place the break and the new rate on them directly.
-    const refined = refineRecentChange(pts, r, trend.changePoint, buckets, (found?.events ?? []).filter((e) => !e.open || asOf - e.onset < DAY / 2));
+    const refined = refineRecentChange(pts, r, trend.changePoint, buckets, calmEvents);
     if (refined && refined.slope > fit.slopeAt(asOf)) {
       const at0 = refined.levelNow + shift;
       fit = { kind: 'line', at: (t) => at0 + refined.slope * (t - asOf), slopeAt: () => refined.slope, sse: 0 };

@@ -335,7 +335,7 @@ function seen(pts: readonly Point[], from: number, t: number): boolean {
  * that rises out of a sawtooth, a compaction at the end of a garbage ramp, has a vague onset and a
  * sharp top).
  */
-function findRecurrence(pts: readonly Point[], from: number, events: readonly PeakEvent[], size: number): Periodic | null {
+export function findRecurrence(pts: readonly Point[], from: number, events: readonly PeakEvent[], size: number): Periodic | null {
   return recurrenceBy(pts, from, events, size, (e) => e.onset) ?? recurrenceBy(pts, from, events, size, (e) => e.peakAt);
 }
 
