@@ -466,14 +466,16 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
       const up = lv[idx[q]!]! - lv[idx[q - 1]!]! - incMed * steps;
       if (up > Math.max(tol, 0.01 * size)) jumps.push(q);
     }
+    // one jump, or one spread over two neighbouring buckets (a copy that ran across midnight)
     const q = jumps[0];
-    if (jumps.length === 1 && q! <= xs.length - 3) {
-      const steps = Math.max((xs[q!]! - xs[q! - 1]!) / bucketMs, 1);
-      const up = lv[idx[q!]!]! - lv[idx[q! - 1]!]! - incMed * steps;
+    const last = jumps.length === 2 && jumps[1] === q! + 1 ? jumps[1]! : q!;
+    if ((jumps.length === 1 || last !== q) && last <= xs.length - 3) {
+      const upTo = (j: number): number => lv[idx[j]!]! - lv[idx[q! - 1]!]! - incMed * Math.max((xs[j]! - xs[q! - 1]!) / bucketMs, 1);
+      const up = upTo(last);
       let stays = true;
-      for (let j = q! + 1; j < xs.length; j++) if (lv[idx[j]!]! < lv[idx[q!]!]! - tol - 0.5 * up) stays = false;
+      for (let j = last + 1; j < xs.length; j++) if (lv[idx[j]!]! < lv[idx[last]!]! - tol - 0.5 * up) stays = false;
       if (stays && up > 0.03 * size) {
-        for (let j = q!; j < ys.length; j++) ys[j]! -= up;
+        for (let j = q!; j < ys.length; j++) ys[j]! -= j < last ? upTo(j) : up;
         shift -= up;
         // from the end of the bucket before (the jump is somewhere in this one)
         shiftSteps.push({ at: buckets[idx[q! - 1]!]!.end, shift });
