@@ -84,9 +84,24 @@ describe('forecast model on synthetic patterns', () => {
     const peak = (d: number): number => (((d - 6.5) % 7) + 7) % 7 < 0.25 ? 0.15 : 0;
     const f = assertFillNear(series(28, (d) => 0.5 + 0.005 * d + peak(d)), 76.5, 1, 'weekly');
     assert.equal(f.pattern, 'periodic-peaks');
-    assert.ok(f.nextRisk, 'names the next peak');
-    assert.ok(Math.abs(inDays(f.nextRisk.at)! - 34.5) < 0.3, `next peak on day ${inDays(f.nextRisk.at)}`);
-    assert.equal(f.nextRisk.fits, true);
+    // the risk is the first peak that will not fit within the horizon (issue 12), with its pattern
+    assert.ok(f.nextRisk, 'names the risky peak');
+    assert.ok(Math.abs(inDays(f.nextRisk.at)! - 76.5) < 0.3, `risky peak on day ${inDays(f.nextRisk.at)}`);
+    assert.equal(f.nextRisk.fits, false);
+    const pk = f.nextRisk.peak;
+    assert.ok(pk, 'a PeakPattern');
+    assert.equal(pk.recurrence, 'weekly');
+    assert.equal(pk.periodMs, 7 * DAY);
+    // onsets to a sample (10 min): the first sample of each run
+    assert.equal(pk.onsets.length, 4);
+    pk.onsets.forEach((o, k) => assert.ok(o >= day(6.5 + 7 * k) && o - day(6.5 + 7 * k) <= 10 * 60_000, `onset ${inDays(o)}`));
+    assert.ok(Math.abs(pk.durationMs - 6 * HOUR) < HOUR, `duration ${pk.durationMs / HOUR} h`);
+    assert.ok(Math.abs(pk.height / SIZE - 0.15) < 0.005 && Math.abs(pk.nextHeight / SIZE - 0.15) < 0.005, `height ${pk.height / SIZE}`);
+    assert.equal(pk.growthPerOccurrence, 0);
+    assert.equal(pk.nextAt, f.nextRisk.at);
+    // with a short horizon the risk is the next peak, which fits
+    const short = forecast(series(28, (d) => 0.5 + 0.005 * d + peak(d)), { horizonMs: 30 * DAY });
+    assert.ok(short.nextRisk && Math.abs(inDays(short.nextRisk.at)! - 34.5) < 0.3 && short.nextRisk.fits, `next peak ${inDays(short.nextRisk?.at ?? null)}`);
     assert.ok(Math.abs(f.growthBytesPerDay / SIZE - 0.005) < 0.001, 'growth of the trend, not of the peaks');
     // close to the end: the next peak is the one that fails
     const g = forecast(series(70, (d) => 0.5 + 0.005 * d + peak(d)));

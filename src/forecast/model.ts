@@ -2,29 +2,37 @@
  * When will it fill: a forecast that sees what a straight line misses. Pure (no I/O).
  *
  * 1. Regime: only the samples since the last size change (a resize starts a new regime).
- * 2. Buckets of 24 h aligned back from the last sample (at least three days are needed):
- *    every bucket holds one full period of a daily cycle (log rotation, nightly backups), so the
- *    bucket median ("level") follows the trend of the envelope, not of the raw saw.
- * 3. Clean the level series: isolated spikes (temp bursts, a weekly batch day) are left out of the
- *    trend; drops far below the usual day-to-day change are cleanups, removed as level shifts so a
- *    cleanup never reads as space growing back.
- * 4. Trend: change points first (a continuous hinge clearly better than a line, and not a smooth
- *    bend: broken retention, a new workload, the end of a backup ramp) keep only the latest regime;
- *    a change of the last days is placed on the raw samples when they are smooth within a day. The
- *    rate is a line over the latest segment (at most four weeks); growth that plainly speeds up
- *    over the last three weeks (an exponential fits far better, the last third faster than the
- *    first) is extrapolated as an exponential.
- * 5. Peaks above the trend: the excess of each bucket's maximum over the trend. A weekly phase whose
- *    excess stands out in every week is a periodic job: the fill time is the first future run whose
- *    peak (the highest recent run plus sample noise) reaches the size. The other buckets give the
- *    everyday excess: the height reached at least twice in four weeks (the top of the saw, routine
- *    bursts; a one-off spike never counts).
- * 6. Fill time = min(first time trend + everyday excess >= size, first weekly run >= size); the
- *    range scales the growth by ± two standard errors of the rate (at least 10%).
- * 7. Self backtest: the same model cut 28/14/7/3 days back, predicting today's level.
+ * 2. Transient peaks first (peaks.ts): runs of samples far above a rolling median; their samples
+ *    are left out of the daily levels, so a peak never reads as growth or as a change of rate.
+ * 3. Buckets of 24 h aligned back from the last sample (at least three days are needed): the
+ *    bucket median ("level") follows the trend of the envelope, not of a daily saw.
+ * 4. Clean the level series: isolated spikes are left out; a drop far below the usual change is a
+ *    cleanup (a level shift, not a trend), unless it undoes a recent jump of the same size (a burst
+ *    that went away: neither) or drops keep coming (4 in 5 weeks: a sawtooth, whose trend is that of
+ *    the raw levels); a single jump up that stays (a bulk copy) is a level shift counted once.
+ * 5. Trend: change points (a continuous hinge clearly better than a line, not a smooth bend) keep
+ *    the latest regime; a fresh change is placed on the raw samples outside peaks. The rate is a
+ *    line over the latest segment (at most four weeks), or an exponential when growth plainly
+ *    speeds up: on the daily levels, or on the raw samples (a line plus a compounding part, caught
+ *    days after the turn when the samples lie close to it and it foresees held-out samples).
+ * 6. Peaks' recurrence (peaks.ts): daily, weekly, monthly by calendar day or last day, another
+ *    fixed period, or none; a periodic peak's heights (above the trend) have their own trend
+ *    (line or compounding). Bursts at no fixed time: the height reached at least twice in four
+ *    weeks, or the highest of three or more in eight weeks (a single burst never counts).
+ * 7. Fill time = min(first time trend + everyday excess >= size, first periodic peak whose
+ *    envelope does not fit); the range scales the growth by ± two standard errors of the rate
+ *    (at least 10%) and takes the low end of the peaks' heights.
+ * 8. nextRisk: the first peak within the horizon that does not fit, else the next one, with its
+ *    PeakPattern. Self backtest: the trend cut 28/14/7/3 days back, predicting today's level.
+ *
+ * Statistics from simple-statistics (via stats.ts): quantiles, medians, MAD, straight lines.
+ * Hand-written here, as simple-statistics has nothing of the kind: the continuous hinge search and
+ * its 3x3 solve (change points), the level-series cleaning, the fill-time search (doubling, then
+ * bisection), and the exponential-with-a-line acceptance tests.
  */
 import { DAY, HOUR } from './linear.js';
-import { curveOfFit, evalFit, expFit, medianOf, polyFit, quantileSorted, robustSigma, slopeStdErr, sortedCopy, type Curve } from './stats.js';
+import { curveOfFit, evalFit, expFit, expLineFit, medianOf, polyFit, quantileSorted, robustSigma, slopeStdErr, sortedCopy, type Curve } from './stats.js';
+import { findEvents, findRecurrence, finishPeaks, peakPattern, type PeakEvent, type Periodic } from './peaks.js';
 import type { Forecast, ForecastOptions, Pattern, Point, RiskyMoment } from './types.js';
 
 export const DEFAULT_HORIZON_MS = 365 * DAY;
@@ -49,6 +57,9 @@ interface Bucket {
   min: number;
   /** index from the end (0 = the bucket ending at the last sample) */
   age: number;
+  /** the samples' index range [i0, i1] */
+  i0: number;
+  i1: number;
 }
 
 /** The fitted model of one history (internal; forecast() turns it into the contract). */
@@ -79,7 +90,10 @@ export interface Model {
   sampleNoise: number;
   /** time of the maximum in the latest bucket (the daily cycle's phase) */
   lastMaxAt: number;
-  periodic: null | { nextPeak: number; excess: number; excessLow: number; periodMs: number; occurrences: number };
+  /** the recurring transient peaks, when the peaks recur */
+  periodic: Periodic | null;
+  /** the transient peaks seen (periodic or not), oldest first */
+  events: PeakEvent[];
   changePoint: number | null;
   cleanups: Array<{ at: number; bytes: number }>;
   stepShare: number;
@@ -107,13 +121,18 @@ function regimeStartIndex(pts: readonly Point[]): number {
   return i;
 }
 
-function makeBuckets(pts: readonly Point[], from: number, width: number): Bucket[] {
+/**
+ * Buckets of `width` ms back from the last sample. skip (indexed from `from`): samples of transient
+ * peaks, left out of the level (the median) when a third of the bucket remains.
+ */
+function makeBuckets(pts: readonly Point[], from: number, width: number, skip?: Uint8Array): Bucket[] {
   const asOf = pts[pts.length - 1]!.t;
   const out: Bucket[] = [];
   let i = pts.length - 1;
   while (i >= from) {
     const age = Math.floor((asOf - pts[i]!.t) / width);
     const end = asOf - age * width;
+    const i1 = i;
     const vals: number[] = [];
     const ts: number[] = [];
     let st = 0, mx = -Infinity, tMax = 0, mn = Infinity;
@@ -126,12 +145,17 @@ function makeBuckets(pts: readonly Point[], from: number, width: number): Bucket
       if (p.used < mn) mn = p.used;
       i--;
     }
-    const s = sortedCopy(vals);
+    let s = sortedCopy(vals);
+    if (skip) {
+      const calm: number[] = [];
+      for (let j = i + 1; j <= i + vals.length; j++) if (!skip[j - from]) calm.push(pts[j]!.used);
+      if (calm.length >= vals.length / 3 && calm.length < vals.length) s = sortedCopy(calm);
+    }
     const level = quantileSorted(s, 0.5);
     // vals and ts run backwards in time: the onset is the last one found going back
     let tRise = tMax;
     for (let j = 0; j < vals.length; j++) if (vals[j]! >= (level + mx) / 2 && ts[j]! <= tMax) tRise = ts[j]!;
-    out.push({ t: st / vals.length, end, count: vals.length, level, max: mx, tMax, tRise, min: mn, age });
+    out.push({ t: st / vals.length, end, count: vals.length, level, max: mx, tMax, tRise, min: mn, age, i0: i + 1, i1 });
   }
   out.reverse();
   // Partial buckets (the oldest, the edges of gaps) would bias the level (part of a daily cycle):
@@ -252,17 +276,17 @@ function fitTrend(xs: number[], ys: number[], noiseFloor: number): TrendFit | nu
     start = off + h.k;
     changePoint = xs[start]!;
   }
-  const fitted = fitLatest(xs, ys, start);
+  const fitted = fitLatest(xs, ys, start, noiseFloor);
   if (!fitted) return null;
   if (bend !== null && !fitted.quadratic) {
-    const again = fitLatest(xs, ys, bend);
+    const again = fitLatest(xs, ys, bend, noiseFloor);
     if (again) return { ...again, changePoint: xs[bend]! };
   }
   return { ...fitted, changePoint };
 }
 
 /** The rate over the series from `start`: a line, or an exponential when growth plainly speeds up. */
-function fitLatest(xs: number[], ys: number[], start: number): Omit<TrendFit, 'changePoint'> | null {
+function fitLatest(xs: number[], ys: number[], start: number, noiseFloor: number): Omit<TrendFit, 'changePoint'> | null {
   // the rate: the latest segment, at most the last LINE_WINDOW buckets (recent data weighs; an
   // older small cleanup or wobble no longer drags the rate)
   const sx = xs.slice(Math.max(start, xs.length - LINE_WINDOW)), sy = ys.slice(Math.max(start, xs.length - LINE_WINDOW));
@@ -297,7 +321,8 @@ function fitLatest(xs: number[], ys: number[], start: number): Omit<TrendFit, 'c
         foresees = se < 0.5 * sl;
       }
     }
-    if (q && q.b > 0 && speedsUp && foresees) {
+    // and matter: the rate now at least twice the noise floor (a wandering flat volume bends both ways)
+    if (q && q.b > 0 && speedsUp && foresees && q.slopeAt(qx[qx.length - 1]!) * DAY > 2 * noiseFloor) {
       const f = (qline.sse - q.sse) / Math.max(q.sse / (qx.length - 3), 1e-12);
       if (f > F_QUAD) {
         curve = q;
@@ -311,7 +336,7 @@ function fitLatest(xs: number[], ys: number[], start: number): Omit<TrendFit, 'c
 // ------------------------------------------------------------------------------------------------
 // the model
 
-export function fitModel(points: readonly Point[]): Model | { notEnough: string[]; asOf: number; size: number; used: number; regimeStart: number; samplesUsed: number } {
+export function fitModel(points: readonly Point[], trendOnly = false): Model | { notEnough: string[]; asOf: number; size: number; used: number; regimeStart: number; samplesUsed: number } {
   const pts = cleanPoints(points);
   if (pts.length === 0) {
     return { notEnough: ['no samples: record some with `diskblame sample` (from cron or a systemd timer)'], asOf: 0, size: 0, used: 0, regimeStart: 0, samplesUsed: 0 };
@@ -338,7 +363,29 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
     };
   }
   const bucketMs = DAY;
-  const buckets = makeBuckets(pts, r, bucketMs);
+  // the noise of one sample (from sample-to-sample differences, robust to the rare jump)
+  const diffs: number[] = [];
+  for (let i = Math.max(r + 1, pts.length - 2000); i < pts.length; i++) diffs.push(pts[i]!.used - pts[i - 1]!.used);
+  const sampleNoise = diffs.length >= 3 ? robustSigma(diffs) / Math.SQRT2 : 0;
+  // transient peaks first: the trend is that of the samples outside them (a peak that ended in the
+  // last days must not read as a change of rate)
+  const found = trendOnly ? null : findEvents(pts, r, size, sampleNoise);
+  let skip: Uint8Array | undefined;
+  let calmEvents: PeakEvent[] = [];
+  if (found) {
+    skip = new Uint8Array(pts.length - r);
+    // (a rise still going at the last sample is left out only in its first half day: older, it
+    // may be the new rate itself)
+    // (or any age when it is the latest run of a recurring peak)
+    const recurring = found.events.length >= 3 ? findRecurrence(pts, r, found.events, size) : null;
+    const running = recurring?.matched.find((e) => e.open);
+    for (const e of found.events) {
+      if (e.open && asOf - e.onset >= DAY / 2 && e !== running) continue;
+      for (let i = e.iOnset; i <= e.iEnd; i++) skip[i - r] = 1;
+    }
+    calmEvents = found.events.filter((e) => !e.open || asOf - e.onset < DAY / 2 || e === running);
+  }
+  const buckets = makeBuckets(pts, r, bucketMs, skip);
   // gaps
   let maxGap = 0;
   for (let i = r + 1; i < pts.length; i++) maxGap = Math.max(maxGap, pts[i]!.t - pts[i - 1]!.t);
@@ -363,6 +410,7 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
   // the cumulative cleanup shift from each cleanup on
   const shiftSteps: Array<{ at: number; shift: number }> = [];
   const xs: number[] = [], ys: number[] = [], idx: number[] = [];
+  const bursts: Array<{ at: number; bytes: number }> = [];
   let shift = 0, prevK = -1;
   for (let k = 0; k < m; k++) {
     if (!keep[k]) continue;
@@ -370,6 +418,33 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
       const steps = Math.max((buckets[k]!.t - buckets[prevK]!.t) / bucketMs, 1);
       const d = lv[k]! - lv[prevK]!;
       if (d < 0 && d < incMed * steps - tol && -d > 0.005 * size) {
+        // a burst that went away: the drop returns to where the level was before a jump up of
+        // the same size (within two weeks, no cleanup between): neither growth nor a cleanup,
+        // the days it stood are left out
+        let j = xs.length - 2;
+        const lastShiftAt = shiftSteps.length ? shiftSteps[shiftSteps.length - 1]!.at : -Infinity;
+        let burstFrom = -1;
+        for (; j >= 0 && buckets[k]!.t - xs[j]! <= 14 * DAY && xs[j]! > lastShiftAt; j--) {
+          const back = lv[idx[j]!]!, up = lv[idx[j + 1]!]! - back;
+          const grown = incMed * Math.max((buckets[k]!.t - xs[j]!) / bucketMs, 1);
+          if (up > 0.5 * -d && Math.abs(lv[k]! - back - grown) <= tol + 0.25 * -d) {
+            burstFrom = j;
+            break;
+          }
+        }
+        if (burstFrom >= 0) {
+          while (xs.length > burstFrom + 1) {
+            keep[idx.pop()!] = false;
+            xs.pop();
+            ys.pop();
+          }
+          bursts.push({ at: xs[burstFrom]!, bytes: -d });
+          xs.push(buckets[k]!.t);
+          ys.push(lv[k]! + shift);
+          idx.push(k);
+          prevK = k;
+          continue;
+        }
         // a cleanup: the level drops once; the growth before and after is the same process
         const freed = incMed * steps - d;
         shift += freed;
@@ -382,7 +457,44 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
     idx.push(k);
     prevK = k;
   }
-  if (cleanups.length) {
+  // a one-off bulk copy: a single jump up, far above the usual daily change, that stays: a level
+  // shift, not a rate (the growth before and after is the same process); never when jumps recur
+  if (!cleanups.length && xs.length >= 6) {
+    const jumps: number[] = [];
+    for (let q = 1; q < xs.length; q++) {
+      const steps = Math.max((xs[q]! - xs[q - 1]!) / bucketMs, 1);
+      const up = lv[idx[q]!]! - lv[idx[q - 1]!]! - incMed * steps;
+      if (up > Math.max(tol, 0.01 * size)) jumps.push(q);
+    }
+    // one jump, or one spread over two neighbouring buckets (a copy that ran across midnight)
+    const q = jumps[0];
+    const last = jumps.length === 2 && jumps[1] === q! + 1 ? jumps[1]! : q!;
+    if ((jumps.length === 1 || last !== q) && last <= xs.length - 3) {
+      const upTo = (j: number): number => lv[idx[j]!]! - lv[idx[q! - 1]!]! - incMed * Math.max((xs[j]! - xs[q! - 1]!) / bucketMs, 1);
+      const up = upTo(last);
+      let stays = true;
+      for (let j = last + 1; j < xs.length; j++) if (lv[idx[j]!]! < lv[idx[last]!]! - tol - 0.5 * up) stays = false;
+      if (stays && up > 0.03 * size) {
+        for (let j = q!; j < ys.length; j++) ys[j]! -= j < last ? upTo(j) : up;
+        shift -= up;
+        // from the end of the bucket before (the jump is somewhere in this one)
+        shiftSteps.push({ at: buckets[idx[q! - 1]!]!.end, shift });
+        notes.push(`a one-off jump of ${gib(up)} around ${iso(xs[q!]!)} (a bulk copy?): counted once, not as a rate`);
+      }
+    }
+  }
+  if (bursts.length) {
+    notes.push(`${bursts.length} burst${bursts.length > 1 ? 's' : ''} that went away again seen (largest ${gib(Math.max(...bursts.map((c) => c.bytes)))}): not a trend`);
+  }
+  // drops that keep coming (a compaction, a rotation every few days) are a sawtooth, not cleanups:
+  // the trend is that of the raw levels, the teeth are the everyday excess above it
+  if (cleanups.filter((c) => c.at >= asOf - 35 * DAY).length >= 4) {
+    for (let q = 0; q < xs.length; q++) ys[q] = lv[idx[q]!]!;
+    shift = 0;
+    shiftSteps.length = 0;
+    notes.push(`${cleanups.length} drops seen, recurring: a sawtooth (compaction, rotation), its trend is that of the levels`);
+    cleanups.length = 0;
+  } else if (cleanups.length) {
     notes.push(`${cleanups.length} cleanup${cleanups.length > 1 ? 's' : ''} seen (largest ${gib(Math.max(...cleanups.map((c) => c.bytes)))}): counted as one-off drops, not as a trend`);
   }
   const flat: Curve = { kind: 'line', at: () => used + shift, slopeAt: () => 0, sse: 0 };
@@ -391,16 +503,32 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
   if (trend.changePoint !== null && asOf - trend.changePoint < FRESH_CHANGE_MS) {
     // A fresh change: the daily buckets after it are too few (and the one spanning it is a mix).
     // Where the samples are smooth within a day, place the break and the new rate on them directly.
-    const refined = refineRecentChange(pts, r, trend.changePoint, buckets);
+    const refined = refineRecentChange(pts, r, trend.changePoint, buckets, calmEvents);
     if (refined && refined.slope > fit.slopeAt(asOf)) {
       const at0 = refined.levelNow + shift;
       fit = { kind: 'line', at: (t) => at0 + refined.slope * (t - asOf), slopeAt: () => refined.slope, sse: 0 };
+    } else if (!refined && asOf - trend.changePoint < 2 * DAY) {
+      // a change of the last two days that the samples do not confirm (the rising part of a weekly
+      // cycle, a backup chain being written): not yet a new rate
+      const plain = fitLatest(xs, ys, 0, 0.0005 * size);
+      if (plain) {
+        fit = plain.curve;
+        trend.changePoint = null;
+      }
     }
+  }
+  // growth that bends upward, seen on the samples themselves (days after a turn, before the daily
+  // levels can show it; and anchored on the latest samples, not on a day's median)
+  let accelerating = trend.quadratic;
+  const raw = rawAcceleration(pts, r, Math.max(trend.changePoint ?? regimeStart, asOf - 21 * DAY), sampleNoise, size);
+  if (raw) {
+    const s0 = shift;
+    fit = { kind: 'exponential', at: (t) => raw.at(t) + s0, slopeAt: (t) => raw.slopeAt(t), sse: raw.sse };
+    accelerating = true;
   }
   // level at t on the real (not cleanup-adjusted) scale
   const levelAt = (t: number): number => fit.at(t) - shift;
   const slope = fit.slopeAt(asOf);
-  const accelerating = trend.quadratic;
   if (trend.changePoint !== null) {
     notes.push(`growth rate changed around ${iso(trend.changePoint)}: forecasting from the latest rate`);
   }
@@ -421,57 +549,35 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
   const amp = recent.map((b) => b.max - b.min);
   const dailyAmplitude = amp.length ? medianOf(amp) : 0;
 
-  // the noise of one sample (from sample-to-sample differences, robust to the rare jump)
-  const diffs: number[] = [];
-  for (let i = Math.max(r + 1, pts.length - 2000); i < pts.length; i++) diffs.push(pts[i]!.used - pts[i - 1]!.used);
-  const sampleNoise = diffs.length >= 3 ? robustSigma(diffs) / Math.SQRT2 : 0;
 
-  let periodic: Model['periodic'] = null;
-  const isPeak = new Array<boolean>(recent.length).fill(false);
-  if (recent.length >= 9) {
-    // weekly phases: bucket age mod 7 (buckets are 24 h back from the last sample, so a weekly job
-    // falls in the same phase every week; a long run may spill into the neighbouring phase)
-    const byAge = new Map<number, number>();
-    recent.forEach((b, i) => byAge.set(b.age, i));
-    let best: { ph: number; lo: number; vals: number[]; ts: number[] } | null = null;
-    for (let ph = 0; ph < 7; ph++) {
-      const vals: number[] = [], ts: number[] = [];
-      recent.forEach((b, i) => {
-        if (b.age % 7 !== ph) return;
-        vals.push(ex[i]!);
-        // the onset: in the day before when the run started there
-        const j = byAge.get(b.age + 1);
-        ts.push(j !== undefined && ex[j]! >= 0.5 * ex[i]! ? recent[j]!.tRise : b.tRise);
-      });
-      if (vals.length < 2) continue;
-      const lo = Math.min(...vals);
-      if (!best || lo > best.lo) best = { ph, lo, vals, ts };
-    }
-    if (best) {
-      const ph = best.ph;
-      const near = (age: number): boolean => [6, 0, 1].includes((((age - ph) % 7) + 7) % 7);
-      const others = sortedCopy(recent.map((b, i) => (near(b.age) ? NaN : ex[i]!)).filter((v) => !Number.isNaN(v)));
-      const hiOther = quantileSorted(others, 0.9);
-      if (others.length >= 3 && best.lo > 1.5 * hiOther && best.lo - hiOther > 0.005 * size) {
-        const lastPeak = Math.max(...best.ts);
-        let next = lastPeak + 7 * DAY;
-        while (next <= asOf) next += 7 * DAY;
-        const sv = sortedCopy(best.vals.slice(-4));
-        // a periodic job needs again what it needed in the recent weeks: the highest of its last runs,
-        // plus the noise of a sample (that maximum was one draw), decides the fill; the median run
-        // is the late end of the range
-        periodic = { nextPeak: next, excess: sv[sv.length - 1]! + 2 * sampleNoise, excessLow: quantileSorted(sv, 0.5), periodMs: 7 * DAY, occurrences: best.vals.length };
-        recent.forEach((b, i) => {
-          if (b.age % 7 === ph || (near(b.age) && ex[i]! > 0.5 * best!.lo)) isPeak[i] = true;
-        });
-      }
-    }
-  }
-  const everyday = sortedCopy(ex.filter((_, i) => !isPeak[i]).slice(-28));
+  const peaks = !found ? null : finishPeaks(pts, r, size, found, (t) => (t >= segStart - bucketMs / 2 ? fit.at(t) - shiftAt(t) : NaN));
+  const periodic = peaks?.periodic ?? null;
+  // the everyday excess leaves the recurring peaks out: the maximum of each bucket over the samples
+  // outside them (a bucket all peak: its level)
+  const masked = new Uint8Array(pts.length);
+  if (periodic) for (const e of periodic.matched) for (let i = e.iOnset; i <= e.iEnd; i++) masked[i] = 1;
+  const isPeak = recent.map((b) => {
+    for (let i = b.i0; i <= b.i1; i++) if (masked[i]) return true;
+    return false;
+  });
+  recent.forEach((b, k) => {
+    if (!isPeak[k]) return;
+    let mx = -Infinity, tm = b.tMax;
+    for (let i = b.i0; i <= b.i1; i++) if (!masked[i] && pts[i]!.used > mx) { mx = pts[i]!.used; tm = pts[i]!.t; }
+    ex[k] = Number.isFinite(mx) ? Math.max(0, mx - Math.min(fit.at(tm) - shiftAt(tm), mx)) : 0;
+  });
+  const everyday = sortedCopy(ex.slice(-28));
   // The fill comes with the first peak that does not fit: the height the maximum reached above the
   // trend at least twice in the last four weeks (the second largest: a one-off spike never counts).
   // The median excess is the typical day (the late end of the range).
-  const excessHigh = everyday.length >= 3 ? everyday[everyday.length - 2]! : everyday.length ? everyday[0]! : 0;
+  let excessHigh = everyday.length >= 3 ? everyday[everyday.length - 2]! : everyday.length ? everyday[0]! : 0;
+  // bursts that keep coming at no fixed time (three or more in eight weeks): the next one may be as
+  // high as the highest of them
+  if (peaks) {
+    const matched = new Set(periodic?.matched ?? []);
+    const bursts8w = peaks.events.filter((e) => !e.open && !matched.has(e) && e.onset >= asOf - 56 * DAY);
+    if (bursts8w.length >= 3) excessHigh = Math.max(excessHigh, ...bursts8w.map((e) => e.height));
+  }
   const excess = everyday.length ? quantileSorted(everyday, 0.5) : 0;
   // regular peaks (a daily cycle) have similar heights and come at the same time of day
   let cs = 0, sn = 0;
@@ -502,8 +608,50 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
   return {
     asOf, size, used, regimeStart, samplesUsed: n, notes, bucketMs,
     levelAt, slope, slopeErr: trend.slopeErr, accelerating, excess, excessHigh, everyday, dailyAmplitude, regularPeaks, sampleNoise, lastMaxAt, periodic,
+    events: peaks?.events ?? [],
     changePoint: trend.changePoint, cleanups, stepShare,
   };
+}
+
+/**
+ * An exponential y = a + b·exp(g·t) (g of 1-50% a day) fitted to the raw samples since `fromT`
+ * (at least 3 days, thinned to ~400), kept only when the samples are smooth around it (residual
+ * within 4 sample noises: no saw, no peaks), it explains them far better than a line, and, fitted
+ * on the first two thirds, it foresees the last third far better than a line does. Null otherwise.
+ */
+function rawAcceleration(pts: readonly Point[], from: number, fromT: number, sampleNoise: number, size: number): Curve | null {
+  const asOf = pts[pts.length - 1]!.t;
+  if (asOf - fromT < 3 * DAY) return null;
+  let i0 = pts.length - 1;
+  while (i0 > from && pts[i0 - 1]!.t >= fromT) i0--;
+  const stride = Math.max(1, Math.ceil((pts.length - i0) / 400));
+  const xs: number[] = [], ys: number[] = [];
+  for (let i = pts.length - 1; i >= i0; i -= stride) {
+    xs.push(pts[i]!.t);
+    ys.push(pts[i]!.used);
+  }
+  xs.reverse();
+  ys.reverse();
+  if (xs.length < 30) return null;
+  const q = expLineFit(xs, ys, asOf);
+  const line = polyFit(xs, ys, 1, asOf);
+  if (!q || !line || !(q.b > 0)) return null;
+  const rms = Math.sqrt(q.sse / xs.length);
+  if (rms > Math.max(4 * sampleNoise, 0.0005 * size) || q.sse > 0.36 * line.sse) return null;
+  // the growth must speed up plainly over the window: the rate now 1.5 times the rate at its start
+  // and matter: at least 0.1% of the size a day now (a wandering flat volume bends both ways)
+  if (!(q.slopeAt(asOf) > 0.001 * size / DAY) || q.slopeAt(asOf) < 1.5 * Math.max(q.slopeAt(xs[0]!), 0)) return null;
+  const cut = Math.floor((xs.length * 2) / 3);
+  const tx = xs.slice(0, cut), ty = ys.slice(0, cut);
+  const eTrain = expLineFit(tx, ty, tx[tx.length - 1]!);
+  const lTrain = polyFit(tx, ty, 1, tx[tx.length - 1]);
+  if (!eTrain || !lTrain || !(eTrain.b > 0)) return null;
+  let se = 0, sl = 0;
+  for (let i = cut; i < xs.length; i++) {
+    se += (ys[i]! - eTrain.at(xs[i]!)) ** 2;
+    sl += (ys[i]! - evalFit(lTrain, xs[i]!)) ** 2;
+  }
+  return se < 0.5 * sl ? q : null;
 }
 
 /**
@@ -511,13 +659,18 @@ export function fitModel(points: readonly Point[]): Model | { notEnough: string[
  * and the level now. Only when the samples vary little within a day before the change (no saw to
  * mistake for growth): null otherwise.
  */
-function refineRecentChange(pts: readonly Point[], from: number, changePoint: number, buckets: readonly Bucket[]): { slope: number; levelNow: number } | null {
+function refineRecentChange(pts: readonly Point[], from: number, changePoint: number, buckets: readonly Bucket[], events: readonly PeakEvent[]): { slope: number; levelNow: number } | null {
   const asOf = pts[pts.length - 1]!.t;
   const older = buckets.filter((b) => b.end <= changePoint - DAY / 2);
   if (older.length < 3) return null;
   const amplitude = medianOf(older.map((b) => b.max - b.min));
   const xs: number[] = [], ys: number[] = [];
+  // the samples outside transient peaks (a peak's ramp is not a rate; the caller keeps a rise at
+  // the end older than half a day: it may be the new rate itself)
+  let ev = events.length - 1;
   for (let i = pts.length - 1; i >= from && pts[i]!.t >= changePoint - DAY; i--) {
+    while (ev >= 0 && events[ev]!.iOnset > i) ev--;
+    if (ev >= 0 && i <= events[ev]!.iEnd) continue;
     xs.push(pts[i]!.t);
     ys.push(pts[i]!.used);
   }
@@ -566,14 +719,25 @@ function crossing(mo: Model, k: number, excess: number): number {
 
 const SEARCH_LIMIT_MS = 3 * DEFAULT_HORIZON_MS;
 
-function fillTime(mo: Model, k: number, excess: number, peakExcess: number | null): number {
-  const level0 = mo.levelAt(mo.asOf);
+/**
+ * The fill time: the first of the trend (growth scaled by k) plus the everyday excess meeting the
+ * size, and the first recurring peak (its own height trend, `high` or low end) that does not fit.
+ */
+function fillTime(mo: Model, k: number, excess: number, high: boolean): number {
   let best = crossing(mo, k, excess);
-  if (mo.periodic && peakExcess !== null) {
-    const p = mo.periodic;
-    for (let t = p.nextPeak; t < best && t - mo.asOf < SEARCH_LIMIT_MS; t += p.periodMs) {
-      if (level0 + k * (mo.levelAt(t) - level0) + peakExcess >= mo.size) {
-        best = Math.min(best, t);
+  const p = mo.periodic;
+  if (p) {
+    const level0 = mo.levelAt(mo.asOf);
+    const until = Math.min(best, mo.asOf + SEARCH_LIMIT_MS);
+    // an occurrence that started up to a peak's length ago may still be rising
+    for (const t of p.occurrences(mo.asOf - p.durationMs, until)) {
+      const top = Math.max(t + p.riseMs, mo.asOf);
+      const h = high ? p.heightAt(t) : p.heightLowAt(t);
+      const base = level0 + k * (mo.levelAt(top) - level0);
+      if (base + h >= mo.size) {
+        // the peak rises from its onset to its top: it meets the size part of the way up
+        const part = h > 0 ? Math.min(Math.max((mo.size - base) / h, 0), 1) : 1;
+        best = Math.min(best, Math.max(t + part * p.riseMs, mo.asOf));
         break;
       }
     }
@@ -593,17 +757,17 @@ export function forecast(points: Point[], opts: ForecastOptions = {}): Forecast 
   }
   const within = (t: number): number | null => (Number.isFinite(t) && t - mo.asOf <= horizon ? t : null);
   const s = mo.slope;
-  let fill = fillTime(mo, 1, mo.excessHigh, mo.periodic?.excess ?? null);
+  let fill = fillTime(mo, 1, mo.excessHigh, true);
   if (mo.used >= mo.size) fill = mo.asOf;
   // the range: the growth ± its uncertainty (two standard errors of the rate, at least 10%)
   const u = Math.min(s > 0 ? (2 * mo.slopeErr) / s : 1, 0.9) + 0.1;
-  const early = Math.min(fill, fillTime(mo, 1 + u, mo.excessHigh, mo.periodic?.excess ?? null));
-  const late = Math.max(fill, fillTime(mo, Math.max(1 - u, 0), mo.excess, mo.periodic?.excessLow ?? null));
+  const early = Math.min(fill, fillTime(mo, 1 + u, mo.excessHigh, true));
+  const late = Math.max(fill, fillTime(mo, Math.max(1 - u, 0), mo.excess, false));
 
   const growthBytesPerDay = s * DAY;
   const pattern = classify(mo, within(fill) !== null);
   const notes = [...mo.notes];
-  const nextRisk = riskOf(mo);
+  const nextRisk = riskOf(mo, horizon);
   let backtestError: number | null = null;
   if (!opts.noSelfBacktest) backtestError = selfBacktest(points, mo);
   return {
@@ -624,17 +788,27 @@ function classify(mo: Model, fillsWithinHorizon: boolean): Pattern {
   return mo.cleanups.length ? 'irregular' : 'steady';
 }
 
-function riskOf(mo: Model): RiskyMoment | null {
+function riskOf(mo: Model, horizon: number): RiskyMoment | null {
   const level = (t: number): number => mo.levelAt(t);
-  if (mo.periodic) {
-    const at = mo.periodic.nextPeak;
-    const expectedUsed = level(at) + mo.periodic.excess;
-    const d = new Date(at);
-    const wd = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()];
-    return {
-      at, expectedUsed, fits: expectedUsed < mo.size,
-      what: `weekly peak (${wd} ${hhmm(at)} UTC), +${gib(mo.periodic.excess)} transient`,
-    };
+  const p = mo.periodic;
+  if (p) {
+    // the first occurrence within the horizon that will not fit, else the next one
+    const occ = p.occurrences(mo.asOf - p.durationMs, mo.asOf + horizon);
+    let pick: { at: number; used: number; h: number } | null = null;
+    for (const t of occ) {
+      const top = Math.max(t + p.riseMs, mo.asOf);
+      const h = p.heightAt(t);
+      const u = level(top) + h;
+      if (!pick) pick = { at: t, used: u, h };
+      if (u >= mo.size) {
+        pick = { at: t, used: u, h };
+        break;
+      }
+    }
+    if (pick) {
+      const peak = peakPattern(p, mo.events, pick.at, pick.h);
+      return { at: pick.at, expectedUsed: pick.used, fits: pick.used < mo.size, what: peakWords(peak), peak };
+    }
   }
   if (mo.excessHigh > Math.max((mo.regularPeaks ? 0.005 : 0.01) * mo.size, 4 * mo.sampleNoise)) {
     if (mo.regularPeaks) {
@@ -645,8 +819,10 @@ function riskOf(mo: Model): RiskyMoment | null {
     }
     const at = mo.asOf + DAY;
     const expectedUsed = level(at) + mo.excessHigh;
+    const bursts = mo.events.filter((e) => !e.open);
     return {
       at, expectedUsed, fits: expectedUsed < mo.size,
+      peak: bursts.length >= 2 ? peakPattern(null, bursts, at, mo.excessHigh) : null,
       what: `short bursts reach +${gib(mo.excessHigh)} above the trend (seen at least twice in 4 weeks), at any time: within the next 24 h`,
     };
   }
@@ -671,12 +847,29 @@ function selfBacktest(points: readonly Point[], mo: Model): number | null {
     if (cut - mo.regimeStart < 3 * DAY) continue;
     let n = 0;
     while (n < pts.length && pts[n]!.t <= cut) n++;
-    const m = fitModel(pts.slice(0, n));
+    const m = fitModel(pts.slice(0, n), true);
     if ('notEnough' in m) continue;
     const pred = m.levelAt(end);
     errs.push(Math.abs(pred - actual) / actual);
   }
   return errs.length ? medianOf(errs) : null;
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/** The model's own (UTC) words for a recurring peak; the reports re-word from the PeakPattern. */
+function peakWords(p: import('./types.js').PeakPattern): string {
+  const at = p.nextAt;
+  const grow = p.growthPerOccurrence > 0 ? `, growing ${gib(p.growthPerOccurrence)} a time` : '';
+  const tail = `, +${gib(p.nextHeight)} transient${grow}`;
+  switch (p.recurrence) {
+    case 'daily': return `daily peak (~${hhmm(at)} UTC)${tail}`;
+    case 'weekly': return `weekly peak (${WEEKDAYS[new Date(at).getUTCDay()]} ${hhmm(at)} UTC)${tail}`;
+    case 'monthly-day': return `monthly peak (day ${p.dayOfMonth} ${hhmm(at)} UTC)${tail}`;
+    case 'monthly-last': return `monthly peak (last day ${hhmm(at)} UTC)${tail}`;
+    case 'period': return `peak every ${((p.periodMs ?? 0) / HOUR).toFixed(1)} h (next ${iso(at)})${tail}`;
+    default: return `peaks at no fixed time${tail}`;
+  }
 }
 
 function hhmm(t: number): string {

@@ -1,0 +1,451 @@
+/**
+ * Transient peaks above a volume's trend, and how they recur. Pure (no I/O).
+ *
+ * 1. Baseline: a rolling median of used over ±36 h (evaluated hourly, on at most ~150 samples a
+ *    window): peaks shorter than a day and a half are left out of it, steps (cleanups) are kept sharp.
+ * 2. Events: runs of samples whose residual above the baseline exceeds max(5 sigma, 0.8% of the size)
+ *    (sigma from the MAD of the residuals); the onset is the first sample of the run above one sigma
+ *    (when used first rose above the trend), the end the first sample back below it.
+ * 3. Recurrence: the onsets are tested against daily, weekly, monthly-by-day, monthly-last-day and
+ *    a fixed period estimated from the intervals (a regression of the onsets on their cycle numbers);
+ *    a recurrence must match most events and most expected cycles (where there are samples). Else
+ *    the events are aperiodic bursts.
+ * 4. Heights: a periodic peak's heights get their own trend (a line over the recent occurrences,
+ *    kept only when clearly growing): the next occurrences' heights come from it.
+ *
+ * Hand-written (simple-statistics has no rolling median, event finding or calendar recurrence); the
+ * quantiles, medians, MAD and regressions are simple-statistics'.
+ */
+import { linearRegression, linearRegressionLine, median, medianAbsoluteDeviation, quantileSorted } from 'simple-statistics';
+import { DAY, HOUR } from './linear.js';
+import type { PeakPattern, PeakRecurrence, Point } from './types.js';
+
+export interface PeakEvent {
+  /** first sample above one sigma (unix ms) and its index */
+  onset: number;
+  iOnset: number;
+  /** first sample back below one sigma (or the last sample when still open) and its index */
+  end: number;
+  iEnd: number;
+  /** when the peak reaches its top (its first sample at 90% of the height), and the height (bytes above the surroundings) */
+  peakAt: number;
+  height: number;
+  /** still going at the last sample */
+  open: boolean;
+}
+
+export interface PeakAnalysis {
+  events: PeakEvent[];
+  /** per sample (index from `from`): part of an event */
+  inEvent: Uint8Array;
+  sigma: number;
+  /** the recurrence found, null when the events have none (or there are none) */
+  periodic: Periodic | null;
+}
+
+export interface Periodic {
+  recurrence: Exclude<PeakRecurrence, 'aperiodic'>;
+  periodMs: number | null;
+  dayOfMonth?: number;
+  /** the matched events, oldest first */
+  matched: PeakEvent[];
+  /** the occurrence times (onsets) after `after`, up to `until` */
+  occurrences(after: number, until: number): number[];
+  /** typical onset to maximum (ms) */
+  riseMs: number;
+  durationMs: number;
+  /** expected transient height of an occurrence starting at t (bytes) */
+  heightAt(t: number): number;
+  /** bytes more per occurrence (0 when not clearly growing) */
+  growthPerOccurrence: number;
+  /** a lower height for the late end of the range */
+  heightLowAt(t: number): number;
+}
+
+const WINDOW_MS = 36 * HOUR;
+const GRID_MS = HOUR;
+const MAX_WINDOW_SAMPLES = 151;
+const MONTH_MS = 30.44 * DAY;
+
+/** Rolling median baseline at each sample from `from` (see the file comment). */
+function baseline(pts: readonly Point[], from: number): Float64Array {
+  const n = pts.length - from;
+  const out = new Float64Array(n);
+  if (n === 0) return out;
+  const t0 = pts[from]!.t, t1 = pts[pts.length - 1]!.t;
+  const grid: number[] = [], val: number[] = [];
+  let lo = from, hi = from;
+  for (let g = t0; g <= t1 + GRID_MS; g += GRID_MS) {
+    while (lo < pts.length && pts[lo]!.t < g - WINDOW_MS) lo++;
+    while (hi < pts.length && pts[hi]!.t <= g + WINDOW_MS) hi++;
+    if (hi - lo < 3) continue;
+    const stride = Math.max(1, Math.ceil((hi - lo) / MAX_WINDOW_SAMPLES));
+    const w: number[] = [];
+    for (let i = lo; i < hi; i += stride) w.push(pts[i]!.used);
+    grid.push(g);
+    val.push(quantileSorted(Float64Array.from(w).sort() as unknown as number[], 0.5));
+  }
+  // a one-sided window at either end lags the trend: continue the slope from a window inside instead
+  const fixEnd = (fromStart: boolean): void => {
+    const m = grid.length;
+    const edge = fromStart ? grid[0]! + WINDOW_MS : grid[m - 1]! - WINDOW_MS;
+    const inner = fromStart ? edge + WINDOW_MS : edge - WINDOW_MS;
+    const at = (t: number): number => interp(grid, val, t);
+    if (fromStart ? inner > grid[m - 1]! : inner < grid[0]!) return;
+    const slope = (at(edge) - at(inner)) / (edge - inner);
+    const base = at(edge);
+    for (let k = 0; k < m; k++) {
+      if (fromStart ? grid[k]! < edge : grid[k]! > edge) val[k] = base + slope * (grid[k]! - edge);
+    }
+  };
+  if (grid.length >= 2) {
+    fixEnd(false);
+    fixEnd(true);
+  }
+  for (let i = 0; i < n; i++) out[i] = grid.length ? interp(grid, val, pts[from + i]!.t) : pts[from + i]!.used;
+  return out;
+}
+
+function interp(xs: readonly number[], ys: readonly number[], x: number): number {
+  if (x <= xs[0]!) return ys[0]!;
+  const m = xs.length;
+  if (x >= xs[m - 1]!) return ys[m - 1]!;
+  // grid is regular except where windows were empty: binary search
+  let a = 0, b = m - 1;
+  while (b - a > 1) {
+    const c = (a + b) >> 1;
+    if (xs[c]! <= x) a = c;
+    else b = c;
+  }
+  const f = (x - xs[a]!) / (xs[b]! - xs[a]!);
+  return ys[a]! + f * (ys[b]! - ys[a]!);
+}
+
+/**
+ * Find the transient peaks of pts[from..] and their recurrence. size: the volume's size (bytes);
+ * sampleNoise: the noise of one sample (bytes).
+ */
+export function analysePeaks(pts: readonly Point[], from: number, size: number, sampleNoise: number, trendAt?: (t: number) => number): PeakAnalysis {
+  return finishPeaks(pts, from, size, findEvents(pts, from, size, sampleNoise), trendAt);
+}
+
+/**
+ * Steps 2-4 on events found by findEvents: their heights (above trendAt where it is finite, else
+ * above their surroundings) and their recurrence.
+ */
+export function finishPeaks(pts: readonly Point[], from: number, size: number, found: Omit<PeakAnalysis, 'periodic'>, trendAt?: (t: number) => number): PeakAnalysis {
+  const { events } = found;
+  for (const e of events) e.height = localHeight(pts, from, e, trendAt);
+  const periodic = events.length >= 2 ? findRecurrence(pts, from, events, size) : null;
+  return { ...found, periodic };
+}
+
+/** Step 1-2: the events above the rolling baseline (heights above the baseline, refined by finishPeaks). */
+export function findEvents(pts: readonly Point[], from: number, size: number, sampleNoise: number): Omit<PeakAnalysis, 'periodic'> {
+  const n = pts.length - from;
+  const inEvent = new Uint8Array(n);
+  if (n < 12) return { events: [], inEvent, sigma: 0 };
+  const base = baseline(pts, from);
+  const res = new Float64Array(n);
+  for (let i = 0; i < n; i++) res[i] = pts[from + i]!.used - base[i]!;
+  const sigma = Math.max(1.4826 * medianAbsoluteDeviation(Array.from(res)), sampleNoise, 1);
+  const thr = Math.max(5 * sigma, 0.008 * size);
+  const low = Math.max(sigma, 0.2 * thr);
+  const events: PeakEvent[] = [];
+  let i = 0;
+  while (i < n) {
+    if (res[i]! <= thr) { i++; continue; }
+    let a = i;
+    while (a > 0 && res[a - 1]! > low && (events.length === 0 || a - 1 > events[events.length - 1]!.iEnd - from)) a--;
+    let b = i, top = i;
+    while (b + 1 < n && res[b + 1]! > low) {
+      b++;
+      if (res[b]! > res[top]!) top = b;
+    }
+    const open = b === n - 1;
+    const prev = events[events.length - 1];
+    // a dip of one sample inside a peak: the same event
+    if (prev && pts[from + a]!.t - prev.end < 30 * 60_000) {
+      prev.iEnd = from + b;
+      prev.end = pts[from + b]!.t;
+      prev.open = open;
+      if (res[top]! > prev.height) { prev.height = res[top]!; prev.peakAt = pts[from + top]!.t; }
+    } else {
+      events.push({
+        onset: pts[from + a]!.t, iOnset: from + a, end: pts[from + Math.min(b + 1, n - 1)]!.t, iEnd: from + b,
+        peakAt: pts[from + top]!.t, height: res[top]!, open,
+      });
+    }
+    for (let k = a; k <= b; k++) inEvent[k] = 1;
+    i = b + 1;
+  }
+  return { events, inEvent, sigma };
+}
+
+/**
+ * An event's height: above the model's trend (trendAt, real scale; NaN where it does not cover the
+ * event), else above its own surroundings (the median of the samples in the 3 h before its onset
+ * and after its end, a line between the two); the mean of the three highest samples of a long
+ * peak, the highest of a short one.
+ */
+function localHeight(pts: readonly Point[], from: number, e: PeakEvent, trendAt?: (t: number) => number): number {
+  if (trendAt && Number.isFinite(trendAt(e.onset))) return topAbove(pts, e, trendAt);
+  const pre: number[] = [], post: number[] = [];
+  for (let i = e.iOnset - 1; i >= from && pts[i]!.t >= e.onset - 3 * HOUR && pre.length < 24; i--) pre.push(pts[i]!.used);
+  for (let i = e.iEnd + 1; i < pts.length && pts[i]!.t <= e.end + 3 * HOUR && post.length < 24; i++) post.push(pts[i]!.used);
+  if (pre.length < 2 && post.length < 2) return e.height;
+  const a = pre.length >= 2 ? median(pre) : median(post);
+  const b = post.length >= 2 && !e.open ? median(post) : a;
+  const span = Math.max(e.end - e.onset, 1);
+  return topAbove(pts, e, (t) => a + ((b - a) * (t - e.onset)) / span);
+}
+
+/** The top of an event above a reference curve (see localHeight); sets e.peakAt. */
+function topAbove(pts: readonly Point[], e: PeakEvent, ref: (t: number) => number): number {
+  const tops: number[] = [];
+  for (let i = e.iOnset; i <= e.iEnd; i++) tops.push(pts[i]!.used - ref(pts[i]!.t));
+  const sorted = tops.slice().sort((x, y) => y - x);
+  // the mean of the three highest samples when the peak has many, else its highest
+  // (a plateau: its three highest are close; a spike: its highest)
+  const k = sorted.length >= 9 && sorted[0]! - sorted[2]! <= 0.03 * Math.abs(sorted[0]!) ? 3 : 1;
+  let sum = 0;
+  for (let i = 0; i < k; i++) sum += sorted[i]!;
+  const h = sum / k;
+  const j = tops.findIndex((v) => v >= 0.9 * h);
+  if (j >= 0) e.peakAt = pts[e.iOnset + j]!.t;
+  return h;
+}
+
+// ------------------------------------------------------------------------------------------------
+// recurrence
+
+interface Schedule {
+  recurrence: Periodic['recurrence'];
+  periodMs: number | null;
+  dayOfMonth?: number;
+  /** the scheduled onset nearest to t */
+  nearest(t: number): number;
+  /** scheduled onsets in (a, b] */
+  between(a: number, b: number): number[];
+  tolMs: number;
+  /** least matched onsets to believe it */
+  minMatched: number;
+}
+
+function fixedSchedule(recurrence: Periodic['recurrence'], period: number, phase: number, minMatched: number): Schedule {
+  const nearest = (t: number): number => phase + Math.round((t - phase) / period) * period;
+  return {
+    recurrence, periodMs: period, nearest, minMatched,
+    tolMs: Math.max(1.5 * HOUR, 0.04 * period),
+    between: (a, b) => {
+      const out: number[] = [];
+      for (let t = phase + Math.floor((a - phase) / period) * period; t <= b; t += period) if (t > a) out.push(t);
+      return out;
+    },
+  };
+}
+
+/** the circular mean phase of onsets modulo period */
+function phaseOf(onsets: readonly number[], period: number): number {
+  let c = 0, s = 0;
+  for (const o of onsets) {
+    const a = (2 * Math.PI * (((o % period) + period) % period)) / period;
+    c += Math.cos(a);
+    s += Math.sin(a);
+  }
+  const ang = Math.atan2(s, c);
+  return (((ang / (2 * Math.PI)) * period) % period + period) % period;
+}
+
+function monthlySchedule(kind: 'monthly-day' | 'monthly-last', dom: number, timeOfDay: number): Schedule {
+  const inMonth = (y: number, m: number): number | null => {
+    const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+    if (kind === 'monthly-last') return Date.UTC(y, m, last) + timeOfDay;
+    return dom <= last ? Date.UTC(y, m, dom) + timeOfDay : null;
+  };
+  const around = (t: number, before: number, after: number): number[] => {
+    const d = new Date(t);
+    const out: number[] = [];
+    for (let k = -before; k <= after; k++) {
+      const v = inMonth(d.getUTCFullYear(), d.getUTCMonth() + k);
+      if (v !== null) out.push(v);
+    }
+    return out;
+  };
+  return {
+    recurrence: kind, periodMs: null, dayOfMonth: kind === 'monthly-day' ? dom : undefined, minMatched: 2,
+    tolMs: 3 * HOUR,
+    nearest: (t) => {
+      let best = Infinity;
+      for (const v of around(t, 1, 1)) if (Math.abs(v - t) < Math.abs(best - t)) best = v;
+      return best;
+    },
+    between: (a, b) => {
+      const out: number[] = [];
+      const months = Math.ceil((b - a) / MONTH_MS) + 2;
+      for (const v of around(a, 1, months)) if (v > a && v <= b) out.push(v);
+      return out;
+    },
+  };
+}
+
+function candidates(events: readonly PeakEvent[], key: (e: PeakEvent) => number): Schedule[] {
+  const onsets = events.map(key);
+  const out: Schedule[] = [
+    fixedSchedule('daily', DAY, phaseOf(onsets, DAY), 3),
+    fixedSchedule('weekly', 7 * DAY, phaseOf(onsets, 7 * DAY), 2),
+  ];
+  // calendar months: the most common UTC day of the onsets, and the last day of the month
+  const days = onsets.map((o) => new Date(o).getUTCDate());
+  const counts = new Map<number, number>();
+  for (const d of days) counts.set(d, (counts.get(d) ?? 0) + 1);
+  const dom = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+  const tod = median(onsets.map((o) => o % DAY));
+  out.push(monthlySchedule('monthly-day', dom, tod));
+  out.push(monthlySchedule('monthly-last', 31, tod));
+  // another fixed period: the median interval, refined by a regression of onsets on cycle numbers
+  if (onsets.length >= 3) {
+    const gaps = onsets.slice(1).map((o, k) => o - onsets[k]!);
+    const p0 = median(gaps);
+    if (p0 >= 2 * HOUR) {
+      const data = onsets.map((o) => [Math.round((o - onsets[0]!) / p0), (o - onsets[0]!) / HOUR]);
+      const l = linearRegression(data);
+      const period = l.m > 0 ? l.m * HOUR : p0;
+      if (Math.abs(period - DAY) > 0.02 * DAY && Math.abs(period - 7 * DAY) > 0.02 * 7 * DAY) {
+        out.push(fixedSchedule('period', period, ((onsets[0]! + l.b * HOUR) % period + period) % period, 3));
+      }
+    }
+  }
+  return out;
+}
+
+/** Has the history samples around t (so an occurrence there could have been seen)? */
+function seen(pts: readonly Point[], from: number, t: number): boolean {
+  let lo = from, hi = pts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (pts[mid]!.t < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < pts.length && pts[lo]!.t - t < 2 * HOUR && lo > from && t - pts[lo - 1]!.t < 2 * HOUR;
+}
+
+/**
+ * The recurrence of the events: by their onsets, else by the times they reach their tops (a job
+ * that rises out of a sawtooth, a compaction at the end of a garbage ramp, has a vague onset and a
+ * sharp top).
+ */
+export function findRecurrence(pts: readonly Point[], from: number, events: readonly PeakEvent[], size: number): Periodic | null {
+  return recurrenceBy(pts, from, events, size, (e) => e.onset) ?? recurrenceBy(pts, from, events, size, (e) => e.peakAt);
+}
+
+function recurrenceBy(pts: readonly Point[], from: number, events: readonly PeakEvent[], size: number, key: (e: PeakEvent) => number): Periodic | null {
+  const asOf = pts[pts.length - 1]!.t;
+  let best: { s: Schedule; matched: PeakEvent[]; score: number } | null = null;
+  for (const s of candidates(events, key)) {
+    const matched = events.filter((e) => Math.abs(key(e) - s.nearest(key(e))) <= s.tolMs);
+    if (matched.length < s.minMatched) continue;
+    // one event per occurrence
+    const occ = new Set(matched.map((e) => s.nearest(key(e))));
+    if (occ.size < s.minMatched) continue;
+    const precision = occ.size / events.length;
+    // every expected occurrence since the first match, where samples were taken, should show
+    const expected = s.between(key(matched[0]!) - s.tolMs, asOf - s.tolMs).filter((t) => seen(pts, from, t + s.tolMs / 2));
+    const recall = expected.length ? occ.size / Math.max(expected.length, occ.size) : 0;
+    if (precision < 0.6 || recall < 0.75) continue;
+    const score = precision + recall;
+    if (!best || score > best.score + 0.05) best = { s, matched, score };
+  }
+  if (!best) return null;
+  return buildPeriodic(best.s, best.matched, asOf, size, key);
+}
+
+function buildPeriodic(s: Schedule, matched: PeakEvent[], asOf: number, size: number, key: (e: PeakEvent) => number): Periodic {
+  const closed = matched.filter((e) => !e.open);
+  const use = closed.length ? closed : matched;
+  // the schedule's times are the onsets (or the tops): the rise is from there to the top
+  const riseMs = Math.max(0, median(use.map((e) => e.peakAt - key(e))));
+  const durationMs = median(use.map((e) => e.end - e.onset));
+  const step = s.periodMs ?? MONTH_MS;
+  // the heights' trend over the recent occurrences (at least 8, or five weeks' worth)
+  const recentN = Math.max(8, Math.ceil((35 * DAY) / step));
+  const hs = use.slice(-recentN);
+  // the latest heights (a week's worth, at least 4): sampling misses the top of a short peak by
+  // varying amounts, the highest of them is what the next run may reach
+  const last = hs.slice(-Math.min(8, Math.max(4, Math.ceil((7 * DAY) / step))));
+  const recentMax = Math.max(...last.map((e) => e.height));
+  const recentMed = median(last.map((e) => e.height));
+  const trend = hs.length >= 3 ? heightTrend(hs, asOf, step, size) : null;
+  // no trend: heights that scatter (a short peak sampled at random points of its top) may reach
+  // their median plus two spreads
+  const spread = hs.length >= 4 ? 1.4826 * medianAbsoluteDeviation(hs.map((e) => e.height)) : 0;
+  const flatHigh = Math.max(recentMax, hs.length >= 4 ? median(hs.map((e) => e.height)) + 2 * spread : 0);
+  // a trend: its prediction plus 1.5 standard errors of a new value
+  const heightAt = (t: number): number => (trend ? Math.max(trend.at(t) + 1.5 * trend.sePred(t), recentMax) : flatHigh);
+  const heightLowAt = (t: number): number => (trend ? Math.max(trend.at(t) - trend.sd, recentMed) : recentMed);
+  const growth = trend ? trend.at(asOf + step) - trend.at(asOf) : 0;
+  return {
+    recurrence: s.recurrence, periodMs: s.periodMs, dayOfMonth: s.dayOfMonth, matched, riseMs, durationMs,
+    occurrences: (after, until) => s.between(after, until),
+    heightAt, heightLowAt, growthPerOccurrence: growth,
+  };
+}
+
+/**
+ * The heights' own trend: a line, or (compounding growth) an exponential fitted as a line of the
+ * log heights, whichever leaves the smaller squared error in bytes; kept only when the growth is
+ * clearly above its standard error (2.5x) and worth 0.1% of the size an occurrence. sd: the
+ * residual standard deviation (bytes).
+ */
+function heightTrend(hs: readonly PeakEvent[], asOf: number, step: number, size: number): { at(t: number): number; sd: number; sePred(t: number): number } | null {
+  const x = hs.map((e) => (e.onset - asOf) / DAY);
+  const fitOf = (ys: number[]): { f: (v: number) => number; m: number; se: number } => {
+    const l = linearRegression(x.map((v, i) => [v, ys[i]!]));
+    const f = linearRegressionLine(l);
+    const mx = x.reduce((a, v) => a + v, 0) / x.length;
+    let sse = 0, sxx = 0;
+    x.forEach((v, i) => {
+      sse += (ys[i]! - f(v)) ** 2;
+      sxx += (v - mx) ** 2;
+    });
+    const sd = Math.sqrt(sse / Math.max(x.length - 2, 1));
+    return { f, m: l.m, se: sxx > 0 ? sd / Math.sqrt(sxx) : Infinity };
+  };
+  const h = hs.map((e) => e.height);
+  const lin = fitOf(h);
+  const sseOf = (g: (v: number) => number): number => x.reduce((a, v, i) => a + (h[i]! - g(v)) ** 2, 0);
+  let best: ((v: number) => number) | null = null;
+  if (lin.m > 0 && lin.m > 2.5 * lin.se && (lin.m * step) / DAY > 0.001 * size) best = lin.f;
+  if (h.every((v) => v > 0)) {
+    const lg = fitOf(h.map((v) => Math.log(v)));
+    const ex = (v: number): number => Math.exp(lg.f(v));
+    if (lg.m > 0 && lg.m > 2.5 * lg.se && (!best || sseOf(ex) < sseOf(best))) best = ex;
+  }
+  if (!best) return null;
+  const g = best;
+  const sd = Math.sqrt(sseOf(g) / Math.max(x.length - 2, 1));
+  const n = x.length;
+  const mx = x.reduce((a, v) => a + v, 0) / n;
+  const sxx = x.reduce((a, v) => a + (v - mx) ** 2, 0);
+  return {
+    at: (t) => g((t - asOf) / DAY), sd,
+    sePred: (t) => sd * Math.sqrt(1 + 1 / n + ((t - asOf) / DAY - mx) ** 2 / Math.max(sxx, 1e-9)),
+  };
+}
+
+/** The contract's PeakPattern of a recurrence (or of aperiodic events), for RiskyMoment.peak. */
+export function peakPattern(p: Periodic | null, events: readonly PeakEvent[], nextAt: number, nextHeight: number): PeakPattern {
+  const ev = p ? p.matched : events;
+  const last = ev[ev.length - 1];
+  return {
+    recurrence: p ? p.recurrence : 'aperiodic',
+    periodMs: p ? p.periodMs : null,
+    ...(p?.dayOfMonth !== undefined ? { dayOfMonth: p.dayOfMonth } : {}),
+    onsets: ev.map((e) => e.onset),
+    durationMs: p ? p.durationMs : ev.length ? median(ev.map((e) => e.end - e.onset)) : 0,
+    height: last ? last.height : 0,
+    growthPerOccurrence: p ? p.growthPerOccurrence : 0,
+    nextAt,
+    nextHeight,
+  };
+}

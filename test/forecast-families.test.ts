@@ -1,0 +1,139 @@
+/**
+ * The held-out families (src/forecast/families.ts, issue 12): the generator itself (deterministic,
+ * every fill it reports is real, sampling as documented, never-fill traces never reach the size, a
+ * growing peak fills at a peak), and the model scored on a FRESH set every run — the seed comes
+ * from the clock and is in the test's name; FAMILIES_SEED=N reproduces a run.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { cutsOf, type Trace } from '../src/forecast/backtest.js';
+import { compare, OUR_MODEL } from '../src/forecast/evaluate.js';
+import { FAMILY_NAMES, familySet, familyTrace, monthlyOnsets, type FamilyName } from '../src/forecast/families.js';
+import { DAY, HOUR } from '../src/forecast/linear.js';
+
+const GIB = 2 ** 30;
+const MIN = 60_000;
+/** Issue 12's minimum (asserted) and targets (reported). */
+const MINIMUM = { lateShare: 0.1, median: 0.12 };
+const TARGET = { lateShare: 0.05, median: 0.1 };
+/**
+ * Traces per family in the held-out check: 10 x 14 families give ~300-380 cuts with a fill (at least
+ * 220 asserted, the variants are drawn per trace), so a late
+ * share of 5% has a binomial standard deviation of ~1.3 points and the 10% line is ~4 sd away.
+ */
+const PER_FAMILY = 10;
+const SEED = process.env.FAMILIES_SEED !== undefined ? Number(process.env.FAMILIES_SEED) : Date.now() % 1_000_000_007;
+
+const NEVER_ONLY: readonly FamilyName[] = ['single_burst_flat', 'plateau', 'resize_flat'];
+const GROWING_PEAKS: readonly FamilyName[] = ['nightly_growing_peak', 'weekly_growing_peak', 'monthly_peak_day', 'monthly_peak_last'];
+
+/** A few fixed seeds of every family (the generator's own tests are deterministic). */
+const SAMPLE: Trace[] = [];
+for (let s = 1; s <= 8; s++) for (const f of FAMILY_NAMES) SAMPLE.push(familyTrace(f, s));
+
+describe('families generator', () => {
+  it('is deterministic in (family, seed) and seeds differ', () => {
+    for (const f of FAMILY_NAMES) {
+      const a = familyTrace(f, 42), b = familyTrace(f, 42), c = familyTrace(f, 43);
+      assert.deepEqual(a, b, f);
+      assert.notDeepEqual(a.points.slice(0, 50), c.points.slice(0, 50), f);
+    }
+    assert.throws(() => familyTrace('nope' as FamilyName, 1), /unknown family/);
+  });
+
+  it('every fill it reports is the first sample with used >= size, and never-fill traces never reach the size', () => {
+    for (const tr of SAMPLE) {
+      const first = tr.points.find((p) => p.used >= p.size);
+      assert.equal(tr.fillsAt, first ? first.t : null, tr.name);
+      assert.ok(tr.points.every((p) => p.used >= 0 && p.used <= p.size && Number.isInteger(p.used)), tr.name);
+      if (tr.fillsAt !== null) {
+        const last = tr.points[tr.points.length - 1]!.t;
+        assert.ok(last - tr.fillsAt >= 2 * HOUR - 2 * MIN && last - tr.fillsAt <= 8 * HOUR + 2 * HOUR, `${tr.name}: ends ${(last - tr.fillsAt) / HOUR} h after the fill`);
+      }
+      assert.ok(tr.name.includes(tr.fillsAt === null ? '-never' : '-fills'), `${tr.name}: variant and fill agree`);
+    }
+  });
+
+  it('samples every 5-30 min with jitter (hourly_gib: hourly, whole GiB), sizes 20 GiB..4 TiB, 7 days before the first cut', () => {
+    for (const tr of SAMPLE) {
+      const hourly = tr.pattern === 'hourly_gib';
+      const steps = tr.points.slice(1).map((p, i) => p.t - tr.points[i]!.t);
+      const lo = Math.min(...steps), hi = Math.max(...steps);
+      if (hourly) {
+        assert.ok(lo >= HOUR - 2 * MIN && hi <= HOUR + 2 * MIN, `${tr.name}: steps ${lo / MIN}..${hi / MIN} min`);
+        assert.ok(tr.points.every((p) => p.used % GIB === 0 && p.size % GIB === 0), `${tr.name}: whole GiB`);
+      } else {
+        assert.ok(lo >= 3.5 * MIN - 1 && hi <= 39 * MIN + 1, `${tr.name}: steps ${lo / MIN}..${hi / MIN} min`);
+        assert.ok(hi / lo > 1.2, `${tr.name}: jitter`);
+      }
+      const size = tr.points[0]!.size;
+      assert.ok(size >= 20 * GIB && size <= 4096 * GIB, `${tr.name}: size ${size / GIB} GiB`);
+      const cuts = cutsOf(tr);
+      assert.ok(cuts.length >= 1 && cuts[0]!.cut - tr.points[0]!.t >= 7 * DAY, tr.name);
+    }
+  });
+
+  it('every family with a filling story has filling and never-filling variants; the never-only ones never fill', () => {
+    for (const f of FAMILY_NAMES) {
+      const traces = SAMPLE.filter((t) => t.pattern === f);
+      const fills = traces.filter((t) => t.fillsAt !== null).length;
+      if (NEVER_ONLY.includes(f)) assert.equal(fills, 0, f);
+      else {
+        const more = fills === 0 || fills === traces.length ? [9, 10, 11, 12, 13, 14, 15, 16].map((s) => familyTrace(f, s)) : [];
+        const all = [...traces, ...more];
+        assert.ok(all.some((t) => t.fillsAt !== null) && all.some((t) => t.fillsAt === null), `${f}: both variants in 16 seeds`);
+      }
+    }
+  });
+
+  it('a growing peak fills the volume at a peak, long before the trend does', () => {
+    let checked = 0;
+    for (const tr of SAMPLE.filter((t) => GROWING_PEAKS.includes(t.pattern as FamilyName) && t.fillsAt !== null)) {
+      const F = tr.fillsAt!;
+      const size = tr.points[0]!.size;
+      const before = tr.points.filter((p) => p.t < F && p.t >= F - 3 * DAY);
+      const low = Math.min(...before.map((p) => p.used));
+      assert.ok(low <= 0.975 * size, `${tr.name}: lowest in the 3 days before the fill ${(low / size).toFixed(3)} of the size: not a transient peak`);
+      // and the peaks grew: the highest sample of the first two weeks is below the fill peak's neighbours
+      const early = tr.points.filter((p) => p.t < tr.points[0]!.t + 14 * DAY);
+      assert.ok(Math.max(...early.map((p) => p.used)) < 0.99 * size, tr.name);
+      checked++;
+    }
+    assert.ok(checked >= 8, `only ${checked} growing-peak fills in the sample`);
+  });
+
+  it('monthly onsets fall on the calendar day or the last day of each month', () => {
+    const t0 = Date.UTC(2026, 0, 20), end = Date.UTC(2026, 6, 1);
+    assert.deepEqual(monthlyOnsets(t0, end, 'last', 2 * HOUR).map((t) => new Date(t).toISOString().slice(0, 13)),
+      ['2026-01-31T02', '2026-02-28T02', '2026-03-31T02', '2026-04-30T02', '2026-05-31T02', '2026-06-30T02']);
+    assert.deepEqual(monthlyOnsets(t0, end, 15, 0).map((t) => new Date(t).getUTCDate()), [15, 15, 15, 15, 15]);
+    assert.deepEqual(monthlyOnsets(Date.UTC(2028, 0, 1), Date.UTC(2028, 2, 1), 'last', 0).map((t) => new Date(t).getUTCDate()), [31, 29]);
+  });
+
+  it('the families are hard for a straight line: predict_linear 7d is late on a large share of cuts', () => {
+    const set = familySet(777, 3);
+    const base = compare(set, ['predict_linear 7d'])[0]!.score;
+    assert.ok(base.late / base.scored >= 0.3, `predict_linear 7d late on ${base.late} of ${base.scored}`);
+  });
+});
+
+describe(`held-out families, fresh seed ${SEED} (FAMILIES_SEED=${SEED} reproduces)`, () => {
+  it(`the model on ${PER_FAMILY} traces of each of ${FAMILY_NAMES.length} families meets issue 12's minimum (seed ${SEED})`, (t) => {
+    const set = familySet(SEED, PER_FAMILY);
+    const ours = compare(set, [OUR_MODEL])[0]!;
+    const s = ours.score;
+    const lateShare = s.late / s.scored;
+    const worst = Object.entries(ours.byPattern)
+      .filter(([, x]) => x.late > 0 || x.falseAlarms > 0)
+      .sort((a, b) => b[1].late / Math.max(b[1].scored, 1) - a[1].late / Math.max(a[1].scored, 1))
+      .map(([p, x]) => `${p} late ${x.late}/${x.scored} FA ${x.falseAlarms}`)
+      .join(', ');
+    const line = `seed ${SEED}: ${s.cuts} cuts (${s.scored} with a fill): median ${s.medianError.toFixed(3)} (target <= ${TARGET.median}), ` +
+      `late ${s.late} = ${(100 * lateShare).toFixed(1)}% (target <= ${100 * TARGET.lateShare}%), false alarms ${s.falseAlarms}; worst: ${worst || 'none'}`;
+    t.diagnostic(line);
+    assert.ok(s.scored >= 220, `only ${s.scored} scored cuts: the score would be noise (${line})`);
+    assert.equal(s.falseAlarms, 0, `false alarms (${line})`);
+    assert.ok(lateShare <= MINIMUM.lateShare, `late share (${line})`);
+    assert.ok(s.medianError <= MINIMUM.median, `median relative error (${line})`);
+  });
+});
