@@ -860,7 +860,7 @@ const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 /** The model's own (UTC) words for a recurring peak; the reports re-word from the PeakPattern. */
 function peakWords(p: import('./types.js').PeakPattern): string {
   const at = p.nextAt;
-  const grow = p.growthPerOccurrence > 0 ? `, growing ${gib(p.growthPerOccurrence)} a time` : '';
+  const grow = p.growthPerOccurrence > 0 ? `, growing ${gib(p.growthPerOccurrence)} each run` : '';
   const tail = `, +${gib(p.nextHeight)} transient${grow}`;
   switch (p.recurrence) {
     case 'daily': return `daily peak (~${hhmm(at)} UTC)${tail}`;

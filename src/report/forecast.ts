@@ -6,7 +6,7 @@ import type { Forecast } from '../forecast/types.js';
 import type { GrowthDrivers } from '../store/drivers.js';
 import { escapeName, exactName } from '../util/escape.js';
 import { count, size } from '../util/format.js';
-import { jobTag, peakParts, riskJson, wrap } from './peak.js';
+import { checkPeakText, jobTag, peakParts, riskJson, wrap } from './peak.js';
 import { clock, localTimes } from './time.js';
 
 const MIN = 60_000;
@@ -228,7 +228,7 @@ export function checkVolume(v: VolumeForecast, t: Thresholds): VolumeCheck {
     hoursToFull = left / HOUR;
     state = left <= t.critMs ? 'CRITICAL' : left <= t.warnMs ? 'WARNING' : 'OK';
     const when = left === 0 ? 'now' : `in ${span(left)} (${clock(eff.at)})`;
-    why.push(eff.why === 'peak' ? `${localTimes(f.nextRisk!.what, f.nextRisk!.at)}${jobTag(f.nextRisk)} will not fit ${when}` : `fills ${when}`);
+    why.push(eff.why === 'peak' ? `${checkPeakText(f.nextRisk!, f) ?? `${localTimes(f.nextRisk!.what, f.nextRisk!.at)}${jobTag(f.nextRisk)}`} will not fit ${when}` : `fills ${when}`);
   }
   let pctState: NagiosState = 'OK';
   if (t.critPct !== undefined && pctUsed >= t.critPct) pctState = 'CRITICAL';

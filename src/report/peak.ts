@@ -108,6 +108,23 @@ export function jobTag(r: RiskyMoment | null): string {
   return r?.job ? ` (${escapeName(r.job.name)})` : '';
 }
 
+const KIND: Record<PeakPattern['recurrence'], string> = {
+  daily: 'daily peak', weekly: 'weekly peak', 'monthly-day': 'monthly peak', 'monthly-last': 'monthly peak', period: 'recurring peak', aperiodic: 'burst',
+};
+
+/**
+ * check's short words for a peak that will not fit, local time: "weekly peak (Sun 02:00,
+ * backup-weekly.timer) needing 40.5 GiB, 38.9 GiB free,". null: the risk is not a described peak.
+ */
+export function checkPeakText(r: RiskyMoment, f: Pick<Forecast, 'sizeBytes'>): string | null {
+  const p = r.peak;
+  if (!p) return null;
+  const free = Math.max(0, f.sizeBytes - (r.expectedUsed - p.nextHeight));
+  const at = p.recurrence === 'aperiodic' ? '' : when(p, p.nextAt);
+  const inside = [at, r.job ? escapeName(r.job.name) : ''].filter(Boolean).join(', ');
+  return `${KIND[p.recurrence]}${inside ? ` (${inside})` : ''} needing ${size(p.nextHeight)}, ${size(free)} free,`;
+}
+
 /** Words wrapped to `width` columns at spaces (a word longer than the width stays whole). */
 export function wrap(text: string, width: number): string[] {
   const out: string[] = [];
