@@ -18,8 +18,8 @@ const MINIMUM = { lateShare: 0.1, median: 0.12 };
 const TARGET = { lateShare: 0.05, median: 0.1 };
 /**
  * Traces per family in the held-out check: 10 x 14 families give ~300-380 cuts with a fill (at least
- * 220 asserted, the variants are drawn per trace), so a late
- * share of 5% has a binomial standard deviation of ~1.3 points and the 10% line is ~4 sd away.
+ * 220 asserted: the variants are drawn per trace), so a late share of 5% has a binomial standard
+ * deviation of ~1.3 points and the 10% line is ~4 sd away.
  */
 const PER_FAMILY = 10;
 const SEED = process.env.FAMILIES_SEED !== undefined ? Number(process.env.FAMILIES_SEED) : Date.now() % 1_000_000_007;
