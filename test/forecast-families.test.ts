@@ -48,7 +48,7 @@ describe('families generator', () => {
       assert.ok(tr.points.every((p) => p.used >= 0 && p.used <= p.size && Number.isInteger(p.used)), tr.name);
       if (tr.fillsAt !== null) {
         const last = tr.points[tr.points.length - 1]!.t;
-        assert.ok(last - tr.fillsAt >= 2 * HOUR - 2 * MIN && last - tr.fillsAt <= 8 * HOUR + 2 * HOUR, `${tr.name}: ends ${(last - tr.fillsAt) / HOUR} h after the fill`);
+        assert.ok(last - tr.fillsAt >= HOUR - 2 * MIN && last - tr.fillsAt <= 8 * HOUR, `${tr.name}: ends ${(last - tr.fillsAt) / HOUR} h after the fill`);
       }
       assert.ok(tr.name.includes(tr.fillsAt === null ? '-never' : '-fills'), `${tr.name}: variant and fill agree`);
     }

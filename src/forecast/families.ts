@@ -573,7 +573,7 @@ const START_SPAN = Date.UTC(2026, 9, 1) - START_FROM;
 /**
  * Sample a shape into a trace: every `step` ms (5-30 min) with 0.7-1.3 jitter (hourly: every hour ± 1 min),
  * gaussian noise, a wandering (mean-reverting) random walk, clamped to [0, size], rounded to whole
- * KiB (or whole GiB); ends 2-8 h after the first sample at or above size.
+ * KiB (or whole GiB); the last sample is the last within 2-8 h after the first at or above size.
  */
 function render(name: string, family: string, shape: Shape, d: Draw, t0: number, step: number, hourly: boolean): Trace {
   const noise = (shape.noise ?? d.lu(0.0003, 0.002)) * shape.size;
@@ -589,10 +589,10 @@ function render(name: string, family: string, shape: Shape, d: Draw, t0: number,
     const size = shape.sizeAt ? shape.sizeAt(t) : shape.size;
     wander = wander * 0.995 + wanderSig * d.g() * 0.1;
     const raw = Math.min(Math.max(shape.used(t) + noise * d.g() + wander, 0), size);
+    if (fillsAt !== null && t - fillsAt > tail) break;
     const used = Math.min(Math.round(raw / quantum) * quantum, size);
     points.push({ t, used, size });
     if (fillsAt === null && used >= size) fillsAt = t;
-    if (fillsAt !== null && t - fillsAt >= tail) break;
   }
   return { name, pattern: family, points, fillsAt };
 }
