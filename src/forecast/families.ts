@@ -278,13 +278,15 @@ const aperiodicPeaks: Builder = (d, c) => {
 
 /**
  * Linear growth that turns exponential (a log left at debug level): from day L the log adds r1 a
- * day compounding at g = 2-15 %/day. The turn comes at least a few days (min(10, max(3, 0.7/g)))
- * before every cut. Never variant: the episode is caught and the log cleaned up before the 50% cut.
+ * day compounding at g = 2-15 %/day. The turn comes at least min(14, max(4, 1.5/g)) days before
+ * every cut (by then the log's rate has grown 4.5-fold, or for two weeks: the bend is in the data;
+ * an exponential fit with a noise margin is late on ~10% of cuts). Never variant: the episode is
+ * caught and the log cleaned up before the 50% cut.
  */
 const exponential: Builder = (d, c) => {
   const size = pickSize(d, c);
   const g = d.u(0.02, 0.15);
-  const tau = Math.min(10, Math.max(3, 0.7 / g));
+  const tau = Math.min(14, Math.max(4, 1.5 / g));
   const fills = d.chance(0.75);
   const baseFill = d.lu(60, 400); // days the linear part alone would take from the turn
   if (fills) {
