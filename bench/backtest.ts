@@ -9,7 +9,9 @@
  *      default 4 = 48 traces), and
  *   3. the held-out FAMILIES (src/forecast/families.ts: shapes the model was not built around) from
  *      a FRESH seed every run, derived from the clock and printed (--seed N reproduces a run;
- *      --per-family, default 10).
+ *      --per-family, default 10), and
+ *   4. the second held-out families (src/forecast/families2.ts, written while the model was reworked
+ *      and kept from its author until then), seed + 1, as many per family.
  * Prints the tables (per set, per pattern or family) and a verdict per set against issue 12's
  * minimum and targets, and writes bench/out/backtest.json and bench/out/backtest.md.
  */
@@ -20,6 +22,7 @@ import { compare, OUR_MODEL, type Comparison } from '../src/forecast/evaluate.js
 import { forecast } from '../src/forecast/model.js';
 import { synthSet } from '../src/forecast/synth.js';
 import { FAMILY_NAMES, familySet } from '../src/forecast/families.js';
+import { FAMILY2_NAMES, family2Set } from '../src/forecast/families2.js';
 import type { Point } from '../src/forecast/types.js';
 import { loadTraces } from './traces.js';
 
@@ -144,6 +147,7 @@ function main(): void {
   const shared = loadTraces(o.traces);
   const heldout = synthSet(o.synthSeed, o.perPattern);
   const families = familySet(o.seed, o.perFamily);
+  const families2 = family2Set(o.seed + 1, o.perFamily);
   const sets: Set[] = [
     { key: 'shared', title: `Public traces (${shared.length} traces, ${path.relative(process.cwd(), o.traces) || '.'})`, cmp: compare(shared) },
     { key: 'heldout', title: `Held-out synthetic traces (${heldout.length} traces, synth.ts, seed ${o.synthSeed}, never used while developing)`, cmp: compare(heldout) },
@@ -151,6 +155,11 @@ function main(): void {
       key: 'families',
       title: `Held-out families (${families.length} traces: ${o.perFamily} of each of ${FAMILY_NAMES.length} families, families.ts, fresh seed ${o.seed}: \`npm run backtest -- --seed ${o.seed}\` reproduces it)`,
       cmp: compare(families),
+    },
+    {
+      key: 'families2',
+      title: `Second held-out families (${families2.length} traces: ${o.perFamily} of each of ${FAMILY2_NAMES.length} families, families2.ts, kept from the model's author until it was done; seed ${o.seed + 1})`,
+      cmp: compare(families2),
     },
   ];
   const elapsed = performance.now() - t0;
@@ -189,6 +198,7 @@ function main(): void {
     shared: strip(sets[0]!.cmp),
     heldout: { seed: o.synthSeed, perPattern: o.perPattern, models: strip(sets[1]!.cmp) },
     families: { seed: o.seed, perFamily: o.perFamily, models: strip(sets[2]!.cmp) },
+    families2: { seed: o.seed + 1, perFamily: o.perFamily, models: strip(sets[3]!.cmp) },
     speed: sp,
   }, null, 1);
   for (const [f, text] of [['backtest.json', json], ['backtest.md', md + '\n']] as const) {

@@ -29,9 +29,9 @@ export const FAMILY_NAMES = [
 ] as const;
 export type FamilyName = (typeof FAMILY_NAMES)[number];
 
-const GIB = 2 ** 30;
-const MIN = 60_000;
-const WEEK = 7 * DAY;
+export const GIB = 2 ** 30;
+export const MIN = 60_000;
+export const WEEK = 7 * DAY;
 
 /** Random draws of one trace (all from one mulberry32 stream). */
 export interface Draw {
@@ -78,10 +78,12 @@ export interface Shape {
   fair?(trace: Trace): boolean;
   /** sample noise sd as a fraction of size (default: drawn 0.0003-0.002) */
   noise?: number;
+  /** true: no sample at t (the sampler was down) */
+  skip?(t: number): boolean;
 }
 
 /** Options every builder honours (hourly_gib sets them for the shape it borrows). */
-interface Ctx {
+export interface Ctx {
   t0: number;
   /** transient peaks last at least this long (coarse sampling must be able to see them) */
   minPeakMs: number;
@@ -89,17 +91,17 @@ interface Ctx {
   wholeGiB: boolean;
 }
 
-type Builder = (d: Draw, c: Ctx) => Shape | null;
+export type Builder = (d: Draw, c: Ctx) => Shape | null;
 
 /** A volume size: a common nominal size (20 GiB..4 TiB) less some file-system overhead. */
-function pickSize(d: Draw, c: Ctx): number {
+export function pickSize(d: Draw, c: Ctx): number {
   const nominal = d.pick([20, 32, 40, 50, 64, 80, 100, 128, 200, 250, 256, 400, 500, 512, 750, 1000, 1024, 1536, 2000, 2048, 3072, 4096]);
   const s = Math.max(20, nominal * d.u(0.93, 1)) * GIB;
   return c.wholeGiB ? Math.floor(s / GIB) * GIB : Math.round(s / 4096) * 4096;
 }
 
 /** Solve f(x) = 0 for increasing f on [lo, hi] by bisection (NaN when no sign change). */
-function solve(f: (x: number) => number, lo: number, hi: number): number {
+export function solve(f: (x: number) => number, lo: number, hi: number): number {
   if (f(lo) > 0 || f(hi) < 0) return NaN;
   for (let i = 0; i < 100; i++) {
     const m = (lo + hi) / 2;
@@ -110,7 +112,7 @@ function solve(f: (x: number) => number, lo: number, hi: number): number {
 }
 
 /** Index of the last element of sorted xs that is <= t (-1: none). */
-function lastAtOrBefore(xs: readonly number[], t: number): number {
+export function lastAtOrBefore(xs: readonly number[], t: number): number {
   let lo = 0, hi = xs.length;
   while (lo < hi) {
     const m = (lo + hi) >> 1;
@@ -126,7 +128,7 @@ function lastAtOrBefore(xs: readonly number[], t: number): number {
  */
 export interface Profile { ramp: number; hold: number; decay: number }
 
-function profileAt(p: Profile, dt: number): number {
+export function profileAt(p: Profile, dt: number): number {
   if (dt < 0) return 0;
   if (dt < p.ramp) return dt / p.ramp;
   if (dt < p.ramp + p.hold) return 1;
@@ -134,14 +136,14 @@ function profileAt(p: Profile, dt: number): number {
   return q < p.decay ? 1 - q / p.decay : 0;
 }
 
-function drawProfile(d: Draw, c: Ctx, minMs: number, maxMs: number): Profile {
+export function drawProfile(d: Draw, c: Ctx, minMs: number, maxMs: number): Profile {
   const total = Math.max(c.minPeakMs, d.lu(minMs, maxMs));
   const ramp = total * d.u(0.05, 0.8);
   return { ramp, hold: total - ramp, decay: d.lu(2 * MIN, Math.max(3 * MIN, total * 0.3)) };
 }
 
 /** Peaks of given onsets and heights on top of a base curve. */
-function withPeaks(base: (t: number) => number, onsets: readonly number[], heights: readonly number[], prof: Profile): (t: number) => number {
+export function withPeaks(base: (t: number) => number, onsets: readonly number[], heights: readonly number[], prof: Profile): (t: number) => number {
   const span = prof.ramp + prof.hold + prof.decay;
   return (t) => {
     let u = base(t);
@@ -151,7 +153,7 @@ function withPeaks(base: (t: number) => number, onsets: readonly number[], heigh
 }
 
 /** Onsets every `period` ms from `first` to `end`. */
-function everyPeriod(first: number, period: number, end: number): number[] {
+export function everyPeriod(first: number, period: number, end: number): number[] {
   const out: number[] = [];
   for (let t = first; t < end; t += period) out.push(t);
   return out;
@@ -171,13 +173,13 @@ export function monthlyOnsets(t0: number, end: number, day: number | 'last', msO
 }
 
 /** Number of onsets before the earliest cut of a trace (a periodic job must have been seen). */
-function onsetsBeforeFirstCut(trace: Trace, onsets: readonly number[]): number {
+export function onsetsBeforeFirstCut(trace: Trace, onsets: readonly number[]): number {
   const cuts = cutsOf(trace);
   return cuts.length ? lastAtOrBefore(onsets, cuts[0]!.cut) + 1 : 0;
 }
 
 /** The earliest cut (Infinity when none). */
-function firstCut(trace: Trace): number {
+export function firstCut(trace: Trace): number {
   const cuts = cutsOf(trace);
   return cuts.length ? cuts[0]!.cut : Infinity;
 }
@@ -189,7 +191,7 @@ function firstCut(trace: Trace): number {
  * the trend lifts them, with 1% jitter. Never variant:
  * fixed heights with headroom, or growth whose envelope would reach the size only 3-8 windows on.
  */
-function growingPeaks(d: Draw, c: Ctx, onsetsFor: (end: number) => number[], fillDays: [number, number], prof: Profile, minPeaks: number): Shape | null {
+export function growingPeaks(d: Draw, c: Ctx, onsetsFor: (end: number) => number[], fillDays: [number, number], prof: Profile, minPeaks: number): Shape | null {
   const size = pickSize(d, c);
   const fills = d.chance(0.7);
   const days = fills ? fillDays[1] + 20 : d.u(Math.max(fillDays[0], 45), fillDays[1]);
@@ -276,13 +278,15 @@ const aperiodicPeaks: Builder = (d, c) => {
 
 /**
  * Linear growth that turns exponential (a log left at debug level): from day L the log adds r1 a
- * day compounding at g = 2-15 %/day. The turn comes at least a few days (min(10, max(3, 0.7/g)))
- * before every cut. Never variant: the episode is caught and the log cleaned up before the 50% cut.
+ * day compounding at g = 2-15 %/day. The turn comes at least min(14, max(4, 1.5/g)) days before
+ * every cut (by then the log's rate has grown 4.5-fold, or for two weeks: the bend is in the data;
+ * an exponential fit with a noise margin is late on ~10% of cuts). Never variant: the episode is
+ * caught and the log cleaned up before the 50% cut.
  */
 const exponential: Builder = (d, c) => {
   const size = pickSize(d, c);
   const g = d.u(0.02, 0.15);
-  const tau = Math.min(10, Math.max(3, 0.7 / g));
+  const tau = Math.min(14, Math.max(4, 1.5 / g));
   const fills = d.chance(0.75);
   const baseFill = d.lu(60, 400); // days the linear part alone would take from the turn
   if (fills) {
@@ -571,7 +575,7 @@ const START_SPAN = Date.UTC(2026, 9, 1) - START_FROM;
 /**
  * Sample a shape into a trace: every `step` ms (5-30 min) with 0.7-1.3 jitter (hourly: every hour ± 1 min),
  * gaussian noise, a wandering (mean-reverting) random walk, clamped to [0, size], rounded to whole
- * KiB (or whole GiB); ends 2-8 h after the first sample at or above size.
+ * KiB (or whole GiB); the last sample is the last within 2-8 h after the first at or above size.
  */
 function render(name: string, family: string, shape: Shape, d: Draw, t0: number, step: number, hourly: boolean): Trace {
   const noise = (shape.noise ?? d.lu(0.0003, 0.002)) * shape.size;
@@ -583,48 +587,63 @@ function render(name: string, family: string, shape: Shape, d: Draw, t0: number,
   let wander = 0;
   for (let e = hourly ? d.u(0, HOUR) : 0; e <= shape.days * DAY; e += hourly ? step + d.u(-1, 1) * MIN : step * d.u(0.7, 1.3)) {
     const t = t0 + Math.round(e);
+    if (shape.skip?.(t)) continue;
     const size = shape.sizeAt ? shape.sizeAt(t) : shape.size;
     wander = wander * 0.995 + wanderSig * d.g() * 0.1;
     const raw = Math.min(Math.max(shape.used(t) + noise * d.g() + wander, 0), size);
+    if (fillsAt !== null && t - fillsAt > tail) break;
     const used = Math.min(Math.round(raw / quantum) * quantum, size);
     points.push({ t, used, size });
     if (fillsAt === null && used >= size) fillsAt = t;
-    if (fillsAt !== null && t - fillsAt >= tail) break;
   }
   return { name, pattern: family, points, fillsAt };
 }
 
-/** Family index * a large prime: different families of one seed draw independent streams. */
-function streamSeed(name: FamilyName, seed: number): number {
-  return (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(FAMILY_NAMES.indexOf(name) + 1, 0x85ebca6b)) >>> 0;
+/** The random stream of (family index, seed): families of one seed draw independent streams. */
+export function streamSeed(familyIndex: number, seed: number): number {
+  return (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(familyIndex + 1, 0x85ebca6b)) >>> 0;
 }
 
 /**
- * One trace of a family. Deterministic in (name, seed). The trace is redrawn (next draws of the
- * same stream) until it is fair (see the module comment) and has at least one cut; throws Error
- * when 200 draws could not make one (a generator bug, never seen).
- * `pattern` is the family name; `name` is `fam-<family>-<variant>-<seed>`.
+ * One fair trace of a builder (shared by every family set). Draws a start date and a sampling step
+ * (hourly: one hour, whole GiB, peaks of 2 h or more), builds and renders; redraws (next draws of
+ * the same stream) until the trace fills exactly when its variant says, has at least one cut and
+ * passes the shape's own fairness check. `pattern` is `family`, `name` `fam-<family>-<variant>-<seed>`
+ * (`prefix` replaces `fam`). Throws Error after 200 unfair draws (a generator bug).
  */
-export function familyTrace(name: FamilyName, seed: number): Trace {
-  if (!FAMILY_NAMES.includes(name)) throw new Error(`unknown family ${String(name)}`);
-  const d = draw(streamSeed(name, seed));
+export function generateTrace(family: string, seed: number, stream: number, build: Builder, opts: { hourly?: boolean; prefix?: string } = {}): Trace {
+  const d = draw(stream);
+  const hourly = opts.hourly ?? false;
   for (let attempt = 0; attempt < 200; attempt++) {
     const t0 = START_FROM + Math.floor(d.u(0, START_SPAN) / MIN) * MIN;
-    const hourly = name === 'hourly_gib';
     const step = hourly ? HOUR : d.u(5, 30) * MIN;
     // a transient peak lasts at least three sampling steps: shorter ones would be seen by chance
     const ctx: Ctx = { t0, minPeakMs: hourly ? 2 * HOUR : 3 * step, wholeGiB: hourly };
-    const sub: Exclude<FamilyName, 'hourly_gib'> = hourly ? d.pick(HOURLY_SHAPES) : (name as Exclude<FamilyName, 'hourly_gib'>);
-    const shape = BUILDERS[sub](d, ctx);
+    const shape = build(d, ctx);
     if (!shape) continue;
-    const variant = hourly ? `${sub}-${shape.variant}` : shape.variant;
-    const tr = render(`fam-${name}-${variant}-${seed}`, name, shape, d, t0, step, hourly);
+    const tr = render(`${opts.prefix ?? 'fam'}-${family}-${shape.variant}-${seed}`, family, shape, d, t0, step, hourly);
     if ((tr.fillsAt !== null) !== shape.fills) continue;
     if (cutsOf(tr).length === 0) continue;
     if (shape.fair && !shape.fair(tr)) continue;
     return tr;
   }
-  throw new Error(`family ${name} seed ${seed}: no fair trace in 200 draws`);
+  throw new Error(`family ${family} seed ${seed}: no fair trace in 200 draws`);
+}
+
+/**
+ * One trace of a family. Deterministic in (name, seed): see generateTrace. Throws Error on an
+ * unknown family.
+ */
+export function familyTrace(name: FamilyName, seed: number): Trace {
+  const idx = FAMILY_NAMES.indexOf(name);
+  if (idx < 0) throw new Error(`unknown family ${String(name)}`);
+  if (name !== 'hourly_gib') return generateTrace(name, seed, streamSeed(idx, seed), BUILDERS[name]);
+  const hourlyGib: Builder = (d, c) => {
+    const sub = d.pick(HOURLY_SHAPES);
+    const shape = BUILDERS[sub](d, c);
+    return shape && { ...shape, variant: `${sub}-${shape.variant}` };
+  };
+  return generateTrace(name, seed, streamSeed(idx, seed), hourlyGib, { hourly: true });
 }
 
 /** `perFamily` traces of every family: seeds seed, seed+1, ... (family-major within each seed). */
