@@ -127,7 +127,8 @@ export function forecastText(v: VolumeForecast): string {
   const L: string[] = [];
   const head = [v.device, v.fsType].filter(Boolean).map((s) => escapeName(s!)).join(', ');
   L.push(`${escapeName(exactName(v.mount, v.mountBase64))}${head ? `  (${head})` : ''}  from ${escapeName(v.from)}`);
-  const row = (k: string, s: string) => L.push(`  ${k.padEnd(12)} ${s}`);
+  // a row longer than 80 columns goes on under its value (a directory's row, padded, is short)
+  const row = (k: string, s: string) => (15 + s.length > 80 ? wrap(s, 80 - 15) : [s]).forEach((l, i) => L.push(`  ${(i ? '' : k).padEnd(12)} ${l}`));
   if (f.samplesUsed > 0 || f.sizeBytes > 0) {
     row('Now', `${size(f.usedBytes)} used of ${size(f.sizeBytes)} (${usedPct(f).toFixed(1)}%), ${size(Math.max(0, f.sizeBytes - f.usedBytes))} free, as of ${clock(f.asOf)}`);
   }
