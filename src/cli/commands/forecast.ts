@@ -109,7 +109,8 @@ export async function checkCommand(a: CheckArgs): Promise<number> {
     // no usage samples: sysstat, or a first contact that never scans (firstcontact.ts)
     const first = await firstContactChecks(a as FirstContactArgs, t);
     if (first !== null) {
-      printCheck(first, !!a.json, storeDir(a.store));
+      const { samples, ...shown } = first;
+      printCheck(shown, !!a.json, storeDir(a.store), samples);
       return first.code;
     }
     r = checkAll((await loadForecastsWithJobs(a)).volumes, t);
