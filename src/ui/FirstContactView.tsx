@@ -14,6 +14,7 @@ import { storeDir } from '../store/store.js';
 import { terminalText } from '../util/escape.js';
 import { useKeys } from './keys.js';
 import { fit } from './text.js';
+import { wrap } from '../report/peak.js';
 
 type Offer = { step: 'idle' } | { step: 'confirm'; plan: SamplingPlan } | { step: 'done'; plan: SamplingPlan; result: InstallResult | null };
 
@@ -64,7 +65,11 @@ export function FirstContactPane(props: { tree: Tree; root: string; width: numbe
     ...(props.why ? [` ${props.why}`] : []),
     ...(error ? [` ${error}`] : report ? firstContactText(report).trimEnd().split('\n').map((l) => ' ' + l) : [' reading the tree…']),
   ];
-  const tail = offerLines(offer).map((l) => ' ' + l);
+  // the offer whole, wrapped (cut, the command it would install would not be seen before the y)
+  const tail = offerLines(offer).flatMap((l) => {
+    const ind = ' ' + /^ */.exec(l)![0];
+    return wrap(l.trimStart(), Math.max(20, props.width - ind.length - 4)).map((w, k) => (k ? `${ind}    ${w}` : ind + w));
+  });
   const lines = [...body.slice(0, Math.max(0, props.height - tail.length)), ...tail].slice(0, props.height);
   return (
     <Box flexDirection="column" width={props.width} height={props.height}>
