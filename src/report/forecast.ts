@@ -126,7 +126,9 @@ export function forecastText(v: VolumeForecast): string {
   const f = v.forecast;
   const L: string[] = [];
   const head = [v.device, v.fsType].filter(Boolean).map((s) => escapeName(s!)).join(', ');
-  L.push(`${escapeName(exactName(v.mount, v.mountBase64))}${head ? `  (${head})` : ''}  from ${escapeName(v.from)}`);
+  // "from FILE" unless the name shown is that file (--history without --volume)
+  const from = v.from !== v.mount ? `  from ${escapeName(v.from)}` : '';
+  L.push(`${escapeName(exactName(v.mount, v.mountBase64))}${head ? `  (${head})` : ''}${from}`);
   // a row longer than 80 columns goes on under its value (a directory's row, padded, is short)
   const row = (k: string, s: string) => (15 + s.length > 80 ? wrap(s, 80 - 15) : [s]).forEach((l, i) => L.push(`  ${(i ? '' : k).padEnd(12)} ${l}`));
   if (f.samplesUsed > 0 || f.sizeBytes > 0) {

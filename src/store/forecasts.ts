@@ -148,6 +148,8 @@ export async function loadForecasts(a: SourceArgs): Promise<{ volumes: VolumeFor
   if (a.history !== undefined) {
     const points = await readHistory(a.history);
     const f = forecast(points);
+    // the model's advice for no samples is the sampler's; a CSV without any wants another word
+    if (!points.length) f.notes = [`no samples in ${escapeName(a.history === '-' ? 'standard input' : a.history)}: it wants lines of timestamp,used_bytes,size_bytes`];
     const name = a.volume ?? a.history;
     const now = points.length ? points[points.length - 1].t : Date.now();
     return { volumes: [{ mount: name, source: 'history', from: a.history, forecast: f, now }], single: true, points: [points] };
