@@ -342,3 +342,17 @@ test('a --history CSV with no samples (empty, a header only) says so of the file
     assert.equal(named.stdout.split('\n')[0], `/data  from ${file}`);
   }
 });
+
+test('--volume that does not exist: one line saying so (not "record samples of it"); check UNKNOWN, metrics still writes its gauges', () => {
+  const store = path.join(tmp, 'store-novolume');
+  const nope = path.join(tmp, 'no-such-volume');
+  const f = cli(['forecast', '--store', store, '--volume', nope]);
+  assertOneLineError(f, 1);
+  assert.match(f.stderr, /no-such-volume: no such file or directory, and no usage samples of it in /);
+  const c = cli(['check', '--store', store, '--volume', nope]);
+  assert.equal(c.code, 3, c.stdout);
+  assert.match(c.stdout, /^DISKBLAME UNKNOWN - .*no-such-volume: no such file or directory/);
+  const m = cli(['metrics', '--store', store, '--volume', nope]);
+  assert.equal(m.code, 0, m.stderr);
+  assert.match(m.stdout, /diskblame_forecast_available\{mountpoint=".*no-such-volume"\} 0/);
+});

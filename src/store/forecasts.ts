@@ -167,7 +167,11 @@ export async function loadForecasts(a: SourceArgs): Promise<{ volumes: VolumeFor
   let mounts = [...byMount.keys()];
   if (a.volume !== undefined) {
     const m = resolveVolume(a.volume, new Set(mounts));
-    if (!byMount.has(m)) throw new NoSamplesError(`no usage samples of ${escapeName(m)} in ${escapeName(file)}: ${hint}`, m);
+    if (!byMount.has(m)) {
+      // a path that is not there cannot be sampled: say so rather than to sample it
+      if (!fs.lstatSync(m, { throwIfNoEntry: false })) throw new NoSamplesError(`${escapeName(m)}: no such file or directory, and no usage samples of it in ${escapeName(file)}`, m);
+      throw new NoSamplesError(`no usage samples of ${escapeName(m)} in ${escapeName(file)}: ${hint}`, m);
+    }
     mounts = [m];
   } else if (mounts.length === 0) throw new NoSamplesError(`no usage samples in ${escapeName(file)}: ${hint}`);
   const now = Date.now();
