@@ -92,7 +92,8 @@ export function ForecastPane(props: { root: string; history?: string; tree?: Tre
           setData({ volume: r.volumes[0], points: r.points[0] });
           const f = r.volumes[0].forecast;
           if (props.tree && props.history === undefined && f.status !== 'ok') {
-            setError(`not enough usage samples yet: ${f.notes[f.notes.length - 1] ?? 'too few'}`);
+            // the model's note may start with its own "not enough data: ": said once
+            setError(`not enough usage samples yet: ${(f.notes[f.notes.length - 1] ?? 'too few').replace(/^not enough data:\s*/i, '')}`);
             setFirst(true);
           }
         },
