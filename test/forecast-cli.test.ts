@@ -370,6 +370,9 @@ test('check: percentage thresholds, --json, UNKNOWN (3) for no data, bad files a
   assert.match(j.line, /^DISKBLAME CRITICAL - /);
   assert.equal(j.volumes.length, 1);
   assert.equal(typeof j.volumes[0].hoursToFull, 'number');
+  // the fill itself in UTC (the line's time is local): hoursToFull after the last sample
+  assert.match(j.volumes[0].fillsAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  assert.equal(j.volumes[0].fillsBy, 'fill');
 
   const garbage = path.join(tmp, 'garbage.csv');
   fs.writeFileSync(garbage, '\x00\x01 not a csv at all\n');

@@ -207,6 +207,10 @@ export interface VolumeCheck {
   sizeBytes: number;
   /** hours until the effective fill (0 when full), null when none within the horizon or no forecast */
   hoursToFull: number | null;
+  /** --json: the effective fill (the fill, or the peak that will not fit first) as ISO 8601 UTC; null: none */
+  fillsAt?: string | null;
+  /** --json: what fills it: the trend ('fill') or a peak that will not fit ('peak'); null: nothing */
+  fillsBy?: 'fill' | 'peak' | null;
 }
 
 function worse(a: NagiosState, b: NagiosState): NagiosState {
@@ -239,7 +243,7 @@ export function checkVolume(v: VolumeForecast, t: Thresholds): VolumeCheck {
   const limit = pctState === 'CRITICAL' ? ` >= ${t.critPct}%` : pctState === 'WARNING' ? ` >= ${t.warnPct}%` : '';
   if (f.sizeBytes > 0) why.push(`used ${pctUsed.toFixed(1)}%${limit}`);
   if (pctState !== 'OK') state = worse(state, pctState);
-  return { mount: v.mount, state, text: `${mount}: ${why.join(', ')}`, usedBytes: f.usedBytes, sizeBytes: f.sizeBytes, hoursToFull };
+  return { mount: v.mount, state, text: `${mount}: ${why.join(', ')}`, usedBytes: f.usedBytes, sizeBytes: f.sizeBytes, hoursToFull, fillsAt: iso(eff?.at ?? null), fillsBy: eff?.why ?? null };
 }
 
 /** A perfdata label: quoted, ' doubled, = not allowed (Nagios plugin guidelines). */
