@@ -418,6 +418,10 @@ test('check logic: a peak that will not fit counts as the fill; durations; worst
   assert.equal(checkAll([vol('/a', f({ nextRisk: { ...peak, fits: true } }))], t).state, 'OK');
   assert.deepEqual(effectiveFill(f({ nextRisk: peak })), { at: now + 2 * DAY, why: 'peak' });
   assert.equal(effectiveFill(f({ fillsAt: null })), null);
+  // a fill dated by the peak that does not fit is that peak: check names the peak (and its job), not "fills"
+  const same = checkAll([vol('/a', f({ fillsAt: now + 2 * DAY, nextRisk: peak }))], t);
+  assert.match(same.line, /weekly peak .* will not fit in 2 days/);
+  assert.equal(same.volumes[0].fillsBy, 'peak');
   // several volumes: CRITICAL > WARNING > UNKNOWN > OK, the worst listed first
   const many = checkAll([vol('/ok', f({})), vol('/nodata', f({ status: 'not-enough-data', notes: ['need 1 day'] })), vol('/warn', f({ fillsAt: now + 5 * DAY }))], t);
   assert.equal(many.state, 'WARNING');

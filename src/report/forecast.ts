@@ -79,12 +79,13 @@ export function patternText(p: Forecast['pattern']): string {
 
 /**
  * The moment that counts for alerting: the predicted fill, or the next risky peak when it will
- * not fit and comes first. null: nothing within the horizon.
+ * not fit and comes first (or at the same moment). null: nothing within the horizon.
  */
 export function effectiveFill(f: Forecast): { at: number; why: 'fill' | 'peak' } | null {
   if (f.status !== 'ok') return null;
   const peak = f.nextRisk && !f.nextRisk.fits ? f.nextRisk.at : null;
-  if (peak !== null && (f.fillsAt === null || peak < f.fillsAt)) return { at: peak, why: 'peak' };
+  // a fill AT the peak that does not fit is that peak (the model may date the fill by it): named so
+  if (peak !== null && (f.fillsAt === null || peak <= f.fillsAt)) return { at: peak, why: 'peak' };
   return f.fillsAt === null ? null : { at: f.fillsAt, why: 'fill' };
 }
 
