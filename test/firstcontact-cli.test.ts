@@ -392,3 +392,45 @@ test('forecast: a second look (the store keeps the sets seen) tells a dated set 
     spawnSync('umount', [mnt]);
   }
 });
+
+test('the browser at 80x24: a long history cut short by a resize is "N samples since" (not "no samples"); the offer\'s command is shown whole, wrapped', { skip: offerSkip }, async () => {
+  const mnt = mountTmpfs('resized', '64m');
+  const home = path.join(tmp, 'home-r');
+  fs.mkdirSync(home, { recursive: true });
+  const store = path.join(tmp, 'store-resized');
+  fs.mkdirSync(store, { mode: 0o700 });
+  // 30 days of samples of this mount point at another size (1 GiB): the browser's scan adds one at 64 MiB
+  const now = Date.now();
+  const rows: string[] = [];
+  for (let t = now - 30 * DAY; t < now - 3_600_000; t += 3_600_000) {
+    rows.push(JSON.stringify({ time: new Date(t).toISOString(), mount: mnt, device: 'tmpfs', fsType: 'tmpfs', sizeBytes: 1 << 30, usedBytes: 100 << 20, freeBytes: (1 << 30) - (100 << 20) }));
+  }
+  fs.writeFileSync(path.join(store, 'samples.jsonl'), rows.join('\n') + '\n', { mode: 0o600 });
+  const ui = tmuxUi(`dbfr${process.pid}`);
+  try {
+    materialize(mnt, now);
+    const out = path.join(tmp, 'crontab-resized.txt');
+    const cmd = inNamespace(`${process.execPath} ${CLI} ${mnt}`, out, home).map((a) => a.replace(`DISKBLAME_STORE=${emptyStore}`, `DISKBLAME_STORE=${store}`));
+    ui.tmux('new-session', '-d', '-s', 'ui', '-x', '80', '-y', '24', ...cmd);
+    await ui.waitFor(/4 Forecast/, 30_000);
+    await ui.keys('4');
+    const s = await ui.waitFor(/Fills +between [^]*i: record a usage sample every 5 min/, 20_000);
+    assert.match(s, /first contact: \d+ usage samp/);
+    assert.doesNotMatch(s, /first contact: no usage samples/);
+    assert.doesNotMatch(s, /not enough usage samples yet: not enough data/);
+    await ui.keys('i');
+    const c = await ui.waitFor(/Install it now\? y: yes, any other key: no/);
+    // the crontab line, wrapped over rows but whole: its end is on the screen
+    assert.match(c, /sample --quiet/);
+    assert.match(c, /2>&1' \) \|/);
+    const offer = c.slice(c.indexOf('To sample every 5 min'), c.indexOf('Install it now?'));
+    assert.ok(offer.length > 0 && !offer.includes('…'), `the offer cut:\n${offer}`);
+    await ui.keys('n');
+    await ui.waitFor(/Nothing installed\./);
+    await ui.keys('q');
+    assert.match(await crontabOf(out), /no crontab/);
+  } finally {
+    ui.tmux('kill-server');
+    spawnSync('umount', [mnt]);
+  }
+});

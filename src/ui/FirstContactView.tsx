@@ -37,7 +37,16 @@ export function offerLines(o: Offer): string[] {
 }
 
 /** The first contact of the browsed `tree` (rooted at `root`) and the offer, under `why` (the store's answer); null while inactive. */
-export function FirstContactPane(props: { tree: Tree; root: string; width: number; height: number; active: boolean; why?: string }): React.ReactElement | null {
+export function FirstContactPane(props: {
+  tree: Tree;
+  root: string;
+  width: number;
+  height: number;
+  active: boolean;
+  why?: string;
+  /** the store's samples the model found too few (since a resize: its regime), when the store has a long history */
+  stored?: { samples: number; since: number | null };
+}): React.ReactElement | null {
   const [report, setReport] = useState<FirstContactReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [offer, setOffer] = useState<Offer>({ step: 'idle' });
@@ -46,7 +55,8 @@ export function FirstContactPane(props: { tree: Tree; root: string; width: numbe
     const t = setTimeout(() => {
       try {
         const v = firstContactVolumes({ volume: props.root })?.[0];
-        setReport(firstContactOfTree(props.tree, props.root, v ?? undefined));
+        // a long history whose regime is too short (a resize) is not "no samples": the regime's count
+        setReport(firstContactOfTree(props.tree, props.root, v ?? props.stored));
       } catch (e) {
         setError((e as Error).message);
       }

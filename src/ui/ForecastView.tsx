@@ -106,6 +106,8 @@ export function ForecastPane(props: { root: string; history?: string; tree?: Tre
     return () => clearTimeout(t);
   }, [props.active]);
   if (!props.active) return null;
-  if (first && props.tree) return <FirstContactPane tree={props.tree} root={props.root} why={error} width={props.width} height={props.height} active />;
+  const f = data?.volume.forecast;
+  const stored = f && f.samplesUsed > 0 ? { samples: f.samplesUsed, since: f.regimeStart } : undefined;
+  if (first && props.tree) return <FirstContactPane tree={props.tree} root={props.root} why={error} stored={stored} width={props.width} height={props.height} active />;
   return <ForecastView data={data} error={error} width={props.width} height={props.height} />;
 }
