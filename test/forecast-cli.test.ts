@@ -149,6 +149,15 @@ test('sample --mount: a tmpfs the test mounts is sampled when named, not otherwi
     assert.equal(f.code, 0, f.stderr);
     assert.equal(json(f).mount, mnt);
     assert.equal(json(f).status, 'not-enough-data');
+    // with no --volume (every history too short): the sampled tmpfs is one of the volumes shown,
+    // though not a real mount, and check says there are too few samples, not none
+    const all = runCli(['forecast', '--store', own, '--json', '--no-offer', '--sysstat-dir', tmp, '--textfile-dir', tmp], { env });
+    assert.equal(all.code, 0, all.stderr);
+    assert.ok(json(all).some((v: { mount: string; storeSamples: number }) => v.mount === mnt && v.storeSamples === 1), all.stdout);
+    const c = runCli(['check', '--store', own, '--sysstat-dir', tmp, '--textfile-dir', tmp], { env });
+    assert.equal(c.code, 3, c.stdout + c.stderr);
+    assert.ok(c.stdout.includes(`${mnt}: too few usage samples`), c.stdout);
+    assert.match(c.stderr, /^diskblame: too few usage samples in /);
     const missing = runCli(['sample', '--store', own, '--mount', path.join(tmp, 'nope')], { env });
     assertOneLineError(missing, 1);
   } finally {
@@ -303,7 +312,8 @@ test('forecast from the store: one volume (object), every volume (list); no samp
   const empty = cli(['forecast', '--store', path.join(tmp, 'empty-store'), '--sysstat-dir', tmp, '--textfile-dir', tmp]);
   assert.equal(empty.code, 0, empty.stderr);
   assert.match(empty.stdout, /^\/ .*first contact: no usage samples in the store$/m);
-  assert.match(empty.stdout, /these volumes were not scanned .*diskblame forecast --volume MOUNT/);
+  assert.match(empty.stdout.replace(/\n/g, ' '), /No usage samples in the store yet: these volumes were not scanned .*diskblame forecast --volume MOUNT/);
+  for (const l of empty.stdout.split('\n')) assert.ok(l.length <= 80, `over 80 columns: ${l}`);
   assertOneLineError(cli(['forecast', '--store', own, '--volume', '/nowhere-mounted']), 1);
   // check on the store: the worst volume decides, both in the perfdata
   const c = cli(['check', '--store', own, '--warn', '14d', '--crit', '3d']);
@@ -360,6 +370,9 @@ test('check: percentage thresholds, --json, UNKNOWN (3) for no data, bad files a
   assert.match(j.line, /^DISKBLAME CRITICAL - /);
   assert.equal(j.volumes.length, 1);
   assert.equal(typeof j.volumes[0].hoursToFull, 'number');
+  // the fill itself in UTC (the line's time is local): hoursToFull after the last sample
+  assert.match(j.volumes[0].fillsAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  assert.equal(j.volumes[0].fillsBy, 'fill');
 
   const garbage = path.join(tmp, 'garbage.csv');
   fs.writeFileSync(garbage, '\x00\x01 not a csv at all\n');
@@ -405,6 +418,10 @@ test('check logic: a peak that will not fit counts as the fill; durations; worst
   assert.equal(checkAll([vol('/a', f({ nextRisk: { ...peak, fits: true } }))], t).state, 'OK');
   assert.deepEqual(effectiveFill(f({ nextRisk: peak })), { at: now + 2 * DAY, why: 'peak' });
   assert.equal(effectiveFill(f({ fillsAt: null })), null);
+  // a fill dated by the peak that does not fit is that peak: check names the peak (and its job), not "fills"
+  const same = checkAll([vol('/a', f({ fillsAt: now + 2 * DAY, nextRisk: peak }))], t);
+  assert.match(same.line, /weekly peak .* will not fit in 2 days/);
+  assert.equal(same.volumes[0].fillsBy, 'peak');
   // several volumes: CRITICAL > WARNING > UNKNOWN > OK, the worst listed first
   const many = checkAll([vol('/ok', f({})), vol('/nodata', f({ status: 'not-enough-data', notes: ['need 1 day'] })), vol('/warn', f({ fillsAt: now + 5 * DAY }))], t);
   assert.equal(many.state, 'WARNING');

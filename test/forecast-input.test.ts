@@ -325,3 +325,34 @@ test('forecast, check and the snapshot list speak local time with the offset; JS
     }
   }
 });
+
+test('a --history CSV with no samples (empty, a header only) says so of the file, not to run the sampler; the header names no "from" twice', () => {
+  for (const [name, data] of [['nothing.csv', ''], ['header.csv', 'timestamp,used_bytes,size_bytes\n# a comment\n']] as const) {
+    const file = write(name, data);
+    const t = cli(['forecast', '--history', file]);
+    assert.equal(t.code, 0, t.stderr);
+    const flat = t.stdout.replace(/\n {15}/g, ' ');
+    assert.match(flat, new RegExp(`no samples in ${file.replace(/[.]/g, '\\.')}: it wants lines of timestamp,used_bytes,size_bytes`));
+    assert.doesNotMatch(t.stdout, /diskblame sample/);
+    assert.equal(t.stdout.split('\n')[0], file);
+    const c = cli(['check', '--history', file]);
+    assert.equal(c.code, 3, c.stdout);
+    assert.match(c.stdout, /^DISKBLAME UNKNOWN - .*no samples in .*: it wants lines of timestamp,used_bytes,size_bytes/);
+    const named = cli(['forecast', '--history', file, '--volume', '/data']);
+    assert.equal(named.stdout.split('\n')[0], `/data  from ${file}`);
+  }
+});
+
+test('--volume that does not exist: one line saying so (not "record samples of it"); check UNKNOWN, metrics still writes its gauges', () => {
+  const store = path.join(tmp, 'store-novolume');
+  const nope = path.join(tmp, 'no-such-volume');
+  const f = cli(['forecast', '--store', store, '--volume', nope]);
+  assertOneLineError(f, 1);
+  assert.match(f.stderr, /no-such-volume: no such file or directory, and no usage samples of it in /);
+  const c = cli(['check', '--store', store, '--volume', nope]);
+  assert.equal(c.code, 3, c.stdout);
+  assert.match(c.stdout, /^DISKBLAME UNKNOWN - .*no-such-volume: no such file or directory/);
+  const m = cli(['metrics', '--store', store, '--volume', nope]);
+  assert.equal(m.code, 0, m.stderr);
+  assert.match(m.stdout, /diskblame_forecast_available\{mountpoint=".*no-such-volume"\} 0/);
+});

@@ -329,7 +329,12 @@ export function firstContactVolumes(a: Pick<SourceArgs, 'volume' | 'history' | '
   } catch {
     return null;
   }
-  return [...new Set(realMounts(parseMountinfo(text)).map((r) => r.mountPoint))].map(vol);
+  // every real mount, and the mounts the store has (too few) samples of that are still mounted
+  // (a tmpfs sampled with --mount or by a snapshot is not a real mount but is asked about)
+  const mounts = parseMountinfo(text);
+  const mounted = new Set(mounts.map((r) => r.mountPoint));
+  const sampled = [...byMount.keys()].filter((m) => mounted.has(m));
+  return [...new Set([...realMounts(mounts).map((r) => r.mountPoint), ...sampled])].map(vol);
 }
 
 export interface FirstContactRequest {

@@ -29,7 +29,7 @@ const DAY = 86_400_000;
 /** The label every first-contact figure carries. */
 export const LOWER_BOUND_LABEL = 'lower bound: deleted files are not seen';
 /** What a real history needs, as said to the user. */
-export const HISTORY_NEEDS = 'sample every 5 min; a trend needs 1 day, a daily pattern 3 days, a weekly pattern needs 2 weeks';
+export const HISTORY_NEEDS = 'sample every 5 min; a trend needs 1 day, a daily pattern 3 days, a weekly pattern 2 weeks';
 /** a real history is good enough for a trend after this long (ms), for a weekly pattern after WEEKLY_NEEDS_MS */
 export const TREND_NEEDS_MS = DAY;
 export const WEEKLY_NEEDS_MS = 14 * DAY;

@@ -8,6 +8,7 @@ import { clock, effectiveFill, patternText, rate, relative, span, type NagiosSta
 import { escapeName, exactName } from '../util/escape.js';
 import type { GrowthDrivers } from '../store/drivers.js';
 import { size } from '../util/format.js';
+import { wrap } from './peak.js';
 
 const DAY = 86_400_000;
 const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined || !Number.isFinite(ms) ? null : new Date(ms).toISOString());
@@ -102,14 +103,23 @@ export function firstContactJson(r: FirstContactReport) {
   };
 }
 
-/** The report as text: local times, names escaped. */
-export function firstContactText(r: FirstContactReport, drivers: GrowthDrivers | null = null): string {
+/**
+ * The report as text: local times, names escaped. `width`: the columns a row may take (the CLI:
+ * 80; a longer row goes on under its value, cut at spaces); Infinity (the Forecast view, which
+ * cuts its lines itself): one line a row.
+ */
+export function firstContactText(r: FirstContactReport, drivers: GrowthDrivers | null = null, width = Infinity): string {
   const L: string[] = [];
-  const row = (k: string, s: string) => L.push(`  ${k.padEnd(12)} ${s}`);
+  const row = (k: string, s: string) => {
+    const lines = 15 + s.length > width ? wrap(s, Math.max(20, width - 15)) : [s];
+    lines.forEach((l, i) => L.push(`  ${(i ? '' : k).padEnd(12)} ${l}`));
+  };
   const free = r.sample.freeBytes;
   const sz = r.sample.usedBytes + free;
   const why = r.store.samples ? `${r.store.samples} usage sample${r.store.samples === 1 ? '' : 's'} in the store since ${clock(r.store.since!)}, not enough for the model yet` : 'no usage samples in the store';
-  L.push(`${escapeName(r.mount)}  (${escapeName(r.device)}, ${escapeName(r.fsType)})  first contact: ${why}`);
+  const head = `${escapeName(r.mount)}  (${escapeName(r.device)}, ${escapeName(r.fsType)})  first contact`;
+  if (head.length + 2 + why.length > width) L.push(head, ...wrap(why, width - 2).map((l) => `  ${l}`));
+  else L.push(`${head}: ${why}`);
   row('Now', `${size(r.sample.usedBytes)} used of ${size(sz)} (${sz > 0 ? ((100 * r.sample.usedBytes) / sz).toFixed(1) : '0.0'}%), ${size(free)} free, at ${clock(r.now)}`);
   row('Sources', r.sources.length ? r.sources.join('; ') : 'none (no tree, no sysstat, no textfile)');
   const f = r.tree.forecast;
@@ -148,7 +158,7 @@ export function firstContactText(r: FirstContactReport, drivers: GrowthDrivers |
   }
   for (const n of [...r.sysstat.notes.slice(sf ? 0 : 1), ...r.textfiles.notes]) row('Note', escapeName(n));
   row('History', `${f?.needs ?? 'sample every 5 min; a weekly pattern needs 2 weeks'}: sampling ${r.store.since !== null ? `since ${clock(r.store.since)}` : 'from now'} gives a trend by ${clock(r.ready.trend)}, a weekly pattern by ${clock(r.ready.weekly)}`);
-  row('', 'diskblame sample every 5 min: contrib/diskblame-sample.timer, or a crontab line (diskblame forecast on a terminal offers to install it)');
+  row('', 'diskblame forecast on a terminal offers to install a sampler every 5 min (a systemd timer or a crontab line); or contrib/diskblame-sample.timer (every 15 min)');
   return L.join('\n') + '\n';
 }
 

@@ -79,12 +79,13 @@ export function patternText(p: Forecast['pattern']): string {
 
 /**
  * The moment that counts for alerting: the predicted fill, or the next risky peak when it will
- * not fit and comes first. null: nothing within the horizon.
+ * not fit and comes first (or at the same moment). null: nothing within the horizon.
  */
 export function effectiveFill(f: Forecast): { at: number; why: 'fill' | 'peak' } | null {
   if (f.status !== 'ok') return null;
   const peak = f.nextRisk && !f.nextRisk.fits ? f.nextRisk.at : null;
-  if (peak !== null && (f.fillsAt === null || peak < f.fillsAt)) return { at: peak, why: 'peak' };
+  // a fill AT the peak that does not fit is that peak (the model may date the fill by it): named so
+  if (peak !== null && (f.fillsAt === null || peak <= f.fillsAt)) return { at: peak, why: 'peak' };
   return f.fillsAt === null ? null : { at: f.fillsAt, why: 'fill' };
 }
 
@@ -126,8 +127,11 @@ export function forecastText(v: VolumeForecast): string {
   const f = v.forecast;
   const L: string[] = [];
   const head = [v.device, v.fsType].filter(Boolean).map((s) => escapeName(s!)).join(', ');
-  L.push(`${escapeName(exactName(v.mount, v.mountBase64))}${head ? `  (${head})` : ''}  from ${escapeName(v.from)}`);
-  const row = (k: string, s: string) => L.push(`  ${k.padEnd(12)} ${s}`);
+  // "from FILE" unless the name shown is that file (--history without --volume)
+  const from = v.from !== v.mount ? `  from ${escapeName(v.from)}` : '';
+  L.push(`${escapeName(exactName(v.mount, v.mountBase64))}${head ? `  (${head})` : ''}${from}`);
+  // a row longer than 80 columns goes on under its value (a directory's row, padded, is short)
+  const row = (k: string, s: string) => (15 + s.length > 80 ? wrap(s, 80 - 15) : [s]).forEach((l, i) => L.push(`  ${(i ? '' : k).padEnd(12)} ${l}`));
   if (f.samplesUsed > 0 || f.sizeBytes > 0) {
     row('Now', `${size(f.usedBytes)} used of ${size(f.sizeBytes)} (${usedPct(f).toFixed(1)}%), ${size(Math.max(0, f.sizeBytes - f.usedBytes))} free, as of ${clock(f.asOf)}`);
   }
@@ -204,6 +208,10 @@ export interface VolumeCheck {
   sizeBytes: number;
   /** hours until the effective fill (0 when full), null when none within the horizon or no forecast */
   hoursToFull: number | null;
+  /** --json: the effective fill (the fill, or the peak that will not fit first) as ISO 8601 UTC; null: none */
+  fillsAt?: string | null;
+  /** --json: what fills it: the trend ('fill') or a peak that will not fit ('peak'); null: nothing */
+  fillsBy?: 'fill' | 'peak' | null;
 }
 
 function worse(a: NagiosState, b: NagiosState): NagiosState {
@@ -236,7 +244,7 @@ export function checkVolume(v: VolumeForecast, t: Thresholds): VolumeCheck {
   const limit = pctState === 'CRITICAL' ? ` >= ${t.critPct}%` : pctState === 'WARNING' ? ` >= ${t.warnPct}%` : '';
   if (f.sizeBytes > 0) why.push(`used ${pctUsed.toFixed(1)}%${limit}`);
   if (pctState !== 'OK') state = worse(state, pctState);
-  return { mount: v.mount, state, text: `${mount}: ${why.join(', ')}`, usedBytes: f.usedBytes, sizeBytes: f.sizeBytes, hoursToFull };
+  return { mount: v.mount, state, text: `${mount}: ${why.join(', ')}`, usedBytes: f.usedBytes, sizeBytes: f.sizeBytes, hoursToFull, fillsAt: iso(eff?.at ?? null), fillsBy: eff?.why ?? null };
 }
 
 /** A perfdata label: quoted, ' doubled, = not allowed (Nagios plugin guidelines). */

@@ -125,18 +125,29 @@ export function checkPeakText(r: RiskyMoment, f: Pick<Forecast, 'sizeBytes'>): s
   return `${KIND[p.recurrence]}${inside ? ` (${inside})` : ''} needing ${size(p.nextHeight)}, ${size(free)} free,`;
 }
 
-/** Words wrapped to `width` columns at spaces (a word longer than the width stays whole). */
+/**
+ * Spaces that do not break a line: inside a time ("2026-12-06 02:00 +01:00") and before one ("as
+ * of 2026-...", "as of" whole), and between a number and its unit ("41 GiB", "4 h", "222 days").
+ */
+const KEEP = /(\S) (?=\d{4}-\d\d-\d\d|\d\d:\d\d|UTC\b|[+-]\d\d:\d\d\b)|(\d) (?=(?:[KMGTPE]i)?B\b|min\b|h\b|days?\b|weeks?\b)|\b(as) (?=of\b)/g;
+const GLUE = '\u0001';
+
+/**
+ * Words wrapped to `width` columns at spaces (a word longer than the width stays whole); a time,
+ * and a number with its unit, are never cut (see KEEP).
+ */
 export function wrap(text: string, width: number): string[] {
   const out: string[] = [];
   let cur = '';
-  for (const w of text.split(' ')) {
+  const glued = text.replace(KEEP, (_m, a?: string, b?: string, c?: string) => `${a ?? b ?? c}${GLUE}`);
+  for (const w of glued.split(' ')) {
     if (cur && cur.length + 1 + w.length > width) {
       out.push(cur);
       cur = w;
     } else cur = cur ? `${cur} ${w}` : w;
   }
   if (cur) out.push(cur);
-  return out;
+  return out.map((l) => l.split(GLUE).join(' '));
 }
 
 const iso = (ms: number | null): string | null => (ms === null || !Number.isFinite(ms) ? null : new Date(ms).toISOString());

@@ -148,6 +148,8 @@ export async function loadForecasts(a: SourceArgs): Promise<{ volumes: VolumeFor
   if (a.history !== undefined) {
     const points = await readHistory(a.history);
     const f = forecast(points);
+    // the model's advice for no samples is the sampler's; a CSV without any wants another word
+    if (!points.length) f.notes = [`no samples in ${escapeName(a.history === '-' ? 'standard input' : a.history)}: it wants lines of timestamp,used_bytes,size_bytes`];
     const name = a.volume ?? a.history;
     const now = points.length ? points[points.length - 1].t : Date.now();
     return { volumes: [{ mount: name, source: 'history', from: a.history, forecast: f, now }], single: true, points: [points] };
@@ -165,7 +167,11 @@ export async function loadForecasts(a: SourceArgs): Promise<{ volumes: VolumeFor
   let mounts = [...byMount.keys()];
   if (a.volume !== undefined) {
     const m = resolveVolume(a.volume, new Set(mounts));
-    if (!byMount.has(m)) throw new NoSamplesError(`no usage samples of ${escapeName(m)} in ${escapeName(file)}: ${hint}`, m);
+    if (!byMount.has(m)) {
+      // a path that is not there cannot be sampled: say so rather than to sample it
+      if (!fs.lstatSync(m, { throwIfNoEntry: false })) throw new NoSamplesError(`${escapeName(m)}: no such file or directory, and no usage samples of it in ${escapeName(file)}`, m);
+      throw new NoSamplesError(`no usage samples of ${escapeName(m)} in ${escapeName(file)}: ${hint}`, m);
+    }
     mounts = [m];
   } else if (mounts.length === 0) throw new NoSamplesError(`no usage samples in ${escapeName(file)}: ${hint}`);
   const now = Date.now();

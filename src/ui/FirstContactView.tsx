@@ -14,6 +14,7 @@ import { storeDir } from '../store/store.js';
 import { terminalText } from '../util/escape.js';
 import { useKeys } from './keys.js';
 import { fit } from './text.js';
+import { wrap } from '../report/peak.js';
 
 type Offer = { step: 'idle' } | { step: 'confirm'; plan: SamplingPlan } | { step: 'done'; plan: SamplingPlan; result: InstallResult | null };
 
@@ -36,7 +37,16 @@ export function offerLines(o: Offer): string[] {
 }
 
 /** The first contact of the browsed `tree` (rooted at `root`) and the offer, under `why` (the store's answer); null while inactive. */
-export function FirstContactPane(props: { tree: Tree; root: string; width: number; height: number; active: boolean; why?: string }): React.ReactElement | null {
+export function FirstContactPane(props: {
+  tree: Tree;
+  root: string;
+  width: number;
+  height: number;
+  active: boolean;
+  why?: string;
+  /** the store's samples the model found too few (since a resize: its regime), when the store has a long history */
+  stored?: { samples: number; since: number | null };
+}): React.ReactElement | null {
   const [report, setReport] = useState<FirstContactReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [offer, setOffer] = useState<Offer>({ step: 'idle' });
@@ -45,7 +55,8 @@ export function FirstContactPane(props: { tree: Tree; root: string; width: numbe
     const t = setTimeout(() => {
       try {
         const v = firstContactVolumes({ volume: props.root })?.[0];
-        setReport(firstContactOfTree(props.tree, props.root, v ?? undefined));
+        // a long history whose regime is too short (a resize) is not "no samples": the regime's count
+        setReport(firstContactOfTree(props.tree, props.root, v ?? props.stored));
       } catch (e) {
         setError((e as Error).message);
       }
@@ -64,7 +75,11 @@ export function FirstContactPane(props: { tree: Tree; root: string; width: numbe
     ...(props.why ? [` ${props.why}`] : []),
     ...(error ? [` ${error}`] : report ? firstContactText(report).trimEnd().split('\n').map((l) => ' ' + l) : [' reading the tree…']),
   ];
-  const tail = offerLines(offer).map((l) => ' ' + l);
+  // the offer whole, wrapped (cut, the command it would install would not be seen before the y)
+  const tail = offerLines(offer).flatMap((l) => {
+    const ind = ' ' + /^ */.exec(l)![0];
+    return wrap(l.trimStart(), Math.max(20, props.width - ind.length - 4)).map((w, k) => (k ? `${ind}    ${w}` : ind + w));
+  });
   const lines = [...body.slice(0, Math.max(0, props.height - tail.length)), ...tail].slice(0, props.height);
   return (
     <Box flexDirection="column" width={props.width} height={props.height}>

@@ -92,7 +92,8 @@ export function ForecastPane(props: { root: string; history?: string; tree?: Tre
           setData({ volume: r.volumes[0], points: r.points[0] });
           const f = r.volumes[0].forecast;
           if (props.tree && props.history === undefined && f.status !== 'ok') {
-            setError(`not enough usage samples yet: ${f.notes[f.notes.length - 1] ?? 'too few'}`);
+            // the model's note may start with its own "not enough data: ": said once
+            setError(`not enough usage samples yet: ${(f.notes[f.notes.length - 1] ?? 'too few').replace(/^not enough data:\s*/i, '')}`);
             setFirst(true);
           }
         },
@@ -105,6 +106,8 @@ export function ForecastPane(props: { root: string; history?: string; tree?: Tre
     return () => clearTimeout(t);
   }, [props.active]);
   if (!props.active) return null;
-  if (first && props.tree) return <FirstContactPane tree={props.tree} root={props.root} why={error} width={props.width} height={props.height} active />;
+  const f = data?.volume.forecast;
+  const stored = f && f.samplesUsed > 0 ? { samples: f.samplesUsed, since: f.regimeStart } : undefined;
+  if (first && props.tree) return <FirstContactPane tree={props.tree} root={props.root} why={error} stored={stored} width={props.width} height={props.height} active />;
   return <ForecastView data={data} error={error} width={props.width} height={props.height} />;
 }

@@ -67,10 +67,11 @@ export const VIEW_HELP = {
   ],
   '4': [
     ' Forecast view',
-    '   the volume\'s usage history and its projection, the fill date and range, the pattern,',
-    '   the growth and the next risky peak (from the store\'s samples: diskblame sample)',
-    '   with too few samples: a first contact from the browsed tree (a lower bound: deleted',
-    '   files are not seen); i shows how to record samples every 5 min, y installs it',
+    '   the volume\'s usage history and its projection, the fill date and range,',
+    '   the pattern, the growth and the next risky peak (from the store\'s samples:',
+    '   diskblame sample); with too few samples: a first contact from the browsed',
+    '   tree (a lower bound: deleted files are not seen); i shows how to record',
+    '   samples every 5 min, y installs it',
   ],
 };
 

@@ -70,8 +70,11 @@ export async function firstContactForecast(a: FirstContactArgs): Promise<number 
     out(JSON.stringify(single ? j[0] : j, null, 2) + '\n');
     return 0;
   }
-  let text = rs.map((r) => firstContactText(r, drivers.get(r.mount) ?? null)).join('\n');
-  if (!single) text += `\nNo usage history in the store yet: these volumes were not scanned (it can take long); for a first-contact forecast from the tree, name one: diskblame forecast --volume MOUNT\n`;
+  let text = rs.map((r) => firstContactText(r, drivers.get(r.mount) ?? null, 80)).join('\n');
+  if (!single) {
+    const some = vols.some((v) => v.samples > 0);
+    text += `\n${some ? 'Too few usage samples in the store yet' : 'No usage samples in the store yet'}: these volumes were\nnot scanned (it can take long); for a first-contact forecast from the tree,\nname one: diskblame forecast --volume MOUNT\n`;
+  }
   outText(text);
   if (a.offer !== false) await offerSampling(storeDir(a.store));
   return 0;
@@ -82,7 +85,7 @@ export async function firstContactForecast(a: FirstContactArgs): Promise<number 
  * the model is checked as a history; else the first contact (never a scan) gives WARNING only
  * when even its slow case fills within --warn, and UNKNOWN otherwise.
  */
-export async function firstContactChecks(a: FirstContactArgs, t: Thresholds): Promise<{ state: NagiosState; code: number; line: string; volumes: unknown[] } | null> {
+export async function firstContactChecks(a: FirstContactArgs, t: Thresholds): Promise<{ state: NagiosState; code: number; line: string; volumes: unknown[]; samples: number } | null> {
   const vols = firstContactVolumes(a);
   if (vols === null) return null;
   const rs = await reports(a, vols, false);
@@ -102,12 +105,13 @@ export async function firstContactChecks(a: FirstContactArgs, t: Thresholds): Pr
   const order = [...checks].sort((x, y) => SEV[y.state] - SEV[x.state]);
   const text = order.map((c) => (checks.length > 1 ? `${c.state} ${c.text}` : c.text)).join('; ') || 'no volumes';
   const perf = checks.map((c) => perfdata(c, t, checks.length > 1 ? c.mount : '')).join(' ');
-  return { state, code: EXIT[state], line: `DISKBLAME ${state} - ${text.replace(/\|/g, '/').replace(/\s*\n\s*/g, ' ')} | ${perf}`, volumes: checks };
+  return { state, code: EXIT[state], line: `DISKBLAME ${state} - ${text.replace(/\|/g, '/').replace(/\s*\n\s*/g, ' ')} | ${perf}`, volumes: checks, samples: vols.reduce((n, v) => n + v.samples, 0) };
 }
 
 /** check's output of firstContactChecks; an UNKNOWN also says on stderr how to get a history */
-export function printCheck(r: { state: NagiosState; line: string }, json: boolean, store: string): void {
+export function printCheck(r: { state: NagiosState; line: string }, json: boolean, store: string, samples = 0): void {
   if (json) out(JSON.stringify(r, null, 2) + '\n');
   else outText(r.line + '\n');
-  if (r.state === 'UNKNOWN') errLine(`no usage samples in ${escapeName(store)}: record some with \`diskblame sample\` (cron, or contrib/diskblame-sample.timer)`);
+  if (r.state === 'UNKNOWN')
+    errLine(`${samples ? 'too few' : 'no'} usage samples in ${escapeName(store)}: record some with \`diskblame sample\` (cron, or contrib/diskblame-sample.timer)`);
 }

@@ -23,7 +23,7 @@ export type { SourceArgs };
 export function sourceOptions<T>(y: Argv<T>) {
   return y
     .option('volume', { requiresArg: true, type: 'string', describe: 'the volume: its mount point or any path on it (default: every volume with samples in the store); with --history, the name to show' })
-    .option('history', { type: 'string', requiresArg: true, describe: 'read the history from a CSV (timestamp,used_bytes,size_bytes; ISO 8601 or unix seconds; - for stdin) instead of the store' })
+    .option('history', { type: 'string', requiresArg: true, describe: 'read the history from a CSV (timestamp,used_bytes,size_bytes; ISO 8601 or unix seconds; - for stdin; .gz ok), not the store' })
     .option('store', { requiresArg: true, type: 'string', describe: 'the store directory (default: $DISKBLAME_STORE, else $XDG_STATE_HOME/diskblame, else ~/.local/state/diskblame)' })
     .option('jobs-root', { requiresArg: true, type: 'string', describe: "where to read the host's timers and crontabs to name the job behind a peak (default /; e.g. a copied /etc's parent)" })
     .option('json', { type: 'boolean', describe: 'print JSON' });
@@ -109,7 +109,8 @@ export async function checkCommand(a: CheckArgs): Promise<number> {
     // no usage samples: sysstat, or a first contact that never scans (firstcontact.ts)
     const first = await firstContactChecks(a as FirstContactArgs, t);
     if (first !== null) {
-      printCheck(first, !!a.json, storeDir(a.store));
+      const { samples, ...shown } = first;
+      printCheck(shown, !!a.json, storeDir(a.store), samples);
       return first.code;
     }
     r = checkAll((await loadForecastsWithJobs(a)).volumes, t);
@@ -131,7 +132,7 @@ export function metricsOptions<T>(y: Argv<T>) {
   return sourceOptions(y).option('output', { requiresArg: true,
     alias: 'o',
     type: 'string',
-    describe: "write to FILE atomically (for node_exporter's --collector.textfile.directory: name it *.prom); a device or FIFO is written in place, a link through, - is stdout",
+    describe: "write to FILE atomically (for node_exporter's --collector.textfile.directory: name it *.prom); - is stdout; a device or FIFO is written in place, a link through",
   });
 }
 

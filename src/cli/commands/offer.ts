@@ -6,6 +6,7 @@
 import readline from 'node:readline';
 import { installSampling, samplingPlan, SamplingPlan } from '../../app/timer.js';
 import { terminalLines } from '../../util/escape.js';
+import { wrap } from '../../report/peak.js';
 
 /** true when a question can be asked: every standard stream is a terminal and not CI */
 export function canAsk(): boolean {
@@ -30,7 +31,8 @@ function ask(q: string): Promise<string> {
 
 /** the plan as lines for a person */
 export function planText(p: SamplingPlan): string {
-  const L = [`To get a real history, sample every 5 min (${p.why}):`];
+  // the prose wrapped to 80 columns; the commands whole, to be copied
+  const L = wrap(`To get a real history, sample every 5 min (${p.why}):`, 80);
   for (const s of p.shell) L.push(`    ${s}`);
   if (p.cronLine) L.push(`  the crontab line: ${p.cronLine}`);
   return terminalLines(L.join('\n')) + '\n';
