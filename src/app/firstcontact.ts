@@ -24,7 +24,7 @@ import { ensureDir, storeDir } from '../store/store.js';
 import { writeFileAtomic } from '../util/write.js';
 import { LocalPlace } from './place.js';
 import { runScan, treeFor } from './scan.js';
-import { readFileCapped } from '../util/read.js';
+import { readFileCapped, readRegularCapped } from '../util/read.js';
 import { errnoText, UserError } from '../util/errors.js';
 import { escapeName } from '../util/escape.js';
 
@@ -169,6 +169,11 @@ export function readSysstat(mount: string, reservedBytes: number, dir?: string, 
         return h;
       }
       h.notes.push(`sadf ${escapeName(file)}: ${code === 'ETIMEDOUT' ? 'timed out' : code === 'ENOBUFS' ? 'too much output' : (r.error as Error).message}`);
+      // a sadf that hangs on one file hangs on the next: 31 files would be 10 minutes
+      if (code === 'ETIMEDOUT') {
+        h.notes.push(`sadf timed out after ${SADF_TIMEOUT_MS / 1000} s: the other sysstat files not read`);
+        break;
+      }
       continue;
     }
     if (r.status !== 0) {
@@ -251,8 +256,9 @@ export function readTextfiles(mount: string, dir = TEXTFILE_DIR): { dir: string;
     const file = path.join(dir, n);
     let text: string;
     try {
-      if (!fs.lstatSync(file).isFile()) continue;
-      text = readFileCapped(file, TEXTFILE_MAX, 'utf8');
+      const t = readRegularCapped(file, TEXTFILE_MAX);
+      if (t === null) continue;
+      text = t;
     } catch (e) {
       notes.push(`cannot read ${escapeName(file)}: ${(e as NodeJS.ErrnoException).code === 'EFBIG' ? 'too large' : errnoText((e as NodeJS.ErrnoException).code)}`);
       continue;

@@ -1,0 +1,67 @@
+/**
+ * First contact against a hostile host (all in temp dirs): a `sadf` in PATH that never exits must
+ * not cost its timeout once per sysstat file, and a node_exporter textfile swapped for a FIFO
+ * between the look and the open must not hang the read.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { readSysstat } from '../src/app/firstcontact.js';
+import { REPO } from './helpers/run.js';
+import { makeTmp, rmrf } from './helpers/fs.js';
+
+const tmp = makeTmp('fchostile');
+test.after(() => rmrf(tmp));
+
+test('a sadf that never exits is waited for once, not once per sysstat file', () => {
+  const bin = path.join(tmp, 'bin');
+  const sa = path.join(tmp, 'sa');
+  const log = path.join(tmp, 'sadf.log');
+  fs.mkdirSync(bin);
+  fs.mkdirSync(sa);
+  for (const d of ['01', '02', '03']) fs.writeFileSync(path.join(sa, `sa${d}`), 'not really sysstat\n');
+  // exec: the process killed at the timeout is the sleep itself
+  fs.writeFileSync(path.join(bin, 'sadf'), `#!/bin/sh\necho "$@" >> '${log}'\nexec sleep 600\n`, { mode: 0o755 });
+  const old = process.env.PATH;
+  process.env.PATH = `${bin}:${old}`;
+  try {
+    const h = readSysstat('/', 0, sa);
+    const runs = fs.readFileSync(log, 'utf8').trim().split('\n');
+    assert.equal(runs.length, 1, runs.join('\n'));
+    assert.ok(h.notes.some((n) => /timed out/.test(n)), h.notes.join('\n'));
+    assert.ok(h.notes.some((n) => /other sysstat files not read/.test(n)), h.notes.join('\n'));
+    assert.equal(h.points.length, 0);
+  } finally {
+    process.env.PATH = old;
+  }
+});
+
+test('a textfile swapped for a FIFO (and back) while read never hangs the read', async () => {
+  const dir = path.join(tmp, 'textfiles');
+  fs.mkdirSync(dir);
+  const prom = 'diskblame_used_bytes{mountpoint="/srv"} 10\ndiskblame_size_bytes{mountpoint="/srv"} 100\ndiskblame_last_sample_timestamp_seconds{mountpoint="/srv"} 1700000000\n';
+  // a swapper renames a regular file and a FIFO over x.prom in turn, as fast as it can
+  const swapper = spawn('python3', ['-c', `
+import os, sys
+d = sys.argv[1]; p = os.path.join(d, 'x.prom')
+while True:
+    open(os.path.join(d, 'f.tmp'), 'w').write(sys.argv[2]); os.rename(os.path.join(d, 'f.tmp'), p)
+    os.mkfifo(os.path.join(d, 'q.tmp')); os.rename(os.path.join(d, 'q.tmp'), p)
+`, dir, prom], { stdio: 'ignore' });
+  try {
+    // a child reads it many times under a deadline: a blocking open of the FIFO would hang it
+    const script = `import { readTextfiles } from ${JSON.stringify(path.join(REPO, 'src', 'app', 'firstcontact.ts'))};
+      let got = 0;
+      for (let i = 0; i < 20000; i++) got += readTextfiles('/srv', ${JSON.stringify(dir)}).points.length;
+      console.log(got);`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, timeout: 120_000, encoding: 'utf8', killSignal: 'SIGKILL' });
+    assert.equal(r.signal, null, 'the read hung on the FIFO (killed at the deadline)');
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(Number(r.stdout) > 0, `the regular file was read sometimes: ${r.stdout}`);
+  } finally {
+    swapper.kill('SIGKILL');
+    await new Promise((res) => (swapper.exitCode !== null || swapper.signalCode !== null ? res(null) : swapper.on('exit', res)));
+  }
+});
