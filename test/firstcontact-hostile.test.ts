@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { readSysstat } from '../src/app/firstcontact.js';
+import { findBackupSets } from '../src/forecast/firstcontact.js';
 import { REPO } from './helpers/run.js';
 import { makeTmp, rmrf } from './helpers/fs.js';
 
@@ -64,4 +65,15 @@ while True:
     swapper.kill('SIGKILL');
     await new Promise((res) => (swapper.exitCode !== null || swapper.signalCode !== null ? res(null) : swapper.on('exit', res)));
   }
+});
+
+test('a directory of 300,000 numbered copies is one backup set, not a stack overflow', () => {
+  const now = Date.UTC(2026, 10, 29);
+  const kids = [];
+  // one an hour back from now, numbered 1.. (every copy there: growing)
+  for (let i = 0; i < 300_000; i++) kids.push({ name: String(i + 1), bytes: 4096, mtime: now - (300_000 - i) * 3_600_000, dir: false, kind: null });
+  const sets = findBackupSets('/srv/dump', kids);
+  assert.equal(sets.length, 1);
+  assert.equal(sets[0]!.copies, 300_000);
+  assert.equal(sets[0]!.retention, 'growing');
 });
