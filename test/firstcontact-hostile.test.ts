@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { readSysstat } from '../src/app/firstcontact.js';
+import { readSysstat, readTextfiles } from '../src/app/firstcontact.js';
 import { findBackupSets } from '../src/forecast/firstcontact.js';
 import { REPO } from './helpers/run.js';
 import { makeTmp, rmrf } from './helpers/fs.js';
@@ -76,4 +76,16 @@ test('a directory of 300,000 numbered copies is one backup set, not a stack over
   assert.equal(sets.length, 1);
   assert.equal(sets[0]!.copies, 300_000);
   assert.equal(sets[0]!.retention, 'growing');
+});
+
+test('a textfile whose sample time is beyond Date\'s range (or in the future) is ignored with a note, not a point', () => {
+  const dir = path.join(tmp, 'textfiles-time');
+  fs.mkdirSync(dir);
+  const prom = (t: string) => `diskblame_used_bytes{mountpoint="/srv"} 5\ndiskblame_size_bytes{mountpoint="/srv"} 100\ndiskblame_last_sample_timestamp_seconds{mountpoint="/srv"} ${t}\n`;
+  fs.writeFileSync(path.join(dir, 'a.prom'), prom('99999999999999'));
+  fs.writeFileSync(path.join(dir, 'b.prom'), prom(String(Math.floor(Date.now() / 1000) + 30 * 86_400)));
+  fs.writeFileSync(path.join(dir, 'c.prom'), prom('1700000000'));
+  const r = readTextfiles('/srv', dir);
+  assert.deepEqual(r.points.map((p) => path.basename(p.file)), ['c.prom']);
+  assert.equal(r.notes.filter((n) => /in the future: ignored/.test(n)).length, 2, r.notes.join('\n'));
 });

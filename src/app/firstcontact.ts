@@ -275,7 +275,13 @@ export function readTextfiles(mount: string, dir = TEXTFILE_DIR): { dir: string;
     const t = got.diskblame_last_sample_timestamp_seconds;
     const used = got.diskblame_used_bytes;
     const size = got.diskblame_size_bytes;
-    if (t !== undefined && used !== undefined && size !== undefined && size > 0) points.push({ file, t: t * 1000, used, size });
+    if (t === undefined || used === undefined || size === undefined || !(size > 0)) continue;
+    // a time out of Date's range made every report throw ("Invalid time value"); one in the future is a clock's error
+    if (!(t * 1000 <= Date.now() + DAY)) {
+      notes.push(`${escapeName(file)}: its sample time ${t} s is in the future: ignored`);
+      continue;
+    }
+    points.push({ file, t: t * 1000, used, size });
   }
   points.sort((a, b) => a.t - b.t);
   return { dir, points, notes };
