@@ -89,3 +89,22 @@ test('a textfile whose sample time is beyond Date\'s range (or in the future) is
   assert.deepEqual(r.points.map((p) => path.basename(p.file)), ['c.prom']);
   assert.equal(r.notes.filter((n) => /in the future: ignored/.test(n)).length, 2, r.notes.join('\n'));
 });
+
+test('a sysstat row dated beyond Date\'s range (a sadf that prints garbage) is ignored with a note', () => {
+  const bin = path.join(tmp, 'bin-garbage');
+  const sa = path.join(tmp, 'sa-garbage');
+  fs.mkdirSync(bin);
+  fs.mkdirSync(sa);
+  fs.writeFileSync(path.join(sa, 'sa01'), 'x\n');
+  const rows = ['99999999999999', '1700000000', '1700000600'].map((t, k) => `h;600;${t};/srv;10;${5 + k};1;1;1;1;1`);
+  fs.writeFileSync(path.join(bin, 'sadf'), `#!/bin/sh\nprintf '${rows.join('\\n')}\\n'\n`, { mode: 0o755 });
+  const old = process.env.PATH;
+  process.env.PATH = `${bin}:${old}`;
+  try {
+    const h = readSysstat('/srv', 0, sa);
+    assert.deepEqual(h.points.map((p) => p.t), [1_700_000_000_000, 1_700_000_600_000]);
+    assert.ok(h.notes.some((n) => /1 sysstat row\(s\) dated in the future/.test(n)), h.notes.join('\n'));
+  } finally {
+    process.env.PATH = old;
+  }
+});

@@ -160,6 +160,7 @@ export function readSysstat(mount: string, reservedBytes: number, dir?: string, 
   }
   files.sort((a, b) => a.mtime - b.mtime);
   const byT = new Map<number, Point>();
+  let future = 0;
   for (const { file } of files.slice(-SYSSTAT_MAX_FILES)) {
     const r = sadf(file);
     if (r.error) {
@@ -191,6 +192,11 @@ export function readSysstat(mount: string, reservedBytes: number, dir?: string, 
       const free = Number(f[4]);
       const used = Number(f[5]);
       if (![t, free, used].every((x) => Number.isFinite(x) && x >= 0) || !/^[0-9]+$/.test(f[4]) || !/^[0-9]+$/.test(f[5])) continue;
+      // a row dated in the future (a clock's error, or beyond Date's range: every report threw "Invalid time value")
+      if (t > Date.now() + DAY) {
+        future++;
+        continue;
+      }
       let size = (free + used) * MIB - reservedBytes;
       // MBfsfree and MBfsused are each rounded down: a size within 2 MiB of now's is now's (not a resize)
       if (sizeNow !== undefined && Math.abs(size - sizeNow) <= 2 * MIB) size = sizeNow;
@@ -200,6 +206,7 @@ export function readSysstat(mount: string, reservedBytes: number, dir?: string, 
     }
     if (rows) h.files.push(file);
   }
+  if (future) h.notes.push(`${future} sysstat row(s) dated in the future: ignored`);
   h.points = [...byT.values()].sort((a, b) => a.t - b.t);
   if (!h.points.length) h.notes.push(`sysstat has no rows of ${escapeName(mount)} (sar -F records file systems on /dev devices only, when sadc runs with -S XDISK)`);
   return h;
