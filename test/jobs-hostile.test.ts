@@ -8,12 +8,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { nextRun, parseCalendarEvent, parseCronTimes } from '../src/jobs/schedule.js';
 import { MAX_DELAY_MS, parseUnit, timerInfo } from '../src/jobs/parse.js';
 import { gatherJobs, MAX_JOBS } from '../src/jobs/gather.js';
 import { fitJob } from '../src/jobs/match.js';
 import { makeTmp, rmrf } from './helpers/fs.js';
+import { REPO } from './helpers/run.js';
 
 const tmp = makeTmp('jobshostile');
 test.after(() => rmrf(tmp));
@@ -79,4 +80,15 @@ test('a RandomizedDelaySec= of centuries is taken as a week (the matcher does no
   const job = { name: 'x.timer', kind: 'systemd-timer' as const, schedule: '', source: '', runs: null, calendars: t.calendars, delayMs: t.delayMs, offsetMs: 0, everyDays: 1, enabled: true };
   // a calendar that never fires in the range: the walk over the range is all the work
   assert.equal(fitJob(peak, job), null);
+});
+
+test('OnCalendar=*-*~<30 digits>/1 is a bad day (it looped for ever), in a child with a deadline', () => {
+  const script = `import { parseCalendarEvent, ScheduleError } from ${JSON.stringify(path.join(REPO, 'src', 'jobs', 'schedule.ts'))};
+    try { parseCalendarEvent('*-*~${'9'.repeat(30)}/1'); console.log('parsed'); } catch (e) { console.log(e instanceof ScheduleError ? 'ScheduleError: ' + e.message : 'other'); }
+    console.log(parseCalendarEvent('*-*~07/2').lastDays.flatMap((on, k) => (on ? [k] : [])).join(','));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, timeout: 60_000, encoding: 'utf8', killSignal: 'SIGKILL' });
+  assert.equal(r.signal, null, 'parseCalendarEvent did not return (killed at the deadline)');
+  const [first, second] = r.stdout.trim().split('\n');
+  assert.match(first!, /^ScheduleError: day "9+" is not a number from 1 to 31$/);
+  assert.equal(second, '1,3,5,7');
 });

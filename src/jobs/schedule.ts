@@ -286,6 +286,8 @@ export function parseCalendarEvent(spec: string): Calendar {
       if (rep) {
         const r = Number(rep[2]);
         if (!(r >= 1)) throw new ScheduleError(`bad step in ${JSON.stringify(date)}`);
+        // from 1..31 only: ~1e30/1 counted down by 1 (1e30 - 1 is 1e30) looped for ever
+        if (!(Number(rep[1]) >= 1 && Number(rep[1]) <= 31)) throw new ScheduleError(`day ${JSON.stringify(rep[1])} is not a number from 1 to 31`);
         for (let k = Number(rep[1]); k >= 1; k -= r) if (k <= 31) last[k] = true;
       } else {
         const f = field(m[4]!, 1, 31, 'day', SD);
