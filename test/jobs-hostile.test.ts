@@ -92,3 +92,13 @@ test('OnCalendar=*-*~<30 digits>/1 is a bad day (it looped for ever), in a child
   assert.match(first!, /^ScheduleError: day "9+" is not a number from 1 to 31$/);
   assert.equal(second, '1,3,5,7');
 });
+
+test('a crontab line of 25,000 "run-parts" is read in a bounded time (the search was quadratic: seconds a line)', () => {
+  const script = `import { runPartsDir } from ${JSON.stringify(path.join(REPO, 'src', 'jobs', 'parse.ts'))};
+    for (let i = 0; i < 20; i++) runPartsDir('run-parts '.repeat(25_000));
+    console.log(runPartsDir('test -x /usr/sbin/anacron || ( cd / && run-parts --report /etc/cron.daily )'));`;
+  // 20 lines: about 3 minutes before, well under a second after; the deadline is generous either way
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, timeout: 60_000, encoding: 'utf8', killSignal: 'SIGKILL' });
+  assert.equal(r.signal, null, 'runPartsDir on 20 hostile lines did not finish within a minute');
+  assert.equal(r.stdout.trim(), '/etc/cron.daily');
+});

@@ -223,7 +223,8 @@ export function parseAnacrontab(text: string): Anacrontab {
 
 /** "/etc/cron.daily" from a run-parts command line, or null. */
 export function runPartsDir(command: string): string | null {
-  const m = /run-parts\b[^;|&}]*?\s(\/\S*?cron\.(?:hourly|daily|weekly|monthly|yearly))\b/.exec(command);
+  // the first 4 KiB only: the search is quadratic in a line of many "run-parts" (256 KiB: 8 s a line)
+  const m = /run-parts\b[^;|&}]*?\s(\/\S*?cron\.(?:hourly|daily|weekly|monthly|yearly))\b/.exec(command.slice(0, 4096));
   return m ? m[1]!.replace(/\/+$/, '') : null;
 }
 
