@@ -24,7 +24,7 @@ import { ensureDir, storeDir } from '../store/store.js';
 import { writeFileAtomic } from '../util/write.js';
 import { LocalPlace } from './place.js';
 import { runScan, treeFor } from './scan.js';
-import { readFileCapped } from '../util/read.js';
+import { readFileCapped, readRegularCapped } from '../util/read.js';
 import { errnoText, UserError } from '../util/errors.js';
 import { escapeName } from '../util/escape.js';
 
@@ -160,6 +160,7 @@ export function readSysstat(mount: string, reservedBytes: number, dir?: string, 
   }
   files.sort((a, b) => a.mtime - b.mtime);
   const byT = new Map<number, Point>();
+  let future = 0;
   for (const { file } of files.slice(-SYSSTAT_MAX_FILES)) {
     const r = sadf(file);
     if (r.error) {
@@ -169,6 +170,11 @@ export function readSysstat(mount: string, reservedBytes: number, dir?: string, 
         return h;
       }
       h.notes.push(`sadf ${escapeName(file)}: ${code === 'ETIMEDOUT' ? 'timed out' : code === 'ENOBUFS' ? 'too much output' : (r.error as Error).message}`);
+      // a sadf that hangs on one file hangs on the next: 31 files would be 10 minutes
+      if (code === 'ETIMEDOUT') {
+        h.notes.push(`sadf timed out after ${SADF_TIMEOUT_MS / 1000} s: the other sysstat files not read`);
+        break;
+      }
       continue;
     }
     if (r.status !== 0) {
@@ -186,6 +192,11 @@ export function readSysstat(mount: string, reservedBytes: number, dir?: string, 
       const free = Number(f[4]);
       const used = Number(f[5]);
       if (![t, free, used].every((x) => Number.isFinite(x) && x >= 0) || !/^[0-9]+$/.test(f[4]) || !/^[0-9]+$/.test(f[5])) continue;
+      // a row dated in the future (a clock's error, or beyond Date's range: every report threw "Invalid time value")
+      if (t > Date.now() + DAY) {
+        future++;
+        continue;
+      }
       let size = (free + used) * MIB - reservedBytes;
       // MBfsfree and MBfsused are each rounded down: a size within 2 MiB of now's is now's (not a resize)
       if (sizeNow !== undefined && Math.abs(size - sizeNow) <= 2 * MIB) size = sizeNow;
@@ -195,6 +206,7 @@ export function readSysstat(mount: string, reservedBytes: number, dir?: string, 
     }
     if (rows) h.files.push(file);
   }
+  if (future) h.notes.push(`${future} sysstat row(s) dated in the future: ignored`);
   h.points = [...byT.values()].sort((a, b) => a.t - b.t);
   if (!h.points.length) h.notes.push(`sysstat has no rows of ${escapeName(mount)} (sar -F records file systems on /dev devices only, when sadc runs with -S XDISK)`);
   return h;
@@ -251,8 +263,9 @@ export function readTextfiles(mount: string, dir = TEXTFILE_DIR): { dir: string;
     const file = path.join(dir, n);
     let text: string;
     try {
-      if (!fs.lstatSync(file).isFile()) continue;
-      text = readFileCapped(file, TEXTFILE_MAX, 'utf8');
+      const t = readRegularCapped(file, TEXTFILE_MAX);
+      if (t === null) continue;
+      text = t;
     } catch (e) {
       notes.push(`cannot read ${escapeName(file)}: ${(e as NodeJS.ErrnoException).code === 'EFBIG' ? 'too large' : errnoText((e as NodeJS.ErrnoException).code)}`);
       continue;
@@ -269,7 +282,13 @@ export function readTextfiles(mount: string, dir = TEXTFILE_DIR): { dir: string;
     const t = got.diskblame_last_sample_timestamp_seconds;
     const used = got.diskblame_used_bytes;
     const size = got.diskblame_size_bytes;
-    if (t !== undefined && used !== undefined && size !== undefined && size > 0) points.push({ file, t: t * 1000, used, size });
+    if (t === undefined || used === undefined || size === undefined || !(size > 0)) continue;
+    // a time out of Date's range made every report throw ("Invalid time value"); one in the future is a clock's error
+    if (!(t * 1000 <= Date.now() + DAY)) {
+      notes.push(`${escapeName(file)}: its sample time ${t} s is in the future: ignored`);
+      continue;
+    }
+    points.push({ file, t: t * 1000, used, size });
   }
   points.sort((a, b) => a.t - b.t);
   return { dir, points, notes };

@@ -9,7 +9,9 @@
  * followed as if the root were / (Debian's /lib -> usr/lib works; /etc/x -> /etc/shadow reads
  * ROOT/etc/shadow; .. stops at the root), so nothing outside the root is read. A file is opened
  * O_NOFOLLOW|O_NONBLOCK and read only when fstat says it is a regular file (a FIFO or a device is
- * never read or waited on), at most MAX_FILE_BYTES of it; at most MAX_FILES files are looked at.
+ * never opened), at most MAX_FILE_BYTES of it; at most MAX_FILES files are looked at, and at most
+ * MAX_JOBS jobs with MAX_CALENDARS calendars in all are kept (45 MB of crontab lines would be
+ * millions of jobs: out of memory).
  * Whatever cannot be read is skipped with a note; nothing here throws for a file's sake.
  */
 import fs from 'node:fs';
@@ -22,6 +24,9 @@ import { mergeUnits, parseAnacrontab, parseCrontab, parseUnit, runPartsDir, serv
 export const MAX_FILE_BYTES = 256 * 1024;
 /** at most this many directory entries are looked at in all */
 export const MAX_FILES = 5000;
+/** at most this many jobs, and calendars over all of them, are kept (a crontab line is one job) */
+export const MAX_JOBS = 20_000;
+export const MAX_CALENDARS = 20_000;
 const MAX_HOPS = 40;
 const MIN = 60_000;
 
@@ -75,16 +80,31 @@ export function resolveInRoot(root: string, rel: string): string | null {
 type Read = { text: string; mode: number } | { skip: string };
 
 /** A regular file's text, at most MAX_FILE_BYTES, never blocking, never through a final symlink. */
+function notRegular(st: fs.Stats): string {
+  return st.isFIFO() ? 'a FIFO, not read' : st.isDirectory() ? 'a directory' : st.isSymbolicLink() ? 'a symlink' : 'not a regular file, not read';
+}
+
 function readBounded(abs: string): Read {
+  // look before opening: opening a FIFO wakes a writer waiting on it, opening a device runs its
+  // driver (a tape rewinds, a watchdog arms, a terminal may become ours); fstat below catches a
+  // file swapped in between (the open is then non-blocking and takes no terminal)
+  let before: fs.Stats;
+  try {
+    before = fs.lstatSync(abs);
+  } catch (e) {
+    return { skip: `cannot open (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+  }
+  if (!before.isFile()) return { skip: notRegular(before) };
   let fd: number;
   try {
-    fd = fs.openSync(abs, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOFOLLOW);
+    fd = fs.openSync(abs, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOFOLLOW | fs.constants.O_NOCTTY);
   } catch (e) {
     return { skip: (e as NodeJS.ErrnoException).code === 'ELOOP' ? 'a symlink' : `cannot open (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
   }
   try {
     const st = fs.fstatSync(fd);
-    if (!st.isFile()) return { skip: st.isFIFO() ? 'a FIFO, not read' : st.isDirectory() ? 'a directory' : 'not a regular file, not read' };
+    if (!st.isFile()) return { skip: notRegular(st) };
+    if (st.ino !== before.ino || st.dev !== before.dev) return { skip: 'replaced while being read' };
     const buf = Buffer.alloc(Math.min(st.size, MAX_FILE_BYTES));
     let n = 0;
     while (n < buf.length) {
@@ -113,7 +133,30 @@ interface Found {
 class Reader {
   notes: string[] = [];
   private seen = 0;
+  private jobs = 0;
+  private calendars = 0;
+  private full = false;
   constructor(readonly root: string) {}
+
+  /** is there room for one more job? (a note the first time there is not) */
+  room(): boolean {
+    if (!this.full && (this.jobs >= MAX_JOBS || this.calendars >= MAX_CALENDARS)) {
+      this.full = true;
+      this.notes.push(`more than ${MAX_JOBS} jobs or ${MAX_CALENDARS} calendars: the rest not read`);
+    }
+    return !this.full;
+  }
+
+  /** `js` pushed onto `out` while there is room; false once full */
+  keep(out: Job[], ...js: Job[]): boolean {
+    for (const j of js) {
+      if (!this.room()) return false;
+      this.jobs++;
+      this.calendars += j.calendars.length;
+      out.push(j);
+    }
+    return this.room();
+  }
 
   note(rel: string, why: string): void {
     if (this.notes.length < 200) this.notes.push(`/${rel}: ${why}`);
@@ -233,6 +276,7 @@ function timerJobs(r: Reader, u: UnitFiles): { jobs: Job[]; anacronTimer: Job | 
   const jobs: Job[] = [];
   let anacronTimer: Job | null = null;
   for (const name of [...u.units.keys()].sort()) {
+    if (!r.room()) break;
     // a template (foo@.timer) has no calendar of its own to match
     if (!name.endsWith('.timer') || name.includes('@')) continue;
     const l = loadUnit(r, u, name);
@@ -257,7 +301,7 @@ function timerJobs(r: Reader, u: UnitFiles): { jobs: Job[]; anacronTimer: Job | 
       enabled: u.enabled.has(name),
     };
     if (name === 'anacron.timer') anacronTimer = job;
-    jobs.push(job);
+    r.keep(jobs, job);
   }
   return { jobs, anacronTimer };
 }
@@ -286,11 +330,13 @@ function cronJobs(r: Reader, anacron: { trigger: Job | null; present: boolean })
 
   const anacronDirs = new Set<string>();
   for (const t of tabs) {
+    if (!r.room()) break;
     const text = r.read(t.rel);
     if (text === null) continue;
     const p = parseCrontab(text, t.system);
     for (const n of p.notes) r.note(t.rel, n);
     for (const e of p.entries) {
+      if (!r.room()) break;
       const base = { kind: 'cron' as const, schedule: e.schedule, calendars: [e.calendar], delayMs: MIN, offsetMs: 0, everyDays: 1, enabled: null };
       const dir = runPartsDir(e.command);
       if (dir !== null && scripts.has(dir)) {
@@ -301,15 +347,15 @@ function cronJobs(r: Reader, anacron: { trigger: Job | null; present: boolean })
         }
         const list = partsJobs(dir, { ...base, schedule: `${e.schedule} (run-parts ${dir}, /${t.rel})` });
         if (list.length) {
-          jobs.push(...list);
+          r.keep(jobs, ...list);
           continue;
         }
       }
       const many = p.entries.length > 1;
-      jobs.push({ ...base, name: `/${t.rel}${many ? `:${e.line}` : ''}`, source: `/${t.rel}`, runs: e.command });
+      r.keep(jobs, { ...base, name: `/${t.rel}${many ? `:${e.line}` : ''}`, source: `/${t.rel}`, runs: e.command });
     }
   }
-  if (anacron.present) jobs.push(...anacronJobs(r, anacron.trigger, partsJobs, anacronDirs));
+  if (anacron.present && r.room()) jobs.push(...anacronJobs(r, anacron.trigger, partsJobs, anacronDirs));
   return jobs;
 }
 
@@ -336,6 +382,7 @@ function anacronJobs(r: Reader, trigger: Job | null, partsJobs: (dir: string, ba
   };
   const out: Job[] = [];
   for (const e of tab.entries) {
+    if (!r.room()) break;
     const base = {
       kind: 'anacron' as const,
       schedule: `anacron ${e.period} ${e.delayMin} ${e.id}${trigger ? ` (after ${trigger.name}: ${trigger.schedule})` : ''}`,
@@ -349,8 +396,8 @@ function anacronJobs(r: Reader, trigger: Job | null, partsJobs: (dir: string, ba
     const dir = runPartsDir(e.command);
     const list = dir !== null ? partsJobs(dir, base) : [];
     if (dir !== null) dirs.delete(dir);
-    if (list.length) out.push(...list);
-    else out.push({ ...base, name: `anacron ${e.id}`, source: '/etc/anacrontab', runs: e.command });
+    if (list.length) r.keep(out, ...list);
+    else r.keep(out, { ...base, name: `anacron ${e.id}`, source: '/etc/anacrontab', runs: e.command });
   }
   return out;
 }

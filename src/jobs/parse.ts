@@ -6,6 +6,8 @@
 import { Calendar, CRON_SHORTHANDS, Job, parseCalendarEvent, parseCronTimes, parseTimespan, ScheduleError } from './schedule.js';
 
 const MIN = 60_000;
+/** RandomizedDelaySec= and AccuracySec= are taken as at most this (ms) */
+export const MAX_DELAY_MS = 7 * 86_400_000;
 
 /** at most this many lines of one file are read */
 export const MAX_LINES = 10_000;
@@ -89,6 +91,11 @@ export function timerInfo(u: UnitFile): TimerInfo {
     if (v === undefined) return dflt;
     const ms = parseTimespan(v);
     if (ms === null) notes.push(`${k}=${v}: not a time span`);
+    else if (ms > MAX_DELAY_MS) {
+      // a delay of centuries would make the matcher walk them day by day: a week is plenty
+      notes.push(`${k}=${v}: longer than a week, taken as a week`);
+      return MAX_DELAY_MS;
+    }
     return ms ?? dflt;
   };
   // the timer fires within AccuracySec= after the time (default 1 min), then RandomizedDelaySec=
@@ -216,7 +223,8 @@ export function parseAnacrontab(text: string): Anacrontab {
 
 /** "/etc/cron.daily" from a run-parts command line, or null. */
 export function runPartsDir(command: string): string | null {
-  const m = /run-parts\b[^;|&}]*?\s(\/\S*?cron\.(?:hourly|daily|weekly|monthly|yearly))\b/.exec(command);
+  // the first 4 KiB only: the search is quadratic in a line of many "run-parts" (256 KiB: 8 s a line)
+  const m = /run-parts\b[^;|&}]*?\s(\/\S*?cron\.(?:hourly|daily|weekly|monthly|yearly))\b/.exec(command.slice(0, 4096));
   return m ? m[1]!.replace(/\/+$/, '') : null;
 }
 

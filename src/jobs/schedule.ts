@@ -286,6 +286,8 @@ export function parseCalendarEvent(spec: string): Calendar {
       if (rep) {
         const r = Number(rep[2]);
         if (!(r >= 1)) throw new ScheduleError(`bad step in ${JSON.stringify(date)}`);
+        // from 1..31 only: ~1e30/1 counted down by 1 (1e30 - 1 is 1e30) looped for ever
+        if (!(Number(rep[1]) >= 1 && Number(rep[1]) <= 31)) throw new ScheduleError(`day ${JSON.stringify(rep[1])} is not a number from 1 to 31`);
         for (let k = Number(rep[1]); k >= 1; k -= r) if (k <= 31) last[k] = true;
       } else {
         const f = field(m[4]!, 1, 31, 'day', SD);
@@ -417,13 +419,14 @@ export function calendarRuns(c: Calendar, fromMs: number, toMs: number, max = MA
   const z = zoneOf(c.tz);
   const out: number[] = [];
   if (!(toMs > fromMs)) return out;
+  // every wall time of a day (at most 86,400): all of them, whatever `max` is, since the first
+  // `max` runs after `fromMs` may be any of a day's times (nextRun asks for one)
   const times: Array<[number, number, number]> = [];
   for (let h = 0; h < 24; h++) {
     if (!c.hours[h]) continue;
     for (let m = 0; m < 60; m++) {
       if (!c.minutes[m]) continue;
       for (let s = 0; s < 60; s++) if (c.seconds[s]) times.push([h, m, s]);
-      if (times.length > max) break;
     }
   }
   // walk the wall-clock days from the day before `from` (a zone's day starts up to 14 h off UTC)
@@ -437,6 +440,10 @@ export function calendarRuns(c: Calendar, fromMs: number, toMs: number, max = MA
     if (!dayMatches(c, y, mo, d)) continue;
     let prev = -Infinity;
     for (const [h, mi, s] of times) {
+      // a wall time is within a day of its instant in every zone: skip the zone's work far off
+      const asUtc = day + ((h * 60 + mi) * 60 + s) * 1000;
+      if (asUtc + DAY < fromMs) continue;
+      if (asUtc - DAY >= toMs) break;
       const t = z.instant({ y, mo, d, h, mi, s });
       // a skipped wall time can land on the next real one: once only
       if (t <= prev) continue;

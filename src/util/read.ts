@@ -196,6 +196,15 @@ export function readFileCapped(file: string, max: number, encoding: 'utf8'): str
 export function readFileCapped(file: string, max: number, encoding?: 'utf8'): Buffer | string {
   const fd = fs.openSync(file, 'r');
   try {
+    return readFdCapped(fd, file, max, encoding);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** readFileCapped's reading, of an open descriptor (not closed here) */
+function readFdCapped(fd: number, file: string, max: number, encoding?: 'utf8'): Buffer | string {
+  {
     let buf = Buffer.allocUnsafe(Math.min(max + 1, 64 * 1024));
     let len = 0;
     for (;;) {
@@ -211,6 +220,30 @@ export function readFileCapped(file: string, max: number, encoding?: 'utf8'): Bu
     }
     if (len > max) throw new FileTooLargeError(file, max);
     return encoding ? buf.toString('utf8', 0, len) : buf.subarray(0, len);
+  }
+}
+
+/**
+ * readFileCapped of a regular file only, never blocking and never opening anything else: the
+ * path is looked at first (a FIFO, a device, a symlink or a directory gives null, unopened: opening
+ * a FIFO waits for a writer, opening a device runs its driver), then opened non-blocking without
+ * following a final link, and read only when it is still the same regular file (one swapped for a
+ * FIFO in between gives null). Throws what fs throws (ENOENT...) and FileTooLargeError over `max`.
+ */
+export function readRegularCapped(file: string, max: number): string | null {
+  const before = fs.lstatSync(file);
+  if (!before.isFile()) return null;
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOFOLLOW | fs.constants.O_NOCTTY);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') return null;
+    throw e;
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() || st.ino !== before.ino || st.dev !== before.dev) return null;
+    return readFdCapped(fd, file, max, 'utf8') as string;
   } finally {
     fs.closeSync(fd);
   }
