@@ -238,6 +238,7 @@ describe('sample: a mount point that is not UTF-8 keeps its exact bytes', () => 
     // the forecast of those samples names the volume by the same bytes
     const fc = run(process.execPath, [CLI, 'forecast', '--json', '--store', store]);
     assert.equal(fc.signal, null);
+    assert.equal(fc.code, 0, fc.stderr);
     const vols = [JSON.parse(fc.stdout)].flat() as { mount: string; mountBase64?: string }[];
     assert.equal(vols.filter((v) => v.mountBase64 !== undefined && Buffer.from(v.mountBase64, 'base64').equals(mp)).length, 1, fc.stdout.slice(0, 300));
     const ft = run(process.execPath, [CLI, 'forecast', '--store', store]);

@@ -339,6 +339,8 @@ export function firstContactVolumes(a: Pick<SourceArgs, 'volume' | 'history' | '
         return null;
       }
     }
+    // a volume sampled elsewhere or no longer there cannot be looked at: the normal path says what the store has
+    if (!fs.lstatSync(m, { throwIfNoEntry: false })?.isDirectory()) return null;
     return tooShort(byMount.get(m) ?? []) ? [vol(m)] : null;
   }
   for (const l of byMount.values()) if (!tooShort(l)) return null;
@@ -353,6 +355,9 @@ export function firstContactVolumes(a: Pick<SourceArgs, 'volume' | 'history' | '
   const mounts = parseMountinfo(text);
   const mounted = new Set(mounts.map((r) => r.mountPoint));
   const sampled = [...byMount.keys()].filter((m) => mounted.has(m));
+  // a sampled volume that cannot be looked at by its name here (not UTF-8: the name is lossy; gone):
+  // the normal path reports every sampled volume, by its exact bytes, with what the model needs
+  if ([...byMount.entries()].some(([m, l]) => l.some((x) => x.mountBase64 !== undefined) || !fs.lstatSync(m, { throwIfNoEntry: false })?.isDirectory())) return null;
   return [...new Set([...realMounts(mounts).map((r) => r.mountPoint), ...sampled])].map(vol);
 }
 
