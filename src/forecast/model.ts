@@ -429,7 +429,7 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
         // the days it stood are left out
         const burstStart = (drop: number, lastShiftAt: number): number => {
           for (let j = xs.length - 2; j >= 0 && buckets[k]!.t - xs[j]! <= 14 * DAY && xs[j]! > lastShiftAt; j--) {
-            const back = lv[idx[j]!]!, up = lv[idx[j + 1]!]! - back;
+            const back = lv[idx[j]!]!, up = Math.max(lv[idx[j + 1]!]!, j + 2 < xs.length ? lv[idx[j + 2]!]! : -Infinity) - back;
             const grown = incMed * Math.max((buckets[k]!.t - xs[j]!) / bucketMs, 1);
             if (up > 0.5 * drop && Math.abs(lv[k]! - back - grown) <= tol + 0.25 * drop) return j;
           }
@@ -461,9 +461,9 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
             xs.pop();
             ys.pop();
           }
-          // (the buckets of its onset and of its end hold part of it too: their maxima are its)
-          burstOf.set(buckets[idx[burstFrom]!]!, bursts.length);
-          burstOf.set(buckets[k]!, bursts.length);
+          // (the buckets of its onset and of its end hold part of it too, and so do spikes left
+          // out between them: their maxima are its)
+          for (let q = idx[burstFrom]!; q <= k; q++) burstOf.set(buckets[q]!, bursts.length);
           bursts.push({ at: xs[burstFrom]!, bytes: drop });
           xs.push(buckets[k]!.t);
           ys.push(lv[k]! + shift);
