@@ -8,7 +8,8 @@
  *    bucket median ("level") follows the trend of the envelope, not of a daily saw.
  * 4. Clean the level series: isolated spikes are left out; a drop far below the usual change is a
  *    cleanup (a level shift, not a trend), unless it undoes a recent jump of the same size (a burst
- *    that went away: neither) or drops keep coming (4 in 5 weeks: a sawtooth, whose trend is that of
+ *    that went away, also when the drop spans two days: neither; its days count once among the
+ *    peaks' heights) or drops keep coming (4 in 5 weeks: a sawtooth, whose trend is that of
  *    the raw levels); a single jump up that stays (a bulk copy) is a level shift counted once.
  * 5. Trend: change points (a continuous hinge clearly better than a line, not a smooth bend) keep
  *    the latest regime; a fresh change is placed on the raw samples outside peaks. The rate is a
@@ -21,7 +22,10 @@
  *    weeks, or the highest of three or more in eight weeks (a single burst never counts).
  * 7. Fill time = min(first time trend + everyday excess >= size, first periodic peak whose
  *    envelope does not fit); the range scales the growth by ± two standard errors of the rate
- *    (at least 10%) and takes the low end of the peaks' heights.
+ *    (at least 10%) and takes the low end of the peaks' heights. Confirmation: the model refitted
+ *    without the last day must foresee the fill too (not more than twice as far off, or two days);
+ *    else the end of the history is a run in progress, not yet a rate: the refit's later date
+ *    stands and the alarm's date stays the early end of the range.
  * 8. nextRisk: the first peak within the horizon that does not fit, else the next one, with its
  *    PeakPattern. Self backtest: the trend cut 28/14/7/3 days back, predicting today's level.
  *
@@ -411,6 +415,8 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   const shiftSteps: Array<{ at: number; shift: number }> = [];
   const xs: number[] = [], ys: number[] = [], idx: number[] = [];
   const bursts: Array<{ at: number; bytes: number }> = [];
+  /** a bucket left out as part of a burst -> that burst (its index in bursts) */
+  const burstOf = new Map<Bucket, number>();
   let shift = 0, prevK = -1;
   for (let k = 0; k < m; k++) {
     if (!keep[k]) continue;
@@ -421,24 +427,44 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
         // a burst that went away: the drop returns to where the level was before a jump up of
         // the same size (within two weeks, no cleanup between): neither growth nor a cleanup,
         // the days it stood are left out
-        let j = xs.length - 2;
-        const lastShiftAt = shiftSteps.length ? shiftSteps[shiftSteps.length - 1]!.at : -Infinity;
-        let burstFrom = -1;
-        for (; j >= 0 && buckets[k]!.t - xs[j]! <= 14 * DAY && xs[j]! > lastShiftAt; j--) {
-          const back = lv[idx[j]!]!, up = lv[idx[j + 1]!]! - back;
-          const grown = incMed * Math.max((buckets[k]!.t - xs[j]!) / bucketMs, 1);
-          if (up > 0.5 * -d && Math.abs(lv[k]! - back - grown) <= tol + 0.25 * -d) {
+        const burstStart = (drop: number, lastShiftAt: number): number => {
+          for (let j = xs.length - 2; j >= 0 && buckets[k]!.t - xs[j]! <= 14 * DAY && xs[j]! > lastShiftAt; j--) {
+            const back = lv[idx[j]!]!, up = Math.max(lv[idx[j + 1]!]!, j + 2 < xs.length ? lv[idx[j + 2]!]! : -Infinity) - back;
+            const grown = incMed * Math.max((buckets[k]!.t - xs[j]!) / bucketMs, 1);
+            if (up > 0.5 * drop && Math.abs(lv[k]! - back - grown) <= tol + 0.25 * drop) return j;
+          }
+          return -1;
+        };
+        const stepAt = (q: number): number => (q >= 0 && q < shiftSteps.length ? shiftSteps[q]!.at : -Infinity);
+        let burstFrom = burstStart(-d, stepAt(shiftSteps.length - 1));
+        let drop = -d;
+        // a drop spread over two neighbouring buckets (a cleanup across midnight): the previous
+        // bucket's drop, taken for a cleanup, is part of it
+        const prevCleanup = cleanups[cleanups.length - 1];
+        if (burstFrom < 0 && prevCleanup && prevCleanup.at === buckets[prevK]!.t && xs.length >= 2) {
+          const both = lv[idx[xs.length - 2]!]! - lv[k]!;
+          const j = burstStart(both, stepAt(shiftSteps.length - 2));
+          if (j >= 0 && j < xs.length - 1) {
+            const prevShift = shiftSteps.length >= 2 ? shiftSteps[shiftSteps.length - 2]!.shift : 0;
+            shift = prevShift;
+            shiftSteps.pop();
+            cleanups.pop();
             burstFrom = j;
-            break;
+            drop = both;
           }
         }
         if (burstFrom >= 0) {
           while (xs.length > burstFrom + 1) {
-            keep[idx.pop()!] = false;
+            const gone = idx.pop()!;
+            keep[gone] = false;
+            burstOf.set(buckets[gone]!, bursts.length);
             xs.pop();
             ys.pop();
           }
-          bursts.push({ at: xs[burstFrom]!, bytes: -d });
+          // (the buckets of its onset and of its end hold part of it too, and so do spikes left
+          // out between them: their maxima are its)
+          for (let q = idx[burstFrom]!; q <= k; q++) burstOf.set(buckets[q]!, bursts.length);
+          bursts.push({ at: xs[burstFrom]!, bytes: drop });
           xs.push(buckets[k]!.t);
           ys.push(lv[k]! + shift);
           idx.push(k);
@@ -566,7 +592,18 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
     for (let i = b.i0; i <= b.i1; i++) if (!masked[i] && pts[i]!.used > mx) { mx = pts[i]!.used; tm = pts[i]!.t; }
     ex[k] = Number.isFinite(mx) ? Math.max(0, mx - Math.min(fit.at(tm) - shiftAt(tm), mx)) : 0;
   });
-  const everyday = sortedCopy(ex.slice(-28));
+  // the days of one burst that went away count once (their highest): a burst that lasted two days
+  // is still a single burst, not a height reached twice
+  const top = new Map<number, number>();
+  recent.forEach((b, k) => {
+    const g = burstOf.get(b);
+    if (g !== undefined && (top.get(g) === undefined || ex[k]! > ex[top.get(g)!]!)) top.set(g, k);
+  });
+  const once = ex.filter((_, k) => {
+    const g = burstOf.get(recent[k]!);
+    return g === undefined || top.get(g) === k;
+  });
+  const everyday = sortedCopy(once.slice(-28));
   // The fill comes with the first peak that does not fit: the height the maximum reached above the
   // trend at least twice in the last four weeks (the second largest: a one-off spike never counts).
   // The median excess is the typical day (the late end of the range).
@@ -759,14 +796,25 @@ export function forecast(points: Point[], opts: ForecastOptions = {}): Forecast 
   const s = mo.slope;
   let fill = fillTime(mo, 1, mo.excessHigh, true);
   if (mo.used >= mo.size) fill = mo.asOf;
+  const notes = [...mo.notes];
+  // a fill the history without its last day does not foresee (or foresees much later) is not
+  // confirmed yet: the later date stands, the early one stays the start of the range
+  const alarm = fill;
+  if (within(fill) !== null && mo.used < mo.size) {
+    const again = fillWithoutLastDay(points);
+    if (again > fill + Math.max(fill - mo.asOf, 2 * DAY)) fill = again;
+  }
+  const unconfirmed = fill !== alarm;
   // the range: the growth ± its uncertainty (two standard errors of the rate, at least 10%)
   const u = Math.min(s > 0 ? (2 * mo.slopeErr) / s : 1, 0.9) + 0.1;
-  const early = Math.min(fill, fillTime(mo, 1 + u, mo.excessHigh, true));
+  const early = Math.min(alarm, fillTime(mo, 1 + u, mo.excessHigh, true));
   const late = Math.max(fill, fillTime(mo, Math.max(1 - u, 0), mo.excess, false));
 
   const growthBytesPerDay = s * DAY;
   const pattern = classify(mo, within(fill) !== null);
-  const notes = [...mo.notes];
+  if (unconfirmed) {
+    notes.push(`a fill around ${iso(alarm)} is not confirmed: the history without its last day foresees ${within(fill) !== null ? `it only around ${iso(fill)}` : 'none within the horizon'} (the end of the history may be a run in progress)`);
+  }
   const nextRisk = riskOf(mo, horizon);
   let backtestError: number | null = null;
   if (!opts.noSelfBacktest) backtestError = selfBacktest(points, mo);
@@ -775,6 +823,23 @@ export function forecast(points: Point[], opts: ForecastOptions = {}): Forecast 
     growthBytesPerDay, nextRisk, backtestError, asOf: mo.asOf, samplesUsed: mo.samplesUsed, regimeStart: mo.regimeStart,
     sizeBytes: mo.size, usedBytes: mo.used,
   };
+}
+
+/**
+ * The fill time (unix ms; Infinity when none within the search limit) foreseen by the model fitted
+ * on the samples up to a day before the last one: a confirmation of a predicted fill. What only the
+ * last day shows (a job still running at the last sample, a backup cycle mid-rise, a copy across
+ * midnight) is not yet a rate. -Infinity when that shorter history is too short to judge (nothing
+ * to confirm against).
+ */
+function fillWithoutLastDay(points: readonly Point[]): number {
+  const pts = cleanPoints(points);
+  const cutAt = pts[pts.length - 1]!.t - DAY;
+  let n = pts.length;
+  while (n > 0 && pts[n - 1]!.t > cutAt) n--;
+  const mo = fitModel(pts.slice(0, n));
+  if ('notEnough' in mo) return -Infinity;
+  return mo.used >= mo.size ? mo.asOf : fillTime(mo, 1, mo.excessHigh, true);
 }
 
 function classify(mo: Model, fillsWithinHorizon: boolean): Pattern {
