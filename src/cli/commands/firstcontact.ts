@@ -73,7 +73,7 @@ export async function firstContactForecast(a: FirstContactArgs): Promise<number 
   let text = rs.map((r) => firstContactText(r, drivers.get(r.mount) ?? null, 80)).join('\n');
   if (!single) {
     const some = vols.some((v) => v.samples > 0);
-    text += `\n${some ? 'Too few usage samples in the store yet' : 'No usage samples in the store yet'}: these volumes were\nnot scanned (it can take long); for a first-contact forecast from the tree,\nname one: diskblame forecast --volume MOUNT\n`;
+    text += `\n${some ? 'Too few usage samples in the store yet' : 'No usage samples in the store yet'}: these volumes were not scanned\n(it can take long). For a first-contact forecast from the tree, name one:\ndiskblame forecast --volume MOUNT\n`;
   }
   outText(text);
   if (a.offer !== false) await offerSampling(storeDir(a.store));
