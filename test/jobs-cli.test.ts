@@ -115,7 +115,7 @@ for (const tz of ['Europe/Berlin', 'America/New_York']) {
     const c = runCli(['check', '--history', h.file, '--jobs-root', FIX, '--warn', '30d', '--json'], { env: env(tz) });
     const cj = JSON.parse(c.stdout);
     if (!risk.fits && (j.fillsAt === null || Date.parse(risk.at) < Date.parse(j.fillsAt))) {
-      assert.match(cj.line, /\(backup-weekly\.timer\) will not fit/, cj.line);
+      assert.match(cj.line, /weekly peak \(Sun 02:00, backup-weekly\.timer\) needing [0-9.]+ GiB, [0-9.]+ GiB free, will not fit/, cj.line);
       assert.notEqual(c.code, 0);
     } else t.diagnostic(`the model expects the next peak to fit (${risk.expectedUsed} bytes): check warns of the fill, if any`);
   });

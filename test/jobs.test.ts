@@ -462,7 +462,7 @@ test('words: the peak and its job in local time, the next run\'s need and free s
       assert.match(text.replace(/\n\s+/g, ' '), /Peak +peak every Sun 02:00-05:40, \+38 GiB, grows 1\.2 GiB a week; starts with backup-weekly\.timer \(Sun 02:00\); the run on 2026-12-06 needs 41 GiB, 33 GiB free: will fail/);
       assert.match(text, new RegExp(`Next risk +2026-12-06 02:00 \\${off}`));
       const c = checkAll([{ mount: '/srv', source: 'history', from: 'h.csv', forecast: f, now: f.asOf }], { warnMs: 14 * DAY, critMs: 3 * DAY });
-      assert.match(c.line, /\(backup-weekly\.timer\) will not fit in 5 days/);
+      assert.match(c.line, /weekly peak \(Sun 02:00, backup-weekly\.timer\) needing 41 GiB, 33 GiB free, will not fit in 5 days/);
       assert.equal(jobTag({ ...r, job: null }), '');
       // JSON: ISO times throughout
       const j = riskJson(r) as any;
