@@ -13,7 +13,7 @@ import { CLI, REPO, assertOneLineError, duOk, py, runCli, runCliOk } from './hel
 import { makeRemoteTree, makeTmp, rmrf, writeSized } from './helpers/fs.js';
 import { assertTerminalSafe, makeHostileTree } from './helpers/hostile.js';
 import { haveTmux, tmuxUi } from './helpers/tmux.js';
-import { childrenOf, wrote } from './helpers/procs.js';
+import { childrenOf, holdsUnder, wrote } from './helpers/procs.js';
 import { RemotePlace } from '../src/app/remote.js';
 import { deleteInTree } from '../src/app/delete.js';
 import { launchLocal } from '../src/remote/local.js';
@@ -271,8 +271,10 @@ test('Ctrl-C on scan --remote: the agent stops, what arrived is summarized, INCO
       await new Promise((r) => setTimeout(r, 10));
     }
     assert.ok(pid, 'no agent started');
-    // once the agent has sent data (its hello is 70 bytes), the scan runs and the CLI takes Ctrl-C as a stop
-    while (Date.now() < end && wrote(pid) < 1000) await new Promise((r) => setTimeout(r, 5));
+    // once the agent holds the tree open, the scan was asked for and the CLI takes Ctrl-C as a stop (a
+    // count of bytes the agent wrote is no sign: its start-up alone writes ~1000 to its event fds)
+    while (Date.now() < end && !holdsUnder(pid, d)) await new Promise((r) => setTimeout(r, 5));
+    assert.ok(holdsUnder(pid, d), 'the agent never opened the tree');
     process.kill(pid, 'SIGSTOP');
     child.kill('SIGINT');
     await new Promise((r) => setTimeout(r, 300)); // and its stop

@@ -10,6 +10,24 @@ export function wrote(pid: number): number {
   }
 }
 
+/** does process `pid` hold a file descriptor on `dir` or on a path under it (/proc/PID/fd)? (a scan has begun) */
+export function holdsUnder(pid: number, dir: string): boolean {
+  try {
+    for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+      let target: string;
+      try {
+        target = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        continue; // closed meanwhile
+      }
+      if (target === dir || target.startsWith(dir + '/')) return true;
+    }
+  } catch {
+    /* gone */
+  }
+  return false;
+}
+
 /** every process: pid -> its parent's pid and its arguments (/proc/PID/stat, cmdline) */
 export function processes(): Map<number, { ppid: number; argv: string[] }> {
   const out = new Map<number, { ppid: number; argv: string[] }>();
