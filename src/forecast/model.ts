@@ -788,7 +788,7 @@ export function forecast(points: Point[], opts: ForecastOptions = {}): Forecast 
   if ('notEnough' in mo) {
     return {
       status: 'not-enough-data', notes: mo.notEnough, fillsAt: null, earliest: null, latest: null, pattern: 'irregular',
-      growthBytesPerDay: 0, nextRisk: null, backtestError: null, asOf: mo.asOf, samplesUsed: mo.samplesUsed,
+      growthBytesPerDay: 0, nextRisk: null, peaks: [], backtestError: null, asOf: mo.asOf, samplesUsed: mo.samplesUsed,
       regimeStart: mo.regimeStart, sizeBytes: mo.size, usedBytes: mo.used,
     };
   }
@@ -820,7 +820,7 @@ export function forecast(points: Point[], opts: ForecastOptions = {}): Forecast 
   if (!opts.noSelfBacktest) backtestError = selfBacktest(points, mo);
   return {
     status: 'ok', notes, fillsAt: within(fill), earliest: within(early), latest: within(late), pattern,
-    growthBytesPerDay, nextRisk, backtestError, asOf: mo.asOf, samplesUsed: mo.samplesUsed, regimeStart: mo.regimeStart,
+    growthBytesPerDay, nextRisk, peaks: peaksOf(mo, horizon), backtestError, asOf: mo.asOf, samplesUsed: mo.samplesUsed, regimeStart: mo.regimeStart,
     sizeBytes: mo.size, usedBytes: mo.used,
   };
 }
@@ -892,6 +892,14 @@ function riskOf(mo: Model, horizon: number): RiskyMoment | null {
     };
   }
   return null;
+}
+
+/** Every recurring peak with its next occurrence within the horizon (Forecast.peaks). */
+function peaksOf(mo: Model, horizon: number): import('./types.js').PeakPattern[] {
+  const p = mo.periodic;
+  if (!p) return [];
+  const next = p.occurrences(mo.asOf - p.durationMs, mo.asOf + horizon)[0];
+  return next === undefined ? [] : [peakPattern(p, mo.events, next, p.heightAt(next))];
 }
 
 /**

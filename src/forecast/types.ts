@@ -26,6 +26,12 @@ export interface PeakPattern {
   periodMs: number | null;
   /** monthly-day: the calendar day (1-31, UTC) the peaks start on */
   dayOfMonth?: number;
+  /**
+   * daily: the UTC weekdays (0 = Sunday .. 6) it runs on, ascending, when not every day (a job on
+   * weekdays only: [1,2,3,4,5] for a run at 02:00 UTC); absent: every day. Reports word the local
+   * days from `onsets` (a run at 23:00 in UTC-5 is 04:00 UTC the next day).
+   */
+  weekdays?: number[];
   /** onsets (unix ms) of the peaks seen in the history, oldest first: when used first rose above the trend */
   onsets: number[];
   /** how long a peak typically lasts, onset to back at the trend (ms) */
@@ -85,6 +91,11 @@ export interface Forecast {
   /** underlying growth, bytes per day (of the trend, not of the peaks) */
   growthBytesPerDay: number;
   nextRisk: RiskyMoment | null;
+  /**
+   * every recurring transient peak found (a nightly job and a weekly one are two), each with its
+   * next occurrence; empty when none recur. nextRisk picks from these.
+   */
+  peaks: PeakPattern[];
   /** the model's own backtest on this history: median relative error over its cuts, null if too short */
   backtestError: number | null;
   /** the time the forecast is made at (the last sample) */
