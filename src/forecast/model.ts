@@ -36,7 +36,7 @@
  */
 import { DAY, HOUR } from './linear.js';
 import { curveOfFit, evalFit, expFit, expLineFit, medianOf, polyFit, quantileSorted, robustSigma, slopeStdErr, sortedCopy, type Curve } from './stats.js';
-import { findEvents, findRecurrence, finishPeaks, peakPattern, type PeakEvent, type Periodic } from './peaks.js';
+import { findEvents, findRecurrences, finishPeaks, peakPattern, type PeakEvent, type Periodic } from './peaks.js';
 import type { Forecast, ForecastOptions, Pattern, Point, RiskyMoment } from './types.js';
 
 export const DEFAULT_HORIZON_MS = 365 * DAY;
@@ -96,6 +96,8 @@ export interface Model {
   lastMaxAt: number;
   /** the recurring transient peaks, when the peaks recur */
   periodic: Periodic | null;
+  /** every recurrence of the transient peaks (periodic is the first), empty when none */
+  periodics: Periodic[];
   /** the transient peaks seen (periodic or not), oldest first */
   events: PeakEvent[];
   changePoint: number | null;
@@ -381,8 +383,8 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
     // (a rise still going at the last sample is left out only in its first half day: older, it
     // may be the new rate itself)
     // (or any age when it is the latest run of a recurring peak)
-    const recurring = found.events.length >= 3 ? findRecurrence(pts, r, found.events, size) : null;
-    const running = recurring?.matched.find((e) => e.open);
+    const recurring = found.events.length >= 3 ? findRecurrences(pts, r, found.events, size) : [];
+    const running = recurring.flatMap((p) => p.matched).find((e) => e.open);
     for (const e of found.events) {
       if (e.open && asOf - e.onset >= DAY / 2 && e !== running) continue;
       for (let i = e.iOnset; i <= e.iEnd; i++) skip[i - r] = 1;
@@ -577,11 +579,12 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
 
 
   const peaks = !found ? null : finishPeaks(pts, r, size, found, (t) => (t >= segStart - bucketMs / 2 ? fit.at(t) - shiftAt(t) : NaN));
-  const periodic = peaks?.periodic ?? null;
+  const periodics = peaks?.periodics ?? [];
+  const periodic = periodics[0] ?? null;
   // the everyday excess leaves the recurring peaks out: the maximum of each bucket over the samples
   // outside them (a bucket all peak: its level)
   const masked = new Uint8Array(pts.length);
-  if (periodic) for (const e of periodic.matched) for (let i = e.iOnset; i <= e.iEnd; i++) masked[i] = 1;
+  for (const p of periodics) for (const e of p.matched) for (let i = e.iOnset; i <= e.iEnd; i++) masked[i] = 1;
   const isPeak = recent.map((b) => {
     for (let i = b.i0; i <= b.i1; i++) if (masked[i]) return true;
     return false;
@@ -611,7 +614,7 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   // bursts that keep coming at no fixed time (three or more in eight weeks): the next one may be as
   // high as the highest of them
   if (peaks) {
-    const matched = new Set(periodic?.matched ?? []);
+    const matched = new Set(periodics.flatMap((p) => p.matched));
     const bursts8w = peaks.events.filter((e) => !e.open && !matched.has(e) && e.onset >= asOf - 56 * DAY);
     if (bursts8w.length >= 3) excessHigh = Math.max(excessHigh, ...bursts8w.map((e) => e.height));
   }
@@ -644,7 +647,7 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
 
   return {
     asOf, size, used, regimeStart, samplesUsed: n, notes, bucketMs,
-    levelAt, slope, slopeErr: trend.slopeErr, accelerating, excess, excessHigh, everyday, dailyAmplitude, regularPeaks, sampleNoise, lastMaxAt, periodic,
+    levelAt, slope, slopeErr: trend.slopeErr, accelerating, excess, excessHigh, everyday, dailyAmplitude, regularPeaks, sampleNoise, lastMaxAt, periodic, periodics,
     events: peaks?.events ?? [],
     changePoint: trend.changePoint, cleanups, stepShare,
   };
@@ -762,8 +765,7 @@ const SEARCH_LIMIT_MS = 3 * DEFAULT_HORIZON_MS;
  */
 function fillTime(mo: Model, k: number, excess: number, high: boolean): number {
   let best = crossing(mo, k, excess);
-  const p = mo.periodic;
-  if (p) {
+  for (const p of mo.periodics) {
     const level0 = mo.levelAt(mo.asOf);
     const until = Math.min(best, mo.asOf + SEARCH_LIMIT_MS);
     // an occurrence that started up to a peak's length ago may still be rising
@@ -844,7 +846,7 @@ function fillWithoutLastDay(points: readonly Point[]): number {
 
 function classify(mo: Model, fillsWithinHorizon: boolean): Pattern {
   const perDay = mo.slope * DAY;
-  if (mo.periodic) return 'periodic-peaks';
+  if (mo.periodics.length) return 'periodic-peaks';
   if (perDay < -0.001 * mo.size) return 'shrinking';
   if (mo.accelerating) return 'accelerating';
   if (mo.dailyAmplitude > Math.max(1.5 * Math.abs(perDay), 0.005 * mo.size)) return mo.regularPeaks ? 'sawtooth' : 'irregular';
@@ -855,25 +857,28 @@ function classify(mo: Model, fillsWithinHorizon: boolean): Pattern {
 
 function riskOf(mo: Model, horizon: number): RiskyMoment | null {
   const level = (t: number): number => mo.levelAt(t);
-  const p = mo.periodic;
-  if (p) {
-    // the first occurrence within the horizon that will not fit, else the next one
-    const occ = p.occurrences(mo.asOf - p.durationMs, mo.asOf + horizon);
-    let pick: { at: number; used: number; h: number } | null = null;
-    for (const t of occ) {
+  // over every recurring peak: the first occurrence within the horizon that will not fit, else
+  // the next occurrence of any
+  type Pick = { at: number; used: number; h: number; p: Periodic };
+  let pick = null as Pick | null;
+  let firstFail = null as Pick | null;
+  for (const p of mo.periodics) {
+    for (const t of p.occurrences(mo.asOf - p.durationMs, mo.asOf + horizon)) {
       const top = Math.max(t + p.riseMs, mo.asOf);
       const h = p.heightAt(t);
       const u = level(top) + h;
-      if (!pick) pick = { at: t, used: u, h };
+      if (!pick || t < pick.at) pick = { at: t, used: u, h, p };
       if (u >= mo.size) {
-        pick = { at: t, used: u, h };
+        if (!firstFail || t < firstFail.at) firstFail = { at: t, used: u, h, p };
         break;
       }
+      if (firstFail && t >= firstFail.at) break;
     }
-    if (pick) {
-      const peak = peakPattern(p, mo.events, pick.at, pick.h);
-      return { at: pick.at, expectedUsed: pick.used, fits: pick.used < mo.size, what: peakWords(peak), peak };
-    }
+  }
+  const chosen = firstFail ?? pick;
+  if (chosen) {
+    const peak = peakPattern(chosen.p, mo.events, chosen.at, chosen.h);
+    return { at: chosen.at, expectedUsed: chosen.used, fits: chosen.used < mo.size, what: peakWords(peak), peak };
   }
   if (mo.excessHigh > Math.max((mo.regularPeaks ? 0.005 : 0.01) * mo.size, 4 * mo.sampleNoise)) {
     if (mo.regularPeaks) {
@@ -896,10 +901,10 @@ function riskOf(mo: Model, horizon: number): RiskyMoment | null {
 
 /** Every recurring peak with its next occurrence within the horizon (Forecast.peaks). */
 function peaksOf(mo: Model, horizon: number): import('./types.js').PeakPattern[] {
-  const p = mo.periodic;
-  if (!p) return [];
-  const next = p.occurrences(mo.asOf - p.durationMs, mo.asOf + horizon)[0];
-  return next === undefined ? [] : [peakPattern(p, mo.events, next, p.heightAt(next))];
+  return mo.periodics.flatMap((p) => {
+    const next = p.occurrences(mo.asOf - p.durationMs, mo.asOf + horizon)[0];
+    return next === undefined ? [] : [peakPattern(p, mo.events, next, p.heightAt(next))];
+  });
 }
 
 /**

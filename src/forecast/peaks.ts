@@ -41,12 +41,16 @@ export interface PeakAnalysis {
   sigma: number;
   /** the recurrence found, null when the events have none (or there are none) */
   periodic: Periodic | null;
+  /** every recurrence found (periodic is the first), empty when none */
+  periodics: Periodic[];
 }
 
 export interface Periodic {
   recurrence: Exclude<PeakRecurrence, 'aperiodic'>;
   periodMs: number | null;
   dayOfMonth?: number;
+  /** daily on some UTC weekdays only (0 = Sunday), ascending; absent: every day */
+  weekdays?: number[];
   /** the matched events, oldest first */
   matched: PeakEvent[];
   /** the occurrence times (onsets) after `after`, up to `until` */
@@ -133,15 +137,15 @@ export function analysePeaks(pts: readonly Point[], from: number, size: number, 
  * Steps 2-4 on events found by findEvents: their heights (above trendAt where it is finite, else
  * above their surroundings) and their recurrence.
  */
-export function finishPeaks(pts: readonly Point[], from: number, size: number, found: Omit<PeakAnalysis, 'periodic'>, trendAt?: (t: number) => number): PeakAnalysis {
+export function finishPeaks(pts: readonly Point[], from: number, size: number, found: Omit<PeakAnalysis, 'periodic' | 'periodics'>, trendAt?: (t: number) => number): PeakAnalysis {
   const { events } = found;
   for (const e of events) e.height = localHeight(pts, from, e, trendAt);
-  const periodic = events.length >= 2 ? findRecurrence(pts, from, events, size) : null;
-  return { ...found, periodic };
+  const periodics = findRecurrences(pts, from, events, size);
+  return { ...found, periodic: periodics[0] ?? null, periodics };
 }
 
 /** Step 1-2: the events above the rolling baseline (heights above the baseline, refined by finishPeaks). */
-export function findEvents(pts: readonly Point[], from: number, size: number, sampleNoise: number): Omit<PeakAnalysis, 'periodic'> {
+export function findEvents(pts: readonly Point[], from: number, size: number, sampleNoise: number): Omit<PeakAnalysis, 'periodic' | 'periodics'> {
   const n = pts.length - from;
   const inEvent = new Uint8Array(n);
   if (n < 12) return { events: [], inEvent, sigma: 0 };
@@ -223,6 +227,7 @@ interface Schedule {
   recurrence: Periodic['recurrence'];
   periodMs: number | null;
   dayOfMonth?: number;
+  weekdays?: number[];
   /** the scheduled onset nearest to t */
   nearest(t: number): number;
   /** scheduled onsets in (a, b] */
@@ -242,6 +247,49 @@ function fixedSchedule(recurrence: Periodic['recurrence'], period: number, phase
       for (let t = phase + Math.floor((a - phase) / period) * period; t <= b; t += period) if (t > a) out.push(t);
       return out;
     },
+  };
+}
+
+/**
+ * A daily schedule that runs on some UTC weekdays only (a job on weekdays, or skipping Sundays):
+ * the weekdays of the daily slots the onsets fell in, when the onsets span at least two weeks and
+ * one to five weekdays never had one (each of them seen at least twice: not a sampling gap).
+ * null when every weekday had runs.
+ */
+function weekdaySchedule(onsets: readonly number[], phase: number, pts: readonly Point[], from: number): Schedule | null {
+  if (onsets.length < 6 || onsets[onsets.length - 1]! - onsets[0]! < 14 * DAY) return null;
+  const daily = fixedSchedule('daily', DAY, phase, 3);
+  const hits = new Array<number>(7).fill(0);
+  for (const o of onsets) {
+    const slot = daily.nearest(o);
+    if (Math.abs(o - slot) <= daily.tolMs) hits[new Date(slot).getUTCDay()]!++;
+  }
+  const most = Math.max(...hits);
+  const on = hits.map((h) => h >= Math.max(1, 0.3 * most));
+  const off = on.filter((x) => !x).length;
+  if (off < 1 || off > 5) return null;
+  // every skipped weekday was seen (samples around its slot) at least twice
+  const seenOff = new Array<number>(7).fill(0);
+  for (const t of daily.between(onsets[0]! - daily.tolMs, onsets[onsets.length - 1]!)) {
+    const wd = new Date(t).getUTCDay();
+    if (!on[wd] && seen(pts, from, t + daily.tolMs / 2)) seenOff[wd]!++;
+  }
+  if (on.some((x, wd) => !x && seenOff[wd]! < 2)) return null;
+  const weekdays = on.flatMap((x, wd) => (x ? [wd] : []));
+  const runs = (t: number): boolean => on[new Date(t).getUTCDay()]!;
+  return {
+    ...daily, weekdays, minMatched: 4,
+    nearest: (t) => {
+      // the nearest slot on a running weekday
+      const base = daily.nearest(t);
+      let best = Infinity;
+      for (let k = -3; k <= 3; k++) {
+        const c = base + k * DAY;
+        if (runs(c) && Math.abs(c - t) < Math.abs(best - t)) best = c;
+      }
+      return best;
+    },
+    between: (a, b) => daily.between(a, b).filter(runs),
   };
 }
 
@@ -289,12 +337,14 @@ function monthlySchedule(kind: 'monthly-day' | 'monthly-last', dom: number, time
   };
 }
 
-function candidates(events: readonly PeakEvent[], key: (e: PeakEvent) => number): Schedule[] {
+function candidates(pts: readonly Point[], from: number, events: readonly PeakEvent[], key: (e: PeakEvent) => number): Schedule[] {
   const onsets = events.map(key);
   const out: Schedule[] = [
     fixedSchedule('daily', DAY, phaseOf(onsets, DAY), 3),
     fixedSchedule('weekly', 7 * DAY, phaseOf(onsets, 7 * DAY), 2),
   ];
+  const weekdays = weekdaySchedule(onsets, phaseOf(onsets, DAY), pts, from);
+  if (weekdays) out.push(weekdays);
   // calendar months: the most common UTC day of the onsets, and the last day of the month
   const days = onsets.map((o) => new Date(o).getUTCDate());
   const counts = new Map<number, number>();
@@ -339,10 +389,28 @@ export function findRecurrence(pts: readonly Point[], from: number, events: read
   return recurrenceBy(pts, from, events, size, (e) => e.onset) ?? recurrenceBy(pts, from, events, size, (e) => e.peakAt);
 }
 
+/**
+ * Every recurrence among the events (a nightly job and a weekly one are two): the best one, then
+ * the best among the events it leaves unmatched, and so on (at most three). Oldest-first matched
+ * events; empty when none recur.
+ */
+export function findRecurrences(pts: readonly Point[], from: number, events: readonly PeakEvent[], size: number): Periodic[] {
+  const out: Periodic[] = [];
+  let rest = events.slice();
+  while (out.length < 3 && rest.length >= 2) {
+    const p = findRecurrence(pts, from, rest, size);
+    if (!p) break;
+    out.push(p);
+    const taken = new Set(p.matched);
+    rest = rest.filter((e) => !taken.has(e));
+  }
+  return out;
+}
+
 function recurrenceBy(pts: readonly Point[], from: number, events: readonly PeakEvent[], size: number, key: (e: PeakEvent) => number): Periodic | null {
   const asOf = pts[pts.length - 1]!.t;
   let best: { s: Schedule; matched: PeakEvent[]; score: number } | null = null;
-  for (const s of candidates(events, key)) {
+  for (const s of candidates(pts, from, events, key)) {
     const matched = events.filter((e) => Math.abs(key(e) - s.nearest(key(e))) <= s.tolMs);
     if (matched.length < s.minMatched) continue;
     // one event per occurrence
@@ -385,7 +453,7 @@ function buildPeriodic(s: Schedule, matched: PeakEvent[], asOf: number, size: nu
   const heightLowAt = (t: number): number => (trend ? Math.max(trend.at(t) - trend.sd, recentMed) : recentMed);
   const growth = trend ? trend.at(asOf + step) - trend.at(asOf) : 0;
   return {
-    recurrence: s.recurrence, periodMs: s.periodMs, dayOfMonth: s.dayOfMonth, matched, riseMs, durationMs,
+    recurrence: s.recurrence, periodMs: s.periodMs, dayOfMonth: s.dayOfMonth, ...(s.weekdays ? { weekdays: s.weekdays } : {}), matched, riseMs, durationMs,
     occurrences: (after, until) => s.between(after, until),
     heightAt, heightLowAt, growthPerOccurrence: growth,
   };
@@ -441,6 +509,7 @@ export function peakPattern(p: Periodic | null, events: readonly PeakEvent[], ne
     recurrence: p ? p.recurrence : 'aperiodic',
     periodMs: p ? p.periodMs : null,
     ...(p?.dayOfMonth !== undefined ? { dayOfMonth: p.dayOfMonth } : {}),
+    ...(p?.weekdays ? { weekdays: p.weekdays } : {}),
     onsets: ev.map((e) => e.onset),
     durationMs: p ? p.durationMs : ev.length ? median(ev.map((e) => e.end - e.onset)) : 0,
     height: last ? last.height : 0,
