@@ -36,7 +36,7 @@
  */
 import { DAY, HOUR } from './linear.js';
 import { curveOfFit, evalFit, expFit, expLineFit, medianOf, polyFit, quantileSorted, robustSigma, slopeStdErr, sortedCopy, type Curve } from './stats.js';
-import { findEvents, findRecurrences, finishPeaks, peakPattern, type PeakEvent, type Periodic } from './peaks.js';
+import { findEvents, findRecurrences, finishPeaks, peakPattern, valueTrend, type PeakEvent, type Periodic } from './peaks.js';
 import type { Forecast, ForecastOptions, Pattern, Point, RiskyMoment } from './types.js';
 
 export const DEFAULT_HORIZON_MS = 365 * DAY;
@@ -85,6 +85,8 @@ export interface Model {
   /** the everyday excess of the maximum above the trend (bytes): typical and high */
   excess: number;
   excessHigh: number;
+  /** how much more the everyday excess will be at t than now (bytes; 0 unless it clearly grows) */
+  excessGrowth(t: number): number;
   /** the everyday excesses (bucket maximum above the trend, weekly peaks left out), ascending */
   everyday: number[];
   dailyAmplitude: number;
@@ -602,10 +604,11 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
     const g = burstOf.get(b);
     if (g !== undefined && (top.get(g) === undefined || ex[k]! > ex[top.get(g)!]!)) top.set(g, k);
   });
-  const once = ex.filter((_, k) => {
+  const onceK = ex.flatMap((_, k) => {
     const g = burstOf.get(recent[k]!);
-    return g === undefined || top.get(g) === k;
+    return g === undefined || top.get(g) === k ? [k] : [];
   });
+  const once = onceK.map((k) => ex[k]!);
   const everyday = sortedCopy(once.slice(-28));
   // The fill comes with the first peak that does not fit: the height the maximum reached above the
   // trend at least twice in the last four weeks (the second largest: a one-off spike never counts).
@@ -629,6 +632,17 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   const sameTimeOfDay = recent.length ? Math.hypot(cs, sn) / recent.length : 0;
   const regularPeaks = everyday.length >= 5 && sameTimeOfDay > 0.7 && quantileSorted(everyday, 0.25) >= 0.6 * quantileSorted(everyday, 0.75);
   const lastMaxAt = buckets[buckets.length - 1]!.tMax;
+  // a daily cycle whose excess grows (a log rotated daily that takes more each day): the top of the
+  // saw climbs faster than its middle; the excess gets its own trend (as a periodic peak's heights)
+  const exT = onceK.slice(-28).map((k) => recent[k]!.tMax), exV = once.slice(-28);
+  const exTrend = regularPeaks ? valueTrend(exT, exV, asOf, DAY, size) : null;
+  if (exTrend) {
+    // the high excess now: the trend plus the second largest excess above it (as without a trend:
+    // sampling misses the top of a fast ramp by varying amounts)
+    const above = sortedCopy(exV.map((v, i) => v - exTrend.at(exT[i]!)));
+    excessHigh = Math.max(excessHigh, exTrend.at(asOf) + above[above.length - 2]!);
+  }
+  const excessGrowth = (t: number): number => (exTrend && t > asOf ? Math.max(0, exTrend.at(t) - exTrend.at(asOf)) : 0);
 
   // staircase: how much of the growth comes in single large steps
   let stepShare = 0;
@@ -647,7 +661,7 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
 
   return {
     asOf, size, used, regimeStart, samplesUsed: n, notes, bucketMs,
-    levelAt, slope, slopeErr: trend.slopeErr, accelerating, excess, excessHigh, everyday, dailyAmplitude, regularPeaks, sampleNoise, lastMaxAt, periodic, periodics,
+    levelAt, slope, slopeErr: trend.slopeErr, accelerating, excess, excessHigh, excessGrowth, everyday, dailyAmplitude, regularPeaks, sampleNoise, lastMaxAt, periodic, periodics,
     events: peaks?.events ?? [],
     changePoint: trend.changePoint, cleanups, stepShare,
   };
@@ -740,9 +754,9 @@ function refineRecentChange(pts: readonly Point[], from: number, changePoint: nu
  */
 function crossing(mo: Model, k: number, excess: number): number {
   const level0 = mo.levelAt(mo.asOf);
-  const proj = (dt: number): number => level0 + k * (mo.levelAt(mo.asOf + dt) - level0) + excess;
+  const proj = (dt: number): number => level0 + k * (mo.levelAt(mo.asOf + dt) - level0 + mo.excessGrowth(mo.asOf + dt)) + excess;
   if (proj(0) >= mo.size) return mo.asOf;
-  if (!(k * mo.slope > 0)) return Infinity;
+  if (!(k * mo.slope > 0) && !(k > 0 && mo.excessGrowth(mo.asOf + 30 * DAY) > 0)) return Infinity;
   let hi = HOUR;
   while (proj(hi) < mo.size) {
     hi *= 2;

@@ -459,14 +459,25 @@ function buildPeriodic(s: Schedule, matched: PeakEvent[], asOf: number, size: nu
   };
 }
 
+/** A trend of values over time (peaks' heights, a daily cycle's excess): see valueTrend. */
+export interface ValueTrend {
+  /** the expected value at t (unix ms), bytes */
+  at(t: number): number;
+  /** residual standard deviation, bytes */
+  sd: number;
+  /** standard error of a new value at t, bytes */
+  sePred(t: number): number;
+}
+
 /**
- * The heights' own trend: a line, or (compounding growth) an exponential fitted as a line of the
- * log heights, whichever leaves the smaller squared error in bytes; kept only when the growth is
- * clearly above its standard error (2.5x) and worth 0.1% of the size an occurrence. sd: the
- * residual standard deviation (bytes).
+ * A trend of values v (bytes) seen at times t (unix ms): a line, or (compounding growth) an
+ * exponential fitted as a line of the log values, whichever leaves the smaller squared error in
+ * bytes; kept only when the growth is clearly above its standard error (2.5x) and worth 0.1% of
+ * the size per `step` ms. null when not clearly growing (or fewer than 3 values).
  */
-function heightTrend(hs: readonly PeakEvent[], asOf: number, step: number, size: number): { at(t: number): number; sd: number; sePred(t: number): number } | null {
-  const x = hs.map((e) => (e.onset - asOf) / DAY);
+export function valueTrend(ts: readonly number[], vs: readonly number[], asOf: number, step: number, size: number): ValueTrend | null {
+  if (ts.length < 3) return null;
+  const x = ts.map((t) => (t - asOf) / DAY);
   const fitOf = (ys: number[]): { f: (v: number) => number; m: number; se: number } => {
     const l = linearRegression(x.map((v, i) => [v, ys[i]!]));
     const f = linearRegressionLine(l);
@@ -479,7 +490,7 @@ function heightTrend(hs: readonly PeakEvent[], asOf: number, step: number, size:
     const sd = Math.sqrt(sse / Math.max(x.length - 2, 1));
     return { f, m: l.m, se: sxx > 0 ? sd / Math.sqrt(sxx) : Infinity };
   };
-  const h = hs.map((e) => e.height);
+  const h = vs.slice();
   const lin = fitOf(h);
   const sseOf = (g: (v: number) => number): number => x.reduce((a, v, i) => a + (h[i]! - g(v)) ** 2, 0);
   let best: ((v: number) => number) | null = null;
@@ -499,6 +510,11 @@ function heightTrend(hs: readonly PeakEvent[], asOf: number, step: number, size:
     at: (t) => g((t - asOf) / DAY), sd,
     sePred: (t) => sd * Math.sqrt(1 + 1 / n + ((t - asOf) / DAY - mx) ** 2 / Math.max(sxx, 1e-9)),
   };
+}
+
+/** The heights' own trend (valueTrend of the events' heights at their onsets). */
+function heightTrend(hs: readonly PeakEvent[], asOf: number, step: number, size: number): ValueTrend | null {
+  return valueTrend(hs.map((e) => e.onset), hs.map((e) => e.height), asOf, step, size);
 }
 
 /** The contract's PeakPattern of a recurrence (or of aperiodic events), for RiskyMoment.peak. */
