@@ -121,6 +121,19 @@ function cleanPoints(points: readonly Point[]): Point[] {
   return out;
 }
 
+/**
+ * The rounding of the samples (bytes): 1 GiB or 1 GB when every used value of the regime (the
+ * latest 2000) is a multiple of it (a collector that reports whole GiB), else 0.
+ */
+function quantumOf(pts: readonly Point[], from: number): number {
+  for (const q of [2 ** 30, 1e9]) {
+    let all = true;
+    for (let i = Math.max(from, pts.length - 2000); i < pts.length && all; i++) if (pts[i]!.used % q !== 0) all = false;
+    if (all) return q;
+  }
+  return 0;
+}
+
 /** Index of the first point of the current size regime. */
 function regimeStartIndex(pts: readonly Point[]): number {
   const size = pts[pts.length - 1]!.size;
@@ -241,7 +254,7 @@ const LINE_WINDOW = 28;
 const FRESH_CHANGE_MS = 5 * DAY;
 const RECENT_CP_WINDOWS = [21, 14, 10];
 
-function fitTrend(xs: number[], ys: number[], noiseFloor: number): TrendFit | null {
+function fitTrend(xs: number[], ys: number[], noiseFloor: number, quantum = 0): TrendFit | null {
   let start = 0;
   let changePoint: number | null = null;
   // a significant change that an exponential fits as well: acceleration if the acceleration test
@@ -276,7 +289,10 @@ function fitTrend(xs: number[], ys: number[], noiseFloor: number): TrendFit | nu
     const after = polyFit(sx.slice(h.k), sy.slice(h.k), 1);
     if (!before || !after) break;
     const s1 = before.coef[1]! * DAY, s2 = after.coef[1]! * DAY;
-    if (Math.abs(s2 - s1) < Math.max(noiseFloor, 0.25 * Math.max(Math.abs(s1), Math.abs(s2)))) break;
+    // (samples rounded to a quantum make a slow trend a staircase: a segment between two steps
+    // is flat, its rate is known only to about two quanta over its length)
+    const quantumRate = (2 * quantum) / Math.max((sx[sx.length - 1]! - sx[h.k]!) / DAY, 1);
+    if (Math.abs(s2 - s1) < Math.max(noiseFloor, quantumRate, 0.25 * Math.max(Math.abs(s1), Math.abs(s2)))) break;
     if (smooth) {
       bend = off + h.k;
       break;
@@ -489,6 +505,8 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   }
   // a one-off bulk copy: a single jump up, far above the usual daily change, that stays: a level
   // shift, not a rate (the growth before and after is the same process); never when jumps recur
+  // (nor one step of samples rounded to a quantum: a slow trend crossing to the next whole GiB)
+  const quantum = quantumOf(pts, r);
   if (!cleanups.length && xs.length >= 6) {
     const jumps: number[] = [];
     for (let q = 1; q < xs.length; q++) {
@@ -504,7 +522,7 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
       const up = upTo(last);
       let stays = true;
       for (let j = last + 1; j < xs.length; j++) if (lv[idx[j]!]! < lv[idx[last]!]! - tol - 0.5 * up) stays = false;
-      if (stays && up > 0.03 * size) {
+      if (stays && up > 0.03 * size && up > 1.5 * quantum) {
         for (let j = q!; j < ys.length; j++) ys[j]! -= j < last ? upTo(j) : up;
         shift -= up;
         // from the end of the bucket before (the jump is somewhere in this one)
@@ -528,7 +546,7 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
     notes.push(`${cleanups.length} cleanup${cleanups.length > 1 ? 's' : ''} seen (largest ${gib(Math.max(...cleanups.map((c) => c.bytes)))}): counted as one-off drops, not as a trend`);
   }
   const flat: Curve = { kind: 'line', at: () => used + shift, slopeAt: () => 0, sse: 0 };
-  const trend = fitTrend(xs, ys, 0.0005 * size) ?? { curve: flat, start: 0, changePoint: null, quadratic: false, slopeErr: Infinity };
+  const trend = fitTrend(xs, ys, 0.0005 * size, quantum) ?? { curve: flat, start: 0, changePoint: null, quadratic: false, slopeErr: Infinity };
   let fit = trend.curve;
   if (trend.changePoint !== null && asOf - trend.changePoint < FRESH_CHANGE_MS) {
     // A fresh change: the daily buckets after it are too few (and the one spanning it is a mix).

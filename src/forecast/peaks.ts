@@ -443,7 +443,18 @@ function buildPeriodic(s: Schedule, matched: PeakEvent[], asOf: number, size: nu
   const last = hs.slice(-Math.min(8, Math.max(4, Math.ceil((7 * DAY) / step))));
   const recentMax = Math.max(...last.map((e) => e.height));
   const recentMed = median(last.map((e) => e.height));
-  const trend = hs.length >= 3 ? heightTrend(hs, asOf, step, size) : null;
+  let trend = hs.length >= 3 ? heightTrend(hs, asOf, step, size) : null;
+  if (!trend && use.length > hs.length) {
+    // heights that scatter (hourly samples catch a short peak's top at any point) can hide a
+    // steady growth over five weeks: over three times as long it shows, when the recent heights
+    // agree with it (a job that was fixed does not: its recent runs are far below the line)
+    const longer = heightTrend(use.slice(-3 * recentN), asOf, step, size);
+    if (longer) {
+      const res = hs.map((e) => e.height - longer.at(e.onset));
+      const mean = res.reduce((x, y) => x + y, 0) / res.length;
+      if (mean >= -2 * longer.sd / Math.sqrt(res.length)) trend = longer;
+    }
+  }
   // no trend: heights that scatter (a short peak sampled at random points of its top) may reach
   // their median plus two spreads
   const spread = hs.length >= 4 ? 1.4826 * medianAbsoluteDeviation(hs.map((e) => e.height)) : 0;
