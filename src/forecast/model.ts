@@ -134,6 +134,17 @@ function quantumOf(pts: readonly Point[], from: number): number {
   return 0;
 }
 
+/**
+ * Drops at a steady interval (a compaction every 9 days): at least four, their intervals within
+ * 35% of their median, the latest no more than two intervals ago. Times in unix ms, oldest first.
+ */
+function regularDrops(at: readonly number[], asOf: number): boolean {
+  if (at.length < 4) return false;
+  const gaps = at.slice(1).map((t, i) => t - at[i]!);
+  const m = medianOf(gaps);
+  return m > 0 && gaps.every((g) => Math.abs(g - m) <= 0.35 * m) && asOf - at[at.length - 1]! <= 2 * m;
+}
+
 /** Index of the first point of the current size regime. */
 function regimeStartIndex(pts: readonly Point[]): number {
   const size = pts[pts.length - 1]!.size;
@@ -536,7 +547,10 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   }
   // drops that keep coming (a compaction, a rotation every few days) are a sawtooth, not cleanups:
   // the trend is that of the raw levels, the teeth are the everyday excess above it
-  if (cleanups.filter((c) => c.at >= asOf - 35 * DAY).length >= 4) {
+  // (the drops' buckets: their minima are the saw's floor)
+  let floorPts: Array<{ t: number; v: number }> = [];
+  if (cleanups.filter((c) => c.at >= asOf - 35 * DAY).length >= 4 || regularDrops(cleanups.map((c) => c.at), asOf)) {
+    floorPts = buckets.filter((b) => cleanups.some((c) => c.at === b.t)).map((b) => ({ t: b.t, v: b.min }));
     for (let q = 0; q < xs.length; q++) ys[q] = lv[idx[q]!]!;
     shift = 0;
     shiftSteps.length = 0;
@@ -548,6 +562,14 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   const flat: Curve = { kind: 'line', at: () => used + shift, slopeAt: () => 0, sse: 0 };
   const trend = fitTrend(xs, ys, 0.0005 * size, quantum) ?? { curve: flat, start: 0, changePoint: null, quadratic: false, slopeErr: Infinity };
   let fit = trend.curve;
+  // a saw of several days (a compaction every 9 days): a line over the days' levels depends on
+  // where in the cycle the window starts and ends; the floor each drop returns to does not. The
+  // trend is the line through the floors (the latest eight); the teeth are the excess above it.
+  const floors = floorPts.filter((f) => f.t >= Math.max(regimeStart, asOf - 120 * DAY)).slice(-8);
+  if (floors.length >= 3) {
+    const fl = polyFit(floors.map((f) => f.t), floors.map((f) => f.v), 1, asOf);
+    if (fl) fit = curveOfFit(fl);
+  }
   if (trend.changePoint !== null && asOf - trend.changePoint < FRESH_CHANGE_MS) {
     // A fresh change: the daily buckets after it are too few (and the one spanning it is a mix).
     // Where the samples are smooth within a day, place the break and the new rate on them directly.
