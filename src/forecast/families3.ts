@@ -106,13 +106,13 @@ function stages(d: Draw, c: Ctx, n: number, gap: number): Pulse {
 /**
  * How a job's need grows, as a factor of its need at x = 1 (x: share of the way to the onset that
  * does not fit; x > 1 extrapolates): straight from r0, compounding from r0, or in 4-12 steps (a
- * tenant, a table added) over a 20-50% straight drift.
+ * tenant, a table added) over a 20-50% straight drift, the last step at x <= maxPos.
  */
-function needCurve(d: Draw, kind: 'linear' | 'compound' | 'steps', r0: number): (x: number) => number {
+function needCurve(d: Draw, kind: 'linear' | 'compound' | 'steps', r0: number, maxPos: number): (x: number) => number {
   if (kind === 'linear') return (x) => r0 + (1 - r0) * x;
   if (kind === 'compound') return (x) => r0 ** (1 - x);
   const n = d.int(4, 12);
-  const pos = Array.from({ length: n }, () => d.u(0.03, 0.97)).sort((a, b) => a - b);
+  const pos = Array.from({ length: n }, () => d.u(0.03, maxPos)).sort((a, b) => a - b);
   const w = pos.map(() => d.u(0.3, 1));
   const tot = w.reduce((a, b) => a + b, 0);
   const drift = d.u(0.2, 0.5);
@@ -145,7 +145,10 @@ function growingJob(d: Draw, c: Ctx, o: {
   const base = (t: number): number => u0 + (rate * (t - c.t0)) / DAY + (o.under ? o.under(t) : 0);
   const w = (k: number): number => (o.weight ? o.weight(onsets[k]!) : 1);
   const fixed = !fills && d.chance(0.4);
-  const kind = fixed ? 'fixed' : d.pick(['linear', 'compound', 'steps'] as const);
+  // steps: the last one 35+ days before the run that does not fit (a step after a cut is not foreseeable)
+  const maxPos = 1 - 35 / target;
+  const drawn = d.pick(['linear', 'compound', 'steps'] as const);
+  const kind = fixed ? 'fixed' : drawn === 'steps' && fills && maxPos < 0.3 ? 'linear' : drawn;
   let heights: number[];
   if (kind === 'fixed') {
     const headroom = 0.95 * size - base(c.t0 + days * DAY);
@@ -156,7 +159,7 @@ function growingJob(d: Draw, c: Ctx, o: {
   } else {
     const hK = ((size - base(onsets[K]! + o.pulse.top)) * d.u(1.003, 1.02)) / w(K);
     if (hK * w(K) > 0.75 * size || hK * w(K) < 0.04 * size) return null;
-    const curve = needCurve(d, kind, d.u(0.15, 0.7));
+    const curve = needCurve(d, kind, d.u(0.15, 0.7), fills ? maxPos : 0.97);
     heights = onsets.map((_, k) => hK * curve(k / K) * w(k) * (1 + 0.01 * d.g()));
   }
   const end = c.t0 + days * DAY;
@@ -485,9 +488,9 @@ const imageLayersGc: Builder = (d, c) => {
   const tz = d.int(-8, 10);
   const days = fills ? 260 : d.u(45, 150);
   const target = d.u(30, 200);
-  const lambda = d.u(0.3, 4);
+  const lambda = d.u(1, 6);
   const M = d.int(3, 15);
-  const growth = fills ? d.u(1.5, 4) : 1;
+  const growth = fills ? d.u(2, 5) : 1;
   const day0 = Math.floor((c.t0 + tz * HOUR) / DAY) * DAY - tz * HOUR;
   const T: number[] = [], Z: number[] = [0];
   for (let i = 0; i < days + 2; i++) {
@@ -498,7 +501,7 @@ const imageLayersGc: Builder = (d, c) => {
     for (const t of times) {
       T.push(t);
       const x = (t - c.t0) / DAY / target;
-      Z.push(Z[Z.length - 1]! + Math.exp(0.5 * d.g()) * (1 + (growth - 1) * x));
+      Z.push(Z[Z.length - 1]! + Math.exp(0.25 * d.g()) * (1 + (growth - 1) * x));
     }
   }
   const gcDow = d.int(0, 6);
@@ -519,6 +522,8 @@ const imageLayersGc: Builder = (d, c) => {
     const K = gcs.findIndex((g) => g >= c.t0 + target * DAY);
     if (K < 3) return null;
     scale = (size * d.u(1.003, 1.02) - base(gcs[K]!)) / pre[K]!;
+    // the images' growth decides the fill, not one busy week: the weeks before the last three fit
+    for (let k = 0; k < K - 3; k++) if (base(gcs[k]!) + scale * pre[k]! > 0.995 * size) return null;
     if (base(gcs[0]!) + scale * pre[0]! > 0.75 * size) return null;
   } else {
     const top = Math.max(...pre.filter((_, k) => gcs[k]! < c.t0 + days * DAY), unit(c.t0 + days * DAY));
@@ -559,7 +564,8 @@ const tmpRebootClean: Builder = (d, c) => {
     for (let t = c.t0 - d.u(0, m) * DAY; t < c.t0 + days * DAY; t += d.u(0.3, 1.7) * m * DAY) reboots.push(t);
     last = reboots[reboots.length - 1]!;
     const gaps = reboots.map((t, i) => (reboots[i + 1] ?? c.t0 + days * DAY) - t);
-    leak = ((0.92 * size - u0 - floor - r * days) * d.u(0.3, 0.9)) / (Math.max(...gaps) / DAY);
+    // a cycle uses at most 45% of the room, and the leak alone would not fill it within the window
+    leak = ((0.92 * size - u0 - floor - r * days) * d.u(0.3, 0.9)) / Math.max((2 * Math.max(...gaps)) / DAY, days);
   }
   if (!(leak > 0)) return null;
   const down = d.u(2, 15) * MIN;
@@ -684,7 +690,7 @@ const tsdbRetention: Builder = (d, c) => {
     if (u0 + v * (V(off) - V(oldest(off))) > 0.8 * size) return null;
   } else {
     if (kind === 'never-new') start = c.t0 + d.u(0, 20) * DAY;
-    days = Math.max(d.u(50, 150), kind === 'never-new' ? (2.1 * (start - c.t0 + R * DAY + 4 * DAY)) / DAY : 0);
+    days = Math.max(d.u(50, 150), kind === 'never-new' ? (2.1 * (start - c.t0 + R * DAY + blk + Math.max(7 * DAY, 3 * blk))) / DAY : 0);
     const end = c.t0 + days * DAY;
     v = ((0.9 * size - u0) * d.u(0.4, 1)) / (V(end) - V(oldest(end) - blk) + (walF * 2) / 24);
   }
@@ -696,7 +702,8 @@ const tsdbRetention: Builder = (d, c) => {
       const rate = v * (1 + gv * ((t - c.t0) / DAY));
       return u0 + v * (V(t) - V(from)) + rate * walF * ((((t - c.t0 + walPh) % (2 * HOUR)) + 0) / DAY);
     },
-    fair: (tr) => (fills ? firstCut(tr) >= off + 2 * WEEK : kind !== 'never-new' || start + (R + 3) * DAY + blk <= cutsOf(tr)[0]!.cut),
+    // never-new: at its steady state (a saw of period blk) for a week and 3 deletions before the 50% cut
+    fair: (tr) => (fills ? firstCut(tr) >= off + 2 * WEEK : kind !== 'never-new' || start + R * DAY + blk + Math.max(7 * DAY, 3 * blk) <= cutsOf(tr)[0]!.cut),
   };
 };
 
