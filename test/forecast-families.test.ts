@@ -140,7 +140,7 @@ describe('families generator', () => {
   });
 
   it('the families are hard for a straight line: predict_linear 7d is late on a large share of cuts', () => {
-    for (const set of [familySet(777, 3), family2Set(777, 3)]) {
+    for (const set of [familySet(777, 3), family2Set(777, 3), family3Set(777, 3)]) {
       const base = compare(set, ['predict_linear 7d'])[0]!.score;
       assert.ok(base.late / base.scored >= 0.3, `predict_linear 7d late on ${base.late} of ${base.scored}`);
     }
