@@ -165,16 +165,24 @@ describe('third-set families generator', () => {
       assert.ok(cuts.length >= 1 && cuts[0]!.cut - tr.points[0]!.t >= 7 * DAY, `${tr.name}: cuts`);
       const size = tr.points[0]!.size;
       assert.ok(size >= 20 * GIB && size <= 4096 * GIB, `${tr.name}: size ${size / GIB} GiB`);
-      const steps = tr.points.slice(1).map((p, i) => p.t - tr.points[i]!.t);
+      let steps = tr.points.slice(1).map((p, i) => p.t - tr.points[i]!.t);
+      const hourly = tr.pattern === 'hourly_gib_coarse';
+      // tmp_reboot_clean misses the sample that falls in a boot
+      const reboots = tr.name.includes('tmp_reboot_clean-');
+      const maxStep = hourly ? (reboots ? 2 * HOUR : HOUR) + 2 * MIN : (reboots ? 78 : 39) * MIN + 1;
+      if (tr.name.includes('-gaps-')) {
+        // the sampler was down 1-3 times for 1-24 h
+        const gaps = steps.filter((x) => x > maxStep);
+        assert.ok(gaps.length <= 3 && gaps.every((x) => x <= 26 * HOUR), `${tr.name}: gaps of ${gaps.map((x) => x / HOUR)} h`);
+        steps = steps.filter((x) => x <= maxStep);
+      }
       const lo = Math.min(...steps), hi = Math.max(...steps);
-      if (tr.pattern === 'hourly_gib_coarse') {
-        // hourly, whole GiB (the tmp_reboot_clean shape misses the sample that falls in a boot)
-        const maxStep = tr.name.includes('-tmp_reboot_clean-') ? 2 * HOUR + 2 * MIN : HOUR + 2 * MIN;
-        assert.ok(lo >= HOUR - 2 * MIN && hi <= maxStep, `${tr.name}: steps ${lo / MIN}..${hi / MIN} min`);
+      assert.ok(hi <= maxStep, `${tr.name}: steps up to ${hi / MIN} min`);
+      if (hourly) {
+        assert.ok(lo >= HOUR - 2 * MIN, `${tr.name}: steps ${lo / MIN}..${hi / MIN} min`);
         assert.ok(tr.points.every((p) => p.used % GIB === 0 && p.size % GIB === 0), `${tr.name}: whole GiB`);
       } else {
-        const maxStep = tr.pattern === 'tmp_reboot_clean' ? 78 * MIN + 1 : 39 * MIN + 1;
-        assert.ok(lo >= 3.5 * MIN - 1 && hi <= maxStep && hi / lo > 1.2, `${tr.name}: steps ${lo / MIN}..${hi / MIN} min`);
+        assert.ok(lo >= 3.5 * MIN - 1 && hi / lo > 1.2, `${tr.name}: steps ${lo / MIN}..${hi / MIN} min`);
       }
     }
     for (const f of FAMILY3_NAMES) assert.deepEqual(family3Trace(f, 2), sample3.find((t) => t.pattern === f && t.name.endsWith('-2')), f);
@@ -195,13 +203,17 @@ describe('third-set families generator', () => {
     }
   });
 
-  it('every family but false_alarm_bait has filling and never-filling variants in 12 seeds; false_alarm_bait never fills', () => {
+  it('every family but false_alarm_bait has filling and never-filling variants in 12 seeds; false_alarm_bait never fills; some traces have gaps', () => {
+    let gappy = 0, n = 0;
     for (const f of FAMILY3_NAMES) {
       const all = [...sample3.filter((t) => t.pattern === f), ...[4, 5, 6, 7, 8, 9, 10, 11, 12].map((s) => family3Trace(f, s))];
       const fills = all.filter((t) => t.fillsAt !== null).length;
       if (NEVER3.includes(f)) assert.equal(fills, 0, f);
       else assert.ok(fills > 0 && fills < all.length, `${f}: ${fills} of ${all.length} fill`);
+      gappy += all.filter((t) => t.name.includes('-gaps-')).length;
+      n += all.length;
     }
+    assert.ok(gappy >= 0.1 * n && gappy <= 0.4 * n, `${gappy} of ${n} traces with gaps`);
   });
 });
 

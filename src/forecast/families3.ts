@@ -32,6 +32,9 @@
  *   (fills); never: steady, or a new TSDB climbing to its steady state.
  * - false_alarm_bait (never fills): a burst deleted by hand over days, an S-curve to a plateau, an
  *   online resize, a noisy flat volume near full, a cleanup followed by a slowing refill.
+ *
+ * Time zones, phases, sizes, rates and noise are drawn per trace; a quarter of the traces of every
+ * family also have 1-3 sampling gaps of 1-24 h (`-gaps`).
  */
 import { cutsOf, type Trace } from './backtest.js';
 import { DAY, HOUR } from './linear.js';
@@ -864,6 +867,20 @@ function debugLogRunaway(d: Draw, c: Ctx): Shape | null {
   };
 }
 
+/** A quarter of the traces: the sampler is down 1-3 times for 1-24 h (variant suffix `-gaps`). */
+function withGaps(build: Builder): Builder {
+  return (d, c) => {
+    const s = build(d, c);
+    if (!s || !d.chance(0.25)) return s;
+    const gaps = Array.from({ length: d.int(1, 3) }, (): [number, number] => {
+      const a = c.t0 + d.u(1, s.days) * DAY;
+      return [a, a + d.lu(HOUR, 24 * HOUR)];
+    });
+    const skip0 = s.skip;
+    return { ...s, variant: `${s.variant}-gaps`, skip: (t) => (skip0 ? skip0(t) : false) || gaps.some(([a, b]) => t >= a && t < b) };
+  };
+}
+
 /**
  * One trace of a third-set family, deterministic in (name, seed); `name` is
  * `fam3-<family>-<variant>-<seed>`. Throws Error on an unknown family.
@@ -872,13 +889,13 @@ export function family3Trace(name: Family3Name, seed: number): Trace {
   const idx = FAMILY3_NAMES.indexOf(name);
   if (idx < 0) throw new Error(`unknown family ${String(name)}`);
   const stream = streamSeed(idx + 2000, seed);
-  if (name !== 'hourly_gib_coarse') return generateTrace(name, seed, stream, BUILDERS3[name], { prefix: 'fam3' });
+  if (name !== 'hourly_gib_coarse') return generateTrace(name, seed, stream, withGaps(BUILDERS3[name]), { prefix: 'fam3' });
   const coarse: Builder = (d, c) => {
     const sub = d.pick(HOURLY_SHAPES);
     const shape = BUILDERS3[sub](d, c);
     return shape && { ...shape, variant: `${sub}-${shape.variant}` };
   };
-  return generateTrace(name, seed, stream, coarse, { hourly: true, prefix: 'fam3' });
+  return generateTrace(name, seed, stream, withGaps(coarse), { hourly: true, prefix: 'fam3' });
 }
 
 /** `perFamily` traces of every third-set family: seeds seed, seed+1, ... */
