@@ -11,7 +11,9 @@
  *      a FRESH seed every run, derived from the clock and printed (--seed N reproduces a run;
  *      --per-family, default 10), and
  *   4. the second held-out families (src/forecast/families2.ts, written while the model was reworked
- *      and kept from its author until then), seed + 1, as many per family.
+ *      and kept from its author until then), seed + 1, as many per family, and
+ *   5. the third held-out families (src/forecast/families3.ts, written by someone who never read the
+ *      model), seed + 2, as many per family.
  * Prints the tables (per set, per pattern or family) and a verdict per set against issue 12's
  * minimum and targets, and writes bench/out/backtest.json and bench/out/backtest.md.
  */
@@ -23,6 +25,7 @@ import { forecast } from '../src/forecast/model.js';
 import { synthSet } from '../src/forecast/synth.js';
 import { FAMILY_NAMES, familySet } from '../src/forecast/families.js';
 import { FAMILY2_NAMES, family2Set } from '../src/forecast/families2.js';
+import { FAMILY3_NAMES, family3Set } from '../src/forecast/families3.js';
 import type { Point } from '../src/forecast/types.js';
 import { loadTraces } from './traces.js';
 
@@ -148,6 +151,7 @@ function main(): void {
   const heldout = synthSet(o.synthSeed, o.perPattern);
   const families = familySet(o.seed, o.perFamily);
   const families2 = family2Set(o.seed + 1, o.perFamily);
+  const families3 = family3Set(o.seed + 2, o.perFamily);
   const sets: Set[] = [
     { key: 'shared', title: `Public traces (${shared.length} traces, ${path.relative(process.cwd(), o.traces) || '.'})`, cmp: compare(shared) },
     { key: 'heldout', title: `Held-out synthetic traces (${heldout.length} traces, synth.ts, seed ${o.synthSeed}, never used while developing)`, cmp: compare(heldout) },
@@ -160,6 +164,11 @@ function main(): void {
       key: 'families2',
       title: `Second held-out families (${families2.length} traces: ${o.perFamily} of each of ${FAMILY2_NAMES.length} families, families2.ts, kept from the model's author until it was done; seed ${o.seed + 1})`,
       cmp: compare(families2),
+    },
+    {
+      key: 'families3',
+      title: `Third held-out families (${families3.length} traces: ${o.perFamily} of each of ${FAMILY3_NAMES.length} families, families3.ts, written without reading the model; seed ${o.seed + 2})`,
+      cmp: compare(families3),
     },
   ];
   const elapsed = performance.now() - t0;
@@ -199,6 +208,7 @@ function main(): void {
     heldout: { seed: o.synthSeed, perPattern: o.perPattern, models: strip(sets[1]!.cmp) },
     families: { seed: o.seed, perFamily: o.perFamily, models: strip(sets[2]!.cmp) },
     families2: { seed: o.seed + 1, perFamily: o.perFamily, models: strip(sets[3]!.cmp) },
+    families3: { seed: o.seed + 2, perFamily: o.perFamily, models: strip(sets[4]!.cmp) },
     speed: sp,
   }, null, 1);
   for (const [f, text] of [['backtest.json', json], ['backtest.md', md + '\n']] as const) {

@@ -11,6 +11,7 @@ import { cutsOf, type Trace } from '../src/forecast/backtest.js';
 import { compare, OUR_MODEL } from '../src/forecast/evaluate.js';
 import { FAMILY_NAMES, familySet, familyTrace, monthlyOnsets, type FamilyName } from '../src/forecast/families.js';
 import { FAMILY2_NAMES, family2Set, family2Trace, isDst, localOnsets, type Family2Name } from '../src/forecast/families2.js';
+import { FAMILY3_NAMES, family3Set, family3Trace, type Family3Name } from '../src/forecast/families3.js';
 import { DAY, HOUR } from '../src/forecast/linear.js';
 
 const GIB = 2 ** 30;
@@ -139,10 +140,80 @@ describe('families generator', () => {
   });
 
   it('the families are hard for a straight line: predict_linear 7d is late on a large share of cuts', () => {
-    for (const set of [familySet(777, 3), family2Set(777, 3)]) {
+    for (const set of [familySet(777, 3), family2Set(777, 3), family3Set(777, 3)]) {
       const base = compare(set, ['predict_linear 7d'])[0]!.score;
       assert.ok(base.late / base.scored >= 0.3, `predict_linear 7d late on ${base.late} of ${base.scored}`);
     }
+  });
+});
+
+/**
+ * The third set (families3.ts, written without reading the model): the generator's sanity only —
+ * the integrator sets the model's thresholds on it.
+ */
+describe('third-set families generator', () => {
+  const NEVER3: readonly Family3Name[] = ['false_alarm_bait'];
+  const sample3: Trace[] = [];
+  for (const f of FAMILY3_NAMES) for (const s of [1, 2, 3]) sample3.push(family3Trace(f, s));
+
+  it('every family generates for 3 seeds, deterministically, sorted, with cuts after 7 days of history', () => {
+    assert.equal(sample3.length, 3 * FAMILY3_NAMES.length);
+    for (const tr of sample3) {
+      assert.ok(tr.name.startsWith(`fam3-${tr.pattern}-`), tr.name);
+      assert.ok(tr.points.every((p, i) => i === 0 || p.t > tr.points[i - 1]!.t), `${tr.name}: sorted`);
+      const cuts = cutsOf(tr);
+      assert.ok(cuts.length >= 1 && cuts[0]!.cut - tr.points[0]!.t >= 7 * DAY, `${tr.name}: cuts`);
+      const size = tr.points[0]!.size;
+      assert.ok(size >= 20 * GIB && size <= 4096 * GIB, `${tr.name}: size ${size / GIB} GiB`);
+      let steps = tr.points.slice(1).map((p, i) => p.t - tr.points[i]!.t);
+      const hourly = tr.pattern === 'hourly_gib_coarse';
+      // tmp_reboot_clean misses the sample that falls in a boot
+      const reboots = tr.name.includes('tmp_reboot_clean-');
+      const maxStep = hourly ? (reboots ? 2 * HOUR : HOUR) + 2 * MIN : (reboots ? 78 : 39) * MIN + 1;
+      if (tr.name.includes('-gaps-')) {
+        // the sampler was down 1-3 times for 1-24 h
+        const gaps = steps.filter((x) => x > maxStep);
+        assert.ok(gaps.length <= 3 && gaps.every((x) => x <= 26 * HOUR), `${tr.name}: gaps of ${gaps.map((x) => x / HOUR)} h`);
+        steps = steps.filter((x) => x <= maxStep);
+      }
+      const lo = Math.min(...steps), hi = Math.max(...steps);
+      assert.ok(hi <= maxStep, `${tr.name}: steps up to ${hi / MIN} min`);
+      if (hourly) {
+        assert.ok(lo >= HOUR - 2 * MIN, `${tr.name}: steps ${lo / MIN}..${hi / MIN} min`);
+        assert.ok(tr.points.every((p) => p.used % GIB === 0 && p.size % GIB === 0), `${tr.name}: whole GiB`);
+      } else {
+        assert.ok(lo >= 3.5 * MIN - 1 && hi / lo > 1.2, `${tr.name}: steps ${lo / MIN}..${hi / MIN} min`);
+      }
+    }
+    for (const f of FAMILY3_NAMES) assert.deepEqual(family3Trace(f, 2), sample3.find((t) => t.pattern === f && t.name.endsWith('-2')), f);
+    assert.throws(() => family3Trace('nope' as Family3Name, 1), /unknown family/);
+    assert.equal(family3Set(5, 1).length, FAMILY3_NAMES.length);
+  });
+
+  it('fill variants really fill (fillsAt = the first sample at the size), never variants never reach it', () => {
+    for (const tr of sample3) {
+      const first = tr.points.find((p) => p.used >= p.size);
+      assert.equal(tr.fillsAt, first ? first.t : null, tr.name);
+      assert.ok(tr.points.every((p) => p.used >= 0 && p.used <= p.size && Number.isInteger(p.used)), tr.name);
+      assert.ok(tr.name.includes(tr.fillsAt === null ? '-never' : '-fills'), `${tr.name}: variant and fill agree`);
+      if (tr.fillsAt !== null) {
+        const last = tr.points[tr.points.length - 1]!.t;
+        assert.ok(last - tr.fillsAt <= 8 * HOUR, `${tr.name}: ends ${(last - tr.fillsAt) / HOUR} h after the fill`);
+      }
+    }
+  });
+
+  it('every family but false_alarm_bait has filling and never-filling variants in 12 seeds; false_alarm_bait never fills; some traces have gaps', () => {
+    let gappy = 0, n = 0;
+    for (const f of FAMILY3_NAMES) {
+      const all = [...sample3.filter((t) => t.pattern === f), ...[4, 5, 6, 7, 8, 9, 10, 11, 12].map((s) => family3Trace(f, s))];
+      const fills = all.filter((t) => t.fillsAt !== null).length;
+      if (NEVER3.includes(f)) assert.equal(fills, 0, f);
+      else assert.ok(fills > 0 && fills < all.length, `${f}: ${fills} of ${all.length} fill`);
+      gappy += all.filter((t) => t.name.includes('-gaps-')).length;
+      n += all.length;
+    }
+    assert.ok(gappy >= 0.1 * n && gappy <= 0.4 * n, `${gappy} of ${n} traces with gaps`);
   });
 });
 
