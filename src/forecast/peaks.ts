@@ -293,6 +293,28 @@ function weekdaySchedule(onsets: readonly number[], phase: number, pts: readonly
   };
 }
 
+/**
+ * The phase (ms, 0..period) most onsets share modulo period: the densest window of width 2·tol
+ * (onsets of other jobs elsewhere in the cycle do not pull it), then the circular mean inside it.
+ */
+function densestPhase(onsets: readonly number[], period: number, tol: number): number {
+  const ph = onsets.map((o) => ((o % period) + period) % period).sort((a, b) => a - b);
+  const n = ph.length;
+  if (n === 0) return 0;
+  // circular: the phases again shifted by one period
+  const ext = ph.concat(ph.map((v) => v + period));
+  let best = 0, bestCount = 0;
+  for (let i = 0, j = 0; i < n; i++) {
+    while (j < i + n && ext[j]! <= ext[i]! + 2 * tol) j++;
+    if (j - i > bestCount) {
+      bestCount = j - i;
+      best = i;
+    }
+  }
+  const inside = ext.slice(best, best + bestCount);
+  return phaseOf(inside, period);
+}
+
 /** the circular mean phase of onsets modulo period */
 function phaseOf(onsets: readonly number[], period: number): number {
   let c = 0, s = 0;
@@ -339,12 +361,20 @@ function monthlySchedule(kind: 'monthly-day' | 'monthly-last', dom: number, time
 
 function candidates(pts: readonly Point[], from: number, events: readonly PeakEvent[], key: (e: PeakEvent) => number): Schedule[] {
   const onsets = events.map(key);
+  const tolOf = (period: number): number => Math.max(1.5 * HOUR, 0.04 * period);
   const out: Schedule[] = [
-    fixedSchedule('daily', DAY, phaseOf(onsets, DAY), 3),
-    fixedSchedule('weekly', 7 * DAY, phaseOf(onsets, 7 * DAY), 2),
+    fixedSchedule('daily', DAY, densestPhase(onsets, DAY, tolOf(DAY)), 3),
+    fixedSchedule('weekly', 7 * DAY, densestPhase(onsets, 7 * DAY, tolOf(7 * DAY)), 2),
   ];
-  const weekdays = weekdaySchedule(onsets, phaseOf(onsets, DAY), pts, from);
+  const weekdays = weekdaySchedule(onsets, densestPhase(onsets, DAY, tolOf(DAY)), pts, from);
   if (weekdays) out.push(weekdays);
+  // the periods jobs are usually given (cron's */2 .. */12 hours, every other day, fortnightly)
+  for (const h of [2, 3, 4, 6, 8, 12, 48, 336]) {
+    const period = h * HOUR;
+    if (onsets.length >= 3 && onsets[onsets.length - 1]! - onsets[0]! >= 3 * period) {
+      out.push(fixedSchedule('period', period, densestPhase(onsets, period, tolOf(period)), 3));
+    }
+  }
   // calendar months: the most common UTC day of the onsets, and the last day of the month
   const days = onsets.map((o) => new Date(o).getUTCDate());
   const counts = new Map<number, number>();
@@ -394,12 +424,30 @@ export function findRecurrence(pts: readonly Point[], from: number, events: read
  * the best among the events it leaves unmatched, and so on (at most three). Oldest-first matched
  * events; empty when none recur.
  */
-export function findRecurrences(pts: readonly Point[], from: number, events: readonly PeakEvent[], size: number): Periodic[] {
+export function findRecurrences(pts: readonly Point[], from: number, events: readonly PeakEvent[], size: number, depth = 0): Periodic[] {
   const out: Periodic[] = [];
   let rest = events.slice();
-  while (out.length < 3 && rest.length >= 2) {
-    const p = findRecurrence(pts, from, rest, size);
+  while (out.length < 4 && rest.length >= 2) {
+    let p = findRecurrence(pts, from, rest, size);
     if (!p) break;
+    // jobs on one grid (a 12-hourly job, a Mon/Wed/Fri one and a weekly one, all on the hour)
+    // match the finest schedule together: the runs far higher than its usual height are jobs of
+    // their own when they recur on their own
+    if (depth < 2) {
+      const med = median(p.matched.map((e) => e.height));
+      const big = p.matched.filter((e) => e.height > 1.6 * med);
+      if (big.length >= 2 && big.length <= p.matched.length / 2) {
+        const subs = findRecurrences(pts, from, big, size, depth + 1);
+        if (subs.length) {
+          const moved = new Set(subs.flatMap((q) => q.matched));
+          const small = findRecurrence(pts, from, p.matched.filter((e) => !moved.has(e)), size);
+          out.push(...subs);
+          rest = rest.filter((e) => !moved.has(e));
+          if (!small) continue;
+          p = small;
+        }
+      }
+    }
     out.push(p);
     const taken = new Set(p.matched);
     rest = rest.filter((e) => !taken.has(e));
@@ -417,9 +465,14 @@ function recurrenceBy(pts: readonly Point[], from: number, events: readonly Peak
     const occ = new Set(matched.map((e) => s.nearest(key(e))));
     if (occ.size < s.minMatched) continue;
     const precision = occ.size / events.length;
-    // every expected occurrence since the first match, where samples were taken, should show
-    const expected = s.between(key(matched[0]!) - s.tolMs, asOf - s.tolMs).filter((t) => seen(pts, from, t + s.tolMs / 2));
-    const recall = expected.length ? occ.size / Math.max(expected.length, occ.size) : 0;
+    // every expected occurrence of the recent weeks (five, or ten periods; since the first match),
+    // where samples were taken, should show (older runs of a growing job may have been too small
+    // to see)
+    const since = Math.max(key(matched[0]!) - s.tolMs, asOf - Math.max(35 * DAY, 10 * (s.periodMs ?? MONTH_MS)));
+    const expected = s.between(since, asOf - s.tolMs).filter((t) => seen(pts, from, t + s.tolMs / 2));
+    let recentOcc = 0;
+    for (const t of occ) if (t > since) recentOcc++;
+    const recall = expected.length ? recentOcc / Math.max(expected.length, recentOcc) : 0;
     if (precision < 0.6 || recall < 0.75) continue;
     const score = precision + recall;
     if (!best || score > best.score + 0.05) best = { s, matched, score };
