@@ -7,7 +7,7 @@
 import React, { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { Tree } from '../tree/tree.js';
-import { firstContactOfTree, FirstContactReport, firstContactVolumes } from '../app/firstcontact.js';
+import { firstContactOfTree, FirstContactReport } from '../app/firstcontact.js';
 import { installSampling, InstallResult, samplingPlan, SamplingPlan } from '../app/timer.js';
 import { firstContactText } from '../report/firstcontact.js';
 import { storeDir } from '../store/store.js';
@@ -44,7 +44,7 @@ export function FirstContactPane(props: {
   height: number;
   active: boolean;
   why?: string;
-  /** the store's samples the model found too few (since a resize: its regime), when the store has a long history */
+  /** the store's samples the model found too few, and the first one's time (since a resize: its regime's); absent: none */
   stored?: { samples: number; since: number | null };
 }): React.ReactElement | null {
   const [report, setReport] = useState<FirstContactReport | null>(null);
@@ -54,9 +54,7 @@ export function FirstContactPane(props: {
     if (!props.active || report || error) return;
     const t = setTimeout(() => {
       try {
-        const v = firstContactVolumes({ volume: props.root })?.[0];
-        // a long history whose regime is too short (a resize) is not "no samples": the regime's count
-        setReport(firstContactOfTree(props.tree, props.root, v ?? props.stored));
+        setReport(firstContactOfTree(props.tree, props.root, props.stored));
       } catch (e) {
         setError((e as Error).message);
       }
