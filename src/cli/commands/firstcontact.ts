@@ -1,7 +1,8 @@
 /**
  * `forecast` and `check` on first contact: when the store has no usage samples of the volume (or
  * none at all), what the tree and the host's own histories say (app/firstcontact.ts), and on a
- * terminal the offer to start sampling (app/timer.ts). Only wiring and the choice of volumes.
+ * terminal the offer to start sampling (app/timer.ts). Only wiring: the volumes are chosen by the
+ * forecast use case (app/forecast.ts forecastVolumes, from its one read and one fit of the store).
  *
  * Which volumes:
  *  - `--volume PATH` with no samples of its volume: that volume, scanned (one file system, progress
