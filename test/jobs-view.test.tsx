@@ -49,3 +49,30 @@ test('forecast view: a hostile job name is escaped', () => {
   assertTerminalSafe(frame.replace(/\u001b\[[0-9;]*m/g, ''), 'view');
   assert.match(frame, /starts with evil.*\.timer/);
 });
+
+test('forecast view: every recurring peak, the next risk\'s first, then each other one on a line of its own (TZ=UTC)', () => {
+  const frame = inTZ('UTC', () => {
+    const sundays = [1, 8, 15, 22, 29].map((d) => Date.UTC(2026, 10, d, 2, 0));
+    const weekly: PeakPattern = { recurrence: 'weekly', periodMs: 7 * DAY, onsets: sundays, durationMs: 3 * HOUR + 40 * 60_000, height: 38 * GIB, growthPerOccurrence: 1.2 * GIB, nextAt: Date.UTC(2026, 11, 6, 2, 0), nextHeight: 41 * GIB };
+    const weekdays = [2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 16, 17, 18, 19, 20, 23, 24, 25, 26, 27].map((d) => Date.UTC(2026, 10, d, 1, 30));
+    const nightly: PeakPattern = { recurrence: 'daily', periodMs: DAY, weekdays: [1, 2, 3, 4, 5], onsets: weekdays, durationMs: 40 * 60_000, height: 3 * GIB, growthPerOccurrence: 0, nextAt: Date.UTC(2026, 10, 30, 1, 30), nextHeight: 3 * GIB };
+    const monthly: PeakPattern = { recurrence: 'monthly-day', periodMs: null, dayOfMonth: 1, onsets: [Date.UTC(2026, 9, 1, 4, 0), Date.UTC(2026, 10, 1, 4, 0)], durationMs: 2 * HOUR, height: 5 * GIB, growthPerOccurrence: 0, nextAt: Date.UTC(2026, 11, 1, 4, 0), nextHeight: 5 * GIB };
+    const job = (name: string): JobMatch => ({ name, kind: 'cron', schedule: '', source: '/etc/crontab', runs: null, nextRun: null, agreement: 1 });
+    const asOf = Date.UTC(2026, 10, 29, 12, 0);
+    const f: Forecast = { status: 'ok', notes: [], fillsAt: null, earliest: null, latest: null, pattern: 'periodic-peaks', growthBytesPerDay: 0.1 * GIB, nextRisk: { at: weekly.nextAt, expectedUsed: 108 * GIB, fits: false, what: 'weekly peak', peak: { ...weekly }, job: job('backup-weekly.timer') }, peaks: [nightly, weekly, monthly], backtestError: null, asOf, samplesUsed: 4000, regimeStart: asOf - 45 * DAY, sizeBytes: 100 * GIB, usedBytes: 62 * GIB };
+    const points = [{ t: asOf - 45 * DAY, used: 60 * GIB, size: 100 * GIB }, { t: asOf, used: 62 * GIB, size: 100 * GIB }];
+    const v = { mount: '/srv', source: 'history' as const, from: 'srv.csv', forecast: f, now: asOf, peakJobs: [job('cron.daily: dbdump'), job('backup-weekly.timer'), null] };
+    const r = render(<ForecastView data={{ volume: v, points }} width={80} height={24} />);
+    const out = r.lastFrame()!;
+    r.unmount();
+    return out;
+  });
+  const lines = frame.split('\n');
+  for (const l of lines) assert.ok(colWidth(l) <= 80, `too wide: ${l}`);
+  const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+  const risk = at(/^ {3}peak every Sun 02:00-05:40/);
+  const nightly = at(/^ also peak Mon-Fri 01:30-02:10, \+3 GiB; starts with cron\.daily: dbdump/);
+  const monthly = at(/^ also peak on the 1st of each month 04:00-06:00, \+5 GiB; no timer or cron job/);
+  assert.ok(risk > 0 && nightly > risk && monthly === nightly + 1, frame);
+  assert.equal(lines.filter((l) => /peak every Sun/.test(l)).length, 1);
+});

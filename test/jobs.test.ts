@@ -272,10 +272,16 @@ test('gather: the Debian 12 fixture (real unit files and crontabs) and the custo
   assert.equal(b.delayMs, 61_000);
   assert.equal(b.runs, 'backup-weekly.service: /usr/local/bin/backup --full /srv /backup');
   assert.equal(m.get('month-end.timer')!.runs, 'ledger-export.service: /usr/local/bin/ledger export --month');
-  // cron: run-parts scripts as jobs of their own, at /etc/crontab's times; names cron would skip skipped
-  assert.equal(m.get('cron.daily/logrotate')!.schedule, '25 6 * * * (run-parts /etc/cron.daily, /etc/crontab)');
-  assert.equal(m.get('cron.weekly/man-db')!.schedule, '47 6 * * 7 (run-parts /etc/cron.weekly, /etc/crontab)');
-  assert.ok(!m.has('cron.daily/exim4-base.dpkg-new') && !m.has('cron.daily/.placeholder'));
+  // cron: a run of run-parts is one job named by its scripts, at /etc/crontab's times (names run-parts would skip skipped),
+  // or by its line when the directory has none; from the crontab
+  const daily = m.get('cron.daily: apt-compat, dpkg, logrotate, man-db, sysstat')!;
+  assert.equal(daily.schedule, '25 6 * * * (run-parts /etc/cron.daily, /etc/crontab)');
+  assert.equal(daily.source, '/etc/crontab');
+  assert.ok(!/exim4|placeholder/.test(daily.runs!), daily.runs!);
+  assert.equal(m.get('cron.weekly: man-db')!.schedule, '47 6 * * 7 (run-parts /etc/cron.weekly, /etc/crontab)');
+  assert.equal(m.get('cron.weekly: man-db')!.runs, '/etc/cron.weekly/man-db');
+  assert.equal(m.get('cron.monthly (/etc/crontab:21)')!.source, '/etc/crontab');
+  assert.ok(![...m.keys()].some((k) => /^\/etc\/crontab|cron\.daily\//.test(k)), [...m.keys()].join(', '));
   assert.equal(m.get('/etc/cron.d/dbdump')!.runs, 'pg_dumpall > /var/backups/db/all-$(date +\\%a).sql');
   assert.ok(m.has('/etc/cron.d/monthly-report') && m.has('/etc/cron.d/e2scrub_all:1') && m.has('/etc/cron.d/e2scrub_all:2'));
   assert.ok(![...m.keys()].some((k) => /dpkg-old|~|outside/.test(k)), [...m.keys()].join(', '));
@@ -351,12 +357,15 @@ test('gather with anacron installed: cron.daily scripts run by anacron after ana
   // Debian's anacron.timer (from the anacron package)
   fs.writeFileSync(path.join(root, 'usr', 'lib', 'systemd', 'system', 'anacron.timer'), '[Unit]\nDescription=Trigger anacron every hour\n\n[Timer]\nOnCalendar=*-*-* 07..23:30\nRandomizedDelaySec=5m\nPersistent=true\n\n[Install]\nWantedBy=timers.target\n');
   const m = byName(gatherJobs(root).jobs);
-  const lr = m.get('cron.daily/logrotate')!;
+  const lr = m.get('cron.daily: apt-compat, dpkg, logrotate, man-db, sysstat')!;
   assert.equal(lr.kind, 'anacron');
   assert.equal(lr.offsetMs, 5 * MIN);
   assert.equal(lr.everyDays, 1);
   assert.match(lr.schedule, /^anacron 1 5 cron\.daily \(after anacron\.timer/);
-  assert.equal(m.get('cron.weekly/man-db')!.everyDays, 7);
+  assert.equal(lr.source, '/etc/anacrontab');
+  assert.equal(m.get('cron.weekly: man-db')!.everyDays, 7);
+  // cron.monthly has no scripts: named by its anacrontab line
+  assert.equal(m.get('cron.monthly (/etc/anacrontab:13)')!.kind, 'anacron');
   inTZ('UTC', () => {
     // anacron's first start of the day (07:30) + 5 min: once a day
     const runs = runsBetween(lr, U('2026-11-29T00:00Z'), U('2026-12-01T00:00Z'));
@@ -364,7 +373,8 @@ test('gather with anacron installed: cron.daily scripts run by anacron after ana
     // a weekly peak at 07:40 on Tuesdays is cron.weekly's (anacron's weekly run, 10 min after its start)
     const tue = peakOf('weekly', [3, 10, 17, 24].map((d) => U(`2026-11-${String(d).padStart(2, '0')}T07:48Z`)), HOUR);
     const jobs = gatherJobs(root).jobs;
-    assert.equal(matchJob(tue, jobs, { sampleMs: 15 * MIN })?.name, 'cron.weekly/man-db');
+    assert.equal(matchJob(tue, jobs, { sampleMs: 15 * MIN })?.name, 'cron.weekly: man-db');
+    assert.equal(matchJob(tue, jobs, { sampleMs: 15 * MIN })?.source, '/etc/anacrontab');
     assert.equal(matchJob(tue, jobs, { sampleMs: 15 * MIN })?.kind, 'anacron');
   });
 });

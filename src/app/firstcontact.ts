@@ -16,9 +16,8 @@ import { KindMatcher, KindCtx, loadRules } from '../owners/kinds.js';
 import { EntryType, Excluded } from '../model/entry.js';
 import { Tree } from '../tree/tree.js';
 import { volumeOf } from '../owners/reconcile.js';
-import { readSamples, sampleOf, UsageSample } from '../store/samples.js';
+import { sampleOf, UsageSample } from '../store/samples.js';
 import { parseMountinfo, realMounts } from '../store/mounts.js';
-import type { SourceArgs } from '../store/forecasts.js';
 import { hostSnapshots, loadSnapshot } from '../store/snapshots.js';
 import { ensureDir, storeDir } from '../store/store.js';
 import { writeFileAtomic } from '../util/write.js';
@@ -304,46 +303,42 @@ export interface FirstContactVolume {
   since: number | null;
 }
 
-/** a store history the model cannot forecast from yet: none, or a short one it says is not enough */
-function tooShort(samples: UsageSample[]): boolean {
+/**
+ * A store history the model cannot forecast from yet: none, or a short one (a week at most) it
+ * says is not enough. `fit`: the model's forecast of these samples (made once, by the caller).
+ */
+function tooShort(samples: readonly UsageSample[], fit: () => Forecast): boolean {
   if (!samples.length) return true;
   if (Date.parse(samples[samples.length - 1].time) - Date.parse(samples[0].time) > 7 * DAY) return false;
-  return forecast(samples.map((x) => ({ t: Date.parse(x.time), used: x.usedBytes, size: x.usedBytes + x.freeBytes }))).status !== 'ok';
+  return fit().status !== 'ok';
 }
 
 /**
  * The volumes a first contact covers, or null when the store's samples answer (the normal path):
- * `--volume`'s volume when the store has no samples of it or too few for the model (a scan
- * records one); with no --volume, every real mount when no volume's history is long enough yet.
- * `--history` is always the normal path; a --volume that does not exist is left to it (its error).
+ * `volume` (--volume, resolved: store/forecasts.ts resolveVolume) when the store has no samples of
+ * it or too few for the model (a scan records one); with no `volume`, every real mount when no
+ * volume's history is long enough yet. A `volume` not found, or not a directory here (sampled
+ * elsewhere, gone), is left to the normal path (its error). `byMount`: the store's samples by
+ * mount; `fit(mount)`: the model's forecast of a mount's samples, which the caller makes once
+ * (only asked for of histories of a week at most). Reads /proc/self/mountinfo, never the store.
  */
-export function firstContactVolumes(a: Pick<SourceArgs, 'volume' | 'history' | 'store'>): FirstContactVolume[] | null {
-  if (a.history !== undefined) return null;
-  const { samples } = readSamples(storeDir(a.store));
-  const byMount = new Map<string, UsageSample[]>();
-  for (const x of samples) {
-    const l = byMount.get(x.mount);
-    if (l) l.push(x);
-    else byMount.set(x.mount, [x]);
-  }
+export function firstContactVolumes(
+  byMount: ReadonlyMap<string, readonly UsageSample[]>,
+  fit: (mount: string) => Forecast,
+  volume?: { mount: string; found: boolean },
+): FirstContactVolume[] | null {
   const vol = (mount: string): FirstContactVolume => {
     const l = byMount.get(mount) ?? [];
     return { mount, samples: l.length, since: l.length ? Date.parse(l[0].time) : null };
   };
-  if (a.volume !== undefined) {
-    let m = byMount.has(a.volume) ? a.volume : path.resolve(a.volume);
-    if (!byMount.has(m)) {
-      try {
-        m = volumeOf(m).mountPoint;
-      } catch {
-        return null;
-      }
-    }
+  if (volume !== undefined) {
+    const m = volume.mount;
+    if (!byMount.has(m) && !volume.found) return null;
     // a volume sampled elsewhere or no longer there cannot be looked at: the normal path says what the store has
     if (!fs.lstatSync(m, { throwIfNoEntry: false })?.isDirectory()) return null;
-    return tooShort(byMount.get(m) ?? []) ? [vol(m)] : null;
+    return tooShort(byMount.get(m) ?? [], () => fit(m)) ? [vol(m)] : null;
   }
-  for (const l of byMount.values()) if (!tooShort(l)) return null;
+  for (const [m, l] of byMount) if (!tooShort(l, () => fit(m))) return null;
   let text: Buffer;
   try {
     text = fs.readFileSync('/proc/self/mountinfo');

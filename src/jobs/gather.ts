@@ -313,6 +313,21 @@ const CRON_D_NAME = /^[A-Za-z0-9_-]+$/;
 /** run-parts(8) without --lsbsysinit */
 const RUN_PARTS_NAME = /^[A-Za-z0-9_-]+$/;
 
+/** the job of one run of run-parts on `dir`, scheduled by line `line` of `file` (/etc/crontab, /etc/anacrontab) */
+type PartsJob = (dir: string, base: Omit<Job, 'name' | 'source' | 'runs'>, file: string, line: number, command: string) => Job;
+
+/** a run-parts directory's scripts for a job's name: "man-db, logrotate", at most ~60 columns, then "+3 more" */
+function listed(names: readonly string[]): string {
+  let out = '';
+  let k = 0;
+  for (; k < names.length; k++) {
+    const next = out ? `${out}, ${names[k]}` : names[k]!;
+    if (out && next.length > 60) break;
+    out = next;
+  }
+  return k < names.length ? `${out}, +${names.length - k} more` : out;
+}
+
 function cronJobs(r: Reader, anacron: { trigger: Job | null; present: boolean }): Job[] {
   const jobs: Job[] = [];
   const tabs: Array<{ rel: string; system: boolean; user?: string }> = [];
@@ -325,8 +340,13 @@ function cronJobs(r: Reader, anacron: { trigger: Job | null; present: boolean })
     const dir = `etc/cron.${d}`;
     scripts.set(`/${dir}`, r.list(dir, ['*']).filter((n) => RUN_PARTS_NAME.test(n)).filter((n) => r.read(`${dir}/${n}`, { executable: true }) !== null));
   }
-  const partsJobs = (dir: string, base: Omit<Job, 'name' | 'source' | 'runs'>): Job[] =>
-    (scripts.get(dir) ?? []).map((s) => ({ ...base, name: `${dir.slice(5)}/${s}`, source: `${dir}/${s}`, runs: `${dir}/${s}` }));
+  // one run of run-parts is one job, whatever it runs: named by its scripts (cron.weekly: man-db),
+  // else by the line that runs it (cron.weekly (/etc/crontab:22)); from that file
+  const partsJob: PartsJob = (dir, base, file, line, command) => {
+    const list = [...(scripts.get(dir) ?? [])].sort();
+    const name = list.length ? `${dir.slice(5)}: ${listed(list)}` : `${dir.slice(5)} (${file}:${line})`;
+    return { ...base, name, source: file, runs: list.length ? list.map((x) => `${dir}/${x}`).join(' ') : command };
+  };
 
   const anacronDirs = new Set<string>();
   for (const t of tabs) {
@@ -345,17 +365,14 @@ function cronJobs(r: Reader, anacron: { trigger: Job | null; present: boolean })
           anacronDirs.add(dir);
           continue;
         }
-        const list = partsJobs(dir, { ...base, schedule: `${e.schedule} (run-parts ${dir}, /${t.rel})` });
-        if (list.length) {
-          r.keep(jobs, ...list);
-          continue;
-        }
+        r.keep(jobs, partsJob(dir, { ...base, schedule: `${e.schedule} (run-parts ${dir}, /${t.rel})` }, `/${t.rel}`, e.line, e.command));
+        continue;
       }
       const many = p.entries.length > 1;
       r.keep(jobs, { ...base, name: `/${t.rel}${many ? `:${e.line}` : ''}`, source: `/${t.rel}`, runs: e.command });
     }
   }
-  if (anacron.present && r.room()) jobs.push(...anacronJobs(r, anacron.trigger, partsJobs, anacronDirs));
+  if (anacron.present && r.room()) jobs.push(...anacronJobs(r, anacron.trigger, scripts, partsJob, anacronDirs));
   return jobs;
 }
 
@@ -365,7 +382,7 @@ function cronJobs(r: Reader, anacron: { trigger: Job | null; present: boolean })
  * plus up to RANDOM_DELAY minutes. Its candidate times are that first start each day; it runs on
  * one of them every `everyDays` (which one depends on when it last ran: not known here).
  */
-function anacronJobs(r: Reader, trigger: Job | null, partsJobs: (dir: string, base: Omit<Job, 'name' | 'source' | 'runs'>) => Job[], dirs: Set<string>): Job[] {
+function anacronJobs(r: Reader, trigger: Job | null, scripts: ReadonlyMap<string, string[]>, partsJob: PartsJob, dirs: Set<string>): Job[] {
   const text = r.read('etc/anacrontab');
   if (text === null) return [];
   const tab = parseAnacrontab(text);
@@ -394,9 +411,8 @@ function anacronJobs(r: Reader, trigger: Job | null, partsJobs: (dir: string, ba
     };
     if (!base.calendars.length) continue;
     const dir = runPartsDir(e.command);
-    const list = dir !== null ? partsJobs(dir, base) : [];
     if (dir !== null) dirs.delete(dir);
-    if (list.length) r.keep(out, ...list);
+    if (dir !== null && scripts.has(dir)) r.keep(out, partsJob(dir, base, '/etc/anacrontab', e.line, e.command));
     else r.keep(out, { ...base, name: `anacron ${e.id}`, source: '/etc/anacrontab', runs: e.command });
   }
   return out;

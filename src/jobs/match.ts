@@ -10,12 +10,17 @@
  * `everyDays`), so a daily job does not take a weekly peak, and a job every hour cannot explain a
  * peak once a week. Both must reach `minAgreement` (0.6); the best by their harmonic mean wins,
  * ties (within 0.1) go to a job of the peak's period, then the closest start, then an enabled timer.
+ * A daily peak on some weekdays only (`weekdays`, UTC) takes no job that runs on the days it skips
+ * (a Mon-Fri `0 2 * * 1-5`, not a daily `0 2 * * *`): the day of each run, moved by the mean lag
+ * to its onset, must be one of them (OFF_DAYS).
  */
 import type { JobMatch, PeakPattern } from '../forecast/types.js';
 import { firingsPerDay, Job, nextRun, runsBetween } from './schedule.js';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
+/** a weekdays peak's job may run on a day the peak skips at most this share of its runs (a clock's slip at midnight) */
+const OFF_DAYS = 0.1;
 
 export interface MatchOptions {
   /** the history's sampling interval, ms (default 15 min) */
@@ -46,6 +51,12 @@ function periodOf(p: PeakPattern): number | null {
   if (p.recurrence === 'weekly') return 7 * DAY;
   if (p.recurrence === 'monthly-day' || p.recurrence === 'monthly-last') return 30.44 * DAY;
   return p.periodMs;
+}
+
+/** the UTC weekdays of a daily peak on some weekdays only, else null */
+function weekdaysOf(p: PeakPattern): Set<number> | null {
+  const days = p.recurrence === 'daily' && p.weekdays?.length ? new Set(p.weekdays) : null;
+  return days && days.size < 7 ? days : null;
 }
 
 function median(xs: number[]): number {
@@ -93,6 +104,20 @@ export function fitJob(peak: PeakPattern, job: Job, opts: MatchOptions = {}): Jo
     inSpan++;
     while (j < onsets.length && onsets[j]! < r - early) j++;
     if (j < onsets.length && onsets[j]! <= r + late) followed++;
+  }
+  // a peak on some weekdays only (Mon-Fri): a job that also runs on the days it skips is not it
+  // (a daily job explains every onset, and 5 runs in 7 would pass the precision asked)
+  const days = weekdaysOf(peak);
+  if (days) {
+    const lag = explained ? lagSum / explained : 0;
+    let n = 0;
+    let off = 0;
+    for (const r of runs) {
+      if (r < first - late || r > last + early) continue;
+      n++;
+      if (!days.has(new Date(r + lag).getUTCDay())) off++;
+    }
+    if (off > OFF_DAYS * n) return null;
   }
   const recall = explained / onsets.length;
   const expected = Math.max(1, inSpan / Math.max(1, job.everyDays));

@@ -178,6 +178,8 @@ export interface AnacronEntry {
   command: string;
   /** as written ("1", "@weekly") */
   period: string;
+  /** its line in the file (1-based) */
+  line: number;
 }
 
 export interface Anacrontab {
@@ -216,7 +218,7 @@ export function parseAnacrontab(text: string): Anacrontab {
       return;
     }
     const command = line.replace(/^\S+\s+\S+\s+\S+\s+/, '');
-    out.entries.push({ periodDays, monthly: p === '@monthly', delayMin: Number(w[1]), id: w[2]!, command, period: w[0]! });
+    out.entries.push({ periodDays, monthly: p === '@monthly', delayMin: Number(w[1]), id: w[2]!, command, period: w[0]!, line: i + 1 });
   });
   return out;
 }

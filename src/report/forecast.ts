@@ -2,11 +2,11 @@
  * What `forecast` and `check` print, from a Forecast: text for a person, JSON for a script, one
  * Nagios line for a monitoring system. Pure: plain data in, strings out (time zone aside).
  */
-import type { Forecast } from '../forecast/types.js';
+import type { Forecast, JobMatch } from '../forecast/types.js';
 import type { GrowthDrivers } from '../store/drivers.js';
 import { escapeName, exactName } from '../util/escape.js';
 import { count, size } from '../util/format.js';
-import { checkPeakText, jobTag, peakParts, riskJson, wrap } from './peak.js';
+import { checkPeakText, jobJson, jobTag, otherPeaks, otherPeakText, peakJson, peakParts, riskJson, wrap } from './peak.js';
 import { clock, localTimes } from './time.js';
 
 const MIN = 60_000;
@@ -29,6 +29,8 @@ export interface VolumeForecast {
   now: number;
   /** what grew between the two newest snapshots on the volume (forecast only; null: fewer than two) */
   drivers?: GrowthDrivers | null;
+  /** the job that starts each of `forecast.peaks` (as that list; null: none matched); absent: not looked for */
+  peakJobs?: (JobMatch | null)[];
 }
 
 // ---- time and size words ----------------------------------------------------------------------
@@ -110,6 +112,8 @@ export function forecastJson(v: VolumeForecast) {
     pattern: f.pattern,
     growthBytesPerDay: f.growthBytesPerDay,
     nextRisk: f.nextRisk ? riskJson(f.nextRisk) : null,
+    // every recurring peak, each with its job when looked for
+    peaks: (f.peaks ?? []).map((p, k) => ({ ...peakJson(p), ...(v.peakJobs ? { job: jobJson(v.peakJobs[k] ?? null) } : {}) })),
     backtestError: f.backtestError,
     notes: f.notes,
     asOf: iso(f.asOf),
@@ -163,6 +167,8 @@ export function forecastText(v: VolumeForecast): string {
       wrap(words.join('; '), 80 - 15).forEach((l, k) => row(k ? '' : 'Peak', l));
     } else row('Next risk', `${clock(r.at)} (${relative(r.at, v.now)}): ${localTimes(r.what, r.at)}; ${fit}`);
   } else row('Next risk', 'none expected before the fill');
+  // the other recurring peaks (a nightly job besides the weekly one), one each
+  for (const o of otherPeaks(f.peaks, f.nextRisk, v.peakJobs)) wrap(otherPeakText(o.peak, o.job), 80 - 15).forEach((l, k) => row(k ? '' : f.nextRisk?.peak ? 'Other peak' : 'Peak', l));
   row('Backtest', f.backtestError === null ? 'history too short to score the model on it' : `median relative error ${f.backtestError.toFixed(2)} on this history's own past`);
   row('History', `${count(f.samplesUsed)} samples since ${clock(f.regimeStart)}`);
   for (const n of f.notes) row('Note', localTimes(n, f.asOf));

@@ -37,12 +37,44 @@ function lasting(ms: number): string {
   return h ? `${h} h${m ? ` ${m} min` : ''}` : `${m} min`;
 }
 
+/**
+ * The local weekdays (0 = Sunday) of a daily peak that runs on some weekdays only, else null:
+ * its UTC `weekdays` moved by the day its latest onset's local date is from its UTC date (a run at
+ * 23:00 in UTC-5 is at 04:00 UTC the next day).
+ */
+export function localWeekdays(p: PeakPattern): number[] | null {
+  if (p.recurrence !== 'daily' || !p.weekdays?.length || new Set(p.weekdays).size >= 7) return null;
+  const d = new Date(p.onsets.length ? p.onsets[p.onsets.length - 1]! : p.nextAt);
+  let shift = d.getDay() - d.getUTCDay();
+  if (shift > 1) shift -= 7;
+  if (shift < -1) shift += 7;
+  return [...new Set(p.weekdays.map((w) => (((w + shift) % 7) + 7) % 7))].sort((a, b) => a - b);
+}
+
+/** "Mon-Fri", "Sat, Sun", "Mon, Wed, Fri", "Sat-Mon": runs of three days or more as a range, Monday first */
+export function daysText(days: readonly number[]): string {
+  const on = new Set(days);
+  const order = [1, 2, 3, 4, 5, 6, 0];
+  // start at a day on after a day off (none: every day)
+  const s = order.findIndex((d) => on.has(d) && !on.has((d + 6) % 7));
+  if (s < 0) return on.size ? 'every day' : '';
+  const groups: number[][] = [];
+  for (const d of [...order.slice(s), ...order.slice(0, s)]) {
+    if (!on.has(d)) continue;
+    const g = groups[groups.length - 1];
+    if (g && (g[g.length - 1]! + 1) % 7 === d) g.push(d);
+    else groups.push([d]);
+  }
+  return groups.map((g) => (g.length >= 3 ? `${WD[g[0]!]}-${WD[g[g.length - 1]!]}` : g.map((d) => WD[d]).join(', '))).join(', ');
+}
+
 /** where in the calendar a time falls, as the recurrence says it: "Sun 02:00", "02:00", "the 1st 04:00" */
 function when(p: PeakPattern, ms: number): string {
   const d = new Date(ms);
   switch (p.recurrence) {
     case 'daily':
-      return hhmm(ms);
+      // on some weekdays only: which one
+      return localWeekdays(p) ? `${WD[d.getDay()]} ${hhmm(ms)}` : hhmm(ms);
     case 'weekly':
       return `${WD[d.getDay()]} ${hhmm(ms)}`;
     case 'monthly-day':
@@ -54,14 +86,16 @@ function when(p: PeakPattern, ms: number): string {
   }
 }
 
-/** "peak every Sun 02:00-05:40" etc., from the latest onset (local time) and the duration */
+/** "peak every Sun 02:00-05:40", "peak Mon-Fri 02:00-02:40" etc., from the latest onset (local time) and the duration */
 function recurrenceText(p: PeakPattern): string {
   const start = p.onsets.length ? p.onsets[p.onsets.length - 1]! : p.nextAt;
   const d = new Date(start);
   const hours = p.durationMs > 0 && p.durationMs < DAY ? ` ${hhmm(start)}-${hhmm(start + p.durationMs)}` : ` ${hhmm(start)}, lasting ${lasting(p.durationMs)}`;
   switch (p.recurrence) {
-    case 'daily':
-      return `peak every day${hours}`;
+    case 'daily': {
+      const days = localWeekdays(p);
+      return days ? `peak ${daysText(days)}${hours}` : `peak every day${hours}`;
+    }
     case 'weekly':
       return `peak every ${WD[d.getDay()]}${hours}`;
     case 'monthly-day':
@@ -86,6 +120,13 @@ export function jobText(p: PeakPattern, job: JobMatch | null | undefined): strin
   return `starts with ${escapeName(job.name)} (${at}${share})`;
 }
 
+/** "peak every Sun 02:00-05:40, +38 GiB, grows 1.2 GiB a week" */
+function headText(p: PeakPattern): string {
+  const per = localWeekdays(p) ? undefined : PER[p.recurrence];
+  const grows = p.growthPerOccurrence > 0 ? `, grows ${size(p.growthPerOccurrence)} ${per ?? 'each time'}` : '';
+  return `${recurrenceText(p)}, +${size(p.height)}${grows}`;
+}
+
 /**
  * The peak of a risky moment in words, as parts to join with "; " (the CLI) or to show a line each
  * (the Forecast view): the recurrence, the job (when looked for), the next run's need. null: the
@@ -94,13 +135,40 @@ export function jobText(p: PeakPattern, job: JobMatch | null | undefined): strin
 export function peakParts(r: RiskyMoment, f: Pick<Forecast, 'sizeBytes'>): string[] | null {
   const p = r.peak;
   if (!p) return null;
-  const grows = p.growthPerOccurrence > 0 && PER[p.recurrence] ? `, grows ${size(p.growthPerOccurrence)} ${PER[p.recurrence]}` : p.growthPerOccurrence > 0 ? `, grows ${size(p.growthPerOccurrence)} each time` : '';
-  const parts = [`${recurrenceText(p)}, +${size(p.height)}${grows}`];
+  const parts = [headText(p)];
   const j = jobText(p, r.job);
   if (j) parts.push(j);
   const free = Math.max(0, f.sizeBytes - (r.expectedUsed - p.nextHeight));
   parts.push(`the ${r.job ? 'run' : 'next'} on ${day(r.at)} needs ${size(p.nextHeight)}, ${size(free)} free: ${r.fits ? 'fits' : 'will fail'}`);
   return parts;
+}
+
+/**
+ * Another recurring peak than the next risk's, in one line: "peak Mon-Fri 02:00-02:40, +3 GiB;
+ * starts with /etc/cron.d/dbdump (Mon 02:00); next 2026-12-01 +3.1 GiB". `job`: as jobText.
+ */
+export function otherPeakText(p: PeakPattern, job: JobMatch | null | undefined): string {
+  const j = jobText(p, job);
+  return [headText(p), ...(j ? [j] : []), `next ${day(p.nextAt)} +${size(p.nextHeight)}`].join('; ');
+}
+
+/** Is `a` the same recurring peak as `b` (the model's nextRisk.peak is a copy of one of Forecast.peaks)? */
+export function samePeak(a: PeakPattern, b: PeakPattern): boolean {
+  return (
+    a.recurrence === b.recurrence &&
+    a.periodMs === b.periodMs &&
+    a.dayOfMonth === b.dayOfMonth &&
+    String(a.weekdays ?? '') === String(b.weekdays ?? '') &&
+    String(a.onsets) === String(b.onsets)
+  );
+}
+
+/**
+ * The peaks of `peaks` other than the one `r` is about (the next risk's, said first), in their
+ * order, each with its job (`jobs`: as `peaks`; absent: not looked for).
+ */
+export function otherPeaks(peaks: readonly PeakPattern[] | undefined, r: RiskyMoment | null, jobs?: readonly (JobMatch | null)[]): { peak: PeakPattern; job: JobMatch | null | undefined }[] {
+  return (peaks ?? []).flatMap((p, k) => (r?.peak && samePeak(p, r.peak) ? [] : [{ peak: p, job: jobs ? jobs[k] ?? null : undefined }]));
 }
 
 /** " (backup-weekly.timer)" for check's line when the next peak is the risk and a job matched */
@@ -152,13 +220,23 @@ export function wrap(text: string, width: number): string[] {
 
 const iso = (ms: number | null): string | null => (ms === null || !Number.isFinite(ms) ? null : new Date(ms).toISOString());
 
+/** A PeakPattern for --json: its times (onsets, nextAt) as ISO 8601 UTC. */
+export function peakJson(p: PeakPattern) {
+  return { ...p, onsets: p.onsets.map(iso), nextAt: iso(p.nextAt) };
+}
+
+/** A JobMatch for --json: nextRun as ISO 8601 UTC. */
+export function jobJson(j: JobMatch | null) {
+  return j && { ...j, nextRun: iso(j.nextRun) };
+}
+
 /** A RiskyMoment for --json: its times (at, peak's onsets and nextAt, job's nextRun) as ISO 8601 UTC. */
 export function riskJson(r: RiskyMoment) {
   const { peak, job, ...rest } = r;
   return {
     ...rest,
     at: iso(r.at),
-    ...(peak !== undefined ? { peak: peak && { ...peak, onsets: peak.onsets.map(iso), nextAt: iso(peak.nextAt) } } : {}),
-    ...(job !== undefined ? { job: job && { ...job, nextRun: iso(job.nextRun) } } : {}),
+    ...(peak !== undefined ? { peak: peak && peakJson(peak) } : {}),
+    ...(job !== undefined ? { job: jobJson(job) } : {}),
   };
 }

@@ -1,16 +1,15 @@
 /**
  * The histories the forecast commands and the Forecast view read: the store's usage samples of
- * one or every volume, or a CSV (--history), each through the model.
+ * one or every volume (grouped here; read by store/samples.ts), or a CSV (--history). The model
+ * is run on them by the use case (app/forecast.ts), once each.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { forecast } from '../forecast/model.js';
 import { HISTORY_LIMITS, HistoryCsvParser, HistoryParseError } from '../forecast/history.js';
 import type { Point } from '../forecast/types.js';
-import { readSamples, SAMPLES_FILE, UsageSample } from './samples.js';
-import { storeDir, writeErrorText } from './store.js';
+import { SAMPLES_FILE, UsageSample } from './samples.js';
+import { writeErrorText } from './store.js';
 import { volumeOf } from '../owners/reconcile.js';
-import type { VolumeForecast } from '../report/forecast.js';
 import { escapeName } from '../util/escape.js';
 import { UserError } from '../util/errors.js';
 import { InputTooLargeError, LineTooLongError, readLines } from '../util/read.js';
@@ -28,8 +27,19 @@ export interface SourceArgs {
  * where a writer that is not root meets ENOSPC (ext4's reserved blocks are neither), and the
  * percentage is df's Use%.
  */
-function pointsOf(samples: UsageSample[]): Point[] {
+export function pointsOf(samples: readonly UsageSample[]): Point[] {
   return samples.map((s) => ({ t: Date.parse(s.time), used: s.usedBytes, size: s.usedBytes + s.freeBytes }));
+}
+
+/** The samples by mount point, each list oldest first as read. */
+export function samplesByMount(samples: readonly UsageSample[]): Map<string, UsageSample[]> {
+  const byMount = new Map<string, UsageSample[]>();
+  for (const s of samples) {
+    const list = byMount.get(s.mount);
+    if (list) list.push(s);
+    else byMount.set(s.mount, [s]);
+  }
+  return byMount;
 }
 
 /**
@@ -96,7 +106,7 @@ async function* gzipped(inflated: AsyncGenerator<Buffer>): AsyncGenerator<Uint8A
  * HISTORY_LIMITS.bytes in all (a gzip bomb) stops the read. Any problem is a one-line UserError
  * naming the file and the line: "FILE: line 12: <reason> (<the line>)".
  */
-async function readHistory(file: string): Promise<Point[]> {
+export async function readHistory(file: string): Promise<Point[]> {
   const p = new HistoryCsvParser();
   const name = file === '-' ? 'stdin' : escapeName(file);
   let lines = 0;
@@ -128,59 +138,30 @@ export class NoSamplesError extends UserError {
   }
 }
 
-/** Which mount --volume names: a mount point with samples, else the mount holding that path. */
-function resolveVolume(name: string, mounts: Set<string>): string {
+/**
+ * Which mount --volume names: a mount point with samples, else the mount holding that path.
+ * `found`: false when neither (the path is not there, or its volume cannot be read): `mount` is
+ * then the absolute path.
+ */
+export function resolveVolume(name: string, mounts: ReadonlySet<string>): { mount: string; found: boolean } {
   const abs = path.resolve(name);
-  if (mounts.has(abs) || mounts.has(name)) return mounts.has(abs) ? abs : name;
+  if (mounts.has(abs) || mounts.has(name)) return { mount: mounts.has(abs) ? abs : name, found: true };
   try {
-    return volumeOf(abs).mountPoint;
+    return { mount: volumeOf(abs).mountPoint, found: true };
   } catch {
-    return abs;
+    return { mount: abs, found: false };
   }
 }
+
+const HINT = 'record some with `diskblame sample` (cron, or contrib/diskblame-sample.timer), or give --history FILE';
 
 /**
- * The histories asked for, each forecast. `single`: one volume was named (JSON: an object, not a
- * list). Errors (UserError, one line): an unreadable or malformed --history; NoSamplesError when the
- * store has no samples (of the volume named).
+ * The error of a store with no usage samples of `mount` (of any volume when undefined): a path that
+ * is not there cannot be sampled, and says so rather than to sample it.
  */
-export async function loadForecasts(a: SourceArgs): Promise<{ volumes: VolumeForecast[]; single: boolean; points: Point[][] }> {
-  if (a.history !== undefined) {
-    const points = await readHistory(a.history);
-    const f = forecast(points);
-    // the model's advice for no samples is the sampler's; a CSV without any wants another word
-    if (!points.length) f.notes = [`no samples in ${escapeName(a.history === '-' ? 'standard input' : a.history)}: it wants lines of timestamp,used_bytes,size_bytes`];
-    const name = a.volume ?? a.history;
-    const now = points.length ? points[points.length - 1].t : Date.now();
-    return { volumes: [{ mount: name, source: 'history', from: a.history, forecast: f, now }], single: true, points: [points] };
-  }
-  const store = storeDir(a.store);
-  const file = path.join(store, SAMPLES_FILE);
-  const { samples } = readSamples(store);
-  const byMount = new Map<string, UsageSample[]>();
-  for (const s of samples) {
-    let list = byMount.get(s.mount);
-    if (!list) byMount.set(s.mount, (list = []));
-    list.push(s);
-  }
-  const hint = 'record some with `diskblame sample` (cron, or contrib/diskblame-sample.timer), or give --history FILE';
-  let mounts = [...byMount.keys()];
-  if (a.volume !== undefined) {
-    const m = resolveVolume(a.volume, new Set(mounts));
-    if (!byMount.has(m)) {
-      // a path that is not there cannot be sampled: say so rather than to sample it
-      if (!fs.lstatSync(m, { throwIfNoEntry: false })) throw new NoSamplesError(`${escapeName(m)}: no such file or directory, and no usage samples of it in ${escapeName(file)}`, m);
-      throw new NoSamplesError(`no usage samples of ${escapeName(m)} in ${escapeName(file)}: ${hint}`, m);
-    }
-    mounts = [m];
-  } else if (mounts.length === 0) throw new NoSamplesError(`no usage samples in ${escapeName(file)}: ${hint}`);
-  const now = Date.now();
-  const points = mounts.map((m) => pointsOf(byMount.get(m)!));
-  const volumes = mounts.map((m, k): VolumeForecast => {
-    const last = byMount.get(m)!.at(-1)!;
-    const exact = last.mountBase64 !== undefined ? { mountBase64: last.mountBase64 } : {};
-    return { mount: m, ...exact, device: last.device, fsType: last.fsType, source: 'store', from: file, forecast: forecast(points[k]), now };
-  });
-  return { volumes, single: a.volume !== undefined, points };
+export function noSamples(store: string, mount?: string): NoSamplesError {
+  const file = escapeName(path.join(store, SAMPLES_FILE));
+  if (mount === undefined) return new NoSamplesError(`no usage samples in ${file}: ${HINT}`);
+  if (!fs.lstatSync(mount, { throwIfNoEntry: false })) return new NoSamplesError(`${escapeName(mount)}: no such file or directory, and no usage samples of it in ${file}`, mount);
+  return new NoSamplesError(`no usage samples of ${escapeName(mount)} in ${file}: ${HINT}`, mount);
 }
-

@@ -8,15 +8,14 @@ import React, { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { Point } from '../forecast/types.js';
 import { clock, patternText, rate, relative, span, VolumeForecast } from '../report/forecast.js';
-import { loadForecastsWithJobs } from '../app/forecast.js';
-import { peakParts } from '../report/peak.js';
+import { forecastVolumes } from '../app/forecast.js';
+import { otherPeaks, otherPeakText, peakParts } from '../report/peak.js';
 import { localTimes } from '../report/time.js';
 import { escapeName, exactName } from '../util/escape.js';
 import { size } from '../util/format.js';
 import { plot } from './plot.js';
 import { fit } from './text.js';
 import type { Tree } from '../tree/tree.js';
-import { firstContactVolumes } from '../app/firstcontact.js';
 import { FirstContactPane } from './FirstContactView.js';
 
 export interface ForecastData {
@@ -49,6 +48,8 @@ function summary(v: VolumeForecast): string[] {
   // the peak in local time and the job that starts it, a line each
   const words = r ? peakParts(r, f) : null;
   if (words) L.splice(L.length - 1, 1, `next risk: ${r!.fits ? 'fits' : 'will NOT fit'}, ${clock(r!.at)} (${when(r!.at)})`, ...words.map((w) => `  ${w}`));
+  // the other recurring peaks (a nightly job besides the weekly one), a line each
+  for (const o of otherPeaks(f.peaks, r, v.peakJobs)) L.push(`${r?.peak ? 'also ' : ''}${otherPeakText(o.peak, o.job)}`);
   return L;
 }
 
@@ -83,31 +84,39 @@ export function ForecastPane(props: { root: string; history?: string; tree?: Tre
   const [data, setData] = useState<ForecastData | null>(null);
   const [error, setError] = useState<string | undefined>(undefined);
   const [first, setFirst] = useState(false);
+  const [firstStore, setFirstStore] = useState<{ samples: number; since: number | null } | undefined>(undefined);
   useEffect(() => {
     if (!props.active || data || error) return;
     // after the first paint: the model may take a moment on a long history
     const t = setTimeout(() => {
-      loadForecastsWithJobs(props.history !== undefined ? { history: props.history } : { volume: props.root }).then(
+      const browsing = !!props.tree && props.history === undefined;
+      forecastVolumes(props.history !== undefined ? { history: props.history } : { volume: props.root }, { firstContact: browsing }).then(
         (r) => {
+          const fc = r.firstContact?.[0];
+          if (fc) setFirstStore({ samples: fc.samples, since: fc.since });
+          if (!r.volumes.length) {
+            // no samples of the volume: what the store lacks, over its first contact
+            setError(r.noSamples ?? 'no usage samples');
+            setFirst(fc !== undefined);
+            return;
+          }
           setData({ volume: r.volumes[0], points: r.points[0] });
           const f = r.volumes[0].forecast;
-          if (props.tree && props.history === undefined && f.status !== 'ok') {
+          if (browsing && f.status !== 'ok') {
             // the model's note may start with its own "not enough data: ": said once
             setError(`not enough usage samples yet: ${(f.notes[f.notes.length - 1] ?? 'too few').replace(/^not enough data:\s*/i, '')}`);
             setFirst(true);
           }
         },
-        (e) => {
-          setError((e as Error).message);
-          if (props.tree && props.history === undefined) setFirst(firstContactVolumes({ volume: props.root }) !== null);
-        },
+        (e) => setError((e as Error).message),
       );
     }, 0);
     return () => clearTimeout(t);
   }, [props.active]);
   if (!props.active) return null;
   const f = data?.volume.forecast;
-  const stored = f && f.samplesUsed > 0 ? { samples: f.samplesUsed, since: f.regimeStart } : undefined;
+  // the store's samples: the first contact's count, else (a long history whose regime is too short: a resize) the regime's
+  const stored = firstStore ?? (f && f.samplesUsed > 0 ? { samples: f.samplesUsed, since: f.regimeStart } : undefined);
   if (first && props.tree) return <FirstContactPane tree={props.tree} root={props.root} why={error} stored={stored} width={props.width} height={props.height} active />;
   return <ForecastView data={data} error={error} width={props.width} height={props.height} />;
 }

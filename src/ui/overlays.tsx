@@ -71,7 +71,7 @@ export const VIEW_HELP = {
     '   the pattern, the growth and the next risky peak (from the store\'s samples:',
     '   diskblame sample); with too few samples: a first contact from the browsed',
     '   tree (a lower bound: deleted files are not seen); i shows how to record',
-    '   samples every 5 min, y installs it',
+    '   samples every 5 min, y installs it; Up/Down, PgUp/PgDn scroll it',
   ],
 };
 

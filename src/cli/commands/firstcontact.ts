@@ -1,7 +1,8 @@
 /**
  * `forecast` and `check` on first contact: when the store has no usage samples of the volume (or
  * none at all), what the tree and the host's own histories say (app/firstcontact.ts), and on a
- * terminal the offer to start sampling (app/timer.ts). Only wiring and the choice of volumes.
+ * terminal the offer to start sampling (app/timer.ts). Only wiring: the volumes are chosen by the
+ * forecast use case (app/forecast.ts forecastVolumes, from its one read and one fit of the store).
  *
  * Which volumes:
  *  - `--volume PATH` with no samples of its volume: that volume, scanned (one file system, progress
@@ -14,7 +15,7 @@
 import type { Argv } from 'yargs';
 import type { SourceArgs } from '../../store/forecasts.js';
 import { storeDir } from '../../store/store.js';
-import { firstContact, FirstContactReport, FirstContactVolume, firstContactVolumes } from '../../app/firstcontact.js';
+import { firstContact, FirstContactReport, FirstContactVolume } from '../../app/firstcontact.js';
 import { firstContactCheck, firstContactJson, firstContactText } from '../../report/firstcontact.js';
 import { checkVolume, EXIT, NagiosState, perfdata, Thresholds, VolumeCheck, VolumeForecast } from '../../report/forecast.js';
 import { offerSampling } from './offer.js';
@@ -50,10 +51,8 @@ async function reports(a: FirstContactArgs, vols: FirstContactVolume[], scan: bo
   return out;
 }
 
-/** `forecast` with no samples: null when the normal path applies, else the exit code. */
-export async function firstContactForecast(a: FirstContactArgs): Promise<number | null> {
-  const vols = firstContactVolumes(a);
-  if (vols === null) return null;
+/** `forecast` with no samples: the first contact of `vols` (app/forecast.ts forecastVolumes chose them); the exit code. */
+export async function firstContactForecast(a: FirstContactArgs, vols: FirstContactVolume[]): Promise<number> {
   const single = a.volume !== undefined;
   const rs = await reports(a, vols, single && a.scan !== false);
   // two snapshots of the volume are a history too: what grew between them (store/drivers.ts)
@@ -81,13 +80,11 @@ export async function firstContactForecast(a: FirstContactArgs): Promise<number 
 }
 
 /**
- * `check` with no samples: null when the normal path applies. A sysstat history long enough for
- * the model is checked as a history; else the first contact (never a scan) gives WARNING only
- * when even its slow case fills within --warn, and UNKNOWN otherwise.
+ * `check` with no samples, of `vols` (app/forecast.ts forecastVolumes chose them). A sysstat
+ * history long enough for the model is checked as a history; else the first contact (never a
+ * scan) gives WARNING only when even its slow case fills within --warn, and UNKNOWN otherwise.
  */
-export async function firstContactChecks(a: FirstContactArgs, t: Thresholds): Promise<{ state: NagiosState; code: number; line: string; volumes: unknown[]; samples: number } | null> {
-  const vols = firstContactVolumes(a);
-  if (vols === null) return null;
+export async function firstContactChecks(a: FirstContactArgs, t: Thresholds, vols: FirstContactVolume[]): Promise<{ state: NagiosState; code: number; line: string; volumes: unknown[]; samples: number }> {
   const rs = await reports(a, vols, false);
   const SEV: Record<NagiosState, number> = { OK: 0, UNKNOWN: 1, WARNING: 2, CRITICAL: 3 };
   const checks = rs.map((r): VolumeCheck & { source: 'sysstat' | 'first-contact' } => {

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import type { Argv } from 'yargs';
 import { NoSamplesError, SourceArgs } from '../../store/forecasts.js';
-import { forecastVolumes, ForecastRequest, loadForecastsWithJobs } from '../../app/forecast.js';
+import { forecastVolumes, ForecastRequest } from '../../app/forecast.js';
 import { storeDir } from '../../store/store.js';
 import { isStdoutName, writeFileAtomic } from '../../util/write.js';
 import { latestSnapshot } from '../../store/drivers.js';
@@ -50,10 +50,9 @@ function checkHistory(a: ForecastRequest): void {
 
 export async function forecastCommand(a: ForecastRequest): Promise<number> {
   checkHistory(a);
-  // no usage samples of the volume (or none at all): a first-contact forecast (firstcontact.ts)
-  const first = await firstContactForecast(a as FirstContactArgs);
-  if (first !== null) return first;
-  const { volumes, single, notes } = await forecastVolumes(a);
+  const { volumes, single, notes, firstContact } = await forecastVolumes(a, { firstContact: true, drivers: true });
+  // no usage samples of the volume (or none at all, or too few): a first-contact forecast (firstcontact.ts)
+  if (firstContact !== null) return firstContactForecast(a as FirstContactArgs, firstContact);
   printNotes(notes);
   if (a.json) {
     const j = volumes.map(forecastJson);
@@ -106,14 +105,14 @@ export async function checkCommand(a: CheckArgs): Promise<number> {
   try {
     const t = thresholds(a);
     checkHistory(a);
+    const { volumes, firstContact } = await forecastVolumes(a, { firstContact: true });
     // no usage samples: sysstat, or a first contact that never scans (firstcontact.ts)
-    const first = await firstContactChecks(a as FirstContactArgs, t);
-    if (first !== null) {
-      const { samples, ...shown } = first;
+    if (firstContact !== null) {
+      const { samples, ...shown } = await firstContactChecks(a as FirstContactArgs, t, firstContact);
       printCheck(shown, !!a.json, storeDir(a.store), samples);
-      return first.code;
+      return shown.code;
     }
-    r = checkAll((await loadForecastsWithJobs(a)).volumes, t);
+    r = checkAll(volumes, t);
   } catch (e) {
     checkUnknown((e as Error).message ?? String(e), !!a.json);
   }
@@ -141,7 +140,7 @@ export async function metricsCommand(a: MetricsArgs): Promise<number> {
   // no notes on stderr but this one: metrics runs from cron, whose mail is for failures
   const runAt = Date.now();
   // no samples (of the volume named): still the gauges (forecast_available 0) and the run's time
-  const { volumes, missing } = await loadForecastsWithJobs(a).then(
+  const { volumes, missing } = await forecastVolumes(a).then(
     (r) => ({ ...r, missing: [] as string[] }),
     (e) => {
       if (!(e instanceof NoSamplesError)) throw e;
