@@ -434,8 +434,13 @@ export function findRecurrences(pts: readonly Point[], from: number, events: rea
     // match the finest schedule together: the runs far higher than its usual height are jobs of
     // their own when they recur on their own
     if (depth < 2) {
-      const med = median(p.matched.map((e) => e.height));
-      const big = p.matched.filter((e) => e.height > 1.6 * med);
+      // (far above the heights' own line: the job's usual runs may grow)
+      const hs = p.matched.map((e) => e.height);
+      const med = median(hs);
+      const line = p.matched.length >= 3 ? linearRegressionLine(linearRegression(p.matched.map((e) => [e.onset / DAY, e.height]))) : () => med;
+      const res = p.matched.map((e) => e.height - line(e.onset / DAY));
+      const sigma = res.length >= 3 ? 1.4826 * medianAbsoluteDeviation(res) : 0;
+      const big = p.matched.filter((e, i) => res[i]! > Math.max(5 * sigma, 0.1 * med));
       if (big.length >= 2 && big.length <= p.matched.length / 2) {
         const subs = findRecurrences(pts, from, big, size, depth + 1);
         if (subs.length) {
