@@ -445,7 +445,8 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   // the cumulative cleanup shift from each cleanup on
   const shiftSteps: Array<{ at: number; shift: number }> = [];
   const xs: number[] = [], ys: number[] = [], idx: number[] = [];
-  const bursts: Array<{ at: number; bytes: number }> = [];
+  const bursts: Array<{ at: number; endAt: number; bytes: number }> = [];
+  const spikeFree = keep.slice();
   /** a bucket left out as part of a burst -> that burst (its index in bursts) */
   const burstOf = new Map<Bucket, number>();
   let shift = 0, prevK = -1;
@@ -495,7 +496,7 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
           // (the buckets of its onset and of its end hold part of it too, and so do spikes left
           // out between them: their maxima are its)
           for (let q = idx[burstFrom]!; q <= k; q++) burstOf.set(buckets[q]!, bursts.length);
-          bursts.push({ at: xs[burstFrom]!, bytes: drop });
+          bursts.push({ at: xs[burstFrom]!, endAt: buckets[k]!.t, bytes: drop });
           xs.push(buckets[k]!.t);
           ys.push(lv[k]! + shift);
           idx.push(k);
@@ -542,22 +543,33 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
       }
     }
   }
-  if (bursts.length) {
-    notes.push(`${bursts.length} burst${bursts.length > 1 ? 's' : ''} that went away again seen (largest ${gib(Math.max(...bursts.map((c) => c.bytes)))}): not a trend`);
-  }
-  // drops that keep coming (a compaction, a rotation every few days) are a sawtooth, not cleanups:
-  // the trend is that of the raw levels, the teeth are the everyday excess above it
-  // (the drops' buckets: their minima are the saw's floor)
+  // drops that keep coming (a compaction, a rotation every few days, a weekly GC) are a sawtooth,
+  // not cleanups nor bursts that went away: the teeth are the excess above the saw's floor
+  // (the drops' buckets: their minima are the floor)
+  const drops = [...cleanups.map((c) => c.at), ...bursts.map((b) => b.endAt)].sort((a, b) => a - b);
   let floorPts: Array<{ t: number; v: number }> = [];
-  if (cleanups.filter((c) => c.at >= asOf - 35 * DAY).length >= 4 || regularDrops(cleanups.map((c) => c.at), asOf)) {
-    floorPts = buckets.filter((b) => cleanups.some((c) => c.at === b.t)).map((b) => ({ t: b.t, v: b.min }));
-    for (let q = 0; q < xs.length; q++) ys[q] = lv[idx[q]!]!;
+  if (drops.filter((t) => t >= asOf - 35 * DAY).length >= 4 || regularDrops(drops, asOf)) {
+    const dropSet = new Set(drops);
+    floorPts = buckets.filter((b) => dropSet.has(b.t)).map((b) => ({ t: b.t, v: b.min }));
+    xs.length = ys.length = idx.length = 0;
+    for (let k = 0; k < m; k++) {
+      if (!spikeFree[k]) continue;
+      keep[k] = true;
+      xs.push(buckets[k]!.t);
+      ys.push(lv[k]!);
+      idx.push(k);
+    }
+    burstOf.clear();
     shift = 0;
     shiftSteps.length = 0;
-    notes.push(`${cleanups.length} drops seen, recurring: a sawtooth (compaction, rotation), its trend is that of the levels`);
+    notes.push(`${drops.length} drops seen, recurring: a sawtooth (compaction, rotation, garbage collection), its trend is that of its floor`);
     cleanups.length = 0;
+    bursts.length = 0;
   } else if (cleanups.length) {
     notes.push(`${cleanups.length} cleanup${cleanups.length > 1 ? 's' : ''} seen (largest ${gib(Math.max(...cleanups.map((c) => c.bytes)))}): counted as one-off drops, not as a trend`);
+  }
+  if (bursts.length) {
+    notes.push(`${bursts.length} burst${bursts.length > 1 ? 's' : ''} that went away again seen (largest ${gib(Math.max(...bursts.map((c) => c.bytes)))}): not a trend`);
   }
   const flat: Curve = { kind: 'line', at: () => used + shift, slopeAt: () => 0, sse: 0 };
   const trend = fitTrend(xs, ys, 0.0005 * size, quantum) ?? { curve: flat, start: 0, changePoint: null, quadratic: false, slopeErr: Infinity };
@@ -674,8 +686,26 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   const lastMaxAt = buckets[buckets.length - 1]!.tMax;
   // a daily cycle whose excess grows (a log rotated daily that takes more each day): the top of the
   // saw climbs faster than its middle; the excess gets its own trend (as a periodic peak's heights)
-  const exT = onceK.slice(-28).map((k) => recent[k]!.tMax), exV = once.slice(-28);
-  const exTrend = regularPeaks ? valueTrend(exT, exV, asOf, DAY, size) : null;
+  let exT = onceK.slice(-28).map((k) => recent[k]!.tMax), exV = once.slice(-28);
+  let exTrend = regularPeaks ? valueTrend(exT, exV, asOf, DAY, size) : null;
+  // a saw of several days: the top of each cycle (between two drops) above the floor line
+  if (floors.length >= 3) {
+    const ds = floors.map((f) => f.t);
+    const tops: Array<{ t: number; v: number }> = [];
+    for (let i = 0; i < ds.length; i++) {
+      const a = ds[i]!, b = i + 1 < ds.length ? ds[i + 1]! : Infinity;
+      let best: Bucket | null = null;
+      for (const bk of buckets) if (bk.t > a && bk.t < b && (!best || bk.max > best.max)) best = bk;
+      if (best && (b !== Infinity || best.t < asOf)) tops.push({ t: best.tMax, v: best.max - levelAt(best.tMax) });
+    }
+    const cycle = medianOf(ds.slice(1).map((t, i) => t - ds[i]!));
+    const st = tops.length >= 3 ? valueTrend(tops.map((x) => x.t), tops.map((x) => x.v), asOf, cycle, size) : null;
+    if (st) {
+      exT = tops.map((x) => x.t);
+      exV = tops.map((x) => x.v);
+      exTrend = st;
+    }
+  }
   if (exTrend) {
     // the high excess now: the trend plus the second largest excess above it (as without a trend:
     // sampling misses the top of a fast ramp by varying amounts)
