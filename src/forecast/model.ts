@@ -135,14 +135,23 @@ function quantumOf(pts: readonly Point[], from: number): number {
 }
 
 /**
- * Drops at a steady interval (a compaction every 9 days): at least four, their intervals within
- * 35% of their median, the latest no more than two intervals ago. Times in unix ms, oldest first.
+ * Drops at a steady interval (a compaction every 9 days): at least four, every interval within 35%
+ * of the median interval or of a multiple of it (a drop not seen as one), most of them single, the
+ * latest no more than two intervals ago. Times in unix ms, sorted.
  */
 function regularDrops(at: readonly number[], asOf: number): boolean {
-  if (at.length < 4) return false;
-  const gaps = at.slice(1).map((t, i) => t - at[i]!);
+  const ts = [...new Set(at)].sort((a, b) => a - b);
+  if (ts.length < 4) return false;
+  const gaps = ts.slice(1).map((t, i) => t - ts[i]!);
   const m = medianOf(gaps);
-  return m > 0 && gaps.every((g) => Math.abs(g - m) <= 0.35 * m) && asOf - at[at.length - 1]! <= 2 * m;
+  if (!(m > 0)) return false;
+  let single = 0;
+  for (const g of gaps) {
+    const k = Math.max(1, Math.round(g / m));
+    if (Math.abs(g - k * m) > 0.35 * m) return false;
+    if (k === 1) single++;
+  }
+  return single >= 0.6 * gaps.length && asOf - ts[ts.length - 1]! <= 2 * m;
 }
 
 /** Index of the first point of the current size regime. */
