@@ -51,6 +51,8 @@ export interface Periodic {
   dayOfMonth?: number;
   /** daily on some UTC weekdays only (0 = Sunday), ascending; absent: every day */
   weekdays?: number[];
+  monthWeekday?: { nth: number; weekday: number };
+  workday?: 'first' | 'last';
   /** the matched events, oldest first */
   matched: PeakEvent[];
   /** the occurrence times (onsets) after `after`, up to `until` */
@@ -228,6 +230,8 @@ interface Schedule {
   periodMs: number | null;
   dayOfMonth?: number;
   weekdays?: number[];
+  monthWeekday?: { nth: number; weekday: number };
+  workday?: 'first' | 'last';
   /** the scheduled onset nearest to t */
   nearest(t: number): number;
   /** scheduled onsets in (a, b] */
@@ -359,6 +363,90 @@ function monthlySchedule(kind: 'monthly-day' | 'monthly-last', dom: number, time
   };
 }
 
+/**
+ * A schedule on a day of each month given by `dayIn(year, month)` (a UTC calendar day, or null
+ * when the month has none), at `timeOfDay` ms, moved by `shift` ms (a job at 02:00 local time east
+ * of UTC runs the UTC day before).
+ */
+function calendarSchedule(recurrence: 'monthly-day' | 'monthly-last' | 'monthly-weekday' | 'monthly-workday', dayIn: (y: number, m: number) => number | null, timeOfDay: number, shift: number, extra: Partial<Schedule>): Schedule {
+  const inMonth = (y: number, m: number): number | null => {
+    const d = dayIn(y, m);
+    return d === null ? null : Date.UTC(y, m, d) + timeOfDay + shift;
+  };
+  const around = (t: number, before: number, after: number): number[] => {
+    const d = new Date(t - shift);
+    const out: number[] = [];
+    for (let k = -before; k <= after; k++) {
+      const v = inMonth(d.getUTCFullYear(), d.getUTCMonth() + k);
+      if (v !== null) out.push(v);
+    }
+    return out;
+  };
+  return {
+    recurrence, periodMs: null, minMatched: 3, tolMs: 3 * HOUR, ...extra,
+    nearest: (t) => {
+      let best = Infinity;
+      for (const v of around(t, 1, 1)) if (Math.abs(v - t) < Math.abs(best - t)) best = v;
+      return best;
+    },
+    between: (a, b) => {
+      const out: number[] = [];
+      const months = Math.ceil((b - a) / MONTH_MS) + 2;
+      for (const v of around(a, 1, months)) if (v > a && v <= b) out.push(v);
+      return out;
+    },
+  };
+}
+
+const dim = (y: number, m: number): number => new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+const dow = (y: number, m: number, d: number): number => new Date(Date.UTC(y, m, d)).getUTCDay();
+
+/** the most common value */
+function mode(xs: readonly number[]): number {
+  const c = new Map<number, number>();
+  for (const x of xs) c.set(x, (c.get(x) ?? 0) + 1);
+  return [...c].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0];
+}
+
+/**
+ * The calendar-month schedules the onsets may follow (each also a day earlier and later, for a
+ * job's local day): the nth weekday (first Monday, last Friday) and the first or last working day.
+ */
+function monthCalendarCandidates(onsets: readonly number[]): Schedule[] {
+  const out: Schedule[] = [];
+  if (onsets.length < 3 || onsets[onsets.length - 1]! - onsets[0]! < 55 * DAY) return out;
+  for (const shift of [-DAY, 0, DAY]) {
+    const sh = onsets.map((o) => o - shift);
+    const tod = median(sh.map((o) => ((o % DAY) + DAY) % DAY));
+    const dates = sh.map((o) => new Date(o));
+    const weekday = mode(dates.map((d) => d.getUTCDay()));
+    const nths = dates.map((d) => (d.getUTCDate() + 7 > dim(d.getUTCFullYear(), d.getUTCMonth()) ? -1 : Math.ceil(d.getUTCDate() / 7)));
+    const firstN = dates.map((d) => Math.ceil(d.getUTCDate() / 7));
+    // the last one when most are last, else the nth counted from the start
+    const nth = nths.filter((n) => n === -1).length > onsets.length / 2 ? -1 : mode(firstN);
+    if (nth <= 4) {
+      out.push(calendarSchedule('monthly-weekday', (y, m) => {
+        if (nth === -1) {
+          const last = dim(y, m);
+          return last - ((dow(y, m, last) - weekday + 7) % 7);
+        }
+        return 1 + ((weekday - dow(y, m, 1) + 7) % 7) + 7 * (nth - 1);
+      }, tod, shift, { monthWeekday: { nth, weekday } }));
+    }
+    out.push(calendarSchedule('monthly-workday', (y, m) => {
+      let d = 1;
+      while (dow(y, m, d) === 0 || dow(y, m, d) === 6) d++;
+      return d;
+    }, tod, shift, { workday: 'first' }));
+    out.push(calendarSchedule('monthly-workday', (y, m) => {
+      let d = dim(y, m);
+      while (dow(y, m, d) === 0 || dow(y, m, d) === 6) d--;
+      return d;
+    }, tod, shift, { workday: 'last' }));
+  }
+  return out;
+}
+
 function candidates(pts: readonly Point[], from: number, events: readonly PeakEvent[], key: (e: PeakEvent) => number): Schedule[] {
   const onsets = events.map(key);
   const tolOf = (period: number): number => Math.max(1.5 * HOUR, 0.04 * period);
@@ -383,6 +471,7 @@ function candidates(pts: readonly Point[], from: number, events: readonly PeakEv
   const tod = median(onsets.map((o) => o % DAY));
   out.push(monthlySchedule('monthly-day', dom, tod));
   out.push(monthlySchedule('monthly-last', 31, tod));
+  out.push(...monthCalendarCandidates(onsets));
   // another fixed period: the median interval, refined by a regression of onsets on cycle numbers
   if (onsets.length >= 3) {
     const gaps = onsets.slice(1).map((o, k) => o - onsets[k]!);
@@ -522,7 +611,8 @@ function buildPeriodic(s: Schedule, matched: PeakEvent[], asOf: number, size: nu
   const heightLowAt = (t: number): number => (trend ? Math.max(trend.at(t) - trend.sd, recentMed) : recentMed);
   const growth = trend ? trend.at(asOf + step) - trend.at(asOf) : 0;
   return {
-    recurrence: s.recurrence, periodMs: s.periodMs, dayOfMonth: s.dayOfMonth, ...(s.weekdays ? { weekdays: s.weekdays } : {}), matched, riseMs, durationMs,
+    recurrence: s.recurrence, periodMs: s.periodMs, dayOfMonth: s.dayOfMonth, ...(s.weekdays ? { weekdays: s.weekdays } : {}),
+    ...(s.monthWeekday ? { monthWeekday: s.monthWeekday } : {}), ...(s.workday ? { workday: s.workday } : {}), matched, riseMs, durationMs,
     occurrences: (after, until) => s.between(after, until),
     heightAt, heightLowAt, growthPerOccurrence: growth,
   };
@@ -595,6 +685,8 @@ export function peakPattern(p: Periodic | null, events: readonly PeakEvent[], ne
     periodMs: p ? p.periodMs : null,
     ...(p?.dayOfMonth !== undefined ? { dayOfMonth: p.dayOfMonth } : {}),
     ...(p?.weekdays ? { weekdays: p.weekdays } : {}),
+    ...(p?.monthWeekday ? { monthWeekday: p.monthWeekday } : {}),
+    ...(p?.workday ? { workday: p.workday } : {}),
     onsets: ev.map((e) => e.onset),
     durationMs: p ? p.durationMs : ev.length ? median(ev.map((e) => e.end - e.onset)) : 0,
     height: last ? last.height : 0,

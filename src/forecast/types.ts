@@ -15,10 +15,12 @@ export type Pattern = 'steady' | 'sawtooth' | 'periodic-peaks' | 'steps' | 'acce
  * How a volume's transient peaks recur, as found from the data (the model fills this; the report
  * words it in local time; jobs/ matches it against the host's timers and crontabs).
  * 'daily' / 'weekly': a fixed period; 'monthly-day': the same calendar day each month (dayOfMonth,
- * 1-31); 'monthly-last': the last day of each month; 'period': another fixed period (periodMs);
+ * 1-31); 'monthly-last': the last day of each month; 'monthly-weekday': the nth weekday of each
+ * month (monthWeekday: the first Monday, the second Tuesday, the last Friday); 'monthly-workday':
+ * the first or last working day (Mon-Fri) of each month (workday); 'period': another fixed period (periodMs);
  * 'aperiodic': peaks with no period (bursts).
  */
-export type PeakRecurrence = 'daily' | 'weekly' | 'monthly-day' | 'monthly-last' | 'period' | 'aperiodic';
+export type PeakRecurrence = 'daily' | 'weekly' | 'monthly-day' | 'monthly-last' | 'monthly-weekday' | 'monthly-workday' | 'period' | 'aperiodic';
 
 export interface PeakPattern {
   recurrence: PeakRecurrence;
@@ -32,6 +34,13 @@ export interface PeakPattern {
    * days from `onsets` (a run at 23:00 in UTC-5 is 04:00 UTC the next day).
    */
   weekdays?: number[];
+  /**
+   * monthly-weekday: which weekday of the month, in the job's own calendar: nth 1-4, or -1 for
+   * the last; weekday 0 = Sunday. Reports take the local day and time from `onsets`/`nextAt`.
+   */
+  monthWeekday?: { nth: number; weekday: number };
+  /** monthly-workday: the first or the last working day (Mon-Fri) of the month */
+  workday?: 'first' | 'last';
   /** onsets (unix ms) of the peaks seen in the history, oldest first: when used first rose above the trend */
   onsets: number[];
   /** how long a peak typically lasts, onset to back at the trend (ms) */

@@ -49,7 +49,7 @@ export interface JobFit {
 function periodOf(p: PeakPattern): number | null {
   if (p.recurrence === 'daily') return DAY;
   if (p.recurrence === 'weekly') return 7 * DAY;
-  if (p.recurrence === 'monthly-day' || p.recurrence === 'monthly-last') return 30.44 * DAY;
+  if (p.recurrence.startsWith('monthly-')) return 30.44 * DAY;
   return p.periodMs;
 }
 

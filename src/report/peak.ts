@@ -81,9 +81,24 @@ function when(p: PeakPattern, ms: number): string {
       return `the ${ordinal(d.getDate())} ${hhmm(ms)}`;
     case 'monthly-last':
       return `the last day ${hhmm(ms)}`;
+    case 'monthly-weekday':
+      return `${monthWeekdayText(p, ms)} ${hhmm(ms)}`;
+    case 'monthly-workday':
+      return `the ${p.workday ?? 'last'} working day ${hhmm(ms)}`;
     default:
       return `${day(ms)} ${hhmm(ms)}`;
   }
+}
+
+const NTH = ['', 'first', 'second', 'third', 'fourth'];
+
+/**
+ * "first Mon", "last Fri": the weekday of the month of a monthly-weekday peak, in local time (the
+ * day of `ms`, an onset or the next one; the model's nth counts in the job's own calendar).
+ */
+function monthWeekdayText(p: PeakPattern, ms: number): string {
+  const n = p.monthWeekday?.nth ?? -1;
+  return `${n === -1 ? 'last' : NTH[n] ?? `${n}th`} ${WD[new Date(ms).getDay()]}`;
 }
 
 /** "peak every Sun 02:00-05:40", "peak Mon-Fri 02:00-02:40" etc., from the latest onset (local time) and the duration */
@@ -102,6 +117,10 @@ function recurrenceText(p: PeakPattern): string {
       return `peak on the ${ordinal(d.getDate())} of each month${hours}`;
     case 'monthly-last':
       return `peak on the last day of each month${hours}`;
+    case 'monthly-weekday':
+      return `peak on the ${monthWeekdayText(p, start)} of each month${hours}`;
+    case 'monthly-workday':
+      return `peak on the ${p.workday ?? 'last'} working day of each month${hours}`;
     case 'period':
       return `peak every ${lasting(p.periodMs ?? 0)} (last ${day(start)}${hours})`;
     default:
@@ -109,7 +128,9 @@ function recurrenceText(p: PeakPattern): string {
   }
 }
 
-const PER: Partial<Record<PeakPattern['recurrence'], string>> = { daily: 'a day', weekly: 'a week', 'monthly-day': 'a month', 'monthly-last': 'a month' };
+const PER: Partial<Record<PeakPattern['recurrence'], string>> = {
+  daily: 'a day', weekly: 'a week', 'monthly-day': 'a month', 'monthly-last': 'a month', 'monthly-weekday': 'a month', 'monthly-workday': 'a month',
+};
 
 /** "starts with backup-weekly.timer (Sun 02:00)", or that no job matched */
 export function jobText(p: PeakPattern, job: JobMatch | null | undefined): string | null {
@@ -177,7 +198,8 @@ export function jobTag(r: RiskyMoment | null): string {
 }
 
 const KIND: Record<PeakPattern['recurrence'], string> = {
-  daily: 'daily peak', weekly: 'weekly peak', 'monthly-day': 'monthly peak', 'monthly-last': 'monthly peak', period: 'recurring peak', aperiodic: 'burst',
+  daily: 'daily peak', weekly: 'weekly peak', 'monthly-day': 'monthly peak', 'monthly-last': 'monthly peak', 'monthly-weekday': 'monthly peak',
+  'monthly-workday': 'monthly peak', period: 'recurring peak', aperiodic: 'burst',
 };
 
 /**
