@@ -194,16 +194,28 @@ function fillScale(d: Draw, size: number, base: (t: number) => number, unit: (t:
 }
 
 /**
+ * Never variants: the envelope (the highest value over the first and the last `span` ms of [from,
+ * to], 14 days; 35 for monthly events) grows slowly enough that, went on, it would reach `size`
+ * only two windows or more after `to`.
+ */
+function envelopeCalm(used: (t: number) => number, from: number, to: number, size: number, span = 14 * DAY): boolean {
+  const m0 = maxOf(used, from, from + span), m1 = maxOf(used, to - span, to);
+  return m1 <= m0 || size - m1 >= (2 * (m1 - m0) * (to - from)) / (to - from - span);
+}
+
+/**
  * The scale of `unit` over `base`. Fill variants: just over the one that touches the size by
  * `fillAt` (null when the volume is already over calmMax (85%) of it before `calm`, when the story
- * has not begun). Never variants: 30-95% (from `lo`) of the one that touches cap·size by `end`.
- * Null when no positive scale exists.
+ * has not begun). Never variants: 30-95% (from `lo`) of the one that touches cap·size by `end`
+ * (null when its envelope would reach the size within two windows after `end`). Null when no
+ * positive scale exists.
  */
 function scaleFor(d: Draw, c: Ctx, size: number, base: (t: number) => number, unit: (t: number) => number, fills: boolean,
-  o: { fillAt: number; calm: number; calmMax?: number; cap: number; end: number; lo: number }): number | null {
+  o: { fillAt: number; calm: number; calmMax?: number; cap: number; end: number; lo: number; span?: number }): number | null {
   const s = fills ? fillScale(d, size, base, unit, c.t0, o.fillAt) : maxScale(o.cap * size, base, unit, c.t0, o.end) * d.u(o.lo, 0.95);
   if (!(s > 0)) return null;
   if (fills && maxOf((t) => base(t) + s * unit(t), c.t0, o.calm) > (o.calmMax ?? 0.85) * size) return null;
+  if (!fills && !envelopeCalm((t) => base(t) + s * unit(t), c.t0, o.end, size, o.span)) return null;
   return s;
 }
 
@@ -305,10 +317,12 @@ const nightlyDbDump: Builder = (d, c) => {
     const f = Math.min(4, L(t) / L0);
     return { at: t, h: d.chance(0.04) ? 0 : ratio * L(t) * (1 + 0.01 * d.g()), p: { ramp: dur0 * f, hold: up0 * f, decay: d.lu(MIN, 5 * MIN) } };
   });
+  const used = withRuns((t) => b + L(t), runs);
+  if (!fills && !envelopeCalm(used, c.t0, c.t0 + win * DAY, size)) return null;
   const shape: Shape = {
     variant: `${fills ? 'fills' : 'never'}-${flat ? 'flat' : compound ? 'compound' : 'linear'}-x${ratio.toFixed(1)}-${zoneName(z)}`,
     fills, size, days: win,
-    used: withRuns((t) => b + L(t), runs),
+    used,
     fair: (tr) => !fills || onsetsBeforeFirstCut(tr, runs.map((r) => r.at)) >= 7,
   };
   return shape;
@@ -362,7 +376,7 @@ const diurnalRunaway: Builder = (d, c) => {
   const sx = (d.u(0.1, 0.5) * size) / (kind === 'never-maxsize' ? cap : Xs);
   const sb = (size - u0) / (d.lu(3, 10) * (B(end) - B(c.t0)));
   const unit = (t: number): number => sb * B(t) + sx * extra(t);
-  if (maxOf((t) => u0 + unit(t), c.t0, end) > 0.92 * size) return null;
+  if (maxOf((t) => u0 + unit(t), c.t0, end) > 0.92 * size || !envelopeCalm((t) => u0 + unit(t), c.t0, end, size)) return null;
   const over = kind === 'never-hotfix-deleted' ? delAt : stop;
   return {
     variant: `${kind}-${zoneName(z)}`, fills, size, days,
@@ -491,7 +505,7 @@ const gfsBackups: Builder = (d, c) => {
   });
   const unit = itemsSum(items);
   const base = otherData(d, c, size, 0.02, 0.3);
-  const s = scaleFor(d, c, size, base, unit, fills, { fillAt: c.t0 + T * DAY, calm: kind === 'fills-monthly-kept' ? Math.min(firstMissed, c.t0 + T * DAY) : c.t0 + 14 * DAY, cap: 0.93, end, lo: 0.4 });
+  const s = scaleFor(d, c, size, base, unit, fills, { fillAt: c.t0 + T * DAY, calm: kind === 'fills-monthly-kept' ? Math.min(firstMissed, c.t0 + T * DAY) : c.t0 + 14 * DAY, cap: 0.93, end, lo: 0.4, span: 35 * DAY });
   if (s === null) return null;
   const fulls = runs.filter((_, i) => ramps[i] === fullRamp);
   return {
@@ -562,7 +576,8 @@ const pgBloatRepack: Builder = (d, c) => {
  * A file share written in local office hours: two busy bumps a day (morning and afternoon), Friday
  * lighter, Saturday work at some sites, 1-3 public holidays, a Christmas closure and (some sites) a
  * slow August, ±20% day to day; a Sunday archive to tape may move 10-50% of the week's files off.
- * Fair: no holiday or slow period from a week before the first cut to the fill.
+ * Fair: no holiday or slow period from a week before the first cut to the fill. Never: the growth
+ * would fill the volume only 3-8 windows on.
  */
 const fileshareOffice: Builder = (d, c) => {
   const size = pickSize(d, c);
@@ -604,8 +619,9 @@ const fileshareOffice: Builder = (d, c) => {
   archives.forEach((a, k) => dropped.push(dropped[k]! + q * (G(a) - (k ? G(archives[k - 1]!) : 0))));
   const unit = (t: number): number => G(t) - dropped[lastAtOrBefore(archives, t) + 1]!;
   const u0 = d.u(0.05, 0.6) * size;
-  const s = fills ? fillScale(d, size, () => u0, unit, c.t0, c.t0 + T * DAY) : maxScale(0.93 * size, () => u0, unit, c.t0, end) * d.u(0.3, 0.9);
-  if (!(s > 0)) return null;
+  // never: the growth would fill the volume 3-8 windows on
+  const s = fills ? fillScale(d, size, () => u0, unit, c.t0, c.t0 + T * DAY) : (size - u0) / (unit(end) * d.lu(3, 8));
+  if (!(s > 0) || (!fills && !envelopeCalm((t) => u0 + s * unit(t), c.t0, end, size))) return null;
   return {
     variant: `${fills ? 'fills' : 'never'}${q ? '-archive' : ''}${saturday ? '-sat' : ''}-${zoneName(z)}`, fills, size, days,
     used: (t) => u0 + s * unit(t),
@@ -818,7 +834,7 @@ const vmPatchSnapshots: Builder = (d, c) => {
   const base = otherData(d, c, size, 0.01, 0.1);
   const Fday = kind === 'fills-snapshot-forgotten' ? (missed - c.t0) / DAY + d.u(15, 150) : T;
   const calm = kind === 'fills-snapshot-forgotten' ? missed : pds[firstOn + 1]!;
-  const s = scaleFor(d, c, size, base, unit, fills, { fillAt: c.t0 + Fday * DAY, calm, cap: 0.94, end: c.t0 + (days + 1) * DAY, lo: 0.4 });
+  const s = scaleFor(d, c, size, base, unit, fills, { fillAt: c.t0 + Fday * DAY, calm, cap: 0.94, end: c.t0 + (days + 1) * DAY, lo: 0.4, span: 35 * DAY });
   if (s === null) return null;
   return {
     variant: `${kind}-keep${Math.ceil(keep)}d-${zoneName(z)}`, fills, size, days: fills ? Fday + 30 : days,
@@ -936,8 +952,8 @@ const rootFsHousekeeping: Builder = (d, c) => {
   // downloads in /home (in fill variants, those after the story's turn are deleted within 2 days)
   const turnAt = kind === 'fills-apt-clean-removed' ? missed : kind === 'fills-journal-uncapped' ? S : Infinity;
   const dl: Item[] = poisson(d, 1 / d.u(5, 40), c.t0, end).map((t) => {
-    const sz = d.u(0.01, 0.08) * size;
-    const del = t >= turnAt ? t + d.lu(0.2, 2) * DAY : d.chance(0.7) ? t + d.lu(0.2, 20) * DAY : Infinity;
+    const sz = d.u(0.005, 0.06) * size;
+    const del = t >= turnAt ? t + d.lu(0.2, 2) * DAY : d.chance(0.8) ? t + d.lu(0.2, 20) * DAY : Infinity;
     return { start: t, ramp: d.lu(5 * MIN, 2 * HOUR), size: sz, del };
   });
   const home = itemsSum(dl);
@@ -963,6 +979,7 @@ const rootFsHousekeeping: Builder = (d, c) => {
   }
   const calm = kind === 'fills-apt-clean-removed' ? missed : kind === 'fills-journal-uncapped' ? S : end;
   if (maxOf(used, c.t0, calm, 20 * MIN) > (fills ? 0.85 : 0.95) * size) return null;
+  if (!fills && !envelopeCalm(used, c.t0, end, size, 35 * DAY)) return null;
   return {
     variant: `${kind}-${zoneName(z)}`, fills, size, days, used,
     fair: (tr) => {
