@@ -13,7 +13,9 @@
  *   4. the second held-out families (src/forecast/families2.ts, written while the model was reworked
  *      and kept from its author until then), seed + 1, as many per family, and
  *   5. the third held-out families (src/forecast/families3.ts, written by someone who never read the
- *      model), seed + 2, as many per family.
+ *      model), seed + 2, as many per family, and
+ *   6. the fourth held-out families (src/forecast/families4.ts, also written without reading the
+ *      model, other mechanisms), seed + 3, as many per family.
  * Prints the tables (per set, per pattern or family) and a verdict per set against issue 12's
  * minimum and targets, and writes bench/out/backtest.json and bench/out/backtest.md.
  */
@@ -26,6 +28,7 @@ import { synthSet } from '../src/forecast/synth.js';
 import { FAMILY_NAMES, familySet } from '../src/forecast/families.js';
 import { FAMILY2_NAMES, family2Set } from '../src/forecast/families2.js';
 import { FAMILY3_NAMES, family3Set } from '../src/forecast/families3.js';
+import { FAMILY4_NAMES, family4Set } from '../src/forecast/families4.js';
 import type { Point } from '../src/forecast/types.js';
 import { loadTraces } from './traces.js';
 
@@ -152,6 +155,7 @@ function main(): void {
   const families = familySet(o.seed, o.perFamily);
   const families2 = family2Set(o.seed + 1, o.perFamily);
   const families3 = family3Set(o.seed + 2, o.perFamily);
+  const families4 = family4Set(o.seed + 3, o.perFamily);
   const sets: Set[] = [
     { key: 'shared', title: `Public traces (${shared.length} traces, ${path.relative(process.cwd(), o.traces) || '.'})`, cmp: compare(shared) },
     { key: 'heldout', title: `Held-out synthetic traces (${heldout.length} traces, synth.ts, seed ${o.synthSeed}, never used while developing)`, cmp: compare(heldout) },
@@ -169,6 +173,11 @@ function main(): void {
       key: 'families3',
       title: `Third held-out families (${families3.length} traces: ${o.perFamily} of each of ${FAMILY3_NAMES.length} families, families3.ts, written without reading the model; seed ${o.seed + 2})`,
       cmp: compare(families3),
+    },
+    {
+      key: 'families4',
+      title: `Fourth held-out families (${families4.length} traces: ${o.perFamily} of each of ${FAMILY4_NAMES.length} families, families4.ts, written without reading the model; seed ${o.seed + 3})`,
+      cmp: compare(families4),
     },
   ];
   const elapsed = performance.now() - t0;
@@ -209,6 +218,7 @@ function main(): void {
     families: { seed: o.seed, perFamily: o.perFamily, models: strip(sets[2]!.cmp) },
     families2: { seed: o.seed + 1, perFamily: o.perFamily, models: strip(sets[3]!.cmp) },
     families3: { seed: o.seed + 2, perFamily: o.perFamily, models: strip(sets[4]!.cmp) },
+    families4: { seed: o.seed + 3, perFamily: o.perFamily, models: strip(sets[5]!.cmp) },
     speed: sp,
   }, null, 1);
   for (const [f, text] of [['backtest.json', json], ['backtest.md', md + '\n']] as const) {

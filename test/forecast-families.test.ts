@@ -1,5 +1,6 @@
 /**
- * The held-out families (src/forecast/families.ts, and the second set families2.ts, issue 12): the
+ * The held-out families (src/forecast/families.ts, the second set families2.ts, the third and fourth
+ * sets families3.ts and families4.ts, issue 12): the
  * generators themselves (deterministic, every fill they report is real, sampling as documented,
  * never-fill traces never reach the size, a growing peak fills at a peak, daylight saving moves a
  * local cron time), and the model scored on FRESH sets every run — the seed comes from the clock
@@ -12,6 +13,7 @@ import { compare, OUR_MODEL } from '../src/forecast/evaluate.js';
 import { FAMILY_NAMES, familySet, familyTrace, monthlyOnsets, type FamilyName } from '../src/forecast/families.js';
 import { FAMILY2_NAMES, family2Set, family2Trace, isDst, localOnsets, type Family2Name } from '../src/forecast/families2.js';
 import { FAMILY3_NAMES, family3Set, family3Trace, type Family3Name } from '../src/forecast/families3.js';
+import { _local, FAMILY4_NAMES, family4Set, family4Trace, type Family4Name } from '../src/forecast/families4.js';
 import { DAY, HOUR } from '../src/forecast/linear.js';
 
 const GIB = 2 ** 30;
@@ -140,12 +142,52 @@ describe('families generator', () => {
   });
 
   it('the families are hard for a straight line: predict_linear 7d is late on a large share of cuts', () => {
-    for (const set of [familySet(777, 3), family2Set(777, 3), family3Set(777, 3)]) {
+    for (const set of [familySet(777, 3), family2Set(777, 3), family3Set(777, 3), family4Set(777, 3)]) {
       const base = compare(set, ['predict_linear 7d'])[0]!.score;
       assert.ok(base.late / base.scored >= 0.3, `predict_linear 7d late on ${base.late} of ${base.scored}`);
     }
   });
 });
+
+/**
+ * A generated trace of a held-out set is well formed: named `<prefix>-<family>-`, sorted, a cut after
+ * 7 days of history, 20 GiB..4 TiB, steps of 5-30 min with jitter up to `maxStep` (hourly: one hour,
+ * whole GiB), and a `-gaps-` trace has at most `gaps.count` gaps of at most `gaps.maxMs`.
+ */
+function assertWellFormed(tr: Trace, o: { prefix: string; hourly: boolean; maxStep: number; gaps: { count: number; maxMs: number } }): void {
+  assert.ok(tr.name.startsWith(`${o.prefix}-${tr.pattern}-`), tr.name);
+  assert.ok(tr.points.every((p, i) => i === 0 || p.t > tr.points[i - 1]!.t), `${tr.name}: sorted`);
+  const cuts = cutsOf(tr);
+  assert.ok(cuts.length >= 1 && cuts[0]!.cut - tr.points[0]!.t >= 7 * DAY, `${tr.name}: cuts`);
+  const size = tr.points[0]!.size;
+  assert.ok(size >= 20 * GIB && size <= 4096 * GIB, `${tr.name}: size ${size / GIB} GiB`);
+  let steps = tr.points.slice(1).map((p, i) => p.t - tr.points[i]!.t);
+  if (tr.name.includes('-gaps-')) {
+    const gaps = steps.filter((x) => x > o.maxStep);
+    assert.ok(gaps.length <= o.gaps.count && gaps.every((x) => x <= o.gaps.maxMs), `${tr.name}: gaps of ${gaps.map((x) => x / HOUR)} h`);
+    steps = steps.filter((x) => x <= o.maxStep);
+  }
+  const lo = Math.min(...steps), hi = Math.max(...steps);
+  assert.ok(hi <= o.maxStep, `${tr.name}: steps up to ${hi / MIN} min`);
+  if (o.hourly) {
+    assert.ok(lo >= HOUR - 2 * MIN, `${tr.name}: steps ${lo / MIN}..${hi / MIN} min`);
+    assert.ok(tr.points.every((p) => p.used % GIB === 0 && p.size % GIB === 0), `${tr.name}: whole GiB`);
+  } else {
+    assert.ok(lo >= 3.5 * MIN - 1 && hi / lo > 1.2, `${tr.name}: steps ${lo / MIN}..${hi / MIN} min`);
+  }
+}
+
+/** fillsAt is the first sample at the size, the variant says so, and a filling trace ends within 8 h of it. */
+function assertFillAsLabelled(tr: Trace): void {
+  const first = tr.points.find((p) => p.used >= p.size);
+  assert.equal(tr.fillsAt, first ? first.t : null, tr.name);
+  assert.ok(tr.points.every((p) => p.used >= 0 && p.used <= p.size && Number.isInteger(p.used)), tr.name);
+  assert.ok(tr.name.includes(tr.fillsAt === null ? '-never' : '-fills'), `${tr.name}: variant and fill agree`);
+  if (tr.fillsAt !== null) {
+    const last = tr.points[tr.points.length - 1]!.t;
+    assert.ok(last - tr.fillsAt <= 8 * HOUR, `${tr.name}: ends ${(last - tr.fillsAt) / HOUR} h after the fill`);
+  }
+}
 
 /**
  * The third set (families3.ts, written without reading the model): the generator's sanity only —
@@ -159,31 +201,11 @@ describe('third-set families generator', () => {
   it('every family generates for 3 seeds, deterministically, sorted, with cuts after 7 days of history', () => {
     assert.equal(sample3.length, 3 * FAMILY3_NAMES.length);
     for (const tr of sample3) {
-      assert.ok(tr.name.startsWith(`fam3-${tr.pattern}-`), tr.name);
-      assert.ok(tr.points.every((p, i) => i === 0 || p.t > tr.points[i - 1]!.t), `${tr.name}: sorted`);
-      const cuts = cutsOf(tr);
-      assert.ok(cuts.length >= 1 && cuts[0]!.cut - tr.points[0]!.t >= 7 * DAY, `${tr.name}: cuts`);
-      const size = tr.points[0]!.size;
-      assert.ok(size >= 20 * GIB && size <= 4096 * GIB, `${tr.name}: size ${size / GIB} GiB`);
-      let steps = tr.points.slice(1).map((p, i) => p.t - tr.points[i]!.t);
       const hourly = tr.pattern === 'hourly_gib_coarse';
-      // tmp_reboot_clean misses the sample that falls in a boot
+      // tmp_reboot_clean misses the sample that falls in a boot; the sampler was down 1-3 times for 1-24 h
       const reboots = tr.name.includes('tmp_reboot_clean-');
       const maxStep = hourly ? (reboots ? 2 * HOUR : HOUR) + 2 * MIN : (reboots ? 78 : 39) * MIN + 1;
-      if (tr.name.includes('-gaps-')) {
-        // the sampler was down 1-3 times for 1-24 h
-        const gaps = steps.filter((x) => x > maxStep);
-        assert.ok(gaps.length <= 3 && gaps.every((x) => x <= 26 * HOUR), `${tr.name}: gaps of ${gaps.map((x) => x / HOUR)} h`);
-        steps = steps.filter((x) => x <= maxStep);
-      }
-      const lo = Math.min(...steps), hi = Math.max(...steps);
-      assert.ok(hi <= maxStep, `${tr.name}: steps up to ${hi / MIN} min`);
-      if (hourly) {
-        assert.ok(lo >= HOUR - 2 * MIN, `${tr.name}: steps ${lo / MIN}..${hi / MIN} min`);
-        assert.ok(tr.points.every((p) => p.used % GIB === 0 && p.size % GIB === 0), `${tr.name}: whole GiB`);
-      } else {
-        assert.ok(lo >= 3.5 * MIN - 1 && hi / lo > 1.2, `${tr.name}: steps ${lo / MIN}..${hi / MIN} min`);
-      }
+      assertWellFormed(tr, { prefix: 'fam3', hourly, maxStep, gaps: { count: 3, maxMs: 26 * HOUR } });
     }
     for (const f of FAMILY3_NAMES) assert.deepEqual(family3Trace(f, 2), sample3.find((t) => t.pattern === f && t.name.endsWith('-2')), f);
     assert.throws(() => family3Trace('nope' as Family3Name, 1), /unknown family/);
@@ -191,16 +213,7 @@ describe('third-set families generator', () => {
   });
 
   it('fill variants really fill (fillsAt = the first sample at the size), never variants never reach it', () => {
-    for (const tr of sample3) {
-      const first = tr.points.find((p) => p.used >= p.size);
-      assert.equal(tr.fillsAt, first ? first.t : null, tr.name);
-      assert.ok(tr.points.every((p) => p.used >= 0 && p.used <= p.size && Number.isInteger(p.used)), tr.name);
-      assert.ok(tr.name.includes(tr.fillsAt === null ? '-never' : '-fills'), `${tr.name}: variant and fill agree`);
-      if (tr.fillsAt !== null) {
-        const last = tr.points[tr.points.length - 1]!.t;
-        assert.ok(last - tr.fillsAt <= 8 * HOUR, `${tr.name}: ends ${(last - tr.fillsAt) / HOUR} h after the fill`);
-      }
-    }
+    for (const tr of sample3) assertFillAsLabelled(tr);
   });
 
   it('every family but false_alarm_bait has filling and never-filling variants in 12 seeds; false_alarm_bait never fills; some traces have gaps', () => {
@@ -214,6 +227,61 @@ describe('third-set families generator', () => {
       n += all.length;
     }
     assert.ok(gappy >= 0.1 * n && gappy <= 0.4 * n, `${gappy} of ${n} traces with gaps`);
+  });
+});
+
+/**
+ * The fourth set (families4.ts, written without reading the model): the generator's sanity only —
+ * no score of the model is asserted on it.
+ */
+describe('fourth-set families generator', () => {
+  const NEVER4: readonly Family4Name[] = ['quiet_volumes'];
+  const sample4: Trace[] = [];
+  for (const f of FAMILY4_NAMES) for (const s of [1, 2, 3]) sample4.push(family4Trace(f, s));
+
+  it('every family generates for 3 seeds, deterministically, sorted, sampled as documented, with cuts after 7 days of history', () => {
+    assert.equal(sample4.length, 3 * FAMILY4_NAMES.length);
+    for (const tr of sample4) {
+      const hourly = tr.pattern === 'hourly_gib_df';
+      // the sampler was down 1-4 times for 20 min-36 h (overlapping gaps merge)
+      assertWellFormed(tr, { prefix: 'fam4', hourly, maxStep: hourly ? HOUR + 2 * MIN : 39 * MIN + 1, gaps: { count: 4, maxMs: 38 * HOUR } });
+    }
+    for (const f of FAMILY4_NAMES) assert.deepEqual(family4Trace(f, 2), sample4.find((t) => t.pattern === f && t.name.endsWith('-2')), f);
+    assert.notDeepEqual(family4Trace('kafka_segments', 1).points.slice(0, 50), family4Trace('kafka_segments', 4).points.slice(0, 50));
+    assert.throws(() => family4Trace('nope' as Family4Name, 1), /unknown family/);
+    assert.equal(family4Set(5, 1).length, FAMILY4_NAMES.length);
+  });
+
+  it('fill variants really fill (fillsAt = the first sample at the size), never variants never reach it', () => {
+    for (const tr of sample4) assertFillAsLabelled(tr);
+  });
+
+  it('every family but quiet_volumes has filling and never-filling variants in 12 seeds; quiet_volumes never fills; some traces have gaps; windows of 60-300 days', () => {
+    let gappy = 0, n = 0, long = 0;
+    for (const f of FAMILY4_NAMES) {
+      const all = [...sample4.filter((t) => t.pattern === f), ...[4, 5, 6, 7, 8, 9, 10, 11, 12].map((s) => family4Trace(f, s))];
+      const fills = all.filter((t) => t.fillsAt !== null).length;
+      if (NEVER4.includes(f)) assert.equal(fills, 0, f);
+      else assert.ok(fills > 0 && fills < all.length, `${f}: ${fills} of ${all.length} fill`);
+      gappy += all.filter((t) => t.name.includes('-gaps-')).length;
+      long += all.filter((t) => t.points[t.points.length - 1]!.t - t.points[0]!.t >= 150 * DAY).length;
+      n += all.length;
+    }
+    assert.ok(gappy >= 0.15 * n && gappy <= 0.45 * n, `${gappy} of ${n} traces with gaps`);
+    assert.ok(long >= 0.1 * n, `only ${long} of ${n} traces span 150 days or more`);
+  });
+
+  it('local time: daylight saving moves the wall clock, Patch Tuesday is the second Tuesday, a local 1st at 00:30 in Berlin is the last day of the month before in UTC', () => {
+    const berlin = { rule: 'eu', std: 1 } as const;
+    assert.equal(_local.wall(Date.UTC(2026, 2, 29, 0, 30), berlin).ms, 1.5 * HOUR);
+    assert.equal(_local.wall(Date.UTC(2026, 2, 29, 1, 30), berlin).ms, 3.5 * HOUR);
+    assert.equal(_local.wall(Date.UTC(2026, 2, 29, 12), berlin).dow, 0);
+    assert.equal(new Date(_local.localToUtc(Date.UTC(2026, 6, 1) / DAY, 0.5 * HOUR, berlin)).toISOString(), '2026-06-30T22:30:00.000Z');
+    assert.equal(new Date(_local.localToUtc(Date.UTC(2026, 0, 1) / DAY, 0.5 * HOUR, berlin)).toISOString(), '2025-12-31T23:30:00.000Z');
+    assert.deepEqual(_local.patchTuesdays(Date.UTC(2026, 0, 1), Date.UTC(2026, 3, 30)).map((d) => new Date(d * DAY).toISOString().slice(0, 10)),
+      ['2026-01-13', '2026-02-10', '2026-03-10', '2026-04-14']);
+    assert.deepEqual(_local.localMonthly(Date.UTC(2026, 0, 15), Date.UTC(2026, 4, 15), 'last', 23 * HOUR, { rule: 'us', std: -5 }).map((t) => new Date(t).toISOString().slice(0, 13)),
+      ['2026-02-01T04', '2026-03-01T04', '2026-04-01T03', '2026-05-01T03']);
   });
 });
 
