@@ -450,7 +450,7 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
     const next = lv[k + 1]! - incMed * ((buckets[k + 1]!.t - buckets[k]!.t) / bucketMs);
     if (lv[k]! - prev > tol && lv[k]! - next > tol) keep[k] = false;
   }
-  const cleanups: Array<{ at: number; bytes: number }> = [];
+  const cleanups: Array<{ at: number; bytes: number; k: number }> = [];
   // the cumulative cleanup shift from each cleanup on
   const shiftSteps: Array<{ at: number; shift: number }> = [];
   const xs: number[] = [], ys: number[] = [], idx: number[] = [];
@@ -515,7 +515,7 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
         // a cleanup: the level drops once; the growth before and after is the same process
         const freed = incMed * steps - d;
         shift += freed;
-        cleanups.push({ at: buckets[k]!.t, bytes: -d });
+        cleanups.push({ at: buckets[k]!.t, bytes: -d, k });
         shiftSteps.push({ at: buckets[k]!.t, shift });
       }
     }
@@ -528,9 +528,12 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   // shift, not a rate (the growth before and after is the same process); never when jumps recur
   // (nor one step of samples rounded to a quantum: a slow trend crossing to the next whole GiB)
   const quantum = quantumOf(pts, r);
-  if (!cleanups.length && xs.length >= 6) {
+  // (after the latest cleanup: the growth since then is one process)
+  const sinceCleanup = cleanups.length ? cleanups[cleanups.length - 1]!.at : -Infinity;
+  if (xs.length >= 6) {
     const jumps: number[] = [];
     for (let q = 1; q < xs.length; q++) {
+      if (xs[q - 1]! < sinceCleanup) continue;
       const steps = Math.max((xs[q]! - xs[q - 1]!) / bucketMs, 1);
       const up = lv[idx[q]!]! - lv[idx[q - 1]!]! - incMed * steps;
       if (up > Math.max(tol, 0.01 * size)) jumps.push(q);
@@ -617,10 +620,45 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
     fit = { kind: 'exponential', at: (t) => raw.at(t) + s0, slopeAt: (t) => raw.slopeAt(t), sse: raw.sse };
     accelerating = true;
   }
+  // Episodes: a rise of days that a cleanup undid, back to where it started (a monthly snapshot
+  // deleted after ten days, a queue drained). A fresh rise from that floor, no longer and no higher
+  // than the episodes seen, is taken for another one: the trend is that of the floor before it.
+  const episodes: Array<{ days: number; rise: number }> = [];
+  for (const c of cleanups) {
+    const post = lv[c.k]!;
+    let j = c.k - 1;
+    while (j >= 0 && lv[j]! > post + 0.25 * c.bytes) j--;
+    if (j < 0 || j === c.k - 1) continue;
+    const days = (buckets[c.k]!.t - buckets[j]!.t) / DAY;
+    let top = -Infinity;
+    for (let q = j; q < c.k; q++) top = Math.max(top, lv[q]!);
+    if (days >= 2 && days <= 60 && top - lv[j]! >= 0.5 * c.bytes) episodes.push({ days, rise: top - lv[j]! });
+  }
+  // (bursts that went away after days are episodes too)
+  for (const b of bursts) if (b.endAt - b.at >= 2 * DAY) episodes.push({ days: (b.endAt - b.at) / DAY, rise: b.bytes });
+  const lastDropAt = Math.max(cleanups.length ? cleanups[cleanups.length - 1]!.at : -Infinity, ...bursts.map((b) => b.endAt));
+  let episodeRise = false;
+  if (episodes.length && trend.changePoint !== null && trend.changePoint > lastDropAt) {
+    const cp = trend.changePoint;
+    const maxDays = Math.max(...episodes.map((e) => e.days)), maxRise = Math.max(...episodes.map((e) => e.rise));
+    const risen = used - medianOf(pts.filter((p) => p.t <= cp && p.t > cp - DAY).map((p) => p.used).concat([used]));
+    if ((asOf - cp) / DAY < 1.5 * maxDays && risen < 1.5 * maxRise) {
+      const fx: number[] = [], fy: number[] = [];
+      xs.forEach((x, q) => { if (x > lastDropAt && x < cp) { fx.push(x); fy.push(ys[q]!); } });
+      const fl = fx.length >= 3 ? polyFit(fx, fy, 1, asOf) : null;
+      const floorFit: Curve = fl ? curveOfFit(fl) : { kind: 'line', at: () => (fy.length ? medianOf(fy) : ys[ys.length - 1]!), slopeAt: () => 0, sse: 0 };
+      if (floorFit.slopeAt(asOf) < fit.slopeAt(asOf)) {
+        fit = floorFit;
+        accelerating = false;
+        episodeRise = true;
+        notes.push(`a rise since ${iso(cp)} like the ${episodes.length} seen before that a cleanup undid (up to ${gib(maxRise)} over ${maxDays.toFixed(0)} days): not taken for a rate until it outgrows them`);
+      }
+    }
+  }
   // level at t on the real (not cleanup-adjusted) scale
   const levelAt = (t: number): number => fit.at(t) - shift;
   const slope = fit.slopeAt(asOf);
-  if (trend.changePoint !== null) {
+  if (trend.changePoint !== null && !episodeRise) {
     notes.push(`growth rate changed around ${iso(trend.changePoint)}: forecasting from the latest rate`);
   }
 
