@@ -135,16 +135,18 @@ function quantumOf(pts: readonly Point[], from: number): number {
 }
 
 /**
- * Drops at a steady interval (a compaction every 9 days): at least four, every interval within 35%
+ * Drops at a steady interval (a compaction every 9 days): three (see below) or more; from four, every interval within 35%
  * of the median interval or of a multiple of it (a drop not seen as one), most of them single, the
  * latest no more than two intervals ago. Times in unix ms, sorted.
  */
 function regularDrops(at: readonly number[], asOf: number): boolean {
   const ts = [...new Set(at)].sort((a, b) => a - b);
-  if (ts.length < 4) return false;
+  if (ts.length < 3) return false;
   const gaps = ts.slice(1).map((t, i) => t - ts[i]!);
   const m = medianOf(gaps);
   if (!(m > 0)) return false;
+  // three drops: two intervals of a week or more that agree within 15% (a monthly clean seen thrice)
+  if (ts.length === 3) return gaps[0]! >= 7 * DAY && Math.abs(gaps[0]! - gaps[1]!) <= 0.15 * m && asOf - ts[2]! <= 1.5 * m;
   let single = 0;
   for (const g of gaps) {
     const k = Math.max(1, Math.round(g / m));
@@ -560,7 +562,11 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   // (the drops' buckets: their minima are the floor)
   const drops = [...cleanups.map((c) => c.at), ...bursts.map((b) => b.endAt)].sort((a, b) => a - b);
   let floorPts: Array<{ t: number; v: number }> = [];
-  if (drops.filter((t) => t >= asOf - 35 * DAY).length >= 4 || regularDrops(drops, asOf)) {
+  // (a steady interval among the large drops: small cleanups between them do not break it)
+  const dropBytes = [...cleanups.map((c) => ({ at: c.at, bytes: c.bytes })), ...bursts.map((b) => ({ at: b.endAt, bytes: b.bytes }))];
+  const largest = Math.max(0, ...dropBytes.map((x) => x.bytes));
+  const large = dropBytes.filter((x) => x.bytes >= 0.5 * largest).map((x) => x.at).sort((a, b) => a - b);
+  if (drops.filter((t) => t >= asOf - 35 * DAY).length >= 4 || regularDrops(drops, asOf) || regularDrops(large, asOf)) {
     const dropSet = new Set(drops);
     floorPts = buckets.filter((b) => dropSet.has(b.t)).map((b) => ({ t: b.t, v: b.min }));
     xs.length = ys.length = idx.length = 0;
@@ -718,7 +724,13 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   if (peaks) {
     const matched = new Set(periodics.flatMap((p) => p.matched));
     const bursts8w = peaks.events.filter((e) => !e.open && !matched.has(e) && e.onset >= asOf - 56 * DAY);
-    if (bursts8w.length >= 3) excessHigh = Math.max(excessHigh, ...bursts8w.map((e) => e.height));
+    // (separate occasions: events within a day of each other are one, e.g. an interrupted copy)
+    let occasions = 0, lastEnd = -Infinity;
+    for (const e of bursts8w) {
+      if (e.onset - lastEnd > DAY) occasions++;
+      lastEnd = Math.max(lastEnd, e.end);
+    }
+    if (occasions >= 3) excessHigh = Math.max(excessHigh, ...bursts8w.map((e) => e.height));
   }
   const excess = everyday.length ? quantileSorted(everyday, 0.5) : 0;
   // regular peaks (a daily cycle) have similar heights and come at the same time of day
