@@ -122,6 +122,44 @@ function cleanPoints(points: readonly Point[]): Point[] {
 }
 
 /**
+ * When the days' levels (xs: times, ys: bytes, one a day) swing with the day of the week: the
+ * trailing 7-day means at their mean times ([xs, ys] of those), else null. A weekly cycle: over the
+ * last five weeks, the weekday means of the residuals from a line explain at least half their
+ * variance and swing by more than `floor` bytes.
+ */
+function weeklyCycle(xs: readonly number[], ys: readonly number[], floor: number): [number[], number[]] | null {
+  const n = xs.length;
+  if (n < 21) return null;
+  const from = Math.max(0, n - 35);
+  const wx = xs.slice(from), wy = ys.slice(from);
+  const line = polyFit(wx, wy, 1);
+  if (!line) return null;
+  const res = wy.map((y, i) => y - evalFit(line, wx[i]!));
+  const byDay = new Map<number, number[]>();
+  wx.forEach((x, i) => {
+    const k = Math.floor(x / DAY) % 7;
+    const a = byDay.get(k) ?? [];
+    a.push(res[i]!);
+    byDay.set(k, a);
+  });
+  if (byDay.size < 7 || [...byDay.values()].some((a) => a.length < 2)) return null;
+  const means = [...byDay.values()].map((a) => a.reduce((p, v) => p + v, 0) / a.length);
+  const total = res.reduce((p, v) => p + v * v, 0) / res.length;
+  const seasonal = res.reduce((p, _, i) => p + means[[...byDay.keys()].indexOf(Math.floor(wx[i]! / DAY) % 7)]! ** 2, 0) / res.length;
+  if (!(seasonal >= 0.5 * total) || Math.max(...means) - Math.min(...means) < 4 * floor) return null;
+  const ox: number[] = [], oy: number[] = [];
+  for (let i = 6; i < n; i++) {
+    // 7 consecutive daily buckets (no gap of more than a day between them)
+    if (xs[i]! - xs[i - 6]! > 7.5 * DAY) continue;
+    let sx = 0, sy = 0;
+    for (let j = i - 6; j <= i; j++) { sx += xs[j]!; sy += ys[j]!; }
+    ox.push(sx / 7);
+    oy.push(sy / 7);
+  }
+  return ox.length >= 8 ? [ox, oy] : null;
+}
+
+/**
  * The rounding of the samples (bytes): 1 GiB or 1 GB when every used value of the regime (the
  * latest 2000) is a multiple of it (a collector that reports whole GiB), else 0.
  */
@@ -590,7 +628,13 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
     notes.push(`${bursts.length} burst${bursts.length > 1 ? 's' : ''} that went away again seen (largest ${gib(Math.max(...bursts.map((c) => c.bytes)))}): not a trend`);
   }
   const flat: Curve = { kind: 'line', at: () => used + shift, slopeAt: () => 0, sse: 0 };
-  const trend = fitTrend(xs, ys, 0.0005 * size, quantum) ?? { curve: flat, start: 0, changePoint: null, quadratic: false, slopeErr: Infinity };
+  // A weekly cycle in the days' levels (a CI cache filled on working days, office hours): a line
+  // over them depends on the weekdays at the window's ends. The trend is fitted on weekly means
+  // (the mean of 7 consecutive days, at their mean time) instead.
+  const weekly = weeklyCycle(xs, ys, 0.0005 * size);
+  const [txs, tys] = weekly ? weekly : [xs, ys];
+  if (weekly) notes.push('a weekly cycle in the daily levels: the trend is that of their weekly means');
+  const trend = fitTrend(txs, tys, 0.0005 * size, quantum) ?? { curve: flat, start: 0, changePoint: null, quadratic: false, slopeErr: Infinity };
   let fit = trend.curve;
   // a saw of several days (a compaction every 9 days): a line over the days' levels depends on
   // where in the cycle the window starts and ends; the floor each drop returns to does not. The
@@ -610,7 +654,7 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
     } else if (!refined && asOf - trend.changePoint < 2 * DAY) {
       // a change of the last two days that the samples do not confirm (the rising part of a weekly
       // cycle, a backup chain being written): not yet a new rate
-      const plain = fitLatest(xs, ys, 0, 0.0005 * size);
+      const plain = fitLatest(txs, tys, 0, 0.0005 * size);
       if (plain) {
         fit = plain.curve;
         trend.changePoint = null;
@@ -673,7 +717,7 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   // in-sample reference for a bucket: the fitted trend (on the real scale) where the current
   // segment covers it, else the bucket's own level
   // (spike buckets left out of the fit included: their own level is raised by the spike)
-  const segStart = xs[trend.start] ?? Infinity;
+  const segStart = txs[trend.start] ?? Infinity;
   const shiftAt = (t: number): number => {
     let v = 0;
     for (const c of shiftSteps) if (c.at <= t) v = c.shift;
