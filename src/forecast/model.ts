@@ -375,13 +375,32 @@ function fitLatest(xs: number[], ys: number[], start: number, noiseFloor: number
   // older small cleanup or wobble no longer drags the rate)
   const sx = xs.slice(Math.max(start, xs.length - LINE_WINDOW)), sy = ys.slice(Math.max(start, xs.length - LINE_WINDOW));
   const line = polyFit(sx, sy, 1, sx[sx.length - 1]);
-  // acceleration is judged on the last three weeks: growth that speeds up keeps speeding up
-  const qx = sx.slice(-QUAD_WINDOW), qy = sy.slice(-QUAD_WINDOW);
-  const qline = polyFit(qx, qy, 1, qx[qx.length - 1]);
   if (!line) return null;
   let curve = curveOfFit(line);
   let quadratic = false;
-  if (qx.length >= 8 && qline) {
+  // acceleration is judged on the last three weeks (growth that speeds up keeps speeding up), or,
+  // for a slow compounding the three weeks cannot show, on the last six of the segment
+  for (const w of [QUAD_WINDOW, 2 * QUAD_WINDOW]) {
+    if (w > QUAD_WINDOW && xs.length - start < 2 * QUAD_WINDOW) break;
+    const from = Math.max(start, xs.length - w);
+    const q = acceleration(xs.slice(from), ys.slice(from), noiseFloor);
+    if (q) {
+      curve = q;
+      quadratic = true;
+      break;
+    }
+  }
+  return { curve, start, quadratic, slopeErr: slopeStdErr(sx, line) };
+}
+
+/**
+ * An exponential over the series when growth plainly speeds up (see the tests inside), else null.
+ * xs: times (ms), ys: levels (bytes), noiseFloor: bytes a day.
+ */
+function acceleration(qx: number[], qy: number[], noiseFloor: number): Curve | null {
+  const qline = polyFit(qx, qy, 1, qx[qx.length - 1]);
+  if (qx.length < 8 || !qline) return null;
+  {
     const q = expFit(qx, qy, qx[qx.length - 1]!);
     // and the speed-up must show plainly: the latest third grows clearly faster than the first
     const third = Math.max(3, Math.floor(qx.length / 3));
@@ -408,13 +427,10 @@ function fitLatest(xs: number[], ys: number[], start: number, noiseFloor: number
     // and matter: the rate now at least twice the noise floor (a wandering flat volume bends both ways)
     if (q && q.b > 0 && speedsUp && foresees && q.slopeAt(qx[qx.length - 1]!) * DAY > 2 * noiseFloor) {
       const f = (qline.sse - q.sse) / Math.max(q.sse / (qx.length - 3), 1e-12);
-      if (f > F_QUAD) {
-        curve = q;
-        quadratic = true;
-      }
+      if (f > F_QUAD) return q;
     }
   }
-  return { curve, start, quadratic, slopeErr: slopeStdErr(sx, line) };
+  return null;
 }
 
 // ------------------------------------------------------------------------------------------------
