@@ -313,6 +313,8 @@ const LINE_WINDOW = 28;
 /** a change point this recent is placed on the raw samples (daily buckets after it are too few) */
 const FRESH_CHANGE_MS = 5 * DAY;
 const RECENT_CP_WINDOWS = [21, 14, 10];
+/** the most daily levels the trend is fitted on (a year) */
+const TREND_DAYS = 366;
 
 function fitTrend(xs: number[], ys: number[], noiseFloor: number, quantum = 0): TrendFit | null {
   let start = 0;
@@ -648,7 +650,8 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   // over them depends on the weekdays at the window's ends. The trend is fitted on weekly means
   // (the mean of 7 consecutive days, at their mean time) instead.
   const weekly = weeklyCycle(xs, ys, 0.0005 * size);
-  const [txs, tys] = weekly ? weekly : [xs, ys];
+  // (the trend looks back at most a year: its change-point search is quadratic in the days)
+  const [txs, tys] = (weekly ? weekly : [xs, ys]).map((a) => a.slice(-TREND_DAYS));
   if (weekly) notes.push('a weekly cycle in the daily levels: the trend is that of their weekly means');
   const trend = fitTrend(txs, tys, 0.0005 * size, quantum) ?? { curve: flat, start: 0, changePoint: null, quadratic: false, slopeErr: Infinity };
   let fit = trend.curve;
@@ -1164,5 +1167,7 @@ function gib(bytes: number): string {
 }
 
 function iso(t: number): string {
-  return new Date(t).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  const d = new Date(t);
+  // (a time past the calendar's end, year 275760, has no date)
+  return Number.isFinite(d.getTime()) ? d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : 'beyond the calendar';
 }

@@ -605,7 +605,10 @@ function buildPeriodic(s: Schedule, matched: PeakEvent[], asOf: number, size: nu
   // no trend: heights that scatter (a short peak sampled at random points of its top) may reach
   // their median plus two spreads
   const spread = hs.length >= 4 ? 1.4826 * medianAbsoluteDeviation(hs.map((e) => e.height)) : 0;
-  const flatHigh = Math.max(recentMax, hs.length >= 4 ? median(hs.map((e) => e.height)) + 2 * spread : 0);
+  // (but not above the highest run of the recent ones: heights that vary and do not grow stay
+  // within what was seen)
+  const seenMax = Math.max(...hs.map((e) => e.height));
+  const flatHigh = Math.max(recentMax, hs.length >= 4 ? Math.min(median(hs.map((e) => e.height)) + 2 * spread, seenMax) : 0);
   // a trend: its prediction plus 1.5 standard errors of a new value
   const heightAt = (t: number): number => (trend ? Math.max(trend.at(t) + 1.5 * trend.sePred(t), recentMax) : flatHigh);
   const heightLowAt = (t: number): number => (trend ? Math.max(trend.at(t) - trend.sd, recentMed) : recentMed);
