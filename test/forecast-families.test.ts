@@ -286,21 +286,19 @@ describe('fourth-set families generator', () => {
 });
 
 /**
- * Where the model stands on the second, private set (written while the model was tuned, never shown
- * to it): issue 12's minimum is NOT met there yet (late on 17-25% of cuts on the seeds tried:
- * two jobs of different periods, a rotated log that grows, a weekday-only job). Asserted: no false
- * alarm, and no worse than this floor (a regression check); the minimum is a `todo` test below.
- */
-const FLOOR2 = { lateShare: 0.35, median: 0.25, falseAlarmShare: 0.03 };
-/**
- * False alarms: issue 12 wants none, and on most fresh seeds there are none; on about one seed in
- * four, one or two of the ~100-200 cuts on never-filling traces still alarm (a fill predicted at the
- * cut on a calm volume after a burst or a bulk copy, whole-GiB samples on a plateau). Asserted: at
- * most 3% of those cuts (a regression check); none at all is a `todo` test, not met yet.
+ * Where the model stands. The first and second sets (families.ts, families2.ts) meet issue 12's
+ * minimum on every seed tried: asserted. The third and fourth (families3.ts, families4.ts, each
+ * written by an author who never saw the model, then used to improve it) do not yet: late on
+ * 12-20% of cuts on the seeds tried (the tops of noisy weekly piles, recurring step-ups such as kept
+ * monthly fulls, snapshots forgotten after a first one was deleted, slow exponentials at F-30d).
+ * Asserted there: no worse than this floor (a regression check); the minimum is a `todo` test.
+ * False alarms: none on any seed tried after the last changes; asserted at most 3% of the
+ * never-fill cuts (a fresh seed every run: one stray alarm must not make CI flaky); none at all is
+ * asserted on the first two sets' fixed seed below.
  */
 const FLOOR1 = { ...MINIMUM, falseAlarmShare: 0.03 };
+const FLOOR34 = { lateShare: 0.25, median: 0.2, falseAlarmShare: 0.03 };
 const STRICT = { ...MINIMUM, falseAlarmShare: 0 };
-
 /** Scores the model on a set and asserts issue 12's minimum (or `limits`); the line (with the seed) is the diagnostic and every message. */
 const scored = new Map<string, ReturnType<typeof compare>[number]>();
 function assertMinimum(t: { diagnostic(msg: string): void }, label: string, set: () => Trace[], limits: { lateShare: number; median: number; falseAlarmShare: number }): void {
@@ -324,20 +322,33 @@ function assertMinimum(t: { diagnostic(msg: string): void }, label: string, set:
 }
 
 describe(`held-out families, fresh seed ${SEED} (FAMILIES_SEED=${SEED} reproduces)`, () => {
-  const set1 = (): Trace[] => familySet(SEED, PER_FAMILY);
-  const set2 = (): Trace[] => family2Set(SEED + 1, PER_FAMILY);
-  const l1 = `families seed ${SEED}`;
-  const l2 = `families2 seed ${SEED + 1}`;
-  it(`the model on ${PER_FAMILY} traces of each of ${FAMILY_NAMES.length} families: late <= 10%, median <= 0.12, false alarms on <= 3% of never-fill cuts (seed ${SEED})`, (t) => {
-    assertMinimum(t, l1, set1, FLOOR1);
+  const sets = [
+    { label: `families seed ${SEED}`, set: (): Trace[] => familySet(SEED, PER_FAMILY), n: FAMILY_NAMES.length, what: 'families' },
+    { label: `families2 seed ${SEED + 1}`, set: (): Trace[] => family2Set(SEED + 1, PER_FAMILY), n: FAMILY2_NAMES.length, what: 'second-set families' },
+  ];
+  for (const x of sets) {
+    it(`the model on ${PER_FAMILY} traces of each of ${x.n} ${x.what}: late <= 10%, median <= 0.12, false alarms on <= 3% of never-fill cuts (${x.label})`, (t) => {
+      assertMinimum(t, x.label, x.set, FLOOR1);
+    });
+  }
+  const later = [
+    { label: `families3 seed ${SEED + 2}`, set: (): Trace[] => family3Set(SEED + 2, PER_FAMILY), n: FAMILY3_NAMES.length, what: 'third-set families' },
+    { label: `families4 seed ${SEED + 3}`, set: (): Trace[] => family4Set(SEED + 3, PER_FAMILY), n: FAMILY4_NAMES.length, what: 'fourth-set families' },
+  ];
+  for (const x of later) {
+    it(`the model on ${PER_FAMILY} traces of each of ${x.n} ${x.what}: no worse than late ${100 * FLOOR34.lateShare}%, median ${FLOOR34.median}, false alarms on <= 3% (${x.label})`, (t) => {
+      assertMinimum(t, x.label, x.set, FLOOR34);
+    });
+    it(`the model on the ${x.what} meets issue 12's minimum (${x.label})`, { todo: 'not yet: late on 12-20% of cuts (issue 12 stays open)' }, (t) => {
+      assertMinimum(t, x.label, x.set, STRICT);
+    });
+  }
+});
+
+describe('no false alarm at all on the first two sets, fixed seed 777', () => {
+  it('families and second-set families, seed 777: no never-fill cut alarms', (t) => {
+    assertMinimum(t, 'families seed 777', () => familySet(777, PER_FAMILY), STRICT);
+    assertMinimum(t, 'families2 seed 777', () => family2Set(777, PER_FAMILY), STRICT);
   });
-  it(`the model on the families: no false alarm at all (seed ${SEED})`, { todo: 'not on every seed yet: about one in four has 1-2 (issue 12 stays open)' }, (t) => {
-    assertMinimum(t, l1, set1, STRICT);
-  });
-  it(`the model on ${PER_FAMILY} traces of each of ${FAMILY2_NAMES.length} second-set families: no worse than late ${100 * FLOOR2.lateShare}%, median ${FLOOR2.median}, false alarms on <= 3% (seed ${SEED + 1})`, (t) => {
-    assertMinimum(t, l2, set2, FLOOR2);
-  });
-  it(`the model on the second-set families meets issue 12's minimum (seed ${SEED + 1})`, { todo: 'not yet: two_jobs, rotated_growing_log, weekday_job are late too often (issue 12 stays open)' }, (t) => {
-    assertMinimum(t, l2, set2, STRICT);
-  });
+});
 });

@@ -105,6 +105,8 @@ export interface Model {
   changePoint: number | null;
   cleanups: Array<{ at: number; bytes: number }>;
   stepShare: number;
+  /** the level the days' maxima have been held at for weeks (a size limit), null when none */
+  ceiling: number | null;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -157,6 +159,22 @@ function weeklyCycle(xs: readonly number[], ys: readonly number[], floor: number
     oy.push(sy / 7);
   }
   return ox.length >= 8 ? [ox, oy] : null;
+}
+
+/**
+ * A ceiling: the days' maxima held at one level for weeks (retention by size, journald's
+ * SystemMaxUse, a cache's limit): over the last 21 days at least half the days reach within 0.5%
+ * of the size of their highest, the latest of them within the last 3 days, and the 21 days before
+ * reached as high (within 0.5%). The level (bytes), else null.
+ */
+function ceilingOf(buckets: readonly Bucket[], size: number): number | null {
+  const last = buckets.filter((b) => b.age < 21), before = buckets.filter((b) => b.age >= 21 && b.age < 42);
+  if (last.length < 14 || before.length < 14) return null;
+  const top = Math.max(...last.map((b) => b.max));
+  const near = last.filter((b) => b.max >= top - 0.005 * size);
+  const prevTop = Math.max(...before.map((b) => b.max));
+  if (near.length < last.length / 2 || !near.some((b) => b.age < 3) || prevTop < top - 0.005 * size) return null;
+  return top;
 }
 
 /**
@@ -855,7 +873,7 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
     asOf, size, used, regimeStart, samplesUsed: n, notes, bucketMs,
     levelAt, slope, slopeErr: trend.slopeErr, accelerating, excess, excessHigh, excessGrowth, everyday, dailyAmplitude, regularPeaks, sampleNoise, lastMaxAt, periodic, periodics,
     events: peaks?.events ?? [],
-    changePoint: trend.changePoint, cleanups, stepShare,
+    changePoint: trend.changePoint, cleanups, stepShare, ceiling: ceilingOf(buckets, size),
   };
 }
 
@@ -1003,8 +1021,13 @@ export function forecast(points: Point[], opts: ForecastOptions = {}): Forecast 
   const within = (t: number): number | null => (Number.isFinite(t) && t - mo.asOf <= horizon ? t : null);
   const s = mo.slope;
   let fill = fillTime(mo, 1, mo.excessHigh, true);
-  if (mo.used >= mo.size) fill = mo.asOf;
   const notes = [...mo.notes];
+  // held at a ceiling below the size for weeks: not a fill, whatever the trend of its dips says
+  if (mo.ceiling !== null && mo.ceiling < mo.size && !mo.periodics.some((p) => p.growthPerOccurrence > 0)) {
+    if (fill < Infinity) notes.push(`used has been held at ${gib(mo.ceiling)} for weeks (a size limit: retention, a cache, journald): no fill from its trend`);
+    fill = Infinity;
+  }
+  if (mo.used >= mo.size) fill = mo.asOf;
   // a fill the history without its last day does not foresee (or foresees much later) is not
   // confirmed yet: the later date stands, the early one stays the start of the range
   const alarm = fill;

@@ -481,7 +481,8 @@ function candidates(pts: readonly Point[], from: number, events: readonly PeakEv
       const l = linearRegression(data);
       const period = l.m > 0 ? l.m * HOUR : p0;
       if (Math.abs(period - DAY) > 0.02 * DAY && Math.abs(period - 7 * DAY) > 0.02 * 7 * DAY) {
-        out.push(fixedSchedule('period', period, ((onsets[0]! + l.b * HOUR) % period + period) % period, 3));
+        // (a period no job is usually given needs four runs: any three events fit some period)
+        out.push(fixedSchedule('period', period, ((onsets[0]! + l.b * HOUR) % period + period) % period, 4));
       }
     }
   }
