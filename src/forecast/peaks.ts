@@ -585,14 +585,20 @@ function buildPeriodic(s: Schedule, matched: PeakEvent[], asOf: number, size: nu
   const step = s.periodMs ?? MONTH_MS;
   // the heights' trend over the recent occurrences (at least 8, or five weeks' worth)
   const recentN = Math.max(8, Math.ceil((35 * DAY) / step));
-  const hs = use.slice(-recentN);
+  let hs = use.slice(-recentN);
+  // a job that was fixed (or changed): its latest two runs or more all need less than half what
+  // the runs before them did: only those count from then on
+  let k = hs.length;
+  while (k > 0 && hs[k - 1]!.height < 0.5 * median(hs.slice(0, Math.max(k - 1, 1)).map((e) => e.height))) k--;
+  const changed = hs.length - k >= 2 && k >= 3;
+  if (changed) hs = hs.slice(k);
   // the latest heights (a week's worth, at least 4): sampling misses the top of a short peak by
   // varying amounts, the highest of them is what the next run may reach
   const last = hs.slice(-Math.min(8, Math.max(4, Math.ceil((7 * DAY) / step))));
   const recentMax = Math.max(...last.map((e) => e.height));
   const recentMed = median(last.map((e) => e.height));
   let trend = hs.length >= 3 ? heightTrend(hs, asOf, step, size) : null;
-  if (!trend && use.length > hs.length) {
+  if (!trend && !changed && use.length > hs.length) {
     // heights that scatter (hourly samples catch a short peak's top at any point) can hide a
     // steady growth over five weeks: over three times as long it shows, when the recent heights
     // agree with it (a job that was fixed does not: its recent runs are far below the line)
