@@ -351,4 +351,3 @@ describe('no false alarm at all on the first two sets, fixed seed 777', () => {
     assertMinimum(t, 'families2 seed 777', () => family2Set(777, PER_FAMILY), STRICT);
   });
 });
-});
