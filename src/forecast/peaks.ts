@@ -331,36 +331,13 @@ function phaseOf(onsets: readonly number[], period: number): number {
   return (((ang / (2 * Math.PI)) * period) % period + period) % period;
 }
 
+/** On calendar day `dom` of each month (none in months too short), or on the last day. */
 function monthlySchedule(kind: 'monthly-day' | 'monthly-last', dom: number, timeOfDay: number): Schedule {
-  const inMonth = (y: number, m: number): number | null => {
-    const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-    if (kind === 'monthly-last') return Date.UTC(y, m, last) + timeOfDay;
-    return dom <= last ? Date.UTC(y, m, dom) + timeOfDay : null;
+  const dayIn = (y: number, m: number): number | null => {
+    const last = dim(y, m);
+    return kind === 'monthly-last' ? last : dom <= last ? dom : null;
   };
-  const around = (t: number, before: number, after: number): number[] => {
-    const d = new Date(t);
-    const out: number[] = [];
-    for (let k = -before; k <= after; k++) {
-      const v = inMonth(d.getUTCFullYear(), d.getUTCMonth() + k);
-      if (v !== null) out.push(v);
-    }
-    return out;
-  };
-  return {
-    recurrence: kind, periodMs: null, dayOfMonth: kind === 'monthly-day' ? dom : undefined, minMatched: 2,
-    tolMs: 3 * HOUR,
-    nearest: (t) => {
-      let best = Infinity;
-      for (const v of around(t, 1, 1)) if (Math.abs(v - t) < Math.abs(best - t)) best = v;
-      return best;
-    },
-    between: (a, b) => {
-      const out: number[] = [];
-      const months = Math.ceil((b - a) / MONTH_MS) + 2;
-      for (const v of around(a, 1, months)) if (v > a && v <= b) out.push(v);
-      return out;
-    },
-  };
+  return calendarSchedule(kind, dayIn, timeOfDay, 0, { minMatched: 2, dayOfMonth: kind === 'monthly-day' ? dom : undefined });
 }
 
 /**
