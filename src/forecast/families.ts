@@ -638,17 +638,29 @@ export function familyTrace(name: FamilyName, seed: number): Trace {
   const idx = FAMILY_NAMES.indexOf(name);
   if (idx < 0) throw new Error(`unknown family ${String(name)}`);
   if (name !== 'hourly_gib') return generateTrace(name, seed, streamSeed(idx, seed), BUILDERS[name]);
-  const hourlyGib: Builder = (d, c) => {
-    const sub = d.pick(HOURLY_SHAPES);
-    const shape = BUILDERS[sub](d, c);
+  return generateTrace(name, seed, streamSeed(idx, seed), pickOf(HOURLY_SHAPES, BUILDERS), { hourly: true });
+}
+
+/**
+ * A builder that draws one of `shapes` and builds it (the hourly whole-GiB families); its
+ * variant is `<shape>-<variant>`.
+ */
+export function pickOf<K extends string>(shapes: readonly K[], builders: Record<K, Builder>): Builder {
+  return (d, c) => {
+    const sub = d.pick(shapes);
+    const shape = builders[sub](d, c);
     return shape && { ...shape, variant: `${sub}-${shape.variant}` };
   };
-  return generateTrace(name, seed, streamSeed(idx, seed), hourlyGib, { hourly: true });
+}
+
+/** `perFamily` traces of every family in `names`: seeds seed, seed+1, ... (family-major within each seed). */
+export function setOf<N>(names: readonly N[], trace: (name: N, seed: number) => Trace, seed: number, perFamily: number): Trace[] {
+  const out: Trace[] = [];
+  for (let i = 0; i < perFamily; i++) for (const f of names) out.push(trace(f, seed + i));
+  return out;
 }
 
 /** `perFamily` traces of every family: seeds seed, seed+1, ... (family-major within each seed). */
 export function familySet(seed: number, perFamily: number): Trace[] {
-  const out: Trace[] = [];
-  for (let i = 0; i < perFamily; i++) for (const f of FAMILY_NAMES) out.push(familyTrace(f, seed + i));
-  return out;
+  return setOf(FAMILY_NAMES, familyTrace, seed, perFamily);
 }

@@ -28,7 +28,7 @@ import type { Trace } from './backtest.js';
 import { DAY, HOUR } from './linear.js';
 import { rng } from './synth.js';
 import {
-  drawProfile, everyPeriod, firstCut, generateTrace, growingPeaks, lastAtOrBefore, MIN, onsetsBeforeFirstCut, pickSize,
+  setOf, drawProfile, everyPeriod, firstCut, generateTrace, growingPeaks, lastAtOrBefore, MIN, onsetsBeforeFirstCut, pickSize,
   streamSeed, withPeaks, WEEK, type Builder,
 } from './families.js';
 
@@ -461,7 +461,5 @@ export function family2Trace(name: Family2Name, seed: number): Trace {
 
 /** `perFamily` traces of every second-set family: seeds seed, seed+1, ... */
 export function family2Set(seed: number, perFamily: number): Trace[] {
-  const out: Trace[] = [];
-  for (let i = 0; i < perFamily; i++) for (const f of FAMILY2_NAMES) out.push(family2Trace(f, seed + i));
-  return out;
+  return setOf(FAMILY2_NAMES, family2Trace, seed, perFamily);
 }

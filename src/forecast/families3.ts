@@ -39,7 +39,7 @@
 import { cutsOf, type Trace } from './backtest.js';
 import { DAY, HOUR } from './linear.js';
 import {
-  everyPeriod, firstCut, generateTrace, GIB, lastAtOrBefore, MIN, monthlyOnsets, onsetsBeforeFirstCut, pickSize, solve,
+  pickOf, setOf, everyPeriod, firstCut, generateTrace, GIB, lastAtOrBefore, MIN, monthlyOnsets, onsetsBeforeFirstCut, pickSize, solve,
   streamSeed, WEEK, type Builder, type Ctx, type Draw, type Shape,
 } from './families.js';
 import { localOnsets } from './families2.js';
@@ -890,17 +890,10 @@ export function family3Trace(name: Family3Name, seed: number): Trace {
   if (idx < 0) throw new Error(`unknown family ${String(name)}`);
   const stream = streamSeed(idx + 2000, seed);
   if (name !== 'hourly_gib_coarse') return generateTrace(name, seed, stream, withGaps(BUILDERS3[name]), { prefix: 'fam3' });
-  const coarse: Builder = (d, c) => {
-    const sub = d.pick(HOURLY_SHAPES);
-    const shape = BUILDERS3[sub](d, c);
-    return shape && { ...shape, variant: `${sub}-${shape.variant}` };
-  };
-  return generateTrace(name, seed, stream, withGaps(coarse), { hourly: true, prefix: 'fam3' });
+  return generateTrace(name, seed, stream, withGaps(pickOf(HOURLY_SHAPES, BUILDERS3)), { hourly: true, prefix: 'fam3' });
 }
 
 /** `perFamily` traces of every third-set family: seeds seed, seed+1, ... */
 export function family3Set(seed: number, perFamily: number): Trace[] {
-  const out: Trace[] = [];
-  for (let i = 0; i < perFamily; i++) for (const f of FAMILY3_NAMES) out.push(family3Trace(f, seed + i));
-  return out;
+  return setOf(FAMILY3_NAMES, family3Trace, seed, perFamily);
 }

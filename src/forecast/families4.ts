@@ -43,7 +43,7 @@
 import { cutsOf, type Trace } from './backtest.js';
 import { DAY, HOUR } from './linear.js';
 import {
-  drawProfile, firstCut, generateTrace, GIB, lastAtOrBefore, MIN, onsetsBeforeFirstCut, pickSize, profileAt, solve,
+  pickOf, setOf, drawProfile, firstCut, generateTrace, GIB, lastAtOrBefore, MIN, onsetsBeforeFirstCut, pickSize, profileAt, solve,
   streamSeed, type Builder, type Ctx, type Draw, type Profile, type Shape,
 } from './families.js';
 import { isDst, localOnsets } from './families2.js';
@@ -1122,19 +1122,12 @@ export function family4Trace(name: Family4Name, seed: number): Trace {
   if (idx < 0) throw new Error(`unknown family ${String(name)}`);
   const stream = streamSeed(idx + 3000, seed);
   if (name !== 'hourly_gib_df') return generateTrace(name, seed, stream, withSamplerGaps(BUILDERS4[name]), { prefix: 'fam4' });
-  const coarse: Builder = (d, c) => {
-    const sub = d.pick(HOURLY4);
-    const shape = BUILDERS4[sub](d, c);
-    return shape && { ...shape, variant: `${sub}-${shape.variant}` };
-  };
-  return generateTrace(name, seed, stream, withSamplerGaps(coarse), { hourly: true, prefix: 'fam4' });
+  return generateTrace(name, seed, stream, withSamplerGaps(pickOf(HOURLY4, BUILDERS4)), { hourly: true, prefix: 'fam4' });
 }
 
 /** `perFamily` traces of every fourth-set family: seeds seed, seed+1, ... */
 export function family4Set(seed: number, perFamily: number): Trace[] {
-  const out: Trace[] = [];
-  for (let i = 0; i < perFamily; i++) for (const f of FAMILY4_NAMES) out.push(family4Trace(f, seed + i));
-  return out;
+  return setOf(FAMILY4_NAMES, family4Trace, seed, perFamily);
 }
 
 /** Exposed for the sanity tests: local-time helpers of this set. */
