@@ -100,9 +100,7 @@ test('plainly safe volumes: no alarm', () => {
   }
 });
 
-test('a weekly job whose need varies but does not grow (never above 79 GiB on a 100 GiB volume, 10 GiB base) gives no alarm', {
-
-}, () => {
+test('a weekly job whose need varies but does not grow (never above 79 GiB on a 100 GiB volume, 10 GiB base) gives no alarm', () => {
   const rnd = lcg(3);
   // 15 weekly runs, 5 h each, needing 51..79 GiB in no order (no trend)
   const heights = [63, 54, 60, 55, 67, 51, 55, 79, 61, 76, 69, 63, 79, 74, 52];
@@ -112,9 +110,7 @@ test('a weekly job whose need varies but does not grow (never above 79 GiB on a 
   assertNoAlarm('weekly varying', r);
 });
 
-test('a nightly job whose need scatters 50-79 GiB without growing (10 GiB base, 100 GiB volume) gives no alarm', {
-
-}, () => {
+test('a nightly job whose need scatters 50-79 GiB without growing (10 GiB base, 100 GiB volume) gives no alarm', () => {
   const rnd = lcg(1);
   const heights = Array.from({ length: 60 }, () => 50 + Math.floor(rnd() * 30));
   const pts = series(60 * 96, 15 * M, (t) => 10 * GIB + (t % DAY < 2 * H ? heights[Math.floor(t / DAY)]! * GIB : 0) + (rnd() - 0.5) * 0.2 * GIB);
@@ -133,9 +129,7 @@ test('a long history (one sample a day for eight years) forecasts sanely', () =>
   assertNoAlarm('long', r);
 });
 
-test('timestamps near the end of JS time (8.64e15 ms) do not throw', {
-
-}, () => {
+test('timestamps near the end of JS time (8.64e15 ms) do not throw', () => {
   const rnd = lcg(13);
   // 87 days every 5 min, a 40 GiB peak on the 1st of each month 00-06 UTC (in 2026), moved to end 13 days before the end of JS time
   const shift = 8.64e15 - 100 * DAY - T0;

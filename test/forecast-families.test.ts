@@ -190,8 +190,8 @@ function assertFillAsLabelled(tr: Trace): void {
 }
 
 /**
- * The third set (families3.ts, written without reading the model): the generator's sanity only —
- * the integrator sets the model's thresholds on it.
+ * The third set (families3.ts, written without reading the model): the generator's sanity here;
+ * the model's floor on it is asserted with the other sets below.
  */
 describe('third-set families generator', () => {
   const NEVER3: readonly Family3Name[] = ['false_alarm_bait'];
@@ -231,8 +231,8 @@ describe('third-set families generator', () => {
 });
 
 /**
- * The fourth set (families4.ts, written without reading the model): the generator's sanity only —
- * no score of the model is asserted on it.
+ * The fourth set (families4.ts, written without reading the model): the generator's sanity here;
+ * the model's floor on it is asserted with the other sets below.
  */
 describe('fourth-set families generator', () => {
   const NEVER4: readonly Family4Name[] = ['quiet_volumes'];
