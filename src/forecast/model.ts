@@ -36,7 +36,7 @@
  */
 import { DAY, HOUR } from './linear.js';
 import { curveOfFit, evalFit, expFit, expLineFit, medianOf, polyFit, quantileSorted, robustSigma, slopeStdErr, sortedCopy, type Curve } from './stats.js';
-import { findEvents, findRecurrences, finishPeaks, peakPattern, valueTrend, type PeakEvent, type Periodic } from './peaks.js';
+import { findEvents, findRecurrences, finishPeaks, peakPattern, valueTrend, type PeakEvent, type Periodic, type ValueTrend } from './peaks.js';
 import type { Forecast, ForecastOptions, Pattern, Point, RiskyMoment } from './types.js';
 
 export const DEFAULT_HORIZON_MS = 365 * DAY;
@@ -829,8 +829,11 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   let exT = onceK.slice(-28).map((k) => recent[k]!.tMax), exV = once.slice(-28);
   let exTrend = regularPeaks ? valueTrend(exT, exV, asOf, DAY, size) : null;
   // a saw of several days: the top of each cycle (between two drops) above the floor line
+  // (the tops over a longer window than the floor line: a noisy pile's growth shows over months)
+  let sawTops = false;
+  const topFloors = floorPts.filter((f) => f.t >= Math.max(regimeStart, asOf - 200 * DAY)).slice(-26);
   if (floors.length >= 3) {
-    const ds = floors.map((f) => f.t);
+    const ds = topFloors.map((f) => f.t);
     const tops: Array<{ t: number; v: number }> = [];
     for (let i = 0; i < ds.length; i++) {
       const a = ds[i]!, b = i + 1 < ds.length ? ds[i + 1]! : Infinity;
@@ -839,8 +842,12 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
       if (best && (b !== Infinity || best.t < asOf)) tops.push({ t: best.tMax, v: best.max - levelAt(best.tMax) });
     }
     const cycle = medianOf(ds.slice(1).map((t, i) => t - ds[i]!));
-    const st = tops.length >= 3 ? valueTrend(tops.map((x) => x.t), tops.map((x) => x.v), asOf, cycle, size) : null;
+    // the trend of the tops themselves (floor and pile grow together: a clearer signal than the
+    // pile above a floor line), as an excess above that line
+    const abs = tops.length >= 3 ? valueTrend(tops.map((x) => x.t), tops.map((x) => x.v + levelAt(x.t)), asOf, cycle, size) : null;
+    const st: ValueTrend | null = abs ? { at: (t) => abs.at(t) - levelAt(t), sd: abs.sd, sePred: abs.sePred } : null;
     if (st) {
+      sawTops = true;
       exT = tops.map((x) => x.t);
       exV = tops.map((x) => x.v);
       exTrend = st;
@@ -848,9 +855,11 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   }
   if (exTrend) {
     // the high excess now: the trend plus the second largest excess above it (as without a trend:
-    // sampling misses the top of a fast ramp by varying amounts)
+    // sampling misses the top of a fast ramp by varying amounts); for the tops of a saw of several
+    // days, at least two residual deviations: a pile that varies week to week meets the size
+    // with its first high week, not when its mean does
     const above = sortedCopy(exV.map((v, i) => v - exTrend.at(exT[i]!)));
-    excessHigh = Math.max(excessHigh, exTrend.at(asOf) + above[above.length - 2]!);
+    excessHigh = Math.max(excessHigh, exTrend.at(asOf) + Math.max(above[above.length - 2]!, sawTops ? 2 * exTrend.sd : 0));
   }
   const excessGrowth = (t: number): number => (exTrend && t > asOf ? Math.max(0, exTrend.at(t) - exTrend.at(asOf)) : 0);
 
