@@ -868,7 +868,7 @@ function debugLogRunaway(d: Draw, c: Ctx): Shape | null {
 }
 
 /** A quarter of the traces: the sampler is down 1-3 times for 1-24 h (variant suffix `-gaps`). */
-function withGaps(build: Builder): Builder {
+export function withGaps(build: Builder): Builder {
   return (d, c) => {
     const s = build(d, c);
     if (!s || !d.chance(0.25)) return s;

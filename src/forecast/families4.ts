@@ -59,7 +59,7 @@ export type Family4Name = (typeof FAMILY4_NAMES)[number];
 // Local time
 
 /** A time zone: standard offset in hours (half hours too) and its daylight-saving rule. */
-interface Zone { rule: 'eu' | 'us' | 'none'; std: number }
+export interface Zone { rule: 'eu' | 'us' | 'none'; std: number }
 
 const DST_ZONES: readonly Zone[] = [
   { rule: 'eu', std: 0 }, { rule: 'eu', std: 1 }, { rule: 'eu', std: 1 }, { rule: 'eu', std: 2 },
@@ -67,11 +67,11 @@ const DST_ZONES: readonly Zone[] = [
 ];
 const PLAIN_STD = [-3, -4, 0, 1, 3, 4, 5.5, 7, 8, 9, 9.5, 10, -10];
 
-function pickZone(d: Draw): Zone {
+export function pickZone(d: Draw): Zone {
   return d.chance(0.55) ? d.pick(DST_ZONES) : { rule: 'none', std: d.pick(PLAIN_STD) };
 }
 
-function zoneName(z: Zone): string {
+export function zoneName(z: Zone): string {
   return `${z.rule === 'none' ? 'utc' : z.rule}${z.std >= 0 ? '+' : ''}${z.std}`;
 }
 
@@ -79,7 +79,7 @@ function zoneName(z: Zone): string {
 const OFFSETS = new WeakMap<Zone, Map<number, number>>();
 
 /** The zone's offset from UTC at unix ms t, in ms. */
-function offsetMs(t: number, z: Zone): number {
+export function offsetMs(t: number, z: Zone): number {
   if (z.rule === 'none') return z.std * HOUR;
   let m = OFFSETS.get(z);
   if (!m) OFFSETS.set(z, (m = new Map()));
@@ -90,19 +90,19 @@ function offsetMs(t: number, z: Zone): number {
 }
 
 /** The local wall clock at unix ms t: ms since local midnight, weekday (0 = Sunday), local date as days since 1970-01-01. */
-function wall(t: number, z: Zone): { ms: number; dow: number; day: number } {
+export function wall(t: number, z: Zone): { ms: number; dow: number; day: number } {
   const l = t + offsetMs(t, z);
   const day = Math.floor(l / DAY);
   return { ms: l - day * DAY, dow: (((day + 4) % 7) + 7) % 7, day };
 }
 
 /** Unix ms of local date `day` (days since 1970-01-01) at local ms of day `ms`. */
-function localToUtc(day: number, ms: number, z: Zone): number {
+export function localToUtc(day: number, ms: number, z: Zone): number {
   return day * DAY + ms - offsetMs(day * DAY + ms - z.std * HOUR, z);
 }
 
 /** Traffic of a service in a zone: a daily swing peaking at a local hour, weekends lighter; about 1 a day on average. */
-function traffic(d: Draw, z: Zone): (t: number) => number {
+export function traffic(d: Draw, z: Zone): (t: number) => number {
   const amp = d.u(0.1, 0.8), peakH = d.u(9, 21), weekend = d.u(0.3, 1.1);
   const norm = (5 + 2 * weekend) / 7;
   return (t) => {
@@ -115,7 +115,7 @@ function traffic(d: Draw, z: Zone): (t: number) => number {
 // Building blocks
 
 /** The integral of `rate` (units per day) from `from`, tabulated every `step` ms up to `to` and interpolated (constant after `to`). */
-function integral(rate: (t: number) => number, from: number, to: number, step = 10 * MIN): (t: number) => number {
+export function integral(rate: (t: number) => number, from: number, to: number, step = 10 * MIN): (t: number) => number {
   const n = Math.max(1, Math.ceil((to - from) / step));
   const cum = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) cum[i + 1] = cum[i]! + (rate(from + (i + 0.5) * step) * step) / DAY;
@@ -129,10 +129,10 @@ function integral(rate: (t: number) => number, from: number, to: number, step = 
 }
 
 /** Something written from `start` over `ramp` ms (linearly) and deleted at `del` (>= start + ramp; Infinity: kept). */
-interface Item { start: number; ramp: number; size: number; del: number }
+export interface Item { start: number; ramp: number; size: number; del: number }
 
 /** The sum of the items present at t, O(log n) per call (an event prefix sum plus the items still being written). */
-function itemsSum(items: readonly Item[]): (t: number) => number {
+export function itemsSum(items: readonly Item[]): (t: number) => number {
   const byStart = [...items].sort((a, b) => a.start - b.start);
   const starts = byStart.map((i) => i.start);
   const maxRamp = byStart.reduce((m, i) => Math.max(m, i.ramp), 0);
@@ -156,9 +156,9 @@ function itemsSum(items: readonly Item[]): (t: number) => number {
 }
 
 /** Runs of a job: onset, height and the run's own profile (sorted by onset). */
-interface Run { at: number; h: number; p: Profile }
+export interface Run { at: number; h: number; p: Profile }
 
-function withRuns(base: (t: number) => number, runs: readonly Run[]): (t: number) => number {
+export function withRuns(base: (t: number) => number, runs: readonly Run[]): (t: number) => number {
   const ats = runs.map((r) => r.at);
   const span = runs.reduce((m, r) => Math.max(m, r.p.ramp + r.p.hold + r.p.decay), 0);
   return (t) => {
@@ -172,7 +172,7 @@ function withRuns(base: (t: number) => number, runs: readonly Run[]): (t: number
  * The largest scale s for which base(t) + s·unit(t) stays at or under `cap` on a grid of `grid` ms
  * over [from, to] (Infinity when unit is never positive; negative when base alone is over cap).
  */
-function maxScale(cap: number, base: (t: number) => number, unit: (t: number) => number, from: number, to: number, grid = 15 * MIN): number {
+export function maxScale(cap: number, base: (t: number) => number, unit: (t: number) => number, from: number, to: number, grid = 15 * MIN): number {
   let s = Infinity;
   for (let t = from; t <= to; t += grid) {
     const u = unit(t);
@@ -182,14 +182,14 @@ function maxScale(cap: number, base: (t: number) => number, unit: (t: number) =>
 }
 
 /** The highest value of f on a grid over [from, to]. */
-function maxOf(f: (t: number) => number, from: number, to: number, grid = 15 * MIN): number {
+export function maxOf(f: (t: number) => number, from: number, to: number, grid = 15 * MIN): number {
   let m = -Infinity;
   for (let t = from; t <= to; t += grid) m = Math.max(m, f(t));
   return m;
 }
 
 /** Fill variant: a scale just over the one that touches the size by `to` (the fill comes at or before it). */
-function fillScale(d: Draw, size: number, base: (t: number) => number, unit: (t: number) => number, from: number, to: number): number {
+export function fillScale(d: Draw, size: number, base: (t: number) => number, unit: (t: number) => number, from: number, to: number): number {
   return maxScale(size, base, unit, from, to) * d.u(1.003, 1.02);
 }
 
@@ -198,7 +198,7 @@ function fillScale(d: Draw, size: number, base: (t: number) => number, unit: (t:
  * to], 14 days; 35 for monthly events) grows slowly enough that, went on, it would reach `size`
  * only two windows or more after `to`.
  */
-function envelopeCalm(used: (t: number) => number, from: number, to: number, size: number, span = 14 * DAY): boolean {
+export function envelopeCalm(used: (t: number) => number, from: number, to: number, size: number, span = 14 * DAY): boolean {
   const m0 = maxOf(used, from, from + span), m1 = maxOf(used, to - span, to);
   return m1 <= m0 || size - m1 >= (2 * (m1 - m0) * (to - from)) / (to - from - span);
 }
@@ -210,7 +210,7 @@ function envelopeCalm(used: (t: number) => number, from: number, to: number, siz
  * (null when its envelope would reach the size within two windows after `end`). Null when no
  * positive scale exists.
  */
-function scaleFor(d: Draw, c: Ctx, size: number, base: (t: number) => number, unit: (t: number) => number, fills: boolean,
+export function scaleFor(d: Draw, c: Ctx, size: number, base: (t: number) => number, unit: (t: number) => number, fills: boolean,
   o: { fillAt: number; calm: number; calmMax?: number; cap: number; end: number; lo: number; span?: number }): number | null {
   const s = fills ? fillScale(d, size, base, unit, c.t0, o.fillAt) : maxScale(o.cap * size, base, unit, c.t0, o.end) * d.u(o.lo, 0.95);
   if (!(s > 0)) return null;
@@ -220,20 +220,20 @@ function scaleFor(d: Draw, c: Ctx, size: number, base: (t: number) => number, un
 }
 
 /** Linear drift of other data: 0 for half the volumes, else 0.5-5% of the size a year. */
-function otherData(d: Draw, c: Ctx, size: number, lo: number, hi: number): (t: number) => number {
+export function otherData(d: Draw, c: Ctx, size: number, lo: number, hi: number): (t: number) => number {
   const b0 = d.u(lo, hi) * size;
   const r = d.chance(0.5) ? 0 : (size * d.u(0.005, 0.05)) / 365;
   return (t) => b0 + (r * (t - c.t0)) / DAY;
 }
 
 /** Poisson times (rate per day `lam`) over [from, to]. */
-function poisson(d: Draw, lam: number, from: number, to: number): number[] {
+export function poisson(d: Draw, lam: number, from: number, to: number): number[] {
   const out: number[] = [];
   for (let t = from - (Math.log(d.u(1e-9, 1)) / lam) * DAY; t < to; t -= (Math.log(d.u(1e-9, 1)) / lam) * DAY) out.push(t);
   return out;
 }
 
-const VARIANT_FILL = (kind: string): boolean => kind.startsWith('fills');
+export const VARIANT_FILL = (kind: string): boolean => kind.startsWith('fills');
 
 // ---------------------------------------------------------------------------------------------
 // Families
