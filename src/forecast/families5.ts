@@ -200,7 +200,7 @@ const dockerManualPrune: Builder = (d, c) => {
 };
 
 /**
- * Jenkins multibranch workspaces: branches opened in working hours (3-20 a working day), living 2-60
+ * Jenkins multibranch workspaces: branches opened in working hours (3-20 a working day), living 4-60
  * days; each has a checkout and build outputs that grow over its first days; a daily cleanup at a
  * local hour deletes the workspaces of deleted branches. fills-cleanup-broken: from S (an upgrade)
  * they stay (fair: 7+ days before the first cut); fills-team-grows: 0.5-3% more branches a day;
@@ -213,7 +213,7 @@ const jenkinsBranchWorkspaces: Builder = (d, c) => {
   const fills = VARIANT_FILL(kind);
   const lam = d.lu(3, 20);
   const g = kind === 'fills-team-grows' ? d.u(0.005, 0.03) : d.u(0, 0.001);
-  const life = d.lu(2, 15), outputs = d.lu(0.3, 4);
+  const life = d.lu(4, 20), outputs = d.lu(0.3, 4);
   const G = kind === 'fills-cleanup-broken' ? d.u(38, 160) : d.u(25, 220);
   const sDay = kind === 'fills-cleanup-broken' ? turnDay(d, G, 7) : 0;
   if (sDay === null) return null;
@@ -425,6 +425,7 @@ const crashloopCoredumps: Builder = (d, c) => {
  * 1.5-4x), replays and logs kept R (3-14) days, world and player data kept (a share of the play).
  * fills-players-grow: 0.5-3% more players a day (the weekend top fills first); fills-season-launch:
  * at S a new season brings 1.5-3x the players (fair: 7+ days before the first cut); never: steady.
+ * Fair: 3 weekends seen before the first cut.
  */
 const gameServerWeekends: Builder = (d, c) => {
   const size = pickSize(d, c);
@@ -451,6 +452,7 @@ const gameServerWeekends: Builder = (d, c) => {
     return players * weekend * (day0 + Math.exp(-(dh * dh) / (2 * sd * sd)));
   };
   const J = integral(play, c.t0 - (R + 2) * DAY, end);
+  const saturdays = localOnsets(c.t0, end, 23 * HOUR, z, [6]);
   const unit = (t: number): number => J(t) - J(t - R * DAY) + alpha * (J(t) - J(c.t0));
   const base = otherData(d, c, size, 0.03, 0.4);
   const s = scaleFor(d, c, size, base, unit, fills, { fillAt: c.t0 + F * DAY, calm: kind === 'fills-season-launch' ? S : c.t0 + 14 * DAY, cap: 0.93, end, lo: 0.4 });
@@ -458,7 +460,7 @@ const gameServerWeekends: Builder = (d, c) => {
   return {
     variant: `${kind}-keep${R}d-${zoneName(z)}`, fills, size, days,
     used: (t) => base(t) + s * unit(t),
-    fair: (tr) => kind !== 'fills-season-launch' || firstCut(tr) >= S + 7 * DAY,
+    fair: (tr) => !fills || (onsetsBeforeFirstCut(tr, saturdays) >= 3 && (kind !== 'fills-season-launch' || firstCut(tr) >= S + 7 * DAY)),
   };
 };
 
@@ -468,7 +470,7 @@ const gameServerWeekends: Builder = (d, c) => {
  * climbs towards its virtual size V and slows down. A weekly fstrim (Monday 00:00 local + up to
  * 100 min) gives the blocks the guest has freed back (down to its real data).
  * fills-overcommit: the virtual sizes exceed the free space, no trim; fills-trim-disabled: the trim
- * stops at S (fair: 10+ days before the first cut); never-trimmed; never-thin-fits (the virtual
+ * stops at S, 22-60 days in (fair: 10+ days before the first cut); never-trimmed; never-thin-fits (the virtual
  * sizes fit, the climb levels off).
  */
 const sparseVmDisk: Builder = (d, c) => {
@@ -489,8 +491,8 @@ const sparseVmDisk: Builder = (d, c) => {
   const w = V.map(() => d.lu(0.3, 3)); // relative write rates
   const trims = kind === 'never-trimmed' || kind === 'fills-trim-disabled';
   const G = kind === 'fills-trim-disabled' ? d.u(41, 180) : d.u(25, 220);
-  const sDay = kind === 'fills-trim-disabled' ? turnDay(d, G, 10) : 0;
-  if (sDay === null) return null;
+  // fills-trim-disabled: 3+ weekly trims before S, and S 10+ days before the first cut (G >= 41)
+  const sDay = kind === 'fills-trim-disabled' ? d.u(22, 60) : 0;
   const S = kind === 'fills-trim-disabled' ? c.t0 + sDay * DAY : Infinity;
   const F = kind === 'fills-trim-disabled' ? sDay + G : G;
   const days = fills ? F + 30 : d.u(45, 200);
@@ -535,7 +537,7 @@ const sparseVmDisk: Builder = (d, c) => {
  * the last K (2-8) kept (the oldest deleted once the new one is written); at the end of a run a
  * final export (a third of a checkpoint) stays and the checkpoints are cleaned up within two days.
  * fills-no-keep-last: a run from S keeps every checkpoint (fair: 2+ days before the first cut);
- * fills-bigger-model: each run's model is 5-30% larger and the exports are kept (fair: 3 runs
+ * fills-bigger-model: each run's model is 3-15% larger and the exports are kept (fair: 4 runs
  * before the first cut); never: same model size, exports moved away after 1-3 days.
  */
 const mlCheckpoints: Builder = (d, c) => {
@@ -545,7 +547,7 @@ const mlCheckpoints: Builder = (d, c) => {
   const P = Math.max(c.minPeakMs, d.lu(0.5 * HOUR, 6 * HOUR));
   const K = d.int(2, 8);
   const meanRun = d.lu(1, 10);
-  const gamma = kind === 'fills-bigger-model' ? d.u(0.05, 0.3) : 0;
+  const gamma = kind === 'fills-bigger-model' ? d.u(0.03, 0.15) : 0;
   const G = d.lu(4, 150);
   const sDay = kind === 'fills-no-keep-last' ? turnDay(d, G, 2) : 0;
   if (sDay === null) return null;
@@ -583,7 +585,7 @@ const mlCheckpoints: Builder = (d, c) => {
   return {
     variant: `${kind}-every${Math.round(P / MIN)}min-keep${K}`, fills, size, days,
     used: (t) => base(t) + s * unit(t),
-    fair: (tr) => (kind === 'fills-no-keep-last' ? firstCut(tr) >= S + 2 * DAY : kind !== 'fills-bigger-model' || onsetsBeforeFirstCut(tr, runStarts) >= 3),
+    fair: (tr) => (kind === 'fills-no-keep-last' ? firstCut(tr) >= S + 2 * DAY : kind !== 'fills-bigger-model' || onsetsBeforeFirstCut(tr, runStarts) >= 4),
   };
 };
 
