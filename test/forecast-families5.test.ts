@@ -7,7 +7,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cutsOf, type Trace } from '../src/forecast/backtest.js';
+import { countUpTo, cutsOf, type Trace } from '../src/forecast/backtest.js';
 import { _five, FAMILY5_NAMES, family5Set, family5Trace, type Family5Name } from '../src/forecast/families5.js';
 import { draw } from '../src/forecast/families.js';
 import { DAY, HOUR } from '../src/forecast/linear.js';
@@ -20,11 +20,7 @@ const SAMPLE = new Map<Family5Name, Trace[]>(FAMILY5_NAMES.map((f) => [f, SEEDS.
 const ALL = [...SAMPLE.values()].flat();
 const fillsOf = (f: Family5Name): Trace[] => SAMPLE.get(f)!.filter((t) => t.fillsAt !== null);
 /** The sample at or before t (the last one seen at t). */
-const at = (tr: Trace, t: number): number => {
-  let u = tr.points[0]!.used;
-  for (const p of tr.points) if (p.t <= t) u = p.used; else break;
-  return u;
-};
+const at = (tr: Trace, t: number): number => tr.points[Math.max(0, countUpTo(tr.points, t) - 1)]!.used;
 
 describe('fifth-set families generator', () => {
   it('is deterministic per seed; seeds differ; unknown families throw; a set has every family once per seed', () => {
@@ -120,7 +116,7 @@ describe('fifth-set families generator', () => {
     }
   });
 
-  it('mechanisms: a fill of a prune or cleanup story comes after the pile was pruned before; cores pile from a crash loop; the cctv fill is in a season of lengthening days', () => {
+  it('mechanisms: a fill of a prune or cleanup story comes after the pile was pruned before; cores pile from a crash loop; a point release fills at its sync after 3 others; the cctv fill is in a season of lengthening days', () => {
     // docker: the prunes (drops of 1% of the size or more) happened 3+ times before the first cut
     for (const tr of fillsOf('docker_manual_prune')) {
       const fc = cutsOf(tr)[0]!.cut, size = p0size(tr);
@@ -131,6 +127,17 @@ describe('fifth-set families generator', () => {
     for (const tr of fillsOf('crashloop_coredumps')) {
       const fc = cutsOf(tr)[0]!.cut;
       assert.ok(at(tr, fc) - at(tr, fc - 2 * DAY) > 0, `${tr.name}: no growth in the 2 days before the first cut`);
+    }
+    // point releases: the fill is a release's sync (a rise over the 14 h before it), and 3 rises half that size came before the first cut
+    for (const tr of fillsOf('point_release_overlap')) {
+      const F = tr.fillsAt!, rise = tr.points[tr.points.length - 1]!.used - at(tr, F - 14 * HOUR);
+      assert.ok(rise > 0.05 * p0size(tr), `${tr.name}: no release sync before the fill`);
+      let episodes = 0, lastEp = -Infinity;
+      for (const p of tr.points) {
+        if (p.t > cutsOf(tr)[0]!.cut) break;
+        if (p.t - lastEp > 7 * DAY && p.used - at(tr, p.t - 14 * HOUR) > 0.5 * rise) { episodes++; lastEp = p.t; }
+      }
+      assert.ok(episodes >= 3, `${tr.name}: ${episodes} release syncs before the first cut`);
     }
     // cctv: the recordings of the last N days grow because the days lengthen (at the fill, longer than N days before)
     let checked = 0;

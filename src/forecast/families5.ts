@@ -36,6 +36,8 @@
  *   a nightly timelapse job at a local hour (DST) whose need is the day's length; fills in spring.
  * - transcode_backlog: uploads transcoded at a fixed capacity, originals deleted when done: a
  *   backlog that drains every night; fills: demand crosses the capacity, or the transcoder slows.
+ * - point_release_overlap: a mirror's point release every 8-13 weeks, the old tree kept days after
+ *   the new one is synced; fills: the trees grow until an overlap does not fit.
  * - hourly_gib_5: any of these sampled hourly and rounded to whole GiB.
  *
  * Time zones (with and without daylight saving), phases, sizes, rates and noise are drawn per
@@ -57,7 +59,7 @@ import {
 export const FAMILY5_NAMES = [
   'ccache_lru_cap', 'docker_manual_prune', 'jenkins_branch_workspaces', 'es_ilm_indices', 'backup_target_clients',
   'crashloop_coredumps', 'game_server_weekends', 'sparse_vm_disk', 'ml_checkpoints', 'cctv_daylight', 'transcode_backlog',
-  'hourly_gib_5',
+  'point_release_overlap', 'hourly_gib_5',
 ] as const;
 export type Family5Name = (typeof FAMILY5_NAMES)[number];
 
@@ -711,6 +713,52 @@ const transcodeBacklog: Builder = (d, c) => {
   };
 };
 
+/**
+ * A distribution mirror's point releases: every 8-13 weeks (a Saturday, 10:00-16:00 local, a week
+ * early or late at times) the new release tree is synced (2-12 h) and the old one kept 1-21 days
+ * more for the clients still on it: an overlap of both trees every release; nightly updates synced
+ * and superseded packages deleted 1-3 days later. fills: each release's tree is 3-15% larger, the
+ * overlap of the 4th-7th release in the history does not fit (fair: 3 releases before the first
+ * cut); never: trees that grow 0-3% and fit.
+ */
+const pointReleaseOverlap: Builder = (d, c) => {
+  const size = pickSize(d, c);
+  const z = pickZone(d);
+  const fills = d.chance(0.65);
+  const periodD = 7 * d.int(8, 13);
+  const keep = d.u(1, 21) * DAY;
+  const gamma = fills ? d.u(0.03, 0.15) : d.u(0, 0.03);
+  const daysN = d.u(120, 400);
+  const day0 = wall(c.t0, z).day + d.int(0, periodD - 1);
+  const rel: number[] = [];
+  for (let k = -1; k < 12; k++) {
+    const day = day0 + k * periodD + 7 * (d.chance(0.2) ? d.pick([-1, 1]) : 0);
+    rel.push(localToUtc(day + ((6 - ((day + 4) % 7) + 7) % 7), d.u(10, 16) * HOUR, z));
+  }
+  const K = d.int(4, 7); // index in rel (rel[0] is before the history)
+  if (fills && rel[K]! - c.t0 > 400 * DAY) return null;
+  const days = fills ? (rel[K]! - c.t0) / DAY + 30 : daysN;
+  const end = c.t0 + (days + 2) * DAY;
+  const items: Item[] = [];
+  const ramps = rel.map(() => Math.max(c.minPeakMs, d.lu(2 * HOUR, 12 * HOUR)));
+  rel.forEach((t, k) => {
+    const next = rel[k + 1];
+    items.push({ start: t, ramp: ramps[k]!, size: (1 + gamma) ** k * (1 + 0.02 * d.g()), del: next === undefined ? Infinity : next + ramps[k + 1]! + keep });
+  });
+  const upd = d.u(0.002, 0.02), keepUpd = d.u(1, 3) * DAY, at = d.int(0, 23) * HOUR;
+  for (const t of localOnsets(c.t0 - 5 * DAY, end, at, z)) items.push({ start: t, ramp: d.lu(5 * MIN, HOUR), size: upd * Math.exp(0.4 * d.g()), del: t + keepUpd });
+  const unit = itemsSum(items);
+  const base = otherData(d, c, size, 0.02, 0.3);
+  const s = scaleFor(d, c, size, base, unit, fills, { fillAt: rel[K]! + ramps[K]! + HOUR, calm: rel[2]!, calmMax: 0.8, cap: 0.93, end, lo: 0.4, span: periodD * DAY });
+  if (s === null) return null;
+  const inHistory = rel.filter((t) => t >= c.t0);
+  return {
+    variant: `${fills ? 'fills' : 'never'}-every${periodD / 7}w-overlap${Math.round(keep / DAY)}d-${zoneName(z)}`, fills, size, days,
+    used: (t) => base(t) + s * unit(t),
+    fair: (tr) => !fills || onsetsBeforeFirstCut(tr, inHistory) >= 3,
+  };
+};
+
 const BUILDERS5: Record<Exclude<Family5Name, 'hourly_gib_5'>, Builder> = {
   ccache_lru_cap: ccacheLruCap,
   docker_manual_prune: dockerManualPrune,
@@ -723,12 +771,14 @@ const BUILDERS5: Record<Exclude<Family5Name, 'hourly_gib_5'>, Builder> = {
   ml_checkpoints: mlCheckpoints,
   cctv_daylight: cctvDaylight,
   transcode_backlog: transcodeBacklog,
+  point_release_overlap: pointReleaseOverlap,
 };
 
 /** Shapes hourly_gib_5 samples hourly in whole GiB. */
 const HOURLY5: ReadonlyArray<Exclude<Family5Name, 'hourly_gib_5'>> = [
   'ccache_lru_cap', 'docker_manual_prune', 'jenkins_branch_workspaces', 'es_ilm_indices', 'backup_target_clients',
   'crashloop_coredumps', 'game_server_weekends', 'sparse_vm_disk', 'ml_checkpoints', 'cctv_daylight', 'transcode_backlog',
+  'point_release_overlap',
 ];
 
 /**
