@@ -52,8 +52,8 @@ import {
 import { localOnsets } from './families2.js';
 import { withGaps } from './families3.js';
 import {
-  envelopeCalm, integral, itemsSum, localToUtc, maxOf, maxScale, offsetMs, otherData, pickZone, poisson, scaleFor, traffic, VARIANT_FILL,
-  wall, zoneName, type Item, type Zone,
+  envelopeCalm, integral, itemsSum, localToUtc, maxOf, maxScale, offsetMs, otherData, pickZone, scaleFor, traffic, VARIANT_FILL, wall,
+  zoneName, type Item,
 } from './families4.js';
 
 export const FAMILY5_NAMES = [
@@ -90,12 +90,6 @@ function simulate(from: number, to: number, step: number, v0: number, next: (t: 
     const i = Math.min(Math.floor(x), n - 1);
     return v[i]! + (v[i + 1]! - v[i]!) * (x - i);
   };
-}
-
-/** Whether local time t is in working hours (Mon-Fri, from `fromH` to `toH`). */
-function working(t: number, z: Zone, fromH = 8, toH = 18): boolean {
-  const w = wall(t, z);
-  return w.dow !== 0 && w.dow !== 6 && w.ms >= fromH * HOUR && w.ms < toH * HOUR;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -141,6 +135,7 @@ const ccacheLruCap: Builder = (d, c) => {
     climbEnd = at + climb;
     at = climbEnd + d.u(1, 20) * DAY;
   }
+  if (kind === 'never-cap-raised' && caps.length === 1) return null;
   if (fills) caps.push([S, Infinity]);
   const capTimes = caps.map((x) => x[0]);
   const cache = simulate(c.t0, end, 10 * MIN, C0 * d.u(trim, 1), (t, dt, v) => {
