@@ -107,6 +107,12 @@ export interface Model {
   stepShare: number;
   /** the level the days' maxima have been held at for weeks (a size limit), null when none */
   ceiling: number | null;
+  /**
+   * the level (bytes) at which cleanups keep coming: three or more in the regime, each from a top
+   * within 3% of the size of the others (a prune by hand or a GC at a high-water mark, as
+   * kubelet's image GC at 85%); null when none, or when used has since passed it
+   */
+  watermark: number | null;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -175,6 +181,30 @@ function ceilingOf(buckets: readonly Bucket[], size: number): number | null {
   const prevTop = Math.max(...before.map((b) => b.max));
   if (near.length < last.length / 2 || !near.some((b) => b.age < 3) || prevTop < top - 0.005 * size) return null;
   return top;
+}
+
+/**
+ * The high-water mark of cleanups (bytes, see Model.watermark): `drops` are the drops' times (unix
+ * ms, each the start of a daily bucket) and sizes (bytes); the top of each is the highest sample of
+ * its bucket and the one before. Three drops of at least 3% of the size whose tops agree within 3%
+ * of it; null when fewer, or when a sample since the latest drop (or now) is 1% of the size above.
+ */
+function watermarkOf(buckets: readonly Bucket[], pts: readonly Point[], drops: ReadonlyArray<{ at: number; bytes: number }>, size: number): number | null {
+  const byT = new Map(buckets.map((b, k) => [b.t, k]));
+  const tops: number[] = [];
+  let lastK = -1;
+  for (const d of [...drops].sort((a, b) => a.at - b.at)) {
+    const k = byT.get(d.at);
+    if (k === undefined || k < 1 || d.bytes < 0.03 * size) continue;
+    tops.push(Math.max(buckets[k - 1]!.max, buckets[k]!.max));
+    lastK = k;
+  }
+  if (tops.length < 3) return null;
+  const hi = Math.max(...tops), lo = Math.min(...tops);
+  if (hi - lo > 0.03 * size || hi >= size) return null;
+  // (after the latest drop's bucket: its own top is before the drop)
+  for (let i = buckets[lastK]!.i1 + 1; i < pts.length; i++) if (pts[i]!.used > hi + 0.01 * size) return null;
+  return hi;
 }
 
 /**
@@ -639,8 +669,15 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   // (a steady interval among the large drops: small cleanups between them do not break it)
   const dropBytes = [...cleanups.map((c) => ({ at: c.at, bytes: c.bytes })), ...bursts.map((b) => ({ at: b.endAt, bytes: b.bytes }))];
   const largest = Math.max(0, ...dropBytes.map((x) => x.bytes));
+  const watermark = watermarkOf(buckets, pts, dropBytes, size);
   const large = dropBytes.filter((x) => x.bytes >= 0.5 * largest).map((x) => x.at).sort((a, b) => a - b);
-  if (drops.filter((t) => t >= asOf - 35 * DAY).length >= 4 || regularDrops(drops, asOf) || regularDrops(large, asOf)) {
+  // (drops at no fixed interval that take back most of what was written, five or more in 90 days:
+  // a prune by hand, a GC at a high-water mark; the volume is kept by them, not growing)
+  const from90 = Math.max(regimeStart, asOf - 90 * DAY);
+  const k90 = buckets.findIndex((b) => b.t >= from90);
+  const freed90 = dropBytes.filter((x) => x.at > from90).reduce((a, x) => a + x.bytes, 0);
+  const keptBack = k90 >= 0 && dropBytes.filter((x) => x.at > from90).length >= 5 && freed90 >= 0.6 * (used - lv[k90]! + freed90);
+  if (drops.filter((t) => t >= asOf - 35 * DAY).length >= 4 || keptBack || regularDrops(drops, asOf) || regularDrops(large, asOf)) {
     const dropSet = new Set(drops);
     floorPts = buckets.filter((b) => dropSet.has(b.t)).map((b) => ({ t: b.t, v: b.min }));
     xs.length = ys.length = idx.length = 0;
@@ -882,7 +919,7 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
     asOf, size, used, regimeStart, samplesUsed: n, notes, bucketMs,
     levelAt, slope, slopeErr: trend.slopeErr, accelerating, excess, excessHigh, excessGrowth, everyday, dailyAmplitude, regularPeaks, sampleNoise, lastMaxAt, periodic, periodics,
     events: peaks?.events ?? [],
-    changePoint: trend.changePoint, cleanups, stepShare, ceiling: ceilingOf(buckets, size),
+    changePoint: trend.changePoint, cleanups, stepShare, ceiling: ceilingOf(buckets, size), watermark,
   };
 }
 
@@ -1034,6 +1071,12 @@ export function forecast(points: Point[], opts: ForecastOptions = {}): Forecast 
   // held at a ceiling below the size for weeks: not a fill, whatever the trend of its dips says
   if (mo.ceiling !== null && mo.ceiling < mo.size && !mo.periodics.some((p) => p.growthPerOccurrence > 0)) {
     if (fill < Infinity) notes.push(`used has been held at ${gib(mo.ceiling)} for weeks (a size limit: retention, a cache, journald): no fill from its trend`);
+    fill = Infinity;
+  }
+  // cleanups that keep coming at one level (a prune, a GC at a high-water mark): none from the trend
+  // below it; once used passes it, the mark is gone and the trend speaks again
+  if (mo.watermark !== null && !mo.periodics.some((p) => p.growthPerOccurrence > 0)) {
+    if (fill < Infinity) notes.push(`cleanups have come each time used reached ${gib(mo.watermark)} (a prune or GC at a high-water mark): no fill from the trend while they do; a warning once used passes that level`);
     fill = Infinity;
   }
   if (mo.used >= mo.size) fill = mo.asOf;
