@@ -14,7 +14,8 @@
  * 5. Trend: change points (a continuous hinge clearly better than a line, not a smooth bend) keep
  *    the latest regime; a fresh change is placed on the raw samples outside peaks. The rate is a
  *    line over the latest segment (at most four weeks), or an exponential when growth plainly
- *    speeds up: on the daily levels, or on the raw samples (a line plus a compounding part, caught
+ *    speeds up: on the daily levels (a line plus a compounding part when ten days or more show
+ *    it, else an exponential alone), or on the raw samples (a line plus a compounding part, caught
  *    days after the turn when the samples lie close to it and it foresees held-out samples).
  * 6. Peaks' recurrence (peaks.ts): daily, weekly, monthly by calendar day or last day, another
  *    fixed period, or none; a periodic peak's heights (above the trend) have their own trend
@@ -443,40 +444,54 @@ function fitLatest(xs: number[], ys: number[], start: number, noiseFloor: number
   return { curve, start, quadratic, slopeErr: slopeStdErr(sx, line) };
 }
 
+type ExpCurve = Curve & { b: number; c?: number };
+/** the fewest daily levels an exponential plus a line is fitted on (four parameters) */
+const EXP_LINE_MIN = 10;
+/** an exponential on top of a steady rate that keeps growing (a falling line under it is no runaway) */
+function expOnLine(xs: number[], ys: number[], x0: number): ExpCurve | null {
+  const q = expLineFit(xs, ys, x0);
+  return q && q.c >= 0 ? q : null;
+}
+
 /**
  * An exponential over the series when growth plainly speeds up (see the tests inside), else null.
- * xs: times (ms), ys: levels (bytes), noiseFloor: bytes a day.
+ * xs: times (ms), ys: levels (bytes), noiseFloor: bytes a day. Tried first as a steady rate plus a
+ * compounding part (growth that turns exponential on top of the rate it had: an exponential alone
+ * takes the steady days before the turn for a slow compounding and foresees the fill late), given
+ * enough levels for its four parameters; then as an exponential alone.
  */
 function acceleration(qx: number[], qy: number[], noiseFloor: number): Curve | null {
   const qline = polyFit(qx, qy, 1, qx[qx.length - 1]);
   if (qx.length < 8 || !qline) return null;
-  {
-    const q = expFit(qx, qy, qx[qx.length - 1]!);
-    // and the speed-up must show plainly: the latest third grows clearly faster than the first
-    const third = Math.max(3, Math.floor(qx.length / 3));
-    const early = polyFit(qx.slice(0, third), qy.slice(0, third), 1);
-    const late = polyFit(qx.slice(-third), qy.slice(-third), 1);
-    const speedsUp = !!early && !!late && late.coef[1]! > 0 && late.coef[1]! > 1.2 * Math.max(early.coef[1]!, 0) + 0.0002 * Math.abs(qy[qy.length - 1]!) / DAY;
+  // and the speed-up must show plainly: the latest third grows clearly faster than the first
+  const third = Math.max(3, Math.floor(qx.length / 3));
+  const early = polyFit(qx.slice(0, third), qy.slice(0, third), 1);
+  const late = polyFit(qx.slice(-third), qy.slice(-third), 1);
+  const speedsUp = !!early && !!late && late.coef[1]! > 0 && late.coef[1]! > 1.2 * Math.max(early.coef[1]!, 0) + 0.0002 * Math.abs(qy[qy.length - 1]!) / DAY;
+  if (!speedsUp) return null;
+  const fitters: Array<[(xs: number[], ys: number[], x0: number) => ExpCurve | null, number]> = [[expFit, 3]];
+  if (qx.length >= EXP_LINE_MIN) fitters.unshift([expOnLine, 4]);
+  for (const [fitExp, params] of fitters) {
+    const q = fitExp(qx, qy, qx[qx.length - 1]!);
+    if (!q || !(q.b > 0)) continue;
     // and out of sample: fitted on the first two thirds, the exponential must foresee the last
     // third better than a line does (a wiggle of a random walk fits in sample, not ahead)
     let foresees = false;
-    if (q && q.b > 0 && speedsUp) {
-      const cut = qx.length - third;
-      const tx = qx.slice(0, cut), ty = qy.slice(0, cut);
-      const eTrain = expFit(tx, ty, tx[tx.length - 1]!);
-      const lTrain = polyFit(tx, ty, 1, tx[tx.length - 1]);
-      if (eTrain && lTrain && eTrain.b > 0) {
-        let se = 0, sl = 0;
-        for (let i = cut; i < qx.length; i++) {
-          se += (qy[i]! - eTrain.at(qx[i]!)) ** 2;
-          sl += (qy[i]! - evalFit(lTrain, qx[i]!)) ** 2;
-        }
-        foresees = se < 0.5 * sl;
+    const cut = qx.length - third;
+    const tx = qx.slice(0, cut), ty = qy.slice(0, cut);
+    const eTrain = fitExp(tx, ty, tx[tx.length - 1]!);
+    const lTrain = polyFit(tx, ty, 1, tx[tx.length - 1]);
+    if (eTrain && lTrain && eTrain.b > 0) {
+      let se = 0, sl = 0;
+      for (let i = cut; i < qx.length; i++) {
+        se += (qy[i]! - eTrain.at(qx[i]!)) ** 2;
+        sl += (qy[i]! - evalFit(lTrain, qx[i]!)) ** 2;
       }
+      foresees = se < 0.5 * sl;
     }
     // and matter: the rate now at least twice the noise floor (a wandering flat volume bends both ways)
-    if (q && q.b > 0 && speedsUp && foresees && q.slopeAt(qx[qx.length - 1]!) * DAY > 2 * noiseFloor) {
-      const f = (qline.sse - q.sse) / Math.max(q.sse / (qx.length - 3), 1e-12);
+    if (foresees && q.slopeAt(qx[qx.length - 1]!) * DAY > 2 * noiseFloor) {
+      const f = (qline.sse - q.sse) / Math.max(q.sse / (qx.length - params), 1e-12);
       if (f > F_QUAD) return q;
     }
   }
