@@ -231,6 +231,21 @@ describe('forecast model on synthetic patterns', () => {
     shuffled.push({ t: NaN, used: 1, size: SIZE });
     assert.equal(forecast(shuffled).fillsAt, forecast(pts).fillsAt);
   });
+
+  it('two jobs at the same hour on different weekdays, one fixed and small, one growing: told apart, the growing one fills', () => {
+    // base 30% + 0.1%/day; at 02:00-03:30 a job on Mon/Thu needs 18% + 0.65% a day (its run on
+    // day 66 reaches 97.5%, day 70's 100.5%), another on Sat/Sun a fixed 5%. On one daily grid
+    // their heights mix (half small, half large): no growth shows until they are two jobs.
+    const jobs = (d: number): number => {
+      const wd = Math.floor(d) % 7, tod = d - Math.floor(d);
+      if (tod < 2 / 24 || tod >= 3.5 / 24) return 0;
+      return wd === 0 || wd === 3 ? 0.18 + 0.0065 * Math.floor(d) : wd === 5 || wd === 6 ? 0.05 : 0;
+    };
+    const f = assertFillNear(series(56, (d) => 0.3 + 0.001 * d + jobs(d)), 70 + 2 / 24, 0.3, 'two jobs on one grid');
+    const days = f.peaks.map((p) => (p.weekdays ?? []).join(',')).sort();
+    assert.deepEqual(days, ['0,6', '1,4'], 'Sat/Sun and Mon/Thu (UTC weekdays) are two peaks');
+    assert.ok(f.peaks.find((p) => p.weekdays?.join(',') === '1,4')!.growthPerOccurrence > 0, 'the Mon/Thu job grows');
+  });
 });
 
 describe('history CSV', () => {

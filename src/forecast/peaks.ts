@@ -8,8 +8,10 @@
  *    (when used first rose above the trend), the end the first sample back below it.
  * 3. Recurrence: the onsets are tested against daily, weekly, monthly-by-day, monthly-last-day and
  *    a fixed period estimated from the intervals (a regression of the onsets on their cycle numbers);
- *    a recurrence must match most events and most expected cycles (where there are samples). Else
- *    the events are aperiodic bursts.
+ *    a recurrence must match most events and most expected cycles (where there are samples), or,
+ *    among other jobs' runs, a third of them and nearly every cycle. Jobs on one grid, or left over
+ *    together, are told apart by their heights (a factor of two between them). Else the events are
+ *    aperiodic bursts.
  * 4. Heights: a periodic peak's heights get their own trend (a line over the recent occurrences,
  *    kept only when clearly growing): the next occurrences' heights come from it.
  *
@@ -496,6 +498,10 @@ export function findRecurrences(pts: readonly Point[], from: number, events: rea
   let rest = events.slice();
   while (out.length < 4 && rest.length >= 2) {
     let p = findRecurrence(pts, from, rest, size);
+    // none among the rest as a whole (three jobs' runs left over, the largest a few of them): the
+    // runs far higher than the others (see upperCluster) may be one job's on their own
+    const high = p ? [] : upperCluster(rest);
+    if (high.length >= 2) p = findRecurrence(pts, from, high, size);
     if (!p) break;
     // jobs on one grid (a 12-hourly job, a Mon/Wed/Fri one and a weekly one, all on the hour)
     // match the finest schedule together: the runs far higher than its usual height are jobs of
@@ -507,8 +513,9 @@ export function findRecurrences(pts: readonly Point[], from: number, events: rea
       const line = p.matched.length >= 3 ? linearRegressionLine(linearRegression(p.matched.map((e) => [e.onset / DAY, e.height]))) : () => med;
       const res = p.matched.map((e) => e.height - line(e.onset / DAY));
       const sigma = res.length >= 3 ? 1.4826 * medianAbsoluteDeviation(res) : 0;
-      const big = p.matched.filter((e, i) => res[i]! > Math.max(5 * sigma, 0.1 * med));
-      if (big.length >= 2 && big.length <= p.matched.length / 2) {
+      let big = p.matched.filter((e, i) => res[i]! > Math.max(5 * sigma, 0.1 * med));
+      if (!(big.length >= 2 && big.length <= p.matched.length / 2)) big = upperCluster(p.matched);
+      if (big.length >= 2 && big.length < p.matched.length) {
         const subs = findRecurrences(pts, from, big, size, depth + 1);
         if (subs.length) {
           const moved = new Set(subs.flatMap((q) => q.matched));
@@ -525,6 +532,27 @@ export function findRecurrences(pts: readonly Point[], from: number, events: rea
     rest = rest.filter((e) => !taken.has(e));
   }
   return out;
+}
+
+/**
+ * Two jobs on one grid with heights of different sizes (a fixed small job and a growing large one,
+ * half the runs each): the line through their heights is meaningless and no run is far above it.
+ * The runs above the widest gap of the sorted heights, when the gap is a factor of two (the lowest
+ * of them at least twice the highest below) and the two groups interleave in time (a single job
+ * that grew in a step has all its low runs before its high ones); else none.
+ */
+function upperCluster(matched: readonly PeakEvent[]): PeakEvent[] {
+  const hs = matched.map((e) => e.height).sort((a, b) => a - b);
+  // (heights at or below the trend are no job's size: no ratio of them means anything)
+  if (matched.length < 4 || !(hs[0]! > 0)) return [];
+  let cut = -1, ratio = 0;
+  for (let i = 1; i < hs.length; i++) {
+    const q = hs[i]! / hs[i - 1]!;
+    if (i >= 2 && i <= hs.length - 2 && q > ratio) { ratio = q; cut = hs[i]!; }
+  }
+  if (!(ratio >= 2)) return [];
+  const hi = matched.filter((e) => e.height >= cut), lo = matched.filter((e) => e.height < cut);
+  return lo[lo.length - 1]!.onset > hi[0]!.onset && hi[hi.length - 1]!.onset > lo[0]!.onset ? hi : [];
 }
 
 function recurrenceBy(pts: readonly Point[], from: number, events: readonly PeakEvent[], size: number, key: (e: PeakEvent) => number): Periodic | null {
@@ -545,7 +573,11 @@ function recurrenceBy(pts: readonly Point[], from: number, events: readonly Peak
     let recentOcc = 0;
     for (const t of occ) if (t > since) recentOcc++;
     const recall = expected.length ? recentOcc / Math.max(expected.length, recentOcc) : 0;
-    if (precision < 0.6 || recall < 0.75) continue;
+    // (among the runs of another job: two jobs left over after the first, each half the events,
+    // neither reaches 60%; a schedule that every expected occurrence shows, over many runs, is a
+    // job of its own all the same)
+    const amongOthers = precision >= 0.3 && recall >= 0.9 && occ.size >= Math.max(6, s.minMatched);
+    if ((precision < 0.6 && !amongOthers) || recall < 0.75) continue;
     const score = precision + recall;
     if (!best || score > best.score + 0.05) best = { s, matched, score };
   }
