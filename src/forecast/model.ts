@@ -181,6 +181,9 @@ function ceilingOf(buckets: readonly Bucket[], size: number): number | null {
   const near = last.filter((b) => b.max >= top - 0.005 * size);
   const prevTop = Math.max(...before.map((b) => b.max));
   if (near.length < last.length / 2 || !near.some((b) => b.age < 3) || prevTop < top - 0.005 * size) return null;
+  // (a limit holds: peaks well above it in the last half year, such as the overlap of a release
+  // and the one it replaces, make it a flat stretch between them, not a limit)
+  if (buckets.some((b) => b.age < 180 && b.max > top + 0.02 * size)) return null;
   return top;
 }
 
@@ -883,15 +886,17 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   // a saw of several days: the top of each cycle (between two drops) above the floor line
   // (the tops over a longer window than the floor line: a noisy pile's growth shows over months)
   let sawTops = false;
-  const topFloors = floorPts.filter((f) => f.t >= Math.max(regimeStart, asOf - 200 * DAY)).slice(-26);
-  if (floors.length >= 3) {
+  const topFloors = floorPts.filter((f) => f.t >= Math.max(regimeStart, asOf - 400 * DAY)).slice(-26);
+  if (topFloors.length >= 3) {
     const ds = topFloors.map((f) => f.t);
     const tops: Array<{ t: number; v: number }> = [];
     for (let i = 0; i < ds.length; i++) {
       const a = ds[i]!, b = i + 1 < ds.length ? ds[i + 1]! : Infinity;
       let best: Bucket | null = null;
       for (const bk of buckets) if (bk.t > a && bk.t < b && (!best || bk.max > best.max)) best = bk;
-      if (best && (b !== Infinity || best.t < asOf)) tops.push({ t: best.tMax, v: best.max - levelAt(best.tMax) });
+      if (best && b !== Infinity) tops.push({ t: best.tMax, v: best.max - levelAt(best.tMax) });
+      // (the cycle in progress: only once its pile is as high as a whole cycle's)
+      else if (best && best.max - levelAt(best.tMax) >= Math.min(...tops.map((x) => x.v))) tops.push({ t: best.tMax, v: best.max - levelAt(best.tMax) });
     }
     const cycle = medianOf(ds.slice(1).map((t, i) => t - ds[i]!));
     // the trend of the tops themselves (floor and pile grow together: a clearer signal than the
