@@ -368,7 +368,9 @@ const RECENT_CP_WINDOWS = [21, 14, 10];
 /** the most daily levels the trend is fitted on (a year) */
 const TREND_DAYS = 366;
 
-function fitTrend(xs: number[], ys: number[], noiseFloor: number, quantum = 0): TrendFit | null {
+/** dependence: how many points of xs/ys carry one independent value (overlapping means): scales F_CHANGE. */
+function fitTrend(xs: number[], ys: number[], noiseFloor: number, quantum = 0, dependence = 1): TrendFit | null {
+  const fChange = F_CHANGE * dependence;
   let start = 0;
   let changePoint: number | null = null;
   // a significant change that an exponential fits as well: acceleration if the acceleration test
@@ -380,13 +382,13 @@ function fitTrend(xs: number[], ys: number[], noiseFloor: number, quantum = 0): 
     let sx = xs.slice(off), sy = ys.slice(off);
     if (sx.length < 6) break;
     let h = bestHinge(sx, sy, 1);
-    if (h.k < 0 || h.f < F_CHANGE) {
+    if (h.k < 0 || h.f < fChange) {
       // an older change can hide a recent one from a single hinge: look at the latest weeks alone
       for (const w of RECENT_CP_WINDOWS) {
         if (xs.length - w <= off) continue;
         const o = xs.length - w;
         const hw = bestHinge(xs.slice(o), ys.slice(o), 1);
-        if (hw.k >= 0 && hw.f >= F_CHANGE && (h.k < 0 || h.f < F_CHANGE || hw.f > h.f)) {
+        if (hw.k >= 0 && hw.f >= fChange && (h.k < 0 || h.f < fChange || hw.f > h.f)) {
           h = hw;
           off = o;
         }
@@ -394,7 +396,7 @@ function fitTrend(xs: number[], ys: number[], noiseFloor: number, quantum = 0): 
       sx = xs.slice(off);
       sy = ys.slice(off);
     }
-    if (h.k < 0 || h.f < F_CHANGE) break;
+    if (h.k < 0 || h.f < fChange) break;
     // growth that bends smoothly (acceleration) fits a parabola as well as a hinge: not a change point
     const q = expFit(sx, sy, sx[sx.length - 1]!);
     const smooth = !!q && q.b > 0 && q.sse <= h.sse * 1.25;
@@ -726,7 +728,10 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   // (the trend looks back at most a year: its change-point search is quadratic in the days)
   const [txs, tys] = (weekly ? weekly : [xs, ys]).map((a) => a.slice(-TREND_DAYS));
   if (weekly) notes.push('a weekly cycle in the daily levels: the trend is that of their weekly means');
-  const trend = fitTrend(txs, tys, 0.0005 * size, quantum) ?? { curve: flat, start: 0, changePoint: null, quadratic: false, slopeErr: Infinity };
+  // (7-day means that overlap by 6 days are far from independent: a hinge's F ratio on them is
+  // about 7 times what the same days would give, so a change needs 7 times the F: a CI pile that
+  // varies week to week is not a new rate every few weeks)
+  const trend = fitTrend(txs, tys, 0.0005 * size, quantum, weekly ? 7 : 1) ?? { curve: flat, start: 0, changePoint: null, quadratic: false, slopeErr: Infinity };
   let fit = trend.curve;
   // a saw of several days (a compaction every 9 days): a line over the days' levels depends on
   // where in the cycle the window starts and ends; the floor each drop returns to does not. The
