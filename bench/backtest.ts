@@ -15,7 +15,9 @@
  *   5. the third held-out families (src/forecast/families3.ts, written by someone who never read the
  *      model), seed + 2, as many per family, and
  *   6. the fourth held-out families (src/forecast/families4.ts, also written without reading the
- *      model, other mechanisms), seed + 3, as many per family.
+ *      model, other mechanisms), seed + 3, as many per family, and
+ *   7. the fifth held-out families (src/forecast/families5.ts, written without reading the model
+ *      and first scored after the model's changes of 2026-11-30 morning), seed + 4, as many per family.
  * Prints the tables (per set, per pattern or family) and a verdict per set against issue 12's
  * minimum and targets, and writes bench/out/backtest.json and bench/out/backtest.md.
  */
@@ -29,6 +31,7 @@ import { FAMILY_NAMES, familySet } from '../src/forecast/families.js';
 import { FAMILY2_NAMES, family2Set } from '../src/forecast/families2.js';
 import { FAMILY3_NAMES, family3Set } from '../src/forecast/families3.js';
 import { FAMILY4_NAMES, family4Set } from '../src/forecast/families4.js';
+import { FAMILY5_NAMES, family5Set } from '../src/forecast/families5.js';
 import type { Point } from '../src/forecast/types.js';
 import { loadTraces } from './traces.js';
 
@@ -163,6 +166,7 @@ function main(): void {
   const families2 = family2Set(o.seed + 1, o.perFamily);
   const families3 = family3Set(o.seed + 2, o.perFamily);
   const families4 = family4Set(o.seed + 3, o.perFamily);
+  const families5 = family5Set(o.seed + 4, o.perFamily);
   const sets: Set[] = [
     { key: 'shared', title: `Public traces (${shared.length} traces, ${path.relative(process.cwd(), o.traces) || '.'})`, cmp: compare(shared) },
     { key: 'heldout', title: `Held-out synthetic traces (${heldout.length} traces, synth.ts, seed ${o.synthSeed}, never used while developing)`, cmp: compare(heldout) },
@@ -185,6 +189,11 @@ function main(): void {
       key: 'families4',
       title: `Fourth held-out families (${families4.length} traces: ${o.perFamily} of each of ${FAMILY4_NAMES.length} families, families4.ts, written without reading the model; seed ${o.seed + 3})`,
       cmp: compare(families4),
+    },
+    {
+      key: 'families5',
+      title: `Fifth held-out families (${families5.length} traces: ${o.perFamily} of each of ${FAMILY5_NAMES.length} families, families5.ts, written without reading the model; seed ${o.seed + 4})`,
+      cmp: compare(families5),
     },
   ];
   const elapsed = performance.now() - t0;
@@ -226,6 +235,7 @@ function main(): void {
     families2: { seed: o.seed + 1, perFamily: o.perFamily, models: strip(sets[3]!.cmp) },
     families3: { seed: o.seed + 2, perFamily: o.perFamily, models: strip(sets[4]!.cmp) },
     families4: { seed: o.seed + 3, perFamily: o.perFamily, models: strip(sets[5]!.cmp) },
+    families5: { seed: o.seed + 4, perFamily: o.perFamily, models: strip(sets[6]!.cmp) },
     speed: sp,
   }, null, 1);
   for (const [f, text] of [['backtest.json', json], ['backtest.md', md + '\n']] as const) {

@@ -14,6 +14,7 @@ import { FAMILY_NAMES, familySet, familyTrace, monthlyOnsets, type FamilyName } 
 import { FAMILY2_NAMES, family2Set, family2Trace, isDst, localOnsets, type Family2Name } from '../src/forecast/families2.js';
 import { FAMILY3_NAMES, family3Set, family3Trace, type Family3Name } from '../src/forecast/families3.js';
 import { _local, FAMILY4_NAMES, family4Set, family4Trace, type Family4Name } from '../src/forecast/families4.js';
+import { FAMILY5_NAMES, family5Set } from '../src/forecast/families5.js';
 import { DAY, HOUR } from '../src/forecast/linear.js';
 
 const GIB = 2 ** 30;
@@ -299,6 +300,13 @@ describe('fourth-set families generator', () => {
  */
 const FLOOR1 = { ...MINIMUM, falseAlarmShare: 0.03 };
 const FLOOR34 = { lateShare: 0.3, median: 0.25, falseAlarmShare: 0.03 };
+/**
+ * The fifth set (families5.ts, written blind and first scored after this morning's changes): on
+ * first contact 10.8-22.2% late, median 0.13-0.25, false alarms 9-10 of about 200 never-fill cuts
+ * (4-5%); after a high-water-mark rule and longer saw tops, 8.9-19.1% late, 4-9 false alarms (3-5%). Its floor
+ * is a regression check with room for a fresh seed.
+ */
+const FLOOR5 = { lateShare: 0.3, median: 0.3, falseAlarmShare: 0.08 };
 const STRICT = { ...MINIMUM, falseAlarmShare: 0 };
 /** Scores the model on a set and asserts issue 12's minimum (or `limits`); the line (with the seed) is the diagnostic and every message. */
 const scored = new Map<string, ReturnType<typeof compare>[number]>();
@@ -335,12 +343,14 @@ describe(`held-out families, fresh seed ${SEED} (FAMILIES_SEED=${SEED} reproduce
   const later = [
     { label: `families3 seed ${SEED + 2}`, set: (): Trace[] => family3Set(SEED + 2, PER_FAMILY), n: FAMILY3_NAMES.length, what: 'third-set families' },
     { label: `families4 seed ${SEED + 3}`, set: (): Trace[] => family4Set(SEED + 3, PER_FAMILY), n: FAMILY4_NAMES.length, what: 'fourth-set families' },
+    { label: `families5 seed ${SEED + 4}`, set: (): Trace[] => family5Set(SEED + 4, PER_FAMILY), n: FAMILY5_NAMES.length, what: 'fifth-set families', floor: FLOOR5 },
   ];
   for (const x of later) {
-    it(`the model on ${PER_FAMILY} traces of each of ${x.n} ${x.what}: no worse than late ${100 * FLOOR34.lateShare}%, median ${FLOOR34.median}, false alarms on <= 3% (${x.label})`, (t) => {
-      assertMinimum(t, x.label, x.set, FLOOR34);
+    const floor = x.floor ?? FLOOR34;
+    it(`the model on ${PER_FAMILY} traces of each of ${x.n} ${x.what}: no worse than late ${100 * floor.lateShare}%, median ${floor.median}, false alarms on <= ${100 * floor.falseAlarmShare}% (${x.label})`, (t) => {
+      assertMinimum(t, x.label, x.set, floor);
     });
-    it(`the model on the ${x.what} meets issue 12's minimum (${x.label})`, { todo: 'not yet: late on 12-20% of cuts (issue 12 stays open)' }, (t) => {
+    it(`the model on the ${x.what} meets issue 12's minimum (${x.label})`, { todo: 'not yet: late on 11-22% of cuts, false alarms on some seeds (issue 12 stays open)' }, (t) => {
       assertMinimum(t, x.label, x.set, STRICT);
     });
   }

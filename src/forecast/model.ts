@@ -9,8 +9,11 @@
  * 4. Clean the level series: isolated spikes are left out; a drop far below the usual change is a
  *    cleanup (a level shift, not a trend), unless it undoes a recent jump of the same size (a burst
  *    that went away, also when the drop spans two days: neither; its days count once among the
- *    peaks' heights) or drops keep coming (4 in 5 weeks: a sawtooth, whose trend is that of
- *    the raw levels); a single jump up that stays (a bulk copy) is a level shift counted once.
+ *    peaks' heights) or drops keep coming (4 in 5 weeks, at a steady interval, or five in 90 days
+ *    that take back most of what was written: a sawtooth, whose trend is that of its floor, its
+ *    cycles' tops with their own trend and up to two residual deviations above it); cleanups from
+ *    tops at one level are a high-water mark (a prune, a GC at a threshold): no fill below it
+ *    while used stays under it; a single jump up that stays (a bulk copy) is a level shift counted once.
  * 5. Trend: change points (a continuous hinge clearly better than a line, not a smooth bend) keep
  *    the latest regime; a fresh change is placed on the raw samples outside peaks. The rate is a
  *    line over the latest segment (at most four weeks), or an exponential when growth plainly
@@ -22,7 +25,8 @@
  *    (line or compounding). Bursts at no fixed time: the height reached at least twice in four
  *    weeks, or the highest of three or more in eight weeks (a single burst never counts).
  * 7. Fill time = min(first time trend + everyday excess >= size, first periodic peak whose
- *    envelope does not fit); the range scales the growth by ± two standard errors of the rate
+ *    envelope does not fit), none while used is held at a ceiling (a limit no peak of the last
+ *    half year went above) or under a high-water mark of cleanups; the range scales the growth by ± two standard errors of the rate
  *    (at least 10%) and takes the low end of the peaks' heights. Confirmation: the model refitted
  *    without the last day must foresee the fill too (not more than twice as far off, or two days);
  *    else the end of the history is a run in progress, not yet a rate: the refit's later date
