@@ -631,15 +631,33 @@ export function generateTrace(family: string, seed: number, stream: number, buil
 }
 
 /**
+ * The trace function of a set of families: family `name` (one of `names`, its random stream that
+ * of its index + `offset`) at `seed`, built by `builders[name]`; the `hourly` family (samples
+ * hourly in whole GiB) draws one of its `shapes`. `wrap` wraps every builder (sampling gaps);
+ * `prefix` names the traces (see generateTrace). The function throws Error on an unknown family.
+ */
+export function traceOf<N extends string, K extends N>(
+  names: readonly N[], builders: Record<K, Builder>,
+  o: { offset: number; prefix?: string; hourly?: { name: N; shapes: readonly K[] }; wrap?: (b: Builder) => Builder },
+): (name: N, seed: number) => Trace {
+  const wrap = o.wrap ?? ((b: Builder): Builder => b);
+  const opts = o.prefix === undefined ? {} : { prefix: o.prefix };
+  return (name, seed) => {
+    const idx = names.indexOf(name);
+    if (idx < 0) throw new Error(`unknown family ${String(name)}`);
+    const stream = streamSeed(idx + o.offset, seed);
+    if (o.hourly && name === o.hourly.name) return generateTrace(name, seed, stream, wrap(pickOf(o.hourly.shapes, builders)), { ...opts, hourly: true });
+    return generateTrace(name, seed, stream, wrap(builders[name as K]), opts);
+  };
+}
+
+/**
  * One trace of a family. Deterministic in (name, seed): see generateTrace. Throws Error on an
  * unknown family.
  */
-export function familyTrace(name: FamilyName, seed: number): Trace {
-  const idx = FAMILY_NAMES.indexOf(name);
-  if (idx < 0) throw new Error(`unknown family ${String(name)}`);
-  if (name !== 'hourly_gib') return generateTrace(name, seed, streamSeed(idx, seed), BUILDERS[name]);
-  return generateTrace(name, seed, streamSeed(idx, seed), pickOf(HOURLY_SHAPES, BUILDERS), { hourly: true });
-}
+export const familyTrace: (name: FamilyName, seed: number) => Trace = traceOf(FAMILY_NAMES, BUILDERS, {
+  offset: 0, hourly: { name: 'hourly_gib', shapes: HOURLY_SHAPES },
+});
 
 /**
  * A builder that draws one of `shapes` and builds it (the hourly whole-GiB families); its

@@ -28,8 +28,8 @@ import type { Trace } from './backtest.js';
 import { DAY, HOUR } from './linear.js';
 import { rng } from './synth.js';
 import {
-  setOf, drawProfile, everyPeriod, firstCut, generateTrace, growingPeaks, lastAtOrBefore, MIN, onsetsBeforeFirstCut, pickSize,
-  streamSeed, withPeaks, WEEK, type Builder,
+  setOf, traceOf, drawProfile, everyPeriod, firstCut, growingPeaks, lastAtOrBefore, MIN, onsetsBeforeFirstCut, pickSize,
+  withPeaks, WEEK, type Builder,
 } from './families.js';
 
 export const FAMILY2_NAMES = [
@@ -453,11 +453,7 @@ const BUILDERS2: Record<Family2Name, Builder> = {
 };
 
 /** One trace of a second-set family, deterministic in (name, seed); `name` is `fam2-<family>-<variant>-<seed>`. */
-export function family2Trace(name: Family2Name, seed: number): Trace {
-  const idx = FAMILY2_NAMES.indexOf(name);
-  if (idx < 0) throw new Error(`unknown family ${String(name)}`);
-  return generateTrace(name, seed, streamSeed(idx + 1000, seed), BUILDERS2[name], { prefix: 'fam2' });
-}
+export const family2Trace: (name: Family2Name, seed: number) => Trace = traceOf(FAMILY2_NAMES, BUILDERS2, { offset: 1000, prefix: 'fam2' });
 
 /** `perFamily` traces of every second-set family: seeds seed, seed+1, ... */
 export function family2Set(seed: number, perFamily: number): Trace[] {

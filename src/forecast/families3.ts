@@ -39,8 +39,8 @@
 import { cutsOf, type Trace } from './backtest.js';
 import { DAY, HOUR } from './linear.js';
 import {
-  pickOf, setOf, everyPeriod, firstCut, generateTrace, GIB, lastAtOrBefore, MIN, monthlyOnsets, onsetsBeforeFirstCut, pickSize, solve,
-  streamSeed, WEEK, type Builder, type Ctx, type Draw, type Shape,
+  setOf, traceOf, everyPeriod, firstCut, GIB, lastAtOrBefore, MIN, monthlyOnsets, onsetsBeforeFirstCut, pickSize, solve,
+  WEEK, type Builder, type Ctx, type Draw, type Shape,
 } from './families.js';
 import { localOnsets } from './families2.js';
 
@@ -885,13 +885,9 @@ export function withGaps(build: Builder): Builder {
  * One trace of a third-set family, deterministic in (name, seed); `name` is
  * `fam3-<family>-<variant>-<seed>`. Throws Error on an unknown family.
  */
-export function family3Trace(name: Family3Name, seed: number): Trace {
-  const idx = FAMILY3_NAMES.indexOf(name);
-  if (idx < 0) throw new Error(`unknown family ${String(name)}`);
-  const stream = streamSeed(idx + 2000, seed);
-  if (name !== 'hourly_gib_coarse') return generateTrace(name, seed, stream, withGaps(BUILDERS3[name]), { prefix: 'fam3' });
-  return generateTrace(name, seed, stream, withGaps(pickOf(HOURLY_SHAPES, BUILDERS3)), { hourly: true, prefix: 'fam3' });
-}
+export const family3Trace: (name: Family3Name, seed: number) => Trace = traceOf(FAMILY3_NAMES, BUILDERS3, {
+  offset: 2000, prefix: 'fam3', hourly: { name: 'hourly_gib_coarse', shapes: HOURLY_SHAPES }, wrap: withGaps,
+});
 
 /** `perFamily` traces of every third-set family: seeds seed, seed+1, ... */
 export function family3Set(seed: number, perFamily: number): Trace[] {

@@ -43,8 +43,8 @@
 import { cutsOf, type Trace } from './backtest.js';
 import { DAY, HOUR } from './linear.js';
 import {
-  pickOf, setOf, drawProfile, firstCut, generateTrace, GIB, lastAtOrBefore, MIN, onsetsBeforeFirstCut, pickSize, profileAt, solve,
-  streamSeed, type Builder, type Ctx, type Draw, type Profile, type Shape,
+  setOf, traceOf, drawProfile, firstCut, GIB, lastAtOrBefore, MIN, onsetsBeforeFirstCut, pickSize, profileAt, solve,
+  type Builder, type Ctx, type Draw, type Profile, type Shape,
 } from './families.js';
 import { isDst, localOnsets } from './families2.js';
 
@@ -1117,13 +1117,9 @@ function withSamplerGaps(build: Builder): Builder {
  * One trace of a fourth-set family, deterministic in (name, seed); `name` is
  * `fam4-<family>-<variant>-<seed>`. Throws Error on an unknown family.
  */
-export function family4Trace(name: Family4Name, seed: number): Trace {
-  const idx = FAMILY4_NAMES.indexOf(name);
-  if (idx < 0) throw new Error(`unknown family ${String(name)}`);
-  const stream = streamSeed(idx + 3000, seed);
-  if (name !== 'hourly_gib_df') return generateTrace(name, seed, stream, withSamplerGaps(BUILDERS4[name]), { prefix: 'fam4' });
-  return generateTrace(name, seed, stream, withSamplerGaps(pickOf(HOURLY4, BUILDERS4)), { hourly: true, prefix: 'fam4' });
-}
+export const family4Trace: (name: Family4Name, seed: number) => Trace = traceOf(FAMILY4_NAMES, BUILDERS4, {
+  offset: 3000, prefix: 'fam4', hourly: { name: 'hourly_gib_df', shapes: HOURLY4 }, wrap: withSamplerGaps,
+});
 
 /** `perFamily` traces of every fourth-set family: seeds seed, seed+1, ... */
 export function family4Set(seed: number, perFamily: number): Trace[] {

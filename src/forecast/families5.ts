@@ -46,7 +46,7 @@
 import { cutsOf, type Trace } from './backtest.js';
 import { DAY, HOUR } from './linear.js';
 import {
-  pickOf, setOf, firstCut, generateTrace, lastAtOrBefore, MIN, onsetsBeforeFirstCut, pickSize, profileAt, solve, streamSeed, WEEK,
+  setOf, traceOf, firstCut, lastAtOrBefore, MIN, onsetsBeforeFirstCut, pickSize, profileAt, solve, WEEK,
   type Builder, type Draw, type Profile,
 } from './families.js';
 import { localOnsets } from './families2.js';
@@ -780,13 +780,9 @@ const HOURLY5: ReadonlyArray<Exclude<Family5Name, 'hourly_gib_5'>> = [
  * One trace of a fifth-set family, deterministic in (name, seed); `name` is
  * `fam5-<family>-<variant>-<seed>`. Throws Error on an unknown family.
  */
-export function family5Trace(name: Family5Name, seed: number): Trace {
-  const idx = FAMILY5_NAMES.indexOf(name);
-  if (idx < 0) throw new Error(`unknown family ${String(name)}`);
-  const stream = streamSeed(idx + 4000, seed);
-  if (name !== 'hourly_gib_5') return generateTrace(name, seed, stream, withGaps(BUILDERS5[name]), { prefix: 'fam5' });
-  return generateTrace(name, seed, stream, withGaps(pickOf(HOURLY5, BUILDERS5)), { hourly: true, prefix: 'fam5' });
-}
+export const family5Trace: (name: Family5Name, seed: number) => Trace = traceOf(FAMILY5_NAMES, BUILDERS5, {
+  offset: 4000, prefix: 'fam5', hourly: { name: 'hourly_gib_5', shapes: HOURLY5 }, wrap: withGaps,
+});
 
 /** `perFamily` traces of every fifth-set family: seeds seed, seed+1, ... */
 export function family5Set(seed: number, perFamily: number): Trace[] {
