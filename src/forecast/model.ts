@@ -699,8 +699,9 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
   // a prune by hand, a GC at a high-water mark; the volume is kept by them, not growing)
   const from90 = Math.max(regimeStart, asOf - 90 * DAY);
   const k90 = buckets.findIndex((b) => b.t >= from90);
-  const freed90 = dropBytes.filter((x) => x.at > from90).reduce((a, x) => a + x.bytes, 0);
-  const keptBack = k90 >= 0 && dropBytes.filter((x) => x.at > from90).length >= 5 && freed90 >= 0.6 * (used - lv[k90]! + freed90);
+  const drops90 = dropBytes.filter((x) => x.at > from90);
+  const freed90 = drops90.reduce((a, x) => a + x.bytes, 0);
+  const keptBack = k90 >= 0 && drops90.length >= 5 && freed90 >= 0.6 * (used - lv[k90]! + freed90);
   if (drops.filter((t) => t >= asOf - 35 * DAY).length >= 4 || keptBack || regularDrops(drops, asOf) || regularDrops(large, asOf)) {
     const dropSet = new Set(drops);
     floorPts = buckets.filter((b) => dropSet.has(b.t)).map((b) => ({ t: b.t, v: b.min }));
@@ -903,9 +904,10 @@ export function fitModel(points: readonly Point[], trendOnly = false): Model | {
       const a = ds[i]!, b = i + 1 < ds.length ? ds[i + 1]! : Infinity;
       let best: Bucket | null = null;
       for (const bk of buckets) if (bk.t > a && bk.t < b && (!best || bk.max > best.max)) best = bk;
-      if (best && b !== Infinity) tops.push({ t: best.tMax, v: best.max - levelAt(best.tMax) });
+      if (!best) continue;
+      const v = best.max - levelAt(best.tMax);
       // (the cycle in progress: only once its pile is as high as a whole cycle's)
-      else if (best && best.max - levelAt(best.tMax) >= Math.min(...tops.map((x) => x.v))) tops.push({ t: best.tMax, v: best.max - levelAt(best.tMax) });
+      if (b !== Infinity || v >= Math.min(...tops.map((x) => x.v))) tops.push({ t: best.tMax, v });
     }
     const cycle = medianOf(ds.slice(1).map((t, i) => t - ds[i]!));
     // the trend of the tops themselves (floor and pile grow together: a clearer signal than the
@@ -1097,15 +1099,15 @@ export function forecast(points: Point[], opts: ForecastOptions = {}): Forecast 
   const s = mo.slope;
   let fill = fillTime(mo, 1, mo.excessHigh, true);
   const notes = [...mo.notes];
-  // held at a ceiling below the size for weeks: not a fill, whatever the trend of its dips says
-  if (mo.ceiling !== null && mo.ceiling < mo.size && !mo.periodics.some((p) => p.growthPerOccurrence > 0)) {
-    if (fill < Infinity) notes.push(`used has been held at ${gib(mo.ceiling)} for weeks (a size limit: retention, a cache, journald): no fill from its trend`);
-    fill = Infinity;
-  }
-  // cleanups that keep coming at one level (a prune, a GC at a high-water mark): none from the trend
-  // below it; once used passes it, the mark is gone and the trend speaks again
-  if (mo.watermark !== null && !mo.periodics.some((p) => p.growthPerOccurrence > 0)) {
-    if (fill < Infinity) notes.push(`cleanups have come each time used reached ${gib(mo.watermark)} (a prune or GC at a high-water mark): no fill from the trend while they do; a warning once used passes that level`);
+  // held under a level (unless a recurring peak grows): at a ceiling below the size for weeks,
+  // whatever the trend of its dips says; or under the level cleanups keep coming at (a prune, a GC
+  // at a high-water mark), until used passes it and the trend speaks again
+  const held = mo.periodics.some((p) => p.growthPerOccurrence > 0) ? null
+    : mo.ceiling !== null && mo.ceiling < mo.size ? `used has been held at ${gib(mo.ceiling)} for weeks (a size limit: retention, a cache, journald): no fill from its trend`
+    : mo.watermark !== null ? `cleanups have come each time used reached ${gib(mo.watermark)} (a prune or GC at a high-water mark): no fill from the trend while they do; a warning once used passes that level`
+    : null;
+  if (held !== null) {
+    if (fill < Infinity) notes.push(held);
     fill = Infinity;
   }
   if (mo.used >= mo.size) fill = mo.asOf;
