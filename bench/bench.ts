@@ -911,32 +911,22 @@ const ISSUE13: Record<'usr' | 'usrBusy' | 'real' | 'realBusy' | 'bytesPerEntry' 
 const against = (v: number | null, t: IssueTarget): string =>
   v === null ? '?' : t.goal !== null && v <= t.goal ? 'meets goal' : t.min === null ? '' : v <= t.min ? 'meets minimum' : 'OVER minimum';
 
-/** A CPU-bound loop that also ends when its parent dies (its parent id changes). */
+/** A CPU-bound loop that ends itself when its parent is gone (its parent id changes). */
 const BUSY_LOOP = 'const p = process.ppid; for (;;) { for (let i = 0; i < 1e7; i++); if (process.ppid !== p) process.exit(0); }';
 
 /**
- * Keep `n` cores busy (one CPU-bound process each) until the returned stop() runs; stopped also
- * when this process exits or gets SIGINT / SIGTERM (then it exits 130 / 143).
+ * Keep `n` cores busy (one CPU-bound process each) until the returned stop() runs (the caller's
+ * finally); also stopped when this process exits. On a signal no JS handler could run while a
+ * measured command holds the thread (spawnSync), so none is installed: SIGINT / SIGTERM end the
+ * bench at once as usual, and each loop then ends itself within milliseconds (BUSY_LOOP).
  */
 function startBusy(n: number): () => void {
   const kids = Array.from({ length: n }, () => spawn(process.execPath, ['-e', BUSY_LOOP], { stdio: 'ignore' }));
   const stop = (): void => {
     for (const k of kids) if (k.exitCode === null && k.signalCode === null) k.kill('SIGKILL');
     process.off('exit', stop);
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
-  };
-  const onInt = (): void => {
-    stop();
-    process.exit(130);
-  };
-  const onTerm = (): void => {
-    stop();
-    process.exit(143);
   };
   process.on('exit', stop);
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
   return stop;
 }
 
@@ -1165,7 +1155,7 @@ async function realShapeSection(ctx: Ctx): Promise<SectionResult> {
   const failed = checks.filter((c) => c.ok === false);
   const noise = [usr, real, usrBusy, realBusy].map((s) => `${s.busy ? 'busy ' : ''}${s.tree === dest ? '1M' : s.tree} ${fmt(s.otherCores)}`).join(', ');
   const notes = [
-    `reader: ${reader}; ${thousands(usr.entries ?? 0)} entries in ${shape}, ${thousands(real.entries ?? 0)} in the real-shaped tree (${describe})`,
+    `reader: ${reader}; ${thousands(usr.entries ?? 0)} entries in ${shape}, ${thousands(real.entries ?? 0)} in the real-shaped tree (${rt.how})`,
     `du -sx took ${fmt(usr.duWallS)} s on ${shape}, ${fmt(real.duWallS)} s on the 1M tree (quiet); ${fmt(usrBusy.duWallS)} s and ${fmt(realBusy.duWallS)} s busy`,
     `--version CPU per run: node -e 0 ${fmt((cpu.get('node') ?? NaN) * 1000, 0)} ms, bundle ${fmt((cpu.get('bundle') ?? NaN) * 1000, 0)} ms, tsc build ${fmt((cpu.get('cli') ?? NaN) * 1000, 0)} ms`,
     `snapshot ${fmt(sw('snapshot'))} s vs scan ${fmt(sw('scan'))} s; import: ${exportMade}, ncdu -f ${fmt(iw('ncdu'))} s vs scan -f ${fmt(iw('ours'))} s`,
