@@ -1,5 +1,10 @@
 /**
- * diskblame's benchmark: `npm run bench [-- --runs N --skip-usr --tree DIR]`.
+ * diskblame's benchmark: `npm run bench [-- --runs N --skip-usr --tree DIR --shape DIR --entries N]`.
+ *
+ * The headline section, realShape, prints issue 13's target table: /usr and /usr's shape copied
+ * to about 1M entries (bench/realtree.ts builds and caches that copy), each against du, ncdu and
+ * gdu, quiet and with every core kept busy, plus bytes per entry, `--version` CPU, snapshot vs
+ * scan and import vs `ncdu -f`; totals are checked against du's on every tree.
  *
  * Times diskblame against du / ncdu / gdu on the same tree (warm cache), records wall time and
  * peak RSS (GNU time), and writes bench/out/latest.json + bench/out/latest.md (the table for the
@@ -13,7 +18,7 @@
  * Only Node built-ins. Missing tools are skipped with a note; a failing section is reported and
  * the others still run.
  */
-import { spawnSync, SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,14 +36,24 @@ interface Options {
   fanout: number;
   /** run only these sections (ids), all when empty */
   only: string[];
+  /** the real tree whose shape the realShape section copies (default /usr) */
+  shape: string;
+  /** about how many entries the real-shaped tree gets (default 1,000,000) */
+  entries: number;
+  /** where the real-shaped tree is kept (default: beside the reference tree, named after the shape) */
+  realTree: string | null;
 }
 
 const USAGE = `usage: npm run bench -- [--runs N] [--skip-usr] [--tree DIR] [--only ID]
-  --only ID    run only this section (referenceTree, usr, ui, owners, sample, diff, snapshot, binary, remote); repeatable
+  --only ID    run only this section (realShape, referenceTree, usr, ui, owners, sample, diff, snapshot, binary, remote); repeatable
   --runs N     timed runs per command (default 3; median wall time, max peak RSS)
   --skip-usr   skip the /usr section
   --tree DIR   reference tree location (default $DISKBLAME_BENCH_DIR or /tmp/diskblame-bench/tree);
-               built there if missing (about 4 GB on disk, 1,010,101 entries)`;
+               built there if missing (about 4 GB on disk, 1,010,101 entries)
+  --shape DIR  the real tree whose shape realShape copies (default /usr)
+  --entries N  about how many entries the real-shaped copy gets (default 1000000)
+  --realtree DIR  where that copy is kept (default: beside the reference tree); sparse files, a
+               few hundred MB of metadata; reused while its stamp matches the shape`;
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
@@ -47,6 +62,9 @@ function parseArgs(argv: string[]): Options {
     tree: process.env.DISKBLAME_BENCH_DIR || '/tmp/diskblame-bench/tree',
     fanout: 100,
     only: [],
+    shape: '/usr',
+    entries: 1_000_000,
+    realTree: null,
   };
   const bad = (msg: string): never => {
     process.stderr.write(`bench: ${msg}\n${USAGE}\n`);
@@ -69,6 +87,9 @@ function parseArgs(argv: string[]): Options {
       case '--only': { const t = val(); if (!t) bad('--only wants a section id'); o.only.push(t!); break; }
       case '--tree': { const t = val(); if (!t) bad('--tree wants a directory'); o.tree = t!; break; }
       case '--fanout': o.fanout = int('--fanout', val(), 1, 100); break;
+      case '--shape': { const t = val(); if (!t) bad('--shape wants a directory'); o.shape = path.resolve(t!); break; }
+      case '--entries': o.entries = int('--entries', val(), 1, 100_000_000); break;
+      case '--realtree': { const t = val(); if (!t) bad('--realtree wants a directory'); o.realTree = path.resolve(t!); break; }
       case '-h': case '--help': process.stdout.write(USAGE + '\n'); process.exit(0);
       default: bad(`unknown argument ${a}`);
     }
@@ -865,7 +886,319 @@ async function remoteSection(ctx: Ctx): Promise<SectionResult | null> {
   return { title: '--remote', data, markdown: ['**--remote over ssh to 127.0.0.1**', '', ...rows.map((r) => `- ${r}`)].join('\n') };
 }
 
+// ---------------------------------------------------------------------------------------------
+// realShape: issue 13's target table, on /usr and on /usr's shape copied to about 1M entries
+
+/** One row of issue 13's targets: the figure before the work, the minimum and the goal (lower is better; null: none). */
+interface IssueTarget {
+  today: string;
+  min: number | null;
+  goal: number | null;
+  /** the figures are ratios (printed with an x) */
+  ratio: boolean;
+}
+const ISSUE13: Record<'usr' | 'usrBusy' | 'real' | 'realBusy' | 'bytesPerEntry' | 'version' | 'snapshot' | 'import', IssueTarget> = {
+  usr: { today: '1.8x', min: 1.3, goal: 1.0, ratio: true },
+  usrBusy: { today: '3.5x', min: null, goal: null, ratio: true },
+  real: { today: '1.2x', min: 1.0, goal: 0.7, ratio: true },
+  realBusy: { today: '2.1x', min: null, goal: null, ratio: true },
+  bytesPerEntry: { today: '122', min: 64, goal: 48, ratio: false },
+  version: { today: '2.2x', min: 1.5, goal: 1.2, ratio: true },
+  snapshot: { today: '1.3-2x', min: 1.2, goal: 1.1, ratio: true },
+  import: { today: '2.4x', min: 1.5, goal: 1.0, ratio: true },
+};
+
+const against = (v: number | null, t: IssueTarget): string =>
+  v === null ? '?' : t.goal !== null && v <= t.goal ? 'meets goal' : t.min === null ? '' : v <= t.min ? 'meets minimum' : 'OVER minimum';
+
+/** A CPU-bound loop that ends itself when its parent is gone (its parent id changes). */
+const BUSY_LOOP = 'const p = process.ppid; for (;;) { for (let i = 0; i < 1e7; i++); if (process.ppid !== p) process.exit(0); }';
+
+/**
+ * Keep `n` cores busy (one CPU-bound process each) until the returned stop() runs (the caller's
+ * finally); also stopped when this process exits. On a signal no JS handler could run while a
+ * measured command holds the thread (spawnSync), so none is installed: SIGINT / SIGTERM end the
+ * bench at once as usual, and each loop then ends itself within milliseconds (BUSY_LOOP).
+ */
+function startBusy(n: number): () => void {
+  const kids = Array.from({ length: n }, () => spawn(process.execPath, ['-e', BUSY_LOOP], { stdio: 'ignore' }));
+  const stop = (): void => {
+    for (const k of kids) if (k.exitCode === null && k.signalCode === null) k.kill('SIGKILL');
+    process.off('exit', stop);
+  };
+  process.on('exit', stop);
+  return stop;
+}
+
+/** `du -sbx` and `du -sx -B1` of `tree` (bytes), or null without du. */
+function duTotals(tree: string): { apparent: number; disk: number } | null {
+  if (!findExe('du')) return null;
+  const one = (args: string[]): number => Number(spawnSync('du', [...args, tree], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).stdout?.split(/\s/)[0]);
+  return { apparent: one(['-sbx']), disk: one(['-sx', '-B1']) };
+}
+
+/** Our totals (the JSON of `scan --json`) against du's before and after the runs; ok null: not checkable. */
+function checkTotals(what: string, stdout: string | undefined, before: ReturnType<typeof duTotals>, after: ReturnType<typeof duTotals>): { ok: boolean | null; text: string } {
+  if (!before || !after) return { ok: null, text: `${what}: not checked (no du)` };
+  if (before.apparent !== after.apparent || before.disk !== after.disk) return { ok: null, text: `${what}: not checked (the tree changed during the runs: du ${thousands(before.apparent)} then ${thousands(after.apparent)} bytes)` };
+  let j: OurJson;
+  try {
+    j = JSON.parse(stdout ?? '') as OurJson;
+  } catch {
+    return { ok: false, text: `${what}: no JSON to check` };
+  }
+  const ok = j.apparentBytes === before.apparent && j.diskBytes === before.disk && !j.incomplete && !j.errors;
+  return {
+    ok,
+    text: `${what}: ${ok ? 'equal to du' : 'DIFFERS from du'} (apparent ${thousands(j.apparentBytes)} vs du -sbx ${thousands(before.apparent)}, disk ${thousands(j.diskBytes)} vs du -sx -B1 ${thousands(before.disk)}${j.errors ? `, ${j.errors} errors` : ''}${j.incomplete ? ', incomplete' : ''})`,
+  };
+}
+
+interface ScanRow {
+  tree: string;
+  busy: boolean;
+  entries: number | null;
+  duWallS: number | null;
+  /** wall time over du's */
+  ours: number | null;
+  oursThreads1: number | null;
+  ncdu: number | null;
+  gdu: number | null;
+  /** (peak RSS of `scan --json` - peak RSS of `node -e 0`) / entries, when node was measured beside */
+  bytesPerEntry: number | null;
+  /** CPU seconds per second the rest of the machine used during the runs */
+  otherCores: number | null;
+  checks: { ok: boolean | null; text: string }[];
+  measured: Record<string, { label: string; medianWallS: number | null; maxRssKB: number | null; note?: string }>;
+}
+
+/** du, ncdu, gdu and us on `tree`, alternated (plus `--threads 1` when busy, `node -e 0` when asked). */
+function scanRow(ctx: Ctx, tree: string, busy: boolean, withNode: boolean): ScanRow {
+  const ours = (id: string, extra: string[]): Cmd => ({
+    id,
+    label: `diskblame scan --json${extra.length ? ' ' + extra.join(' ') : ''}`,
+    argv: [ctx.cli, 'scan', tree, '--json', '--top', '10', '--no-progress', '--no-sample', ...extra],
+    stdout: 'capture',
+  });
+  const cmds: Cmd[] = [
+    { id: 'du', label: 'du -sx', argv: ['du', '-sx', tree], stdout: 'null' },
+    { id: 'ncdu', label: 'ncdu -0 -x -o /dev/null', argv: ['ncdu', '-0', '-x', '-o', '/dev/null', tree], stdout: 'null' },
+    { id: 'gdu', label: 'gdu -n -p -x', argv: ['gdu', '-n', '-p', '-x', tree], stdout: 'null' },
+    ours('ours', []),
+    ...(busy ? [ours('ours-t1', ['--threads', '1'])] : []),
+    ...(withNode ? [{ id: 'node', label: 'node -e 0', argv: [ctx.nodeOnPath ?? process.execPath, '-e', '0'], stdout: 'null' } as Cmd] : []),
+  ];
+  if (findExe('du')) spawnSync('du', ['-sx', tree], { stdio: 'ignore' }); // warm the cache
+  const before = duTotals(tree);
+  const m = measure(ctx, cmds, ctx.opts.runs);
+  const after = duTotals(tree);
+  const w = (id: string): number | null => m.get(id)?.medianWallS ?? null;
+  const du = w('du');
+  const r = (id: string): number | null => (w(id) !== null && du ? w(id)! / du : null);
+  let entries: number | null = null;
+  try {
+    entries = (JSON.parse(m.get('ours')?.stdout ?? '') as OurJson).entries;
+  } catch {
+    /* failed: reported by its note */
+  }
+  const rss = m.get('ours')?.maxRssKB ?? null;
+  const node = m.get('node')?.maxRssKB ?? null;
+  const all = [...m.values()].flatMap((x) => x.samples).filter((s) => s.otherCpuS !== null);
+  const checks = [checkTotals(`${tree}${busy ? ' (busy)' : ''}`, m.get('ours')?.stdout, before, after)];
+  if (busy) checks.push(checkTotals(`${tree} --threads 1 (busy)`, m.get('ours-t1')?.stdout, before, after));
+  for (const x of m.values()) if (!x.ok && x.note && (x.id === 'ours' || x.id === 'ours-t1')) checks.push({ ok: false, text: `${x.label} on ${tree}: ${x.note}` });
+  return {
+    tree,
+    busy,
+    entries,
+    duWallS: du,
+    ours: r('ours'),
+    oursThreads1: busy ? r('ours-t1') : null,
+    ncdu: r('ncdu'),
+    gdu: r('gdu'),
+    bytesPerEntry: rss !== null && node !== null && entries ? ((rss - node) * 1024) / entries : null,
+    otherCores: all.length ? all.reduce((a, s) => a + s.otherCpuS!, 0) / all.reduce((a, s) => a + s.wallS, 0) : null,
+    checks,
+    measured: Object.fromEntries([...m.values()].map((x) => [x.id, { label: x.label, medianWallS: x.medianWallS, maxRssKB: x.maxRssKB, ...(x.note ? { note: x.note } : {}) }])),
+  };
+}
+
+/**
+ * CPU time (user + system, seconds) per run of each command, alternated: `rounds` rounds, each
+ * running every command `k` times in a row under bash (its `times` reports the children's CPU to
+ * the millisecond, finer than GNU time's 10 ms). Median per command; null when it failed.
+ */
+function cpuPerRun(cmds: { id: string; argv: string[] }[], rounds: number, k: number): Map<string, number | null> {
+  const per = new Map<string, number[]>(cmds.map((c) => [c.id, []]));
+  const script = `for ((i = 0; i < ${k}; i++)); do "$@" > /dev/null 2>&1 || exit 1; done; times`;
+  for (let r = 0; r < rounds; r++)
+    for (const c of cmds) {
+      const x = spawnSync('bash', ['-c', script, 'cpu', ...c.argv], { encoding: 'utf8' });
+      const t = (x.stdout ?? '').trim().split('\n')[1]?.match(/(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/);
+      if (x.status === 0 && t) per.get(c.id)!.push((Number(t[1]) * 60 + Number(t[2]) + Number(t[3]) * 60 + Number(t[4])) / k);
+    }
+  return new Map([...per].map(([id, xs]) => [id, xs.length === rounds ? median(xs) : null]));
+}
+
+/** The reader the CLI says it uses: the second line of `--version` ("reader: ..."), else "unknown". */
+function readerInUse(ctx: Ctx): string {
+  const r = spawnSync(ctx.nodeOnPath ?? process.execPath, [ctx.cli, '--version'], { encoding: 'utf8' });
+  const m = /^reader:\s*(.+)$/.exec((r.stdout ?? '').split('\n')[1]?.trim() ?? '');
+  return m ? m[1]! : 'unknown';
+}
+
+async function realShapeSection(ctx: Ctx): Promise<SectionResult> {
+  const { ensureRealTree, defaultDest } = await import('./realtree.js');
+  const shape = ctx.opts.shape;
+  const dest = ctx.opts.realTree ?? defaultDest(shape, path.dirname(ctx.opts.tree));
+  const rel = path.relative(ctx.repo, dest);
+  if (!rel.startsWith('..') && !path.isAbsolute(rel)) throw new Error(`the real-shaped tree must not be inside the repository (${dest})`);
+  const reader = readerInUse(ctx);
+  log(`\n== Real-shaped trees (issue 13's targets): ${shape} and its shape copied to about ${thousands(ctx.opts.entries)} entries; reader: ${reader}`);
+  const rt = ensureRealTree({ shape, dest, entries: ctx.opts.entries, linkEvery: 250, progress: info });
+  if (rt.how.startsWith('built')) {
+    info('flushing the new tree to disk (sync), so that writeback does not disturb the timings');
+    spawnSync('sync', [], { stdio: 'ignore' });
+  }
+  const describe = `${shape}'s shape × ${rt.copies} = ${thousands(rt.entries)} entries, sparse files, ${thousands(rt.plannedLinks)} planned hard links (${rt.how})`;
+  log(describe);
+  const node = ctx.nodeOnPath ?? process.execPath;
+
+  info(`quiet machine (as quiet as it is): ${shape}`);
+  const usr = scanRow(ctx, shape, false, false);
+  info(`quiet machine: ${dest}`);
+  const real = scanRow(ctx, dest, false, true);
+
+  info('--version CPU against node -e 0 (alternated, bash times)');
+  const bundle = path.join(ctx.repo, 'dist', 'diskblame.mjs');
+  const vcmds = [
+    { id: 'node', argv: [node, '-e', '0'] },
+    { id: 'bundle', argv: [node, bundle, '--version'] },
+    { id: 'cli', argv: [node, ctx.cli, '--version'] },
+  ].filter((c) => c.id !== 'bundle' || fs.existsSync(bundle));
+  const cpu = cpuPerRun(vcmds, Math.max(7, ctx.opts.runs * 3), 5);
+  const cpuRatio = (id: string): number | null => (cpu.get(id) != null && cpu.get('node') ? cpu.get(id)! / cpu.get('node')! : null);
+
+  info(`snapshot against scan: ${dest}`);
+  const store = path.join(ctx.tmp, 'realshape-store');
+  const sm = measure(ctx, [
+    { id: 'scan', label: 'diskblame scan --json', argv: [ctx.cli, 'scan', dest, '--json', '--no-progress', '--no-sample'], stdout: 'null' },
+    { id: 'snapshot', label: 'diskblame snapshot --json', argv: [ctx.cli, 'snapshot', dest, '--store', store, '--json', '--no-progress'], stdout: 'null' },
+  ], ctx.opts.runs);
+  const sw = (id: string): number | null => sm.get(id)?.medianWallS ?? null;
+  const snapRatio = sw('scan') && sw('snapshot') !== null ? sw('snapshot')! / sw('scan')! : null;
+
+  info(`import: scan -f of ${dest}'s ncdu export against ncdu -f`);
+  const exportFile = path.join(ctx.tmp, 'realshape-ncdu.json');
+  const hasNcdu = !!findExe('ncdu');
+  const ex = hasNcdu
+    ? spawnSync('ncdu', ['-0', '-x', '-o', exportFile, dest], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
+    : spawnSync(ctx.cli, ['scan', dest, '-o', exportFile, '--no-progress', '--no-sample'], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (ex.status !== 0) throw new Error(`exporting ${dest} failed: ${(ex.stderr ?? '').trim().split('\n')[0]}`);
+  const exportMade = `${hasNcdu ? 'ncdu -0 -x -o' : 'diskblame scan -o (no ncdu)'}: ${fmt(fs.statSync(exportFile).size / 2 ** 20, 1)} MiB`;
+  const duAtExport = duTotals(dest);
+  const im = measure(ctx, [
+    { id: 'ncdu', label: 'ncdu -f FILE -o /dev/null', argv: ['ncdu', '-f', exportFile, '-o', '/dev/null'], stdout: 'null' },
+    { id: 'ours', label: 'diskblame scan -f FILE --json', argv: [ctx.cli, 'scan', '-f', exportFile, '--json', '--no-progress', '--no-sample'], stdout: 'capture' },
+  ], ctx.opts.runs);
+  const iw = (id: string): number | null => im.get(id)?.medianWallS ?? null;
+  const importRatio = iw('ncdu') && iw('ours') !== null ? iw('ours')! / iw('ncdu')! : null;
+  const importCheck = checkTotals(`scan -f of ${dest}'s export`, im.get('ours')?.stdout, duAtExport, duAtExport);
+
+  const cores = os.cpus().length;
+  info(`busy machine: a CPU-bound loop on each of ${cores} cores`);
+  let usrBusy: ScanRow;
+  let realBusy: ScanRow;
+  const stop = startBusy(cores);
+  try {
+    usrBusy = scanRow(ctx, shape, true, false);
+    realBusy = scanRow(ctx, dest, true, false);
+  } finally {
+    stop();
+  }
+
+  // the table
+  const x = (v: number | null): string => (v === null ? '–' : `${fmt(v)}x`);
+  interface Line {
+    target: string;
+    t: IssueTarget;
+    ours: string;
+    value: number | null;
+    ncdu?: string;
+    gdu?: string;
+    threads1?: string;
+    verdict: string;
+  }
+  const threadsVerdict = (s: ScanRow): string =>
+    s.ours === null || s.oursThreads1 === null ? '?' : s.ours <= s.oursThreads1 ? 'default ≤ --threads 1' : 'default SLOWER than --threads 1';
+  const shapeName = shape;
+  const big = ctx.opts.entries === 1_000_000 ? '1M real-shaped' : `${thousands(rt.entries)}-entry real-shaped`;
+  const lines: Line[] = [
+    { target: `${shapeName}, wall vs \`du -sx\``, t: ISSUE13.usr, ours: x(usr.ours), value: usr.ours, ncdu: x(usr.ncdu), gdu: x(usr.gdu), verdict: against(usr.ours, ISSUE13.usr) },
+    { target: `${shapeName} BUSY, wall vs \`du -sx\``, t: ISSUE13.usrBusy, ours: x(usrBusy.ours), value: usrBusy.ours, ncdu: x(usrBusy.ncdu), gdu: x(usrBusy.gdu), threads1: x(usrBusy.oursThreads1), verdict: threadsVerdict(usrBusy) },
+    { target: `${big}, wall vs \`du -sx\``, t: ISSUE13.real, ours: x(real.ours), value: real.ours, ncdu: x(real.ncdu), gdu: x(real.gdu), verdict: against(real.ours, ISSUE13.real) },
+    { target: `${big} BUSY, wall vs \`du -sx\``, t: ISSUE13.realBusy, ours: x(realBusy.ours), value: realBusy.ours, ncdu: x(realBusy.ncdu), gdu: x(realBusy.gdu), threads1: x(realBusy.oursThreads1), verdict: threadsVerdict(realBusy) },
+    { target: `${big}, bytes per entry over bare node`, t: ISSUE13.bytesPerEntry, ours: fmt(real.bytesPerEntry, 0), value: real.bytesPerEntry, verdict: against(real.bytesPerEntry, ISSUE13.bytesPerEntry) },
+    { target: '`--version` CPU vs `node -e 0`', t: ISSUE13.version, ours: `${x(cpuRatio('bundle'))} (tsc build ${x(cpuRatio('cli'))})`, value: cpuRatio('bundle'), verdict: against(cpuRatio('bundle'), ISSUE13.version) },
+    { target: `\`snapshot\` vs \`scan\` (${big})`, t: ISSUE13.snapshot, ours: x(snapRatio), value: snapRatio, verdict: against(snapRatio, ISSUE13.snapshot) },
+    { target: `\`scan -f\` of the ${big} tree's ncdu export vs \`ncdu -f\``, t: ISSUE13.import, ours: x(importRatio), value: importRatio, verdict: against(importRatio, ISSUE13.import) },
+  ];
+  const num = (v: number | null, t: IssueTarget): string => (v === null ? '–' : t.ratio ? `${v.toFixed(1)}x` : `${v}`);
+  const head = ['target', 'today', 'minimum', 'goal', 'diskblame', '--threads 1', 'ncdu', 'gdu', 'verdict'];
+  const cells = lines.map((l) => [l.target.replace(/`/g, ''), l.t.today, num(l.t.min, l.t), num(l.t.goal, l.t), l.ours, l.threads1 ?? '', l.ncdu ?? '', l.gdu ?? '', l.verdict]);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const row = (c: string[]): string => c.map((v, i) => (i === 0 || i === c.length - 1 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ').trimEnd();
+  log(row(head));
+  for (const c of cells) log(row(c));
+
+  const checks = [...usr.checks, ...real.checks, ...usrBusy.checks, ...realBusy.checks, importCheck];
+  const failed = checks.filter((c) => c.ok === false);
+  const noise = [usr, real, usrBusy, realBusy].map((s) => `${s.busy ? 'busy ' : ''}${s.tree === dest ? '1M' : s.tree} ${fmt(s.otherCores)}`).join(', ');
+  const notes = [
+    `reader: ${reader}; ${thousands(usr.entries ?? 0)} entries in ${shape}, ${thousands(real.entries ?? 0)} in the real-shaped tree (${rt.how})`,
+    `du -sx took ${fmt(usr.duWallS)} s on ${shape}, ${fmt(real.duWallS)} s on the 1M tree (quiet); ${fmt(usrBusy.duWallS)} s and ${fmt(realBusy.duWallS)} s busy`,
+    `--version CPU per run: node -e 0 ${fmt((cpu.get('node') ?? NaN) * 1000, 0)} ms, bundle ${fmt((cpu.get('bundle') ?? NaN) * 1000, 0)} ms, tsc build ${fmt((cpu.get('cli') ?? NaN) * 1000, 0)} ms`,
+    `snapshot ${fmt(sw('snapshot'))} s vs scan ${fmt(sw('scan'))} s; import: ${exportMade}, ncdu -f ${fmt(iw('ncdu'))} s vs scan -f ${fmt(iw('ours'))} s`,
+    `other processes' CPU (cores) during the runs: ${noise}${cores <= 2 ? ` (${cores} cores: other work on the machine moves these ratios)` : ''}`,
+    ...checks.map((c) => `totals: ${c.text}`),
+  ];
+  for (const n of notes) log(n);
+  if (failed.length) {
+    log(`FAILED: totals differ from du on ${failed.length} check${failed.length > 1 ? 's' : ''}: ${failed.map((c) => c.text).join('; ')}`);
+    process.exitCode = 1;
+  }
+
+  const md = [
+    `**Real-shaped trees (issue 13's targets)**: \`${shape}\` and its shape copied ${rt.copies} times (${thousands(rt.entries)} entries, sparse files, a hard link every 250 files in copies 2..${rt.copies}); ` +
+      `ratios of medians of ${ctx.opts.runs} alternated runs, warm cache; BUSY: a CPU-bound loop on each of the ${cores} cores; reader: ${reader}.`,
+    '',
+    '| target | today | minimum | goal | diskblame | `--threads 1` | ncdu | gdu | verdict |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...lines.map((l) => `| ${l.target} | ${l.t.today} | ${l.t.min === null ? '' : num(l.t.min, l.t)} | ${l.t.goal === null ? '' : num(l.t.goal, l.t)} | ${l.ours} | ${l.threads1 ?? ''} | ${l.ncdu ?? ''} | ${l.gdu ?? ''} | ${l.verdict} |`),
+    '',
+    ...notes.map((n) => `- ${n}`),
+    ...(failed.length ? ['', `**FAILED: totals differ from du**: ${failed.map((c) => c.text).join('; ')}`] : []),
+  ];
+  return {
+    title: 'Real-shaped trees',
+    data: {
+      reader,
+      tree: rt,
+      targets: ISSUE13,
+      rows: lines.map((l) => ({ target: l.target, today: l.t.today, min: l.t.min, goal: l.t.goal, value: l.value, ours: l.ours, threads1: l.threads1 ?? null, ncdu: l.ncdu ?? null, gdu: l.gdu ?? null, verdict: l.verdict })),
+      scans: { usr, real, usrBusy, realBusy },
+      versionCpuS: Object.fromEntries(cpu),
+      snapshot: Object.fromEntries([...sm.values()].map((m) => [m.id, { medianWallS: m.medianWallS, maxRssKB: m.maxRssKB, note: m.note }])),
+      import: { exportMade, check: importCheck, ...Object.fromEntries([...im.values()].map((m) => [m.id, { medianWallS: m.medianWallS, maxRssKB: m.maxRssKB, note: m.note }])) },
+      totalsOk: failed.length === 0,
+      checks,
+    },
+    markdown: md.join('\n'),
+  };
+}
+
 const SECTIONS: Section[] = [
+  { id: 'realShape', title: 'Real-shaped trees', run: realShapeSection },
   { id: 'referenceTree', title: 'Reference tree', run: referenceTreeSection },
   { id: 'usr', title: '/usr', run: usrSection },
   { id: 'ui', title: 'Browser latency', run: uiSection },
