@@ -131,12 +131,18 @@ describe('the native reader', { skip: disabled && 'DISKBLAME_NATIVE=0: the nativ
     if (!have('strace')) return t.skip('needs strace');
     const dir = path.join(base, 'many');
     const trace = (native: boolean) => {
-      const r = run('strace', ['-f', '-qq', '-e', 'trace=newfstatat,statx,getdents64', process.execPath, path.join(REPO, 'dist', 'cli', 'main.js'), 'scan', dir, '--json'], {
-        env: envOf(native),
-        timeoutMs: 180_000,
-      });
-      assert.equal(r.code, 0, r.stderr.slice(-2000));
-      return r.stderr;
+      // one file per thread (-ff): lines of several threads never interleave
+      const out = makeTmp('native-strace');
+      try {
+        const r = run('strace', ['-ff', '-qq', '-o', path.join(out, 't'), '-e', 'trace=newfstatat,statx,getdents64', process.execPath, path.join(REPO, 'dist', 'cli', 'main.js'), 'scan', dir, '--json'], {
+          env: envOf(native),
+          timeoutMs: 180_000,
+        });
+        assert.equal(r.code, 0, r.stderr.slice(-2000));
+        return fs.readdirSync(out).map((f) => fs.readFileSync(path.join(out, f), 'latin1')).join('\n');
+      } finally {
+        rmrf(out);
+      }
     };
     const nat = trace(true);
     const js = trace(false);
@@ -239,5 +245,65 @@ describe('the install script (scripts/build-native.mjs)', () => {
     assert.equal(m.exports.open(rd, path.join(REPO, 'src', 'native'), fs.statSync(REPO).dev), fs.readdirSync(path.join(REPO, 'src', 'native')).length);
     assert.ok(m.exports.open(rd, '/nonexistent', 0) < 0, 'a missing directory: -errno');
     m.exports.close(rd);
+  });
+});
+
+describe('the standalone binary carries the native reader', () => {
+  const BIN = path.join(REPO, 'dist', `diskblame-linux-${process.arch}`);
+  const skip = disabled ? 'DISKBLAME_NATIVE=0' : !fs.existsSync(BIN) ? `${BIN} not built (npm run binary; test/binary.test.ts builds it)` : false;
+  let work = '';
+  let out = '';
+  before(() => {
+    if (skip) return;
+    work = makeTmp('native-bin');
+    out = makeTmp('native-bin-out');
+    fs.mkdirSync(path.join(work, 'tree'));
+    buildRichTree(path.join(work, 'tree'), out);
+  });
+  after(() => {
+    if (work) rmrf(work);
+    if (out) rmrf(out);
+  });
+  const bin = (args: string[], cache: string) =>
+    run(BIN, args, { env: { ...process.env, DISKBLAME_DEBUG: '', XDG_CACHE_HOME: cache }, timeoutMs: 120_000 });
+
+  it('written once to <cache>/diskblame/native/<sha256>.node (private), loaded from there: the same export', { skip }, () => {
+    const cache = path.join(work, 'cache');
+    const v = bin(['--version'], cache);
+    assert.equal(v.code, 0, v.stderr);
+    const m = /\nreader: native \((.+\/diskblame\/native\/([0-9a-f]{64})\.node)\)\n$/.exec(v.stdout);
+    assert.ok(m, v.stdout);
+    assert.equal(m[1], path.join(cache, 'diskblame', 'native', `${m[2]}.node`));
+    assert.equal(createHash('sha256').update(fs.readFileSync(m[1])).digest('hex'), m[2], 'the file holds the bytes its name says');
+    assert.equal(fs.statSync(path.dirname(m[1])).mode & 0o777, 0o700);
+    const mtime = fs.statSync(m[1]).mtimeMs;
+    const r = bin(['scan', path.join(work, 'tree'), '-o', '-', '--threads', '2'], cache);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(fs.statSync(m[1]).mtimeMs, mtime, 'written again');
+    const blank = (b: Buffer) => b.toString('latin1').replace(/"timestamp":\d+/, '');
+    assert.equal(blank(r.stdoutBuf), blank(exportOf(path.join(work, 'tree'), ['--threads', '2'], false)), 'the binary (native) and the tsc build (javascript) differ');
+  });
+
+  it('a cache it cannot write, or mounted noexec: the JavaScript reader, the reason in --version, the scan still right', { skip }, () => {
+    const file = path.join(work, 'not-a-dir');
+    fs.writeFileSync(file, 'x');
+    const v = bin(['--version'], file);
+    assert.equal(v.code, 0, v.stderr);
+    assert.match(v.stdout, /\nreader: javascript \(cannot write .*not-a-dir\/diskblame\/native: [^\n]*\)\n$/);
+    const r = bin(['scan', path.join(work, 'tree'), '--json'], file);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(jsonInts(r.stdout, 'apparentBytes')[0], du(['-sb'], path.join(work, 'tree')).exact);
+    if (!isRoot()) return;
+    const noexec = path.join(work, 'noexec');
+    fs.mkdirSync(noexec);
+    if (run('mount', ['-t', 'tmpfs', '-o', 'size=4m,noexec', 'tmpfs', noexec]).code !== 0) return;
+    try {
+      const n = bin(['--version'], noexec);
+      assert.equal(n.code, 0, n.stderr);
+      assert.match(n.stdout, /\nreader: javascript \([^\n]*(failed to map|permission denied|operation not permitted)[^\n]*\)\n$/i, 'dlopen refused by noexec');
+      assert.doesNotMatch(n.stdout, /reader: native/);
+    } finally {
+      if (run('umount', [noexec]).code !== 0) run('umount', ['-l', noexec]);
+    }
   });
 });
