@@ -90,6 +90,8 @@ try {
   fs.writeFileSync(main, `${fs.readFileSync(path.join(root, 'scripts', 'sea-entry.cjs'), 'utf8')}\n${programText}`);
   step(`CommonJS program built (${mb(fs.statSync(main).size)})`);
   const config = path.join(tmp, 'sea-config.json');
+  const addon = [path.join(root, 'build', 'Release', 'dirscan.node')].find((f) => fs.existsSync(f));
+  step(addon ? `native reader: ${path.relative(root, addon)} (${mb(fs.statSync(addon).size)})` : 'native reader: not built (npm install builds it): the binary will use the JavaScript reader');
   const blob = path.join(tmp, 'sea.blob');
   fs.writeFileSync(
     config,
@@ -98,8 +100,9 @@ try {
       output: blob,
       disableExperimentalSEAWarning: true,
       useCodeCache: true,
-      // the ES module bundle (for --remote) and the main's own text (for worker threads)
-      assets: { 'diskblame-core.mjs': bundle, 'diskblame.cjs': main },
+      // the ES module bundle (for --remote), the main's own text (for worker threads) and, when
+      // built, the native directory reader (src/scan/native.ts writes it to the cache to load it)
+      assets: { 'diskblame-core.mjs': bundle, 'diskblame.cjs': main, ...(addon ? { 'dirscan.node': addon } : {}) },
     }),
   );
   run(process.execPath, ['--experimental-sea-config', config], 'node --experimental-sea-config');
@@ -119,7 +122,7 @@ try {
 
   // it runs, and is this program
   const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
-  const said = run(exe, ['--version'], 'the new binary').trim();
+  const said = run(exe, ['--version'], 'the new binary').split('\n')[0]; // (the second line: the directory reader)
   if (said !== version) fail(`the new binary says ${JSON.stringify(said)} to --version, not ${version}`);
 
   // into dist/ atomically: a temporary name beside it, then rename

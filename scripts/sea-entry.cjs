@@ -2,19 +2,34 @@
 // The standalone binary's entry (dist/diskblame-linux-ARCH, built by scripts/binary.mjs): these lines,
 // then the whole program as one CommonJS script (built for the binary: Node's single executable
 // applications run a CommonJS main, and its V8 code cache in the blob, useCodeCache, covers all
-// of it: start-up compiles nothing). Nothing is written to disk, so the binary runs on a read-only
-// or full root filesystem and with a noexec /tmp, leaves nothing behind, and never runs a file
-// another user could have replaced. Two assets ride along, read only when asked for, through
+// of it: start-up compiles nothing). Nothing is written to disk but, once, the native directory
+// reader in the user's cache (when that cannot be written or loaded, the JavaScript reader runs), so
+// the binary runs on a read-only or full root filesystem and with a noexec /tmp, and never runs a
+// file another user could have replaced. The assets ride along, read only when asked for, through
 // globalThis.__DISKBLAME_SEA__ (src/util/self.ts):
 // - source: the ES module bundle dist/diskblame-core.mjs (UTF-8), what --remote runs on another host;
-// - program: this script's own text, what the diff reader thread runs (a worker with eval: true).
+// - program: this script's own text, what the diff reader thread runs (a worker with eval: true);
+// - native (when built): the native directory reader, which src/scan/native.ts writes once to
+//   ~/.cache/diskblame/native/<sha256>.node to load it (the only file the binary may write).
 // Wrapped in a function: the program's top-level names are its own.
 (() => {
   const { getAsset } = require('node:sea');
   const { isMainThread } = require('node:worker_threads');
   const text = (key) => Buffer.from(getAsset(key)).toString('utf8'); // (getAsset(key, 'utf8') is slower)
-  let source, program;
+  let source, program, native;
   globalThis.__DISKBLAME_SEA__ = {
+    // the native directory reader (build/Release/dirscan.node), when the binary was built with one:
+    // src/scan/native.ts writes it to the cache once to dlopen() it
+    get native() {
+      if (native === undefined) {
+        try {
+          native = new Uint8Array(getAsset('dirscan.node'));
+        } catch {
+          native = null;
+        }
+      }
+      return native;
+    },
     get source() {
       return (source ??= text('diskblame-core.mjs'));
     },

@@ -29,6 +29,8 @@ const OLD = ['10.24.1', '12.22.12', '16.20.2', '18.16.1'];
 const FLOOR = '18.17.0';
 const oldLine = (v: string) => `diskblame needs Node.js 18.17 or newer (this is v${v}); or use the standalone binary\n`;
 
+/** the reader --version must name: the native addon (N-API 8: the same file loads on Node 18.17) when built and not disabled */
+const READER = fs.existsSync(path.join(ROOT, 'build/Release/dirscan.node')) && process.env.DISKBLAME_NATIVE !== '0' ? 'native' : 'javascript';
 const SKIP = process.env.DISKBLAME_SKIP_NODE18 === '1' ? 'DISKBLAME_SKIP_NODE18=1: Debian 12 node 18 and old-Node tests skipped' : false;
 
 function sh(args: string[], timeout = 300_000): SpawnSyncReturns<string> {
@@ -86,7 +88,7 @@ test('Debian 12 node 18: the bundle runs, and its scan totals equal du -sb and d
   assert.ok(maj === 18 && min >= 17, `Debian's node is ${v.stdout.trim()}, not 18.17+`);
   const ver = node18([LOADER, '--version']);
   assert.equal(ver.status, 0, ver.stderr);
-  assert.equal(ver.stdout.trim(), VERSION);
+  assert.match(ver.stdout, new RegExp(`^${VERSION.replace(/\./g, '\\.')}\nreader: ${READER} \\(`)); // the version, then the directory reader
   const d = tree();
   try {
     // through a link without the .mjs, as npm links the bin into node_modules/.bin
@@ -94,7 +96,7 @@ test('Debian 12 node 18: the bundle runs, and its scan totals equal du -sb and d
     fs.symlinkSync(LOADER, bin);
     const linked = node18([bin, '--version']);
     assert.equal(linked.status, 0, linked.stderr);
-    assert.equal(linked.stdout.trim(), VERSION);
+    assert.equal(linked.stdout.split('\n')[0], VERSION);
     fs.rmSync(bin);
     const r = node18([LOADER, 'scan', d, '--json']);
     assert.equal(r.status, 0, r.stderr);
@@ -230,7 +232,7 @@ test(`Node ${FLOOR}, the floor: --version, and scan totals equal du`, { skip: SK
   const node = oldNode(FLOOR);
   const ver = spawnSync(node, [LOADER, '--version'], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(ver.status, 0, ver.stderr);
-  assert.equal(ver.stdout.trim(), VERSION);
+  assert.match(ver.stdout, new RegExp(`^${VERSION.replace(/\./g, '\\.')}\nreader: ${READER} \\(`)); // the version, then the directory reader
   const d = tree();
   try {
     const r = spawnSync(node, [LOADER, 'scan', d, '--json'], { encoding: 'utf8', timeout: 120_000 });

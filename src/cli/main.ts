@@ -65,6 +65,13 @@ async function main(): Promise<void> {
     }
   };
   const args = hideBin(process.argv);
+  if (args.length === 1 && args[0] === '--version') {
+    // the version, and which directory reader a scan would use (one stat and one dlopen, no worker)
+    const { readerInUse } = await import('../scan/native.js');
+    const r = readerInUse();
+    process.stdout.write(`${VERSION}\nreader: ${r.reader} (${r.why})\n`);
+    return;
+  }
   const y = yargs(args);
   noHelpCache(y);
   // the words after `--` come as argv['--']: options.ts makes them the positionals (a PATH that starts with -)

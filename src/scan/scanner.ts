@@ -15,6 +15,7 @@ import { emptyEntry, Entry, EntryType, Excluded, isUnorderedSink, Sink, Unordere
 import { builtinRequire } from '../util/self.js';
 import { NF, Piece, RF_BIG, scanEngine, ScanEngine, Task, WorkerConfig, WorkerMessage, workerMain } from './worker.js';
 import { KERNFS_MAGICS } from './kernfs.js';
+import { nativeForScan } from './native.js';
 import { mountsBelow, readMountinfo } from '../util/mountinfo.js';
 import { errnoText } from '../util/errors.js';
 import { childKey, DfsQueue } from './dfsqueue.js';
@@ -246,6 +247,7 @@ export class Scanner {
       longPath: LONG_PATH,
       kernfs: KERNFS_MAGICS,
       ...(this.opts.crossMounts ? {} : mountsInside(rootPath)),
+      native: nativeForScan(),
     };
     // scanning threads. Building the tree is light: the main thread scans too, beside n-1 workers.
     // Streaming sinks (the export writer) keep the main thread busy: then n workers, unless n is 1.

@@ -57,6 +57,11 @@ export interface WorkerConfig {
    */
   mountPoints?: Uint8Array[];
   deepMountIds?: number[];
+  /**
+   * The native reader's file (build/Release/dirscan.node, see src/scan/native.ts): each thread
+   * dlopen()s it and lists directories with it; absent, or failing to load: the JavaScript reader.
+   */
+  native?: string;
 }
 
 export interface Task {
@@ -198,6 +203,30 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
     lstat = slowLstat;
   }
 
+  // the native reader (src/native/dirscan.c): one per engine, the same module for every engine of
+  // a thread (a thread dlopen()s a file once). Not loading is not an error: the JavaScript reader.
+  let nat: any = null;
+  let rd: unknown = null;
+  if (cfg.native) {
+    try {
+      const g = globalThis as any;
+      const cache = (g.__diskblameDirscan ??= {});
+      if (!cache[cfg.native]) {
+        const m = { exports: {} as any };
+        process.dlopen(m, cfg.native);
+        cache[cfg.native] = m.exports;
+      }
+      rd = cache[cfg.native].create(cfg.rootDev, cfg.crossMounts, cfg.kernfs);
+      nat = cache[cfg.native];
+    } catch {
+      nat = null;
+    }
+  }
+  // errno -> its code ('EACCES'), as fs errors say it (the first name of a number: EAGAIN, not EWOULDBLOCK)
+  const errnoName = new Map<number, string>();
+  for (const [k, v] of Object.entries(req('node:os').constants.errno as Record<string, number>)) if (!errnoName.has(v)) errnoName.set(v, k);
+  const natOut = new Float64Array(3);
+
   let nums: Float64Array = new Float64Array(0);
   let names: Buffer = Buffer.alloc(0);
   let namesLen = 0;
@@ -305,6 +334,13 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
         return;
       }
     }
+    // the native reader: all but a directory reached through an anchor when some mount point is that
+    // deep (its subdirectories' mnt_id are read from /proc/self/fdinfo, below)
+    const viaAnchor = deepIds !== null && (anchor >= 0 || (typeof t.path === 'string' && t.path.startsWith('/proc/self/fd/')));
+    if (nat !== null && !viaAnchor) {
+      scanDirNative(t, base, anchor);
+      return;
+    }
     // relative lookups when we can stand in the directory (string paths only: chdir takes no bytes).
     // Never in a directory reached through /proc/self/fd (its own or an ancestor's anchor): its real
     // path is longer than PATH_MAX, and a working directory that getcwd() cannot name (ERANGE) makes
@@ -339,7 +375,6 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
     // the names of mount points in this directory (from mountinfo, by its real path); a directory
     // reached through an anchor fd has no real path here: its subdirectories' mnt_id tell instead
     const mountNames = mountsIn === null ? undefined : mountsIn.get(dirKey(t.path));
-    const viaAnchor = deepIds !== null && (anchor >= 0 || (typeof t.path === 'string' && t.path.startsWith('/proc/self/fd/')));
     for (let k = 0; k < list.length; k++) {
       let nm: string | Uint8Array = list[k];
       if (typeof nm !== 'string' && isUtf8(nm)) nm = (nm as Buffer).toString('utf8');
@@ -445,6 +480,66 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
       }
       nums[o + 9] = flags;
     }
+    piece.last = true;
+    pieces.push(piece);
+    piece = null;
+  }
+
+  /**
+   * One directory through the native reader: the same records as scanDir's loop, written by the
+   * addon into `nums` and `names` (no string per name). The --exclude patterns and the mount points
+   * by name are decided here (a mask: 1 excluded, 2 a mount point) when this directory needs them.
+   */
+  function scanDirNative(t: Task, base: string | Uint8Array, anchor: number) {
+    const n: number = nat.open(rd, anchor >= 0 ? anchor : base, t.dev);
+    if (n < 0) {
+      errorPiece(t.id, anchor, errnoName.get(-n));
+      return;
+    }
+    const relPre = t.rel === null ? null : t.rel === '' ? '' : t.rel + '/';
+    const mountNames = mountsIn === null ? undefined : mountsIn.get(dirKey(t.path));
+    let mask: Uint8Array | null = null;
+    if (relPre !== null || mountNames !== undefined) {
+      const list: Buffer[] = nat.names(rd);
+      mask = new Uint8Array(n);
+      for (let k = 0; k < n; k++) {
+        const s = list[k].toString('utf8');
+        if (relPre !== null && excludedByPattern(s, relPre + s)) mask[k] = 1;
+        else if (mountNames !== undefined && mountNames.has(keyOf(list[k]))) mask[k] = 2;
+      }
+    }
+    reserve(Math.min(n, CHUNK), null);
+    beginPiece(t.id, anchor);
+    const baseStr = typeof base === 'string' ? base + '/' : null;
+    const baseBuf = typeof base === 'string' ? null : Buffer.concat([base, SL]);
+    let left = n;
+    while (left > 0) {
+      if (count * NFIELDS >= nums.length) reserve(Math.min(left, CHUNK), t.id);
+      reserveNames(258, t.id); // a name is 255 bytes at most
+      const r0 = count;
+      const no0 = namesLen;
+      const b: [number, bigint, bigint, bigint][] | undefined = nat.fill(rd, nums, count, nums.length / NFIELDS - count, names, namesLen, natOut, mask);
+      const got = natOut[0];
+      count += got;
+      piece.count += got;
+      namesLen = natOut[1];
+      left -= got;
+      if (b) (big ??= []).push(...b);
+      if (got === 0) break; // cannot happen: room for a record and its name was made above
+      if (natOut[2] === 0) continue;
+      // the subdirectories to scan: their paths (and for --exclude, their paths below the root)
+      for (let r = r0, no = no0; r < r0 + got; r++) {
+        const len = names[no] | (names[no + 1] << 8);
+        if (nums[r * NFIELDS + 9] & 64) {
+          const raw = names.subarray(no + 2, no + 2 + len);
+          const nm = isUtf8(raw) ? names.toString('utf8', no + 2, no + 2 + len) : raw;
+          const rel = relPre === null ? null : relPre + (typeof nm === 'string' ? nm : Buffer.from(nm).toString('utf8'));
+          piece.subs.push([r, join(baseStr, baseBuf, nm), rel]);
+        }
+        no += 2 + len;
+      }
+    }
+    nat.close(rd);
     piece.last = true;
     pieces.push(piece);
     piece = null;

@@ -21,9 +21,10 @@ declare global {
   // eslint-disable-next-line no-var
   /**
    * set by the standalone binary's entry (scripts/sea-entry.cjs): `source`, the ES module bundle's
-   * text (for --remote); `program`, the binary's own CommonJS program text (for worker threads)
+   * text (for --remote); `program`, the binary's own CommonJS program text (for worker threads);
+   * `native`, the native directory reader's bytes (null: built without it)
    */
-  var __DISKBLAME_SEA__: { source: string; program?: string } | undefined;
+  var __DISKBLAME_SEA__: { source: string; program?: string; native?: Uint8Array | null } | undefined;
 }
 
 /** true inside the bundle (a file or the standalone binary's asset), false in the tsc build and under tsx */

@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// The `install` script (npm install, npm ci): builds the native directory reader
+// (src/native/dirscan.c, binding.gyp) into build/Release/dirscan.node with npm's own node-gyp,
+// against the headers of the Node running this script (<prefix>/include/node: never downloaded).
+// It never fails the install: without a C compiler, python3 or the headers, or when the build
+// fails, it says so in one line and exits 0, and the scanner uses its JavaScript reader
+// (src/scan/native.ts decides; `diskblame --version` says which). The build runs in a temp
+// directory and the result replaces build/Release/dirscan.node only once it is built (a failed
+// rebuild keeps the one that was there). DISKBLAME_DEBUG=1 prints node-gyp's output on failure.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = path.join(root, 'build', 'Release', 'dirscan.node');
+
+class Skip extends Error {}
+/** give up: the reason goes in the one line printed at the end (temp files are removed first) */
+function skip(reason) {
+  throw new Skip(reason);
+}
+
+function onPath(cmd) {
+  if (cmd.includes('/')) return fs.existsSync(cmd) ? cmd : null;
+  for (const d of (process.env.PATH ?? '').split(':')) {
+    const f = path.join(d || '.', cmd);
+    try {
+      fs.accessSync(f, fs.constants.X_OK);
+      if (fs.statSync(f).isFile()) return f;
+    } catch {
+      /* not here */
+    }
+  }
+  return null;
+}
+
+/** npm's bundled node-gyp: the one npm names to its scripts, else beside the running node's npm */
+function findNodeGyp() {
+  const cands = [process.env.npm_config_node_gyp];
+  const prefix = path.resolve(path.dirname(process.execPath), '..');
+  cands.push(path.join(prefix, 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+  if (process.env.npm_execpath) cands.push(path.join(path.dirname(process.env.npm_execpath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+  return cands.find((f) => f && fs.existsSync(f)) ?? null;
+}
+
+function main() {
+  if (process.platform !== 'linux') skip('the native reader is for Linux');
+  if (process.env.DISKBLAME_NATIVE === '0') skip('DISKBLAME_NATIVE=0');
+  const cc = process.env.CC || 'cc';
+  if (!onPath(cc.split(' ')[0])) skip(`no C compiler: ${cc} not found`);
+  if (!onPath('python3') && !onPath('python')) skip('no python3 for node-gyp');
+  if (!onPath('make')) skip('no make');
+  const nodedir = process.env.DISKBLAME_NODEDIR || path.resolve(path.dirname(process.execPath), '..');
+  if (!fs.existsSync(path.join(nodedir, 'include', 'node', 'node_api.h'))) skip(`no Node headers in ${path.join(nodedir, 'include', 'node')}`);
+  const gyp = findNodeGyp();
+  if (!gyp) skip("npm's node-gyp not found");
+
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-native-'));
+  try {
+    fs.copyFileSync(path.join(root, 'binding.gyp'), path.join(work, 'binding.gyp'));
+    fs.mkdirSync(path.join(work, 'src', 'native'), { recursive: true });
+    fs.copyFileSync(path.join(root, 'src', 'native', 'dirscan.c'), path.join(work, 'src', 'native', 'dirscan.c'));
+    const r = spawnSync(process.execPath, [gyp, 'rebuild', `--nodedir=${nodedir}`, '--loglevel=warn'], {
+      cwd: work,
+      encoding: 'utf8',
+      // node-gyp's own cache (no download happens with --nodedir) stays in the temp directory
+      env: { ...process.env, npm_config_devdir: path.join(work, '.gyp') },
+      timeout: 300_000,
+      maxBuffer: 64 << 20,
+    });
+    const built = path.join(work, 'build', 'Release', 'dirscan.node');
+    if (r.error || r.status !== 0 || !fs.existsSync(built)) {
+      if (process.env.DISKBLAME_DEBUG) process.stderr.write(`${r.stdout ?? ''}${r.stderr ?? ''}`);
+      const text = `${r.stderr ?? ''}\n${r.stdout ?? ''}`;
+      const first = text.split('\n').find((l) => /\berror\b/i.test(l) && !/^gyp (ERR|info)/.test(l));
+      skip(r.error ? `node-gyp: ${r.error.message}` : `the build failed${first ? `: ${first.trim().slice(0, 160)}` : `, exit ${r.status}`}`);
+    }
+    // proof that it loads in this Node before it replaces anything
+    try {
+      const m = { exports: {} };
+      process.dlopen(m, built);
+      if (typeof m.exports.fill !== 'function') throw new Error('no fill()');
+    } catch (e) {
+      skip(`the built addon does not load: ${String(e?.message ?? e).split('\n')[0]}`);
+    }
+    fs.mkdirSync(path.dirname(OUT), { recursive: true });
+    const tmp = `${OUT}.${process.pid}.tmp`;
+    fs.copyFileSync(built, tmp);
+    fs.renameSync(tmp, OUT);
+    process.stdout.write(`diskblame: native reader built (${path.relative(root, OUT)})\n`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+try {
+  main();
+} catch (e) {
+  const reason = e instanceof Skip ? e.message : String(e?.message ?? e).split('\n')[0];
+  process.stderr.write(`diskblame: native reader not built (${reason}); the JavaScript reader will be used\n`);
+}
+process.exitCode = 0;

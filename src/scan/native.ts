@@ -1,0 +1,156 @@
+/**
+ * The native directory reader (src/native/dirscan.c, built at `npm install` into
+ * build/Release/dirscan.node when a C compiler is there): where it is, whether it loads, and which
+ * reader a scan uses. The scan engine (worker.ts) loads it itself in each thread, from the path
+ * given here in its WorkerConfig; this module only finds it and proves it loads (one dlopen).
+ *
+ * The standalone binary carries the addon as an asset; a library can only be dlopen()ed from a
+ * file, so it is written once to ~/.cache/diskblame/native/<sha256>.node (see seaAddonFile).
+ *
+ * `DISKBLAME_NATIVE=0` disables it: the JavaScript reader then runs, as it does when the addon was
+ * not built or does not load. Both readers give the same entries, byte for byte.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundled, standalone } from '../util/self.js';
+import { readFileNoFollow, writeFileAtomic } from '../util/write.js';
+
+/** The functions of the addon (see the comment at the top of src/native/dirscan.c). */
+export interface DirscanAddon {
+  create(rootDev: number, crossMounts: boolean, kernfs: number[]): unknown;
+  open(reader: unknown, dir: string | Uint8Array | number, dirDev: number): number;
+  names(reader: unknown): Buffer[];
+  fill(
+    reader: unknown,
+    nums: Float64Array,
+    recStart: number,
+    maxRecs: number,
+    names: Uint8Array,
+    nameStart: number,
+    out: Float64Array,
+    mask: Uint8Array | null,
+  ): [number, bigint, bigint, bigint][] | undefined;
+  close(reader: unknown): void;
+}
+
+/** where a loaded addon is kept, by path: the engine on the main thread takes it from here */
+const CACHE_KEY = '__diskblameDirscan';
+
+/** the addon's file name below the package root */
+export const ADDON_REL = 'build/Release/dirscan.node';
+
+/**
+ * The addon's expected location: build/Release/ at the package root. Null when this program is no
+ * file (the standalone binary; the bundle sent to another host by --remote, a data: URL).
+ */
+export function addonPath(): string | null {
+  if (standalone() || !import.meta.url.startsWith('file:')) return null;
+  // the bundle is dist/diskblame-core.mjs; the tsc build dist/scan/native.js; tsx src/scan/native.ts
+  return fileURLToPath(new URL(bundled() ? `../${ADDON_REL}` : `../../${ADDON_REL}`, import.meta.url));
+}
+
+/**
+ * dlopen() the addon at `file` into this thread (once: later calls return the same module).
+ * Throws what process.dlopen throws (a missing file, another Node's ABI...).
+ */
+export function loadAddon(file: string): DirscanAddon {
+  const g = globalThis as unknown as Record<string, Record<string, DirscanAddon> | undefined>;
+  const cache = (g[CACHE_KEY] ??= {});
+  let mod = cache[file];
+  if (!mod) {
+    const m = { exports: {} as DirscanAddon };
+    process.dlopen(m, file);
+    if (typeof m.exports.fill !== 'function') throw new Error('not the dirscan addon');
+    mod = cache[file] = m.exports;
+  }
+  return mod;
+}
+
+let decided: { reader: 'native' | 'javascript'; why: string; path: string | null } | undefined;
+
+/**
+ * Which reader a scan in this process uses, and why: `native` with the addon's path (relative to
+ * the working directory's package, as `build/Release/dirscan.node`), or `javascript` with the
+ * reason (disabled, not built, does not load). Costs one stat and one dlopen, once per process.
+ */
+export function readerInUse(): { reader: 'native' | 'javascript'; why: string } {
+  const d = decide();
+  return { reader: d.reader, why: d.why };
+}
+
+/** The addon's path for the scan engine's WorkerConfig, or undefined: the JavaScript reader. */
+export function nativeForScan(): string | undefined {
+  return decide().path ?? undefined;
+}
+
+function decide(): { reader: 'native' | 'javascript'; why: string; path: string | null } {
+  if (decided) return decided;
+  const js = (why: string) => (decided = { reader: 'javascript', why, path: null });
+  if (process.env.DISKBLAME_NATIVE === '0') return js('disabled by DISKBLAME_NATIVE=0');
+  if (process.platform !== 'linux') return js('the native reader is for Linux');
+  if (standalone()) {
+    const bytes = globalThis.__DISKBLAME_SEA__?.native;
+    if (!bytes) return js('the standalone binary was built without it');
+    let file: string;
+    try {
+      file = seaAddonFile(bytes);
+      loadAddon(file);
+    } catch (e) {
+      return js(String((e as Error)?.message ?? e).split('\n')[0]);
+    }
+    return (decided = { reader: 'native', why: file, path: file });
+  }
+  const file = addonPath();
+  if (file === null) return js('the program was not loaded from a file');
+  if (!fs.existsSync(file)) return js(`not built: no ${ADDON_REL} (a C compiler at npm install builds it)`);
+  try {
+    loadAddon(file);
+  } catch (e) {
+    return js(`${ADDON_REL} does not load: ${String((e as Error)?.message ?? e).split('\n')[0]}`);
+  }
+  return (decided = { reader: 'native', why: ADDON_REL, path: file });
+}
+
+const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+/** does `file` (a regular file, not through a symbolic link) hold exactly the bytes of this hash? */
+function holds(file: string, hash: string): boolean {
+  try {
+    return sha256(readFileNoFollow(file)) === hash;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The standalone binary's addon as a file it can dlopen(): `<cache>/diskblame/native/<sha256>.node`
+ * (cache: $XDG_CACHE_HOME when absolute, else ~/.cache), written once: a private directory (0700,
+ * ours), a temp file renamed into place (writeFileAtomic), its hash checked before and after; a copy
+ * already there is used only when its bytes hash right. Throws an Error of one line saying why not
+ * (a read-only or foreign home...); a noexec mount shows when loading it (loadAddon throws).
+ */
+export function seaAddonFile(bytes: Uint8Array): string {
+  const hash = sha256(bytes);
+  const xdg = process.env.XDG_CACHE_HOME;
+  const dir = path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'diskblame', 'native');
+  const file = path.join(dir, `${hash}.node`);
+  // only from a directory no one else can write (then no one swaps the file between the check and dlopen)
+  const ours = () => {
+    const st = fs.lstatSync(dir);
+    if (!st.isDirectory() || st.uid !== process.geteuid?.() || (st.mode & 0o022) !== 0) throw new Error('not a private directory of ours');
+  };
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    ours();
+    if (holds(file, hash)) return file;
+    writeFileAtomic(file, bytes, { mode: 0o700, noFollow: true });
+  } catch (e) {
+    throw new Error(`cannot write ${dir}: ${String((e as Error)?.message ?? e).split('\n')[0]}`);
+  }
+  // (a copy that does not match is not loaded; the next run writes it again)
+  if (!holds(file, hash)) throw new Error(`${file}: the copy written does not match`);
+  return file;
+}
