@@ -309,9 +309,10 @@ export class Scanner {
     this.spawnLeft = local ? n - 1 : n;
     this.forced = asked !== undefined;
     // the functions' own source; __name covers transpilers that wrap functions in a naming helper
-    const src = `var __name = (f) => f; (${workerMain.toString()})(${JSON.stringify(scanEngine.toString())}, require)`;
+    let src = '';
     this.startWorker = () => {
       this.spawnLeft--;
+      src ||= `var __name = (f) => f; (${workerMain.toString()})(${JSON.stringify(scanEngine.toString())}, require)`;
       const w = new Worker(src, {
         eval: true,
         workerData: cfg,
