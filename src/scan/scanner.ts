@@ -20,13 +20,18 @@ import { mountsBelow, readMountinfo } from '../util/mountinfo.js';
 import { errnoText } from '../util/errors.js';
 import { childKey, DfsQueue } from './dfsqueue.js';
 import { Bytes, normBytes } from '../util/exact.js';
+import { IdleMeter } from './cpu.js';
 
 export interface ScanOptions {
   /** cross filesystem boundaries (default false: stay on the root's filesystem, like du -x) */
   crossMounts?: boolean;
   /** glob patterns (picomatch syntax) to exclude; matched against names and trailing parts of paths */
   exclude?: string[];
-  /** number of scanning threads (default: available cores, at most 4) */
+  /**
+   * Scanning threads, the main thread included (a tree) or not (an export, only workers):
+   * exactly this many once the scan passes SPAWN_ENTRIES. Default: the main thread, and one
+   * worker more at each look that finds a processor idle, up to min(4, cores) threads.
+   */
   threads?: number;
   /**
    * Let the main thread scan too (default true). An interactive screen sets false: then only
@@ -53,19 +58,44 @@ export class ScanError extends Error {}
 const CHUNK = 4096; // records per worker message at most
 const LONG_PATH = 2048; // bytes of path above which a directory is addressed through an open fd
 const PENDING_LIMIT = 64 * 1024; // records held ahead of the emission before throttling
-const BATCH = Number(process.env.DISKBLAME_BATCH ?? 8); // directories per task message
-const MAX_OUT = 2; // task messages in flight per worker
+// Tasks are sized by entries, not directories: directories per task = these entries over the
+// entries per directory seen so far (a tree of small directories gets bigger batches).
+const WORKER_ENTRIES = 2048; // per task a worker gets
+const LOCAL_ENTRIES = 512; // per batch the main thread scans between its other work
+const MAX_DIRS = 512; // directories per task at most
+const MAX_OUT = 3; // task messages in flight per worker: it finds the next one waiting
 const SPAWN_QUEUE = 64; // directories waiting, or
-const SPAWN_ENTRIES = 20_000; // entries seen, before worker threads are started
-const WORKER_YOUNG_MB = Number(process.env.DISKBLAME_WORKER_YOUNG_MB ?? 4);
+const SPAWN_ENTRIES = 20_000; // entries seen, before a worker thread is worth its start (~40 ms, ~12 MB)
+const LOOK_MS = 100; // between looks at the machine's idle processors
+// idle processors (on average since the last look) that make a free core; DISKBLAME_FREE_CORE
+// sets it for the tests (0: every look finds one, so the default starts its workers on a busy machine)
+const FREE_CORE = Number(process.env.DISKBLAME_FREE_CORE ?? 0.6);
+const WORKER_YOUNG_MB = 4;
+/**
+ * DISKBLAME_SCAN_STATS=1: when a scan ends, one line on stderr per thread: the share of its life
+ * each worker was busy (its event loop's utilization), the entries it scanned, when it started;
+ * the main thread's shares scanning and taking results (building the tree, writing the export).
+ * For measuring the scheduling; the scan's output is unchanged.
+ */
+const STATS = process.env.DISKBLAME_SCAN_STATS === '1';
 
 /** a worker message, with what is needed to give its buffers back once all its pieces are used */
 type Msg = WorkerMessage & { left: number; from: Slot; _no?: number; _ni?: number };
 
 /** Somewhere to scan: a worker thread, or the main thread itself between events. */
 interface Slot {
+  /** the main thread's own slot */
+  local: boolean;
+  /** task messages in flight */
   out: number;
   max: number;
+  /** entries it listed and tasks it got (for DISKBLAME_SCAN_STATS) */
+  entries: number;
+  tasks: number;
+  /** when it started, ms after the scan's start */
+  since: number;
+  /** the share of its life it was busy so far (0..1), -1 when not known */
+  busy(): number;
   send(tasks: Task[]): void;
   giveBack(nums: ArrayBuffer, names: ArrayBuffer): void;
   stop(): Promise<unknown>;
@@ -179,8 +209,23 @@ export class Scanner {
   private resolve!: (r: ScanResult) => void;
   private reject!: (e: unknown) => void;
   private started = 0;
-  /** starts the worker threads; null once done (they start when the scan proves big enough) */
-  private spawn: (() => void) | null = null;
+  /** the main thread's own scanning slot (null: only workers scan) */
+  private local: Slot | null = null;
+  /** worker threads that may still be started */
+  private spawnLeft = 0;
+  /** --threads given: start them all once the scan is big enough, whatever the load */
+  private forced = false;
+  private startWorker: () => void = () => {};
+  /** idle processors, for starting workers (null: no looks) */
+  private meter: IdleMeter | null = null;
+  /** when the next look at the idle processors is due (performance.now() ms) */
+  private nextLook = 0;
+  /** directories listed and their entries, for sizing tasks by entries */
+  private dirsListed = 0;
+  private entriesListed = 0;
+  /** main thread ms spent scanning, and taking results (DISKBLAME_SCAN_STATS) */
+  private localMs = 0;
+  private takeMs = 0;
   /** the working directory to restore after a scan that changed it (null: relative lookups off) */
   private cwd: string | null = null;
   private readonly e: Entry = emptyEntry();
@@ -249,38 +294,68 @@ export class Scanner {
       ...(this.opts.crossMounts ? {} : mountsInside(rootPath)),
       native: nativeForScan(),
     };
-    // scanning threads. Building the tree is light: the main thread scans too, beside n-1 workers.
-    // Streaming sinks (the export writer) keep the main thread busy: then n workers, unless n is 1.
-    const n = Math.max(1, Math.min(this.opts.threads ?? Math.min(4, os.availableParallelism()), 16));
-    const local = (this.unordered && this.opts.mainThreadScans !== false) || (n === 1 && this.opts.mainThreadScans !== false);
-    if (local) this.workers.push(this.localSlot(cfg));
+    // Scanning threads. Worker threads scan; the main thread takes their results (builds the tree,
+    // or writes the export) and scans only what they leave: all of a small tree, and a short batch
+    // whenever every worker already has its next tasks waiting. A worker costs ~40 ms of CPU and
+    // ~12 MB to start and is only worth it beside a busy main thread when it gets a core of its
+    // own: by default one starts when the scan has proved big enough AND the machine has had a
+    // processor idle since the last look (every LOOK_MS, all through the scan), up to min(4, cores)
+    // threads in all. --threads N asks for exactly N: N-1 workers beside the main thread for a tree
+    // (N for an export, whose writing keeps the main thread busy), as soon as the scan is big enough.
+    const mainScans = this.opts.mainThreadScans !== false;
+    const asked = this.opts.threads;
+    const cap = asked ?? Math.min(4, os.availableParallelism());
+    const n = Math.max(1, Math.min(cap, 16));
+    const local = mainScans && (asked === undefined || this.unordered || n === 1);
+    if (local) this.workers.push((this.local = this.localSlot(cfg)));
+    this.spawnLeft = local ? n - 1 : n;
+    this.forced = asked !== undefined;
     // the functions' own source; __name covers transpilers that wrap functions in a naming helper
-    this.spawn = () => {
-      this.spawn = null;
-      const src = `var __name = (f) => f; (${workerMain.toString()})(${JSON.stringify(scanEngine.toString())}, require)`;
-      for (let k = local ? 1 : 0; k < n; k++) {
-        const w = new Worker(src, {
-          eval: true,
-          workerData: cfg,
-          // a worker holds little: a small young generation keeps its resident memory low
-          resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
-          // the fds a worker opens for deep paths are closed by the main thread, when no task needs them
-          trackUnmanagedFds: false,
-        });
-        const slot: Slot = {
-          out: 0,
-          max: MAX_OUT,
-          send: (tasks) => w.postMessage({ tasks }),
-          giveBack: (a, b) => w.postMessage({ recycle: [a, b] }, [a, b]),
-          stop: () => w.terminate(),
-        };
-        w.on('message', (m: Msg) => this.deliver(slot, m));
-        w.on('error', (err) => this.fail(err));
-        this.workers.push(slot);
-      }
+    let src = '';
+    this.startWorker = () => {
+      this.spawnLeft--;
+      src ||= `var __name = (f) => f; (${workerMain.toString()})(${JSON.stringify(scanEngine.toString())}, require)`;
+      const w = new Worker(src, {
+        eval: true,
+        workerData: cfg,
+        // a worker holds little: a small young generation keeps its resident memory low
+        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
+        // the fds a worker opens for deep paths are closed by the main thread, when no task needs them
+        trackUnmanagedFds: false,
+      });
+      const slot: Slot = {
+        local: false,
+        out: 0,
+        // one task while it starts (the main thread may do the rest meanwhile), then MAX_OUT
+        max: 1,
+        entries: 0,
+        tasks: 0,
+        since: performance.now() - this.started,
+        busy: () => {
+          try {
+            return w.performance.eventLoopUtilization().utilization;
+          } catch {
+            return -1; // gone
+          }
+        },
+        send: (tasks) => w.postMessage({ tasks }),
+        giveBack: (a, b) => w.postMessage({ recycle: [a, b] }, [a, b]),
+        stop: () => w.terminate(),
+      };
+      w.once('online', () => {
+        slot.max = MAX_OUT;
+        this.schedule();
+      });
+      w.on('message', (m: Msg) => this.deliver(slot, m));
+      w.on('error', (err) => this.fail(err));
+      this.workers.push(slot);
     };
-    // a worker costs ~40 ms and ~12 MB to start: only when the main thread alone would be slower
-    if (!local) this.spawn();
+    if (!local) {
+      // only workers scan: the first starts now (all of them when asked for)
+      this.startWorker();
+      while (this.forced && this.spawnLeft > 0) this.startWorker();
+    }
+    if (this.spawnLeft > 0 && !this.forced) this.meter = new IdleMeter();
     const rootEntry = statToEntry(st, Buffer.from(rootPath));
     const rootTask = this.newTask(rootPath, patterns.length ? '' : null, st.dev, -1);
     this.tasks.set(0, rootTask);
@@ -309,15 +384,22 @@ export class Scanner {
     let next: Task[] | null = null;
     let stopped = false;
     const slot: Slot = {
+      local: true,
       out: 0,
       max: 1,
+      entries: 0,
+      tasks: 0,
+      since: 0,
+      busy: () => -1,
       send: (tasks) => {
         next = tasks;
         setImmediate(() => {
           if (stopped || !next) return;
           const batch = next;
           next = null;
+          const t0 = STATS ? performance.now() : 0;
           engine.scanBatch(batch);
+          if (STATS) this.localMs += performance.now() - t0;
           const msgs = out.splice(0);
           for (const m of msgs) this.deliver(slot, m as Msg);
         });
@@ -335,7 +417,15 @@ export class Scanner {
     if (m.end) slot.out--;
     m.left = m.pieces.length;
     m.from = slot;
+    for (const p of m.pieces) {
+      this.entriesListed += p.count;
+      if (p.last) this.dirsListed++;
+    }
+    if (!STATS) return this.onMessage(m);
+    slot.entries += m.nums.length / NF;
+    const t0 = performance.now();
     this.onMessage(m);
+    this.takeMs += performance.now() - t0;
   }
 
   private newTask(p: string | Uint8Array, rel: string | null, dev: number, anchorRef: number): TaskState {
@@ -344,31 +434,68 @@ export class Scanner {
 
   private schedule(): void {
     if (this.aborted || this.settled) return;
-    if (this.spawn && (this.queue.size >= SPAWN_QUEUE || this.entries >= SPAWN_ENTRIES)) this.spawn();
+    if (this.spawnLeft > 0) this.considerWorkers();
     // the directory the emission waits for goes first, whatever the throttle says
     const f = this.frames[this.frames.length - 1];
     const awaited = f ? this.tasks.get(f.id) : undefined;
+    // workers first, so that they never wait; the main thread takes what they leave
+    let full = true;
     for (const slot of this.workers) {
-      while (slot.out < slot.max) {
-        const batch: Task[] = [];
-        if (awaited && !awaited.dispatched) {
-          awaited.dispatched = true;
-          batch.push({ id: f.id, path: awaited.path, rel: awaited.rel, dev: awaited.dev });
-        }
-        if (this.pending <= PENDING_LIMIT) {
-          while (batch.length < BATCH && this.queue.size) {
-            const id = this.queue.pop();
-            const t = this.tasks.get(id);
-            if (!t || t.dispatched) continue;
-            t.dispatched = true;
-            batch.push({ id, path: t.path, rel: t.rel, dev: t.dev });
-          }
-        }
-        if (!batch.length) break;
-        slot.out++;
-        slot.send(batch);
+      if (slot.local) continue;
+      while (slot.out < slot.max && this.send(slot, WORKER_ENTRIES, f, awaited));
+      if (slot.out < slot.max) full = false;
+    }
+    const local = this.local;
+    if (local && local.out < local.max && full) this.send(local, LOCAL_ENTRIES, f, awaited);
+  }
+
+  /**
+   * Send `slot` one task: the awaited directory if not yet dispatched, then directories in
+   * depth-first order, about `entries` entries' worth (unless throttled). False: nothing to send.
+   */
+  private send(slot: Slot, entries: number, f: Frame | undefined, awaited: TaskState | undefined): boolean {
+    const batch: Task[] = [];
+    if (awaited && !awaited.dispatched) {
+      awaited.dispatched = true;
+      batch.push({ id: f!.id, path: awaited.path, rel: awaited.rel, dev: awaited.dev });
+    }
+    if (this.pending <= PENDING_LIMIT) {
+      // entries per directory so far (9 in /usr), starting from a guess of 8
+      const perDir = (this.entriesListed + 32) / (this.dirsListed + 4);
+      const dirs = Math.max(1, Math.min(MAX_DIRS, Math.round(entries / perDir)));
+      while (batch.length < dirs && this.queue.size) {
+        const id = this.queue.pop();
+        const t = this.tasks.get(id);
+        if (!t || t.dispatched) continue;
+        t.dispatched = true;
+        batch.push({ id, path: t.path, rel: t.rel, dev: t.dev });
       }
     }
+    if (!batch.length) return false;
+    slot.out++;
+    slot.tasks++;
+    slot.send(batch);
+    return true;
+  }
+
+  /**
+   * Start a worker when the scan is big enough and (unless --threads was given) a processor has
+   * been idle since the last look; looks are LOOK_MS apart, all through the scan.
+   */
+  private considerWorkers(): void {
+    if (this.entries < SPAWN_ENTRIES && this.queue.size < SPAWN_QUEUE) return;
+    if (this.forced) {
+      while (this.spawnLeft > 0) this.startWorker();
+      return;
+    }
+    const now = performance.now();
+    if (now < this.nextLook) return;
+    const free = this.meter!.freeCores();
+    // too soon to tell (under a clock tick per processor): look again shortly
+    this.nextLook = now + (free === null ? LOOK_MS / 10 : LOOK_MS);
+    // one worker per free core (3 at once on a quiet 4-core machine), at most those left
+    if (free !== null && free >= FREE_CORE)
+      for (let k = Math.floor(free - FREE_CORE) + 1; k > 0 && this.spawnLeft > 0; k--) this.startWorker();
   }
 
   /** Progress counters: entries and disk bytes seen, and the directory last listed. */
@@ -543,6 +670,7 @@ export class Scanner {
   private finish(incomplete: boolean): void {
     if (this.settled) return;
     this.settled = true;
+    if (STATS) this.printStats();
     // let the workers go first: their memory is free before the sink builds its indexes
     const stopped = Promise.all(this.workers.map((w) => w.stop()));
     this.closeAnchors();
@@ -570,6 +698,22 @@ export class Scanner {
         () => this.resolve({ root: this.root, incomplete, elapsedMs: performance.now() - this.started }),
         (err) => this.reject(err),
       );
+  }
+
+  /** DISKBLAME_SCAN_STATS=1: how the threads spent the scan, on stderr (see STATS) */
+  private printStats(): void {
+    const life = performance.now() - this.started;
+    const pc = (x: number) => `${Math.round(x * 100)}%`;
+    const lines = [`scan stats: ${this.entries} entries, ${this.dirsListed} directories in ${Math.round(life)} ms`];
+    if (this.local)
+      lines.push(
+        `  main thread: scanned ${this.local.entries} entries in ${this.local.tasks} tasks; ${pc(this.localMs / life)} of its time scanning, ${pc(this.takeMs / life)} taking results`,
+      );
+    else lines.push(`  main thread: ${pc(this.takeMs / life)} of its time taking results`);
+    let k = 0;
+    for (const w of this.workers)
+      if (!w.local) lines.push(`  worker ${++k}: started at ${Math.round(w.since)} ms, scanned ${w.entries} entries in ${w.tasks} tasks, busy ${pc(w.busy())} of its life`);
+    process.stderr.write(lines.join('\n') + '\n');
   }
 
   private restoreCwd(): void {

@@ -1,0 +1,88 @@
+/**
+ * How much of the machine is idle: the scanner starts a worker thread only when a core is free.
+ *
+ * Reads the kernel's CPU time counters (the first line of /proc/stat: user, nice, system, idle,
+ * iowait, irq, softirq, steal, in clock ticks) and compares them with the previous reading; time
+ * waiting for the disk (iowait) counts as idle, as a worker could use that core. Where /proc/stat
+ * cannot be read, os.cpus() (the same counters without iowait, summed over the processors).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+
+interface Reading {
+  /** idle ticks (idle + iowait), summed over all processors */
+  idle: number;
+  /** all ticks, summed over all processors */
+  total: number;
+  /** processors counted */
+  cpus: number;
+}
+
+const buf = Buffer.alloc(4096);
+
+function readProcStat(): Reading | null {
+  let fd = -1;
+  try {
+    fd = fs.openSync('/proc/stat', 'r');
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    const text = buf.toString('latin1', 0, n);
+    const nl = text.indexOf('\n');
+    const first = text.slice(0, nl < 0 ? n : nl).trim().split(/\s+/);
+    if (first[0] !== 'cpu' || first.length < 5) return null;
+    const v = first.slice(1, 9).map(Number);
+    if (v.some((x) => !Number.isFinite(x))) return null;
+    let cpus = 0;
+    for (let at = nl; at >= 0 && text.startsWith('cpu', at + 1); at = text.indexOf('\n', at + 1)) cpus++;
+    // a page longer than the buffer (hundreds of processors) may cut the count: then os.cpus()
+    if (n === buf.length) cpus = os.cpus().length;
+    return { idle: v[3] + (v[4] || 0), total: v.reduce((a, b) => a + (b || 0), 0), cpus: Math.max(1, cpus) };
+  } catch {
+    return null;
+  } finally {
+    if (fd >= 0) fs.closeSync(fd);
+  }
+}
+
+function readOsCpus(): Reading | null {
+  const list = os.cpus();
+  if (!list.length) return null;
+  let idle = 0;
+  let total = 0;
+  for (const c of list) {
+    idle += c.times.idle;
+    total += c.times.idle + c.times.user + c.times.nice + c.times.sys + c.times.irq;
+  }
+  return { idle, total, cpus: list.length };
+}
+
+/** Idle processors between successive looks. */
+export class IdleMeter {
+  private last: Reading | null;
+  private readonly read: () => Reading | null;
+
+  constructor() {
+    const p = readProcStat();
+    this.read = p ? readProcStat : readOsCpus;
+    this.last = p ?? readOsCpus();
+  }
+
+  /**
+   * Processors left idle since the previous call (or since construction), on average over that
+   * time: 0 (all busy) up to the number of processors. null when the counters cannot be read or
+   * did not move (too short an interval: less than a clock tick per processor).
+   */
+  freeCores(): number | null {
+    const now = this.read();
+    const before = this.last;
+    if (!now || !before) return null;
+    const dt = now.total - before.total;
+    if (!(dt >= now.cpus)) return null; // keep the older reading: the interval goes on
+    this.last = now;
+    return (Math.max(0, now.idle - before.idle) / dt) * now.cpus;
+  }
+
+  /** Start a new interval now (the last one saw a change of our own, a thread started). */
+  restart(): void {
+    this.last = this.read() ?? this.last;
+  }
+}
