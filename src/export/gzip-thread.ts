@@ -2,9 +2,9 @@
  * Gzip and write on another thread, for the export writer (ncdu-writer.ts): the main thread builds
  * the JSON text while a worker compresses the previous pieces and writes them to the output's
  * descriptor, in order. The writer's events are synchronous (a scan or a tree replay calls them
- * in a loop), so the hand-over is too: a piece is transferred (not copied) to the worker, and when
- * MAX_QUEUED pieces wait, the main thread blocks (Atomics.wait) until the worker took one: memory
- * stays bounded (MAX_QUEUED pieces), whatever the export's size.
+ * in a loop), so the hand-over is too: a piece is copied into one of MAX_QUEUED shared slots, and
+ * when MAX_QUEUED pieces wait, the main thread blocks (Atomics.wait) until the worker is done with
+ * one: memory stays bounded (MAX_QUEUED pieces), whatever the export's size.
  *
  * Each piece becomes one gzip member, made by zlib.gzipSync with the same level: the file is the
  * same, byte for byte, as the writer makes on its own thread.
@@ -70,6 +70,11 @@ export class GzipThread {
   private readonly worker: Worker;
   private posted = 0;
   private closed = false;
+  /**
+   * The pieces' memory, shared with the worker and reused: nothing per piece is left for either
+   * thread's garbage collector (transferred pieces piled up in the worker's heap until it ran).
+   */
+  private readonly slots: SharedArrayBuffer[] = [];
 
   /**
    * @param fd the open output (written by the worker from now on: the caller writes nothing to it
@@ -89,23 +94,19 @@ export class GzipThread {
   }
 
   /**
-   * Hand `buf[0..len)` over to be gzip'd and written after the pieces before it. `buf`'s memory is
-   * transferred when it is a buffer of its own: the caller must not touch `buf` again. Blocks while
-   * MAX_QUEUED pieces wait. Throws the error of an earlier piece's failed write (see failure()).
+   * Hand a copy of `buf[0..len)` over to be gzip'd and written after the pieces before it (the
+   * caller may reuse `buf` at once). Blocks while MAX_QUEUED pieces wait. Throws the errno error
+   * of an earlier piece's failed write.
    */
   write(buf: Buffer, len: number): void {
     this.throwFailure();
-    const ab = buf.buffer;
-    const own = ab instanceof ArrayBuffer && buf.byteOffset === 0 && ab.byteLength === buf.length;
-    let piece: ArrayBuffer;
-    if (own) piece = ab;
-    else {
-      const copy = new Uint8Array(len);
-      copy.set(buf.subarray(0, len));
-      piece = copy.buffer;
-    }
     this.waitBelow(MAX_QUEUED);
-    this.port.postMessage({ buf: piece, len }, [piece]);
+    // piece p goes in slot p % MAX_QUEUED: free, since piece p - MAX_QUEUED is done
+    const k = this.posted % MAX_QUEUED;
+    let slot = this.slots[k];
+    if (slot === undefined || slot.byteLength < len) slot = this.slots[k] = new SharedArrayBuffer(Math.max(len, buf.length));
+    new Uint8Array(slot, 0, len).set(buf.subarray(0, len));
+    this.port.postMessage({ buf: slot, len });
     this.posted++;
   }
 

@@ -220,13 +220,11 @@ export class NcduWriter implements Sink {
     // an export past one piece gzips on another thread (a small one is not worth a thread's start)
     if (this.thread === null && this.threadFd !== null && !final && this.len >= FLUSH_AT) this.thread = new GzipThread(this.threadFd, this.gzipLevel);
     if (this.thread !== null) {
-      const size = this.buf.length;
       try {
         this.thread.write(this.buf, this.len);
       } catch (e) {
         this.failed(e);
       }
-      this.buf = Buffer.allocUnsafe(size); // that one went to the thread
       this.len = 0;
       return;
     }
