@@ -303,6 +303,8 @@ class Parser {
   /** incomplete token carried over to the next chunk */
   private carry: Buffer | null = null;
   private pend: Uint8Array[] = [];
+  /** where a carried-over token and the chunks after it are joined */
+  private joined: Buffer = EMPTY;
   private pendLen = 0;
   /** length of the whitespace the input so far ends with (it may go on in the next chunk) */
   private wsRun = 0;
@@ -413,7 +415,9 @@ class Parser {
     const parts = [this.carry as Uint8Array, ...this.pend];
     let len = 0;
     for (const p of parts) len += p.length;
-    const b = Buffer.allocUnsafe(len);
+    // one buffer, reused: nothing keeps a view of the input once run() returned (saveCarry copies)
+    if (this.joined.length < len) this.joined = Buffer.allocUnsafe(Math.max(len, this.joined.length * 2));
+    const b = this.joined.subarray(0, len);
     let o = 0;
     for (const p of parts) {
       b.set(p, o);
@@ -831,9 +835,16 @@ class Parser {
   private objPairs(buf: Buffer, i: number, n: number): number {
     for (;;) {
       const keyStart = i;
-      let j = this.lexString(buf, i, n, true, LIMITS.key, 'a key');
-      if (j < 0) return this.carryPair(keyStart);
-      this.key = matchKey(this.sbuf, this.slen);
+      let j: number;
+      const quick = quickKey(buf, i, n);
+      if (quick !== K.Unknown) {
+        this.key = quick;
+        j = i + KEY_NAMES[quick].length + 2;
+      } else {
+        j = this.lexString(buf, i, n, true, LIMITS.key, 'a key');
+        if (j < 0) return this.carryPair(keyStart);
+        this.key = matchKey(this.sbuf, this.slen);
+      }
       let c = 0;
       let ws = j;
       while (j < n && ((c = buf[j]) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) j++;
@@ -858,7 +869,14 @@ class Parser {
       if (i - e > LIMITS.whitespace) this.tooMuchWhitespace(this.base + e);
       if (c === 0x7d) {
         this.endInfo();
-        return i + 1;
+        i++;
+        // the next entry of the directory, as exports write it (`,\n{"`): straight to its first key
+        if (this.state === S.DirNext && i + 3 < n && buf[i] === 0x2c && buf[i + 1] === 0x0a && buf[i + 2] === 0x7b && buf[i + 3] === 0x22) {
+          this.startInfo(false, i + 2);
+          i += 3;
+          continue;
+        }
+        return i;
       }
       if (c !== 0x2c) this.syntax(i, '\',\' or \'}\'');
       const afterComma = ++i;
@@ -891,6 +909,20 @@ class Parser {
           if (end >= 0) e.excluded = matchExcluded(this.sbuf, this.slen);
           return end;
         }
+        // a name with nothing to decode (nearly all), whole in this chunk: copied as it is
+        const nb0 = this.nameBuf;
+        const lim = i + 1 + (nb0.length < LIMITS.name ? nb0.length : LIMITS.name);
+        const stop = lim < n ? lim : n;
+        let q = i + 1;
+        let b = 0;
+        while (q < stop && (b = buf[q]) !== 0x22 && b !== 0x5c && b >= 0x20) q++;
+        if (q < stop && b === 0x22) {
+          const len = q - i - 1;
+          for (let p = 0, r = i + 1; p < len; p++, r++) nb0[p] = buf[r];
+          e.name = this.nameViews[len] ??= nb0.subarray(0, len);
+          this.hasName = true;
+          return q + 1;
+        }
         // decode straight into nameBuf (lexString decodes into sbuf and may grow it)
         const scratch = this.sbuf;
         this.sbuf = this.nameBuf;
@@ -912,6 +944,26 @@ class Parser {
       this.badValue(i, k, k >= K.Asize ? 'a non-negative integer' : 'true or false');
     }
     if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      if (k >= K.Asize && c !== 0x2d) {
+        // an integer of up to 15 digits followed by neither a fraction nor an exponent (nearly
+        // all): its value here; anything else goes through lexNumber
+        let q = i;
+        let v = 0;
+        if (c === 0x30) q++;
+        else {
+          const stop = i + 15 < n ? i + 15 : n;
+          let d = 0;
+          while (q < stop && (d = buf[q]) >= 0x30 && d <= 0x39) {
+            v = v * 10 + (d - 0x30);
+            q++;
+          }
+        }
+        let d = 0;
+        if (q < n && (d = buf[q]) !== 0x2e && d !== 0x65 && d !== 0x45 && (d < 0x30 || d > 0x39)) {
+          this.setNumber(k, v);
+          return q;
+        }
+      }
       const end = this.lexNumber(buf, i, n);
       if (end < 0) return end;
       if (k >= K.Asize) {
@@ -927,17 +979,11 @@ class Parser {
           // sizes and inode numbers are kept exact as bigints; the others are plain numbers
           if (typeof exact === 'bigint' && k !== K.Asize && k !== K.Dsize && k !== K.Ino) this.badValue(i, k, 'an integer below 2^53');
         }
-        switch (k) {
-          case K.Asize: e.asize = exact; break;
-          case K.Dsize: e.dsize = exact; break;
-          case K.Dev: e.dev = v; break;
-          case K.Ino: e.ino = exact; break;
-          case K.Nlink: e.nlink = v; break;
-          case K.Uid: e.uid = v; break;
-          case K.Gid: e.gid = v; break;
-          case K.Mode: e.mode = v; this.hasMode = true; break;
-          case K.Mtime: e.mtime = v; break;
-        }
+        if (big === null) this.setNumber(k, v);
+        else if (k === K.Asize) e.asize = exact;
+        else if (k === K.Dsize) e.dsize = exact;
+        else if (k === K.Ino) e.ino = exact;
+        else this.setNumber(k, v);
       } else if (k === K.Items) {
         this.hasItems = true;
         this.items = this.num;
@@ -983,6 +1029,22 @@ class Parser {
       return -2;
     }
     this.syntax(i, 'a value');
+  }
+
+  /** The numeric field `k` of the entry is `v` (a safe non-negative integer). */
+  private setNumber(k: K, v: number): void {
+    const e = this.entry;
+    switch (k) {
+      case K.Asize: e.asize = v; break;
+      case K.Dsize: e.dsize = v; break;
+      case K.Dev: e.dev = v; break;
+      case K.Ino: e.ino = v; break;
+      case K.Nlink: e.nlink = v; break;
+      case K.Uid: e.uid = v; break;
+      case K.Gid: e.gid = v; break;
+      case K.Mode: e.mode = v; this.hasMode = true; break;
+      case K.Mtime: e.mtime = v; break;
+    }
   }
 
   // ---- generic values
@@ -1245,6 +1307,32 @@ const KEY_TABLE: (Uint8Array | K)[][] = [];
 for (let k = K.Name; k <= K.Mtime; k++) {
   const name = KEY_NAMES[k];
   (KEY_TABLE[name.length] ??= []).push(Uint8Array.from(name, (ch) => ch.charCodeAt(0)), k);
+}
+
+/** QUICK_KEYS[first letter] = [the key's letters after the quote and its closing quote, key, ...] */
+const QUICK_KEYS: (Uint8Array | K)[][] = [];
+for (let k = K.Name; k <= K.Mtime; k++) {
+  const name = KEY_NAMES[k];
+  (QUICK_KEYS[name.charCodeAt(0)] ??= []).push(Uint8Array.from(name + '"', (ch) => ch.charCodeAt(0)), k);
+}
+/** the longest known key with its quotes */
+const QUICK_SPAN = Math.max(...KEY_NAMES.map((k) => k.length)) + 2;
+
+/**
+ * The known key whose plain spelling (no escapes) starts at the '"' at buf[i], closing quote
+ * included; K.Unknown for anything else (another key, an escape, the end of the chunk near), which
+ * then goes the long way (lexString, matchKey) to the same answer.
+ */
+function quickKey(buf: Uint8Array, i: number, n: number): K {
+  if (i + QUICK_SPAN > n) return K.Unknown;
+  const cands = QUICK_KEYS[buf[i + 1]];
+  if (cands === undefined) return K.Unknown;
+  outer: for (let c = 0; c < cands.length; c += 2) {
+    const kb = cands[c] as Uint8Array;
+    for (let q = 0; q < kb.length; q++) if (buf[i + 1 + q] !== kb[q]) continue outer;
+    return cands[c + 1] as K;
+  }
+  return K.Unknown;
 }
 
 function matchKey(b: Uint8Array, len: number): K {

@@ -20,12 +20,17 @@ export interface Summary extends TreeTotals {
   topFiles: TopItem[];
 }
 
-/** The n largest of `candidates` by key, largest first (one pass, small sorted buffer). */
-function topN(n: number, candidates: Iterable<number>, key: (i: number) => number): number[] {
+/**
+ * The n largest by key of the entries at(0..count-1) that pass `keep`, largest first (one pass,
+ * small sorted buffer; plain calls, no iterator: it runs once per entry of the tree).
+ */
+function topN(n: number, count: number, at: (j: number) => number, key: (i: number) => number, keep: (i: number) => boolean): number[] {
   const best: number[] = [];
   const keys: number[] = [];
   if (n <= 0) return best;
-  for (const i of candidates) {
+  for (let j = 0; j < count; j++) {
+    const i = at(j);
+    if (!keep(i)) continue;
     const k = key(i);
     if (best.length === n && k <= keys[n - 1]) continue;
     let pos = best.length === n ? n - 1 : best.length;
@@ -46,14 +51,6 @@ function topN(n: number, candidates: Iterable<number>, key: (i: number) => numbe
   return best;
 }
 
-function* dirsBelowRoot(t: Tree): Iterable<number> {
-  for (let d = 1; d < t.dirCount; d++) yield t.dirEntry[d];
-}
-
-function* files(t: Tree): Iterable<number> {
-  for (let i = 0; i < t.count; i++) if (t.type(i) === EntryType.File) yield i;
-}
-
 export function summarize(t: Tree, top = 10, apparent = false): Summary {
   const size = apparent ? (i: number) => t.sizeA(i) : (i: number) => t.sizeD(i);
   const item = (i: number): TopItem => ({
@@ -64,7 +61,8 @@ export function summarize(t: Tree, top = 10, apparent = false): Summary {
   });
   return {
     ...t.totals(),
-    topDirs: topN(top, dirsBelowRoot(t), size).map(item),
-    topFiles: topN(top, files(t), size).map(item),
+    // the directories below the root; the regular files
+    topDirs: topN(top, t.dirCount - 1, (j) => t.dirEntry[j + 1], size, () => true).map(item),
+    topFiles: topN(top, t.count, (j) => j, size, (i) => t.type(i) === EntryType.File).map(item),
   };
 }

@@ -94,7 +94,7 @@ export interface SaveInput {
   kinds?: Record<string, number>;
   deletedOpenBytes?: number;
   deletedOpenPartial?: boolean;
-  /** gzip level (default 6) */
+  /** gzip level (default: the export writer's, GZIP_LEVEL) */
   gzipLevel?: number;
   /** counts entries as they are written, calling tick() every 16,384 (for a progress display: the write is synchronous) */
   counter?: { entries: number; tick(): void };

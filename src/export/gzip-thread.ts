@@ -1,0 +1,156 @@
+/**
+ * Gzip and write on another thread, for the export writer (ncdu-writer.ts): the main thread builds
+ * the JSON text while a worker compresses the previous pieces and writes them to the output's
+ * descriptor, in order. The writer's events are synchronous (a scan or a tree replay calls them
+ * in a loop), so the hand-over is too: a piece is copied into one of MAX_QUEUED shared slots, and
+ * when MAX_QUEUED pieces wait, the main thread blocks (Atomics.wait) until the worker is done with
+ * one: memory stays bounded (MAX_QUEUED pieces), whatever the export's size.
+ *
+ * Each piece becomes one gzip member, made by zlib.gzipSync with the same level: the file is the
+ * same, byte for byte, as the writer makes on its own thread.
+ *
+ * The worker is a small program of its own (no module of ours in it): it starts in a few
+ * milliseconds, in the bundle and the standalone binary alike.
+ */
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+
+/** slots of the shared state */
+const DONE = 0; // pieces the worker finished with (written, skipped or failed)
+const FAILED = 1; // 1: a write failed; its error was posted on the port
+const STOP = 2; // 1: the writer gave up; pieces still queued are skipped
+
+/** pieces handed over and not yet written before the writer waits */
+const MAX_QUEUED = 3;
+
+/** The worker: gzip each piece, write it all (waiting out EAGAIN as util/write.ts writeAllSync does). */
+const PROGRAM = `
+const { workerData } = require('node:worker_threads');
+const zlib = require('node:zlib');
+const fs = require('node:fs');
+const { fd, level, state, bytes, port } = workerData;
+const nap = new Int32Array(new SharedArrayBuffer(4));
+function writeAll(data) {
+  let off = 0;
+  while (off < data.length) {
+    try {
+      off += fs.writeSync(fd, data, off, data.length - off);
+    } catch (e) {
+      if (e.code !== 'EAGAIN' && e.code !== 'EWOULDBLOCK') throw e;
+      Atomics.wait(nap, 0, 0, 5);
+    }
+  }
+}
+port.on('message', (m) => {
+  if (m === null) return port.close();
+  if (Atomics.load(state, ${FAILED}) === 0 && Atomics.load(state, ${STOP}) === 0) {
+    try {
+      const data = m.len > 0 ? zlib.gzipSync(new Uint8Array(m.buf, 0, m.len), { level }) : new Uint8Array(0);
+      writeAll(data);
+      bytes[0] += data.length;
+    } catch (e) {
+      port.postMessage({ code: e && e.code, message: String(e && e.message) });
+      Atomics.store(state, ${FAILED}, 1);
+    }
+  }
+  Atomics.add(state, ${DONE}, 1);
+  Atomics.notify(state, ${DONE});
+});
+`;
+
+/** A write that failed on the gzip thread: its errno code and message, as fs gives them. */
+export interface ThreadWriteError {
+  code?: string;
+  message: string;
+}
+
+export class GzipThread {
+  private readonly state = new Int32Array(new SharedArrayBuffer(12));
+  private readonly bytes = new Float64Array(new SharedArrayBuffer(8));
+  private readonly port: MessagePort;
+  private readonly worker: Worker;
+  private posted = 0;
+  private closed = false;
+  /**
+   * The pieces' memory, shared with the worker and reused: nothing per piece is left for either
+   * thread's garbage collector (transferred pieces piled up in the worker's heap until it ran).
+   */
+  private readonly slots: SharedArrayBuffer[] = [];
+
+  /**
+   * @param fd the open output (written by the worker from now on: the caller writes nothing to it
+   *   until drain() returned)
+   * @param level gzip level, 1-9
+   */
+  constructor(fd: number, level: number) {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = new Worker(PROGRAM, {
+      eval: true,
+      workerData: { fd, level, state: this.state, bytes: this.bytes, port: port2 },
+      transferList: [port2],
+    });
+    this.worker.unref();
+    this.port.unref();
+  }
+
+  /**
+   * Hand a copy of `buf[0..len)` over to be gzip'd and written after the pieces before it (the
+   * caller may reuse `buf` at once). Blocks while MAX_QUEUED pieces wait. Throws the errno error
+   * of an earlier piece's failed write.
+   */
+  write(buf: Buffer, len: number): void {
+    this.throwFailure();
+    this.waitBelow(MAX_QUEUED);
+    // piece p goes in slot p % MAX_QUEUED: free, since piece p - MAX_QUEUED is done
+    const k = this.posted % MAX_QUEUED;
+    let slot = this.slots[k];
+    if (slot === undefined || slot.byteLength < len) slot = this.slots[k] = new SharedArrayBuffer(Math.max(len, buf.length));
+    new Uint8Array(slot, 0, len).set(buf.subarray(0, len));
+    this.port.postMessage({ buf: slot, len });
+    this.posted++;
+  }
+
+  /** Wait until every piece handed over is written; throws the error of a failed write. */
+  drain(): void {
+    this.waitBelow(1);
+    this.throwFailure();
+  }
+
+  /** gzip'd bytes written so far (all of them after drain()). */
+  get written(): number {
+    return this.bytes[0];
+  }
+
+  /**
+   * Give up: pieces not started yet are skipped; returns once the worker no longer writes (the
+   * descriptor may then be closed). Never throws.
+   */
+  cancel(): void {
+    Atomics.store(this.state, STOP, 1);
+    this.waitBelow(1);
+    this.close();
+  }
+
+  /** Let the worker go (after drain() or cancel()). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.port.postMessage(null);
+    this.port.close();
+  }
+
+  /** Block until fewer than `n` pieces are waiting or being written. */
+  private waitBelow(n: number): void {
+    for (;;) {
+      const done = Atomics.load(this.state, DONE);
+      if (this.posted - done < n) return;
+      Atomics.wait(this.state, DONE, done);
+    }
+  }
+
+  private throwFailure(): void {
+    if (Atomics.load(this.state, FAILED) === 0) return;
+    const m = receiveMessageOnPort(this.port)?.message as ThreadWriteError | undefined;
+    throw Object.assign(new Error(m?.message ?? 'write failed'), { code: m?.code });
+  }
+}
