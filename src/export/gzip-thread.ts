@@ -18,6 +18,14 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from '
 const DONE = 0; // pieces the worker finished with (written, skipped or failed)
 const FAILED = 1; // 1: a write failed; its error was posted on the port
 const STOP = 2; // 1: the writer gave up; pieces still queued are skipped
+const STARTED = 3; // 1: the worker runs (set by its first line)
+
+/**
+ * How long the writer waits for a worker that has not started (ms). A worker that cannot start
+ * (threads or memory exhausted) reports it as an event the blocked main thread would never see:
+ * the wait is bounded instead, and the export fails with one line.
+ */
+const START_TIMEOUT_MS = 60_000;
 
 /** pieces handed over and not yet written before the writer waits */
 const MAX_QUEUED = 3;
@@ -29,6 +37,8 @@ const zlib = require('node:zlib');
 const fs = require('node:fs');
 const { fd, level, state, bytes, port } = workerData;
 const nap = new Int32Array(new SharedArrayBuffer(4));
+Atomics.store(state, ${STARTED}, 1);
+Atomics.notify(state, ${DONE});
 function writeAll(data) {
   let off = 0;
   while (off < data.length) {
@@ -64,7 +74,7 @@ export interface ThreadWriteError {
 }
 
 export class GzipThread {
-  private readonly state = new Int32Array(new SharedArrayBuffer(12));
+  private readonly state = new Int32Array(new SharedArrayBuffer(16));
   private readonly bytes = new Float64Array(new SharedArrayBuffer(8));
   private readonly port: MessagePort;
   private readonly worker: Worker;
@@ -127,7 +137,11 @@ export class GzipThread {
    */
   cancel(): void {
     Atomics.store(this.state, STOP, 1);
-    this.waitBelow(1);
+    try {
+      this.waitBelow(1);
+    } catch {
+      // a worker that never started writes nothing
+    }
     this.close();
   }
 
@@ -141,10 +155,20 @@ export class GzipThread {
 
   /** Block until fewer than `n` pieces are waiting or being written. */
   private waitBelow(n: number): void {
+    const since = Date.now();
     for (;;) {
       const done = Atomics.load(this.state, DONE);
       if (this.posted - done < n) return;
-      Atomics.wait(this.state, DONE, done);
+      if (Atomics.load(this.state, STARTED) === 1) {
+        Atomics.wait(this.state, DONE, done);
+        continue;
+      }
+      // not started yet: wait in slices, and give up if it never does
+      if (Date.now() - since > START_TIMEOUT_MS) {
+        Atomics.store(this.state, STOP, 1);
+        throw new Error(`the gzip thread did not start within ${START_TIMEOUT_MS / 1000} s`);
+      }
+      Atomics.wait(this.state, DONE, done, 100);
     }
   }
 
