@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { fileURLPlugin, noTopLevelAwaitPlugin, programOptions } from './bundle-plugins.mjs';
+import { fileURLPlugin, lazyStartPlugin, noTopLevelAwaitPlugin, programOptions } from './bundle-plugins.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -82,7 +82,7 @@ try {
       'import.meta.resolve': 'undefined',
     },
     banner: { js: "const __diskblame_file_url = require('node:url').pathToFileURL(process.execPath).href;" },
-    plugins: [noTopLevelAwaitPlugin, fileURLPlugin],
+    plugins: [noTopLevelAwaitPlugin, lazyStartPlugin, fileURLPlugin],
   });
   // (main.ts's shebang line is not for a script that comes second)
   const programText = cjs.outputFiles[0].text.replace(/^#!.*\n/, '');

@@ -1,0 +1,11 @@
+/**
+ * What `diskblame --version` prints, for main.ts (which answers a bare `--version` before anything
+ * else is loaded) and cli.ts (yargs' --version). Keep this module's imports few and cheap: it is
+ * all that `--version` loads besides the entry.
+ */
+import { VERSION } from '../version.js';
+
+/** the text of `--version`, without the final newline: the version (src/version.ts) first */
+export function versionText(): string {
+  return VERSION;
+}
