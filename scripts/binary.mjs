@@ -119,7 +119,8 @@ try {
 
   // it runs, and is this program
   const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
-  const said = run(exe, ['--version'], 'the new binary').trim();
+  // (the version is the first line; more may follow: which directory reader it has)
+  const said = run(exe, ['--version'], 'the new binary').split('\n')[0].trim();
   if (said !== version) fail(`the new binary says ${JSON.stringify(said)} to --version, not ${version}`);
 
   // into dist/ atomically: a temporary name beside it, then rename

@@ -9,7 +9,7 @@ import type { Sink, UnorderedSink } from '../model/entry.js';
 import { Scanner, ScanOptions, ScanResult } from '../scan/scanner.js';
 import { rescanDir, canRescan } from '../scan/rescan.js';
 import type { Tree } from '../tree/tree.js';
-import { volumeOf, VolumeInfo } from '../owners/reconcile.js';
+import { volumeOf, VolumeInfo } from '../util/volume.js';
 import { sampleOf, UsageSample } from '../store/samples.js';
 import { checkRoot } from './check.js';
 import type { OwnersOptions, OwnersResult } from './owners.js';
