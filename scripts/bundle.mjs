@@ -8,7 +8,7 @@
 //   which Node is needed on an older one, and otherwise load dist/lib/main.mjs (or, when dist/lib/
 //   is not there, the one-file core).
 import { build } from 'esbuild';
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { banner, builtinsPlugin, fileURLPlugin, lazyStartPlugin, programOptions } from './bundle-plugins.mjs';
 
 const core = 'dist/diskblame-core.mjs';
@@ -52,8 +52,11 @@ for (const f of split.outputFiles) {
   }
   writeFileSync(f.path, text);
 }
-rmSync(lib, { recursive: true, force: true });
+// (a program started in between finds no lib/main.mjs for an instant: the loader then takes the core)
+rmSync(`${lib}.old`, { recursive: true, force: true });
+if (existsSync(lib)) renameSync(lib, `${lib}.old`);
 renameSync(fresh, lib);
+rmSync(`${lib}.old`, { recursive: true, force: true });
 if (process.env.DISKBLAME_BUNDLE_META) writeFileSync(process.env.DISKBLAME_BUNDLE_META, JSON.stringify(split.metafile, null, 1).replaceAll(`${fresh}/`, `${lib}/`));
 
 // The loader keeps main.ts's shebang (its V8 flags) and is written in ES5 plus import(): Node 10
