@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { fileURLPlugin, noTopLevelAwaitPlugin, programOptions } from './bundle-plugins.mjs';
+import { fileURLPlugin, lazyStartPlugin, noTopLevelAwaitPlugin, programOptions } from './bundle-plugins.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -82,7 +82,7 @@ try {
       'import.meta.resolve': 'undefined',
     },
     banner: { js: "const __diskblame_file_url = require('node:url').pathToFileURL(process.execPath).href;" },
-    plugins: [noTopLevelAwaitPlugin, fileURLPlugin],
+    plugins: [noTopLevelAwaitPlugin, lazyStartPlugin, fileURLPlugin],
   });
   // (main.ts's shebang line is not for a script that comes second)
   const programText = cjs.outputFiles[0].text.replace(/^#!.*\n/, '');
@@ -122,7 +122,8 @@ try {
 
   // it runs, and is this program
   const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
-  const said = run(exe, ['--version'], 'the new binary').split('\n')[0]; // (the second line: the directory reader)
+  // (the version is the first line; more may follow: which directory reader it has)
+  const said = run(exe, ['--version'], 'the new binary').split('\n')[0].trim();
   if (said !== version) fail(`the new binary says ${JSON.stringify(said)} to --version, not ${version}`);
 
   // into dist/ atomically: a temporary name beside it, then rename

@@ -62,6 +62,31 @@ function replaceOnce(text, from, to, file) {
 }
 
 /**
+ * esbuild plugin: work that dependencies do when they load, or that yargs does for every command
+ * line, that the program does not need at start:
+ * - yargs() calls .version() with no argument, which looks for a package.json from the current
+ *   directory up to / (a readdir of each directory on the way, an AssertionError built when there
+ *   is none): main.ts sets the version itself, so the guess is left out;
+ * - string-width makes its Intl.Segmenter when it loads (ICU's break iterator: a fifth of a bare
+ *   `node`'s start-up): it is made on first use instead.
+ * The program's own source does neither (src/ui/text.ts makes its segmenter on first use too).
+ */
+export const lazyStartPlugin = {
+  name: 'diskblame-lazy-start',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      return { contents: replaceOnce(text, '        yargs.version();\n', '', args.path), loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+    build.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      const lazy = 'let segmenter_;\nconst segmenter = { segment: (s) => (segmenter_ ??= new Intl.Segmenter()).segment(s) };\n';
+      return { contents: replaceOnce(text, 'const segmenter = new Intl.Segmenter();\n', lazy, args.path), loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
+/**
  * esbuild plugin for the standalone binary's CommonJS build (scripts/binary.mjs): CommonJS has no
  * top-level await, and three stand in its way.
  * - ink's reconciler awaits two imports when DEV=true (React devtools, its own package.json): not
@@ -135,8 +160,10 @@ export async function programOptions(target) {
   return {
     define: {
       __DISKBLAME_PACKAGE_WORKER__: JSON.stringify(worker.outputFiles[0].text),
-      // src/util/self.ts: this is the bundle (worker threads and remote hosts run it again)
+      // src/util/self.ts: this is the bundle (worker threads and remote hosts run it again), in one
+      // file (scripts/bundle.mjs sets __DISKBLAME_SPLIT__ for the build in pieces)
       __DISKBLAME_BUNDLED__: 'true',
+      __DISKBLAME_SPLIT__: 'false',
       // React's production build: its development build diffs every render's props (slow, and the
       // heap grows with the tree)
       'process.env.NODE_ENV': '"production"',

@@ -1,24 +1,63 @@
-// npm run bundle: dist/diskblame-core.mjs, the whole program in one file that runs with a bare
-// `node` >= 18.17 (copy it to a server), and dist/diskblame.mjs, the package's bin: a few lines
-// that any Node from 10 up parses, which say which Node is needed on an older one, and otherwise
-// load the core.
+// npm run bundle: three things in dist/, all from src/cli/main.ts.
+// - dist/diskblame-core.mjs, the whole program in one file that runs with a bare `node` >= 18.17
+//   (copy it to a server; --remote sends it to the other host's Node);
+// - dist/lib/, the same program in pieces for the bin (esbuild's code splitting): main.mjs, the
+//   entry, loads only what the command line asks for (each import() in src/ is a piece loaded when
+//   reached): `--version` loads almost nothing, `scan` no Ink, React, owners or forecast;
+// - dist/diskblame.mjs, the package's bin: a few lines that any Node from 10 up parses, which say
+//   which Node is needed on an older one, and otherwise load dist/lib/main.mjs (or, when dist/lib/
+//   is not there, the one-file core).
 import { build } from 'esbuild';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
-import { banner, builtinsPlugin, fileURLPlugin, programOptions } from './bundle-plugins.mjs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { banner, builtinsPlugin, fileURLPlugin, lazyStartPlugin, programOptions } from './bundle-plugins.mjs';
 
 const core = 'dist/diskblame-core.mjs';
+const lib = 'dist/lib'; // src/util/self.ts: SPLIT_DIR, SPLIT_ENTRY
 const loader = 'dist/diskblame.mjs';
 const target = 'node18.17';
-await build({
-  ...(await programOptions(target)),
-  outfile: core,
-  format: 'esm',
-  // some dependencies still call require(); dependencies' import.meta.url must be a file: URL (the
-  // program also runs from a data: URL or a standalone binary)
-  banner: { js: banner },
-  plugins: [fileURLPlugin, builtinsPlugin],
-});
+const options = await programOptions(target);
+// some dependencies still call require(); dependencies' import.meta.url must be a file: URL (the
+// program also runs from a data: URL or a standalone binary)
+const common = { ...options, format: 'esm', banner: { js: banner }, plugins: [lazyStartPlugin, fileURLPlugin, builtinsPlugin] };
+await build({ ...common, outfile: core });
 chmodSync(core, 0o755);
+
+// the pieces, built beside dist/lib/ and swapped in whole: no piece of an older build left in it
+const fresh = `${lib}.new`;
+rmSync(fresh, { recursive: true, force: true });
+const split = await build({
+  ...common,
+  define: { ...options.define, __DISKBLAME_SPLIT__: 'true' },
+  // DISKBLAME_BUNDLE_META=FILE: esbuild's metafile of the pieces (which modules each piece holds)
+  metafile: !!process.env.DISKBLAME_BUNDLE_META,
+  // (built-in modules stay ES imports here: builtinsPlugin is for a data: URL, and here it would make
+  // a piece of each)
+  plugins: [lazyStartPlugin, fileURLPlugin],
+  banner: undefined, // (below: only in the pieces that use it)
+  outdir: fresh,
+  splitting: true,
+  entryNames: 'main', // (one entry)
+  chunkNames: '[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
+  write: false,
+});
+// the banner (a require(), the file URL for dependencies) costs a createRequire() in each piece
+// that has it: only the pieces that name either get it (after main.mjs's shebang)
+mkdirSync(fresh, { recursive: true });
+for (const f of split.outputFiles) {
+  let text = f.text;
+  if (/\brequire\b|\b__diskblame_file_url\b/.test(text)) {
+    const shebang = text.startsWith('#!') ? text.slice(0, text.indexOf('\n') + 1) : '';
+    text = `${shebang}${banner}\n${text.slice(shebang.length)}`;
+  }
+  writeFileSync(f.path, text);
+}
+// (a program started in between finds no lib/main.mjs for an instant: the loader then takes the core)
+rmSync(`${lib}.old`, { recursive: true, force: true });
+if (existsSync(lib)) renameSync(lib, `${lib}.old`);
+renameSync(fresh, lib);
+rmSync(`${lib}.old`, { recursive: true, force: true });
+if (process.env.DISKBLAME_BUNDLE_META) writeFileSync(process.env.DISKBLAME_BUNDLE_META, JSON.stringify(split.metafile, null, 1).replaceAll(`${fresh}/`, `${lib}/`));
 
 // The loader keeps main.ts's shebang (its V8 flags) and is written in ES5 plus import(): Node 10
 // runs a .mjs file as CommonJS, so this must parse both ways, and nothing of the core may load
@@ -28,18 +67,24 @@ if (!shebang.startsWith('#!')) throw new Error('src/cli/main.ts has no shebang l
 writeFileSync(
   loader,
   `${shebang}
-// diskblame: check the Node version, then load the program (diskblame-core.mjs beside this file).
+// diskblame: check the Node version, then load the program (lib/main.mjs beside this file, in
+// pieces; or the whole of it in one file, diskblame-core.mjs, when lib/ is not there).
 var v = process.versions.node.split('.').map(Number);
 if (v[0] < 18 || (v[0] === 18 && v[1] < 17)) {
   process.stderr.write('diskblame needs Node.js 18.17 or newer (this is v' + process.versions.node + '); or use the standalone binary\\n');
   process.exit(1);
 } else {
-  import('./diskblame-core.mjs').catch(function (e) {
-    process.stderr.write('diskblame: cannot load diskblame-core.mjs: ' + String((e && e.message) || e).split('\\n')[0] + '\\n');
+  var file = 'lib/main.mjs';
+  import('./lib/main.mjs').catch(function (e) {
+    if (!e || e.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    file = 'diskblame-core.mjs';
+    return import('./diskblame-core.mjs');
+  }).catch(function (e) {
+    process.stderr.write('diskblame: cannot load ' + file + ': ' + String((e && e.message) || e).split('\\n')[0] + '\\n');
     process.exit(1);
   });
 }
 `,
 );
 chmodSync(loader, 0o755);
-console.log(`wrote ${core}, ${loader}`);
+console.log(`wrote ${core}, ${lib}/, ${loader}`);

@@ -9,13 +9,12 @@ import type { Sink, UnorderedSink } from '../model/entry.js';
 import { Scanner, ScanOptions, ScanResult } from '../scan/scanner.js';
 import { rescanDir, canRescan } from '../scan/rescan.js';
 import type { Tree } from '../tree/tree.js';
-import { volumeOf, VolumeInfo } from '../owners/reconcile.js';
-import { deletedOpen, deletedOpenBytes, readProcesses } from '../owners/procs.js';
+import { volumeOf, VolumeInfo } from '../util/volume.js';
 import { sampleOf, UsageSample } from '../store/samples.js';
 import { checkRoot } from './check.js';
-import { gatherOwners, OwnersOptions, OwnersResult } from './owners.js';
+import type { OwnersOptions, OwnersResult } from './owners.js';
 import { sampleMounts, SampleMountsResult } from './sample.js';
-import { deleteAt, DeleteRequest, DeleteReply } from './delete.js';
+import type { DeleteRequest, DeleteReply } from './delete.js';
 
 /** A scan that is running: its progress, a way to stop it early (partial result), its end. */
 export interface ScanJob {
@@ -87,7 +86,10 @@ export function localScan(root: string | Uint8Array, sink: Sink | UnorderedSink,
   };
 }
 
-/** This machine. */
+/**
+ * This machine. What a scan does not need (the processes, the owners report, deleting) is loaded
+ * when first asked for: a scan starts without it.
+ */
 export class LocalPlace implements Place {
   readonly remote = false;
   readonly label = 'here';
@@ -104,6 +106,7 @@ export class LocalPlace implements Place {
     return volumeOf(root);
   }
   async deletedOpen(dev: number): Promise<{ bytes: number; partial: boolean }> {
+    const { deletedOpen, deletedOpenBytes, readProcesses } = await import('../owners/procs.js');
     const snap = await readProcesses();
     return { bytes: deletedOpenBytes(deletedOpen(snap, dev)), partial: !snap.complete };
   }
@@ -118,11 +121,11 @@ export class LocalPlace implements Place {
   async sampleMounts(extra: string[], when: Date): Promise<SampleMountsResult> {
     return sampleMounts(extra, when);
   }
-  owners(root: string, opts: OwnersOptions, hooks?: JobHooks): Promise<OwnersResult> {
-    return gatherOwners(root, opts, hooks);
+  async owners(root: string, opts: OwnersOptions, hooks?: JobHooks): Promise<OwnersResult> {
+    return (await import('./owners.js')).gatherOwners(root, opts, hooks);
   }
   async delete(req: DeleteRequest): Promise<DeleteReply> {
-    return deleteAt(req);
+    return (await import('./delete.js')).deleteAt(req);
   }
   rescanner(tree: Tree, opts: ScanOptions): ((dir: number) => Promise<void>) | null {
     return canRescan(tree) ? (dir) => rescanDir(tree, dir, opts) : null;

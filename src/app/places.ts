@@ -2,15 +2,11 @@
  * Choosing the Place a command works at: here, or `--remote [USER@]HOST[:PORT]` (with
  * `--ssh-option`s) over an agent launched on that host.
  */
-import { parseRemoteSpec } from '../remote/target.js';
 import type { AgentProcess, LaunchOptions, RemoteTarget } from '../remote/types.js';
-import { launchLocal } from '../remote/local.js';
-import { launchAgent } from '../remote/launch.js';
 import { UserError } from '../util/errors.js';
 import { terminalText } from '../util/escape.js';
 import { truncate } from '../ui/text.js';
 import { LocalPlace, Place } from './place.js';
-import { RemotePlace } from './remote.js';
 
 /** Starts `diskblame __agent` on a target; its stdio then speaks the protocol (remote/protocol.ts). */
 export type Launcher = (target: RemoteTarget, opts?: LaunchOptions) => Promise<AgentProcess>;
@@ -27,8 +23,9 @@ export interface RemoteArgs {
  * channel without ssh).
  */
 export function defaultLauncher(): Launcher {
-  if (process.env.DISKBLAME_REMOTE_LOOPBACK === '1') return (t, o) => launchLocal({ ...o, label: t.spec });
-  return launchAgent;
+  // (the remote modules are loaded only with --remote)
+  if (process.env.DISKBLAME_REMOTE_LOOPBACK === '1') return async (t, o) => (await import('../remote/local.js')).launchLocal({ ...o, label: t.spec });
+  return async (t, o) => (await import('../remote/launch.js')).launchAgent(t, o);
 }
 
 /**
@@ -40,6 +37,7 @@ export async function openPlace(a: RemoteArgs, launcher: Launcher = defaultLaunc
     if (a['ssh-option']?.length) throw new UserError('--ssh-option goes with --remote', 2);
     return new LocalPlace();
   }
+  const [{ parseRemoteSpec }, { RemotePlace }] = await Promise.all([import('../remote/target.js'), import('./remote.js')]);
   const target = parseRemoteSpec(a.remote, a['ssh-option'] ?? []);
   // the launcher's status (connecting, uploading) on one line of a terminal, gone once connected
   const tty = process.stderr.isTTY === true;

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { parseMountinfo, realMounts } from '../store/mounts.js';
 import { appendSamples, sampleOf, UsageSample } from '../store/samples.js';
 import { storeDir, writeErrorText } from '../store/store.js';
-import { volumeOf } from '../owners/reconcile.js';
+import { volumeOf } from '../util/volume.js';
 import { errnoText, UserError } from '../util/errors.js';
 import { escapeName } from '../util/escape.js';
 import type { Place } from './place.js';

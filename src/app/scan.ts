@@ -6,7 +6,6 @@ import type { Sink } from '../model/entry.js';
 import { TeeSink } from '../model/entry.js';
 import type { ScanResult } from '../scan/scanner.js';
 import { estimateEntries } from '../scan/estimate.js';
-import { importExport } from '../import/ncdu-reader.js';
 import { Tree } from '../tree/tree.js';
 import { TotalsSink } from '../report/totals.js';
 import { Progress } from '../cli/progress.js';
@@ -69,6 +68,7 @@ export async function loadExport(file: string, progress: boolean, label = file):
   const totals = new TotalsSink();
   const p = new Progress('reading', totals, progress);
   try {
+    const { importExport } = await import('../import/ncdu-reader.js'); // (not for a scan)
     await importExport(file, new TeeSink([tree, totals]), { label });
   } finally {
     p.stop();

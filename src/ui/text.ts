@@ -15,7 +15,11 @@ import { stripVTControlCharacters } from 'node:util';
 import stringWidth from 'string-width';
 import { terminalText } from '../util/escape.js';
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** made on first use, not when the module loads (ICU's break iterator is costly to start) */
+let graphemes_: Intl.Segmenter | undefined;
+const graphemes = {
+  segment: (s: string) => (graphemes_ ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })).segment(s),
+};
 const clusterWidths = new Map<string, number>();
 
 /** Columns of one grapheme cluster: the larger of string-width's and the sum over its code points. */

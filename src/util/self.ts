@@ -1,7 +1,10 @@
 /**
  * The program's own code, for the places that run it again: worker threads (the diff reader), and
- * another host's Node (`--remote`). Three ways to be running:
- * - the bundle, `dist/diskblame-core.mjs` (loaded by the small version check `dist/diskblame.mjs`);
+ * another host's Node (`--remote`). Four ways to be running:
+ * - the bin's build in pieces, `dist/lib/main.mjs` and the pieces it loads as needed (loaded by the
+ *   small version check `dist/diskblame.mjs`); the whole program in one file is still beside it;
+ * - the bundle, `dist/diskblame-core.mjs`: the whole program in one file (what --remote runs on
+ *   another host, from a `data:` URL; what the bin loads when dist/lib/ is missing);
  * - the standalone binary: the program built as one CommonJS script (scripts/binary.mjs), where
  *   `import.meta.url` is `diskblame:standalone`; it carries the bundle as an asset, for --remote
  *   (its entry sets `globalThis.__DISKBLAME_SEA__` first);
@@ -13,9 +16,23 @@ import { pathToFileURL } from 'node:url';
 
 /** set by scripts/bundle.mjs in the bundle; absent from the tsc build */
 declare const __DISKBLAME_BUNDLED__: boolean | undefined;
+/**
+ * set by scripts/bundle.mjs: true in the bin's build in pieces (dist/lib/: main.mjs, the entry, and
+ * the pieces it loads when needed, all in that one directory), false in the one-file bundle
+ */
+declare const __DISKBLAME_SPLIT__: boolean | undefined;
 
 /** the bundle's file name in dist/ */
 export const CORE_BUNDLE = 'diskblame-core.mjs';
+
+/** the bin's build in pieces: its directory in dist/, and its entry there */
+export const SPLIT_DIR = 'lib';
+export const SPLIT_ENTRY = 'main.mjs';
+
+/** true in the build in pieces (dist/lib/), where import.meta.url is the URL of one piece */
+function split(): boolean {
+  return typeof __DISKBLAME_SPLIT__ === 'boolean' && __DISKBLAME_SPLIT__;
+}
 
 declare global {
   // eslint-disable-next-line no-var
@@ -39,18 +56,23 @@ export function standalone(): boolean {
 
 /**
  * A URL that runs this program again in a worker thread: in the bundle, the bundle itself (a
- * `file:` URL, or a `data:` URL on a remote host); elsewhere the script the process was started
+ * `file:` URL, or a `data:` URL on a remote host); in the build in pieces, its entry; elsewhere the script the process was started
  * with (the tsc build's dist/cli/main.js). Not in the standalone binary, whose program is no
  * module at a URL: a worker runs its text (`__DISKBLAME_SEA__.program`, with `eval: true`).
  */
 export function selfURL(): URL {
+  if (split()) return new URL(`./${SPLIT_ENTRY}`, import.meta.url);
   if (bundled()) return new URL(import.meta.url);
   return pathToFileURL(process.argv[1]);
 }
 
-/** the bundle's location when it is a file, else null (the standalone binary) */
+/**
+ * the one-file bundle's location when it is a file (dist/diskblame-core.mjs, also from the build in
+ * pieces), else null (the standalone binary)
+ */
 export function bundleFileURL(): URL | null {
   if (standalone()) return null;
+  if (split()) return new URL(`../${CORE_BUNDLE}`, import.meta.url);
   if (bundled()) return new URL(import.meta.url);
   // dist/util/self.js -> dist/diskblame-core.mjs; src/util/self.ts (tsx) -> dist/diskblame-core.mjs
   return new URL(import.meta.url.endsWith('.ts') ? `../../dist/${CORE_BUNDLE}` : `../${CORE_BUNDLE}`, import.meta.url);

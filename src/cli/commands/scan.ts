@@ -4,8 +4,6 @@
  */
 import type { Argv } from 'yargs';
 import { TeeSink } from '../../model/entry.js';
-import { importExport } from '../../import/ncdu-reader.js';
-import { NcduWriter } from '../../export/ncdu-writer.js';
 import { isStdoutName } from '../../util/write.js';
 import { Tree, TreeTotals } from '../../tree/tree.js';
 import { summarize, Summary, TopItem } from '../../report/summary.js';
@@ -15,14 +13,13 @@ import { count, duration, pct, size } from '../../util/format.js';
 import { UserError } from '../../util/errors.js';
 import { checkInputFile } from '../../util/input.js';
 import { Progress } from '../progress.js';
-import { Saved, saveScanned, savedText, snapshotJson } from '../../app/snapshot.js';
+import type { Saved } from '../../app/snapshot.js';
 import { loadExport, runScan, showProgress, treeFor } from '../../app/scan.js';
 import { checkThreads } from '../../app/check.js';
 import { importUI } from '../../app/ui.js';
 import { openPlace, RemoteArgs, withPlace } from '../../app/places.js';
 import type { Place } from '../../app/place.js';
 import { ensureDir, storeDir } from '../../store/store.js';
-import { SNAPSHOTS_SUBDIR } from '../../store/snapshots.js';
 import { errLine, out, outText } from '../output.js';
 import { recordScanSample } from '../../app/sample.js';
 import { stringifyExact } from '../../util/exact.js';
@@ -121,14 +118,15 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
   }
   return withPlace(a, async (place) => {
     if (a.output !== undefined) return exportCommand(a, place, started);
-    // build the tree, then summarize it
-    if (a.save) ensureDir(storeDir(a.store), SNAPSHOTS_SUBDIR); // fail before a long scan, not after
+    // build the tree, then summarize it (--save: the snapshot modules, loaded only then)
+    const snap = a.save ? await import('../../app/snapshot.js') : null;
+    if (snap) ensureDir(storeDir(a.store), (await import('../../store/snapshots.js')).SNAPSHOTS_SUBDIR); // fail before a long scan, not after
     const when = new Date();
     const tree = treeFor(place, a.path ?? '.');
     const r = await runScan(place, a, tree);
-    let saved: Saved | undefined;
-    if (a.save && r.incomplete) errLine('interrupted: no snapshot saved');
-    else if (a.save) saved = await saveScanned(place, tree, r.root, when, storeDir(a.store), showProgress(a));
+    let saved: SavedView | undefined;
+    if (snap && r.incomplete) errLine('interrupted: no snapshot saved');
+    else if (snap) saved = savedView(snap, await snap.saveScanned(place, tree, r.root, when, storeDir(a.store), showProgress(a)), !!a.bytes);
     if (a.sample !== false && !saved) await recordScanSample(place, a.path ?? '.', errLine); // a snapshot records its own
     const code = printSummary(a, tree, r.root, r.incomplete, started, saved);
     // a dropped connection is a failure (1), not an interruption asked for (130)
@@ -136,21 +134,37 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
   });
 }
 
-function printSummary(a: ScanArgs, tree: Tree, root: string, incomplete: boolean, started: number, saved?: Saved): number {
+/** `scan --save`: the snapshot saved, as the summary shows it (its JSON, its text, the notes) */
+interface SavedView {
+  json: object;
+  text: string;
+  notes: string[];
+}
+
+function savedView(snap: typeof import('../../app/snapshot.js'), saved: Saved, exact: boolean): SavedView {
+  return {
+    json: { ...snap.snapshotJson(saved.meta), fileBytes: saved.fileBytes, notes: saved.notes },
+    text: snap.savedText(saved, exact),
+    notes: saved.notes,
+  };
+}
+
+function printSummary(a: ScanArgs, tree: Tree, root: string, incomplete: boolean, started: number, saved?: SavedView): number {
   const s = summarize(tree, a.top, a.apparent);
   const elapsedMs = performance.now() - started;
   if (a.json) {
     const j = summaryJson(tree, root, s, incomplete, elapsedMs, a.file);
-    out(stringifyExact(saved ? { ...j, snapshot: { ...snapshotJson(saved.meta), fileBytes: saved.fileBytes, notes: saved.notes } } : j, 2) + '\n');
+    out(stringifyExact(saved ? { ...j, snapshot: saved.json } : j, 2) + '\n');
   } else {
     for (const n of saved?.notes ?? []) errLine(`note: ${n}`);
-    outText(summaryText(tree, root, s, incomplete, elapsedMs, a) + (saved ? '\n' + savedText(saved, !!a.bytes) : ''));
+    outText(summaryText(tree, root, s, incomplete, elapsedMs, a) + (saved ? '\n' + saved.text : ''));
   }
   return incomplete ? 130 : 0;
 }
 
 /** -o: stream the export (no tree in memory), print only totals. */
 async function exportCommand(a: ScanArgs, place: Place | null, started: number): Promise<number> {
+  const { NcduWriter } = await import('../../export/ncdu-writer.js');
   const writer = new NcduWriter(a.output!, {});
   const totals = new TotalsSink();
   const sink = new TeeSink([writer, totals]);
@@ -161,7 +175,7 @@ async function exportCommand(a: ScanArgs, place: Place | null, started: number):
     if (place === null) {
       const progress = new Progress('converting', totals, showProgress(a));
       try {
-        await importExport(a.file!, sink, { label: a.file });
+        await (await import('../../import/ncdu-reader.js')).importExport(a.file!, sink, { label: a.file });
       } finally {
         progress.stop();
       }

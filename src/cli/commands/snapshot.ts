@@ -26,6 +26,7 @@ import { runScan, showProgress, treeFor } from '../../app/scan.js';
 import { checkThreads } from '../../app/check.js';
 import { RemoteArgs, withPlace } from '../../app/places.js';
 import { remoteOptions } from './remote-options.js';
+import { storeOption } from './store-options.js';
 
 function printNotes(notes: string[]): void {
   for (const n of notes) errLine(`note: ${n}`);
@@ -43,15 +44,6 @@ export interface SnapshotArgs extends RemoteArgs {
   threads?: number;
   progress?: boolean;
 }
-
-/** `scan`'s --save and --store */
-export function saveOptions<T>(y: Argv<T>) {
-  return y
-    .option('save', { type: 'boolean', describe: 'also save the scan as a snapshot in the store (as `diskblame snapshot`)' })
-    .option('store', storeOption);
-}
-
-const storeOption = { type: 'string', describe: 'the store directory (default: $DISKBLAME_STORE, else $XDG_STATE_HOME/diskblame or ~/.local/state/diskblame)' } as const;
 
 export function snapshotOptions<T>(y: Argv<T>) {
   return remoteOptions(y)

@@ -1,0 +1,16 @@
+/**
+ * What `diskblame --version` prints, for main.ts (which answers a bare `--version` before anything
+ * else is loaded) and cli.ts (yargs' --version). Keep this module's imports few and cheap: it is
+ * all that `--version` loads besides the entry.
+ */
+import { VERSION } from '../version.js';
+import { readerInUse } from '../scan/native.js';
+
+/**
+ * the text of `--version`, without the final newline: the version (src/version.ts) first, then
+ * which directory reader a scan would use and why (one stat and one dlopen, no worker)
+ */
+export function versionText(): string {
+  const r = readerInUse();
+  return `${VERSION}\nreader: ${r.reader} (${r.why})`;
+}
