@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundled, standalone } from '../util/self.js';
+import { bundled, split, standalone } from '../util/self.js';
 import { readFileNoFollow, writeFileAtomic } from '../util/write.js';
 
 /** The functions of the addon (see the comment at the top of src/native/dirscan.c). */
@@ -48,8 +48,9 @@ export const ADDON_REL = 'build/Release/dirscan.node';
  */
 export function addonPath(): string | null {
   if (standalone() || !import.meta.url.startsWith('file:')) return null;
-  // the bundle is dist/diskblame-core.mjs; the tsc build dist/scan/native.js; tsx src/scan/native.ts
-  return fileURLToPath(new URL(bundled() ? `../${ADDON_REL}` : `../../${ADDON_REL}`, import.meta.url));
+  // the one-file bundle is dist/diskblame-core.mjs; the build in pieces dist/lib/*.mjs; the tsc
+  // build dist/scan/native.js; tsx src/scan/native.ts
+  return fileURLToPath(new URL(bundled() && !split() ? `../${ADDON_REL}` : `../../${ADDON_REL}`, import.meta.url));
 }
 
 /**

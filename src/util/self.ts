@@ -30,7 +30,7 @@ export const SPLIT_DIR = 'lib';
 export const SPLIT_ENTRY = 'main.mjs';
 
 /** true in the build in pieces (dist/lib/), where import.meta.url is the URL of one piece */
-function split(): boolean {
+export function split(): boolean {
   return typeof __DISKBLAME_SPLIT__ === 'boolean' && __DISKBLAME_SPLIT__;
 }
 
