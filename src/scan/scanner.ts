@@ -19,6 +19,7 @@ import { mountsBelow, readMountinfo } from '../util/mountinfo.js';
 import { errnoText } from '../util/errors.js';
 import { childKey, DfsQueue } from './dfsqueue.js';
 import { Bytes, normBytes } from '../util/exact.js';
+import { holdYoungGeneration, releaseYoungGeneration } from '../util/young.js';
 
 export interface ScanOptions {
   /** cross filesystem boundaries (default false: stay on the root's filesystem, like du -x) */
@@ -274,9 +275,13 @@ export class Scanner {
         };
         w.on('message', (m: Msg) => this.deliver(slot, m));
         w.on('error', (err) => this.fail(err));
+        // a new isolate resets the flag (util/young.ts): hold again once it is up
+        if (this.unordered) w.once('online', () => !this.settled && holdYoungGeneration());
         this.workers.push(slot);
       }
     };
+    // building a tree: the main thread's young generation stays small (util/young.ts)
+    if (this.unordered) holdYoungGeneration();
     // a worker costs ~40 ms and ~12 MB to start: only when the main thread alone would be slower
     if (!local) this.spawn();
     const rootEntry = statToEntry(st, Buffer.from(rootPath));
@@ -427,10 +432,9 @@ export class Scanner {
       let sub = 0;
       for (let r = piece.start; r < piece.start + piece.count; r++) {
         const len = names[no] | (names[no + 1] << 8);
-        e.name = names.subarray(no + 2, no + 2 + len);
-        no += 2 + len;
         const flags = readRecord(m, r, e);
-        const h = sink.addUnder(t.handle, e);
+        const h = sink.addUnderNamed(t.handle, e, names, no + 2, len); // no view object per name
+        no += 2 + len;
         this.bytes += Number(e.dsize);
         if (flags & 64) this.queueChild(t, piece.subs[sub++], e.dev, via, h);
       }
@@ -564,6 +568,7 @@ export class Scanner {
     this.tasks.clear();
     stopped
       .then(() => this.sink.finish({ timestamp: Math.floor(Date.now() / 1000), producer: 'scan', incomplete }))
+      .finally(() => this.unordered && releaseYoungGeneration())
       .then(
         () => this.resolve({ root: this.root, incomplete, elapsedMs: performance.now() - this.started }),
         (err) => this.reject(err),
@@ -593,6 +598,7 @@ export class Scanner {
   private fail(err: unknown): void {
     if (this.settled) return;
     this.settled = true;
+    if (this.unordered) releaseYoungGeneration();
     for (const w of this.workers) void w.stop();
     this.closeAnchors();
     this.restoreCwd();
