@@ -276,12 +276,12 @@ export class Scanner {
         w.on('message', (m: Msg) => this.deliver(slot, m));
         w.on('error', (err) => this.fail(err));
         // a new isolate resets the flag (util/young.ts): hold again once it is up
-        if (this.unordered) w.once('online', () => !this.settled && holdYoungGeneration());
+        w.once('online', () => !this.settled && holdYoungGeneration());
         this.workers.push(slot);
       }
     };
-    // building a tree: the main thread's young generation stays small (util/young.ts)
-    if (this.unordered) holdYoungGeneration();
+    // the main thread's young generation stays small (util/young.ts): a tree or an export
+    holdYoungGeneration();
     // a worker costs ~40 ms and ~12 MB to start: only when the main thread alone would be slower
     if (!local) this.spawn();
     const rootEntry = statToEntry(st, Buffer.from(rootPath));
@@ -568,7 +568,7 @@ export class Scanner {
     this.tasks.clear();
     stopped
       .then(() => this.sink.finish({ timestamp: Math.floor(Date.now() / 1000), producer: 'scan', incomplete }))
-      .finally(() => this.unordered && releaseYoungGeneration())
+      .finally(() => releaseYoungGeneration())
       .then(
         () => this.resolve({ root: this.root, incomplete, elapsedMs: performance.now() - this.started }),
         (err) => this.reject(err),
@@ -598,7 +598,7 @@ export class Scanner {
   private fail(err: unknown): void {
     if (this.settled) return;
     this.settled = true;
-    if (this.unordered) releaseYoungGeneration();
+    releaseYoungGeneration();
     for (const w of this.workers) void w.stop();
     this.closeAnchors();
     this.restoreCwd();
