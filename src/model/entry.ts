@@ -112,6 +112,8 @@ export interface UnorderedSink {
   addRoot(dir: Entry): number;
   /** add `e` as a child of the directory `parent`; returns its handle */
   addUnder(parent: number, e: Entry): number;
+  /** addUnder with the name given as bytes[start, start + len) instead of e.name: no view per name */
+  addUnderNamed(parent: number, e: Entry, bytes: Uint8Array, start: number, len: number): number;
   /** the directory `handle` could not be read */
   markReadError(handle: number): void;
   finish(info: SourceInfo): void | Promise<void>;

@@ -21,6 +21,7 @@ import { errnoText } from '../util/errors.js';
 import { childKey, DfsQueue } from './dfsqueue.js';
 import { Bytes, normBytes } from '../util/exact.js';
 import { IdleMeter } from './cpu.js';
+import { holdYoungGeneration, releaseYoungGeneration } from '../util/young.js';
 
 export interface ScanOptions {
   /** cross filesystem boundaries (default false: stay on the root's filesystem, like du -x) */
@@ -343,6 +344,8 @@ export class Scanner {
         stop: () => w.terminate(),
       };
       w.once('online', () => {
+        // a new isolate resets the flag (util/young.ts): hold again once it is up
+        if (!this.settled) holdYoungGeneration();
         slot.max = MAX_OUT;
         this.schedule();
       });
@@ -350,6 +353,8 @@ export class Scanner {
       w.on('error', (err) => this.fail(err));
       this.workers.push(slot);
     };
+    // the main thread's young generation stays small (util/young.ts): a tree or an export
+    holdYoungGeneration();
     if (!local) {
       // only workers scan: the first starts now (all of them when asked for)
       this.startWorker();
@@ -556,10 +561,9 @@ export class Scanner {
       let sub = 0;
       for (let r = piece.start; r < piece.start + piece.count; r++) {
         const len = names[no] | (names[no + 1] << 8);
-        e.name = names.subarray(no + 2, no + 2 + len);
-        no += 2 + len;
         const flags = readRecord(m, r, e);
-        const h = sink.addUnder(t.handle, e);
+        const h = sink.addUnderNamed(t.handle, e, names, no + 2, len); // no view object per name
+        no += 2 + len;
         this.bytes += Number(e.dsize);
         if (flags & 64) this.queueChild(t, piece.subs[sub++], e.dev, via, h);
       }
@@ -694,6 +698,7 @@ export class Scanner {
     this.tasks.clear();
     stopped
       .then(() => this.sink.finish({ timestamp: Math.floor(Date.now() / 1000), producer: 'scan', incomplete }))
+      .finally(() => releaseYoungGeneration())
       .then(
         () => this.resolve({ root: this.root, incomplete, elapsedMs: performance.now() - this.started }),
         (err) => this.reject(err),
@@ -739,6 +744,7 @@ export class Scanner {
   private fail(err: unknown): void {
     if (this.settled) return;
     this.settled = true;
+    releaseYoungGeneration();
     for (const w of this.workers) void w.stop();
     this.closeAnchors();
     this.restoreCwd();

@@ -2,9 +2,12 @@
  * The compact in-memory tree: a sink that stores entries in typed arrays (struct of arrays),
  * names in one shared byte buffer (an offset kept for every 16th entry only), sizes in 32-bit
  * slots with a spill map for the rare huge values, owners as a 16-bit index into a (uid, gid)
- * table. About 25 bytes per entry plus the name (with the child index); no JS object per entry.
- * Directories (few) and hard links (fewer) keep their extra data in side tables: a directory's
- * asize slot holds its index in the directory table, hard links are found by binary search.
+ * table. About 26 bytes per entry plus the name (21 in the per-entry arrays, 4 in the child index,
+ * 1 for the name's length); no JS object per entry. Directories (about 1 entry in 9 on a real
+ * system) and hard links (fewer) keep their extra data in side tables, 48 bytes per directory: a
+ * directory's asize slot holds its index in the directory table, hard links are found by binary
+ * search. On a million entries shaped like /usr (19 bytes of name per entry) that is 51 bytes per
+ * entry; the scan's own cost beside it is in scan/scanner.ts and util/young.ts.
  *
  * Entries are numbered in the order they arrive (depth first from an ordered source, as results come
  * in from a parallel scan); either way a parent always has a smaller index than its children.
@@ -13,8 +16,8 @@
  * Sizes are exact (du -sb / du -sB1 agree to the byte, up to 2^64 and beyond). One representation,
  * util/exact.ts's `Bytes`: a number while at most 2^53 - 1, a bigint above.
  *  - An entry's own size lives in its 32-bit slot; above that it spills to spillA / spillD, which
- *    hold the exact value (a number, or a bigint from 2^53 up). Directories keep their own sizes in
- *    dirOwnA / dirOwnD (doubles) and, only when one is 2^53 or more, the exact value in the spill maps.
+ *    hold the exact value (a number, or a bigint from 2^53 up). A directory's own apparent size is
+ *    in dirOwnA (32 bits, the same spill), its own disk usage in dsize32 as a file's.
  *  - Directory totals are doubles (totA / totD): exact as long as a total stays below 2^53, since
  *    every partial sum is then an exact integer too. A total of 2^53 or more (the double says so:
  *    rounding cannot bring a sum at or above 2^53 below it) is recomputed with BigInt after the fast
@@ -42,28 +45,28 @@ const F_SUBERR = 0x80; // directory: an error somewhere below
 /** excluded-field value of an entry deleted or replaced after the scan (never exported, never counted) */
 const REMOVED = 7;
 
-function growU32(a: Uint32Array<ArrayBuffer>, need: number): Uint32Array<ArrayBuffer> {
+function growU32(a: Uint32Array<ArrayBuffer>, need: number, used = a.length): Uint32Array<ArrayBuffer> {
   if (need <= a.length) return a;
   const b = new Uint32Array(Math.max(need, a.length * 2));
-  b.set(a);
+  b.set(used < a.length ? a.subarray(0, used) : a);
   return b;
 }
-function growU16(a: Uint16Array<ArrayBuffer>, need: number): Uint16Array<ArrayBuffer> {
+function growU16(a: Uint16Array<ArrayBuffer>, need: number, used = a.length): Uint16Array<ArrayBuffer> {
   if (need <= a.length) return a;
   const b = new Uint16Array(Math.max(need, a.length * 2));
-  b.set(a);
+  b.set(used < a.length ? a.subarray(0, used) : a);
   return b;
 }
-function growU8(a: Uint8Array<ArrayBuffer>, need: number): Uint8Array<ArrayBuffer> {
+function growU8(a: Uint8Array<ArrayBuffer>, need: number, used = a.length): Uint8Array<ArrayBuffer> {
   if (need <= a.length) return a;
   const b = new Uint8Array(Math.max(need, a.length * 2));
-  b.set(a);
+  b.set(used < a.length ? a.subarray(0, used) : a);
   return b;
 }
-function growF64(a: Float64Array<ArrayBuffer>, need: number): Float64Array<ArrayBuffer> {
+function growF64(a: Float64Array<ArrayBuffer>, need: number, used = a.length): Float64Array<ArrayBuffer> {
   if (need <= a.length) return a;
   const b = new Float64Array(Math.max(need, a.length * 2));
-  b.set(a);
+  b.set(used < a.length ? a.subarray(0, used) : a);
   return b;
 }
 
@@ -110,6 +113,9 @@ export class Tree implements Sink, UnorderedSink {
   ownerUid: number[] = [-1];
   ownerGid: number[] = [-1];
   private ownerMap = new Map<number, number>();
+  private lastUid = -2;
+  private lastGid = -2;
+  private lastOwner = 0;
 
   // directory table (indexed by dir number)
   dirCount = 0;
@@ -117,13 +123,13 @@ export class Tree implements Sink, UnorderedSink {
   dirDev = new Float64Array(64);
   /** inode number of each directory (0: unknown, e.g. an import without inode numbers) */
   dirIno = new Float64Array(64);
-  dirOwnA = new Float64Array(64);
-  dirOwnD = new Float64Array(64);
+  /** a directory's own apparent size (BIG: in spillA); its own disk usage is in dsize32, as a file's */
+  dirOwnA = new Uint32Array(64);
+  /** where each directory's children start in `kids` (dirCount + 1 slots: the last is kids.length) */
   kidStart = new Uint32Array(64);
-  kidCount = new Uint32Array(64);
   totA = new Float64Array(64);
   totD = new Float64Array(64);
-  totItems = new Float64Array(64);
+  totItems = new Uint32Array(64);
   /** exact totals of the directories whose totA / totD are 2^53 or more (bigints), by directory number */
   bigTotA = new Map<number, bigint>();
   bigTotD = new Map<number, bigint>();
@@ -178,6 +184,11 @@ export class Tree implements Sink, UnorderedSink {
   // ---------------------------------------------------------------- building (Sink)
 
   private add(e: Entry, p: number): number {
+    return this.addNamed(e, p, e.name, 0, e.name.length);
+  }
+
+  /** add `e` under `p` with the name bytes[start, start + len) (e.name is not read) */
+  private addNamed(e: Entry, p: number, bytes: Uint8Array, start: number, len: number): number {
     const i = this.count;
     const n = i + 1;
     if (n > this.parent.length) this.reserve(Math.max(n, this.parent.length * 2));
@@ -185,22 +196,23 @@ export class Tree implements Sink, UnorderedSink {
     this.parent[i] = p;
 
     // name: varint length + bytes
-    const name = e.name;
-    const len = name.length;
     const need = this.namesLen + len + 3;
-    if (need > this.names.length) this.names = growU8(this.names, need);
+    if (need > this.names.length) this.names = growU8(this.names, need, this.namesLen);
     if ((i & 15) === 0) this.nameCk[i >>> 4] = this.namesLen;
+    const nm = this.names;
     let o = this.namesLen;
-    if (len < 0x80) this.names[o++] = len;
+    if (len < 0x80) nm[o++] = len;
     else if (len < 0x4000) {
-      this.names[o++] = 0x80 | (len & 0x7f);
-      this.names[o++] = len >>> 7;
+      nm[o++] = 0x80 | (len & 0x7f);
+      nm[o++] = len >>> 7;
     } else {
-      this.names[o++] = 0x80 | (len & 0x7f);
-      this.names[o++] = 0x80 | ((len >>> 7) & 0x7f);
-      this.names[o++] = len >>> 14;
+      nm[o++] = 0x80 | (len & 0x7f);
+      nm[o++] = 0x80 | ((len >>> 7) & 0x7f);
+      nm[o++] = len >>> 14;
     }
-    this.names.set(name, o);
+    // a byte loop: no view object per name (short names: as fast as set())
+    if (len > 64) nm.set(start === 0 && len === bytes.length ? bytes : bytes.subarray(start, start + len), o);
+    else for (let k = 0; k < len; k++) nm[o + k] = bytes[start + k];
     this.namesLen = o + len;
 
     const counted = e.excluded === Excluded.None;
@@ -220,29 +232,29 @@ export class Tree implements Sink, UnorderedSink {
         this.dirEntry = growU32(this.dirEntry, cap);
         this.dirDev = growF64(this.dirDev, cap);
         this.dirIno = growF64(this.dirIno, cap);
-        this.dirOwnA = growF64(this.dirOwnA, cap);
-        this.dirOwnD = growF64(this.dirOwnD, cap);
+        this.dirOwnA = growU32(this.dirOwnA, cap);
       }
       this.dirEntry[di] = i;
       this.dirDev[di] = e.dev;
       this.dirIno[di] = Number(e.ino);
-      this.dirOwnA[di] = Number(a);
-      this.dirOwnD[di] = Number(d);
-      if (typeof a === 'bigint') this.spillA.set(i, a);
-      if (typeof d === 'bigint') this.spillD.set(i, d);
+      if (typeof a !== 'number' || a >= BIG || a < 0 || !Number.isInteger(a)) {
+        this.dirOwnA[di] = BIG;
+        this.spillA.set(i, a);
+      } else this.dirOwnA[di] = a;
       this.asize32[i] = di;
-      this.dsize32[i] = 0;
     } else {
       if (typeof a !== 'number' || a >= BIG || a < 0 || !Number.isInteger(a)) {
         this.asize32[i] = BIG;
         this.spillA.set(i, a);
       } else this.asize32[i] = a;
-      // disk sizes are almost always multiples of 512: store blocks, spill the rest
-      if (typeof d === 'number' && d % 512 === 0 && d / 512 < BIG) this.dsize32[i] = d / 512;
-      else {
-        this.dsize32[i] = BIG;
-        this.spillD.set(i, d);
-      }
+    }
+    // disk sizes are almost always multiples of 512: store blocks, spill the rest
+    if (typeof d === 'number' && d % 512 === 0 && d / 512 < BIG) this.dsize32[i] = d / 512;
+    else {
+      this.dsize32[i] = BIG;
+      this.spillD.set(i, d);
+    }
+    if (e.type !== EntryType.Dir) {
       if (e.nlink > 1 && counted) {
         f |= F_HARDLINK;
         const li = this.linkCount++;
@@ -266,6 +278,8 @@ export class Tree implements Sink, UnorderedSink {
 
   private ownerIndex(uid: number, gid: number): number {
     if (uid < 0 && gid < 0) return 0;
+    // runs of one owner are the rule: no map lookup (nor a boxed key) for them
+    if (uid === this.lastUid && gid === this.lastGid) return this.lastOwner;
     // uid and gid are < 2^32; pack into one number key (exact below 2^53)
     const key = (uid < 0 ? 0xffffffff : uid) * 0x100000000 + (gid < 0 ? 0xffffffff : gid);
     let idx = this.ownerMap.get(key);
@@ -280,6 +294,9 @@ export class Tree implements Sink, UnorderedSink {
         this.owner = wide;
       }
     }
+    this.lastUid = uid;
+    this.lastGid = gid;
+    this.lastOwner = idx;
     return idx;
   }
 
@@ -298,6 +315,9 @@ export class Tree implements Sink, UnorderedSink {
   }
   addUnder(parent: number, e: Entry): number {
     return this.add(e, parent);
+  }
+  addUnderNamed(parent: number, e: Entry, bytes: Uint8Array, start: number, len: number): number {
+    return this.addNamed(e, parent, bytes, start, len);
   }
   markReadError(handle: number): void {
     this.flags[handle] |= F_READERR;
@@ -318,22 +338,23 @@ export class Tree implements Sink, UnorderedSink {
   private buildKids(): void {
     const n = this.count;
     const dc = this.dirCount;
-    this.kidStart = new Uint32Array(dc);
-    this.kidCount = new Uint32Array(dc);
-    const kc = this.kidCount;
-    for (let i = 1; i < n; i++) if (!this.removed(i)) kc[this.asize32[this.parent[i]]]++;
+    // counts, then starts (prefix sums), then each start advanced past its children to the next
+    // directory's start: shifted back by one slot at the end. No count or cursor array beside it.
+    const ks = (this.kidStart = new Uint32Array(dc + 1));
+    for (let i = 1; i < n; i++) if (!this.removed(i)) ks[this.asize32[this.parent[i]]]++;
     let s = 0;
     for (let d = 0; d < dc; d++) {
-      this.kidStart[d] = s;
-      s += kc[d];
+      const c = ks[d];
+      ks[d] = s;
+      s += c;
     }
     const kids = new Uint32Array(s);
-    const fill = new Uint32Array(dc);
     for (let i = 1; i < n; i++) {
       if (this.removed(i)) continue;
-      const d = this.asize32[this.parent[i]];
-      kids[this.kidStart[d] + fill[d]++] = i;
+      kids[ks[this.asize32[this.parent[i]]]++] = i;
     }
+    for (let d = dc; d > 0; d--) ks[d] = ks[d - 1];
+    ks[0] = 0;
     this.kids = kids;
   }
 
@@ -343,7 +364,7 @@ export class Tree implements Sink, UnorderedSink {
     const dc = this.dirCount;
     const totA = (this.totA = new Float64Array(dc));
     const totD = (this.totD = new Float64Array(dc));
-    const items = (this.totItems = new Float64Array(dc));
+    const items = (this.totItems = new Uint32Array(dc));
     const flags = this.flags;
     this.bigTotA.clear();
     this.bigTotD.clear();
@@ -552,25 +573,21 @@ export class Tree implements Sink, UnorderedSink {
 
   /** own apparent size in bytes, as a double (rounded from 2^53 up; exactOwnA is exact) */
   ownA(i: number): number {
-    if (this.isDir(i)) return this.dirOwnA[this.asize32[i]];
-    const v = this.asize32[i];
+    const v = this.isDir(i) ? this.dirOwnA[this.asize32[i]] : this.asize32[i];
     return v === BIG ? Number(this.spillA.get(i) ?? 0) : v;
   }
   /** own disk usage in bytes, as a double (rounded from 2^53 up; exactOwnD is exact) */
   ownD(i: number): number {
-    if (this.isDir(i)) return this.dirOwnD[this.asize32[i]];
     const v = this.dsize32[i];
     return v === BIG ? Number(this.spillD.get(i) ?? 0) : v * 512;
   }
   /** own apparent size in bytes, exact */
   exactOwnA(i: number): Bytes {
-    if (this.isDir(i)) return this.spillA.get(i) ?? this.dirOwnA[this.asize32[i]];
-    const v = this.asize32[i];
+    const v = this.isDir(i) ? this.dirOwnA[this.asize32[i]] : this.asize32[i];
     return v === BIG ? this.spillA.get(i) ?? 0 : v;
   }
   /** own disk usage in bytes, exact */
   exactOwnD(i: number): Bytes {
-    if (this.isDir(i)) return this.spillD.get(i) ?? this.dirOwnD[this.asize32[i]];
     const v = this.dsize32[i];
     return v === BIG ? this.spillD.get(i) ?? 0 : v * 512;
   }
@@ -690,8 +707,7 @@ export class Tree implements Sink, UnorderedSink {
   children(i: number): Uint32Array {
     if (!this.isDir(i)) return new Uint32Array(0);
     const d = this.asize32[i];
-    const s = this.kidStart[d];
-    return this.kids.subarray(s, s + this.kidCount[d]);
+    return this.kids.subarray(this.kidStart[d], this.kidStart[d + 1]);
   }
   /** full path as bytes (the root's name is its absolute path) */
   pathOf(i: number): Buffer {
@@ -817,7 +833,7 @@ export interface TreeData {
 }
 
 const PER_ENTRY = ['parent', 'asize32', 'dsize32', 'mtime', 'mode', 'owner', 'flags'] as const;
-const PER_DIR = ['dirEntry', 'dirDev', 'dirIno', 'dirOwnA', 'dirOwnD', 'kidStart', 'kidCount', 'totA', 'totD', 'totItems'] as const;
+const PER_DIR = ['dirEntry', 'dirDev', 'dirIno', 'dirOwnA', 'totA', 'totD', 'totItems'] as const;
 const PER_LINK = ['linkEntry', 'linkDev', 'linkIno', 'linkNlink'] as const;
 
 export function treeData(t: Tree): TreeData {
@@ -842,6 +858,7 @@ export function treeData(t: Tree): TreeData {
   };
   for (const k of PER_ENTRY) f[k] = t[k].slice(0, t.count);
   for (const k of PER_DIR) f[k] = t[k].slice(0, t.dirCount);
+  f.kidStart = t.kidStart.slice(0, t.dirCount + 1);
   for (const k of PER_LINK) f[k] = t[k].slice(0, t.linkCount);
   const transfer: ArrayBuffer[] = [];
   for (const v of Object.values(f)) if (ArrayBuffer.isView(v)) transfer.push(v.buffer as ArrayBuffer);
