@@ -53,7 +53,7 @@ export function snapshotOptions<T>(y: Argv<T>) {
     .option('bytes', { alias: 'b', type: 'boolean', describe: 'exact byte counts' })
     .option('exclude', { type: 'string', array: true, describe: 'skip names or paths matching GLOB (repeatable)' })
     .option('cross-mounts', { type: 'boolean', default: false, describe: 'cross into other filesystems (default: stay on the one of PATH, like du -x)' })
-    .option('threads', { type: 'number', describe: 'scanning threads (default: cores, at most 4)' })
+    .option('threads', { type: 'number', describe: 'scanning threads (default: one more while a core is free, at most 4)' })
     .option('progress', { type: 'boolean', default: true, describe: 'show progress on stderr when it is a terminal (--no-progress: never)' });
 }
 
