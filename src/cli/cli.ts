@@ -12,6 +12,7 @@ import { errLine } from './output.js';
 import { terminalLines } from '../util/escape.js';
 import { UsageError, usageMessage, valuesRequired } from './options.js';
 import { versionText } from './version.js';
+import { VERSION } from '../version.js';
 
 function fail(msg: string, code: number): never {
   errLine(msg);
@@ -225,7 +226,9 @@ async function parse(args: string[]): Promise<void> {
     .example('$0 diff monday.json.gz live', 'what changed under that export\'s root since it was taken')
     .example('$0 snapshot /var', 'save a snapshot of /var in the store; `$0 snapshots` lists them')
     .strict()
-    .version(versionText())
+    // the reader line costs a dlopen (in the standalone binary, maybe writing the addon to its
+    // cache): only when --version is asked for; yargs prints this string for nothing else
+    .version(args.includes('--version') ? versionText() : VERSION)
     .alias('h', 'help')
     .wrap(Math.min(100, process.stdout.columns || 80))
     .fail((msg, err) => {
