@@ -4,7 +4,7 @@
  * runs the package and service passes while the main thread does the others. Any failure of the
  * worker falls back to the main thread, so the result never depends on it.
  */
-import os from 'node:os';
+import { cacheDir } from '../util/cachedir.js';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Tree, treeData } from '../tree/tree.js';
@@ -17,9 +17,7 @@ declare const __DISKBLAME_PACKAGE_WORKER__: string | undefined;
 
 /** where the built package table is kept between runs: $XDG_CACHE_HOME/diskblame or ~/.cache/diskblame */
 export function packageCacheFile(): string {
-  const xdg = process.env.XDG_CACHE_HOME;
-  const dir = xdg && path.isAbsolute(xdg) ? path.join(xdg, 'diskblame') : path.join(os.homedir(), '.cache', 'diskblame');
-  return path.join(dir, 'packages.bin');
+  return path.join(cacheDir(), 'packages.bin');
 }
 
 function startWorker(workerData: unknown): Worker {

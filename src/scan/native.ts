@@ -12,11 +12,11 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundled, split, standalone } from '../util/self.js';
 import { readFileNoFollow, writeFileAtomic } from '../util/write.js';
+import { cacheDir } from '../util/cachedir.js';
 
 /** The functions of the addon (see the comment at the top of src/native/dirscan.c). */
 export interface DirscanAddon {
@@ -135,8 +135,7 @@ function holds(file: string, hash: string): boolean {
  */
 export function seaAddonFile(bytes: Uint8Array): string {
   const hash = sha256(bytes);
-  const xdg = process.env.XDG_CACHE_HOME;
-  const dir = path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'diskblame', 'native');
+  const dir = path.join(cacheDir(), 'native');
   const file = path.join(dir, `${hash}.node`);
   // only from a directory no one else can write (then no one swaps the file between the check and dlopen)
   const ours = () => {

@@ -1,0 +1,14 @@
+/**
+ * Where diskblame keeps what it can rebuild (the package table, the standalone binary's native
+ * reader): `$XDG_CACHE_HOME/diskblame` when XDG_CACHE_HOME is an absolute path (the XDG Base
+ * Directory rule: a relative one is ignored), else `~/.cache/diskblame`. The remote launcher's
+ * shell script (remote/script.ts) applies the same rule on the other host.
+ */
+import os from 'node:os';
+import path from 'node:path';
+
+/** the cache directory's path (not created; nothing checked) */
+export function cacheDir(): string {
+  const xdg = process.env.XDG_CACHE_HOME;
+  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'diskblame');
+}
