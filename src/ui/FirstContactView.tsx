@@ -47,8 +47,10 @@ export function FirstContactPane(props: {
   why?: string;
   /** the store's samples the model found too few, and the first one's time (since a resize: its regime's); absent: none */
   stored?: { samples: number; since: number | null };
+  /** the report, when the caller already has one (its time and volume figures then stay those); absent: made when first active */
+  report?: FirstContactReport;
 }): React.ReactElement | null {
-  const [report, setReport] = useState<FirstContactReport | null>(null);
+  const [report, setReport] = useState<FirstContactReport | null>(props.report ?? null);
   const [error, setError] = useState<string | null>(null);
   const [offer, setOffer] = useState<Offer>({ step: 'idle' });
   useEffect(() => {
