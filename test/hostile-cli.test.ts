@@ -59,8 +59,16 @@ test('owners: the kinds, paths and a writer process named with an OSC sequence, 
   const held = path.join(root, 'held.log');
   const p = spawn('bash', ['-c', 'exec 3>>"$1"; head -c 5000000 /dev/zero >&3; exec -a $\'osc\\e]0;pwned\\a\\u200bname\' sleep 30', 'bash', held], { stdio: 'ignore' });
   try {
-    for (let k = 0; k < 50 && !fs.existsSync(`/proc/${p.pid}/fd/3`); k++) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 200));
+    // the writer is in place once its exec under the hostile name has happened (after head's 5 MB):
+    // /proc/PID/cmdline says so; a fixed pause after fd 3 appeared was too short on a loaded machine
+    const named = () => {
+      try {
+        return fs.readFileSync(`/proc/${p.pid}/cmdline`, 'latin1').startsWith('osc\x1b]0;') && fs.existsSync(`/proc/${p.pid}/fd/3`);
+      } catch {
+        return false;
+      }
+    };
+    for (let k = 0; k < 600 && !named(); k++) await new Promise((r) => setTimeout(r, 50));
     const out = safe(['owners', root]);
     assert.ok(out.includes(escapeName(tree.dir) + '/'), 'hostile paths listed');
     assert.ok(fs.readFileSync(`/proc/${p.pid}/cmdline`, 'latin1').startsWith('osc\x1b]0;'), 'the writer runs under its hostile name');

@@ -33,8 +33,8 @@ function counted() {
   return { n, deps };
 }
 
-/** `count` samples of `mount` an hour apart ending now: too few for the model */
-function shortHistory(store: string, mount: string, count: number): void {
+/** `count` samples of `mount` an hour apart ending now: too few for the model; returns that now (unix ms) */
+function shortHistory(store: string, mount: string, count: number): number {
   const now = Date.now();
   const L: string[] = [];
   for (let k = count - 1; k >= 0; k--) {
@@ -43,6 +43,7 @@ function shortHistory(store: string, mount: string, count: number): void {
   }
   fs.mkdirSync(store, { recursive: true });
   fs.appendFileSync(path.join(store, 'samples.jsonl'), L.join('\n') + '\n');
+  return now;
 }
 
 const store = path.join(tmp, 'store');
@@ -51,7 +52,7 @@ const short = path.join(tmp, 'short');
 const none = path.join(tmp, 'none');
 for (const d of [long, short, none]) fs.mkdirSync(d);
 storeWith(store, long, 30);
-shortHistory(store, short, 3);
+const shortNow = shortHistory(store, short, 3);
 
 test('a volume with a long history: one read of the store, one fit, the forecast (no first contact)', async () => {
   const { n, deps } = counted();
@@ -76,7 +77,9 @@ test('a volume with too few samples: one read, one fit, and that fit chooses the
   assert.equal(r.firstContact?.length, 1);
   assert.equal(r.firstContact![0]!.mount, short);
   assert.equal(r.firstContact![0]!.samples, 3);
-  assert.ok(Math.abs(r.firstContact![0]!.since! - (Date.now() - 2 * 3_600_000)) < 60_000);
+  // the first sample's time, exactly: the clock read when the samples were written (a second
+  // Date.now() here, after the tests before, was compared within a minute that could run out)
+  assert.equal(r.firstContact![0]!.since, shortNow - 2 * 3_600_000);
   assert.equal(r.noSamples, null);
   assert.equal(n.jobs, 0);
   // metrics (no first contact): the same history answers, still one read and one fit
