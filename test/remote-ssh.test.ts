@@ -18,7 +18,7 @@ import { CLI, REPO, assertOneLineError, duOk, lines, run, runCli, runCliOk, type
 import { bpath, makeRemoteTree, makeTmp, rmrf, writeSized } from './helpers/fs.js';
 import { sshdAvailable, startSshd, type TestSshd } from './helpers/sshd.js';
 import { haveTmux, tmuxUi } from './helpers/tmux.js';
-import { processes, wrote } from './helpers/procs.js';
+import { holdsUnder, processes, wrote } from './helpers/procs.js';
 
 const REMOTE_HOST = 'far-away';
 const BIN = path.join(REPO, 'dist', 'diskblame-linux-x64');
@@ -183,7 +183,10 @@ describe('--remote end to end over a real sshd', { skip: skip ?? false, timeout:
     assert.equal(o.incomplete, false);
   });
 
-  /** start `scan BIG --json --remote root...`; resolves once its agent has sent `sent` bytes more than its hello, and holds the agent still */
+  /**
+   * start `scan BIG --json --remote root...`; resolves once its agent has begun the scan (it holds
+   * the tree open) and, from then, written `sent` bytes more, and holds the agent still
+   */
   async function scanBigHeld(sent: number): Promise<{ child: ReturnType<typeof spawn>; agent: number; sessionSshd: number[]; exited: Promise<{ code: number | null; out: string; err: string }> }> {
     const earlier = new Set([...processes()].filter(([, p]) => p.argv.includes('__agent')).map(([pid]) => pid));
     const child = spawn(process.execPath, [CLI, 'scan', big, '--json', '--no-sample', '--threads', '1', ...remote('root')], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -199,9 +202,13 @@ describe('--remote end to end over a real sshd', { skip: skip ?? false, timeout:
       if (!found) await sleep(5);
     }
     assert.ok(found, `no agent started: ${err}`);
-    // what the remote shell wrote before it became the agent counts too: from there, its hello
-    // is under 100 bytes; past 1000 more the scan is running (its progress), past 50000 a good part
-    // of the tree has been sent (gzip'd, every FLUSH_MS)
+    // the scan was asked for and began once the agent holds the tree open. A count of the bytes it
+    // wrote is no sign of that: its start-up alone writes ~1000 to its event fds, so a stop after
+    // 1000 bytes could come before the CLI asked for the scan (and a Ctrl-C then kills the CLI)
+    let held = false;
+    while (Date.now() < end && child.exitCode === null && !(held = holdsUnder(found.agent, big))) await sleep(5);
+    assert.ok(held, `the agent never opened the tree: ${err}`);
+    // from there, past 50000 bytes more a good part of the tree has been sent (gzip'd, every FLUSH_MS)
     const base = wrote(found.agent);
     while (Date.now() < end && wrote(found.agent) < base + sent) await sleep(5);
     process.kill(found.agent, 'SIGSTOP');
@@ -209,7 +216,8 @@ describe('--remote end to end over a real sshd', { skip: skip ?? false, timeout:
   }
 
   test('Ctrl-C mid-scan: the agent stops, what arrived is summarized, incomplete, exit 130', async () => {
-    const { child, agent, exited } = await scanBigHeld(1000);
+    // stopped the moment it is seen holding the tree (the scan of 200,000 entries takes seconds)
+    const { child, agent, exited } = await scanBigHeld(0);
     child.kill('SIGINT');
     await sleep(300);
     process.kill(agent, 'SIGCONT');

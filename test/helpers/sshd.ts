@@ -75,9 +75,20 @@ function freePort(): Promise<number> {
   });
 }
 
-/** resolves once something on PORT greets like an SSH server */
-async function waitForBanner(port: number, child: ChildProcess, log: () => string): Promise<void> {
+/**
+ * Resolves once OUR sshd listens on PORT: something there greets like an SSH server and `pidFile`
+ * holds the child's pid (sshd writes it once its socket is bound: a banner alone could be another
+ * server's, that took the port between freePort() and our bind). Rejects when the child exits.
+ */
+async function waitForBanner(port: number, child: ChildProcess, pidFile: string, log: () => string): Promise<void> {
   const deadline = Date.now() + 30_000;
+  const ours = () => {
+    try {
+      return fs.readFileSync(pidFile, 'utf8').trim() === String(child.pid);
+    } catch {
+      return false;
+    }
+  };
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`sshd exited (${child.exitCode}): ${log()}`);
     const ok = await new Promise<boolean>((resolve) => {
@@ -93,11 +104,14 @@ async function waitForBanner(port: number, child: ChildProcess, log: () => strin
         resolve(false);
       });
     });
-    if (ok) return;
+    if (ok && ours() && child.exitCode === null) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`sshd did not answer on port ${port}: ${log()}`);
 }
+
+/** sshd's log says it could not bind its port (taken since freePort() found it free) */
+const BIND_FAILED = /Address already in use|Cannot bind any address/;
 
 export interface SshdOptions {
   /** the remote's host name: sshd runs in its own UTS namespace with this name (default: this machine's) */
@@ -138,36 +152,38 @@ export async function startSshd(opts: SshdOptions = {}): Promise<TestSshd> {
   for (const u of ['root', name]) fs.writeFileSync(path.join(keys, u), goodPub, { mode: 0o644 });
   for (const f of ['wtmp', 'btmp', 'lastlog']) fs.writeFileSync(path.join(dir, f), '');
 
-  const port = await freePort();
   const sshdConfig = path.join(dir, 'sshd_config');
-  fs.writeFileSync(
-    sshdConfig,
-    [
-      `Port ${port}`,
-      'ListenAddress 127.0.0.1',
-      `HostKey ${dir}/host_key`,
-      `PidFile ${dir}/sshd.pid`,
-      `AuthorizedKeysFile ${keys}/%u`,
-      'StrictModes no',
-      'UsePAM no',
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
-      'PermitRootLogin prohibit-password',
-      `AllowUsers root ${name}`,
-      'PrintMotd no',
-      'PrintLastLog no',
-      'UseDNS no',
-      'LogLevel VERBOSE',
-      `Match User ${name}`,
-      `  SetEnv PATH=${bin}`,
-      '',
-    ].join('\n'),
-  );
-
+  const pidFile = path.join(dir, 'sshd.pid');
   const hostPub = fs.readFileSync(path.join(dir, 'host_key.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ');
   const otherPub = fs.readFileSync(path.join(dir, 'other_host_key.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ');
-  fs.writeFileSync(path.join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${hostPub}\n`);
-  fs.writeFileSync(path.join(dir, 'other_known_hosts'), `[127.0.0.1]:${port} ${otherPub}\n`);
+  /** the server's config and the clients' known hosts, for `port` */
+  const writePortFiles = (port: number) => {
+    fs.writeFileSync(
+      sshdConfig,
+      [
+        `Port ${port}`,
+        'ListenAddress 127.0.0.1',
+        `HostKey ${dir}/host_key`,
+        `PidFile ${pidFile}`,
+        `AuthorizedKeysFile ${keys}/%u`,
+        'StrictModes no',
+        'UsePAM no',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'PermitRootLogin prohibit-password',
+        `AllowUsers root ${name}`,
+        'PrintMotd no',
+        'PrintLastLog no',
+        'UseDNS no',
+        'LogLevel VERBOSE',
+        `Match User ${name}`,
+        `  SetEnv PATH=${bin}`,
+        '',
+      ].join('\n'),
+    );
+    fs.writeFileSync(path.join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${hostPub}\n`);
+    fs.writeFileSync(path.join(dir, 'other_known_hosts'), `[127.0.0.1]:${port} ${otherPub}\n`);
+  };
   const clientConfig = (file: string, identity: string, knownHosts: string) => {
     fs.writeFileSync(
       file,
@@ -199,19 +215,13 @@ export async function startSshd(opts: SshdOptions = {}): Promise<TestSshd> {
     mounts.unshift(`hostname ${opts.hostname}`);
   }
   for (const f of ['wtmp', 'btmp', 'lastlog']) if (fs.existsSync(`/var/log/${f}`)) mounts.push(`mount --bind ${dir}/${f} /var/log/${f}`);
-  const child = spawn('unshare', ['-m', ...(opts.hostname !== undefined ? ['-u'] : []), '--propagation', 'private', 'sh', '-c', `${mounts.join(' && ')} && exec /usr/sbin/sshd -D -e -f ${sshdConfig}`], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  let child: ChildProcess | null = null;
   let log = '';
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (s: string) => {
-    log = (log + s).slice(-65536);
-  });
   let stopped = false;
   const stop = () => {
     if (stopped) return;
     stopped = true;
-    if (child.exitCode === null) child.kill('SIGTERM');
+    if (child && child.exitCode === null) child.kill('SIGTERM');
     // the test user's processes (an agent a failed test left running) end with it, by pid
     for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
       try {
@@ -224,11 +234,35 @@ export async function startSshd(opts: SshdOptions = {}): Promise<TestSshd> {
     fs.rmSync(dir, { recursive: true, force: true });
   };
   process.on('exit', stop);
-  try {
-    await waitForBanner(port, child, () => log);
-  } catch (e) {
-    stop();
-    throw e;
+  // the port is free when freePort() looks, but anything on the machine (an outgoing connection's
+  // ephemeral port, another test's server: CI runs test files side by side) may take it before
+  // sshd binds it; then sshd exits saying so, and another port is tried
+  let port = 0;
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    writePortFiles(port);
+    fs.rmSync(pidFile, { force: true });
+    log = '';
+    const c = spawn('unshare', ['-m', ...(opts.hostname !== undefined ? ['-u'] : []), '--propagation', 'private', 'sh', '-c', `${mounts.join(' && ')} && exec /usr/sbin/sshd -D -e -f ${sshdConfig}`], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child = c;
+    let closed = false;
+    c.once('close', () => (closed = true));
+    c.stderr!.setEncoding('utf8');
+    c.stderr!.on('data', (s: string) => {
+      if (child === c) log = (log + s).slice(-65536);
+    });
+    try {
+      await waitForBanner(port, c, pidFile, () => log);
+      break;
+    } catch (e) {
+      // its last words (the exit may come before its stderr is read)
+      for (let k = 0; k < 100 && c.exitCode !== null && !closed; k++) await new Promise((r) => setTimeout(r, 20));
+      if (attempt < 5 && c.exitCode !== null && BIND_FAILED.test(log)) continue;
+      stop();
+      throw e;
+    }
   }
 
   return {
