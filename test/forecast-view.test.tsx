@@ -127,8 +127,9 @@ test("App: '4' opens the Forecast view of the browsed root's volume (from the st
     await tick();
     assert.match(r.lastFrame()!, /4 Forecast/);
     r.stdin.write('4');
-    await tick();
-    await tick();
+    // the view reads the store (and the volume) after its first paint: wait for what it found, a
+    // tick at a time (two fixed ticks were too few when the machine is loaded)
+    for (let k = 0; k < 150 && !/no usage samples of /.test(r.lastFrame()!); k++) await tick();
     const f = r.lastFrame()!;
     assert.match(f, /\[4 Forecast\]/);
     assert.match(f, /no usage samples of .* in .*samples\.jsonl/);
