@@ -34,6 +34,20 @@ export const NONE = 0xffffffff;
 export const BIG = 0xffffffff; // marker in asize/dsize32: value lives in the spill map
 const NO_MTIME = 0xffffffff;
 const NO_MODE = 0xffff;
+// an entry's disk-size kind (attrDk): no disk usage, its apparent size rounded up to 4 KiB, or its own slot in dsize32
+const DK_ZERO = 0;
+const DK_ROUND = 1;
+const DK_OWN = 2;
+
+/** n (< 2^32) rounded up to a multiple of 4096 */
+function roundUp4k(n: number): number {
+  return Math.ceil(n / 4096) * 4096;
+}
+/** `to` (as long as `from`) holding from's values: a wider attribute array */
+function widen<T extends Uint16Array<ArrayBuffer> | Uint32Array<ArrayBuffer>>(to: T, from: ArrayLike<number>): T {
+  to.set(from);
+  return to;
+}
 
 // flags byte
 export const F_TYPE = 0x03;
@@ -100,16 +114,35 @@ export class Tree implements Sink, UnorderedSink {
   names = new Uint8Array(16384);
   namesLen = 0;
   asize32 = new Uint32Array(1024);
-  dsize32 = new Uint32Array(1024);
+  /**
+   * Own disk usage in 512-byte blocks (BIG: in spillD) of the entries whose attribute says DK_OWN;
+   * empty until the first such entry (most disk sizes are 0 or the apparent size rounded up to 4 KiB).
+   */
+  dsize32 = new Uint32Array(0);
   /** exact own sizes that do not fit the 32-bit slots (and directories' own sizes from 2^53 up), by entry */
   spillA = new Map<number, Bytes>();
   spillD = new Map<number, Bytes>();
   mtime = new Uint32Array(1024);
-  mode = new Uint16Array(1024);
-  owner: Uint16Array<ArrayBuffer> | Uint32Array<ArrayBuffer> = new Uint16Array(1024);
+  /**
+   * Each entry's attributes, as an index into the attribute table (attrMode, attrOwner, attrDk): one
+   * byte while the tree has at most 256 distinct (mode, owner, disk-size kind) triples, widened to
+   * 16 then 32 bits past that.
+   */
+  attr: Uint8Array<ArrayBuffer> | Uint16Array<ArrayBuffer> | Uint32Array<ArrayBuffer> = new Uint8Array(1024);
   flags = new Uint8Array(1024);
 
-  // owners table: index 0 = unknown
+  // attribute table (indexed by attr[i])
+  /** mode bits (low 16 bits of st_mode; NO_MODE: unknown) */
+  attrMode: number[] = [];
+  /** owner slot (index into ownerUid / ownerGid) */
+  attrOwner: number[] = [];
+  /** how the own disk usage is found: DK_ZERO, DK_ROUND or DK_OWN (see ownD) */
+  attrDk: number[] = [];
+  private attrMap = new Map<number, number>();
+  private lastAttrKey = -1;
+  private lastAttr = 0;
+
+  // owners table: index 0 = unknown (an entry's slot: attrOwner[attr[i]], ownerSlotOf)
   ownerUid: number[] = [-1];
   ownerGid: number[] = [-1];
   private ownerMap = new Map<number, number>();
@@ -166,11 +199,11 @@ export class Tree implements Sink, UnorderedSink {
       this.parent = growU32(this.parent, cap);
       this.nameCk = growU32(this.nameCk, (cap >>> 4) + 1);
       this.asize32 = growU32(this.asize32, cap);
-      this.dsize32 = growU32(this.dsize32, cap);
+      if (this.dsize32.length) this.dsize32 = growU32(this.dsize32, cap);
       this.mtime = growU32(this.mtime, cap);
-      this.mode = growU16(this.mode, cap);
       this.flags = growU8(this.flags, cap);
-      this.owner = this.owner instanceof Uint16Array ? growU16(this.owner, cap) : growU32(this.owner, cap);
+      const at = this.attr;
+      this.attr = at instanceof Uint8Array ? growU8(at, cap) : at instanceof Uint16Array ? growU16(at, cap) : growU32(at, cap);
       this.names = growU8(this.names, cap * 12);
     } catch {
       // no address space for the hint (overcommit disabled?): grow on demand instead
@@ -219,9 +252,8 @@ export class Tree implements Sink, UnorderedSink {
     const a = counted ? e.asize : 0;
     const d = counted ? e.dsize : 0;
     this.mtime[i] = e.mtime < 0 ? NO_MTIME : Math.min(e.mtime, NO_MTIME - 1);
-    this.mode[i] = e.mode < 0 ? NO_MODE : e.mode & 0xffff;
-    const oi = this.ownerIndex(e.uid, e.gid); // may widen this.owner: index it afterwards
-    this.owner[i] = oi;
+    const mode = e.mode < 0 ? NO_MODE : e.mode & 0xffff;
+    const oi = this.ownerIndex(e.uid, e.gid);
     let f = e.type & F_TYPE;
     if (e.readError) f |= F_READERR;
     f |= (e.excluded & 7) << F_EXCL_SHIFT;
@@ -248,12 +280,21 @@ export class Tree implements Sink, UnorderedSink {
         this.spillA.set(i, a);
       } else this.asize32[i] = a;
     }
-    // disk sizes are almost always multiples of 512: store blocks, spill the rest
-    if (typeof d === 'number' && d % 512 === 0 && d / 512 < BIG) this.dsize32[i] = d / 512;
+    // disk usage: nothing, or the apparent size rounded up to 4 KiB (a real system's rule: no
+    // per-entry slot), else in dsize32 as 512-byte blocks (disk sizes are almost always multiples
+    // of 512), spilled past that
+    let dk = DK_OWN;
+    if (d === 0) dk = DK_ZERO;
+    else if (typeof a === 'number' && a < BIG && d === roundUp4k(a)) dk = DK_ROUND;
     else {
-      this.dsize32[i] = BIG;
-      this.spillD.set(i, d);
+      if (this.dsize32.length === 0) this.dsize32 = new Uint32Array(this.parent.length);
+      if (typeof d === 'number' && d % 512 === 0 && d / 512 < BIG) this.dsize32[i] = d / 512;
+      else {
+        this.dsize32[i] = BIG;
+        this.spillD.set(i, d);
+      }
     }
+    this.setAttr(i, mode, oi, dk);
     if (e.type !== EntryType.Dir) {
       if (e.nlink > 1 && counted) {
         f |= F_HARDLINK;
@@ -276,6 +317,28 @@ export class Tree implements Sink, UnorderedSink {
     return i;
   }
 
+  /** attr[i] = the attribute table's index of (mode, owner slot, disk-size kind), added when new */
+  private setAttr(i: number, mode: number, owner: number, dk: number): void {
+    // < 2^50 for every owner slot: an exact number key (a small integer for the first 8191 owners)
+    const key = (owner * 0x10000 + mode) * 4 + dk;
+    let idx = this.lastAttr;
+    if (key !== this.lastAttrKey) {
+      const known = this.attrMap.get(key);
+      if (known === undefined) {
+        idx = this.attrMode.length;
+        this.attrMode.push(mode);
+        this.attrOwner.push(owner);
+        this.attrDk.push(dk);
+        this.attrMap.set(key, idx);
+        if (idx === 0x100 && this.attr instanceof Uint8Array) this.attr = widen(new Uint16Array(this.attr.length), this.attr);
+        else if (idx === 0x10000 && this.attr instanceof Uint16Array) this.attr = widen(new Uint32Array(this.attr.length), this.attr);
+      } else idx = known;
+      this.lastAttrKey = key;
+      this.lastAttr = idx;
+    }
+    this.attr[i] = idx;
+  }
+
   private ownerIndex(uid: number, gid: number): number {
     if (uid < 0 && gid < 0) return 0;
     // runs of one owner are the rule: no map lookup (nor a boxed key) for them
@@ -288,11 +351,6 @@ export class Tree implements Sink, UnorderedSink {
       this.ownerUid.push(uid);
       this.ownerGid.push(gid);
       this.ownerMap.set(key, idx);
-      if (idx === 0x10000 && this.owner instanceof Uint16Array) {
-        const wide = new Uint32Array(this.owner.length);
-        wide.set(this.owner);
-        this.owner = wide;
-      }
     }
     this.lastUid = uid;
     this.lastGid = gid;
@@ -578,6 +636,9 @@ export class Tree implements Sink, UnorderedSink {
   }
   /** own disk usage in bytes, as a double (rounded from 2^53 up; exactOwnD is exact) */
   ownD(i: number): number {
+    const dk = this.attrDk[this.attr[i]];
+    if (dk === DK_ZERO) return 0;
+    if (dk === DK_ROUND) return roundUp4k(this.isDir(i) ? this.dirOwnA[this.asize32[i]] : this.asize32[i]);
     const v = this.dsize32[i];
     return v === BIG ? Number(this.spillD.get(i) ?? 0) : v * 512;
   }
@@ -588,6 +649,7 @@ export class Tree implements Sink, UnorderedSink {
   }
   /** own disk usage in bytes, exact */
   exactOwnD(i: number): Bytes {
+    if (this.attrDk[this.attr[i]] !== DK_OWN) return this.ownD(i);
     const v = this.dsize32[i];
     return v === BIG ? this.spillD.get(i) ?? 0 : v * 512;
   }
@@ -638,14 +700,18 @@ export class Tree implements Sink, UnorderedSink {
     return m === NO_MTIME ? -1 : m;
   }
   modeOf(i: number): number {
-    const m = this.mode[i];
+    const m = this.attrMode[this.attr[i]];
     return m === NO_MODE ? -1 : m;
   }
   uidOf(i: number): number {
-    return this.ownerUid[this.owner[i]];
+    return this.ownerUid[this.ownerSlotOf(i)];
   }
   gidOf(i: number): number {
-    return this.ownerGid[this.owner[i]];
+    return this.ownerGid[this.ownerSlotOf(i)];
+  }
+  /** the owner slot of entry i: its index in ownerUid / ownerGid (0: unknown) */
+  ownerSlotOf(i: number): number {
+    return this.attrOwner[this.attr[i]];
   }
   /** device of a directory, or of a non-directory's parent */
   devOf(i: number): number {
@@ -832,7 +898,7 @@ export interface TreeData {
   transfer: ArrayBuffer[];
 }
 
-const PER_ENTRY = ['parent', 'asize32', 'dsize32', 'mtime', 'mode', 'owner', 'flags'] as const;
+const PER_ENTRY = ['parent', 'asize32', 'mtime', 'attr', 'flags'] as const;
 const PER_DIR = ['dirEntry', 'dirDev', 'dirIno', 'dirOwnA', 'totA', 'totD', 'totItems'] as const;
 const PER_LINK = ['linkEntry', 'linkDev', 'linkIno', 'linkNlink'] as const;
 
@@ -852,11 +918,15 @@ export function treeData(t: Tree): TreeData {
     linkInoBig: t.linkInoBig,
     ownerUid: t.ownerUid,
     ownerGid: t.ownerGid,
+    attrMode: t.attrMode,
+    attrOwner: t.attrOwner,
+    attrDk: t.attrDk,
     names: t.names.slice(0, t.namesLen),
     nameCk: t.nameCk.slice(0, (t.count >>> 4) + 1),
     kids: t.kids.slice(),
   };
   for (const k of PER_ENTRY) f[k] = t[k].slice(0, t.count);
+  f.dsize32 = t.dsize32.slice(0, t.dsize32.length && t.count);
   for (const k of PER_DIR) f[k] = t[k].slice(0, t.dirCount);
   f.kidStart = t.kidStart.slice(0, t.dirCount + 1);
   for (const k of PER_LINK) f[k] = t[k].slice(0, t.linkCount);
