@@ -184,6 +184,16 @@ export class Tree implements Sink, UnorderedSink {
   /** bumped by every change after finish(): caches keyed on it (sorted views) stay right */
   version = 0;
   private stack: number[] = [];
+  /** the name of the entry added last (its first lastLen bytes), for front coding the next one */
+  private lastName = new Uint8Array(256);
+  private lastLen = 0;
+  /** nameOf's decoder: entry decI's name was decoded last (its first decLen bytes in decBuf), ending at offset decO of decNames; decPre: its shared prefix */
+  private decI = -1;
+  private decO = 0;
+  private decPre = 0;
+  private decLen = 0;
+  private decBuf = new Uint8Array(256);
+  private decNames: Uint8Array | null = null;
 
   /**
    * @param capacityHint expected number of entries: arrays are allocated for it up front. Over-estimating
@@ -205,9 +215,21 @@ export class Tree implements Sink, UnorderedSink {
       const at = this.attr;
       this.attr = at instanceof Uint8Array ? growU8(at, cap) : at instanceof Uint16Array ? growU16(at, cap) : growU32(at, cap);
       this.names = growU8(this.names, cap * 12);
+      // directories: about 1 entry in 9 on a real system; room for 1 in 8 spares the copies (and the
+      // garbage) of growing by doubling, and untouched room costs no memory
+      const dcap = cap >>> 3;
+      if (dcap > this.dirEntry.length) this.growDirs(dcap);
     } catch {
       // no address space for the hint (overcommit disabled?): grow on demand instead
     }
+  }
+
+  private growDirs(cap: number): void {
+    const used = this.dirCount;
+    this.dirEntry = growU32(this.dirEntry, cap, used);
+    this.dirDev = growF64(this.dirDev, cap, used);
+    this.dirIno = growF64(this.dirIno, cap, used);
+    this.dirOwnA = growU32(this.dirOwnA, cap, used);
   }
 
   get root(): number {
@@ -228,25 +250,47 @@ export class Tree implements Sink, UnorderedSink {
     this.count = n;
     this.parent[i] = p;
 
-    // name: varint length + bytes
-    const need = this.namesLen + len + 3;
+    // name (see nameOf): the first of a group of 16 whole, the others front-coded against the entry before
+    const last = this.lastName;
+    let pre = 0;
+    if ((i & 15) !== 0) {
+      const m = Math.min(len, this.lastLen, 255);
+      while (pre < m && last[pre] === bytes[start + pre]) pre++;
+      if (pre < 2) pre = 0; // a shared byte does not pay for its count
+    }
+    const sl = len - pre;
+    const need = this.namesLen + sl + 5;
     if (need > this.names.length) this.names = growU8(this.names, need, this.namesLen);
-    if ((i & 15) === 0) this.nameCk[i >>> 4] = this.namesLen;
     const nm = this.names;
     let o = this.namesLen;
-    if (len < 0x80) nm[o++] = len;
-    else if (len < 0x4000) {
-      nm[o++] = 0x80 | (len & 0x7f);
-      nm[o++] = len >>> 7;
-    } else {
-      nm[o++] = 0x80 | (len & 0x7f);
-      nm[o++] = 0x80 | ((len >>> 7) & 0x7f);
-      nm[o++] = len >>> 14;
+    if ((i & 15) === 0) this.nameCk[i >>> 4] = o;
+    else if (pre > 0 || sl >= 0x80) {
+      nm[o++] = 0x80;
+      nm[o++] = pre;
     }
+    if (sl < 0x80) nm[o++] = sl;
+    else if (sl < 0x4000) {
+      nm[o++] = 0x80 | (sl & 0x7f);
+      nm[o++] = sl >>> 7;
+    } else {
+      nm[o++] = 0x80 | (sl & 0x7f);
+      nm[o++] = 0x80 | ((sl >>> 7) & 0x7f);
+      nm[o++] = sl >>> 14;
+    }
+    const from = start + pre;
     // a byte loop: no view object per name (short names: as fast as set())
-    if (len > 64) nm.set(start === 0 && len === bytes.length ? bytes : bytes.subarray(start, start + len), o);
-    else for (let k = 0; k < len; k++) nm[o + k] = bytes[start + k];
-    this.namesLen = o + len;
+    if (sl > 64) nm.set(bytes.subarray(from, from + sl), o);
+    else for (let k = 0; k < sl; k++) nm[o + k] = bytes[from + k];
+    this.namesLen = o + sl;
+    // the whole name, for the next entry's shared prefix
+    if (len > last.length) {
+      const wider = new Uint8Array(Math.max(len, last.length * 2));
+      wider.set(last.subarray(0, pre));
+      this.lastName = wider;
+    }
+    const ln = this.lastName;
+    for (let k = pre; k < len; k++) ln[k] = bytes[start + k];
+    this.lastLen = len;
 
     const counted = e.excluded === Excluded.None;
     const a = counted ? e.asize : 0;
@@ -259,13 +303,7 @@ export class Tree implements Sink, UnorderedSink {
     f |= (e.excluded & 7) << F_EXCL_SHIFT;
     if (e.type === EntryType.Dir) {
       const di = this.dirCount++;
-      if (di >= this.dirEntry.length) {
-        const cap = this.dirEntry.length * 2;
-        this.dirEntry = growU32(this.dirEntry, cap);
-        this.dirDev = growF64(this.dirDev, cap);
-        this.dirIno = growF64(this.dirIno, cap);
-        this.dirOwnA = growU32(this.dirOwnA, cap);
-      }
+      if (di >= this.dirEntry.length) this.growDirs(this.dirEntry.length * 2);
       this.dirEntry[di] = i;
       this.dirDev[di] = e.dev;
       this.dirIno[di] = Number(e.ino);
@@ -739,21 +777,79 @@ export class Tree implements Sink, UnorderedSink {
   nlinkOf(i: number): number {
     return this.isHardlink(i) ? this.linkNlink[this.linkIndex(i)] : 1;
   }
+  /**
+   * The name of entry i, as bytes: a view of the name buffer when it is stored whole, else a fresh
+   * copy. Names are stored in index order: the first of each group of 16 entries as a varint length
+   * and the bytes (nameCk has its offset), each other one front-coded against the entry before it
+   * (about a third of a real system's name bytes are such prefixes): either a varint length below
+   * 0x80 and the bytes, or 0x80, the shared prefix's length (one byte) and a varint length of the
+   * rest and its bytes. Entry i is decoded from its group's start, or from the entry decoded last
+   * when that is before it in the same group (reading in index order costs one step per entry).
+   */
   nameOf(i: number): Uint8Array {
     const nm = this.names;
-    let o = this.nameCk[i >>> 4];
-    // skip the names before i in its group of 16
-    for (let k = i & ~15; k <= i; k++) {
-      let len = nm[o++];
-      if (len & 0x80) {
-        const b = nm[o++];
-        if (b & 0x80) len = (len & 0x7f) | ((b & 0x7f) << 7) | (nm[o++] << 14);
-        else len = (len & 0x7f) | (b << 7);
-      }
-      if (k === i) return nm.subarray(o, o + len);
-      o += len;
+    const g = i & ~15;
+    let k: number;
+    let o: number;
+    if (this.decI >= g && this.decI <= i && this.decNames === nm) {
+      k = this.decI;
+      o = this.decO;
+      if (k === i) return this.decPre === 0 ? nm.subarray(o - this.decLen, o) : this.decBuf.slice(0, this.decLen);
+      k++;
+    } else {
+      k = g;
+      o = this.nameCk[i >>> 4];
     }
-    return nm.subarray(0, 0);
+    let buf = this.decBuf;
+    let pre = 0;
+    let len = 0;
+    for (; k <= i; k++) {
+      pre = 0;
+      if (k !== g && nm[o] === 0x80) {
+        pre = nm[o + 1];
+        o += 2;
+      }
+      let sl = nm[o++];
+      if (sl & 0x80) {
+        const b = nm[o++];
+        if (b & 0x80) sl = (sl & 0x7f) | ((b & 0x7f) << 7) | (nm[o++] << 14);
+        else sl = (sl & 0x7f) | (b << 7);
+      }
+      len = pre + sl;
+      if (len > buf.length) {
+        const wider = new Uint8Array(Math.max(len, buf.length * 2));
+        wider.set(buf.subarray(0, pre));
+        buf = this.decBuf = wider;
+      }
+      for (let j = 0; j < sl; j++) buf[pre + j] = nm[o + j];
+      o += sl;
+    }
+    this.decI = i;
+    this.decO = o;
+    this.decPre = pre;
+    this.decLen = len;
+    this.decNames = nm;
+    return pre === 0 ? nm.subarray(o - len, o) : buf.slice(0, len);
+  }
+
+  /**
+   * Every entry's name decoded into one buffer, in index order: entry i's name is bytes[off[i],
+   * off[i] + len[i]). One pass; for readers of all the names (attribution).
+   */
+  allNames(): { bytes: Uint8Array; off: Uint32Array; len: Uint32Array } {
+    const n = this.count;
+    const off = new Uint32Array(n);
+    const len = new Uint32Array(n);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const u = this.nameOf(i);
+      off[i] = total;
+      len[i] = u.length;
+      total += u.length;
+    }
+    const bytes = new Uint8Array(total);
+    for (let i = 0; i < n; i++) bytes.set(this.nameOf(i), off[i]);
+    return { bytes, off, len };
   }
   /** index of hard-linked entry i in the link table */
   private linkIndex(i: number): number {
