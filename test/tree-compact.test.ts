@@ -3,7 +3,8 @@
  * in index order, backwards, at random, after the name buffer grew, through allNames and through a
  * copy for another thread), and the attribute table (mode, owner, disk-size kind) past 256 and
  * 65,536 distinct triples, with disk sizes of every kind (none, the apparent size rounded up to
- * 4 KiB, other multiples of 512, odd, past 2^32 blocks, past 2^53).
+ * 4 KiB, other multiples of 512, odd, past 2^32 blocks, past 2^53); each directory's children,
+ * whether they are one run of entries (no index kept) or scattered, before and after removals.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -132,6 +133,47 @@ describe('tree: compact names and attributes', () => {
     check(tree, want, Array.from({ length: n }, (_, i) => i), 'wide');
     assert.ok(tree.attr instanceof Uint32Array, 'the attribute array is 32 bits wide');
     assert.equal(tree.modeOf(2), -1, 'an unknown mode stays unknown');
+  });
+
+  it('children: runs of entries without an index, scattered ones listed, removals and additions after the scan', () => {
+    /** every directory's children by brute force (parent links), ascending */
+    const brute = (t: Tree, i: number): number[] => {
+      const out: number[] = [];
+      for (let k = 1; k < t.count; k++) if (t.parent[k] === i && !t.removed(k)) out.push(k);
+      return out;
+    };
+    const all = (t: Tree, label: string) => {
+      for (let i = 0; i < t.count; i++)
+        if (t.isDir(i) && !t.removed(i)) assert.deepEqual(Array.from(t.children(i)), brute(t, i), `${label}: children of ${i}`);
+    };
+    const { tree } = build(3000, 3, () => ({ mode: 0o100644, uid: 0, gid: 0 })); // random parents: scattered
+    all(tree, 'scattered');
+    assert.ok(tree.kids.length > 0, 'scattered children are listed');
+    // a scan's shape: each directory's listing in one block
+    const t = new Tree();
+    const dir = (name: string) => entry(enc.encode(name), EntryType.Dir, 4096, 4096, 0o40755, 0, 0);
+    const file = (name: string) => entry(enc.encode(name), EntryType.File, 10, 4096, 0o100644, 0, 0);
+    t.addRoot(dir('/r'));
+    const a = t.addUnder(0, dir('a'));
+    t.addUnder(0, file('x'));
+    const b = t.addUnder(0, dir('b'));
+    for (let k = 0; k < 5; k++) t.addUnder(a, file(`a${k}`));
+    for (let k = 0; k < 3; k++) t.addUnder(b, file(`b${k}`));
+    t.finish({ timestamp: 0, producer: 'test', incomplete: false });
+    all(t, 'runs');
+    assert.equal(t.kids.length, 0, 'no child index for runs');
+    const { fields } = treeData(t);
+    all(treeFromData(structuredClone(fields)), 'runs, treeData copy');
+    t.removeSubtree(5); // a1: a's children are no longer one run
+    all(t, 'after a removal');
+    assert.ok(t.kidScattered[t.asize32[a]] === 1);
+    const sub = new Tree();
+    sub.addRoot(dir('/r/b'));
+    sub.addUnder(0, file('new'));
+    sub.finish({ timestamp: 0, producer: 'test', incomplete: false });
+    t.replaceChildren(b, sub);
+    all(t, 'after a rescan of b');
+    assert.deepEqual(Array.from(t.children(b)).map((k) => Buffer.from(t.nameOf(k)).toString()), ['new']);
   });
 
   it('a scanned system stores no disk-size slot when every size is 0 or rounded up to 4 KiB', () => {

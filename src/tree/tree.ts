@@ -1,23 +1,31 @@
 /**
  * The compact in-memory tree: a sink that stores entries in typed arrays (struct of arrays),
- * names in one shared byte buffer (an offset kept for every 16th entry only), sizes in 32-bit
- * slots with a spill map for the rare huge values, owners as a 16-bit index into a (uid, gid)
- * table. About 26 bytes per entry plus the name (21 in the per-entry arrays, 4 in the child index,
- * 1 for the name's length); no JS object per entry. Directories (about 1 entry in 9 on a real
- * system) and hard links (fewer) keep their extra data in side tables, 48 bytes per directory: a
- * directory's asize slot holds its index in the directory table, hard links are found by binary
- * search. On a million entries shaped like /usr (19 bytes of name per entry) that is 51 bytes per
- * entry; the scan's own cost beside it is in scan/scanner.ts and util/young.ts.
+ * names in one shared byte buffer (front-coded: each name shares its prefix with the entry before;
+ * an offset kept for every 16th entry only), apparent sizes in 32-bit slots with a spill map for the
+ * rare huge values, and one attribute byte per entry: an index into a table of the distinct (mode,
+ * owner, disk-size kind) triples, where the kind says the disk usage is 0 or the apparent size
+ * rounded up to 4 KiB (nearly every entry of a real system: no slot) or in dsize32 (allocated at
+ * the first such entry). 14 bytes per entry in the per-entry arrays (parent, asize32, mtime: 4 each;
+ * attr, flags: 1 each) plus the name; no JS object per entry. Directories (about 1 entry in 9 on a
+ * real system) and hard links (fewer) keep their extra data in side tables, 53 bytes per directory:
+ * a directory's asize slot holds its index in the directory table, hard links are found by binary
+ * search. A directory's children are a run of consecutive entries when its listing arrived as one
+ * block (a scan's): no child index then; only scattered children (an import's depth-first order, a
+ * listing split between two threads' messages, changes after the scan) are listed in `kids`. On a
+ * million entries shaped like /usr (19 bytes of name per entry, 14.9 stored) that is about 35
+ * bytes per entry (it was 51 before the attribute byte, the front coding and the runs); the scan's
+ * own cost beside it is in scan/scanner.ts and util/young.ts.
  *
  * Entries are numbered in the order they arrive (depth first from an ordered source, as results come
  * in from a parallel scan); either way a parent always has a smaller index than its children.
- * finish() builds the child index (`kids`) and the directory totals once.
+ * finish() builds the child index (each directory's run of children, or a list in `kids` where
+ * they are scattered) and the directory totals once.
  *
  * Sizes are exact (du -sb / du -sB1 agree to the byte, up to 2^64 and beyond). One representation,
  * util/exact.ts's `Bytes`: a number while at most 2^53 - 1, a bigint above.
  *  - An entry's own size lives in its 32-bit slot; above that it spills to spillA / spillD, which
  *    hold the exact value (a number, or a bigint from 2^53 up). A directory's own apparent size is
- *    in dirOwnA (32 bits, the same spill), its own disk usage in dsize32 as a file's.
+ *    in dirOwnA (32 bits, the same spill), its own disk usage found as a file's (its attribute's kind).
  *  - Directory totals are doubles (totA / totD): exact as long as a total stays below 2^53, since
  *    every partial sum is then an exact integer too. A total of 2^53 or more (the double says so:
  *    rounding cannot bring a sum at or above 2^53 below it) is recomputed with BigInt after the fast
@@ -156,17 +164,23 @@ export class Tree implements Sink, UnorderedSink {
   dirDev = new Float64Array(64);
   /** inode number of each directory (0: unknown, e.g. an import without inode numbers) */
   dirIno = new Float64Array(64);
-  /** a directory's own apparent size (BIG: in spillA); its own disk usage is in dsize32, as a file's */
+  /** a directory's own apparent size (BIG: in spillA); its own disk usage is found as a file's (ownD) */
   dirOwnA = new Uint32Array(64);
-  /** where each directory's children start in `kids` (dirCount + 1 slots: the last is kids.length) */
-  kidStart = new Uint32Array(64);
+  /**
+   * Each directory's children (valid after finish): kidN of them, from entry kidFirst on when they
+   * are consecutive entries (a scanned directory's listing arrives as one block: no index needed),
+   * else (kidScattered) listed in `kids` from offset kidFirst.
+   */
+  kidFirst = new Uint32Array(0);
+  kidN = new Uint32Array(0);
+  kidScattered = new Uint8Array(0);
   totA = new Float64Array(64);
   totD = new Float64Array(64);
   totItems = new Uint32Array(64);
   /** exact totals of the directories whose totA / totD are 2^53 or more (bigints), by directory number */
   bigTotA = new Map<number, bigint>();
   bigTotD = new Map<number, bigint>();
-  /** child entry indexes, grouped by parent (valid after finish) */
+  /** child entry indexes of the directories whose children are scattered, grouped by parent */
   kids = new Uint32Array(0);
 
   // hard-link table
@@ -434,23 +448,37 @@ export class Tree implements Sink, UnorderedSink {
   private buildKids(): void {
     const n = this.count;
     const dc = this.dirCount;
-    // counts, then starts (prefix sums), then each start advanced past its children to the next
-    // directory's start: shifted back by one slot at the end. No count or cursor array beside it.
-    const ks = (this.kidStart = new Uint32Array(dc + 1));
-    for (let i = 1; i < n; i++) if (!this.removed(i)) ks[this.asize32[this.parent[i]]]++;
+    const first = (this.kidFirst = new Uint32Array(dc));
+    const num = (this.kidN = new Uint32Array(dc));
+    const scattered = (this.kidScattered = new Uint8Array(dc));
+    const last = new Uint32Array(dc);
+    const dirNo = this.asize32;
+    const parent = this.parent;
+    for (let i = 1; i < n; i++) {
+      if (this.removed(i)) continue;
+      const d = dirNo[parent[i]];
+      if (num[d]++ === 0) first[d] = i;
+      last[d] = i;
+    }
+    // the directories whose children are not one run of entries (an import's depth-first order, a
+    // listing split between two threads' messages, entries removed or added after the scan) get
+    // their children listed in `kids`; `last` becomes their cursor there
     let s = 0;
     for (let d = 0; d < dc; d++) {
-      const c = ks[d];
-      ks[d] = s;
+      const c = num[d];
+      if (c === 0 || last[d] - first[d] + 1 === c) continue;
+      scattered[d] = 1;
+      first[d] = s;
+      last[d] = s;
       s += c;
     }
     const kids = new Uint32Array(s);
-    for (let i = 1; i < n; i++) {
-      if (this.removed(i)) continue;
-      kids[ks[this.asize32[this.parent[i]]]++] = i;
-    }
-    for (let d = dc; d > 0; d--) ks[d] = ks[d - 1];
-    ks[0] = 0;
+    if (s > 0)
+      for (let i = 1; i < n; i++) {
+        if (this.removed(i)) continue;
+        const d = dirNo[parent[i]];
+        if (scattered[d]) kids[last[d]++] = i;
+      }
     this.kids = kids;
   }
 
@@ -865,11 +893,16 @@ export class Tree implements Sink, UnorderedSink {
     }
     return -1;
   }
-  /** the children of directory i, as a view (valid after finish) */
+  /** the children of directory i, ascending (valid after finish): a view of `kids`, or a fresh array */
   children(i: number): Uint32Array {
     if (!this.isDir(i)) return new Uint32Array(0);
     const d = this.asize32[i];
-    return this.kids.subarray(this.kidStart[d], this.kidStart[d + 1]);
+    const f = this.kidFirst[d];
+    const c = this.kidN[d];
+    if (this.kidScattered[d]) return this.kids.subarray(f, f + c);
+    const out = new Uint32Array(c);
+    for (let k = 0; k < c; k++) out[k] = f + k;
+    return out;
   }
   /** full path as bytes (the root's name is its absolute path) */
   pathOf(i: number): Buffer {
@@ -995,7 +1028,7 @@ export interface TreeData {
 }
 
 const PER_ENTRY = ['parent', 'asize32', 'mtime', 'attr', 'flags'] as const;
-const PER_DIR = ['dirEntry', 'dirDev', 'dirIno', 'dirOwnA', 'totA', 'totD', 'totItems'] as const;
+const PER_DIR = ['dirEntry', 'dirDev', 'dirIno', 'dirOwnA', 'totA', 'totD', 'totItems', 'kidFirst', 'kidN', 'kidScattered'] as const;
 const PER_LINK = ['linkEntry', 'linkDev', 'linkIno', 'linkNlink'] as const;
 
 export function treeData(t: Tree): TreeData {
@@ -1024,7 +1057,6 @@ export function treeData(t: Tree): TreeData {
   for (const k of PER_ENTRY) f[k] = t[k].slice(0, t.count);
   f.dsize32 = t.dsize32.slice(0, t.dsize32.length && t.count);
   for (const k of PER_DIR) f[k] = t[k].slice(0, t.dirCount);
-  f.kidStart = t.kidStart.slice(0, t.dirCount + 1);
   for (const k of PER_LINK) f[k] = t[k].slice(0, t.linkCount);
   const transfer: ArrayBuffer[] = [];
   for (const v of Object.values(f)) if (ArrayBuffer.isView(v)) transfer.push(v.buffer as ArrayBuffer);
