@@ -133,6 +133,16 @@ describe('tree: compact names and attributes', () => {
     check(tree, want, Array.from({ length: n }, (_, i) => i), 'wide');
     assert.ok(tree.attr instanceof Uint32Array, 'the attribute array is 32 bits wide');
     assert.equal(tree.modeOf(2), -1, 'an unknown mode stays unknown');
+    // as many devices as directories (an import's): the device index widens too
+    const t = new Tree();
+    t.addRoot({ ...entry(enc.encode('/r'), EntryType.Dir, 0, 0, 0o40755, 0, 0), dev: 7 });
+    for (let k = 1; k <= 70_000; k++) t.addUnder(0, { ...entry(enc.encode(`d${k}`), EntryType.Dir, 0, 0, 0o40755, 0, 0), dev: 2 ** 40 + k });
+    t.addUnder(70_000, entry(enc.encode('f'), EntryType.File, 1, 4096, 0o100644, 0, 0));
+    t.finish({ timestamp: 0, producer: 'test', incomplete: false });
+    assert.ok(t.dirDevIx instanceof Uint32Array, 'the device index is 32 bits wide');
+    assert.equal(t.devOf(0), 7);
+    for (let k = 1; k <= 70_000; k += 997) assert.equal(t.devOf(k), 2 ** 40 + k, `device of ${k}`);
+    assert.equal(t.devOf(70_001), 2 ** 40 + 70_000, "a file's device is its directory's");
   });
 
   it('children: runs of entries without an index, scattered ones listed, removals and additions after the scan', () => {

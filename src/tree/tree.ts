@@ -7,12 +7,12 @@
  * rounded up to 4 KiB (nearly every entry of a real system: no slot) or in dsize32 (allocated at
  * the first such entry). 14 bytes per entry in the per-entry arrays (parent, asize32, mtime: 4 each;
  * attr, flags: 1 each) plus the name; no JS object per entry. Directories (about 1 entry in 9 on a
- * real system) and hard links (fewer) keep their extra data in side tables, 53 bytes per directory:
+ * real system) and hard links (fewer) keep their extra data in side tables, 47 bytes per directory:
  * a directory's asize slot holds its index in the directory table, hard links are found by binary
  * search. A directory's children are a run of consecutive entries when its listing arrived as one
  * block (a scan's): no child index then; only scattered children (an import's depth-first order, a
  * listing split between two threads' messages, changes after the scan) are listed in `kids`. On a
- * million entries shaped like /usr (19 bytes of name per entry, 14.9 stored) that is about 35
+ * million entries shaped like /usr (19 bytes of name per entry, 14.9 stored) that is about 34
  * bytes per entry (it was 51 before the attribute byte, the front coding and the runs); the scan's
  * own cost beside it is in scan/scanner.ts and util/young.ts.
  *
@@ -161,7 +161,11 @@ export class Tree implements Sink, UnorderedSink {
   // directory table (indexed by dir number)
   dirCount = 0;
   dirEntry = new Uint32Array(64);
-  dirDev = new Float64Array(64);
+  /** each directory's device, as an index into `devs` (16 bits, 32 past 65,536 devices) */
+  dirDevIx: Uint16Array<ArrayBuffer> | Uint32Array<ArrayBuffer> = new Uint16Array(64);
+  /** the devices seen (st_dev numbers) */
+  devs: number[] = [];
+  private devMap = new Map<number, number>();
   /** inode number of each directory (0: unknown, e.g. an import without inode numbers) */
   dirIno = new Float64Array(64);
   /** a directory's own apparent size (BIG: in spillA); its own disk usage is found as a file's (ownD) */
@@ -241,7 +245,8 @@ export class Tree implements Sink, UnorderedSink {
   private growDirs(cap: number): void {
     const used = this.dirCount;
     this.dirEntry = growU32(this.dirEntry, cap, used);
-    this.dirDev = growF64(this.dirDev, cap, used);
+    const dx = this.dirDevIx;
+    this.dirDevIx = dx instanceof Uint16Array ? growU16(dx, cap, used) : growU32(dx, cap, used);
     this.dirIno = growF64(this.dirIno, cap, used);
     this.dirOwnA = growU32(this.dirOwnA, cap, used);
   }
@@ -319,7 +324,8 @@ export class Tree implements Sink, UnorderedSink {
       const di = this.dirCount++;
       if (di >= this.dirEntry.length) this.growDirs(this.dirEntry.length * 2);
       this.dirEntry[di] = i;
-      this.dirDev[di] = e.dev;
+      const dx = this.devIndex(e.dev); // may widen dirDevIx: index it afterwards
+      this.dirDevIx[di] = dx;
       this.dirIno[di] = Number(e.ino);
       if (typeof a !== 'number' || a >= BIG || a < 0 || !Number.isInteger(a)) {
         this.dirOwnA[di] = BIG;
@@ -367,6 +373,20 @@ export class Tree implements Sink, UnorderedSink {
     }
     this.flags[i] = f;
     return i;
+  }
+
+  /** the index of device `dev` in `devs`, added when new */
+  private devIndex(dev: number): number {
+    const n = this.devs.length;
+    if (n > 0 && this.devs[n - 1] === dev) return n - 1;
+    let ix = this.devMap.get(dev);
+    if (ix === undefined) {
+      ix = n;
+      this.devs.push(dev);
+      this.devMap.set(dev, ix);
+      if (ix === 0x10000 && this.dirDevIx instanceof Uint16Array) this.dirDevIx = widen(new Uint32Array(this.dirDevIx.length), this.dirDevIx);
+    }
+    return ix;
   }
 
   /** attr[i] = the attribute table's index of (mode, owner slot, disk-size kind), added when new */
@@ -451,34 +471,34 @@ export class Tree implements Sink, UnorderedSink {
     const first = (this.kidFirst = new Uint32Array(dc));
     const num = (this.kidN = new Uint32Array(dc));
     const scattered = (this.kidScattered = new Uint8Array(dc));
-    const last = new Uint32Array(dc);
     const dirNo = this.asize32;
     const parent = this.parent;
+    // a directory's children are one run while each comes right after the one before
     for (let i = 1; i < n; i++) {
       if (this.removed(i)) continue;
       const d = dirNo[parent[i]];
-      if (num[d]++ === 0) first[d] = i;
-      last[d] = i;
+      const c = num[d]++;
+      if (c === 0) first[d] = i;
+      else if (i !== first[d] + c) scattered[d] = 1;
     }
     // the directories whose children are not one run of entries (an import's depth-first order, a
     // listing split between two threads' messages, entries removed or added after the scan) get
-    // their children listed in `kids`; `last` becomes their cursor there
+    // their children listed in `kids`: kidFirst is their offset there (their cursor while filling)
     let s = 0;
     for (let d = 0; d < dc; d++) {
-      const c = num[d];
-      if (c === 0 || last[d] - first[d] + 1 === c) continue;
-      scattered[d] = 1;
+      if (!scattered[d]) continue;
       first[d] = s;
-      last[d] = s;
-      s += c;
+      s += num[d];
     }
     const kids = new Uint32Array(s);
-    if (s > 0)
+    if (s > 0) {
       for (let i = 1; i < n; i++) {
         if (this.removed(i)) continue;
         const d = dirNo[parent[i]];
-        if (scattered[d]) kids[last[d]++] = i;
+        if (scattered[d]) kids[first[d]++] = i;
       }
+      for (let d = 0; d < dc; d++) if (scattered[d]) first[d] -= num[d];
+    }
     this.kids = kids;
   }
 
@@ -786,7 +806,7 @@ export class Tree implements Sink, UnorderedSink {
       i = this.parent[i];
       if (i === NONE) return 0;
     }
-    return this.dirDev[this.asize32[i]];
+    return this.devs[this.dirDevIx[this.asize32[i]]];
   }
   /** inode number of a hard link (exact), 0 for other entries */
   inoOf(i: number): ExactInt {
@@ -1028,7 +1048,7 @@ export interface TreeData {
 }
 
 const PER_ENTRY = ['parent', 'asize32', 'mtime', 'attr', 'flags'] as const;
-const PER_DIR = ['dirEntry', 'dirDev', 'dirIno', 'dirOwnA', 'totA', 'totD', 'totItems', 'kidFirst', 'kidN', 'kidScattered'] as const;
+const PER_DIR = ['dirEntry', 'dirDevIx', 'dirIno', 'dirOwnA', 'totA', 'totD', 'totItems', 'kidFirst', 'kidN', 'kidScattered'] as const;
 const PER_LINK = ['linkEntry', 'linkDev', 'linkIno', 'linkNlink'] as const;
 
 export function treeData(t: Tree): TreeData {
@@ -1047,6 +1067,7 @@ export function treeData(t: Tree): TreeData {
     linkInoBig: t.linkInoBig,
     ownerUid: t.ownerUid,
     ownerGid: t.ownerGid,
+    devs: t.devs,
     attrMode: t.attrMode,
     attrOwner: t.attrOwner,
     attrDk: t.attrDk,
