@@ -698,7 +698,7 @@ export function relabel(labels: Int32Array, n: number, ids: number[], idCount: n
 /** every entry's name, as a latin1 string of its bytes */
 export interface TreeNames {
   name(i: number): string;
-  /** the tree's name bytes, and where each entry's name starts in them and how long it is */
+  /** every name's bytes (Tree.allNames), and where each entry's name starts in them and how long it is */
   bytes: Uint8Array;
   off: Uint32Array;
   len: Uint32Array;
@@ -707,9 +707,8 @@ export interface TreeNames {
 const MAX_ONE_STRING = 256 * 1024 * 1024;
 
 /**
- * Read the tree's names in one pass over its name buffer (entries are stored in index order, each a
- * varint length and the bytes; checked against the tree's own every-16th offsets, else nameOf is
- * used). One latin1 string of the whole buffer, cut with substring: no native call per name.
+ * Read the tree's names in one pass (Tree.allNames: decoded into one buffer, in index order). One
+ * latin1 string of the whole buffer, cut with substring: no native call per name.
  */
 export function treeNames(tree: Tree): TreeNames {
   // the attributions run one after the other on the same tree: the first one's table is kept for
@@ -725,41 +724,13 @@ export function treeNames(tree: Tree): TreeNames {
 let lastNames: { tree: Tree; count: number; version: number; buf: Uint8Array; names: TreeNames } | null = null;
 
 function readNames(tree: Tree): TreeNames {
-  const n = tree.count;
-  const nm = tree.names;
-  const off = new Uint32Array(n);
-  const len = new Uint32Array(n);
-  let o = 0;
-  let ok = true;
-  for (let i = 0; i < n; i++) {
-    if ((i & 15) === 0 && tree.nameCk[i >>> 4] !== o) {
-      ok = false;
-      break;
-    }
-    let l = nm[o++];
-    if (l & 0x80) {
-      const b = nm[o++];
-      if (b & 0x80) l = (l & 0x7f) | ((b & 0x7f) << 7) | (nm[o++] << 14);
-      else l = (l & 0x7f) | (b << 7);
-    }
-    off[i] = o;
-    len[i] = l;
-    o += l;
+  const { bytes, off, len } = tree.allNames();
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length <= MAX_ONE_STRING) {
+    const all = buf.toString('latin1');
+    return { name: (i) => all.substring(off[i], off[i] + len[i]), bytes, off, len };
   }
-  if (!ok || o !== tree.namesLen) {
-    const base = nm.byteOffset;
-    for (let i = 0; i < n; i++) {
-      const u = tree.nameOf(i);
-      off[i] = u.byteOffset - base;
-      len[i] = u.length;
-    }
-  }
-  const buf = Buffer.from(nm.buffer, nm.byteOffset, nm.byteLength);
-  if (tree.namesLen <= MAX_ONE_STRING) {
-    const all = buf.toString('latin1', 0, tree.namesLen);
-    return { name: (i) => all.substring(off[i], off[i] + len[i]), bytes: nm, off, len };
-  }
-  return { name: (i) => buf.toString('latin1', off[i], off[i] + len[i]), bytes: nm, off, len };
+  return { name: (i) => buf.toString('latin1', off[i], off[i] + len[i]), bytes, off, len };
 }
 
 /** bits of entryFlags(): the type (EntryType), a hard link, excluded or removed */

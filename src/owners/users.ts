@@ -41,13 +41,12 @@ export function attributeUsers(tree: Tree, names: Map<number, string>, labels?: 
   const bytesOf = new Float64Array(slots);
   const filesOf = new Float64Array(slots);
   const seen = new Set<string>();
-  const owner = tree.owner;
   const fl = entryFlags(tree);
   const n = tree.count;
   for (let i = 0; i < n; i++) {
     const f = fl[i];
     if (f & EF_EXCL) continue; // (entries removed after the scan too)
-    const o = owner[i];
+    const o = tree.ownerSlotOf(i);
     if ((f & EF_TYPE) === EntryType.Dir) {
       bytesOf[o] += tree.ownD(i);
       continue;
@@ -79,7 +78,7 @@ export function attributeUsers(tree: Tree, names: Map<number, string>, labels?: 
     out.forEach((u, k) => row.set(u.uid, k));
     const bySlot = new Int32Array(slots);
     for (let o = 0; o < slots; o++) bySlot[o] = row.get(tree.ownerUid[o]) ?? -1;
-    for (let i = 0; i < n; i++) labels[i] = fl[i] & EF_EXCL ? -1 : bySlot[owner[i]];
+    for (let i = 0; i < n; i++) labels[i] = fl[i] & EF_EXCL ? -1 : bySlot[tree.ownerSlotOf(i)];
   }
   return out;
 }

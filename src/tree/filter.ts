@@ -103,7 +103,6 @@ export class FilteredTree implements TreeView {
     const it = (this.fItems = new Float64Array(dc));
     const parent = t.parent;
     const dirNo = t.asize32;
-    const dsz = t.dsize32;
     const fl = t.flags;
     const nl = Math.min(n, labels.length);
     // module constants as locals: read once, not through a binding per entry
@@ -112,7 +111,7 @@ export class FilteredTree implements TreeView {
     /** member hard links, as (entry) lists per inode: counted once per directory holding one */
     let links: Map<string, number[]> | null = null;
     // children come after their parents: one backward pass sums every subtree. The flags byte and
-    // size slots are read directly, the accessors used only for spilled sizes
+    // apparent-size slots are read directly (the accessors for spilled sizes and disk usage)
     for (let i = n - 1; i >= 0; i--) {
       const f = fl[i];
       if (f & EXCL) continue; // excluded, or removed after the scan: never a member, never shown
@@ -147,9 +146,8 @@ export class FilteredTree implements TreeView {
         } else {
           files++;
           const av = dirNo[i];
-          const dv = dsz[i];
           a = av === SPILL ? t.ownA(i) : av;
-          d = dv === SPILL ? t.ownD(i) : dv * 512;
+          d = t.ownD(i);
         }
       }
       const p = parent[i];

@@ -1,23 +1,31 @@
 /**
  * The compact in-memory tree: a sink that stores entries in typed arrays (struct of arrays),
- * names in one shared byte buffer (an offset kept for every 16th entry only), sizes in 32-bit
- * slots with a spill map for the rare huge values, owners as a 16-bit index into a (uid, gid)
- * table. About 26 bytes per entry plus the name (21 in the per-entry arrays, 4 in the child index,
- * 1 for the name's length); no JS object per entry. Directories (about 1 entry in 9 on a real
- * system) and hard links (fewer) keep their extra data in side tables, 48 bytes per directory: a
- * directory's asize slot holds its index in the directory table, hard links are found by binary
- * search. On a million entries shaped like /usr (19 bytes of name per entry) that is 51 bytes per
- * entry; the scan's own cost beside it is in scan/scanner.ts and util/young.ts.
+ * names in one shared byte buffer (front-coded: each name shares its prefix with the entry before;
+ * an offset kept for every 16th entry only), apparent sizes in 32-bit slots with a spill map for the
+ * rare huge values, and one attribute byte per entry: an index into a table of the distinct (mode,
+ * owner, disk-size kind) triples, where the kind says the disk usage is 0 or the apparent size
+ * rounded up to 4 KiB (nearly every entry of a real system: no slot) or in dsize32 (allocated at
+ * the first such entry). 14 bytes per entry in the per-entry arrays (parent, asize32, mtime: 4 each;
+ * attr, flags: 1 each) plus the name; no JS object per entry. Directories (about 1 entry in 9 on a
+ * real system) and hard links (fewer) keep their extra data in side tables, 47 bytes per directory:
+ * a directory's asize slot holds its index in the directory table, hard links are found by binary
+ * search. A directory's children are a run of consecutive entries when its listing arrived as one
+ * block (a scan's): no child index then; only scattered children (an import's depth-first order, a
+ * listing split between two threads' messages, changes after the scan) are listed in `kids`. On a
+ * million entries shaped like /usr (19 bytes of name per entry, 14.9 stored) that is about 34
+ * bytes per entry (it was 51 before the attribute byte, the front coding and the runs); the scan's
+ * own cost beside it is in scan/scanner.ts and util/young.ts.
  *
  * Entries are numbered in the order they arrive (depth first from an ordered source, as results come
  * in from a parallel scan); either way a parent always has a smaller index than its children.
- * finish() builds the child index (`kids`) and the directory totals once.
+ * finish() builds the child index (each directory's run of children, or a list in `kids` where
+ * they are scattered) and the directory totals once.
  *
  * Sizes are exact (du -sb / du -sB1 agree to the byte, up to 2^64 and beyond). One representation,
  * util/exact.ts's `Bytes`: a number while at most 2^53 - 1, a bigint above.
  *  - An entry's own size lives in its 32-bit slot; above that it spills to spillA / spillD, which
  *    hold the exact value (a number, or a bigint from 2^53 up). A directory's own apparent size is
- *    in dirOwnA (32 bits, the same spill), its own disk usage in dsize32 as a file's.
+ *    in dirOwnA (32 bits, the same spill), its own disk usage found as a file's (its attribute's kind).
  *  - Directory totals are doubles (totA / totD): exact as long as a total stays below 2^53, since
  *    every partial sum is then an exact integer too. A total of 2^53 or more (the double says so:
  *    rounding cannot bring a sum at or above 2^53 below it) is recomputed with BigInt after the fast
@@ -34,6 +42,20 @@ export const NONE = 0xffffffff;
 export const BIG = 0xffffffff; // marker in asize/dsize32: value lives in the spill map
 const NO_MTIME = 0xffffffff;
 const NO_MODE = 0xffff;
+// an entry's disk-size kind (attrDk): no disk usage, its apparent size rounded up to 4 KiB, or its own slot in dsize32
+const DK_ZERO = 0;
+const DK_ROUND = 1;
+const DK_OWN = 2;
+
+/** n (< 2^32) rounded up to a multiple of 4096 */
+function roundUp4k(n: number): number {
+  return Math.ceil(n / 4096) * 4096;
+}
+/** `to` (as long as `from`) holding from's values: a wider attribute array */
+function widen<T extends Uint16Array<ArrayBuffer> | Uint32Array<ArrayBuffer>>(to: T, from: ArrayLike<number>): T {
+  to.set(from);
+  return to;
+}
 
 // flags byte
 export const F_TYPE = 0x03;
@@ -100,16 +122,35 @@ export class Tree implements Sink, UnorderedSink {
   names = new Uint8Array(16384);
   namesLen = 0;
   asize32 = new Uint32Array(1024);
-  dsize32 = new Uint32Array(1024);
+  /**
+   * Own disk usage in 512-byte blocks (BIG: in spillD) of the entries whose attribute says DK_OWN;
+   * empty until the first such entry (most disk sizes are 0 or the apparent size rounded up to 4 KiB).
+   */
+  dsize32 = new Uint32Array(0);
   /** exact own sizes that do not fit the 32-bit slots (and directories' own sizes from 2^53 up), by entry */
   spillA = new Map<number, Bytes>();
   spillD = new Map<number, Bytes>();
   mtime = new Uint32Array(1024);
-  mode = new Uint16Array(1024);
-  owner: Uint16Array<ArrayBuffer> | Uint32Array<ArrayBuffer> = new Uint16Array(1024);
+  /**
+   * Each entry's attributes, as an index into the attribute table (attrMode, attrOwner, attrDk): one
+   * byte while the tree has at most 256 distinct (mode, owner, disk-size kind) triples, widened to
+   * 16 then 32 bits past that.
+   */
+  attr: Uint8Array<ArrayBuffer> | Uint16Array<ArrayBuffer> | Uint32Array<ArrayBuffer> = new Uint8Array(1024);
   flags = new Uint8Array(1024);
 
-  // owners table: index 0 = unknown
+  // attribute table (indexed by attr[i])
+  /** mode bits (low 16 bits of st_mode; NO_MODE: unknown) */
+  attrMode: number[] = [];
+  /** owner slot (index into ownerUid / ownerGid) */
+  attrOwner: number[] = [];
+  /** how the own disk usage is found: DK_ZERO, DK_ROUND or DK_OWN (see ownD) */
+  attrDk: number[] = [];
+  private attrMap = new Map<number, number>();
+  private lastAttrKey = -1;
+  private lastAttr = 0;
+
+  // owners table: index 0 = unknown (an entry's slot: attrOwner[attr[i]], ownerSlotOf)
   ownerUid: number[] = [-1];
   ownerGid: number[] = [-1];
   private ownerMap = new Map<number, number>();
@@ -120,20 +161,30 @@ export class Tree implements Sink, UnorderedSink {
   // directory table (indexed by dir number)
   dirCount = 0;
   dirEntry = new Uint32Array(64);
-  dirDev = new Float64Array(64);
+  /** each directory's device, as an index into `devs` (16 bits, 32 past 65,536 devices) */
+  dirDevIx: Uint16Array<ArrayBuffer> | Uint32Array<ArrayBuffer> = new Uint16Array(64);
+  /** the devices seen (st_dev numbers) */
+  devs: number[] = [];
+  private devMap = new Map<number, number>();
   /** inode number of each directory (0: unknown, e.g. an import without inode numbers) */
   dirIno = new Float64Array(64);
-  /** a directory's own apparent size (BIG: in spillA); its own disk usage is in dsize32, as a file's */
+  /** a directory's own apparent size (BIG: in spillA); its own disk usage is found as a file's (ownD) */
   dirOwnA = new Uint32Array(64);
-  /** where each directory's children start in `kids` (dirCount + 1 slots: the last is kids.length) */
-  kidStart = new Uint32Array(64);
+  /**
+   * Each directory's children (valid after finish): kidN of them, from entry kidFirst on when they
+   * are consecutive entries (a scanned directory's listing arrives as one block: no index needed),
+   * else (kidScattered) listed in `kids` from offset kidFirst.
+   */
+  kidFirst = new Uint32Array(0);
+  kidN = new Uint32Array(0);
+  kidScattered = new Uint8Array(0);
   totA = new Float64Array(64);
   totD = new Float64Array(64);
   totItems = new Uint32Array(64);
   /** exact totals of the directories whose totA / totD are 2^53 or more (bigints), by directory number */
   bigTotA = new Map<number, bigint>();
   bigTotD = new Map<number, bigint>();
-  /** child entry indexes, grouped by parent (valid after finish) */
+  /** child entry indexes of the directories whose children are scattered, grouped by parent */
   kids = new Uint32Array(0);
 
   // hard-link table
@@ -151,6 +202,16 @@ export class Tree implements Sink, UnorderedSink {
   /** bumped by every change after finish(): caches keyed on it (sorted views) stay right */
   version = 0;
   private stack: number[] = [];
+  /** the name of the entry added last (its first lastLen bytes), for front coding the next one */
+  private lastName = new Uint8Array(256);
+  private lastLen = 0;
+  /** nameOf's decoder: entry decI's name was decoded last (its first decLen bytes in decBuf), ending at offset decO of decNames; decPre: its shared prefix */
+  private decI = -1;
+  private decO = 0;
+  private decPre = 0;
+  private decLen = 0;
+  private decBuf = new Uint8Array(256);
+  private decNames: Uint8Array | null = null;
 
   /**
    * @param capacityHint expected number of entries: arrays are allocated for it up front. Over-estimating
@@ -166,15 +227,28 @@ export class Tree implements Sink, UnorderedSink {
       this.parent = growU32(this.parent, cap);
       this.nameCk = growU32(this.nameCk, (cap >>> 4) + 1);
       this.asize32 = growU32(this.asize32, cap);
-      this.dsize32 = growU32(this.dsize32, cap);
+      if (this.dsize32.length) this.dsize32 = growU32(this.dsize32, cap);
       this.mtime = growU32(this.mtime, cap);
-      this.mode = growU16(this.mode, cap);
       this.flags = growU8(this.flags, cap);
-      this.owner = this.owner instanceof Uint16Array ? growU16(this.owner, cap) : growU32(this.owner, cap);
+      const at = this.attr;
+      this.attr = at instanceof Uint8Array ? growU8(at, cap) : at instanceof Uint16Array ? growU16(at, cap) : growU32(at, cap);
       this.names = growU8(this.names, cap * 12);
+      // directories: about 1 entry in 9 on a real system; room for 1 in 8 spares the copies (and the
+      // garbage) of growing by doubling, and untouched room costs no memory
+      const dcap = cap >>> 3;
+      if (dcap > this.dirEntry.length) this.growDirs(dcap);
     } catch {
       // no address space for the hint (overcommit disabled?): grow on demand instead
     }
+  }
+
+  private growDirs(cap: number): void {
+    const used = this.dirCount;
+    this.dirEntry = growU32(this.dirEntry, cap, used);
+    const dx = this.dirDevIx;
+    this.dirDevIx = dx instanceof Uint16Array ? growU16(dx, cap, used) : growU32(dx, cap, used);
+    this.dirIno = growF64(this.dirIno, cap, used);
+    this.dirOwnA = growU32(this.dirOwnA, cap, used);
   }
 
   get root(): number {
@@ -195,47 +269,63 @@ export class Tree implements Sink, UnorderedSink {
     this.count = n;
     this.parent[i] = p;
 
-    // name: varint length + bytes
-    const need = this.namesLen + len + 3;
+    // name (see nameOf): the first of a group of 16 whole, the others front-coded against the entry before
+    const last = this.lastName;
+    let pre = 0;
+    if ((i & 15) !== 0) {
+      const m = Math.min(len, this.lastLen, 255);
+      while (pre < m && last[pre] === bytes[start + pre]) pre++;
+      if (pre < 2) pre = 0; // a shared byte does not pay for its count
+    }
+    const sl = len - pre;
+    const need = this.namesLen + sl + 5;
     if (need > this.names.length) this.names = growU8(this.names, need, this.namesLen);
-    if ((i & 15) === 0) this.nameCk[i >>> 4] = this.namesLen;
     const nm = this.names;
     let o = this.namesLen;
-    if (len < 0x80) nm[o++] = len;
-    else if (len < 0x4000) {
-      nm[o++] = 0x80 | (len & 0x7f);
-      nm[o++] = len >>> 7;
-    } else {
-      nm[o++] = 0x80 | (len & 0x7f);
-      nm[o++] = 0x80 | ((len >>> 7) & 0x7f);
-      nm[o++] = len >>> 14;
+    if ((i & 15) === 0) this.nameCk[i >>> 4] = o;
+    else if (pre > 0 || sl >= 0x80) {
+      nm[o++] = 0x80;
+      nm[o++] = pre;
     }
+    if (sl < 0x80) nm[o++] = sl;
+    else if (sl < 0x4000) {
+      nm[o++] = 0x80 | (sl & 0x7f);
+      nm[o++] = sl >>> 7;
+    } else {
+      nm[o++] = 0x80 | (sl & 0x7f);
+      nm[o++] = 0x80 | ((sl >>> 7) & 0x7f);
+      nm[o++] = sl >>> 14;
+    }
+    const from = start + pre;
     // a byte loop: no view object per name (short names: as fast as set())
-    if (len > 64) nm.set(start === 0 && len === bytes.length ? bytes : bytes.subarray(start, start + len), o);
-    else for (let k = 0; k < len; k++) nm[o + k] = bytes[start + k];
-    this.namesLen = o + len;
+    if (sl > 64) nm.set(bytes.subarray(from, from + sl), o);
+    else for (let k = 0; k < sl; k++) nm[o + k] = bytes[from + k];
+    this.namesLen = o + sl;
+    // the whole name, for the next entry's shared prefix
+    if (len > last.length) {
+      const wider = new Uint8Array(Math.max(len, last.length * 2));
+      wider.set(last.subarray(0, pre));
+      this.lastName = wider;
+    }
+    const ln = this.lastName;
+    for (let k = pre; k < len; k++) ln[k] = bytes[start + k];
+    this.lastLen = len;
 
     const counted = e.excluded === Excluded.None;
     const a = counted ? e.asize : 0;
     const d = counted ? e.dsize : 0;
     this.mtime[i] = e.mtime < 0 ? NO_MTIME : Math.min(e.mtime, NO_MTIME - 1);
-    this.mode[i] = e.mode < 0 ? NO_MODE : e.mode & 0xffff;
-    const oi = this.ownerIndex(e.uid, e.gid); // may widen this.owner: index it afterwards
-    this.owner[i] = oi;
+    const mode = e.mode < 0 ? NO_MODE : e.mode & 0xffff;
+    const oi = this.ownerIndex(e.uid, e.gid);
     let f = e.type & F_TYPE;
     if (e.readError) f |= F_READERR;
     f |= (e.excluded & 7) << F_EXCL_SHIFT;
     if (e.type === EntryType.Dir) {
       const di = this.dirCount++;
-      if (di >= this.dirEntry.length) {
-        const cap = this.dirEntry.length * 2;
-        this.dirEntry = growU32(this.dirEntry, cap);
-        this.dirDev = growF64(this.dirDev, cap);
-        this.dirIno = growF64(this.dirIno, cap);
-        this.dirOwnA = growU32(this.dirOwnA, cap);
-      }
+      if (di >= this.dirEntry.length) this.growDirs(this.dirEntry.length * 2);
       this.dirEntry[di] = i;
-      this.dirDev[di] = e.dev;
+      const dx = this.devIndex(e.dev); // may widen dirDevIx: index it afterwards
+      this.dirDevIx[di] = dx;
       this.dirIno[di] = Number(e.ino);
       if (typeof a !== 'number' || a >= BIG || a < 0 || !Number.isInteger(a)) {
         this.dirOwnA[di] = BIG;
@@ -248,12 +338,21 @@ export class Tree implements Sink, UnorderedSink {
         this.spillA.set(i, a);
       } else this.asize32[i] = a;
     }
-    // disk sizes are almost always multiples of 512: store blocks, spill the rest
-    if (typeof d === 'number' && d % 512 === 0 && d / 512 < BIG) this.dsize32[i] = d / 512;
+    // disk usage: nothing, or the apparent size rounded up to 4 KiB (a real system's rule: no
+    // per-entry slot), else in dsize32 as 512-byte blocks (disk sizes are almost always multiples
+    // of 512), spilled past that
+    let dk = DK_OWN;
+    if (d === 0) dk = DK_ZERO;
+    else if (typeof a === 'number' && a < BIG && d === roundUp4k(a)) dk = DK_ROUND;
     else {
-      this.dsize32[i] = BIG;
-      this.spillD.set(i, d);
+      if (this.dsize32.length === 0) this.dsize32 = new Uint32Array(this.parent.length);
+      if (typeof d === 'number' && d % 512 === 0 && d / 512 < BIG) this.dsize32[i] = d / 512;
+      else {
+        this.dsize32[i] = BIG;
+        this.spillD.set(i, d);
+      }
     }
+    this.setAttr(i, mode, oi, dk);
     if (e.type !== EntryType.Dir) {
       if (e.nlink > 1 && counted) {
         f |= F_HARDLINK;
@@ -276,6 +375,42 @@ export class Tree implements Sink, UnorderedSink {
     return i;
   }
 
+  /** the index of device `dev` in `devs`, added when new */
+  private devIndex(dev: number): number {
+    const n = this.devs.length;
+    if (n > 0 && this.devs[n - 1] === dev) return n - 1;
+    let ix = this.devMap.get(dev);
+    if (ix === undefined) {
+      ix = n;
+      this.devs.push(dev);
+      this.devMap.set(dev, ix);
+      if (ix === 0x10000 && this.dirDevIx instanceof Uint16Array) this.dirDevIx = widen(new Uint32Array(this.dirDevIx.length), this.dirDevIx);
+    }
+    return ix;
+  }
+
+  /** attr[i] = the attribute table's index of (mode, owner slot, disk-size kind), added when new */
+  private setAttr(i: number, mode: number, owner: number, dk: number): void {
+    // < 2^50 for every owner slot: an exact number key (a small integer for the first 8191 owners)
+    const key = (owner * 0x10000 + mode) * 4 + dk;
+    let idx = this.lastAttr;
+    if (key !== this.lastAttrKey) {
+      const known = this.attrMap.get(key);
+      if (known === undefined) {
+        idx = this.attrMode.length;
+        this.attrMode.push(mode);
+        this.attrOwner.push(owner);
+        this.attrDk.push(dk);
+        this.attrMap.set(key, idx);
+        if (idx === 0x100 && this.attr instanceof Uint8Array) this.attr = widen(new Uint16Array(this.attr.length), this.attr);
+        else if (idx === 0x10000 && this.attr instanceof Uint16Array) this.attr = widen(new Uint32Array(this.attr.length), this.attr);
+      } else idx = known;
+      this.lastAttrKey = key;
+      this.lastAttr = idx;
+    }
+    this.attr[i] = idx;
+  }
+
   private ownerIndex(uid: number, gid: number): number {
     if (uid < 0 && gid < 0) return 0;
     // runs of one owner are the rule: no map lookup (nor a boxed key) for them
@@ -288,11 +423,6 @@ export class Tree implements Sink, UnorderedSink {
       this.ownerUid.push(uid);
       this.ownerGid.push(gid);
       this.ownerMap.set(key, idx);
-      if (idx === 0x10000 && this.owner instanceof Uint16Array) {
-        const wide = new Uint32Array(this.owner.length);
-        wide.set(this.owner);
-        this.owner = wide;
-      }
     }
     this.lastUid = uid;
     this.lastGid = gid;
@@ -338,23 +468,37 @@ export class Tree implements Sink, UnorderedSink {
   private buildKids(): void {
     const n = this.count;
     const dc = this.dirCount;
-    // counts, then starts (prefix sums), then each start advanced past its children to the next
-    // directory's start: shifted back by one slot at the end. No count or cursor array beside it.
-    const ks = (this.kidStart = new Uint32Array(dc + 1));
-    for (let i = 1; i < n; i++) if (!this.removed(i)) ks[this.asize32[this.parent[i]]]++;
-    let s = 0;
-    for (let d = 0; d < dc; d++) {
-      const c = ks[d];
-      ks[d] = s;
-      s += c;
-    }
-    const kids = new Uint32Array(s);
+    const first = (this.kidFirst = new Uint32Array(dc));
+    const num = (this.kidN = new Uint32Array(dc));
+    const scattered = (this.kidScattered = new Uint8Array(dc));
+    const dirNo = this.asize32;
+    const parent = this.parent;
+    // a directory's children are one run while each comes right after the one before
     for (let i = 1; i < n; i++) {
       if (this.removed(i)) continue;
-      kids[ks[this.asize32[this.parent[i]]]++] = i;
+      const d = dirNo[parent[i]];
+      const c = num[d]++;
+      if (c === 0) first[d] = i;
+      else if (i !== first[d] + c) scattered[d] = 1;
     }
-    for (let d = dc; d > 0; d--) ks[d] = ks[d - 1];
-    ks[0] = 0;
+    // the directories whose children are not one run of entries (an import's depth-first order, a
+    // listing split between two threads' messages, entries removed or added after the scan) get
+    // their children listed in `kids`: kidFirst is their offset there (their cursor while filling)
+    let s = 0;
+    for (let d = 0; d < dc; d++) {
+      if (!scattered[d]) continue;
+      first[d] = s;
+      s += num[d];
+    }
+    const kids = new Uint32Array(s);
+    if (s > 0) {
+      for (let i = 1; i < n; i++) {
+        if (this.removed(i)) continue;
+        const d = dirNo[parent[i]];
+        if (scattered[d]) kids[first[d]++] = i;
+      }
+      for (let d = 0; d < dc; d++) if (scattered[d]) first[d] -= num[d];
+    }
     this.kids = kids;
   }
 
@@ -578,6 +722,9 @@ export class Tree implements Sink, UnorderedSink {
   }
   /** own disk usage in bytes, as a double (rounded from 2^53 up; exactOwnD is exact) */
   ownD(i: number): number {
+    const dk = this.attrDk[this.attr[i]];
+    if (dk === DK_ZERO) return 0;
+    if (dk === DK_ROUND) return roundUp4k(this.isDir(i) ? this.dirOwnA[this.asize32[i]] : this.asize32[i]);
     const v = this.dsize32[i];
     return v === BIG ? Number(this.spillD.get(i) ?? 0) : v * 512;
   }
@@ -588,6 +735,7 @@ export class Tree implements Sink, UnorderedSink {
   }
   /** own disk usage in bytes, exact */
   exactOwnD(i: number): Bytes {
+    if (this.attrDk[this.attr[i]] !== DK_OWN) return this.ownD(i);
     const v = this.dsize32[i];
     return v === BIG ? this.spillD.get(i) ?? 0 : v * 512;
   }
@@ -638,14 +786,18 @@ export class Tree implements Sink, UnorderedSink {
     return m === NO_MTIME ? -1 : m;
   }
   modeOf(i: number): number {
-    const m = this.mode[i];
+    const m = this.attrMode[this.attr[i]];
     return m === NO_MODE ? -1 : m;
   }
   uidOf(i: number): number {
-    return this.ownerUid[this.owner[i]];
+    return this.ownerUid[this.ownerSlotOf(i)];
   }
   gidOf(i: number): number {
-    return this.ownerGid[this.owner[i]];
+    return this.ownerGid[this.ownerSlotOf(i)];
+  }
+  /** the owner slot of entry i: its index in ownerUid / ownerGid (0: unknown) */
+  ownerSlotOf(i: number): number {
+    return this.attrOwner[this.attr[i]];
   }
   /** device of a directory, or of a non-directory's parent */
   devOf(i: number): number {
@@ -654,7 +806,7 @@ export class Tree implements Sink, UnorderedSink {
       i = this.parent[i];
       if (i === NONE) return 0;
     }
-    return this.dirDev[this.asize32[i]];
+    return this.devs[this.dirDevIx[this.asize32[i]]];
   }
   /** inode number of a hard link (exact), 0 for other entries */
   inoOf(i: number): ExactInt {
@@ -673,21 +825,79 @@ export class Tree implements Sink, UnorderedSink {
   nlinkOf(i: number): number {
     return this.isHardlink(i) ? this.linkNlink[this.linkIndex(i)] : 1;
   }
+  /**
+   * The name of entry i, as bytes: a view of the name buffer when it is stored whole, else a fresh
+   * copy. Names are stored in index order: the first of each group of 16 entries as a varint length
+   * and the bytes (nameCk has its offset), each other one front-coded against the entry before it
+   * (about a third of a real system's name bytes are such prefixes): either a varint length below
+   * 0x80 and the bytes, or 0x80, the shared prefix's length (one byte) and a varint length of the
+   * rest and its bytes. Entry i is decoded from its group's start, or from the entry decoded last
+   * when that is before it in the same group (reading in index order costs one step per entry).
+   */
   nameOf(i: number): Uint8Array {
     const nm = this.names;
-    let o = this.nameCk[i >>> 4];
-    // skip the names before i in its group of 16
-    for (let k = i & ~15; k <= i; k++) {
-      let len = nm[o++];
-      if (len & 0x80) {
-        const b = nm[o++];
-        if (b & 0x80) len = (len & 0x7f) | ((b & 0x7f) << 7) | (nm[o++] << 14);
-        else len = (len & 0x7f) | (b << 7);
-      }
-      if (k === i) return nm.subarray(o, o + len);
-      o += len;
+    const g = i & ~15;
+    let k: number;
+    let o: number;
+    if (this.decI >= g && this.decI <= i && this.decNames === nm) {
+      k = this.decI;
+      o = this.decO;
+      if (k === i) return this.decPre === 0 ? nm.subarray(o - this.decLen, o) : this.decBuf.slice(0, this.decLen);
+      k++;
+    } else {
+      k = g;
+      o = this.nameCk[i >>> 4];
     }
-    return nm.subarray(0, 0);
+    let buf = this.decBuf;
+    let pre = 0;
+    let len = 0;
+    for (; k <= i; k++) {
+      pre = 0;
+      if (k !== g && nm[o] === 0x80) {
+        pre = nm[o + 1];
+        o += 2;
+      }
+      let sl = nm[o++];
+      if (sl & 0x80) {
+        const b = nm[o++];
+        if (b & 0x80) sl = (sl & 0x7f) | ((b & 0x7f) << 7) | (nm[o++] << 14);
+        else sl = (sl & 0x7f) | (b << 7);
+      }
+      len = pre + sl;
+      if (len > buf.length) {
+        const wider = new Uint8Array(Math.max(len, buf.length * 2));
+        wider.set(buf.subarray(0, pre));
+        buf = this.decBuf = wider;
+      }
+      for (let j = 0; j < sl; j++) buf[pre + j] = nm[o + j];
+      o += sl;
+    }
+    this.decI = i;
+    this.decO = o;
+    this.decPre = pre;
+    this.decLen = len;
+    this.decNames = nm;
+    return pre === 0 ? nm.subarray(o - len, o) : buf.slice(0, len);
+  }
+
+  /**
+   * Every entry's name decoded into one buffer, in index order: entry i's name is bytes[off[i],
+   * off[i] + len[i]). One pass; for readers of all the names (attribution).
+   */
+  allNames(): { bytes: Uint8Array; off: Uint32Array; len: Uint32Array } {
+    const n = this.count;
+    const off = new Uint32Array(n);
+    const len = new Uint32Array(n);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const u = this.nameOf(i);
+      off[i] = total;
+      len[i] = u.length;
+      total += u.length;
+    }
+    const bytes = new Uint8Array(total);
+    for (let i = 0; i < n; i++) bytes.set(this.nameOf(i), off[i]);
+    return { bytes, off, len };
   }
   /** index of hard-linked entry i in the link table */
   private linkIndex(i: number): number {
@@ -703,11 +913,16 @@ export class Tree implements Sink, UnorderedSink {
     }
     return -1;
   }
-  /** the children of directory i, as a view (valid after finish) */
+  /** the children of directory i, ascending (valid after finish): a view of `kids`, or a fresh array */
   children(i: number): Uint32Array {
     if (!this.isDir(i)) return new Uint32Array(0);
     const d = this.asize32[i];
-    return this.kids.subarray(this.kidStart[d], this.kidStart[d + 1]);
+    const f = this.kidFirst[d];
+    const c = this.kidN[d];
+    if (this.kidScattered[d]) return this.kids.subarray(f, f + c);
+    const out = new Uint32Array(c);
+    for (let k = 0; k < c; k++) out[k] = f + k;
+    return out;
   }
   /** full path as bytes (the root's name is its absolute path) */
   pathOf(i: number): Buffer {
@@ -832,8 +1047,8 @@ export interface TreeData {
   transfer: ArrayBuffer[];
 }
 
-const PER_ENTRY = ['parent', 'asize32', 'dsize32', 'mtime', 'mode', 'owner', 'flags'] as const;
-const PER_DIR = ['dirEntry', 'dirDev', 'dirIno', 'dirOwnA', 'totA', 'totD', 'totItems'] as const;
+const PER_ENTRY = ['parent', 'asize32', 'mtime', 'attr', 'flags'] as const;
+const PER_DIR = ['dirEntry', 'dirDevIx', 'dirIno', 'dirOwnA', 'totA', 'totD', 'totItems', 'kidFirst', 'kidN', 'kidScattered'] as const;
 const PER_LINK = ['linkEntry', 'linkDev', 'linkIno', 'linkNlink'] as const;
 
 export function treeData(t: Tree): TreeData {
@@ -852,13 +1067,17 @@ export function treeData(t: Tree): TreeData {
     linkInoBig: t.linkInoBig,
     ownerUid: t.ownerUid,
     ownerGid: t.ownerGid,
+    devs: t.devs,
+    attrMode: t.attrMode,
+    attrOwner: t.attrOwner,
+    attrDk: t.attrDk,
     names: t.names.slice(0, t.namesLen),
     nameCk: t.nameCk.slice(0, (t.count >>> 4) + 1),
     kids: t.kids.slice(),
   };
   for (const k of PER_ENTRY) f[k] = t[k].slice(0, t.count);
+  f.dsize32 = t.dsize32.slice(0, t.dsize32.length && t.count);
   for (const k of PER_DIR) f[k] = t[k].slice(0, t.dirCount);
-  f.kidStart = t.kidStart.slice(0, t.dirCount + 1);
   for (const k of PER_LINK) f[k] = t[k].slice(0, t.linkCount);
   const transfer: ArrayBuffer[] = [];
   for (const v of Object.values(f)) if (ArrayBuffer.isView(v)) transfer.push(v.buffer as ArrayBuffer);

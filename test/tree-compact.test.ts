@@ -1,0 +1,201 @@
+/**
+ * The tree's compact per-entry storage gives back exactly what was added: front-coded names (read
+ * in index order, backwards, at random, after the name buffer grew, through allNames and through a
+ * copy for another thread), and the attribute table (mode, owner, disk-size kind) past 256 and
+ * 65,536 distinct triples, with disk sizes of every kind (none, the apparent size rounded up to
+ * 4 KiB, other multiples of 512, odd, past 2^32 blocks, past 2^53); each directory's children,
+ * whether they are one run of entries (no index kept) or scattered, before and after removals.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Tree, treeData, treeFromData } from '../src/tree/tree.js';
+import { emptyEntry, EntryType, type Entry } from '../src/model/entry.js';
+import type { Bytes } from '../src/util/exact.js';
+
+/** a small deterministic generator (the same trees on every run) */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const enc = new TextEncoder();
+
+/** names with long shared prefixes, none, lengths across the varint steps (0x80, 0x4000) */
+function makeName(r: () => number, prev: Uint8Array, k: number): Uint8Array {
+  const pick = r();
+  if (pick < 0.35 && prev.length > 0) {
+    // the previous name with another tail (a prefix up to its whole length, more than 255 bytes too)
+    const keep = Math.floor(r() * (prev.length + 1));
+    const tail = enc.encode(`.${k}`);
+    const out = new Uint8Array(keep + tail.length);
+    out.set(prev.subarray(0, keep));
+    out.set(tail, keep);
+    return out;
+  }
+  if (pick < 0.4) return prev.slice(); // the same name again (another directory's)
+  const lens = [1, 2, 5, 19, 127, 128, 129, 300, 0x3fff, 0x4000, 0x4001];
+  const len = pick < 0.45 ? lens[Math.floor(r() * lens.length)] : 1 + Math.floor(r() * 40);
+  const out = new Uint8Array(len);
+  for (let j = 0; j < len; j++) out[j] = 1 + Math.floor(r() * 255); // any byte but NUL, '/' too
+  return out;
+}
+
+function entry(name: Uint8Array, type: EntryType, asize: Bytes, dsize: Bytes, mode: number, uid: number, gid: number): Entry {
+  return { ...emptyEntry(), name, type, asize, dsize, mode, uid, gid, mtime: 1_700_000_000 };
+}
+
+interface Want {
+  name: Uint8Array;
+  asize: Bytes;
+  dsize: Bytes;
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+/** a tree of `n` entries (every 9th a directory) and what each entry should read back */
+function build(n: number, seed: number, attrs: (k: number) => { mode: number; uid: number; gid: number }): { tree: Tree; want: Want[] } {
+  const r = rng(seed);
+  const tree = new Tree(); // no capacity hint: the name buffer and the arrays grow while adding
+  const want: Want[] = [];
+  const dirs: number[] = [];
+  let prev = enc.encode('/a/root/path');
+  const root = tree.addRoot(entry(prev, EntryType.Dir, 4096, 4096, 0o40755, 0, 0));
+  want.push({ name: prev, asize: 4096, dsize: 4096, mode: 0o40755, uid: 0, gid: 0 });
+  dirs.push(root);
+  for (let k = 1; k < n; k++) {
+    const name = makeName(r, prev, k);
+    prev = name;
+    const isDir = k % 9 === 0;
+    const asize = Math.floor(r() * 100_000);
+    const kind = r();
+    const dsize: Bytes =
+      kind < 0.3 ? 0
+      : kind < 0.8 ? Math.ceil(asize / 4096) * 4096
+      : kind < 0.9 ? 512 * Math.floor(r() * 1000)
+      : kind < 0.94 ? 1 + Math.floor(r() * 5000) // not blocks (an import's)
+      : kind < 0.97 ? 2 ** 44 + 512 // past 2^32 blocks
+      : 2n ** 60n + 3n; // past 2^53
+    const a = attrs(k);
+    const parent = dirs[Math.floor(r() * dirs.length)];
+    const i = tree.addUnder(parent, entry(name, isDir ? EntryType.Dir : EntryType.File, asize, dsize, a.mode, a.uid, a.gid));
+    assert.equal(i, k);
+    if (isDir) dirs.push(i);
+    want.push({ name, asize, dsize, ...a });
+  }
+  tree.finish({ timestamp: 0, producer: 'test', incomplete: false });
+  return { tree, want };
+}
+
+function check(tree: Tree, want: Want[], order: number[], label: string): void {
+  for (const i of order) {
+    assert.deepEqual(Buffer.from(tree.nameOf(i)), Buffer.from(want[i].name), `${label}: name of ${i}`);
+    assert.equal(tree.exactOwnD(i), want[i].dsize, `${label}: disk usage of ${i}`);
+    assert.equal(tree.ownD(i), Number(want[i].dsize), `${label}: disk usage (double) of ${i}`);
+    assert.equal(tree.exactOwnA(i), want[i].asize, `${label}: apparent size of ${i}`);
+    assert.equal(tree.modeOf(i), want[i].mode, `${label}: mode of ${i}`);
+    assert.equal(tree.uidOf(i), want[i].uid, `${label}: uid of ${i}`);
+    assert.equal(tree.gidOf(i), want[i].gid, `${label}: gid of ${i}`);
+  }
+}
+
+describe('tree: compact names and attributes', () => {
+  it('front-coded names and every disk-size kind read back exactly, in any order', () => {
+    const { tree, want } = build(6000, 1, (k) => ({ mode: 0o100644 | (k % 3), uid: 1000 + (k % 5), gid: 100 }));
+    const n = want.length;
+    const fwd = Array.from({ length: n }, (_, i) => i);
+    check(tree, want, fwd, 'in order');
+    check(tree, want, fwd.slice().reverse(), 'backwards');
+    const r = rng(7);
+    check(tree, want, Array.from({ length: 20_000 }, () => Math.floor(r() * n)), 'at random');
+    // the same entry twice in a row, and a name held while others are read: each answer stands alone
+    const held = tree.nameOf(5);
+    tree.nameOf(6);
+    tree.nameOf(5);
+    tree.nameOf(4);
+    assert.deepEqual(Buffer.from(held), Buffer.from(want[5].name));
+    const all = tree.allNames();
+    for (let i = 0; i < n; i++)
+      assert.deepEqual(Buffer.from(all.bytes.subarray(all.off[i], all.off[i] + all.len[i])), Buffer.from(want[i].name), `allNames ${i}`);
+    // the copy for another thread reads the same
+    const { fields } = treeData(tree);
+    check(treeFromData(structuredClone(fields)), want, fwd, 'treeData copy');
+    assert.ok(tree.namesLen < want.reduce((s, w) => s + w.name.length, 0), 'shared prefixes are stored once');
+  });
+
+  it('the attribute table widens past 256 and 65,536 distinct (mode, owner, disk-size kind) triples', () => {
+    // 70,000 distinct owners, each entry's own: the attribute array becomes 16 then 32 bits wide
+    const { tree, want } = build(70_000, 2, (k) => ({ mode: k % 2 ? 0o100600 : -1, uid: k, gid: k % 7 }));
+    const n = want.length;
+    check(tree, want, Array.from({ length: n }, (_, i) => i), 'wide');
+    assert.ok(tree.attr instanceof Uint32Array, 'the attribute array is 32 bits wide');
+    assert.equal(tree.modeOf(2), -1, 'an unknown mode stays unknown');
+    // as many devices as directories (an import's): the device index widens too
+    const t = new Tree();
+    t.addRoot({ ...entry(enc.encode('/r'), EntryType.Dir, 0, 0, 0o40755, 0, 0), dev: 7 });
+    for (let k = 1; k <= 70_000; k++) t.addUnder(0, { ...entry(enc.encode(`d${k}`), EntryType.Dir, 0, 0, 0o40755, 0, 0), dev: 2 ** 40 + k });
+    t.addUnder(70_000, entry(enc.encode('f'), EntryType.File, 1, 4096, 0o100644, 0, 0));
+    t.finish({ timestamp: 0, producer: 'test', incomplete: false });
+    assert.ok(t.dirDevIx instanceof Uint32Array, 'the device index is 32 bits wide');
+    assert.equal(t.devOf(0), 7);
+    for (let k = 1; k <= 70_000; k += 997) assert.equal(t.devOf(k), 2 ** 40 + k, `device of ${k}`);
+    assert.equal(t.devOf(70_001), 2 ** 40 + 70_000, "a file's device is its directory's");
+  });
+
+  it('children: runs of entries without an index, scattered ones listed, removals and additions after the scan', () => {
+    /** every directory's children by brute force (parent links), ascending */
+    const brute = (t: Tree, i: number): number[] => {
+      const out: number[] = [];
+      for (let k = 1; k < t.count; k++) if (t.parent[k] === i && !t.removed(k)) out.push(k);
+      return out;
+    };
+    const all = (t: Tree, label: string) => {
+      for (let i = 0; i < t.count; i++)
+        if (t.isDir(i) && !t.removed(i)) assert.deepEqual(Array.from(t.children(i)), brute(t, i), `${label}: children of ${i}`);
+    };
+    const { tree } = build(3000, 3, () => ({ mode: 0o100644, uid: 0, gid: 0 })); // random parents: scattered
+    all(tree, 'scattered');
+    assert.ok(tree.kids.length > 0, 'scattered children are listed');
+    // a scan's shape: each directory's listing in one block
+    const t = new Tree();
+    const dir = (name: string) => entry(enc.encode(name), EntryType.Dir, 4096, 4096, 0o40755, 0, 0);
+    const file = (name: string) => entry(enc.encode(name), EntryType.File, 10, 4096, 0o100644, 0, 0);
+    t.addRoot(dir('/r'));
+    const a = t.addUnder(0, dir('a'));
+    t.addUnder(0, file('x'));
+    const b = t.addUnder(0, dir('b'));
+    for (let k = 0; k < 5; k++) t.addUnder(a, file(`a${k}`));
+    for (let k = 0; k < 3; k++) t.addUnder(b, file(`b${k}`));
+    t.finish({ timestamp: 0, producer: 'test', incomplete: false });
+    all(t, 'runs');
+    assert.equal(t.kids.length, 0, 'no child index for runs');
+    const { fields } = treeData(t);
+    all(treeFromData(structuredClone(fields)), 'runs, treeData copy');
+    t.removeSubtree(5); // a1: a's children are no longer one run
+    all(t, 'after a removal');
+    assert.ok(t.kidScattered[t.asize32[a]] === 1);
+    const sub = new Tree();
+    sub.addRoot(dir('/r/b'));
+    sub.addUnder(0, file('new'));
+    sub.finish({ timestamp: 0, producer: 'test', incomplete: false });
+    t.replaceChildren(b, sub);
+    all(t, 'after a rescan of b');
+    assert.deepEqual(Array.from(t.children(b)).map((k) => Buffer.from(t.nameOf(k)).toString()), ['new']);
+  });
+
+  it('a scanned system stores no disk-size slot when every size is 0 or rounded up to 4 KiB', () => {
+    const tree = new Tree();
+    tree.addRoot(entry(enc.encode('/r'), EntryType.Dir, 4096, 4096, 0o40755, 0, 0));
+    for (let k = 1; k < 100; k++) tree.addUnder(0, entry(enc.encode(`f${k}`), EntryType.File, k * 1000, k % 4 ? Math.ceil((k * 1000) / 4096) * 4096 : 0, 0o100644, 0, 0));
+    assert.equal(tree.dsize32.length, 0, 'no dsize32 slots');
+    tree.addUnder(0, entry(enc.encode('sparse'), EntryType.File, 10_000_000, 8192, 0o100644, 0, 0));
+    assert.ok(tree.dsize32.length > 0, 'the first other size allocates them');
+    tree.finish({ timestamp: 0, producer: 'test', incomplete: false });
+    assert.equal(tree.exactOwnD(100), 8192);
+    assert.equal(tree.exactOwnD(4), 0);
+    assert.equal(tree.exactOwnD(5), 8192);
+  });
+});
