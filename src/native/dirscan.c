@@ -29,11 +29,12 @@
  *   close(reader)    (done with the open directory; its fd may stay in the cache below)
  *   release(reader)  (closes every fd the reader holds: at the end of a scan)
  *
- * The fd cache: the last CACHE_N directories listed that had subdirectories to scan stay open, by
- * path, so that their subdirectories (the tasks a thread gets next are mostly the children of what
- * it listed last) are opened with openat(parent fd, name). Bounded (the least recently used
- * goes), O_CLOEXEC, emptied
- * on EMFILE/ENFILE, by release() and when the reader is garbage (its thread ends).
+ * The fd cache: up to CACHE_N directories listed lately that had subdirectories to scan stay open,
+ * by path, so that their subdirectories (many of the tasks a thread gets next are children of what
+ * it listed before) are opened with openat(parent fd, name). Bounded (the least recently used goes;
+ * fewer under a low RLIMIT_NOFILE), O_CLOEXEC, emptied on EMFILE/ENFILE, by release() and when the
+ * reader is garbage (a worker thread's readers when it exits). On /usr, one thread: 84% of the
+ * directories opened relative to their parent (47% with 32 slots, 94% with 1024).
  */
 #define _GNU_SOURCE
 #ifndef NAPI_VERSION
@@ -97,7 +98,7 @@ typedef struct {
   cached_dir cache[CACHE_N];
   unsigned ncache; /* slots in use at most: CACHE_N, fewer under a low limit of open files */
   uint64_t clock;  /* ticks at each use of the cache */
-  double hits, misses; /* opens relative to a cached parent, and by whole path (DISKBLAME_SCAN_STATS) */
+  double hits, misses; /* opens relative to a cached parent, and by whole path (release() says) */
 } reader;
 
 /* qsort_r: several threads sort at once */
