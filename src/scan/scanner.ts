@@ -106,6 +106,8 @@ interface TaskState {
   path: string | Uint8Array;
   rel: string | null;
   dev: number;
+  /** st_ino as the parent's listing saw it: the directory opened must still be that one */
+  ino: number;
   /** the anchor fd this task's path goes through (-1: none) */
   anchorRef: number;
   /** the anchor opened by the worker for this directory itself */
@@ -362,7 +364,7 @@ export class Scanner {
     }
     if (this.spawnLeft > 0 && !this.forced) this.meter = new IdleMeter();
     const rootEntry = statToEntry(st, Buffer.from(rootPath));
-    const rootTask = this.newTask(rootPath, patterns.length ? '' : null, st.dev, -1);
+    const rootTask = this.newTask(rootPath, patterns.length ? '' : null, st.dev, st.ino, -1);
     this.tasks.set(0, rootTask);
     this.queue.push('', 0);
     if (this.unordered) rootTask.handle = (this.sink as UnorderedSink).addRoot(rootEntry);
@@ -412,6 +414,9 @@ export class Scanner {
       giveBack: (a, b) => engine.recycle(a, b),
       stop: () => {
         stopped = true;
+        const opened = engine.end(); // the native reader's cached directory fds
+        if (STATS && opened)
+          process.stderr.write(`  main thread: ${opened[0]} directories opened relative to their parent's fd, ${opened[1]} by whole path\n`);
         return Promise.resolve();
       },
     };
@@ -433,8 +438,8 @@ export class Scanner {
     this.takeMs += performance.now() - t0;
   }
 
-  private newTask(p: string | Uint8Array, rel: string | null, dev: number, anchorRef: number): TaskState {
-    return { path: p, rel, dev, anchorRef, ownAnchor: -1, dispatched: false, key: '', kidN: 0, handle: -1, pieces: [], done: false, err: null };
+  private newTask(p: string | Uint8Array, rel: string | null, dev: number, ino: number, anchorRef: number): TaskState {
+    return { path: p, rel, dev, ino, anchorRef, ownAnchor: -1, dispatched: false, key: '', kidN: 0, handle: -1, pieces: [], done: false, err: null };
   }
 
   private schedule(): void {
@@ -462,7 +467,7 @@ export class Scanner {
     const batch: Task[] = [];
     if (awaited && !awaited.dispatched) {
       awaited.dispatched = true;
-      batch.push({ id: f!.id, path: awaited.path, rel: awaited.rel, dev: awaited.dev });
+      batch.push({ id: f!.id, path: awaited.path, rel: awaited.rel, dev: awaited.dev, ino: awaited.ino });
     }
     if (this.pending <= PENDING_LIMIT) {
       // entries per directory so far (9 in /usr), starting from a guess of 8
@@ -473,7 +478,7 @@ export class Scanner {
         const t = this.tasks.get(id);
         if (!t || t.dispatched) continue;
         t.dispatched = true;
-        batch.push({ id, path: t.path, rel: t.rel, dev: t.dev });
+        batch.push({ id, path: t.path, rel: t.rel, dev: t.dev, ino: t.ino });
       }
     }
     if (!batch.length) return false;
@@ -524,7 +529,8 @@ export class Scanner {
       const t = this.tasks.get(piece.id);
       if (!t) continue;
       const via = this.takeAnchor(t, piece);
-      for (const sub of piece.subs) (sub as unknown as unknown[])[3] = this.queueChild(t, sub, m.nums[sub[0] * NF + 2], via, -1);
+      for (const sub of piece.subs)
+        (sub as unknown as unknown[])[3] = this.queueChild(t, sub, m.nums[sub[0] * NF + 2], m.nums[sub[0] * NF + 3], via, -1);
       t.pieces.push({ msg: m, piece });
       this.pending += piece.count;
       if (piece.err) t.err = piece.err;
@@ -565,7 +571,7 @@ export class Scanner {
         const h = sink.addUnderNamed(t.handle, e, names, no + 2, len); // no view object per name
         no += 2 + len;
         this.bytes += Number(e.dsize);
-        if (flags & 64) this.queueChild(t, piece.subs[sub++], e.dev, via, h);
+        if (flags & 64) this.queueChild(t, piece.subs[sub++], e.dev, m.nums[r * NF + 3], via, h);
       }
       this.entries += piece.count;
       if (piece.last) {
@@ -589,8 +595,8 @@ export class Scanner {
   }
 
   /** Queue subdirectory `sub` of `t` for scanning, in depth-first order; returns its task id. */
-  private queueChild(t: TaskState, sub: Piece['subs'][number], dev: number, via: number, handle: number): number {
-    const kid = this.newTask(sub[1], sub[2], dev, via);
+  private queueChild(t: TaskState, sub: Piece['subs'][number], dev: number, ino: number, via: number, handle: number): number {
+    const kid = this.newTask(sub[1], sub[2], dev, ino, via);
     if (via >= 0) this.anchors.set(via, (this.anchors.get(via) ?? 0) + 1);
     kid.key = childKey(t.key, t.kidN++);
     kid.handle = handle;

@@ -4,9 +4,12 @@
  * `scanWorkerMain.toString()`, so it must be self-contained: no imports, no outer variables
  * (that keeps the single-file bundle working with no separate worker file).
  *
- * Protocol (main -> worker): { tasks: Task[] }  Task = { id, path, rel, dev }
+ * Protocol (main -> worker): { tasks: Task[] }  Task = { id, path, rel, dev, ino }
  *   path: string (all of it valid UTF-8) or Uint8Array (raw bytes); rel: path below the root
- *   for --exclude matching (or null when there are no patterns); dev: the directory's st_dev.
+ *   for --exclude matching (or null when there are no patterns); dev, ino: the directory's st_dev
+ *   and st_ino as its parent's listing saw them. Whatever is opened at `path` is listed only if it is
+ *   that directory: one swapped for a symbolic link or another directory since (a race with
+ *   whoever writes the tree) is a read error ('ESTALE'), never followed. Both readers check this.
  * (worker -> main): { nums: Float64Array, names: Uint8Array, pieces: Piece[], big }
  *   nums: NF numbers per record; names: u16 length + bytes per record;
  *   big: [recordIndex, asize, dsize, ino][] (bigints) for the rare records flagged RF_BIG, whose
@@ -69,6 +72,8 @@ export interface Task {
   path: string | Uint8Array;
   rel: string | null;
   dev: number;
+  /** st_ino (a double: rounded from 2^53 up, as in the records) */
+  ino: number;
 }
 
 export interface Piece {
@@ -99,6 +104,11 @@ export interface ScanEngine {
   scanBatch(tasks: Task[]): void;
   /** give back the buffers of a message that has been used */
   recycle(nums: ArrayBuffer, names: ArrayBuffer): void;
+  /**
+   * The scan is over: close the directories the native reader keeps open (its fd cache). Returns
+   * how many directories it opened relative to a cached parent and by whole path (null: JS reader).
+   */
+  end(): [number, number] | null;
 }
 
 /**
@@ -321,7 +331,7 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
     return Buffer.concat([baseBuf ?? Buffer.from(baseStr as string), typeof nm === 'string' ? Buffer.from(nm) : nm]);
   }
 
-  function scanDir(t: { id: number; path: string | Uint8Array; rel: string | null; dev: number }) {
+  function scanDir(t: Task) {
     let base: string | Uint8Array = t.path;
     let anchor = -1;
     if (haveProcFd && byteLen(base) > LONG) {
@@ -353,9 +363,58 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
         here = false; // listable but not searchable (r without x), say: whole paths, like du
       }
     }
+    // the directory listed is the one the parent's listing saw (chdir and readdir follow symbolic
+    // links): standing in it, '.' is what is listed; else our own fd on it (O_NOFOLLOW), listed
+    // through /proc/self/fd (exactly that directory), and its subdirectories checked through it too
+    let own = -1;
+    let at: string | Uint8Array = here ? '.' : base;
+    try {
+      let same: boolean;
+      try {
+        if (here) same = sameDir(lstat('.'), t);
+        else if (anchor >= 0) same = sameDir(fstatArr(anchor), t);
+        else if (haveProcFd) {
+          own = fs.openSync(base, OPEN_DIR);
+          same = sameDir(fstatArr(own), t);
+          at = PROC_FD + own;
+        } else same = sameDir(lstat(base), t); // no /proc: checked before listing only
+      } catch (e: any) {
+        return errorPiece(t.id, anchor, e.code);
+      }
+      if (!same) return errorPiece(t.id, anchor, 'ESTALE');
+      scanDirJs(t, base, anchor, viaAnchor, here, at, own);
+    } finally {
+      if (own >= 0) fs.closeSync(own);
+    }
+  }
+
+  /** is this stat (lstat's array) the directory task t expects? */
+  function sameDir(st: StatArr | undefined, t: Task): boolean {
+    return st !== undefined && (st[1] & S_IFMT) === S_IFDIR && st[0] === t.dev && st[7] === t.ino;
+  }
+  function fstatArr(fd: number): StatArr {
+    const st = fs.fstatSync(fd);
+    return [st.dev, st.mode, st.nlink, st.uid, st.gid, 0, 0, st.ino];
+  }
+
+  /**
+   * One directory through the JavaScript reader, checked to be the expected one (scanDir): listed at
+   * `at`; its entries lstat()ed by name when standing in it (`here`), else by whole path; with `own`
+   * (an fd on it) each subdirectory to scan is lstat()ed again through it, and one that is not what
+   * the path said (a parent swapped meanwhile) is a read error.
+   */
+  function scanDirJs(
+    t: Task,
+    base: string | Uint8Array,
+    anchor: number,
+    viaAnchor: boolean,
+    here: boolean,
+    at: string | Uint8Array,
+    own: number,
+  ) {
+    const ownPre = own >= 0 ? PROC_FD + own + '/' : null;
     let list: (string | Buffer)[];
     try {
-      const at = here ? '.' : base;
       list = fs.readdirSync(at);
       for (let k = 0; k < list.length; k++)
         if ((list[k] as string).includes('\ufffd')) {
@@ -405,6 +464,10 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
       let st: StatArr | undefined;
       try {
         st = lstat(p);
+        if (st && ownPre !== null && (st[1] & S_IFMT) === S_IFDIR) {
+          const again = lstat(typeof nm === 'string' ? ownPre + nm : Buffer.concat([Buffer.from(ownPre), nm]));
+          if (!again || again[0] !== st[0] || again[7] !== st[7]) st = undefined;
+        }
       } catch {
         st = undefined;
       }
@@ -491,7 +554,7 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
    * by name are decided here (a mask: 1 excluded, 2 a mount point) when this directory needs them.
    */
   function scanDirNative(t: Task, base: string | Uint8Array, anchor: number) {
-    const n: number = nat.open(rd, anchor >= 0 ? anchor : base, t.dev);
+    const n: number = nat.open(rd, anchor >= 0 ? anchor : base, t.dev, t.ino);
     if (n < 0) {
       errorPiece(t.id, anchor, errnoName.get(-n));
       return;
@@ -554,6 +617,9 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
     recycle(a: ArrayBuffer, b: ArrayBuffer) {
       poolNums.push(new Float64Array(a));
       poolNames.push(Buffer.from(b));
+    },
+    end() {
+      return nat !== null ? nat.release(rd) : null;
     },
   };
 }

@@ -20,6 +20,8 @@ export function errnoText(code: string | undefined): string {
       return 'not a directory';
     case 'ELOOP':
       return 'too many levels of symbolic links';
+    case 'ESTALE': // the scan engine's word for a directory replaced between its listing and its opening
+      return 'replaced during the scan';
     default:
       return code ?? 'unknown error';
   }
