@@ -13,6 +13,7 @@
  * milliseconds, in the bundle and the standalone binary alike.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { reholdYoungGeneration } from '../util/young.js';
 
 /** slots of the shared state */
 const DONE = 0; // pieces the worker finished with (written, skipped or failed)
@@ -30,6 +31,9 @@ const START_TIMEOUT_MS = 60_000;
 /** pieces handed over and not yet written before the writer waits */
 const MAX_QUEUED = 3;
 
+/** pieces between two garbage collections of the worker (see PROGRAM) */
+const GC_EVERY = 8;
+
 /** The worker: gzip each piece, write it all (waiting out EAGAIN as util/write.ts writeAllSync does). */
 const PROGRAM = `
 const { workerData } = require('node:worker_threads');
@@ -37,6 +41,19 @@ const zlib = require('node:zlib');
 const fs = require('node:fs');
 const { fd, level, state, bytes, port } = workerData;
 const nap = new Int32Array(new SharedArrayBuffer(4));
+// Each piece leaves garbage outside this thread's heap (zlib's output buffers, ~2x the gzip'd
+// piece), while the heap itself hardly grows: V8 would collect it only after tens of MiB, so the
+// thread's memory grew with the export. A full collection every ${GC_EVERY} pieces (a heap this small:
+// about a millisecond) keeps it bounded. (The way Jest reaches gc(); the flag is put back at once.)
+let collect = null;
+try {
+  require('node:v8').setFlagsFromString('--expose-gc');
+  collect = require('node:vm').runInNewContext('gc');
+} catch {}
+try {
+  require('node:v8').setFlagsFromString('--no-expose-gc');
+} catch {}
+let pieces = 0;
 Atomics.store(state, ${STARTED}, 1);
 Atomics.notify(state, ${DONE});
 function writeAll(data) {
@@ -64,6 +81,7 @@ port.on('message', (m) => {
   }
   Atomics.add(state, ${DONE}, 1);
   Atomics.notify(state, ${DONE});
+  if (collect !== null && ++pieces % ${GC_EVERY} === 0) collect();
 });
 `;
 
@@ -99,6 +117,8 @@ export class GzipThread {
       workerData: { fd, level, state: this.state, bytes: this.bytes, port: port2 },
       transferList: [port2],
     });
+    // its isolate's start resets V8's young-generation flag: a scan streaming into the writer holds it again
+    this.worker.once('online', reholdYoungGeneration);
     this.worker.unref();
     this.port.unref();
   }

@@ -30,10 +30,8 @@ const HEX = '0123456789abcdef';
 
 export class ExportError extends Error {}
 
-/** Bytes that must be escaped inside a JSON string: control bytes, '"', '\\' and 0x7f. */
-function needsEscape(b: number): boolean {
-  return b < 0x20 || b === 0x22 || b === 0x5c || b === 0x7f;
-}
+/** 1 for the bytes that must be escaped inside a JSON string: control bytes, '"', '\\' and 0x7f. */
+const NEEDS_ESCAPE = Uint8Array.from({ length: 256 }, (_, b) => (b < 0x20 || b === 0x22 || b === 0x5c || b === 0x7f ? 1 : 0));
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const K_NAME = ascii('{"name":');
@@ -50,10 +48,11 @@ const K_GID = ascii(',"gid":');
 const K_MODE = ascii(',"mode":');
 const K_MTIME = ascii(',"mtime":');
 const P_OPEN_DIR = ascii(',\n[');
-const P_NEXT = ascii(',\n');
+/** the next entry's start: `,\n` and its info object's first key */
+const K_NEXT_NAME = ascii(',\n{"name":');
 const P_CLOSE = ascii(']');
 /** the most an info object takes besides its name: every key, and 2^64's 20 digits (or any number's String) for each value */
-const INFO_MAX = 512;
+const INFO_MAX = 512 + K_NEXT_NAME.length;
 
 /** Copy `b` to out[o..]; returns the end. */
 function put(out: Uint8Array, o: number, b: Uint8Array): number {
@@ -94,7 +93,7 @@ function rawString(out: Uint8Array, o: number, b: Uint8Array): number {
   out[o++] = 0x22;
   for (let k = 0; k < b.length; k++) {
     const c = b[k];
-    if (!needsEscape(c)) out[o++] = c;
+    if (NEEDS_ESCAPE[c] === 0) out[o++] = c;
     else if (c === 0x22 || c === 0x5c) {
       out[o++] = 0x5c;
       out[o++] = c;
@@ -175,6 +174,12 @@ export class NcduWriter implements Sink {
   /** the descriptor a gzip thread may write to (a named output, gzip'd, with the thread allowed), else null */
   private readonly threadFd: number | null;
   private thread: GzipThread | null = null;
+  /** the text of the last uid, gid and mode written (`,"uid":…,"gid":…,"mode":…`, as info() writes them) */
+  private lastUid = NaN;
+  private lastGid = NaN;
+  private lastMode = NaN;
+  private readonly ownerText = new Uint8Array(INFO_MAX);
+  private ownerLen = 0;
 
   /**
    * @param dest a file name (a device, FIFO or link too: see util/write.ts openOutput), or '-'
@@ -257,14 +262,14 @@ export class NcduWriter implements Sink {
    * An entry's info object, written straight into the buffer as bytes (no string per entry): the
    * same text as `{"name":…` + JSON of the fields would be.
    */
-  private info(e: Entry, isDir: boolean): void {
+  private info(e: Entry, isDir: boolean, start = K_NAME): void {
     const name = e.name;
     // room for all of it: the name escaped (6 bytes a byte at most) and every field's key and digits
     const need = name.length * 6 + INFO_MAX;
     if (this.len + need > this.buf.length) this.flush(false);
     if (need > this.buf.length) this.buf = Buffer.allocUnsafe(need + 65536);
     const out = this.buf;
-    let o = put(out, this.len, K_NAME);
+    let o = put(out, this.len, start);
     o = rawString(out, o, name);
     const counted = e.excluded === Excluded.None;
     // exact digits: a bigint from 2^53 up (ncdu reads u64)
@@ -278,10 +283,22 @@ export class NcduWriter implements Sink {
     if (e.excluded !== Excluded.None) o = put(out, o, K_EXCLUDED[e.excluded]);
     if (e.type === EntryType.Symlink || e.type === EntryType.Other) o = put(out, o, K_NOTREG);
     if (this.extended) {
-      // ncdu 1.x cannot read ids above 2^31-1
-      if (e.uid >= 0 && e.uid < 0x80000000) o = putNum(out, put(out, o, K_UID), e.uid);
-      if (e.gid >= 0 && e.gid < 0x80000000) o = putNum(out, put(out, o, K_GID), e.gid);
-      if (e.mode >= 0) o = putNum(out, put(out, o, K_MODE), e.mode);
+      // uid, gid and mode: the text of the last three again when they are the same (most neighbours)
+      const { uid, gid, mode } = e;
+      if (uid !== this.lastUid || gid !== this.lastGid || mode !== this.lastMode) {
+        this.lastUid = uid;
+        this.lastGid = gid;
+        this.lastMode = mode;
+        const t = this.ownerText;
+        let n = 0;
+        // ncdu 1.x cannot read ids above 2^31-1
+        if (uid >= 0 && uid < 0x80000000) n = putNum(t, put(t, n, K_UID), uid);
+        if (gid >= 0 && gid < 0x80000000) n = putNum(t, put(t, n, K_GID), gid);
+        if (mode >= 0) n = putNum(t, put(t, n, K_MODE), mode);
+        this.ownerLen = n;
+      }
+      const t = this.ownerText;
+      for (let k = 0, n = this.ownerLen; k < n; k++) out[o++] = t[k];
       if (e.mtime >= 0) o = putNum(out, put(out, o, K_MTIME), e.mtime);
     }
     out[o++] = 0x7d; // }
@@ -308,8 +325,7 @@ export class NcduWriter implements Sink {
       this.info(e, true);
       this.punct(P_CLOSE);
     } else {
-      this.punct(P_NEXT);
-      this.info(e, false);
+      this.info(e, false, K_NEXT_NAME);
     }
     if (this.len >= FLUSH_AT) this.flush(false);
   }

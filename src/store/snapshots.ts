@@ -179,7 +179,8 @@ export async function saveSnapshot(store: string, tree: Tree, input: SaveInput):
   if (tree.count === 0) throw new UserError('nothing to save: the scan found no entries');
   const dir = ensureDir(store, SNAPSHOTS_SUBDIR);
   const base = snapshotId(input.started, input.host ?? os.hostname(), input.root);
-  const { id: _id, file: _file, ...stored } = metaOf(tree, input, base, '');
+  const whole = metaOf(tree, input, base, '');
+  const { id: _id, file: _file, ...stored } = whole;
   const t0 = performance.now();
   let writer: NcduWriter;
   try {
@@ -214,7 +215,8 @@ export async function saveSnapshot(store: string, tree: Tree, input: SaveInput):
     throw new UserError(`cannot save the snapshot: ${(e as Error).message}`);
   }
   const file = writer.finalPath!;
-  const meta = metaOf(tree, input, path.basename(file, SNAPSHOT_EXT), file);
+  // (the totals are counted once: a pass over every entry)
+  const meta: SnapshotMeta = { ...whole, id: path.basename(file, SNAPSHOT_EXT), file };
   return { meta, fileBytes: writer.bytesWritten, writeMs: performance.now() - t0 };
 }
 

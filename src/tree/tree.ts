@@ -1013,18 +1013,19 @@ function endsWithSlash(b: Uint8Array): boolean {
 export async function replayTree(tree: Tree, sink: Sink, from = 0): Promise<void> {
   const e = emptyEntry();
   if (tree.count === 0) return;
-  const stackDir: number[] = [];
+  // each open directory's children (one view per directory, not per step) and the next one's place
+  const stackKids: Uint32Array[] = [];
   const stackPos: number[] = [];
   sink.enterDir(tree.entryOf(from, e));
-  stackDir.push(from);
+  stackKids.push(tree.children(from));
   stackPos.push(0);
-  while (stackDir.length) {
-    const top = stackDir.length - 1;
-    const kids = tree.children(stackDir[top]);
+  while (stackKids.length) {
+    const top = stackKids.length - 1;
+    const kids = stackKids[top];
     const pos = stackPos[top];
     if (pos >= kids.length) {
       sink.leaveDir();
-      stackDir.pop();
+      stackKids.pop();
       stackPos.pop();
       continue;
     }
@@ -1032,7 +1033,7 @@ export async function replayTree(tree: Tree, sink: Sink, from = 0): Promise<void
     const k = kids[pos];
     if (tree.isDir(k) && tree.excluded(k) === Excluded.None) {
       sink.enterDir(tree.entryOf(k, e));
-      stackDir.push(k);
+      stackKids.push(tree.children(k));
       stackPos.push(0);
     } else {
       sink.addEntry(tree.entryOf(k, e));

@@ -17,13 +17,25 @@
 import v8 from 'node:v8';
 
 const off = process.env.DISKBLAME_YOUNG === 'grow';
+/** held now (between hold and release) */
+let held = false;
 
 /** Stop the young generation from growing (this thread's and the workers'); cheap, call again after starting workers. */
 export function holdYoungGeneration(): void {
+  held = true;
   if (!off) v8.setFlagsFromString('--semi-space-growth-factor=1');
 }
 
 /** V8's default growth again (after the scan). */
 export function releaseYoungGeneration(): void {
+  held = false;
   if (!off) v8.setFlagsFromString('--semi-space-growth-factor=2');
+}
+
+/**
+ * Hold again if held, after a worker thread of any kind came online (its isolate reset the flag):
+ * for threads started by a sink during a scan (the export writer's gzip thread).
+ */
+export function reholdYoungGeneration(): void {
+  if (held) holdYoungGeneration();
 }
