@@ -133,8 +133,13 @@ export class Tree implements Sink, UnorderedSink {
   /** exact totals of the directories whose totA / totD are 2^53 or more (bigints), by directory number */
   bigTotA = new Map<number, bigint>();
   bigTotD = new Map<number, bigint>();
-  /** child entry indexes, grouped by parent (valid after finish) */
+  /** child entry indexes, grouped by parent (valid after finish, once kidsBuilt: see children()) */
   kids = new Uint32Array(0);
+  /**
+   * kids and kidStart are built: finish() leaves them to the first children() (a scan's summary
+   * never needs them: the work, and 4 bytes per entry, saved)
+   */
+  kidsBuilt = false;
 
   // hard-link table
   linkCount = 0;
@@ -328,12 +333,17 @@ export class Tree implements Sink, UnorderedSink {
   finish(info: SourceInfo): void {
     while (this.stack.length) this.stack.pop();
     this.info = info;
-    this.buildKids();
+    this.kidsBuilt = false; // built by the first children()
     this.computeTotals();
     this.finished = true;
   }
 
   // ---------------------------------------------------------------- derived data
+
+  /** build the child index now unless it is built (children() does; treeData too) */
+  ensureKids(): void {
+    if (!this.kidsBuilt) this.buildKids();
+  }
 
   private buildKids(): void {
     const n = this.count;
@@ -356,6 +366,7 @@ export class Tree implements Sink, UnorderedSink {
     for (let d = dc; d > 0; d--) ks[d] = ks[d - 1];
     ks[0] = 0;
     this.kids = kids;
+    this.kidsBuilt = true;
   }
 
   /** Directory totals: own size plus everything below; a hard-linked inode counts once per subtree. */
@@ -527,6 +538,7 @@ export class Tree implements Sink, UnorderedSink {
 
   /** Several entries (and everything below each) are gone: one reindex for all of them. */
   removeSubtrees(list: ArrayLike<number>): void {
+    this.ensureKids(); // the index as it was before any entry is marked
     const stack = Array.from(list);
     while (stack.length) {
       const k = stack.pop()!;
@@ -538,6 +550,7 @@ export class Tree implements Sink, UnorderedSink {
 
   /** Replace the children of directory `dir` with those of `sub` (a fresh scan of the same directory). */
   replaceChildren(dir: number, sub: Tree): void {
+    this.ensureKids();
     const stack = Array.from(this.children(dir));
     while (stack.length) {
       const k = stack.pop()!;
@@ -706,6 +719,7 @@ export class Tree implements Sink, UnorderedSink {
   /** the children of directory i, as a view (valid after finish) */
   children(i: number): Uint32Array {
     if (!this.isDir(i)) return new Uint32Array(0);
+    if (!this.kidsBuilt) this.buildKids();
     const d = this.asize32[i];
     return this.kids.subarray(this.kidStart[d], this.kidStart[d + 1]);
   }
@@ -854,7 +868,8 @@ export function treeData(t: Tree): TreeData {
     ownerGid: t.ownerGid,
     names: t.names.slice(0, t.namesLen),
     nameCk: t.nameCk.slice(0, (t.count >>> 4) + 1),
-    kids: t.kids.slice(),
+    kids: (t.ensureKids(), t.kids.slice()),
+    kidsBuilt: true,
   };
   for (const k of PER_ENTRY) f[k] = t[k].slice(0, t.count);
   for (const k of PER_DIR) f[k] = t[k].slice(0, t.dirCount);
