@@ -21,18 +21,17 @@ export interface Summary extends TreeTotals {
 }
 
 /**
- * The n largest by key of the entries at(0..count-1) that pass `keep`, largest first (one pass,
- * small sorted buffer; plain calls, no iterator: it runs once per entry of the tree).
+ * Keeps the n largest keys seen, largest first: `offer` each candidate (one comparison for most of
+ * them: a key at most the smallest kept is dropped at once).
  */
-function topN(n: number, count: number, at: (j: number) => number, key: (i: number) => number, keep: (i: number) => boolean): number[] {
-  const best: number[] = [];
-  const keys: number[] = [];
-  if (n <= 0) return best;
-  for (let j = 0; j < count; j++) {
-    const i = at(j);
-    if (!keep(i)) continue;
-    const k = key(i);
-    if (best.length === n && k <= keys[n - 1]) continue;
+class Largest {
+  readonly best: number[] = [];
+  private readonly keys: number[] = [];
+  /** the smallest key kept once n are kept (-Infinity before): a candidate must beat it */
+  floor = -Infinity;
+  constructor(private readonly n: number) {}
+  offer(i: number, k: number): void {
+    const { best, keys, n } = this;
     let pos = best.length === n ? n - 1 : best.length;
     while (pos > 0 && keys[pos - 1] < k) {
       if (pos < n) {
@@ -47,22 +46,34 @@ function topN(n: number, count: number, at: (j: number) => number, key: (i: numb
       best.length = n;
       keys.length = n;
     }
+    if (best.length === n) this.floor = keys[n - 1];
   }
-  return best;
 }
 
 export function summarize(t: Tree, top = 10, apparent = false): Summary {
-  const size = apparent ? (i: number) => t.sizeA(i) : (i: number) => t.sizeD(i);
   const item = (i: number): TopItem => ({
     index: i,
     diskBytes: t.exactSizeD(i),
     apparentBytes: t.exactSizeA(i),
     items: t.items(i),
   });
-  return {
-    ...t.totals(),
-    // the directories below the root; the regular files
-    topDirs: topN(top, t.dirCount - 1, (j) => t.dirEntry[j + 1], size, () => true).map(item),
-    topFiles: topN(top, t.count, (j) => j, size, (i) => t.type(i) === EntryType.File).map(item),
-  };
+  // one plain loop each (no call per entry through a closure: they run once per entry of the
+  // tree, mostly before V8 has optimized anything); ties keep the first seen, as before
+  const dirs = new Largest(Math.max(0, top));
+  const files = new Largest(Math.max(0, top));
+  if (top > 0) {
+    // the directories below the root
+    for (let j = 1; j < t.dirCount; j++) {
+      const i = t.dirEntry[j];
+      const k = apparent ? t.sizeA(i) : t.sizeD(i);
+      if (k > dirs.floor) dirs.offer(i, k);
+    }
+    // the regular files
+    for (let i = 0; i < t.count; i++) {
+      if (t.type(i) !== EntryType.File) continue;
+      const k = apparent ? t.ownA(i) : t.ownD(i);
+      if (k > files.floor) files.offer(i, k);
+    }
+  }
+  return { ...t.totals(), topDirs: dirs.best.map(item), topFiles: files.best.map(item) };
 }

@@ -184,8 +184,13 @@ export class Tree implements Sink, UnorderedSink {
   /** exact totals of the directories whose totA / totD are 2^53 or more (bigints), by directory number */
   bigTotA = new Map<number, bigint>();
   bigTotD = new Map<number, bigint>();
-  /** child entry indexes of the directories whose children are scattered, grouped by parent */
+  /** child entry indexes of the directories whose children are scattered, grouped by parent (valid after finish, once kidsBuilt: see children()) */
   kids = new Uint32Array(0);
+  /**
+   * kids, kidFirst, kidN and kidScattered are built: finish() leaves them to the first children() (a scan's summary
+   * never needs them: the work, and 4 bytes per entry, saved)
+   */
+  kidsBuilt = false;
 
   // hard-link table
   linkCount = 0;
@@ -458,12 +463,17 @@ export class Tree implements Sink, UnorderedSink {
   finish(info: SourceInfo): void {
     while (this.stack.length) this.stack.pop();
     this.info = info;
-    this.buildKids();
+    this.kidsBuilt = false; // built by the first children()
     this.computeTotals();
     this.finished = true;
   }
 
   // ---------------------------------------------------------------- derived data
+
+  /** build the child index now unless it is built (children() does; treeData too) */
+  ensureKids(): void {
+    if (!this.kidsBuilt) this.buildKids();
+  }
 
   private buildKids(): void {
     const n = this.count;
@@ -500,6 +510,7 @@ export class Tree implements Sink, UnorderedSink {
       for (let d = 0; d < dc; d++) if (scattered[d]) first[d] -= num[d];
     }
     this.kids = kids;
+    this.kidsBuilt = true;
   }
 
   /** Directory totals: own size plus everything below; a hard-linked inode counts once per subtree. */
@@ -671,6 +682,7 @@ export class Tree implements Sink, UnorderedSink {
 
   /** Several entries (and everything below each) are gone: one reindex for all of them. */
   removeSubtrees(list: ArrayLike<number>): void {
+    this.ensureKids(); // the index as it was before any entry is marked
     const stack = Array.from(list);
     while (stack.length) {
       const k = stack.pop()!;
@@ -682,6 +694,7 @@ export class Tree implements Sink, UnorderedSink {
 
   /** Replace the children of directory `dir` with those of `sub` (a fresh scan of the same directory). */
   replaceChildren(dir: number, sub: Tree): void {
+    this.ensureKids();
     const stack = Array.from(this.children(dir));
     while (stack.length) {
       const k = stack.pop()!;
@@ -916,6 +929,7 @@ export class Tree implements Sink, UnorderedSink {
   /** the children of directory i, ascending (valid after finish): a view of `kids`, or a fresh array */
   children(i: number): Uint32Array {
     if (!this.isDir(i)) return new Uint32Array(0);
+    if (!this.kidsBuilt) this.buildKids();
     const d = this.asize32[i];
     const f = this.kidFirst[d];
     const c = this.kidN[d];
@@ -1074,7 +1088,8 @@ export function treeData(t: Tree): TreeData {
     attrDk: t.attrDk,
     names: t.names.slice(0, t.namesLen),
     nameCk: t.nameCk.slice(0, (t.count >>> 4) + 1),
-    kids: t.kids.slice(),
+    kids: (t.ensureKids(), t.kids.slice()),
+    kidsBuilt: true,
   };
   for (const k of PER_ENTRY) f[k] = t[k].slice(0, t.count);
   f.dsize32 = t.dsize32.slice(0, t.dsize32.length && t.count);
