@@ -11,6 +11,7 @@ import { TotalsSink } from '../report/totals.js';
 import { Progress } from '../cli/progress.js';
 import { errLine } from '../cli/output.js';
 import type { Place } from './place.js';
+import { stat } from 'node:fs/promises';
 
 /** What a scan is asked: the root and the scanner's options as the command line spells them. */
 export interface ScanRequest {
@@ -62,14 +63,35 @@ export function treeFor(place: Place, root: string): Tree {
   return place.remote ? new Tree() : new Tree(estimateEntries(root));
 }
 
-/** Read an export (a file, '-' for stdin) into a tree, with progress on stderr when `progress`. */
-export async function loadExport(file: string, progress: boolean, label = file): Promise<Tree> {
+/**
+ * Read an export (a file, '-' for stdin) into a tree, with progress on stderr when `progress`.
+ * `thread`: the parse may run on a worker thread while this one builds the tree (import/threaded.ts
+ * decides: a file of some size and a free core); false for a caller that already keeps a core busy.
+ */
+export async function loadExport(file: string, progress: boolean, label = file, thread = false): Promise<Tree> {
   const tree = new Tree();
+  if (thread) {
+    const { importInThread, threadWorthIt } = await import('../import/threaded.js'); // (not for a scan)
+    const { bundled, selfURL } = await import('../util/self.js');
+    const script = bundled() || process.argv[1] ? selfURL() : null; // the bundle, the binary's data: URL, or main.js
+    const size = await stat(file).then((st) => (st.isFile() ? st.size : null), () => null);
+    if (threadWorthIt(file, size, script)) {
+      const job = importInThread(script!, file, tree, label);
+      const p = new Progress('reading', job, progress);
+      try {
+        await job.done;
+      } finally {
+        p.stop();
+      }
+      return tree;
+    }
+  }
   const totals = new TotalsSink();
   const p = new Progress('reading', totals, progress);
   try {
     const { importExport } = await import('../import/ncdu-reader.js'); // (not for a scan)
-    await importExport(file, new TeeSink([tree, totals]), { label });
+    // (the totals only feed the progress line)
+    await importExport(file, progress ? new TeeSink([tree, totals]) : tree, { label });
   } finally {
     p.stop();
   }

@@ -1,0 +1,327 @@
+/**
+ * Reading an export into a Tree with the parse on a worker thread: the worker runs the streaming
+ * reader (ncdu-reader.ts, unchanged: every limit and every error as on the main thread) and packs
+ * its sink events into records; the main thread only adds them to the tree. On two cores the
+ * parse (about 60% of an import's time) and the tree's building overlap.
+ *
+ * A record, in a chunk's byte array (`u8`):
+ *  - one tag byte: bits 0-1 the event (ENTER, ADD, LEAVE); for ENTER and ADD bits 2-3 the entry's
+ *    type, bit 4 its read error, bits 5-7 its Excluded value;
+ *  - for ENTER and ADD: one byte saying which numeric fields differ from the previous record's
+ *    (F_* bits below; uid and gid go together), the name's length (a varint, 1 to 3 bytes) and the
+ *    name's raw bytes.
+ * The changed values follow in the chunk's Float64Array (`f64`), in the order of the F_* bits. A
+ * value that is a bigint (a size or an inode number from 2^53 up: util/exact.ts) is a NaN there and
+ * the bigint itself is next in the chunk's `big` list, so every value crosses exactly.
+ *
+ * At most MAX_IN_FLIGHT chunks wait for the main thread (a counter in shared memory the worker
+ * waits on): the worker's lead, hence the memory held by chunks, stays bounded however slow the
+ * tree's side is.
+ *
+ * The worker runs the CLI's own script (dist/cli/main.js, the bundle, or the standalone binary's
+ * program) with workerData.role = IMPORT_ROLE: main.ts hands such a thread to workerMain.
+ */
+import os from 'node:os';
+import { parentPort, Worker } from 'node:worker_threads';
+import { emptyEntry, type Entry, Excluded, type Sink, type SourceInfo } from '../model/entry.js';
+import type { Tree } from '../tree/tree.js';
+import { importExport, ImportError } from './ncdu-reader.js';
+
+export const IMPORT_ROLE = 'import-parse';
+
+const ENTER = 1;
+const ADD = 2;
+const LEAVE = 3;
+
+const F_ASIZE = 1;
+const F_DSIZE = 2;
+const F_DEV = 4;
+const F_INO = 8;
+const F_NLINK = 16;
+const F_MTIME = 32;
+const F_OWNER = 64;
+const F_MODE = 128;
+
+/** bytes of records per chunk (a chunk is posted when either array is nearly full) */
+const U8_CHUNK = 256 << 10;
+/** numbers per chunk */
+const F64_CHUNK = 32 << 10;
+/** chunks posted and not yet added to the tree, at most */
+const MAX_IN_FLIGHT = 16;
+/** a record's bytes besides its name, at most (tag, mask, a 3-byte length) */
+const RECORD_HEAD = 5;
+
+/** what the worker posts */
+type Msg =
+  | { u8: ArrayBuffer; u8Len: number; f64: ArrayBuffer; big: bigint[] }
+  | { done: SourceInfo }
+  | { error: string; offset: number; importError: boolean };
+
+/** The worker's sink: packs events into chunks and posts them (see the module header). Exported for the bench. */
+export class Encoder implements Sink {
+  private u8 = new Uint8Array(U8_CHUNK);
+  private p = 0;
+  private f64 = new Float64Array(F64_CHUNK);
+  private q = 0;
+  private big: bigint[] = [];
+  // the previous record's values (the decoder's reused Entry starts as emptyEntry() too)
+  private readonly prev: Entry = emptyEntry();
+
+  constructor(
+    private readonly post: (m: Msg, transfer: ArrayBuffer[]) => void,
+    private readonly ctl: Int32Array,
+  ) {}
+
+  /** Post what is packed; waits while MAX_IN_FLIGHT chunks are still unread. */
+  flush(): void {
+    if (this.p === 0) return;
+    const u8 = this.u8.buffer as ArrayBuffer;
+    const f64 = this.f64.buffer as ArrayBuffer;
+    // (the numbers of this chunk are the first q: the decoder reads exactly as many as the bytes say)
+    this.post({ u8, u8Len: this.p, f64, big: this.big }, [u8, f64]);
+    this.u8 = new Uint8Array(U8_CHUNK);
+    this.f64 = new Float64Array(F64_CHUNK);
+    this.p = 0;
+    this.q = 0;
+    this.big = [];
+    const ctl = this.ctl;
+    // short waits: a thread being terminated gets back to JavaScript, where termination happens
+    for (let n = Atomics.add(ctl, 0, 1) + 1; n >= MAX_IN_FLIGHT; n = Atomics.load(ctl, 0)) Atomics.wait(ctl, 0, n, 100);
+  }
+
+  private num(v: number | bigint): void {
+    if (typeof v === 'number') this.f64[this.q++] = v;
+    else {
+      this.f64[this.q++] = NaN;
+      this.big.push(v);
+    }
+  }
+
+  private record(kind: number, e: Entry): void {
+    const name = e.name;
+    const len = name.length;
+    if (this.p + len + RECORD_HEAD > this.u8.length || this.q + 9 > F64_CHUNK) {
+      this.flush();
+      if (len + RECORD_HEAD > this.u8.length) this.u8 = new Uint8Array(len + RECORD_HEAD);
+    }
+    const b = this.u8;
+    let p = this.p;
+    b[p++] = kind | (e.type << 2) | (e.readError ? 16 : 0) | (e.excluded << 5);
+    const prev = this.prev;
+    let m = 0;
+    if (e.asize !== prev.asize) {
+      m |= F_ASIZE;
+      this.num((prev.asize = e.asize));
+    }
+    if (e.dsize !== prev.dsize) {
+      m |= F_DSIZE;
+      this.num((prev.dsize = e.dsize));
+    }
+    if (e.dev !== prev.dev) {
+      m |= F_DEV;
+      this.num((prev.dev = e.dev));
+    }
+    if (e.ino !== prev.ino) {
+      m |= F_INO;
+      this.num((prev.ino = e.ino));
+    }
+    if (e.nlink !== prev.nlink) {
+      m |= F_NLINK;
+      this.num((prev.nlink = e.nlink));
+    }
+    if (e.mtime !== prev.mtime) {
+      m |= F_MTIME;
+      this.num((prev.mtime = e.mtime));
+    }
+    if (e.uid !== prev.uid || e.gid !== prev.gid) {
+      m |= F_OWNER;
+      this.num((prev.uid = e.uid));
+      this.num((prev.gid = e.gid));
+    }
+    if (e.mode !== prev.mode) {
+      m |= F_MODE;
+      this.num((prev.mode = e.mode));
+    }
+    b[p++] = m;
+    if (len < 0x80) b[p++] = len;
+    else if (len < 0x4000) {
+      b[p++] = 0x80 | (len & 0x7f);
+      b[p++] = len >>> 7;
+    } else {
+      b[p++] = 0x80 | (len & 0x7f);
+      b[p++] = 0x80 | ((len >>> 7) & 0x7f);
+      b[p++] = len >>> 14;
+    }
+    if (len > 32) b.set(name, p);
+    else for (let k = 0; k < len; k++) b[p + k] = name[k];
+    this.p = p + len;
+  }
+
+  enterDir(e: Entry): void {
+    this.record(ENTER, e);
+  }
+  addEntry(e: Entry): void {
+    this.record(ADD, e);
+  }
+  leaveDir(): void {
+    if (this.p + 1 > this.u8.length) this.flush();
+    this.u8[this.p++] = LEAVE;
+  }
+  finish(): void {
+    this.flush();
+  }
+}
+
+/** The worker's side: read the file, post the chunks, then `done` or `error`. */
+export async function workerMain(data: { file: string; label: string; ctl: SharedArrayBuffer }): Promise<void> {
+  const port = parentPort!;
+  const enc = new Encoder((m, t) => port.postMessage(m, t), new Int32Array(data.ctl));
+  let m: Msg;
+  try {
+    m = { done: await importExport(data.file, enc, { label: data.label }) };
+  } catch (e) {
+    const err = e as Error & { offset?: number };
+    m = { error: err?.message ?? String(e), offset: err?.offset ?? 0, importError: e instanceof ImportError };
+  }
+  port.postMessage(m);
+}
+
+/** Where the decoder is between chunks: the open directories (tree indexes) and the reused entry. */
+export interface DecodeState {
+  e: Entry;
+  stack: Uint32Array;
+  depth: number;
+  /** for the progress display: bytes on disk added so far (hard links each time), the last directory */
+  bytes: number;
+  lastDir: number;
+}
+
+/** Adds one chunk's records to the tree. Exported for the bench. */
+export function decode(tree: Tree, s: DecodeState, b: Uint8Array, f: Float64Array, big: bigint[]): void {
+  const e = s.e;
+  let stack = s.stack;
+  let depth = s.depth;
+  let bytes = s.bytes;
+  let p = 0;
+  let q = 0;
+  let bi = 0;
+  const n = b.length;
+  while (p < n) {
+    const tag = b[p++];
+    const kind = tag & 3;
+    if (kind === LEAVE) {
+      depth--;
+      continue;
+    }
+    const m = b[p++];
+    if (m !== 0) {
+      let v: number;
+      if (m & F_ASIZE) e.asize = (v = f[q++]) === v ? v : big[bi++];
+      if (m & F_DSIZE) e.dsize = (v = f[q++]) === v ? v : big[bi++];
+      if (m & F_DEV) e.dev = f[q++];
+      if (m & F_INO) e.ino = (v = f[q++]) === v ? v : big[bi++];
+      if (m & F_NLINK) e.nlink = f[q++];
+      if (m & F_MTIME) e.mtime = f[q++];
+      if (m & F_OWNER) {
+        e.uid = f[q++];
+        e.gid = f[q++];
+      }
+      if (m & F_MODE) e.mode = f[q++];
+    }
+    let len = b[p++];
+    if (len >= 0x80) {
+      const b1 = b[p++];
+      len = (len & 0x7f) | ((b1 & 0x7f) << 7);
+      if (b1 >= 0x80) len |= b[p++] << 14;
+    }
+    e.type = (tag >> 2) & 3;
+    e.readError = (tag & 16) !== 0;
+    e.excluded = tag >> 5;
+    const i = tree.addUnderNamed(depth === 0 ? 0xffffffff : stack[depth - 1], e, b, p, len);
+    p += len;
+    if (e.excluded === Excluded.None && typeof e.dsize === 'number') bytes += e.dsize;
+    if (kind === ENTER) {
+      if (depth === stack.length) {
+        const wider = new Uint32Array(stack.length * 2);
+        wider.set(stack);
+        s.stack = stack = wider;
+      }
+      stack[depth++] = i;
+      s.lastDir = i;
+    }
+  }
+  s.depth = depth;
+  s.bytes = bytes;
+}
+
+/**
+ * Whether to read `file` on a worker thread: a file (not stdin) of at least 1 MiB, a way to start
+ * the program again in a thread, and a free core (load average below the core count minus one; a
+ * second thread on a busy machine only adds its own cost). DISKBLAME_IMPORT_THREADS=1 or 2 forces
+ * either (tests, measuring).
+ * @param size the file's size in bytes (null when unknown)
+ */
+export function threadWorthIt(file: string, size: number | null, script: URL | string | null): boolean {
+  if (file === '-' || script === null) return false;
+  const forced = process.env.DISKBLAME_IMPORT_THREADS;
+  if (forced === '1') return false;
+  if (forced === '2') return true;
+  const cores = os.availableParallelism();
+  return size !== null && size >= 1 << 20 && cores >= 2 && os.loadavg()[0] <= cores - 1;
+}
+
+/**
+ * Reads the export `file` (a path; not stdin) into `tree` with the parse on a worker thread running
+ * `script` (see selfURL in util/self.ts), then calls tree.finish. Resolves with the export's
+ * SourceInfo. Errors in the input reject with the ImportError the reader gave (same message and
+ * byte offset as without the thread); a thread that could not start or died rejects with an Error.
+ * `progress()` counts what has been added so far (entries; bytes on disk; the last directory's name).
+ */
+export function importInThread(script: URL | string, file: string, tree: Tree, label: string) {
+  const ctlBuf = new SharedArrayBuffer(4);
+  const ctl = new Int32Array(ctlBuf);
+  // a small young generation keeps the worker's resident memory low (as the scanner's workers);
+  // none of this process's node options (a loader the program itself does not need, e.g. under tests)
+  const options = {
+    workerData: { role: IMPORT_ROLE, file, label, ctl: ctlBuf },
+    resourceLimits: { maxYoungGenerationSizeMb: 4 },
+    execArgv: [],
+  };
+  // the standalone binary is a CommonJS script, not a module at a URL: its text runs in the worker
+  const program = globalThis.__DISKBLAME_SEA__?.program;
+  const s: DecodeState = { e: emptyEntry(), stack: new Uint32Array(64), depth: 0, bytes: 0, lastDir: -1 };
+  const done = new Promise<SourceInfo>((resolve, reject) => {
+    let settled = false;
+    const w = program ? new Worker(program, { ...options, eval: true }) : new Worker(script, options);
+    const fail = (err: Error) => {
+      if (settled) return;
+      settled = true;
+      void w.terminate();
+      reject(err);
+    };
+    w.on('message', (m: Msg) => {
+      if (settled) return;
+      try {
+        if ('u8' in m) {
+          decode(tree, s, new Uint8Array(m.u8, 0, m.u8Len), new Float64Array(m.f64), m.big);
+          Atomics.sub(ctl, 0, 1);
+          Atomics.notify(ctl, 0);
+        } else if ('done' in m) {
+          settled = true;
+          void w.terminate();
+          Promise.resolve(tree.finish(m.done)).then(() => resolve(m.done), reject);
+        } else {
+          fail(m.importError ? new ImportError(m.error, m.offset) : new Error(m.error));
+        }
+      } catch (err) {
+        fail(err as Error);
+      }
+    });
+    w.on('error', (err) => fail(err));
+    w.on('exit', () => fail(new Error(`the thread reading ${label} ended early`)));
+  });
+  return {
+    done,
+    progress: () => ({ entries: tree.count, bytes: s.bytes, current: s.lastDir >= 0 ? tree.nameOf(s.lastDir) : '' }),
+  };
+}
