@@ -7,13 +7,14 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { importExport, ImportError } from '../src/import/ncdu-reader.js';
-import { importInThread } from '../src/import/threaded.js';
+import { exportSize, importInThread } from '../src/import/threaded.js';
 import { replayTree, Tree } from '../src/tree/tree.js';
 import { NcduWriter } from '../src/export/ncdu-writer.js';
 import { CLI, runCli } from './helpers/run.js';
@@ -200,5 +201,15 @@ describe('import on a worker thread', () => {
     assert.equal(e2.stderr, e1.stderr);
     assert.equal(e2.stderr.trim().split('\n').length, 1, e2.stderr);
     assert.match(e2.stderr, /truncated/);
+  });
+
+  it('sizes the tree from the file: plain by its size, not gzip; nothing for stdin, a FIFO, a directory', () => {
+    assert.deepEqual(exportSize(good), { bytes: data.length, entries: Math.ceil(data.length / 40) });
+    const gz = join(dir, 'sized.json.gz');
+    writeFileSync(gz, gzipSync(data));
+    assert.deepEqual(exportSize(gz), { bytes: statSync(gz).size, entries: 0 });
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const f of ['-', fifo, dir, join(dir, 'missing')]) assert.deepEqual(exportSize(f), { bytes: null, entries: 0 }, f);
   });
 });

@@ -11,7 +11,6 @@ import { TotalsSink } from '../report/totals.js';
 import { Progress } from '../cli/progress.js';
 import { errLine } from '../cli/output.js';
 import type { Place } from './place.js';
-import { stat } from 'node:fs/promises';
 
 /** What a scan is asked: the root and the scanner's options as the command line spells them. */
 export interface ScanRequest {
@@ -64,27 +63,18 @@ export function treeFor(place: Place, root: string): Tree {
 }
 
 /**
- * Bytes per entry of an ncdu JSON export, about the fewest real exports use: ncdu's own without -e
- * write about 47 on a tree shaped like /usr, with -e about 100 (a tree sized for more entries than
- * arrive costs address space, not memory: see Tree's constructor).
- */
-const EXPORT_BYTES_PER_ENTRY = 40;
-
-/**
  * Read an export (a file, '-' for stdin) into a tree, with progress on stderr when `progress`.
  * `thread`: the parse may run on a worker thread while this one builds the tree (import/threaded.ts
  * decides: a file of some size and a free core); false for a caller that already keeps a core busy.
  */
 export async function loadExport(file: string, progress: boolean, label = file, thread = false): Promise<Tree> {
-  const size = file === '-' ? null : await stat(file).then((st) => (st.isFile() ? st.size : null), () => null);
-  // sized for the entries a plain export of this size holds at most about (a gzip'd one holds
-  // more: the tree grows then, as it would without the hint)
-  const tree = new Tree(size === null ? 0 : Math.ceil(size / EXPORT_BYTES_PER_ENTRY));
+  const { exportSize, importInThread, threadWorthIt } = await import('../import/threaded.js'); // (not for a scan)
+  const size = exportSize(file);
+  const tree = new Tree(size.entries);
   if (thread) {
-    const { importInThread, threadWorthIt } = await import('../import/threaded.js'); // (not for a scan)
     const { bundled, selfURL } = await import('../util/self.js');
     const script = bundled() || process.argv[1] ? selfURL() : null; // the bundle, the binary's data: URL, or main.js
-    if (threadWorthIt(file, size, script)) {
+    if (threadWorthIt(file, size.bytes, script)) {
       const job = importInThread(script!, file, tree, label);
       const p = new Progress('reading', job, progress);
       try {

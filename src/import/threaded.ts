@@ -21,6 +21,7 @@
  * The worker runs the CLI's own script (dist/cli/main.js, the bundle, or the standalone binary's
  * program) with workerData.role = IMPORT_ROLE: main.ts hands such a thread to workerMain.
  */
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { parentPort, Worker } from 'node:worker_threads';
 import { emptyEntry, type Entry, Excluded, type Sink, type SourceInfo } from '../model/entry.js';
@@ -252,6 +253,40 @@ export function decode(tree: Tree, s: DecodeState, b: Uint8Array, f: Float64Arra
   }
   s.depth = depth;
   s.bytes = bytes;
+}
+
+/**
+ * Bytes per entry of an ncdu JSON export, about the fewest real exports use: ncdu's own without -e
+ * write about 47 on a tree shaped like /usr, with -e about 100 (a tree sized for more entries than
+ * arrive costs address space, not memory: see Tree's constructor).
+ */
+const EXPORT_BYTES_PER_ENTRY = 40;
+
+/**
+ * The size of the export `file` in bytes, and about how many entries it holds at most (to size the
+ * tree): from its size for a plain export; 0 (the tree grows as they come) for a gzip'd one, whose
+ * entries the compressed size does not tell (its trailer's uncompressed size would, roughly: no
+ * gain measured over growing). {bytes: null, entries: 0} for stdin,
+ * anything but a regular file, or a file that cannot be read (the reader then says why).
+ */
+export function exportSize(file: string): { bytes: number | null; entries: number } {
+  const none = { bytes: null, entries: 0 };
+  if (file === '-') return none;
+  let fd = -1;
+  try {
+    // opened only once known to be a regular file: a FIFO's open would wait for a writer
+    if (!statSync(file).isFile()) return none;
+    fd = openSync(file, 'r');
+    const st = fstatSync(fd);
+    if (!st.isFile()) return none;
+    const head = Buffer.alloc(2);
+    const gz = readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+    return { bytes: st.size, entries: gz ? 0 : Math.ceil(st.size / EXPORT_BYTES_PER_ENTRY) };
+  } catch {
+    return none;
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
 }
 
 /**
