@@ -8,13 +8,14 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { importExport, ImportError } from '../src/import/ncdu-reader.js';
-import { exportSize, importInThread } from '../src/import/threaded.js';
+import { exportSize, importInThread, threadWorthIt } from '../src/import/threaded.js';
 import { replayTree, Tree } from '../src/tree/tree.js';
 import { NcduWriter } from '../src/export/ncdu-writer.js';
 import { CLI, runCli } from './helpers/run.js';
@@ -211,5 +212,30 @@ describe('import on a worker thread', () => {
     const fifo = join(dir, 'fifo');
     execFileSync('mkfifo', [fifo]);
     for (const f of ['-', fifo, dir, join(dir, 'missing')]) assert.deepEqual(exportSize(f), { bytes: null, entries: 0 }, f);
+  });
+
+  it('starts the thread only for a file of 1 MiB or more with a core free (or when told)', async () => {
+    const old = process.env.DISKBLAME_IMPORT_THREADS;
+    try {
+      delete process.env.DISKBLAME_IMPORT_THREADS;
+      assert.equal(await threadWorthIt('-', null, SCRIPT), false);
+      assert.equal(await threadWorthIt(good, 1000, SCRIPT), false);
+      assert.equal(await threadWorthIt(good, data.length, null), false);
+      // every processor kept busy: no core is free
+      const hogs = Array.from({ length: availableParallelism() }, () => spawn(process.execPath, ['-e', 'for (;;);'], { stdio: 'ignore' }));
+      try {
+        await new Promise((r) => setTimeout(r, 300));
+        assert.equal(await threadWorthIt(good, data.length, SCRIPT), false);
+      } finally {
+        for (const h of hogs) h.kill();
+      }
+      process.env.DISKBLAME_IMPORT_THREADS = '2';
+      assert.equal(await threadWorthIt(good, data.length, SCRIPT), true);
+      process.env.DISKBLAME_IMPORT_THREADS = '1';
+      assert.equal(await threadWorthIt(good, data.length, SCRIPT), false);
+    } finally {
+      if (old === undefined) delete process.env.DISKBLAME_IMPORT_THREADS;
+      else process.env.DISKBLAME_IMPORT_THREADS = old;
+    }
   });
 });

@@ -74,7 +74,7 @@ export async function loadExport(file: string, progress: boolean, label = file, 
   if (thread) {
     const { bundled, selfURL } = await import('../util/self.js');
     const script = bundled() || process.argv[1] ? selfURL() : null; // the bundle, the binary's data: URL, or main.js
-    if (threadWorthIt(file, size.bytes, script)) {
+    if (await threadWorthIt(file, size.bytes, script)) {
       const job = importInThread(script!, file, tree, label);
       const p = new Progress('reading', job, progress);
       try {

@@ -290,19 +290,36 @@ export function exportSize(file: string): { bytes: number | null; entries: numbe
 }
 
 /**
+ * how long the machine is watched for a free core before the worker starts (ms): the counters
+ * move by clock ticks (10 ms), 6 of them on two processors
+ */
+const LOOK_MS = 30;
+/**
+ * processors idle over that look that make a core free for the worker: this thread's (idle while
+ * it waits) and most of another (one busy tick of six allowed)
+ */
+const FREE_FOR_WORKER = 1.4;
+
+/**
  * Whether to read `file` on a worker thread: a file (not stdin) of at least 1 MiB, a way to start
- * the program again in a thread, and a free core (load average below the core count minus one; a
- * second thread on a busy machine only adds its own cost). DISKBLAME_IMPORT_THREADS=1 or 2 forces
- * either (tests, measuring).
+ * the program again in a thread, two processors or more, and a free core: the processors' idle time
+ * over LOOK_MS (scan/cpu.ts; where that cannot be read, the load average below the count of
+ * processors minus one). A second thread on a busy machine only adds its own cost.
+ * DISKBLAME_IMPORT_THREADS=1 or 2 forces either (tests, measuring).
  * @param size the file's size in bytes (null when unknown)
  */
-export function threadWorthIt(file: string, size: number | null, script: URL | string | null): boolean {
+export async function threadWorthIt(file: string, size: number | null, script: URL | string | null): Promise<boolean> {
   if (file === '-' || script === null) return false;
   const forced = process.env.DISKBLAME_IMPORT_THREADS;
   if (forced === '1') return false;
   if (forced === '2') return true;
   const cores = os.availableParallelism();
-  return size !== null && size >= 1 << 20 && cores >= 2 && os.loadavg()[0] <= cores - 1;
+  if (size === null || size < 1 << 20 || cores < 2) return false;
+  const { IdleMeter } = await import('../scan/cpu.js');
+  const meter = new IdleMeter();
+  await new Promise((resolve) => setTimeout(resolve, LOOK_MS));
+  const free = meter.freeCores();
+  return free !== null ? free >= FREE_FOR_WORKER : os.loadavg()[0] <= cores - 1;
 }
 
 /**
