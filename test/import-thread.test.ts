@@ -214,10 +214,12 @@ describe('import on a worker thread', () => {
     for (const f of ['-', fifo, dir, join(dir, 'missing')]) assert.deepEqual(exportSize(f), { bytes: null, entries: 0 }, f);
   });
 
-  it('starts the thread only for a file of 1 MiB or more with a core free (or when told)', async () => {
+  it('starts the thread when told, or (auto) for a file of 1 MiB or more with a core free', async () => {
     const old = process.env.DISKBLAME_IMPORT_THREADS;
     try {
       delete process.env.DISKBLAME_IMPORT_THREADS;
+      assert.equal(await threadWorthIt(good, data.length, SCRIPT), false, 'not by default');
+      process.env.DISKBLAME_IMPORT_THREADS = 'auto';
       assert.equal(await threadWorthIt('-', null, SCRIPT), false);
       assert.equal(await threadWorthIt(good, 1000, SCRIPT), false);
       assert.equal(await threadWorthIt(good, data.length, null), false);

@@ -65,7 +65,8 @@ export function treeFor(place: Place, root: string): Tree {
 /**
  * Read an export (a file, '-' for stdin) into a tree, with progress on stderr when `progress`.
  * `thread`: the parse may run on a worker thread while this one builds the tree (import/threaded.ts
- * decides: a file of some size and a free core); false for a caller that already keeps a core busy.
+ * threadWorthIt decides: only when DISKBLAME_IMPORT_THREADS asks); false for a caller that already
+ * keeps a core busy.
  */
 export async function loadExport(file: string, progress: boolean, label = file, thread = false): Promise<Tree> {
   const { exportSize, importInThread, threadWorthIt } = await import('../import/threaded.js'); // (not for a scan)

@@ -2,7 +2,8 @@
  * Reading an export into a Tree with the parse on a worker thread: the worker runs the streaming
  * reader (ncdu-reader.ts, unchanged: every limit and every error as on the main thread) and packs
  * its sink events into records; the main thread only adds them to the tree. On two cores the
- * parse (about 60% of an import's time) and the tree's building overlap.
+ * parse (about 60% of an import's time) and the tree's building overlap; not used by default (see
+ * threadWorthIt: the thread's own cost ate the overlap's gain where measured).
  *
  * A record, in a chunk's byte array (`u8`):
  *  - one tag byte: bits 0-1 the event (ENTER, ADD, LEAVE); for ENTER and ADD bits 2-3 the entry's
@@ -14,9 +15,10 @@
  * value that is a bigint (a size or an inode number from 2^53 up: util/exact.ts) is a NaN there and
  * the bigint itself is next in the chunk's `big` list, so every value crosses exactly.
  *
- * At most MAX_IN_FLIGHT chunks wait for the main thread (a counter in shared memory the worker
- * waits on): the worker's lead, hence the memory held by chunks, stays bounded however slow the
- * tree's side is.
+ * Chunks are written in place in MAX_IN_FLIGHT (4) slots of shared memory, used in turn (the
+ * message only names the slot): nothing is allocated per chunk. A counter in shared memory says how
+ * many are posted and not yet added to the tree; the worker waits while all slots are: its lead,
+ * hence the memory, stays bounded however slow the tree's side is.
  *
  * The worker runs the CLI's own script (dist/cli/main.js, the bundle, or the standalone binary's
  * program) with workerData.role = IMPORT_ROLE: main.ts hands such a thread to workerMain.
@@ -48,46 +50,67 @@ const U8_CHUNK = 256 << 10;
 /** numbers per chunk */
 const F64_CHUNK = 32 << 10;
 /** chunks posted and not yet added to the tree, at most */
-const MAX_IN_FLIGHT = 16;
+const MAX_IN_FLIGHT = 4;
 /** a record's bytes besides its name, at most (tag, mask, a 3-byte length) */
 const RECORD_HEAD = 5;
 
 /** what the worker posts */
 type Msg =
-  | { u8: ArrayBuffer; u8Len: number; f64: ArrayBuffer; big: bigint[] }
+  | { slot: number; u8Len: number; big: bigint[] }
   | { done: SourceInfo }
   | { error: string; offset: number; importError: boolean };
 
+/** The shared memory of the chunks: slot k is u8[k] (U8_CHUNK bytes) and f64[k] (F64_CHUNK numbers). */
+export interface Slots {
+  u8: SharedArrayBuffer[];
+  f64: SharedArrayBuffer[];
+}
+
+/** MAX_IN_FLIGHT slots. */
+export function makeSlots(): Slots {
+  const slots: Slots = { u8: [], f64: [] };
+  for (let k = 0; k < MAX_IN_FLIGHT; k++) {
+    slots.u8.push(new SharedArrayBuffer(U8_CHUNK));
+    slots.f64.push(new SharedArrayBuffer(F64_CHUNK * 8));
+  }
+  return slots;
+}
+
 /** The worker's sink: packs events into chunks and posts them (see the module header). Exported for the bench. */
 export class Encoder implements Sink {
-  private u8 = new Uint8Array(U8_CHUNK);
+  private slot = 0;
+  private u8: Uint8Array;
   private p = 0;
-  private f64 = new Float64Array(F64_CHUNK);
+  private f64: Float64Array;
   private q = 0;
   private big: bigint[] = [];
   // the previous record's values (the decoder's reused Entry starts as emptyEntry() too)
   private readonly prev: Entry = emptyEntry();
 
   constructor(
-    private readonly post: (m: Msg, transfer: ArrayBuffer[]) => void,
+    private readonly post: (m: Msg) => void,
     private readonly ctl: Int32Array,
-  ) {}
+    private readonly slots: Slots,
+  ) {
+    this.u8 = new Uint8Array(slots.u8[0]);
+    this.f64 = new Float64Array(slots.f64[0]);
+  }
 
-  /** Post what is packed; waits while MAX_IN_FLIGHT chunks are still unread. */
+  /** Post what is packed; waits while every slot is still unread. */
   flush(): void {
     if (this.p === 0) return;
-    const u8 = this.u8.buffer as ArrayBuffer;
-    const f64 = this.f64.buffer as ArrayBuffer;
     // (the numbers of this chunk are the first q: the decoder reads exactly as many as the bytes say)
-    this.post({ u8, u8Len: this.p, f64, big: this.big }, [u8, f64]);
-    this.u8 = new Uint8Array(U8_CHUNK);
-    this.f64 = new Float64Array(F64_CHUNK);
+    this.post({ slot: this.slot, u8Len: this.p, big: this.big });
     this.p = 0;
     this.q = 0;
     this.big = [];
     const ctl = this.ctl;
     // short waits: a thread being terminated gets back to JavaScript, where termination happens
     for (let n = Atomics.add(ctl, 0, 1) + 1; n >= MAX_IN_FLIGHT; n = Atomics.load(ctl, 0)) Atomics.wait(ctl, 0, n, 100);
+    // the next slot is free now: the posted ones are the last fewer than MAX_IN_FLIGHT
+    this.slot = (this.slot + 1) % MAX_IN_FLIGHT;
+    this.u8 = new Uint8Array(this.slots.u8[this.slot]);
+    this.f64 = new Float64Array(this.slots.f64[this.slot]);
   }
 
   private num(v: number | bigint): void {
@@ -103,7 +126,8 @@ export class Encoder implements Sink {
     const len = name.length;
     if (this.p + len + RECORD_HEAD > this.u8.length || this.q + 9 > F64_CHUNK) {
       this.flush();
-      if (len + RECORD_HEAD > this.u8.length) this.u8 = new Uint8Array(len + RECORD_HEAD);
+      // (the reader's names are at most LIMITS.name bytes, far below a slot)
+      if (len + RECORD_HEAD > this.u8.length) throw new Error(`a name of ${len} bytes does not fit a chunk`);
     }
     const b = this.u8;
     let p = this.p;
@@ -174,9 +198,9 @@ export class Encoder implements Sink {
 }
 
 /** The worker's side: read the file, post the chunks, then `done` or `error`. */
-export async function workerMain(data: { file: string; label: string; ctl: SharedArrayBuffer }): Promise<void> {
+export async function workerMain(data: { file: string; label: string; ctl: SharedArrayBuffer; slots: Slots }): Promise<void> {
   const port = parentPort!;
-  const enc = new Encoder((m, t) => port.postMessage(m, t), new Int32Array(data.ctl));
+  const enc = new Encoder((m) => port.postMessage(m), new Int32Array(data.ctl), data.slots);
   let m: Msg;
   try {
     m = { done: await importExport(data.file, enc, { label: data.label }) };
@@ -301,18 +325,21 @@ const LOOK_MS = 30;
 const FREE_FOR_WORKER = 1.4;
 
 /**
- * Whether to read `file` on a worker thread: a file (not stdin) of at least 1 MiB, a way to start
- * the program again in a thread, two processors or more, and a free core: the processors' idle time
- * over LOOK_MS (scan/cpu.ts; where that cannot be read, the load average below the count of
- * processors minus one). A second thread on a busy machine only adds its own cost.
- * DISKBLAME_IMPORT_THREADS=1 or 2 forces either (tests, measuring).
+ * Whether to read `file` on a worker thread. Not by default: on the 1M real-shaped export the
+ * thread's own cost (its start, about 0.13 s of CPU, and packing and unpacking the records) ate
+ * what the overlap saved (2026-11-30, a busy 2-core machine, alternated: 1.12-1.3x the wall time of
+ * the one-thread import, also at nice -19). DISKBLAME_IMPORT_THREADS=2 forces the thread, =auto
+ * starts it for a file (not stdin) of at least 1 MiB when there is a way to start the program
+ * again in a thread, two processors or more, and a free core: the processors' idle time over
+ * LOOK_MS (scan/cpu.ts; where that cannot be read, the load average below the count of processors
+ * minus one).
  * @param size the file's size in bytes (null when unknown)
  */
 export async function threadWorthIt(file: string, size: number | null, script: URL | string | null): Promise<boolean> {
   if (file === '-' || script === null) return false;
-  const forced = process.env.DISKBLAME_IMPORT_THREADS;
-  if (forced === '1') return false;
-  if (forced === '2') return true;
+  const asked = process.env.DISKBLAME_IMPORT_THREADS;
+  if (asked === '2') return true;
+  if (asked !== 'auto') return false;
   const cores = os.availableParallelism();
   if (size === null || size < 1 << 20 || cores < 2) return false;
   const { IdleMeter } = await import('../scan/cpu.js');
@@ -332,10 +359,13 @@ export async function threadWorthIt(file: string, size: number | null, script: U
 export function importInThread(script: URL | string, file: string, tree: Tree, label: string) {
   const ctlBuf = new SharedArrayBuffer(4);
   const ctl = new Int32Array(ctlBuf);
+  const slots = makeSlots();
+  const u8s = slots.u8.map((b) => new Uint8Array(b));
+  const f64s = slots.f64.map((b) => new Float64Array(b));
   // a small young generation keeps the worker's resident memory low (as the scanner's workers);
   // none of this process's node options (a loader the program itself does not need, e.g. under tests)
   const options = {
-    workerData: { role: IMPORT_ROLE, file, label, ctl: ctlBuf },
+    workerData: { role: IMPORT_ROLE, file, label, ctl: ctlBuf, slots },
     resourceLimits: { maxYoungGenerationSizeMb: 4 },
     execArgv: [],
   };
@@ -354,8 +384,8 @@ export function importInThread(script: URL | string, file: string, tree: Tree, l
     w.on('message', (m: Msg) => {
       if (settled) return;
       try {
-        if ('u8' in m) {
-          decode(tree, s, new Uint8Array(m.u8, 0, m.u8Len), new Float64Array(m.f64), m.big);
+        if ('slot' in m) {
+          decode(tree, s, u8s[m.slot].subarray(0, m.u8Len), f64s[m.slot], m.big);
           Atomics.sub(ctl, 0, 1);
           Atomics.notify(ctl, 0);
         } else if ('done' in m) {
