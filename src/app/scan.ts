@@ -62,14 +62,36 @@ export function treeFor(place: Place, root: string): Tree {
   return place.remote ? new Tree() : new Tree(estimateEntries(root));
 }
 
-/** Read an export (a file, '-' for stdin) into a tree, with progress on stderr when `progress`. */
-export async function loadExport(file: string, progress: boolean, label = file): Promise<Tree> {
-  const tree = new Tree();
+/**
+ * Read an export (a file, '-' for stdin) into a tree, with progress on stderr when `progress`.
+ * `thread`: the parse may run on a worker thread while this one builds the tree (import/threaded.ts
+ * threadWorthIt decides: only when DISKBLAME_IMPORT_THREADS asks); false for a caller that already
+ * keeps a core busy.
+ */
+export async function loadExport(file: string, progress: boolean, label = file, thread = false): Promise<Tree> {
+  const { exportSize, importInThread, threadWorthIt } = await import('../import/threaded.js'); // (not for a scan)
+  const size = exportSize(file);
+  const tree = new Tree(size.entries);
+  if (thread) {
+    const { bundled, selfURL } = await import('../util/self.js');
+    const script = bundled() || process.argv[1] ? selfURL() : null; // the bundle, the binary's data: URL, or main.js
+    if (await threadWorthIt(file, size.bytes, script)) {
+      const job = importInThread(script!, file, tree, label);
+      const p = new Progress('reading', job, progress);
+      try {
+        await job.done;
+      } finally {
+        p.stop();
+      }
+      return tree;
+    }
+  }
   const totals = new TotalsSink();
   const p = new Progress('reading', totals, progress);
   try {
     const { importExport } = await import('../import/ncdu-reader.js'); // (not for a scan)
-    await importExport(file, new TeeSink([tree, totals]), { label });
+    // (the totals only feed the progress line)
+    await importExport(file, progress ? new TeeSink([tree, totals]) : tree, { label });
   } finally {
     p.stop();
   }

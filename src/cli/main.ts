@@ -11,6 +11,8 @@ import { versionText } from './version.js';
 const args = process.argv.slice(2);
 // `diff` reads its second snapshot in a worker thread that runs this same script
 if (!isMainThread && workerData?.role === 'diff-parse') void import('../diff/parse-worker.js').then((m) => m.workerMain(workerData));
+// `scan -f` (and the browser's -f) parses the export in a worker thread that runs this same script
+else if (!isMainThread && workerData?.role === 'import-parse') void import('../import/threaded.js').then((m) => m.workerMain(workerData));
 else if (args.length === 1 && args[0] === '--version') process.stdout.write(`${versionText()}\n`);
 else
   import('./cli.js').then(

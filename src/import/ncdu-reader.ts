@@ -909,17 +909,22 @@ class Parser {
           if (end >= 0) e.excluded = matchExcluded(this.sbuf, this.slen);
           return end;
         }
-        // a name with nothing to decode (nearly all), whole in this chunk: copied as it is
+        // a name with nothing to decode (nearly all), whole in this chunk: copied as it is, in
+        // the same pass that looks for its end
         const nb0 = this.nameBuf;
         const lim = i + 1 + (nb0.length < LIMITS.name ? nb0.length : LIMITS.name);
         const stop = lim < n ? lim : n;
         let q = i + 1;
         let b = 0;
-        while (q < stop && (b = buf[q]) !== 0x22 && b !== 0x5c && b >= 0x20) q++;
+        let o = 0;
+        while (q < stop) {
+          b = buf[q];
+          if (b === 0x22 || b === 0x5c || b < 0x20) break;
+          nb0[o++] = b;
+          q++;
+        }
         if (q < stop && b === 0x22) {
-          const len = q - i - 1;
-          for (let p = 0, r = i + 1; p < len; p++, r++) nb0[p] = buf[r];
-          e.name = this.nameViews[len] ??= nb0.subarray(0, len);
+          e.name = this.nameViews[o] ??= nb0.subarray(0, o);
           this.hasName = true;
           return q + 1;
         }
@@ -1325,7 +1330,17 @@ const QUICK_SPAN = Math.max(...KEY_NAMES.map((k) => k.length)) + 2;
  */
 function quickKey(buf: Uint8Array, i: number, n: number): K {
   if (i + QUICK_SPAN > n) return K.Unknown;
-  const cands = QUICK_KEYS[buf[i + 1]];
+  const c1 = buf[i + 1];
+  // the keys of nearly every entry, spelled out (the table below answers the same for them)
+  if (c1 === 0x6e) {
+    if (buf[i + 2] === 0x61 && buf[i + 3] === 0x6d && buf[i + 4] === 0x65 && buf[i + 5] === 0x22) return K.Name;
+  } else if (c1 === 0x61 || c1 === 0x64) {
+    const c2 = buf[i + 2];
+    if (c2 === 0x73) {
+      if (buf[i + 3] === 0x69 && buf[i + 4] === 0x7a && buf[i + 5] === 0x65 && buf[i + 6] === 0x22) return c1 === 0x61 ? K.Asize : K.Dsize;
+    } else if (c2 === 0x65 && c1 === 0x64 && buf[i + 3] === 0x76 && buf[i + 4] === 0x22) return K.Dev;
+  }
+  const cands = QUICK_KEYS[c1];
   if (cands === undefined) return K.Unknown;
   outer: for (let c = 0; c < cands.length; c += 2) {
     const kb = cands[c] as Uint8Array;

@@ -93,7 +93,7 @@ export async function browseCommand(a: ScanArgs): Promise<number> {
 
 /** Read the export named by --file into a tree, with progress on a terminal. */
 async function readExport(a: ScanArgs): Promise<Tree> {
-  return loadExport(a.file!, showProgress(a));
+  return loadExport(a.file!, showProgress(a), a.file, true);
 }
 
 function validate(a: ScanArgs): void {
