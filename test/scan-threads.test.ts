@@ -31,6 +31,8 @@ function parseStats(stderr: string): Stats {
       continue;
     }
     if (/^ {2}main thread: \d+% of its time taking results$/.test(l)) continue;
+    // the native reader's directory opens (scan/scanner.ts printStats)
+    if (/^ {2}main thread: \d+ directories opened relative to their parent's fd, \d+ by whole path$/.test(l)) continue;
     m = /^ {2}worker (\d+): started at \d+ ms, scanned (\d+) entries in (\d+) tasks, busy \d+% of its life$/.exec(l);
     assert.ok(m, `unexpected stderr line: ${l}`);
     assert.equal(Number(m[1]), st.workers.length + 1);
