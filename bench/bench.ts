@@ -103,7 +103,10 @@ function parseArgs(argv: string[]): Options {
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = path.join(REPO, 'bench', 'out');
-const CLI = path.join(REPO, 'dist', 'cli', 'main.js');
+// what a user runs: the bin (dist/diskblame.mjs, package.json "bin"; its shebang's node flags
+// included), else the tsc build when the bundle was not made
+const BIN = path.join(REPO, 'dist', 'diskblame.mjs');
+const CLI = fs.existsSync(BIN) ? BIN : path.join(REPO, 'dist', 'cli', 'main.js');
 
 interface Ctx {
   opts: Options;
@@ -1074,7 +1077,7 @@ async function realShapeSection(ctx: Ctx): Promise<SectionResult> {
   const vcmds = [
     { id: 'node', argv: [node, '-e', '0'] },
     { id: 'bundle', argv: [node, bundle, '--version'] },
-    { id: 'cli', argv: [node, ctx.cli, '--version'] },
+    { id: 'cli', argv: [node, path.join(ctx.repo, 'dist', 'cli', 'main.js'), '--version'] },
   ].filter((c) => c.id !== 'bundle' || fs.existsSync(bundle));
   const cpu = cpuPerRun(vcmds, Math.max(7, ctx.opts.runs * 3), 5);
   const cpuRatio = (id: string): number | null => (cpu.get(id) != null && cpu.get('node') ? cpu.get(id)! / cpu.get('node')! : null);
