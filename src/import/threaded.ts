@@ -28,6 +28,7 @@ import os from 'node:os';
 import { parentPort, Worker } from 'node:worker_threads';
 import { emptyEntry, type Entry, Excluded, type Sink, type SourceInfo } from '../model/entry.js';
 import type { Tree } from '../tree/tree.js';
+import { putLength } from '../util/varlen.js';
 import { importExport, ImportError } from './ncdu-reader.js';
 
 export const IMPORT_ROLE = 'import-parse';
@@ -168,15 +169,7 @@ export class Encoder implements Sink {
       this.num((prev.mode = e.mode));
     }
     b[p++] = m;
-    if (len < 0x80) b[p++] = len;
-    else if (len < 0x4000) {
-      b[p++] = 0x80 | (len & 0x7f);
-      b[p++] = len >>> 7;
-    } else {
-      b[p++] = 0x80 | (len & 0x7f);
-      b[p++] = 0x80 | ((len >>> 7) & 0x7f);
-      b[p++] = len >>> 14;
-    }
+    p = putLength(b, p, len);
     if (len > 32) b.set(name, p);
     else for (let k = 0; k < len; k++) b[p + k] = name[k];
     this.p = p + len;

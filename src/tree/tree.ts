@@ -37,6 +37,7 @@
  */
 import { emptyEntry, Entry, EntryType, Excluded, Sink, SourceInfo, UnorderedSink } from '../model/entry.js';
 import { Bytes, ExactInt } from '../util/exact.js';
+import { putLength } from '../util/varlen.js';
 
 export const NONE = 0xffffffff;
 export const BIG = 0xffffffff; // marker in asize/dsize32: value lives in the spill map
@@ -292,15 +293,7 @@ export class Tree implements Sink, UnorderedSink {
       nm[o++] = 0x80;
       nm[o++] = pre;
     }
-    if (sl < 0x80) nm[o++] = sl;
-    else if (sl < 0x4000) {
-      nm[o++] = 0x80 | (sl & 0x7f);
-      nm[o++] = sl >>> 7;
-    } else {
-      nm[o++] = 0x80 | (sl & 0x7f);
-      nm[o++] = 0x80 | ((sl >>> 7) & 0x7f);
-      nm[o++] = sl >>> 14;
-    }
+    o = putLength(nm, o, sl);
     const from = start + pre;
     // a byte loop: no view object per name (short names: as fast as set())
     if (sl > 64) nm.set(bytes.subarray(from, from + sl), o);
