@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { Tree, treeData, treeFromData } from '../src/tree/tree.js';
 import { emptyEntry, EntryType, type Entry } from '../src/model/entry.js';
 import type { Bytes } from '../src/util/exact.js';
+import { NF, R_ASIZE, R_DEV, R_DSIZE, R_FLAGS, R_GID, R_INO, R_MODE, R_MTIME, R_NLINK, R_UID, RF_BIG, RF_EXCL_SHIFT, RF_READERR } from '../src/scan/worker.js';
 
 /** a small deterministic generator (the same trees on every run) */
 function rng(seed: number): () => number {
@@ -197,5 +198,116 @@ describe('tree: compact names and attributes', () => {
     assert.equal(tree.exactOwnD(100), 8192);
     assert.equal(tree.exactOwnD(4), 0);
     assert.equal(tree.exactOwnD(5), 8192);
+  });
+
+  it('mtimes: 16-bit indexes into a table of the distinct ones, the seconds themselves past 65,536', () => {
+    const t = new Tree();
+    const want: number[] = [];
+    const add = (mtime: number) => {
+      const k = want.length;
+      const e = { ...entry(enc.encode(`f${k}`), k ? EntryType.File : EntryType.Dir, 1, 4096, 0o100644, 0, 0), mtime };
+      if (k) t.addUnder(0, e);
+      else t.addRoot(e);
+      want.push(mtime < 0 ? -1 : Math.trunc(Math.min(mtime, 0xfffffffe)));
+    };
+    // runs of one time, times seen before, unknown ones, past 2^32
+    for (let k = 0; k < 1000; k++) add([1_700_000_000 + (k >> 4), 5, -1, 2 ** 33, 1_600_000_000 + (k % 7)][k % 5]);
+    assert.ok(t.mtime instanceof Uint16Array && !t.mtimeRaw, 'indexes while few');
+    assert.ok(t.mtimes.length < 300);
+    for (let i = 0; i < want.length; i++) assert.equal(t.mtimeOf(i), want[i], `mtime of ${i}`);
+    // every file its own time: past 65,536 distinct ones the array holds the seconds
+    for (let k = 0; k < 80_000; k++) add(k % 10 === 0 ? -1 : 1_000_000 + k * 3);
+    t.finish({ timestamp: 0, producer: 'test', incomplete: false });
+    assert.ok(t.mtime instanceof Uint32Array && t.mtimeRaw, 'the seconds past 65,536 distinct times');
+    for (let i = 0; i < want.length; i++) assert.equal(t.mtimeOf(i), want[i], `mtime of ${i} (raw)`);
+    const copy = treeFromData(structuredClone(treeData(t).fields));
+    for (let i = 0; i < want.length; i += 13) assert.equal(copy.mtimeOf(i), want[i], `copy: mtime of ${i}`);
+    const few = new Tree();
+    few.addRoot({ ...entry(enc.encode('/r'), EntryType.Dir, 0, 0, 0o40755, 0, 0), mtime: 77 });
+    const fc = treeFromData(structuredClone(treeData(few).fields));
+    assert.equal(fc.mtimeOf(0), 77, 'copy of an indexed tree');
+  });
+
+  it("addListing takes the scan engine's packed records: the same tree as adding each entry", () => {
+    // the entries of a random tree, as records (scan/worker.ts layout), each parent's run in one listing
+    const { tree: ref, want } = build(4000, 5, (k) => ({ mode: k % 11 ? 0o100644 : -1, uid: k % 3, gid: 7 }));
+    const n = want.length;
+    const nums = new Float64Array(n * NF);
+    const names = Buffer.alloc(n * 2 + want.reduce((s, w) => s + w.name.length, 0));
+    const big: [number, bigint, bigint, bigint][] = [];
+    const offs: number[] = [];
+    let no = 0;
+    const e = emptyEntry();
+    for (let i = 0; i < n; i++) {
+      ref.entryOf(i, e);
+      // some entries unreadable, some excluded, some hard links: their flags travel too
+      const readErr = i % 17 === 3;
+      const excl = i % 29 === 5 ? 2 : 0;
+      const nlink = i % 13 === 4 && !ref.isDir(i) ? 3 : 1;
+      const o = i * NF;
+      nums[o + R_ASIZE] = Number(e.asize);
+      nums[o + R_DSIZE] = Number(e.dsize);
+      nums[o + R_DEV] = 5;
+      nums[o + R_INO] = 1000 + i;
+      nums[o + R_NLINK] = nlink;
+      nums[o + R_MTIME] = 1_700_000_000 + (i % 100);
+      nums[o + R_UID] = e.uid;
+      nums[o + R_GID] = e.gid;
+      nums[o + R_MODE] = e.mode;
+      let rf = e.type | (readErr ? RF_READERR : 0) | (excl << RF_EXCL_SHIFT);
+      if (typeof e.asize !== 'number' || typeof e.dsize !== 'number') {
+        rf |= RF_BIG;
+        big.push([i, BigInt(e.asize), BigInt(e.dsize), BigInt(1000 + i)]);
+      }
+      nums[o + R_FLAGS] = rf;
+      offs.push(no);
+      names[no] = e.name.length & 0xff;
+      names[no + 1] = e.name.length >> 8;
+      names.set(e.name, no + 2);
+      no += 2 + e.name.length;
+    }
+    const one = new Tree();
+    const batch = new Tree();
+    for (let i = 0; i < n; i++) {
+      const o = i * NF;
+      const rf = nums[o + R_FLAGS];
+      const b = big.find((x) => x[0] === i);
+      const en: Entry = {
+        name: want[i].name,
+        type: rf & 3,
+        asize: b ? b[1] <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b[1]) : b[1] : nums[o + R_ASIZE],
+        dsize: b ? b[2] <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b[2]) : b[2] : nums[o + R_DSIZE],
+        dev: 5,
+        ino: 1000 + i,
+        nlink: nums[o + R_NLINK],
+        mtime: nums[o + R_MTIME],
+        uid: nums[o + R_UID],
+        gid: nums[o + R_GID],
+        mode: nums[o + R_MODE],
+        readError: (rf & RF_READERR) !== 0,
+        excluded: (rf >> RF_EXCL_SHIFT) & 7,
+      };
+      if (i === 0) one.addRoot(en);
+      else one.addUnder(ref.parent[i], en);
+    }
+    batch.addRoot(one.entryOf(0, emptyEntry()));
+    for (let i = 1; i < n; ) {
+      let j = i + 1;
+      while (j < n && ref.parent[j] === ref.parent[i]) j++;
+      assert.equal(batch.addListing(ref.parent[i], nums, names, i, j - i, offs[i], big), i, 'the first entry of a listing');
+      i = j;
+    }
+    for (const t of [one, batch]) t.finish({ timestamp: 0, producer: 'test', incomplete: false });
+    assert.deepEqual(Buffer.from(batch.names.subarray(0, batch.namesLen)), Buffer.from(one.names.subarray(0, one.namesLen)), 'the same name bytes');
+    const ea = emptyEntry();
+    const eb = emptyEntry();
+    for (let i = 0; i < n; i++) {
+      assert.deepEqual(batch.entryOf(i, eb), one.entryOf(i, ea), `entry ${i}`);
+      assert.equal(batch.parent[i], one.parent[i]);
+      assert.equal(batch.isHardlink(i), one.isHardlink(i), `hard link ${i}`);
+      assert.equal(batch.exactSizeD(i), one.exactSizeD(i), `total of ${i}`);
+    }
+    assert.ok(one.linkCount > 0 && big.length > 0, 'hard links and exact values were there');
+    assert.deepEqual(batch.totals(), one.totals());
   });
 });

@@ -114,6 +114,20 @@ export interface UnorderedSink {
   addUnder(parent: number, e: Entry): number;
   /** addUnder with the name given as bytes[start, start + len) instead of e.name: no view per name */
   addUnderNamed(parent: number, e: Entry, bytes: Uint8Array, start: number, len: number): number;
+  /**
+   * Add records r0 .. r0 + count - 1 of a scan engine's message (scan/worker.ts WorkerMessage: nums,
+   * names from byte offset `no`, big) as children of `parent`; returns the first one's handle, the
+   * others following it (record r0 + k: first + k).
+   */
+  addListing(
+    parent: number,
+    nums: Float64Array,
+    names: Uint8Array,
+    r0: number,
+    count: number,
+    no: number,
+    big: [number, bigint, bigint, bigint][] | null,
+  ): number;
   /** the directory `handle` could not be read */
   markReadError(handle: number): void;
   finish(info: SourceInfo): void | Promise<void>;

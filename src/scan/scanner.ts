@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
 import { emptyEntry, Entry, EntryType, Excluded, isUnorderedSink, Sink, UnorderedSink } from '../model/entry.js';
 import { builtinRequire } from '../util/self.js';
-import { NF, Piece, RF_BIG, scanEngine, ScanEngine, Task, WorkerConfig, WorkerMessage, workerMain } from './worker.js';
+import { NF, Piece, R_DEV, R_DSIZE, R_INO, RF_BIG, scanEngine, ScanEngine, Task, WorkerConfig, WorkerMessage, workerMain } from './worker.js';
 import { KERNFS_MAGICS } from './kernfs.js';
 import { nativeForScan } from './native.js';
 import { mountsBelow, readMountinfo } from '../util/mountinfo.js';
@@ -550,29 +550,37 @@ export class Scanner {
     this.schedule();
   }
 
-  /** Unordered mode: hand every record to the sink now, queue the subdirectories, recycle the buffers. */
+  /**
+   * Unordered mode: hand every listing to the sink now (its packed records as they are: no Entry,
+   * no view per name), queue the subdirectories, recycle the buffers.
+   */
   private takeUnordered(m: Msg): void {
     const sink = this.sink as UnorderedSink;
-    const e = this.e;
+    const nums = m.nums;
     const names = m.names;
     let no = 0;
     for (const piece of m.pieces) {
       const t = this.tasks.get(piece.id);
+      const at = no;
+      // the disk bytes (progress) and the next piece's names
+      let bytes = 0;
+      for (let r = piece.start; r < piece.start + piece.count; r++) {
+        bytes += nums[r * NF + R_DSIZE];
+        no += 2 + (names[no] | (names[no + 1] << 8));
+      }
       if (!t) continue;
       if (piece.err) {
         if (piece.id === 0) throw new ScanError(`cannot read ${this.root}: ${errnoText(piece.err)}`);
         sink.markReadError(t.handle);
       }
       const via = this.takeAnchor(t, piece);
-      let sub = 0;
-      for (let r = piece.start; r < piece.start + piece.count; r++) {
-        const len = names[no] | (names[no + 1] << 8);
-        const flags = readRecord(m, r, e);
-        const h = sink.addUnderNamed(t.handle, e, names, no + 2, len); // no view object per name
-        no += 2 + len;
-        this.bytes += Number(e.dsize);
-        if (flags & 64) this.queueChild(t, piece.subs[sub++], e.dev, m.nums[r * NF + 3], via, h);
+      // record piece.start + k is entry first + k
+      const first = sink.addListing(t.handle, nums, names, piece.start, piece.count, at, m.big);
+      for (const sub of piece.subs) {
+        const o = sub[0] * NF;
+        this.queueChild(t, sub, nums[o + R_DEV], nums[o + R_INO], via, first + sub[0] - piece.start);
       }
+      this.bytes += bytes;
       this.entries += piece.count;
       if (piece.last) {
         this.current = t.path;

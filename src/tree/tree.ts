@@ -5,16 +5,23 @@
  * rare huge values, and one attribute byte per entry: an index into a table of the distinct (mode,
  * owner, disk-size kind) triples, where the kind says the disk usage is 0 or the apparent size
  * rounded up to 4 KiB (nearly every entry of a real system: no slot) or in dsize32 (allocated at
- * the first such entry). 14 bytes per entry in the per-entry arrays (parent, asize32, mtime: 4 each;
- * attr, flags: 1 each) plus the name; no JS object per entry. Directories (about 1 entry in 9 on a
+ * the first such entry), and the mtime as a 16-bit index into a table of the distinct ones (a real
+ * system has few: 1,760 in a /usr of 145k entries; 32-bit seconds past 65,536 of them). 12 bytes
+ * per entry in the per-entry arrays (parent, asize32: 4 each; mtime 2; attr, flags: 1 each) plus
+ * the name; no JS object per entry. Directories (about 1 entry in 9 on a
  * real system) and hard links (fewer) keep their extra data in side tables, 47 bytes per directory:
  * a directory's asize slot holds its index in the directory table, hard links are found by binary
  * search. A directory's children are a run of consecutive entries when its listing arrived as one
  * block (a scan's): no child index then; only scattered children (an import's depth-first order, a
  * listing split between two threads' messages, changes after the scan) are listed in `kids`. On a
- * million entries shaped like /usr (19 bytes of name per entry, 14.9 stored) that is about 34
- * bytes per entry (it was 51 before the attribute byte, the front coding and the runs); the scan's
- * own cost beside it is in scan/scanner.ts and util/young.ts.
+ * million entries shaped like /usr (19 bytes of name per entry, 14.9 stored) that is about 32
+ * bytes per entry (it was 51 before the attribute byte, the front coding and the runs; 34 before the
+ * mtime table); the scan's own cost beside it is in scan/scanner.ts and util/young.ts.
+ *
+ * Adding is one path (addRec) for every source: a scan hands each listing over as the scan engine
+ * packed it (addListing: its records and name bytes, no Entry, no view per name), an import or a
+ * replay entry by entry (addNamed, addUnder...), written into a record first. A name is front-coded
+ * against the entry before without copying that one aside (putName).
  *
  * Entries are numbered in the order they arrive (depth first from an ordered source, as results come
  * in from a parallel scan); either way a parent always has a smaller index than its children.
@@ -36,7 +43,8 @@
  *    totals, --json, exports, snapshots and diffs.
  */
 import { emptyEntry, Entry, EntryType, Excluded, Sink, SourceInfo, UnorderedSink } from '../model/entry.js';
-import { Bytes, ExactInt } from '../util/exact.js';
+import { Bytes, ExactInt, normBytes } from '../util/exact.js';
+import { NF, R_ASIZE, R_DEV, R_DSIZE, R_FLAGS, R_GID, R_INO, R_MODE, R_MTIME, R_NLINK, R_UID, RF_BIG, RF_EXCL_SHIFT, RF_READERR } from '../scan/worker.js';
 import { putLength } from '../util/varlen.js';
 
 export const NONE = 0xffffffff;
@@ -67,6 +75,8 @@ export const F_EXCL = 0x70;
 const F_SUBERR = 0x80; // directory: an error somewhere below
 /** excluded-field value of an entry deleted or replaced after the scan (never exported, never counted) */
 const REMOVED = 7;
+/** a record's exact values (scan/worker.ts WorkerMessage big): [record, asize, dsize, ino] */
+type BigRecord = [number, bigint, bigint, bigint];
 
 function growU32(a: Uint32Array<ArrayBuffer>, need: number, used = a.length): Uint32Array<ArrayBuffer> {
   if (need <= a.length) return a;
@@ -131,7 +141,19 @@ export class Tree implements Sink, UnorderedSink {
   /** exact own sizes that do not fit the 32-bit slots (and directories' own sizes from 2^53 up), by entry */
   spillA = new Map<number, Bytes>();
   spillD = new Map<number, Bytes>();
-  mtime = new Uint32Array(1024);
+  /**
+   * Each entry's mtime, as an index into `mtimes` (16 bits) while the tree has at most 65,536
+   * distinct ones (a real system's files share their package's or their copy's time: 1,760 in a
+   * /usr of 145k entries), past that (mtimeRaw) the seconds themselves (32 bits); NO_MTIME: unknown.
+   */
+  mtime: Uint16Array<ArrayBuffer> | Uint32Array<ArrayBuffer> = new Uint16Array(1024);
+  /** mtime holds the seconds, not indexes into `mtimes` */
+  mtimeRaw = false;
+  /** the distinct mtimes (seconds since the epoch, NO_MTIME: unknown), by index; empty once mtimeRaw */
+  mtimes: number[] = [];
+  private mtimeMap = new Map<number, number>();
+  private lastMt = -1;
+  private lastMtIx = 0;
   /**
    * Each entry's attributes, as an index into the attribute table (attrMode, attrOwner, attrDk): one
    * byte while the tree has at most 256 distinct (mode, owner, disk-size kind) triples, widened to
@@ -208,9 +230,16 @@ export class Tree implements Sink, UnorderedSink {
   /** bumped by every change after finish(): caches keyed on it (sorted views) stay right */
   version = 0;
   private stack: number[] = [];
-  /** the name of the entry added last (its first lastLen bytes), for front coding the next one */
+  /**
+   * The entry added last, for front coding the next one's name (putName): its length, its first
+   * prevPre bytes (in lastName: at most 255 are ever shared), and where the rest of it is in `names`
+   */
   private lastName = new Uint8Array(256);
   private lastLen = 0;
+  private prevPre = 0;
+  private prevSuf = 0;
+  /** addNamed's entry as a record (addRec) */
+  private rec = new Float64Array(NF);
   /** nameOf's decoder: entry decI's name was decoded last (its first decLen bytes in decBuf), ending at offset decO of decNames; decPre: its shared prefix */
   private decI = -1;
   private decO = 0;
@@ -234,7 +263,8 @@ export class Tree implements Sink, UnorderedSink {
       this.nameCk = growU32(this.nameCk, (cap >>> 4) + 1);
       this.asize32 = growU32(this.asize32, cap);
       if (this.dsize32.length) this.dsize32 = growU32(this.dsize32, cap);
-      this.mtime = growU32(this.mtime, cap);
+      const mt = this.mtime;
+      this.mtime = mt instanceof Uint16Array ? growU16(mt, cap) : growU32(mt, cap);
       this.flags = growU8(this.flags, cap);
       const at = this.attr;
       this.attr = at instanceof Uint8Array ? growU8(at, cap) : at instanceof Uint16Array ? growU16(at, cap) : growU32(at, cap);
@@ -269,24 +299,74 @@ export class Tree implements Sink, UnorderedSink {
 
   /** add `e` under `p` with the name bytes[start, start + len) (e.name is not read) */
   private addNamed(e: Entry, p: number, bytes: Uint8Array, start: number, len: number): number {
-    const i = this.count;
-    const n = i + 1;
-    if (n > this.parent.length) this.reserve(Math.max(n, this.parent.length * 2));
-    this.count = n;
-    this.parent[i] = p;
+    // as a record of the scan engine's (one layout, one add path)
+    const r = this.rec;
+    let rf = (e.type & 3) | (e.readError ? RF_READERR : 0) | ((e.excluded & 7) << RF_EXCL_SHIFT);
+    let big: BigRecord | undefined;
+    if (typeof e.asize !== 'number' || typeof e.dsize !== 'number' || typeof e.ino !== 'number') {
+      rf |= RF_BIG;
+      big = [0, BigInt(e.asize), BigInt(e.dsize), BigInt(e.ino)];
+    }
+    r[R_ASIZE] = Number(e.asize);
+    r[R_DSIZE] = Number(e.dsize);
+    r[R_DEV] = e.dev;
+    r[R_INO] = Number(e.ino);
+    r[R_NLINK] = e.nlink;
+    r[R_MTIME] = e.mtime;
+    r[R_UID] = e.uid;
+    r[R_GID] = e.gid;
+    r[R_MODE] = e.mode;
+    r[R_FLAGS] = rf;
+    return this.addRec(p, r, 0, bytes, start, len, big);
+  }
 
-    // name (see nameOf): the first of a group of 16 whole, the others front-coded against the entry before
-    const last = this.lastName;
+  /**
+   * Add a whole listing (or part of one) as the scan engine packs it (scan/worker.ts WorkerMessage):
+   * records r0 .. r0 + count - 1 of `nums` (NF numbers each, see R_* there) under directory `parent`,
+   * their names in `names` from byte offset `no` on (a 16-bit length, low byte first, then the
+   * bytes); `big` holds the exact values of the records flagged RF_BIG ([record, asize, dsize, ino]).
+   * No Entry, no view per name. The entries are consecutive: the first one's index is returned, and
+   * record r0 + k is entry first + k.
+   */
+  addListing(parent: number, nums: Float64Array, names: Uint8Array, r0: number, count: number, no: number, big: BigRecord[] | null): number {
+    const first = this.count;
+    for (let r = r0; r < r0 + count; r++) {
+      const o = r * NF;
+      const len = names[no] | (names[no + 1] << 8);
+      this.addRec(parent, nums, o, names, no + 2, len, nums[o + R_FLAGS] & RF_BIG ? big?.find((x) => x[0] === r) : undefined);
+      no += 2 + len;
+    }
+    return first;
+  }
+
+  /**
+   * Store the name bytes[start, start + len) of entry i (the next one; see nameOf): the first of a
+   * group of 16 whole, the others front-coded against the entry before. The entry before is not
+   * copied: its first prevPre bytes are in lastName, the rest in the name buffer from prevSuf on.
+   */
+  private putName(i: number, bytes: Uint8Array, start: number, len: number): void {
+    const ln = this.lastName;
+    let nm = this.names;
     let pre = 0;
+    const pp = this.prevPre;
     if ((i & 15) !== 0) {
       const m = Math.min(len, this.lastLen, 255);
-      while (pre < m && last[pre] === bytes[start + pre]) pre++;
+      const m1 = m < pp ? m : pp;
+      while (pre < m1 && ln[pre] === bytes[start + pre]) pre++;
+      if (pre === pp) {
+        const d = this.prevSuf - pp;
+        while (pre < m && nm[d + pre] === bytes[start + pre]) pre++;
+      }
       if (pre < 2) pre = 0; // a shared byte does not pay for its count
+      // the new name's first pre bytes, for the next one (they are the entry before's)
+      else if (pre > pp) {
+        const d = this.prevSuf - pp;
+        for (let k = pp; k < pre; k++) ln[k] = nm[d + k];
+      }
     }
     const sl = len - pre;
     const need = this.namesLen + sl + 5;
-    if (need > this.names.length) this.names = growU8(this.names, need, this.namesLen);
-    const nm = this.names;
+    if (need > nm.length) nm = this.names = growU8(nm, need, this.namesLen);
     let o = this.namesLen;
     if ((i & 15) === 0) this.nameCk[i >>> 4] = o;
     else if (pre > 0 || sl >= 0x80) {
@@ -299,49 +379,72 @@ export class Tree implements Sink, UnorderedSink {
     if (sl > 64) nm.set(bytes.subarray(from, from + sl), o);
     else for (let k = 0; k < sl; k++) nm[o + k] = bytes[from + k];
     this.namesLen = o + sl;
-    // the whole name, for the next entry's shared prefix
-    if (len > last.length) {
-      const wider = new Uint8Array(Math.max(len, last.length * 2));
-      wider.set(last.subarray(0, pre));
-      this.lastName = wider;
-    }
-    const ln = this.lastName;
-    for (let k = pre; k < len; k++) ln[k] = bytes[start + k];
+    this.prevPre = pre;
+    this.prevSuf = o;
     this.lastLen = len;
+  }
 
-    const counted = e.excluded === Excluded.None;
-    const a = counted ? e.asize : 0;
-    const d = counted ? e.dsize : 0;
-    this.mtime[i] = e.mtime < 0 ? NO_MTIME : Math.min(e.mtime, NO_MTIME - 1);
-    const mode = e.mode < 0 ? NO_MODE : e.mode & 0xffff;
-    const oi = this.ownerIndex(e.uid, e.gid);
-    let f = e.type & F_TYPE;
-    if (e.readError) f |= F_READERR;
-    f |= (e.excluded & 7) << F_EXCL_SHIFT;
-    if (e.type === EntryType.Dir) {
+  /**
+   * Add one entry under `p` (the core of every add): the record at nums[o] in the scan engine's
+   * layout (scan/worker.ts R_*: sizes in bytes, mtime in seconds since the epoch, -1 for unknown
+   * fields), `big` its exact sizes and inode number when it is flagged RF_BIG, its name
+   * bytes[start, start + len).
+   */
+  private addRec(p: number, nums: Float64Array, o: number, bytes: Uint8Array, start: number, len: number, big: BigRecord | undefined): number {
+    const i = this.count;
+    const n = i + 1;
+    if (n > this.parent.length) this.reserve(Math.max(n, this.parent.length * 2));
+    this.count = n;
+    this.parent[i] = p;
+    this.putName(i, bytes, start, len);
+
+    const rf = nums[o + R_FLAGS];
+    const type = rf & 3;
+    let f = type | (rf & RF_READERR ? F_READERR : 0) | (((rf >> RF_EXCL_SHIFT) & 7) << F_EXCL_SHIFT);
+    const counted = (f & F_EXCL) === 0;
+    let asize: Bytes = nums[o + R_ASIZE];
+    let dsize: Bytes = nums[o + R_DSIZE];
+    let ino: ExactInt = nums[o + R_INO];
+    if (big) {
+      asize = normBytes(big[1]);
+      dsize = normBytes(big[2]);
+      ino = normBytes(big[3]);
+    }
+    const a = counted ? asize : 0;
+    const d = counted ? dsize : 0;
+    const mtime = nums[o + R_MTIME];
+    this.setMtime(i, (mtime < 0 ? NO_MTIME : Math.min(mtime, NO_MTIME - 1)) >>> 0);
+    const mode = nums[o + R_MODE];
+    const md = mode < 0 ? NO_MODE : mode & 0xffff;
+    const oi = this.ownerIndex(nums[o + R_UID], nums[o + R_GID]);
+    const dev = nums[o + R_DEV];
+    const nlink = nums[o + R_NLINK];
+    // an own size in its 32-bit slot: a whole number below BIG (else in spillA)
+    const small = typeof a === 'number' && a < BIG && a >= 0 && Math.floor(a) === a;
+    if (type === EntryType.Dir) {
       const di = this.dirCount++;
       if (di >= this.dirEntry.length) this.growDirs(this.dirEntry.length * 2);
       this.dirEntry[di] = i;
-      const dx = this.devIndex(e.dev); // may widen dirDevIx: index it afterwards
+      const dx = this.devIndex(dev); // may widen dirDevIx: index it afterwards
       this.dirDevIx[di] = dx;
-      this.dirIno[di] = Number(e.ino);
-      if (typeof a !== 'number' || a >= BIG || a < 0 || !Number.isInteger(a)) {
+      this.dirIno[di] = Number(ino);
+      if (small) this.dirOwnA[di] = a;
+      else {
         this.dirOwnA[di] = BIG;
         this.spillA.set(i, a);
-      } else this.dirOwnA[di] = a;
+      }
       this.asize32[i] = di;
-    } else {
-      if (typeof a !== 'number' || a >= BIG || a < 0 || !Number.isInteger(a)) {
-        this.asize32[i] = BIG;
-        this.spillA.set(i, a);
-      } else this.asize32[i] = a;
+    } else if (small) this.asize32[i] = a;
+    else {
+      this.asize32[i] = BIG;
+      this.spillA.set(i, a);
     }
     // disk usage: nothing, or the apparent size rounded up to 4 KiB (a real system's rule: no
     // per-entry slot), else in dsize32 as 512-byte blocks (disk sizes are almost always multiples
     // of 512), spilled past that
     let dk = DK_OWN;
     if (d === 0) dk = DK_ZERO;
-    else if (typeof a === 'number' && a < BIG && d === roundUp4k(a)) dk = DK_ROUND;
+    else if (small && d === roundUp4k(a as number)) dk = DK_ROUND;
     else {
       if (this.dsize32.length === 0) this.dsize32 = new Uint32Array(this.parent.length);
       if (typeof d === 'number' && d % 512 === 0 && d / 512 < BIG) this.dsize32[i] = d / 512;
@@ -350,27 +453,68 @@ export class Tree implements Sink, UnorderedSink {
         this.spillD.set(i, d);
       }
     }
-    this.setAttr(i, mode, oi, dk);
-    if (e.type !== EntryType.Dir) {
-      if (e.nlink > 1 && counted) {
-        f |= F_HARDLINK;
-        const li = this.linkCount++;
-        if (li >= this.linkDev.length) {
-          const cap = this.linkDev.length * 2;
-          this.linkEntry = growU32(this.linkEntry, cap);
-          this.linkDev = growF64(this.linkDev, cap);
-          this.linkIno = growF64(this.linkIno, cap);
-          this.linkNlink = growU32(this.linkNlink, cap);
-        }
-        this.linkEntry[li] = i;
-        this.linkDev[li] = e.dev;
-        this.linkIno[li] = Number(e.ino);
-        if (typeof e.ino === 'bigint') this.linkInoBig.set(li, e.ino);
-        this.linkNlink[li] = Math.min(e.nlink, 0xffffffff);
-      }
+    this.setAttr(i, md, oi, dk);
+    if (type !== EntryType.Dir && nlink > 1 && counted) {
+      f |= F_HARDLINK;
+      this.addLink(i, dev, ino, nlink);
     }
     this.flags[i] = f;
     return i;
+  }
+
+  /** entry i is a hard link (dev, ino, nlink): into the link table */
+  private addLink(i: number, dev: number, ino: ExactInt, nlink: number): void {
+    const li = this.linkCount++;
+    if (li >= this.linkDev.length) {
+      const cap = this.linkDev.length * 2;
+      this.linkEntry = growU32(this.linkEntry, cap);
+      this.linkDev = growF64(this.linkDev, cap);
+      this.linkIno = growF64(this.linkIno, cap);
+      this.linkNlink = growU32(this.linkNlink, cap);
+    }
+    this.linkEntry[li] = i;
+    this.linkDev[li] = dev;
+    this.linkIno[li] = Number(ino);
+    if (typeof ino === 'bigint') this.linkInoBig.set(li, ino);
+    this.linkNlink[li] = Math.min(nlink, 0xffffffff);
+  }
+
+  /** entry i's mtime is v (seconds, NO_MTIME: unknown): its index in `mtimes`, added when new, or v itself once mtimeRaw */
+  private setMtime(i: number, v: number): void {
+    if (this.mtimeRaw) {
+      this.mtime[i] = v;
+      return;
+    }
+    // runs of one time are the rule (a listing's files, a package's): no map lookup for them
+    let ix = this.lastMtIx;
+    if (v !== this.lastMt) {
+      const known = this.mtimeMap.get(v);
+      if (known === undefined) {
+        ix = this.mtimes.length;
+        if (ix === 0x10000) {
+          this.rawMtimes();
+          this.mtime[i] = v;
+          return;
+        }
+        this.mtimes.push(v);
+        this.mtimeMap.set(v, ix);
+      } else ix = known;
+      this.lastMt = v;
+      this.lastMtIx = ix;
+    }
+    this.mtime[i] = ix;
+  }
+
+  /** too many distinct mtimes for 16-bit indexes: every entry's seconds in a 32-bit array instead */
+  private rawMtimes(): void {
+    const raw = new Uint32Array(this.mtime.length);
+    const ix = this.mtime;
+    const t = this.mtimes;
+    for (let k = 0; k < this.count; k++) raw[k] = t[ix[k]];
+    this.mtime = raw;
+    this.mtimeRaw = true;
+    this.mtimes = [];
+    this.mtimeMap = new Map();
   }
 
   /** the index of device `dev` in `devs`, added when new */
@@ -516,29 +660,47 @@ export class Tree implements Sink, UnorderedSink {
     const flags = this.flags;
     this.bigTotA.clear();
     this.bigTotD.clear();
+    const asz = this.asize32;
+    const dirA = this.dirOwnA;
+    const attr = this.attr;
+    const parent = this.parent;
+    // each attribute's disk-size kind, as bytes: no JS array read per entry
+    const kinds = Uint8Array.from(this.attrDk);
     for (let i = n - 1; i >= 0; i--) {
       const f = flags[i];
       if (((f & F_EXCL) >> F_EXCL_SHIFT) === REMOVED) continue;
       const isDir = (f & F_TYPE) === EntryType.Dir;
       let a: number, d: number, it: number, err: boolean;
-      if (isDir) {
-        const di = this.asize32[i];
-        totA[di] += this.ownA(i);
-        totD[di] += this.ownD(i);
-        a = totA[di];
-        d = totD[di];
-        it = items[di] + 1;
-        err = (f & (F_READERR | F_SUBERR)) !== 0;
+      if (isDir || (f & F_HARDLINK) === 0) {
+        // the own sizes: ownA and ownD inline for the common kinds (a 32-bit slot, no disk slot)
+        const di = isDir ? asz[i] : 0;
+        const v = isDir ? dirA[di] : asz[i];
+        const k = kinds[attr[i]];
+        if (v === BIG || k === DK_OWN) {
+          a = this.ownA(i);
+          d = this.ownD(i);
+        } else {
+          a = v;
+          d = k === DK_ZERO ? 0 : roundUp4k(v);
+        }
+        if (isDir) {
+          a = totA[di] += a;
+          d = totD[di] += d;
+          it = items[di] + 1;
+          err = (f & (F_READERR | F_SUBERR)) !== 0;
+        } else {
+          it = 1;
+          err = (f & F_READERR) !== 0;
+        }
       } else {
-        const hl = (f & F_HARDLINK) !== 0;
-        a = hl ? 0 : this.ownA(i);
-        d = hl ? 0 : this.ownD(i);
+        a = 0; // a hard link: counted once per subtree below
+        d = 0;
         it = 1;
         err = (f & F_READERR) !== 0;
       }
-      const p = this.parent[i];
+      const p = parent[i];
       if (p !== NONE) {
-        const pd = this.asize32[p];
+        const pd = asz[p];
         totA[pd] += a;
         totD[pd] += d;
         items[pd] += it;
@@ -788,7 +950,8 @@ export class Tree implements Sink, UnorderedSink {
     return this.isDir(i) ? this.totItems[this.asize32[i]] : 0;
   }
   mtimeOf(i: number): number {
-    const m = this.mtime[i];
+    const v = this.mtime[i];
+    const m = this.mtimeRaw ? v : this.mtimes[v];
     return m === NO_MTIME ? -1 : m;
   }
   modeOf(i: number): number {
@@ -1079,6 +1242,8 @@ export function treeData(t: Tree): TreeData {
     attrMode: t.attrMode,
     attrOwner: t.attrOwner,
     attrDk: t.attrDk,
+    mtimes: t.mtimes,
+    mtimeRaw: t.mtimeRaw,
     names: t.names.slice(0, t.namesLen),
     nameCk: t.nameCk.slice(0, (t.count >>> 4) + 1),
     kids: (t.ensureKids(), t.kids.slice()),
