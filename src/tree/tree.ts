@@ -369,6 +369,7 @@ export class Tree implements Sink, UnorderedSink {
     if (need > nm.length) nm = this.names = growU8(nm, need, this.namesLen);
     let o = this.namesLen;
     if ((i & 15) === 0) this.nameCk[i >>> 4] = o;
+    else if (pre > 0 && pre < 0x80) nm[o++] = 0x80 | pre; // (half of a real system's names)
     else if (pre > 0 || sl >= 0x80) {
       nm[o++] = 0x80;
       nm[o++] = pre;
@@ -999,8 +1000,9 @@ export class Tree implements Sink, UnorderedSink {
    * copy. Names are stored in index order: the first of each group of 16 entries as a varint length
    * and the bytes (nameCk has its offset), each other one front-coded against the entry before it
    * (about a third of a real system's name bytes are such prefixes): either a varint length below
-   * 0x80 and the bytes, or 0x80, the shared prefix's length (one byte) and a varint length of the
-   * rest and its bytes. Entry i is decoded from its group's start, or from the entry decoded last
+   * 0x80 and the bytes, or the shared prefix's length p (2..127) as one byte 0x80 | p, or 0x80 and
+   * the prefix's length as the next byte (a longer prefix, or none before a long name), then a
+   * varint length of the rest and its bytes. Entry i is decoded from its group's start, or from the entry decoded last
    * when that is before it in the same group (reading in index order costs one step per entry).
    */
   nameOf(i: number): Uint8Array {
@@ -1022,9 +1024,15 @@ export class Tree implements Sink, UnorderedSink {
     let len = 0;
     for (; k <= i; k++) {
       pre = 0;
-      if (k !== g && nm[o] === 0x80) {
-        pre = nm[o + 1];
-        o += 2;
+      const b0 = nm[o];
+      if (k !== g && b0 >= 0x80) {
+        if (b0 === 0x80) {
+          pre = nm[o + 1];
+          o += 2;
+        } else {
+          pre = b0 & 0x7f;
+          o++;
+        }
       }
       let sl = nm[o++];
       if (sl & 0x80) {
