@@ -7,6 +7,7 @@
 import { Tree } from '../tree/tree.js';
 import type { VolumeInfo } from '../owners/reconcile.js';
 import { categorize, loadRules } from '../owners/kinds.js';
+import { treeNames } from '../owners/packages.js';
 import { appendSamples } from '../store/samples.js';
 import { saveSnapshot, SaveInput, SnapshotMeta } from '../store/snapshots.js';
 import { escapeName } from '../util/escape.js';
@@ -61,9 +62,11 @@ export async function saveScanned(place: Place, tree: Tree, root: string, starte
     },
   };
   const volumeMs = lap();
+  // every name decoded once, for the kinds pass and the write
+  const names = treeNames(tree);
   try {
     const kinds: Record<string, number> = {};
-    for (const c of categorize(tree, loadRules(), { top: 0 })) kinds[c.name] = c.bytes;
+    for (const c of categorize(tree, loadRules(), { top: 0, names })) kinds[c.name] = c.bytes;
     input.kinds = kinds;
   } catch (e) {
     notes.push(`kinds of data left out: ${(e as Error).message}`);
@@ -85,7 +88,7 @@ export async function saveScanned(place: Place, tree: Tree, root: string, starte
   const shown = new Progress('saving', { progress: () => ({ entries: counter.entries, bytes: disk, current: root }) }, progress);
   let saved: Awaited<ReturnType<typeof saveSnapshot>>;
   try {
-    saved = await saveSnapshot(store, tree, { ...input, counter: progress ? counter : undefined });
+    saved = await saveSnapshot(store, tree, { ...input, names, counter: progress ? counter : undefined });
   } finally {
     shown.stop();
   }

@@ -20,11 +20,10 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { VolumeUsage } from './samples.js';
-import { NcduWriter } from '../export/ncdu-writer.js';
-import type { Sink } from '../model/entry.js';
+import { NameTable, NcduWriter } from '../export/ncdu-writer.js';
 import { TotalsSink } from '../report/totals.js';
 import { ImportError, importExport } from '../import/ncdu-reader.js';
-import { replayTree, Tree } from '../tree/tree.js';
+import { Tree } from '../tree/tree.js';
 import { UserError } from '../util/errors.js';
 import { escapeName } from '../util/escape.js';
 import { Bytes, parseExact } from '../util/exact.js';
@@ -98,6 +97,8 @@ export interface SaveInput {
   gzipLevel?: number;
   /** counts entries as they are written, calling tick() every 16,384 (for a progress display: the write is synchronous) */
   counter?: { entries: number; tick(): void };
+  /** the tree's names (tree.allNames(), as the kinds pass read them); default: decoded for the write */
+  names?: NameTable;
 }
 
 export interface SaveResult {
@@ -193,23 +194,9 @@ export async function saveSnapshot(store: string, tree: Tree, input: SaveInput):
   } catch (e) {
     throw new UserError(`cannot save the snapshot: ${(e as Error).message}`);
   }
-  const c = input.counter;
-  const sink: Sink = c
-    ? {
-        enterDir: (d) => {
-          if ((++c.entries & 16383) === 0) c.tick();
-          writer.enterDir(d);
-        },
-        addEntry: (e) => {
-          if ((++c.entries & 16383) === 0) c.tick();
-          writer.addEntry(e);
-        },
-        leaveDir: () => writer.leaveDir(),
-        finish: (i) => writer.finish(i),
-      }
-    : writer;
   try {
-    await replayTree(tree, sink);
+    // the names as the kinds pass read them (one decoding of the tree's names for both)
+    writer.writeTree(tree, input.names ?? tree.allNames(), input.counter);
   } catch (e) {
     writer.abort();
     throw new UserError(`cannot save the snapshot: ${(e as Error).message}`);

@@ -992,9 +992,9 @@ export class Tree implements Sink, UnorderedSink {
     return t;
   }
 
-  /** Fill an Entry with what the tree knows of i (for re-export and diffing). */
-  entryOf(i: number, e: Entry): Entry {
-    e.name = this.nameOf(i);
+  /** Fill an Entry with what the tree knows of i (for re-export and diffing); its name too unless `named` is false. */
+  entryOf(i: number, e: Entry, named = true): Entry {
+    if (named) e.name = this.nameOf(i);
     e.type = this.type(i);
     e.asize = this.exactOwnA(i);
     e.dsize = this.exactOwnD(i);
