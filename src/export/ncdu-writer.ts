@@ -55,6 +55,9 @@ const P_CLOSE = ascii(']');
 /** the most an info object takes besides its name: every key, and 2^64's 20 digits (or any number's String) for each value */
 const INFO_MAX = 512 + K_NEXT_NAME.length;
 
+/** the digits of 00..99, two bytes each */
+const PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 0x30 + (i & 1 ? (i >> 1) % 10 : Math.floor((i >> 1) / 10)));
+
 /** Copy `b` to out[o..]; returns the end. */
 function put(out: Uint8Array, o: number, b: Uint8Array): number {
   for (let k = 0; k < b.length; k++) out[o++] = b[k];
@@ -75,17 +78,25 @@ function putNum(out: Uint8Array, o: number, v: number | bigint): number {
   for (let p = 10; p <= v; p *= 10) digits++;
   const end = o + digits;
   let x = v;
-  let k = end - 1;
-  for (; x > 0x7fffffff; k--) {
-    const q = Math.floor(x / 10);
-    out[k] = 0x30 + (x - q * 10);
+  let k = end;
+  for (; x > 0x7fffffff; k -= 2) {
+    const q = Math.floor(x / 100);
+    const r = (x - q * 100) << 1;
+    out[k - 1] = PAIRS[r + 1];
+    out[k - 2] = PAIRS[r];
     x = q;
   }
-  for (; k >= o; k--) {
-    const q = (x / 10) | 0;
-    out[k] = 0x30 + (x - q * 10);
+  for (; x >= 100; k -= 2) {
+    const q = (x / 100) | 0;
+    const r = (x - q * 100) << 1;
+    out[k - 1] = PAIRS[r + 1];
+    out[k - 2] = PAIRS[r];
     x = q;
   }
+  if (x >= 10) {
+    out[k - 1] = PAIRS[(x << 1) + 1];
+    out[k - 2] = PAIRS[x << 1];
+  } else out[k - 1] = 0x30 + x;
   return end;
 }
 
@@ -185,12 +196,17 @@ export class NcduWriter implements Sink {
   /** the descriptor a gzip thread may write to (a named output, gzip'd, with the thread allowed), else null */
   private readonly threadFd: number | null;
   private thread: GzipThread | null = null;
-  /** the text of the last uid, gid and mode written (`,"uid":…,"gid":…,"mode":…`, as info() writes them) */
+  /**
+   * the text of the last uid, gid, mode and mtime written (`,"uid":…,"gid":…,"mode":…,"mtime":…`,
+   * as info() writes them): its first ownerLen bytes are the uid, gid and mode, tailLen all of it
+   */
   private lastUid = NaN;
   private lastGid = NaN;
   private lastMode = NaN;
+  private lastMtime = NaN;
   private readonly ownerText = Buffer.alloc(INFO_MAX);
   private ownerLen = 0;
+  private tailLen = 0;
 
   /**
    * @param dest a file name (a device, FIFO or link too: see util/write.ts openOutput), or '-'
@@ -293,23 +309,27 @@ export class NcduWriter implements Sink {
     if (e.excluded !== Excluded.None) o = put(out, o, K_EXCLUDED[e.excluded]);
     if (e.type === EntryType.Symlink || e.type === EntryType.Other) o = put(out, o, K_NOTREG);
     if (this.extended) {
-      // uid, gid and mode: the text of the last three again when they are the same (most neighbours)
-      const { uid, gid, mode } = e;
+      // uid, gid, mode and mtime: the text of the last ones again when they are the same (most
+      // neighbours: their owner and mode nearly always, a package's files often their mtime too)
+      const { uid, gid, mode, mtime } = e;
+      const t = this.ownerText;
       if (uid !== this.lastUid || gid !== this.lastGid || mode !== this.lastMode) {
         this.lastUid = uid;
         this.lastGid = gid;
         this.lastMode = mode;
-        const t = this.ownerText;
         let n = 0;
         // ncdu 1.x cannot read ids above 2^31-1
         if (uid >= 0 && uid < 0x80000000) n = putNum(t, put(t, n, K_UID), uid);
         if (gid >= 0 && gid < 0x80000000) n = putNum(t, put(t, n, K_GID), gid);
         if (mode >= 0) n = putNum(t, put(t, n, K_MODE), mode);
         this.ownerLen = n;
+        this.lastMtime = NaN;
       }
-      const t = this.ownerText;
-      for (let k = 0, n = this.ownerLen; k < n; k++) out[o++] = t[k];
-      if (e.mtime >= 0) o = putNum(out, put(out, o, K_MTIME), e.mtime);
+      if (mtime !== this.lastMtime) {
+        this.lastMtime = mtime;
+        this.tailLen = mtime >= 0 ? putNum(t, put(t, this.ownerLen, K_MTIME), mtime) : this.ownerLen;
+      }
+      for (let k = 0, n = this.tailLen; k < n; k++) out[o++] = t[k];
     }
     out[o++] = 0x7d; // }
     this.len = o;
