@@ -18,6 +18,7 @@ import { ExportError, NcduWriter } from '../src/export/ncdu-writer.js';
 import { importExport } from '../src/import/ncdu-reader.js';
 import { EntryType, EXCLUDED_NAMES, Excluded, emptyEntry, type Entry, type Sink } from '../src/model/entry.js';
 import { rng } from '../src/forecast/synth.js';
+import { replayTree, Tree } from '../src/tree/tree.js';
 import { isRoot, run } from './helpers/run.js';
 import { makeTmp, rmrf } from './helpers/fs.js';
 
@@ -89,11 +90,14 @@ const NUMS: (number | bigint)[] = [
   2 ** 53 + 2, 1e21, 1.5, 7.999, -1, -5, 9007199254740993n, 18446744073709551615n,
 ];
 
-/** Feed `count` pseudo-random events (names of any bytes, numbers of every kind) to the sinks. */
-function feed(sinks: Sink[], seed: number, count: number): void {
+/** NUMS that a tree keeps as they are (whole, not negative) */
+const WHOLE = NUMS.filter((v) => v >= 0 && (typeof v === 'bigint' || Number.isInteger(v)));
+
+/** Feed `count` pseudo-random events (names of any bytes, numbers of every kind in `nums`) to the sinks. */
+function feed(sinks: Sink[], seed: number, count: number, nums = NUMS): void {
   const r = rng(seed);
   const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)];
-  const num = () => (r() < 0.6 ? Math.floor(r() * 10 ** Math.floor(r() * 17)) : pick(NUMS));
+  const num = () => (r() < 0.6 ? Math.floor(r() * 10 ** Math.floor(r() * 17)) : pick(nums));
   const name = () => {
     const b = new Uint8Array(Math.floor(r() * 40));
     for (let i = 0; i < b.length; i++) b[i] = r() < 0.85 ? 0x61 + Math.floor(r() * 26) : Math.floor(r() * 256);
@@ -189,6 +193,47 @@ describe('export writer: bytes, not strings; gzip on another thread', () => {
     for (let i = 0; i + 2 < za.length; i++) if (za[i] === 0x1f && za[i + 1] === 0x8b && za[i + 2] === 8) members++;
     assert.ok(members >= 4, `${members} gzip members`);
     assert.deepEqual(fs.readdirSync(work).filter((n) => n.endsWith('.tmp')), [], 'no temp file left');
+  });
+
+  it('writeTree (names from allNames, no view per entry) writes the bytes replayTree writes, the counter counts every entry', async () => {
+    for (const [seed, gz] of [
+      [3, false],
+      [4, true],
+    ] as const) {
+      const tree = new Tree();
+      // directories entered are not excluded (a scan descends only into those)
+      const into: Sink = {
+        enterDir: (d) => tree.enterDir({ ...d, excluded: Excluded.None }),
+        addEntry: (e) => tree.addEntry(e),
+        leaveDir: () => tree.leaveDir(),
+        finish: (i) => tree.finish(i),
+      };
+      feed([into], seed, 60_000, WHOLE);
+      const a = path.join(work, `replayed-${seed}.json${gz ? '.gz' : ''}`);
+      const b = path.join(work, `written-${seed}.json${gz ? '.gz' : ''}`);
+      const wa = new NcduWriter(a, { meta: { k: 1 } });
+      let events = 0;
+      const counted: Sink = {
+        enterDir: (d) => (events++, wa.enterDir(d)),
+        addEntry: (e) => (events++, wa.addEntry(e)),
+        leaveDir: () => wa.leaveDir(),
+        finish: (i) => wa.finish(i),
+      };
+      await replayTree(tree, counted);
+      const counter = { entries: 0, ticks: 0, tick: () => counter.ticks++ };
+      const wb = new NcduWriter(b, { meta: { k: 1 } });
+      wb.writeTree(tree, tree.allNames(), counter);
+      assert.equal(events, tree.count);
+      assert.equal(counter.entries, events);
+      assert.equal(counter.ticks, Math.floor(events / 16384));
+      const [za, zb] = [fs.readFileSync(a), fs.readFileSync(b)];
+      assert.equal(wb.bytesWritten, zb.length);
+      const [pa, pb] = gz ? [gunzipSync(za), gunzipSync(zb)] : [za, zb];
+      assert.ok(pa.length > (gz ? 3 << 20 : 1 << 20), `${pa.length} bytes of text`);
+      // whole files byte for byte when both heads carry the same second (their timestamp)
+      if (pa.equals(pb)) assert.ok(za.equals(zb), 'the same text, other bytes');
+      else assert.equal(body(pb), body(pa));
+    }
   });
 
   it('abort() while the thread writes: no temp file, the earlier file under the name untouched', () => {

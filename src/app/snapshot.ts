@@ -7,8 +7,10 @@
 import { Tree } from '../tree/tree.js';
 import type { VolumeInfo } from '../owners/reconcile.js';
 import { categorize, loadRules } from '../owners/kinds.js';
+import { treeNames } from '../owners/packages.js';
 import { appendSamples } from '../store/samples.js';
 import { saveSnapshot, SaveInput, SnapshotMeta } from '../store/snapshots.js';
+import type { NameTable } from '../export/ncdu-writer.js';
 import { escapeName } from '../util/escape.js';
 import { count, size } from '../util/format.js';
 import { errnoText, UserError } from '../util/errors.js';
@@ -61,12 +63,19 @@ export async function saveScanned(place: Place, tree: Tree, root: string, starte
     },
   };
   const volumeMs = lap();
-  try {
-    const kinds: Record<string, number> = {};
-    for (const c of categorize(tree, loadRules(), { top: 0 })) kinds[c.name] = c.bytes;
-    input.kinds = kinds;
-  } catch (e) {
-    notes.push(`kinds of data left out: ${(e as Error).message}`);
+  // every name decoded once, for the kinds pass and the write (which keeps only the bytes: the
+  // kinds pass's string of all the names goes)
+  let table: NameTable;
+  {
+    const names = treeNames(tree);
+    table = { bytes: names.bytes, off: names.off, len: names.len };
+    try {
+      const kinds: Record<string, number> = {};
+      for (const c of categorize(tree, loadRules(), { top: 0, names })) kinds[c.name] = c.bytes;
+      input.kinds = kinds;
+    } catch (e) {
+      notes.push(`kinds of data left out: ${(e as Error).message}`);
+    }
   }
   const kindsMs = lap();
   try {
@@ -85,7 +94,7 @@ export async function saveScanned(place: Place, tree: Tree, root: string, starte
   const shown = new Progress('saving', { progress: () => ({ entries: counter.entries, bytes: disk, current: root }) }, progress);
   let saved: Awaited<ReturnType<typeof saveSnapshot>>;
   try {
-    saved = await saveSnapshot(store, tree, { ...input, counter: progress ? counter : undefined });
+    saved = await saveSnapshot(store, tree, { ...input, names: table, counter: progress ? counter : undefined });
   } finally {
     shown.stop();
   }

@@ -12,7 +12,8 @@
  * decompressing only its last few bytes (see store/snapshots.ts).
  */
 import zlib from 'node:zlib';
-import { Entry, EntryType, EXCLUDED_NAMES, Excluded, Sink, SourceInfo } from '../model/entry.js';
+import { emptyEntry, Entry, EntryType, EXCLUDED_NAMES, Excluded, Sink, SourceInfo } from '../model/entry.js';
+import type { Tree } from '../tree/tree.js';
 import { VERSION } from '../version.js';
 import { escapeName } from '../util/escape.js';
 import { stringifyExact } from '../util/exact.js';
@@ -54,6 +55,9 @@ const P_CLOSE = ascii(']');
 /** the most an info object takes besides its name: every key, and 2^64's 20 digits (or any number's String) for each value */
 const INFO_MAX = 512 + K_NEXT_NAME.length;
 
+/** the digits of 00..99, two bytes each */
+const PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 0x30 + (i & 1 ? (i >> 1) % 10 : Math.floor((i >> 1) / 10)));
+
 /** Copy `b` to out[o..]; returns the end. */
 function put(out: Uint8Array, o: number, b: Uint8Array): number {
   for (let k = 0; k < b.length; k++) out[o++] = b[k];
@@ -74,24 +78,35 @@ function putNum(out: Uint8Array, o: number, v: number | bigint): number {
   for (let p = 10; p <= v; p *= 10) digits++;
   const end = o + digits;
   let x = v;
-  let k = end - 1;
-  for (; x > 0x7fffffff; k--) {
-    const q = Math.floor(x / 10);
-    out[k] = 0x30 + (x - q * 10);
+  let k = end;
+  for (; x > 0x7fffffff; k -= 2) {
+    const q = Math.floor(x / 100);
+    const r = (x - q * 100) << 1;
+    out[k - 1] = PAIRS[r + 1];
+    out[k - 2] = PAIRS[r];
     x = q;
   }
-  for (; k >= o; k--) {
-    const q = (x / 10) | 0;
-    out[k] = 0x30 + (x - q * 10);
+  for (; x >= 100; k -= 2) {
+    const q = (x / 100) | 0;
+    const r = (x - q * 100) << 1;
+    out[k - 1] = PAIRS[r + 1];
+    out[k - 2] = PAIRS[r];
     x = q;
   }
+  if (x >= 10) {
+    out[k - 1] = PAIRS[(x << 1) + 1];
+    out[k - 2] = PAIRS[x << 1];
+  } else out[k - 1] = 0x30 + x;
   return end;
 }
 
-/** `b` as a JSON string (raw bytes, only what must be escaped: ncdu's convention) at out[o..] (room: 6 bytes a byte + 2); returns the end. */
-function rawString(out: Uint8Array, o: number, b: Uint8Array): number {
+/**
+ * b[from, from + len) as a JSON string (raw bytes, only what must be escaped: ncdu's convention) at
+ * out[o..] (room: 6 bytes a byte + 2); returns the end.
+ */
+function rawString(out: Uint8Array, o: number, b: Uint8Array, from: number, len: number): number {
   out[o++] = 0x22;
-  for (let k = 0; k < b.length; k++) {
+  for (let k = from, end = from + len; k < end; k++) {
     const c = b[k];
     if (NEEDS_ESCAPE[c] === 0) out[o++] = c;
     else if (c === 0x22 || c === 0x5c) {
@@ -156,6 +171,13 @@ export interface ExportTarget {
   abort(): void;
 }
 
+/** every entry's name in one buffer: entry i's is bytes[off[i], off[i] + len[i]) (Tree.allNames) */
+export interface NameTable {
+  bytes: Uint8Array;
+  off: Uint32Array;
+  len: Uint32Array;
+}
+
 export class NcduWriter implements Sink {
   private buf = Buffer.allocUnsafe(FLUSH_AT + 65536);
   private len = 0;
@@ -174,12 +196,17 @@ export class NcduWriter implements Sink {
   /** the descriptor a gzip thread may write to (a named output, gzip'd, with the thread allowed), else null */
   private readonly threadFd: number | null;
   private thread: GzipThread | null = null;
-  /** the text of the last uid, gid and mode written (`,"uid":…,"gid":…,"mode":…`, as info() writes them) */
+  /**
+   * the text of the last uid, gid, mode and mtime written (`,"uid":…,"gid":…,"mode":…,"mtime":…`,
+   * as info() writes them): its first ownerLen bytes are the uid, gid and mode, tailLen all of it
+   */
   private lastUid = NaN;
   private lastGid = NaN;
   private lastMode = NaN;
-  private readonly ownerText = new Uint8Array(INFO_MAX);
+  private lastMtime = NaN;
+  private readonly ownerText = Buffer.alloc(INFO_MAX);
   private ownerLen = 0;
+  private tailLen = 0;
 
   /**
    * @param dest a file name (a device, FIFO or link too: see util/write.ts openOutput), or '-'
@@ -262,15 +289,14 @@ export class NcduWriter implements Sink {
    * An entry's info object, written straight into the buffer as bytes (no string per entry): the
    * same text as `{"name":…` + JSON of the fields would be.
    */
-  private info(e: Entry, isDir: boolean, start = K_NAME): void {
-    const name = e.name;
+  private info(e: Entry, isDir: boolean, start = K_NAME, name = e.name, nameAt = 0, nameLen = name.length): void {
     // room for all of it: the name escaped (6 bytes a byte at most) and every field's key and digits
-    const need = name.length * 6 + INFO_MAX;
+    const need = nameLen * 6 + INFO_MAX;
     if (this.len + need > this.buf.length) this.flush(false);
     if (need > this.buf.length) this.buf = Buffer.allocUnsafe(need + 65536);
     const out = this.buf;
     let o = put(out, this.len, start);
-    o = rawString(out, o, name);
+    o = rawString(out, o, name, nameAt, nameLen);
     const counted = e.excluded === Excluded.None;
     // exact digits: a bigint from 2^53 up (ncdu reads u64)
     if (counted && e.asize > 0) o = putNum(out, put(out, o, K_ASIZE), typeof e.asize === 'number' ? Math.floor(e.asize) : e.asize);
@@ -283,23 +309,27 @@ export class NcduWriter implements Sink {
     if (e.excluded !== Excluded.None) o = put(out, o, K_EXCLUDED[e.excluded]);
     if (e.type === EntryType.Symlink || e.type === EntryType.Other) o = put(out, o, K_NOTREG);
     if (this.extended) {
-      // uid, gid and mode: the text of the last three again when they are the same (most neighbours)
-      const { uid, gid, mode } = e;
+      // uid, gid, mode and mtime: the text of the last ones again when they are the same (most
+      // neighbours: their owner and mode nearly always, a package's files often their mtime too)
+      const { uid, gid, mode, mtime } = e;
+      const t = this.ownerText;
       if (uid !== this.lastUid || gid !== this.lastGid || mode !== this.lastMode) {
         this.lastUid = uid;
         this.lastGid = gid;
         this.lastMode = mode;
-        const t = this.ownerText;
         let n = 0;
         // ncdu 1.x cannot read ids above 2^31-1
         if (uid >= 0 && uid < 0x80000000) n = putNum(t, put(t, n, K_UID), uid);
         if (gid >= 0 && gid < 0x80000000) n = putNum(t, put(t, n, K_GID), gid);
         if (mode >= 0) n = putNum(t, put(t, n, K_MODE), mode);
         this.ownerLen = n;
+        this.lastMtime = NaN;
       }
-      const t = this.ownerText;
-      for (let k = 0, n = this.ownerLen; k < n; k++) out[o++] = t[k];
-      if (e.mtime >= 0) o = putNum(out, put(out, o, K_MTIME), e.mtime);
+      if (mtime !== this.lastMtime) {
+        this.lastMtime = mtime;
+        this.tailLen = mtime >= 0 ? putNum(t, put(t, this.ownerLen, K_MTIME), mtime) : this.ownerLen;
+      }
+      for (let k = 0, n = this.tailLen; k < n; k++) out[o++] = t[k];
     }
     out[o++] = 0x7d; // }
     this.len = o;
@@ -312,22 +342,76 @@ export class NcduWriter implements Sink {
   }
 
   enterDir(dir: Entry): void {
+    this.enter(dir, dir.name, 0, dir.name.length);
+  }
+
+  addEntry(e: Entry): void {
+    this.entry(e, e.name, 0, e.name.length);
+  }
+
+  /** enterDir with the name given as name[at, at + len) */
+  private enter(dir: Entry, name: Uint8Array, at: number, len: number): void {
     this.punct(P_OPEN_DIR);
-    this.info(dir, true);
+    this.info(dir, true, K_NAME, name, at, len);
     this.devStack.push(dir.dev);
     this.depth++;
   }
 
-  addEntry(e: Entry): void {
+  /** addEntry with the name given as name[at, at + len) */
+  private entry(e: Entry, name: Uint8Array, at: number, len: number): void {
     if (e.type === EntryType.Dir) {
       // a directory not descended into (excluded, unreadable): still an array, as ncdu writes it
       this.punct(P_OPEN_DIR);
-      this.info(e, true);
+      this.info(e, true, K_NAME, name, at, len);
       this.punct(P_CLOSE);
     } else {
-      this.info(e, false, K_NEXT_NAME);
+      this.info(e, false, K_NEXT_NAME, name, at, len);
     }
     if (this.len >= FLUSH_AT) this.flush(false);
+  }
+
+  /**
+   * Write a finished tree and finish the export: the same bytes as tree.ts replayTree(tree, writer)
+   * makes, without a name view per entry: the names come
+   * from `names` (the tree's allNames(), which the kinds pass reads too). Synchronous. `counter`
+   * counts the entries written and calls tick() every 16,384 (a progress display). Throws an
+   * ExportError of one line when the output fails (the export is then given up).
+   */
+  writeTree(tree: Tree, names: NameTable, counter?: { entries: number; tick(): void }): void {
+    if (tree.count > 0) {
+      const { bytes, off, len } = names;
+      const e = emptyEntry();
+      // each open directory's children and the next one's place (as replayTree)
+      const stackKids: Uint32Array[] = [tree.children(0)];
+      const stackPos: number[] = [0];
+      this.enter(tree.entryOf(0, e, false), bytes, off[0], len[0]);
+      let n = 1;
+      while (stackKids.length) {
+        const top = stackKids.length - 1;
+        const kids = stackKids[top];
+        const pos = stackPos[top];
+        if (pos >= kids.length) {
+          this.leaveDir();
+          stackKids.pop();
+          stackPos.pop();
+          continue;
+        }
+        stackPos[top] = pos + 1;
+        const k = kids[pos];
+        tree.entryOf(k, e, false);
+        if (e.type === EntryType.Dir && e.excluded === Excluded.None) {
+          this.enter(e, bytes, off[k], len[k]);
+          stackKids.push(tree.children(k));
+          stackPos.push(0);
+        } else this.entry(e, bytes, off[k], len[k]);
+        if (counter !== undefined && (++n & 16383) === 0) {
+          counter.entries = n;
+          counter.tick();
+        }
+      }
+      if (counter !== undefined) counter.entries = n;
+    }
+    this.finish(tree.info ?? { timestamp: 0, producer: 'diskblame', incomplete: false });
   }
 
   leaveDir(): void {

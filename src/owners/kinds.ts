@@ -545,6 +545,8 @@ export interface CategorizeOptions {
   prefix?: string;
   /** filled (length tree.count at least) with each counted file's index in the returned list, else -1 */
   labels?: Int32Array;
+  /** the tree's names (packages.ts treeNames), when the caller has them already */
+  names?: TreeNames;
 }
 
 interface Top {
@@ -565,7 +567,7 @@ export function categorize(tree: Tree, rules: Rules, opts: CategorizeOptions = {
   const c = compile(rules);
   const acc = new Totals(tree, c.names.length, top, opts.labels ?? null);
   opts.labels?.fill(-1);
-  const names = treeNames(tree);
+  const names = opts.names ?? treeNames(tree);
   const { path: rootPath, outPrefix } = treeRootPath(tree, opts.prefix);
   // the root's ancestors first: /var/log/** holds for a scan of /var/log/nginx
   let ctx = START;

@@ -1065,16 +1065,19 @@ export class Tree implements Sink, UnorderedSink {
     const n = this.count;
     const off = new Uint32Array(n);
     const len = new Uint32Array(n);
+    // the decoded names take more than the stored ones (their shared prefixes): a half more, grown if need be
+    let bytes = new Uint8Array(Math.max(64, this.namesLen + (this.namesLen >>> 1)));
     let total = 0;
     for (let i = 0; i < n; i++) {
       const u = this.nameOf(i);
+      const l = u.length;
+      if (total + l > bytes.length) bytes = growU8(bytes, total + l, total);
+      for (let k = 0; k < l; k++) bytes[total + k] = u[k];
       off[i] = total;
-      len[i] = u.length;
-      total += u.length;
+      len[i] = l;
+      total += l;
     }
-    const bytes = new Uint8Array(total);
-    for (let i = 0; i < n; i++) bytes.set(this.nameOf(i), off[i]);
-    return { bytes, off, len };
+    return { bytes: bytes.subarray(0, total), off, len };
   }
   /** index of hard-linked entry i in the link table */
   private linkIndex(i: number): number {
@@ -1163,9 +1166,9 @@ export class Tree implements Sink, UnorderedSink {
     return t;
   }
 
-  /** Fill an Entry with what the tree knows of i (for re-export and diffing). */
-  entryOf(i: number, e: Entry): Entry {
-    e.name = this.nameOf(i);
+  /** Fill an Entry with what the tree knows of i (for re-export and diffing); its name too unless `named` is false. */
+  entryOf(i: number, e: Entry, named = true): Entry {
+    if (named) e.name = this.nameOf(i);
     e.type = this.type(i);
     e.asize = this.exactOwnA(i);
     e.dsize = this.exactOwnD(i);
