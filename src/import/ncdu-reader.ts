@@ -43,6 +43,8 @@ import { Readable, pipeline } from 'node:stream';
 import { gunzipStream, isGzip as hasGzipMagic } from '../util/gunzip.js';
 import { EntryType, Excluded, emptyEntry, type Entry, type Sink, type SourceInfo } from '../model/entry.js';
 import { type Bytes, normBytes } from '../util/exact.js';
+import { ncduParseAddon, type NcduParseAddon } from './native-parse.js';
+import { recordTarget } from './records.js';
 
 /**
  * The limits on one token of the input, in bytes (see the module header). Exceeding one is an
@@ -67,6 +69,12 @@ export const LIMITS = {
   metadata: 4 << 20,
 } as const;
 
+/** the fast path's output per call: record bytes, numbers (records.ts) */
+const FAST_OUT8 = 256 << 10;
+const FAST_OUT64 = 32 << 10;
+/** directory levels the fast path may open beyond the current depth in one call */
+const FAST_DEPTH = 256;
+
 /** a skipped (not decoded) string may take this many raw bytes per decoded byte of its limit */
 const RAW_PER_BYTE = 6;
 
@@ -89,13 +97,19 @@ export class ImportError extends Error {
  * are thrown as ImportError with a one-line message that includes the byte offset. Errors thrown by
  * the sink propagate unchanged.
  *
+ * The entries of a directory are parsed by the native fast path (src/native/ncduparse.c) when its
+ * addon loads, else (or where it stops: anything unusual, every error) here; the sink gets the
+ * same events either way.
+ *
  * @param opts.label how to name the input in error messages about opening/reading it (default: the
  *   path, 'stdin' or 'input')
+ * @param opts.native false: the JavaScript parser only (default: the fast path when it loads)
+ * @param opts.stats where to count the bytes of records the fast path wrote (for tests: it ran)
  */
 export async function importExport(
   source: string | NodeJS.ReadableStream,
   sink: Sink,
-  opts: { label?: string } = {},
+  opts: { label?: string; native?: boolean; stats?: { fastBytes: number } } = {},
 ): Promise<SourceInfo> {
   const label = opts.label ?? (typeof source === 'string' ? (source === '-' ? 'stdin' : source) : 'input');
   let stream: NodeJS.ReadableStream;
@@ -150,7 +164,8 @@ export async function importExport(
     }
     const first = head.length === 0 ? new Uint8Array(0) : head.length === 1 ? head[0] : Buffer.concat(head);
     const isGzip = hasGzipMagic(first);
-    const parser = new Parser(sink, isGzip);
+    const parser = new Parser(sink, isGzip, opts.native === false ? null : ncduParseAddon());
+    if (opts.stats) parser.stats = opts.stats;
 
     if (!isGzip) {
       if (first.length > 0) parser.feed(first);
@@ -325,7 +340,8 @@ class Parser {
 
   // tree
   private depth = 0;
-  private devStack: number[] = [];
+  /** devStack[d - 1]: the device of the open directory at depth d (the root at 1) */
+  private devStack = new Float64Array(64);
   private readonly entry: Entry = emptyEntry();
   private nameBuf = new Uint8Array(256);
   private nameViews: Uint8Array[] = [];
@@ -355,10 +371,31 @@ class Parser {
   private gduCumulative = false;
   private readonly td = new TextDecoder('utf-8');
 
+  // the native fast path (null: none), its output and where its records go (records.ts)
+  private readonly fast: NcduParseAddon | null;
+  private readonly sink: Sink;
+  private readonly records: ((b: Uint8Array, f: Float64Array) => void) | null = null;
+  private readonly out8: Uint8Array = EMPTY;
+  private readonly out64 = new Float64Array(0);
+  private readonly io = new Float64Array(5);
+  stats = { fastBytes: 0 };
+
   constructor(
-    private readonly sink: Sink,
+    sink: Sink,
     private readonly gz: boolean,
-  ) {}
+    fast: NcduParseAddon | null,
+  ) {
+    this.fast = fast;
+    if (fast === null) this.sink = sink;
+    else {
+      // its events and the fast path's records go to the sink in one stream
+      const t = recordTarget(sink);
+      this.sink = t.sink;
+      this.records = t.records;
+      this.out8 = new Uint8Array(FAST_OUT8);
+      this.out64 = new Float64Array(FAST_OUT64);
+    }
+  }
 
   feed(data: Uint8Array): void {
     const chunk = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.length);
@@ -465,6 +502,34 @@ class Parser {
     throw new ImportError(`corrupt export: invalid value for "${KEY_NAMES[k]}" ${this.at(off)}, expected ${expected}`, off);
   }
 
+  /**
+   * The native fast path from buf[i] (state DirItem or DirNext): the entries it takes whole go to
+   * the sink; returns where it stopped, with state and depth set there (i: it took nothing).
+   */
+  private fastRun(buf: Buffer, i: number, n: number): number {
+    const fast = this.fast!;
+    const io = this.io;
+    for (;;) {
+      // room for the fast path to go deeper (where there is none it stops, and so this is called again)
+      if (this.devStack.length < this.depth + FAST_DEPTH) {
+        const wider = new Float64Array(Math.max(this.devStack.length * 2, this.depth + FAST_DEPTH));
+        wider.set(this.devStack);
+        this.devStack = wider;
+      }
+      fast.fast(buf, i, n, this.state === S.DirItem ? 0 : 1, this.depth, this.devStack, this.out8, this.out64, io);
+      const p = io[0];
+      this.state = io[1] === 0 ? S.DirItem : S.DirNext;
+      this.depth = io[2];
+      if (io[3] > 0) {
+        this.records!(this.out8.subarray(0, io[3]), this.out64);
+        this.stats.fastBytes += io[3];
+      }
+      // (stopped at something it does not take, or with its output full: then again)
+      if (p === i) return i;
+      i = p;
+    }
+  }
+
   private run(start: number): void {
     const buf = this.buf;
     const n = buf.length;
@@ -485,6 +550,13 @@ class Parser {
           this.wsRun = runLen;
           this.buf = EMPTY;
           return;
+        }
+      }
+      if (this.fast !== null && (this.state === S.DirItem || this.state === S.DirNext)) {
+        const r = this.fastRun(buf, i, n);
+        if (r !== i) {
+          i = r;
+          continue;
         }
       }
       switch (this.state) {
@@ -760,6 +832,11 @@ class Parser {
     const e = this.entry;
     if (this.objIsDir) {
       e.type = EntryType.Dir;
+      if (this.depth > this.devStack.length) {
+        const wider = new Float64Array(this.devStack.length * 2);
+        wider.set(this.devStack);
+        this.devStack = wider;
+      }
       this.devStack[this.depth - 1] = e.dev;
       // emitted when we know whether the directory has children (enterDir vs addEntry)
       this.state = S.DirAfterInfo;
@@ -871,7 +948,8 @@ class Parser {
         this.endInfo();
         i++;
         // the next entry of the directory, as exports write it (`,\n{"`): straight to its first key
-        if (this.state === S.DirNext && i + 3 < n && buf[i] === 0x2c && buf[i + 1] === 0x0a && buf[i + 2] === 0x7b && buf[i + 3] === 0x22) {
+        // (with the fast path, back to it)
+        if (this.state === S.DirNext && this.fast === null && i + 3 < n && buf[i] === 0x2c && buf[i + 1] === 0x0a && buf[i + 2] === 0x7b && buf[i + 3] === 0x22) {
           this.startInfo(false, i + 2);
           i += 3;
           continue;
