@@ -39,7 +39,6 @@
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { notRegularText, readableInput } from '../util/input.js';
-import { Readable, pipeline } from 'node:stream';
 import { gunzipStream, isGzip as hasGzipMagic } from '../util/gunzip.js';
 import { EntryType, Excluded, emptyEntry, type Entry, type Sink, type SourceInfo } from '../model/entry.js';
 import { type Bytes, normBytes } from '../util/exact.js';
@@ -74,6 +73,9 @@ const FAST_OUT8 = 256 << 10;
 const FAST_OUT64 = 32 << 10;
 /** directory levels the fast path may open beyond the current depth in one call */
 const FAST_DEPTH = 256;
+
+/** bytes read from a file at a time */
+const FILE_CHUNK = 1 << 20;
 
 /** a skipped (not decoded) string may take this many raw bytes per decoded byte of its limit */
 const RAW_PER_BYTE = 6;
@@ -112,7 +114,7 @@ export async function importExport(
   opts: { label?: string; native?: boolean; stats?: { fastBytes: number } } = {},
 ): Promise<SourceInfo> {
   const label = opts.label ?? (typeof source === 'string' ? (source === '-' ? 'stdin' : source) : 'input');
-  let stream: NodeJS.ReadableStream;
+  let stream: NodeJS.ReadableStream | undefined;
   let fh: FileHandle | undefined;
   if (typeof source === 'string' && source !== '-') {
     // a directory or a device (/dev/null, /dev/zero, a disk) is refused by its type, unopened
@@ -123,24 +125,40 @@ export async function importExport(
     } catch (err) {
       throw new ImportError(`cannot open ${label}: ${describeFsError(err)}`, 0);
     }
-    stream = fh.createReadStream({ highWaterMark: 1 << 20 });
   } else {
     stream = typeof source === 'string' ? process.stdin : source;
   }
 
-  const raw = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const raw = stream?.[Symbol.asyncIterator]() as AsyncIterator<Buffer | string> | undefined;
   let rawBytes = 0;
+  let parser: Parser | undefined;
+  /**
+   * A file we opened is read into one buffer, reused (no stream, no buffer per chunk) while
+   * nothing holds on to what it read: the parser keeps a chunk only while a token is cut (then
+   * the next read gets a new buffer), and the gzip reader keeps its input (then every read does).
+   */
+  let fileBuf: Buffer | null = null;
+  /** (not while the first bytes are sniffed: they are kept) */
+  let reuse = false;
+  const readFile = async (): Promise<Uint8Array | null> => {
+    if (fileBuf === null || !reuse || parser?.holdsInput()) fileBuf = Buffer.allocUnsafe(FILE_CHUNK);
+    const { bytesRead } = await fh!.read(fileBuf, 0, FILE_CHUNK, null);
+    return bytesRead === 0 ? null : fileBuf.subarray(0, bytesRead);
+  };
   /** next raw chunk; read errors become ImportError */
   const nextRaw = async (): Promise<Uint8Array | null> => {
     for (;;) {
-      let r: IteratorResult<Buffer | string>;
+      let chunk: Uint8Array | null;
       try {
-        r = await raw.next();
+        if (raw === undefined) chunk = await readFile();
+        else {
+          const r = await raw.next();
+          chunk = r.done ? null : typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+        }
       } catch (err) {
         throw new ImportError(`cannot read ${label}: ${describeFsError(err)} (after ${rawBytes} bytes)`, rawBytes);
       }
-      if (r.done) return null;
-      const chunk = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+      if (chunk === null) return null;
       if (chunk.length === 0) continue;
       rawBytes += chunk.length;
       return chunk;
@@ -164,7 +182,8 @@ export async function importExport(
     }
     const first = head.length === 0 ? new Uint8Array(0) : head.length === 1 ? head[0] : Buffer.concat(head);
     const isGzip = hasGzipMagic(first);
-    const parser = new Parser(sink, isGzip, opts.native === false ? null : ncduParseAddon());
+    reuse = !isGzip;
+    parser = new Parser(sink, isGzip, opts.native === false ? null : ncduParseAddon());
     if (opts.stats) parser.stats = opts.stats;
 
     if (!isGzip) {
@@ -200,9 +219,9 @@ export async function importExport(
     // Stop reading a stream we opened (which closes its file handle). A caller's stream is released
     // through its iterator (which destroys it: it cannot be read further anyway); stdin is left be.
     if (fh) {
-      (stream as Readable).destroy();
+      await fh.close().catch(() => undefined);
     } else if (stream !== process.stdin) {
-      await raw.return?.().catch(() => undefined);
+      await raw?.return?.().catch(() => undefined);
     }
   }
 }
@@ -410,6 +429,11 @@ class Parser {
       this.buf = chunk;
     }
     this.run(0);
+  }
+
+  /** a chunk fed is still referenced (a cut token waits for more input): the caller must not reuse it */
+  holdsInput(): boolean {
+    return this.pend.length > 0;
   }
 
   end(): void {

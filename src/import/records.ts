@@ -54,75 +54,71 @@ function push(s: DecodeState, i: number): void {
   s.lastDir = i;
 }
 
-/** where a decoder is in a chunk: the record's bytes (p), its numbers (q), its bigints (bi); len: the name's length */
-interface Cursor {
-  p: number;
-  q: number;
-  bi: number;
-  len: number;
-}
-
-/**
- * The record at c.p: its event (ENTER, ADD, LEAVE); for ENTER and ADD its fields set in `e` (all
- * but the name), c.p moved to the name's first byte and c.len its length.
- */
-function next(b: Uint8Array, f: Float64Array, big: bigint[], e: Entry, c: Cursor): number {
-  let p = c.p;
-  const tag = b[p++];
-  const kind = tag & 3;
-  if (kind === LEAVE) {
-    c.p = p;
-    return kind;
-  }
-  const m = b[p++];
-  if (m !== 0) {
-    let q = c.q;
-    let v: number;
-    if (m & F_ASIZE) e.asize = (v = f[q++]) === v ? v : big[c.bi++];
-    if (m & F_DSIZE) e.dsize = (v = f[q++]) === v ? v : big[c.bi++];
-    if (m & F_DEV) e.dev = f[q++];
-    if (m & F_INO) e.ino = (v = f[q++]) === v ? v : big[c.bi++];
-    if (m & F_NLINK) e.nlink = f[q++];
-    if (m & F_MTIME) e.mtime = f[q++];
-    if (m & F_OWNER) {
-      e.uid = f[q++];
-      e.gid = f[q++];
-    }
-    if (m & F_MODE) e.mode = f[q++];
-    c.q = q;
-  }
-  let len = b[p++];
-  if (len >= 0x80) {
-    const b1 = b[p++];
-    len = (len & 0x7f) | ((b1 & 0x7f) << 7);
-    if (b1 >= 0x80) len |= b[p++] << 14;
-  }
-  e.type = (tag >> 2) & 3;
-  e.readError = (tag & 16) !== 0;
-  e.excluded = tag >> 5;
-  c.p = p;
-  c.len = len;
-  return kind;
-}
-
 const NO_BIG: bigint[] = [];
 
-/** Adds one chunk's records to the tree (s: where the last chunk left off). */
-export function decode(tree: UnorderedSink, s: DecodeState, b: Uint8Array, f: Float64Array, big: bigint[] = NO_BIG): void {
+/**
+ * Adds one chunk's records to the tree (s: where the last chunk left off); or, given `sink`, feeds
+ * them to it as its events instead (a view of the chunk per name: sinks copy names).
+ */
+export function decode(
+  tree: UnorderedSink | null,
+  s: DecodeState,
+  b: Uint8Array,
+  f: Float64Array,
+  big: bigint[] = NO_BIG,
+  sink: Sink | null = null,
+): void {
   const e = s.e;
-  const c: Cursor = { p: 0, q: 0, bi: 0, len: 0 };
   let stack = s.stack;
   let depth = s.depth;
   let bytes = s.bytes;
+  let p = 0;
+  let q = 0;
+  let bi = 0;
   const n = b.length;
-  while (c.p < n) {
-    const kind = next(b, f, big, e, c);
+  while (p < n) {
+    const tag = b[p++];
+    const kind = tag & 3;
     if (kind === LEAVE) {
       depth--;
+      if (sink !== null) sink.leaveDir();
       continue;
     }
-    const i = tree.addUnderNamed(depth === 0 ? 0xffffffff : stack[depth - 1], e, b, c.p, c.len);
-    c.p += c.len;
+    const m = b[p++];
+    if (m !== 0) {
+      let v: number;
+      if (m & F_ASIZE) e.asize = (v = f[q++]) === v ? v : big[bi++];
+      if (m & F_DSIZE) e.dsize = (v = f[q++]) === v ? v : big[bi++];
+      if (m & F_DEV) e.dev = f[q++];
+      if (m & F_INO) e.ino = (v = f[q++]) === v ? v : big[bi++];
+      if (m & F_NLINK) e.nlink = f[q++];
+      if (m & F_MTIME) e.mtime = f[q++];
+      if (m & F_OWNER) {
+        e.uid = f[q++];
+        e.gid = f[q++];
+      }
+      if (m & F_MODE) e.mode = f[q++];
+    }
+    let len = b[p++];
+    if (len >= 0x80) {
+      const b1 = b[p++];
+      len = (len & 0x7f) | ((b1 & 0x7f) << 7);
+      if (b1 >= 0x80) len |= b[p++] << 14;
+    }
+    e.type = (tag >> 2) & 3;
+    e.readError = (tag & 16) !== 0;
+    e.excluded = tag >> 5;
+    if (sink !== null) {
+      e.name = b.subarray(p, p + len);
+      p += len;
+      if (kind === ENTER) {
+        depth++;
+        sink.enterDir(e);
+      } else sink.addEntry(e);
+      continue;
+    }
+    const i = tree!.addUnderNamed(depth === 0 ? 0xffffffff : stack[depth - 1], e, b, p, len);
+    p += len;
     if (e.excluded === Excluded.None && typeof e.dsize === 'number') bytes += e.dsize;
     if (kind === ENTER) {
       s.depth = depth;
@@ -133,23 +129,6 @@ export function decode(tree: UnorderedSink, s: DecodeState, b: Uint8Array, f: Fl
   }
   s.depth = depth;
   s.bytes = bytes;
-}
-
-/** Feeds one chunk's records to any sink as its events (a view of the chunk per name: sinks copy names). */
-export function decodeToSink(sink: Sink, e: Entry, b: Uint8Array, f: Float64Array): void {
-  const c: Cursor = { p: 0, q: 0, bi: 0, len: 0 };
-  const n = b.length;
-  while (c.p < n) {
-    const kind = next(b, f, NO_BIG, e, c);
-    if (kind === LEAVE) {
-      sink.leaveDir();
-      continue;
-    }
-    e.name = b.subarray(c.p, c.p + c.len);
-    c.p += c.len;
-    if (kind === ENTER) sink.enterDir(e);
-    else sink.addEntry(e);
-  }
 }
 
 /**
@@ -188,6 +167,6 @@ class TreeTarget implements Sink, RecordTarget {
 /** The RecordTarget of `sink` (see RecordTarget). */
 export function recordTarget(sink: Sink): RecordTarget {
   if (typeof (sink as unknown as UnorderedSink).addUnderNamed === 'function') return new TreeTarget(sink as unknown as UnorderedSink);
-  const e = emptyEntry();
-  return { sink, records: (b, f) => decodeToSink(sink, e, b, f) };
+  const s = decodeState();
+  return { sink, records: (b, f) => decode(null, s, b, f, NO_BIG, sink) };
 }
