@@ -29,6 +29,8 @@ import { CLI, have, run, runCliOk } from './helpers/run.js';
 
 const FIX = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'import');
 const addon = ncduParseAddon();
+// where the directory reader was built, this one was too (one install script, one compiler)
+const built = fs.existsSync(path.join(FIX, '..', '..', 'build', 'Release', 'dirscan.node')) && process.env.DISKBLAME_NATIVE !== '0';
 const skip = addon === null ? 'the native fast path is not built or disabled (DISKBLAME_NATIVE=0): nothing to compare' : false;
 
 /** every sink event as one line (all fields, the name as hex) */
@@ -67,7 +69,7 @@ function chunks(data: Buffer, size: number | number[]): Readable {
 }
 
 /** the events (or the error) of reading `data` cut into chunks of `size` (0: whole) */
-async function read(data: Buffer, native: boolean, size: number | number[] = 0, stats = { fastBytes: 0 }): Promise<string[]> {
+async function read(data: Buffer, native: boolean, size: number | number[] = 0, stats = { fastBytes: 0, threadBytes: 0 }): Promise<string[]> {
   const sink = new Lines();
   try {
     await importExport(size === 0 ? Readable.from([Buffer.from(data)]) : chunks(data, size), sink, { native, stats });
@@ -84,7 +86,7 @@ async function same(data: Buffer | string, what: string, sizes: (number | number
   const ref = await read(buf, false);
   let fast = 0;
   for (const size of sizes) {
-    const stats = { fastBytes: 0 };
+    const stats = { fastBytes: 0, threadBytes: 0 };
     const got = await read(buf, true, size, stats);
     if (size === 0) fast = stats.fastBytes;
     assert.deepEqual(got, ref, `${what} (chunks ${JSON.stringify(size)})`);
@@ -153,6 +155,10 @@ before(() => {
 });
 after(() => rmrf(tmp));
 
+it('the fast path loads wherever the native directory reader was built', () => {
+  if (built) assert.notEqual(addon, null, 'build/Release/dirscan.node is there, ncduparse.node does not load');
+});
+
 describe('native export parser: same events, errors and trees as the JavaScript parser', { skip }, () => {
   it('takes plain entries itself (its records counted) and stops where the JavaScript parser must go on', async () => {
     const fast = await same(SMALL, 'small');
@@ -173,6 +179,10 @@ describe('native export parser: same events, errors and trees as the JavaScript 
     // out-of-range arguments are refused, not read
     assert.throws(() => addon!.fast(buf, 0, buf.length + 1, 0, 1, new Float64Array(4), new Uint8Array(64), new Float64Array(16), io), TypeError);
     assert.throws(() => addon!.fast(buf, 0, buf.length, 0, 5, new Float64Array(4), new Uint8Array(64), new Float64Array(16), io), TypeError);
+    // and the thread's calls take only a handle of its own
+    for (const h of [{}, null, 5, Buffer.alloc(8)]) {
+      assert.throws(() => addon!.take(h, new Uint8Array(256 << 10), new Float64Array(32 << 10), new Float64Array(6)));
+    }
   });
 
   it('the fixtures', async () => {
@@ -348,10 +358,68 @@ describe('native export parser: same events, errors and trees as the JavaScript 
     assert.ok(ref.length > 50000, ref[0]);
     assert.deepEqual(await treeOf(() => file, true), ref, 'file');
     assert.deepEqual(await treeOf(() => file + '.gz', true), ref, 'gzip');
-    const stats = { fastBytes: 0 };
+    const stats = { fastBytes: 0, threadBytes: 0 };
     await importExport(file, new Lines(), { stats });
     assert.ok(stats.fastBytes > 500_000, `fast path bytes ${stats.fastBytes}`);
+    assert.equal(stats.threadBytes, 0, 'no thread for a sink that is not a tree');
+    const t = new Tree();
+    await importExport(file, t, { stats });
+    // (it stops at each size from 2^53 up, every 997th entry, and starts again at most 32 times)
+    assert.ok(stats.threadBytes > 100_000, `thread bytes ${stats.threadBytes}`);
+    stats.threadBytes = 0;
+    await importExport(file + '.gz', new Tree(), { stats });
+    assert.equal(stats.threadBytes, 0, 'no thread for gzip');
     await same(fs.readFileSync(file), 'many entries, events', [0, 65536]);
+  });
+
+  it('on the addon\'s thread (a file into a tree): the same tree or error, wherever the thread stops', async () => {
+    const prng = rng(77);
+    const parts: string[] = [];
+    for (let k = 0; k < 150000; k++) {
+      parts.push(k % 10 === 0 ? `[{"name":"d${k}","asize":4096,"dev":${k % 4}},{"name":"in${k}","asize":${k}}]` : `{"name":"f${k}\\u00e9","asize":${k},"dsize":4096}`);
+    }
+    const big = wrap(parts.join(',\n'));
+    assert.ok(big.length > 4.5e6);
+    let deep = '';
+    for (let d = 0; d < 20000; d++) deep += `[{"name":"d${d}","asize":${d},"dev":${d % 3}},\n`;
+    deep += '{"name":"leaf","asize":1}' + ']'.repeat(20000);
+    const at = (t: string, p: number, ins: string) => t.slice(0, p) + ins + t.slice(p);
+    const cases: [string, string][] = [
+      ['small', SMALL],
+      ['big', big],
+      ['deep', wrap(deep)],
+      ['an unknown key past the first MiB', big.replace('"name":"f200000', '"x":{"y":[1]},"name":"f200000').replace('{"name":"f120000', '{"x":[],"name":"f120000')],
+      ['a syntax error at 2.5 MB', at(big, big.indexOf('{"name"', 2.5e6), '}')],
+      ['a number over 2^53 at 3 MB', at(big, big.indexOf('"asize"', 3e6) + 8, '9007199254740993')],
+      ['200 KiB of whitespace in an entry at 1.5 MB', at(big, big.indexOf('"asize"', 1.5e6), ' '.repeat(200 << 10))],
+      ['2 MiB of whitespace between entries at 1 MB', at(big, big.indexOf('{"name"', 1e6), ' '.repeat(2 << 20))],
+    ];
+    for (let k = 0; k < 6; k++) {
+      const cut = Math.floor(prng() * big.length);
+      cases.push([`big cut at ${cut}`, big.slice(0, cut)]);
+    }
+    for (let k = 0; k < 20; k++) {
+      const cut = Math.floor(prng() * SMALL.length);
+      cases.push([`small cut at ${cut}`, SMALL.slice(0, cut)]);
+    }
+    const file = path.join(tmp, 'thread.json');
+    for (const [what, text] of cases) {
+      fs.writeFileSync(file, Buffer.from(text, 'latin1'));
+      const ref = await treeOf(() => file, false);
+      const stats = { fastBytes: 0, threadBytes: 0 };
+      const t = new Tree();
+      let got: string[];
+      try {
+        await importExport(file, t, { stats });
+        got = dump(t);
+      } catch (e) {
+        if (!(e instanceof ImportError)) throw e;
+        got = [`error @${e.offset}: ${e.message}`];
+      }
+      assert.deepEqual(got, ref, what);
+      assert.deepEqual(await treeOf(() => file, true), ref, `${what} (again)`);
+      if (text.length > 1e6) assert.ok(stats.threadBytes > 1e5, `${what}: the thread ran (${stats.threadBytes})`);
+    }
   });
 
   it('the CLI: the same --json and export from a file and stdin, the same one-line error, with and without the addon', () => {

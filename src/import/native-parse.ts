@@ -22,6 +22,11 @@ export interface NcduParseAddon {
     out64: Float64Array,
     io: Float64Array,
   ): void;
+  /** the same on a thread reading the file `fd` from `offset` (see ncduparse.c): a handle */
+  start(fd: number, offset: number, state: number, depth: number, devStack: Float64Array): unknown;
+  take(job: unknown, out8: Uint8Array, out64: Float64Array, io: Float64Array): void;
+  devs(job: unknown, devStack: Float64Array): void;
+  stop(job: unknown): void;
 }
 
 /** the addon's file name below the package root */

@@ -74,6 +74,9 @@ const FAST_OUT64 = 32 << 10;
 /** directory levels the fast path may open beyond the current depth in one call */
 const FAST_DEPTH = 256;
 
+/** the addon's thread is started at most this many times per input */
+const THREAD_RUNS = 32;
+
 /** bytes read from a file at a time */
 const FILE_CHUNK = 1 << 20;
 
@@ -106,23 +109,30 @@ export class ImportError extends Error {
  * @param opts.label how to name the input in error messages about opening/reading it (default: the
  *   path, 'stdin' or 'input')
  * @param opts.native false: the JavaScript parser only (default: the fast path when it loads)
- * @param opts.stats where to count the bytes of records the fast path wrote (for tests: it ran)
+ * @param opts.thread false: not on a thread of the addon's (default, unless DISKBLAME_IMPORT_THREADS=1:
+ *   a regular file, not gzip'd, read into a tree (an UnorderedSink) has its entries parsed on one,
+ *   while this thread builds the tree)
+ * @param opts.stats where to count the bytes of records the fast path wrote, on the thread and in all (for tests: they ran)
  */
 export async function importExport(
   source: string | NodeJS.ReadableStream,
   sink: Sink,
-  opts: { label?: string; native?: boolean; stats?: { fastBytes: number } } = {},
+  opts: { label?: string; native?: boolean; thread?: boolean; stats?: { fastBytes: number; threadBytes: number } } = {},
 ): Promise<SourceInfo> {
   const label = opts.label ?? (typeof source === 'string' ? (source === '-' ? 'stdin' : source) : 'input');
   let stream: NodeJS.ReadableStream | undefined;
   let fh: FileHandle | undefined;
+  /** a regular file is read at explicit offsets (the addon's thread may have read a stretch of it) */
+  let filePos: number | null = null;
   if (typeof source === 'string' && source !== '-') {
     // a directory or a device (/dev/null, /dev/zero, a disk) is refused by its type, unopened
     const st = await stat(source).catch(() => null);
     if (st && !readableInput(st)) throw new ImportError(`cannot read ${label}: ${notRegularText(st)}`, 0);
     try {
       fh = await open(source, 'r');
+      if ((await fh.stat()).isFile()) filePos = 0;
     } catch (err) {
+      await fh?.close().catch(() => undefined);
       throw new ImportError(`cannot open ${label}: ${describeFsError(err)}`, 0);
     }
   } else {
@@ -142,7 +152,8 @@ export async function importExport(
   let reuse = false;
   const readFile = async (): Promise<Uint8Array | null> => {
     if (fileBuf === null || !reuse || parser?.holdsInput()) fileBuf = Buffer.allocUnsafe(FILE_CHUNK);
-    const { bytesRead } = await fh!.read(fileBuf, 0, FILE_CHUNK, null);
+    const { bytesRead } = await fh!.read(fileBuf, 0, FILE_CHUNK, filePos);
+    if (filePos !== null) filePos += bytesRead;
     return bytesRead === 0 ? null : fileBuf.subarray(0, bytesRead);
   };
   /** next raw chunk; read errors become ImportError */
@@ -185,11 +196,23 @@ export async function importExport(
     reuse = !isGzip;
     parser = new Parser(sink, isGzip, opts.native === false ? null : ncduParseAddon());
     if (opts.stats) parser.stats = opts.stats;
+    // the entries on the addon's thread: from where the parser first stands between two entries
+    const threaded = !isGzip && filePos !== null && (opts.thread ?? process.env.DISKBLAME_IMPORT_THREADS !== '1') && parser.canThread();
+    if (threaded) parser.wantThread = true;
+    /** the parser stopped for the thread: it runs, then the parser goes on where it stopped */
+    const onThread = (): void => {
+      if (parser!.threadAt < 0) return;
+      filePos = rawBytes = parser!.runThread(fh!.fd);
+    };
 
     if (!isGzip) {
       if (first.length > 0) parser.feed(first);
+      if (threaded) onThread();
       if (!ended) {
-        for (let c = await nextRaw(); c !== null; c = await nextRaw()) parser.feed(c);
+        for (let c = await nextRaw(); c !== null; c = await nextRaw()) {
+          parser.feed(c);
+          if (threaded) onThread();
+        }
       }
     } else {
       async function* compressed(): AsyncGenerator<Uint8Array> {
@@ -397,7 +420,17 @@ class Parser {
   private readonly out8: Uint8Array = EMPTY;
   private readonly out64 = new Float64Array(0);
   private readonly io = new Float64Array(5);
-  stats = { fastBytes: 0 };
+  private readonly io6 = new Float64Array(6);
+  /** the sink as given (records() then feeds it events: no thread) */
+  private readonly plainSink: Sink;
+  stats = { fastBytes: 0, threadBytes: 0 };
+  /** stop at the first point between two entries, for the addon's thread (see runThread) */
+  wantThread = false;
+  /** where it stopped for the thread (the input's offset), -1: it did not */
+  threadAt = -1;
+  /** the thread starts again (after the JavaScript parser took what it stopped at) only from here on */
+  private threadFrom = 0;
+  private threadRuns = 0;
 
   constructor(
     sink: Sink,
@@ -405,6 +438,7 @@ class Parser {
     fast: NcduParseAddon | null,
   ) {
     this.fast = fast;
+    this.plainSink = sink;
     if (fast === null) this.sink = sink;
     else {
       // its events and the fast path's records go to the sink in one stream
@@ -429,6 +463,54 @@ class Parser {
       this.buf = chunk;
     }
     this.run(0);
+  }
+
+  /** Can the entries go to the addon's thread? (a tree takes the records: nothing waits for progress) */
+  canThread(): boolean {
+    return this.fast !== null && typeof this.fast.start === 'function' && this.records !== null && this.sink !== this.plainSink;
+  }
+
+  /**
+   * Runs the addon's thread on the file `fd` from threadAt (the parser's state there), adds what it
+   * parsed, and sets the parser where it stopped (at anything it does not take, or at the end of
+   * the file); returns that offset: the input goes on from there. Blocks this thread meanwhile.
+   */
+  runThread(fd: number): number {
+    const fast = this.fast!;
+    const io = this.io6;
+    const job = fast.start(fd, this.threadAt, this.state === S.DirItem ? 0 : 1, this.depth, this.devStack.subarray(0, this.depth));
+    this.threadAt = -1;
+    try {
+      for (;;) {
+        fast.take(job, this.out8, this.out64, io);
+        if (io[5] !== 0) break;
+        this.records!(this.out8.subarray(0, io[3]), this.out64);
+        this.stats.fastBytes += io[3];
+        this.stats.threadBytes += io[3];
+      }
+      const off = io[0];
+      this.state = io[1] === 0 ? S.DirItem : S.DirNext;
+      this.depth = io[2];
+      const devs = new Float64Array(Math.max(this.devStack.length, this.depth + FAST_DEPTH));
+      fast.devs(job, devs);
+      this.devStack = devs;
+      // the input goes on at off: nothing carried, no whitespace counted (the thread stopped after a token)
+      this.total = off;
+      this.base = off;
+      this.buf = EMPTY;
+      this.carry = null;
+      this.pend = [];
+      this.pendLen = 0;
+      this.wsRun = 0;
+      // again once past what it stopped at (the JavaScript parser takes that), a few times (each
+      // start costs a thread and a read of its window)
+      this.threadRuns++;
+      this.wantThread = this.threadRuns < THREAD_RUNS;
+      this.threadFrom = off + 1;
+      return off;
+    } finally {
+      fast.stop(job);
+    }
   }
 
   /** a chunk fed is still referenced (a cut token waits for more input): the caller must not reuse it */
@@ -577,6 +659,14 @@ class Parser {
         }
       }
       if (this.fast !== null && (this.state === S.DirItem || this.state === S.DirNext)) {
+        if (this.wantThread && this.base + i >= this.threadFrom) {
+          // (the rest of this input is read again by the thread)
+          this.wantThread = false;
+          this.threadAt = this.base + i;
+          this.buf = EMPTY;
+          this.wsRun = 0;
+          return;
+        }
         const r = this.fastRun(buf, i, n);
         if (r !== i) {
           i = r;

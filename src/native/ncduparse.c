@@ -482,6 +482,109 @@ static napi_value throw_type(napi_env env, const char *msg) {
   return NULL;
 }
 
+/* where the parse stands between two entries: the offset, the state, the depth and the dev stack */
+typedef struct {
+  size_t p;
+  int state;
+  size_t d;
+  double *devs;
+  size_t devCap;
+  /* it stopped because the output was full */
+  int full;
+} pos_t;
+
+/*
+ * Parses from s->p (state, depth s->d) as many entries as it takes (see the top of this file),
+ * writing records at x->p8 / x->p64 on; leaves s at the end of the last one it took whole.
+ */
+static void parse(ctx_t *x, pos_t *s, uint8_t *scratch) {
+  const uint8_t *b = x->b;
+  const size_t n = x->n;
+  double *devs = s->devs;
+  const size_t devCap = s->devCap;
+  size_t p = s->p;
+  int state = s->state;
+  size_t d = s->d;
+  info_t e;
+  s->full = 0;
+  for (;;) {
+    /* here: a clean boundary (p, state, d), every record before it written */
+    size_t q = skip_ws(x, p);
+    if (q >= n) break;
+    uint8_t c = b[q];
+    if (state == ST_DIRNEXT) {
+      if (c == 0x2c) {
+        p = q + 1;
+        state = ST_DIRITEM;
+        continue;
+      }
+      if (c != 0x5d || d <= 1) break; /* (the root's end: the JavaScript parser's) */
+      if (x->p8 + 1 > x->n8) {
+        s->full = 1;
+        break;
+      }
+      x->o8[x->p8++] = R_LEAVE;
+      d--;
+      p = q + 1;
+      continue;
+    }
+    /* DirItem: an entry */
+    if (c == 0x7b) {
+      defaults(&e, devs[d - 1]);
+      size_t r = info_object(x, q, &e, scratch);
+      if (r == 0) break;
+      if (!room(x, &e)) {
+        s->full = 1;
+        break;
+      }
+      record(x, R_ADD, file_type(&e), &e);
+      p = r;
+      state = ST_DIRNEXT;
+      continue;
+    }
+    if (c != 0x5b || d >= devCap) break;
+    q = skip_ws(x, q + 1);
+    if (q >= n || b[q] != 0x7b) break;
+    defaults(&e, devs[d - 1]);
+    size_t r = info_object(x, q, &e, scratch);
+    if (r == 0) break;
+    r = skip_ws(x, r);
+    if (r >= n) break;
+    if (!room(x, &e)) {
+      s->full = 1;
+      break;
+    }
+    c = b[r];
+    if (c == 0x2c) {
+      /* a directory with children (enterDir) */
+      record(x, R_ENTER, T_DIR, &e);
+      devs[d] = e.dev;
+      d++;
+      p = r + 1;
+      state = ST_DIRITEM;
+    } else if (c == 0x5d) {
+      /* a childless one: an entry when excluded or unreadable, else entered and left */
+      if (e.excluded != X_NONE || e.readError) record(x, R_ADD, T_DIR, &e);
+      else {
+        record(x, R_ENTER, T_DIR, &e);
+        x->o8[x->p8++] = R_LEAVE;
+      }
+      p = r + 1;
+      state = ST_DIRNEXT;
+    } else break;
+  }
+  s->p = p;
+  s->state = state;
+  s->d = d;
+}
+
+/* the first record of an output carries every value (its decoder's entry is whatever came before) */
+static void new_output(ctx_t *x) {
+  x->p8 = 0;
+  x->p64 = 0;
+  for (int k = 0; k < 9; k++) x->prev.v[k] = __builtin_nan("");
+}
+
 static napi_value fast(napi_env env, napi_callback_info info) {
   size_t argc = 9;
   napi_value argv[9];
@@ -506,89 +609,296 @@ static napi_value fast(napi_env env, napi_callback_info info) {
   x.n = (size_t)end;
   x.o8 = o8p;
   x.n8 = o8len;
-  x.p8 = 0;
   x.o64 = o64p;
   x.n64 = o64len;
-  x.p64 = 0;
-  /* the first record carries every value (the decoder's entry is whatever the last call left) */
-  for (int k = 0; k < 9; k++) x.prev.v[k] = __builtin_nan("");
-  double *devs = dp;
-  const size_t devCap = dlen;
-  const uint8_t *b = bp;
-  const size_t n = (size_t)end;
-
-  size_t p = (size_t)start;
-  int state = (int)st;
-  size_t d = (size_t)depth;
-  info_t e;
+  new_output(&x);
+  pos_t s = {(size_t)start, (int)st, (size_t)depth, dp, dlen, 0};
   /* a name with escapes, decoded */
   uint8_t scratch[NAME_MAX_BYTES + 8];
-  for (;;) {
-    /* here: a clean boundary (p, state, d), every record before it written */
-    size_t q = skip_ws(&x, p);
-    if (q >= n) break;
-    uint8_t c = b[q];
-    if (state == ST_DIRNEXT) {
-      if (c == 0x2c) {
-        p = q + 1;
-        state = ST_DIRITEM;
-        continue;
-      }
-      if (c != 0x5d || d <= 1 || x.p8 + 1 > x.n8) break; /* (the root's end: the JavaScript parser's) */
-      x.o8[x.p8++] = R_LEAVE;
-      d--;
-      p = q + 1;
-      continue;
-    }
-    /* DirItem: an entry */
-    if (c == 0x7b) {
-      defaults(&e, devs[d - 1]);
-      size_t r = info_object(&x, q, &e, scratch);
-      if (r == 0 || !room(&x, &e)) break;
-      record(&x, R_ADD, file_type(&e), &e);
-      p = r;
-      state = ST_DIRNEXT;
-      continue;
-    }
-    if (c != 0x5b || d >= devCap) break;
-    q = skip_ws(&x, q + 1);
-    if (q >= n || b[q] != 0x7b) break;
-    defaults(&e, devs[d - 1]);
-    size_t r = info_object(&x, q, &e, scratch);
-    if (r == 0) break;
-    r = skip_ws(&x, r);
-    if (r >= n || !room(&x, &e)) break;
-    c = b[r];
-    if (c == 0x2c) {
-      /* a directory with children (enterDir) */
-      record(&x, R_ENTER, T_DIR, &e);
-      devs[d] = e.dev;
-      d++;
-      p = r + 1;
-      state = ST_DIRITEM;
-    } else if (c == 0x5d) {
-      /* a childless one: an entry when excluded or unreadable, else entered and left */
-      if (e.excluded != X_NONE || e.readError) record(&x, R_ADD, T_DIR, &e);
-      else {
-        record(&x, R_ENTER, T_DIR, &e);
-        x.o8[x.p8++] = R_LEAVE;
-      }
-      p = r + 1;
-      state = ST_DIRNEXT;
-    } else break;
-  }
+  parse(&x, &s, scratch);
   double *io = iop;
-  io[0] = (double)p;
-  io[1] = state;
-  io[2] = (double)d;
+  io[0] = (double)s.p;
+  io[1] = s.state;
+  io[2] = (double)s.d;
   io[3] = (double)x.p8;
   io[4] = (double)x.p64;
+  return NULL;
+}
+
+/* ------------------------------------------------------------------------------------------- */
+/*
+ * The same on a thread of its own, reading a regular file itself (pread, from an fd the caller
+ * keeps open until the thread is done), so that the parse overlaps the building of the tree:
+ *   start(fd, offset, state, depth, devStack: Float64Array (depth values)) -> handle
+ *   take(handle, out8, out64, io)   waits for the next output: io[5] = 0 and io[3], io[4] its
+ *        record bytes and numbers (copied into out8 / out64, at least OUT8 / OUT64 long); or, when
+ *        the thread stopped (at anything it does not take, at the end of the file or of what it can
+ *        read), io[5] = 1 and io[0..2] = the file offset, state and depth to go on at
+ *   devs(handle, Float64Array) the dev stack there (its first `depth` values)
+ *   stop(handle)   ends the thread early (also when the handle is garbage collected)
+ * The thread's memory is bounded: its input window, NBLK outputs (it waits while they are full),
+ * and the dev stack (the tree's depth).
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <errno.h>
+
+#define OUT8 (256 << 10)
+#define OUT64 (32 << 10)
+#define NBLK 4
+#define WIN (1 << 20)
+/* an entry longer than this is left to the JavaScript parser (the window holds WIN + TAIL) */
+#define TAIL (64 << 10)
+#define DEV_GROW 256
+#define DEV_MAX (1 << 24)
+
+typedef struct {
+  uint8_t *o8;
+  double *o64;
+  size_t n8, n64;
+} blk_t;
+
+typedef struct {
+  int fd;
+  uint64_t filePos; /* file offset of win[len] */
+  uint64_t base;    /* file offset of win[0] */
+  uint8_t *win;
+  size_t len;
+  pos_t s;
+  blk_t blk[NBLK];
+  int head, count; /* the outputs ready: blk[head], ... (count of them) */
+  int done, stopReq, started, joined;
+  pthread_t th;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+} job_t;
+
+static void *run_job(void *arg) {
+  job_t *j = arg;
+  uint8_t scratch[NAME_MAX_BYTES + 8];
+  ctx_t x;
+  memset(&x, 0, sizeof x);
+  int eof = 0;
+  int cur = -1;
+  for (;;) {
+    /* an output to write into: wait for a free one */
+    if (cur < 0) {
+      pthread_mutex_lock(&j->mu);
+      while (j->count == NBLK && !j->stopReq) pthread_cond_wait(&j->cv, &j->mu);
+      int stop = j->stopReq;
+      cur = stop ? -1 : (j->head + j->count) % NBLK;
+      pthread_mutex_unlock(&j->mu);
+      if (stop) break;
+      x.o8 = j->blk[cur].o8;
+      x.n8 = OUT8;
+      x.o64 = j->blk[cur].o64;
+      x.n64 = OUT64;
+      new_output(&x);
+    }
+    if (j->s.d + DEV_GROW > j->s.devCap) {
+      if (j->s.devCap >= DEV_MAX) break;
+      size_t cap = j->s.devCap * 2;
+      double *wider = realloc(j->s.devs, cap * sizeof(double));
+      if (!wider) break;
+      j->s.devs = wider;
+      j->s.devCap = cap;
+    }
+    x.b = j->win;
+    x.n = j->len;
+    size_t p0 = j->s.p;
+    parse(&x, &j->s, scratch);
+    int full = j->s.full;
+    if (full || (x.p8 > 0 && j->s.p >= j->len)) {
+      /* hand the output over (full, or all the input so far parsed) */
+      pthread_mutex_lock(&j->mu);
+      j->blk[cur].n8 = x.p8;
+      j->blk[cur].n64 = x.p64;
+      j->count++;
+      pthread_cond_broadcast(&j->cv);
+      pthread_mutex_unlock(&j->mu);
+      cur = -1;
+      if (full) continue;
+    }
+    if (j->s.p > p0 && j->s.p < j->len) continue; /* (stopped at the dev stack's end: it grows) */
+    /* nothing more taken from what is in the window: more input, unless this is a real stop */
+    size_t tail = j->len - j->s.p;
+    if (eof || tail >= TAIL) break;
+    memmove(j->win, j->win + j->s.p, tail);
+    j->base += j->s.p;
+    j->len = tail;
+    j->s.p = 0;
+    ssize_t r;
+    do r = pread(j->fd, j->win + j->len, WIN + TAIL - j->len, (off_t)j->filePos);
+    while (r < 0 && errno == EINTR);
+    if (r < 0) break; /* (the JavaScript reader reads from here again, and says why it cannot) */
+    if (r == 0) eof = 1;
+    j->len += (size_t)r;
+    j->filePos += (uint64_t)r;
+  }
+  pthread_mutex_lock(&j->mu);
+  if (cur >= 0 && x.p8 > 0) {
+    j->blk[cur].n8 = x.p8;
+    j->blk[cur].n64 = x.p64;
+    j->count++;
+  }
+  j->done = 1;
+  pthread_cond_broadcast(&j->cv);
+  pthread_mutex_unlock(&j->mu);
+  return NULL;
+}
+
+static void job_stop(job_t *j) {
+  if (!j->started || j->joined) return;
+  pthread_mutex_lock(&j->mu);
+  j->stopReq = 1;
+  pthread_cond_broadcast(&j->cv);
+  pthread_mutex_unlock(&j->mu);
+  pthread_join(j->th, NULL);
+  j->joined = 1;
+}
+
+static void job_free(job_t *j) {
+  job_stop(j);
+  for (int k = 0; k < NBLK; k++) {
+    free(j->blk[k].o8);
+    free(j->blk[k].o64);
+  }
+  free(j->win);
+  free(j->s.devs);
+  pthread_mutex_destroy(&j->mu);
+  pthread_cond_destroy(&j->cv);
+  free(j);
+}
+
+static void job_finalize(napi_env env, void *data, void *hint) { job_free(data); }
+
+/* a handle is tagged: no other external (another addon's) is ever taken for a job */
+static const napi_type_tag JOB_TAG = {0x6e63647570617273ULL, 0x6a6f622d74616731ULL};
+
+static job_t *job_of(napi_env env, napi_value v) {
+  void *p = NULL;
+  bool ours = false;
+  if (napi_check_object_type_tag(env, v, &JOB_TAG, &ours) != napi_ok || !ours) return NULL;
+  if (napi_get_value_external(env, v, &p) != napi_ok) return NULL;
+  return p;
+}
+
+static napi_value start(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 5) return throw_type(env, "start: 5 arguments");
+  int64_t fd, off, st, depth;
+  CHECK(napi_get_value_int64(env, argv[0], &fd));
+  CHECK(napi_get_value_int64(env, argv[1], &off));
+  CHECK(napi_get_value_int64(env, argv[2], &st));
+  CHECK(napi_get_value_int64(env, argv[3], &depth));
+  void *dp;
+  size_t dlen;
+  if (!typed(env, argv[4], napi_float64_array, &dp, &dlen)) return throw_type(env, "start: wrong arrays");
+  if (fd < 0 || off < 0 || depth < 1 || (uint64_t)depth > dlen || depth > DEV_MAX || (st != ST_DIRITEM && st != ST_DIRNEXT))
+    return throw_type(env, "start: arguments out of range");
+  job_t *j = calloc(1, sizeof *j);
+  if (!j) return throw_type(env, "start: out of memory");
+  pthread_mutex_init(&j->mu, NULL);
+  pthread_cond_init(&j->cv, NULL);
+  j->fd = (int)fd;
+  j->filePos = j->base = (uint64_t)off;
+  j->s.state = (int)st;
+  j->s.d = (size_t)depth;
+  j->s.devCap = (size_t)depth + DEV_GROW;
+  j->s.devs = malloc(j->s.devCap * sizeof(double));
+  j->win = malloc(WIN + TAIL);
+  int ok = j->s.devs && j->win;
+  for (int k = 0; k < NBLK && ok; k++) {
+    j->blk[k].o8 = malloc(OUT8);
+    j->blk[k].o64 = malloc(OUT64 * sizeof(double));
+    ok = j->blk[k].o8 && j->blk[k].o64;
+  }
+  if (ok) memcpy(j->s.devs, dp, (size_t)depth * sizeof(double));
+  if (!ok || pthread_create(&j->th, NULL, run_job, j) != 0) {
+    job_free(j);
+    return throw_type(env, "start: no thread");
+  }
+  j->started = 1;
+  napi_value h;
+  if (napi_create_external(env, j, job_finalize, NULL, &h) != napi_ok) {
+    job_free(j);
+    return NULL;
+  }
+  if (napi_type_tag_object(env, h, &JOB_TAG) != napi_ok) return NULL; /* (freed with the handle) */
+  return h;
+}
+
+static napi_value take(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 4) return throw_type(env, "take: 4 arguments");
+  job_t *j = job_of(env, argv[0]);
+  void *o8p, *o64p, *iop;
+  size_t o8len, o64len, iolen;
+  if (!j || !typed(env, argv[1], napi_uint8_array, &o8p, &o8len) || !typed(env, argv[2], napi_float64_array, &o64p, &o64len) ||
+      !typed(env, argv[3], napi_float64_array, &iop, &iolen) || iolen < 6 || o8len < OUT8 || o64len < OUT64)
+    return throw_type(env, "take: wrong arguments");
+  double *io = iop;
+  pthread_mutex_lock(&j->mu);
+  while (j->count == 0 && !j->done) pthread_cond_wait(&j->cv, &j->mu);
+  if (j->count > 0) {
+    blk_t *k = &j->blk[j->head];
+    memcpy(o8p, k->o8, k->n8);
+    memcpy(o64p, k->o64, k->n64 * sizeof(double));
+    io[3] = (double)k->n8;
+    io[4] = (double)k->n64;
+    io[5] = 0;
+    j->head = (j->head + 1) % NBLK;
+    j->count--;
+    pthread_cond_broadcast(&j->cv);
+    pthread_mutex_unlock(&j->mu);
+    return NULL;
+  }
+  pthread_mutex_unlock(&j->mu);
+  job_stop(j); /* (done: joins it) */
+  io[0] = (double)(j->base + j->s.p);
+  io[1] = j->s.state;
+  io[2] = (double)j->s.d;
+  io[3] = 0;
+  io[4] = 0;
+  io[5] = 1;
+  return NULL;
+}
+
+static napi_value devs(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  void *dp;
+  size_t dlen;
+  job_t *j = argc < 2 ? NULL : job_of(env, argv[0]);
+  if (!j || !j->joined || !typed(env, argv[1], napi_float64_array, &dp, &dlen) || dlen < j->s.d)
+    return throw_type(env, "devs: wrong arguments");
+  memcpy(dp, j->s.devs, j->s.d * sizeof(double));
+  return NULL;
+}
+
+static napi_value stop(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  job_t *j = argc < 1 ? NULL : job_of(env, argv[0]);
+  if (!j) return throw_type(env, "stop: wrong arguments");
+  job_stop(j);
   return NULL;
 }
 
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       {"fast", NULL, fast, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"start", NULL, start, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"take", NULL, take, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"devs", NULL, devs, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"stop", NULL, stop, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof *props, props) != napi_ok) return NULL;
   return exports;
