@@ -394,6 +394,12 @@ describe('native export parser: same events, errors and trees as the JavaScript 
       ['200 KiB of whitespace in an entry at 1.5 MB', at(big, big.indexOf('"asize"', 1.5e6), ' '.repeat(200 << 10))],
       ['2 MiB of whitespace between entries at 1 MB', at(big, big.indexOf('{"name"', 1e6), ' '.repeat(2 << 20))],
     ];
+    // the root's info cut by the first MiB read, what follows shorter than the cut token: the
+    // parser reaches the entries only at the input's end
+    const pre = '[1,2,{"progname":"ncdu","pad":"';
+    const mid = '"},\n[{"name":"/';
+    const pad = (1 << 20) - 3000 - pre.length - mid.length;
+    cases.push(['the root cut at 1 MiB', `${pre}${'p'.repeat(pad)}${mid}${'r'.repeat(4000)}","asize":1},{"name":"a"},{"name":"b"}]]\n`]);
     for (let k = 0; k < 6; k++) {
       const cut = Math.floor(prng() * big.length);
       cases.push([`big cut at ${cut}`, big.slice(0, cut)]);

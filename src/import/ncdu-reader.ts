@@ -519,6 +519,7 @@ class Parser {
   }
 
   end(): void {
+    this.wantThread = false; // (the input has ended: nothing left for a thread)
     if (this.carry !== null && this.pend.length > 0) {
       this.joinCarry();
       this.run(0);
