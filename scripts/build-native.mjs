@@ -15,6 +15,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(root, 'build', 'Release', 'dirscan.node');
+/** binding.gyp's sources; the second target, ncduparse.node, is the export reader's fast path (src/import/native-parse.ts) */
+const SOURCES = ['dirscan.c', 'ncduparse.c'];
+const PARSE_OUT = path.join(root, 'build', 'Release', 'ncduparse.node');
 
 class Skip extends Error {}
 /** give up: the reason goes in the one line printed at the end (temp files are removed first) */
@@ -61,7 +64,7 @@ function main() {
   try {
     fs.copyFileSync(path.join(root, 'binding.gyp'), path.join(work, 'binding.gyp'));
     fs.mkdirSync(path.join(work, 'src', 'native'), { recursive: true });
-    fs.copyFileSync(path.join(root, 'src', 'native', 'dirscan.c'), path.join(work, 'src', 'native', 'dirscan.c'));
+    for (const c of SOURCES) fs.copyFileSync(path.join(root, 'src', 'native', c), path.join(work, 'src', 'native', c));
     const r = spawnSync(process.execPath, [gyp, 'rebuild', `--nodedir=${nodedir}`, '--loglevel=warn'], {
       cwd: work,
       encoding: 'utf8',
@@ -89,6 +92,11 @@ function main() {
     const tmp = `${OUT}.${process.pid}.tmp`;
     fs.copyFileSync(built, tmp);
     fs.renameSync(tmp, OUT);
+    const parse = path.join(work, 'build', 'Release', 'ncduparse.node');
+    if (fs.existsSync(parse)) {
+      fs.copyFileSync(parse, `${PARSE_OUT}.${process.pid}.tmp`);
+      fs.renameSync(`${PARSE_OUT}.${process.pid}.tmp`, PARSE_OUT);
+    }
     process.stdout.write(`diskblame: native reader built (${path.relative(root, OUT)})\n`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

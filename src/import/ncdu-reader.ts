@@ -39,10 +39,11 @@
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { notRegularText, readableInput } from '../util/input.js';
-import { Readable, pipeline } from 'node:stream';
 import { gunzipStream, isGzip as hasGzipMagic } from '../util/gunzip.js';
 import { EntryType, Excluded, emptyEntry, type Entry, type Sink, type SourceInfo } from '../model/entry.js';
 import { type Bytes, normBytes } from '../util/exact.js';
+import { ncduParseAddon, type NcduParseAddon } from './native-parse.js';
+import { recordTarget } from './records.js';
 
 /**
  * The limits on one token of the input, in bytes (see the module header). Exceeding one is an
@@ -67,6 +68,18 @@ export const LIMITS = {
   metadata: 4 << 20,
 } as const;
 
+/** the fast path's output per call: record bytes, numbers (records.ts) */
+const FAST_OUT8 = 256 << 10;
+const FAST_OUT64 = 32 << 10;
+/** directory levels the fast path may open beyond the current depth in one call */
+const FAST_DEPTH = 256;
+
+/** the addon's thread is started at most this many times per input */
+const THREAD_RUNS = 32;
+
+/** bytes read from a file at a time */
+const FILE_CHUNK = 1 << 20;
+
 /** a skipped (not decoded) string may take this many raw bytes per decoded byte of its limit */
 const RAW_PER_BYTE = 6;
 
@@ -89,44 +102,74 @@ export class ImportError extends Error {
  * are thrown as ImportError with a one-line message that includes the byte offset. Errors thrown by
  * the sink propagate unchanged.
  *
+ * The entries of a directory are parsed by the native fast path (src/native/ncduparse.c) when its
+ * addon loads, else (or where it stops: anything unusual, every error) here; the sink gets the
+ * same events either way.
+ *
  * @param opts.label how to name the input in error messages about opening/reading it (default: the
  *   path, 'stdin' or 'input')
+ * @param opts.native false: the JavaScript parser only (default: the fast path when it loads)
+ * @param opts.thread false: not on a thread of the addon's (default, unless DISKBLAME_IMPORT_THREADS=1:
+ *   a regular file, not gzip'd, read into a tree (an UnorderedSink) has its entries parsed on one,
+ *   while this thread builds the tree)
+ * @param opts.stats where to count the bytes of records the fast path wrote, on the thread and in all (for tests: they ran)
  */
 export async function importExport(
   source: string | NodeJS.ReadableStream,
   sink: Sink,
-  opts: { label?: string } = {},
+  opts: { label?: string; native?: boolean; thread?: boolean; stats?: { fastBytes: number; threadBytes: number } } = {},
 ): Promise<SourceInfo> {
   const label = opts.label ?? (typeof source === 'string' ? (source === '-' ? 'stdin' : source) : 'input');
-  let stream: NodeJS.ReadableStream;
+  let stream: NodeJS.ReadableStream | undefined;
   let fh: FileHandle | undefined;
+  /** a regular file is read at explicit offsets (the addon's thread may have read a stretch of it) */
+  let filePos: number | null = null;
   if (typeof source === 'string' && source !== '-') {
     // a directory or a device (/dev/null, /dev/zero, a disk) is refused by its type, unopened
     const st = await stat(source).catch(() => null);
     if (st && !readableInput(st)) throw new ImportError(`cannot read ${label}: ${notRegularText(st)}`, 0);
     try {
       fh = await open(source, 'r');
+      if ((await fh.stat()).isFile()) filePos = 0;
     } catch (err) {
+      await fh?.close().catch(() => undefined);
       throw new ImportError(`cannot open ${label}: ${describeFsError(err)}`, 0);
     }
-    stream = fh.createReadStream({ highWaterMark: 1 << 20 });
   } else {
     stream = typeof source === 'string' ? process.stdin : source;
   }
 
-  const raw = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const raw = stream?.[Symbol.asyncIterator]() as AsyncIterator<Buffer | string> | undefined;
   let rawBytes = 0;
+  let parser: Parser | undefined;
+  /**
+   * A file we opened is read into one buffer, reused (no stream, no buffer per chunk) while
+   * nothing holds on to what it read: the parser keeps a chunk only while a token is cut (then
+   * the next read gets a new buffer), and the gzip reader keeps its input (then every read does).
+   */
+  let fileBuf: Buffer | null = null;
+  /** (not while the first bytes are sniffed: they are kept) */
+  let reuse = false;
+  const readFile = async (): Promise<Uint8Array | null> => {
+    if (fileBuf === null || !reuse || parser?.holdsInput()) fileBuf = Buffer.allocUnsafe(FILE_CHUNK);
+    const { bytesRead } = await fh!.read(fileBuf, 0, FILE_CHUNK, filePos);
+    if (filePos !== null) filePos += bytesRead;
+    return bytesRead === 0 ? null : fileBuf.subarray(0, bytesRead);
+  };
   /** next raw chunk; read errors become ImportError */
   const nextRaw = async (): Promise<Uint8Array | null> => {
     for (;;) {
-      let r: IteratorResult<Buffer | string>;
+      let chunk: Uint8Array | null;
       try {
-        r = await raw.next();
+        if (raw === undefined) chunk = await readFile();
+        else {
+          const r = await raw.next();
+          chunk = r.done ? null : typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+        }
       } catch (err) {
         throw new ImportError(`cannot read ${label}: ${describeFsError(err)} (after ${rawBytes} bytes)`, rawBytes);
       }
-      if (r.done) return null;
-      const chunk = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+      if (chunk === null) return null;
       if (chunk.length === 0) continue;
       rawBytes += chunk.length;
       return chunk;
@@ -150,12 +193,26 @@ export async function importExport(
     }
     const first = head.length === 0 ? new Uint8Array(0) : head.length === 1 ? head[0] : Buffer.concat(head);
     const isGzip = hasGzipMagic(first);
-    const parser = new Parser(sink, isGzip);
+    reuse = !isGzip;
+    parser = new Parser(sink, isGzip, opts.native === false ? null : ncduParseAddon());
+    if (opts.stats) parser.stats = opts.stats;
+    // the entries on the addon's thread: from where the parser first stands between two entries
+    const threaded = !isGzip && filePos !== null && (opts.thread ?? process.env.DISKBLAME_IMPORT_THREADS !== '1') && parser.canThread();
+    if (threaded) parser.wantThread = true;
+    /** the parser stopped for the thread: it runs, then the parser goes on where it stopped */
+    const onThread = (): void => {
+      if (parser!.threadAt < 0) return;
+      filePos = rawBytes = parser!.runThread(fh!.fd);
+    };
 
     if (!isGzip) {
       if (first.length > 0) parser.feed(first);
+      if (threaded) onThread();
       if (!ended) {
-        for (let c = await nextRaw(); c !== null; c = await nextRaw()) parser.feed(c);
+        for (let c = await nextRaw(); c !== null; c = await nextRaw()) {
+          parser.feed(c);
+          if (threaded) onThread();
+        }
       }
     } else {
       async function* compressed(): AsyncGenerator<Uint8Array> {
@@ -185,9 +242,9 @@ export async function importExport(
     // Stop reading a stream we opened (which closes its file handle). A caller's stream is released
     // through its iterator (which destroys it: it cannot be read further anyway); stdin is left be.
     if (fh) {
-      (stream as Readable).destroy();
+      await fh.close().catch(() => undefined);
     } else if (stream !== process.stdin) {
-      await raw.return?.().catch(() => undefined);
+      await raw?.return?.().catch(() => undefined);
     }
   }
 }
@@ -325,7 +382,8 @@ class Parser {
 
   // tree
   private depth = 0;
-  private devStack: number[] = [];
+  /** devStack[d - 1]: the device of the open directory at depth d (the root at 1) */
+  private devStack = new Float64Array(64);
   private readonly entry: Entry = emptyEntry();
   private nameBuf = new Uint8Array(256);
   private nameViews: Uint8Array[] = [];
@@ -355,10 +413,42 @@ class Parser {
   private gduCumulative = false;
   private readonly td = new TextDecoder('utf-8');
 
+  // the native fast path (null: none), its output and where its records go (records.ts)
+  private readonly fast: NcduParseAddon | null;
+  private readonly sink: Sink;
+  private readonly records: ((b: Uint8Array, f: Float64Array) => void) | null = null;
+  private readonly out8: Uint8Array = EMPTY;
+  private readonly out64 = new Float64Array(0);
+  private readonly io = new Float64Array(5);
+  private readonly io6 = new Float64Array(6);
+  /** the sink as given (records() then feeds it events: no thread) */
+  private readonly plainSink: Sink;
+  stats = { fastBytes: 0, threadBytes: 0 };
+  /** stop at the first point between two entries, for the addon's thread (see runThread) */
+  wantThread = false;
+  /** where it stopped for the thread (the input's offset), -1: it did not */
+  threadAt = -1;
+  /** the thread starts again (after the JavaScript parser took what it stopped at) only from here on */
+  private threadFrom = 0;
+  private threadRuns = 0;
+
   constructor(
-    private readonly sink: Sink,
+    sink: Sink,
     private readonly gz: boolean,
-  ) {}
+    fast: NcduParseAddon | null,
+  ) {
+    this.fast = fast;
+    this.plainSink = sink;
+    if (fast === null) this.sink = sink;
+    else {
+      // its events and the fast path's records go to the sink in one stream
+      const t = recordTarget(sink);
+      this.sink = t.sink;
+      this.records = t.records;
+      this.out8 = new Uint8Array(FAST_OUT8);
+      this.out64 = new Float64Array(FAST_OUT64);
+    }
+  }
 
   feed(data: Uint8Array): void {
     const chunk = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.length);
@@ -375,7 +465,61 @@ class Parser {
     this.run(0);
   }
 
+  /** Can the entries go to the addon's thread? (a tree takes the records: nothing waits for progress) */
+  canThread(): boolean {
+    return this.fast !== null && typeof this.fast.start === 'function' && this.records !== null && this.sink !== this.plainSink;
+  }
+
+  /**
+   * Runs the addon's thread on the file `fd` from threadAt (the parser's state there), adds what it
+   * parsed, and sets the parser where it stopped (at anything it does not take, or at the end of
+   * the file); returns that offset: the input goes on from there. Blocks this thread meanwhile.
+   */
+  runThread(fd: number): number {
+    const fast = this.fast!;
+    const io = this.io6;
+    const job = fast.start(fd, this.threadAt, this.state === S.DirItem ? 0 : 1, this.depth, this.devStack.subarray(0, this.depth));
+    this.threadAt = -1;
+    try {
+      for (;;) {
+        fast.take(job, this.out8, this.out64, io);
+        if (io[5] !== 0) break;
+        this.records!(this.out8.subarray(0, io[3]), this.out64);
+        this.stats.fastBytes += io[3];
+        this.stats.threadBytes += io[3];
+      }
+      const off = io[0];
+      this.state = io[1] === 0 ? S.DirItem : S.DirNext;
+      this.depth = io[2];
+      const devs = new Float64Array(Math.max(this.devStack.length, this.depth + FAST_DEPTH));
+      fast.devs(job, devs);
+      this.devStack = devs;
+      // the input goes on at off: nothing carried, no whitespace counted (the thread stopped after a token)
+      this.total = off;
+      this.base = off;
+      this.buf = EMPTY;
+      this.carry = null;
+      this.pend = [];
+      this.pendLen = 0;
+      this.wsRun = 0;
+      // again once past what it stopped at (the JavaScript parser takes that), a few times (each
+      // start costs a thread and a read of its window)
+      this.threadRuns++;
+      this.wantThread = this.threadRuns < THREAD_RUNS;
+      this.threadFrom = off + 1;
+      return off;
+    } finally {
+      fast.stop(job);
+    }
+  }
+
+  /** a chunk fed is still referenced (a cut token waits for more input): the caller must not reuse it */
+  holdsInput(): boolean {
+    return this.pend.length > 0;
+  }
+
   end(): void {
+    this.wantThread = false; // (the input has ended: nothing left for a thread)
     if (this.carry !== null && this.pend.length > 0) {
       this.joinCarry();
       this.run(0);
@@ -465,6 +609,34 @@ class Parser {
     throw new ImportError(`corrupt export: invalid value for "${KEY_NAMES[k]}" ${this.at(off)}, expected ${expected}`, off);
   }
 
+  /**
+   * The native fast path from buf[i] (state DirItem or DirNext): the entries it takes whole go to
+   * the sink; returns where it stopped, with state and depth set there (i: it took nothing).
+   */
+  private fastRun(buf: Buffer, i: number, n: number): number {
+    const fast = this.fast!;
+    const io = this.io;
+    for (;;) {
+      // room for the fast path to go deeper (where there is none it stops, and so this is called again)
+      if (this.devStack.length < this.depth + FAST_DEPTH) {
+        const wider = new Float64Array(Math.max(this.devStack.length * 2, this.depth + FAST_DEPTH));
+        wider.set(this.devStack);
+        this.devStack = wider;
+      }
+      fast.fast(buf, i, n, this.state === S.DirItem ? 0 : 1, this.depth, this.devStack, this.out8, this.out64, io);
+      const p = io[0];
+      this.state = io[1] === 0 ? S.DirItem : S.DirNext;
+      this.depth = io[2];
+      if (io[3] > 0) {
+        this.records!(this.out8.subarray(0, io[3]), this.out64);
+        this.stats.fastBytes += io[3];
+      }
+      // (stopped at something it does not take, or with its output full: then again)
+      if (p === i) return i;
+      i = p;
+    }
+  }
+
   private run(start: number): void {
     const buf = this.buf;
     const n = buf.length;
@@ -485,6 +657,21 @@ class Parser {
           this.wsRun = runLen;
           this.buf = EMPTY;
           return;
+        }
+      }
+      if (this.fast !== null && (this.state === S.DirItem || this.state === S.DirNext)) {
+        if (this.wantThread && this.base + i >= this.threadFrom) {
+          // (the rest of this input is read again by the thread)
+          this.wantThread = false;
+          this.threadAt = this.base + i;
+          this.buf = EMPTY;
+          this.wsRun = 0;
+          return;
+        }
+        const r = this.fastRun(buf, i, n);
+        if (r !== i) {
+          i = r;
+          continue;
         }
       }
       switch (this.state) {
@@ -760,6 +947,11 @@ class Parser {
     const e = this.entry;
     if (this.objIsDir) {
       e.type = EntryType.Dir;
+      if (this.depth > this.devStack.length) {
+        const wider = new Float64Array(this.devStack.length * 2);
+        wider.set(this.devStack);
+        this.devStack = wider;
+      }
       this.devStack[this.depth - 1] = e.dev;
       // emitted when we know whether the directory has children (enterDir vs addEntry)
       this.state = S.DirAfterInfo;
@@ -871,7 +1063,8 @@ class Parser {
         this.endInfo();
         i++;
         // the next entry of the directory, as exports write it (`,\n{"`): straight to its first key
-        if (this.state === S.DirNext && i + 3 < n && buf[i] === 0x2c && buf[i + 1] === 0x0a && buf[i + 2] === 0x7b && buf[i + 3] === 0x22) {
+        // (with the fast path, back to it)
+        if (this.state === S.DirNext && this.fast === null && i + 3 < n && buf[i] === 0x2c && buf[i + 1] === 0x0a && buf[i + 2] === 0x7b && buf[i + 3] === 0x22) {
           this.startInfo(false, i + 2);
           i += 3;
           continue;

@@ -5,15 +5,7 @@
  * parse (about 60% of an import's time) and the tree's building overlap; not used by default (see
  * threadWorthIt: the thread's own cost ate the overlap's gain where measured).
  *
- * A record, in a chunk's byte array (`u8`):
- *  - one tag byte: bits 0-1 the event (ENTER, ADD, LEAVE); for ENTER and ADD bits 2-3 the entry's
- *    type, bit 4 its read error, bits 5-7 its Excluded value;
- *  - for ENTER and ADD: one byte saying which numeric fields differ from the previous record's
- *    (F_* bits below; uid and gid go together), the name's length (a varint, 1 to 3 bytes) and the
- *    name's raw bytes.
- * The changed values follow in the chunk's Float64Array (`f64`), in the order of the F_* bits. A
- * value that is a bigint (a size or an inode number from 2^53 up: util/exact.ts) is a NaN there and
- * the bigint itself is next in the chunk's `big` list, so every value crosses exactly.
+ * The records: see records.ts.
  *
  * Chunks are written in place in MAX_IN_FLIGHT (4) slots of shared memory, used in turn (the
  * message only names the slot): nothing is allocated per chunk. A counter in shared memory says how
@@ -26,25 +18,15 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { parentPort, Worker } from 'node:worker_threads';
-import { emptyEntry, type Entry, Excluded, type Sink, type SourceInfo } from '../model/entry.js';
+import { emptyEntry, type Entry, type Sink, type SourceInfo } from '../model/entry.js';
 import type { Tree } from '../tree/tree.js';
 import { putLength } from '../util/varlen.js';
 import { importExport, ImportError } from './ncdu-reader.js';
+import {
+  ADD, decode, decodeState, type DecodeState, ENTER, F_ASIZE, F_DEV, F_DSIZE, F_INO, F_MODE, F_MTIME, F_NLINK, F_OWNER, LEAVE,
+} from './records.js';
 
 export const IMPORT_ROLE = 'import-parse';
-
-const ENTER = 1;
-const ADD = 2;
-const LEAVE = 3;
-
-const F_ASIZE = 1;
-const F_DSIZE = 2;
-const F_DEV = 4;
-const F_INO = 8;
-const F_NLINK = 16;
-const F_MTIME = 32;
-const F_OWNER = 64;
-const F_MODE = 128;
 
 /** bytes of records per chunk (a chunk is posted when either array is nearly full) */
 const U8_CHUNK = 256 << 10;
@@ -204,74 +186,6 @@ export async function workerMain(data: { file: string; label: string; ctl: Share
   port.postMessage(m);
 }
 
-/** Where the decoder is between chunks: the open directories (tree indexes) and the reused entry. */
-export interface DecodeState {
-  e: Entry;
-  stack: Uint32Array;
-  depth: number;
-  /** for the progress display: bytes on disk added so far (hard links each time), the last directory */
-  bytes: number;
-  lastDir: number;
-}
-
-/** Adds one chunk's records to the tree. Exported for the bench. */
-export function decode(tree: Tree, s: DecodeState, b: Uint8Array, f: Float64Array, big: bigint[]): void {
-  const e = s.e;
-  let stack = s.stack;
-  let depth = s.depth;
-  let bytes = s.bytes;
-  let p = 0;
-  let q = 0;
-  let bi = 0;
-  const n = b.length;
-  while (p < n) {
-    const tag = b[p++];
-    const kind = tag & 3;
-    if (kind === LEAVE) {
-      depth--;
-      continue;
-    }
-    const m = b[p++];
-    if (m !== 0) {
-      let v: number;
-      if (m & F_ASIZE) e.asize = (v = f[q++]) === v ? v : big[bi++];
-      if (m & F_DSIZE) e.dsize = (v = f[q++]) === v ? v : big[bi++];
-      if (m & F_DEV) e.dev = f[q++];
-      if (m & F_INO) e.ino = (v = f[q++]) === v ? v : big[bi++];
-      if (m & F_NLINK) e.nlink = f[q++];
-      if (m & F_MTIME) e.mtime = f[q++];
-      if (m & F_OWNER) {
-        e.uid = f[q++];
-        e.gid = f[q++];
-      }
-      if (m & F_MODE) e.mode = f[q++];
-    }
-    let len = b[p++];
-    if (len >= 0x80) {
-      const b1 = b[p++];
-      len = (len & 0x7f) | ((b1 & 0x7f) << 7);
-      if (b1 >= 0x80) len |= b[p++] << 14;
-    }
-    e.type = (tag >> 2) & 3;
-    e.readError = (tag & 16) !== 0;
-    e.excluded = tag >> 5;
-    const i = tree.addUnderNamed(depth === 0 ? 0xffffffff : stack[depth - 1], e, b, p, len);
-    p += len;
-    if (e.excluded === Excluded.None && typeof e.dsize === 'number') bytes += e.dsize;
-    if (kind === ENTER) {
-      if (depth === stack.length) {
-        const wider = new Uint32Array(stack.length * 2);
-        wider.set(stack);
-        s.stack = stack = wider;
-      }
-      stack[depth++] = i;
-      s.lastDir = i;
-    }
-  }
-  s.depth = depth;
-  s.bytes = bytes;
-}
-
 /**
  * Bytes per entry of an ncdu JSON export, about the fewest real exports use: ncdu's own without -e
  * write about 47 on a tree shaped like /usr, with -e about 100 (a tree sized for more entries than
@@ -364,7 +278,7 @@ export function importInThread(script: URL | string, file: string, tree: Tree, l
   };
   // the standalone binary is a CommonJS script, not a module at a URL: its text runs in the worker
   const program = globalThis.__DISKBLAME_SEA__?.program;
-  const s: DecodeState = { e: emptyEntry(), stack: new Uint32Array(64), depth: 0, bytes: 0, lastDir: -1 };
+  const s: DecodeState = decodeState();
   const done = new Promise<SourceInfo>((resolve, reject) => {
     let settled = false;
     const w = program ? new Worker(program, { ...options, eval: true }) : new Worker(script, options);

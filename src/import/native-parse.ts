@@ -1,0 +1,58 @@
+/**
+ * The native fast path of the export reader (src/native/ncduparse.c, built at `npm install` beside
+ * the directory reader into build/Release/ncduparse.node when a C compiler is there): where it is
+ * and whether it loads. Without it (not built, the standalone binary, DISKBLAME_NATIVE=0, not
+ * Linux) the JavaScript parser reads every entry itself; both give the same events, the same
+ * errors (the JavaScript parser gives them all: see ncduparse.c).
+ */
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { bundled, split, standalone } from '../util/self.js';
+
+/** The addon's one function (see the comment at the top of src/native/ncduparse.c). */
+export interface NcduParseAddon {
+  fast(
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    state: number,
+    depth: number,
+    devStack: Float64Array,
+    out8: Uint8Array,
+    out64: Float64Array,
+    io: Float64Array,
+  ): void;
+  /** the same on a thread reading the file `fd` from `offset` (see ncduparse.c): a handle */
+  start(fd: number, offset: number, state: number, depth: number, devStack: Float64Array): unknown;
+  take(job: unknown, out8: Uint8Array, out64: Float64Array, io: Float64Array): void;
+  devs(job: unknown, devStack: Float64Array): void;
+  stop(job: unknown): void;
+}
+
+/** the addon's file name below the package root */
+export const PARSE_ADDON_REL = 'build/Release/ncduparse.node';
+
+let loaded: NcduParseAddon | null | undefined;
+
+/**
+ * The loaded addon, or null (not built, does not load, disabled by DISKBLAME_NATIVE=0, the
+ * standalone binary, not Linux). One stat and one dlopen, once per thread.
+ */
+export function ncduParseAddon(): NcduParseAddon | null {
+  if (loaded !== undefined) return loaded;
+  loaded = null;
+  if (process.env.DISKBLAME_NATIVE === '0' || process.platform !== 'linux' || standalone()) return null;
+  if (!import.meta.url.startsWith('file:')) return null;
+  // as src/scan/native.ts addonPath: the one-file bundle is dist/diskblame-core.mjs; the build in
+  // pieces dist/lib/*.mjs; the tsc build dist/import/native-parse.js; tsx src/import/native-parse.ts
+  const file = fileURLToPath(new URL(bundled() && !split() ? `../${PARSE_ADDON_REL}` : `../../${PARSE_ADDON_REL}`, import.meta.url));
+  if (!fs.existsSync(file)) return null;
+  try {
+    const m = { exports: {} as NcduParseAddon };
+    process.dlopen(m, file);
+    if (typeof m.exports.fast === 'function') loaded = m.exports;
+  } catch {
+    // (another Node's ABI, a noexec mount...): the JavaScript parser reads it all
+  }
+  return loaded;
+}

@@ -1,0 +1,905 @@
+/*
+ * ncduparse: the fast path of the ncdu JSON export reader (src/import/ncdu-reader.ts).
+ *
+ * The JavaScript parser stays the reader: it reads the input (file, stdin, gzip), parses the head,
+ * the metadata and anything unusual, and gives every error message. When it stands between two
+ * entries of a directory (its states DirItem: before '{' or '[', and DirNext: before ',' or ']'), it
+ * hands the rest of the buffer to fast(), which parses as many plain entries as it can and writes
+ * one packed record per sink event (the layout of src/import/records.ts) with no JavaScript string
+ * per name. It stops, at the end of the last entry it took whole, at the first thing it does not
+ * take (and the JavaScript parser takes it from there, errors included, as it would have anyway):
+ *  - anything not plainly valid: a syntax error, a missing name, a value of the wrong type;
+ *  - any key but name, asize, dsize, dev, ino, nlink, uid, gid, mode, mtime, read_error, hlnkc,
+ *    notreg, excluded (unknown keys, gdu's items), a key or an excluded string with an escape, a
+ *    control byte in a string (names are decoded here as there: escapes, \uXXXX, surrogates);
+ *  - a number that is not 1 to 15 plain digits (a sign, a fraction, an exponent, 2^53 and beyond,
+ *    a leading zero followed by a digit), a name longer than NAME_MAX_BYTES, an excluded string
+ *    longer than 16 bytes, a null, a run of whitespace longer than WS_MAX;
+ *  - the end of the buffer within an entry (the JavaScript parser carries the token over), the
+ *    closing ']' of the root directory, a directory deeper than the dev stack it was given;
+ *  - a full output buffer (the caller drains it and calls again).
+ * So fast() only ever takes input the JavaScript parser would accept, and gives the same events.
+ *
+ * Memory safety: the input is hostile. Every read is bounded by `end` (checked before each load),
+ * every write by the output arrays' lengths (checked before each record), the depth by the dev
+ * stack's length; no recursion (the nesting is a counter), no allocation.
+ *
+ * API (N-API 8):
+ *   fast(buf: Uint8Array, start, end, state (0 DirItem, 1 DirNext), depth, devStack: Float64Array,
+ *        out8: Uint8Array, out64: Float64Array, io: Float64Array)
+ *     io <- [position to go on at, state there, depth there, bytes used in out8, numbers in out64]
+ *     devStack[d - 1] is the device of the open directory at depth d (the root at depth 1), read
+ *     and written here as the JavaScript parser does.
+ */
+#ifndef NAPI_VERSION
+#define NAPI_VERSION 8
+#endif
+#include <node_api.h>
+
+#include <stdint.h>
+#include <string.h>
+
+/* as LIMITS in ncdu-reader.ts (a longer token is left to it: it says why it is refused) */
+#define NAME_MAX_BYTES 4096
+#define WS_MAX (1 << 20)
+#define EXCL_MAX 16
+
+/* the records (src/import/records.ts) */
+#define R_ENTER 1
+#define R_ADD 2
+#define R_LEAVE 3
+#define F_ASIZE 1
+#define F_DSIZE 2
+#define F_DEV 4
+#define F_INO 8
+#define F_NLINK 16
+#define F_MTIME 32
+#define F_OWNER 64
+#define F_MODE 128
+/* a record's bytes besides its name, at most: tag, mask, a 3-byte length, a LEAVE after it */
+#define RECORD_HEAD 6
+#define RECORD_NUMS 9
+
+/* EntryType, Excluded (src/model/entry.ts) */
+#define T_FILE 0
+#define T_DIR 1
+#define T_SYMLINK 2
+#define T_OTHER 3
+#define X_NONE 0
+#define X_PATTERN 1
+#define X_OTHERFS 2
+#define X_KERNFS 3
+#define X_FRMLNK 4
+
+#define ST_DIRITEM 0
+#define ST_DIRNEXT 1
+
+enum key {
+  K_UNKNOWN,
+  K_NAME,
+  K_EXCLUDED,
+  K_READERR,
+  K_HLNKC,
+  K_NOTREG,
+  K_ASIZE,
+  K_DSIZE,
+  K_DEV,
+  K_INO,
+  K_NLINK,
+  K_UID,
+  K_GID,
+  K_MODE,
+  K_MTIME,
+};
+
+/* one info object's values */
+typedef struct {
+  const uint8_t *name;
+  uint32_t nameLen;
+  int hasName, hasMode, hlnkc, notreg, readError, excluded;
+  double asize, dsize, dev, ino, nlink, mtime, uid, gid, mode;
+} info_t;
+
+/* the previous record's values: a record carries only those that differ (records.ts) */
+typedef struct {
+  double v[9];
+} prev_t;
+
+typedef struct {
+  const uint8_t *b;
+  size_t n;
+  uint8_t *o8;
+  size_t n8, p8;
+  double *o64;
+  size_t n64, p64;
+  prev_t prev;
+} ctx_t;
+
+static inline int is_ws(uint8_t c) { return c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09; }
+
+/* the index after the whitespace at p; SIZE_MAX when the run is longer than WS_MAX */
+static inline size_t skip_ws(const ctx_t *x, size_t p) {
+  size_t s = p;
+  while (p < x->n && is_ws(x->b[p])) p++;
+  return p - s > WS_MAX ? SIZE_MAX : p;
+}
+
+/* the key spelled plainly at b[p..p+len) (the bytes between the quotes) */
+static enum key match_key(const uint8_t *k, size_t len) {
+#define IS(s) (len == sizeof(s) - 1 && memcmp(k, s, sizeof(s) - 1) == 0)
+  switch (k[0]) {
+    case 'n':
+      if (IS("name")) return K_NAME;
+      if (IS("nlink")) return K_NLINK;
+      if (IS("notreg")) return K_NOTREG;
+      break;
+    case 'a':
+      if (IS("asize")) return K_ASIZE;
+      break;
+    case 'd':
+      if (IS("dsize")) return K_DSIZE;
+      if (IS("dev")) return K_DEV;
+      break;
+    case 'i':
+      if (IS("ino")) return K_INO;
+      break;
+    case 'm':
+      if (IS("mtime")) return K_MTIME;
+      if (IS("mode")) return K_MODE;
+      break;
+    case 'u':
+      if (IS("uid")) return K_UID;
+      break;
+    case 'g':
+      if (IS("gid")) return K_GID;
+      break;
+    case 'h':
+      if (IS("hlnkc")) return K_HLNKC;
+      break;
+    case 'r':
+      if (IS("read_error")) return K_READERR;
+      break;
+    case 'e':
+      if (IS("excluded")) return K_EXCLUDED;
+      break;
+  }
+  return K_UNKNOWN;
+#undef IS
+}
+
+/* matchExcluded in ncdu-reader.ts */
+static int match_excluded(const uint8_t *s, size_t len) {
+  if (len == 5 && memcmp(s, "othfs", 5) == 0) return X_OTHERFS;
+  if (len == 6 && memcmp(s, "kernfs", 6) == 0) return X_KERNFS;
+  if (len == 6 && memcmp(s, "frmlnk", 6) == 0) return X_FRMLNK;
+  if (len == 7 && memcmp(s, "otherfs", 7) == 0) return X_OTHERFS;
+  return X_PATTERN;
+}
+
+/*
+ * A plain string at p (its '"'): the bytes up to the closing quote, none of them '\\' or a control
+ * byte, at most max of them. Returns the index after the closing quote, 0 when not taken.
+ */
+static size_t plain_string(const ctx_t *x, size_t p, size_t max, const uint8_t **s, uint32_t *len) {
+  size_t q = p + 1;
+  size_t stop = q + max + 1 < x->n ? q + max + 1 : x->n;
+  while (q < stop) {
+    uint8_t c = x->b[q];
+    if (c == 0x22) {
+      *s = x->b + p + 1;
+      *len = (uint32_t)(q - p - 1);
+      return q + 1;
+    }
+    if (c == 0x5c || c < 0x20) return 0;
+    q++;
+  }
+  return 0;
+}
+
+static int hex4(const uint8_t *b) {
+  int v = 0;
+  for (int k = 0; k < 4; k++) {
+    uint8_t c = b[k];
+    int d;
+    if (c >= 0x30 && c <= 0x39) d = c - 0x30;
+    else if (c >= 0x61 && c <= 0x66) d = c - 0x57;
+    else if (c >= 0x41 && c <= 0x46) d = c - 0x37;
+    else return -1;
+    v = (v << 4) | d;
+  }
+  return v;
+}
+
+/*
+ * A name with escapes from its '"' at p, decoded into out (room for NAME_MAX_BYTES + 4 bytes) as
+ * lexString in ncdu-reader.ts decodes it: \uXXXX as UTF-8, a surrogate pair combined, a lone
+ * surrogate as U+FFFD, raw bytes as they are. Returns the index after the closing quote (the
+ * decoded length in *len), 0 when not taken (an invalid escape, a control byte, longer than
+ * NAME_MAX_BYTES decoded, the end of the buffer).
+ */
+static size_t escaped_name(const ctx_t *x, size_t p, uint8_t *out, uint32_t *len) {
+  const uint8_t *b = x->b;
+  const size_t n = x->n;
+  size_t j = p + 1;
+  size_t o = 0;
+  for (;;) {
+    if (j >= n || o > NAME_MAX_BYTES) return 0;
+    uint8_t c = b[j];
+    if (c == 0x22) {
+      *len = (uint32_t)o;
+      return j + 1;
+    }
+    if (c != 0x5c) {
+      if (c < 0x20) return 0;
+      out[o++] = c;
+      j++;
+      continue;
+    }
+    if (j + 1 >= n) return 0;
+    switch (b[j + 1]) {
+      case 0x22: out[o++] = 0x22; j += 2; continue;
+      case 0x5c: out[o++] = 0x5c; j += 2; continue;
+      case 0x2f: out[o++] = 0x2f; j += 2; continue;
+      case 0x62: out[o++] = 0x08; j += 2; continue;
+      case 0x66: out[o++] = 0x0c; j += 2; continue;
+      case 0x6e: out[o++] = 0x0a; j += 2; continue;
+      case 0x72: out[o++] = 0x0d; j += 2; continue;
+      case 0x74: out[o++] = 0x09; j += 2; continue;
+      case 0x75: break;
+      default: return 0;
+    }
+    if (j + 6 > n) return 0;
+    int cp = hex4(b + j + 2);
+    if (cp < 0) return 0;
+    j += 6;
+    if (cp >= 0xd800 && cp <= 0xdbff) {
+      /* a high surrogate: with a following \uDC00-\uDFFF one code point, else U+FFFD */
+      if (j + 6 > n) return 0; /* (not known yet: the JavaScript parser waits for more input) */
+      if (b[j] == 0x5c && b[j + 1] == 0x75) {
+        int lo = hex4(b + j + 2);
+        if (lo >= 0xdc00 && lo <= 0xdfff) {
+          cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+          j += 6;
+        } else cp = 0xfffd;
+      } else cp = 0xfffd;
+    } else if (cp >= 0xdc00 && cp <= 0xdfff) {
+      cp = 0xfffd;
+    }
+    if (cp < 0x80) out[o++] = (uint8_t)cp;
+    else if (cp < 0x800) {
+      out[o++] = (uint8_t)(0xc0 | (cp >> 6));
+      out[o++] = (uint8_t)(0x80 | (cp & 0x3f));
+    } else if (cp < 0x10000) {
+      out[o++] = (uint8_t)(0xe0 | (cp >> 12));
+      out[o++] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
+      out[o++] = (uint8_t)(0x80 | (cp & 0x3f));
+    } else {
+      out[o++] = (uint8_t)(0xf0 | (cp >> 18));
+      out[o++] = (uint8_t)(0x80 | ((cp >> 12) & 0x3f));
+      out[o++] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
+      out[o++] = (uint8_t)(0x80 | (cp & 0x3f));
+    }
+  }
+}
+
+/* a literal word at p; returns the index after it, 0 when not there whole */
+static size_t literal(const ctx_t *x, size_t p, const char *w, size_t wl) {
+  if (p + wl > x->n || memcmp(x->b + p, w, wl) != 0) return 0;
+  return p + wl;
+}
+
+/*
+ * One info object from its '{' at p into *e (whose defaults the caller set). Returns the index
+ * after its '}', 0 when not taken.
+ */
+static size_t info_object(const ctx_t *x, size_t p, info_t *e, uint8_t *scratch) {
+  const uint8_t *b = x->b;
+  const size_t n = x->n;
+  p = skip_ws(x, p + 1);
+  if (p >= n || b[p] != 0x22) return 0; /* (an empty object has no name: the JavaScript parser says so) */
+  for (;;) {
+    /* the key */
+    const uint8_t *ks;
+    uint32_t kl;
+    p = plain_string(x, p, 16, &ks, &kl);
+    if (p == 0 || kl == 0) return 0;
+    enum key k = match_key(ks, kl);
+    if (k == K_UNKNOWN) return 0;
+    p = skip_ws(x, p);
+    if (p >= n || b[p] != 0x3a) return 0;
+    p = skip_ws(x, p + 1);
+    if (p >= n) return 0;
+    uint8_t c = b[p];
+    if (k >= K_ASIZE) {
+      /* 1 to 15 digits, no sign, fraction or exponent, no leading zero before a digit */
+      if (c < 0x30 || c > 0x39) return 0;
+      uint64_t v = 0;
+      size_t q = p;
+      if (c == 0x30) q++;
+      else {
+        size_t stop = p + 15 < n ? p + 15 : n;
+        while (q < stop && (c = b[q]) >= 0x30 && c <= 0x39) {
+          v = v * 10 + (uint64_t)(c - 0x30);
+          q++;
+        }
+      }
+      if (q >= n) return 0;
+      c = b[q];
+      if ((c >= 0x30 && c <= 0x39) || c == 0x2e || c == 0x65 || c == 0x45) return 0;
+      double d = (double)v;
+      switch (k) {
+        case K_ASIZE: e->asize = d; break;
+        case K_DSIZE: e->dsize = d; break;
+        case K_DEV: e->dev = d; break;
+        case K_INO: e->ino = d; break;
+        case K_NLINK: e->nlink = d; break;
+        case K_UID: e->uid = d; break;
+        case K_GID: e->gid = d; break;
+        case K_MODE: e->mode = d; e->hasMode = 1; break;
+        case K_MTIME: e->mtime = d; break;
+        default: return 0;
+      }
+      p = q;
+    } else if (k == K_NAME) {
+      if (c != 0x22) return 0;
+      size_t r = plain_string(x, p, NAME_MAX_BYTES, &e->name, &e->nameLen);
+      if (r == 0) {
+        r = escaped_name(x, p, scratch, &e->nameLen);
+        if (r == 0) return 0;
+        e->name = scratch;
+      }
+      p = r;
+      e->hasName = 1;
+    } else if (k == K_EXCLUDED) {
+      if (c == 0x22) {
+        const uint8_t *s;
+        uint32_t sl;
+        p = plain_string(x, p, EXCL_MAX, &s, &sl);
+        if (p == 0) return 0;
+        e->excluded = match_excluded(s, sl);
+      } else if (c == 't') {
+        if (!(p = literal(x, p, "true", 4))) return 0;
+        e->excluded = X_PATTERN;
+      } else if (c == 'f') {
+        if (!(p = literal(x, p, "false", 5))) return 0;
+        e->excluded = X_NONE;
+      } else if (c == 'n') {
+        if (!(p = literal(x, p, "null", 4))) return 0;
+        e->excluded = X_NONE;
+      } else return 0;
+    } else {
+      /* read_error, hlnkc, notreg: true or false */
+      int v;
+      if (c == 't') {
+        if (!(p = literal(x, p, "true", 4))) return 0;
+        v = 1;
+      } else if (c == 'f') {
+        if (!(p = literal(x, p, "false", 5))) return 0;
+        v = 0;
+      } else return 0;
+      if (k == K_READERR) e->readError = v;
+      else if (k == K_HLNKC) e->hlnkc = v;
+      else e->notreg = v;
+    }
+    /* a literal's end was not looked at: the byte after it must be a separator */
+    p = skip_ws(x, p);
+    if (p >= n) return 0;
+    c = b[p];
+    if (c == 0x7d) return e->hasName ? p + 1 : 0;
+    if (c != 0x2c) return 0;
+    p = skip_ws(x, p + 1);
+    if (p >= n || b[p] != 0x22) return 0;
+  }
+}
+
+static void defaults(info_t *e, double dev) {
+  memset(e, 0, sizeof *e);
+  e->dev = dev;
+  e->nlink = 1;
+  e->mtime = -1;
+  e->uid = -1;
+  e->gid = -1;
+  e->mode = -1;
+}
+
+/* is there room for a record of e (and a LEAVE after it)? */
+static inline int room(const ctx_t *x, const info_t *e) {
+  return x->p8 + RECORD_HEAD + e->nameLen <= x->n8 && x->p64 + RECORD_NUMS <= x->n64;
+}
+
+static inline void num(ctx_t *x, int slot, double v, int bit, int *m) {
+  if (v != x->prev.v[slot]) {
+    x->prev.v[slot] = v;
+    x->o64[x->p64++] = v;
+    *m |= bit;
+  }
+}
+
+/* one ENTER or ADD record (room() said there is room) */
+static void record(ctx_t *x, int kind, int type, const info_t *e) {
+  uint8_t *o = x->o8;
+  size_t p = x->p8;
+  o[p++] = (uint8_t)(kind | (type << 2) | (e->readError ? 16 : 0) | (e->excluded << 5));
+  size_t mp = p++;
+  int m = 0;
+  num(x, 0, e->asize, F_ASIZE, &m);
+  num(x, 1, e->dsize, F_DSIZE, &m);
+  num(x, 2, e->dev, F_DEV, &m);
+  num(x, 3, e->ino, F_INO, &m);
+  num(x, 4, e->nlink, F_NLINK, &m);
+  num(x, 5, e->mtime, F_MTIME, &m);
+  if (e->uid != x->prev.v[6] || e->gid != x->prev.v[7]) {
+    x->prev.v[6] = e->uid;
+    x->prev.v[7] = e->gid;
+    x->o64[x->p64++] = e->uid;
+    x->o64[x->p64++] = e->gid;
+    m |= F_OWNER;
+  }
+  num(x, 8, e->mode, F_MODE, &m);
+  o[mp] = (uint8_t)m;
+  uint32_t len = e->nameLen;
+  /* util/varlen.ts putLength */
+  if (len < 0x80) o[p++] = (uint8_t)len;
+  else if (len < 0x4000) {
+    o[p++] = (uint8_t)(0x80 | (len & 0x7f));
+    o[p++] = (uint8_t)(len >> 7);
+  } else {
+    o[p++] = (uint8_t)(0x80 | (len & 0x7f));
+    o[p++] = (uint8_t)(0x80 | ((len >> 7) & 0x7f));
+    o[p++] = (uint8_t)(len >> 14);
+  }
+  memcpy(o + p, e->name, len);
+  x->p8 = p + len;
+}
+
+/* endInfo for a non-directory: its type */
+static int file_type(info_t *e) {
+  if (e->hlnkc && e->nlink < 2) e->nlink = 2;
+  /* (mode is a non-negative integer below 2^53: its low 32 bits are what JavaScript's & sees) */
+  uint32_t fmt = (uint32_t)((uint64_t)e->mode & 0170000u);
+  if (e->hasMode && fmt != 0) {
+    return fmt == 0100000u ? T_FILE : fmt == 0120000u ? T_SYMLINK : fmt == 0040000u ? T_DIR : T_OTHER;
+  }
+  if (e->excluded == X_OTHERFS || e->excluded == X_KERNFS || e->excluded == X_FRMLNK) return T_DIR;
+  return e->notreg ? T_OTHER : T_FILE;
+}
+
+#define CHECK(call)                  \
+  do {                               \
+    if ((call) != napi_ok) return NULL; \
+  } while (0)
+
+static int typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *len) {
+  napi_typedarray_type t;
+  napi_value ab;
+  size_t off;
+  if (napi_get_typedarray_info(env, v, &t, len, data, &ab, &off) != napi_ok || t != want) return 0;
+  return 1;
+}
+
+static napi_value throw_type(napi_env env, const char *msg) {
+  napi_throw_type_error(env, NULL, msg);
+  return NULL;
+}
+
+/* where the parse stands between two entries: the offset, the state, the depth and the dev stack */
+typedef struct {
+  size_t p;
+  int state;
+  size_t d;
+  double *devs;
+  size_t devCap;
+  /* it stopped because the output was full */
+  int full;
+} pos_t;
+
+/*
+ * Parses from s->p (state, depth s->d) as many entries as it takes (see the top of this file),
+ * writing records at x->p8 / x->p64 on; leaves s at the end of the last one it took whole.
+ */
+static void parse(ctx_t *x, pos_t *s, uint8_t *scratch) {
+  const uint8_t *b = x->b;
+  const size_t n = x->n;
+  double *devs = s->devs;
+  const size_t devCap = s->devCap;
+  size_t p = s->p;
+  int state = s->state;
+  size_t d = s->d;
+  info_t e;
+  s->full = 0;
+  for (;;) {
+    /* here: a clean boundary (p, state, d), every record before it written */
+    size_t q = skip_ws(x, p);
+    if (q >= n) break;
+    uint8_t c = b[q];
+    if (state == ST_DIRNEXT) {
+      if (c == 0x2c) {
+        p = q + 1;
+        state = ST_DIRITEM;
+        continue;
+      }
+      if (c != 0x5d || d <= 1) break; /* (the root's end: the JavaScript parser's) */
+      if (x->p8 + 1 > x->n8) {
+        s->full = 1;
+        break;
+      }
+      x->o8[x->p8++] = R_LEAVE;
+      d--;
+      p = q + 1;
+      continue;
+    }
+    /* DirItem: an entry */
+    if (c == 0x7b) {
+      defaults(&e, devs[d - 1]);
+      size_t r = info_object(x, q, &e, scratch);
+      if (r == 0) break;
+      if (!room(x, &e)) {
+        s->full = 1;
+        break;
+      }
+      record(x, R_ADD, file_type(&e), &e);
+      p = r;
+      state = ST_DIRNEXT;
+      continue;
+    }
+    if (c != 0x5b || d >= devCap) break;
+    q = skip_ws(x, q + 1);
+    if (q >= n || b[q] != 0x7b) break;
+    defaults(&e, devs[d - 1]);
+    size_t r = info_object(x, q, &e, scratch);
+    if (r == 0) break;
+    r = skip_ws(x, r);
+    if (r >= n) break;
+    if (!room(x, &e)) {
+      s->full = 1;
+      break;
+    }
+    c = b[r];
+    if (c == 0x2c) {
+      /* a directory with children (enterDir) */
+      record(x, R_ENTER, T_DIR, &e);
+      devs[d] = e.dev;
+      d++;
+      p = r + 1;
+      state = ST_DIRITEM;
+    } else if (c == 0x5d) {
+      /* a childless one: an entry when excluded or unreadable, else entered and left */
+      if (e.excluded != X_NONE || e.readError) record(x, R_ADD, T_DIR, &e);
+      else {
+        record(x, R_ENTER, T_DIR, &e);
+        x->o8[x->p8++] = R_LEAVE;
+      }
+      p = r + 1;
+      state = ST_DIRNEXT;
+    } else break;
+  }
+  s->p = p;
+  s->state = state;
+  s->d = d;
+}
+
+/* the first record of an output carries every value (its decoder's entry is whatever came before) */
+static void new_output(ctx_t *x) {
+  x->p8 = 0;
+  x->p64 = 0;
+  for (int k = 0; k < 9; k++) x->prev.v[k] = __builtin_nan("");
+}
+
+static napi_value fast(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value argv[9];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 9) return throw_type(env, "fast: 9 arguments");
+  void *bp, *dp, *o8p, *o64p, *iop;
+  size_t blen, dlen, o8len, o64len, iolen;
+  if (!typed(env, argv[0], napi_uint8_array, &bp, &blen) || !typed(env, argv[5], napi_float64_array, &dp, &dlen) ||
+      !typed(env, argv[6], napi_uint8_array, &o8p, &o8len) || !typed(env, argv[7], napi_float64_array, &o64p, &o64len) ||
+      !typed(env, argv[8], napi_float64_array, &iop, &iolen) || iolen < 5)
+    return throw_type(env, "fast: wrong arrays");
+  int64_t start, end, st, depth;
+  CHECK(napi_get_value_int64(env, argv[1], &start));
+  CHECK(napi_get_value_int64(env, argv[2], &end));
+  CHECK(napi_get_value_int64(env, argv[3], &st));
+  CHECK(napi_get_value_int64(env, argv[4], &depth));
+  if (start < 0 || end < start || (uint64_t)end > blen || depth < 1 || (uint64_t)depth > dlen || (st != ST_DIRITEM && st != ST_DIRNEXT))
+    return throw_type(env, "fast: arguments out of range");
+
+  ctx_t x;
+  x.b = bp;
+  x.n = (size_t)end;
+  x.o8 = o8p;
+  x.n8 = o8len;
+  x.o64 = o64p;
+  x.n64 = o64len;
+  new_output(&x);
+  pos_t s = {(size_t)start, (int)st, (size_t)depth, dp, dlen, 0};
+  /* a name with escapes, decoded */
+  uint8_t scratch[NAME_MAX_BYTES + 8];
+  parse(&x, &s, scratch);
+  double *io = iop;
+  io[0] = (double)s.p;
+  io[1] = s.state;
+  io[2] = (double)s.d;
+  io[3] = (double)x.p8;
+  io[4] = (double)x.p64;
+  return NULL;
+}
+
+/* ------------------------------------------------------------------------------------------- */
+/*
+ * The same on a thread of its own, reading a regular file itself (pread, from an fd the caller
+ * keeps open until the thread is done), so that the parse overlaps the building of the tree:
+ *   start(fd, offset, state, depth, devStack: Float64Array (depth values)) -> handle
+ *   take(handle, out8, out64, io)   waits for the next output: io[5] = 0 and io[3], io[4] its
+ *        record bytes and numbers (copied into out8 / out64, at least OUT8 / OUT64 long); or, when
+ *        the thread stopped (at anything it does not take, at the end of the file or of what it can
+ *        read), io[5] = 1 and io[0..2] = the file offset, state and depth to go on at
+ *   devs(handle, Float64Array) the dev stack there (its first `depth` values)
+ *   stop(handle)   ends the thread early (also when the handle is garbage collected)
+ * The thread's memory is bounded: its input window, NBLK outputs (it waits while they are full),
+ * and the dev stack (the tree's depth).
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <errno.h>
+
+#define OUT8 (256 << 10)
+#define OUT64 (32 << 10)
+#define NBLK 4
+#define WIN (1 << 20)
+/* an entry longer than this is left to the JavaScript parser (the window holds WIN + TAIL) */
+#define TAIL (64 << 10)
+#define DEV_GROW 256
+#define DEV_MAX (1 << 24)
+
+typedef struct {
+  uint8_t *o8;
+  double *o64;
+  size_t n8, n64;
+} blk_t;
+
+typedef struct {
+  int fd;
+  uint64_t filePos; /* file offset of win[len] */
+  uint64_t base;    /* file offset of win[0] */
+  uint8_t *win;
+  size_t len;
+  pos_t s;
+  blk_t blk[NBLK];
+  int head, count; /* the outputs ready: blk[head], ... (count of them) */
+  int done, stopReq, started, joined;
+  pthread_t th;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+} job_t;
+
+static void *run_job(void *arg) {
+  job_t *j = arg;
+  uint8_t scratch[NAME_MAX_BYTES + 8];
+  ctx_t x;
+  memset(&x, 0, sizeof x);
+  int eof = 0;
+  int cur = -1;
+  for (;;) {
+    /* an output to write into: wait for a free one */
+    if (cur < 0) {
+      pthread_mutex_lock(&j->mu);
+      while (j->count == NBLK && !j->stopReq) pthread_cond_wait(&j->cv, &j->mu);
+      int stop = j->stopReq;
+      cur = stop ? -1 : (j->head + j->count) % NBLK;
+      pthread_mutex_unlock(&j->mu);
+      if (stop) break;
+      x.o8 = j->blk[cur].o8;
+      x.n8 = OUT8;
+      x.o64 = j->blk[cur].o64;
+      x.n64 = OUT64;
+      new_output(&x);
+    }
+    if (j->s.d + DEV_GROW > j->s.devCap) {
+      if (j->s.devCap >= DEV_MAX) break;
+      size_t cap = j->s.devCap * 2;
+      double *wider = realloc(j->s.devs, cap * sizeof(double));
+      if (!wider) break;
+      j->s.devs = wider;
+      j->s.devCap = cap;
+    }
+    x.b = j->win;
+    x.n = j->len;
+    size_t p0 = j->s.p;
+    parse(&x, &j->s, scratch);
+    int full = j->s.full;
+    if (full || (x.p8 > 0 && j->s.p >= j->len)) {
+      /* hand the output over (full, or all the input so far parsed) */
+      pthread_mutex_lock(&j->mu);
+      j->blk[cur].n8 = x.p8;
+      j->blk[cur].n64 = x.p64;
+      j->count++;
+      pthread_cond_broadcast(&j->cv);
+      pthread_mutex_unlock(&j->mu);
+      cur = -1;
+      if (full) continue;
+    }
+    if (j->s.p > p0 && j->s.p < j->len) continue; /* (stopped at the dev stack's end: it grows) */
+    /* nothing more taken from what is in the window: more input, unless this is a real stop */
+    size_t tail = j->len - j->s.p;
+    if (eof || tail >= TAIL) break;
+    memmove(j->win, j->win + j->s.p, tail);
+    j->base += j->s.p;
+    j->len = tail;
+    j->s.p = 0;
+    ssize_t r;
+    do r = pread(j->fd, j->win + j->len, WIN + TAIL - j->len, (off_t)j->filePos);
+    while (r < 0 && errno == EINTR);
+    if (r < 0) break; /* (the JavaScript reader reads from here again, and says why it cannot) */
+    if (r == 0) eof = 1;
+    j->len += (size_t)r;
+    j->filePos += (uint64_t)r;
+  }
+  pthread_mutex_lock(&j->mu);
+  if (cur >= 0 && x.p8 > 0) {
+    j->blk[cur].n8 = x.p8;
+    j->blk[cur].n64 = x.p64;
+    j->count++;
+  }
+  j->done = 1;
+  pthread_cond_broadcast(&j->cv);
+  pthread_mutex_unlock(&j->mu);
+  return NULL;
+}
+
+static void job_stop(job_t *j) {
+  if (!j->started || j->joined) return;
+  pthread_mutex_lock(&j->mu);
+  j->stopReq = 1;
+  pthread_cond_broadcast(&j->cv);
+  pthread_mutex_unlock(&j->mu);
+  pthread_join(j->th, NULL);
+  j->joined = 1;
+}
+
+static void job_free(job_t *j) {
+  job_stop(j);
+  for (int k = 0; k < NBLK; k++) {
+    free(j->blk[k].o8);
+    free(j->blk[k].o64);
+  }
+  free(j->win);
+  free(j->s.devs);
+  pthread_mutex_destroy(&j->mu);
+  pthread_cond_destroy(&j->cv);
+  free(j);
+}
+
+static void job_finalize(napi_env env, void *data, void *hint) { job_free(data); }
+
+/* a handle is tagged: no other external (another addon's) is ever taken for a job */
+static const napi_type_tag JOB_TAG = {0x6e63647570617273ULL, 0x6a6f622d74616731ULL};
+
+static job_t *job_of(napi_env env, napi_value v) {
+  void *p = NULL;
+  bool ours = false;
+  if (napi_check_object_type_tag(env, v, &JOB_TAG, &ours) != napi_ok || !ours) return NULL;
+  if (napi_get_value_external(env, v, &p) != napi_ok) return NULL;
+  return p;
+}
+
+static napi_value start(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 5) return throw_type(env, "start: 5 arguments");
+  int64_t fd, off, st, depth;
+  CHECK(napi_get_value_int64(env, argv[0], &fd));
+  CHECK(napi_get_value_int64(env, argv[1], &off));
+  CHECK(napi_get_value_int64(env, argv[2], &st));
+  CHECK(napi_get_value_int64(env, argv[3], &depth));
+  void *dp;
+  size_t dlen;
+  if (!typed(env, argv[4], napi_float64_array, &dp, &dlen)) return throw_type(env, "start: wrong arrays");
+  if (fd < 0 || off < 0 || depth < 1 || (uint64_t)depth > dlen || depth > DEV_MAX || (st != ST_DIRITEM && st != ST_DIRNEXT))
+    return throw_type(env, "start: arguments out of range");
+  job_t *j = calloc(1, sizeof *j);
+  if (!j) return throw_type(env, "start: out of memory");
+  pthread_mutex_init(&j->mu, NULL);
+  pthread_cond_init(&j->cv, NULL);
+  j->fd = (int)fd;
+  j->filePos = j->base = (uint64_t)off;
+  j->s.state = (int)st;
+  j->s.d = (size_t)depth;
+  j->s.devCap = (size_t)depth + DEV_GROW;
+  j->s.devs = malloc(j->s.devCap * sizeof(double));
+  j->win = malloc(WIN + TAIL);
+  int ok = j->s.devs && j->win;
+  for (int k = 0; k < NBLK && ok; k++) {
+    j->blk[k].o8 = malloc(OUT8);
+    j->blk[k].o64 = malloc(OUT64 * sizeof(double));
+    ok = j->blk[k].o8 && j->blk[k].o64;
+  }
+  if (ok) memcpy(j->s.devs, dp, (size_t)depth * sizeof(double));
+  if (!ok || pthread_create(&j->th, NULL, run_job, j) != 0) {
+    job_free(j);
+    return throw_type(env, "start: no thread");
+  }
+  j->started = 1;
+  napi_value h;
+  if (napi_create_external(env, j, job_finalize, NULL, &h) != napi_ok) {
+    job_free(j);
+    return NULL;
+  }
+  if (napi_type_tag_object(env, h, &JOB_TAG) != napi_ok) return NULL; /* (freed with the handle) */
+  return h;
+}
+
+static napi_value take(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 4) return throw_type(env, "take: 4 arguments");
+  job_t *j = job_of(env, argv[0]);
+  void *o8p, *o64p, *iop;
+  size_t o8len, o64len, iolen;
+  if (!j || !typed(env, argv[1], napi_uint8_array, &o8p, &o8len) || !typed(env, argv[2], napi_float64_array, &o64p, &o64len) ||
+      !typed(env, argv[3], napi_float64_array, &iop, &iolen) || iolen < 6 || o8len < OUT8 || o64len < OUT64)
+    return throw_type(env, "take: wrong arguments");
+  double *io = iop;
+  pthread_mutex_lock(&j->mu);
+  while (j->count == 0 && !j->done) pthread_cond_wait(&j->cv, &j->mu);
+  if (j->count > 0) {
+    blk_t *k = &j->blk[j->head];
+    memcpy(o8p, k->o8, k->n8);
+    memcpy(o64p, k->o64, k->n64 * sizeof(double));
+    io[3] = (double)k->n8;
+    io[4] = (double)k->n64;
+    io[5] = 0;
+    j->head = (j->head + 1) % NBLK;
+    j->count--;
+    pthread_cond_broadcast(&j->cv);
+    pthread_mutex_unlock(&j->mu);
+    return NULL;
+  }
+  pthread_mutex_unlock(&j->mu);
+  job_stop(j); /* (done: joins it) */
+  io[0] = (double)(j->base + j->s.p);
+  io[1] = j->s.state;
+  io[2] = (double)j->s.d;
+  io[3] = 0;
+  io[4] = 0;
+  io[5] = 1;
+  return NULL;
+}
+
+static napi_value devs(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  void *dp;
+  size_t dlen;
+  job_t *j = argc < 2 ? NULL : job_of(env, argv[0]);
+  if (!j || !j->joined || !typed(env, argv[1], napi_float64_array, &dp, &dlen) || dlen < j->s.d)
+    return throw_type(env, "devs: wrong arguments");
+  memcpy(dp, j->s.devs, j->s.d * sizeof(double));
+  return NULL;
+}
+
+static napi_value stop(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  job_t *j = argc < 1 ? NULL : job_of(env, argv[0]);
+  if (!j) return throw_type(env, "stop: wrong arguments");
+  job_stop(j);
+  return NULL;
+}
+
+NAPI_MODULE_INIT() {
+  napi_property_descriptor props[] = {
+      {"fast", NULL, fast, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"start", NULL, start, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"take", NULL, take, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"devs", NULL, devs, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"stop", NULL, stop, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof props / sizeof *props, props) != napi_ok) return NULL;
+  return exports;
+}
