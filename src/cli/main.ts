@@ -9,6 +9,8 @@ import { isMainThread, workerData } from 'node:worker_threads';
 import { versionText } from './version.js';
 
 const args = process.argv.slice(2);
+// the bin's start found no code cache it could use: write one at exit (dist/lib/start.mjs, code-cache.ts)
+if (isMainThread && globalThis.__DISKBLAME_CODE_CACHE__) void import('./code-cache.js').then((m) => m.saveCodeCacheAtExit());
 // `diff` reads its second snapshot in a worker thread that runs this same script
 if (!isMainThread && workerData?.role === 'diff-parse') void import('../diff/parse-worker.js').then((m) => m.workerMain(workerData));
 // `scan -f` (and the browser's -f) parses the export in a worker thread that runs this same script

@@ -1,8 +1,11 @@
 /**
  * The program's own code, for the places that run it again: worker threads (the diff reader), and
  * another host's Node (`--remote`). Four ways to be running:
- * - the bin's build in pieces, `dist/lib/main.mjs` and the pieces it loads as needed (loaded by the
- *   small version check `dist/diskblame.mjs`); the whole program in one file is still beside it;
+ * - the bin's build in pieces, `dist/lib/main.mjs` and the pieces it loads as needed (what worker
+ *   threads run); the whole program in one file is still beside it. The bin itself (the small
+ *   version check `dist/diskblame.mjs`) runs `dist/lib/program.cjs`, the same program as one
+ *   CommonJS-shaped script, with V8's code cache (`dist/lib/start.mjs`): there too split() is true,
+ *   and import.meta.url is that script's file URL, so every URL below is the same as from a piece;
  * - the bundle, `dist/diskblame-core.mjs`: the whole program in one file (what --remote runs on
  *   another host, from a `data:` URL; what the bin loads when dist/lib/ is missing);
  * - the standalone binary: the program built as one CommonJS script (scripts/binary.mjs), where
