@@ -104,6 +104,8 @@ if (source === undefined) {
     const what = !use ? 'off' : cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used';
     process.stderr.write(`code cache: ${what} ${path.basename(file)}\n`);
   }
+  // (no worker thread runs this file: they run the pieces, src/util/self.ts selfURL)
+  globalThis.__DISKBLAME_BIN_MAIN__ = true;
   const module = { exports: {} };
   script.runInThisContext()(createRequire(programURL), module, module.exports, programPath, path.dirname(programPath), programURL.href);
 }

@@ -5,9 +5,20 @@
  * loads the command line (cli.ts: yargs, and only the command that runs). In the bundle each
  * `import()` here and in cli.ts is a separate piece loaded when reached (scripts/bundle.mjs).
  */
-import { isMainThread, workerData } from 'node:worker_threads';
+import type * as WorkerThreads from 'node:worker_threads';
+import { builtinRequire } from '../util/self.js';
 import { versionText } from './version.js';
 
+declare global {
+  // eslint-disable-next-line no-var
+  /** set by the bin's start (dist/lib/start.mjs), which runs on the main thread only */
+  var __DISKBLAME_BIN_MAIN__: boolean | undefined;
+}
+
+// (from the bin's start, the main thread for sure: no worker_threads to load, ~3 ms of `--version`)
+const { isMainThread, workerData } = globalThis.__DISKBLAME_BIN_MAIN__
+  ? { isMainThread: true, workerData: undefined }
+  : (builtinRequire()('node:worker_threads') as typeof WorkerThreads);
 const args = process.argv.slice(2);
 // the bin's start found no code cache it could use: write one at exit (dist/lib/start.mjs, code-cache.ts)
 if (isMainThread && globalThis.__DISKBLAME_CODE_CACHE__) void import('./code-cache.js').then((m) => m.saveCodeCacheAtExit());
