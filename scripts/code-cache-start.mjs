@@ -8,7 +8,8 @@
 //
 // The cache: <cache>/diskblame/code/<key>-<kind>.bin, <cache> being $XDG_CACHE_HOME when absolute,
 // else ~/.cache (src/util/cachedir.ts); <key> names this build of the program (a hash of its text,
-// made at build time), Node's version, the architecture; <kind> the command line's kind (`scan`,
+// made at build time), Node's version, the architecture and Node's options (V8 refuses a cache
+// made under other flags); <kind> the command line's kind (`scan`,
 // `scan-f`, `snapshot`, `version`, ...: each compiles other functions). It is read only from a
 // directory of ours that no one else can write, never through a symbolic link, only a regular file of
 // ours that starts with this key and holds the length it says; V8 itself refuses a cache of another
@@ -36,6 +37,18 @@ function kindOf(args) {
   if (args.length === 1 && args[0] === '--version') return 'version';
   const name = COMMANDS.includes(args[0]) ? args[0] : 'default';
   return args.some((a) => a === '-f' || a.startsWith('--file')) ? `${name}-f` : name;
+}
+
+/**
+ * 8 hex digits for Node's options of this process (the command line's, the shebang's and
+ * NODE_OPTIONS): V8 refuses a cache made under other flags (--cpu-prof, --max-semi-space-size...),
+ * so each set of options has its own (FNV-1a of their text)
+ */
+function flagsHash() {
+  const text = `${process.execArgv.join('\0')}\n${process.env.NODE_OPTIONS || ''}`;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
 }
 
 /** the cache directory (src/util/cachedir.ts's rule) */
@@ -87,7 +100,7 @@ if (source === undefined) {
   await import('./main.mjs');
 } else {
   const use = process.env.DISKBLAME_CODE_CACHE !== '0';
-  const key = `${BUILD}-node${process.versions.node}-${process.arch}`;
+  const key = `${BUILD}-node${process.versions.node}-${process.arch}-${flagsHash()}`;
   const dir = codeDir();
   const file = path.join(dir, `${key}-${kindOf(process.argv.slice(2))}.bin`);
   const cachedData = use ? readCache(dir, file, key) : undefined;

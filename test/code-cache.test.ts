@@ -78,7 +78,7 @@ test('the bin writes the code cache once per kind of command, then uses it; same
     const files = cacheFiles(home);
     assert.equal(files.size, 1, [...files.keys()].join(' '));
     const [name] = [...files.keys()];
-    assert.match(name, new RegExp(`^[0-9a-f]{16}-node${process.versions.node.replace(/\./g, '\\.')}-${process.arch}-scan\\.bin$`));
+    assert.match(name, new RegExp(`^[0-9a-f]{16}-node${process.versions.node.replace(/\./g, '\\.')}-${process.arch}-[0-9a-f]{8}-scan\\.bin$`));
     const dir = path.join(home, 'diskblame', 'code');
     assert.equal(fs.statSync(dir).mode & 0o777, 0o700);
     const file = path.join(dir, name);
@@ -108,6 +108,7 @@ test('the bin writes the code cache once per kind of command, then uses it; same
     const v1 = run(BIN, ['--version'], home);
     const v2 = run(BIN, ['--version'], home);
     assert.deepEqual([v1.cache, v2.cache], ['none', 'used']);
+    const v1Files = new Set(cacheFiles(home).keys());
     assert.equal(v2.stdout.split('\n')[0], VERSION);
     assert.equal(v2.stdout, run(CLI, ['--version'], home).stdout);
     const text = run(BIN, ['scan', t], home);
@@ -120,7 +121,12 @@ test('the bin writes the code cache once per kind of command, then uses it; same
     const f2 = run(BIN, ['scan', '-f', exp, '--json'], home);
     assert.deepEqual([f1.cache, f2.cache], ['none', 'used']);
     assert.deepEqual(summary(f2), summary(run(CLI, ['scan', '-f', exp, '--json'], home)));
-    assert.deepEqual([...cacheFiles(home).keys()].map((f) => f.replace(/^[0-9a-f]{16}-node[^-]+-[^-]+-/, '')).sort(), ['scan-f.bin', 'scan.bin', 'version.bin']);
+    // V8 refuses a cache made under other flags: Node's options (NODE_OPTIONS, the command line's) have their own
+    const opts = { NODE_OPTIONS: '--max-semi-space-size=2' };
+    assert.deepEqual([run(BIN, ['--version'], home, opts).cache, run(BIN, ['--version'], home, opts).cache, run(BIN, ['--version'], home).cache], ['none', 'used', 'used']);
+    assert.equal(fs.readdirSync(path.join(home, 'diskblame', 'code')).filter((f) => f.endsWith('-version.bin')).length, 2);
+    for (const f of fs.readdirSync(path.join(home, 'diskblame', 'code'))) if (f.endsWith('-version.bin') && !v1Files.has(f)) fs.rmSync(path.join(home, 'diskblame', 'code', f));
+    assert.deepEqual([...cacheFiles(home).keys()].map((f) => f.replace(/^[0-9a-f]{16}-node[^-]+-[^-]+-[0-9a-f]{8}-/, '')).sort(), ['scan-f.bin', 'scan.bin', 'version.bin']);
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
     fs.rmSync(t, { recursive: true, force: true });

@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs';
 import type { Script } from 'node:vm';
-import { writeFileAtomic } from '../util/write.js';
+import { cleanStaleTemps, writeFileAtomic } from '../util/write.js';
 
 /** what scripts/code-cache-start.mjs leaves for a run with no usable cache */
 export interface CodeCacheRequest {
@@ -48,6 +48,7 @@ export function saveCodeCache(req: CodeCacheRequest): boolean {
     if (!st.isDirectory() || st.uid !== process.geteuid?.() || (st.mode & 0o022) !== 0) return false;
     const data = req.script.createCachedData();
     const head = Buffer.from(`${req.header}${data.length}\n`, 'latin1');
+    cleanStaleTemps(req.dir); // (of writers killed while writing)
     writeFileAtomic(req.file, Buffer.concat([head, data]), { mode: 0o600, noFollow: true });
     return true;
   } catch {
