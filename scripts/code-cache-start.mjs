@@ -18,12 +18,16 @@
 // through src/util/write.ts, at exit), only when there was no usable cache.
 // DISKBLAME_CODE_CACHE=0: no cache read or written (the program still runs from program.cjs).
 // DISKBLAME_DEBUG_CODE_CACHE=1: a line on stderr, `code cache: used|none|rejected|off FILE`.
-import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+
+// Node's modules through require(): an ES import of a built-in module makes its ES facade, which
+// reads every export (node:fs's getters load its streams: ms at every start)
+const require = createRequire(import.meta.url);
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { fileURLToPath } = require('node:url');
+const vm = require('node:vm');
 
 /** filled in by scripts/bundle.mjs: the first 16 hex digits of the sha256 of this file (as in scripts/) and program.cjs */
 const BUILD = '__DISKBLAME_PROGRAM_HASH__';

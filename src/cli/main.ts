@@ -7,6 +7,7 @@
  */
 import type * as WorkerThreads from 'node:worker_threads';
 import { builtinRequire } from '../util/self.js';
+import { writeAllSync } from '../util/write.js';
 import { versionText } from './version.js';
 
 declare global {
@@ -26,7 +27,7 @@ if (isMainThread && globalThis.__DISKBLAME_CODE_CACHE__) void import('./code-cac
 if (!isMainThread && workerData?.role === 'diff-parse') void import('../diff/parse-worker.js').then((m) => m.workerMain(workerData));
 // `scan -f` (and the browser's -f) parses the export in a worker thread that runs this same script
 else if (!isMainThread && workerData?.role === 'import-parse') void import('../import/threaded.js').then((m) => m.workerMain(workerData));
-else if (args.length === 1 && args[0] === '--version') process.stdout.write(`${versionText()}\n`);
+else if (args.length === 1 && args[0] === '--version') writeVersion();
 else
   import('./cli.js').then(
     (m) => m.runCli(args),
@@ -37,3 +38,17 @@ else
       process.exit(1);
     },
   );
+
+/**
+ * `--version`: written straight to descriptor 1 (process.stdout would load Node's stream modules
+ * first, a few ms of a command that is all start-up); a failed write (a closed pipe) is one line on
+ * stderr and exit 1
+ */
+function writeVersion(): void {
+  try {
+    writeAllSync(1, Buffer.from(`${versionText()}\n`));
+  } catch (e) {
+    process.stderr.write(`diskblame: cannot write the version: ${String((e as Error)?.message ?? e).split('\n')[0]}\n`);
+    process.exitCode = 1;
+  }
+}
