@@ -46,6 +46,7 @@ export function saveCodeCache(req: CodeCacheRequest): boolean {
     fs.mkdirSync(req.dir, { recursive: true, mode: 0o700 });
     const st = fs.lstatSync(req.dir);
     if (!st.isDirectory() || st.uid !== process.geteuid?.() || (st.mode & 0o022) !== 0) return false;
+    fs.accessSync(req.dir, fs.constants.W_OK); // (a read-only home: no cache made in vain at every run)
     const data = req.script.createCachedData();
     const head = Buffer.from(`${req.header}${data.length}\n`, 'latin1');
     cleanStaleTemps(req.dir); // (of writers killed while writing)

@@ -93,13 +93,14 @@ export function bundleText(): Buffer {
 
 /**
  * A `require` for Node's built-in modules (`node:fs`...), for code that is handed one (the scan
- * engine). From a file it is that file's own `require`; in the standalone binary and from a
- * `data:` URL there is no file: there it loads built-in modules only and throws for anything else
+ * engine). From a file it is that file's own `require`; in the standalone binary, from a
+ * `data:` URL and in a script with no import.meta (the package worker) there is no file: there it loads built-in modules only and throws for anything else
  * (nothing is loaded from the disk beside the binary).
  */
 export function builtinRequire(): NodeJS.Require {
-  const url = import.meta.url;
-  if (url.startsWith('file:')) return createRequire(url);
+  // (undefined in a script built apart as CommonJS: the owners' package worker)
+  const url = import.meta.url as string | undefined;
+  if (typeof url === 'string' && url.startsWith('file:')) return createRequire(url);
   const req = createRequire(process.execPath);
   const only = ((id: string) => {
     if (!isBuiltin(id)) throw new Error(`not a built-in module: ${id}`);
