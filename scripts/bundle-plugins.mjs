@@ -69,11 +69,24 @@ function replaceOnce(text, from, to, file) {
  *   is none): main.ts sets the version itself, so the guess is left out;
  * - string-width makes its Intl.Segmenter when it loads (ICU's break iterator: a fifth of a bare
  *   `node`'s start-up): it is made on first use instead.
+ * - yargs' platform shim imports node:assert (two checks of its own invariants): loading assert
+ *   costs ~1 ms at every start; here the checks are made inline, and assert is loaded only to throw
+ *   its own error when one fails (Object.is is assert's strictEqual).
  * The program's own source does neither (src/ui/text.ts makes its segmenter on first use too).
  */
 export const lazyStartPlugin = {
   name: 'diskblame-lazy-start',
   setup(build) {
+    build.onResolve({ filter: /^(node:)?assert$/ }, (args) =>
+      /[\\/]node_modules[\\/]yargs[\\/]/.test(args.importer) ? { path: 'assert', namespace: 'diskblame-lazy-assert' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'diskblame-lazy-assert' }, () => ({
+      contents: [
+        "export function strictEqual(a, b, m) { if (!Object.is(a, b)) require('node:assert').strictEqual(a, b, m); }",
+        "export function notStrictEqual(a, b, m) { if (Object.is(a, b)) require('node:assert').notStrictEqual(a, b, m); }",
+      ].join('\n'),
+      loader: 'js',
+    }));
     build.onLoad({ filter: /[\\/]node_modules[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/ }, async (args) => {
       const text = await readFile(args.path, 'utf8');
       return { contents: replaceOnce(text, '        yargs.version();\n', '', args.path), loader: 'js', resolveDir: path.dirname(args.path) };

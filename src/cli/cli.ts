@@ -114,6 +114,8 @@ const COMMANDS: { cmd: string; desc: string; load: () => Promise<Loaded>; exitAt
     cmd: 'snapshot [path]',
     desc: 'scan PATH and save a snapshot in the store (ncdu format, gzip)',
     load: from(snapshot, (m) => [m.snapshotOptions, m.snapshotCommand]),
+    // (as scan: the snapshot is saved and its lines written when the handler returns)
+    exitAtEnd: true,
   },
   { cmd: 'snapshots', desc: 'list the snapshots in the store', load: from(snapshot, (m) => [m.snapshotsOptions, m.snapshotsCommand]) },
   {

@@ -5,15 +5,29 @@
  * loads the command line (cli.ts: yargs, and only the command that runs). In the bundle each
  * `import()` here and in cli.ts is a separate piece loaded when reached (scripts/bundle.mjs).
  */
-import { isMainThread, workerData } from 'node:worker_threads';
+import type * as WorkerThreads from 'node:worker_threads';
+import { builtinRequire } from '../util/self.js';
+import { writeAllSync } from '../util/write.js';
 import { versionText } from './version.js';
 
+declare global {
+  // eslint-disable-next-line no-var
+  /** set by the bin's start (dist/lib/start.mjs), which runs on the main thread only */
+  var __DISKBLAME_BIN_MAIN__: boolean | undefined;
+}
+
+// (from the bin's start, the main thread for sure: no worker_threads to load, ~3 ms of `--version`)
+const { isMainThread, workerData } = globalThis.__DISKBLAME_BIN_MAIN__
+  ? { isMainThread: true, workerData: undefined }
+  : (builtinRequire()('node:worker_threads') as typeof WorkerThreads);
 const args = process.argv.slice(2);
+// the bin's start found no code cache it could use: write one at exit (dist/lib/start.mjs, code-cache.ts)
+if (isMainThread && globalThis.__DISKBLAME_CODE_CACHE__) void import('./code-cache.js').then((m) => m.saveCodeCacheAtExit());
 // `diff` reads its second snapshot in a worker thread that runs this same script
 if (!isMainThread && workerData?.role === 'diff-parse') void import('../diff/parse-worker.js').then((m) => m.workerMain(workerData));
 // `scan -f` (and the browser's -f) parses the export in a worker thread that runs this same script
 else if (!isMainThread && workerData?.role === 'import-parse') void import('../import/threaded.js').then((m) => m.workerMain(workerData));
-else if (args.length === 1 && args[0] === '--version') process.stdout.write(`${versionText()}\n`);
+else if (args.length === 1 && args[0] === '--version') writeVersion();
 else
   import('./cli.js').then(
     (m) => m.runCli(args),
@@ -24,3 +38,17 @@ else
       process.exit(1);
     },
   );
+
+/**
+ * `--version`: written straight to descriptor 1 (process.stdout would load Node's stream modules
+ * first, a few ms of a command that is all start-up); a failed write (a closed pipe) is one line on
+ * stderr and exit 1
+ */
+function writeVersion(): void {
+  try {
+    writeAllSync(1, Buffer.from(`${versionText()}\n`));
+  } catch (e) {
+    process.stderr.write(`diskblame: cannot write the version: ${String((e as Error)?.message ?? e).split('\n')[0]}\n`);
+    process.exitCode = 1;
+  }
+}

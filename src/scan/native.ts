@@ -10,11 +10,10 @@
  * `DISKBLAME_NATIVE=0` disables it: the JavaScript reader then runs, as it does when the addon was
  * not built or does not load. Both readers give the same entries, byte for byte.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundled, split, standalone } from '../util/self.js';
+import { bundled, lazyBuiltin, split, standalone } from '../util/self.js';
 import { readFileNoFollow, writeFileAtomic } from '../util/write.js';
 import { cacheDir } from '../util/cachedir.js';
 
@@ -115,7 +114,9 @@ function decide(): { reader: 'native' | 'javascript'; why: string; path: string 
   return (decided = { reader: 'native', why: ADDON_REL, path: file });
 }
 
-const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+/** (crypto only for the standalone binary's addon: not loaded by every `--version` and scan) */
+const crypto = lazyBuiltin<typeof import('node:crypto')>('node:crypto');
+const sha256 = (b: Uint8Array): string => crypto().createHash('sha256').update(b).digest('hex');
 
 /** does `file` (a regular file, not through a symbolic link) hold exactly the bytes of this hash? */
 function holds(file: string, hash: string): boolean {

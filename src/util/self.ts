@@ -1,8 +1,11 @@
 /**
  * The program's own code, for the places that run it again: worker threads (the diff reader), and
  * another host's Node (`--remote`). Four ways to be running:
- * - the bin's build in pieces, `dist/lib/main.mjs` and the pieces it loads as needed (loaded by the
- *   small version check `dist/diskblame.mjs`); the whole program in one file is still beside it;
+ * - the bin's build in pieces, `dist/lib/main.mjs` and the pieces it loads as needed (what worker
+ *   threads run); the whole program in one file is still beside it. The bin itself (the small
+ *   version check `dist/diskblame.mjs`) runs `dist/lib/program.cjs`, the same program as one
+ *   CommonJS-shaped script, with V8's code cache (`dist/lib/start.mjs`): there too split() is true,
+ *   and import.meta.url is that script's file URL, so every URL below is the same as from a piece;
  * - the bundle, `dist/diskblame-core.mjs`: the whole program in one file (what --remote runs on
  *   another host, from a `data:` URL; what the bin loads when dist/lib/ is missing);
  * - the standalone binary: the program built as one CommonJS script (scripts/binary.mjs), where
@@ -90,17 +93,28 @@ export function bundleText(): Buffer {
 
 /**
  * A `require` for Node's built-in modules (`node:fs`...), for code that is handed one (the scan
- * engine). From a file it is that file's own `require`; in the standalone binary and from a
- * `data:` URL there is no file: there it loads built-in modules only and throws for anything else
+ * engine). From a file it is that file's own `require`; in the standalone binary, from a
+ * `data:` URL and in a script with no import.meta (the package worker) there is no file: there it loads built-in modules only and throws for anything else
  * (nothing is loaded from the disk beside the binary).
  */
 export function builtinRequire(): NodeJS.Require {
-  const url = import.meta.url;
-  if (url.startsWith('file:')) return createRequire(url);
+  // (undefined in a script built apart as CommonJS: the owners' package worker)
+  const url = import.meta.url as string | undefined;
+  if (typeof url === 'string' && url.startsWith('file:')) return createRequire(url);
   const req = createRequire(process.execPath);
   const only = ((id: string) => {
     if (!isBuiltin(id)) throw new Error(`not a built-in module: ${id}`);
     return req(id);
   }) as NodeJS.Require;
   return Object.assign(only, { resolve: req.resolve, cache: req.cache, main: req.main, extensions: req.extensions });
+}
+
+/**
+ * Node's built-in module `id` (`'node:crypto'`), loaded on its first use: for a module that needs it
+ * only on some paths, which keeps its load (crypto: ~7 ms) off every command's start-up.
+ * `lazyBuiltin<typeof import('node:crypto')>('node:crypto')()` is the module.
+ */
+export function lazyBuiltin<T>(id: string): () => T {
+  let mod: T | undefined;
+  return () => (mod ??= builtinRequire()(id) as T);
 }

@@ -37,12 +37,15 @@
  * Errors are UserErrors of one line: "cannot write NAME: no space left on the device".
  * (Every descriptor is close-on-exec: libuv's open adds O_CLOEXEC, Node has no constant for it.)
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from './errors.js';
 import { escapeName } from './escape.js';
 import { sleepSync } from './read.js';
+import { lazyBuiltin } from './self.js';
+
+/** (crypto only for temp names: not loaded by a command that writes no file) */
+const crypto = lazyBuiltin<typeof import('node:crypto')>('node:crypto');
 
 const C = fs.constants;
 
@@ -125,7 +128,7 @@ function selfTag(): string {
 
 /** The part of a temp name that comes from the destination's name (long names are hashed: NAME_MAX). */
 function tempStem(base: string): string {
-  return Buffer.byteLength(base) > 150 ? 'h' + crypto.createHash('sha1').update(base).digest('hex').slice(0, 16) : base;
+  return Buffer.byteLength(base) > 150 ? 'h' + crypto().createHash('sha1').update(base).digest('hex').slice(0, 16) : base;
 }
 
 const TEMP_RE = /^\.(.+)\.(\d+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
@@ -134,7 +137,7 @@ const OLD_TEMP_RE = /^\.(.+)\.(\d+)\.tmp$/;
 
 /** `<dir>/.<name>.<pid>.<start time>.<8 hex>.tmp`: a fresh temp name for `file`. */
 export function tempPath(file: string): string {
-  const rand = crypto.randomBytes(4).toString('hex');
+  const rand = crypto().randomBytes(4).toString('hex');
   return path.join(path.dirname(file), `.${tempStem(path.basename(file))}.${selfTag()}.${rand}.tmp`);
 }
 

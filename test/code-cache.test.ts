@@ -1,0 +1,230 @@
+/**
+ * The bin's start (issue 13): dist/diskblame.mjs runs the program from dist/lib/program.cjs with
+ * V8's code cache (dist/lib/start.mjs, from scripts/code-cache-start.mjs; written at exit by
+ * src/cli/code-cache.ts). The cache is written once per kind of command line into a private
+ * directory, used after; one that is cut short, made for another build or another V8, reached
+ * through a symbolic link or kept in a directory others can write is never used. The results are
+ * the same with the cache, without it and from the tsc build. Nothing here is timed.
+ * DISKBLAME_DEBUG_CODE_CACHE=1 makes the start say what became of the cache (`code cache: used FILE`).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { VERSION } from '../src/version.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const DIST = path.join(ROOT, 'dist');
+const BIN = path.join(DIST, 'diskblame.mjs');
+const CLI = path.join(DIST, 'cli/main.js');
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** what the start said of the cache: 'used', 'none', 'rejected', 'off' (null: it said nothing) */
+  cache: string | null;
+}
+
+function run(script: string, args: string[], cacheHome: string, env: Record<string, string> = {}): Run {
+  const r = spawnSync(process.execPath, [script, ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, CI: 'true', XDG_CACHE_HOME: cacheHome, DISKBLAME_DEBUG_CODE_CACHE: '1', ...env },
+  });
+  const m = /^code cache: (\w+) /m.exec(r.stderr ?? '');
+  return { status: r.status, stdout: r.stdout, stderr: (r.stderr ?? '').replace(/^code cache: .*\n/m, ''), cache: m ? m[1] : null };
+}
+
+function tmp(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `diskblame-codecache-${prefix}-`));
+}
+
+function tree(): string {
+  const d = tmp('tree');
+  fs.mkdirSync(path.join(d, 'a/b'), { recursive: true });
+  for (let k = 0; k < 30; k++) fs.writeFileSync(path.join(d, 'a/b', `f${k}`), 'x'.repeat(k * 300));
+  fs.writeFileSync(path.join(d, 'a', 'big'), 'y'.repeat(70_000));
+  fs.symlinkSync('a/big', path.join(d, 'link'));
+  return d;
+}
+
+/** scan --json without its one timing figure */
+function summary(r: Run): unknown {
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as Record<string, unknown>;
+  assert.equal(typeof j.elapsedMs, 'number');
+  delete j.elapsedMs;
+  return j;
+}
+
+/** the cache files in `home` (name -> inode: a file written again is a new inode, renamed into place) */
+function cacheFiles(home: string): Map<string, number> {
+  const dir = path.join(home, 'diskblame', 'code');
+  const m = new Map<string, number>();
+  if (!fs.existsSync(dir)) return m;
+  for (const f of fs.readdirSync(dir)) m.set(f, fs.lstatSync(path.join(dir, f)).ino);
+  return m;
+}
+
+test('the bin writes the code cache once per kind of command, then uses it; same results as without it and as the tsc build', () => {
+  const home = tmp('home');
+  const t = tree();
+  try {
+    const first = run(BIN, ['scan', '--json', t], home);
+    assert.equal(first.cache, 'none');
+    const files = cacheFiles(home);
+    assert.equal(files.size, 1, [...files.keys()].join(' '));
+    const [name] = [...files.keys()];
+    assert.match(name, new RegExp(`^[0-9a-f]{16}-node${process.versions.node.replace(/\./g, '\\.')}-${process.arch}-[0-9a-f]{8}-scan\\.bin$`));
+    const dir = path.join(home, 'diskblame', 'code');
+    assert.equal(fs.statSync(dir).mode & 0o777, 0o700);
+    const file = path.join(dir, name);
+    assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+    const bytes = fs.readFileSync(file);
+    const nl = bytes.indexOf(10);
+    const [magic, key, len] = bytes.subarray(0, nl).toString('latin1').split(' | ');
+    assert.equal(magic, 'diskblame-code-cache 1');
+    assert.equal(`${key}-scan.bin`, name);
+    assert.equal(Number(len), bytes.length - nl - 1);
+    assert.ok(Number(len) > 10_000, `only ${len} bytes of V8's data`);
+
+    const second = run(BIN, ['scan', '--json', t], home);
+    assert.equal(second.cache, 'used');
+    assert.deepEqual(cacheFiles(home), files, 'a used cache is not written again');
+    const off = run(BIN, ['scan', '--json', t], home, { DISKBLAME_CODE_CACHE: '0' });
+    assert.equal(off.cache, 'off');
+    const tsc = run(CLI, ['scan', '--json', t], home);
+    assert.equal(tsc.cache, null, 'the tsc build has no code cache');
+    assert.deepEqual(summary(second), summary(first));
+    assert.deepEqual(summary(off), summary(first));
+    assert.deepEqual(summary(tsc), summary(first));
+    // (--threads 2: the scanning workers run beside the program from the script)
+    assert.deepEqual(summary(run(BIN, ['scan', '--json', '--threads', '2', t], home)), summary(first));
+
+    // other kinds of command line get their own cache; text output as the tsc build's
+    const v1 = run(BIN, ['--version'], home);
+    const v2 = run(BIN, ['--version'], home);
+    assert.deepEqual([v1.cache, v2.cache], ['none', 'used']);
+    const v1Files = new Set(cacheFiles(home).keys());
+    assert.equal(v2.stdout.split('\n')[0], VERSION);
+    assert.equal(v2.stdout, run(CLI, ['--version'], home).stdout);
+    const text = run(BIN, ['scan', t], home);
+    assert.equal(text.cache, 'used');
+    const strip = (s: string) => s.replace(/scanned in \d+ ms/, '');
+    assert.equal(strip(text.stdout), strip(run(CLI, ['scan', t], home).stdout));
+    const exp = path.join(home, 'export.json');
+    assert.equal(run(BIN, ['scan', '-o', exp, t], home).status, 0);
+    const f1 = run(BIN, ['scan', '-f', exp, '--json'], home);
+    const f2 = run(BIN, ['scan', '-f', exp, '--json'], home);
+    assert.deepEqual([f1.cache, f2.cache], ['none', 'used']);
+    assert.deepEqual(summary(f2), summary(run(CLI, ['scan', '-f', exp, '--json'], home)));
+    // V8 refuses a cache made under other flags: Node's options (NODE_OPTIONS, the command line's) have their own
+    const opts = { NODE_OPTIONS: '--max-semi-space-size=2' };
+    assert.deepEqual([run(BIN, ['--version'], home, opts).cache, run(BIN, ['--version'], home, opts).cache, run(BIN, ['--version'], home).cache], ['none', 'used', 'used']);
+    assert.equal(fs.readdirSync(path.join(home, 'diskblame', 'code')).filter((f) => f.endsWith('-version.bin')).length, 2);
+    for (const f of fs.readdirSync(path.join(home, 'diskblame', 'code'))) if (f.endsWith('-version.bin') && !v1Files.has(f)) fs.rmSync(path.join(home, 'diskblame', 'code', f));
+    assert.deepEqual([...cacheFiles(home).keys()].map((f) => f.replace(/^[0-9a-f]{16}-node[^-]+-[^-]+-[0-9a-f]{8}-/, '')).sort(), ['scan-f.bin', 'scan.bin', 'version.bin']);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+    fs.rmSync(t, { recursive: true, force: true });
+  }
+});
+
+test('a cache cut short, of another build, of another V8, through a link or in a directory others can write is not used', () => {
+  const home = tmp('home');
+  try {
+    assert.equal(run(BIN, ['--version'], home).cache, 'none');
+    const dir = path.join(home, 'diskblame', 'code');
+    const [name] = [...cacheFiles(home).keys()];
+    const file = path.join(dir, name);
+    const good = fs.readFileSync(file);
+    const nl = good.indexOf(10);
+    const check = (what: string, expect: string, rewritten = true) => {
+      const before = fs.lstatSync(file).ino;
+      const r = run(BIN, ['--version'], home);
+      assert.equal(r.status, 0, `${what}: ${r.stderr}`);
+      assert.equal(r.stdout.split('\n')[0], VERSION, what);
+      assert.equal(r.cache, expect, what);
+      if (rewritten) {
+        assert.notEqual(fs.lstatSync(file).ino, before, `${what}: not written again`);
+        assert.ok(fs.readFileSync(file).equals(good) || run(BIN, ['--version'], home).cache === 'used', `${what}: the new cache is not used`);
+      }
+    };
+    // cut short: the length on the first line is not what follows
+    fs.writeFileSync(file, good.subarray(0, good.length - 100));
+    check('cut short', 'none');
+    // another build's key on the first line
+    fs.writeFileSync(file, Buffer.concat([Buffer.from(good.subarray(0, nl).toString('latin1').replace(/\| [0-9a-f]{16}-/, '| 0123456789abcdef-')), good.subarray(nl)]));
+    check('another build', 'none');
+    // V8's data of another V8 (its version hash, the 4 bytes after its magic number)
+    const foreign = Buffer.from(good);
+    for (let i = 4; i < 8; i++) foreign[nl + 1 + i] ^= 0x5a;
+    fs.writeFileSync(file, foreign);
+    check('another V8', 'rejected');
+    // a symbolic link at the cache's name (to a good cache): never followed, never replaced
+    const elsewhere = path.join(home, 'elsewhere.bin');
+    fs.writeFileSync(elsewhere, fs.readFileSync(file));
+    fs.rmSync(file);
+    fs.symlinkSync(elsewhere, file);
+    check('a symbolic link', 'none', false);
+    assert.ok(fs.lstatSync(file).isSymbolicLink(), 'the link was replaced');
+    fs.rmSync(file);
+    // a directory others can write: nothing read from it, nothing written into it
+    fs.writeFileSync(file, fs.readFileSync(elsewhere), { mode: 0o600 });
+    fs.chmodSync(dir, 0o777);
+    check('a directory others can write', 'none', false);
+    fs.chmodSync(dir, 0o700);
+    assert.equal(run(BIN, ['--version'], home).cache, 'used');
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('without lib/program.cjs the bin runs from the pieces, without lib/ from the one-file bundle', () => {
+  const home = tmp('home');
+  const away = tmp('dist');
+  const t = tree();
+  try {
+    fs.cpSync(DIST, away, { recursive: true, filter: (f) => !/diskblame-linux-/.test(f) });
+    const bin = path.join(away, 'diskblame.mjs');
+    const want = summary(run(CLI, ['scan', '--json', t], home));
+    fs.rmSync(path.join(away, 'lib', 'program.cjs'));
+    const pieces = run(bin, ['scan', '--json', t], home);
+    assert.equal(pieces.cache, null, 'no cache without the program script');
+    assert.deepEqual(summary(pieces), want);
+    fs.rmSync(path.join(away, 'lib'), { recursive: true });
+    const core = run(bin, ['scan', '--json', t], home);
+    assert.equal(core.cache, null);
+    assert.deepEqual(summary(core), want);
+    assert.equal(cacheFiles(home).size, 0);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+    fs.rmSync(away, { recursive: true, force: true });
+    fs.rmSync(t, { recursive: true, force: true });
+  }
+});
+
+test('diff from the bin reads its second export in a worker thread that runs the pieces (lib/main.mjs)', () => {
+  const home = tmp('home');
+  const t = tree();
+  try {
+    const a = path.join(home, 'a.json');
+    const b = path.join(home, 'b.json');
+    assert.equal(run(BIN, ['scan', '-o', a, t], home).status, 0);
+    fs.writeFileSync(path.join(t, 'a', 'new'), 'z'.repeat(50_000));
+    assert.equal(run(BIN, ['scan', '-o', b, t], home).status, 0);
+    const env = { DISKBLAME_DIFF_THREADS: '2' };
+    const bin = run(BIN, ['diff', a, b, '--json'], home, env);
+    assert.equal(bin.status, 0, bin.stderr);
+    const tsc = run(CLI, ['diff', a, b, '--json'], home, env);
+    assert.equal(tsc.status, 0, tsc.stderr);
+    assert.deepEqual(JSON.parse(bin.stdout), JSON.parse(tsc.stdout));
+    assert.match(bin.stdout, /\/a\/new"/);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+    fs.rmSync(t, { recursive: true, force: true });
+  }
+});
