@@ -660,11 +660,12 @@ static napi_value fill(napi_env env, napi_callback_info info) {
  *   busy(thread) -> ms spent scanning so far
  *   stop(thread) -> [opens relative to a cached parent, by whole path]: stops after the entry in
  *        hand, joins the thread, closes its fds; messages not yet delivered are dropped
- *   onMessage(bufferId, numsAB, namesAB, records, nameBytes, pieces, subs, bigs, end)
- *        numsAB, namesAB: the buffer's memory, the first time it is used (else undefined): the
- *        caller keeps them while the thread lives (they own the memory; the thread writes it)
- *        pieces: Float64Array, PIECE_F numbers per piece [id, start, count, last, errno, anchor,
- *        first sub (in numbers of subs), sub count]; subs: Uint32Array [record, name offset] per subdirectory to scan;
+ *   onMessage(bufferId, numsAB, namesAB, piecesAB, subsAB, records, nameBytes, pieceNums, subNums, bigs, end)
+ *        the four ArrayBuffers: the buffer's memory, the first time it is used (else undefined): the
+ *        caller keeps them while the thread lives (they own the memory; the thread writes it);
+ *        records (NF doubles each) and nameBytes of names (u16 length + bytes) are this message's;
+ *        pieces (doubles): PIECE_F per piece [id, start, count, last, errno, anchor, first sub (in
+ *        numbers of subs), sub count]; subs (u32): [record, name offset] per subdirectory to scan;
  *        bigs: [[record, asize, dsize, ino] bigints...] or null; end: the batch's last message
  * Own pthreads rather than N-API async work on libuv's pool: a reader's batches must run one after
  * another, and async work only starts the next one after the main thread has run the completion
@@ -677,6 +678,7 @@ static napi_value fill(napi_env env, napi_callback_info info) {
 #define PIECE_F 8
 #define BUF_RECS 4096          /* records per message at most (the engine's CHUNK) */
 #define BUF_NAMES (BUF_RECS * 40) /* name bytes per buffer (a message ends early when full) */
+#define BUF_PIECES 1024        /* pieces per message at most (a message ends early when full) */
 
 typedef struct {
   double id, dev, ino;
@@ -695,16 +697,18 @@ typedef struct obuf {
   uint32_t id;
   double *nums;          /* BUF_RECS * NF */
   unsigned char *names;  /* BUF_NAMES */
+  double *pieces;        /* BUF_PIECES * PIECE_F */
+  uint32_t *subs;        /* BUF_RECS * 2: [record, name offset] per subdirectory */
   int wrapped; /* handed to JavaScript as ArrayBuffers (the main thread): they own the memory now */
 } obuf;
 
 typedef struct {
   obuf *b;
   uint32_t count, nlen;
-  double *pieces;
-  size_t npieces, cappieces; /* in numbers */
-  uint32_t *subs;
-  size_t nsubs, capsubs; /* in numbers */
+  double *pieces; /* the buffer's */
+  size_t npieces; /* in numbers */
+  uint32_t *subs; /* the buffer's */
+  size_t nsubs;   /* in numbers */
   biglist bigs;
   int end;
 } tmsg;
@@ -744,8 +748,6 @@ static void free_job(job *j) {
 
 static void free_msg(tmsg *m) {
   if (!m) return;
-  free(m->pieces);
-  free(m->subs);
   free(m->bigs.v);
   free(m);
 }
@@ -772,9 +774,13 @@ static obuf *take_buf(sthread *t) {
     if (b) {
       b->nums = malloc((size_t)BUF_RECS * NF * sizeof(double));
       b->names = malloc(BUF_NAMES);
-      if (!b->nums || !b->names) {
+      b->pieces = malloc((size_t)BUF_PIECES * PIECE_F * sizeof(double));
+      b->subs = malloc((size_t)BUF_RECS * 2 * sizeof(uint32_t));
+      if (!b->nums || !b->names || !b->pieces || !b->subs) {
         free(b->nums);
         free(b->names);
+        free(b->pieces);
+        free(b->subs);
         free(b);
         b = NULL;
       } else {
@@ -787,33 +793,6 @@ static obuf *take_buf(sthread *t) {
   return b;
 }
 
-static int push_d(double **v, size_t *n, size_t *cap, const double *x, size_t k) {
-  if (*n + k > *cap) {
-    size_t c = *cap ? *cap * 2 : 64;
-    while (c < *n + k) c *= 2;
-    double *p = realloc(*v, c * sizeof *p);
-    if (!p) return -1;
-    *v = p;
-    *cap = c;
-  }
-  memcpy(*v + *n, x, k * sizeof *x);
-  *n += k;
-  return 0;
-}
-
-static int push_u(uint32_t **v, size_t *n, size_t *cap, uint32_t a, uint32_t b) {
-  if (*n + 2 > *cap) {
-    size_t c = *cap ? *cap * 2 : 256;
-    uint32_t *p = realloc(*v, c * sizeof *p);
-    if (!p) return -1;
-    *v = p;
-    *cap = c;
-  }
-  (*v)[(*n)++] = a;
-  (*v)[(*n)++] = b;
-  return 0;
-}
-
 /* a new message in a fresh buffer (the thread); 0, or -1: out of memory */
 static int new_msg(sthread *t) {
   tmsg *m = calloc(1, sizeof *m);
@@ -823,6 +802,8 @@ static int new_msg(sthread *t) {
     free(m);
     return -1;
   }
+  m->pieces = m->b->pieces;
+  m->subs = m->b->subs;
   t->m = m;
   return 0;
 }
@@ -853,18 +834,20 @@ static void drop_msg(sthread *t, tmsg *m) {
   free_msg(m);
 }
 
-/* begin a piece of task k in the message being filled; returns its offset in pieces, -1: no memory */
+/* begin a piece of task k in the message being filled (room was made: scan_task); its offset in pieces */
 static long begin_piece(sthread *t, const ttask *k, double anchor) {
   tmsg *m = t->m;
   const double p[PIECE_F] = {k->id, m->count, 0, 0, 0, anchor, (double)m->nsubs, 0};
-  if (push_d(&m->pieces, &m->npieces, &m->cappieces, p, PIECE_F) != 0) return -1;
+  memcpy(m->pieces + m->npieces, p, sizeof p);
+  m->npieces += PIECE_F;
   return (long)(m->npieces - PIECE_F);
 }
 
 /* one directory, as the engine's scanDir does with the native reader: records, pieces, subdirectories */
 static void scan_task(sthread *t, ttask *k) {
   reader *r = t->r;
-  if (!t->m && new_msg(t) != 0) return; /* out of memory: the batch ends without it (a read error below) */
+  if (t->m && t->m->npieces + 2 * PIECE_F > (size_t)BUF_PIECES * PIECE_F) post_msg(t, 0); /* room for 2 pieces */
+  if (!t->m && new_msg(t) != 0) return; /* out of memory: the batch ends without it */
   const int anchored = t->proc_fd && k->len > t->long_path;
   char *p = k->path;
   k->path = NULL; /* the reader's now */
@@ -913,7 +896,8 @@ static void scan_task(sthread *t, ttask *k) {
       for (uint32_t rec = r0, no = (uint32_t)no0; rec < r0 + got; rec++) {
         const uint32_t len = m->b->names[no] | (m->b->names[no + 1] << 8);
         if ((unsigned)m->b->nums[(size_t)rec * NF + 9] & RF_DESCEND) {
-          if (push_u(&m->subs, &m->nsubs, &m->capsubs, rec, no) != 0) break;
+          m->subs[m->nsubs++] = rec; /* (at most a pair per record: room) */
+          m->subs[m->nsubs++] = no;
           m->pieces[at + 7]++;
         }
         no += 2 + len;
@@ -969,6 +953,8 @@ static void thread_free(napi_env env, sthread *t) {
       /* (a wrapped one's ArrayBuffers own its memory: freed when they are collected) */
       free(b->nums);
       free(b->names);
+      free(b->pieces);
+      free(b->subs);
     }
     free(b);
   }
@@ -1044,16 +1030,6 @@ static void free_ab(napi_env env, void *data, void *hint) {
   free(data);
 }
 
-/* a typed array of `bytes` copied from p */
-static napi_value copy_typed(napi_env env, napi_typedarray_type type, const void *p, size_t n, size_t size) {
-  void *data = NULL;
-  napi_value ab, ta;
-  napi_create_arraybuffer(env, n * size, &data, &ab);
-  if (n) memcpy(data, p, n * size);
-  napi_create_typedarray(env, type, n, ab, 0, &ta);
-  return ta;
-}
-
 /* the main thread: a message from a scanning thread, handed to onMessage */
 static void call_js(napi_env env, napi_value cb, void *context, void *data) {
   sthread *t = context;
@@ -1063,31 +1039,31 @@ static void call_js(napi_env env, napi_value cb, void *context, void *data) {
     return;
   }
   obuf *b = m->b;
-  napi_value args[9];
+  napi_value args[11];
   args[0] = num(env, b->id);
   if (!b->wrapped) {
-    /* the first time: the buffer as two ArrayBuffers, which JavaScript keeps (by id) while the thread lives */
+    /* the first time: the buffer as ArrayBuffers, which JavaScript keeps (by id) while the thread lives */
     napi_create_external_arraybuffer(env, b->nums, (size_t)BUF_RECS * NF * sizeof(double), free_ab, NULL, &args[1]);
     napi_create_external_arraybuffer(env, b->names, BUF_NAMES, free_ab, NULL, &args[2]);
+    napi_create_external_arraybuffer(env, b->pieces, (size_t)BUF_PIECES * PIECE_F * sizeof(double), free_ab, NULL, &args[3]);
+    napi_create_external_arraybuffer(env, b->subs, (size_t)BUF_RECS * 2 * sizeof(uint32_t), free_ab, NULL, &args[4]);
     b->wrapped = 1;
-  } else {
-    napi_get_undefined(env, &args[1]);
-    napi_get_undefined(env, &args[2]);
-  }
-  args[3] = num(env, m->count);
-  args[4] = num(env, m->nlen);
-  args[5] = copy_typed(env, napi_float64_array, m->pieces, m->npieces, sizeof(double));
-  args[6] = copy_typed(env, napi_uint32_array, m->subs, m->nsubs, sizeof(uint32_t));
+  } else
+    for (int k = 1; k <= 4; k++) napi_get_undefined(env, &args[k]);
+  args[5] = num(env, m->count);
+  args[6] = num(env, m->nlen);
+  args[7] = num(env, (double)m->npieces);
+  args[8] = num(env, (double)m->nsubs);
   if (m->bigs.n)
-    args[7] = bigs_array(env, &m->bigs);
+    args[9] = bigs_array(env, &m->bigs);
   else
-    napi_get_null(env, &args[7]);
-  napi_get_boolean(env, m->end, &args[8]);
+    napi_get_null(env, &args[9]);
+  napi_get_boolean(env, m->end, &args[10]);
   if (m->end && t->inflight && --t->inflight == 0) napi_unref_threadsafe_function(env, t->tsfn);
   free_msg(m);
   napi_value global;
   napi_get_global(env, &global);
-  napi_call_function(env, global, cb, 9, args, NULL);
+  napi_call_function(env, global, cb, 11, args, NULL);
 }
 
 #define THREAD_ARGS(n) HANDLE_ARGS(n, sthread, t, "dirscan: not a scanning thread")

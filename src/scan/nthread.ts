@@ -23,6 +23,14 @@ import { NF, type Piece, type Task, type WorkerConfig, type WorkerMessage } from
 const PIECE_F = 8;
 const PROC_FD = '/proc/self/fd/';
 
+/** a buffer of the addon's: its records, names, pieces and subdirectories (see dirscan.c) */
+interface Buf {
+  nums: ArrayBuffer;
+  names: ArrayBuffer;
+  pieces: Float64Array;
+  subs: Uint32Array;
+}
+
 /** the addon's functions for scanning threads (see the comment above start_thread in dirscan.c) */
 interface ThreadAddon {
   startThread(
@@ -34,10 +42,12 @@ interface ThreadAddon {
       buf: number,
       nums: ArrayBuffer | undefined,
       names: ArrayBuffer | undefined,
+      pieces: ArrayBuffer | undefined,
+      subs: ArrayBuffer | undefined,
       records: number,
       nameBytes: number,
-      pieces: Float64Array,
-      subs: Uint32Array,
+      pieceNums: number,
+      subNums: number,
       big: [number, bigint, bigint, bigint][] | null,
       end: boolean,
     ) => void,
@@ -78,7 +88,7 @@ export class NativeScanThread {
   /** the paths of the tasks sent and not finished, by id: their subdirectories' paths start with them */
   private readonly paths = new Map<number, string | Uint8Array>();
   /** the addon's buffers by id (their memory: kept while the thread lives), and their ids by ArrayBuffer */
-  private readonly bufs: [ArrayBuffer, ArrayBuffer][] = [];
+  private readonly bufs: Buf[] = [];
   private readonly ids = new Map<ArrayBuffer, number>();
   private readonly started = performance.now();
   private stopped = false;
@@ -89,30 +99,22 @@ export class NativeScanThread {
    */
   constructor(cfg: WorkerConfig, onMessage: (m: WorkerMessage) => void) {
     this.addon = loadAddon(cfg.native!) as unknown as ThreadAddon;
-    this.handle = this.addon.startThread(cfg.rootDev, cfg.crossMounts, cfg.kernfs, cfg.longPath, (buf, numsAB, namesAB, records, nameBytes, pm, subs, big, end) => {
+    this.handle = this.addon.startThread(cfg.rootDev, cfg.crossMounts, cfg.kernfs, cfg.longPath, (id, n, m, p, s, records, nameBytes, pieceNums, subNums, big, end) => {
       if (this.stopped) return;
-      if (numsAB && namesAB) {
-        this.bufs[buf] = [numsAB, namesAB];
-        this.ids.set(numsAB, buf);
+      if (n && m && p && s) {
+        this.bufs[id] = { nums: n, names: m, pieces: new Float64Array(p), subs: new Uint32Array(s) };
+        this.ids.set(n, id);
       }
-      const [n, m] = this.bufs[buf];
-      onMessage(this.message(n, m, records, nameBytes, pm, subs, big, end));
+      onMessage(this.message(this.bufs[id], records, nameBytes, pieceNums, big, end));
     });
   }
 
-  private message(
-    numsAB: ArrayBuffer,
-    namesAB: ArrayBuffer,
-    records: number,
-    nameBytes: number,
-    pm: Float64Array,
-    subs: Uint32Array,
-    big: [number, bigint, bigint, bigint][] | null,
-    end: boolean,
-  ): WorkerMessage {
-    const names = Buffer.from(namesAB, 0, nameBytes);
+  private message(buf: Buf, records: number, nameBytes: number, pieceNums: number, big: WorkerMessage['big'], end: boolean): WorkerMessage {
+    const names = Buffer.from(buf.names, 0, nameBytes);
+    const pm = buf.pieces;
+    const subs = buf.subs;
     const pieces: Piece[] = [];
-    for (let o = 0; o < pm.length; o += PIECE_F) {
+    for (let o = 0; o < pieceNums; o += PIECE_F) {
       const id = pm[o];
       const anchor = pm[o + 5];
       const last = pm[o + 3] === 1;
@@ -136,7 +138,7 @@ export class NativeScanThread {
       if (last) this.paths.delete(id);
       pieces.push(p);
     }
-    return { nums: new Float64Array(numsAB, 0, records * NF), names, pieces, big, end };
+    return { nums: new Float64Array(buf.nums, 0, records * NF), names, pieces, big, end };
   }
 
   /** Queue a batch of directories to scan (their records come back in messages, in this order). */
