@@ -7,13 +7,14 @@
  * as the one-thread export and as the JavaScript reader's; totals equal du's. Driven directly: a
  * directory swapped after its parent's listing is not listed (ESTALE); a listing longer than a buffer
  * comes in several messages, the buffers reused once given back; stop() leaves no thread and no fd
- * behind, also mid-scan (a scan aborted early).
+ * behind, also mid-scan (a scan aborted early, Ctrl-C).
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO, du, have, isRoot, runCli, runCliOk, type RunOptions } from './helpers/run.js';
+import { CLI, REPO, du, have, isRoot, runCli, runCliOk, type RunOptions } from './helpers/run.js';
 import { BAD_UTF8, BAD_UTF8_DIR, bpath, makeChain, makeTmp, rmrf, writeSized } from './helpers/fs.js';
 import { NativeScanThread } from '../src/scan/nthread.js';
 import { NF, type WorkerConfig, type WorkerMessage } from '../src/scan/worker.js';
@@ -245,6 +246,43 @@ describe('native scanning threads', { skip: disabled && 'DISKBLAME_NATIVE=0: the
     }
     assert.equal(threadCount(), before, 'the thread is gone after stop()');
     assert.deepEqual(fdsUnder(tree), [], 'no fd left open on the tree');
+  });
+
+  it('Ctrl-C (SIGINT) during a scan on native threads: the CLI ends (130 interrupted, or 0 when it was done), no crash, no hang', async () => {
+    for (const ms of [0, 30]) {
+      const child = spawn(process.execPath, [CLI, 'scan', tree, '--json', '--threads', '3'], {
+        env: { ...process.env, DISKBLAME_DEBUG: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      // once the scan is under way (a directory of the tree open, or the working directory: the
+      // SIGINT handler is installed by then), and `ms` later
+      const inTree = () => {
+        const links = [`/proc/${child.pid}/cwd`];
+        try {
+          for (const fd of fs.readdirSync(`/proc/${child.pid}/fd`)) links.push(`/proc/${child.pid}/fd/${fd}`);
+        } catch {
+          return false;
+        }
+        return links.some((l) => {
+          try {
+            return fs.readlinkSync(l).startsWith(tree);
+          } catch {
+            return false;
+          }
+        });
+      };
+      for (let waited = 0; !inTree() && child.exitCode === null && waited < 60_000; waited += 2) await new Promise((r) => setTimeout(r, 2));
+      await new Promise((r) => setTimeout(r, ms));
+      child.kill('SIGINT');
+      const t0 = Date.now();
+      const [code, signal] = await new Promise<[number | null, string | null]>((res) => child.on('exit', (c, s) => res([c, s])));
+      assert.ok(Date.now() - t0 < 60_000, 'ended within a minute of Ctrl-C');
+      assert.equal(signal, null, `killed by ${signal} (SIGINT after ${ms} ms)`);
+      assert.ok(code === 130 || code === 0, `exit ${code} (SIGINT after ${ms} ms)`);
+      if (code === 130) assert.equal(JSON.parse(out).incomplete, true);
+    }
   });
 
   it('a scan that ends early (aborted) leaves no thread and no fd; a whole one neither', async () => {
