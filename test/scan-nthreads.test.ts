@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CLI, REPO, du, have, isRoot, runCli, runCliOk, type RunOptions } from './helpers/run.js';
+import { CLI, REPO, du, have, isRoot, runCli, runCliOk, usesDir, type RunOptions } from './helpers/run.js';
 import { BAD_UTF8, BAD_UTF8_DIR, bpath, makeChain, makeTmp, rmrf, writeSized } from './helpers/fs.js';
 import { NativeScanThread } from '../src/scan/nthread.js';
 import { NF, type WorkerConfig, type WorkerMessage } from '../src/scan/worker.js';
@@ -258,22 +258,7 @@ describe('native scanning threads', { skip: disabled && 'DISKBLAME_NATIVE=0: the
       child.stdout.on('data', (d) => (out += d));
       // once the scan is under way (a directory of the tree open, or the working directory: the
       // SIGINT handler is installed by then), and `ms` later
-      const inTree = () => {
-        const links = [`/proc/${child.pid}/cwd`];
-        try {
-          for (const fd of fs.readdirSync(`/proc/${child.pid}/fd`)) links.push(`/proc/${child.pid}/fd/${fd}`);
-        } catch {
-          return false;
-        }
-        return links.some((l) => {
-          try {
-            return fs.readlinkSync(l).startsWith(tree);
-          } catch {
-            return false;
-          }
-        });
-      };
-      for (let waited = 0; !inTree() && child.exitCode === null && waited < 60_000; waited += 2) await new Promise((r) => setTimeout(r, 2));
+      for (let waited = 0; !usesDir(child.pid!, tree) && child.exitCode === null && waited < 60_000; waited += 2) await new Promise((r) => setTimeout(r, 2));
       await new Promise((r) => setTimeout(r, ms));
       child.kill('SIGINT');
       const t0 = Date.now();
