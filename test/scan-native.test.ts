@@ -122,9 +122,9 @@ describe('the native reader', { skip: disabled && 'DISKBLAME_NATIVE=0: the nativ
 
   it('--version names the reader: native here, javascript with DISKBLAME_NATIVE=0', () => {
     const n = runCliOk(['--version'], { env: envOf(true) });
-    assert.match(n.stdout, /^\d+\.\d+\.\d+\nreader: native \(build\/Release\/dirscan\.node\)\n$/);
+    assert.match(n.stdout, /^\d+\.\d+\.\d+\nreader: native \(build\/Release\/dirscan\.node\)\nthreads: native \([^\n]*\)\n$/);
     const j = runCliOk(['--version'], { env: envOf(false) });
-    assert.match(j.stdout, /^\d+\.\d+\.\d+\nreader: javascript \(disabled by DISKBLAME_NATIVE=0\)\n$/);
+    assert.match(j.stdout, /^\d+\.\d+\.\d+\nreader: javascript \(disabled by DISKBLAME_NATIVE=0\)\nthreads: worker\n$/);
   });
 
   it('the native reader is the one listing: fstatat relative to the directory, no path lookups (strace)', (t) => {
@@ -271,7 +271,7 @@ describe('the standalone binary carries the native reader', () => {
     const cache = path.join(work, 'cache');
     const v = bin(['--version'], cache);
     assert.equal(v.code, 0, v.stderr);
-    const m = /\nreader: native \((.+\/diskblame\/native\/([0-9a-f]{64})\.node)\)\n$/.exec(v.stdout);
+    const m = /\nreader: native \((.+\/diskblame\/native\/([0-9a-f]{64})\.node)\)\nthreads: native [^\n]*\n$/.exec(v.stdout);
     assert.ok(m, v.stdout);
     assert.equal(m[1], path.join(cache, 'diskblame', 'native', `${m[2]}.node`));
     assert.equal(createHash('sha256').update(fs.readFileSync(m[1])).digest('hex'), m[2], 'the file holds the bytes its name says');
@@ -289,7 +289,7 @@ describe('the standalone binary carries the native reader', () => {
     fs.writeFileSync(file, 'x');
     const v = bin(['--version'], file);
     assert.equal(v.code, 0, v.stderr);
-    assert.match(v.stdout, /\nreader: javascript \(cannot write .*not-a-dir\/diskblame\/native: [^\n]*\)\n$/);
+    assert.match(v.stdout, /\nreader: javascript \(cannot write .*not-a-dir\/diskblame\/native: [^\n]*\)\nthreads: worker\n$/);
     const r = bin(['scan', path.join(work, 'tree'), '--json'], file);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(jsonInts(r.stdout, 'apparentBytes')[0], du(['-sb'], path.join(work, 'tree')).exact);
@@ -300,7 +300,7 @@ describe('the standalone binary carries the native reader', () => {
     try {
       const n = bin(['--version'], noexec);
       assert.equal(n.code, 0, n.stderr);
-      assert.match(n.stdout, /\nreader: javascript \([^\n]*(failed to map|permission denied|operation not permitted)[^\n]*\)\n$/i, 'dlopen refused by noexec');
+      assert.match(n.stdout, /\nreader: javascript \([^\n]*(failed to map|permission denied|operation not permitted)[^\n]*\)\nthreads: worker\n$/i, 'dlopen refused by noexec');
       assert.doesNotMatch(n.stdout, /reader: native/);
     } finally {
       if (run('umount', [noexec]).code !== 0) run('umount', ['-l', noexec]);

@@ -16,6 +16,8 @@ interface Stats {
   dirs: number;
   main: { entries: number; tasks: number } | null;
   workers: { entries: number; tasks: number }[];
+  /** the threads beside the main thread: the addon's own or worker threads (none started: null) */
+  kind: 'native' | 'worker' | null;
 }
 
 /** Parse the DISKBLAME_SCAN_STATS lines (and nothing else may be on stderr). */
@@ -23,7 +25,7 @@ function parseStats(stderr: string): Stats {
   const lines = stderr.trimEnd().split('\n');
   const head = /^scan stats: (\d+) entries, (\d+) directories in \d+ ms$/.exec(lines[0] ?? '');
   assert.ok(head, `no stats line first on stderr: ${stderr}`);
-  const st: Stats = { entries: Number(head[1]), dirs: Number(head[2]), main: null, workers: [] };
+  const st: Stats = { entries: Number(head[1]), dirs: Number(head[2]), main: null, workers: [], kind: null };
   for (const l of lines.slice(1)) {
     let m = /^ {2}main thread: scanned (\d+) entries in (\d+) tasks; \d+% of its time scanning, \d+% taking results$/.exec(l);
     if (m) {
@@ -31,6 +33,11 @@ function parseStats(stderr: string): Stats {
       continue;
     }
     if (/^ {2}main thread: \d+% of its time taking results$/.test(l)) continue;
+    m = /^ {2}scanning threads: (native|worker)$/.exec(l);
+    if (m) {
+      st.kind = m[1] as Stats['kind'];
+      continue;
+    }
     // the native reader's directory opens (scan/scanner.ts printStats)
     if (/^ {2}main thread: \d+ directories opened relative to their parent's fd, \d+ by whole path$/.test(l)) continue;
     m = /^ {2}worker (\d+): started at \d+ ms, scanned (\d+) entries in (\d+) tasks, busy \d+% of its life$/.exec(l);
@@ -93,6 +100,7 @@ describe('scan threads: workers fed with tasks sized by entries, started when a 
     assert.equal(j.diskBytes, du.b1, 'disk bytes vs du -x -sB1');
     assert.equal(st.workers.length, 1, 'one worker beside the main thread');
     assertShared(st, ENTRIES);
+    assert.equal(st.kind, process.env.DISKBLAME_NATIVE === '0' ? 'worker' : 'native', 'the addon scans on threads of its own');
     assert.ok(st.workers[0].entries > 0, 'the worker scanned nothing');
   });
 

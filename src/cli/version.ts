@@ -8,9 +8,11 @@ import { readerInUse } from '../scan/native.js';
 
 /**
  * the text of `--version`, without the final newline: the version (src/version.ts) first, then
- * which directory reader a scan would use and why (one stat and one dlopen, no worker)
+ * which directory reader a scan would use and why, and its scanning threads (one stat and one
+ * dlopen, no worker)
  */
 export function versionText(): string {
   const r = readerInUse();
-  return `${VERSION}\nreader: ${r.reader} (${r.why})`;
+  const threads = r.threads === 'native' ? 'native (worker threads for --exclude or mount points inside the root)' : 'worker';
+  return `${VERSION}\nreader: ${r.reader} (${r.why})\nthreads: ${threads}`;
 }

@@ -74,11 +74,15 @@ let decided: { reader: 'native' | 'javascript'; why: string; path: string | null
 /**
  * Which reader a scan in this process uses, and why: `native` with the addon's path (relative to
  * the working directory's package, as `build/Release/dirscan.node`), or `javascript` with the
- * reason (disabled, not built, does not load). Costs one stat and one dlopen, once per process.
+ * reason (disabled, not built, does not load); and its scanning threads beside the main thread:
+ * `native` (the addon's own, src/scan/nthread.ts; worker threads still for --exclude patterns or
+ * mount points inside the root) or `worker`. Costs one stat and one dlopen, once per process.
  */
-export function readerInUse(): { reader: 'native' | 'javascript'; why: string } {
+export function readerInUse(): { reader: 'native' | 'javascript'; why: string; threads: 'native' | 'worker' } {
   const d = decide();
-  return { reader: d.reader, why: d.why };
+  let threads: 'native' | 'worker' = 'worker';
+  if (d.path !== null && typeof (loadAddon(d.path) as unknown as Record<string, unknown>).startThread === 'function') threads = 'native';
+  return { reader: d.reader, why: d.why, threads };
 }
 
 /** The addon's path for the scan engine's WorkerConfig, or undefined: the JavaScript reader. */

@@ -1,7 +1,12 @@
 /**
- * The scanner: a source. Worker threads list directories and stat their entries; this main-side
+ * The scanner: a source. Scanning threads list directories and stat their entries; this main-side
  * scheduler hands them directories in (nearly) depth-first order and turns their results into sink
  * events in exact depth-first order, so that streaming sinks (the export writer) need no tree.
+ *
+ * The threads: with the native reader, the addon's own pthreads (nthread.ts: no JavaScript isolate,
+ * no start-up, records written into buffers the main thread reads without a copy); for what needs
+ * JavaScript (--exclude patterns, mount points inside the root) or without the addon, worker threads
+ * running the engine of worker.ts. Either way a thread is a Slot, fed tasks and giving messages.
  *
  * Memory stays bounded: results that arrive ahead of the depth-first emission are held only up to
  * a limit; past it, only the directory the emission waits for is dispatched.
@@ -21,6 +26,7 @@ import { errnoText } from '../util/errors.js';
 import { childKey, DfsQueue } from './dfsqueue.js';
 import { Bytes, normBytes } from '../util/exact.js';
 import { IdleMeter } from './cpu.js';
+import { NativeScanThread, nativeThreadsFor } from './nthread.js';
 import { holdYoungGeneration, releaseYoungGeneration } from '../util/young.js';
 
 export interface ScanOptions {
@@ -67,6 +73,10 @@ const MAX_DIRS = 512; // directories per task at most
 const MAX_OUT = 3; // task messages in flight per worker: it finds the next one waiting
 const SPAWN_QUEUE = 64; // directories waiting, or
 const SPAWN_ENTRIES = 20_000; // entries seen, before a worker thread is worth its start (~40 ms, ~12 MB)
+// a native scanning thread (nthread.ts) costs a pthread and its buffers (~0.1 ms, 1.6 MB of address
+// space, touched as written): worth starting as soon as a few directories wait
+const NATIVE_SPAWN_QUEUE = 8;
+const NATIVE_SPAWN_ENTRIES = 2000;
 const LOOK_MS = 100; // between looks at the machine's idle processors
 // idle processors (on average since the last look) that make a free core; DISKBLAME_FREE_CORE
 // sets it for the tests (0: every look finds one, so the default starts its workers on a busy machine)
@@ -219,6 +229,8 @@ export class Scanner {
   /** --threads given: start them all once the scan is big enough, whatever the load */
   private forced = false;
   private startWorker: () => void = () => {};
+  /** the scanning threads are the native reader's (nthread.ts), not worker threads */
+  private nativeThreads = false;
   /** idle processors, for starting workers (null: no looks) */
   private meter: IdleMeter | null = null;
   /** when the next look at the idle processors is due (performance.now() ms) */
@@ -297,13 +309,13 @@ export class Scanner {
       ...(this.opts.crossMounts ? {} : mountsInside(rootPath)),
       native: nativeForScan(),
     };
-    // Scanning threads. Worker threads scan; the main thread takes their results (builds the tree,
-    // or writes the export) and scans only what they leave: all of a small tree, and a short batch
-    // whenever every worker already has its next tasks waiting. A worker costs ~40 ms of CPU and
-    // ~12 MB to start and is only worth it beside a busy main thread when it gets a core of its
-    // own: by default one starts when the scan has proved big enough AND the machine has had a
-    // processor idle since the last look (every LOOK_MS, all through the scan), up to min(4, cores)
-    // threads in all. --threads N asks for exactly N: N-1 workers beside the main thread for a tree
+    // Scanning threads. Threads scan; the main thread takes their results (builds the tree, or
+    // writes the export) and scans only what they leave: all of a small tree, and a short batch
+    // whenever every thread already has its next tasks waiting. A worker thread costs ~40 ms of CPU
+    // and ~12 MB to start, a native one almost nothing; either is only worth it beside a busy main
+    // thread when it gets a core of its own: by default one starts when the scan has proved big
+    // enough AND the machine has had a processor idle since the last look (every LOOK_MS, all
+    // through the scan), up to min(4, cores) threads in all. --threads N asks for exactly N: N-1 workers beside the main thread for a tree
     // (N for an export, whose writing keeps the main thread busy), as soon as the scan is big enough.
     const mainScans = this.opts.mainThreadScans !== false;
     const asked = this.opts.threads;
@@ -315,8 +327,14 @@ export class Scanner {
     this.forced = asked !== undefined;
     // the functions' own source; __name covers transpilers that wrap functions in a naming helper
     let src = '';
+    // native threads when every directory can be read on one (no --exclude, no mount point inside)
+    this.nativeThreads = nativeThreadsFor(cfg);
     this.startWorker = () => {
       this.spawnLeft--;
+      if (this.nativeThreads) {
+        this.workers.push(this.nativeSlot(cfg));
+        return;
+      }
       src ||= `var __name = (f) => f; (${workerMain.toString()})(${JSON.stringify(scanEngine.toString())}, require)`;
       const w = new Worker(src, {
         eval: true,
@@ -376,6 +394,30 @@ export class Scanner {
       this.reject = rej;
       this.schedule();
     });
+  }
+
+  /** A native scanning thread (nthread.ts): no isolate, no start-up; at full speed at once. */
+  private nativeSlot(cfg: WorkerConfig): Slot {
+    const since = performance.now() - this.started;
+    let slot: Slot;
+    let opened: [number, number] | null = null;
+    const th = new NativeScanThread(cfg, (m) => this.deliver(slot, m as Msg));
+    slot = {
+      local: false,
+      out: 0,
+      max: MAX_OUT,
+      entries: 0,
+      tasks: 0,
+      since,
+      busy: () => th.busy(),
+      send: (tasks) => th.send(tasks),
+      giveBack: (a) => th.recycle(a),
+      stop: () => {
+        opened ??= th.stop();
+        return Promise.resolve(opened);
+      },
+    };
+    return slot;
   }
 
   /** The main thread's own share of the scanning: one batch per turn of the event loop. */
@@ -493,7 +535,7 @@ export class Scanner {
    * been idle since the last look; looks are LOOK_MS apart, all through the scan.
    */
   private considerWorkers(): void {
-    if (this.entries < SPAWN_ENTRIES && this.queue.size < SPAWN_QUEUE) return;
+    if (this.nativeThreads ? this.entries < NATIVE_SPAWN_ENTRIES && this.queue.size < NATIVE_SPAWN_QUEUE : this.entries < SPAWN_ENTRIES && this.queue.size < SPAWN_QUEUE) return;
     if (this.forced) {
       while (this.spawnLeft > 0) this.startWorker();
       return;
@@ -729,6 +771,7 @@ export class Scanner {
         `  main thread: scanned ${this.local.entries} entries in ${this.local.tasks} tasks; ${pc(this.localMs / life)} of its time scanning, ${pc(this.takeMs / life)} taking results`,
       );
     else lines.push(`  main thread: ${pc(this.takeMs / life)} of its time taking results`);
+    if (this.workers.some((w) => !w.local)) lines.push(`  scanning threads: ${this.nativeThreads ? 'native' : 'worker'}`);
     let k = 0;
     for (const w of this.workers)
       if (!w.local) lines.push(`  worker ${++k}: started at ${Math.round(w.since)} ms, scanned ${w.entries} entries in ${w.tasks} tasks, busy ${pc(w.busy())} of its life`);

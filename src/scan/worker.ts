@@ -16,6 +16,11 @@
  *   sizes (sparse files) or hard-link inode numbers (overlayfs xino) are 2^53 or more and so
  *   rounded in nums (ncdu and du count them exactly);
  *   Piece = { id, start, count, subs: [recordIndex, path, rel][], last, err, anchor }
+ *
+ * The native reader's own threads (src/scan/nthread.ts, dirscan.c startThread) give the same
+ * messages for the same tasks (but no rel: they take no --exclude pattern), written by C; this
+ * engine still runs on the main thread, and in worker threads for what needs JavaScript (--exclude,
+ * mount points inside the root) or when the addon is not there.
  */
 
 /** numbers per record in `nums` */

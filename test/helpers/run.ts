@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -176,4 +176,21 @@ export function py(script: string, args: string[], timeoutMs = 600_000): void {
   const r = run('python3', ['-c', script, ...args], { timeoutMs });
   assert.equal(r.signal, null, `python3 killed (${r.signal}) after ${timeoutMs} ms: ${r.stderr}`);
   assert.equal(r.code, 0, `python3 failed: ${r.stderr}`);
+}
+
+/** Whether process `pid` has its working directory or an open fd on something below `dir` (Linux /proc). */
+export function usesDir(pid: number, dir: string): boolean {
+  const links = [`/proc/${pid}/cwd`];
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) links.push(`/proc/${pid}/fd/${fd}`);
+  } catch {
+    return false;
+  }
+  return links.some((l) => {
+    try {
+      return readlinkSync(l).startsWith(dir);
+    } catch {
+      return false;
+    }
+  });
 }
