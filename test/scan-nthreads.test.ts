@@ -70,11 +70,17 @@ function driven(rootDev: number) {
   let ended = 0;
   let wake: (() => void) | null = null;
   const cfg: WorkerConfig = { patterns: [], crossMounts: false, rootDev, chunk: 4096, longPath: 2048, kernfs: [], native: ADDON };
-  const th = new NativeScanThread(cfg, (m) => {
-    msgs.push(m);
-    if (m.end) ended++;
-    wake?.();
-  });
+  const th = new NativeScanThread(
+    cfg,
+    (m) => {
+      msgs.push(m);
+      if (m.end) ended++;
+      wake?.();
+    },
+    (err) => {
+      throw err;
+    },
+  );
   return {
     th,
     msgs,

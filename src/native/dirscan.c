@@ -667,6 +667,8 @@ static napi_value fill(napi_env env, napi_callback_info info) {
  *        pieces (doubles): PIECE_F per piece [id, start, count, last, errno, anchor, first sub (in
  *        numbers of subs), sub count]; subs (u32): [record, name offset] per subdirectory to scan;
  *        bigs: [[record, asize, dsize, ino] bigints...] or null; end: the batch's last message
+ *        bufferId -1 (the rest undefined): the thread ran out of memory and scans no more (its
+ *        batches will not end: the scan fails)
  * Own pthreads rather than N-API async work on libuv's pool: a reader's batches must run one after
  * another, and async work only starts the next one after the main thread has run the completion
  * of the last (the thread would wait while the main thread builds the tree); the pool is also
@@ -731,7 +733,15 @@ struct sthread {
   uint64_t busy_ns;
   unsigned inflight; /* batches sent and not ended (the main thread's count) */
   tmsg *m;           /* the message being filled (the thread's) */
+  int oom;           /* out of memory: the thread said so (oom_note) and scans no more */
 };
+
+/* what the thread posts when it ran out of memory (no message can be made then): the main thread
+   fails the scan with it instead of waiting for the batch's end */
+static char oom_note;
+
+/* out of memory in the thread: say so once, scan no more (the thread) */
+static void thread_oom(struct sthread *t);
 typedef struct sthread sthread;
 
 static uint64_t now_ns(void) {
@@ -826,6 +836,15 @@ static void give_back(sthread *t, obuf *b) {
   pthread_mutex_unlock(&t->mu);
 }
 
+static void thread_oom(sthread *t) {
+  if (t->oom) return;
+  t->oom = 1;
+  if (t->m) {
+    post_msg(t, 0); /* what is written so far */
+  }
+  napi_call_threadsafe_function(t->tsfn, &oom_note, napi_tsfn_blocking);
+}
+
 static void drop_msg(sthread *t, tmsg *m) {
   if (!m) return;
   for (size_t o = 0; o + PIECE_F <= m->npieces; o += PIECE_F)
@@ -847,7 +866,10 @@ static long begin_piece(sthread *t, const ttask *k, double anchor) {
 static void scan_task(sthread *t, ttask *k) {
   reader *r = t->r;
   if (t->m && t->m->npieces + 2 * PIECE_F > (size_t)BUF_PIECES * PIECE_F) post_msg(t, 0); /* room for 2 pieces */
-  if (!t->m && new_msg(t) != 0) return; /* out of memory: the batch ends without it */
+  if (!t->m && new_msg(t) != 0) {
+    thread_oom(t);
+    return;
+  }
   const int anchored = t->proc_fd && k->len > t->long_path;
   char *p = k->path;
   k->path = NULL; /* the reader's now */
@@ -878,6 +900,7 @@ static void scan_task(sthread *t, ttask *k) {
     post_msg(t, 0);
     if (new_msg(t) != 0) {
       reset(r);
+      thread_oom(t);
       return;
     }
   }
@@ -908,7 +931,10 @@ static void scan_task(sthread *t, ttask *k) {
     }
     /* the buffer is full: send it, the listing goes on in the next one */
     post_msg(t, 0);
-    if (new_msg(t) != 0) break;
+    if (new_msg(t) != 0) {
+      thread_oom(t);
+      break;
+    }
     at = begin_piece(t, k, -1);
   }
   reset(r);
@@ -928,11 +954,11 @@ static void *thread_main(void *arg) {
     if (!t->head) t->tail = NULL;
     pthread_mutex_unlock(&t->mu);
     const uint64_t t0 = now_ns();
-    for (size_t i = 0; i < j->n && !t->stop; i++) scan_task(t, &j->t[i]);
-    if (!t->stop) {
-      if (!t->m && new_msg(t) != 0) {
-        /* out of memory: nothing can be said; the scan waits (the main thread notices no end) */
-      } else
+    for (size_t i = 0; i < j->n && !t->stop && !t->oom; i++) scan_task(t, &j->t[i]);
+    if (!t->stop && !t->oom) {
+      if (!t->m && new_msg(t) != 0)
+        thread_oom(t);
+      else
         post_msg(t, 1);
     }
     free_job(j);
@@ -1033,6 +1059,16 @@ static void free_ab(napi_env env, void *data, void *hint) {
 /* the main thread: a message from a scanning thread, handed to onMessage */
 static void call_js(napi_env env, napi_value cb, void *context, void *data) {
   sthread *t = context;
+  if (data == &oom_note) {
+    if (!env || !cb || t->joined) return;
+    napi_value a[11];
+    a[0] = num(env, -1); /* the thread ran out of memory */
+    for (int k = 1; k < 11; k++) napi_get_undefined(env, &a[k]);
+    napi_value g;
+    napi_get_global(env, &g);
+    napi_call_function(env, g, cb, 11, a, NULL);
+    return;
+  }
   tmsg *m = data;
   if (!env || !cb || t->joined) {
     drop_msg(t, m); /* torn down, or stopped */

@@ -96,11 +96,17 @@ export class NativeScanThread {
   /**
    * @param cfg the scan's engine configuration (cfg.native: the addon's file)
    * @param onMessage gets each message, in the order the thread wrote them
+   * @param onFail told once when the thread ran out of memory: it scans no more, and the batches it
+   *   had will not end
    */
-  constructor(cfg: WorkerConfig, onMessage: (m: WorkerMessage) => void) {
+  constructor(cfg: WorkerConfig, onMessage: (m: WorkerMessage) => void, onFail: (err: Error) => void) {
     this.addon = loadAddon(cfg.native!) as unknown as ThreadAddon;
     this.handle = this.addon.startThread(cfg.rootDev, cfg.crossMounts, cfg.kernfs, cfg.longPath, (id, n, m, p, s, records, nameBytes, pieceNums, subNums, big, end) => {
       if (this.stopped) return;
+      if (id < 0) {
+        onFail(new Error('a scanning thread ran out of memory'));
+        return;
+      }
       if (n && m && p && s) {
         this.bufs[id] = { nums: n, names: m, pieces: new Float64Array(p), subs: new Uint32Array(s) };
         this.ids.set(n, id);

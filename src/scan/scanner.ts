@@ -401,7 +401,11 @@ export class Scanner {
     const since = performance.now() - this.started;
     let slot: Slot;
     let opened: [number, number] | null = null;
-    const th = new NativeScanThread(cfg, (m) => this.deliver(slot, m as Msg));
+    const th = new NativeScanThread(
+      cfg,
+      (m) => this.deliver(slot, m as Msg),
+      (err) => this.fail(err),
+    );
     slot = {
       local: false,
       out: 0,
