@@ -55,10 +55,18 @@ function flagsHash() {
   return (h >>> 0).toString(16).padStart(8, '0');
 }
 
-/** the cache directory (src/util/cachedir.ts's rule) */
+/**
+ * the cache directory (src/util/cachedir.ts's rule), or null when there is no home to put it in
+ * (no HOME and a user with no passwd entry: os.homedir() throws): the program then runs uncached
+ */
 function codeDir() {
   const xdg = process.env.XDG_CACHE_HOME;
-  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'diskblame', 'code');
+  if (xdg && path.isAbsolute(xdg)) return path.join(xdg, 'diskblame', 'code');
+  try {
+    return path.join(os.homedir(), '.cache', 'diskblame', 'code');
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -103,11 +111,11 @@ if (source === undefined) {
   // (a build without program.cjs: the pieces)
   await import('./main.mjs');
 } else {
-  const use = process.env.DISKBLAME_CODE_CACHE !== '0';
+  const dir = process.env.DISKBLAME_CODE_CACHE !== '0' ? codeDir() : null;
+  const use = dir !== null;
   const key = `${BUILD}-node${process.versions.node}-${process.arch}-${flagsHash()}`;
-  const dir = codeDir();
-  const file = path.join(dir, `${key}-${kindOf(process.argv.slice(2))}.bin`);
-  const cachedData = use ? readCache(dir, file, key) : undefined;
+  const file = `${key}-${kindOf(process.argv.slice(2))}.bin`;
+  const cachedData = use ? readCache(dir, path.join(dir, file), key) : undefined;
   // (the program's own import.meta.url is the last parameter: scripts/bundle.mjs)
   const script = new vm.Script(`(function (require, module, exports, __filename, __dirname, __diskblame_program_url) {${source}\n})`, {
     filename: programPath,
@@ -115,11 +123,11 @@ if (source === undefined) {
   });
   // what the program needs to write a new cache at exit (src/cli/code-cache.ts); nothing when it was used
   const fresh = use && (cachedData === undefined || script.cachedDataRejected);
-  if (fresh) globalThis.__DISKBLAME_CODE_CACHE__ = { script, dir, file, header: `${MAGIC} | ${key} | ` };
+  if (fresh) globalThis.__DISKBLAME_CODE_CACHE__ = { script, dir, file: path.join(dir, file), header: `${MAGIC} | ${key} | ` };
   // DISKBLAME_DEBUG_CODE_CACHE=1: one line on stderr saying what became of the cache (for the tests)
   if (process.env.DISKBLAME_DEBUG_CODE_CACHE) {
     const what = !use ? 'off' : cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used';
-    process.stderr.write(`code cache: ${what} ${path.basename(file)}\n`);
+    process.stderr.write(`code cache: ${what} ${file}\n`);
   }
   // (no worker thread runs this file: they run the pieces, src/util/self.ts selfURL)
   globalThis.__DISKBLAME_BIN_MAIN__ = true;

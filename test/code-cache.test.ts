@@ -228,3 +228,25 @@ test('diff from the bin reads its second export in a worker thread that runs the
     fs.rmSync(t, { recursive: true, force: true });
   }
 });
+
+test('with no home (no HOME, a user with no passwd entry) and no XDG_CACHE_HOME the bin runs, uncached', (t) => {
+  if (process.getuid?.() !== 0 || spawnSync('setpriv', ['--version']).status !== 0) return t.skip('needs root and setpriv');
+  const d = tree();
+  fs.chmodSync(d, 0o755);
+  for (const dir of [path.join(d, 'a'), path.join(d, 'a/b')]) fs.chmodSync(dir, 0o755);
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), CI: 'true', DISKBLAME_DEBUG_CODE_CACHE: '1' };
+  delete env.HOME;
+  delete env.XDG_CACHE_HOME;
+  // a uid that /etc/passwd does not list: os.homedir() throws
+  const uid = '54321';
+  const r = spawnSync('setpriv', ['--reuid', uid, '--regid', uid, '--clear-groups', process.execPath, BIN, 'scan', '--json', d], { encoding: 'utf8', env, timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /^code cache: off /m);
+  const j = JSON.parse(r.stdout) as { entries: number; errors: number };
+  assert.equal(j.entries, 35); // the root, a, a/b, 30 files, big, link
+  assert.equal(j.errors, 0);
+  const v = spawnSync('setpriv', ['--reuid', uid, '--regid', uid, '--clear-groups', process.execPath, BIN, '--version'], { encoding: 'utf8', env, timeout: 120_000 });
+  assert.equal(v.status, 0, v.stderr);
+  assert.match(v.stdout, new RegExp(VERSION.replace(/\./g, '\\.')));
+  fs.rmSync(d, { recursive: true, force: true });
+});

@@ -15,9 +15,16 @@ import type { OwnerBytes, ServiceBytes } from './types.js';
 /** the worker's code as one script, put here by the bundler (scripts/bundle.mjs); absent in the tsc build */
 declare const __DISKBLAME_PACKAGE_WORKER__: string | undefined;
 
-/** where the built package table is kept between runs: $XDG_CACHE_HOME/diskblame or ~/.cache/diskblame */
-export function packageCacheFile(): string {
-  return path.join(cacheDir(), 'packages.bin');
+/**
+ * where the built package table is kept between runs: $XDG_CACHE_HOME/diskblame or
+ * ~/.cache/diskblame; undefined when there is no home (the table is then built and not kept)
+ */
+export function packageCacheFile(): string | undefined {
+  try {
+    return path.join(cacheDir(), 'packages.bin');
+  } catch {
+    return undefined;
+  }
 }
 
 function startWorker(workerData: unknown): Worker {

@@ -7,7 +7,11 @@
 import os from 'node:os';
 import path from 'node:path';
 
-/** the cache directory's path (not created; nothing checked) */
+/**
+ * the cache directory's path (not created; nothing checked). Throws (a SystemError of
+ * os.homedir()) when XDG_CACHE_HOME is not set and there is no home: no HOME and a user with no
+ * passwd entry; callers treat that as "no cache".
+ */
 export function cacheDir(): string {
   const xdg = process.env.XDG_CACHE_HOME;
   return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'diskblame');
