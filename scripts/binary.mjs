@@ -92,6 +92,8 @@ try {
   const config = path.join(tmp, 'sea-config.json');
   const addon = [path.join(root, 'build', 'Release', 'dirscan.node')].find((f) => fs.existsSync(f));
   step(addon ? `native reader: ${path.relative(root, addon)} (${mb(fs.statSync(addon).size)})` : 'native reader: not built (npm install builds it): the binary will use the JavaScript reader');
+  const parser = [path.join(root, 'build', 'Release', 'ncduparse.node')].find((f) => fs.existsSync(f));
+  step(parser ? `export reader's fast path: ${path.relative(root, parser)} (${mb(fs.statSync(parser).size)})` : "export reader's fast path: not built: the binary will read exports with the JavaScript parser");
   const blob = path.join(tmp, 'sea.blob');
   fs.writeFileSync(
     config,
@@ -101,8 +103,14 @@ try {
       disableExperimentalSEAWarning: true,
       useCodeCache: true,
       // the ES module bundle (for --remote), the main's own text (for worker threads) and, when
-      // built, the native directory reader (src/scan/native.ts writes it to the cache to load it)
-      assets: { 'diskblame-core.mjs': bundle, 'diskblame.cjs': main, ...(addon ? { 'dirscan.node': addon } : {}) },
+      // built, the native directory reader and the export reader's fast path (src/scan/native.ts
+      // and src/import/native-parse.ts write them to the cache to load them)
+      assets: {
+        'diskblame-core.mjs': bundle,
+        'diskblame.cjs': main,
+        ...(addon ? { 'dirscan.node': addon } : {}),
+        ...(parser ? { 'ncduparse.node': parser } : {}),
+      },
     }),
   );
   run(process.execPath, ['--experimental-sea-config', config], 'node --experimental-sea-config');

@@ -10,25 +10,31 @@
 // - source: the ES module bundle dist/diskblame-core.mjs (UTF-8), what --remote runs on another host;
 // - program: this script's own text, what the diff reader thread runs (a worker with eval: true);
 // - native (when built): the native directory reader, which src/scan/native.ts writes once to
-//   ~/.cache/diskblame/native/<sha256>.node to load it (the only file the binary may write).
+//   ~/.cache/diskblame/native/<sha256>.node to load it (the only files the binary may write);
+// - ncduparse (when built): the export reader's native fast path, written and loaded the same way
+//   by src/import/native-parse.ts.
 // Wrapped in a function: the program's top-level names are its own.
 (() => {
   const { getAsset } = require('node:sea');
   const { isMainThread } = require('node:worker_threads');
   const text = (key) => Buffer.from(getAsset(key)).toString('utf8'); // (getAsset(key, 'utf8') is slower)
-  let source, program, native;
+  let source, program, native, ncduparse;
+  const bytes = (key) => {
+    try {
+      return new Uint8Array(getAsset(key));
+    } catch {
+      return null;
+    }
+  };
   globalThis.__DISKBLAME_SEA__ = {
     // the native directory reader (build/Release/dirscan.node), when the binary was built with one:
     // src/scan/native.ts writes it to the cache once to dlopen() it
     get native() {
-      if (native === undefined) {
-        try {
-          native = new Uint8Array(getAsset('dirscan.node'));
-        } catch {
-          native = null;
-        }
-      }
-      return native;
+      return native === undefined ? (native = bytes('dirscan.node')) : native;
+    },
+    // the export reader's fast path (build/Release/ncduparse.node), likewise (src/import/native-parse.ts)
+    get ncduparse() {
+      return ncduparse === undefined ? (ncduparse = bytes('ncduparse.node')) : ncduparse;
     },
     get source() {
       return (source ??= text('diskblame-core.mjs'));

@@ -158,6 +158,26 @@ test('binary, no node: owners (the package worker) gives the packages the tsc bu
   if (have('dpkg-query')) assert.ok(bin.packages.some((p: { name: string }) => !p.name.startsWith('(')), 'some file belongs to a package');
 });
 
+test('binary, no node: scan -f of an export through its native fast path (written to the cache once) equals the tsc build', { skip }, () => {
+  const exp = path.join(work, 'tree.ncdu.json');
+  runCliOk(['scan', tree, '-o', exp, '--no-progress', '--no-sample']);
+  const cache = path.join(work, 'import-cache');
+  const args = ['scan', '-f', exp, '--json', '--top', '20', '--no-sample'];
+  // (the time taken aside)
+  const json = (r: RunResult) => ({ ...JSON.parse(r.stdout), elapsedMs: 0 });
+  const bin = json(binOk(args, { XDG_CACHE_HOME: cache }));
+  // the export reader's fast path is written to the cache under the hash of its bytes
+  const hash = (f: string) => spawnSync('sha256sum', [f], { encoding: 'utf8' }).stdout.split(' ')[0];
+  const written = fs.readdirSync(path.join(cache, 'diskblame', 'native'));
+  assert.ok(written.includes(`${hash(path.join(REPO, 'build', 'Release', 'ncduparse.node'))}.node`), written.join(' '));
+  const ref = json(runCliOk(args, { env: { ...process.env, DISKBLAME_DEBUG: '', DISKBLAME_NATIVE: '0' } }));
+  assert.deepEqual(bin, ref);
+  // and when the cache cannot be written (below a regular file: ENOTDIR, even for root), the
+  // JavaScript parser reads it alike
+  const again = json(binOk(args, { XDG_CACHE_HOME: path.join(exp, 'cache') }));
+  assert.deepEqual(again, ref);
+});
+
 test('binary, no node: snapshot twice, then diff (read in its reader thread) as the tsc build reads it', { skip }, () => {
   const store = path.join(work, 'store');
   const dir = path.join(work, 'snap');

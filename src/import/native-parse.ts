@@ -1,13 +1,15 @@
 /**
  * The native fast path of the export reader (src/native/ncduparse.c, built at `npm install` beside
- * the directory reader into build/Release/ncduparse.node when a C compiler is there): where it is
- * and whether it loads. Without it (not built, the standalone binary, DISKBLAME_NATIVE=0, not
- * Linux) the JavaScript parser reads every entry itself; both give the same events, the same
+ * the directory reader into build/Release/ncduparse.node when a C compiler is there; carried by the
+ * standalone binary, which writes it to the cache once as it does the directory reader): where it is
+ * and whether it loads. Without it (not built, not writable or not loadable from the binary's cache,
+ * DISKBLAME_NATIVE=0, not Linux) the JavaScript parser reads every entry itself; both give the same events, the same
  * errors (the JavaScript parser gives them all: see ncduparse.c).
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bundled, split, standalone } from '../util/self.js';
+import { seaAddonFile } from '../scan/native.js';
 
 /** The addon's one function (see the comment at the top of src/native/ncduparse.c). */
 export interface NcduParseAddon {
@@ -34,19 +36,35 @@ export const PARSE_ADDON_REL = 'build/Release/ncduparse.node';
 
 let loaded: NcduParseAddon | null | undefined;
 
-/**
- * The loaded addon, or null (not built, does not load, disabled by DISKBLAME_NATIVE=0, the
- * standalone binary, not Linux). One stat and one dlopen, once per thread.
- */
-export function ncduParseAddon(): NcduParseAddon | null {
-  if (loaded !== undefined) return loaded;
-  loaded = null;
-  if (process.env.DISKBLAME_NATIVE === '0' || process.platform !== 'linux' || standalone()) return null;
+/** the addon's file: beside the package, or the standalone binary's copy in the cache; null: none */
+function addonFile(): string | null {
+  if (standalone()) {
+    const bytes = globalThis.__DISKBLAME_SEA__?.ncduparse;
+    if (!bytes) return null;
+    try {
+      return seaAddonFile(bytes);
+    } catch {
+      return null; // (a read-only or full cache: the JavaScript parser)
+    }
+  }
   if (!import.meta.url.startsWith('file:')) return null;
   // as src/scan/native.ts addonPath: the one-file bundle is dist/diskblame-core.mjs; the build in
   // pieces dist/lib/*.mjs; the tsc build dist/import/native-parse.js; tsx src/import/native-parse.ts
   const file = fileURLToPath(new URL(bundled() && !split() ? `../${PARSE_ADDON_REL}` : `../../${PARSE_ADDON_REL}`, import.meta.url));
-  if (!fs.existsSync(file)) return null;
+  return fs.existsSync(file) ? file : null;
+}
+
+/**
+ * The loaded addon, or null (not built, does not load, disabled by DISKBLAME_NATIVE=0, not Linux;
+ * in the standalone binary: its copy in the cache cannot be written). One stat and one dlopen (and
+ * in the binary a hash of its bytes), once per thread.
+ */
+export function ncduParseAddon(): NcduParseAddon | null {
+  if (loaded !== undefined) return loaded;
+  loaded = null;
+  if (process.env.DISKBLAME_NATIVE === '0' || process.platform !== 'linux') return null;
+  const file = addonFile();
+  if (file === null) return null;
   try {
     const m = { exports: {} as NcduParseAddon };
     process.dlopen(m, file);

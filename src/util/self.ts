@@ -42,9 +42,10 @@ declare global {
   /**
    * set by the standalone binary's entry (scripts/sea-entry.cjs): `source`, the ES module bundle's
    * text (for --remote); `program`, the binary's own CommonJS program text (for worker threads);
-   * `native`, the native directory reader's bytes (null: built without it)
+   * `native`, the native directory reader's bytes, `ncduparse` the export reader's fast path's
+   * (null: built without it)
    */
-  var __DISKBLAME_SEA__: { source: string; program?: string; native?: Uint8Array | null } | undefined;
+  var __DISKBLAME_SEA__: { source: string; program?: string; native?: Uint8Array | null; ncduparse?: Uint8Array | null } | undefined;
 }
 
 /** true inside the bundle (a file or the standalone binary's asset), false in the tsc build and under tsx */
