@@ -248,5 +248,24 @@ test('with no home (no HOME, a user with no passwd entry) and no XDG_CACHE_HOME 
   const v = spawnSync('setpriv', ['--reuid', uid, '--regid', uid, '--clear-groups', process.execPath, BIN, '--version'], { encoding: 'utf8', env, timeout: 120_000 });
   assert.equal(v.status, 0, v.stderr);
   assert.match(v.stdout, new RegExp(VERSION.replace(/\./g, '\\.')));
+  // the commands that read a default file below the home: the kinds pass takes the built-in rules,
+  // the store has to be named (one line, no trace), and named it works
+  const as = (...a: string[]) => spawnSync('setpriv', ['--reuid', uid, '--regid', uid, '--clear-groups', process.execPath, BIN, ...a], { encoding: 'utf8', env: { ...env, DISKBLAME_STORE: '' }, timeout: 120_000 });
+  const o = as('owners', d, '--json', '--sample-ms', '0', '--no-progress');
+  assert.equal(o.status, 0, o.stderr);
+  const oj = JSON.parse(o.stdout) as { categories?: unknown[]; incomplete?: unknown };
+  assert.ok(Array.isArray(oj.categories) && oj.categories.length > 0, `no kinds of data: ${JSON.stringify(oj.incomplete)}`);
+  const noStore = as('snapshot', d, '--no-progress');
+  assert.notEqual(noStore.status, 0);
+  assert.equal(noStore.stderr.replace(/^code cache: .*\n/gm, ''), 'diskblame: no store: there is no home directory (no HOME, no passwd entry); name one with --store DIR or DISKBLAME_STORE\n');
+  const store = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-nohome-store-'));
+  fs.chmodSync(store, 0o777);
+  try {
+    const named = as('snapshot', d, '--no-progress', '--store', path.join(store, 's'), '--json');
+    assert.equal(named.status, 0, named.stderr);
+    assert.equal((JSON.parse(named.stdout) as { entries: number }).entries, 35);
+  } finally {
+    fs.rmSync(store, { recursive: true, force: true });
+  }
   fs.rmSync(d, { recursive: true, force: true });
 });

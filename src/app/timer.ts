@@ -5,11 +5,11 @@
  * is done); installSampling carries it out and says what was done and what failed.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { writeFileAtomic } from '../util/write.js';
 import { standalone } from '../util/self.js';
+import { homeDir } from '../util/cachedir.js';
 
 export interface SamplingPlan {
   how: 'systemd-system' | 'systemd-user' | 'cron';
@@ -50,7 +50,8 @@ interface Env {
   systemd: boolean;
   /** the user's systemd instance is reachable ($XDG_RUNTIME_DIR/systemd/private) */
   userSystemd: boolean;
-  home: string;
+  /** null: there is none (no HOME, no passwd entry) */
+  home: string | null;
 }
 
 /** this machine's answers for samplingPlan */
@@ -60,7 +61,7 @@ export function hostEnv(): Env {
     root: process.getuid?.() === 0,
     systemd: fs.existsSync('/run/systemd/system'),
     userSystemd: !!rt && fs.existsSync(path.join(rt, 'systemd', 'private')),
-    home: os.homedir(),
+    home: homeDir(),
   };
 }
 
@@ -108,7 +109,7 @@ export function samplingPlan(store: string, env: Env = hostEnv(), self: string[]
     return { how, why, files, commands, cronLine: null, shell: [`mkdir -p ${shQuote(dir)}`, ...files.map((f) => `# write ${f.path}`), ...commands.map((c) => c.join(' '))] };
   };
   if (env.systemd && env.root) return systemd('systemd-system', '/etc/systemd/system', 'systemd is running: a system timer');
-  if (env.systemd && env.userSystemd) return systemd('systemd-user', path.join(env.home, '.config', 'systemd', 'user'), 'systemd is running: a timer of your user (runs while you are logged in, or always with loginctl enable-linger)');
+  if (env.systemd && env.userSystemd && env.home !== null) return systemd('systemd-user', path.join(env.home, '.config', 'systemd', 'user'), 'systemd is running: a timer of your user (runs while you are logged in, or always with loginctl enable-linger)');
   const cronLine = `*/5 * * * * DISKBLAME_STORE=${shQuote(store)} ${exec.map(shQuote).join(' ')} >/dev/null 2>&1`;
   const why = env.systemd ? 'no systemd user instance reachable: a crontab line instead' : 'systemd is not running here (a container?): a crontab line instead';
   return { how: 'cron', why, files: [], commands: [], cronLine, shell: [`( crontab -l 2>/dev/null; echo ${shQuote(cronLine)} ) | crontab -`] };

@@ -17,7 +17,6 @@
  * and decoded as UTF-8 (lossy) for the items reported.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import { readFileCapped } from '../util/read.js';
 import path from 'node:path';
 import picomatch from 'picomatch';
@@ -28,6 +27,7 @@ import type { Category, CategoryItem } from './types.js';
 import { UserError } from '../util/errors.js';
 import { checkInputFile } from '../util/input.js';
 import { escapeName } from '../util/escape.js';
+import { homeDir } from '../util/cachedir.js';
 import { EF_EXCL, EF_TYPE, entryFlags, relabel, treeNames, treeRootPath, type TreeNames } from './packages.js';
 
 /** directory recognisers: every file below a matching directory belongs to the category */
@@ -103,11 +103,15 @@ function deepFreeze<T>(o: T): T {
 
 // ------------------------------------------------------------------------------------------------ config
 
-/** the rules file used when none is named: $XDG_CONFIG_HOME/diskblame/rules.json or ~/.config/... */
-export function defaultRulesPath(): string {
+/**
+ * the rules file used when none is named: $XDG_CONFIG_HOME/diskblame/rules.json or ~/.config/...;
+ * null when there is neither (no XDG_CONFIG_HOME and no home: the built-in rules)
+ */
+export function defaultRulesPath(): string | null {
   const xdg = process.env.XDG_CONFIG_HOME;
-  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.config');
-  return path.join(base, 'diskblame', 'rules.json');
+  const home = xdg && path.isAbsolute(xdg) ? null : homeDir();
+  const base = xdg && path.isAbsolute(xdg) ? xdg : home === null ? null : path.join(home, '.config');
+  return base === null ? null : path.join(base, 'diskblame', 'rules.json');
 }
 
 /**
@@ -123,6 +127,7 @@ export const RULES_MAX = 1 << 20;
 
 export function loadRules(configPath?: string): Rules {
   const file = configPath ?? defaultRulesPath();
+  if (file === null) return cloneRules(BUILTIN_RULES);
   checkInputFile(file, `rules file ${escapeName(file)}`); // a directory, /dev/null, /dev/zero: not read
   let text: string;
   try {

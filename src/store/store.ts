@@ -12,9 +12,9 @@
  * a directory others can write (`--store /tmp/store` that nobody made a link to your files).
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../util/errors.js';
+import { homeDir } from '../util/cachedir.js';
 import { escapeName } from '../util/escape.js';
 import { plantedLinkOn, plantedLinkText, writeErrorText } from '../util/write.js';
 
@@ -26,7 +26,9 @@ export function storeDir(opt?: string): string {
   if (process.env.DISKBLAME_STORE) return path.resolve(process.env.DISKBLAME_STORE);
   const xdg = process.env.XDG_STATE_HOME;
   if (xdg && path.isAbsolute(xdg)) return path.join(xdg, 'diskblame');
-  return path.join(os.homedir(), '.local', 'state', 'diskblame');
+  const home = homeDir();
+  if (home === null) throw new UserError('no store: there is no home directory (no HOME, no passwd entry); name one with --store DIR or DISKBLAME_STORE');
+  return path.join(home, '.local', 'state', 'diskblame');
 }
 
 /** Refuse `p` when a link on its way was planted by another user (util/write.ts resolvePath). */

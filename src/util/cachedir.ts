@@ -8,6 +8,20 @@ import os from 'node:os';
 import path from 'node:path';
 
 /**
+ * The user's home directory, or null when there is none: os.homedir() ($HOME, else the passwd
+ * entry's) throws for a user with no HOME and no passwd entry (a uid of a container or a
+ * `setpriv`); it is not created or checked.
+ */
+export function homeDir(): string | null {
+  try {
+    const h = os.homedir();
+    return h ? h : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * the cache directory's path (not created; nothing checked). Throws (a SystemError of
  * os.homedir()) when XDG_CACHE_HOME is not set and there is no home: no HOME and a user with no
  * passwd entry; callers treat that as "no cache".
