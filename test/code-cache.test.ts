@@ -183,6 +183,32 @@ test('a cache cut short, of another build, of another V8, through a link or in a
   }
 });
 
+test("writing a cache removes other builds' caches that no run read for 30 days, nothing else", () => {
+  const home = tmp('home');
+  try {
+    const dir = path.join(home, 'diskblame', 'code');
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const old = new Date(Date.now() - 40 * 86400_000);
+    const plant = (name: string, atime: Date) => {
+      fs.writeFileSync(path.join(dir, name), 'diskblame-code-cache 1 | x | 0\n');
+      fs.utimesSync(path.join(dir, name), atime, atime);
+    };
+    plant('0123456789abcdef-node18.17.0-x64-0f0c6cdd-scan.bin', old); // another build, unread: removed
+    plant('fedcba9876543210-node20.1.0-x64-0f0c6cdd-version.bin', new Date()); // another build, read lately: kept
+    plant('notes.txt', old); // not a cache's name: kept
+    fs.symlinkSync('/dev/null', path.join(dir, 'aaaaaaaaaaaaaaaa-node18.17.0-x64-0f0c6cdd-scan.bin')); // a link: kept
+    const kept = ['fedcba9876543210-node20.1.0-x64-0f0c6cdd-version.bin', 'notes.txt', 'aaaaaaaaaaaaaaaa-node18.17.0-x64-0f0c6cdd-scan.bin'];
+    assert.equal(run(BIN, ['--version'], home).cache, 'none');
+    const now = fs.readdirSync(dir).sort();
+    assert.deepEqual(now.filter((f) => !f.endsWith('-version.bin') || kept.includes(f)).sort(), [...kept].sort());
+    assert.equal(now.length, kept.length + 1, now.join(' '));
+    // the one just written is this build's
+    assert.equal(run(BIN, ['--version'], home).cache, 'used');
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
 test('without lib/program.cjs the bin runs from the pieces, without lib/ from the one-file bundle', () => {
   const home = tmp('home');
   const away = tmp('dist');

@@ -51,8 +51,42 @@ export function saveCodeCache(req: CodeCacheRequest): boolean {
     const head = Buffer.from(`${req.header}${data.length}\n`, 'latin1');
     cleanStaleTemps(req.dir); // (of writers killed while writing)
     writeFileAtomic(req.file, Buffer.concat([head, data]), { mode: 0o600, noFollow: true });
+    pruneCodeCaches(req.dir, req.header.split(' | ')[1] ?? '');
     return true;
   } catch {
     return false;
   }
+}
+
+/** a cache file not read for this long (its access time) is removed when another is written: 30 days in ms */
+export const CODE_CACHE_UNUSED_MS = 30 * 86400_000;
+const CACHE_NAME = /^[0-9a-f]{16}-node[0-9A-Za-z.+_-]*\.bin$/;
+
+/**
+ * Remove from `dir` the cache files of other builds, Node versions or flags (names not starting
+ * with `key` + '-') that no run has read for CODE_CACHE_UNUSED_MS (access time; a mount with
+ * noatime makes it the write time: a cache still in use is then written again once). Only
+ * regular files of ours named as the start names them; `now` in ms since the epoch. Returns how many
+ * were removed; never throws. Run only after a cache was written (a new build or Node), not at every start.
+ */
+export function pruneCodeCaches(dir: string, key: string, now = Date.now()): number {
+  let removed = 0;
+  try {
+    const euid = process.geteuid?.() ?? -1;
+    for (const name of fs.readdirSync(dir)) {
+      if (!CACHE_NAME.test(name) || (key && name.startsWith(`${key}-`))) continue;
+      const p = `${dir}/${name}`;
+      try {
+        const st = fs.lstatSync(p);
+        if (!st.isFile() || st.uid !== euid || now - st.atimeMs < CODE_CACHE_UNUSED_MS) continue;
+        fs.unlinkSync(p);
+        removed++;
+      } catch {
+        /* gone already, or not ours to remove */
+      }
+    }
+  } catch {
+    /* no directory */
+  }
+  return removed;
 }
