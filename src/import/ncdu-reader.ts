@@ -76,6 +76,8 @@ const FAST_DEPTH = 256;
 
 /** the addon's thread is started at most this many times per input */
 const THREAD_RUNS = 32;
+/** how long the main thread takes the addon thread's records before it lets the event loop run (ms) */
+const THREAD_YIELD_MS = 50;
 
 /** bytes read from a file at a time */
 const FILE_CHUNK = 1 << 20;
@@ -200,18 +202,18 @@ export async function importExport(
     const threaded = !isGzip && filePos !== null && (opts.thread ?? process.env.DISKBLAME_IMPORT_THREADS !== '1') && parser.canThread();
     if (threaded) parser.wantThread = true;
     /** the parser stopped for the thread: it runs, then the parser goes on where it stopped */
-    const onThread = (): void => {
+    const onThread = async (): Promise<void> => {
       if (parser!.threadAt < 0) return;
-      filePos = rawBytes = parser!.runThread(fh!.fd);
+      filePos = rawBytes = await parser!.runThread(fh!.fd);
     };
 
     if (!isGzip) {
       if (first.length > 0) parser.feed(first);
-      if (threaded) onThread();
+      if (threaded) await onThread();
       if (!ended) {
         for (let c = await nextRaw(); c !== null; c = await nextRaw()) {
           parser.feed(c);
-          if (threaded) onThread();
+          if (threaded) await onThread();
         }
       }
     } else {
@@ -473,17 +475,23 @@ class Parser {
   /**
    * Runs the addon's thread on the file `fd` from threadAt (the parser's state there), adds what it
    * parsed, and sets the parser where it stopped (at anything it does not take, or at the end of
-   * the file); returns that offset: the input goes on from there. Blocks this thread meanwhile.
+   * the file); resolves to that offset: the input goes on from there. Lets the event loop run
+   * every THREAD_YIELD_MS (a Ctrl-C handler, the progress line) while the thread goes on parsing.
    */
-  runThread(fd: number): number {
+  async runThread(fd: number): Promise<number> {
     const fast = this.fast!;
     const io = this.io6;
     const job = fast.start(fd, this.threadAt, this.state === S.DirItem ? 0 : 1, this.depth, this.devStack.subarray(0, this.depth));
     this.threadAt = -1;
     try {
+      let yieldAt = Date.now() + THREAD_YIELD_MS;
       for (;;) {
         fast.take(job, this.out8, this.out64, io);
         if (io[5] !== 0) break;
+        if (Date.now() >= yieldAt) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          yieldAt = Date.now() + THREAD_YIELD_MS;
+        }
         this.records!(this.out8.subarray(0, io[3]), this.out64);
         this.stats.fastBytes += io[3];
         this.stats.threadBytes += io[3];
