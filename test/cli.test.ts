@@ -93,39 +93,50 @@ test('progress is drawn on a terminal (script pty) and cleared before the summar
   }
 });
 
-test('Ctrl-C during a scan prints the partial result, marked incomplete, exit 130', async () => {
-  // a tree big enough that the scan is still running when the signal comes
+/** a tree of 120,060 empty files, cold in the dentry cache: a scan of it is still running when a signal comes */
+function slowTree(): string {
   const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-int-'));
-  try {
-    const py = `import os\nfor a in range(60):\n  d='${tree}/d%d'%a; os.mkdir(d)\n  for b in range(2000):\n    os.close(os.open(d+'/f%d'%b, os.O_CREAT|os.O_WRONLY))\n`;
-    assert.equal(spawnSync('python3', ['-c', py]).status, 0);
-    // drop the dentry cache so that the scan is slow enough to interrupt
-    spawnSync('sh', ['-c', 'sync; echo 2 > /proc/sys/vm/drop_caches'], { stdio: 'ignore' });
-    const child = spawn(CLI, ['scan', tree, '--json', '--threads', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    // once the scan is under way (the process has a directory of the tree open or as its working
-    // directory: its SIGINT handler is installed by then), before it can end on a cold cache
-    const inTree = () => {
-      const links = [`/proc/${child.pid}/cwd`];
+  const py = `import os\nfor a in range(60):\n  d='${tree}/d%d'%a; os.mkdir(d)\n  for b in range(2000):\n    os.close(os.open(d+'/f%d'%b, os.O_CREAT|os.O_WRONLY))\n`;
+  assert.equal(spawnSync('python3', ['-c', py]).status, 0);
+  // drop the dentry cache so that the scan is slow enough to interrupt
+  spawnSync('sh', ['-c', 'sync; echo 2 > /proc/sys/vm/drop_caches'], { stdio: 'ignore' });
+  return tree;
+}
+
+/** run the CLI with `args` on `tree`, SIGINT it once it is under way; its exit code and output */
+async function interrupted(tree: string, args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn(CLI, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  // once the scan is under way (the process has a directory of the tree open or as its working
+  // directory: its SIGINT handler is installed by then), before it can end on a cold cache
+  const inTree = () => {
+    const links = [`/proc/${child.pid}/cwd`];
+    try {
+      for (const fd of fs.readdirSync(`/proc/${child.pid}/fd`)) links.push(`/proc/${child.pid}/fd/${fd}`);
+    } catch {
+      return false;
+    }
+    return links.some((l) => {
       try {
-        for (const fd of fs.readdirSync(`/proc/${child.pid}/fd`)) links.push(`/proc/${child.pid}/fd/${fd}`);
+        return fs.readlinkSync(l).startsWith(tree);
       } catch {
         return false;
       }
-      return links.some((l) => {
-        try {
-          return fs.readlinkSync(l).startsWith(tree);
-        } catch {
-          return false;
-        }
-      });
-    };
-    for (let waited = 0; !inTree() && child.exitCode === null && waited < 30_000; waited += 5) await new Promise((r) => setTimeout(r, 5));
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((r) => child.on('close', r));
+    });
+  };
+  for (let waited = 0; !inTree() && child.exitCode === null && waited < 30_000; waited += 5) await new Promise((r) => setTimeout(r, 5));
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  return { code, out, err };
+}
+
+test('Ctrl-C during a scan prints the partial result, marked incomplete, exit 130', async () => {
+  const tree = slowTree();
+  try {
+    const { code, out, err } = await interrupted(tree, ['scan', tree, '--json', '--threads', '1']);
     if (code === 0) {
       // the scan beat the signal: nothing to check about interruption on this machine
       assert.equal(JSON.parse(out).incomplete, false);
@@ -137,6 +148,31 @@ test('Ctrl-C during a scan prints the partial result, marked incomplete, exit 13
     assert.ok(j.entries >= 1 && j.entries <= 120_061, `entries ${j.entries}`);
   } finally {
     fs.rmSync(tree, { recursive: true, force: true });
+  }
+});
+
+test('Ctrl-C during scan -o FILE: nothing written, the export already under that name untouched, no temp file left, exit 130', async () => {
+  const tree = slowTree();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-int-out-'));
+  try {
+    const file = path.join(dir, 'good.json');
+    const good = '[1,2,{"progname":"ncdu","progver":"1.18","timestamp":1},\n[{"name":"/kept"}]]\n';
+    fs.writeFileSync(file, good);
+    const { code, out, err } = await interrupted(tree, ['scan', tree, '-o', file, '--json', '--threads', '1', '--no-sample']);
+    if (code === 0) {
+      assert.equal(JSON.parse(out).incomplete, false);
+      return;
+    }
+    assert.equal(code, 130, err);
+    assert.equal(fs.readFileSync(file, 'utf8'), good, 'the previous export was replaced');
+    assert.deepEqual(fs.readdirSync(dir), ['good.json']);
+    assert.match(err, new RegExp(`^diskblame: interrupted: nothing written to ${file.replace(/[.]/g, '\\.')} `, 'm'));
+    const j = JSON.parse(out);
+    assert.equal(j.incomplete, true);
+    assert.equal(j.output, null);
+  } finally {
+    fs.rmSync(tree, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 

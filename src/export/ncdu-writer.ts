@@ -186,6 +186,13 @@ export class NcduWriter implements Sink {
   private readonly dest: string;
   /** where the export ended up (set by finish) */
   finalPath: string | null = null;
+  /** finish() discarded an incomplete export instead of renaming it into place (see finish) */
+  discarded = false;
+
+  /** the export goes to a temporary file renamed into place at the end (else it is written in place, or to a target) */
+  get atomic(): boolean {
+    return this.out instanceof Output && this.out.kind === 'atomic';
+  }
   private readonly gzip: boolean;
   private readonly gzipLevel: number;
   private readonly extended: boolean;
@@ -421,8 +428,20 @@ export class NcduWriter implements Sink {
     if (this.len >= FLUSH_AT) this.flush(false);
   }
 
-  finish(_info: SourceInfo): void {
+  /**
+   * End the export. An incomplete one (`info.incomplete`: the scan was interrupted) that goes to a
+   * temporary file is discarded instead (abort: nothing renamed into place, a previous export
+   * under the name untouched, `discarded` set): ncdu's format cannot say it is incomplete, and
+   * read back it would look whole. One written in place (standard output, a FIFO, a device, an
+   * fd) or to a target ends as it is: its bytes are already out.
+   */
+  finish(info: SourceInfo): void {
     if (this.closed) return;
+    if (info.incomplete && this.atomic) {
+      this.abort();
+      this.discarded = true;
+      return;
+    }
     while (this.depth > 0) this.leaveDir();
     this.flush(false); // the closing bracket alone in the last gzip member
     this.str(']\n');

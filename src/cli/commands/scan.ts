@@ -181,7 +181,8 @@ async function exportCommand(a: ScanArgs, place: Place | null, started: number):
       }
       root = totals.root;
     } else {
-      const r = await runScan(place, a, sink);
+      // (an interrupted export to a file is discarded: NcduWriter.finish)
+      const r = await runScan(place, a, sink, 'scanning', writer.atomic ? `nothing written to ${escapeName(a.output!)}` : 'what arrived was written');
       root = r.root;
       incomplete = r.incomplete;
       lost = r.lost !== undefined;
@@ -193,11 +194,12 @@ async function exportCommand(a: ScanArgs, place: Place | null, started: number):
   }
   const t = totals.t;
   const elapsedMs = performance.now() - started;
+  if (writer.discarded && !lost) errLine(`interrupted: nothing written to ${escapeName(a.output!)} (an interrupted export would read as a whole one)`);
   if (a.json) {
-    const j = { ...totalsJson(root, t, incomplete, elapsedMs), output: a.output };
+    const j = { ...totalsJson(root, t, incomplete, elapsedMs), output: writer.discarded ? null : a.output };
     if (isStdoutName(a.output!)) process.stderr.write(stringifyExact(j) + '\n');
     else out(stringifyExact(j, 2) + '\n');
-  } else if (!isStdoutName(a.output!) && process.stderr.isTTY) {
+  } else if (!isStdoutName(a.output!) && process.stderr.isTTY && !writer.discarded) {
     process.stderr.write(
       terminalText(`wrote ${escapeName(a.output!)}: ${count(t.entries)} entries, ${size(t.diskBytes, a.bytes)} on disk${incomplete ? ' (incomplete: interrupted)' : ''}`) + '\n',
     );
