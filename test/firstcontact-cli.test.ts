@@ -129,6 +129,13 @@ test('check on first contact: WARNING only when even the slow case fills within 
     assert.match(c.stdout, /^DISKBLAME WARNING - .*first contact \(lower bound: deleted files are not seen\): fills between .* \| 'used'=\d+B;;;0;\d+ 'hours_to_full'=U;336:;72:;0;$/m);
     const w = runCli(['check', '--volume', mnt, '--store', store, '--warn', '1h', '--crit', '1h', ...quiet], { env });
     assert.equal(w.code, 3, 'not clearly short: UNKNOWN, never OK or CRITICAL without a history');
+    // the percentage thresholds need no history: 14 MiB of 16 used is past them from the first run
+    const crit = runCli(['check', '--volume', mnt, '--store', store, '--warn', '1h', '--crit', '1h', '--warn-pct', '40', '--crit-pct', '50', ...quiet], { env });
+    assert.equal(crit.code, 2, crit.stdout + crit.stderr);
+    assert.match(crit.stdout, /^DISKBLAME CRITICAL - .*: (too few|no) usage samples; first contact: .*; used \d+\.\d% >= 50% \| 'used'=\d+B;\d+;\d+;0;\d+ /m);
+    const warn = runCli(['check', '--volume', mnt, '--store', store, '--warn', '1h', '--crit', '1h', '--warn-pct', '50', '--crit-pct', '99.9', ...quiet], { env });
+    assert.equal(warn.code, 1, warn.stdout + warn.stderr);
+    assert.match(warn.stdout, /^DISKBLAME WARNING - .*; used \d+\.\d% >= 50% \|/m);
     const f = json(runCli(['forecast', '--volume', mnt, '--store', store, '--json', ...quiet], { env }));
     assert.equal(f.tree.source, 'snapshot', 'the recent snapshot is used instead of a scan');
     assert.match(f.sources[0], /snapshot/);

@@ -224,9 +224,22 @@ function worse(a: NagiosState, b: NagiosState): NagiosState {
   return SEVERITY[b] > SEVERITY[a] ? b : a;
 }
 
+/**
+ * --warn-pct / --crit-pct on a volume's use (bytes; size = used + available, as df's Use%): the
+ * state they give (OK when neither is passed or set) and the text ("used 23.0% >= 20%"; '' for a
+ * size of 0). For every check, with a forecast or without one (first contact, too few samples).
+ */
+export function pctCheck(usedBytes: number, sizeBytes: number, t: Thresholds): { state: NagiosState; text: string } {
+  const pctUsed = sizeBytes > 0 ? (100 * usedBytes) / sizeBytes : 0;
+  let state: NagiosState = 'OK';
+  if (t.critPct !== undefined && pctUsed >= t.critPct) state = 'CRITICAL';
+  else if (t.warnPct !== undefined && pctUsed >= t.warnPct) state = 'WARNING';
+  const limit = state === 'CRITICAL' ? ` >= ${t.critPct}%` : state === 'WARNING' ? ` >= ${t.warnPct}%` : '';
+  return { state, text: sizeBytes > 0 ? `used ${pctUsed.toFixed(1)}%${limit}` : '' };
+}
+
 export function checkVolume(v: VolumeForecast, t: Thresholds): VolumeCheck {
   const f = v.forecast;
-  const pctUsed = usedPct(f);
   const mount = escapeName(exactName(v.mount, v.mountBase64));
   let state: NagiosState = 'OK';
   const why: string[] = [];
@@ -244,12 +257,9 @@ export function checkVolume(v: VolumeForecast, t: Thresholds): VolumeCheck {
     const when = left === 0 ? 'now' : `in ${span(left)} (${clock(eff.at)})`;
     why.push(eff.why === 'peak' ? `${checkPeakText(f.nextRisk!, f) ?? `${localTimes(f.nextRisk!.what, f.nextRisk!.at)}${jobTag(f.nextRisk)}`} will not fit ${when}` : `fills ${when}`);
   }
-  let pctState: NagiosState = 'OK';
-  if (t.critPct !== undefined && pctUsed >= t.critPct) pctState = 'CRITICAL';
-  else if (t.warnPct !== undefined && pctUsed >= t.warnPct) pctState = 'WARNING';
-  const limit = pctState === 'CRITICAL' ? ` >= ${t.critPct}%` : pctState === 'WARNING' ? ` >= ${t.warnPct}%` : '';
-  if (f.sizeBytes > 0) why.push(`used ${pctUsed.toFixed(1)}%${limit}`);
-  if (pctState !== 'OK') state = worse(state, pctState);
+  const pct = pctCheck(f.usedBytes, f.sizeBytes, t);
+  if (pct.text) why.push(pct.text);
+  if (pct.state !== 'OK') state = worse(state, pct.state);
   return { mount: v.mount, state, text: `${mount}: ${why.join(', ')}`, usedBytes: f.usedBytes, sizeBytes: f.sizeBytes, hoursToFull, fillsAt: iso(eff?.at ?? null), fillsBy: eff?.why ?? null };
 }
 

@@ -17,7 +17,7 @@ import type { SourceArgs } from '../../store/forecasts.js';
 import { storeDir } from '../../store/store.js';
 import { firstContact, FirstContactReport, FirstContactVolume } from '../../app/firstcontact.js';
 import { firstContactCheck, firstContactJson, firstContactText } from '../../report/firstcontact.js';
-import { checkVolume, EXIT, NagiosState, perfdata, Thresholds, VolumeCheck, VolumeForecast } from '../../report/forecast.js';
+import { checkVolume, EXIT, pctCheck, NagiosState, perfdata, Thresholds, VolumeCheck, VolumeForecast } from '../../report/forecast.js';
 import { offerSampling } from './offer.js';
 import { errLine, out, outText } from '../output.js';
 import { escapeName } from '../../util/escape.js';
@@ -96,7 +96,11 @@ export async function firstContactChecks(a: FirstContactArgs, t: Thresholds, vol
     }
     const c = firstContactCheck(r, t.warnMs);
     const sizeBytes = r.sample.usedBytes + r.sample.freeBytes;
-    return { mount: r.mount, state: c.state, text: c.text, usedBytes: r.sample.usedBytes, sizeBytes, hoursToFull: null, source: 'first-contact' };
+    // --warn-pct / --crit-pct need no history: a volume past them says so from the first run
+    const pct = pctCheck(r.sample.usedBytes, sizeBytes, t);
+    const state = pct.state !== 'OK' && SEV[pct.state] > SEV[c.state] ? pct.state : c.state;
+    const text = pct.text ? `${c.text}; ${pct.text}` : c.text;
+    return { mount: r.mount, state, text, usedBytes: r.sample.usedBytes, sizeBytes, hoursToFull: null, source: 'first-contact' };
   });
   const state = checks.reduce<NagiosState>((s, c) => (SEV[c.state] > SEV[s] ? c.state : s), checks.length ? 'OK' : 'UNKNOWN');
   const order = [...checks].sort((x, y) => SEV[y.state] - SEV[x.state]);
