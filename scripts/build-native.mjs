@@ -7,6 +7,10 @@
 // (src/scan/native.ts decides; `diskblame --version` says which). The build runs in a temp
 // directory and the result replaces build/Release/dirscan.node only once it is built (a failed
 // rebuild keeps the one that was there). DISKBLAME_DEBUG=1 prints node-gyp's output on failure.
+// A build is skipped when the addons there were built from the same sources, for the same Node
+// (ABI and headers) and compiler (build/Release/.diskblame-key; npx reinstalls the package and
+// reruns this): `--force` builds anyway.
+import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,6 +22,29 @@ const OUT = path.join(root, 'build', 'Release', 'dirscan.node');
 /** binding.gyp's sources; the second target, ncduparse.node, is the export reader's fast path (src/import/native-parse.ts) */
 const SOURCES = ['dirscan.c', 'ncduparse.c'];
 const PARSE_OUT = path.join(root, 'build', 'Release', 'ncduparse.node');
+
+/** what the addons in build/Release were built from (see buildKey) */
+const KEY_FILE = path.join(root, 'build', 'Release', '.diskblame-key');
+
+/** a hash of the sources, this script, the Node (version, ABI, headers' directory) and the compiler */
+function buildKey(nodedir, cc) {
+  const h = createHash('sha256');
+  for (const f of ['binding.gyp', 'scripts/build-native.mjs', ...SOURCES.map((c) => `src/native/${c}`)]) h.update(`${f}\0`).update(fs.readFileSync(path.join(root, f))).update('\0');
+  h.update(`${process.version}\0${process.versions.modules}\0${process.arch}\0${nodedir}\0${cc}\0${process.env.CFLAGS ?? ''}`);
+  return h.digest('hex');
+}
+
+/** both addons are there, built from `key`, and the directory reader loads */
+function upToDate(key) {
+  try {
+    if (fs.readFileSync(KEY_FILE, 'utf8').trim() !== key || !fs.existsSync(PARSE_OUT)) return false;
+    const m = { exports: {} };
+    process.dlopen(m, OUT);
+    return typeof m.exports.fill === 'function';
+  } catch {
+    return false;
+  }
+}
 
 class Skip extends Error {}
 /** give up: the reason goes in the one line printed at the end (temp files are removed first) */
@@ -59,6 +86,11 @@ function main() {
   if (!fs.existsSync(path.join(nodedir, 'include', 'node', 'node_api.h'))) skip(`no Node headers in ${path.join(nodedir, 'include', 'node')}`);
   const gyp = findNodeGyp();
   if (!gyp) skip("npm's node-gyp not found");
+  const key = buildKey(nodedir, cc);
+  if (!process.argv.includes('--force') && upToDate(key)) {
+    process.stdout.write(`diskblame: native reader up to date (${path.relative(root, OUT)}; --force rebuilds it)\n`);
+    return;
+  }
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-native-'));
   try {
@@ -97,6 +129,8 @@ function main() {
       fs.copyFileSync(parse, `${PARSE_OUT}.${process.pid}.tmp`);
       fs.renameSync(`${PARSE_OUT}.${process.pid}.tmp`, PARSE_OUT);
     }
+    fs.writeFileSync(`${KEY_FILE}.${process.pid}.tmp`, `${key}\n`);
+    fs.renameSync(`${KEY_FILE}.${process.pid}.tmp`, KEY_FILE);
     process.stdout.write(`diskblame: native reader built (${path.relative(root, OUT)})\n`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

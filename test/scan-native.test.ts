@@ -235,10 +235,19 @@ describe('the install script (scripts/build-native.mjs)', () => {
 
   it('with a compiler: builds the addon, which loads and lists a directory', (t) => {
     if (!have('cc') || !have('make')) return t.skip('needs cc and make');
-    const r = run(process.execPath, [script], { env: { ...process.env, DISKBLAME_DEBUG: '' }, timeoutMs: 300_000 });
+    const r = run(process.execPath, [script, '--force'], { env: { ...process.env, DISKBLAME_DEBUG: '' }, timeoutMs: 300_000 });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '', 'the build said something on stderr');
     assert.match(r.stdout, /native reader built \(build\/Release\/dirscan\.node\)/);
+    // again (npx reinstalls the package and reruns it): nothing to build, nothing replaced
+    const ino = fs.statSync(ADDON).ino;
+    const again = run(process.execPath, [script], { env: { ...process.env, DISKBLAME_DEBUG: '' }, timeoutMs: 300_000 });
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stdout, 'diskblame: native reader up to date (build/Release/dirscan.node; --force rebuilds it)\n');
+    assert.equal(fs.statSync(ADDON).ino, ino, 'rebuilt');
+    // another compiler: built again
+    const cc = run(process.execPath, [script], { env: { ...process.env, DISKBLAME_DEBUG: '', CC: 'cc -O2' }, timeoutMs: 300_000 });
+    assert.match(cc.stdout, /native reader built/, cc.stderr);
     const m = { exports: {} as { create: Function; open: Function; close: Function } };
     process.dlopen(m, ADDON);
     const rd = m.exports.create(fs.statSync(REPO).dev, false, []);

@@ -1,0 +1,48 @@
+/**
+ * scripts/build-key.mjs: `prepare` skips the build when dist/ was built from the sources there now
+ * (npx reinstalls the package it runs and reruns its scripts: the README's first `npx diskblame`
+ * took 20-40 s rebuilding). On a copy of the sources: the key written by the build matches them;
+ * a changed byte in src/, a new file or a missing output makes `check` fail (the build runs).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { REPO, run } from './helpers/run.js';
+import { makeTmp, rmrf } from './helpers/fs.js';
+
+const SCRIPT = path.join(REPO, 'scripts', 'build-key.mjs');
+const OUTPUTS = ['dist/diskblame.mjs', 'dist/diskblame-core.mjs', 'dist/lib/program.cjs', 'dist/lib/start.mjs', 'dist/lib/main.mjs', 'dist/cli/main.js'];
+
+test('build-key: check passes on the sources dist/ was built from, fails on any change or a missing output', () => {
+  // npm test builds first: the repository's own dist/ is up to date
+  const own = run(process.execPath, [SCRIPT, 'check']);
+  assert.equal(own.code, 0, own.stdout + own.stderr);
+  assert.match(own.stdout, /^diskblame: dist\/ is up to date/);
+  const root = makeTmp('build-key');
+  try {
+    for (const f of ['src', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json']) fs.cpSync(path.join(REPO, f), path.join(root, f), { recursive: true });
+    for (const f of OUTPUTS) {
+      fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+      fs.writeFileSync(path.join(root, f), '');
+    }
+    const check = () => run(process.execPath, [SCRIPT, 'check', root]).code;
+    assert.equal(check(), 1, 'no key yet');
+    assert.equal(run(process.execPath, [SCRIPT, 'write', root]).code, 0);
+    assert.equal(check(), 0);
+    assert.equal(fs.readFileSync(path.join(root, 'dist', '.build-key'), 'utf8'), fs.readFileSync(path.join(REPO, 'dist', '.build-key'), 'utf8'), 'the same sources, the same key');
+    const v = path.join(root, 'src', 'version.ts');
+    const text = fs.readFileSync(v);
+    fs.writeFileSync(v, Buffer.concat([text, Buffer.from(' ')]));
+    assert.equal(check(), 1, 'a changed source');
+    fs.writeFileSync(v, text);
+    assert.equal(check(), 0);
+    fs.writeFileSync(path.join(root, 'src', 'new.ts'), '');
+    assert.equal(check(), 1, 'a new source');
+    fs.rmSync(path.join(root, 'src', 'new.ts'));
+    fs.rmSync(path.join(root, 'dist', 'lib', 'program.cjs'));
+    assert.equal(check(), 1, 'a missing output');
+  } finally {
+    rmrf(root);
+  }
+});
