@@ -290,6 +290,12 @@ describe('snapshots', () => {
       assert.equal(v.code, 1, 'only a bad snapshot: exit 1');
       assert.deepEqual(JSON.parse(v.stdout).snapshots, []);
       assert.match(assertOneLineError(v, 1), /^diskblame: skipped \S+\.json\.gz: \S/);
+      // beside a good one: the good one listed, and still exit 1 (a check that found damage)
+      await saveSnapshot(s4, tree, { root: big, started: new Date(Date.now() + 60_000), volume: FAKE_VOL });
+      const both = runCli(['snapshots', '--store', s4, '--verify', '--json']);
+      assert.equal(both.code, 1, 'a damaged snapshot fails --verify');
+      assert.equal(JSON.parse(both.stdout).snapshots.length, 1);
+      assert.equal(runCli(['snapshots', '--store', s4, '--json']).code, 0, 'a listing (head and tail) lists both');
     } finally {
       rmrf(s4);
     }

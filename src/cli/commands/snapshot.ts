@@ -97,7 +97,7 @@ export function snapshotsOptions<T>(y: Argv<T>) {
     .option('store', storeOption)
     .option('json', { type: 'boolean', describe: 'JSON: {store, snapshots: [...], bad: [...]}' })
     .option('bytes', { alias: 'b', type: 'boolean', describe: 'exact byte counts' })
-    .option('verify', { type: 'boolean', describe: 'read every snapshot whole (gzip checksums, JSON, totals), not only its head and tail' });
+    .option('verify', { type: 'boolean', describe: 'read every snapshot whole (gzip checksums, JSON, totals), not only its head and tail; exit 1 when any is damaged' });
 }
 
 /** a snapshot's time (ISO 8601 UTC in the store) in local time: "2026-02-20 09:40:12 +01:00" */
@@ -147,7 +147,8 @@ export async function snapshotsCommand(a: SnapshotsArgs): Promise<number> {
       ]);
     outText(table(rows, new Set([4, 5])));
   }
-  return snapshots.length === 0 && bad.length > 0 ? 1 : 0;
+  // --verify is a check: any damaged snapshot fails it (as gzip -t); a listing fails only when nothing could be listed
+  return bad.length > 0 && (a.verify || snapshots.length === 0) ? 1 : 0;
 }
 
 // ------------------------------------------------------------------------------------------ prune
