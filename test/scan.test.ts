@@ -443,6 +443,11 @@ describe('requirement 7: unreadable directories, vanished entries, bad roots', (
     const duErrors = a.stderr.split('\n').filter((l) => l.startsWith('du: ')).length;
     assert.ok(j.errors >= 1);
     assert.equal(j.errors, duErrors, `errors: du reported ${duErrors}:\n${a.stderr}`);
+    // named as du names them ("du: cannot read directory 'P'", "du: cannot access 'P'")
+    const duNamed = a.stderr.split('\n').flatMap((l) => /^du: [^']*'(.*)': /.exec(l)?.[1] ?? []).sort();
+    assert.deepEqual(((j as unknown as { unreadable: { path: string }[] }).unreadable).map((u) => u.path).sort(), duNamed);
+    const text = runCli(['scan', root, '--no-sample'], { asNobody: true });
+    for (const p of duNamed) assert.ok(text.stdout.includes(`\n    ${p}`), `${p} not named in:\n${text.stdout}`);
     assert.equal(j.apparentBytes, a.bytes, 'apparent vs du -sb (as nobody)');
     assert.equal(j.diskBytes, d.bytes, 'disk vs du -sB1 (as nobody)');
     assert.equal(j.incomplete, false);

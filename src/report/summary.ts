@@ -18,7 +18,12 @@ export interface TopItem {
 export interface Summary extends TreeTotals {
   topDirs: TopItem[];
   topFiles: TopItem[];
+  /** the first UNREADABLE_LISTED entries that could not be read (tree indexes, in the tree's order); `errors` counts them all */
+  unreadable: number[];
 }
+
+/** how many unreadable entries a summary names (`errors` counts them all) */
+export const UNREADABLE_LISTED = 100;
 
 /**
  * Keeps the n largest keys seen, largest first: `offer` each candidate (one comparison for most of
@@ -75,5 +80,8 @@ export function summarize(t: Tree, top = 10, apparent = false): Summary {
       if (k > files.floor) files.offer(i, k);
     }
   }
-  return { ...t.totals(), topDirs: dirs.best.map(item), topFiles: files.best.map(item) };
+  const totals = t.totals();
+  const unreadable: number[] = [];
+  for (let i = 0; i < t.count && unreadable.length < Math.min(totals.errors, UNREADABLE_LISTED); i++) if (t.readError(i) && !t.removed(i)) unreadable.push(i);
+  return { ...totals, topDirs: dirs.best.map(item), topFiles: files.best.map(item), unreadable };
 }

@@ -6,7 +6,8 @@ import type { Argv } from 'yargs';
 import { TeeSink } from '../../model/entry.js';
 import { isStdoutName } from '../../util/write.js';
 import { Tree, TreeTotals } from '../../tree/tree.js';
-import { summarize, Summary, TopItem } from '../../report/summary.js';
+import { summarize, Summary, TopItem, UNREADABLE_LISTED } from '../../report/summary.js';
+
 import { TotalsSink } from '../../report/totals.js';
 import { escapeName, jsonName, terminalText } from '../../util/escape.js';
 import { count, duration, pct, size } from '../../util/format.js';
@@ -24,6 +25,9 @@ import { errLine, out, outText } from '../output.js';
 import { recordScanSample } from '../../app/sample.js';
 import { stringifyExact } from '../../util/exact.js';
 import { remoteOptions } from './remote-options.js';
+
+/** how many unreadable entries the text summary names (the rest: --json, or the browser's ! marks) */
+const UNREADABLE_SHOWN = 5;
 
 export interface ScanArgs extends RemoteArgs {
   'read-only'?: boolean;
@@ -237,6 +241,8 @@ function summaryJson(tree: Tree, root: string, s: Summary, incomplete: boolean, 
     ...(file !== undefined ? { source: file, producer: tree.info?.producer } : {}),
     topDirs: s.topDirs.map(item),
     topFiles: s.topFiles.map(item),
+    // (the first UNREADABLE_LISTED of them; `errors` counts them all)
+    unreadable: s.unreadable.map((i) => jsonName(tree.pathOf(i))),
   };
 }
 
@@ -255,6 +261,9 @@ function summaryText(tree: Tree, root: string, s: Summary, incomplete: boolean, 
   L.push(`  Entries        ${count(s.entries)}  (${kinds.join(', ')})`);
   if (s.hardlinks) L.push(`  Hard links     ${count(s.hardlinks)} (each inode counted once)`);
   L.push(`  Errors         ${count(s.errors)}${s.errors ? ' (unreadable directories or entries that vanished)' : ''}`);
+  // as du names them (on stderr there): the first few here, the first UNREADABLE_LISTED in --json
+  for (const i of s.unreadable.slice(0, UNREADABLE_SHOWN)) L.push(`    ${escapeName(tree.pathOf(i))}${tree.isDir(i) ? '/' : ''}`);
+  if (s.errors > UNREADABLE_SHOWN) L.push(`    ... ${count(s.errors - UNREADABLE_SHOWN)} more (--json lists the first ${UNREADABLE_LISTED})`);
   if (s.excluded) L.push(`  Excluded       ${count(s.excluded)} (other filesystems, kernel filesystems or --exclude)`);
   const total = a.apparent ? s.apparentBytes : s.diskBytes;
   const by = a.apparent ? 'apparent size' : 'disk usage';
