@@ -273,6 +273,15 @@ test('scan records a sample of the scanned volume; --no-sample and -f do not; an
     assert.equal(runCli(['scan', dir, '--no-sample'], { env: e }).code, 0);
     assert.equal(runCli(['scan', '-f', exp], { env: e }).code, 0);
     assert.equal(count(), 2, '--no-sample and -f record nothing');
+    // --store names the store (scan, scan -o, and the browser's command line without a terminal)
+    const named = path.join(tmp, 'store-named');
+    const countNamed = () => lines(fs.readFileSync(path.join(named, 'samples.jsonl'), 'utf8')).length;
+    for (const args of [['scan', dir, '--store', named, '--json'], ['scan', dir, '-o', exp, '--store', named], [dir, '--store', named, '--no-ui']]) {
+      const n = runCli(args, { env: e });
+      assert.equal(n.code, 0, `${args.join(' ')}: ${n.stderr}`);
+    }
+    assert.equal(countNamed(), 3);
+    assert.equal(count(), 2, 'nothing in the default store');
     // a store that cannot be written: the scan still succeeds, one warning line
     const bad = path.join(tmp, 'a-file');
     fs.writeFileSync(bad, '');

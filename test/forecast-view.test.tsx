@@ -137,6 +137,18 @@ test("App: '4' opens the Forecast view of the browsed root's volume (from the st
     await tick();
     assert.match(r.lastFrame()!, /\[1 Browse\]/);
     r.unmount();
+    // the store named on the command line (diskblame PATH --store DIR), not the environment's
+    const named = fs.mkdtempSync(path.join(os.tmpdir(), 'dbfv-'));
+    try {
+      const n = render(<App tree={t} root={os.tmpdir()} scanOptions={{}} readOnly store={named} size={{ width: 80, height: 24 }} />);
+      await tick();
+      n.stdin.write('4');
+      for (let k = 0; k < 150 && !/no usage samples of /.test(n.lastFrame()!); k++) await tick();
+      assert.match(n.lastFrame()!.replace(/\s*\n\s*/g, ''), new RegExp(`no usage samples of .* in ${named}/samples\\.jsonl`));
+      n.unmount();
+    } finally {
+      fs.rmSync(named, { recursive: true, force: true });
+    }
   } finally {
     if (saved === undefined) delete process.env.DISKBLAME_STORE;
     else process.env.DISKBLAME_STORE = saved;

@@ -34,6 +34,8 @@ export interface AppProps {
   size?: { width: number; height: number };
   /** the Forecast view reads this CSV instead of the store's samples */
   history?: string;
+  /** the store whose samples the Forecast view reads and its offer records into (default: store/store.ts storeDir) */
+  store?: string;
   onExit?: (code: number) => void;
   /** for tests: the Owners view's data instead of /proc and the package lists */
   gatherOwners?: (tree: Tree, root: string) => Promise<Gathered>;
@@ -254,7 +256,7 @@ function Views(props: AppProps): React.ReactElement {
               <Text>{fit(` not available over --remote: the forecast reads this host's samples (diskblame forecast on ${escapeName(place.label)})`, width)}</Text>
             </Box>
           ) : (
-            <ForecastPane root={rootPath} history={props.history} tree={tree} width={width} height={height - 2} active />
+            <ForecastPane root={rootPath} history={props.history} store={props.store} tree={tree} width={width} height={height - 2} active />
           )}
           <Text>{fit(' 1 back to the browser', width)}</Text>
         </Box>

@@ -41,6 +41,8 @@ export function offerLines(o: Offer): string[] {
 export function FirstContactPane(props: {
   tree: Tree;
   root: string;
+  /** the store the sampler's offer records into (default: storeDir's) */
+  store?: string;
   width: number;
   height: number;
   active: boolean;
@@ -84,7 +86,7 @@ export function FirstContactPane(props: {
       else if (key.pageDown) to(top + room);
       else if (key.home) to(0);
       else if (key.end) to(maxTop);
-      else if (offer.step === 'idle' && input === 'i') setOffer({ step: 'confirm', plan: samplingPlan(storeDir()) });
+      else if (offer.step === 'idle' && input === 'i') setOffer({ step: 'confirm', plan: samplingPlan(storeDir(props.store)) });
     },
     { isActive: props.active },
   );

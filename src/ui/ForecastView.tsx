@@ -80,7 +80,7 @@ export function ForecastView(props: ForecastViewProps): React.ReactElement {
  * Loads the forecast of the volume holding `root` (or of the CSV `history`) when first shown; with no
  * samples of that volume and the browsed `tree`, its first contact (FirstContactView.tsx).
  */
-export function ForecastPane(props: { root: string; history?: string; tree?: Tree; width: number; height: number; active: boolean }): React.ReactElement | null {
+export function ForecastPane(props: { root: string; history?: string; store?: string; tree?: Tree; width: number; height: number; active: boolean }): React.ReactElement | null {
   const [data, setData] = useState<ForecastData | null>(null);
   const [error, setError] = useState<string | undefined>(undefined);
   const [first, setFirst] = useState(false);
@@ -90,7 +90,7 @@ export function ForecastPane(props: { root: string; history?: string; tree?: Tre
     // after the first paint: the model may take a moment on a long history
     const t = setTimeout(() => {
       const browsing = !!props.tree && props.history === undefined;
-      forecastVolumes(props.history !== undefined ? { history: props.history } : { volume: props.root }, { firstContact: browsing }).then(
+      forecastVolumes(props.history !== undefined ? { history: props.history } : { volume: props.root, store: props.store }, { firstContact: browsing }).then(
         (r) => {
           const fc = r.firstContact?.[0];
           if (fc) setFirstStore({ samples: fc.samples, since: fc.since });
@@ -117,6 +117,6 @@ export function ForecastPane(props: { root: string; history?: string; tree?: Tre
   const f = data?.volume.forecast;
   // the store's samples: the first contact's count, else (a long history whose regime is too short: a resize) the regime's
   const stored = firstStore ?? (f && f.samplesUsed > 0 ? { samples: f.samplesUsed, since: f.regimeStart } : undefined);
-  if (first && props.tree) return <FirstContactPane tree={props.tree} root={props.root} why={error} stored={stored} width={props.width} height={props.height} active />;
+  if (first && props.tree) return <FirstContactPane tree={props.tree} root={props.root} store={props.store} why={error} stored={stored} width={props.width} height={props.height} active />;
   return <ForecastView data={data} error={error} width={props.width} height={props.height} />;
 }

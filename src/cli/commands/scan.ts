@@ -25,6 +25,7 @@ import { errLine, out, outText } from '../output.js';
 import { recordScanSample } from '../../app/sample.js';
 import { stringifyExact } from '../../util/exact.js';
 import { remoteOptions } from './remote-options.js';
+import { storeOption } from './store-options.js';
 
 /** how many unreadable entries the text summary names (the rest: --json, or the browser's ! marks) */
 const UNREADABLE_SHOWN = 5;
@@ -69,6 +70,7 @@ export function scanOptions<T>(y: Argv<T>) {
 export function browseOptions<T>(y: Argv<T>) {
   return scanOptions(y)
     .option('read-only', { alias: 'r', type: 'boolean', describe: 'browser: disable deleting' })
+    .option('store', storeOption)
     .option('ui', { type: 'boolean', default: true, describe: 'open the interactive browser on a terminal (--no-ui: print the summary)' });
 }
 
@@ -81,15 +83,15 @@ export async function browseCommand(a: ScanArgs): Promise<number> {
   if (a.file !== undefined) {
     const tree = await readExport(a);
     const { runUI } = await importUI();
-    return runUI({ tree, root: Buffer.from(tree.nameOf(0)).toString('utf8'), scanOptions, readOnly: true });
+    return runUI({ tree, root: Buffer.from(tree.nameOf(0)).toString('utf8'), scanOptions, readOnly: true, store: a.store });
   }
   const root = a.path ?? '.';
   const place = await openPlace(a);
   try {
     await place.checkRoot(root); // a bad root is one line on the normal screen, before the browser takes it over
-    if (a.sample !== false) await recordScanSample(place, root, errLine);
+    if (a.sample !== false) await recordScanSample(place, root, errLine, a.store);
     const { runUI } = await importUI();
-    return await runUI({ tree: null, root, scanOptions, readOnly: !!a['read-only'], place });
+    return await runUI({ tree: null, root, scanOptions, readOnly: !!a['read-only'], place, store: a.store });
   } finally {
     await place.close().catch(() => undefined);
   }
@@ -108,7 +110,6 @@ function validate(a: ScanArgs): void {
   if (a.file !== undefined && (a.exclude?.length || a['cross-mounts']))
     throw new UserError('--exclude and --cross-mounts apply to scans, not to --file', 2);
   if (a.save && (a.file !== undefined || a.output !== undefined)) throw new UserError('--save applies to scans, not to --file or -o', 2);
-  if (a.store !== undefined && !a.save) throw new UserError('--store goes with --save', 2);
   if (a.file !== undefined) checkInputFile(a.file);
 }
 
@@ -131,7 +132,7 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
     let saved: SavedView | undefined;
     if (snap && r.incomplete) errLine('interrupted: no snapshot saved');
     else if (snap) saved = savedView(snap, await snap.saveScanned(place, tree, r.root, when, storeDir(a.store), showProgress(a)), !!a.bytes);
-    if (a.sample !== false && !saved) await recordScanSample(place, a.path ?? '.', errLine); // a snapshot records its own
+    if (a.sample !== false && !saved) await recordScanSample(place, a.path ?? '.', errLine, a.store); // a snapshot records its own
     const code = printSummary(a, tree, r.root, r.incomplete, started, saved);
     // a dropped connection is a failure (1), not an interruption asked for (130)
     return r.lost ? 1 : code;
@@ -190,7 +191,7 @@ async function exportCommand(a: ScanArgs, place: Place | null, started: number):
       root = r.root;
       incomplete = r.incomplete;
       lost = r.lost !== undefined;
-      if (a.sample !== false) await recordScanSample(place, a.path ?? '.', errLine);
+      if (a.sample !== false) await recordScanSample(place, a.path ?? '.', errLine, a.store);
     }
   } catch (e) {
     writer.abort();

@@ -7,7 +7,7 @@ import type { Argv } from 'yargs';
 /** --store DIR */
 export const storeOption = {
   type: 'string',
-  describe: 'the store directory (default: $DISKBLAME_STORE, else $XDG_STATE_HOME/diskblame or ~/.local/state/diskblame)',
+  describe: 'the store directory: usage samples, snapshots (default: $DISKBLAME_STORE, else $XDG_STATE_HOME/diskblame or ~/.local/state/diskblame)',
 } as const;
 
 /** `scan`'s --save and --store */
