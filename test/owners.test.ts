@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { reconcile, type VolumeInfo } from '../src/owners/reconcile.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CLI = path.join(ROOT, 'dist/cli/main.js');
@@ -115,4 +116,14 @@ test('owners: bad input is one line and a non-zero exit', () => {
   } finally {
     fs.rmSync(cfg, { force: true });
   }
+});
+
+test('reconcile: an interrupted scan says so and guesses no other cause for the rest', () => {
+  const vol = { mountPoint: '/v', device: '/dev/x', fsType: 'ext4', dev: 1, sizeBytes: 100e9, usedBytes: 40e9, freeBytes: 60e9, reservedBytes: 5e9 } satisfies VolumeInfo;
+  const whole = reconcile(vol, '/v', 10e9, 0, true);
+  assert.match(whole.notes.join('\n'), /likely causes of the rest/);
+  const cut = reconcile(vol, '/v', 10e9, 0, true, true);
+  assert.equal(cut.unexplainedBytes, 30e9);
+  assert.match(cut.notes[0], /^the scan was interrupted: what it did not reach counts as unexplained/);
+  assert.doesNotMatch(cut.notes.join('\n'), /likely causes/);
 });

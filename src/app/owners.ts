@@ -79,7 +79,7 @@ export async function gatherOwners(root: string, o: OwnersOptions, hooks: JobHoo
   if (o.sampleMs > 0) measureGrowth(snap);
   const deleted = deletedOpen(snap, vol.dev);
   const heldBytes = deletedOpenBytes(deleted);
-  const rec = reconcile(vol, job.root, tree.sizeD(0), heldBytes, snap.complete);
+  const rec = reconcile(vol, job.root, tree.sizeD(0), heldBytes, snap.complete, incomplete);
   return {
     root: job.root,
     volume: vol,

@@ -9,17 +9,22 @@ import type { VolumeInfo } from '../util/volume.js';
 
 export { volumeOf, type VolumeInfo } from '../util/volume.js';
 
-/** df's used bytes = what the scan found + what deleted-but-open files hold + the unexplained rest. */
-export function reconcile(v: VolumeInfo, scannedRoot: string, scannedBytes: number, deletedOpenBytes: number, procComplete: boolean): Reconciliation {
+/**
+ * df's used bytes = what the scan found + what deleted-but-open files hold + the unexplained rest
+ * (bytes). `interrupted`: the scan was stopped before the end, so what it did not reach is in the
+ * rest, and the notes say that first instead of guessing at other causes.
+ */
+export function reconcile(v: VolumeInfo, scannedRoot: string, scannedBytes: number, deletedOpenBytes: number, procComplete: boolean, interrupted = false): Reconciliation {
   const whole = path.resolve(scannedRoot) === v.mountPoint;
   const unexplained = v.usedBytes - scannedBytes - deletedOpenBytes;
   const notes: string[] = [];
+  if (interrupted) notes.push('the scan was interrupted: what it did not reach counts as unexplained; run owners to the end for the real rest');
   if (!whole)
     notes.push(
       `${scannedRoot} is not the volume's root (${v.mountPoint}): "scanned" covers only it, the rest of the volume counts as unexplained; run owners on ${v.mountPoint} for the whole picture`,
     );
   if (!procComplete) notes.push('not root: other users\' processes were not visible, their deleted-but-open files are missing');
-  if (whole && unexplained > 0) {
+  if (whole && unexplained > 0 && !interrupted) {
     notes.push('likely causes of the rest: files hidden under mount points (mounted over non-empty directories), filesystem metadata (journal, inode tables), files the scan could not read');
     if (v.fsType.startsWith('ext')) notes.push(`ext* keeps ${v.reservedBytes} bytes reserved for root: they are free, not used, and not in these figures`);
   }
