@@ -155,3 +155,8 @@ test("App: '4' opens the Forecast view of the browsed root's volume (from the st
     fs.rmSync(store, { recursive: true, force: true });
   }
 });
+
+test('every help screen fits 80 columns uncut', async () => {
+  const { HELP_LINES, VIEW_HELP } = await import('../src/ui/overlays.js');
+  for (const l of [...HELP_LINES, ...Object.values(VIEW_HELP).flat()]) assert.ok(colWidth(l) <= 80, `over 80 columns (${colWidth(l)}): ${l}`);
+});

@@ -26,7 +26,7 @@ export const HELP_LINES = [
   ' Keys (as in ncdu)',
   '   Up/Down, j/k        move          PgUp/PgDn, Home/End  page, first, last',
   '   Enter, Right, l     open dir      Left, h, Backspace   parent directory',
-  '   s  sort by size     n  by name    C  by item count     M  by modification time',
+  '   s  sort by size     n  by name    C  by item count     M  by mtime (modified)',
   '                       (pressing the same sort key again reverses it)',
   '   a  apparent size / disk usage     c  item count column  g  percentage / graph',
   '   i  information on the selection   r  rescan this directory',
@@ -54,7 +54,7 @@ export const VIEW_HELP = {
   '2': [
     ' Keys (Owners view)',
     '   Up/Down, j/k        move          PgUp/PgDn, Home/End  page, first, last',
-    '   Enter, Right, l     the paths of the selected owner (its files, largest first)',
+    "   Enter, Right, l     the selected owner's paths (its files, largest first)",
     '   Esc, Left, h        back from the paths',
     '   f  show the browser filtered to the selected owner (its files only)',
   ],
