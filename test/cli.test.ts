@@ -195,3 +195,28 @@ test('stdout on a full device (a mknod\'d /dev/full in a temp dir): one line, ex
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a bad command line names what it did not know as it was spelled, and a mistyped command as a command', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-usage-'));
+  try {
+    const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8' });
+    const cases: [string[], string][] = [
+      [['scan', '--bogus', '--other=x'], 'diskblame: Unknown arguments: --bogus, --other (see diskblame --help)\n'],
+      [['scan', '-Z'], 'diskblame: Unknown argument: -Z (see diskblame --help)\n'],
+      [['scan', 'a', 'b'], 'diskblame: Unknown argument: b (see diskblame --help)\n'],
+      [['snapshto'], 'diskblame: no command or directory "snapshto": did you mean `diskblame snapshot`? (diskblame ./snapshto scans a directory of that name)\n'],
+      [['scna', '--no-ui'], 'diskblame: no command or directory "scna": did you mean `diskblame scan`? (diskblame ./scna scans a directory of that name)\n'],
+    ];
+    for (const [args, err] of cases) {
+      const r = cli(...args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stderr, err);
+    }
+    // a word that names a directory there is a path, as before; a word far from any command too
+    fs.mkdirSync(path.join(dir, 'snapshto'));
+    assert.equal(cli('snapshto', '--no-ui', '--no-sample').status, 0);
+    assert.equal(cli('nothing-here', '--no-ui').stderr, `diskblame: cannot scan ${fs.realpathSync(dir)}/nothing-here: no such file or directory\n`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

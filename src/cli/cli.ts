@@ -5,6 +5,7 @@
  * error the user can cause ends as one line on stderr and a non-zero exit, never a stack trace
  * (set DISKBLAME_DEBUG=1 to see one).
  */
+import fs from 'node:fs';
 import { inspect } from 'node:util';
 import yargs, { type Argv } from 'yargs';
 import { UserError } from '../util/errors.js';
@@ -179,6 +180,34 @@ export async function runCli(args: string[]): Promise<void> {
   }
 }
 
+/** edit distance of two short words (insertions, deletions, substitutions, swaps of neighbours) */
+function distance(a: string, b: string): number {
+  let before: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j], before[j - 2] + 1);
+    }
+    before = prev;
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/**
+ * `diskblame snapshto`: a first word that is no command, no option, names nothing on the disk and
+ * is within two edits of a command is a mistyped command, not a path to scan: a usage error (exit
+ * 2) naming the command, before any work.
+ */
+function mistypedCommand(word: string | undefined): void {
+  if (!word || word.startsWith('-') || word.includes('/') || word.length < 3 || fs.existsSync(word)) return;
+  const names = COMMANDS.slice(1).map((c) => c.cmd.split(' ')[0]);
+  const near = names.map((n) => ({ n, d: distance(word.toLowerCase(), n) })).filter((x) => x.d <= 2 && x.d < x.n.length / 2).sort((x, y) => x.d - y.d);
+  if (near.length) throw new UserError(`no command or directory ${JSON.stringify(word)}: did you mean \`diskblame ${near[0].n}\`? (diskblame ./${word} scans a directory of that name)`, 2);
+}
+
 async function parse(args: string[]): Promise<void> {
   // exitAtEnd: once the handler is done, nothing is left to do but tear the heap down, and Node's
   // teardown of a scanned tree took 25-80 ms after the last write on a busy 2-core machine (10-20
@@ -208,6 +237,7 @@ async function parse(args: string[]): Promise<void> {
   // first word names (else the default one, unless it is the agent) is loaded before yargs starts:
   // yargs shows the default command's options in `--help` without waiting for its builder.
   const first = args[0] === '__agent' ? undefined : (COMMANDS.find((c) => c.cmd.split(' ')[0] === args[0]) ?? COMMANDS[0]);
+  if (first === COMMANDS[0]) mistypedCommand(args[0]);
   const loaded = new Map<(typeof COMMANDS)[number], Loaded>();
   if (first) loaded.set(first, await first.load());
   for (const c of COMMANDS) {
@@ -245,7 +275,7 @@ async function parse(args: string[]): Promise<void> {
     .fail((msg, err) => {
       // yargs' own usage errors (YError: a missing option value, ...) are bad arguments too
       const usage = !err || err.name === 'YError' || err instanceof UsageError;
-      msg = usageMessage(msg ?? err?.message);
+      msg = usageMessage(msg ?? err?.message, args);
       if (check) {
         try {
           check.checkUnknown(usage ? msg : String(err?.message ?? msg), false);

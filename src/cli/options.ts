@@ -16,9 +16,24 @@ export function flag(name: string): string {
  * yargs' message for an option that takes a value and has none ("Not enough arguments following:
  * o") in our words ("-o wants a value"); other messages unchanged.
  */
-export function usageMessage(msg: string): string {
+export function usageMessage(msg: string, args: readonly string[] = []): string {
   const m = /^Not enough arguments following: (\S+)$/.exec(msg);
-  return m ? `${flag(m[1])} wants a value` : msg;
+  if (m) return `${flag(m[1])} wants a value`;
+  // yargs names unknown options without their dashes ("Unknown argument: bogus" for --bogus, "d"
+  // for a letter of -odd): spelled as on the command line; an extra positional word stays as it is
+  const u = /^(Unknown arguments?): (.*)$/s.exec(msg);
+  if (u) return `${u[1]}: ${u[2].split(', ').map((n) => spelledAs(n, args)).join(', ')}`;
+  return msg;
+}
+
+/** `name` as the command line gave it: `--name`, `-n` (alone or in a cluster), else the word itself */
+function spelledAs(name: string, args: readonly string[]): string {
+  for (const w of args) {
+    if (w === '--') break;
+    if (w === `--${name}` || w.startsWith(`--${name}=`) || w === `--no-${name}`) return w.split('=')[0];
+    if (name.length === 1 && /^-[^-]/.test(w) && w.slice(1).includes(name)) return `-${name}`;
+  }
+  return name;
 }
 
 /** A bad command line found by our checks: main's `.fail()` treats it as yargs' own usage errors (exit 2). */
