@@ -265,7 +265,7 @@ async function parse(args: string[]): Promise<void> {
     .example('$0 scan /var -o var.json.gz', 'export for ncdu -f / gdu -f (gzip: zcat var.json.gz | ncdu -f -)')
     .example('$0 scan -f var.json', 'summarize an export instead of scanning')
     .example('$0 diff monday.json.gz live', 'what changed under that export\'s root since it was taken')
-    .example('$0 snapshot /var', 'save a snapshot of /var in the store; `$0 snapshots` lists them')
+    .example('$0 snapshot /var', 'save a snapshot of /var in the store; `diskblame snapshots` lists them')
     .strict()
     // the reader line costs a dlopen (in the standalone binary, maybe writing the addon to its
     // cache): only when --version is asked for; yargs prints this string for nothing else
