@@ -34,7 +34,9 @@ test('owners on a tmpfs: the deleted-but-open file, and df = scan + deleted-open
     const victim = path.join(mnt, 'deleted.log');
     fs.writeFileSync(victim, Buffer.alloc(8 << 20, 2));
     // a process that holds it open, then the file is deleted: df still counts it, du cannot see it
-    holder = spawn('bash', ['-c', `exec 3<"${victim}"; rm "${victim}"; echo ready; exec sleep 60`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // ... and another that writes one log on two fds (lsof lists both; the text gives one row)
+    const log = path.join(mnt, 'kept', 'twice.log');
+    holder = spawn('bash', ['-c', `exec 3<"${victim}"; rm "${victim}"; exec 4>>"${log}" 5>>"${log}"; echo ready; exec sleep 60`], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((res) => holder!.stdout!.once('data', () => res()));
     const r = cli(['owners', mnt, '--json', '--sample-ms', '0']);
     assert.equal(r.code, 0, r.stderr);
@@ -57,6 +59,10 @@ test('owners on a tmpfs: the deleted-but-open file, and df = scan + deleted-open
     assert.equal(txt.code, 0, txt.stderr);
     assert.match(txt.stdout, /Deleted but still open/);
     assert.ok(txt.stdout.includes(victim));
+    assert.deepEqual(j.writers.filter((w: { pid: number }) => w.pid === holder!.pid).map((w: { fd: number }) => w.fd).sort(), [4, 5]);
+    const rows = txt.stdout.split('\n').filter((l) => l.includes(log) && l.includes(' pid '));
+    assert.equal(rows.length, 1, txt.stdout);
+    assert.match(rows[0], new RegExp(`pid ${holder.pid} .*\\(fds 4,5\\)  ${log.replace(/[.]/g, '\\.')}$`));
   } finally {
     holder?.kill('SIGKILL');
     await new Promise((r) => setTimeout(r, 100));

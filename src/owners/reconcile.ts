@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { Reconciliation } from './types.js';
 import type { VolumeInfo } from '../util/volume.js';
+import { count, size } from '../util/format.js';
 
 export { volumeOf, type VolumeInfo } from '../util/volume.js';
 
@@ -26,7 +27,7 @@ export function reconcile(v: VolumeInfo, scannedRoot: string, scannedBytes: numb
   if (!procComplete) notes.push('not root: other users\' processes were not visible, their deleted-but-open files are missing');
   if (whole && unexplained > 0 && !interrupted) {
     notes.push('likely causes of the rest: files hidden under mount points (mounted over non-empty directories), filesystem metadata (journal, inode tables), files the scan could not read');
-    if (v.fsType.startsWith('ext')) notes.push(`ext* keeps ${v.reservedBytes} bytes reserved for root: they are free, not used, and not in these figures`);
+    if (v.fsType.startsWith('ext')) notes.push(`ext* keeps ${size(v.reservedBytes)} (${count(v.reservedBytes)} bytes) reserved for root: they are free, not used, and not in these figures`);
   }
   if (unexplained < 0)
     notes.push('negative: the scan counted more than the volume reports used (files changed during the scan, or compression/deduplication on this filesystem)');

@@ -101,8 +101,16 @@ function ownersText(r: OwnersResult, exact: boolean): string {
   }
   if (r.writers.length) {
     L.push('', 'Open for writing on this volume (growth while watched)');
-    for (const w of r.writers.slice(0, 10))
-      L.push(`  ${sz(w.bytes)}  ${w.grewBytes > 0 ? `+${size(w.grewBytes)}` : '      '}  pid ${w.pid} ${truncate(escapeName(exactName(w.command, w.commandBase64)), 30)}${w.unit ? ' (' + escapeName(w.unit) + ')' : ''}  ${escapeName(exactName(w.path, w.pathBase64))}`);
+    // one row per process and file (a file a process holds on several fds: lsof's rows, --json's), its fds named
+    const rows = new Map<string, { w: (typeof r.writers)[number]; fds: number[] }>();
+    for (const w of r.writers) {
+      const k = `${w.pid}\0${w.pathBase64 ?? w.path}`;
+      const row = rows.get(k);
+      if (row) row.fds.push(w.fd);
+      else rows.set(k, { w, fds: [w.fd] });
+    }
+    for (const { w, fds } of [...rows.values()].slice(0, 10))
+      L.push(`  ${sz(w.bytes)}  ${w.grewBytes > 0 ? `+${size(w.grewBytes)}` : '      '}  pid ${w.pid} ${truncate(escapeName(exactName(w.command, w.commandBase64)), 30)}${w.unit ? ' (' + escapeName(w.unit) + ')' : ''}${fds.length > 1 ? ` (fds ${fds.sort((a, b) => a - b).join(',')})` : ''}  ${escapeName(exactName(w.path, w.pathBase64))}`);
   }
   const table = (title: string, rows: { name: string; bytes: number; files?: number; count?: number }[]) => {
     if (!rows.length) return;
