@@ -141,9 +141,17 @@ test('a real tree changed between two of our exports: net bytes equal du at the 
   assert.equal(data?.delta, m.duB.data - m.duA.data, 'data/ delta = du -sB1 data/ difference');
   assert.ok(j.kinds.some((k) => k.name === 'backups' && k.delta < 0), 'the removed .bak counted as backups');
 
-  // the text report: 80 columns, names escaped
-  const txt = runCliOk(['diff', m.a + '.gz', m.b + '.gz']).stdout;
+  // the text report: COLUMNS wide when piped (a terminal's width on one), names escaped
+  const txt = runCliOk(['diff', m.a + '.gz', m.b + '.gz'], { env: { ...process.env, DISKBLAME_DEBUG: '', COLUMNS: '80' } }).stdout;
   for (const l of txt.split('\n')) assert.ok(l.length <= 80, `wider than 80: ${l}`);
+  // piped without COLUMNS: nothing cut (the files' paths whole, to be copied), however long
+  const deep = path.join(path.dirname(m.a), 'a-directory-with-a-long-name-'.repeat(3), 'and-another-level-of-it');
+  fs.mkdirSync(deep, { recursive: true });
+  const longA = path.join(deep, path.basename(m.a) + '.gz');
+  fs.copyFileSync(m.a + '.gz', longA);
+  assert.ok(longA.length > 100);
+  const whole = runCliOk(['diff', longA, m.b + '.gz'], { env: { ...process.env, DISKBLAME_DEBUG: '', COLUMNS: '' } }).stdout;
+  assert.ok(whole.includes(`  ${longA}\n`), whole);
   assert.match(txt, /Disk usage\s+\+/);
   assert.ok(txt.includes('g\\xc3('), 'the invalid UTF-8 byte shown escaped');
   assert.ok(!/[\x00-\x08\x0b-\x1f]/.test(txt), 'no raw control characters');

@@ -218,8 +218,18 @@ export async function diffCommand(a: DiffArgs): Promise<number> {
     });
   }
   if (a.json) out(stringifyExact(diffJson(r, labels, users), 2) + '\n');
-  else outText(diffText(r, labels, { exact: !!a.bytes, users, width: 80 }));
+  else outText(diffText(r, labels, { exact: !!a.bytes, users, width: textWidth() }));
   return incomplete ? 130 : 0;
 }
 
 export type { DiffResult };
+
+/**
+ * The diff's text width in columns: the terminal's (at least 40), or $COLUMNS when piped and set,
+ * else no limit (piped paths stay whole, to be copied).
+ */
+function textWidth(): number {
+  if (process.stdout.isTTY) return Math.max(40, process.stdout.columns || 80);
+  const env = Number(process.env.COLUMNS);
+  return Number.isInteger(env) && env >= 40 ? env : Infinity;
+}
