@@ -17,7 +17,7 @@ import path from 'node:path';
 import { CLI, REPO, du, have, isRoot, runCli, runCliOk, usesDir, type RunOptions } from './helpers/run.js';
 import { BAD_UTF8, BAD_UTF8_DIR, bpath, makeChain, makeTmp, rmrf, writeSized } from './helpers/fs.js';
 import { NativeScanThread } from '../src/scan/nthread.js';
-import { NF, type WorkerConfig, type WorkerMessage } from '../src/scan/worker.js';
+import { NF, type Task, type WorkerConfig, type WorkerMessage } from '../src/scan/worker.js';
 import { Scanner } from '../src/scan/scanner.js';
 import { Tree } from '../src/tree/tree.js';
 
@@ -67,6 +67,7 @@ function fdsUnder(dir: string): string[] {
 /** a thread driven directly; its messages collected; resolves once `batches` batches ended */
 function driven(rootDev: number) {
   const msgs: WorkerMessage[] = [];
+  const paths = new Map<number, string | Uint8Array>();
   let ended = 0;
   let wake: (() => void) | null = null;
   const cfg: WorkerConfig = { patterns: [], crossMounts: false, rootDev, chunk: 4096, longPath: 2048, kernfs: [], native: ADDON };
@@ -80,10 +81,16 @@ function driven(rootDev: number) {
     (err) => {
       throw err;
     },
+    // the paths of the tasks sent (the scanner's role: its tasks' paths, by id)
+    (id) => paths.get(id)!,
   );
   return {
     th,
     msgs,
+    send(tasks: Task[]): void {
+      for (const t of tasks) paths.set(t.id, t.path);
+      th.send(tasks);
+    },
     async until(batches: number): Promise<void> {
       const t0 = Date.now();
       while (ended < batches) {
@@ -210,7 +217,7 @@ describe('native scanning threads', { skip: disabled && 'DISKBLAME_NATIVE=0: the
       const small = fs.lstatSync(path.join(tree, 'small'));
       const links = fs.lstatSync(path.join(tree, 'links'));
       // small's (dev, ino) expected at links' path: another directory there
-      d.th.send([
+      d.send([
         { id: 1, path: path.join(tree, 'links'), rel: null, dev: small.dev, ino: small.ino },
         { id: 2, path: path.join(tree, 'gone'), rel: null, dev: st.dev, ino: 12345 },
         { id: 3, path: path.join(tree, 'links'), rel: null, dev: links.dev, ino: links.ino },
@@ -231,7 +238,7 @@ describe('native scanning threads', { skip: disabled && 'DISKBLAME_NATIVE=0: the
       for (const m of d.msgs.splice(0)) d.th.recycle(m.nums.buffer as ArrayBuffer);
       // the huge directory: 12,000 records over 3 messages of one piece each, one task id
       const huge = fs.lstatSync(path.join(tree, 'huge'));
-      d.th.send([{ id: 7, path: path.join(tree, 'huge'), rel: null, dev: huge.dev, ino: huge.ino }]);
+      d.send([{ id: 7, path: path.join(tree, 'huge'), rel: null, dev: huge.dev, ino: huge.ino }]);
       await d.until(2);
       const bufs = new Set(d.msgs.map((m) => m.nums.buffer));
       assert.ok(d.msgs.length >= 3, `${d.msgs.length} messages`);
@@ -244,7 +251,7 @@ describe('native scanning threads', { skip: disabled && 'DISKBLAME_NATIVE=0: the
       assert.deepEqual(names, [...names].sort(), 'in byte order, across messages');
       // given back, the same buffers carry the next listing
       for (const m of d.msgs.splice(0)) d.th.recycle(m.nums.buffer as ArrayBuffer);
-      d.th.send([{ id: 8, path: path.join(tree, 'huge'), rel: null, dev: huge.dev, ino: huge.ino }]);
+      d.send([{ id: 8, path: path.join(tree, 'huge'), rel: null, dev: huge.dev, ino: huge.ino }]);
       await d.until(3);
       assert.ok(d.msgs.every((m) => bufs.has(m.nums.buffer)), 'a new buffer although the old ones were given back');
     } finally {

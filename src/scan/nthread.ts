@@ -85,8 +85,12 @@ function errnoName(n: number): string {
 export class NativeScanThread {
   private readonly addon: ThreadAddon;
   private readonly handle: unknown;
-  /** the paths of the tasks sent and not finished, by id: their subdirectories' paths start with them */
-  private readonly paths = new Map<number, string | Uint8Array>();
+  /**
+   * The path of a task sent and not finished, by id (the scanner's: it keeps its tasks until their
+   * last piece is taken); their subdirectories' paths start with them. (A Map of its own here
+   * had its table rebuilt as the tasks in flight came and went: garbage for V8's old generation.)
+   */
+  private readonly pathOf: (id: number) => string | Uint8Array;
   /** the addon's buffers by id (their memory: kept while the thread lives), and their ids by ArrayBuffer */
   private readonly bufs: Buf[] = [];
   private readonly ids = new Map<ArrayBuffer, number>();
@@ -96,10 +100,12 @@ export class NativeScanThread {
   /**
    * @param cfg the scan's engine configuration (cfg.native: the addon's file)
    * @param onMessage gets each message, in the order the thread wrote them
+   * @param pathOf the path of a task sent and not finished (by its id)
    * @param onFail told once when the thread ran out of memory: it scans no more, and the batches it
    *   had will not end
    */
-  constructor(cfg: WorkerConfig, onMessage: (m: WorkerMessage) => void, onFail: (err: Error) => void) {
+  constructor(cfg: WorkerConfig, onMessage: (m: WorkerMessage) => void, onFail: (err: Error) => void, pathOf: (id: number) => string | Uint8Array) {
+    this.pathOf = pathOf;
     this.addon = loadAddon(cfg.native!) as unknown as ThreadAddon;
     this.handle = this.addon.startThread(cfg.rootDev, cfg.crossMounts, cfg.kernfs, cfg.longPath, (id, n, m, p, s, records, nameBytes, pieceNums, subNums, big, end) => {
       if (this.stopped) return;
@@ -128,7 +134,7 @@ export class NativeScanThread {
       const p: Piece = { id, start: pm[o + 1], count: pm[o + 2], subs: [], last, err, anchor };
       const n = pm[o + 7];
       if (n) {
-        const base = anchor >= 0 ? PROC_FD + anchor : this.paths.get(id)!;
+        const base = anchor >= 0 ? PROC_FD + anchor : this.pathOf(id);
         const baseStr = typeof base === 'string' ? base + '/' : null;
         const baseBuf = baseStr === null ? Buffer.concat([base as Uint8Array, Buffer.from('/')]) : null;
         for (let s = pm[o + 6], e = s + n * 2; s < e; s += 2) {
@@ -141,7 +147,6 @@ export class NativeScanThread {
           p.subs.push([subs[s], path, null]);
         }
       }
-      if (last) this.paths.delete(id);
       pieces.push(p);
     }
     return { nums: new Float64Array(buf.nums, 0, records * NF), names, pieces, big, end };
@@ -153,7 +158,6 @@ export class NativeScanThread {
     const paths: (string | Uint8Array)[] = [];
     for (let k = 0; k < tasks.length; k++) {
       const t = tasks[k];
-      this.paths.set(t.id, t.path);
       paths.push(t.path);
       nums[k * 3] = t.id;
       nums[k * 3 + 1] = t.dev;
@@ -181,7 +185,6 @@ export class NativeScanThread {
    */
   stop(): [number, number] {
     this.stopped = true;
-    this.paths.clear();
     const opened = this.addon.stop(this.handle);
     // (the thread is gone: its buffers' memory may go with the ArrayBuffers)
     this.bufs.length = 0;
