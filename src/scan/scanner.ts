@@ -27,7 +27,7 @@ import { childKey, DfsQueue } from './dfsqueue.js';
 import { Bytes, normBytes } from '../util/exact.js';
 import { IdleMeter } from './cpu.js';
 import { NativeScanThread, nativeThreadsFor } from './nthread.js';
-import { holdYoungGeneration, releaseYoungGeneration } from '../util/young.js';
+import { collectIfGrown, holdYoungGeneration, releaseYoungGeneration } from '../util/young.js';
 
 export interface ScanOptions {
   /** cross filesystem boundaries (default false: stay on the root's filesystem, like du -x) */
@@ -478,6 +478,7 @@ export class Scanner {
 
   private deliver(slot: Slot, m: Msg): void {
     if (m.end) slot.out--;
+    collectIfGrown();
     m.left = m.pieces.length;
     m.from = slot;
     for (const p of m.pieces) {
@@ -764,7 +765,11 @@ export class Scanner {
     this.frames = [];
     this.tasks = [];
     stopped
-      .then(() => this.sink.finish({ timestamp: Math.floor(Date.now() / 1000), producer: 'scan', incomplete }))
+      .then(() => {
+        // the scan's garbage collected before the sink's indexes and totals are made (the peak)
+        collectIfGrown(true);
+        return this.sink.finish({ timestamp: Math.floor(Date.now() / 1000), producer: 'scan', incomplete });
+      })
       .finally(() => releaseYoungGeneration())
       .then(
         () => this.resolve({ root: this.root, incomplete, elapsedMs: performance.now() - this.started }),
