@@ -139,11 +139,15 @@ export class NativeScanThread {
         const baseBuf = baseStr === null ? Buffer.concat([base as Uint8Array, Buffer.from('/')]) : null;
         for (let s = pm[o + 6], e = s + n * 2; s < e; s += 2) {
           const no = subs[s + 1];
-          const len = names[no] | (names[no + 1] << 8);
-          const raw = names.subarray(no + 2, no + 2 + len);
+          const a = no + 2;
+          const z = a + (names[no] | (names[no + 1] << 8));
+          // an ASCII name (nearly all) is text as it is: no view of it to check, no decoding
+          let ascii = baseStr !== null;
+          for (let k = a; ascii && k < z; k++) if (names[k] > 0x7f) ascii = false;
           let path: string | Uint8Array;
-          if (baseStr !== null && isUtf8(raw)) path = baseStr + names.toString('utf8', no + 2, no + 2 + len);
-          else path = Buffer.concat([baseBuf ?? Buffer.from(baseStr!), raw]);
+          if (ascii) path = baseStr + names.toString('latin1', a, z);
+          else if (baseStr !== null && isUtf8(names.subarray(a, z))) path = baseStr + names.toString('utf8', a, z);
+          else path = Buffer.concat([baseBuf ?? Buffer.from(baseStr!), names.subarray(a, z)]);
           p.subs.push([subs[s], path, null]);
         }
       }

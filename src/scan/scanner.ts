@@ -112,12 +112,12 @@ interface Slot {
   stop(): Promise<unknown>;
 }
 
-interface TaskState {
-  path: string | Uint8Array;
-  rel: string | null;
-  dev: number;
-  /** st_ino as the parent's listing saw it: the directory opened must still be that one */
-  ino: number;
+/**
+ * A directory to scan. It is its own Task (id, path, rel, dev, ino: st_ino as the parent's listing
+ * saw it, the directory opened must still be that one): handed as it is to the native threads and
+ * the main thread's engine, copied only for a worker thread (a message).
+ */
+interface TaskState extends Task {
   /** the anchor fd this task's path goes through (-1: none) */
   anchorRef: number;
   /** the anchor opened by the worker for this directory itself */
@@ -365,7 +365,7 @@ export class Scanner {
             return -1; // gone
           }
         },
-        send: (tasks) => w.postMessage({ tasks }),
+        send: (tasks) => w.postMessage({ tasks: tasks.map(({ id, path, rel, dev, ino }) => ({ id, path, rel, dev, ino })) }),
         giveBack: (a, b) => w.postMessage({ recycle: [a, b] }, [a, b]),
         stop: () => w.terminate(),
       };
@@ -388,7 +388,7 @@ export class Scanner {
     }
     if (this.spawnLeft > 0 && !this.forced) this.meter = new IdleMeter();
     const rootEntry = statToEntry(st, Buffer.from(rootPath));
-    const rootTask = this.newTask(rootPath, patterns.length ? '' : null, st.dev, st.ino, -1);
+    const rootTask = this.newTask(0, rootPath, patterns.length ? '' : null, st.dev, st.ino, -1);
     this.tasks.push(rootTask); // id 0
     this.queue.push('', 0);
     if (this.unordered) rootTask.handle = (this.sink as UnorderedSink).addRoot(rootEntry);
@@ -492,8 +492,8 @@ export class Scanner {
     this.takeMs += performance.now() - t0;
   }
 
-  private newTask(p: string | Uint8Array, rel: string | null, dev: number, ino: number, anchorRef: number): TaskState {
-    return { path: p, rel, dev, ino, anchorRef, ownAnchor: -1, dispatched: false, key: '', kidN: 0, handle: -1, pieces: [], done: false, err: null };
+  private newTask(id: number, p: string | Uint8Array, rel: string | null, dev: number, ino: number, anchorRef: number): TaskState {
+    return { id, path: p, rel, dev, ino, anchorRef, ownAnchor: -1, dispatched: false, key: '', kidN: 0, handle: -1, pieces: [], done: false, err: null };
   }
 
   private schedule(): void {
@@ -521,7 +521,7 @@ export class Scanner {
     const batch: Task[] = [];
     if (awaited && !awaited.dispatched) {
       awaited.dispatched = true;
-      batch.push({ id: f!.id, path: awaited.path, rel: awaited.rel, dev: awaited.dev, ino: awaited.ino });
+      batch.push(awaited);
     }
     if (this.pending <= PENDING_LIMIT) {
       // entries per directory so far (9 in /usr), starting from a guess of 8
@@ -532,7 +532,7 @@ export class Scanner {
         const t = this.tasks[id];
         if (!t || t.dispatched) continue;
         t.dispatched = true;
-        batch.push({ id, path: t.path, rel: t.rel, dev: t.dev, ino: t.ino });
+        batch.push(t);
       }
     }
     if (!batch.length) return false;
@@ -658,11 +658,11 @@ export class Scanner {
 
   /** Queue subdirectory `sub` of `t` for scanning, in depth-first order; returns its task id. */
   private queueChild(t: TaskState, sub: Piece['subs'][number], dev: number, ino: number, via: number, handle: number): number {
-    const kid = this.newTask(sub[1], sub[2], dev, ino, via);
+    const id = this.tasks.length;
+    const kid = this.newTask(id, sub[1], sub[2], dev, ino, via);
     if (via >= 0) this.anchors.set(via, (this.anchors.get(via) ?? 0) + 1);
     kid.key = childKey(t.key, t.kidN++);
     kid.handle = handle;
-    const id = this.tasks.length;
     this.tasks.push(kid); // at index id
     this.queue.push(kid.key, id);
     return id;

@@ -599,8 +599,11 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
       for (let r = r0, no = no0; r < r0 + got; r++) {
         const len = names[no] | (names[no + 1] << 8);
         if (nums[r * NFIELDS + 9] & 64) {
-          const raw = names.subarray(no + 2, no + 2 + len);
-          const nm = isUtf8(raw) ? names.toString('utf8', no + 2, no + 2 + len) : raw;
+          // an ASCII name (nearly all) is text as it is: no view of it to check, no decoding
+          let ascii = true;
+          for (let k = no + 2; ascii && k < no + 2 + len; k++) if (names[k] > 0x7f) ascii = false;
+          const raw = ascii ? null : names.subarray(no + 2, no + 2 + len);
+          const nm = raw === null ? names.toString('latin1', no + 2, no + 2 + len) : isUtf8(raw) ? names.toString('utf8', no + 2, no + 2 + len) : raw;
           const rel = relPre === null ? null : relPre + (typeof nm === 'string' ? nm : Buffer.from(nm).toString('utf8'));
           piece.subs.push([r, join(baseStr, baseBuf, nm), rel]);
         }
