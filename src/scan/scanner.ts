@@ -216,7 +216,7 @@ export class Scanner {
    * task's slot is the array's next one; a finished task's slot is emptied, not removed). An array
    * rather than a Map: a Map's table is rebuilt each time the frontier grows past its capacity or
    * shrinks below a quarter of it, and those tables (up to hundreds of KiB) were a quarter of what
-   * the scan promoted to V8's old generation; the array costs 4 bytes per directory of the scan.
+   * the scan promoted to V8's old generation; the array costs a pointer (8 bytes) per directory.
    */
   private tasks: (TaskState | undefined)[] = [];
   private queue = new DfsQueue();
