@@ -21,6 +21,8 @@ import { rng } from '../src/forecast/synth.js';
 import { replayTree, Tree } from '../src/tree/tree.js';
 import { isRoot, run } from './helpers/run.js';
 import { makeTmp, rmrf } from './helpers/fs.js';
+import { loadExport, scanTree } from './helpers/tree.js';
+import { ncduParseAddon } from '../src/import/native-parse.js';
 
 /** The JSON string of raw bytes as ncdu writes it (only control bytes, '"', '\\' and 0x7f escaped). */
 function refString(b: Uint8Array): string {
@@ -142,6 +144,20 @@ function feed(sinks: Sink[], seed: number, count: number, nums = NUMS): void {
   all((s) => void s.finish({ timestamp: 0, producer: 'test', incomplete: false }));
 }
 
+/** A tree of `count` events of feed() with numbers a tree keeps (WHOLE). */
+function fedTree(seed: number, count: number): Tree {
+  const tree = new Tree();
+  // directories entered are not excluded (a scan descends only into those)
+  const into: Sink = {
+    enterDir: (d) => tree.enterDir({ ...d, excluded: Excluded.None }),
+    addEntry: (e) => tree.addEntry(e),
+    leaveDir: () => tree.leaveDir(),
+    finish: (i) => tree.finish(i),
+  };
+  feed([into], seed, count, WHOLE);
+  return tree;
+}
+
 /** The export without its head (`[1,2,{…}`: the metadata holds the time), as latin1 text. */
 function body(b: Buffer): string {
   const s = b.toString('latin1');
@@ -200,15 +216,7 @@ describe('export writer: bytes, not strings; gzip on another thread', () => {
       [3, false],
       [4, true],
     ] as const) {
-      const tree = new Tree();
-      // directories entered are not excluded (a scan descends only into those)
-      const into: Sink = {
-        enterDir: (d) => tree.enterDir({ ...d, excluded: Excluded.None }),
-        addEntry: (e) => tree.addEntry(e),
-        leaveDir: () => tree.leaveDir(),
-        finish: (i) => tree.finish(i),
-      };
-      feed([into], seed, 60_000, WHOLE);
+      const tree = fedTree(seed, 60_000);
       const a = path.join(work, `replayed-${seed}.json${gz ? '.gz' : ''}`);
       const b = path.join(work, `written-${seed}.json${gz ? '.gz' : ''}`);
       const wa = new NcduWriter(a, { meta: { k: 1 } });
@@ -234,6 +242,84 @@ describe('export writer: bytes, not strings; gzip on another thread', () => {
       if (pa.equals(pb)) assert.ok(za.equals(zb), 'the same text, other bytes');
       else assert.equal(body(pb), body(pa));
     }
+  });
+
+  it("writeTree's native text (ncduparse.c writeText) is the JavaScript writer's, byte for byte and member for member: hostile names, bigints, hard links, errors, exclusions, deep and long-named paths, scanned and imported trees", async (t) => {
+    if (typeof ncduParseAddon()?.writeText !== 'function') return t.skip('the addon is not built: only the JavaScript writer runs');
+    const trees: [string, Tree][] = [];
+    for (const seed of [21, 22]) {
+      const tree = fedTree(seed, 40_000);
+      trees.push([`random ${seed} (bigints, raw mtimes, scattered children)`, tree]);
+    }
+    // a chain of directories whose escaped names fill the buffer with no entry between them (the
+    // steps the JavaScript writer splits with a flush), a name of 4,000 control bytes, hard links
+    // with a bigint inode
+    const deep = new Tree();
+    const d = emptyEntry();
+    d.type = EntryType.Dir;
+    d.name = Buffer.from('/deep');
+    d.dev = 7;
+    deep.enterDir(d);
+    for (let i = 0; i < 1500; i++) {
+      d.name = Buffer.alloc(200, i % 32);
+      d.mtime = i;
+      d.dev = i % 300 === 0 ? 8 + i : d.dev;
+      deep.enterDir(d);
+    }
+    const f = emptyEntry();
+    f.name = Buffer.alloc(4000, 0x1f);
+    f.asize = 2n ** 64n;
+    f.dsize = 4096;
+    deep.addEntry(f);
+    f.name = Buffer.from('link');
+    f.asize = 10;
+    f.nlink = 3;
+    f.ino = 2n ** 60n + 1n;
+    deep.addEntry(f);
+    f.ino = 12;
+    f.name = Buffer.from('link2');
+    deep.addEntry(f);
+    for (let i = 0; i < 1501; i++) deep.leaveDir();
+    deep.finish({ timestamp: 0, producer: 'test', incomplete: false });
+    trees.push(['deep', deep]);
+    // a real tree, scanned (consecutive children, the attribute and mtime tables) and read back
+    const real = path.join(work, 'real');
+    fs.mkdirSync(path.join(real, 'a', 'b'), { recursive: true });
+    for (let i = 0; i < 3000; i++) fs.writeFileSync(path.join(real, i % 2 ? 'a' : 'a/b', `f${i}\n"\\\x7f`), 'x'.repeat(i % 5000));
+    fs.writeFileSync(path.join(real, Buffer.from([0x66, 0xff, 0xfe]).toString('latin1')), 'x');
+    fs.linkSync(path.join(real, 'a', 'f1\n"\\\x7f'), path.join(real, 'hard'));
+    fs.symlinkSync('nowhere', path.join(real, 'sym'));
+    const scanned = await scanTree(real, { exclude: ['f7*'] });
+    trees.push(['scanned', scanned]);
+    const file = path.join(work, 'real.json');
+    new NcduWriter(file, {}).writeTree(scanned, scanned.allNames(), undefined, false);
+    trees.push(['imported', await loadExport(file)]);
+
+    for (const [what, tree] of trees)
+      for (const [extended, dirInodes] of [
+        [true, false],
+        [false, true],
+      ]) {
+        const names = tree.allNames();
+        // the same second in both heads (their timestamps), so that whole files compare
+        for (let attempt = 0; ; attempt++) {
+          const out: Buffer[] = [];
+          const counts: number[] = [];
+          for (const native of [true, false]) {
+            const z = path.join(work, `cmp-${native}.json.gz`);
+            const counter = { entries: 0, tick: () => {} };
+            new NcduWriter(z, { extended, dirInodes }).writeTree(tree, names, counter, native);
+            out.push(fs.readFileSync(z));
+            counts.push(counter.entries);
+          }
+          assert.equal(counts[0], counts[1], `${what}: entries counted`);
+          const [a, b] = out.map((z) => gunzipSync(z));
+          if (!a.equals(b) && attempt < 3) continue;
+          assert.equal(body(a), body(b), `${what} (extended ${extended}, directory inodes ${dirInodes}): the text`);
+          assert.ok(out[0].equals(out[1]), `${what}: the gzip members`);
+          break;
+        }
+      }
   });
 
   it('abort() while the thread writes: no temp file, the earlier file under the name untouched', () => {

@@ -7,7 +7,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import zlib, { gunzipSync, gzipSync } from 'node:zlib';
+import { NcduWriter } from '../src/export/ncdu-writer.js';
 import { assertOneLineError, CLI, duOk, have, isRoot, lines, run, runCli, type RunResult } from './helpers/run.js';
 import { BAD_UTF8, BAD_UTF8_DIR, bpath, makeTmp, rmrf, writeSized } from './helpers/fs.js';
 import { comparableTotals, indexTree, key, loadExport, scanTree } from './helpers/tree.js';
@@ -20,9 +21,11 @@ import {
   readSnapshotMeta,
   resolveSnapshot,
   saveSnapshot,
+  SNAPSHOT_GZIP_LEVEL,
   snapshotId,
   snapshotsDir,
   type SnapshotMeta,
+  verifySnapshot,
 } from '../src/store/snapshots.js';
 
 interface SnapJson extends Omit<SnapshotMeta, 'file'> {
@@ -117,6 +120,55 @@ describe('snapshots', () => {
     assert.match(out, /\n {2}file {6}\S+\.json\.gz \(\d/);
     assert.match(out, new RegExp(`\\n  entries   ${countEntries(root)}\\n`));
     assert.match(out, /\n {2}disk {6}\S/);
+  });
+
+  it('the head is a gzip member of its own, written after the entries; a snapshot of the earlier layout (head and first entries in one member) lists, loads and verifies the same, and both read through ncdu and gdu', async (t) => {
+    const tree = await scanTree(root);
+    const s5 = makeTmp('snap-store5');
+    try {
+      const input = { root, started: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)), host: 'layout', volume: FAKE_VOL, kinds: { 'live logs': 1 } };
+      const now = (await saveSnapshot(s5, tree, input)).meta;
+      // the earlier layout: the same export written in one go (the writer as it was before deferHead)
+      const { id: _id, file: _file, ...stored } = now;
+      const old = path.join(snapshotsDir(s5), '20260102T030405Z-layout-00000000.json.gz');
+      const w = new NcduWriter(old, { gzip: true, gzipLevel: SNAPSHOT_GZIP_LEVEL, meta: { x_snapshot: stored } });
+      w.writeTree(tree, tree.allNames(), undefined, false);
+      const [zNew, zOld] = [fs.readFileSync(now.file), fs.readFileSync(old)];
+      // the same text (but the head's timestamp, its second)
+      const noStamp = (b: Buffer) => b.toString('latin1').replace(/"timestamp":\d+/, '');
+      assert.equal(noStamp(gunzipSync(zNew)), noStamp(gunzipSync(zOld)));
+      // new: the first member is the head alone; old: the head and the entries
+      const firstMember = (z: Buffer) => zlib.inflateRawSync(z.subarray(10)).toString('latin1');
+      assert.match(firstMember(zNew), /^\[1,2,\{[^\n]*"x_snapshot":\{.*\}\}$/);
+      assert.match(firstMember(zOld), /\{"name":/);
+      const { snapshots, bad } = listSnapshots(s5);
+      assert.deepEqual(bad, []);
+      assert.equal(snapshots.length, 2);
+      for (const m of snapshots) {
+        assert.deepEqual({ ...m, id: '', file: '' }, { ...now, id: '', file: '' }, `${m.file}: the metadata as saved`);
+        assert.equal(await verifySnapshot(m), null, `${m.file} verifies`);
+        assert.deepEqual(comparableTotals(await loadSnapshot(m.file)), comparableTotals(tree));
+        if (have('ncdu')) {
+          const r = run('sh', ['-c', 'zcat -- "$1" | ncdu -0 -f - -o /dev/null', 'sh', m.file]);
+          assert.equal(r.code, 0);
+          assert.equal(r.stderr, '', `ncdu reads ${m.file}`);
+        }
+        if (have('gdu')) {
+          const r = run('sh', ['-c', 'zcat -- "$1" | gdu -n -p -s --no-prefix -f -', 'sh', m.file]);
+          assert.equal(r.code, 0, r.stderr);
+          assert.equal(Number(/^\s*(\d+)/.exec(r.stdout)?.[1]), duOk(['-sB1'], root), `gdu reads ${m.file}`);
+        }
+        // cut before its last member (the closing bracket alone): truncated
+        const z = fs.readFileSync(m.file);
+        const cut = path.join(snapshotsDir(s5), `20200101T000000Z-cut-${m.id.endsWith('00000000') ? 'o' : 'n'}.json.gz`);
+        fs.writeFileSync(cut, z.subarray(0, z.length - gzipSync(']\n').length));
+        assert.throws(() => readSnapshotMeta(cut), /truncated/);
+        fs.unlinkSync(cut);
+      }
+      if (!have('ncdu') || !have('gdu')) t.diagnostic('ncdu or gdu not installed: not read through them');
+    } finally {
+      rmrf(s5);
+    }
   });
 
   it('the snapshot loads into a tree equal to a scan: totals, every entry, names that are not UTF-8', async () => {

@@ -6,11 +6,10 @@
  */
 import { Tree } from '../tree/tree.js';
 import type { VolumeInfo } from '../owners/reconcile.js';
-import { categorize, loadRules } from '../owners/kinds.js';
+import { categorizeSteps, loadRules } from '../owners/kinds.js';
 import { treeNames } from '../owners/packages.js';
 import { appendSamples } from '../store/samples.js';
-import { saveSnapshot, SaveInput, SnapshotMeta } from '../store/snapshots.js';
-import type { NameTable } from '../export/ncdu-writer.js';
+import { PendingSnapshot, SaveInput, SnapshotMeta, startSnapshot } from '../store/snapshots.js';
 import { escapeName } from '../util/escape.js';
 import { count, size } from '../util/format.js';
 import { errnoText, UserError } from '../util/errors.js';
@@ -23,8 +22,13 @@ export interface Saved {
   fileBytes: number;
   /** what was left out of the metadata, and why */
   notes: string[];
-  /** milliseconds spent on each extra step after the scan */
-  costMs: { volume: number; kinds: number; deletedOpen: number; write: number; sample: number };
+  /**
+   * milliseconds spent on each extra step after the scan, in order: the volume, decoding the names,
+   * the entries' text (handed to the gzip thread, with slices of the kinds pass while that thread
+   * has all it takes), the rest of the kinds pass, /proc, the write (waiting for the gzip thread,
+   * the head, the file in place), the sample
+   */
+  costMs: { volume: number; names: number; text: number; kinds: number; deletedOpen: number; write: number; sample: number };
 }
 
 /**
@@ -63,21 +67,46 @@ export async function saveScanned(place: Place, tree: Tree, root: string, starte
     },
   };
   const volumeMs = lap();
-  // every name decoded once, for the kinds pass and the write (which keeps only the bytes: the
-  // kinds pass's string of all the names goes)
-  let table: NameTable;
-  {
-    const names = treeNames(tree);
-    table = { bytes: names.bytes, off: names.off, len: names.len };
+  // every name decoded once, for the write and the kinds pass
+  const names = treeNames(tree);
+  const namesMs = lap();
+  // the kinds pass in slices: run while the gzip thread has all the text it takes (below), the
+  // rest after the text
+  const kinds: Record<string, number> = {};
+  let kindsLeft = true;
+  let steps: ReturnType<typeof categorizeSteps> | null = null;
+  const kindsSlice = (): boolean => {
+    if (!kindsLeft) return false;
     try {
-      const kinds: Record<string, number> = {};
-      for (const c of categorize(tree, loadRules(), { top: 0, names })) kinds[c.name] = c.bytes;
-      input.kinds = kinds;
+      steps ??= categorizeSteps(tree, loadRules(), { top: 0, names });
+      const r = steps.next();
+      if (r.done) {
+        for (const c of r.value) kinds[c.name] = c.bytes;
+        input.kinds = kinds;
+        kindsLeft = false;
+      }
     } catch (e) {
       notes.push(`kinds of data left out: ${(e as Error).message}`);
+      kindsLeft = false;
     }
+    return kindsLeft;
+  };
+  // the entries first: their text here, gzip'd on another thread while the kinds pass and /proc
+  // are read here; the metadata (with the kinds) goes in the head at the end (startSnapshot)
+  const disk = tree.count ? tree.sizeD(0) : 0;
+  const counter = { entries: 0, tick: () => shown.tick() };
+  const shown = new Progress('saving', { progress: () => ({ entries: counter.entries, bytes: disk, current: root }) }, progress);
+  let pending: PendingSnapshot;
+  try {
+    const table = { bytes: names.bytes, off: names.off, len: names.len };
+    pending = startSnapshot(store, tree, { ...input, names: table, counter: progress ? counter : undefined, whileFull: kindsSlice });
+  } finally {
+    shown.stop();
   }
+  const textMs = lap();
+  while (kindsSlice());
   const kindsMs = lap();
+  // (it never throws: a failure is a note)
   try {
     const held = await place.deletedOpen(vol.dev);
     input.deletedOpenBytes = held.bytes;
@@ -89,16 +118,8 @@ export async function saveScanned(place: Place, tree: Tree, root: string, starte
     notes.push(`deleted-but-open bytes left out: cannot read /proc (${(e as Error).message})`);
   }
   const procsMs = lap();
-  const disk = tree.count ? tree.sizeD(0) : 0;
-  const counter = { entries: 0, tick: () => shown.tick() };
-  const shown = new Progress('saving', { progress: () => ({ entries: counter.entries, bytes: disk, current: root }) }, progress);
-  let saved: Awaited<ReturnType<typeof saveSnapshot>>;
-  try {
-    saved = await saveSnapshot(store, tree, { ...input, names: table, counter: progress ? counter : undefined });
-  } finally {
-    shown.stop();
-  }
-  const writeMs = lap();
+  const saved = pending.finish({ kinds: input.kinds, deletedOpenBytes: input.deletedOpenBytes, deletedOpenPartial: input.deletedOpenPartial });
+  const headMs = lap();
   try {
     const s = await place.volumeSample(root);
     if (!s) throw new Error('the volume cannot be read');
@@ -111,7 +132,7 @@ export async function saveScanned(place: Place, tree: Tree, root: string, starte
     meta: saved.meta,
     fileBytes: saved.fileBytes,
     notes,
-    costMs: { volume: volumeMs, kinds: kindsMs, deletedOpen: procsMs, write: writeMs, sample: sampleMs },
+    costMs: { volume: volumeMs, names: namesMs, text: textMs, kinds: kindsMs, deletedOpen: procsMs, write: headMs, sample: sampleMs },
   };
 }
 

@@ -146,6 +146,11 @@ export class GzipThread {
     this.throwFailure();
   }
 
+  /** As many pieces wait as write() takes before it blocks: the next write() would wait. */
+  get full(): boolean {
+    return this.posted - Atomics.load(this.state, DONE) >= MAX_QUEUED;
+  }
+
   /** gzip'd bytes written so far (all of them after drain()). */
   get written(): number {
     return this.bytes[0];

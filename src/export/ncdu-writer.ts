@@ -11,14 +11,16 @@
  * closing `]\n` is a member of its own, so a reader can check that a file is complete by
  * decompressing only its last few bytes (see store/snapshots.ts).
  */
+import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { emptyEntry, Entry, EntryType, EXCLUDED_NAMES, Excluded, Sink, SourceInfo } from '../model/entry.js';
 import type { Tree } from '../tree/tree.js';
 import { VERSION } from '../version.js';
 import { escapeName } from '../util/escape.js';
 import { stringifyExact } from '../util/exact.js';
-import { openOutput, Output, writeErrorText } from '../util/write.js';
+import { openOutput, Output, tempPath, writeAllSync, writeErrorText } from '../util/write.js';
 import { GzipThread } from './gzip-thread.js';
+import { ncduParseAddon, type NcduParseAddon } from '../import/native-parse.js';
 
 const FLUSH_AT = 1 << 20;
 /**
@@ -30,6 +32,21 @@ export const GZIP_LEVEL = 4;
 const HEX = '0123456789abcdef';
 
 export class ExportError extends Error {}
+
+/** writeText's io slots and stops (ncduparse.c: IO_*, W_*) */
+const IO_LEN = 0;
+const IO_TOP = 1;
+const IO_N = 2;
+const IO_FLUSH_AT = 3;
+const IO_EXTENDED = 4;
+const IO_DIRINO = 5;
+const IO_TICK = 6;
+const IO_MTRAW = 7;
+const IO_LINKS = 8;
+const IO_COUNT = 9;
+const W_FLUSH = 1;
+const W_TICK = 2;
+const W_SLOW = 4;
 
 /** 1 for the bytes that must be escaped inside a JSON string: control bytes, '"', '\\' and 0x7f. */
 const NEEDS_ESCAPE = Uint8Array.from({ length: 256 }, (_, b) => (b < 0x20 || b === 0x22 || b === 0x5c || b === 0x7f ? 1 : 0));
@@ -159,6 +176,20 @@ export interface ExportOptions {
   target?: ExportTarget;
   /** also write the inode of every directory (the remote side deletes and rescans by (dev, inode)) */
   dirInodes?: boolean;
+  /**
+   * The head (`[1,2,{meta}`) is written last, by finishHead(meta), which adds to `meta` what is
+   * only known once the entries are written (a snapshot's kinds): the entries go to an unlinked
+   * temp file beside the output (gzip'd as they come, on the thread past one piece), the head in a
+   * gzip member of its own, then the entries after it. The text is the same as without. Only for
+   * a gzip'd regular file (an atomic output).
+   */
+  deferHead?: boolean;
+  /**
+   * writeTree calls this instead of waiting while the gzip thread has all the pieces it takes (the
+   * text is written faster than it is compressed): a slice of other work (a millisecond or so),
+   * false once there is none left (then it waits).
+   */
+  whileFull?: () => boolean;
 }
 
 /** Where an export goes when it is not a named output (see ExportOptions.target). */
@@ -176,6 +207,27 @@ export interface NameTable {
   bytes: Uint8Array;
   off: Uint32Array;
   len: Uint32Array;
+}
+
+/**
+ * A new temp file beside `target`, unlinked at once (nothing to clean up however the process ends):
+ * its descriptor, read and write. `fail` is called with the errno error.
+ */
+function openUnlinked(target: string, fail: (e: unknown) => never): number {
+  const tmp = tempPath(target);
+  let fd: number;
+  try {
+    fd = fs.openSync(tmp, fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
+  } catch (e) {
+    fail(e);
+  }
+  try {
+    fs.unlinkSync(tmp);
+  } catch (e) {
+    fs.closeSync(fd);
+    fail(e);
+  }
+  return fd;
 }
 
 export class NcduWriter implements Sink {
@@ -203,6 +255,12 @@ export class NcduWriter implements Sink {
   /** the descriptor a gzip thread may write to (a named output, gzip'd, with the thread allowed), else null */
   private readonly threadFd: number | null;
   private thread: GzipThread | null = null;
+  /** deferHead: the head's metadata (written by finishHead) and the entries' unlinked temp file */
+  private headMeta: Record<string, unknown> | null = null;
+  private bodyFd: number | null = null;
+  /** the entries are written (finish): the head is all that is left (deferHead) */
+  private ended = false;
+  private readonly whileFull: (() => boolean) | undefined;
   /**
    * the text of the last uid, gid, mode and mtime written (`,"uid":…,"gid":…,"mode":…,"mtime":…`,
    * as info() writes them): its first ownerLen bytes are the uid, gid and mode, tailLen all of it
@@ -224,6 +282,7 @@ export class NcduWriter implements Sink {
     this.extended = opts.extended ?? true;
     this.gzipLevel = opts.gzipLevel ?? GZIP_LEVEL;
     this.dirInodes = opts.dirInodes ?? false;
+    this.whileFull = opts.whileFull;
     if (opts.target) this.out = opts.target;
     else {
       try {
@@ -236,14 +295,26 @@ export class NcduWriter implements Sink {
     // a link is named by the file it writes (latest -> x.json.gz is gzip'd)
     const out = this.out;
     this.gzip = opts.gzip ?? /\.gz$/i.test(out instanceof Output && out.kind === 'atomic' ? out.target : dest);
-    this.threadFd = this.gzip && out instanceof Output && (opts.gzipThread ?? true) ? out.fd : null;
     const meta: Record<string, unknown> = {
       progname: 'diskblame',
       progver: VERSION,
       timestamp: Math.floor(Date.now() / 1000),
     };
     for (const [k, v] of Object.entries(opts.meta ?? {})) meta[k.startsWith('x_') ? k : `x_${k}`] = v;
-    this.str(`[1,2,${stringifyExact(meta)}`);
+    if (opts.deferHead) {
+      if (!(out instanceof Output) || out.kind !== 'atomic' || !this.gzip) {
+        out.abort();
+        throw new ExportError(`cannot write ${this.dest}: a head written last needs a gzip'd file`);
+      }
+      this.headMeta = meta;
+      this.bodyFd = openUnlinked(out.target, (e) => {
+        out.abort();
+        throw new ExportError(`cannot write ${this.dest}: ${writeErrorText(e)}`);
+      });
+    }
+    const fd = this.bodyFd ?? (out instanceof Output ? out.fd : null);
+    this.threadFd = this.gzip && fd !== null && (opts.gzipThread ?? true) ? fd : null;
+    if (this.headMeta === null) this.str(`[1,2,${stringifyExact(meta)}`);
   }
 
   // ------------------------------------------------------------------ low-level output
@@ -270,7 +341,8 @@ export class NcduWriter implements Sink {
     let data: Buffer = this.buf.subarray(0, this.len);
     if (this.gzip && this.len > 0) data = zlib.gzipSync(data, { level: this.gzipLevel });
     try {
-      this.out.write(data);
+      if (this.bodyFd !== null) writeAllSync(this.bodyFd, data);
+      else this.out.write(data);
     } catch (e) {
       this.failed(e);
     }
@@ -382,10 +454,14 @@ export class NcduWriter implements Sink {
    * makes, without a name view per entry: the names come
    * from `names` (the tree's allNames(), which the kinds pass reads too). Synchronous. `counter`
    * counts the entries written and calls tick() every 16,384 (a progress display). Throws an
-   * ExportError of one line when the output fails (the export is then given up).
+   * ExportError of one line when the output fails (the export is then given up). `native`: the
+   * text of the entries may be written by the addon's writeText (ncduparse.c) where it loads
+   * (false: by this writer alone; the bytes are the same either way).
    */
-  writeTree(tree: Tree, names: NameTable, counter?: { entries: number; tick(): void }): void {
-    if (tree.count > 0) {
+  writeTree(tree: Tree, names: NameTable, counter?: { entries: number; tick(): void }, native: boolean = true): void {
+    const addon = native && tree.count > 0 && tree.isDir(0) ? ncduParseAddon() : null;
+    if (addon !== null && typeof addon.writeText === 'function') this.writeTreeNative(addon, tree, names, counter);
+    else if (tree.count > 0) {
       const { bytes, off, len } = names;
       const e = emptyEntry();
       // each open directory's children and the next one's place (as replayTree)
@@ -421,6 +497,106 @@ export class NcduWriter implements Sink {
     this.finish(tree.info ?? { timestamp: 0, producer: 'diskblame', incomplete: false });
   }
 
+  /**
+   * writeTree's walk with the entries' text written by the addon (ncduparse.c writeText), straight
+   * from the tree's arrays into this.buf: it stops to have the buffer flushed where this writer
+   * would flush it, and leaves to this writer (slowStep) every step it does not write itself (a
+   * spilled or bigint size, a number that is not a plain integer, a step a flush would split).
+   * The root (a directory) is entered here; the walk's stack (its directories, their next child's
+   * place and their devices) is shared with the addon.
+   */
+  private writeTreeNative(addon: NcduParseAddon, tree: Tree, names: NameTable, counter?: { entries: number; tick(): void }): void {
+    const { bytes, off, len } = names;
+    const e = emptyEntry();
+    tree.children(0); // (the child index, built once)
+    const root = tree.entryOf(0, e, false);
+    this.enter(root, bytes, off[0], len[0]);
+    // the entered directories: at most every directory
+    const cap = tree.dirCount + 1;
+    const stDir = new Uint32Array(cap);
+    const stPos = new Uint32Array(cap);
+    const stDev = new Float64Array(cap);
+    stDev[0] = root.dev;
+    const x = tree.textTables();
+    const t: ArrayBufferView[] = [
+      tree.flags, tree.asize32, tree.dsize32, tree.attr, tree.mtime, x.uid, x.gid, x.mode, x.dk, x.mtimes, tree.dirDevIx, x.devs,
+      tree.dirIno, tree.dirOwnA, tree.kidFirst, tree.kidN, tree.kidScattered, tree.kids, tree.linkEntry, tree.linkIno, tree.linkNlink,
+      bytes, off, len, stDir, stPos, stDev,
+    ];
+    const io = new Float64Array(IO_COUNT);
+    io[IO_TOP] = 0;
+    io[IO_N] = 1;
+    io[IO_FLUSH_AT] = FLUSH_AT;
+    io[IO_EXTENDED] = this.extended ? 1 : 0;
+    io[IO_DIRINO] = this.dirInodes ? 1 : 0;
+    io[IO_TICK] = counter !== undefined ? 1 : 0;
+    io[IO_MTRAW] = tree.mtimeRaw ? 1 : 0;
+    io[IO_LINKS] = tree.linkCount;
+    while (io[IO_TOP] >= 0) {
+      io[IO_LEN] = this.len;
+      const stop = addon.writeText(t, this.buf, io);
+      this.len = io[IO_LEN];
+      if (stop & W_TICK && counter !== undefined) {
+        counter.entries = io[IO_N];
+        counter.tick();
+      }
+      if (stop & W_FLUSH) {
+        const other = this.whileFull;
+        if (other !== undefined) while (this.thread !== null && this.thread.full) if (!other()) break;
+        this.flush(false);
+      }
+      if (stop & W_SLOW) this.slowStep(tree, names, e, io, stDir, stPos, stDev, counter);
+    }
+    if (counter !== undefined) counter.entries = io[IO_N];
+    // (the root's `]` is written: as leaveDir)
+    this.devStack.pop();
+    this.depth--;
+  }
+
+  /** The next step of writeTreeNative's walk, written here as writeTree would write it. */
+  private slowStep(
+    tree: Tree,
+    names: NameTable,
+    e: Entry,
+    io: Float64Array,
+    stDir: Uint32Array,
+    stPos: Uint32Array,
+    stDev: Float64Array,
+    counter?: { entries: number; tick(): void },
+  ): void {
+    const top = io[IO_TOP];
+    const kids = tree.children(stDir[top]);
+    const pos = stPos[top];
+    // info() reads the enclosing directory's device from the top of devStack
+    const saved = this.devStack;
+    this.devStack = [stDev[top]];
+    try {
+      if (pos >= kids.length) {
+        this.punct(P_CLOSE);
+        io[IO_TOP] = top - 1;
+        if (this.len >= FLUSH_AT) this.flush(false);
+        return;
+      }
+      stPos[top] = pos + 1;
+      const k = kids[pos];
+      tree.entryOf(k, e, false);
+      if (e.type === EntryType.Dir && e.excluded === Excluded.None) {
+        this.punct(P_OPEN_DIR);
+        this.info(e, true, K_NAME, names.bytes, names.off[k], names.len[k]);
+        stDir[top + 1] = k;
+        stPos[top + 1] = 0;
+        stDev[top + 1] = e.dev;
+        io[IO_TOP] = top + 1;
+      } else this.entry(e, names.bytes, names.off[k], names.len[k]);
+      if ((++io[IO_N] & 16383) === 0 && counter !== undefined) {
+        counter.entries = io[IO_N];
+        counter.tick();
+      }
+    } finally {
+      this.devStack = saved;
+    }
+  }
+
   leaveDir(): void {
     this.punct(P_CLOSE);
     this.devStack.pop();
@@ -433,10 +609,11 @@ export class NcduWriter implements Sink {
    * temporary file is discarded instead (abort: nothing renamed into place, a previous export
    * under the name untouched, `discarded` set): ncdu's format cannot say it is incomplete, and
    * read back it would look whole. One written in place (standard output, a FIFO, a device, an
-   * fd) or to a target ends as it is: its bytes are already out.
+   * fd) or to a target ends as it is: its bytes are already out. With deferHead, the head is
+   * left to finishHead.
    */
   finish(info: SourceInfo): void {
-    if (this.closed) return;
+    if (this.closed || this.ended) return;
     if (info.incomplete && this.atomic) {
       this.abort();
       this.discarded = true;
@@ -446,6 +623,52 @@ export class NcduWriter implements Sink {
     this.flush(false); // the closing bracket alone in the last gzip member
     this.str(']\n');
     this.flush(true);
+    this.ended = true;
+    if (this.headMeta === null) this.complete();
+  }
+
+  /**
+   * deferHead: write the head, with `meta` added to the metadata (keys prefixed as ExportOptions.meta),
+   * then the entries after it, and finish the export (after finish(), or writeTree). Throws an
+   * ExportError of one line when the output fails (the export is then given up).
+   */
+  finishHead(meta: Record<string, unknown>): void {
+    const head = this.headMeta;
+    if (head === null || !this.ended || this.closed) throw new Error('finishHead: not a finished export with its head left to write');
+    for (const [k, v] of Object.entries(meta)) head[k.startsWith('x_') ? k : `x_${k}`] = v;
+    this.drainThread();
+    try {
+      const data = zlib.gzipSync(Buffer.from(`[1,2,${stringifyExact(head)}`, 'utf8'), { level: this.gzipLevel });
+      this.out.write(data);
+      this.written += data.length;
+      // the entries after it, from the temp file
+      const bodyFd = this.bodyFd!;
+      const chunk = Buffer.allocUnsafe(FLUSH_AT);
+      for (let pos = 0; ; ) {
+        const n = fs.readSync(bodyFd, chunk, 0, chunk.length, pos);
+        if (n === 0) break;
+        this.out.write(chunk.subarray(0, n));
+        pos += n;
+      }
+    } catch (e) {
+      this.failed(e);
+    }
+    this.closeBody();
+    this.complete();
+  }
+
+  private closeBody(): void {
+    if (this.bodyFd === null) return;
+    try {
+      fs.closeSync(this.bodyFd);
+    } catch {
+      /* (unlinked: nothing is left either way) */
+    }
+    this.bodyFd = null;
+  }
+
+  /** Wait for the gzip thread to write all it has, and let it go. */
+  private drainThread(): void {
     if (this.thread !== null) {
       try {
         this.thread.drain();
@@ -456,6 +679,11 @@ export class NcduWriter implements Sink {
       this.thread.close();
       this.thread = null;
     }
+  }
+
+  /** Drain the thread and commit the output. */
+  private complete(): void {
+    this.drainThread();
     try {
       this.finalPath = this.out.commit();
     } catch (e) {
@@ -471,6 +699,7 @@ export class NcduWriter implements Sink {
     // the thread stops writing before the descriptor is closed (its number could be reused)
     this.thread?.cancel();
     this.thread = null;
+    this.closeBody();
     this.out.abort();
   }
 

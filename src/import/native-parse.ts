@@ -29,6 +29,8 @@ export interface NcduParseAddon {
   take(job: unknown, out8: Uint8Array, out64: Float64Array, io: Float64Array): void;
   devs(job: unknown, devStack: Float64Array): void;
   stop(job: unknown): void;
+  /** the export writer's fast path (see ncduparse.c writeText and export/ncdu-writer.ts writeTree) */
+  writeText(tables: ArrayBufferView[], buf: Uint8Array, io: Float64Array): number;
 }
 
 /** the addon's file name below the package root */

@@ -1,5 +1,6 @@
 /*
- * ncduparse: the fast path of the ncdu JSON export reader (src/import/ncdu-reader.ts).
+ * ncduparse: the fast path of the ncdu JSON export reader (src/import/ncdu-reader.ts), and at the
+ * end of this file the writer's (writeText: a finished tree's entries as export text).
  *
  * The JavaScript parser stays the reader: it reads the input (file, stdin, gzip), parses the head,
  * the metadata and anything unusual, and gives every error message. When it stands between two
@@ -892,6 +893,334 @@ static napi_value stop(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* ------------------------------------------------------------------------------------------------
+ * The export writer's fast path (src/export/native-write.ts, src/export/ncdu-writer.ts writeTree):
+ * the text of a finished tree's entries, depth first, straight from the tree's typed arrays into
+ * the writer's buffer. The JavaScript writer stays the reference: this writes exactly its bytes, and
+ * whatever is not plain it leaves to it (see W_SLOW): an own size, disk usage or inode number
+ * spilled past the 32-bit slots (BIG, bigints), a number that is not an integer from 0 to 2^53 - 1,
+ * an excluded value it has no text for, and any step the JavaScript writer would split with a flush
+ * (a buffer too full for the step's most bytes). Its flush points are the JavaScript writer's: after
+ * an entry or a directory's end once FLUSH_AT bytes are buffered (W_FLUSH), so the gzip members
+ * come out the same too.
+ *
+ * Memory safety: every index read from the tree (an entry, a directory number, a child run, a name,
+ * a table slot, a link) is checked against its array's length (a TypeError if not), every write is
+ * bounded by the buffer's length (the step's most bytes are checked first), the stack by its
+ * arrays' lengths.
+ *
+ *   writeText(t: array of the tree's arrays (WT_* below), buf: Uint8Array, io: Float64Array)
+ *     io[IO_LEN]: bytes in buf (in and out); io[IO_TOP]: the stack's top (-1: the walk is over);
+ *     io[IO_N]: entries written; io[IO_FLUSH_AT], io[IO_EXTENDED], io[IO_DIRINO], io[IO_TICK]
+ *     (count ticks), io[IO_MTRAW] (mtime holds seconds), io[IO_LINKS] (links in the table) in;
+ *     returns why it stopped: W_DONE (the walk is over), W_FLUSH (flush the buffer) and/or
+ *     W_TICK (io[IO_N] is a multiple of 16,384), or W_SLOW (the next step is the caller's).
+ */
+enum {
+  WT_FLAGS, WT_ASIZE32, WT_DSIZE32, WT_ATTR, WT_MTIME, WT_ATTR_UID, WT_ATTR_GID, WT_ATTR_MODE, WT_ATTR_DK,
+  WT_MTIMES, WT_DIR_DEVIX, WT_DEVS, WT_DIR_INO, WT_DIR_OWNA, WT_KID_FIRST, WT_KID_N, WT_KID_SCATTERED,
+  WT_KIDS, WT_LINK_ENTRY, WT_LINK_INO, WT_LINK_NLINK, WT_NAME_BYTES, WT_NAME_OFF, WT_NAME_LEN,
+  WT_ST_DIR, WT_ST_POS, WT_ST_DEV, WT_COUNT
+};
+enum { IO_LEN, IO_TOP, IO_N, IO_FLUSH_AT, IO_EXTENDED, IO_DIRINO, IO_TICK, IO_MTRAW, IO_LINKS, IO_COUNT };
+#define W_DONE 0
+#define W_FLUSH 1
+#define W_TICK 2
+#define W_SLOW 4
+
+/* as ncdu-writer.ts: BIG in a 32-bit slot, an info object's most bytes besides its name */
+#define W_BIG 0xffffffffu
+#define W_INFO_MAX (512 + 10)
+#define W_NO_MTIME 0xffffffffu
+#define W_MAX_SAFE 9007199254740991.0
+#define DK_ZERO 0
+#define DK_ROUND 1
+#define DK_OWN 2
+#define FL_HARDLINK 0x04
+#define FL_READERR 0x08
+
+/* a typed array of any element width (attr, mtime, dirDevIx widen as the tree grows) */
+typedef struct {
+  void *p;
+  size_t n;
+  int w; /* bytes an element: 1, 2, 4 or 8 (a double) */
+} arr_t;
+
+static inline uint32_t u_at(const arr_t *a, size_t i) {
+  return a->w == 1 ? ((uint8_t *)a->p)[i] : a->w == 2 ? ((uint16_t *)a->p)[i] : ((uint32_t *)a->p)[i];
+}
+static inline double d_at(const arr_t *a, size_t i) { return ((double *)a->p)[i]; }
+
+static int get_arr(napi_env env, napi_value t, uint32_t k, arr_t *a) {
+  napi_value v;
+  napi_typedarray_type ty;
+  napi_value ab;
+  size_t off;
+  if (napi_get_element(env, t, k, &v) != napi_ok) return 0;
+  if (napi_get_typedarray_info(env, v, &ty, &a->n, &a->p, &ab, &off) != napi_ok) return 0;
+  switch (ty) {
+    case napi_uint8_array: a->w = 1; break;
+    case napi_uint16_array: a->w = 2; break;
+    case napi_uint32_array: a->w = 4; break;
+    case napi_float64_array: a->w = 8; break;
+    default: return 0;
+  }
+  return 1;
+}
+
+/* a whole number from 0 to 2^53 - 1: written as digits here, anything else by the JavaScript writer */
+static inline int plain(double v) { return v >= 0 && v <= W_MAX_SAFE && v == (double)(uint64_t)v; }
+
+static inline uint8_t *w_lit(uint8_t *o, const char *s, size_t n) {
+  memcpy(o, s, n);
+  return o + n;
+}
+#define LIT(o, s) w_lit(o, s, sizeof(s) - 1)
+
+static inline uint8_t *w_num(uint8_t *o, uint64_t v) {
+  char t[24];
+  int k = 0;
+  do {
+    t[k++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  while (k) *o++ = (uint8_t)t[--k];
+  return o;
+}
+
+static const uint8_t W_HEX[] = "0123456789abcdef";
+
+/* as rawString: the bytes, escaping only control bytes, '"', '\\' and 0x7f */
+static inline uint8_t *w_name(uint8_t *o, const uint8_t *b, size_t n) {
+  *o++ = '"';
+  for (size_t k = 0; k < n; k++) {
+    uint8_t c = b[k];
+    if (c >= 0x20 && c != 0x22 && c != 0x5c && c != 0x7f) *o++ = c;
+    else if (c == 0x22 || c == 0x5c) {
+      *o++ = '\\';
+      *o++ = c;
+    } else if (c == 0x0a) {
+      *o++ = '\\';
+      *o++ = 'n';
+    } else if (c == 0x09) {
+      *o++ = '\\';
+      *o++ = 't';
+    } else {
+      o = LIT(o, "\\u00");
+      *o++ = W_HEX[c >> 4];
+      *o++ = W_HEX[c & 15];
+    }
+  }
+  *o++ = '"';
+  return o;
+}
+
+static const char *const W_EXCLUDED[] = {"", "pattern", "otherfs", "kernfs", "frmlnk"};
+
+static napi_value writeText(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 3) return throw_type(env, "writeText: 3 arguments");
+  arr_t A[WT_COUNT];
+  for (uint32_t k = 0; k < WT_COUNT; k++)
+    if (!get_arr(env, argv[0], k, &A[k])) return throw_type(env, "writeText: wrong arrays");
+  void *bp, *iop;
+  size_t cap, ion;
+  if (!typed(env, argv[1], napi_uint8_array, &bp, &cap) || !typed(env, argv[2], napi_float64_array, &iop, &ion) || ion < IO_COUNT)
+    return throw_type(env, "writeText: wrong arguments");
+  /* the element widths each array must have (attr, mtime, dirDevIx: any integer width) */
+  static const int W[WT_COUNT] = {1, 4, 4, 0, 0, 8, 8, 8, 1, 8, 0, 8, 8, 4, 4, 4, 1, 4, 4, 8, 4, 1, 4, 4, 4, 4, 8};
+  for (int k = 0; k < WT_COUNT; k++)
+    if (W[k] ? A[k].w != W[k] : A[k].w == 8) return throw_type(env, "writeText: wrong arrays");
+  double *io = iop;
+  uint8_t *buf = bp;
+  const size_t flushAt = (size_t)io[IO_FLUSH_AT];
+  const int extended = io[IO_EXTENDED] != 0, dirIno = io[IO_DIRINO] != 0, tick = io[IO_TICK] != 0, mtRaw = io[IO_MTRAW] != 0;
+  size_t links = (size_t)io[IO_LINKS];
+  if (!(io[IO_LEN] >= 0 && io[IO_LEN] <= (double)cap) || !(io[IO_TOP] >= -1) || links > A[WT_LINK_ENTRY].n ||
+      links > A[WT_LINK_INO].n || links > A[WT_LINK_NLINK].n)
+    return throw_type(env, "writeText: arguments out of range");
+  size_t len = (size_t)io[IO_LEN];
+  double top = io[IO_TOP];
+  double n = io[IO_N];
+  const size_t stCap = A[WT_ST_DIR].n < A[WT_ST_POS].n ? A[WT_ST_DIR].n : A[WT_ST_POS].n;
+  if (A[WT_ST_DEV].n < stCap || top >= (double)stCap) return throw_type(env, "writeText: arguments out of range");
+  const uint8_t *flags = A[WT_FLAGS].p;
+  const uint32_t *asize32 = A[WT_ASIZE32].p, *dsize32 = A[WT_DSIZE32].p, *dirOwnA = A[WT_DIR_OWNA].p;
+  const uint32_t *kidFirst = A[WT_KID_FIRST].p, *kidN = A[WT_KID_N].p, *kids = A[WT_KIDS].p;
+  const uint8_t *kidScat = A[WT_KID_SCATTERED].p, *dk = A[WT_ATTR_DK].p, *names = A[WT_NAME_BYTES].p;
+  const uint32_t *nOff = A[WT_NAME_OFF].p, *nLen = A[WT_NAME_LEN].p, *linkEntry = A[WT_LINK_ENTRY].p, *linkNlink = A[WT_LINK_NLINK].p;
+  uint32_t *stDir = A[WT_ST_DIR].p, *stPos = A[WT_ST_POS].p;
+  double *stDev = A[WT_ST_DEV].p;
+  /* entries: every per-entry array must hold entry k */
+  size_t nent = A[WT_FLAGS].n;
+  const int per[] = {WT_ASIZE32, WT_ATTR, WT_MTIME, WT_NAME_OFF, WT_NAME_LEN};
+  for (size_t k = 0; k < sizeof per / sizeof *per; k++)
+    if (A[per[k]].n < nent) nent = A[per[k]].n;
+  /* directory numbers */
+  size_t ndir = A[WT_DIR_OWNA].n;
+  const int perDir[] = {WT_KID_FIRST, WT_KID_N, WT_KID_SCATTERED, WT_DIR_DEVIX, WT_DIR_INO};
+  for (size_t k = 0; k < sizeof perDir / sizeof *perDir; k++)
+    if (A[perDir[k]].n < ndir) ndir = A[perDir[k]].n;
+  size_t nattr = A[WT_ATTR_DK].n;
+  const int perAttr[] = {WT_ATTR_UID, WT_ATTR_GID, WT_ATTR_MODE};
+  for (size_t k = 0; k < sizeof perAttr / sizeof *perAttr; k++)
+    if (A[perAttr[k]].n < nattr) nattr = A[perAttr[k]].n;
+
+  int stop = W_DONE;
+  while (top >= 0) {
+    size_t t = (size_t)top;
+    uint32_t d = stDir[t];
+    if (d >= nent || (flags[d] & 3) != T_DIR || asize32[d] >= ndir) return throw_type(env, "writeText: a bad directory on the stack");
+    uint32_t dn = asize32[d];
+    uint32_t pos = stPos[t];
+    if (pos >= kidN[dn]) {
+      /* the directory's end */
+      if (len + 1 > cap) {
+        stop = W_SLOW;
+        break;
+      }
+      buf[len++] = ']';
+      top--;
+      if (len >= flushAt) {
+        stop = W_FLUSH;
+        break;
+      }
+      continue;
+    }
+    size_t ki = (size_t)kidFirst[dn] + pos;
+    if (kidScat[dn] && ki >= A[WT_KIDS].n) return throw_type(env, "writeText: a bad child index");
+    uint32_t k = kidScat[dn] ? kids[ki] : (uint32_t)ki;
+    if (k >= nent) return throw_type(env, "writeText: a bad child index");
+    uint8_t f = flags[k];
+    int type = f & 3, excl = (f >> 4) & 7, isDir = type == T_DIR, enter = isDir && excl == X_NONE, counted = excl == X_NONE;
+    size_t nl = nLen[k], no = nOff[k];
+    if (no > A[WT_NAME_BYTES].n || nl > A[WT_NAME_BYTES].n - no) return throw_type(env, "writeText: a bad name");
+    /* the step's most bytes: `,\n[`, the info object (the name escaped, every field), `]` */
+    size_t need = nl * 6 + W_INFO_MAX;
+    if (len + need + (isDir ? 4 : 0) > cap || excl > X_FRMLNK) {
+      stop = W_SLOW;
+      break;
+    }
+    /* the values, every one checked before a byte is written */
+    uint32_t a32;
+    if (isDir) {
+      if (asize32[k] >= ndir) return throw_type(env, "writeText: a bad directory");
+      a32 = dirOwnA[asize32[k]];
+    } else a32 = asize32[k];
+    uint32_t at = u_at(&A[WT_ATTR], k);
+    if (at >= nattr) return throw_type(env, "writeText: a bad attribute");
+    uint64_t dsize = 0;
+    int kind = dk[at];
+    if (a32 == W_BIG) {
+      stop = W_SLOW;
+      break;
+    }
+    if (kind == DK_ROUND) dsize = ((uint64_t)a32 + 4095) / 4096 * 4096;
+    else if (kind == DK_OWN) {
+      if (k >= A[WT_DSIZE32].n) return throw_type(env, "writeText: a bad disk size");
+      if (dsize32[k] == W_BIG) {
+        stop = W_SLOW;
+        break;
+      }
+      dsize = (uint64_t)dsize32[k] * 512;
+    }
+    double dev = 0, dino = 0, ino = 0;
+    uint32_t nlink = 0;
+    if (isDir) {
+      uint32_t dx = u_at(&A[WT_DIR_DEVIX], asize32[k]);
+      if (dx >= A[WT_DEVS].n) return throw_type(env, "writeText: a bad device");
+      dev = d_at(&A[WT_DEVS], dx);
+      dino = d_at(&A[WT_DIR_INO], asize32[k]);
+      if ((dev != stDev[t] && !plain(dev)) || (dirIno && dino != 0 && !plain(dino))) {
+        stop = W_SLOW;
+        break;
+      }
+    } else if (f & FL_HARDLINK) {
+      /* the link's index: a binary search of the link table, as Tree.linkIndex */
+      size_t lo = 0, hi = links;
+      while (lo < hi) {
+        size_t mid = (lo + hi) >> 1;
+        if (linkEntry[mid] < k) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo >= links || linkEntry[lo] != k) {
+        stop = W_SLOW;
+        break;
+      }
+      ino = d_at(&A[WT_LINK_INO], lo);
+      nlink = linkNlink[lo];
+      if (!plain(ino)) {
+        stop = W_SLOW;
+        break;
+      }
+    }
+    double uid = 0, gid = 0, mode = 0, mtime = 0;
+    if (extended) {
+      uid = d_at(&A[WT_ATTR_UID], at);
+      gid = d_at(&A[WT_ATTR_GID], at);
+      mode = d_at(&A[WT_ATTR_MODE], at);
+      uint32_t m = u_at(&A[WT_MTIME], k);
+      if (mtRaw) mtime = m == W_NO_MTIME ? -1 : (double)m;
+      else {
+        if (m >= A[WT_MTIMES].n) return throw_type(env, "writeText: a bad mtime");
+        mtime = d_at(&A[WT_MTIMES], m);
+      }
+      if ((uid >= 0 && uid < 2147483648.0 && !plain(uid)) || (gid >= 0 && gid < 2147483648.0 && !plain(gid)) ||
+          (mode >= 0 && !plain(mode)) || (mtime >= 0 && !plain(mtime))) {
+        stop = W_SLOW;
+        break;
+      }
+    }
+    /* the text */
+    uint8_t *o = buf + len;
+    if (isDir) o = LIT(o, ",\n[{\"name\":");
+    else o = LIT(o, ",\n{\"name\":");
+    o = w_name(o, names + no, nl);
+    if (counted && a32 > 0) o = w_num(LIT(o, ",\"asize\":"), a32);
+    if (counted && dsize > 0) o = w_num(LIT(o, ",\"dsize\":"), dsize);
+    if (isDir && dev != stDev[t]) o = w_num(LIT(o, ",\"dev\":"), (uint64_t)dev);
+    if (isDir && dirIno && dino != 0) o = w_num(LIT(o, ",\"ino\":"), (uint64_t)dino);
+    if (!isDir && (f & FL_HARDLINK) && nlink > 1 && counted)
+      o = w_num(LIT(w_num(LIT(o, ",\"ino\":"), (uint64_t)ino), ",\"hlnkc\":true,\"nlink\":"), nlink);
+    if (f & FL_READERR) o = LIT(o, ",\"read_error\":true");
+    if (excl != X_NONE) {
+      o = LIT(o, ",\"excluded\":\"");
+      size_t el = strlen(W_EXCLUDED[excl]);
+      o = w_lit(o, W_EXCLUDED[excl], el);
+      *o++ = '"';
+    }
+    if (type == T_SYMLINK || type == T_OTHER) o = LIT(o, ",\"notreg\":true");
+    if (extended) {
+      if (uid >= 0 && uid < 2147483648.0) o = w_num(LIT(o, ",\"uid\":"), (uint64_t)uid);
+      if (gid >= 0 && gid < 2147483648.0) o = w_num(LIT(o, ",\"gid\":"), (uint64_t)gid);
+      if (mode >= 0) o = w_num(LIT(o, ",\"mode\":"), (uint64_t)mode);
+      if (mtime >= 0) o = w_num(LIT(o, ",\"mtime\":"), (uint64_t)mtime);
+    }
+    *o++ = '}';
+    stPos[t] = pos + 1;
+    n++;
+    if (enter) {
+      if (t + 1 >= stCap) return throw_type(env, "writeText: the stack is full");
+      top++;
+      stDir[t + 1] = k;
+      stPos[t + 1] = 0;
+      stDev[t + 1] = dev;
+    } else if (isDir) *o++ = ']';
+    len = (size_t)(o - buf);
+    if (tick && ((uint64_t)n & 16383) == 0) stop |= W_TICK;
+    if (!enter && len >= flushAt) stop |= W_FLUSH;
+    if (stop) break;
+  }
+  io[IO_LEN] = (double)len;
+  io[IO_TOP] = top;
+  io[IO_N] = n;
+  napi_value r;
+  CHECK(napi_create_int32(env, stop, &r));
+  return r;
+}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       {"fast", NULL, fast, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -899,6 +1228,7 @@ NAPI_MODULE_INIT() {
       {"take", NULL, take, NULL, NULL, NULL, napi_enumerable, NULL},
       {"devs", NULL, devs, NULL, NULL, NULL, napi_enumerable, NULL},
       {"stop", NULL, stop, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"writeText", NULL, writeText, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof *props, props) != napi_ok) return NULL;
   return exports;

@@ -567,6 +567,19 @@ interface Top {
  * category. Directories, symlinks and excluded entries are not counted.
  */
 export function categorize(tree: Tree, rules: Rules, opts: CategorizeOptions = {}): Category[] {
+  const steps = categorizeSteps(tree, rules, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * categorize in slices: each next() walks about SLICE_DIRS directories (a fraction of a
+ * millisecond), the last one returns the categories. For a caller with other work to interleave
+ * (the snapshot's write: this runs while the gzip thread is busy).
+ */
+export function* categorizeSteps(tree: Tree, rules: Rules, opts: CategorizeOptions = {}): Generator<void, Category[], void> {
   const top = Math.max(0, Math.floor(opts.top ?? 5));
   if (tree.count === 0) return [];
   const c = compile(rules);
@@ -591,7 +604,7 @@ export function categorize(tree: Tree, rules: Rules, opts: CategorizeOptions = {
       const cat = pathCat(c, ctx, classify(c, ctx, rootPath.slice(cut + 1)), rootPath.slice(0, cut), rootPath.slice(cut + 1));
       if (cat !== NO_CAT) acc.take(0, cat, rootPath.slice(0, cut), rootPath.slice(cut + 1));
     }
-  } else walk(tree, c, names, entryFlags(tree), acc, rootPath, ctx);
+  } else yield* walk(tree, c, names, entryFlags(tree), acc, rootPath, ctx);
   const out = acc.result(c.names, outPrefix);
   if (opts.labels) {
     const ids: number[] = [];
@@ -601,8 +614,11 @@ export function categorize(tree: Tree, rules: Rules, opts: CategorizeOptions = {
   return out;
 }
 
-/** the depth-first pass: an explicit stack of directories with their paths, names and contexts */
-function walk(tree: Tree, c: Compiled, names: TreeNames, fl: Uint8Array, acc: Totals, rootPath: string, ctx: Ctx): void {
+/** directories walked between two yields of categorizeSteps */
+const SLICE_DIRS = 256;
+
+/** the depth-first pass: an explicit stack of directories with their paths, names and contexts; yields every SLICE_DIRS directories */
+function* walk(tree: Tree, c: Compiled, names: TreeNames, fl: Uint8Array, acc: Totals, rootPath: string, ctx: Ctx): Generator<void, void, void> {
   const stI: number[] = [0];
   const stP: string[] = [rootPath];
   const stN: string[] = [rootPath.slice(rootPath.lastIndexOf('/') + 1)];
@@ -610,7 +626,12 @@ function walk(tree: Tree, c: Compiled, names: TreeNames, fl: Uint8Array, acc: To
   // repositories hold a file named config: only its directories need a closer look
   const candidates = c.restic !== NO_CAT || c.borg !== NO_CAT ? parentsNamed(tree, names, fl, CONFIG) : null;
 
+  let slice = 0;
   while (stI.length) {
+    if (++slice === SLICE_DIRS) {
+      slice = 0;
+      yield;
+    }
     const d = stI.pop()!;
     const dp = stP.pop()!;
     const dn = stN.pop()!;

@@ -10,8 +10,10 @@
  * - listSnapshots never throws on a bad file: it is reported in `bad` and skipped.
  *
  * Reading a snapshot's metadata decompresses only the head of the file (the metadata object comes
- * first) and checks the tail: the writer puts the closing `]` alone in the last gzip member, so a
- * truncated file is recognised from its last few hundred bytes. Damage in the middle of a file is
+ * first: since the kinds of data are computed while the entries are compressed, the head is its own
+ * gzip member, written before the entries once they are done; earlier snapshots have the head and
+ * the first entries in one member) and checks the tail: the writer puts the closing `]` alone in
+ * the last gzip member, so a truncated file is recognised from its last few hundred bytes. Damage in the middle of a file is
  * only found when it is loaded (loadSnapshot: gzip CRCs and the JSON parser).
  */
 import crypto from 'node:crypto';
@@ -106,6 +108,8 @@ export interface SaveInput {
   counter?: { entries: number; tick(): void };
   /** the tree's names (tree.allNames(), as the kinds pass read them); default: decoded for the write */
   names?: NameTable;
+  /** other work to do while the gzip thread is busy (ExportOptions.whileFull) */
+  whileFull?: () => boolean;
 }
 
 export interface SaveResult {
@@ -177,25 +181,40 @@ function claimFreeName(dir: string, base: string): (tmp: string) => string {
   };
 }
 
+/** A snapshot whose entries are written (startSnapshot): its metadata is all that is left. */
+export interface PendingSnapshot {
+  /**
+   * Write the head with the metadata (the start's input with `extra` added: the kinds and the
+   * deleted-but-open bytes, known only now) and move the file into place. Throws a UserError of
+   * one line when the write fails (nothing is left behind then).
+   */
+  finish(extra: Pick<SaveInput, 'kinds' | 'deletedOpenBytes' | 'deletedOpenPartial'>): SaveResult;
+  /** Give up: nothing is left behind. Never throws. */
+  abort(): void;
+}
+
 /**
- * Write a scanned tree as a snapshot: the ncdu export stream, gzip, to a temp file in
- * <store>/snapshots (fsync, rename, fsync of the directory). On failure nothing is left behind and
+ * Start writing a scanned tree as a snapshot: the entries now (the ncdu export text, gzip'd on
+ * another thread past one piece, into an unlinked temp file in <store>/snapshots), the head with
+ * the metadata at finish(), so that what is only known later (the kinds of data, computed while
+ * the gzip thread still works) goes in the head all the same. The decompressed file is the text
+ * of a write in one go; the head is a gzip member of its own. At finish, the file is written
+ * (temp file, fsync, rename, fsync of the directory). On failure nothing is left behind and
  * earlier snapshots are untouched; the error is a UserError of one line ("... no space left on the
  * device"). Temp files of writers that died (kill -9) are removed first, a live writer's never.
  */
-export async function saveSnapshot(store: string, tree: Tree, input: SaveInput): Promise<SaveResult> {
+export function startSnapshot(store: string, tree: Tree, input: SaveInput): PendingSnapshot {
   if (tree.count === 0) throw new UserError('nothing to save: the scan found no entries');
   const dir = ensureDir(store, SNAPSHOTS_SUBDIR);
   const base = snapshotId(input.started, input.host ?? os.hostname(), input.root);
-  const whole = metaOf(tree, input, base, '');
-  const { id: _id, file: _file, ...stored } = whole;
   const t0 = performance.now();
   let writer: NcduWriter;
   try {
     writer = new NcduWriter(candidate(dir, base, 1), {
       gzip: true,
       gzipLevel: input.gzipLevel ?? SNAPSHOT_GZIP_LEVEL,
-      meta: { [META_KEY]: stored },
+      deferHead: true,
+      whileFull: input.whileFull,
       claim: claimFreeName(dir, base),
     });
   } catch (e) {
@@ -208,10 +227,34 @@ export async function saveSnapshot(store: string, tree: Tree, input: SaveInput):
     writer.abort();
     throw new UserError(`cannot save the snapshot: ${(e as Error).message}`);
   }
-  const file = writer.finalPath!;
-  // (the totals are counted once: a pass over every entry)
-  const meta: SnapshotMeta = { ...whole, id: path.basename(file, SNAPSHOT_EXT), file };
-  return { meta, fileBytes: writer.bytesWritten, writeMs: performance.now() - t0 };
+  let writeMs = performance.now() - t0;
+  return {
+    finish(extra) {
+      const t1 = performance.now();
+      const whole = metaOf(tree, { ...input, ...extra }, base, '');
+      const { id: _id, file: _file, ...stored } = whole;
+      try {
+        writer.finishHead({ [META_KEY]: stored });
+      } catch (e) {
+        writer.abort();
+        throw new UserError(`cannot save the snapshot: ${(e as Error).message}`);
+      }
+      writeMs += performance.now() - t1;
+      const file = writer.finalPath!;
+      const meta: SnapshotMeta = { ...whole, id: path.basename(file, SNAPSHOT_EXT), file };
+      return { meta, fileBytes: writer.bytesWritten, writeMs };
+    },
+    abort: () => writer.abort(),
+  };
+}
+
+/**
+ * Write a scanned tree as a snapshot with all its metadata in `input` (startSnapshot, then its
+ * finish at once). Throws as they do.
+ */
+export async function saveSnapshot(store: string, tree: Tree, input: SaveInput): Promise<SaveResult> {
+  const { kinds, deletedOpenBytes, deletedOpenPartial } = input;
+  return startSnapshot(store, tree, input).finish({ kinds, deletedOpenBytes, deletedOpenPartial });
 }
 
 /**
@@ -323,20 +366,31 @@ function gunzipHead(b: Buffer, max: number): Buffer {
   return zlib.gunzipSync(b, { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: max });
 }
 
-/** True when the file ends with a complete gzip member whose text ends the export (`]`). */
+/**
+ * True when the file ends the export (`]`): gzip'd, with a complete gzip member holding the
+ * closing `]` alone, as the writer has always ended a snapshot (a member that ends with `]` after
+ * entries may be the last whole one of a file cut before that member: a small snapshot's entries
+ * fit in the last 512 bytes).
+ */
 function tailComplete(fd: number, size: number, gz: boolean): boolean {
   const from = Math.max(0, size - TAIL);
   const b = readAt(fd, from, size - from);
+  const ws = (c: number) => c === 0x0a || c === 0x20 || c === 0x0d || c === 0x09;
   const endsExport = (t: Buffer) => {
     let k = t.length - 1;
-    while (k >= 0 && (t[k] === 0x0a || t[k] === 0x20 || t[k] === 0x0d || t[k] === 0x09)) k--;
+    while (k >= 0 && ws(t[k])) k--;
     return k >= 0 && t[k] === 0x5d;
+  };
+  const closingAlone = (t: Buffer) => {
+    let k = 0;
+    while (k < t.length && ws(t[k])) k++;
+    return k < t.length && t[k] === 0x5d && t.subarray(k + 1).every(ws);
   };
   if (!gz) return endsExport(b);
   for (let p = b.length - 18; p >= 0; p--) {
     if (b[p] !== 0x1f || b[p + 1] !== 0x8b || b[p + 2] !== 8) continue;
     try {
-      if (endsExport(zlib.gunzipSync(b.subarray(p)))) return true;
+      if (closingAlone(zlib.gunzipSync(b.subarray(p)))) return true;
     } catch {
       /* not a member start, or damaged: try further back */
     }

@@ -1079,6 +1079,27 @@ export class Tree implements Sink, UnorderedSink {
     }
     return { bytes: bytes.subarray(0, total), off, len };
   }
+  /**
+   * The attribute and mtime tables as numbers the export's native writer reads (ncduparse.c
+   * writeText), by attribute index: each one's uid, gid (-1: unknown), mode (-1: unknown) and
+   * disk-size kind; the distinct mtimes (seconds, -1: unknown; empty once mtimeRaw) and devices.
+   */
+  textTables(): { uid: Float64Array; gid: Float64Array; mode: Float64Array; dk: Uint8Array; mtimes: Float64Array; devs: Float64Array } {
+    const n = this.attrMode.length;
+    const uid = new Float64Array(n);
+    const gid = new Float64Array(n);
+    const mode = new Float64Array(n);
+    const dk = new Uint8Array(n);
+    for (let a = 0; a < n; a++) {
+      const o = this.attrOwner[a];
+      uid[a] = this.ownerUid[o];
+      gid[a] = this.ownerGid[o];
+      mode[a] = this.attrMode[a] === NO_MODE ? -1 : this.attrMode[a];
+      dk[a] = this.attrDk[a];
+    }
+    const mtimes = Float64Array.from(this.mtimes, (m) => (m === NO_MTIME ? -1 : m));
+    return { uid, gid, mode, dk, mtimes, devs: Float64Array.from(this.devs) };
+  }
   /** index of hard-linked entry i in the link table */
   private linkIndex(i: number): number {
     let lo = 0;
