@@ -31,6 +31,8 @@ export interface NcduParseAddon {
   stop(job: unknown): void;
   /** the export writer's fast path (see ncduparse.c writeText and export/ncdu-writer.ts writeTree) */
   writeText(tables: ArrayBufferView[], buf: Uint8Array, io: Float64Array): number;
+  /** Tree.allNames's fast path: the bytes used, or minus the bytes needed (see ncduparse.c decodeNames) */
+  decodeNames(names: Uint8Array, nameCk: Uint32Array, count: number, bytes: Uint8Array, off: Uint32Array, len: Uint32Array): number;
 }
 
 /** the addon's file name below the package root */
@@ -65,7 +67,13 @@ export function ncduParseAddon(): NcduParseAddon | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
   if (process.env.DISKBLAME_NATIVE === '0' || process.platform !== 'linux') return null;
-  const file = addonFile();
+  let file: string | null = null;
+  try {
+    file = addonFile();
+  } catch {
+    // code evaluated with no module URL (the standalone binary's package worker, whose tree decodes
+    // its names through Tree.allNames): the JavaScript paths
+  }
   if (file === null) return null;
   try {
     const m = { exports: {} as NcduParseAddon };

@@ -1221,6 +1221,74 @@ static napi_value writeText(napi_env env, napi_callback_info info) {
   return r;
 }
 
+/* ------------------------------------------------------------------------------------------------
+ * Every name of a tree decoded (src/tree/tree.ts allNames, its fast path): the tree keeps its names
+ * front-coded (see Tree.nameOf); this decodes them all in index order into one buffer.
+ *
+ *   decodeNames(names: Uint8Array, nameCk: Uint32Array, count, bytes: Uint8Array, off: Uint32Array,
+ *               len: Uint32Array) -> the bytes used, or -(the bytes needed) when `bytes` is too
+ *               small (the caller grows it and calls again)
+ * Every read is bounded by the arrays' lengths (a name running past them is a TypeError), every
+ * write by `bytes`' length.
+ */
+static napi_value decodeNames(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 6) return throw_type(env, "decodeNames: 6 arguments");
+  void *np, *cp, *bp, *op, *lp;
+  size_t nn, cn, bn, on, ln;
+  double countD;
+  if (!typed(env, argv[0], napi_uint8_array, &np, &nn) || !typed(env, argv[1], napi_uint32_array, &cp, &cn) ||
+      napi_get_value_double(env, argv[2], &countD) != napi_ok || !typed(env, argv[3], napi_uint8_array, &bp, &bn) ||
+      !typed(env, argv[4], napi_uint32_array, &op, &on) || !typed(env, argv[5], napi_uint32_array, &lp, &ln))
+    return throw_type(env, "decodeNames: wrong arguments");
+  if (!(countD >= 0) || countD > (double)on || countD > (double)ln || ((size_t)countD + 15) / 16 > cn)
+    return throw_type(env, "decodeNames: arguments out of range");
+  const uint8_t *nm = np;
+  const uint32_t *ck = cp;
+  uint8_t *out = bp;
+  uint32_t *off = op, *len = lp;
+  size_t count = (size_t)countD, total = 0, o = 0;
+  int fits = 1;
+  for (size_t k = 0; k < count; k++) {
+    size_t pre = 0;
+    if ((k & 15) == 0) o = ck[k >> 4];
+    else if (o < nn && nm[o] >= 0x80) {
+      if (nm[o] == 0x80) {
+        if (o + 1 >= nn) return throw_type(env, "decodeNames: a name runs past the buffer");
+        pre = nm[o + 1];
+        o += 2;
+      } else pre = nm[o++] & 0x7f;
+    }
+    if (o >= nn) return throw_type(env, "decodeNames: a name runs past the buffer");
+    size_t sl = nm[o++];
+    if (sl & 0x80) {
+      if (o >= nn) return throw_type(env, "decodeNames: a name runs past the buffer");
+      size_t b = nm[o++];
+      if (b & 0x80) {
+        if (o >= nn) return throw_type(env, "decodeNames: a name runs past the buffer");
+        sl = (sl & 0x7f) | ((b & 0x7f) << 7) | ((size_t)nm[o++] << 14);
+      } else sl = (sl & 0x7f) | (b << 7);
+    }
+    if (sl > nn - o || (k > 0 && pre > len[k - 1]) || (k == 0 && pre > 0)) return throw_type(env, "decodeNames: a name runs past the buffer");
+    size_t l = pre + sl;
+    if (fits && total + l <= bn) {
+      /* the shared prefix from the entry before (decoded just before this one) */
+      if (pre) memmove(out + total, out + off[k - 1], pre);
+      memcpy(out + total + pre, nm + o, sl);
+    } else fits = 0;
+    if (total + l > 0xffffffffu) return throw_type(env, "decodeNames: more than 4 GiB of names");
+    off[k] = (uint32_t)total;
+    len[k] = (uint32_t)l;
+    total += l;
+    o += sl;
+  }
+  napi_value r;
+  CHECK(napi_create_double(env, fits ? (double)total : -(double)total, &r));
+  return r;
+}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       {"fast", NULL, fast, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -1229,6 +1297,7 @@ NAPI_MODULE_INIT() {
       {"devs", NULL, devs, NULL, NULL, NULL, napi_enumerable, NULL},
       {"stop", NULL, stop, NULL, NULL, NULL, napi_enumerable, NULL},
       {"writeText", NULL, writeText, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"decodeNames", NULL, decodeNames, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof *props, props) != napi_ok) return NULL;
   return exports;

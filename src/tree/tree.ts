@@ -46,6 +46,7 @@ import { emptyEntry, Entry, EntryType, Excluded, Sink, SourceInfo, UnorderedSink
 import { Bytes, ExactInt, normBytes } from '../util/exact.js';
 import { NF, R_ASIZE, R_DEV, R_DSIZE, R_FLAGS, R_GID, R_INO, R_MODE, R_MTIME, R_NLINK, R_UID, RF_BIG, RF_EXCL_SHIFT, RF_READERR } from '../scan/worker.js';
 import { putLength } from '../util/varlen.js';
+import { ncduParseAddon } from '../import/native-parse.js';
 
 export const NONE = 0xffffffff;
 export const BIG = 0xffffffff; // marker in asize/dsize32: value lives in the spill map
@@ -1059,14 +1060,25 @@ export class Tree implements Sink, UnorderedSink {
 
   /**
    * Every entry's name decoded into one buffer, in index order: entry i's name is bytes[off[i],
-   * off[i] + len[i]). One pass; for readers of all the names (attribution).
+   * off[i] + len[i]). One pass; for readers of all the names (attribution). `native`: decoded by
+   * the addon (ncduparse.c decodeNames) where it loads; false: here (the same bytes).
    */
-  allNames(): { bytes: Uint8Array; off: Uint32Array; len: Uint32Array } {
+  allNames(native = true): { bytes: Uint8Array; off: Uint32Array; len: Uint32Array } {
     const n = this.count;
     const off = new Uint32Array(n);
     const len = new Uint32Array(n);
     // the decoded names take more than the stored ones (their shared prefixes): a half more, grown if need be
     let bytes = new Uint8Array(Math.max(64, this.namesLen + (this.namesLen >>> 1)));
+    const addon = native ? ncduParseAddon() : null;
+    if (addon !== null && typeof addon.decodeNames === 'function') {
+      // the addon's decoder (ncduparse.c decodeNames): the same bytes, several times faster
+      let used = addon.decodeNames(this.names, this.nameCk, n, bytes, off, len);
+      if (used < 0) {
+        bytes = new Uint8Array(-used);
+        used = addon.decodeNames(this.names, this.nameCk, n, bytes, off, len);
+      }
+      return { bytes: bytes.subarray(0, used), off, len };
+    }
     let total = 0;
     for (let i = 0; i < n; i++) {
       const u = this.nameOf(i);
