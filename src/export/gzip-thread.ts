@@ -29,7 +29,7 @@ const STARTED = 3; // 1: the worker runs (set by its first line)
 const START_TIMEOUT_MS = 60_000;
 
 /** pieces handed over and not yet written before the writer waits */
-const MAX_QUEUED = 3;
+export const MAX_QUEUED = 3;
 
 /** pieces between two garbage collections of the worker (see PROGRAM) */
 const GC_EVERY = 8;
@@ -71,7 +71,7 @@ port.on('message', (m) => {
   if (m === null) return port.close();
   if (Atomics.load(state, ${FAILED}) === 0 && Atomics.load(state, ${STOP}) === 0) {
     try {
-      const data = m.len > 0 ? zlib.gzipSync(new Uint8Array(m.buf, 0, m.len), { level }) : new Uint8Array(0);
+      const data = m.gz ? new Uint8Array(m.buf, 0, m.len) : m.len > 0 ? zlib.gzipSync(new Uint8Array(m.buf, 0, m.len), { level }) : new Uint8Array(0);
       writeAll(data);
       bytes[0] += data.length;
     } catch (e) {
@@ -140,6 +140,25 @@ export class GzipThread {
     this.posted++;
   }
 
+  /**
+   * Hand over a piece gzip'd by the caller (zlib.gzipSync at this thread's level: the bytes this
+   * thread would make of it), to be written after the pieces before it. Does not wait: the caller
+   * keeps to one such piece beyond MAX_QUEUED (see `waiting`). Throws the errno error of an
+   * earlier piece's failed write.
+   */
+  writeGzipped(data: Uint8Array): void {
+    this.throwFailure();
+    const buf = new ArrayBuffer(data.length);
+    new Uint8Array(buf).set(data);
+    this.port.postMessage({ buf, len: data.length, gz: true }, [buf]);
+    this.posted++;
+  }
+
+  /** Pieces handed over and not yet written. */
+  get waiting(): number {
+    return this.posted - Atomics.load(this.state, DONE);
+  }
+
   /** Wait until every piece handed over is written; throws the error of a failed write. */
   drain(): void {
     this.waitBelow(1);
@@ -148,7 +167,7 @@ export class GzipThread {
 
   /** As many pieces wait as write() takes before it blocks: the next write() would wait. */
   get full(): boolean {
-    return this.posted - Atomics.load(this.state, DONE) >= MAX_QUEUED;
+    return this.waiting >= MAX_QUEUED;
   }
 
   /** gzip'd bytes written so far (all of them after drain()). */

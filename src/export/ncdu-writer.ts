@@ -19,7 +19,7 @@ import { VERSION } from '../version.js';
 import { escapeName } from '../util/escape.js';
 import { stringifyExact } from '../util/exact.js';
 import { openOutput, Output, tempPath, writeAllSync, writeErrorText } from '../util/write.js';
-import { GzipThread } from './gzip-thread.js';
+import { GzipThread, MAX_QUEUED } from './gzip-thread.js';
 import { ncduParseAddon, type NcduParseAddon } from '../import/native-parse.js';
 
 const FLUSH_AT = 1 << 20;
@@ -350,6 +350,22 @@ export class NcduWriter implements Sink {
     this.len = 0;
   }
 
+  /**
+   * flush(false), except when the gzip thread has all the pieces it takes (the native text is
+   * written faster than it is compressed) and nothing more than that: then this piece is gzip'd
+   * here, the same bytes, and handed over to be written in its turn, instead of waiting idle.
+   */
+  private flushHere(): void {
+    const th = this.thread;
+    if (th === null || !th.full || th.waiting > MAX_QUEUED || this.len === 0) return this.flush(false);
+    try {
+      th.writeGzipped(zlib.gzipSync(this.buf.subarray(0, this.len), { level: this.gzipLevel }));
+    } catch (e) {
+      this.failed(e);
+    }
+    this.len = 0;
+  }
+
   /** A write failed: give up (see abort) and throw its one line. */
   private failed(e: unknown): never {
     this.abort();
@@ -543,7 +559,7 @@ export class NcduWriter implements Sink {
       if (stop & W_FLUSH) {
         const other = this.whileFull;
         if (other !== undefined) while (this.thread !== null && this.thread.full) if (!other()) break;
-        this.flush(false);
+        this.flushHere();
       }
       if (stop & W_SLOW) this.slowStep(tree, names, e, io, stDir, stPos, stDev, counter);
     }
