@@ -1222,6 +1222,13 @@ async function main(): Promise<void> {
   const timeBin = findExe('/usr/bin/time') && /GNU/.test(firstLine('/usr/bin/time', ['--version']) ?? '') ? '/usr/bin/time' : null;
   const ctx: Ctx = { opts, repo: REPO, cli: CLI, timeBin, tmp, nodeOnPath: findExe('node'), notes: [] };
   if (!timeBin) ctx.notes.push('GNU time (/usr/bin/time) not found: no peak RSS');
+  // Node reads and parses the certificates NODE_EXTRA_CA_CERTS names at every start, before any
+  // program code (35-40 ms of CPU for Debian's bundle): a cost of this environment, not of the
+  // tools compared (node -e 0 pays it as well). Every command here runs without it, and says so.
+  if (process.env.NODE_EXTRA_CA_CERTS) {
+    delete process.env.NODE_EXTRA_CA_CERTS;
+    ctx.notes.push('NODE_EXTRA_CA_CERTS was set: unset for every command measured (Node parses that file at every start, node -e 0 included)');
+  }
 
   const date = new Date().toISOString();
   const cpus = os.cpus();
