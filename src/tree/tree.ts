@@ -126,6 +126,9 @@ export interface TreeTotals {
   excluded: number;
 }
 
+/** TreeTotals' counts (all but the sizes) */
+type TreeCounts = Omit<TreeTotals, 'apparentBytes' | 'diskBytes'>;
+
 export class Tree implements Sink, UnorderedSink {
   count = 0;
   parent = new Uint32Array(1024);
@@ -225,6 +228,10 @@ export class Tree implements Sink, UnorderedSink {
   /** exact inode numbers of the links whose linkIno is 2^53 or more (rounded there), by link index */
   linkInoBig = new Map<number, bigint>();
   linkNlink = new Uint32Array(16);
+
+  /** totals()' counts as the last computeTotals() found them, for a tree of countsAt entries (null: none) */
+  private counts: TreeCounts | null = null;
+  private countsAt = -1;
 
   info: SourceInfo | null = null;
   finished = false;
@@ -654,61 +661,14 @@ export class Tree implements Sink, UnorderedSink {
 
   /** Directory totals: own size plus everything below; a hard-linked inode counts once per subtree. */
   computeTotals(): void {
-    const n = this.count;
     const dc = this.dirCount;
     const totA = (this.totA = new Float64Array(dc));
     const totD = (this.totD = new Float64Array(dc));
-    const items = (this.totItems = new Uint32Array(dc));
-    const flags = this.flags;
+    this.totItems = new Uint32Array(dc);
     this.bigTotA.clear();
     this.bigTotD.clear();
-    const asz = this.asize32;
-    const dirA = this.dirOwnA;
-    const attr = this.attr;
-    const parent = this.parent;
-    // each attribute's disk-size kind, as bytes: no JS array read per entry
-    const kinds = Uint8Array.from(this.attrDk);
-    for (let i = n - 1; i >= 0; i--) {
-      const f = flags[i];
-      if (((f & F_EXCL) >> F_EXCL_SHIFT) === REMOVED) continue;
-      const isDir = (f & F_TYPE) === EntryType.Dir;
-      let a: number, d: number, it: number, err: boolean;
-      if (isDir || (f & F_HARDLINK) === 0) {
-        // the own sizes: ownA and ownD inline for the common kinds (a 32-bit slot, no disk slot)
-        const di = isDir ? asz[i] : 0;
-        const v = isDir ? dirA[di] : asz[i];
-        const k = kinds[attr[i]];
-        if (v === BIG || k === DK_OWN) {
-          a = this.ownA(i);
-          d = this.ownD(i);
-        } else {
-          a = v;
-          d = k === DK_ZERO ? 0 : roundUp4k(v);
-        }
-        if (isDir) {
-          a = totA[di] += a;
-          d = totD[di] += d;
-          it = items[di] + 1;
-          err = (f & (F_READERR | F_SUBERR)) !== 0;
-        } else {
-          it = 1;
-          err = (f & F_READERR) !== 0;
-        }
-      } else {
-        a = 0; // a hard link: counted once per subtree below
-        d = 0;
-        it = 1;
-        err = (f & F_READERR) !== 0;
-      }
-      const p = parent[i];
-      if (p !== NONE) {
-        const pd = asz[p];
-        totA[pd] += a;
-        totD[pd] += d;
-        items[pd] += it;
-        if (err) flags[p] |= F_SUBERR;
-      }
-    }
+    this.counts = this.sumEntries();
+    this.countsAt = this.count;
     const groups = this.linkGroups();
     // the exact pass (below) sums the totals without the hard links: keep a copy of them when some
     // total may reach 2^53 (at most the largest one plus every linked inode)
@@ -735,6 +695,76 @@ export class Tree implements Sink, UnorderedSink {
       });
     }
     this.exactTotals(groups, free ?? { a: totA, d: totD });
+  }
+
+  /**
+   * computeTotals' pass over every entry, children before their parent (into totA, totD, totItems,
+   * each directory's own sizes and its entries' but the hard links'; F_SUBERR up to the parents),
+   * counting totals()' kinds on the way. Its own function: the one hot loop of a run that calls it
+   * once is what V8 compiles (on stack replacement), not the rest of computeTotals, which then
+   * runs no optimized code it never ran before (each such path was a deoptimization and a compile).
+   */
+  private sumEntries(): TreeCounts {
+    const n = this.count;
+    const totA = this.totA;
+    const totD = this.totD;
+    const items = this.totItems;
+    const flags = this.flags;
+    const asz = this.asize32;
+    const dirA = this.dirOwnA;
+    const attr = this.attr;
+    const parent = this.parent;
+    // each attribute's disk-size kind, as bytes: no JS array read per entry
+    const kinds = Uint8Array.from(this.attrDk);
+    const dsz = this.dsize32;
+    // totals()' counts: by kind (EntryType, 4: excluded), without a branch of their own (a path
+    // first taken after V8 compiled the loop is a deoptimization and another compile)
+    const kind = new Float64Array(5);
+    let entries = 0;
+    let hardlinks = 0;
+    let errors = 0;
+    for (let i = n - 1; i >= 0; i--) {
+      const f = flags[i];
+      const excl = (f & F_EXCL) >> F_EXCL_SHIFT;
+      if (excl === REMOVED) continue;
+      const type = f & F_TYPE;
+      entries++;
+      errors += (f & F_READERR) === 0 ? 0 : 1;
+      // excluded entries are listed, not counted as a kind (see TreeTotals)
+      kind[excl === 0 ? type : 4]++;
+      hardlinks += excl === 0 && (f & F_HARDLINK) !== 0 ? 1 : 0;
+      const isDir = type === EntryType.Dir;
+      // the own sizes: ownA and ownD inline but for a value past 32 bits (a spill map's)
+      const di = isDir ? asz[i] : 0;
+      const v = isDir ? dirA[di] : asz[i];
+      const k = kinds[attr[i]];
+      let a = v === BIG ? this.ownA(i) : v;
+      let d = 0;
+      if (k === DK_OWN) {
+        const w = dsz[i];
+        d = w === BIG ? this.ownD(i) : w * 512;
+      } else if (k === DK_ROUND) d = roundUp4k(v);
+      let it = 1;
+      let err = (f & F_READERR) !== 0;
+      if (isDir) {
+        a = totA[di] += a;
+        d = totD[di] += d;
+        it = items[di] + 1;
+        err = (f & (F_READERR | F_SUBERR)) !== 0;
+      } else if ((f & F_HARDLINK) !== 0) {
+        a = 0; // a hard link: counted once per subtree below
+        d = 0;
+      }
+      const p = parent[i];
+      if (p !== NONE) {
+        const pd = asz[p];
+        totA[pd] += a;
+        totD[pd] += d;
+        items[pd] += it;
+        flags[p] |= err ? F_SUBERR : 0;
+      }
+    }
+    return { entries, files: kind[EntryType.File], dirs: kind[EntryType.Dir], symlinks: kind[EntryType.Symlink], others: kind[3], hardlinks, errors, excluded: kind[4] };
   }
 
   /** Calls visit(directory number) once for each directory holding at least one of the links `g` (an inode counts once per subtree). */
@@ -1156,22 +1186,18 @@ export class Tree implements Sink, UnorderedSink {
     return d;
   }
 
+  /** What the tree holds (see TreeTotals): the sizes exact, the counts from the last computeTotals() when it is still current. */
   totals(): TreeTotals {
-    const t: TreeTotals = {
-      apparentBytes: this.count ? this.exactSizeA(0) : 0,
-      diskBytes: this.count ? this.exactSizeD(0) : 0,
-      entries: this.count,
-      files: 0,
-      dirs: 0,
-      symlinks: 0,
-      others: 0,
-      hardlinks: this.linkCount,
-      errors: 0,
-      excluded: 0,
-    };
+    const sizes = { apparentBytes: this.count ? this.exactSizeA(0) : 0, diskBytes: this.count ? this.exactSizeD(0) : 0 };
+    // counted by computeTotals (finish, every change after it) unless entries came since
+    const c = this.counts !== null && this.countsAt === this.count ? this.counts : this.countEntries();
+    return { ...sizes, ...c };
+  }
+
+  /** totals()' counts, one pass over the entries (a tree not finished yet) */
+  private countEntries(): TreeCounts {
+    const t: TreeCounts = { entries: 0, files: 0, dirs: 0, symlinks: 0, others: 0, hardlinks: 0, errors: 0, excluded: 0 };
     const fl = this.flags;
-    t.entries = 0;
-    t.hardlinks = 0;
     for (let i = 0; i < this.count; i++) {
       const f = fl[i];
       if (((f & F_EXCL) >> F_EXCL_SHIFT) === REMOVED) continue;
@@ -1198,6 +1224,7 @@ export class Tree implements Sink, UnorderedSink {
     }
     return t;
   }
+
 
   /** Fill an Entry with what the tree knows of i (for re-export and diffing); its name too unless `named` is false. */
   entryOf(i: number, e: Entry, named = true): Entry {
