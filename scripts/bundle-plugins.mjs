@@ -72,6 +72,10 @@ function replaceOnce(text, from, to, file) {
  * - yargs' platform shim imports node:assert (two checks of its own invariants): loading assert
  *   costs ~1 ms at every start; here the checks are made inline, and assert is loaded only to throw
  *   its own error when one fails (Object.is is assert's strictEqual).
+ * - yargs' platform shim reads process.stdout.columns when it loads: that makes process.stdout, a
+ *   stream with its modules (net, stream...: ~5 ms of CPU when stdout is a pipe), which a command
+ *   writing through fd 1 (cli/output.ts) never uses; here it is read when yargs asks for the width
+ *   (help text), a getter.
  * The program's own source does neither (src/ui/text.ts makes its segmenter on first use too).
  */
 export const lazyStartPlugin = {
@@ -90,6 +94,12 @@ export const lazyStartPlugin = {
     build.onLoad({ filter: /[\\/]node_modules[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/ }, async (args) => {
       const text = await readFile(args.path, 'utf8');
       return { contents: replaceOnce(text, '        yargs.version();\n', '', args.path), loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+    build.onLoad({ filter: /[\\/]node_modules[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      const from = "    stdColumns: typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null\n";
+      const to = "    get stdColumns() { return typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null }\n";
+      return { contents: replaceOnce(text, from, to, args.path), loader: 'js', resolveDir: path.dirname(args.path) };
     });
     build.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, async (args) => {
       const text = await readFile(args.path, 'utf8');
