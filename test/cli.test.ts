@@ -204,6 +204,9 @@ test('a bad command line names what it did not know as it was spelled, and a mis
       [['scan', '--bogus', '--other=x'], 'diskblame: Unknown arguments: --bogus, --other (see diskblame --help)\n'],
       [['scan', '-Z'], 'diskblame: Unknown argument: -Z (see diskblame --help)\n'],
       [['scan', 'a', 'b'], 'diskblame: Unknown argument: b (see diskblame --help)\n'],
+      // an extra word beside a valid letter option of the same name; a kebab-case option named once
+      [['scan', 'a', 'b', '-b'], 'diskblame: Unknown argument: b (see diskblame --help)\n'],
+      [['scan', '--foo-bar'], 'diskblame: Unknown argument: --foo-bar (see diskblame --help)\n'],
       [['snapshto'], 'diskblame: no command or directory "snapshto": did you mean `diskblame snapshot`? (diskblame ./snapshto scans a directory of that name)\n'],
       [['scna', '--no-ui'], 'diskblame: no command or directory "scna": did you mean `diskblame scan`? (diskblame ./scna scans a directory of that name)\n'],
     ];
@@ -213,10 +216,59 @@ test('a bad command line names what it did not know as it was spelled, and a mis
       assert.equal(r.stderr, err);
     }
     // a word that names a directory there is a path, as before; a word far from any command too
+    // a dangling symbolic link of that name is a path too
+    fs.symlinkSync('nowhere', path.join(dir, 'sampel'));
+    assert.match(cli('sampel', '--no-ui').stderr, /^diskblame: cannot scan /);
     fs.mkdirSync(path.join(dir, 'snapshto'));
     assert.equal(cli('snapshto', '--no-ui', '--no-sample').status, 0);
     assert.equal(cli('nothing-here', '--no-ui').stderr, `diskblame: cannot scan ${fs.realpathSync(dir)}/nothing-here: no such file or directory\n`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Ctrl-C at any moment of a snapshot: saved whole, or one line, exit 130 and nothing left in the store', async () => {
+  const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-int-snap-'));
+  const store = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-int-store-'));
+  try {
+    const py = `import os\nfor a in range(60):\n  d='${tree}/d%d'%a; os.mkdir(d)\n  for b in range(1500):\n    os.close(os.open(d+'/file-number-%d.log'%b, os.O_CREAT|os.O_WRONLY))\n`;
+    assert.equal(spawnSync('python3', ['-c', py]).status, 0);
+    // how long a whole snapshot takes here, then signals spread over that time (the scan, then
+    // the names, the text, the kinds pass, /proc and the head)
+    const t0 = Date.now();
+    const whole = spawnSync(process.execPath, [CLI, 'snapshot', tree, '--store', store, '--no-progress', '--json'], { encoding: 'utf8' });
+    assert.equal(whole.status, 0, whole.stderr);
+    const took = Date.now() - t0;
+    fs.rmSync(path.join(store, 'snapshots'), { recursive: true, force: true });
+    const outcomes = new Set<string>();
+    for (let k = 1; k <= 12; k++) {
+      const child = spawn(process.execPath, [CLI, 'snapshot', tree, '--store', store, '--no-progress'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      const exited = new Promise<number | null>((r) => child.on('close', (code, signal) => r(code ?? (signal === 'SIGINT' ? -2 : null))));
+      await new Promise((r) => setTimeout(r, Math.round((took * k) / 12)));
+      child.kill('SIGINT');
+      const code = await exited;
+      const left = fs.existsSync(path.join(store, 'snapshots')) ? fs.readdirSync(path.join(store, 'snapshots')) : [];
+      if (code === 0) {
+        assert.equal(left.filter((f) => f.endsWith('.json.gz')).length, 1, left.join(' '));
+        outcomes.add('saved');
+      } else if (code === -2) {
+        // the signal came while Node was still starting, before the program could take it: the
+        // default action, and nothing was begun
+        assert.deepEqual(left, []);
+        outcomes.add('not begun');
+      } else {
+        assert.equal(code, 130, `signal at ${k}/12: ${err}`);
+        assert.equal(err, 'diskblame: interrupted: no snapshot saved\n');
+        outcomes.add('interrupted');
+      }
+      assert.deepEqual(left.filter((f) => !f.endsWith('.json.gz')), [], `left behind at ${k}/12`);
+      fs.rmSync(path.join(store, 'snapshots'), { recursive: true, force: true });
+    }
+    assert.ok(outcomes.has('interrupted'), 'no signal came in time');
+  } finally {
+    fs.rmSync(tree, { recursive: true, force: true });
+    fs.rmSync(store, { recursive: true, force: true });
   }
 });

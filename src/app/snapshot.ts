@@ -38,6 +38,38 @@ export interface Saved {
  * line when the volume cannot be read or the snapshot cannot be written.
  */
 export async function saveScanned(place: Place, tree: Tree, root: string, started: Date, store: string, progress = false): Promise<Saved> {
+  // Ctrl-C from here on (the scan is done): nothing is saved, nothing left behind, one line (exit
+  // 130). The signal is seen between the steps (each ends with a turn of the event loop).
+  let interrupted = false;
+  const onInt = () => {
+    interrupted = true;
+  };
+  process.on('SIGINT', onInt);
+  let pending: PendingSnapshot | undefined;
+  try {
+    return await saveSteps(place, tree, root, started, store, progress, async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (interrupted) throw new UserError('interrupted: no snapshot saved', 130);
+    }, (p) => (pending = p));
+  } catch (e) {
+    pending?.abort();
+    throw e;
+  } finally {
+    process.removeListener('SIGINT', onInt);
+  }
+}
+
+/** saveScanned's steps; `checkpoint` between them throws when interrupted; `started` gets the pending snapshot */
+async function saveSteps(
+  place: Place,
+  tree: Tree,
+  root: string,
+  started: Date,
+  store: string,
+  progress: boolean,
+  checkpoint: () => Promise<void>,
+  begun: (p: PendingSnapshot) => void,
+): Promise<Saved> {
   const notes: string[] = [];
   let t = performance.now();
   const lap = () => {
@@ -67,6 +99,7 @@ export async function saveScanned(place: Place, tree: Tree, root: string, starte
     },
   };
   const volumeMs = lap();
+  await checkpoint();
   // every name decoded once, for the write and the kinds pass
   const names = treeNames(tree);
   const namesMs = lap();
@@ -103,9 +136,12 @@ export async function saveScanned(place: Place, tree: Tree, root: string, starte
   } finally {
     shown.stop();
   }
+  begun(pending);
   const textMs = lap();
+  await checkpoint();
   while (kindsSlice());
   const kindsMs = lap();
+  await checkpoint();
   // (it never throws: a failure is a note)
   try {
     const held = await place.deletedOpen(vol.dev);
@@ -118,6 +154,7 @@ export async function saveScanned(place: Place, tree: Tree, root: string, starte
     notes.push(`deleted-but-open bytes left out: cannot read /proc (${(e as Error).message})`);
   }
   const procsMs = lap();
+  await checkpoint();
   const saved = pending.finish({ kinds: input.kinds, deletedOpenBytes: input.deletedOpenBytes, deletedOpenPartial: input.deletedOpenPartial });
   const headMs = lap();
   try {

@@ -217,7 +217,13 @@ function distance(a: string, b: string): number {
  * 2) naming the command, before any work.
  */
 function mistypedCommand(word: string | undefined): void {
-  if (!word || word.startsWith('-') || word.includes('/') || word.length < 3 || fs.existsSync(word)) return;
+  if (!word || word.startsWith('-') || word.includes('/') || word.length < 3) return;
+  try {
+    fs.lstatSync(word);
+    return; // (anything of that name, a dangling symbolic link too: a path)
+  } catch {
+    /* nothing there */
+  }
   const names = COMMANDS.slice(1).map((c) => c.cmd.split(' ')[0]);
   const near = names.map((n) => ({ n, d: distance(word.toLowerCase(), n) })).filter((x) => x.d <= 2 && x.d < x.n.length / 2).sort((x, y) => x.d - y.d);
   if (near.length) throw new UserError(`no command or directory ${JSON.stringify(word)}: did you mean \`diskblame ${near[0].n}\`? (diskblame ./${word} scans a directory of that name)`, 2);
@@ -252,7 +258,8 @@ async function parse(args: string[]): Promise<void> {
   // first word names (else the default one, unless it is the agent) is loaded before yargs starts:
   // yargs shows the default command's options in `--help` without waiting for its builder.
   const first = args[0] === '__agent' ? undefined : (COMMANDS.find((c) => c.cmd.split(' ')[0] === args[0]) ?? COMMANDS[0]);
-  if (first === COMMANDS[0]) mistypedCommand(args[0]);
+  // (not with --remote: the word names a directory there, which this host cannot look at)
+  if (first === COMMANDS[0] && !args.some((w) => w === '--remote' || w.startsWith('--remote='))) mistypedCommand(args[0]);
   const loaded = new Map<(typeof COMMANDS)[number], Loaded>();
   if (first) loaded.set(first, await first.load());
   for (const c of COMMANDS) {

@@ -21,17 +21,27 @@ export function usageMessage(msg: string, args: readonly string[] = []): string 
   if (m) return `${flag(m[1])} wants a value`;
   // yargs names unknown options without their dashes ("Unknown argument: bogus" for --bogus, "d"
   // for a letter of -odd): spelled as on the command line; an extra positional word stays as it is
-  const u = /^(Unknown arguments?): (.*)$/s.exec(msg);
-  if (u) return `${u[1]}: ${u[2].split(', ').map((n) => spelledAs(n, args)).join(', ')}`;
+  const u = /^Unknown arguments?: (.*)$/s.exec(msg);
+  if (u) {
+    const names = u[1].split(', ');
+    // (yargs names an unknown --foo-bar twice: also as fooBar)
+    const kebab = new Set(names.filter((n) => n.includes('-')).map((n) => n.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())));
+    const shown = [...new Set(names.filter((n) => !kebab.has(n)).map((n) => spelledAs(n, args)))];
+    return `Unknown argument${shown.length > 1 ? 's' : ''}: ${shown.join(', ')}`;
+  }
   return msg;
 }
 
-/** `name` as the command line gave it: `--name`, `-n` (alone or in a cluster), else the word itself */
+/**
+ * `name` as the command line gave it: an extra word given as such stays as it is; else `--name`
+ * (or `--no-name`), or `-n` alone or in a cluster of letters; else the name itself
+ */
 function spelledAs(name: string, args: readonly string[]): string {
-  for (const w of args) {
-    if (w === '--') break;
+  const words = args.indexOf('--') >= 0 ? args.slice(0, args.indexOf('--')) : args;
+  if (words.includes(name)) return name;
+  for (const w of words) {
     if (w === `--${name}` || w.startsWith(`--${name}=`) || w === `--no-${name}`) return w.split('=')[0];
-    if (name.length === 1 && /^-[^-]/.test(w) && w.slice(1).includes(name)) return `-${name}`;
+    if (name.length === 1 && /^-[^-]/.test(w) && w.slice(1).split('=')[0].includes(name)) return `-${name}`;
   }
   return name;
 }
