@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib, { gunzipSync, gzipSync } from 'node:zlib';
-import { NcduWriter } from '../src/export/ncdu-writer.js';
+import crypto from 'node:crypto';
+import { HEAD_ROOM, headRoomFill, NcduWriter } from '../src/export/ncdu-writer.js';
 import { assertOneLineError, CLI, duOk, have, isRoot, lines, run, runCli, type RunResult } from './helpers/run.js';
 import { BAD_UTF8, BAD_UTF8_DIR, bpath, makeTmp, rmrf, writeSized } from './helpers/fs.js';
 import { comparableTotals, indexTree, key, loadExport, scanTree } from './helpers/tree.js';
@@ -333,7 +334,10 @@ describe('snapshots', () => {
       const saved = await saveSnapshot(s4, tree, { root: big, started: new Date(), volume: FAKE_VOL });
       const buf = fs.readFileSync(saved.meta.file);
       assert.ok(gunzipSync(buf).length > 1.2 * (1 << 20), 'several gzip members (one per MiB of text)');
-      for (let i = Math.floor(buf.length / 2); i < Math.floor(buf.length / 2) + 64; i++) buf[i] ^= 0xff;
+      // (in the middle of the entries: the first HEAD_ROOM bytes are the head and an empty member's
+      // padding, which holds no data)
+      const mid = HEAD_ROOM + Math.floor((buf.length - HEAD_ROOM) / 2);
+      for (let i = mid; i < mid + 64; i++) buf[i] ^= 0xff;
       fs.writeFileSync(saved.meta.file, buf);
       assert.equal(listSnapshots(s4).snapshots.length, 1);
       await assert.rejects(loadSnapshot(saved.meta.file), (e: Error) => e.name === 'ImportError' && !e.message.includes('\n'));
@@ -445,6 +449,81 @@ describe('snapshots', () => {
     assert.equal(parseAge('90m'), 90 * 60e3);
     assert.equal(parseAge('30'), null);
     assert.equal(parseAge('-1d'), null);
+  });
+
+  it('a head bigger than its room (thousands of kinds): the entries move up, the same text; listed, loaded, verified', async () => {
+    const tree = await scanTree(root);
+    const s6 = makeTmp('snap-store6');
+    try {
+      // 12,000 kinds of random names: a head of several hundred KiB that gzip cannot shrink below 64 KiB
+      const kinds: Record<string, number> = {};
+      for (let i = 0; i < 12_000; i++) kinds[`kind-${crypto.randomBytes(12).toString('hex')}`] = i;
+      const input = { root, started: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)), host: 'bighead', volume: FAKE_VOL, kinds };
+      const now = (await saveSnapshot(s6, tree, input)).meta;
+      const { id: _id, file: _file, ...stored } = now;
+      const one = path.join(makeTmp('snap-one'), 'one.json.gz');
+      const w = new NcduWriter(one, { gzip: true, gzipLevel: SNAPSHOT_GZIP_LEVEL, meta: { x_snapshot: stored } });
+      w.writeTree(tree, tree.allNames(), undefined, false);
+      const noStamp = (b: Buffer) => b.toString('latin1').replace(/"timestamp":\d+/, '');
+      assert.equal(noStamp(gunzipSync(fs.readFileSync(now.file))), noStamp(gunzipSync(fs.readFileSync(one))));
+      assert.ok(zlib.deflateRawSync(JSON.stringify(kinds)).length > HEAD_ROOM, 'the head does not fit its room');
+      const { snapshots, bad } = listSnapshots(s6);
+      assert.deepEqual(bad, []);
+      assert.deepEqual(snapshots[0].kinds, kinds);
+      assert.equal(await verifySnapshot(snapshots[0]), null);
+      assert.deepEqual(comparableTotals(await loadSnapshot(now.file)), comparableTotals(tree));
+      rmrf(path.dirname(one));
+    } finally {
+      rmrf(s6);
+    }
+  });
+
+  it('headRoomFill: gzip members of exactly n bytes that decompress to nothing (zlib and zcat)', () => {
+    for (const n of [0, 26, 27, 100, 65536, 65557, 65558, 65583, 65584, 200_000]) {
+      const b = headRoomFill(n);
+      assert.equal(b.length, n);
+      const z = Buffer.concat([gzipSync('a'), b, gzipSync('b')]);
+      assert.equal(gunzipSync(z).toString(), 'ab', `${n}`);
+      if (have('zcat')) {
+        const f = path.join(store, `fill-${n}.gz`);
+        fs.writeFileSync(f, z);
+        const r = run('zcat', [f]);
+        assert.deepEqual([r.code, r.stdout, r.stderr], [0, 'ab', ''], `zcat ${n}`);
+        fs.unlinkSync(f);
+      }
+    }
+  });
+
+  it('a store with room for the snapshot but not twice it takes the snapshot', (t) => {
+    if (!isRoot()) return t.skip('needs root to mount a tmpfs');
+    // a tree whose snapshot is a few hundred KiB: random names gzip does not shrink much
+    const big = makeTmp('snap-room');
+    const mnt = makeTmp('snap-room-tmpfs');
+    try {
+      for (let d = 0; d < 10; d++) {
+        fs.mkdirSync(path.join(big, `d${d}`));
+        for (let f = 0; f < 1500; f++) fs.writeFileSync(path.join(big, `d${d}`, crypto.randomBytes(24).toString('hex')), '');
+      }
+      const probe = makeTmp('snap-room-probe');
+      const size = (JSON.parse(ok(['snapshot', big, '--store', probe, '--json']).stdout) as SnapJson & { fileBytes: number }).fileBytes;
+      rmrf(probe);
+      assert.ok(size > 2 * HEAD_ROOM, `${size}`);
+      assert.equal(run('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', mnt]).code, 0);
+      const st = path.join(mnt, 'store');
+      fs.mkdirSync(path.join(st, 'snapshots'), { recursive: true });
+      // leave the snapshot's size and a quarter of it free (the store's sample line, the directory)
+      const free = fs.statfsSync(mnt).bavail * fs.statfsSync(mnt).bsize;
+      const leave = size + Math.max(HEAD_ROOM, size >> 2);
+      fs.writeFileSync(path.join(mnt, 'fill'), Buffer.alloc(free - leave));
+      assert.ok(fs.statfsSync(mnt).bavail * fs.statfsSync(mnt).bsize < 2 * size, 'less than twice the snapshot is free');
+      const r = runCli(['snapshot', big, '--store', st, '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(listSnapshots(st).snapshots.length, 1);
+    } finally {
+      run('umount', [mnt]);
+      rmrf(mnt);
+      rmrf(big);
+    }
   });
 
   it('a store on a full tmpfs: one line "no space left on the device", exit 1, no temp file, earlier snapshots intact', (t) => {

@@ -18,7 +18,7 @@ import type { Tree } from '../tree/tree.js';
 import { VERSION } from '../version.js';
 import { escapeName } from '../util/escape.js';
 import { stringifyExact } from '../util/exact.js';
-import { openOutput, Output, tempPath, writeAllSync, writeErrorText } from '../util/write.js';
+import { openOutput, Output, writeErrorText } from '../util/write.js';
 import { GzipThread, MAX_QUEUED } from './gzip-thread.js';
 import { ncduParseAddon, type NcduParseAddon } from '../import/native-parse.js';
 
@@ -178,10 +178,11 @@ export interface ExportOptions {
   dirInodes?: boolean;
   /**
    * The head (`[1,2,{meta}`) is written last, by finishHead(meta), which adds to `meta` what is
-   * only known once the entries are written (a snapshot's kinds): the entries go to an unlinked
-   * temp file beside the output (gzip'd as they come, on the thread past one piece), the head in a
-   * gzip member of its own, then the entries after it. The text is the same as without. Only for
-   * a gzip'd regular file (an atomic output).
+   * only known once the entries are written (a snapshot's kinds): the entries go to the output
+   * after HEAD_ROOM bytes left for the head (gzip'd as they come, on the thread past one piece);
+   * the head is then written there as a gzip member of its own, followed by an empty gzip member
+   * whose extra field fills the rest of the room (headRoomFill). The text is the same as without,
+   * and the file needs no more room than that. Only for a gzip'd regular file (an atomic output).
    */
   deferHead?: boolean;
   /**
@@ -209,25 +210,36 @@ export interface NameTable {
   len: Uint32Array;
 }
 
+/** bytes left at the start of a deferHead export for its head (a snapshot's is a few hundred) */
+export const HEAD_ROOM = 65536;
+/** the smallest gzip member that fills room: an empty one with a 4-byte extra field (headRoomFill) */
+const FILL_MIN = 26;
+/** the largest: a 65,535-byte extra field */
+const FILL_MAX = 22 + 65535;
+
 /**
- * A new temp file beside `target`, unlinked at once (nothing to clean up however the process ends):
- * its descriptor, read and write. `fail` is called with the errno error.
+ * Gzip members that decompress to nothing and take exactly `n` bytes (n = 0, or n >= FILL_MIN):
+ * each a header with FEXTRA set and one extra subfield ('D','B', then zeros; RFC 1952 2.3.1.1), an
+ * empty final deflate block, and a trailer of CRC 0 and size 0. gzip, zcat and zlib read past them.
  */
-function openUnlinked(target: string, fail: (e: unknown) => never): number {
-  const tmp = tempPath(target);
-  let fd: number;
-  try {
-    fd = fs.openSync(tmp, fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
-  } catch (e) {
-    fail(e);
+export function headRoomFill(n: number): Buffer {
+  const parts: Buffer[] = [];
+  while (n > 0) {
+    // (never leave less than FILL_MIN for the next member)
+    let m = Math.min(n, FILL_MAX);
+    if (n - m > 0 && n - m < FILL_MIN) m = n - FILL_MIN;
+    const xlen = m - 22;
+    const b = Buffer.alloc(m);
+    b.set([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff], 0); // magic, deflate, FEXTRA, no mtime, unknown OS
+    b.writeUInt16LE(xlen, 10);
+    b.set([0x44, 0x42], 12); // subfield id
+    b.writeUInt16LE(xlen - 4, 14);
+    b.set([0x03, 0x00], 12 + xlen); // an empty final block with fixed codes
+    // CRC32 and ISIZE: 0 (the buffer's zeros)
+    parts.push(b);
+    n -= m;
   }
-  try {
-    fs.unlinkSync(tmp);
-  } catch (e) {
-    fs.closeSync(fd);
-    fail(e);
-  }
-  return fd;
+  return Buffer.concat(parts);
 }
 
 export class NcduWriter implements Sink {
@@ -255,9 +267,8 @@ export class NcduWriter implements Sink {
   /** the descriptor a gzip thread may write to (a named output, gzip'd, with the thread allowed), else null */
   private readonly threadFd: number | null;
   private thread: GzipThread | null = null;
-  /** deferHead: the head's metadata (written by finishHead) and the entries' unlinked temp file */
+  /** deferHead: the head's metadata (written by finishHead); the entries follow HEAD_ROOM bytes kept for the head */
   private headMeta: Record<string, unknown> | null = null;
-  private bodyFd: number | null = null;
   /** the entries are written (finish): the head is all that is left (deferHead) */
   private ended = false;
   private readonly whileFull: (() => boolean) | undefined;
@@ -307,12 +318,16 @@ export class NcduWriter implements Sink {
         throw new ExportError(`cannot write ${this.dest}: a head written last needs a gzip'd file`);
       }
       this.headMeta = meta;
-      this.bodyFd = openUnlinked(out.target, (e) => {
+      // the room for the head, written now (the disk space is taken before the entries need it)
+      try {
+        out.write(Buffer.alloc(HEAD_ROOM));
+      } catch (e) {
         out.abort();
         throw new ExportError(`cannot write ${this.dest}: ${writeErrorText(e)}`);
-      });
+      }
+      this.written += HEAD_ROOM;
     }
-    const fd = this.bodyFd ?? (out instanceof Output ? out.fd : null);
+    const fd = out instanceof Output ? out.fd : null;
     this.threadFd = this.gzip && fd !== null && (opts.gzipThread ?? true) ? fd : null;
     if (this.headMeta === null) this.str(`[1,2,${stringifyExact(meta)}`);
   }
@@ -341,8 +356,7 @@ export class NcduWriter implements Sink {
     let data: Buffer = this.buf.subarray(0, this.len);
     if (this.gzip && this.len > 0) data = zlib.gzipSync(data, { level: this.gzipLevel });
     try {
-      if (this.bodyFd !== null) writeAllSync(this.bodyFd, data);
-      else this.out.write(data);
+      this.out.write(data);
     } catch (e) {
       this.failed(e);
     }
@@ -653,34 +667,32 @@ export class NcduWriter implements Sink {
     if (head === null || !this.ended || this.closed) throw new Error('finishHead: not a finished export with its head left to write');
     for (const [k, v] of Object.entries(meta)) head[k.startsWith('x_') ? k : `x_${k}`] = v;
     this.drainThread();
+    const fd = (this.out as Output).fd;
     try {
       const data = zlib.gzipSync(Buffer.from(`[1,2,${stringifyExact(head)}`, 'utf8'), { level: this.gzipLevel });
-      this.out.write(data);
-      this.written += data.length;
-      // the entries after it, from the temp file
-      const bodyFd = this.bodyFd!;
-      const chunk = Buffer.allocUnsafe(FLUSH_AT);
-      for (let pos = 0; ; ) {
-        const n = fs.readSync(bodyFd, chunk, 0, chunk.length, pos);
-        if (n === 0) break;
-        this.out.write(chunk.subarray(0, n));
-        pos += n;
+      const gap = HEAD_ROOM - data.length;
+      if (gap === 0 || gap >= FILL_MIN) {
+        writeAt(fd, Buffer.concat([data, headRoomFill(gap)]), 0);
+      } else {
+        // a head that does not fit its room (a rules file of thousands of kinds): the entries
+        // move up to make room, from the end (the file grows by the difference only)
+        const shift = data.length + FILL_MIN - HEAD_ROOM;
+        const end = this.written + (this.thread?.written ?? 0);
+        const chunk = Buffer.allocUnsafe(FLUSH_AT);
+        for (let to = end; to > HEAD_ROOM; ) {
+          const from = Math.max(HEAD_ROOM, to - chunk.length);
+          const n = fs.readSync(fd, chunk, 0, to - from, from);
+          if (n !== to - from) throw new Error(`short read of ${this.dest}`);
+          writeAt(fd, chunk.subarray(0, n), from + shift);
+          to = from;
+        }
+        writeAt(fd, Buffer.concat([data, headRoomFill(FILL_MIN)]), 0);
+        this.written += shift;
       }
     } catch (e) {
       this.failed(e);
     }
-    this.closeBody();
     this.complete();
-  }
-
-  private closeBody(): void {
-    if (this.bodyFd === null) return;
-    try {
-      fs.closeSync(this.bodyFd);
-    } catch {
-      /* (unlinked: nothing is left either way) */
-    }
-    this.bodyFd = null;
   }
 
   /** Wait for the gzip thread to write all it has, and let it go. */
@@ -715,12 +727,19 @@ export class NcduWriter implements Sink {
     // the thread stops writing before the descriptor is closed (its number could be reused)
     this.thread?.cancel();
     this.thread = null;
-    this.closeBody();
     this.out.abort();
   }
 
   /** bytes written to the output so far (all of them once finish() returned) */
   get bytesWritten(): number {
     return this.written + (this.thread?.written ?? 0);
+  }
+}
+
+/** Write all of `data` at `pos` in `fd` (positioned writes: the descriptor's offset stays). Throws the errno error. */
+function writeAt(fd: number, data: Uint8Array, pos: number): void {
+  for (let off = 0; off < data.length; ) {
+    const n = fs.writeSync(fd, data, off, data.length - off, pos + off);
+    off += n;
   }
 }

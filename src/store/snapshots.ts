@@ -11,8 +11,8 @@
  *
  * Reading a snapshot's metadata decompresses only the head of the file (the metadata object comes
  * first: since the kinds of data are computed while the entries are compressed, the head is its own
- * gzip member, written before the entries once they are done; earlier snapshots have the head and
- * the first entries in one member) and checks the tail: the writer puts the closing `]` alone in
+ * gzip member, written once they are done into the room left for it before them, the rest of the
+ * room an empty member; earlier snapshots have the head and the first entries in one member) and checks the tail: the writer puts the closing `]` alone in
  * the last gzip member, so a truncated file is recognised from its last few hundred bytes. Damage in the middle of a file is
  * only found when it is loaded (loadSnapshot: gzip CRCs and the JSON parser).
  */
@@ -195,7 +195,8 @@ export interface PendingSnapshot {
 
 /**
  * Start writing a scanned tree as a snapshot: the entries now (the ncdu export text, gzip'd on
- * another thread past one piece, into an unlinked temp file in <store>/snapshots), the head with
+ * another thread past one piece, into the temp file in <store>/snapshots after the room left for
+ * the head: NcduWriter deferHead), the head with
  * the metadata at finish(), so that what is only known later (the kinds of data, computed while
  * the gzip thread still works) goes in the head all the same. The decompressed file is the text
  * of a write in one go; the head is a gzip member of its own. At finish, the file is written

@@ -474,7 +474,8 @@ function openAtomic(name: string, target: string, mode: number, keep: fs.Stats |
   const tmp = tempPath(target);
   let fd: number;
   try {
-    fd = fs.openSync(tmp, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, mode);
+    // (read and write: a writer may read back what it wrote, e.g. NcduWriter moving its entries up)
+    fd = fs.openSync(tmp, C.O_RDWR | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, mode);
   } catch (e) {
     throw writeError(name, e);
   }
