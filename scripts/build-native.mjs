@@ -30,17 +30,23 @@ const KEY_FILE = path.join(root, 'build', 'Release', '.diskblame-key');
 function buildKey(nodedir, cc) {
   const h = createHash('sha256');
   for (const f of ['binding.gyp', 'scripts/build-native.mjs', ...SOURCES.map((c) => `src/native/${c}`)]) h.update(`${f}\0`).update(fs.readFileSync(path.join(root, f))).update('\0');
-  h.update(`${process.version}\0${process.versions.modules}\0${process.arch}\0${nodedir}\0${cc}\0${process.env.CFLAGS ?? ''}`);
+  h.update(`${process.version}\0${process.versions.modules}\0${process.arch}\0${nodedir}\0${cc}`);
+  for (const v of ['CFLAGS', 'CPPFLAGS', 'LDFLAGS', 'CXXFLAGS']) h.update(`\0${v}=${process.env[v] ?? ''}`);
+  // the compiler itself: its version line (another compiler under the same name builds again)
+  const version = spawnSync(cc.split(' ')[0], ['--version'], { encoding: 'utf8', timeout: 10_000 });
+  h.update(`\0${(version.stdout ?? '').split('\n')[0]}`);
   return h.digest('hex');
 }
 
-/** both addons are there, built from `key`, and the directory reader loads */
+/** both addons are there, built from `key`, and both load */
 function upToDate(key) {
   try {
-    if (fs.readFileSync(KEY_FILE, 'utf8').trim() !== key || !fs.existsSync(PARSE_OUT)) return false;
+    if (fs.readFileSync(KEY_FILE, 'utf8').trim() !== key) return false;
     const m = { exports: {} };
     process.dlopen(m, OUT);
-    return typeof m.exports.fill === 'function';
+    const p = { exports: {} };
+    process.dlopen(p, PARSE_OUT);
+    return typeof m.exports.fill === 'function' && typeof p.exports.fast === 'function';
   } catch {
     return false;
   }
