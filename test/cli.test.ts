@@ -215,6 +215,13 @@ test('a bad command line names what it did not know as it was spelled, and a mis
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.equal(r.stderr, err);
     }
+    // a plain file is "not a directory" for every command that scans (access() said "permission denied" to snapshot)
+    fs.writeFileSync(path.join(dir, 'plain.txt'), 'x');
+    for (const cmd of [['scan'], ['snapshot', '--store', path.join(dir, 'store')], ['owners']]) {
+      const r = cli(...cmd, 'plain.txt');
+      assert.match(r.stderr, /^diskblame: cannot scan (\S+\/)?plain\.txt: not a directory\n$/, cmd[0]);
+      assert.equal(r.status, 1, cmd[0]);
+    }
     // a word that names a directory there is a path, as before; a word far from any command too
     // a dangling symbolic link of that name is a path too
     fs.symlinkSync('nowhere', path.join(dir, 'sampel'));

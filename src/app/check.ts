@@ -8,15 +8,22 @@ import { escapeName } from '../util/escape.js';
  * ("cannot scan ROOT: no such file or directory", "... not a directory"), exit 1.
  */
 export function checkRoot(root: string): void {
+  const fail = (e: unknown): never => {
+    throw new UserError(`cannot scan ${escapeName(root)}: ${errnoText((e as NodeJS.ErrnoException).code)}`);
+  };
   let st: fs.Stats;
   try {
     st = fs.statSync(root);
+  } catch (e) {
+    fail(e);
+  }
+  // (a file first: access() would call a plain file "permission denied", even for root)
+  if (!st!.isDirectory()) throw new UserError(`cannot scan ${escapeName(root)}: not a directory`);
+  try {
     fs.accessSync(root, fs.constants.R_OK | fs.constants.X_OK);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot scan ${escapeName(root)}: ${errnoText(code)}`);
+    fail(e);
   }
-  if (!st.isDirectory()) throw new UserError(`cannot scan ${escapeName(root)}: not a directory`);
 }
 
 /** --threads: a whole number from 1 to 16 (UserError, exit 2) */

@@ -59,6 +59,16 @@ export async function saveScanned(place: Place, tree: Tree, root: string, starte
   }
 }
 
+/**
+ * For a command that ends once its snapshot is saved (`snapshot`, `scan --save`: their process
+ * exits at the end): from now on Ctrl-C does not kill the process, so that one that comes after
+ * the snapshot is saved (saveScanned takes it until then) still lets the command say what it
+ * saved and end normally. Never removed: call it only in such a command.
+ */
+export function ignoreInterruptsToTheEnd(): void {
+  process.on('SIGINT', () => undefined);
+}
+
 /** saveScanned's steps; `checkpoint` between them throws when interrupted; `started` gets the pending snapshot */
 async function saveSteps(
   place: Place,

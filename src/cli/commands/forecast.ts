@@ -86,7 +86,7 @@ function thresholds(a: CheckArgs): Thresholds {
   if (critMs > warnMs) throw new UserError(`--crit (${a.crit}) must not be longer than --warn (${a.warn})`, 3);
   for (const k of ['warn-pct', 'crit-pct'] as const) {
     const v = a[k];
-    if (v !== undefined && !(Number.isFinite(v) && v > 0 && v <= 100)) throw new UserError(`--${k} wants a percentage from 0 to 100, not ${v}`, 3);
+    if (v !== undefined && !(Number.isFinite(v) && v > 0 && v <= 100)) throw new UserError(`--${k} wants a percentage above 0 and at most 100, not ${v}`, 3);
   }
   if (a['warn-pct'] !== undefined && a['crit-pct'] !== undefined && a['warn-pct'] > a['crit-pct'])
     throw new UserError(`--warn-pct (${a['warn-pct']}) must not be above --crit-pct (${a['crit-pct']})`, 3);

@@ -131,7 +131,8 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
     const r = await runScan(place, a, tree);
     let saved: SavedView | undefined;
     if (snap && r.incomplete) errLine('interrupted: no snapshot saved');
-    else if (snap) saved = savedView(snap, await snap.saveScanned(place, tree, r.root, when, storeDir(a.store), showProgress(a)), !!a.bytes);
+    else if (snap) snap.ignoreInterruptsToTheEnd();
+    if (snap && !r.incomplete) saved = savedView(snap, await snap.saveScanned(place, tree, r.root, when, storeDir(a.store), showProgress(a)), !!a.bytes);
     if (a.sample !== false && !saved) await recordScanSample(place, a.path ?? '.', errLine, a.store); // a snapshot records its own
     const code = printSummary(a, tree, r.root, r.incomplete, started, saved);
     // a dropped connection is a failure (1), not an interruption asked for (130)

@@ -21,7 +21,7 @@ import { clock } from '../../report/time.js';
 import { UserError } from '../../util/errors.js';
 import { errLine, out, outText } from '../output.js';
 import { stringifyExact } from '../../util/exact.js';
-import { saveScanned, savedText, snapshotJson } from '../../app/snapshot.js';
+import { ignoreInterruptsToTheEnd, saveScanned, savedText, snapshotJson } from '../../app/snapshot.js';
 import { runScan, showProgress, treeFor } from '../../app/scan.js';
 import { checkThreads } from '../../app/check.js';
 import { RemoteArgs, withPlace } from '../../app/places.js';
@@ -71,6 +71,7 @@ export async function snapshotCommand(a: SnapshotArgs): Promise<number> {
     if (r.lost) return 1; // its one line is printed
     if (r.incomplete) throw new UserError('interrupted: no snapshot saved', 130);
     const scanMs = performance.now() - t0;
+    ignoreInterruptsToTheEnd();
     const s = await saveScanned(place, tree, r.root, started, store, showProgress(a));
     const elapsedMs = performance.now() - t0;
     if (a.json) {
