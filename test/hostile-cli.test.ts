@@ -80,8 +80,8 @@ test('owners: the kinds, paths and a writer process named with an OSC sequence, 
 });
 
 test('diff: an export against live, every new hostile name escaped on its own line', () => {
-  const out = safe(['diff', before, 'live', '--bytes', '--top', '100']);
-  // the report is 80 columns: a long name keeps its end
+  const out = safe(['diff', before, 'live', '--bytes', '--top', '100'], { env: { ...env, COLUMNS: '80' } });
+  // the report is 80 columns here (COLUMNS; piped without it, nothing is cut): a long name keeps its end
   for (const x of tree.names) {
     const shown = escapeName(x.bytes);
     const end = truncate(shown, 40, true).slice(1);
