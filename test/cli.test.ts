@@ -234,6 +234,21 @@ test('a bad command line names what it did not know as it was spelled, and a mis
   }
 });
 
+test('scan -f X -o Y of an export that says it is incomplete converts it (only a scan interrupted here is not written)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-conv-'));
+  try {
+    const x = path.join(dir, 'x.json');
+    fs.writeFileSync(x, '[1,2,{"progname":"diskblame","progver":"0","timestamp":1,"x_incomplete":true},\n[{"name":"/r"},{"name":"f","asize":5,"dsize":4096}]]\n');
+    const y = path.join(dir, 'y.json');
+    const r = spawnSync(process.execPath, [CLI, 'scan', '-f', x, '-o', y], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.match(fs.readFileSync(y, 'utf8'), /\{"name":"f","asize":5,"dsize":4096/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('Ctrl-C at any moment of a snapshot: saved whole, or one line, exit 130 and nothing left in the store', async () => {
   const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-int-snap-'));
   const store = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-int-store-'));

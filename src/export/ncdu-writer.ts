@@ -186,6 +186,12 @@ export interface ExportOptions {
    */
   deferHead?: boolean;
   /**
+   * finish() of an incomplete source (a scan interrupted here) to a temporary file discards the
+   * export instead of renaming it into place (see finish). Off for a conversion (`scan -f X -o Y`):
+   * what the input says of itself is passed on.
+   */
+  discardIncomplete?: boolean;
+  /**
    * writeTree calls this instead of waiting while the gzip thread has all the pieces it takes (the
    * text is written faster than it is compressed): a slice of other work (a millisecond or so),
    * false once there is none left (then it waits).
@@ -252,6 +258,7 @@ export class NcduWriter implements Sink {
   finalPath: string | null = null;
   /** finish() discarded an incomplete export instead of renaming it into place (see finish) */
   discarded = false;
+  private readonly discardIncomplete: boolean;
 
   /** the export goes to a temporary file renamed into place at the end (else it is written in place, or to a target) */
   get atomic(): boolean {
@@ -305,6 +312,7 @@ export class NcduWriter implements Sink {
     }
     // a link is named by the file it writes (latest -> x.json.gz is gzip'd)
     const out = this.out;
+    this.discardIncomplete = opts.discardIncomplete ?? false;
     this.gzip = opts.gzip ?? /\.gz$/i.test(out instanceof Output && out.kind === 'atomic' ? out.target : dest);
     const meta: Record<string, unknown> = {
       progname: 'diskblame',
@@ -635,7 +643,7 @@ export class NcduWriter implements Sink {
   }
 
   /**
-   * End the export. An incomplete one (`info.incomplete`: the scan was interrupted) that goes to a
+   * End the export. With discardIncomplete, an incomplete one (`info.incomplete`: the scan was interrupted) that goes to a
    * temporary file is discarded instead (abort: nothing renamed into place, a previous export
    * under the name untouched, `discarded` set): ncdu's format cannot say it is incomplete, and
    * read back it would look whole. One written in place (standard output, a FIFO, a device, an
@@ -644,7 +652,7 @@ export class NcduWriter implements Sink {
    */
   finish(info: SourceInfo): void {
     if (this.closed || this.ended) return;
-    if (info.incomplete && this.atomic) {
+    if (info.incomplete && this.discardIncomplete && this.atomic) {
       this.abort();
       this.discarded = true;
       return;

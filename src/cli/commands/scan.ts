@@ -171,7 +171,8 @@ function printSummary(a: ScanArgs, tree: Tree, root: string, incomplete: boolean
 /** -o: stream the export (no tree in memory), print only totals. */
 async function exportCommand(a: ScanArgs, place: Place | null, started: number): Promise<number> {
   const { NcduWriter } = await import('../../export/ncdu-writer.js');
-  const writer = new NcduWriter(a.output!, {});
+  // (a scan interrupted here is not written: its export would read as whole; a conversion passes its input on)
+  const writer = new NcduWriter(a.output!, { discardIncomplete: place !== null });
   const totals = new TotalsSink();
   const sink = new TeeSink([writer, totals]);
   let incomplete = false;
