@@ -37,7 +37,8 @@ export function usageMessage(msg: string, args: readonly string[] = []): string 
  * (or `--no-name`), or `-n` alone or in a cluster of letters; else the name itself
  */
 function spelledAs(name: string, args: readonly string[]): string {
-  const words = args.indexOf('--') >= 0 ? args.slice(0, args.indexOf('--')) : args;
+  const end = args.indexOf('--');
+  const words = end >= 0 ? args.slice(0, end) : args;
   if (words.includes(name)) return name;
   for (const w of words) {
     if (w === `--${name}` || w.startsWith(`--${name}=`) || w === `--no-${name}`) return w.split('=')[0];

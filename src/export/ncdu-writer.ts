@@ -18,7 +18,7 @@ import type { Tree } from '../tree/tree.js';
 import { VERSION } from '../version.js';
 import { escapeName } from '../util/escape.js';
 import { stringifyExact } from '../util/exact.js';
-import { openOutput, Output, writeErrorText } from '../util/write.js';
+import { openOutput, Output, writeAllSync, writeErrorText } from '../util/write.js';
 import { GzipThread, MAX_QUEUED } from './gzip-thread.js';
 import { ncduParseAddon, type NcduParseAddon } from '../import/native-parse.js';
 
@@ -32,6 +32,11 @@ export const GZIP_LEVEL = 4;
 const HEX = '0123456789abcdef';
 
 export class ExportError extends Error {}
+
+/** Add `extra` to an export's metadata, each key prefixed `x_` unless it is (ncdu ignores x_ keys). */
+function addMeta(meta: Record<string, unknown>, extra: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(extra)) meta[k.startsWith('x_') ? k : `x_${k}`] = v;
+}
 
 /** writeText's io slots and stops (ncduparse.c: IO_*, W_*) */
 const IO_LEN = 0;
@@ -313,15 +318,15 @@ export class NcduWriter implements Sink {
     // a link is named by the file it writes (latest -> x.json.gz is gzip'd)
     const out = this.out;
     this.discardIncomplete = opts.discardIncomplete ?? false;
-    this.gzip = opts.gzip ?? /\.gz$/i.test(out instanceof Output && out.kind === 'atomic' ? out.target : dest);
+    this.gzip = opts.gzip ?? /\.gz$/i.test(this.atomic ? (out as Output).target : dest);
     const meta: Record<string, unknown> = {
       progname: 'diskblame',
       progver: VERSION,
       timestamp: Math.floor(Date.now() / 1000),
     };
-    for (const [k, v] of Object.entries(opts.meta ?? {})) meta[k.startsWith('x_') ? k : `x_${k}`] = v;
+    addMeta(meta, opts.meta ?? {});
     if (opts.deferHead) {
-      if (!(out instanceof Output) || out.kind !== 'atomic' || !this.gzip) {
+      if (!this.atomic || !this.gzip) {
         out.abort();
         throw new ExportError(`cannot write ${this.dest}: a head written last needs a gzip'd file`);
       }
@@ -673,28 +678,28 @@ export class NcduWriter implements Sink {
   finishHead(meta: Record<string, unknown>): void {
     const head = this.headMeta;
     if (head === null || !this.ended || this.closed) throw new Error('finishHead: not a finished export with its head left to write');
-    for (const [k, v] of Object.entries(meta)) head[k.startsWith('x_') ? k : `x_${k}`] = v;
+    addMeta(head, meta);
     this.drainThread();
     const fd = (this.out as Output).fd;
     try {
       const data = zlib.gzipSync(Buffer.from(`[1,2,${stringifyExact(head)}`, 'utf8'), { level: this.gzipLevel });
       const gap = HEAD_ROOM - data.length;
       if (gap === 0 || gap >= FILL_MIN) {
-        writeAt(fd, Buffer.concat([data, headRoomFill(gap)]), 0);
+        writeAllSync(fd, Buffer.concat([data, headRoomFill(gap)]), 0);
       } else {
         // a head that does not fit its room (a rules file of thousands of kinds): the entries
         // move up to make room, from the end (the file grows by the difference only)
         const shift = data.length + FILL_MIN - HEAD_ROOM;
-        const end = this.written + (this.thread?.written ?? 0);
+        const end = this.written; // (the thread drained: all of it)
         const chunk = Buffer.allocUnsafe(FLUSH_AT);
         for (let to = end; to > HEAD_ROOM; ) {
           const from = Math.max(HEAD_ROOM, to - chunk.length);
           const n = fs.readSync(fd, chunk, 0, to - from, from);
           if (n !== to - from) throw new Error(`short read of ${this.dest}`);
-          writeAt(fd, chunk.subarray(0, n), from + shift);
+          writeAllSync(fd, chunk.subarray(0, n), from + shift);
           to = from;
         }
-        writeAt(fd, Buffer.concat([data, headRoomFill(FILL_MIN)]), 0);
+        writeAllSync(fd, Buffer.concat([data, headRoomFill(FILL_MIN)]), 0);
         this.written += shift;
       }
     } catch (e) {
@@ -741,13 +746,5 @@ export class NcduWriter implements Sink {
   /** bytes written to the output so far (all of them once finish() returned) */
   get bytesWritten(): number {
     return this.written + (this.thread?.written ?? 0);
-  }
-}
-
-/** Write all of `data` at `pos` in `fd` (positioned writes: the descriptor's offset stays). Throws the errno error. */
-function writeAt(fd: number, data: Uint8Array, pos: number): void {
-  for (let off = 0; off < data.length; ) {
-    const n = fs.writeSync(fd, data, off, data.length - off, pos + off);
-    off += n;
   }
 }

@@ -109,9 +109,9 @@ function deepFreeze<T>(o: T): T {
  */
 export function defaultRulesPath(): string | null {
   const xdg = process.env.XDG_CONFIG_HOME;
-  const home = xdg && path.isAbsolute(xdg) ? null : homeDir();
-  const base = xdg && path.isAbsolute(xdg) ? xdg : home === null ? null : path.join(home, '.config');
-  return base === null ? null : path.join(base, 'diskblame', 'rules.json');
+  if (xdg && path.isAbsolute(xdg)) return path.join(xdg, 'diskblame', 'rules.json');
+  const home = homeDir();
+  return home === null ? null : path.join(home, '.config', 'diskblame', 'rules.json');
 }
 
 /**

@@ -20,11 +20,8 @@ declare const __DISKBLAME_PACKAGE_WORKER__: string | undefined;
  * ~/.cache/diskblame; undefined when there is no home (the table is then built and not kept)
  */
 export function packageCacheFile(): string | undefined {
-  try {
-    return path.join(cacheDir(), 'packages.bin');
-  } catch {
-    return undefined;
-  }
+  const dir = cacheDir();
+  return dir === null ? undefined : path.join(dir, 'packages.bin');
 }
 
 function startWorker(workerData: unknown): Worker {

@@ -82,6 +82,7 @@ export function summarize(t: Tree, top = 10, apparent = false): Summary {
   }
   const totals = t.totals();
   const unreadable: number[] = [];
-  for (let i = 0; i < t.count && unreadable.length < Math.min(totals.errors, UNREADABLE_LISTED); i++) if (t.readError(i) && !t.removed(i)) unreadable.push(i);
+  const listed = Math.min(totals.errors, UNREADABLE_LISTED);
+  for (let i = 0; i < t.count && unreadable.length < listed; i++) if (t.readError(i) && !t.removed(i)) unreadable.push(i);
   return { ...totals, topDirs: dirs.best.map(item), topFiles: files.best.map(item), unreadable };
 }

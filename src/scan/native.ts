@@ -140,7 +140,9 @@ function holds(file: string, hash: string): boolean {
  */
 export function seaAddonFile(bytes: Uint8Array): string {
   const hash = sha256(bytes);
-  const dir = path.join(cacheDir(), 'native');
+  const base = cacheDir();
+  if (base === null) throw new Error('no cache directory: no XDG_CACHE_HOME and no home (no HOME, no passwd entry)');
+  const dir = path.join(base, 'native');
   const file = path.join(dir, `${hash}.node`);
   // only from a directory no one else can write (then no one swaps the file between the check and dlopen)
   const ours = () => {

@@ -1225,7 +1225,6 @@ export class Tree implements Sink, UnorderedSink {
     return t;
   }
 
-
   /** Fill an Entry with what the tree knows of i (for re-export and diffing); its name too unless `named` is false. */
   entryOf(i: number, e: Entry, named = true): Entry {
     if (named) e.name = this.nameOf(i);

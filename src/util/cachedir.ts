@@ -22,11 +22,12 @@ export function homeDir(): string | null {
 }
 
 /**
- * the cache directory's path (not created; nothing checked). Throws (a SystemError of
- * os.homedir()) when XDG_CACHE_HOME is not set and there is no home: no HOME and a user with no
- * passwd entry; callers treat that as "no cache".
+ * the cache directory's path (not created; nothing checked), or null when XDG_CACHE_HOME is not
+ * set and there is no home (homeDir): then there is no cache
  */
-export function cacheDir(): string {
+export function cacheDir(): string | null {
   const xdg = process.env.XDG_CACHE_HOME;
-  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'diskblame');
+  if (xdg && path.isAbsolute(xdg)) return path.join(xdg, 'diskblame');
+  const home = homeDir();
+  return home === null ? null : path.join(home, '.cache', 'diskblame');
 }

@@ -51,13 +51,15 @@ const C = fs.constants;
 
 /**
  * Write all of `data` to descriptor `fd`, waiting out EAGAIN (a non-blocking pipe or terminal that
- * is full, shared with another process). Throws the errno error of a failed write (EPIPE, ENOSPC...).
+ * is full, shared with another process); at byte offset `pos` of a file when given (the
+ * descriptor's own offset stays), else at its offset. Throws the errno error of a failed write
+ * (EPIPE, ENOSPC...).
  */
-export function writeAllSync(fd: number, data: Uint8Array): void {
+export function writeAllSync(fd: number, data: Uint8Array, pos?: number): void {
   let off = 0;
   while (off < data.length) {
     try {
-      off += fs.writeSync(fd, data, off, data.length - off);
+      off += fs.writeSync(fd, data, off, data.length - off, pos === undefined ? null : pos + off);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK') throw e;

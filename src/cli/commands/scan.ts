@@ -7,7 +7,6 @@ import { TeeSink } from '../../model/entry.js';
 import { isStdoutName } from '../../util/write.js';
 import { Tree, TreeTotals } from '../../tree/tree.js';
 import { summarize, Summary, TopItem, UNREADABLE_LISTED } from '../../report/summary.js';
-
 import { TotalsSink } from '../../report/totals.js';
 import { escapeName, jsonName, terminalText } from '../../util/escape.js';
 import { count, duration, pct, size } from '../../util/format.js';
@@ -131,8 +130,10 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
     const r = await runScan(place, a, tree);
     let saved: SavedView | undefined;
     if (snap && r.incomplete) errLine('interrupted: no snapshot saved');
-    else if (snap) snap.ignoreInterruptsToTheEnd();
-    if (snap && !r.incomplete) saved = savedView(snap, await snap.saveScanned(place, tree, r.root, when, storeDir(a.store), showProgress(a)), !!a.bytes);
+    else if (snap) {
+      snap.ignoreInterruptsToTheEnd();
+      saved = savedView(snap, await snap.saveScanned(place, tree, r.root, when, storeDir(a.store), showProgress(a)), !!a.bytes);
+    }
     if (a.sample !== false && !saved) await recordScanSample(place, a.path ?? '.', errLine, a.store); // a snapshot records its own
     const code = printSummary(a, tree, r.root, r.incomplete, started, saved);
     // a dropped connection is a failure (1), not an interruption asked for (130)
