@@ -52,6 +52,8 @@ while True:
     os.mkfifo(os.path.join(d, 'q.tmp')); os.rename(os.path.join(d, 'q.tmp'), p)
 `, dir, prom], { stdio: 'ignore' });
   try {
+    // (once the swapper runs: a python slow to start on a loaded machine left the child nothing to read)
+    for (let k = 0; k < 600 && !fs.existsSync(path.join(dir, 'x.prom')); k++) await new Promise((res) => setTimeout(res, 50));
     // a child reads it many times under a deadline: a blocking open of the FIFO would hang it
     const script = `import { readTextfiles } from ${JSON.stringify(path.join(REPO, 'src', 'app', 'firstcontact.ts'))};
       let got = 0;
