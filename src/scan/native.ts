@@ -33,6 +33,8 @@ export interface DirscanAddon {
     mask: Uint8Array | null,
   ): [number, bigint, bigint, bigint][] | undefined;
   close(reader: unknown): void;
+  /** glibc's trim threshold held at `bytes` (see holdMallocTrim); absent from an addon built before it */
+  holdTrimThreshold?(bytes: number): void;
 }
 
 /** where a loaded addon is kept, by path: the engine on the main thread takes it from here */
@@ -83,6 +85,26 @@ export function readerInUse(): { reader: 'native' | 'javascript'; why: string; t
   let threads: 'native' | 'worker' = 'worker';
   if (d.path !== null && typeof (loadAddon(d.path) as unknown as Record<string, unknown>).startThread === 'function') threads = 'native';
   return { reader: d.reader, why: d.why, threads };
+}
+
+/** glibc's default trim threshold, in bytes */
+const TRIM_THRESHOLD = 128 * 1024;
+let trimHeld = false;
+
+/**
+ * Hold the C library's trim threshold at its default (128 KiB) from now on, process-wide: what a
+ * thread frees at the top of its malloc arena goes back to the system at once, instead of staying
+ * resident once glibc has raised the threshold (it does after Node's first large frees: V8's
+ * background threads and the scanning threads then kept about 10 MiB of freed memory resident to
+ * the end of a scan of 1M entries; src/native/dirscan.c holdTrimThreshold says more). Once per
+ * process; nothing without the addon (DISKBLAME_NATIVE=0, not built) or off glibc.
+ * DISKBLAME_MALLOC=grow leaves glibc's own behaviour (for measuring).
+ */
+export function holdMallocTrim(): void {
+  if (trimHeld || process.env.DISKBLAME_MALLOC === 'grow') return;
+  trimHeld = true;
+  const file = decide().path;
+  if (file !== null) loadAddon(file).holdTrimThreshold?.(TRIM_THRESHOLD);
 }
 
 /** The addon's path for the scan engine's WorkerConfig, or undefined: the JavaScript reader. */

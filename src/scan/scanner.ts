@@ -20,7 +20,7 @@ import { emptyEntry, Entry, EntryType, Excluded, isUnorderedSink, Sink, Unordere
 import { builtinRequire } from '../util/self.js';
 import { NF, Piece, R_DEV, R_DSIZE, R_INO, RF_BIG, scanEngine, ScanEngine, Task, WorkerConfig, WorkerMessage, workerMain } from './worker.js';
 import { KERNFS_MAGICS } from './kernfs.js';
-import { nativeForScan } from './native.js';
+import { holdMallocTrim, nativeForScan } from './native.js';
 import { mountsBelow, readMountinfo } from '../util/mountinfo.js';
 import { errnoText } from '../util/errors.js';
 import { childKey, DfsQueue } from './dfsqueue.js';
@@ -382,8 +382,10 @@ export class Scanner {
       w.on('error', (err) => this.fail(err));
       this.workers.push(slot);
     };
-    // the main thread's young generation stays small (util/young.ts): a tree or an export
+    // the main thread's young generation stays small (util/young.ts): a tree or an export; what
+    // threads free goes back to the system (native.ts holdMallocTrim)
     holdYoungGeneration();
+    holdMallocTrim();
     if (!local) {
       // only workers scan: the first starts now (all of them when asked for)
       this.startWorker();
