@@ -8,6 +8,9 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import { duOk, py, runCli, runCliOk, type ScanJson } from './helpers/run.js';
 import { makeTmp, rmrf } from './helpers/fs.js';
 
@@ -18,6 +21,8 @@ interface Stats {
   workers: { entries: number; tasks: number }[];
   /** the threads beside the main thread: the addon's own or worker threads (none started: null) */
   kind: 'native' | 'worker' | null;
+  /** the default threads looked at the idle processors (a looks line) */
+  looks: boolean;
 }
 
 /** Parse the DISKBLAME_SCAN_STATS lines (and nothing else may be on stderr). */
@@ -25,7 +30,7 @@ function parseStats(stderr: string): Stats {
   const lines = stderr.trimEnd().split('\n');
   const head = /^scan stats: (\d+) entries, (\d+) directories in \d+ ms$/.exec(lines[0] ?? '');
   assert.ok(head, `no stats line first on stderr: ${stderr}`);
-  const st: Stats = { entries: Number(head[1]), dirs: Number(head[2]), main: null, workers: [], kind: null };
+  const st: Stats = { entries: Number(head[1]), dirs: Number(head[2]), main: null, workers: [], kind: null, looks: false };
   for (const l of lines.slice(1)) {
     let m = /^ {2}main thread: scanned (\d+) entries in (\d+) tasks; \d+% of its time scanning, \d+% taking results$/.exec(l);
     if (m) {
@@ -36,6 +41,11 @@ function parseStats(stderr: string): Stats {
     m = /^ {2}scanning threads: (native|worker)$/.exec(l);
     if (m) {
       st.kind = m[1] as Stats['kind'];
+      continue;
+    }
+    // the default threads' looks at the idle processors (scan/scanner.ts printStats)
+    if (/^ {2}looks at the idle processors: \d+ \(and \d+ too soon to tell\), free cores (\d+\.\d\d|-) \/ (\d+\.\d\d|-) \/ (\d+\.\d\d|-) \(smallest \/ median \/ largest\)$/.test(l)) {
+      st.looks = true;
       continue;
     }
     // the native reader's directory opens (scan/scanner.ts printStats)
@@ -124,7 +134,37 @@ describe('scan threads: workers fed with tasks sized by entries, started when a 
     assert.equal(j.apparentBytes, du.b);
     assert.equal(j.diskBytes, du.b1);
     assert.deepEqual(st.workers, [], 'no worker started');
+    assert.ok(st.looks, 'it looked at the idle processors (the stats say what it found)');
     assertShared(st, ENTRIES);
+  });
+
+  it('default threads on a busy machine (a CPU-bound loop per core, and one more): no thread starts, the main thread scans alone as with --threads 1; totals = du', () => {
+    // each loop ends itself once this process is gone (its parent changes), should the finally not run
+    const loop = 'const p = process.ppid; for (;;) { for (let i = 0; i < 1e7; i++); if (process.ppid !== p) process.exit(0); }';
+    const kids = Array.from({ length: os.availableParallelism() + 1 }, () => spawn(process.execPath, ['-e', loop], { stdio: 'ignore' }));
+    try {
+      // every loop running (a few clock ticks of CPU each) before the scan starts
+      const ticks = (pid: number): number => {
+        try {
+          const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+          return Number(f.slice(f.lastIndexOf(')') + 2).split(' ')[11]);
+        } catch {
+          return 0;
+        }
+      };
+      const nap = new Int32Array(new SharedArrayBuffer(4));
+      for (let k = 0; k < 500 && kids.some((c) => ticks(c.pid!) < 5); k++) Atomics.wait(nap, 0, 0, 20);
+      assert.ok(kids.every((c) => ticks(c.pid!) >= 5), 'the loops did not start');
+      // the default's own threshold (a DISKBLAME_FREE_CORE in the suite's environment dropped)
+      const { j, st } = scanWithStats(root, ['--json'], { DISKBLAME_FREE_CORE: undefined as unknown as string });
+      assert.equal(j.apparentBytes, du.b);
+      assert.equal(j.diskBytes, du.b1);
+      assert.ok(st.looks, 'it looked at the idle processors');
+      assert.deepEqual(st.workers, [], 'no thread started: no core was free');
+      assertShared(st, ENTRIES);
+    } finally {
+      for (const c of kids) c.kill('SIGKILL');
+    }
   });
 
   it('an export (-o): with --threads 3 only the workers scan; with the default and a free core the main thread shares; same bytes as --threads 1', () => {
@@ -148,5 +188,6 @@ describe('scan threads: workers fed with tasks sized by entries, started when a 
     const dirs = 1 + 40 + DIRS;
     assert.equal(st.dirs, dirs);
     assert.equal(st.workers.length, 0);
+    assert.ok(!st.looks, '--threads given: no looks at the idle processors');
   });
 });

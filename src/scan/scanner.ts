@@ -85,8 +85,9 @@ const WORKER_YOUNG_MB = 4;
 /**
  * DISKBLAME_SCAN_STATS=1: when a scan ends, one line on stderr per thread: the share of its life
  * each worker was busy (its event loop's utilization), the entries it scanned, when it started;
- * the main thread's shares scanning and taking results (building the tree, writing the export).
- * For measuring the scheduling; the scan's output is unchanged.
+ * the main thread's shares scanning and taking results (building the tree, writing the export);
+ * with the default threads, the looks at the idle processors (how many, the free cores they found:
+ * smallest, median, largest). For measuring the scheduling; the scan's output is unchanged.
  */
 const STATS = process.env.DISKBLAME_SCAN_STATS === '1';
 
@@ -247,6 +248,9 @@ export class Scanner {
   /** main thread ms spent scanning, and taking results (DISKBLAME_SCAN_STATS) */
   private localMs = 0;
   private takeMs = 0;
+  /** the free cores each look found, and the looks too soon to tell (DISKBLAME_SCAN_STATS) */
+  private looks: number[] = [];
+  private looksTooSoon = 0;
   /** the working directory to restore after a scan that changed it (null: relative lookups off) */
   private cwd: string | null = null;
   private readonly e: Entry = emptyEntry();
@@ -560,6 +564,10 @@ export class Scanner {
     const now = performance.now();
     if (now < this.nextLook) return;
     const free = this.meter!.freeCores();
+    if (STATS) {
+      if (free === null) this.looksTooSoon++;
+      else this.looks.push(free);
+    }
     // too soon to tell (under a clock tick per processor): look again shortly
     this.nextLook = now + (free === null ? LOOK_MS / 10 : LOOK_MS);
     // one worker per free core (3 at once on a quiet 4-core machine), at most those left
@@ -792,6 +800,11 @@ export class Scanner {
         `  main thread: scanned ${this.local.entries} entries in ${this.local.tasks} tasks; ${pc(this.localMs / life)} of its time scanning, ${pc(this.takeMs / life)} taking results`,
       );
     else lines.push(`  main thread: ${pc(this.takeMs / life)} of its time taking results`);
+    if (this.meter) {
+      const f = [...this.looks].sort((a, b) => a - b);
+      const at = (q: number): string => (f.length ? f[Math.min(f.length - 1, Math.floor(q * f.length))].toFixed(2) : '-');
+      lines.push(`  looks at the idle processors: ${f.length} (and ${this.looksTooSoon} too soon to tell), free cores ${at(0)} / ${at(0.5)} / ${at(1)} (smallest / median / largest)`);
+    }
     if (this.workers.some((w) => !w.local)) lines.push(`  scanning threads: ${this.nativeThreads ? 'native' : 'worker'}`);
     let k = 0;
     for (const w of this.workers)
