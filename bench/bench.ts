@@ -263,9 +263,11 @@ function runOnce(ctx: Ctx, c: Cmd): { sample: RunSample; r: SpawnSyncReturns<str
 /**
  * Time each command `runs` times, interleaved (run 1 of every command, then run 2, ...) so that
  * background load drifting over time hits every tool alike. Commands whose program is missing
- * are skipped with a note; a command that fails is reported, not thrown.
+ * are skipped with a note; a command that fails is reported, not thrown. `swap`: two commands' ids
+ * that trade places every other run (a pair compared with each other: neither always runs first,
+ * right after the same other tool).
  */
-function measure(ctx: Ctx, cmds: Cmd[], runs: number, okExits: number[] = [0]): Map<string, Measured> {
+function measure(ctx: Ctx, cmds: Cmd[], runs: number, okExits: number[] = [0], swap?: [string, string]): Map<string, Measured> {
   const res = new Map<string, Measured>();
   for (const c of cmds) {
     const m: Measured = { id: c.id, label: c.label, argv: c.argv, samples: [], medianWallS: null, maxRssKB: null, spread: null, ok: true };
@@ -275,8 +277,12 @@ function measure(ctx: Ctx, cmds: Cmd[], runs: number, okExits: number[] = [0]): 
     }
     res.set(c.id, m);
   }
+  const a = swap ? cmds.findIndex((c) => c.id === swap[0]) : -1;
+  const b = swap ? cmds.findIndex((c) => c.id === swap[1]) : -1;
+  const swapped = [...cmds];
+  if (a >= 0 && b >= 0) [swapped[a], swapped[b]] = [cmds[b]!, cmds[a]!];
   for (let run = 1; run <= runs; run++) {
-    for (const c of cmds) {
+    for (const c of run % 2 === 0 ? swapped : cmds) {
       const m = res.get(c.id)!;
       if (!m.ok) continue;
       process.stderr.write(`  run ${run}/${runs}: ${c.label} ... `);
@@ -993,7 +999,8 @@ function scanRow(ctx: Ctx, tree: string, busy: boolean, withNode: boolean): Scan
   ];
   if (findExe('du')) spawnSync('du', ['-sx', tree], { stdio: 'ignore' }); // warm the cache
   const before = duTotals(tree);
-  const m = measure(ctx, cmds, ctx.opts.runs);
+  // the default and --threads 1 trade places every other run (the one after gdu is not always ours)
+  const m = measure(ctx, cmds, ctx.opts.runs, [0], busy ? ['ours', 'ours-t1'] : undefined);
   const after = duTotals(tree);
   const w = (id: string): number | null => m.get(id)?.medianWallS ?? null;
   const du = w('du');
