@@ -103,9 +103,9 @@ function parseArgs(argv: string[]): Options {
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = path.join(REPO, 'bench', 'out');
-// what a user runs: the bin (dist/diskblame.mjs, package.json "bin"; its shebang's node flags
+// what a user runs: the bin (dist/diskblame.cjs, package.json "bin"; its shebang's node flags
 // included), else the tsc build when the bundle was not made
-const BIN = path.join(REPO, 'dist', 'diskblame.mjs');
+const BIN = path.join(REPO, 'dist', 'diskblame.cjs');
 const CLI = fs.existsSync(BIN) ? BIN : path.join(REPO, 'dist', 'cli', 'main.js');
 
 interface Ctx {
@@ -727,13 +727,13 @@ async function sampleSection(ctx: Ctx): Promise<SectionResult> {
   log('\n== sample: one usage sample of every real mount (target: well under 100 ms of its own)');
   const store = path.join(ctx.tmp, 'sample-store');
   const node = ctx.nodeOnPath ?? process.execPath;
-  const bundle = path.join(ctx.repo, 'dist', 'diskblame.mjs');
+  const bundle = path.join(ctx.repo, 'dist', 'diskblame.cjs');
   const cmds: Cmd[] = [
     { id: 'node', label: 'node -e 0', argv: [node, '-e', '0'], stdout: 'null' },
     { id: 'version', label: 'diskblame --version', argv: [node, ctx.cli, '--version'], stdout: 'null' },
     { id: 'sample', label: 'diskblame sample', argv: [node, ctx.cli, 'sample', '-q', '--store', store], stdout: 'null' },
   ];
-  if (fs.existsSync(bundle)) cmds.push({ id: 'bundle', label: 'diskblame.mjs sample (bundle)', argv: [node, bundle, 'sample', '-q', '--store', store], stdout: 'null' });
+  if (fs.existsSync(bundle)) cmds.push({ id: 'bundle', label: 'diskblame.cjs sample (the bin)', argv: [node, bundle, 'sample', '-q', '--store', store], stdout: 'null' });
   const res = measure(ctx, cmds, Math.max(5, ctx.opts.runs));
   const own: number[] = [];
   for (let k = 0; k < 5; k++) {
@@ -1080,7 +1080,7 @@ async function realShapeSection(ctx: Ctx): Promise<SectionResult> {
   const real = scanRow(ctx, dest, false, true);
 
   info('--version CPU against node -e 0 (alternated, bash times)');
-  const bundle = path.join(ctx.repo, 'dist', 'diskblame.mjs');
+  const bundle = path.join(ctx.repo, 'dist', 'diskblame.cjs');
   const vcmds = [
     { id: 'node', argv: [node, '-e', '0'] },
     { id: 'bundle', argv: [node, bundle, '--version'] },

@@ -40,7 +40,7 @@ const median = (a: number[]) => {
 };
 
 /**
- * Measure `dist/diskblame-linux-ARCH --version` against `node dist/diskblame.mjs --version` (and
+ * Measure `dist/diskblame-linux-ARCH --version` against `node dist/diskblame.cjs --version` (and
  * `node -e 0`, node's own start-up), `runs` alternated runs each (default 21). `node` is the node
  * that runs the bundle (default: this one). Throws when a command fails or the binary cannot be built.
  */
@@ -49,7 +49,7 @@ export async function measureBinaryStartup(opts: { runs?: number; node?: string 
   const node = opts.node ?? process.execPath;
   const dist = path.join(REPO, 'dist');
   const bin = path.join(dist, `diskblame-linux-${process.arch}`);
-  const loader = path.join(dist, 'diskblame.mjs');
+  const loader = path.join(dist, 'diskblame.cjs');
   const core = [path.join(dist, 'diskblame-core.mjs'), loader].find((f) => fs.existsSync(f));
   if (!core) throw new Error('no bundle in dist/: npm run build first');
   const stale = !fs.existsSync(bin) || fs.statSync(bin).mtimeMs < fs.statSync(core).mtimeMs;
@@ -63,7 +63,7 @@ export async function measureBinaryStartup(opts: { runs?: number; node?: string 
   const timeOut = path.join(tmp, 'time');
   const cmds = [
     { key: 'binary' as const, label: `${path.basename(bin)} --version`, argv: [bin, '--version'] },
-    { key: 'bundle' as const, label: 'node dist/diskblame.mjs --version', argv: [node, loader, '--version'] },
+    { key: 'bundle' as const, label: 'node dist/diskblame.cjs --version', argv: [node, loader, '--version'] },
     { key: 'node' as const, label: 'node -e 0', argv: [node, '-e', '0'] },
   ];
   const wall = new Map<string, number[]>(cmds.map((c) => [c.key, []]));

@@ -42,7 +42,7 @@ export async function measureOwnersCost(root = '/usr', runs = 3): Promise<Owners
     attrs.push((await attributeParallel(t, data, 10)).attributeMs);
   }
   // end to end: what an operator waits for (the package table cache is warm after the first run)
-  const bundle = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'diskblame.mjs');
+  const bundle = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'diskblame.cjs');
   const wall = (args: string[]) => {
     const t = performance.now();
     const r = spawnSync(process.execPath, [bundle, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -7,7 +7,7 @@
 //   CommonJS script (esbuild, from src/ as scripts/bundle.mjs builds the ES module bundle; the three
 //   top-level awaits of ink and yoga-layout made synchronous: noTopLevelAwaitPlugin), with its V8
 //   code cache in the blob (useCodeCache): the binary starts without parsing or compiling the
-//   program, faster than `node dist/diskblame.mjs` (bench/binary-startup.ts). The ES module bundle
+//   program, faster than `node dist/diskblame.cjs` (bench/binary-startup.ts). The ES module bundle
 //   dist/diskblame-core.mjs rides along as an asset for --remote, and the main's text for the
 //   diff reader thread; both are read only when needed;
 // - the copy of node is stripped (symbols and debug info: not needed to run) before the injection.

@@ -19,7 +19,7 @@ const root = rootArg ? path.resolve(rootArg) : path.resolve(path.dirname(fileURL
 const KEY = path.join(root, 'dist', '.build-key');
 const PENDING = path.join(root, 'dist', '.build-key.pending');
 /** the files the bin runs (scripts/bundle.mjs, tsc): all there, or the build is redone */
-const OUTPUTS = ['dist/diskblame.mjs', 'dist/diskblame-core.mjs', 'dist/lib/program.cjs', 'dist/lib/start.mjs', 'dist/lib/main.mjs', 'dist/cli/main.js'];
+const OUTPUTS = ['dist/diskblame.cjs', 'dist/diskblame-core.mjs', 'dist/lib/main.cjs', 'dist/lib/main.mjs', 'dist/cli/main.js'];
 /** in dist/ but not made by `npm run build`: the key's own files, the standalone binary (npm run binary) */
 const NOT_BUILT = /^(\.build-key(\.pending)?|diskblame-linux-[^/]*)$/;
 

@@ -13,7 +13,7 @@ import { REPO, run } from './helpers/run.js';
 import { makeTmp, rmrf } from './helpers/fs.js';
 
 const SCRIPT = path.join(REPO, 'scripts', 'build-key.mjs');
-const OUTPUTS = ['dist/diskblame.mjs', 'dist/diskblame-core.mjs', 'dist/lib/program.cjs', 'dist/lib/start.mjs', 'dist/lib/main.mjs', 'dist/cli/main.js'];
+const OUTPUTS = ['dist/diskblame.cjs', 'dist/diskblame-core.mjs', 'dist/lib/main.cjs', 'dist/lib/main.mjs', 'dist/cli/main.js'];
 
 test('build-key: check passes on the sources dist/ was built from, fails on any change or a missing output', () => {
   // npm test builds first: the repository's own dist/ is up to date
@@ -52,12 +52,12 @@ test('build-key: check passes on the sources dist/ was built from, fails on any 
     fs.rmSync(path.join(root, 'dist', 'app.js'));
     fs.writeFileSync(path.join(root, 'dist', 'diskblame-linux-x64'), 'a standalone binary: not the build\'s');
     assert.equal(check(), 0);
-    fs.rmSync(path.join(root, 'dist', 'lib', 'program.cjs'));
+    fs.rmSync(path.join(root, 'dist', 'lib', 'main.cjs'));
     assert.equal(check(), 1, 'a missing output');
     // an edit while the build runs: the key is of the sources as the build began
     assert.equal(run(process.execPath, [SCRIPT, 'begin', root]).code, 0);
     fs.writeFileSync(v, Buffer.concat([text, Buffer.from('// edited during the build')]));
-    fs.writeFileSync(path.join(root, 'dist', 'lib', 'program.cjs'), '');
+    fs.writeFileSync(path.join(root, 'dist', 'lib', 'main.cjs'), '');
     assert.equal(run(process.execPath, [SCRIPT, 'write', root]).code, 0);
     assert.equal(check(), 1, 'the edit made during the build is not built');
     fs.writeFileSync(v, text);

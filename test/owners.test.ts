@@ -87,7 +87,7 @@ test('owners on /usr/bin: ls belongs to coreutils; kinds and users are listed', 
 test('the bundle builds the package table in a worker, caches it, and the cached table gives the same packages', { skip: !fs.existsSync('/var/lib/dpkg/info/coreutils.list') && 'no dpkg' }, () => {
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-cache-'));
   try {
-    const bundle = path.join(ROOT, 'dist/diskblame.mjs');
+    const bundle = path.join(ROOT, 'dist/diskblame.cjs');
     const args = ['owners', '/usr/bin', '--json', '--sample-ms', '0', '--top', '1000'];
     // DISKBLAME_DEBUG: a worker that fails (and falls back to the main thread) says so on stderr;
     // the attribution worker builds the missing table, caches it, attributes packages and services

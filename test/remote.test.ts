@@ -331,7 +331,7 @@ const { tmux, screen, waitFor, keys } = tmuxUi(`diskblame-remote-test-${process.
 test('the browser over --remote in tmux: browse, delete an entry there after the confirmation, rescan, quit 0; --read-only refuses', { skip: !haveTmux && 'tmux not installed' }, async () => {
   const d = buildTree();
   const done = d + '.exit';
-  const bin = path.join(REPO, 'dist/diskblame.mjs');
+  const bin = path.join(REPO, 'dist/diskblame.cjs');
   try {
     const start = (extra: string) =>
       tmux('new-session', '-d', '-s', 'ui', '-x', '100', '-y', '30', `env -u CI -u CONTINUOUS_INTEGRATION DISKBLAME_REMOTE_LOOPBACK=1 ${process.execPath} ${bin} --remote testhost ${extra} ${d}; echo $? > ${done}; sleep 5`);
@@ -378,7 +378,7 @@ test('the browser over --remote in tmux: browse, delete an entry there after the
 
 test('Ctrl-C on the scanning screen over --remote: the agent stops, what arrived is browsed, marked incomplete', { skip: !haveTmux && 'tmux not installed' }, async () => {
   const d = bigTree(100_000);
-  const bin = path.join(REPO, 'dist/diskblame.mjs');
+  const bin = path.join(REPO, 'dist/diskblame.cjs');
   try {
     tmux('new-session', '-d', '-s', 'ui', '-x', '100', '-y', '30', `env -u CI -u CONTINUOUS_INTEGRATION DISKBLAME_REMOTE_LOOPBACK=1 ${process.execPath} ${bin} --remote testhost --threads 1 ${d}; sleep 5`);
     await waitFor(/Scanning .* on testhost/);

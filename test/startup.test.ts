@@ -16,7 +16,7 @@ import { VERSION } from '../src/version.js';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DIST = path.join(ROOT, 'dist');
 const CLI = path.join(DIST, 'cli/main.js');
-const BIN = path.join(DIST, 'diskblame.mjs');
+const BIN = path.join(DIST, 'diskblame.cjs');
 
 /** the hooks: every resolved URL, one a line, appended to the file $DISKBLAME_TEST_MODULES names */
 const HOOKS = `import { appendFileSync } from 'node:fs';
@@ -94,20 +94,38 @@ test('--version loads the entry and the version, nothing of the command line', (
   // the reader line comes from the scanner's native module (only that part of scan/), which writes
   // the standalone binary's addon to its cache through the one writer (util/write.js and its helpers)
   const helpers = ['util/write.js', 'util/errors.js', 'util/escape.js', 'util/read.js', 'util/self.js', 'util/cachedir.js'];
-  const extra = r.ours.filter((f) => !['cli/main.js', 'cli/version.js', 'version.js', ...helpers].includes(f) && !/^scan\/native/.test(f) && !/^native\//.test(f));
+  // (and the bin's code cache's writer, which does nothing outside the bin: scripts/bin.cjs)
+  const extra = r.ours.filter((f) => !['cli/main.js', 'cli/version.js', 'cli/code-cache.js', 'version.js', ...helpers].includes(f) && !/^scan\/native/.test(f) && !/^native\//.test(f));
   assert.deepEqual(extra, [], `--version loaded more: ${extra.join(' ')}`);
 });
 
-test('the bin imports only its start, which runs the program script (lib/program.cjs, with its code cache)', () => {
-  const r = loads(BIN, ['--version']);
-  assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout.split('\n')[0], VERSION);
-  // (the script is read and run by lib/start.mjs, not imported: test/code-cache.test.ts)
-  assert.deepEqual(r.ours, ['diskblame.mjs', 'lib/start.mjs']);
-  assert.deepEqual(r.packages, []);
+test('the bin imports no ES module: it runs a few small CommonJS pieces of lib/ for --version (the ones its code cache lists)', () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-startup-cache-'));
+  try {
+    const r = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: home } });
+    assert.equal(r.status, 0, r.stderr);
+    const viaHook = loads(BIN, ['--version']);
+    assert.equal(viaHook.stdout.split('\n')[0], VERSION);
+    assert.deepEqual(viaHook.ours, ['diskblame.cjs'], 'a module of dist/ besides the bin went through the module loader');
+    assert.deepEqual(viaHook.packages, []);
+    // the pieces it ran: the cache file's first line names each (scripts/bin.cjs)
+    const dir = path.join(home, 'diskblame', 'code');
+    const [file] = fs.readdirSync(dir).filter((f) => f.endsWith('-version.bin'));
+    assert.ok(file, fs.readdirSync(dir).join(' '));
+    const bytes = fs.readFileSync(path.join(dir, file!));
+    const pieces = bytes.subarray(0, bytes.indexOf(10)).toString('latin1').split(' | ')[2]!.split(',').map((p) => p.split('=')[0]!);
+    assert.equal(pieces[0], 'main.cjs');
+    const size = pieces.reduce((n, f) => n + fs.statSync(path.join(DIST, 'lib', f)).size, 0);
+    // (as the ES module pieces below, and each carries esbuild's few lines of CommonJS interop)
+    assert.ok(size < 32 * 1024, `--version ran ${size} bytes of pieces: ${pieces.join(' ')}`);
+    const all = fs.readdirSync(path.join(DIST, 'lib')).filter((f) => f.endsWith('.cjs')).reduce((n, f) => n + fs.statSync(path.join(DIST, 'lib', f)).size, 0);
+    assert.ok(all > 20 * size, `the CommonJS pieces (${all} bytes) should be far more than what --version runs (${size})`);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
 });
 
-test('the pieces (lib/main.mjs: worker threads, a build without the script) answer --version from a few small ones, not the one-file core', () => {
+test('the ES module pieces (lib/main.mjs: worker threads, a build without the CommonJS ones) answer --version from a few small ones, not the one-file core', () => {
   const r = loads(path.join(DIST, 'lib/main.mjs'), ['--version']);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.split('\n')[0], VERSION);
@@ -118,7 +136,7 @@ test('the pieces (lib/main.mjs: worker threads, a build without the script) answ
   // the whole program is a megabyte; --version needs the entry, the version, the reader's module
   // and the few helpers it uses (the cache directory's rule among them)
   assert.ok(bytes < 24 * 1024, `--version read ${bytes} bytes of pieces: ${pieces.join(' ')}`);
-  const all = fs.readdirSync(path.join(DIST, 'lib')).filter((f) => f !== 'program.cjs').reduce((n, f) => n + fs.statSync(path.join(DIST, 'lib', f)).size, 0);
+  const all = fs.readdirSync(path.join(DIST, 'lib')).filter((f) => f.endsWith('.mjs')).reduce((n, f) => n + fs.statSync(path.join(DIST, 'lib', f)).size, 0);
   assert.ok(all > 20 * bytes, `the pieces (${all} bytes) should be far more than what --version reads (${bytes})`);
 });
 

@@ -13,7 +13,7 @@ import { haveTmux, tmuxUi } from './helpers/tmux.js';
 import { escapeName } from '../src/util/escape.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const BIN = path.join(ROOT, 'dist/diskblame.mjs');
+const BIN = path.join(ROOT, 'dist/diskblame.cjs');
 
 // a server of this process's own: test runs side by side (other checkouts) must not kill each other's
 const SOCKET = `diskblame-test-${process.pid}`;

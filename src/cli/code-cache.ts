@@ -1,26 +1,30 @@
 /**
- * The V8 code cache of the bin's program (dist/lib/program.cjs), written at exit when the bin's
- * start (dist/lib/start.mjs, from scripts/code-cache-start.mjs) found none it could use: it then
- * leaves `globalThis.__DISKBLAME_CODE_CACHE__` (the vm.Script it ran, the cache file's directory and
- * path, the file's first line up to the length). The data is made at exit so that it holds what this
- * run compiled (a `scan` caches the scan's functions). Written through util/write.ts (a temp file
- * renamed into place) in a directory of ours only we can write; any failure is silent (the next run
- * compiles from the source again and retries). Nothing happens outside the bin (the tsc build, the
- * one-file bundle, the standalone binary, which has its own cache).
+ * The V8 code cache of the bin's program (dist/lib/*.cjs, the CommonJS pieces), written at exit
+ * when the bin (dist/diskblame.cjs, from scripts/bin.cjs) found none it could use, or V8 refused
+ * some of it, or a piece this run loaded had none in it. The bin leaves
+ * `globalThis.__DISKBLAME_CODE_CACHE__` whenever there is a cache directory: its path and the
+ * file's, whether the file is stale, and the file's new contents (the bin owns the format). The data
+ * is made at exit so that it holds what this run compiled (a `scan` caches the scan's functions).
+ * Written through util/write.ts (a temp file renamed into place) in a directory of ours only we can
+ * write; any failure is silent (the next run compiles from the source again and retries). Nothing
+ * happens outside the bin (the tsc build, the ES module pieces, the one-file bundle, the standalone
+ * binary, which has its own cache).
  */
 import fs from 'node:fs';
-import type { Script } from 'node:vm';
 import { cleanStaleTemps, writeFileAtomic } from '../util/write.js';
 
-/** what scripts/code-cache-start.mjs leaves for a run with no usable cache */
+/** what scripts/bin.cjs leaves for the program when there is a cache directory */
 export interface CodeCacheRequest {
-  script: Script;
   /** the cache directory (created 0700 when missing) */
   dir: string;
-  /** the cache file's path in it */
+  /** the cache file's path in it: `<key>-<kind>.bin` */
   file: string;
-  /** the file's first line without the data's length (in bytes) and the newline */
-  header: string;
+  /** this build's and Node's key (16 hex digits of the build, Node's version, the arch, 8 hex digits of Node's options) */
+  key: string;
+  /** true when the file is to be written again (none, refused by V8, or a piece missing from it) */
+  stale(): boolean;
+  /** the file's whole new contents: its first line, then V8's data of each piece */
+  contents(): Buffer;
 }
 
 declare global {
@@ -28,18 +32,19 @@ declare global {
   var __DISKBLAME_CODE_CACHE__: CodeCacheRequest | undefined;
 }
 
-/** at exit, write the code cache the start asked for (once; on the main thread only) */
+/** at exit, write the code cache again if the bin's start says it is stale (once; on the main thread only) */
 export function saveCodeCacheAtExit(): void {
   const req = globalThis.__DISKBLAME_CODE_CACHE__;
   if (!req) return;
   globalThis.__DISKBLAME_CODE_CACHE__ = undefined;
-  process.once('exit', () => saveCodeCache(req));
+  process.once('exit', () => {
+    if (req.stale()) saveCodeCache(req);
+  });
 }
 
 /**
- * Write `req.script`'s code cache to `req.file`: the header line (with the data's length in bytes),
- * then V8's data. Returns false (and writes nothing) when the directory is not ours and private, or
- * anything fails.
+ * Write `req.contents()` to `req.file`. Returns false (and writes nothing) when the directory is not
+ * ours and private, or anything fails.
  */
 export function saveCodeCache(req: CodeCacheRequest): boolean {
   try {
@@ -47,11 +52,10 @@ export function saveCodeCache(req: CodeCacheRequest): boolean {
     const st = fs.lstatSync(req.dir);
     if (!st.isDirectory() || st.uid !== process.geteuid?.() || (st.mode & 0o022) !== 0) return false;
     fs.accessSync(req.dir, fs.constants.W_OK); // (a read-only home: no cache made in vain at every run)
-    const data = req.script.createCachedData();
-    const head = Buffer.from(`${req.header}${data.length}\n`, 'latin1');
+    const data = req.contents();
     cleanStaleTemps(req.dir); // (of writers killed while writing)
-    writeFileAtomic(req.file, Buffer.concat([head, data]), { mode: 0o600, noFollow: true });
-    pruneCodeCaches(req.dir, req.header.split(' | ')[1] ?? '');
+    writeFileAtomic(req.file, data, { mode: 0o600, noFollow: true });
+    pruneCodeCaches(req.dir, req.key);
     return true;
   } catch {
     return false;

@@ -8,11 +8,12 @@
 import type * as WorkerThreads from 'node:worker_threads';
 import { builtinRequire } from '../util/self.js';
 import { writeAllSync } from '../util/write.js';
+import { saveCodeCacheAtExit } from './code-cache.js';
 import { versionText } from './version.js';
 
 declare global {
   // eslint-disable-next-line no-var
-  /** set by the bin's start (dist/lib/start.mjs), which runs on the main thread only */
+  /** set by the bin (dist/diskblame.cjs, from scripts/bin.cjs), which runs on the main thread only */
   var __DISKBLAME_BIN_MAIN__: boolean | undefined;
 }
 
@@ -21,8 +22,9 @@ const { isMainThread, workerData } = globalThis.__DISKBLAME_BIN_MAIN__
   ? { isMainThread: true, workerData: undefined }
   : (builtinRequire()('node:worker_threads') as typeof WorkerThreads);
 const args = process.argv.slice(2);
-// the bin's start found no code cache it could use: write one at exit (dist/lib/start.mjs, code-cache.ts)
-if (isMainThread && globalThis.__DISKBLAME_CODE_CACHE__) void import('./code-cache.js').then((m) => m.saveCodeCacheAtExit());
+// the bin's code cache: written again at exit when it was missing, refused or short of a piece
+// (scripts/bin.cjs, code-cache.ts; a static import: whether it is stale is known only at exit)
+if (isMainThread) saveCodeCacheAtExit();
 // `diff` reads its second snapshot in a worker thread that runs this same script
 if (!isMainThread && workerData?.role === 'diff-parse') void import('../diff/parse-worker.js').then((m) => m.workerMain(workerData));
 // `scan -f` (and the browser's -f) parses the export in a worker thread that runs this same script

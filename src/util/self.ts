@@ -2,10 +2,10 @@
  * The program's own code, for the places that run it again: worker threads (the diff reader), and
  * another host's Node (`--remote`). Four ways to be running:
  * - the bin's build in pieces, `dist/lib/main.mjs` and the pieces it loads as needed (what worker
- *   threads run); the whole program in one file is still beside it. The bin itself (the small
- *   version check `dist/diskblame.mjs`) runs `dist/lib/program.cjs`, the same program as one
- *   CommonJS-shaped script, with V8's code cache (`dist/lib/start.mjs`): there too split() is true,
- *   and import.meta.url is that script's file URL, so every URL below is the same as from a piece;
+ *   threads run); the whole program in one file is still beside it. The bin itself
+ *   (`dist/diskblame.cjs`, from scripts/bin.cjs) runs the same pieces made CommonJS
+ *   (`dist/lib/main.cjs`...) with V8's code cache: there too split() is true, and import.meta.url
+ *   is the piece's own file URL in dist/lib/, so every URL below is the same as from an ES piece;
  * - the bundle, `dist/diskblame-core.mjs`: the whole program in one file (what --remote runs on
  *   another host, from a `data:` URL; what the bin loads when dist/lib/ is missing);
  * - the standalone binary: the program built as one CommonJS script (scripts/binary.mjs), where
