@@ -31,14 +31,22 @@
  * - jsonTerminalSafe(json) for JSON text: the same characters as JSON \uXXXX escapes, so the JSON
  *   value is unchanged (stdout's writer applies it to everything it writes).
  */
-const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/** Candidates: anything escapeText may have to touch (the emoji exceptions are decided after). */
-const SUSPECT = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}\p{Default_Ignorable_Code_Point}]/u;
-const SUSPECT_OR_BACKSLASH = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}\p{Default_Ignorable_Code_Point}\\]/u;
-const PICTOGRAPH = /^\p{Extended_Pictographic}$/u;
-const EMOJI = /^\p{Emoji}$/u;
-const MODIFIER = /^\p{Emoji_Modifier}$/u;
+/**
+ * The decoder and the Unicode property classes, made on first use: every command loads this
+ * module, and making them (ICU's property sets) is ~0.5 ms of a start that may print no name
+ */
+let made: { decoder: InstanceType<typeof TextDecoder>; suspect: RegExp; suspectOrBackslash: RegExp; pictograph: RegExp; emoji: RegExp; modifier: RegExp } | undefined;
+function tables(): NonNullable<typeof made> {
+  return (made ??= {
+    decoder: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }),
+    /** candidates: anything escapeText may have to touch (the emoji exceptions are decided after) */
+    suspect: /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}\p{Default_Ignorable_Code_Point}]/u,
+    suspectOrBackslash: /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}\p{Default_Ignorable_Code_Point}\\]/u,
+    pictograph: /^\p{Extended_Pictographic}$/u,
+    emoji: /^\p{Emoji}$/u,
+    modifier: /^\p{Emoji_Modifier}$/u,
+  });
+}
 
 const ZWJ = 0x200d;
 const BLACK_FLAG = 0x1f3f4;
@@ -51,7 +59,7 @@ const CANCEL_TAG = 0xe007f;
 export function isDangerous(cp: number): boolean {
   if (cp >= 0x20 && cp < 0x7f) return false;
   if (cp < 0xa0) return true; // C0, DEL, C1
-  return SUSPECT.test(String.fromCodePoint(cp));
+  return tables().suspect.test(String.fromCodePoint(cp));
 }
 
 function hex2(b: number): string {
@@ -80,7 +88,8 @@ function jsonEscape(cp: number): string {
  * `json` mode as JSON escapes, newlines (the layout of pretty JSON) kept.
  */
 function escapeText(s: string, backslashes: boolean, json = false): string {
-  if (!(backslashes ? SUSPECT_OR_BACKSLASH : SUSPECT).test(s)) return s;
+  const t = tables();
+  if (!(backslashes ? t.suspectOrBackslash : t.suspect).test(s)) return s;
   const chars = Array.from(s);
   let out = '';
   // whether the previous character was kept and is part of an emoji that a ZWJ may continue
@@ -99,8 +108,8 @@ function escapeText(s: string, backslashes: boolean, json = false): string {
     }
     if (!isDangerous(cp)) {
       out += ch;
-      joinable = PICTOGRAPH.test(ch) || MODIFIER.test(ch);
-      emojiBase = cp >= 0x80 ? EMOJI.test(ch) : cp === 0x23 || cp === 0x2a || (cp >= 0x30 && cp <= 0x39);
+      joinable = t.pictograph.test(ch) || t.modifier.test(ch);
+      emojiBase = cp >= 0x80 ? t.emoji.test(ch) : cp === 0x23 || cp === 0x2a || (cp >= 0x30 && cp <= 0x39);
       if (cp === BLACK_FLAG) tagsEnd = tagSequenceEnd(chars, k + 1);
       continue;
     }
@@ -109,7 +118,7 @@ function escapeText(s: string, backslashes: boolean, json = false): string {
       keep = emojiBase;
       joinable = keep && cp === 0xfe0f;
     } else if (cp === ZWJ) {
-      keep = joinable && k + 1 < chars.length && PICTOGRAPH.test(chars[k + 1]);
+      keep = joinable && k + 1 < chars.length && t.pictograph.test(chars[k + 1]);
       joinable = false;
     } else if (cp >= 0xe0020 && cp <= CANCEL_TAG && k <= tagsEnd) {
       keep = true;
@@ -144,7 +153,7 @@ export function terminalText(s: string): string {
 
 /** Many lines (a text report) as safe text: terminalText on each line, the newlines kept. */
 export function terminalLines(s: string): string {
-  if (!SUSPECT.test(s)) return s;
+  if (!tables().suspect.test(s)) return s;
   return s.split('\n').map(terminalText).join('\n');
 }
 
@@ -161,7 +170,7 @@ export function jsonTerminalSafe(json: string): string {
 export function escapeName(b: Uint8Array | string): string {
   if (typeof b === 'string') return escapeText(b, true);
   try {
-    return escapeText(decoder.decode(b), true);
+    return escapeText(tables().decoder.decode(b), true);
   } catch {
     // not valid UTF-8: decode the valid runs, escape every byte of the invalid ones
     let out = '';
