@@ -153,7 +153,10 @@ function readCache(fs, dir, file, key) {
 function run(fs, path, lib, text) {
   var vm = require('vm');
   var url = require('url');
-  var nodeRequire = require('module').createRequire(path.join(lib, 'main.cjs'));
+  // Node's built-in modules through this file's own require (what the pieces require, besides each
+  // other); anything else, were it ever asked for, from lib/ (a require made for it: ~0.4 ms)
+  var builtins = new Set(require('module').builtinModules);
+  var libRequire = null;
   var dir = process.env.DISKBLAME_CODE_CACHE !== '0' ? codeDir(path) : null;
   var key = BUILD + '-node' + process.versions.node + '-' + process.arch + '-' + flagsHash();
   var file = dir === null ? null : path.join(dir, key + '-' + kindOf(process.argv.slice(2)) + '.bin');
@@ -192,7 +195,10 @@ function run(fs, path, lib, text) {
   }
   function pieceRequire(id) {
     var p = PIECE.exec(id);
-    return p ? load(p[1]) : nodeRequire(id);
+    if (p) return load(p[1]);
+    if (id.indexOf('node:') === 0 || builtins.has(id)) return require(id);
+    if (libRequire === null) libRequire = require('module').createRequire(path.join(lib, 'main.cjs'));
+    return libRequire(id);
   }
 
   if (dir !== null) {
