@@ -189,7 +189,12 @@ function run(fs, path, lib, text) {
     m = { exports: {}, loading: true };
     modules.set(name, m);
     var href = url.pathToFileURL(filename).href;
-    script.runInThisContext()(pieceRequire, m, m.exports, filename, lib, href, href);
+    try {
+      script.runInThisContext()(pieceRequire, m, m.exports, filename, lib, href, href);
+    } catch (e) {
+      modules.delete(name); // (as Node's require: a piece that threw is run again if asked for again)
+      throw e;
+    }
     m.loading = false;
     return m.exports;
   }
