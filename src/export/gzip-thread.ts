@@ -31,6 +31,13 @@ const START_TIMEOUT_MS = 60_000;
 /** pieces handed over and not yet written before the writer waits */
 export const MAX_QUEUED = 3;
 
+/**
+ * zlib's output buffer for a piece (its chunkSize): one buffer holds a 1 MiB piece of export text
+ * gzip'd (~100 KiB), where the default 16 KiB ones were joined by a copy; the bytes are the same.
+ * gzipSync of 4 x 15 MB of /usr's text at level 3: 181 against 190 ms of CPU (medians of 7).
+ */
+export const GZIP_OUT_CHUNK = 1 << 17;
+
 /** pieces between two garbage collections of the worker (see PROGRAM) */
 const GC_EVERY = 8;
 
@@ -73,7 +80,7 @@ port.on('message', (m) => {
   if (m === null) return port.close();
   if (Atomics.load(state, ${FAILED}) === 0 && Atomics.load(state, ${STOP}) === 0) {
     try {
-      const data = m.gz ? new Uint8Array(m.buf, 0, m.len) : m.len > 0 ? zlib.gzipSync(new Uint8Array(m.buf, 0, m.len), { level }) : new Uint8Array(0);
+      const data = m.gz ? new Uint8Array(m.buf, 0, m.len) : m.len > 0 ? zlib.gzipSync(new Uint8Array(m.buf, 0, m.len), { level, chunkSize: ${GZIP_OUT_CHUNK} }) : new Uint8Array(0);
       writeAll(data);
       bytes[0] += data.length;
     } catch (e) {

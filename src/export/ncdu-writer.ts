@@ -19,7 +19,7 @@ import { VERSION } from '../version.js';
 import { escapeName } from '../util/escape.js';
 import { stringifyExact } from '../util/exact.js';
 import { openOutput, Output, writeAllSync, writeErrorText } from '../util/write.js';
-import { GzipThread, MAX_QUEUED } from './gzip-thread.js';
+import { GZIP_OUT_CHUNK, GzipThread, MAX_QUEUED } from './gzip-thread.js';
 import { ncduParseAddon, type NcduParseAddon } from '../import/native-parse.js';
 
 const FLUSH_AT = 1 << 20;
@@ -367,7 +367,7 @@ export class NcduWriter implements Sink {
       return;
     }
     let data: Buffer = this.buf.subarray(0, this.len);
-    if (this.gzip && this.len > 0) data = zlib.gzipSync(data, { level: this.gzipLevel });
+    if (this.gzip && this.len > 0) data = zlib.gzipSync(data, { level: this.gzipLevel, chunkSize: GZIP_OUT_CHUNK });
     try {
       this.out.write(data);
     } catch (e) {
@@ -386,7 +386,7 @@ export class NcduWriter implements Sink {
     const th = this.thread;
     if (th === null || !th.full || th.waiting > MAX_QUEUED || this.len === 0) return this.flush(false);
     try {
-      th.writeGzipped(zlib.gzipSync(this.buf.subarray(0, this.len), { level: this.gzipLevel }));
+      th.writeGzipped(zlib.gzipSync(this.buf.subarray(0, this.len), { level: this.gzipLevel, chunkSize: GZIP_OUT_CHUNK }));
     } catch (e) {
       this.failed(e);
     }
