@@ -110,9 +110,16 @@ async function saveSteps(
   };
   const volumeMs = lap();
   await checkpoint();
-  // every name decoded once, for the write and the kinds pass
-  const names = treeNames(tree);
-  const namesMs = lap();
+  // every name decoded once, for the write and the kinds pass (by startSnapshot, once the gzip
+  // thread is starting)
+  let names: ReturnType<typeof treeNames> | null = null;
+  let namesMs = 0;
+  const decodeNames = () => {
+    const t0 = performance.now();
+    names = treeNames(tree);
+    namesMs = Math.round((performance.now() - t0) * 10) / 10;
+    return names;
+  };
   // the kinds pass in slices: run while the gzip thread has all the text it takes (below), the
   // rest after the text
   const kinds: Record<string, number> = {};
@@ -121,7 +128,7 @@ async function saveSteps(
   const kindsSlice = (): boolean => {
     if (!kindsLeft) return false;
     try {
-      steps ??= categorizeSteps(tree, loadRules(), { top: 0, names });
+      steps ??= categorizeSteps(tree, loadRules(), { top: 0, names: names ?? decodeNames() });
       const r = steps.next();
       if (r.done) {
         for (const c of r.value) kinds[c.name] = c.bytes;
@@ -141,13 +148,16 @@ async function saveSteps(
   const shown = new Progress('saving', { progress: () => ({ entries: counter.entries, bytes: disk, current: root }) }, progress);
   let pending: PendingSnapshot;
   try {
-    const table = { bytes: names.bytes, off: names.off, len: names.len };
+    const table = () => {
+      const n = decodeNames();
+      return { bytes: n.bytes, off: n.off, len: n.len };
+    };
     pending = startSnapshot(store, tree, { ...input, names: table, counter: progress ? counter : undefined, whileFull: kindsSlice });
   } finally {
     shown.stop();
   }
   begun(pending);
-  const textMs = lap();
+  const textMs = Math.round((lap() - namesMs) * 10) / 10;
   await checkpoint();
   while (kindsSlice());
   const kindsMs = lap();

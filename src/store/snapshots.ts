@@ -106,8 +106,12 @@ export interface SaveInput {
   gzipLevel?: number;
   /** counts entries as they are written, calling tick() every 16,384 (for a progress display: the write is synchronous) */
   counter?: { entries: number; tick(): void };
-  /** the tree's names (tree.allNames(), as the kinds pass read them); default: decoded for the write */
-  names?: NameTable;
+  /**
+   * the tree's names (tree.allNames(), as the kinds pass read them), or a function that gives
+   * them (called once the gzip thread is starting: its start-up overlaps the decoding); default:
+   * decoded for the write
+   */
+  names?: NameTable | (() => NameTable);
   /** other work to do while the gzip thread is busy (ExportOptions.whileFull) */
   whileFull?: () => boolean;
 }
@@ -181,6 +185,9 @@ function claimFreeName(dir: string, base: string): (tmp: string) => string {
   };
 }
 
+/** entries from which startSnapshot starts the gzip thread before the names are decoded (their text passes 1 MiB) */
+const EARLY_THREAD_ENTRIES = 1 << 15;
+
 /** A snapshot whose entries are written (startSnapshot): its metadata is all that is left. */
 export interface PendingSnapshot {
   /**
@@ -222,8 +229,11 @@ export function startSnapshot(store: string, tree: Tree, input: SaveInput): Pend
     throw new UserError(`cannot save the snapshot: ${(e as Error).message}`);
   }
   try {
+    // a tree of this many entries makes more than one piece of text: the gzip thread starts now
+    if (tree.count >= EARLY_THREAD_ENTRIES) writer.startThread();
     // the names as the kinds pass read them (one decoding of the tree's names for both)
-    writer.writeTree(tree, input.names ?? tree.allNames(), input.counter);
+    const names = typeof input.names === 'function' ? input.names() : (input.names ?? tree.allNames());
+    writer.writeTree(tree, names, input.counter);
   } catch (e) {
     writer.abort();
     throw new UserError(`cannot save the snapshot: ${(e as Error).message}`);
