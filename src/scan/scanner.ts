@@ -78,7 +78,9 @@ const SPAWN_ENTRIES = 20_000; // entries seen, before a worker thread is worth i
 const NATIVE_SPAWN_QUEUE = 8;
 const NATIVE_SPAWN_ENTRIES = 2000;
 const LOOK_MS = 100; // between looks at the machine's idle processors
-// idle processors (on average since the last look) that make a free core; DISKBLAME_FREE_CORE
+const FIRST_LOOK_MS = 25; // between looks while no scanning thread runs
+// processors free beside our own busy threads (on average since the last look; cpu.ts
+// freeCoresBeside) that make a free core; DISKBLAME_FREE_CORE
 // sets it for the tests (0: every look finds one, so the default starts its workers on a busy machine)
 const FREE_CORE = Number(process.env.DISKBLAME_FREE_CORE ?? 0.6);
 const WORKER_YOUNG_MB = 4;
@@ -563,13 +565,17 @@ export class Scanner {
     }
     const now = performance.now();
     if (now < this.nextLook) return;
-    const free = this.meter!.freeCores();
+    // the main thread and the scanning threads already started each keep a processor busy
+    let running = 1;
+    for (const w of this.workers) if (!w.local) running++;
+    const free = this.meter!.freeCoresBeside(running);
     if (STATS) {
       if (free === null) this.looksTooSoon++;
       else this.looks.push(free);
     }
-    // too soon to tell (under a clock tick per processor): look again shortly
-    this.nextLook = now + (free === null ? LOOK_MS / 10 : LOOK_MS);
+    // too soon to tell (under a clock tick per processor): look again shortly; until a thread
+    // runs, every FIRST_LOOK_MS (a small tree is done in a few hundred ms: /usr's 146k entries)
+    this.nextLook = now + (free === null ? LOOK_MS / 10 : running === 1 ? FIRST_LOOK_MS : LOOK_MS);
     // one worker per free core (3 at once on a quiet 4-core machine), at most those left
     if (free !== null && free >= FREE_CORE)
       for (let k = Math.floor(free - FREE_CORE) + 1; k > 0 && this.spawnLeft > 0; k--) this.startWorker();
