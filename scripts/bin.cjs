@@ -157,6 +157,9 @@ function run(fs, path, lib, text) {
   // other); anything else, were it ever asked for, from lib/ (a require made for it: ~0.4 ms)
   var builtins = new Set(require('module').builtinModules);
   var libRequire = null;
+  // the pieces' file URLs: lib/'s, and their names, which need no escaping (PIECE); one
+  // pathToFileURL instead of one per piece (~25 us each, ~37 pieces in a scan)
+  var libHref = url.pathToFileURL(lib).href + '/';
   var dir = process.env.DISKBLAME_CODE_CACHE !== '0' ? codeDir(path) : null;
   var key = BUILD + '-node' + process.versions.node + '-' + process.arch + '-' + flagsHash();
   var file = dir === null ? null : path.join(dir, key + '-' + kindOf(process.argv.slice(2)) + '.bin');
@@ -188,7 +191,7 @@ function run(fs, path, lib, text) {
     loaded.push([name, script]);
     m = { exports: {}, loading: true };
     modules.set(name, m);
-    var href = url.pathToFileURL(filename).href;
+    var href = libHref + name;
     try {
       script.runInThisContext()(pieceRequire, m, m.exports, filename, lib, href, href);
     } catch (e) {
