@@ -133,3 +133,60 @@ export function valuesRequired<T>(y: Argv<T>, positionals: readonly string[], ar
     return true;
   });
 }
+
+/** the words of a plain `scan` command line that take no value, and what each sets */
+const PLAIN_FLAGS: Record<string, [string, boolean]> = {
+  '--json': ['json', true],
+  '--progress': ['progress', true],
+  '--no-progress': ['progress', false],
+  '--sample': ['sample', true],
+  '--no-sample': ['sample', false],
+  '--bytes': ['bytes', true],
+  '-b': ['bytes', true],
+  '--apparent': ['apparent', true],
+  '-a': ['apparent', true],
+  '--cross-mounts': ['cross-mounts', true],
+};
+/** the words of a plain `scan` command line that take a whole number (the next word, or after =) */
+const PLAIN_NUMBERS: Record<string, string> = { '--top': 'top', '--threads': 'threads' };
+
+/**
+ * The arguments yargs would hand `scan`'s handler for a plain `scan` command line (`args`: the
+ * words after the script, `scan` first), or null for anything else: at most one PATH (not empty,
+ * not starting with -), and only the options above, each at most once, --top and --threads with
+ * a plain whole number. With the options' defaults (--top 10, progress, sample, no cross-mounts),
+ * keyed as the handler reads them. A command line that is not plain (any other option, a value
+ * that yargs would refuse or turn, --help, `--`) gets null and goes through yargs.
+ */
+export function plainScanArgs(args: readonly string[]): Record<string, unknown> | null {
+  if (args[0] !== 'scan') return null;
+  const a: Record<string, unknown> = { top: 10, 'cross-mounts': false, progress: true, sample: true };
+  const seen = new Set<string>();
+  let path: string | undefined;
+  for (let k = 1; k < args.length; k++) {
+    const w = args[k];
+    if (w === '' || w === '-') return null;
+    if (!w.startsWith('-')) {
+      if (path !== undefined) return null;
+      path = w;
+      continue;
+    }
+    const eq = w.indexOf('=');
+    const name = eq < 0 ? w : w.slice(0, eq);
+    const f = PLAIN_FLAGS[name];
+    const n = PLAIN_NUMBERS[name];
+    const key = f ? f[0] : n;
+    if (!key || seen.has(key)) return null;
+    seen.add(key);
+    if (f) {
+      if (eq >= 0) return null;
+      a[key] = f[1];
+      continue;
+    }
+    const v = eq >= 0 ? w.slice(eq + 1) : args[++k];
+    if (v === undefined || !/^(?:0|[1-9][0-9]{0,8})$/.test(v)) return null;
+    a[key] = Number(v);
+  }
+  if (path !== undefined) a.path = path;
+  return a;
+}
