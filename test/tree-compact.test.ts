@@ -314,3 +314,47 @@ describe('tree: compact names and attributes', () => {
     assert.deepEqual(batch.totals(), one.totals());
   });
 });
+
+describe('the largest files and directories', () => {
+  it('are those a sort of every entry by ownA / ownD (files) and sizeA / sizeD (directories) finds, ties in index order', () => {
+    const r = rng(13);
+    const t = new Tree();
+    t.addRoot(entry(enc.encode('/r'), EntryType.Dir, 4096, 4096, 0o40755, 0, 0));
+    // sizes of every kind: rounded to 4 KiB, none, odd blocks, past 2^32 (spilled), past 2^53, many ties
+    const sizes: [Bytes, Bytes][] = [
+      [10, 4096],
+      [5000, 8192],
+      [5000, 0],
+      [2 ** 33 + 5, 2 ** 33 + 4096],
+      [2n ** 60n + 3n, 2n ** 60n + 4096n],
+      [4096, 4096],
+      [123456, 1024],
+      [2 ** 32 - 1, 2 ** 32],
+      [7, 512],
+    ];
+    let dirs = 0;
+    for (let k = 0; k < 3000; k++) {
+      const [a, d] = sizes[Math.floor(r() * sizes.length)];
+      if (r() < 0.1) {
+        if (dirs++ > 0) t.leaveDir();
+        t.enterDir(entry(enc.encode(`d${k}`), EntryType.Dir, 4096, 4096, 0o40755, 0, 0));
+      } else t.addEntry(entry(enc.encode(`f${k}`), r() < 0.9 ? EntryType.File : EntryType.Symlink, a, d, 0o100644, 0, 0));
+    }
+    t.finish({ timestamp: 0, producer: 'test', incomplete: false });
+    const rank = (idx: number[], key: (i: number) => number, n: number) =>
+      idx
+        .map((i) => [i, key(i)] as const)
+        .sort((x, y) => y[1] - x[1] || x[0] - y[0])
+        .slice(0, n)
+        .map((x) => x[0]);
+    const all = Array.from({ length: t.count }, (_, i) => i);
+    const files = all.filter((i) => t.type(i) === EntryType.File);
+    const below = all.filter((i) => i > 0 && t.isDir(i));
+    for (const n of [0, 1, 10, 50, 5000]) {
+      assert.deepEqual(t.largestFiles(n, false), rank(files, (i) => t.ownD(i), n), `files by disk usage, ${n}`);
+      assert.deepEqual(t.largestFiles(n, true), rank(files, (i) => t.ownA(i), n), `files by apparent size, ${n}`);
+      assert.deepEqual(t.largestDirs(n, false), rank(below, (i) => t.sizeD(i), n), `directories by disk usage, ${n}`);
+      assert.deepEqual(t.largestDirs(n, true), rank(below, (i) => t.sizeA(i), n), `directories by apparent size, ${n}`);
+    }
+  });
+});
