@@ -7,11 +7,11 @@
  */
 import fs from 'node:fs';
 import { inspect } from 'node:util';
-import type { Argv } from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { UserError } from '../util/errors.js';
 import { errLine } from './output.js';
 import { terminalLines } from '../util/escape.js';
-import { plainScanArgs, UsageError, usageMessage, valuesRequired } from './options.js';
+import { UsageError, usageMessage, valuesRequired } from './options.js';
 import { versionText } from './version.js';
 import { VERSION } from '../version.js';
 
@@ -244,18 +244,8 @@ async function parse(args: string[]): Promise<void> {
       }
       if (exitAtEnd) process.exit();
     };
-  // a plain `scan` command line (scripts', cron's, the benchmarks'): its arguments are read
-  // without yargs (options.ts plainScanArgs), which is loaded, set up and run only for any other
-  // (~7 ms of a start: its piece and the string-width it draws help with, then the parse)
-  const plain = plainScanArgs(args);
-  if (plain) {
-    const scan = COMMANDS[1];
-    const m = await scan.load();
-    return run(m.handler, scan.exitAtEnd)(plain);
-  }
   // a Nagios plugin's bad arguments are UNKNOWN (3): its module says so (see .fail below)
   const check = args[0] === 'check' ? await import('./commands/forecast.js') : null;
-  const { default: yargs } = await import('yargs');
   const y = yargs(args);
   noHelpCache(y);
   // the words after `--` come as argv['--']: options.ts makes them the positionals (a PATH that starts with -)
