@@ -2,8 +2,7 @@
 /**
  * The program's entry: as little as possible before the work. `--version` is answered here
  * (nothing else loaded); the `diff` reader thread goes straight to its module; everything else
- * loads the command line (cli.ts: only the command that runs, and yargs unless the line is a plain
- * `scan`, options.ts plainScanArgs). In the bundle each
+ * loads the command line (cli.ts: yargs, and only the command that runs). In the bundle each
  * `import()` here and in cli.ts is a separate piece loaded when reached (scripts/bundle.mjs).
  */
 import type * as WorkerThreads from 'node:worker_threads';
