@@ -977,40 +977,72 @@ static inline uint8_t *w_lit(uint8_t *o, const char *s, size_t n) {
 }
 #define LIT(o, s) w_lit(o, s, sizeof(s) - 1)
 
+/* two digits at a time: "00" to "99" */
+static const char W_DIG2[201] =
+    "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
+    "5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
 static inline uint8_t *w_num(uint8_t *o, uint64_t v) {
   char t[24];
-  int k = 0;
-  do {
-    t[k++] = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
-  while (k) *o++ = (uint8_t)t[--k];
-  return o;
+  int k = 24;
+  while (v >= 100) {
+    uint64_t q = v / 100;
+    k -= 2;
+    memcpy(t + k, W_DIG2 + 2 * (v - q * 100), 2);
+    v = q;
+  }
+  if (v >= 10) {
+    k -= 2;
+    memcpy(t + k, W_DIG2 + 2 * v, 2);
+  } else t[--k] = (char)('0' + v);
+  memcpy(o, t + k, (size_t)(24 - k));
+  return o + (24 - k);
 }
 
 static const uint8_t W_HEX[] = "0123456789abcdef";
 
-/* as rawString: the bytes, escaping only control bytes, '"', '\\' and 0x7f */
+/* 8 bytes none of which rawString escapes: no byte below 0x20, no '"', '\\' or 0x7f (exact as a yes/no) */
+static inline int w_plain8(uint64_t x) {
+  const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+  uint64_t q1 = x ^ (ones * 0x22), q2 = x ^ (ones * 0x5c), q3 = x ^ (ones * 0x7f);
+  uint64_t bad = ((x - ones * 0x20) & ~x) | ((q1 - ones) & ~q1) | ((q2 - ones) & ~q2) | ((q3 - ones) & ~q3);
+  return (bad & high) == 0;
+}
+
+/* one byte as rawString writes it */
+static inline uint8_t *w_byte(uint8_t *o, uint8_t c) {
+  if (c >= 0x20 && c != 0x22 && c != 0x5c && c != 0x7f) *o++ = c;
+  else if (c == 0x22 || c == 0x5c) {
+    *o++ = '\\';
+    *o++ = c;
+  } else if (c == 0x0a) {
+    *o++ = '\\';
+    *o++ = 'n';
+  } else if (c == 0x09) {
+    *o++ = '\\';
+    *o++ = 't';
+  } else {
+    o = LIT(o, "\\u00");
+    *o++ = W_HEX[c >> 4];
+    *o++ = W_HEX[c & 15];
+  }
+  return o;
+}
+
+/* as rawString: the bytes, escaping only control bytes, '"', '\\' and 0x7f (8 plain bytes copied at once) */
 static inline uint8_t *w_name(uint8_t *o, const uint8_t *b, size_t n) {
   *o++ = '"';
-  for (size_t k = 0; k < n; k++) {
-    uint8_t c = b[k];
-    if (c >= 0x20 && c != 0x22 && c != 0x5c && c != 0x7f) *o++ = c;
-    else if (c == 0x22 || c == 0x5c) {
-      *o++ = '\\';
-      *o++ = c;
-    } else if (c == 0x0a) {
-      *o++ = '\\';
-      *o++ = 'n';
-    } else if (c == 0x09) {
-      *o++ = '\\';
-      *o++ = 't';
-    } else {
-      o = LIT(o, "\\u00");
-      *o++ = W_HEX[c >> 4];
-      *o++ = W_HEX[c & 15];
-    }
+  size_t k = 0;
+  for (; k + 8 <= n; k += 8) {
+    uint64_t x;
+    memcpy(&x, b + k, 8);
+    if (w_plain8(x)) {
+      memcpy(o, &x, 8);
+      o += 8;
+    } else
+      for (size_t j = 0; j < 8; j++) o = w_byte(o, b[k + j]);
   }
+  for (; k < n; k++) o = w_byte(o, b[k]);
   *o++ = '"';
   return o;
 }
@@ -1068,6 +1100,11 @@ static napi_value writeText(napi_env env, napi_callback_info info) {
   for (size_t k = 0; k < sizeof perAttr / sizeof *perAttr; k++)
     if (A[perAttr[k]].n < nattr) nattr = A[perAttr[k]].n;
 
+  /* the text of the last attribute's uid, gid and mode and of the last mtime (each at most 3 x 30 bytes) */
+  uint8_t ownerText[96], mtimeText[32];
+  size_t ownerLen = 0, mtimeLen = 0;
+  uint32_t ownerAt = UINT32_MAX;
+  double lastMtime = -1;
   int stop = W_DONE;
   while (top >= 0) {
     size_t t = (size_t)top;
@@ -1193,10 +1230,23 @@ static napi_value writeText(napi_env env, napi_callback_info info) {
     }
     if (type == T_SYMLINK || type == T_OTHER) o = LIT(o, ",\"notreg\":true");
     if (extended) {
-      if (uid >= 0 && uid < 2147483648.0) o = w_num(LIT(o, ",\"uid\":"), (uint64_t)uid);
-      if (gid >= 0 && gid < 2147483648.0) o = w_num(LIT(o, ",\"gid\":"), (uint64_t)gid);
-      if (mode >= 0) o = w_num(LIT(o, ",\"mode\":"), (uint64_t)mode);
-      if (mtime >= 0) o = w_num(LIT(o, ",\"mtime\":"), (uint64_t)mtime);
+      /* the uid, gid and mode's text depends on the attribute alone: made once per run of one attribute */
+      if (at != ownerAt) {
+        uint8_t *w = ownerText;
+        if (uid >= 0 && uid < 2147483648.0) w = w_num(LIT(w, ",\"uid\":"), (uint64_t)uid);
+        if (gid >= 0 && gid < 2147483648.0) w = w_num(LIT(w, ",\"gid\":"), (uint64_t)gid);
+        if (mode >= 0) w = w_num(LIT(w, ",\"mode\":"), (uint64_t)mode);
+        ownerLen = (size_t)(w - ownerText);
+        ownerAt = at;
+      }
+      o = w_lit(o, (const char *)ownerText, ownerLen);
+      if (mtime >= 0) {
+        if (mtime != lastMtime) {
+          mtimeLen = (size_t)(w_num(LIT(mtimeText, ",\"mtime\":"), (uint64_t)mtime) - mtimeText);
+          lastMtime = mtime;
+        }
+        o = w_lit(o, (const char *)mtimeText, mtimeLen);
+      }
     }
     *o++ = '}';
     stPos[t] = pos + 1;
