@@ -506,7 +506,6 @@ function dirCtx(c: Compiled, parent: Ctx, name: string, dirPath: string, isRoot:
 }
 
 /** the category of a file named `name` in a directory with context x (NO_CAT: none) */
-/** the category of a file named `name` in a directory with context x (NO_CAT: none) */
 function classify(c: Compiled, x: Ctx, name: string): number {
   let best = x.forced;
   if (best === 0) return 0;
@@ -617,44 +616,73 @@ export function* categorizeSteps(tree: Tree, rules: Rules, opts: CategorizeOptio
 /** directories walked between two yields of categorizeSteps */
 const SLICE_DIRS = 256;
 
-/** the depth-first pass: an explicit stack of directories with their paths, names and contexts; yields every SLICE_DIRS directories */
+/** the depth-first pass: walks about SLICE_DIRS directories between two yields (see Walk) */
 function* walk(tree: Tree, c: Compiled, names: TreeNames, fl: Uint8Array, acc: Totals, rootPath: string, ctx: Ctx): Generator<void, void, void> {
-  const stI: number[] = [0];
-  const stP: string[] = [rootPath];
-  const stN: string[] = [rootPath.slice(rootPath.lastIndexOf('/') + 1)];
-  const stX: Ctx[] = [ctx];
-  // repositories hold a file named config: only its directories need a closer look
-  const candidates = c.restic !== NO_CAT || c.borg !== NO_CAT ? parentsNamed(tree, names, fl, CONFIG) : null;
-
-  let slice = 0;
-  while (stI.length) {
-    if (++slice === SLICE_DIRS) {
-      slice = 0;
-      yield;
-    }
-    const d = stI.pop()!;
-    const dp = stP.pop()!;
-    const dn = stN.pop()!;
-    const kids = tree.children(d);
-    const x = dirCtx(c, stX.pop()!, dn, dp, d === 0 && dp === '', candidates !== null && candidates.has(d) ? markerOf(c, kids, fl, names) : NO_CAT);
-    for (let j = 0; j < kids.length; j++) {
-      const k = kids[j];
-      const t = fl[k] & (EF_TYPE | EF_EXCL);
-      if (t === EntryType.Dir) {
-        const name = names.name(k);
-        stI.push(k);
-        stP.push(dp + '/' + name);
-        stN.push(name);
-        stX.push(x);
-      } else if (t === EntryType.File) fileIn(c, acc, x, k, dp, names.name(k));
-    }
-  }
+  const w = new Walk(tree, c, names, fl, acc, rootPath, ctx);
+  while (w.step(SLICE_DIRS)) yield;
 }
 
-function fileIn(c: Compiled, acc: Totals, x: Ctx, k: number, dir: string, name: string): void {
-  let cat = classify(c, x, name);
-  if (c.pathTests.length) cat = pathCat(c, x, cat, dir, name);
-  if (cat !== NO_CAT) acc.take(k, cat, dir, name);
+/**
+ * The depth-first pass's state: an explicit stack of directories with their paths, names and
+ * contexts. Children are read from the tree's child index (no array per directory), a file's name
+ * is made once. The loop is a plain method rather than the generator's own (V8 optimizes it sooner).
+ */
+class Walk {
+  private readonly stI: number[] = [0];
+  private readonly stP: string[];
+  private readonly stN: string[];
+  private readonly stX: Ctx[];
+  /** repositories hold a file named config: only its directories need a closer look */
+  private readonly candidates: Set<number> | null;
+  constructor(
+    private readonly tree: Tree,
+    private readonly c: Compiled,
+    private readonly names: TreeNames,
+    private readonly fl: Uint8Array,
+    private readonly acc: Totals,
+    rootPath: string,
+    ctx: Ctx,
+  ) {
+    this.stP = [rootPath];
+    this.stN = [rootPath.slice(rootPath.lastIndexOf('/') + 1)];
+    this.stX = [ctx];
+    this.candidates = c.restic !== NO_CAT || c.borg !== NO_CAT ? parentsNamed(tree, names, fl, CONFIG) : null;
+    tree.children(0); // (the child index, built once)
+  }
+
+  /** walk up to `dirs` directories; false once the walk is over */
+  step(dirs: number): boolean {
+    const { tree, c, names, fl, acc, stI, stP, stN, stX, candidates } = this;
+    const { kidFirst, kidN, kidScattered, kids, asize32 } = tree;
+    const paths = c.pathTests.length > 0;
+    for (let left = dirs; left > 0 && stI.length; left--) {
+      const d = stI.pop()!;
+      const dp = stP.pop()!;
+      const dn = stN.pop()!;
+      const x = dirCtx(c, stX.pop()!, dn, dp, d === 0 && dp === '', candidates !== null && candidates.has(d) ? markerOf(c, tree.children(d), fl, names) : NO_CAT);
+      const dd = asize32[d];
+      const first = kidFirst[dd];
+      const n = kidN[dd];
+      const scattered = kidScattered[dd] !== 0;
+      for (let j = 0; j < n; j++) {
+        const k = scattered ? kids[first + j] : first + j;
+        const t = fl[k] & (EF_TYPE | EF_EXCL);
+        if (t === EntryType.Dir) {
+          const name = names.name(k);
+          stI.push(k);
+          stP.push(dp + '/' + name);
+          stN.push(name);
+          stX.push(x);
+        } else if (t === EntryType.File) {
+          const name = names.name(k);
+          let cat = classify(c, x, name);
+          if (paths) cat = pathCat(c, x, cat, dp, name);
+          if (cat !== NO_CAT) acc.take(k, cat, dp, name);
+        }
+      }
+    }
+    return stI.length > 0;
+  }
 }
 
 /** what is counted per category */
@@ -679,9 +707,10 @@ class Totals {
     this.links = Array.from({ length: n }, () => null);
   }
 
+  /** count regular file i in category cat; `dir` and `name` (latin1 of the bytes) are kept for the biggest items */
   take(i: number, cat: number, dir: string, name: string): void {
     const tree = this.tree;
-    if (this.labels) this.labels[i] = cat;
+    if (this.labels !== null) this.labels[i] = cat;
     if (tree.isHardlink(i)) {
       const key = tree.devOf(i) + ':' + tree.inoOf(i);
       const s = (this.links[cat] ??= new Set());
