@@ -208,7 +208,7 @@ export class GzipThread {
 
   /** Block until fewer than `n` pieces are waiting or being written. */
   private waitBelow(n: number): void {
-    const since = Date.now();
+    const since = performance.now(); // (monotonic: a clock set back or forward moves no deadline)
     for (;;) {
       const done = Atomics.load(this.state, DONE);
       if (this.posted - done < n) return;
@@ -217,7 +217,7 @@ export class GzipThread {
         continue;
       }
       // not started yet: wait in slices, and give up if it never does
-      if (Date.now() - since > START_TIMEOUT_MS) {
+      if (performance.now() - since > START_TIMEOUT_MS) {
         Atomics.store(this.state, STOP, 1);
         throw new Error(`the gzip thread did not start within ${START_TIMEOUT_MS / 1000} s`);
       }
