@@ -26,16 +26,18 @@ interface Run {
   stderr: string;
   /** what the start said of the cache: 'used', 'none', 'rejected', 'off' (null: it said nothing) */
   cache: string | null;
+  /** the signal that ended it (SIGTERM: killed at `timeout`) */
+  signal: NodeJS.Signals | null;
 }
 
-function run(script: string, args: string[], cacheHome: string, env: Record<string, string> = {}): Run {
+function run(script: string, args: string[], cacheHome: string, env: Record<string, string> = {}, timeout = 120_000): Run {
   const r = spawnSync(process.execPath, [script, ...args], {
     encoding: 'utf8',
-    timeout: 120_000,
+    timeout,
     env: { ...process.env, CI: 'true', XDG_CACHE_HOME: cacheHome, DISKBLAME_DEBUG_CODE_CACHE: '1', ...env },
   });
   const m = /^code cache: (\w+) /m.exec(r.stderr ?? '');
-  return { status: r.status, stdout: r.stdout, stderr: (r.stderr ?? '').replace(/^code cache: .*\n/m, ''), cache: m ? m[1] : null };
+  return { status: r.status, stdout: r.stdout, stderr: (r.stderr ?? '').replace(/^code cache: .*\n/m, ''), cache: m ? m[1] : null, signal: r.signal };
 }
 
 function tmp(prefix: string): string {
@@ -315,4 +317,38 @@ test('with no home (no HOME, a user with no passwd entry) and no XDG_CACHE_HOME 
     fs.rmSync(store, { recursive: true, force: true });
   }
   fs.rmSync(d, { recursive: true, force: true });
+});
+
+test('a FIFO, a device, a directory or another user\'s file at the cache\'s name is left as it is: no hang, nothing written into it, the run uncached', (t) => {
+  const home = tmp('home');
+  try {
+    assert.equal(run(BIN, ['--version'], home).cache, 'none');
+    const dir = path.join(home, 'diskblame', 'code');
+    const [name] = [...cacheFiles(home).keys()];
+    const file = path.join(dir, name);
+    const check = (what: string, isIt: (st: fs.Stats) => boolean) => {
+      const before = fs.lstatSync(file);
+      const r = run(BIN, ['--version'], home, {}, 20_000);
+      assert.equal(r.status, 0, `${what}: ${r.stderr} (signal ${r.signal})`);
+      assert.equal(r.stdout.split('\n')[0], VERSION, what);
+      assert.equal(r.cache, 'none', what);
+      const after = fs.lstatSync(file);
+      assert.ok(isIt(after) && after.ino === before.ino && after.uid === before.uid, `${what}: replaced or changed`);
+      assert.deepEqual(fs.readdirSync(dir), [name], `${what}: a temp file left`);
+      fs.rmSync(file, { recursive: true });
+    };
+    fs.rmSync(file);
+    spawnSync('mkfifo', [file]);
+    check('a FIFO', (st) => st.isFIFO()); // (written into in place, the exit waited for a reader forever)
+    fs.mkdirSync(file);
+    check('a directory', (st) => st.isDirectory());
+    if (process.getuid?.() !== 0) return t.skip('the rest needs root (mknod, chown)');
+    assert.equal(spawnSync('mknod', [file, 'c', '1', '3']).status, 0); // (a /dev/null of its own)
+    check('a character device', (st) => st.isCharacterDevice());
+    fs.writeFileSync(file, 'x', { mode: 0o600 });
+    fs.chownSync(file, 65534, 65534);
+    check("another user's file", (st) => st.isFile() && st.size === 1); // (was replaced by ours, given to that user)
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
 });
