@@ -53,6 +53,14 @@ function tree(): string {
   return d;
 }
 
+/** write the cache of `--version` in `home` (a first run: none before); its directory, name and path */
+function versionCache(home: string): { dir: string; name: string; file: string } {
+  assert.equal(run(BIN, ['--version'], home).cache, 'none');
+  const dir = path.join(home, 'diskblame', 'code');
+  const [name] = [...cacheFiles(home).keys()];
+  return { dir, name: name!, file: path.join(dir, name!) };
+}
+
 /** scan --json without its one timing figure */
 function summary(r: Run): unknown {
   assert.equal(r.status, 0, r.stderr);
@@ -159,10 +167,7 @@ test('the bin writes the code cache once per kind of command, then uses it; same
 test('a cache cut short, of another build, of another V8, through a link or in a directory others can write is not used', () => {
   const home = tmp('home');
   try {
-    assert.equal(run(BIN, ['--version'], home).cache, 'none');
-    const dir = path.join(home, 'diskblame', 'code');
-    const [name] = [...cacheFiles(home).keys()];
-    const file = path.join(dir, name);
+    const { dir, file } = versionCache(home);
     const good = fs.readFileSync(file);
     const nl = good.indexOf(10);
     const check = (what: string, expect: string, rewritten = true) => {
@@ -322,10 +327,7 @@ test('with no home (no HOME, a user with no passwd entry) and no XDG_CACHE_HOME 
 test('a FIFO, a device, a directory or another user\'s file at the cache\'s name is left as it is: no hang, nothing written into it, the run uncached', (t) => {
   const home = tmp('home');
   try {
-    assert.equal(run(BIN, ['--version'], home).cache, 'none');
-    const dir = path.join(home, 'diskblame', 'code');
-    const [name] = [...cacheFiles(home).keys()];
-    const file = path.join(dir, name);
+    const { dir, name, file } = versionCache(home);
     const check = (what: string, isIt: (st: fs.Stats) => boolean) => {
       const before = fs.lstatSync(file);
       const r = run(BIN, ['--version'], home, {}, 20_000);
