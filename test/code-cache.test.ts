@@ -354,3 +354,26 @@ test('a FIFO, a device, a directory or another user\'s file at the cache\'s name
     fs.rmSync(home, { recursive: true, force: true });
   }
 });
+
+test('a cache directory that cannot be made (in /proc) or is reached through a link another user planted: the run ends, uncached, nothing made', (t) => {
+  // (Node's mkdirSync recursive loops forever where mkdir says ENOENT under a directory that exists)
+  const proc = run(BIN, ['--version'], '/proc/self', {}, 20_000);
+  assert.equal(proc.status, 0, `${proc.stderr} (signal ${proc.signal})`);
+  assert.equal(proc.stdout.split('\n')[0], VERSION);
+  assert.equal(proc.cache, 'none');
+  if (process.getuid?.() !== 0) return t.skip('the rest needs root (a link of another user)');
+  const pub = tmp('pub');
+  const mine = tmp('mine');
+  try {
+    fs.chmodSync(pub, 0o1777); // (as /tmp)
+    fs.symlinkSync(mine, path.join(pub, 'diskblame'));
+    fs.lchownSync(path.join(pub, 'diskblame'), 65534, 65534);
+    const r = run(BIN, ['--version'], pub, {}, 20_000);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.split('\n')[0], VERSION);
+    assert.deepEqual(fs.readdirSync(mine), [], 'made through the planted link');
+  } finally {
+    fs.rmSync(pub, { recursive: true, force: true });
+    fs.rmSync(mine, { recursive: true, force: true });
+  }
+});

@@ -11,7 +11,7 @@
  * binary, which has its own cache).
  */
 import fs from 'node:fs';
-import { cleanStaleTemps, writeFileAtomic } from '../util/write.js';
+import { cleanStaleTemps, makeDirs, plantedLinkOn, writeFileAtomic } from '../util/write.js';
 
 /** what scripts/bin.cjs leaves for the program when there is a cache directory */
 export interface CodeCacheRequest {
@@ -44,11 +44,13 @@ export function saveCodeCacheAtExit(): void {
 
 /**
  * Write `req.contents()` to `req.file`. Returns false (and writes nothing) when the directory is not
- * ours and private, or anything fails.
+ * ours and private, is reached through a link another user planted in a directory others can
+ * write, or anything fails.
  */
 export function saveCodeCache(req: CodeCacheRequest): boolean {
   try {
-    fs.mkdirSync(req.dir, { recursive: true, mode: 0o700 });
+    if (plantedLinkOn(req.dir)) return false; // (before anything is made at the end of a link another user planted)
+    makeDirs(req.dir, 0o700);
     const st = fs.lstatSync(req.dir);
     if (!st.isDirectory() || st.uid !== process.geteuid?.() || (st.mode & 0o022) !== 0) return false;
     fs.accessSync(req.dir, fs.constants.W_OK); // (a read-only home: no cache made in vain at every run)

@@ -635,6 +635,33 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, opts: O
   o.commit();
 }
 
+// ------------------------------------------------------------------------------------------ directories
+
+/**
+ * `mkdir -p`: make directory `dir` and its missing parents, each with `mode` (umask applies);
+ * nothing when it is there. Unlike fs.mkdirSync's recursive mode, which tries again forever when
+ * mkdir says ENOENT under a parent that exists (in /proc, e.g. XDG_CACHE_HOME=/proc/self), each
+ * directory is tried at most twice. Links on the way are followed (check them first:
+ * plantedLinkOn); whatever is at `dir` is not checked (lstat it). Throws the errno error.
+ */
+export function makeDirs(dir: string, mode = 0o777): void {
+  const abs = path.resolve(dir);
+  const make = (): boolean => {
+    try {
+      fs.mkdirSync(abs, { mode });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return false;
+      if (code !== 'EEXIST') throw e;
+    }
+    return true;
+  };
+  if (make()) return;
+  const parent = path.dirname(abs);
+  if (parent !== abs) makeDirs(parent, mode);
+  if (!make()) throw Object.assign(new Error(`ENOENT: no such file or directory, mkdir '${abs}'`), { code: 'ENOENT', path: abs });
+}
+
 // ------------------------------------------------------------------------------------------ reads
 
 /**
