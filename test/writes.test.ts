@@ -273,6 +273,16 @@ describe('the store refuses what others can write', () => {
     assert.equal(fs.readFileSync(victim(), 'utf8'), 'precious\n');
   });
 
+  it('a store that cannot be made (in /proc, where mkdir says ENOENT under a directory that exists) is one line, no hang', () => {
+    for (const args of [
+      ['snapshot', tree, '--store', '/proc/self/store'],
+      ['sample', '--mount', '/', '--store', '/proc/self/store'],
+    ]) {
+      const line = assertOneLineError(runCli(args, { env, timeoutMs: 20_000 }), 1);
+      assert.match(line, /^diskblame: cannot create store \/proc\/self\/store: no such file or directory$/, args.join(' '));
+    }
+  });
+
   it('links in a private store are never followed: samples.jsonl refused, a snapshot link listed as bad and not loaded', async (t) => {
     if (!root) return t.skip('needs root to act as nobody');
     const st = path.join(tmp, 'private-store');

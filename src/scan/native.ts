@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundled, lazyBuiltin, split, standalone } from '../util/self.js';
-import { readFileNoFollow, writeFileAtomic } from '../util/write.js';
+import { makeDirs, readFileNoFollow, writeFileAtomic } from '../util/write.js';
 import { cacheDir } from '../util/cachedir.js';
 
 /** The functions of the addon (see the comment at the top of src/native/dirscan.c). */
@@ -172,7 +172,7 @@ export function seaAddonFile(bytes: Uint8Array): string {
     if (!st.isDirectory() || st.uid !== process.geteuid?.() || (st.mode & 0o022) !== 0) throw new Error('not a private directory of ours');
   };
   try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDirs(dir, 0o700);
     ours();
     if (holds(file, hash)) return file;
     writeFileAtomic(file, bytes, { mode: 0o700, noFollow: true });

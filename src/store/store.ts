@@ -16,7 +16,7 @@ import path from 'node:path';
 import { UserError } from '../util/errors.js';
 import { homeDir } from '../util/cachedir.js';
 import { escapeName } from '../util/escape.js';
-import { plantedLinkOn, plantedLinkText, writeErrorText } from '../util/write.js';
+import { makeDirs, plantedLinkOn, plantedLinkText, writeErrorText } from '../util/write.js';
 
 // the writing itself is in util/write.ts (kept importable from here)
 export { writeErrorText, writeFileAtomic } from '../util/write.js';
@@ -76,7 +76,8 @@ export function checkStore(dir: string, sub = ''): void {
 export function ensureDir(dir: string, sub = '', what = 'store'): string {
   const mk = (p: string, recursive: boolean) => {
     try {
-      fs.mkdirSync(p, { recursive, mode: 0o700 });
+      if (recursive) makeDirs(p, 0o700); // (not fs.mkdirSync's recursive mode: it loops forever in /proc)
+      else fs.mkdirSync(p, { mode: 0o700 });
     } catch (e) {
       if (!recursive && (e as NodeJS.ErrnoException).code === 'EEXIST') return;
       throw new UserError(`cannot create ${what} ${escapeName(p)}: ${writeErrorText(e)}`);
