@@ -35,6 +35,8 @@ var BUILD = '__DISKBLAME_PROGRAM_HASH__';
 /** the start of a cache file's first line */
 var MAGIC = 'diskblame-code-cache 2';
 var COMMANDS = ['scan', 'snapshot', 'snapshots', 'prune', 'owners', 'sample', 'forecast', 'check', 'metrics', 'diff'];
+/** the last line of every piece (scripts/bundle.mjs pieceEnd): one without it was cut short */
+var END = '//diskblame piece end\n';
 /** a piece's name as the pieces require it (scripts/bundle.mjs: chunkNames, the entry) */
 var PIECE = /^\.\/([A-Za-z0-9_-]+\.cjs)$/;
 
@@ -180,6 +182,7 @@ function run(fs, path, lib, text) {
     }
     var filename = path.join(lib, name);
     if (source === undefined) source = fs.readFileSync(filename, 'utf8');
+    if (!source.endsWith(END)) throw new Error((name === 'main.cjs' ? 'it' : 'lib/' + name) + ' is cut short (an incomplete install?): install diskblame again');
     var cachedData = old === null ? undefined : old.get(name);
     if (old !== null && cachedData === undefined) missing = true;
     // (the piece's own file URL is its import.meta.url, and its dependencies': scripts/bundle.mjs)

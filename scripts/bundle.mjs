@@ -65,6 +65,8 @@ const cjs = await build({
   plugins: [noTopLevelAwaitPlugin, lazyStartPlugin, fileURLPlugin],
 });
 const pieces = [];
+const pieceEnd = '//diskblame piece end\n'; // scripts/bin.cjs END
+if (!readFileSync('scripts/bin.cjs', 'utf8').includes(`var END = '${pieceEnd.replace('\n', '\\n')}';`)) throw new Error('scripts/bin.cjs checks another last line of the pieces');
 for (const f of cjs.outputFiles) {
   const t = await transform(f.text.replace(/^#!.*\n/, ''), {
     format: 'cjs',
@@ -75,7 +77,9 @@ for (const f of cjs.outputFiles) {
     legalComments: 'none',
     logLevel: 'warning',
   });
-  pieces.push({ path: f.path, text: t.code });
+  // (its last line, which the bin checks: a piece cut short where what is left parses would run as
+  // a program that does nothing)
+  pieces.push({ path: f.path, text: `${t.code}${pieceEnd}` });
 }
 pieces.sort((a, b) => (a.path < b.path ? -1 : 1));
 if (!pieces.some((p) => p.path.endsWith('/main.cjs'))) throw new Error('no lib/main.cjs among the CommonJS pieces');

@@ -377,3 +377,36 @@ test('a cache directory that cannot be made (in /proc) or is reached through a l
     fs.rmSync(mine, { recursive: true, force: true });
   }
 });
+
+test('a piece of lib/ cut short where its text still parses is one line and a failure, not a run that does nothing', () => {
+  const home = tmp('home');
+  const away = tmp('dist');
+  try {
+    fs.cpSync(DIST, away, { recursive: true, filter: (f) => !/diskblame-linux-/.test(f) });
+    const bin = path.join(away, 'diskblame.cjs');
+    const main = path.join(away, 'lib', 'main.cjs');
+    const text = fs.readFileSync(main, 'latin1');
+    // cut after a statement: what is left parses, and ran as a program that prints nothing, exit 0
+    const cut = text.indexOf(';', 50) + 1;
+    fs.writeFileSync(main, text.slice(0, cut), 'latin1');
+    for (const args of [['--version'], ['scan', away]]) {
+      const r = run(bin, args, home);
+      assert.equal(r.status, 1, `${args.join(' ')}: ${r.stdout} ${r.stderr}`);
+      assert.equal(r.stderr, 'diskblame: cannot load lib/main.cjs: it is cut short (an incomplete install?): install diskblame again\n');
+      assert.equal(r.stdout, '');
+    }
+    // a piece that only scan loads
+    fs.writeFileSync(main, text, 'latin1');
+    const piece = fs.readdirSync(path.join(away, 'lib')).find((f) => /^cli-.*\.cjs$/.test(f))!;
+    const p = path.join(away, 'lib', piece);
+    const ptext = fs.readFileSync(p, 'latin1');
+    fs.writeFileSync(p, ptext.slice(0, ptext.indexOf(';', 50) + 1), 'latin1');
+    assert.equal(run(bin, ['--version'], home).status, 0);
+    const r = run(bin, ['scan', away], home);
+    assert.equal(r.status, 1, r.stdout);
+    assert.match(r.stderr, new RegExp(`^diskblame: cannot load the program: lib/${piece.replace('.', '\\.')} is cut short \\(an incomplete install\\?\\): install diskblame again\\n$`));
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+    fs.rmSync(away, { recursive: true, force: true });
+  }
+});
