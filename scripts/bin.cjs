@@ -100,13 +100,22 @@ function flagsHash() {
 
 /**
  * the cache directory (src/util/cachedir.ts's rule), or null when there is no home to put it in
- * (no HOME and a user with no passwd entry: os.homedir() throws): the program then runs uncached
+ * (no HOME, or a relative one, and a user with no passwd entry: os.homedir() throws): the program
+ * then runs uncached
  */
 function codeDir(path) {
   var xdg = process.env.XDG_CACHE_HOME;
   if (xdg && path.isAbsolute(xdg)) return path.join(xdg, 'diskblame', 'code');
+  var os = require('os');
+  var home = absolute(path, function () { return os.homedir(); }) || absolute(path, function () { return os.userInfo().homedir; });
+  return home === null ? null : path.join(home, '.cache', 'diskblame', 'code');
+}
+
+/** what `get` returns when it is an absolute path, else null (also when it throws) */
+function absolute(path, get) {
   try {
-    return path.join(require('os').homedir(), '.cache', 'diskblame', 'code');
+    var p = get();
+    return p && path.isAbsolute(p) ? p : null;
   } catch (e) {
     return null;
   }

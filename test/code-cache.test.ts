@@ -410,3 +410,24 @@ test('a piece of lib/ cut short where its text still parses is one line and a fa
     fs.rmSync(away, { recursive: true, force: true });
   }
 });
+
+test('a relative HOME is no home (as a relative XDG_CACHE_HOME): nothing is made below the current directory', (t) => {
+  if (process.getuid?.() !== 0 || spawnSync('setpriv', ['--version']).status !== 0) return t.skip('needs root and setpriv');
+  const cwd = tmp('cwd');
+  fs.chmodSync(cwd, 0o777);
+  try {
+    const env: Record<string, string> = { ...(process.env as Record<string, string>), CI: 'true', DISKBLAME_DEBUG_CODE_CACHE: '1', HOME: 'relhome', DISKBLAME_STORE: '' };
+    delete env.XDG_CACHE_HOME;
+    // a uid that /etc/passwd does not list: no home but HOME's
+    const as = (...a: string[]) => spawnSync('setpriv', ['--reuid', '54321', '--regid', '54321', '--clear-groups', process.execPath, BIN, ...a], { encoding: 'utf8', env, cwd, timeout: 120_000 });
+    const v = as('--version');
+    assert.equal(v.status, 0, v.stderr);
+    assert.match(v.stderr, /^code cache: off /m);
+    const s = as('snapshot', cwd, '--no-progress');
+    assert.notEqual(s.status, 0);
+    assert.equal(s.stderr.replace(/^code cache: .*\n/gm, ''), 'diskblame: no store: there is no home directory (no HOME, no passwd entry); name one with --store DIR or DISKBLAME_STORE\n');
+    assert.deepEqual(fs.readdirSync(cwd), []);
+  } finally {
+    fs.rmSync(cwd, { recursive: true, force: true });
+  }
+});

@@ -8,17 +8,22 @@ import os from 'node:os';
 import path from 'node:path';
 
 /**
- * The user's home directory, or null when there is none: os.homedir() ($HOME, else the passwd
- * entry's) throws for a user with no HOME and no passwd entry (a uid of a container or a
- * `setpriv`); it is not created or checked.
+ * The user's home directory (an absolute path), or null when there is none: os.homedir() ($HOME,
+ * else the passwd entry's) throws for a user with no HOME and no passwd entry (a uid of a
+ * container or a `setpriv`). A relative HOME is passed over for the passwd entry's (as a relative
+ * XDG_CACHE_HOME is ignored: it would put the store and the caches below the current directory).
+ * Not created or checked.
  */
 export function homeDir(): string | null {
-  try {
-    const h = os.homedir();
-    return h ? h : null;
-  } catch {
-    return null;
-  }
+  const absolute = (h: () => string): string | null => {
+    try {
+      const p = h();
+      return p && path.isAbsolute(p) ? p : null;
+    } catch {
+      return null;
+    }
+  };
+  return absolute(() => os.homedir()) ?? absolute(() => os.userInfo().homedir);
 }
 
 /**
