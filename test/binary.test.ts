@@ -178,6 +178,24 @@ test('binary, no node: scan -f of an export through its native fast path (writte
   assert.deepEqual(again, ref);
 });
 
+test('binary, no node: a link another user planted on the way to its reader cache gets nothing made at its end; the scan still equals du', { skip }, () => {
+  const pub = path.join(work, 'pub');
+  const mine = path.join(work, 'mine');
+  fs.mkdirSync(pub, { mode: 0o1777 });
+  fs.chmodSync(pub, 0o1777); // (as /tmp)
+  fs.mkdirSync(mine, { mode: 0o700 });
+  try {
+    fs.symlinkSync(mine, path.join(pub, 'diskblame'));
+    fs.lchownSync(path.join(pub, 'diskblame'), 65534, 65534);
+    const r = binOk(['scan', '--json', '--no-sample', tree], { XDG_CACHE_HOME: pub });
+    assert.equal((JSON.parse(r.stdout) as { apparentBytes: number }).apparentBytes, Number(spawnSync('du', ['-sbx', tree], { encoding: 'utf8' }).stdout.split('\t')[0]));
+    assert.deepEqual(fs.readdirSync(mine), [], 'made through the planted link');
+  } finally {
+    fs.rmSync(pub, { recursive: true, force: true });
+    fs.rmSync(mine, { recursive: true, force: true });
+  }
+});
+
 test('binary, no node: snapshot twice, then diff (read in its reader thread) as the tsc build reads it', { skip }, () => {
   const store = path.join(work, 'store');
   const dir = path.join(work, 'snap');

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundled, lazyBuiltin, split, standalone } from '../util/self.js';
-import { makeDirs, readFileNoFollow, writeFileAtomic } from '../util/write.js';
+import { makeDirs, plantedLinkOn, plantedLinkText, readFileNoFollow, writeFileAtomic } from '../util/write.js';
 import { cacheDir } from '../util/cachedir.js';
 
 /** The functions of the addon (see the comment at the top of src/native/dirscan.c). */
@@ -158,7 +158,7 @@ function holds(file: string, hash: string): boolean {
  * (cache: $XDG_CACHE_HOME when absolute, else ~/.cache), written once: a private directory (0700,
  * ours), a temp file renamed into place (writeFileAtomic), its hash checked before and after; a copy
  * already there is used only when its bytes hash right. Throws an Error of one line saying why not
- * (a read-only or foreign home...); a noexec mount shows when loading it (loadAddon throws).
+ * (a read-only or foreign home, a link another user planted on the way...); a noexec mount shows when loading it (loadAddon throws).
  */
 export function seaAddonFile(bytes: Uint8Array): string {
   const hash = sha256(bytes);
@@ -172,6 +172,8 @@ export function seaAddonFile(bytes: Uint8Array): string {
     if (!st.isDirectory() || st.uid !== process.geteuid?.() || (st.mode & 0o022) !== 0) throw new Error('not a private directory of ours');
   };
   try {
+    const link = plantedLinkOn(path.resolve(dir)); // (before anything is made at the end of a link another user planted)
+    if (link) throw new Error(plantedLinkText(link));
     makeDirs(dir, 0o700);
     ours();
     if (holds(file, hash)) return file;
