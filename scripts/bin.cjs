@@ -37,6 +37,8 @@ var MAGIC = 'diskblame-code-cache 2';
 var COMMANDS = ['scan', 'snapshot', 'snapshots', 'prune', 'owners', 'sample', 'forecast', 'check', 'metrics', 'diff'];
 /** the last line of every piece (scripts/bundle.mjs pieceEnd): one without it was cut short */
 var END = '//diskblame piece end\n';
+/** the largest cache file read, in bytes (a whole program's is ~3 MB): a larger one is not (read whole, it would be that much memory) */
+var MAX_CACHE_BYTES = 64 * 1024 * 1024;
 /** a piece's name as the pieces require it (scripts/bundle.mjs: chunkNames, the entry) */
 var PIECE = /^\.\/([A-Za-z0-9_-]+\.cjs)$/;
 
@@ -124,7 +126,7 @@ function absolute(path, get) {
 /**
  * the pieces' V8 data in `file` (a Map of piece name to bytes) when the file is ours and whole,
  * else null: the directory is a directory of ours that only we can write, the file a regular file
- * of ours (never through a link) whose first line has MAGIC, `key` and the pieces' lengths, which
+ * of ours (never through a link) of at most MAX_CACHE_BYTES whose first line has MAGIC, `key` and the pieces' lengths, which
  * add up to what follows it
  */
 function readCache(fs, dir, file, key) {
@@ -136,7 +138,7 @@ function readCache(fs, dir, file, key) {
     var buf;
     try {
       var st = fs.fstatSync(fd);
-      if (!st.isFile() || st.uid !== euid) return null;
+      if (!st.isFile() || st.uid !== euid || st.size > MAX_CACHE_BYTES) return null;
       buf = fs.readFileSync(fd);
     } finally {
       fs.closeSync(fd);

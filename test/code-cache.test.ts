@@ -431,3 +431,25 @@ test('a relative HOME is no home (as a relative XDG_CACHE_HOME): nothing is made
     fs.rmSync(cwd, { recursive: true, force: true });
   }
 });
+
+test('a cache file far larger than any cache (1 GiB, sparse) is not read: memory stays bounded, the file is written again', (t) => {
+  if (spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status !== 0) return t.skip('needs /usr/bin/time');
+  const home = tmp('home');
+  try {
+    const { file } = versionCache(home);
+    fs.truncateSync(file, 2 ** 30); // (its first line still this build's: read whole, it was 1 GiB of memory)
+    const r = spawnSync('/usr/bin/time', ['-f', 'maxrss %M', process.execPath, BIN, '--version'], {
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, CI: 'true', XDG_CACHE_HOME: home, DISKBLAME_DEBUG_CODE_CACHE: '1' },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.split('\n')[0], VERSION);
+    assert.match(r.stderr, /^code cache: none /m);
+    const kib = Number(/^maxrss (\d+)$/m.exec(r.stderr)![1]);
+    assert.ok(kib < 300 * 1024, `max RSS ${kib} KiB: the file was read`);
+    assert.ok(fs.statSync(file).size < 2 ** 24, 'not written again');
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
