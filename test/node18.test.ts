@@ -254,7 +254,7 @@ for (const v of OLD) {
       assert.equal(r.stdout, '');
       assert.equal(r.status, 1);
     }
-    // `npx diskblame` and a global install run the bin through its shebang (`env -S node ...`)
+    // `npx diskblame` and a global install run the bin through its shebang (`#!/usr/bin/env node`)
     const r = spawnSync(LOADER, ['owners'], {
       encoding: 'utf8',
       timeout: 60_000,

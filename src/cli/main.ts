@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=1
+#!/usr/bin/env node
 /**
  * The program's entry: as little as possible before the work. `--version` is answered here
  * (nothing else loaded); the `diff` reader thread goes straight to its module; everything else
