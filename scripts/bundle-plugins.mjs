@@ -179,6 +179,11 @@ export async function programOptions(target) {
     minify: true,
     legalComments: 'none',
     logLevel: 'warning',
+    // its imports reach src/util/self.ts (through the readers' modules), whose import.meta.url a
+    // CommonJS script does not have: esbuild warned at every build (11 lines at a user's first
+    // `npm install`). The worker never calls those functions (it reads package databases only);
+    // were one reached, `new URL(..., undefined)` would throw, not point somewhere wrong.
+    logOverride: { 'empty-import-meta': 'silent' },
   });
   return {
     define: {
