@@ -491,6 +491,37 @@ describe('temp files of dead writers', () => {
     writeFileAtomic(dest, 'data'); // another random name: fine
     assert.equal(fs.readFileSync(dest, 'utf8'), 'data');
   });
+
+  it('a private state file (privateFile) replaces only a missing name or a regular file of ours: a FIFO, a device, a directory, a link or another user\'s file is left as it is, with one line', () => {
+    const dir = path.join(tmp, 'private-state');
+    fs.mkdirSync(dir);
+    const put = (name: string, data: string) => writeFileAtomic(path.join(dir, name), data, { mode: 0o600, noFollow: true, privateFile: true });
+    put('new', 'one');
+    assert.equal(fs.readFileSync(path.join(dir, 'new'), 'utf8'), 'one');
+    put('new', 'two'); // a regular file of ours: replaced
+    assert.equal(fs.readFileSync(path.join(dir, 'new'), 'utf8'), 'two');
+    const refused = (name: string, why: RegExp, still: (st: fs.Stats) => boolean) => {
+      assert.throws(() => put(name, 'x'), (e: unknown) => e instanceof UserError && why.test(e.message) && !e.message.includes('\n'), name);
+      assert.ok(still(fs.lstatSync(path.join(dir, name))), `${name}: left as it is`);
+    };
+    assert.equal(spawnSync('mkfifo', [path.join(dir, 'fifo')]).status, 0);
+    refused('fifo', /it is a FIFO, not a file of ours/, (st) => st.isFIFO()); // (an output would write it in place and wait for a reader)
+    fs.mkdirSync(path.join(dir, 'dir'));
+    refused('dir', /it is a directory/, (st) => st.isDirectory());
+    fs.writeFileSync(path.join(dir, 'victim'), 'precious');
+    fs.symlinkSync(path.join(dir, 'victim'), path.join(dir, 'link'));
+    refused('link', /it is a symbolic link/, (st) => st.isSymbolicLink());
+    assert.equal(fs.readFileSync(path.join(dir, 'victim'), 'utf8'), 'precious');
+    if (root) {
+      assert.equal(spawnSync('mknod', [path.join(dir, 'null'), 'c', '1', '3']).status, 0); // (in a temp dir, never /dev)
+      refused('null', /it is a device/, (st) => st.isCharacterDevice());
+      fs.writeFileSync(path.join(dir, 'theirs'), 'theirs');
+      fs.chownSync(path.join(dir, 'theirs'), 65534, 65534);
+      refused('theirs', /belongs to uid 65534, not to us/, (st) => st.isFile() && st.uid === 65534);
+      assert.equal(fs.readFileSync(path.join(dir, 'theirs'), 'utf8'), 'theirs');
+    }
+    assert.deepEqual(fs.readdirSync(dir).filter((n) => n.includes('.tmp')), [], 'no temp file left behind');
+  });
 });
 
 describe('holes an adversarial tester found (-o and the store)', () => {

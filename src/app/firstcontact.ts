@@ -445,7 +445,7 @@ export function seenSets(store: string, mount: string): { before: SeenSet[]; rec
     all[key] = next.slice(0, 200);
     try {
       ensureDir(store);
-      writeFileAtomic(path.join(store, SEEN_FILE), JSON.stringify({ v: 1, looks: all }) + '\n', 0o600);
+      writeFileAtomic(path.join(store, SEEN_FILE), JSON.stringify({ v: 1, looks: all }) + '\n', { mode: 0o600, noFollow: true, privateFile: true });
       return null;
     } catch (e) {
       return (e as Error).message;

@@ -54,29 +54,14 @@ export function saveCodeCache(req: CodeCacheRequest): boolean {
     const st = fs.lstatSync(req.dir);
     if (!st.isDirectory() || st.uid !== process.geteuid?.() || (st.mode & 0o022) !== 0) return false;
     fs.accessSync(req.dir, fs.constants.W_OK); // (a read-only home: no cache made in vain at every run)
-    if (!replaceable(req.file)) return false;
     const data = req.contents();
     cleanStaleTemps(req.dir); // (of writers killed while writing)
-    writeFileAtomic(req.file, data, { mode: 0o600, noFollow: true });
+    // (a FIFO, device, directory, link or another user's file at the name is left alone: uncached)
+    writeFileAtomic(req.file, data, { mode: 0o600, noFollow: true, privateFile: true });
     pruneCodeCaches(req.dir, req.key);
     return true;
   } catch {
     return false;
-  }
-}
-
-/**
- * May the cache file `file` be written (renamed over)? Only when it is missing or a regular file of
- * ours: anything else at its name (a FIFO, a device, a directory, a link, another user's file) is
- * left as it is, the program then runs uncached. writeFileAtomic writes a FIFO or a device in place
- * (a FIFO no one reads would hold the exit forever) and gives a file it replaces its old owner.
- */
-function replaceable(file: string): boolean {
-  try {
-    const st = fs.lstatSync(file);
-    return st.isFile() && st.uid === process.geteuid?.();
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ENOENT';
   }
 }
 

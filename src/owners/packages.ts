@@ -170,7 +170,7 @@ function writeTableCache(file: string, key: string, d: PackageTableData): void {
   Buffer.from(d.slots.buffer, d.slots.byteOffset, d.slots.byteLength).copy(buf, off);
   try {
     ensureDir(path.dirname(file), '', 'cache'); // refuses a directory others can write
-    writeFileAtomic(file, buf, { mode: 0o600, noFollow: true }); // temp file + rename; removes the temp file when it fails
+    writeFileAtomic(file, buf, { mode: 0o600, noFollow: true, privateFile: true }); // temp file + rename; removes the temp file when it fails
   } catch {
     // a full disk or a read-only home: no cache, nothing left behind
   }

@@ -177,7 +177,7 @@ export function seaAddonFile(bytes: Uint8Array): string {
     makeDirs(dir, 0o700);
     ours();
     if (holds(file, hash)) return file;
-    writeFileAtomic(file, bytes, { mode: 0o700, noFollow: true });
+    writeFileAtomic(file, bytes, { mode: 0o700, noFollow: true, privateFile: true });
   } catch (e) {
     throw new Error(`cannot write ${dir}: ${String((e as Error)?.message ?? e).split('\n')[0]}`);
   }

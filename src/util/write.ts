@@ -208,6 +208,13 @@ export interface OutputOptions {
   /** a symbolic link at the name is refused instead of followed (files in a private directory) */
   noFollow?: boolean;
   /**
+   * A private state file of ours (a cache, the store's own files): only a missing name or a regular
+   * file we own is replaced. Anything else there (a link, FIFO, device, directory, socket, another
+   * user's file) is left as it is and the write fails with a one-line UserError, where an output
+   * would write a FIFO or device in place, follow a link, or give a file it replaces its old owner.
+   */
+  privateFile?: boolean;
+  /**
    * Always a temp file in the directory of `dest`; at commit, instead of the rename, claim(tmp)
    * moves it into place and returns the final name (the store: never replace a snapshot).
    */
@@ -232,6 +239,16 @@ function planted(p: string, st: fs.Stats): boolean {
     return false;
   }
   return (d.mode & 0o002) !== 0 && st.uid !== d.uid;
+}
+
+/** what a non-regular file is, for a line: 'a symbolic link', 'a FIFO', ... */
+function kindOf(st: fs.Stats): string {
+  if (st.isSymbolicLink()) return 'a symbolic link';
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return 'not a regular file';
 }
 
 function plantedRefused(name: string, what: string, st: fs.Stats): UserError {
@@ -590,6 +607,12 @@ export function openOutput(dest: string, opts: OutputOptions = {}): Output {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw writeError(dest, e);
   }
   if (!st) return openAtomic(dest, abs, mode, null);
+  if (opts.privateFile) {
+    const euid = process.geteuid?.() ?? -1;
+    if (!st.isFile()) throw new UserError(`cannot write ${escapeName(dest)}: it is ${kindOf(st)}, not a file of ours: left as it is`);
+    if (st.uid !== euid) throw new UserError(`cannot write ${escapeName(dest)}: it belongs to uid ${st.uid}, not to us: left as it is`);
+    return openAtomic(dest, abs, mode, st);
+  }
   if (st.isSymbolicLink()) {
     if (opts.noFollow) throw new UserError(`cannot write ${escapeName(dest)}: it is a symbolic link (refusing to follow it)`);
     let end: Resolved;
