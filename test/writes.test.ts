@@ -11,7 +11,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { AS_NOBODY, assertOneLineError, CLI, isRoot, run, runCli, type RunResult } from './helpers/run.js';
+import { AS_NOBODY, assertOneLineError, CLI, isRoot, REPO, run, runCli, type RunResult } from './helpers/run.js';
 import { makeTmp, rmrf } from './helpers/fs.js';
 import { assertTerminalSafe, HOSTILE } from './helpers/hostile.js';
 import { readSamples } from '../src/store/samples.js';
@@ -67,6 +67,29 @@ before(() => {
 after(() => rmrf(tmp));
 
 describe('-o into what is not a regular file', () => {
+  it('a reader that stops reading standard output (| true, | head) ends the program quietly with exit 0; a FIFO whose reader went away is one line, exit 1', () => {
+    const bin = path.join(REPO, 'dist', 'diskblame.cjs');
+    // the reader exits at once and the write comes 0.3 s later: EPIPE every time
+    const late = (cmd: string) => run('bash', ['-c', `{ sleep 0.3; ${cmd}; echo "rc=$?" >&2; } | true`]);
+    const big = path.join(tmp, 'epipe-tree');
+    fs.mkdirSync(big);
+    for (let i = 0; i < 3000; i++) fs.writeFileSync(path.join(big, `file-with-a-long-name-${i}`), ''); // an export past the pipe's 64 KiB
+    for (const [what, cmd] of [
+      ['--version (the bin)', `node ${bin} --version`],
+      ['--version (the tsc build)', `node ${CLI} --version`],
+      ['scan -o -', `node ${bin} scan ${big} -o - --no-progress`],
+      ['scan --json', `node ${bin} scan ${big} --json --no-progress --no-sample`],
+    ]) {
+      const r = late(cmd);
+      assert.equal(r.stderr.trim(), 'rc=0', `${what}: ${r.stderr}`);
+    }
+    const fifo = path.join(tmp, 'epipe-fifo');
+    assert.equal(run('mkfifo', [fifo]).code, 0);
+    // the FIFO's reader takes 1 byte and leaves: the export's writer meets EPIPE on a file, not on its standard output
+    const r = run('bash', ['-c', `head -c 1 < ${fifo} > /dev/null & node ${bin} scan ${big} -o ${fifo} --no-progress; echo "rc=$?" >&2; wait`]);
+    assert.match(r.stderr.trim(), /^diskblame: output closed \(broken pipe\)\nrc=1$/, r.stderr);
+  });
+
   it('a character device made with mknod stays a character device (scan -o, metrics -o)', (t) => {
     if (!root) return t.skip('needs root for mknod');
     const dir = path.join(tmp, 'dev');

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import { inspect } from 'node:util';
 import yargs, { type Argv } from 'yargs';
-import { UserError } from '../util/errors.js';
+import { StdoutClosed, UserError } from '../util/errors.js';
 import { errLine } from './output.js';
 import { terminalLines } from '../util/escape.js';
 import { UsageError, usageMessage, valuesRequired } from './options.js';
@@ -21,11 +21,12 @@ function fail(msg: string, code: number): never {
 }
 
 /**
- * Exit for an error: a UserError with its message and exit code, the scanner's, the import's and
+ * Exit for an error: standard output closed by its reader quietly with 0 (StdoutClosed), a UserError with its message and exit code, the scanner's, the import's and
  * the export's own errors (`known`: see knownError) with their message and exit 1; anything else
  * with its message too (its trace with DISKBLAME_DEBUG=1).
  */
 function errorExit(e: unknown, known = false): never {
+  if (e instanceof StdoutClosed) process.exit(0);
   if (e instanceof UserError) fail(e.message, e.exitCode);
   if (known) fail((e as Error).message, 1);
   if (process.env.DISKBLAME_DEBUG) process.stderr.write(terminalLines(inspect(e)) + '\n');

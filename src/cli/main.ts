@@ -43,13 +43,14 @@ else
 
 /**
  * `--version`: written straight to descriptor 1 (process.stdout would load Node's stream modules
- * first, a few ms of a command that is all start-up); a failed write (a closed pipe) is one line on
- * stderr and exit 1
+ * first, a few ms of a command that is all start-up); a closed pipe ends it quietly, any other failed
+ * write is one line on stderr and exit 1
  */
 function writeVersion(): void {
   try {
     writeAllSync(1, Buffer.from(`${versionText()}\n`));
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EPIPE') return; // (`--version | true`: the reader had enough, as out() ends)
     process.stderr.write(`diskblame: cannot write the version: ${String((e as Error)?.message ?? e).split('\n')[0]}\n`);
     process.exitCode = 1;
   }

@@ -17,6 +17,7 @@ import { emptyEntry, Entry, EntryType, EXCLUDED_NAMES, Excluded, Sink, SourceInf
 import type { Tree } from '../tree/tree.js';
 import { VERSION } from '../version.js';
 import { escapeName } from '../util/escape.js';
+import { StdoutClosed } from '../util/errors.js';
 import { stringifyExact } from '../util/exact.js';
 import { openOutput, Output, writeAllSync, writeErrorText } from '../util/write.js';
 import { GZIP_OUT_CHUNK, GzipThread, MAX_QUEUED } from './gzip-thread.js';
@@ -396,7 +397,11 @@ export class NcduWriter implements Sink {
   /** A write failed: give up (see abort) and throw its one line. */
   private failed(e: unknown): never {
     this.abort();
-    if ((e as NodeJS.ErrnoException).code === 'EPIPE') throw new ExportError('output closed (broken pipe)');
+    if ((e as NodeJS.ErrnoException).code === 'EPIPE') {
+      // `-o - | head`: the reader had enough (the program ends quietly); a FIFO's reader gone: one line
+      if (this.out instanceof Output && this.out.kind === 'stdout') throw new StdoutClosed();
+      throw new ExportError('output closed (broken pipe)');
+    }
     throw new ExportError(`cannot write ${this.dest}: ${writeErrorText(e)}`);
   }
 

@@ -8,6 +8,17 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * Standard output was closed by its reader (`| head`, `| true`): the program ends quietly with
+ * exit 0 (cli.ts errorExit), as out() does when it meets EPIPE. (du and ls die of SIGPIPE there;
+ * Node ignores that signal, and a line on stderr about a reader that had enough is noise.)
+ */
+export class StdoutClosed extends Error {
+  constructor() {
+    super('standard output closed by its reader');
+  }
+}
+
 /** What an errno code means, in the words du and ls use. */
 export function errnoText(code: string | undefined): string {
   switch (code) {
