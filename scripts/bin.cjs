@@ -105,11 +105,21 @@ function flagsHash() {
  * (no HOME, or a relative one, and a user with no passwd entry: os.homedir() throws): the program
  * then runs uncached
  */
-function codeDir(path) {
+function codeDir(path, fs) {
   var xdg = process.env.XDG_CACHE_HOME;
   if (xdg && path.isAbsolute(xdg)) return path.join(xdg, 'diskblame', 'code');
   var os = require('os');
-  var home = absolute(path, function () { return os.homedir(); }) || absolute(path, function () { return os.userInfo().homedir; });
+  var passwd = function () { return os.userInfo().homedir; };
+  var home = absolute(path, function () { return os.homedir(); });
+  // root with another user's HOME (sudo without -H): root's own home, as cachedir.ts homeDir does
+  if (home !== null && process.geteuid && process.geteuid() === 0) {
+    try {
+      if (fs.statSync(home).uid !== 0) home = absolute(path, passwd) || home;
+    } catch (e) {
+      /* unreadable: kept */
+    }
+  }
+  home = home || absolute(path, passwd);
   return home === null ? null : path.join(home, '.cache', 'diskblame', 'code');
 }
 
@@ -173,7 +183,7 @@ function run(fs, path, lib, text) {
   // the pieces' file URLs: lib/'s, and their names, which need no escaping (PIECE); one
   // pathToFileURL instead of one per piece (~25 us each, ~37 pieces in a scan)
   var libHref = url.pathToFileURL(lib).href + '/';
-  var dir = process.env.DISKBLAME_CODE_CACHE !== '0' ? codeDir(path) : null;
+  var dir = process.env.DISKBLAME_CODE_CACHE !== '0' ? codeDir(path, fs) : null;
   var key = BUILD + '-node' + process.versions.node + '-' + process.arch + '-' + flagsHash();
   var file = dir === null ? null : path.join(dir, key + '-' + kindOf(process.argv.slice(2)) + '.bin');
   var old = dir === null ? null : readCache(fs, dir, file, key);

@@ -453,3 +453,37 @@ test('a cache file far larger than any cache (1 GiB, sparse) is not read: memory
     fs.rmSync(home, { recursive: true, force: true });
   }
 });
+
+test("root with another user's HOME (sudo without -H): the code cache and the caches go to root's own home, nothing into that user's", async (t) => {
+  if (process.getuid?.() !== 0) return t.skip('needs root');
+  if (spawnSync('unshare', ['--version']).status !== 0) return t.skip('no unshare');
+  const { homeDir, cacheDir } = await import('../src/util/cachedir.js');
+  const theirs = tmp('their-home');
+  const saved = { HOME: process.env.HOME, XDG_CACHE_HOME: process.env.XDG_CACHE_HOME };
+  try {
+    fs.chownSync(theirs, 65534, 65534);
+    const rootHome = os.userInfo().homedir;
+    process.env.HOME = theirs;
+    delete process.env.XDG_CACHE_HOME;
+    assert.equal(homeDir(), rootHome);
+    assert.equal(cacheDir(), path.join(rootHome, '.cache', 'diskblame'));
+    fs.chownSync(theirs, 0, 0); // a HOME of root's own is kept, wherever it is
+    assert.equal(homeDir(), theirs);
+    fs.chownSync(theirs, 65534, 65534);
+    // the bin's own rule (scripts/bin.cjs codeDir), in a mount namespace of its own where root's home
+    // is a fresh tmpfs: the machine's own is never written
+    const r = spawnSync(
+      'unshare',
+      ['-m', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs none "$1" && HOME="$2" "$3" "$4" --version && ls "$1/.cache/diskblame/code"', 'sh', rootHome, theirs, process.execPath, BIN],
+      { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: '', HOME: theirs }, timeout: 60_000 },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^${VERSION.replace(/\./g, '\\.')}\\n`), r.stdout);
+    assert.match(r.stdout, /-version\.bin\n$/, `no cache in root's home: ${r.stdout}`);
+    assert.deepEqual(fs.readdirSync(theirs), [], "written into the other user's home");
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+    fs.rmSync(theirs, { recursive: true, force: true });
+  }
+});
