@@ -5,6 +5,8 @@
  *   hostile names, bigints past 2^53, fractions, negative ids, every flag;
  * - a .gz export past one piece is gzip'd and written on another thread: the same file, byte for
  *   byte, as on one thread; a write that fails there is one line and leaves no temp file;
+ * - every gzip member is libdeflate's when the export addon has it (zlib's otherwise), on both
+ *   threads, in the CLI's exports and snapshots too, and gunzips to the text written without the addon;
  * - the reader's quick keys, names and integers give the same values as the long way, whatever the
  *   chunking, and refuse the same inputs.
  */
@@ -19,10 +21,11 @@ import { importExport } from '../src/import/ncdu-reader.js';
 import { EntryType, EXCLUDED_NAMES, Excluded, emptyEntry, type Entry, type Sink } from '../src/model/entry.js';
 import { rng } from '../src/forecast/synth.js';
 import { replayTree, Tree } from '../src/tree/tree.js';
-import { isRoot, run } from './helpers/run.js';
-import { makeTmp, rmrf } from './helpers/fs.js';
+import { CLI, have, isRoot, run, runCliOk } from './helpers/run.js';
+import { buildRichTree, makeManyFiles, makeTmp, rmrf } from './helpers/fs.js';
 import { loadExport, scanTree } from './helpers/tree.js';
 import { ncduParseAddon } from '../src/import/native-parse.js';
+import { assertMadeBy } from './helpers/gzip.js';
 
 /** The JSON string of raw bytes as ncdu writes it (only control bytes, '"', '\\' and 0x7f escaped). */
 function refString(b: Uint8Array): string {
@@ -158,6 +161,9 @@ function fedTree(seed: number, count: number): Tree {
   return tree;
 }
 
+/** the library the export addon gzips with ('libdeflate 1.14'), or null: zlib */
+const LIBDEFLATE = ncduParseAddon()?.gzip ?? null;
+
 /** The export without its head (`[1,2,{…}`: the metadata holds the time), as latin1 text. */
 function body(b: Buffer): string {
   const s = b.toString('latin1');
@@ -205,9 +211,10 @@ describe('export writer: bytes, not strings; gzip on another thread', () => {
     if (plain.equals(gunzipSync(zb))) assert.ok(za.equals(zb), 'the threaded file differs from the one-thread file');
     else assert.equal(body(plain), body(gunzipSync(zb)));
     assert.equal(body(plain), ref.text);
-    let members = 0;
-    for (let i = 0; i + 2 < za.length; i++) if (za[i] === 0x1f && za[i + 1] === 0x8b && za[i + 2] === 8) members++;
+    // each piece a member, made by the library the addon says (the gzip thread's instance of it too)
+    const members = assertMadeBy(za, LIBDEFLATE ? 'libdeflate' : 'zlib', 'threaded');
     assert.ok(members >= 4, `${members} gzip members`);
+    assertMadeBy(zb, LIBDEFLATE ? 'libdeflate' : 'zlib', 'one thread');
     assert.deepEqual(fs.readdirSync(work).filter((n) => n.endsWith('.tmp')), [], 'no temp file left');
   });
 
@@ -364,6 +371,75 @@ describe('export writer: bytes, not strings; gzip on another thread', () => {
     } finally {
       run('umount', [mnt]);
       rmrf(mnt);
+    }
+  });
+});
+
+describe('gzip: libdeflate when the export addon has it (export/gzip.ts), zlib otherwise', () => {
+  let work = '';
+  let tree = '';
+  before(() => {
+    work = makeTmp('export-gzip');
+    tree = path.join(work, 'tree');
+    fs.mkdirSync(tree);
+    fs.mkdirSync(path.join(work, 'outside'));
+    buildRichTree(tree, path.join(work, 'outside')); // hostile names, links, sparse files...
+    fs.mkdirSync(path.join(tree, 'many'));
+    makeManyFiles(path.join(tree, 'many'), 40_000); // ~3.5 MB of text: several pieces
+  });
+  after(() => rmrf(work));
+
+  it('where libdeflate-dev is installed, the addon is built with it, and --version says which gzip', (t) => {
+    const v = runCliOk(['--version']);
+    const line = v.stdout.split('\n').find((l) => l.startsWith('gzip: '));
+    assert.ok(line, v.stdout);
+    assert.match(line, LIBDEFLATE ? /^gzip: libdeflate \d+\.\d+ \(linked into the export addon\)$/ : /^gzip: zlib [^ ]+ \(.+\)$/);
+    const off = runCliOk(['--version'], { env: { ...process.env, DISKBLAME_DEBUG: '', DISKBLAME_NATIVE: '0' } });
+    assert.match(off.stdout, /\ngzip: zlib [^ ]+ \(disabled by DISKBLAME_NATIVE=0\)\n$/);
+    const dev = fs.existsSync('/usr/include/libdeflate.h') && ['x86_64-linux-gnu', 'aarch64-linux-gnu'].some((a) => fs.existsSync(`/usr/lib/${a}/libdeflate.a`));
+    if (!dev) return t.skip('libdeflate-dev is not installed: zlib is right');
+    if (process.env.DISKBLAME_NATIVE === '0' || ncduParseAddon() === null) return t.skip('no export addon');
+    assert.match(LIBDEFLATE ?? 'none', /^libdeflate \d+\.\d+/, 'libdeflate-dev is there, but the export addon was built without it (scripts/build-native.mjs)');
+    assert.equal(typeof ncduParseAddon()?.gzipPiece, 'function');
+  });
+
+  it("the CLI's multi-piece export and snapshot: every member made by the addon's library (zlib under DISKBLAME_NATIVE=0), the text the same; gzip, zcat and ncdu read them", () => {
+    const off = { env: { ...process.env, DISKBLAME_DEBUG: '', DISKBLAME_NATIVE: '0' }, timeoutMs: 300_000 };
+    const lib = LIBDEFLATE ? 'libdeflate' : 'zlib';
+    // an export (the tsc build), with and without the addon
+    const [a, b] = [path.join(work, 'a.json.gz'), path.join(work, 'b.json.gz')];
+    runCliOk(['scan', tree, '-o', a, '--no-progress'], { timeoutMs: 300_000 });
+    runCliOk(['scan', tree, '-o', b, '--no-progress'], off);
+    const [za, zb] = [fs.readFileSync(a), fs.readFileSync(b)];
+    assert.ok(assertMadeBy(za, lib, 'export') >= 3, 'several pieces');
+    assertMadeBy(zb, 'zlib', 'export under DISKBLAME_NATIVE=0');
+    const blank = (t: Buffer) => t.toString('latin1').replace(/"timestamp":\d+/, '');
+    assert.equal(blank(gunzipSync(za)), blank(gunzipSync(zb)), 'the export text differs with and without the addon');
+    // a snapshot (the bin: the bundle's pieces, its own addon path), with and without the addon
+    const bin = path.join(path.dirname(CLI), '..', 'diskblame.cjs');
+    const snap = (store: string, opts: object) => {
+      const r = run(process.execPath, [bin, 'snapshot', tree, '--store', store, '--json', '--no-progress'], { timeoutMs: 300_000, ...opts });
+      assert.equal(r.code, 0, r.stderr);
+      return fs.readFileSync((JSON.parse(r.stdout) as { path: string }).path);
+    };
+    const sa = snap(path.join(work, 'store-a'), {});
+    const sb = snap(path.join(work, 'store-b'), off);
+    assert.ok(assertMadeBy(sa, lib, 'snapshot') >= 3, 'several pieces');
+    assertMadeBy(sb, 'zlib', 'snapshot under DISKBLAME_NATIVE=0');
+    assert.equal(body(gunzipSync(sa)), body(gunzipSync(sb)), 'the snapshot text differs with and without the addon');
+    // the head, a member of its own written last into its room, and the entries after it
+    const text = gunzipSync(sa).toString('latin1');
+    assert.match(text, /^\[1,2,\{"progname":"diskblame"/);
+    assert.ok(text.endsWith(']\n'));
+    for (const f of [a, path.join(work, 'store-a', 'snapshots', fs.readdirSync(path.join(work, 'store-a', 'snapshots'))[0])]) {
+      assert.equal(run('gzip', ['-t', f]).code, 0, `gzip -t ${f}`);
+      assert.ok(run('zcat', [f]).stdoutBuf.equals(gunzipSync(fs.readFileSync(f))), `zcat ${f}`);
+      if (have('ncdu')) {
+        // (ncdu exports what it read: the last file of the last piece is in it)
+        const r = run('sh', ['-c', 'zcat "$1" | ncdu -f - -o -', 'sh', f]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.ok(r.stdout.includes('{"name":"f0039999"'), `ncdu did not read all of ${f}`);
+      }
     }
   });
 });

@@ -16,6 +16,9 @@ import path from 'node:path';
 import { REPO, du, have, isRoot, run, runCli, runCliOk, type RunOptions } from './helpers/run.js';
 import { BAD_UTF8, BAD_UTF8_DIR, buildRichTree, bpath, makeChain, makeManyFiles, makeTmp, rmrf, writeSized } from './helpers/fs.js';
 import { loadExport } from './helpers/tree.js';
+import { assertMadeBy } from './helpers/gzip.js';
+import { ncduParseAddon } from '../src/import/native-parse.js';
+import { gunzipSync } from 'node:zlib';
 
 const ADDON = path.join(REPO, 'build', 'Release', 'dirscan.node');
 const disabled = process.env.DISKBLAME_NATIVE === '0';
@@ -122,9 +125,9 @@ describe('the native reader', { skip: disabled && 'DISKBLAME_NATIVE=0: the nativ
 
   it('--version names the reader: native here, javascript with DISKBLAME_NATIVE=0', () => {
     const n = runCliOk(['--version'], { env: envOf(true) });
-    assert.match(n.stdout, /^\d+\.\d+\.\d+\nreader: native \(build\/Release\/dirscan\.node\)\nthreads: native \([^\n]*\)\n$/);
+    assert.match(n.stdout, /^\d+\.\d+\.\d+\nreader: native \(build\/Release\/dirscan\.node\)\nthreads: native \([^\n]*\)\ngzip: [^\n]+\n$/);
     const j = runCliOk(['--version'], { env: envOf(false) });
-    assert.match(j.stdout, /^\d+\.\d+\.\d+\nreader: javascript \(disabled by DISKBLAME_NATIVE=0\)\nthreads: worker\n$/);
+    assert.match(j.stdout, /^\d+\.\d+\.\d+\nreader: javascript \(disabled by DISKBLAME_NATIVE=0\)\nthreads: worker\ngzip: [^\n]+\n$/);
   });
 
   it('the native reader is the one listing: fstatat relative to the directory, no path lookups (strace)', (t) => {
@@ -280,7 +283,7 @@ describe('the standalone binary carries the native reader', () => {
     const cache = path.join(work, 'cache');
     const v = bin(['--version'], cache);
     assert.equal(v.code, 0, v.stderr);
-    const m = /\nreader: native \((.+\/diskblame\/native\/([0-9a-f]{64})\.node)\)\nthreads: native [^\n]*\n$/.exec(v.stdout);
+    const m = /\nreader: native \((.+\/diskblame\/native\/([0-9a-f]{64})\.node)\)\nthreads: native [^\n]*\ngzip: [^\n]+\n$/.exec(v.stdout);
     assert.ok(m, v.stdout);
     assert.equal(m[1], path.join(cache, 'diskblame', 'native', `${m[2]}.node`));
     assert.equal(createHash('sha256').update(fs.readFileSync(m[1])).digest('hex'), m[2], 'the file holds the bytes its name says');
@@ -293,12 +296,30 @@ describe('the standalone binary carries the native reader', () => {
     assert.equal(blank(r.stdoutBuf), blank(exportOf(path.join(work, 'tree'), ['--threads', '2'], false)), 'the binary (native) and the tsc build (javascript) differ');
   });
 
+  it("its .gz export past one piece: gzip'd by the library --version names (libdeflate when the addon here has it), on the gzip thread too (which loads the cached addon itself), the text the JavaScript writer's", { skip }, () => {
+    const cache = path.join(work, 'cache-gz');
+    const many = path.join(work, 'many');
+    fs.mkdirSync(many);
+    makeManyFiles(many, 30_000); // ~2.7 MB of text: pieces for the gzip thread
+    const v = bin(['--version'], cache);
+    const lib = ncduParseAddon()?.gzip ? 'libdeflate' : 'zlib';
+    assert.match(v.stdout, new RegExp(`\\ngzip: ${lib} `), v.stdout);
+    const file = path.join(work, 'many.json.gz');
+    const r = bin(['scan', many, '-o', file, '--no-progress'], cache);
+    assert.equal(r.code, 0, r.stderr);
+    const gz = fs.readFileSync(file);
+    assert.ok(assertMadeBy(gz, lib, "the binary's export") >= 3, 'several pieces');
+    const blank = (b: Buffer) => b.toString('latin1').replace(/"timestamp":\d+/, '');
+    const js = runCliOk(['scan', many, '-o', '-', '--no-progress'], { env: { ...process.env, DISKBLAME_DEBUG: '', DISKBLAME_NATIVE: '0' } });
+    assert.equal(blank(gunzipSync(gz)), blank(js.stdoutBuf), "the binary's export text differs from the JavaScript writer's");
+  });
+
   it('a cache it cannot write, or mounted noexec: the JavaScript reader, the reason in --version, the scan still right', { skip }, () => {
     const file = path.join(work, 'not-a-dir');
     fs.writeFileSync(file, 'x');
     const v = bin(['--version'], file);
     assert.equal(v.code, 0, v.stderr);
-    assert.match(v.stdout, /\nreader: javascript \(cannot write .*not-a-dir\/diskblame\/native: [^\n]*\)\nthreads: worker\n$/);
+    assert.match(v.stdout, /\nreader: javascript \(cannot write .*not-a-dir\/diskblame\/native: [^\n]*\)\nthreads: worker\ngzip: [^\n]+\n$/);
     const r = bin(['scan', path.join(work, 'tree'), '--json'], file);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(jsonInts(r.stdout, 'apparentBytes')[0], du(['-sb'], path.join(work, 'tree')).exact);
@@ -309,7 +330,7 @@ describe('the standalone binary carries the native reader', () => {
     try {
       const n = bin(['--version'], noexec);
       assert.equal(n.code, 0, n.stderr);
-      assert.match(n.stdout, /\nreader: javascript \([^\n]*(failed to map|permission denied|operation not permitted)[^\n]*\)\nthreads: worker\n$/i, 'dlopen refused by noexec');
+      assert.match(n.stdout, /\nreader: javascript \([^\n]*(failed to map|permission denied|operation not permitted)[^\n]*\)\nthreads: worker\ngzip: [^\n]+\n$/i, 'dlopen refused by noexec');
       assert.doesNotMatch(n.stdout, /reader: native/);
     } finally {
       if (run('umount', [noexec]).code !== 0) run('umount', ['-l', noexec]);

@@ -6,20 +6,23 @@
  * when MAX_QUEUED pieces wait, the main thread blocks (Atomics.wait) until the worker is done with
  * one: memory stays bounded (MAX_QUEUED pieces), whatever the export's size.
  *
- * Each piece becomes one gzip member, made by zlib.gzipSync with the same level: the file is the
- * same, byte for byte, as the writer makes on its own thread.
+ * Each piece becomes one gzip member, made by the library and level the writer's own thread uses
+ * (gzip.ts: libdeflate, from this thread's own instance of the export addon, else zlib): the file is
+ * the same, byte for byte, as the writer makes on its own thread.
  *
  * The worker is a small program of its own (no module of ours in it): it starts in a few
  * milliseconds, in the bundle and the standalone binary alike.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { reholdYoungGeneration } from '../util/young.js';
+import { GZIP_OUT_CHUNK, gzipThreadLib } from './gzip.js';
 
 /** slots of the shared state */
 const DONE = 0; // pieces the worker finished with (written, skipped or failed)
 const FAILED = 1; // 1: a write failed; its error was posted on the port
 const STOP = 2; // 1: the writer gave up; pieces still queued are skipped
 const STARTED = 3; // 1: the worker runs (set by its first line)
+const LIB = 4; // 1: the worker gzips with libdeflate (set before STARTED)
 
 /**
  * How long the writer waits for a worker that has not started (ms). A worker that cannot start
@@ -31,29 +34,47 @@ const START_TIMEOUT_MS = 60_000;
 /** pieces handed over and not yet written before the writer waits */
 export const MAX_QUEUED = 3;
 
-/**
- * zlib's output buffer for a piece (its chunkSize): one buffer holds a 1 MiB piece of export text
- * gzip'd (~100 KiB), where the default 16 KiB ones were joined by a copy; the bytes are the same.
- * gzipSync of 4 x 15 MB of /usr's text at level 3: 181 against 190 ms of CPU (medians of 7).
- */
-export const GZIP_OUT_CHUNK = 1 << 17;
-
 /** pieces between two garbage collections of the worker (see PROGRAM) */
 const GC_EVERY = 8;
 
-/** The worker: gzip each piece, write it all (waiting out EAGAIN as util/write.ts writeAllSync does). */
+/**
+ * The worker: gzip each piece, write it all (waiting out EAGAIN as util/write.ts writeAllSync does).
+ * With `lib` (gzip.ts gzipThreadLib: the export addon's file and libdeflate's level), its own
+ * instance of the addon's gzipPiece, into one buffer reused; else zlib at `level`. (Should the addon
+ * not load here, from the file it loaded from on the main thread, zlib too: a valid file, other
+ * bytes; LIB tells, and a test checks that it does load.)
+ */
 const PROGRAM = `
 const { workerData } = require('node:worker_threads');
 const zlib = require('node:zlib');
 const fs = require('node:fs');
-const { fd, level, state, bytes, port } = workerData;
+const { fd, level, lib, state, bytes, port } = workerData;
 const nap = new Int32Array(new SharedArrayBuffer(4));
-// Each piece leaves garbage outside this thread's heap (zlib's output buffers, ~2x the gzip'd
-// piece), while the heap itself hardly grows: V8 would collect it only after tens of MiB, so the
-// thread's memory grew with the export. A minor collection every ${GC_EVERY} pieces keeps it bounded:
+let gz = null;
+if (lib) {
+  try {
+    const m = { exports: {} };
+    process.dlopen(m, lib.file);
+    if (typeof m.exports.gzipPiece === 'function') gz = m.exports.gzipPiece;
+  } catch {}
+}
+let out = new Uint8Array(0);
+function gzip(src) {
+  if (gz === null) return zlib.gzipSync(src, { level, chunkSize: ${GZIP_OUT_CHUNK} });
+  let n = gz(lib.level, src, src.length, out);
+  if (n < 0) {
+    out = new Uint8Array(-n);
+    n = gz(lib.level, src, src.length, out);
+  }
+  return out.subarray(0, n);
+}
+// With zlib, each piece leaves garbage outside this thread's heap (zlib's output buffers, ~2x the
+// gzip'd piece), while the heap itself hardly grows: V8 would collect it only after tens of MiB, so
+// the thread's memory grew with the export. A minor collection every ${GC_EVERY} pieces keeps it bounded:
 // the buffers die young, a scavenge frees them. (A full one did the same for 20% more of this
 // thread's CPU: 420 against 350 ms for 97 MB of text at level 3, the same peak. The way Jest
-// reaches gc(); the flag is put back at once.)
+// reaches gc(); the flag is put back at once.) The pieces handed over gzip'd (writeGzipped) leave
+// theirs too.
 let collect = null;
 try {
   require('node:v8').setFlagsFromString('--expose-gc');
@@ -63,6 +84,7 @@ try {
   require('node:v8').setFlagsFromString('--no-expose-gc');
 } catch {}
 let pieces = 0;
+Atomics.store(state, ${LIB}, gz === null ? 0 : 1);
 Atomics.store(state, ${STARTED}, 1);
 Atomics.notify(state, ${DONE});
 function writeAll(data) {
@@ -80,7 +102,7 @@ port.on('message', (m) => {
   if (m === null) return port.close();
   if (Atomics.load(state, ${FAILED}) === 0 && Atomics.load(state, ${STOP}) === 0) {
     try {
-      const data = m.gz ? new Uint8Array(m.buf, 0, m.len) : m.len > 0 ? zlib.gzipSync(new Uint8Array(m.buf, 0, m.len), { level, chunkSize: ${GZIP_OUT_CHUNK} }) : new Uint8Array(0);
+      const data = m.gz ? new Uint8Array(m.buf, 0, m.len) : m.len > 0 ? gzip(new Uint8Array(m.buf, 0, m.len)) : new Uint8Array(0);
       writeAll(data);
       bytes[0] += data.length;
     } catch (e) {
@@ -101,7 +123,7 @@ export interface ThreadWriteError {
 }
 
 export class GzipThread {
-  private readonly state = new Int32Array(new SharedArrayBuffer(16));
+  private readonly state = new Int32Array(new SharedArrayBuffer(20));
   private readonly bytes = new Float64Array(new SharedArrayBuffer(8));
   private readonly port: MessagePort;
   private readonly worker: Worker;
@@ -116,14 +138,14 @@ export class GzipThread {
   /**
    * @param fd the open output (written by the worker from now on: the caller writes nothing to it
    *   until drain() returned)
-   * @param level gzip level, 1-9
+   * @param level gzip level, zlib's 1-9 (gzip.ts maps it to libdeflate's)
    */
   constructor(fd: number, level: number) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.worker = new Worker(PROGRAM, {
       eval: true,
-      workerData: { fd, level, state: this.state, bytes: this.bytes, port: port2 },
+      workerData: { fd, level, lib: gzipThreadLib(level), state: this.state, bytes: this.bytes, port: port2 },
       transferList: [port2],
     });
     // its isolate's start resets V8's young-generation flag: a scan streaming into the writer holds it again
@@ -150,7 +172,7 @@ export class GzipThread {
   }
 
   /**
-   * Hand over a piece gzip'd by the caller (zlib.gzipSync at this thread's level: the bytes this
+   * Hand over a piece gzip'd by the caller (gzip.ts gzipPiece at this thread's level: the bytes this
    * thread would make of it), to be written after the pieces before it. Does not wait: the caller
    * keeps to one such piece beyond MAX_QUEUED (see `waiting`). Throws the errno error of an
    * earlier piece's failed write.
@@ -177,6 +199,14 @@ export class GzipThread {
   /** As many pieces wait as write() takes before it blocks: the next write() would wait. */
   get full(): boolean {
     return this.waiting >= MAX_QUEUED;
+  }
+
+  /**
+   * The worker gzips with libdeflate (true), or zlib (false), or has not started yet (null): once
+   * started, false where the writer's thread uses libdeflate means the addon did not load there.
+   */
+  get libdeflate(): boolean | null {
+    return Atomics.load(this.state, STARTED) === 1 ? Atomics.load(this.state, LIB) === 1 : null;
   }
 
   /** gzip'd bytes written so far (all of them after drain()). */

@@ -12,7 +12,6 @@
  * decompressing only its last few bytes (see store/snapshots.ts).
  */
 import fs from 'node:fs';
-import zlib from 'node:zlib';
 import { emptyEntry, Entry, EntryType, EXCLUDED_NAMES, Excluded, Sink, SourceInfo } from '../model/entry.js';
 import type { Tree } from '../tree/tree.js';
 import { VERSION } from '../version.js';
@@ -20,7 +19,8 @@ import { escapeName } from '../util/escape.js';
 import { StdoutClosed } from '../util/errors.js';
 import { stringifyExact } from '../util/exact.js';
 import { openOutput, Output, writeAllSync, writeErrorText } from '../util/write.js';
-import { GZIP_OUT_CHUNK, GzipThread, MAX_QUEUED } from './gzip-thread.js';
+import { GzipThread, MAX_QUEUED } from './gzip-thread.js';
+import { gzipPiece } from './gzip.js';
 import { ncduParseAddon, type NcduParseAddon } from '../import/native-parse.js';
 
 const FLUSH_AT = 1 << 20;
@@ -28,6 +28,7 @@ const FLUSH_AT = 1 << 20;
  * The default gzip level. On export text (one line per entry, the same keys on every line) level 6
  * costs about twice the CPU of 4 for files 0-7% smaller (1M entries: 4.35 against 4.26 MB on the
  * bench tree, 5.16 against 5.53 MB on /usr's shape); 1-3 are faster still but up to 19% larger.
+ * (zlib's: with libdeflate, export/gzip.ts uses its level 3, about as small for ~2/3 of the CPU.)
  */
 export const GZIP_LEVEL = 4;
 const HEX = '0123456789abcdef';
@@ -162,7 +163,7 @@ export interface ExportOptions {
   meta?: Record<string, unknown>;
   /** gzip the output; default: when the file name (a link's target for a link) ends in .gz */
   gzip?: boolean;
-  /** gzip level, 1-9 (default GZIP_LEVEL) */
+  /** gzip level in zlib's terms, 1-9 (default GZIP_LEVEL; gzip.ts maps it to libdeflate's when that gzips) */
   gzipLevel?: number;
   /**
    * gzip (and write) on another thread once the export passes one piece (1 MiB of text), while
@@ -367,8 +368,8 @@ export class NcduWriter implements Sink {
       this.len = 0;
       return;
     }
-    let data: Buffer = this.buf.subarray(0, this.len);
-    if (this.gzip && this.len > 0) data = zlib.gzipSync(data, { level: this.gzipLevel, chunkSize: GZIP_OUT_CHUNK });
+    let data: Uint8Array = this.buf.subarray(0, this.len);
+    if (this.gzip && this.len > 0) data = gzipPiece(data, this.gzipLevel);
     try {
       this.out.write(data);
     } catch (e) {
@@ -387,7 +388,7 @@ export class NcduWriter implements Sink {
     const th = this.thread;
     if (th === null || !th.full || th.waiting > MAX_QUEUED || this.len === 0) return this.flush(false);
     try {
-      th.writeGzipped(zlib.gzipSync(this.buf.subarray(0, this.len), { level: this.gzipLevel, chunkSize: GZIP_OUT_CHUNK }));
+      th.writeGzipped(gzipPiece(this.buf.subarray(0, this.len), this.gzipLevel));
     } catch (e) {
       this.failed(e);
     }
@@ -697,7 +698,7 @@ export class NcduWriter implements Sink {
     this.drainThread();
     const fd = (this.out as Output).fd;
     try {
-      const data = zlib.gzipSync(Buffer.from(`[1,2,${stringifyExact(head)}`, 'utf8'), { level: this.gzipLevel });
+      const data = Buffer.from(gzipPiece(Buffer.from(`[1,2,${stringifyExact(head)}`, 'utf8'), this.gzipLevel));
       const gap = HEAD_ROOM - data.length;
       if (gap === 0 || gap >= FILL_MIN) {
         writeAllSync(fd, Buffer.concat([data, headRoomFill(gap)]), 0);

@@ -33,12 +33,21 @@ export interface NcduParseAddon {
   writeText(tables: ArrayBufferView[], buf: Uint8Array, io: Float64Array): number;
   /** Tree.allNames's fast path: the bytes used, or minus the bytes needed (see ncduparse.c decodeNames) */
   decodeNames(names: Uint8Array, nameCk: Uint32Array, count: number, bytes: Uint8Array, off: Uint32Array, len: Uint32Array): number;
+  /**
+   * Only when built with libdeflate (see ncduparse.c gzipPiece and export/gzip.ts): src[0..srcLen)
+   * as one gzip member at dst[0..), its length in bytes; or minus the room it may need (nothing written)
+   */
+  gzipPiece?(level: number, src: Uint8Array, srcLen: number, dst: Uint8Array): number;
+  /** "libdeflate <version>" when built with it */
+  gzip?: string;
 }
 
 /** the addon's file name below the package root */
 export const PARSE_ADDON_REL = 'build/Release/ncduparse.node';
 
 let loaded: NcduParseAddon | null | undefined;
+/** the file it was loaded from (set with `loaded`) */
+let loadedFile: string | null = null;
 
 /** the addon's file: beside the package, or the standalone binary's copy in the cache; null: none */
 function addonFile(): string | null {
@@ -78,9 +87,20 @@ export function ncduParseAddon(): NcduParseAddon | null {
   try {
     const m = { exports: {} as NcduParseAddon };
     process.dlopen(m, file);
-    if (typeof m.exports.fast === 'function') loaded = m.exports;
+    if (typeof m.exports.fast === 'function') {
+      loaded = m.exports;
+      loadedFile = file;
+    }
   } catch {
     // (another Node's ABI, a noexec mount...): the JavaScript parser reads it all
   }
   return loaded;
+}
+
+/**
+ * The file the addon was loaded from (ncduParseAddon() loads it first), for a worker thread that
+ * loads its own instance (export/gzip-thread.ts); null when there is no addon.
+ */
+export function ncduParseAddonFile(): string | null {
+  return ncduParseAddon() === null ? null : loadedFile;
 }
