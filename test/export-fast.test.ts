@@ -25,7 +25,7 @@ import { CLI, have, isRoot, run, runCliOk } from './helpers/run.js';
 import { buildRichTree, makeManyFiles, makeTmp, rmrf } from './helpers/fs.js';
 import { loadExport, scanTree } from './helpers/tree.js';
 import { ncduParseAddon } from '../src/import/native-parse.js';
-import { assertMadeBy } from './helpers/gzip.js';
+import { assertMadeBy, libdeflateDevInstalled } from './helpers/gzip.js';
 
 /** The JSON string of raw bytes as ncdu writes it (only control bytes, '"', '\\' and 0x7f escaped). */
 function refString(b: Uint8Array): string {
@@ -396,8 +396,7 @@ describe('gzip: libdeflate when the export addon has it (export/gzip.ts), zlib o
     assert.match(line, LIBDEFLATE ? /^gzip: libdeflate \d+\.\d+ \(linked into the export addon\)$/ : /^gzip: zlib [^ ]+ \(.+\)$/);
     const off = runCliOk(['--version'], { env: { ...process.env, DISKBLAME_DEBUG: '', DISKBLAME_NATIVE: '0' } });
     assert.match(off.stdout, /\ngzip: zlib [^ ]+ \(disabled by DISKBLAME_NATIVE=0\)\n$/);
-    const dev = fs.existsSync('/usr/include/libdeflate.h') && ['x86_64-linux-gnu', 'aarch64-linux-gnu'].some((a) => fs.existsSync(`/usr/lib/${a}/libdeflate.a`));
-    if (!dev) return t.skip('libdeflate-dev is not installed: zlib is right');
+    if (!libdeflateDevInstalled()) return t.skip('libdeflate-dev is not installed: zlib is right');
     if (process.env.DISKBLAME_NATIVE === '0' || ncduParseAddon() === null) return t.skip('no export addon');
     assert.match(LIBDEFLATE ?? 'none', /^libdeflate \d+\.\d+/, 'libdeflate-dev is there, but the export addon was built without it (scripts/build-native.mjs)');
     assert.equal(typeof ncduParseAddon()?.gzipPiece, 'function');

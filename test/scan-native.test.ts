@@ -16,7 +16,7 @@ import path from 'node:path';
 import { REPO, du, have, isRoot, run, runCli, runCliOk, type RunOptions } from './helpers/run.js';
 import { BAD_UTF8, BAD_UTF8_DIR, buildRichTree, bpath, makeChain, makeManyFiles, makeTmp, rmrf, writeSized } from './helpers/fs.js';
 import { loadExport } from './helpers/tree.js';
-import { assertMadeBy } from './helpers/gzip.js';
+import { assertMadeBy, libdeflateDevInstalled } from './helpers/gzip.js';
 import { ncduParseAddon } from '../src/import/native-parse.js';
 import { gunzipSync } from 'node:zlib';
 
@@ -241,7 +241,9 @@ describe('the install script (scripts/build-native.mjs)', () => {
     const r = run(process.execPath, [script, '--force'], { env: { ...process.env, DISKBLAME_DEBUG: '' }, timeoutMs: 300_000 });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '', 'the build said something on stderr');
-    assert.match(r.stdout, /native reader built \(build\/Release\/dirscan\.node\)/);
+    // and which gzip the export addon links: libdeflate's static library where libdeflate-dev is installed
+    const gz = libdeflateDevInstalled() ? 'libdeflate: \\/\\S+\\/libdeflate\\.a' : 'zlib: [^\\n]+';
+    assert.match(r.stdout, new RegExp(`^diskblame: native reader built \\(build\\/Release\\/dirscan\\.node; gzip by ${gz}\\)\\n$`));
     // again (npx reinstalls the package and reruns it): nothing to build, nothing replaced
     const ino = fs.statSync(ADDON).ino;
     const again = run(process.execPath, [script], { env: { ...process.env, DISKBLAME_DEBUG: '' }, timeoutMs: 300_000 });
@@ -257,6 +259,22 @@ describe('the install script (scripts/build-native.mjs)', () => {
     assert.equal(m.exports.open(rd, path.join(REPO, 'src', 'native'), fs.statSync(REPO).dev), fs.readdirSync(path.join(REPO, 'src', 'native')).length);
     assert.ok(m.exports.open(rd, '/nonexistent', 0) < 0, 'a missing directory: -errno');
     m.exports.close(rd);
+  });
+
+  it('libdeflate-dev there or not (DISKBLAME_LIBDEFLATE=0): another build key, so built again, with or without gzipPiece; linked in, nothing needed at run time', (t) => {
+    if (!have('cc') || !have('make')) return t.skip('needs cc and make');
+    if (!libdeflateDevInstalled()) return t.skip('libdeflate-dev is not installed');
+    const PARSE = path.join(REPO, 'build', 'Release', 'ncduparse.node');
+    // (in a child: this process may hold an earlier build of the file)
+    const exportsOf = () => run(process.execPath, ['-e', `const m = { exports: {} }; process.dlopen(m, ${JSON.stringify(PARSE)}); console.log(typeof m.exports.gzipPiece, m.exports.gzip)`]).stdout.trim();
+    const without = run(process.execPath, [script], { env: { ...process.env, DISKBLAME_DEBUG: '', DISKBLAME_LIBDEFLATE: '0' }, timeoutMs: 300_000 });
+    assert.equal(without.stdout, 'diskblame: native reader built (build/Release/dirscan.node; gzip by zlib: DISKBLAME_LIBDEFLATE=0)\n', without.stderr);
+    assert.equal(exportsOf(), 'undefined undefined');
+    const back = run(process.execPath, [script], { env: { ...process.env, DISKBLAME_DEBUG: '' }, timeoutMs: 300_000 });
+    assert.match(back.stdout, /^diskblame: native reader built \(build\/Release\/dirscan\.node; gzip by libdeflate: \/\S+\/libdeflate\.a\)\n$/, back.stderr);
+    assert.match(exportsOf(), /^function libdeflate \d+\.\d+$/);
+    if (have('ldd')) assert.doesNotMatch(run('ldd', [PARSE]).stdout, /libdeflate/, 'linked statically');
+    if (have('nm')) assert.doesNotMatch(run('nm', ['-D', '--defined-only', PARSE]).stdout, /libdeflate/, 'its symbols are not exported');
   });
 });
 

@@ -1,5 +1,6 @@
 /** Gzip files member by member: which library made each (export/gzip.ts: libdeflate or zlib). */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 
 /** gzip's OS byte (RFC 1952): zlib writes 3 (Unix), libdeflate 255 (unknown) */
@@ -38,4 +39,9 @@ export function assertMadeBy(b: Buffer, lib: 'libdeflate' | 'zlib', what: string
   const other = ms.filter((m) => m.os !== want);
   assert.equal(other.length, 0, `${what}: ${other.length} of ${ms.length} members not made by ${lib} (OS bytes ${[...new Set(other.map((m) => m.os))].join(', ')})`);
   return ms.length;
+}
+
+/** Debian's libdeflate-dev is installed (its header and static library): the addon is then built with it */
+export function libdeflateDevInstalled(): boolean {
+  return fs.existsSync('/usr/include/libdeflate.h') && ['x86_64-linux-gnu', 'aarch64-linux-gnu'].some((a) => fs.existsSync(`/usr/lib/${a}/libdeflate.a`));
 }
