@@ -5,7 +5,7 @@
  */
 import { VERSION } from '../version.js';
 import { readerInUse } from '../scan/native.js';
-import { gzipInUse } from '../export/gzip.js';
+import { gzipInUse } from '../import/native-parse.js';
 
 /**
  * the text of `--version`, without the final newline: the version (src/version.ts) first, then

@@ -7,12 +7,13 @@
  * so a file is the same bytes whichever thread made each piece.
  *
  * Levels are asked for in zlib's terms (1-9: the export's GZIP_LEVEL 4, a snapshot's 3) and mapped
- * here to libdeflate's (LIBDEFLATE_LEVEL), the one place that mapping lives.
+ * here to libdeflate's (LIBDEFLATE_LEVEL), the one place that mapping lives. Which library is in
+ * use: import/native-parse.ts gzipInUse (for `--version`).
  */
 import { ncduParseAddon, ncduParseAddonFile } from '../import/native-parse.js';
 import { lazyBuiltin } from '../util/self.js';
 
-/** (loaded at the first piece zlib makes: not by `--version`, which asks gzipInUse) */
+/** (loaded at the first piece zlib makes, not where libdeflate makes them all) */
 const zlib = lazyBuiltin<typeof import('node:zlib')>('node:zlib');
 
 /**
@@ -41,15 +42,6 @@ export const LIBDEFLATE_LEVEL: readonly number[] = [0, 1, 1, 1, 3, 5, 6, 6, 7, 8
 /** the libdeflate level for zlib's `level` (1-9; out of range: clamped) */
 export function libdeflateLevel(level: number): number {
   return LIBDEFLATE_LEVEL[Math.min(9, Math.max(1, Math.round(level)))];
-}
-
-/** which library gzips here: its name (and version), and why */
-export function gzipInUse(): { gzip: string; why: string } {
-  const a = ncduParseAddon();
-  if (a?.gzipPiece && a.gzip) return { gzip: a.gzip, why: 'linked into the export addon' };
-  if (process.env.DISKBLAME_NATIVE === '0') return { gzip: `zlib ${process.versions.zlib}`, why: 'disabled by DISKBLAME_NATIVE=0' };
-  if (a === null) return { gzip: `zlib ${process.versions.zlib}`, why: 'no export addon' };
-  return { gzip: `zlib ${process.versions.zlib}`, why: 'the export addon was built without it: libdeflate-dev at npm install links it in' };
 }
 
 /**

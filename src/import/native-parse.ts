@@ -104,3 +104,15 @@ export function ncduParseAddon(): NcduParseAddon | null {
 export function ncduParseAddonFile(): string | null {
   return ncduParseAddon() === null ? null : loadedFile;
 }
+
+/**
+ * Which library gzips exports and snapshots here (export/gzip.ts): its name and version, and why.
+ * Here rather than in export/gzip.ts: `--version` asks it, and loads no more than this module.
+ */
+export function gzipInUse(): { gzip: string; why: string } {
+  const a = ncduParseAddon();
+  if (a?.gzipPiece && a.gzip) return { gzip: a.gzip, why: 'linked into the export addon' };
+  if (process.env.DISKBLAME_NATIVE === '0') return { gzip: `zlib ${process.versions.zlib}`, why: 'disabled by DISKBLAME_NATIVE=0' };
+  if (a === null) return { gzip: `zlib ${process.versions.zlib}`, why: 'no export addon' };
+  return { gzip: `zlib ${process.versions.zlib}`, why: 'the export addon was built without it: libdeflate-dev at npm install links it in' };
+}
