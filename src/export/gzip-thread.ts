@@ -22,7 +22,6 @@ const DONE = 0; // pieces the worker finished with (written, skipped or failed)
 const FAILED = 1; // 1: a write failed; its error was posted on the port
 const STOP = 2; // 1: the writer gave up; pieces still queued are skipped
 const STARTED = 3; // 1: the worker runs (set by its first line)
-const LIB = 4; // 1: the worker gzips with libdeflate (set before STARTED)
 
 /**
  * How long the writer waits for a worker that has not started (ms). A worker that cannot start
@@ -42,7 +41,7 @@ const GC_EVERY = 8;
  * With `lib` (gzip.ts gzipThreadLib: the export addon's file and libdeflate's level), its own
  * instance of the addon's gzipPiece, into one buffer reused; else zlib at `level`. (Should the addon
  * not load here, from the file it loaded from on the main thread, zlib too: a valid file, other
- * bytes; LIB tells, and a test checks that it does load.)
+ * bytes; test/export-fast.test.ts checks every member's maker.)
  */
 const PROGRAM = `
 const { workerData } = require('node:worker_threads');
@@ -84,7 +83,6 @@ try {
   require('node:v8').setFlagsFromString('--no-expose-gc');
 } catch {}
 let pieces = 0;
-Atomics.store(state, ${LIB}, gz === null ? 0 : 1);
 Atomics.store(state, ${STARTED}, 1);
 Atomics.notify(state, ${DONE});
 function writeAll(data) {
@@ -123,7 +121,7 @@ export interface ThreadWriteError {
 }
 
 export class GzipThread {
-  private readonly state = new Int32Array(new SharedArrayBuffer(20));
+  private readonly state = new Int32Array(new SharedArrayBuffer(16));
   private readonly bytes = new Float64Array(new SharedArrayBuffer(8));
   private readonly port: MessagePort;
   private readonly worker: Worker;
@@ -199,14 +197,6 @@ export class GzipThread {
   /** As many pieces wait as write() takes before it blocks: the next write() would wait. */
   get full(): boolean {
     return this.waiting >= MAX_QUEUED;
-  }
-
-  /**
-   * The worker gzips with libdeflate (true), or zlib (false), or has not started yet (null): once
-   * started, false where the writer's thread uses libdeflate means the addon did not load there.
-   */
-  get libdeflate(): boolean | null {
-    return Atomics.load(this.state, STARTED) === 1 ? Atomics.load(this.state, LIB) === 1 : null;
   }
 
   /** gzip'd bytes written so far (all of them after drain()). */
