@@ -159,6 +159,13 @@ export interface TreeTotals {
 /** TreeTotals' counts (all but the sizes) */
 type TreeCounts = Omit<TreeTotals, 'apparentBytes' | 'diskBytes'>;
 
+/** where a directory's children are (Tree.childSpan): entries first .. first + count - 1, or list[first .. first + count - 1] */
+export interface ChildSpan {
+  first: number;
+  count: number;
+  list: Uint32Array | null;
+}
+
 export class Tree implements Sink, UnorderedSink {
   count = 0;
   parent = new Uint32Array(1024);
@@ -1247,14 +1254,31 @@ export class Tree implements Sink, UnorderedSink {
   }
   /** the children of directory i, ascending (valid after finish): a view of `kids`, or a fresh array */
   children(i: number): Uint32Array {
-    if (!this.isDir(i)) return new Uint32Array(0);
+    const { first, count, list } = this.childSpan(i, this.span);
+    if (list !== null) return list.subarray(first, first + count);
+    const out = new Uint32Array(count);
+    for (let k = 0; k < count; k++) out[k] = first + k;
+    return out;
+  }
+  private readonly span: ChildSpan = { first: 0, count: 0, list: null };
+  /**
+   * Where the children of entry i are (valid after finish; the child index is built on first use),
+   * written into `out` and returned, with no allocation: `count` entry indexes, ascending, which
+   * are first, first + 1, ... when `list` is null, else list[first], list[first + 1], ... (list is
+   * the tree's `kids`). A non-directory has none (count 0). For passes over every directory:
+   *   for (let j = 0; j < s.count; j++) { const k = s.list === null ? s.first + j : s.list[s.first + j]; ... }
+   */
+  childSpan(i: number, out: ChildSpan): ChildSpan {
+    if (!this.isDir(i)) {
+      out.first = out.count = 0;
+      out.list = null;
+      return out;
+    }
     if (!this.kidsBuilt) this.buildKids();
     const d = this.asize32[i];
-    const f = this.kidFirst[d];
-    const c = this.kidN[d];
-    if (this.kidScattered[d]) return this.kids.subarray(f, f + c);
-    const out = new Uint32Array(c);
-    for (let k = 0; k < c; k++) out[k] = f + k;
+    out.first = this.kidFirst[d];
+    out.count = this.kidN[d];
+    out.list = this.kidScattered[d] !== 0 ? this.kids : null;
     return out;
   }
   /** full path as bytes (the root's name is its absolute path) */
