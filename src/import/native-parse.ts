@@ -40,6 +40,8 @@ export interface NcduParseAddon {
   gzipPiece?(level: number, src: Uint8Array, srcLen: number, dst: Uint8Array): number;
   /** "libdeflate <version>" when built with it */
   gzip?: string;
+  /** the kinds pass's prefilter: marks the entries whose name could pass a rule's name test; the files marked (see ncduparse.c kindsMarks) */
+  kindsMarks(bytes: Uint8Array, off: Uint32Array, len: Uint32Array, fl: Uint8Array, parent: Uint32Array, count: number, spec: Uint8Array, mark: Uint8Array): number;
 }
 
 /** the addon's file name below the package root */

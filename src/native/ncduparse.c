@@ -1405,6 +1405,7 @@ static napi_value gzipPiece(napi_env env, napi_callback_info info) {
   return out;
 }
 #endif
+static napi_value kindsMarks(napi_env env, napi_callback_info info);
 
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
@@ -1415,6 +1416,7 @@ NAPI_MODULE_INIT() {
       {"stop", NULL, stop, NULL, NULL, NULL, napi_enumerable, NULL},
       {"writeText", NULL, writeText, NULL, NULL, NULL, napi_enumerable, NULL},
       {"decodeNames", NULL, decodeNames, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"kindsMarks", NULL, kindsMarks, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof *props, props) != napi_ok) return NULL;
 #ifdef DISKBLAME_LIBDEFLATE
@@ -1430,4 +1432,207 @@ NAPI_MODULE_INIT() {
     return NULL;
 #endif
   return exports;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * The kinds pass's prefilter (src/owners/kinds.ts): one flat pass over a tree's decoded names (the
+ * table of Tree.allNames) marking the entries whose name could pass one of the rules' name tests,
+ * so that the pass makes a string of those names only and classifies those files only. It checks
+ * the literals the pass itself checks before any regular expression: a name it leaves unmarked
+ * fails every one of those tests.
+ *
+ *   kindsMarks(bytes: Uint8Array, off: Uint32Array, len: Uint32Array, fl: Uint8Array, parent: Uint32Array,
+ *              count, spec: Uint8Array, mark: Uint8Array) -> the files marked
+ * Entry i's name is bytes[off[i], off[i] + len[i]); fl[i] its entryFlags byte (type in bits 0-1,
+ * excluded in bits 4-6: an excluded entry is never marked); parent[i] its directory's index.
+ * spec: records [kind: 1 byte][n: 4 bytes, little-endian][n bytes]:
+ *   KM_FEXACT a file named exactly that, KM_FSUFFIX a file name ending with it, KM_FPREFIX starting
+ *   with it, KM_FLIT containing it; KM_DEXACT, KM_DPREFIX, KM_DLIT the same for directories;
+ *   KM_DANY every directory (n 0); KM_MARKER a regular file of that name marks its directory.
+ * mark[i] <- MK_FILE (a regular file passing a file test), MK_DIR (a directory passing a directory
+ * test), MK_MARKER (a directory holding a regular file named as a KM_MARKER); mark is cleared first.
+ * Every read is bounded by the arrays' lengths (a name or parent out of them is a TypeError), every
+ * write by mark's; the one allocation (the tests, as many as the spec's records) is freed here.
+ */
+#define KM_FEXACT 1
+#define KM_FSUFFIX 2
+#define KM_FPREFIX 3
+#define KM_FLIT 4
+#define KM_DEXACT 5
+#define KM_DPREFIX 6
+#define KM_DLIT 7
+#define KM_DANY 8
+#define KM_MARKER 9
+#define MK_FILE 1
+#define MK_DIR 2
+#define MK_MARKER 4
+
+typedef struct {
+  const uint8_t *s;
+  uint32_t n;
+  int32_t next;
+} km_test;
+
+/* the literals are found with memchr when they start with at most this many different bytes */
+#define KM_FIRSTS 4
+
+/* one side's tests (files or directories), chained by a byte of theirs */
+typedef struct {
+  int all;          /* a test every name passes (an empty prefix, suffix or literal) */
+  int emptyExact;   /* an empty exact name */
+  uint32_t minLit;  /* the shortest literal (none: UINT32_MAX) */
+  int nFirsts;      /* the different first bytes of the literals (more than KM_FIRSTS: every byte is looked at) */
+  uint8_t firsts[KM_FIRSTS];
+  int32_t exact[256];  /* by the first byte */
+  int32_t suffix[256]; /* by the last byte */
+  int32_t prefix[256]; /* by the first byte */
+  int32_t lit[256];    /* by the first byte */
+} km_side;
+
+static void km_init(km_side *m) {
+  m->all = m->emptyExact = m->nFirsts = 0;
+  m->minLit = 0xffffffffu;
+  for (int b = 0; b < 256; b++) m->exact[b] = m->suffix[b] = m->prefix[b] = m->lit[b] = -1;
+}
+
+
+static void km_add(km_side *m, km_test *t, int32_t k, int kind) {
+  /* kind: 0 exact, 1 suffix, 2 prefix, 3 literal */
+  const km_test *x = &t[k];
+  if (x->n == 0) {
+    if (kind == 0) m->emptyExact = 1;
+    else m->all = 1;
+    return;
+  }
+  int32_t *head = kind == 0 ? &m->exact[x->s[0]] : kind == 1 ? &m->suffix[x->s[x->n - 1]] : kind == 2 ? &m->prefix[x->s[0]] : &m->lit[x->s[0]];
+  t[k].next = *head;
+  *head = k;
+  if (kind == 3) {
+    if (x->n < m->minLit) m->minLit = x->n;
+    if (t[k].next < 0 && m->nFirsts <= KM_FIRSTS) {
+      if (m->nFirsts < KM_FIRSTS) m->firsts[m->nFirsts] = x->s[0];
+      m->nFirsts++;
+    }
+  }
+}
+
+/* a literal starting at s[p] (p < n) */
+static int km_lit_at(const km_test *t, int32_t k, const uint8_t *s, size_t n, size_t p) {
+  for (; k >= 0; k = t[k].next)
+    if (t[k].n <= n - p && memcmp(t[k].s, s + p, t[k].n) == 0) return 1;
+  return 0;
+}
+
+static int km_match(const km_side *m, const km_test *t, const uint8_t *s, size_t n) {
+  if (m->all) return 1;
+  if (n == 0) return m->emptyExact;
+  for (int32_t k = m->exact[s[0]]; k >= 0; k = t[k].next)
+    if (t[k].n == n && memcmp(t[k].s, s, n) == 0) return 1;
+  for (int32_t k = m->suffix[s[n - 1]]; k >= 0; k = t[k].next)
+    if (t[k].n <= n && memcmp(t[k].s, s + n - t[k].n, t[k].n) == 0) return 1;
+  for (int32_t k = m->prefix[s[0]]; k >= 0; k = t[k].next)
+    if (t[k].n <= n && memcmp(t[k].s, s, t[k].n) == 0) return 1;
+  if (m->nFirsts == 0 || n < m->minLit) return 0;
+  const size_t span = n - m->minLit + 1; /* where a literal can start */
+  if (m->nFirsts <= KM_FIRSTS) {
+    for (int f = 0; f < m->nFirsts; f++) {
+      const uint8_t c = m->firsts[f];
+      for (const uint8_t *q = s; (q = memchr(q, c, span - (size_t)(q - s))) != NULL; q++) {
+        if (km_lit_at(t, m->lit[c], s, n, (size_t)(q - s))) return 1;
+        if ((size_t)(q - s) + 1 >= span) break;
+      }
+    }
+  } else
+    for (size_t p = 0; p < span; p++)
+      if (m->lit[s[p]] >= 0 && km_lit_at(t, m->lit[s[p]], s, n, p)) return 1;
+  return 0;
+}
+
+static napi_value kindsMarks(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 8) return throw_type(env, "kindsMarks: 8 arguments");
+  void *bp, *op, *lp, *fp, *pp, *sp, *mp;
+  size_t bn, on, ln, fn, pn, sn, mn;
+  double countD;
+  if (!typed(env, argv[0], napi_uint8_array, &bp, &bn) || !typed(env, argv[1], napi_uint32_array, &op, &on) ||
+      !typed(env, argv[2], napi_uint32_array, &lp, &ln) || !typed(env, argv[3], napi_uint8_array, &fp, &fn) ||
+      !typed(env, argv[4], napi_uint32_array, &pp, &pn) || napi_get_value_double(env, argv[5], &countD) != napi_ok ||
+      !typed(env, argv[6], napi_uint8_array, &sp, &sn) || !typed(env, argv[7], napi_uint8_array, &mp, &mn))
+    return throw_type(env, "kindsMarks: wrong arguments");
+  if (!(countD >= 0) || countD > (double)on || countD > (double)ln || countD > (double)fn || countD > (double)pn || countD > (double)mn)
+    return throw_type(env, "kindsMarks: arguments out of range");
+  const size_t count = (size_t)countD;
+  const uint8_t *bytes = bp, *fl = fp, *spec = sp;
+  const uint32_t *off = op, *len = lp, *parent = pp;
+  uint8_t *mark = mp;
+  /* the spec's records */
+  size_t nt = 0;
+  for (size_t p = 0; p < sn;) {
+    if (sn - p < 5) return throw_type(env, "kindsMarks: a bad spec");
+    uint32_t n = (uint32_t)spec[p + 1] | (uint32_t)spec[p + 2] << 8 | (uint32_t)spec[p + 3] << 16 | (uint32_t)spec[p + 4] << 24;
+    if (spec[p] < KM_FEXACT || spec[p] > KM_MARKER || n > sn - p - 5) return throw_type(env, "kindsMarks: a bad spec");
+    p += 5 + (size_t)n;
+    nt++;
+  }
+  km_test *t = malloc((nt ? nt : 1) * sizeof *t);
+  if (!t) return throw_type(env, "kindsMarks: out of memory");
+  km_side files, dirs;
+  km_init(&files);
+  km_init(&dirs);
+  int dirsAll = 0;
+  const uint8_t *marker = NULL;
+  uint32_t markerN = 0;
+  int haveFiles = 0, haveDirs = 0;
+  size_t k = 0;
+  for (size_t p = 0; p < sn; k++) {
+    int kind = spec[p];
+    uint32_t n = (uint32_t)spec[p + 1] | (uint32_t)spec[p + 2] << 8 | (uint32_t)spec[p + 3] << 16 | (uint32_t)spec[p + 4] << 24;
+    t[k].s = spec + p + 5;
+    t[k].n = n;
+    t[k].next = -1;
+    p += 5 + (size_t)n;
+    if (kind <= KM_FLIT) {
+      km_add(&files, t, (int32_t)k, kind - KM_FEXACT);
+      haveFiles = 1;
+    } else if (kind <= KM_DLIT) {
+      km_add(&dirs, t, (int32_t)k, kind == KM_DEXACT ? 0 : kind == KM_DPREFIX ? 2 : 3);
+      haveDirs = 1;
+    } else if (kind == KM_DANY) dirsAll = 1;
+    else {
+      marker = t[k].s;
+      markerN = n;
+    }
+  }
+  memset(mark, 0, count);
+  size_t files_marked = 0;
+  for (size_t i = 0; i < count; i++) {
+    const int type = fl[i] & 0x73; /* EF_TYPE | EF_EXCL: 0 a regular file, 1 a directory, not excluded */
+    if (type > T_DIR) continue;
+    const size_t o = off[i], n = len[i];
+    if (o > bn || n > bn - o) {
+      free(t);
+      return throw_type(env, "kindsMarks: a name runs past the buffer");
+    }
+    const uint8_t *s = bytes + o;
+    if (type == T_FILE) {
+      if (haveFiles && km_match(&files, t, s, n)) {
+        mark[i] |= MK_FILE;
+        files_marked++;
+      }
+      if (marker && n == markerN && memcmp(s, marker, n) == 0) {
+        if (parent[i] >= count) {
+          free(t);
+          return throw_type(env, "kindsMarks: a parent out of range");
+        }
+        mark[parent[i]] |= MK_MARKER;
+      }
+    } else if (dirsAll || (haveDirs && km_match(&dirs, t, s, n)))
+      mark[i] |= MK_DIR;
+  }
+  free(t);
+  napi_value r;
+  CHECK(napi_create_double(env, (double)files_marked, &r));
+  return r;
 }

@@ -21,7 +21,8 @@ import { readFileCapped } from '../util/read.js';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { jsonName } from '../util/escape.js';
-import type { Tree } from '../tree/tree.js';
+import type { ChildSpan, Tree } from '../tree/tree.js';
+import { ncduParseAddon } from '../import/native-parse.js';
 import { EntryType } from '../model/entry.js';
 import type { Category, CategoryItem } from './types.js';
 import { UserError } from '../util/errors.js';
@@ -203,7 +204,8 @@ function cloneRules(r: Rules): Rules {
 
 // ------------------------------------------------------------------------------------------------ compiling
 
-const NO_CAT = 0x7fffffff;
+/** no category (a small integer: V8 keeps it, and the Ctx fields holding it, unboxed) */
+const NO_CAT = 0x3fffffff;
 const GLOB_CHARS = /[*?[\]{}()!+@\\|]/;
 
 /** a test on a name (no `/`) */
@@ -551,13 +553,19 @@ export interface CategorizeOptions {
   labels?: Int32Array;
   /** the tree's names (packages.ts treeNames), when the caller has them already */
   names?: TreeNames;
+  /**
+   * false: every file's name is made and tested here (the reference); else (the default) the
+   * addon's prefilter (ncduparse.c kindsMarks) picks the few files whose name could match, where it
+   * loads. The same results either way.
+   */
+  native?: boolean;
 }
 
 interface Top {
   bytes: number;
   mtime: number;
-  dir: string;
-  name: string;
+  /** the entry (its path is made for the result) */
+  i: number;
 }
 
 /**
@@ -601,10 +609,15 @@ export function* categorizeSteps(tree: Tree, rules: Rules, opts: CategorizeOptio
     if (tree.type(0) === EntryType.File && !tree.excluded(0)) {
       const cut = rootPath.lastIndexOf('/');
       const cat = pathCat(c, ctx, classify(c, ctx, rootPath.slice(cut + 1)), rootPath.slice(0, cut), rootPath.slice(cut + 1));
-      if (cat !== NO_CAT) acc.take(0, cat, rootPath.slice(0, cut), rootPath.slice(cut + 1));
+      if (cat !== NO_CAT) acc.take(0, cat);
     }
-  } else yield* walk(tree, c, names, entryFlags(tree), acc, rootPath, ctx);
-  const out = acc.result(c.names, outPrefix);
+  } else {
+    const fl = entryFlags(tree);
+    const marks = opts.native === false ? null : prefilter(tree, c, names, fl);
+    const w = marks !== null ? new MarkedWalk(tree, c, names, fl, marks, acc, rootPath, ctx) : new Walk(tree, c, names, fl, acc, rootPath, ctx);
+    while (w.step(SLICE_DIRS)) yield;
+  }
+  const out = acc.result(c.names, outPrefix, (i) => entryPath(tree, names, rootPath, i));
   if (opts.labels) {
     const ids: number[] = [];
     for (let k = 0; k < c.names.length; k++) if (acc.count[k] > 0) ids.push(k);
@@ -615,12 +628,6 @@ export function* categorizeSteps(tree: Tree, rules: Rules, opts: CategorizeOptio
 
 /** directories walked between two yields of categorizeSteps */
 const SLICE_DIRS = 256;
-
-/** the depth-first pass: walks about SLICE_DIRS directories between two yields (see Walk) */
-function* walk(tree: Tree, c: Compiled, names: TreeNames, fl: Uint8Array, acc: Totals, rootPath: string, ctx: Ctx): Generator<void, void, void> {
-  const w = new Walk(tree, c, names, fl, acc, rootPath, ctx);
-  while (w.step(SLICE_DIRS)) yield;
-}
 
 /**
  * The depth-first pass's state: an explicit stack of directories with their paths, names and
@@ -634,6 +641,7 @@ class Walk {
   private readonly stX: Ctx[];
   /** repositories hold a file named config: only its directories need a closer look */
   private readonly candidates: Set<number> | null;
+  private readonly span: ChildSpan = { first: 0, count: 0, list: null };
   constructor(
     private readonly tree: Tree,
     private readonly c: Compiled,
@@ -652,20 +660,16 @@ class Walk {
 
   /** walk up to `dirs` directories; false once the walk is over */
   step(dirs: number): boolean {
-    const { tree, c, names, fl, acc, stI, stP, stN, stX, candidates } = this;
-    const { kidFirst, kidN, kidScattered, kids, asize32 } = tree;
+    const { tree, c, names, fl, acc, stI, stP, stN, stX, candidates, span } = this;
     const paths = c.pathTests.length > 0;
     for (let left = dirs; left > 0 && stI.length; left--) {
       const d = stI.pop()!;
       const dp = stP.pop()!;
       const dn = stN.pop()!;
       const x = dirCtx(c, stX.pop()!, dn, dp, d === 0 && dp === '', candidates !== null && candidates.has(d) ? markerOf(c, tree.children(d), fl, names) : NO_CAT);
-      const dd = asize32[d];
-      const first = kidFirst[dd];
-      const n = kidN[dd];
-      const scattered = kidScattered[dd] !== 0;
+      const { first, count: n, list } = tree.childSpan(d, span);
       for (let j = 0; j < n; j++) {
-        const k = scattered ? kids[first + j] : first + j;
+        const k = list === null ? first + j : list[first + j];
         const t = fl[k] & (EF_TYPE | EF_EXCL);
         if (t === EntryType.Dir) {
           const name = names.name(k);
@@ -677,12 +681,140 @@ class Walk {
           const name = names.name(k);
           let cat = classify(c, x, name);
           if (paths) cat = pathCat(c, x, cat, dp, name);
-          if (cat !== NO_CAT) acc.take(k, cat, dp, name);
+          if (cat !== NO_CAT) acc.take(k, cat);
         }
       }
     }
     return stI.length > 0;
   }
+}
+
+/**
+ * Walk's pass where the addon's prefilter marked the entries (see prefilter): the same directories
+ * in the same order, the same files counted in the same order, but a file's name is made and
+ * classified only when it is marked or its directory's context has name tests of its own; any other
+ * file gets the context's forced category (or none). A directory's context is worked out only for
+ * the root and marked directories (any other one inherits its parent's), their names and paths made
+ * then from the tree (no path per directory).
+ */
+class MarkedWalk {
+  private readonly stI: number[] = [0];
+  private readonly stX: Ctx[];
+  private readonly span: ChildSpan = { first: 0, count: 0, list: null };
+  constructor(
+    private readonly tree: Tree,
+    private readonly c: Compiled,
+    private readonly names: TreeNames,
+    private readonly fl: Uint8Array,
+    private readonly mk: Uint8Array,
+    private readonly acc: Totals,
+    private readonly rootPath: string,
+    ctx: Ctx,
+  ) {
+    this.stX = [ctx];
+  }
+
+  /** walk up to `dirs` directories; false once the walk is over */
+  step(dirs: number): boolean {
+    const { tree, c, names, fl, mk, acc, stI, stX, span } = this;
+    for (let left = dirs; left > 0 && stI.length; left--) {
+      const d = stI.pop()!;
+      const px = stX.pop()!;
+      const m = mk[d];
+      let x: Ctx;
+      if (d === 0 || (m & (MK_DIR | MK_MARKER)) !== 0) {
+        const rp = this.rootPath;
+        const dn = d === 0 ? rp.slice(rp.lastIndexOf('/') + 1) : names.one(d);
+        x = dirCtx(c, px, dn, entryPath(tree, names, rp, d), d === 0 && rp === '', (m & MK_MARKER) !== 0 ? markerOf(c, tree.children(d), fl, names) : NO_CAT);
+      } else x = px.here === px.deep ? px : new Ctx(px.forced, px.mask, px.deep, px.deep);
+      const all = x.here.length > 0;
+      const forced = x.forced;
+      const { first, count: n, list } = tree.childSpan(d, span);
+      for (let j = 0; j < n; j++) {
+        const k = list === null ? first + j : list[first + j];
+        const t = fl[k] & (EF_TYPE | EF_EXCL);
+        if (t === EntryType.Dir) {
+          stI.push(k);
+          stX.push(x);
+        } else if (t === EntryType.File) {
+          const cat = all || (mk[k] & MK_FILE) !== 0 ? classify(c, x, names.one(k)) : forced;
+          if (cat !== NO_CAT) acc.take(k, cat);
+        }
+      }
+    }
+    return stI.length > 0;
+  }
+}
+
+/** marks of kindsMarks (ncduparse.c) */
+const MK_FILE = 1;
+const MK_DIR = 2;
+const MK_MARKER = 4;
+
+/** the records of kindsMarks' spec (ncduparse.c) */
+const KM_FEXACT = 1;
+const KM_FSUFFIX = 2;
+const KM_FPREFIX = 3;
+const KM_FLIT = 4;
+const KM_DEXACT = 5;
+const KM_DPREFIX = 6;
+const KM_DLIT = 7;
+const KM_DANY = 8;
+const KM_MARKER = 9;
+
+/**
+ * The literals classify and dirCtx check before anything else, as kindsMarks' spec: the exact
+ * names, `*suffix`es and the other name globs' required prefix or literal; the directory rules'
+ * literal last parts and their globs' prefix or literal; the directory recognisers' file name.
+ * null when some test has nothing to check (a name glob with no literal: every file would pass) or
+ * a glob is matched against whole paths (pathTests: every file's path is tested).
+ */
+function prefilterSpec(c: Compiled): Uint8Array | null {
+  if (c.pathTests.length) return null;
+  const recs: [number, string][] = [];
+  for (const l of c.exact) for (const e of l ?? []) recs.push([KM_FEXACT, e.name]);
+  for (const l of c.suffix) for (const e of l ?? []) recs.push([KM_FSUFFIX, e.suffix]);
+  for (const g of c.other) {
+    if (g.prefix !== null) recs.push([KM_FPREFIX, g.prefix]);
+    else if (g.lit !== null) recs.push([KM_FLIT, g.lit]);
+    else return null;
+  }
+  for (const name of c.dirByName.keys()) recs.push([KM_DEXACT, name]);
+  for (const g of c.dirByGlob) recs.push(g.prefix !== null ? [KM_DPREFIX, g.prefix] : g.lit !== null ? [KM_DLIT, g.lit] : [KM_DANY, '']);
+  if (c.restic !== NO_CAT || c.borg !== NO_CAT) recs.push([KM_MARKER, 'config']);
+  const parts: Buffer[] = [];
+  for (const [kind, text] of recs) {
+    const b = Buffer.from(text, 'latin1');
+    const head = Buffer.alloc(5);
+    head[0] = kind;
+    head.writeUInt32LE(b.length, 1);
+    parts.push(head, b);
+  }
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+/**
+ * The addon's marks for MarkedWalk (ncduparse.c kindsMarks: one flat pass over the names, no string
+ * per name), one byte an entry (MK_*); null when there is no addon (or an older one without the
+ * function) or the rules leave nothing to prefilter (prefilterSpec).
+ */
+function prefilter(tree: Tree, c: Compiled, names: TreeNames, fl: Uint8Array): Uint8Array | null {
+  const addon = ncduParseAddon();
+  if (addon === null || typeof addon.kindsMarks !== 'function') return null;
+  const spec = prefilterSpec(c);
+  if (spec === null) return null;
+  const marks = new Uint8Array(tree.count);
+  addon.kindsMarks(names.bytes, names.off, names.len, fl, tree.parent, tree.count, spec, marks);
+  return marks;
+}
+
+/** entry i's path as matched (latin1 of its bytes): the root's path, then a `/` and a name a level */
+function entryPath(tree: Tree, names: TreeNames, rootPath: string, i: number): string {
+  const up: string[] = [];
+  for (let k = i; k !== 0; k = tree.parent[k]) up.push(names.one(k));
+  let p = rootPath;
+  for (let k = up.length - 1; k >= 0; k--) p += '/' + up[k];
+  return p;
 }
 
 /** what is counted per category */
@@ -707,8 +839,8 @@ class Totals {
     this.links = Array.from({ length: n }, () => null);
   }
 
-  /** count regular file i in category cat; `dir` and `name` (latin1 of the bytes) are kept for the biggest items */
-  take(i: number, cat: number, dir: string, name: string): void {
+  /** count regular file i in category cat */
+  take(i: number, cat: number): void {
     const tree = this.tree;
     if (this.labels !== null) this.labels[i] = cat;
     if (tree.isHardlink(i)) {
@@ -728,8 +860,8 @@ class Totals {
     const top = this.top;
     if (top > 0) {
       const t = this.tops[cat];
-      if (t.length < top) t.push({ bytes: b, mtime: m, dir, name });
-      else if (b > t[top - 1].bytes) t[top - 1] = { bytes: b, mtime: m, dir, name };
+      if (t.length < top) t.push({ bytes: b, mtime: m, i });
+      else if (b > t[top - 1].bytes) t[top - 1] = { bytes: b, mtime: m, i };
       else return;
       // keep it sorted, biggest first (ties: first seen first)
       for (let k = t.length - 1; k > 0 && t[k - 1].bytes < t[k].bytes; k--) {
@@ -740,7 +872,8 @@ class Totals {
     }
   }
 
-  result(names: string[], outPrefix: string): Category[] {
+  /** the categories with their biggest items, whose paths `pathOf` makes (latin1 of the bytes, from `/` or the prefix) */
+  result(names: string[], outPrefix: string, pathOf: (i: number) => string): Category[] {
     const out: Category[] = [];
     for (let k = 0; k < names.length; k++) {
       if (this.count[k] === 0) continue;
@@ -751,7 +884,7 @@ class Totals {
         oldest: this.oldest[k] === Infinity ? -1 : this.oldest[k],
         newest: this.newest[k],
         biggest: this.tops[k].map(
-          (t): CategoryItem => ({ ...jsonName(Buffer.from(outPrefix + t.dir + '/' + t.name, 'latin1')), bytes: t.bytes, mtime: t.mtime }),
+          (t): CategoryItem => ({ ...jsonName(Buffer.from(outPrefix + pathOf(t.i), 'latin1')), bytes: t.bytes, mtime: t.mtime }),
         ),
       });
     }
@@ -799,13 +932,13 @@ function markerOf(c: Compiled, kids: Uint32Array, fl: Uint8Array, names: TreeNam
     if (l !== 4 && l !== 5 && l !== 6 && l !== 9) continue;
     const t = fl[k] & (EF_TYPE | EF_EXCL);
     if (t === EntryType.Dir) {
-      const n = names.name(k);
+      const n = names.one(k);
       if (n === 'data') has |= 1;
       else if (n === 'index') has |= 2;
       else if (n === 'keys') has |= 4;
       else if (n === 'snapshots') has |= 8;
     } else if (t === EntryType.File) {
-      const n = names.name(k);
+      const n = names.one(k);
       if (n === 'config') has |= 16;
       else if (n === 'README') has |= 32;
     }

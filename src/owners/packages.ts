@@ -697,7 +697,10 @@ export function relabel(labels: Int32Array, n: number, ids: number[], idCount: n
 
 /** every entry's name, as a latin1 string of its bytes */
 export interface TreeNames {
+  /** entry i's name: a piece of one string of all the names (made at the first call) */
   name(i: number): string;
+  /** the same string on its own, for a reader of a few names (the one string is not made) */
+  one(i: number): string;
   /** every name's bytes (Tree.allNames), and where each entry's name starts in them and how long it is */
   bytes: Uint8Array;
   off: Uint32Array;
@@ -707,8 +710,9 @@ export interface TreeNames {
 const MAX_ONE_STRING = 256 * 1024 * 1024;
 
 /**
- * Read the tree's names in one pass (Tree.allNames: decoded into one buffer, in index order). One
- * latin1 string of the whole buffer, cut with substring: no native call per name.
+ * Read the tree's names in one pass (Tree.allNames: decoded into one buffer, in index order). For
+ * readers of every name, name() cuts one latin1 string of the whole buffer (made at its first
+ * call) with substring: no native call per name; one() decodes a single name.
  */
 export function treeNames(tree: Tree): TreeNames {
   // the attributions run one after the other on the same tree: the first one's table is kept for
@@ -726,11 +730,12 @@ let lastNames: { tree: Tree; count: number; version: number; buf: Uint8Array; na
 function readNames(tree: Tree): TreeNames {
   const { bytes, off, len } = tree.allNames();
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const one = (i: number) => buf.toString('latin1', off[i], off[i] + len[i]);
   if (bytes.length <= MAX_ONE_STRING) {
-    const all = buf.toString('latin1');
-    return { name: (i) => all.substring(off[i], off[i] + len[i]), bytes, off, len };
+    let all: string | null = null;
+    return { name: (i) => (all ??= buf.toString('latin1')).substring(off[i], off[i] + len[i]), one, bytes, off, len };
   }
-  return { name: (i) => buf.toString('latin1', off[i], off[i] + len[i]), bytes, off, len };
+  return { name: one, one, bytes, off, len };
 }
 
 /** bits of entryFlags(): the type (EntryType), a hard link, excluded or removed */
