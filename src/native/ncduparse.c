@@ -1406,6 +1406,8 @@ static napi_value gzipPiece(napi_env env, napi_callback_info info) {
 }
 #endif
 static napi_value kindsMarks(napi_env env, napi_callback_info info);
+static napi_value kindsOrder(napi_env env, napi_callback_info info);
+static napi_value kindsSums(napi_env env, napi_callback_info info);
 
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
@@ -1417,6 +1419,8 @@ NAPI_MODULE_INIT() {
       {"writeText", NULL, writeText, NULL, NULL, NULL, napi_enumerable, NULL},
       {"decodeNames", NULL, decodeNames, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kindsMarks", NULL, kindsMarks, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"kindsOrder", NULL, kindsOrder, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"kindsSums", NULL, kindsSums, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof *props, props) != napi_ok) return NULL;
 #ifdef DISKBLAME_LIBDEFLATE
@@ -1450,7 +1454,9 @@ NAPI_MODULE_INIT() {
  *   with it, KM_FLIT containing it; KM_DEXACT, KM_DPREFIX, KM_DLIT the same for directories;
  *   KM_DANY every directory (n 0); KM_MARKER a regular file of that name marks its directory.
  * mark[i] <- MK_FILE (a regular file passing a file test), MK_DIR (a directory passing a directory
- * test), MK_MARKER (a directory holding a regular file named as a KM_MARKER); mark is cleared first.
+ * test), MK_MARKER (a directory holding a regular file named as a KM_MARKER), MK_HASFILE (a
+ * directory holding an MK_FILE), MK_LINK (a hard-linked regular file, fl's bit 0x04), MK_HASLINK
+ * (a directory holding one); mark is cleared first.
  * Every read is bounded by the arrays' lengths (a name or parent out of them is a TypeError), every
  * write by mark's; the one allocation (the tests, as many as the spec's records) is freed here.
  */
@@ -1466,27 +1472,44 @@ NAPI_MODULE_INIT() {
 #define MK_FILE 1
 #define MK_DIR 2
 #define MK_MARKER 4
+#define MK_HASFILE 8
+#define MK_HASLINK 16
+#define MK_LINK 32
+#define EF_HARDLINK 0x04
 
 typedef struct {
   const uint8_t *s;
   uint32_t n;
+  uint32_t a; /* a literal's anchor: where in it its rarest byte is */
   int32_t next;
 } km_test;
 
-/* the literals are found with memchr when they start with at most this many different bytes */
+/* the literals are found with memchr when they have at most this many different anchor bytes */
 #define KM_FIRSTS 4
+
+/* how common a byte is in file names, roughly (a literal is looked for by its least common byte) */
+static int km_common(uint8_t b) {
+  static const char freq[] = "zqjxkvwybgfpmuhdclrsnioate"; /* rare to common, lower case */
+  if (b == '.') return 40;
+  if (b == '-' || b == '_') return 30;
+  if (b >= '0' && b <= '9') return 25;
+  const int lower = b >= 'A' && b <= 'Z' ? b + 32 : b;
+  const char *at = lower >= 'a' && lower <= 'z' ? strchr(freq, lower) : NULL;
+  if (!at) return 0;
+  return lower == b ? (int)(at - freq) + 1 : ((int)(at - freq) + 1) / 3;
+}
 
 /* one side's tests (files or directories), chained by a byte of theirs */
 typedef struct {
   int all;          /* a test every name passes (an empty prefix, suffix or literal) */
   int emptyExact;   /* an empty exact name */
   uint32_t minLit;  /* the shortest literal (none: UINT32_MAX) */
-  int nFirsts;      /* the different first bytes of the literals (more than KM_FIRSTS: every byte is looked at) */
+  int nFirsts;      /* the different anchor bytes of the literals (more than KM_FIRSTS: every byte is looked at) */
   uint8_t firsts[KM_FIRSTS];
   int32_t exact[256];  /* by the first byte */
   int32_t suffix[256]; /* by the last byte */
   int32_t prefix[256]; /* by the first byte */
-  int32_t lit[256];    /* by the first byte */
+  int32_t lit[256];    /* by the anchor byte */
 } km_side;
 
 static void km_init(km_side *m) {
@@ -1504,22 +1527,28 @@ static void km_add(km_side *m, km_test *t, int32_t k, int kind) {
     else m->all = 1;
     return;
   }
-  int32_t *head = kind == 0 ? &m->exact[x->s[0]] : kind == 1 ? &m->suffix[x->s[x->n - 1]] : kind == 2 ? &m->prefix[x->s[0]] : &m->lit[x->s[0]];
+  if (kind == 3)
+    for (uint32_t j = 1; j < x->n; j++)
+      if (km_common(x->s[j]) < km_common(x->s[t[k].a])) t[k].a = j;
+  int32_t *head = kind == 0 ? &m->exact[x->s[0]] : kind == 1 ? &m->suffix[x->s[x->n - 1]] : kind == 2 ? &m->prefix[x->s[0]] : &m->lit[x->s[t[k].a]];
   t[k].next = *head;
   *head = k;
   if (kind == 3) {
     if (x->n < m->minLit) m->minLit = x->n;
     if (t[k].next < 0 && m->nFirsts <= KM_FIRSTS) {
-      if (m->nFirsts < KM_FIRSTS) m->firsts[m->nFirsts] = x->s[0];
+      if (m->nFirsts < KM_FIRSTS) m->firsts[m->nFirsts] = x->s[t[k].a];
       m->nFirsts++;
     }
   }
 }
 
-/* a literal starting at s[p] (p < n) */
-static int km_lit_at(const km_test *t, int32_t k, const uint8_t *s, size_t n, size_t p) {
-  for (; k >= 0; k = t[k].next)
+/* a literal of chain k whose anchor is at s[h] (h < n) */
+static int km_lit_at(const km_test *t, int32_t k, const uint8_t *s, size_t n, size_t h) {
+  for (; k >= 0; k = t[k].next) {
+    if (h < t[k].a) continue;
+    const size_t p = h - t[k].a;
     if (t[k].n <= n - p && memcmp(t[k].s, s + p, t[k].n) == 0) return 1;
+  }
   return 0;
 }
 
@@ -1533,18 +1562,15 @@ static int km_match(const km_side *m, const km_test *t, const uint8_t *s, size_t
   for (int32_t k = m->prefix[s[0]]; k >= 0; k = t[k].next)
     if (t[k].n <= n && memcmp(t[k].s, s, t[k].n) == 0) return 1;
   if (m->nFirsts == 0 || n < m->minLit) return 0;
-  const size_t span = n - m->minLit + 1; /* where a literal can start */
   if (m->nFirsts <= KM_FIRSTS) {
     for (int f = 0; f < m->nFirsts; f++) {
       const uint8_t c = m->firsts[f];
-      for (const uint8_t *q = s; (q = memchr(q, c, span - (size_t)(q - s))) != NULL; q++) {
+      for (const uint8_t *q = s, *e = s + n; q < e && (q = memchr(q, c, (size_t)(e - q))) != NULL; q++)
         if (km_lit_at(t, m->lit[c], s, n, (size_t)(q - s))) return 1;
-        if ((size_t)(q - s) + 1 >= span) break;
-      }
     }
   } else
-    for (size_t p = 0; p < span; p++)
-      if (m->lit[s[p]] >= 0 && km_lit_at(t, m->lit[s[p]], s, n, p)) return 1;
+    for (size_t h = 0; h < n; h++)
+      if (m->lit[s[h]] >= 0 && km_lit_at(t, m->lit[s[h]], s, n, h)) return 1;
   return 0;
 }
 
@@ -1591,6 +1617,7 @@ static napi_value kindsMarks(napi_env env, napi_callback_info info) {
     uint32_t n = (uint32_t)spec[p + 1] | (uint32_t)spec[p + 2] << 8 | (uint32_t)spec[p + 3] << 16 | (uint32_t)spec[p + 4] << 24;
     t[k].s = spec + p + 5;
     t[k].n = n;
+    t[k].a = 0;
     t[k].next = -1;
     p += 5 + (size_t)n;
     if (kind <= KM_FLIT) {
@@ -1617,22 +1644,172 @@ static napi_value kindsMarks(napi_env env, napi_callback_info info) {
     }
     const uint8_t *s = bytes + o;
     if (type == T_FILE) {
+      const size_t p = parent[i];
+      if (p >= count) {
+        free(t);
+        return throw_type(env, "kindsMarks: a parent out of range");
+      }
       if (haveFiles && km_match(&files, t, s, n)) {
         mark[i] |= MK_FILE;
+        mark[p] |= MK_HASFILE;
         files_marked++;
       }
-      if (marker && n == markerN && memcmp(s, marker, n) == 0) {
-        if (parent[i] >= count) {
-          free(t);
-          return throw_type(env, "kindsMarks: a parent out of range");
-        }
-        mark[parent[i]] |= MK_MARKER;
+      if (fl[i] & EF_HARDLINK) {
+        mark[i] |= MK_LINK;
+        mark[p] |= MK_HASLINK;
       }
+      if (marker && n == markerN && memcmp(s, marker, n) == 0) mark[p] |= MK_MARKER;
     } else if (dirsAll || (haveDirs && km_match(&dirs, t, s, n)))
       mark[i] |= MK_DIR;
   }
   free(t);
   napi_value r;
   CHECK(napi_create_double(env, (double)files_marked, &r));
+  return r;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * The kinds pass's directories in the order its walk visits them (src/owners/kinds.ts Walk): from
+ * the root, a directory's subdirectories pushed in their order on a stack, the last pushed visited
+ * next. Its children as Tree.childSpan gives them (the tree's child index).
+ *
+ *   kindsOrder(fl: Uint8Array, asize32: Uint32Array, kidFirst: Uint32Array, kidN: Uint32Array,
+ *              kidScattered: Uint8Array, kids: Uint32Array, count, order: Uint32Array) -> the directories
+ * fl[i]: entry i's entryFlags byte (a directory not excluded: (fl & 0x73) == 1); asize32[d]: a
+ * directory's number (its slot in kidFirst, kidN, kidScattered). order <- the directories' entry
+ * indexes, the root (entry 0) first. Every read is bounded by the arrays' lengths, every write by
+ * order's (a tree that does not fit is a TypeError); the stack lives in order itself (a directory is
+ * written there when visited, its subdirectories pushed at the far end).
+ */
+static napi_value kindsOrder(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 8) return throw_type(env, "kindsOrder: 8 arguments");
+  void *fp, *ap, *kfp, *knp, *ksp, *kp, *op;
+  size_t fn, an, kfn, knn, ksn, kn, on;
+  double countD;
+  if (!typed(env, argv[0], napi_uint8_array, &fp, &fn) || !typed(env, argv[1], napi_uint32_array, &ap, &an) ||
+      !typed(env, argv[2], napi_uint32_array, &kfp, &kfn) || !typed(env, argv[3], napi_uint32_array, &knp, &knn) ||
+      !typed(env, argv[4], napi_uint8_array, &ksp, &ksn) || !typed(env, argv[5], napi_uint32_array, &kp, &kn) ||
+      napi_get_value_double(env, argv[6], &countD) != napi_ok || !typed(env, argv[7], napi_uint32_array, &op, &on))
+    return throw_type(env, "kindsOrder: wrong arguments");
+  if (!(countD >= 1) || countD > (double)fn || countD > (double)an || on < 1) return throw_type(env, "kindsOrder: arguments out of range");
+  const size_t count = (size_t)countD;
+  const uint8_t *fl = fp, *ks = ksp;
+  const uint32_t *asz = ap, *kf = kfp, *kN = knp, *kids = kp;
+  uint32_t *order = op;
+  /* order[0, w): visited; order[top, on): the stack (its top at order[top]) */
+  size_t w = 0, top = on - 1;
+  order[top] = 0;
+  while (top < on) {
+    const uint32_t d = order[top++];
+    order[w++] = d;
+    const uint32_t dn = asz[d];
+    if (dn >= kfn || dn >= knn || dn >= ksn) return throw_type(env, "kindsOrder: a directory out of range");
+    const size_t first = kf[dn], n = kN[dn];
+    const int scattered = ks[dn] != 0;
+    if (scattered ? first > kn || n > kn - first : first > count || n > count - first) return throw_type(env, "kindsOrder: children out of range");
+    for (size_t j = 0; j < n; j++) {
+      const size_t k = scattered ? kids[first + j] : first + j;
+      if (k >= count) return throw_type(env, "kindsOrder: a child out of range");
+      if ((fl[k] & 0x73) != T_DIR) continue;
+      if (top <= w) return throw_type(env, "kindsOrder: more directories than order holds");
+      order[--top] = (uint32_t)k;
+    }
+  }
+  napi_value r;
+  CHECK(napi_create_double(env, (double)w, &r));
+  return r;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * The kinds pass's totals for the files it leaves to a flat pass (src/owners/kinds.ts MarkedWalk,
+ * the biggest items not asked for): every regular file, not excluded, not hard-linked, not marked
+ * MK_FILE by kindsMarks, whose directory has a category in dirCat is counted there, as Totals.take
+ * would (its disk bytes as Tree.ownD, its mtime as Tree.mtimeOf). Sums of whole numbers: the order
+ * does not matter.
+ *
+ *   kindsSums([fl, parent, asize32, dirCat, dsize32, attr, dk, mtime, mtimes, bytes, count, oldest,
+ *              newest, labels, big, mark], entries, mtimeRaw) -> the files left out for their size (in big)
+ * fl: entryFlags bytes; mark: kindsMarks' marks; parent; asize32 (a directory's number, a file's apparent size or BIG);
+ * dirCat: Int32Array by directory number (-1: none); dsize32 (512-byte units or BIG); attr (any
+ * width) and dk (Uint8Array: its disk-size kind); mtime (any width): seconds when mtimeRaw, else an
+ * index into mtimes (Float64Array, -1 unknown). bytes, count, oldest, newest: Float64Array by
+ * category, updated; labels: Int32Array, labels[i] <- the category (length 0: none); big <- the
+ * files whose disk size is in the tree's spill map (BIG), for the caller to count (at most its
+ * length; the return value says how many there were). Every read and write is bounded.
+ */
+static napi_value kindsSums(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 3) return throw_type(env, "kindsSums: 3 arguments");
+  enum { S_FL, S_PARENT, S_ASIZE, S_DIRCAT, S_DSIZE, S_ATTR, S_DK, S_MTIME, S_MTIMES, S_BYTES, S_COUNT, S_OLDEST, S_NEWEST, S_LABELS, S_BIG, S_MARK, S_N };
+  arr_t A[S_N];
+  for (uint32_t k = 0; k < S_N; k++) {
+    if (k == S_DIRCAT || k == S_LABELS) {
+      napi_value v;
+      if (napi_get_element(env, argv[0], k, &v) != napi_ok || !typed(env, v, napi_int32_array, &A[k].p, &A[k].n)) return throw_type(env, "kindsSums: wrong arguments");
+      A[k].w = 4;
+    } else if (!get_arr(env, argv[0], k, &A[k])) return throw_type(env, "kindsSums: wrong arguments");
+  }
+  double countD;
+  bool raw;
+  if (napi_get_value_double(env, argv[1], &countD) != napi_ok || napi_get_value_bool(env, argv[2], &raw) != napi_ok)
+    return throw_type(env, "kindsSums: wrong arguments");
+  const size_t count = (size_t)countD;
+  if (!(countD >= 0) || A[S_FL].w != 1 || A[S_PARENT].w != 4 || A[S_ASIZE].w != 4 || A[S_DSIZE].w != 4 || A[S_ATTR].w > 4 ||
+      A[S_DK].w != 1 || A[S_MTIME].w > 4 || A[S_MTIMES].w != 8 || A[S_BYTES].w != 8 || A[S_COUNT].w != 8 || A[S_OLDEST].w != 8 ||
+      A[S_NEWEST].w != 8 || A[S_BIG].w != 4 || A[S_MARK].w != 1 || count > A[S_MARK].n || count > A[S_FL].n || count > A[S_PARENT].n || count > A[S_ASIZE].n ||
+      count > A[S_ATTR].n || count > A[S_MTIME].n || (A[S_LABELS].n && count > A[S_LABELS].n))
+    return throw_type(env, "kindsSums: arguments out of range");
+  const size_t ncat = A[S_BYTES].n;
+  if (A[S_COUNT].n < ncat || A[S_OLDEST].n < ncat || A[S_NEWEST].n < ncat) return throw_type(env, "kindsSums: arguments out of range");
+  const uint8_t *fl = A[S_FL].p, *dk = A[S_DK].p, *mark = A[S_MARK].p;
+  const uint32_t *parent = A[S_PARENT].p, *asz = A[S_ASIZE].p, *dsz = A[S_DSIZE].p;
+  uint32_t *big = A[S_BIG].p;
+  const int32_t *dirCat = A[S_DIRCAT].p;
+  int32_t *labels = A[S_LABELS].n ? A[S_LABELS].p : NULL;
+  const double *mtimes = A[S_MTIMES].p;
+  double *bytes = A[S_BYTES].p, *cnt = A[S_COUNT].p, *oldest = A[S_OLDEST].p, *newest = A[S_NEWEST].p;
+  size_t nbig = 0;
+  for (size_t i = 0; i < count; i++) {
+    if ((fl[i] & (0x73 | EF_HARDLINK)) != T_FILE || (mark[i] & MK_FILE)) continue;
+    const size_t p = parent[i];
+    if (p >= count) return throw_type(env, "kindsSums: a parent out of range");
+    const size_t dn = asz[p];
+    if (dn >= A[S_DIRCAT].n) return throw_type(env, "kindsSums: a directory out of range");
+    const int32_t cat = dirCat[dn];
+    if (cat < 0) continue;
+    if ((size_t)cat >= ncat) return throw_type(env, "kindsSums: a category out of range");
+    const uint32_t at = u_at(&A[S_ATTR], i);
+    if (at >= A[S_DK].n) return throw_type(env, "kindsSums: an attribute out of range");
+    double b;
+    if (dk[at] == DK_ZERO) b = 0;
+    else if (dk[at] == DK_ROUND) b = (double)(((uint64_t)asz[i] + 4095) / 4096 * 4096);
+    else if (i < A[S_DSIZE].n && dsz[i] != W_BIG) b = (double)dsz[i] * 512;
+    else {
+      if (nbig < A[S_BIG].n) big[nbig] = (uint32_t)i;
+      nbig++;
+      continue;
+    }
+    const uint32_t mv = u_at(&A[S_MTIME], i);
+    double m;
+    if (raw) m = mv == W_NO_MTIME ? -1 : (double)mv;
+    else {
+      if (mv >= A[S_MTIMES].n) return throw_type(env, "kindsSums: a bad mtime");
+      m = mtimes[mv];
+    }
+    if (labels) labels[i] = cat;
+    bytes[cat] += b;
+    cnt[cat] += 1;
+    if (m >= 0) {
+      if (m < oldest[cat]) oldest[cat] = m;
+      if (m > newest[cat]) newest[cat] = m;
+    }
+  }
+  napi_value r;
+  CHECK(napi_create_double(env, (double)nbig, &r));
   return r;
 }

@@ -13,6 +13,11 @@
  *    part (a map of literal last parts).
  * Globs that cannot be split that way (a `/` inside braces) fall back to matching the whole path.
  *
+ * With the addon (ncduparse.c), flat passes in C do what needs no rule's logic (MarkedWalk): marking
+ * the few names that could pass a name test (the literals above), listing the directories in the
+ * walk's order, and summing the files a directory's forced category takes; the walk here then
+ * makes a string only of the names it tests. The walk without it (Walk) is the reference.
+ *
  * Paths are latin1 strings of their raw bytes while matching (globs are converted to the same form),
  * and decoded as UTF-8 (lossy) for the items reported.
  */
@@ -613,8 +618,8 @@ export function* categorizeSteps(tree: Tree, rules: Rules, opts: CategorizeOptio
     }
   } else {
     const fl = entryFlags(tree);
-    const marks = opts.native === false ? null : prefilter(tree, c, names, fl);
-    const w = marks !== null ? new MarkedWalk(tree, c, names, fl, marks, acc, rootPath, ctx) : new Walk(tree, c, names, fl, acc, rootPath, ctx);
+    const pre = opts.native === false ? null : prefilter(tree, c, names, fl);
+    const w = pre !== null ? new MarkedWalk(tree, c, names, fl, pre.marks, pre.order, acc, rootPath, ctx, top === 0) : new Walk(tree, c, names, fl, acc, rootPath, ctx);
     while (w.step(SLICE_DIRS)) yield;
   }
   const out = acc.result(c.names, outPrefix, (i) => entryPath(tree, names, rootPath, i));
@@ -690,16 +695,31 @@ class Walk {
 }
 
 /**
- * Walk's pass where the addon's prefilter marked the entries (see prefilter): the same directories
- * in the same order, the same files counted in the same order, but a file's name is made and
- * classified only when it is marked or its directory's context has name tests of its own; any other
- * file gets the context's forced category (or none). A directory's context is worked out only for
- * the root and marked directories (any other one inherits its parent's), their names and paths made
- * then from the tree (no path per directory).
+ * Walk's pass with the addon (ncduparse.c): the same results, the same files counted in the same
+ * order, but
+ *  - the directories come in the walk's order from kindsOrder (no loop here over every child);
+ *  - a directory's context is worked out only for the root and the directories the prefilter marked
+ *    (kindsMarks; any other one inherits its parent's), their names and paths made then from the tree;
+ *  - a file's name is made and classified only when it is marked or its directory's context has name
+ *    tests of its own; any other file gets the context's forced category (or none);
+ *  - without biggest items to keep (`sums`), the files of a directory with a forced category and
+ *    nothing else to look at (no marked file, no hard link) are left to one flat pass at the end
+ *    (kindsSums: sums, in whatever order); otherwise its children are gone through here.
  */
 class MarkedWalk {
-  private readonly stI: number[] = [0];
-  private readonly stX: Ctx[];
+  private pos = 0;
+  private readonly dirs: number;
+  /**
+   * By directory number (asize32): the context a directory's forced category, guards and deep
+   * name tests come from (its own for the root and the marked directories, else its parent's
+   * source), that category and whether those tests are any (numbers: the loop over every
+   * directory reads no Ctx).
+   */
+  private readonly src: Ctx[];
+  private readonly forced: Int32Array;
+  private readonly deepTests: Uint8Array;
+  /** the category of the files left to kindsSums, by directory number (-1: none); null: none are */
+  private readonly dirCat: Int32Array | null;
   private readonly span: ChildSpan = { first: 0, count: 0, list: null };
   constructor(
     private readonly tree: Tree,
@@ -707,49 +727,109 @@ class MarkedWalk {
     private readonly names: TreeNames,
     private readonly fl: Uint8Array,
     private readonly mk: Uint8Array,
+    private readonly order: Uint32Array,
     private readonly acc: Totals,
     private readonly rootPath: string,
-    ctx: Ctx,
+    private readonly rootCtx: Ctx,
+    sums: boolean,
   ) {
-    this.stX = [ctx];
+    this.dirs = order.length;
+    // (filled: `new Array(n)` of more than ~100k elements is a dictionary, slow to index)
+    this.src = [];
+    for (let k = 0; k < tree.dirCount; k++) this.src.push(START);
+    this.forced = new Int32Array(tree.dirCount);
+    this.deepTests = new Uint8Array(tree.dirCount);
+    this.dirCat = sums ? new Int32Array(tree.dirCount).fill(-1) : null;
   }
 
-  /** walk up to `dirs` directories; false once the walk is over */
+  /** walk up to `dirs` directories; false once the walk is over (and the flat pass done) */
   step(dirs: number): boolean {
-    const { tree, c, names, fl, mk, acc, stI, stX, span } = this;
-    for (let left = dirs; left > 0 && stI.length; left--) {
-      const d = stI.pop()!;
-      const px = stX.pop()!;
+    const { tree, mk, order, src, forced: fc, deepTests, dirCat } = this;
+    const { asize32, parent } = tree;
+    let pos = this.pos;
+    for (const end = Math.min(this.dirs, pos + dirs); pos < end; pos++) {
+      const d = order[pos];
+      const dn = asize32[d];
       const m = mk[d];
-      let x: Ctx;
+      let forced: number;
+      let all: boolean;
+      let x: Ctx | null = null;
       if (d === 0 || (m & (MK_DIR | MK_MARKER)) !== 0) {
-        const rp = this.rootPath;
-        const dn = d === 0 ? rp.slice(rp.lastIndexOf('/') + 1) : names.one(d);
-        x = dirCtx(c, px, dn, entryPath(tree, names, rp, d), d === 0 && rp === '', (m & MK_MARKER) !== 0 ? markerOf(c, tree.children(d), fl, names) : NO_CAT);
-      } else x = px.here === px.deep ? px : new Ctx(px.forced, px.mask, px.deep, px.deep);
-      const all = x.here.length > 0;
-      const forced = x.forced;
-      const { first, count: n, list } = tree.childSpan(d, span);
-      for (let j = 0; j < n; j++) {
-        const k = list === null ? first + j : list[first + j];
-        const t = fl[k] & (EF_TYPE | EF_EXCL);
-        if (t === EntryType.Dir) {
-          stI.push(k);
-          stX.push(x);
-        } else if (t === EntryType.File) {
-          const cat = all || (mk[k] & MK_FILE) !== 0 ? classify(c, x, names.one(k)) : forced;
-          if (cat !== NO_CAT) acc.take(k, cat);
-        }
+        x = this.ctxOf(d, d === 0 ? this.rootCtx : src[asize32[parent[d]]], m);
+        src[dn] = x;
+        forced = fc[dn] = x.forced;
+        deepTests[dn] = x.deep.length > 0 ? 1 : 0;
+        all = x.here.length > 0;
+      } else {
+        const pn = asize32[parent[d]];
+        src[dn] = src[pn];
+        forced = fc[dn] = fc[pn];
+        all = (deepTests[dn] = deepTests[pn]) !== 0;
+      }
+      if (all) this.files(d, x ?? inherited(src[dn]), forced, 0xff);
+      else {
+        // the files forced into a category are kindsSums' but for the marked ones and the hard
+        // links (counted once per category: the first seen counts, as in Walk)
+        const sums = dirCat !== null && forced !== NO_CAT;
+        if (sums) dirCat[dn] = forced;
+        if ((m & MK_HASFILE) !== 0 || (forced !== NO_CAT && (!sums || (m & MK_HASLINK) !== 0)))
+          this.files(d, x ?? inherited(src[dn]), forced, sums ? MK_FILE | MK_LINK : forced !== NO_CAT ? 0xff : MK_FILE);
       }
     }
-    return stI.length > 0;
+    this.pos = pos;
+    if (pos < this.dirs) return true;
+    if (dirCat !== null) this.flat(dirCat);
+    return false;
   }
+
+  /** directory d's context (the root, a marked directory: see dirCtx), from its parent's */
+  private ctxOf(d: number, px: Ctx, m: number): Ctx {
+    const { tree, c, names, fl, rootPath: rp } = this;
+    const dn = d === 0 ? rp.slice(rp.lastIndexOf('/') + 1) : names.one(d);
+    return dirCtx(c, px, dn, entryPath(tree, names, rp, d), d === 0 && rp === '', (m & MK_MARKER) !== 0 ? markerOf(c, tree.children(d), fl, names) : NO_CAT);
+  }
+
+  /**
+   * take directory d's files whose marks have a bit of `want` (0xff: every file): a marked one by
+   * its name, any other one in the category forced on it (or none)
+   */
+  private files(d: number, x: Ctx, forced: number, want: number): void {
+    const { tree, c, names, fl, mk, acc, span } = this;
+    const all = x.here.length > 0;
+    const { first, count: n, list } = tree.childSpan(d, span);
+    for (let j = 0; j < n; j++) {
+      const k = list === null ? first + j : list[first + j];
+      if (want !== 0xff && (mk[k] & want) === 0) continue;
+      if ((fl[k] & (EF_TYPE | EF_EXCL)) !== EntryType.File) continue;
+      const cat = all || (mk[k] & MK_FILE) !== 0 ? classify(c, x, names.one(k)) : forced;
+      if (cat !== NO_CAT) acc.take(k, cat);
+    }
+  }
+
+  /** the files left to kindsSums; those whose size is in the tree's spill map are taken here */
+  private flat(dirCat: Int32Array): void {
+    const { tree, acc } = this;
+    const t = tree.textTables();
+    const big = new Uint32Array(tree.spillD.size);
+    const arrays = [this.fl, tree.parent, tree.asize32, dirCat, tree.dsize32, tree.attr, t.dk, tree.mtime, t.mtimes, acc.bytes, acc.count, acc.oldest, acc.newest, acc.labels ?? new Int32Array(0), big, this.mk];
+    const nbig = ncduParseAddon()!.kindsSums(arrays, tree.count, tree.mtimeRaw);
+    if (nbig > big.length) throw new Error('kinds: more files of a spilled size than the spill map holds');
+    for (let j = 0; j < nbig; j++) acc.take(big[j], dirCat[tree.asize32[tree.parent[big[j]]]]);
+  }
+}
+
+/** the context of a directory no rule of its own applies to, below one with context x (as dirCtx) */
+function inherited(x: Ctx): Ctx {
+  return x.here === x.deep ? x : new Ctx(x.forced, x.mask, x.deep, x.deep);
 }
 
 /** marks of kindsMarks (ncduparse.c) */
 const MK_FILE = 1;
 const MK_DIR = 2;
 const MK_MARKER = 4;
+const MK_HASFILE = 8;
+const MK_HASLINK = 16;
+const MK_LINK = 32;
 
 /** the records of kindsMarks' spec (ncduparse.c) */
 const KM_FEXACT = 1;
@@ -782,6 +862,11 @@ function prefilterSpec(c: Compiled): Uint8Array | null {
   for (const name of c.dirByName.keys()) recs.push([KM_DEXACT, name]);
   for (const g of c.dirByGlob) recs.push(g.prefix !== null ? [KM_DPREFIX, g.prefix] : g.lit !== null ? [KM_DLIT, g.lit] : [KM_DANY, '']);
   if (c.restic !== NO_CAT || c.borg !== NO_CAT) recs.push([KM_MARKER, 'config']);
+  return kindsSpec(recs);
+}
+
+/** kindsMarks' spec (ncduparse.c) of records [kind (KM_*), text (latin1 of the bytes)] */
+export function kindsSpec(recs: [kind: number, text: string][]): Uint8Array {
   const parts: Buffer[] = [];
   for (const [kind, text] of recs) {
     const b = Buffer.from(text, 'latin1');
@@ -794,18 +879,31 @@ function prefilterSpec(c: Compiled): Uint8Array | null {
 }
 
 /**
- * The addon's marks for MarkedWalk (ncduparse.c kindsMarks: one flat pass over the names, no string
- * per name), one byte an entry (MK_*); null when there is no addon (or an older one without the
- * function) or the rules leave nothing to prefilter (prefilterSpec).
+ * What MarkedWalk needs from the addon: its marks (ncduparse.c kindsMarks: one flat pass over the
+ * names, no string per name), one byte an entry (MK_*), and the directories in the walk's order
+ * (kindsOrder); null when there is no addon (or an older one without these functions) or the rules
+ * leave nothing to prefilter (prefilterSpec).
  */
-function prefilter(tree: Tree, c: Compiled, names: TreeNames, fl: Uint8Array): Uint8Array | null {
+function prefilter(tree: Tree, c: Compiled, names: TreeNames, fl: Uint8Array): { marks: Uint8Array; order: Uint32Array } | null {
   const addon = ncduParseAddon();
-  if (addon === null || typeof addon.kindsMarks !== 'function') return null;
+  if (addon === null || typeof addon.kindsSums !== 'function') return null;
   const spec = prefilterSpec(c);
   if (spec === null) return null;
   const marks = new Uint8Array(tree.count);
   addon.kindsMarks(names.bytes, names.off, names.len, fl, tree.parent, tree.count, spec, marks);
-  return marks;
+  tree.ensureKids();
+  const order = new Uint32Array(Math.max(1, tree.dirCount));
+  const n = addon.kindsOrder(fl, tree.asize32, tree.kidFirst, tree.kidN, tree.kidScattered, tree.kids, tree.count, order);
+  return { marks, order: order.subarray(0, n) };
+}
+
+/**
+ * Whether categorize takes the addon's path for these rules (the addon loads, with the kinds
+ * functions, and every name test has a literal to check: see prefilterSpec). For tests and reports.
+ */
+export function kindsPrefilterApplies(rules: Rules): boolean {
+  const addon = ncduParseAddon();
+  return addon !== null && typeof addon.kindsSums === 'function' && prefilterSpec(compile(rules)) !== null;
 }
 
 /** entry i's path as matched (latin1 of its bytes): the root's path, then a `/` and a name a level */
