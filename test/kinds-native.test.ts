@@ -165,7 +165,7 @@ describe('the kinds pass with the addon', { skip }, () => {
   after(() => rmrf(dir));
 
   it('has the functions (built here)', () => {
-    if (built) for (const f of ['kindsMarks', 'kindsOrder', 'kindsSums'] as const) assert.equal(typeof addon?.[f], 'function', f);
+    if (built) for (const f of ['kindsMarks', 'kindsOrder', 'kindsInherit', 'kindsSums'] as const) assert.equal(typeof addon?.[f], 'function', f);
   });
 
   it('gives the reference results on generated trees with hostile names, hard links and random rules (3 trees x 70 rule sets)', async () => {

@@ -1408,6 +1408,7 @@ static napi_value gzipPiece(napi_env env, napi_callback_info info) {
 static napi_value kindsMarks(napi_env env, napi_callback_info info);
 static napi_value kindsOrder(napi_env env, napi_callback_info info);
 static napi_value kindsSums(napi_env env, napi_callback_info info);
+static napi_value kindsInherit(napi_env env, napi_callback_info info);
 
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
@@ -1421,6 +1422,7 @@ NAPI_MODULE_INIT() {
       {"kindsMarks", NULL, kindsMarks, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kindsOrder", NULL, kindsOrder, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kindsSums", NULL, kindsSums, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"kindsInherit", NULL, kindsInherit, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof *props, props) != napi_ok) return NULL;
 #ifdef DISKBLAME_LIBDEFLATE
@@ -1811,5 +1813,79 @@ static napi_value kindsSums(napi_env env, napi_callback_info info) {
   }
   napi_value r;
   CHECK(napi_create_double(env, (double)nbig, &r));
+  return r;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * The kinds walk's contexts passed down (src/owners/kinds.ts MarkedWalk): a directory with no rule
+ * of its own inherits its parent's context, so every directory but the key ones (whose contexts the
+ * walk made) takes its nearest key ancestor's; and which directories' files need the walk's look.
+ *
+ *   kindsInherit([order, parent, asize32, mark, keyOf, forced, deep, here, dirCat, visits], noCat)
+ *     -> the directories written to visits
+ * order: the directories in the walk's order (kindsOrder), a parent before its children; asize32: a
+ * directory's number; mark: kindsMarks' marks; keyOf: Int32Array by directory number, the key
+ * directories' key numbers, -1 for the others (filled here); forced (Int32Array), deep, here
+ * (Uint8Array), by key number: the context's forced category (noCat: none), whether it has name
+ * tests for below (deep) and for its own files (here: the key directory itself; the others have the
+ * deep ones); dirCat: Int32Array by directory number <- the forced category of the files left to
+ * kindsSums (length 0: none are, every forced file is the walk's). visits <- in order, the
+ * directories holding files the walk takes: name tests of their context, a marked file (MK_HASFILE),
+ * or a forced category with files not left to kindsSums (all of them, or the hard links).
+ * Every read and write is bounded; a parent after its child in order is a TypeError.
+ */
+static napi_value kindsInherit(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2) return throw_type(env, "kindsInherit: 2 arguments");
+  enum { I_ORDER, I_PARENT, I_ASIZE, I_MARK, I_KEYOF, I_FORCED, I_DEEP, I_HERE, I_DIRCAT, I_VISITS, I_N };
+  static const napi_typedarray_type want[I_N] = {napi_uint32_array, napi_uint32_array, napi_uint32_array, napi_uint8_array, napi_int32_array,
+                                                 napi_int32_array, napi_uint8_array, napi_uint8_array, napi_int32_array, napi_uint32_array};
+  void *p[I_N];
+  size_t n[I_N];
+  for (uint32_t k = 0; k < I_N; k++) {
+    napi_value v;
+    if (napi_get_element(env, argv[0], k, &v) != napi_ok || !typed(env, v, want[k], &p[k], &n[k])) return throw_type(env, "kindsInherit: wrong arguments");
+  }
+  int32_t noCat;
+  if (napi_get_value_int32(env, argv[1], &noCat) != napi_ok) return throw_type(env, "kindsInherit: wrong arguments");
+  const uint32_t *order = p[I_ORDER], *parent = p[I_PARENT], *asz = p[I_ASIZE];
+  const uint8_t *mark = p[I_MARK], *deep = p[I_DEEP], *here = p[I_HERE];
+  int32_t *keyOf = p[I_KEYOF], *dirCat = p[I_DIRCAT];
+  const int32_t *forced = p[I_FORCED];
+  uint32_t *visits = p[I_VISITS];
+  const size_t count = n[I_PARENT] < n[I_ASIZE] ? (n[I_PARENT] < n[I_MARK] ? n[I_PARENT] : n[I_MARK]) : (n[I_ASIZE] < n[I_MARK] ? n[I_ASIZE] : n[I_MARK]);
+  const size_t nkeys = n[I_FORCED] < n[I_DEEP] ? (n[I_FORCED] < n[I_HERE] ? n[I_FORCED] : n[I_HERE]) : (n[I_DEEP] < n[I_HERE] ? n[I_DEEP] : n[I_HERE]);
+  const int sums = n[I_DIRCAT] > 0;
+  size_t nv = 0;
+  for (size_t j = 0; j < n[I_ORDER]; j++) {
+    const size_t d = order[j];
+    if (d >= count || asz[d] >= n[I_KEYOF] || (sums && asz[d] >= n[I_DIRCAT])) return throw_type(env, "kindsInherit: a directory out of range");
+    const size_t dn = asz[d];
+    int32_t k = keyOf[dn];
+    const int own = k >= 0;
+    if (!own) {
+      const size_t pd = parent[d];
+      if (d == 0 || pd >= count || asz[pd] >= n[I_KEYOF] || keyOf[asz[pd]] < 0) return throw_type(env, "kindsInherit: a directory before its parent");
+      k = keyOf[dn] = keyOf[asz[pd]];
+    }
+    if ((size_t)k >= nkeys) return throw_type(env, "kindsInherit: a key out of range");
+    const int32_t f = forced[k];
+    const uint8_t m = mark[d];
+    int visit;
+    if (own ? here[k] : deep[k]) visit = 1;
+    else {
+      const int s = sums && f != noCat;
+      if (s) dirCat[dn] = f;
+      visit = (m & MK_HASFILE) || (f != noCat && (!s || (m & MK_HASLINK)));
+    }
+    if (visit) {
+      if (nv >= n[I_VISITS]) return throw_type(env, "kindsInherit: more directories than visits holds");
+      visits[nv++] = (uint32_t)d;
+    }
+  }
+  napi_value r;
+  CHECK(napi_create_double(env, (double)nv, &r));
   return r;
 }

@@ -698,28 +698,29 @@ class Walk {
  * Walk's pass with the addon (ncduparse.c): the same results, the same files counted in the same
  * order, but
  *  - the directories come in the walk's order from kindsOrder (no loop here over every child);
- *  - a directory's context is worked out only for the root and the directories the prefilter marked
- *    (kindsMarks; any other one inherits its parent's), their names and paths made then from the tree;
+ *  - a context is worked out only for the root and the directories the prefilter marked (kindsMarks:
+ *    their names could pass a directory rule, or they hold a repository's config file), the "key"
+ *    directories, their names and paths made then from the tree; kindsInherit gives every other
+ *    directory its nearest key ancestor's (a directory without rules of its own inherits its
+ *    parent's) and lists the directories whose files need a look here;
  *  - a file's name is made and classified only when it is marked or its directory's context has name
  *    tests of its own; any other file gets the context's forced category (or none);
- *  - without biggest items to keep (`sums`), the files of a directory with a forced category and
- *    nothing else to look at (no marked file, no hard link) are left to one flat pass at the end
- *    (kindsSums: sums, in whatever order); otherwise its children are gone through here.
+ *  - without biggest items to keep (`sums`), the files a directory's forced category takes are left
+ *    to one flat pass at the end (kindsSums: sums, in whatever order), but the marked ones and the
+ *    hard links (the first seen counts, in the walk's order), taken here.
  */
 class MarkedWalk {
+  /** 0: the key directories' contexts, 1: the directories kindsInherit listed, 2: done */
+  private phase = 0;
   private pos = 0;
-  private readonly dirs: number;
-  /**
-   * By directory number (asize32): the context a directory's forced category, guards and deep
-   * name tests come from (its own for the root and the marked directories, else its parent's
-   * source), that category and whether those tests are any (numbers: the loop over every
-   * directory reads no Ctx).
-   */
-  private readonly src: Ctx[];
-  private readonly forced: Int32Array;
-  private readonly deepTests: Uint8Array;
+  /** the key directories' contexts, by key number, and their inherited form (made when needed) */
+  private readonly keys: Ctx[] = [];
+  private readonly below: (Ctx | null)[] = [];
+  /** by directory number: its key number (its own, or its nearest key ancestor's); -1 not yet known */
+  private readonly keyOf: Int32Array;
   /** the category of the files left to kindsSums, by directory number (-1: none); null: none are */
   private readonly dirCat: Int32Array | null;
+  private visits: Uint32Array = new Uint32Array(0);
   private readonly span: ChildSpan = { first: 0, count: 0, list: null };
   constructor(
     private readonly tree: Tree,
@@ -733,56 +734,76 @@ class MarkedWalk {
     private readonly rootCtx: Ctx,
     sums: boolean,
   ) {
-    this.dirs = order.length;
-    // (filled: `new Array(n)` of more than ~100k elements is a dictionary, slow to index)
-    this.src = [];
-    for (let k = 0; k < tree.dirCount; k++) this.src.push(START);
-    this.forced = new Int32Array(tree.dirCount);
-    this.deepTests = new Uint8Array(tree.dirCount);
+    this.keyOf = new Int32Array(tree.dirCount).fill(-1);
     this.dirCat = sums ? new Int32Array(tree.dirCount).fill(-1) : null;
   }
 
-  /** walk up to `dirs` directories; false once the walk is over (and the flat pass done) */
+  /** go through up to `dirs` directories (many more key-directory checks); false once the pass is over */
   step(dirs: number): boolean {
-    const { tree, mk, order, src, forced: fc, deepTests, dirCat } = this;
-    const { asize32, parent } = tree;
-    let pos = this.pos;
-    for (const end = Math.min(this.dirs, pos + dirs); pos < end; pos++) {
-      const d = order[pos];
-      const dn = asize32[d];
-      const m = mk[d];
-      let forced: number;
-      let all: boolean;
-      let x: Ctx | null = null;
-      if (d === 0 || (m & (MK_DIR | MK_MARKER)) !== 0) {
-        x = this.ctxOf(d, d === 0 ? this.rootCtx : src[asize32[parent[d]]], m);
-        src[dn] = x;
-        forced = fc[dn] = x.forced;
-        deepTests[dn] = x.deep.length > 0 ? 1 : 0;
-        all = x.here.length > 0;
-      } else {
-        const pn = asize32[parent[d]];
-        src[dn] = src[pn];
-        forced = fc[dn] = fc[pn];
-        all = (deepTests[dn] = deepTests[pn]) !== 0;
+    if (this.phase === 0) {
+      const { order, mk, keyOf, keys, tree } = this;
+      const { asize32, parent } = tree;
+      let pos = this.pos;
+      for (const end = Math.min(order.length, pos + dirs * 64); pos < end; pos++) {
+        const d = order[pos];
+        if (d !== 0 && (mk[d] & (MK_DIR | MK_MARKER)) === 0) continue;
+        // its parent's context: that of its nearest key ancestor (those between inherit it)
+        let px = this.rootCtx;
+        if (d !== 0) {
+          let p = parent[d];
+          while (keyOf[asize32[p]] < 0) p = parent[p];
+          px = keys[keyOf[asize32[p]]];
+        }
+        keyOf[asize32[d]] = keys.length;
+        keys.push(this.ctxOf(d, px, mk[d]));
+        this.below.push(null);
       }
-      if (all) this.files(d, x ?? inherited(src[dn]), forced, 0xff);
-      else {
-        // the files forced into a category are kindsSums' but for the marked ones and the hard
-        // links (counted once per category: the first seen counts, as in Walk)
-        const sums = dirCat !== null && forced !== NO_CAT;
-        if (sums) dirCat[dn] = forced;
-        if ((m & MK_HASFILE) !== 0 || (forced !== NO_CAT && (!sums || (m & MK_HASLINK) !== 0)))
-          this.files(d, x ?? inherited(src[dn]), forced, sums ? MK_FILE | MK_LINK : forced !== NO_CAT ? 0xff : MK_FILE);
-      }
+      this.pos = pos;
+      if (pos < order.length) return true;
+      this.inherit();
+      this.phase = 1;
+      this.pos = 0;
+      return true;
     }
-    this.pos = pos;
-    if (pos < this.dirs) return true;
-    if (dirCat !== null) this.flat(dirCat);
+    if (this.phase === 1) {
+      const { visits, keys, below, keyOf, mk, tree } = this;
+      const asize32 = tree.asize32;
+      let pos = this.pos;
+      for (const end = Math.min(visits.length, pos + dirs); pos < end; pos++) {
+        const d = visits[pos];
+        const k = keyOf[asize32[d]];
+        const x = d === 0 || (mk[d] & (MK_DIR | MK_MARKER)) !== 0 ? keys[k] : (below[k] ??= inherited(keys[k]));
+        const forced = x.forced;
+        const sums = this.dirCat !== null && forced !== NO_CAT;
+        this.files(d, x, forced, x.here.length > 0 || (forced !== NO_CAT && !sums) ? 0xff : sums ? MK_FILE | MK_LINK : MK_FILE);
+      }
+      this.pos = pos;
+      if (pos < visits.length) return true;
+      if (this.dirCat !== null) this.flat(this.dirCat);
+      this.phase = 2;
+    }
     return false;
   }
 
-  /** directory d's context (the root, a marked directory: see dirCtx), from its parent's */
+  /** every directory's key (kindsInherit), the directories to go through, the categories left to kindsSums */
+  private inherit(): void {
+    const { keys, tree } = this;
+    const n = keys.length;
+    const forced = new Int32Array(n);
+    const deep = new Uint8Array(n);
+    const here = new Uint8Array(n);
+    for (let k = 0; k < n; k++) {
+      forced[k] = keys[k].forced;
+      deep[k] = keys[k].deep.length > 0 ? 1 : 0;
+      here[k] = keys[k].here.length > 0 ? 1 : 0;
+    }
+    const visits = new Uint32Array(this.order.length);
+    const arrays = [this.order, tree.parent, tree.asize32, this.mk, this.keyOf, forced, deep, here, this.dirCat ?? new Int32Array(0), visits];
+    const v = ncduParseAddon()!.kindsInherit(arrays, NO_CAT);
+    this.visits = visits.subarray(0, v);
+  }
+
+  /** directory d's context (a key directory: see dirCtx), its parent's being px */
   private ctxOf(d: number, px: Ctx, m: number): Ctx {
     const { tree, c, names, fl, rootPath: rp } = this;
     const dn = d === 0 ? rp.slice(rp.lastIndexOf('/') + 1) : names.one(d);
@@ -790,8 +811,9 @@ class MarkedWalk {
   }
 
   /**
-   * take directory d's files whose marks have a bit of `want` (0xff: every file): a marked one by
-   * its name, any other one in the category forced on it (or none)
+   * take directory d's files whose marks have a bit of `want` (0xff: every file): a marked one (or
+   * any, when the context has name tests of its own) by its name, any other one in the category
+   * forced on it (or none)
    */
   private files(d: number, x: Ctx, forced: number, want: number): void {
     const { tree, c, names, fl, mk, acc, span } = this;
@@ -867,15 +889,21 @@ function prefilterSpec(c: Compiled): Uint8Array | null {
 
 /** kindsMarks' spec (ncduparse.c) of records [kind (KM_*), text (latin1 of the bytes)] */
 export function kindsSpec(recs: [kind: number, text: string][]): Uint8Array {
-  const parts: Buffer[] = [];
+  let n = 0;
+  for (const [, text] of recs) n += 5 + text.length;
+  const out = new Uint8Array(n);
+  let o = 0;
   for (const [kind, text] of recs) {
-    const b = Buffer.from(text, 'latin1');
-    const head = Buffer.alloc(5);
-    head[0] = kind;
-    head.writeUInt32LE(b.length, 1);
-    parts.push(head, b);
+    const l = text.length;
+    out[o] = kind;
+    out[o + 1] = l & 0xff;
+    out[o + 2] = (l >>> 8) & 0xff;
+    out[o + 3] = (l >>> 16) & 0xff;
+    out[o + 4] = l >>> 24;
+    o += 5;
+    for (let k = 0; k < l; k++) out[o++] = text.charCodeAt(k) & 0xff;
   }
-  return new Uint8Array(Buffer.concat(parts));
+  return out;
 }
 
 /**
@@ -886,7 +914,7 @@ export function kindsSpec(recs: [kind: number, text: string][]): Uint8Array {
  */
 function prefilter(tree: Tree, c: Compiled, names: TreeNames, fl: Uint8Array): { marks: Uint8Array; order: Uint32Array } | null {
   const addon = ncduParseAddon();
-  if (addon === null || typeof addon.kindsSums !== 'function') return null;
+  if (addon === null || typeof addon.kindsInherit !== 'function') return null;
   const spec = prefilterSpec(c);
   if (spec === null) return null;
   const marks = new Uint8Array(tree.count);
@@ -903,7 +931,7 @@ function prefilter(tree: Tree, c: Compiled, names: TreeNames, fl: Uint8Array): {
  */
 export function kindsPrefilterApplies(rules: Rules): boolean {
   const addon = ncduParseAddon();
-  return addon !== null && typeof addon.kindsSums === 'function' && prefilterSpec(compile(rules)) !== null;
+  return addon !== null && typeof addon.kindsInherit === 'function' && prefilterSpec(compile(rules)) !== null;
 }
 
 /** entry i's path as matched (latin1 of its bytes): the root's path, then a `/` and a name a level */
