@@ -1405,6 +1405,7 @@ static napi_value gzipPiece(napi_env env, napi_callback_info info) {
   return out;
 }
 #endif
+
 static napi_value kindsMarks(napi_env env, napi_callback_info info);
 static napi_value kindsOrder(napi_env env, napi_callback_info info);
 static napi_value kindsSums(napi_env env, napi_callback_info info);
