@@ -9,6 +9,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tree, treeData, treeFromData } from '../src/tree/tree.js';
+import { ncduParseAddon } from '../src/import/native-parse.js';
 import { emptyEntry, EntryType, type Entry } from '../src/model/entry.js';
 import type { Bytes } from '../src/util/exact.js';
 import { NF, R_ASIZE, R_DEV, R_DSIZE, R_FLAGS, R_GID, R_INO, R_MODE, R_MTIME, R_NLINK, R_UID, RF_BIG, RF_EXCL_SHIFT, RF_READERR } from '../src/scan/worker.js';
@@ -188,6 +189,43 @@ describe('tree: compact names and attributes', () => {
     t.replaceChildren(b, sub);
     all(t, 'after a rescan of b');
     assert.deepEqual(Array.from(t.children(b)).map((k) => Buffer.from(t.nameOf(k)).toString()), ['new']);
+  });
+
+  it('the child index: the export addon (ncduparse.c kidsIndex) builds the same arrays as the JavaScript reference, scattered, runs and after removals', () => {
+    const addon = ncduParseAddon();
+    const idx = (t: Tree, native: boolean) => {
+      (t as unknown as { buildKids(native: boolean): void }).buildKids(native);
+      return { first: Array.from(t.kidFirst), n: Array.from(t.kidN), scattered: Array.from(t.kidScattered), kids: Array.from(t.kids) };
+    };
+    const same = (t: Tree, label: string) => {
+      const js = idx(t, false);
+      const native = idx(t, true);
+      assert.deepEqual(native, js, label);
+      return js;
+    };
+    const { tree } = build(40_000, 7, () => ({ mode: 0o100644, uid: 0, gid: 0 })); // random parents: scattered
+    assert.ok(same(tree, 'scattered').kids.length > 0);
+    // a scan's shape past the addon's threshold: runs, then a removal in the middle of one
+    const t = new Tree();
+    const dir = (name: string) => entry(enc.encode(name), EntryType.Dir, 4096, 4096, 0o40755, 0, 0);
+    const file = (name: string) => entry(enc.encode(name), EntryType.File, 10, 4096, 0o100644, 0, 0);
+    t.addRoot(dir('/r'));
+    const dirs: number[] = [];
+    for (let d = 0; d < 50; d++) dirs.push(t.addUnder(0, dir(`d${d}`)));
+    for (const d of dirs) for (let k = 0; k < 200; k++) t.addUnder(d, file(`f${k}`));
+    t.finish({ timestamp: 0, producer: 'test', incomplete: false });
+    assert.equal(same(t, 'runs').kids.length, 0);
+    t.removeSubtree(dirs[3] + 10);
+    t.removeSubtree(dirs[7]);
+    assert.ok(same(t, 'after removals').kids.length > 0);
+    if (addon === null) return; // (no addon: the JavaScript reference was compared with itself)
+    assert.equal(typeof addon.kidsIndex, 'function', 'the export addon has kidsIndex');
+    // a parent out of range is a TypeError, never a write out of bounds
+    const n = t.count;
+    const bad = Uint32Array.from(t.parent.subarray(0, n));
+    bad[n - 1] = n + 5;
+    const dc = t.dirCount;
+    assert.throws(() => addon.kidsIndex!(t.flags, bad, t.asize32, n, 0x70, 0x70, new Uint32Array(dc), new Uint32Array(dc), new Uint8Array(dc), null), TypeError);
   });
 
   it('a scanned system stores no disk-size slot when every size is 0 or rounded up to 4 KiB', () => {

@@ -33,6 +33,19 @@ export interface NcduParseAddon {
   writeText(tables: ArrayBufferView[], buf: Uint8Array, io: Float64Array): number;
   /** Tree.allNames's fast path: the bytes used, or minus the bytes needed (see ncduparse.c decodeNames) */
   decodeNames(names: Uint8Array, nameCk: Uint32Array, count: number, bytes: Uint8Array, off: Uint32Array, len: Uint32Array): number;
+  /** Tree.buildKids's fast path, in two calls (see ncduparse.c kidsIndex): kids null counts, then fills */
+  kidsIndex?(
+    flags: Uint8Array,
+    parent: Uint32Array,
+    dirNo: Uint32Array,
+    count: number,
+    removedMask: number,
+    removedValue: number,
+    first: Uint32Array,
+    num: Uint32Array,
+    scattered: Uint8Array,
+    kids: Uint32Array | null,
+  ): number;
   /**
    * Only when built with libdeflate (see ncduparse.c gzipPiece and export/gzip.ts): src[0..srcLen)
    * as one gzip member at dst[0..), its length in bytes; or minus the room it may need (nothing written)

@@ -1340,6 +1340,82 @@ static napi_value decodeNames(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * kidsIndex: the tree's child index (src/tree/tree.ts buildKids, its reference), in two calls.
+ *   kidsIndex(flags: Uint8Array, parent: Uint32Array, dirNo: Uint32Array, count, removedMask,
+ *             removedValue, first: Uint32Array, num: Uint32Array, scattered: Uint8Array,
+ *             kids: Uint32Array | null) -> number
+ * Entry i (1 <= i < count) is a child of directory number dirNo[parent[i]] unless
+ * (flags[i] & removedMask) == removedValue (removed). With kids null: fills num (children per
+ * directory), first (the first child) and scattered (1: the children are not one run of entries,
+ * each right after the one before), all zero on entry, and returns how many children the scattered
+ * directories have. With kids (that many long): lists those children in kids, directory after
+ * directory in order, and sets first of each scattered directory to its offset there; returns the
+ * same count. TypeError on wrong arguments or an index out of range (nothing trusted).
+ */
+static napi_value kidsIndex(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 10) return throw_type(env, "kidsIndex: 10 arguments");
+  void *flp, *pap, *dnp, *fip, *nup, *scp, *kip = NULL;
+  size_t fln, pan, dnn, fin, nun, scn, kin = 0;
+  double countD, maskD, valueD;
+  napi_valuetype kt;
+  if (!typed(env, argv[0], napi_uint8_array, &flp, &fln) || !typed(env, argv[1], napi_uint32_array, &pap, &pan) ||
+      !typed(env, argv[2], napi_uint32_array, &dnp, &dnn) || napi_get_value_double(env, argv[3], &countD) != napi_ok ||
+      napi_get_value_double(env, argv[4], &maskD) != napi_ok || napi_get_value_double(env, argv[5], &valueD) != napi_ok ||
+      !typed(env, argv[6], napi_uint32_array, &fip, &fin) || !typed(env, argv[7], napi_uint32_array, &nup, &nun) ||
+      !typed(env, argv[8], napi_uint8_array, &scp, &scn) || napi_typeof(env, argv[9], &kt) != napi_ok ||
+      (kt != napi_null && !typed(env, argv[9], napi_uint32_array, &kip, &kin)))
+    return throw_type(env, "kidsIndex: wrong arguments");
+  if (!(countD >= 0) || countD != (double)(size_t)countD || countD > (double)fln || countD > (double)pan || countD > (double)dnn ||
+      !(maskD >= 0 && maskD <= 255) || !(valueD >= 0 && valueD <= 255) || fin != nun || fin != scn)
+    return throw_type(env, "kidsIndex: arguments out of range");
+  const uint8_t *fl = flp, mask = (uint8_t)maskD, value = (uint8_t)valueD;
+  const uint32_t *parent = pap, *dirNo = dnp;
+  uint32_t *first = fip, *num = nup, *kids = kip;
+  uint8_t *scattered = scp;
+  size_t n = (size_t)countD, dc = fin;
+  double s = 0;
+  if (kids == NULL) {
+    for (size_t i = 1; i < n; i++) {
+      if ((fl[i] & mask) == value) continue;
+      uint32_t p = parent[i];
+      if (p >= n || dirNo[p] >= dc) return throw_type(env, "kidsIndex: a parent out of range");
+      uint32_t d = dirNo[p];
+      uint32_t c = num[d]++;
+      if (c == 0) first[d] = (uint32_t)i;
+      else if (i != (size_t)first[d] + c) scattered[d] = 1;
+    }
+    for (size_t d = 0; d < dc; d++)
+      if (scattered[d]) s += num[d];
+  } else {
+    size_t at = 0;
+    for (size_t d = 0; d < dc; d++) {
+      if (!scattered[d]) continue;
+      if (num[d] > kin - at) return throw_type(env, "kidsIndex: kids too short");
+      first[d] = (uint32_t)at;
+      at += num[d];
+    }
+    s = (double)at;
+    for (size_t i = 1; i < n; i++) {
+      if ((fl[i] & mask) == value) continue;
+      uint32_t p = parent[i];
+      if (p >= n || dirNo[p] >= dc) return throw_type(env, "kidsIndex: a parent out of range");
+      uint32_t d = dirNo[p];
+      if (!scattered[d]) continue;
+      if (first[d] >= kin) return throw_type(env, "kidsIndex: more children than counted");
+      kids[first[d]++] = (uint32_t)i;
+    }
+    for (size_t d = 0; d < dc; d++)
+      if (scattered[d]) first[d] -= num[d];
+  }
+  napi_value r;
+  CHECK(napi_create_double(env, s, &r));
+  return r;
+}
+
+/*
  * gzipPiece: one piece of export text as one gzip member, by libdeflate (linked statically when
  * scripts/build-native.mjs finds libdeflate-dev; without it DISKBLAME_LIBDEFLATE is not defined,
  * neither function nor `gzip` is exported, and the writer uses Node's zlib: src/export/gzip.ts).
@@ -1420,6 +1496,7 @@ NAPI_MODULE_INIT() {
       {"stop", NULL, stop, NULL, NULL, NULL, napi_enumerable, NULL},
       {"writeText", NULL, writeText, NULL, NULL, NULL, napi_enumerable, NULL},
       {"decodeNames", NULL, decodeNames, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"kidsIndex", NULL, kidsIndex, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kindsMarks", NULL, kindsMarks, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kindsOrder", NULL, kindsOrder, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kindsSums", NULL, kindsSums, NULL, NULL, NULL, napi_enumerable, NULL},

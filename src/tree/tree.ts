@@ -76,6 +76,8 @@ export const F_EXCL = 0x70;
 const F_SUBERR = 0x80; // directory: an error somewhere below
 /** excluded-field value of an entry deleted or replaced after the scan (never exported, never counted) */
 const REMOVED = 7;
+/** entries from which buildKids asks the export addon (below: here, not worth loading it) */
+const KIDS_NATIVE_FROM = 4096;
 /** a record's exact values (scan/worker.ts WorkerMessage big): [record, asize, dsize, ino] */
 type BigRecord = [number, bigint, bigint, bigint];
 
@@ -658,13 +660,28 @@ export class Tree implements Sink, UnorderedSink {
     if (!this.kidsBuilt) this.buildKids();
   }
 
-  private buildKids(): void {
+  /**
+   * The child index (kidFirst, kidN, kidScattered, kids): by the export addon's kidsIndex where it
+   * loads (the same arrays, ~5x faster: 1M entries in ~5 against ~25 ms), else here (`native`
+   * false: here; the tests compare the two).
+   */
+  private buildKids(native = true): void {
     const n = this.count;
     const dc = this.dirCount;
     const first = (this.kidFirst = new Uint32Array(dc));
     const num = (this.kidN = new Uint32Array(dc));
     const scattered = (this.kidScattered = new Uint8Array(dc));
     const dirNo = this.asize32;
+    const addon = native && n > KIDS_NATIVE_FROM ? ncduParseAddon() : null;
+    if (addon !== null && typeof addon.kidsIndex === 'function' && this.flags instanceof Uint8Array) {
+      const removed = REMOVED << F_EXCL_SHIFT;
+      const s = addon.kidsIndex(this.flags, this.parent, dirNo, n, F_EXCL, removed, first, num, scattered, null);
+      const kids = new Uint32Array(s);
+      if (s > 0) addon.kidsIndex(this.flags, this.parent, dirNo, n, F_EXCL, removed, first, num, scattered, kids);
+      this.kids = kids;
+      this.kidsBuilt = true;
+      return;
+    }
     const parent = this.parent;
     // a directory's children are one run while each comes right after the one before
     for (let i = 1; i < n; i++) {
