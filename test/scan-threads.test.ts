@@ -28,7 +28,7 @@ interface Stats {
 /** Parse the DISKBLAME_SCAN_STATS lines (and nothing else may be on stderr). */
 function parseStats(stderr: string): Stats {
   const lines = stderr.trimEnd().split('\n');
-  const head = /^scan stats: (\d+) entries, (\d+) directories in \d+ ms$/.exec(lines[0] ?? '');
+  const head = /^scan stats: (\d+) entries, (\d+) directories in \d+ ms \(from \d+ to \d+ ms of the process\)$/.exec(lines[0] ?? '');
   assert.ok(head, `no stats line first on stderr: ${stderr}`);
   const st: Stats = { entries: Number(head[1]), dirs: Number(head[2]), main: null, workers: [], kind: null, looks: false };
   for (const l of lines.slice(1)) {
@@ -38,6 +38,7 @@ function parseStats(stderr: string): Stats {
       continue;
     }
     if (/^ {2}main thread: \d+% of its time taking results$/.test(l)) continue;
+    if (/^ {2}the process exits at \d+ ms$/.test(l)) continue;
     m = /^ {2}scanning threads: (native|worker)$/.exec(l);
     if (m) {
       st.kind = m[1] as Stats['kind'];
