@@ -556,16 +556,42 @@ describe('kinds of data: globs of several stars take time linear in the name, as
       }
     }
   });
+  // the same in a path glob: a directory of a's (anyone's) below srv/ held every directory named x
+  const pathStars = ['/srv/*a*a*a*a*a*a*b/x/**', 'srv/*-*-*.d/*.log', '/?*?*/*a*b*', 'd*1*/*.*.*'];
+  it('in path globs too: the same files as picomatch on short paths', () => {
+    const r = rng(7);
+    const alpha = ['a', 'b', '-', '.', 'x', 'é', 'log', 'd', '1', '\n', '*'];
+    const word = () => {
+      let n = '';
+      for (let k = 1 + Math.floor(r() * 7); k > 0; k--) n += alpha[Math.floor(r() * alpha.length)];
+      return n === '.' || n === '..' ? 'z' : n;
+    };
+    const paths = new Set<string>(['srv/aab/x/f', 'srv/a-b-c.d/x.log', 'd1/a.b.c', 'srv/aaaaaab/x/y/z']);
+    while (paths.size < 500) paths.add([r() < 0.5 ? 'srv' : word(), word(), ...(r() < 0.5 ? ['x'] : []), word()].join('/'));
+    const list = [...paths];
+    const tree = sinkTree('/', list.map((p) => [p, 1000]));
+    for (const pat of pathStars) {
+      const m = picomatch(Buffer.from(pat.replace(/^\/+/, ''), 'utf8').toString('latin1'), { dot: true });
+      const want = list.filter((p) => m(Buffer.from(p, 'utf8').toString('latin1'))).map((p) => '/' + p).sort();
+      for (const native of [undefined, false]) {
+        const got = categorize(tree, { categories: [{ name: 'x', patterns: [pat] }] }, { top: 1000, native });
+        const paths = got.length ? got[0].biggest.map((b) => b.path).sort() : [];
+        assert.deepEqual(paths, want, `${pat}, native ${native}: ${JSON.stringify(paths.filter((p) => !want.includes(p)))} ${JSON.stringify(want.filter((p) => !paths.includes(p)))}`);
+      }
+    }
+  });
   it('a 255-byte name against them: done at once (a child process, killed after 60 s)', () => {
     const code = `import { categorize } from ${JSON.stringify(path.join(ROOT, 'src/owners/kinds.ts'))};
       import { scanTree } from ${JSON.stringify(path.join(ROOT, 'test/helpers/tree.ts'))};
       const t = await scanTree(process.argv[1]);
-      for (const p of ${JSON.stringify(stars)}) for (const native of [undefined, false]) categorize(t, { categories: [{ name: 'x', patterns: [p] }] }, { prefix: process.argv[1], native });
+      for (const p of ${JSON.stringify([...stars, ...pathStars])}) for (const native of [undefined, false]) categorize(t, { categories: [{ name: 'x', patterns: [p] }] }, { prefix: process.argv[1], native });
       console.log('done');`;
     const dir = makeTmp('stars');
     try {
       for (const c of ['a', '-', '.', 'x']) fs.writeFileSync(path.join(dir, c.repeat(255)), 'x');
       fs.writeFileSync(path.join(dir, 'é'.repeat(127)), 'x');
+      fs.mkdirSync(path.join(dir, 'srv', 'a'.repeat(255), 'x'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'srv', 'a'.repeat(255), 'x', 'f.log'), 'x');
       const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, dir], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
       assert.equal(r.stdout.trim(), 'done', `signal ${r.signal}, stderr ${r.stderr}`);
     } finally {
