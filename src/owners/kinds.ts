@@ -304,7 +304,31 @@ interface Matcher {
 
 function makeRe(glob: string): Matcher {
   const re = picomatch.makeRe(glob, { dot: true });
-  return STAR_GLOB.test(glob) && /\*[^*]+\*/.test(glob) ? new StarGlob(glob, re) : re;
+  if (!/\*[^*/]+\*/.test(glob)) return re;
+  if (STAR_GLOB.test(glob)) return new StarGlob(glob, re);
+  const parts = glob.split('/');
+  return parts.every((p) => p !== '' && p !== '.' && p !== '..' && p !== '**' && (STAR_GLOB.test(p) || !GLOB_CHARS.test(p))) ? new PathGlob(parts) : re;
+}
+
+/**
+ * A path glob whose parts are literals or StarGlob's globs (no `**`, `.`, `..` or empty part), as
+ * picomatch matches it: as many parts in the path, each matching its own (StarGlob's time bound).
+ */
+class PathGlob implements Matcher {
+  private readonly parts: (string | Matcher)[];
+  constructor(parts: string[]) {
+    this.parts = parts.map((p) => (GLOB_CHARS.test(p) ? new StarGlob(p, picomatch.makeRe(p, { dot: true })) : p));
+  }
+  test(s: string): boolean {
+    const got = s.split('/');
+    const parts = this.parts;
+    if (got.length !== parts.length) return false;
+    for (let k = 0; k < parts.length; k++) {
+      const p = parts[k];
+      if (typeof p === 'string' ? p !== got[k] : !p.test(got[k])) return false;
+    }
+    return true;
+  }
 }
 
 /** a glob of literal characters, `*` and `?` only, with no `/` */
