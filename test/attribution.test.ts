@@ -6,6 +6,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { Tree } from '../src/tree/tree.js';
@@ -19,6 +20,9 @@ import { UserError } from '../src/util/errors.js';
 import { isRoot, run } from './helpers/run.js';
 import { makeTmp, rmrf, writeSized } from './helpers/fs.js';
 import { scanTree } from './helpers/tree.js';
+import { rng } from '../src/forecast/synth.js';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
 // ------------------------------------------------------------------------------------------------ helpers
 
@@ -527,6 +531,75 @@ describe('kinds of data: globs behave as picomatch (dot: true) on names and on p
   }
 });
 
+describe('kinds of data: globs of several stars take time linear in the name, as picomatch matches them', () => {
+  // picomatch makes `*a*a*...*b` a regular expression that backtracks: a 60-byte name of a's took
+  // 105 s against 8 stars, so one file named by anyone stalled `owners` and `snapshot` for good
+  const stars = ['*a*a*a*a*a*a*a*a*b', '*-*-*-*.log', '?*?*x*', 'a**b**c', '*.*.*.*.*.gz', '*é*é*', '\n*a*b', '.*.*'];
+  it('the same files as picomatch on short names (where its expressions are quick)', () => {
+    const r = rng(99);
+    const alpha = ['a', 'b', 'c', '-', '.', 'x', 'é', 'gz', 'log', '\n', '\r', '*', '?'];
+    const names = new Set<string>(['a', 'ab', '.', '..', 'x.log', '-.-.-.log', 'a.b.c.d.e.gz']);
+    while (names.size < 400) {
+      let n = '';
+      for (let k = 1 + Math.floor(r() * 10); k > 0; k--) n += alpha[Math.floor(r() * alpha.length)];
+      if (n !== '.' && n !== '..') names.add(n);
+    }
+    const list = [...names];
+    const tree = sinkTree('/', list.map((n, k) => [`d${k}/${n}`, 1000]));
+    for (const pat of stars) {
+      const m = picomatch(Buffer.from(pat, 'utf8').toString('latin1'), { dot: true });
+      const want = list.map((n, k) => [n, k] as const).filter(([n]) => m(Buffer.from(n, 'utf8').toString('latin1'))).map(([n, k]) => `/d${k}/${n}`).sort();
+      for (const native of [undefined, false]) {
+        const got = categorize(tree, { categories: [{ name: 'x', patterns: [pat] }] }, { top: 1000, native });
+        const paths = got.length ? got[0].biggest.map((b) => b.path).sort() : [];
+        assert.deepEqual(paths, want, `${pat}, native ${native}: ${JSON.stringify(paths.filter((p) => !want.includes(p)))} ${JSON.stringify(want.filter((p) => !paths.includes(p)))}`);
+      }
+    }
+  });
+  // the same in a path glob: a directory of a's (anyone's) below srv/ held every directory named x
+  const pathStars = ['/srv/*a*a*a*a*a*a*b/x/**', 'srv/*-*-*.d/*.log', '/?*?*/*a*b*', 'd*1*/*.*.*'];
+  it('in path globs too: the same files as picomatch on short paths', () => {
+    const r = rng(7);
+    const alpha = ['a', 'b', '-', '.', 'x', 'é', 'log', 'd', '1', '\n', '*'];
+    const word = () => {
+      let n = '';
+      for (let k = 1 + Math.floor(r() * 7); k > 0; k--) n += alpha[Math.floor(r() * alpha.length)];
+      return n === '.' || n === '..' ? 'z' : n;
+    };
+    const paths = new Set<string>(['srv/aab/x/f', 'srv/a-b-c.d/x.log', 'd1/a.b.c', 'srv/aaaaaab/x/y/z']);
+    while (paths.size < 500) paths.add([r() < 0.5 ? 'srv' : word(), word(), ...(r() < 0.5 ? ['x'] : []), word()].join('/'));
+    const list = [...paths];
+    const tree = sinkTree('/', list.map((p) => [p, 1000]));
+    for (const pat of pathStars) {
+      const m = picomatch(Buffer.from(pat.replace(/^\/+/, ''), 'utf8').toString('latin1'), { dot: true });
+      const want = list.filter((p) => m(Buffer.from(p, 'utf8').toString('latin1'))).map((p) => '/' + p).sort();
+      for (const native of [undefined, false]) {
+        const got = categorize(tree, { categories: [{ name: 'x', patterns: [pat] }] }, { top: 1000, native });
+        const paths = got.length ? got[0].biggest.map((b) => b.path).sort() : [];
+        assert.deepEqual(paths, want, `${pat}, native ${native}: ${JSON.stringify(paths.filter((p) => !want.includes(p)))} ${JSON.stringify(want.filter((p) => !paths.includes(p)))}`);
+      }
+    }
+  });
+  it('a 255-byte name against them: done at once (a child process, killed after 60 s)', () => {
+    const code = `import { categorize } from ${JSON.stringify(path.join(ROOT, 'src/owners/kinds.ts'))};
+      import { scanTree } from ${JSON.stringify(path.join(ROOT, 'test/helpers/tree.ts'))};
+      const t = await scanTree(process.argv[1]);
+      for (const p of ${JSON.stringify([...stars, ...pathStars])}) for (const native of [undefined, false]) categorize(t, { categories: [{ name: 'x', patterns: [p] }] }, { prefix: process.argv[1], native });
+      console.log('done');`;
+    const dir = makeTmp('stars');
+    try {
+      for (const c of ['a', '-', '.', 'x']) fs.writeFileSync(path.join(dir, c.repeat(255)), 'x');
+      fs.writeFileSync(path.join(dir, 'é'.repeat(127)), 'x');
+      fs.mkdirSync(path.join(dir, 'srv', 'a'.repeat(255), 'x'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'srv', 'a'.repeat(255), 'x', 'f.log'), 'x');
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, dir], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+      assert.equal(r.stdout.trim(), 'done', `signal ${r.signal}, stderr ${r.stderr}`);
+    } finally {
+      rmrf(dir);
+    }
+  });
+});
+
 describe('kinds of data: the rules file', () => {
   let dir: string;
   let data: string;
@@ -605,6 +678,9 @@ describe('kinds of data: the rules file', () => {
     ['patnum.json', '{"categories": [{"name": "x", "patterns": [1]}]}', /"patterns" must be an array of non-empty strings/],
     ['typo.json', '{"categories": [{"name": "x", "pattern": ["*.a"]}]}', /unknown key "pattern"/],
     ['replace.json', '{"categories": [{"name": "x", "patterns": [], "replace": "yes"}]}', /"replace" must be true or false/],
+    // a repeated group of something that repeats: picomatch's (?:[^/]*?)* backtracks exponentially (40 bytes: minutes)
+    ['nested.json', '{"categories": [{"name": "x", "patterns": ["*(*)a**b"]}]}', /bad pattern "\*\(\*\)a\*\*b": .*repeat/],
+    ['nested2.json', '{"categories": [{"name": "x", "patterns": ["+(a|aa)b"]}]}', /bad pattern "\+\(a\|aa\)b": .*repeat/],
   ];
   for (const [name, text, re] of broken) {
     it(`a broken file (${name}): one line naming the file and the problem`, () => {
