@@ -55,16 +55,6 @@ function readOsCpus(): Reading | null {
   return { idle, total, cpus: list.length };
 }
 
-/**
- * A reading taken when this module is loaded, during the program's start-up (a few ms to tens of
- * ms before a scan starts): the first IdleMeter made within EARLY_MS takes it as its start, so its
- * first look already spans an interval and can tell (a look needs a clock tick per processor; from
- * the scan's start alone, /usr's thread started 8-31 ms into a 260 ms scan on a quiet machine).
- * Taken once, used once; ~30 us.
- */
-const EARLY_MS = 2000;
-let early: { reading: Reading | null; ownUs: number; at: number } | null = { reading: readProcStat(), ownUs: ownCpuUs(), at: performance.now() };
-
 /** Idle processors between successive looks. */
 export class IdleMeter {
   private last: Reading | null;
@@ -79,13 +69,6 @@ export class IdleMeter {
     this.last = p ?? readOsCpus();
     this.ownUs = ownCpuUs();
     this.at = performance.now();
-    const e = early;
-    early = null;
-    if (p && e && e.reading && this.at - e.at < EARLY_MS) {
-      this.last = e.reading;
-      this.ownUs = e.ownUs;
-      this.at = e.at;
-    }
   }
 
   /**
