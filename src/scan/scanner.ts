@@ -104,6 +104,8 @@ const END_COLLECT_DIRS = 72_000;
  * scheduling and the fixed costs; the scan's output is unchanged.
  */
 const STATS = process.env.DISKBLAME_SCAN_STATS === '1';
+/** the exit's stats line is hooked (printStats) */
+let exitStatsHooked = false;
 
 /** a worker message, with what is needed to give its buffers back once all its pieces are used */
 type Msg = WorkerMessage & { left: number; from: Slot; _no?: number; _ni?: number };
@@ -816,7 +818,11 @@ export class Scanner {
     const lines = [
       `scan stats: ${this.entries} entries, ${this.dirsListed} directories in ${Math.round(life)} ms (from ${Math.round(this.started)} to ${Math.round(this.started + life)} ms of the process)`,
     ];
-    process.once('exit', () => process.stderr.write(`  the process exits at ${Math.round(performance.now())} ms\n`));
+    if (!exitStatsHooked) {
+      // once per process (the browser rescans: one line at exit, not one per scan)
+      exitStatsHooked = true;
+      process.once('exit', () => process.stderr.write(`  the process exits at ${Math.round(performance.now())} ms\n`));
+    }
     if (this.local)
       lines.push(
         `  main thread: scanned ${this.local.entries} entries in ${this.local.tasks} tasks; ${pc(this.localMs / life)} of its time scanning, ${pc(this.takeMs / life)} taking results`,
