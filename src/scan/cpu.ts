@@ -62,11 +62,14 @@ export class IdleMeter {
   /** this process's CPU time (µs, all its threads) and the clock (ms) at the last reading */
   private ownUs: number;
   private at: number;
+  /** processors counted at the last reading */
+  private cpusSeen = 1;
 
   constructor() {
     const p = readProcStat();
     this.read = p ? readProcStat : readOsCpus;
     this.last = p ?? readOsCpus();
+    this.cpusSeen = this.last?.cpus ?? 1;
     this.ownUs = ownCpuUs();
     this.at = performance.now();
   }
@@ -92,7 +95,19 @@ export class IdleMeter {
    * @param ownThreads threads of ours that keep a processor busy (>= 1)
    */
   freeCoresBeside(ownThreads: number): number | null {
-    return this.sample((idleCores, cpus, ownCores) => Math.max(0, cpus - Math.max(0, cpus - idleCores - ownCores) - ownThreads));
+    const free = this.sample((idleCores, cpus, ownCores) => Math.max(0, cpus - Math.max(0, cpus - idleCores - ownCores) - ownThreads));
+    if (free === null) return null;
+    // A short interval is a few clock ticks: one tick of idle more or less moves the average by
+    // 0.4 of a core on 2 processors over 25 ms, and on a busy machine (a CPU-bound loop per
+    // processor and one more) looks found up to 0.52 free, and a thread started on one run in ten.
+    // So a look also counts the threads runnable at this instant (the kernel's count, less this
+    // process's own): more than the processors left beside ours, and none is free, whatever the
+    // average said. One runnable more or less (a kernel thread passing) does not decide: a quiet
+    // machine's first look would then wait 25 ms more on one run in three.
+    const running = runnableNow();
+    if (running === null) return free;
+    const others = Math.max(0, running - ownRunnableNow());
+    return others + ownThreads > this.cpusSeen ? 0 : free;
   }
 
   private sample(f: (idleCores: number, cpus: number, ownCores: number) => number): number | null {
@@ -105,6 +120,7 @@ export class IdleMeter {
     const at = performance.now();
     const ownCores = at > this.at ? (ownUs - this.ownUs) / 1000 / (at - this.at) : 0;
     this.last = now;
+    this.cpusSeen = now.cpus;
     this.ownUs = ownUs;
     this.at = at;
     return f((Math.max(0, now.idle - before.idle) / dt) * now.cpus, now.cpus, ownCores);
@@ -116,6 +132,55 @@ export class IdleMeter {
     this.ownUs = ownCpuUs();
     this.at = performance.now();
   }
+}
+
+const loadBuf = Buffer.alloc(128);
+
+/**
+ * Threads runnable on the whole machine at this instant, the caller's own among them (the fourth
+ * field of /proc/loadavg, "running/total": proc(5)); null where it cannot be read.
+ */
+function runnableNow(): number | null {
+  let fd = -1;
+  try {
+    fd = fs.openSync('/proc/loadavg', 'r');
+    const n = fs.readSync(fd, loadBuf, 0, loadBuf.length, 0);
+    const m = /^\S+ \S+ \S+ (\d+)\//.exec(loadBuf.toString('latin1', 0, n));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  } finally {
+    if (fd >= 0) fs.closeSync(fd);
+  }
+}
+
+const statBuf = Buffer.alloc(512);
+
+/**
+ * This process's threads runnable at this instant (state R in /proc/self/task/TID/stat: proc(5)),
+ * the caller among them: V8's helpers compiling or collecting are ours, not another's load. At
+ * least 1.
+ */
+function ownRunnableNow(): number {
+  let n = 0;
+  try {
+    for (const tid of fs.readdirSync('/proc/self/task')) {
+      let fd = -1;
+      try {
+        fd = fs.openSync(`/proc/self/task/${tid}/stat`, 'r');
+        const len = fs.readSync(fd, statBuf, 0, statBuf.length, 0);
+        const close = statBuf.lastIndexOf(0x29, len); // ')' ends the name, the state follows
+        if (close >= 0 && statBuf[close + 2] === 0x52) n++; // 'R'
+      } catch {
+        // the thread ended
+      } finally {
+        if (fd >= 0) fs.closeSync(fd);
+      }
+    }
+  } catch {
+    return 1;
+  }
+  return Math.max(1, n);
 }
 
 /** this process's CPU time so far, user + system, all its threads (µs) */
