@@ -160,6 +160,14 @@ const COMMANDS: { cmd: string; desc: string; load: () => Promise<Loaded>; exitAt
     ),
   },
   {
+    cmd: 'fleet',
+    desc: 'every volume Prometheus watches (node_exporter): forecasts ranked by fill time',
+    load: from(
+      () => import('./commands/fleet.js'),
+      (m) => [m.fleetOptions, m.fleetCommand],
+    ),
+  },
+  {
     cmd: 'diff [before] [after]',
     desc: 'what changed between two snapshots (ours, ncdu or gdu exports) or a snapshot and `live`: what grew, shrank, appeared, vanished',
     load: from(

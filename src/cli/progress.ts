@@ -10,6 +10,11 @@ export interface ProgressSource {
   progress(): { entries: number; bytes: number; current: string | Uint8Array };
 }
 
+/** A job counted in other units than entries and bytes: its own words for the line (e.g. "12 of 40 volumes") */
+export interface ProgressText {
+  text(): { head: string; current: string | Uint8Array };
+}
+
 export class Progress {
   private timer: NodeJS.Timeout | null = null;
   private readonly started = performance.now();
@@ -17,7 +22,7 @@ export class Progress {
 
   constructor(
     private readonly label: string,
-    private readonly src: ProgressSource,
+    private readonly src: ProgressSource | ProgressText,
     enabled = process.stderr.isTTY === true,
   ) {
     this.enabled = enabled;
@@ -31,10 +36,19 @@ export class Progress {
 
   private draw(): void {
     this.lastDraw = performance.now();
-    const { entries, bytes, current } = this.src.progress();
     const secs = (performance.now() - this.started) / 1000;
-    const rate = secs > 0 ? Math.round(entries / secs) : 0;
-    const head = `${this.label}: ${count(entries)} entries, ${size(bytes)}, ${count(rate)}/s, ${duration(secs * 1000)}`;
+    let head: string;
+    let current: string | Uint8Array;
+    if ('text' in this.src) {
+      const t = this.src.text();
+      head = `${this.label}: ${t.head}, ${duration(secs * 1000)}`;
+      current = t.current;
+    } else {
+      const p = this.src.progress();
+      const rate = secs > 0 ? Math.round(p.entries / secs) : 0;
+      head = `${this.label}: ${count(p.entries)} entries, ${size(p.bytes)}, ${count(rate)}/s, ${duration(secs * 1000)}`;
+      current = p.current;
+    }
     const width = process.stderr.columns || 80;
     // one line narrower than the terminal (a wrapped line could not be redrawn in place); the
     // current path keeps its end, cut between grapheme clusters, measured in columns
