@@ -7,9 +7,12 @@
  * How a batch is read: a cheap probe (`count_over_time(avail[range])`) says how many samples each
  * series holds in the range. Sparse series (at most 1.5 samples a step: node_exporter scraped
  * every few minutes, or the tests' traces) are read raw, `sel[chunk]` at the chunk's end, so the
- * points are the real samples at their real times; dense ones (a 15 s scrape) through
- * `query_range` at the step, the points then at the step times (each within a scrape interval of
- * its sample). Both split the range so no query returns more than 11,000 points per series.
+ * points are the real samples at their real times, all of them (at most 1.5 a step: keeping only
+ * the newest of each step dropped ~20% of the traces' samples, sampled every 5 min with jitter,
+ * and moved 9 of 24 fill times by more than a step, up to 11 h: test/fleet.test.ts); dense ones
+ * (a 15 s scrape) through `query_range` at the step, one point a step at the step times (each
+ * within a scrape interval of its sample). Both split the range so no query returns more than
+ * 11,000 points per series.
  * (`timestamp(sel)` in a range query would give the sample times too, but Prometheus 2.42
  * evaluates it step by step: 0.65-2 s a series for 30 d at 5 min here, against ~5 ms raw.)
  */
@@ -141,10 +144,15 @@ export function batches(volumes: (VolumeKey & { key: string })[], max = BATCH_VO
   const out: Batch[] = [];
   for (let i = 0; i < volumes.length; i += max) {
     const vs = volumes.slice(i, i + max);
-    const alt = (xs: string[]) => promString(`^(${[...new Set(xs)].map(regexEscape).join('|')})$`);
-    out.push({ volumes: vs, matchers: `instance=~${alt(vs.map((v) => v.instance))},mountpoint=~${alt(vs.map((v) => v.mountpoint))}` });
+    out.push({ volumes: vs, matchers: matchersFor(vs) });
   }
   return out;
+}
+
+/** `instance=~"^(a|b)$",mountpoint=~"^(/|/data)$"` selecting VOLUMES (and maybe more: filter by key) */
+function matchersFor(volumes: VolumeKey[]): string {
+  const alt = (xs: string[]) => promString(`^(${[...new Set(xs)].map(regexEscape).join('|')})$`);
+  return `instance=~${alt(volumes.map((v) => v.instance))},mountpoint=~${alt(volumes.map((v) => v.mountpoint))}`;
 }
 
 /** a batch's series read back: points per volume key */
@@ -153,67 +161,76 @@ export type BatchPoints = Map<string, Point[]>;
 /**
  * The history of each volume of BATCH over [start, end] (unix ms) at STEPSEC: per volume key,
  * the points (used = size - avail, size from the size sample at the same time, else the latest
- * before), oldest first, at most one per step interval (start + (k-1) step, start + k step] (the
- * newest). A volume without samples is absent. Errors: the client's UserErrors.
+ * before), oldest first: every sample of a sparse series (at most 1.5 a step), one a step of a
+ * dense one. A volume without samples is absent. Errors: the client's UserErrors.
  */
 export async function readBatch(client: PromClient, batch: Batch, start: number, end: number, stepSec: number): Promise<BatchPoints> {
-  const want = new Set(batch.volumes.map((v) => v.key));
   const rangeSec = Math.max(1, Math.round((end - start) / 1000));
   const steps = Math.max(1, Math.ceil(rangeSec / stepSec));
-  // the probe: samples per series in the range
-  const counts = await client.queryVector(`count_over_time(${AVAIL}{${batch.matchers}}[${rangeSec}s])`, end);
-  let most = 0;
-  for (const c of counts) if (want.has(seriesKey(c.metric))) most = Math.max(most, c.value);
-  const avail = new Map<string, { t: number[]; v: number[] }>();
-  const size = new Map<string, { t: number[]; v: number[] }>();
-  const add = (into: Map<string, { t: number[]; v: number[] }>, m: MatrixSeries[]) => {
-    for (const s of m) {
-      const k = seriesKey(s.metric);
-      if (!want.has(k)) continue;
-      const cur = into.get(k);
-      if (!cur) into.set(k, { t: s.t, v: s.v });
-      else {
-        // chunks come oldest first; a sample on a chunk boundary comes twice
-        const last = cur.t.length ? cur.t[cur.t.length - 1]! : -Infinity;
-        for (let i = 0; i < s.t.length; i++) if (s.t[i]! > last) (cur.t.push(s.t[i]!), cur.v.push(s.v[i]!));
+  const stepMs = stepSec * 1000;
+  // the probe: samples per series in the range; sparse and dense volumes are read apart
+  const counts = new Map<string, number>();
+  for (const c of await client.queryVector(`count_over_time(${AVAIL}{${batch.matchers}}[${rangeSec}s])`, end)) counts.set(seriesKey(c.metric), c.value);
+  const sparse = batch.volumes.filter((v) => (counts.get(v.key) ?? 0) > 0 && counts.get(v.key)! <= DENSE * steps);
+  const dense = batch.volumes.filter((v) => (counts.get(v.key) ?? 0) > DENSE * steps);
+  const out: BatchPoints = new Map();
+  for (const [group, raw] of [
+    [sparse, true],
+    [dense, false],
+  ] as const) {
+    if (!group.length) continue;
+    const matchers = group.length === batch.volumes.length ? batch.matchers : matchersFor(group);
+    const want = new Set(group.map((v) => v.key));
+    const avail = new Map<string, { t: number[]; v: number[] }>();
+    const size = new Map<string, { t: number[]; v: number[] }>();
+    const add = (into: Map<string, { t: number[]; v: number[] }>, m: MatrixSeries[]) => {
+      for (const s of m) {
+        const k = seriesKey(s.metric);
+        if (!want.has(k)) continue;
+        const cur = into.get(k);
+        if (!cur) into.set(k, { t: s.t, v: s.v });
+        else {
+          // chunks come oldest first; a sample on a chunk boundary comes twice
+          const last = cur.t.length ? cur.t[cur.t.length - 1]! : -Infinity;
+          for (let i = 0; i < s.t.length; i++) if (s.t[i]! > last) (cur.t.push(s.t[i]!), cur.v.push(s.v[i]!));
+        }
+      }
+    };
+    if (raw) {
+      // raw: chunks of whole steps holding at most MAX_POINTS_PER_QUERY samples of the group's densest series
+      const most = Math.max(...group.map((v) => counts.get(v.key)!));
+      const chunkSteps = Math.max(1, Math.floor((steps * MAX_POINTS_PER_QUERY) / most));
+      for (let k = 0; k < steps; k += chunkSteps) {
+        const lo = start + k * stepMs;
+        const hi = Math.min(end, start + (k + chunkSteps) * stepMs);
+        const sec = Math.max(1, Math.round((hi - lo) / 1000));
+        add(avail, await client.queryMatrix(`${AVAIL}{${matchers}}[${sec}s]`, hi));
+        add(size, await client.queryMatrix(`${SIZE}{${matchers}}[${sec}s]`, hi));
+      }
+    } else {
+      // dense: query_range at the step, chunks of at most MAX_POINTS_PER_QUERY steps
+      const chunk = MAX_POINTS_PER_QUERY - 1;
+      for (let k = 0; k <= steps; k += chunk + 1) {
+        const lo = start + k * stepMs;
+        const hi = Math.min(end, start + (k + chunk) * stepMs);
+        add(avail, await client.queryRange(`${AVAIL}{${matchers}}`, lo, hi, stepSec));
+        add(size, await client.queryRange(`${SIZE}{${matchers}}`, lo, hi, stepSec));
       }
     }
-  };
-  if (most === 0) return new Map();
-  const stepMs = stepSec * 1000;
-  if (most <= DENSE * steps) {
-    // raw: chunks of at most MAX_POINTS_PER_QUERY samples for the densest series, whole steps
-    const chunkSteps = Math.max(1, Math.floor((steps * MAX_POINTS_PER_QUERY) / most));
-    for (let k = 0; k < steps; k += chunkSteps) {
-      const lo = start + k * stepMs;
-      const hi = Math.min(end, start + (k + chunkSteps) * stepMs);
-      const sec = Math.max(1, Math.round((hi - lo) / 1000));
-      add(avail, await client.queryMatrix(`${AVAIL}{${batch.matchers}}[${sec}s]`, hi));
-      add(size, await client.queryMatrix(`${SIZE}{${batch.matchers}}[${sec}s]`, hi));
+    for (const [k, a] of avail) {
+      const pts = toPoints(a, size.get(k), raw ? null : { start, stepMs });
+      if (pts.length) out.set(k, pts);
     }
-  } else {
-    // dense: query_range at the step, chunks of at most MAX_POINTS_PER_QUERY steps
-    const chunk = MAX_POINTS_PER_QUERY - 1;
-    for (let k = 0; k <= steps; k += chunk + 1) {
-      const lo = start + k * stepMs;
-      const hi = Math.min(end, start + (k + chunk) * stepMs);
-      add(avail, await client.queryRange(`${AVAIL}{${batch.matchers}}`, lo, hi, stepSec));
-      add(size, await client.queryRange(`${SIZE}{${batch.matchers}}`, lo, hi, stepSec));
-    }
-  }
-  const out: BatchPoints = new Map();
-  for (const [k, a] of avail) {
-    const pts = toPoints(a, size.get(k), start, stepMs);
-    if (pts.length) out.set(k, pts);
   }
   return out;
 }
 
 /**
- * avail and size samples -> points (used = size - avail), the newest in each step interval
- * (start + (k-1) step, start + k step]; an avail sample before any size sample is dropped.
+ * avail and size samples (ascending, no time twice) -> points (used = size - avail, size the
+ * latest size sample at or before); with `thin`, only the newest in each step interval
+ * (start + (k-1) step, start + k step]. An avail sample before any size sample is dropped.
  */
-export function toPoints(avail: { t: number[]; v: number[] }, size: { t: number[]; v: number[] } | undefined, start: number, stepMs: number): Point[] {
+export function toPoints(avail: { t: number[]; v: number[] }, size: { t: number[]; v: number[] } | undefined, thin: { start: number; stepMs: number } | null): Point[] {
   const out: Point[] = [];
   if (!size || !size.t.length) return out;
   let j = 0;
@@ -226,7 +243,7 @@ export function toPoints(avail: { t: number[]; v: number[] }, size: { t: number[
     const av = avail.v[i]!;
     if (!Number.isFinite(sz) || !Number.isFinite(av)) continue;
     const p = { t, used: sz - av, size: sz };
-    const bucket = Math.ceil((t - start) / stepMs);
+    const bucket = thin ? Math.ceil((t - thin.start) / thin.stepMs) : i;
     if (bucket === lastBucket) out[out.length - 1] = p;
     else out.push(p);
     lastBucket = bucket;
