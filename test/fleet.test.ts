@@ -1,0 +1,241 @@
+/**
+ * `diskblame fleet --prometheus URL` against a real Prometheus (Debian's prometheus and promtool,
+ * test/helpers/prometheus.ts): every trace of fixtures/traces written as node_exporter series
+ * (its own instance), each shifted in time so that its cut moment (3 days before it fills, or 75%
+ * of its span when it never does) lands on one common T; blocks built by promtool; the server on
+ * 127.0.0.1 with a free port. `fleet --json --at T --range 30d` must give each volume the same
+ * fill time and pattern as `forecast --history` on the unshifted trace cut at its moment and
+ * limited to the same 30 days (within one query step). Also: --match narrows (OR'd), tmpfs and
+ * overlay series are left out, a hostile mount point label is escaped in the table, bad servers
+ * and URLs give one line and exit 1 (2 for a bad argument).
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { assertOneLineError, runCli, type RunOptions } from './helpers/run.js';
+import { makeTmp, rmrf } from './helpers/fs.js';
+import { freePort, promAvailable, prometheusWith, readTrace, traceSeries, type TestPrometheus, type Trace, type VolumeSeries } from './helpers/prometheus.js';
+
+const skip = promAvailable();
+const DAY = 86_400_000;
+const RANGE = 30 * DAY;
+const STEP_MS = 300_000;
+const T = Date.parse('2026-06-01T00:00:00Z');
+const TRACES = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'traces');
+const tmp = makeTmp('fleet');
+const env = { ...process.env, DISKBLAME_DEBUG: '', TZ: 'UTC', DISKBLAME_PROMETHEUS_TOKEN: '', DISKBLAME_PROMETHEUS_PASSWORD: '' };
+const cli = (args: string[], o: RunOptions = {}) => runCli(args, { env, timeoutMs: 300_000, ...o });
+
+/** the hostile mount point: ESC sequences (colour, a title), a BEL, a backslash, a quote */
+const HOSTILE = '/mnt/\x1b[31mred\x1b]0;pwned\x07\\"q';
+
+const DENSE_SIZE = 100 * 2 ** 30;
+const denseUsed = (at: number) => DENSE_SIZE * (0.5 + (0.4 * (at - (T - RANGE))) / RANGE);
+const DENSE_FILL = T + 7.5 * DAY;
+
+interface Cut {
+  tr: Trace;
+  instance: string;
+  /** the cut moment in the trace's own time (unix ms) and the shift that puts it on T */
+  cut: number;
+  shift: number;
+  env: 'prod' | 'dev';
+}
+
+let prom: TestPrometheus | null = null;
+const cuts: Cut[] = [];
+
+before(async () => {
+  if (skip) return;
+  const series: VolumeSeries[] = [];
+  const files = fs.readdirSync(TRACES).filter((f) => f.endsWith('.csv.gz')).sort();
+  files.forEach((f, k) => {
+    const tr = readTrace(path.join(TRACES, f));
+    const span = tr.t[tr.t.length - 1]! - tr.t[0]!;
+    const cut = tr.fillsAt !== null ? tr.fillsAt - 3 * DAY : Math.round(tr.t[0]! + 0.75 * span);
+    const c: Cut = { tr, instance: `host-${tr.name}:9100`, cut, shift: T - cut, env: k % 2 ? 'dev' : 'prod' };
+    cuts.push(c);
+    // the samples after the cut are written too (up to 2 days): --at must leave them out
+    series.push(traceSeries(tr, { instance: c.instance, mountpoint: '/data', device: '/dev/vdb1', fstype: 'ext4', env: c.env }, { shiftMs: c.shift, from: T - RANGE - DAY, to: T + 2 * DAY }));
+  });
+  // pseudo filesystems of the first trace's host (to be left out), and the hostile label
+  const first = series[0]!;
+  series.push({ ...first, labels: { ...first.labels, mountpoint: '/run', device: 'tmpfs', fstype: 'tmpfs' } });
+  series.push({ ...first, labels: { ...first.labels, mountpoint: '/var/lib/docker/overlay2/x/merged', device: 'overlay', fstype: 'overlay' } });
+  series.push({ ...first, labels: { ...first.labels, instance: 'evil:9100', mountpoint: HOSTILE, env: 'evil' } });
+  // a dense series (a sample every minute: as a 60 s scrape), exactly linear: 90% used at T, full 7.5 days later
+  const t: number[] = [];
+  const size: number[] = [];
+  const avail: number[] = [];
+  for (let at = T - RANGE - DAY; at <= T + DAY; at += 60_000) {
+    t.push(at);
+    size.push(DENSE_SIZE);
+    avail.push(DENSE_SIZE - Math.round(denseUsed(at)));
+  }
+  series.push({ labels: { instance: 'dense:9100', mountpoint: '/', device: '/dev/vda1', fstype: 'xfs', env: 'dense' }, t, size, avail });
+  prom = await prometheusWith(series);
+});
+
+after(async () => {
+  await prom?.stop();
+  rmrf(tmp);
+});
+
+interface JsonVolume {
+  instance: string;
+  mountpoint: string;
+  fstype: string;
+  status: string | null;
+  fillsAt: string | null;
+  pattern: string | null;
+  reason: string | null;
+  points: number;
+}
+
+function fleetJson(args: string[]): { volumes: JsonVolume[]; stepSeconds: number; start: string; end: string; errors: string[]; queries: number } {
+  const r = cli(['fleet', '--prometheus', prom!.url, '--at', new Date(T).toISOString(), '--range', '30d', '--json', ...args]);
+  assert.equal(r.code, 0, `${r.cmd}: exit ${r.code}: ${r.stderr}`);
+  assert.equal(r.stderr, '');
+  return JSON.parse(r.stdout);
+}
+
+test('fleet --json: each trace volume has the fill time and pattern of forecast --history on the same 30 days, within one step', { skip: skip ?? false, timeout: 900_000 }, (t) => {
+  const j = fleetJson([]);
+  let worst = 0;
+  assert.equal(j.stepSeconds, 300);
+  assert.equal(j.start, new Date(T - RANGE).toISOString());
+  assert.equal(j.end, new Date(T).toISOString());
+  assert.deepEqual(j.errors, []);
+  // the pseudo filesystems are left out; the trace volumes and the hostile one are there
+  assert.ok(!j.volumes.some((v) => v.fstype === 'tmpfs' || v.fstype === 'overlay'), 'tmpfs/overlay listed');
+  assert.equal(j.volumes.length, cuts.length + 2);
+  const diffs: string[] = [];
+  for (const c of cuts) {
+    const v = j.volumes.find((x) => x.instance === c.instance && x.mountpoint === '/data');
+    assert.ok(v, `${c.instance} missing`);
+    // the same 30 days, unshifted, as a CSV for forecast --history
+    const csv = path.join(tmp, `${c.tr.name}.csv`);
+    const L = ['timestamp,used_bytes,size_bytes'];
+    let n = 0;
+    for (let i = 0; i < c.tr.t.length; i++) {
+      const t = c.tr.t[i]!;
+      if (t < c.cut - RANGE || t > c.cut) continue;
+      L.push(`${new Date(t).toISOString()},${c.tr.used[i]},${c.tr.size[i]}`);
+      n++;
+    }
+    fs.writeFileSync(csv, L.join('\n') + '\n');
+    const r = cli(['forecast', '--history', csv, '--json']);
+    assert.equal(r.code, 0, `${r.cmd}: ${r.stderr}`);
+    const f = JSON.parse(r.stdout) as { status: string; fillsAt: string | null; pattern: string };
+    const want = f.fillsAt === null ? null : Date.parse(f.fillsAt) + c.shift;
+    const got = v.fillsAt === null ? null : Date.parse(v.fillsAt);
+    const off = want === null || got === null ? (want === got ? 0 : Infinity) : Math.abs(got - want);
+    const line = `${c.tr.name}: csv ${n} points, fleet ${v.points}; fills ${want === null ? 'never' : new Date(want).toISOString()} vs ${got === null ? 'never' : new Date(got).toISOString()} (${off === Infinity ? 'one null' : `${Math.round(off / 1000)} s`}); pattern ${f.pattern} vs ${v.pattern}`;
+    // the model saw the same samples: every one in the 30 days (read raw, not one a step)
+    if (off > STEP_MS || f.pattern !== v.pattern || f.status !== v.status || v.points !== n) diffs.push(line);
+    worst = Math.max(worst, off);
+  }
+  t.diagnostic(`largest difference of the fill times: ${Math.round(worst / 1000)} s`);
+  assert.deepEqual(diffs, [], `volumes whose forecast differs from forecast --history by more than a step:\n${diffs.join('\n')}`);
+});
+
+test('fleet on a dense series (a sample a minute): query_range at the step, or raw in chunks of at most 11,000 samples', { skip: skip ?? false, timeout: 300_000 }, () => {
+  // 5 min: 43,200 samples over 8,640 steps: dense, read by query_range (one point a step)
+  const a = fleetJson(['--match', '{env="dense"}']);
+  assert.equal(a.volumes.length, 1);
+  const v = a.volumes[0]!;
+  assert.equal(v.pattern, 'steady');
+  assert.ok(Math.abs(v.points - RANGE / STEP_MS) <= 1, `${v.points} points, want one a step (${RANGE / STEP_MS})`);
+  assert.ok(v.fillsAt !== null && Math.abs(Date.parse(v.fillsAt) - DENSE_FILL) <= STEP_MS, `fills ${v.fillsAt}, want ${new Date(DENSE_FILL).toISOString()}`);
+  // 1 min: as many steps as samples: read raw, every sample, in 4 chunks of at most 11,000 (a
+  // probe, then avail and size per chunk: 1 + 2 x 4 queries after the discovery)
+  const b = fleetJson(['--match', '{env="dense"}', '--step', '1m']);
+  const w = b.volumes[0]!;
+  assert.equal(w.points, RANGE / 60_000 + 1);
+  assert.equal(b.queries, 1 + 1 + 2 * 4);
+  assert.ok(w.fillsAt !== null && Math.abs(Date.parse(w.fillsAt) - DENSE_FILL) <= 60_000, `fills ${w.fillsAt}`);
+  // 2 min: 21,600 steps, 43,200 samples: dense again, by query_range in 2 chunks of at most 11,000 steps
+  const c = fleetJson(['--match', '{env="dense"}', '--step', '2m']);
+  assert.equal(c.volumes[0]!.points, RANGE / 120_000 + 1);
+  assert.equal(c.queries, 1 + 1 + 2 * 2);
+});
+
+test('fleet --match narrows the volumes (several are OR\'d)', { skip: skip ?? false, timeout: 300_000 }, () => {
+  const prod = fleetJson(['--match', '{env="prod"}']);
+  const want = cuts.filter((c) => c.env === 'prod').map((c) => c.instance).sort();
+  assert.deepEqual(prod.volumes.map((v) => v.instance).sort(), want);
+  const two = fleetJson(['--match', `{instance="${cuts[1]!.instance}"}`, '--match', '{env="evil"}']);
+  assert.deepEqual(two.volumes.map((v) => v.instance).sort(), [cuts[1]!.instance, 'evil:9100'].sort());
+  // a regex matcher and a mount point: the tmpfs of the first host is still left out
+  const first = fleetJson(['--match', `{instance=~"${cuts[0]!.instance.replace(/\./g, '\\\\.')}",mountpoint=~"/.*"}`]);
+  assert.deepEqual(first.volumes.map((v) => v.mountpoint), ['/data']);
+});
+
+test('fleet table: 80 columns, labels escaped (a mount point with ESC and BEL bytes)', { skip: skip ?? false, timeout: 300_000 }, () => {
+  const r = cli(['fleet', '--prometheus', prom!.url, '--at', String(T / 1000), '--match', '{env=~"evil|prod"}']);
+  assert.equal(r.code, 0, `${r.cmd}: ${r.stderr}`);
+  assert.doesNotMatch(r.stdout, /[\x00-\x09\x0b-\x1f\x7f]/, 'a control character reached the terminal');
+  const rows = r.stdout.split('\n').filter(Boolean);
+  for (const l of rows) assert.ok([...l].length <= 80, `longer than 80 columns: ${JSON.stringify(l)}`);
+  const evil = rows.find((l) => l.startsWith('evil:9100'));
+  assert.ok(evil, `no row for evil:9100 in\n${r.stdout}`);
+  assert.match(evil, /\\x1b|\\e|\\033|…/, `the ESC is not shown escaped: ${JSON.stringify(evil)}`);
+  // the rows are ranked: the header, the volumes, then the footer line
+  assert.match(rows[0]!, /^INSTANCE +MOUNT +USED +FILLS/);
+  assert.match(rows.at(-1)!, /^\d+ volumes, 2026-05-02T00:00Z to 2026-06-01T00:00Z step 300 s/);
+  // JSON keeps the exact value (\u001b escapes on the terminal)
+  const j = fleetJson(['--match', '{env="evil"}']);
+  assert.equal(j.volumes[0]!.mountpoint, HOSTILE);
+});
+
+test('fleet: bad servers and arguments are one line, exit 1 (2 for arguments), no stack trace', { skip: skip ?? false, timeout: 300_000 }, async () => {
+  const port = await freePort();
+  // nothing listens there
+  let line = assertOneLineError(cli(['fleet', '--prometheus', `http://127.0.0.1:${port}`]), 1);
+  assert.match(line, /cannot reach http:\/\/127\.0\.0\.1:\d+: connection refused/);
+  // a server that is not Prometheus (HTML), and one that fails with Prometheus' error JSON
+  const srv = http.createServer((req, res) => {
+    if (req.url!.startsWith('/html/')) {
+      res.setHeader('content-type', 'text/html');
+      res.end('<html><body>login</body></html>');
+    } else {
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'error', errorType: 'unavailable', error: 'overloaded \x1b[2J now' }));
+    }
+  });
+  await new Promise<void>((r) => srv.listen(port, '127.0.0.1', r));
+  try {
+    const html = runAsync(['fleet', '--prometheus', `http://127.0.0.1:${port}/html/`]);
+    const err = runAsync(['fleet', '--prometheus', `http://127.0.0.1:${port}/`]);
+    line = assertOneLineError(await html, 1);
+    assert.match(line, /did not answer .* as Prometheus does/);
+    line = assertOneLineError(await err, 1);
+    assert.match(line, /HTTP 503 .*overloaded \\x1b\[2J now/);
+  } finally {
+    srv.close();
+  }
+  line = assertOneLineError(cli(['fleet', '--prometheus', 'http://user:hunter2@127.0.0.1:9090']), 2);
+  assert.match(line, /refused/);
+  assert.doesNotMatch(line, /hunter2/);
+  assertOneLineError(cli(['fleet', '--prometheus', prom!.url, '--range', 'ages']), 2);
+  assertOneLineError(cli(['fleet', '--prometheus', prom!.url, '--at', 'yesterday']), 2);
+  assertOneLineError(cli(['fleet', '--prometheus', prom!.url, '--concurrency', '9']), 2);
+  assertOneLineError(cli(['fleet', '--prometheus', prom!.url, '--match', 'node_filesystem_size_bytes{job="node"}']), 2);
+  assertOneLineError(cli(['fleet', '--prometheus', prom!.url, '--bearer-token-file', path.join(tmp, 'none')]), 2);
+});
+
+/** the CLI, not blocking this process (the test's own HTTP server must answer it) */
+async function runAsync(args: string[]) {
+  const { spawn } = await import('node:child_process');
+  const { CLI } = await import('./helpers/run.js');
+  return new Promise<ReturnType<typeof cli>>((resolve) => {
+    const p = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('close', (code, signal) => resolve({ code, signal, stdout, stdoutBuf: Buffer.from(stdout), stderr, cmd: `diskblame ${args.join(' ')}` }));
+  });
+}
