@@ -30,7 +30,7 @@ export const MAX_CONCURRENCY = 4;
 
 /**
  * A refresh of the whole fleet: discovery over [at - rangeMs, at] (/api/v1/series), then the
- * batches' histories (fleet/discover.ts readBatch), `concurrency` requests... batches in flight,
+ * batches' histories (fleet/discover.ts readBatch), `concurrency` batches in flight (each sends its queries one after another),
  * each volume through the model as its batch arrives. A batch that fails leaves its volumes
  * with a `reason` and its error in `errors`; a series that cannot be forecast (no samples, the
  * model says not enough data) is kept with a reason too. Errors (UserError, one line): the
@@ -63,8 +63,8 @@ export async function fleetForecast(req: FleetRequest, progress?: (p: FleetProgr
     let series = 0;
     let failed = 0;
     const forecastBatch = (vs: (typeof found.volumes)[number][], pts: BatchPoints | null, err: string | null) => {
-      for (const { key: _k, ...v } of vs) {
-        const points = pts?.get(_k) ?? [];
+      for (const { key, ...v } of vs) {
+        const points = pts?.get(key) ?? [];
         if (pts) series += points.length ? 1 : 0;
         let f: Forecast | null = null;
         let reason: string | null = err;
