@@ -14,7 +14,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { assertOneLineError, runCli, type RunOptions } from './helpers/run.js';
+import { spawnSync } from 'node:child_process';
+import { assertOneLineError, CLI, runCli, type RunOptions } from './helpers/run.js';
 import { makeTmp, rmrf } from './helpers/fs.js';
 import { freePort, promAvailable, prometheusWith, readTrace, traceSeries, type TestPrometheus, type Trace, type VolumeSeries } from './helpers/prometheus.js';
 
@@ -190,6 +191,14 @@ test('fleet table: 80 columns, labels escaped (a mount point with ESC and BEL by
   assert.equal(j.volumes[0]!.mountpoint, HOSTILE);
 });
 
+test('fleet: progress on a terminal (script pty), cleared before the table; nothing on stderr when piped', { skip: skip ?? (fs.existsSync('/usr/bin/script') ? false : 'no script(1)'), timeout: 300_000 }, () => {
+  const r = spawnSync('script', ['-qec', `${process.execPath} ${CLI} fleet --prometheus ${prom!.url} --at ${T / 1000} --concurrency 1`, '/dev/null'], { encoding: 'utf8', env, timeout: 300_000 });
+  assert.equal(r.status, 0, r.stdout);
+  assert.match(r.stdout, /fleet: \d+ of 26 volumes, /);
+  assert.match(r.stdout, /\r\x1b\[K(?:\r\n)?INSTANCE +MOUNT/, 'the progress line is not cleared before the table');
+  // piped (the other tests): stderr stays empty (fleetJson asserts it)
+});
+
 test('fleet: bad servers and arguments are one line, exit 1 (2 for arguments), no stack trace', { skip: skip ?? false, timeout: 300_000 }, async () => {
   const port = await freePort();
   // nothing listens there
@@ -229,7 +238,6 @@ test('fleet: bad servers and arguments are one line, exit 1 (2 for arguments), n
 /** the CLI, not blocking this process (the test's own HTTP server must answer it) */
 async function runAsync(args: string[]) {
   const { spawn } = await import('node:child_process');
-  const { CLI } = await import('./helpers/run.js');
   return new Promise<ReturnType<typeof cli>>((resolve) => {
     const p = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -12,7 +12,10 @@ import type { FleetRequest, FleetResult, FleetVolume } from '../fleet/types.js';
 import { effectiveFill } from '../report/forecast.js';
 import { UserError } from '../util/errors.js';
 
-/** how far a refresh has got: volumes read (forecast or failed) of all found; `current`: an instance being read */
+/**
+ * How far a refresh has got: volumes done (forecast or failed) of all found; `current`: the
+ * instance being read or forecast. Reported before each batch and after each volume.
+ */
 export interface FleetProgress {
   done: number;
   total: number;
@@ -79,6 +82,8 @@ export async function fleetForecast(req: FleetRequest, progress?: (p: FleetProgr
         }
         volumes.push({ ...v, forecast: f, reason, points: points.length, modelMs: ms, now: end });
         done++;
+        // (the model runs synchronously through a batch: a progress line is drawn from here)
+        progress?.({ done, total, current: v.instance });
       }
     };
     const bs = batches(found.volumes);
@@ -101,7 +106,6 @@ export async function fleetForecast(req: FleetRequest, progress?: (p: FleetProgr
           continue;
         }
         forecastBatch(b.volumes, pts, null);
-        progress?.({ done, total, current: b.volumes.at(-1)!.instance });
       }
     };
     // (the overlap of queries counts once: queryMs is the sum of the batches' waits, wall time is durationMs)

@@ -114,7 +114,10 @@ export async function fleetCommand(a: FleetArgs): Promise<number> {
   const progress = new Progress('fleet', { text: () => ({ head: state.total ? `${state.done} of ${state.total} volumes` : 'finding the volumes', current: state.current }) });
   let r;
   try {
-    r = await fleetForecast(req, (p) => (state = p));
+    r = await fleetForecast(req, (p) => {
+      state = p;
+      progress.tick();
+    });
   } finally {
     progress.stop();
   }
