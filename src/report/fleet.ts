@@ -80,6 +80,7 @@ export function fleetTable(r: FleetResult, cols = 80): string {
   const wi = Math.ceil(flex * 0.55);
   const wm = flex - wi;
   const L: string[] = [];
+  let peakFirst = false;
   L.push(
     [fit('INSTANCE', wi), fit('MOUNT', wm), padLeft('USED', COLS.used), padLeft('FILLS', COLS.fills), fit('RANGE', COLS.range), fit('PATTERN', COLS.pattern), fit('PEAK', COLS.peak), padLeft('GROWTH/D', COLS.growth)].join(' '),
   );
@@ -94,6 +95,7 @@ export function fleetTable(r: FleetResult, cols = 80): string {
     }
     const eff = effectiveFill(f);
     const fills = eff === null ? '-' : eff.at <= v.now ? 'FULL' : shortSpan(eff.at - v.now) + (eff.why === 'peak' ? '!' : '');
+    if (eff !== null && eff.at > v.now && eff.why === 'peak') peakFirst = true;
     const range =
       f.earliest === null && f.latest === null ? '' : `${f.earliest === null ? 'now' : shortSpan(Math.max(0, f.earliest - v.now))}-${f.latest === null ? '...' : shortSpan(Math.max(0, f.latest - v.now))}`;
     const risk = f.nextRisk;
@@ -113,7 +115,8 @@ export function fleetTable(r: FleetResult, cols = 80): string {
     );
   }
   const foot: string[] = [];
-  foot.push(`${r.volumes.length} volume${r.volumes.length === 1 ? '' : 's'}, ${new Date(r.start).toISOString().slice(0, 16)}Z to ${new Date(r.end).toISOString().slice(0, 16)}Z step ${r.stepSeconds} s; "!": a peak that won't fit`);
+  if (peakFirst) foot.push('FILLS "!": the next peak will not fit, before the trend fills it');
+  foot.push(`${r.volumes.length} volume${r.volumes.length === 1 ? '' : 's'}, ${new Date(r.start).toISOString().slice(0, 16)}Z to ${new Date(r.end).toISOString().slice(0, 16)}Z, step ${r.stepSeconds} s`);
   for (const e of r.errors.slice(0, 5)) foot.push(`error: ${e}`);
   if (r.errors.length > 5) foot.push(`and ${r.errors.length - 5} more errors`);
   return L.join('\n') + '\n' + foot.map((l) => fit(l, cols).trimEnd()).join('\n') + '\n';
