@@ -247,3 +247,34 @@ async function runAsync(args: string[]) {
     p.on('close', (code, signal) => resolve({ code, signal, stdout, stdoutBuf: Buffer.from(stdout), stderr, cmd: `diskblame ${args.join(' ')}` }));
   });
 }
+
+test('leanMatrix reads a large matrix answer as JSON.parse does, and gives up (null) on any other shape', async () => {
+  const { leanMatrix } = await import('../src/fleet/promclient.js');
+  const series = Array.from({ length: 5 }, (_, k) => ({
+    metric: { __name__: 'node_filesystem_avail_bytes', instance: `h${k}:9100`, mountpoint: k === 2 ? '/we"ird}\\{[x\x1b' : '/', job: 'node' },
+    values: Array.from({ length: 3000 }, (_, i) => [1777593600 + i * 300.25, i === 7 ? '+Inf' : i === 8 ? 'NaN' : String(1e11 - i * 12345)]),
+  }));
+  const answer = { status: 'success', data: { resultType: 'matrix', result: series, stats: { timings: { evalTotalTime: 0.25 } } } };
+  const text = JSON.stringify(answer);
+  const a = leanMatrix(text) as { status: string; data: Record<string | symbol, unknown> } | null;
+  assert.ok(a, 'not read');
+  assert.equal(a.status, 'success');
+  assert.deepEqual(a.data.stats, answer.data.stats);
+  const got = a.data[Object.getOwnPropertySymbols(a.data)[0]!] as { metric: Record<string, string>; t: number[]; v: number[] }[];
+  assert.deepEqual(
+    got.map((s) => s.metric),
+    series.map((s) => s.metric),
+  );
+  for (const [k, s] of series.entries()) {
+    assert.deepEqual(got[k]!.t, s.values.map((p) => Math.round((p[0] as number) * 1000)));
+    assert.deepEqual(got[k]!.v, s.values.map((p) => (p[1] === '+Inf' ? Infinity : Number(p[1]))));
+  }
+  // anything else: null, and the client parses it whole
+  const bad = (f: (t: string) => string) => leanMatrix(f(text));
+  assert.equal(bad((t) => t.replace('"+Inf"', '"many"')), null);
+  assert.equal(bad((t) => t.replace('"values":[[', '"histograms":[[')), null);
+  assert.equal(bad((t) => t.replace(/\]\]\},\{"metric"/, ']],"x":1},{"metric"')), null);
+  assert.equal(bad((t) => t.slice(0, -3)), null);
+  assert.equal(bad((t) => t.replace('"resultType":"matrix"', '"resultType":"vector"')), null);
+  assert.equal(leanMatrix(JSON.stringify({ ...answer, data: { ...answer.data, result: series.slice(0, 1).map((s) => ({ ...s, values: s.values.slice(0, 2) })) } })), null, 'a small answer is left to JSON.parse');
+});

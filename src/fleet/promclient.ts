@@ -151,7 +151,8 @@ export class PromClient {
   }
 
   private matrix(what: string, data: unknown): MatrixSeries[] {
-    const d = data as { resultType?: unknown; result?: unknown } | null;
+    const d = data as { resultType?: unknown; result?: unknown; [LEAN]?: MatrixSeries[] } | null;
+    if (d && d[LEAN]) return d[LEAN];
     if (!d || d.resultType !== 'matrix' || !Array.isArray(d.result)) throw this.notProm(what, 'not a matrix');
     return d.result.map((r: { metric?: unknown; values?: unknown }) => {
       if (!isLabels(r?.metric) || !Array.isArray(r.values)) throw this.notProm(what, 'a malformed series');
@@ -180,11 +181,13 @@ export class PromClient {
     if (get) u.search = body;
     this.queries++;
     const { status, type, text } = await this.request(u, get ? undefined : body);
-    let a: ApiAnswer | null = null;
-    try {
-      a = JSON.parse(text) as ApiAnswer;
-    } catch {
-      /* not JSON */
+    let a: ApiAnswer | null = status >= 200 && status <= 299 ? leanMatrix(text) : null;
+    if (a === null) {
+      try {
+        a = JSON.parse(text) as ApiAnswer;
+      } catch {
+        /* not JSON */
+      }
     }
     const isApi = a !== null && typeof a === 'object' && (a.status === 'success' || a.status === 'error');
     if (status < 200 || status > 299) {
@@ -242,6 +245,89 @@ export class PromClient {
       req.end(body);
     });
   }
+}
+
+/** where leanMatrix puts the series it read (data.result is then []) */
+const LEAN = Symbol('lean matrix');
+const MATRIX_HEAD = '{"status":"success","data":{"resultType":"matrix","result":[';
+
+/**
+ * A large matrix answer read without building an array and a string per sample (JSON.parse's
+ * garbage was most of the memory of a 1,000-volume refresh): the answer exactly as Prometheus
+ * writes it, `{"status":"success","data":{"resultType":"matrix","result":[{"metric":{...},
+ * "values":[[1777593602.75,"123"],...]},...]...}}`; its envelope (everything but the series) is
+ * parsed by JSON.parse with `result` emptied, the series are under data[LEAN]. null for anything
+ * else (small, another shape, a histogram, a malformed sample): the caller parses it all.
+ */
+export function leanMatrix(text: string): ApiAnswer | null {
+  if (text.length < 65536 || !text.startsWith(MATRIX_HEAD)) return null;
+  const out: MatrixSeries[] = [];
+  let i = MATRIX_HEAD.length;
+  const expect = (lit: string) => {
+    if (!text.startsWith(lit, i)) return false;
+    i += lit.length;
+    return true;
+  };
+  if (text[i] !== ']') {
+    for (;;) {
+      if (!expect('{"metric":{')) return null;
+      // the labels: an object of strings, its end the first unquoted '}'
+      const m0 = i - 1;
+      let q = false;
+      for (; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (q) {
+          if (c === 92) i++; // backslash: skip the escaped character
+          else if (c === 34) q = false;
+        } else if (c === 34) q = true;
+        else if (c === 125) break; // }
+        else if (c === 123 || c === 91) return null; // { [: not labels
+      }
+      if (i >= text.length) return null;
+      i++;
+      let metric: unknown;
+      try {
+        metric = JSON.parse(text.slice(m0, i));
+      } catch {
+        return null;
+      }
+      if (!isLabels(metric)) return null;
+      if (!expect(',"values":[')) return null;
+      const t: number[] = [];
+      const v: number[] = [];
+      if (text[i] !== ']') {
+        for (;;) {
+          if (text.charCodeAt(i) !== 91) return null; // [
+          const comma = text.indexOf(',"', i);
+          const close = comma < 0 ? -1 : text.indexOf('"]', comma + 2);
+          if (close < 0) return null;
+          const ts = close - comma < 64 && comma > i + 1 ? Number(text.slice(i + 1, comma)) : NaN;
+          const val = text.slice(comma + 2, close);
+          const x = close - comma < 64 && close > comma + 2 ? num(val) : NaN;
+          if (!Number.isFinite(ts) || (Number.isNaN(x) && val !== 'NaN')) return null;
+          t.push(Math.round(ts * 1000));
+          v.push(x);
+          i = close + 2;
+          if (text.charCodeAt(i) === 44) i++; // ,
+          else break;
+        }
+      }
+      if (!expect(']}')) return null;
+      out.push({ metric: metric as Record<string, string>, t, v });
+      if (text.charCodeAt(i) === 44) i++;
+      else break;
+    }
+  }
+  if (text[i] !== ']') return null;
+  let a: ApiAnswer & { data?: { [LEAN]?: MatrixSeries[] } };
+  try {
+    a = JSON.parse(MATRIX_HEAD + text.slice(i)) as typeof a;
+  } catch {
+    return null;
+  }
+  if (!a || typeof a.data !== 'object' || a.data === null) return null;
+  a.data[LEAN] = out;
+  return a;
 }
 
 /** Prometheus' error text, one line, terminal-safe, at most 300 characters */
