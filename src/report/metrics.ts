@@ -27,7 +27,13 @@ export interface MetricsSnapshot {
 export interface MetricsVolume {
   mount: string;
   device?: string;
-  forecast: Forecast;
+  /**
+   * more labels of this volume's families, after mountpoint and device (the fleet's `instance`,
+   * `fstype`); values are escaped like the mount point's
+   */
+  labels?: Record<string, string>;
+  /** null: no forecast could be made (only diskblame_forecast_available 0 is exposed, the reason nowhere) */
+  forecast: Forecast | null;
   /** unix ms that time_to_full is counted from */
   now: number;
   snapshot?: MetricsSnapshot;
@@ -52,7 +58,8 @@ export interface MetricSample {
 export interface MetricFamily {
   name: string;
   help: string;
-  type: 'gauge';
+  /** a counter's name ends in _total */
+  type: 'gauge' | 'counter';
   samples: MetricSample[];
 }
 
@@ -88,9 +95,10 @@ export function metricFamilies(input: MetricsInput): MetricFamily[] {
   for (const mount of input.missing ?? []) add('diskblame_forecast_available', AVAILABLE, { mountpoint: mount }, 0);
   for (const v of input.volumes) {
     const f = v.forecast;
-    const l: Record<string, string> = { mountpoint: v.mount, ...(v.device !== undefined ? { device: v.device } : {}) };
-    const ok = f.status === 'ok';
+    const l: Record<string, string> = { mountpoint: v.mount, ...(v.device !== undefined ? { device: v.device } : {}), ...v.labels };
+    const ok = f?.status === 'ok';
     add('diskblame_forecast_available', AVAILABLE, l, ok ? 1 : 0);
+    if (f === null) continue;
     if (f.samplesUsed > 0) {
       add('diskblame_used_bytes', 'Bytes used on the volume at the last sample (as df)', l, f.usedBytes);
       add('diskblame_size_bytes', 'Usable size of the volume at the last sample (used + available, as df)', l, f.sizeBytes);
@@ -133,8 +141,13 @@ export function metricFamilies(input: MetricsInput): MetricFamily[] {
 
 /** The text exposition of metricFamilies(input). */
 export function renderMetrics(input: MetricsInput): string {
+  return renderFamilies(metricFamilies(input));
+}
+
+/** The text exposition (format 0.0.4) of metric families, in their order; '' when there are none. */
+export function renderFamilies(families: MetricFamily[]): string {
   const L: string[] = [];
-  for (const f of metricFamilies(input)) {
+  for (const f of families) {
     L.push(`# HELP ${f.name} ${f.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${f.name} ${f.type}`);
     for (const x of f.samples) {
       const labels = Object.entries(x.labels).map(([k, v]) => `${k}="${lv(v)}"`);
