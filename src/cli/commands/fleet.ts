@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import type { Argv } from 'yargs';
 import { fleetForecast, MAX_CONCURRENCY } from '../../app/fleet.js';
+import { volumeHistory } from '../../app/fleet-volume.js';
 import type { FleetRequest } from '../../fleet/types.js';
 import { parseDuration } from '../../report/forecast.js';
 import { fleetJson, fleetTable } from '../../report/fleet.js';
@@ -14,8 +15,9 @@ import { escapeName } from '../../util/escape.js';
 import { UserError } from '../../util/errors.js';
 import { out, outText } from '../output.js';
 import { Progress } from '../progress.js';
+import { serveFleet, serveOptions, type ServeArgs } from './fleet-serve.js';
 
-export interface FleetArgs {
+export interface FleetArgs extends Partial<ServeArgs> {
   prometheus?: string;
   match?: string[];
   range: string;
@@ -34,7 +36,7 @@ export const TOKEN_ENV = 'DISKBLAME_PROMETHEUS_TOKEN';
 export const PASSWORD_ENV = 'DISKBLAME_PROMETHEUS_PASSWORD';
 
 export function fleetOptions<T>(y: Argv<T>) {
-  return y
+  const fleet = y
     .option('prometheus', { requiresArg: true, type: 'string', describe: 'the Prometheus server (http[s]://host:9090[/prefix]); no password in it' })
     .option('match', { requiresArg: true, type: 'string', array: true, describe: "only the series matching '{job=\"node\",env=\"prod\"}' (repeatable: OR)" })
     .option('range', { requiresArg: true, type: 'string', default: '30d', describe: 'the history to read: 12h, 7d, 30d, 90d' })
@@ -46,7 +48,8 @@ export function fleetOptions<T>(y: Argv<T>) {
     .option('ca-file', { requiresArg: true, type: 'string', describe: "PEM file of the CA(s) to trust for https" })
     .option('timeout', { requiresArg: true, type: 'number', default: 60, describe: 'seconds to wait for each answer' })
     .option('concurrency', { requiresArg: true, type: 'number', default: 2, describe: `queries in flight at once (1-${MAX_CONCURRENCY})` })
-    .option('json', { type: 'boolean', describe: 'print JSON' });
+    .option('json', { type: 'boolean', describe: 'print JSON (not with --serve)' });
+  return serveOptions(fleet);
 }
 
 /** a secret file's text, without its final newline; UserError when unreadable or empty */
@@ -110,6 +113,13 @@ export function fleetRequest(a: FleetArgs, env: NodeJS.ProcessEnv = process.env,
 
 export async function fleetCommand(a: FleetArgs): Promise<number> {
   const req = fleetRequest(a);
+  if (a.serve !== undefined) {
+    if (a.json) throw new UserError('--json and --serve: one or the other (the exporter serves JSON on /volume)', 2);
+    const s = { serve: a.serve, interval: a.interval ?? '5m', verbose: a.verbose };
+    // each refresh ends now, unless --at fixed the moment
+    const at = () => (a.at !== undefined ? req.at : Date.now());
+    return serveFleet(s, { refresh: () => fleetForecast({ ...req, at: at() }), history: (v, r) => volumeHistory(req, v, r) });
+  }
   let state = { done: 0, total: 0, current: '' };
   const progress = new Progress('fleet', { text: () => ({ head: state.total ? `${state.done} of ${state.total} volumes` : 'finding the volumes', current: state.current }) });
   let r;
