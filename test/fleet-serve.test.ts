@@ -21,8 +21,8 @@ import { fleetFamilies, renderFleetMetrics, type FleetHealth } from '../src/repo
 import { effectiveFill } from '../src/report/forecast.js';
 import { UserError } from '../src/util/errors.js';
 import { makeTmp, rmrf } from './helpers/fs.js';
-import { REPO } from './helpers/run.js';
-import { freePort, PROMTOOL, promAvailable, prometheusWith, readTrace, startPrometheus, traceSeries, type TestPrometheus, type Trace } from './helpers/prometheus.js';
+import { assertOneLineError, CLI, REPO, runCli } from './helpers/run.js';
+import { freePort, PROMTOOL, promAvailable, prometheusWith, readTrace, traceSeries, type TestPrometheus, type Trace } from './helpers/prometheus.js';
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -426,48 +426,116 @@ async function alerts(prom: TestPrometheus): Promise<Alert[]> {
 
 const volumeName = (a: Alert) => a.labels.mountpoint!.replace('/srv/', '');
 
-describe('the exporter scraped by a real Prometheus with the contrib rules', { skip: promAvailable() ?? false }, () => {
+describe('fleet --serve (the CLI) on a real Prometheus holding the traces, scraped back with the contrib rules', { skip: promAvailable() ?? false }, () => {
+  /** every trace cut at T (shifted there), two days after it written too: --at must leave them out */
+  const T = Date.parse('2026-09-01T00:00:00Z');
+  const HOSTILE = '/mnt/\x1b[31mred\x1b]0;pwned\x07\\"q\nx';
+  const env = { ...process.env, DISKBLAME_DEBUG: '', TZ: 'UTC', DISKBLAME_PROMETHEUS_TOKEN: '', DISKBLAME_PROMETHEUS_PASSWORD: '' };
   let prom: TestPrometheus;
-  let server: FleetServer;
+  let exporter: ChildProcess;
+  let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  let port = 0;
+  let stderr = '';
 
   before(async () => {
-    const port = await freePort();
-    // the volumes, each forecast by the model at its cut (time to full counts from there)
-    const vols = E2E.map(({ name, before }) => {
+    const series = E2E.map(({ name, before }) => {
       const tr = trace(name);
-      return volumeOf(tr, before === 'end' ? tr.t[tr.t.length - 1]! : tr.fillsAt! - before * H);
+      const cut = before === 'end' ? tr.t[tr.t.length - 1]! : tr.fillsAt! - before * H;
+      // the premise: the model, on the trace itself, fills within a day of the cut exactly for the 10-h ones
+      const eff = effectiveFill(volumeOf(tr, cut).forecast!);
+      assert.equal(eff !== null && eff.at - cut < DAY, before === 10, `${name}: the model on the raw trace says ${eff && (eff.at - cut) / H} h`);
+      return traceSeries(tr, { instance: `${name}:9100`, mountpoint: `/srv/${name}`, device: `/dev/${name}`, fstype: 'ext4' }, { shiftMs: T - cut, from: T - 31 * DAY, to: T + 2 * DAY });
     });
-    server = new FleetServer({ addr: { host: '127.0.0.1', port }, intervalMs: 60_000 }, { refresh: async () => resultOf(vols, Date.now()) });
-    await server.start();
-    prom = await startPrometheus({ scrapeConfigs: scrapeSnippet(`127.0.0.1:${port}`), ruleFiles: [RULES], interval: '1s' });
+    series.push({ ...series[E2E.length - 1]!, labels: { instance: 'evil"\n:9100', mountpoint: HOSTILE, device: '/dev/\x00', fstype: 'ext4' } });
+    port = await freePort();
+    prom = await prometheusWith(series, { scrapeConfigs: scrapeSnippet(`127.0.0.1:${port}`), ruleFiles: [RULES], interval: '1s' });
+    exporter = spawn(process.execPath, [CLI, 'fleet', '--prometheus', prom.url, '--at', new Date(T).toISOString(), '--serve', `127.0.0.1:${port}`, '--interval', '10m', '--verbose'], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    exited = new Promise((resolve) => exporter.once('exit', (code, signal) => resolve({ code, signal })));
+    exporter.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    exporter.stdout!.on('data', (d: Buffer) => assert.fail(`stdout: ${d}`));
+    await until('the first refresh', () => /refresh: \d+ volumes/.test(stderr) || exporter.exitCode !== null, 180_000);
+    assert.match(stderr, /refresh: 10 volumes \(0 without a forecast\)/, stderr);
   });
   after(async () => {
-    await server?.close();
+    if (exporter && exporter.exitCode === null && exporter.signalCode === null) exporter.kill('SIGKILL');
     await prom?.stop();
   });
 
-  it('the critical alert fires for the volumes that fill within a day, labelled with their node instance; the others do not', async () => {
+  it('/api/v1/alerts: the critical alert fires for exactly the traces that fill within a day of the cut', async () => {
     const want = E2E.filter((e) => e.before === 10).map((e) => e.name).sort();
     let got: Alert[] = [];
     await until('the critical alerts', async () => {
       got = (await alerts(prom)).filter((a) => a.labels.alertname === 'DiskblameVolumeFullWithin24h' && a.state === 'firing');
       return got.length >= want.length;
     }, 60_000);
-    await new Promise((r) => setTimeout(r, 2000)); // a few more evaluations: nothing else comes
-    got = (await alerts(prom)).filter((a) => a.labels.alertname === 'DiskblameVolumeFullWithin24h');
+    await new Promise((r) => setTimeout(r, 3000)); // a few more evaluations: nothing else comes
+    const all = await alerts(prom);
+    got = all.filter((a) => a.labels.alertname === 'DiskblameVolumeFullWithin24h');
     assert.deepEqual(got.map(volumeName).sort(), want, JSON.stringify(got, null, 1));
     for (const a of got) {
       assert.equal(a.state, 'firing');
-      assert.equal(a.labels.severity, 'critical');
       assert.equal(a.labels.instance, `${volumeName(a)}:9100`, 'honor_labels: the node, not the exporter');
-      assert.equal(a.labels.job, 'diskblame-fleet');
-      assert.ok(Number(a.value) < 86400, a.value);
+      assert.ok(Number(a.value) < 86400 && Number(a.value) > 0, `${volumeName(a)}: ${a.value}`);
     }
-    // the 4-day ones: the warning, pending its hour
-    const warn = (await alerts(prom)).filter((a) => a.labels.alertname === 'DiskblameVolumeFullWithin7d');
+    // the 4-day ones: the warning, pending its hour; the exporter's own alerts quiet
+    const warn = all.filter((a) => a.labels.alertname === 'DiskblameVolumeFullWithin7d');
     assert.deepEqual(warn.map(volumeName).sort(), ['03-backup_retention', '12-linear'], JSON.stringify(warn, null, 1));
-    assert.ok(warn.every((a) => a.state === 'pending'));
-    // the exporter's own alerts stay quiet
-    assert.deepEqual((await alerts(prom)).filter((a) => a.labels.alertname!.startsWith('DiskblameFleet')), []);
+    assert.deepEqual(all.filter((a) => a.labels.alertname!.startsWith('DiskblameFleet')), []);
+    const up = await getJson<{ data: { result: { metric: Record<string, string>; value: [number, string] }[] } }>(`${prom.url}/api/v1/query?query=${encodeURIComponent('diskblame_fleet_up')}`);
+    assert.deepEqual(up.data.result.map((r) => [r.metric.instance, r.value[1]]), [[`127.0.0.1:${port}`, '1']]);
+  });
+
+  it('/metrics: the hostile labels escaped (promtool parses it), time to full counted from --at', async () => {
+    const m = await request(port, '/metrics');
+    assert.equal(m.status, 200);
+    const p = promtoolMetrics(m.body);
+    assert.notEqual(p.code, 1, p.out);
+    assert.deepEqual(p.findings, ['diskblame_hours_to_full use base unit "seconds" instead of "hours"'], p.out);
+    assert.doesNotMatch(m.body, /[\x00-\x09\x0b-\x1f\x7f]/, 'a raw control character');
+    const evil = m.body.split('\n').filter((l) => l.includes('instance="evil'));
+    assert.ok(evil.length >= 3, m.body);
+    for (const l of evil) assert.match(l, /^diskblame_\w+\{mountpoint="\/mnt\/\\\\x1b\[31mred\\\\x1b\]0;pwned\\\\x07\\\\\\"q\\nx",device="\/dev\/\\\\x00",instance="evil\\"\\n:9100",fstype="ext4"\} \S+$/, l);
+    // the linear trace cut 10 h before its fill: from --at (T), not from the wall clock (months later)
+    const ttf = samples(m.body, 'diskblame_time_to_full_seconds').find((s) => s.labels.includes('"/srv/00-linear"'))!;
+    assert.ok(Number(ttf.value) > 3 * 3600 && Number(ttf.value) < 86400, ttf.value);
+    assert.deepEqual(samples(m.body, 'diskblame_fleet_range_end_timestamp_seconds'), [{ labels: '', value: String(T / 1000) }]);
+  });
+
+  it('/volume: one volume as the model saw it, its points read back from Prometheus up to --at', async () => {
+    const q = `/volume?instance=${encodeURIComponent('14-weekly_batch:9100')}&mountpoint=${encodeURIComponent('/srv/14-weekly_batch')}`;
+    const r = await request(port, q);
+    assert.equal(r.status, 200, r.body);
+    const j = JSON.parse(r.body);
+    assert.equal(j.available, true);
+    assert.equal(j.now, new Date(T).toISOString());
+    assert.equal(j.forecast.nextRisk.fits, false);
+    assert.ok(j.forecast.peaks.length >= 1);
+    const m = await request(port, '/metrics');
+    const ttf = samples(m.body, 'diskblame_time_to_full_seconds').find((s) => s.labels.includes('"/srv/14-weekly_batch"'))!;
+    assert.equal(j.timeToFullSeconds, Number(ttf.value));
+    assert.ok(j.points.length > 100 && j.points.length <= 500, `${j.points.length}`);
+    assert.ok(j.points.every((p: number[]) => p[0]! <= T && p[0]! > T - 30 * DAY && p[2]! > 0 && p[1]! <= p[2]!));
+    assert.ok(j.modelPoints >= j.points.length);
+    // the same volume again: from the cache, the same answer
+    assert.deepEqual(JSON.parse((await request(port, q)).body), j);
+  });
+
+  it('a bad ADDR and a port in use: one line, exit 1, before any work', () => {
+    for (const addr of ['127.0.0.1', '127.0.0.1:65536', '::1:9477', 'nowhere.invalid:9477']) {
+      const l = assertOneLineError(runCli(['fleet', '--prometheus', prom.url, '--serve', addr], { env, timeoutMs: 60_000 }), 1);
+      assert.match(l, /^diskblame: --serve /, l);
+    }
+    const l = assertOneLineError(runCli(['fleet', '--prometheus', prom.url, '--serve', `127.0.0.1:${prom.port}`], { env, timeoutMs: 60_000 }), 1);
+    assert.equal(l, `diskblame: --serve 127.0.0.1:${prom.port}: cannot listen: the port is in use`);
+  });
+
+  it('SIGTERM: the exporter closes and exits 0', async () => {
+    exporter.kill('SIGTERM');
+    const { code, signal } = await exited;
+    assert.equal(signal, null);
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /SIGTERM: stopping/);
+    assert.doesNotMatch(stderr, /^\s+at /m);
+    await assert.rejects(request(port, '/metrics'), /ECONNREFUSED/);
   });
 });
