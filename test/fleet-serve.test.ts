@@ -262,6 +262,9 @@ describe('FleetServer (fleet/serve.ts) on 127.0.0.1', () => {
   let inFlight = 0;
   let maxInFlight = 0;
   let calls = 0;
+  let reading = 0;
+  let maxReading = 0;
+  let historyDelay = 0;
   const logs: string[] = [];
 
   before(async () => {
@@ -280,7 +283,13 @@ describe('FleetServer (fleet/serve.ts) on 127.0.0.1', () => {
             inFlight--;
           }
         },
-        history: async (v) => pointsUpTo(v.instance.startsWith('00-') ? lin : batch, v.now),
+        history: async (v) => {
+          reading++;
+          maxReading = Math.max(maxReading, reading);
+          await new Promise((r) => setTimeout(r, historyDelay));
+          reading--;
+          return pointsUpTo(v.instance.startsWith('00-') ? lin : batch, v.now);
+        },
         log: (l) => logs.push(l),
       },
     );
@@ -319,6 +328,16 @@ describe('FleetServer (fleet/serve.ts) on 127.0.0.1', () => {
     assert.ok(j.modelPoints > j.points.length);
     assert.equal((await request(port, '/volume?instance=x')).status, 400);
     assert.equal((await request(port, '/volume?instance=x&mountpoint=y')).status, 404);
+  });
+
+  it('/volume reads one history at a time, at most 8 waiting (503 beyond)', async () => {
+    await until('a refresh', () => server.state().result !== null);
+    historyDelay = 300; // the 12 requests all arrive while the first read is under way
+    const q = `/volume?instance=${encodeURIComponent('00-linear:9100')}&mountpoint=${encodeURIComponent('/srv/00-linear')}`;
+    const codes = (await Promise.all(Array.from({ length: 12 }, () => request(port, q)))).map((r) => r.status).sort();
+    historyDelay = 0;
+    assert.deepEqual(codes, [...Array(8).fill(200), ...Array(4).fill(503)]);
+    assert.equal(maxReading, 1);
   });
 
   it('GET/HEAD only, unknown paths 404, a body 413, a long URL 414; / and /-/healthy', async () => {

@@ -14,7 +14,8 @@
  *   /metrics        text/plain; version=0.0.4 (report/fleet-metrics.ts)
  *   /volume?instance=I&mountpoint=M[&device=D&fstype=F]   one volume as JSON: its forecast (as
  *                   `forecast --json` words it), its peaks, and its points thinned for a chart
- *                   (read back from Prometheus on demand over the same range, one read at a time)
+ *                   (read back from Prometheus on demand over the same range, one read at a time,
+ *                   at most 8 waiting, else 503; the last 32 kept until the next refresh)
  *   /-/healthy      200 "OK" while serving (the refresh's health is in /metrics)
  *   /               a short index
  */
@@ -70,6 +71,8 @@ export interface ServeOptions {
 }
 
 const MAX_URL = 4096;
+/** /volume requests waiting for Prometheus at once (one reads, the others queue); beyond, 503 */
+const MAX_HISTORY_WAITING = 8;
 
 /**
  * At most `max` points of `points` for a chart, in time order: the series cut into max/2 buckets of
@@ -109,6 +112,7 @@ export class FleetServer {
   private health: FleetHealth;
   /** /volume reads one history at a time; a small cache per refresh */
   private historyQueue: Promise<unknown> = Promise.resolve();
+  private historyWaiting = 0;
   private historyCache = new Map<string, Point[]>();
   /** /metrics' text, rendered once per state (it changes only when a refresh ends: ~33 ms per 1,000 volumes) */
   private rendered: string | null = null;
@@ -277,9 +281,15 @@ export class FleetServer {
       const gen = this.generation;
       points = this.historyCache.get(key) ?? null;
       if (points === null) {
+        if (this.historyWaiting >= MAX_HISTORY_WAITING) return [503, { error: `${MAX_HISTORY_WAITING} volume histories are being read already; try again` }];
+        this.historyWaiting++;
         const read = this.historyQueue.then(() => this.deps.history!(v, r));
         this.historyQueue = read.catch(() => undefined);
-        points = thinPoints(await read, max);
+        try {
+          points = thinPoints(await read, max);
+        } finally {
+          this.historyWaiting--;
+        }
         if (gen === this.generation) {
           if (this.historyCache.size >= 32) this.historyCache.delete(this.historyCache.keys().next().value!);
           this.historyCache.set(key, points);
