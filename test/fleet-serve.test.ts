@@ -546,6 +546,20 @@ describe('fleet --serve (the CLI) on a real Prometheus holding the traces, scrap
     }
     const l = assertOneLineError(runCli(['fleet', '--prometheus', prom.url, '--serve', `127.0.0.1:${prom.port}`], { env, timeoutMs: 60_000 }), 1);
     assert.equal(l, `diskblame: --serve 127.0.0.1:${prom.port}: cannot listen: the port is in use`);
+    for (const interval of ['0s', '500ms', 'soon']) assert.match(assertOneLineError(runCli(['fleet', '--prometheus', prom.url, '--serve', '127.0.0.1:0', '--interval', interval], { env }), 1), /--interval wants/);
+  });
+
+  it('piped and without --verbose: only the failed refreshes on stderr; SIGINT exits 0', async () => {
+    const dead = await freePort(); // nothing listens there
+    const p = spawn(process.execPath, [CLI, 'fleet', '--prometheus', `http://127.0.0.1:${dead}`, '--serve', '127.0.0.1:0', '--interval', '1s'], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    let err = '';
+    p.stderr!.on('data', (d: Buffer) => (err += d.toString('utf8')));
+    const done = new Promise<number | null>((resolve) => p.once('exit', (code) => resolve(code)));
+    await until('two failed refreshes', () => (err.match(/refresh failed/g) ?? []).length >= 2, 30_000);
+    p.kill('SIGINT');
+    assert.equal(await done, 0, err);
+    const lines = err.split('\n').filter(Boolean);
+    for (const l of lines) assert.match(l, new RegExp(`^diskblame: \\S+Z refresh failed after \\d+\\.\\d s: cannot reach http://127\\.0\\.0\\.1:${dead}: connection refused$`), l);
   });
 
   it('SIGTERM: the exporter closes and exits 0', async () => {

@@ -60,6 +60,8 @@ export interface ServeDeps {
   history?: (v: FleetVolume, r: FleetResult) => Promise<Point[]>;
   /** a line for the log (stderr on a TTY or with --verbose); escaped by the caller */
   log?: (line: string) => void;
+  /** a failed refresh's line (stderr always: a service's journal gets its failures); default: log */
+  warn?: (line: string) => void;
 }
 
 export interface ServeOptions {
@@ -196,7 +198,7 @@ export class FleetServer {
       const end = Date.now();
       Object.assign(h, { refreshes: h.refreshes + 1, failures: h.failures + 1, up: false, lastRefreshAt: end, lastDurationMs: end - t0 });
       this.rendered = null;
-      this.deps.log?.(`refresh failed after ${((end - t0) / 1000).toFixed(1)} s: ${(e as Error).message ?? String(e)}${this.result ? ' (the last good forecasts stay served)' : ''}`);
+      (this.deps.warn ?? this.deps.log)?.(`refresh failed after ${((end - t0) / 1000).toFixed(1)} s: ${(e as Error).message ?? String(e)}${this.result ? ' (the last good forecasts stay served)' : ''}`);
       return;
     }
     const failed = r.volumes.filter((v) => v.forecast === null).length;

@@ -1,8 +1,8 @@
 /**
  * `diskblame fleet --prometheus URL --serve ADDR`: the fleet exporter's shell (issue 14). Parses
  * --serve and --interval, runs fleet/serve.ts until SIGTERM or SIGINT (then exit 0), and logs each
- * refresh on stderr when it is a terminal or with --verbose (silent otherwise: a service's journal
- * gets the failures from /metrics, not a line per refresh).
+ * refresh on stderr when it is a terminal or with --verbose; a failed refresh always (a service's
+ * journal gets its failures, not a line per refresh).
  */
 import type { Argv } from 'yargs';
 import { FleetServer, parseListenAddr, type ListenAddr, type ServeDeps } from '../../fleet/serve.js';
@@ -21,7 +21,7 @@ export function serveOptions<T>(y: Argv<T>) {
   return y
     .option('serve', { type: 'string', requiresArg: true, describe: 'run as an exporter on ADDR (host:port, [ipv6]:port or :port, e.g. 127.0.0.1:9477): refresh every --interval, serve /metrics, /volume?instance=&mountpoint=, /-/healthy' })
     .option('interval', { type: 'string', requiresArg: true, default: '5m', describe: 'with --serve: time between refreshes (30s, 5m, 1h)' })
-    .option('verbose', { type: 'boolean', describe: 'with --serve: log each refresh on stderr (the default on a terminal)' });
+    .option('verbose', { type: 'boolean', describe: 'with --serve: log each refresh on stderr (the default on a terminal; a failed one is always logged)' });
 }
 
 /** --interval in ms: a duration of at least a second; UserError otherwise */
@@ -40,11 +40,12 @@ export function serveSetup(a: ServeArgs): { addr: ListenAddr; intervalMs: number
  * Serve until SIGTERM or SIGINT; resolves to 0 then. A port in use, an address not on this host:
  * a UserError (one line, exit 1) before any refresh.
  */
-export async function serveFleet(a: ServeArgs, deps: Omit<ServeDeps, 'log'>): Promise<number> {
+export async function serveFleet(a: ServeArgs, deps: Omit<ServeDeps, 'log' | 'warn'>): Promise<number> {
   const { addr, intervalMs } = serveSetup(a);
   const loud = a.verbose === true || process.stderr.isTTY === true;
-  const log = loud ? (l: string) => errLine(`${new Date().toISOString().slice(0, 19)}Z ${l}`) : undefined;
-  const server = new FleetServer({ addr, intervalMs }, { ...deps, log });
+  const warn = (l: string) => errLine(`${new Date().toISOString().slice(0, 19)}Z ${l}`);
+  const log = loud ? warn : undefined;
+  const server = new FleetServer({ addr, intervalMs }, { ...deps, log, warn });
   const bound = await server.start();
   const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
   log?.(`serving http://${host}:${bound.port}/metrics, a refresh every ${a.interval}`);
