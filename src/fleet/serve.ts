@@ -201,7 +201,8 @@ export class FleetServer {
       (this.deps.warn ?? this.deps.log)?.(`refresh failed after ${((end - t0) / 1000).toFixed(1)} s: ${(e as Error).message ?? String(e)}${this.result ? ' (the last good forecasts stay served)' : ''}`);
       return;
     }
-    const failed = r.volumes.filter((v) => v.forecast === null).length;
+    // no forecast: a failed query (forecast null) or too little history (the model's not-enough-data)
+    const failed = r.volumes.filter((v) => v.forecast?.status !== 'ok').length;
     let kept = 0;
     if (r.errors.length > 0 && this.result !== null && failed > 0) {
       const before = new Map(this.result.volumes.filter((v) => v.forecast !== null).map((v) => [volumeLabels(v), v]));

@@ -20,14 +20,15 @@ export interface ServeArgs {
 export function serveOptions<T>(y: Argv<T>) {
   return y
     .option('serve', { type: 'string', requiresArg: true, describe: 'run as an exporter on ADDR (host:port, [ipv6]:port or :port, e.g. 127.0.0.1:9477): refresh every --interval, serve /metrics, /volume?instance=&mountpoint=, /-/healthy' })
-    .option('interval', { type: 'string', requiresArg: true, default: '5m', describe: 'with --serve: time between refreshes (30s, 5m, 1h)' })
+    .option('interval', { type: 'string', requiresArg: true, default: '5m', describe: 'with --serve: time between refreshes (30s, 5m, 1h; at most 1d)' })
     .option('verbose', { type: 'boolean', describe: 'with --serve: log each refresh on stderr (the default on a terminal; a failed one is always logged)' });
 }
 
-/** --interval in ms: a duration of at least a second; UserError otherwise */
+/** --interval in ms: a duration from a second to a day; UserError otherwise */
 export function serveInterval(s: string): number {
   const ms = parseDuration(s);
-  if (ms === null || !(ms >= 1000)) throw new UserError(`--interval wants a duration of at least 1s like 30s, 5m or 1h, not ${JSON.stringify(s)}`);
+  // (a day at most: the forecasts would be stale long before, and timers stop at 24.8 days)
+  if (ms === null || !(ms >= 1000 && ms <= 86_400_000)) throw new UserError(`--interval wants a duration from 1s to 1d like 30s, 5m or 1h, not ${JSON.stringify(s)}`);
   return ms;
 }
 
