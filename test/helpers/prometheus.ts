@@ -146,16 +146,20 @@ export function writeOpenMetrics(dir: string, series: readonly VolumeSeries[], o
 
 /**
  * `promtool tsdb create-blocks-from openmetrics` on each file, into DATADIR (a Prometheus data
- * directory), `parallel` at a time (default 2). Fails the test on any error.
+ * directory), `parallel` at a time (default 2). Fails the test on any error. `maxBlockHours`
+ * passes promtool's hidden `--max-block-duration` (it picks the largest of TSDB's ranges, 2 h x
+ * 3^k, not above it): a file written with `chunkMs` of that range then makes one block and is
+ * read once, where 2-hour blocks read it once per 2 hours of its span.
  */
-export async function createBlocks(files: readonly string[], dataDir: string, parallel = 2): Promise<void> {
+export async function createBlocks(files: readonly string[], dataDir: string, parallel = 2, opts: { maxBlockHours?: number } = {}): Promise<void> {
   fs.mkdirSync(dataDir, { recursive: true });
   const queue = [...files];
   const one = async (): Promise<void> => {
     for (let f = queue.shift(); f !== undefined; f = queue.shift()) {
       const file = f;
       await new Promise<void>((resolve, reject) => {
-        const p = spawn(PROMTOOL, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', file, dataDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+        const max = opts.maxBlockHours ? [`--max-block-duration=${opts.maxBlockHours}h`] : [];
+        const p = spawn(PROMTOOL, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', ...max, file, dataDir], { stdio: ['ignore', 'ignore', 'pipe'] });
         let err = '';
         p.stderr!.on('data', (d) => (err += d));
         p.on('error', reject);
