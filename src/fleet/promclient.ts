@@ -191,7 +191,14 @@ export class PromClient {
     }
     const isApi = a !== null && typeof a === 'object' && (a.status === 'success' || a.status === 'error');
     if (status < 200 || status > 299) {
-      const why = isApi && typeof a!.error === 'string' ? `: ${clip(a!.error)}` : status === 401 || status === 403 ? ' (check the bearer token or basic auth)' : '';
+      const why =
+        isApi && typeof a!.error === 'string'
+          ? `: ${clip(a!.error)}`
+          : status === 401 || status === 403
+            ? ' (check the bearer token or basic auth)'
+            : plainText(type, text)
+              ? `: ${clip(text)}`
+              : '';
       throw new UserError(`${shown(this.base)}: HTTP ${status} ${terminalText(http.STATUS_CODES[status] ?? '')} on /api/v1/${endpoint}${why}`);
     }
     if (!isApi) throw this.notProm(endpoint, a === null ? `got ${terminalText(type || 'no content type')}, not JSON` : 'no "status"');
@@ -330,6 +337,15 @@ export function leanMatrix(text: string): ApiAnswer | null {
   return a;
 }
 
+/**
+ * Whether an error body is a short plain sentence worth quoting (Go's "Client sent an HTTP request
+ * to an HTTPS server.", a proxy's "upstream connect error"): at most 300 bytes, no markup, text/plain
+ * or no content type.
+ */
+function plainText(type: string, text: string): boolean {
+  return (type === '' || /^text\/plain\b/i.test(type)) && text.trim() !== '' && text.length <= 300 && !/[<>{}]/.test(text);
+}
+
 /** Prometheus' error text, one line, terminal-safe, at most 300 characters */
 function clip(s: string): string {
   const t = terminalText(s.replace(/\s+/g, ' ').trim());
@@ -352,6 +368,13 @@ function transportError(where: string, e: Error): UserError {
     case 'ENETUNREACH':
     case 'ETIMEDOUT':
       return new UserError(`cannot reach ${where}: ${code === 'ETIMEDOUT' ? 'connection timed out' : 'no route to host'}`);
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_GET_ISSUER_CERT':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'CERT_UNTRUSTED':
+      return new UserError(`${where}: TLS: the server's certificate is not trusted (${terminalText(e.message)}): --ca-file names the CA that signed it`);
     default:
       if (code && /CERT|SSL|TLS|SELF_SIGNED|ERR_SSL/.test(code)) return new UserError(`${where}: TLS: ${terminalText(e.message)} (--ca-file names the CA to trust)`);
       if (/wrong version number|packet length too long/i.test(e.message)) return new UserError(`${where}: TLS: the server does not speak https there`);
