@@ -45,7 +45,7 @@ interface Options {
 }
 
 const USAGE = `usage: npm run bench -- [--runs N] [--skip-usr] [--tree DIR] [--only ID]
-  --only ID    run only this section (realShape, referenceTree, usr, ui, owners, sample, diff, snapshot, binary, remote); repeatable
+  --only ID    run only this section (realShape, referenceTree, usr, ui, owners, sample, diff, snapshot, binary, remote, fleet); repeatable
   --runs N     timed runs per command (default 3; median wall time, max peak RSS)
   --skip-usr   skip the /usr section
   --tree DIR   reference tree location (default $DISKBLAME_BENCH_DIR or /tmp/diskblame-bench/tree);
@@ -903,6 +903,181 @@ async function remoteSection(ctx: Ctx): Promise<SectionResult | null> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// fleet: issue 14's scale, `fleet --prometheus URL` over 1,000 volumes x 30 days at 5 minutes
+
+/** CPU seconds (user + sys) process PID has used so far, from /proc, or null. */
+function procCpuS(pid: number): number | null {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[11]) + Number(rest[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** Resets process PID's peak RSS (VmHWM) to its current RSS (Linux 4.0+, /proc/PID/clear_refs); false when it cannot. */
+function resetPeak(pid: number): boolean {
+  try {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** VmHWM of process PID (kB): its peak RSS since it started or since resetPeak, or null. */
+function procPeakKB(pid: number): number | null {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+const quantile = (xs: number[], q: number): number | null => {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+};
+
+/** What the bench reads from `fleet --json` (the FleetResult of src/fleet/types.ts, as the command prints it). */
+interface FleetJson {
+  volumes: Array<{ instance: string; mountpoint: string; fillsAt?: string | number | null; reason?: string | null; modelMs?: number; points?: number }>;
+  stepSeconds?: number;
+  durationMs?: number;
+  queryMs?: number;
+  modelMs?: number;
+  serverQueryMs?: number | null;
+  queries?: number;
+  series?: number;
+  errors?: string[];
+}
+
+/**
+ * The fleet's bench: a real prometheus (test/helpers/prometheus.ts) on the TSDB of fleet-data.ts
+ * (built once under the bench tree's parent, reused while its key matches), `fleet --json` timed
+ * against the same end and range after a warm-up run, then a bare fetch of the same history by
+ * curl (one query_range per metric over every series: what Prometheus alone takes to answer). Per
+ * run: wall, CPU, peak RSS of ours, CPU and peak RSS of the prometheus process (VmHWM reset before
+ * each run); from --json: volumes, series, queries, the per-volume model time (median, p95), the
+ * time in the model and Prometheus' own evaluation time.
+ */
+async function fleetSection(ctx: Ctx): Promise<SectionResult | null> {
+  log('\n== fleet: `fleet --prometheus URL --json` on 1,000 volumes x 30 days at 5 min (a real prometheus)');
+  for (const t of ['prometheus', 'promtool']) {
+    if (!findExe(t)) {
+      log(`skipped: ${t} not installed (apt-get install prometheus)`);
+      return null;
+    }
+  }
+  const { ensureFleetTsdb, FLEET_BENCH_SPEC } = await import('./fleet-data.js');
+  const { startPrometheus } = await import('../test/helpers/prometheus.js');
+  const spec = FLEET_BENCH_SPEC;
+  const root = path.dirname(ctx.opts.tree);
+  fs.mkdirSync(root, { recursive: true });
+  const tsdb = await ensureFleetTsdb(root, spec, firstLine('promtool', ['--version']) ?? '?', info);
+  info(`fleet TSDB ${tsdb.dir}: ${tsdb.how}`);
+  const prom = await startPrometheus({ dataDir: tsdb.dir, interval: '1h' });
+  try {
+    const at = new Date(spec.end).toISOString();
+    const fleetArgv = [ctx.cli, 'fleet', '--prometheus', prom.url, '--json', '--at', at, '--range', `${spec.days}d`];
+    info('warm-up run (prometheus reads its blocks into the page cache)');
+    const warm = spawnSync(fleetArgv[0]!, fleetArgv.slice(1), { encoding: 'utf8', maxBuffer: 1 << 28, timeout: 600_000 });
+    if (warm.status !== 0) throw new Error(`fleet failed (exit ${warm.status}): ${(warm.stderr ?? '').trim().split('\n')[0]}`);
+    const w = JSON.parse(warm.stdout) as FleetJson;
+    const step = w.stepSeconds ?? spec.scrapeS;
+    const q = (metric: string): string =>
+      `${prom.url}/api/v1/query_range?${new URLSearchParams({ query: metric, start: String((spec.end - spec.days * 86_400_000) / 1000), end: String(spec.end / 1000), step: String(step) })}`;
+    const cmds: Cmd[] = [
+      { id: 'fleet', label: `diskblame fleet --json --range ${spec.days}d`, argv: fleetArgv, stdout: 'capture' },
+      {
+        id: 'curl',
+        label: 'curl: query_range of size and avail, every series, one query each (Prometheus alone)',
+        argv: ['curl', '-sS', '--fail', '-o', '/dev/null', q('node_filesystem_size_bytes'), '-o', '/dev/null', q('node_filesystem_avail_bytes')],
+        stdout: 'null',
+      },
+    ];
+    const load0 = loadavg1();
+    type Sample = RunSample & { promCpuS: number | null; promPeakKB: number | null };
+    const samples = new Map<string, Sample[]>(cmds.map((c) => [c.id, []]));
+    const jsons: FleetJson[] = [];
+    const notes: string[] = [];
+    // the fleet's runs first, then curl's: a Go process keeps the memory of curl's big answers
+    // (its RSS stays near its peak), which would stand in the fleet runs' peak otherwise
+    for (const c of cmds) {
+      for (let run = 1; run <= ctx.opts.runs; run++) {
+        const reset = resetPeak(prom.pid);
+        const p0 = procCpuS(prom.pid);
+        const m = measure(ctx, [c], 1).get(c.id)!;
+        const p1 = procCpuS(prom.pid);
+        const promPeakKB = reset ? procPeakKB(prom.pid) : null;
+        if (!m.ok) {
+          notes.push(`${c.label}: ${m.note}`);
+          continue;
+        }
+        const s = m.samples[0]!;
+        const promCpuS = p0 !== null && p1 !== null ? p1 - p0 : null;
+        // the rest of the machine, less the prometheus serving this run
+        samples.get(c.id)!.push({ ...s, promCpuS, promPeakKB, otherCpuS: s.otherCpuS !== null && promCpuS !== null ? Math.max(0, s.otherCpuS - promCpuS) : s.otherCpuS });
+        if (c.id === 'fleet' && m.stdout) jsons.push(JSON.parse(m.stdout) as FleetJson);
+      }
+    }
+    const load1 = loadavg1();
+    const sum = (id: string) => {
+      const xs = samples.get(id)!;
+      const med = (f: (s: Sample) => number | null) => {
+        const v = xs.map(f).filter((x): x is number => x !== null);
+        return v.length ? median(v) : null;
+      };
+      return {
+        runs: xs.length,
+        wallS: med((s) => s.wallS),
+        cpuS: med((s) => s.cpuS),
+        maxRssKB: xs.some((s) => s.rssKB !== null) ? Math.max(...xs.map((s) => s.rssKB ?? 0)) : null,
+        promCpuS: med((s) => s.promCpuS),
+        promPeakKB: xs.some((s) => s.promPeakKB !== null) ? Math.max(...xs.map((s) => s.promPeakKB ?? 0)) : null,
+        otherCores: med((s) => (s.otherCpuS === null ? null : s.otherCpuS / s.wallS)),
+        walls: xs.map((s) => s.wallS),
+      };
+    };
+    const f = sum('fleet');
+    const c = sum('curl');
+    const last = jsons[jsons.length - 1] ?? w;
+    const vols = last.volumes ?? [];
+    const perVolume = jsons.flatMap((j) => j.volumes.map((v) => v.modelMs).filter((x): x is number => typeof x === 'number'));
+    const forecast = vols.filter((v) => !v.reason).length;
+    const jm = (k: 'durationMs' | 'queryMs' | 'modelMs' | 'serverQueryMs') => {
+      const v = jsons.map((j) => j[k]).filter((x): x is number => typeof x === 'number');
+      return v.length ? median(v) : null;
+    };
+    const wallOk = f.wallS !== null && f.wallS < 60;
+    const rssOk = f.maxRssKB !== null && f.maxRssKB < 500 * 1024;
+    const key = tsdb.key;
+    const lines = [
+      `data: ${thousands(key.volumes ?? 0)} volumes (${spec.instances} instances x ${spec.mountsPerInstance} mount points, plus a tmpfs /run each the fstype rule skips) x ${spec.days} days at ${spec.scrapeS / 60} min, ` +
+        `${thousands(key.samples ?? 0)} samples in ${thousands(key.series ?? 0)} series (size, avail, free); TSDB ${tsdb.how}`,
+      `fleet --json, median of ${f.runs} runs: **${fmt(f.wallS, 1)} s** wall (target < 60 s: ${wallOk ? 'met' : 'NOT met'}), ${fmt(f.cpuS, 1)} s CPU, peak RSS **${fmt((f.maxRssKB ?? 0) / 1024, 0)} MiB** (target < 500 MB: ${rssOk ? 'met' : 'NOT met'}); prometheus used ${fmt(f.promCpuS, 1)} s of CPU per run, peak RSS ${f.promPeakKB === null ? '?' : fmt(f.promPeakKB / 1024, 0)} MiB`,
+      `it read ${thousands(vols.length)} volumes (${thousands(forecast)} forecast, ${thousands(vols.length - forecast)} with a reason), ${thousands(last.series ?? 0)} series in ${thousands(last.queries ?? 0)} queries at a ${step} s step; errors: ${(last.errors ?? []).length}`,
+      `its own account (medians): whole ${fmt(jm('durationMs'), 0)} ms, in the model ${fmt(jm('modelMs'), 0)} ms (the main thread), waiting on queries ${fmt(jm('queryMs'), 0)} ms (summed over the requests in flight, overlapping the model); Prometheus' own evaluation of the queries (its stats, evalTotalTime) ${fmt(jm('serverQueryMs'), 0)} ms`,
+      `model time per volume: median ${fmt(quantile(perVolume, 0.5), 1)} ms, p95 ${fmt(quantile(perVolume, 0.95), 1)} ms, max ${fmt(perVolume.length ? Math.max(...perVolume) : null, 1)} ms (${thousands(perVolume.length)} forecasts over the runs)`,
+      `Prometheus alone (curl: two query_range over every series, to /dev/null): ${fmt(c.wallS, 1)} s wall, prometheus CPU ${fmt(c.promCpuS, 1)} s, peak RSS ${c.promPeakKB === null ? '?' : fmt(c.promPeakKB / 1024, 0)} MiB`,
+      `load average ${fmt(load0, 1)} -> ${fmt(load1, 1)} on ${os.cpus().length} cores; other processes used ${fmt(f.otherCores, 2)} cores during the fleet runs (median; prometheus not counted)`,
+      ...notes,
+    ];
+    for (const l of lines) log(l.replace(/\*\*/g, ''));
+    return {
+      title: 'fleet',
+      data: { spec, tsdb: { dir: tsdb.dir, how: tsdb.how, key }, fleet: f, curl: c, perVolumeModelMs: { median: quantile(perVolume, 0.5), p95: quantile(perVolume, 0.95), n: perVolume.length }, json: { durationMs: jm('durationMs'), queryMs: jm('queryMs'), modelMs: jm('modelMs'), serverQueryMs: jm('serverQueryMs'), queries: last.queries, series: last.series, volumes: vols.length, forecast, errors: last.errors }, loadavg: [load0, load1], targets: { wallOk, rssOk }, notes },
+      markdown: ['**fleet** (`npm run bench -- --only fleet`)', '', ...lines.map((l) => `- ${l}`)].join('\n'),
+    };
+  } finally {
+    await prom.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // realShape: issue 13's target table, on /usr and on /usr's shape copied to about 1M entries
 
 /** One row of issue 13's targets: the figure before the work, the minimum and the goal (lower is better; null: none). */
@@ -1255,6 +1430,7 @@ const SECTIONS: Section[] = [
   { id: 'snapshot', title: 'Snapshots', run: snapshotSection },
   { id: 'binary', title: 'Standalone binary', run: binarySection },
   { id: 'remote', title: '--remote', run: remoteSection },
+  { id: 'fleet', title: 'fleet', run: fleetSection },
 ];
 
 // ---------------------------------------------------------------------------------------------
