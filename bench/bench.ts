@@ -1052,9 +1052,11 @@ async function fleetSection(ctx: Ctx): Promise<SectionResult | null> {
       const v = jsons.map((j) => j[k]).filter((x): x is number => typeof x === 'number');
       return v.length ? median(v) : null;
     };
+    const key = tsdb.key;
+    // the fstype rule and discovery: exactly the data's real volumes, the tmpfs left out
+    if (key.volumes !== undefined && vols.length !== key.volumes) notes.push(`MISMATCH: fleet read ${vols.length} volumes, the data has ${key.volumes}`);
     const wallOk = f.wallS !== null && f.wallS < 60;
     const rssOk = f.maxRssKB !== null && f.maxRssKB < 500 * 1024;
-    const key = tsdb.key;
     const lines = [
       `data: ${thousands(key.volumes ?? 0)} volumes (${spec.instances} instances x ${spec.mountsPerInstance} mount points, plus a tmpfs /run each the fstype rule skips) x ${spec.days} days at ${spec.scrapeS / 60} min, ` +
         `${thousands(key.samples ?? 0)} samples in ${thousands(key.series ?? 0)} series (size, avail, free); TSDB ${tsdb.how}`,
