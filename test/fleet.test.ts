@@ -17,6 +17,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { assertOneLineError, CLI, runCli, type RunOptions } from './helpers/run.js';
 import { makeTmp, rmrf } from './helpers/fs.js';
+import { width } from '../src/ui/text.js';
 import { freePort, promAvailable, prometheusWith, readTrace, traceSeries, type TestPrometheus, type Trace, type VolumeSeries } from './helpers/prometheus.js';
 
 const skip = promAvailable();
@@ -235,16 +236,54 @@ test('fleet: bad servers and arguments are one line, exit 1 (2 for arguments), n
   assertOneLineError(cli(['fleet', '--prometheus', prom!.url, '--bearer-token-file', path.join(tmp, 'none')]), 2);
 });
 
-/** the CLI, not blocking this process (the test's own HTTP server must answer it) */
-async function runAsync(args: string[]) {
+test('fleet table: a label of 300,000 characters (Prometheus sets no limit) is cut to its column in moments, not minutes', { timeout: 120_000 }, async () => {
+  // V8's grapheme segmenter is quadratic in the string's length (80,000 characters: 1 s a pass):
+  // the table measured and cut each label whole, ~40 s a pass here, several passes a row
+  const huge = '\x1b[2J' + 'é'.repeat(300_000);
+  const labels = { instance: huge, mountpoint: '/m' + huge, device: '/dev/x', fstype: 'ext4', job: 'node' };
+  const now = Math.floor(Date.now() / 1000);
+  const port = await freePort();
+  const srv = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const u = new URL(req.url!, 'http://x');
+      const q = new URLSearchParams(body || u.search).get('query') ?? '';
+      const data = u.pathname.endsWith('/series')
+        ? [{ __name__: 'node_filesystem_size_bytes', ...labels }]
+        : q.startsWith('count_over_time')
+          ? { resultType: 'vector', result: [{ metric: labels, value: [now, '3'] }] }
+          : { resultType: 'matrix', result: [{ metric: labels, values: [0, 1, 2].map((k) => [now - 600 + k * 300, q.includes('size') ? '1000' : String(500 - k)]) }] };
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ status: 'success', data }));
+    });
+  });
+  await new Promise<void>((r) => srv.listen(port, '127.0.0.1', r));
+  try {
+    const r = await runAsync(['fleet', '--prometheus', `http://127.0.0.1:${port}`], 60_000);
+    assert.equal(r.signal, null, 'killed after 60 s: the table is quadratic in a label\'s length');
+    assert.equal(r.code, 0, r.stderr);
+    const rows = r.stdout.split('\n').filter(Boolean);
+    assert.equal(rows.length, 3, r.stdout);
+    assert.match(rows[1]!, /^\\x1b\[2Jé+… +…é+ /);
+    for (const l of rows) assert.ok(width(l) <= 80, `wider than 80: ${l}`);
+    assert.doesNotMatch(r.stdout, /\x1b/);
+  } finally {
+    srv.close();
+  }
+});
+
+/** the CLI, not blocking this process (the test's own HTTP server must answer it); killed after KILLMS */
+async function runAsync(args: string[], killMs?: number) {
   const { spawn } = await import('node:child_process');
   return new Promise<ReturnType<typeof cli>>((resolve) => {
     const p = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const timer = killMs === undefined ? undefined : setTimeout(() => p.kill('SIGKILL'), killMs);
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
     p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code, signal) => resolve({ code, signal, stdout, stdoutBuf: Buffer.from(stdout), stderr, cmd: `diskblame ${args.join(' ')}` }));
+    p.on('close', (code, signal) => (clearTimeout(timer), resolve({ code, signal, stdout, stdoutBuf: Buffer.from(stdout), stderr, cmd: `diskblame ${args.join(' ')}` })));
   });
 }
 

@@ -22,6 +22,38 @@ const graphemes = {
 };
 const clusterWidths = new Map<string, number>();
 
+/** code units segmented at once (see segments) */
+const WINDOW = 1024;
+
+/**
+ * The grapheme clusters of `s`, in order. V8's segment iterator is quadratic in the length of the
+ * string it walks (80,000 characters: 1 s; a label value from Prometheus has no length limit), so
+ * a long string is segmented a window at a time: each window's last cluster, maybe cut at the
+ * window's end, is segmented again at the start of the next window (a window starts on a cluster
+ * boundary and never splits a surrogate pair, so the clusters are ICU's). A single cluster longer
+ * than a window is cut in pieces.
+ */
+function* segments(s: string): Generator<string> {
+  let pos = 0;
+  while (pos < s.length) {
+    let end = s.length - pos <= 2 * WINDOW ? s.length : pos + WINDOW;
+    // never between the halves of a surrogate pair (ICU would end the cluster before the lone half)
+    const c = s.charCodeAt(end - 1);
+    if (end < s.length && c >= 0xd800 && c <= 0xdbff) end--;
+    let last = '';
+    let lastAt = 0;
+    for (const x of graphemes.segment(end === s.length && pos === 0 ? s : s.slice(pos, end))) {
+      if (last) yield last;
+      last = x.segment;
+      lastAt = x.index;
+    }
+    if (end === s.length || lastAt === 0) {
+      yield last;
+      pos = end;
+    } else pos += lastAt;
+  }
+}
+
 /** Columns of one grapheme cluster: the larger of string-width's and the sum over its code points. */
 function clusterWidth(g: string): number {
   if (g.length === 1) {
@@ -41,7 +73,7 @@ function clusterWidth(g: string): number {
 
 /** The grapheme clusters of `s` (an emoji ZWJ sequence, a keycap, a letter with its accents: one each). */
 export function clusters(s: string): string[] {
-  return Array.from(graphemes.segment(s), (x) => x.segment);
+  return Array.from(segments(s));
 }
 
 /**
@@ -62,7 +94,7 @@ export function width(s: string): number {
   if (ascii) return s.length;
   if (s.includes('\x1b') || s.includes('\x9b')) s = stripVTControlCharacters(s);
   let w = 0;
-  for (const x of graphemes.segment(s)) w += clusterWidth(x.segment);
+  for (const g of segments(s)) w += clusterWidth(g);
   return w;
 }
 
