@@ -273,6 +273,34 @@ test('fleet table: a label of 300,000 characters (Prometheus sets no limit) is c
   }
 });
 
+test('fleet: more than 100,000 volumes is one line, exit 1, before any history is read (a million tiny series took 4.6 GB and 55 s)', { timeout: 120_000 }, async () => {
+  const port = await freePort();
+  let queries = 0;
+  const srv = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      if (!req.url!.includes('/api/v1/series')) {
+        queries++;
+        res.writeHead(500, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ status: 'error', errorType: 'internal', error: 'no' }));
+      }
+      res.setHeader('content-type', 'application/json');
+      res.write('{"status":"success","data":[');
+      for (let i = 0; i < 100_001; i++) res.write(`${i ? ',' : ''}{"__name__":"node_filesystem_size_bytes","instance":"h${i}:9100","mountpoint":"/","fstype":"ext4"}`);
+      res.end(']}');
+    });
+  });
+  await new Promise<void>((r) => srv.listen(port, '127.0.0.1', r));
+  try {
+    const r = await runAsync(['fleet', '--prometheus', `http://127.0.0.1:${port}`], 100_000);
+    const line = assertOneLineError(r, 1);
+    assert.match(line, /100,001 volumes match, more than 100,000: narrow them with --match/);
+    assert.equal(queries, 0);
+  } finally {
+    srv.close();
+  }
+});
+
 /** the CLI, not blocking this process (the test's own HTTP server must answer it); killed after KILLMS */
 async function runAsync(args: string[], killMs?: number) {
   const { spawn } = await import('node:child_process');

@@ -32,6 +32,11 @@ export const MAX_POINTS_PER_QUERY = 11_000;
 export const TARGET_POINTS = 8_640;
 /** volumes per batch: a batch's answer stays a few MB (32 x 8,640 samples ~ 8 MB of JSON a metric) */
 export const BATCH_VOLUMES = 32;
+/**
+ * the most volumes a refresh reads (each keeps its forecast until the refresh ends: a million
+ * tiny series took 4.6 GB and a minute before this bound); beyond, --match must split the fleet
+ */
+export const MAX_VOLUMES = 100_000;
 /** above this many samples a step, a series is read through query_range instead of raw */
 const DENSE = 1.5;
 
@@ -109,7 +114,8 @@ export interface Discovered {
 /**
  * Every volume with node_filesystem_size_bytes in [start, end] (unix ms) matching any of MATCH
  * (--match selectors, OR'd; none: all), real filesystems only (store/mounts.ts isRealFs on the
- * `fstype` label; a series without one is kept). Errors: the client's UserErrors; a bad --match.
+ * `fstype` label; a series without one is kept). Errors: the client's UserErrors; a bad --match;
+ * more than MAX_VOLUMES volumes.
  */
 export async function discover(client: PromClient, match: string[], start: number, end: number): Promise<Discovered> {
   const sels = match.length ? match.map((m) => `${SIZE}{${matchersOf(m)}}`) : [SIZE];
@@ -124,6 +130,8 @@ export async function discover(client: PromClient, match: string[], start: numbe
     }
     seen.set(key, { ...volumeOf(m), key });
   }
+  if (seen.size > MAX_VOLUMES)
+    throw new UserError(`${seen.size.toLocaleString('en-US')} volumes match, more than ${MAX_VOLUMES.toLocaleString('en-US')}: narrow them with --match (e.g. '{job="node",env="prod"}'), one run for each part`);
   const volumes = [...seen.values()].sort((a, b) => cmp(a.instance, b.instance) || cmp(a.mountpoint, b.mountpoint) || cmp(a.key, b.key));
   return { volumes, skipped };
 }
