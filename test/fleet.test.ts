@@ -301,6 +301,30 @@ test('fleet: more than 100,000 volumes is one line, exit 1, before any history i
   }
 });
 
+test('fleet: an --at that is no date, or a --timeout beyond a day, is one clear line, exit 2, before any connection', () => {
+  // (these reached the server: --at 2026-02-30 read as March 2, --at 9999999999999 printed
+  // "Invalid time value", --timeout 1e308 overflowed Node's timer and timed out at once)
+  const dead = 'http://127.0.0.1:9';
+  const cases: [string[], RegExp][] = [
+    [['--at', '2026-02-30'], /--at .*2026-02-30.*: no such day/],
+    [['--at', '2026-04-31T12:00:00+02:00'], /--at .*: no such day/],
+    [['--at', '9999999999999'], /--at .*between 1970 and 9999/],
+    [['--at', '1969-12-31'], /--at .*between 1970 and 9999/],
+    [['--timeout', '1e308'], /--timeout wants seconds above 0, at most 86400/],
+    [['--timeout', '90000'], /--timeout wants seconds above 0, at most 86400/],
+  ];
+  for (const [args, want] of cases) {
+    const r = cli(['fleet', '--prometheus', dead, ...args]);
+    assert.match(assertOneLineError(r, 2), want, args.join(' '));
+    assert.doesNotMatch(r.stderr, /Warning/);
+  }
+  // still accepted: the last day of a month, a leap day, a zone, unix seconds, year 9999
+  for (const at of ['2026-04-30', '2028-02-29T23:00:00-05:00', '1780000000', '9999-12-01']) {
+    const r = cli(['fleet', '--prometheus', dead, '--at', at]);
+    assert.match(assertOneLineError(r, 1), /connection refused/, at);
+  }
+});
+
 /** the CLI, not blocking this process (the test's own HTTP server must answer it); killed after KILLMS */
 async function runAsync(args: string[], killMs?: number) {
   const { spawn } = await import('node:child_process');

@@ -66,12 +66,27 @@ function secretFile(opt: string, file: string): string {
   return s;
 }
 
-/** --at: ISO 8601 (with a zone, else UTC) or unix seconds -> unix ms */
+/** the latest --at: 9999-12-31T23:59:59.999Z (later fill times would not be dates) */
+const MAX_AT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * --at: ISO 8601 (with a zone, else UTC) or unix seconds -> unix ms, from 1970 to year 9999.
+ * A day the month has not (2026-02-30, which Date.parse reads as March 2) is refused.
+ * Throws UserError (exit 2).
+ */
 export function parseAt(s: string): number {
   const t = s.trim();
-  if (/^\d+(\.\d+)?$/.test(t)) return Math.round(Number(t) * 1000);
-  const ms = /^\d{4}-\d\d-\d\d(T[\d:.]+)?$/.test(t) ? Date.parse(t.includes('T') ? t + 'Z' : t + 'T00:00:00Z') : Date.parse(t);
-  if (!/^\d{4}-\d\d-\d\d/.test(t) || !Number.isFinite(ms)) throw new UserError(`--at wants ISO 8601 (2026-03-01T12:00:00Z) or unix seconds, not ${JSON.stringify(escapeName(s))}`, 2);
+  const shown = JSON.stringify(escapeName(s));
+  let ms: number;
+  if (/^\d+(\.\d+)?$/.test(t)) ms = Math.round(Number(t) * 1000);
+  else {
+    ms = /^\d{4}-\d\d-\d\d(T[\d:.]+)?$/.test(t) ? Date.parse(t.includes('T') ? t + 'Z' : t + 'T00:00:00Z') : Date.parse(t);
+    const ymd = /^(\d{4})-(\d\d)-(\d\d)/.exec(t);
+    if (!ymd || !Number.isFinite(ms)) throw new UserError(`--at wants ISO 8601 (2026-03-01T12:00:00Z) or unix seconds, not ${shown}`, 2);
+    const [y, m, d] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
+    if (d < 1 || d > new Date(Date.UTC(y, m, 0)).getUTCDate()) throw new UserError(`--at ${shown}: no such day`, 2);
+  }
+  if (!(ms >= 0 && ms <= MAX_AT)) throw new UserError(`--at ${shown}: wants a moment between 1970 and 9999`, 2);
   return ms;
 }
 
@@ -87,7 +102,8 @@ export function fleetRequest(a: FleetArgs, env: NodeJS.ProcessEnv = process.env,
     stepSeconds = ms / 1000;
     if (rangeMs / ms > 1_000_000) throw new UserError(`--step ${escapeName(a.step)} is too fine for --range ${escapeName(a.range)} (more than a million points a volume)`, 2);
   }
-  if (!(Number.isFinite(a.timeout) && a.timeout > 0)) throw new UserError(`--timeout wants seconds above 0, not ${a.timeout}`, 2);
+  // (at most a day: Node's timers overflow at 24.8 days and fire at once)
+  if (!(Number.isFinite(a.timeout) && a.timeout > 0 && a.timeout <= 86_400)) throw new UserError(`--timeout wants seconds above 0, at most 86400 (a day), not ${a.timeout}`, 2);
   if (!(Number.isInteger(a.concurrency) && a.concurrency >= 1 && a.concurrency <= MAX_CONCURRENCY)) throw new UserError(`--concurrency wants 1 to ${MAX_CONCURRENCY}, not ${a.concurrency}`, 2);
   const req: FleetRequest = {
     url: a.prometheus,
