@@ -325,6 +325,45 @@ test('fleet: an --at that is no date, or a --timeout beyond a day, is one clear 
   }
 });
 
+test('fleet: a kept-alive connection the server closed as the next request went out is retried once on a new one', { timeout: 120_000 }, async () => {
+  // (a server or proxy closing an idle keep-alive connection races the client's next request on it:
+  // the request met ECONNRESET and its batch failed, "connection closed by the server")
+  const now = Math.floor(Date.now() / 1000);
+  const labels = { instance: 'h0:9100', mountpoint: '/', device: '/dev/x', fstype: 'ext4' };
+  const port = await freePort();
+  let resets = 0;
+  const srv = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+    const n = ((req.socket as unknown as { served?: number }).served = ((req.socket as unknown as { served?: number }).served ?? 0) + 1);
+    if (n > 1) {
+      resets++;
+      return req.socket.destroy();
+    }
+    req.resume();
+    req.on('end', () => {
+      const u = new URL(req.url!, 'http://x');
+      const q = u.searchParams.get('query') ?? '';
+      const data = u.pathname.endsWith('/series')
+        ? [{ __name__: 'node_filesystem_size_bytes', ...labels }]
+        : q.startsWith('count_over_time')
+          ? { resultType: 'vector', result: [{ metric: labels, value: [now, '3'] }] }
+          : { resultType: 'matrix', result: [{ metric: labels, values: [0, 1, 2].map((k) => [now - 600 + k * 300, q.includes('size') ? '1000' : String(500 - k)]) }] };
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ status: 'success', data }));
+    });
+  });
+  await new Promise<void>((r) => srv.listen(port, '127.0.0.1', r));
+  try {
+    const r = await runAsync(['fleet', '--prometheus', `http://127.0.0.1:${port}`, '--json'], 60_000);
+    assert.equal(r.code, 0, r.stderr);
+    const v = (JSON.parse(r.stdout) as { volumes: { instance: string; reason: string | null; points: number }[] }).volumes;
+    assert.equal(v.length, 1);
+    assert.equal(v[0]!.points, 3, JSON.stringify(v[0]));
+    assert.ok(resets >= 1, 'no request met a closed connection: the test tests nothing');
+  } finally {
+    srv.close();
+  }
+});
+
 /** the CLI, not blocking this process (the test's own HTTP server must answer it); killed after KILLMS */
 async function runAsync(args: string[], killMs?: number) {
   const { spawn } = await import('node:child_process');

@@ -210,8 +210,13 @@ export class PromClient {
     return a!.data;
   }
 
-  /** GET (or POST BODY as a form) U: the status, content type and text; UserError on transport failures */
-  private request(u: URL, body: string | undefined): Promise<{ status: number; type: string; text: string }> {
+  /**
+   * GET (or POST BODY as a form) U: the status, content type and text; UserError on transport
+   * failures. A request sent on a kept-alive connection that the server closed meanwhile (reset
+   * before any answer: the race of an idle timeout with our next request) is sent once more, on a
+   * new connection.
+   */
+  private request(u: URL, body: string | undefined, retried = false): Promise<{ status: number; type: string; text: string }> {
     const mod = u.protocol === 'https:' ? https : http;
     const max = this.opts.maxBytes ?? MAX_RESPONSE_BYTES;
     const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'diskblame' };
@@ -224,6 +229,7 @@ export class PromClient {
     const secsText = `${Math.round(this.opts.timeoutMs / 100) / 10} s`;
     return new Promise((resolve, reject) => {
       let done = false;
+      let answered = false;
       const fail = (e: UserError) => {
         if (done) return;
         done = true;
@@ -248,7 +254,17 @@ export class PromClient {
         });
       });
       const timer = setTimeout(() => fail(new UserError(`${where}: no answer within ${secsText} (--timeout)`)), this.opts.timeoutMs);
-      req.on('error', (e) => fail(transportError(where, e)));
+      req.on('response', () => (answered = true));
+      req.on('error', (e) => {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (!done && !retried && !answered && req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE')) {
+          done = true;
+          clearTimeout(timer);
+          req.destroy();
+          return resolve(this.request(u, body, true));
+        }
+        fail(transportError(where, e));
+      });
       req.end(body);
     });
   }
