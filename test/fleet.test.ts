@@ -241,23 +241,8 @@ test('fleet table: a label of 300,000 characters (Prometheus sets no limit) is c
   // the table measured and cut each label whole, ~40 s a pass here, several passes a row
   const huge = '\x1b[2J' + 'é'.repeat(300_000);
   const labels = { instance: huge, mountpoint: '/m' + huge, device: '/dev/x', fstype: 'ext4', job: 'node' };
-  const now = Math.floor(Date.now() / 1000);
   const port = await freePort();
-  const srv = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const u = new URL(req.url!, 'http://x');
-      const q = new URLSearchParams(body || u.search).get('query') ?? '';
-      const data = u.pathname.endsWith('/series')
-        ? [{ __name__: 'node_filesystem_size_bytes', ...labels }]
-        : q.startsWith('count_over_time')
-          ? { resultType: 'vector', result: [{ metric: labels, value: [now, '3'] }] }
-          : { resultType: 'matrix', result: [{ metric: labels, values: [0, 1, 2].map((k) => [now - 600 + k * 300, q.includes('size') ? '1000' : String(500 - k)]) }] };
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ status: 'success', data }));
-    });
-  });
+  const srv = http.createServer(oneVolume(labels));
   await new Promise<void>((r) => srv.listen(port, '127.0.0.1', r));
   try {
     const r = await runAsync(['fleet', '--prometheus', `http://127.0.0.1:${port}`], 60_000);
@@ -328,8 +313,7 @@ test('fleet: an --at that is no date, or a --timeout beyond a day, is one clear 
 test('fleet: a kept-alive connection the server closed as the next request went out is retried once on a new one', { timeout: 120_000 }, async () => {
   // (a server or proxy closing an idle keep-alive connection races the client's next request on it:
   // the request met ECONNRESET and its batch failed, "connection closed by the server")
-  const now = Math.floor(Date.now() / 1000);
-  const labels = { instance: 'h0:9100', mountpoint: '/', device: '/dev/x', fstype: 'ext4' };
+  const answer = oneVolume({ instance: 'h0:9100', mountpoint: '/', device: '/dev/x', fstype: 'ext4' });
   const port = await freePort();
   let resets = 0;
   const srv = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
@@ -338,18 +322,7 @@ test('fleet: a kept-alive connection the server closed as the next request went 
       resets++;
       return req.socket.destroy();
     }
-    req.resume();
-    req.on('end', () => {
-      const u = new URL(req.url!, 'http://x');
-      const q = u.searchParams.get('query') ?? '';
-      const data = u.pathname.endsWith('/series')
-        ? [{ __name__: 'node_filesystem_size_bytes', ...labels }]
-        : q.startsWith('count_over_time')
-          ? { resultType: 'vector', result: [{ metric: labels, value: [now, '3'] }] }
-          : { resultType: 'matrix', result: [{ metric: labels, values: [0, 1, 2].map((k) => [now - 600 + k * 300, q.includes('size') ? '1000' : String(500 - k)]) }] };
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ status: 'success', data }));
-    });
+    answer(req, res);
   });
   await new Promise<void>((r) => srv.listen(port, '127.0.0.1', r));
   try {
@@ -363,6 +336,26 @@ test('fleet: a kept-alive connection the server closed as the next request went 
     srv.close();
   }
 });
+
+/** a fake Prometheus holding one volume with LABELS: 3 samples (size 1000, avail 500 to 498) in the last 10 minutes */
+function oneVolume(labels: Record<string, string>): http.RequestListener {
+  const now = Math.floor(Date.now() / 1000);
+  return (req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const u = new URL(req.url!, 'http://x');
+      const q = new URLSearchParams(body || u.search).get('query') ?? '';
+      const data = u.pathname.endsWith('/series')
+        ? [{ __name__: 'node_filesystem_size_bytes', ...labels }]
+        : q.startsWith('count_over_time')
+          ? { resultType: 'vector', result: [{ metric: labels, value: [now, '3'] }] }
+          : { resultType: 'matrix', result: [{ metric: labels, values: [0, 1, 2].map((k) => [now - 600 + k * 300, q.includes('size') ? '1000' : String(500 - k)]) }] };
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ status: 'success', data }));
+    });
+  };
+}
 
 /** the CLI, not blocking this process (the test's own HTTP server must answer it); killed after KILLMS */
 async function runAsync(args: string[], killMs?: number) {
