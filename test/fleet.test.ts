@@ -337,6 +337,32 @@ test('fleet: a kept-alive connection the server closed as the next request went 
   }
 });
 
+test('fleet: an answer nested millions deep, or of millions of tiny objects, is refused before JSON.parse runs out of heap', { timeout: 180_000 }, async () => {
+  // (a 240 MB answer of nested brackets, under the 256 MiB cap, took 4 GB and 53 s and died with
+  // "JavaScript heap out of memory" and V8's native stack, exit 134; here the heap is made small
+  // so the same crash needs only a 20 MB answer)
+  const port = await freePort();
+  const srv = http.createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.write('{"status":"success","data":');
+    if (req.url!.includes('/deep/')) res.write('['.repeat(10_000_000) + ']'.repeat(10_000_000));
+    else res.write('[' + '{},'.repeat(17_000_000) + '{}]');
+    res.end('}');
+  });
+  await new Promise<void>((r) => srv.listen(port, '127.0.0.1', r));
+  try {
+    for (const [where, want] of [
+      ['deep', /nested more than 64 deep/],
+      ['wide', /more than 16,000,000 objects and arrays/],
+    ] as const) {
+      const r = await runAsync(['fleet', '--prometheus', `http://127.0.0.1:${port}/${where}/`], 120_000, { NODE_OPTIONS: '--max-old-space-size=256' });
+      assert.match(assertOneLineError(r, 1), want, where);
+    }
+  } finally {
+    srv.close();
+  }
+});
+
 /** a fake Prometheus holding one volume with LABELS: 3 samples (size 1000, avail 500 to 498) in the last 10 minutes */
 function oneVolume(labels: Record<string, string>): http.RequestListener {
   const now = Math.floor(Date.now() / 1000);
@@ -357,11 +383,11 @@ function oneVolume(labels: Record<string, string>): http.RequestListener {
   };
 }
 
-/** the CLI, not blocking this process (the test's own HTTP server must answer it); killed after KILLMS */
-async function runAsync(args: string[], killMs?: number) {
+/** the CLI, not blocking this process (the test's own HTTP server must answer it); killed after KILLMS; MOREENV added to its environment */
+async function runAsync(args: string[], killMs?: number, moreEnv: NodeJS.ProcessEnv = {}) {
   const { spawn } = await import('node:child_process');
   return new Promise<ReturnType<typeof cli>>((resolve) => {
-    const p = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [CLI, ...args], { env: { ...env, ...moreEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     const timer = killMs === undefined ? undefined : setTimeout(() => p.kill('SIGKILL'), killMs);
     let stdout = '';
     let stderr = '';

@@ -15,6 +15,10 @@ import { terminalText } from '../util/escape.js';
 
 /** the largest response read (bytes): beyond, the request fails with one clear error */
 export const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+/** an answer nested deeper is refused before JSON.parse (Prometheus' own answers are ~6 deep) */
+export const MAX_JSON_DEPTH = 64;
+/** an answer with more objects and arrays is refused before JSON.parse (16 million: ~1.6 GB parsed) */
+export const MAX_JSON_CONTAINERS = 16_000_000;
 /** a longer URL is sent as a POST form instead (proxies and servers limit request lines to 8-16 KiB) */
 const MAX_GET_URL = 6000;
 
@@ -183,6 +187,8 @@ export class PromClient {
     const { status, type, text } = await this.request(u, get ? undefined : body);
     let a: ApiAnswer | null = status >= 200 && status <= 299 ? leanMatrix(text) : null;
     if (a === null) {
+      const why = jsonTooBig(text);
+      if (why !== null) throw this.notProm(endpoint, why);
       try {
         a = JSON.parse(text) as ApiAnswer;
       } catch {
@@ -342,6 +348,7 @@ export function leanMatrix(text: string): ApiAnswer | null {
     }
   }
   if (text[i] !== ']') return null;
+  if (jsonTooBig(text, i) !== null) return null;
   let a: ApiAnswer & { data?: { [LEAN]?: MatrixSeries[] } };
   try {
     a = JSON.parse(MATRIX_HEAD + text.slice(i)) as typeof a;
@@ -351,6 +358,32 @@ export function leanMatrix(text: string): ApiAnswer | null {
   if (!a || typeof a.data !== 'object' || a.data === null) return null;
   a.data[LEAN] = out;
   return a;
+}
+
+/**
+ * Why TEXT (from FROM on) would be too costly for JSON.parse, or null: nested more than
+ * MAX_JSON_DEPTH deep, or more than MAX_JSON_CONTAINERS objects and arrays. (Under the 256 MiB
+ * cap, 240 MB of nested brackets took JSON.parse past the 4 GB heap: a crash with V8's native
+ * stack.) One pass over the text, strings skipped; no check of the JSON itself.
+ */
+export function jsonTooBig(text: string, from = 0): string | null {
+  let depth = 0;
+  let containers = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // a string: to its closing quote, past escaped characters
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 123 || c === 91) {
+      if (++depth > MAX_JSON_DEPTH) return `nested more than ${MAX_JSON_DEPTH} deep`;
+      if (++containers > MAX_JSON_CONTAINERS) return `more than ${MAX_JSON_CONTAINERS.toLocaleString('en-US')} objects and arrays`;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return null;
 }
 
 /**
