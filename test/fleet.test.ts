@@ -363,9 +363,40 @@ test('fleet: an answer nested millions deep, or of millions of tiny objects, is 
   }
 });
 
-/** a fake Prometheus holding one volume with LABELS: 3 samples (size 1000, avail 500 to 498) in the last 10 minutes */
-function oneVolume(labels: Record<string, string>): http.RequestListener {
+test('fleet: samples outside the range asked (a hostile server\'s timestamps) are dropped, not forecast from', { timeout: 120_000 }, async () => {
+  // (one sample dated 1e15 s ahead kept the model busy for ever, its work growing with the span:
+  // 1e12 s ahead took 2 s, 1e13 s 20 s; one 31 years ahead gave a fill "31y" away)
   const now = Math.floor(Date.now() / 1000);
+  const day = (k: number) => now - 10 * 86_400 + k * 300;
+  for (const ahead of [1e15, 1e9, -1e12]) {
+    const samples = (size: boolean) =>
+      Array.from({ length: 2880 }, (_, k): [number, string] => [k === 2879 ? day(k) + ahead : day(k), size ? '1000000000' : String(9e8 - k * 1e5)]);
+    const port = await freePort();
+    const srv = http.createServer(oneVolume({ instance: 'h0:9100', mountpoint: '/', device: '/dev/x', fstype: 'ext4' }, samples));
+    await new Promise<void>((r) => srv.listen(port, '127.0.0.1', r));
+    try {
+      const r = await runAsync(['fleet', '--prometheus', `http://127.0.0.1:${port}`, '--json'], 60_000);
+      assert.equal(r.signal, null, `${ahead}: killed after 60 s`);
+      assert.equal(r.code, 0, r.stderr);
+      const v = (JSON.parse(r.stdout) as { volumes: { points: number; status: string; fillsAt: string | null }[] }).volumes[0]!;
+      assert.equal(v.points, 2879, `${ahead}: ${JSON.stringify(v)}`);
+      assert.equal(v.status, 'ok');
+      // 1e5 bytes every 5 min on 9e8 of 1e9 free at the start: full ~31 days after it
+      const fills = Date.parse(v.fillsAt!) / 1000;
+      assert.ok(fills > now + 15 * 86_400 && fills < now + 25 * 86_400, `${ahead}: fills ${v.fillsAt}`);
+    } finally {
+      srv.close();
+    }
+  }
+});
+
+/**
+ * a fake Prometheus holding one volume with LABELS: SAMPLES(size?) its [unix seconds, value]
+ * pairs, default 3 samples (size 1000, avail 500 to 498) in the last 10 minutes
+ */
+function oneVolume(labels: Record<string, string>, samples?: (size: boolean) => [number, string][]): http.RequestListener {
+  const now = Math.floor(Date.now() / 1000);
+  const values = samples ?? ((size: boolean) => [0, 1, 2].map((k): [number, string] => [now - 600 + k * 300, size ? '1000' : String(500 - k)]));
   return (req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
@@ -375,8 +406,8 @@ function oneVolume(labels: Record<string, string>): http.RequestListener {
       const data = u.pathname.endsWith('/series')
         ? [{ __name__: 'node_filesystem_size_bytes', ...labels }]
         : q.startsWith('count_over_time')
-          ? { resultType: 'vector', result: [{ metric: labels, value: [now, '3'] }] }
-          : { resultType: 'matrix', result: [{ metric: labels, values: [0, 1, 2].map((k) => [now - 600 + k * 300, q.includes('size') ? '1000' : String(500 - k)]) }] };
+          ? { resultType: 'vector', result: [{ metric: labels, value: [now, String(values(false).length)] }] }
+          : { resultType: 'matrix', result: [{ metric: labels, values: values(q.includes('size')) }] };
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ status: 'success', data }));
     });

@@ -170,7 +170,8 @@ export type BatchPoints = Map<string, Point[]>;
  * The history of each volume of BATCH over [start, end] (unix ms) at STEPSEC: per volume key,
  * the points (used = size - avail, size from the size sample at the same time, else the latest
  * before), oldest first: every sample of a sparse series (at most 1.5 a step), one a step of a
- * dense one. A volume without samples is absent. Errors: the client's UserErrors.
+ * dense one; samples outside [start, end] or out of order are dropped (only a hostile server
+ * sends them). A volume without samples is absent. Errors: the client's UserErrors.
  */
 export async function readBatch(client: PromClient, batch: Batch, start: number, end: number, stepSec: number): Promise<BatchPoints> {
   const rangeSec = Math.max(1, Math.round((end - start) / 1000));
@@ -195,12 +196,16 @@ export async function readBatch(client: PromClient, batch: Batch, start: number,
       for (const s of m) {
         const k = seriesKey(s.metric);
         if (!want.has(k)) continue;
-        const cur = into.get(k);
-        if (!cur) into.set(k, { t: s.t, v: s.v });
-        else {
-          // chunks come oldest first; a sample on a chunk boundary comes twice
-          const last = cur.t.length ? cur.t[cur.t.length - 1]! : -Infinity;
-          for (let i = 0; i < s.t.length; i++) if (s.t[i]! > last) (cur.t.push(s.t[i]!), cur.v.push(s.v[i]!));
+        let cur = into.get(k);
+        if (!cur) into.set(k, (cur = { t: [], v: [] }));
+        // chunks come oldest first; a sample on a chunk boundary comes twice. Only samples in
+        // [start, end], each after the one before: a hostile server's sample dated 1e15 s ahead
+        // kept the model busy for ever (its work grows with the span), one 31 years ahead made
+        // a fill "31y" away
+        let last = cur.t.length ? cur.t[cur.t.length - 1]! : -Infinity;
+        for (let i = 0; i < s.t.length; i++) {
+          const t = s.t[i]!;
+          if (t > last && t >= start && t <= end) (cur.t.push(t), cur.v.push(s.v[i]!), (last = t));
         }
       }
     };
