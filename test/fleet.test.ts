@@ -390,6 +390,30 @@ test('fleet: samples outside the range asked (a hostile server\'s timestamps) ar
   }
 });
 
+test('fleet --json: a volume without a forecast has the same keys, in the same order, as one with (null values)', { timeout: 120_000 }, async () => {
+  // (one whose query found no samples lacked peaks, backtestError, notes, asOf, regimeStart and
+  // samplesUsed, and had usedBytes before sizeBytes)
+  const now = Math.floor(Date.now() / 1000);
+  const keys: string[][] = [];
+  const runs: ((size: boolean) => [number, string][])[] = [
+    (size) => Array.from({ length: 2880 }, (_, k): [number, string] => [now - 10 * 86_400 + k * 300, size ? '1000000000' : String(9e8 - k * 1e5)]),
+    () => [],
+  ];
+  for (const samples of runs) {
+    const port = await freePort();
+    const srv = http.createServer(oneVolume({ instance: 'h0:9100', mountpoint: '/', device: '/dev/x', fstype: 'ext4' }, samples));
+    await new Promise<void>((r) => srv.listen(port, '127.0.0.1', r));
+    try {
+      const r = await runAsync(['fleet', '--prometheus', `http://127.0.0.1:${port}`, '--json'], 60_000);
+      assert.equal(r.code, 0, r.stderr);
+      keys.push(Object.keys((JSON.parse(r.stdout) as { volumes: object[] }).volumes[0]!));
+    } finally {
+      srv.close();
+    }
+  }
+  assert.deepEqual(keys[1], keys[0]);
+});
+
 /**
  * a fake Prometheus holding one volume with LABELS: SAMPLES(size?) its [unix seconds, value]
  * pairs, default 3 samples (size 1000, avail 500 to 498) in the last 10 minutes

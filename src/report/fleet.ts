@@ -10,6 +10,25 @@ import { effectiveFill, forecastJson } from './forecast.js';
 
 const iso = (ms: number | null): string | null => (ms === null || !Number.isFinite(ms) ? null : new Date(ms).toISOString());
 
+/** `forecast --json`'s keys, in its order, all null: a volume without a forecast has the same keys as one with */
+const NO_FORECAST = {
+  status: null,
+  fillsAt: null,
+  earliest: null,
+  latest: null,
+  pattern: null,
+  growthBytesPerDay: null,
+  nextRisk: null,
+  peaks: null,
+  backtestError: null,
+  notes: null,
+  asOf: null,
+  regimeStart: null,
+  samplesUsed: null,
+  sizeBytes: null,
+  usedBytes: null,
+} as const;
+
 /**
  * One volume as JSON: its labels, then the forecast as `forecast --json` gives it (fillsAt,
  * earliest, latest, pattern, nextRisk, growthBytesPerDay, usedBytes, sizeBytes, peaks,
@@ -20,7 +39,7 @@ export function fleetVolumeJson(v: FleetVolume) {
   const eff = v.forecast ? effectiveFill(v.forecast) : null;
   const f = v.forecast
     ? (({ mount: _m, source: _s, from: _f, ...rest }) => rest)(forecastJson({ mount: v.mountpoint, source: 'history', from: '', forecast: v.forecast, now: v.now }))
-    : { status: null, fillsAt: null, earliest: null, latest: null, pattern: null, growthBytesPerDay: null, nextRisk: null, usedBytes: null, sizeBytes: null };
+    : NO_FORECAST;
   return { ...base, ...f, effectiveFill: eff ? { at: iso(eff.at), why: eff.why } : null, reason: v.reason, points: v.points, modelMs: round(v.modelMs), now: iso(v.now) };
 }
 
