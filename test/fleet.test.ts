@@ -414,6 +414,24 @@ test('fleet --json: a volume without a forecast has the same keys, in the same o
   assert.deepEqual(keys[1], keys[0]);
 });
 
+test('fleet: a volume whose size is 0 in every sample says so, not "record some with diskblame sample"', { timeout: 120_000 }, async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const samples = () => Array.from({ length: 300 }, (_, k): [number, string] => [now - 90_000 + k * 300, '0']);
+  const port = await freePort();
+  const srv = http.createServer(oneVolume({ instance: 'h0:9100', mountpoint: '/mnt/gone', device: '/dev/sdz', fstype: 'ext4' }, samples));
+  await new Promise<void>((r) => srv.listen(port, '127.0.0.1', r));
+  try {
+    const r = await runAsync(['fleet', '--prometheus', `http://127.0.0.1:${port}`, '--json'], 60_000);
+    assert.equal(r.code, 0, r.stderr);
+    const v = (JSON.parse(r.stdout) as { volumes: { reason: string | null; points: number }[] }).volumes[0]!;
+    assert.equal(v.points, 300);
+    assert.match(v.reason ?? '', /size is 0/);
+    assert.doesNotMatch(v.reason ?? '', /diskblame sample/);
+  } finally {
+    srv.close();
+  }
+});
+
 /**
  * a fake Prometheus holding one volume with LABELS: SAMPLES(size?) its [unix seconds, value]
  * pairs, default 3 samples (size 1000, avail 500 to 498) in the last 10 minutes

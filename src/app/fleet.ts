@@ -73,6 +73,8 @@ export async function fleetForecast(req: FleetRequest, progress?: (p: FleetProgr
         let reason: string | null = err;
         let ms = 0;
         if (reason === null && !points.length) reason = 'no samples in the range';
+        // (the model would say "no samples: record some with `diskblame sample`", which is for a store)
+        if (reason === null && !points.some((p) => p.size > 0)) reason = 'its size is 0 (or below) in every sample in the range';
         if (reason === null) {
           const m0 = performance.now();
           f = deps.forecast(points);
