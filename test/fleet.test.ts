@@ -371,22 +371,12 @@ test('fleet: samples outside the range asked (a hostile server\'s timestamps) ar
   for (const ahead of [1e15, 1e9, -1e12]) {
     const samples = (size: boolean) =>
       Array.from({ length: 2880 }, (_, k): [number, string] => [k === 2879 ? day(k) + ahead : day(k), size ? '1000000000' : String(9e8 - k * 1e5)]);
-    const port = await freePort();
-    const srv = http.createServer(oneVolume({ instance: 'h0:9100', mountpoint: '/', device: '/dev/x', fstype: 'ext4' }, samples));
-    await new Promise<void>((r) => srv.listen(port, '127.0.0.1', r));
-    try {
-      const r = await runAsync(['fleet', '--prometheus', `http://127.0.0.1:${port}`, '--json'], 60_000);
-      assert.equal(r.signal, null, `${ahead}: killed after 60 s`);
-      assert.equal(r.code, 0, r.stderr);
-      const v = (JSON.parse(r.stdout) as { volumes: { points: number; status: string; fillsAt: string | null }[] }).volumes[0]!;
-      assert.equal(v.points, 2879, `${ahead}: ${JSON.stringify(v)}`);
-      assert.equal(v.status, 'ok');
-      // 1e5 bytes every 5 min on 9e8 of 1e9 free at the start: full ~31 days after it
-      const fills = Date.parse(v.fillsAt!) / 1000;
-      assert.ok(fills > now + 15 * 86_400 && fills < now + 25 * 86_400, `${ahead}: fills ${v.fillsAt}`);
-    } finally {
-      srv.close();
-    }
+    const v = await oneVolumeJson(samples);
+    assert.equal(v.points, 2879, `${ahead}: ${JSON.stringify(v)}`);
+    assert.equal(v.status, 'ok');
+    // 1e5 bytes every 5 min, 9e8 of 1e9 free at the start: full ~21 days from now
+    const fills = Date.parse(v.fillsAt!) / 1000;
+    assert.ok(fills > now + 15 * 86_400 && fills < now + 25 * 86_400, `${ahead}: fills ${v.fillsAt}`);
   }
 });
 
@@ -399,38 +389,33 @@ test('fleet --json: a volume without a forecast has the same keys, in the same o
     (size) => Array.from({ length: 2880 }, (_, k): [number, string] => [now - 10 * 86_400 + k * 300, size ? '1000000000' : String(9e8 - k * 1e5)]),
     () => [],
   ];
-  for (const samples of runs) {
-    const port = await freePort();
-    const srv = http.createServer(oneVolume({ instance: 'h0:9100', mountpoint: '/', device: '/dev/x', fstype: 'ext4' }, samples));
-    await new Promise<void>((r) => srv.listen(port, '127.0.0.1', r));
-    try {
-      const r = await runAsync(['fleet', '--prometheus', `http://127.0.0.1:${port}`, '--json'], 60_000);
-      assert.equal(r.code, 0, r.stderr);
-      keys.push(Object.keys((JSON.parse(r.stdout) as { volumes: object[] }).volumes[0]!));
-    } finally {
-      srv.close();
-    }
-  }
+  for (const samples of runs) keys.push(Object.keys(await oneVolumeJson(samples)));
   assert.deepEqual(keys[1], keys[0]);
 });
 
 test('fleet: a volume whose size is 0 in every sample says so, not "record some with diskblame sample"', { timeout: 120_000 }, async () => {
   const now = Math.floor(Date.now() / 1000);
   const samples = () => Array.from({ length: 300 }, (_, k): [number, string] => [now - 90_000 + k * 300, '0']);
+  const v = await oneVolumeJson(samples);
+  assert.equal(v.points, 300);
+  assert.match(v.reason ?? '', /size is 0/);
+  assert.doesNotMatch(v.reason ?? '', /diskblame sample/);
+});
+
+/** `fleet --json` against oneVolume(SAMPLES) (killed after 60 s): exit 0, its one volume */
+async function oneVolumeJson(samples: (size: boolean) => [number, string][]) {
   const port = await freePort();
-  const srv = http.createServer(oneVolume({ instance: 'h0:9100', mountpoint: '/mnt/gone', device: '/dev/sdz', fstype: 'ext4' }, samples));
+  const srv = http.createServer(oneVolume({ instance: 'h0:9100', mountpoint: '/', device: '/dev/x', fstype: 'ext4' }, samples));
   await new Promise<void>((r) => srv.listen(port, '127.0.0.1', r));
   try {
     const r = await runAsync(['fleet', '--prometheus', `http://127.0.0.1:${port}`, '--json'], 60_000);
+    assert.equal(r.signal, null, 'killed after 60 s');
     assert.equal(r.code, 0, r.stderr);
-    const v = (JSON.parse(r.stdout) as { volumes: { reason: string | null; points: number }[] }).volumes[0]!;
-    assert.equal(v.points, 300);
-    assert.match(v.reason ?? '', /size is 0/);
-    assert.doesNotMatch(v.reason ?? '', /diskblame sample/);
+    return (JSON.parse(r.stdout) as { volumes: { points: number; status: string | null; fillsAt: string | null; reason: string | null }[] }).volumes[0]!;
   } finally {
     srv.close();
   }
-});
+}
 
 /**
  * a fake Prometheus holding one volume with LABELS: SAMPLES(size?) its [unix seconds, value]
