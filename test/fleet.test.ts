@@ -485,3 +485,31 @@ test('leanMatrix reads a large matrix answer as JSON.parse does, and gives up (n
   assert.equal(bad((t) => t.replace('"resultType":"matrix"', '"resultType":"vector"')), null);
   assert.equal(leanMatrix(JSON.stringify({ ...answer, data: { ...answer.data, result: series.slice(0, 1).map((s) => ({ ...s, values: s.values.slice(0, 2) })) } })), null, 'a small answer is left to JSON.parse');
 });
+
+test('the table says FULL only of a full volume: a fill time already come on a volume with room is "now"; toPoints drops samples whose avail is negative or past the size', async () => {
+  const { fleetTable } = await import('../src/report/fleet.js');
+  const { toPoints } = await import('../src/fleet/discover.js');
+  const { forecast } = await import('../src/forecast/model.js');
+  const DAY = 86_400_000;
+  const t0 = Date.parse('2026-03-01T00:00:00Z');
+  // a real forecast of a steady volume, then its fill time moved to before "now"
+  const pts = Array.from({ length: 24 * 20 }, (_, i) => ({ t: t0 + i * 3_600_000, used: 100e9 + i * 0.2e9, size: 500e9 }));
+  const f = forecast(pts);
+  assert.equal(f.status, 'ok');
+  const now = pts.at(-1)!.t;
+  const vol = (fc: typeof f, mountpoint: string) => ({ instance: 'h:9100', mountpoint, device: '/dev/sda1', fstype: 'ext4', labels: {}, forecast: fc, reason: null, points: pts.length, modelMs: 1, now });
+  const came = { ...f, fillsAt: now - 60_000, earliest: now - 60_000, nextRisk: null };
+  const full = { ...came, usedBytes: f.sizeBytes };
+  const r = { volumes: [vol(came, '/room'), vol(full, '/full')], start: now - 20 * DAY, end: now, stepSeconds: 300, startedAt: now, durationMs: 1, queryMs: 1, modelMs: 1, serverQueryMs: null, queries: 1, series: 2, errors: [] };
+  const rows = fleetTable(r).split('\n');
+  const row = (m: string) => rows.find((l) => l.includes(m)) ?? assert.fail(`no row of ${m}: ${rows.join('\n')}`);
+  assert.match(row('/room'), /\bnow\b/);
+  assert.doesNotMatch(row('/room'), /FULL/);
+  assert.match(row('/full'), /\bFULL\b/);
+  // avail past the size (used -440%) and a negative avail: never a point
+  const got = toPoints({ t: [1, 2, 3, 4], v: [10, 60, -5, 20] }, { t: [1], v: [50] }, null);
+  assert.deepEqual(got, [
+    { t: 1, used: 40, size: 50 },
+    { t: 4, used: 30, size: 50 },
+  ]);
+});

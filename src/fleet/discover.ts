@@ -240,7 +240,8 @@ export async function readBatch(client: PromClient, batch: Batch, start: number,
 
 /**
  * avail and size samples (ascending, no time twice) -> points (used = size - avail, size the
- * latest size sample at or before); with `thin`, only the newest in each step interval
+ * latest size sample at or before; a sample with a negative size or avail, or avail past the
+ * size, is dropped); with `thin`, only the newest in each step interval
  * (start + (k-1) step, start + k step]. An avail sample before any size sample is dropped.
  */
 export function toPoints(avail: { t: number[]; v: number[] }, size: { t: number[]; v: number[] } | undefined, thin: { start: number; stepMs: number } | null): Point[] {
@@ -255,6 +256,9 @@ export function toPoints(avail: { t: number[]; v: number[] }, size: { t: number[
     const sz = size.v[j]!;
     const av = avail.v[i]!;
     if (!Number.isFinite(sz) || !Number.isFinite(av)) continue;
+    // statfs never gives these (f_bavail <= f_blocks, both unsigned): only a broken or hostile
+    // exporter, whose used % would read -440% or past 100%
+    if (sz < 0 || av < 0 || av > sz) continue;
     const p = { t, used: sz - av, size: sz };
     const bucket = thin ? Math.ceil((t - thin.start) / thin.stepMs) : i;
     if (bucket === lastBucket) out[out.length - 1] = p;

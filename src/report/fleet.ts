@@ -89,7 +89,7 @@ const SHORT_PATTERN: Record<string, string> = { 'periodic-peaks': 'peaks', accel
 /**
  * The table: one row per volume, in the result's order (soonest fill first). Columns: instance,
  * mount point (its end kept), used %, FILLS (the time to the fill from the range's end, or to a
- * peak that will not fit: "5d!"; FULL; "-" none within the horizon), RANGE (earliest-latest),
+ * peak that will not fit: "5d!"; FULL when used = size, "now" when the fill time has come before; "-" none within the horizon), RANGE (earliest-latest),
  * PATTERN (the model's word, shortened), PEAK (the next risky peak: "fits", "5h NO": it will not fit, "-"), GROWTH a day. Volumes without a
  * forecast show their reason instead. `width`: the line's columns (80).
  */
@@ -113,7 +113,9 @@ export function fleetTable(r: FleetResult, cols = 80): string {
       continue;
     }
     const eff = effectiveFill(f);
-    const fills = eff === null ? '-' : eff.at <= v.now ? 'FULL' : shortSpan(eff.at - v.now) + (eff.why === 'peak' ? '!' : '');
+    // a fill at or before now: FULL when it is (used = size), else "now" (the model's fill has
+    // come, e.g. a burst that would not fit may come at any time: the volume is not full yet)
+    const fills = eff === null ? '-' : eff.at <= v.now ? (f.usedBytes >= f.sizeBytes ? 'FULL' : 'now' + (eff.why === 'peak' ? '!' : '')) : shortSpan(eff.at - v.now) + (eff.why === 'peak' ? '!' : '');
     if (eff !== null && eff.at > v.now && eff.why === 'peak') peakFirst = true;
     const range =
       f.earliest === null && f.latest === null ? '' : `${f.earliest === null ? 'now' : shortSpan(Math.max(0, f.earliest - v.now))}-${f.latest === null ? '...' : shortSpan(Math.max(0, f.latest - v.now))}`;

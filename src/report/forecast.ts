@@ -148,7 +148,9 @@ export function forecastText(v: VolumeForecast): string {
     return L.join('\n') + '\n';
   }
   if (f.fillsAt === null) row('Fills', 'not within the forecast horizon');
-  else if (f.fillsAt <= v.now) row('Fills', `FULL NOW (reached ${clock(f.fillsAt)})`);
+  else if (f.fillsAt <= v.now && f.usedBytes >= f.sizeBytes) row('Fills', `FULL NOW (reached ${clock(f.fillsAt)})`);
+  // the forecast's fill has come but the volume is not full (a burst that will not fit may come at any time)
+  else if (f.fillsAt <= v.now) row('Fills', `now (forecast for ${clock(f.fillsAt)}; ${usedPct(f).toFixed(1)}% used at the last sample)`);
   else row('Fills', `${clock(f.fillsAt)}  (${v.source === 'history' ? `${span(f.fillsAt - v.now)} after the last sample` : relative(f.fillsAt, v.now)})`);
   if (f.earliest !== null || f.latest !== null) {
     row('Range', `${f.earliest !== null ? clock(f.earliest) : 'now'}  to  ${f.latest !== null ? clock(f.latest) : 'beyond the horizon'}`);
