@@ -347,6 +347,9 @@ describe('FleetServer (fleet/serve.ts) on 127.0.0.1', () => {
       assert.equal(r.headers.allow, 'GET, HEAD');
     }
     assert.equal((await request(port, '/nope')).status, 404);
+    // a path beginning "//" is a path, not a host: "//metrics" was the index page
+    assert.equal((await request(port, '//metrics')).status, 404);
+    assert.equal((await request(port, '//x/metrics')).status, 404);
     assert.equal((await request(port, '/metrics', { method: 'GET', body: 'x'.repeat(100), headers: { 'content-length': '100' } })).status, 413);
     assert.equal((await request(port, '/metrics?' + 'a'.repeat(5000))).status, 414);
     assert.match((await request(port, '/')).body, /\/metrics/);

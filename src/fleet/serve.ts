@@ -241,7 +241,11 @@ export class FleetServer {
     }
     let url: URL;
     try {
-      url = new URL(req.url ?? '/', 'http://exporter');
+      // the request target is a path (origin form): appended, never resolved against a base, where
+      // "//metrics" would be read as a host named "metrics" and the path "/" (the index, not a 404)
+      const target = req.url ?? '/';
+      if (!target.startsWith('/')) return text(400, 'bad request');
+      url = new URL(`http://exporter${target}`);
     } catch {
       return text(400, 'bad request');
     }
