@@ -7,6 +7,7 @@
  * on, and no secret in it.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -222,6 +223,22 @@ describe('fleet: hard errors against real servers', { skip: skip ?? false, timeo
     const r = await fleet(stall.url, ['--timeout', '2'], {}, { timeoutMs: 60_000 });
     assertFails(r, /tim(ed|e) ?out|no answer within 2 s/i);
     assert.ok(r.wallMs < 20_000, `took ${r.wallMs} ms with --timeout 2`);
+  });
+
+  test('a secret or CA file that never ends (a zero device made in the test dir): one line, memory bounded', async () => {
+    const zero = path.join(dir, 'zero');
+    execFileSync('mknod', [zero, 'c', '1', '5']);
+    try {
+      const ca = await fleet(secure.url, ['--ca-file', zero]);
+      assertFails(ca, /--ca-file .*zero.*larger than/i);
+      assert.ok(ca.maxRssKB === null || ca.maxRssKB < 300 * 1024, `--ca-file: peak RSS ${ca.maxRssKB} KiB`);
+      const tok = await fleet(plain.url, ['--bearer-token-file', zero]);
+      assertFails(tok, /--bearer-token-file .*zero.*larger than/i, [], 2);
+      const pw = await fleet(secure.url, ['--ca-file', tls.caCert, '--basic-auth-user', USER, '--basic-auth-password-file', zero]);
+      assertFails(pw, /--basic-auth-password-file .*zero.*larger than/i, [], 2);
+    } finally {
+      fs.rmSync(zero, { force: true });
+    }
   });
 
   test('a port nobody listens on: refused', async () => {

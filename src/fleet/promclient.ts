@@ -7,11 +7,11 @@
  * text, escaped), an answer that is not Prometheus' JSON. How many calls run at once is the
  * caller's business. Prometheus' own evaluation time (`stats=all`) is summed when it reports it.
  */
-import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { UserError } from '../util/errors.js';
 import { terminalText } from '../util/escape.js';
+import { FileTooLargeError, readFileCapped } from '../util/read.js';
 
 /** the largest response read (bytes): beyond, the request fails with one clear error */
 export const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
@@ -75,6 +75,9 @@ interface ApiAnswer {
   errorType?: unknown;
 }
 
+/** the largest --ca-file read (bytes) */
+const CA_FILE_MAX = 4 * 1024 * 1024;
+
 export class PromClient {
   readonly base: URL;
   private readonly auth: string | undefined;
@@ -85,16 +88,17 @@ export class PromClient {
   /** Prometheus' own evaluation time of our queries (ms), summed; null until a response reports it */
   serverQueryMs: number | null = null;
 
-  /** Throws UserError: a bad URL (exit 2), an unreadable CA file. */
+  /** Throws UserError: a bad URL (exit 2), an unreadable CA file (or one past 4 MiB). */
   constructor(private readonly opts: PromClientOptions) {
     this.base = parseBaseUrl(opts.url);
     if (opts.bearerToken !== undefined) this.auth = `Bearer ${opts.bearerToken}`;
     else if (opts.basicAuth) this.auth = 'Basic ' + Buffer.from(`${opts.basicAuth.username}:${opts.basicAuth.password}`).toString('base64');
     if (opts.caFile !== undefined) {
       try {
-        this.ca = fs.readFileSync(opts.caFile);
+        // bounded: a CA bundle is a few hundred KiB (Debian's whole set: 220 KiB); /dev/zero is not
+        this.ca = readFileCapped(opts.caFile, CA_FILE_MAX);
       } catch (e) {
-        throw new UserError(`--ca-file ${terminalText(opts.caFile)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw new UserError(`--ca-file ${terminalText(opts.caFile)}: ${e instanceof FileTooLargeError ? e.message : ((e as NodeJS.ErrnoException).code ?? (e as Error).message)}`);
       }
     }
     const mod = this.base.protocol === 'https:' ? https : http;

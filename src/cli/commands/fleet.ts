@@ -4,7 +4,6 @@
  * (secrets from files or the environment, never argv), the use case (app/fleet.ts), the words
  * (report/fleet.ts), progress on a TTY.
  */
-import fs from 'node:fs';
 import type { Argv } from 'yargs';
 import { fleetForecast, MAX_CONCURRENCY } from '../../app/fleet.js';
 import { volumeHistory } from '../../app/fleet-volume.js';
@@ -13,6 +12,7 @@ import { parseDuration } from '../../report/forecast.js';
 import { fleetJson, fleetTable } from '../../report/fleet.js';
 import { escapeName } from '../../util/escape.js';
 import { UserError } from '../../util/errors.js';
+import { FileTooLargeError, readFileCapped } from '../../util/read.js';
 import { out, outText } from '../output.js';
 import { Progress } from '../progress.js';
 import { serveFleet, serveOptions, type ServeArgs } from './fleet-serve.js';
@@ -52,13 +52,18 @@ export function fleetOptions<T>(y: Argv<T>) {
   return serveOptions(fleet);
 }
 
-/** a secret file's text, without its final newline; UserError when unreadable or empty */
+/** the largest secret file read (bytes) */
+const SECRET_FILE_MAX = 64 * 1024;
+
+/** a secret file's text, without its final newline; UserError when unreadable, empty or past 64 KiB */
 function secretFile(opt: string, file: string): string {
   let s: string;
   try {
-    s = fs.readFileSync(file, 'utf8');
+    // bounded: a token is a few KiB; a device that never ends (/dev/zero) stops here
+    s = readFileCapped(file, SECRET_FILE_MAX, 'utf8');
   } catch (e) {
-    throw new UserError(`--${opt} ${escapeName(file)}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : ((e as NodeJS.ErrnoException).code ?? (e as Error).message)}`, 2);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(`--${opt} ${escapeName(file)}: ${code === 'ENOENT' ? 'no such file' : e instanceof FileTooLargeError ? e.message : (code ?? (e as Error).message)}`, 2);
   }
   s = s.replace(/\r?\n$/, '');
   if (!s) throw new UserError(`--${opt} ${escapeName(file)}: empty`, 2);
