@@ -20,11 +20,19 @@ interface Reading {
 
 const buf = Buffer.alloc(4096);
 
-function readProcStat(): Reading | null {
-  let fd = -1;
+/** Reads the start of FILE (a /proc file: one read) into INTO: the bytes read. Throws fs errors. */
+function readStart(file: string, into: Buffer): number {
+  const fd = fs.openSync(file, 'r');
   try {
-    fd = fs.openSync('/proc/stat', 'r');
-    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    return fs.readSync(fd, into, 0, into.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function readProcStat(): Reading | null {
+  try {
+    const n = readStart('/proc/stat', buf);
     const text = buf.toString('latin1', 0, n);
     const nl = text.indexOf('\n');
     const first = text.slice(0, nl < 0 ? n : nl).trim().split(/\s+/);
@@ -38,8 +46,6 @@ function readProcStat(): Reading | null {
     return { idle: v[3] + (v[4] || 0), total: v.reduce((a, b) => a + (b || 0), 0), cpus: Math.max(1, cpus) };
   } catch {
     return null;
-  } finally {
-    if (fd >= 0) fs.closeSync(fd);
   }
 }
 
@@ -141,16 +147,12 @@ const loadBuf = Buffer.alloc(128);
  * field of /proc/loadavg, "running/total": proc(5)); null where it cannot be read.
  */
 function runnableNow(): number | null {
-  let fd = -1;
   try {
-    fd = fs.openSync('/proc/loadavg', 'r');
-    const n = fs.readSync(fd, loadBuf, 0, loadBuf.length, 0);
+    const n = readStart('/proc/loadavg', loadBuf);
     const m = /^\S+ \S+ \S+ (\d+)\//.exec(loadBuf.toString('latin1', 0, n));
     return m ? Number(m[1]) : null;
   } catch {
     return null;
-  } finally {
-    if (fd >= 0) fs.closeSync(fd);
   }
 }
 
@@ -165,16 +167,14 @@ function ownRunnableNow(): number {
   let n = 0;
   try {
     for (const tid of fs.readdirSync('/proc/self/task')) {
-      let fd = -1;
       try {
-        fd = fs.openSync(`/proc/self/task/${tid}/stat`, 'r');
-        const len = fs.readSync(fd, statBuf, 0, statBuf.length, 0);
-        const close = statBuf.lastIndexOf(0x29, len); // ')' ends the name, the state follows
-        if (close >= 0 && statBuf[close + 2] === 0x52) n++; // 'R'
+        const len = readStart(`/proc/self/task/${tid}/stat`, statBuf);
+        // ')' ends the name (the last one: a name may hold one), the state follows; searched from
+        // the last byte read, not past it (the bytes beyond are an earlier thread's)
+        const close = len > 0 ? statBuf.lastIndexOf(0x29, len - 1) : -1;
+        if (close >= 0 && close + 2 < len && statBuf[close + 2] === 0x52) n++; // 'R'
       } catch {
         // the thread ended
-      } finally {
-        if (fd >= 0) fs.closeSync(fd);
       }
     }
   } catch {

@@ -21,10 +21,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { freePort } from './port.js';
 
 export const PROMETHEUS = '/usr/bin/prometheus';
 export const PROMTOOL = '/usr/bin/promtool';
@@ -218,17 +218,8 @@ export function traceSeries(tr: Trace, labels: VolumeSeries['labels'], opts: { s
   return { labels, t, size, avail };
 }
 
-/** a TCP port free on 127.0.0.1 a moment ago */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+// (the fleet tests import freePort from here)
+export { freePort };
 
 export interface PrometheusOptions {
   /** the data directory (blocks from createBlocks); default: an empty one in `dir` */

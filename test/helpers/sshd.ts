@@ -17,6 +17,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RemoteTarget } from '../../src/remote/types.js';
+import { freePort } from './port.js';
 
 /** the tools the test user's PATH holds (symlinks to /usr/bin or /bin) */
 const TOOLS = [
@@ -62,17 +63,6 @@ export function sshdAvailable(): string | null {
   if (!fs.existsSync('/usr/sbin/sshd')) return 'no /usr/sbin/sshd (apt-get install openssh-server)';
   if (process.getuid?.() !== 0) return 'needs root (useradd, a mount namespace for sshd)';
   return null;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /**
