@@ -14,6 +14,7 @@ import type { RemoteScanResult } from '../app/remote.js';
 import { count, duration, size } from '../util/format.js';
 import { escapeName, terminalText } from '../util/escape.js';
 import { Browser } from './Browser.js';
+import type { ViewPrefs } from './model.js';
 import { OwnersView, type Gathered } from './OwnersView.js';
 import type { FilteredTree } from '../tree/filter.js';
 import { ForecastPane } from './ForecastView.js';
@@ -43,6 +44,8 @@ export interface AppProps {
   changes?: ChangesData;
   /** where `root` is scanned, deleted in and rescanned (default: here); another host with --remote */
   place?: Place;
+  /** the browser's starting view preferences (the config file's sort, columns, ...); DEFAULT_PREFS fills the rest */
+  prefs?: Partial<ViewPrefs>;
 }
 
 interface ViewDef {
@@ -275,6 +278,7 @@ function Views(props: AppProps): React.ReactElement {
       tabs={tabs}
       filter={filter}
       clearFilter={() => setFilter(null)}
+      prefs={props.prefs}
       focus={focus}
       quit={() => quit(0)}
       rescan={place.rescanner(tree, props.scanOptions) ?? undefined}

@@ -17,6 +17,8 @@ import { Help, Info, Confirm } from './overlays.js';
 
 export interface BrowserProps {
   tree: Tree;
+  /** the starting view preferences (DEFAULT_PREFS fills what is not given) */
+  prefs?: Partial<ViewPrefs>;
   width: number;
   height: number;
   readOnly: boolean;
@@ -67,7 +69,7 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
   if (!cache) caches.set(view, (cache = new SortCache(view)));
   // where we are: updated functionally, so that keys arriving faster than frames all count
   const [nav, setNav] = useState({ dir: 0, sel: 0, top: 0 });
-  const [prefs, setPrefsState] = useState<ViewPrefs>(DEFAULT_PREFS);
+  const [prefs, setPrefsState] = useState<ViewPrefs>(() => ({ ...DEFAULT_PREFS, ...props.prefs }));
   const prefsRef = useRef(prefs);
   const setPrefs = (f: (p: ViewPrefs) => ViewPrefs) => {
     prefsRef.current = f(prefsRef.current);

@@ -19,9 +19,24 @@ export interface ViewPrefs {
   apparent: boolean;
   showItems: boolean;
   graph: GraphMode;
+  /** list names beginning with a dot (`e` toggles; ncdu's and gdu's `e`) */
+  showHidden: boolean;
+  /** directories above files whatever the sort (`t` toggles; ncdu's `t`) */
+  dirsFirst: boolean;
+  /** a modification-time column (`m` toggles; ncdu 2's extended mode, gdu's `m`) */
+  showMtime: boolean;
 }
 
-export const DEFAULT_PREFS: ViewPrefs = { sort: 'size', desc: true, apparent: false, showItems: true, graph: 'both' };
+export const DEFAULT_PREFS: ViewPrefs = {
+  sort: 'size',
+  desc: true,
+  apparent: false,
+  showItems: true,
+  graph: 'both',
+  showHidden: true,
+  dirsFirst: false,
+  showMtime: false,
+};
 
 /** The natural direction of each sort: sizes, counts and times largest first, names A first. */
 export function defaultDesc(k: SortKey): boolean {

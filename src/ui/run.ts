@@ -9,13 +9,14 @@ import { Tree } from '../tree/tree.js';
 import { ScanOptions } from '../scan/scanner.js';
 import type { ChangesData } from './changes.js';
 import type { Place } from '../app/place.js';
+import type { ViewPrefs } from './model.js';
 import { escapeName } from '../util/escape.js';
 
 /**
  * Run the browser until the user leaves; resolves with the exit code. `tree` null: scan `root` at
  * `place` (default here) first, with the scanning screen. Deletions and rescans go to `place` too.
  */
-export async function runUI(opts: { tree: Tree | null; root: string; scanOptions: ScanOptions; readOnly: boolean; changes?: ChangesData; place?: Place; store?: string }): Promise<number> {
+export async function runUI(opts: { tree: Tree | null; root: string; scanOptions: ScanOptions; readOnly: boolean; changes?: ChangesData; place?: Place; store?: string; prefs?: Partial<ViewPrefs> }): Promise<number> {
   let code = 0;
   process.stdout.write('\x1b[?1049h\x1b[H'); // alternate screen, like ncdu: the shell's screen comes back after
   const inst = render(React.createElement(App, { ...opts, onExit: (c: number) => (code = c) }), {
