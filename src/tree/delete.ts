@@ -6,6 +6,7 @@
  */
 import { EntryType } from '../model/entry.js';
 import { DeleteRefused, DeleteResult, Leaf, LeafKind, RootedDeleter, Step } from '../util/delete.js';
+import { putInTrash, trashFor } from '../util/trash.js';
 import { deletionPlan, FilteredTree } from './filter.js';
 import { NONE, Tree } from './tree.js';
 
@@ -105,5 +106,60 @@ export function deleteOwnerEntries(f: FilteredTree, i: number): TreeDeleteResult
     for (const k of plan.dirs) if (k > 0 && d.remove(stepsTo(tree, k), leafOf(tree, k, false))) gone.push(k);
     if (gone.length) tree.removeSubtrees(gone);
     out.removed = gone.length;
+  });
+}
+
+/**
+ * Delete several entries (the browser's marked ones, siblings), each as deleteEntry does, in one
+ * session: one result for all (`stale` when a directory went in part).
+ */
+export function deleteEntries(tree: Tree, list: readonly number[]): TreeDeleteResult {
+  const ok = list.filter((i) => i > 0 && i < tree.count && !tree.removed(i));
+  if (!ok.length) return empty('not an entry below the scanned directory');
+  return withDeleter(tree, (d, out) => {
+    const gone: number[] = [];
+    for (const i of ok) {
+      const before = d.result.deleted;
+      if (d.remove(stepsTo(tree, i), leafOf(tree, i, true))) gone.push(i);
+      else if (tree.isDir(i) && d.result.deleted > before) out.stale = true;
+    }
+    for (const i of gone) out.removed += tree.isDir(i) ? tree.items(i) + 1 : 1;
+    if (gone.length) tree.removeSubtrees(gone);
+  });
+}
+
+/**
+ * Empty regular files in place (truncate to 0: RootedDeleter.truncate), then set their sizes to 0
+ * in the tree. `deleted` counts the files emptied, `freed` their former disk bytes. A directory or
+ * anything not a regular file in `list` is a failure with its reason; the others are still done.
+ */
+export function emptyEntries(tree: Tree, list: readonly number[]): TreeDeleteResult {
+  const ok = list.filter((i) => i > 0 && i < tree.count && !tree.removed(i));
+  if (!ok.length) return empty('not an entry below the scanned directory');
+  return withDeleter(tree, (d) => {
+    const now = Math.floor(Date.now() / 1000);
+    for (const i of ok) if (d.truncate(stepsTo(tree, i), leafOf(tree, i, false))) tree.emptied(i, now);
+  });
+}
+
+/**
+ * Move entries to the trash (util/trash.ts: the home trash on the same mount, else the mount's
+ * own), each checked as deleteEntry checks it, then drop them from the tree. `deleted` counts the
+ * entries moved (a directory as one), `removed` the tree entries dropped; `freed` stays 0 (the
+ * bytes are in the trash, still on the disk). `env`: $XDG_DATA_HOME and $HOME (tests).
+ */
+export function trashEntries(tree: Tree, list: readonly number[], env: NodeJS.ProcessEnv = process.env): TreeDeleteResult {
+  const ok = list.filter((i) => i > 0 && i < tree.count && !tree.removed(i));
+  if (!ok.length) return empty('not an entry below the scanned directory');
+  return withDeleter(tree, (d, out) => {
+    const gone: number[] = [];
+    for (const i of ok) {
+      const moved = d.moveOut(stepsTo(tree, i), leafOf(tree, i, true), (pfd, name, _st, where) => {
+        putInTrash(trashFor(pfd, env), pfd, name, where);
+      });
+      if (moved) gone.push(i);
+    }
+    for (const i of gone) out.removed += tree.isDir(i) ? tree.items(i) + 1 : 1;
+    if (gone.length) tree.removeSubtrees(gone);
   });
 }

@@ -933,6 +933,23 @@ export class Tree implements Sink, UnorderedSink {
     this.reindex();
   }
 
+  /**
+   * File i was emptied in place (truncated to 0 bytes) at `mtime` (seconds since the epoch): its
+   * apparent size and disk usage are 0 now, and the totals above it follow. Not a directory (no-op).
+   * A hard-linked file's other names in the tree keep their recorded size until a rescan.
+   */
+  emptied(i: number, mtime: number): void {
+    if (i <= 0 || i >= this.count || this.isDir(i) || this.removed(i)) return;
+    this.ensureKids();
+    this.asize32[i] = 0;
+    this.spillA.delete(i);
+    this.spillD.delete(i);
+    const at = this.attr[i];
+    this.setAttr(i, this.attrMode[at], this.attrOwner[at], DK_ZERO);
+    this.setMtime(i, (mtime < 0 ? NO_MTIME : Math.min(Math.floor(mtime), NO_MTIME - 1)) >>> 0);
+    this.reindex();
+  }
+
   /** Replace the children of directory `dir` with those of `sub` (a fresh scan of the same directory). */
   replaceChildren(dir: number, sub: Tree): void {
     this.ensureKids();

@@ -4,7 +4,8 @@
  */
 import fs from 'node:fs';
 import React, { useEffect, useState } from 'react';
-import { Box, Text, useApp, useStdout } from 'ink';
+import { Box, Text, useApp, useStdin, useStdout } from 'ink';
+import { runShell } from './shell.js';
 import { Tree } from '../tree/tree.js';
 import { ScanOptions } from '../scan/scanner.js';
 import { estimateEntries } from '../scan/estimate.js';
@@ -46,6 +47,8 @@ export interface AppProps {
   place?: Place;
   /** the browser's starting view preferences (the config file's sort, columns, ...); DEFAULT_PREFS fills the rest */
   prefs?: Partial<ViewPrefs>;
+  /** b may start a shell on the terminal (runUI: yes; tests: no) */
+  shell?: boolean;
 }
 
 interface ViewDef {
@@ -135,6 +138,8 @@ export function App(props: AppProps): React.ReactElement {
 
 function Views(props: AppProps): React.ReactElement {
   const { exit } = useApp();
+  const { stdin } = useStdin();
+  const { stdout } = useStdout();
   const { width, height } = useTerminalSize(props.size);
   const [tree, setTree] = useState<Tree | null>(props.tree);
   const [incomplete, setIncomplete] = useState(props.tree?.info?.incomplete ?? false);
@@ -283,6 +288,8 @@ function Views(props: AppProps): React.ReactElement {
       quit={() => quit(0)}
       rescan={place.rescanner(tree, props.scanOptions) ?? undefined}
       remove={place.remote ? (i, f) => deleteInTree(place, tree, i, f) : undefined}
+      remote={!!place.remote}
+      shell={props.shell ? (d) => runShell(d, { stdin: stdin as NodeJS.ReadStream, stdout: stdout as NodeJS.WriteStream }) : undefined}
     />
     </Box>
   );

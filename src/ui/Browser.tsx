@@ -7,13 +7,14 @@ import { Box, Text } from 'ink';
 import { useKeys } from './keys.js';
 import { viewHeader } from './header.js';
 import { Tree } from '../tree/tree.js';
+import { EntryType } from '../model/entry.js';
 import { deletionPlan, FilteredTree, TreeView } from '../tree/filter.js';
-import { deleteEntry, deleteOwnerEntries, TreeDeleteResult } from '../tree/delete.js';
+import { deleteEntries, deleteEntry, deleteOwnerEntries, emptyEntries, trashEntries, TreeDeleteResult } from '../tree/delete.js';
 import { count, size } from '../util/format.js';
 import { escapeName } from '../util/escape.js';
-import { DEFAULT_PREFS, GRAPH_CYCLE, pathText, pressSort, rowText, SortCache, ViewPrefs } from './model.js';
+import { DEFAULT_PREFS, GRAPH_CYCLE, hiddenCount, NewestMtimes, pathText, pressSort, rowText, SortCache, ViewPrefs } from './model.js';
 import { fit } from './text.js';
-import { Help, Info, Confirm } from './overlays.js';
+import { Help, Info, Confirm, ConfirmMany, helpPages, type Op } from './overlays.js';
 
 export interface BrowserProps {
   tree: Tree;
@@ -51,6 +52,15 @@ export interface BrowserProps {
   remove?: (i: number, filter: FilteredTree | null) => Promise<TreeDeleteResult>;
   /** a line shown until the first key (a remote scan whose connection dropped) */
   notice?: string | null;
+  /** the tree is on another host (--remote): D, E and b are not available */
+  remote?: boolean;
+  /**
+   * b: run a shell in directory `dir` (absolute, exact bytes) with the browser suspended; resolves
+   * when it has exited (then the directory is rescanned). Absent: b says the shell is not available.
+   */
+  shell?: (dir: Buffer) => Promise<void>;
+  /** D: where the trash is looked for ($XDG_DATA_HOME, $HOME); default process.env (tests) */
+  env?: NodeJS.ProcessEnv;
 }
 
 const INV = '\x1b[7m';
@@ -84,9 +94,13 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
     setOverlayState(o);
   };
   const [message, setMessage] = useState<string | null>(props.notice ?? null);
+  const [helpPage, setHelpPage] = useState(0);
   const [, setTick] = useState(0); // re-render after the tree changes (delete, rescan)
   // where the cursor was in each directory, to come back to it (ncdu does)
   const remembered = useRef(new Map<number, number>()).current;
+  // the marked entries (space), all in the directory shown: leaving it clears them (as gdu)
+  const marksRef = useRef({ dir: 0, set: new Set<number>() });
+  const newest = useRef<NewestMtimes | null>(null);
 
   const listH = Math.max(1, height - (filter ? 5 : 4));
   // a new filter starts at the top (or at the entry to show); clearing one keeps the place
@@ -102,7 +116,14 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
   }
 
   const { dir } = nav;
+  if (marksRef.current.dir !== dir) marksRef.current = { dir, set: new Set() };
+  const marks = marksRef.current.set;
   const order = cache.get(dir, prefs);
+  if (marks.size) {
+    // gone (deleted, rescanned), or no longer listed (hidden by e, outside the filter): unmarked
+    const listed = new Set(order);
+    for (const m of marks) if (!listed.has(m)) marks.delete(m);
+  }
   const n = order.length;
   const cur = Math.min(nav.sel, Math.max(0, n - 1));
   const top = nav.top;
@@ -193,17 +214,66 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
       .catch(() => setOverlay(null));
   };
 
+  /** what d, D or E asked to confirm: the operation and its targets (the marked entries, else the selection) */
+  const pending = useRef<{ op: Op; targets: number[] } | null>(null);
+  /** the operation under way (for the busy line) */
+  const running = useRef<Op>('delete');
+  const ask = (op: Op) => {
+    const targets = marks.size ? Array.from(order).filter((i) => marks.has(i)) : selected > 0 ? [selected] : [];
+    if (!targets.length) return;
+    if (op === 'empty') {
+      const bad = targets.find((i) => tree.type(i) !== EntryType.File);
+      if (bad !== undefined)
+        return flash(`E empties regular files only: ${fit(escapeName(tree.nameOf(bad)), 40).trimEnd()} is ${tree.isDir(bad) ? 'a directory' : 'not a regular file'}`);
+    }
+    pending.current = { op, targets };
+    setOverlay('confirm');
+  };
+
   const doDelete = () => {
-    const i = selected;
+    const job = pending.current;
     setOverlay(null);
-    if (i <= 0) return;
-    const name = escapeName(tree.pathOf(i));
+    pending.current = null;
+    if (!job || !job.targets.length) return;
+    const { op, targets } = job;
+    running.current = op;
+    const i = targets[0];
+    const many = targets.length > 1;
+    const name = many ? `${count(targets.length)} marked entries` : escapeName(tree.pathOf(i));
     let p: Promise<TreeDeleteResult>;
     try {
-      p = props.remove ? props.remove(i, filter) : Promise.resolve(filter ? deleteOwnerEntries(filter, i) : deleteEntry(tree, i));
+      if (op === 'trash') p = Promise.resolve(trashEntries(tree, targets, props.env));
+      else if (op === 'empty') p = Promise.resolve(emptyEntries(tree, targets));
+      else if (!many) p = props.remove ? props.remove(i, filter) : Promise.resolve(filter ? deleteOwnerEntries(filter, i) : deleteEntry(tree, i));
+      else if (props.remove || filter) {
+        // one entry at a time (another host's deleter, or an owner's files only): the results added up
+        const one = (k: number) => (props.remove ? props.remove(k, filter) : Promise.resolve(deleteOwnerEntries(filter!, k)));
+        p = targets.reduce<Promise<TreeDeleteResult>>(
+          (acc, k) => acc.then(async (r) => addResults(r, await one(k))),
+          Promise.resolve({ deleted: 0, freed: 0, failed: 0, failures: [], refused: null, removed: 0, stale: false }),
+        );
+      } else p = Promise.resolve(deleteEntries(tree, targets));
     } catch (e) {
       p = Promise.reject(e);
     }
+    if (op !== 'delete') {
+      p.then(
+        (r) => {
+          setOverlay(null);
+          marks.clear();
+          flash(opMessage(op, r, name));
+          setTick((x) => x + 1);
+        },
+        (e: unknown) => {
+          setOverlay(null);
+          flash(`${op === 'trash' ? 'moving to the trash' : 'emptying'} failed: ${escapeName(e instanceof Error ? e.message : String(e))}`);
+          setTick((x) => x + 1);
+        },
+      );
+      setOverlay('deleting');
+      return;
+    }
+    marks.clear();
     setOverlay('deleting');
     p.then(
       (r) => {
@@ -212,7 +282,7 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
         flash(msg);
         setTick((x) => x + 1);
         // part of a directory went: show what is left of it
-        if (r.stale) rescanThen(i, (err) => flash(err ? `${msg}; rescan failed: ${err}` : msg));
+        if (r.stale) rescanThen(many ? dir : i, (err) => flash(err ? `${msg}; rescan failed: ${err}` : msg));
       },
       (e: unknown) => {
         setOverlay(null);
@@ -228,7 +298,11 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
     if (overlay === 'busy' || overlay === 'deleting') return;
     if (key.ctrl && input === 'c') return props.quit();
     if (overlay === 'help') {
+      const pages = helpPages(width, listH).length;
       if (input === 'q' || input === '?' || key.escape || key.return) setOverlay(null);
+      else if (input === ' ' || key.pageDown || key.downArrow || input === 'j' || input === 'n')
+        setHelpPage((k) => (k + 1 < pages ? k + 1 : k));
+      else if (key.pageUp || key.upArrow || input === 'k' || input === 'p' || key.backspace || key.delete) setHelpPage((k) => Math.max(0, k - 1));
       return;
     }
     if (overlay === 'info') {
@@ -237,7 +311,10 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
     }
     if (overlay === 'confirm') {
       if (input === 'y' || input === 'Y') doDelete();
-      else setOverlay(null);
+      else {
+        pending.current = null;
+        setOverlay(null);
+      }
       return;
     }
     setMessage(null);
@@ -257,9 +334,23 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
     else if (input === 'c') setPrefs((p) => ({ ...p, showItems: !p.showItems }));
     else if (input === 'g')
       setPrefs((p) => ({ ...p, graph: GRAPH_CYCLE[(GRAPH_CYCLE.indexOf(p.graph) + 1) % GRAPH_CYCLE.length] }));
+    else if (input === 'e') resort((p) => ({ ...p, showHidden: !p.showHidden }));
+    else if (input === 't') resort((p) => ({ ...p, dirsFirst: !p.dirsFirst }));
+    else if (input === 'm') setPrefs((p) => ({ ...p, showMtime: !p.showMtime }));
+    else if (input === ' ') {
+      if (selected >= 0) {
+        if (marks.has(selected)) marks.delete(selected);
+        else marks.add(selected);
+        setTick((x) => x + 1);
+        moveTo((c) => c + 1);
+      }
+    }
     else if (input === 'i') {
       if (selected >= 0) setOverlay('info');
-    } else if (input === '?') setOverlay('help');
+    } else if (input === '?') {
+      setHelpPage(0);
+      setOverlay('help');
+    }
     else if (input === 'q') props.quit();
     else if (filter && (input === 'f' || key.escape)) props.clearFilter?.();
     else if (input === 'f') flash('no filter on: in the Owners view (2), press f on an owner to show only its files');
@@ -274,10 +365,41 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
               : 'rescanned',
         ),
       );
-    } else if (input === 'd') {
-      if (imported) flash('read-only mode: deleting is disabled (this tree was read from an export)');
-      else if (props.readOnly) flash('read-only mode (--read-only): deleting is disabled');
-      else if (selected > 0) setOverlay('confirm');
+    } else if (input === 'd' || input === 'D' || input === 'E') {
+      const what = input === 'd' ? 'deleting' : input === 'D' ? 'moving to the trash' : 'emptying files';
+      if (imported) flash(`read-only mode: ${what} is disabled (this tree was read from an export)`);
+      else if (props.readOnly) flash(`read-only mode (--read-only): ${what} is disabled`);
+      else if (input !== 'd' && props.remote) flash(`${what} is not available over --remote (d deletes there)`);
+      else if (input === 'D' && filter) flash('D is off under an owner filter (it would move the files the filter hides too): f clears it');
+      else ask(input === 'd' ? 'delete' : input === 'D' ? 'trash' : 'empty');
+    } else if (input === 'b') {
+      if (imported) flash('no shell: this tree was read from an export, its directories are not here');
+      else if (props.readOnly) flash('read-only mode (--read-only): the shell (b) is disabled');
+      else if (props.remote) flash('no shell over --remote: the directories are on the other host');
+      else if (!props.shell) flash('no shell here');
+      else if (process.env.DISKBLAME_LEVEL)
+        flash(`already in a shell started by diskblame (DISKBLAME_LEVEL=${escapeName(process.env.DISKBLAME_LEVEL).slice(0, 8)}): exit it to go back`);
+      else {
+        const d = selected >= 0 && tree.isDir(selected) && tree.excluded(selected) === 0 ? selected : dir;
+        const sh = props.shell;
+        setOverlay('busy');
+        let p: Promise<void>;
+        try {
+          p = sh(tree.pathOf(d));
+        } catch (e) {
+          p = Promise.reject(e);
+        }
+        p.then(
+          () => {
+            setOverlay(null);
+            rescanThen(d, (err) => flash(err ? `back from the shell; rescan failed: ${err}` : 'back from the shell; rescanned'));
+          },
+          (e: unknown) => {
+            setOverlay(null);
+            flash(`shell failed: ${escapeName(e instanceof Error ? e.message : String(e))}`);
+          },
+        );
+      }
     }
     },
     { isActive: props.active !== false },
@@ -289,7 +411,8 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
     ? fit(` filter: ${filter.title} — ${size(filter.bytes)} in ${count(filter.files)} files   (f or Esc: show everything)`, width)
     : null;
   // the path first; the volume's figures only where they fit beside it
-  const inc = props.incomplete ? ' (INCOMPLETE: scan interrupted)' : '';
+  const hidden = prefs.showHidden ? 0 : hiddenCount(view, dir);
+  const inc = (props.incomplete ? ' (INCOMPLETE: scan interrupted)' : '') + (hidden ? ` (${count(hidden)} hidden: e shows)` : '');
   const fullPath = pathText(tree, dir, 100_000);
   const room = width - 5 - inc.length;
   const showVol = props.volume && fullPath.length + props.volume.length + 2 <= room;
@@ -304,7 +427,11 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
       rows.push(<Text key={r}>{n === 0 && r === 0 ? fit(empty, width) : ' '}</Text>);
       continue;
     }
-    const line = rowText(view, order[k], parentTotal, maxSibling, prefs, width);
+    const i = order[k];
+    const line = rowText(view, i, parentTotal, maxSibling, prefs, width, {
+      marked: marks.has(i),
+      mtime: prefs.showMtime && tree.isDir(i) ? (newest.current ??= new NewestMtimes(tree)).of(i) : undefined,
+    });
     // the cursor is reverse video, written directly: it is not a colour, so it stays with NO_COLOR
     // and on terminals chalk thinks colourless
     rows.push(<Text key={r}>{k === cur ? INV + line + INV_OFF : line}</Text>);
@@ -313,12 +440,18 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
     ` ${filter ? 'Filtered disk' : 'Disk'}: ${size(view.sizeD(dir))}  Apparent: ${size(view.sizeA(dir))}  Items: ${count(view.items(dir))}  Sort: ${prefs.sort} ${prefs.desc ? 'desc' : 'asc'}${prefs.apparent ? '  [apparent sizes]' : ''}`,
     width,
   ) + INV_OFF;
-  const footer2 = fit(message ?? (filter ? ' Enter open  Left up  s/n/C/M sort  i info  d delete shown  f/Esc unfilter' : ' Enter open  Left up  s/n/C/M sort  a apparent  i info  ' + (imported ? '(an export: read-only)' : props.readOnly ? 'r rescan  (read-only)' : 'd delete  r rescan')), width);
+  let marked = 0;
+  for (const m of marks) marked += prefs.apparent ? view.sizeA(m) : view.sizeD(m);
+  const markLine = marks.size ? ` ${count(marks.size)} marked, ${size(marked)}${prefs.apparent ? ' apparent' : ''}: d delete  D trash  E empty  (space unmarks)` : null;
+  const footer2 = fit(message ?? markLine ?? (filter ? ' Enter open  Left up  s/n/C/M sort  i info  d delete shown  f/Esc unfilter' : ' Enter open  Left up  s/n/C/M sort  a apparent  i info  ' + (imported ? '(an export: read-only)' : props.readOnly ? 'r rescan  (read-only)' : 'd delete  r rescan')), width);
 
   let body: React.ReactElement;
-  if (overlay === 'help') body = <Help width={width} height={listH} />;
+  if (overlay === 'help') body = <Help width={width} height={listH} page={helpPage} />;
   else if (overlay === 'info' && selected >= 0) body = <Info tree={view} i={selected} width={width} height={listH} />;
-  else if (overlay === 'confirm' && selected >= 0) {
+  else if (overlay === 'confirm' && pending.current && (pending.current.op !== 'delete' || pending.current.targets.length > 1)) {
+    const job = pending.current;
+    body = <ConfirmMany tree={view} op={job.op} targets={job.targets} apparent={prefs.apparent} width={width} height={listH} />;
+  } else if (overlay === 'confirm' && selected >= 0) {
     const plan = filter && tree.isDir(selected) ? deletionPlan(filter, selected) : null;
     body = (
       <Confirm
@@ -331,7 +464,7 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
     );
   }
   else if (overlay === 'busy') body = <Text>{fit(' rescanning…', width)}</Text>;
-  else if (overlay === 'deleting') body = <Text>{fit(' deleting…', width)}</Text>;
+  else if (overlay === 'deleting') body = <Text>{fit(running.current === 'trash' ? ' moving to the trash…' : running.current === 'empty' ? ' emptying…' : ' deleting…', width)}</Text>;
   else body = <Box flexDirection="column">{rows}</Box>;
 
   return (
@@ -360,5 +493,34 @@ export function deleteMessage(r: TreeDeleteResult, name: string, owner?: string)
   const n = `${count(r.deleted)} ${r.deleted === 1 ? 'entry' : 'entries'}`;
   let m = owner ? `deleted ${n} of ${owner} below ${name} (${size(r.freed)} freed)` : `deleted ${name} (${n}, ${size(r.freed)} freed)`;
   if (r.failed) m += `; ${count(r.failed)} not deleted, first: ${why}`;
+  return m;
+}
+
+/** Two results of deletions added up (several marked entries deleted one at a time). */
+export function addResults(a: TreeDeleteResult, b: TreeDeleteResult): TreeDeleteResult {
+  return {
+    deleted: a.deleted + b.deleted,
+    freed: a.freed + b.freed,
+    failed: a.failed + b.failed + (b.refused !== null ? 1 : 0),
+    failures: [...a.failures, ...b.failures].slice(0, 20),
+    refused: a.refused ?? null,
+    removed: a.removed + b.removed,
+    stale: a.stale || b.stale,
+  };
+}
+
+/**
+ * The status line after D (moved to the trash) or E (emptied): how many, the bytes (E: freed), or
+ * why not; the first failure with its reason. `name` is already escaped.
+ */
+export function opMessage(op: Op, r: TreeDeleteResult, name: string): string {
+  if (op === 'delete') return deleteMessage(r, name);
+  const verb = op === 'trash' ? 'moved to the trash' : 'emptied';
+  if (r.refused !== null) return `not ${verb}: ${r.refused}`;
+  const first = r.failures[0];
+  const why = first ? `${escapeName(first.path)}: ${first.reason}` : '';
+  if (r.deleted === 0) return first ? `not ${verb}: ${why}` : `nothing ${verb}`;
+  let m = op === 'trash' ? `moved ${name} to the trash (${count(r.deleted)} ${r.deleted === 1 ? 'entry' : 'entries'})` : `emptied ${name} (${size(r.freed)} freed)`;
+  if (r.failed) m += `; ${count(r.failed)} not ${verb}, first: ${why}`;
   return m;
 }

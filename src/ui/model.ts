@@ -6,7 +6,9 @@ import { EntryType, Excluded } from '../model/entry.js';
 import type { TreeView } from '../tree/filter.js';
 import { escapeName } from '../util/escape.js';
 import { count, size } from '../util/format.js';
+import { localDate, timeOfDay } from '../report/time.js';
 import { fit, padLeft, truncate } from './text.js';
+import type { Tree } from '../tree/tree.js';
 
 export type SortKey = 'size' | 'name' | 'items' | 'mtime';
 export type GraphMode = 'both' | 'graph' | 'percent' | 'none';
@@ -62,7 +64,7 @@ export class SortCache {
       this.cache.clear();
       this.version = t.version;
     }
-    const key = `${dir}:${p.sort}:${p.desc}:${p.sort === 'size' ? p.apparent : ''}`;
+    const key = `${dir}:${p.sort}:${p.desc}:${p.sort === 'size' ? p.apparent : ''}:${p.showHidden}:${p.dirsFirst}`;
     const hit = this.cache.get(key);
     if (hit) {
       // keep recently used orders: move to the end (Map keeps insertion order)
@@ -77,7 +79,37 @@ export class SortCache {
   }
 }
 
+/** a name beginning with '.' (ncdu's and gdu's hidden files) */
+export function isHiddenName(name: Uint8Array): boolean {
+  return name.length > 0 && name[0] === 0x2e;
+}
+
+/** How many children of `dir` have a hidden name (0 when none: the header says nothing). */
+export function hiddenCount(t: TreeView, dir: number): number {
+  let n = 0;
+  for (const c of t.children(dir)) if (isHiddenName(t.nameOf(c))) n++;
+  return n;
+}
+
+/**
+ * The children of `dir` in the order `p` asks (entry numbers): sorted by p.sort (ties by name),
+ * then, with p.dirsFirst, directories above the rest (each part keeping that order); without
+ * p.showHidden, names beginning with '.' are left out (the directory's totals still count them).
+ */
 export function sortChildren(t: TreeView, dir: number, p: ViewPrefs): Uint32Array {
+  const order = sortAll(t, dir, p);
+  if (p.showHidden && !p.dirsFirst) return order;
+  const out = new Uint32Array(order.length);
+  let n = 0;
+  const keep = (i: number) => p.showHidden || !isHiddenName(t.nameOf(i));
+  if (p.dirsFirst) {
+    for (const i of order) if (t.isDir(i) && keep(i)) out[n++] = i;
+    for (const i of order) if (!t.isDir(i) && keep(i)) out[n++] = i;
+  } else for (const i of order) if (keep(i)) out[n++] = i;
+  return n === out.length ? out : out.slice(0, n);
+}
+
+function sortAll(t: TreeView, dir: number, p: ViewPrefs): Uint32Array {
   const kids = t.children(dir);
   const n = kids.length;
   const order = new Uint32Array(n);
@@ -133,10 +165,63 @@ export function nameText(t: TreeView, i: number): string {
   return t.isDir(i) ? n + '/' : n;
 }
 
-/** One list row, exactly `w` columns. */
-export function rowText(t: TreeView, i: number, parentTotal: number, maxSibling: number, p: ViewPrefs, w: number): string {
+/** The mtime column's width: "2026-12-01 04:40" */
+export const MTIME_COLS = 16;
+
+/** A modification time (seconds since the epoch) for the mtime column, local time; blank when unknown (< 0). */
+export function mtimeText(secs: number): string {
+  if (!(secs >= 0)) return ' '.repeat(MTIME_COLS);
+  const ms = secs * 1000;
+  return `${localDate(ms)} ${timeOfDay(ms)}`;
+}
+
+/**
+ * The newest mtime in each entry's subtree (seconds since the epoch, -1 unknown), as ncdu 2 shows
+ * for a directory in its extended mode: a file's own, a directory's the latest of itself and of
+ * everything below it. One pass over the tree (each entry raises its ancestors until one is
+ * already as new), recomputed when the tree's version changes; 8 bytes per entry.
+ */
+export class NewestMtimes {
+  private version = -1;
+  private newest = new Float64Array(0);
+  constructor(private readonly tree: Tree) {}
+
+  /** entry i's newest mtime (seconds since the epoch), or -1 when neither it nor anything below has one */
+  of(i: number): number {
+    const t = this.tree;
+    if (t.version !== this.version) this.build();
+    return i < this.newest.length ? this.newest[i] : -1;
+  }
+
+  private build(): void {
+    const t = this.tree;
+    const n = t.count;
+    const best = new Float64Array(n).fill(-1);
+    for (let i = 0; i < n; i++) {
+      if (t.removed(i)) continue;
+      const m = t.mtimeOf(i);
+      if (m > best[i]) best[i] = m;
+      for (let q = t.parent[i]; q < n && best[q] < m; q = t.parent[q]) best[q] = m;
+    }
+    this.newest = best;
+    this.version = t.version;
+  }
+}
+
+/** What a row shows beyond the entry itself: its mark, its (newest) mtime for the mtime column. */
+export interface RowExtra {
+  marked?: boolean;
+  /** seconds since the epoch, -1 unknown; shown when p.showMtime */
+  mtime?: number;
+}
+
+/**
+ * One list row, exactly `w` columns: flag, mark ('*'), size, percentage, graph, item count, mtime
+ * (with p.showMtime), name; the name is cut first when the row is too wide.
+ */
+export function rowText(t: TreeView, i: number, parentTotal: number, maxSibling: number, p: ViewPrefs, w: number, extra: RowExtra = {}): string {
   const v = p.apparent ? t.sizeA(i) : t.sizeD(i);
-  let s = `${flagOf(t, i)} ${padLeft(size(v), 10)} `;
+  let s = `${flagOf(t, i)}${extra.marked ? '*' : ' '}${padLeft(size(v), 10)} `;
   if (p.graph === 'both' || p.graph === 'percent') {
     const pc = parentTotal > 0 ? (100 * v) / parentTotal : 0;
     s += padLeft(pc.toFixed(1) + '%', 6) + ' ';
@@ -146,6 +231,7 @@ export function rowText(t: TreeView, i: number, parentTotal: number, maxSibling:
     s += '[' + '#'.repeat(cells) + ' '.repeat(10 - cells) + '] ';
   }
   if (p.showItems) s += padLeft(t.isDir(i) ? count(t.items(i)) : '', 9) + ' ';
+  if (p.showMtime) s += mtimeText(extra.mtime ?? t.mtimeOf(i)) + ' ';
   return fit(s + ' ' + nameText(t, i), w);
 }
 

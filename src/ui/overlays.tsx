@@ -23,16 +23,26 @@ function lines(text: string[], width: number, height: number): React.ReactElemen
 }
 
 export const HELP_LINES = [
-  ' Keys (as in ncdu)',
+  ' Keys (as in ncdu; space marks as in gdu)',
   '   Up/Down, j/k        move          PgUp/PgDn, Home/End  page, first, last',
   '   Enter, Right, l     open dir      Left, h, Backspace   parent directory',
   '   s  sort by size     n  by name    C  by item count     M  by mtime (modified)',
   '                       (pressing the same sort key again reverses it)',
+  '   t  directories first (on/off)     e  hidden files (names with a dot) on/off',
   '   a  apparent size / disk usage     c  item count column  g  percentage / graph',
+  '   m  modification time column (a directory: the newest mtime below it)',
   '   i  information on the selection   r  rescan this directory',
+  '   space  mark / unmark the selection and move down (not m: m is the mtime',
+  '          column, as in ncdu 2 and gdu); d, D and E then act on all marked',
+  '          entries; leaving the directory clears the marks (as gdu)',
   '   d  delete the selection (asks first; off with --read-only)',
+  '   D  move it to the trash (freedesktop.org: ~/.local/share/Trash on the same',
+  "      mount, else the volume's .Trash-UID; renamed, never copied; asks first)",
+  '   E  empty a file in place: truncate to 0 bytes (a log still held open)',
+  '   b  a shell ($SHELL) in the selected directory; exit it to come back (the',
+  '      directory is rescanned); off with --read-only',
   '   f, Esc  clear the owner filter (set it in the Owners view, 2: f on an owner)',
-  '        filtered: only that owner\'s files and the directories leading to them,',
+  "        filtered: only that owner's files and the directories leading to them,",
   '        sizes count its files only, d deletes only the files shown',
   '   ?  this help        q  quit',
   '',
@@ -41,12 +51,62 @@ export const HELP_LINES = [
   '   <  excluded (--exclude)           >  another filesystem (mount point)',
   '   ^  kernel filesystem              @  symlink, FIFO, socket or device',
   '   H  hard link (counted once)       e  empty directory',
-  '',
-  ' Press ? or q to close.',
+  '   *  (second column) marked with space',
 ];
 
-export function Help({ width, height }: { width: number; height: number }): React.ReactElement {
-  return lines(HELP_LINES, width, height);
+/**
+ * The help cut into pages of `height` rows (terminal rows for the list), each ending with the line
+ * that says how to page and close; one page when it all fits.
+ */
+export function helpPages(width: number, height: number): string[][] {
+  const per = Math.max(1, height - 1);
+  if (HELP_LINES.length + 1 <= height) return [[...HELP_LINES, ' Press ? or q to close.']];
+  const pages: string[][] = [];
+  for (let k = 0; k < HELP_LINES.length; k += per) pages.push(HELP_LINES.slice(k, k + per));
+  return pages.map((p, k) => [
+    ...p,
+    ...Array(per - p.length).fill(''),
+    fit(` -- page ${k + 1}/${pages.length}: ${k + 1 < pages.length ? 'Space/PgDn more, ' : ''}${k > 0 ? 'PgUp back, ' : ''}Press ? or q to close.`, width),
+  ]);
+}
+
+export function Help({ width, height, page = 0 }: { width: number; height: number; page?: number }): React.ReactElement {
+  const pages = helpPages(width, height);
+  return lines(pages[Math.min(page, pages.length - 1)], width, height);
+}
+
+/** The confirmations of d on several entries, D and E: what the keys do to what. */
+export type Op = 'delete' | 'trash' | 'empty';
+
+/**
+ * The confirmation of an operation on `targets` (entries of one directory): the count, the bytes
+ * (disk usage, or apparent sizes with `apparent`) and the first names, escaped.
+ */
+export function ConfirmMany(props: { tree: TreeView; op: Op; targets: number[]; apparent: boolean; width: number; height: number }): React.ReactElement {
+  const { tree, op, targets, width, height } = props;
+  let bytes = 0;
+  let items = 0;
+  for (const i of targets) {
+    bytes += props.apparent ? tree.sizeA(i) : tree.sizeD(i);
+    items += tree.isDir(i) ? tree.items(i) + 1 : 1;
+  }
+  const n = targets.length;
+  const what = n === 1 ? (tree.isDir(targets[0]) ? 'this directory' : 'this file') : `these ${count(n)} entries`;
+  const head =
+    op === 'delete'
+      ? ` Delete ${what} from the disk? This cannot be undone.`
+      : op === 'trash'
+        ? ` Move ${what} to the trash? (freedesktop.org trash, on the same filesystem)`
+        : ` Empty ${n === 1 ? 'this file' : `these ${count(n)} files`} in place (to 0 bytes)? This cannot be undone.`;
+  const room = Math.max(1, height - 6);
+  const shown = targets.slice(0, n > room ? room - 1 : room).map((i) => `   ${truncate(escapeName(tree.pathOf(i)), width - 4, true)}`);
+  if (n > shown.length) shown.push(`   ... and ${count(n - shown.length)} more`);
+  const sum =
+    op === 'empty'
+      ? `   ${count(n)} ${n === 1 ? 'file' : 'files'}, ${size(bytes)}${props.apparent ? ' apparent' : ' on disk'} to free`
+      : `   ${count(n)} ${n === 1 ? 'entry' : 'entries'} (${count(items)} with everything below), ${size(bytes)}${props.apparent ? ' apparent' : ' on disk'}`;
+  const key = op === 'delete' ? 'delete' : op === 'trash' ? 'move to the trash' : 'empty';
+  return lines([head, '', ...shown, sum, '', ` y: ${key}   any other key: keep ${n === 1 ? 'it' : 'them'}`], width, height);
 }
 
 /** The keys of the other views (by view key), shown by ? in them; the view and quit keys follow. */

@@ -19,7 +19,7 @@ import { escapeName } from '../util/escape.js';
 export async function runUI(opts: { tree: Tree | null; root: string; scanOptions: ScanOptions; readOnly: boolean; changes?: ChangesData; place?: Place; store?: string; prefs?: Partial<ViewPrefs> }): Promise<number> {
   let code = 0;
   process.stdout.write('\x1b[?1049h\x1b[H'); // alternate screen, like ncdu: the shell's screen comes back after
-  const inst = render(React.createElement(App, { ...opts, onExit: (c: number) => (code = c) }), {
+  const inst = render(React.createElement(App, { ...opts, shell: true, onExit: (c: number) => (code = c) }), {
     exitOnCtrlC: false,
     patchConsole: false,
   });

@@ -343,40 +343,9 @@ export class RootedDeleter {
    */
   remove(steps: readonly Step[], leaf: Leaf): boolean {
     const name = Buffer.from(leaf.name);
-    try {
-      this.goTo(steps);
-    } catch (e) {
-      // the step that failed is the one above the held top
-      const k = this.held.depth;
-      this.fail(k < steps.length ? this.held.pathOf(steps[k].name) : this.held.pathOf(name), errText(e));
-      return false;
-    }
-    const where = this.held.pathOf(name);
-    let st: fs.Stats;
-    try {
-      checkName(name);
-      st = fs.lstatSync(childPath(this.held.fdAt(this.held.depth), name));
-    } catch (e) {
-      this.fail(where, errText(e));
-      return false;
-    }
-    const kind = kindOf(st);
-    if (kind !== leaf.kind) {
-      this.fail(where, `is a ${kindWord(kind)} now, was a ${kindWord(leaf.kind)}: not deleted`);
-      return false;
-    }
-    if (leaf.ino && st.ino !== leaf.ino) {
-      this.fail(where, 'replaced since the scan (another inode by that name): not deleted');
-      return false;
-    }
-    if ((leaf.uid !== undefined && leaf.uid >= 0 && st.uid !== leaf.uid) || (leaf.gid !== undefined && leaf.gid >= 0 && st.gid !== leaf.gid)) {
-      this.fail(where, `owner changed since the scan (now ${st.uid}:${st.gid}, was ${leaf.uid ?? '?'}:${leaf.gid ?? '?'}): not deleted`);
-      return false;
-    }
-    if (st.dev !== this.held.rootDev) {
-      this.fail(where, 'on another filesystem (a mount point): left alone');
-      return false;
-    }
+    const r = this.reach(steps, leaf, name);
+    if (!r) return false;
+    const { where, st, kind } = r;
     if (kind === 'dir') return this.removeDir(name, { dev: st.dev, ino: leaf.ino }, !!leaf.recursive);
     try {
       fs.unlinkSync(childPath(this.held.fdAt(this.held.depth), name));
@@ -387,6 +356,111 @@ export class RootedDeleter {
     this.result.deleted++;
     if (st.nlink <= 1) this.result.freed += st.blocks * 512;
     return true;
+  }
+
+  /**
+   * Empty the regular file `leaf` in the directory `steps` lead to, in place (truncate to 0 bytes:
+   * a log a process still holds open keeps writing to the same inode). It is opened
+   * O_WRONLY|O_NOFOLLOW|O_NONBLOCK relative to the held directory (a link, a FIFO or a device is
+   * never opened as a file; O_NONBLOCK: a FIFO swapped in never blocks the open), then fstat must
+   * say a regular file with the inode as scanned (when known), on the root's filesystem, before
+   * ftruncate. Counts it in `result.deleted` and its former st_blocks × 512 in `result.freed`
+   * (with one link; else the space stays held by the other names: also freed, the inode is one).
+   * Returns true when it is empty now; false when refused or failed (reason in `result`).
+   */
+  truncate(steps: readonly Step[], leaf: Leaf): boolean {
+    const name = Buffer.from(leaf.name);
+    if (leaf.kind !== 'file') {
+      this.fail(this.held.pathOf(name), `a ${kindWord(leaf.kind)}: only a regular file can be emptied`);
+      return false;
+    }
+    const r = this.reach(steps, leaf, name);
+    if (!r) return false;
+    let fd: number;
+    try {
+      fd = fs.openSync(childPath(this.held.fdAt(this.held.depth), name), fs.constants.O_WRONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+    } catch (e) {
+      this.fail(r.where, errText(e));
+      return false;
+    }
+    try {
+      const st = fs.fstatSync(fd);
+      if (!st.isFile()) throw new DeleteRefused(`is a ${kindWord(kindOf(st))} now: not emptied`);
+      if (st.dev !== this.held.rootDev) throw new DeleteRefused('on another filesystem (a mount point): left alone');
+      if ((leaf.ino && st.ino !== leaf.ino) || st.ino !== r.st.ino) throw new DeleteRefused('replaced since the scan (another inode by that name): not emptied');
+      fs.ftruncateSync(fd, 0);
+      this.result.deleted++;
+      this.result.freed += st.blocks * 512;
+      return true;
+    } catch (e) {
+      this.fail(r.where, errText(e));
+      return false;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /**
+   * Move `leaf` (in the directory `steps` lead to) out of the tree with `move`, after the same
+   * checks as remove: `move` gets the held parent directory's fd, the name and its lstat, and
+   * renames it away (util/trash.ts: into a trash's files/ on the same filesystem); it throws to
+   * fail (the reason is kept in `result`). Counts it in `result.deleted` (not in `freed`: the
+   * bytes are still on the disk). Returns true when it was moved.
+   */
+  moveOut(steps: readonly Step[], leaf: Leaf, move: (parentFd: number, name: Buffer, st: fs.Stats, where: Buffer) => void): boolean {
+    const name = Buffer.from(leaf.name);
+    const r = this.reach(steps, leaf, name);
+    if (!r) return false;
+    try {
+      move(this.held.fdAt(this.held.depth), name, r.st, r.where);
+    } catch (e) {
+      this.fail(r.where, errText(e));
+      return false;
+    }
+    this.result.deleted++;
+    return true;
+  }
+
+  /**
+   * Hold the directory `steps` lead to and check `leaf` in it as scanned (kind, inode, owner, the
+   * root's filesystem); null (the failure counted) when it is not there as it was.
+   */
+  private reach(steps: readonly Step[], leaf: Leaf, name: Buffer): { where: Buffer; st: fs.Stats; kind: LeafKind } | null {
+    try {
+      this.goTo(steps);
+    } catch (e) {
+      // the step that failed is the one above the held top
+      const k = this.held.depth;
+      this.fail(k < steps.length ? this.held.pathOf(steps[k].name) : this.held.pathOf(name), errText(e));
+      return null;
+    }
+    const where = this.held.pathOf(name);
+    let st: fs.Stats;
+    try {
+      checkName(name);
+      st = fs.lstatSync(childPath(this.held.fdAt(this.held.depth), name));
+    } catch (e) {
+      this.fail(where, errText(e));
+      return null;
+    }
+    const kind = kindOf(st);
+    if (kind !== leaf.kind) {
+      this.fail(where, `is a ${kindWord(kind)} now, was a ${kindWord(leaf.kind)}: left alone`);
+      return null;
+    }
+    if (leaf.ino && st.ino !== leaf.ino) {
+      this.fail(where, 'replaced since the scan (another inode by that name): left alone');
+      return null;
+    }
+    if ((leaf.uid !== undefined && leaf.uid >= 0 && st.uid !== leaf.uid) || (leaf.gid !== undefined && leaf.gid >= 0 && st.gid !== leaf.gid)) {
+      this.fail(where, `owner changed since the scan (now ${st.uid}:${st.gid}, was ${leaf.uid ?? '?'}:${leaf.gid ?? '?'}): left alone`);
+      return null;
+    }
+    if (st.dev !== this.held.rootDev) {
+      this.fail(where, 'on another filesystem (a mount point): left alone');
+      return null;
+    }
+    return { where, st, kind };
   }
 
   /** Remove directory `name` below the held top: everything in it when `recursive`, else only if empty. */
