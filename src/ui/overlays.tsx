@@ -66,7 +66,7 @@ export function helpPages(width: number, height: number): string[][] {
   return pages.map((p, k) => [
     ...p,
     ...Array(per - p.length).fill(''),
-    fit(` -- page ${k + 1}/${pages.length}: ${k + 1 < pages.length ? 'Space/PgDn more, ' : ''}${k > 0 ? 'PgUp back, ' : ''}Press ? or q to close.`, width),
+    fit(` -- page ${k + 1}/${pages.length} (${k + 1 < pages.length ? 'Space/PgDn: more' : 'PgUp: back'}) --  Press ? or q to close.`, width),
   ]);
 }
 

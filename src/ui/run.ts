@@ -15,13 +15,17 @@ import { escapeName } from '../util/escape.js';
 /**
  * Run the browser until the user leaves; resolves with the exit code. `tree` null: scan `root` at
  * `place` (default here) first, with the scanning screen. Deletions and rescans go to `place` too.
+ * `stdin`: where keys come from instead of process.stdin (a tty stream of /dev/tty).
  */
-export async function runUI(opts: { tree: Tree | null; root: string; scanOptions: ScanOptions; readOnly: boolean; changes?: ChangesData; place?: Place; store?: string; prefs?: Partial<ViewPrefs> }): Promise<number> {
+export async function runUI(opts: { tree: Tree | null; root: string; scanOptions: ScanOptions; readOnly: boolean; changes?: ChangesData; place?: Place; store?: string; prefs?: Partial<ViewPrefs>; stdin?: NodeJS.ReadStream }): Promise<number> {
   let code = 0;
+  const { stdin, ...appProps } = opts;
   process.stdout.write('\x1b[?1049h\x1b[H'); // alternate screen, like ncdu: the shell's screen comes back after
-  const inst = render(React.createElement(App, { ...opts, shell: true, onExit: (c: number) => (code = c) }), {
+  const inst = render(React.createElement(App, { ...appProps, shell: true, onExit: (c: number) => (code = c) }), {
     exitOnCtrlC: false,
     patchConsole: false,
+    // the keys: the terminal (stdin, or /dev/tty when stdin carried an export: -f -)
+    ...(stdin ? { stdin } : {}),
   });
   let restored = false;
   const restore = () => {

@@ -2,6 +2,8 @@
  * `diskblame scan [PATH]`: scan (or read an export with -f), print a summary or JSON, or export
  * in ncdu's format with -o. Only wiring: the work is in scan/, import/, tree/, export/, report/.
  */
+import fs from 'node:fs';
+import tty from 'node:tty';
 import type { Argv } from 'yargs';
 import { TeeSink } from '../../model/entry.js';
 import { isStdoutName } from '../../util/write.js';
@@ -76,13 +78,20 @@ export function browseOptions<T>(y: Argv<T>) {
 /** `diskblame [PATH]` / `diskblame -f FILE`: the browser on a terminal, else the summary. */
 export async function browseCommand(a: ScanArgs): Promise<number> {
   validate(a);
-  const tty = process.stdout.isTTY === true && process.stdin.isTTY === true;
+  // `cat export | diskblame -f -` on a terminal: the export from stdin, the keys from /dev/tty (as ncdu)
+  const keysFromTty = a.file === '-' && process.stdin.isTTY !== true && process.stdout.isTTY === true && a.ui !== false && !a.json && a.output === undefined;
+  const ttyIn = keysFromTty ? openTerminalInput() : null;
+  const tty = process.stdout.isTTY === true && (process.stdin.isTTY === true || ttyIn !== null);
   if (!tty || a.ui === false || a.json || a.output !== undefined) return scanCommand(a);
   const scanOptions = { exclude: a.exclude, crossMounts: a['cross-mounts'], threads: a.threads };
   if (a.file !== undefined) {
-    const tree = await readExport(a);
-    const { runUI } = await importUI();
-    return runUI({ tree, root: Buffer.from(tree.nameOf(0)).toString('utf8'), scanOptions, readOnly: true, store: a.store });
+    try {
+      const tree = await readExport(a);
+      const { runUI } = await importUI();
+      return await runUI({ tree, root: Buffer.from(tree.nameOf(0)).toString('utf8'), scanOptions, readOnly: true, store: a.store, stdin: ttyIn ?? undefined });
+    } finally {
+      ttyIn?.destroy();
+    }
   }
   const root = a.path ?? '.';
   const place = await openPlace(a);
@@ -94,6 +103,24 @@ export async function browseCommand(a: ScanArgs): Promise<number> {
   } finally {
     await place.close().catch(() => undefined);
   }
+}
+
+/**
+ * The controlling terminal for keys when stdin carries the export (-f -): /dev/tty opened as a
+ * tty stream, or null when there is none (no controlling terminal: the summary is printed).
+ */
+function openTerminalInput(): tty.ReadStream | null {
+  let fd: number;
+  try {
+    fd = fs.openSync('/dev/tty', fs.constants.O_RDWR | fs.constants.O_NOCTTY);
+  } catch {
+    return null;
+  }
+  if (!tty.isatty(fd)) {
+    fs.closeSync(fd);
+    return null;
+  }
+  return new tty.ReadStream(fd);
 }
 
 /** Read the export named by --file into a tree, with progress on a terminal. */
