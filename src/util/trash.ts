@@ -151,8 +151,8 @@ function trashName(name: Buffer): string {
 }
 
 /**
- * Move `name` in the directory `parentFd` into the trash directory `trash` (files/ and info/ made
- * 0700 when missing). `original`: the item's absolute path (bytes) for Path=. The .trashinfo is
+ * Move `name` in the directory `parentFd` into the trash directory `trash` (it, files/ and info/
+ * made 0700 when missing; its parent must exist). `original`: the item's absolute path (bytes) for Path=. The .trashinfo is
  * claimed first under the first free name of NAME, NAME.2, NAME.3, ... (free in both info/ and
  * files/), then the item renamed into files/. Returns the name used. Throws DeleteRefused when the
  * trash is on another filesystem than the item, or the errno error (EXDEV: another mount).
@@ -160,6 +160,7 @@ function trashName(name: Buffer): string {
 export function putInTrash(trash: string, parentFd: number, name: Buffer, original: Uint8Array, when = new Date()): string {
   const files = path.join(trash, 'files');
   const info = path.join(trash, 'info');
+  ownDir(trash, 0o700);
   ownDir(files, 0o700);
   ownDir(info, 0o700);
   const filesFd = fs.openSync(files, DIR_FLAGS);
