@@ -683,3 +683,320 @@ test('an imported tree: d and r say why they are off, the footer offers neither'
   assert.doesNotMatch(r.lastFrame()!, /rescan failed/);
   r.unmount();
 });
+
+// ------------------------------------------------------------------ issue 15: e, t, m, marks, D, E, b, help pages
+
+/** the names of the list rows, top to bottom (the row's last field) */
+function rowNames(frame: string): string[] {
+  const lines = frame.replace(OWN_SGR, '').split('\n').slice(2, -2);
+  return lines.map((l) => l.trimEnd().split(/\s+/).at(-1)!).filter((n) => n && !n.startsWith('('));
+}
+
+/** /root: .cache/ (big), .profile, docs/ (1 file, newest 1,800,000,000), b.bin, a.txt */
+function dotTree(): Tree {
+  const t = new Tree();
+  t.enterDir(ent('/root', EntryType.Dir, 4096));
+  t.enterDir(ent('.cache', EntryType.Dir, 4096, 1_500_000_000));
+  t.addEntry(ent('blob', EntryType.File, 5_000_000, 1_600_000_000));
+  t.leaveDir();
+  t.addEntry(ent('.profile', EntryType.File, 900_000));
+  t.enterDir(ent('docs', EntryType.Dir, 4096, 1_000_000_000));
+  t.addEntry(ent('new.md', EntryType.File, 8192, 1_800_000_000));
+  t.leaveDir();
+  t.addEntry(ent('b.bin', EntryType.File, 2_000_000));
+  t.addEntry(ent('a.txt', EntryType.File, 100_000));
+  t.leaveDir();
+  t.finish({ timestamp: 0, producer: 'test', incomplete: false });
+  return t;
+}
+
+test('e hides names beginning with a dot (the header says how many, the totals stay whole); again shows them', async () => {
+  const t = dotTree();
+  const r = mount(t);
+  await tick();
+  assert.deepEqual(rowNames(r.lastFrame()!), ['.cache/', 'b.bin', '.profile', 'a.txt', 'docs/']);
+  const total = r.lastFrame()!.split('\n').at(-2)!;
+  r.stdin.write('e');
+  await tick();
+  let f = r.lastFrame()!;
+  assert.deepEqual(rowNames(f), ['b.bin', 'a.txt', 'docs/']);
+  assert.match(f.split('\n')[1], /\(2 hidden: e shows\)/);
+  assert.equal(f.split('\n').at(-2), total, 'the directory totals count the hidden entries');
+  assert.match(selectedRow(f), /b\.bin/, 'the cursor on a hidden entry moves to the first row');
+  assertFrame(f, 80, 24, 'hidden');
+  r.stdin.write('e');
+  await tick();
+  f = r.lastFrame()!;
+  assert.deepEqual(rowNames(f), ['.cache/', 'b.bin', '.profile', 'a.txt', 'docs/']);
+  assert.doesNotMatch(f.split('\n')[1], /hidden/);
+  r.unmount();
+  // the starting preference (the config file's), as the contract on main gives it
+  const r2 = mount(dotTree(), { prefs: { showHidden: false } });
+  await tick();
+  assert.deepEqual(rowNames(r2.lastFrame()!), ['b.bin', 'a.txt', 'docs/']);
+  r2.unmount();
+});
+
+test('t puts directories first within the current sort (sizes, then names), the cursor stays on its entry', async () => {
+  const r = mount(dotTree());
+  await tick();
+  r.stdin.write('j'); // b.bin
+  await tick();
+  r.stdin.write('t');
+  await tick();
+  assert.deepEqual(rowNames(r.lastFrame()!), ['.cache/', 'docs/', 'b.bin', '.profile', 'a.txt']);
+  assert.match(selectedRow(r.lastFrame()!), /b\.bin/);
+  r.stdin.write('n'); // by name, directories still first
+  await tick();
+  assert.deepEqual(rowNames(r.lastFrame()!), ['.cache/', 'docs/', '.profile', 'a.txt', 'b.bin']);
+  r.stdin.write('t');
+  await tick();
+  assert.deepEqual(rowNames(r.lastFrame()!), ['.cache/', '.profile', 'a.txt', 'b.bin', 'docs/']);
+  r.unmount();
+  // the pure core: sortChildren with both toggles
+  const t = dotTree();
+  const names = (o: Uint32Array) => Array.from(o).map((i) => Buffer.from(t.nameOf(i)).toString());
+  assert.deepEqual(names(sortChildren(t, 0, { ...DEFAULT_PREFS, dirsFirst: true, showHidden: false })), ['docs', 'b.bin', 'a.txt']);
+});
+
+test('m: an mtime column (a directory shows the newest mtime below it; unknown is blank), within 80 columns', async () => {
+  const saved = process.env.TZ;
+  process.env.TZ = 'UTC';
+  try {
+    const t = dotTree();
+    const r = mount(t);
+    await tick();
+    r.stdin.write('m');
+    await tick();
+    const f = r.lastFrame()!;
+    assertFrame(f, 80, 24, 'mtime column');
+    const row = (name: string) => f.replace(OWN_SGR, '').split('\n').find((l) => l.trimEnd().endsWith(name))!.trimEnd();
+    // docs/ itself 2001, its file 2027-01-15: the newest
+    assert.match(row('docs/'), /2027-01-15 08:00 +docs\/$/);
+    assert.match(row('.cache/'), /2020-09-13 12:26 +\.cache\/$/);
+    assert.match(row('b.bin'), /2023-11-14 22:13 +b\.bin$/);
+    r.stdin.write('m');
+    await tick();
+    assert.doesNotMatch(r.lastFrame()!, /2027-01-15/);
+    r.unmount();
+  } finally {
+    if (saved === undefined) delete process.env.TZ;
+    else process.env.TZ = saved;
+  }
+  // a long name is cut, the columns stay: 80 columns with every column on
+  const t = new Tree();
+  t.enterDir(ent('/r', EntryType.Dir, 4096));
+  t.addEntry(ent('n'.repeat(200), EntryType.File, 4096));
+  t.addEntry({ ...ent('nomtime', EntryType.File, 4096), mtime: -1 });
+  t.leaveDir();
+  t.finish({ timestamp: 0, producer: 'test', incomplete: false });
+  const r = mount(t, { prefs: { showMtime: true } });
+  await tick();
+  const f = r.lastFrame()!;
+  assertFrame(f, 80, 24, 'long name with the mtime column');
+  assert.match(f, /\d{4}-\d\d-\d\d \d\d:\d\d +n+…/);
+  assert.match(f, /\s{17} nomtime/, 'an unknown mtime is blank');
+  r.unmount();
+});
+
+test('space marks and moves down; the line counts them and their bytes; d asks once for all of them (names escaped) and deletes them', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-ui-marks-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'one'), 'x'.repeat(300_000));
+    fs.writeFileSync(path.join(dir, 'two\x1b[31m'), 'x'.repeat(200_000));
+    fs.writeFileSync(path.join(dir, 'keep'), 'x'.repeat(100_000));
+    fs.mkdirSync(path.join(dir, 'sub'));
+    const t = new Tree();
+    await new Scanner(dir, t, { threads: 1 }).run();
+    const r = mount(t);
+    await tick();
+    r.stdin.write(' ');
+    await tick();
+    r.stdin.write(' ');
+    await tick();
+    let f = r.lastFrame()!;
+    assert.match(selectedRow(f), /keep/, 'the cursor moved down past both');
+    const marked = f.replace(OWN_SGR, '').split('\n').filter((l) => l[1] === '*');
+    assert.equal(marked.length, 2, f);
+    assert.match(f.split('\n').at(-1)!, /2 marked, 492 KiB: d delete {2}D trash {2}E empty/);
+    r.stdin.write('k');
+    await tick();
+    r.stdin.write(' '); // unmark two, mark it again
+    await tick();
+    assert.match(r.lastFrame()!.split('\n').at(-1)!, /1 marked/);
+    r.stdin.write('k');
+    await tick();
+    r.stdin.write(' '); // two again
+    await tick();
+    assert.match(selectedRow(r.lastFrame()!), /keep/);
+    await tick();
+    r.stdin.write('d');
+    await tick();
+    f = r.lastFrame()!;
+    assertFrame(f, 80, 24, 'confirm marked');
+    assert.match(f, /Delete these 2 entries from the disk\?/);
+    assert.match(f, /2 entries \(2 with everything below\), 492 KiB on disk/);
+    assert.ok(f.includes('two\\x1b[31m'), 'the name escaped');
+    assert.ok(f.includes(path.join(dir, 'one')));
+    r.stdin.write('y');
+    f = await until(r, (x) => /deleted 2 marked entries/.test(x));
+    assert.match(f, /deleted 2 marked entries \(2 entries, 492 KiB freed\)/);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['keep', 'sub']);
+    assert.doesNotMatch(f, /marked,/);
+    // marks clear on leaving the directory (as gdu)
+    r.stdin.write(' ');
+    await tick();
+    assert.match(r.lastFrame()!, /1 marked/);
+    r.stdin.write('j');
+    await tick();
+    r.stdin.write('\r'); // into sub/
+    await tick();
+    r.stdin.write('h');
+    await tick();
+    assert.doesNotMatch(r.lastFrame()!, /marked/);
+    r.unmount();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('E empties the selected file (the sizes follow), refuses a directory with a line; D moves to the trash; both off read-only and for an export', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-ui-ed-'));
+  try {
+    const root = path.join(dir, 'root');
+    fs.mkdirSync(path.join(root, 'd'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'app.log'), 'x'.repeat(400_000));
+    fs.writeFileSync(path.join(root, 'old'), 'x'.repeat(50_000));
+    const t = new Tree();
+    await new Scanner(root, t, { threads: 1 }).run();
+    const env = { XDG_DATA_HOME: path.join(dir, 'xdg') };
+    for (const [extra, why] of [
+      [{ readOnly: true }, /read-only mode \(--read-only\): emptying files is disabled/],
+      [{ rescan: undefined }, /emptying files is disabled \(this tree was read from an export\)/],
+      [{ remote: true }, /not available over --remote/],
+    ] as const) {
+      const r = mount(t, { ...extra, env });
+      await tick();
+      r.stdin.write('E');
+      await tick();
+      assert.match(r.lastFrame()!.split('\n').at(-1)!, why);
+      r.stdin.write('D');
+      await tick();
+      assert.match(r.lastFrame()!.split('\n').at(-1)!, /trash/);
+      r.unmount();
+    }
+    assert.equal(fs.statSync(path.join(root, 'app.log')).size, 400_000);
+    const r = mount(t, { env });
+    await tick();
+    assert.match(selectedRow(r.lastFrame()!), /app\.log/);
+    r.stdin.write('E');
+    await tick();
+    assert.match(r.lastFrame()!, /Empty this file in place \(to 0 bytes\)\?/);
+    r.stdin.write('y');
+    let f = await until(r, (x) => /emptied/.test(x));
+    assert.match(f.split('\n').at(-1)!, /emptied .*app\.log \(39\d(\.\d)? KiB freed\)/);
+    assert.equal(fs.statSync(path.join(root, 'app.log')).size, 0);
+    assert.match(f, /0 B +0\.0% .* app\.log/);
+    // a directory: one line, nothing asked
+    for (let k = 0; k < 3 && !/ d\//.test(selectedRow(r.lastFrame()!)); k++) {
+      r.stdin.write('j');
+      await tick();
+    }
+    assert.match(selectedRow(r.lastFrame()!), /d\//);
+    r.stdin.write('E');
+    await tick();
+    assert.match(r.lastFrame()!.split('\n').at(-1)!, /E empties regular files only: d is a directory/);
+    // D on old
+    r.stdin.write('k');
+    await tick();
+    assert.match(selectedRow(r.lastFrame()!), /old/);
+    r.stdin.write('D');
+    await tick();
+    assert.match(r.lastFrame()!, /Move this file to the trash\?/);
+    r.stdin.write('y');
+    f = await until(r, (x) => /to the trash \(1 entry\)/.test(x));
+    assert.ok(!fs.existsSync(path.join(root, 'old')));
+    assert.ok(fs.existsSync(path.join(dir, 'xdg', 'Trash', 'files', 'old')));
+    assert.ok(!/ old\s*$/m.test(f.replace(OWN_SGR, '')), 'gone from the list');
+    r.unmount();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('b: a line says why not read-only, for an export, over --remote, inside a shell diskblame started, or without a shell', async () => {
+  const saved = process.env.DISKBLAME_LEVEL;
+  try {
+    for (const [extra, why] of [
+      [{ readOnly: true, shell: async () => {} }, /read-only mode \(--read-only\): the shell \(b\) is disabled/],
+      [{ rescan: undefined, shell: async () => {} }, /no shell: this tree was read from an export/],
+      [{ remote: true, shell: async () => {} }, /no shell over --remote/],
+      [{}, /no shell here/],
+    ] as const) {
+      const r = mount(sampleTree(), extra);
+      await tick();
+      r.stdin.write('b');
+      await tick();
+      assert.match(r.lastFrame()!.split('\n').at(-1)!, why);
+      r.unmount();
+    }
+    process.env.DISKBLAME_LEVEL = '1';
+    let called = 0;
+    const r = mount(sampleTree(), { shell: async () => void called++ });
+    await tick();
+    r.stdin.write('b');
+    await tick();
+    assert.match(r.lastFrame()!.split('\n').at(-1)!, /already in a shell started by diskblame/);
+    assert.equal(called, 0);
+    r.unmount();
+    delete process.env.DISKBLAME_LEVEL;
+    // the shell gets the selected directory, then the directory is rescanned
+    const dirs: string[] = [];
+    const rescans: number[] = [];
+    const t = sampleTree();
+    const r2 = mount(t, { shell: async (d: Buffer) => void dirs.push(d.toString()), rescan: async (d: number) => void rescans.push(d) });
+    await tick();
+    r2.stdin.write('b');
+    const f = await until(r2, (x) => /back from the shell/.test(x));
+    assert.deepEqual(dirs, ['/root/big']);
+    assert.deepEqual(rescans, [entryAt(t, '/root/big')]);
+    assert.match(f.split('\n').at(-1)!, /back from the shell; rescanned/);
+    r2.unmount();
+  } finally {
+    if (saved === undefined) delete process.env.DISKBLAME_LEVEL;
+    else process.env.DISKBLAME_LEVEL = saved;
+  }
+});
+
+for (const h of [24, 15]) {
+  test(`help at 80x${h}: pages, every line within 80 columns, every key on some page, Space/PgUp page, q closes`, async () => {
+    const { HELP_LINES } = await import('../src/ui/overlays.js');
+    const r = mount(sampleTree(), { height: h });
+    await tick();
+    r.stdin.write('?');
+    await tick();
+    const seen: string[] = [];
+    let f = r.lastFrame()!;
+    const pages = Number(/page 1\/(\d+)/.exec(f)?.[1]);
+    assert.ok(pages >= 2, `more than one page at 80x${h}: ${f}`);
+    for (let k = 1; k <= pages; k++) {
+      assertFrame(f, 80, h, `help page ${k}`);
+      assert.match(f, new RegExp(`page ${k}/${pages}.*Press \\? or q to close`));
+      seen.push(...f.split('\n'));
+      r.stdin.write(' ');
+      await tick();
+      f = r.lastFrame()!;
+    }
+    for (const l of HELP_LINES) if (l.trim()) assert.ok(seen.some((s) => s.trimEnd() === l.trimEnd()), `not shown: ${l}`);
+    for (const k of ['e ', 't ', 'm ', 'space', 'd ', 'D ', 'E ', 'b ', '? ', 'q ']) assert.ok(HELP_LINES.some((l) => l.includes(`   ${k}`)), `key ${k} listed`);
+    assert.match(f, new RegExp(`page ${pages}/${pages}`), 'Space stops at the last page');
+    r.stdin.write('\x1b[5~'); // PgUp
+    await tick();
+    assert.match(r.lastFrame()!, new RegExp(`page ${pages - 1}/${pages}`));
+    r.stdin.write('q');
+    await tick();
+    assert.doesNotMatch(r.lastFrame()!, /Press \? or q/);
+    assert.equal(r.quits(), 0);
+    r.unmount();
+  });
+}

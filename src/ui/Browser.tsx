@@ -128,6 +128,10 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
   const cur = Math.min(nav.sel, Math.max(0, n - 1));
   const top = nav.top;
   const selected = n ? order[cur] : -1;
+  // what the last render showed, for handlers: a key may reach a handler of an earlier render
+  // (Ink's useInput resubscribes in an effect, after the commit), whose closure is a key behind
+  const live = useRef({ selected, order, dir });
+  live.current = { selected, order, dir };
   const parentTotal = prefs.apparent ? view.sizeA(dir) : view.sizeD(dir);
   const maxSibling = useMemo(() => {
     let m = 0;
@@ -219,6 +223,8 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
   /** the operation under way (for the busy line) */
   const running = useRef<Op>('delete');
   const ask = (op: Op) => {
+    const { order, selected } = live.current;
+    const marks = marksRef.current.set;
     const targets = marks.size ? Array.from(order).filter((i) => marks.has(i)) : selected > 0 ? [selected] : [];
     if (!targets.length) return;
     if (op === 'empty') {
@@ -260,7 +266,7 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
       p.then(
         (r) => {
           setOverlay(null);
-          marks.clear();
+          marksRef.current.set.clear();
           flash(opMessage(op, r, name));
           setTick((x) => x + 1);
         },
@@ -273,7 +279,7 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
       setOverlay('deleting');
       return;
     }
-    marks.clear();
+    marksRef.current.set.clear();
     setOverlay('deleting');
     p.then(
       (r) => {
@@ -338,6 +344,8 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
     else if (input === 't') resort((p) => ({ ...p, dirsFirst: !p.dirsFirst }));
     else if (input === 'm') setPrefs((p) => ({ ...p, showMtime: !p.showMtime }));
     else if (input === ' ') {
+      const { selected } = live.current;
+      const marks = marksRef.current.set;
       if (selected >= 0) {
         if (marks.has(selected)) marks.delete(selected);
         else marks.add(selected);
@@ -380,6 +388,7 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
       else if (process.env.DISKBLAME_LEVEL)
         flash(`already in a shell started by diskblame (DISKBLAME_LEVEL=${escapeName(process.env.DISKBLAME_LEVEL).slice(0, 8)}): exit it to go back`);
       else {
+        const { selected, dir } = live.current;
         const d = selected >= 0 && tree.isDir(selected) && tree.excluded(selected) === 0 ? selected : dir;
         const sh = props.shell;
         setOverlay('busy');
