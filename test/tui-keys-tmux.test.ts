@@ -30,15 +30,33 @@ function tree(): { base: string; root: string; xdg: string } {
   return { base, root, xdg: path.join(base, 'xdg') };
 }
 
+/** `body` with a fresh tree; the tmux server and the tree are gone after it, whatever happens */
+async function withTree(body: (t: ReturnType<typeof tree>) => Promise<void>): Promise<void> {
+  const t = tree();
+  try {
+    await body(t);
+  } finally {
+    tmux('kill-server');
+    fs.rmSync(t.base, { recursive: true, force: true });
+  }
+}
+
+/** q, then the exit status 0 on the shell's screen */
+async function quit(): Promise<string> {
+  await keys('q');
+  const s = await waitFor(/EXIT=/);
+  assert.match(s, /EXIT=0/);
+  return s;
+}
+
 /** run `cmd` in the session "ui" (w x h), its exit status written after it as EXIT=N */
 function start(cmd: string, w = 80, h = 24): void {
   tmux('kill-server');
   tmux('new-session', '-d', '-s', 'ui', '-x', String(w), '-y', String(h), `${cmd}; echo EXIT=$?; sleep 30`);
 }
 
-test('tmux: b opens a shell in the selected directory (DISKBLAME_LEVEL=1); touch x; exit: the browser is back with x', { skip }, async () => {
-  const { base, root } = tree();
-  try {
+test('tmux: b opens a shell in the selected directory (DISKBLAME_LEVEL=1); touch x; exit: the browser is back with x', { skip }, () =>
+  withTree(async ({ base, root }) => {
     start(`cd ${base} && env -u CI -u DISKBLAME_LEVEL SHELL=/bin/sh ${BIN} --no-sample ${root}`);
     await waitFor(/\[1 Browse\][\s\S]*logs\//);
     await keys('b'); // the cursor is on logs/, the largest
@@ -52,25 +70,17 @@ test('tmux: b opens a shell in the selected directory (DISKBLAME_LEVEL=1); touch
     await keys('Enter'); // into logs/: the new files are in the tree
     s = await waitFor(/ x\s*$/m);
     assert.match(s, / level\s*$/m);
-    await keys('q');
-    s = await waitFor(/EXIT=/);
-    assert.match(s, /EXIT=0/);
+    await quit();
     // --read-only: no shell, one line
     start(`env -u CI ${BIN} --no-sample --read-only ${root}`);
     await waitFor(/\[1 Browse\][\s\S]*logs\//);
     await keys('b');
     await waitFor(/read-only mode \(--read-only\): the shell \(b\) is disabled/);
-    await keys('q');
-    await waitFor(/EXIT=0/);
-  } finally {
-    tmux('kill-server');
-    fs.rmSync(base, { recursive: true, force: true });
-  }
-});
+    await quit();
+  }));
 
-test('tmux: space marks two files, D moves both to the trash (.trashinfo written), E empties a file in place', { skip }, async () => {
-  const { base, root, xdg } = tree();
-  try {
+test('tmux: space marks two files, D moves both to the trash (.trashinfo written), E empties a file in place', { skip }, () =>
+  withTree(async ({ root, xdg }) => {
     start(`env -u CI XDG_DATA_HOME=${xdg} ${BIN} --no-sample ${root}`);
     await waitFor(/\[1 Browse\][\s\S]*logs\//);
     await keys('Enter'); // logs/
@@ -100,17 +110,11 @@ test('tmux: space marks two files, D moves both to the trash (.trashinfo written
     await keys('y');
     await waitFor(/emptied .*a\.bin/);
     assert.equal(fs.statSync(path.join(root, 'a.bin')).size, 0);
-    await keys('q');
-    await waitFor(/EXIT=0/);
-  } finally {
-    tmux('kill-server');
-    fs.rmSync(base, { recursive: true, force: true });
-  }
-});
+    await quit();
+  }));
 
-test('tmux 80x15: the help pages (Space, PgUp), no line over 80 columns; q closes it', { skip }, async () => {
-  const { base, root } = tree();
-  try {
+test('tmux 80x15: the help pages (Space, PgUp), no line over 80 columns; q closes it', { skip }, () =>
+  withTree(async ({ root }) => {
     start(`env -u CI ${BIN} --no-sample ${root}`, 80, 15);
     await waitFor(/\[1 Browse\][\s\S]*logs\//);
     await keys('?');
@@ -128,18 +132,12 @@ test('tmux 80x15: the help pages (Space, PgUp), no line over 80 columns; q close
     await keys('q');
     s = await waitFor(/logs\/[\s\S]*Disk:/);
     assert.doesNotMatch(s, /page \d/);
-    await keys('q');
-    await waitFor(/EXIT=0/);
-  } finally {
-    tmux('kill-server');
-    fs.rmSync(base, { recursive: true, force: true });
-  }
-});
+    await quit();
+  }));
 
-test('tmux: cat export | diskblame -f - browses the export with keys from the terminal; q quits 0; piped output still summarises', { skip }, async () => {
-  const { base, root } = tree();
-  const exp = path.join(base, 'x.json');
-  try {
+test('tmux: cat export | diskblame -f - browses the export with keys from the terminal; q quits 0; piped output still summarises', { skip }, () =>
+  withTree(async ({ base, root }) => {
+    const exp = path.join(base, 'x.json');
     const w = spawnSync(process.execPath, [BIN, '--no-sample', root, '-o', exp], { encoding: 'utf8' });
     assert.equal(w.status, 0, w.stderr);
     start(`cat ${exp} | env -u CI ${BIN} -f -`);
@@ -147,17 +145,11 @@ test('tmux: cat export | diskblame -f - browses the export with keys from the te
     assert.ok(s.includes(`--- ${root}`), s);
     assert.match(s, /an export: read-only/);
     await keys('Enter');
-    s = await waitFor(/app\.log/);
-    await keys('q');
-    s = await waitFor(/EXIT=/);
-    assert.match(s, /EXIT=0/);
+    await waitFor(/app\.log/);
+    s = await quit();
     assert.doesNotMatch(s, /\[1 Browse\]/, 'the alternate screen is left');
     // stdout a pipe: the summary, as before
     const p = spawnSync('sh', ['-c', `cat ${exp} | ${process.execPath} ${BIN} -f - | cat`], { encoding: 'utf8' });
     assert.equal(p.status, 0, p.stderr);
     assert.match(p.stdout, /Disk usage/);
-  } finally {
-    tmux('kill-server');
-    fs.rmSync(base, { recursive: true, force: true });
-  }
-});
+  }));
