@@ -158,6 +158,7 @@ function trashName(name: Buffer): string {
  * trash is on another filesystem than the item, or the errno error (EXDEV: another mount).
  */
 export function putInTrash(trash: string, parentFd: number, name: Buffer, original: Uint8Array, when = new Date()): string {
+  if (original[0] !== 0x2f) throw new DeleteRefused('the path is not absolute: not moved to the trash');
   const files = path.join(trash, 'files');
   const info = path.join(trash, 'info');
   ownDir(trash, 0o700);
