@@ -352,14 +352,12 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
         setTick((x) => x + 1);
         moveTo((c) => c + 1);
       }
-    }
-    else if (input === 'i') {
+    } else if (input === 'i') {
       if (selected >= 0) setOverlay('info');
     } else if (input === '?') {
       setHelpPage(0);
       setOverlay('help');
-    }
-    else if (input === 'q') props.quit();
+    } else if (input === 'q') props.quit();
     else if (filter && (input === 'f' || key.escape)) props.clearFilter?.();
     else if (input === 'f') flash('no filter on: in the Owners view (2), press f on an owner to show only its files');
     else if (input === 'r' && imported) flash('rescan is disabled: this tree was read from an export, not scanned here');

@@ -365,7 +365,7 @@ export class RootedDeleter {
    * never opened as a file; O_NONBLOCK: a FIFO swapped in never blocks the open), then fstat must
    * say a regular file with the inode as scanned (when known), on the root's filesystem, before
    * ftruncate. Counts it in `result.deleted` and its former st_blocks × 512 in `result.freed`
-   * (with one link; else the space stays held by the other names: also freed, the inode is one).
+   * (the inode's blocks: freed whatever its number of links, all of them name the emptied inode).
    * Returns true when it is empty now; false when refused or failed (reason in `result`).
    */
   truncate(steps: readonly Step[], leaf: Leaf): boolean {
