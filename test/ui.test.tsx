@@ -1000,3 +1000,27 @@ for (const h of [24, 15]) {
     r.unmount();
   });
 }
+
+test('runShell (b): $SHELL runs in the directory with DISKBLAME_LEVEL one more; the line before it is escaped; a name that is not UTF-8 is refused', async () => {
+  const { runShell } = await import('../src/ui/shell.js');
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-ui-shell-'));
+  try {
+    const dir = path.join(base, 'esc\x1b[31m');
+    fs.mkdirSync(dir);
+    const script = path.join(base, 'sh');
+    const out = path.join(base, 'out');
+    fs.writeFileSync(script, '#!/bin/sh\npwd > "$OUT"\necho "level=$DISKBLAME_LEVEL" >> "$OUT"\n', { mode: 0o755 });
+    const written: string[] = [];
+    const stdout = { write: (s: string) => (written.push(s), true) } as unknown as NodeJS.WriteStream;
+    const stdin = { isTTY: false } as unknown as NodeJS.ReadStream;
+    await runShell(Buffer.from(dir), { stdin, stdout }, { SHELL: script, OUT: out, DISKBLAME_LEVEL: '2', PATH: process.env.PATH });
+    assert.equal(fs.readFileSync(out, 'utf8'), `${dir}\nlevel=3\n`);
+    const text = written.join('');
+    assert.ok(text.includes('a shell in ' + path.join(base, 'esc\\x1b[31m') + ';'), text);
+    assert.ok(!text.includes('\x1b[31m'), 'the name is escaped');
+    assert.ok(text.startsWith('\x1b[?25h\x1b[?1049l') && text.endsWith('\x1b[?1049h\x1b[2J\x1b[H\x1b[?25l'), 'the screen is handed over and taken back');
+    await assert.rejects(runShell(Buffer.concat([Buffer.from(base + '/'), Buffer.from([0xff])]), { stdin, stdout }, { SHELL: script }), /not UTF-8/);
+  } finally {
+    fs.rmSync(base, { recursive: true, force: true });
+  }
+});

@@ -7,6 +7,7 @@
  * diskblame (ncdu's NCDU_LEVEL): the browser refuses b again inside it.
  */
 import { spawnSync } from 'node:child_process';
+import { escapeName } from '../util/escape.js';
 
 export interface ShellTerminal {
   /** the terminal's input stream Ink reads (process.stdin, or /dev/tty with -f -) */
@@ -35,10 +36,10 @@ export function runShell(dir: Buffer, term: ShellTerminal, env: NodeJS.ProcessEn
       try {
         if (stdin.isTTY) stdin.setRawMode(false);
         stdout.write('\x1b[?25h\x1b[?1049l');
-        stdout.write(`diskblame: a shell in ${cwd}; exit it to go back to the browser\n`);
+        stdout.write(`diskblame: a shell in ${escapeName(dir)}; exit it to go back to the browser\n`);
         const level = Number(env.DISKBLAME_LEVEL ?? 0) || 0;
         const r = spawnSync(shell, [], { cwd, stdio: 'inherit', env: { ...env, DISKBLAME_LEVEL: String(level + 1) } });
-        if (r.error) err = new Error(`${shell}: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}`);
+        if (r.error) err = new Error(`${escapeName(shell)}: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}`);
       } finally {
         stdout.write('\x1b[?1049h\x1b[2J\x1b[H\x1b[?25l');
         if (stdin.isTTY) stdin.setRawMode(raw);
