@@ -15,6 +15,7 @@ import { Tree } from '../src/tree/tree.js';
 import { encodeTrashPath, homeTrash, putInTrash, topdirTrash, trashDate, trashFor, trashInfoText } from '../src/util/trash.js';
 import { bpath, makeTmp, mkfifo, rmrf, writeSized } from './helpers/fs.js';
 import { scanTree } from './helpers/tree.js';
+import { isRoot, run } from './helpers/run.js';
 
 function at(t: Tree, root: string, rel: string): number {
   const i = entryAt(t, path.join(root, rel));
@@ -254,6 +255,52 @@ test('E: a file replaced by another one (another inode) since the scan is not em
     assert.equal(fs.statSync(path.join(root, 'x')).size, 6_000);
     assert.equal(spawnSync('true').status, 0);
   } finally {
+    rmrf(base);
+  }
+});
+
+test('trash: an item on another mount goes to that mount\'s trash (.Trash-UID; .Trash/UID when sticky), never copied to the home trash', { skip: !isRoot() && 'needs root (mount)' }, async () => {
+  const base = makeTmp('trash-mnt');
+  const mnt = path.join(base, 'mnt');
+  const bind = path.join(base, 'bind');
+  const xdg = path.join(base, 'xdg');
+  const mounted: string[] = [];
+  try {
+    fs.mkdirSync(mnt);
+    fs.mkdirSync(path.join(base, 'bound'));
+    fs.mkdirSync(bind);
+    assert.equal(run('mount', ['-t', 'tmpfs', 'none', mnt]).code, 0);
+    mounted.push(mnt);
+    // the same filesystem as the home trash, through another mount: a rename would say EXDEV
+    assert.equal(run('mount', ['--bind', path.join(base, 'bound'), bind]).code, 0);
+    mounted.push(bind);
+    fs.mkdirSync(path.join(mnt, 'data'));
+    writeSized(path.join(mnt, 'data', 'a'), 10_000);
+    writeSized(path.join(mnt, 'data', 'b'), 10_000);
+    writeSized(path.join(bind, 'c'), 10_000);
+    const env = { XDG_DATA_HOME: xdg };
+    const uid = process.geteuid!();
+    let t = await scanTree(mnt);
+    let r = trashEntries(t, [at(t, mnt, 'data/a')], env);
+    assert.deepEqual(r.failures, []);
+    assert.equal(r.deleted, 1);
+    assert.ok(fs.existsSync(path.join(mnt, `.Trash-${uid}`, 'files', 'a')));
+    assert.match(fs.readFileSync(path.join(mnt, `.Trash-${uid}`, 'info', 'a.trashinfo'), 'utf8'), new RegExp(`Path=${mnt}/data/a\n`));
+    assert.ok(!fs.existsSync(path.join(xdg, 'Trash', 'files', 'a')), 'not in the home trash');
+    // a shared .Trash with the sticky bit: .Trash/UID
+    fs.mkdirSync(path.join(mnt, '.Trash'));
+    fs.chmodSync(path.join(mnt, '.Trash'), 0o1777);
+    t = await scanTree(mnt);
+    r = trashEntries(t, [at(t, mnt, 'data/b')], env);
+    assert.equal(r.deleted, 1);
+    assert.ok(fs.existsSync(path.join(mnt, '.Trash', String(uid), 'files', 'b')));
+    // a bind mount: the home trash's filesystem but not its mount: the mount's own trash
+    t = await scanTree(bind);
+    r = trashEntries(t, [at(t, bind, 'c')], env);
+    assert.deepEqual(r.failures, []);
+    assert.ok(fs.existsSync(path.join(bind, `.Trash-${uid}`, 'files', 'c')));
+  } finally {
+    for (const m of mounted.reverse()) run('umount', [m]);
     rmrf(base);
   }
 });
