@@ -252,40 +252,53 @@ test('forecast names what grew between the two newest snapshots; metrics carry t
 
 // ---- scan records a sample --------------------------------------------------------------------
 
-test('scan records a sample of the scanned volume; --no-sample and -f do not; an unwritable store only warns', () => {
+test('scan records a sample of the scanned volume only when the store exists or --sample; --no-sample and -f do not; an unwritable store only warns', () => {
   const dir = makeTmp('fcli-scan');
   const own = path.join(tmp, 'store-scan');
   const e = { ...env, DISKBLAME_STORE: own };
   const count = () => (fs.existsSync(path.join(own, 'samples.jsonl')) ? lines(fs.readFileSync(path.join(own, 'samples.jsonl'), 'utf8')).length : 0);
   try {
     fs.writeFileSync(path.join(dir, 'f'), 'x'.repeat(10000));
-    let r = runCli(['scan', dir, '--json'], { env: e });
+    // quiet by default: no store yet, a plain scan (and the browser's command line, -o) creates nothing
+    for (const args of [['scan', dir, '--json'], [dir, '--no-ui'], ['scan', dir, '-o', path.join(tmp, 'quiet.json')]]) {
+      const q = runCli(args, { env: e });
+      assert.equal(q.code, 0, q.stderr);
+      assert.equal(q.stderr, '');
+      assert.equal(fs.existsSync(own), false, `${args.join(' ')}: no store created`);
+    }
+    // --sample asks for it: the store is created
+    let r = runCli(['scan', dir, '--json', '--sample'], { env: e });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
     assert.equal(count(), 1);
-    const s = JSON.parse(fs.readFileSync(path.join(own, 'samples.jsonl'), 'utf8'));
+    // the store exists now: a plain scan records
+    r = runCli(['scan', dir, '--json'], { env: e });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(count(), 2);
+    const s = JSON.parse(lines(fs.readFileSync(path.join(own, 'samples.jsonl'), 'utf8'))[0]);
     const df = run('df', ['--output=target', dir]).stdout.trim().split('\n')[1];
     assert.equal(s.mount, df, 'the sample is of the volume holding the scanned path (df)');
     const exp = path.join(tmp, 'e.json');
     r = runCli(['scan', dir, '-o', exp], { env: e });
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(count(), 2, 'an export scan records one too');
+    assert.equal(count(), 3, 'an export scan records one too');
     assert.equal(runCli(['scan', dir, '--no-sample'], { env: e }).code, 0);
     assert.equal(runCli(['scan', '-f', exp], { env: e }).code, 0);
-    assert.equal(count(), 2, '--no-sample and -f record nothing');
+    assert.equal(count(), 3, '--no-sample and -f record nothing');
     // --store names the store (scan, scan -o, and the browser's command line without a terminal)
     const named = path.join(tmp, 'store-named');
     const countNamed = () => lines(fs.readFileSync(path.join(named, 'samples.jsonl'), 'utf8')).length;
+    fs.mkdirSync(named, { mode: 0o700 }); // (an existing store: plain scans record)
     for (const args of [['scan', dir, '--store', named, '--json'], ['scan', dir, '-o', exp, '--store', named], [dir, '--store', named, '--no-ui']]) {
       const n = runCli(args, { env: e });
       assert.equal(n.code, 0, `${args.join(' ')}: ${n.stderr}`);
     }
     assert.equal(countNamed(), 3);
-    assert.equal(count(), 2, 'nothing in the default store');
+    assert.equal(count(), 3, 'nothing in the default store');
     // a store that cannot be written: the scan still succeeds, one warning line
     const bad = path.join(tmp, 'a-file');
     fs.writeFileSync(bad, '');
-    r = runCli(['scan', dir, '--json'], { env: { ...e, DISKBLAME_STORE: path.join(bad, 'store') } });
+    r = runCli(['scan', dir, '--json', '--sample'], { env: { ...e, DISKBLAME_STORE: path.join(bad, 'store') } });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).root, dir);
     assert.equal(lines(r.stderr).length, 1);

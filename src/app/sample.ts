@@ -77,10 +77,27 @@ export function keyedByHost(place: Place, samples: UsageSample[]): UsageSample[]
 }
 
 /**
- * The sample a scan of `root` records: its volume (there), now, in the store here. Never fails
- * the scan: a store that cannot be written is one warning on `warn`.
+ * Whether a scan records a usage sample (quiet by default: a plain scan writes nothing the user
+ * did not ask for): `asked` true (--sample) yes, false (--no-sample) no; not given: only when the
+ * store directory already exists (the user ran `sample`, `snapshot` or `--save` once). A store
+ * that cannot be resolved (no home) counts as missing.
  */
-export async function recordScanSample(place: Place, root: string, warn: (msg: string) => void, store?: string): Promise<void> {
+export function scanShouldSample(asked: boolean | undefined, store?: string): boolean {
+  if (asked !== undefined) return asked;
+  try {
+    return fs.statSync(storeDir(store)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The sample a scan of `root` records: its volume (there), now, in the store here, when
+ * scanShouldSample(`asked`, `store`). Never fails the scan: a store that cannot be written is one
+ * warning on `warn`.
+ */
+export async function recordScanSample(place: Place, root: string, warn: (msg: string) => void, store: string | undefined, asked: boolean | undefined): Promise<void> {
+  if (!scanShouldSample(asked, store)) return;
   let s: UsageSample | null;
   try {
     s = await place.volumeSample(root);

@@ -64,7 +64,7 @@ export function scanOptions<T>(y: Argv<T>) {
     .option('cross-mounts', { type: 'boolean', default: false, describe: 'cross into other filesystems (default: stay on the one of PATH, like du -x)' })
     .option('threads', { type: 'number', describe: 'scanning threads (default: one more while a core is free, at most 4)' })
     .option('progress', { type: 'boolean', default: true, describe: 'show progress on stderr when it is a terminal (--no-progress: never)' })
-    .option('sample', { type: 'boolean', default: true, describe: "record a usage sample of the scanned volume in the store, for `diskblame forecast` (--no-sample: don't)" });
+    .option('sample', { type: 'boolean', describe: "record a usage sample of the scanned volume in the store, for `diskblame forecast` (default: only when the store exists; --no-sample: never)" });
 }
 
 /** The default command's extra options: the interactive browser. */
@@ -97,7 +97,7 @@ export async function browseCommand(a: ScanArgs): Promise<number> {
   const place = await openPlace(a);
   try {
     await place.checkRoot(root); // a bad root is one line on the normal screen, before the browser takes it over
-    if (a.sample !== false) await recordScanSample(place, root, errLine, a.store);
+    await recordScanSample(place, root, errLine, a.store, a.sample);
     const { runUI } = await importUI();
     return await runUI({ tree: null, root, scanOptions, readOnly: !!a['read-only'], place, store: a.store });
   } finally {
@@ -161,7 +161,7 @@ export async function scanCommand(a: ScanArgs): Promise<number> {
       snap.ignoreInterruptsToTheEnd();
       saved = savedView(snap, await snap.saveScanned(place, tree, r.root, when, storeDir(a.store), showProgress(a)), !!a.bytes);
     }
-    if (a.sample !== false && !saved) await recordScanSample(place, a.path ?? '.', errLine, a.store); // a snapshot records its own
+    if (!saved) await recordScanSample(place, a.path ?? '.', errLine, a.store, a.sample); // a snapshot records its own
     const code = printSummary(a, tree, r.root, r.incomplete, started, saved);
     // a dropped connection is a failure (1), not an interruption asked for (130)
     return r.lost ? 1 : code;
@@ -221,7 +221,7 @@ async function exportCommand(a: ScanArgs, place: Place | null, started: number):
       root = r.root;
       incomplete = r.incomplete;
       lost = r.lost !== undefined;
-      if (a.sample !== false) await recordScanSample(place, a.path ?? '.', errLine, a.store);
+      await recordScanSample(place, a.path ?? '.', errLine, a.store, a.sample);
     }
   } catch (e) {
     writer.abort();
