@@ -100,7 +100,7 @@ const forecast = () => Promise.all([import('./commands/forecast.js'), import('./
 const COMMANDS: { cmd: string; desc: string; load: () => Promise<Loaded>; exitAtEnd?: boolean }[] = [
   {
     cmd: '$0 [path]',
-    desc: 'scan PATH and browse it (ncdu keys); -f FILE browses an export; piped: the summary',
+    desc: 'scan PATH and browse it (ncdu keys); no PATH on a terminal: the volumes view (`diskblame .`: the current directory); -f FILE browses an export; piped: the summary',
     load: from(scan, (m) => [m.browseOptions, m.browseCommand]),
   },
   {
@@ -131,6 +131,14 @@ const COMMANDS: { cmd: string; desc: string; load: () => Promise<Loaded>; exitAt
     load: from(
       () => import('./commands/owners.js'),
       (m) => [m.ownersOptions, m.ownersCommand],
+    ),
+  },
+  {
+    cmd: 'volumes',
+    desc: 'every mounted filesystem (as df, duf, gdu -d): size, used, free, inodes, bytes held by deleted-but-open files, fill forecast; Enter browses one',
+    load: from(
+      () => import('./commands/volumes.js'),
+      (m) => [m.volumesOptions, m.volumesCommand],
     ),
   },
   {
@@ -290,6 +298,7 @@ async function parse(args: string[]): Promise<void> {
   y.command('__agent', false, (b) => b, run(async () => (await import('../remote/agent.js')).runAgent()));
   await y
     .example('$0 /var', 'scan /var and browse it (on a terminal)')
+    .example('$0', 'on a terminal: the mounted volumes; Enter browses one (`$0 .`: the current directory)')
     .example('$0 -f var.json', 'browse an export (ncdu, gdu or ours)')
     .example('$0 scan /var', 'summary: totals, largest directories and files')
     .example('$0 scan /var --json', 'the same as JSON')

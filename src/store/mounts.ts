@@ -47,6 +47,17 @@ const PSEUDO = new Set([
 /** Remote filesystems: their fill is the server's to watch, and statfs on a dead server hangs. */
 const REMOTE = new Set(['nfs', 'nfs4', 'cifs', 'smb3', 'smbfs', 'ceph', 'glusterfs', 'lustre', 'afs', 'ncpfs', 'davfs', 'beegfs', 'gpfs']);
 
+/**
+ * Local filesystems whose statfs cannot hang or mount anything: real ones, and memory or kernel
+ * ones (tmpfs, devtmpfs, ...; those without blocks are left out by their size 0), not network
+ * filesystems, FUSE views or autofs (statfs of an autofs mount point mounts it). `volumes --all`.
+ */
+export function isLocalFs(fsType: string): boolean {
+  if (REMOTE.has(fsType) || fsType === 'autofs') return false;
+  if (fsType === 'fuse' || fsType.startsWith('fuse.')) return LOCAL_FUSE.has(fsType);
+  return true;
+}
+
 /** FUSE filesystems that hold data locally (the others are views or remote). */
 const LOCAL_FUSE = new Set(['fuse.zfs', 'fuse.ntfs-3g', 'fuseblk', 'fuse.mergerfs', 'fuse.bindfs']);
 

@@ -19,6 +19,19 @@ export interface VolumeInfo {
 }
 
 /**
+ * A statfs result in bytes, as df counts: size = blocks * bsize, used = (blocks - bfree) * bsize,
+ * free = bavail * bsize (available to unprivileged users), reserved = (bfree - bavail) * bsize.
+ */
+export function statfsBytes(s: fs.StatsFs): { sizeBytes: number; usedBytes: number; freeBytes: number; reservedBytes: number } {
+  return {
+    sizeBytes: s.blocks * s.bsize,
+    usedBytes: (s.blocks - s.bfree) * s.bsize,
+    freeBytes: s.bavail * s.bsize,
+    reservedBytes: (s.bfree - s.bavail) * s.bsize,
+  };
+}
+
+/**
  * The mount holding `p` (the longest mount point that is a prefix of its real path, on its device),
  * its sizes in bytes (statfs). Throws the fs error (ENOENT...) when `p` cannot be resolved or stat'ed.
  */
@@ -47,9 +60,6 @@ export function volumeOf(p: string): VolumeInfo {
     device: best.dev,
     fsType: best.type,
     dev: st.dev,
-    sizeBytes: s.blocks * s.bsize,
-    usedBytes: (s.blocks - s.bfree) * s.bsize,
-    freeBytes: s.bavail * s.bsize,
-    reservedBytes: (s.bfree - s.bavail) * s.bsize,
+    ...statfsBytes(s),
   };
 }

@@ -53,7 +53,7 @@ export interface ScanArgs extends RemoteArgs {
 
 export function scanOptions<T>(y: Argv<T>) {
   return remoteOptions(y)
-    .positional('path', { type: 'string', describe: 'directory to scan (default: the current directory)' })
+    .positional('path', { type: 'string', describe: 'directory to scan (default: the current directory; the browser with no PATH: the volumes view)' })
     .option('file', { alias: 'f', type: 'string', describe: 'read an export (ncdu 1.x/2.x JSON, gdu JSON, ours; - for stdin; .gz ok) instead of scanning' })
     .option('output', { alias: 'o', type: 'string', describe: 'write an ncdu-format export (- or /dev/stdout for stdout; a .gz name writes gzip; a device or FIFO is written in place, a link through)' })
     .option('json', { type: 'boolean', describe: 'print the summary as JSON' })
@@ -83,6 +83,8 @@ export async function browseCommand(a: ScanArgs): Promise<number> {
   const ttyIn = keysFromTty ? openTerminalInput() : null;
   const tty = process.stdout.isTTY === true && (process.stdin.isTTY === true || ttyIn !== null);
   if (!tty || a.ui === false || a.json || a.output !== undefined) return scanCommand(a);
+  // no PATH on a terminal: the volumes view, as `gdu -d` (ncdu's habit, the current directory, is `diskblame .`)
+  if (a.path === undefined && a.file === undefined && a.remote === undefined) return (await import('./volumes.js')).volumesView({ store: a.store, 'read-only': a['read-only'], bytes: a.bytes });
   const scanOptions = { exclude: a.exclude, crossMounts: a['cross-mounts'], threads: a.threads };
   if (a.file !== undefined) {
     try {

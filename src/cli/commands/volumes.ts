@@ -1,0 +1,81 @@
+/**
+ * `diskblame volumes` (and `diskblame` with no PATH on a terminal): every mounted filesystem, as
+ * `df`, `duf` and `gdu -d` show them, with the bytes deleted-but-open files hold and the fill
+ * forecast. On a terminal the view (Enter browses the selected volume); piped, a table; --json for
+ * scripts. The work is app/volumes.ts and report/volumes.ts.
+ */
+import type { Argv } from 'yargs';
+import { gatherVolumes } from '../../app/volumes.js';
+import { sortVolumes, volumeJson, volumeRows, volumesText, type VolumeSort } from '../../report/volumes.js';
+import { UserError } from '../../util/errors.js';
+import { errLine, out, outText } from '../output.js';
+import { storeOption } from './store-options.js';
+
+export interface VolumesArgs {
+  json?: boolean;
+  all?: boolean;
+  bytes?: boolean;
+  sort?: string;
+  store?: string;
+  ui?: boolean;
+  'read-only'?: boolean;
+}
+
+const SORTS: VolumeSort[] = ['mount', 'size', 'used', 'fill'];
+
+export function volumesOptions<T>(y: Argv<T>) {
+  return y
+    .option('json', { type: 'boolean', describe: 'print the volumes as JSON (bytes, not formatted)' })
+    .option('all', { type: 'boolean', describe: 'also memory and kernel filesystems with a size (tmpfs, devtmpfs, ...), as plain df shows them' })
+    .option('bytes', { alias: 'b', type: 'boolean', describe: 'exact byte counts instead of KiB/MiB/GiB' })
+    .option('sort', { type: 'string', describe: `order: ${SORTS.join(', ')} (default: mount, df's order)` })
+    .option('store', storeOption)
+    .option('read-only', { alias: 'r', type: 'boolean', describe: 'the browser Enter opens: disable deleting' })
+    .option('ui', { type: 'boolean', default: true, describe: 'open the view on a terminal (--no-ui: print the table)' });
+}
+
+function sortOf(a: VolumesArgs): VolumeSort {
+  if (a.sort === undefined) return 'mount';
+  if (!(SORTS as string[]).includes(a.sort)) throw new UserError(`--sort wants one of ${SORTS.join(', ')}, not ${JSON.stringify(a.sort)}`, 2);
+  return a.sort as VolumeSort;
+}
+
+/** `diskblame volumes`: the view on a terminal, else the table (or JSON). */
+export async function volumesCommand(a: VolumesArgs): Promise<number> {
+  const by = sortOf(a);
+  const tty = process.stdout.isTTY === true && process.stdin.isTTY === true;
+  if (tty && a.ui !== false && !a.json) return volumesView(a, by);
+  const g = await gatherVolumes({ all: a.all, store: a.store });
+  for (const n of g.notes) errLine(`note: ${n}`);
+  const rows = sortVolumes(volumeRows(g.volumes), by);
+  if (a.json) {
+    out(JSON.stringify({ time: new Date(g.now).toISOString(), deletedOpenComplete: g.deletedOpenComplete, volumes: rows.map(volumeJson) }, null, 2) + '\n');
+  } else {
+    outText(volumesText(rows, g.now, !!a.bytes));
+    if (!g.deletedOpenComplete) errLine('note: Deleted counts only the processes whose open files could be read (run as root for all)');
+  }
+  return 0;
+}
+
+/**
+ * The view; Enter on a volume scans it and opens the browser there (as `diskblame MOUNTPOINT`).
+ * Also what `diskblame` with no PATH opens on a terminal.
+ */
+export async function volumesView(a: VolumesArgs, by: VolumeSort = sortOf(a)): Promise<number> {
+  const { importUI } = await import('../../app/ui.js');
+  await importUI(); // (Ink loaded as the browser loads it: see app/ui.ts)
+  const { runVolumes } = await import('../../ui/run-volumes.js');
+  const picked = await runVolumes({ gather: () => gatherVolumes({ all: a.all, store: a.store }), sort: by, exact: !!a.bytes });
+  if (picked === null) return 0;
+  const { openPlace } = await import('../../app/places.js');
+  const { recordScanSample } = await import('../../app/sample.js');
+  const place = await openPlace({});
+  try {
+    await place.checkRoot(picked);
+    await recordScanSample(place, picked, errLine, a.store, undefined);
+    const { runUI } = await importUI();
+    return await runUI({ tree: null, root: picked, scanOptions: {}, readOnly: !!a['read-only'], place, store: a.store });
+  } finally {
+    await place.close().catch(() => undefined);
+  }
+}
