@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import prettyBytes from 'pretty-bytes';
-import { size } from '../src/util/format.js';
+import { counted, size } from '../src/util/format.js';
 
 const reference = (n: number) => prettyBytes(n, { binary: true, maximumFractionDigits: 1 });
 
@@ -36,4 +36,12 @@ test('size() writes what pretty-bytes wrote, digit for digit', () => {
   // bigints go through the same path (their double)
   assert.equal(size(2n ** 64n - 1n), reference(2 ** 64));
   assert.equal(size(12345n, true), '12345');
+});
+
+test('counted: singular for exactly one, plural otherwise, digits grouped', () => {
+  assert.equal(counted(1, 'file'), '1 file');
+  assert.equal(counted(0, 'file'), '0 files');
+  assert.equal(counted(1234, 'file'), '1,234 files');
+  assert.equal(counted(1, 'process', 'processes'), '1 process');
+  assert.equal(counted(2, 'process', 'processes'), '2 processes');
 });

@@ -2,9 +2,9 @@
  * `diskblame owners` end to end: a real process holding a deleted file on a tmpfs the test mounts,
  * the df/du reconciliation of that tmpfs against df, packages on a real system tree.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,12 +23,36 @@ function cli(args: string[], cli = CLI, env: NodeJS.ProcessEnv = {}): { code: nu
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-test('owners on a tmpfs: the deleted-but-open file, and df = scan + deleted-open within 1%', { skip: !isRoot && 'needs root to mount a tmpfs' }, async (t) => {
-  const mnt = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-owners-'));
+/**
+ * Run `body` on a 64 MiB tmpfs mounted for it (the test is skipped when mount fails); `hold` starts
+ * a bash script that says "ready" once it holds its files. The holder is killed and the tmpfs
+ * unmounted and removed after.
+ */
+async function onTmpfs(t: TestContext, prefix: string, body: (mnt: string, hold: (script: string) => Promise<ChildProcess>) => Promise<void>): Promise<void> {
+  const mnt = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', mnt], { encoding: 'utf8' });
-  if (m.status !== 0) return t.skip(`mount failed: ${m.stderr}`);
-  let holder: ReturnType<typeof spawn> | null = null;
+  if (m.status !== 0) {
+    fs.rmdirSync(mnt);
+    return t.skip(`mount failed: ${m.stderr}`);
+  }
+  let holder: ChildProcess | null = null;
+  const hold = async (script: string) => {
+    const h = (holder = spawn('bash', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] }));
+    await new Promise<void>((res) => h.stdout!.once('data', () => res()));
+    return h;
+  };
   try {
+    await body(mnt, hold);
+  } finally {
+    (holder as ChildProcess | null)?.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 100));
+    spawnSync('umount', [mnt]);
+    fs.rmSync(mnt, { recursive: true, force: true });
+  }
+}
+
+test('owners on a tmpfs: the deleted-but-open file, and df = scan + deleted-open within 1%', { skip: !isRoot && 'needs root to mount a tmpfs' }, (t) =>
+  onTmpfs(t, 'diskblame-owners-', async (mnt, hold) => {
     fs.mkdirSync(path.join(mnt, 'kept'));
     fs.writeFileSync(path.join(mnt, 'kept', 'live.bin'), Buffer.alloc(3 << 20, 1));
     const victim = path.join(mnt, 'deleted.log');
@@ -36,12 +60,11 @@ test('owners on a tmpfs: the deleted-but-open file, and df = scan + deleted-open
     // a process that holds it open, then the file is deleted: df still counts it, du cannot see it
     // ... and another that writes one log on two fds (lsof lists both; the text gives one row)
     const log = path.join(mnt, 'kept', 'twice.log');
-    holder = spawn('bash', ['-c', `exec 3<"${victim}"; rm "${victim}"; exec 4>>"${log}" 5>>"${log}"; echo ready; exec sleep 60`], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((res) => holder!.stdout!.once('data', () => res()));
+    const holder = await hold(`exec 3<"${victim}"; rm "${victim}"; exec 4>>"${log}" 5>>"${log}"; echo ready; exec sleep 60`);
     const r = cli(['owners', mnt, '--json', '--sample-ms', '0']);
     assert.equal(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout);
-    const mine = j.deletedOpen.filter((d: { pid: number }) => d.pid === holder!.pid);
+    const mine = j.deletedOpen.filter((d: { pid: number }) => d.pid === holder.pid);
     assert.equal(mine.length, 1, JSON.stringify(j.deletedOpen));
     assert.equal(mine[0].path, victim);
     assert.equal(mine[0].bytes, 8 << 20);
@@ -59,17 +82,50 @@ test('owners on a tmpfs: the deleted-but-open file, and df = scan + deleted-open
     assert.equal(txt.code, 0, txt.stderr);
     assert.match(txt.stdout, /Deleted but still open/);
     assert.ok(txt.stdout.includes(victim));
-    assert.deepEqual(j.writers.filter((w: { pid: number }) => w.pid === holder!.pid).map((w: { fd: number }) => w.fd).sort(), [4, 5]);
+    // one row per file, not per fd: its fds named
+    assert.deepEqual(j.writers.filter((w: { pid: number }) => w.pid === holder.pid).map((w: { fd: number; fds: number[] }) => [w.fd, w.fds]), [[4, [4, 5]]]);
     const rows = txt.stdout.split('\n').filter((l) => l.includes(log) && l.includes(' pid '));
     assert.equal(rows.length, 1, txt.stdout);
     assert.match(rows[0], new RegExp(`pid ${holder.pid} .*\\(fds 4,5\\)  ${log.replace(/[.]/g, '\\.')}$`));
-  } finally {
-    holder?.kill('SIGKILL');
-    await new Promise((r) => setTimeout(r, 100));
-    spawnSync('umount', [mnt]);
-    fs.rmSync(mnt, { recursive: true, force: true });
-  }
-});
+  }),
+);
+
+test('owners text: a file written on 3 fds is one row, one fix per process, kinds of data by bytes, singular and plural', { skip: !isRoot && 'needs root to mount a tmpfs' }, (t) =>
+  onTmpfs(t, 'diskblame-owners-text-', async (mnt, hold) => {
+    // kinds: one small core dump (the first rule) and two larger live logs (a later rule)
+    fs.writeFileSync(path.join(mnt, 'core'), Buffer.alloc(8192, 1));
+    fs.writeFileSync(path.join(mnt, 'a.log'), Buffer.alloc(1 << 20, 1));
+    fs.writeFileSync(path.join(mnt, 'b.log'), Buffer.alloc(1 << 20, 1));
+    const d1 = path.join(mnt, 'gone1.bin');
+    const d2 = path.join(mnt, 'gone2.bin');
+    fs.writeFileSync(d1, Buffer.alloc(2 << 20, 2));
+    fs.writeFileSync(d2, Buffer.alloc(1 << 20, 2));
+    const log = path.join(mnt, 'thrice.out');
+    // one process: two deleted files (fds 3 and 6) and one file written through fds 4, 5 and 7
+    const holder = await hold(`exec 3<"${d1}" 6<"${d2}"; rm "${d1}" "${d2}"; exec 4>>"${log}" 5>>"${log}" 7>>"${log}"; echo ready; exec sleep 60`);
+    const j = JSON.parse(cli(['owners', mnt, '--json', '--sample-ms', '0']).stdout);
+    const mine = j.writers.filter((w: { pid: number }) => w.pid === holder.pid);
+    assert.equal(mine.length, 1, JSON.stringify(j.writers));
+    assert.deepEqual(mine[0].fds, [4, 5, 7]);
+    assert.deepEqual(j.categories.map((c: { name: string }) => c.name).slice(0, 2), ['live logs', 'core dumps'], 'kinds of data by bytes, largest first');
+    const r = cli(['owners', mnt, '--sample-ms', '0']);
+    assert.equal(r.code, 0, r.stderr);
+    const txt = r.stdout;
+    const rows = txt.split('\n').filter((l) => l.includes(log) && l.includes(' pid '));
+    assert.equal(rows.length, 1, txt);
+    assert.match(rows[0], /\(fds 4,5,7\)/);
+    // the deleted files: two rows of the one process, then its fix once, truncating both fds
+    const fixes = txt.split('\n').filter((l) => /^\s+fix: /.test(l));
+    assert.equal(fixes.length, 1, txt);
+    assert.ok(fixes[0].includes(`truncate -s 0 /proc/${holder.pid}/fd/3 /proc/${holder.pid}/fd/6`), fixes[0]);
+    assert.match(txt, /held by deleted files still open \(2 files\)/);
+    // (each kind's line, not its biggest items below it)
+    const kinds = txt.slice(txt.indexOf('Kinds of data')).split('\n').filter((l) => / files? +[a-z]/.test(l));
+    assert.match(kinds[0], /^\s+2 MiB\s+2 files  live logs/);
+    assert.match(kinds[1], /^\s+8 KiB\s+1 file   core dumps/);
+    assert.doesNotMatch(txt, /\b1 files\b|\b1 processes\b|\b1 open files\b/);
+  }),
+);
 
 test('owners on /usr/bin: ls belongs to coreutils; kinds and users are listed', { skip: !fs.existsSync('/var/lib/dpkg/info/coreutils.list') && 'no dpkg' }, () => {
   const r = cli(['owners', '/usr/bin', '--json', '--sample-ms', '0', '--top', '500']);

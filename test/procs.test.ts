@@ -13,6 +13,8 @@ import {
   deletedOpen,
   deletedOpenBytes,
   fixText,
+  processFix,
+  deletedByProcess,
   parseUserManager,
   userManagerUid,
   parseCgroup,
@@ -504,6 +506,35 @@ describe('parsing', () => {
     assert.match(d1[0]!.fix, /^systemctl restart app\.service/);
     assert.deepEqual(writers(snap, 1).map((w) => [w.fd, w.grewBytes]), [[7, 50], [6, 0]]);
     assert.equal(writers(snap).length, 3);
+    // one file written through three fds: one row, its fds ascending, the growth seen on any
+    const thrice = { ...snap, files: [f(5, 9, { writing: true, ino: 77 }), f(5, 4, { writing: true, ino: 77, grewBytes: 30 }), f(5, 6, { writing: true, ino: 77 }), f(6, 3, { writing: true, ino: 77 })] };
+    assert.deepEqual(writers(thrice).map((w) => [w.pid, w.fd, w.fds, w.grewBytes]), [[5, 4, [4, 6, 9], 30], [6, 3, [3], 0]]);
+  });
+
+  it('one fix per process: deletedByProcess groups the rows, processFix truncates every unmapped fd in one line', () => {
+    const f = (fd: number, o: Partial<OpenFile> = {}): OpenFile => ({
+      pid: 5, fd, path: `/x/${fd}`, mapped: false, deleted: true, bytes: 100, diskBytes: 4096 * fd, dev: 1, ino: fd,
+      flags: 0, writing: false, append: false, pos: 0, grewBytes: 0, ...o,
+    });
+    const snap: ProcSnapshot = {
+      processes: [{ pid: 5, command: 'app', uid: 0, user: 'root', unit: 'app.service', container: null }, { pid: 8, command: 'b', uid: 0, user: 'root', unit: null, container: null }],
+      files: [f(3), f(4), f(9, { pid: 8 }), f(7)],
+      complete: true, unreadable: 0, scannedProcesses: 2, scannedFds: 4, elapsedMs: 0,
+    };
+    const g = deletedByProcess(deletedOpen(snap));
+    assert.deepEqual(g.map((x) => [x.pid, x.rows.map((r) => r.fd)]), [[8, [9]], [5, [7, 4, 3]]], 'by process, the one with the largest file first');
+    const fix5 = g[1].fix.split('\n');
+    assert.equal(fix5.length, 2);
+    assert.match(fix5[0], /^systemctl restart app\.service /);
+    assert.match(fix5[1], /^truncate -s 0 \/proc\/5\/fd\/3 \/proc\/5\/fd\/4 \/proc\/5\/fd\/7 /);
+    assert.match(g[0].fix, /^: > \/proc\/8\/fd\/9 /);
+    // a mapped file among them: never truncated, the others still are
+    const mixed = processFix(5, [{ fd: 3, mapped: true }, { fd: 4, mapped: false }], null, null);
+    assert.match(mixed, /^restart process 5 /);
+    assert.match(mixed, /do not truncate those/);
+    assert.match(mixed, /: > \/proc\/5\/fd\/4 /);
+    assert.doesNotMatch(mixed, /fd\/3/);
+    assert.equal(fixText(10, 4, 'nginx.service', null), processFix(10, [{ fd: 4, mapped: false }], 'nginx.service', null));
   });
 });
 

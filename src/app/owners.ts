@@ -88,7 +88,7 @@ export async function gatherOwners(root: string, o: OwnersOptions, hooks: JobHoo
     writers: writers(snap, vol.dev),
     packages: att.packages.slice(0, o.top),
     services: att.services.slice(0, o.top),
-    categories: att.categories,
+    categories: [...att.categories].sort((a, b) => b.bytes - a.bytes), // largest first (ties: the rules' order)
     users: att.users.slice(0, o.top),
     processes: {
       complete: snap.complete,

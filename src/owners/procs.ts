@@ -214,6 +214,24 @@ export function fixText(
   unitUser: string | null = null,
   mapped = false,
 ): string {
+  return processFix(pid, [{ fd, mapped }], unit, container, unitUser);
+}
+
+/**
+ * One fix for all the deleted files process `pid` holds (`files`: its fds, -1 for a mapping
+ * without one, and whether each file is memory-mapped): the restart of its service, container or
+ * (when a file is mapped and it has neither) of itself, once; then, unless every file is mapped,
+ * the truncation of the unmapped ones through its fds, in one line (`: > /proc/PID/fd/N` for one,
+ * `truncate -s 0 /proc/PID/fd/N ...` for several). Lines joined with "\n". See fixText.
+ */
+export function processFix(
+  pid: number,
+  files: readonly { fd: number; mapped: boolean }[],
+  unit: string | null,
+  container: string | null,
+  unitUser: string | null = null,
+): string {
+  const mapped = files.some((f) => f.mapped);
   const lines: string[] = [];
   if (unit !== null && unit.endsWith('.service') && unitUser !== null) {
     const u = shellWord(unitUser);
@@ -226,15 +244,32 @@ export function fixText(
   else if (container !== null)
     lines.push(`restart container ${container.slice(0, 12)} (docker/podman restart)   # releases the space`);
   else if (mapped) lines.push(`restart process ${pid}   # the space is freed when it exits`);
+  const fds = [...new Set(files.filter((f) => !f.mapped && f.fd >= 0).map((f) => f.fd))].sort((a, b) => a - b);
   if (mapped) {
-    lines.push('(it is memory-mapped: do not truncate it, the process would die of SIGBUS)');
-    return lines.join('\n');
+    // (a mapped file is never truncated; the others of the process may be)
+    lines.push(fds.length ? '(some of these files are memory-mapped: do not truncate those, the process would die of SIGBUS)' : '(it is memory-mapped: do not truncate it, the process would die of SIGBUS)');
+    if (!fds.length) return lines.join('\n');
   }
-  lines.push(
-    `: > /proc/${pid}/fd/${fd}   # truncates the deleted file through the process's fd: ` +
-      'the space is freed, the process keeps running, the data in that file is lost',
-  );
+  const what = 'the space is freed, the process keeps running, the data in that file is lost';
+  if (fds.length === 1) lines.push(`: > /proc/${pid}/fd/${fds[0]}   # truncates the deleted file through the process's fd: ${what}`);
+  else lines.push(`truncate -s 0 ${fds.map((f) => `/proc/${pid}/fd/${f}`).join(' ')}   # truncates the deleted files through the process's fds: ${what.replace('that file is', 'those files is')}`);
   return lines.join('\n');
+}
+
+/**
+ * Deleted-but-open rows (deletedOpen's, biggest first) by process, for a report that gives one
+ * fix per process: a group per pid in the order of its first (largest) row, its rows in their
+ * order, and the process's fix (processFix over its rows; a row without `unitUser` counts as a
+ * unit of the system manager).
+ */
+export function deletedByProcess<T extends DeletedOpen>(rows: readonly T[]): { pid: number; rows: T[]; fix: string }[] {
+  const groups = new Map<number, T[]>();
+  for (const r of rows) {
+    const g = groups.get(r.pid);
+    if (g) g.push(r);
+    else groups.set(r.pid, [r]);
+  }
+  return [...groups].map(([pid, list]) => ({ pid, rows: list, fix: processFix(pid, list, list[0].unit, list[0].container, list[0].unitUser ?? null) }));
 }
 
 /** One mapping of a deleted file in /proc/PID/maps. */
@@ -316,6 +351,7 @@ export function deletedOpen(snap: ProcSnapshot, dev?: number): DeletedOpenFile[]
       diskBytes: f.diskBytes,
       mapped,
       fix: fixText(f.pid, f.fd, unit, container, p?.unitUser ?? null, mapped),
+      unitUser: p?.unitUser ?? null,
       dev: f.dev,
       ino: f.ino,
     });
@@ -337,14 +373,29 @@ export function deletedOpenBytes(list: readonly { dev: number; ino: number; disk
   return total;
 }
 
-/** Files open for writing (O_WRONLY / O_RDWR) on `dev` when given; biggest growth first, then size. */
+/**
+ * Files open for writing (O_WRONLY / O_RDWR) on `dev` when given; biggest growth first, then size.
+ * One row per process and file (dev, inode): a process writing one file through several fds (lsof
+ * lists each) is one row, `fd` its lowest fd and `fds` all of them, ascending.
+ */
 export function writers(snap: ProcSnapshot, dev?: number): Writer[] {
   const procs = byPid(snap);
   const out: Writer[] = [];
+  const rows = new Map<string, Writer>();
   for (const f of snap.files) {
     if (!f.writing || (dev !== undefined && f.dev !== dev)) continue;
+    const k = `${f.pid}:${f.dev}:${f.ino}`;
+    const seen = rows.get(k);
+    if (seen) {
+      seen.fds.push(f.fd);
+      seen.fds.sort((a, b) => a - b);
+      seen.fd = seen.fds[0];
+      seen.grewBytes = Math.max(seen.grewBytes, f.grewBytes);
+      seen.append ||= f.append;
+      continue;
+    }
     const p = procs.get(f.pid);
-    out.push({
+    const w: Writer = {
       pid: f.pid,
       command: p?.command ?? '',
       ...(p?.commandBase64 !== undefined ? { commandBase64: p.commandBase64 } : {}),
@@ -357,7 +408,10 @@ export function writers(snap: ProcSnapshot, dev?: number): Writer[] {
       bytes: f.bytes,
       append: f.append,
       grewBytes: f.grewBytes,
-    });
+      fds: [f.fd],
+    };
+    rows.set(k, w);
+    out.push(w);
   }
   out.sort((a, b) => b.grewBytes - a.grewBytes || b.bytes - a.bytes || a.pid - b.pid || a.fd - b.fd);
   return out;

@@ -88,11 +88,15 @@ export interface DeletedOpen extends HeldFile {
   mapped: boolean;
   /** how to get the space back, printed for the user (never done by us) */
   fix: string;
+  /** the user whose systemd user manager runs the process's unit (name, or uid), null: the system's */
+  unitUser?: string | null;
 }
 
 export interface Writer extends HeldFile {
   append: boolean;
   grewBytes: number;
+  /** every fd of the process open on the file, ascending (`fd` is the first) */
+  fds: number[];
 }
 
 export interface OwnerBytes {

@@ -14,7 +14,7 @@ import { attributeAll, loadOwnerData } from '../owners/attribute.js';
 import type { Reconciliation } from '../owners/types.js';
 import { entryAt, FilteredTree, memberFiles, OwnerFilter } from '../tree/filter.js';
 import { escapeName, exactName } from '../util/escape.js';
-import { count, size } from '../util/format.js';
+import { counted, size } from '../util/format.js';
 import { fit, padLeft, truncate } from './text.js';
 
 interface Row {
@@ -86,7 +86,7 @@ export async function gather(tree: Tree, root: string): Promise<Gathered> {
     'Packages',
     att.packages.slice(0, 20).map((p, k) => ({
       bytes: p.bytes,
-      label: `${escapeName(p.name)}  (${count(p.files)} files)`,
+      label: `${escapeName(p.name)}  (${counted(p.files, 'file')})`,
       owner: label(labels.packages, k, `package ${escapeName(p.name)}`),
     })),
   );
@@ -101,17 +101,21 @@ export async function gather(tree: Tree, root: string): Promise<Gathered> {
   );
   section(
     'Kinds of data',
-    att.categories.map((c, k) => ({
-      bytes: c.bytes,
-      label: `${escapeName(c.name)}  (${count(c.count)} files)`,
-      owner: label(labels.categories, k, `kind ${escapeName(c.name)}`),
-    })),
+    // largest first (the labels keep each kind's index in the rules' order)
+    att.categories
+      .map((c, k) => ({ c, k }))
+      .sort((a, b) => b.c.bytes - a.c.bytes)
+      .map(({ c, k }) => ({
+        bytes: c.bytes,
+        label: `${escapeName(c.name)}  (${counted(c.count, 'file')})`,
+        owner: label(labels.categories, k, `kind ${escapeName(c.name)}`),
+      })),
   );
   section(
     'Users',
     att.users.slice(0, 20).map((u, k) => ({
       bytes: u.bytes,
-      label: `${escapeName(u.user)} (${u.uid}), ${count(u.files)} files`,
+      label: `${escapeName(u.user)} (${u.uid}), ${counted(u.files, 'file')}`,
       owner: label(labels.users, k, `user ${escapeName(u.user)}`),
     })),
   );
@@ -176,7 +180,7 @@ export function OwnersView(props: OwnersViewProps): React.ReactElement | null {
   };
   const openPaths = (row: Row) => {
     const f = filterOf(row);
-    const title = f ? `${f.title} — ${size(f.bytes)} in ${count(f.files)} files` : (row.label ?? '');
+    const title = f ? `${f.title} — ${size(f.bytes)} in ${counted(f.files, 'file')}` : (row.label ?? '');
     setPaths({ title, filtered: f, notes: row.notes ?? [], files: f ? memberFiles(f) : new Uint32Array(0), sel: 0 });
   };
   const filterBy = (f: FilteredTree | null, focus?: number) => {

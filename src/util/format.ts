@@ -53,3 +53,8 @@ export function pct(part: Bytes, whole: Bytes): string {
   if (whole <= 0) return '  0.0%';
   return `${((100 * Number(part)) / Number(whole)).toFixed(1).padStart(5)}%`;
 }
+
+/** `n` and the noun for it, singular for exactly 1: counted(1, 'file') = "1 file", counted(1234, 'file') = "1,234 files", counted(2, 'process', 'processes') */
+export function counted(n: number, one: string, many = one + 's'): string {
+  return `${count(n)} ${n === 1 ? one : many}`;
+}

@@ -7,7 +7,8 @@
 import type { Argv } from 'yargs';
 import { escapeName, exactName } from '../../util/escape.js';
 import { truncate } from '../../ui/text.js';
-import { count, duration, size } from '../../util/format.js';
+import { count, counted, duration, size } from '../../util/format.js';
+import { deletedByProcess } from '../../owners/procs.js';
 import { localDate } from '../../report/time.js';
 import { UserError } from '../../util/errors.js';
 import { Progress } from '../progress.js';
@@ -86,36 +87,38 @@ function ownersText(r: OwnersResult, exact: boolean): string {
   L.push('', 'Reconciliation: what df counts as used');
   L.push(`  ${sz(rc.volumeUsedBytes)}  used on the volume (df)`);
   L.push(`  ${sz(rc.scannedBytes)}  found by the scan${rc.scannedWholeVolume ? '' : ` of ${escapeName(r.root)} (du)`}`);
-  L.push(`  ${sz(rc.deletedOpenBytes)}  held by deleted files still open (${r.deletedOpen.length})`);
+  L.push(`  ${sz(rc.deletedOpenBytes)}  held by deleted files still open (${counted(heldFiles(r.deletedOpen), 'file')})`);
   L.push(`  ${sz(rc.unexplainedBytes)}  unexplained`);
   for (const n of rc.notes) L.push(`  note: ${n}`);
   if (r.deletedOpen.length) {
     L.push('', 'Deleted but still open (df counts them, du cannot see them)');
-    for (const d of r.deletedOpen.slice(0, 20)) {
-      const held = d.fd >= 0 ? `fd ${d.fd}${d.mapped ? ', also memory-mapped' : ''}` : 'memory-mapped, no fd';
-      L.push(`  ${sz(d.diskBytes)}  pid ${d.pid} ${truncate(escapeName(exactName(d.command, d.commandBase64)), 40)} (${escapeName(d.user)}${d.unit ? ', ' + escapeName(d.unit) : ''}${d.container ? ', container ' + d.container.slice(0, 12) : ''}) ${held}`);
-      L.push(`  ${' '.repeat(exact ? 14 : 10)}  ${escapeName(exactName(d.path, d.pathBase64))}`);
-      const pad = `  ${' '.repeat(exact ? 14 : 10)}  `;
-      L.push(`${pad}fix: ${d.fix.split('\n').join('\n' + pad + '     ')}`);
+    // by process (the one holding the largest first), its fix once after its files
+    const pad = `  ${' '.repeat(exact ? 14 : 10)}  `;
+    let shown = 0;
+    for (const g of deletedByProcess(r.deletedOpen)) {
+      if (shown >= 20) break;
+      const rows = g.rows.slice(0, 20 - shown);
+      shown += rows.length;
+      for (const d of rows) {
+        const held = d.fd >= 0 ? `fd ${d.fd}${d.mapped ? ', also memory-mapped' : ''}` : 'memory-mapped, no fd';
+        L.push(`  ${sz(d.diskBytes)}  pid ${d.pid} ${truncate(escapeName(exactName(d.command, d.commandBase64)), 40)} (${escapeName(d.user)}${d.unit ? ', ' + escapeName(d.unit) : ''}${d.container ? ', container ' + d.container.slice(0, 12) : ''}) ${held}`);
+        L.push(`${pad}${escapeName(exactName(d.path, d.pathBase64))}`);
+      }
+      L.push(`${pad}fix: ${g.fix.split('\n').join('\n' + pad + '     ')}`);
     }
   }
   if (r.writers.length) {
     L.push('', 'Open for writing on this volume (growth while watched)');
-    // one row per process and file (a file a process holds on several fds: lsof's rows, --json's), its fds named
-    const rows = new Map<string, { w: (typeof r.writers)[number]; fds: number[] }>();
-    for (const w of r.writers) {
-      const k = `${w.pid}\0${w.pathBase64 ?? w.path}`;
-      const row = rows.get(k);
-      if (row) row.fds.push(w.fd);
-      else rows.set(k, { w, fds: [w.fd] });
+    // one row per process and file (owners/procs.ts writers), its fds named when there are several
+    for (const w of r.writers.slice(0, 10)) {
+      const fds = w.fds ?? [w.fd];
+      L.push(`  ${sz(w.bytes)}  ${w.grewBytes > 0 ? `+${size(w.grewBytes)}` : '      '}  pid ${w.pid} ${truncate(escapeName(exactName(w.command, w.commandBase64)), 30)}${w.unit ? ' (' + escapeName(w.unit) + ')' : ''}${fds.length > 1 ? ` (fds ${fds.join(',')})` : ''}  ${escapeName(exactName(w.path, w.pathBase64))}`);
     }
-    for (const { w, fds } of [...rows.values()].slice(0, 10))
-      L.push(`  ${sz(w.bytes)}  ${w.grewBytes > 0 ? `+${size(w.grewBytes)}` : '      '}  pid ${w.pid} ${truncate(escapeName(exactName(w.command, w.commandBase64)), 30)}${w.unit ? ' (' + escapeName(w.unit) + ')' : ''}${fds.length > 1 ? ` (fds ${fds.sort((a, b) => a - b).join(',')})` : ''}  ${escapeName(exactName(w.path, w.pathBase64))}`);
   }
   const table = (title: string, rows: { name: string; bytes: number; files?: number; count?: number }[]) => {
     if (!rows.length) return;
     L.push('', title);
-    for (const x of rows) L.push(`  ${sz(x.bytes)}  ${count(x.files ?? x.count ?? 0).padStart(9)} files  ${escapeName(x.name)}`);
+    for (const x of rows) L.push(`  ${sz(x.bytes)}  ${filesCol(x.files ?? x.count ?? 0)}  ${escapeName(x.name)}`);
   };
   table('Packages', r.packages);
   table('Services, containers, databases', r.services.map((s) => ({ ...s, name: `${s.name} [${s.kind}]` })));
@@ -123,11 +126,21 @@ function ownersText(r: OwnersResult, exact: boolean): string {
     L.push('', 'Kinds of data');
     for (const c of r.categories) {
       const age = c.oldest >= 0 ? `  ${localDate(c.oldest * 1000)} .. ${localDate(c.newest * 1000)}` : '';
-      L.push(`  ${sz(c.bytes)}  ${count(c.count).padStart(9)} files  ${c.name}${age}`);
+      L.push(`  ${sz(c.bytes)}  ${filesCol(c.count)}  ${c.name}${age}`);
       for (const b of c.biggest.slice(0, 3)) L.push(`  ${' '.repeat(exact ? 14 : 10)}    ${size(b.bytes, exact).padStart(10)}  ${escapeName(exactName(b.path, b.pathBase64))}`);
     }
   }
   table('Users', r.users.map((u) => ({ name: `${u.user} (${u.uid})`, bytes: u.bytes, files: u.files })));
-  L.push('', `(${r.processes.scanned} processes, ${count(r.processes.fds)} open files read in ${duration(r.processes.readMs)}; scan ${duration(r.timing.scanMs)}, attribution ${duration(r.timing.attributeMs)})`);
+  L.push('', `(${counted(r.processes.scanned, 'process', 'processes')}, ${counted(r.processes.fds, 'open file')} read in ${duration(r.processes.readMs)}; scan ${duration(r.timing.scanMs)}, attribution ${duration(r.timing.attributeMs)})`);
   return L.join('\n') + '\n';
+}
+
+/** the files column of the owners tables: "    1 file " / "1,234 files", aligned */
+function filesCol(n: number): string {
+  return `${count(n).padStart(9)} ${n === 1 ? 'file ' : 'files'}`;
+}
+
+/** how many deleted files the rows hold: distinct inodes where the rows name them (deletedOpen's do), else rows */
+function heldFiles(rows: readonly { dev?: number; ino?: number; pid: number; fd: number }[]): number {
+  return new Set(rows.map((d) => (d.dev !== undefined && d.ino !== undefined ? `${d.dev}:${d.ino}` : `${d.pid}:${d.fd}`))).size;
 }
