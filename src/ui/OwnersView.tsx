@@ -9,7 +9,7 @@ import { Box, Text } from 'ink';
 import { useKeys } from './keys.js';
 import { Tree } from '../tree/tree.js';
 import { volumeOf, reconcile } from '../owners/reconcile.js';
-import { readProcesses, deletedOpen, deletedOpenBytes } from '../owners/procs.js';
+import { readProcesses, deletedByProcess, deletedOpen, deletedOpenBytes } from '../owners/procs.js';
 import { attributeAll, loadOwnerData } from '../owners/attribute.js';
 import type { Reconciliation } from '../owners/types.js';
 import { entryAt, FilteredTree, memberFiles, OwnerFilter } from '../tree/filter.js';
@@ -51,6 +51,7 @@ export async function gather(tree: Tree, root: string): Promise<Gathered> {
   const vol = volumeOf(root);
   const snap = await readProcesses({ sampleMs: 0 });
   const del = deletedOpen(snap, vol.dev);
+  const byProcess = new Map(deletedByProcess(del).map((g) => [g.pid, g]));
   const rec = reconcile(vol, root, tree.sizeD(0), deletedOpenBytes(del), snap.complete);
   const att = attributeAll(tree, loadOwnerData(), 10, true);
   const { labels } = att;
@@ -65,7 +66,7 @@ export async function gather(tree: Tree, root: string): Promise<Gathered> {
     'Deleted but still open',
     del.map((d) => {
       const who = `process ${d.pid} ${escapeName(exactName(d.command, d.commandBase64))}`;
-      const mine = del.filter((x) => x.pid === d.pid);
+      const mine = byProcess.get(d.pid)!;
       const written = snap.files.filter((f) => f.pid === d.pid && !f.deleted).map((f) => exactName(f.path, f.pathBase64));
       return {
         bytes: d.diskBytes,
@@ -73,10 +74,9 @@ export async function gather(tree: Tree, root: string): Promise<Gathered> {
         owner: () => pathsFilter(tree, `${who} (its files open for writing)`, written),
         notes: [
           `${who}, user ${escapeName(d.user)}${d.unit ? ', unit ' + escapeName(d.unit) : ''}: deleted files it holds open`,
-          ...mine.flatMap((x) => [
-            `  ${padLeft(size(x.diskBytes), 10)}  ${x.fd >= 0 ? `fd ${x.fd}` : 'mmap'}  ${escapeName(exactName(x.path, x.pathBase64))} (deleted)`,
-            ...x.fix.split('\n').map((l) => `              ${escapeName(l)}`),
-          ]),
+          ...mine.rows.map((x) => `  ${padLeft(size(x.diskBytes), 10)}  ${x.fd >= 0 ? `fd ${x.fd}` : 'mmap'}  ${escapeName(exactName(x.path, x.pathBase64))} (deleted)`),
+          // one fix for the process, after its files
+          ...mine.fix.split('\n').map((l, k) => `  ${k ? '     ' : 'fix: '}${escapeName(l)}`),
           written.length ? 'its files open for writing, in the scanned tree:' : 'no file it has open for writing is in the scanned tree',
         ],
       };
