@@ -9,7 +9,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { makeTmp, rmrf, bpath, writeSized, makeChain, BAD_UTF8, BAD_UTF8_DIR } from './helpers/fs.js';
-import { runCli, runCliOk, duOk, have, run, lines } from './helpers/run.js';
+import { CLI, runCli, runCliOk, duOk, have, run, lines } from './helpers/run.js';
 import { Tree, replayTree } from '../src/tree/tree.js';
 import { DiffSink, DOMINANT } from '../src/diff/diff.js';
 import { KindMatcher, BUILTIN_RULES } from '../src/owners/kinds.js';
@@ -141,17 +141,31 @@ test('a real tree changed between two of our exports: net bytes equal du at the 
   assert.equal(data?.delta, m.duB.data - m.duA.data, 'data/ delta = du -sB1 data/ difference');
   assert.ok(j.kinds.some((k) => k.name === 'backups' && k.delta < 0), 'the removed .bak counted as backups');
 
-  // the text report: COLUMNS wide when piped (a terminal's width on one), names escaped
-  const txt = runCliOk(['diff', m.a + '.gz', m.b + '.gz'], { env: { ...process.env, DISKBLAME_DEBUG: '', COLUMNS: '80' } }).stdout;
-  for (const l of txt.split('\n')) assert.ok(l.length <= 80, `wider than 80: ${l}`);
-  // piped without COLUMNS: nothing cut (the files' paths whole, to be copied), however long
+  // the text report, piped: nothing cut (paths and ids whole, to be copied), however long, even
+  // with $COLUMNS set (a shell that exports it); names escaped
   const deep = path.join(path.dirname(m.a), 'a-directory-with-a-long-name-'.repeat(3), 'and-another-level-of-it');
   fs.mkdirSync(deep, { recursive: true });
   const longA = path.join(deep, path.basename(m.a) + '.gz');
   fs.copyFileSync(m.a + '.gz', longA);
   assert.ok(longA.length > 100);
-  const whole = runCliOk(['diff', longA, m.b + '.gz'], { env: { ...process.env, DISKBLAME_DEBUG: '', COLUMNS: '' } }).stdout;
-  assert.ok(whole.includes(`  ${longA}\n`), whole);
+  const txt = runCliOk(['diff', m.a + '.gz', m.b + '.gz'], { env: { ...process.env, DISKBLAME_DEBUG: '', COLUMNS: '80' } }).stdout;
+  for (const env of [{ COLUMNS: '80' }, { COLUMNS: '' }]) {
+    const whole = runCliOk(['diff', longA, m.b + '.gz'], { env: { ...process.env, DISKBLAME_DEBUG: '', ...env } }).stdout;
+    assert.ok(whole.includes(`  ${longA}\n`), whole);
+    assert.ok(whole.split('\n').some((l) => l.length > 80), 'lines longer than 80 columns kept whole');
+    assert.ok(!whole.includes('…'), 'nothing cut');
+  }
+  // on a terminal (script(1) gives it one, 60 columns): every line cut to its width, the long id with '…'
+  if (have('script')) {
+    const ts = path.join(path.dirname(m.a), 'typescript');
+    const q = (x: string) => `'${x.replace(/'/g, `'\\''`)}'`;
+    const r = run('script', ['-q', '-e', '-c', `stty cols 60; ${q(process.execPath)} ${q(CLI)} diff ${q(longA)} ${q(m.b + '.gz')}`, ts], { env: { ...process.env, DISKBLAME_DEBUG: '' } });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const shown = r.stdout.split(/\r?\n/);
+    assert.ok(shown.some((l) => l.includes('before') && l.includes('…')), r.stdout);
+    for (const l of shown) assert.ok([...l].length <= 60, `wider than the terminal's 60 columns: ${l}`);
+    assert.ok(!r.stdout.includes(longA), 'the long id cut on a terminal');
+  }
   assert.match(txt, /Disk usage\s+\+/);
   assert.ok(txt.includes('g\\xc3('), 'the invalid UTF-8 byte shown escaped');
   assert.ok(!/[\x00-\x08\x0b-\x1f]/.test(txt), 'no raw control characters');

@@ -225,11 +225,9 @@ export async function diffCommand(a: DiffArgs): Promise<number> {
 export type { DiffResult };
 
 /**
- * The diff's text width in columns: the terminal's (at least 40), or $COLUMNS when piped and set,
- * else no limit (piped paths stay whole, to be copied).
+ * The diff's text width in columns: on a terminal, the terminal's (at least 40); piped, no limit,
+ * whatever $COLUMNS says (paths and ids stay whole, to be copied, grepped or pasted in a ticket).
  */
 function textWidth(): number {
-  if (process.stdout.isTTY) return Math.max(40, process.stdout.columns || 80);
-  const env = Number(process.env.COLUMNS);
-  return Number.isInteger(env) && env >= 40 ? env : Infinity;
+  return process.stdout.isTTY ? Math.max(40, process.stdout.columns || 80) : Infinity;
 }
