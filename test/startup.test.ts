@@ -180,7 +180,7 @@ test('scan, scan --json, scan -o and the piped browser load no UI, owners, forec
 test('each command loads its own module only; --help lists them all', () => {
   const help = loads(CLI, ['--help']);
   assert.equal(help.status, 0, help.stderr);
-  for (const c of ['scan', 'snapshot', 'snapshots', 'prune', 'owners', 'sample', 'forecast', 'check', 'metrics', 'diff']) assert.match(help.stdout, new RegExp(`diskblame ${c}\\b`));
+  for (const c of ['scan', 'snapshot', 'snapshots', 'prune', 'owners', 'sample', 'forecast', 'check', 'metrics', 'diff', 'volumes']) assert.match(help.stdout, new RegExp(`diskblame ${c}\\b`));
   assert.match(help.stdout, /--exclude/, 'the default command (the browser) shows its options');
   assert.deepEqual(under(help, NOT_FOR_A_SCAN, SCAN_MAY), [], `--help loaded ${under(help, NOT_FOR_A_SCAN, SCAN_MAY).join(' ')}`);
   const commands = (r: Run) => r.ours.filter((f) => f.startsWith('cli/commands/')).sort();

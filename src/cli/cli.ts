@@ -100,7 +100,7 @@ const forecast = () => Promise.all([import('./commands/forecast.js'), import('./
 const COMMANDS: { cmd: string; desc: string; load: () => Promise<Loaded>; exitAtEnd?: boolean }[] = [
   {
     cmd: '$0 [path]',
-    desc: 'scan PATH and browse it (ncdu keys); no PATH on a terminal: the volumes view (`diskblame .`: the current directory); -f FILE browses an export; piped: the summary',
+    desc: 'scan PATH and browse it (ncdu keys; no PATH: the volumes view, `.` the current directory); -f FILE browses an export; piped: the summary',
     load: from(scan, (m) => [m.browseOptions, m.browseCommand]),
   },
   {
@@ -135,7 +135,7 @@ const COMMANDS: { cmd: string; desc: string; load: () => Promise<Loaded>; exitAt
   },
   {
     cmd: 'volumes',
-    desc: 'every mounted filesystem (as df, duf, gdu -d): size, used, free, inodes, bytes held by deleted-but-open files, fill forecast; Enter browses one',
+    desc: 'the mounted filesystems (as df, gdu -d): size, used, free, inodes, deleted-but-open bytes, fill forecast',
     load: from(
       () => import('./commands/volumes.js'),
       (m) => [m.volumesOptions, m.volumesCommand],
@@ -298,7 +298,6 @@ async function parse(args: string[]): Promise<void> {
   y.command('__agent', false, (b) => b, run(async () => (await import('../remote/agent.js')).runAgent()));
   await y
     .example('$0 /var', 'scan /var and browse it (on a terminal)')
-    .example('$0', 'on a terminal: the mounted volumes; Enter browses one (`$0 .`: the current directory)')
     .example('$0 -f var.json', 'browse an export (ncdu, gdu or ours)')
     .example('$0 scan /var', 'summary: totals, largest directories and files')
     .example('$0 scan /var --json', 'the same as JSON')

@@ -10,6 +10,11 @@ import { sortVolumes, volumeJson, volumeRows, volumesText, type VolumeSort } fro
 import { UserError } from '../../util/errors.js';
 import { errLine, out, outText } from '../output.js';
 import { storeOption } from './store-options.js';
+// (static: Enter browses a volume through them. A command that reached the store without the
+// scanner's modules made esbuild split util/cachedir.ts out of the scanner loader's piece, and
+// `--version` read 80 bytes more of the bundle's pieces than test/startup.test.ts allows)
+import { openPlace } from '../../app/places.js';
+import { recordScanSample } from '../../app/sample.js';
 
 export interface VolumesArgs {
   json?: boolean;
@@ -67,8 +72,6 @@ export async function volumesView(a: VolumesArgs, by: VolumeSort = sortOf(a)): P
   const { runVolumes } = await import('../../ui/run-volumes.js');
   const picked = await runVolumes({ gather: () => gatherVolumes({ all: a.all, store: a.store }), sort: by, exact: !!a.bytes });
   if (picked === null) return 0;
-  const { openPlace } = await import('../../app/places.js');
-  const { recordScanSample } = await import('../../app/sample.js');
   const place = await openPlace({});
   try {
     await place.checkRoot(picked);
