@@ -223,6 +223,22 @@ test('volumes --all --json: a deleted-but-open file held by a child process on a
   }
 });
 
+test('a real mount point with a newline, an escape sequence and a space: escaped in the text, exact in JSON', { skip: !isRoot() && 'mounting a tmpfs needs root' }, () => {
+  const t = withTmpfs('evil\nname\x1b[31m red');
+  try {
+    const r = runCli(['volumes', '--all']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!/[\x00-\x08\x0b-\x1f\x7f]/.test(r.stdout), 'no control character in the text');
+    const line = r.stdout.split('\n').find((l) => l.includes('evil'))!;
+    assert.ok(line.includes('evil\\nname\\x1b[31m red'), line);
+    assert.match(line, /^dbtest +\//);
+    const j = JSON.parse(runCli(['volumes', '--all', '--json']).stdout) as { volumes: { mount: string }[] };
+    assert.ok(j.volumes.some((v) => v.mount === t.dir), 'the exact mount point in JSON');
+  } finally {
+    t.done();
+  }
+});
+
 const SOCKET = `diskblame-volumes-${process.pid}`;
 const { tmux, waitFor, keys } = tmuxUi(SOCKET);
 const BIN = path.resolve(import.meta.dirname, '..', 'dist/diskblame.cjs');
