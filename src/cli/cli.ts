@@ -97,7 +97,7 @@ const forecast = () => Promise.all([import('./commands/forecast.js'), import('./
  * (loaded only for the command that runs; `--help` lists them all from this table alone).
  * `exitAtEnd`: the process ends as soon as the handler is done (see parse()).
  */
-const COMMANDS: { cmd: string; desc: string; load: () => Promise<Loaded>; exitAtEnd?: boolean }[] = [
+export const COMMANDS: { cmd: string; desc: string; load: () => Promise<Loaded>; exitAtEnd?: boolean }[] = [
   {
     cmd: '$0 [path]',
     desc: 'scan PATH and browse it (ncdu keys; no PATH: the volumes view, `.` the current directory); -f FILE browses an export; piped: the summary',
@@ -181,6 +181,14 @@ const COMMANDS: { cmd: string; desc: string; load: () => Promise<Loaded>; exitAt
     load: from(
       () => import('./commands/diff.js'),
       (m) => [m.diffOptions, m.diffCommand],
+    ),
+  },
+  {
+    cmd: 'completion [shell]',
+    desc: 'print the shell completion script for bash or zsh (made from these commands\' own options)',
+    load: from(
+      () => import('./commands/completion.js'),
+      (m) => [m.completionOptions, m.completionCommand],
     ),
   },
 ];
