@@ -22,6 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { fileURLPlugin, lazyStartPlugin, noTopLevelAwaitPlugin, programOptions } from './bundle-plugins.mjs';
+import { steps } from './steps.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -29,26 +30,7 @@ const out = path.join(dist, `diskblame-linux-${process.arch}`);
 const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const xz = !process.argv.includes('--no-xz');
 
-function fail(msg) {
-  process.stderr.write(`binary: ${msg}\n`);
-  process.exit(1);
-}
-
-/** run a program; its output is shown only when it fails */
-function run(file, args, what) {
-  const r = spawnSync(file, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.error) fail(`${what}: ${r.error.message}`);
-  if (r.status !== 0) fail(`${what} failed (exit ${r.status ?? r.signal}):\n${(r.stderr || r.stdout).trim()}`);
-  return r.stdout;
-}
-
-const t0 = Date.now();
-let last = t0;
-function step(msg) {
-  const now = Date.now();
-  console.log(`${msg} (${((now - last) / 1000).toFixed(1)} s)`);
-  last = now;
-}
+const { fail, run, step, t0 } = steps('binary');
 const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
 
 if (process.platform !== 'linux') fail('the standalone binary is built on Linux, for Linux');
