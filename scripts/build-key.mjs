@@ -20,8 +20,8 @@ const KEY = path.join(root, 'dist', '.build-key');
 const PENDING = path.join(root, 'dist', '.build-key.pending');
 /** the files the bin runs (scripts/bundle.mjs, tsc): all there, or the build is redone */
 const OUTPUTS = ['dist/diskblame.cjs', 'dist/diskblame-core.mjs', 'dist/lib/main.cjs', 'dist/lib/main.mjs', 'dist/cli/main.js'];
-/** in dist/ but not made by `npm run build`: the key's own files, the standalone binary (npm run binary) */
-const NOT_BUILT = /^(\.build-key(\.pending)?|diskblame-linux-[^/]*)$/;
+/** in dist/ but not made by `npm run build`: the key's own files, the standalone binary (npm run binary), the Debian package (npm run deb) */
+const NOT_BUILT = /^(\.build-key(\.pending)?|diskblame-linux-[^/]*|diskblame_[^/]*\.deb)$/;
 
 /** every regular file below `dir` (relative to root), sorted; symbolic links are not followed */
 function files(dir) {
