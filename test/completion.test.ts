@@ -12,6 +12,7 @@ import path from 'node:path';
 import { CLI, runCli } from './helpers/run.js';
 import { haveTmux, tmuxUi } from './helpers/tmux.js';
 import type { CommandInfo } from '../src/cli/describe.js';
+import { bashScript, zshScript } from '../src/cli/completion.js';
 
 const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 
@@ -173,4 +174,43 @@ test('zsh in tmux: diskblame sc<TAB> -> scan, scan --ex<TAB> -> --exclude=, comp
   } finally {
     tmux('kill-server');
   }
+});
+
+test('the scripts for options and commands still to come: --color off|dark completes its values, [paths..] any number of directories, a number nothing', () => {
+  // (bashScript and zshScript on tables of the shape describeCommands returns)
+  const table: CommandInfo[] = [
+    {
+      name: '',
+      usage: '[paths..]',
+      desc: 'scan',
+      positionals: [{ name: 'paths', desc: 'directories', optional: true, variadic: true, choices: [] }],
+      options: [{ name: 'color', aliases: [], type: 'string', choices: ['off', 'dark'], default: undefined, desc: "colours [on] it's: off or dark" }],
+    },
+    {
+      name: 'tree',
+      usage: 'tree [path]',
+      desc: 'a tree: sizes',
+      positionals: [{ name: 'path', desc: '', optional: true, variadic: false, choices: [] }],
+      options: [{ name: 'depth', aliases: ['d'], type: 'number', choices: [], default: 3, desc: 'levels' }],
+    },
+  ];
+  const file = path.join(work, 'future.bash');
+  fs.writeFileSync(file, bashScript(table));
+  const complete = (words: string[]) => {
+    const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const r = spawnSync('bash', ['--norc', '--noprofile', '-c', `source ${q(file)}; COMP_WORDS=(${words.map(q).join(' ')}); COMP_CWORD=${words.length - 1}; _diskblame; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8', cwd: work });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.split('\n').filter(Boolean).sort();
+  };
+  for (const d of ['dir1', 'dir2']) fs.mkdirSync(path.join(work, d), { recursive: true });
+  assert.deepEqual(complete(['diskblame', '--color', '']), ['dark', 'off']);
+  assert.deepEqual(complete(['diskblame', '--color', '=', 'd']), ['dark']);
+  assert.deepEqual(complete(['diskblame', 'dir2', 'dir']), ['dir1', 'dir2']);
+  assert.deepEqual(complete(['diskblame', 'tree', '-d', '']), []);
+  assert.deepEqual(complete(['diskblame', 't']), ['tree']);
+  const z = path.join(work, '_future');
+  fs.writeFileSync(z, zshScript(table));
+  if (have('zsh')) assert.equal(spawnSync('zsh', ['-n', z]).status, 0);
+  assert.match(fs.readFileSync(z, 'utf8'), /'--color=\[colours \\\[on\\\] it'\\''s: off or dark\]:string:\(off dark\)'/);
+  assert.match(fs.readFileSync(z, 'utf8'), /'\*:paths:_files -\/'/);
 });

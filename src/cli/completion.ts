@@ -55,6 +55,7 @@ export function bashScript(commands: CommandInfo[]): string {
     '',
     '_diskblame() {',
     '  local cur=${COMP_WORDS[COMP_CWORD]} prev="" cmd="" i w',
+    '  COMPREPLY=()',
     '  ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD-1]}',
     '  # --opt=value: bash splits it at the = (COMP_WORDBREAKS)',
     '  if [[ $cur == = ]]; then cur=""',
@@ -115,7 +116,6 @@ export function bashScript(commands: CommandInfo[]): string {
     '    COMPREPLY=($(compgen -W "$opts" -- "$cur"))',
     '    return 0',
     '  fi',
-    '  COMPREPLY=()',
     `  [[ -z $cmd ]] && COMPREPLY=($(compgen -W ${sq(names.join(' '))} -- "$cur"))`,
     '  case $pos in',
     '    words:*) COMPREPLY+=($(compgen -W "${pos#words:}" -- "$cur")) ;;',
@@ -176,7 +176,7 @@ export function zshScript(commands: CommandInfo[]): string {
     L.push(`_diskblame_cmd_${fname(c)}() {`, '  _arguments -s -S \\');
     for (const o of c.options) for (const s of zspecs(o)) L.push(`    ${s} \\`);
     c.positionals.forEach((p, i) => {
-      const spec = `${p.variadic ? '*' : `${i + 1}`}${p.optional ? ':' : ''}${zaction(positionalValue(p), p.name)}`;
+      const spec = `${p.variadic ? '*' : `${i + 1}${p.optional ? ':' : ''}`}${zaction(positionalValue(p), p.name)}`;
       L.push(`    ${sq(spec)} \\`);
     });
     L[L.length - 1] = L[L.length - 1].replace(/ \\$/, '');
