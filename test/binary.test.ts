@@ -96,7 +96,7 @@ function ensureBinary(): void {
   const dist = path.join(REPO, 'dist');
   const bundle = ['diskblame-core.mjs', 'diskblame.mjs'].map((f) => path.join(dist, f)).find((f) => fs.existsSync(f));
   assert.ok(bundle, 'no bundle in dist/: npm run build first');
-  const sources = [bundle, ...['sea-entry.cjs', 'binary.mjs', 'bundle-plugins.mjs'].map((f) => path.join(REPO, 'scripts', f))];
+  const sources = [bundle, ...['sea-entry.cjs', 'binary.mjs', 'bundle-plugins.mjs', 'steps.mjs'].map((f) => path.join(REPO, 'scripts', f))];
   const newest = Math.max(...sources.map((f) => fs.statSync(f).mtimeMs));
   if (fs.existsSync(BIN) && fs.statSync(BIN).mtimeMs >= newest) return;
   const r = run(process.execPath, [path.join(REPO, 'scripts', 'binary.mjs'), '--no-xz'], { cwd: REPO, timeoutMs: 600_000 });
