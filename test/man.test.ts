@@ -61,7 +61,7 @@ test('man: the build wrote dist/diskblame.1, and groff -man -ww finds nothing to
   assert.equal(r.status, 0);
   assert.equal(r.stderr, '', 'groff warnings');
   if (have('mandoc')) {
-    const lint = spawnSync('mandoc', ['-T', 'lint', '-W', 'warning', PAGE], { encoding: 'utf8' });
+    const lint = spawnSync('mandoc', ['-T', 'lint', PAGE], { encoding: 'utf8' }); // (style notes included)
     assert.equal(lint.stdout + lint.stderr, '', 'mandoc -T lint');
   }
 });

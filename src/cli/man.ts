@@ -33,6 +33,20 @@ function line(s: string): string {
   return /^[.']/.test(s) ? `\\&${s}` : s;
 }
 
+/** filled text as lines of at most 80 bytes where it has spaces to break at (roff joins them again) */
+function text(s: string): string {
+  const out: string[] = [];
+  let cur = '';
+  for (const w of s.split(' ')) {
+    if (cur && Buffer.byteLength(`${cur} ${w}`) > 80) {
+      out.push(line(cur));
+      cur = w;
+    } else cur = cur ? `${cur} ${w}` : w;
+  }
+  out.push(line(cur));
+  return out.join('\n');
+}
+
 /** a value's placeholder: `{off|dark}` for choices, else the type in italics */
 function valueOf(o: OptionInfo): string {
   if (o.choices.length) return `{${o.choices.map((c) => `\\fI${roffText(c)}\\fR`).join('|')}}`;
@@ -48,21 +62,20 @@ function optionItem(o: OptionInfo): string[] {
   const value = valueOf(o);
   let desc = roffText(o.desc);
   if (o.default !== undefined) desc += ` (default: ${roffText(typeof o.default === 'string' ? JSON.stringify(o.default) : String(o.default))})`;
-  return ['.TP', line(value ? `${names} ${value}` : names), line(desc || '.')];
+  return ['.TP', line(value ? `${names} ${value}` : names), text(desc || '.')];
 }
 
 /** a command's subsection: its usage, description, positionals and options */
 function commandSection(c: CommandInfo): string[] {
-  const out = [`.SS "diskblame ${roffText(c.usage)}"`, line(roffText(c.desc))];
-  if (c.name === '') out[1] += ' (the default command: no command word)';
-  for (const p of c.positionals) out.push('.TP', `\\fI${roffText(p.name)}\\fR${p.variadic ? ' ...' : ''}`, line(roffText(p.desc) || '.'));
+  const out = [`.SS "diskblame ${roffText(c.usage)}"`, text(roffText(c.desc) + (c.name === '' ? ' (the default command: no command word)' : ''))];
+  for (const p of c.positionals) out.push('.TP', `\\fI${roffText(p.name)}\\fR${p.variadic ? ' ...' : ''}`, text(roffText(p.desc) || '.'));
   for (const o of c.options) out.push(...optionItem(o));
   return out;
 }
 
 /** a tagged paragraph of a fixed section */
-function item(tag: string, text: string): string[] {
-  return ['.TP', line(tag), line(text)];
+function item(tag: string, body: string): string[] {
+  return ['.TP', line(tag), text(body)];
 }
 
 /** The whole page, roff source, ending in a newline. */
@@ -76,30 +89,32 @@ export function manPage(input: ManInput): string {
     '.nh',
     '.ad l',
     '.SH NAME',
-    'diskblame \\- disk\\-usage forensics: where the space went, who owns it, what changed, when it fills',
+    'diskblame \\- where the disk space went, who owns it, what changed, when it fills',
     '.SH SYNOPSIS',
     '.B diskblame',
     '[\\fIoptions\\fR] [\\fIpath\\fR]',
     '.br',
     '.B diskblame',
-    `{ ${names.map((n) => `\\fB${roffText(n)}\\fR`).join(' | ')} } [\\fIoptions\\fR] [\\fIarguments\\fR]`,
+    text(`{ ${names.map((n) => `\\fB${roffText(n)}\\fR`).join(' | ')} } [\\fIoptions\\fR] [\\fIarguments\\fR]`),
     '.br',
     '.B diskblame',
     '\\fIcommand\\fR \\fB\\-\\-help\\fR',
     '.SH DESCRIPTION',
     '.B diskblame',
-    'scans a directory tree and shows where the disk space went: on a terminal in an interactive',
-    'browser with the keys of',
+    'scans a directory tree and shows where the disk space went: on a terminal in an',
+    'interactive browser with the keys of',
     '.BR ncdu (1),',
     'otherwise as a summary of totals and the largest directories and files.',
-    'It reads and writes exports in the ncdu format, explains who owns the space of a volume (files',
-    'deleted but still open, processes, packages, services, users), compares snapshots, and forecasts',
-    'when a filesystem fills from usage samples it records.',
-    'Every command takes \\fB\\-\\-json\\fR for scripts; progress goes to standard error on a terminal only.',
-    'File names from the disk are escaped before they reach the terminal.',
+    text(
+      'It reads and writes exports in the ncdu format, explains who owns the space of a volume (files deleted but still open, processes, packages, services, users), compares snapshots, and forecasts when a filesystem fills from usage samples it records. ' +
+        'Every command takes \\fB\\-\\-json\\fR for scripts; progress goes to standard error on a terminal only. ' +
+        'File names from the disk are escaped before they reach the terminal.',
+    ),
     '.SH COMMANDS',
-    'Each command\'s options, as \\fBdiskblame\\fR \\fIcommand\\fR \\fB\\-\\-help\\fR lists them.',
-    'An option that takes a value must be given one; a boolean option \\fB\\-\\-x\\fR is turned off with \\fB\\-\\-no\\-x\\fR.',
+    text(
+      'Each command\'s options, as \\fBdiskblame\\fR \\fIcommand\\fR \\fB\\-\\-help\\fR lists them. ' +
+        'An option that takes a value must be given one; a boolean option \\fB\\-\\-x\\fR is turned off with \\fB\\-\\-no\\-x\\fR.',
+    ),
   ];
   for (const c of input.commands) out.push(...commandSection(c));
   out.push(
@@ -122,10 +137,11 @@ export function manPage(input: ManInput): string {
     ...item('\\fB2\\fR', 'A usage error: an unknown option, a missing or bad value (one line on standard error).'),
     '.PP',
     '.B check',
-    'exits as a Nagios plugin: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad arguments too).',
+    'exits as a Nagios plugin: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN',
+    '(bad arguments too).',
     '.SH EXAMPLES',
   );
-  for (const [cmd, what] of input.examples) out.push('.TP', line(`\\fB${roffText(cmd)}\\fR`), line(roffText(what)));
+  for (const [cmd, what] of input.examples) out.push('.TP', line(`\\fB${roffText(cmd)}\\fR`), text(roffText(what)));
   out.push(
     '.SH SEE ALSO',
     '.BR du (1),',
