@@ -106,7 +106,7 @@ test('no samples of the volume: a first contact with what the store lacks, no fi
   // a path that is not a mount point: the volume holding it
   const vol = volumeOf(none).mountPoint;
   assert.deepEqual(r.firstContact, [{ mount: vol, samples: 0, since: null }]);
-  assert.equal(r.noSamples, `no usage samples of ${vol} in ${store}/samples.jsonl: record some with \`diskblame sample\` (cron, or contrib/diskblame-sample.timer), or give --history FILE`);
+  assert.equal(r.noSamples, `no usage samples of ${vol} in ${store}/samples.jsonl: record some with \`diskblame sample\` (cron, or the diskblame-sample.timer the package installs), or give --history FILE`);
   assert.deepEqual(r.volumes, []);
   const m = counted();
   await assert.rejects(forecastVolumes({ volume: none, store }, {}, m.deps), (e) => e instanceof NoSamplesError && e.mount === vol);

@@ -158,7 +158,7 @@ export function firstContactText(r: FirstContactReport, drivers: GrowthDrivers |
   }
   for (const n of [...r.sysstat.notes.slice(sf ? 0 : 1), ...r.textfiles.notes]) row('Note', escapeName(n));
   row('History', `${f?.needs ?? 'sample every 5 min; a weekly pattern needs 2 weeks'}: sampling ${r.store.since !== null ? `since ${clock(r.store.since)}` : 'from now'} gives a trend by ${clock(r.ready.trend)}, a weekly pattern by ${clock(r.ready.weekly)}`);
-  row('', 'diskblame forecast on a terminal offers to install a sampler every 5 min (a systemd timer or a crontab line); or contrib/diskblame-sample.timer (every 15 min)');
+  row('', 'diskblame forecast on a terminal offers to install a sampler every 5 min (a systemd timer or a crontab line); or the diskblame-sample.timer the package installs (every 15 min)');
   return L.join('\n') + '\n';
 }
 

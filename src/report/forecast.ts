@@ -144,7 +144,7 @@ export function forecastText(v: VolumeForecast): string {
   if (f.status !== 'ok') {
     row('Forecast', 'not enough data');
     for (const n of f.notes) row('', localTimes(n, f.asOf));
-    if (v.source === 'store') row('', 'keep sampling (diskblame sample every 15 min, see contrib/) and ask again');
+    if (v.source === 'store') row('', 'keep sampling (diskblame sample every 15 min: cron, or the diskblame-sample.timer the package installs) and ask again');
     return L.join('\n') + '\n';
   }
   if (f.fillsAt === null) row('Fills', 'not within the forecast horizon');

@@ -153,7 +153,7 @@ export function resolveVolume(name: string, mounts: ReadonlySet<string>): { moun
   }
 }
 
-const HINT = 'record some with `diskblame sample` (cron, or contrib/diskblame-sample.timer), or give --history FILE';
+const HINT = 'record some with `diskblame sample` (cron, or the diskblame-sample.timer the package installs), or give --history FILE';
 
 /**
  * The error of a store with no usage samples of `mount` (of any volume when undefined): a path that

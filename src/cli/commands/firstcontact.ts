@@ -114,5 +114,5 @@ export function printCheck(r: { state: NagiosState; line: string }, json: boolea
   if (json) out(JSON.stringify(r, null, 2) + '\n');
   else outText(r.line + '\n');
   if (r.state === 'UNKNOWN')
-    errLine(`${samples ? 'too few' : 'no'} usage samples in ${escapeName(store)}: record some with \`diskblame sample\` (cron, or contrib/diskblame-sample.timer)`);
+    errLine(`${samples ? 'too few' : 'no'} usage samples in ${escapeName(store)}: record some with \`diskblame sample\` (cron, or the diskblame-sample.timer the package installs)`);
 }
