@@ -1,38 +1,61 @@
 import type { Bytes } from './exact.js';
 
+/** --si: sizes in powers of 1000 (kB, MB, GB as `du --si` and `ncdu --si`), set once at start-up (setSi) */
+let si = false;
+
+/**
+ * Make every size() from now on write powers of 1000 (`true`: kB, MB, GB, as `du --si`) or of
+ * 1024 (`false`, the default: KiB, MiB, GiB). Called once by the command line (--si, the config
+ * file's "si") before any output; JSON keeps bytes either way.
+ */
+export function setSi(on: boolean): void {
+  si = on;
+}
+
+/** whether size() writes powers of 1000 (see setSi) */
+export function siUnits(): boolean {
+  return si;
+}
+
 /**
  * A byte count the way du -h users read it (binary units: KiB, MiB, GiB, ... EiB, then ZiB and YiB
- * for the absurd), or with exact = true its exact decimal digits (du -b style, also for bigints).
+ * for the absurd; powers of 1000 after setSi(true): kB, MB, GB...), or with exact = true its exact
+ * decimal digits (du -b style, also for bigints).
  */
 export function size(n: Bytes, exact = false): string {
   if (exact) return String(n);
-  return binarySize(Number(n));
+  return si ? unitSize(Number(n), 1000, SI_UNITS) : unitSize(Number(n), 1024, BINARY_UNITS);
 }
 
 const BINARY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB'];
+/** (pretty-bytes' and ncdu's spelling: a lower-case k for 1000) */
+const SI_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
 
 /**
  * `bytes` (a finite number; a negative one gets a '-') as pretty-bytes writes it with `{ binary: true,
- * maximumFractionDigits: 1 }`: the largest binary unit that keeps the figure at 1 or more, one
+ * maximumFractionDigits: 1 }` (base 1024; with base 1000 and the SI units as without `binary`): the largest binary unit that keeps the figure at 1 or more, one
  * decimal cut off (not rounded; none when it is 0), no digit grouping. Not pretty-bytes itself:
  * it formats with toLocaleString, and the first call loads ICU's number formatting (tens of ms of a
  * `scan`'s start-up). Same digits: ICU cuts the shortest decimal that reads back as the double,
  * which is String()'s (test/format.test.ts compares the two over many values).
  */
-function binarySize(bytes: number): string {
-  if (bytes < 0) return `-${binarySize(-bytes)}`;
+function unitSize(bytes: number, base: number, units: readonly string[]): string {
+  if (bytes < 0) return `-${unitSize(-bytes, base, units)}`;
   let exponent = 0;
-  if (bytes >= 1) exponent = Math.min(Math.floor(Math.log(bytes) / Math.log(1024)), BINARY_UNITS.length - 1);
-  let x = bytes / 1024 ** exponent;
-  // (just below a unit's boundary the logarithm may round up to it)
+  if (bytes >= 1) exponent = Math.min(Math.floor(Math.log(bytes) / Math.log(base)), units.length - 1);
+  let x = bytes / base ** exponent;
+  // (just below a unit's boundary the logarithm may round up to it; at a power of 1000, down: log(1e6) / log(1000) < 2)
   if (x < 1 && exponent > 0) {
-    x *= 1024;
+    x *= base;
     exponent -= 1;
+  } else if (x >= base && exponent < units.length - 1) {
+    x /= base;
+    exponent += 1;
   }
   const s = String(x);
   const point = s.indexOf('.');
   const digits = point < 0 || s[point + 1] === '0' ? (point < 0 ? s : s.slice(0, point)) : s.slice(0, point + 2);
-  return `${digits} ${BINARY_UNITS[exponent]}`;
+  return `${digits} ${units[exponent]}`;
 }
 
 /** 1234567 -> "1,234,567", exact for bigints too (not toLocaleString: loading ICU costs ~8 MB and tens of ms at start-up) */
