@@ -75,6 +75,24 @@ export function emptyValueOption(args: readonly string[], takesValue: (name: str
 }
 
 /**
+ * The value the last use of an option took on the command line `args` (raw words), as typed: `--top
+ * abc`, `--top=abc`, `-t abc` (`names`: the option's spellings without dashes). Null when none is
+ * found (a cluster such as `-bt5`, or the option not given).
+ */
+export function givenValue(args: readonly string[], names: readonly string[]): string | null {
+  let found: string | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i];
+    if (w === '--') break;
+    const m = /^(--?)([^=-][^=]*)(=(.*))?$/s.exec(w);
+    if (!m || !names.includes(m[2]) || (m[1] === '-') !== (m[2].length === 1)) continue;
+    if (m[3] !== undefined) found = m[4];
+    else if (i + 1 < args.length) found = args[++i];
+  }
+  return found;
+}
+
+/**
  * The words after `--` (yargs' `populate--`: argv['--']) are the command's positionals, in order,
  * for the ones not given before it: `diskblame scan -- -odd-name`. Sets them on `argv`; returns the
  * first word left over (the command takes no more), or null.
@@ -126,7 +144,10 @@ export function valuesRequired<T>(y: Argv<T>, positionals: readonly string[], ar
     if (empty) throw new UsageError(`${empty} wants a value`);
     for (const k of keys) {
       const v = (argv as Record<string, unknown>)[k];
-      if (typeof v === 'number' && numbers.has(k) && Number.isNaN(v)) throw new UsageError(`${flag(k)} wants a number`);
+      if (typeof v === 'number' && numbers.has(k) && Number.isNaN(v)) {
+        const given = givenValue(args, [k, ...(o.alias[k] ?? [])]);
+        throw new UsageError(`${flag(k)} wants a number${given === null ? '' : `, not ${escapeName(given)}`}`);
+      }
       // an option that takes one value given twice (`-o a -o b`): yargs makes an array of it
       if (Array.isArray(v) && !arrays.has(k)) throw new UsageError(`${flag(k)} was given ${v.length} times; it takes one value`);
     }
