@@ -302,6 +302,16 @@ async function parse(args: string[]): Promise<void> {
       run(async (a: never) => (loaded.get(c) ?? (await c.load())).handler(a), c.exitAtEnd),
     );
   }
+  // every command: --si, and the config file (cli/config.ts) read once before the handler runs
+  y.option('si', { type: 'boolean', global: true, describe: 'sizes in powers of 1000 (kB, MB, GB, as du --si) instead of 1024 (KiB, MiB, GiB)' });
+  y.option('config', { type: 'boolean', global: true, default: true, describe: 'read the config file (--no-config: ignore it; DISKBLAME_CONFIG=FILE names another)' });
+  y.middleware(async (argv) => {
+    if (argv._[0] === '__agent') return;
+    const [cfg, fmt] = await Promise.all([import('./config.js'), import('../util/format.js')]);
+    const c = argv.config === false ? {} : cfg.loadConfig();
+    cfg.setConfig(c);
+    fmt.setSi((argv.si as boolean | undefined) ?? c.si ?? false);
+  });
   // the agent that --remote starts on the other host (remote/agent.ts): not for people, not in --help
   y.command('__agent', false, (b) => b, run(async () => (await import('../remote/agent.js')).runAgent()));
   await y

@@ -49,6 +49,8 @@ export interface AppProps {
   prefs?: Partial<ViewPrefs>;
   /** b may start a shell on the terminal (runUI: yes; tests: no) */
   shell?: boolean;
+  /** colours (--color, the config's "color"); default: none when NO_COLOR is set */
+  color?: boolean;
 }
 
 interface ViewDef {
@@ -100,7 +102,7 @@ export function volumeText(p: string): string {
   }
 }
 
-function Scanning({ scanner, width, started, where }: { scanner: ScanJob; width: number; started: number; where: string }): React.ReactElement {
+function Scanning({ scanner, width, started, where, color }: { scanner: ScanJob; width: number; started: number; where: string; color: boolean }): React.ReactElement {
   const [, setTick] = useState(0);
   useEffect(() => {
     const t = setInterval(() => setTick((x) => x + 1), 100);
@@ -115,7 +117,7 @@ function Scanning({ scanner, width, started, where }: { scanner: ScanJob; width:
         {`Entries: ${count(p.entries)}   Size: ${size(p.bytes)}   Rate: ${count(secs > 0 ? Math.round(p.entries / secs) : 0)}/s   Elapsed: ${duration(secs * 1000)}`}
       </Text>
       <Text>{truncate(`Reading: ${escapeName(p.current)}`, Math.min(width, 78) - 4, true)}</Text>
-      <Text dimColor>Ctrl-C: stop and browse what was found so far</Text>
+      <Text dimColor={color}>Ctrl-C: stop and browse what was found so far</Text>
     </Box>
   );
 }
@@ -156,7 +158,7 @@ function Views(props: AppProps): React.ReactElement {
   const [lost, setLost] = useState<string | null>(null);
   const scanner = job?.scanner ?? null;
   const [started] = useState(() => performance.now());
-  const color = !process.env.NO_COLOR;
+  const color = props.color ?? !process.env.NO_COLOR;
   const [view, setView] = useState(props.changes ? '3' : '1');
   // the browser shows only one owner's files while this is set (f in the Owners view)
   const [filter, setFilter] = useState<FilteredTree | null>(null);
@@ -227,7 +229,7 @@ function Views(props: AppProps): React.ReactElement {
   }, [tree]);
 
   if (error) return <Text>{terminalText(`diskblame: ${error}`)}</Text>;
-  if (!tree) return scanner ? <Scanning scanner={scanner} width={width} started={started} where={place.remote ? ` on ${escapeName(place.label)}` : ''} /> : <Text>loading…</Text>;
+  if (!tree) return scanner ? <Scanning scanner={scanner} width={width} started={started} where={place.remote ? ` on ${escapeName(place.label)}` : ''} color={color} /> : <Text>loading…</Text>;
   const tabs = tabsText(view, !!changes);
   const rootPath = Buffer.from(tree.pathOf(0)).toString();
   const views = viewsFor(!!changes);

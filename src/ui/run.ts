@@ -17,7 +17,7 @@ import { escapeName } from '../util/escape.js';
  * `place` (default here) first, with the scanning screen. Deletions and rescans go to `place` too.
  * `stdin`: where keys come from instead of process.stdin (a tty stream of /dev/tty).
  */
-export async function runUI(opts: { tree: Tree | null; root: string; scanOptions: ScanOptions; readOnly: boolean; changes?: ChangesData; place?: Place; store?: string; prefs?: Partial<ViewPrefs>; stdin?: NodeJS.ReadStream }): Promise<number> {
+export async function runUI(opts: { tree: Tree | null; root: string; scanOptions: ScanOptions; readOnly: boolean; changes?: ChangesData; place?: Place; store?: string; prefs?: Partial<ViewPrefs>; stdin?: NodeJS.ReadStream; color?: boolean }): Promise<number> {
   let code = 0;
   const { stdin, ...appProps } = opts;
   process.stdout.write('\x1b[?1049h\x1b[H'); // alternate screen, like ncdu: the shell's screen comes back after

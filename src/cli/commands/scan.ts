@@ -27,6 +27,7 @@ import { recordScanSample } from '../../app/sample.js';
 import { stringifyExact } from '../../util/exact.js';
 import { remoteOptions } from './remote-options.js';
 import { storeOption } from './store-options.js';
+import { browserPrefs, colorOn, progressStyle, withConfig } from '../config.js';
 
 /** how many unreadable entries the text summary names (the rest: --json, or the browser's ! marks) */
 const UNREADABLE_SHOWN = 5;
@@ -49,6 +50,12 @@ export interface ScanArgs extends RemoteArgs {
   /** scan only: save the scan as a snapshot in the store */
   save?: boolean;
   store?: string;
+  /** -0, -1, -2: ncdu's progress styles (config.ts progressStyle) */
+  '0'?: boolean;
+  '1'?: boolean;
+  '2'?: boolean;
+  /** the browser's colours: off, dark, dark-bg */
+  color?: string;
 }
 
 export function scanOptions<T>(y: Argv<T>) {
@@ -64,7 +71,10 @@ export function scanOptions<T>(y: Argv<T>) {
     .option('cross-mounts', { type: 'boolean', default: false, describe: 'cross into other filesystems (default: stay on the one of PATH, like du -x)' })
     .option('threads', { type: 'number', describe: 'scanning threads (default: one more while a core is free, at most 4)' })
     .option('progress', { type: 'boolean', default: true, describe: 'show progress on stderr when it is a terminal (--no-progress: never)' })
-    .option('sample', { type: 'boolean', describe: "record a usage sample of the scanned volume in the store, for `diskblame forecast` (default: only when the store exists; --no-sample: never)" });
+    .option('sample', { type: 'boolean', describe: "record a usage sample of the scanned volume in the store, for `diskblame forecast` (default: only when the store exists; --no-sample: never)" })
+    .option('0', { type: 'boolean', describe: 'no progress output while scanning (ncdu -0; as --no-progress)' })
+    .option('1', { type: 'boolean', describe: 'progress on one line of stderr while scanning (ncdu -1; the default of scan)' })
+    .option('2', { type: 'boolean', describe: "the browser's full-screen scanning screen (ncdu -2; the browser's default); without the browser, as -1" });
 }
 
 /** The default command's extra options: the interactive browser. */
@@ -72,25 +82,29 @@ export function browseOptions<T>(y: Argv<T>) {
   return scanOptions(y)
     .option('read-only', { alias: 'r', type: 'boolean', describe: 'browser: disable deleting' })
     .option('store', storeOption)
-    .option('ui', { type: 'boolean', default: true, describe: 'open the interactive browser on a terminal (--no-ui: print the summary)' });
+    .option('ui', { type: 'boolean', default: true, describe: 'open the interactive browser on a terminal (--no-ui: print the summary)' })
+    .option('color', { type: 'string', choices: ['off', 'dark', 'dark-bg'], describe: "browser colours (ncdu's): off, none at all; dark or dark-bg (default; off when NO_COLOR is set)" });
 }
 
 /** `diskblame [PATH]` / `diskblame -f FILE`: the browser on a terminal, else the summary. */
 export async function browseCommand(a: ScanArgs): Promise<number> {
+  a = withConfig(a);
   validate(a);
   // `cat export | diskblame -f -` on a terminal: the export from stdin, the keys from /dev/tty (as ncdu)
   const keysFromTty = a.file === '-' && process.stdin.isTTY !== true && process.stdout.isTTY === true && a.ui !== false && !a.json && a.output === undefined;
   const ttyIn = keysFromTty ? openTerminalInput() : null;
   const tty = process.stdout.isTTY === true && (process.stdin.isTTY === true || ttyIn !== null);
-  if (!tty || a.ui === false || a.json || a.output !== undefined) return scanCommand(a);
+  if (!tty || a.ui === false || a.json || a.output !== undefined) return scanCommand(a, true);
   // no PATH on a terminal: the volumes view, as `gdu -d` (ncdu's habit, the current directory, is `diskblame .`)
   if (a.path === undefined && a.file === undefined && a.remote === undefined) return (await import('./volumes.js')).volumesView({ store: a.store, 'read-only': a['read-only'], bytes: a.bytes });
   const scanOptions = { exclude: a.exclude, crossMounts: a['cross-mounts'], threads: a.threads };
+  // the config's and the command line's view and colours (cli/config.ts)
+  const look = { prefs: browserPrefs(a.apparent), color: colorOn(a.color) };
   if (a.file !== undefined) {
     try {
       const tree = await readExport(a);
       const { runUI } = await importUI();
-      return await runUI({ tree, root: Buffer.from(tree.nameOf(0)).toString('utf8'), scanOptions, readOnly: true, store: a.store, stdin: ttyIn ?? undefined });
+      return await runUI({ tree, root: Buffer.from(tree.nameOf(0)).toString('utf8'), scanOptions, readOnly: true, store: a.store, stdin: ttyIn ?? undefined, ...look });
     } finally {
       ttyIn?.destroy();
     }
@@ -100,8 +114,13 @@ export async function browseCommand(a: ScanArgs): Promise<number> {
   try {
     await place.checkRoot(root); // a bad root is one line on the normal screen, before the browser takes it over
     await recordScanSample(place, root, errLine, a.store, a.sample);
+    // -0 and -1 (ncdu's): scanned before the browser opens, with no progress or one line of it
+    // on stderr (Ctrl-C ends the scan and browses what was found); else the scanning screen
+    const style = progressStyle(a);
+    const tree = style === 0 || style === 1 ? treeFor(place, root) : null;
+    if (tree) await runScan(place, { ...a, path: root }, tree);
     const { runUI } = await importUI();
-    return await runUI({ tree: null, root, scanOptions, readOnly: !!a['read-only'], place, store: a.store });
+    return await runUI({ tree, root, scanOptions, readOnly: !!a['read-only'], place, store: a.store, ...look });
   } finally {
     await place.close().catch(() => undefined);
   }
@@ -141,7 +160,8 @@ function validate(a: ScanArgs): void {
   if (a.file !== undefined) checkInputFile(a.file);
 }
 
-export async function scanCommand(a: ScanArgs): Promise<number> {
+export async function scanCommand(a: ScanArgs, configured = false): Promise<number> {
+  if (!configured) a = withConfig(a);
   validate(a);
   const started = performance.now();
   if (a.file !== undefined) {
