@@ -20,6 +20,8 @@ import type { ViewPrefs } from '../ui/model.js';
 /** the largest config file read, in bytes */
 export const CONFIG_MAX_BYTES = 64 * 1024;
 
+/** --color's and the config's "color" values (ncdu 2's names) */
+export const COLOR_SCHEMES: readonly string[] = ['off', 'dark', 'dark-bg'];
 export type ColorScheme = 'off' | 'dark' | 'dark-bg';
 
 /** What a config file may set; every key is optional (absent: the built-in default). */
@@ -70,7 +72,7 @@ const SCHEMA: Record<keyof Config, Check> = {
   apparent: bool,
   showHidden: bool,
   dirsFirst: bool,
-  color: oneOf('off', 'dark', 'dark-bg'),
+  color: oneOf(...COLOR_SCHEMES),
   exclude: (v) =>
     Array.isArray(v) && v.every((g) => typeof g === 'string' && g.trim() !== '') ? null : 'wants a list of non-empty glob strings, as ["*.log", "node_modules"]',
   si: bool,

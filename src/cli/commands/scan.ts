@@ -27,7 +27,7 @@ import { recordScanSample } from '../../app/sample.js';
 import { stringifyExact } from '../../util/exact.js';
 import { remoteOptions } from './remote-options.js';
 import { storeOption } from './store-options.js';
-import { browserPrefs, colorOn, progressStyle, withConfig } from '../config.js';
+import { browserPrefs, COLOR_SCHEMES, colorOn, progressStyle, withConfig } from '../config.js';
 
 /** how many unreadable entries the text summary names (the rest: --json, or the browser's ! marks) */
 const UNREADABLE_SHOWN = 5;
@@ -83,7 +83,7 @@ export function browseOptions<T>(y: Argv<T>) {
     .option('read-only', { alias: 'r', type: 'boolean', describe: 'browser: disable deleting' })
     .option('store', storeOption)
     .option('ui', { type: 'boolean', default: true, describe: 'open the interactive browser on a terminal (--no-ui: print the summary)' })
-    .option('color', { type: 'string', choices: ['off', 'dark', 'dark-bg'], describe: "browser colours (ncdu's): off, none at all; dark or dark-bg (default; off when NO_COLOR is set)" });
+    .option('color', { type: 'string', describe: "browser colours, ncdu's: off (none at all), dark or dark-bg (the default; off when NO_COLOR is set)" });
 }
 
 /** `diskblame [PATH]` / `diskblame -f FILE`: the browser on a terminal, else the summary. */
@@ -158,6 +158,7 @@ function validate(a: ScanArgs): void {
     throw new UserError('--exclude and --cross-mounts apply to scans, not to --file', 2);
   if (a.save && (a.file !== undefined || a.output !== undefined)) throw new UserError('--save applies to scans, not to --file or -o', 2);
   if (a.file !== undefined) checkInputFile(a.file);
+  if (a.color !== undefined && !COLOR_SCHEMES.includes(a.color)) throw new UserError(`--color wants off, dark or dark-bg, not ${escapeName(a.color)}`, 2);
 }
 
 export async function scanCommand(a: ScanArgs, configured = false): Promise<number> {
