@@ -113,6 +113,15 @@ export const COMMANDS: { cmd: string; desc: string; load: () => Promise<Loaded>;
     exitAtEnd: true,
   },
   {
+    cmd: 'tree [path]',
+    desc: 'scan PATH (or read an export) and print the tree of its largest entries, as dust does: sizes, shares, bars',
+    load: from(
+      () => import('./commands/tree.js'),
+      (m) => [m.treeOptions, m.treeCommand],
+    ),
+    exitAtEnd: true,
+  },
+  {
     cmd: 'snapshot [path]',
     desc: 'scan PATH and save a snapshot in the store (ncdu format, gzip)',
     load: from(snapshot, (m) => [m.snapshotOptions, m.snapshotCommand]),
@@ -321,6 +330,7 @@ async function parse(args: string[]): Promise<void> {
     .example('$0 scan /var --json', 'the same as JSON')
     .example('$0 scan /var -o var.json.gz', 'export for ncdu -f / gdu -f (gzip: zcat var.json.gz | ncdu -f -)')
     .example('$0 scan -f var.json', 'summarize an export instead of scanning')
+    .example('$0 tree /var --depth 2', 'the largest entries of /var two levels down, as text for a ticket')
     .example('$0 diff monday.json.gz live', 'what changed under that export\'s root since it was taken')
     .example('$0 snapshot /var', 'save a snapshot of /var in the store; `diskblame snapshots` lists them')
     .strict()

@@ -1,0 +1,112 @@
+/**
+ * `diskblame tree [PATH]`: scan PATH (or read an export with -f) and print the tree of its largest
+ * entries, as dust does, for SSH sessions and tickets (report/tree.ts draws it). Only wiring.
+ */
+import fs from 'node:fs';
+import type { Argv } from 'yargs';
+import type { Tree } from '../../tree/tree.js';
+import { UserError } from '../../util/errors.js';
+import { checkInputFile } from '../../util/input.js';
+import { stringifyExact } from '../../util/exact.js';
+import { loadExport, runScan, showProgress, treeFor } from '../../app/scan.js';
+import { checkThreads } from '../../app/check.js';
+import { RemoteArgs, withPlace } from '../../app/places.js';
+import { layoutTree, renderTree, treeJson } from '../../report/tree.js';
+import { errLine, out, outText } from '../output.js';
+import { withConfig } from '../config.js';
+import { remoteOptions } from './remote-options.js';
+
+/**
+ * The defaults: three levels reach from a mount point to the directory that holds the bulk
+ * (/var -> lib -> docker -> its layers is three); five per level keep the whole tree under about a
+ * screen and a half (at most 1 + 5 + 25 + 125 lines, far fewer in real trees, where most of the
+ * largest entries are files), and what is not drawn is still counted on its "(N more)" line.
+ */
+export const TREE_DEPTH = 3;
+export const TREE_TOP = 5;
+
+export interface TreeArgs extends RemoteArgs {
+  path?: string;
+  file?: string;
+  depth: number;
+  top: number;
+  json?: boolean;
+  apparent?: boolean;
+  bytes?: boolean;
+  exclude?: string[];
+  'cross-mounts'?: boolean;
+  threads?: number;
+  progress?: boolean;
+  '0'?: boolean;
+  '1'?: boolean;
+  '2'?: boolean;
+}
+
+export function treeOptions<T>(y: Argv<T>) {
+  return remoteOptions(y)
+    .positional('path', { type: 'string', describe: 'directory to scan (default: the current directory)' })
+    .option('file', { alias: 'f', type: 'string', describe: 'draw an export (ncdu 1.x/2.x JSON, gdu JSON, ours; - for stdin; .gz ok) instead of scanning' })
+    .option('depth', { alias: 'd', type: 'number', default: TREE_DEPTH, describe: 'how many levels below PATH to draw' })
+    .option('top', { alias: 'n', type: 'number', default: TREE_TOP, describe: "how many of each directory's largest entries to draw (the rest: one \"(N more)\" line)" })
+    .option('json', { type: 'boolean', describe: 'the tree as JSON (exact bytes)' })
+    .option('apparent', { alias: 'a', type: 'boolean', describe: 'rank and show by apparent size instead of disk usage' })
+    .option('bytes', { alias: 'b', type: 'boolean', describe: 'exact byte counts instead of KiB/MiB/GiB' })
+    .option('exclude', { type: 'string', array: true, describe: 'skip names or paths matching GLOB (repeatable)' })
+    .option('cross-mounts', { type: 'boolean', default: false, describe: 'cross into other filesystems (default: stay on the one of PATH, like du -x)' })
+    .option('threads', { type: 'number', describe: 'scanning threads (default: one more while a core is free, at most 4)' })
+    .option('progress', { type: 'boolean', default: true, describe: 'show progress on stderr when it is a terminal (--no-progress: never)' })
+    .option('0', { type: 'boolean', describe: 'no progress output (ncdu -0; as --no-progress)' })
+    .option('1', { type: 'boolean', describe: 'progress on one line of stderr (ncdu -1; the default)' })
+    .option('2', { type: 'boolean', describe: 'as -1 (ncdu -2: no full screen outside the browser)' });
+}
+
+/**
+ * The width of the text in columns: COLUMNS when it is a whole number above 0 (as ls and dust
+ * honour it), else the terminal's when stdout is one, else 80.
+ */
+export function treeWidth(env: NodeJS.ProcessEnv = process.env): number {
+  const c = Number(env.COLUMNS);
+  if (Number.isInteger(c) && c > 0) return c;
+  let tty = false;
+  try {
+    tty = fs.fstatSync(1).isCharacterDevice() && process.stdout.isTTY === true;
+  } catch {
+    /* no stdout */
+  }
+  return (tty ? process.stdout.columns : undefined) || 80;
+}
+
+function validate(a: TreeArgs): void {
+  for (const k of ['depth', 'top'] as const)
+    if (!Number.isInteger(a[k]) || a[k] < 0) throw new UserError(`--${k} wants a whole number >= 0, not ${a[k]}`, 2);
+  checkThreads(a.threads);
+  if (a.file !== undefined && a.path !== undefined) throw new UserError('give either PATH or --file, not both', 2);
+  if (a.file !== undefined && a.remote !== undefined) throw new UserError('--file reads an export here: it does not go with --remote', 2);
+  if (a.file !== undefined && (a.exclude?.length || a['cross-mounts'])) throw new UserError('--exclude and --cross-mounts apply to scans, not to --file', 2);
+  if (a.file !== undefined) checkInputFile(a.file);
+}
+
+/** `diskblame tree`: resolves to the exit code (130: interrupted, what was found is drawn; 1: a lost connection) */
+export async function treeCommand(a: TreeArgs): Promise<number> {
+  a = withConfig(a);
+  validate(a);
+  if (a.file !== undefined) {
+    const tree = await loadExport(a.file, showProgress(a), a.file, true);
+    return print(a, tree, tree.info?.incomplete ?? false);
+  }
+  return withPlace(a, async (place) => {
+    const tree = treeFor(place, a.path ?? '.');
+    const r = await runScan(place, a, tree);
+    if (r.incomplete && !r.lost) errLine('interrupted: the tree shows what was found so far');
+    const code = print(a, tree, r.incomplete);
+    return r.lost ? 1 : code;
+  });
+}
+
+function print(a: TreeArgs, tree: Tree, incomplete: boolean): number {
+  const apparent = !!a.apparent;
+  const layout = layoutTree(tree, { depth: a.depth, top: a.top, apparent });
+  if (a.json) out(stringifyExact({ incomplete, apparent, depth: a.depth, top: a.top, tree: treeJson(tree, layout) }, 2) + '\n');
+  else outText(renderTree(tree, layout, { width: treeWidth(), apparent, exact: !!a.bytes }));
+  return incomplete ? 130 : 0;
+}
