@@ -13,6 +13,8 @@ import { errLine } from './output.js';
 import { terminalLines } from '../util/escape.js';
 import { UsageError, usageMessage, valuesRequired } from './options.js';
 import { versionText } from './version.js';
+import { loadConfig, setConfig } from './config.js';
+import { setSi } from '../util/format.js';
 import { VERSION } from '../version.js';
 
 function fail(msg: string, code: number): never {
@@ -314,12 +316,11 @@ async function parse(args: string[]): Promise<void> {
   // every command: --si, and the config file (cli/config.ts) read once before the handler runs
   y.option('si', { type: 'boolean', global: true, describe: 'sizes in powers of 1000 (kB, MB, GB, as du --si) instead of 1024 (KiB, MiB, GiB)' });
   y.option('config', { type: 'boolean', global: true, default: true, describe: 'read the config file (--no-config: ignore it; DISKBLAME_CONFIG=FILE names another)' });
-  y.middleware(async (argv) => {
+  y.middleware((argv) => {
     if (argv._[0] === '__agent') return;
-    const [cfg, fmt] = await Promise.all([import('./config.js'), import('../util/format.js')]);
-    const c = argv.config === false ? {} : cfg.loadConfig();
-    cfg.setConfig(c);
-    fmt.setSi((argv.si as boolean | undefined) ?? c.si ?? false);
+    const c = argv.config === false ? {} : loadConfig();
+    setConfig(c);
+    setSi((argv.si as boolean | undefined) ?? c.si ?? false);
   });
   // the agent that --remote starts on the other host (remote/agent.ts): not for people, not in --help
   y.command('__agent', false, (b) => b, run(async () => (await import('../remote/agent.js')).runAgent()));
