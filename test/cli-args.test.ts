@@ -29,7 +29,7 @@ function valueOptions(cmd: string[]): [string, string | null, string][] {
   return found;
 }
 
-const COMMANDS = [[], ['scan'], ['snapshot'], ['snapshots'], ['prune'], ['owners'], ['sample'], ['forecast'], ['check'], ['metrics'], ['diff'], ['fleet'], ['volumes']];
+const COMMANDS = [[], ['scan'], ['tree'], ['snapshot'], ['snapshots'], ['prune'], ['owners'], ['sample'], ['forecast'], ['check'], ['metrics'], ['diff'], ['fleet'], ['volumes']];
 
 describe('options that take a value', () => {
   let cwd: string;

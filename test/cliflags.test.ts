@@ -239,16 +239,19 @@ describe('the browser: --color, -1, the config\'s view (tmux)', { skip: !haveTmu
     await waitFor(/EXIT=0/);
   });
 
-  it('-1 scans first, then browses; the config\'s sort reaches the browser', async () => {
+  it('-1 scans first, then browses; the config\'s sort reaches the browser; --si its sizes', async () => {
     // (showHidden and dirsFirst reach it the same way, runUI's prefs: the browser's e and t keys are another branch's)
     const cfg = path.join(d, '..', path.basename(d) + '.json');
     fs.writeFileSync(cfg, JSON.stringify({ sort: 'name', showHidden: false, dirsFirst: true, color: 'off' }));
     try {
-      start(`DISKBLAME_CONFIG=${cfg} ${BIN} -1 --no-sample ${d}`);
+      start(`DISKBLAME_CONFIG=${cfg} ${BIN} -1 --si --no-sample ${d}`);
       const s = await waitFor(/\[1 Browse\][\s\S]*zdir\//);
       // by name, A first (the config's "sort": "name"), not by size
       assert.ok(s.indexOf('.hidden') < s.indexOf('afile') && s.indexOf('afile') < s.indexOf('zdir/'), s);
       assert.match(s, /Sort: name asc/);
+      // --si in the browser too: powers of 1000
+      assert.match(s, /\d kB /);
+      assert.doesNotMatch(s, /KiB|MiB/);
       await keys('q');
       await waitFor(/EXIT=0/);
     } finally {

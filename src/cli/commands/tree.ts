@@ -18,9 +18,10 @@ import { remoteOptions } from './remote-options.js';
 
 /**
  * The defaults: three levels reach from a mount point to the directory that holds the bulk
- * (/var -> lib -> docker -> its layers is three); five per level keep the whole tree under about a
- * screen and a half (at most 1 + 5 + 25 + 125 lines, far fewer in real trees, where most of the
- * largest entries are files), and what is not drawn is still counted on its "(N more)" line.
+ * (/var -> lib -> docker -> overlay2 is three); five per level keep the whole tree within a screen
+ * or two (at most 1 + 5 + 25 + 125 entries and 1 + 5 + 25 "(N more)" lines, far fewer in real
+ * trees, where most of the largest entries are files), and what is not drawn is still counted on
+ * its "(N more)" line.
  */
 export const TREE_DEPTH = 3;
 export const TREE_TOP = 5;
