@@ -11,7 +11,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { homeDir } from '../util/cachedir.js';
+import { configDir } from '../util/configdir.js';
 import { escapeName } from '../util/escape.js';
 import { errnoText, UserError } from '../util/errors.js';
 import { FileTooLargeError, readRegularCapped } from '../util/read.js';
@@ -121,10 +121,8 @@ export function parseConfig(text: string, file: string): Config {
 export function configPath(env: NodeJS.ProcessEnv = process.env): { file: string; named: boolean } | null {
   const named = env.DISKBLAME_CONFIG;
   if (named !== undefined) return named === '' ? null : { file: named, named: true };
-  const xdg = env.XDG_CONFIG_HOME;
-  if (xdg && path.isAbsolute(xdg)) return { file: path.join(xdg, 'diskblame', 'config.json'), named: false };
-  const home = homeDir();
-  return home === null ? null : { file: path.join(home, '.config', 'diskblame', 'config.json'), named: false };
+  const dir = configDir(env);
+  return dir === null ? null : { file: path.join(dir, 'config.json'), named: false };
 }
 
 /**

@@ -33,7 +33,7 @@ import type { Category, CategoryItem } from './types.js';
 import { UserError } from '../util/errors.js';
 import { checkInputFile } from '../util/input.js';
 import { escapeName } from '../util/escape.js';
-import { homeDir } from '../util/cachedir.js';
+import { configDir } from '../util/configdir.js';
 import { EF_EXCL, EF_TYPE, entryFlags, relabel, treeNames, treeRootPath, type TreeNames } from './packages.js';
 
 /** directory recognisers: every file below a matching directory belongs to the category */
@@ -114,10 +114,8 @@ function deepFreeze<T>(o: T): T {
  * null when there is neither (no XDG_CONFIG_HOME and no home: the built-in rules)
  */
 export function defaultRulesPath(): string | null {
-  const xdg = process.env.XDG_CONFIG_HOME;
-  if (xdg && path.isAbsolute(xdg)) return path.join(xdg, 'diskblame', 'rules.json');
-  const home = homeDir();
-  return home === null ? null : path.join(home, '.config', 'diskblame', 'rules.json');
+  const dir = configDir();
+  return dir === null ? null : path.join(dir, 'rules.json');
 }
 
 /**
