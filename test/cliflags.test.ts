@@ -142,6 +142,10 @@ describe('the config file', () => {
       const line = assertOneLineError(runCli([...args, '--no-sample'].filter((w) => args[0] === 'scan' || w !== '--no-sample'), { env }), 2);
       assert.equal(line, `diskblame: config file ${path.join(xdg, 'diskblame', 'config.json')}: "threads" wants a whole number from 1 to 16, not 99`);
     }
+    // the Nagios plugin: UNKNOWN (3), its status line on stdout
+    const chk = runCli(['check', '--volume', '/'], { env });
+    assert.equal(chk.code, 3, chk.stderr);
+    assert.match(chk.stdout, /^DISKBLAME UNKNOWN - config file .*"threads" wants a whole number from 1 to 16, not 99\n$/);
     runCliOk(['scan', dir, '--no-sample', '--no-config', '--json'], { env });
     runCliOk(['scan', dir, '--no-sample', '--json'], { env: { ...env, DISKBLAME_CONFIG: '' } });
   });

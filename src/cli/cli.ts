@@ -13,7 +13,7 @@ import { errLine } from './output.js';
 import { terminalLines } from '../util/escape.js';
 import { UsageError, usageMessage, valuesRequired } from './options.js';
 import { versionText } from './version.js';
-import { loadConfig, setConfig } from './config.js';
+import { type Config, loadConfig, setConfig } from './config.js';
 import { setSi } from '../util/format.js';
 import { VERSION } from '../version.js';
 
@@ -318,7 +318,14 @@ async function parse(args: string[]): Promise<void> {
   y.option('config', { type: 'boolean', global: true, default: true, describe: 'read the config file (--no-config: ignore it; DISKBLAME_CONFIG=FILE names another)' });
   y.middleware((argv) => {
     if (argv._[0] === '__agent') return;
-    const c = argv.config === false ? {} : loadConfig();
+    let c: Config = {};
+    try {
+      if (argv.config !== false) c = loadConfig();
+    } catch (e) {
+      // a Nagios plugin's every failure is UNKNOWN (3), with its status line (see .fail below)
+      if (check && e instanceof UserError) check.checkUnknown(e.message, argv.json === true);
+      throw e;
+    }
     setConfig(c);
     setSi((argv.si as boolean | undefined) ?? c.si ?? false);
   });
