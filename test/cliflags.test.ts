@@ -243,16 +243,19 @@ describe('the browser: --color, -1, the config\'s view (tmux)', { skip: !haveTmu
     await waitFor(/EXIT=0/);
   });
 
-  it('-1 scans first, then browses; the config\'s sort reaches the browser; --si its sizes', async () => {
-    // (showHidden and dirsFirst reach it the same way, runUI's prefs: the browser's e and t keys are another branch's)
+  it('-1 scans first, then browses; the config\'s sort, hidden files and directories first reach the browser; --si its sizes', async () => {
     const cfg = path.join(d, '..', path.basename(d) + '.json');
     fs.writeFileSync(cfg, JSON.stringify({ sort: 'name', showHidden: false, dirsFirst: true, color: 'off' }));
     try {
       start(`DISKBLAME_CONFIG=${cfg} ${BIN} -1 --si --no-sample ${d}`);
       const s = await waitFor(/\[1 Browse\][\s\S]*zdir\//);
-      // by name, A first (the config's "sort": "name"), not by size
-      assert.ok(s.indexOf('.hidden') < s.indexOf('afile') && s.indexOf('afile') < s.indexOf('zdir/'), s);
+      // by name (the config's "sort": "name"), the directory first ("dirsFirst"), no .hidden ("showHidden": false)
+      assert.ok(s.includes('afile') && s.indexOf('zdir/') < s.indexOf('afile'), s);
+      assert.ok(!s.includes('.hidden'), s);
       assert.match(s, /Sort: name asc/);
+      // e shows the hidden file: the file's setting was a starting point, not a lock
+      await keys('e');
+      assert.match(await waitFor(/\.hidden/), /\.hidden/);
       // --si in the browser too: powers of 1000
       assert.match(s, /\d kB /);
       assert.doesNotMatch(s, /KiB|MiB/);
