@@ -253,6 +253,8 @@ describe('the browser: --color, -1, the config\'s view (tmux)', { skip: !haveTmu
       assert.ok(s.includes('afile') && s.indexOf('zdir/') < s.indexOf('afile'), s);
       assert.ok(!s.includes('.hidden'), s);
       assert.match(s, /Sort: name asc/);
+      // scanned here, not an export: deleting and rescanning stay on
+      assert.match(s, /d delete {2}r rescan/);
       // e shows the hidden file: the file's setting was a starting point, not a lock
       await keys('e');
       assert.match(await waitFor(/\.hidden/), /\.hidden/);
