@@ -11,7 +11,7 @@ import yargs, { type Argv } from 'yargs';
 import { StdoutClosed, UserError } from '../util/errors.js';
 import { errLine } from './output.js';
 import { terminalLines } from '../util/escape.js';
-import { UsageError, usageMessage, valuesRequired } from './options.js';
+import { globalOptions, UsageError, usageMessage, valuesRequired } from './options.js';
 import { versionText } from './version.js';
 import { type Config, loadConfig, setConfig } from './config.js';
 import { setSi } from '../util/format.js';
@@ -314,8 +314,7 @@ async function parse(args: string[]): Promise<void> {
     );
   }
   // every command: --si, and the config file (cli/config.ts) read once before the handler runs
-  y.option('si', { type: 'boolean', global: true, describe: 'sizes in powers of 1000 (kB, MB, GB, as du --si) instead of 1024 (KiB, MiB, GiB)' });
-  y.option('config', { type: 'boolean', global: true, default: true, describe: 'read the config file (--no-config: ignore it; DISKBLAME_CONFIG=FILE names another)' });
+  globalOptions(y);
   y.middleware((argv) => {
     if (argv._[0] === '__agent') return;
     let c: Config = {};

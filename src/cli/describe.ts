@@ -6,6 +6,7 @@
  * `--help` does not, nor miss one a helper adds to a builder.
  */
 import yargs from 'yargs';
+import { globalOptions } from './options.js';
 
 /** one option of a command, as yargs knows it */
 export interface OptionInfo {
@@ -81,8 +82,8 @@ export async function describeCommands(): Promise<CommandInfo[]> {
   for (const c of COMMANDS) {
     const loaded = await c.load();
     const y = yargs([]);
-    // the options every command has (cli.ts: .version() and .alias('h', 'help'))
-    y.version('0').alias('h', 'help');
+    // the options every command has (cli.ts: .version() and .alias('h', 'help'), and options.ts globalOptions)
+    globalOptions(y.version('0').alias('h', 'help'));
     const b = loaded.builder(y) as unknown as { getOptions(): YargsTables; getInternalMethods(): { getUsageInstance(): { getDescriptions(): Record<string, unknown> } } };
     const t = b.getOptions();
     const descs = b.getInternalMethods().getUsageInstance().getDescriptions();

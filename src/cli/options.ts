@@ -47,6 +47,17 @@ function spelledAs(name: string, args: readonly string[]): string {
   return name;
 }
 
+/**
+ * The options every command has, declared on the top-level yargs (global: true) by cli.ts and on
+ * each command's own by describe.ts (the man page and the completions list what --help lists):
+ * --si (sizes in powers of 1000) and --config (--no-config: no config file; cli/config.ts).
+ */
+export function globalOptions<T>(y: Argv<T>) {
+  return y
+    .option('si', { type: 'boolean', global: true, describe: 'sizes in powers of 1000 (kB, MB, GB, as du --si) instead of 1024 (KiB, MiB, GiB)' })
+    .option('config', { type: 'boolean', global: true, default: true, describe: 'read the config file (--no-config: ignore it; DISKBLAME_CONFIG=FILE names another)' });
+}
+
 /** A bad command line found by our checks: main's `.fail()` treats it as yargs' own usage errors (exit 2). */
 export class UsageError extends Error {
   override name = 'UsageError';

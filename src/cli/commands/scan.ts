@@ -72,9 +72,9 @@ export function scanOptions<T>(y: Argv<T>) {
     .option('threads', { type: 'number', describe: 'scanning threads (default: one more while a core is free, at most 4)' })
     .option('progress', { type: 'boolean', default: true, describe: 'show progress on stderr when it is a terminal (--no-progress: never)' })
     .option('sample', { type: 'boolean', describe: "record a usage sample of the scanned volume in the store, for `diskblame forecast` (default: only when the store exists; --no-sample: never)" })
-    .option('0', { type: 'boolean', describe: 'no progress output while scanning (ncdu -0; as --no-progress)' })
-    .option('1', { type: 'boolean', describe: 'progress on one line of stderr while scanning (ncdu -1; the default of scan)' })
-    .option('2', { type: 'boolean', describe: "the browser's full-screen scanning screen (ncdu -2; the browser's default); without the browser, as -1" });
+    .option('progress-none', { alias: '0', type: 'boolean', describe: 'no progress output while scanning (ncdu -0; as --no-progress)' })
+    .option('progress-line', { alias: '1', type: 'boolean', describe: 'progress on one line of stderr while scanning (ncdu -1; the default of scan)' })
+    .option('progress-screen', { alias: '2', type: 'boolean', describe: "the browser's full-screen scanning screen (ncdu -2; the browser's default); without the browser, as -1" });
 }
 
 /** The default command's extra options: the interactive browser. */

@@ -56,9 +56,9 @@ export function treeOptions<T>(y: Argv<T>) {
     .option('cross-mounts', { type: 'boolean', default: false, describe: 'cross into other filesystems (default: stay on the one of PATH, like du -x)' })
     .option('threads', { type: 'number', describe: 'scanning threads (default: one more while a core is free, at most 4)' })
     .option('progress', { type: 'boolean', default: true, describe: 'show progress on stderr when it is a terminal (--no-progress: never)' })
-    .option('0', { type: 'boolean', describe: 'no progress output (ncdu -0; as --no-progress)' })
-    .option('1', { type: 'boolean', describe: 'progress on one line of stderr (ncdu -1; the default)' })
-    .option('2', { type: 'boolean', describe: 'as -1 (ncdu -2: no full screen outside the browser)' });
+    .option('progress-none', { alias: '0', type: 'boolean', describe: 'no progress output (ncdu -0; as --no-progress)' })
+    .option('progress-line', { alias: '1', type: 'boolean', describe: 'progress on one line of stderr (ncdu -1; the default)' })
+    .option('progress-screen', { alias: '2', type: 'boolean', describe: 'as -1 (ncdu -2: no full screen outside the browser)' });
 }
 
 /**
