@@ -4,10 +4,10 @@ import { errnoText, UserError } from '../util/errors.js';
 import { escapeName } from '../util/escape.js';
 
 /**
- * `root` is a directory that can be read and entered; else a UserError of one line
+ * `root` (a path, or its exact bytes) is a directory that can be read and entered; else a UserError of one line
  * ("cannot scan ROOT: no such file or directory", "... not a directory"), exit 1.
  */
-export function checkRoot(root: string): void {
+export function checkRoot(root: string | Buffer): void {
   const fail = (e: unknown): never => {
     throw new UserError(`cannot scan ${escapeName(root)}: ${errnoText((e as NodeJS.ErrnoException).code)}`);
   };

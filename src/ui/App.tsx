@@ -29,7 +29,8 @@ import { KeyHelp, VIEW_HELP } from './overlays.js';
 export interface AppProps {
   /** a tree already loaded (an export, or a test), or null to scan `root` */
   tree: Tree | null;
-  root: string;
+  /** the directory to scan: a path, or its exact bytes (absolute; a name that is not UTF-8) */
+  root: string | Uint8Array;
   scanOptions: ScanOptions;
   readOnly: boolean;
   /** for tests: fixed size instead of the terminal's */
@@ -51,6 +52,11 @@ export interface AppProps {
   shell?: boolean;
   /** colours (--color, the config's "color"); default: none when NO_COLOR is set */
   color?: boolean;
+  /**
+   * opened from the volumes view: h, Left, Backspace or < in the top directory call this and end
+   * the program (onExit is not called), to go back to the list. Absent: they stay at the top.
+   */
+  onBack?: () => void;
 }
 
 interface ViewDef {
@@ -90,9 +96,10 @@ function useTerminalSize(fixed?: { width: number; height: number }): { width: nu
   return fixed ?? sz;
 }
 
-export function volumeText(p: string): string {
+/** the volume line of the browser's header for path `p` (text or exact bytes); '' when statfs fails */
+export function volumeText(p: string | Uint8Array): string {
   try {
-    const s = fs.statfsSync(p);
+    const s = fs.statfsSync(typeof p === 'string' ? p : Buffer.from(p));
     const total = s.blocks * s.bsize;
     const free = s.bavail * s.bsize;
     const used = (s.blocks - s.bfree) * s.bsize;
@@ -149,7 +156,7 @@ function Views(props: AppProps): React.ReactElement {
   const [place] = useState<Place>(() => props.place ?? new LocalPlace());
   const [job] = useState(() => {
     if (props.tree) return null;
-    const t = place.remote ? new Tree() : new Tree(estimateEntries(props.root));
+    const t = place.remote ? new Tree() : new Tree(estimateEntries(typeof props.root === 'string' ? props.root : Buffer.from(props.root)));
     // workers scan, the main thread draws the progress screen
     return { tree: t, scanner: place.scan(props.root, t, { ...props.scanOptions, mainThreadScans: false }) };
   });
@@ -280,7 +287,7 @@ function Views(props: AppProps): React.ReactElement {
       readOnly={props.readOnly}
       incomplete={incomplete}
       color={color}
-      volume={fit(place.remote ? volume ?? '' : volumeText(Buffer.from(tree.pathOf(0)).toString()), 48).trimEnd()}
+      volume={fit(place.remote ? volume ?? '' : volumeText(tree.pathOf(0)), 48).trimEnd()}
       notice={lost ? `connection lost: ${escapeName(lost)}` : null}
       tabs={tabs}
       filter={filter}
@@ -288,6 +295,14 @@ function Views(props: AppProps): React.ReactElement {
       prefs={props.prefs}
       focus={focus}
       quit={() => quit(0)}
+      upFromTop={
+        props.onBack
+          ? () => {
+              props.onBack?.();
+              exit();
+            }
+          : undefined
+      }
       rescan={place.rescanner(tree, props.scanOptions) ?? undefined}
       remove={place.remote ? (i, f) => deleteInTree(place, tree, i, f) : undefined}
       remote={!!place.remote}

@@ -61,6 +61,11 @@ export interface BrowserProps {
   shell?: (dir: Buffer) => Promise<void>;
   /** D: where the trash is looked for ($XDG_DATA_HOME, $HOME); default process.env (tests) */
   env?: NodeJS.ProcessEnv;
+  /**
+   * h, Left, Backspace or < in the top directory (where they do nothing otherwise): leave the
+   * browser for what opened it (the volumes view, as gdu). Absent: those keys stay at the top.
+   */
+  upFromTop?: () => void;
 }
 
 const INV = '\x1b[7m';
@@ -331,7 +336,10 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
     else if (key.home) moveTo(() => 0);
     else if (key.end) moveTo((_c, len) => len - 1);
     else if (key.return || key.rightArrow || input === 'l') openSelected();
-    else if (key.leftArrow || input === 'h' || key.backspace || key.delete || input === '<') up();
+    else if (key.leftArrow || input === 'h' || key.backspace || key.delete || input === '<') {
+      if (nav.dir === 0 && props.upFromTop) props.upFromTop();
+      else up();
+    }
     else if (input === 's') resort((p) => pressSort(p, 'size'));
     else if (input === 'n') resort((p) => pressSort(p, 'name'));
     else if (input === 'C') resort((p) => pressSort(p, 'items'));

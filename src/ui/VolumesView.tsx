@@ -1,21 +1,42 @@
 /**
  * The volumes view (`diskblame volumes`, `diskblame` with no PATH on a terminal), as `gdu -d` and
  * `duf`: one line per mounted filesystem; arrows or j/k move, Enter (or l, Right) browses the
- * selected one, s/u/f/n sort by size, used %, fill time, mount order; r reads again; q quits.
- * Fits 80 columns: below 100 the device column gives way, and the selected volume's device
+ * selected one, s/u/f/n sort by size, used %, fill time, mount order; r reads again; ? the keys;
+ * q quits. Fits 80 columns: below 100 the device column gives way, and the selected volume's device
  * is on the status line.
  */
 import React, { useState } from 'react';
 import { Box, Text } from 'ink';
 import { rowCells, sortVolumes, VOLUME_HEADERS, VOLUME_RIGHT, volumeRows, type VolumeRow, type VolumeSort } from '../report/volumes.js';
 import type { GatheredVolumes } from '../app/volumes.js';
-import { escapeName } from '../util/escape.js';
+import { escapeName, terminalText } from '../util/escape.js';
 import { size } from '../util/format.js';
 import { useKeys } from './keys.js';
+import { keyHelpPages, TextLines } from './overlays.js';
 import { fit, padLeft, truncate } from './text.js';
 
 /** the hint on the header line: what the view takes, and how ncdu's habit (the current directory) is had */
-export const VOLUMES_HINT = 'Enter browse  s/u/f/n sort  q quit';
+export const VOLUMES_HINT = 'Enter open  s/u/f/n sort  ? help  q quit';
+
+/** the view's keys, for its ? overlay (each line within 80 columns) */
+export const VOLUMES_HELP = [
+  ' Keys (volumes view, as gdu -d)',
+  '   Up/Down, j/k        move          Home/End, g/G        first, last',
+  '   Enter, Right, l     scan the selected volume and browse it; in the browser,',
+  '                       Left, h, Backspace or < at its top come back here',
+  '   s  by size          u  by used %  f  by fill time      n  mount order (df)',
+  '   r  read the volumes again (sizes, deleted-but-open files, forecasts)',
+  '',
+  ' Columns',
+  '   Use%, Inode%  the blocks and inodes in use, rounded up as df does',
+  '   Deleted  bytes held by deleted files some process still has open',
+  '            (diskblame owners says which)',
+  '   Fills    when the volume fills at its recorded growth (diskblame sample',
+  '            records the history; blank without one)',
+  '   `diskblame .` browses the current directory (ncdu\'s habit)',
+  '',
+  '   ?  this help        q  quit',
+];
 export const VOLUMES_DOT_HINT = '`diskblame .` browses the current directory';
 
 const SORT_KEYS: Record<string, VolumeSort> = { s: 'size', u: 'used', f: 'fill', n: 'mount' };
@@ -49,22 +70,41 @@ export interface VolumesViewProps {
   exact?: boolean;
   width: number;
   height: number;
-  /** Enter on a volume: its mount point as text */
-  onPick: (mount: string) => void;
+  /** Enter on a volume: its mount point (exact bytes), and the order the list had then */
+  onPick: (mount: Uint8Array, sort: VolumeSort) => void;
+  /** the mount point to put the cursor on at first (coming back from the browser) */
+  selected?: Uint8Array | null;
+  /** a line for the status line until the first key (why the last Enter could not browse) */
+  notice?: string | null;
   onQuit: () => void;
   /** r: read the volumes again */
   onRefresh?: () => void;
 }
 
-export function VolumesView({ gathered, sort: sort0, exact = false, width, height, onPick, onQuit, onRefresh }: VolumesViewProps): React.ReactElement {
+export function VolumesView({ gathered, sort: sort0, exact = false, width, height, onPick, onQuit, onRefresh, selected, notice }: VolumesViewProps): React.ReactElement {
   const [sort, setSort] = useState<VolumeSort>(sort0);
-  const [cursor, setCursor] = useState(0);
-  const [message, setMessage] = useState('');
   const rows = sortVolumes(volumeRows(gathered.volumes), sort);
+  const [cursor, setCursor] = useState(() => (selected ? Math.max(0, rows.findIndex((r) => Buffer.from(r.mountPoint).equals(Buffer.from(selected)))) : 0));
+  const [message, setMessage] = useState(notice ? terminalText(notice) : '');
+  const [help, setHelp] = useState(false);
+  const [helpPage, setHelpPage] = useState(0);
   const n = rows.length;
   const cur = Math.min(cursor, Math.max(0, n - 1));
+  // the help in pages of the terminal's height (as the browser's on a short terminal)
+  const pages = keyHelpPages(VOLUMES_HELP, width, height - 1);
   useKeys((input, key) => {
+    if (help) {
+      if (input === 'q' || input === '?' || key.escape || key.return) setHelp(false);
+      else if (input === ' ' || key.pageDown || key.downArrow || input === 'j') setHelpPage((k) => Math.min(pages.length - 1, k + 1));
+      else if (key.pageUp || key.upArrow || input === 'k' || key.backspace) setHelpPage((k) => Math.max(0, k - 1));
+      else if (key.ctrl && input === 'c') onQuit();
+      return;
+    }
     setMessage('');
+    if (input === '?') {
+      setHelpPage(0);
+      return setHelp(true);
+    }
     if (input === 'q' || key.escape) return onQuit();
     if (key.downArrow || input === 'j') return setCursor(Math.min(n - 1, cur + 1));
     if (key.upArrow || input === 'k') return setCursor(Math.max(0, cur - 1));
@@ -81,12 +121,16 @@ export function VolumesView({ gathered, sort: sort0, exact = false, width, heigh
     if (key.return || key.rightArrow || input === 'l') {
       const r = rows[cur];
       if (!r) return;
-      const text = Buffer.from(r.mountPoint).toString('utf8');
-      // a mount point that is not valid UTF-8 cannot be named by the text the browser takes
-      if (!Buffer.from(text).equals(Buffer.from(r.mountPoint))) return setMessage(`cannot browse ${escapeName(r.mountPoint)}: its name is not valid UTF-8`);
-      return onPick(text);
+      return onPick(r.mountPoint, sort);
     }
   });
+  if (help)
+    return (
+      <Box flexDirection="column" width={width} height={height}>
+        <Text>{'\x1b[7m' + fit(' diskblame volumes: help', width) + '\x1b[27m'}</Text>
+        <TextLines text={pages[Math.min(helpPage, pages.length - 1)]} width={width} height={height - 1} />
+      </Box>
+    );
   const [head, ...lines] = volumeLines(rows, gathered.now, width, exact);
   // header, column header, rows, status line, hint line
   const room = Math.max(1, height - 4);

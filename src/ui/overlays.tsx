@@ -59,15 +59,28 @@ export const HELP_LINES = [
  * that says how to page and close; one page when it all fits.
  */
 export function helpPages(width: number, height: number): string[][] {
+  return keyHelpPages(HELP_LINES, width, height);
+}
+
+/**
+ * Any view's help `text` in pages of `height` rows, as helpPages cuts the browser's (the volumes
+ * view's help on a short terminal). Pure.
+ */
+export function keyHelpPages(text: readonly string[], width: number, height: number): string[][] {
   const per = Math.max(1, height - 1);
-  if (HELP_LINES.length + 1 <= height) return [[...HELP_LINES, ' Press ? or q to close.']];
+  if (text.length + 1 <= height) return [[...text, ' Press ? or q to close.']];
   const pages: string[][] = [];
-  for (let k = 0; k < HELP_LINES.length; k += per) pages.push(HELP_LINES.slice(k, k + per));
+  for (let k = 0; k < text.length; k += per) pages.push(text.slice(k, k + per));
   return pages.map((p, k) => [
     ...p,
     ...Array(per - p.length).fill(''),
     fit(` -- page ${k + 1}/${pages.length} (${k + 1 < pages.length ? 'Space/PgDn: more' : 'PgUp: back'}) --  Press ? or q to close.`, width),
   ]);
+}
+
+/** lines of text, each cut or padded to `width`, at most `height` of them */
+export function TextLines({ text, width, height }: { text: string[]; width: number; height: number }): React.ReactElement {
+  return lines(text, width, height);
 }
 
 export function Help({ width, height, page = 0 }: { width: number; height: number; page?: number }): React.ReactElement {

@@ -1,6 +1,7 @@
 /**
  * Running the volumes view on the terminal's alternate screen (as ui/run.ts runs the browser):
- * resolves with the mount point picked with Enter, or null when the user quit. Load it after
+ * resolves with the mount point picked with Enter (and the list's order), or null when the user
+ * quit. Load it after
  * app/ui.ts importUI (Ink must be loaded as that loads it).
  */
 import React, { useEffect, useState } from 'react';
@@ -11,15 +12,23 @@ import { escapeName } from '../util/escape.js';
 import { KeysProvider } from './keys.js';
 import { VolumesView } from './VolumesView.js';
 
+/** what Enter picked: the mount point's exact bytes, and the order the list was in */
+export interface VolumePick {
+  mount: Uint8Array;
+  sort: VolumeSort;
+}
+
 interface Props {
   first: GatheredVolumes;
   gather: () => Promise<GatheredVolumes>;
   sort: VolumeSort;
   exact: boolean;
-  done: (mount: string | null) => void;
+  selected: Uint8Array | null;
+  notice: string | null;
+  done: (pick: VolumePick | null) => void;
 }
 
-function VolumesApp({ first, gather, sort, exact, done }: Props): React.ReactElement {
+function VolumesApp({ first, gather, sort, exact, selected, notice, done }: Props): React.ReactElement {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const read = () => ({ width: stdout.columns || 80, height: stdout.rows || 24 });
@@ -32,7 +41,7 @@ function VolumesApp({ first, gather, sort, exact, done }: Props): React.ReactEle
       stdout.off('resize', on);
     };
   }, [stdout]);
-  const finish = (m: string | null) => {
+  const finish = (m: VolumePick | null) => {
     done(m);
     exit();
   };
@@ -42,9 +51,11 @@ function VolumesApp({ first, gather, sort, exact, done }: Props): React.ReactEle
         gathered={g}
         sort={sort}
         exact={exact}
+        selected={selected}
+        notice={notice}
         width={sz.width}
         height={sz.height}
-        onPick={(m) => finish(m)}
+        onPick={(mount, by) => finish({ mount, sort: by })}
         onQuit={() => finish(null)}
         onRefresh={() => void gather().then(setG, () => undefined)}
       />
@@ -53,17 +64,22 @@ function VolumesApp({ first, gather, sort, exact, done }: Props): React.ReactEle
 }
 
 /**
- * Gather the volumes (`gather`), show them until the user picks one (its mount point) or quits
- * (null). Errors of the gathering are thrown before the screen is taken over.
+ * Gather the volumes (`gather`), show them in order `sort` with the cursor on `selected` (a mount
+ * point's bytes; the first row when absent or gone) and `notice` on the status line until the first
+ * key, until the user picks one or quits (null).
+ * Errors of the gathering are thrown before the screen is taken over.
  */
-export async function runVolumes(opts: { gather: () => Promise<GatheredVolumes>; sort: VolumeSort; exact: boolean }): Promise<string | null> {
+export async function runVolumes(opts: { gather: () => Promise<GatheredVolumes>; sort: VolumeSort; exact: boolean; selected?: Uint8Array | null; notice?: string | null }): Promise<VolumePick | null> {
   const first = await opts.gather();
-  let picked: string | null = null;
+  let picked: VolumePick | null = null;
   process.stdout.write('\x1b[?1049h\x1b[H');
-  const inst = render(React.createElement(VolumesApp, { first, gather: opts.gather, sort: opts.sort, exact: opts.exact, done: (m) => (picked = m) }), {
-    exitOnCtrlC: true,
-    patchConsole: false,
-  });
+  const inst = render(
+    React.createElement(VolumesApp, { first, gather: opts.gather, sort: opts.sort, exact: opts.exact, selected: opts.selected ?? null, notice: opts.notice ?? null, done: (m) => (picked = m) }),
+    {
+      exitOnCtrlC: true,
+      patchConsole: false,
+    },
+  );
   try {
     await inst.waitUntilExit();
   } catch (e) {

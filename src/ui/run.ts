@@ -15,9 +15,11 @@ import { escapeName } from '../util/escape.js';
 /**
  * Run the browser until the user leaves; resolves with the exit code. `tree` null: scan `root` at
  * `place` (default here) first, with the scanning screen. Deletions and rescans go to `place` too.
- * `stdin`: where keys come from instead of process.stdin (a tty stream of /dev/tty).
+ * `stdin`: where keys come from instead of process.stdin (a tty stream of /dev/tty). `root` may be
+ * exact bytes (a name that is not UTF-8). `onBack`: the browser was opened from the volumes view:
+ * going up from the top calls it and resolves (0), the tree left behind for the collector.
  */
-export async function runUI(opts: { tree: Tree | null; root: string; scanOptions: ScanOptions; readOnly: boolean; changes?: ChangesData; place?: Place; store?: string; prefs?: Partial<ViewPrefs>; stdin?: NodeJS.ReadStream; color?: boolean }): Promise<number> {
+export async function runUI(opts: { tree: Tree | null; root: string | Uint8Array; scanOptions: ScanOptions; readOnly: boolean; changes?: ChangesData; place?: Place; store?: string; prefs?: Partial<ViewPrefs>; stdin?: NodeJS.ReadStream; color?: boolean; onBack?: () => void }): Promise<number> {
   let code = 0;
   const { stdin, ...appProps } = opts;
   process.stdout.write('\x1b[?1049h\x1b[H'); // alternate screen, like ncdu: the shell's screen comes back after

@@ -15,6 +15,8 @@ import { storeOption } from './store-options.js';
 // `--version` read 80 bytes more of the bundle's pieces than test/startup.test.ts allows)
 import { openPlace } from '../../app/places.js';
 import { recordScanSample } from '../../app/sample.js';
+import { checkRoot } from '../../app/check.js';
+import type { VolumeSort as Sort } from '../../report/volumes.js';
 
 export interface VolumesArgs {
   json?: boolean;
@@ -63,21 +65,60 @@ export async function volumesCommand(a: VolumesArgs): Promise<number> {
 }
 
 /**
- * The view; Enter on a volume scans it and opens the browser there (as `diskblame MOUNTPOINT`).
- * Also what `diskblame` with no PATH opens on a terminal.
+ * The view; Enter on a volume scans it and opens the browser there (as `diskblame MOUNTPOINT`,
+ * the mount point's exact bytes, UTF-8 or not); going up from the browser's top comes back to the
+ * list (read again, the cursor on that volume, the order kept), as gdu does; q quits from either.
+ * Also what `diskblame` with no PATH opens on a terminal. Resolves with the exit code.
  */
 export async function volumesView(a: VolumesArgs, by: VolumeSort = sortOf(a)): Promise<number> {
   const { importUI } = await import('../../app/ui.js');
   await importUI(); // (Ink loaded as the browser loads it: see app/ui.ts)
   const { runVolumes } = await import('../../ui/run-volumes.js');
-  const picked = await runVolumes({ gather: () => gatherVolumes({ all: a.all, store: a.store }), sort: by, exact: !!a.bytes });
-  if (picked === null) return 0;
+  let sort: Sort = by;
+  let selected: Uint8Array | null = null;
+  let notice: string | null = null;
+  for (;;) {
+    const picked = await runVolumes({ gather: () => gatherVolumes({ all: a.all, store: a.store }), sort, exact: !!a.bytes, selected, notice });
+    if (picked === null) return 0;
+    ({ sort, mount: selected } = picked);
+    // only this scope holds the browser's tree: once runUI resolves, nothing refers to it, and the
+    // next volume's scan does not keep the first one alive
+    const r = await browseVolume(a, Buffer.from(picked.mount));
+    if (typeof r === 'number') return r;
+    notice = r.notice;
+  }
+}
+
+/**
+ * Scan `mount` (exact bytes) and browse it until the user quits (the exit code) or goes up from
+ * the top ({ notice: null }); a mount point that cannot be scanned (permission, gone) comes back
+ * to the list with the reason ({ notice }).
+ */
+async function browseVolume(a: VolumesArgs, mount: Buffer): Promise<number | { notice: string | null }> {
+  const text = mount.toString('utf8');
+  const utf8 = Buffer.from(text).equals(mount);
+  try {
+    checkRoot(utf8 ? text : mount);
+  } catch (e) {
+    if (e instanceof UserError) return { notice: e.message };
+    throw e;
+  }
   const place = await openPlace({});
   try {
-    await place.checkRoot(picked);
-    await recordScanSample(place, picked, errLine, a.store, undefined);
-    const { runUI } = await importUI();
-    return await runUI({ tree: null, root: picked, scanOptions: {}, readOnly: !!a['read-only'], place, store: a.store });
+    // (the store keys samples by the mount point as text: none for a name that is not UTF-8)
+    if (utf8) await recordScanSample(place, text, errLine, a.store, undefined);
+    const { runUI } = await (await import('../../app/ui.js')).importUI();
+    let back = false;
+    const code = await runUI({
+      tree: null,
+      root: utf8 ? text : mount,
+      scanOptions: {},
+      readOnly: !!a['read-only'],
+      place,
+      store: a.store,
+      onBack: () => (back = true),
+    });
+    return back ? { notice: null } : code;
   } finally {
     await place.close().catch(() => undefined);
   }
