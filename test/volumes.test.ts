@@ -11,7 +11,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fillText, sortVolumes, volumeJson, volumeMounts, volumeRows, volumesText, type VolumeFacts } from '../src/report/volumes.js';
-import { volumeLines } from '../src/ui/VolumesView.js';
+import { volumeLines, VOLUMES_HELP } from '../src/ui/VolumesView.js';
+import { keyHelpPages } from '../src/ui/overlays.js';
 import { gatherVolumes } from '../src/app/volumes.js';
 import { isLocalFs, isRealFs } from '../src/store/mounts.js';
 import { parseMountinfo } from '../src/util/mountinfo.js';
@@ -240,7 +241,7 @@ test('a real mount point with a newline, an escape sequence and a space: escaped
 });
 
 const SOCKET = `diskblame-volumes-${process.pid}`;
-const { tmux, waitFor, keys } = tmuxUi(SOCKET);
+const { tmux, screen, waitFor, keys } = tmuxUi(SOCKET);
 const BIN = path.resolve(import.meta.dirname, '..', 'dist/diskblame.cjs');
 
 test('tmux 80x24: `diskblame` with no PATH opens the volumes view; sorting keys; q quits with 0; Enter browses a volume', { skip: !haveTmux && 'tmux not installed' }, async () => {
@@ -287,5 +288,91 @@ test('tmux 80x24: `diskblame` with no PATH opens the volumes view; sorting keys;
   } finally {
     tmux('kill-server');
     t?.done();
+  }
+});
+
+test('the volumes help in pages: 80 columns, the browser pager on a short terminal', () => {
+  const one = keyHelpPages(VOLUMES_HELP, 80, 23);
+  assert.equal(one.length, 1, 'at 80x24 it fits one page');
+  for (const l of VOLUMES_HELP) assert.ok(width(l) <= 80, `over 80 columns: ${l}`);
+  const pages = keyHelpPages(VOLUMES_HELP, 80, 8);
+  assert.ok(pages.length > 1);
+  for (const p of pages) assert.equal(p.length, 8, 'each page fills the rows given, its last line says how to page');
+  assert.match(pages[0][7], /page 1\/\d+ .*Space\/PgDn: more/);
+  assert.deepEqual(pages.flatMap((p) => p.slice(0, 7)).filter((l) => l !== ''), VOLUMES_HELP.filter((l) => l !== ''));
+});
+
+test('tmux 80x24: Enter browses a tmpfs, h at its top returns to the list on it (h below the top goes up), ? shows the keys; a mount point that is not UTF-8 is browsed by its bytes', { skip: (!haveTmux && 'tmux not installed') || (!isRoot() && 'mounting a tmpfs needs root') }, async () => {
+  const store = path.join(tmp, 'bstore');
+  const done = path.join(tmp, 'back.exit');
+  const t = withTmpfs('backto');
+  // a mount point named with the byte 0xff: through sh (a process's arguments from Node are UTF-8)
+  const bad = Buffer.concat([Buffer.from(path.join(tmp, 'bad')), Buffer.from([0xff])]);
+  fs.mkdirSync(bad);
+  const sh = (cmd: string) => spawnSync('sh', ['-c', cmd, 'sh', tmp], { encoding: 'utf8' });
+  let m = sh('mount -t tmpfs -o size=4m dbtest "$1/bad$(printf "\\377")"');
+  assert.equal(m.status, 0, m.stderr);
+  try {
+    fs.mkdirSync(path.join(t.dir, 'sub'));
+    fs.writeFileSync(path.join(t.dir, 'sub', 'deep.bin'), Buffer.alloc(50_000, 1));
+    fs.writeFileSync(path.join(t.dir, 'top.bin'), Buffer.alloc(100_000, 1));
+    fs.writeFileSync(Buffer.concat([bad, Buffer.from('/only-here.bin')]), Buffer.alloc(30_000, 1));
+    tmux('kill-server');
+    tmux('new-session', '-d', '-s', 'ui', '-x', '80', '-y', '24', `DISKBLAME_STORE=${store} ${BIN} volumes --all; echo $? > ${done}; sleep 5`);
+    await waitFor(/diskblame volumes: \d+, by mount order/);
+    await keys('s'); // by size: the order must survive the trip to the browser and back
+    await waitFor(/by size/);
+    const sel = new RegExp(`on ${t.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(tmpfs\\)`);
+    for (let k = 0; k < 40 && !sel.test(screen()); k++) await keys('j');
+    await waitFor(sel);
+    await keys('Enter');
+    let s = await waitFor(/\[1 Browse\][\s\S]*top\.bin/);
+    assert.ok(s.includes(`--- ${t.dir}`), s);
+    // into sub/ (second by size), then h goes up inside the tree, not to the list
+    await keys('j');
+    await keys('Enter');
+    await waitFor(/deep\.bin/);
+    await keys('h');
+    s = await waitFor(/top\.bin/);
+    assert.match(s, /\[1 Browse\]/, 'h below the top goes up in the browser');
+    // h at the top: the list again, the cursor on that volume, the order kept
+    await keys('h');
+    s = await waitFor(/diskblame volumes: \d+, by size/);
+    assert.match(s, sel, `the cursor stays on the volume browsed:\n${s}`);
+    // Backspace and < come back too
+    await keys('Enter');
+    await waitFor(/\[1 Browse\][\s\S]*top\.bin/);
+    await keys('BSpace');
+    await waitFor(/diskblame volumes: \d+, by size/);
+    await keys('Enter');
+    await waitFor(/\[1 Browse\][\s\S]*top\.bin/);
+    await keys('<');
+    await waitFor(/diskblame volumes: \d+, by size/);
+    // ? : the keys, within 80 columns; q closes the help, not the program
+    await keys('?');
+    s = await waitFor(/Keys \(volumes view/);
+    assert.match(s, /Left, h, Backspace or < at its top come back here/);
+    assert.match(s, /Press \? or q to close/);
+    for (const line of s.split('\n')) assert.ok(width(line) <= 80, `line over 80 columns: ${line}`);
+    await keys('q');
+    s = await waitFor(/diskblame volumes: \d+, by size/);
+    // the mount point that is not UTF-8: shown escaped, browsed by its bytes
+    const badSel = new RegExp(`on ${tmp.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/bad\\\\xff \\(tmpfs\\)`);
+    for (let k = 0; k < 40 && !badSel.test(screen()); k++) await keys('k');
+    for (let k = 0; k < 40 && !badSel.test(screen()); k++) await keys('j');
+    await waitFor(badSel);
+    await keys('Enter');
+    s = await waitFor(/\[1 Browse\][\s\S]*only-here\.bin/);
+    assert.ok(s.includes(`--- ${tmp}/bad\\xff`), s);
+    // q in the browser quits the program, with 0
+    await keys('q');
+    const end = Date.now() + 30_000;
+    while (!fs.existsSync(done) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(fs.readFileSync(done, 'utf8').trim(), '0');
+    assert.ok(!fs.existsSync(store), 'no store created');
+  } finally {
+    tmux('kill-server');
+    t.done();
+    sh('umount -l "$1/bad$(printf "\\377")"');
   }
 });
