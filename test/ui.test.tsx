@@ -1024,3 +1024,30 @@ test('runShell (b): $SHELL runs in the directory with DISKBLAME_LEVEL one more; 
     fs.rmSync(base, { recursive: true, force: true });
   }
 });
+
+test('upFromTop (the browser opened from the volumes view): h, Left, Backspace and < at the top call it; below the top they go up; without it the top stays', async () => {
+  let ups = 0;
+  const r = mount(sampleTree(), { upFromTop: () => ups++ });
+  await tick();
+  for (const k of ['h', '\x1b[D', '\x7f', '<']) {
+    r.stdin.write(k);
+    await tick();
+  }
+  assert.equal(ups, 4, 'each key at the top');
+  r.stdin.write('\r'); // into big/, the largest
+  await tick();
+  assert.match(r.lastFrame()!, /--- \/root\/big/);
+  r.stdin.write('h');
+  await tick();
+  assert.equal(ups, 4, 'h below the top goes up in the tree');
+  assert.match(r.lastFrame()!, /--- \/root\s/);
+  assert.equal(r.quits(), 0);
+  r.unmount();
+  const plain = mount(sampleTree());
+  await tick();
+  plain.stdin.write('h');
+  await tick();
+  assert.match(plain.lastFrame()!, /--- \/root\s/, 'no upFromTop: h at the top stays');
+  assert.equal(plain.quits(), 0);
+  plain.unmount();
+});
