@@ -109,7 +109,7 @@ export function volumeText(p: string | Uint8Array): string {
   }
 }
 
-function Scanning({ scanner, width, started, where, color }: { scanner: ScanJob; width: number; started: number; where: string; color: boolean }): React.ReactElement {
+function Scanning({ scanner, width, started, where, color, root }: { scanner: ScanJob; width: number; started: number; where: string; color: boolean; root: string | Uint8Array }): React.ReactElement {
   const [, setTick] = useState(0);
   useEffect(() => {
     const t = setInterval(() => setTick((x) => x + 1), 100);
@@ -119,7 +119,8 @@ function Scanning({ scanner, width, started, where, color }: { scanner: ScanJob;
   const secs = (performance.now() - started) / 1000;
   return (
     <Box flexDirection="column" borderStyle="single" width={Math.min(width, 78)} paddingX={1}>
-      <Text>{truncate(`Scanning ${escapeName(scanner.root)}${where}`, Math.min(width, 78) - 4)}</Text>
+      {/* (exact bytes escaped when the root was given as bytes: scanner.root is their lossy text) */}
+      <Text>{truncate(`Scanning ${escapeName(typeof root === 'string' ? scanner.root : root)}${where}`, Math.min(width, 78) - 4)}</Text>
       <Text>
         {`Entries: ${count(p.entries)}   Size: ${size(p.bytes)}   Rate: ${count(secs > 0 ? Math.round(p.entries / secs) : 0)}/s   Elapsed: ${duration(secs * 1000)}`}
       </Text>
@@ -236,7 +237,7 @@ function Views(props: AppProps): React.ReactElement {
   }, [tree]);
 
   if (error) return <Text>{terminalText(`diskblame: ${error}`)}</Text>;
-  if (!tree) return scanner ? <Scanning scanner={scanner} width={width} started={started} where={place.remote ? ` on ${escapeName(place.label)}` : ''} color={color} /> : <Text>loading…</Text>;
+  if (!tree) return scanner ? <Scanning scanner={scanner} width={width} started={started} where={place.remote ? ` on ${escapeName(place.label)}` : ''} color={color} root={props.root} /> : <Text>loading…</Text>;
   const tabs = tabsText(view, !!changes);
   const rootPath = Buffer.from(tree.pathOf(0)).toString();
   const views = viewsFor(!!changes);
