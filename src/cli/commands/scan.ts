@@ -96,7 +96,7 @@ export async function browseCommand(a: ScanArgs): Promise<number> {
   const tty = process.stdout.isTTY === true && (process.stdin.isTTY === true || ttyIn !== null);
   if (!tty || a.ui === false || a.json || a.output !== undefined) return scanCommand(a, true);
   // no PATH on a terminal: the volumes view, as `gdu -d` (ncdu's habit, the current directory, is `diskblame .`)
-  if (a.path === undefined && a.file === undefined && a.remote === undefined) return (await import('./volumes.js')).volumesView({ store: a.store, 'read-only': a['read-only'], bytes: a.bytes });
+  if (a.path === undefined && a.file === undefined && a.remote === undefined) return (await import('./volumes.js')).volumesView({ store: a.store, 'read-only': a['read-only'], bytes: a.bytes, color: a.color, apparent: a.apparent });
   const scanOptions = { exclude: a.exclude, crossMounts: a['cross-mounts'], threads: a.threads };
   // the config's and the command line's view and colours (cli/config.ts)
   const look = { prefs: browserPrefs(a.apparent), color: colorOn(a.color) };

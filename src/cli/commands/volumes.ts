@@ -16,6 +16,7 @@ import { storeOption } from './store-options.js';
 import { openPlace } from '../../app/places.js';
 import { recordScanSample } from '../../app/sample.js';
 import { checkRoot } from '../../app/check.js';
+import { browserPrefs, colorOn } from '../config.js';
 import type { VolumeSort as Sort } from '../../report/volumes.js';
 
 export interface VolumesArgs {
@@ -26,6 +27,9 @@ export interface VolumesArgs {
   store?: string;
   ui?: boolean;
   'read-only'?: boolean;
+  /** the browser Enter opens: --color and --apparent of plain `diskblame` (the config file's otherwise) */
+  color?: string;
+  apparent?: boolean;
 }
 
 const SORTS: VolumeSort[] = ['mount', 'size', 'used', 'fill'];
@@ -117,6 +121,9 @@ async function browseVolume(a: VolumesArgs, mount: Buffer): Promise<number | { n
       place,
       store: a.store,
       onBack: () => (back = true),
+      // the look `diskblame MOUNTPOINT` would have: the config file's sort and columns, its colours
+      prefs: browserPrefs(a.apparent),
+      color: colorOn(a.color),
     });
     return back ? { notice: null } : code;
   } finally {
