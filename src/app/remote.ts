@@ -120,6 +120,8 @@ export class RemotePlace implements Place {
       exclude: opts.exclude,
       crossMounts: !!opts.crossMounts,
       threads: opts.threads,
+      ...(opts.excludeCaches ? { excludeCaches: true } : {}),
+      ...(opts.followSymlinks ? { followSymlinks: true } : {}),
       ...(opts.expectRoot ? { expectRoot: opts.expectRoot } : {}),
     };
     const started = performance.now();

@@ -18,6 +18,10 @@ export interface ScanRequest {
   exclude?: string[];
   'cross-mounts'?: boolean;
   threads?: number;
+  /** --exclude-caches (ScanOptions.excludeCaches) */
+  'exclude-caches'?: boolean;
+  /** -L (ScanOptions.followSymlinks) */
+  'follow-symlinks'?: boolean;
   /** false: never show progress (--no-progress); else on stderr when it is a terminal */
   progress?: boolean;
 }
@@ -42,7 +46,13 @@ export async function runScan(
   /** what is done with what arrived before a dropped connection, for its one line */
   kept = 'what arrived is kept, marked incomplete',
 ): Promise<ScanResult & { lost?: string }> {
-  const job = place.scan(a.path ?? '.', sink, { exclude: a.exclude, crossMounts: a['cross-mounts'], threads: a.threads });
+  const job = place.scan(a.path ?? '.', sink, {
+    exclude: a.exclude,
+    crossMounts: a['cross-mounts'],
+    threads: a.threads,
+    ...(a['exclude-caches'] ? { excludeCaches: true } : {}),
+    ...(a['follow-symlinks'] ? { followSymlinks: true } : {}),
+  });
   const progress = new Progress(label, job, showProgress(a));
   const onInt = () => job.abort();
   process.once('SIGINT', onInt);

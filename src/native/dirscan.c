@@ -20,7 +20,10 @@
  * the engine from names() and handed back as one byte per entry (the mask).
  *
  * API (N-API 8, context-aware: each worker thread loads it for itself):
- *   create(rootDev, crossMounts, kernfsMagics[]) -> reader (an external)
+ *   create(rootDev, crossMounts, kernfsMagics[], excludeCaches?) -> reader (an external)
+ *        excludeCaches: a subdirectory holding a valid CACHEDIR.TAG (has_cachedir_tag) is listed
+ *        excluded ('pattern', sizes 0, not descended into), as ncdu --exclude-caches
+ *   excludeCaches: true (this build takes the argument above and startThread's sixth)
  *   open(reader, path | bytes | fd, dirDev, dirIno) -> entry count, or -errno (the directory is not
  *        listed; -ESTALE: it is not the directory (dirDev, dirIno) the listing of its parent saw)
  *   names(reader) -> Buffer[] (the open directory's names, sorted)
@@ -93,6 +96,7 @@ typedef struct {
 typedef struct {
   double root_dev;
   int cross;
+  int caches; /* --exclude-caches */
   uint64_t *kern;
   size_t nkern;
   int fd;          /* the open directory, -1: none */
@@ -270,7 +274,7 @@ static char *path_arg(napi_env env, napi_value v, size_t *lenp) {
 }
 
 /* a reader for a scan whose root is on rootDev; NULL: out of memory */
-static reader *reader_new(double root_dev, int cross, const uint64_t *kern, size_t nkern) {
+static reader *reader_new(double root_dev, int cross, const uint64_t *kern, size_t nkern, int caches) {
   reader *r = calloc(1, sizeof *r);
   if (!r) return NULL;
   r->fd = -1;
@@ -282,6 +286,7 @@ static reader *reader_new(double root_dev, int cross, const uint64_t *kern, size
     r->ncache = (unsigned)(rl.rlim_cur / 32);
   r->root_dev = root_dev;
   r->cross = cross;
+  r->caches = caches;
   r->kern = calloc(nkern ? nkern : 1, sizeof *r->kern);
   if (!r->kern) {
     free(r);
@@ -310,16 +315,17 @@ static uint64_t *magics_arg(napi_env env, napi_value arr, size_t *n) {
 }
 
 static napi_value create(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 4;
+  napi_value argv[4];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   double root_dev;
   CHECK(napi_get_value_double(env, argv[0], &root_dev));
-  bool cross = false;
+  bool cross = false, caches = false;
   CHECK(napi_get_value_bool(env, argv[1], &cross));
+  if (argc >= 4) napi_get_value_bool(env, argv[3], &caches); /* absent or not a boolean: false */
   size_t nk = 0;
   uint64_t *kern = magics_arg(env, argv[2], &nk);
-  reader *r = kern ? reader_new(root_dev, cross, kern, nk) : NULL;
+  reader *r = kern ? reader_new(root_dev, cross, kern, nk, caches) : NULL;
   free(kern);
   if (!r) {
     napi_throw_error(env, NULL, "dirscan: out of memory");
@@ -495,6 +501,36 @@ static int on_kernfs(reader *r, const char *nm) {
   return 0;
 }
 
+/*
+ * Does directory `nm` (in the open directory) hold a valid CACHEDIR.TAG (https://bford.info/cachedir/):
+ * a regular file whose first 43 bytes are the signature? The directory is opened relative to the
+ * listing's fd and the tag relative to that one, both O_NOFOLLOW (no symbolic link is followed, the
+ * tag's own included), the tag O_NONBLOCK (a FIFO put there does not block the open) and checked
+ * with fstat to be a regular file before a byte is read (never a FIFO or a device). 0 on any error.
+ */
+static int has_cachedir_tag(int dirfd, const char *nm) {
+  static const char sig[] = "Signature: 8a477f597d28d172789f06886806bc55";
+  const size_t n = sizeof sig - 1; /* 43 */
+  int d = openat(dirfd, nm, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (d < 0) return 0;
+  int f = openat(d, "CACHEDIR.TAG", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  close(d);
+  if (f < 0) return 0;
+  struct stat st;
+  char buf[sizeof sig];
+  size_t got = 0;
+  if (fstat(f, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= (off_t)n) {
+    while (got < n) {
+      ssize_t k = read(f, buf + got, n - got);
+      if (k < 0 && errno == EINTR) continue;
+      if (k <= 0) break;
+      got += (size_t)k;
+    }
+  }
+  close(f);
+  return got == n && memcmp(buf, sig, n) == 0;
+}
+
 /* a record whose sizes or inode number are 2^53 or more: the exact values (RF_BIG) */
 typedef struct {
   uint32_t rec;
@@ -578,6 +614,8 @@ static void fill_core(reader *r, double *nums, uint32_t start, uint32_t max, uns
         else if (on_kernfs(r, nm))
           excl = 3;
       }
+      if (!excl && r->caches && has_cachedir_tag(r->fd, nm))
+        excl = 1; /* --exclude-caches: listed as ncdu does, excluded ('pattern') */
       if (excl) {
         flags |= excl << 3;
         o[0] = o[1] = 0;
@@ -658,7 +696,7 @@ static napi_value fill(napi_env env, napi_callback_info info) {
  * them back (recycle): nothing is copied or serialized but each piece's few numbers. No napi_ref is
  * kept (a reference would be finalized by the environment's teardown before this module's hooks).
  *
- *   startThread(rootDev, crossMounts, kernfs[], longPath, onMessage) -> thread (an external)
+ *   startThread(rootDev, crossMounts, kernfs[], longPath, onMessage, excludeCaches?) -> thread (an external)
  *   send(thread, paths[], nums)   nums: Float64Array [id, dev, ino] per task; a batch, queued
  *   recycle(thread, bufferId)     the buffer's records are used: the thread may write it again
  *   busy(thread) -> ms spent scanning so far
@@ -1109,18 +1147,19 @@ static void call_js(napi_env env, napi_value cb, void *context, void *data) {
 #define THREAD_ARGS(n) HANDLE_ARGS(n, sthread, t, "dirscan: not a scanning thread")
 
 static napi_value start_thread(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
+  size_t argc = 6;
+  napi_value argv[6];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   double root_dev, long_path;
-  bool cross = false;
+  bool cross = false, caches = false;
   CHECK(napi_get_value_double(env, argv[0], &root_dev));
   CHECK(napi_get_value_bool(env, argv[1], &cross));
+  if (argc >= 6) napi_get_value_bool(env, argv[5], &caches); /* absent or not a boolean: false */
   CHECK(napi_get_value_double(env, argv[3], &long_path));
   size_t nk = 0;
   uint64_t *kern = magics_arg(env, argv[2], &nk);
   sthread *t = calloc(1, sizeof *t);
-  reader *r = kern ? reader_new(root_dev, cross, kern, nk) : NULL;
+  reader *r = kern ? reader_new(root_dev, cross, kern, nk, caches) : NULL;
   free(kern);
   if (!t || !r) {
     free(t);
@@ -1290,5 +1329,7 @@ NAPI_MODULE_INIT() {
       {"holdTrimThreshold", NULL, do_hold_trim, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof *props, props) != napi_ok) return NULL;
+  napi_value yes;
+  if (napi_get_boolean(env, true, &yes) != napi_ok || napi_set_named_property(env, exports, "excludeCaches", yes) != napi_ok) return NULL;
   return exports;
 }

@@ -191,6 +191,8 @@ export async function runAgent(): Promise<number> {
       exclude: strList(a.exclude, 'exclude'),
       crossMounts: a.crossMounts === true,
       threads: optNum(a.threads, 'threads'),
+      excludeCaches: a.excludeCaches === true,
+      followSymlinks: a.followSymlinks === true,
       // workers scan: the main thread stays free to send what was found (FLUSH_MS) and hear a stop
       mainThreadScans: false,
       ...(expect ? { expectRoot: { dev: optNum(expect.dev, 'dev') ?? 0, ino: optNum(expect.ino, 'ino') ?? 0 } } : {}),

@@ -51,7 +51,10 @@ interface ThreadAddon {
       big: [number, bigint, bigint, bigint][] | null,
       end: boolean,
     ) => void,
+    excludeCaches?: boolean,
   ): unknown;
+  /** true when startThread takes excludeCaches (a build older than --exclude-caches: absent) */
+  excludeCaches?: boolean;
   send(thread: unknown, paths: (string | Uint8Array)[], nums: Float64Array): void;
   recycle(thread: unknown, buf: number): void;
   busy(thread: unknown): number;
@@ -63,9 +66,11 @@ interface ThreadAddon {
  * them, and nothing needs JavaScript (no --exclude pattern, no mount point inside the root).
  */
 export function nativeThreadsFor(cfg: WorkerConfig): boolean {
-  if (!cfg.native || cfg.patterns.length || (cfg.mountPoints?.length ?? 0) > 0) return false;
+  // (-L: the JavaScript reader, one engine: see WorkerConfig.follow)
+  if (!cfg.native || cfg.patterns.length || (cfg.mountPoints?.length ?? 0) > 0 || cfg.follow) return false;
   try {
-    return typeof (loadAddon(cfg.native) as unknown as Partial<ThreadAddon>).startThread === 'function';
+    const addon = loadAddon(cfg.native) as unknown as Partial<ThreadAddon>;
+    return typeof addon.startThread === 'function' && (!cfg.excludeCaches || addon.excludeCaches === true);
   } catch {
     return false;
   }
@@ -118,7 +123,7 @@ export class NativeScanThread {
         this.ids.set(n, id);
       }
       onMessage(this.message(this.bufs[id], records, nameBytes, pieceNums, big, end));
-    });
+    }, !!cfg.excludeCaches);
   }
 
   private message(buf: Buf, records: number, nameBytes: number, pieceNums: number, big: WorkerMessage['big'], end: boolean): WorkerMessage {

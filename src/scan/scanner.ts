@@ -51,6 +51,16 @@ export interface ScanOptions {
    * (no symbolic link in it); else the scan fails with a ScanError and reads nothing.
    */
   expectRoot?: { dev: number; ino: number };
+  /**
+   * --exclude-caches: directories holding a valid CACHEDIR.TAG are listed excluded (as --exclude
+   * matches are) and not descended into, as ncdu does (see WorkerConfig.excludeCaches)
+   */
+  excludeCaches?: boolean;
+  /**
+   * -L: follow symbolic links, totals as GNU du -L (see WorkerConfig.follow). The scan then runs
+   * in one thread with the JavaScript reader, whatever `threads` says.
+   */
+  followSymlinks?: boolean;
 }
 
 export interface ScanResult {
@@ -334,6 +344,8 @@ export class Scanner {
       kernfs: KERNFS_MAGICS,
       ...(this.opts.crossMounts ? {} : mountsInside(rootPath)),
       native: nativeForScan(),
+      ...(this.opts.excludeCaches ? { excludeCaches: true } : {}),
+      ...(this.opts.followSymlinks ? { follow: true } : {}),
     };
     // Scanning threads. Threads scan; the main thread takes their results (builds the tree, or
     // writes the export) and scans only what they leave: all of a small tree, and a short batch
@@ -344,7 +356,8 @@ export class Scanner {
     // through the scan), up to min(4, cores) threads in all. --threads N asks for exactly N: N-1 workers beside the main thread for a tree
     // (N for an export, whose writing keeps the main thread busy), as soon as the scan is big enough.
     const mainScans = this.opts.mainThreadScans !== false;
-    const asked = this.opts.threads;
+    // -L: one engine, which holds the (dev, ino) seen (WorkerConfig.follow)
+    const asked = this.opts.followSymlinks ? 1 : this.opts.threads;
     const cap = asked ?? Math.min(4, os.availableParallelism());
     const n = Math.max(1, Math.min(cap, 16));
     const local = mainScans && (asked === undefined || this.unordered || n === 1);

@@ -70,6 +70,21 @@ export interface WorkerConfig {
    * dlopen()s it and lists directories with it; absent, or failing to load: the JavaScript reader.
    */
   native?: string;
+  /**
+   * --exclude-caches: a subdirectory holding a valid CACHEDIR.TAG (a regular file beginning with
+   * the 43-byte signature of https://bford.info/cachedir/) is listed excluded (Excluded.Pattern,
+   * sizes 0) and not descended into, as ncdu does. Both readers check it the same way.
+   */
+  excludeCaches?: boolean;
+  /**
+   * -L: follow symbolic links (stat, not lstat): a link is recorded as what it points at, a link
+   * to a directory descended into; a dangling link stays a link. Every directory and every file of
+   * one link is counted once by (dev, ino), as GNU du -L does (a second sight: listed, sizes 0, not
+   * descended into; that also ends loops such as `a -> .`); files of several links are left to the
+   * tree's hard-link rule (one count per inode). Only the JavaScript reader, in one engine (the
+   * set of what was seen is its own): the native reader never follows by design.
+   */
+  follow?: boolean;
 }
 
 export interface Task {
@@ -179,7 +194,44 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
     S_IFDIR = 0o040000,
     S_IFREG = 0o100000,
     S_IFLNK = 0o120000;
-  const OPEN_DIR = fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW;
+  const FOLLOW = cfg.follow === true;
+  // -L: a directory reached through a link is opened through it (checked after to be the one expected)
+  const OPEN_DIR = fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | (FOLLOW ? 0 : fs.constants.O_NOFOLLOW);
+  const CACHES = cfg.excludeCaches === true;
+  /** -L: the (dev, ino) of every directory and single-link file seen (cfg.follow) */
+  const seen: Set<string> | null = FOLLOW ? new Set() : null;
+  const TAG_SIG = Buffer.from('Signature: 8a477f597d28d172789f06886806bc55');
+  const tagBuf = Buffer.alloc(TAG_SIG.length);
+  /**
+   * Does directory `p` hold a valid CACHEDIR.TAG? The directory opened O_NOFOLLOW (-L: followed),
+   * the tag O_NOFOLLOW | O_NONBLOCK through it (/proc/self/fd when there is one), checked with
+   * fstat to be a regular file before its first 43 bytes are read (never a FIFO or a device).
+   */
+  const hasCachedirTag = (p: string | Uint8Array): boolean => {
+    let d = -1;
+    let f = -1;
+    try {
+      let tag: string | Uint8Array;
+      if (haveProcFd) {
+        d = fs.openSync(p, OPEN_DIR);
+        tag = PROC_FD + d + '/CACHEDIR.TAG';
+      } else tag = typeof p === 'string' ? p + '/CACHEDIR.TAG' : Buffer.concat([p, Buffer.from('/CACHEDIR.TAG')]);
+      f = fs.openSync(tag, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
+      if (!fs.fstatSync(f).isFile()) return false;
+      let got = 0;
+      while (got < TAG_SIG.length) {
+        const k = fs.readSync(f, tagBuf, got, TAG_SIG.length - got, null);
+        if (k <= 0) break;
+        got += k;
+      }
+      return got === TAG_SIG.length && tagBuf.equals(TAG_SIG);
+    } catch {
+      return false;
+    } finally {
+      if (f >= 0) fs.closeSync(f);
+      if (d >= 0) fs.closeSync(d);
+    }
+  };
   const SL = Buffer.from('/');
   const PROC_FD = '/proc/self/fd/';
   const haveProcFd = (() => {
@@ -201,6 +253,15 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
     return [st.dev, st.mode, st.nlink, st.uid, st.gid, 0, 0, st.ino, st.size, st.blocks, 0, 0, Math.floor(st.mtimeMs / 1000), 0];
   };
   let lstat: (p: string | Uint8Array) => StatArr | undefined = slowLstat;
+  /**
+   * -L: stat (the link's target), or lstat for a dangling link (a link still: the record makes it
+   * a read error of no size, as du -L says "cannot access" and counts nothing for it)
+   */
+  const followStat = (p: string | Uint8Array): StatArr | undefined => {
+    const st = fs.statSync(p, { throwIfNoEntry: false });
+    if (!st) return lstat(p);
+    return [st.dev, st.mode, st.nlink, st.uid, st.gid, 0, 0, st.ino, st.size, st.blocks, 0, 0, Math.floor(st.mtimeMs / 1000), 0];
+  };
   try {
     const b = (process as any).binding('fs');
     const fast = (p: string | Uint8Array): StatArr | undefined => b.lstat(p, false, undefined, false);
@@ -231,7 +292,9 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
         process.dlopen(m, cfg.native);
         cache[cfg.native] = m.exports;
       }
-      rd = cache[cfg.native].create(cfg.rootDev, cfg.crossMounts, cfg.kernfs);
+      // -L: the JavaScript reader (see cfg.follow); --exclude-caches: a build that checks the tag
+      if (cfg.follow || (cfg.excludeCaches && cache[cfg.native].excludeCaches !== true)) throw new Error('not this reader');
+      rd = cache[cfg.native].create(cfg.rootDev, cfg.crossMounts, cfg.kernfs, !!cfg.excludeCaches);
       nat = cache[cfg.native];
     } catch {
       nat = null;
@@ -337,6 +400,7 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
   }
 
   function scanDir(t: Task) {
+    if (seen !== null) seen.add(t.dev + ':' + t.ino); // (the root: its own subdirectories' were added when listed)
     let base: string | Uint8Array = t.path;
     let anchor = -1;
     if (haveProcFd && byteLen(base) > LONG) {
@@ -468,9 +532,10 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
       }
       let st: StatArr | undefined;
       try {
-        st = lstat(p);
+        st = FOLLOW ? followStat(p) : lstat(p);
         if (st && ownPre !== null && (st[1] & S_IFMT) === S_IFDIR) {
-          const again = lstat(typeof nm === 'string' ? ownPre + nm : Buffer.concat([Buffer.from(ownPre), nm]));
+          const q = typeof nm === 'string' ? ownPre + nm : Buffer.concat([Buffer.from(ownPre), nm]);
+          const again = FOLLOW ? followStat(q) : lstat(q);
           if (!again || again[0] !== st[0] || again[7] !== st[7]) st = undefined;
         }
       } catch {
@@ -492,6 +557,14 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
       const type = fmt === S_IFREG ? 0 : fmt === S_IFDIR ? 1 : fmt === S_IFLNK ? 2 : 3;
       let flags = type;
       const dev = st[0];
+      if (FOLLOW && type === 2) flags |= 4; // -L: a link left is dangling (or a loop of links): unreadable, as du -L
+      // -L: seen before (through another link, or a loop back to a directory being scanned)
+      let again = false;
+      if (seen !== null && (type === 1 || st[2] <= 1)) {
+        const id = dev + ':' + st[7];
+        if (seen.has(id)) again = true;
+        else seen.add(id);
+      }
       nums[o] = st[8];
       nums[o + 1] = st[9] * 512;
       nums[o + 2] = dev;
@@ -512,6 +585,9 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
           flags |= 2 << 3;
           nums[o] = 0;
           nums[o + 1] = 0;
+        } else if (again || (flags & 4) !== 0) {
+          nums[o] = 0;
+          nums[o + 1] = 0;
         }
       } else {
         let excl = 0;
@@ -525,9 +601,13 @@ export function scanEngine(cfg: WorkerConfig, post: Post, req: (id: string) => a
             }
           }
         }
+        if (!excl && CACHES && hasCachedirTag(p)) excl = 1; // --exclude-caches: listed, excluded as ncdu does
         if (excl) {
           flags |= excl << 3;
           nums[o] = 0;
+          nums[o + 1] = 0;
+        } else if (again) {
+          nums[o] = 0; // counted where it was seen first: listed, not descended into
           nums[o + 1] = 0;
         } else {
           flags |= 64;

@@ -4,6 +4,7 @@
  * kinds of data and users (from the scan). Wiring only: the use case is app/owners.ts, run where
  * the volume is (here, or on the --remote host); the report is printed here the same way.
  */
+import { applyScanFlags, excludeFlagOptions, ScanFlagArgs } from './scan-flags.js';
 import type { Argv } from 'yargs';
 import { escapeName, exactName } from '../../util/escape.js';
 import { truncate } from '../../ui/text.js';
@@ -21,7 +22,7 @@ import { notWithRemote, remoteOptions } from './remote-options.js';
 
 export type { OwnersResult };
 
-export interface OwnersArgs extends RemoteArgs {
+export interface OwnersArgs extends RemoteArgs, ScanFlagArgs {
   path?: string;
   json?: boolean;
   top: number;
@@ -34,7 +35,7 @@ export interface OwnersArgs extends RemoteArgs {
 }
 
 export function ownersOptions<T>(y: Argv<T>) {
-  return remoteOptions(y)
+  return excludeFlagOptions(remoteOptions(y))
     .positional('path', { type: 'string', describe: 'a directory on the volume to explain (default: the current directory)' })
     .option('json', { type: 'boolean', describe: 'print everything as one JSON object' })
     .option('top', { type: 'number', default: 10, describe: 'rows per section' })
@@ -51,6 +52,7 @@ export async function ownersCommand(a: OwnersArgs): Promise<number> {
   if (!Number.isInteger(a['sample-ms']) || a['sample-ms'] < 0 || a['sample-ms'] > 60_000)
     throw new UserError(`--sample-ms wants a whole number from 0 to 60000, not ${a['sample-ms']}`, 2);
   notWithRemote(a, a.rules !== undefined, '--rules (a file here)');
+  applyScanFlags(a);
   const root = a.path ?? '.';
   const result = await withPlace(a, async (place) => {
     let progress: Progress | null = null;

@@ -28,11 +28,12 @@ import { stringifyExact } from '../../util/exact.js';
 import { remoteOptions } from './remote-options.js';
 import { storeOption } from './store-options.js';
 import { browserPrefs, COLOR_SCHEMES, colorOn, progressStyle, withConfig } from '../config.js';
+import { applyScanFlags, ScanFlagArgs, scanFlagOptions } from './scan-flags.js';
 
 /** how many unreadable entries the text summary names (the rest: --json, or the browser's ! marks) */
 const UNREADABLE_SHOWN = 5;
 
-export interface ScanArgs extends RemoteArgs {
+export interface ScanArgs extends RemoteArgs, ScanFlagArgs {
   'read-only'?: boolean;
   ui?: boolean;
   path?: string;
@@ -59,7 +60,7 @@ export interface ScanArgs extends RemoteArgs {
 }
 
 export function scanOptions<T>(y: Argv<T>) {
-  return remoteOptions(y)
+  return scanFlagOptions(remoteOptions(y))
     .positional('path', { type: 'string', describe: 'directory to scan (default: the current directory; the browser with no PATH: the volumes view)' })
     .option('file', { alias: 'f', type: 'string', describe: 'read an export (ncdu 1.x/2.x JSON, gdu JSON, ours; - for stdin; .gz ok) instead of scanning' })
     .option('output', { alias: 'o', type: 'string', describe: 'write an ncdu-format export (- or /dev/stdout for stdout; a .gz name writes gzip; a device or FIFO is written in place, a link through)' })
@@ -97,7 +98,7 @@ export async function browseCommand(a: ScanArgs): Promise<number> {
   if (!tty || a.ui === false || a.json || a.output !== undefined) return scanCommand(a, true);
   // no PATH on a terminal: the volumes view, as `gdu -d` (ncdu's habit, the current directory, is `diskblame .`)
   if (a.path === undefined && a.file === undefined && a.remote === undefined) return (await import('./volumes.js')).volumesView({ store: a.store, 'read-only': a['read-only'], bytes: a.bytes, color: a.color, apparent: a.apparent });
-  const scanOptions = { exclude: a.exclude, crossMounts: a['cross-mounts'], threads: a.threads };
+  const scanOptions = { exclude: a.exclude, crossMounts: a['cross-mounts'], threads: a.threads, excludeCaches: a['exclude-caches'], followSymlinks: a['follow-symlinks'] };
   // the config's and the command line's view and colours (cli/config.ts)
   const look = { prefs: browserPrefs(a.apparent), color: colorOn(a.color) };
   if (a.file !== undefined) {
@@ -150,12 +151,14 @@ async function readExport(a: ScanArgs): Promise<Tree> {
 }
 
 function validate(a: ScanArgs): void {
+  applyScanFlags(a);
   if (a.file !== undefined && a.path !== undefined) throw new UserError('give either PATH or --file, not both', 2);
   if (!Number.isInteger(a.top) || a.top < 0) throw new UserError(`--top wants a whole number >= 0, not ${a.top}`, 2);
   checkThreads(a.threads);
   if (a.file !== undefined && a.remote !== undefined) throw new UserError('--file reads an export here: it does not go with --remote', 2);
   if (a.file !== undefined && (a.exclude?.length || a['cross-mounts']))
     throw new UserError('--exclude and --cross-mounts apply to scans, not to --file', 2);
+  if (a.file !== undefined && (a['exclude-caches'] || a['follow-symlinks'])) throw new UserError('--exclude-caches and -L apply to scans, not to --file', 2);
   if (a.save && (a.file !== undefined || a.output !== undefined)) throw new UserError('--save applies to scans, not to --file or -o', 2);
   if (a.file !== undefined) checkInputFile(a.file);
   if (a.color !== undefined && !COLOR_SCHEMES.includes(a.color)) throw new UserError(`--color wants off, dark or dark-bg, not ${escapeName(a.color)}`, 2);

@@ -3,6 +3,7 @@
  * scanned tree (volume, kinds of data, deleted-but-open bytes) is app/snapshot.ts, shared with
  * `scan --save`.
  */
+import { applyScanFlags, ScanFlagArgs, scanFlagOptions } from './scan-flags.js';
 import type { Argv } from 'yargs';
 import {
   listSnapshots,
@@ -34,7 +35,7 @@ function printNotes(notes: string[]): void {
 
 // ------------------------------------------------------------------------------------------ snapshot
 
-export interface SnapshotArgs extends RemoteArgs {
+export interface SnapshotArgs extends RemoteArgs, ScanFlagArgs {
   path?: string;
   store?: string;
   json?: boolean;
@@ -46,7 +47,7 @@ export interface SnapshotArgs extends RemoteArgs {
 }
 
 export function snapshotOptions<T>(y: Argv<T>) {
-  return remoteOptions(y)
+  return scanFlagOptions(remoteOptions(y))
     .positional('path', { type: 'string', describe: 'directory to scan (default: the current directory)' })
     .option('store', storeOption)
     .option('json', { type: 'boolean', describe: 'print the snapshot metadata as JSON' })
@@ -59,6 +60,7 @@ export function snapshotOptions<T>(y: Argv<T>) {
 
 export async function snapshotCommand(a: SnapshotArgs): Promise<number> {
   checkThreads(a.threads);
+  applyScanFlags(a);
   const root = a.path ?? '.';
   const store = storeDir(a.store);
   return withPlace(a, async (place) => {
