@@ -101,12 +101,12 @@ const forecast = () => Promise.all([import('./commands/forecast.js'), import('./
  */
 export const COMMANDS: { cmd: string; desc: string; load: () => Promise<Loaded>; exitAtEnd?: boolean }[] = [
   {
-    cmd: '$0 [path]',
+    cmd: '$0 [path] [more..]',
     desc: 'scan PATH and browse it (ncdu keys; no PATH: the volumes view, `.` the current directory); -f FILE browses an export; piped: the summary',
     load: from(scan, (m) => [m.browseOptions, m.browseCommand]),
   },
   {
-    cmd: 'scan [path]',
+    cmd: 'scan [path] [more..]',
     desc: 'scan PATH (or read an export): totals, largest directories and files; -o exports in ncdu format',
     load: from(
       () => Promise.all([scan(), import('./commands/store-options.js')]),

@@ -29,6 +29,7 @@ import { remoteOptions } from './remote-options.js';
 import { storeOption } from './store-options.js';
 import { browserPrefs, COLOR_SCHEMES, colorOn, progressStyle, withConfig } from '../config.js';
 import { applyScanFlags, ScanFlagArgs, scanFlagOptions } from './scan-flags.js';
+import { scanRoots, severalRoots } from './scan-roots.js';
 
 /** how many unreadable entries the text summary names (the rest: --json, or the browser's ! marks) */
 const UNREADABLE_SHOWN = 5;
@@ -37,6 +38,8 @@ export interface ScanArgs extends RemoteArgs, ScanFlagArgs {
   'read-only'?: boolean;
   ui?: boolean;
   path?: string;
+  /** the roots after PATH (`scan /var /home`) */
+  more?: string[];
   file?: string;
   output?: string;
   json?: boolean;
@@ -95,6 +98,7 @@ export async function browseCommand(a: ScanArgs): Promise<number> {
   const keysFromTty = a.file === '-' && process.stdin.isTTY !== true && process.stdout.isTTY === true && a.ui !== false && !a.json && a.output === undefined;
   const ttyIn = keysFromTty ? openTerminalInput() : null;
   const tty = process.stdout.isTTY === true && (process.stdin.isTTY === true || ttyIn !== null);
+  if (tty && a.ui !== false && !a.json && severalRoots(a).length) throw new UserError('the browser opens one root; `diskblame scan A B` sums several', 2);
   if (!tty || a.ui === false || a.json || a.output !== undefined) return scanCommand(a, true);
   // no PATH on a terminal: the volumes view, as `gdu -d` (ncdu's habit, the current directory, is `diskblame .`)
   if (a.path === undefined && a.file === undefined && a.remote === undefined) return (await import('./volumes.js')).volumesView({ store: a.store, 'read-only': a['read-only'], bytes: a.bytes, color: a.color, apparent: a.apparent });
@@ -167,6 +171,14 @@ function validate(a: ScanArgs): void {
 export async function scanCommand(a: ScanArgs, configured = false): Promise<number> {
   if (!configured) a = withConfig(a);
   validate(a);
+  const roots = severalRoots(a);
+  if (roots.length)
+    return scanRoots(
+      a,
+      roots,
+      (tree, root, incomplete, ms) => summaryText(tree, root, summarize(tree, a.top, a.apparent), incomplete, ms, a),
+      (tree, root, incomplete, ms) => summaryJson(tree, root, summarize(tree, a.top, a.apparent), incomplete, ms),
+    );
   const started = performance.now();
   if (a.file !== undefined) {
     if (a.output !== undefined) return exportCommand(a, null, started);
