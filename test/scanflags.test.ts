@@ -46,6 +46,20 @@ function entriesOf(json: string): Map<string, Record<string, unknown>> {
   return m;
 }
 
+/** `scan DIR ARGS` and `ncdu -x ARGS -o EXPORT DIR` (read back by ours) give the same totals */
+function sameAsNcdu(d: string, args: string[]): void {
+  const mine = scanJ([d, ...args]);
+  const exp = path.join(d, '..', path.basename(d) + '.ncdu.json');
+  try {
+    const r = run('ncdu', ['-x', ...args, '-o', exp, d]);
+    assert.equal(r.code, 0, r.stderr);
+    const theirs = totalsOfExport(exp);
+    for (const k of ['entries', 'files', 'dirs', 'excluded', 'diskBytes', 'apparentBytes'] as const) assert.equal(mine[k], theirs[k], `${args.join(' ')}: ${k}`);
+  } finally {
+    fs.rmSync(exp, { force: true });
+  }
+}
+
 describe('-x: our default, accepted', () => {
   let d: string;
   before(() => {
@@ -108,17 +122,8 @@ describe('-X FILE / --exclude-from FILE', () => {
   });
 
   it('agrees with ncdu -X', { skip: !haveNcdu && 'no ncdu' }, () => {
-    const mine = scanJ([d, '-X', path.join(d, 'ex1'), '-X', path.join(d, 'ex2')]);
-    // (ncdu 1.x: one -X per file)
-    const exp = path.join(d, '..', path.basename(d) + '.ncdu.json');
-    try {
-      const r = run('ncdu', ['-x', '-X', path.join(d, 'ex1'), '-X', path.join(d, 'ex2'), '-o', exp, d]);
-      assert.equal(r.code, 0, r.stderr);
-      const theirs = totalsOfExport(exp);
-      for (const k of ['entries', 'files', 'dirs', 'excluded', 'diskBytes', 'apparentBytes'] as const) assert.equal(mine[k], theirs[k], k);
-    } finally {
-      fs.rmSync(exp, { force: true });
-    }
+    // (ncdu 1.x: one -X per file, as ours)
+    sameAsNcdu(d, ['-X', path.join(d, 'ex1'), '-X', path.join(d, 'ex2')]);
   });
 
   it('a missing file, a directory, a file over 1 MiB: one line naming it, exit 2', () => {
@@ -184,16 +189,7 @@ describe('--exclude-caches', () => {
   });
 
   it('agrees with ncdu --exclude-caches', { skip: !haveNcdu && 'no ncdu' }, () => {
-    const mine = scanJ([d, '--exclude-caches']);
-    const exp = path.join(d, '..', path.basename(d) + '.ncdu.json');
-    try {
-      const r = run('ncdu', ['-x', '--exclude-caches', '-o', exp, d]);
-      assert.equal(r.code, 0, r.stderr);
-      const theirs = totalsOfExport(exp);
-      for (const k of ['entries', 'files', 'dirs', 'excluded', 'diskBytes', 'apparentBytes'] as const) assert.equal(mine[k], theirs[k], k);
-    } finally {
-      fs.rmSync(exp, { force: true });
-    }
+    sameAsNcdu(d, ['--exclude-caches']);
   });
 
   it('the native reader (its threads too) and the JavaScript reader give the same export', () => {
