@@ -112,7 +112,8 @@ describe('options that take a value', () => {
       fs.writeFileSync(path.join(empty, '-o', 'f'), 'x'.repeat(700));
       const dash = JSON.parse(runCliOk(['scan', '--json', '--', '-o'], { cwd: empty }).stdout);
       assert.equal(dash.root, path.join(empty, '-o'));
-      const extra = assertOneLineError(runCli(['scan', '--', '-o', 'more'], { cwd: empty }), 2);
+      // (scan takes several roots: `scan -- -o more` scans two; snapshot takes one)
+      const extra = assertOneLineError(runCli(['snapshot', '--', '-o', 'more'], { cwd: empty }), 2);
       assert.match(extra, /unexpected argument more/);
       assert.deepEqual(fs.readdirSync(empty), ['-o']);
       // values that look like options' neighbours still work: -o - and -f -
