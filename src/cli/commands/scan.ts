@@ -29,7 +29,6 @@ import { remoteOptions } from './remote-options.js';
 import { storeOption } from './store-options.js';
 import { browserPrefs, COLOR_SCHEMES, colorOn, progressStyle, withConfig } from '../config.js';
 import { applyScanFlags, ScanFlagArgs, scanFlagOptions } from './scan-flags.js';
-import { scanRoots, severalRoots } from './scan-roots.js';
 
 /** how many unreadable entries the text summary names (the rest: --json, or the browser's ! marks) */
 const UNREADABLE_SHOWN = 5;
@@ -98,7 +97,7 @@ export async function browseCommand(a: ScanArgs): Promise<number> {
   const keysFromTty = a.file === '-' && process.stdin.isTTY !== true && process.stdout.isTTY === true && a.ui !== false && !a.json && a.output === undefined;
   const ttyIn = keysFromTty ? openTerminalInput() : null;
   const tty = process.stdout.isTTY === true && (process.stdin.isTTY === true || ttyIn !== null);
-  if (tty && a.ui !== false && !a.json && severalRoots(a).length) throw new UserError('the browser opens one root; `diskblame scan A B` sums several', 2);
+  if (tty && a.ui !== false && !a.json && a.more?.length) throw new UserError('the browser opens one root; `diskblame scan A B` sums several', 2);
   if (!tty || a.ui === false || a.json || a.output !== undefined) return scanCommand(a, true);
   // no PATH on a terminal: the volumes view, as `gdu -d` (ncdu's habit, the current directory, is `diskblame .`)
   if (a.path === undefined && a.file === undefined && a.remote === undefined) return (await import('./volumes.js')).volumesView({ store: a.store, 'read-only': a['read-only'], bytes: a.bytes, color: a.color, apparent: a.apparent });
@@ -171,9 +170,11 @@ function validate(a: ScanArgs): void {
 export async function scanCommand(a: ScanArgs, configured = false): Promise<number> {
   if (!configured) a = withConfig(a);
   validate(a);
-  const roots = severalRoots(a);
-  if (roots.length)
-    return scanRoots(
+  // several roots: their module, loaded only then
+  const several = a.more?.length ? await import('./scan-roots.js') : null;
+  const roots = several?.severalRoots(a) ?? [];
+  if (several && roots.length)
+    return several.scanRoots(
       a,
       roots,
       (tree, root, incomplete, ms) => summaryText(tree, root, summarize(tree, a.top, a.apparent), incomplete, ms, a),
