@@ -400,6 +400,19 @@ describe('several roots: scan A B', () => {
     );
   });
 
+  it('after --, every word is a root (a name that starts with -)', () => {
+    fs.mkdirSync(path.join(d, '-odd'));
+    try {
+      const j = JSON.parse(runCliOk(['scan', '--json', '--no-sample', '--', '-odd', 'other'], { cwd: d }).stdout) as Multi;
+      assert.deepEqual(
+        j.roots.map((r) => r.root),
+        [path.join(d, '-odd'), path.join(d, 'other')],
+      );
+    } finally {
+      fs.rmdirSync(path.join(d, '-odd'));
+    }
+  });
+
   it('-o, --save and snapshot take one root; a missing root is one line', () => {
     const v = path.join(d, 'var');
     assert.match(assertOneLineError(runCli(['scan', v, d, '-o', path.join(d, 'x.json')]), 2), /one root/);

@@ -111,7 +111,11 @@ export function givenValue(args: readonly string[], names: readonly string[]): s
 export function positionalsAfterDashes(argv: Record<string, unknown>, positionals: readonly string[]): string | null {
   const rest = Array.isArray(argv['--']) ? (argv['--'] as unknown[]).map(String) : [];
   delete argv['--'];
-  for (const p of positionals) if (argv[p] === undefined && rest.length) argv[p] = rest.shift();
+  for (const p of positionals) {
+    // a variadic positional (`scan [path] [more..]`: [] when none came before `--`) takes the rest
+    if (Array.isArray(argv[p]) && (argv[p] as unknown[]).length === 0) argv[p] = rest.splice(0);
+    else if (argv[p] === undefined && rest.length) argv[p] = rest.shift();
+  }
   return rest.length ? rest[0] : null;
 }
 

@@ -64,6 +64,7 @@ export interface ScanArgs extends RemoteArgs, ScanFlagArgs {
 export function scanOptions<T>(y: Argv<T>) {
   return scanFlagOptions(remoteOptions(y))
     .positional('path', { type: 'string', describe: 'directory to scan (default: the current directory; the browser with no PATH: the volumes view)' })
+    .positional('more', { type: 'string', array: true, describe: 'more directories: each root summarized, then a grand total (each directory counted once, as du -s A B)' })
     .option('file', { alias: 'f', type: 'string', describe: 'read an export (ncdu 1.x/2.x JSON, gdu JSON, ours; - for stdin; .gz ok) instead of scanning' })
     .option('output', { alias: 'o', type: 'string', describe: 'write an ncdu-format export (- or /dev/stdout for stdout; a .gz name writes gzip; a device or FIFO is written in place, a link through)' })
     .option('json', { type: 'boolean', describe: 'print the summary as JSON' })
