@@ -121,6 +121,13 @@ describe('-X FILE / --exclude-from FILE', () => {
     assert.equal(x.files, 4); // keep.txt, main.c, ex1, ex2
   });
 
+  it('with --remote the patterns are sent (the file is read here): the same totals', () => {
+    const args = [d, '-X', path.join(d, 'ex1'), '-X', path.join(d, 'ex2')];
+    const local = scanJ(args);
+    const remote = scanJ([...args, '--remote', 'localhost'], { DISKBLAME_REMOTE_LOOPBACK: '1' });
+    for (const k of ['entries', 'excluded', 'diskBytes', 'apparentBytes'] as const) assert.equal(remote[k], local[k], k);
+  });
+
   it('agrees with ncdu -X', { skip: !haveNcdu && 'no ncdu' }, () => {
     // (ncdu 1.x: one -X per file, as ours)
     sameAsNcdu(d, ['-X', path.join(d, 'ex1'), '-X', path.join(d, 'ex2')]);
@@ -186,6 +193,12 @@ describe('--exclude-caches', () => {
     }
     assert.equal(c.excluded, 23);
     assert.ok(c.diskBytes < plain.diskBytes);
+  });
+
+  it('--remote passes it on: the same totals', () => {
+    const local = scanJ([d, '--exclude-caches']);
+    const remote = scanJ([d, '--exclude-caches', '--remote', 'localhost'], { DISKBLAME_REMOTE_LOOPBACK: '1' });
+    for (const k of ['entries', 'excluded', 'diskBytes', 'apparentBytes'] as const) assert.equal(remote[k], local[k], k);
   });
 
   it('agrees with ncdu --exclude-caches', { skip: !haveNcdu && 'no ncdu' }, () => {
