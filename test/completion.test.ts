@@ -89,8 +89,9 @@ test('bash: diskblame sc<TAB> -> scan; diskblame s<TAB> -> the commands in s and
   assert.deepEqual(bashComplete(['diskblame', 'comp']), ['completion']);
 });
 
-test('bash: diskblame scan --ex<TAB> -> --exclude; every option of every command completes from its first letters', () => {
-  assert.deepEqual(bashComplete(['diskblame', 'scan', '--ex']), ['--exclude']);
+test('bash: diskblame scan --exclude-f<TAB> -> --exclude-from, --ex<TAB> -> the four; every option of every command completes from its first letters', () => {
+  assert.deepEqual(bashComplete(['diskblame', 'scan', '--exclude-f']), ['--exclude-from']);
+  assert.deepEqual(bashComplete(['diskblame', 'scan', '--ex']), ['--exclude', '--exclude-caches', '--exclude-from', '--extended']);
   assert.ok(bashComplete(['diskblame', 'scan', '--no-']).includes('--no-progress'));
   for (const c of commands) {
     const words = ['diskblame', ...(c.name ? [c.name] : [])];
@@ -144,7 +145,7 @@ test('zsh: zsh -f with compinit loads _diskblame from $fpath (autoloaded, #compd
   assert.match(r.stdout, /^defined$/m);
 });
 
-test('zsh in tmux: diskblame sc<TAB> -> scan, scan --ex<TAB> -> --exclude=, completion <TAB> -> bash zsh', { skip: (!have('zsh') && 'zsh not installed') || (!haveTmux && 'tmux not installed') }, async () => {
+test('zsh in tmux: diskblame sc<TAB> -> scan, scan --exclude-f<TAB> -> --exclude-from=, completion <TAB> -> bash zsh', { skip: (!have('zsh') && 'zsh not installed') || (!haveTmux && 'tmux not installed') }, async () => {
   const fdir = path.join(work, 'zfunc2');
   fs.mkdirSync(fdir, { recursive: true });
   fs.writeFileSync(path.join(fdir, '_diskblame'), cli('completion', 'zsh'));
@@ -163,9 +164,9 @@ test('zsh in tmux: diskblame sc<TAB> -> scan, scan --ex<TAB> -> --exclude=, comp
     await keys('-l', 'diskblame sc');
     await keys('Tab');
     await waitFor(/^% diskblame scan ?$/m, 10_000);
-    await keys('-l', '--', '--ex');
+    await keys('-l', '--', '--exclude-f');
     await keys('Tab');
-    await waitFor(/^% diskblame scan --exclude=$/m, 10_000);
+    await waitFor(/^% diskblame scan --exclude-from=$/m, 10_000);
     await keys('C-u');
     await keys('-l', 'diskblame completion ');
     await keys('Tab');

@@ -205,7 +205,7 @@ export async function scanRoots<A extends RootsArgs>(
       const tree = treeFor(place, plan.real);
       const r = await runScan(place, { ...a, path: plan.given }, tree, `scanning ${plan.given}`);
       done.push({ plan, tree, root: r.root, incomplete: r.incomplete, elapsedMs: performance.now() - t0 });
-      if (a.sample !== false && !r.incomplete) await recordScanSample(place, plan.given, errLine, a.store);
+      if (!r.incomplete) await recordScanSample(place, plan.given, errLine, a.store, a.sample);
       if (r.incomplete) {
         incomplete = true;
         break;
