@@ -73,9 +73,11 @@ export function readExcludeFrom(files: readonly string[]): string[] {
 
 /**
  * Check the flags and fold -X's patterns into `a.exclude` (so the scan, here or with --remote,
- * gets patterns, never the file). `-x` with `--cross-mounts` is a usage error (exit 2).
+ * gets patterns, never the file; `a['exclude-from']` is emptied, a second call adds nothing). `-x` with `--cross-mounts` is a usage error (exit 2).
  */
 export function applyScanFlags(a: ScanFlagArgs): void {
   if (a['one-file-system'] && a['cross-mounts']) throw new UserError('-x (stay on one filesystem) and --cross-mounts: one or the other', 2);
   if (a['exclude-from']?.length) a.exclude = [...(a.exclude ?? []), ...readExcludeFrom(a['exclude-from'])];
+  // folded once: the browser's piped path checks its arguments again in scan's own handler
+  delete a['exclude-from'];
 }
