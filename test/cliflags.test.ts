@@ -117,6 +117,33 @@ describe('the config file', () => {
     assert.throws(() => loadConfig({ DISKBLAME_CONFIG: path.join(dir, 'none.json') }), /config file .*none\.json: no such file or directory \(named by DISKBLAME_CONFIG\)/);
   });
 
+  it('as another user: the usual place in a directory it cannot search is no config; a file it sees but cannot read is an error', (t) => {
+    if (process.getuid?.() !== 0 || spawnSync('setpriv', ['--version']).status !== 0) return t.skip('needs root and setpriv');
+    const xdg = makeTmp('cfg-closed');
+    try {
+      fs.mkdirSync(path.join(xdg, 'diskblame'));
+      fs.writeFileSync(path.join(xdg, 'diskblame', 'config.json'), '{"si": true}');
+      fs.chmodSync(xdg, 0o755);
+      const as = (mode: number) => {
+        fs.chmodSync(path.join(xdg, 'diskblame'), mode);
+        fs.chmodSync(path.join(xdg, 'diskblame', 'config.json'), mode === 0o700 ? 0o644 : 0o600);
+        return spawnSync('setpriv', ['--reuid', '65534', '--regid', '65534', '--clear-groups', process.execPath, BIN, 'snapshots', '--json'], {
+          encoding: 'utf8',
+          env: { ...process.env, XDG_CONFIG_HOME: xdg, DISKBLAME_STORE: path.join(xdg, 'store') },
+          timeout: 60_000,
+        });
+      };
+      // (the tests' own XDG_CONFIG_HOME is such a directory for nobody: scan's nobody tests ran into it)
+      const closed = as(0o700);
+      assert.equal(closed.status, 0, closed.stderr);
+      const unreadable = as(0o755);
+      assert.equal(unreadable.status, 2, unreadable.stderr);
+      assert.match(unreadable.stderr, /config file .*config\.json: permission denied/);
+    } finally {
+      rmrf(xdg);
+    }
+  });
+
   it('read with a cap, a regular file only (a FIFO is never opened), a symbolic link followed', () => {
     const big = path.join(dir, 'big.json');
     fs.writeFileSync(big, '{"si": true}' + ' '.repeat(70_000));

@@ -127,7 +127,7 @@ export function configPath(env: NodeJS.ProcessEnv = process.env): { file: string
 
 /**
  * Read and check the config file (see configPath): {} when there is none (a missing file at the
- * usual place, or no home). Throws UserError (exit 2) naming the file: unreadable, not a regular
+ * usual place, or one in a directory this user cannot search, or no home). Throws UserError (exit 2) naming the file: unreadable, not a regular
  * file (a FIFO or a device is never opened), over CONFIG_MAX_BYTES, or wrong (parseConfig); a
  * file named by DISKBLAME_CONFIG that does not exist.
  */
@@ -143,12 +143,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     text = readRegularCapped(fs.realpathSync(where.file), CONFIG_MAX_BYTES);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && !where.named) return {};
+    if ((code === 'ENOENT' || code === 'ENOTDIR') && !where.named) return {};
+    // the usual place in a directory this user may not search (another user's XDG_CONFIG_HOME
+    // kept by setpriv or su): nothing can be known of a file there, so there is none for us; a
+    // file we can see but not read is an error
+    if (code === 'EACCES' && !where.named && !visible(where.file)) return {};
     if (e instanceof FileTooLargeError) fail(`larger than ${CONFIG_MAX_BYTES} bytes`);
     fail(errnoText(code));
   }
   if (text === null) fail('not a regular file');
   return parseConfig(text!, where.file);
+}
+
+/** whether lstat sees `file` (false when a directory on its path cannot be searched) */
+function visible(file: string): boolean {
+  try {
+    fs.lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 let current: Config = {};
