@@ -121,6 +121,34 @@ describe('tree', () => {
     }
   });
 
+  it('the scanning flags of scan: -L (du -L), --exclude-caches, -X; not with -f', () => {
+    const d = makeTmp('treecmd-flags');
+    try {
+      fs.mkdirSync(path.join(d, 'data', 'cache'), { recursive: true });
+      fs.mkdirSync(path.join(d, 'links'));
+      fs.writeFileSync(path.join(d, 'data', 'keep'), Buffer.alloc(50_000, 1));
+      fs.writeFileSync(path.join(d, 'data', 'cache', 'CACHEDIR.TAG'), 'Signature: 8a477f597d28d172789f06886806bc55\n');
+      fs.writeFileSync(path.join(d, 'data', 'cache', 'blob'), Buffer.alloc(300_000, 1));
+      fs.mkdirSync(path.join(d, 'elsewhere'));
+      fs.writeFileSync(path.join(d, 'elsewhere', 'file'), Buffer.alloc(70_000, 1));
+      fs.symlinkSync('../elsewhere/file', path.join(d, 'links', 'to-file'));
+      fs.symlinkSync('../data', path.join(d, 'links', 'to-dir'));
+      const tree = (...a: string[]) => JSON.parse(runCliOk(['tree', path.join(d, 'links'), '--json', ...a]).stdout).tree;
+      assert.equal(tree('-L').diskBytes, duOk(['-sLxB1'], path.join(d, 'links')));
+      assert.equal(tree('-L').apparentBytes, duOk(['-sLxb'], path.join(d, 'links')));
+      assert.ok(tree('-L').diskBytes > tree().diskBytes + 300_000, 'the links were followed');
+      // the cache's contents and -X's names are left out (listed, as scan does)
+      fs.writeFileSync(path.join(d, 'x.lst'), 'keep\n');
+      const cut = tree('-L', '--exclude-caches', '-X', path.join(d, 'x.lst'));
+      assert.ok(cut.diskBytes < tree('-L').diskBytes - 300_000, JSON.stringify(cut));
+      const exp = path.join(d, 'e.json');
+      runCliOk(['scan', d, '-o', exp, '--no-sample']);
+      assert.match(assertOneLineError(runCli(['tree', '-f', exp, '-L']), 2), /-L apply to scans, not to --file/);
+    } finally {
+      rmrf(d);
+    }
+  });
+
   it('the command: 80 columns piped, COLUMNS honoured, names escaped', () => {
     for (const [env, w] of [
       [{}, 80],

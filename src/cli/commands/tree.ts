@@ -15,6 +15,7 @@ import { layoutTree, renderTree, treeJson } from '../../report/tree.js';
 import { errLine, out, outText } from '../output.js';
 import { withConfig } from '../config.js';
 import { remoteOptions } from './remote-options.js';
+import { applyScanFlags, ScanFlagArgs, scanFlagOptions } from './scan-flags.js';
 
 /**
  * The defaults: three levels reach from a mount point to the directory that holds the bulk
@@ -26,7 +27,7 @@ import { remoteOptions } from './remote-options.js';
 export const TREE_DEPTH = 3;
 export const TREE_TOP = 5;
 
-export interface TreeArgs extends RemoteArgs {
+export interface TreeArgs extends RemoteArgs, ScanFlagArgs {
   path?: string;
   file?: string;
   depth: number;
@@ -44,7 +45,7 @@ export interface TreeArgs extends RemoteArgs {
 }
 
 export function treeOptions<T>(y: Argv<T>) {
-  return remoteOptions(y)
+  return scanFlagOptions(remoteOptions(y))
     .positional('path', { type: 'string', describe: 'directory to scan (default: the current directory)' })
     .option('file', { alias: 'f', type: 'string', describe: 'draw an export (ncdu 1.x/2.x JSON, gdu JSON, ours; - for stdin; .gz ok) instead of scanning' })
     .option('depth', { alias: 'd', type: 'number', default: TREE_DEPTH, describe: 'how many levels below PATH to draw' })
@@ -78,12 +79,14 @@ export function treeWidth(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 function validate(a: TreeArgs): void {
+  applyScanFlags(a);
   for (const k of ['depth', 'top'] as const)
     if (!Number.isInteger(a[k]) || a[k] < 0) throw new UserError(`--${k} wants a whole number >= 0, not ${a[k]}`, 2);
   checkThreads(a.threads);
   if (a.file !== undefined && a.path !== undefined) throw new UserError('give either PATH or --file, not both', 2);
   if (a.file !== undefined && a.remote !== undefined) throw new UserError('--file reads an export here: it does not go with --remote', 2);
   if (a.file !== undefined && (a.exclude?.length || a['cross-mounts'])) throw new UserError('--exclude and --cross-mounts apply to scans, not to --file', 2);
+  if (a.file !== undefined && (a['exclude-caches'] || a['follow-symlinks'])) throw new UserError('--exclude-caches and -L apply to scans, not to --file', 2);
   if (a.file !== undefined) checkInputFile(a.file);
 }
 
