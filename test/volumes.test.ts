@@ -284,6 +284,21 @@ test('tmux 80x24: `diskblame` with no PATH opens the volumes view; sorting keys;
       const end2 = Date.now() + 30_000;
       while (!fs.existsSync(done) && Date.now() < end2) await new Promise((r) => setTimeout(r, 100));
       assert.equal(fs.readFileSync(done, 'utf8').trim(), '0');
+      // the scan Enter starts takes the config file's excludes, as `diskblame MOUNTPOINT` does
+      const cfg = path.join(path.dirname(store), `cfg-${path.basename(store)}.json`);
+      fs.writeFileSync(cfg, JSON.stringify({ exclude: ['inside.bin'] }));
+      fs.rmSync(done);
+      tmux('kill-server');
+      tmux('new-session', '-d', '-s', 'ui', '-x', '80', '-y', '24', `DISKBLAME_CONFIG=${cfg} DISKBLAME_STORE=${store} ${BIN} volumes --all; echo $? > ${done}; sleep 5`);
+      await waitFor(/diskblame volumes/);
+      await keys('G');
+      await waitFor(new RegExp(`on ${t.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(tmpfs\\)`));
+      await keys('Enter');
+      s = await waitFor(/\[1 Browse\][\s\S]*inside\.bin/);
+      const row = s.split('\n').find((l) => l.includes('inside.bin'))!;
+      assert.match(row, /^\s*<?\s*0 B/, s);
+      await keys('q');
+      fs.rmSync(cfg);
     }
   } finally {
     tmux('kill-server');

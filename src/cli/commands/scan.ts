@@ -101,8 +101,9 @@ export async function browseCommand(a: ScanArgs): Promise<number> {
   if (tty && a.ui !== false && !a.json && a.more?.length) throw new UserError('the browser opens one root; `diskblame scan A B` sums several', 2);
   if (!tty || a.ui === false || a.json || a.output !== undefined) return scanCommand(a, true);
   // no PATH on a terminal: the volumes view, as `gdu -d` (ncdu's habit, the current directory, is `diskblame .`)
-  if (a.path === undefined && a.file === undefined && a.remote === undefined) return (await import('./volumes.js')).volumesView({ store: a.store, 'read-only': a['read-only'], bytes: a.bytes, color: a.color, apparent: a.apparent });
   const scanOptions = { exclude: a.exclude, crossMounts: a['cross-mounts'], threads: a.threads, excludeCaches: a['exclude-caches'], followSymlinks: a['follow-symlinks'] };
+  if (a.path === undefined && a.file === undefined && a.remote === undefined)
+    return (await import('./volumes.js')).volumesView({ store: a.store, 'read-only': a['read-only'], bytes: a.bytes, color: a.color, apparent: a.apparent, scanOptions });
   // the config's and the command line's view and colours (cli/config.ts)
   const look = { prefs: browserPrefs(a.apparent), color: colorOn(a.color) };
   if (a.file !== undefined) {

@@ -16,7 +16,8 @@ import { storeOption } from './store-options.js';
 import { openPlace } from '../../app/places.js';
 import { recordScanSample } from '../../app/sample.js';
 import { checkRoot } from '../../app/check.js';
-import { browserPrefs, colorOn } from '../config.js';
+import { browserPrefs, colorOn, withConfig } from '../config.js';
+import type { ScanOptions } from '../../scan/scanner.js';
 import type { VolumeSort as Sort } from '../../report/volumes.js';
 
 export interface VolumesArgs {
@@ -30,6 +31,11 @@ export interface VolumesArgs {
   /** the browser Enter opens: --color and --apparent of plain `diskblame` (the config file's otherwise) */
   color?: string;
   apparent?: boolean;
+  /**
+   * the scan Enter starts: plain `diskblame`'s scanning flags (--exclude, -X, --exclude-caches, -L,
+   * --threads, --cross-mounts: the config file's folded in); `diskblame volumes`: the config file's
+   */
+  scanOptions?: ScanOptions;
 }
 
 const SORTS: VolumeSort[] = ['mount', 'size', 'used', 'fill'];
@@ -98,6 +104,12 @@ export async function volumesView(a: VolumesArgs, by: VolumeSort = sortOf(a)): P
  * the top ({ notice: null }); a mount point that cannot be scanned (permission, gone) comes back
  * to the list with the reason ({ notice }).
  */
+/** the config file's excludes and threads, for `diskblame volumes` (cli/config.ts withConfig) */
+function configScanOptions(): ScanOptions {
+  const c = withConfig<{ exclude?: string[]; threads?: number }>({});
+  return { exclude: c.exclude, threads: c.threads };
+}
+
 async function browseVolume(a: VolumesArgs, mount: Buffer): Promise<number | { notice: string | null }> {
   const text = mount.toString('utf8');
   const utf8 = Buffer.from(text).equals(mount);
@@ -116,7 +128,7 @@ async function browseVolume(a: VolumesArgs, mount: Buffer): Promise<number | { n
     const code = await runUI({
       tree: null,
       root: utf8 ? text : mount,
-      scanOptions: {},
+      scanOptions: a.scanOptions ?? configScanOptions(),
       readOnly: !!a['read-only'],
       place,
       store: a.store,
