@@ -144,6 +144,21 @@ describe('the config file', () => {
     }
   });
 
+  it('snapshot takes the config file\'s excludes, as scan does; --no-config none', () => {
+    const t = makeTmp('cfg-snap');
+    try {
+      fs.mkdirSync(path.join(t, 'tree'));
+      fs.writeFileSync(path.join(t, 'tree', 'big.bin'), Buffer.alloc(500_000, 1));
+      fs.writeFileSync(path.join(t, 'c.json'), '{"exclude": ["big.bin"]}');
+      const env = { ...process.env, DISKBLAME_CONFIG: path.join(t, 'c.json'), DISKBLAME_STORE: path.join(t, 'store') };
+      const snap = (...a: string[]) => JSON.parse(runCliOk(['snapshot', path.join(t, 'tree'), '--json', ...a], { env }).stdout);
+      assert.ok(snap().apparentBytes < 100_000, 'big.bin excluded');
+      assert.ok(snap('--no-config').apparentBytes >= 500_000, 'big.bin counted');
+    } finally {
+      rmrf(t);
+    }
+  });
+
   it('read with a cap, a regular file only (a FIFO is never opened), a symbolic link followed', () => {
     const big = path.join(dir, 'big.json');
     fs.writeFileSync(big, '{"si": true}' + ' '.repeat(70_000));

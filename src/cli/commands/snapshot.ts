@@ -4,6 +4,7 @@
  * `scan --save`.
  */
 import { applyScanFlags, ScanFlagArgs, scanFlagOptions } from './scan-flags.js';
+import { withConfig } from '../config.js';
 import type { Argv } from 'yargs';
 import {
   listSnapshots,
@@ -59,6 +60,8 @@ export function snapshotOptions<T>(y: Argv<T>) {
 }
 
 export async function snapshotCommand(a: SnapshotArgs): Promise<number> {
+  // the config file's excludes, threads and progress, as for scan (cli/config.ts)
+  a = withConfig(a);
   checkThreads(a.threads);
   applyScanFlags(a);
   const root = a.path ?? '.';
