@@ -79,6 +79,47 @@ test('tmux: b opens a shell in the selected directory (DISKBLAME_LEVEL=1); touch
     await quit();
   }));
 
+test('tmux: b refuses a directory swapped for a symbolic link (or another directory) since the scan; a non-UTF-8 name gets its shell', { skip }, () =>
+  withTree(async ({ base, root }) => {
+    const outside = path.join(base, 'outside');
+    fs.mkdirSync(outside);
+    // a directory whose name is not UTF-8: the shell starts in the held directory, not at a text path
+    const odd = Buffer.concat([Buffer.from(root + '/'), Buffer.from([0x6f, 0xff, 0x64, 0x64])]);
+    fs.mkdirSync(odd);
+    fs.writeFileSync(Buffer.concat([odd, Buffer.from('/big')]), Buffer.alloc(900_000, 1));
+    start(`cd ${base} && env -u CI -u DISKBLAME_LEVEL SHELL=/bin/sh ${BIN} --no-sample ${root}`);
+    await waitFor(/\[1 Browse\][\s\S]*o\\xffdd\//);
+    await keys('b'); // the cursor is on o\xffdd/, the largest
+    await waitFor(/a shell in .*\/root\/o\\xffdd; exit it/);
+    await keys('-l', 'pwd > ../where; exit');
+    await keys('Enter');
+    await waitFor(/back from the shell; rescanned/);
+    assert.ok(Buffer.from(fs.readFileSync(path.join(root, 'where'))).equals(Buffer.concat([odd, Buffer.from('\n')])));
+    await keys('j'); // logs/
+    // logs/ swapped for a link to a directory outside the root: no shell there (before: a shell in outside/)
+    fs.renameSync(path.join(root, 'logs'), path.join(base, 'logs.real'));
+    fs.symlinkSync(outside, path.join(root, 'logs'));
+    await keys('b');
+    await waitFor(/shell failed: not the directory scanned: is a symbolic link now: not followed/);
+    // another directory by that name: refused too
+    fs.unlinkSync(path.join(root, 'logs'));
+    fs.mkdirSync(path.join(root, 'logs'));
+    await keys('b');
+    let s = await waitFor(/shell failed: not the directory scanned: replaced since the scan/);
+    assert.doesNotMatch(s, /a shell in/);
+    // the scanned one back: its shell
+    fs.rmdirSync(path.join(root, 'logs'));
+    fs.renameSync(path.join(base, 'logs.real'), path.join(root, 'logs'));
+    await keys('b');
+    await waitFor(/a shell in .*\/root\/logs; exit it/);
+    await keys('-l', 'pwd > where; exit');
+    await keys('Enter');
+    s = await waitFor(/back from the shell; rescanned/);
+    assert.equal(fs.readFileSync(path.join(root, 'logs', 'where'), 'utf8'), path.join(root, 'logs') + '\n');
+    assert.deepEqual(fs.readdirSync(outside), []);
+    await quit();
+  }));
+
 test('tmux: space marks two files, D moves both to the trash (.trashinfo written), E empties a file in place', { skip }, () =>
   withTree(async ({ root, xdg }) => {
     start(`env -u CI XDG_DATA_HOME=${xdg} ${BIN} --no-sample ${root}`);

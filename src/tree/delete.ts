@@ -129,6 +129,23 @@ export function deleteEntries(tree: Tree, list: readonly number[]): TreeDeleteRe
 }
 
 /**
+ * A new fd (the caller closes it) of directory entry `i` (0: the root) as it was scanned:
+ * RootedDeleter.openDir, so a directory replaced since the scan by a symbolic link (to somewhere
+ * outside the root), by another directory or by a mount is refused. Throws DeleteRefused (the
+ * reason) or the errno error.
+ */
+export function openDirAsScanned(tree: Tree, i: number): number {
+  if (tree.count === 0 || !tree.finished) throw new DeleteRefused('nothing scanned');
+  if (i < 0 || i >= tree.count || tree.removed(i) || !tree.isDir(i)) throw new DeleteRefused('not a directory of the scanned tree');
+  const d = RootedDeleter.open(tree.pathOf(0), { dev: tree.devOf(0), ino: tree.dirInoOf(0) });
+  try {
+    return d.openDir(i === 0 ? [] : [...stepsTo(tree, i), { name: tree.nameOf(i), dev: tree.devOf(i), ino: tree.dirInoOf(i) }]);
+  } finally {
+    d.close();
+  }
+}
+
+/**
  * Empty regular files in place (truncate to 0: RootedDeleter.truncate), then set their sizes to 0
  * in the tree. `deleted` counts the files emptied, `freed` their former disk bytes. A directory or
  * anything not a regular file in `list` is a failure with its reason; the others are still done.

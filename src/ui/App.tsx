@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import React, { useEffect, useState } from 'react';
 import { Box, Text, useApp, useStdin, useStdout } from 'ink';
-import { runShell } from './shell.js';
+import { runShellIn } from './shell.js';
 import { Tree } from '../tree/tree.js';
 import { ScanOptions } from '../scan/scanner.js';
 import { estimateEntries } from '../scan/estimate.js';
@@ -307,7 +307,7 @@ function Views(props: AppProps): React.ReactElement {
       rescan={place.rescanner(tree, props.scanOptions) ?? undefined}
       remove={place.remote ? (i, f) => deleteInTree(place, tree, i, f) : undefined}
       remote={!!place.remote}
-      shell={props.shell ? (d) => runShell(d, { stdin: stdin as NodeJS.ReadStream, stdout: stdout as NodeJS.WriteStream }) : undefined}
+      shell={props.shell ? (_d, i) => runShellIn(tree, i, { stdin: stdin as NodeJS.ReadStream, stdout: stdout as NodeJS.WriteStream }) : undefined}
     />
     </Box>
   );

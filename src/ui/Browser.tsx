@@ -55,10 +55,11 @@ export interface BrowserProps {
   /** the tree is on another host (--remote): D, E and b are not available */
   remote?: boolean;
   /**
-   * b: run a shell in directory `dir` (absolute, exact bytes) with the browser suspended; resolves
-   * when it has exited (then the directory is rescanned). Absent: b says the shell is not available.
+   * b: run a shell in directory `dir` (absolute, exact bytes), the tree's entry `entry`, with the
+   * browser suspended; resolves when it has exited (then the directory is rescanned), rejects with a
+   * one-line reason (shown). Absent: b says the shell is not available.
    */
-  shell?: (dir: Buffer) => Promise<void>;
+  shell?: (dir: Buffer, entry: number) => Promise<void>;
   /** D: where the trash is looked for ($XDG_DATA_HOME, $HOME); default process.env (tests) */
   env?: NodeJS.ProcessEnv;
   /**
@@ -400,7 +401,7 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
         setOverlay('busy');
         let p: Promise<void>;
         try {
-          p = sh(tree.pathOf(d));
+          p = sh(tree.pathOf(d), d);
         } catch (e) {
           p = Promise.reject(e);
         }

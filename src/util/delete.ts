@@ -337,6 +337,19 @@ export class RootedDeleter {
   }
 
   /**
+   * A new fd (O_RDONLY|O_DIRECTORY; the caller closes it) of the directory `steps` lead to (none:
+   * the root), reached as remove reaches one: every step opened below the one held above it, never
+   * a symbolic link, never another filesystem or mount, each (dev, inode) as scanned. For a child
+   * process's working directory (`/proc/self/fd/<fd>`: b's shell). Throws DeleteRefused with the
+   * reason, or the errno error.
+   */
+  openDir(steps: readonly Step[]): number {
+    this.goTo(steps);
+    // the magic link names the held directory itself: a second open of it, not a path looked up again
+    return fs.openSync(fdPath(this.held.fdAt(this.held.depth)), fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+  }
+
+  /**
    * Delete `leaf` in the directory that `steps` lead to. Returns true when it is gone from the disk
    * (then the caller may drop it from its tree); false when it was refused or failed (counted in
    * `result` with the reason; nothing else was touched, or, for a directory, only what could go).
