@@ -177,6 +177,40 @@ test('trash: an entry replaced since the scan (a link, or another directory) is 
   }
 });
 
+test('trash: what is in the trash already (its files, the trash itself) is not moved into it again: the trash stays as it was', async () => {
+  const base = makeTmp('trash-in-trash');
+  try {
+    // the scanned root holds the home trash (as ~ does): xdg/Trash/{files,info}
+    const root = path.join(base, 'home');
+    const xdg = path.join(root, 'xdg');
+    fs.mkdirSync(root);
+    writeSized(path.join(root, 'old.log'), 20_000);
+    const env = { XDG_DATA_HOME: xdg, HOME: '/nonexistent' };
+    const t0 = await scanTree(root);
+    assert.equal(trashEntries(t0, [at(t0, root, 'old.log')], env).deleted, 1);
+    const trash = path.join(xdg, 'Trash');
+    const listing = () => [...fs.readdirSync(path.join(trash, 'files')), ...fs.readdirSync(path.join(trash, 'info'))].sort();
+    assert.deepEqual(listing(), ['old.log', 'old.log.trashinfo']);
+    const t = await scanTree(root);
+    for (const rel of ['xdg/Trash/files/old.log', 'xdg/Trash/info/old.log.trashinfo', 'xdg/Trash/files', 'xdg/Trash']) {
+      const i = at(t, root, rel);
+      const r = trashEntries(t, [i], env);
+      assert.equal(r.deleted, 0, rel);
+      assert.equal(r.failures.length, 1, rel);
+      assert.match(r.failures[0].reason, /in the trash already|is the trash/, rel);
+      assert.ok(!t.removed(i), `${rel} still in the tree`);
+      assert.deepEqual(listing(), ['old.log', 'old.log.trashinfo'], `${rel}: the trash unchanged`);
+    }
+    // the directory holding the trash: refused with words, not EINVAL
+    const r = trashEntries(t, [at(t, root, 'xdg')], env);
+    assert.equal(r.deleted, 0);
+    assert.match(r.failures[0].reason, /holds the trash/);
+    assert.deepEqual(listing(), ['old.log', 'old.log.trashinfo']);
+  } finally {
+    rmrf(base);
+  }
+});
+
 test('E: emptyEntries truncates a file in place (a writer holding it open keeps its inode), sizes follow; directories, FIFOs and links are refused', async () => {
   const base = makeTmp('empty');
   try {

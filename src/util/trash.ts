@@ -150,12 +150,61 @@ function trashName(name: Buffer): string {
   return Buffer.from(s, 'utf8').equals(name) ? s : encodeTrashPath(name).replace(/\//g, '%2F');
 }
 
+/** open(2)'s O_PATH (Linux; not in fs.constants): a handle for fstat and `..`, needing no read permission */
+const O_PATH = 0o10000000;
+
+/**
+ * Call `visit` with the (dev, inode) of the directory held as `fd` and of each one above it (through
+ * `..`, held as O_PATH fds one at a time: any depth, no path rebuilt), up to the root; stops early
+ * when `visit` returns true (and returns true). The caller keeps `fd`.
+ */
+function someAbove(fd: number, visit: (st: fs.Stats) => boolean): boolean {
+  let cur = fd;
+  try {
+    let st = fs.fstatSync(cur);
+    for (;;) {
+      if (visit(st)) return true;
+      const up = fs.openSync(`/proc/self/fd/${cur}/..`, O_PATH | fs.constants.O_DIRECTORY);
+      if (cur !== fd) fs.closeSync(cur);
+      cur = up;
+      const ust = fs.fstatSync(cur);
+      if (ust.dev === st.dev && ust.ino === st.ino) return false; // the root: its '..' is itself
+      st = ust;
+    }
+  } finally {
+    if (cur !== fd) fs.closeSync(cur);
+  }
+}
+
+/**
+ * Throws DeleteRefused when `name` in the directory `parentFd` must not go into `trash`: it is the
+ * trash itself, it is in it already (the directory it is in is the trash or below it: files/,
+ * info/; moving it again would leave its .trashinfo naming nothing), or it holds the trash (a
+ * directory cannot go inside itself). By (dev, inode), never by comparing paths.
+ */
+function refuseTrashItself(trash: string, parentFd: number, name: Buffer): void {
+  const t = fs.statSync(trash);
+  const isTrash = (st: fs.Stats) => st.dev === t.dev && st.ino === t.ino;
+  const item = fs.lstatSync(Buffer.concat([Buffer.from(`/proc/self/fd/${parentFd}/`), name]));
+  if (isTrash(item)) throw new DeleteRefused(`is the trash ${trash}: not moved into itself`);
+  if (someAbove(parentFd, isTrash)) throw new DeleteRefused('in the trash already: not moved again (empty the trash to remove it)');
+  if (!item.isDirectory()) return;
+  const trashFd = fs.openSync(trash, O_PATH | fs.constants.O_DIRECTORY);
+  try {
+    if (someAbove(trashFd, (st) => st.dev === item.dev && st.ino === item.ino))
+      throw new DeleteRefused(`holds the trash ${trash}: not moved into itself`);
+  } finally {
+    fs.closeSync(trashFd);
+  }
+}
+
 /**
  * Move `name` in the directory `parentFd` into the trash directory `trash` (it, files/ and info/
  * made 0700 when missing; its parent must exist). `original`: the item's absolute path (bytes) for Path=. The .trashinfo is
  * claimed first under the first free name of NAME, NAME.2, NAME.3, ... (free in both info/ and
  * files/), then the item renamed into files/. Returns the name used. Throws DeleteRefused when the
- * trash is on another filesystem than the item, or the errno error (EXDEV: another mount).
+ * trash is on another filesystem than the item, or the item is in that trash already, is the trash
+ * or holds it (refuseTrashItself); or the errno error (EXDEV: another mount).
  */
 export function putInTrash(trash: string, parentFd: number, name: Buffer, original: Uint8Array, when = new Date()): string {
   if (original[0] !== 0x2f) throw new DeleteRefused('the path is not absolute: not moved to the trash');
@@ -168,6 +217,7 @@ export function putInTrash(trash: string, parentFd: number, name: Buffer, origin
   try {
     if (fs.fstatSync(filesFd).dev !== fs.fstatSync(parentFd).dev)
       throw new DeleteRefused(`the trash ${trash} is on another filesystem: not moved (never copied)`);
+    refuseTrashItself(trash, parentFd, name);
     const base = trashName(name);
     let chosen = '';
     writeFileAtomic(path.join(info, `${base}.trashinfo`), trashInfoText(original, when), {
