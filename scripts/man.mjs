@@ -14,6 +14,7 @@ const dist = path.join(root, 'dist');
 const { describeCommands } = await import(path.join(dist, 'cli', 'describe.js'));
 const { manPage, helpExamples } = await import(path.join(dist, 'cli', 'man.js'));
 const { VERSION } = await import(path.join(dist, 'version.js'));
+const { HELP_LINES } = await import(path.join(dist, 'ui', 'help-lines.js'));
 
 // (the tsc build's entry: no code cache written beside the bin; 80 columns, as piped)
 const help = spawnSync(process.execPath, [path.join(dist, 'cli', 'main.js'), '--help'], { encoding: 'utf8', env: { ...process.env, COLUMNS: '80' } });
@@ -23,7 +24,7 @@ if (help.status !== 0) {
 }
 const epoch = Number(process.env.SOURCE_DATE_EPOCH);
 const date = (Number.isFinite(epoch) && epoch > 0 ? new Date(epoch * 1000) : new Date()).toISOString().slice(0, 10);
-const page = manPage({ commands: await describeCommands(), version: VERSION, date, examples: helpExamples(help.stdout) });
+const page = manPage({ commands: await describeCommands(), version: VERSION, date, examples: helpExamples(help.stdout), keys: HELP_LINES });
 const out = path.join(dist, 'diskblame.1');
 fs.writeFileSync(`${out}.tmp`, page);
 fs.renameSync(`${out}.tmp`, out);

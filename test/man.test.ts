@@ -125,3 +125,22 @@ test('man: a description that looks like roff (a request, an escape) is printed 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('man: BROWSER KEYS has the help overlay\'s lines as they are (the same source: ui/help-lines.ts), within 80 columns', { skip: !have('man') && 'man not installed' }, async () => {
+  const { HELP_LINES } = await import('../src/ui/help-lines.js');
+  const r = spawnSync('man', ['-l', PAGE], { encoding: 'utf8', env: { ...process.env, MANWIDTH: '80', MANPAGER: 'cat', PAGER: 'cat', MAN_KEEP_FORMATTING: '' } });
+  assert.equal(r.status, 0, r.stderr);
+  const text = r.stdout.replace(/.\x08/g, '');
+  const start = text.indexOf('\nBROWSER KEYS\n');
+  assert.ok(start > 0, 'a BROWSER KEYS section');
+  const section = text.slice(start, text.indexOf('\nFILES\n', start)).split('\n');
+  // every line of the help, in order, columns kept (as `man` on an 80-column terminal shows it)
+  let at = 0;
+  for (const l of HELP_LINES.filter((x) => x.trim())) {
+    const k = section.indexOf(l, at);
+    assert.ok(k >= at, `the help line ${JSON.stringify(l)} is on the page, in order`);
+    at = k + 1;
+  }
+  for (const l of section) assert.ok(l.length <= 80, l);
+  assert.ok(HELP_LINES.some((l) => /^ {3}D {2}move it to the trash/.test(l)) && HELP_LINES.some((l) => /^ {3}b {2}a shell/.test(l)));
+});

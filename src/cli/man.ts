@@ -15,6 +15,8 @@ export interface ManInput {
   date: string;
   /** `diskblame --help`'s examples: [command line, what it does] */
   examples: [string, string][];
+  /** the browser's keys, the lines of its help overlay (ui/help-lines.ts HELP_LINES); none: no such section */
+  keys?: readonly string[];
 }
 
 /**
@@ -117,6 +119,12 @@ export function manPage(input: ManInput): string {
     ),
   ];
   for (const c of input.commands) out.push(...commandSection(c));
+  if (input.keys?.length) {
+    // the help overlay's lines as they are (columns kept: no fill, no adjusting)
+    out.push('.SH "BROWSER KEYS"', text('As the browser\'s help (\\fB?\\fR) shows them.'), '.PP', '.in 0', '.nf');
+    for (const k of input.keys) out.push(k.trim() ? line(roffText(k)) : '');
+    out.push('.fi', '.in');
+  }
   out.push(
     '.SH FILES',
     ...item('\\fI~/.local/state/diskblame/\\fR', 'The store: usage samples (\\fIsamples.jsonl\\fR) and snapshots. \\fI$XDG_STATE_HOME/diskblame\\fR when XDG_STATE_HOME is set; \\fB$DISKBLAME_STORE\\fR or \\fB\\-\\-store\\fR name another. Private to its owner (mode 0700).'),
