@@ -119,6 +119,10 @@ test('bash: an option with choices completes its choices, a number nothing, a fi
       assert.deepEqual(bashComplete([...words, `--${o.name}`, '=', '']), [...o.choices].sort(), `${c.usage} --${o.name}=`);
     }
   }
+  // values we check ourselves, not yargs' choices: offered all the same (before: file names)
+  assert.deepEqual(bashComplete(['diskblame', '--color', '']), ['dark', 'dark-bg', 'off']);
+  assert.deepEqual(bashComplete(['diskblame', '--color', 'd']), ['dark', 'dark-bg']);
+  assert.deepEqual(bashComplete(['diskblame', 'volumes', '--sort', '']), ['fill', 'mount', 'size', 'used']);
   // the completion command's own positional: bash or zsh
   assert.deepEqual(bashComplete(['diskblame', 'completion', '']), ['bash', 'zsh']);
   assert.deepEqual(bashComplete(['diskblame', 'completion', 'z']), ['zsh']);

@@ -14,6 +14,8 @@ import { terminalLines } from '../util/escape.js';
 import { globalOptions, UsageError, usageMessage, valuesRequired } from './options.js';
 import { versionText } from './version.js';
 import { type Config, loadConfig, setConfig } from './config.js';
+/** --color's values, for describe.ts (the completion, the man page) */
+export { COLOR_SCHEMES } from './config.js';
 import { setSi } from '../util/format.js';
 import { VERSION } from '../version.js';
 

@@ -72,12 +72,26 @@ interface YargsTables {
 }
 
 /**
+ * The values of options we check ourselves rather than with yargs' `choices` (whose message would
+ * come before ours: see --color in cli/commands/scan.ts), by command name ('' the default command)
+ * and option: the completion offers them and the man page lists them, as for `choices`.
+ */
+async function ownChoices(): Promise<Record<string, Record<string, readonly string[]>>> {
+  // (through cli.js, which has config.js already: an import of config.js here would split the
+  // bundle's pieces again, and --version would read more of them: test/startup.test.ts)
+  const { COLOR_SCHEMES } = await import('./cli.js');
+  const { SORTS } = await import('./commands/volumes.js');
+  return { '': { color: COLOR_SCHEMES }, volumes: { sort: SORTS } };
+}
+
+/**
  * The commands, in the order of `diskblame --help`, each with what `diskblame CMD --help` lists.
  * Loads every command's module (its builder). Hidden options (yargs `hidden`) are left out, as
  * `--help` leaves them out. Throws only if a command's module does not load.
  */
 export async function describeCommands(): Promise<CommandInfo[]> {
   const { COMMANDS } = await import('./cli.js');
+  const own = await ownChoices();
   const out: CommandInfo[] = [];
   for (const c of COMMANDS) {
     const loaded = await c.load();
@@ -89,6 +103,7 @@ export async function describeCommands(): Promise<CommandInfo[]> {
     const descs = b.getInternalMethods().getUsageInstance().getDescriptions();
     const usage = c.cmd.replace(/^\$0\s*/, '');
     const name = c.cmd.startsWith('$0') ? '' : c.cmd.split(' ')[0];
+    const ownHere = own[name] ?? {};
     const pos = positionalsOf(c.cmd);
     const posNames = new Set(pos.map((p) => p.name));
     const hidden = new Set(t.hiddenOptions);
@@ -110,7 +125,7 @@ export async function describeCommands(): Promise<CommandInfo[]> {
         name,
         aliases: all.filter((n) => n !== name),
         type: typeOf(name),
-        choices: ((of(t.choices) as unknown[] | undefined) ?? []).map(String),
+        choices: ((of(t.choices) as unknown[] | undefined) ?? ownHere[name] ?? []).map(String),
         default: of(t.default),
         desc: plain(of(descs)),
       });

@@ -38,7 +38,8 @@ export interface VolumesArgs {
   scanOptions?: ScanOptions;
 }
 
-const SORTS: VolumeSort[] = ['mount', 'size', 'used', 'fill'];
+/** --sort's values (checked by sortOf, not by yargs' choices; describe.ts gives them to the completion) */
+export const SORTS: VolumeSort[] = ['mount', 'size', 'used', 'fill'];
 
 export function volumesOptions<T>(y: Argv<T>) {
   return y
