@@ -6,7 +6,7 @@ import { Box, Text } from 'ink';
 import { EntryType, EXCLUDED_NAMES } from '../model/entry.js';
 import type { TreeView } from '../tree/filter.js';
 import { Tree } from '../tree/tree.js';
-import { count, size } from '../util/format.js';
+import { count, counted, size } from '../util/format.js';
 import { clock } from '../report/time.js';
 import { escapeName } from '../util/escape.js';
 import { fit, truncate } from './text.js';
@@ -87,10 +87,13 @@ export function ConfirmMany(props: { tree: TreeView; op: Op; targets: number[]; 
   if (n > shown.length) shown.push(`   ... and ${count(n - shown.length)} more`);
   const sum =
     op === 'empty'
-      ? `   ${count(n)} ${n === 1 ? 'file' : 'files'}, ${size(bytes)}${props.apparent ? ' apparent' : ' on disk'} to free`
-      : `   ${count(n)} ${n === 1 ? 'entry' : 'entries'} (${count(items)} with everything below), ${size(bytes)}${props.apparent ? ' apparent' : ' on disk'}`;
+      ? `   ${counted(n, 'file')}, ${size(bytes)}${props.apparent ? ' apparent' : ' on disk'} to free`
+      : `   ${counted(n, 'entry', 'entries')}${items > n ? ` (${count(items)} with everything below)` : ''}, ${size(bytes)}${props.apparent ? ' apparent' : ' on disk'}`;
+  // emptying a file empties it under all its names (a hard link is one file): say so before y
+  const linked = op === 'empty' ? targets.filter((i) => tree.isHardlink(i)).length : 0;
+  const links = linked ? [`   ${n === 1 ? 'It has' : `${count(linked)} of them have`} other hard links: the file is emptied under every name`] : [];
   const key = op === 'delete' ? 'delete' : op === 'trash' ? 'move to the trash' : 'empty';
-  return lines([head, '', ...shown, sum, '', ` y: ${key}   any other key: keep ${n === 1 ? 'it' : 'them'}`], width, height);
+  return lines([head, '', ...shown, sum, ...links, '', ` y: ${key}   any other key: keep ${n === 1 ? 'it' : 'them'}`], width, height);
 }
 
 /** The keys of the other views (by view key), shown by ? in them; the view and quit keys follow. */
@@ -165,8 +168,8 @@ export function infoLines(tree: TreeView, i: number, width: number): string[] {
     ` Path:     ${truncate(escapeName(tree.pathOf(i)), width - 12, true)}`,
     ` Type:     ${TYPE_NAMES[tree.type(i)]}`,
     // the exact byte counts of the whole tree (past 2^53 too); a filtered view's sums are doubles
-    ` Disk usage:    ${size(tree.sizeD(i))} (${count(tree instanceof Tree ? tree.exactSizeD(i) : tree.sizeD(i))} bytes)`,
-    ` Apparent size: ${size(tree.sizeA(i))} (${count(tree instanceof Tree ? tree.exactSizeA(i) : tree.sizeA(i))} bytes)`,
+    ` Disk usage:    ${size(tree.sizeD(i))} (${counted(tree instanceof Tree ? tree.exactSizeD(i) : tree.sizeD(i), 'byte')})`,
+    ` Apparent size: ${size(tree.sizeA(i))} (${counted(tree instanceof Tree ? tree.exactSizeA(i) : tree.sizeA(i), 'byte')})`,
   ];
   if (tree.type(i) === EntryType.Dir) L.push(` Items below:   ${count(tree.items(i))}`);
   const uid = tree.uidOf(i);

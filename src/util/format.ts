@@ -78,6 +78,6 @@ export function pct(part: Bytes, whole: Bytes): string {
 }
 
 /** `n` and the noun for it, singular for exactly 1: counted(1, 'file') = "1 file", counted(1234, 'file') = "1,234 files", counted(2, 'process', 'processes') */
-export function counted(n: number, one: string, many = one + 's'): string {
-  return `${count(n)} ${n === 1 ? one : many}`;
+export function counted(n: Bytes, one: string, many = one + 's'): string {
+  return `${count(n)} ${Number(n) === 1 ? one : many}`;
 }

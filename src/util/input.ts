@@ -7,6 +7,7 @@
  * regular file", by its type from stat, before it is opened.
  */
 import fs from 'node:fs';
+import tty from 'node:tty';
 import { UserError } from './errors.js';
 import { escapeName } from './escape.js';
 
@@ -34,13 +35,18 @@ export function notRegularText(st: fs.Stats): string {
 /**
  * Refuse an input file by its type, before opening it: throws UserError("NAME: not a regular file
  * (a directory)", exit 1) for a directory, device or socket. A path that cannot be stat'ed (missing,
- * no permission) is left to the reader, whose message says why; `-` (stdin) is not checked.
+ * no permission) is left to the reader, whose message says why. `-` (stdin) when standard input is
+ * a terminal: UserError, exit 2 (a pipe or a file is read).
  *
  * @param file the path as given
  * @param what how to name it in the message (default: the path itself)
  */
 export function checkInputFile(file: string, what = escapeName(file)): void {
-  if (file === '-') return;
+  if (file === '-') {
+    // (read from a terminal, the reader would wait for text typed in, under "reading: 0 entries")
+    if (tty.isatty(0)) throw new UserError('- reads standard input, which is this terminal: pipe the file in (e.g. zcat var.json.gz | diskblame -f -)', 2);
+    return;
+  }
   let st: fs.Stats;
   try {
     st = fs.statSync(file);
