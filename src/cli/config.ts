@@ -11,7 +11,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { configDir } from '../util/configdir.js';
+import { absentAtUsualPlace, configDir } from '../util/configdir.js';
 import { escapeName } from '../util/escape.js';
 import { errnoText, UserError } from '../util/errors.js';
 import { FileTooLargeError, readRegularCapped } from '../util/read.js';
@@ -143,26 +143,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     text = readRegularCapped(fs.realpathSync(where.file), CONFIG_MAX_BYTES);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if ((code === 'ENOENT' || code === 'ENOTDIR') && !where.named) return {};
-    // the usual place in a directory this user may not search (another user's XDG_CONFIG_HOME
-    // kept by setpriv or su): nothing can be known of a file there, so there is none for us; a
-    // file we can see but not read is an error
-    if (code === 'EACCES' && !where.named && !visible(where.file)) return {};
+    if (!where.named && absentAtUsualPlace(where.file, code)) return {};
     if (e instanceof FileTooLargeError) fail(`larger than ${CONFIG_MAX_BYTES} bytes`);
     fail(errnoText(code));
   }
   if (text === null) fail('not a regular file');
   return parseConfig(text!, where.file);
-}
-
-/** whether lstat sees `file` (false when a directory on its path cannot be searched) */
-function visible(file: string): boolean {
-  try {
-    fs.lstatSync(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 let current: Config = {};

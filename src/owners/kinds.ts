@@ -33,7 +33,7 @@ import type { Category, CategoryItem } from './types.js';
 import { UserError } from '../util/errors.js';
 import { checkInputFile } from '../util/input.js';
 import { escapeName } from '../util/escape.js';
-import { configDir } from '../util/configdir.js';
+import { absentAtUsualPlace, configDir } from '../util/configdir.js';
 import { EF_EXCL, EF_TYPE, entryFlags, relabel, treeNames, treeRootPath, type TreeNames } from './packages.js';
 
 /** directory recognisers: every file below a matching directory belongs to the category */
@@ -139,7 +139,7 @@ export function loadRules(configPath?: string): Rules {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EFBIG') throw new UserError(`rules file ${file}: larger than ${RULES_MAX} bytes`);
-    if (configPath === undefined && (code === 'ENOENT' || code === 'ENOTDIR')) return cloneRules(BUILTIN_RULES);
+    if (configPath === undefined && absentAtUsualPlace(file, code)) return cloneRules(BUILTIN_RULES);
     throw new UserError(`rules file ${file}: cannot read it (${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'a directory' : code ?? String(e)})`);
   }
   const bad = (what: string): never => {
