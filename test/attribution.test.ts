@@ -321,10 +321,11 @@ const KIND_FILES: Record<string, [number, string | null]> = {
   'var/log/syslog': [17_000, 'live logs'],
   'var/log/nginx/access.log': [5000, 'live logs'],
   'srv/app/app.log': [800, 'live logs'],
-  'home/u/db.dump': [50_000, 'backups'],
-  'home/u/site.tar.gz': [4000, 'backups'],
+  'home/u/db.dump': [50_000, null], // no pg_dump header: not a backup (kinds-trust.ts)
+  'home/u/site.tar.gz': [4000, null], // a lone archive is an archive, not a backup
   'home/u/notes.txt~': [100, 'backups'],
-  'home/u/x.sql.gz': [300, 'backups'],
+  'home/u/x.sql.gz': [300, null], // not even gzip: no dump header
+  'home/u/x.bak': [300, 'backups'],
   'var/backups/passwd.1': [600, 'backups'],
   'home/u/.cache/old.bak': [200, 'backups'], // backups are tried before caches
   'backup/repo/config': [155, 'backups'],
@@ -342,8 +343,8 @@ const KIND_FILES: Record<string, [number, string | null]> = {
   'var/cache/apt/pkgcache.bin': [25_000, 'caches'],
   'home/u/proj/node_modules/.cache/babel/y.json': [700, 'caches'],
   'home/u/.m2/repository/a.jar': [1100, 'caches'],
-  'home/u/core.1234': [40_000, 'core dumps'],
-  'home/u/core': [1000, 'core dumps'],
+  'home/u/core.1234': [40_000, null], // no ELF core header: not a core dump (a real one: test/kinds-fixture)
+  'home/u/core': [1000, null],
   'usr/share/man/man5/core.5.gz': [1000, null], // a man page, not a core dump
   'var/crash/app.crash': [2000, 'core dumps'],
   'var/lib/systemd/coredump/core.x.zst': [3000, 'core dumps'],
@@ -373,7 +374,7 @@ describe('kinds of data: the built-in rules on a fixture tree', () => {
       k++;
     }
     // a second name for one inode: counted once
-    fs.linkSync(path.join(root, 'home/u/x.sql.gz'), path.join(root, 'home/u/x2.sql.gz'));
+    fs.linkSync(path.join(root, 'home/u/x.bak'), path.join(root, 'home/u/x2.bak'));
     tree = await scanTree(root);
   });
   after(() => rmrf(root));
@@ -397,7 +398,7 @@ describe('kinds of data: the built-in rules on a fixture tree', () => {
     for (const c of cats) {
       const e = expected.get(c.name)!;
       const abs = e.files.map((f) => path.join(root, f));
-      assert.equal(c.count, e.files.length, `${c.name}: count`); // (x2.sql.gz not among them: once)
+      assert.equal(c.count, e.files.length, `${c.name}: count`); // (x2.bak not among them: once)
       assert.equal(c.bytes, duBytes(abs), `${c.name}: bytes`);
       assert.equal(c.oldest, Math.min(...e.mtimes), `${c.name}: oldest`);
       assert.equal(c.newest, Math.max(...e.mtimes), `${c.name}: newest`);
@@ -607,7 +608,7 @@ describe('kinds of data: the rules file', () => {
   before(async () => {
     dir = makeTmp('rules');
     data = makeTmp('rulesdata');
-    writeFiles(data, { 'v/a.mp4': 9000, 'home/u/.cache/b.mp4': 4000, 'home/u/db.dump': 3000, 'home/u/x.snapshot': 2000, 'srv/media/m.bin': 1000 });
+    writeFiles(data, { 'v/a.mp4': 9000, 'home/u/.cache/b.mp4': 4000, 'home/u/db.bak': 3000, 'home/u/x.snapshot': 2000, 'srv/media/m.bin': 1000 });
     tree = await scanTree(data);
   });
   after(() => {

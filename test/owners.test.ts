@@ -2,6 +2,7 @@
  * `diskblame owners` end to end: a real process holding a deleted file on a tmpfs the test mounts,
  * the df/du reconciliation of that tmpfs against df, packages on a real system tree.
  */
+import { elfHeader, ET_CORE } from './helpers/elf.js';
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -92,8 +93,8 @@ test('owners on a tmpfs: the deleted-but-open file, and df = scan + deleted-open
 
 test('owners text: a file written on 3 fds is one row, one fix per process, kinds of data by bytes, singular and plural', { skip: !isRoot && 'needs root to mount a tmpfs' }, (t) =>
   onTmpfs(t, 'diskblame-owners-text-', async (mnt, hold) => {
-    // kinds: one small core dump (the first rule) and two larger live logs (a later rule)
-    fs.writeFileSync(path.join(mnt, 'core'), Buffer.alloc(8192, 1));
+    // kinds: one small core dump (the first rule: its ELF header says ET_CORE) and two larger live logs (a later rule)
+    fs.writeFileSync(path.join(mnt, 'core'), elfHeader(ET_CORE, 8192));
     fs.writeFileSync(path.join(mnt, 'a.log'), Buffer.alloc(1 << 20, 1));
     fs.writeFileSync(path.join(mnt, 'b.log'), Buffer.alloc(1 << 20, 1));
     const d1 = path.join(mnt, 'gone1.bin');

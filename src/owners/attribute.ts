@@ -6,7 +6,7 @@ import { Tree } from '../tree/tree.js';
 import { attributePackages, loadPackageMap, PackageMap } from './packages.js';
 import { packageCacheFile, startAttributionWorker } from './load-async.js';
 import { attributeServices, loadServiceHints, ServiceHints } from './services.js';
-import { categorize, loadRules, Rules } from './kinds.js';
+import { categorize, finishKinds, loadRules, Rules, startKinds } from './kinds.js';
 import { attributeUsers, loadUserNames } from './users.js';
 import { Category, OwnerBytes, ServiceBytes, UserBytes } from './types.js';
 
@@ -64,9 +64,11 @@ export function prepareOwnerData(opts: { rules?: string } = {}): {
 export async function attributeParallel(tree: Tree, d: ReturnType<typeof prepareOwnerData>, top = 10): Promise<Omit<Attribution, 'loadMs'>> {
   const t0 = performance.now();
   const other = d.worker.run(tree, d.services);
-  const categories = categorize(tree, d.rules, { top });
+  // the globs' pass and the users while the worker works; the kinds' checks once its package files are known
+  const pass = startKinds(tree, d.rules);
   const users = attributeUsers(tree, d.users);
-  const { packages, services } = await other;
+  const { packages, services, owned } = await other;
+  const categories = finishKinds(pass, { owned, top }).categories;
   return { packages, services, categories, users, attributeMs: performance.now() - t0 };
 }
 
@@ -90,10 +92,11 @@ export function attributeAll(tree: Tree, data: OwnerData, top = 10, withLabels =
   const labels: OwnerLabels | undefined = withLabels
     ? { packages: new Int32Array(n), services: new Int32Array(n), categories: new Int32Array(n), users: new Int32Array(n) }
     : undefined;
+  const owned = new Uint8Array(n);
   const r = {
-    packages: attributePackages(tree, data.packages, { labels: labels?.packages }),
+    packages: attributePackages(tree, data.packages, { labels: labels?.packages, owned }),
     services: attributeServices(tree, data.services, { labels: labels?.services }),
-    categories: categorize(tree, data.rules, { top, labels: labels?.categories }),
+    categories: categorize(tree, data.rules, { top, labels: labels?.categories, owned }),
     users: attributeUsers(tree, data.users, labels?.users),
   };
   return { ...r, attributeMs: performance.now() - t0, ...(labels ? { labels } : {}) };

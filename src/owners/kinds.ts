@@ -22,7 +22,8 @@
  * and decoded as UTF-8 (lossy) for the items reported.
  */
 import fs from 'node:fs';
-import { readFileCapped } from '../util/read.js';
+import { readFileCapped, readHead } from '../util/read.js';
+import { ARCHIVE_RE, refineKinds } from './kinds-trust.js';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { jsonName } from '../util/escape.js';
@@ -53,18 +54,48 @@ export interface Rules {
   categories: CategoryRule[];
 }
 
-/** directories whose archives are logs or caches, not backups */
-const LOG_CACHE_DIRS = ['log', 'logs', 'cache', 'caches', '.cache', '_cacache'];
-
+/**
+ * The kinds an operator would name, by name and location. kinds-trust.ts then checks them against
+ * the files (package files out, marks, headers, siblings): a file named `core` is a core dump only
+ * with an ELF core header, a `*.sql` a backup only with a dump's header, a lone archive is no backup.
+ * The README's table "Kinds of data" lists both.
+ */
 export const BUILTIN_RULES: Rules = deepFreeze({
   categories: [
-    // core.PID: digits only (core.5.gz is core(5), a man page)
-    { name: 'core dumps', patterns: ['core', 'core.+([0-9])', '*.core', '/var/lib/systemd/coredump/**', '/var/crash/**'] },
+    // where systemd-coredump and apport keep them; `core`, `core.N`, `*.core` by content (kinds-trust.ts)
+    { name: 'core dumps', patterns: ['/var/lib/systemd/coredump/**', '/var/crash/**'] },
     { name: 'trash', patterns: ['**/.Trash-*/**', '**/.local/share/Trash/**'] },
     {
       name: 'backups',
-      patterns: ['*.bak', '*.old', '*~', '*.orig', '*.dump', '*.sql', '*.sql.gz', '/var/backups/**'],
-      guarded: { patterns: ['*.tar', '*.tar.gz', '*.tgz', '*.tar.zst', '*.zip'], notUnder: LOG_CACHE_DIRS },
+      patterns: [
+        // editors' and package managers' leftovers
+        '*.bak',
+        '*.old',
+        '*~',
+        '*.orig',
+        '*.dpkg-old',
+        '*.dpkg-dist',
+        '*.dpkg-bak',
+        '*.ucf-old',
+        '*.ucf-dist',
+        // shadow's tools keep the previous file with a '-'; dpkg its databases with '-old'
+        '/etc/passwd-',
+        '/etc/group-',
+        '/etc/shadow-',
+        '/etc/gshadow-',
+        '/etc/subuid-',
+        '/etc/subgid-',
+        '/var/lib/dpkg/*-old',
+        '/var/backups/**',
+        // Timeshift's rsync and btrfs snapshots
+        '**/timeshift/snapshots/**',
+        '**/timeshift-btrfs/snapshots/**',
+        // duplicity's volumes, manifests and signatures
+        'duplicity-full.*',
+        'duplicity-inc.*',
+        'duplicity-full-signatures.*',
+        'duplicity-new-signatures.*',
+      ],
       markers: ['restic', 'borg'],
     },
     {
@@ -79,20 +110,26 @@ export const BUILTIN_RULES: Rules = deepFreeze({
         '/var/log/**/*.[0-9]',
         // logrotate's dateext (messages-20240101)
         '/var/log/**/*-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]',
+        // journald's archived and dirty files (system@....journal, *.journal~)
+        '*@*.journal',
+        '*.journal~',
       ],
     },
-    { name: 'live logs', patterns: ['*.log', '/var/log/**'] },
+    { name: 'live logs', patterns: ['*.log', '*.journal', '/var/log/**'] },
     {
       name: 'caches',
       patterns: [
         '**/.cache/**',
         '/var/cache/**',
         '**/.npm/_cacache/**',
-        '**/.cache/pip/**',
         '**/node_modules/.cache/**',
         '**/.gradle/caches/**',
         '**/.m2/repository/**',
         '**/.cargo/registry/**',
+        '**/.ccache/**',
+        '**/go/pkg/mod/**',
+        '/usr/local/share/.cache/**',
+        '/var/lib/docker/buildkit/**',
       ],
     },
     { name: 'temp', patterns: ['/tmp/**', '/var/tmp/**', '*.tmp', '*.temp', '*.swp'] },
@@ -675,20 +712,18 @@ interface Top {
 /**
  * Regular files by kind of data: disk bytes, count, oldest and newest mtime, the biggest items.
  * Categories in rule order; those with no files are left out. A hard-linked inode counts once per
- * category. Directories, symlinks and excluded entries are not counted.
+ * category. Directories, symlinks and excluded entries are not counted. The globs' pass, then the
+ * checks of kinds-trust.ts (package files out with `owned`; headers read with `read`): classifyKinds.
  */
-export function categorize(tree: Tree, rules: Rules, opts: CategorizeOptions = {}): Category[] {
-  const steps = categorizeSteps(tree, rules, opts);
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-  }
+export function categorize(tree: Tree, rules: Rules, opts: KindsOptions = {}): Category[] {
+  return classifyKinds(tree, rules, opts).categories;
 }
 
 /**
- * categorize in slices: each next() walks about SLICE_DIRS directories (a fraction of a
- * millisecond), the last one returns the categories. For a caller with other work to interleave
- * (the snapshot's write: this runs while the gzip thread is busy).
+ * The globs' pass alone (no package files dropped, no header read, no marks or series), in slices:
+ * each next() walks about SLICE_DIRS directories (a fraction of a millisecond), the last one returns
+ * the categories. For the snapshot's kinds (written while the gzip thread is busy): names and
+ * locations only, so the candidates kinds-trust.ts would check count nowhere here.
  */
 export function* categorizeSteps(tree: Tree, rules: Rules, opts: CategorizeOptions = {}): Generator<void, Category[], void> {
   const top = Math.max(0, Math.floor(opts.top ?? 5));
@@ -698,36 +733,181 @@ export function* categorizeSteps(tree: Tree, rules: Rules, opts: CategorizeOptio
   opts.labels?.fill(-1);
   const names = opts.names ?? treeNames(tree);
   const { path: rootPath, outPrefix } = treeRootPath(tree, opts.prefix);
+  const w = globWalk(tree, c, names, acc, rootPath, opts.native, top === 0);
+  while (w !== null && w.step(SLICE_DIRS)) yield;
+  const out = acc.result(c.names, outPrefix, (i) => entryPath(tree, names, rootPath, i));
+  if (opts.labels) relabelKinds(opts.labels, tree.count, acc.count, c.names.length);
+  return out;
+}
+
+/** labels by category index rewritten to positions among the categories that have files */
+function relabelKinds(labels: Int32Array, n: number, count: Float64Array, cats: number): void {
+  const ids: number[] = [];
+  for (let k = 0; k < cats; k++) if (count[k] > 0) ids.push(k);
+  relabel(labels, n, ids, cats);
+}
+
+/**
+ * The globs' walk of the tree into `acc` (a root that is a file is taken here: null is returned);
+ * step() it to the end. `sums`: no biggest items are kept (the addon may sum forced categories).
+ */
+function globWalk(tree: Tree, c: Compiled, names: TreeNames, acc: Totals, rootPath: string, native: boolean | undefined, sums: boolean): Walk | MarkedWalk | null {
   // the root's ancestors first: /var/log/** holds for a scan of /var/log/nginx
-  let ctx = START;
-  if (rootPath !== '') {
-    ctx = dirCtx(c, ctx, '', '', true, NO_CAT);
-    const parts = rootPath.split('/');
-    let p = '';
-    for (let k = 1; k < parts.length - 1; k++) {
-      p += '/' + parts[k];
-      ctx = dirCtx(c, ctx, parts[k], p, false, NO_CAT);
-    }
-  }
+  const ctx = ancestorsCtx(c, rootPath, false);
   if (!tree.isDir(0)) {
     if (tree.type(0) === EntryType.File && !tree.excluded(0)) {
       const cut = rootPath.lastIndexOf('/');
       const cat = pathCat(c, ctx, classify(c, ctx, rootPath.slice(cut + 1)), rootPath.slice(0, cut), rootPath.slice(cut + 1));
       if (cat !== NO_CAT) acc.take(0, cat);
     }
-  } else {
-    const fl = entryFlags(tree);
-    const pre = opts.native === false ? null : prefilter(tree, c, names, fl);
-    const w = pre !== null ? new MarkedWalk(tree, c, names, fl, pre.marks, pre.order, acc, rootPath, ctx, top === 0) : new Walk(tree, c, names, fl, acc, rootPath, ctx);
-    while (w.step(SLICE_DIRS)) yield;
+    return null;
   }
-  const out = acc.result(c.names, outPrefix, (i) => entryPath(tree, names, rootPath, i));
+  const fl = entryFlags(tree);
+  const pre = native === false ? null : prefilter(tree, c, names, fl);
+  return pre !== null ? new MarkedWalk(tree, c, names, fl, pre.marks, pre.order, acc, rootPath, ctx, sums) : new Walk(tree, c, names, fl, acc, rootPath, ctx);
+}
+
+/** the context of `rootPath`'s parent (whole: of rootPath itself), from `/` down ('' is `/`) */
+function ancestorsCtx(c: Compiled, rootPath: string, whole: boolean): Ctx {
+  if (rootPath === '') return whole ? dirCtx(c, START, '', '', true, NO_CAT) : START;
+  let ctx = dirCtx(c, START, '', '', true, NO_CAT);
+  const parts = rootPath.split('/');
+  let p = '';
+  for (let k = 1; k < parts.length - (whole ? 0 : 1); k++) {
+    p += '/' + parts[k];
+    ctx = dirCtx(c, ctx, parts[k], p, false, NO_CAT);
+  }
+  return ctx;
+}
+
+export interface KindsOptions extends CategorizeOptions {
+  /**
+   * 1 for each entry a package lists (packages.ts ownedMask): such a file is in no kind. Absent:
+   * ownership unknown, nothing is dropped for it.
+   */
+  owned?: Uint8Array | null;
+  /**
+   * How a candidate's first bytes are read for the content checks (default readHead of its path on
+   * disk: the prefix, then the tree's path); null: no content is read (an imported tree), and the
+   * candidates that need their header count nowhere.
+   */
+  read?: ((file: Buffer, max: number) => Buffer | null) | null;
+}
+
+/** The globs' pass over a tree, waiting for finishKinds (which may have the package files by then). */
+export interface KindsPass {
+  tree: Tree;
+  rules: Rules;
+  c: Compiled;
+  names: TreeNames;
+  rootPath: string;
+  outPrefix: string;
+  /** category index per entry, -1: none */
+  lab: Int32Array;
+  opts: KindsOptions;
+}
+
+/** What classifyKinds finds: the categories and, per entry, its category and why. */
+export interface KindsResult {
+  categories: Category[];
+  /** each entry's category as an index into the rules' categories (not into `categories`), -1: none */
+  cat: Int32Array;
+  /** why entry i is in its kind (or in none): the rule, mark, header or series; one line of text */
+  why(i: number): string;
+  /** files a package lists that a glob had taken (dropped), headers read, candidates left unchecked */
+  trust: { ownedDropped: number; headersRead: number; unchecked: number };
+}
+
+/** The globs' pass (on this thread: no I/O); then finishKinds. */
+export function startKinds(tree: Tree, rules: Rules, opts: KindsOptions = {}): KindsPass {
+  const n = tree.count;
+  const lab = new Int32Array(n).fill(-1);
+  const c = compile(rules);
+  const names = opts.names ?? treeNames(tree);
+  const { path: rootPath, outPrefix } = treeRootPath(tree, opts.prefix);
+  if (n > 0) {
+    const w = globWalk(tree, c, names, new Totals(tree, c.names.length, 0, lab), rootPath, opts.native, true);
+    while (w !== null && w.step(1 << 30));
+  }
+  return { tree, rules, c, names, rootPath, outPrefix, lab, opts };
+}
+
+/**
+ * The checks of kinds-trust.ts over the globs' labels (package files out, marks, headers, series),
+ * then the totals. `more` overrides the pass's options (the package files known only now).
+ */
+export function finishKinds(pass: KindsPass, more: Pick<KindsOptions, 'owned' | 'read' | 'top' | 'labels'> = {}): KindsResult {
+  const { tree, rules, c, names, rootPath, outPrefix, lab } = pass;
+  const opts = { ...pass.opts, ...more };
+  const top = Math.max(0, Math.floor(opts.top ?? 5));
+  const n = tree.count;
+  const pathOf = (i: number) => entryPath(tree, names, rootPath, i);
+  const owned = opts.owned ?? null;
+  const read = opts.read === undefined ? readHead : opts.read;
+  const idx = (name: string) => c.names.indexOf(name);
+  const cats = { core: idx('core dumps'), trash: idx('trash'), backups: idx('backups'), rotated: idx('rotated logs'), live: idx('live logs'), caches: idx('caches') };
+  const shown = (i: number) => Buffer.from(outPrefix + (pathOf(i) || '/'), 'latin1').toString('utf8');
+  const trust =
+    n > 0
+      ? refineKinds({ tree, names, fl: entryFlags(tree), lab, cats, owned, read, diskPath: (i) => Buffer.from(outPrefix + (pathOf(i) || '/'), 'latin1'), shownPath: shown })
+      : { why: () => null, ownedDropped: 0, headersRead: 0, unchecked: 0 };
+  const acc = new Totals(tree, c.names.length, top, null);
+  for (let i = 0; i < n; i++) if (lab[i] >= 0) acc.take(i, lab[i]);
+  const categories = acc.result(c.names, outPrefix, pathOf);
   if (opts.labels) {
-    const ids: number[] = [];
-    for (let k = 0; k < c.names.length; k++) if (acc.count[k] > 0) ids.push(k);
-    relabel(opts.labels, tree.count, ids, c.names.length);
+    opts.labels.set(lab);
+    relabelKinds(opts.labels, n, acc.count, c.names.length);
   }
-  return out;
+  return {
+    categories,
+    cat: lab,
+    why(i) {
+      if (i < 0 || i >= n) return 'not an entry of the tree';
+      if (tree.isDir(i)) return 'a directory: kinds count files';
+      if (tree.excluded(i)) return 'excluded from the scan';
+      if (tree.type(i) !== EntryType.File) return 'not a regular file: kinds count regular files';
+      if (owned !== null && owned[i]) return 'a file an installed package lists: a package\'s file is in no kind (it belongs to the package)';
+      const w = trust.why(i);
+      if (w !== null) return w;
+      if (lab[i] < 0) return ARCHIVE_RE.test(pathOf(i)) ? 'an archive or dump alone: not a backup without a series, a mark or a backup location' : 'no rule of the kinds matches it';
+      return explainGlob(pass, i);
+    },
+    trust: { ownedDropped: trust.ownedDropped, headersRead: trust.headersRead, unchecked: trust.unchecked },
+  };
+}
+
+/** startKinds then finishKinds, in one go. */
+export function classifyKinds(tree: Tree, rules: Rules, opts: KindsOptions = {}): KindsResult {
+  return finishKinds(startKinds(tree, rules, opts));
+}
+
+/**
+ * Which pattern (or directory recogniser) of its category put entry i there: the reference
+ * matching of the rules, pattern by pattern with picomatch, for one file (the pass's own matching
+ * is split for speed; this says the same in words).
+ */
+function explainGlob(pass: KindsPass, i: number): string {
+  const { tree, rules, c, names, rootPath, lab } = pass;
+  const r = rules.categories[lab[i]];
+  const full = entryPath(tree, names, rootPath, i);
+  const rel = full.replace(/^\/+/, '');
+  const name = full.slice(full.lastIndexOf('/') + 1);
+  const shown = (g: string) => `${r.name}: ${g.includes('/') ? 'its path' : 'its name'} matches ${JSON.stringify(g)}`;
+  const test = (g: string) => {
+    const b = toBytesForm(g);
+    return b.includes('/') ? picomatch.isMatch(rel, b.replace(/^\/+/, ''), { dot: true }) || picomatch.isMatch(rel, b.replace(/^\/+/, '') + '/**', { dot: true }) : picomatch.isMatch(name, b, { dot: true });
+  };
+  for (const g of r.patterns) if (test(g)) return shown(g);
+  for (const g of r.guarded?.patterns ?? []) if (test(g)) return shown(g);
+  if (r.markers?.length && i !== 0) {
+    const fl = entryFlags(tree);
+    for (let d = tree.parent[i]; ; d = tree.parent[d]) {
+      const m = markerOf(c, tree.children(d), fl, names);
+      if (m === lab[i]) return `${r.name}: inside a ${m === c.restic ? 'restic' : 'borg'} repository at ${Buffer.from(pass.outPrefix + (entryPath(tree, names, rootPath, d) || '/'), 'latin1').toString('utf8')}`;
+      if (d === 0) break;
+    }
+  }
+  return `${r.name}: a rule of the category`;
 }
 
 /** directories walked between two yields of categorizeSteps */
@@ -1196,15 +1376,7 @@ export class KindMatcher {
   }
   /** the context of the root directory of a walk, `rootPath` as above */
   rootCtx(rootPath: string): KindCtx {
-    let ctx = dirCtx(this.c, START, '', '', true, NO_CAT);
-    if (rootPath === '') return ctx;
-    const parts = rootPath.split('/');
-    let p = '';
-    for (let k = 1; k < parts.length; k++) {
-      p += '/' + parts[k];
-      ctx = dirCtx(this.c, ctx, parts[k], p, false, NO_CAT);
-    }
-    return ctx;
+    return ancestorsCtx(this.c, rootPath, true);
   }
   /** the context of directory `name` (path `dirPath`) inside a directory with context `parent` */
   enter(parent: KindCtx, name: string, dirPath: string): KindCtx {

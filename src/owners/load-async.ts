@@ -40,12 +40,19 @@ export interface AttributionWorkerOptions extends PackageMapOptions {
   prefix?: string;
 }
 
+/** the worker's answer: the package and service rows, and which entries a package lists (1) */
+export interface WorkerRows {
+  packages: OwnerBytes[];
+  services: ServiceBytes[];
+  owned: Uint8Array;
+}
+
 /**
  * A worker thread for the package and service passes, started early (while the scan runs) so that
  * its start-up and the package table are ready when the tree is: `run(tree, services)` sends it a
  * copy of the tree and resolves with its rows (computed here if the worker fails).
  */
-export function startAttributionWorker(opts: AttributionWorkerOptions = {}): { run(tree: Tree, services: ServiceHints): Promise<{ packages: OwnerBytes[]; services: ServiceBytes[] }> } {
+export function startAttributionWorker(opts: AttributionWorkerOptions = {}): { run(tree: Tree, services: ServiceHints): Promise<WorkerRows> } {
   let w: Worker | null = null;
   try {
     w = startWorker(opts);
@@ -55,10 +62,11 @@ export function startAttributionWorker(opts: AttributionWorkerOptions = {}): { r
     if (process.env.DISKBLAME_DEBUG) console.error('attribution worker failed to start:', e);
   }
   const { prefix, cacheFile: _cache, ...lists } = opts;
-  const here = (tree: Tree, services: ServiceHints) => ({
-    packages: attributePackages(tree, loadPackageMap(lists), { prefix }),
-    services: attributeServices(tree, services, { prefix }),
-  });
+  const here = (tree: Tree, services: ServiceHints): WorkerRows => {
+    const owned = new Uint8Array(tree.count);
+    const packages = attributePackages(tree, loadPackageMap(lists), { prefix, owned });
+    return { packages, services: attributeServices(tree, services, { prefix }), owned };
+  };
   return {
     run(tree, services) {
       const worker = w;
@@ -72,7 +80,7 @@ export function startAttributionWorker(opts: AttributionWorkerOptions = {}): { r
           if (process.env.DISKBLAME_DEBUG) console.error('attribution worker failed, working on the main thread:', e);
           resolve(here(tree, services));
         };
-        worker.once('message', (m: { packages: OwnerBytes[]; services: ServiceBytes[] }) => {
+        worker.once('message', (m: WorkerRows) => {
           if (done) return;
           done = true;
           resolve(m);

@@ -14,5 +14,7 @@ const { prefix, ...lists } = (workerData ?? {}) as AttributionWorkerOptions;
 const map = packageMapFromTable(buildPackageTable(lists), lists);
 parentPort!.once('message', (m: { tree: Record<string, unknown>; services: ServiceHints }) => {
   const tree = treeFromData(m.tree);
-  parentPort!.postMessage({ packages: attributePackages(tree, map, { prefix }), services: attributeServices(tree, m.services, { prefix }) });
+  const owned = new Uint8Array(tree.count);
+  const packages = attributePackages(tree, map, { prefix, owned });
+  parentPort!.postMessage({ packages, services: attributeServices(tree, m.services, { prefix }), owned }, [owned.buffer]);
 });

@@ -419,6 +419,8 @@ export interface PackageAttributionOptions {
    * counted entry belongs to, -1 for the others (directories, excluded entries): see ownerLabels
    */
   labels?: Int32Array;
+  /** filled (length tree.count at least) with 1 for each file a package lists, 0 for the others */
+  owned?: Uint8Array;
 }
 
 interface Acc {
@@ -602,7 +604,10 @@ export function attributePackages(tree: Tree, map: PackageMap, opts: PackageAttr
   let lastAcc = none;
   const labels = opts.labels;
   labels?.fill(-1);
+  const owned = opts.owned;
+  owned?.fill(0);
   const count = (i: number, f: number, pkg: string | undefined) => {
+    if (owned && pkg !== undefined) owned[i] = 1;
     let a: Acc | undefined;
     if (pkg === undefined) a = none;
     else if (pkg === lastAcc.name) a = lastAcc;
@@ -677,6 +682,16 @@ export function attributePackages(tree: Tree, map: PackageMap, opts: PackageAttr
   rows.sort((x, y) => y.bytes - x.bytes || y.files - x.files || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
   if (labels) relabel(labels, tree.count, rows.map((a) => a.id), accs.size + 1);
   return rows.map((a) => ({ name: a.name, bytes: a.bytes, files: a.files }));
+}
+
+/**
+ * Which entries a package lists (1) and which not (0): attributePackages' `owned`, for the kinds
+ * (a package's file is in no kind). Shape: Uint8Array of tree.count.
+ */
+export function ownedMask(tree: Tree, map: PackageMap, opts: { prefix?: string } = {}): Uint8Array {
+  const owned = new Uint8Array(tree.count);
+  attributePackages(tree, map, { prefix: opts.prefix, owned });
+  return owned;
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { applyScanFlags, excludeFlagOptions, ScanFlagArgs } from './scan-flags.js';
 import type { Argv } from 'yargs';
-import { escapeName, exactName } from '../../util/escape.js';
+import { escapeName, exactName, terminalText } from '../../util/escape.js';
 import { truncate } from '../../ui/text.js';
 import { count, counted, duration, size } from '../../util/format.js';
 import { deletedByProcess } from '../../owners/procs.js';
@@ -32,6 +32,7 @@ export interface OwnersArgs extends RemoteArgs, ScanFlagArgs {
   exclude?: string[];
   threads?: number;
   progress?: boolean;
+  why?: string;
 }
 
 export function ownersOptions<T>(y: Argv<T>) {
@@ -44,7 +45,8 @@ export function ownersOptions<T>(y: Argv<T>) {
     .option('sample-ms', { type: 'number', default: 300, describe: 'watch files open for writing this long to see which grow (0: do not wait)' })
     .option('exclude', { type: 'string', array: true, describe: 'skip names or paths matching GLOB (repeatable)' })
     .option('threads', { type: 'number', describe: 'scanning threads' })
-    .option('progress', { type: 'boolean', default: true, describe: 'progress on stderr when it is a terminal' });
+    .option('progress', { type: 'boolean', default: true, describe: 'progress on stderr when it is a terminal' })
+    .option('why', { type: 'string', describe: 'say why FILE is in its kind of data (or in none): the rule, mark, header or series; no scan' });
 }
 
 export async function ownersCommand(a: OwnersArgs): Promise<number> {
@@ -52,6 +54,18 @@ export async function ownersCommand(a: OwnersArgs): Promise<number> {
   if (!Number.isInteger(a['sample-ms']) || a['sample-ms'] < 0 || a['sample-ms'] > 60_000)
     throw new UserError(`--sample-ms wants a whole number from 0 to 60000, not ${a['sample-ms']}`, 2);
   notWithRemote(a, a.rules !== undefined, '--rules (a file here)');
+  if (a.why !== undefined) {
+    notWithRemote(a, true, '--why');
+    if (a.path !== undefined) throw new UserError('--why FILE explains one file: give no PATH with it', 2);
+    const { whyKind } = await import('../../app/why.js');
+    const w = whyKind(a.why, { rules: a.rules });
+    if (a.json) out(JSON.stringify(w, null, 2) + '\n');
+    else {
+      const shown = escapeName(exactName(w.path, w.pathBase64));
+      outText(`${shown}: ${w.kind ?? 'no kind of data'}\n  why: ${terminalText(w.reason)}\n  package: ${w.package === null ? 'none lists it' : terminalText(w.package)}\n`);
+    }
+    return 0;
+  }
   applyScanFlags(a);
   const root = a.path ?? '.';
   const result = await withPlace(a, async (place) => {

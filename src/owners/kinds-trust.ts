@@ -1,0 +1,461 @@
+/**
+ * The kinds of data an operator can trust: what the name and location globs of kinds.ts proposed,
+ * checked against what the files are. Runs after the globs' pass, over its labels, in this order
+ * (each step can overrule the ones before it; the README's table "Kinds of data" lists them):
+ *
+ *  1. a file a package lists (dpkg, merged-/usr aliases: packages.ts ownedMask) is in no kind;
+ *  2. directory marks put whole trees in a kind: a valid CACHEDIR.TAG (caches; bford.info/cachedir),
+ *     then rsnapshot's interval directories (alpha.0, daily.3: backups), rsync --link-dest trees
+ *     (dated sibling directories sharing hard links: backups) and etckeeper's /etc/.git (backups);
+ *     trash stays trash;
+ *  3. content, a few bytes read only of candidates (readHead: never a FIFO, device or link):
+ *     `core`, `core.N`, `*.core` count as core dumps only with an ELF header of type ET_CORE (4),
+ *     `*.sql`, `*.sql.gz`, `*.dump`, `*.pgdump` as backups only with pg_dump's or mysqldump's header,
+ *     `NAME-NNNN` files (Bacula/Bareos volume names) only with a volume block header ("BB01"/"BB02");
+ *  4. siblings, for files no rule has taken: logrotate's output beside its live file (X.1,
+ *     X.2.gz, X-20261120 beside X: rotated logs, X a live log) and series of archives or dumps
+ *     whose names differ by a date or a counter and whose sizes are alike (backups).
+ *
+ * Pure over the tree, the labels and the `read` function (the only I/O, injected); every decision
+ * made here keeps its reason (`why`).
+ */
+import zlib from 'node:zlib';
+import type { Tree } from '../tree/tree.js';
+import { EntryType } from '../model/entry.js';
+import { EF_EXCL, EF_TYPE, type TreeNames } from './packages.js';
+
+/** the categories these rules put files in: indexes into the rules' categories, -1 when absent */
+export interface TrustCats {
+  core: number;
+  trash: number;
+  backups: number;
+  rotated: number;
+  live: number;
+  caches: number;
+}
+
+export interface TrustInput {
+  tree: Tree;
+  names: TreeNames;
+  /** entryFlags(tree) */
+  fl: Uint8Array;
+  /** category index per entry (-1: none), from the globs' pass; changed in place */
+  lab: Int32Array;
+  cats: TrustCats;
+  /** 1 for each entry a package lists; null: ownership unknown (nothing dropped for it) */
+  owned: Uint8Array | null;
+  /** the first `max` bytes of a file (readHead), null when unreadable; null: no content checks */
+  read: ((file: Buffer, max: number) => Buffer | null) | null;
+  /** entry i's path on disk (bytes) */
+  diskPath(i: number): Buffer;
+  /** entry i's path as reported (latin1 of its bytes, from `/` or the prefix) */
+  shownPath(i: number): string;
+}
+
+/** What the pass decided beyond the globs: a reason per entry it touched, and its counts. */
+export interface TrustResult {
+  /** the reason this pass gives entry i (a decision or a failed check), null: none (the globs' or no rule's) */
+  why(i: number): string | null;
+  /** files dropped because a package lists them */
+  ownedDropped: number;
+  /** candidates whose header was read */
+  headersRead: number;
+  /** candidates left unchecked over MAX_HEADER_READS */
+  unchecked: number;
+}
+
+/** the most candidate headers read in one pass (each at most DUMP_HEAD bytes) */
+export const MAX_HEADER_READS = 20000;
+/** bytes read of a dump candidate (its first lines; a gzip's first block) */
+const DUMP_HEAD = 4096;
+/** an ELF header up to e_type */
+const ELF_HEAD = 18;
+/** a Bacula/Bareos block header: checksum, length, block number, then the id "BB02" */
+const BACULA_HEAD = 16;
+/** entries walked below one dated directory looking for hard links (link-dest), and its depth */
+export const LINKDEST_WALK = 20000;
+export const LINKDEST_DEPTH = 3;
+
+const CACHEDIR_SIG = Buffer.from('Signature: 8a477f597d28d172789f06886806bc55');
+/** rsnapshot's interval names: `retain NAME N` of its documentation and default config */
+const RSNAPSHOT_INTERVAL = /^(?:hourly|daily|weekly|monthly|yearly|alpha|beta|gamma|delta)\.\d{1,4}$/;
+/** a date in a name: 2026-11-20, 20261120, 2026_11_20, with an optional time (T030000Z, _10-00-01) */
+export const DATE_RE = /(?:19|20)\d\d([-_.]?)(?:0[1-9]|1[0-2])\1(?:0[1-9]|[12]\d|3[01])(?:[T_ -]?\d\d[-:.]?\d\d(?:[-:.]?\d\d)?Z?)?/;
+/** names of archives and dumps: what a series of backups is made of */
+export const ARCHIVE_RE = /\.(?:tar|tgz|tbz2?|txz|tzst|zip|7z|rar|cpio|gz|bz2|xz|zst|lz4|lzma|sql|dump|pgdump|bak|img|qcow2|vmdk|vdi|gpg|age|enc|db|sqlite3?)$/;
+/** archives and dumps proper, not any compressed file: what a counted series is made of */
+const STRONG_ARCHIVE_RE = /\.(?:tar(?:\.(?:gz|bz2|xz|zst|lz4))?|tgz|tbz2?|txz|tzst|zip|7z|rar|sql(?:\.(?:gz|bz2|xz|zst))?|dump|pgdump|bak|img|qcow2|vmdk|vdi)$/;
+/** a directory of logs: a part of its path named log or logs */
+const LOG_DIR_RE = /(?:^|\/)(?:log|logs)(?:\/|$)/;
+const COMPRESSED_RE = /\.(?:gz|xz|bz2|zst|lz4|Z)$/;
+/** logrotate's names: X.N, X-YYYYMMDD (dateext), each maybe compressed */
+const ROTATED_RE = /^(.+?)(?:\.(\d{1,3})|-((?:19|20)\d{6}(?:\d{2})?))(\.(?:gz|xz|bz2|zst|lz4|Z))?$/;
+/** shared libraries and such, never a log's base: libx.so (libx.so.1 is a library, not a rotation) */
+const NOT_LOG_BASE = /\.(?:so|a|o|py|pyc|js|jar|dll|dylib|conf|cfg|ini|json|xml|ya?ml|toml)$|\.so\./;
+
+/**
+ * Run the pass (see the file's comment) over `inp.lab`, in place. Directory marks need the tree's
+ * child index (built here when missing). Reads at most MAX_HEADER_READS headers.
+ */
+export function refineKinds(inp: TrustInput): TrustResult {
+  const { tree, names, fl, lab, cats, owned } = inp;
+  const n = tree.count;
+  const reasons: string[] = [];
+  const ids = new Map<string, number>();
+  let why: Int32Array | null = null;
+  const because = (i: number, text: string) => {
+    let id = ids.get(text);
+    if (id === undefined) {
+      id = reasons.length;
+      reasons.push(text);
+      ids.set(text, id);
+    }
+    (why ??= new Int32Array(n).fill(-1))[i] = id;
+  };
+  const isFile = (i: number) => (fl[i] & (EF_TYPE | EF_EXCL)) === EntryType.File;
+  const isDir = (i: number) => (fl[i] & (EF_TYPE | EF_EXCL)) === EntryType.Dir;
+  const free = (i: number) => owned === null || owned[i] === 0;
+  const { bytes: nb, off, len } = names;
+  const parent = tree.parent;
+
+  // 1. package files, and the candidates of the later steps (their names looked at as bytes)
+  let ownedDropped = 0;
+  const cores: number[] = [];
+  const dumps: number[] = [];
+  const volumes: number[] = [];
+  const tags: number[] = [];
+  const gitDirs: number[] = [];
+  const datedDirs: number[] = [];
+  const intervalDirs: number[] = [];
+  const sib: number[] = [];
+  for (let i = 1; i < n; i++) {
+    const f = fl[i] & (EF_TYPE | EF_EXCL);
+    const o = off[i];
+    const l = len[i];
+    if (f === EntryType.Dir) {
+      if (l === 4 && nb[o] === 0x2e && nb[o + 1] === 0x67 && nb[o + 2] === 0x69 && nb[o + 3] === 0x74) gitDirs.push(i);
+      else if (l >= 6 && hasDigitRun(nb, o, l, 4)) datedDirs.push(i);
+      else if (l >= 7 && isDigit(nb[o + l - 1])) intervalDirs.push(i);
+      continue;
+    }
+    if (f !== EntryType.File) continue;
+    if (owned !== null && owned[i] !== 0) {
+      if (lab[i] >= 0) {
+        lab[i] = -1;
+        ownedDropped++;
+      }
+      continue;
+    }
+    const last = nb[o + l - 1];
+    if (l === 12 && last === 0x47 && names.one(i) === 'CACHEDIR.TAG') tags.push(i);
+    if (coreName(nb, o, l)) cores.push(i);
+    else if (endsWith(nb, o, l, '.sql') || endsWith(nb, o, l, '.sql.gz') || endsWith(nb, o, l, '.dump') || endsWith(nb, o, l, '.pgdump')) dumps.push(i);
+    else if (l >= 6 && nb[o + l - 5] === 0x2d && isDigit(last) && isDigit(nb[o + l - 2]) && isDigit(nb[o + l - 3]) && isDigit(nb[o + l - 4])) volumes.push(i);
+    if (lab[i] < 0 && (isDigit(last) || SIBLING_EXT.has(extOf(nb, o, l)))) sib.push(i);
+  }
+
+  // 2. directory marks: whole trees
+  const mark = (d: number, cat: number, text: string) => {
+    if (cat < 0) return;
+    const st = [d];
+    while (st.length) {
+      const k = st.pop()!;
+      const kids = tree.children(k);
+      for (let j = 0; j < kids.length; j++) {
+        const c = kids[j];
+        if (isDir(c)) st.push(c);
+        else if (isFile(c) && free(c) && lab[c] !== cats.trash) {
+          lab[c] = cat;
+          because(c, text);
+        }
+      }
+    }
+  };
+  const dirPath = (d: number) => inp.shownPath(d);
+  if (inp.read !== null)
+    for (const t of tags) {
+      const h = inp.read(inp.diskPath(t), CACHEDIR_SIG.length);
+      if (h !== null && h.equals(CACHEDIR_SIG)) mark(parent[t], cats.caches, `below a valid CACHEDIR.TAG in ${dirPath(parent[t])} (the Cache Directory Tagging Specification)`);
+      else because(t, 'a CACHEDIR.TAG without the specification\'s signature line: no mark');
+    }
+  // rsnapshot: a directory with two interval directories, or one and rsnapshot's .sync
+  const byParent = (list: number[], test: (name: string) => boolean) => {
+    const m = new Map<number, number[]>();
+    for (const d of list) {
+      if (!test(names.one(d))) continue;
+      const p = parent[d];
+      const l = m.get(p);
+      if (l) l.push(d);
+      else m.set(p, [d]);
+    }
+    return m;
+  };
+  for (const [p, ds] of byParent(intervalDirs, (s) => RSNAPSHOT_INTERVAL.test(s))) {
+    const sync = tree.children(p).some((k) => isDir(k) && names.one(k) === '.sync');
+    if (ds.length < 2 && !sync) continue;
+    const list = ds.map((d) => names.one(d)).sort().slice(0, 4).join(', ');
+    for (const d of ds) mark(d, cats.backups, `an rsnapshot snapshot: ${dirPath(p)} holds its interval directories (${list}${ds.length > 4 ? ', ...' : ''})`);
+  }
+  // rsync --link-dest: dated sibling directories that share hard links
+  for (const [p, ds] of byParent(datedDirs, (s) => DATE_RE.test(s))) {
+    if (ds.length < 2) continue;
+    const shared = sharedInode(tree, ds, fl);
+    if (shared === null) continue;
+    const list = ds.map((d) => names.one(d)).sort();
+    const text = `an rsync --link-dest snapshot: ${dirPath(p)} holds ${ds.length} dated copies (${list[0]} ... ${list[list.length - 1]}) sharing hard links (${shared})`;
+    for (const d of ds) mark(d, cats.backups, text);
+  }
+  for (const g of gitDirs) {
+    const p = parent[g];
+    if (tree.children(p).some((k) => isFile(k) && len[k] === 10 && names.one(k) === '.etckeeper'))
+      mark(g, cats.backups, `etckeeper's history of ${dirPath(p)} (${dirPath(p)}/.etckeeper beside .git)`);
+  }
+
+  // 3. content: a few bytes of each candidate
+  let headersRead = 0;
+  let unchecked = 0;
+  const head = (i: number, max: number): Buffer | null | undefined => {
+    if (inp.read === null) return undefined;
+    if (headersRead >= MAX_HEADER_READS) {
+      unchecked++;
+      return undefined;
+    }
+    headersRead++;
+    return inp.read(inp.diskPath(i), max);
+  };
+  const backupMarked = (i: number) => why !== null && why[i] >= 0 && lab[i] === cats.backups;
+  for (const i of cores) {
+    if (lab[i] === cats.trash || backupMarked(i) || cats.core < 0) continue;
+    const h = head(i, ELF_HEAD);
+    if (h === undefined) because(i, 'named like a core dump; its header was not read');
+    else if (h !== null && elfCore(h)) {
+      lab[i] = cats.core;
+      because(i, 'an ELF core file (e_type ET_CORE): a core dump');
+    } else because(i, `named like a core dump but ${h === null ? 'unreadable' : h.length >= 4 && h[0] === 0x7f && h[1] === 0x45 && h[2] === 0x4c && h[3] === 0x46 ? 'an ELF file of another type' : 'not an ELF file'}: not a core dump`);
+  }
+  for (const i of dumps) {
+    if (lab[i] === cats.trash || backupMarked(i) || cats.backups < 0) continue;
+    const h = head(i, DUMP_HEAD);
+    if (h === undefined) {
+      because(i, 'named like a database dump; its header was not read');
+      continue;
+    }
+    const tool = h === null ? null : dumpTool(h, names.one(i).endsWith('.gz'));
+    if (tool !== null) {
+      lab[i] = cats.backups;
+      because(i, `${tool} output (its header): a database dump`);
+    } else because(i, `named like a database dump but without pg_dump's or mysqldump's header${h === null ? ' (unreadable)' : ''}: not a backup`);
+  }
+  for (const i of volumes) {
+    if (lab[i] >= 0 || cats.backups < 0) continue;
+    const h = head(i, BACULA_HEAD);
+    if (h !== null && h !== undefined && h.length === BACULA_HEAD && h[12] === 0x42 && h[13] === 0x42 && h[14] === 0x30 && (h[15] === 0x31 || h[15] === 0x32)) {
+      lab[i] = cats.backups;
+      because(i, 'a Bacula/Bareos volume (block header BB0' + String.fromCharCode(h[15]) + ')');
+    }
+  }
+
+  // 4. siblings: rotations beside their live file, series of archives
+  const groups = new Map<number, number[]>();
+  for (const i of sib) {
+    if (lab[i] >= 0) continue;
+    const p = parent[i];
+    const l = groups.get(p);
+    if (l) l.push(i);
+    else groups.set(p, [i]);
+  }
+  for (const [p, files] of groups) siblings(p, files);
+
+  function siblings(p: number, files: number[]): void {
+    const byName = new Map<string, number>();
+    for (const k of tree.children(p)) if (isFile(k) && free(k)) byName.set(names.one(k), k);
+    // rotations: X.1, X.2.gz, X-20261120 beside X (or two of them)
+    const rot = new Map<string, number[]>();
+    const inRot = new Set<number>();
+    for (const i of files) {
+      const m = ROTATED_RE.exec(names.one(i));
+      // a base ending in a digit is a version (pypy-2.0.1, idle3.10), not a rotation
+      if (!m || NOT_LOG_BASE.test(m[1]) || isDigit(m[1].charCodeAt(m[1].length - 1)) || executable(i)) continue;
+      const l = rot.get(m[1]);
+      if (l) l.push(i);
+      else rot.set(m[1], [i]);
+    }
+    for (const [base, rs] of rot) {
+      const live = byName.get(base);
+      // logrotate numbers from 1 (0 for some): pip3.10 and pip3.11 beside pip3 are versions
+      const nums = rs.map((i) => ROTATED_RE.exec(names.one(i))![2]).filter((x) => x !== undefined);
+      if (nums.length && !nums.some((x) => x === '1' || x === '0')) continue;
+      // beside the live file, or without it two rotations one of them compressed (logrotate's compress)
+      if ((live === undefined || executable(live)) && (rs.length < 2 || !rs.some((i) => COMPRESSED_RE.test(names.one(i))))) continue;
+      // a log's rotations: the live file is a log (a glob took it), sits in a log directory, or
+      // logrotate compressed some; else numbered copies of a file (ucf's hashfile.N, site.tar.gz.1)
+      const logLike = (live !== undefined && (lab[live] === cats.live || lab[live] === cats.rotated)) || LOG_DIR_RE.test(dirPath(p)) || rs.some((i) => COMPRESSED_RE.test(names.one(i)));
+      if (!logLike || ARCHIVE_RE.test(base)) {
+        const text = `one of ${rs.length + (live === undefined ? 0 : 1)} numbered copies of ${base} in ${dirPath(p)} (${names.one(rs[0])}...): backups`;
+        for (const i of rs) take(i, cats.backups, text);
+        if (live !== undefined && lab[live] < 0 && ARCHIVE_RE.test(base)) take(live, cats.backups, text);
+      } else {
+        const text = `rotated by logrotate: ${rs.length} rotations of ${base} in ${dirPath(p)}${live === undefined ? '' : ' beside the live file'}`;
+        for (const i of rs) take(i, cats.rotated, text);
+        if (live !== undefined && lab[live] < 0) take(live, cats.live, `a live log: ${rs.length} rotations of it beside it (${names.one(rs[0])})`);
+      }
+      for (const i of rs) inRot.add(i);
+    }
+    // series: archive names alike but for a date (two or more) or a counter (three or more), sizes alike
+    const series = new Map<string, number[]>();
+    for (const i of files) {
+      if (inRot.has(i) || lab[i] >= 0) continue;
+      const name = names.one(i);
+      if (!ARCHIVE_RE.test(name)) continue;
+      let key = name.replace(DATE_RE, '\0date');
+      if (key === name) {
+        // a counter: only in archives proper (backup-003.tar.gz; eu-west-3.json.gz is data)
+        if (!STRONG_ARCHIVE_RE.test(name)) continue;
+        const m = /\d+(?!.*\d)/.exec(name);
+        if (!m) continue;
+        key = name.slice(0, m.index) + '\0n' + name.slice(m.index + m[0].length);
+      }
+      const l = series.get(key);
+      if (l) l.push(i);
+      else series.set(key, [i]);
+    }
+    for (const [key, fs] of series) {
+      const dated = key.includes('\0date');
+      if (fs.length < (dated ? 2 : 3)) continue;
+      let lo = Infinity;
+      let hi = 0;
+      for (const i of fs) {
+        const s = tree.ownA(i);
+        lo = Math.min(lo, s);
+        hi = Math.max(hi, s);
+      }
+      if (hi > 4 * lo + 65536) {
+        for (const i of fs) because(i, `names a series (${key.replace('\0date', '<date>').replace('\0n', '<n>')}) but the sizes differ too much (${lo} to ${hi} bytes): not taken as backups`);
+        continue;
+      }
+      const text = `one of a series of ${fs.length} files ${key.replace('\0date', '<date>').replace('\0n', '<n>')} in ${dirPath(p)} (sizes ${lo} to ${hi} bytes): backups`;
+      for (const i of fs) take(i, cats.backups, text);
+    }
+  }
+  /** a mode with an execute bit (a program, never a log); unknown modes are not */
+  function executable(i: number): boolean {
+    const m = tree.modeOf(i);
+    return m > 0 && (m & 0o111) !== 0;
+  }
+  function take(i: number, cat: number, text: string): void {
+    if (cat < 0) return;
+    lab[i] = cat;
+    because(i, text);
+  }
+
+  return {
+    why: (i) => (why !== null && why[i] >= 0 ? reasons[why[i]] : null),
+    ownedDropped,
+    headersRead,
+    unchecked,
+  };
+}
+
+/** the extensions of names step 4 looks at (with a name ending in a digit: X.1, X-20261120) */
+const SIBLING_EXT = new Set(['gz', 'xz', 'bz2', 'zst', 'lz4', 'lzma', 'Z', 'tar', 'tgz', 'tbz', 'tbz2', 'txz', 'tzst', 'zip', '7z', 'rar', 'cpio', 'sql', 'dump', 'pgdump', 'bak', 'img', 'qcow2', 'vmdk', 'vdi', 'gpg', 'age', 'enc', 'db', 'sqlite', 'sqlite3']);
+
+/** the name's extension (after its last dot, at most 7 bytes), '' when none */
+function extOf(b: Uint8Array, o: number, l: number): string {
+  for (let j = o + l - 1; j >= o && j >= o + l - 8; j--) if (b[j] === 0x2e) return String.fromCharCode.apply(null, b.subarray(j + 1, o + l) as unknown as number[]);
+  return '';
+}
+
+function isDigit(b: number): boolean {
+  return b >= 0x30 && b <= 0x39;
+}
+
+/** a run of at least k digits in the name */
+function hasDigitRun(b: Uint8Array, o: number, l: number, k: number): boolean {
+  let run = 0;
+  for (let j = o; j < o + l; j++) {
+    if (isDigit(b[j])) {
+      if (++run >= k) return true;
+    } else run = 0;
+  }
+  return false;
+}
+
+function endsWith(b: Uint8Array, o: number, l: number, s: string): boolean {
+  if (l < s.length) return false;
+  for (let j = 0; j < s.length; j++) if (b[o + l - s.length + j] !== s.charCodeAt(j)) return false;
+  return true;
+}
+
+/** `core`, `core.N` (digits: core.5.gz is core(5), a man page), `*.core` */
+function coreName(b: Uint8Array, o: number, l: number): boolean {
+  if (l >= 4 && b[o] === 0x63 && b[o + 1] === 0x6f && b[o + 2] === 0x72 && b[o + 3] === 0x65) {
+    if (l === 4) return true;
+    if (b[o + 4] === 0x2e && l > 5) {
+      for (let j = o + 5; j < o + l; j++) if (!isDigit(b[j])) return endsWith(b, o, l, '.core');
+      return true;
+    }
+  }
+  return l > 5 && endsWith(b, o, l, '.core');
+}
+
+/**
+ * An ELF header whose e_type (bytes 16-17, in the byte order EI_DATA says) is ET_CORE (4): the
+ * kernel's and gcore's core files (elf(5)).
+ */
+export function elfCore(h: Uint8Array): boolean {
+  if (h.length < ELF_HEAD || h[0] !== 0x7f || h[1] !== 0x45 || h[2] !== 0x4c || h[3] !== 0x46) return false;
+  if (h[4] !== 1 && h[4] !== 2) return false;
+  const type = h[5] === 1 ? h[16] | (h[17] << 8) : h[5] === 2 ? (h[16] << 8) | h[17] : -1;
+  return type === 4;
+}
+
+/**
+ * Which tool wrote this dump, from its first bytes (gunzipped first when `gz`): pg_dump's custom
+ * format starts with "PGDMP"; its plain output and pg_dumpall's have "-- PostgreSQL database dump"
+ * or "-- PostgreSQL database cluster dump" in the first lines; mysqldump's "-- MySQL dump" or
+ * "-- MariaDB dump". null for anything else.
+ */
+export function dumpTool(h: Buffer, gz: boolean): string | null {
+  let b = h;
+  if (gz) {
+    if (h.length < 2 || h[0] !== 0x1f || h[1] !== 0x8b) return null;
+    try {
+      b = zlib.gunzipSync(h, { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: 1 << 20 });
+    } catch {
+      return null;
+    }
+  }
+  if (b.length >= 5 && b.toString('latin1', 0, 5) === 'PGDMP') return 'pg_dump (custom format)';
+  const t = b.toString('latin1', 0, Math.min(b.length, DUMP_HEAD));
+  if (/^-- PostgreSQL database (?:cluster )?dump/m.test(t)) return /cluster/.test(t) ? 'pg_dumpall' : 'pg_dump';
+  if (/^-- (?:MySQL|MariaDB) dump/m.test(t)) return 'mysqldump';
+  return null;
+}
+
+/**
+ * Whether two of the dated directories hold the same inode (a hard link between them: what rsync
+ * --link-dest and rsnapshot make), looking at most LINKDEST_WALK entries LINKDEST_DEPTH levels deep
+ * below each. Returns an example's description, or null.
+ */
+function sharedInode(tree: Tree, dirs: number[], fl: Uint8Array): string | null {
+  const seen = new Map<string, number>();
+  for (let di = 0; di < dirs.length; di++) {
+    let walked = 0;
+    const st: [number, number][] = [[dirs[di], 0]];
+    while (st.length && walked < LINKDEST_WALK) {
+      const [k, depth] = st.pop()!;
+      for (const c of tree.children(k)) {
+        if (++walked > LINKDEST_WALK) break;
+        const t = fl[c] & (EF_TYPE | EF_EXCL);
+        if (t === EntryType.Dir && depth + 1 < LINKDEST_DEPTH) st.push([c, depth + 1]);
+        else if (t === EntryType.File && tree.isHardlink(c)) {
+          const key = tree.devOf(c) + ':' + tree.inoOf(c);
+          const other = seen.get(key);
+          if (other !== undefined && other !== di) return `inode ${tree.inoOf(c)} in two of them`;
+          if (other === undefined) seen.set(key, di);
+        }
+      }
+    }
+  }
+  return null;
+}
