@@ -128,17 +128,8 @@ export function refineKinds(inp: TrustInput): TrustResult {
   const datedDirs: number[] = [];
   const intervalDirs: number[] = [];
   const sib: number[] = [];
-  for (let i = 1; i < n; i++) {
-    const f = fl[i] & (EF_TYPE | EF_EXCL);
-    const o = off[i];
-    const l = len[i];
-    if (f === EntryType.Dir) {
-      if (l === 4 && nb[o] === 0x2e && nb[o + 1] === 0x67 && nb[o + 2] === 0x69 && nb[o + 3] === 0x74) gitDirs.push(i);
-      else if (l >= 6 && hasDigitRun(nb, o, l, 4)) datedDirs.push(i);
-      else if (l >= 7 && isDigit(nb[o + l - 1])) intervalDirs.push(i);
-      continue;
-    }
-    if (f !== EntryType.File) continue;
+  for (let i = 0; i < n; i++) {
+    // (most files of a system volume are a package's: the first test)
     if (owned !== null && owned[i] !== 0) {
       if (lab[i] >= 0) {
         lab[i] = -1;
@@ -146,12 +137,35 @@ export function refineKinds(inp: TrustInput): TrustResult {
       }
       continue;
     }
+    const f = fl[i] & (EF_TYPE | EF_EXCL);
+    if (f === EntryType.Dir) {
+      if (i === 0) continue; // (the root's name is its path)
+      const o = off[i];
+      const l = len[i];
+      if (l === 4 && nb[o] === 0x2e && nb[o + 1] === 0x67 && nb[o + 2] === 0x69 && nb[o + 3] === 0x74) gitDirs.push(i);
+      else if (l >= 6 && hasDigitRun(nb, o, l, 4)) datedDirs.push(i);
+      else if (l >= 7 && isDigit(nb[o + l - 1])) intervalDirs.push(i);
+      continue;
+    }
+    if (f !== EntryType.File) continue;
+    let o = off[i];
+    let l = len[i];
+    if (i === 0) {
+      // a root that is a file: its name is its path, the last part counts
+      let s = o + l - 1;
+      while (s > o && nb[s - 1] !== 0x2f) s--;
+      l -= s - o;
+      o = s;
+    }
     const last = nb[o + l - 1];
-    if (l === 12 && last === 0x47 && names.one(i) === 'CACHEDIR.TAG') tags.push(i);
-    if (coreName(nb, o, l)) cores.push(i);
-    else if (endsWith(nb, o, l, '.sql') || endsWith(nb, o, l, '.sql.gz') || endsWith(nb, o, l, '.dump') || endsWith(nb, o, l, '.pgdump')) dumps.push(i);
-    else if (l >= 6 && nb[o + l - 5] === 0x2d && isDigit(last) && isDigit(nb[o + l - 2]) && isDigit(nb[o + l - 3]) && isDigit(nb[o + l - 4])) volumes.push(i);
-    if (lab[i] < 0 && (isDigit(last) || SIBLING_EXT.has(extOf(nb, o, l)))) sib.push(i);
+    // (most names end in a byte no candidate ends in: one table lookup, no call)
+    const want = LAST_BYTE[last] | (nb[o] === 0x63 ? CAND_CORE : 0);
+    if (want === 0) continue;
+    if (want & CAND_TAG && l === 12 && names.one(i) === 'CACHEDIR.TAG') tags.push(i);
+    if (want & CAND_CORE && coreName(nb, o, l)) cores.push(i);
+    else if (want & CAND_DUMP && (endsWith(nb, o, l, '.sql') || endsWith(nb, o, l, '.sql.gz') || endsWith(nb, o, l, '.dump') || endsWith(nb, o, l, '.pgdump'))) dumps.push(i);
+    else if (want & CAND_DIGIT && l >= 6 && nb[o + l - 5] === 0x2d && isDigit(nb[o + l - 2]) && isDigit(nb[o + l - 3]) && isDigit(nb[o + l - 4])) volumes.push(i);
+    if (lab[i] < 0 && (want & CAND_DIGIT || (want & CAND_EXT && SIBLING_EXT.has(extOf(nb, o, l))))) sib.push(i);
   }
 
   // 2. directory marks: whole trees
@@ -358,6 +372,24 @@ export function refineKinds(inp: TrustInput): TrustResult {
 
 /** the extensions of names step 4 looks at (with a name ending in a digit: X.1, X-20261120) */
 const SIBLING_EXT = new Set(['gz', 'xz', 'bz2', 'zst', 'lz4', 'lzma', 'Z', 'tar', 'tgz', 'tbz', 'tbz2', 'txz', 'tzst', 'zip', '7z', 'rar', 'cpio', 'sql', 'dump', 'pgdump', 'bak', 'img', 'qcow2', 'vmdk', 'vdi', 'gpg', 'age', 'enc', 'db', 'sqlite', 'sqlite3']);
+
+const CAND_CORE = 1;
+const CAND_DUMP = 2;
+const CAND_DIGIT = 4;
+const CAND_EXT = 8;
+const CAND_TAG = 16;
+/** by a name's last byte, which candidates it can be (`*.core`, dumps, digits, SIBLING_EXT, CACHEDIR.TAG) */
+const LAST_BYTE = (() => {
+  const t = new Uint8Array(256);
+  t[0x65] |= CAND_CORE; // core, *.core
+  t[0x6c] |= CAND_DUMP; // .sql
+  t[0x7a] |= CAND_DUMP; // .sql.gz
+  t[0x70] |= CAND_DUMP; // .dump, .pgdump
+  for (let d = 0x30; d <= 0x39; d++) t[d] |= CAND_DIGIT;
+  for (const e of SIBLING_EXT) t[e.charCodeAt(e.length - 1)] |= CAND_EXT;
+  t[0x47] |= CAND_TAG;
+  return t;
+})();
 
 /** the name's extension (after its last dot, at most 7 bytes), '' when none */
 function extOf(b: Uint8Array, o: number, l: number): string {
