@@ -46,6 +46,8 @@ export interface TrustInput {
   owned: Uint8Array | null;
   /** the first `max` bytes of a file (readHead), null when unreadable; null: no content checks */
   read: ((file: Buffer, max: number) => Buffer | null) | null;
+  /** the most headers read (default MAX_HEADER_READS); the candidates past it stay unchecked */
+  maxReads?: number;
   /** entry i's path on disk (bytes) */
   diskPath(i: number): Buffer;
   /** entry i's path as reported (latin1 of its bytes, from `/` or the prefix) */
@@ -74,7 +76,7 @@ const ELF_HEAD = 18;
 const BACULA_HEAD = 16;
 /** entries walked below one dated directory looking for hard links (link-dest), and its depth */
 export const LINKDEST_WALK = 20000;
-export const LINKDEST_DEPTH = 3;
+export const LINKDEST_DEPTH = 8;
 
 const CACHEDIR_SIG = Buffer.from('Signature: 8a477f597d28d172789f06886806bc55');
 /** rsnapshot's interval names: `retain NAME N` of its documentation and default config */
@@ -144,7 +146,7 @@ export function refineKinds(inp: TrustInput): TrustResult {
       const l = len[i];
       if (l === 4 && nb[o] === 0x2e && nb[o + 1] === 0x67 && nb[o + 2] === 0x69 && nb[o + 3] === 0x74) gitDirs.push(i);
       else if (l >= 6 && hasDigitRun(nb, o, l, 4)) datedDirs.push(i);
-      else if (l >= 7 && isDigit(nb[o + l - 1])) intervalDirs.push(i);
+      else if (l >= 6 && isDigit(nb[o + l - 1])) intervalDirs.push(i);
       continue;
     }
     if (f !== EntryType.File) continue;
@@ -168,6 +170,18 @@ export function refineKinds(inp: TrustInput): TrustResult {
     if (lab[i] < 0 && (want & CAND_DIGIT || (want & CAND_EXT && SIBLING_EXT.has(extOf(nb, o, l))))) sib.push(i);
   }
 
+  let headersRead = 0;
+  let unchecked = 0;
+  const head = (i: number, max: number): Buffer | null | undefined => {
+    if (inp.read === null) return undefined;
+    if (headersRead >= (inp.maxReads ?? MAX_HEADER_READS)) {
+      unchecked++;
+      return undefined;
+    }
+    headersRead++;
+    return inp.read(inp.diskPath(i), max);
+  };
+
   // 2. directory marks: whole trees
   const mark = (d: number, cat: number, text: string) => {
     if (cat < 0) return;
@@ -186,12 +200,12 @@ export function refineKinds(inp: TrustInput): TrustResult {
     }
   };
   const dirPath = (d: number) => inp.shownPath(d);
-  if (inp.read !== null)
-    for (const t of tags) {
-      const h = inp.read(inp.diskPath(t), CACHEDIR_SIG.length);
-      if (h !== null && h.equals(CACHEDIR_SIG)) mark(parent[t], cats.caches, `below a valid CACHEDIR.TAG in ${dirPath(parent[t])} (the Cache Directory Tagging Specification)`);
-      else because(t, 'a CACHEDIR.TAG without the specification\'s signature line: no mark');
-    }
+  for (const t of tags) {
+    const h = head(t, CACHEDIR_SIG.length);
+    if (h === undefined) because(t, 'a CACHEDIR.TAG whose signature was not read: no mark');
+    else if (h !== null && h.equals(CACHEDIR_SIG)) mark(parent[t], cats.caches, `below a valid CACHEDIR.TAG in ${dirPath(parent[t])} (the Cache Directory Tagging Specification)`);
+    else because(t, "a CACHEDIR.TAG without the specification's signature line: no mark");
+  }
   // rsnapshot: a directory with two interval directories, or one and rsnapshot's .sync
   const byParent = (list: number[], test: (name: string) => boolean) => {
     const m = new Map<number, number[]>();
@@ -221,22 +235,18 @@ export function refineKinds(inp: TrustInput): TrustResult {
   }
   for (const g of gitDirs) {
     const p = parent[g];
-    if (tree.children(p).some((k) => isFile(k) && len[k] === 10 && names.one(k) === '.etckeeper'))
-      mark(g, cats.backups, `etckeeper's history of ${dirPath(p)} (${dirPath(p)}/.etckeeper beside .git)`);
+    const meta = tree.children(p).find((k) => isFile(k) && len[k] === 10 && names.one(k) === '.etckeeper');
+    if (meta !== undefined) {
+      const text = `etckeeper's history of ${dirPath(p)} (${dirPath(p)}/.etckeeper beside .git)`;
+      mark(g, cats.backups, text);
+      if (free(meta) && lab[meta] !== cats.trash && cats.backups >= 0) {
+        lab[meta] = cats.backups;
+        because(meta, text);
+      }
+    }
   }
 
   // 3. content: a few bytes of each candidate
-  let headersRead = 0;
-  let unchecked = 0;
-  const head = (i: number, max: number): Buffer | null | undefined => {
-    if (inp.read === null) return undefined;
-    if (headersRead >= MAX_HEADER_READS) {
-      unchecked++;
-      return undefined;
-    }
-    headersRead++;
-    return inp.read(inp.diskPath(i), max);
-  };
   const backupMarked = (i: number) => why !== null && why[i] >= 0 && lab[i] === cats.backups;
   for (const i of cores) {
     if (lab[i] === cats.trash || backupMarked(i) || cats.core < 0) continue;
@@ -263,7 +273,8 @@ export function refineKinds(inp: TrustInput): TrustResult {
   for (const i of volumes) {
     if (lab[i] >= 0 || cats.backups < 0) continue;
     const h = head(i, BACULA_HEAD);
-    if (h !== null && h !== undefined && h.length === BACULA_HEAD && h[12] === 0x42 && h[13] === 0x42 && h[14] === 0x30 && (h[15] === 0x31 || h[15] === 0x32)) {
+    if (h === undefined) because(i, 'named like a Bacula/Bareos volume; its header was not read');
+    else if (h !== null && h.length === BACULA_HEAD && h[12] === 0x42 && h[13] === 0x42 && h[14] === 0x30 && (h[15] === 0x31 || h[15] === 0x32)) {
       lab[i] = cats.backups;
       because(i, 'a Bacula/Bareos volume (block header BB0' + String.fromCharCode(h[15]) + ')');
     }

@@ -71,7 +71,6 @@ export const BUILTIN_RULES: Rules = deepFreeze({
         // editors' and package managers' leftovers
         '*.bak',
         '*.old',
-        '*~',
         '*.orig',
         '*.dpkg-old',
         '*.dpkg-dist',
@@ -91,11 +90,13 @@ export const BUILTIN_RULES: Rules = deepFreeze({
         '**/timeshift/snapshots/**',
         '**/timeshift-btrfs/snapshots/**',
         // duplicity's volumes, manifests and signatures
-        'duplicity-full.*',
-        'duplicity-inc.*',
-        'duplicity-full-signatures.*',
-        'duplicity-new-signatures.*',
       ],
+      // editors' backups and duplicity's volumes, but for journald's dirty files (system.journal~:
+      // rotated logs) and duplicity's archive dir in ~/.cache (its cached manifests: a cache)
+      guarded: {
+        patterns: ['*~', 'duplicity-full.*', 'duplicity-inc.*', 'duplicity-full-signatures.*', 'duplicity-new-signatures.*'],
+        notUnder: ['/var/log/journal', '/run/log/journal', '.cache'],
+      },
       markers: ['restic', 'borg'],
     },
     {
@@ -115,7 +116,8 @@ export const BUILTIN_RULES: Rules = deepFreeze({
         '*.journal~',
       ],
     },
-    { name: 'live logs', patterns: ['*.log', '*.journal', '/var/log/**'] },
+    // (Tomcat's catalina.out and access logs, nohup's output)
+    { name: 'live logs', patterns: ['*.log', '*.journal', '/var/log/**', 'catalina.out', 'nohup.out', '*_access_log.*.txt'] },
     {
       name: 'caches',
       patterns: [
@@ -132,7 +134,7 @@ export const BUILTIN_RULES: Rules = deepFreeze({
         '/var/lib/docker/buildkit/**',
       ],
     },
-    { name: 'temp', patterns: ['/tmp/**', '/var/tmp/**', '*.tmp', '*.temp', '*.swp'] },
+    { name: 'temp', patterns: ['/tmp/**', '/var/tmp/**', '*.tmp', '*.temp', '*.swp', '*.swo'] },
   ],
 });
 
@@ -792,6 +794,8 @@ export interface KindsOptions extends CategorizeOptions {
    * candidates that need their header count nowhere.
    */
   read?: ((file: Buffer, max: number) => Buffer | null) | null;
+  /** the most headers read (kinds-trust.ts MAX_HEADER_READS by default) */
+  maxReads?: number;
 }
 
 /** The globs' pass over a tree, waiting for finishKinds (which may have the package files by then). */
@@ -836,7 +840,7 @@ export function startKinds(tree: Tree, rules: Rules, opts: KindsOptions = {}): K
  * The checks of kinds-trust.ts over the globs' labels (package files out, marks, headers, series),
  * then the totals. `more` overrides the pass's options (the package files known only now).
  */
-export function finishKinds(pass: KindsPass, more: Pick<KindsOptions, 'owned' | 'read' | 'top' | 'labels'> = {}): KindsResult {
+export function finishKinds(pass: KindsPass, more: Pick<KindsOptions, 'owned' | 'read' | 'top' | 'labels' | 'maxReads'> = {}): KindsResult {
   const { tree, rules, c, names, rootPath, outPrefix, lab } = pass;
   const opts = { ...pass.opts, ...more };
   const top = Math.max(0, Math.floor(opts.top ?? 5));
@@ -849,7 +853,7 @@ export function finishKinds(pass: KindsPass, more: Pick<KindsOptions, 'owned' | 
   const shown = (i: number) => Buffer.from(outPrefix + (pathOf(i) || '/'), 'latin1').toString('utf8');
   const trust =
     n > 0
-      ? refineKinds({ tree, names, fl: entryFlags(tree), lab, cats, owned, read, diskPath: (i) => Buffer.from(outPrefix + (pathOf(i) || '/'), 'latin1'), shownPath: shown })
+      ? refineKinds({ tree, names, fl: entryFlags(tree), lab, cats, owned, read, maxReads: opts.maxReads, diskPath: (i) => Buffer.from(outPrefix + (pathOf(i) || '/'), 'latin1'), shownPath: shown })
       : { why: () => null, ownedDropped: 0, headersRead: 0, unchecked: 0 };
   const acc = new Totals(tree, c.names.length, top, null);
   for (let i = 0; i < n; i++) if (lab[i] >= 0) acc.take(i, lab[i]);

@@ -1,0 +1,356 @@
+/**
+ * Kinds an operator can trust (issue 16): the checks of src/owners/kinds-trust.ts on real trees in
+ * a temp dir standing for `/` (the `prefix`), with package lists of a fake dpkg info directory:
+ * package files out, core dumps by ELF header, dumps by their header, Bacula volumes, marks
+ * (CACHEDIR.TAG, rsnapshot, link-dest, etckeeper), rotations and series; each with its reason; and
+ * `owners --why` saying the same as the whole pass.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { classifyKinds, loadRules, BUILTIN_RULES, type KindsResult } from '../src/owners/kinds.js';
+import { loadPackageMap, ownedMask } from '../src/owners/packages.js';
+import { dumpTool, elfCore } from '../src/owners/kinds-trust.js';
+import { whyKind } from '../src/app/why.js';
+import { readHead } from '../src/util/read.js';
+import { makeTmp, mkfifo, rmrf } from './helpers/fs.js';
+import { scanTree, type Tree } from './helpers/tree.js';
+import { elfHeader, ET_CORE, ET_DYN, ET_EXEC } from './helpers/elf.js';
+import { runCli as run } from './helpers/run.js';
+
+const PG_HEAD = '--\n-- PostgreSQL database dump\n--\n\n-- Dumped from database version 15.8\n\nSET statement_timeout = 0;\n';
+const MY_HEAD = '-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)\n--\n-- Host: localhost    Database: shop\n';
+
+/** the files of the tree: path below the root → content (a Buffer, or a size of 'x's) */
+const FILES: Record<string, Buffer | string | number> = {
+  'srv/crash/core': elfHeader(ET_CORE, 4096),
+  'srv/crash/core.4242': elfHeader(ET_CORE, 8192),
+  'srv/bin/core': elfHeader(ET_EXEC, 4096),
+  'srv/lib/py/vocabularies/core': '{"$schema": "https://json-schema.org/draft/2020-12/schema"}',
+  'tmp/core': 'not elf at all',
+  'usr/lib/pkg/core': elfHeader(ET_CORE, 4096), // a package ships it: no kind
+  'srv/dumps/shop.sql': PG_HEAD + 'CREATE TABLE t (id int);\n',
+  'srv/dumps/shop.sql.gz': zlib.gzipSync(PG_HEAD + 'x'.repeat(20000)),
+  'srv/dumps/shop.dump': Buffer.concat([Buffer.from('PGDMP'), Buffer.alloc(400, 1)]),
+  'srv/dumps/my.sql': MY_HEAD + 'DROP TABLE IF EXISTS `t`;\n',
+  'srv/app/db/schema.sql': 'CREATE TABLE users (id serial primary key);\n',
+  'srv/app/db/fake.sql.gz': 'not gzip',
+  'usr/share/postgresql/15/extension/plpgsql--1.0.sql': 'CREATE FUNCTION x();\n',
+  'srv/bareos/Full-0001': Buffer.concat([Buffer.alloc(12, 7), Buffer.from('BB02'), Buffer.alloc(200, 0)]),
+  'srv/bareos/Vol-0002': Buffer.alloc(300, 0),
+  'srv/app/out': 3000,
+  'srv/app/out.1': 2900,
+  'srv/app/out.2.gz': 700,
+  'srv/py/test/cfgparser.1': 100,
+  'srv/py/test/cfgparser.2': 100,
+  'srv/py/test/cfgparser.3': 100,
+  'srv/py/shims/pip3': 90,
+  'srv/py/shims/pip3.10': 90,
+  'srv/py/shims/pip3.11': 90,
+  'var/lib/ucf/hashfile': 500,
+  'var/lib/ucf/hashfile.0': 500,
+  'var/lib/ucf/hashfile.1': 500,
+  'srv/nightly/db-2026-11-20.sql.gz': 5000,
+  'srv/nightly/db-2026-11-21.sql.gz': 5100,
+  'srv/nightly/db-2026-11-22.sql.gz': 5300,
+  'srv/nightly/backup-001.tar.gz': 9000,
+  'srv/nightly/backup-002.tar.gz': 9100,
+  'srv/nightly/backup-003.tar.gz': 9300,
+  'srv/data/eu-west-1.json.gz': 300,
+  'srv/data/eu-west-2.json.gz': 310,
+  'srv/data/eu-west-3.json.gz': 320,
+  'srv/odd/img-2026-11-20.tar': 100,
+  'srv/odd/img-2026-11-21.tar': 900_000,
+  'home/alice/Downloads/tool-1.2.tar.gz': 4000,
+  'home/alice/site.tar.gz': 2000,
+  'home/alice/site.tar.gz.1': 2000,
+  'home/alice/site.tar.gz.2': 2100,
+  'srv/build/cache/CACHEDIR.TAG': 'Signature: 8a477f597d28d172789f06886806bc55\n# made by a tool\n',
+  'srv/build/cache/objs/a.o': 1000,
+  'srv/build/fakecache/CACHEDIR.TAG': 'Signature: 00000000000000000000000000000000\n',
+  'srv/build/fakecache/b.o': 1000,
+  'var/cache/rsnapshot/alpha.0/localhost/etc/hosts': 200,
+  'var/cache/rsnapshot/alpha.1/localhost/etc/hosts': 200,
+  'var/cache/apt/archives/x.deb': 5000,
+  'srv/backup/web1/2026-11-20/www/index.html': 700,
+  'srv/backup/web1/2026-11-21/www/index.html': 700,
+  'srv/photos/2026-11-20/a.jpg': 900,
+  'srv/photos/2026-11-21/b.jpg': 900,
+  'etc/.etckeeper': 'etckeeper',
+  'etc/.git/HEAD': 'ref: refs/heads/master\n',
+  'etc/.git/objects/ab/cdef': 300,
+  'etc/app.conf': 100,
+  'etc/app.conf.dpkg-old': 100,
+  'usr/share/app/thing.log': 100, // a package's log-named file
+  'srv/lone/notes.txt': 100,
+};
+
+/** what an operator calls each file (null: no kind) */
+const EXPECT: Record<string, string | null> = {
+  'srv/crash/core': 'core dumps',
+  'srv/crash/core.4242': 'core dumps',
+  'srv/bin/core': null,
+  'srv/lib/py/vocabularies/core': null,
+  'tmp/core': 'temp',
+  'usr/lib/pkg/core': null,
+  'srv/dumps/shop.sql': 'backups',
+  'srv/dumps/shop.sql.gz': 'backups',
+  'srv/dumps/shop.dump': 'backups',
+  'srv/dumps/my.sql': 'backups',
+  'srv/app/db/schema.sql': null,
+  'srv/app/db/fake.sql.gz': null,
+  'usr/share/postgresql/15/extension/plpgsql--1.0.sql': null,
+  'srv/bareos/Full-0001': 'backups',
+  'srv/bareos/Vol-0002': null,
+  'srv/app/out': 'live logs',
+  'srv/app/out.1': 'rotated logs',
+  'srv/app/out.2.gz': 'rotated logs',
+  'srv/py/test/cfgparser.1': null,
+  'srv/py/test/cfgparser.2': null,
+  'srv/py/test/cfgparser.3': null,
+  'srv/py/shims/pip3': null,
+  'srv/py/shims/pip3.10': null,
+  'srv/py/shims/pip3.11': null,
+  'var/lib/ucf/hashfile': null,
+  'var/lib/ucf/hashfile.0': 'backups',
+  'var/lib/ucf/hashfile.1': 'backups',
+  'srv/nightly/db-2026-11-20.sql.gz': 'backups',
+  'srv/nightly/db-2026-11-21.sql.gz': 'backups',
+  'srv/nightly/db-2026-11-22.sql.gz': 'backups',
+  'srv/nightly/backup-001.tar.gz': 'backups',
+  'srv/nightly/backup-002.tar.gz': 'backups',
+  'srv/nightly/backup-003.tar.gz': 'backups',
+  'srv/data/eu-west-1.json.gz': null,
+  'srv/data/eu-west-2.json.gz': null,
+  'srv/data/eu-west-3.json.gz': null,
+  'srv/odd/img-2026-11-20.tar': null,
+  'srv/odd/img-2026-11-21.tar': null,
+  'home/alice/Downloads/tool-1.2.tar.gz': null,
+  'home/alice/site.tar.gz': 'backups',
+  'home/alice/site.tar.gz.1': 'backups',
+  'home/alice/site.tar.gz.2': 'backups',
+  'srv/build/cache/CACHEDIR.TAG': 'caches',
+  'srv/build/cache/objs/a.o': 'caches',
+  'srv/build/fakecache/CACHEDIR.TAG': null,
+  'srv/build/fakecache/b.o': null,
+  'var/cache/rsnapshot/alpha.0/localhost/etc/hosts': 'backups',
+  'var/cache/rsnapshot/alpha.1/localhost/etc/hosts': 'backups',
+  'var/cache/apt/archives/x.deb': 'caches',
+  'srv/backup/web1/2026-11-20/www/index.html': 'backups',
+  'srv/backup/web1/2026-11-21/www/index.html': 'backups',
+  'srv/photos/2026-11-20/a.jpg': null,
+  'srv/photos/2026-11-21/b.jpg': null,
+  'etc/.etckeeper': 'backups', // etckeeper's own metadata, beside its .git
+  'etc/.git/HEAD': 'backups',
+  'etc/.git/objects/ab/cdef': 'backups',
+  'etc/app.conf': null,
+  'etc/app.conf.dpkg-old': 'backups',
+  'usr/share/app/thing.log': null,
+  'srv/lone/notes.txt': null,
+};
+
+const PACKAGE_FILES = ['/usr/lib/pkg/core', '/usr/share/postgresql/15/extension/plpgsql--1.0.sql', '/usr/share/app/thing.log', '/etc/app.conf'];
+
+function build(root: string): void {
+  for (const [rel, c] of Object.entries(FILES)) {
+    const p = path.join(root, rel);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, typeof c === 'number' ? Buffer.alloc(c, 0x78) : c);
+  }
+  // rsnapshot and link-dest trees share inodes between their copies
+  fs.rmSync(path.join(root, 'var/cache/rsnapshot/alpha.1/localhost/etc/hosts'));
+  fs.linkSync(path.join(root, 'var/cache/rsnapshot/alpha.0/localhost/etc/hosts'), path.join(root, 'var/cache/rsnapshot/alpha.1/localhost/etc/hosts'));
+  fs.rmSync(path.join(root, 'srv/backup/web1/2026-11-21/www/index.html'));
+  fs.linkSync(path.join(root, 'srv/backup/web1/2026-11-20/www/index.html'), path.join(root, 'srv/backup/web1/2026-11-21/www/index.html'));
+  fs.chmodSync(path.join(root, 'srv/py/shims/pip3'), 0o755);
+  fs.chmodSync(path.join(root, 'srv/py/shims/pip3.10'), 0o755);
+  fs.chmodSync(path.join(root, 'srv/py/shims/pip3.11'), 0o755);
+  const info = path.join(root, 'var/lib/dpkg/info');
+  fs.mkdirSync(info, { recursive: true });
+  fs.writeFileSync(path.join(info, 'fakepkg.list'), ['/.', '/usr', '/usr/lib', ...PACKAGE_FILES].join('\n') + '\n');
+}
+
+describe('kinds you can trust: the checks on a real tree', () => {
+  let root: string;
+  let tree: Tree;
+  let k: KindsResult;
+  let index: Map<string, number>;
+  let reads: string[];
+  before(async () => {
+    root = path.join(makeTmp('trust'), 'root');
+    fs.mkdirSync(root);
+    build(root);
+    tree = await scanTree(root);
+    const owned = ownedMask(tree, loadPackageMap({ infoDir: path.join(root, 'var/lib/dpkg/info'), root }), { prefix: root });
+    reads = [];
+    k = classifyKinds(tree, BUILTIN_RULES, {
+      prefix: root,
+      owned,
+      top: 50,
+      read: (f, max) => {
+        reads.push(f.toString());
+        return readHead(f, max);
+      },
+    });
+    index = new Map();
+    for (let i = 0; i < tree.count; i++) index.set(path.relative(root, tree.pathOf(i).toString()), i);
+  });
+  after(() => rmrf(path.dirname(root)));
+
+  it('every file is in the kind an operator would name, each with a reason', () => {
+    const wrong: string[] = [];
+    for (const [rel, want] of Object.entries(EXPECT)) {
+      const i = index.get(rel);
+      assert.ok(i !== undefined, `${rel} is in the tree`);
+      const got = k.cat[i] >= 0 ? BUILTIN_RULES.categories[k.cat[i]].name : null;
+      if (got !== want) wrong.push(`${rel}: ${got} (expected ${want}): ${k.why(i)}`);
+      assert.ok(k.why(i).length > 10, `${rel} has a reason`);
+    }
+    assert.deepEqual(wrong, []);
+    // the totals count exactly the labelled files, a hard-linked inode once (alpha.1's hosts, web1's second copy)
+    const labelled = Object.values(EXPECT).filter((v) => v !== null).length;
+    assert.equal(k.categories.reduce((s, c) => s + c.count, 0), labelled - 2);
+  });
+
+  it('the reasons name the evidence', () => {
+    const why = (rel: string) => k.why(index.get(rel)!);
+    assert.match(why('srv/crash/core'), /ELF core file \(e_type ET_CORE\)/);
+    assert.match(why('srv/bin/core'), /an ELF file of another type/);
+    assert.match(why('srv/lib/py/vocabularies/core'), /not an ELF file/);
+    assert.match(why('usr/lib/pkg/core'), /package/);
+    assert.match(why('srv/dumps/shop.sql.gz'), /^pg_dump output/);
+    assert.match(why('srv/dumps/shop.dump'), /custom format/);
+    assert.match(why('srv/dumps/my.sql'), /^mysqldump/);
+    assert.match(why('srv/app/db/schema.sql'), /without pg_dump's or mysqldump's header/);
+    assert.match(why('srv/bareos/Full-0001'), /Bacula\/Bareos volume/);
+    assert.match(why('srv/app/out.2.gz'), /rotated by logrotate: 2 rotations of out/);
+    assert.match(why('srv/nightly/db-2026-11-21.sql.gz'), /series of 3 files db-<date>\.sql\.gz/);
+    assert.match(why('srv/odd/img-2026-11-21.tar'), /sizes differ too much/);
+    assert.match(why('home/alice/Downloads/tool-1.2.tar.gz'), /an archive or dump alone/);
+    assert.match(why('srv/build/cache/objs/a.o'), /CACHEDIR\.TAG/);
+    assert.match(why('srv/build/fakecache/CACHEDIR.TAG'), /without the specification's signature/);
+    assert.match(why('var/cache/rsnapshot/alpha.0/localhost/etc/hosts'), /rsnapshot snapshot/);
+    assert.match(why('srv/backup/web1/2026-11-20/www/index.html'), /rsync --link-dest snapshot: .* sharing hard links/);
+    assert.match(why('etc/.git/HEAD'), /etckeeper/);
+    assert.match(why('etc/app.conf.dpkg-old'), /"\*\.dpkg-old"/);
+    assert.match(why('var/cache/apt/archives/x.deb'), /caches: its path matches "\/var\/cache\/\*\*"/);
+  });
+
+  it('headers are read only of unowned candidates, a few bytes each', () => {
+    const rel = reads.map((r) => path.relative(root, r)).sort();
+    assert.deepEqual(rel, [
+      'srv/app/db/fake.sql.gz',
+      'srv/app/db/schema.sql',
+      'srv/bareos/Full-0001',
+      'srv/bareos/Vol-0002',
+      'srv/bin/core',
+      'srv/build/cache/CACHEDIR.TAG',
+      'srv/build/fakecache/CACHEDIR.TAG',
+      'srv/crash/core',
+      'srv/crash/core.4242',
+      'srv/dumps/my.sql',
+      'srv/dumps/shop.dump',
+      'srv/dumps/shop.sql',
+      'srv/dumps/shop.sql.gz',
+      'srv/lib/py/vocabularies/core',
+      'srv/nightly/db-2026-11-20.sql.gz',
+      'srv/nightly/db-2026-11-21.sql.gz',
+      'srv/nightly/db-2026-11-22.sql.gz',
+      'tmp/core',
+    ]);
+  });
+
+  it('a bound on the headers read: the candidates past it stay out, and say so', () => {
+    let n = 0;
+    const r = classifyKinds(tree, BUILTIN_RULES, { prefix: root, maxReads: 2, read: (f, max) => (n++, readHead(f, max)) });
+    assert.equal(n, 2);
+    assert.ok(r.trust.unchecked > 0);
+    // each says so, but those a series took afterwards (the nightly db-<date>.sql.gz)
+    const notRead = [...index.values()].filter((i) => /was not read/.test(r.why(i)));
+    const series = [...index.values()].filter((i) => /series of/.test(r.why(i)) && /\.sql\.gz$/.test(tree.pathOf(i).toString()));
+    assert.equal(notRead.length + series.length, r.trust.unchecked, `${notRead.length} + ${series.length}`);
+    // no header read at all (an imported tree): no core dump, no dump
+    const none = classifyKinds(tree, BUILTIN_RULES, { prefix: root, read: null });
+    assert.equal(none.categories.find((c) => c.name === 'core dumps'), undefined);
+  });
+
+  it('never a FIFO, a device or a link: only regular files are read, without following', () => {
+    const d = makeTmp('trust-hostile');
+    try {
+      mkfifo(path.join(d, 'core'));
+      fs.symlinkSync('/dev/zero', path.join(d, 'x.sql'));
+      fs.writeFileSync(path.join(d, 'real'), elfHeader(ET_CORE, 64));
+      fs.symlinkSync(path.join(d, 'real'), path.join(d, 'core.7'));
+      assert.equal(readHead(path.join(d, 'core'), 18), null, 'a FIFO is not opened for reading (O_NONBLOCK, fstat)');
+      assert.equal(readHead(path.join(d, 'x.sql'), 18), null, 'a link is not followed (O_NOFOLLOW)');
+      assert.equal(readHead(d, 18), null, 'a directory is not read');
+    } finally {
+      rmrf(d);
+    }
+  });
+
+  it('the header checks, byte by byte', () => {
+    assert.equal(elfCore(elfHeader(ET_CORE, 18)), true);
+    assert.equal(elfCore(elfHeader(ET_DYN, 18)), false);
+    assert.equal(elfCore(elfHeader(ET_CORE, 18).subarray(0, 17)), false, 'a truncated header');
+    const be = elfHeader(0, 18);
+    be[5] = 2; // big-endian: e_type 0x0004
+    be[16] = 0;
+    be[17] = 4;
+    assert.equal(elfCore(be), true);
+    assert.equal(dumpTool(Buffer.from('--\n-- PostgreSQL database cluster dump\n--\n'), false), 'pg_dumpall');
+    assert.equal(dumpTool(zlib.gzipSync(MY_HEAD + 'INSERT INTO t VALUES (1);\n'.repeat(5000)).subarray(0, 200), true), 'mysqldump', 'a gzip cut short still says its first line');
+    assert.equal(dumpTool(Buffer.from('-- MariaDB dump 10.19\n'), false), 'mysqldump');
+    assert.equal(dumpTool(Buffer.from('SELECT 1; -- PostgreSQL database dump'), false), null, 'the words must start a line');
+    assert.equal(dumpTool(Buffer.from([0x1f, 0x8b, 0, 0]), true), null, 'a broken gzip');
+  });
+
+  it('owners --why FILE says what the whole pass says, for every file (the same rules on a small tree)', () => {
+    // without a prefix: the paths as they are (under the temp dir, so /tmp's rule applies to both)
+    const owned = ownedMask(tree, loadPackageMap(), {});
+    const bulk = classifyKinds(tree, loadRules(), { owned });
+    const diff: string[] = [];
+    for (const rel of Object.keys(EXPECT)) {
+      const i = index.get(rel)!;
+      const w = whyKind(path.join(root, rel));
+      const want = bulk.cat[i] >= 0 ? BUILTIN_RULES.categories[bulk.cat[i]].name : null;
+      if (w.kind !== want || w.reason !== bulk.why(i)) diff.push(`${rel}: why ${w.kind} (${w.reason}) / owners ${want} (${bulk.why(i)})`);
+    }
+    assert.deepEqual(diff, []);
+  });
+});
+
+describe('owners --why on the command line', () => {
+  let d: string;
+  before(() => {
+    d = makeTmp('why-cli');
+    fs.writeFileSync(path.join(d, 'core'), elfHeader(ET_CORE, 4096));
+    fs.writeFileSync(path.join(d, 'bad\x1b[31m'), 'x');
+  });
+  after(() => rmrf(d));
+
+  it('text and --json', () => {
+    const r = run(['owners', '--why', path.join(d, 'core')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /: core dumps\n {2}why: an ELF core file \(e_type ET_CORE\): a core dump\n {2}package: none lists it\n$/);
+    const j = JSON.parse(run(['owners', '--why', path.join(d, 'core'), '--json']).stdout);
+    assert.deepEqual(j, { path: path.join(d, 'core'), kind: 'core dumps', reason: 'an ELF core file (e_type ET_CORE): a core dump', package: null });
+    const ls = JSON.parse(run(['owners', '--why', '/usr/bin/ls', '--json']).stdout);
+    assert.equal(ls.kind, null);
+    assert.match(ls.package, /^coreutils/);
+  });
+
+  it('bad input: one line, non-zero; hostile names escaped', () => {
+    const miss = run(['owners', '--why', path.join(d, 'nope')]);
+    assert.equal(miss.code, 1);
+    assert.equal(miss.stderr.trim().split('\n').length, 1, miss.stderr);
+    assert.match(miss.stderr, /no such file/);
+    const both = run(['owners', d, '--why', path.join(d, 'core')]);
+    assert.equal(both.code, 2);
+    const hostile = run(['owners', '--why', path.join(d, 'bad\x1b[31m')]);
+    assert.equal(hostile.code, 0, hostile.stderr);
+    assert.ok(!hostile.stdout.includes('\x1b'), JSON.stringify(hostile.stdout));
+  });
+});
