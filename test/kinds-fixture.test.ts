@@ -2,8 +2,8 @@
  * Issue 16's labelled fixture (test/helpers/kinds-fixture.ts): first that it is what it claims
  * (the tools' layouts, real hard links, a real core dump, exact CACHEDIR.TAG signatures, every
  * regular file labelled, the package decoys really in the dpkg lists), then the classifier on it:
- * precision >= 0.98 and recall >= 0.95 on every kind (a todo while the classifier is rewritten:
- * its misses are the diagnostic).
+ * precision >= 0.98 and recall >= 0.95 on every kind (the misses and false positives in the
+ * failure message).
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -143,7 +143,7 @@ describe('issue 16: the labelled kinds fixture', () => {
     for (const [p, k] of fx.labels) if (k !== null) assert.ok(!all.has(p), `${p} (${k}) is in a dpkg list`);
   });
 
-  it("issue 16's targets: precision >= 0.98 and recall >= 0.95 on every kind", { todo: 'issue 16: classifier' }, async (t) => {
+  it("issue 16's targets: precision >= 0.98 and recall >= 0.95 on every kind", async (t) => {
     const c = await classifyFixture(fx);
     const score = scoreKinds(fx.labels, c.predicted);
     const lines = scoreLines(score, fx, c.predicted, 10);

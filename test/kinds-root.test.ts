@@ -3,8 +3,8 @@
  * installed in any kind. Every path among each category's biggest (--top 100) is looked up with
  * dpkg (one dpkg-query -S for all of them, each with its merged-/usr alias: /bin/x <-> /usr/bin/x
  * where / has that symlink). The per-kind counts are the diagnostic (for the README's before and
- * after). A todo while the classifier is rewritten (it listed google-cloud-sdk's lib.zip as a
- * backup).
+ * after). It failed before issue 16 (google-cloud-sdk's lib.zip, PostgreSQL's *.sql, a JDK's
+ * test tarballs as backups).
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -49,7 +49,7 @@ function dpkgListed(paths: string[]): Map<string, string> {
   return out;
 }
 
-it("owners / --json: no package's file in any kind (dpkg -S on every category's biggest 100)", { todo: 'issue 16: classifier', timeout: 900_000 }, (t) => {
+it("owners / --json: no package's file in any kind (dpkg -S on every category's biggest 100)", { timeout: 900_000 }, (t) => {
   if (!have('dpkg-query') || !fs.existsSync('/var/lib/dpkg/info')) return t.skip('no dpkg here: nothing to check ownership against');
   const r = run(process.execPath, [BIN, 'owners', '/', '--json', '--sample-ms', '0', '--top', '100'], { timeoutMs: 900_000 });
   assert.equal(r.signal, null, `${r.cmd}: killed (${r.signal})`);
