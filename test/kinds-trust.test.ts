@@ -14,7 +14,7 @@ import { classifyKinds, loadRules, BUILTIN_RULES, type KindsResult } from '../sr
 import { loadPackageMap, ownedMask } from '../src/owners/packages.js';
 import { dumpTool, elfCore } from '../src/owners/kinds-trust.js';
 import { whyKind } from '../src/app/why.js';
-import { readHead } from '../src/util/read.js';
+import { readHead } from '../src/util/head.js';
 import { makeTmp, mkfifo, rmrf } from './helpers/fs.js';
 import { scanTree, type Tree } from './helpers/tree.js';
 import { elfHeader, ET_CORE, ET_DYN, ET_EXEC } from './helpers/elf.js';

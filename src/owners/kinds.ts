@@ -22,7 +22,8 @@
  * and decoded as UTF-8 (lossy) for the items reported.
  */
 import fs from 'node:fs';
-import { readFileCapped, readHead } from '../util/read.js';
+import { readFileCapped } from '../util/read.js';
+import { readHead } from '../util/head.js';
 import { ARCHIVE_RE, refineKinds } from './kinds-trust.js';
 import path from 'node:path';
 import picomatch from 'picomatch';
