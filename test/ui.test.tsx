@@ -1051,3 +1051,44 @@ test('upFromTop (the browser opened from the volumes view): h, Left, Backspace a
   assert.equal(plain.quits(), 0);
   plain.unmount();
 });
+
+test('i on a file: its kind of data and why (issue 16), from the disk for a scanned tree, from the tree for an export', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-ui-kind-'));
+  try {
+    // sizes set the order (largest first): core, x.log, x.log.1, x.log.2.gz
+    fs.writeFileSync(path.join(dir, 'core'), Buffer.alloc(40_000, 0x7b));
+    fs.writeFileSync(path.join(dir, 'x.log'), Buffer.alloc(30_000, 0x61));
+    fs.writeFileSync(path.join(dir, 'x.log.1'), Buffer.alloc(20_000, 0x61));
+    fs.writeFileSync(path.join(dir, 'x.log.2.gz'), Buffer.alloc(10_000, 0x61));
+    const t = new Tree();
+    await new Scanner(dir, t, { threads: 1 }).run();
+    const r = mount(t);
+    await tick();
+    r.stdin.write('i');
+    await tick();
+    assert.match(r.lastFrame()!, /Kind: +temp\n/);
+    assert.match(r.lastFrame()!, /Why: +named like a core dump but not an ELF file: not a core dump; temp:\s+its path matches "\/tmp\/\*\*"/);
+    r.stdin.write('i');
+    await tick();
+    r.stdin.write('\x1b[B');
+    await tick();
+    r.stdin.write('\x1b[B');
+    await tick();
+    r.stdin.write('i');
+    await tick();
+    assert.match(r.lastFrame()!, /Name: +x\.log\.1\n/);
+    assert.match(r.lastFrame()!, /Kind: +rotated logs\n/);
+    assert.match(r.lastFrame()!, /Why: +rotated logs: its name matches "\*\.log\.\[0-9\]\*"/);
+    r.unmount();
+    // the same tree as an export (no rescan: imported): no header read, and it says so
+    const imp = mount(t, { rescan: undefined });
+    await tick();
+    imp.stdin.write('i');
+    await tick();
+    assert.match(imp.lastFrame()!, /Why: +named like a core dump; its header was not read/);
+    assert.match(imp.lastFrame()!, /imported tree: no header read/);
+    imp.unmount();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

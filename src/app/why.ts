@@ -10,9 +10,9 @@ import path from 'node:path';
 import { Tree } from '../tree/tree.js';
 import { emptyEntry, EntryType, type Entry } from '../model/entry.js';
 import { classifyKinds, loadRules } from '../owners/kinds.js';
-import { attributePackages, loadPackageMap, NO_PACKAGE } from '../owners/packages.js';
+import { attributePackages, loadPackageMap, NO_PACKAGE, type PackageMap } from '../owners/packages.js';
 import { DATE_RE, LINKDEST_DEPTH, LINKDEST_WALK } from '../owners/kinds-trust.js';
-import { jsonName } from '../util/escape.js';
+import { escapeName, jsonName } from '../util/escape.js';
 import { errnoText, UserError } from '../util/errors.js';
 
 /** What `owners --why PATH --json` prints. */
@@ -29,6 +29,9 @@ export interface KindWhy {
   package: string | null;
 }
 
+/** the package lists, read once per process (the browser asks for many files) */
+let packageMap: PackageMap | null = null;
+
 /** the most entries listed of one directory (the file's own chain is always kept) */
 const LIST_MAX = 100_000;
 
@@ -36,13 +39,23 @@ const LIST_MAX = 100_000;
  * Explain PATH's kind. `rules`: a rules file (default: the user's, else the built-ins). Throws a
  * one-line UserError when PATH cannot be looked at or the rules file is bad.
  */
-export function whyKind(p: string, o: { rules?: string } = {}): KindWhy {
+export function whyKind(p: string | Buffer, o: { rules?: string } = {}): KindWhy {
   const rules = loadRules(o.rules);
-  const abs = Buffer.from(path.resolve(p));
+  const given = typeof p === 'string' ? Buffer.from(path.resolve(p)) : p[0] === 0x2f ? p : Buffer.concat([Buffer.from(process.cwd() + '/'), p]);
+  const shown = escapeName(given);
+  // the directories as they really are (/bin/ls is /usr/bin/ls on merged /usr); the file itself not followed
+  const cut = given.lastIndexOf(0x2f);
+  let abs: Buffer;
+  try {
+    const dir = fs.realpathSync(cut > 0 ? given.subarray(0, cut) : Buffer.from('/'), { encoding: 'buffer' });
+    abs = Buffer.concat([dir, dir.length > 1 ? Buffer.from('/') : Buffer.alloc(0), given.subarray(cut + 1)]);
+  } catch (e) {
+    throw new UserError(`cannot look at ${shown}: ${errnoText((e as NodeJS.ErrnoException).code)}`);
+  }
   try {
     fs.lstatSync(abs);
   } catch (e) {
-    throw new UserError(`cannot look at ${path.resolve(p)}: ${errnoText((e as NodeJS.ErrnoException).code)}`);
+    throw new UserError(`cannot look at ${shown}: ${errnoText((e as NodeJS.ErrnoException).code)}`);
   }
   const tree = new Tree();
   const entry = (name: Uint8Array, s: fs.Stats): Entry => {
@@ -103,14 +116,14 @@ export function whyKind(p: string, o: { rules?: string } = {}): KindWhy {
   let dir = Buffer.from('/');
   for (let j = 0; j < parts.length; j++) {
     const k = list(dir, at, parts[j]);
-    if (k < 0) throw new UserError(`cannot look at ${path.resolve(p)}: it vanished`);
+    if (k < 0) throw new UserError(`cannot look at ${shown}: it vanished`);
     at = k;
     dir = join(dir, Buffer.from(parts[j], 'latin1'));
-    if (j < parts.length - 1 && !tree.isDir(k)) throw new UserError(`cannot look at ${path.resolve(p)}: ${errnoText('ENOTDIR')}`);
+    if (j < parts.length - 1 && !tree.isDir(k)) throw new UserError(`cannot look at ${shown}: ${errnoText('ENOTDIR')}`);
   }
   tree.finish({ timestamp: Math.floor(Date.now() / 1000), producer: 'scan', incomplete: false });
   const target = at;
-  const map = loadPackageMap();
+  const map = (packageMap ??= loadPackageMap());
   const labels = new Int32Array(tree.count);
   const owned = new Uint8Array(tree.count);
   const rows = attributePackages(tree, map, { labels, owned });

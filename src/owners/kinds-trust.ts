@@ -58,6 +58,8 @@ export interface TrustInput {
 export interface TrustResult {
   /** the reason this pass gives entry i (a decision or a failed check), null: none (the globs' or no rule's) */
   why(i: number): string | null;
+  /** the reason is the decision (else a check that did not hold, and the kind, if any, is the globs') */
+  decided(i: number): boolean;
   /** files dropped because a package lists them */
   ownedDropped: number;
   /** candidates whose header was read */
@@ -65,6 +67,9 @@ export interface TrustResult {
   /** candidates left unchecked over MAX_HEADER_READS */
   unchecked: number;
 }
+
+/** a reason that is a note (a check that did not hold), not the decision */
+const NOTE = 1 << 30;
 
 /** the most candidate headers read in one pass (each at most DUMP_HEAD bytes) */
 export const MAX_HEADER_READS = 20000;
@@ -105,14 +110,15 @@ export function refineKinds(inp: TrustInput): TrustResult {
   const reasons: string[] = [];
   const ids = new Map<string, number>();
   let why: Int32Array | null = null;
-  const because = (i: number, text: string) => {
+  /** give entry i a reason: the decision that put it in its kind, or (NOTE) a check that did not */
+  const because = (i: number, text: string, note = 0) => {
     let id = ids.get(text);
     if (id === undefined) {
       id = reasons.length;
       reasons.push(text);
       ids.set(text, id);
     }
-    (why ??= new Int32Array(n).fill(-1))[i] = id;
+    (why ??= new Int32Array(n).fill(-1))[i] = id | note;
   };
   const isFile = (i: number) => (fl[i] & (EF_TYPE | EF_EXCL)) === EntryType.File;
   const isDir = (i: number) => (fl[i] & (EF_TYPE | EF_EXCL)) === EntryType.Dir;
@@ -202,9 +208,9 @@ export function refineKinds(inp: TrustInput): TrustResult {
   const dirPath = (d: number) => inp.shownPath(d);
   for (const t of tags) {
     const h = head(t, CACHEDIR_SIG.length);
-    if (h === undefined) because(t, 'a CACHEDIR.TAG whose signature was not read: no mark');
+    if (h === undefined) because(t, 'a CACHEDIR.TAG whose signature was not read: no mark', NOTE);
     else if (h !== null && h.equals(CACHEDIR_SIG)) mark(parent[t], cats.caches, `below a valid CACHEDIR.TAG in ${dirPath(parent[t])} (the Cache Directory Tagging Specification)`);
-    else because(t, "a CACHEDIR.TAG without the specification's signature line: no mark");
+    else because(t, "a CACHEDIR.TAG without the specification's signature line: no mark", NOTE);
   }
   // rsnapshot: a directory with two interval directories, or one and rsnapshot's .sync
   const byParent = (list: number[], test: (name: string) => boolean) => {
@@ -247,33 +253,33 @@ export function refineKinds(inp: TrustInput): TrustResult {
   }
 
   // 3. content: a few bytes of each candidate
-  const backupMarked = (i: number) => why !== null && why[i] >= 0 && lab[i] === cats.backups;
+  const backupMarked = (i: number) => why !== null && why[i] >= 0 && (why[i] & NOTE) === 0 && lab[i] === cats.backups;
   for (const i of cores) {
     if (lab[i] === cats.trash || backupMarked(i) || cats.core < 0) continue;
     const h = head(i, ELF_HEAD);
-    if (h === undefined) because(i, 'named like a core dump; its header was not read');
+    if (h === undefined) because(i, 'named like a core dump; its header was not read', NOTE);
     else if (h !== null && elfCore(h)) {
       lab[i] = cats.core;
       because(i, 'an ELF core file (e_type ET_CORE): a core dump');
-    } else because(i, `named like a core dump but ${h === null ? 'unreadable' : h.length >= 4 && h[0] === 0x7f && h[1] === 0x45 && h[2] === 0x4c && h[3] === 0x46 ? 'an ELF file of another type' : 'not an ELF file'}: not a core dump`);
+    } else because(i, `named like a core dump but ${h === null ? 'unreadable' : h.length >= 4 && h[0] === 0x7f && h[1] === 0x45 && h[2] === 0x4c && h[3] === 0x46 ? 'an ELF file of another type' : 'not an ELF file'}: not a core dump`, NOTE);
   }
   for (const i of dumps) {
     if (lab[i] === cats.trash || backupMarked(i) || cats.backups < 0) continue;
     const h = head(i, DUMP_HEAD);
     if (h === undefined) {
-      because(i, 'named like a database dump; its header was not read');
+      because(i, 'named like a database dump; its header was not read', NOTE);
       continue;
     }
     const tool = h === null ? null : dumpTool(h, names.one(i).endsWith('.gz'));
     if (tool !== null) {
       lab[i] = cats.backups;
       because(i, `${tool} output (its header): a database dump`);
-    } else because(i, `named like a database dump but without pg_dump's or mysqldump's header${h === null ? ' (unreadable)' : ''}: not a backup`);
+    } else because(i, `named like a database dump but without pg_dump's or mysqldump's header${h === null ? ' (unreadable)' : ''}: not a backup`, NOTE);
   }
   for (const i of volumes) {
     if (lab[i] >= 0 || cats.backups < 0) continue;
     const h = head(i, BACULA_HEAD);
-    if (h === undefined) because(i, 'named like a Bacula/Bareos volume; its header was not read');
+    if (h === undefined) because(i, 'named like a Bacula/Bareos volume; its header was not read', NOTE);
     else if (h !== null && h.length === BACULA_HEAD && h[12] === 0x42 && h[13] === 0x42 && h[14] === 0x30 && (h[15] === 0x31 || h[15] === 0x32)) {
       lab[i] = cats.backups;
       because(i, 'a Bacula/Bareos volume (block header BB0' + String.fromCharCode(h[15]) + ')');
@@ -355,7 +361,7 @@ export function refineKinds(inp: TrustInput): TrustResult {
         hi = Math.max(hi, s);
       }
       if (hi > 4 * lo + 65536) {
-        for (const i of fs) because(i, `names a series (${key.replace('\0date', '<date>').replace('\0n', '<n>')}) but the sizes differ too much (${lo} to ${hi} bytes): not taken as backups`);
+        for (const i of fs) because(i, `names a series (${key.replace('\0date', '<date>').replace('\0n', '<n>')}) but the sizes differ too much (${lo} to ${hi} bytes): not taken as backups`, NOTE);
         continue;
       }
       const text = `one of a series of ${fs.length} files ${key.replace('\0date', '<date>').replace('\0n', '<n>')} in ${dirPath(p)} (sizes ${lo} to ${hi} bytes): backups`;
@@ -374,7 +380,8 @@ export function refineKinds(inp: TrustInput): TrustResult {
   }
 
   return {
-    why: (i) => (why !== null && why[i] >= 0 ? reasons[why[i]] : null),
+    why: (i) => (why !== null && why[i] >= 0 ? reasons[why[i] & ~NOTE] : null),
+    decided: (i) => why !== null && why[i] >= 0 && (why[i] & NOTE) === 0,
     ownedDropped,
     headersRead,
     unchecked,

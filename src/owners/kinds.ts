@@ -855,7 +855,7 @@ export function finishKinds(pass: KindsPass, more: Pick<KindsOptions, 'owned' | 
   const trust =
     n > 0
       ? refineKinds({ tree, names, fl: entryFlags(tree), lab, cats, owned, read, maxReads: opts.maxReads, diskPath: (i) => Buffer.from(outPrefix + (pathOf(i) || '/'), 'latin1'), shownPath: shown })
-      : { why: () => null, ownedDropped: 0, headersRead: 0, unchecked: 0 };
+      : { why: () => null, decided: () => false, ownedDropped: 0, headersRead: 0, unchecked: 0 };
   const acc = new Totals(tree, c.names.length, top, null);
   for (let i = 0; i < n; i++) if (lab[i] >= 0) acc.take(i, lab[i]);
   const categories = acc.result(c.names, outPrefix, pathOf);
@@ -873,7 +873,9 @@ export function finishKinds(pass: KindsPass, more: Pick<KindsOptions, 'owned' | 
       if (tree.type(i) !== EntryType.File) return 'not a regular file: kinds count regular files';
       if (owned !== null && owned[i]) return 'a file an installed package lists: a package\'s file is in no kind (it belongs to the package)';
       const w = trust.why(i);
-      if (w !== null) return w;
+      if (w !== null && (trust.decided(i) || lab[i] < 0)) return w;
+      // a check that did not hold, then the glob that holds: both
+      if (w !== null) return `${w}; ${explainGlob(pass, i)}`;
       if (lab[i] < 0) return ARCHIVE_RE.test(pathOf(i)) ? 'an archive or dump alone: not a backup without a series, a mark or a backup location' : 'no rule of the kinds matches it';
       return explainGlob(pass, i);
     },

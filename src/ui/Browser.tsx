@@ -15,6 +15,7 @@ import { escapeName } from '../util/escape.js';
 import { DEFAULT_PREFS, GRAPH_CYCLE, hiddenCount, NewestMtimes, pathText, pressSort, rowText, SortCache, ViewPrefs } from './model.js';
 import { fit } from './text.js';
 import { Help, Info, Confirm, ConfirmMany, helpPages, type Op } from './overlays.js';
+import { kindInfo } from '../app/kind-info.js';
 
 export interface BrowserProps {
   tree: Tree;
@@ -199,6 +200,8 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
   const flash = (m: string) => setMessage(m);
   /** the tree was read from an export: nothing here is on this machine's disk to delete or rescan */
   const imported = !props.rescan;
+  /** the selected file's kind of data for the `i` panel: looked up once per file and tree version */
+  const infoKind = useMemo(() => (overlay === 'info' && selected >= 0 ? kindInfo(tree, selected, !imported) : null), [overlay, selected, tree, tree.version, imported]);
 
   /** rescan `d`, busy meanwhile; `done` gets the error text, or null; never throws, never rejects */
   const rescanThen = (d: number, done: (err: string | null) => void) => {
@@ -463,7 +466,7 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
 
   let body: React.ReactElement;
   if (overlay === 'help') body = <Help width={width} height={listH} page={helpPage} />;
-  else if (overlay === 'info' && selected >= 0) body = <Info tree={view} i={selected} width={width} height={listH} />;
+  else if (overlay === 'info' && selected >= 0) body = <Info tree={view} i={selected} width={width} height={listH} kind={infoKind} />;
   else if (overlay === 'confirm' && pending.current && (pending.current.op !== 'delete' || pending.current.targets.length > 1)) {
     const job = pending.current;
     body = <ConfirmMany tree={view} op={job.op} targets={job.targets} apparent={prefs.apparent} width={width} height={listH} />;

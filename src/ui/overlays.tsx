@@ -8,7 +8,8 @@ import type { TreeView } from '../tree/filter.js';
 import { Tree } from '../tree/tree.js';
 import { count, counted, size } from '../util/format.js';
 import { clock } from '../report/time.js';
-import { escapeName } from '../util/escape.js';
+import { escapeName, terminalText } from '../util/escape.js';
+import { wrap } from '../report/peak.js';
 import { fit, truncate } from './text.js';
 import { HELP_LINES } from './help-lines.js';
 
@@ -162,7 +163,15 @@ export function modeString(mode: number): string {
 
 const TYPE_NAMES = ['file', 'directory', 'symlink', 'FIFO, socket or device'];
 
-export function infoLines(tree: TreeView, i: number, width: number): string[] {
+/** the kind of data of the entry and why (app/kind-info.ts), for infoLines */
+export interface InfoKind {
+  kind: string | null;
+  reason: string;
+  package: string | null;
+  note?: string;
+}
+
+export function infoLines(tree: TreeView, i: number, width: number, kind: InfoKind | null = null): string[] {
   const L = [
     ` Name:     ${escapeName(tree.nameOf(i))}`,
     ` Path:     ${truncate(escapeName(tree.pathOf(i)), width - 12, true)}`,
@@ -180,12 +189,19 @@ export function infoLines(tree: TreeView, i: number, width: number): string[] {
   if (tree.isHardlink(i)) L.push(` Hard link: inode ${tree.inoOf(i)}, ${tree.nlinkOf(i)} links (counted once)`);
   if (tree.readError(i)) L.push(' Error:    could not be read');
   if (tree.excluded(i)) L.push(` Excluded: ${EXCLUDED_NAMES[tree.excluded(i)]}`);
+  if (kind) {
+    // (the reason names paths: terminal-safe, then wrapped under its label)
+    L.push(` Kind:     ${terminalText(kind.kind ?? 'none')}`);
+    wrap(terminalText(kind.reason), Math.max(20, width - 12)).forEach((l, k) => L.push(`${k ? '           ' : ' Why:      '}${l}`));
+    if (kind.package !== null) L.push(` Package:  ${terminalText(kind.package)}`);
+    if (kind.note) L.push(`           (${kind.note})`);
+  }
   L.push('', ' Press i or q to close.');
   return L;
 }
 
-export function Info({ tree, i, width, height }: { tree: TreeView; i: number; width: number; height: number }): React.ReactElement {
-  return lines(infoLines(tree, i, width), width, height);
+export function Info({ tree, i, width, height, kind }: { tree: TreeView; i: number; width: number; height: number; kind?: InfoKind | null }): React.ReactElement {
+  return lines(infoLines(tree, i, width, kind ?? null), width, height);
 }
 
 /** what a deletion under an owner filter removes (see deletionPlan) */
