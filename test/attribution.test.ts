@@ -258,8 +258,7 @@ describe('packages: fixture lists, merged-/usr aliases, hard links', () => {
     const t = await scanTree(tree);
     const want = attributePackages(t, loadPackageMap({ infoDir: info, root }), { prefix: tree });
     const cacheFile = path.join(root, 'cache', 'packages.bin');
-    const noHints = { units: new Set<string>(), unitDirs: new Map<string, string>(), docker: new Map<string, string>(), podman: new Map<string, string>() };
-    const viaWorker = await startAttributionWorker({ infoDir: info, root, cacheFile, prefix: tree }).run(t, noHints);
+    const viaWorker = await startAttributionWorker({ infoDir: info, root, cacheFile, prefix: tree }).run(t);
     assert.deepEqual(viaWorker.packages, want, 'worker-built table differs');
     assert.ok(fs.existsSync(cacheFile), 'no cache written');
     const hit = buildPackageTable({ infoDir: info, root, cacheFile });

@@ -10,9 +10,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { classifyKinds, loadRules, BUILTIN_RULES, type KindsResult } from '../src/owners/kinds.js';
-import { loadPackageMap, ownedMask } from '../src/owners/packages.js';
-import { dumpTool, elfCore } from '../src/owners/kinds-trust.js';
+import { classifyKinds, loadRules, startKinds, BUILTIN_RULES, type KindsResult } from '../src/owners/kinds.js';
+import { entryFlags, loadPackageMap, ownedMask, treeNames } from '../src/owners/packages.js';
+import { candidateClasses, dumpTool, elfCore } from '../src/owners/kinds-trust.js';
+import { ncduParseAddon } from '../src/import/native-parse.js';
+import { makeHostileTree } from './helpers/hostile.js';
 import { whyKind } from '../src/app/why.js';
 import { readHead } from '../src/util/head.js';
 import { makeTmp, mkfifo, rmrf } from './helpers/fs.js';
@@ -288,6 +290,30 @@ describe('kinds you can trust: the checks on a real tree', () => {
       assert.equal(readHead(d, 18), null, 'a directory is not read');
     } finally {
       rmrf(d);
+    }
+  });
+
+  it('the candidates: the addon (ncduparse.c kindsCandidates) and the reference loop agree entry for entry', async (t) => {
+    const addon = ncduParseAddon();
+    if (!addon?.kindsCandidates) return t.skip('no addon');
+    const hostile = makeTmp('trust-names');
+    try {
+      makeHostileTree(hostile);
+      for (const n of ['core', 'core.1', 'core.12a', 'x.core', '.core', 'CACHEDIR.TAG', 'a.sql', 'a.sql.gz', 'a.dump', 'a.pgdump', 'Full-0001', '-0001', 'x.1', 'x.tar.Z', 'x.sqlite3', 'x.qcow2', 'noext', 'a.b.c.d.e.f.g.h.tar', 'x.' + 'y'.repeat(9)])
+        fs.writeFileSync(path.join(hostile, n), 'x');
+      for (const d of ['.git', '2026-11-20', 'daily.0', 'beta.0', 'abc12', 'x123456']) fs.mkdirSync(path.join(hostile, d));
+      for (const tr of [tree, await scanTree(hostile)]) {
+        const pass = startKinds(tr, BUILTIN_RULES, { prefix: root });
+        const names = treeNames(tr);
+        const fl = entryFlags(tr);
+        const c = candidateClasses(tr, names, fl, pass.lab, true);
+        const js = candidateClasses(tr, names, fl, pass.lab, false);
+        assert.deepEqual([...c.idx], [...js.idx]);
+        assert.deepEqual([...c.cls], [...js.cls]);
+        assert.ok(c.idx.length > 0);
+      }
+    } finally {
+      rmrf(hostile);
     }
   });
 

@@ -59,6 +59,8 @@ export interface NcduParseAddon {
   kindsOrder(fl: Uint8Array, asize32: Uint32Array, kidFirst: Uint32Array, kidN: Uint32Array, kidScattered: Uint8Array, kids: Uint32Array, count: number, order: Uint32Array): number;
   /** every directory's key context in the kinds walk, and the directories to go through: how many (see ncduparse.c kindsInherit) */
   kindsInherit(arrays: ArrayBufferView[], noCat: number): number;
+  /** the entries the kinds' checks look at and their classes: how many (see ncduparse.c kindsCandidates) */
+  kindsCandidates?(arrays: ArrayBufferView[], count: number): number;
   /** the kinds pass's totals of the files left to a flat pass: the files left out for their size (see ncduparse.c kindsSums) */
   kindsSums(arrays: ArrayBufferView[], count: number, mtimeRaw: boolean): number;
 }

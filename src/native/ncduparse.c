@@ -1486,6 +1486,7 @@ static napi_value kindsMarks(napi_env env, napi_callback_info info);
 static napi_value kindsOrder(napi_env env, napi_callback_info info);
 static napi_value kindsSums(napi_env env, napi_callback_info info);
 static napi_value kindsInherit(napi_env env, napi_callback_info info);
+static napi_value kindsCandidates(napi_env env, napi_callback_info info);
 
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
@@ -1501,6 +1502,7 @@ NAPI_MODULE_INIT() {
       {"kindsOrder", NULL, kindsOrder, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kindsSums", NULL, kindsSums, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kindsInherit", NULL, kindsInherit, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"kindsCandidates", NULL, kindsCandidates, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof *props, props) != napi_ok) return NULL;
 #ifdef DISKBLAME_LIBDEFLATE
@@ -1965,5 +1967,141 @@ static napi_value kindsInherit(napi_env env, napi_callback_info info) {
   }
   napi_value r;
   CHECK(napi_create_double(env, (double)nv, &r));
+  return r;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * The candidates of the kinds' checks (src/owners/kinds-trust.ts candidateClasses, whose JavaScript
+ * loop is the reference: the two must agree entry for entry, test/kinds-trust.test.ts compares them):
+ * one flat pass over the decoded names, run once per owners while the package worker works.
+ *
+ *   kindsCandidates([bytes: Uint8Array, off: Uint32Array, len: Uint32Array, fl: Uint8Array,
+ *                    lab: Int32Array, out: Uint32Array, cls: Uint16Array], count) -> k
+ * out[0..k) <- the entries with a class, in index order; cls[0..k) <- their classes (KC_* bits).
+ * Every read is bounded by the arrays' lengths (a name out of `bytes` is a TypeError), every write
+ * by out's and cls's (too short: a TypeError). No allocation.
+ */
+#define KC_CORE 1
+#define KC_DUMP 2
+#define KC_VOLUME 4
+#define KC_SIB 8
+#define KC_TAG 16
+#define KC_LABELLED 32
+#define KC_GIT 64
+#define KC_DATED 128
+#define KC_INTERVAL 256
+/* the last bytes of interest (kinds-trust.ts LAST_BYTE): CAND_CORE 1, DUMP 2, DIGIT 4, EXT 8, TAG 16 */
+#define LB_CORE 1
+#define LB_DUMP 2
+#define LB_DIGIT 4
+#define LB_EXT 8
+#define LB_TAG 16
+/* kinds-trust.ts SIBLING_EXT, the same list */
+static const char *const KC_EXT[] = {"gz", "xz", "bz2", "zst", "lz4", "lzma", "Z", "tar", "tgz", "tbz", "tbz2", "txz", "tzst", "zip", "7z", "rar", "cpio",
+                                     "sql", "dump", "pgdump", "bak", "img", "qcow2", "vmdk", "vdi", "gpg", "age", "enc", "db", "sqlite", "sqlite3"};
+
+static inline int kc_digit(uint8_t b) { return b >= '0' && b <= '9'; }
+static inline int kc_ends(const uint8_t *b, uint32_t l, const char *s) {
+  size_t n = strlen(s);
+  return l >= n && memcmp(b + l - n, s, n) == 0;
+}
+static int kc_core(const uint8_t *b, uint32_t l) {
+  if (l >= 4 && memcmp(b, "core", 4) == 0) {
+    if (l == 4) return 1;
+    if (b[4] == '.' && l > 5) {
+      for (uint32_t j = 5; j < l; j++)
+        if (!kc_digit(b[j])) return kc_ends(b, l, ".core");
+      return 1;
+    }
+  }
+  return l > 5 && kc_ends(b, l, ".core");
+}
+static int kc_ext(const uint8_t *b, uint32_t l) {
+  /* the extension after the last dot among the last 8 bytes (extOf), in KC_EXT */
+  for (int64_t j = (int64_t)l - 1; j >= 0 && j >= (int64_t)l - 8; j--)
+    if (b[j] == '.') {
+      size_t n = l - (size_t)j - 1;
+      for (size_t k = 0; k < sizeof KC_EXT / sizeof *KC_EXT; k++)
+        if (strlen(KC_EXT[k]) == n && memcmp(b + j + 1, KC_EXT[k], n) == 0) return 1;
+      return 0;
+    }
+  return 0;
+}
+
+static napi_value kindsCandidates(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2) return throw_type(env, "kindsCandidates: 2 arguments");
+  void *p[7];
+  size_t n[7];
+  const napi_typedarray_type want[7] = {napi_uint8_array, napi_uint32_array, napi_uint32_array, napi_uint8_array, napi_int32_array, napi_uint32_array, napi_uint16_array};
+  for (uint32_t k = 0; k < 7; k++) {
+    napi_value v;
+    if (napi_get_element(env, argv[0], k, &v) != napi_ok || !typed(env, v, want[k], &p[k], &n[k])) return throw_type(env, "kindsCandidates: wrong arguments");
+  }
+  double countD;
+  if (napi_get_value_double(env, argv[1], &countD) != napi_ok || !(countD >= 0)) return throw_type(env, "kindsCandidates: wrong arguments");
+  const size_t count = (size_t)countD;
+  if (count > n[1] || count > n[2] || count > n[3] || count > n[4]) return throw_type(env, "kindsCandidates: arguments out of range");
+  const uint8_t *nb = p[0], *fl = p[3];
+  const uint32_t *off = p[1], *len = p[2];
+  const int32_t *lab = p[4];
+  uint32_t *out = p[5];
+  uint16_t *cls = p[6];
+  uint8_t lb[256] = {0};
+  lb['e'] |= LB_CORE;
+  lb['l'] |= LB_DUMP;
+  lb['z'] |= LB_DUMP;
+  lb['p'] |= LB_DUMP;
+  for (int d = '0'; d <= '9'; d++) lb[d] |= LB_DIGIT;
+  for (size_t k = 0; k < sizeof KC_EXT / sizeof *KC_EXT; k++) lb[(uint8_t)KC_EXT[k][strlen(KC_EXT[k]) - 1]] |= LB_EXT;
+  lb['G'] |= LB_TAG;
+  size_t got = 0;
+  for (size_t i = 0; i < count; i++) {
+    const uint8_t f = fl[i] & 0x73;
+    if (f != 0 && f != 1) continue;
+    if (f == 1 && i == 0) continue;
+    uint32_t o = off[i], l = len[i];
+    if ((size_t)o + l > n[0]) return throw_type(env, "kindsCandidates: a name out of range");
+    const uint8_t *b = nb + o;
+    unsigned c = 0;
+    if (f == 1) {
+      if (l == 4 && memcmp(b, ".git", 4) == 0) c = KC_GIT;
+      else if (l >= 6) {
+        uint32_t run = 0;
+        for (uint32_t j = 0; j < l && run < 4; j++) run = kc_digit(b[j]) ? run + 1 : 0;
+        if (run >= 4) c = KC_DATED;
+        else if (kc_digit(b[l - 1])) c = KC_INTERVAL;
+      }
+    } else {
+      if (lab[i] >= 0) c = KC_LABELLED;
+      if (i == 0) {
+        /* a root that is a file: its name is its path, the last part counts */
+        uint32_t s = l ? l - 1 : 0;
+        while (s > 0 && b[s - 1] != '/') s--;
+        b += s;
+        l -= s;
+      }
+      if (l > 0) {
+        const uint8_t last = b[l - 1];
+        const unsigned w = lb[last] | (b[0] == 'c' ? LB_CORE : 0);
+        if (w) {
+          if ((w & LB_TAG) && l == 12 && memcmp(b, "CACHEDIR.TAG", 12) == 0) c |= KC_TAG;
+          if ((w & LB_CORE) && kc_core(b, l)) c |= KC_CORE;
+          else if ((w & LB_DUMP) && (kc_ends(b, l, ".sql") || kc_ends(b, l, ".sql.gz") || kc_ends(b, l, ".dump") || kc_ends(b, l, ".pgdump"))) c |= KC_DUMP;
+          else if ((w & LB_DIGIT) && l >= 6 && b[l - 5] == '-' && kc_digit(b[l - 2]) && kc_digit(b[l - 3]) && kc_digit(b[l - 4])) c |= KC_VOLUME;
+          if (lab[i] < 0 && ((w & LB_DIGIT) || ((w & LB_EXT) && kc_ext(b, l)))) c |= KC_SIB;
+        }
+      }
+    }
+    if (c == 0) continue;
+    if (got >= n[5] || got >= n[6]) return throw_type(env, "kindsCandidates: out is too short");
+    out[got] = (uint32_t)i;
+    cls[got] = (uint16_t)c;
+    got++;
+  }
+  napi_value r;
+  CHECK(napi_create_double(env, (double)got, &r));
   return r;
 }

@@ -3,7 +3,7 @@
  * the only I/O here). Pure over (tree, data).
  */
 import { Tree } from '../tree/tree.js';
-import { attributePackages, loadPackageMap, PackageMap } from './packages.js';
+import { attributePackages, loadPackageMap, PackageMap, treeNames } from './packages.js';
 import { packageCacheFile, startAttributionWorker } from './load-async.js';
 import { attributeServices, loadServiceHints, ServiceHints } from './services.js';
 import { categorize, finishKinds, loadRules, Rules, startKinds } from './kinds.js';
@@ -63,11 +63,14 @@ export function prepareOwnerData(opts: { rules?: string } = {}): {
  */
 export async function attributeParallel(tree: Tree, d: ReturnType<typeof prepareOwnerData>, top = 10): Promise<Omit<Attribution, 'loadMs'>> {
   const t0 = performance.now();
-  const other = d.worker.run(tree, d.services);
-  // the globs' pass and the users while the worker works; the kinds' checks once its package files are known
-  const pass = startKinds(tree, d.rules);
+  const names = treeNames(tree);
+  const other = d.worker.run(tree, { bytes: names.bytes, off: names.off, len: names.len });
+  // services, the kinds' globs and candidates, and users while the worker works; the kinds' checks
+  // once its package files are known
+  const services = attributeServices(tree, d.services);
+  const pass = startKinds(tree, d.rules, { names });
   const users = attributeUsers(tree, d.users);
-  const { packages, services, owned } = await other;
+  const { packages, owned } = await other;
   const categories = finishKinds(pass, { owned, top }).categories;
   return { packages, services, categories, users, attributeMs: performance.now() - t0 };
 }

@@ -23,6 +23,7 @@ import zlib from 'node:zlib';
 import type { Tree } from '../tree/tree.js';
 import { EntryType } from '../model/entry.js';
 import { EF_EXCL, EF_TYPE, type TreeNames } from './packages.js';
+import { ncduParseAddon } from '../import/native-parse.js';
 
 /** the categories these rules put files in: indexes into the rules' categories, -1 when absent */
 export interface TrustCats {
@@ -46,6 +47,8 @@ export interface TrustInput {
   owned: Uint8Array | null;
   /** the first `max` bytes of a file (readHead), null when unreadable; null: no content checks */
   read: ((file: Buffer, max: number) => Buffer | null) | null;
+  /** collectCandidates' result for these labels, when made already (else made here) */
+  candidates?: Candidates;
   /** the most headers read (default MAX_HEADER_READS); the candidates past it stay unchecked */
   maxReads?: number;
   /** entry i's path on disk (bytes) */
@@ -126,55 +129,23 @@ export function refineKinds(inp: TrustInput): TrustResult {
   const { bytes: nb, off, len } = names;
   const parent = tree.parent;
 
-  // 1. package files, and the candidates of the later steps (their names looked at as bytes)
+  // 1. package files out; the candidates of the later steps (collected before the mask was known)
+  const cand = inp.candidates ?? collectCandidates(tree, names, fl, lab);
   let ownedDropped = 0;
-  const cores: number[] = [];
-  const dumps: number[] = [];
-  const volumes: number[] = [];
-  const tags: number[] = [];
-  const gitDirs: number[] = [];
-  const datedDirs: number[] = [];
-  const intervalDirs: number[] = [];
-  const sib: number[] = [];
-  for (let i = 0; i < n; i++) {
-    // (most files of a system volume are a package's: the first test)
-    if (owned !== null && owned[i] !== 0) {
-      if (lab[i] >= 0) {
+  if (owned !== null) {
+    for (const i of cand.labelled)
+      if (owned[i] !== 0 && lab[i] >= 0) {
         lab[i] = -1;
         ownedDropped++;
       }
-      continue;
-    }
-    const f = fl[i] & (EF_TYPE | EF_EXCL);
-    if (f === EntryType.Dir) {
-      if (i === 0) continue; // (the root's name is its path)
-      const o = off[i];
-      const l = len[i];
-      if (l === 4 && nb[o] === 0x2e && nb[o + 1] === 0x67 && nb[o + 2] === 0x69 && nb[o + 3] === 0x74) gitDirs.push(i);
-      else if (l >= 6 && hasDigitRun(nb, o, l, 4)) datedDirs.push(i);
-      else if (l >= 6 && isDigit(nb[o + l - 1])) intervalDirs.push(i);
-      continue;
-    }
-    if (f !== EntryType.File) continue;
-    let o = off[i];
-    let l = len[i];
-    if (i === 0) {
-      // a root that is a file: its name is its path, the last part counts
-      let s = o + l - 1;
-      while (s > o && nb[s - 1] !== 0x2f) s--;
-      l -= s - o;
-      o = s;
-    }
-    const last = nb[o + l - 1];
-    // (most names end in a byte no candidate ends in: one table lookup, no call)
-    const want = LAST_BYTE[last] | (nb[o] === 0x63 ? CAND_CORE : 0);
-    if (want === 0) continue;
-    if (want & CAND_TAG && l === 12 && names.one(i) === 'CACHEDIR.TAG') tags.push(i);
-    if (want & CAND_CORE && coreName(nb, o, l)) cores.push(i);
-    else if (want & CAND_DUMP && (endsWith(nb, o, l, '.sql') || endsWith(nb, o, l, '.sql.gz') || endsWith(nb, o, l, '.dump') || endsWith(nb, o, l, '.pgdump'))) dumps.push(i);
-    else if (want & CAND_DIGIT && l >= 6 && nb[o + l - 5] === 0x2d && isDigit(nb[o + l - 2]) && isDigit(nb[o + l - 3]) && isDigit(nb[o + l - 4])) volumes.push(i);
-    if (lab[i] < 0 && (want & CAND_DIGIT || (want & CAND_EXT && SIBLING_EXT.has(extOf(nb, o, l))))) sib.push(i);
   }
+  const keep = (l: number[]) => (owned === null ? l : l.filter((i) => owned[i] === 0));
+  const cores = keep(cand.cores);
+  const dumps = keep(cand.dumps);
+  const volumes = keep(cand.volumes);
+  const tags = keep(cand.tags);
+  const sib = keep(cand.sib);
+  const { gitDirs, datedDirs, intervalDirs } = cand;
 
   let headersRead = 0;
   let unchecked = 0;
@@ -415,6 +386,110 @@ function extOf(b: Uint8Array, o: number, l: number): string {
   return '';
 }
 
+/** What refineKinds looks at, found by one pass over the names before the package files are known. */
+export interface Candidates {
+  /** files a glob put in a kind (a package's among them are dropped) */
+  labelled: number[];
+  cores: number[];
+  dumps: number[];
+  volumes: number[];
+  tags: number[];
+  /** files no glob took whose names end in a digit or an archive's extension (rotations, series) */
+  sib: number[];
+  gitDirs: number[];
+  datedDirs: number[];
+  intervalDirs: number[];
+}
+
+/** classes of candidateClasses (ncduparse.c kindsCandidates: the same bits) */
+const KC_CORE = 1;
+const KC_DUMP = 2;
+const KC_VOLUME = 4;
+const KC_SIB = 8;
+const KC_TAG = 16;
+const KC_LABELLED = 32;
+const KC_GIT = 64;
+const KC_DATED = 128;
+const KC_INTERVAL = 256;
+const TAG_NAME = Buffer.from('CACHEDIR.TAG');
+
+/**
+ * The entries refineKinds' checks look at, with their classes (KC_*), in index order: one flat
+ * pass over every entry's name bytes (no string made). With the addon (ncduparse.c
+ * kindsCandidates), the same pass in C; `native: false`: this reference loop.
+ */
+export function candidateClasses(tree: Tree, names: TreeNames, fl: Uint8Array, lab: Int32Array, native = true): { idx: Uint32Array; cls: Uint16Array } {
+  const n = tree.count;
+  const addon = native ? ncduParseAddon() : null;
+  if (addon !== null && typeof addon.kindsCandidates === 'function') {
+    const idx = new Uint32Array(n);
+    const cls = new Uint16Array(n);
+    const k = addon.kindsCandidates([names.bytes, names.off, names.len, fl, lab, idx, cls], n);
+    return { idx: idx.subarray(0, k), cls: cls.subarray(0, k) };
+  }
+  const { bytes: nb, off, len } = names;
+  const idx: number[] = [];
+  const cls: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const f = fl[i] & (EF_TYPE | EF_EXCL);
+    if (f !== EntryType.Dir && f !== EntryType.File) continue;
+    if (f === EntryType.Dir && i === 0) continue; // (the root's name is its path)
+    let o = off[i];
+    let l = len[i];
+    let c = 0;
+    if (f === EntryType.Dir) {
+      if (l === 4 && nb[o] === 0x2e && nb[o + 1] === 0x67 && nb[o + 2] === 0x69 && nb[o + 3] === 0x74) c = KC_GIT;
+      else if (l >= 6 && hasDigitRun(nb, o, l, 4)) c = KC_DATED;
+      else if (l >= 6 && ((nb[o + l - 1] - 0x30) >>> 0) < 10) c = KC_INTERVAL;
+    } else {
+      if (lab[i] >= 0) c = KC_LABELLED;
+      if (i === 0) {
+        // a root that is a file: its name is its path, the last part counts
+        let s = l ? l - 1 : 0;
+        while (s > 0 && nb[o + s - 1] !== 0x2f) s--;
+        o += s;
+        l -= s;
+      }
+      if (l > 0) {
+        // (most names end in a byte no candidate ends in: one table lookup, no call)
+        const want = LAST_BYTE[nb[o + l - 1]] | (nb[o] === 0x63 ? CAND_CORE : 0);
+        if (want !== 0) {
+          if (want & CAND_TAG && l === 12 && Buffer.compare(TAG_NAME, nb.subarray(o, o + l)) === 0) c |= KC_TAG;
+          if (want & CAND_CORE && coreName(nb, o, l)) c |= KC_CORE;
+          else if (want & CAND_DUMP && (endsWith(nb, o, l, '.sql') || endsWith(nb, o, l, '.sql.gz') || endsWith(nb, o, l, '.dump') || endsWith(nb, o, l, '.pgdump'))) c |= KC_DUMP;
+          else if (want & CAND_DIGIT && l >= 6 && nb[o + l - 5] === 0x2d && isDigit(nb[o + l - 2]) && isDigit(nb[o + l - 3]) && isDigit(nb[o + l - 4])) c |= KC_VOLUME;
+          if (lab[i] < 0 && (want & CAND_DIGIT || (want & CAND_EXT && SIBLING_EXT.has(extOf(nb, o, l))))) c |= KC_SIB;
+        }
+      }
+    }
+    if (c !== 0) {
+      idx.push(i);
+      cls.push(c);
+    }
+  }
+  return { idx: Uint32Array.from(idx), cls: Uint16Array.from(cls) };
+}
+
+/** The candidates of refineKinds' checks, by class (candidateClasses), while the package worker works. */
+export function collectCandidates(tree: Tree, names: TreeNames, fl: Uint8Array, lab: Int32Array, native = true): Candidates {
+  const { idx, cls } = candidateClasses(tree, names, fl, lab, native);
+  const c: Candidates = { labelled: [], cores: [], dumps: [], volumes: [], tags: [], sib: [], gitDirs: [], datedDirs: [], intervalDirs: [] };
+  for (let k = 0; k < idx.length; k++) {
+    const i = idx[k];
+    const x = cls[k];
+    if (x & KC_LABELLED) c.labelled.push(i);
+    if (x & KC_TAG) c.tags.push(i);
+    if (x & KC_CORE) c.cores.push(i);
+    if (x & KC_DUMP) c.dumps.push(i);
+    if (x & KC_VOLUME) c.volumes.push(i);
+    if (x & KC_SIB) c.sib.push(i);
+    if (x & KC_GIT) c.gitDirs.push(i);
+    if (x & KC_DATED) c.datedDirs.push(i);
+    if (x & KC_INTERVAL) c.intervalDirs.push(i);
+  }
+  return c;
+}
+
 function isDigit(b: number): boolean {
   return b >= 0x30 && b <= 0x39;
 }
@@ -422,8 +497,9 @@ function isDigit(b: number): boolean {
 /** a run of at least k digits in the name */
 function hasDigitRun(b: Uint8Array, o: number, l: number, k: number): boolean {
   let run = 0;
-  for (let j = o; j < o + l; j++) {
-    if (isDigit(b[j])) {
+  for (let j = o, e = o + l; j < e; j++) {
+    // (inline: this runs once per directory, before V8 has optimized anything)
+    if (((b[j] - 0x30) >>> 0) < 10) {
       if (++run >= k) return true;
     } else run = 0;
   }

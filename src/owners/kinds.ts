@@ -24,7 +24,7 @@
 import fs from 'node:fs';
 import { readFileCapped } from '../util/read.js';
 import { readHead } from '../util/head.js';
-import { ARCHIVE_RE, refineKinds } from './kinds-trust.js';
+import { ARCHIVE_RE, collectCandidates, refineKinds, type Candidates } from './kinds-trust.js';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { jsonName } from '../util/escape.js';
@@ -809,6 +809,8 @@ export interface KindsPass {
   outPrefix: string;
   /** category index per entry, -1: none */
   lab: Int32Array;
+  /** what the checks will look at (found while the package worker works) */
+  candidates: Candidates | null;
   opts: KindsOptions;
 }
 
@@ -823,7 +825,7 @@ export interface KindsResult {
   trust: { ownedDropped: number; headersRead: number; unchecked: number };
 }
 
-/** The globs' pass (on this thread: no I/O); then finishKinds. */
+/** The globs' pass and the checks' candidates (on this thread: no I/O); then finishKinds. */
 export function startKinds(tree: Tree, rules: Rules, opts: KindsOptions = {}): KindsPass {
   const n = tree.count;
   const lab = new Int32Array(n).fill(-1);
@@ -834,7 +836,8 @@ export function startKinds(tree: Tree, rules: Rules, opts: KindsOptions = {}): K
     const w = globWalk(tree, c, names, new Totals(tree, c.names.length, 0, lab), rootPath, opts.native, true);
     while (w !== null && w.step(1 << 30));
   }
-  return { tree, rules, c, names, rootPath, outPrefix, lab, opts };
+  const candidates = n > 0 ? collectCandidates(tree, names, entryFlags(tree), lab) : null;
+  return { tree, rules, c, names, rootPath, outPrefix, lab, candidates, opts };
 }
 
 /**
@@ -854,7 +857,7 @@ export function finishKinds(pass: KindsPass, more: Pick<KindsOptions, 'owned' | 
   const shown = (i: number) => Buffer.from(outPrefix + (pathOf(i) || '/'), 'latin1').toString('utf8');
   const trust =
     n > 0
-      ? refineKinds({ tree, names, fl: entryFlags(tree), lab, cats, owned, read, maxReads: opts.maxReads, diskPath: (i) => Buffer.from(outPrefix + (pathOf(i) || '/'), 'latin1'), shownPath: shown })
+      ? refineKinds({ tree, names, fl: entryFlags(tree), lab, cats, owned, read, maxReads: opts.maxReads, candidates: pass.candidates ?? undefined, diskPath: (i) => Buffer.from(outPrefix + (pathOf(i) || '/'), 'latin1'), shownPath: shown })
       : { why: () => null, decided: () => false, ownedDropped: 0, headersRead: 0, unchecked: 0 };
   const acc = new Totals(tree, c.names.length, top, null);
   for (let i = 0; i < n; i++) if (lab[i] >= 0) acc.take(i, lab[i]);

@@ -1,16 +1,15 @@
 /**
  * Attribution off the main thread: a worker thread started with the scan loads the package table
  * (from the cache, or built from hundreds of list files and cached), then, once the tree is sent,
- * runs the package and service passes while the main thread does the others. Any failure of the
+ * runs the package pass while the main thread does the others. Any failure of the
  * worker falls back to the main thread, so the result never depends on it.
  */
 import { cacheDir } from '../util/cachedir.js';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Tree, treeData } from '../tree/tree.js';
-import { attributeServices, type ServiceHints } from './services.js';
 import { attributePackages, loadPackageMap, type PackageMapOptions } from './packages.js';
-import type { OwnerBytes, ServiceBytes } from './types.js';
+import type { OwnerBytes } from './types.js';
 
 /** the worker's code as one script, put here by the bundler (scripts/bundle.mjs); absent in the tsc build */
 declare const __DISKBLAME_PACKAGE_WORKER__: string | undefined;
@@ -40,19 +39,21 @@ export interface AttributionWorkerOptions extends PackageMapOptions {
   prefix?: string;
 }
 
-/** the worker's answer: the package and service rows, and which entries a package lists (1) */
+/** decoded names (Tree.allNames' shape), copied to the worker with the tree */
+export type TreeNameBytes = { bytes: Uint8Array; off: Uint32Array; len: Uint32Array };
+
+/** the worker's answer: the package rows, and which entries a package lists (1) */
 export interface WorkerRows {
   packages: OwnerBytes[];
-  services: ServiceBytes[];
   owned: Uint8Array;
 }
 
 /**
- * A worker thread for the package and service passes, started early (while the scan runs) so that
- * its start-up and the package table are ready when the tree is: `run(tree, services)` sends it a
+ * A worker thread for the package pass, started early (while the scan runs) so that
+ * its start-up and the package table are ready when the tree is: `run(tree)` sends it a
  * copy of the tree and resolves with its rows (computed here if the worker fails).
  */
-export function startAttributionWorker(opts: AttributionWorkerOptions = {}): { run(tree: Tree, services: ServiceHints): Promise<WorkerRows> } {
+export function startAttributionWorker(opts: AttributionWorkerOptions = {}): { run(tree: Tree, names?: TreeNameBytes): Promise<WorkerRows> } {
   let w: Worker | null = null;
   try {
     w = startWorker(opts);
@@ -62,15 +63,14 @@ export function startAttributionWorker(opts: AttributionWorkerOptions = {}): { r
     if (process.env.DISKBLAME_DEBUG) console.error('attribution worker failed to start:', e);
   }
   const { prefix, cacheFile: _cache, ...lists } = opts;
-  const here = (tree: Tree, services: ServiceHints): WorkerRows => {
+  const here = (tree: Tree): WorkerRows => {
     const owned = new Uint8Array(tree.count);
-    const packages = attributePackages(tree, loadPackageMap(lists), { prefix, owned });
-    return { packages, services: attributeServices(tree, services, { prefix }), owned };
+    return { packages: attributePackages(tree, loadPackageMap(lists), { prefix, owned }), owned };
   };
   return {
-    run(tree, services) {
+    run(tree, names) {
       const worker = w;
-      if (!worker) return Promise.resolve(here(tree, services));
+      if (!worker) return Promise.resolve(here(tree));
       worker.ref();
       return new Promise((resolve) => {
         let done = false;
@@ -78,7 +78,7 @@ export function startAttributionWorker(opts: AttributionWorkerOptions = {}): { r
           if (done) return;
           done = true;
           if (process.env.DISKBLAME_DEBUG) console.error('attribution worker failed, working on the main thread:', e);
-          resolve(here(tree, services));
+          resolve(here(tree));
         };
         worker.once('message', (m: WorkerRows) => {
           if (done) return;
@@ -90,7 +90,7 @@ export function startAttributionWorker(opts: AttributionWorkerOptions = {}): { r
         worker.once('exit', fail);
         const d = treeData(tree);
         try {
-          worker.postMessage({ tree: d.fields, services }, d.transfer);
+          worker.postMessage({ tree: d.fields, names }, d.transfer);
         } catch (e) {
           fail(e);
         }

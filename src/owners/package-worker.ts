@@ -6,15 +6,15 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { attributePackages, buildPackageTable, packageMapFromTable } from './packages.js';
-import { attributeServices, type ServiceHints } from './services.js';
 import { treeFromData } from '../tree/tree.js';
 import type { AttributionWorkerOptions } from './load-async.js';
 
 const { prefix, ...lists } = (workerData ?? {}) as AttributionWorkerOptions;
 const map = packageMapFromTable(buildPackageTable(lists), lists);
-parentPort!.once('message', (m: { tree: Record<string, unknown>; services: ServiceHints }) => {
+parentPort!.once('message', (m: { tree: Record<string, unknown>; names?: { bytes: Uint8Array; off: Uint32Array; len: Uint32Array } }) => {
   const tree = treeFromData(m.tree);
   const owned = new Uint8Array(tree.count);
-  const packages = attributePackages(tree, map, { prefix, owned });
-  parentPort!.postMessage({ packages, services: attributeServices(tree, m.services, { prefix }), owned }, [owned.buffer]);
+  // the names the main thread decoded (with the addon, which this eval'd worker does not load)
+  const packages = attributePackages(tree, map, { prefix, owned, names: m.names });
+  parentPort!.postMessage({ packages, owned }, [owned.buffer]);
 });

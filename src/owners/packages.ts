@@ -421,6 +421,8 @@ export interface PackageAttributionOptions {
   labels?: Int32Array;
   /** filled (length tree.count at least) with 1 for each file a package lists, 0 for the others */
   owned?: Uint8Array;
+  /** the tree's decoded names (Tree.allNames), when the caller has them (a worker without the addon) */
+  names?: { bytes: Uint8Array; off: Uint32Array; len: Uint32Array };
 }
 
 interface Acc {
@@ -640,7 +642,7 @@ export function attributePackages(tree: Tree, map: PackageMap, opts: PackageAttr
       const v = t.find(node, hashStr(seg), H2);
       node = v < 0 && v !== NOT_FOUND ? -v - 1 : -1;
     }
-    const { bytes: nb, off, len } = treeNames(tree);
+    const { bytes: nb, off, len } = opts.names ?? treeNames(tree);
     const fl = entryFlags(tree);
     // every name's two hashes, in one flat pass (cheaper than a call per name while V8 warms up)
     const n = tree.count;
