@@ -13,6 +13,7 @@ import { Tree } from '../src/tree/tree.js';
 import { emptyEntry, EntryType, type Entry } from '../src/model/entry.js';
 import { attributePackages, buildPackageTable, loadPackageMap, NO_PACKAGE, packageMapFromTable, type PackageMap } from '../src/owners/packages.js';
 import { startAttributionWorker } from '../src/owners/load-async.js';
+import { ncduParseAddon } from '../src/import/native-parse.js';
 import { BUILTIN_RULES, categorize, loadRules, type Rules } from '../src/owners/kinds.js';
 import { attributeUsers, loadUserNames } from '../src/owners/users.js';
 import { attributeServices, loadServiceHints } from '../src/owners/services.js';
@@ -252,6 +253,24 @@ describe('packages: fixture lists, merged-/usr aliases, hard links', () => {
     // without the root's symlinks: no aliases
     const plain = loadPackageMap({ infoDir: info, root: tree });
     assert.equal(plain.get('/usr/bin/foo'), undefined);
+  });
+
+  it("the lookups in C (ncduparse.c packagePass) give what the walk gives: rows, labels, the package mask (this machine's /usr/share/doc too)", async (t) => {
+    if (!ncduParseAddon()?.packagePass) return t.skip('no addon');
+    const cases: [Tree, PackageMap, string | undefined][] = [
+      [await scanTree(tree), loadPackageMap({ infoDir: info, root }), tree],
+      [await scanTree('/usr/share/doc'), loadPackageMap(), undefined],
+    ];
+    for (const [tr, map, prefix] of cases) {
+      const run = (addon: null | undefined) => {
+        const labels = new Int32Array(tr.count);
+        const owned = new Uint8Array(tr.count);
+        return { rows: attributePackages(tr, map, { prefix, labels, owned, addon }), labels: [...labels], owned: [...owned] };
+      };
+      const c = run(undefined);
+      assert.deepEqual(c, run(null));
+      assert.ok(c.owned.some((x) => x === 1), 'some files are a package\'s');
+    }
   });
 
   it('the attribution worker (table built there and cached) gives the same rows; a stale or corrupt cache is rebuilt', async () => {

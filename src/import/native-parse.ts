@@ -61,6 +61,8 @@ export interface NcduParseAddon {
   kindsInherit(arrays: ArrayBufferView[], noCat: number): number;
   /** the entries the kinds' checks look at and their classes: how many (see ncduparse.c kindsCandidates) */
   kindsCandidates?(arrays: ArrayBufferView[], count: number): number;
+  /** the package table's lookups of every entry, in index order: 0, or -1 when a parent comes after its entry (see ncduparse.c packagePass) */
+  packagePass?(arrays: ArrayBufferView[], count: number, mask: number, rootNode: number): number;
   /** the kinds pass's totals of the files left to a flat pass: the files left out for their size (see ncduparse.c kindsSums) */
   kindsSums(arrays: ArrayBufferView[], count: number, mtimeRaw: boolean): number;
 }
@@ -118,6 +120,21 @@ export function ncduParseAddon(): NcduParseAddon | null {
     // (another Node's ABI, a noexec mount...): the JavaScript parser reads it all
   }
   return loaded;
+}
+
+/**
+ * The addon loaded from `file` (the one the main thread loaded: ncduParseAddonFile), for a worker
+ * thread whose code has no module URL to find it from; null when it does not load.
+ */
+export function ncduParseAddonAt(file: string | null | undefined): NcduParseAddon | null {
+  if (!file || process.env.DISKBLAME_NATIVE === '0') return null;
+  try {
+    const m = { exports: {} as NcduParseAddon };
+    process.dlopen(m, file);
+    return typeof m.exports.fast === 'function' ? m.exports : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -1487,6 +1487,7 @@ static napi_value kindsOrder(napi_env env, napi_callback_info info);
 static napi_value kindsSums(napi_env env, napi_callback_info info);
 static napi_value kindsInherit(napi_env env, napi_callback_info info);
 static napi_value kindsCandidates(napi_env env, napi_callback_info info);
+static napi_value packagePass(napi_env env, napi_callback_info info);
 
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
@@ -1503,6 +1504,7 @@ NAPI_MODULE_INIT() {
       {"kindsSums", NULL, kindsSums, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kindsInherit", NULL, kindsInherit, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kindsCandidates", NULL, kindsCandidates, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"packagePass", NULL, packagePass, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof *props, props) != napi_ok) return NULL;
 #ifdef DISKBLAME_LIBDEFLATE
@@ -2000,6 +2002,15 @@ static napi_value kindsInherit(napi_env env, napi_callback_info info) {
 static const char *const KC_EXT[] = {"gz", "xz", "bz2", "zst", "lz4", "lzma", "Z", "tar", "tgz", "tbz", "tbz2", "txz", "tzst", "zip", "7z", "rar", "cpio",
                                      "sql", "dump", "pgdump", "bak", "img", "qcow2", "vmdk", "vdi", "gpg", "age", "enc", "db", "sqlite", "sqlite3"};
 
+/* the k typed arrays of the JavaScript array `arr`, each of the type `want` says: 0 when one is not */
+static int typed_list(napi_env env, napi_value arr, const napi_typedarray_type *want, uint32_t k, void **p, size_t *n) {
+  for (uint32_t j = 0; j < k; j++) {
+    napi_value v;
+    if (napi_get_element(env, arr, j, &v) != napi_ok || !typed(env, v, want[j], &p[j], &n[j])) return 0;
+  }
+  return 1;
+}
+
 static inline int kc_digit(uint8_t b) { return b >= '0' && b <= '9'; }
 static inline int kc_ends(const uint8_t *b, uint32_t l, const char *s) {
   size_t n = strlen(s);
@@ -2036,10 +2047,7 @@ static napi_value kindsCandidates(napi_env env, napi_callback_info info) {
   void *p[7];
   size_t n[7];
   const napi_typedarray_type want[7] = {napi_uint8_array, napi_uint32_array, napi_uint32_array, napi_uint8_array, napi_int32_array, napi_uint32_array, napi_uint16_array};
-  for (uint32_t k = 0; k < 7; k++) {
-    napi_value v;
-    if (napi_get_element(env, argv[0], k, &v) != napi_ok || !typed(env, v, want[k], &p[k], &n[k])) return throw_type(env, "kindsCandidates: wrong arguments");
-  }
+  if (!typed_list(env, argv[0], want, 7, p, n)) return throw_type(env, "kindsCandidates: wrong arguments");
   double countD;
   if (napi_get_value_double(env, argv[1], &countD) != napi_ok || !(countD >= 0)) return throw_type(env, "kindsCandidates: wrong arguments");
   const size_t count = (size_t)countD;
@@ -2103,5 +2111,85 @@ static napi_value kindsCandidates(napi_env env, napi_callback_info info) {
   }
   napi_value r;
   CHECK(napi_create_double(env, (double)got, &r));
+  return r;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * The package pass's lookups (src/owners/packages.ts attributePackages, whose depth-first walk in
+ * JavaScript is the reference): every entry's (directory, name) looked up in the package table,
+ * a flat pass in index order (a directory comes before its entries in every tree this project
+ * builds; one that does not makes this return -1, and the walk is used).
+ *
+ *   packagePass([bytes: Uint8Array, off: Uint32Array, len: Uint32Array, fl: Uint8Array,
+ *                parent: Uint32Array, slots: Int32Array, out: Int32Array], count, mask, rootNode) -> 0 | -1
+ * slots: PathTable's (4 ints a slot: dir or -1, h1, h2, value; `mask` + 1 slots); rootNode: the
+ * root directory's number in the table (-1: nothing listed below it).
+ * out[i] <- for a directory, its number in the table (-1: none); for any other entry, its package's
+ * index (value >= 0), else -1; an excluded entry -1. out[0] <- rootNode.
+ * The names' two hashes are PathTable's (FNV-1a, and a murmur-like mix), as packages.ts computes them.
+ */
+#define PP_NOT_FOUND 0x7fffffff
+static napi_value packagePass(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 4) return throw_type(env, "packagePass: 4 arguments");
+  void *p[7];
+  size_t n[7];
+  const napi_typedarray_type want[7] = {napi_uint8_array, napi_uint32_array, napi_uint32_array, napi_uint8_array, napi_uint32_array, napi_int32_array, napi_int32_array};
+  if (!typed_list(env, argv[0], want, 7, p, n)) return throw_type(env, "packagePass: wrong arguments");
+  double countD, maskD, rootD;
+  if (napi_get_value_double(env, argv[1], &countD) != napi_ok || napi_get_value_double(env, argv[2], &maskD) != napi_ok ||
+      napi_get_value_double(env, argv[3], &rootD) != napi_ok || !(countD >= 0) || !(maskD >= 0) || !(rootD >= -1))
+    return throw_type(env, "packagePass: wrong arguments");
+  const size_t count = (size_t)countD;
+  const uint32_t mask = (uint32_t)maskD;
+  if (count > n[1] || count > n[2] || count > n[3] || count > n[4] || count > n[6] || ((size_t)mask + 1) * 4 > n[5] || ((mask + 1) & mask) != 0)
+    return throw_type(env, "packagePass: arguments out of range");
+  const uint8_t *nb = p[0], *fl = p[3];
+  const uint32_t *off = p[1], *len = p[2], *parent = p[4];
+  const int32_t *slots = p[5];
+  int32_t *out = p[6];
+  napi_value r;
+  if (count == 0) {
+    CHECK(napi_create_int32(env, 0, &r));
+    return r;
+  }
+  out[0] = (int32_t)rootD;
+  for (size_t i = 1; i < count; i++) {
+    const uint32_t par = parent[i];
+    if (par >= i) {
+      CHECK(napi_create_int32(env, -1, &r));
+      return r;
+    }
+    const uint8_t f = fl[i];
+    const int32_t nd = out[par];
+    /* an excluded entry, or one in a directory nothing is listed below */
+    if ((f & 0x70) || nd < 0 || (fl[par] & 0x03) != 1) {
+      out[i] = -1;
+      continue;
+    }
+    const uint32_t o = off[i], l = len[i];
+    if ((size_t)o + l > n[0]) return throw_type(env, "packagePass: a name out of range");
+    uint32_t h = 0x811c9dc5u, g = 0x9747b28cu;
+    for (uint32_t k = 0; k < l; k++) {
+      const uint8_t ch = nb[o + k];
+      h = (h ^ ch) * 0x01000193u;
+      g = (g ^ ch) * 0x5bd1e995u;
+      g ^= g >> 15;
+    }
+    int32_t v = PP_NOT_FOUND;
+    for (uint32_t s = (((uint32_t)nd * 0x9e3779b1u) ^ h) & mask;; s = (s + 1) & mask) {
+      const int32_t *q = slots + (size_t)s * 4;
+      if (q[0] == -1) break;
+      if (q[0] == nd && (uint32_t)q[1] == h && (uint32_t)q[2] == g) {
+        v = q[3];
+        break;
+      }
+    }
+    if ((f & 0x03) == 1) out[i] = v < 0 ? -v - 1 : -1;
+    else out[i] = v >= 0 && v != PP_NOT_FOUND ? v : -1;
+  }
+  CHECK(napi_create_int32(env, 0, &r));
   return r;
 }

@@ -5,6 +5,7 @@
 import { Tree } from '../tree/tree.js';
 import { attributePackages, loadPackageMap, PackageMap, treeNames } from './packages.js';
 import { packageCacheFile, startAttributionWorker } from './load-async.js';
+import { ncduParseAddonFile } from '../import/native-parse.js';
 import { attributeServices, loadServiceHints, ServiceHints } from './services.js';
 import { categorize, finishKinds, loadRules, Rules, startKinds } from './kinds.js';
 import { attributeUsers, loadUserNames } from './users.js';
@@ -53,7 +54,7 @@ export function prepareOwnerData(opts: { rules?: string } = {}): {
   const t0 = performance.now();
   const rest = { services: loadServiceHints(), rules: loadRules(opts.rules), users: loadUserNames() };
   // the worker reads the cached package table (or builds and caches it) while the scan runs
-  const worker = startAttributionWorker({ cacheFile: packageCacheFile() });
+  const worker = startAttributionWorker({ cacheFile: packageCacheFile(), addonFile: ncduParseAddonFile() });
   return { ...rest, worker, loadMs: performance.now() - t0 };
 }
 

@@ -63,6 +63,8 @@ export interface TrustResult {
   why(i: number): string | null;
   /** the reason is the decision (else a check that did not hold, and the kind, if any, is the globs') */
   decided(i: number): boolean;
+  /** the entries this pass put in a kind (some more than once) */
+  took: number[];
   /** files dropped because a package lists them */
   ownedDropped: number;
   /** candidates whose header was read */
@@ -122,7 +124,9 @@ export function refineKinds(inp: TrustInput): TrustResult {
       ids.set(text, id);
     }
     (why ??= new Int32Array(n).fill(-1))[i] = id | note;
+    if (note === 0) took.push(i);
   };
+  const took: number[] = [];
   const isFile = (i: number) => (fl[i] & (EF_TYPE | EF_EXCL)) === EntryType.File;
   const isDir = (i: number) => (fl[i] & (EF_TYPE | EF_EXCL)) === EntryType.Dir;
   const free = (i: number) => owned === null || owned[i] === 0;
@@ -353,6 +357,7 @@ export function refineKinds(inp: TrustInput): TrustResult {
   return {
     why: (i) => (why !== null && why[i] >= 0 ? reasons[why[i] & ~NOTE] : null),
     decided: (i) => why !== null && why[i] >= 0 && (why[i] & NOTE) === 0,
+    took,
     ownedDropped,
     headersRead,
     unchecked,

@@ -858,9 +858,16 @@ export function finishKinds(pass: KindsPass, more: Pick<KindsOptions, 'owned' | 
   const trust =
     n > 0
       ? refineKinds({ tree, names, fl: entryFlags(tree), lab, cats, owned, read, maxReads: opts.maxReads, candidates: pass.candidates ?? undefined, diskPath: (i) => Buffer.from(outPrefix + (pathOf(i) || '/'), 'latin1'), shownPath: shown })
-      : { why: () => null, decided: () => false, ownedDropped: 0, headersRead: 0, unchecked: 0 };
+      : { why: () => null, decided: () => false, took: [], ownedDropped: 0, headersRead: 0, unchecked: 0 };
   const acc = new Totals(tree, c.names.length, top, null);
-  for (let i = 0; i < n; i++) if (lab[i] >= 0) acc.take(i, lab[i]);
+  if (pass.candidates !== null) {
+    // only the files a glob or a check labelled, in index order (not a loop over every entry)
+    const list = Uint32Array.from([...pass.candidates.labelled, ...trust.took]).sort();
+    for (let k = 0; k < list.length; k++) {
+      const i = list[k];
+      if ((k === 0 || list[k - 1] !== i) && lab[i] >= 0) acc.take(i, lab[i]);
+    }
+  } else for (let i = 0; i < n; i++) if (lab[i] >= 0) acc.take(i, lab[i]);
   const categories = acc.result(c.names, outPrefix, pathOf);
   if (opts.labels) {
     opts.labels.set(lab);

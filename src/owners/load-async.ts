@@ -37,6 +37,8 @@ export interface AttributionWorkerOptions extends PackageMapOptions {
   cacheFile?: string;
   /** a directory standing for `/` (see attributePackages) */
   prefix?: string;
+  /** the addon's file, for the worker to load it (import/native-parse.ts ncduParseAddonFile) */
+  addonFile?: string | null;
 }
 
 /** decoded names (Tree.allNames' shape), copied to the worker with the tree */
@@ -62,7 +64,7 @@ export function startAttributionWorker(opts: AttributionWorkerOptions = {}): { r
   } catch (e) {
     if (process.env.DISKBLAME_DEBUG) console.error('attribution worker failed to start:', e);
   }
-  const { prefix, cacheFile: _cache, ...lists } = opts;
+  const { prefix, cacheFile: _cache, addonFile: _addon, ...lists } = opts;
   const here = (tree: Tree): WorkerRows => {
     const owned = new Uint8Array(tree.count);
     return { packages: attributePackages(tree, loadPackageMap(lists), { prefix, owned }), owned };

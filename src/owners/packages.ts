@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import type { Tree } from '../tree/tree.js';
 import { EntryType } from '../model/entry.js';
 import type { OwnerBytes } from './types.js';
+import { ncduParseAddon, type NcduParseAddon } from '../import/native-parse.js';
 import { checkPrivateDir, ensureDir } from '../store/store.js';
 import { readFileNoFollow, writeFileAtomic } from '../util/write.js';
 
@@ -423,6 +424,8 @@ export interface PackageAttributionOptions {
   owned?: Uint8Array;
   /** the tree's decoded names (Tree.allNames), when the caller has them (a worker without the addon) */
   names?: { bytes: Uint8Array; off: Uint32Array; len: Uint32Array };
+  /** the addon for the lookups (ncduparse.c packagePass; default: this thread's, if it loads); null: the walk here */
+  addon?: NcduParseAddon | null;
 }
 
 interface Acc {
@@ -660,6 +663,20 @@ export function attributePackages(tree: Tree, map: PackageMap, opts: PackageAttr
       h1s[i] = h;
       h2s[i] = g;
     }
+    // the lookups in C, a flat pass in index order (the walk below is the reference)
+    const addon = opts.addon === undefined ? ncduParseAddon() : opts.addon;
+    if (addon?.packagePass) {
+      const out = new Int32Array(n);
+      if (addon.packagePass([nb, off, len, fl, tree.parent, t.slots, out], n, t.mask, node) === 0) {
+        for (let i = 1; i < n; i++) {
+          const f = fl[i];
+          if (f & EF_EXCL || (f & EF_TYPE) === EntryType.Dir) continue;
+          const v = out[i];
+          count(i, f, v >= 0 ? pkgs[v] : undefined);
+        }
+        return rowsOf(accs, none, labels);
+      }
+    }
     // depth first, an explicit stack of directories with their numbers in the table
     const stI: number[] = [0];
     const stN: number[] = [node];
@@ -679,10 +696,15 @@ export function attributePackages(tree: Tree, map: PackageMap, opts: PackageAttr
       }
     }
   }
+  return rowsOf(accs, none, labels);
+}
+
+/** the packages' rows, biggest first (ties: more files, then by name); the labels made positions */
+function rowsOf(accs: Map<string, Acc>, none: Acc, labels: Int32Array | undefined): OwnerBytes[] {
   const rows = [...accs.values()];
   if (none.files) rows.push(none);
   rows.sort((x, y) => y.bytes - x.bytes || y.files - x.files || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
-  if (labels) relabel(labels, tree.count, rows.map((a) => a.id), accs.size + 1);
+  if (labels) relabel(labels, labels.length, rows.map((a) => a.id), accs.size + 1);
   return rows.map((a) => ({ name: a.name, bytes: a.bytes, files: a.files }));
 }
 
