@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { makeTmp, rmrf } from './helpers/fs.js';
-import { buildKindsFixture, CACHEDIR_SIGNATURE, classifyFixture, KINDS, meetsTargets, scoreKinds, scoreLines, type KindsFixture } from './helpers/kinds-fixture.js';
+import { buildKindsFixture, CACHEDIR_SIGNATURE, classifyFixture, KINDS, meetsTargets, regularFiles, scoreKinds, scoreLines, type KindsFixture } from './helpers/kinds-fixture.js';
 
 describe('issue 16: the labelled kinds fixture', () => {
   let dir: string;
@@ -24,15 +24,7 @@ describe('issue 16: the labelled kinds fixture', () => {
   after(() => rmrf(dir));
 
   it('every regular file below the root is labelled, and every label is a regular file', () => {
-    const found: string[] = [];
-    const walk = (rel: string) => {
-      for (const e of fs.readdirSync(path.join(fx.root, rel), { withFileTypes: true })) {
-        const p = `${rel}/${e.name}`;
-        if (e.isDirectory()) walk(p);
-        else if (e.isFile()) found.push(p);
-      }
-    };
-    walk('');
+    const found = regularFiles(fx.root);
     assert.deepEqual(found.filter((p) => !fx.labels.has(p)), [], 'files without a label');
     for (const p of fx.labels.keys()) assert.ok(fs.lstatSync(at(p)).isFile(), `${p}: labelled but not a regular file`);
     assert.equal(found.length, fx.labels.size);

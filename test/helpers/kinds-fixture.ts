@@ -67,12 +67,12 @@ export interface KindsFixture {
 }
 
 /** the fixture's "now" and its dates (2026-11-20 ... 2026-11-24) */
-const NOW = Date.UTC(2026, 10, 24, 6, 25);
-const DAY = 86_400_000;
-const day = (d: number, h = 3, m = 0, s = 0) => Date.UTC(2026, 10, d, h, m, s);
+export const NOW = Date.UTC(2026, 10, 24, 6, 25);
+export const DAY = 86_400_000;
+export const day = (d: number, h = 3, m = 0, s = 0) => Date.UTC(2026, 10, d, h, m, s);
 
 /** builds the tree: every regular file goes through file() with its label and reason */
-class Builder {
+export class Builder {
   readonly labels = new Map<string, Kind | null>();
   readonly reasons = new Map<string, string>();
   readonly owned = new Map<string, { pkg: string; listed: string }>();
@@ -178,14 +178,14 @@ const CRC_TABLE = Int32Array.from({ length: 256 }, (_, n) => {
   for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
   return c;
 });
-function crc32(b: Buffer): number {
+export function crc32(b: Buffer): number {
   let c = -1;
   for (let i = 0; i < b.length; i++) c = CRC_TABLE[(c ^ b[i]) & 0xff] ^ (c >>> 8);
   return (c ^ -1) >>> 0;
 }
 
 /** a ustar archive (GNU tar's 10240-byte records) of [name, data] */
-function tar(files: [string, Buffer | string][], mtime: number): Buffer {
+export function tar(files: [string, Buffer | string][], mtime: number): Buffer {
   const out: Buffer[] = [];
   for (const [name, d] of files) {
     const data = Buffer.from(d);
@@ -213,7 +213,7 @@ function tar(files: [string, Buffer | string][], mtime: number): Buffer {
 }
 
 /** a zip archive of stored (uncompressed) entries */
-function zip(files: [string, Buffer | string][]): Buffer {
+export function zip(files: [string, Buffer | string][]): Buffer {
   const local: Buffer[] = [];
   const central: Buffer[] = [];
   let off = 0;
@@ -262,7 +262,7 @@ function pngChunk(type: string, data: Buffer): Buffer {
 }
 
 /** a w x h RGB PNG of these pixels' bytes */
-function png(w: number, h: number, pixels: Buffer): Buffer {
+export function png(w: number, h: number, pixels: Buffer): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(w, 0);
   ihdr.writeUInt32BE(h, 4);
@@ -274,14 +274,14 @@ function png(w: number, h: number, pixels: Buffer): Buffer {
 }
 
 /** a git loose object: its path below objects/ and its bytes */
-function gitBlob(content: string): [string, Buffer] {
+export function gitBlob(content: string): [string, Buffer] {
   const body = Buffer.concat([Buffer.from(`blob ${Buffer.byteLength(content)}\0`), Buffer.from(content)]);
   const id = crypto.createHash('sha1').update(body).digest('hex');
   return [`${id.slice(0, 2)}/${id.slice(2)}`, zlib.deflateSync(body)];
 }
 
 /** journald's file header (src/libsystemd/sd-journal/journal-def.h): "LPKSHHRH", flags, state, ids; then entries (here noise) */
-function journal(b: Builder, machineId: string, n: number, state: number): Buffer {
+export function journal(b: Builder, machineId: string, n: number, state: number): Buffer {
   const h = Buffer.alloc(64);
   h.write('LPKSHHRH', 0, 'latin1');
   h.writeUInt32LE(0x1f, 12); // incompatible flags: compressed (xz|lz4|zstd), keyed hash, compact
@@ -293,7 +293,7 @@ function journal(b: Builder, machineId: string, n: number, state: number): Buffe
 }
 
 /** a Bareos file volume: a block header (12 bytes, then "BB02"), the volume label record, data records */
-function bareosVolume(b: Builder, name: string, pool: string, n: number): Buffer {
+export function bareosVolume(b: Builder, name: string, pool: string, n: number): Buffer {
   const label = Buffer.from(`Bareos 2.0 immortal\n\0${name}\0\0${pool}\0Backup\0File\0backup1\0bareos-sd\0 23.0.1 (28 January 2024)\0`, 'latin1');
   const rec = Buffer.alloc(12);
   rec.writeInt32BE(-2, 0); // FileIndex VOL_LABEL
@@ -311,31 +311,63 @@ function bareosVolume(b: Builder, name: string, pool: string, n: number): Buffer
 }
 
 /** pg_dump's custom format: "PGDMP", version 1.14.0, int and offset sizes, archCustom; then the TOC and data (noise) */
-function pgCustom(b: Builder, n: number): Buffer {
+export function pgCustom(b: Builder, n: number): Buffer {
   return Buffer.concat([Buffer.from('PGDMP', 'latin1'), Buffer.from([1, 14, 0, 4, 8, 1]), b.bytes(n - 11)]);
 }
 
-function pgPlain(b: Builder, db: string, rows: number, t: number): string {
+export function pgPlain(b: Builder, db: string, rows: number, t: number): string {
   const head = `--\n-- PostgreSQL database dump\n--\n\n-- Dumped from database version 15.5 (Debian 15.5-0+deb12u1)\n-- Dumped by pg_dump version 15.5 (Debian 15.5-0+deb12u1)\n\nSET statement_timeout = 0;\nSET lock_timeout = 0;\nSET client_encoding = 'UTF8';\nSET standard_conforming_strings = on;\nSELECT pg_catalog.set_config('search_path', '', false);\n\n--\n-- Name: orders; Type: TABLE; Schema: public; Owner: ${db}\n--\n\nCREATE TABLE public.orders (\n    id integer NOT NULL,\n    customer_id integer,\n    total numeric(10,2),\n    created_at timestamp without time zone\n);\n\nCOPY public.orders (id, customer_id, total, created_at) FROM stdin;\n`;
   let body = '';
   for (let i = 1; i <= rows; i++) body += `${i}\t${b.int(1, 900)}\t${b.int(1, 40000) / 100}\t${new Date(t - b.int(0, 30 * DAY)).toISOString().slice(0, 19).replace('T', ' ')}\n`;
   return head + body + '\\.\n\n--\n-- PostgreSQL database dump complete\n--\n\n';
 }
 
-function mysqlDump(b: Builder, db: string, rows: number): string {
+export function mysqlDump(b: Builder, db: string, rows: number): string {
   let v = '';
   for (let i = 1; i <= rows; i++) v += `${i > 1 ? ',' : ''}(${i},${b.int(1, 900)},${b.int(1, 40000) / 100},'2026-11-${b.int(10, 20)} ${b.int(10, 23)}:00:00')`;
   return `-- MySQL dump 10.13  Distrib 8.0.35, for Linux (x86_64)\n--\n-- Host: localhost    Database: ${db}\n-- ------------------------------------------------------\n-- Server version\t8.0.35\n\n/*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */;\n/*!40101 SET NAMES utf8mb4 */;\n/*!40014 SET @OLD_UNIQUE_CHECKS=@@UNIQUE_CHECKS, UNIQUE_CHECKS=0 */;\n\n--\n-- Table structure for table \`orders\`\n--\n\nDROP TABLE IF EXISTS \`orders\`;\nCREATE TABLE \`orders\` (\n  \`id\` int NOT NULL AUTO_INCREMENT,\n  \`customer_id\` int DEFAULT NULL,\n  \`total\` decimal(10,2) DEFAULT NULL,\n  \`created_at\` datetime DEFAULT NULL,\n  PRIMARY KEY (\`id\`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n\nLOCK TABLES \`orders\` WRITE;\nINSERT INTO \`orders\` VALUES ${v};\nUNLOCK TABLES;\n-- Dump completed on 2026-11-20  3:00:12\n`;
 }
 
-const syslogTime = (t: number) => new Date(t).toISOString().replace('Z', '+00:00').replace(/\.(\d{3})/, '.$1123');
-const clf = (t: number) => {
+export const syslogTime = (t: number) => new Date(t).toISOString().replace('Z', '+00:00').replace(/\.(\d{3})/, '.$1123');
+export const clf = (t: number) => {
   const d = new Date(t);
   const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()];
   return `${String(d.getUTCDate()).padStart(2, '0')}/${mon}/${d.getUTCFullYear()}:${d.toISOString().slice(11, 19)} +0000`;
 };
 
 // ------------------------------------------------------------------------------------ the tree
+
+/**
+ * A new tree standing for `/` at dir/root (dir must exist and hold no `root`), with a Builder of
+ * this seed: merged /usr as Debian 12 has it (/bin -> usr/bin, /sbin, /lib, /lib64: the lists'
+ * /bin/x and /lib/x are /usr/bin/x and /usr/lib/x) and dpkg's info directory (root/var/lib/dpkg/info).
+ */
+export function startTree(dir: string, seed: number): { root: string; b: Builder; infoDir: string } {
+  const root = path.join(dir, 'root');
+  fs.mkdirSync(root);
+  const b = new Builder(root, seed);
+  for (const d of ['bin', 'sbin', 'lib', 'lib64']) {
+    b.dir(`/usr/${d}`);
+    b.symlink(`usr/${d}`, `/${d}`);
+  }
+  const infoDir = path.join(root, 'var/lib/dpkg/info');
+  fs.mkdirSync(infoDir, { recursive: true });
+  return { root, b, infoDir };
+}
+
+/** the regular files below `root` (links not followed), each by its path from root with a leading '/' */
+export function regularFiles(root: string): string[] {
+  const found: string[] = [];
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
+      const p = `${rel}/${e.name}`;
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) found.push(p);
+    }
+  };
+  walk('');
+  return found;
+}
 
 /**
  * Build the labelled tree under `dir/root` (dir must exist and be empty of `root`):
@@ -348,17 +380,8 @@ const clf = (t: number) => {
  */
 export async function buildKindsFixture(dir: string): Promise<KindsFixture> {
   const t0 = performance.now();
-  const root = path.join(dir, 'root');
-  fs.mkdirSync(root);
-  const b = new Builder(root, 16);
+  const { root, b, infoDir } = startTree(dir, 16);
   const notes: string[] = [];
-  // merged /usr, as Debian 12 has it: the lists' /bin/x and /lib/x are /usr/bin/x and /usr/lib/x
-  for (const d of ['bin', 'sbin', 'lib', 'lib64']) {
-    b.dir(`/usr/${d}`);
-    b.symlink(`usr/${d}`, `/${d}`);
-  }
-  const infoDir = path.join(root, 'var/lib/dpkg/info');
-  fs.mkdirSync(infoDir, { recursive: true });
 
   backups(b);
   logs(b);
@@ -572,7 +595,7 @@ function logs(b: Builder): void {
   b.file('/root/.npm/_logs/2026-11-23T09_12_44_123Z-debug-0.log', L, "npm's debug log (in ~/.npm, still a log)", b.text(1200, (i) => `${i} verbose cli /usr/bin/node /usr/bin/npm`), day(23, 9));
 }
 
-function cachedirTag(b: Builder, dir: string, who: string): void {
+export function cachedirTag(b: Builder, dir: string, who: string): void {
   b.file(`${dir}/CACHEDIR.TAG`, 'caches', `CACHEDIR.TAG by ${who}: the directory is a cache (ncdu --exclude-caches leaves it all out)`, `${CACHEDIR_SIGNATURE}\n# This file is a cache directory tag created by ${who}.\n# For information about cache directory tags, see:\n#\thttps://bford.info/cachedir/\n`);
 }
 
@@ -653,10 +676,10 @@ function caches(b: Builder): void {
 /**
  * A core dump the kernel writes into `dir` (core_pattern a plain name, like this machine's `core`):
  * sh with `ulimit -c unlimited` execs sleep, which is killed by SIGABRT. Returns the file's name
- * (the pattern may add the pid), null when none appeared (a pattern that pipes or names another
- * directory is not tried: the dump would go elsewhere on the machine).
+ * (the pattern may add the pid) and the crashed process's pid, null when none appeared (a pattern
+ * that pipes or names another directory is not tried: the dump would go elsewhere on the machine).
  */
-async function kernelCore(dir: string): Promise<string | null> {
+export async function kernelCore(dir: string): Promise<{ name: string; pid: number } | null> {
   let pattern = '';
   try {
     pattern = fs.readFileSync('/proc/sys/kernel/core_pattern', 'utf8').trim();
@@ -682,25 +705,25 @@ async function kernelCore(dir: string): Promise<string | null> {
   child.kill('SIGABRT');
   if ((await exited) !== 'SIGABRT') return null;
   const made = fs.readdirSync(dir).filter((n) => !before.has(n) && isCore(path.join(dir, n)));
-  return made.length === 1 ? made[0] : null;
+  return made.length === 1 ? { name: made[0], pid: child.pid! } : null;
 }
 
-/** gdb's gcore of a live sleep into dir/core.PID; null without gcore or when it fails */
-async function gcoreOf(dir: string): Promise<string | null> {
+/** gdb's gcore of a live sleep into dir/core.PID (its name and the pid); null without gcore or when it fails */
+export async function gcoreOf(dir: string): Promise<{ name: string; pid: number } | null> {
   if (spawnSync('sh', ['-c', 'command -v gcore'], { stdio: 'ignore' }).status !== 0) return null;
   fs.mkdirSync(dir, { recursive: true });
   const child = spawn('sleep', ['30'], { stdio: 'ignore' });
   try {
     const r = spawnSync('gcore', ['-o', path.join(dir, 'core'), String(child.pid)], { stdio: 'ignore', timeout: 60_000 });
     const name = `core.${child.pid}`;
-    return r.status === 0 && isCore(path.join(dir, name)) ? name : null;
+    return r.status === 0 && isCore(path.join(dir, name)) ? { name, pid: child.pid! } : null;
   } finally {
     child.kill('SIGKILL');
   }
 }
 
 /** whether a regular file (not followed) starts with an ELF header of type ET_CORE (a bounded read) */
-function isCore(p: string): boolean {
+export function isCore(p: string): boolean {
   let fd = -1;
   try {
     fd = fs.openSync(p, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
@@ -722,11 +745,11 @@ async function coreDumps(b: Builder, notes: string[]): Promise<{ cores: string[]
   let made: 'kernel' | 'gcore' | null = null;
   // where programs crashed: the app's working directory, a developer's project, a game's
   for (const d of ['/srv/app', '/home/bob/proj', '/opt/game']) {
-    let name = made !== 'gcore' ? await kernelCore(b.abs(d)) : null;
-    if (name) made = 'kernel';
-    else if (made !== 'kernel' && (name = await gcoreOf(b.abs(d)))) made = 'gcore';
-    if (!name) continue;
-    const p = `${d}/${name}`;
+    let core = made !== 'gcore' ? await kernelCore(b.abs(d)) : null;
+    if (core) made = 'kernel';
+    else if (made !== 'kernel' && (core = await gcoreOf(b.abs(d)))) made = 'gcore';
+    if (!core) continue;
+    const p = `${d}/${core.name}`;
     b.label(p, D, made === 'kernel' ? 'a core dump the kernel wrote (ELF, e_type ET_CORE)' : "a core dump by gdb's gcore (ELF, e_type ET_CORE)");
     cores.push(p);
   }
