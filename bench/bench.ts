@@ -845,44 +845,58 @@ async function snapshotSection(ctx: Ctx): Promise<SectionResult> {
  * Issue 16: the kinds of data on its labelled fixture (test/helpers/kinds-fixture.ts, built in the
  * scratch dir): precision and recall per kind (targets: precision >= 0.98 and recall >= 0.95 on
  * every kind), up to 5 misses and false positives each, the fixture's build time and the
- * classification's (scan, owned mask, categorize: median of --runs).
+ * classification's (scan, owned mask, categorize: median of --runs). Then the same on the held-out
+ * fixture (test/helpers/kinds-heldout.ts: other cases of the same kinds, which the classifier was
+ * not tuned on), a second table.
  */
 async function kindsSection(ctx: Ctx): Promise<SectionResult> {
   const k = await import('../test/helpers/kinds-fixture.js');
+  const h = await import('../test/helpers/kinds-heldout.js');
   log(`\n== Kinds of data on the labelled fixture (issue 16; targets: precision >= ${k.PRECISION_TARGET}, recall >= ${k.RECALL_TARGET} on every kind)`);
-  const dir = path.join(ctx.tmp, 'kinds');
-  fs.mkdirSync(dir);
-  const fx = await k.buildKindsFixture(dir);
-  const runs: Awaited<ReturnType<typeof k.classifyFixture>>[] = [];
-  for (let r = 0; r < Math.max(1, ctx.opts.runs); r++) runs.push(await k.classifyFixture(fx));
-  const c = runs[0];
-  const ms = { scan: median(runs.map((x) => x.scanMs)), owned: median(runs.map((x) => x.ownedMs)), categorize: median(runs.map((x) => x.categorizeMs)) };
-  const score = k.scoreKinds(fx.labels, c.predicted);
-  const decoys = [...fx.labels.values()].filter((v) => v === null).length;
-  const head = [
-    `fixture: ${thousands(fx.labels.size)} regular files (${decoys} decoys, ${fx.owned.size} of them in dpkg lists), built in ${fmt(fx.buildMs, 0)} ms; core dumps: ${fx.coreMade ?? 'none'}${fx.notes.length ? ` (${fx.notes.join('; ')})` : ''}`,
-    `classification, median of ${runs.length}: ${fmt(ms.scan + ms.owned + ms.categorize, 1)} ms (scan ${fmt(ms.scan, 1)}, owned mask ${fmt(ms.owned, 1)}, categorize ${fmt(ms.categorize, 1)})`,
-  ];
-  for (const l of [...head, ...k.scoreLines(score, fx, c.predicted, 5)]) log(l);
-  const md = ['| kind | labelled files | precision | recall | targets |', '|---|---:|---:|---:|---|'];
-  for (const kind of k.KINDS) {
-    const x = score[kind];
-    md.push(`| ${kind} | ${x.labelled} | ${fmt(x.precision, 3)} | ${fmt(x.recall, 3)} | ${k.meetsTargets(x) ? 'met' : 'NOT met'} |`);
-  }
-  const listed = (what: string, xs: string[]) => (xs.length ? [`- ${what} (${xs.length}): ${xs.slice(0, 5).map((p) => `\`${p}\``).join(', ')}${xs.length > 5 ? ', ...' : ''}`] : []);
-  md.push('');
-  for (const kind of k.KINDS) md.push(...listed(`${kind} missed`, score[kind].misses), ...listed(`${kind} false positives`, score[kind].falsePositives));
-  const data = {
-    files: fx.labels.size,
-    decoys,
-    coreMade: fx.coreMade,
-    notes: fx.notes,
-    buildMs: fx.buildMs,
-    classifyMs: ms,
-    runs: runs.length,
-    kinds: Object.fromEntries(k.KINDS.map((kind) => { const x = score[kind]; return [kind, { labelled: x.labelled, tp: x.tp, fp: x.fp, fn: x.fn, precision: x.precision, recall: x.recall, met: k.meetsTargets(x), misses: x.misses, falsePositives: x.falsePositives }]; })),
+  /** one fixture built in dir, classified --runs times: its lines of text, its markdown table and data */
+  const measure = async (name: string, build: (dir: string) => Promise<Parameters<typeof k.classifyFixture>[0]>) => {
+    const dir = path.join(ctx.tmp, name);
+    fs.mkdirSync(dir);
+    const fx = await build(dir);
+    const runs: Awaited<ReturnType<typeof k.classifyFixture>>[] = [];
+    for (let r = 0; r < Math.max(1, ctx.opts.runs); r++) runs.push(await k.classifyFixture(fx));
+    const c = runs[0];
+    const ms = { scan: median(runs.map((x) => x.scanMs)), owned: median(runs.map((x) => x.ownedMs)), categorize: median(runs.map((x) => x.categorizeMs)) };
+    const score = k.scoreKinds(fx.labels, c.predicted);
+    const decoys = [...fx.labels.values()].filter((v) => v === null).length;
+    const head = [
+      `fixture: ${thousands(fx.labels.size)} regular files (${decoys} decoys, ${fx.owned.size} of them in dpkg lists), built in ${fmt(fx.buildMs, 0)} ms; core dumps: ${fx.coreMade ?? 'none'}${fx.notes.length ? ` (${fx.notes.join('; ')})` : ''}`,
+      `classification, median of ${runs.length}: ${fmt(ms.scan + ms.owned + ms.categorize, 1)} ms (scan ${fmt(ms.scan, 1)}, owned mask ${fmt(ms.owned, 1)}, categorize ${fmt(ms.categorize, 1)})`,
+    ];
+    for (const l of [...head, ...k.scoreLines(score, fx, c.predicted, 5)]) log(l);
+    const md = ['| kind | labelled files | precision | recall | targets |', '|---|---:|---:|---:|---|'];
+    for (const kind of k.KINDS) {
+      const x = score[kind];
+      md.push(`| ${kind} | ${x.labelled} | ${fmt(x.precision, 3)} | ${fmt(x.recall, 3)} | ${k.meetsTargets(x) ? 'met' : 'NOT met'} |`);
+    }
+    const listed = (what: string, xs: string[]) => (xs.length ? [`- ${what} (${xs.length}): ${xs.slice(0, 5).map((p) => `\`${p}\``).join(', ')}${xs.length > 5 ? ', ...' : ''}`] : []);
+    md.push('');
+    for (const kind of k.KINDS) md.push(...listed(`${kind} missed`, score[kind].misses), ...listed(`${kind} false positives`, score[kind].falsePositives));
+    const data = {
+      files: fx.labels.size,
+      decoys,
+      coreMade: fx.coreMade,
+      notes: fx.notes,
+      buildMs: fx.buildMs,
+      classifyMs: ms,
+      runs: runs.length,
+      kinds: Object.fromEntries(k.KINDS.map((kind) => { const x = score[kind]; return [kind, { labelled: x.labelled, tp: x.tp, fp: x.fp, fn: x.fn, precision: x.precision, recall: x.recall, met: k.meetsTargets(x), misses: x.misses, falsePositives: x.falsePositives }]; })),
+    };
+    return { data, markdown: [...head.map((l) => `- ${l}`), '', ...md] };
   };
-  return { title: 'Kinds of data', data, markdown: ['**Kinds of data** (issue 16, the labelled fixture of test/helpers/kinds-fixture.ts)', '', ...head.map((l) => `- ${l}`), '', ...md].join('\n') };
+  const tuned = await measure('kinds', k.buildKindsFixture);
+  log('\n-- held out (test/helpers/kinds-heldout.ts: cases the classifier was not tuned on)');
+  const heldOut = await measure('kinds-heldout', h.buildHeldoutFixture);
+  return {
+    title: 'Kinds of data',
+    data: { ...tuned.data, heldOut: heldOut.data },
+    markdown: ['**Kinds of data** (issue 16, the labelled fixture of test/helpers/kinds-fixture.ts)', '', ...tuned.markdown, '', '**Held out** (test/helpers/kinds-heldout.ts: other cases of the same kinds, not tuned on)', '', ...heldOut.markdown].join('\n'),
+  };
 }
 
 /** Add a section here: `{ id, title, run }`; run returns null when it skips itself. */
