@@ -27,13 +27,13 @@ function ent(name: string, type: EntryType, dsize: number, extra: Partial<Entry>
 }
 
 /**
- * /srv: backups (a.bak, b.old, deep/c.bak), logs (x.log, y.log.1), data (z.bin, hard-linked
+ * /srv: olds (a.bak, b.old, deep/c.bak), logs (x.log, y.log.1), data (z.bin, hard-linked
  * h.bak twice: one inode), var/lib/foo (a service's directory, owned by uid 1000).
  */
 function fixture(): Tree {
   const t = new Tree();
   t.enterDir(ent('/srv', EntryType.Dir, 4096));
-  t.enterDir(ent('backups', EntryType.Dir, 4096));
+  t.enterDir(ent('olds', EntryType.Dir, 4096));
   t.addEntry(ent('a.bak', EntryType.File, 100 * 4096));
   t.addEntry(ent('b.old', EntryType.File, 20 * 4096));
   t.enterDir(ent('deep', EntryType.Dir, 4096));
@@ -92,18 +92,18 @@ test('filtered tree: only members and the directories leading to them; sums of m
   const k = cats.findIndex((c) => c.name === 'backups');
   const f = new FilteredTree(t, { title: 'kind backups', labels: lab, k });
   const names = (d: number) => Array.from(f.children(d), (i) => Buffer.from(t.nameOf(i)).toString()).sort();
-  assert.deepEqual(names(0), ['backups', 'data']);
-  const backups = entryAt(t, '/srv/backups');
+  assert.deepEqual(names(0), ['data', 'olds']);
+  const backups = entryAt(t, '/srv/olds');
   assert.deepEqual(names(backups), ['a.bak', 'b.old', 'deep']);
-  assert.deepEqual(names(entryAt(t, '/srv/backups/deep')), ['c.bak']);
+  assert.deepEqual(names(entryAt(t, '/srv/olds/deep')), ['c.bak']);
   assert.equal(f.sizeD(backups), (100 + 20 + 3) * 4096, 'directories count no own bytes, and not keep.txt');
   const data = entryAt(t, '/srv/data');
   assert.equal(f.sizeD(data), 30 * 4096, 'the hard-linked inode once');
   assert.equal(f.sizeD(0), (123 + 30) * 4096);
   assert.equal(f.files, 4, 'a.bak b.old c.bak and the one inode of h.bak/h2.bak');
   assert.equal(f.items(backups), 4);
-  assert.ok(!f.visible(entryAt(t, '/srv/logs')) && !f.visible(entryAt(t, '/srv/backups/deep/keep.txt')));
-  assert.ok(f.member(entryAt(t, '/srv/backups/a.bak')) && !f.member(backups));
+  assert.ok(!f.visible(entryAt(t, '/srv/logs')) && !f.visible(entryAt(t, '/srv/olds/deep/keep.txt')));
+  assert.ok(f.member(entryAt(t, '/srv/olds/a.bak')) && !f.member(backups));
   // the owner's files, largest first
   assert.deepEqual(Array.from(memberFiles(f), (i) => Buffer.from(t.nameOf(i)).toString()).slice(0, 3), ['a.bak', 'h.bak', 'h2.bak']);
   // deleting under a filter: only members, never keep.txt; the directory goes only if empty
@@ -112,7 +112,7 @@ test('filtered tree: only members and the directories leading to them; sums of m
   assert.deepEqual(plan.dirs, [], 'directories are no kind of data');
   assert.equal(plan.bytes, 123 * 4096);
   // after a change to the tree the filter follows
-  t.removeSubtree(entryAt(t, '/srv/backups/a.bak'));
+  t.removeSubtree(entryAt(t, '/srv/olds/a.bak'));
   f.refresh();
   assert.equal(f.sizeD(0), (23 + 30) * 4096);
 });
@@ -163,13 +163,13 @@ test('browser with a filter: header, only the owner\'s rows, sums, sort and info
   await tick();
   let fr = r.lastFrame()!;
   assert.match(fr, new RegExp(`filter: kind backups — ${size(cats[k].bytes).replace('.', '\\.')} in 4 files`));
-  assert.match(fr, /backups\//);
+  assert.match(fr, /olds\//);
   assert.match(fr, /data\//);
   assert.doesNotMatch(fr, /logs\//, 'nothing of the owner in logs/');
-  assert.match(selectedRow(fr), new RegExp(`${size(123 * 4096).replace('.', '\\.')}.*backups/`), 'largest first, filtered size');
+  assert.match(selectedRow(fr), new RegExp(`${size(123 * 4096).replace('.', '\\.')}.*olds/`), 'largest first, filtered size');
   assert.match(fr, /Filtered disk: /);
   r.stdin.write('\r');
-  fr = await until(r, /a\.bak/, 'open backups/');
+  fr = await until(r, /a\.bak/, 'open olds/');
   assert.doesNotMatch(fr, /keep\.txt/);
   r.stdin.write('n'); // by name
   await tick();
@@ -193,7 +193,7 @@ test('browser with a filter: header, only the owner\'s rows, sums, sort and info
   await tick();
   fr = r.lastFrame()!;
   assert.doesNotMatch(fr, /filter: /);
-  assert.match(fr, /--- \/srv\/backups/, 'the place is kept when the filter goes');
+  assert.match(fr, /--- \/srv\/olds/, 'the place is kept when the filter goes');
   assert.match(fr, /Disk: 700 KiB .*Items: 5 /, 'unfiltered sums again');
   r.stdin.write('f');
   await until(r, /Owners view/, 'f without a filter');

@@ -2017,14 +2017,8 @@ static inline int kc_ends(const uint8_t *b, uint32_t l, const char *s) {
   return l >= n && memcmp(b + l - n, s, n) == 0;
 }
 static int kc_core(const uint8_t *b, uint32_t l) {
-  if (l >= 4 && memcmp(b, "core", 4) == 0) {
-    if (l == 4) return 1;
-    if (b[4] == '.' && l > 5) {
-      for (uint32_t j = 5; j < l; j++)
-        if (!kc_digit(b[j])) return kc_ends(b, l, ".core");
-      return 1;
-    }
-  }
+  if (l >= 4 && memcmp(b, "core", 4) == 0 && (l == 4 || b[4] == '.' || b[4] == '-')) return 1;
+  if (l >= 6 && memcmp(b, "vmcore", 6) == 0) return 1;
   return l > 5 && kc_ends(b, l, ".core");
 }
 static int kc_ext(const uint8_t *b, uint32_t l) {
@@ -2093,12 +2087,12 @@ static napi_value kindsCandidates(napi_env env, napi_callback_info info) {
       }
       if (l > 0) {
         const uint8_t last = b[l - 1];
-        const unsigned w = lb[last] | (b[0] == 'c' ? LB_CORE : 0);
+        const unsigned w = lb[last] | (b[0] == 'c' || b[0] == 'v' ? LB_CORE : 0);
         if (w) {
           if ((w & LB_TAG) && l == 12 && memcmp(b, "CACHEDIR.TAG", 12) == 0) c |= KC_TAG;
           if ((w & LB_CORE) && kc_core(b, l)) c |= KC_CORE;
           else if ((w & LB_DUMP) && (kc_ends(b, l, ".sql") || kc_ends(b, l, ".sql.gz") || kc_ends(b, l, ".dump") || kc_ends(b, l, ".pgdump"))) c |= KC_DUMP;
-          else if ((w & LB_DIGIT) && l >= 6 && b[l - 5] == '-' && kc_digit(b[l - 2]) && kc_digit(b[l - 3]) && kc_digit(b[l - 4])) c |= KC_VOLUME;
+          else if ((w & LB_DIGIT) && l >= 4 && memchr(b, '.', l) == NULL) c |= KC_VOLUME;
           if (lab[i] < 0 && ((w & LB_DIGIT) || ((w & LB_EXT) && kc_ext(b, l)))) c |= KC_SIB;
         }
       }

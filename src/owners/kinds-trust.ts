@@ -6,15 +6,20 @@
  *  1. a file a package lists (dpkg, merged-/usr aliases: packages.ts ownedMask) is in no kind;
  *  2. directory marks put whole trees in a kind: a valid CACHEDIR.TAG (caches; bford.info/cachedir),
  *     then rsnapshot's interval directories (alpha.0, daily.3: backups), rsync --link-dest trees
- *     (dated sibling directories sharing hard links: backups) and etckeeper's /etc/.git (backups);
- *     trash stays trash;
+ *     (dated sibling directories sharing hard links: backups), etckeeper's /etc/.git, and the files
+ *     backup tools leave in a backup (xtrabackup_checkpoints, backup_label, kopia.repository.f...:
+ *     kinds.ts TRUST_HINTS); a directory named for backups or caches puts its files there; none of
+ *     these in a source tree (a git work tree, site-packages, node_modules...); trash stays trash;
  *  3. content, a few bytes read only of candidates (readHead: never a FIFO, device or link):
- *     `core`, `core.N`, `*.core` count as core dumps only with an ELF header of type ET_CORE (4),
- *     `*.sql`, `*.sql.gz`, `*.dump`, `*.pgdump` as backups only with pg_dump's or mysqldump's header,
- *     `NAME-NNNN` files (Bacula/Bareos volume names) only with a volume block header ("BB01"/"BB02");
+ *     `core`, `core.*`, `core-*`, `vmcore*`, `*.core` count as core dumps only with an ELF header of
+ *     type ET_CORE (4) or makedumpfile's; `*.sql`, `*.sql.gz`, `*.dump`, `*.pgdump` as backups only
+ *     with pg_dump's or mysqldump's header; names without a dot ending in a digit (Bacula/Bareos
+ *     volumes: Vol0001, Full-0001) only with a volume block header ("BB01"/"BB02"); then test data
+ *     in a source tree and Kafka's segments (NNN.log) are in no kind;
  *  4. siblings, for files no rule has taken: logrotate's output beside its live file (X.1,
- *     X.2.gz, X-20261120 beside X: rotated logs, X a live log) and series of archives or dumps
- *     whose names differ by a date or a counter and whose sizes are alike (backups).
+ *     X.2.gz, X-20261120 beside X: rotated logs, X a live log), numbered or dated copies of a file
+ *     (X.1, X.20261120: backups), and series of archives or dumps whose names differ by a date or
+ *     a counter and whose sizes are alike (backups).
  *
  * Pure over the tree, the labels and the `read` function (the only I/O, injected); every decision
  * made here keeps its reason (`why`).
@@ -33,6 +38,10 @@ export interface TrustCats {
   rotated: number;
   live: number;
   caches: number;
+  /** kinds.ts TRUST_HINTS' categories: below a directory named for backups; a backup tool's mark */
+  hintDirs: number;
+  hintCaches: number;
+  hintMarks: number;
 }
 
 export interface TrustInput {
@@ -92,16 +101,41 @@ const CACHEDIR_SIG = Buffer.from('Signature: 8a477f597d28d172789f06886806bc55');
 /** rsnapshot's interval names: `retain NAME N` of its documentation and default config */
 const RSNAPSHOT_INTERVAL = /^(?:hourly|daily|weekly|monthly|yearly|alpha|beta|gamma|delta)\.\d{1,4}$/;
 /** a date in a name: 2026-11-20, 20261120, 2026_11_20, with an optional time (T030000Z, _10-00-01) */
-export const DATE_RE = /(?:19|20)\d\d([-_.]?)(?:0[1-9]|1[0-2])\1(?:0[1-9]|[12]\d|3[01])(?:[T_ -]?\d\d[-:.]?\d\d(?:[-:.]?\d\d)?Z?)?/;
+export const DATE_RE = /(?:19|20)\d\d([-_.]?)(?:0[1-9]|1[0-2])\1(?:0[1-9]|[12]\d|3[01])(?:[T_ -]?\d\d[-:._]?\d\d(?:[-:._]?\d\d)?Z?)?/;
 /** names of archives and dumps: what a series of backups is made of */
-export const ARCHIVE_RE = /\.(?:tar|tgz|tbz2?|txz|tzst|zip|7z|rar|cpio|gz|bz2|xz|zst|lz4|lzma|sql|dump|pgdump|bak|img|qcow2|vmdk|vdi|gpg|age|enc|db|sqlite3?)$/;
+export const ARCHIVE_RE = /\.(?:tar|tgz|tbz2?|txz|tzst|zip|7z|rar|cpio|gz|bz2|xz|zst|lz4|lzma|sql|dump|pgdump|bak|img|qcow2|vmdk|vdi|vma|gpg|age|enc|db|sqlite3?|rdb|jsonlz4|bson|wpress|vbk|vib)$/;
 /** archives and dumps proper, not any compressed file: what a counted series is made of */
 const STRONG_ARCHIVE_RE = /\.(?:tar(?:\.(?:gz|bz2|xz|zst|lz4))?|tgz|tbz2?|txz|tzst|zip|7z|rar|sql(?:\.(?:gz|bz2|xz|zst))?|dump|pgdump|bak|img|qcow2|vmdk|vdi)$/;
+/** the files backup tools leave in a backup, and the tool (kinds.ts TRUST_HINTS' marks) */
+const MARK_TOOLS = new Map([
+  ['xtrabackup_checkpoints', 'a Percona XtraBackup backup (xtrabackup_checkpoints)'],
+  ['backup_label', "pg_basebackup's copy of a data directory (backup_label)"],
+  ['backup_manifest', "pg_basebackup's backup (backup_manifest)"],
+  ['backup.manifest', "a pgBackRest backup (backup.manifest)"],
+  ['backup.info', "a pgBackRest repository (backup.info)"],
+  ['kopia.repository.f', 'a Kopia repository (kopia.repository.f)'],
+  ['index.latest', 'an Elasticsearch snapshot repository (index.latest)'],
+  ['clonezilla-img', 'a Clonezilla image (clonezilla-img)'],
+]);
+/** a directory named for backups, and one named to say the opposite */
+const BACKUP_DIR_RE = /backups?$/i;
+const NO_BACKUP_RE = /^no[-_.]?backups?$/i;
+const CACHE_DIR_RE = /^(?:cache|caches|Cache|.+[-_]cache)$/;
+/** language package directories: their files are code, whatever a directory in them is called */
+const SOURCE_DIRS = new Set(['site-packages', 'dist-packages', 'node_modules', 'vendor', 'gems', '.git']);
+/** directories of test data in a source tree */
+const TEST_DIRS = new Set(['test', 'tests', 'testdata', 'test-data', 'fixtures', '__tests__', '__fixtures__', 'spec', 'testing']);
+/** Kafka's log segments and indexes: 20 digits */
+const KAFKA_RE = /^\d{20}\.(?:log|index|timeindex)$/;
+/** documentation: foo.1 there is a man page, changelog.1 an old changelog */
+const DOC_DIR_RE = /(?:^|\/)(?:doc|docs|man|man\d\w*)(?:\/|$)/;
 /** a directory of logs: a part of its path named log or logs */
 const LOG_DIR_RE = /(?:^|\/)(?:log|logs)(?:\/|$)/;
 const COMPRESSED_RE = /\.(?:gz|xz|bz2|zst|lz4|Z)$/;
 /** logrotate's names: X.N, X-YYYYMMDD (dateext), each maybe compressed */
-const ROTATED_RE = /^(.+?)(?:\.(\d{1,3})|-((?:19|20)\d{6}(?:\d{2})?))(\.(?:gz|xz|bz2|zst|lz4|Z))?$/;
+const ROTATED_RE = /^(.+?)(?:\.(\d{1,3})|[-.]((?:19|20)\d{6}(?:\d{2})?))(\.(?:gz|xz|bz2|zst|lz4|Z))?$/;
+/** libraries and objects: libx.so.1 beside libx.so is a version, never a copy or a rotation */
+const LIB_RE = /\.(?:so|a|o|pyc|dll|dylib)$|\.so\./;
 /** shared libraries and such, never a log's base: libx.so (libx.so.1 is a library, not a rotation) */
 const NOT_LOG_BASE = /\.(?:so|a|o|py|pyc|js|jar|dll|dylib|conf|cfg|ini|json|xml|ya?ml|toml)$|\.so\./;
 
@@ -181,6 +215,35 @@ export function refineKinds(inp: TrustInput): TrustResult {
     }
   };
   const dirPath = (d: number) => inp.shownPath(d);
+  // source trees: a git work tree (a .git directory beside, not etckeeper's), or a language's
+  // package directory; memoized per directory (1: in one, 0: not), `srcAt` the tree's top
+  const gitTops = new Set<number>();
+  for (const g of cand.gitDirs) if (!tree.children(parent[g]).some((k) => isFile(k) && len[k] === 10 && names.one(k) === '.etckeeper')) gitTops.add(parent[g]);
+  const srcMemo = new Map<number, number>();
+  const sourceTop = (d: number): number => {
+    const seen: number[] = [];
+    let top = -1;
+    for (let a = d; ; a = parent[a]) {
+      const m = srcMemo.get(a);
+      if (m !== undefined) {
+        top = m;
+        break;
+      }
+      seen.push(a);
+      if (gitTops.has(a) || (a !== 0 && SOURCE_DIRS.has(names.one(a)))) {
+        top = a;
+        break;
+      }
+      if (a === 0) break;
+    }
+    for (const a of seen) srcMemo.set(a, top);
+    return top;
+  };
+  const sourceTree = (d: number) => sourceTop(d) >= 0;
+  const sourceWhy = (d: number) => {
+    const t = sourceTop(d);
+    return gitTops.has(t) ? `a git work tree at ${dirPath(t)}` : `${dirPath(t)}, a language's packages`;
+  };
   for (const t of tags) {
     const h = head(t, CACHEDIR_SIG.length);
     if (h === undefined) because(t, 'a CACHEDIR.TAG whose signature was not read: no mark', NOTE);
@@ -227,6 +290,50 @@ export function refineKinds(inp: TrustInput): TrustResult {
     }
   }
 
+  // backup tools' marks: the directory holding one is a backup (not in a source tree)
+  const nameOf = (i: number) => names.one(i);
+  for (const i of cand.labelled) {
+    if (lab[i] !== cats.hintMarks || !free(i)) continue;
+    const n0 = nameOf(i);
+    let d = parent[i];
+    let tool = MARK_TOOLS.get(n0) ?? null;
+    if (tool === null && /\.bson(?:\.gz)?$/.test(n0)) {
+      const meta = n0.replace(/\.bson(\.gz)?$/, '.metadata.json');
+      if (tree.children(d).some((k) => isFile(k) && (names.one(k) === meta || names.one(k) === meta + '.gz'))) tool = 'mongodump output (NAME.bson beside NAME.metadata.json)';
+    }
+    if (tool === null) {
+      // below rdiff-backup-data: its parent is the mirror
+      let a = d;
+      while (a !== 0 && nameOf(a) !== 'rdiff-backup-data') a = parent[a];
+      if (a !== 0 || nameOf(0).endsWith('/rdiff-backup-data')) {
+        d = a === 0 ? 0 : parent[a];
+        tool = 'rdiff-backup (its rdiff-backup-data directory)';
+      }
+    }
+    if (tool !== null && lab[i] === cats.hintMarks && !sourceTree(d)) mark(d, cats.backups, `a backup: ${dirPath(d)} holds ${tool}`);
+  }
+  // below a directory named for backups (backup, backups, db-backups, bookmarkbackups...), not in a source tree
+  // below a directory named for backups or caches (cache, *-cache...): not in a source tree
+  const lastPart = (d: number) => {
+    const n = nameOf(d);
+    return d === 0 ? n.slice(n.lastIndexOf('/') + 1) : n;
+  };
+  for (const i of cand.labelled) {
+    const h = lab[i];
+    if (h !== cats.hintDirs && h !== cats.hintCaches && h !== cats.hintMarks) continue;
+    lab[i] = -1;
+    if (h === cats.hintMarks) continue;
+    const [re, kind, cat] = h === cats.hintDirs ? [BACKUP_DIR_RE, 'backups', cats.backups] : [CACHE_DIR_RE, 'caches', cats.caches];
+    let a = parent[i];
+    while (a !== 0 && !re.test(lastPart(a))) a = parent[a];
+    if (!re.test(lastPart(a)) || NO_BACKUP_RE.test(lastPart(a)) || !free(i) || cat < 0) continue;
+    if (sourceTree(a)) because(i, `below ${dirPath(a)}, named for ${kind}, but in a source tree (${sourceWhy(a)}): not taken as ${kind}`, NOTE);
+    else {
+      lab[i] = cat;
+      because(i, `below ${dirPath(a)}, a directory named for ${kind}`);
+    }
+  }
+
   // 3. content: a few bytes of each candidate
   const backupMarked = (i: number) => why !== null && why[i] >= 0 && (why[i] & NOTE) === 0 && lab[i] === cats.backups;
   for (const i of cores) {
@@ -236,6 +343,9 @@ export function refineKinds(inp: TrustInput): TrustResult {
     else if (h !== null && elfCore(h)) {
       lab[i] = cats.core;
       because(i, 'an ELF core file (e_type ET_CORE): a core dump');
+    } else if (h !== null && kdumpFile(h)) {
+      lab[i] = cats.core;
+      because(i, "a kernel crash dump (makedumpfile's " + (h[0] === 0x4b ? 'KDUMP' : 'flattened') + ' format): a core dump');
     } else because(i, `named like a core dump but ${h === null ? 'unreadable' : h.length >= 4 && h[0] === 0x7f && h[1] === 0x45 && h[2] === 0x4c && h[3] === 0x46 ? 'an ELF file of another type' : 'not an ELF file'}: not a core dump`, NOTE);
   }
   for (const i of dumps) {
@@ -261,6 +371,26 @@ export function refineKinds(inp: TrustInput): TrustResult {
     }
   }
 
+  // test data in source trees, and Kafka's segments (NNN.log: a topic's data): no kind
+  for (const list of [cand.labelled, took]) {
+    for (const i of list) {
+      const k = lab[i];
+      if (k < 0 || k === cats.trash) continue;
+      if ((k === cats.live || k === cats.rotated) && KAFKA_RE.test(nameOf(i))) {
+        lab[i] = -1;
+        because(i, "a Kafka log segment (NNN.log): the topic's data, not a log to clean", NOTE);
+        continue;
+      }
+      if (gitTops.size === 0) continue;
+      let a = parent[i];
+      while (a !== 0 && !TEST_DIRS.has(nameOf(a))) a = parent[a];
+      if (a !== 0 && gitTops.has(sourceTop(a))) {
+        lab[i] = -1;
+        because(i, `test data in ${sourceWhy(a)} (below ${dirPath(a)}): not the host's data`, NOTE);
+      }
+    }
+  }
+
   // 4. siblings: rotations beside their live file, series of archives
   const groups = new Map<number, number[]>();
   for (const i of sib) {
@@ -281,7 +411,7 @@ export function refineKinds(inp: TrustInput): TrustResult {
     for (const i of files) {
       const m = ROTATED_RE.exec(names.one(i));
       // a base ending in a digit is a version (pypy-2.0.1, idle3.10), not a rotation
-      if (!m || NOT_LOG_BASE.test(m[1]) || isDigit(m[1].charCodeAt(m[1].length - 1)) || executable(i)) continue;
+      if (!m || LIB_RE.test(m[1]) || isDigit(m[1].charCodeAt(m[1].length - 1)) || executable(i)) continue;
       const l = rot.get(m[1]);
       if (l) l.push(i);
       else rot.set(m[1], [i]);
@@ -295,8 +425,17 @@ export function refineKinds(inp: TrustInput): TrustResult {
       if ((live === undefined || executable(live)) && (rs.length < 2 || !rs.some((i) => COMPRESSED_RE.test(names.one(i))))) continue;
       // a log's rotations: the live file is a log (a glob took it), sits in a log directory, or
       // logrotate compressed some; else numbered copies of a file (ucf's hashfile.N, site.tar.gz.1)
-      const logLike = (live !== undefined && (lab[live] === cats.live || lab[live] === cats.rotated)) || LOG_DIR_RE.test(dirPath(p)) || rs.some((i) => COMPRESSED_RE.test(names.one(i)));
+      const logLike =
+        !NOT_LOG_BASE.test(base) && ((live !== undefined && (lab[live] === cats.live || lab[live] === cats.rotated)) || LOG_DIR_RE.test(dirPath(p)) || rs.some((i) => COMPRESSED_RE.test(names.one(i))));
       if (!logLike || ARCHIVE_RE.test(base)) {
+        // copies: two or more, or one beside the file with a size within a quarter of its (a man
+        // page foo.1 beside its program foo, a changelog.1 beside changelog are not copies)
+        if ((live !== undefined && executable(live)) || DOC_DIR_RE.test(dirPath(p))) continue;
+        if (rs.length === 1) {
+          const a = tree.ownA(rs[0]);
+          const b = live === undefined ? -1 : tree.ownA(live);
+          if (b < 0 || Math.abs(a - b) > 0.25 * Math.max(a, b)) continue;
+        }
         const text = `one of ${rs.length + (live === undefined ? 0 : 1)} numbered copies of ${base} in ${dirPath(p)} (${names.one(rs[0])}...): backups`;
         for (const i of rs) take(i, cats.backups, text);
         if (live !== undefined && lab[live] < 0 && ARCHIVE_RE.test(base)) take(live, cats.backups, text);
@@ -313,8 +452,10 @@ export function refineKinds(inp: TrustInput): TrustResult {
       if (inRot.has(i) || lab[i] >= 0) continue;
       const name = names.one(i);
       if (!ARCHIVE_RE.test(name)) continue;
-      let key = name.replace(DATE_RE, '\0date');
-      if (key === name) {
+      // (what else differs from file to file: an epoch's or a hash's long run of digits or letters)
+      let key = name.replace(DATE_RE, '\0date').replace(/\d{6,}/g, '\0n').replace(/[A-Za-z0-9]{16,}/g, (r) => (/\d/.test(r) && /[A-Za-z]/.test(r) ? '\0h' : r));
+      if (!key.includes('\0date')) {
+        key = name;
         // a counter: only in archives proper (backup-003.tar.gz; eu-west-3.json.gz is data)
         if (!STRONG_ARCHIVE_RE.test(name)) continue;
         const m = /\d+(?!.*\d)/.exec(name);
@@ -336,10 +477,10 @@ export function refineKinds(inp: TrustInput): TrustResult {
         hi = Math.max(hi, s);
       }
       if (hi > 4 * lo + 65536) {
-        for (const i of fs) because(i, `names a series (${key.replace('\0date', '<date>').replace('\0n', '<n>')}) but the sizes differ too much (${lo} to ${hi} bytes): not taken as backups`, NOTE);
+        for (const i of fs) because(i, `names a series (${shownKey(key)}) but the sizes differ too much (${lo} to ${hi} bytes): not taken as backups`, NOTE);
         continue;
       }
-      const text = `one of a series of ${fs.length} files ${key.replace('\0date', '<date>').replace('\0n', '<n>')} in ${dirPath(p)} (sizes ${lo} to ${hi} bytes): backups`;
+      const text = `one of a series of ${fs.length} files ${shownKey(key)} in ${dirPath(p)} (sizes ${lo} to ${hi} bytes): backups`;
       for (const i of fs) take(i, cats.backups, text);
     }
   }
@@ -457,12 +598,12 @@ export function candidateClasses(tree: Tree, names: TreeNames, fl: Uint8Array, l
       }
       if (l > 0) {
         // (most names end in a byte no candidate ends in: one table lookup, no call)
-        const want = LAST_BYTE[nb[o + l - 1]] | (nb[o] === 0x63 ? CAND_CORE : 0);
+        const want = LAST_BYTE[nb[o + l - 1]] | (nb[o] === 0x63 || nb[o] === 0x76 ? CAND_CORE : 0);
         if (want !== 0) {
           if (want & CAND_TAG && l === 12 && Buffer.compare(TAG_NAME, nb.subarray(o, o + l)) === 0) c |= KC_TAG;
           if (want & CAND_CORE && coreName(nb, o, l)) c |= KC_CORE;
           else if (want & CAND_DUMP && (endsWith(nb, o, l, '.sql') || endsWith(nb, o, l, '.sql.gz') || endsWith(nb, o, l, '.dump') || endsWith(nb, o, l, '.pgdump'))) c |= KC_DUMP;
-          else if (want & CAND_DIGIT && l >= 6 && nb[o + l - 5] === 0x2d && isDigit(nb[o + l - 2]) && isDigit(nb[o + l - 3]) && isDigit(nb[o + l - 4])) c |= KC_VOLUME;
+          else if (want & CAND_DIGIT && l >= 4 && nb.subarray(o, o + l).indexOf(0x2e) < 0) c |= KC_VOLUME; // (Bacula/Bareos volume names: Vol0001, Full-0001, a label with a date)
           if (lab[i] < 0 && (want & CAND_DIGIT || (want & CAND_EXT && SIBLING_EXT.has(extOf(nb, o, l))))) c |= KC_SIB;
         }
       }
@@ -495,6 +636,11 @@ export function collectCandidates(tree: Tree, names: TreeNames, fl: Uint8Array, 
   return c;
 }
 
+/** a series' key as said: <date>, <n> (a counter, an epoch), <hash> */
+function shownKey(key: string): string {
+  return key.replace(/\0date/g, '<date>').replace(/\0n/g, '<n>').replace(/\0h/g, '<hash>');
+}
+
 function isDigit(b: number): boolean {
   return b >= 0x30 && b <= 0x39;
 }
@@ -517,16 +663,23 @@ function endsWith(b: Uint8Array, o: number, l: number, s: string): boolean {
   return true;
 }
 
-/** `core`, `core.N` (digits: core.5.gz is core(5), a man page), `*.core` */
+/**
+ * The names core_pattern makes and kdump's: `core`, `core.*`, `core-*` (core.%p, core.%e.%p,
+ * core-%e-%p-%t), `*.core`, `vmcore*`. Only a candidate: the header decides (core.5.gz, a man page,
+ * is not one).
+ */
 function coreName(b: Uint8Array, o: number, l: number): boolean {
   if (l >= 4 && b[o] === 0x63 && b[o + 1] === 0x6f && b[o + 2] === 0x72 && b[o + 3] === 0x65) {
-    if (l === 4) return true;
-    if (b[o + 4] === 0x2e && l > 5) {
-      for (let j = o + 5; j < o + l; j++) if (!isDigit(b[j])) return endsWith(b, o, l, '.core');
-      return true;
-    }
+    if (l === 4 || b[o + 4] === 0x2e || b[o + 4] === 0x2d) return true;
   }
+  if (l >= 6 && b[o] === 0x76 && b[o + 1] === 0x6d && b[o + 2] === 0x63 && b[o + 3] === 0x6f && b[o + 4] === 0x72 && b[o + 5] === 0x65) return true;
   return l > 5 && endsWith(b, o, l, '.core');
+}
+
+/** makedumpfile's output (kdump's vmcore): its compressed format ("KDUMP   ") or its flattened one ("makedumpfile") */
+export function kdumpFile(h: Uint8Array): boolean {
+  const t = Buffer.from(h.buffer, h.byteOffset, Math.min(h.length, 12)).toString('latin1');
+  return t.startsWith('KDUMP   ') || t === 'makedumpfile';
 }
 
 /**
@@ -551,7 +704,9 @@ export function dumpTool(h: Buffer, gz: boolean): string | null {
   if (gz) {
     if (h.length < 2 || h[0] !== 0x1f || h[1] !== 0x8b) return null;
     try {
-      b = zlib.gunzipSync(h, { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: 1 << 20 });
+      // (the first KiB: deflate expands at most 1032 times, so no more than ~1 MiB comes out, never
+      // past the limit; a first line is always in it)
+      b = zlib.gunzipSync(h.subarray(0, 1024), { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: 2 << 20 });
     } catch {
       return null;
     }

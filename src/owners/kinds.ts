@@ -55,6 +55,9 @@ export interface Rules {
   categories: CategoryRule[];
 }
 
+/** a WAL segment's name: 24 hex digits (timeline, log, segment; a timeline below 65536: 0000 first) */
+const WAL = '0000' + '[0-9A-F]'.repeat(20);
+
 /**
  * The kinds an operator would name, by name and location. kinds-trust.ts then checks them against
  * the files (package files out, marks, headers, siblings): a file named `core` is a core dump only
@@ -63,16 +66,24 @@ export interface Rules {
  */
 export const BUILTIN_RULES: Rules = deepFreeze({
   categories: [
-    // where systemd-coredump and apport keep them; `core`, `core.N`, `*.core` by content (kinds-trust.ts)
-    { name: 'core dumps', patterns: ['/var/lib/systemd/coredump/**', '/var/crash/**'] },
-    { name: 'trash', patterns: ['**/.Trash-*/**', '**/.local/share/Trash/**'] },
+    // where systemd-coredump, apport and kdump keep them; `core*`, `vmcore*`, `*.core` by content (kinds-trust.ts)
+    { name: 'core dumps', patterns: ['/var/lib/systemd/coredump/**', '/var/crash/**', '/var/lib/apport/coredump/**'] },
+    {
+      name: 'trash',
+      // freedesktop.org's home and per-volume trash ($topdir/.Trash/$uid, .Trash-$uid), macOS's, Nextcloud's, Samba's recycle bin
+      patterns: ['**/.Trash-*/**', '**/.local/share/Trash/**', '**/.Trash/**', '**/.Trashes/**', '**/files_trashbin/**', '**/.recycle/**'],
+    },
     {
       name: 'backups',
       patterns: [
-        // editors' and package managers' leftovers
+        // editors', admins' and package managers' leftovers
         '*.bak',
-        '*.old',
         '*.orig',
+        '*_orig',
+        '*.backup',
+        '*.bkp',
+        '*.save',
+        '*.pre-*',
         '*.dpkg-old',
         '*.dpkg-dist',
         '*.dpkg-bak',
@@ -87,16 +98,37 @@ export const BUILTIN_RULES: Rules = deepFreeze({
         '/etc/subgid-',
         '/var/lib/dpkg/*-old',
         '/var/backups/**',
+        // LVM's metadata archive and backup
+        '/etc/lvm/archive/**',
+        '/etc/lvm/backup/**',
         // Timeshift's rsync and btrfs snapshots
         '**/timeshift/snapshots/**',
         '**/timeshift-btrfs/snapshots/**',
-        // duplicity's volumes, manifests and signatures
+        // Proxmox's vzdump, GitLab's, WordPress plugins' (UpdraftPlus, All-in-One WP Migration), Amanda's holding disk and vtapes, pgBackRest's repository
+        '/var/lib/vz/dump/**',
+        'vzdump-*',
+        '*_gitlab_backup.tar',
+        '/var/opt/gitlab/backups/**',
+        '**/wp-content/updraft/**',
+        '**/wp-content/ai1wm-backups/**',
+        '*.wpress',
+        '/var/lib/amanda/holding/**',
+        '/var/lib/amanda/vtapes/**',
+        '/var/lib/pgbackrest/**',
+        // Clonezilla's image repository
+        '/home/partimag/**',
+        // Veeam's full and incremental backup files and metadata
+        '*.vbk',
+        '*.vib',
+        '*.vrb',
+        '*.vbm',
       ],
-      // editors' backups and duplicity's volumes, but for journald's dirty files (system.journal~:
-      // rotated logs) and duplicity's archive dir in ~/.cache (its cached manifests: a cache)
+      // editors' backups, *.old and duplicity's volumes, but for journald's and the system's log
+      // directories (system.journal~, Xorg.0.log.old: logs) and ~/.cache (duplicity's archive dir: a cache)
+      // and archived WAL segments (24 hex digits), but for PostgreSQL's own pg_wal (its live data)
       guarded: {
-        patterns: ['*~', 'duplicity-full.*', 'duplicity-inc.*', 'duplicity-full-signatures.*', 'duplicity-new-signatures.*'],
-        notUnder: ['/var/log/journal', '/run/log/journal', '.cache'],
+        patterns: ['*~', '*.old', 'duplicity-full.*', 'duplicity-inc.*', 'duplicity-full-signatures.*', 'duplicity-new-signatures.*', WAL, WAL + '.partial', WAL + '.gz', WAL + '.zst', WAL + '.lz4', WAL + '.*.backup'],
+        notUnder: ['/var/log', '/run/log/journal', '.cache', 'pg_wal', 'pg_xlog'],
       },
       markers: ['restic', 'borg'],
     },
@@ -105,11 +137,16 @@ export const BUILTIN_RULES: Rules = deepFreeze({
       patterns: [
         '*.log.[0-9]*',
         '*.log.*.gz',
+        '*.log.gz',
+        '*.log.xz',
+        '*.log.zst',
+        '*.log.bz2',
         '*.log-[0-9]*',
         '**/log/**/*.[0-9].gz',
         '**/logs/**/*.[0-9].gz',
         '/var/log/**/*.gz',
         '/var/log/**/*.[0-9]',
+        '/var/log/**/*.old',
         // logrotate's dateext (messages-20240101)
         '/var/log/**/*-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]',
         // journald's archived and dirty files (system@....journal, *.journal~)
@@ -117,8 +154,26 @@ export const BUILTIN_RULES: Rules = deepFreeze({
         '*.journal~',
       ],
     },
-    // (Tomcat's catalina.out and access logs, nohup's output)
-    { name: 'live logs', patterns: ['*.log', '*.journal', '/var/log/**', 'catalina.out', 'nohup.out', '*_access_log.*.txt'] },
+    {
+      name: 'live logs',
+      patterns: [
+        '*.log',
+        '*.journal',
+        '/var/log/**',
+        // Tomcat's catalina.out and access logs, nohup's output, Apache's error_log/access_log (RHEL's
+        // names), the X session's log, PostgreSQL's csvlog, Jenkins' build logs, MySQL's error log
+        'catalina.out',
+        'nohup.out',
+        '*_access_log.*.txt',
+        'error_log',
+        'access_log',
+        '.xsession-errors',
+        '**/log/postgresql-*.csv',
+        '**/pg_log/**',
+        '**/jobs/*/builds/*/log',
+        '/var/lib/mysql/*.err',
+      ],
+    },
     {
       name: 'caches',
       patterns: [
@@ -127,17 +182,90 @@ export const BUILTIN_RULES: Rules = deepFreeze({
         '**/.npm/_cacache/**',
         '**/node_modules/.cache/**',
         '**/.gradle/caches/**',
+        '**/.gradle/wrapper/dists/**',
         '**/.m2/repository/**',
         '**/.cargo/registry/**',
+        '**/.cargo/git/**',
         '**/.ccache/**',
         '**/go/pkg/mod/**',
         '/usr/local/share/.cache/**',
         '/var/lib/docker/buildkit/**',
+        // pnpm's and yarn's stores, Composer, NuGet, conda's packages
+        '**/.local/share/pnpm/store/**',
+        '**/.pnpm-store/**',
+        '**/.yarn/berry/cache/**',
+        '**/.yarn/cache/**',
+        '**/.composer/cache/**',
+        '**/.nuget/packages/**',
+        '**/conda/pkgs/**',
+        '**/anaconda3/pkgs/**',
+        '**/miniconda3/pkgs/**',
+        '**/.conda/pkgs/**',
+        // Chrome's and Electron apps' caches under ~/.config
+        '**/.config/**/Cache/**',
+        '**/.config/**/Code Cache/**',
+        '**/.config/**/GPUCache/**',
+        '**/.config/**/CachedData/**',
+        '**/.config/**/CacheStorage/**',
+        // thumbnails (the old place), Python's bytecode, build tools' caches
+        '**/.thumbnails/**',
+        '**/__pycache__/**',
+        '.eslintcache',
+        '**/.next/cache/**',
+        // apt's package lists, snapd's downloads, Nextcloud's previews
+        '/var/lib/apt/lists/*',
+        '/var/lib/snapd/cache/**',
+        '**/appdata_*/preview/**',
       ],
     },
-    { name: 'temp', patterns: ['/tmp/**', '/var/tmp/**', '*.tmp', '*.temp', '*.swp', '*.swo'] },
+    {
+      name: 'temp',
+      patterns: [
+        '/tmp/**',
+        '/var/tmp/**',
+        '*.tmp',
+        '*.temp',
+        // editors' swap and lock files, partial downloads (browsers, qBittorrent, curl/wget -c), sed -i's temp
+        '*.swp',
+        '*.swo',
+        '*.kate-swp',
+        '.~lock.*#',
+        '#*#',
+        '*.part',
+        '*.crdownload',
+        '*.!qB',
+        'sed[A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9]',
+      ],
+    },
   ],
 });
+
+/**
+ * Hints for kinds-trust.ts, matched by the same pass after every category (so that a file a
+ * category takes is not one): their files are not counted as such, the checks decide. `backup
+ * dirs`: files below a directory named for backups (not in a source tree); `backup marks`: the
+ * files backup tools leave in their backups (the directory holding one is a backup).
+ */
+export const TRUST_HINTS: CategoryRule[] = [
+  { name: '\0backup dirs', patterns: ['**/*backup/**', '**/*backups/**', '**/*Backup/**', '**/*Backups/**'] },
+  { name: '\0cache dirs', patterns: ['**/cache/**', '**/caches/**', '**/*-cache/**', '**/*_cache/**', '**/Cache/**'] },
+  {
+    name: '\0backup marks',
+    patterns: [
+      'xtrabackup_checkpoints',
+      'backup_label',
+      'backup_manifest',
+      'backup.manifest',
+      'backup.info',
+      'kopia.repository.f',
+      'index.latest',
+      'clonezilla-img',
+      '*.bson',
+      '*.bson.gz',
+      '**/rdiff-backup-data/**',
+    ],
+  },
+];
 
 function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object') {
@@ -829,7 +957,8 @@ export interface KindsResult {
 export function startKinds(tree: Tree, rules: Rules, opts: KindsOptions = {}): KindsPass {
   const n = tree.count;
   const lab = new Int32Array(n).fill(-1);
-  const c = compile(rules);
+  // (with kinds-trust.ts's hints, after every category)
+  const c = compile({ categories: [...rules.categories, ...TRUST_HINTS] });
   const names = opts.names ?? treeNames(tree);
   const { path: rootPath, outPrefix } = treeRootPath(tree, opts.prefix);
   if (n > 0) {
@@ -853,7 +982,17 @@ export function finishKinds(pass: KindsPass, more: Pick<KindsOptions, 'owned' | 
   const owned = opts.owned ?? null;
   const read = opts.read === undefined ? readHead : opts.read;
   const idx = (name: string) => c.names.indexOf(name);
-  const cats = { core: idx('core dumps'), trash: idx('trash'), backups: idx('backups'), rotated: idx('rotated logs'), live: idx('live logs'), caches: idx('caches') };
+  const cats = {
+    core: idx('core dumps'),
+    trash: idx('trash'),
+    backups: idx('backups'),
+    rotated: idx('rotated logs'),
+    live: idx('live logs'),
+    caches: idx('caches'),
+    hintDirs: idx(TRUST_HINTS[0].name),
+    hintCaches: idx(TRUST_HINTS[1].name),
+    hintMarks: idx(TRUST_HINTS[2].name),
+  };
   const shown = (i: number) => Buffer.from(outPrefix + (pathOf(i) || '/'), 'latin1').toString('utf8');
   const trust =
     n > 0
@@ -919,8 +1058,8 @@ function explainGlob(pass: KindsPass, i: number): string {
   if (r.markers?.length && i !== 0) {
     const fl = entryFlags(tree);
     for (let d = tree.parent[i]; ; d = tree.parent[d]) {
-      const m = markerOf(c, tree.children(d), fl, names);
-      if (m === lab[i]) return `${r.name}: inside a ${m === c.restic ? 'restic' : 'borg'} repository at ${Buffer.from(pass.outPrefix + (entryPath(tree, names, rootPath, d) || '/'), 'latin1').toString('utf8')}`;
+      const repo = repoOf(markerBits(tree.children(d), fl, names));
+      if (repo !== null && markerOf(c, tree.children(d), fl, names) === lab[i]) return `${r.name}: inside a ${repo} repository at ${Buffer.from(pass.outPrefix + (entryPath(tree, names, rootPath, d) || '/'), 'latin1').toString('utf8')}`;
       if (d === 0) break;
     }
   }
@@ -1344,8 +1483,8 @@ function parentsNamed(tree: Tree, names: TreeNames, fl: Uint8Array, name: Uint8A
   return out;
 }
 
-/** restic: config + data/ index/ keys/ snapshots/; borg: README + config + data/ */
-function markerOf(c: Compiled, kids: Uint32Array, fl: Uint8Array, names: TreeNames): number {
+/** which repository files and directories a directory holds (bits: see repoOf) */
+function markerBits(kids: Uint32Array, fl: Uint8Array, names: TreeNames): number {
   const len = names.len;
   let has = 0;
   for (let j = 0; j < kids.length; j++) {
@@ -1359,17 +1498,28 @@ function markerOf(c: Compiled, kids: Uint32Array, fl: Uint8Array, names: TreeNam
       else if (n === 'index') has |= 2;
       else if (n === 'keys') has |= 4;
       else if (n === 'snapshots') has |= 8;
+      else if (n === 'chunks') has |= 64;
     } else if (t === EntryType.File) {
       const n = names.one(k);
       if (n === 'config') has |= 16;
       else if (n === 'README') has |= 32;
     }
   }
-  if (has < 17) return NO_CAT;
-  let m = NO_CAT;
-  if ((has & 31) === 31) m = c.restic;
-  if ((has & 49) === 49) m = Math.min(m, c.borg);
-  return m;
+  return has;
+}
+
+/** the repository a directory is, from markerBits: restic (config + data/ index/ keys/ snapshots/), borg (README + config + data/), duplicacy (config + chunks/ + snapshots/) */
+function repoOf(has: number): 'restic' | 'borg' | 'duplicacy' | null {
+  if ((has & 31) === 31) return 'restic';
+  if ((has & 49) === 49) return 'borg';
+  if ((has & 88) === 88) return 'duplicacy';
+  return null;
+}
+
+/** the category a repository's files are in (restic's stands for duplicacy's), NO_CAT: none */
+function markerOf(c: Compiled, kids: Uint32Array, fl: Uint8Array, names: TreeNames): number {
+  const r = repoOf(markerBits(kids, fl, names));
+  return r === null ? NO_CAT : r === 'borg' ? c.borg : c.restic;
 }
 
 // ------------------------------------------------------------------------------------------------ one file at a time
