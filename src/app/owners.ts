@@ -10,6 +10,7 @@ import { estimateEntries } from '../scan/estimate.js';
 import { volumeOf, reconcile, VolumeInfo } from '../owners/reconcile.js';
 import { readProcesses, deletedOpen, deletedOpenBytes, measureGrowth, writers } from '../owners/procs.js';
 import { attributeParallel, prepareOwnerData } from '../owners/attribute.js';
+import type { KindChecks } from '../owners/kinds.js';
 import type { Category, DeletedOpen, OwnerBytes, Reconciliation, ServiceBytes, UserBytes, Writer } from '../owners/types.js';
 import { escapeName } from '../util/escape.js';
 import { errnoText, UserError } from '../util/errors.js';
@@ -25,6 +26,8 @@ export interface OwnersResult {
   packages: OwnerBytes[];
   services: ServiceBytes[];
   categories: Category[];
+  /** the kinds' checks: package files dropped, headers read, candidates left unchecked past the bound (their files count in no kind) */
+  kindChecks: KindChecks;
   users: UserBytes[];
   processes: { complete: boolean; unreadable: number; scanned: number; fds: number; readMs: number };
   timing: { scanMs: number; attributeMs: number; loadMs: number; totalMs: number };
@@ -89,6 +92,7 @@ export async function gatherOwners(root: string, o: OwnersOptions, hooks: JobHoo
     packages: att.packages.slice(0, o.top),
     services: att.services.slice(0, o.top),
     categories: [...att.categories].sort((a, b) => b.bytes - a.bytes), // largest first (ties: the rules' order)
+    kindChecks: att.kindChecks,
     users: att.users.slice(0, o.top),
     processes: {
       complete: snap.complete,

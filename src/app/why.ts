@@ -6,7 +6,6 @@
  * link-dest check walks (kinds-trust.ts's bounds). Each entry is lstat'ed, never followed.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { Tree } from '../tree/tree.js';
 import { emptyEntry, EntryType, type Entry } from '../model/entry.js';
 import { classifyKinds, loadRules } from '../owners/kinds.js';
@@ -14,6 +13,7 @@ import { attributePackages, loadPackageMap, NO_PACKAGE, type PackageMap } from '
 import { DATE_RE, LINKDEST_DEPTH, LINKDEST_WALK } from '../owners/kinds-trust.js';
 import { escapeName, jsonName } from '../util/escape.js';
 import { errnoText, UserError } from '../util/errors.js';
+import { readHead } from '../util/head.js';
 
 /** What `owners --why PATH --json` prints. */
 export interface KindWhy {
@@ -32,6 +32,9 @@ export interface KindWhy {
 /** the package lists, read once per process (the browser asks for many files) */
 let packageMap: PackageMap | null = null;
 
+/** the most of the file's siblings whose headers are read */
+const SIBLING_READS = 1000;
+
 /** the most entries listed of one directory (the file's own chain is always kept) */
 const LIST_MAX = 100_000;
 
@@ -41,14 +44,22 @@ const LIST_MAX = 100_000;
  */
 export function whyKind(p: string | Buffer, o: { rules?: string } = {}): KindWhy {
   const rules = loadRules(o.rules);
-  const given = typeof p === 'string' ? Buffer.from(path.resolve(p)) : p[0] === 0x2f ? p : Buffer.concat([Buffer.from(process.cwd() + '/'), p]);
+  // as given, not normalized: `link/..` is the kernel's '..' (the link's target's parent)
+  let given = typeof p === 'string' ? Buffer.from(p) : p;
+  if (given[0] !== 0x2f) given = Buffer.concat([Buffer.from(process.cwd() + '/'), given]);
+  while (given.length > 1 && given[given.length - 1] === 0x2f) given = given.subarray(0, given.length - 1);
   const shown = escapeName(given);
-  // the directories as they really are (/bin/ls is /usr/bin/ls on merged /usr); the file itself not followed
+  // the directories as the kernel resolves them (realpath(3): /bin/ls is /usr/bin/ls on merged /usr,
+  // link/.. the target's parent); the file itself not followed ('.' and '..' last: the directory)
   const cut = given.lastIndexOf(0x2f);
+  const last = given.subarray(cut + 1).toString('latin1');
   let abs: Buffer;
   try {
-    const dir = fs.realpathSync(cut > 0 ? given.subarray(0, cut) : Buffer.from('/'), { encoding: 'buffer' });
-    abs = Buffer.concat([dir, dir.length > 1 ? Buffer.from('/') : Buffer.alloc(0), given.subarray(cut + 1)]);
+    if (last === '.' || last === '..' || last === '') abs = fs.realpathSync.native(given, { encoding: 'buffer' });
+    else {
+      const dir = fs.realpathSync.native(cut > 0 ? given.subarray(0, cut) : Buffer.from('/'), { encoding: 'buffer' });
+      abs = Buffer.concat([dir, dir.length > 1 ? Buffer.from('/') : Buffer.alloc(0), given.subarray(cut + 1)]);
+    }
   } catch (e) {
     throw new UserError(`cannot look at ${shown}: ${errnoText((e as NodeJS.ErrnoException).code)}`);
   }
@@ -127,7 +138,19 @@ export function whyKind(p: string | Buffer, o: { rules?: string } = {}): KindWhy
   const labels = new Int32Array(tree.count);
   const owned = new Uint8Array(tree.count);
   const rows = attributePackages(tree, map, { labels, owned });
-  const k = classifyKinds(tree, rules, { owned, top: 0 });
+  // the headers read: the file's own, its siblings' (a dump or a core beside it changes a series),
+  // at most SIBLING_READS of them, and the CACHEDIR.TAGs of its ancestors; never the rest of
+  // each ancestor's entries (a directory of 20,001 cores above it must not use up the bound)
+  const dirOf = abs.subarray(0, Math.max(1, abs.lastIndexOf(0x2f)));
+  let siblingReads = 0;
+  const read = (f: Buffer, max: number): Buffer | null => {
+    if (f.equals(abs)) return readHead(f, max);
+    const cutF = f.lastIndexOf(0x2f);
+    if (f.subarray(cutF + 1).toString('latin1') === 'CACHEDIR.TAG') return readHead(f, max);
+    if (f.subarray(0, Math.max(1, cutF)).equals(dirOf) && siblingReads++ < SIBLING_READS) return readHead(f, max);
+    return null;
+  };
+  const k = classifyKinds(tree, rules, { owned, top: 0, read, maxReads: Infinity });
   const pkg = labels[target] >= 0 ? rows[labels[target]].name : null;
   return {
     ...jsonName(abs),

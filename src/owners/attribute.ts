@@ -7,7 +7,7 @@ import { attributePackages, loadPackageMap, PackageMap, treeNames } from './pack
 import { packageCacheFile, startAttributionWorker } from './load-async.js';
 import { ncduParseAddonFile } from '../import/native-parse.js';
 import { attributeServices, loadServiceHints, ServiceHints } from './services.js';
-import { categorize, finishKinds, loadRules, Rules, startKinds } from './kinds.js';
+import { categorize, finishKinds, loadRules, Rules, startKinds, type KindChecks } from './kinds.js';
 import { attributeUsers, loadUserNames } from './users.js';
 import { Category, OwnerBytes, ServiceBytes, UserBytes } from './types.js';
 
@@ -62,7 +62,7 @@ export function prepareOwnerData(opts: { rules?: string } = {}): {
  * attributeAll on two threads: packages and services in a worker (on a copy of the tree) while
  * this thread does kinds of data and users. The same rows as attributeAll.
  */
-export async function attributeParallel(tree: Tree, d: ReturnType<typeof prepareOwnerData>, top = 10): Promise<Omit<Attribution, 'loadMs'>> {
+export async function attributeParallel(tree: Tree, d: ReturnType<typeof prepareOwnerData>, top = 10): Promise<Omit<Attribution, 'loadMs'> & { kindChecks: KindChecks }> {
   const t0 = performance.now();
   const names = treeNames(tree);
   const other = d.worker.run(tree, { bytes: names.bytes, off: names.off, len: names.len });
@@ -72,8 +72,8 @@ export async function attributeParallel(tree: Tree, d: ReturnType<typeof prepare
   const pass = startKinds(tree, d.rules, { names });
   const users = attributeUsers(tree, d.users);
   const { packages, owned } = await other;
-  const categories = finishKinds(pass, { owned, top }).categories;
-  return { packages, services, categories, users, attributeMs: performance.now() - t0 };
+  const k = finishKinds(pass, { owned, top });
+  return { packages, services, categories: k.categories, kindChecks: k.trust, users, attributeMs: performance.now() - t0 };
 }
 
 /**

@@ -949,8 +949,14 @@ export interface KindsResult {
   cat: Int32Array;
   /** why entry i is in its kind (or in none): the rule, mark, header or series; one line of text */
   why(i: number): string;
-  /** files a package lists that a glob had taken (dropped), headers read, candidates left unchecked */
-  trust: { ownedDropped: number; headersRead: number; unchecked: number };
+  trust: KindChecks;
+}
+
+/** What the kinds' checks did: files a package lists that a glob had taken (dropped), headers read, candidates left unchecked past the bound */
+export interface KindChecks {
+  ownedDropped: number;
+  headersRead: number;
+  unchecked: number;
 }
 
 /** The globs' pass and the checks' candidates (on this thread: no I/O); then finishKinds. */

@@ -10,6 +10,7 @@ import { escapeName, exactName, terminalText } from '../../util/escape.js';
 import { truncate } from '../../ui/text.js';
 import { count, counted, duration, size } from '../../util/format.js';
 import { deletedByProcess } from '../../owners/procs.js';
+import { MAX_HEADER_READS } from '../../owners/kinds-trust.js';
 import { localDate } from '../../report/time.js';
 import { UserError } from '../../util/errors.js';
 import { Progress } from '../progress.js';
@@ -146,6 +147,10 @@ function ownersText(r: OwnersResult, exact: boolean): string {
       for (const b of c.biggest.slice(0, 3)) L.push(`  ${' '.repeat(exact ? 14 : 10)}    ${size(b.bytes, exact).padStart(10)}  ${escapeName(exactName(b.path, b.pathBase64))}`);
     }
   }
+  // (an agent of an older version sends no kindChecks)
+  const unchecked = r.kindChecks?.unchecked ?? 0;
+  if (unchecked > 0)
+    L.push(`  note: ${counted(unchecked, 'file')} named like core dumps, dumps or volumes not checked (past ${count(MAX_HEADER_READS)} headers read): in no kind; owners --why FILE checks one`);
   table('Users', r.users.map((u) => ({ name: `${u.user} (${u.uid})`, bytes: u.bytes, files: u.files })));
   L.push('', `(${counted(r.processes.scanned, 'process', 'processes')}, ${counted(r.processes.fds, 'open file')} read in ${duration(r.processes.readMs)}; scan ${duration(r.timing.scanMs)}, attribution ${duration(r.timing.attributeMs)})`);
   return L.join('\n') + '\n';
