@@ -29,6 +29,7 @@ import type { Tree } from '../tree/tree.js';
 import { EntryType } from '../model/entry.js';
 import { EF_EXCL, EF_TYPE, type TreeNames } from './packages.js';
 import { ncduParseAddon } from '../import/native-parse.js';
+import { escapeName } from '../util/escape.js';
 
 /** the categories these rules put files in: indexes into the rules' categories, -1 when absent */
 export interface TrustCats {
@@ -215,6 +216,8 @@ export function refineKinds(inp: TrustInput): TrustResult {
     }
   };
   const dirPath = (d: number) => inp.shownPath(d);
+  // (in a reason: its bytes escaped as escapeName shows every name)
+  const dirText = (d: number) => escapeName(inp.diskPath(d));
   // source trees: a git work tree (a .git directory beside, not etckeeper's), or a language's
   // package directory; memoized per directory (1: in one, 0: not), `srcAt` the tree's top
   const gitTops = new Set<number>();
@@ -242,12 +245,12 @@ export function refineKinds(inp: TrustInput): TrustResult {
   const sourceTree = (d: number) => sourceTop(d) >= 0;
   const sourceWhy = (d: number) => {
     const t = sourceTop(d);
-    return gitTops.has(t) ? `a git work tree at ${dirPath(t)}` : `${dirPath(t)}, a language's packages`;
+    return gitTops.has(t) ? `a git work tree at ${dirText(t)}` : `${dirText(t)}, a language's packages`;
   };
   for (const t of tags) {
     const h = head(t, CACHEDIR_SIG.length);
     if (h === undefined) because(t, 'a CACHEDIR.TAG whose signature was not read: no mark', NOTE);
-    else if (h !== null && h.equals(CACHEDIR_SIG)) mark(parent[t], cats.caches, `below a valid CACHEDIR.TAG in ${dirPath(parent[t])} (the Cache Directory Tagging Specification)`);
+    else if (h !== null && h.equals(CACHEDIR_SIG)) mark(parent[t], cats.caches, `below a valid CACHEDIR.TAG in ${dirText(parent[t])} (the Cache Directory Tagging Specification)`);
     else because(t, "a CACHEDIR.TAG without the specification's signature line: no mark", NOTE);
   }
   // rsnapshot: a directory with two interval directories, or one and rsnapshot's .sync
@@ -265,8 +268,8 @@ export function refineKinds(inp: TrustInput): TrustResult {
   for (const [p, ds] of byParent(intervalDirs, (s) => RSNAPSHOT_INTERVAL.test(s))) {
     const sync = tree.children(p).some((k) => isDir(k) && names.one(k) === '.sync');
     if (ds.length < 2 && !sync) continue;
-    const list = ds.map((d) => names.one(d)).sort().slice(0, 4).join(', ');
-    for (const d of ds) mark(d, cats.backups, `an rsnapshot snapshot: ${dirPath(p)} holds its interval directories (${list}${ds.length > 4 ? ', ...' : ''})`);
+    const list = ds.map((d) => names.one(d)).sort().slice(0, 4).map(nameText).join(', ');
+    for (const d of ds) mark(d, cats.backups, `an rsnapshot snapshot: ${dirText(p)} holds its interval directories (${list}${ds.length > 4 ? ', ...' : ''})`);
   }
   // rsync --link-dest: dated sibling directories that share hard links
   for (const [p, ds] of byParent(datedDirs, (s) => DATE_RE.test(s))) {
@@ -274,14 +277,14 @@ export function refineKinds(inp: TrustInput): TrustResult {
     const shared = sharedInode(tree, ds, fl);
     if (shared === null) continue;
     const list = ds.map((d) => names.one(d)).sort();
-    const text = `an rsync --link-dest snapshot: ${dirPath(p)} holds ${ds.length} dated copies (${list[0]} ... ${list[list.length - 1]}) sharing hard links (${shared})`;
+    const text = `an rsync --link-dest snapshot: ${dirText(p)} holds ${ds.length} dated copies (${nameText(list[0])} ... ${nameText(list[list.length - 1])}) sharing hard links (${shared})`;
     for (const d of ds) mark(d, cats.backups, text);
   }
   for (const g of gitDirs) {
     const p = parent[g];
     const meta = tree.children(p).find((k) => isFile(k) && len[k] === 10 && names.one(k) === '.etckeeper');
     if (meta !== undefined) {
-      const text = `etckeeper's history of ${dirPath(p)} (${dirPath(p)}/.etckeeper beside .git)`;
+      const text = `etckeeper's history of ${dirText(p)} (${dirText(p)}/.etckeeper beside .git)`;
       mark(g, cats.backups, text);
       if (free(meta) && lab[meta] !== cats.trash && cats.backups >= 0) {
         lab[meta] = cats.backups;
@@ -310,7 +313,7 @@ export function refineKinds(inp: TrustInput): TrustResult {
         tool = 'rdiff-backup (its rdiff-backup-data directory)';
       }
     }
-    if (tool !== null && lab[i] === cats.hintMarks && !sourceTree(d)) mark(d, cats.backups, `a backup: ${dirPath(d)} holds ${tool}`);
+    if (tool !== null && lab[i] === cats.hintMarks && !sourceTree(d)) mark(d, cats.backups, `a backup: ${dirText(d)} holds ${tool}`);
   }
   // below a directory named for backups (backup, backups, db-backups, bookmarkbackups...), not in a source tree
   // below a directory named for backups or caches (cache, *-cache...): not in a source tree
@@ -327,10 +330,10 @@ export function refineKinds(inp: TrustInput): TrustResult {
     let a = parent[i];
     while (a !== 0 && !re.test(lastPart(a))) a = parent[a];
     if (!re.test(lastPart(a)) || NO_BACKUP_RE.test(lastPart(a)) || !free(i) || cat < 0) continue;
-    if (sourceTree(a)) because(i, `below ${dirPath(a)}, named for ${kind}, but in a source tree (${sourceWhy(a)}): not taken as ${kind}`, NOTE);
+    if (sourceTree(a)) because(i, `below ${dirText(a)}, named for ${kind}, but in a source tree (${sourceWhy(a)}): not taken as ${kind}`, NOTE);
     else {
       lab[i] = cat;
-      because(i, `below ${dirPath(a)}, a directory named for ${kind}`);
+      because(i, `below ${dirText(a)}, a directory named for ${kind}`);
     }
   }
 
@@ -386,7 +389,7 @@ export function refineKinds(inp: TrustInput): TrustResult {
       while (a !== 0 && !TEST_DIRS.has(nameOf(a))) a = parent[a];
       if (a !== 0 && gitTops.has(sourceTop(a))) {
         lab[i] = -1;
-        because(i, `test data in ${sourceWhy(a)} (below ${dirPath(a)}): not the host's data`, NOTE);
+        because(i, `test data in ${sourceWhy(a)} (below ${dirText(a)}): not the host's data`, NOTE);
       }
     }
   }
@@ -436,13 +439,13 @@ export function refineKinds(inp: TrustInput): TrustResult {
           const b = live === undefined ? -1 : tree.ownA(live);
           if (b < 0 || Math.abs(a - b) > 0.25 * Math.max(a, b)) continue;
         }
-        const text = `one of ${rs.length + (live === undefined ? 0 : 1)} numbered copies of ${base} in ${dirPath(p)} (${names.one(rs[0])}...): backups`;
+        const text = `one of ${rs.length + (live === undefined ? 0 : 1)} numbered copies of ${nameText(base)} in ${dirText(p)} (${nameText(names.one(rs[0]))}...): backups`;
         for (const i of rs) take(i, cats.backups, text);
         if (live !== undefined && lab[live] < 0 && ARCHIVE_RE.test(base)) take(live, cats.backups, text);
       } else {
-        const text = `rotated by logrotate: ${rs.length} rotations of ${base} in ${dirPath(p)}${live === undefined ? '' : ' beside the live file'}`;
+        const text = `rotated by logrotate: ${rs.length} rotations of ${nameText(base)} in ${dirText(p)}${live === undefined ? '' : ' beside the live file'}`;
         for (const i of rs) take(i, cats.rotated, text);
-        if (live !== undefined && lab[live] < 0) take(live, cats.live, `a live log: ${rs.length} rotations of it beside it (${names.one(rs[0])})`);
+        if (live !== undefined && lab[live] < 0) take(live, cats.live, `a live log: ${rs.length} rotations of it beside it (${nameText(names.one(rs[0]))})`);
       }
       for (const i of rs) inRot.add(i);
     }
@@ -477,10 +480,10 @@ export function refineKinds(inp: TrustInput): TrustResult {
         hi = Math.max(hi, s);
       }
       if (hi > 4 * lo + 65536) {
-        for (const i of fs) because(i, `names a series (${shownKey(key)}) but the sizes differ too much (${lo} to ${hi} bytes): not taken as backups`, NOTE);
+        for (const i of fs) because(i, `names a series (${nameText(shownKey(key))}) but the sizes differ too much (${lo} to ${hi} bytes): not taken as backups`, NOTE);
         continue;
       }
-      const text = `one of a series of ${fs.length} files ${shownKey(key)} in ${dirPath(p)} (sizes ${lo} to ${hi} bytes): backups`;
+      const text = `one of a series of ${fs.length} files ${nameText(shownKey(key))} in ${dirText(p)} (sizes ${lo} to ${hi} bytes): backups`;
       for (const i of fs) take(i, cats.backups, text);
     }
   }
@@ -635,6 +638,9 @@ export function collectCandidates(tree: Tree, names: TreeNames, fl: Uint8Array, 
   }
   return c;
 }
+
+/** a name in a reason (names.one's latin1 of its bytes), escaped as every name shown is (escapeName) */
+const nameText = (s: string): string => escapeName(Buffer.from(s, 'latin1'));
 
 /** a series' key as said: <date>, <n> (a counter, an epoch), <hash> */
 function shownKey(key: string): string {

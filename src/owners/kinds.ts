@@ -1065,7 +1065,7 @@ function explainGlob(pass: KindsPass, i: number): string {
     const fl = entryFlags(tree);
     for (let d = tree.parent[i]; ; d = tree.parent[d]) {
       const repo = repoOf(markerBits(tree.children(d), fl, names));
-      if (repo !== null && markerOf(c, tree.children(d), fl, names) === lab[i]) return `${r.name}: inside a ${repo} repository at ${Buffer.from(pass.outPrefix + (entryPath(tree, names, rootPath, d) || '/'), 'latin1').toString('utf8')}`;
+      if (repo !== null && markerOf(c, tree.children(d), fl, names) === lab[i]) return `${r.name}: inside a ${repo} repository at ${escapeName(Buffer.from(pass.outPrefix + (entryPath(tree, names, rootPath, d) || '/'), 'latin1'))}`;
       if (d === 0) break;
     }
   }
