@@ -1080,7 +1080,16 @@ test('i on a file: its kind of data and why (issue 16), from the disk for a scan
     assert.match(r.lastFrame()!, /Kind: +rotated logs\n/);
     assert.match(r.lastFrame()!, /Why: +rotated logs: its name matches "\*\.log\.\[0-9\]\*"/);
     r.unmount();
-    // the same tree as an export (no rescan: imported): no header read, and it says so
+    // the same tree scanned on another host (--remote): its files are not on this disk, not read here
+    const rem = mount(t, { remote: true });
+    await tick();
+    rem.stdin.write('i');
+    await tick();
+    assert.match(rem.lastFrame()!, /Why: +named like a core dump; its header was not read/);
+    assert.match(rem.lastFrame()!, /another host's tree: no header read here/);
+    rem.unmount();
+    // the same tree as an export (its producer not a scan, no rescan): no header read, and it says so
+    t.info = { ...t.info!, producer: 'ncdu 1.18' };
     const imp = mount(t, { rescan: undefined });
     await tick();
     imp.stdin.write('i');

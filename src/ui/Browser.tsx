@@ -15,7 +15,7 @@ import { escapeName } from '../util/escape.js';
 import { DEFAULT_PREFS, GRAPH_CYCLE, hiddenCount, NewestMtimes, pathText, pressSort, rowText, SortCache, ViewPrefs } from './model.js';
 import { fit } from './text.js';
 import { Help, Info, Confirm, ConfirmMany, helpPages, type Op } from './overlays.js';
-import { kindInfo } from '../app/kind-info.js';
+import { kindInfo, kindSource } from '../app/kind-info.js';
 
 export interface BrowserProps {
   tree: Tree;
@@ -201,7 +201,7 @@ export function Browser(props: BrowserProps): React.ReactElement | null {
   /** the tree was read from an export: nothing here is on this machine's disk to delete or rescan */
   const imported = !props.rescan;
   /** the selected file's kind of data for the `i` panel: looked up once per file and tree version */
-  const infoKind = useMemo(() => (overlay === 'info' && selected >= 0 ? kindInfo(tree, selected, !imported) : null), [overlay, selected, tree, tree.version, imported]);
+  const infoKind = useMemo(() => (overlay === 'info' && selected >= 0 ? kindInfo(tree, selected, kindSource(tree, props.remote)) : null), [overlay, selected, tree, tree.version, props.remote]);
 
   /** rescan `d`, busy meanwhile; `done` gets the error text, or null; never throws, never rejects */
   const rescanThen = (d: number, done: (err: string | null) => void) => {

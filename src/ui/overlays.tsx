@@ -9,9 +9,9 @@ import { Tree } from '../tree/tree.js';
 import { count, counted, size } from '../util/format.js';
 import { clock } from '../report/time.js';
 import { escapeName, terminalText } from '../util/escape.js';
-import { wrap } from '../report/peak.js';
-import { fit, truncate } from './text.js';
+import { fit, truncate, wrapColumns } from './text.js';
 import { HELP_LINES } from './help-lines.js';
+import type { KindInfo } from '../app/kind-info.js';
 
 function lines(text: string[], width: number, height: number): React.ReactElement {
   const shown = text.slice(0, height);
@@ -164,13 +164,14 @@ export function modeString(mode: number): string {
 const TYPE_NAMES = ['file', 'directory', 'symlink', 'FIFO, socket or device'];
 
 /** the kind of data of the entry and why (app/kind-info.ts), for infoLines */
-export interface InfoKind {
-  kind: string | null;
-  reason: string;
-  package: string | null;
-  note?: string;
-}
+export type InfoKind = KindInfo;
 
+/**
+ * The `i` panel's lines for entry i at `width` columns, terminal-safe (names escaped): name, path,
+ * type, sizes (bytes), owner, mode, mtime, hard link, errors, and for a regular file `kind` (null:
+ * no such lines): its kind of data, why (wrapped under its label), the package listing it, and
+ * what could not be looked at.
+ */
 export function infoLines(tree: TreeView, i: number, width: number, kind: InfoKind | null = null): string[] {
   const L = [
     ` Name:     ${escapeName(tree.nameOf(i))}`,
@@ -191,10 +192,11 @@ export function infoLines(tree: TreeView, i: number, width: number, kind: InfoKi
   if (tree.excluded(i)) L.push(` Excluded: ${EXCLUDED_NAMES[tree.excluded(i)]}`);
   if (kind) {
     // (the reason names paths: terminal-safe, then wrapped under its label)
+    const under = (label: string, text: string) => wrapColumns(terminalText(text), Math.max(20, width - 12)).forEach((l, k) => L.push((k ? '' : label).padEnd(11) + l));
     L.push(` Kind:     ${terminalText(kind.kind ?? 'none')}`);
-    wrap(terminalText(kind.reason), Math.max(20, width - 12)).forEach((l, k) => L.push(`${k ? '           ' : ' Why:      '}${l}`));
+    under(' Why:', kind.reason);
     if (kind.package !== null) L.push(` Package:  ${terminalText(kind.package)}`);
-    if (kind.note) L.push(`           (${kind.note})`);
+    if (kind.note) under('', `(${kind.note})`);
   }
   L.push('', ' Press i or q to close.');
   return L;

@@ -149,3 +149,45 @@ export function padRight(s: string, w: number): string {
   const pad = w - width(s);
   return pad > 0 ? s + ' '.repeat(pad) : s;
 }
+
+/** an escape escapeName or terminalText writes (\\, \xNN, \u{N}, \n, \t): one piece when a word is cut */
+const ESCAPE = /(\\\\|\\x[0-9a-fA-F]{2}|\\u\{[0-9a-fA-F]+\}|\\[nt])/;
+
+/**
+ * Terminal-safe text `s` in lines of at most `w` columns (w >= 1): cut at spaces; a word wider
+ * than `w` (a long path in a message) cut between grapheme clusters, never inside an escape,
+ * rather than left to be truncated.
+ */
+export function wrapColumns(s: string, w: number): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let used = 0;
+  for (const word of s.split(' ')) {
+    const ww = width(word);
+    if (cur && used + 1 + ww <= w) {
+      cur += ' ' + word;
+      used += 1 + ww;
+      continue;
+    }
+    if (cur) out.push(cur);
+    cur = '';
+    used = 0;
+    if (ww <= w) {
+      cur = word;
+      used = ww;
+      continue;
+    }
+    for (const g of word.split(ESCAPE).flatMap((x, k) => (k % 2 ? [x] : clusters(x)))) {
+      const cw = clusterWidth(g);
+      if (cur && used + cw > w) {
+        out.push(cur);
+        cur = '';
+        used = 0;
+      }
+      cur += g;
+      used += cw;
+    }
+  }
+  if (cur) out.push(cur);
+  return out;
+}
