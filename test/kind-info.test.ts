@@ -1,13 +1,14 @@
 /**
- * The browser's `i` panel says a file's kind of data and why (issue 16, app/kind-info.ts): from the
- * disk for a tree scanned here, from the tree alone (no header read, no package lists) for an
- * export or another host's tree; hostile names escaped.
+ * The browser's `i` panel says a file's kind of data and why (issue 16, app/kind-info.ts), and the
+ * Owners view's kinds (attributeAll): from the disk for a tree scanned here, from the tree alone
+ * (no header read, no package lists) for an export or another host's tree; hostile names escaped.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { Tree } from '../src/tree/tree.js';
 import { Scanner } from '../src/scan/scanner.js';
 import { emptyEntry, EntryType } from '../src/model/entry.js';
@@ -15,7 +16,9 @@ import { kindInfo, kindSource } from '../src/app/kind-info.js';
 import { infoLines } from '../src/ui/overlays.js';
 import { width, wrapColumns } from '../src/ui/text.js';
 import { escapeName } from '../src/util/escape.js';
+import { attributeAll, attributeParallel, loadOwnerData, prepareOwnerData } from '../src/owners/attribute.js';
 import { classifyKinds, loadRules } from '../src/owners/kinds.js';
+import { gather } from '../src/ui/OwnersView.js';
 
 /** the first 18 bytes of an ELF core file (64-bit, little-endian, e_type ET_CORE), then zeros */
 function elfCore(size: number): Buffer {
@@ -172,6 +175,44 @@ test('kindInfo on an export: the whole tree classified once per tree version, no
   await nextTask();
   kindInfo(t, 1, 'imported');
   assert.equal(passes, 1, 'a new version: classified again, once');
+});
+
+test("attributeAll: the Owners view's kinds read no header of a tree not on this disk; on a scanned tree they are owners' rows, and each file's row is the i panel's kind", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diskblame-kindrows-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'core'), elfCore(40_000));
+    fs.writeFileSync(path.join(dir, 'core.77'), Buffer.alloc(20_000, 0x41)); // named so, not ELF
+    fs.writeFileSync(path.join(dir, 'x.log'), 'a\n'.repeat(5000));
+    fs.writeFileSync(path.join(dir, 'x.log.1'), 'a\n'.repeat(4000));
+    fs.writeFileSync(path.join(dir, 'x.log.2.gz'), zlib.gzipSync('a\n'.repeat(3000)));
+    fs.writeFileSync(path.join(dir, 'db.sql'), '-- PostgreSQL database dump\n\nSET x = 1;\n');
+    const t = new Tree();
+    await new Scanner(dir, t, { threads: 1 }).run();
+    const data = loadOwnerData();
+    const onDisk = attributeAll(t, data, 10, true);
+    const owners = await attributeParallel(t, prepareOwnerData(), 10);
+    assert.deepEqual(onDisk.categories, owners.categories, "the Owners view's kinds are owners' kinds");
+    assert.ok(onDisk.categories.some((c) => c.name === 'core dumps' && c.count === 1), 'the ELF core, by its header');
+    const notOnDisk = attributeAll(t, data, 10, true, { notOnDisk: true });
+    assert.ok(!notOnDisk.categories.some((c) => c.name === 'core dumps'), 'no header read: no core dump');
+    // each file's row in the view is the kind the i panel says, either way
+    for (const [att, source] of [
+      [onDisk, 'disk'],
+      [notOnDisk, 'imported'],
+    ] as const) {
+      for (let i = 1; i < t.count; i++) {
+        const k = att.labels.categories[i];
+        assert.equal(k >= 0 ? att.categories[k].name : null, kindInfo(t, i, source)!.kind, `${source}: ${escapeName(t.nameOf(i))}`);
+      }
+    }
+    // the view itself: its kinds rows from the disk for the scan, from the tree alone once it is an export's
+    const kindRows = async () => (await gather(t, dir)).rows.map((r) => r.label ?? '').filter((l) => /^core dumps /.test(l));
+    assert.deepEqual(await kindRows(), ['core dumps  (1 file)']);
+    t.info = { ...t.info!, producer: 'ncdu 1.18' };
+    assert.deepEqual(await kindRows(), []);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('wrapColumns: lines of at most w columns, cut at spaces; a word wider than w (a path) cut between clusters; wide characters count 2', () => {

@@ -88,9 +88,25 @@ export interface OwnerLabels {
   users: Int32Array;
 }
 
+/** How attributeAll looks at the tree's files. */
+export interface AttributeOptions {
+  /**
+   * The tree's files are not on this disk (read from an export, or scanned on another host): the
+   * kinds read no file header (a candidate that needs one counts nowhere) and drop no package
+   * file (the package lists are this machine's), as the browser's `i` panel (app/kind-info.ts).
+   * Default false: the kinds as `owners` finds them.
+   */
+  notOnDisk?: boolean;
+}
+
+/**
+ * Packages, services, kinds of data and users of `tree` at once (the browser's Owners view), the
+ * `top` biggest items per kind; with `withLabels`, which row each entry counts for. On a tree
+ * scanned here, the same rows as attributeParallel (`owners`).
+ */
 export function attributeAll(tree: Tree, data: OwnerData, top?: number): Omit<Attribution, 'loadMs'>;
-export function attributeAll(tree: Tree, data: OwnerData, top: number, withLabels: true): Omit<Attribution, 'loadMs'> & { labels: OwnerLabels };
-export function attributeAll(tree: Tree, data: OwnerData, top = 10, withLabels = false): Omit<Attribution, 'loadMs'> & { labels?: OwnerLabels } {
+export function attributeAll(tree: Tree, data: OwnerData, top: number, withLabels: true, opts?: AttributeOptions): Omit<Attribution, 'loadMs'> & { labels: OwnerLabels };
+export function attributeAll(tree: Tree, data: OwnerData, top = 10, withLabels = false, opts: AttributeOptions = {}): Omit<Attribution, 'loadMs'> & { labels?: OwnerLabels } {
   const t0 = performance.now();
   const n = tree.count;
   const labels: OwnerLabels | undefined = withLabels
@@ -100,7 +116,7 @@ export function attributeAll(tree: Tree, data: OwnerData, top = 10, withLabels =
   const r = {
     packages: attributePackages(tree, data.packages, { labels: labels?.packages, owned }),
     services: attributeServices(tree, data.services, { labels: labels?.services }),
-    categories: categorize(tree, data.rules, { top, labels: labels?.categories, owned }),
+    categories: categorize(tree, data.rules, { top, labels: labels?.categories, ...(opts.notOnDisk ? { owned: null, read: null } : { owned }) }),
     users: attributeUsers(tree, data.users, labels?.users),
   };
   return { ...r, attributeMs: performance.now() - t0, ...(labels ? { labels } : {}) };

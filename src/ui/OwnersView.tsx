@@ -11,6 +11,7 @@ import { Tree } from '../tree/tree.js';
 import { volumeOf, reconcile } from '../owners/reconcile.js';
 import { readProcesses, deletedByProcess, deletedOpen, deletedOpenBytes } from '../owners/procs.js';
 import { attributeAll, loadOwnerData } from '../owners/attribute.js';
+import { kindSource } from '../app/kind-info.js';
 import type { Reconciliation } from '../owners/types.js';
 import { entryAt, FilteredTree, memberFiles, OwnerFilter } from '../tree/filter.js';
 import { escapeName, exactName } from '../util/escape.js';
@@ -53,7 +54,8 @@ export async function gather(tree: Tree, root: string): Promise<Gathered> {
   const del = deletedOpen(snap, vol.dev);
   const byProcess = new Map(deletedByProcess(del).map((g) => [g.pid, g]));
   const rec = reconcile(vol, root, tree.sizeD(0), deletedOpenBytes(del), snap.complete);
-  const att = attributeAll(tree, loadOwnerData(), 10, true);
+  // an export's files are not these on disk: no header read for its kinds (as the i panel)
+  const att = attributeAll(tree, loadOwnerData(), 10, true, { notOnDisk: kindSource(tree) !== 'disk' });
   const { labels } = att;
   const rows: Row[] = [];
   const section = (title: string, items: Row[]) => {
