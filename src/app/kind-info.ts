@@ -7,11 +7,12 @@
  * machine's), computed once per tree version.
  *
  * Why whyKind for a scanned tree rather than the pass over the whole tree cached per version
- * (measured on /usr's shape copied to 1,065,051 entries): the whole pass (package lists, package
- * files, the kinds with their header reads) took 1.7 s at the first `i` and again after every
- * rescan; whyKind takes 0.3 s at the first `i` (the package lists), then 6 ms (median of 200
- * files), 53 ms at the 90th percentile and 0.3 s in a directory of 18,166 entries (0.5-0.6 s in one
- * of 100,000: every sibling is lstat'ed), whatever the tree's size.
+ * (bench/kind-info-cost.ts, on /usr's shape copied to 1,065,051 entries, a busy 2-core machine):
+ * the whole pass (package lists, package files, the kinds with 1,148 header reads) took 0.7-1.7 s
+ * at the first `i` and would again after every rescan, growing with the tree; whyKind takes
+ * 0.2-0.3 s at the first `i` (the package lists), then 4-7 ms (median of 200 files), 0.05-0.2 s at
+ * the 90th percentile and 0.3-0.45 s in a directory of 18,166 entries (0.5-0.6 s in one of
+ * 100,000: every sibling is lstat'ed), whatever the tree's size, and says what is on disk now.
  */
 import { Tree } from '../tree/tree.js';
 import { EntryType } from '../model/entry.js';
