@@ -127,6 +127,8 @@ test('kindInfo: a scanned tree reads the file on disk (an ELF core is a core dum
   try {
     fs.writeFileSync(path.join(dir, 'core'), elfCore(30_000));
     fs.writeFileSync(path.join(dir, 'x.log'), 'a\n'.repeat(500));
+    const bad = Buffer.from('core\xff\x1b[2J', 'latin1'); // not UTF-8: looked up by its bytes
+    fs.writeFileSync(Buffer.concat([Buffer.from(dir + '/'), bad]), elfCore(20_000));
     const t = new Tree();
     await new Scanner(dir, t, { threads: 1 }).run();
     assert.equal(kindSource(t), 'disk');
@@ -139,6 +141,9 @@ test('kindInfo: a scanned tree reads the file on disk (an ELF core is a core dum
     const rem = kindInfo(t, core, 'remote')!;
     assert.equal(rem.reason, imp.reason);
     assert.equal(rem.note, "another host's tree: no header read here, no package lists");
+    const b = kindInfo(t, byName(t, bad), 'disk')!;
+    assert.doesNotMatch(b.reason, /cannot look at/, b.reason);
+    assert.notEqual(b.kind, null);
     // a file gone since the scan: said, no throw
     fs.rmSync(path.join(dir, 'x.log'));
     assert.match(kindInfo(t, byName(t, 'x.log'), 'disk')!.reason, /cannot look at .*x\.log: /);
