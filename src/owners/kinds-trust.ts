@@ -243,6 +243,26 @@ export function refineKinds(inp: TrustInput): TrustResult {
     return top;
   };
   const sourceTree = (d: number) => sourceTop(d) >= 0;
+  /** a package lists a file below directory d (memoized; the walk stops at the first) */
+  const pkgMemo = new Map<number, boolean>();
+  const packageBelow = (d: number): boolean => {
+    if (owned === null) return false;
+    let r = pkgMemo.get(d);
+    if (r !== undefined) return r;
+    r = false;
+    const st = [d];
+    while (st.length && !r) {
+      for (const k of tree.children(st.pop()!)) {
+        if (isDir(k)) st.push(k);
+        else if (owned[k] !== 0) {
+          r = true;
+          break;
+        }
+      }
+    }
+    pkgMemo.set(d, r);
+    return r;
+  };
   const sourceWhy = (d: number) => {
     const t = sourceTop(d);
     return gitTops.has(t) ? `a git work tree at ${dirText(t)}` : `${dirText(t)}, a language's packages`;
@@ -331,6 +351,7 @@ export function refineKinds(inp: TrustInput): TrustResult {
     while (a !== 0 && !re.test(lastPart(a))) a = parent[a];
     if (!re.test(lastPart(a)) || NO_BACKUP_RE.test(lastPart(a)) || !free(i) || cat < 0) continue;
     if (sourceTree(a)) because(i, `below ${dirText(a)}, named for ${kind}, but in a source tree (${sourceWhy(a)}): not taken as ${kind}`, NOTE);
+    else if (packageBelow(a)) because(i, `below ${dirText(a)}, named for ${kind}, but a package installed files there (its code, not the host's ${kind})`, NOTE);
     else {
       lab[i] = cat;
       because(i, `below ${dirText(a)}, a directory named for ${kind}`);

@@ -207,9 +207,8 @@ export const BUILTIN_RULES: Rules = deepFreeze({
         '**/.config/**/GPUCache/**',
         '**/.config/**/CachedData/**',
         '**/.config/**/CacheStorage/**',
-        // thumbnails (the old place), Python's bytecode, build tools' caches
+        // thumbnails (the old place), build tools' caches
         '**/.thumbnails/**',
-        '**/__pycache__/**',
         '.eslintcache',
         '**/.next/cache/**',
         // apt's package lists, snapd's downloads, Nextcloud's previews
@@ -217,6 +216,8 @@ export const BUILTIN_RULES: Rules = deepFreeze({
         '/var/lib/snapd/cache/**',
         '**/appdata_*/preview/**',
       ],
+      // Python's bytecode, but for the system's (/usr: what the packages' postinst compiled, theirs)
+      guarded: { patterns: ['**/__pycache__/**'], notUnder: ['/usr'] },
     },
     {
       name: 'temp',
@@ -767,11 +768,14 @@ function dirCtx(c: Compiled, parent: Ctx, name: string, dirPath: string, isRoot:
   let own: NameTest[] | null = null;
   if (rules) {
     const rel = dirPath.length && dirPath.charCodeAt(0) === 0x2f ? dirPath.slice(1) : dirPath;
+    // the guards this directory switches off first: they hold for its own rules too
+    for (const r of rules) if (r.effect.kind === 'suppress' && (!r.full || r.full(rel))) mask |= 1 << r.effect.guard;
     for (const r of rules) {
       if (r.full && !r.full(rel)) continue;
       const e = r.effect;
-      if (e.kind === 'force') forced = Math.min(forced, e.cat);
-      else if (e.kind === 'suppress') mask |= 1 << e.guard;
+      if (e.kind === 'force') {
+        if (e.guard < 0 || (mask & (1 << e.guard)) === 0) forced = Math.min(forced, e.cat);
+      } else if (e.kind === 'suppress') continue;
       else if (e.deep) deep = deep === parent.deep ? [...deep, e.test!] : (deep.push(e.test!), deep);
       else (own ??= []).push(e.test!);
     }
