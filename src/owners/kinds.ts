@@ -170,7 +170,7 @@ export const BUILTIN_RULES: Rules = deepFreeze({
         '.xsession-errors',
         '**/log/postgresql-*.csv',
         '**/pg_log/**',
-        '**/jobs/*/builds/*/log',
+        '**/builds/**/log',
         '/var/lib/mysql/*.err',
       ],
     },
