@@ -270,7 +270,46 @@ describe('packages: fixture lists, merged-/usr aliases, hard links', () => {
       const c = run(undefined);
       assert.deepEqual(c, run(null));
       assert.ok(c.owned.some((x) => x === 1), 'some files are a package\'s');
+      // without labels the sums are C's too (ncduparse.c groupSums): the same rows and mask
+      const owned = new Uint8Array(tr.count);
+      assert.deepEqual({ rows: attributePackages(tr, map, { prefix, owned }), owned: [...owned] }, { rows: c.rows, owned: c.owned });
     }
+  });
+
+  it("the sums in C (ncduparse.c groupSums) are attributeUsers' loop's: every owner, hard links once (this machine's /usr/bin too)", async (t) => {
+    if (!ncduParseAddon()?.groupSums) return t.skip('no addon');
+    for (const tr of [await scanTree(tree), await scanTree('/usr/bin')]) {
+      const names = loadUserNames();
+      assert.deepEqual(attributeUsers(tr, names), attributeUsers(tr, names, new Int32Array(tr.count)), 'C sums differ from the loop');
+    }
+  });
+
+  it('groupSums: the disk-size kinds, directories, excluded entries, hard links and spilled sizes left to the caller, groups by entry or by attribute; bounds', (t) => {
+    const addon = ncduParseAddon();
+    if (!addon?.groupSums) return t.skip('no addon');
+    // entries: 0 a directory (dir 0, own 5000 B), 1 a file DK_OWN 8 blocks, 2 a file DK_ROUND 5000 B,
+    // 3 a file DK_ZERO, 4 a hard-linked file, 5 a spilled size (BIG), 6 excluded, 7 a symlink DK_OWN 1 block
+    const fl = Uint8Array.from([1, 0, 0, 0, 0x04, 0, 0x10, 2]);
+    const attr = Uint8Array.from([1, 0, 1, 2, 0, 0, 0, 0]);
+    const dk = Uint8Array.from([2, 1, 0]); // by attribute: DK_OWN, DK_ROUND, DK_ZERO
+    const asize = Uint32Array.from([0, 100, 5000, 7, 100, 100, 100, 10]);
+    const dsize = Uint32Array.from([0, 8, 0, 0, 8, 0xffffffff, 8, 1]);
+    const dirA = Uint32Array.from([5000]);
+    const byEntry = Int32Array.from([0, 0, 1, -1, 1, 0, 0, 1]);
+    const sums = (group: Int32Array, how: number, later = new Uint32Array(8), owned = new Uint8Array(8)) => {
+      const bytes = new Float64Array(3);
+      const files = new Float64Array(3);
+      const k = addon.groupSums!([fl, attr, dk, asize, dsize, dirA, group, bytes, files, later, owned], 8, how);
+      return { bytes: [...bytes], files: [...files], later: [...later.subarray(0, Math.min(k, later.length))], k, owned: [...owned] };
+    };
+    assert.deepEqual(sums(byEntry, 0), { bytes: [4096, 8192 + 512, 0], files: [1, 2, 1], later: [4, 5], k: 2, owned: [0, 1, 1, 0, 1, 1, 0, 1] });
+    // directories too (their own apparent size rounded, for DK_ROUND), and groups by attribute
+    assert.deepEqual(sums(Int32Array.from([0, 1, -1]), 3), { bytes: [4096 + 512, 8192 + 8192, 0], files: [2, 1, 1], later: [4, 5], k: 2, owned: [0, 1, 1, 0, 1, 1, 0, 1] });
+    // a later list too short: the count still says how many, nothing written past it
+    assert.equal(sums(byEntry, 0, new Uint32Array(1)).k, 2);
+    assert.throws(() => sums(Int32Array.from([0, 0, 3, 0, 0, 0, 0, 0]), 0), /group out of range/);
+    assert.throws(() => sums(Int32Array.from([0]), 1), /attribute out of range/);
+    assert.throws(() => addon.groupSums!([fl, attr, dk, asize, dsize, dirA, byEntry, new Float64Array(3), new Float64Array(3), new Uint32Array(8), new Uint8Array(0)], 9, 0), /out of range/);
   });
 
   it('the attribution worker (table built there and cached) gives the same rows; a stale or corrupt cache is rebuilt', async () => {

@@ -968,6 +968,19 @@ static int get_arr(napi_env env, napi_value t, uint32_t k, arr_t *a) {
   return 1;
 }
 
+/* the k arrays of the JavaScript array `arr` as get_arr reads them, but those whose bit is set in
+ * int32 (bit j for element j), which must be Int32Arrays: 0 when one is not what it must be */
+static int get_arrs(napi_env env, napi_value arr, uint32_t k, uint32_t int32, arr_t *A) {
+  for (uint32_t j = 0; j < k; j++) {
+    if (int32 & (1u << j)) {
+      napi_value v;
+      if (napi_get_element(env, arr, j, &v) != napi_ok || !typed(env, v, napi_int32_array, &A[j].p, &A[j].n)) return 0;
+      A[j].w = 4;
+    } else if (!get_arr(env, arr, j, &A[j])) return 0;
+  }
+  return 1;
+}
+
 /* a whole number from 0 to 2^53 - 1: written as digits here, anything else by the JavaScript writer */
 static inline int plain(double v) { return v >= 0 && v <= W_MAX_SAFE && v == (double)(uint64_t)v; }
 
@@ -1488,6 +1501,7 @@ static napi_value kindsSums(napi_env env, napi_callback_info info);
 static napi_value kindsInherit(napi_env env, napi_callback_info info);
 static napi_value kindsCandidates(napi_env env, napi_callback_info info);
 static napi_value packagePass(napi_env env, napi_callback_info info);
+static napi_value groupSums(napi_env env, napi_callback_info info);
 
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
@@ -1505,6 +1519,7 @@ NAPI_MODULE_INIT() {
       {"kindsInherit", NULL, kindsInherit, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kindsCandidates", NULL, kindsCandidates, NULL, NULL, NULL, napi_enumerable, NULL},
       {"packagePass", NULL, packagePass, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"groupSums", NULL, groupSums, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof *props, props) != napi_ok) return NULL;
 #ifdef DISKBLAME_LIBDEFLATE
@@ -1831,13 +1846,7 @@ static napi_value kindsSums(napi_env env, napi_callback_info info) {
   if (argc < 3) return throw_type(env, "kindsSums: 3 arguments");
   enum { S_FL, S_PARENT, S_ASIZE, S_DIRCAT, S_DSIZE, S_ATTR, S_DK, S_MTIME, S_MTIMES, S_BYTES, S_COUNT, S_OLDEST, S_NEWEST, S_LABELS, S_BIG, S_MARK, S_N };
   arr_t A[S_N];
-  for (uint32_t k = 0; k < S_N; k++) {
-    if (k == S_DIRCAT || k == S_LABELS) {
-      napi_value v;
-      if (napi_get_element(env, argv[0], k, &v) != napi_ok || !typed(env, v, napi_int32_array, &A[k].p, &A[k].n)) return throw_type(env, "kindsSums: wrong arguments");
-      A[k].w = 4;
-    } else if (!get_arr(env, argv[0], k, &A[k])) return throw_type(env, "kindsSums: wrong arguments");
-  }
+  if (!get_arrs(env, argv[0], S_N, (1u << S_DIRCAT) | (1u << S_LABELS), A)) return throw_type(env, "kindsSums: wrong arguments");
   double countD;
   bool raw;
   if (napi_get_value_double(env, argv[1], &countD) != napi_ok || napi_get_value_bool(env, argv[2], &raw) != napi_ok)
@@ -2185,5 +2194,90 @@ static napi_value packagePass(napi_env env, napi_callback_info info) {
     else out[i] = v >= 0 && v != PP_NOT_FOUND ? v : -1;
   }
   CHECK(napi_create_int32(env, 0, &r));
+  return r;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Disk bytes and entry counts by group in one flat pass (src/owners/packages.ts attributePackages
+ * by package, src/owners/users.ts attributeUsers by owner: their JavaScript loops are the reference,
+ * test/attribution.test.ts compares them). Sums of whole numbers: the order does not matter.
+ *
+ *   groupSums([fl, attr, dk, asize32, dsize32, dirOwnA, group, bytes, files, later, owned], count, how)
+ *     -> how many entries were left to the caller (written to later, as many as it holds)
+ * fl: entryFlags bytes (type 0x03, hard link 0x04, excluded 0x70); attr (any width) and dk
+ * (Uint8Array by attribute: its disk-size kind); asize32 (a file's apparent size, a directory's
+ * number); dsize32 (512-byte units or BIG; shorter than count: none); dirOwnA (a directory's own
+ * apparent size, by directory number); group (Int32Array): by entry, or by attribute when how & 1;
+ * a negative group counts in the last one (bytes.length - 1). bytes, files: Float64Array by group,
+ * added to. how & 2: directories count their own disk bytes (not in files), else they are skipped.
+ * Excluded entries are skipped. An entry's disk bytes are Tree.ownD's; the hard-linked files (the
+ * caller counts an inode once) and the entries whose disk size is in the tree's spill map (BIG) are
+ * not added but written to later (Uint32Array), in index order. owned (Uint8Array, length 0: none):
+ * owned[i] <- 1 for every file (not a directory, not excluded) whose group is >= 0, later or not.
+ * Every read and write is bounded; a group, attribute or directory out of range is a TypeError.
+ */
+static napi_value groupSums(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 3) return throw_type(env, "groupSums: 3 arguments");
+  enum { G_FL, G_ATTR, G_DK, G_ASIZE, G_DSIZE, G_DIRA, G_GROUP, G_BYTES, G_FILES, G_LATER, G_OWNED, G_N };
+  arr_t A[G_N];
+  if (!get_arrs(env, argv[0], G_N, 1u << G_GROUP, A)) return throw_type(env, "groupSums: wrong arguments");
+  double countD;
+  int32_t how;
+  if (napi_get_value_double(env, argv[1], &countD) != napi_ok || napi_get_value_int32(env, argv[2], &how) != napi_ok || !(countD >= 0))
+    return throw_type(env, "groupSums: wrong arguments");
+  const size_t count = (size_t)countD;
+  const int byAttr = how & 1, dirs = how & 2;
+  if (A[G_FL].w != 1 || A[G_ATTR].w > 4 || A[G_DK].w != 1 || A[G_ASIZE].w != 4 || A[G_DSIZE].w != 4 || A[G_DIRA].w != 4 || A[G_BYTES].w != 8 ||
+      A[G_FILES].w != 8 || A[G_LATER].w != 4 || A[G_OWNED].w != 1 || count > A[G_FL].n || count > A[G_ATTR].n || count > A[G_ASIZE].n ||
+      (!byAttr && count > A[G_GROUP].n) || (A[G_OWNED].n && count > A[G_OWNED].n) || A[G_BYTES].n == 0 || A[G_FILES].n < A[G_BYTES].n)
+    return throw_type(env, "groupSums: arguments out of range");
+  const uint8_t *fl = A[G_FL].p, *dk = A[G_DK].p;
+  const uint32_t *asz = A[G_ASIZE].p, *dsz = A[G_DSIZE].p, *dira = A[G_DIRA].p;
+  const int32_t *group = A[G_GROUP].p;
+  double *bytes = A[G_BYTES].p, *files = A[G_FILES].p;
+  uint32_t *later = A[G_LATER].p;
+  uint8_t *owned = A[G_OWNED].n ? A[G_OWNED].p : NULL;
+  const size_t ngroups = A[G_BYTES].n, none = ngroups - 1, ndsz = A[G_DSIZE].n;
+  size_t nlater = 0;
+  for (size_t i = 0; i < count; i++) {
+    const uint8_t f = fl[i];
+    if (f & 0x70) continue;
+    const int dir = (f & 0x03) == 1;
+    if (dir && !dirs) continue;
+    const uint32_t at = u_at(&A[G_ATTR], i);
+    if (at >= A[G_DK].n) return throw_type(env, "groupSums: an attribute out of range");
+    int32_t g;
+    if (byAttr) {
+      if (at >= A[G_GROUP].n) return throw_type(env, "groupSums: an attribute out of range");
+      g = group[at];
+    } else g = group[i];
+    if (g >= 0 && (size_t)g >= ngroups) return throw_type(env, "groupSums: a group out of range");
+    if (owned && !dir && g >= 0) owned[i] = 1;
+    const size_t gi = g < 0 ? none : (size_t)g;
+    double b;
+    if (!dir && (f & FL_HARDLINK)) b = -1;
+    else if (dk[at] == DK_ZERO) b = 0;
+    else if (dk[at] == DK_ROUND) {
+      uint32_t a = asz[i];
+      if (dir) {
+        if (a >= A[G_DIRA].n) return throw_type(env, "groupSums: a directory out of range");
+        a = dira[a];
+      }
+      b = (double)(((uint64_t)a + 4095) / 4096 * 4096);
+    } else if (i < ndsz && dsz[i] != W_BIG) b = (double)dsz[i] * 512;
+    else b = -1;
+    if (b < 0) {
+      if (nlater < A[G_LATER].n) later[nlater] = (uint32_t)i;
+      nlater++;
+      continue;
+    }
+    bytes[gi] += b;
+    if (!dir) files[gi] += 1;
+  }
+  napi_value r;
+  CHECK(napi_create_double(env, (double)nlater, &r));
   return r;
 }

@@ -647,8 +647,34 @@ export function attributePackages(tree: Tree, map: PackageMap, opts: PackageAttr
     }
     const { bytes: nb, off, len } = opts.names ?? treeNames(tree);
     const fl = entryFlags(tree);
-    // every name's two hashes, in one flat pass (cheaper than a call per name while V8 warms up)
     const n = tree.count;
+    // the lookups in C, a flat pass in index order (the walk below is the reference)
+    const addon = opts.addon === undefined ? ncduParseAddon() : opts.addon;
+    if (addon?.packagePass) {
+      const out = new Int32Array(n);
+      if (addon.packagePass([nb, off, len, fl, tree.parent, t.slots, out], n, t.mask, node) === 0) {
+        // the sums in C too, but for the hard links (an inode once per package) and spilled sizes
+        const sums = labels ? null : groupSums(tree, fl, out, false, pkgs.length + 1, owned ?? null, addon);
+        if (sums !== null) {
+          for (let v = 0; v < pkgs.length; v++) if (sums.files[v] > 0) accs.set(pkgs[v], { id: accs.size + 1, name: pkgs[v], bytes: sums.bytes[v], files: sums.files[v], links: null });
+          none.bytes = sums.bytes[pkgs.length];
+          none.files = sums.files[pkgs.length];
+          for (let k = 0; k < sums.later.length; k++) {
+            const i = sums.later[k];
+            count(i, fl[i], out[i] >= 0 ? pkgs[out[i]] : undefined);
+          }
+          return rowsOf(accs, none, labels);
+        }
+        for (let i = 1; i < n; i++) {
+          const f = fl[i];
+          if (f & EF_EXCL || (f & EF_TYPE) === EntryType.Dir) continue;
+          const v = out[i];
+          count(i, f, v >= 0 ? pkgs[v] : undefined);
+        }
+        return rowsOf(accs, none, labels);
+      }
+    }
+    // every name's two hashes, in one flat pass (cheaper than a call per name while V8 warms up)
     const h1s = new Int32Array(n);
     const h2s = new Int32Array(n);
     for (let i = 0; i < n; i++) {
@@ -662,20 +688,6 @@ export function attributePackages(tree: Tree, map: PackageMap, opts: PackageAttr
       }
       h1s[i] = h;
       h2s[i] = g;
-    }
-    // the lookups in C, a flat pass in index order (the walk below is the reference)
-    const addon = opts.addon === undefined ? ncduParseAddon() : opts.addon;
-    if (addon?.packagePass) {
-      const out = new Int32Array(n);
-      if (addon.packagePass([nb, off, len, fl, tree.parent, t.slots, out], n, t.mask, node) === 0) {
-        for (let i = 1; i < n; i++) {
-          const f = fl[i];
-          if (f & EF_EXCL || (f & EF_TYPE) === EntryType.Dir) continue;
-          const v = out[i];
-          count(i, f, v >= 0 ? pkgs[v] : undefined);
-        }
-        return rowsOf(accs, none, labels);
-      }
     }
     // depth first, an explicit stack of directories with their numbers in the table
     const stI: number[] = [0];
@@ -700,6 +712,42 @@ export function attributePackages(tree: Tree, map: PackageMap, opts: PackageAttr
 }
 
 /** the packages' rows, biggest first (ties: more files, then by name); the labels made positions */
+/**
+ * Disk bytes and entry counts by group over the tree in one flat pass of the addon (ncduparse.c
+ * groupSums): `group` by entry (or by attribute when `byAttr`), a negative group counting in the last
+ * of `groups`; directories' own bytes counted when `dirs`, else skipped; excluded entries skipped.
+ * `owned` (when given) gets 1 for every file of a group >= 0. The hard-linked files and the entries
+ * whose disk size spilled are left out of the sums and listed in `later` (index order) for the
+ * caller. null when the addon has no groupSums.
+ */
+export function groupSums(
+  tree: Tree,
+  fl: Uint8Array,
+  group: Int32Array,
+  byAttr: boolean,
+  groups: number,
+  owned: Uint8Array | null,
+  addon: NcduParseAddon | null = ncduParseAddon(),
+  dirs = false,
+): { bytes: Float64Array; files: Float64Array; later: Uint32Array } | null {
+  if (!addon?.groupSums) return null;
+  const bytes = new Float64Array(groups);
+  const files = new Float64Array(groups);
+  const dk = Uint8Array.from(tree.attrDk);
+  const dsize = tree.dsize32.length >= tree.count ? tree.dsize32 : new Uint32Array(0);
+  let later = new Uint32Array(tree.linkCount + tree.spillD.size);
+  const arrays = (l: Uint32Array) => [fl, tree.attr, dk, tree.asize32, dsize, tree.dirOwnA, group, bytes, files, l, owned ?? new Uint8Array(0)];
+  const k = addon.groupSums(arrays(later), tree.count, (byAttr ? 1 : 0) | (dirs ? 2 : 0));
+  if (k > later.length) {
+    // (more than the tree's links and spills: never, but then once more with room for all)
+    bytes.fill(0);
+    files.fill(0);
+    later = new Uint32Array(k);
+    addon.groupSums(arrays(later), tree.count, (byAttr ? 1 : 0) | (dirs ? 2 : 0));
+  }
+  return { bytes, files, later: later.subarray(0, k) };
+}
+
 function rowsOf(accs: Map<string, Acc>, none: Acc, labels: Int32Array | undefined): OwnerBytes[] {
   const rows = [...accs.values()];
   if (none.files) rows.push(none);

@@ -5,7 +5,7 @@ import { readFileCapped } from '../util/read.js';
 import type { Tree } from '../tree/tree.js';
 import type { UserBytes } from './types.js';
 import { EntryType } from '../model/entry.js';
-import { EF_EXCL, EF_HARDLINK, EF_TYPE, entryFlags } from './packages.js';
+import { EF_EXCL, EF_HARDLINK, EF_TYPE, entryFlags, groupSums } from './packages.js';
 
 /** the largest passwd (or group) file read: 64 MiB, some 500,000 users; a bigger one is not read */
 export const PASSWD_MAX = 64 << 20;
@@ -43,7 +43,16 @@ export function attributeUsers(tree: Tree, names: Map<number, string>, labels?: 
   const seen = new Set<string>();
   const fl = entryFlags(tree);
   const n = tree.count;
-  for (let i = 0; i < n; i++) {
+  // in C (ncduparse.c groupSums) but for the hard links and spilled sizes, taken below; the loop
+  // after it is the reference (and what labels are filled by)
+  const sums = labels ? null : groupSums(tree, fl, Int32Array.from(tree.attrOwner), true, slots + 1, null, undefined, true);
+  if (sums !== null) {
+    bytesOf.set(sums.bytes.subarray(0, slots));
+    filesOf.set(sums.files.subarray(0, slots));
+  }
+  const list = sums?.later;
+  for (let k = 0, end = list ? list.length : n; k < end; k++) {
+    const i = list ? list[k] : k;
     const f = fl[i];
     if (f & EF_EXCL) continue; // (entries removed after the scan too)
     const o = tree.ownerSlotOf(i);
