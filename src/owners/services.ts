@@ -231,6 +231,13 @@ export function attributeServices(tree: Tree, hints: ServiceHints, opts: Service
   // depth first, an explicit stack: directory, its path, name, depth below `/` (times 2, +1 below
   // /var or /run: only there do the path rules apply), owner
   const candidates = dataDirCandidates(tree, names, fl);
+  // the directories holding a candidate below them (or being one): without an owner, a directory
+  // neither these nor in the path rules' reach is left out with all below it (nothing there counts)
+  const leadsTo = new Set<number>();
+  for (const c of candidates.keys()) for (let d = c; !leadsTo.has(d); d = tree.parent[d]) {
+    leadsTo.add(d);
+    if (d === 0) break;
+  }
   const stI: number[] = [0];
   const stP: string[] = [rootPath];
   const stN: string[] = [parts[parts.length - 1]];
@@ -246,18 +253,6 @@ export function attributeServices(tree: Tree, hints: ServiceHints, opts: Service
     const depth = dd >> 1;
     let m: [Kind, string] | null = null;
     if (dd & 1 && depth <= ruleDepth) m = match(dp, dp.slice(0, dp.length - dn.length - 1), dn);
-    // the subdirectories, pushed (their owner is set below, once this directory's is known)
-    const first = stI.length;
-    for (let j = 0; j < kids.length; j++) {
-      const k = kids[j];
-      if ((fl[k] & EF_TYPE) !== EntryType.Dir) continue;
-      const name = names.name(k);
-      stI.push(k);
-      stP.push(dp + '/' + name);
-      stN.push(name);
-      stD.push(depth === 0 ? 2 | (name === 'var' || name === 'run' ? 1 : 0) : dd + 2);
-      stO.push(null);
-    }
     // what the directory holds, for the data-directory recognisers
     let marks = candidates.get(d) ?? 0;
     if (marks) {
@@ -270,8 +265,20 @@ export function attributeServices(tree: Tree, hints: ServiceHints, opts: Service
     }
     if (marks) m = marked(marks) ?? m;
     if (m && !(o && o.kind === m[0] && o.name === m[1])) o = ownerFor(m[0], m[1], dp);
+    // the subdirectories, pushed with their owner (those that can have none are not)
+    for (let j = 0; j < kids.length; j++) {
+      const k = kids[j];
+      if ((fl[k] & EF_TYPE) !== EntryType.Dir) continue;
+      const kd = depth === 0 ? 2 | (lens[k] === 3 && (eq(nb, off[k], VAR) || eq(nb, off[k], RUN)) ? 1 : 0) : dd + 2;
+      if (o === null && !(kd & 1 && kd >> 1 <= ruleDepth) && !leadsTo.has(k)) continue;
+      const name = names.name(k);
+      stI.push(k);
+      stP.push(dp + '/' + name);
+      stN.push(name);
+      stD.push(kd);
+      stO.push(o);
+    }
     if (o) {
-      for (let q = first; q < stO.length; q++) stO[q] = o;
       if (!(fl[d] & EF_EXCL)) add(o, d, true);
       for (let j = 0; j < kids.length; j++) {
         const k = kids[j];
@@ -335,6 +342,8 @@ const PG_VERSION = Buffer.from('PG_VERSION');
 const BASE = Buffer.from('base');
 const IBDATA1 = Buffer.from('ibdata1');
 const MYSQL = Buffer.from('mysql');
+const VAR = Buffer.from('var');
+const RUN = Buffer.from('run');
 
 /** the bytes of `b` at `o` in `a` */
 function eq(a: Uint8Array, o: number, b: Uint8Array): boolean {
