@@ -722,7 +722,7 @@ async function ownersSection(ctx: Ctx): Promise<SectionResult> {
   const r = await measureOwnersCost('/usr', ctx.opts.runs);
   const lines = [
     `commands end to end, median of ${r.commands.runs} alternated runs: \`scan /usr --json\` ${fmt(r.commands.scanMs, 0)} ms, \`owners /usr --json --sample-ms 0\` ${fmt(r.commands.ownersMs, 0)} ms: +${fmt(r.commands.overheadPct, 1)}% (target: at most 20%; package table cached)`,
-    `in process: scan of /usr (${thousands(r.entries)} entries) ${fmt(r.scanMs, 0)} ms; loading rules, units and users ${fmt(r.loadMs, 0)} ms (the package table: in the attribution worker, during the scan); attribution on two threads ${fmt(r.attributeMs, 0)} ms: +${fmt(r.overheadPct, 1)}%`,
+    `in process: scan of /usr (${thousands(r.entries)} entries) ${fmt(r.scanMs, 0)} ms; loading rules, units and users ${fmt(r.loadMs, 0)} ms (the package table: read from its cache during the scan); attribution ${fmt(r.attributeMs, 0)} ms: +${fmt(r.overheadPct, 1)}%`,
     ...r.procs.map((p) => `reading /proc: ${thousands(p.processes)} processes, ${thousands(p.fds)} fds in ${fmt(p.ms, 0)} ms (target: 100,000 fds under 1 s)`),
   ];
   for (const l of lines) log(l);

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Tree } from '../src/tree/tree.js';
 import { Scanner } from '../src/scan/scanner.js';
 import { estimateEntries } from '../src/scan/estimate.js';
-import { attributeParallel, prepareOwnerData } from '../src/owners/attribute.js';
+import { attributePrepared, prepareOwnerData } from '../src/owners/attribute.js';
 import { readProcesses } from '../src/owners/procs.js';
 
 export interface OwnersCost {
@@ -33,13 +33,13 @@ export async function measureOwnersCost(root = '/usr', runs = 3): Promise<Owners
   let entries = 0;
   for (let k = 0; k < runs; k++) {
     const t = new Tree(estimateEntries(root));
-    const data = prepareOwnerData(); // as owners does: the attribution worker starts with the scan
+    const data = prepareOwnerData(); // as owners does: the package table is read (or built) during the scan
     loads.push(data.loadMs);
     const t0 = performance.now();
     await new Scanner(root, t, {}).run();
     scans.push(performance.now() - t0);
     entries = t.count;
-    attrs.push((await attributeParallel(t, data, 10)).attributeMs);
+    attrs.push((await attributePrepared(t, data, 10)).attributeMs);
   }
   // end to end: what an operator waits for (the package table cache is warm after the first run)
   const bundle = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'diskblame.cjs');

@@ -12,7 +12,7 @@ import picomatch from 'picomatch';
 import { Tree } from '../src/tree/tree.js';
 import { emptyEntry, EntryType, type Entry } from '../src/model/entry.js';
 import { attributePackages, buildPackageTable, loadPackageMap, NO_PACKAGE, packageMapFromTable, type PackageMap } from '../src/owners/packages.js';
-import { startAttributionWorker } from '../src/owners/load-async.js';
+import { startPackageTable } from '../src/owners/load-async.js';
 import { ncduParseAddon } from '../src/import/native-parse.js';
 import { BUILTIN_RULES, categorize, loadRules, type Rules } from '../src/owners/kinds.js';
 import { attributeUsers, loadUserNames } from '../src/owners/users.js';
@@ -312,13 +312,17 @@ describe('packages: fixture lists, merged-/usr aliases, hard links', () => {
     assert.throws(() => addon.groupSums!([fl, attr, dk, asize, dsize, dirA, byEntry, new Float64Array(3), new Float64Array(3), new Uint32Array(8), new Uint8Array(0)], 9, 0), /out of range/);
   });
 
-  it('the attribution worker (table built there and cached) gives the same rows; a stale or corrupt cache is rebuilt', async () => {
+  it('the package table built in the worker (and cached), then read from the cache off the main thread, gives the same rows; a stale or corrupt cache is rebuilt', async () => {
     const t = await scanTree(tree);
     const want = attributePackages(t, loadPackageMap({ infoDir: info, root }), { prefix: tree });
     const cacheFile = path.join(root, 'cache', 'packages.bin');
-    const viaWorker = await startAttributionWorker({ infoDir: info, root, cacheFile, prefix: tree }).run(t);
-    assert.deepEqual(viaWorker.packages, want, 'worker-built table differs');
+    const viaWorker = await startPackageTable({ infoDir: info, root, cacheFile }).map();
+    assert.equal(viaWorker.source, 'worker');
+    assert.deepEqual(attributePackages(t, viaWorker.map, { prefix: tree }), want, 'worker-built table differs');
     assert.ok(fs.existsSync(cacheFile), 'no cache written');
+    const viaCache = await startPackageTable({ infoDir: info, root, cacheFile }).map();
+    assert.equal(viaCache.source, 'cache');
+    assert.deepEqual(attributePackages(t, viaCache.map, { prefix: tree }), want, 'cached table differs');
     const hit = buildPackageTable({ infoDir: info, root, cacheFile });
     assert.equal(hit.cached, true, 'cache not used');
     assert.equal(packageMapFromTable(hit, { infoDir: info, root }).get('/usr/bin/foo'), 'foo', 'the strings of a table-built map are read on demand');
@@ -327,6 +331,10 @@ describe('packages: fixture lists, merged-/usr aliases, hard links', () => {
     const extra = path.join(info, 'other.list');
     fs.writeFileSync(extra, '/usr/bin/other\n');
     try {
+      const stale = await startPackageTable({ infoDir: info, root, cacheFile }).map();
+      assert.equal(stale.source, 'worker', 'a stale cache was used');
+      assert.equal(attributePackages(t, stale.map, { prefix: tree }).find((r) => r.name === 'other')?.files, 1);
+      fs.writeFileSync(cacheFile, 'stale'); // (the worker rewrote it)
       const fresh = buildPackageTable({ infoDir: info, root, cacheFile });
       assert.equal(fresh.cached, false, 'a stale cache was used');
       const rows = attributePackages(t, packageMapFromTable(fresh, { infoDir: info, root }), { prefix: tree });
@@ -337,6 +345,10 @@ describe('packages: fixture lists, merged-/usr aliases, hard links', () => {
     // corrupt and truncated caches: rebuilt, same answer
     for (const bad of [Buffer.from('garbage'), fs.readFileSync(cacheFile).subarray(0, 100)]) {
       buildPackageTable({ infoDir: info, root, cacheFile }); // (re)written for the current lists
+      fs.writeFileSync(cacheFile, bad);
+      const async = await startPackageTable({ infoDir: info, root, cacheFile }).map();
+      assert.equal(async.source, 'worker');
+      assert.deepEqual(attributePackages(t, async.map, { prefix: tree }), want);
       fs.writeFileSync(cacheFile, bad);
       const again = buildPackageTable({ infoDir: info, root, cacheFile });
       assert.equal(again.cached, false);

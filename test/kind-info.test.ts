@@ -16,7 +16,7 @@ import { kindInfo, kindSource } from '../src/app/kind-info.js';
 import { infoLines } from '../src/ui/overlays.js';
 import { width, wrapColumns } from '../src/ui/text.js';
 import { escapeName } from '../src/util/escape.js';
-import { attributeAll, attributeParallel, loadOwnerData, prepareOwnerData } from '../src/owners/attribute.js';
+import { attributeAll, attributePrepared, loadOwnerData, prepareOwnerData } from '../src/owners/attribute.js';
 import { classifyKinds, loadRules } from '../src/owners/kinds.js';
 import { gather } from '../src/ui/OwnersView.js';
 
@@ -195,7 +195,7 @@ test("attributeAll: the Owners view's kinds read no header of a tree not on this
     await new Scanner(dir, t, { threads: 1 }).run();
     const data = loadOwnerData();
     const onDisk = attributeAll(t, data, 10, true);
-    const owners = await attributeParallel(t, prepareOwnerData(), 10);
+    const owners = await attributePrepared(t, prepareOwnerData(), 10);
     assert.deepEqual(onDisk.categories, owners.categories, "the Owners view's kinds are owners' kinds");
     assert.ok(onDisk.categories.some((c) => c.name === 'core dumps' && c.count === 1), 'the ELF core, by its header');
     const notOnDisk = attributeAll(t, data, 10, true, { notOnDisk: true });

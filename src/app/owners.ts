@@ -9,7 +9,7 @@ import { Tree } from '../tree/tree.js';
 import { estimateEntries } from '../scan/estimate.js';
 import { volumeOf, reconcile, VolumeInfo } from '../owners/reconcile.js';
 import { readProcesses, deletedOpen, deletedOpenBytes, measureGrowth, writers } from '../owners/procs.js';
-import { attributeParallel, prepareOwnerData } from '../owners/attribute.js';
+import { attributePrepared, prepareOwnerData } from '../owners/attribute.js';
 import type { KindChecks } from '../owners/kinds.js';
 import type { Category, DeletedOpen, OwnerBytes, Reconciliation, ServiceBytes, UserBytes, Writer } from '../owners/types.js';
 import { escapeName } from '../util/escape.js';
@@ -76,7 +76,7 @@ export async function gatherOwners(root: string, o: OwnersOptions, hooks: JobHoo
   hooks.onScan?.(job);
   const incomplete = (await job.done).incomplete;
   const scanMs = performance.now() - scanStarted;
-  const att = await attributeParallel(tree, data, o.top);
+  const att = await attributePrepared(tree, data, o.top);
   const left = o.sampleMs - (performance.now() - snapAt);
   if (left > 0) await new Promise((r) => setTimeout(r, left));
   if (o.sampleMs > 0) measureGrowth(snap);

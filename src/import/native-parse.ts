@@ -125,21 +125,6 @@ export function ncduParseAddon(): NcduParseAddon | null {
 }
 
 /**
- * The addon loaded from `file` (the one the main thread loaded: ncduParseAddonFile), for a worker
- * thread whose code has no module URL to find it from; null when it does not load.
- */
-export function ncduParseAddonAt(file: string | null | undefined): NcduParseAddon | null {
-  if (!file || process.env.DISKBLAME_NATIVE === '0') return null;
-  try {
-    const m = { exports: {} as NcduParseAddon };
-    process.dlopen(m, file);
-    return typeof m.exports.fast === 'function' ? m.exports : null;
-  } catch {
-    return null;
-  }
-}
-
-/**
  * The file the addon was loaded from (ncduParseAddon() loads it first), for a worker thread that
  * loads its own instance (export/gzip-thread.ts); null when there is no addon.
  */

@@ -4,8 +4,7 @@
  */
 import { Tree } from '../tree/tree.js';
 import { attributePackages, loadPackageMap, PackageMap, treeNames } from './packages.js';
-import { packageCacheFile, startAttributionWorker } from './load-async.js';
-import { ncduParseAddonFile } from '../import/native-parse.js';
+import { packageCacheFile, startPackageTable } from './load-async.js';
 import { attributeServices, loadServiceHints, ServiceHints } from './services.js';
 import { categorize, finishKinds, loadRules, Rules, startKinds, type KindChecks } from './kinds.js';
 import { attributeUsers, loadUserNames } from './users.js';
@@ -41,37 +40,37 @@ export function loadOwnerData(opts: { rules?: string } = {}): OwnerData & { load
 
 /**
  * For the owners command: the small data now (a broken rules file throws here, before any scan),
- * and, when the package-table cache is missing or stale, its rebuilding in a worker thread during
- * the scan. Then `attributeParallel`.
+ * and the package table's reading (or, when the cache is missing or stale, its building in a worker
+ * thread) started, to go on during the scan. Then `attributePrepared`.
  */
 export function prepareOwnerData(opts: { rules?: string } = {}): {
   services: ServiceHints;
   rules: Rules;
   users: Map<number, string>;
-  worker: ReturnType<typeof startAttributionWorker>;
+  packages: ReturnType<typeof startPackageTable>;
   loadMs: number;
 } {
   const t0 = performance.now();
   const rest = { services: loadServiceHints(), rules: loadRules(opts.rules), users: loadUserNames() };
-  // the worker reads the cached package table (or builds and caches it) while the scan runs
-  const worker = startAttributionWorker({ cacheFile: packageCacheFile(), addonFile: ncduParseAddonFile() });
-  return { ...rest, worker, loadMs: performance.now() - t0 };
+  const packages = startPackageTable({ cacheFile: packageCacheFile() });
+  return { ...rest, packages, loadMs: performance.now() - t0 };
 }
 
 /**
- * attributeAll on two threads: packages and services in a worker (on a copy of the tree) while
- * this thread does kinds of data and users. The same rows as attributeAll.
+ * attributeAll from prepareOwnerData's data, all on this thread: services, the kinds' globs and
+ * candidates, and users first (the package table may still be coming), then packages (C lookups and
+ * sums over the tree's decoded names) and the kinds' checks, which need the package files. The same
+ * rows as attributeAll.
  */
-export async function attributeParallel(tree: Tree, d: ReturnType<typeof prepareOwnerData>, top = 10): Promise<Omit<Attribution, 'loadMs'> & { kindChecks: KindChecks }> {
+export async function attributePrepared(tree: Tree, d: ReturnType<typeof prepareOwnerData>, top = 10): Promise<Omit<Attribution, 'loadMs'> & { kindChecks: KindChecks }> {
   const t0 = performance.now();
   const names = treeNames(tree);
-  const other = d.worker.run(tree, { bytes: names.bytes, off: names.off, len: names.len });
-  // services, the kinds' globs and candidates, and users while the worker works; the kinds' checks
-  // once its package files are known
   const services = attributeServices(tree, d.services);
   const pass = startKinds(tree, d.rules, { names });
   const users = attributeUsers(tree, d.users);
-  const { packages, owned } = await other;
+  const owned = new Uint8Array(tree.count);
+  const pm = (await d.packages.map()).map;
+  const packages = attributePackages(tree, pm, { owned, names });
   const k = finishKinds(pass, { owned, top });
   return { packages, services, categories: k.categories, kindChecks: k.trust, users, attributeMs: performance.now() - t0 };
 }
@@ -102,7 +101,7 @@ export interface AttributeOptions {
 /**
  * Packages, services, kinds of data and users of `tree` at once (the browser's Owners view), the
  * `top` biggest items per kind; with `withLabels`, which row each entry counts for. On a tree
- * scanned here, the same rows as attributeParallel (`owners`).
+ * scanned here, the same rows as attributePrepared (`owners`).
  */
 export function attributeAll(tree: Tree, data: OwnerData, top?: number): Omit<Attribution, 'loadMs'>;
 export function attributeAll(tree: Tree, data: OwnerData, top: number, withLabels: true, opts?: AttributeOptions): Omit<Attribution, 'loadMs'> & { labels: OwnerLabels };

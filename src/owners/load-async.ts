@@ -1,15 +1,15 @@
 /**
- * Attribution off the main thread: a worker thread started with the scan loads the package table
- * (from the cache, or built from hundreds of list files and cached), then, once the tree is sent,
- * runs the package pass while the main thread does the others. Any failure of the
- * worker falls back to the main thread, so the result never depends on it.
+ * The package table for the owners command, ready when the scan is: the cached table read off the
+ * main thread while the scan runs (libuv's pool), or, when there is none for the current lists
+ * (the first run, a package installed since), built from hundreds of list files in a worker thread
+ * and cached. The package pass itself runs on the main thread once the tree is there (C lookups
+ * and sums: a few milliseconds; no copy of the tree to another thread). Any failure of the worker
+ * falls back to the main thread, so the result never depends on it.
  */
 import { cacheDir } from '../util/cachedir.js';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { Tree, treeData } from '../tree/tree.js';
-import { attributePackages, loadPackageMap, type PackageMapOptions } from './packages.js';
-import type { OwnerBytes } from './types.js';
+import { cachedPackageTable, loadPackageMap, packageMapFromTable, type PackageMap, type PackageMapOptions, type PackageTableData } from './packages.js';
 
 /** the worker's code as one script, put here by the bundler (scripts/bundle.mjs); absent in the tsc build */
 declare const __DISKBLAME_PACKAGE_WORKER__: string | undefined;
@@ -32,71 +32,64 @@ function startWorker(workerData: unknown): Worker {
   return new Worker(src, { eval: true, workerData });
 }
 
-/** What the worker is asked: where the lists and the cache are, and the tree's prefix (fixture trees). */
-export interface AttributionWorkerOptions extends PackageMapOptions {
+/** Where the lists and the cache are. */
+export interface PackageTableOptions extends PackageMapOptions {
   cacheFile?: string;
-  /** a directory standing for `/` (see attributePackages) */
-  prefix?: string;
-  /** the addon's file, for the worker to load it (import/native-parse.ts ncduParseAddonFile) */
-  addonFile?: string | null;
 }
 
-/** decoded names (Tree.allNames' shape), copied to the worker with the tree */
-export type TreeNameBytes = { bytes: Uint8Array; off: Uint32Array; len: Uint32Array };
-
-/** the worker's answer: the package rows, and which entries a package lists (1) */
-export interface WorkerRows {
-  packages: OwnerBytes[];
-  owned: Uint8Array;
-}
+/** How the table came: read from the cache, built by the worker, or built on this thread (no cache file, or the worker failed). */
+export type PackageTableSource = 'cache' | 'worker' | 'here';
 
 /**
- * A worker thread for the package pass, started early (while the scan runs) so that
- * its start-up and the package table are ready when the tree is: `run(tree)` sends it a
- * copy of the tree and resolves with its rows (computed here if the worker fails).
+ * Start getting the package table (call it before the scan): `map()` resolves with the package
+ * map (a table-backed PackageMap, see packageMapFromTable) and how it came. The cache is read
+ * asynchronously; a missing, stale or corrupt one starts the worker that builds (and caches) the
+ * table; a worker that fails leaves it to this thread.
  */
-export function startAttributionWorker(opts: AttributionWorkerOptions = {}): { run(tree: Tree, names?: TreeNameBytes): Promise<WorkerRows> } {
-  let w: Worker | null = null;
-  try {
-    w = startWorker(opts);
-    w.on('error', () => {}); // reported through run()'s fallback
-    w.unref(); // never what keeps the process alive, until run() waits for it
-  } catch (e) {
-    if (process.env.DISKBLAME_DEBUG) console.error('attribution worker failed to start:', e);
-  }
-  const { prefix, cacheFile: _cache, addonFile: _addon, ...lists } = opts;
-  const here = (tree: Tree): WorkerRows => {
-    const owned = new Uint8Array(tree.count);
-    return { packages: attributePackages(tree, loadPackageMap(lists), { prefix, owned }), owned };
-  };
-  return {
-    run(tree, names) {
-      const worker = w;
-      if (!worker) return Promise.resolve(here(tree));
-      worker.ref();
-      return new Promise((resolve) => {
-        let done = false;
-        const fail = (e?: unknown) => {
-          if (done) return;
-          done = true;
-          if (process.env.DISKBLAME_DEBUG) console.error('attribution worker failed, working on the main thread:', e);
-          resolve(here(tree));
-        };
-        worker.once('message', (m: WorkerRows) => {
-          if (done) return;
-          done = true;
-          resolve(m);
-          void worker.terminate();
-        });
-        worker.once('error', fail);
-        worker.once('exit', fail);
-        const d = treeData(tree);
-        try {
-          worker.postMessage({ tree: d.fields, names }, d.transfer);
-        } catch (e) {
-          fail(e);
-        }
+export function startPackageTable(opts: PackageTableOptions = {}): { map(): Promise<{ map: PackageMap; source: PackageTableSource }> } {
+  const { cacheFile, ...lists } = opts;
+  // the worker keeps the process alive only once its answer is waited for
+  let worker: Worker | null = null;
+  let waited = false;
+  const here = () => ({ map: loadPackageMap(lists), source: 'here' as const });
+  const built = (): Promise<{ map: PackageMap; source: PackageTableSource }> => {
+    let w: Worker;
+    try {
+      w = startWorker(opts);
+    } catch (e) {
+      if (process.env.DISKBLAME_DEBUG) console.error('package worker failed to start:', e);
+      return Promise.resolve(here());
+    }
+    worker = w;
+    if (!waited) w.unref(); // not what keeps the process alive until map() is waited for
+    return new Promise((resolve) => {
+      let done = false;
+      const fail = (e?: unknown) => {
+        if (done) return;
+        done = true;
+        if (process.env.DISKBLAME_DEBUG) console.error('package worker failed, building the table on the main thread:', e);
+        resolve(here());
+      };
+      w.once('message', (d: PackageTableData) => {
+        if (done) return;
+        done = true;
+        resolve({ map: packageMapFromTable(d, lists), source: 'worker' });
+        void w.terminate();
       });
+      w.once('error', fail);
+      w.once('exit', fail);
+    });
+  };
+  // the read is started now; the worker only when the cache turns out to be no good
+  const p: Promise<{ map: PackageMap; source: PackageTableSource }> =
+    cacheFile === undefined
+      ? built()
+      : cachedPackageTable({ ...lists, cacheFile }).then((d) => (d !== null ? { map: packageMapFromTable(d, lists), source: 'cache' as const } : built()), () => built());
+  return {
+    map() {
+      waited = true;
+      worker?.ref();
+      return p;
     },
   };
 }

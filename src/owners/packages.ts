@@ -18,7 +18,7 @@ import { EntryType } from '../model/entry.js';
 import type { OwnerBytes } from './types.js';
 import { ncduParseAddon, type NcduParseAddon } from '../import/native-parse.js';
 import { checkPrivateDir, ensureDir } from '../store/store.js';
-import { readFileNoFollow, writeFileAtomic } from '../util/write.js';
+import { readFileNoFollow, readFileNoFollowAsync, writeFileAtomic } from '../util/write.js';
 
 /** absolute path (latin1 string of its bytes) → package (dpkg: the .list file name, e.g. `libc6:amd64`) */
 export type PackageMap = Map<string, string>;
@@ -145,6 +145,11 @@ function readTableCache(file: string, key: string): PackageTableData | null {
   } catch {
     return null;
   }
+  return parseTableCache(buf, key);
+}
+
+/** a cache file's table when it was built for `key`, else null (the slots a view of `buf` when aligned) */
+function parseTableCache(buf: Buffer, key: string): PackageTableData | null {
   try {
     if (buf.length < 4) return null;
     const hlen = buf.readUInt32LE(0);
@@ -154,12 +159,35 @@ function readTableCache(file: string, key: string): PackageTableData | null {
     const off = (4 + hlen + 3) & ~3;
     const n = (h.mask + 1) * 4;
     if (!Number.isInteger(h.mask) || buf.length !== off + n * 4) return null;
-    const slots = new Int32Array(n);
-    new Uint8Array(slots.buffer).set(buf.subarray(off));
+    let slots: Int32Array;
+    if ((buf.byteOffset + off) % 4 === 0) slots = new Int32Array(buf.buffer, buf.byteOffset + off, n);
+    else {
+      slots = new Int32Array(n);
+      new Uint8Array(slots.buffer).set(buf.subarray(off));
+    }
     return { slots, mask: h.mask, used: h.used, dirs: h.dirs, pkgs: h.pkgs };
   } catch {
     return null; // corrupt: rebuilt and rewritten
   }
+}
+
+/**
+ * buildPackageTable's cache alone, read off this thread (the owners command reads it while the scan
+ * runs): the table saved in `cacheFile` when it was built from the same lists, else null (none
+ * there, stale, corrupt, not ours: then the table is built, see load-async.ts).
+ */
+export async function cachedPackageTable(opts: PackageMapOptions & { cacheFile: string }): Promise<PackageTableData | null> {
+  const root = opts.root ?? '/';
+  const key = cacheKey(opts.infoDir ?? path.join(root, 'var/lib/dpkg/info'), mergedUsrAliases(root));
+  if (key === null) return null;
+  let buf: Buffer;
+  try {
+    checkPrivateDir(path.dirname(opts.cacheFile), 'cache'); // a cache others can write is not believed
+    buf = await readFileNoFollowAsync(opts.cacheFile);
+  } catch {
+    return null;
+  }
+  return parseTableCache(buf, key);
 }
 
 function writeTableCache(file: string, key: string, d: PackageTableData): void {
