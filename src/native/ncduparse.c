@@ -2030,13 +2030,16 @@ static int kc_core(const uint8_t *b, uint32_t l) {
   if (l >= 6 && memcmp(b, "vmcore", 6) == 0) return 1;
   return l > 5 && kc_ends(b, l, ".core");
 }
-static int kc_ext(const uint8_t *b, uint32_t l) {
+#define KC_NEXT (sizeof KC_EXT / sizeof *KC_EXT)
+/* lens: KC_EXT's lengths (kindsCandidates makes them once a call: this runs for every name ending
+ * in an extension's last byte, a .gz's) */
+static int kc_ext(const uint8_t *b, uint32_t l, const uint8_t *lens) {
   /* the extension after the last dot among the last 8 bytes (extOf), in KC_EXT */
   for (int64_t j = (int64_t)l - 1; j >= 0 && j >= (int64_t)l - 8; j--)
     if (b[j] == '.') {
-      size_t n = l - (size_t)j - 1;
-      for (size_t k = 0; k < sizeof KC_EXT / sizeof *KC_EXT; k++)
-        if (strlen(KC_EXT[k]) == n && memcmp(b + j + 1, KC_EXT[k], n) == 0) return 1;
+      const size_t n = l - (size_t)j - 1;
+      for (size_t k = 0; k < KC_NEXT; k++)
+        if (lens[k] == n && b[j + 1] == (uint8_t)KC_EXT[k][0] && memcmp(b + j + 1, KC_EXT[k], n) == 0) return 1;
       return 0;
     }
   return 0;
@@ -2068,6 +2071,8 @@ static napi_value kindsCandidates(napi_env env, napi_callback_info info) {
   for (int d = '0'; d <= '9'; d++) lb[d] |= LB_DIGIT;
   for (size_t k = 0; k < sizeof KC_EXT / sizeof *KC_EXT; k++) lb[(uint8_t)KC_EXT[k][strlen(KC_EXT[k]) - 1]] |= LB_EXT;
   lb['G'] |= LB_TAG;
+  uint8_t extLens[KC_NEXT];
+  for (size_t k = 0; k < KC_NEXT; k++) extLens[k] = (uint8_t)strlen(KC_EXT[k]);
   size_t got = 0;
   for (size_t i = 0; i < count; i++) {
     const uint8_t f = fl[i] & 0x73;
@@ -2102,7 +2107,7 @@ static napi_value kindsCandidates(napi_env env, napi_callback_info info) {
           if ((w & LB_CORE) && kc_core(b, l)) c |= KC_CORE;
           else if ((w & LB_DUMP) && (kc_ends(b, l, ".sql") || kc_ends(b, l, ".sql.gz") || kc_ends(b, l, ".dump") || kc_ends(b, l, ".pgdump"))) c |= KC_DUMP;
           else if ((w & LB_DIGIT) && l >= 4 && memchr(b, '.', l) == NULL) c |= KC_VOLUME;
-          if (lab[i] < 0 && ((w & LB_DIGIT) || ((w & LB_EXT) && kc_ext(b, l)))) c |= KC_SIB;
+          if (lab[i] < 0 && ((w & LB_DIGIT) || ((w & LB_EXT) && kc_ext(b, l, extLens)))) c |= KC_SIB;
         }
       }
     }
