@@ -945,4 +945,15 @@ describe('services: a fixture / with /var, unit files, docker and podman metadat
     const plain = attributeServices(t, loadServiceHints({ root }));
     assert.deepEqual(plain.map((r) => r.name).sort(), ['mysql', 'postgresql']);
   });
+
+  it('the hints given as loadServiceHints itself: read only for a tree below /var or holding it, the same rows', async () => {
+    let calls = 0;
+    const lazy = () => (calls++, loadServiceHints({ root }));
+    for (const [rel, reads] of [['', 1], ['var/lib', 1], ['var/lib/nginx/body', 1], ['srv', 0], ['usr', 0]] as const) {
+      const t = await scanTree(path.join(root, rel));
+      calls = 0;
+      assert.deepEqual(attributeServices(t, lazy, { prefix: root }), attributeServices(t, loadServiceHints({ root }), { prefix: root }), rel);
+      assert.equal(calls, reads, `${rel || '/'}: the hints read ${calls} times`);
+    }
+  });
 });

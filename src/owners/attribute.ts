@@ -39,19 +39,22 @@ export function loadOwnerData(opts: { rules?: string } = {}): OwnerData & { load
 }
 
 /**
- * For the owners command: the small data now (a broken rules file throws here, before any scan),
- * and the package table's reading (or, when the cache is missing or stale, its building in a worker
- * thread) started, to go on during the scan. Then `attributePrepared`.
+ * For the owners command: the small data now (a broken rules file throws here, before any scan; the
+ * units and containers when first needed), and the package table's reading (or, when the cache is
+ * missing or stale, its building in a worker thread) started, to go on during the scan. Then
+ * `attributePrepared`.
  */
 export function prepareOwnerData(opts: { rules?: string } = {}): {
-  services: ServiceHints;
+  /** loadServiceHints, read when first called (attributeServices calls it only for a tree that may hold /var) */
+  services: () => ServiceHints;
   rules: Rules;
   users: Map<number, string>;
   packages: ReturnType<typeof startPackageTable>;
   loadMs: number;
 } {
   const t0 = performance.now();
-  const rest = { services: loadServiceHints(), rules: loadRules(opts.rules), users: loadUserNames() };
+  let hints: ServiceHints | null = null;
+  const rest = { services: () => (hints ??= loadServiceHints()), rules: loadRules(opts.rules), users: loadUserNames() };
   const packages = startPackageTable({ cacheFile: packageCacheFile() });
   return { ...rest, packages, loadMs: performance.now() - t0 };
 }

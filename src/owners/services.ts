@@ -153,18 +153,27 @@ const M_IBDATA = 4;
 const M_MYSQLDIR = 8;
 const M_IBD = 16;
 
+/** the hints of a system with no units and no containers */
+const NO_HINTS: ServiceHints = { units: new Set(), unitDirs: new Map(), docker: new Map(), podman: new Map() };
+
 /**
  * Disk bytes and entry counts (files: non-directories) per service, container and database,
  * biggest first; `paths` are the directories counted for each. Every entry below a matched
  * directory counts its own disk bytes (the directory's own too), a hard-linked inode once per owner.
+ * `hints` may be loadServiceHints itself (a function, called at most once): every directory its
+ * hints name is below /var (as are the docker and podman rules), so it is not called for a tree
+ * that neither is below /var nor holds it (a scan of /usr reads no unit file).
  */
-export function attributeServices(tree: Tree, hints: ServiceHints, opts: ServiceAttributionOptions = {}): ServiceBytes[] {
+export function attributeServices(tree: Tree, hints: ServiceHints | (() => ServiceHints), opts: ServiceAttributionOptions = {}): ServiceBytes[] {
   if (tree.count === 0 || !tree.isDir(0)) return [];
   const names = treeNames(tree);
   const { off, len: lens, bytes: nb } = names;
   const fl = entryFlags(tree);
   const accs = new Map<string, Acc>();
   const { path: rootPath, outPrefix } = treeRootPath(tree, opts.prefix);
+  const parts = rootPath.split('/');
+  if (typeof hints === 'function') hints = rootPath === '' || parts[1] === 'var' ? hints() : NO_HINTS;
+  const h = hints;
 
   const ownerFor = (kind: Kind, name: string, dirPath: string): Acc => {
     const key = kind + '\0' + name;
@@ -190,33 +199,32 @@ export function attributeServices(tree: Tree, hints: ServiceHints, opts: Service
   /** the rules for paths below /var and /run (the data-directory recognisers come first) */
   const match = (dp: string, parent: string, name: string): [Kind, string] | null => {
     if (dp === '/var/log/journal' || dp === '/run/log/journal') return ['journal', 'systemd-journald.service'];
-    if (parent === '/var/lib/docker/containers') return ['container', hints.docker.get(name) ?? name.slice(0, 12)];
+    if (parent === '/var/lib/docker/containers') return ['container', h.docker.get(name) ?? name.slice(0, 12)];
     if (parent === '/var/lib/docker') {
       if (DOCKER_STORAGE.has(name)) return ['container', 'docker images/layers'];
       if (name === 'volumes') return ['container', 'docker volumes'];
     }
     if (dp === '/var/lib/containers/storage') return ['container', 'podman storage'];
     if (parent === '/var/lib/containers/storage/overlay-containers') {
-      const n = hints.podman.get(name);
+      const n = h.podman.get(name);
       if (n !== undefined) return ['container', n];
     }
     const db = DATABASES.get(dp);
     if (db !== undefined) return ['database', db];
-    const declared = hints.unitDirs.get(dp);
+    const declared = h.unitDirs.get(dp);
     if (declared !== undefined) return ['unit', declared];
     if (UNIT_PARENTS.has(parent)) {
-      const u = unitFor(hints.units, name);
+      const u = unitFor(h.units, name);
       if (u !== null) return ['unit', u];
     }
     return null;
   };
 
   let ruleDepth = RULE_DEPTH;
-  for (const p of hints.unitDirs.keys()) ruleDepth = Math.max(ruleDepth, p.split('/').length - 1);
+  for (const p of h.unitDirs.keys()) ruleDepth = Math.max(ruleDepth, p.split('/').length - 1);
 
   // the root's ancestors: a scan of /var/lib/foo still belongs to foo.service
   let owner: Acc | null = null;
-  const parts = rootPath.split('/');
   {
     let found: [Kind, string] | null = null;
     let p = '';
