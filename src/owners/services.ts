@@ -14,6 +14,8 @@ import type { Tree } from '../tree/tree.js';
 import { EntryType } from '../model/entry.js';
 import type { ServiceBytes } from './types.js';
 import { EF_EXCL, EF_TYPE, entryFlags, relabel, treeNames, treeRootPath, type TreeNames } from './packages.js';
+import { kindsSpec } from './kinds.js';
+import { ncduParseAddon } from '../import/native-parse.js';
 
 export interface ServiceHints {
   /** unit file names (`nginx.service`, `getty@.service`) */
@@ -316,7 +318,16 @@ function dataDirCandidates(tree: Tree, names: TreeNames, fl: Uint8Array): Map<nu
   const out = new Map<number, number>();
   const { bytes: nb, off, len: lens } = names;
   const parent = tree.parent;
+  // with the addon, a flat pass in C marks the files whose names could be these (ncduparse.c
+  // kindsMarks; usually none); the loop below then looks at those only
+  const addon = ncduParseAddon();
+  let marks: Uint8Array | null = null;
+  if (addon !== null && typeof addon.kindsMarks === 'function') {
+    marks = new Uint8Array(tree.count);
+    if (addon.kindsMarks(nb, off, lens, fl, parent, tree.count, DATA_DIR_SPEC, marks) === 0) return out;
+  }
   for (let i = 1; i < tree.count; i++) {
+    if (marks !== null && (marks[i] & 1) === 0) continue;
     const len = lens[i];
     if (len < 5) continue;
     const o = off[i];
@@ -346,6 +357,12 @@ function unitFor(units: Set<string>, name: string): string | null {
   return null;
 }
 
+/** kindsMarks' spec of the file names dataDirCandidates looks for (KM_FEXACT 1, KM_FSUFFIX 2) */
+const DATA_DIR_SPEC = kindsSpec([
+  [1, 'PG_VERSION'],
+  [1, 'ibdata1'],
+  [2, '.ibd'],
+]);
 const PG_VERSION = Buffer.from('PG_VERSION');
 const BASE = Buffer.from('base');
 const IBDATA1 = Buffer.from('ibdata1');
