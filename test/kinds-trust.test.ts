@@ -303,6 +303,7 @@ describe('kinds you can trust: the checks on a real tree', () => {
       for (const n of ['core', 'core.1', 'core.12a', 'x.core', '.core', 'CACHEDIR.TAG', 'a.sql', 'a.sql.gz', 'a.dump', 'a.pgdump', 'Full-0001', '-0001', 'x.1', 'x.tar.Z', 'x.sqlite3', 'x.qcow2', 'noext', 'a.b.c.d.e.f.g.h.tar', 'x.' + 'y'.repeat(9)])
         fs.writeFileSync(path.join(hostile, n), 'x');
       for (const d of ['.git', '2026-11-20', 'daily.0', 'beta.0', 'abc12', 'x123456']) fs.mkdirSync(path.join(hostile, d));
+      let dropped = 0;
       for (const tr of [tree, await scanTree(hostile)]) {
         const pass = startKinds(tr, BUILTIN_RULES, { prefix: root });
         const names = treeNames(tr);
@@ -312,7 +313,17 @@ describe('kinds you can trust: the checks on a real tree', () => {
         assert.deepEqual([...c.idx], [...js.idx]);
         assert.deepEqual([...c.cls], [...js.cls]);
         assert.ok(c.idx.length > 0);
+        // with package files known (every other entry here): they keep only their label (class 32)
+        const owned = Uint8Array.from({ length: tr.count }, (_, i) => i % 2);
+        const co = candidateClasses(tr, names, fl, pass.lab, true, owned);
+        const jo = candidateClasses(tr, names, fl, pass.lab, false, owned);
+        assert.deepEqual([...co.idx], [...jo.idx]);
+        assert.deepEqual([...co.cls], [...jo.cls]);
+        const kept = [...c.idx].map((i, k) => [i, owned[i] && (fl[i] & 3) === 0 ? c.cls[k] & 32 : c.cls[k]]).filter(([, x]) => x !== 0);
+        assert.deepEqual([...co.idx].map((i, k) => [i, co.cls[k]]), kept);
+        dropped += c.idx.length - co.idx.length;
       }
+      assert.ok(dropped > 0, 'no package file dropped');
     } finally {
       rmrf(hostile);
     }

@@ -1987,8 +1987,10 @@ static napi_value kindsInherit(napi_env env, napi_callback_info info) {
  * one flat pass over the decoded names, run once per owners while the package worker works.
  *
  *   kindsCandidates([bytes: Uint8Array, off: Uint32Array, len: Uint32Array, fl: Uint8Array,
- *                    lab: Int32Array, out: Uint32Array, cls: Uint16Array], count) -> k
+ *                    lab: Int32Array, out: Uint32Array, cls: Uint16Array, owned?: Uint8Array], count) -> k
  * out[0..k) <- the entries with a class, in index order; cls[0..k) <- their classes (KC_* bits).
+ * owned (the package files, 1 each; absent or length 0: not known): a package's file keeps only
+ * KC_LABELLED (refineKinds checks no package file, it only drops its label).
  * Every read is bounded by the arrays' lengths (a name out of `bytes` is a TypeError), every write
  * by out's and cls's (too short: a TypeError). No allocation.
  */
@@ -2058,6 +2060,17 @@ static napi_value kindsCandidates(napi_env env, napi_callback_info info) {
   if (napi_get_value_double(env, argv[1], &countD) != napi_ok || !(countD >= 0)) return throw_type(env, "kindsCandidates: wrong arguments");
   const size_t count = (size_t)countD;
   if (count > n[1] || count > n[2] || count > n[3] || count > n[4]) return throw_type(env, "kindsCandidates: arguments out of range");
+  uint32_t given;
+  const uint8_t *owned = NULL;
+  if (napi_get_array_length(env, argv[0], &given) != napi_ok) return throw_type(env, "kindsCandidates: wrong arguments");
+  if (given > 7) {
+    napi_value v;
+    void *op;
+    size_t on;
+    if (napi_get_element(env, argv[0], 7, &v) != napi_ok || !typed(env, v, napi_uint8_array, &op, &on)) return throw_type(env, "kindsCandidates: wrong arguments");
+    if (on > 0 && on < count) return throw_type(env, "kindsCandidates: arguments out of range");
+    if (on > 0) owned = op;
+  }
   const uint8_t *nb = p[0], *fl = p[3];
   const uint32_t *off = p[1], *len = p[2];
   const int32_t *lab = p[4];
@@ -2110,6 +2123,7 @@ static napi_value kindsCandidates(napi_env env, napi_callback_info info) {
           if (lab[i] < 0 && ((w & LB_DIGIT) || ((w & LB_EXT) && kc_ext(b, l, extLens)))) c |= KC_SIB;
         }
       }
+      if (owned && owned[i]) c &= KC_LABELLED;
     }
     if (c == 0) continue;
     if (got >= n[5] || got >= n[6]) return throw_type(env, "kindsCandidates: out is too short");

@@ -169,7 +169,7 @@ export function refineKinds(inp: TrustInput): TrustResult {
   const parent = tree.parent;
 
   // 1. package files out; the candidates of the later steps (collected before the mask was known)
-  const cand = inp.candidates ?? collectCandidates(tree, names, fl, lab);
+  const cand = inp.candidates ?? collectCandidates(tree, names, fl, lab, true, owned);
   let ownedDropped = 0;
   if (owned !== null) {
     for (const i of cand.labelled)
@@ -586,15 +586,17 @@ const TAG_NAME = Buffer.from('CACHEDIR.TAG');
 /**
  * The entries refineKinds' checks look at, with their classes (KC_*), in index order: one flat
  * pass over every entry's name bytes (no string made). With the addon (ncduparse.c
- * kindsCandidates), the same pass in C; `native: false`: this reference loop.
+ * kindsCandidates), the same pass in C; `native: false`: this reference loop. `owned` (the
+ * package files, when known): a package's file keeps only KC_LABELLED (no check looks at it,
+ * refineKinds only drops its label).
  */
-export function candidateClasses(tree: Tree, names: TreeNames, fl: Uint8Array, lab: Int32Array, native = true): { idx: Uint32Array; cls: Uint16Array } {
+export function candidateClasses(tree: Tree, names: TreeNames, fl: Uint8Array, lab: Int32Array, native = true, owned: Uint8Array | null = null): { idx: Uint32Array; cls: Uint16Array } {
   const n = tree.count;
   const addon = native ? ncduParseAddon() : null;
   if (addon !== null && typeof addon.kindsCandidates === 'function') {
     const idx = new Uint32Array(n);
     const cls = new Uint16Array(n);
-    const k = addon.kindsCandidates([names.bytes, names.off, names.len, fl, lab, idx, cls], n);
+    const k = addon.kindsCandidates([names.bytes, names.off, names.len, fl, lab, idx, cls, owned ?? new Uint8Array(0)], n);
     return { idx: idx.subarray(0, k), cls: cls.subarray(0, k) };
   }
   const { bytes: nb, off, len } = names;
@@ -631,6 +633,7 @@ export function candidateClasses(tree: Tree, names: TreeNames, fl: Uint8Array, l
           if (lab[i] < 0 && (want & CAND_DIGIT || (want & CAND_EXT && SIBLING_EXT.has(extOf(nb, o, l))))) c |= KC_SIB;
         }
       }
+      if (owned !== null && owned[i]) c &= KC_LABELLED;
     }
     if (c !== 0) {
       idx.push(i);
@@ -640,9 +643,9 @@ export function candidateClasses(tree: Tree, names: TreeNames, fl: Uint8Array, l
   return { idx: Uint32Array.from(idx), cls: Uint16Array.from(cls) };
 }
 
-/** The candidates of refineKinds' checks, by class (candidateClasses), while the package worker works. */
-export function collectCandidates(tree: Tree, names: TreeNames, fl: Uint8Array, lab: Int32Array, native = true): Candidates {
-  const { idx, cls } = candidateClasses(tree, names, fl, lab, native);
+/** The candidates of refineKinds' checks, by class (candidateClasses; a package's file among them only as labelled when `owned` is given). */
+export function collectCandidates(tree: Tree, names: TreeNames, fl: Uint8Array, lab: Int32Array, native = true, owned: Uint8Array | null = null): Candidates {
+  const { idx, cls } = candidateClasses(tree, names, fl, lab, native, owned);
   const c: Candidates = { labelled: [], cores: [], dumps: [], volumes: [], tags: [], sib: [], gitDirs: [], datedDirs: [], intervalDirs: [] };
   for (let k = 0; k < idx.length; k++) {
     const i = idx[k];

@@ -941,8 +941,6 @@ export interface KindsPass {
   outPrefix: string;
   /** category index per entry, -1: none */
   lab: Int32Array;
-  /** what the checks will look at (found while the package worker works) */
-  candidates: Candidates | null;
   opts: KindsOptions;
 }
 
@@ -963,7 +961,7 @@ export interface KindChecks {
   unchecked: number;
 }
 
-/** The globs' pass and the checks' candidates (on this thread: no I/O); then finishKinds. */
+/** The globs' pass (on this thread: no I/O); then finishKinds. */
 export function startKinds(tree: Tree, rules: Rules, opts: KindsOptions = {}): KindsPass {
   const n = tree.count;
   const lab = new Int32Array(n).fill(-1);
@@ -975,13 +973,14 @@ export function startKinds(tree: Tree, rules: Rules, opts: KindsOptions = {}): K
     const w = globWalk(tree, c, names, new Totals(tree, c.names.length, 0, lab), rootPath, opts.native, true);
     while (w !== null && w.step(1 << 30));
   }
-  const candidates = n > 0 ? collectCandidates(tree, names, entryFlags(tree), lab) : null;
-  return { tree, rules, c, names, rootPath, outPrefix, lab, candidates, opts };
+  return { tree, rules, c, names, rootPath, outPrefix, lab, opts };
 }
 
 /**
  * The checks of kinds-trust.ts over the globs' labels (package files out, marks, headers, series),
- * then the totals. `more` overrides the pass's options (the package files known only now).
+ * then the totals. `more` overrides the pass's options (the package files known only now). The
+ * checks' candidates are found here, once the package files are known (a package's file is no
+ * candidate: /usr's ~28,000 names ending in a digit or an archive's extension are nearly all one).
  */
 export function finishKinds(pass: KindsPass, more: Pick<KindsOptions, 'owned' | 'read' | 'top' | 'labels' | 'maxReads'> = {}): KindsResult {
   const { tree, rules, c, names, rootPath, outPrefix, lab } = pass;
@@ -1004,14 +1003,16 @@ export function finishKinds(pass: KindsPass, more: Pick<KindsOptions, 'owned' | 
     hintMarks: idx(TRUST_HINTS[2].name),
   };
   const shown = (i: number) => Buffer.from(outPrefix + (pathOf(i) || '/'), 'latin1').toString('utf8');
+  const fl = n > 0 ? entryFlags(tree) : null;
+  const candidates = fl !== null ? collectCandidates(tree, names, fl, lab, true, owned) : null;
   const trust =
-    n > 0
-      ? refineKinds({ tree, names, fl: entryFlags(tree), lab, cats, owned, read, maxReads: opts.maxReads, candidates: pass.candidates ?? undefined, diskPath: (i) => Buffer.from(outPrefix + (pathOf(i) || '/'), 'latin1'), shownPath: shown })
+    fl !== null && candidates !== null
+      ? refineKinds({ tree, names, fl, lab, cats, owned, read, maxReads: opts.maxReads, candidates, diskPath: (i) => Buffer.from(outPrefix + (pathOf(i) || '/'), 'latin1'), shownPath: shown })
       : { why: () => null, decided: () => false, took: [], ownedDropped: 0, headersRead: 0, unchecked: 0 };
   const acc = new Totals(tree, c.names.length, top, null);
-  if (pass.candidates !== null) {
+  if (candidates !== null) {
     // only the files a glob or a check labelled, in index order (not a loop over every entry)
-    const list = Uint32Array.from([...pass.candidates.labelled, ...trust.took]).sort();
+    const list = Uint32Array.from([...candidates.labelled, ...trust.took]).sort();
     for (let k = 0; k < list.length; k++) {
       const i = list[k];
       if ((k === 0 || list[k - 1] !== i) && lab[i] >= 0) acc.take(i, lab[i]);
