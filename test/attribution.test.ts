@@ -11,7 +11,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { Tree } from '../src/tree/tree.js';
 import { emptyEntry, EntryType, type Entry } from '../src/model/entry.js';
-import { attributePackages, buildPackageTable, loadPackageMap, NO_PACKAGE, packageMapFromTable, type PackageMap } from '../src/owners/packages.js';
+import { attributePackages, buildPackageTable, loadPackageMap, NO_PACKAGE, packageLookups, packageMapFromTable, type PackageMap } from '../src/owners/packages.js';
 import { startPackageTable } from '../src/owners/load-async.js';
 import { ncduParseAddon } from '../src/import/native-parse.js';
 import { BUILTIN_RULES, categorize, loadRules, type Rules } from '../src/owners/kinds.js';
@@ -273,6 +273,19 @@ describe('packages: fixture lists, merged-/usr aliases, hard links', () => {
       // without labels the sums are C's too (ncduparse.c groupSums): the same rows and mask
       const owned = new Uint8Array(tr.count);
       assert.deepEqual({ rows: attributePackages(tr, map, { prefix, owned }), owned: [...owned] }, { rows: c.rows, owned: c.owned });
+      // and the lookups done on libuv's pool (packagePassAsync) while this thread goes on
+      const pending = packageLookups(tr, map, { prefix });
+      assert.ok(pending !== null, 'the addon does the lookups off this thread');
+      const lookups = await pending;
+      assert.ok(lookups !== null);
+      const owned2 = new Uint8Array(tr.count);
+      assert.deepEqual({ rows: attributePackages(tr, map, { prefix, owned: owned2, lookups }), owned: [...owned2] }, { rows: c.rows, owned: c.owned });
+      // its arguments are checked at once: a TypeError, no promise
+      const a = ncduParseAddon()!;
+      const u8 = new Uint8Array(4);
+      const u32 = new Uint32Array(4);
+      assert.throws(() => a.packagePassAsync!([u8, u32, u32, u8, u32, new Int32Array(4 * 1024), new Int32Array(4)], 5, 1023, 0), /packagePassAsync: arguments out of range/);
+      assert.throws(() => a.packagePassAsync!([u8, Uint32Array.of(0, 9, 0, 0), u32, u8, u32, new Int32Array(4 * 1024), new Int32Array(4)], 4, 1023, 0), /a name out of range/);
     }
   });
 

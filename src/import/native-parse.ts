@@ -63,6 +63,8 @@ export interface NcduParseAddon {
   kindsCandidates?(arrays: ArrayBufferView[], count: number): number;
   /** the package table's lookups of every entry, in index order: 0, or -1 when a parent comes after its entry (see ncduparse.c packagePass) */
   packagePass?(arrays: ArrayBufferView[], count: number, mask: number, rootNode: number): number;
+  /** packagePass on libuv's thread pool: the arrays must not change until it settles (see ncduparse.c packagePassAsync) */
+  packagePassAsync?(arrays: ArrayBufferView[], count: number, mask: number, rootNode: number): Promise<number>;
   /** disk bytes and counts by group (package, owner) in one flat pass: how many entries were left to the caller (see ncduparse.c groupSums) */
   groupSums?(arrays: ArrayBufferView[], count: number, how: number): number;
   /** the kinds pass's totals of the files left to a flat pass: the files left out for their size (see ncduparse.c kindsSums) */

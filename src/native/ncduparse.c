@@ -38,6 +38,7 @@
 #include <node_api.h>
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 /* as LIMITS in ncdu-reader.ts (a longer token is left to it: it says why it is refused) */
@@ -1501,6 +1502,7 @@ static napi_value kindsSums(napi_env env, napi_callback_info info);
 static napi_value kindsInherit(napi_env env, napi_callback_info info);
 static napi_value kindsCandidates(napi_env env, napi_callback_info info);
 static napi_value packagePass(napi_env env, napi_callback_info info);
+static napi_value packagePassAsync(napi_env env, napi_callback_info info);
 static napi_value groupSums(napi_env env, napi_callback_info info);
 
 NAPI_MODULE_INIT() {
@@ -1519,6 +1521,7 @@ NAPI_MODULE_INIT() {
       {"kindsInherit", NULL, kindsInherit, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kindsCandidates", NULL, kindsCandidates, NULL, NULL, NULL, napi_enumerable, NULL},
       {"packagePass", NULL, packagePass, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"packagePassAsync", NULL, packagePassAsync, NULL, NULL, NULL, napi_enumerable, NULL},
       {"groupSums", NULL, groupSums, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof *props, props) != napi_ok) return NULL;
@@ -2185,48 +2188,93 @@ static void pp_hashes(const uint8_t *nb, const uint32_t *off, const uint32_t *le
     hg[2 * i] = h, hg[2 * i + 1] = g;
   }
 }
-static napi_value packagePass(napi_env env, napi_callback_info info) {
+/* packagePass's work: its arrays and numbers, checked; its result (0, -1 a parent after its entry,
+ * -2 out of memory); for packagePassAsync, what it holds while the work runs */
+typedef struct {
+  const uint8_t *nb, *fl;
+  const uint32_t *off, *len, *parent;
+  const int32_t *slots;
+  int32_t *out;
+  size_t count;
+  uint32_t mask;
+  int32_t root;
+  int result;
+  napi_ref refs[7];
+  napi_async_work work;
+  napi_deferred deferred;
+} pp_job;
+
+/* the arguments of packagePass(Async) into job (and their values into vals, for references): NULL,
+ * or the exception thrown */
+static napi_value pp_args(napi_env env, napi_callback_info info, const char *name, pp_job *job, napi_value *vals) {
   size_t argc = 4;
   napi_value argv[4];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 4) return throw_type(env, "packagePass: 4 arguments");
+  char msg[96];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4) {
+    snprintf(msg, sizeof msg, "%s: 4 arguments", name);
+    return throw_type(env, msg);
+  }
   void *p[7];
   size_t n[7];
   const napi_typedarray_type want[7] = {napi_uint8_array, napi_uint32_array, napi_uint32_array, napi_uint8_array, napi_uint32_array, napi_int32_array, napi_int32_array};
-  if (!typed_list(env, argv[0], want, 7, p, n)) return throw_type(env, "packagePass: wrong arguments");
   double countD, maskD, rootD;
-  if (napi_get_value_double(env, argv[1], &countD) != napi_ok || napi_get_value_double(env, argv[2], &maskD) != napi_ok ||
-      napi_get_value_double(env, argv[3], &rootD) != napi_ok || !(countD >= 0) || !(maskD >= 0) || !(rootD >= -1))
-    return throw_type(env, "packagePass: wrong arguments");
+  if (!typed_list(env, argv[0], want, 7, p, n) || napi_get_value_double(env, argv[1], &countD) != napi_ok || napi_get_value_double(env, argv[2], &maskD) != napi_ok ||
+      napi_get_value_double(env, argv[3], &rootD) != napi_ok || !(countD >= 0) || !(maskD >= 0) || !(rootD >= -1)) {
+    snprintf(msg, sizeof msg, "%s: wrong arguments", name);
+    return throw_type(env, msg);
+  }
+  for (uint32_t k = 0; vals && k < 7; k++)
+    if (napi_get_element(env, argv[0], k, &vals[k]) != napi_ok) {
+      snprintf(msg, sizeof msg, "%s: wrong arguments", name);
+      return throw_type(env, msg);
+    }
   const size_t count = (size_t)countD;
   const uint32_t mask = (uint32_t)maskD;
-  if (count > n[1] || count > n[2] || count > n[3] || count > n[4] || count > n[6] || ((size_t)mask + 1) * 4 > n[5] || ((mask + 1) & mask) != 0)
-    return throw_type(env, "packagePass: arguments out of range");
-  const uint8_t *nb = p[0], *fl = p[3];
-  const uint32_t *off = p[1], *len = p[2], *parent = p[4];
-  const int32_t *slots = p[5];
-  int32_t *out = p[6];
-  napi_value r;
-  if (count == 0) {
-    CHECK(napi_create_int32(env, 0, &r));
-    return r;
+  if (count > n[1] || count > n[2] || count > n[3] || count > n[4] || count > n[6] || maskD > 0x7fffffff || ((size_t)mask + 1) * 4 > n[5] || ((mask + 1) & mask) != 0) {
+    snprintf(msg, sizeof msg, "%s: arguments out of range", name);
+    return throw_type(env, msg);
   }
-  out[0] = (int32_t)rootD;
+  const uint32_t *off = p[1], *len = p[2];
   for (size_t i = 0; i < count; i++)
-    if ((size_t)off[i] + len[i] > n[0]) return throw_type(env, "packagePass: a name out of range");
+    if ((size_t)off[i] + len[i] > n[0]) {
+      snprintf(msg, sizeof msg, "%s: a name out of range", name);
+      return throw_type(env, msg);
+    }
+  job->nb = p[0];
+  job->off = off;
+  job->len = len;
+  job->fl = p[3];
+  job->parent = p[4];
+  job->slots = p[5];
+  job->out = p[6];
+  job->count = count;
+  job->mask = mask;
+  job->root = (int32_t)rootD;
+  job->result = 0;
+  return NULL;
+}
+
+/* the pass itself: no N-API call (packagePassAsync runs it on libuv's pool) */
+static int pp_run(const pp_job *a) {
+  const size_t count = a->count;
+  if (count == 0) return 0;
+  const uint8_t *nb = a->nb, *fl = a->fl;
+  const uint32_t *off = a->off, *len = a->len, *parent = a->parent, mask = a->mask;
+  const int32_t *slots = a->slots;
+  int32_t *out = a->out;
+  out[0] = a->root;
   /* Every name's two hashes first, four names at a time (each hash is a chain of multiplies, one
    * byte after the other: four chains side by side keep the processor busy), then the lookups, each
    * entry's first slot fetched PP_AHEAD entries before it is probed (the table is a few MB). */
   uint32_t *hg = malloc(count * 2 * sizeof *hg);
-  if (hg == NULL) return throw_type(env, "packagePass: out of memory");
+  if (hg == NULL) return -2;
   pp_hashes(nb, off, len, count, hg);
 #define PP_AHEAD 16
   for (size_t i = 1; i < count; i++) {
     const uint32_t par = parent[i];
     if (par >= i) {
       free(hg);
-      CHECK(napi_create_int32(env, -1, &r));
-      return r;
+      return -1;
     }
     const size_t j = i + PP_AHEAD;
     if (j < count && parent[j] < i && out[parent[j]] >= 0)
@@ -2240,20 +2288,91 @@ static napi_value packagePass(napi_env env, napi_callback_info info) {
     }
     const uint32_t h = hg[2 * i], g = hg[2 * i + 1];
     int32_t v = PP_NOT_FOUND;
-    for (uint32_t s = (((uint32_t)nd * 0x9e3779b1u) ^ h) & mask;; s = (s + 1) & mask) {
+    /* (at most the table's size of probes: a corrupt table with no empty slot ends too) */
+    uint32_t s = (((uint32_t)nd * 0x9e3779b1u) ^ h) & mask;
+    for (uint32_t left = mask; ; s = (s + 1) & mask, left--) {
       const int32_t *q = slots + (size_t)s * 4;
       if (q[0] == -1) break;
       if (q[0] == nd && (uint32_t)q[1] == h && (uint32_t)q[2] == g) {
         v = q[3];
         break;
       }
+      if (left == 0) break;
     }
     if ((f & 0x03) == 1) out[i] = v < 0 ? -v - 1 : -1;
     else out[i] = v >= 0 && v != PP_NOT_FOUND ? v : -1;
   }
   free(hg);
-  CHECK(napi_create_int32(env, 0, &r));
+  return 0;
+}
+
+static napi_value packagePass(napi_env env, napi_callback_info info) {
+  pp_job job;
+  napi_value e = pp_args(env, info, "packagePass", &job, NULL);
+  if (e != NULL) return e;
+  const int res = pp_run(&job);
+  if (res == -2) return throw_type(env, "packagePass: out of memory");
+  napi_value r;
+  CHECK(napi_create_int32(env, res, &r));
   return r;
+}
+
+static void pp_execute(napi_env env, void *data) {
+  (void)env;
+  pp_job *job = data;
+  job->result = pp_run(job);
+}
+
+static void pp_complete(napi_env env, napi_status status, void *data) {
+  pp_job *job = data;
+  for (int k = 0; k < 7; k++) napi_delete_reference(env, job->refs[k]);
+  napi_value r;
+  if (status == napi_ok && job->result != -2 && napi_create_int32(env, job->result, &r) == napi_ok) napi_resolve_deferred(env, job->deferred, r);
+  else {
+    napi_value msg, err;
+    if (napi_create_string_utf8(env, status == napi_ok ? "packagePassAsync: out of memory" : "packagePassAsync: cancelled", NAPI_AUTO_LENGTH, &msg) == napi_ok &&
+        napi_create_error(env, NULL, msg, &err) == napi_ok)
+      napi_reject_deferred(env, job->deferred, err);
+  }
+  napi_delete_async_work(env, job->work);
+  free(job);
+}
+
+/*
+ *   packagePassAsync(the arguments of packagePass) -> Promise<0 | -1>
+ * packagePass on libuv's thread pool, for this thread to do other work meanwhile: the arguments
+ * are checked here (a TypeError thrown at once), the arrays held until the work is done; out is
+ * written by the pool's thread, to be read once the promise resolves. None of the arrays may be
+ * changed (or transferred) before then.
+ */
+static napi_value packagePassAsync(napi_env env, napi_callback_info info) {
+  pp_job *job = calloc(1, sizeof *job);
+  if (job == NULL) return throw_type(env, "packagePassAsync: out of memory");
+  napi_value vals[7];
+  napi_value e = pp_args(env, info, "packagePassAsync", job, vals);
+  if (e != NULL) {
+    free(job);
+    return e;
+  }
+  napi_value promise, name;
+  int k = 0;
+  for (; k < 7; k++)
+    if (napi_create_reference(env, vals[k], 1, &job->refs[k]) != napi_ok) break;
+  if (k < 7 || napi_create_promise(env, &job->deferred, &promise) != napi_ok ||
+      napi_create_string_utf8(env, "diskblame:packagePass", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_create_async_work(env, NULL, name, pp_execute, pp_complete, job, &job->work) != napi_ok) {
+    for (int j = 0; j < k; j++) napi_delete_reference(env, job->refs[j]);
+    free(job);
+    return throw_type(env, "packagePassAsync: cannot start");
+  }
+  if (napi_queue_async_work(env, job->work) != napi_ok) {
+    /* (the promise is left unsettled: nothing else holds it) */
+    for (int j = 0; j < 7; j++) napi_delete_reference(env, job->refs[j]);
+    napi_delete_async_work(env, job->work);
+    free(job);
+    return throw_type(env, "packagePassAsync: cannot start");
+  }
+  return promise;
 }
 
 /* ------------------------------------------------------------------------------------------------

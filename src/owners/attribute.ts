@@ -3,7 +3,7 @@
  * the only I/O here). Pure over (tree, data).
  */
 import { Tree } from '../tree/tree.js';
-import { attributePackages, loadPackageMap, PackageMap, treeNames } from './packages.js';
+import { attributePackages, loadPackageMap, packageLookups, PackageMap, treeNames } from './packages.js';
 import { packageCacheFile, startPackageTable } from './load-async.js';
 import { attributeServices, loadServiceHints, ServiceHints } from './services.js';
 import { categorize, finishKinds, loadRules, Rules, startKinds, type KindChecks } from './kinds.js';
@@ -60,20 +60,22 @@ export function prepareOwnerData(opts: { rules?: string } = {}): {
 }
 
 /**
- * attributeAll from prepareOwnerData's data, all on this thread: services, the kinds' globs and
- * candidates, and users first (the package table may still be coming), then packages (C lookups and
- * sums over the tree's decoded names) and the kinds' checks, which need the package files. The same
- * rows as attributeAll.
+ * attributeAll from prepareOwnerData's data: the package table's lookups (C) on libuv's thread pool
+ * when the table is there already, while this thread does services, the kinds' globs and users (the
+ * table may also still be coming: read, or built by the worker); then the packages' sums (C) and the
+ * kinds' checks, which need the package files. The same rows as attributeAll.
  */
 export async function attributePrepared(tree: Tree, d: ReturnType<typeof prepareOwnerData>, top = 10): Promise<Omit<Attribution, 'loadMs'> & { kindChecks: KindChecks }> {
   const t0 = performance.now();
   const names = treeNames(tree);
+  const table = d.packages.ready();
+  const lookups = table !== null ? packageLookups(tree, table.map, { names }) : null;
   const services = attributeServices(tree, d.services);
   const pass = startKinds(tree, d.rules, { names });
   const users = attributeUsers(tree, d.users);
   const owned = new Uint8Array(tree.count);
-  const pm = (await d.packages.map()).map;
-  const packages = attributePackages(tree, pm, { owned, names });
+  const map = table?.map ?? (await d.packages.map()).map;
+  const packages = attributePackages(tree, map, { owned, names, lookups: (await lookups) ?? undefined });
   const k = finishKinds(pass, { owned, top });
   return { packages, services, categories: k.categories, kindChecks: k.trust, users, attributeMs: performance.now() - t0 };
 }

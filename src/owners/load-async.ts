@@ -46,7 +46,11 @@ export type PackageTableSource = 'cache' | 'worker' | 'here';
  * asynchronously; a missing, stale or corrupt one starts the worker that builds (and caches) the
  * table; a worker that fails leaves it to this thread.
  */
-export function startPackageTable(opts: PackageTableOptions = {}): { map(): Promise<{ map: PackageMap; source: PackageTableSource }> } {
+export function startPackageTable(opts: PackageTableOptions = {}): {
+  map(): Promise<{ map: PackageMap; source: PackageTableSource }>;
+  /** the table when it is there already (else null: map() waits for it) */
+  ready(): { map: PackageMap; source: PackageTableSource } | null;
+} {
   const { cacheFile, ...lists } = opts;
   // the worker keeps the process alive only once its answer is waited for
   let worker: Worker | null = null;
@@ -85,11 +89,14 @@ export function startPackageTable(opts: PackageTableOptions = {}): { map(): Prom
     cacheFile === undefined
       ? built()
       : cachedPackageTable({ ...lists, cacheFile }).then((d) => (d !== null ? { map: packageMapFromTable(d, lists), source: 'cache' as const } : built()), () => built());
+  let got: { map: PackageMap; source: PackageTableSource } | null = null;
+  void p.then((r) => (got = r));
   return {
     map() {
       waited = true;
       worker?.ref();
       return p;
     },
+    ready: () => got,
   };
 }

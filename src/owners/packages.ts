@@ -454,6 +454,8 @@ export interface PackageAttributionOptions {
   names?: { bytes: Uint8Array; off: Uint32Array; len: Uint32Array };
   /** the addon for the lookups (ncduparse.c packagePass; default: this thread's, if it loads); null: the walk here */
   addon?: NcduParseAddon | null;
+  /** the lookups done already (packageLookups' result for this tree, map and prefix) */
+  lookups?: Int32Array;
 }
 
 interface Acc {
@@ -664,23 +666,17 @@ export function attributePackages(tree: Tree, map: PackageMap, opts: PackageAttr
   if (!tree.isDir(0)) {
     if (!tree.excluded(0)) count(0, tree.isHardlink(0) ? EF_HARDLINK : 0, map.get(rootPath));
   } else {
-    const t = pathTable(map);
+    const { t, node } = tableRoot(map, rootPath);
     const pkgs = t.pkgs;
-    // the root's directory number: down the table along the root's path (-1: nothing listed below)
-    let node = 0;
-    for (const seg of rootPath.split('/').slice(1)) {
-      if (node < 0) break;
-      const v = t.find(node, hashStr(seg), H2);
-      node = v < 0 && v !== NOT_FOUND ? -v - 1 : -1;
-    }
     const { bytes: nb, off, len } = opts.names ?? treeNames(tree);
     const fl = entryFlags(tree);
     const n = tree.count;
-    // the lookups in C, a flat pass in index order (the walk below is the reference)
+    // the lookups in C, a flat pass in index order (the walk below is the reference), or their
+    // result when packageLookups did them already
     const addon = opts.addon === undefined ? ncduParseAddon() : opts.addon;
-    if (addon?.packagePass) {
-      const out = new Int32Array(n);
-      if (addon.packagePass([nb, off, len, fl, tree.parent, t.slots, out], n, t.mask, node) === 0) {
+    if (opts.lookups || addon?.packagePass) {
+      const out = opts.lookups ?? new Int32Array(n);
+      if (opts.lookups || addon!.packagePass!([nb, off, len, fl, tree.parent, t.slots, out], n, t.mask, node) === 0) {
         // the sums in C too, but for the hard links (an inode once per package) and spilled sizes
         const sums = labels ? null : groupSums(tree, fl, out, false, pkgs.length + 1, owned ?? null, addon);
         if (sums !== null) {
@@ -740,6 +736,37 @@ export function attributePackages(tree: Tree, map: PackageMap, opts: PackageAttr
 }
 
 /** the packages' rows, biggest first (ties: more files, then by name); the labels made positions */
+/** the table of `map` and the number in it of the directory `rootPath` ('' is `/`; -1: nothing listed below it) */
+function tableRoot(map: PackageMap, rootPath: string): { t: PathTable; node: number } {
+  const t = pathTable(map);
+  let node = 0;
+  for (const seg of rootPath.split('/').slice(1)) {
+    if (node < 0) break;
+    const v = t.find(node, hashStr(seg), H2);
+    node = v < 0 && v !== NOT_FOUND ? -v - 1 : -1;
+  }
+  return { t, node };
+}
+
+/**
+ * attributePackages' lookups (ncduparse.c packagePassAsync) on libuv's thread pool, while this
+ * thread does other work: the promise of their result, for attributePackages' `lookups` (same tree,
+ * map and prefix); it resolves with null when they failed (attributePackages then does them).
+ * null at once when the addon cannot do them off this thread, or there is nothing to look up. The
+ * tree must not change until the promise settles.
+ */
+export function packageLookups(tree: Tree, map: PackageMap, opts: Pick<PackageAttributionOptions, 'prefix' | 'names' | 'addon'> = {}): Promise<Int32Array | null> | null {
+  const addon = opts.addon === undefined ? ncduParseAddon() : opts.addon;
+  if (!addon?.packagePassAsync || tree.count === 0 || !tree.isDir(0)) return null;
+  const { t, node } = tableRoot(map, treeRootPath(tree, opts.prefix).path);
+  const { bytes: nb, off, len } = opts.names ?? treeNames(tree);
+  const out = new Int32Array(tree.count);
+  return addon.packagePassAsync([nb, off, len, entryFlags(tree), tree.parent, t.slots, out], tree.count, t.mask, node).then(
+    (r) => (r === 0 ? out : null),
+    () => null,
+  );
+}
+
 /**
  * Disk bytes and entry counts by group over the tree in one flat pass of the addon (ncduparse.c
  * groupSums): `group` by entry (or by attribute when `byAttr`), a negative group counting in the last
