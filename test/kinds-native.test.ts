@@ -165,7 +165,7 @@ describe('the kinds pass with the addon', { skip }, () => {
   after(() => rmrf(dir));
 
   it('has the functions (built here)', () => {
-    if (built) for (const f of ['kindsMarks', 'kindsOrder', 'kindsInherit', 'kindsSums'] as const) assert.equal(typeof addon?.[f], 'function', f);
+    if (built) for (const f of ['kindsMarks', 'kindsOrder', 'kindsKeys', 'kindsInherit', 'kindsSums'] as const) assert.equal(typeof addon?.[f], 'function', f);
   });
 
   it('gives the reference results on generated trees with hostile names, hard links and random rules (3 trees x 70 rule sets)', async () => {
@@ -200,6 +200,12 @@ describe('the kinds pass with the addon', { skip }, () => {
     const mark = new Uint8Array(2);
     assert.throws(() => addon!.kindsMarks(names, Uint32Array.of(0, 2), Uint32Array.of(3, 5), new Uint8Array(2), new Uint32Array(2), 2, new Uint8Array(0), mark), TypeError);
     assert.throws(() => addon!.kindsMarks(names, Uint32Array.of(0), Uint32Array.of(3), new Uint8Array(1), new Uint32Array(1), 1, Uint8Array.of(1, 9, 0, 0, 0), mark), TypeError);
+    // kindsKeys: the root and the directories marked MK_DIR (2) or MK_MARKER (4), in order's order
+    const keys = new Uint32Array(4);
+    assert.equal(addon!.kindsKeys!(Uint32Array.of(0, 3, 1, 2), Uint8Array.of(0, 8, 4, 2), keys), 3);
+    assert.deepEqual([...keys.subarray(0, 3)], [0, 3, 2]);
+    assert.throws(() => addon!.kindsKeys!(Uint32Array.of(0, 5), new Uint8Array(2), keys), /out of range/);
+    assert.throws(() => addon!.kindsKeys!(Uint32Array.of(0, 1, 2), Uint8Array.of(0, 2, 2), new Uint32Array(2)), /too short/);
   });
 });
 

@@ -57,6 +57,8 @@ export interface NcduParseAddon {
   kindsMarks(bytes: Uint8Array, off: Uint32Array, len: Uint32Array, fl: Uint8Array, parent: Uint32Array, count: number, spec: Uint8Array, mark: Uint8Array): number;
   /** the kinds walk's directories in its order: how many were written to order (see ncduparse.c kindsOrder) */
   kindsOrder(fl: Uint8Array, asize32: Uint32Array, kidFirst: Uint32Array, kidN: Uint32Array, kidScattered: Uint8Array, kids: Uint32Array, count: number, order: Uint32Array): number;
+  /** the kinds walk's key directories (the root, and those kindsMarks marked MK_DIR or MK_MARKER) in order's order: how many (see ncduparse.c kindsKeys) */
+  kindsKeys?(order: Uint32Array, mark: Uint8Array, keys: Uint32Array): number;
   /** every directory's key context in the kinds walk, and the directories to go through: how many (see ncduparse.c kindsInherit) */
   kindsInherit(arrays: ArrayBufferView[], noCat: number): number;
   /** the entries the kinds' checks look at and their classes: how many (see ncduparse.c kindsCandidates) */

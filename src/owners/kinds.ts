@@ -1167,6 +1167,8 @@ class MarkedWalk {
   /** the category of the files left to kindsSums, by directory number (-1: none); null: none are */
   private readonly dirCat: Int32Array | null;
   private visits: Uint32Array = new Uint32Array(0);
+  /** the root and the key directories, in the walk's order (keyDirs) */
+  private keyOrder: Uint32Array | null = null;
   private readonly span: ChildSpan = { first: 0, count: 0, list: null };
   constructor(
     private readonly tree: Tree,
@@ -1187,8 +1189,10 @@ class MarkedWalk {
   /** go through up to `dirs` directories (many more key-directory checks); false once the pass is over */
   step(dirs: number): boolean {
     if (this.phase === 0) {
-      const { order, mk, keyOf, keys, tree } = this;
+      const { mk, keyOf, keys, tree } = this;
       const { asize32, parent } = tree;
+      // the key directories in the walk's order (kindsKeys: not a loop here over every directory)
+      const order = (this.keyOrder ??= keyDirs(this.order, mk));
       let pos = this.pos;
       for (const end = Math.min(order.length, pos + dirs * 64); pos < end; pos++) {
         const d = order[pos];
@@ -1284,6 +1288,14 @@ class MarkedWalk {
     if (nbig > big.length) throw new Error('kinds: more files of a spilled size than the spill map holds');
     for (let j = 0; j < nbig; j++) acc.take(big[j], dirCat[tree.asize32[tree.parent[big[j]]]]);
   }
+}
+
+/** the root and the directories marked MK_DIR or MK_MARKER among `order`, in its order (ncduparse.c kindsKeys; `order` itself with an addon without it) */
+function keyDirs(order: Uint32Array, mk: Uint8Array): Uint32Array {
+  const addon = ncduParseAddon();
+  if (typeof addon?.kindsKeys !== 'function') return order;
+  const keys = new Uint32Array(order.length);
+  return keys.subarray(0, addon.kindsKeys(order, mk, keys));
 }
 
 /** the context of a directory no rule of its own applies to, below one with context x (as dirCtx) */
