@@ -148,7 +148,7 @@ test('binary, no node: owners (the package worker) gives the packages the tsc bu
   const args = ['owners', dir, '--json', '--sample-ms', '0', '--top', '50', '--no-progress'];
   const cache = path.join(work, 'owners-cache');
   const r = binOk(args, { DISKBLAME_DEBUG: '1', XDG_CACHE_HOME: cache });
-  assert.doesNotMatch(r.stderr, /worker/i, 'the attribution worker failed');
+  assert.doesNotMatch(r.stderr, /worker/i, 'the package worker failed');
   const bin = JSON.parse(r.stdout);
   assert.ok(fs.statSync(path.join(cache, 'diskblame', 'packages.bin')).size > 0, 'the package table was built and cached');
   const ref = JSON.parse(runCliOk(args, { env: { ...process.env, DISKBLAME_DEBUG: '', XDG_CACHE_HOME: path.join(work, 'owners-cache-ref') } }).stdout);

@@ -147,7 +147,7 @@ test('the bundle builds the package table in a worker, caches it, and the cached
     const bundle = path.join(ROOT, 'dist/diskblame.cjs');
     const args = ['owners', '/usr/bin', '--json', '--sample-ms', '0', '--top', '1000'];
     // DISKBLAME_DEBUG: a worker that fails (and falls back to the main thread) says so on stderr;
-    // the attribution worker builds the missing table, caches it, attributes packages and services
+    // the package worker builds the missing table and caches it; the packages are attributed here
     const first = cli(args, bundle, { XDG_CACHE_HOME: cache, DISKBLAME_DEBUG: '1' });
     assert.equal(first.code, 0, first.stderr);
     assert.doesNotMatch(first.stderr, /worker failed/);

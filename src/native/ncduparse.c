@@ -2022,7 +2022,7 @@ static napi_value kindsInherit(napi_env env, napi_callback_info info) {
 /* ------------------------------------------------------------------------------------------------
  * The candidates of the kinds' checks (src/owners/kinds-trust.ts candidateClasses, whose JavaScript
  * loop is the reference: the two must agree entry for entry, test/kinds-trust.test.ts compares them):
- * one flat pass over the decoded names, run once per owners while the package worker works.
+ * one flat pass over the decoded names, run once per owners once the package files are known.
  *
  *   kindsCandidates([bytes: Uint8Array, off: Uint32Array, len: Uint32Array, fl: Uint8Array,
  *                    lab: Int32Array, out: Uint32Array, cls: Uint16Array, owned?: Uint8Array], count) -> k
