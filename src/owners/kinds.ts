@@ -753,7 +753,11 @@ class Ctx {
 const EMPTY: NameTest[] = [];
 const START = new Ctx(NO_CAT, 0, EMPTY, EMPTY);
 
-function dirCtx(c: Compiled, parent: Ctx, name: string, dirPath: string, isRoot: boolean, marker: number): Ctx {
+/**
+ * The context of directory `name` (path `dirPath`, from `/` or the prefix: made only when a rule
+ * of the directory tests the whole path, when given as a function), its parent's being `parent`.
+ */
+function dirCtx(c: Compiled, parent: Ctx, name: string, dirPath: string | (() => string), isRoot: boolean, marker: number): Ctx {
   let rules: DirRule[] | undefined = c.dirByName.get(name);
   if (c.dirByGlob.length) {
     for (const g of c.dirByGlob)
@@ -767,11 +771,18 @@ function dirCtx(c: Compiled, parent: Ctx, name: string, dirPath: string, isRoot:
   let deep = parent.deep;
   let own: NameTest[] | null = null;
   if (rules) {
-    const rel = dirPath.length && dirPath.charCodeAt(0) === 0x2f ? dirPath.slice(1) : dirPath;
+    let rel: string | null = null;
+    const relOf = () => {
+      if (rel === null) {
+        const p = typeof dirPath === 'string' ? dirPath : dirPath();
+        rel = p.length && p.charCodeAt(0) === 0x2f ? p.slice(1) : p;
+      }
+      return rel;
+    };
     // the guards this directory switches off first: they hold for its own rules too
-    for (const r of rules) if (r.effect.kind === 'suppress' && (!r.full || r.full(rel))) mask |= 1 << r.effect.guard;
+    for (const r of rules) if (r.effect.kind === 'suppress' && (!r.full || r.full(relOf()))) mask |= 1 << r.effect.guard;
     for (const r of rules) {
-      if (r.full && !r.full(rel)) continue;
+      if (r.full && !r.full(relOf())) continue;
       const e = r.effect;
       if (e.kind === 'force') {
         if (e.guard < 0 || (mask & (1 << e.guard)) === 0) forced = Math.min(forced, e.cat);
@@ -1169,6 +1180,8 @@ class MarkedWalk {
   private visits: Uint32Array = new Uint32Array(0);
   /** the root and the key directories, in the walk's order (keyDirs) */
   private keyOrder: Uint32Array | null = null;
+  /** key directories' contexts that depend on their parent's and their name alone (ctxOf) */
+  private readonly made = new Map<Ctx, Map<string, Ctx>>();
   private readonly span: ChildSpan = { first: 0, count: 0, list: null };
   constructor(
     private readonly tree: Tree,
@@ -1253,11 +1266,26 @@ class MarkedWalk {
     this.visits = visits.subarray(0, v);
   }
 
-  /** directory d's context (a key directory: see dirCtx), its parent's being px */
+  /**
+   * directory d's context (a key directory: see dirCtx), its parent's being px. Its path is made
+   * only for a rule that tests it; when none did (and no repository's config is there), the
+   * context depends on px and the name alone and is made once for them: /usr's ~3,000
+   * __pycache__ directories, under a few contexts, are key directories (a cache but below /usr).
+   */
   private ctxOf(d: number, px: Ctx, m: number): Ctx {
     const { tree, c, names, fl, rootPath: rp } = this;
     const dn = d === 0 ? rp.slice(rp.lastIndexOf('/') + 1) : names.one(d);
-    return dirCtx(c, px, dn, entryPath(tree, names, rp, d), d === 0 && rp === '', (m & MK_MARKER) !== 0 ? markerOf(c, tree.children(d), fl, names) : NO_CAT);
+    const plain = d !== 0 && (m & MK_MARKER) === 0;
+    const seen = plain ? this.made.get(px)?.get(dn) : undefined;
+    if (seen !== undefined) return seen;
+    let pathUsed = false;
+    const x = dirCtx(c, px, dn, () => ((pathUsed = true), entryPath(tree, names, rp, d)), d === 0 && rp === '', (m & MK_MARKER) !== 0 ? markerOf(c, tree.children(d), fl, names) : NO_CAT);
+    if (plain && !pathUsed) {
+      let byName = this.made.get(px);
+      if (byName === undefined) this.made.set(px, (byName = new Map()));
+      byName.set(dn, x);
+    }
+    return x;
   }
 
   /**
