@@ -18,7 +18,8 @@ import { EntryType } from '../model/entry.js';
 import type { OwnerBytes } from './types.js';
 import { ncduParseAddon, type NcduParseAddon } from '../import/native-parse.js';
 import { checkPrivateDir, ensureDir } from '../store/store.js';
-import { readFileNoFollow, readFileNoFollowAsync, writeFileAtomic } from '../util/write.js';
+import { readFileNoFollow, writeFileAtomic } from '../util/write.js';
+import { readFileNoFollowAsync } from '../util/read-async.js';
 
 /** absolute path (latin1 string of its bytes) → package (dpkg: the .list file name, e.g. `libc6:amd64`) */
 export type PackageMap = Map<string, string>;
