@@ -87,6 +87,22 @@ const FILES: Record<string, Buffer | string | number> = {
   'etc/app.conf.dpkg-old': 100,
   'usr/share/app/thing.log': 100, // a package's log-named file
   'srv/lone/notes.txt': 100,
+  // rsync's file in transfer (.NAME.XXXXXX), and names like it that are no mkstemp suffix
+  'srv/mirror/.debian.iso.Xy7Zq1': 4000,
+  'srv/mirror/.notes.txt.a8b2k9': 300,
+  'home/alice/.vimrc.backup': 100,
+  'home/alice/.vimrc.Backup': 100,
+  'home/alice/.config.origin': 100,
+  'home/alice/.goutputstream-QW3ZK2': 200,
+  // the previous run's log: beside the live one, or a .log; in a backup directory, a backup
+  'home/alice/.xsession-errors': 500,
+  'home/alice/.xsession-errors.old': 500,
+  'home/alice/.local/share/xorg/Xorg.0.log.old': 500,
+  'home/alice/notes.txt.old': 100,
+  'srv/db-backups/app.log.old': 100,
+  // a write-ahead log's preallocated segment (etcd) is its data; elsewhere *.tmp is temp
+  'var/lib/etcd/member/wal/0.tmp': 4096,
+  'srv/app/upload.tmp': 100,
 };
 
 /** what an operator calls each file (null: no kind) */
@@ -151,6 +167,19 @@ const EXPECT: Record<string, string | null> = {
   'etc/app.conf.dpkg-old': 'backups',
   'usr/share/app/thing.log': null,
   'srv/lone/notes.txt': null,
+  'srv/mirror/.debian.iso.Xy7Zq1': 'temp',
+  'srv/mirror/.notes.txt.a8b2k9': 'temp',
+  'home/alice/.vimrc.backup': 'backups', // *.backup
+  'home/alice/.vimrc.Backup': null,
+  'home/alice/.config.origin': null,
+  'home/alice/.goutputstream-QW3ZK2': 'temp',
+  'home/alice/.xsession-errors': 'live logs',
+  'home/alice/.xsession-errors.old': 'rotated logs',
+  'home/alice/.local/share/xorg/Xorg.0.log.old': 'rotated logs',
+  'home/alice/notes.txt.old': 'backups',
+  'srv/db-backups/app.log.old': 'backups',
+  'var/lib/etcd/member/wal/0.tmp': null,
+  'srv/app/upload.tmp': 'temp',
 };
 
 const PACKAGE_FILES = ['/usr/lib/pkg/core', '/usr/share/postgresql/15/extension/plpgsql--1.0.sql', '/usr/share/app/thing.log', '/etc/app.conf'];
@@ -238,6 +267,11 @@ describe('kinds you can trust: the checks on a real tree', () => {
     assert.match(why('etc/.git/HEAD'), /etckeeper/);
     assert.match(why('etc/app.conf.dpkg-old'), /"\*\.dpkg-old"/);
     assert.match(why('var/cache/apt/archives/x.deb'), /caches: its path matches "\/var\/cache\/\*\*"/);
+    assert.match(why('srv/mirror/.debian.iso.Xy7Zq1'), /^rsync's temporary file of debian\.iso/);
+    assert.match(why('home/alice/.config.origin'), /origin is no mkstemp suffix: not temp/);
+    assert.match(why('home/alice/.xsession-errors.old'), /previous run's log, beside the live \.xsession-errors/);
+    assert.match(why('home/alice/.local/share/xorg/Xorg.0.log.old'), /previous run's log \(Xorg\.0\.log is a \.log\)/);
+    assert.match(why('var/lib/etcd/member/wal/0.tmp'), /no rule of the kinds matches it/);
   });
 
   it('headers are read only of unowned candidates, a few bytes each', () => {

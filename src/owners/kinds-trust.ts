@@ -39,10 +39,12 @@ export interface TrustCats {
   rotated: number;
   live: number;
   caches: number;
+  temp: number;
   /** kinds.ts TRUST_HINTS' categories: below a directory named for backups; a backup tool's mark */
   hintDirs: number;
   hintCaches: number;
   hintMarks: number;
+  hintTemp: number;
 }
 
 export interface TrustInput {
@@ -135,6 +137,15 @@ const LOG_DIR_RE = /(?:^|\/)(?:log|logs)(?:\/|$)/;
 const COMPRESSED_RE = /\.(?:gz|xz|bz2|zst|lz4|Z)$/;
 /** logrotate's names: X.N, X-YYYYMMDD (dateext), each maybe compressed */
 const ROTATED_RE = /^(.+?)(?:\.(\d{1,3})|[-.]((?:19|20)\d{6}(?:\d{2})?))(\.(?:gz|xz|bz2|zst|lz4|Z))?$/;
+/** rsync's temporary file (kinds.ts RSYNC_TMP): `.NAME.` and six letters or digits */
+const RSYNC_TMP_RE = /^\..+\.([A-Za-z0-9]{6})$/;
+/** mkstemp's six: a mixture of lower case, upper case and digits, not a word (`backup`, `Backup`) */
+function randomSix(s: string): boolean {
+  const lower = /[a-z]/.test(s);
+  const upper = /[A-Z]/.test(s);
+  const digit = /[0-9]/.test(s);
+  return (lower ? 1 : 0) + (upper ? 1 : 0) + (digit ? 1 : 0) >= 2 && !/^[A-Z][a-z]{5}$/.test(s);
+}
 /** libraries and objects: libx.so.1 beside libx.so is a version, never a copy or a rotation */
 const LIB_RE = /\.(?:so|a|o|pyc|dll|dylib)$|\.so\./;
 /** shared libraries and such, never a log's base: libx.so (libx.so.1 is a library, not a rotation) */
@@ -355,6 +366,32 @@ export function refineKinds(inp: TrustInput): TrustResult {
     else {
       lab[i] = cat;
       because(i, `below ${dirText(a)}, a directory named for ${kind}`);
+    }
+  }
+
+  // rsync's .NAME.XXXXXX (a hint: no rule took it) is temp only with a random-looking six (a
+  // mixture of cases or digits: `.vimrc.backup` is not one); X.old of a log, the previous run's
+  // log (Xorg.0.log.old, .xsession-errors.old), is a rotated log, not a backup, but below a
+  // directory named for backups (/var/backups, db-backups)
+  for (const i of cand.labelled) {
+    const k = lab[i];
+    if (k < 0 || (k !== cats.hintTemp && k !== cats.backups) || !free(i)) continue;
+    const nm = nameOf(i);
+    if (k === cats.hintTemp) {
+      lab[i] = -1;
+      const m = RSYNC_TMP_RE.exec(nm);
+      if (m === null || cats.temp < 0) continue;
+      if (randomSix(m[1])) take(i, cats.temp, `rsync's temporary file of ${nameText(nm.slice(1, -7))} (.NAME.XXXXXX): a transfer in progress or cut off`);
+      else because(i, `named like rsync's temporary file (.NAME.XXXXXX) but ${nameText(m[1])} is no mkstemp suffix: not temp`, NOTE);
+    } else if (cats.rotated >= 0 && nm.length > 4 && nm.endsWith('.old') && !(why !== null && why[i] >= 0)) {
+      const base = nm.slice(0, -4);
+      const live = tree.children(parent[i]).find((c) => isFile(c) && len[c] === len[i] - 4 && names.one(c) === base);
+      const liveLog = live !== undefined && (lab[live] === cats.live || lab[live] === cats.rotated);
+      if (!liveLog && !/\.log$/i.test(base)) continue;
+      let a = parent[i];
+      while (a !== 0 && !BACKUP_DIR_RE.test(lastPart(a))) a = parent[a];
+      if (BACKUP_DIR_RE.test(lastPart(a))) continue;
+      take(i, cats.rotated, `the previous run's log${liveLog ? `, beside the live ${nameText(base)}` : ` (${nameText(base)} is a .log)`}: a rotated log, not a backup`);
     }
   }
 

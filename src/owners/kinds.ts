@@ -57,6 +57,8 @@ export interface Rules {
 
 /** a WAL segment's name: 24 hex digits (timeline, log, segment; a timeline below 65536: 0000 first) */
 const WAL = '0000' + '[0-9A-F]'.repeat(20);
+/** rsync's temporary file: `.NAME.` and mkstemp's six letters and digits (rsync's receiver.c get_tmpname) */
+const RSYNC_TMP = '.?*.' + '[A-Za-z0-9]'.repeat(6);
 
 /**
  * The kinds an operator would name, by name and location. kinds-trust.ts then checks them against
@@ -224,9 +226,9 @@ export const BUILTIN_RULES: Rules = deepFreeze({
       patterns: [
         '/tmp/**',
         '/var/tmp/**',
-        '*.tmp',
         '*.temp',
-        // editors' swap and lock files, partial downloads (browsers, qBittorrent, curl/wget -c), sed -i's temp
+        // editors' swap and lock files, partial downloads (browsers, qBittorrent, curl/wget -c, WinSCP),
+        // sed -i's temp, GIO's atomic writes (.goutputstream-XXXXXX), FUSE's files deleted while open
         '*.swp',
         '*.swo',
         '*.kate-swp',
@@ -235,8 +237,13 @@ export const BUILTIN_RULES: Rules = deepFreeze({
         '*.part',
         '*.crdownload',
         '*.!qB',
+        '*.filepart',
         'sed[A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9]',
+        '.goutputstream-*',
+        '.fuse_hidden*',
       ],
+      // but for write-ahead logs' directories: etcd's preallocated next segment (member/wal/0.tmp) is its data
+      guarded: { patterns: ['*.tmp'], notUnder: ['wal'] },
     },
   ],
 });
@@ -245,7 +252,8 @@ export const BUILTIN_RULES: Rules = deepFreeze({
  * Hints for kinds-trust.ts, matched by the same pass after every category (so that a file a
  * category takes is not one): their files are not counted as such, the checks decide. `backup
  * dirs`: files below a directory named for backups (not in a source tree); `backup marks`: the
- * files backup tools leave in their backups (the directory holding one is a backup).
+ * files backup tools leave in their backups (the directory holding one is a backup); `temp names`:
+ * names of temp files that a check of the name confirms (rsync's .NAME.XXXXXX).
  */
 export const TRUST_HINTS: CategoryRule[] = [
   { name: '\0backup dirs', patterns: ['**/*backup/**', '**/*backups/**', '**/*Backup/**', '**/*Backups/**'] },
@@ -266,6 +274,8 @@ export const TRUST_HINTS: CategoryRule[] = [
       '**/rdiff-backup-data/**',
     ],
   },
+  // rsync's file in transfer (.NAME.XXXXXX): temp when the six look random (kinds-trust.ts randomSix)
+  { name: '\0temp names', patterns: [RSYNC_TMP] },
 ];
 
 function deepFreeze<T>(o: T): T {
@@ -1009,9 +1019,11 @@ export function finishKinds(pass: KindsPass, more: Pick<KindsOptions, 'owned' | 
     rotated: idx('rotated logs'),
     live: idx('live logs'),
     caches: idx('caches'),
+    temp: idx('temp'),
     hintDirs: idx(TRUST_HINTS[0].name),
     hintCaches: idx(TRUST_HINTS[1].name),
     hintMarks: idx(TRUST_HINTS[2].name),
+    hintTemp: idx(TRUST_HINTS[3].name),
   };
   const shown = (i: number) => Buffer.from(outPrefix + (pathOf(i) || '/'), 'latin1').toString('utf8');
   const fl = n > 0 ? entryFlags(tree) : null;
