@@ -354,6 +354,9 @@ describe('help and argument errors', () => {
       [['scan', '-bZ'], ['-Z']],
       [['-Zq'], ['-Z', '-q']],
       [['tree', '--no-bogus-flag'], ['--no-bogus-flag']],
+      // a digit option a command lacks (was named as "", yargs gives it as "-5")
+      [['owners', '.', '-5'], ['-5']],
+      [['forecast', '-0'], ['-0']],
     ] as const) {
       const line = assertOneLineError(runCli([...args]), 2);
       const m = /Unknown arguments?: (.*) \(see diskblame --help\)$/.exec(line);

@@ -25,7 +25,9 @@ export function usageMessage(msg: string, args: readonly string[] = []): string 
   if (u) {
     const names = u[1].split(', ');
     // (yargs names an unknown --foo-bar twice: also as fooBar)
-    const kebab = new Set(names.filter((n) => n.includes('-')).map((n) => n.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())));
+    // (and a word that is its own camel case, -5 or -0 given to a command without them, is kept)
+    const camel = (n: string) => n.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const kebab = new Set(names.filter((n) => n.includes('-') && camel(n) !== n).map(camel));
     const shown = [...new Set(names.filter((n) => !kebab.has(n)).map((n) => spelledAs(n, args)))];
     return `Unknown argument${shown.length > 1 ? 's' : ''}: ${shown.join(', ')}`;
   }
