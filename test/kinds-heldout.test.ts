@@ -11,22 +11,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { makeTmp, rmrf } from './helpers/fs.js';
-import { buildKindsFixture, CACHEDIR_SIGNATURE, classifyFixture, isCore, KINDS, regularFiles, scoreKinds, scoreLines } from './helpers/kinds-fixture.js';
+import { checkHardLinks, checkPackageDecoys, fileHead, scoreDiagnostics } from './helpers/kinds-checks.js';
+import { buildKindsFixture, CACHEDIR_SIGNATURE, isCore, KINDS, regularFiles } from './helpers/kinds-fixture.js';
 import { buildHeldoutFixture, type HeldoutFixture } from './helpers/kinds-heldout.js';
 
 describe('issue 16: the held-out kinds fixture', () => {
   let dir: string;
   let fx: HeldoutFixture;
   const at = (p: string) => path.join(fx.root, p);
-  const head = (p: string, n: number) => {
-    const b = Buffer.alloc(n);
-    const fd = fs.openSync(at(p), 'r');
-    try {
-      return b.subarray(0, fs.readSync(fd, b, 0, n, 0));
-    } finally {
-      fs.closeSync(fd);
-    }
-  };
+  const head = (p: string, n: number) => fileHead(fx.root, p, n);
   const paths = (re: RegExp) => [...fx.labels.keys()].filter((p) => re.test(p));
   before(async () => {
     dir = makeTmp('kinds-heldout');
@@ -104,33 +97,14 @@ describe('issue 16: the held-out kinds fixture', () => {
   });
 
   it('hard links are hard links; the program beside its man page is executable', () => {
-    assert.ok(fx.hardLinked.length >= 1);
-    for (const g of fx.hardLinked) {
-      const st = g.map((p) => fs.lstatSync(at(p)));
-      for (const s of st) assert.equal(s.ino, st[0].ino, `${g.join(' ')}: not one inode`);
-    }
+    checkHardLinks(fx);
     assert.notEqual(fs.statSync(at('/srv/src/neofetch/neofetch')).mode & 0o111, 0);
     assert.equal(fs.statSync(at('/home/alice/Downloads/fetchtool-7.1.0/fetchtool')).mode & 0o111, 0);
   });
 
-  it('the package decoys are in the dpkg lists, no labelled kind is', () => {
-    const listed = new Map<string, Set<string>>();
-    for (const f of fs.readdirSync(fx.infoDir).filter((f) => f.endsWith('.list'))) listed.set(f.slice(0, -5), new Set(fs.readFileSync(path.join(fx.infoDir, f), 'utf8').split('\n')));
-    assert.ok(fx.owned.size >= 8);
-    for (const [p, { pkg, listed: as }] of fx.owned) {
-      assert.equal(fx.labels.get(p), null, `${p}: a package's file labelled a kind`);
-      assert.ok(listed.get(pkg)?.has(as), `${p}: not in ${pkg}.list as ${as}`);
-    }
-    assert.ok([...fx.owned].some(([p, o]) => o.listed !== p), 'a merged-/usr alias among the decoys');
-    const all = new Set([...listed.values()].flatMap((s) => [...s]));
-    for (const [p, k] of fx.labels) if (k !== null) assert.ok(!all.has(p), `${p} (${k}) is in a dpkg list`);
-  });
+  it('the package decoys are in the dpkg lists, no labelled kind is', () => checkPackageDecoys(fx, 8));
 
   it('the classifier on it: the score per kind (printed, no target asserted: the lead sets it)', async (t) => {
-    const c = await classifyFixture(fx);
-    for (const p of fx.labels.keys()) assert.ok(c.predicted.has(p), `${p}: not in the scan`);
-    const score = scoreKinds(fx.labels, c.predicted);
-    for (const l of scoreLines(score, fx, c.predicted, 200)) t.diagnostic(l);
-    for (const k of KINDS) assert.equal(score[k].tp + score[k].fn, score[k].labelled, k);
+    await scoreDiagnostics(fx, (l) => t.diagnostic(l));
   });
 });

@@ -47,16 +47,26 @@ export interface HeldoutFixture extends KindsFixture {
 }
 
 /** seconds since the epoch of day(d, h, m, s) */
-const epoch = (d: number, h = 3, m = 0, s = 0) => Math.floor(day(d, h, m, s) / 1000);
+export const epoch = (d: number, h = 3, m = 0, s = 0) => Math.floor(day(d, h, m, s) / 1000);
 
 /** `tool -q -c` of data (zstd, lz4, xz, bzip2), null when the tool is missing or fails */
-function squeeze(tool: string, data: Buffer): Buffer | null {
+export function squeeze(tool: string, data: Buffer): Buffer | null {
   const r = spawnSync(tool, ['-q', '-c'], { input: data, maxBuffer: 1 << 28 });
   return r.status === 0 && r.stdout.length > 0 ? r.stdout : null;
 }
 
-/** a file present but not scored (see the file's comment) */
-function unscored(b: Builder, u: Map<string, string>, p: string, why: string, data: Buffer | string, mtime = NOW): void {
+/** `tool -q -c` of data as a Squeeze: when the tool is missing or fails, the data as it is and a line in notes */
+export function squeezer(notes: string[]): Squeeze {
+  return (tool, data, what) => {
+    const out = squeeze(tool, Buffer.from(data));
+    if (out !== null) return out;
+    notes.push(`no ${tool}: ${what} stored uncompressed`);
+    return Buffer.from(data);
+  };
+}
+
+/** a file present but not scored (operators would disagree): written, left out of labels and reasons, its why in u */
+export function unscored(b: Builder, u: Map<string, string>, p: string, why: string, data: Buffer | string, mtime = NOW): void {
   b.file(p, null, why, data, mtime);
   b.labels.delete(p);
   b.reasons.delete(p);
@@ -75,12 +85,7 @@ export async function buildHeldoutFixture(dir: string): Promise<HeldoutFixture> 
   const { root, b, infoDir } = startTree(dir, 1616);
   const notes: string[] = [];
   const u = new Map<string, string>();
-  const z = (tool: string, data: Buffer | string, what: string): Buffer => {
-    const out = squeeze(tool, Buffer.from(data));
-    if (out !== null) return out;
-    notes.push(`no ${tool}: ${what} stored uncompressed`);
-    return Buffer.from(data);
-  };
+  const z = squeezer(notes);
 
   backups(b, u, z);
   logs(b, u);
@@ -93,7 +98,8 @@ export async function buildHeldoutFixture(dir: string): Promise<HeldoutFixture> 
   return { root, infoDir, labels: b.labels, reasons: b.reasons, owned: b.owned, cores: core.cores, coreMade: core.made, notes, hardLinked: b.hardLinked, buildMs: performance.now() - t0, unscored: u };
 }
 
-type Squeeze = (tool: string, data: Buffer | string, what: string) => Buffer;
+/** compresses data with a tool (zstd, lz4, xz); `what` names the data in notes when it cannot */
+export type Squeeze = (tool: string, data: Buffer | string, what: string) => Buffer;
 
 function backups(b: Builder, u: Map<string, string>, z: Squeeze): void {
   const B = 'backups';
@@ -436,10 +442,33 @@ function caches(b: Builder): void {
   for (const s of ['1024-768-max.jpg']) b.file(`${ncp}/${s}`, C, "Nextcloud's generated previews (appdata_*/preview: made again on demand)", Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), b.bytes(s.startsWith('256') ? 1200 : 3000)]));
 }
 
+/**
+ * Real core dumps at the paths `at(pid)` gives (from b's root), one a target: each made by the kernel
+ * (kernelCore, in root/.making-core, then renamed: the bytes stay the kernel's), else all by gdb's
+ * gcore (gcoreOf), never a mix. paths[k] is null where none could be made; made says how (null: none).
+ */
+export async function placeCores(b: Builder, at: ((pid: number) => string)[]): Promise<{ made: 'kernel' | 'gcore' | null; paths: (string | null)[] }> {
+  let made: 'kernel' | 'gcore' | null = null;
+  const paths: (string | null)[] = [];
+  const tmp = '/.making-core';
+  for (const target of at) {
+    let core = made !== 'gcore' ? await kernelCore(b.abs(tmp)) : null;
+    if (core) made = 'kernel';
+    else if (made !== 'kernel' && (core = await gcoreOf(b.abs(tmp)))) made = 'gcore';
+    if (core) {
+      const p = target(core.pid);
+      b.dir(path.posix.dirname(p));
+      fs.renameSync(b.abs(`${tmp}/${core.name}`), b.abs(p));
+      paths.push(p);
+    } else paths.push(null);
+    fs.rmSync(b.abs(tmp), { recursive: true, force: true });
+  }
+  return { made, paths };
+}
+
 async function coreDumps(b: Builder, notes: string[], z: Squeeze): Promise<{ cores: string[]; made: 'kernel' | 'gcore' | null }> {
   const D = 'core dumps';
   const cores: string[] = [];
-  let made: 'kernel' | 'gcore' | null = null;
   // the kernel writes `core` here (this machine's core_pattern); renamed as other patterns name them
   // (core(5): %e the command, %p the pid, %t the time): the bytes stay the kernel's
   const named: [dir: string, name: (pid: number) => string, why: string][] = [
@@ -448,19 +477,11 @@ async function coreDumps(b: Builder, notes: string[], z: Squeeze): Promise<{ cor
     ['/home/bob/game', () => 'sleep.core', 'core_pattern %e.core'],
     ['/var/lib/apport/coredump', (pid) => `core._usr_bin_sleep.0.${b.hex(8)}-${b.hex(4)}-${b.hex(4)}-${b.hex(4)}-${b.hex(12)}.${pid}.${epoch(23, 9)}`, "apport's own core dir (Ubuntu 22.04+: /var/lib/apport/coredump)"],
   ];
-  for (const [d, name, why] of named) {
-    const tmp = `${d}/.making-core`;
-    let core = made !== 'gcore' ? await kernelCore(b.abs(tmp)) : null;
-    if (core) made = 'kernel';
-    else if (made !== 'kernel' && (core = await gcoreOf(b.abs(tmp)))) made = 'gcore';
-    if (!core) {
-      fs.rmSync(b.abs(tmp), { recursive: true, force: true });
-      continue;
-    }
-    const p = `${d}/${name(core.pid)}`;
-    fs.renameSync(b.abs(`${tmp}/${core.name}`), b.abs(p));
-    fs.rmdirSync(b.abs(tmp));
-    b.label(p, D, `a core dump ${made === 'kernel' ? 'the kernel wrote' : 'gdb\'s gcore wrote'} (ELF, ET_CORE), named as ${why} names it`);
+  const placed = await placeCores(b, named.map(([d, name]) => (pid) => `${d}/${name(pid)}`));
+  const made = placed.made;
+  for (const [k, p] of placed.paths.entries()) {
+    if (p === null) continue;
+    b.label(p, D, `a core dump ${made === 'kernel' ? 'the kernel wrote' : 'gdb\'s gcore wrote'} (ELF, ET_CORE), named as ${named[k][2]} names it`);
     cores.push(p);
   }
   if (!made) notes.push('no core dump: core_pattern pipes or names another directory, or ulimit -c is 0, and gcore is missing or failed; the raw cores are left out');
