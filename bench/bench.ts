@@ -847,14 +847,17 @@ async function snapshotSection(ctx: Ctx): Promise<SectionResult> {
  * every kind), up to 5 misses and false positives each, the fixture's build time and the
  * classification's (scan, owned mask, categorize: median of --runs). Then the same on the held-out
  * fixture (test/helpers/kinds-heldout.ts: other cases of the same kinds, which the classifier was
- * not tuned on), a second table.
+ * not tuned on), a second table; and on the second held-out fixture
+ * (test/helpers/kinds-heldout2.ts, written without reading the rules, first run 2026-12-02), a
+ * third, with all its misses and false positives.
  */
 async function kindsSection(ctx: Ctx): Promise<SectionResult> {
   const k = await import('../test/helpers/kinds-fixture.js');
   const h = await import('../test/helpers/kinds-heldout.js');
+  const h2 = await import('../test/helpers/kinds-heldout2.js');
   log(`\n== Kinds of data on the labelled fixture (issue 16; targets: precision >= ${k.PRECISION_TARGET}, recall >= ${k.RECALL_TARGET} on every kind)`);
-  /** one fixture built in dir, classified --runs times: its lines of text, its markdown table and data */
-  const measure = async (name: string, build: (dir: string) => Promise<Parameters<typeof k.classifyFixture>[0]>) => {
+  /** one fixture built in dir, classified --runs times: its lines of text, its markdown table and data; up to `max` misses and false positives listed per kind */
+  const measure = async (name: string, build: (dir: string) => Promise<Parameters<typeof k.classifyFixture>[0]>, max = 5) => {
     const dir = path.join(ctx.tmp, name);
     fs.mkdirSync(dir);
     const fx = await build(dir);
@@ -868,13 +871,13 @@ async function kindsSection(ctx: Ctx): Promise<SectionResult> {
       `fixture: ${thousands(fx.labels.size)} regular files (${decoys} decoys, ${fx.owned.size} of them in dpkg lists), built in ${fmt(fx.buildMs, 0)} ms; core dumps: ${fx.coreMade ?? 'none'}${fx.notes.length ? ` (${fx.notes.join('; ')})` : ''}`,
       `classification, median of ${runs.length}: ${fmt(ms.scan + ms.owned + ms.categorize, 1)} ms (scan ${fmt(ms.scan, 1)}, owned mask ${fmt(ms.owned, 1)}, categorize ${fmt(ms.categorize, 1)})`,
     ];
-    for (const l of [...head, ...k.scoreLines(score, fx, c.predicted, 5)]) log(l);
+    for (const l of [...head, ...k.scoreLines(score, fx, c.predicted, max)]) log(l);
     const md = ['| kind | labelled files | precision | recall | targets |', '|---|---:|---:|---:|---|'];
     for (const kind of k.KINDS) {
       const x = score[kind];
       md.push(`| ${kind} | ${x.labelled} | ${fmt(x.precision, 3)} | ${fmt(x.recall, 3)} | ${k.meetsTargets(x) ? 'met' : 'NOT met'} |`);
     }
-    const listed = (what: string, xs: string[]) => (xs.length ? [`- ${what} (${xs.length}): ${xs.slice(0, 5).map((p) => `\`${p}\``).join(', ')}${xs.length > 5 ? ', ...' : ''}`] : []);
+    const listed = (what: string, xs: string[]) => (xs.length ? [`- ${what} (${xs.length}): ${xs.slice(0, max).map((p) => `\`${p}\``).join(', ')}${xs.length > max ? ', ...' : ''}`] : []);
     md.push('');
     for (const kind of k.KINDS) md.push(...listed(`${kind} missed`, score[kind].misses), ...listed(`${kind} false positives`, score[kind].falsePositives));
     const data = {
@@ -892,10 +895,13 @@ async function kindsSection(ctx: Ctx): Promise<SectionResult> {
   const tuned = await measure('kinds', k.buildKindsFixture);
   log('\n-- held out (test/helpers/kinds-heldout.ts: cases the classifier was not tuned on)');
   const heldOut = await measure('kinds-heldout', h.buildHeldoutFixture);
+  const blind = 'held out 2 (written blind, first run on 2026-12-02)';
+  log(`\n-- ${blind}: test/helpers/kinds-heldout2.ts, all misses`);
+  const heldOut2 = await measure('kinds-heldout2', h2.buildHeldout2Fixture, 1000);
   return {
     title: 'Kinds of data',
-    data: { ...tuned.data, heldOut: heldOut.data },
-    markdown: ['**Kinds of data** (issue 16, the labelled fixture of test/helpers/kinds-fixture.ts)', '', ...tuned.markdown, '', '**Held out** (test/helpers/kinds-heldout.ts: other cases of the same kinds, not tuned on)', '', ...heldOut.markdown].join('\n'),
+    data: { ...tuned.data, heldOut: heldOut.data, heldOut2: heldOut2.data },
+    markdown: ['**Kinds of data** (issue 16, the labelled fixture of test/helpers/kinds-fixture.ts)', '', ...tuned.markdown, '', '**Held out** (test/helpers/kinds-heldout.ts: other cases of the same kinds, not tuned on)', '', ...heldOut.markdown, '', `**${blind[0].toUpperCase()}${blind.slice(1)}** (test/helpers/kinds-heldout2.ts)`, '', ...heldOut2.markdown].join('\n'),
   };
 }
 
