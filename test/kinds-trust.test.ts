@@ -71,8 +71,8 @@ const FILES: Record<string, Buffer | string | number> = {
   'home/alice/site.tar.gz.2': 2100,
   'srv/build/cache/CACHEDIR.TAG': 'Signature: 8a477f597d28d172789f06886806bc55\n# made by a tool\n',
   'srv/build/cache/objs/a.o': 1000,
-  'srv/build/fakecache/CACHEDIR.TAG': 'Signature: 00000000000000000000000000000000\n',
-  'srv/build/fakecache/b.o': 1000,
+  'srv/build/faketag/CACHEDIR.TAG': 'Signature: 00000000000000000000000000000000\n',
+  'srv/build/faketag/b.o': 1000,
   'var/cache/rsnapshot/alpha.0/localhost/etc/hosts': 200,
   'var/cache/rsnapshot/alpha.1/localhost/etc/hosts': 200,
   'var/cache/apt/archives/x.deb': 5000,
@@ -103,6 +103,35 @@ const FILES: Record<string, Buffer | string | number> = {
   // a write-ahead log's preallocated segment (etcd) is its data; elsewhere *.tmp is temp
   'var/lib/etcd/member/wal/0.tmp': 4096,
   'srv/app/upload.tmp': 100,
+  // directories named for temp files; one in a source tree is the project's
+  'var/lib/postgresql/15/main/base/pgsql_tmp/pgsql_tmp31337.0': 2000,
+  'var/lib/jenkins/workspace/api@tmp/durable-1/script.sh': 100,
+  'srv/src/site/.git/HEAD': 'ref: refs/heads/main\n',
+  'srv/src/site/tmp/keep.txt': 10,
+  // names that say backup, dump or snapshot: archives or dated; not code, not redis' own dump.rdb
+  'root/backup.tar': 3000,
+  'root/crontab-backup-2026-11-20.txt': 300,
+  'var/lib/rancher/etcd-snapshot-node1-1795305600': 5000,
+  'usr/local/sbin/backup.sh': '#!/bin/sh\n',
+  'var/lib/redis/dump.rdb': 4000,
+  'srv/dumps/capture.dump': 'not a dump header',
+  // a dated copy alone; valgrind's core; test data outside a git tree; a program's logs that are data
+  'etc/postgresql/15/main/pg_hba.conf.2026-11-21': 900,
+  'home/bob/src/engine/vgcore.2850': elfHeader(ET_CORE, 4096),
+  'srv/src/crashtool/testdata/core.x86_64': elfHeader(ET_CORE, 4096),
+  'home/alice/Maildir/dovecot.index.log': 800,
+  'var/log/README': 'see journalctl\n',
+  'var/lib/cassandra/commitlog/CommitLog-7-1795147200000.log': 5000,
+  // Proxmox Backup Server's datastore, mydumper's output, Windows' recycle bin and thumbnails
+  'mnt/datastore/store1/.chunks/2550/2550249911a3d79465c05d0125c16b2348906865518d12b6a93d36d8686a7966': 3000,
+  'mnt/datastore/store1/vm/100/2026-11-22T03:00:01Z/index.json.blob': 300,
+  'srv/mydumper/export-20261122-030001/metadata': 'Started dump at: 2026-11-22 03:00:01\n',
+  'srv/mydumper/export-20261122-030001/shop.orders-schema.sql': 'CREATE TABLE `orders` (id int);\n',
+  'srv/notes/metadata': 'title: notes\n',
+  'media/win/$RECYCLE.BIN/S-1-5-21-1/$R8K2J4Q.docx': 2000,
+  'srv/samba/photos/Thumbs.db': 700,
+  'home/alice/logs/example.com-Nov-2026.gz': 400,
+  'srv/py/lib/python3.11/site-packages/botocore/data/logs/2014-03-28/service-2.json.gz': 400,
 };
 
 /** what an operator calls each file (null: no kind) */
@@ -151,8 +180,8 @@ const EXPECT: Record<string, string | null> = {
   'home/alice/site.tar.gz.2': 'backups',
   'srv/build/cache/CACHEDIR.TAG': 'caches',
   'srv/build/cache/objs/a.o': 'caches',
-  'srv/build/fakecache/CACHEDIR.TAG': null,
-  'srv/build/fakecache/b.o': null,
+  'srv/build/faketag/CACHEDIR.TAG': null,
+  'srv/build/faketag/b.o': null,
   'var/cache/rsnapshot/alpha.0/localhost/etc/hosts': 'backups',
   'var/cache/rsnapshot/alpha.1/localhost/etc/hosts': 'backups',
   'var/cache/apt/archives/x.deb': 'caches',
@@ -180,6 +209,31 @@ const EXPECT: Record<string, string | null> = {
   'srv/db-backups/app.log.old': 'backups',
   'var/lib/etcd/member/wal/0.tmp': null,
   'srv/app/upload.tmp': 'temp',
+  'var/lib/postgresql/15/main/base/pgsql_tmp/pgsql_tmp31337.0': 'temp',
+  'var/lib/jenkins/workspace/api@tmp/durable-1/script.sh': 'temp',
+  'srv/src/site/.git/HEAD': null,
+  'srv/src/site/tmp/keep.txt': null,
+  'root/backup.tar': 'backups',
+  'root/crontab-backup-2026-11-20.txt': 'backups',
+  'var/lib/rancher/etcd-snapshot-node1-1795305600': 'backups',
+  'usr/local/sbin/backup.sh': null,
+  'var/lib/redis/dump.rdb': null,
+  'srv/dumps/capture.dump': null,
+  'etc/postgresql/15/main/pg_hba.conf.2026-11-21': 'backups',
+  'home/bob/src/engine/vgcore.2850': 'core dumps',
+  'srv/src/crashtool/testdata/core.x86_64': null,
+  'home/alice/Maildir/dovecot.index.log': null,
+  'var/log/README': null,
+  'var/lib/cassandra/commitlog/CommitLog-7-1795147200000.log': null,
+  'mnt/datastore/store1/.chunks/2550/2550249911a3d79465c05d0125c16b2348906865518d12b6a93d36d8686a7966': 'backups',
+  'mnt/datastore/store1/vm/100/2026-11-22T03:00:01Z/index.json.blob': 'backups',
+  'srv/mydumper/export-20261122-030001/metadata': 'backups',
+  'srv/mydumper/export-20261122-030001/shop.orders-schema.sql': 'backups',
+  'srv/notes/metadata': null,
+  'media/win/$RECYCLE.BIN/S-1-5-21-1/$R8K2J4Q.docx': 'trash',
+  'srv/samba/photos/Thumbs.db': 'caches',
+  'home/alice/logs/example.com-Nov-2026.gz': 'rotated logs',
+  'srv/py/lib/python3.11/site-packages/botocore/data/logs/2014-03-28/service-2.json.gz': null,
 };
 
 const PACKAGE_FILES = ['/usr/lib/pkg/core', '/usr/share/postgresql/15/extension/plpgsql--1.0.sql', '/usr/share/app/thing.log', '/etc/app.conf'];
@@ -261,7 +315,7 @@ describe('kinds you can trust: the checks on a real tree', () => {
     assert.match(why('srv/odd/img-2026-11-21.tar'), /sizes differ too much/);
     assert.match(why('home/alice/Downloads/tool-1.2.tar.gz'), /an archive or dump alone/);
     assert.match(why('srv/build/cache/objs/a.o'), /CACHEDIR\.TAG/);
-    assert.match(why('srv/build/fakecache/CACHEDIR.TAG'), /without the specification's signature/);
+    assert.match(why('srv/build/faketag/CACHEDIR.TAG'), /without the specification's signature/);
     assert.match(why('var/cache/rsnapshot/alpha.0/localhost/etc/hosts'), /rsnapshot snapshot/);
     assert.match(why('srv/backup/web1/2026-11-20/www/index.html'), /rsync --link-dest snapshot: .* sharing hard links/);
     assert.match(why('etc/.git/HEAD'), /etckeeper/);
@@ -272,30 +326,44 @@ describe('kinds you can trust: the checks on a real tree', () => {
     assert.match(why('home/alice/.xsession-errors.old'), /previous run's log, beside the live \.xsession-errors/);
     assert.match(why('home/alice/.local/share/xorg/Xorg.0.log.old'), /previous run's log \(Xorg\.0\.log is a \.log\)/);
     assert.match(why('var/lib/etcd/member/wal/0.tmp'), /no rule of the kinds matches it/);
+    assert.match(why('var/lib/jenkins/workspace/api@tmp/durable-1/script.sh'), /below .*api@tmp, a directory named for temp files/);
+    assert.match(why('srv/src/site/tmp/keep.txt'), /named for temp files, but in a source tree \(a git work tree/);
+    assert.match(why('root/crontab-backup-2026-11-20.txt'), /its name says it is a backup or a dump .*with a date/);
+    assert.match(why('etc/postgresql/15/main/pg_hba.conf.2026-11-21'), /a dated copy of pg_hba\.conf/);
+    assert.match(why('srv/src/crashtool/testdata/core.x86_64'), /test data \(below .*testdata, a directory of test inputs\)/);
+    assert.match(why('home/alice/Maildir/dovecot.index.log'), /Dovecot's transaction log/);
+    assert.match(why('mnt/datastore/store1/vm/100/2026-11-22T03:00:01Z/index.json.blob'), /Proxmox Backup Server datastore/);
+    assert.match(why('srv/mydumper/export-20261122-030001/shop.orders-schema.sql'), /mydumper's output/);
   });
 
   it('headers are read only of unowned candidates, a few bytes each', () => {
     const rel = reads.map((r) => path.relative(root, r)).sort();
     assert.deepEqual(rel, [
+      'home/bob/src/engine/vgcore.2850',
       'srv/app/db/fake.sql.gz',
       'srv/app/db/schema.sql',
       'srv/bareos/Full-0001',
       'srv/bareos/Vol-0002',
       'srv/bin/core',
       'srv/build/cache/CACHEDIR.TAG',
-      'srv/build/fakecache/CACHEDIR.TAG',
+      'srv/build/faketag/CACHEDIR.TAG',
       'srv/crash/core',
       'srv/crash/core.4242',
+      'srv/dumps/capture.dump',
       'srv/dumps/my.sql',
       'srv/dumps/shop.dump',
       'srv/dumps/shop.sql',
       'srv/dumps/shop.sql.gz',
       'srv/lib/py/vocabularies/core',
+      'srv/mydumper/export-20261122-030001/metadata', // (a file named metadata: mydumper's?)
       'srv/nightly/db-2026-11-20.sql.gz',
       'srv/nightly/db-2026-11-21.sql.gz',
       'srv/nightly/db-2026-11-22.sql.gz',
+      'srv/notes/metadata',
       'srv/py/shims/pip3', // (no dot, a digit last: a Bacula/Bareos volume's name)
+      'srv/src/crashtool/testdata/core.x86_64',
       'tmp/core',
+      'var/lib/rancher/etcd-snapshot-node1-1795305600',
     ]);
   });
 
@@ -306,7 +374,10 @@ describe('kinds you can trust: the checks on a real tree', () => {
     assert.ok(r.trust.unchecked > 0);
     // each says so, but those a series took afterwards (the nightly db-<date>.sql.gz)
     const notRead = [...index.values()].filter((i) => /was not read/.test(r.why(i)));
-    const series = [...index.values()].filter((i) => /series of/.test(r.why(i)) && /\.sql\.gz$/.test(tree.pathOf(i).toString()));
+    // (and a Bacula/Bareos volume's name that its date took as a backup: etcd-snapshot-node1-1795305600)
+    const series = [...index.values()].filter(
+      (i) => (/series of/.test(r.why(i)) && /\.sql\.gz$/.test(tree.pathOf(i).toString())) || (/its name says/.test(r.why(i)) && !path.basename(tree.pathOf(i).toString()).includes('.')),
+    );
     assert.equal(notRead.length + series.length, r.trust.unchecked, `${notRead.length} + ${series.length}`);
     // no header read at all (an imported tree): no core dump, no dump
     const none = classifyKinds(tree, BUILTIN_RULES, { prefix: root, read: null });

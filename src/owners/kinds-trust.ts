@@ -45,6 +45,9 @@ export interface TrustCats {
   hintCaches: number;
   hintMarks: number;
   hintTemp: number;
+  /** below a directory named for temp files; a name that says backup, dump or snapshot */
+  hintTempDirs: number;
+  hintBackupNames: number;
 }
 
 export interface TrustInput {
@@ -121,22 +124,35 @@ const MARK_TOOLS = new Map([
   ['clonezilla-img', 'a Clonezilla image (clonezilla-img)'],
 ]);
 /** a directory named for backups, and one named to say the opposite */
-const BACKUP_DIR_RE = /backups?$/i;
+const BACKUP_DIR_RE = /backups?$|^backups?[-_.]/i;
 const NO_BACKUP_RE = /^no[-_.]?backups?$/i;
-const CACHE_DIR_RE = /^(?:cache|caches|Cache|.+[-_]cache)$/;
+const CACHE_DIR_RE = /caches?$/i;
+/** a directory of temp files: tmp, temp, .tmp, _temp, pgsql_tmp, client_temp, Jenkins' WORKSPACE@tmp */
+const TEMP_DIR_RE = /^(?:\.?tmp|\.?temp|_temp|.+_tmp|.+_temp|.+@tmp)$/i;
 /** language package directories: their files are code, whatever a directory in them is called */
-const SOURCE_DIRS = new Set(['site-packages', 'dist-packages', 'node_modules', 'vendor', 'gems', '.git']);
+const SOURCE_DIRS = new Set(['site-packages', 'dist-packages', 'node_modules', 'vendor', 'gems', '.git', 'plugins', 'mu-plugins', 'themes']);
 /** directories of test data in a source tree */
 const TEST_DIRS = new Set(['test', 'tests', 'testdata', 'test-data', 'fixtures', '__tests__', '__fixtures__', 'spec', 'testing']);
-/** Kafka's log segments and indexes: 20 digits */
-const KAFKA_RE = /^\d{20}\.(?:log|index|timeindex)$/;
+/** of those, the names only test inputs have: test data even outside a git work tree */
+const TEST_DATA_DIRS = new Set(['testdata', 'test-data', '__fixtures__']);
+/**
+ * logs that are a program's data, not logs to rotate: Kafka's segments and indexes (20 digits),
+ * Cassandra's commit log, Dovecot's transaction logs of its index; and a README in a log directory
+ */
+const DATA_LOG_RE = /^(?:\d{20}\.(?:log|index|timeindex)|CommitLog-\d+-\d+\.log|dovecot(?:\.list)?\.index\.log(?:\.\d+)?|README(?:\.\w+)?)$/;
+/** names that say backup, dump or snapshot as a word (pg_dump's, mongodump's too) */
+const BACKUP_WORD_RE = /(?:^|[^a-zA-Z])(?:backups?|dump|snapshot)(?:[^a-zA-Z]|$)|(?:pg|mongo|my|sql)dump/i;
+/** code, configuration and media: a name saying backup there is a program, a setting or a picture */
+const NOT_BACKUP_EXT = /\.(?:c|h|cc|cpp|hpp|go|rs|py|rb|pl|pm|php|js|mjs|ts|java|kt|scala|cs|sh|bash|zsh|ps1|service|timer|conf|cfg|ini|ya?ml|json|toml|xml|html?|css|md|rst|pdf|png|jpe?g|gif|svg|webp|mp4|mp3|so|o|a|jar|pyc|deb|rpm)$/i;
 /** documentation: foo.1 there is a man page, changelog.1 an old changelog */
 const DOC_DIR_RE = /(?:^|\/)(?:doc|docs|man|man\d\w*)(?:\/|$)/;
 /** a directory of logs: a part of its path named log or logs */
 const LOG_DIR_RE = /(?:^|\/)(?:log|logs)(?:\/|$)/;
 const COMPRESSED_RE = /\.(?:gz|xz|bz2|zst|lz4|Z)$/;
-/** logrotate's names: X.N, X-YYYYMMDD (dateext), each maybe compressed */
-const ROTATED_RE = /^(.+?)(?:\.(\d{1,3})|[-.]((?:19|20)\d{6}(?:\d{2})?))(\.(?:gz|xz|bz2|zst|lz4|Z))?$/;
+/** logrotate's names: X.N, X-YYYYMMDD (dateext), X.YYYY-MM-DD (an admin's dated copy), each maybe compressed */
+const ROTATED_RE = /^(.+?)(?:\.(\d{1,3})|[-._]((?:19|20)\d\d([-_]?)(?:0[1-9]|1[0-2])\4(?:0[1-9]|[12]\d|3[01])(?:\d{2})?))(\.(?:gz|xz|bz2|zst|lz4|Z))?$/;
+/** a base with an extension (pg_hba.conf, site.tar): X.DATE alone is a dated copy of it */
+const HAS_EXT_RE = /.\.[A-Za-z][A-Za-z0-9]{0,5}$/;
 /** rsync's temporary file (kinds.ts RSYNC_TMP): `.NAME.` and six letters or digits */
 const RSYNC_TMP_RE = /^\..+\.([A-Za-z0-9]{6})$/;
 /** mkstemp's six: a mixture of lower case, upper case and digits, not a word (`backup`, `Backup`) */
@@ -326,6 +342,8 @@ export function refineKinds(inp: TrustInput): TrustResult {
 
   // backup tools' marks: the directory holding one is a backup (not in a source tree)
   const nameOf = (i: number) => names.one(i);
+  // (a directory is marked once: a datastore's million chunks, rdiff-backup-data's files, each name it)
+  const markedDirs = new Set<number>();
   for (const i of cand.labelled) {
     if (lab[i] !== cats.hintMarks || !free(i)) continue;
     const n0 = nameOf(i);
@@ -334,6 +352,22 @@ export function refineKinds(inp: TrustInput): TrustResult {
     if (tool === null && /\.bson(?:\.gz)?$/.test(n0)) {
       const meta = n0.replace(/\.bson(\.gz)?$/, '.metadata.json');
       if (tree.children(d).some((k) => isFile(k) && (names.one(k) === meta || names.one(k) === meta + '.gz'))) tool = 'mongodump output (NAME.bson beside NAME.metadata.json)';
+    }
+    if (tool === null && n0 === 'metadata') {
+      // mydumper's output directory: its metadata file starts "Started dump at:" (0.12 and later: "# Started dump at:")
+      const h = head(i, 24);
+      if (h === undefined) because(i, "named like mydumper's metadata; its header was not read", NOTE);
+      else if (h !== null && /^(?:# )?Started dump at:/.test(h.toString('latin1'))) tool = "mydumper's output (metadata: \"Started dump at\")";
+    }
+    if (tool === null && n0.endsWith('.midx') && nameOf(d) === 'pack' && d !== 0 && nameOf(parent[d]) === 'objects' && parent[d] !== 0) {
+      // bup's own multi-index (git's is `multi-pack-index`): BUP_DIR is the parent of objects/
+      d = parent[parent[d]];
+      tool = "a bup repository (objects/pack/*.midx, bup's multi-index)";
+    }
+    if (tool === null && d !== 0 && /^[0-9a-f]{4}$/.test(nameOf(d)) && parent[d] !== 0 && nameOf(parent[d]) === '.chunks') {
+      // Proxmox Backup Server: the datastore holds .chunks/XXXX/SHA256 and the snapshots' indexes
+      d = parent[parent[d]];
+      tool = "a Proxmox Backup Server datastore (.chunks/XXXX/)";
     }
     if (tool === null) {
       // below rdiff-backup-data: its parent is the mirror
@@ -344,7 +378,10 @@ export function refineKinds(inp: TrustInput): TrustResult {
         tool = 'rdiff-backup (its rdiff-backup-data directory)';
       }
     }
-    if (tool !== null && lab[i] === cats.hintMarks && !sourceTree(d)) mark(d, cats.backups, `a backup: ${dirText(d)} holds ${tool}`);
+    if (tool !== null && lab[i] === cats.hintMarks && !markedDirs.has(d) && !sourceTree(d)) {
+      markedDirs.add(d);
+      mark(d, cats.backups, `a backup: ${dirText(d)} holds ${tool}`);
+    }
   }
   // below a directory named for backups (backup, backups, db-backups, bookmarkbackups...), not in a source tree
   // below a directory named for backups or caches (cache, *-cache...): not in a source tree
@@ -354,10 +391,11 @@ export function refineKinds(inp: TrustInput): TrustResult {
   };
   for (const i of cand.labelled) {
     const h = lab[i];
-    if (h !== cats.hintDirs && h !== cats.hintCaches && h !== cats.hintMarks) continue;
+    if (h !== cats.hintDirs && h !== cats.hintCaches && h !== cats.hintMarks && h !== cats.hintTempDirs) continue;
     lab[i] = -1;
     if (h === cats.hintMarks) continue;
-    const [re, kind, cat] = h === cats.hintDirs ? [BACKUP_DIR_RE, 'backups', cats.backups] : [CACHE_DIR_RE, 'caches', cats.caches];
+    const [re, kind, cat] =
+      h === cats.hintDirs ? [BACKUP_DIR_RE, 'backups', cats.backups] : h === cats.hintCaches ? [CACHE_DIR_RE, 'caches', cats.caches] : [TEMP_DIR_RE, 'temp files', cats.temp];
     let a = parent[i];
     while (a !== 0 && !re.test(lastPart(a))) a = parent[a];
     if (!re.test(lastPart(a)) || NO_BACKUP_RE.test(lastPart(a)) || !free(i) || cat < 0) continue;
@@ -423,7 +461,7 @@ export function refineKinds(inp: TrustInput): TrustResult {
     } else because(i, `named like a database dump but without pg_dump's or mysqldump's header${h === null ? ' (unreadable)' : ''}: not a backup`, NOTE);
   }
   for (const i of volumes) {
-    if (lab[i] >= 0 || cats.backups < 0) continue;
+    if ((lab[i] >= 0 && lab[i] !== cats.hintBackupNames) || cats.backups < 0) continue;
     const h = head(i, BACULA_HEAD);
     if (h === undefined) because(i, 'named like a Bacula/Bareos volume; its header was not read', NOTE);
     else if (h !== null && h.length === BACULA_HEAD && h[12] === 0x42 && h[13] === 0x42 && h[14] === 0x30 && (h[15] === 0x31 || h[15] === 0x32)) {
@@ -432,22 +470,64 @@ export function refineKinds(inp: TrustInput): TrustResult {
     }
   }
 
-  // test data in source trees, and Kafka's segments (NNN.log: a topic's data): no kind
+  // names that say backup, dump or snapshot (a hint: no rule took them): backups when an archive or
+  // a dump, or dated (crontab-backup-2026-11-20.txt, etcd-snapshot-node1-1795305600); never code,
+  // configuration or media (backup.sh, backup.conf, snapshot.png), a program, or in a source tree;
+  // a dump's or a core's name is decided by its header (shop.dump without pg_dump's is no backup)
+  const byHeader = new Set([...cores, ...dumps]);
+  for (const i of cand.labelled) {
+    if (lab[i] !== cats.hintBackupNames) continue;
+    lab[i] = -1;
+    if (byHeader.has(i)) continue;
+    const nm = nameOf(i);
+    if (cats.backups < 0 || !free(i) || !BACKUP_WORD_RE.test(nm) || NOT_BACKUP_EXT.test(nm) || executable(i)) continue;
+    // (an archive proper; a database file only when the name says backup: redis' dump.rdb is its data)
+    const archive = STRONG_ARCHIVE_RE.test(nm) || /\.(?:gz|xz|bz2|zst|lz4|tzst|iso|gpg|age|enc|zip\.aes|tar\.aes)$/.test(nm) || (/backup|bkp/i.test(nm) && ARCHIVE_RE.test(nm));
+    const dated = DATE_RE.test(nm) || /(?:^|\D)1\d{9}(?:\d{3})?(?:\D|$)/.test(nm);
+    if (!archive && !dated) continue;
+    if (sourceTree(parent[i])) {
+      because(i, `named for a backup but in a source tree (${sourceWhy(parent[i])}): not taken as backups`, NOTE);
+      continue;
+    }
+    take(i, cats.backups, `its name says it is a backup or a dump (${nameText(nm)}), ${archive ? 'an archive' : 'with a date'}: backups`);
+  }
+
+  // test data (in a source tree, or below testdata/), and logs that are a program's data (Kafka's
+  // segments, Cassandra's commit log, Dovecot's index logs, a README in /var/log): no kind
   for (const list of [cand.labelled, took]) {
     for (const i of list) {
       const k = lab[i];
       if (k < 0 || k === cats.trash) continue;
-      if ((k === cats.live || k === cats.rotated) && KAFKA_RE.test(nameOf(i))) {
+      if ((k === cats.live || k === cats.rotated) && DATA_LOG_RE.test(nameOf(i))) {
         lab[i] = -1;
-        because(i, "a Kafka log segment (NNN.log): the topic's data, not a log to clean", NOTE);
+        const nm = nameOf(i);
+        because(
+          i,
+          nm.startsWith('README')
+            ? 'a README in a log directory: documentation, not a log'
+            : `${nm.startsWith('Commit') ? "Cassandra's commit log" : nm.startsWith('dovecot') ? "Dovecot's transaction log of its index" : 'a Kafka log segment (NNN.log)'}: the program's data, not a log to clean`,
+          NOTE,
+        );
         continue;
       }
-      if (gitTops.size === 0) continue;
+      if (k === cats.live || k === cats.rotated) {
+        // a log-named file in a language's packages is their data (botocore's data/logs/...json.gz)
+        const t = sourceTop(parent[i]);
+        if (t > 0 && !gitTops.has(t)) {
+          lab[i] = -1;
+          because(i, `in ${sourceWhy(parent[i])}: the package's data, not the host's log`, NOTE);
+          continue;
+        }
+      }
       let a = parent[i];
       while (a !== 0 && !TEST_DIRS.has(nameOf(a))) a = parent[a];
-      if (a !== 0 && gitTops.has(sourceTop(a))) {
+      if (a === 0) continue;
+      if (gitTops.size > 0 && gitTops.has(sourceTop(a))) {
         lab[i] = -1;
         because(i, `test data in ${sourceWhy(a)} (below ${dirText(a)}): not the host's data`, NOTE);
+      } else if (k !== cats.temp && TEST_DATA_DIRS.has(nameOf(a))) {
+        lab[i] = -1;
+        because(i, `test data (below ${dirText(a)}, a directory of test inputs): not the host's data`, NOTE);
       }
     }
   }
@@ -464,8 +544,9 @@ export function refineKinds(inp: TrustInput): TrustResult {
   for (const [p, files] of groups) siblings(p, files);
 
   function siblings(p: number, files: number[]): void {
+    // (a package's file too: the live file of a copy can be a conffile, pg_hba.conf beside pg_hba.conf.1)
     const byName = new Map<string, number>();
-    for (const k of tree.children(p)) if (isFile(k) && free(k)) byName.set(names.one(k), k);
+    for (const k of tree.children(p)) if (isFile(k)) byName.set(names.one(k), k);
     // rotations: X.1, X.2.gz, X-20261120 beside X (or two of them)
     const rot = new Map<string, number[]>();
     const inRot = new Set<number>();
@@ -482,8 +563,10 @@ export function refineKinds(inp: TrustInput): TrustResult {
       // logrotate numbers from 1 (0 for some): pip3.10 and pip3.11 beside pip3 are versions
       const nums = rs.map((i) => ROTATED_RE.exec(names.one(i))![2]).filter((x) => x !== undefined);
       if (nums.length && !nums.some((x) => x === '1' || x === '0')) continue;
-      // beside the live file, or without it two rotations one of them compressed (logrotate's compress)
-      if ((live === undefined || executable(live)) && (rs.length < 2 || !rs.some((i) => COMPRESSED_RE.test(names.one(i))))) continue;
+      // beside the live file, or without it two rotations one of them compressed (logrotate's compress),
+      // or one dated copy of a file with an extension, the way admins keep one (pg_hba.conf.2026-11-21)
+      const datedCopy = live === undefined && rs.length === 1 && ROTATED_RE.exec(names.one(rs[0]))![3] !== undefined && HAS_EXT_RE.test(base) && !NOT_BACKUP_EXT.test(names.one(rs[0]));
+      if (!datedCopy && (live === undefined || executable(live)) && (rs.length < 2 || !rs.some((i) => COMPRESSED_RE.test(names.one(i))))) continue;
       // a log's rotations: the live file is a log (a glob took it), sits in a log directory, or
       // logrotate compressed some; else numbered copies of a file (ucf's hashfile.N, site.tar.gz.1)
       const logLike =
@@ -492,6 +575,11 @@ export function refineKinds(inp: TrustInput): TrustResult {
         // copies: two or more, or one beside the file with a size within a quarter of its (a man
         // page foo.1 beside its program foo, a changelog.1 beside changelog are not copies)
         if ((live !== undefined && executable(live)) || DOC_DIR_RE.test(dirPath(p))) continue;
+        if (datedCopy) {
+          take(rs[0], cats.backups, `a dated copy of ${nameText(base)} in ${dirText(p)} (${nameText(names.one(rs[0]))}): backups`);
+          inRot.add(rs[0]);
+          continue;
+        }
         if (rs.length === 1) {
           const a = tree.ownA(rs[0]);
           const b = live === undefined ? -1 : tree.ownA(live);
@@ -499,11 +587,11 @@ export function refineKinds(inp: TrustInput): TrustResult {
         }
         const text = `one of ${rs.length + (live === undefined ? 0 : 1)} numbered copies of ${nameText(base)} in ${dirText(p)} (${nameText(names.one(rs[0]))}...): backups`;
         for (const i of rs) take(i, cats.backups, text);
-        if (live !== undefined && lab[live] < 0 && ARCHIVE_RE.test(base)) take(live, cats.backups, text);
+        if (live !== undefined && lab[live] < 0 && free(live) && ARCHIVE_RE.test(base)) take(live, cats.backups, text);
       } else {
         const text = `rotated by logrotate: ${rs.length} rotations of ${nameText(base)} in ${dirText(p)}${live === undefined ? '' : ' beside the live file'}`;
         for (const i of rs) take(i, cats.rotated, text);
-        if (live !== undefined && lab[live] < 0) take(live, cats.live, `a live log: ${rs.length} rotations of it beside it (${nameText(names.one(rs[0]))})`);
+        if (live !== undefined && lab[live] < 0 && free(live)) take(live, cats.live, `a live log: ${rs.length} rotations of it beside it (${nameText(names.one(rs[0]))})`);
       }
       for (const i of rs) inRot.add(i);
     }
@@ -619,6 +707,7 @@ const KC_GIT = 64;
 const KC_DATED = 128;
 const KC_INTERVAL = 256;
 const TAG_NAME = Buffer.from('CACHEDIR.TAG');
+const COREDUMP = Buffer.from('coredump');
 
 /**
  * The entries refineKinds' checks look at, with their classes (KC_*), in index order: one flat
@@ -732,14 +821,17 @@ function endsWith(b: Uint8Array, o: number, l: number, s: string): boolean {
 
 /**
  * The names core_pattern makes and kdump's: `core`, `core.*`, `core-*` (core.%p, core.%e.%p,
- * core-%e-%p-%t), `*.core`, `vmcore*`. Only a candidate: the header decides (core.5.gz, a man page,
- * is not one).
+ * core-%e-%p-%t), `*.core`, `vmcore*`; valgrind's `vgcore.*` and abrt's `coredump`. Only a
+ * candidate: the header decides (core.5.gz, a man page, is not one).
  */
 function coreName(b: Uint8Array, o: number, l: number): boolean {
   if (l >= 4 && b[o] === 0x63 && b[o + 1] === 0x6f && b[o + 2] === 0x72 && b[o + 3] === 0x65) {
     if (l === 4 || b[o + 4] === 0x2e || b[o + 4] === 0x2d) return true;
   }
   if (l >= 6 && b[o] === 0x76 && b[o + 1] === 0x6d && b[o + 2] === 0x63 && b[o + 3] === 0x6f && b[o + 4] === 0x72 && b[o + 5] === 0x65) return true;
+  // valgrind's vgcore.PID, abrt's problem directory's `coredump`
+  if (l >= 7 && b[o] === 0x76 && b[o + 1] === 0x67 && b[o + 2] === 0x63 && b[o + 3] === 0x6f && b[o + 4] === 0x72 && b[o + 5] === 0x65 && b[o + 6] === 0x2e) return true;
+  if (l === 8 && b[o] === 0x63 && Buffer.compare(COREDUMP, b.subarray(o, o + 8)) === 0) return true;
   return l > 5 && endsWith(b, o, l, '.core');
 }
 

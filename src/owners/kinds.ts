@@ -69,11 +69,13 @@ const RSYNC_TMP = '.?*.' + '[A-Za-z0-9]'.repeat(6);
 export const BUILTIN_RULES: Rules = deepFreeze({
   categories: [
     // where systemd-coredump, apport and kdump keep them; `core*`, `vmcore*`, `*.core` by content (kinds-trust.ts)
-    { name: 'core dumps', patterns: ['/var/lib/systemd/coredump/**', '/var/crash/**', '/var/lib/apport/coredump/**'] },
+    // (and abrt's problem directories on RHEL: the dump with its cmdline, reason...)
+    { name: 'core dumps', patterns: ['/var/lib/systemd/coredump/**', '/var/crash/**', '/var/lib/apport/coredump/**', '/var/spool/abrt/**', '/var/tmp/abrt/**'] },
     {
       name: 'trash',
       // freedesktop.org's home and per-volume trash ($topdir/.Trash/$uid, .Trash-$uid), macOS's, Nextcloud's, Samba's recycle bin
-      patterns: ['**/.Trash-*/**', '**/.local/share/Trash/**', '**/.Trash/**', '**/.Trashes/**', '**/files_trashbin/**', '**/.recycle/**'],
+      // and Windows' on a mounted NTFS or FAT volume ($RECYCLE.BIN/SID/$R..., XP's RECYCLER)
+      patterns: ['**/.Trash-*/**', '**/.local/share/Trash/**', '**/.Trash/**', '**/.Trashes/**', '**/files_trashbin/**', '**/.recycle/**', '**/$RECYCLE.BIN/**', '**/RECYCLER/**'],
     },
     {
       name: 'backups',
@@ -91,6 +93,10 @@ export const BUILTIN_RULES: Rules = deepFreeze({
         '*.dpkg-bak',
         '*.ucf-old',
         '*.ucf-dist',
+        // rpm's: the admin's edited file kept when the package went or changed it, the file it found
+        '*.rpmsave',
+        '*.rpmorig',
+        '*.rpmnew',
         // shadow's tools keep the previous file with a '-'; dpkg its databases with '-old'
         '/etc/passwd-',
         '/etc/group-',
@@ -117,6 +123,14 @@ export const BUILTIN_RULES: Rules = deepFreeze({
         '/var/lib/amanda/holding/**',
         '/var/lib/amanda/vtapes/**',
         '/var/lib/pgbackrest/**',
+        // BackupPC's pool and hosts, Plesk's backups, k3s' and RKE2's etcd snapshots, Duplicati's volumes,
+        // Cassandra's snapshots (nodetool snapshot: hard links kept until clearsnapshot)
+        '/var/lib/backuppc/**',
+        '/var/lib/psa/dumps/**',
+        '**/server/db/snapshots/**',
+        'duplicati-*.zip.aes',
+        'duplicati-*.zip',
+        '/var/lib/cassandra/data/**/snapshots/**',
         // Clonezilla's image repository
         '/home/partimag/**',
         // Veeam's full and incremental backup files and metadata
@@ -129,7 +143,7 @@ export const BUILTIN_RULES: Rules = deepFreeze({
       // directories (system.journal~, Xorg.0.log.old: logs) and ~/.cache (duplicity's archive dir: a cache)
       // and archived WAL segments (24 hex digits), but for PostgreSQL's own pg_wal (its live data)
       guarded: {
-        patterns: ['*~', '*.old', 'duplicity-full.*', 'duplicity-inc.*', 'duplicity-full-signatures.*', 'duplicity-new-signatures.*', WAL, WAL + '.partial', WAL + '.gz', WAL + '.zst', WAL + '.lz4', WAL + '.*.backup'],
+        patterns: ['*~', '*.old', '*.OLD', 'duplicity-full.*', 'duplicity-inc.*', 'duplicity-full-signatures.*', 'duplicity-new-signatures.*', WAL, WAL + '.partial', WAL + '.gz', WAL + '.zst', WAL + '.lz4', WAL + '.*.backup'],
         notUnder: ['/var/log', '/run/log/journal', '.cache', 'pg_wal', 'pg_xlog'],
       },
       markers: ['restic', 'borg'],
@@ -145,7 +159,9 @@ export const BUILTIN_RULES: Rules = deepFreeze({
         '*.log.bz2',
         '*.log-[0-9]*',
         '**/log/**/*.[0-9].gz',
-        '**/logs/**/*.[0-9].gz',
+        '**/logs/**/*.gz',
+        // Plesk's logs counted by its statistics, rotated (access_log.processed.1.gz)
+        '*_log.processed.*',
         '/var/log/**/*.gz',
         '/var/log/**/*.[0-9]',
         '/var/log/**/*.old',
@@ -169,6 +185,15 @@ export const BUILTIN_RULES: Rules = deepFreeze({
         '*_access_log.*.txt',
         'error_log',
         'access_log',
+        // Plesk's per-domain logs (access_ssl_log, proxy_error_log, their .processed), cPanel's domlogs,
+        // text logs in a logs directory (Steam's, games', tools')
+        '*access_log',
+        '*access_ssl_log',
+        '*error_log',
+        '*_log.processed',
+        '**/domlogs/**',
+        '**/logs/*.txt',
+        '**/log/*.txt',
         '.xsession-errors',
         '**/log/postgresql-*.csv',
         '**/pg_log/**',
@@ -217,6 +242,17 @@ export const BUILTIN_RULES: Rules = deepFreeze({
         '/var/lib/apt/lists/*',
         '/var/lib/snapd/cache/**',
         '**/appdata_*/preview/**',
+        // fontconfig's old per-user place, Windows' thumbnails on a share, Vite's pre-bundling, the GitHub
+        // runner's tool cache, Squid's cache_dir, Dovecot's cache file, Drupal's compiled Twig
+        '**/.fontconfig/**',
+        'Thumbs.db',
+        '**/node_modules/.vite/**',
+        '**/_work/_tool/**',
+        '/var/spool/squid/**',
+        '/var/spool/squid3/**',
+        'dovecot.index.cache',
+        'dovecot.list.index.cache',
+        '**/files/php/twig/**',
       ],
       // Python's bytecode, but for the system's (/usr: what the packages' postinst compiled, theirs)
       guarded: { patterns: ['**/__pycache__/**'], notUnder: ['/usr'] },
@@ -241,6 +277,20 @@ export const BUILTIN_RULES: Rules = deepFreeze({
         'sed[A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9]',
         '.goutputstream-*',
         '.fuse_hidden*',
+        // JetBrains IDEs' safe write, Office's owner file, aria2's control file, rpm's file being
+        // installed (NAME;HEX), MySQL's intermediate tables of an ALTER (#sql-...), redis' BGSAVE file
+        '*___jb_tmp___',
+        '*___jb_old___',
+        '~$*',
+        '*.aria2',
+        '*;' + '[0-9a-f]'.repeat(8),
+        '#sql-*',
+        '#sql2-*',
+        'temp-*.rdb',
+        // nginx's buffered bodies (Debian), containerd's and Steam's downloads in progress
+        '/var/lib/nginx/**',
+        '**/io.containerd.content.v1.content/ingest/**',
+        '**/steamapps/downloading/**',
       ],
       // but for write-ahead logs' directories: etcd's preallocated next segment (member/wal/0.tmp) is its data
       guarded: { patterns: ['*.tmp'], notUnder: ['wal'] },
@@ -256,8 +306,11 @@ export const BUILTIN_RULES: Rules = deepFreeze({
  * names of temp files that a check of the name confirms (rsync's .NAME.XXXXXX).
  */
 export const TRUST_HINTS: CategoryRule[] = [
-  { name: '\0backup dirs', patterns: ['**/*backup/**', '**/*backups/**', '**/*Backup/**', '**/*Backups/**'] },
-  { name: '\0cache dirs', patterns: ['**/cache/**', '**/caches/**', '**/*-cache/**', '**/*_cache/**', '**/Cache/**'] },
+  {
+    name: '\0backup dirs',
+    patterns: ['**/*backup/**', '**/*backups/**', '**/*Backup/**', '**/*Backups/**', '**/backup[-_.]*/**', '**/backups[-_.]*/**', '**/Backup[-_.]*/**', '**/Backups[-_.]*/**'],
+  },
+  { name: '\0cache dirs', patterns: ['**/*cache/**', '**/*caches/**', '**/*Cache/**', '**/*Caches/**'] },
   {
     name: '\0backup marks',
     patterns: [
@@ -272,8 +325,18 @@ export const TRUST_HINTS: CategoryRule[] = [
       '*.bson',
       '*.bson.gz',
       '**/rdiff-backup-data/**',
+      // Proxmox Backup Server's datastore (.chunks/XXXX/SHA256), bup's multi-index (objects/pack/*.midx)
+      '**/.chunks/**',
+      '*.midx',
+      // mydumper's (its content says)
+      'metadata',
     ],
   },
+  // directories of temp files (tmp, temp, .tmp, _temp, pgsql_tmp, Jenkins' WORKSPACE@tmp), as the
+  // cache dirs: not in a source tree, not where a package installed files
+  { name: '\0temp dirs', patterns: ['**/tmp/**', '**/temp/**', '**/.tmp/**', '**/.temp/**', '**/_temp/**', '**/*_tmp/**', '**/*_temp/**', '**/*@tmp/**'] },
+  // names that say backup, dump or snapshot: backups when an archive, or dated (kinds-trust.ts)
+  { name: '\0backup names', patterns: ['*backup*', '*Backup*', '*BACKUP*', '*dump*', '*snapshot*'] },
   // rsync's file in transfer (.NAME.XXXXXX): temp when the six look random (kinds-trust.ts randomSix)
   { name: '\0temp names', patterns: [RSYNC_TMP] },
 ];
@@ -1020,10 +1083,12 @@ export function finishKinds(pass: KindsPass, more: Pick<KindsOptions, 'owned' | 
     live: idx('live logs'),
     caches: idx('caches'),
     temp: idx('temp'),
-    hintDirs: idx(TRUST_HINTS[0].name),
-    hintCaches: idx(TRUST_HINTS[1].name),
-    hintMarks: idx(TRUST_HINTS[2].name),
-    hintTemp: idx(TRUST_HINTS[3].name),
+    hintDirs: idx('\0backup dirs'),
+    hintCaches: idx('\0cache dirs'),
+    hintMarks: idx('\0backup marks'),
+    hintTemp: idx('\0temp names'),
+    hintTempDirs: idx('\0temp dirs'),
+    hintBackupNames: idx('\0backup names'),
   };
   const shown = (i: number) => Buffer.from(outPrefix + (pathOf(i) || '/'), 'latin1').toString('utf8');
   const fl = n > 0 ? entryFlags(tree) : null;
