@@ -540,10 +540,10 @@ describe('errors', () => {
     const missing = join(tmpdir(), 'diskblame-no-such-dir', 'var.json');
     await assert.rejects(importExport(missing, r), (err: unknown) => {
       assert.ok(err instanceof ImportError);
-      assert.equal(err.message, `cannot open ${missing}: no such file`);
+      assert.equal(err.message, `cannot open ${missing}: no such file or directory`);
       return true;
     });
-    await assert.rejects(importExport(missing, r, { label: 'var.json' }), { message: 'cannot open var.json: no such file' });
+    await assert.rejects(importExport(missing, r, { label: 'var.json' }), { message: 'cannot open var.json: no such file or directory' });
     // refused by its type, unopened (a device too: /dev/null is not an empty export)
     await assert.rejects(importExport(tmpdir(), r), (err: unknown) => err instanceof ImportError && /^cannot read .*: not a regular file \(a directory\)$/.test(err.message));
     assert.equal(r.finishCalls, 0);

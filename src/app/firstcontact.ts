@@ -24,6 +24,7 @@ import { writeFileAtomic } from '../util/write.js';
 import { LocalPlace } from './place.js';
 import { runScan, treeFor } from './scan.js';
 import { readFileCapped, readRegularCapped } from '../util/read.js';
+import { readErrorText } from '../util/read-error.js';
 import { errnoText, UserError } from '../util/errors.js';
 import { escapeName } from '../util/escape.js';
 
@@ -266,7 +267,7 @@ export function readTextfiles(mount: string, dir = TEXTFILE_DIR): { dir: string;
       if (t === null) continue;
       text = t;
     } catch (e) {
-      notes.push(`cannot read ${escapeName(file)}: ${(e as NodeJS.ErrnoException).code === 'EFBIG' ? 'too large' : errnoText((e as NodeJS.ErrnoException).code)}`);
+      notes.push(`cannot read ${escapeName(file)}: ${readErrorText(e)}`);
       continue;
     }
     const got: Record<string, number> = {};

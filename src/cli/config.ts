@@ -13,8 +13,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { absentAtUsualPlace, configDir } from '../util/configdir.js';
 import { escapeName } from '../util/escape.js';
-import { errnoText, UserError } from '../util/errors.js';
-import { FileTooLargeError, readRegularCapped } from '../util/read.js';
+import { UserError } from '../util/errors.js';
+import { readRegularCapped } from '../util/read.js';
+import { readErrorText } from '../util/read-error.js';
 import type { ViewPrefs } from '../ui/model.js';
 
 /** the largest config file read, in bytes */
@@ -144,8 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (!where.named && absentAtUsualPlace(where.file, code)) return {};
-    if (e instanceof FileTooLargeError) fail(`larger than ${CONFIG_MAX_BYTES} bytes`);
-    fail(errnoText(code));
+    fail(readErrorText(e)); // (over CONFIG_MAX_BYTES: "larger than N bytes", FileTooLargeError's own)
   }
   if (text === null) fail('not a regular file');
   return parseConfig(text!, where.file);

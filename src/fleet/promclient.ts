@@ -11,7 +11,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { UserError } from '../util/errors.js';
 import { terminalText } from '../util/escape.js';
-import { FileTooLargeError, readFileCapped } from '../util/read.js';
+import { readFileCapped } from '../util/read.js';
+import { readErrorText } from '../util/read-error.js';
 
 /** the largest response read (bytes): beyond, the request fails with one clear error */
 export const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
@@ -98,7 +99,7 @@ export class PromClient {
         // bounded: a CA bundle is a few hundred KiB (Debian's whole set: 220 KiB); /dev/zero is not
         this.ca = readFileCapped(opts.caFile, CA_FILE_MAX);
       } catch (e) {
-        throw new UserError(`--ca-file ${terminalText(opts.caFile)}: ${e instanceof FileTooLargeError ? e.message : ((e as NodeJS.ErrnoException).code ?? (e as Error).message)}`);
+        throw new UserError(`--ca-file ${terminalText(opts.caFile)}: ${readErrorText(e)}`);
       }
     }
     const mod = this.base.protocol === 'https:' ? https : http;

@@ -39,6 +39,7 @@
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { notRegularText, readableInput } from '../util/input.js';
+import { readErrorText } from '../util/read-error.js';
 import { gunzipStream, isGzip as hasGzipMagic } from '../util/gunzip.js';
 import { EntryType, Excluded, emptyEntry, type Entry, type Sink, type SourceInfo } from '../model/entry.js';
 import { type Bytes, normBytes } from '../util/exact.js';
@@ -135,7 +136,7 @@ export async function importExport(
       if ((await fh.stat()).isFile()) filePos = 0;
     } catch (err) {
       await fh?.close().catch(() => undefined);
-      throw new ImportError(`cannot open ${label}: ${describeFsError(err)}`, 0);
+      throw new ImportError(`cannot open ${label}: ${readErrorText(err)}`, 0);
     }
   } else {
     stream = typeof source === 'string' ? process.stdin : source;
@@ -169,7 +170,7 @@ export async function importExport(
           chunk = r.done ? null : typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
         }
       } catch (err) {
-        throw new ImportError(`cannot read ${label}: ${describeFsError(err)} (after ${rawBytes} bytes)`, rawBytes);
+        throw new ImportError(`cannot read ${label}: ${readErrorText(err)} (after ${rawBytes} bytes)`, rawBytes);
       }
       if (chunk === null) return null;
       if (chunk.length === 0) continue;
@@ -263,25 +264,6 @@ function gzipError(err: unknown, total: number): ImportError {
   return new ImportError(`invalid gzip data after byte ${total} of the decompressed stream: ${msg}`, total);
 }
 
-function describeFsError(err: unknown): string {
-  const e = err as { code?: string; message?: string };
-  switch (e?.code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    case 'ENOTDIR':
-      return 'a path component is not a directory';
-    case 'ELOOP':
-      return 'too many levels of symbolic links';
-    case 'EIO':
-      return 'input/output error';
-  }
-  return e && typeof e.message === 'string' ? e.message : String(err);
-}
 
 // ---------------------------------------------------------------------------------------------
 // The parser

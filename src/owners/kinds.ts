@@ -22,7 +22,8 @@
  * and decoded as UTF-8 (lossy) for the items reported.
  */
 import fs from 'node:fs';
-import { readFileCapped } from '../util/read.js';
+import { FileTooLargeError, readFileCapped } from '../util/read.js';
+import { readErrorText } from '../util/read-error.js';
 import { readHead } from '../util/head.js';
 import { ARCHIVE_RE, collectCandidates, refineKinds, type Candidates } from './kinds-trust.js';
 import path from 'node:path';
@@ -379,10 +380,8 @@ export function loadRules(configPath?: string): Rules {
   try {
     text = readFileCapped(file, RULES_MAX, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EFBIG') throw new UserError(`rules file ${file}: larger than ${RULES_MAX} bytes`);
-    if (configPath === undefined && absentAtUsualPlace(file, code)) return cloneRules(BUILTIN_RULES);
-    throw new UserError(`rules file ${file}: cannot read it (${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'a directory' : code ?? String(e)})`);
+    if (configPath === undefined && absentAtUsualPlace(file, (e as NodeJS.ErrnoException).code)) return cloneRules(BUILTIN_RULES);
+    throw new UserError(`rules file ${file}: ${e instanceof FileTooLargeError ? e.message : `cannot read it (${readErrorText(e)})`}`);
   }
   const bad = (what: string): never => {
     throw new UserError(`rules file ${file}: ${what}`);

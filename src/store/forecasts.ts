@@ -8,11 +8,11 @@ import path from 'node:path';
 import { HISTORY_LIMITS, HistoryCsvParser, HistoryParseError } from '../forecast/history.js';
 import type { Point } from '../forecast/types.js';
 import { SAMPLES_FILE, UsageSample } from './samples.js';
-import { writeErrorText } from './store.js';
 import { volumeOf } from '../owners/reconcile.js';
 import { escapeName } from '../util/escape.js';
 import { UserError } from '../util/errors.js';
 import { InputTooLargeError, LineTooLongError, readLines } from '../util/read.js';
+import { readErrorText } from '../util/read-error.js';
 import { gunzipStream, isGzip } from '../util/gunzip.js';
 
 export interface SourceArgs {
@@ -120,7 +120,7 @@ export async function readHistory(file: string): Promise<Point[]> {
     if (e instanceof LineTooLongError) throw new UserError(`${name}: line ${e.line}: longer than ${e.max} bytes (a sample line is under 100: is it a history CSV?)`);
     if (e instanceof InputTooLargeError) throw new UserError(`${name}: more than ${e.max} bytes${lines ? ` after line ${lines}` : ''} (a history CSV is less: thin it, one sample a minute is plenty)`);
     if (e instanceof GzipError) throw new UserError(`${name}: ${e.what}${lines ? ` after line ${lines}` : ''}${e.detail}`);
-    throw new UserError(`cannot read ${name}: ${writeErrorText(e)}`);
+    throw new UserError(`cannot read ${name}: ${readErrorText(e)}`);
   }
   return p.points();
 }

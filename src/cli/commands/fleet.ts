@@ -12,7 +12,8 @@ import { parseDuration } from '../../report/forecast.js';
 import { fleetJson, fleetTable } from '../../report/fleet.js';
 import { escapeName } from '../../util/escape.js';
 import { UserError } from '../../util/errors.js';
-import { FileTooLargeError, readFileCapped } from '../../util/read.js';
+import { readFileCapped } from '../../util/read.js';
+import { readErrorText } from '../../util/read-error.js';
 import { out, outText } from '../output.js';
 import { Progress } from '../progress.js';
 import { serveFleet, serveOptions, type ServeArgs } from './fleet-serve.js';
@@ -62,8 +63,7 @@ function secretFile(opt: string, file: string): string {
     // bounded: a token is a few KiB; a device that never ends (/dev/zero) stops here
     s = readFileCapped(file, SECRET_FILE_MAX, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`--${opt} ${escapeName(file)}: ${code === 'ENOENT' ? 'no such file' : e instanceof FileTooLargeError ? e.message : (code ?? (e as Error).message)}`, 2);
+    throw new UserError(`--${opt} ${escapeName(file)}: ${readErrorText(e)}`, 2);
   }
   s = s.replace(/\r?\n$/, '');
   if (!s) throw new UserError(`--${opt} ${escapeName(file)}: empty`, 2);

@@ -7,7 +7,8 @@
 import type { Argv } from 'yargs';
 import { UserError } from '../../util/errors.js';
 import { escapeName } from '../../util/escape.js';
-import { FileTooLargeError, readFileCapped } from '../../util/read.js';
+import { readFileCapped } from '../../util/read.js';
+import { readErrorText } from '../../util/read-error.js';
 
 /** an --exclude-from file's size at most (bytes): a list of patterns, not a data file */
 export const EXCLUDE_FROM_MAX = 1 << 20;
@@ -50,18 +51,7 @@ export function readExcludeFrom(files: readonly string[]): string[] {
     try {
       text = readFileCapped(file, EXCLUDE_FROM_MAX, 'utf8');
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const why =
-        e instanceof FileTooLargeError
-          ? e.message
-          : code === 'ENOENT'
-            ? 'no such file'
-            : code === 'EACCES'
-              ? 'permission denied'
-              : code === 'EISDIR'
-                ? 'a directory'
-                : (code ?? (e as Error).message);
-      throw new UserError(`--exclude-from ${escapeName(file)}: ${why}`, 2);
+      throw new UserError(`--exclude-from ${escapeName(file)}: ${readErrorText(e)}`, 2);
     }
     for (const line of text.split('\n')) {
       const p = line.endsWith('\r') ? line.slice(0, -1) : line;
