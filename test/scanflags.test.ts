@@ -435,3 +435,63 @@ describe('several roots: scan A B', () => {
     assert.match(assertOneLineError(runCli(['scan', v, path.join(d, 'nope')]), 1), /cannot scan .*nope: no such file or directory/);
   });
 });
+
+describe('the scanning flags: one declaration (cli/commands/scan-flags.ts scanFlagOptions)', () => {
+  const SCANNING = ['-x', '--one-file-system', '-X', '--exclude-from', '--exclude', '--exclude-caches', '--cross-mounts', '-L', '--follow-symlinks', '-e', '--extended', '--threads', '--progress', '-0', '--progress-none', '-1', '--progress-line', '-2', '--progress-screen'];
+  const EVERY = ['-x', '--one-file-system', '-X', '--exclude-from', '--exclude', '--threads', '--progress'];
+  /** the options of `diskblame CMD --help`'s Options: section, each with its help text (wrapped lines joined) */
+  const optionsOf = (cmd: string[]): Map<string, string> => {
+    const r = runCliOk([...cmd, '--help'], { env: { ...process.env, COLUMNS: '80', DISKBLAME_DEBUG: '' } });
+    const text = r.stdout.slice(r.stdout.indexOf('\nOptions:'));
+    const m = new Map<string, string>();
+    let last: string[] = [];
+    for (const line of text.split('\n').slice(2)) {
+      const o = /^ {2}(?:(-\w), | {4})(--[\w-]+)\s+(.*)$/.exec(line);
+      if (o) {
+        last = o[1] ? [o[1], o[2]!] : [o[2]!];
+        for (const n of last) m.set(n, o[3]!);
+      } else if (/^ {20,}\S/.test(line)) for (const n of last) m.set(n, `${m.get(n)} ${line.trim()}`);
+    }
+    return m;
+  };
+  const commands: [string[], string[]][] = [
+    [[], SCANNING],
+    [['scan'], SCANNING],
+    [['tree'], SCANNING],
+    [['snapshot'], SCANNING.filter((f) => !/^-[012]$|--progress-/.test(f))],
+    [['owners'], EVERY],
+  ];
+
+  it('each command takes the ones it took before, no more, with one help text for each flag', () => {
+    const texts = new Map<string, string>();
+    for (const [cmd, want] of commands) {
+      const opts = optionsOf(cmd);
+      assert.deepEqual([...opts.keys()].filter((k) => SCANNING.includes(k)).sort(), [...want].sort(), cmd.join(' ') || '(default)');
+      for (const f of want) {
+        // (-x says where the way out is: owners has none)
+        if (f === '-x' || f === '--one-file-system') continue;
+        const t = opts.get(f)!;
+        if (!texts.has(f)) texts.set(f, t);
+        assert.equal(t, texts.get(f), `${cmd.join(' ') || '(default)'} ${f}`);
+      }
+    }
+    assert.match(optionsOf(['owners']).get('-x')!, /always here: no --cross-mounts/);
+  });
+
+  it('a flag a command does not take is still refused: one line, exit 2', () => {
+    const d = makeTmp('sfset');
+    try {
+      for (const [cmd, flag] of [
+        ['owners', '--cross-mounts'],
+        ['owners', '--exclude-caches'],
+        ['owners', '-L'],
+        ['owners', '-1'],
+        ['snapshot', '-0'],
+        ['snapshot', '--progress-screen'],
+      ] as const)
+        assert.match(assertOneLineError(runCli([cmd, d, flag]), 2), /Unknown argument/, `${cmd} ${flag}`);
+    } finally {
+      rmrf(d);
+    }
+  });
+});

@@ -21,6 +21,7 @@ import { UserError } from '../../util/errors.js';
 import { escapeName } from '../../util/escape.js';
 import { notRegularText, readableInput } from '../../util/input.js';
 import { Progress } from '../progress.js';
+import { progressOption } from './scan-flags.js';
 import { errLine, out, outText } from '../output.js';
 import { checkRoot } from '../../app/check.js';
 import { importUI } from '../../app/ui.js';
@@ -54,7 +55,7 @@ export function diffOptions<T>(y: Argv<T>) {
     .option('browse', { type: 'boolean', describe: 'open the Changes view (the tree sorted by growth) instead of printing' })
     .option('rules', { type: 'string', describe: 'kinds-of-data rules file (default ~/.config/diskblame/rules.json when present)' })
     .option('host', { type: 'string', describe: "without A and B: compare the snapshots of host NAME (taken with snapshot --remote; default: this host's)" })
-    .option('progress', { type: 'boolean', default: true, describe: 'show progress on stderr when it is a terminal (--no-progress: never)' });
+    .option('progress', progressOption);
 }
 
 /** One side of a comparison, as named on the command line. */

@@ -4,7 +4,7 @@
  * kinds of data and users (from the scan). Wiring only: the use case is app/owners.ts, run where
  * the volume is (here, or on the --remote host); the report is printed here the same way.
  */
-import { applyScanFlags, excludeFlagOptions, ScanFlagArgs } from './scan-flags.js';
+import { applyScanFlags, ScanFlagArgs, scanFlagOptions } from './scan-flags.js';
 import type { Argv } from 'yargs';
 import { escapeName, exactName, terminalText } from '../../util/escape.js';
 import { truncate } from '../../ui/text.js';
@@ -30,24 +30,20 @@ export interface OwnersArgs extends RemoteArgs, ScanFlagArgs {
   bytes?: boolean;
   rules?: string;
   'sample-ms': number;
-  exclude?: string[];
-  threads?: number;
-  progress?: boolean;
   why?: string;
 }
 
 export function ownersOptions<T>(y: Argv<T>) {
-  return excludeFlagOptions(remoteOptions(y))
-    .positional('path', { type: 'string', describe: 'a directory on the volume to explain (default: the current directory)' })
-    .option('json', { type: 'boolean', describe: 'print everything as one JSON object' })
-    .option('top', { type: 'number', default: 10, describe: 'rows per section' })
-    .option('bytes', { alias: 'b', type: 'boolean', describe: 'exact byte counts' })
-    .option('rules', { type: 'string', describe: 'kinds-of-data rules file (default ~/.config/diskblame/rules.json; with --remote, the one on that host)' })
-    .option('sample-ms', { type: 'number', default: 300, describe: 'watch files open for writing this long to see which grow (0: do not wait)' })
-    .option('exclude', { type: 'string', array: true, describe: 'skip names or paths matching GLOB (repeatable)' })
-    .option('threads', { type: 'number', describe: 'scanning threads' })
-    .option('progress', { type: 'boolean', default: true, describe: 'progress on stderr when it is a terminal' })
-    .option('why', { type: 'string', describe: 'say why FILE is in its kind of data (or in none): the rule, mark, header or series; no scan' });
+  // (the volume holding PATH, as the scanner reads it: no --cross-mounts, --exclude-caches, -L, -e, -0/-1/-2)
+  return scanFlagOptions(remoteOptions(y), { crossMounts: false, reading: false, progressStyles: false }, (o) =>
+    o
+      .positional('path', { type: 'string', describe: 'a directory on the volume to explain (default: the current directory)' })
+      .option('json', { type: 'boolean', describe: 'print everything as one JSON object' })
+      .option('top', { type: 'number', default: 10, describe: 'rows per section' })
+      .option('bytes', { alias: 'b', type: 'boolean', describe: 'exact byte counts' })
+      .option('rules', { type: 'string', describe: 'kinds-of-data rules file (default ~/.config/diskblame/rules.json; with --remote, the one on that host)' })
+      .option('sample-ms', { type: 'number', default: 300, describe: 'watch files open for writing this long to see which grow (0: do not wait)' }),
+  ).option('why', { type: 'string', describe: 'say why FILE is in its kind of data (or in none): the rule, mark, header or series; no scan' });
 }
 
 export async function ownersCommand(a: OwnersArgs): Promise<number> {

@@ -28,7 +28,7 @@ import { stringifyExact } from '../../util/exact.js';
 import { remoteOptions } from './remote-options.js';
 import { storeOption } from './store-options.js';
 import { browserPrefs, COLOR_SCHEMES, colorOn, progressStyle, withConfig } from '../config.js';
-import { applyScanFlags, ScanFlagArgs, scanFlagOptions } from './scan-flags.js';
+import { ALL_SCAN_FLAGS, applyScanFlags, ScanFlagArgs, scanFlagOptions } from './scan-flags.js';
 
 /** how many unreadable entries the text summary names (the rest: --json, or the browser's ! marks) */
 const UNREADABLE_SHOWN = 5;
@@ -45,40 +45,26 @@ export interface ScanArgs extends RemoteArgs, ScanFlagArgs {
   top: number;
   bytes?: boolean;
   apparent?: boolean;
-  exclude?: string[];
-  'cross-mounts'?: boolean;
-  threads?: number;
-  progress?: boolean;
   sample?: boolean;
   /** scan only: save the scan as a snapshot in the store */
   save?: boolean;
   store?: string;
-  /** -0, -1, -2: ncdu's progress styles (config.ts progressStyle) */
-  '0'?: boolean;
-  '1'?: boolean;
-  '2'?: boolean;
   /** the browser's colours: off, dark, dark-bg */
   color?: string;
 }
 
 export function scanOptions<T>(y: Argv<T>) {
-  return scanFlagOptions(remoteOptions(y))
-    .positional('path', { type: 'string', describe: 'directory to scan (default: the current directory; the browser with no PATH: the volumes view)' })
-    .positional('more', { type: 'string', array: true, describe: 'more directories: each root summarized, then a grand total (each directory counted once, as du -s A B)' })
-    .option('file', { alias: 'f', type: 'string', describe: 'read an export (ncdu 1.x/2.x JSON, gdu JSON, ours; - for stdin; .gz ok) instead of scanning' })
-    .option('output', { alias: 'o', type: 'string', describe: 'write an ncdu-format export (- or /dev/stdout for stdout; a .gz name writes gzip; a device or FIFO is written in place, a link through)' })
-    .option('json', { type: 'boolean', describe: 'print the summary as JSON' })
-    .option('top', { type: 'number', default: 10, describe: 'how many of the largest directories and files to list' })
-    .option('bytes', { alias: 'b', type: 'boolean', describe: 'exact byte counts instead of KiB/MiB/GiB' })
-    .option('apparent', { alias: 'a', type: 'boolean', describe: 'rank by apparent size instead of disk usage' })
-    .option('exclude', { type: 'string', array: true, describe: 'skip names or paths matching GLOB (repeatable)' })
-    .option('cross-mounts', { type: 'boolean', default: false, describe: 'cross into other filesystems (default: stay on the one of PATH, like du -x)' })
-    .option('threads', { type: 'number', describe: 'scanning threads (default: one more while a core is free, at most 4)' })
-    .option('progress', { type: 'boolean', default: true, describe: 'show progress on stderr when it is a terminal (--no-progress: never)' })
-    .option('sample', { type: 'boolean', describe: "record a usage sample of the scanned volume in the store, for `diskblame forecast` (default: only when the store exists; --no-sample: never)" })
-    .option('progress-none', { alias: '0', type: 'boolean', describe: 'no progress output while scanning (ncdu -0; as --no-progress)' })
-    .option('progress-line', { alias: '1', type: 'boolean', describe: 'progress on one line of stderr while scanning (ncdu -1; the default of scan)' })
-    .option('progress-screen', { alias: '2', type: 'boolean', describe: "the browser's full-screen scanning screen (ncdu -2; the browser's default); without the browser, as -1" });
+  return scanFlagOptions(remoteOptions(y), ALL_SCAN_FLAGS, (o) =>
+    o
+      .positional('path', { type: 'string', describe: 'directory to scan (default: the current directory; the browser with no PATH: the volumes view)' })
+      .positional('more', { type: 'string', array: true, describe: 'more directories: each root summarized, then a grand total (each directory counted once, as du -s A B)' })
+      .option('file', { alias: 'f', type: 'string', describe: 'read an export (ncdu 1.x/2.x JSON, gdu JSON, ours; - for stdin; .gz ok) instead of scanning' })
+      .option('output', { alias: 'o', type: 'string', describe: 'write an ncdu-format export (- or /dev/stdout for stdout; a .gz name writes gzip; a device or FIFO is written in place, a link through)' })
+      .option('json', { type: 'boolean', describe: 'print the summary as JSON' })
+      .option('top', { type: 'number', default: 10, describe: 'how many of the largest directories and files to list' })
+      .option('bytes', { alias: 'b', type: 'boolean', describe: 'exact byte counts instead of KiB/MiB/GiB' })
+      .option('apparent', { alias: 'a', type: 'boolean', describe: 'rank by apparent size instead of disk usage' }),
+  ).option('sample', { type: 'boolean', describe: "record a usage sample of the scanned volume in the store, for `diskblame forecast` (default: only when the store exists; --no-sample: never)" });
 }
 
 /** The default command's extra options: the interactive browser. */

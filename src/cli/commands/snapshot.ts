@@ -41,22 +41,17 @@ export interface SnapshotArgs extends RemoteArgs, ScanFlagArgs {
   store?: string;
   json?: boolean;
   bytes?: boolean;
-  exclude?: string[];
-  'cross-mounts'?: boolean;
-  threads?: number;
-  progress?: boolean;
 }
 
 export function snapshotOptions<T>(y: Argv<T>) {
-  return scanFlagOptions(remoteOptions(y))
-    .positional('path', { type: 'string', describe: 'directory to scan (default: the current directory)' })
-    .option('store', storeOption)
-    .option('json', { type: 'boolean', describe: 'print the snapshot metadata as JSON' })
-    .option('bytes', { alias: 'b', type: 'boolean', describe: 'exact byte counts' })
-    .option('exclude', { type: 'string', array: true, describe: 'skip names or paths matching GLOB (repeatable)' })
-    .option('cross-mounts', { type: 'boolean', default: false, describe: 'cross into other filesystems (default: stay on the one of PATH, like du -x)' })
-    .option('threads', { type: 'number', describe: 'scanning threads (default: one more while a core is free, at most 4)' })
-    .option('progress', { type: 'boolean', default: true, describe: 'show progress on stderr when it is a terminal (--no-progress: never)' });
+  // (no -0, -1, -2: a snapshot has no browser; --progress says whether its line is shown)
+  return scanFlagOptions(remoteOptions(y), { crossMounts: true, reading: true, progressStyles: false }, (o) =>
+    o
+      .positional('path', { type: 'string', describe: 'directory to scan (default: the current directory)' })
+      .option('store', storeOption)
+      .option('json', { type: 'boolean', describe: 'print the snapshot metadata as JSON' })
+      .option('bytes', { alias: 'b', type: 'boolean', describe: 'exact byte counts' }),
+  );
 }
 
 export async function snapshotCommand(a: SnapshotArgs): Promise<number> {

@@ -15,7 +15,7 @@ import { layoutTree, renderTree, treeJson } from '../../report/tree.js';
 import { errLine, out, outText } from '../output.js';
 import { withConfig } from '../config.js';
 import { remoteOptions } from './remote-options.js';
-import { applyScanFlags, ScanFlagArgs, scanFlagOptions } from './scan-flags.js';
+import { ALL_SCAN_FLAGS, applyScanFlags, ScanFlagArgs, scanFlagOptions } from './scan-flags.js';
 
 /**
  * The defaults: three levels reach from a mount point to the directory that holds the bulk
@@ -35,31 +35,19 @@ export interface TreeArgs extends RemoteArgs, ScanFlagArgs {
   json?: boolean;
   apparent?: boolean;
   bytes?: boolean;
-  exclude?: string[];
-  'cross-mounts'?: boolean;
-  threads?: number;
-  progress?: boolean;
-  '0'?: boolean;
-  '1'?: boolean;
-  '2'?: boolean;
 }
 
 export function treeOptions<T>(y: Argv<T>) {
-  return scanFlagOptions(remoteOptions(y))
-    .positional('path', { type: 'string', describe: 'directory to scan (default: the current directory)' })
-    .option('file', { alias: 'f', type: 'string', describe: 'draw an export (ncdu 1.x/2.x JSON, gdu JSON, ours; - for stdin; .gz ok) instead of scanning' })
-    .option('depth', { alias: 'd', type: 'number', default: TREE_DEPTH, describe: 'how many levels below PATH to draw' })
-    .option('top', { alias: 'n', type: 'number', default: TREE_TOP, describe: "how many of each directory's largest entries to draw (the rest: one \"(N more)\" line)" })
-    .option('json', { type: 'boolean', describe: 'the tree as JSON (exact bytes)' })
-    .option('apparent', { alias: 'a', type: 'boolean', describe: 'rank and show by apparent size instead of disk usage' })
-    .option('bytes', { alias: 'b', type: 'boolean', describe: 'exact byte counts instead of KiB/MiB/GiB' })
-    .option('exclude', { type: 'string', array: true, describe: 'skip names or paths matching GLOB (repeatable)' })
-    .option('cross-mounts', { type: 'boolean', default: false, describe: 'cross into other filesystems (default: stay on the one of PATH, like du -x)' })
-    .option('threads', { type: 'number', describe: 'scanning threads (default: one more while a core is free, at most 4)' })
-    .option('progress', { type: 'boolean', default: true, describe: 'show progress on stderr when it is a terminal (--no-progress: never)' })
-    .option('progress-none', { alias: '0', type: 'boolean', describe: 'no progress output (ncdu -0; as --no-progress)' })
-    .option('progress-line', { alias: '1', type: 'boolean', describe: 'progress on one line of stderr (ncdu -1; the default)' })
-    .option('progress-screen', { alias: '2', type: 'boolean', describe: 'as -1 (ncdu -2: no full screen outside the browser)' });
+  return scanFlagOptions(remoteOptions(y), ALL_SCAN_FLAGS, (o) =>
+    o
+      .positional('path', { type: 'string', describe: 'directory to scan (default: the current directory)' })
+      .option('file', { alias: 'f', type: 'string', describe: 'draw an export (ncdu 1.x/2.x JSON, gdu JSON, ours; - for stdin; .gz ok) instead of scanning' })
+      .option('depth', { alias: 'd', type: 'number', default: TREE_DEPTH, describe: 'how many levels below PATH to draw' })
+      .option('top', { alias: 'n', type: 'number', default: TREE_TOP, describe: "how many of each directory's largest entries to draw (the rest: one \"(N more)\" line)" })
+      .option('json', { type: 'boolean', describe: 'the tree as JSON (exact bytes)' })
+      .option('apparent', { alias: 'a', type: 'boolean', describe: 'rank and show by apparent size instead of disk usage' })
+      .option('bytes', { alias: 'b', type: 'boolean', describe: 'exact byte counts instead of KiB/MiB/GiB' }),
+  );
 }
 
 /**
