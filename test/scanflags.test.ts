@@ -495,3 +495,33 @@ describe('the scanning flags: one declaration (cli/commands/scan-flags.ts scanFl
     }
   });
 });
+
+describe('-f FILE with the scanning flags: one check (scan-flags.ts checkFileSource) for the default command, scan and tree', () => {
+  let d: string;
+  let exp: string;
+  before(() => {
+    d = makeTmp('sffile');
+    exp = path.join(d, 'e.json');
+    fs.writeFileSync(exp, '[1,0,{"progname":"test"},[{"name":"/r"},{"name":"f","dsize":4096}]]');
+    fs.writeFileSync(path.join(d, 'patterns'), 'x\n');
+  });
+  after(() => rmrf(d));
+
+  it('PATH, --remote or a flag for scans with -f: one line, exit 2, the same words from each; a directory as FILE: exit 1', () => {
+    const cases: [string[], RegExp][] = [
+      [[d], /give either PATH or --file, not both/],
+      [['--remote', 'nowhere.invalid'], /--file reads an export here: it does not go with --remote/],
+      [['--exclude', 'x'], /--exclude and --cross-mounts apply to scans, not to --file/],
+      [['-X', path.join(d, 'patterns')], /--exclude and --cross-mounts apply to scans, not to --file/],
+      [['--cross-mounts'], /--exclude and --cross-mounts apply to scans, not to --file/],
+      [['--exclude-caches'], /--exclude-caches and -L apply to scans, not to --file/],
+      [['-L'], /--exclude-caches and -L apply to scans, not to --file/],
+    ];
+    for (const cmd of [[], ['scan'], ['tree']]) {
+      for (const [extra, want] of cases) assert.match(assertOneLineError(runCli([...cmd, '-f', exp, ...extra]), 2), want, [...cmd, ...extra].join(' '));
+      assert.match(assertOneLineError(runCli([...cmd, '-f', d]), 1), /not a regular file \(a directory\)/, cmd.join(' '));
+      // and the export itself is read
+      assert.equal(runCli([...cmd, '-f', exp, ...(cmd.length ? [] : ['--no-ui'])]).code, 0, cmd.join(' '));
+    }
+  });
+});

@@ -9,6 +9,7 @@
 import type { Argv } from 'yargs';
 import { UserError } from '../../util/errors.js';
 import { escapeName } from '../../util/escape.js';
+import { checkInputFile } from '../../util/input.js';
 import { readFileCapped } from '../../util/read.js';
 import { readErrorText } from '../../util/read-error.js';
 
@@ -112,4 +113,20 @@ export function applyScanFlags(a: ScanFlagArgs): void {
   if (a['exclude-from']?.length) a.exclude = [...(a.exclude ?? []), ...readExcludeFrom(a['exclude-from'])];
   // folded once: the browser's piped path checks its arguments again in scan's own handler
   delete a['exclude-from'];
+}
+
+/**
+ * `-f FILE` (`diskblame`, `scan`, `tree`) reads an export instead of scanning: not with PATH, with
+ * --remote (the file is here), or with a flag that applies to scans (--exclude, -X, --cross-mounts,
+ * --exclude-caches, -L): each a UserError of one line, exit 2. Then FILE itself must be one that
+ * can be read (util/input.ts checkInputFile: a directory or a device is "not a regular file", exit 1).
+ * Call after applyScanFlags (-X's patterns are in `a.exclude` by then).
+ */
+export function checkFileSource(a: ScanFlagArgs & { file?: string; path?: string; remote?: string }): void {
+  if (a.file === undefined) return;
+  if (a.path !== undefined) throw new UserError('give either PATH or --file, not both', 2);
+  if (a.remote !== undefined) throw new UserError('--file reads an export here: it does not go with --remote', 2);
+  if (a.exclude?.length || a['cross-mounts']) throw new UserError('--exclude and --cross-mounts apply to scans, not to --file', 2);
+  if (a['exclude-caches'] || a['follow-symlinks']) throw new UserError('--exclude-caches and -L apply to scans, not to --file', 2);
+  checkInputFile(a.file);
 }

@@ -13,7 +13,6 @@ import { TotalsSink } from '../../report/totals.js';
 import { escapeName, jsonName, terminalText } from '../../util/escape.js';
 import { count, counted, duration, pct, size } from '../../util/format.js';
 import { UserError } from '../../util/errors.js';
-import { checkInputFile } from '../../util/input.js';
 import { Progress } from '../progress.js';
 import type { Saved } from '../../app/snapshot.js';
 import { loadExport, runScan, showProgress, treeFor } from '../../app/scan.js';
@@ -28,7 +27,7 @@ import { stringifyExact } from '../../util/exact.js';
 import { remoteOptions } from './remote-options.js';
 import { storeOption } from './store-options.js';
 import { browserPrefs, COLOR_SCHEMES, colorOn, progressStyle, withConfig } from '../config.js';
-import { ALL_SCAN_FLAGS, applyScanFlags, ScanFlagArgs, scanFlagOptions } from './scan-flags.js';
+import { ALL_SCAN_FLAGS, applyScanFlags, checkFileSource, ScanFlagArgs, scanFlagOptions } from './scan-flags.js';
 
 /** how many unreadable entries the text summary names (the rest: --json, or the browser's ! marks) */
 const UNREADABLE_SHOWN = 5;
@@ -143,15 +142,10 @@ async function readExport(a: ScanArgs): Promise<Tree> {
 
 function validate(a: ScanArgs): void {
   applyScanFlags(a);
-  if (a.file !== undefined && a.path !== undefined) throw new UserError('give either PATH or --file, not both', 2);
   if (!Number.isInteger(a.top) || a.top < 0) throw new UserError(`--top wants a whole number >= 0, not ${a.top}`, 2);
   checkThreads(a.threads);
-  if (a.file !== undefined && a.remote !== undefined) throw new UserError('--file reads an export here: it does not go with --remote', 2);
-  if (a.file !== undefined && (a.exclude?.length || a['cross-mounts']))
-    throw new UserError('--exclude and --cross-mounts apply to scans, not to --file', 2);
-  if (a.file !== undefined && (a['exclude-caches'] || a['follow-symlinks'])) throw new UserError('--exclude-caches and -L apply to scans, not to --file', 2);
   if (a.save && (a.file !== undefined || a.output !== undefined)) throw new UserError('--save applies to scans, not to --file or -o', 2);
-  if (a.file !== undefined) checkInputFile(a.file);
+  checkFileSource(a);
   if (a.color !== undefined && !COLOR_SCHEMES.includes(a.color)) throw new UserError(`--color wants off, dark or dark-bg, not ${escapeName(a.color)}`, 2);
 }
 

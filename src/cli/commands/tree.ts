@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import type { Argv } from 'yargs';
 import type { Tree } from '../../tree/tree.js';
 import { UserError } from '../../util/errors.js';
-import { checkInputFile } from '../../util/input.js';
 import { stringifyExact } from '../../util/exact.js';
 import { loadExport, runScan, showProgress, treeFor } from '../../app/scan.js';
 import { checkThreads } from '../../app/check.js';
@@ -15,7 +14,7 @@ import { layoutTree, renderTree, treeJson } from '../../report/tree.js';
 import { errLine, out, outText } from '../output.js';
 import { withConfig } from '../config.js';
 import { remoteOptions } from './remote-options.js';
-import { ALL_SCAN_FLAGS, applyScanFlags, ScanFlagArgs, scanFlagOptions } from './scan-flags.js';
+import { ALL_SCAN_FLAGS, applyScanFlags, checkFileSource, ScanFlagArgs, scanFlagOptions } from './scan-flags.js';
 
 /**
  * The defaults: three levels reach from a mount point to the directory that holds the bulk
@@ -71,11 +70,7 @@ function validate(a: TreeArgs): void {
   for (const k of ['depth', 'top'] as const)
     if (!Number.isInteger(a[k]) || a[k] < 0) throw new UserError(`--${k} wants a whole number >= 0, not ${a[k]}`, 2);
   checkThreads(a.threads);
-  if (a.file !== undefined && a.path !== undefined) throw new UserError('give either PATH or --file, not both', 2);
-  if (a.file !== undefined && a.remote !== undefined) throw new UserError('--file reads an export here: it does not go with --remote', 2);
-  if (a.file !== undefined && (a.exclude?.length || a['cross-mounts'])) throw new UserError('--exclude and --cross-mounts apply to scans, not to --file', 2);
-  if (a.file !== undefined && (a['exclude-caches'] || a['follow-symlinks'])) throw new UserError('--exclude-caches and -L apply to scans, not to --file', 2);
-  if (a.file !== undefined) checkInputFile(a.file);
+  checkFileSource(a);
 }
 
 /** `diskblame tree`: resolves to the exit code (130: interrupted, what was found is drawn; 1: a lost connection) */
