@@ -34,71 +34,75 @@ function userName(users: Map<number, string>, uid: number): string {
   return users.get(uid) ?? String(uid);
 }
 
+/** The diff as text: diffLines' lines joined, ending in '\n'. */
 export function diffText(r: DiffResult, labels: Labels, o: { exact: boolean; users: Map<number, string>; width: number }): string {
+  return [...diffLines(r, labels, o)].join('\n') + '\n';
+}
+
+/** The diff's text line by line (each without its '\n', cut to `o.width` columns), made as they are taken. */
+export function* diffLines(r: DiffResult, labels: Labels, o: { exact: boolean; users: Map<number, string>; width: number }): Generator<string> {
   const W = o.width;
   const ex = o.exact;
-  const L: string[] = [];
-  const line = (s: string) => L.push(truncate(s, W));
+  const line = (s: string) => truncate(s, W);
   const sz = (n: Bytes) => signedSize(n, ex);
   const col = ex ? 15 : 10;
-  line(`diskblame diff: ${escapeName(r.after.root)}${sameRoot(r) ? '' : `  (before: ${escapeName(r.before.root)})`}`);
+  yield line(`diskblame diff: ${escapeName(r.after.root)}${sameRoot(r) ? '' : `  (before: ${escapeName(r.before.root)})`}`);
   const side = (tag: string, lab: string, s: DiffResult['before']) =>
     line(`  ${tag}  ${when(s.time)}  ${escapeName(lab)}${s.incomplete ? '  INCOMPLETE' : ''}`);
-  side('before', labels.before, r.before);
-  side('after ', labels.after, r.after);
-  if (r.intervalSeconds !== null) line(`  interval ${r.intervalSeconds >= 0 ? days(r.intervalSeconds) : `${days(-r.intervalSeconds)} (after is OLDER than before)`}`);
-  L.push('');
+  yield side('before', labels.before, r.before);
+  yield side('after ', labels.after, r.after);
+  if (r.intervalSeconds !== null) yield line(`  interval ${r.intervalSeconds >= 0 ? days(r.intervalSeconds) : `${days(-r.intervalSeconds)} (after is OLDER than before)`}`);
+  yield '';
   // rates over less than an hour say nothing about days
   const rated = r.intervalSeconds !== null && r.intervalSeconds >= 3600;
   const perDay = rated ? mulDivRound(r.netDiskBytes, 86400, r.intervalSeconds!) : null;
-  line(`  Disk usage     ${sz(r.netDiskBytes)}  (${size(r.before.diskBytes, ex)} -> ${size(r.after.diskBytes, ex)})${perDay !== null ? `  ${sz(perDay)}/day` : ''}`);
-  line(`  Apparent size  ${sz(r.netApparentBytes)}  (${size(r.before.apparentBytes, ex)} -> ${size(r.after.apparentBytes, ex)})`);
+  yield line(`  Disk usage     ${sz(r.netDiskBytes)}  (${size(r.before.diskBytes, ex)} -> ${size(r.after.diskBytes, ex)})${perDay !== null ? `  ${sz(perDay)}/day` : ''}`);
+  yield line(`  Apparent size  ${sz(r.netApparentBytes)}  (${size(r.before.apparentBytes, ex)} -> ${size(r.after.apparentBytes, ex)})`);
   const de = r.entriesAfter - r.entriesBefore;
-  line(`  Entries        ${de >= 0 ? '+' : ''}${count(de)}  (${count(r.entriesBefore)} -> ${count(r.entriesAfter)})`);
+  yield line(`  Entries        ${de >= 0 ? '+' : ''}${count(de)}  (${count(r.entriesBefore)} -> ${count(r.entriesAfter)})`);
   const c = r.counts;
-  line(`  Files          ${count(c.added)} added, ${count(c.removed)} removed, ${count(c.grown)} grown, ${count(c.shrunk)} shrunk`);
+  yield line(`  Files          ${count(c.added)} added, ${count(c.removed)} removed, ${count(c.grown)} grown, ${count(c.shrunk)} shrunk`);
 
-  const dirList = (title: string, l: DirChange[]) => {
+  function* dirList(title: string, l: DirChange[]): Generator<string> {
     if (!l.length) return;
-    L.push('', title);
+    yield* ['', title];
     for (const d of l) {
       const rate = rated && d.perDay !== null ? padLeft(sz(d.perDay) + '/d', col + 2) : '';
       const tag = d.status === 'changed' ? '' : ` (${d.status})`;
       const head = `  ${padLeft(sz(d.delta), col)} ${rate}  `;
-      L.push(head + truncate(escapeName(d.path) + tag, W - head.length, true));
+      yield head + truncate(escapeName(d.path) + tag, W - head.length, true);
     }
-  };
-  dirList('Directories that grew most', r.grewDirs);
-  dirList('Directories that shrank most', r.shrankDirs);
+  }
+  yield* dirList('Directories that grew most', r.grewDirs);
+  yield* dirList('Directories that shrank most', r.shrankDirs);
 
-  const fileList = (title: string, l: FileChange[], both: boolean) => {
+  function* fileList(title: string, l: FileChange[], both: boolean): Generator<string> {
     if (!l.length) return;
-    L.push('', title);
+    yield* ['', title];
     for (const f of l) {
       const ba = both ? `${padLeft(size(f.before, ex), col)} -> ${padLeft(size(f.after, ex), col)}  ` : '';
       const head = `  ${padLeft(sz(f.delta === 0 ? f.apparentDelta : f.delta), col)}  ${ba}`;
-      L.push(head + truncate(escapeName(f.path), W - head.length, true));
+      yield head + truncate(escapeName(f.path), W - head.length, true);
     }
-  };
-  fileList('Files added', r.added, false);
-  fileList('Files removed', r.removed, false);
-  fileList('Files grown (before -> after)', r.grown, true);
-  fileList('Files shrunk (before -> after)', r.shrunk, true);
-
-  const groups = (title: string, l: GroupDelta[]) => {
-    if (!l.length) return;
-    L.push('', title);
-    for (const g of l.slice(0, 10))
-      line(`  ${padLeft(sz(g.delta), col)}  ${escapeName(g.name)}  (${count(g.files)} files changed; +${size(g.grew, ex)} / -${size(g.shrank, ex)})`);
-  };
-  groups('By kind of data', r.kinds);
-  groups('By package', r.packages);
-  if (r.users.length) {
-    L.push('', 'By user');
-    for (const u of r.users.slice(0, 10)) line(`  ${padLeft(sz(u.delta), col)}  ${escapeName(userName(o.users, u.uid))}  (${count(u.files)} files changed)`);
   }
-  if (r.netDiskBytes === 0 && c.added + c.removed + c.grown + c.shrunk === 0) L.push('', 'No changes.');
-  return L.join('\n') + '\n';
+  yield* fileList('Files added', r.added, false);
+  yield* fileList('Files removed', r.removed, false);
+  yield* fileList('Files grown (before -> after)', r.grown, true);
+  yield* fileList('Files shrunk (before -> after)', r.shrunk, true);
+
+  function* groups(title: string, l: GroupDelta[]): Generator<string> {
+    if (!l.length) return;
+    yield* ['', title];
+    for (const g of l.slice(0, 10))
+      yield line(`  ${padLeft(sz(g.delta), col)}  ${escapeName(g.name)}  (${count(g.files)} files changed; +${size(g.grew, ex)} / -${size(g.shrank, ex)})`);
+  }
+  yield* groups('By kind of data', r.kinds);
+  yield* groups('By package', r.packages);
+  if (r.users.length) {
+    yield* ['', 'By user'];
+    for (const u of r.users.slice(0, 10)) yield line(`  ${padLeft(sz(u.delta), col)}  ${escapeName(userName(o.users, u.uid))}  (${count(u.files)} files changed)`);
+  }
+  if (r.netDiskBytes === 0 && c.added + c.removed + c.grown + c.shrunk === 0) yield* ['', 'No changes.'];
 }
 
 function sameRoot(r: DiffResult): boolean {

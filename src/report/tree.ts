@@ -90,9 +90,14 @@ function bar(part: number, whole: number): string {
 /**
  * The text of a layout (layoutTree), one line per drawn entry and per folded rest, each line at most
  * `o.width` columns, terminal-safe (names escaped), ending in '\n'. The root line names the root's
- * path; directories end in '/'.
+ * path; directories end in '/'. (treeLines' lines joined.)
  */
 export function renderTree(t: Tree, root: TreeNode, o: TreeTextOptions): string {
+  return [...treeLines(t, root, o)].join('\n') + '\n';
+}
+
+/** renderTree's lines, each without its '\n', made as they are taken (a tree of millions of rows is written as it is made: cli/output.ts outLines). */
+export function* treeLines(t: Tree, root: TreeNode, o: TreeTextOptions): Generator<string> {
   const total = o.apparent ? t.sizeA(t.root) : t.sizeD(t.root);
   const rows: { bytes: Bytes; prefix: string; name: string }[] = [];
   const exactOf = (i: number) => (o.apparent ? t.exactSizeA(i) : t.exactSizeD(i));
@@ -105,15 +110,14 @@ export function renderTree(t: Tree, root: TreeNode, o: TreeTextOptions): string 
   };
   walk(root, '', '');
   const sizes = rows.map((r) => size(r.bytes, o.exact));
-  const sw = Math.max(...sizes.map((s) => s.length));
-  return (
-    rows
-      .map((r, k) => {
-        const head = `${sizes[k].padStart(sw)} ${pct(r.bytes, total)} ${bar(Number(r.bytes), total)} ${r.prefix}`;
-        return truncate(head + r.name, o.width);
-      })
-      .join('\n') + '\n'
-  );
+  // (a loop, not Math.max(...): past ~120,000 rows the arguments overflow the stack)
+  let sw = 0;
+  for (const s of sizes) sw = Math.max(sw, s.length);
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k];
+    const head = `${sizes[k].padStart(sw)} ${pct(r.bytes, total)} ${bar(Number(r.bytes), total)} ${r.prefix}`;
+    yield truncate(head + r.name, o.width);
+  }
 }
 
 /**

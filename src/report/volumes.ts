@@ -121,7 +121,9 @@ export const VOLUME_RIGHT = [false, false, false, true, true, true, true, true, 
  */
 export function volumesText(rows: readonly VolumeRow[], now: number, exact = false): string {
   const table = [VOLUME_HEADERS, ...rows.map((r) => rowCells(r, now, exact))];
-  const w = VOLUME_HEADERS.map((_, c) => Math.max(...table.map((l) => [...l[c]].length)));
+  // (a loop, not Math.max(...): past ~120,000 rows the arguments overflow the stack)
+  const w = VOLUME_HEADERS.map(() => 0);
+  for (const l of table) l.forEach((cell, c) => (w[c] = Math.max(w[c], [...cell].length)));
   const lines = table.map((l) => l.map((cell, c) => (VOLUME_RIGHT[c] ? cell.padStart(w[c]) : c === l.length - 1 ? cell : cell.padEnd(w[c]))).join('  ').trimEnd());
   return lines.join('\n') + '\n';
 }

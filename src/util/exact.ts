@@ -109,6 +109,123 @@ export function stringifyExact(value: unknown, space?: number): string {
   return text.split(`"${m}`).map((part, k) => (k === 0 ? part : part.replace(/^(-?[0-9]+)"/, '$1'))).join('');
 }
 
+/** what a value that JSON leaves out (undefined, a function, a symbol) resolves to */
+const OMIT = Symbol('omit');
+
+/**
+ * A value as JSON.stringify sees it before writing it: its toJSON(key) called (a Date's ISO
+ * text), a Number, String, Boolean or BigInt object unwrapped, OMIT for what JSON leaves out
+ * (undefined, functions, symbols). (ECMA-262 SerializeJSONProperty, steps 2-4.)
+ */
+function jsonValue(v: unknown, key: string): unknown {
+  if (v !== null && (typeof v === 'object' || typeof v === 'bigint')) {
+    const f = (v as { toJSON?: unknown }).toJSON;
+    if (typeof f === 'function') v = f.call(v, key);
+  }
+  if (typeof v === 'object' && v !== null) {
+    if (v instanceof Number) v = Number(v);
+    else if (v instanceof String) v = String(v);
+    else if (v instanceof Boolean || v instanceof BigInt) v = v.valueOf();
+  }
+  return v === undefined || typeof v === 'function' || typeof v === 'symbol' ? OMIT : v;
+}
+
+/**
+ * Is `x` written the same by JSON.stringify as by stringifyExact, and as one row of a report: a
+ * string, number, boolean or null, or an object of Object's own making whose values are all of
+ * those or undefined (nothing with a toJSON, no bigint, nothing nested)? Its text's length at
+ * least (its strings' lengths; 1 for anything else), or -1 when it is not.
+ */
+function plainRow(x: unknown): number {
+  if (x === null) return 1;
+  const t = typeof x;
+  if (t === 'string') return (x as string).length;
+  if (t === 'number' || t === 'boolean') return 1;
+  if (t !== 'object' || Object.getPrototypeOf(x) !== Object.prototype) return -1;
+  let n = 1;
+  for (const k in x as Record<string, unknown>) {
+    const y = (x as Record<string, unknown>)[k];
+    const u = typeof y;
+    if (u === 'string') n += k.length + (y as string).length;
+    else if (y === null || u === 'number' || u === 'boolean' || u === 'undefined') n += k.length;
+    else return -1;
+  }
+  return n;
+}
+
+/** how many plain rows of an array one JSON.stringify writes at once (see stringifyExactPieces) */
+const ROWS_AT_ONCE = 2048;
+
+/**
+ * stringifyExact(value, space) + `end`, handed to `emit` in pieces instead of as one string: for
+ * output that can grow with a tree or a count the user gives (millions of rows), which as one
+ * string could pass V8's limit (2^29 - 24 characters: "Invalid string length"). Each piece is
+ * `chunk` characters or a little more (one row, or one string value, may make it longer), cut between tokens, never inside a string; their concatenation is exactly
+ * stringifyExact(value, space) + end (the rules of JSON.stringify: toJSON, what is left out,
+ * `space` up to 10 spaces; bigints as their digits). Runs of plain rows in an array (plainRow)
+ * are written by JSON.stringify itself, ROWS_AT_ONCE at a time, and re-indented: its speed, where
+ * a walk here would take about three times as long. Nothing is emitted for a value JSON leaves
+ * out (undefined), not even `end`. A cycle is not detected (our reports have none).
+ */
+export function stringifyExactPieces(value: unknown, space: number, emit: (piece: string) => void, end = '', chunk = 1 << 20): void {
+  const gap = ' '.repeat(Math.max(0, Math.min(10, Math.floor(space))));
+  const colon = gap === '' ? ':' : ': ';
+  // JSON.stringify's text of an array of rows, without its brackets and the layout around them
+  const cutFrom = gap === '' ? 1 : 2 + gap.length;
+  const cutTo = gap === '' ? -1 : -2;
+  let buf = '';
+  const put = (s: string): void => {
+    buf += s;
+    if (buf.length >= chunk) {
+      emit(buf);
+      buf = '';
+    }
+  };
+  // `v` resolved by jsonValue (never OMIT)
+  const write = (v: unknown, indent: string): void => {
+    if (typeof v === 'bigint') return put(v.toString());
+    if (typeof v !== 'object' || v === null) return put(JSON.stringify(v));
+    const inner = indent + gap;
+    const open = gap === '' ? '' : '\n' + inner;
+    const sep = ',' + open;
+    const close = gap === '' ? '' : '\n' + indent;
+    if (Array.isArray(v)) {
+      if (v.length === 0) return put('[]');
+      put('[' + open);
+      for (let i = 0; i < v.length; ) {
+        if (i > 0) put(sep);
+        // (at most ROWS_AT_ONCE rows, and about `chunk` characters: rows of long paths stay pieces of their size)
+        let j = i;
+        for (let size = 0, r = 0; j < v.length && j - i < ROWS_AT_ONCE && size < chunk && (r = plainRow(v[j])) >= 0; j++) size += r;
+        if (j > i) {
+          // (the only newlines in JSON.stringify's text are its layout's: one in a string is \n)
+          const rows = JSON.stringify(v.slice(i, j), null, gap).slice(cutFrom, cutTo);
+          put(indent === '' ? rows : rows.replaceAll('\n', '\n' + indent));
+          i = j;
+          continue;
+        }
+        const x = jsonValue(v[i], String(i));
+        if (x === OMIT) put('null');
+        else write(x, inner);
+        i++;
+      }
+      return put(close + ']');
+    }
+    let n = 0;
+    for (const k of Object.keys(v)) {
+      const x = jsonValue((v as Record<string, unknown>)[k], k);
+      if (x === OMIT) continue;
+      put((n++ === 0 ? '{' + open : sep) + JSON.stringify(k) + colon);
+      write(x, inner);
+    }
+    put(n === 0 ? '{}' : close + '}');
+  };
+  const top = jsonValue(value, '');
+  if (top === OMIT) return;
+  write(top, '');
+  emit(buf + end);
+}
+
 /**
  * JSON.parse that keeps integers beyond 2^53 - 1 exact: they come back as bigint, everything else
  * as JSON.parse gives it. Throws SyntaxError like JSON.parse.

@@ -5,7 +5,7 @@
 import type { Argv } from 'yargs';
 import { describeCommands } from '../describe.js';
 import { bashScript, SHELLS, type Shell, zshScript } from '../completion.js';
-import { out } from '../output.js';
+import { out, outJson } from '../output.js';
 import { UserError } from '../../util/errors.js';
 
 export interface CompletionArgs {
@@ -28,7 +28,7 @@ export function completionOptions<T>(y: Argv<T>) {
 export async function completionCommand(a: CompletionArgs): Promise<number> {
   const commands = await describeCommands();
   if (a.json) {
-    out(JSON.stringify({ commands }, null, 2) + '\n');
+    outJson({ commands });
     return 0;
   }
   if (!a.shell) throw new UserError(`completion wants a shell: ${SHELLS.join(' or ')} (see diskblame completion --help)`, 2);

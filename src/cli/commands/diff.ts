@@ -12,7 +12,7 @@ import { importExport, ImportError } from '../../import/ncdu-reader.js';
 import { Scanner } from '../../scan/scanner.js';
 import { Tree } from '../../tree/tree.js';
 import { DiffResult, DiffSink } from '../../diff/diff.js';
-import { diffJson, diffText } from '../../diff/report.js';
+import { diffJson, diffLines } from '../../diff/report.js';
 import { readInWorker } from '../../diff/parse-worker.js';
 import { KindMatcher, loadRules } from '../../owners/kinds.js';
 import { loadPackageMap, PackageMap } from '../../owners/packages.js';
@@ -22,13 +22,12 @@ import { escapeName } from '../../util/escape.js';
 import { notRegularText, readableInput } from '../../util/input.js';
 import { Progress } from '../progress.js';
 import { progressOption } from './scan-flags.js';
-import { errLine, out, outText } from '../output.js';
+import { errLine, outJson, outLines } from '../output.js';
 import { checkRoot } from '../../app/check.js';
 import { importUI } from '../../app/ui.js';
 import { loadExport } from '../../app/scan.js';
 import { storeDir } from '../../store/store.js';
 import { hostSnapshots, resolveSnapshot, snapshotsDir } from '../../store/snapshots.js';
-import { stringifyExact } from '../../util/exact.js';
 import { bundled, selfURL } from '../../util/self.js';
 
 export interface DiffArgs {
@@ -218,8 +217,9 @@ export async function diffCommand(a: DiffArgs): Promise<number> {
       changes: { before: treeA, after: treeB, ...arrays, labels },
     });
   }
-  if (a.json) out(stringifyExact(diffJson(r, labels, users), 2) + '\n');
-  else outText(diffText(r, labels, { exact: !!a.bytes, users, width: textWidth() }));
+  // (streamed: with --top in the millions the diff is hundreds of megabytes)
+  if (a.json) outJson(diffJson(r, labels, users));
+  else outLines(diffLines(r, labels, { exact: !!a.bytes, users, width: textWidth() }));
   return incomplete ? 130 : 0;
 }
 

@@ -19,7 +19,7 @@ import { firstContact, FirstContactReport, FirstContactVolume } from '../../app/
 import { firstContactCheck, firstContactJson, firstContactText } from '../../report/firstcontact.js';
 import { checkVolume, EXIT, pctCheck, NagiosState, perfdata, Thresholds, VolumeCheck, VolumeForecast } from '../../report/forecast.js';
 import { offerSampling } from './offer.js';
-import { errLine, out, outText } from '../output.js';
+import { errLine, outJson, outText } from '../output.js';
 import { escapeName } from '../../util/escape.js';
 import { growthDrivers, type GrowthDrivers } from '../../store/drivers.js';
 
@@ -66,7 +66,7 @@ export async function firstContactForecast(a: FirstContactArgs, vols: FirstConta
   }
   if (a.json) {
     const j = rs.map((r) => ({ ...firstContactJson(r), drivers: drivers.get(r.mount) ?? null }));
-    out(JSON.stringify(single ? j[0] : j, null, 2) + '\n');
+    outJson(single ? j[0] : j);
     return 0;
   }
   let text = rs.map((r) => firstContactText(r, drivers.get(r.mount) ?? null, 80)).join('\n');
@@ -111,7 +111,7 @@ export async function firstContactChecks(a: FirstContactArgs, t: Thresholds, vol
 
 /** check's output of firstContactChecks; an UNKNOWN also says on stderr how to get a history */
 export function printCheck(r: { state: NagiosState; line: string }, json: boolean, store: string, samples = 0): void {
-  if (json) out(JSON.stringify(r, null, 2) + '\n');
+  if (json) outJson(r);
   else outText(r.line + '\n');
   if (r.state === 'UNKNOWN')
     errLine(`${samples ? 'too few' : 'no'} usage samples in ${escapeName(store)}: record some with \`diskblame sample\` (cron, or the diskblame-sample.timer the package installs)`);

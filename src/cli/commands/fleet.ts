@@ -14,7 +14,7 @@ import { escapeName } from '../../util/escape.js';
 import { UserError } from '../../util/errors.js';
 import { readFileCapped } from '../../util/read.js';
 import { readErrorText } from '../../util/read-error.js';
-import { out, outText } from '../output.js';
+import { outJson, outText } from '../output.js';
 import { Progress } from '../progress.js';
 import { serveFleet, serveOptions, type ServeArgs } from './fleet-serve.js';
 
@@ -152,7 +152,7 @@ export async function fleetCommand(a: FleetArgs): Promise<number> {
   } finally {
     progress.stop();
   }
-  if (a.json) out(JSON.stringify(fleetJson(r), null, 2) + '\n');
+  if (a.json) outJson(fleetJson(r));
   else outText(fleetTable(r));
   return 0;
 }

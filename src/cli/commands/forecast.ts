@@ -15,7 +15,7 @@ import { checkAll, forecastJson, forecastText, parseDuration, Thresholds, unknow
 import { metricFamilies, renderMetrics } from '../../report/metrics.js';
 import { UserError } from '../../util/errors.js';
 import { checkInputFile } from '../../util/input.js';
-import { errLine, out, outText } from '../output.js';
+import { errLine, outJson, outText } from '../output.js';
 import { firstContactChecks, firstContactForecast, printCheck, type FirstContactArgs } from './firstcontact.js';
 
 export type { SourceArgs };
@@ -56,7 +56,7 @@ export async function forecastCommand(a: ForecastRequest): Promise<number> {
   printNotes(notes);
   if (a.json) {
     const j = volumes.map(forecastJson);
-    out(JSON.stringify(single ? j[0] : j, null, 2) + '\n');
+    outJson(single ? j[0] : j);
   } else outText(volumes.map(forecastText).join('\n'));
   return 0;
 }
@@ -95,7 +95,7 @@ function thresholds(a: CheckArgs): Thresholds {
 
 /** A check that cannot run: the UNKNOWN line on stdout (what Nagios reads), the error on stderr, exit 3. */
 export function checkUnknown(msg: string, json: boolean): never {
-  if (json) out(JSON.stringify({ state: 'UNKNOWN', code: 3, line: unknownLine(msg), volumes: [] }, null, 2) + '\n');
+  if (json) outJson({ state: 'UNKNOWN', code: 3, line: unknownLine(msg), volumes: [] });
   else outText(unknownLine(msg) + '\n');
   throw new UserError(msg, 3);
 }
@@ -116,7 +116,7 @@ export async function checkCommand(a: CheckArgs): Promise<number> {
   } catch (e) {
     checkUnknown((e as Error).message ?? String(e), !!a.json);
   }
-  if (a.json) out(JSON.stringify(r, null, 2) + '\n');
+  if (a.json) outJson(r);
   else outText(r.line + '\n');
   return r.code;
 }

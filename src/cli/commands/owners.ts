@@ -14,8 +14,7 @@ import { MAX_HEADER_READS } from '../../owners/kinds-trust.js';
 import { localDate } from '../../report/time.js';
 import { UserError } from '../../util/errors.js';
 import { Progress } from '../progress.js';
-import { out, outText } from '../output.js';
-import { stringifyExact } from '../../util/exact.js';
+import { outJson, outLines, outText } from '../output.js';
 import type { OwnersResult } from '../../app/owners.js';
 import { showProgress } from '../../app/scan.js';
 import { RemoteArgs, withPlace } from '../../app/places.js';
@@ -56,7 +55,7 @@ export async function ownersCommand(a: OwnersArgs): Promise<number> {
     if (a.path !== undefined) throw new UserError('--why FILE explains one file: give no PATH with it', 2);
     const { whyKind } = await import('../../app/why.js');
     const w = whyKind(a.why, { rules: a.rules });
-    if (a.json) out(JSON.stringify(w, null, 2) + '\n');
+    if (a.json) outJson(w);
     else {
       const shown = escapeName(exactName(w.path, w.pathBase64));
       outText(`${shown}: ${w.kind ?? 'no kind of data'}\n  why: ${terminalText(w.reason)}\n  package: ${w.package === null ? 'none lists it' : terminalText(w.package)}\n`);
@@ -86,25 +85,26 @@ export async function ownersCommand(a: OwnersArgs): Promise<number> {
       (progress as Progress | null)?.stop();
     }
   });
-  if (a.json) out(stringifyExact(result, 2) + '\n');
-  else outText(ownersText(result, !!a.bytes));
+  // (streamed: with --top in the millions the report is hundreds of megabytes)
+  if (a.json) outJson(result);
+  else outLines(ownersLines(result, !!a.bytes));
   return result.incomplete ? 130 : 0;
 }
 
-function ownersText(r: OwnersResult, exact: boolean): string {
-  const L: string[] = [];
+/** The owners report's text, line by line (each without its '\n'). */
+function* ownersLines(r: OwnersResult, exact: boolean): Generator<string> {
   const sz = (n: number) => size(n, exact).padStart(exact ? 14 : 10);
   const v = r.volume;
-  L.push(`${escapeName(r.root)} on ${escapeName(v.mountPoint)} (${v.fsType} ${escapeName(v.device)}): ${size(v.sizeBytes)}, used ${size(v.usedBytes)}, free ${size(v.freeBytes)}${r.incomplete ? '  INCOMPLETE: interrupted' : ''}`);
+  yield `${escapeName(r.root)} on ${escapeName(v.mountPoint)} (${v.fsType} ${escapeName(v.device)}): ${size(v.sizeBytes)}, used ${size(v.usedBytes)}, free ${size(v.freeBytes)}${r.incomplete ? '  INCOMPLETE: interrupted' : ''}`;
   const rc = r.reconciliation;
-  L.push('', 'Reconciliation: what df counts as used');
-  L.push(`  ${sz(rc.volumeUsedBytes)}  used on the volume (df)`);
-  L.push(`  ${sz(rc.scannedBytes)}  found by the scan${rc.scannedWholeVolume ? '' : ` of ${escapeName(r.root)} (du)`}`);
-  L.push(`  ${sz(rc.deletedOpenBytes)}  held by deleted files still open (${counted(heldFiles(r.deletedOpen), 'file')})`);
-  L.push(`  ${sz(rc.unexplainedBytes)}  unexplained`);
-  for (const n of rc.notes) L.push(`  note: ${n}`);
+  yield* ['', 'Reconciliation: what df counts as used'];
+  yield `  ${sz(rc.volumeUsedBytes)}  used on the volume (df)`;
+  yield `  ${sz(rc.scannedBytes)}  found by the scan${rc.scannedWholeVolume ? '' : ` of ${escapeName(r.root)} (du)`}`;
+  yield `  ${sz(rc.deletedOpenBytes)}  held by deleted files still open (${counted(heldFiles(r.deletedOpen), 'file')})`;
+  yield `  ${sz(rc.unexplainedBytes)}  unexplained`;
+  for (const n of rc.notes) yield `  note: ${n}`;
   if (r.deletedOpen.length) {
-    L.push('', 'Deleted but still open (df counts them, du cannot see them)');
+    yield* ['', 'Deleted but still open (df counts them, du cannot see them)'];
     // by process (the one holding the largest first), its fix once after its files
     const pad = `  ${' '.repeat(exact ? 14 : 10)}  `;
     let shown = 0;
@@ -114,42 +114,41 @@ function ownersText(r: OwnersResult, exact: boolean): string {
       shown += rows.length;
       for (const d of rows) {
         const held = d.fd >= 0 ? `fd ${d.fd}${d.mapped ? ', also memory-mapped' : ''}` : 'memory-mapped, no fd';
-        L.push(`  ${sz(d.diskBytes)}  pid ${d.pid} ${truncate(escapeName(exactName(d.command, d.commandBase64)), 40)} (${escapeName(d.user)}${d.unit ? ', ' + escapeName(d.unit) : ''}${d.container ? ', container ' + d.container.slice(0, 12) : ''}) ${held}`);
-        L.push(`${pad}${escapeName(exactName(d.path, d.pathBase64))}`);
+        yield `  ${sz(d.diskBytes)}  pid ${d.pid} ${truncate(escapeName(exactName(d.command, d.commandBase64)), 40)} (${escapeName(d.user)}${d.unit ? ', ' + escapeName(d.unit) : ''}${d.container ? ', container ' + d.container.slice(0, 12) : ''}) ${held}`;
+        yield `${pad}${escapeName(exactName(d.path, d.pathBase64))}`;
       }
-      L.push(`${pad}fix: ${g.fix.split('\n').join('\n' + pad + '     ')}`);
+      yield `${pad}fix: ${g.fix.split('\n').join('\n' + pad + '     ')}`;
     }
   }
   if (r.writers.length) {
-    L.push('', 'Open for writing on this volume (growth while watched)');
+    yield* ['', 'Open for writing on this volume (growth while watched)'];
     // one row per process and file (owners/procs.ts writers), its fds named when there are several
     for (const w of r.writers.slice(0, 10)) {
       const fds = w.fds ?? [w.fd];
-      L.push(`  ${sz(w.bytes)}  ${w.grewBytes > 0 ? `+${size(w.grewBytes)}` : '      '}  pid ${w.pid} ${truncate(escapeName(exactName(w.command, w.commandBase64)), 30)}${w.unit ? ' (' + escapeName(w.unit) + ')' : ''}${fds.length > 1 ? ` (fds ${fds.join(',')})` : ''}  ${escapeName(exactName(w.path, w.pathBase64))}`);
+      yield `  ${sz(w.bytes)}  ${w.grewBytes > 0 ? `+${size(w.grewBytes)}` : '      '}  pid ${w.pid} ${truncate(escapeName(exactName(w.command, w.commandBase64)), 30)}${w.unit ? ' (' + escapeName(w.unit) + ')' : ''}${fds.length > 1 ? ` (fds ${fds.join(',')})` : ''}  ${escapeName(exactName(w.path, w.pathBase64))}`;
     }
   }
-  const table = (title: string, rows: { name: string; bytes: number; files?: number; count?: number }[]) => {
+  function* table(title: string, rows: { name: string; bytes: number; files?: number; count?: number }[]): Generator<string> {
     if (!rows.length) return;
-    L.push('', title);
-    for (const x of rows) L.push(`  ${sz(x.bytes)}  ${filesCol(x.files ?? x.count ?? 0)}  ${escapeName(x.name)}`);
-  };
-  table('Packages', r.packages);
-  table('Services, containers, databases', r.services.map((s) => ({ ...s, name: `${s.name} [${s.kind}]` })));
+    yield* ['', title];
+    for (const x of rows) yield `  ${sz(x.bytes)}  ${filesCol(x.files ?? x.count ?? 0)}  ${escapeName(x.name)}`;
+  }
+  yield* table('Packages', r.packages);
+  yield* table('Services, containers, databases', r.services.map((s) => ({ ...s, name: `${s.name} [${s.kind}]` })));
   if (r.categories.length) {
-    L.push('', 'Kinds of data');
+    yield* ['', 'Kinds of data'];
     for (const c of r.categories) {
       const age = c.oldest >= 0 ? `  ${localDate(c.oldest * 1000)} .. ${localDate(c.newest * 1000)}` : '';
-      L.push(`  ${sz(c.bytes)}  ${filesCol(c.count)}  ${c.name}${age}`);
-      for (const b of c.biggest.slice(0, 3)) L.push(`  ${' '.repeat(exact ? 14 : 10)}    ${size(b.bytes, exact).padStart(10)}  ${escapeName(exactName(b.path, b.pathBase64))}`);
+      yield `  ${sz(c.bytes)}  ${filesCol(c.count)}  ${c.name}${age}`;
+      for (const b of c.biggest.slice(0, 3)) yield `  ${' '.repeat(exact ? 14 : 10)}    ${size(b.bytes, exact).padStart(10)}  ${escapeName(exactName(b.path, b.pathBase64))}`;
     }
   }
   // (an agent of an older version sends no kindChecks)
   const unchecked = r.kindChecks?.unchecked ?? 0;
   if (unchecked > 0)
-    L.push(`  note: ${counted(unchecked, 'file')} named like core dumps, dumps or volumes not checked (past ${count(MAX_HEADER_READS)} headers read): in no kind; owners --why FILE checks one`);
-  table('Users', r.users.map((u) => ({ name: `${u.user} (${u.uid})`, bytes: u.bytes, files: u.files })));
-  L.push('', `(${counted(r.processes.scanned, 'process', 'processes')}, ${counted(r.processes.fds, 'open file')} read in ${duration(r.processes.readMs)}; scan ${duration(r.timing.scanMs)}, attribution ${duration(r.timing.attributeMs)})`);
-  return L.join('\n') + '\n';
+    yield `  note: ${counted(unchecked, 'file')} named like core dumps, dumps or volumes not checked (past ${count(MAX_HEADER_READS)} headers read): in no kind; owners --why FILE checks one`;
+  yield* table('Users', r.users.map((u) => ({ name: `${u.user} (${u.uid})`, bytes: u.bytes, files: u.files })));
+  yield* ['', `(${counted(r.processes.scanned, 'process', 'processes')}, ${counted(r.processes.fds, 'open file')} read in ${duration(r.processes.readMs)}; scan ${duration(r.timing.scanMs)}, attribution ${duration(r.timing.attributeMs)})`];
 }
 
 /** the files column of the owners tables: "    1 file " / "1,234 files", aligned */

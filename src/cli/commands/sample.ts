@@ -10,7 +10,7 @@ import { storeDir } from '../../store/store.js';
 import { escapeName, exactName } from '../../util/escape.js';
 import { padRight, width } from '../../ui/text.js';
 import { duration, pct, size } from '../../util/format.js';
-import { errLine, out, outText } from '../output.js';
+import { errLine, outJson, outText } from '../output.js';
 import { keyedByHost } from '../../app/sample.js';
 import { RemoteArgs, withPlace } from '../../app/places.js';
 import { remoteOptions } from './remote-options.js';
@@ -42,10 +42,13 @@ export async function sampleCommand(a: SampleArgs): Promise<number> {
   const elapsedMs = performance.now() - started;
   for (const f of failed) errLine(`cannot sample ${escapeName(exactName(f.mount, f.mountBase64))}: ${f.error}`);
   if (a.json) {
-    out(JSON.stringify({ store, time: when.toISOString(), samples, failed, elapsedMs: Math.round(elapsedMs * 10) / 10 }, null, 2) + '\n');
+    outJson({ store, time: when.toISOString(), samples, failed, elapsedMs: Math.round(elapsedMs * 10) / 10 });
   } else if (!a.quiet) {
     const L = [`recorded ${samples.length} sample${samples.length === 1 ? '' : 's'} in ${escapeName(store)}/${SAMPLES_FILE} (${duration(elapsedMs)})`];
-    const w = Math.min(30, Math.max(...samples.map((s) => width(escapeName(exactName(s.mount, s.mountBase64)))), 5));
+    // (a loop, not Math.max(...): past ~120,000 samples the arguments overflow the stack)
+    let w = 5;
+    for (const s of samples) w = Math.max(w, width(escapeName(exactName(s.mount, s.mountBase64))));
+    w = Math.min(30, w);
     for (const s of samples) {
       const usable = s.usedBytes + s.freeBytes;
       L.push(`  ${padRight(escapeName(exactName(s.mount, s.mountBase64)), w)}  ${s.fsType.padEnd(6)}  ${size(s.usedBytes).padStart(10)} used of ${size(usable).padStart(10)} ${pct(s.usedBytes, usable)}  ${escapeName(s.device)}`);

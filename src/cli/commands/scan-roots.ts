@@ -13,11 +13,11 @@ import { summarize } from '../../report/summary.js';
 import { escapeName, jsonName } from '../../util/escape.js';
 import { count, duration, size } from '../../util/format.js';
 import { errnoText, UserError } from '../../util/errors.js';
-import { addBytes, Bytes, stringifyExact, subBytes } from '../../util/exact.js';
+import { addBytes, Bytes, subBytes } from '../../util/exact.js';
 import { Excluded } from '../../model/entry.js';
 import { runScan, treeFor } from '../../app/scan.js';
 import { withPlace } from '../../app/places.js';
-import { errLine, out, outText } from '../output.js';
+import { errLine, outJson, outLines } from '../output.js';
 import { recordScanSample } from '../../app/sample.js';
 
 /** A root as given, and what became of it. */
@@ -185,13 +185,14 @@ export function severalRoots(a: RootsArgs): string[] {
 
 /**
  * `scan A B ...`: each root scanned in turn (a Ctrl-C stops there: what was scanned is shown,
- * marked incomplete, exit 130), then printed: `print(tree, root, incomplete, elapsedMs)` gives one
- * root's summary text or JSON (scan.ts's own), followed by the roots' table and the grand total.
+ * marked incomplete, exit 130), then printed: `summaryLines(tree, root, incomplete, elapsedMs)` gives
+ * one root's summary text line by line, `summaryJson` its JSON (scan.ts's own), followed by the
+ * roots' table and the grand total; streamed to stdout as it is made (cli/output.ts).
  */
 export async function scanRoots<A extends RootsArgs>(
   a: A,
   roots: string[],
-  summaryText: (tree: Tree, root: string, incomplete: boolean, elapsedMs: number) => string,
+  summaryLines: (tree: Tree, root: string, incomplete: boolean, elapsedMs: number) => Iterable<string>,
   summaryJson: (tree: Tree, root: string, incomplete: boolean, elapsedMs: number) => object,
 ): Promise<number> {
   const plans = planRoots(roots);
@@ -215,33 +216,31 @@ export async function scanRoots<A extends RootsArgs>(
     const elapsedMs = performance.now() - started;
     const skipped = plans.filter((p) => p.countedIn !== null);
     if (a.json) {
-      out(
-        stringifyExact(
-          {
-            roots: done.map((d) => summaryJson(d.tree, d.root, d.incomplete, d.elapsedMs)),
-            countedElsewhere: skipped.map((p) => ({ ...jsonName(Buffer.from(p.given)), countedIn: p.countedIn, how: p.how })),
-            total: { ...g, roots: done.length, incomplete, elapsedMs: Math.round(elapsedMs) },
-          },
-          2,
-        ) + '\n',
-      );
+      outJson({
+        roots: done.map((d) => summaryJson(d.tree, d.root, d.incomplete, d.elapsedMs)),
+        countedElsewhere: skipped.map((p) => ({ ...jsonName(Buffer.from(p.given)), countedIn: p.countedIn, how: p.how })),
+        total: { ...g, roots: done.length, incomplete, elapsedMs: Math.round(elapsedMs) },
+      });
     } else {
       const exact = !!a.bytes;
-      const L: string[] = [];
-      for (const d of done) L.push(summaryText(d.tree, d.root, d.incomplete, d.elapsedMs));
-      const by = a.apparent ? 'apparent size' : 'disk usage';
-      L.push(`Roots (by ${by})`);
-      const w = exact ? 14 : 10;
-      for (const d of done) {
-        const s = summarize(d.tree, 0, a.apparent);
-        L.push(`  ${size(a.apparent ? s.apparentBytes : s.diskBytes, exact).padStart(w)}  ${escapeName(d.root)}${d.incomplete ? '  INCOMPLETE: interrupted' : ''}`);
-      }
-      for (const p of skipped) L.push(`  ${''.padStart(w)}  ${escapeName(p.given)}  (${p.how === 'same' ? 'the same directory as' : 'inside'} ${escapeName(p.countedIn!)}: counted there)`);
-      const shared = g.sharedDiskBytes !== 0 ? `; ${size(g.sharedDiskBytes, exact)} of files hard-linked into several roots counted once` : '';
-      L.push(
-        `  ${size(a.apparent ? g.apparentBytes : g.diskBytes, exact).padStart(w)}  total of ${count(done.length)} root${done.length === 1 ? '' : 's'}, ${count(g.entries)} entries in ${duration(elapsedMs)}${shared}${incomplete ? '  INCOMPLETE: interrupted' : ''}`,
-      );
-      outText(L.join('\n') + '\n');
+      // each root's summary (its lines, then an empty one), the roots' table; streamed as made
+      const lines = function* (): Generator<string> {
+        for (const d of done) {
+          yield* summaryLines(d.tree, d.root, d.incomplete, d.elapsedMs);
+          yield '';
+        }
+        const by = a.apparent ? 'apparent size' : 'disk usage';
+        yield `Roots (by ${by})`;
+        const w = exact ? 14 : 10;
+        for (const d of done) {
+          const s = summarize(d.tree, 0, a.apparent);
+          yield `  ${size(a.apparent ? s.apparentBytes : s.diskBytes, exact).padStart(w)}  ${escapeName(d.root)}${d.incomplete ? '  INCOMPLETE: interrupted' : ''}`;
+        }
+        for (const p of skipped) yield `  ${''.padStart(w)}  ${escapeName(p.given)}  (${p.how === 'same' ? 'the same directory as' : 'inside'} ${escapeName(p.countedIn!)}: counted there)`;
+        const shared = g.sharedDiskBytes !== 0 ? `; ${size(g.sharedDiskBytes, exact)} of files hard-linked into several roots counted once` : '';
+        yield `  ${size(a.apparent ? g.apparentBytes : g.diskBytes, exact).padStart(w)}  total of ${count(done.length)} root${done.length === 1 ? '' : 's'}, ${count(g.entries)} entries in ${duration(elapsedMs)}${shared}${incomplete ? '  INCOMPLETE: interrupted' : ''}`;
+      };
+      outLines(lines());
     }
     return incomplete ? 130 : 0;
   });

@@ -21,7 +21,7 @@ import { importUI } from '../../app/ui.js';
 import { openPlace, RemoteArgs, withPlace } from '../../app/places.js';
 import type { Place } from '../../app/place.js';
 import { ensureDir, storeDir } from '../../store/store.js';
-import { errLine, out, outText } from '../output.js';
+import { errLine, outJson, outLines, outText } from '../output.js';
 import { recordScanSample } from '../../app/sample.js';
 import { stringifyExact } from '../../util/exact.js';
 import { remoteOptions } from './remote-options.js';
@@ -159,7 +159,7 @@ export async function scanCommand(a: ScanArgs, configured = false): Promise<numb
     return several.scanRoots(
       a,
       roots,
-      (tree, root, incomplete, ms) => summaryText(tree, root, summarize(tree, a.top, a.apparent), incomplete, ms, a),
+      (tree, root, incomplete, ms) => summaryLines(tree, root, summarize(tree, a.top, a.apparent), incomplete, ms, a),
       (tree, root, incomplete, ms) => summaryJson(tree, root, summarize(tree, a.top, a.apparent), incomplete, ms),
     );
   const started = performance.now();
@@ -209,10 +209,12 @@ function printSummary(a: ScanArgs, tree: Tree, root: string, incomplete: boolean
   const elapsedMs = performance.now() - started;
   if (a.json) {
     const j = summaryJson(tree, root, s, incomplete, elapsedMs, a.file);
-    out(stringifyExact(saved ? { ...j, snapshot: saved.json } : j, 2) + '\n');
+    outJson(saved ? { ...j, snapshot: saved.json } : j);
   } else {
     for (const n of saved?.notes ?? []) errLine(`note: ${n}`);
-    outText(summaryText(tree, root, s, incomplete, elapsedMs, a) + (saved ? '\n' + saved.text : ''));
+    // (streamed: with --top in the millions the summary is hundreds of megabytes)
+    outLines(summaryLines(tree, root, s, incomplete, elapsedMs, a));
+    if (saved) outText('\n' + saved.text);
   }
   return incomplete ? 130 : 0;
 }
@@ -254,7 +256,7 @@ async function exportCommand(a: ScanArgs, place: Place | null, started: number):
   if (a.json) {
     const j = { ...totalsJson(root, t, incomplete, elapsedMs), output: writer.discarded ? null : a.output };
     if (isStdoutName(a.output!)) process.stderr.write(stringifyExact(j) + '\n');
-    else out(stringifyExact(j, 2) + '\n');
+    else outJson(j);
   } else if (!isStdoutName(a.output!) && process.stderr.isTTY && !writer.discarded) {
     process.stderr.write(
       terminalText(`wrote ${escapeName(a.output!)}: ${count(t.entries)} entries, ${size(t.diskBytes, a.bytes)} on disk${incomplete ? ' (incomplete: interrupted)' : ''}`) + '\n',
@@ -298,37 +300,36 @@ function summaryJson(tree: Tree, root: string, s: Summary, incomplete: boolean, 
   };
 }
 
-function summaryText(tree: Tree, root: string, s: Summary, incomplete: boolean, elapsedMs: number, a: ScanArgs): string {
-  const L: string[] = [];
+/** The summary's text, line by line (each without its '\n'). */
+function* summaryLines(tree: Tree, root: string, s: Summary, incomplete: boolean, elapsedMs: number, a: ScanArgs): Generator<string> {
   const exact = !!a.bytes;
   const from = a.file !== undefined ? `read from ${escapeName(a.file)}${tree.info?.producer ? ` (${tree.info.producer})` : ''}` : `scanned in ${duration(elapsedMs)}`;
-  L.push(`${escapeName(root)}  (${from})${incomplete ? '  INCOMPLETE: interrupted' : ''}`);
-  L.push('');
-  L.push(`  Disk usage     ${size(s.diskBytes, exact)}${exact ? '' : `  (${counted(s.diskBytes, 'byte')})`}`);
-  L.push(`  Apparent size  ${size(s.apparentBytes, exact)}${exact ? '' : `  (${counted(s.apparentBytes, 'byte')})`}`);
+  yield `${escapeName(root)}  (${from})${incomplete ? '  INCOMPLETE: interrupted' : ''}`;
+  yield '';
+  yield `  Disk usage     ${size(s.diskBytes, exact)}${exact ? '' : `  (${counted(s.diskBytes, 'byte')})`}`;
+  yield `  Apparent size  ${size(s.apparentBytes, exact)}${exact ? '' : `  (${counted(s.apparentBytes, 'byte')})`}`;
   const kinds = [`${count(s.files)} files`, `${count(s.dirs)} directories`];
   if (s.symlinks) kinds.push(`${count(s.symlinks)} symlinks`);
   if (s.others) kinds.push(`${count(s.others)} other`);
   if (s.excluded) kinds.push(`${count(s.excluded)} excluded`);
-  L.push(`  Entries        ${count(s.entries)}  (${kinds.join(', ')})`);
-  if (s.hardlinks) L.push(`  Hard links     ${count(s.hardlinks)} (each inode counted once)`);
-  L.push(`  Errors         ${count(s.errors)}${s.errors ? ' (unreadable directories or entries that vanished)' : ''}`);
+  yield `  Entries        ${count(s.entries)}  (${kinds.join(', ')})`;
+  if (s.hardlinks) yield `  Hard links     ${count(s.hardlinks)} (each inode counted once)`;
+  yield `  Errors         ${count(s.errors)}${s.errors ? ' (unreadable directories or entries that vanished)' : ''}`;
   // as du names them (on stderr there): the first few here, the first UNREADABLE_LISTED in --json
-  for (const i of s.unreadable.slice(0, UNREADABLE_SHOWN)) L.push(`    ${escapeName(tree.pathOf(i))}${tree.isDir(i) ? '/' : ''}`);
-  if (s.errors > UNREADABLE_SHOWN) L.push(`    ... ${count(s.errors - UNREADABLE_SHOWN)} more (--json lists the first ${UNREADABLE_LISTED})`);
-  if (s.excluded) L.push(`  Excluded       ${count(s.excluded)} (other filesystems, kernel filesystems or --exclude)`);
+  for (const i of s.unreadable.slice(0, UNREADABLE_SHOWN)) yield `    ${escapeName(tree.pathOf(i))}${tree.isDir(i) ? '/' : ''}`;
+  if (s.errors > UNREADABLE_SHOWN) yield `    ... ${count(s.errors - UNREADABLE_SHOWN)} more (--json lists the first ${UNREADABLE_LISTED})`;
+  if (s.excluded) yield `  Excluded       ${count(s.excluded)} (other filesystems, kernel filesystems or --exclude)`;
   const total = a.apparent ? s.apparentBytes : s.diskBytes;
   const by = a.apparent ? 'apparent size' : 'disk usage';
-  const list = (title: string, items: TopItem[]) => {
+  function* list(title: string, items: TopItem[]): Generator<string> {
     if (!items.length) return;
-    L.push('');
-    L.push(`${title} (by ${by})`);
+    yield '';
+    yield `${title} (by ${by})`;
     for (const x of items) {
       const v = a.apparent ? x.apparentBytes : x.diskBytes;
-      L.push(`  ${size(v, exact).padStart(exact ? 14 : 10)}  ${pct(v, total)}  ${escapeName(tree.pathOf(x.index))}`);
+      yield `  ${size(v, exact).padStart(exact ? 14 : 10)}  ${pct(v, total)}  ${escapeName(tree.pathOf(x.index))}`;
     }
-  };
-  list('Largest directories', s.topDirs);
-  list('Largest files', s.topFiles);
-  return L.join('\n') + '\n';
+  }
+  yield* list('Largest directories', s.topDirs);
+  yield* list('Largest files', s.topFiles);
 }

@@ -21,8 +21,7 @@ import { padLeft, padRight, width } from '../../ui/text.js';
 import { count, duration, size } from '../../util/format.js';
 import { clock } from '../../report/time.js';
 import { UserError } from '../../util/errors.js';
-import { errLine, out, outText } from '../output.js';
-import { stringifyExact } from '../../util/exact.js';
+import { errLine, outJson, outLines, outText } from '../output.js';
 import { ignoreInterruptsToTheEnd, saveScanned, savedText, snapshotJson } from '../../app/snapshot.js';
 import { runScan, showProgress, treeFor } from '../../app/scan.js';
 import { checkThreads } from '../../app/check.js';
@@ -75,7 +74,7 @@ export async function snapshotCommand(a: SnapshotArgs): Promise<number> {
     const s = await saveScanned(place, tree, r.root, started, store, showProgress(a));
     const elapsedMs = performance.now() - t0;
     if (a.json) {
-      out(stringifyExact({ ...snapshotJson(s.meta), fileBytes: s.fileBytes, notes: s.notes, scanMs: Math.round(scanMs), costMs: s.costMs, elapsedMs: Math.round(elapsedMs) }, 2) + '\n');
+      outJson({ ...snapshotJson(s.meta), fileBytes: s.fileBytes, notes: s.notes, scanMs: Math.round(scanMs), costMs: s.costMs, elapsedMs: Math.round(elapsedMs) });
     } else {
       printNotes(s.notes);
       outText(savedText(s, !!a.bytes) + `  took      ${duration(elapsedMs)} (scan ${duration(scanMs)})\n`);
@@ -107,12 +106,13 @@ function shortTime(iso: string): string {
   return Number.isNaN(t) ? iso : clock(t, { seconds: true });
 }
 
-function table(rows: string[][], rightAligned: Set<number>): string {
+/** `rows` as aligned columns, line by line (each without its '\n'): a store of thousands of snapshots is written as it is made. */
+function* tableLines(rows: string[][], rightAligned: Set<number>): Generator<string> {
   // in columns, not code units: a root of wide characters or emoji keeps the columns after it aligned
-  const w = rows[0].map((_, c) => Math.max(...rows.map((r) => width(r[c]))));
-  return rows
-    .map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : rightAligned.has(c) ? padLeft(cell, w[c]) : padRight(cell, w[c]))).join('  '))
-    .join('\n') + '\n';
+  // (a loop, not Math.max(...): past ~120,000 rows the arguments overflow the stack)
+  const w = rows[0].map(() => 0);
+  for (const r of rows) r.forEach((cell, c) => (w[c] = Math.max(w[c], width(cell))));
+  for (const r of rows) yield r.map((cell, c) => (c === r.length - 1 ? cell : rightAligned.has(c) ? padLeft(cell, w[c]) : padRight(cell, w[c]))).join('  ');
 }
 
 export async function snapshotsCommand(a: SnapshotsArgs): Promise<number> {
@@ -131,7 +131,7 @@ export async function snapshotsCommand(a: SnapshotsArgs): Promise<number> {
   }
   for (const b of bad) errLine(`skipped ${escapeName(b.file)}: ${b.error}`);
   if (a.json) {
-    out(stringifyExact({ store, snapshots: snapshots.map(snapshotJson), bad }, 2) + '\n');
+    outJson({ store, snapshots: snapshots.map(snapshotJson), bad });
   } else if (snapshots.length === 0) {
     outText(`no snapshots in ${escapeName(snapshotsDir(store))}\n`);
   } else {
@@ -146,7 +146,7 @@ export async function snapshotsCommand(a: SnapshotsArgs): Promise<number> {
         count(s.entries),
         escapeName(s.file),
       ]);
-    outText(table(rows, new Set([4, 5])));
+    outLines(tableLines(rows, new Set([4, 5])));
   }
   // --verify is a check: any damaged snapshot fails it (as gzip -t); a listing fails only when nothing could be listed
   return bad.length > 0 && (a.verify || snapshots.length === 0) ? 1 : 0;
@@ -186,11 +186,15 @@ export async function pruneCommand(a: PruneArgs): Promise<number> {
   for (const b of r.bad) errLine(`skipped ${escapeName(b.file)}: ${b.error} (not removed)`);
   for (const f of r.failed) errLine(`cannot remove ${escapeName(f.file)}: ${f.error}`);
   if (a.json) {
-    out(stringifyExact({ store, dryRun: !!a['dry-run'], removed: r.removed.map(snapshotJson), kept: r.kept.map(snapshotJson), failed: r.failed, bad: r.bad }, 2) + '\n');
+    outJson({ store, dryRun: !!a['dry-run'], removed: r.removed.map(snapshotJson), kept: r.kept.map(snapshotJson), failed: r.failed, bad: r.bad });
   } else {
     const verb = a['dry-run'] ? 'would remove' : 'removed';
-    for (const s of r.removed) outText(`${verb} ${escapeName(s.id)}  ${shortTime(s.time)}  ${escapeName(s.root)}  ${escapeName(s.file)}\n`);
-    outText(`${verb} ${r.removed.length} snapshot${r.removed.length === 1 ? '' : 's'}, kept ${r.kept.length}\n`);
+    outLines(
+      (function* () {
+        for (const s of r.removed) yield `${verb} ${escapeName(s.id)}  ${shortTime(s.time)}  ${escapeName(s.root)}  ${escapeName(s.file)}`;
+        yield `${verb} ${r.removed.length} snapshot${r.removed.length === 1 ? '' : 's'}, kept ${r.kept.length}`;
+      })(),
+    );
   }
   return r.failed.length ? 1 : 0;
 }

@@ -6,12 +6,11 @@ import fs from 'node:fs';
 import type { Argv } from 'yargs';
 import type { Tree } from '../../tree/tree.js';
 import { UserError } from '../../util/errors.js';
-import { stringifyExact } from '../../util/exact.js';
 import { loadExport, runScan, showProgress, treeFor } from '../../app/scan.js';
 import { checkThreads } from '../../app/check.js';
 import { RemoteArgs, withPlace } from '../../app/places.js';
-import { layoutTree, renderTree, treeJson } from '../../report/tree.js';
-import { errLine, out, outText } from '../output.js';
+import { layoutTree, treeJson, treeLines } from '../../report/tree.js';
+import { errLine, outJson, outLines } from '../output.js';
 import { withConfig } from '../config.js';
 import { remoteOptions } from './remote-options.js';
 import { ALL_SCAN_FLAGS, applyScanFlags, checkFileSource, ScanFlagArgs, scanFlagOptions } from './scan-flags.js';
@@ -93,7 +92,8 @@ export async function treeCommand(a: TreeArgs): Promise<number> {
 function print(a: TreeArgs, tree: Tree, incomplete: boolean): number {
   const apparent = !!a.apparent;
   const layout = layoutTree(tree, { depth: a.depth, top: a.top, apparent });
-  if (a.json) out(stringifyExact({ incomplete, apparent, depth: a.depth, top: a.top, tree: treeJson(tree, layout) }, 2) + '\n');
-  else outText(renderTree(tree, layout, { width: treeWidth(), apparent, exact: !!a.bytes }));
+  // (streamed: with --top and --depth large the tree is millions of rows)
+  if (a.json) outJson({ incomplete, apparent, depth: a.depth, top: a.top, tree: treeJson(tree, layout) });
+  else outLines(treeLines(tree, layout, { width: treeWidth(), apparent, exact: !!a.bytes }));
   return incomplete ? 130 : 0;
 }

@@ -8,7 +8,7 @@ import type { Argv } from 'yargs';
 import { gatherVolumes } from '../../app/volumes.js';
 import { sortVolumes, volumeJson, volumeRows, volumesText, type VolumeSort } from '../../report/volumes.js';
 import { UserError } from '../../util/errors.js';
-import { errLine, out, outText } from '../output.js';
+import { errLine, outJson, outText } from '../output.js';
 import { storeOption } from './store-options.js';
 // (static: Enter browses a volume through them. A command that reached the store without the
 // scanner's modules made esbuild split util/cachedir.ts out of the scanner loader's piece, and
@@ -67,7 +67,7 @@ export async function volumesCommand(a: VolumesArgs): Promise<number> {
   for (const n of g.notes) errLine(`note: ${n}`);
   const rows = sortVolumes(volumeRows(g.volumes), by);
   if (a.json) {
-    out(JSON.stringify({ time: new Date(g.now).toISOString(), deletedOpenComplete: g.deletedOpenComplete, volumes: rows.map(volumeJson) }, null, 2) + '\n');
+    outJson({ time: new Date(g.now).toISOString(), deletedOpenComplete: g.deletedOpenComplete, volumes: rows.map(volumeJson) });
   } else {
     outText(volumesText(rows, g.now, !!a.bytes));
     if (!g.deletedOpenComplete) errLine('note: Deleted counts only the processes whose open files could be read (run as root for all)');
