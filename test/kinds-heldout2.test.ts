@@ -35,8 +35,8 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { makeTmp, rmrf } from './helpers/fs.js';
-import { checkHardLinks, checkPackageDecoys, fileHead, scoreDiagnostics } from './helpers/kinds-checks.js';
-import { buildKindsFixture, CACHEDIR_SIGNATURE, crc32, isCore, KINDS, regularFiles } from './helpers/kinds-fixture.js';
+import { checkAccounted, checkHardLinks, checkNoPathOf, checkPackageDecoys, fileHead, scoreDiagnostics } from './helpers/kinds-checks.js';
+import { buildKindsFixture, CACHEDIR_SIGNATURE, crc32, isCore } from './helpers/kinds-fixture.js';
 import { buildHeldoutFixture, type HeldoutFixture } from './helpers/kinds-heldout.js';
 import { buildHeldout2Fixture } from './helpers/kinds-heldout2.js';
 
@@ -60,32 +60,10 @@ describe('issue 16: the second held-out kinds fixture (written blind)', () => {
   after(() => rmrf(dir));
 
   it('every regular file below the root is labelled or said unscored, each with a reason', (t) => {
-    t.diagnostic(`${fx.labels.size} labelled, ${fx.unscored.size} unscored, built in ${fx.buildMs.toFixed(0)} ms; core dumps: ${fx.coreMade ?? 'none'} ${fx.notes.join('; ')}`);
-    const found = regularFiles(fx.root);
-    assert.deepEqual(found.filter((p) => !fx.labels.has(p) && !fx.unscored.has(p)), [], 'files neither labelled nor unscored');
-    for (const p of all()) assert.ok(fs.lstatSync(at(p)).isFile(), `${p}: not a regular file`);
-    for (const p of fx.unscored.keys()) assert.ok(!fx.labels.has(p), `${p}: both labelled and unscored`);
-    assert.equal(found.length, fx.labels.size + fx.unscored.size);
-    assert.ok(fx.labels.size >= 200 && fx.labels.size <= 260, `${fx.labels.size} labelled files (want 200-260)`);
-    const n = (k: string | null) => [...fx.labels.values()].filter((v) => v === k).length;
-    for (const k of KINDS) if (k !== 'core dumps' || fx.coreMade) assert.ok(n(k) >= 9, `too few files labelled ${k}: ${n(k)}`);
-    assert.ok(n(null) >= 60, `too few decoys: ${n(null)}`);
-    for (const p of fx.labels.keys()) assert.ok(fx.reasons.get(p), `${p}: no reason`);
-    for (const [p, why] of fx.unscored) assert.ok(why.includes('?'), `${p}: an unscored file says what operators would disagree on`);
+    t.diagnostic(checkAccounted(fx, { min: 200, max: 260, perKind: 9, decoys: 60 }));
   });
 
-  it('holds no path of the tuned fixture nor of the first held-out one (other cases, not the same files)', async () => {
-    for (const build of [buildKindsFixture, buildHeldoutFixture]) {
-      const other = makeTmp('kinds-other');
-      try {
-        const o = await build(other);
-        const theirs = new Set([...o.labels.keys(), ...('unscored' in o ? (o as HeldoutFixture).unscored.keys() : [])]);
-        assert.deepEqual(all().filter((p) => theirs.has(p) && !p.startsWith('/var/lib/dpkg/info/')), [], build.name);
-      } finally {
-        rmrf(other);
-      }
-    }
-  });
+  it('holds no path of the tuned fixture nor of the first held-out one (other cases, not the same files)', () => checkNoPathOf(fx, [buildKindsFixture, buildHeldoutFixture]));
 
   it('the core dumps are real (ELF, ET_CORE), named as core_pattern, abrt, valgrind and systemd-coredump name them', (t) => {
     if (fx.coreMade === null) return t.skip(`no core dump could be made here: ${fx.notes.join('; ')}`);
