@@ -849,12 +849,14 @@ async function snapshotSection(ctx: Ctx): Promise<SectionResult> {
  * fixture (test/helpers/kinds-heldout.ts: other cases of the same kinds, which the classifier was
  * not tuned on), a second table; and on the second held-out fixture
  * (test/helpers/kinds-heldout2.ts, written without reading the rules, first run 2026-12-02), a
- * third, with all its misses and false positives.
+ * third, with all its misses and false positives; and on the third (test/helpers/kinds-heldout3.ts,
+ * also written blind, not run by its author), a fourth, the same columns and all its misses.
  */
 async function kindsSection(ctx: Ctx): Promise<SectionResult> {
   const k = await import('../test/helpers/kinds-fixture.js');
   const h = await import('../test/helpers/kinds-heldout.js');
   const h2 = await import('../test/helpers/kinds-heldout2.js');
+  const h3 = await import('../test/helpers/kinds-heldout3.js');
   log(`\n== Kinds of data on the labelled fixture (issue 16; targets: precision >= ${k.PRECISION_TARGET}, recall >= ${k.RECALL_TARGET} on every kind)`);
   /** one fixture built in dir, classified --runs times: its lines of text, its markdown table and data; up to `max` misses and false positives listed per kind */
   const measure = async (name: string, build: (dir: string) => Promise<Parameters<typeof k.classifyFixture>[0]>, max = 5) => {
@@ -898,10 +900,13 @@ async function kindsSection(ctx: Ctx): Promise<SectionResult> {
   const blind = 'held out 2 (written blind, first run on 2026-12-02)';
   log(`\n-- ${blind}: test/helpers/kinds-heldout2.ts, all misses`);
   const heldOut2 = await measure('kinds-heldout2', h2.buildHeldout2Fixture, 1000);
+  const blind3 = 'held out 3 (written blind)';
+  log(`\n-- ${blind3}: test/helpers/kinds-heldout3.ts, all misses`);
+  const heldOut3 = await measure('kinds-heldout3', h3.buildHeldout3Fixture, 1000);
   return {
     title: 'Kinds of data',
-    data: { ...tuned.data, heldOut: heldOut.data, heldOut2: heldOut2.data },
-    markdown: ['**Kinds of data** (issue 16, the labelled fixture of test/helpers/kinds-fixture.ts)', '', ...tuned.markdown, '', '**Held out** (test/helpers/kinds-heldout.ts: other cases of the same kinds, not tuned on)', '', ...heldOut.markdown, '', `**${blind[0].toUpperCase()}${blind.slice(1)}** (test/helpers/kinds-heldout2.ts)`, '', ...heldOut2.markdown].join('\n'),
+    data: { ...tuned.data, heldOut: heldOut.data, heldOut2: heldOut2.data, heldOut3: heldOut3.data },
+    markdown: ['**Kinds of data** (issue 16, the labelled fixture of test/helpers/kinds-fixture.ts)', '', ...tuned.markdown, '', '**Held out** (test/helpers/kinds-heldout.ts: other cases of the same kinds, not tuned on)', '', ...heldOut.markdown, '', `**${blind[0].toUpperCase()}${blind.slice(1)}** (test/helpers/kinds-heldout2.ts)`, '', ...heldOut2.markdown, '', `**${blind3[0].toUpperCase()}${blind3.slice(1)}** (test/helpers/kinds-heldout3.ts)`, '', ...heldOut3.markdown].join('\n'),
   };
 }
 
