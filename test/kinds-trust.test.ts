@@ -132,6 +132,22 @@ const FILES: Record<string, Buffer | string | number> = {
   'srv/samba/photos/Thumbs.db': 700,
   'home/alice/logs/example.com-Nov-2026.gz': 400,
   'srv/py/lib/python3.11/site-packages/botocore/data/logs/2014-03-28/service-2.json.gz': 400,
+  // ELF cores in a directory named for them whatever their names; coredumpctl's output
+  'var/spool/cores/!usr!bin!sleep.2183': elfHeader(ET_CORE, 4096),
+  'var/spool/cores/README': 'cores land here\n',
+  'home/bob/crash-analysis/coredump-4242': elfHeader(ET_CORE, 4096),
+  // kept snapshots are backups; a container runtime's layers are not
+  'opt/consul/snapshots/consul-20261122-0300.snap': 3000,
+  'var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/12/fs/etc/hostname': 10,
+  // a build tool's hidden cache in a project; pre-commit's clone in ~/.cache (not *.pre-*)
+  'home/carol/src/webapp/.git/HEAD': 'ref: refs/heads/main\n',
+  'home/carol/src/webapp/.angular/cache/17.0.0/babel/ab.json': 300,
+  'home/carol/src/webapp/src/app/cache/lru.ts': 300,
+  'home/carol/.cache/pre-commit/repo1/.pre-commit-hooks.yaml': 100,
+  // pg_dump's directory format, rsync's --partial-dir
+  'srv/pg/dumps/shop-20261122.dir/toc.dat': Buffer.concat([Buffer.from('PGDMP'), Buffer.alloc(200, 1)]),
+  'srv/pg/dumps/shop-20261122.dir/3456.dat.gz': zlib.gzipSync('1\tx\n'),
+  'srv/isos/.rsync-partial/rocky.iso': 5000,
 };
 
 /** what an operator calls each file (null: no kind) */
@@ -234,6 +250,18 @@ const EXPECT: Record<string, string | null> = {
   'srv/samba/photos/Thumbs.db': 'caches',
   'home/alice/logs/example.com-Nov-2026.gz': 'rotated logs',
   'srv/py/lib/python3.11/site-packages/botocore/data/logs/2014-03-28/service-2.json.gz': null,
+  'var/spool/cores/!usr!bin!sleep.2183': 'core dumps',
+  'var/spool/cores/README': null,
+  'home/bob/crash-analysis/coredump-4242': 'core dumps',
+  'opt/consul/snapshots/consul-20261122-0300.snap': 'backups',
+  'var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/12/fs/etc/hostname': null,
+  'home/carol/src/webapp/.git/HEAD': null,
+  'home/carol/src/webapp/.angular/cache/17.0.0/babel/ab.json': 'caches',
+  'home/carol/src/webapp/src/app/cache/lru.ts': null,
+  'home/carol/.cache/pre-commit/repo1/.pre-commit-hooks.yaml': 'caches',
+  'srv/pg/dumps/shop-20261122.dir/toc.dat': 'backups',
+  'srv/pg/dumps/shop-20261122.dir/3456.dat.gz': 'backups',
+  'srv/isos/.rsync-partial/rocky.iso': 'temp',
 };
 
 const PACKAGE_FILES = ['/usr/lib/pkg/core', '/usr/share/postgresql/15/extension/plpgsql--1.0.sql', '/usr/share/app/thing.log', '/etc/app.conf'];
@@ -339,6 +367,7 @@ describe('kinds you can trust: the checks on a real tree', () => {
   it('headers are read only of unowned candidates, a few bytes each', () => {
     const rel = reads.map((r) => path.relative(root, r)).sort();
     assert.deepEqual(rel, [
+      'home/bob/crash-analysis/coredump-4242',
       'home/bob/src/engine/vgcore.2850',
       'srv/app/db/fake.sql.gz',
       'srv/app/db/schema.sql',
@@ -360,10 +389,13 @@ describe('kinds you can trust: the checks on a real tree', () => {
       'srv/nightly/db-2026-11-21.sql.gz',
       'srv/nightly/db-2026-11-22.sql.gz',
       'srv/notes/metadata',
+      'srv/pg/dumps/shop-20261122.dir/toc.dat',
       'srv/py/shims/pip3', // (no dot, a digit last: a Bacula/Bareos volume's name)
       'srv/src/crashtool/testdata/core.x86_64',
       'tmp/core',
       'var/lib/rancher/etcd-snapshot-node1-1795305600',
+      'var/spool/cores/!usr!bin!sleep.2183',
+      'var/spool/cores/README',
     ]);
   });
 

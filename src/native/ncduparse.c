@@ -2068,9 +2068,9 @@ static inline int kc_ends(const uint8_t *b, uint32_t l, const char *s) {
 static int kc_core(const uint8_t *b, uint32_t l) {
   if (l >= 4 && memcmp(b, "core", 4) == 0 && (l == 4 || b[4] == '.' || b[4] == '-')) return 1;
   if (l >= 6 && memcmp(b, "vmcore", 6) == 0) return 1;
-  /* valgrind's vgcore.PID, abrt's coredump */
+  /* valgrind's vgcore.PID, abrt's coredump, coredumpctl dump -o coredump-PID */
   if (l >= 7 && memcmp(b, "vgcore.", 7) == 0) return 1;
-  if (l == 8 && memcmp(b, "coredump", 8) == 0) return 1;
+  if (l >= 8 && memcmp(b, "coredump", 8) == 0 && (l == 8 || b[8] == '-' || b[8] == '.')) return 1;
   return l > 5 && kc_ends(b, l, ".core");
 }
 #define KC_NEXT (sizeof KC_EXT / sizeof *KC_EXT)

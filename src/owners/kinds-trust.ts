@@ -48,6 +48,8 @@ export interface TrustCats {
   /** below a directory named for temp files; a name that says backup, dump or snapshot */
   hintTempDirs: number;
   hintBackupNames: number;
+  /** below a directory named for core dumps (cores, coredumps, crash): the header decides */
+  hintCoreDirs: number;
 }
 
 export interface TrustInput {
@@ -124,11 +126,13 @@ const MARK_TOOLS = new Map([
   ['clonezilla-img', 'a Clonezilla image (clonezilla-img)'],
 ]);
 /** a directory named for backups, and one named to say the opposite */
-const BACKUP_DIR_RE = /backups?$|^backups?[-_.]/i;
+const BACKUP_DIR_RE = /backups?$|^backups?[-_.]|snapshots$/i;
+/** a container runtime's layers (io.containerd.snapshotter.v1.overlayfs/snapshots): live, not kept snapshots */
+const SNAPSHOTTER_RE = /snapshotter/i;
 const NO_BACKUP_RE = /^no[-_.]?backups?$/i;
 const CACHE_DIR_RE = /caches?$/i;
 /** a directory of temp files: tmp, temp, .tmp, _temp, pgsql_tmp, client_temp, Jenkins' WORKSPACE@tmp */
-const TEMP_DIR_RE = /^(?:\.?tmp|\.?temp|_temp|.+_tmp|.+_temp|.+@tmp)$/i;
+const TEMP_DIR_RE = /^(?:\.?tmp|\.?temp|_temp|_tmp|.+_tmp|.+_temp|.+@tmp|\.rsync-partial|tmp\..+|.+\.tmp)$/i;
 /** language package directories: their files are code, whatever a directory in them is called */
 const SOURCE_DIRS = new Set(['site-packages', 'dist-packages', 'node_modules', 'vendor', 'gems', '.git', 'plugins', 'mu-plugins', 'themes']);
 /** directories of test data in a source tree */
@@ -359,6 +363,12 @@ export function refineKinds(inp: TrustInput): TrustResult {
       if (h === undefined) because(i, "named like mydumper's metadata; its header was not read", NOTE);
       else if (h !== null && /^(?:# )?Started dump at:/.test(h.toString('latin1'))) tool = "mydumper's output (metadata: \"Started dump at\")";
     }
+    if (tool === null && n0 === 'toc.dat') {
+      // pg_dump's directory format (-Fd): its table of contents is a custom-format header
+      const h = head(i, 5);
+      if (h === undefined) because(i, "named like pg_dump's table of contents; its header was not read", NOTE);
+      else if (h !== null && h.toString('latin1') === 'PGDMP') tool = "pg_dump's directory format (toc.dat: PGDMP)";
+    }
     if (tool === null && n0.endsWith('.midx') && nameOf(d) === 'pack' && d !== 0 && nameOf(parent[d]) === 'objects' && parent[d] !== 0) {
       // bup's own multi-index (git's is `multi-pack-index`): BUP_DIR is the parent of objects/
       d = parent[parent[d]];
@@ -399,12 +409,24 @@ export function refineKinds(inp: TrustInput): TrustResult {
     let a = parent[i];
     while (a !== 0 && !re.test(lastPart(a))) a = parent[a];
     if (!re.test(lastPart(a)) || NO_BACKUP_RE.test(lastPart(a)) || !free(i) || cat < 0) continue;
-    if (sourceTree(a)) because(i, `below ${dirText(a)}, named for ${kind}, but in a source tree (${sourceWhy(a)}): not taken as ${kind}`, NOTE);
+    if (h === cats.hintDirs && /snapshots$/i.test(lastPart(a)) && a !== 0 && SNAPSHOTTER_RE.test(lastPart(parent[a]))) continue;
+    // (a build tool's own hidden directory in a project is its cache: .angular/cache, .parcel-cache)
+    const toolCache = h === cats.hintCaches && a !== 0 && hiddenTool(a);
+    if (sourceTree(a) && !toolCache) because(i, `below ${dirText(a)}, named for ${kind}, but in a source tree (${sourceWhy(a)}): not taken as ${kind}`, NOTE);
     else if (packageBelow(a)) because(i, `below ${dirText(a)}, named for ${kind}, but a package installed files there (its code, not the host's ${kind})`, NOTE);
     else {
       lab[i] = cat;
       because(i, `below ${dirText(a)}, a directory named for ${kind}`);
     }
+  }
+
+  /** directory d or its parent is a tool's hidden directory (.angular, .parcel-cache; not .git), not a language's packages */
+  function hiddenTool(d: number): boolean {
+    for (const x of [d, parent[d]]) {
+      const nm = lastPart(x);
+      if (x !== 0 && nm.length > 1 && nm.charCodeAt(0) === 0x2e && nm !== '.git' && !SOURCE_DIRS.has(nm)) return sourceTop(x) !== x;
+    }
+    return false;
   }
 
   // rsync's .NAME.XXXXXX (a hint: no rule took it) is temp only with a random-looking six (a
@@ -435,6 +457,20 @@ export function refineKinds(inp: TrustInput): TrustResult {
 
   // 3. content: a few bytes of each candidate
   const backupMarked = (i: number) => why !== null && why[i] >= 0 && (why[i] & NOTE) === 0 && lab[i] === cats.backups;
+  // the files below a directory named for core dumps, whatever their names (core_pattern's %E:
+  // /var/spool/cores/!usr!bin!sleep.2183): a core dump with an ELF core header, else nothing said
+  const coreNamed = new Set(cores);
+  for (const i of cand.labelled) {
+    if (lab[i] !== cats.hintCoreDirs) continue;
+    lab[i] = -1;
+    if (!free(i) || coreNamed.has(i) || cats.core < 0) continue;
+    const h = head(i, ELF_HEAD);
+    if (h === undefined) because(i, 'in a directory named for core dumps; its header was not read', NOTE);
+    else if (h !== null && (elfCore(h) || kdumpFile(h))) {
+      lab[i] = cats.core;
+      because(i, `${elfCore(h) ? 'an ELF core file (e_type ET_CORE)' : "a kernel crash dump (makedumpfile's format)"} in ${dirText(parent[i])}, a directory named for core dumps: a core dump`);
+    }
+  }
   for (const i of cores) {
     if (lab[i] === cats.trash || backupMarked(i) || cats.core < 0) continue;
     const h = head(i, ELF_HEAD);
@@ -821,7 +857,7 @@ function endsWith(b: Uint8Array, o: number, l: number, s: string): boolean {
 
 /**
  * The names core_pattern makes and kdump's: `core`, `core.*`, `core-*` (core.%p, core.%e.%p,
- * core-%e-%p-%t), `*.core`, `vmcore*`; valgrind's `vgcore.*` and abrt's `coredump`. Only a
+ * core-%e-%p-%t), `*.core`, `vmcore*`; valgrind's `vgcore.*`, `coredump`, `coredump-*`, `coredump.*`. Only a
  * candidate: the header decides (core.5.gz, a man page, is not one).
  */
 function coreName(b: Uint8Array, o: number, l: number): boolean {
@@ -829,9 +865,9 @@ function coreName(b: Uint8Array, o: number, l: number): boolean {
     if (l === 4 || b[o + 4] === 0x2e || b[o + 4] === 0x2d) return true;
   }
   if (l >= 6 && b[o] === 0x76 && b[o + 1] === 0x6d && b[o + 2] === 0x63 && b[o + 3] === 0x6f && b[o + 4] === 0x72 && b[o + 5] === 0x65) return true;
-  // valgrind's vgcore.PID, abrt's problem directory's `coredump`
+  // valgrind's vgcore.PID, abrt's problem directory's `coredump`, `coredumpctl dump -o coredump-PID`
   if (l >= 7 && b[o] === 0x76 && b[o + 1] === 0x67 && b[o + 2] === 0x63 && b[o + 3] === 0x6f && b[o + 4] === 0x72 && b[o + 5] === 0x65 && b[o + 6] === 0x2e) return true;
-  if (l === 8 && b[o] === 0x63 && Buffer.compare(COREDUMP, b.subarray(o, o + 8)) === 0) return true;
+  if (l >= 8 && b[o] === 0x63 && Buffer.compare(COREDUMP, b.subarray(o, o + 8)) === 0 && (l === 8 || b[o + 8] === 0x2d || b[o + 8] === 0x2e)) return true;
   return l > 5 && endsWith(b, o, l, '.core');
 }
 

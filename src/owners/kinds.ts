@@ -70,13 +70,13 @@ const RSYNC_TMP = '.?*.' + '[A-Za-z0-9]'.repeat(6);
 export const BUILTIN_RULES: Rules = deepFreeze({
   categories: [
     // where systemd-coredump, apport and kdump keep them; `core*`, `vmcore*`, `*.core` by content (kinds-trust.ts)
-    // (and abrt's problem directories on RHEL: the dump with its cmdline, reason...)
-    { name: 'core dumps', patterns: ['/var/lib/systemd/coredump/**', '/var/crash/**', '/var/lib/apport/coredump/**', '/var/spool/abrt/**', '/var/tmp/abrt/**'] },
+    // (and abrt's problem directories on RHEL, libvirt's dumps of crashed guests)
+    { name: 'core dumps', patterns: ['/var/lib/systemd/coredump/**', '/var/crash/**', '/var/lib/apport/coredump/**', '/var/spool/abrt/**', '/var/tmp/abrt/**', '/var/lib/libvirt/qemu/dump/**'] },
     {
       name: 'trash',
       // freedesktop.org's home and per-volume trash ($topdir/.Trash/$uid, .Trash-$uid), macOS's, Nextcloud's, Samba's recycle bin
-      // and Windows' on a mounted NTFS or FAT volume ($RECYCLE.BIN/SID/$R..., XP's RECYCLER)
-      patterns: ['**/.Trash-*/**', '**/.local/share/Trash/**', '**/.Trash/**', '**/.Trashes/**', '**/files_trashbin/**', '**/.recycle/**', '**/$RECYCLE.BIN/**', '**/RECYCLER/**'],
+      // and Windows' on a mounted NTFS or FAT volume ($RECYCLE.BIN/SID/$R..., XP's RECYCLER), Synology's and QNAP's
+      patterns: ['**/.Trash-*/**', '**/.local/share/Trash/**', '**/.Trash/**', '**/.Trashes/**', '**/files_trashbin/**', '**/.recycle/**', '**/$RECYCLE.BIN/**', '**/RECYCLER/**', '**/#recycle/**', '**/@Recycle/**'],
     },
     {
       name: 'backups',
@@ -88,7 +88,11 @@ export const BUILTIN_RULES: Rules = deepFreeze({
         '*.backup',
         '*.bkp',
         '*.save',
-        '*.pre-*',
+        // (not a dotfile named .pre-...: pre-commit's .pre-commit-hooks.yaml)
+        '?*.pre-*',
+        // DKMS' initramfs before a rebuild, do-release-upgrade's sources lists
+        '*.old-dkms',
+        '*.distUpgrade',
         '*.dpkg-old',
         '*.dpkg-dist',
         '*.dpkg-bak',
@@ -127,6 +131,15 @@ export const BUILTIN_RULES: Rules = deepFreeze({
         // BackupPC's pool and hosts, Plesk's backups, k3s' and RKE2's etcd snapshots, Duplicati's volumes,
         // Cassandra's snapshots (nodetool snapshot: hard links kept until clearsnapshot)
         '/var/lib/backuppc/**',
+        '/var/lib/BackupPC/**',
+        // Time Machine's bundles on a share, WAL-G's base backups and WAL archive, ClickHouse's FREEZE
+        // (shadow/), Prometheus' snapshots (admin API), libvirt's saved guests
+        '**/*.sparsebundle/**',
+        '**/*.backupbundle/**',
+        '**/basebackups_005/**',
+        '**/wal_005/**',
+        '/var/lib/clickhouse/shadow/**',
+        '/var/lib/prometheus/**/snapshots/**',
         '/var/lib/psa/dumps/**',
         '**/server/db/snapshots/**',
         'duplicati-*.zip.aes',
@@ -144,7 +157,7 @@ export const BUILTIN_RULES: Rules = deepFreeze({
       // directories (system.journal~, Xorg.0.log.old: logs) and ~/.cache (duplicity's archive dir: a cache)
       // and archived WAL segments (24 hex digits), but for PostgreSQL's own pg_wal (its live data)
       guarded: {
-        patterns: ['*~', '*.old', '*.OLD', 'duplicity-full.*', 'duplicity-inc.*', 'duplicity-full-signatures.*', 'duplicity-new-signatures.*', WAL, WAL + '.partial', WAL + '.gz', WAL + '.zst', WAL + '.lz4', WAL + '.*.backup'],
+        patterns: ['*~', '*.old', '*.OLD', '?*.old.*', 'duplicity-full.*', 'duplicity-inc.*', 'duplicity-full-signatures.*', 'duplicity-new-signatures.*', WAL, WAL + '.partial', WAL + '.gz', WAL + '.zst', WAL + '.lz4', WAL + '.*.backup'],
         notUnder: ['/var/log', '/run/log/journal', '.cache', 'pg_wal', 'pg_xlog'],
       },
       markers: ['restic', 'borg'],
@@ -195,6 +208,10 @@ export const BUILTIN_RULES: Rules = deepFreeze({
         '**/domlogs/**',
         '**/logs/*.txt',
         '**/log/*.txt',
+        // programs' console output kept in a logs directory (ZooKeeper's zookeeper-USER-server-HOST.out), GNU screen's -L
+        '**/logs/*.out',
+        '**/log/*.out',
+        'screenlog.[0-9]*',
         '.xsession-errors',
         '**/log/postgresql-*.csv',
         '**/pg_log/**',
@@ -252,6 +269,10 @@ export const BUILTIN_RULES: Rules = deepFreeze({
         '/var/spool/squid/**',
         '/var/spool/squid3/**',
         'dovecot.index.cache',
+        // cabal's and SDKMAN's downloads, result and icon caches (*.cache: .phpunit.result.cache, icon-theme.cache)
+        '**/.cabal/packages/**',
+        '**/.sdkman/archives/**',
+        '*.cache',
         'dovecot.list.index.cache',
         '**/files/php/twig/**',
       ],
@@ -290,6 +311,12 @@ export const BUILTIN_RULES: Rules = deepFreeze({
         'temp-*.rdb',
         // nginx's buffered bodies (Debian), containerd's and Steam's downloads in progress
         '/var/lib/nginx/**',
+        // InnoDB's temporary tablespace, yt-dlp's and snapd's downloads in progress, Exim's scan dirs
+        'ibtmp1',
+        '*.ytdl',
+        '*.partial',
+        '/var/spool/exim4/scan/**',
+        '/var/spool/exim/scan/**',
         '**/io.containerd.content.v1.content/ingest/**',
         '**/steamapps/downloading/**',
       ],
@@ -309,7 +336,19 @@ export const BUILTIN_RULES: Rules = deepFreeze({
 export const TRUST_HINTS: CategoryRule[] = [
   {
     name: '\0backup dirs',
-    patterns: ['**/*backup/**', '**/*backups/**', '**/*Backup/**', '**/*Backups/**', '**/backup[-_.]*/**', '**/backups[-_.]*/**', '**/Backup[-_.]*/**', '**/Backups[-_.]*/**'],
+    patterns: [
+      '**/*backup/**',
+      '**/*backups/**',
+      '**/*Backup/**',
+      '**/*Backups/**',
+      '**/backup[-_.]*/**',
+      '**/backups[-_.]*/**',
+      '**/Backup[-_.]*/**',
+      '**/Backups[-_.]*/**',
+      // snapshots kept (consul's, vault's, Prometheus', snapper's .snapshots; not containerd's snapshotter: kinds-trust.ts)
+      '**/*snapshots/**',
+      '**/*Snapshots/**',
+    ],
   },
   { name: '\0cache dirs', patterns: ['**/*cache/**', '**/*caches/**', '**/*Cache/**', '**/*Caches/**'] },
   {
@@ -329,13 +368,20 @@ export const TRUST_HINTS: CategoryRule[] = [
       // Proxmox Backup Server's datastore (.chunks/XXXX/SHA256), bup's multi-index (objects/pack/*.midx)
       '**/.chunks/**',
       '*.midx',
-      // mydumper's (its content says)
+      // mydumper's and pg_dump's directory format (their content says)
       'metadata',
+      'toc.dat',
     ],
   },
   // directories of temp files (tmp, temp, .tmp, _temp, pgsql_tmp, Jenkins' WORKSPACE@tmp), as the
   // cache dirs: not in a source tree, not where a package installed files
-  { name: '\0temp dirs', patterns: ['**/tmp/**', '**/temp/**', '**/.tmp/**', '**/.temp/**', '**/_temp/**', '**/*_tmp/**', '**/*_temp/**', '**/*@tmp/**'] },
+  // (and rsync's --partial-dir, dpkg's tmp.ci, GitLab Runner's PROJECT.tmp, MongoDB's _tmp)
+  {
+    name: '\0temp dirs',
+    patterns: ['**/tmp/**', '**/temp/**', '**/.tmp/**', '**/.temp/**', '**/_temp/**', '**/_tmp/**', '**/*_tmp/**', '**/*_temp/**', '**/*@tmp/**', '**/.rsync-partial/**', '**/tmp.*/**', '**/*.tmp/**'],
+  },
+  // directories of core dumps (core_pattern /var/spool/cores/%E.%p...): ELF cores there whatever their name
+  { name: '\0core dirs', patterns: ['**/cores/**', '**/coredumps/**', '**/core-dumps/**', '**/crash/**', '**/crashes/**'] },
   // names that say backup, dump or snapshot: backups when an archive, or dated (kinds-trust.ts)
   { name: '\0backup names', patterns: ['*backup*', '*Backup*', '*BACKUP*', '*dump*', '*snapshot*'] },
   // rsync's file in transfer (.NAME.XXXXXX): temp when the six look random (kinds-trust.ts randomSix)
@@ -1088,6 +1134,7 @@ export function finishKinds(pass: KindsPass, more: Pick<KindsOptions, 'owned' | 
     hintTemp: idx('\0temp names'),
     hintTempDirs: idx('\0temp dirs'),
     hintBackupNames: idx('\0backup names'),
+    hintCoreDirs: idx('\0core dirs'),
   };
   const shown = (i: number) => Buffer.from(outPrefix + (pathOf(i) || '/'), 'latin1').toString('utf8');
   const fl = n > 0 ? entryFlags(tree) : null;
