@@ -895,12 +895,12 @@ async function kindsSection(ctx: Ctx): Promise<SectionResult> {
     return { data, markdown: [...head.map((l) => `- ${l}`), '', ...md] };
   };
   const tuned = await measure('kinds', k.buildKindsFixture);
-  log('\n-- held out (test/helpers/kinds-heldout.ts: cases the classifier was not tuned on)');
+  log('\n-- held out (test/helpers/kinds-heldout.ts: written apart from the rules, then tuned on: see the README for its first run)');
   const heldOut = await measure('kinds-heldout', h.buildHeldoutFixture);
-  const blind = 'held out 2 (written blind, first run on 2026-12-02)';
+  const blind = 'held out 2 (written blind, then tuned on: first run in its test file)';
   log(`\n-- ${blind}: test/helpers/kinds-heldout2.ts, all misses`);
   const heldOut2 = await measure('kinds-heldout2', h2.buildHeldout2Fixture, 1000);
-  const blind3 = 'held out 3 (written blind)';
+  const blind3 = 'held out 3 (written blind, then tuned on: first run in its test file)';
   log(`\n-- ${blind3}: test/helpers/kinds-heldout3.ts, all misses`);
   const heldOut3 = await measure('kinds-heldout3', h3.buildHeldout3Fixture, 1000);
   return {
