@@ -334,6 +334,10 @@ describe('help and argument errors', () => {
       [['scan', '.', '--top=12x'], '--top wants a number, not 12x'],
       [['tree', '.', '-n', 'five'], '--top wants a number, not five'],
       [['scan', '.', '--threads', 'lots'], '--threads wants a number, not lots'],
+      // every scanning command checks the range (owners took 0 and 99)
+      [['owners', '.', '--threads', '0'], '--threads wants a whole number from 1 to 16, not 0'],
+      [['owners', '.', '--threads', '99'], '--threads wants a whole number from 1 to 16, not 99'],
+      [['snapshot', '.', '--threads', '17'], '--threads wants a whole number from 1 to 16, not 17'],
       [['prune', '--keep', 'all'], '--keep wants a number, not all'],
       [['scan', '.', '--top', 'a\x1b[2Jb'], '--top wants a number, not a\\x1b[2Jb'],
       [['.', '--color', 'blue'], '--color wants off, dark or dark-bg, not blue'],

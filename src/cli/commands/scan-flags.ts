@@ -12,6 +12,7 @@ import { escapeName } from '../../util/escape.js';
 import { checkInputFile } from '../../util/input.js';
 import { readFileCapped } from '../../util/read.js';
 import { readErrorText } from '../../util/read-error.js';
+import { checkThreads } from '../../app/check.js';
 
 /** an --exclude-from file's size at most (bytes): a list of patterns, not a data file */
 export const EXCLUDE_FROM_MAX = 1 << 20;
@@ -106,9 +107,10 @@ export function readExcludeFrom(files: readonly string[]): string[] {
 
 /**
  * Check the flags and fold -X's patterns into `a.exclude` (so the scan, here or with --remote,
- * gets patterns, never the file; `a['exclude-from']` is emptied, a second call adds nothing). `-x` with `--cross-mounts` is a usage error (exit 2).
+ * gets patterns, never the file; `a['exclude-from']` is emptied, a second call adds nothing). `-x` with `--cross-mounts`, or `--threads` not a whole number from 1 to 16, is a usage error (exit 2).
  */
 export function applyScanFlags(a: ScanFlagArgs): void {
+  checkThreads(a.threads);
   if (a['one-file-system'] && a['cross-mounts']) throw new UserError('-x (stay on one filesystem) and --cross-mounts: one or the other', 2);
   if (a['exclude-from']?.length) a.exclude = [...(a.exclude ?? []), ...readExcludeFrom(a['exclude-from'])];
   // folded once: the browser's piped path checks its arguments again in scan's own handler

@@ -16,7 +16,6 @@ import { UserError } from '../../util/errors.js';
 import { Progress } from '../progress.js';
 import type { Saved } from '../../app/snapshot.js';
 import { loadExport, runScan, showProgress, treeFor } from '../../app/scan.js';
-import { checkThreads } from '../../app/check.js';
 import { importUI } from '../../app/ui.js';
 import { openPlace, RemoteArgs, withPlace } from '../../app/places.js';
 import type { Place } from '../../app/place.js';
@@ -143,7 +142,6 @@ async function readExport(a: ScanArgs): Promise<Tree> {
 function validate(a: ScanArgs): void {
   applyScanFlags(a);
   if (!Number.isInteger(a.top) || a.top < 0) throw new UserError(`--top wants a whole number >= 0, not ${a.top}`, 2);
-  checkThreads(a.threads);
   if (a.save && (a.file !== undefined || a.output !== undefined)) throw new UserError('--save applies to scans, not to --file or -o', 2);
   checkFileSource(a);
   if (a.color !== undefined && !COLOR_SCHEMES.includes(a.color)) throw new UserError(`--color wants off, dark or dark-bg, not ${escapeName(a.color)}`, 2);

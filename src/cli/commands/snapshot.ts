@@ -24,7 +24,6 @@ import { UserError } from '../../util/errors.js';
 import { errLine, outJson, outLines, outText } from '../output.js';
 import { ignoreInterruptsToTheEnd, saveScanned, savedText, snapshotJson } from '../../app/snapshot.js';
 import { runScan, showProgress, treeFor } from '../../app/scan.js';
-import { checkThreads } from '../../app/check.js';
 import { RemoteArgs, withPlace } from '../../app/places.js';
 import { remoteOptions } from './remote-options.js';
 import { storeOption } from './store-options.js';
@@ -56,7 +55,6 @@ export function snapshotOptions<T>(y: Argv<T>) {
 export async function snapshotCommand(a: SnapshotArgs): Promise<number> {
   // the config file's excludes, threads and progress, as for scan (cli/config.ts)
   a = withConfig(a);
-  checkThreads(a.threads);
   applyScanFlags(a);
   const root = a.path ?? '.';
   const store = storeDir(a.store);

@@ -7,7 +7,6 @@ import type { Argv } from 'yargs';
 import type { Tree } from '../../tree/tree.js';
 import { UserError } from '../../util/errors.js';
 import { loadExport, runScan, showProgress, treeFor } from '../../app/scan.js';
-import { checkThreads } from '../../app/check.js';
 import { RemoteArgs, withPlace } from '../../app/places.js';
 import { layoutTree, treeJson, treeLines } from '../../report/tree.js';
 import { errLine, outJson, outLines } from '../output.js';
@@ -68,7 +67,6 @@ function validate(a: TreeArgs): void {
   applyScanFlags(a);
   for (const k of ['depth', 'top'] as const)
     if (!Number.isInteger(a[k]) || a[k] < 0) throw new UserError(`--${k} wants a whole number >= 0, not ${a[k]}`, 2);
-  checkThreads(a.threads);
   checkFileSource(a);
 }
 
