@@ -107,32 +107,68 @@ function growF64(a: Float64Array<ArrayBuffer>, need: number, used = a.length): F
 }
 
 /**
- * Keeps the n largest keys seen, largest first: `offer` each candidate (one comparison for most of
- * them: a key at most the smallest kept is dropped at once); ties keep the first offered.
+ * Keeps the n largest keys seen; `best` gives their indexes largest first, ties in the order
+ * offered. A min-heap of the kept (its root the smallest, the latest offered among equals), so an
+ * offer costs O(log n) and a key at most the smallest kept is dropped at once: `--top` in the
+ * hundreds of thousands over files of ascending sizes was quadratic with the sorted insertion this
+ * replaced (47 s for 140,000 files).
  */
 class Largest {
-  readonly best: number[] = [];
+  private readonly idx: number[] = [];
   private readonly keys: number[] = [];
+  private readonly seq: number[] = [];
+  private offered = 0;
   /** the smallest key kept once n are kept (-Infinity before): a candidate must beat it */
   floor = -Infinity;
   constructor(private readonly n: number) {}
+  /** heap slot a is below slot b (smaller, or equal and offered later) */
+  private below(a: number, b: number): boolean {
+    const { keys, seq } = this;
+    return keys[a] < keys[b] || (keys[a] === keys[b] && seq[a] > seq[b]);
+  }
+  private swap(a: number, b: number): void {
+    const { idx, keys, seq } = this;
+    [idx[a], idx[b]] = [idx[b], idx[a]];
+    [keys[a], keys[b]] = [keys[b], keys[a]];
+    [seq[a], seq[b]] = [seq[b], seq[a]];
+  }
   offer(i: number, k: number): void {
-    const { best, keys, n } = this;
-    let pos = best.length === n ? n - 1 : best.length;
-    while (pos > 0 && keys[pos - 1] < k) {
-      if (pos < n) {
-        keys[pos] = keys[pos - 1];
-        best[pos] = best[pos - 1];
+    const { idx, keys, seq, n } = this;
+    if (n <= 0) return;
+    const s = this.offered++;
+    if (idx.length < n) {
+      let c = idx.length;
+      idx.push(i);
+      keys.push(k);
+      seq.push(s);
+      while (c > 0) {
+        const p = (c - 1) >> 1;
+        if (!this.below(c, p)) break;
+        this.swap(c, p);
+        c = p;
       }
-      pos--;
+    } else {
+      if (!(k > keys[0])) return;
+      idx[0] = i;
+      keys[0] = k;
+      seq[0] = s;
+      for (let c = 0; ; ) {
+        const l = 2 * c + 1;
+        if (l >= n) break;
+        const m = l + 1 < n && this.below(l + 1, l) ? l + 1 : l;
+        if (!this.below(m, c)) break;
+        this.swap(m, c);
+        c = m;
+      }
     }
-    keys[pos] = k;
-    best[pos] = i;
-    if (best.length > n) {
-      best.length = n;
-      keys.length = n;
-    }
-    if (best.length === n) this.floor = keys[n - 1];
+    if (idx.length === n) this.floor = keys[0];
+  }
+  /** the indexes kept, largest first, ties in the order offered */
+  get best(): number[] {
+    const { idx, keys, seq } = this;
+    const order = idx.map((_, j) => j);
+    order.sort((a, b) => keys[b] - keys[a] || seq[a] - seq[b]);
+    return order.map((j) => idx[j]);
   }
 }
 
