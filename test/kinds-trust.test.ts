@@ -431,6 +431,22 @@ describe('kinds you can trust: the checks on a real tree', () => {
     }
   });
 
+  it('the names whose content is checked, as FIFOs in a scanned tree: never offered to read', async () => {
+    const d = path.join(makeTmp('trust-fifos'), 'root');
+    try {
+      for (const rel of ['srv/x/metadata', 'srv/x/toc.dat', 'var/spool/cores/a', 'srv/c/coredump', 'srv/c/vgcore.1', 'srv/c/core', 'srv/b/CACHEDIR.TAG', 'srv/v/Vol-0001']) {
+        fs.mkdirSync(path.join(d, path.dirname(rel)), { recursive: true });
+        mkfifo(path.join(d, rel));
+      }
+      const t = await scanTree(d);
+      const read: string[] = [];
+      classifyKinds(t, BUILTIN_RULES, { prefix: d, read: (f, max) => (read.push(f.toString()), readHead(f, max)) });
+      assert.deepEqual(read, []);
+    } finally {
+      rmrf(path.dirname(d));
+    }
+  });
+
   it('the candidates: the addon (ncduparse.c kindsCandidates) and the reference loop agree entry for entry', async (t) => {
     const addon = ncduParseAddon();
     if (!addon?.kindsCandidates) return t.skip('no addon');
