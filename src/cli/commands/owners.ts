@@ -54,7 +54,9 @@ export async function ownersCommand(a: OwnersArgs): Promise<number> {
     notWithRemote(a, true, '--why');
     if (a.path !== undefined) throw new UserError('--why FILE explains one file: give no PATH with it', 2);
     const { whyKind } = await import('../../app/why.js');
-    const w = whyKind(a.why, { rules: a.rules });
+    // (a name that is not UTF-8: its own bytes, from the kernel's copy of the command line)
+    const { argBytes } = await import('../../util/argv.js');
+    const w = whyKind(argBytes(a.why), { rules: a.rules });
     if (a.json) outJson(w);
     else {
       const shown = escapeName(exactName(w.path, w.pathBase64));
