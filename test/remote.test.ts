@@ -109,6 +109,21 @@ test('owners --remote --json: the report of the agent, as the local one', () => 
   }
 });
 
+test('owners --remote with a result over the protocol\'s 16 MiB: one line that says so, exit 1 (the agent answered nothing before)', () => {
+  const d = makeTmp('remote-big-owners');
+  try {
+    // 50,000 cache files with long names: --top 100000 makes a report of some 20 MB
+    const dir = path.join(d, 'cache', 'x'.repeat(120));
+    fs.mkdirSync(dir, { recursive: true });
+    for (let k = 0; k < 50_000; k++) fs.writeFileSync(path.join(dir, `${'y'.repeat(200)}${k}`), '');
+    const r = runCli(['owners', d, '--json', '--sample-ms', '0', '--top', '100000', '--remote', 'testhost'], { env: LOOP });
+    const line = assertOneLineError(r, 1);
+    assert.match(line, /too large to send back .*fewer rows \(--top\)/);
+  } finally {
+    rmrf(d);
+  }
+});
+
 test('snapshot and sample --remote land in the local store under the remote host; this host\'s history stays its own', () => {
   const d = buildTree();
   const store = makeTmp('remote-store');

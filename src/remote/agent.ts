@@ -144,8 +144,15 @@ export async function runAgent(): Promise<number> {
     } finally {
       current = null;
     }
+    let frame: Buffer;
     try {
-      send(jsonFrame('R', reply));
+      frame = jsonFrame('R', reply);
+    } catch (e) {
+      // a result over the protocol's limit (owners --top in the hundreds of thousands): said, not dropped
+      frame = jsonFrame('R', { id: q.id, ok: false, error: { message: `the result is too large to send back (${(e as Error).message}): ask for fewer rows (--top)`, code: 1 } });
+    }
+    try {
+      send(frame);
     } catch {
       return 1; // the connection is gone
     }
