@@ -514,9 +514,9 @@ export function refineKinds(inp: TrustInput): TrustResult {
   for (const i of cand.labelled) {
     if (lab[i] !== cats.hintBackupNames) continue;
     lab[i] = -1;
-    if (byHeader.has(i)) continue;
+    if (byHeader.has(i) || cats.backups < 0 || !free(i)) continue;
     const nm = nameOf(i);
-    if (cats.backups < 0 || !free(i) || !BACKUP_WORD_RE.test(nm) || NOT_BACKUP_EXT.test(nm) || executable(i)) continue;
+    if (!BACKUP_WORD_RE.test(nm) || NOT_BACKUP_EXT.test(nm) || executable(i)) continue;
     // (an archive proper; a database file only when the name says backup: redis' dump.rdb is its data)
     const archive = STRONG_ARCHIVE_RE.test(nm) || /\.(?:gz|xz|bz2|zst|lz4|tzst|iso|gpg|age|enc|zip\.aes|tar\.aes)$/.test(nm) || (/backup|bkp/i.test(nm) && ARCHIVE_RE.test(nm));
     const dated = DATE_RE.test(nm) || /(?:^|\D)1\d{9}(?:\d{3})?(?:\D|$)/.test(nm);
