@@ -45,9 +45,8 @@ export interface TrustCats {
   hintCaches: number;
   hintMarks: number;
   hintTemp: number;
-  /** below a directory named for temp files; a name that says backup, dump or snapshot */
+  /** below a directory named for temp files */
   hintTempDirs: number;
-  hintBackupNames: number;
   /** below a directory named for core dumps (cores, coredumps, crash): the header decides */
   hintCoreDirs: number;
 }
@@ -130,7 +129,7 @@ const BACKUP_DIR_RE = /backups?$|^backups?[-_.]|snapshots$/i;
 /** a container runtime's layers (io.containerd.snapshotter.v1.overlayfs/snapshots): live, not kept snapshots */
 const SNAPSHOTTER_RE = /snapshotter/i;
 const NO_BACKUP_RE = /^no[-_.]?backups?$/i;
-const CACHE_DIR_RE = /caches?$/i;
+const CACHE_DIR_RE = /(?:^|[-_.])caches?$|^(?:app|depot|shader)cache$/i;
 /** a directory of temp files: tmp, temp, .tmp, _temp, pgsql_tmp, client_temp, Jenkins' WORKSPACE@tmp */
 const TEMP_DIR_RE = /^(?:\.?tmp|\.?temp|_temp|_tmp|.+_tmp|.+_temp|.+@tmp|\.rsync-partial|tmp\..+|.+\.tmp)$/i;
 /** language package directories: their files are code, whatever a directory in them is called */
@@ -497,7 +496,7 @@ export function refineKinds(inp: TrustInput): TrustResult {
     } else because(i, `named like a database dump but without pg_dump's or mysqldump's header${h === null ? ' (unreadable)' : ''}: not a backup`, NOTE);
   }
   for (const i of volumes) {
-    if ((lab[i] >= 0 && lab[i] !== cats.hintBackupNames) || cats.backups < 0) continue;
+    if (lab[i] >= 0 || cats.backups < 0) continue;
     const h = head(i, BACULA_HEAD);
     if (h === undefined) because(i, 'named like a Bacula/Bareos volume; its header was not read', NOTE);
     else if (h !== null && h.length === BACULA_HEAD && h[12] === 0x42 && h[13] === 0x42 && h[14] === 0x30 && (h[15] === 0x31 || h[15] === 0x32)) {
@@ -506,15 +505,14 @@ export function refineKinds(inp: TrustInput): TrustResult {
     }
   }
 
-  // names that say backup, dump or snapshot (a hint: no rule took them): backups when an archive or
-  // a dump, or dated (crontab-backup-2026-11-20.txt, etcd-snapshot-node1-1795305600); never code,
-  // configuration or media (backup.sh, backup.conf, snapshot.png), a program, or in a source tree;
-  // a dump's or a core's name is decided by its header (shop.dump without pg_dump's is no backup)
+  // names that say backup, dump or snapshot, among the names no rule took that end in an archive's
+  // extension or a digit (step 4's candidates: no pass of their own): backups when an archive, or
+  // dated (etcd-snapshot-node1-1795305600); never code, configuration or media (backup.sh,
+  // snapshot.png), a program, or in a source tree; a dump's or a core's name is decided by its
+  // header (shop.dump without pg_dump's is no backup)
   const byHeader = new Set([...cores, ...dumps]);
-  for (const i of cand.labelled) {
-    if (lab[i] !== cats.hintBackupNames) continue;
-    lab[i] = -1;
-    if (byHeader.has(i) || cats.backups < 0 || !free(i)) continue;
+  for (const i of sib) {
+    if (lab[i] >= 0 || byHeader.has(i) || cats.backups < 0) continue;
     const nm = nameOf(i);
     if (!BACKUP_WORD_RE.test(nm) || NOT_BACKUP_EXT.test(nm) || executable(i)) continue;
     // (an archive proper; a database file only when the name says backup: redis' dump.rdb is its data)
@@ -581,8 +579,15 @@ export function refineKinds(inp: TrustInput): TrustResult {
 
   function siblings(p: number, files: number[]): void {
     // (a package's file too: the live file of a copy can be a conffile, pg_hba.conf beside pg_hba.conf.1)
-    const byName = new Map<string, number>();
-    for (const k of tree.children(p)) if (isFile(k)) byName.set(names.one(k), k);
+    // (looked up by length first: a directory of thousands of a package's files decodes no name but the base's)
+    const kids = tree.children(p);
+    const fileNamed = (base: string): number | undefined => {
+      for (let j = 0; j < kids.length; j++) {
+        const k = kids[j];
+        if (len[k] === base.length && isFile(k) && names.one(k) === base) return k;
+      }
+      return undefined;
+    };
     // rotations: X.1, X.2.gz, X-20261120 beside X (or two of them)
     const rot = new Map<string, number[]>();
     const inRot = new Set<number>();
@@ -595,7 +600,7 @@ export function refineKinds(inp: TrustInput): TrustResult {
       else rot.set(m[1], [i]);
     }
     for (const [base, rs] of rot) {
-      const live = byName.get(base);
+      const live = fileNamed(base);
       // logrotate numbers from 1 (0 for some): pip3.10 and pip3.11 beside pip3 are versions
       const nums = rs.map((i) => ROTATED_RE.exec(names.one(i))![2]).filter((x) => x !== undefined);
       if (nums.length && !nums.some((x) => x === '1' || x === '0')) continue;

@@ -350,7 +350,11 @@ export const TRUST_HINTS: CategoryRule[] = [
       '**/*Snapshots/**',
     ],
   },
-  { name: '\0cache dirs', patterns: ['**/*cache/**', '**/*caches/**', '**/*Cache/**', '**/*Caches/**'] },
+  // (cache as a word: not memcache/ or elasticache/, code directories of those services' clients)
+  {
+    name: '\0cache dirs',
+    patterns: ['**/cache/**', '**/caches/**', '**/Cache/**', '**/Caches/**', '**/*[-_.]cache/**', '**/*[-_.]caches/**', '**/*[-_.]Cache/**', '**/appcache/**', '**/depotcache/**', '**/shadercache/**'],
+  },
   {
     name: '\0backup marks',
     patterns: [
@@ -382,8 +386,6 @@ export const TRUST_HINTS: CategoryRule[] = [
   },
   // directories of core dumps (core_pattern /var/spool/cores/%E.%p...): ELF cores there whatever their name
   { name: '\0core dirs', patterns: ['**/cores/**', '**/coredumps/**', '**/core-dumps/**', '**/crash/**', '**/crashes/**'] },
-  // names that say backup, dump or snapshot: backups when an archive, or dated (kinds-trust.ts)
-  { name: '\0backup names', patterns: ['*backup*', '*Backup*', '*BACKUP*', '*dump*', '*snapshot*'] },
   // rsync's file in transfer (.NAME.XXXXXX): temp when the six look random (kinds-trust.ts randomSix)
   { name: '\0temp names', patterns: [RSYNC_TMP] },
 ];
@@ -1135,7 +1137,6 @@ export function finishKinds(pass: KindsPass, more: Pick<KindsOptions, 'owned' | 
     hintMarks: idx('\0backup marks'),
     hintTemp: idx('\0temp names'),
     hintTempDirs: idx('\0temp dirs'),
-    hintBackupNames: idx('\0backup names'),
     hintCoreDirs: idx('\0core dirs'),
   };
   const shown = (i: number) => Buffer.from(outPrefix + (pathOf(i) || '/'), 'latin1').toString('utf8');

@@ -121,21 +121,11 @@ class Largest {
   /** the smallest key kept once n are kept (-Infinity before): a candidate must beat it */
   floor = -Infinity;
   constructor(private readonly n: number) {}
-  /** heap slot a is below slot b (smaller, or equal and offered later) */
-  private below(a: number, b: number): boolean {
-    const { keys, seq } = this;
-    return keys[a] < keys[b] || (keys[a] === keys[b] && seq[a] > seq[b]);
-  }
-  private swap(a: number, b: number): void {
-    const { idx, keys, seq } = this;
-    [idx[a], idx[b]] = [idx[b], idx[a]];
-    [keys[a], keys[b]] = [keys[b], keys[a]];
-    [seq[a], seq[b]] = [seq[b], seq[a]];
-  }
   offer(i: number, k: number): void {
     const { idx, keys, seq, n } = this;
     if (n <= 0) return;
     const s = this.offered++;
+    // (a hole moved up or down, no swaps: the key at most the smallest kept returns at once)
     if (idx.length < n) {
       let c = idx.length;
       idx.push(i);
@@ -143,25 +133,41 @@ class Largest {
       seq.push(s);
       while (c > 0) {
         const p = (c - 1) >> 1;
-        if (!this.below(c, p)) break;
-        this.swap(c, p);
-        c = p;
+        // the new key goes above its parent when it is below it (smaller, or equal and offered later)
+        if (k < keys[p] || (k === keys[p] && s > seq[p])) {
+          this.move(c, p);
+          c = p;
+        } else break;
       }
+      this.set(c, i, k, s);
     } else {
       if (!(k > keys[0])) return;
-      idx[0] = i;
-      keys[0] = k;
-      seq[0] = s;
-      for (let c = 0; ; ) {
+      let c = 0;
+      for (;;) {
         const l = 2 * c + 1;
         if (l >= n) break;
-        const m = l + 1 < n && this.below(l + 1, l) ? l + 1 : l;
-        if (!this.below(m, c)) break;
-        this.swap(m, c);
-        c = m;
+        let m = l;
+        if (l + 1 < n && (keys[l + 1] < keys[l] || (keys[l + 1] === keys[l] && seq[l + 1] > seq[l]))) m = l + 1;
+        // the smaller child moves up when it is below the new key (smaller, or equal and offered later: never, s is the latest)
+        if (keys[m] < k || (keys[m] === k && seq[m] > s)) {
+          this.move(c, m);
+          c = m;
+        } else break;
       }
+      this.set(c, i, k, s);
     }
     if (idx.length === n) this.floor = keys[0];
+  }
+  /** slot `to` takes slot `from`'s entry */
+  private move(to: number, from: number): void {
+    this.idx[to] = this.idx[from];
+    this.keys[to] = this.keys[from];
+    this.seq[to] = this.seq[from];
+  }
+  private set(c: number, i: number, k: number, s: number): void {
+    this.idx[c] = i;
+    this.keys[c] = k;
+    this.seq[c] = s;
   }
   /** the indexes kept, largest first, ties in the order offered */
   get best(): number[] {
