@@ -8,18 +8,24 @@
  *     then rsnapshot's interval directories (alpha.0, daily.3: backups), rsync --link-dest trees
  *     (dated sibling directories sharing hard links: backups), etckeeper's /etc/.git, and the files
  *     backup tools leave in a backup (xtrabackup_checkpoints, backup_label, kopia.repository.f...:
- *     kinds.ts TRUST_HINTS); a directory named for backups or caches puts its files there; none of
- *     these in a source tree (a git work tree, site-packages, node_modules...); trash stays trash;
+ *     kinds.ts TRUST_HINTS: also Proxmox Backup Server's .chunks, bup's .midx, mydumper's metadata
+ *     and pg_dump -Fd's toc.dat by their first bytes); a directory named for backups, kept snapshots,
+ *     caches or temp files puts its files there; none of these in a source tree (a git work tree,
+ *     site-packages, node_modules, plugins...; but a tool's hidden cache there, .angular/cache);
+ *     trash stays trash; rsync's .NAME.XXXXXX is temp with a random-looking six; the previous run's
+ *     log X.old is a rotated log;
  *  3. content, a few bytes read only of candidates (readHead: never a FIFO, device or link):
  *     `core`, `core.*`, `core-*`, `vmcore*`, `*.core` count as core dumps only with an ELF header of
  *     type ET_CORE (4) or makedumpfile's; `*.sql`, `*.sql.gz`, `*.dump`, `*.pgdump` as backups only
  *     with pg_dump's or mysqldump's header; names without a dot ending in a digit (Bacula/Bareos
- *     volumes: Vol0001, Full-0001) only with a volume block header ("BB01"/"BB02"); then test data
- *     in a source tree and Kafka's segments (NNN.log) are in no kind;
+ *     volumes: Vol0001, Full-0001) only with a volume block header ("BB01"/"BB02"); any file below a
+ *     directory named for core dumps with an ELF core header; then names that say backup, dump or
+ *     snapshot (archives, or dated); then test data (in a source tree, or below testdata/), programs'
+ *     data named like logs (Kafka, Cassandra, Dovecot) and logs in a language's packages are in no kind;
  *  4. siblings, for files no rule has taken: logrotate's output beside its live file (X.1,
  *     X.2.gz, X-20261120 beside X: rotated logs, X a live log), numbered or dated copies of a file
- *     (X.1, X.20261120: backups), and series of archives or dumps whose names differ by a date or
- *     a counter and whose sizes are alike (backups).
+ *     (X.1, X.20261120: backups; X.ext.2026-11-21 alone too), and series of archives or dumps whose
+ *     names differ by a date or a counter and whose sizes are alike (backups).
  *
  * Pure over the tree, the labels and the `read` function (the only I/O, injected); every decision
  * made here keeps its reason (`why`).
