@@ -351,8 +351,6 @@ export function refineKinds(inp: TrustInput): TrustResult {
 
   // backup tools' marks: the directory holding one is a backup (not in a source tree)
   const nameOf = (i: number) => names.one(i);
-  // (a directory is marked once: a datastore's million chunks, rdiff-backup-data's files, each name it)
-  const markedDirs = new Set<number>();
   for (const i of cand.labelled) {
     if (lab[i] !== cats.hintMarks || !free(i)) continue;
     const n0 = nameOf(i);
@@ -393,10 +391,8 @@ export function refineKinds(inp: TrustInput): TrustResult {
         tool = 'rdiff-backup (its rdiff-backup-data directory)';
       }
     }
-    if (tool !== null && lab[i] === cats.hintMarks && !markedDirs.has(d) && !sourceTree(d)) {
-      markedDirs.add(d);
-      mark(d, cats.backups, `a backup: ${dirText(d)} holds ${tool}`);
-    }
+    // (once marked, the directory's other mark files are backups already: a datastore's million chunks are not walked again)
+    if (tool !== null && lab[i] === cats.hintMarks && !sourceTree(d)) mark(d, cats.backups, `a backup: ${dirText(d)} holds ${tool}`);
   }
   // below a directory named for backups (backup, backups, db-backups, bookmarkbackups...), not in a source tree
   // below a directory named for backups or caches (cache, *-cache...): not in a source tree
@@ -450,7 +446,7 @@ export function refineKinds(inp: TrustInput): TrustResult {
       else because(i, `named like rsync's temporary file (.NAME.XXXXXX) but ${nameText(m[1])} is no mkstemp suffix: not temp`, NOTE);
     } else if (cats.rotated >= 0 && nm.length > 4 && nm.endsWith('.old') && !(why !== null && why[i] >= 0)) {
       const base = nm.slice(0, -4);
-      const live = tree.children(parent[i]).find((c) => isFile(c) && len[c] === len[i] - 4 && names.one(c) === base);
+      const live = fileIn(parent[i], base);
       const liveLog = live !== undefined && (lab[live] === cats.live || lab[live] === cats.rotated);
       if (!liveLog && !/\.log$/i.test(base)) continue;
       let a = parent[i];
@@ -585,15 +581,6 @@ export function refineKinds(inp: TrustInput): TrustResult {
 
   function siblings(p: number, files: number[]): void {
     // (a package's file too: the live file of a copy can be a conffile, pg_hba.conf beside pg_hba.conf.1)
-    // (looked up by length first: a directory of thousands of a package's files decodes no name but the base's)
-    const kids = tree.children(p);
-    const fileNamed = (base: string): number | undefined => {
-      for (let j = 0; j < kids.length; j++) {
-        const k = kids[j];
-        if (len[k] === base.length && isFile(k) && names.one(k) === base) return k;
-      }
-      return undefined;
-    };
     // rotations: X.1, X.2.gz, X-20261120 beside X (or two of them)
     const rot = new Map<string, number[]>();
     const inRot = new Set<number>();
@@ -606,7 +593,7 @@ export function refineKinds(inp: TrustInput): TrustResult {
       else rot.set(m[1], [i]);
     }
     for (const [base, rs] of rot) {
-      const live = fileNamed(base);
+      const live = fileIn(p, base);
       // logrotate numbers from 1 (0 for some): pip3.10 and pip3.11 beside pip3 are versions
       const nums = rs.map((i) => ROTATED_RE.exec(names.one(i))![2]).filter((x) => x !== undefined);
       if (nums.length && !nums.some((x) => x === '1' || x === '0')) continue;
@@ -679,6 +666,18 @@ export function refineKinds(inp: TrustInput): TrustResult {
       const text = `one of a series of ${fs.length} files ${nameText(shownKey(key))} in ${dirText(p)} (sizes ${lo} to ${hi} bytes): backups`;
       for (const i of fs) take(i, cats.backups, text);
     }
+  }
+  /**
+   * the regular file `name` (latin1 of its bytes) in directory d, a package's too; names are
+   * compared by length first: a directory of thousands of files decodes no name but the one's
+   */
+  function fileIn(d: number, name: string): number | undefined {
+    const kids = tree.children(d);
+    for (let j = 0; j < kids.length; j++) {
+      const k = kids[j];
+      if (len[k] === name.length && isFile(k) && names.one(k) === name) return k;
+    }
+    return undefined;
   }
   /** a mode with an execute bit (a program, never a log); unknown modes are not */
   function executable(i: number): boolean {
